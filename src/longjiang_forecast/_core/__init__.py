@@ -1,0 +1,1 @@
+"""Lowest layer shared by every stage: schemas, errors, random streams, provenance."""

@@ -1,0 +1,40 @@
+"""Names shared by every stage: dimensions, indicator kinds, comparators.
+
+See ``docs/design/dimensions.md`` for the vocabulary.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+#: Dimension names used by every Dataset the library returns.
+INDICATOR: Final = "indicator"
+REGION: Final = "region"
+MONTH: Final = "month"
+DRAW: Final = "draw"
+SERIES: Final = "series"
+QUANTILE: Final = "quantile"
+
+#: Region id of the provincial total.
+PROVINCE: Final = "province"
+
+Kind = Literal["cumulative", "level", "annual_mean", "change", "milestone", "qualitative"]
+
+#: Indicator kinds and what their monthly value means.
+KINDS: Final[dict[str, str]] = {
+    "cumulative": "count accumulated since 1 January (households, km, stations, persons)",
+    "level": "level or ratio reached at the deadline (coverage %, places per 1,000 people)",
+    "annual_mean": "mean over the calendar year of monthly means (e.g. PM2.5 in μg/m³)",
+    "change": "percent change of the annual mean against the previous year",
+    "milestone": "number of named projects started or finished (each counts once)",
+    "qualitative": "no number to forecast; kept in the catalogue, marked not forecastable",
+}
+
+#: Kinds the simulator can forecast.
+FORECASTABLE_KINDS: Final = ("cumulative", "level", "annual_mean", "change", "milestone")
+
+#: Kinds whose monthly value is a running total that may never fall.
+MONOTONE_KINDS: Final = ("cumulative", "milestone")
+
+Comparator = Literal[">=", "<="]
+COMPARATORS: Final = (">=", "<=")

@@ -1,0 +1,206 @@
+"""The observed state of every series at the as-of month: what models and the simulator start from.
+
+One row per *series* (an indicator in a region). A catalogue is sparse -- most
+indicators are provincial, counts may also be split over the 13 prefectures --
+so series are stacked on one ``series`` dim that carries ``indicator`` and
+``region`` coordinates (see ``docs/design/001-series-dim.md``).
+"""
+
+from __future__ import annotations
+
+import calendar
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .exceptions import DataValidationError
+from .schema import MONTH, PROVINCE, SERIES
+
+#: Days in each month of a year, used to weight monthly means into an annual mean.
+
+
+def month_days(year: int) -> np.ndarray:
+    """Return the number of days of each month of ``year``, shape (12,), int."""
+    return np.array([calendar.monthrange(year, m)[1] for m in range(1, 13)])
+
+
+def parse_month(value: Any, *, name: str = "as_of") -> pd.Timestamp:
+    """Parse ``'YYYY-MM'`` (or a Timestamp) into the first day of that month.
+
+    Raises
+    ------
+    DataValidationError
+        If the value is not a month in ``YYYY-MM`` form.
+    """
+    if isinstance(value, pd.Timestamp):
+        return value.to_period("M").to_timestamp()
+    text = str(value).strip()
+    try:
+        period = pd.Period(text, freq="M")
+    except (ValueError, TypeError) as err:
+        raise DataValidationError(
+            f"The '{name}' parameter must be a month written YYYY-MM (e.g. 2024-08). Got {value!r}."
+        ) from err
+    if len(text) != 7 or text[4] != "-":
+        raise DataValidationError(
+            f"The '{name}' parameter must be a month written YYYY-MM (e.g. 2024-08). Got {value!r}."
+        )
+    return period.to_timestamp()
+
+
+def deadline_month(deadline: pd.Timestamp) -> int:
+    """Return the month (1-12) whose end-of-month report is the last one on or before ``deadline``.
+
+    Progress is reported at month ends, so a mid-month deadline (20 October,
+    the start of the heating period) is judged on the report of the month
+    before (30 September): the conservative reading. A deadline on the last
+    day of a month is judged on that month's report. Returns 0 when the
+    deadline falls in January before its last day.
+    """
+    deadline = pd.Timestamp(deadline)
+    last_day = calendar.monthrange(deadline.year, deadline.month)[1]
+    return int(deadline.month if deadline.day == last_day else deadline.month - 1)
+
+
+def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dataset:
+    """Collect, for each series of the forecast year, its target and what was observed by ``as_of``.
+
+    Parameters
+    ----------
+    progress : xarray.Dataset
+        From :func:`longjiang_forecast.read_progress`: variable ``value`` with
+        dims (indicator, region, month); months of earlier years are history.
+    catalog : Catalog
+        The catalogue the progress refers to.
+    as_of : str or pandas.Timestamp, optional
+        The month of the forecast (``YYYY-MM``). Defaults to the latest month
+        with a reported value. Values after it must not be in ``progress``.
+
+    Returns
+    -------
+    xarray.Dataset
+        dims ``series``, ``month`` (the 12 months of the as-of year). Variables:
+        ``observed`` (series, month), value reported in the forecast year up to
+        ``as_of``, NaN where not reported; per series ``target``, ``comparator``,
+        ``kind``, ``unit``, ``family``, ``deadline`` (date), ``deadline_month``
+        (1-12, see :func:`deadline_month`), ``lower_bound``, ``upper_bound``,
+        ``baseline``, ``last_month`` (0-12, month of the latest report; 0 if none)
+        and ``last_value`` (the latest reported value, NaN if none).
+        Coordinates ``indicator`` and ``region`` along ``series``.
+        attrs: ``year``, ``as_of``.
+
+    Raises
+    ------
+    DataValidationError
+        If ``progress`` holds values after ``as_of``, or no series of the
+        as-of year can be found.
+    """
+    values = progress["value"]
+    months = pd.DatetimeIndex(values[MONTH].values)
+    if as_of is None:
+        reported = values.notnull().any(dim=("indicator", "region")).values
+        if not reported.any():
+            raise DataValidationError(
+                "The progress data holds no reported value; cannot infer the as-of month. "
+                "Add reported values or pass as_of='YYYY-MM'."
+            )
+        as_of_ts = months[reported][-1]
+    else:
+        as_of_ts = parse_month(as_of)
+        later = values.sel(month=months[months > as_of_ts])
+        if later.size and bool(later.notnull().any()):
+            first = pd.Timestamp(later[MONTH].values[later.notnull().any(("indicator", "region")).values][0])
+            raise DataValidationError(
+                f"The progress data has values after the as-of month {as_of_ts:%Y-%m} "
+                f"(first at {first:%Y-%m}). A forecast as of a month must not see later reports: "
+                "pass a later as_of or remove those rows."
+            )
+    year = as_of_ts.year
+    table = catalog.table
+    rows = table[(table["year"] == year) & (table["kind"] != "qualitative")]
+    pairs: list[tuple[str, str]] = [(r.indicator, r.region) for r in rows.itertuples()]
+    year_mask = (months.year == year) & (months <= as_of_ts)
+    for ind in values["indicator"].values:
+        for reg in values["region"].values:
+            if (ind, reg) in pairs:
+                continue
+            series = values.sel(indicator=ind, region=reg).values[year_mask]
+            if np.isfinite(series).any() and (table["indicator"] == ind).any():
+                kind = table.loc[table["indicator"] == ind, "kind"].iloc[0]
+                if (
+                    kind != "qualitative"
+                    and int(table.loc[table["indicator"] == ind, "year"].iloc[0]) == year
+                ):
+                    pairs.append((str(ind), str(reg)))
+    if not pairs:
+        raise DataValidationError(
+            f"No forecastable indicator of year {year} in the catalogue ({catalog.source}) "
+            f"for the as-of month {as_of_ts:%Y-%m}. Check the catalogue year or the as_of month."
+        )
+    n = len(pairs)
+    year_months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
+    current = values.reindex(month=year_months).where(
+        xr.DataArray(year_months <= as_of_ts, dims=MONTH, coords={MONTH: year_months})
+    )
+    observed = np.full((n, 12), np.nan)
+    fields: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "target",
+            "comparator",
+            "kind",
+            "unit",
+            "family",
+            "deadline",
+            "lower_bound",
+            "upper_bound",
+            "baseline",
+            "name_en",
+            "name_zh",
+            "target_basis",
+        )
+    }
+    for i, (ind, reg) in enumerate(pairs):
+        row = catalog.row(ind, PROVINCE if not _has_row(table, ind, reg) else reg)
+        for key in fields:
+            fields[key].append(row[key] if key in row.index else "")
+        fields["target"][-1] = float(catalog.target_for(ind, reg))
+        if not _has_row(table, ind, reg):
+            fields["target_basis"][-1] = f"split of the provincial target ({reg})"
+        if ind in values["indicator"].values and reg in values["region"].values:
+            observed[i] = current.sel(indicator=ind, region=reg).values
+    reported = np.isfinite(observed)
+    last_month = np.where(reported.any(axis=1), 12 - np.argmax(reported[:, ::-1], axis=1), 0)
+    last_value = np.array([observed[i, m - 1] if m > 0 else np.nan for i, m in enumerate(last_month)])
+    deadlines = pd.DatetimeIndex(fields["deadline"])
+    state = xr.Dataset(
+        {
+            "observed": ((SERIES, MONTH), observed),
+            "last_month": (SERIES, last_month.astype(int)),
+            "last_value": (SERIES, last_value),
+            "deadline_month": (SERIES, np.array([deadline_month(d) for d in deadlines], int)),
+            **{
+                key: (SERIES, np.asarray(vals, dtype=float if key in _FLOATS else object))
+                for key, vals in fields.items()
+                if key != "deadline"
+            },
+            "deadline": (SERIES, deadlines.values),
+        },
+        coords={
+            SERIES: np.arange(n),
+            "indicator": (SERIES, np.array([p[0] for p in pairs], dtype=object)),
+            "region": (SERIES, np.array([p[1] for p in pairs], dtype=object)),
+            MONTH: year_months.values,
+        },
+        attrs={"year": year, "as_of": f"{as_of_ts:%Y-%m}"},
+    )
+    return state
+
+
+_FLOATS = ("target", "lower_bound", "upper_bound", "baseline")
+
+
+def _has_row(table: pd.DataFrame, indicator: str, region: str) -> bool:
+    return bool(((table["indicator"] == indicator) & (table["region"] == region)).any())

@@ -1,0 +1,20 @@
+"""Target catalogue of the yearly livelihood list (民生实事) and the prefectures.
+
+The catalogue holds one row per (indicator, region): the official target, its unit,
+comparator, kind and deadline. The built-in 2024 catalogue transcribes
+《新时代幸福龙江建设20件民生实事（2024年）》; ``load_regions`` gives the 13 prefectures with
+their 2020 census populations, the basis for splitting provincial counts.
+
+Examples
+--------
+>>> from longjiang_forecast.catalog import load_catalog
+>>> cat = load_catalog(2024)
+>>> cat.row("09a")["unit"]
+'households (户)'
+"""
+
+from __future__ import annotations
+
+from longjiang_forecast.catalog._catalog import Catalog, load_catalog, load_regions
+
+__all__ = ["Catalog", "load_catalog", "load_regions"]

@@ -1,0 +1,970 @@
+"""The target catalogue: one row per (indicator, region), loaded and validated.
+
+The built-in 2024 catalogue transcribes the province's list 《新时代幸福龙江建设20件民生实事
+（2024年）》 and its covering notice (黑龙江省人民政府办公厅, 2024). Regional populations come from
+the 7th national census (黑龙江省第七次全国人口普查公报, 2021; reference date 2020-11-01).
+``data/README.md`` records the provenance of every column and constant.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final, NoReturn
+
+import numpy as np
+import pandas as pd
+
+from longjiang_forecast._core.exceptions import DataValidationError
+from longjiang_forecast._core.schema import COMPARATORS, FORECASTABLE_KINDS, KINDS, PROVINCE
+
+__all__ = ["Catalog", "load_catalog", "load_regions"]
+
+#: Years with a catalogue shipped in ``catalog/data``.
+BUILTIN_YEARS: Final = (2024,)
+
+#: Columns a user catalogue must have.
+REQUIRED_COLUMNS: Final = (
+    "indicator",
+    "kind",
+    "unit",
+    "target",
+    "comparator",
+    "deadline",
+    "region",
+)
+
+#: Columns a user catalogue may have (defaults in the loader's docstring).
+OPTIONAL_COLUMNS: Final = (
+    "item",
+    "name_zh",
+    "name_en",
+    "approximate",
+    "wording",
+    "responsible",
+    "deadline_source",
+    "lower_bound",
+    "upper_bound",
+    "baseline",
+    "tags",
+    "family",
+    "note",
+    "target_basis",
+)
+
+#: Columns of :attr:`Catalog.table`, in order.
+TABLE_COLUMNS: Final = (
+    "indicator",
+    "region",
+    "year",
+    "item",
+    "name_zh",
+    "name_en",
+    "unit",
+    "target",
+    "comparator",
+    "approximate",
+    "wording",
+    "kind",
+    "deadline",
+    "deadline_source",
+    "responsible",
+    "lower_bound",
+    "upper_bound",
+    "baseline",
+    "tags",
+    "family",
+    "note",
+    "target_basis",
+    "forecastable",
+)
+
+#: Kinds whose provincial target is split among prefectures by population share.
+SPLIT_BY_SHARE_KINDS: Final = ("cumulative",)
+#: Kinds whose provincial target applies unchanged to every prefecture.
+COPY_KINDS: Final = ("level", "annual_mean", "change")
+#: Kinds that are never split (named projects, or nothing to forecast).
+UNSPLIT_KINDS: Final = ("milestone", "qualitative")
+
+#: Kinds whose target may not be negative.
+NON_NEGATIVE_KINDS: Final = ("cumulative", "milestone")
+
+BASIS_OFFICIAL: Final = "official list"
+BASIS_SAME: Final = "same as province"
+
+_COMPARATOR_ALIASES: Final = {
+    ">=": ">=",
+    "<=": "<=",
+    "≥": ">=",
+    "≤": "<=",
+    "＞=": ">=",
+    "＜=": "<=",
+}
+_TRUE: Final = frozenset({"true", "1", "yes", "y", "是", "t"})
+_FALSE: Final = frozenset({"false", "0", "no", "n", "否", "f", ""})
+_PROVINCE_ALIASES: Final = frozenset({PROVINCE, "全省", "黑龙江", "黑龙江省", "heilongjiang"})
+_MAX_REPORTED: Final = 20
+_PACKAGE_SOURCE: Final = "package:catalog_{year}.csv"
+
+_DATE_RE: Final = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_MONTH_RE: Final = re.compile(r"^(\d{4})-(\d{1,2})$")
+_THOUSANDS_RE: Final = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+# --------------------------------------------------------------------------- regions
+def load_regions() -> pd.DataFrame:
+    """Return the 13 prefecture-level regions of Heilongjiang with their 2020 population.
+
+    Returns
+    -------
+    pandas.DataFrame
+        13 rows (no ``province`` row), RangeIndex, columns
+
+        - ``region`` (str): stable id, e.g. ``"harbin"``, ``"daxinganling"``;
+        - ``name_zh`` (str): official Chinese name, e.g. ``"哈尔滨市"``, ``"大兴安岭地区"``;
+        - ``name_en`` (str): English name;
+        - ``population_2020`` (int64): resident population (常住人口, persons) on
+          2020-11-01 from the 7th national census (黑龙江省第七次全国人口普查公报, 2021).
+          The 13 figures sum to the provincial total, 31,850,088 persons.
+
+    Notes
+    -----
+    The population share is the documented basis on which
+    :meth:`Catalog.split_by_region` divides a provincial count among prefectures.
+
+    Examples
+    --------
+    >>> regions = load_regions()
+    >>> len(regions), int(regions["population_2020"].sum())
+    (13, 31850088)
+    >>> regions.loc[0, "region"]
+    'harbin'
+    """
+    text = _package_file("regions.csv")
+    with text.open("r", encoding="utf-8") as fh:
+        frame = pd.read_csv(fh, dtype={"population_2020": "int64"}, keep_default_na=False)
+    for col in ("region", "name_zh", "name_en"):
+        frame[col] = frame[col].astype(str)
+    return frame.reset_index(drop=True)
+
+
+def _package_file(name: str) -> Any:
+    return resources.files("longjiang_forecast.catalog").joinpath("data", name)
+
+
+def _region_lookup(regions: pd.DataFrame) -> dict[str, str]:
+    """Map every accepted spelling of a region (id, Chinese, English) to its id."""
+    lookup: dict[str, str] = {alias: PROVINCE for alias in _PROVINCE_ALIASES}
+    for rec in regions.itertuples(index=False):
+        rid = str(rec.region)
+        zh = str(rec.name_zh)
+        lookup[rid] = rid
+        lookup[zh] = rid
+        lookup[str(rec.name_en).casefold()] = rid
+        for suffix in ("市", "地区"):
+            if zh.endswith(suffix):
+                lookup[zh[: -len(suffix)]] = rid
+    return lookup
+
+
+# --------------------------------------------------------------------------- Catalog
+@dataclass(frozen=True, eq=False, repr=False)
+class Catalog:
+    """The validated target catalogue of one year's livelihood list.
+
+    Build one with :func:`load_catalog`; the constructor does no validation.
+
+    Parameters
+    ----------
+    year : int
+        Year of the list (the year of every deadline), e.g. 2024.
+    table : pandas.DataFrame
+        One row per (indicator, region), RangeIndex. Columns and types: ``indicator`` str,
+        ``region`` str (``"province"`` or a prefecture id), ``year`` int, ``item`` Int64
+        (1..20 for the built-in lists), ``name_zh``, ``name_en``, ``unit`` str, ``target``
+        float (in ``unit``; NaN only for qualitative rows), ``comparator`` str (``">="`` or
+        ``"<="``, ``""`` for qualitative rows), ``approximate`` bool, ``wording`` str,
+        ``kind`` str (see ``_core.schema.KINDS``), ``deadline`` datetime64 (a date),
+        ``deadline_source``, ``responsible`` str (units separated by ``;``), ``lower_bound``,
+        ``upper_bound``, ``baseline`` float (NaN = none), ``tags`` str (``;``-separated),
+        ``family``, ``note``, ``target_basis`` str, ``forecastable`` bool.
+    regions : pandas.DataFrame
+        The 13 prefectures, as returned by :func:`load_regions`.
+    source : str
+        Path of the file read, or ``"package:catalog_2024.csv"`` for the built-in list.
+
+    See Also
+    --------
+    load_catalog : Load and validate a catalogue.
+
+    Examples
+    --------
+    >>> cat = load_catalog(2024)
+    >>> row = cat.row("09a")
+    >>> cat.year, float(row["target"]), row["unit"], row["comparator"]
+    (2024, 15000.0, 'households (户)', '>=')
+    """
+
+    year: int
+    table: pd.DataFrame
+    regions: pd.DataFrame
+    source: str
+
+    def __repr__(self) -> str:
+        n_forecastable = int(self.table["forecastable"].sum())
+        return (
+            f"Catalog(year={self.year}, indicators={len(self.indicators)}, "
+            f"rows={len(self.table)}, forecastable_rows={n_forecastable}, "
+            f"source={self.source!r})"
+        )
+
+    # ---------------------------------------------------------------- accessors
+    @property
+    def indicators(self) -> list[str]:
+        """Unique indicator ids, in file order.
+
+        Returns
+        -------
+        list of str
+        """
+        return list(dict.fromkeys(self.table["indicator"].tolist()))
+
+    @property
+    def region_ids(self) -> list[str]:
+        """Ids of the 13 prefectures, in the order of ``regions.csv``.
+
+        Returns
+        -------
+        list of str
+        """
+        return self.regions["region"].tolist()
+
+    def row(self, indicator: str, region: str = PROVINCE) -> pd.Series:
+        """Return the row of one (indicator, region).
+
+        Parameters
+        ----------
+        indicator : str
+            Indicator id, e.g. ``"09a"``.
+        region : str, default ``"province"``
+            ``"province"`` or a prefecture id.
+
+        Returns
+        -------
+        pandas.Series
+            The row, indexed by the table's column names.
+
+        Raises
+        ------
+        DataValidationError
+            If the catalogue has no such row; the message lists the known indicators, or the
+            regions that the indicator has rows for.
+
+        Examples
+        --------
+        >>> load_catalog(2024).row("17b")["comparator"]
+        '<='
+        """
+        hit = self._find(indicator, region)
+        if hit is None:
+            self._raise_missing(indicator, region)
+        return self.table.loc[hit].copy()
+
+    def forecastable(self) -> Catalog:
+        """Return the catalogue restricted to rows the simulator can forecast.
+
+        Returns
+        -------
+        Catalog
+            Rows with ``forecastable == True``: kind in ``FORECASTABLE_KINDS`` and a target.
+
+        Examples
+        --------
+        >>> sorted(set(load_catalog(2024).forecastable().table["kind"]))
+        ['annual_mean', 'change', 'cumulative', 'level', 'milestone']
+        """
+        return self._with_table(self.table[self.table["forecastable"]])
+
+    def subset(self, indicators: str | Iterable[str]) -> Catalog:
+        """Return the catalogue restricted to some indicators (all their regions).
+
+        Parameters
+        ----------
+        indicators : str or iterable of str
+            Indicator ids. Rows keep the catalogue's order.
+
+        Returns
+        -------
+        Catalog
+
+        Raises
+        ------
+        DataValidationError
+            If an id is not in the catalogue.
+
+        Examples
+        --------
+        >>> load_catalog(2024).subset(["01a", "09a"]).indicators
+        ['01a', '09a']
+        """
+        wanted = [indicators] if isinstance(indicators, str) else list(indicators)
+        self._check_known(wanted)
+        return self._with_table(self.table[self.table["indicator"].isin(wanted)])
+
+    def split_by_region(self, indicators: str | Iterable[str] | None = None) -> Catalog:
+        """Add one row per prefecture for each provincial row.
+
+        Rules, recorded per row in ``target_basis``:
+
+        - ``cumulative``: the provincial target (and ``baseline`` and the bounds) times the
+          prefecture's share of the 2020 census population, e.g.
+          ``"population share 2020 census (10009854/31850088) of province target 15000"``;
+          the 13 shares sum to the provincial target;
+        - ``level``, ``annual_mean``, ``change``: the provincial target, ``"same as province"``;
+        - ``milestone`` and ``qualitative``: not split (named projects, or nothing to
+          forecast); they stay province-only.
+
+        Province rows keep ``target_basis == "official list"``. A (indicator, region) row that
+        the catalogue already has (e.g. an official prefecture target) is kept, not replaced.
+
+        Parameters
+        ----------
+        indicators : str or iterable of str, optional
+            Indicators to split; default all. Other indicators are kept unchanged.
+
+        Returns
+        -------
+        Catalog
+            Rows grouped by indicator: the province row, then the prefectures in the order of
+            ``regions.csv``.
+
+        Raises
+        ------
+        DataValidationError
+            If an id is not in the catalogue.
+
+        Examples
+        --------
+        >>> cat = load_catalog(2024).split_by_region(["09a"])
+        >>> part = cat.table[cat.table["indicator"] == "09a"]
+        >>> len(part), round(float(part["target"].iloc[1:].sum()), 6)
+        (14, 15000.0)
+        """
+        if indicators is None:
+            wanted = set(self.indicators)
+        else:
+            chosen = [indicators] if isinstance(indicators, str) else list(indicators)
+            self._check_known(chosen)
+            wanted = set(chosen)
+        existing = set(zip(self.table["indicator"], self.table["region"], strict=True))
+        records: list[dict[str, Any]] = []
+        for _, rec in self.table.iterrows():
+            records.append(rec.to_dict())
+            if rec["region"] != PROVINCE or rec["indicator"] not in wanted:
+                continue
+            if rec["kind"] in UNSPLIT_KINDS:
+                continue
+            for rid in self.region_ids:
+                if (rec["indicator"], rid) not in existing:
+                    records.append(self._split_row(rec, rid))
+        table = pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS))
+        # keep each indicator's rows together: province first, prefectures in regions order
+        order = {rid: i for i, rid in enumerate([PROVINCE, *self.region_ids])}
+        first = {ind: i for i, ind in enumerate(self.indicators)}
+        table["_i"] = table["indicator"].map(first)
+        table["_r"] = table["region"].map(order)
+        table = table.sort_values(["_i", "_r"], kind="stable").drop(columns=["_i", "_r"])
+        return self._with_table(_coerce_types(table))
+
+    def target_for(self, indicator: str, region: str) -> float:
+        """Return the target of an indicator in a region, splitting if needed.
+
+        Parameters
+        ----------
+        indicator : str
+            Indicator id, e.g. ``"09a"``.
+        region : str
+            ``"province"`` or a prefecture id.
+
+        Returns
+        -------
+        float
+            The target in the indicator's ``unit``: the row's own target when the catalogue
+            has that row, else the rule of :meth:`split_by_region` applied to the provincial
+            row (cumulative: population share; level, annual_mean, change: copied).
+
+        Raises
+        ------
+        DataValidationError
+            If the indicator or region is unknown, or the indicator is a milestone or
+            qualitative one without a row for that region.
+
+        Examples
+        --------
+        >>> cat = load_catalog(2024)
+        >>> round(cat.target_for("09a", "harbin"), 3)
+        4714.204
+        >>> cat.target_for("17b", "harbin")
+        27.3
+        """
+        hit = self._find(indicator, region)
+        if hit is not None:
+            return float(self.table.at[hit, "target"])
+        self._check_known([indicator])
+        if region != PROVINCE and region not in self.region_ids:
+            raise DataValidationError(
+                f"Region {region!r} is not known. Known regions: "
+                f"{[PROVINCE, *self.region_ids]}. Use one of these ids."
+            )
+        province = self._find(indicator, PROVINCE)
+        if province is None:
+            self._raise_missing(indicator, region)
+        rec = self.table.loc[province]
+        if rec["kind"] in UNSPLIT_KINDS:
+            raise DataValidationError(
+                f"Indicator {indicator!r} is of kind {rec['kind']!r}, which is not split among "
+                f"prefectures, and the catalogue has no row for region {region!r}. Add a row "
+                f"({indicator}, {region}) to the catalogue with its own target."
+            )
+        return float(self._split_row(rec, region)["target"])
+
+    # ---------------------------------------------------------------- helpers
+    def _with_table(self, table: pd.DataFrame) -> Catalog:
+        return Catalog(
+            year=self.year,
+            table=table.reset_index(drop=True),
+            regions=self.regions,
+            source=self.source,
+        )
+
+    def _find(self, indicator: str, region: str) -> Any:
+        mask = (self.table["indicator"] == indicator) & (self.table["region"] == region)
+        idx = self.table.index[mask]
+        return idx[0] if len(idx) else None
+
+    def _check_known(self, wanted: list[str]) -> None:
+        known = self.indicators
+        unknown = [w for w in wanted if w not in known]
+        if unknown:
+            raise DataValidationError(
+                f"Indicators {unknown} are not in the catalogue ({self.source}). "
+                f"Known indicators: {known}. Add them to the catalogue or drop them."
+            )
+
+    def _raise_missing(self, indicator: str, region: str) -> NoReturn:
+        self._check_known([indicator])
+        have = self.table.loc[self.table["indicator"] == indicator, "region"].tolist()
+        raise DataValidationError(
+            f"The catalogue ({self.source}) has no row for indicator {indicator!r} in region "
+            f"{region!r}. Regions with a row for {indicator!r}: {have}. Known regions: "
+            f"{[PROVINCE, *self.region_ids]}. Call split_by_region() or add the row."
+        )
+
+    def _split_row(self, rec: pd.Series, region: str) -> dict[str, Any]:
+        out = rec.to_dict()
+        out["region"] = region
+        kind = rec["kind"]
+        if kind in SPLIT_BY_SHARE_KINDS:
+            pops = self.regions.set_index("region")["population_2020"]
+            pop, total = int(pops[region]), int(pops.sum())
+            share = pop / total
+            for col in ("target", "baseline", "lower_bound", "upper_bound"):
+                value = rec[col]
+                if not pd.isna(value) and math.isfinite(value):
+                    out[col] = float(value) * share
+            out["target_basis"] = (
+                f"population share 2020 census ({pop}/{total}) of province target "
+                f"{_fmt_number(rec['target'])}"
+            )
+        elif kind in COPY_KINDS:
+            out["target_basis"] = BASIS_SAME
+        else:  # pragma: no cover - guarded by callers
+            raise DataValidationError(f"Kind {kind!r} is not split among prefectures.")
+        return out
+
+
+def _fmt_number(value: float) -> str:
+    return f"{float(value):.15g}"
+
+
+# --------------------------------------------------------------------------- loading
+def load_catalog(source: int | str | os.PathLike[str] = 2024, *, sheet: int | str = 0) -> Catalog:
+    """Load and validate a target catalogue.
+
+    Parameters
+    ----------
+    source : int or str or os.PathLike, default 2024
+        A year with a built-in catalogue (only 2024: the province's list
+        《新时代幸福龙江建设20件民生实事（2024年）》, 49 indicators, all provincial), or the path of
+        your own catalogue: ``.csv`` (UTF-8, with or without the BOM that Excel writes) or
+        ``.xlsx`` / ``.xls``.
+    sheet : int or str, default 0
+        Sheet of an Excel file (index or name); ignored for CSV.
+
+    Returns
+    -------
+    Catalog
+        The validated catalogue (see :class:`Catalog` for the table's columns).
+
+    Raises
+    ------
+    DataValidationError
+        If ``source`` is a year without a built-in catalogue, the file type is not supported,
+        or the file is malformed. All problems of a file are reported together (the first 20,
+        then a count); each names the file, the row as a spreadsheet shows it (header = row 1,
+        first data row = row 2), the indicator, the field, the bad value and the fix.
+    FileNotFoundError
+        If the path does not exist.
+
+    Notes
+    -----
+    Required columns: ``indicator, kind, unit, target, comparator, deadline, region``.
+    Optional columns and their defaults: ``item`` (missing), ``name_zh`` (""), ``name_en``
+    (the indicator id), ``approximate`` (False; accepts true/false/1/0/yes/no/是/否),
+    ``wording``, ``responsible``, ``deadline_source``, ``tags``, ``note`` (""),
+    ``lower_bound``, ``upper_bound``, ``baseline`` (NaN = none), ``family`` (the indicator
+    id), ``target_basis`` ("official list"). Any other column is an error.
+
+    Values: ``kind`` is one of ``_core.schema.KINDS``; ``comparator`` is ``>=`` or ``<=``
+    (``≥``/``≤`` accepted); ``target`` is a number in ``unit`` and may be empty only for
+    ``qualitative`` rows (which may also leave ``unit`` and ``comparator`` empty); a
+    ``deadline`` of ``YYYY-MM`` means the last day of that month, ``YYYY-MM-DD`` is taken as
+    given, Excel date cells are accepted, and all deadlines must fall in one year (the
+    catalogue's ``year``); ``region`` is ``province`` or a prefecture id, Chinese name
+    (``哈尔滨`` or ``哈尔滨市``) or English name. Targets of cumulative and milestone rows
+    may not be negative and must lie within [``lower_bound``, ``upper_bound``].
+
+    Examples
+    --------
+    >>> cat = load_catalog()
+    >>> cat.year, len(cat.indicators), cat.source
+    (2024, 49, 'package:catalog_2024.csv')
+    >>> load_catalog(2023)
+    Traceback (most recent call last):
+    ...
+    longjiang_forecast._core.exceptions.DataValidationError: No built-in catalogue for year 2023; built-in years: [2024]. Pass the path of your own CSV/Excel catalogue.
+    """  # noqa: E501
+    regions = load_regions()
+    if isinstance(source, bool) or not isinstance(source, int | str | os.PathLike):
+        raise DataValidationError(
+            f"The 'source' parameter of load_catalog must be an int (a built-in year) or a "
+            f"path. Got {source!r} instead."
+        )
+    if isinstance(source, int):
+        if source not in BUILTIN_YEARS:
+            raise DataValidationError(
+                f"No built-in catalogue for year {source}; built-in years: "
+                f"{list(BUILTIN_YEARS)}. Pass the path of your own CSV/Excel catalogue."
+            )
+        label = _PACKAGE_SOURCE.format(year=source)
+        with _package_file(f"catalog_{source}.csv").open("r", encoding="utf-8-sig") as fh:
+            raw = _read_csv(fh, label)
+        return _build(raw, regions, label)
+
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"Catalogue file {str(path)!r} does not exist.")
+    suffix = path.suffix.lower()
+    label = str(path)
+    if suffix == ".csv":
+        with path.open("r", encoding="utf-8-sig", newline="") as fh:
+            try:
+                raw = _read_csv(fh, label)
+            except UnicodeDecodeError as err:
+                raise DataValidationError(
+                    f"{label}: the file is not UTF-8 ({err.reason}). Save it as "
+                    f"'CSV UTF-8' (Excel) or convert it to UTF-8."
+                ) from err
+    elif suffix in (".xlsx", ".xls", ".xlsm"):
+        try:
+            raw = pd.read_excel(path, sheet_name=sheet, dtype=object, header=0)
+        except (ValueError, KeyError) as err:
+            raise DataValidationError(
+                f"{label}: cannot read sheet {sheet!r} ({err}). Pass sheet= with an existing "
+                f"sheet name or index."
+            ) from err
+        raw = _drop_blank_rows(raw)
+        if raw.columns.size == 0:
+            raise DataValidationError(f"{label}: the file is empty. Add a header row and rows.")
+    else:
+        raise DataValidationError(
+            f"{label}: unsupported file type {suffix or '(none)'!r}. Use .csv (UTF-8), "
+            f".xlsx or .xls."
+        )
+    return _build(raw, regions, label)
+
+
+def _read_csv(fh: Any, label: str) -> pd.DataFrame:
+    try:
+        raw = pd.read_csv(fh, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.EmptyDataError as err:
+        raise DataValidationError(
+            f"{label}: the file is empty. Add a header row "
+            f"({', '.join(REQUIRED_COLUMNS)}) and one row per indicator."
+        ) from err
+    return _drop_blank_rows(raw)
+
+
+def _drop_blank_rows(raw: pd.DataFrame) -> pd.DataFrame:
+    """Drop rows with every cell blank, keeping the original index (for row numbers)."""
+    if raw.empty:
+        return raw
+    blank = raw.apply(lambda col: col.map(_is_blank)).all(axis=1)
+    return raw.loc[~blank]
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def _text(value: Any) -> str:
+    if _is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class _Problems:
+    """Collects validation problems with their spreadsheet row numbers."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.items: list[str] = []
+
+    def add(self, row: int | None, indicator: str, field: str, message: str) -> None:
+        where = f"row {row}" if row is not None else "header"
+        ind = f", indicator {indicator!r}" if indicator else ""
+        self.items.append(f"{self.label}, {where}{ind}, field '{field}': {message}")
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        n = len(self.items)
+        shown = self.items[:_MAX_REPORTED]
+        lines = [f"Catalogue {self.label} has {n} problem{'s' if n > 1 else ''}:"]
+        lines += [f"  - {item}" for item in shown]
+        if n > _MAX_REPORTED:
+            lines.append(f"  ... and {n - _MAX_REPORTED} more")
+        raise DataValidationError("\n".join(lines))
+
+
+def _build(raw: pd.DataFrame, regions: pd.DataFrame, label: str) -> Catalog:
+    problems = _Problems(label)
+    raw = raw.rename(columns=lambda c: str(c).strip().lstrip("\ufeff"))
+    columns = list(raw.columns)
+    accepted = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
+    unknown = [c for c in columns if c not in accepted]
+    if unknown:
+        problems.add(
+            1,
+            "",
+            ", ".join(unknown),
+            f"unknown column(s) {unknown}. Accepted columns: {accepted}. Rename or delete them "
+            f"(nothing is dropped silently).",
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    for col in missing:
+        problems.add(
+            1,
+            "",
+            col,
+            f"missing required column {col!r}. Required columns: {list(REQUIRED_COLUMNS)}. "
+            f"Add it to the header row.",
+        )
+    problems.raise_if_any()
+    if raw.empty:
+        problems.add(
+            None, "", "indicator", "the file has a header but no rows. Add one row per indicator."
+        )
+        problems.raise_if_any()
+
+    lookup = _region_lookup(regions)
+    records: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for position, (_, cells) in enumerate(raw.iterrows()):
+        rownum = int(raw.index[position]) + 2
+        rec = _parse_row(cells, rownum, lookup, regions, problems)
+        if rec is None:
+            continue
+        key = (rec["indicator"], rec["region"])
+        if key in seen:
+            problems.add(
+                rownum,
+                rec["indicator"],
+                "indicator",
+                f"rows {seen[key]} and {rownum} both define indicator {rec['indicator']!r} for "
+                f"region {rec['region']!r}. Keep one of them, or change its region.",
+            )
+        else:
+            seen[key] = rownum
+        rec["_row"] = rownum
+        records.append(rec)
+
+    years = {}
+    for rec in records:
+        if rec["deadline"] is not None:
+            years.setdefault(rec["deadline"].year, []).append(rec["_row"])
+    if len(years) > 1:
+        parts = "; ".join(f"{y}: rows {_row_list(rows)}" for y, rows in sorted(years.items()))
+        problems.add(
+            None,
+            "",
+            "deadline",
+            f"deadlines fall in several years ({parts}). A catalogue holds one year's list; "
+            f"split it into one file per year.",
+        )
+    problems.raise_if_any()
+
+    table = pd.DataFrame.from_records(records).drop(columns=["_row"])
+    year = next(iter(years))
+    table["year"] = year
+    table["forecastable"] = False  # set by _coerce_types
+    return Catalog(year=year, table=_coerce_types(table), regions=regions, source=label)
+
+
+def _row_list(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:10])
+    return shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+
+
+def _parse_row(
+    cells: pd.Series,
+    rownum: int,
+    lookup: dict[str, str],
+    regions: pd.DataFrame,
+    problems: _Problems,
+) -> dict[str, Any] | None:
+    def get(col: str) -> Any:
+        return cells[col] if col in cells.index else None
+
+    ind = _text(get("indicator"))
+    n_before = len(problems.items)
+
+    def bad(field: str, message: str) -> None:
+        problems.add(rownum, ind, field, message)
+
+    if not ind:
+        bad("indicator", "the indicator id is empty. Give every row an id such as '01a'.")
+
+    kind = _text(get("kind")).lower()
+    if kind not in KINDS:
+        bad(
+            "kind",
+            f"unknown kind {_text(get('kind'))!r}. Use one of: {', '.join(KINDS)}.",
+        )
+    qualitative = kind == "qualitative"
+
+    raw_cmp = _text(get("comparator"))
+    comparator = _COMPARATOR_ALIASES.get(raw_cmp.replace(" ", ""))
+    if comparator is None:
+        if raw_cmp == "" and qualitative:
+            comparator = ""
+        else:
+            bad(
+                "comparator",
+                f"comparator {raw_cmp!r} is not one of {list(COMPARATORS)}. Write '>=' when "
+                f"the target must be reached or exceeded, '<=' when it must not be exceeded "
+                f"('≥'/'≤' are accepted too).",
+            )
+
+    target = _parse_number(get("target"), "target", bad)
+    if target is not None and math.isnan(target) and kind in FORECASTABLE_KINDS:
+        bad(
+            "target",
+            f"target is empty, but kind {kind!r} needs a number. Fill in the target (in the "
+            f"row's unit) or set kind to 'qualitative'.",
+        )
+    if target is not None and not math.isnan(target) and not math.isfinite(target):
+        bad("target", f"target {_text(get('target'))!r} is not finite. Give a finite number.")
+    if target is not None and kind in NON_NEGATIVE_KINDS and not math.isnan(target) and target < 0:
+        bad(
+            "target",
+            f"target {_fmt_number(target)} is negative, but a {kind} count cannot fall below 0. "
+            f"Give a positive count (use kind 'change' with comparator '<=' for a reduction).",
+        )
+
+    unit = _text(get("unit"))
+    if not unit and kind in FORECASTABLE_KINDS:
+        bad("unit", "unit is empty. Write the unit of the target, e.g. 'households (户)'.")
+
+    deadline = _parse_deadline(get("deadline"), bad)
+
+    raw_region = _text(get("region"))
+    region = lookup.get(raw_region) or lookup.get(raw_region.casefold())
+    if region is None:
+        bad(
+            "region",
+            f"unknown region {raw_region!r}. Use 'province' or one of the prefecture ids "
+            f"{regions['region'].tolist()} (Chinese names such as '哈尔滨' or '哈尔滨市' are "
+            f"accepted too).",
+        )
+
+    approximate = _parse_bool(get("approximate"), "approximate", bad)
+
+    item_text = _text(get("item"))
+    item: int | None = None
+    if item_text:
+        try:
+            value = float(item_text)
+            if not value.is_integer() or value < 1:
+                raise ValueError(item_text)
+            item = int(value)
+        except ValueError:
+            bad("item", f"item {item_text!r} is not a positive whole number. Write e.g. 9.")
+
+    lower = _parse_number(get("lower_bound"), "lower_bound", bad)
+    upper = _parse_number(get("upper_bound"), "upper_bound", bad)
+    baseline = _parse_number(get("baseline"), "baseline", bad)
+    lo = math.nan if lower is None else lower
+    hi = math.nan if upper is None else upper
+    if not math.isnan(lo) and not math.isnan(hi) and lo > hi:
+        bad(
+            "lower_bound",
+            f"lower_bound {_fmt_number(lo)} is greater than upper_bound {_fmt_number(hi)}. "
+            f"Swap them or correct one.",
+        )
+    elif target is not None and not math.isnan(target):
+        if not math.isnan(lo) and target < lo:
+            bad(
+                "target",
+                f"target {_fmt_number(target)} is below lower_bound {_fmt_number(lo)}. Correct "
+                f"the target or the bound.",
+            )
+        if not math.isnan(hi) and target > hi:
+            bad(
+                "target",
+                f"target {_fmt_number(target)} is above upper_bound {_fmt_number(hi)}. Correct "
+                f"the target or the bound.",
+            )
+
+    if len(problems.items) > n_before:
+        return None
+    tags = ";".join(t.strip() for t in _text(get("tags")).split(";") if t.strip())
+    responsible = ";".join(t.strip() for t in _text(get("responsible")).split(";") if t.strip())
+    assert target is not None and approximate is not None  # for type checkers
+    return {
+        "indicator": ind,
+        "region": region,
+        "item": item,
+        "name_zh": _text(get("name_zh")),
+        "name_en": _text(get("name_en")) or ind,
+        "unit": unit,
+        "target": target,
+        "comparator": comparator,
+        "approximate": approximate,
+        "wording": _text(get("wording")),
+        "kind": kind,
+        "deadline": deadline,
+        "deadline_source": _text(get("deadline_source")),
+        "responsible": responsible,
+        "lower_bound": lo,
+        "upper_bound": hi,
+        "baseline": math.nan if baseline is None else baseline,
+        "tags": tags,
+        "family": _text(get("family")) or ind,
+        "note": _text(get("note")),
+        "target_basis": _text(get("target_basis")) or BASIS_OFFICIAL,
+    }
+
+
+def _parse_number(value: Any, field: str, bad: Any) -> float | None:
+    """Parse a numeric cell: NaN when blank, None (and a problem) when malformed."""
+    if _is_blank(value):
+        return math.nan
+    if isinstance(value, bool):
+        bad(field, f"{field} {value!r} is not a number. Write a number such as 15000.")
+        return None
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    text = str(value).strip().replace("\u2212", "-")
+    if _THOUSANDS_RE.match(text):
+        text = text.replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        bad(
+            field,
+            f"{field} {str(value)!r} is not a number. Write a plain number in the row's unit, "
+            f"e.g. 15000 for 1.5万户 (no units or Chinese numerals in the cell).",
+        )
+        return None
+
+
+def _parse_bool(value: Any, field: str, bad: Any) -> bool | None:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating) and value in (0, 1):
+        return bool(value)
+    text = _text(value).casefold()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    bad(
+        field,
+        f"{field} {_text(value)!r} is not a boolean. Write true/false (also accepted: "
+        f"1/0, yes/no, 是/否) or leave it empty for false.",
+    )
+    return None
+
+
+def _parse_deadline(value: Any, bad: Any) -> pd.Timestamp | None:
+    hint = "Write YYYY-MM-DD (e.g. 2024-10-31) or YYYY-MM for the month's last day."
+    if _is_blank(value):
+        bad("deadline", f"deadline is empty. {hint}")
+        return None
+    if isinstance(value, datetime | date | pd.Timestamp | np.datetime64):
+        return pd.Timestamp(value).normalize()
+    text = str(value).strip()
+    try:
+        if m := _DATE_RE.match(text):
+            return pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
+        if m := _MONTH_RE.match(text):
+            return pd.Timestamp(int(m[1]), int(m[2]), 1) + pd.offsets.MonthEnd(0)
+    except ValueError:
+        pass
+    bad("deadline", f"malformed deadline {text!r}. {hint}")
+    return None
+
+
+def _coerce_types(table: pd.DataFrame) -> pd.DataFrame:
+    """Give the table the documented dtypes and column order."""
+    table = table[list(TABLE_COLUMNS)].reset_index(drop=True).copy()
+    for col in (
+        "indicator",
+        "region",
+        "name_zh",
+        "name_en",
+        "unit",
+        "comparator",
+        "wording",
+        "kind",
+        "deadline_source",
+        "responsible",
+        "tags",
+        "family",
+        "note",
+        "target_basis",
+    ):
+        table[col] = table[col].astype(str)
+    table["year"] = table["year"].astype("int64")
+    table["item"] = pd.array(table["item"].tolist(), dtype="Int64")
+    for col in ("target", "lower_bound", "upper_bound", "baseline"):
+        table[col] = table[col].astype("float64")
+    table["approximate"] = table["approximate"].astype(bool)
+    table["deadline"] = pd.to_datetime(table["deadline"]).dt.normalize()
+    table["forecastable"] = table["kind"].isin(FORECASTABLE_KINDS) & table["target"].notna()
+    return table

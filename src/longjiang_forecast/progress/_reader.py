@@ -1,0 +1,791 @@
+"""Read and write monthly progress reports (CSV or Excel) as a labelled Dataset.
+
+The one documented input format is a long table with one row per indicator,
+region and month::
+
+    indicator,region,month,value,reported_on,note
+    01,province,2025-03,3120,2025-04-05,
+    01,哈尔滨,2025-03,812,2025-04-05,first report
+
+Every problem found in a file is collected and reported at once, each naming
+the spreadsheet row (header = row 1), the indicator, region and month of that
+row, the field, the bad value and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from longjiang_forecast._core.exceptions import DataValidationError
+from longjiang_forecast._core.provenance import file_sha256, make_attrs
+from longjiang_forecast._core.schema import INDICATOR, MONOTONE_KINDS, MONTH, PROVINCE, REGION
+
+if TYPE_CHECKING:
+    from longjiang_forecast.catalog import Catalog
+
+__all__ = ["read_progress", "write_progress"]
+
+#: Columns every progress file must have.
+REQUIRED_COLUMNS: tuple[str, ...] = ("indicator", "region", "month", "value")
+#: Columns a progress file may have.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("reported_on", "note")
+#: File extensions read_progress accepts.
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
+
+#: Names accepted for the provincial total besides ``province``.
+PROVINCE_ALIASES: tuple[str, ...] = ("province", "全省", "黑龙江", "黑龙江省", "heilongjiang")
+
+_MAX_LISTED = 20
+_SCALE_FACTOR = 1000.0
+_SCALE_KINDS = ("cumulative", "milestone", "level")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ZH_SUFFIXES = ("地区", "市")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class _Problems:
+    """Collects row problems and the hints printed once under them."""
+
+    source: str
+    rows: list[str] = field(default_factory=list)
+    hints: dict[str, None] = field(default_factory=dict)
+
+    def add(self, message: str, hint: str | None = None) -> None:
+        self.rows.append(message)
+        if hint:
+            self.hints[hint] = None
+
+    def raise_if_any(self) -> None:
+        if not self.rows:
+            return
+        n = len(self.rows)
+        lines = [f"{self.source}: {n} problem{'s' if n > 1 else ''} in the progress file:"]
+        lines += [f"  - {msg}" for msg in self.rows[:_MAX_LISTED]]
+        if n > _MAX_LISTED:
+            lines.append(f"  ... and {n - _MAX_LISTED} more")
+        lines += list(self.hints)
+        raise DataValidationError("\n".join(lines))
+
+
+def _where(row: int, indicator: str, region: str, month: str) -> str:
+    """Return the ``row N (indicator .., region .., month ..)`` prefix of a message."""
+    return f"row {row} (indicator {indicator!r}, region {region!r}, month {month!r})"
+
+
+def _fmt(x: float) -> str:
+    """Format a float as short text that parses back to the same float."""
+    s = repr(float(x))
+    return s[:-2] if s.endswith(".0") else s
+
+
+def _parse_month(text: str) -> pd.Timestamp | None:
+    """Parse ``YYYY-MM`` into the first day of that month, or return None."""
+    m = _MONTH_RE.match(text.strip())
+    if m is None:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12 or year < 1900:
+        return None
+    return pd.Timestamp(year=year, month=month, day=1)
+
+
+def _parse_as_of(as_of: str | pd.Timestamp | None, func: str) -> pd.Timestamp | None:
+    """Normalise the ``as_of`` parameter to the first day of its month."""
+    if as_of is None:
+        return None
+    if isinstance(as_of, pd.Timestamp | _dt.date):
+        ts = pd.Timestamp(as_of)
+        return pd.Timestamp(year=ts.year, month=ts.month, day=1)
+    if isinstance(as_of, str):
+        parsed = _parse_month(as_of)
+        if parsed is not None:
+            return parsed
+    raise ValueError(
+        f"The 'as_of' parameter of {func} must be a 'YYYY-MM' string, a pandas Timestamp "
+        f"or None. Got {as_of!r} instead."
+    )
+
+
+def _month_coord(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    """Return contiguous month starts from January of ``start``'s year to ``end``."""
+    first = pd.Timestamp(year=start.year, month=1, day=1)
+    return pd.date_range(first, end, freq="MS").as_unit("ns")
+
+
+def _cell_text(value: Any, column: str) -> str:
+    """Turn one spreadsheet cell into the text a user sees in it."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if value is pd.NaT:
+        return ""
+    if isinstance(value, _dt.datetime | _dt.date):
+        ts = pd.Timestamp(value)
+        # Excel turns a typed "2025-03" into the date 2025-03-01.
+        if column == "month" and ts.day == 1 and ts == ts.normalize():
+            return ts.strftime("%Y-%m")
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else str(ts)
+    if isinstance(value, bool | np.bool_):
+        return str(value)
+    if isinstance(value, float | np.floating):
+        return _fmt(float(value))
+    return str(value).strip()
+
+
+def _read_raw(path: Path) -> pd.DataFrame:
+    """Read a progress file into a frame of text cells plus a ``_row`` column.
+
+    ``_row`` is the spreadsheet row number (header = 1). Completely blank rows
+    are dropped without changing the numbering of the others.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DataValidationError(
+            f"{path}: unsupported file type {path.suffix or '(none)'!r}. Progress files must be "
+            f"CSV (.csv, UTF-8) or Excel (.xlsx); save the sheet in one of these formats."
+        )
+    if not path.is_file():
+        raise FileNotFoundError(f"Progress file not found: {path}")
+    if suffix == ".csv":
+        try:
+            frame = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                encoding="utf-8-sig",
+            )
+        except pd.errors.EmptyDataError as err:
+            raise DataValidationError(
+                f"{path}: the file is empty. Write a header row "
+                f"({', '.join(REQUIRED_COLUMNS)}) and one row per indicator, region and month."
+            ) from err
+        except UnicodeDecodeError as err:
+            raise DataValidationError(
+                f"{path}: the file is not UTF-8 text ({err.reason} at byte {err.start}). "
+                f"Save it as 'CSV UTF-8' (with or without BOM)."
+            ) from err
+    else:
+        try:
+            frame = pd.read_excel(
+                path, dtype=object, engine="openpyxl", keep_default_na=False, na_values=[]
+            )
+        except ValueError as err:  # openpyxl/pandas raise ValueError for empty sheets
+            raise DataValidationError(f"{path}: the workbook could not be read ({err}).") from err
+    frame.columns = [str(c).replace("\ufeff", "").strip().lower() for c in frame.columns]
+    text = pd.DataFrame(
+        {c: [_cell_text(v, c) for v in frame[c].tolist()] for c in frame.columns},
+        dtype=object,
+        index=frame.index,
+    )
+    text["_row"] = np.arange(len(text)) + 2
+    cols = [c for c in text.columns if c != "_row"]
+    if cols:
+        blank = (text[cols] == "").all(axis=1)
+        text = text.loc[~blank]
+    return text.reset_index(drop=True)
+
+
+def _check_columns(frame: pd.DataFrame, source: str) -> None:
+    """Reject empty files, missing required columns and unknown extra columns."""
+    columns = [c for c in frame.columns if c != "_row"]
+    accepted = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    unnamed = [c for c in columns if c.startswith("unnamed:")]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise DataValidationError(
+            f"{source}: missing required column(s) {missing} in the header (row 1). "
+            f"Found columns {columns}. Required: {list(REQUIRED_COLUMNS)}; optional: "
+            f"{list(OPTIONAL_COLUMNS)}. Add the missing column(s) to the header row."
+        )
+    unknown = [c for c in columns if c not in accepted]
+    if unknown:
+        extra = " (columns without a header name)" if unnamed else ""
+        raise DataValidationError(
+            f"{source}: unknown column(s) {unknown}{extra} in the header (row 1). "
+            f"Accepted columns: {list(accepted)}. Rename or delete the extra column(s); "
+            f"nothing is dropped silently."
+        )
+    if len(frame) == 0:
+        raise DataValidationError(
+            f"{source}: the file has a header row but no data rows. Add one row per "
+            f"indicator, region and month (month as YYYY-MM)."
+        )
+
+
+def _region_lookup(catalog: Catalog) -> dict[str, str]:
+    """Map every accepted spelling of a region (id, Chinese, English) to its id."""
+    lookup: dict[str, str] = {alias.lower(): PROVINCE for alias in PROVINCE_ALIASES}
+    regions = catalog.regions
+    for _, rec in regions.iterrows():
+        rid = str(rec["region"])
+        lookup[rid.lower()] = rid
+        name_zh = str(rec.get("name_zh", "") or "").strip()
+        if name_zh and name_zh != "nan":
+            lookup[name_zh] = rid
+            for suffix in _ZH_SUFFIXES:
+                if name_zh.endswith(suffix) and len(name_zh) > len(suffix):
+                    lookup[name_zh[: -len(suffix)]] = rid
+                else:
+                    lookup.setdefault(name_zh + suffix, rid)
+        name_en = str(rec.get("name_en", "") or "").strip()
+        if name_en and name_en != "nan":
+            lookup[name_en.lower()] = rid
+    return lookup
+
+
+def _indicator_info(catalog: Catalog) -> pd.DataFrame:
+    """Return one row per catalogue indicator (province row preferred), in catalogue order."""
+    table = catalog.table
+    order = {ind: i for i, ind in enumerate(catalog.indicators)}
+    ranked = table.assign(
+        _is_prov=(table["region"] != PROVINCE).astype(int),
+        _order=table["indicator"].map(order),
+    ).sort_values(["_order", "_is_prov"], kind="stable")
+    info = ranked.drop_duplicates("indicator").set_index("indicator")
+    return info.reindex(list(catalog.indicators))
+
+
+def _target(catalog: Catalog, indicator: str, region: str) -> float:
+    """Return the catalogue target of (indicator, region), NaN when there is none."""
+    try:
+        value = float(catalog.target_for(indicator, region))
+    except (KeyError, LookupError, ValueError, TypeError):
+        return math.nan
+    return value
+
+
+# --------------------------------------------------------------------------- core
+
+
+def _frame_to_dataset(
+    raw: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    source: str,
+    as_of: pd.Timestamp | None,
+    allow_revisions: bool,
+    check_scale: bool,
+    warn_revisions: bool = True,
+    all_indicators: bool = False,
+    month_end: pd.Timestamp | None = None,
+) -> xr.Dataset:
+    """Validate a frame of text cells (see :func:`_read_raw`) and build the Dataset.
+
+    ``all_indicators`` keeps every catalogue indicator (all-NaN where no rows);
+    ``month_end`` extends the month coordinate beyond the last reported month.
+    Attributes describing the file itself (sha256, ...) are added by callers.
+    """
+    problems = _Problems(source)
+    info = _indicator_info(catalog)
+    known_indicators = list(catalog.indicators)
+    known_set = set(known_indicators)
+    region_of = _region_lookup(catalog)
+    region_ids = [PROVINCE, *[r for r in catalog.region_ids if r != PROVINCE]]
+    has_reported = "reported_on" in raw.columns
+    has_note = "note" in raw.columns
+    hint_ind = f"Known indicators: {known_indicators}. Fix the id or drop those rows."
+    hint_reg = (
+        f"Known regions: {region_ids} (Chinese names such as 哈尔滨 or 哈尔滨市 are accepted "
+        f"too). Fix the region or drop those rows."
+    )
+
+    records: list[dict[str, Any]] = []
+    for cells in raw.to_dict("records"):
+        rec: Any = cells
+        row = int(rec["_row"])
+        ind_txt = str(rec["indicator"]).strip()
+        reg_txt = str(rec["region"]).strip()
+        mon_txt = str(rec["month"]).strip()
+        val_txt = str(rec["value"]).strip()
+        where = _where(row, ind_txt, reg_txt, mon_txt)
+        ok = True
+
+        kind = None
+        if ind_txt not in known_set:
+            problems.add(
+                f"{where}: field 'indicator' has value {ind_txt!r}, which is not in the "
+                f"{catalog.year} catalogue.",
+                hint_ind,
+            )
+            ok = False
+        else:
+            kind = str(info.at[ind_txt, "kind"])
+            if kind == "qualitative":
+                problems.add(
+                    f"{where}: field 'indicator' has value {ind_txt!r}, an indicator of kind "
+                    f"'qualitative': there is no number to forecast. Drop these rows."
+                )
+                ok = False
+
+        region = region_of.get(reg_txt) or region_of.get(reg_txt.lower())
+        if region is None:
+            problems.add(
+                f"{where}: field 'region' has value {reg_txt!r}, which is neither 'province' "
+                f"nor a region of the catalogue.",
+                hint_reg,
+            )
+            ok = False
+
+        month = _parse_month(mon_txt)
+        if month is None:
+            problems.add(
+                f"{where}: field 'month' has value {mon_txt!r}, which is not a month in "
+                f"YYYY-MM form. Write the month as YYYY-MM, e.g. 2025-03."
+            )
+            ok = False
+        elif as_of is not None and month > as_of:
+            problems.add(
+                f"{where}: field 'month' has value {mon_txt!r}, later than "
+                f"as_of={as_of.strftime('%Y-%m')!r}. Drop rows after the as-of month or pass "
+                f"a later as_of."
+            )
+            ok = False
+
+        value = math.nan
+        if val_txt == "":
+            problems.add(
+                f"{where}: field 'value' is empty. Enter the reported figure, or delete the "
+                f"row if the month was not reported (missing months are allowed)."
+            )
+            ok = False
+        else:
+            try:
+                value = float(val_txt)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                problems.add(
+                    f"{where}: field 'value' has value {val_txt!r}, which is not a number. "
+                    f"Enter a plain number (no units, thousands separators or %)."
+                )
+                ok = False
+            elif value < 0 and kind != "change":
+                problems.add(
+                    f"{where}: field 'value' has value {val_txt!r}, which is negative; only "
+                    f"indicators of kind 'change' may be negative (this one is "
+                    f"{kind or 'unknown'!r}). Check the sign."
+                )
+                ok = False
+
+        reported = str(rec.get("reported_on", "")).strip() if has_reported else ""
+        if reported:
+            m = _DATE_RE.match(reported)
+            try:
+                if m is None:
+                    raise ValueError
+                reported = _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            except ValueError:
+                problems.add(
+                    f"{where}: field 'reported_on' has value {reported!r}, which is not a date "
+                    f"in YYYY-MM-DD form. Write it as e.g. 2025-04-05, or leave it empty."
+                )
+                ok = False
+
+        if ok:
+            records.append(
+                {
+                    "row": row,
+                    "indicator": ind_txt,
+                    "region": region,
+                    "month": month,
+                    "value": value,
+                    "kind": kind,
+                    "reported_on": reported,
+                    "note": str(rec.get("note", "")).strip() if has_note else "",
+                    "where": where,
+                }
+            )
+
+    good = pd.DataFrame(
+        records,
+        columns=[
+            "row", "indicator", "region", "month", "value", "kind", "reported_on", "note", "where",
+        ],
+    )  # fmt: skip
+
+    # duplicates (after mapping Chinese names to ids)
+    if len(good):
+        first_row: dict[tuple[str, str, pd.Timestamp], int] = {}
+        dup = np.zeros(len(good), dtype=bool)
+        for i, dup_rec in enumerate(good.itertuples(index=False)):
+            rec = dup_rec
+            key = (rec.indicator, rec.region, rec.month)
+            if key in first_row:
+                problems.add(
+                    f"{rec.where}: fields 'indicator', 'region', 'month' repeat row "
+                    f"{first_row[key]} (both rows are {rec.indicator!r}, {rec.region!r}, "
+                    f"{rec.month.strftime('%Y-%m')}). Keep one row per indicator, region and "
+                    f"month; delete rows {first_row[key]} or {rec.row}."
+                )
+                dup[i] = True
+            else:
+                first_row[key] = rec.row
+        good = good.loc[~dup].reset_index(drop=True)
+
+    # unit scale (万 vs units)
+    if check_scale and len(good):
+        pairs = good[["indicator", "region"]].drop_duplicates()
+        targets = {
+            (str(i), str(r)): _target(catalog, str(i), str(r))
+            for i, r in zip(pairs["indicator"], pairs["region"], strict=True)
+        }
+        for scale_rec in good.itertuples(index=False):
+            rec = scale_rec
+            if rec.kind not in _SCALE_KINDS:
+                continue
+            target = targets[(rec.indicator, rec.region)]
+            if not (math.isfinite(target) and target > 0):
+                continue
+            unit = str(info.at[rec.indicator, "unit"])
+            off = (
+                "check_scale=False turns this check off if the value is really meant to be "
+                "so far from the target."
+            )
+            if rec.value > _SCALE_FACTOR * target:
+                problems.add(
+                    f"{rec.where}: field 'value' has value {_fmt(rec.value)}, more than "
+                    f"{_SCALE_FACTOR:,.0f}× the catalogue target {_fmt(target)} ({unit}): the "
+                    f"value is ~10,000× the target's scale (ratio "
+                    f"{rec.value / target:,.0f}). Was it entered in units instead of 万 "
+                    f"(10k)? Convert it to the catalogue unit; {off}"
+                )
+            elif 0 < rec.value < target / _SCALE_FACTOR and rec.month.month >= 7:
+                problems.add(
+                    f"{rec.where}: field 'value' has value {_fmt(rec.value)}, less than "
+                    f"1/{_SCALE_FACTOR:,.0f} of the catalogue target {_fmt(target)} ({unit}) "
+                    f"in July or later: the value is ~1/10,000 of the target's scale (ratio "
+                    f"{rec.value / target:.2g}). Was it entered in 万 (10k) instead of units? "
+                    f"Convert it to the catalogue unit; {off}"
+                )
+
+    # cumulative series must not fall within a calendar year
+    revisions: list[str] = []
+    if len(good):
+        mono = good.loc[good["kind"].isin(MONOTONE_KINDS)].copy()
+        mono["year"] = [m.year for m in mono["month"]]
+        mono = mono.sort_values(["indicator", "region", "year", "month"], kind="stable")
+        for _, grp in mono.groupby(["indicator", "region", "year"], sort=False):
+            prev: Any = None
+            for mono_rec in grp.itertuples(index=False):
+                rec = mono_rec
+                if prev is not None and rec.value < prev.value:
+                    text = (
+                        f"{rec.indicator!r}/{rec.region!r} falls from {_fmt(prev.value)} "
+                        f"(row {prev.row}, {prev.month.strftime('%Y-%m')}) to "
+                        f"{_fmt(rec.value)} (row {rec.row}, {rec.month.strftime('%Y-%m')})"
+                    )
+                    if allow_revisions:
+                        revisions.append(text)
+                    else:
+                        problems.add(
+                            f"{rec.where}: field 'value' falls from {_fmt(prev.value)} (row "
+                            f"{prev.row}, month {prev.month.strftime('%Y-%m')}) to "
+                            f"{_fmt(rec.value)} (row {rec.row}, month "
+                            f"{rec.month.strftime('%Y-%m')}), but a series of kind "
+                            f"{rec.kind!r} may not fall within a year. Correct the figure, or "
+                            f"pass allow_revisions=True to accept revised figures."
+                        )
+                prev = rec
+
+    problems.raise_if_any()
+    if len(good) == 0 and not all_indicators:  # pragma: no cover - every row had a problem
+        raise DataValidationError(f"{source}: no usable rows.")
+
+    # ----------------------------------------------------------------- assemble
+    if all_indicators:
+        indicators = [i for i in known_indicators if info.at[i, "kind"] != "qualitative"]
+    else:
+        present = set(good["indicator"])
+        indicators = [i for i in known_indicators if i in present]
+    present_regions = set(good["region"]) if len(good) else {PROVINCE}
+    regions = [r for r in region_ids if r in present_regions]
+    if len(good):
+        start, end = min(good["month"]), max(good["month"])
+    elif month_end is not None:
+        start = end = month_end
+    else:  # pragma: no cover - guarded above
+        raise DataValidationError(f"{source}: no usable rows.")
+    if month_end is not None:
+        end = max(end, month_end)
+    months = _month_coord(start, end)
+
+    shape = (len(indicators), len(regions), len(months))
+    values = np.full(shape, np.nan, dtype=np.float64)
+    reported_arr = np.full(shape, "", dtype=object)
+    note_arr = np.full(shape, "", dtype=object)
+    if len(good):
+        ii = good["indicator"].map({k: i for i, k in enumerate(indicators)}).to_numpy(int)
+        rr = good["region"].map({k: i for i, k in enumerate(regions)}).to_numpy(int)
+        mm = months.get_indexer(pd.DatetimeIndex(good["month"]).as_unit("ns"))
+        values[ii, rr, mm] = good["value"].to_numpy(float)
+        reported_arr[ii, rr, mm] = good["reported_on"].to_numpy(object)
+        note_arr[ii, rr, mm] = good["note"].to_numpy(object)
+
+    dims = (INDICATOR, REGION, MONTH)
+    data_vars: dict[str, Any] = {
+        "value": (dims, values, {"long_name": "reported cumulative or level value"}),
+    }
+    if has_reported:
+        data_vars["reported_on"] = (dims, reported_arr.astype(str), {"format": "YYYY-MM-DD"})
+    if has_note:
+        data_vars["note"] = (dims, note_arr.astype(str))
+    ds = xr.Dataset(
+        data_vars,
+        coords={
+            INDICATOR: np.asarray(indicators, dtype=object).astype(str),
+            REGION: np.asarray(regions, dtype=object).astype(str),
+            MONTH: months.to_numpy(),
+            "unit": (INDICATOR, np.asarray([str(info.at[i, "unit"]) for i in indicators], str)),
+            "kind": (INDICATOR, np.asarray([str(info.at[i, "kind"]) for i in indicators], str)),
+        },
+    )
+    revision_text = None
+    if revisions:
+        revision_text = "Accepted falls in cumulative series (kept as reported): " + "; ".join(
+            revisions
+        )
+        if warn_revisions:
+            warnings.warn(
+                f"{source}: {len(revisions)} fall(s) in cumulative series accepted as revisions "
+                f"and kept as reported: " + "; ".join(revisions),
+                UserWarning,
+                stacklevel=3,
+            )
+    ds.attrs = make_attrs(
+        source=source,
+        catalog_year=int(catalog.year),
+        n_rows=len(raw),
+        as_of=None if as_of is None else as_of.strftime("%Y-%m"),
+        revisions_accepted=revision_text,
+    )
+    return ds
+
+
+# --------------------------------------------------------------------------- public
+
+
+def read_progress(
+    path: str | Path,
+    catalog: Catalog,
+    *,
+    as_of: str | pd.Timestamp | None = None,
+    allow_revisions: bool = False,
+    check_scale: bool = True,
+) -> xr.Dataset:
+    """Read a monthly progress file (CSV or Excel) into a validated Dataset.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A ``.csv`` file (UTF-8, with or without BOM) or an ``.xlsx`` workbook (first
+        sheet). One row per indicator, region and month, with columns ``indicator``
+        (catalogue id), ``region`` (``province``, a prefecture id such as ``harbin``,
+        or its Chinese name, 哈尔滨 or 哈尔滨市), ``month`` (``YYYY-MM``, the last
+        month covered) and ``value`` (the cumulative or level value as reported, in
+        the catalogue unit of the indicator); optionally ``reported_on``
+        (``YYYY-MM-DD``) and ``note``. Several years may sit in one file; earlier
+        years are history.
+    catalog : Catalog
+        The target catalogue the file reports against: its indicator ids, kinds,
+        units and targets, and its regions (``catalog.regions``).
+    as_of : str or pandas.Timestamp, optional
+        ``'YYYY-MM'`` or a Timestamp. Rows for later months are an error (a
+        forecast as of a month must not see later reports).
+    allow_revisions : bool, default False
+        Accept falls of cumulative series within a year (revised figures). The
+        values are kept as reported, each fall is described in
+        ``attrs['revisions_accepted']`` and a warning is emitted.
+    check_scale : bool, default True
+        Reject values of cumulative, milestone and level indicators that are more
+        than 1,000 × the catalogue target, or (from July) positive and less than
+        1/1,000 of it: the signature of a value entered in units instead of 万
+        (10,000) or vice versa.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``(indicator, region, month)``; coordinates ``indicator`` (present
+        indicators in catalogue order), ``region`` (``province`` first, then the
+        catalogue's region order; only regions present), ``month`` (datetime64[ns],
+        first day of each month, contiguous from January of the earliest year in
+        the file to the latest month in the file), and per indicator ``unit`` and
+        ``kind``. Variables:
+
+        * ``value`` (float64): the reported value, NaN where not reported (never
+          filled).
+        * ``reported_on`` (str, ``""`` where absent): only if the file has that column.
+        * ``note`` (str, ``""`` where absent): only if the file has that column.
+
+        ``attrs``: ``source`` (the path), ``sha256``, ``catalog_year``, ``n_rows``
+        (non-blank data rows), ``as_of`` (``YYYY-MM``, only if given),
+        ``revisions_accepted`` (only if falls were accepted), plus the provenance
+        attributes of :func:`~longjiang_forecast._core.provenance.make_attrs`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    DataValidationError
+        If the file type is not supported, the file is empty or has only a header,
+        a required column is missing, an unknown column is present, or any row has
+        a problem: unknown indicator or region, qualitative indicator, duplicate
+        (indicator, region, month), malformed month or month after ``as_of``,
+        empty, non-numeric or negative value (negative allowed only for kind
+        ``change``), malformed ``reported_on``, a cumulative series falling within
+        a year (unless ``allow_revisions``), or a value at the wrong unit scale
+        (unless ``check_scale=False``). All row problems are reported together
+        (the first 20, then a count), each naming the spreadsheet row (header =
+        row 1), its indicator, region and month, the field, the value and the fix.
+    ValueError
+        If ``as_of`` is not a ``'YYYY-MM'`` string or a Timestamp.
+
+    Warns
+    -----
+    UserWarning
+        When ``allow_revisions=True`` and falls were accepted.
+
+    See Also
+    --------
+    write_progress : Write such a Dataset back to a file of the same format.
+
+    Notes
+    -----
+    Completely blank rows are ignored; they do not shift the row numbers in
+    messages. In Excel, a ``month`` cell that Excel turned into a date
+    (2025-03-01) is read as ``2025-03``. Cumulative series (kinds in
+    :data:`~longjiang_forecast._core.schema.MONOTONE_KINDS`) are compared between
+    consecutive reported months of the same calendar year only; they restart
+    every 1 January.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from longjiang_forecast.catalog import load_catalog
+    >>> path = Path(tempfile.mkdtemp()) / "progress.csv"
+    >>> _ = path.write_text(
+    ...     "indicator,region,month,value\n"
+    ...     "09a,province,2024-03,4100\n"
+    ...     "09a,哈尔滨,2024-03,1300\n"
+    ...     "09a,province,2024-05,7000\n",
+    ...     encoding="utf-8",
+    ... )
+    >>> ds = read_progress(path, load_catalog(2024))
+    >>> ds["value"].dims, list(ds.region.values)
+    (('indicator', 'region', 'month'), ['province', 'harbin'])
+    >>> ds["value"].sel(indicator="09a", region="province").values.tolist()
+    [nan, nan, 4100.0, nan, 7000.0]
+    """
+    path = Path(path)
+    as_of_ts = _parse_as_of(as_of, "read_progress")
+    raw = _read_raw(path)
+    _check_columns(raw, str(path))
+    ds = _frame_to_dataset(
+        raw,
+        catalog,
+        source=str(path),
+        as_of=as_of_ts,
+        allow_revisions=allow_revisions,
+        check_scale=check_scale,
+    )
+    ds.attrs["sha256"] = file_sha256(path)
+    return ds
+
+
+def write_progress(ds: xr.Dataset, path: str | Path) -> Path:
+    """Write a progress Dataset to CSV or Excel in the format :func:`read_progress` reads.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Dims ``(indicator, region, month)`` with variable ``value`` (float) and
+        optionally ``reported_on`` and ``note`` (str), as returned by
+        :func:`read_progress`.
+    path : str or pathlib.Path
+        Destination, ending in ``.csv`` (written as UTF-8 with BOM, so that Excel
+        shows Chinese text) or ``.xlsx``. An existing file is overwritten.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, so that ``read_progress(write_progress(ds, p), catalog)``
+        round-trips.
+
+    Raises
+    ------
+    DataValidationError
+        If ``ds`` lacks the ``value`` variable or one of the three dims, or if the
+        extension is not ``.csv`` or ``.xlsx``.
+
+    Notes
+    -----
+    One row per non-NaN ``value``, in the order of the Dataset's coordinates,
+    with ``month`` as ``YYYY-MM``. In CSV, values are written with the shortest
+    text that parses back to the same float, so the round trip is exact; in
+    ``.xlsx`` they are numeric cells, which Excel keeps to 15 significant digits.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from longjiang_forecast.progress import load_national_progress
+    >>> catalog, ds = load_national_progress(as_of="2024-09")
+    >>> path = write_progress(ds, Path(tempfile.mkdtemp()) / "progress.csv")
+    >>> back = read_progress(path, catalog, allow_revisions=True)  # doctest: +SKIP
+    >>> path.read_text(encoding="utf-8-sig").splitlines()[0]
+    'indicator,region,month,value,note'
+    """
+    path = Path(path)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise DataValidationError(
+            f"{path}: unsupported file type {path.suffix or '(none)'!r}. write_progress "
+            f"writes CSV (.csv) or Excel (.xlsx); choose one of these extensions."
+        )
+    dims = (INDICATOR, REGION, MONTH)
+    if "value" not in ds.data_vars or any(d not in ds["value"].dims for d in dims):
+        raise DataValidationError(
+            f"write_progress needs a Dataset with a 'value' variable over dims {dims}; got "
+            f"variables {list(ds.data_vars)}. Pass the Dataset returned by read_progress."
+        )
+    extra = [c for c in OPTIONAL_COLUMNS if c in ds.data_vars]
+    value = ds["value"].transpose(*dims)
+    arr = value.to_numpy()
+    ii, rr, mm = np.nonzero(~np.isnan(arr))
+    months = pd.DatetimeIndex(ds[MONTH].to_numpy()).strftime("%Y-%m")
+    out: dict[str, Sequence[Any]] = {
+        "indicator": [str(x) for x in ds[INDICATOR].to_numpy()[ii]],
+        "region": [str(x) for x in ds[REGION].to_numpy()[rr]],
+        "month": list(months[mm]),
+    }
+    values = arr[ii, rr, mm].astype(float)
+    out["value"] = [_fmt(v) for v in values] if path.suffix.lower() == ".csv" else list(values)
+    for col in extra:
+        cells = ds[col].transpose(*dims).to_numpy()[ii, rr, mm]
+        out[col] = ["" if _is_missing(c) else str(c) for c in cells]
+    frame = pd.DataFrame(out, columns=list(REQUIRED_COLUMNS) + extra)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".csv":
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    else:
+        frame.to_excel(path, index=False, engine="openpyxl")
+    return path
+
+
+def _is_missing(cell: Any) -> bool:
+    """Return True for None and float NaN cells."""
+    return cell is None or (isinstance(cell, float) and math.isnan(cell))

@@ -1,0 +1,208 @@
+"""Labelled layer of the simulator: parameter draws + observed state -> paths (xarray)."""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import xarray as xr
+
+from .._core.exceptions import DataValidationError
+from .._core.provenance import make_attrs
+from .._core.rng import SeedLike, as_seed_sequence, spawn_generators
+from .._core.schema import DRAW, MONTH, SERIES
+from .._core.state import month_days
+from . import _engine
+
+#: Draws per random stream. Fixed, so that the same seed gives the same paths
+#: whatever the number of threads or how blocks are shared among workers.
+BLOCK_SIZE = 1024
+
+DYNAMICS = ("gamma", "binomial", "lognormal", "none")
+
+
+def simulate(
+    draws: xr.Dataset,
+    state: xr.Dataset,
+    *,
+    seed: SeedLike = None,
+    n_jobs: int = 1,
+) -> xr.DataArray:
+    """Simulate the remaining months of the year for every draw and series at once.
+
+    Parameters
+    ----------
+    draws : xarray.Dataset
+        Parameter draws from a fitted model's ``sample_parameters``: dims
+        ``draw``, ``series`` (and ``month``); variables ``dynamics`` (series;
+        one of "gamma", "binomial", "lognormal", "none"), ``gamma_shape``
+        (series, month), ``gamma_scale`` (draw, series), ``hazard`` (draw,
+        series), ``total`` (series), ``log_mean`` (series, month),
+        ``year_effect`` (draw, series), ``log_sd`` (series), ``transform``
+        (series; "identity" or "pct_change") and ``baseline`` (series).
+    state : xarray.Dataset
+        The observed state from :func:`longjiang_forecast._core.state.build_state`.
+    seed : int, SeedSequence, Generator or None
+        Seed of the path innovations. Block ``i`` of 1,024 draws always uses
+        child ``i`` of this seed, so results do not depend on ``n_jobs``.
+    n_jobs : int, default 1
+        Threads over blocks (numpy's generators release the GIL).
+
+    Returns
+    -------
+    xarray.DataArray
+        dims (draw, series, month): the value of each series after each month
+        of the year, in the indicator's unit (cumulative count, level, year-to-
+        date mean, or percent change against the baseline). Reported months
+        hold the reported values (linear between reports where a month is
+        missing). NaN for series whose ``dynamics`` is "none".
+        attrs: ``seed_entropy``, ``block_size``, provenance.
+
+    Raises
+    ------
+    DataValidationError
+        If the draws and the state do not describe the same series, or a
+        parameter is NaN, negative or of the wrong shape where it is used.
+    """
+    _check(draws, state)
+    n_draws = draws.sizes[DRAW]
+    n_series = state.sizes[SERIES]
+    n_blocks = math.ceil(n_draws / BLOCK_SIZE)
+    ss = as_seed_sequence(seed)
+    rngs = spawn_generators(ss, n_blocks)
+    out = np.full((n_draws, n_series, 12), np.nan)
+
+    def run(block: int) -> None:
+        lo, hi = block * BLOCK_SIZE, min(n_draws, (block + 1) * BLOCK_SIZE)
+        out[lo:hi] = _simulate_block(draws, state, lo, hi, rngs[block])
+
+    if n_jobs == 1:
+        for b in range(n_blocks):
+            run(b)
+    else:
+        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+            list(pool.map(run, range(n_blocks)))
+    paths = xr.DataArray(
+        out,
+        dims=(DRAW, SERIES, MONTH),
+        coords={
+            DRAW: np.arange(n_draws),
+            SERIES: state[SERIES].values,
+            "indicator": (SERIES, state["indicator"].values),
+            "region": (SERIES, state["region"].values),
+            MONTH: state[MONTH].values,
+        },
+        name="value",
+        attrs=make_attrs(
+            seed_entropy=str(ss.entropy),
+            block_size=BLOCK_SIZE,
+            model=draws.attrs.get("model"),
+            as_of=state.attrs.get("as_of"),
+            units="the indicator's unit (see the catalogue)",
+        ),
+    )
+    return paths
+
+
+def _simulate_block(
+    draws: xr.Dataset, state: xr.Dataset, lo: int, hi: int, rng: np.random.Generator
+) -> np.ndarray:
+    dyn = draws["dynamics"].values
+    n_series = dyn.shape[0]
+    block = np.full((hi - lo, n_series, 12), np.nan)
+    last_month = state["last_month"].values
+    for kind in ("gamma", "binomial", "lognormal"):
+        idx = np.flatnonzero(dyn == kind)
+        if idx.size == 0:
+            continue
+        start = np.nan_to_num(draws["start"].values[idx])
+        if kind == "gamma":
+            sim = _engine.gamma_cumulative(
+                start,
+                draws["gamma_shape"].values[idx],
+                draws["gamma_scale"].values[lo:hi, idx],
+                np.nan_to_num(state["upper_bound"].values[idx], nan=np.inf),
+                rng,
+            )
+        elif kind == "binomial":
+            sim = _engine.binomial_milestones(
+                start,
+                draws["total"].values[idx],
+                draws["hazard"].values[lo:hi, idx],
+                last_month[idx],
+                12,
+                rng,
+            )
+        else:
+            sim = _engine.lognormal_running_mean(
+                state["observed"].values[idx],
+                draws["log_mean"].values[idx],
+                draws["year_effect"].values[lo:hi, idx],
+                draws["log_sd"].values[idx],
+                month_days(int(state.attrs["year"])).astype(float),
+                rng,
+            )
+        if kind != "lognormal":
+            _overlay_reports(sim, state["observed"].values[idx], last_month[idx], start)
+        pct = draws["transform"].values[idx] == "pct_change"
+        if pct.any():
+            base = draws["baseline"].values[idx][pct]
+            sim[:, pct, :] = 100.0 * (sim[:, pct, :] / base[None, :, None] - 1.0)
+        block[:, idx, :] = sim
+    return block
+
+
+def _overlay_reports(
+    sim: np.ndarray, observed: np.ndarray, last_month: np.ndarray, start: np.ndarray
+) -> None:
+    """Put the reports on the months up to the last report.
+
+    Months between two reports are joined linearly (for display and for a
+    deadline that falls in such a gap); months before the first report of the
+    year are NaN: neither reported nor simulated.
+    """
+    months = np.arange(1, 13)
+    for j in range(sim.shape[1]):
+        m = int(last_month[j])
+        if m == 0:
+            continue
+        seen = np.isfinite(observed[j, :m])
+        line = np.interp(months[:m], months[:m][seen], observed[j, :m][seen], left=np.nan)
+        line[-1] = start[j]
+        sim[:, j, :m] = line
+
+
+def _check(draws: xr.Dataset, state: xr.Dataset) -> None:
+    if DRAW not in draws.dims or draws.sizes[DRAW] < 1:
+        raise DataValidationError("The 'draws' Dataset must have a 'draw' dim of length >= 1.")
+    if draws.sizes.get(SERIES) != state.sizes[SERIES]:
+        raise DataValidationError(
+            f"The 'draws' Dataset has {draws.sizes.get(SERIES)} series but the state has "
+            f"{state.sizes[SERIES]}. Sample the draws from a model fitted to this state."
+        )
+    unknown = set(np.unique(draws["dynamics"].values)) - set(DYNAMICS)
+    if unknown:
+        raise DataValidationError(
+            f"The 'dynamics' variable has unknown values {sorted(unknown)}; known: {list(DYNAMICS)}."
+        )
+    dyn = draws["dynamics"].values
+    for name, kind in (
+        ("gamma_shape", "gamma"),
+        ("gamma_scale", "gamma"),
+        ("hazard", "binomial"),
+        ("year_effect", "lognormal"),
+        ("log_sd", "lognormal"),
+    ):
+        used = draws[name].isel({SERIES: np.flatnonzero(dyn == kind)}).values
+        if used.size == 0:
+            continue
+        if not np.all(np.isfinite(used)):
+            raise DataValidationError(
+                f"The '{name}' parameter of simulate has NaN or infinite values for "
+                f"{kind} series; every parameter draw must be a finite number."
+            )
+        if name != "year_effect" and np.any(used < 0):
+            raise DataValidationError(f"The '{name}' parameter of simulate must be >= 0. Got {used.min()!r}.")
+    if np.any(draws["hazard"].values[:, dyn == "binomial"] > 1):
+        raise DataValidationError("The 'hazard' parameter of simulate must be in [0, 1].")

@@ -1,0 +1,213 @@
+"""Labelled layer of the summaries: paths + state -> the attainment Dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .._core.provenance import make_attrs
+from .._core.schema import DRAW, MONOTONE_KINDS, MONTH, QUANTILE, SERIES
+from .._core.state import month_days
+from . import _core
+
+#: Default status bands: the lowest attainment probability of each band.
+DEFAULT_BANDS: Mapping[str, float] = {"on track": 0.8, "at risk": 0.5, "off track": 0.0}
+
+#: Months of recent reports used for the run rate.
+RUN_RATE_MONTHS = 3
+
+
+def summarise(
+    paths: xr.DataArray,
+    state: xr.Dataset,
+    *,
+    quantiles: tuple[float, ...] = (0.1, 0.5, 0.9),
+    bands: Mapping[str, float] | None = None,
+    reason: np.ndarray | None = None,
+) -> xr.Dataset:
+    """Summarise simulated paths into attainment statistics per series.
+
+    Parameters
+    ----------
+    paths : xarray.DataArray
+        dims (draw, series, month), from :func:`longjiang_forecast.simulate`.
+    state : xarray.Dataset
+        The observed state the paths start from.
+    quantiles : tuple of float, default (0.1, 0.5, 0.9)
+        Quantiles of the value at the deadline, each in [0, 1].
+    bands : mapping of str to float, optional
+        Status band name -> lowest attainment probability of the band
+        (default :data:`DEFAULT_BANDS`). A series whose report already meets
+        its target (counts and levels) is "achieved"; one that cannot be
+        forecast is "no forecast".
+    reason : ndarray of shape (n_series,), str, optional
+        Why a series has no forecast ("" where it has one).
+
+    Returns
+    -------
+    xarray.Dataset
+        dim ``series`` (with ``indicator`` and ``region`` coords), plus
+        ``quantile`` and ``month``. Variables: ``p_met`` (attainment
+        probability), ``p_met_se`` (its Monte Carlo standard error),
+        ``deadline_value`` (series, quantile), ``first_passage_cdf`` (series,
+        month: P(target reached by the end of the month)),
+        ``first_passage_median`` (first month whose CDF is >= 0.5, NaT if
+        none), ``expected_shortfall``, ``required_rate`` and ``run_rate``
+        (per month, in the indicator's unit; for annual means the mean needed
+        over the unreported months and the mean of the last three reports),
+        ``observed`` (the latest report in the target's terms: a count or
+        level, or the year-to-date mean / percent change of an annual
+        mean), ``status`` and the state's target fields. attrs: ``n_draws``,
+        ``bands``, provenance.
+
+    Raises
+    ------
+    ValueError
+        If a quantile is outside [0, 1] or the bands are not in (0, 1].
+    """
+    bands = dict(DEFAULT_BANDS if bands is None else bands)
+    if any(not 0.0 <= b <= 1.0 for b in bands.values()):
+        raise ValueError(f"The 'bands' parameter of summarise must map names to [0, 1]. Got {bands}.")
+    if any(not 0.0 <= q <= 1.0 for q in quantiles):
+        raise ValueError(f"The 'quantiles' parameter of summarise must be in [0, 1]. Got {quantiles}.")
+    n_series = state.sizes[SERIES]
+    reason = np.full(n_series, "", dtype=object) if reason is None else np.asarray(reason, dtype=object)
+    values = paths.values
+    dl_index = np.clip(state["deadline_month"].values - 1, 0, 11)
+    at_deadline = values[:, np.arange(n_series), dl_index]
+    target = state["target"].values.astype(float)
+    sign = np.where(state["comparator"].values == "<=", -1.0, 1.0)
+    p, se = _core.attainment_probability(at_deadline, target, sign)
+    qs = np.quantile(at_deadline, quantiles, axis=0).T
+    cdf = _core.first_passage_cdf(values, target, sign)
+    shortfall = _core.expected_shortfall(at_deadline, target, sign)
+    kind = state["kind"].values
+    monotone = np.isin(kind, [*MONOTONE_KINDS, "level"])
+    cdf[~monotone] = np.nan
+    months = pd.DatetimeIndex(state[MONTH].values)
+    reached = cdf >= 0.5
+    fp_median = pd.DatetimeIndex([months[np.argmax(r)] if r.any() else pd.NaT for r in reached]).values
+    required, run = _rates(state)
+    observed = _observed_to_date(state)
+    achieved = monotone & (sign * state["last_value"].values >= sign * target)
+    status = np.array([_band(pi, bands) for pi in p], dtype=object)
+    status[achieved] = "achieved"
+    missing = reason != ""
+    for arr in (p, se, shortfall):
+        arr[missing] = np.nan
+    qs[missing] = np.nan
+    cdf[missing] = np.nan
+    status[missing] = "no forecast"
+    out = xr.Dataset(
+        {
+            "observed": (SERIES, observed),
+            "p_met": (SERIES, p),
+            "p_met_se": (SERIES, se),
+            "deadline_value": ((SERIES, QUANTILE), qs),
+            "first_passage_cdf": ((SERIES, MONTH), cdf),
+            "first_passage_median": (SERIES, fp_median),
+            "expected_shortfall": (SERIES, shortfall),
+            "required_rate": (SERIES, required),
+            "run_rate": (SERIES, run),
+            "status": (SERIES, status),
+            "reason": (SERIES, reason),
+        },
+        coords={
+            QUANTILE: list(quantiles),
+            MONTH: state[MONTH].values,
+            SERIES: state[SERIES].values,
+        },
+        attrs=make_attrs(
+            n_draws=int(paths.sizes[DRAW]),
+            bands=repr(bands),
+            as_of=state.attrs.get("as_of"),
+            seed_entropy=paths.attrs.get("seed_entropy"),
+            model=paths.attrs.get("model"),
+        ),
+    )
+    for name in ("indicator", "region"):
+        out = out.assign_coords({name: (SERIES, state[name].values)})
+    for name in (
+        "target",
+        "comparator",
+        "kind",
+        "unit",
+        "deadline",
+        "deadline_month",
+        "last_month",
+        "last_value",
+        "name_en",
+        "name_zh",
+        "target_basis",
+    ):
+        out[name] = state[name]
+    return out
+
+
+def _band(p: float, bands: Mapping[str, float]) -> str:
+    for name, lowest in sorted(bands.items(), key=lambda kv: -kv[1]):
+        if p >= lowest:
+            return name
+    return "below all bands"
+
+
+def _observed_to_date(state: xr.Dataset) -> np.ndarray:
+    """The latest report in the target's terms.
+
+    Counts and levels: the latest reported value. Annual means: the
+    day-weighted mean of the months reported so far. Changes: that mean as a
+    percent change against the baseline.
+    """
+    out = state["last_value"].values.astype(float).copy()
+    days = month_days(int(state.attrs["year"])).astype(float)
+    obs = state["observed"].values
+    seen = np.isfinite(obs)
+    for s, kind in enumerate(state["kind"].values):
+        if kind not in ("annual_mean", "change"):
+            continue
+        if not seen[s].any():
+            out[s] = np.nan
+            continue
+        mean = np.sum(obs[s, seen[s]] * days[seen[s]]) / days[seen[s]].sum()
+        out[s] = mean if kind == "annual_mean" else 100 * (mean / state["baseline"].values[s] - 1)
+    return out
+
+
+def _rates(state: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Required monthly rate from the last report to the deadline, and the recent run rate."""
+    n = state.sizes[SERIES]
+    required = np.full(n, np.nan)
+    run = np.full(n, np.nan)
+    days = month_days(int(state.attrs["year"])).astype(float)
+    for s in range(n):
+        obs = state["observed"].values[s]
+        t = int(state["last_month"].values[s])
+        dl = int(state["deadline_month"].values[s])
+        target = float(state["target"].values[s])
+        kind = state["kind"].values[s]
+        seen = np.flatnonzero(np.isfinite(obs))
+        if kind in ("annual_mean", "change"):
+            if kind == "change":
+                target = float(state["baseline"].values[s]) * (1 + target / 100)
+            open_days = days[~np.isfinite(obs)].sum()
+            if open_days > 0 and np.isfinite(target):
+                required[s] = (target * days.sum() - np.nansum(obs * days)) / open_days
+            if seen.size:
+                run[s] = float(np.mean(obs[seen[-RUN_RATE_MONTHS:]]))
+            continue
+        last = state["last_value"].values[s]
+        origin = 0.0 if kind in MONOTONE_KINDS else state["baseline"].values[s]
+        if dl > t and np.isfinite(last):
+            required[s] = max(target - last, 0.0) / (dl - t)
+        elif t == 0 and dl > 0 and np.isfinite(origin):
+            required[s] = max(target - origin, 0.0) / dl
+        if seen.size >= 2:
+            recent = seen[seen >= t - RUN_RATE_MONTHS]
+            first = recent[0] if recent.size >= 2 else seen[-2]
+            run[s] = (obs[t - 1] - obs[first]) / (t - 1 - first)
+        elif seen.size == 1 and np.isfinite(origin):
+            run[s] = (obs[seen[0]] - origin) / (seen[0] + 1)
+    return required, run

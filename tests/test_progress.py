@@ -1,0 +1,489 @@
+"""Tests of read_progress / write_progress on small hand-written files."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+import xarray as xr
+
+from longjiang_forecast._core.exceptions import DataValidationError
+from longjiang_forecast._core.provenance import file_sha256
+from longjiang_forecast.catalog import Catalog, load_regions
+from longjiang_forecast.progress import read_progress, write_progress
+
+COLUMNS = (
+    "indicator", "region", "year", "item", "name_zh", "name_en", "unit", "target", "comparator",
+    "approximate", "wording", "kind", "deadline", "deadline_source", "responsible", "lower_bound",
+    "upper_bound", "baseline", "tags", "family", "note", "target_basis", "forecastable",
+)  # fmt: skip
+
+
+def _row(indicator: str, kind: str, unit: str, target: float, comparator: str = ">=") -> dict:
+    return {
+        "indicator": indicator, "region": "province", "year": 2024, "item": 1,
+        "name_zh": f"指标{indicator}", "name_en": f"indicator {indicator}", "unit": unit,
+        "target": target, "comparator": comparator, "approximate": False, "wording": "",
+        "kind": kind, "deadline": pd.Timestamp("2024-12-31"), "deadline_source": "test",
+        "responsible": "", "lower_bound": np.nan, "upper_bound": np.nan, "baseline": np.nan,
+        "tags": "", "family": indicator, "note": "", "target_basis": "official list",
+        "forecastable": kind != "qualitative",
+    }  # fmt: skip
+
+
+def make_catalog() -> Catalog:
+    rows = [
+        _row("01a", "cumulative", "households (户)", 15000.0),
+        _row("02", "cumulative", "10k persons (万人)", 19.67),
+        _row("03", "level", "coverage (%)", 95.0),
+        _row("04", "change", "% change vs previous year", -5.0, "<="),
+        _row("05", "qualitative", "", np.nan, ""),
+        _row("06", "milestone", "projects (个)", 10.0),
+    ]
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    table["item"] = table["item"].astype("Int64")
+    return Catalog(year=2024, table=table, regions=load_regions(), source="test")
+
+
+CAT = make_catalog()
+HEADER = "indicator,region,month,value\n"
+
+
+def write(tmp_path: Path, body: str, header: str = HEADER, name: str = "progress.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+GOOD = (
+    "01a,province,2024-01,1200\n"
+    "01a,province,2024-02,2500\n"
+    "01a,province,2024-04,5100\n"  # March missing
+    "01a,harbin,2024-02,800\n"
+    "03,province,2024-03,40.5\n"
+    "04,province,2024-02,-3.25\n"
+)
+
+
+# --------------------------------------------------------------------------- good input
+
+
+def test_reads_values_coords_and_attrs(tmp_path):
+    path = write(tmp_path, GOOD)
+    ds = read_progress(path, CAT)
+    assert ds["value"].dims == ("indicator", "region", "month")
+    assert ds["value"].dtype == np.float64
+    assert list(ds.indicator.values) == ["01a", "03", "04"]
+    assert list(ds.region.values) == ["province", "harbin"]
+    assert ds.month.dtype == np.dtype("datetime64[ns]")
+    assert list(pd.DatetimeIndex(ds.month.values).strftime("%Y-%m")) == [
+        "2024-01", "2024-02", "2024-03", "2024-04",
+    ]  # fmt: skip
+    v = ds["value"].sel(indicator="01a", region="province")
+    assert v.sel(month="2024-01-01").item() == 1200.0
+    assert v.sel(month="2024-04-01").item() == 5100.0
+    assert ds["value"].sel(indicator="04", region="province", month="2024-02-01").item() == -3.25
+    assert list(ds["unit"].values) == [
+        "households (户)",
+        "coverage (%)",
+        "% change vs previous year",
+    ]
+    assert list(ds["kind"].values) == ["cumulative", "level", "change"]
+    assert ds.attrs["source"] == str(path)
+    assert ds.attrs["sha256"] == file_sha256(path)
+    assert ds.attrs["catalog_year"] == 2024
+    assert ds.attrs["n_rows"] == 6
+    assert "as_of" not in ds.attrs
+    assert "revisions_accepted" not in ds.attrs
+    assert "reported_on" not in ds and "note" not in ds
+
+
+def test_missing_months_stay_nan(tmp_path):
+    ds = read_progress(write(tmp_path, GOOD), CAT)
+    v = ds["value"].sel(indicator="01a", region="province")
+    assert math.isnan(v.sel(month="2024-03-01").item())
+    harbin = ds["value"].sel(indicator="01a", region="harbin")
+    assert int(harbin.notnull().sum()) == 1
+    # nothing reported for '03' in harbin: all NaN, never filled
+    assert bool(ds["value"].sel(indicator="03", region="harbin").isnull().all())
+
+
+def test_month_coord_starts_in_january_of_earliest_year(tmp_path):
+    body = "01a,province,2023-11,14000\n01a,province,2024-02,2500\n"
+    ds = read_progress(write(tmp_path, body), CAT)
+    months = pd.DatetimeIndex(ds.month.values)
+    assert months[0] == pd.Timestamp("2023-01-01")
+    assert months[-1] == pd.Timestamp("2024-02-01")
+    assert len(months) == 14
+
+
+def test_chinese_region_names(tmp_path):
+    body = (
+        "01a,哈尔滨,2024-01,300\n"
+        "01a,齐齐哈尔市,2024-01,120\n"
+        "01a,大兴安岭地区,2024-01,10\n"
+        "01a,全省,2024-01,1200\n"
+        "01a,Mudanjiang,2024-01,90\n"
+    )
+    ds = read_progress(write(tmp_path, body), CAT)
+    assert list(ds.region.values) == ["province", "harbin", "qiqihar", "mudanjiang", "daxinganling"]
+    assert ds["value"].sel(indicator="01a", month="2024-01-01").values.tolist() == [
+        1200.0, 300.0, 120.0, 90.0, 10.0,
+    ]  # fmt: skip
+
+
+def test_optional_columns_and_bom(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_text(
+        "indicator,region,month,value,reported_on,note\n"
+        "01a,province,2024-01,1200,2024-02-05,first\n"
+        "01a,province,2024-02,2500,,\n",
+        encoding="utf-8-sig",
+    )
+    ds = read_progress(path, CAT)
+    assert ds["reported_on"].sel(indicator="01a", region="province").values.tolist() == [
+        "2024-02-05", "",
+    ]  # fmt: skip
+    assert ds["note"].sel(indicator="01a", region="province").values.tolist() == ["first", ""]
+
+
+def test_blank_lines_do_not_shift_row_numbers(tmp_path):
+    body = "01a,province,2024-01,1200\n,,,\n\n01a,province,2024-02,abc\n"
+    with pytest.raises(DataValidationError, match=r"row 5 \(indicator '01a'.*'value'"):
+        read_progress(write(tmp_path, body), CAT)
+    ok = read_progress(write(tmp_path, "01a,province,2024-01,1200\n\n"), CAT)
+    assert ok.attrs["n_rows"] == 1
+
+
+def test_as_of_recorded(tmp_path):
+    ds = read_progress(write(tmp_path, GOOD), CAT, as_of=pd.Timestamp("2024-04-15"))
+    assert ds.attrs["as_of"] == "2024-04"
+
+
+def test_fall_across_new_year_is_not_a_fall(tmp_path):
+    body = "01a,province,2023-12,14800\n01a,province,2024-01,900\n"
+    ds = read_progress(write(tmp_path, body), CAT)
+    assert ds["value"].sel(indicator="01a", region="province").dropna("month").values.tolist() == [
+        14800.0, 900.0,
+    ]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- excel
+
+
+def test_xlsx_reading(tmp_path):
+    path = tmp_path / "progress.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["indicator", "region", "month", "value", "note"])
+    ws.append(["01a", "province", "2024-01", 1200, "月报"])
+    ws.append(["01a", "哈尔滨市", "2024-02", 800.5, None])
+    ws.append(["01a", "province", pd.Timestamp("2024-03-01").to_pydatetime(), 3100, None])
+    wb.save(path)
+    ds = read_progress(path, CAT)
+    assert list(ds.region.values) == ["province", "harbin"]
+    v = ds["value"].sel(indicator="01a")
+    assert v.sel(region="province").values[[0, 2]].tolist() == [1200.0, 3100.0]
+    assert math.isnan(v.sel(region="province", month="2024-02-01").item())
+    assert v.sel(region="harbin", month="2024-02-01").item() == 800.5
+    assert ds["note"].sel(indicator="01a", region="province", month="2024-01-01").item() == "月报"
+
+
+def test_xlsx_errors_use_spreadsheet_rows(tmp_path):
+    path = tmp_path / "bad.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["indicator", "region", "month", "value"])
+    ws.append(["01a", "province", "2024-01", 1200])
+    ws.append(["01a", "province", "2024-02", "n/a"])
+    wb.save(path)
+    with pytest.raises(DataValidationError, match=r"(?s)bad\.xlsx.*row 3 .*field 'value'.*'n/a'"):
+        read_progress(path, CAT)
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_round_trip(tmp_path, suffix):
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "indicator,region,month,value,reported_on,note\n"
+        "01a,province,2023-12,14950.25,2024-01-10,年末\n"
+        "01a,province,2024-01,1200,2024-02-05,\n"
+        "01a,哈尔滨,2024-03,0.1,,revised\n"
+        "02,province,2024-02,3.3333333333333335,,\n"
+        "04,province,2024-02,-3.25,,\n",
+        encoding="utf-8",
+    )
+    ds = read_progress(src, CAT)
+    out = write_progress(ds, tmp_path / f"out{suffix}")
+    assert out == tmp_path / f"out{suffix}"
+    back = read_progress(out, CAT)
+    if suffix == ".csv":
+        xr.testing.assert_identical(back.drop_attrs(), ds.drop_attrs())
+    else:  # Excel keeps 15 significant digits
+        xr.testing.assert_allclose(back.drop_attrs(), ds.drop_attrs(), rtol=1e-14)
+        xr.testing.assert_identical(
+            back.drop_vars("value").drop_attrs(), ds.drop_vars("value").drop_attrs()
+        )
+    assert back.attrs["n_rows"] == 5
+
+
+def test_write_progress_rows(tmp_path):
+    ds = read_progress(write(tmp_path, GOOD), CAT)
+    out = write_progress(ds, tmp_path / "out.csv")
+    frame = pd.read_csv(out, dtype=str, encoding="utf-8-sig")
+    assert list(frame.columns) == ["indicator", "region", "month", "value"]
+    assert len(frame) == 6
+    assert frame.iloc[0].tolist() == ["01a", "province", "2024-01", "1200"]
+    assert "2024-03" not in set(frame.loc[frame.region == "province", "month"][:3])
+
+
+def test_write_progress_rejects_bad_input(tmp_path):
+    ds = read_progress(write(tmp_path, GOOD), CAT)
+    with pytest.raises(DataValidationError, match=r"unsupported file type '\.json'"):
+        write_progress(ds, tmp_path / "out.json")
+    with pytest.raises(DataValidationError, match=r"needs a Dataset with a 'value' variable"):
+        write_progress(ds.rename({"value": "v"}), tmp_path / "out.csv")
+
+
+# --------------------------------------------------------------------------- bad files
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"nope\.csv"):
+        read_progress(tmp_path / "nope.csv", CAT)
+
+
+def test_unsupported_extension(tmp_path):
+    path = tmp_path / "progress.xls"
+    path.write_bytes(b"")
+    with pytest.raises(DataValidationError, match=r"progress\.xls: unsupported file type '\.xls'"):
+        read_progress(path, CAT)
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"empty\.csv: the file is empty"):
+        read_progress(path, CAT)
+
+
+def test_header_only(tmp_path):
+    with pytest.raises(DataValidationError, match=r"header row but no data rows"):
+        read_progress(write(tmp_path, ""), CAT)
+
+
+def test_missing_column(tmp_path):
+    path = write(tmp_path, "01a,province,1200\n", header="indicator,region,value\n")
+    with pytest.raises(DataValidationError, match=r"missing required column\(s\) \['month'\]"):
+        read_progress(path, CAT)
+
+
+def test_unknown_column(tmp_path):
+    path = write(
+        tmp_path, "01a,province,2024-01,1200,x\n", header="indicator,region,month,value,comment\n"
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"unknown column\(s\) \['comment'\].*Accepted columns: \['indicator', 'region', "
+        r"'month', 'value', 'reported_on', 'note'\]",
+    ):
+        read_progress(path, CAT)
+
+
+# --------------------------------------------------------------------------- bad rows
+
+
+def test_unknown_indicator(tmp_path):
+    body = "01a,province,2024-01,1200\n99,province,2024-01,5\n"
+    with pytest.raises(
+        DataValidationError,
+        match=r"progress\.csv: 1 problem in the progress file:\n  - row 3 \(indicator '99', "
+        r"region 'province', month '2024-01'\): field 'indicator' has value '99', which is not "
+        r"in the 2024 catalogue\.\nKnown indicators: \['01a', '02', '03', '04', '05', '06'\]",
+    ):
+        read_progress(write(tmp_path, body), CAT)
+
+
+def test_unknown_region(tmp_path):
+    body = "01a,province,2024-01,1200\n01a,shenyang,2024-01,5\n"
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 3 \(indicator '01a', region 'shenyang', month '2024-01'\): field 'region' "
+        r"has value 'shenyang'(.|\n)*Known regions: \['province', 'harbin', 'qiqihar'",
+    ):
+        read_progress(write(tmp_path, body), CAT)
+
+
+def test_qualitative_indicator(tmp_path):
+    with pytest.raises(
+        DataValidationError, match=r"row 2 .*field 'indicator'.*'05'.*kind 'qualitative'"
+    ):
+        read_progress(write(tmp_path, "05,province,2024-01,1\n"), CAT)
+
+
+def test_duplicates_name_both_rows(tmp_path):
+    body = "01a,province,2024-01,1200\n01a,harbin,2024-01,300\n01a,哈尔滨市,2024-01,310\n"
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 4 \(indicator '01a', region '哈尔滨市', month '2024-01'\): fields "
+        r"'indicator', 'region', 'month' repeat row 3",
+    ):
+        read_progress(write(tmp_path, body), CAT)
+
+
+@pytest.mark.parametrize("month", ["2024-13", "2024/03", "March", "24-03", "2024-00"])
+def test_malformed_month(tmp_path, month):
+    body = f"01a,province,2024-01,1200\n01a,province,{month},1300\n"
+    with pytest.raises(
+        DataValidationError,
+        match=rf"row 3 .*field 'month' has value '{month}', which is not a month in YYYY-MM form",
+    ):
+        read_progress(write(tmp_path, body), CAT)
+
+
+@pytest.mark.parametrize("as_of", ["2024-01", pd.Timestamp("2024-01-31")])
+def test_month_after_as_of(tmp_path, as_of):
+    body = "01a,province,2024-01,1200\n01a,province,2024-02,2500\n"
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 3 .*month '2024-02'\): field 'month' has value '2024-02', later than "
+        r"as_of='2024-01'",
+    ):
+        read_progress(write(tmp_path, body), CAT, as_of=as_of)
+
+
+def test_bad_as_of_parameter(tmp_path):
+    with pytest.raises(ValueError, match=r"The 'as_of' parameter of read_progress must be"):
+        read_progress(write(tmp_path, GOOD), CAT, as_of="2024-13")
+
+
+def test_non_numeric_value(tmp_path):
+    body = '01a,province,2024-01,1200\n01a,province,2024-02,"1,300"\n'
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 3 \(indicator '01a', region 'province', month '2024-02'\): field 'value' "
+        r"has value '1,300', which is not a number\. Enter a plain number",
+    ):
+        read_progress(write(tmp_path, body), CAT)
+
+
+def test_empty_value(tmp_path):
+    body = "01a,province,2024-01,1200\n01a,province,2024-02,\n"
+    with pytest.raises(
+        DataValidationError, match=r"row 3 .*field 'value' is empty\. Enter the reported figure"
+    ):
+        read_progress(write(tmp_path, body), CAT)
+
+
+def test_negative_value(tmp_path):
+    body = "01a,province,2024-01,-5\n04,province,2024-01,-5\n"
+    with pytest.raises(
+        DataValidationError,
+        match=r"1 problem(.|\n)*row 2 .*field 'value' has value '-5', which is negative; only "
+        r"indicators of kind 'change' may be negative \(this one is 'cumulative'\)",
+    ):
+        read_progress(write(tmp_path, body), CAT)
+
+
+def test_bad_reported_on(tmp_path):
+    path = write(
+        tmp_path,
+        "01a,province,2024-01,1200,2024-02-30\n",
+        header="indicator,region,month,value,reported_on\n",
+    )
+    with pytest.raises(DataValidationError, match=r"row 2 .*field 'reported_on'.*'2024-02-30'"):
+        read_progress(path, CAT)
+
+
+def test_falling_cumulative_is_rejected(tmp_path):
+    body = "01a,province,2024-01,1200\n01a,province,2024-02,2500\n01a,province,2024-04,2400\n"
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 4 \(indicator '01a', region 'province', month '2024-04'\): field 'value' "
+        r"falls from 2500 \(row 3, month 2024-02\) to 2400 \(row 4, month 2024-04\).*pass "
+        r"allow_revisions=True to accept revised figures",
+    ):
+        read_progress(write(tmp_path, body), CAT)
+
+
+def test_falling_milestone_is_rejected_but_level_may_fall(tmp_path):
+    body = "06,province,2024-01,3\n06,province,2024-02,2\n03,province,2024-01,50\n"
+    body += "03,province,2024-02,45\n"
+    with pytest.raises(
+        DataValidationError, match=r"1 problem(.|\n)*row 3 .*falls from 3 .*kind 'milestone'"
+    ):
+        read_progress(write(tmp_path, body), CAT)
+
+
+def test_allow_revisions_keeps_values_and_warns(tmp_path):
+    body = "01a,province,2024-01,1200\n01a,province,2024-02,2500\n01a,province,2024-04,2400\n"
+    with pytest.warns(UserWarning, match=r"1 fall\(s\) in cumulative series accepted"):
+        ds = read_progress(write(tmp_path, body), CAT, allow_revisions=True)
+    v = ds["value"].sel(indicator="01a", region="province").values
+    assert v[[0, 1, 3]].tolist() == [1200.0, 2500.0, 2400.0]
+    assert math.isnan(v[2])
+    text = ds.attrs["revisions_accepted"]
+    assert "'01a'/'province' falls from 2500 (row 3, 2024-02) to 2400 (row 4, 2024-04)" in text
+
+
+def test_no_warning_without_falls(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ds = read_progress(write(tmp_path, GOOD), CAT, allow_revisions=True)
+    assert "revisions_accepted" not in ds.attrs
+
+
+def test_value_10000_times_the_target(tmp_path):
+    # '02' is in 万人 with target 19.67; 196,700 was entered in persons
+    body = "02,province,2024-03,196700\n"
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 2 \(indicator '02', region 'province', month '2024-03'\): field 'value' "
+        r"has value 196700, more than 1,000× the catalogue target 19\.67 \(10k persons \(万人\)\): "
+        r"the value is ~10,000× the target's scale.*units instead of 万 \(10k\).*"
+        r"check_scale=False turns this check off",
+    ):
+        read_progress(write(tmp_path, body), CAT)
+    ds = read_progress(write(tmp_path, body), CAT, check_scale=False)
+    assert ds["value"].sel(month="2024-03-01").item() == 196700.0
+
+
+def test_value_10000_times_too_small_from_july(tmp_path):
+    # '01a' is in households with target 15000; 1.2 was entered in 万户
+    body = "01a,province,2024-07,1.2\n"
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 2 .*field 'value' has value 1\.2, less than 1/1,000 of the catalogue target "
+        r"15000 .*in July or later.*entered in 万 \(10k\) instead of units",
+    ):
+        read_progress(write(tmp_path, body), CAT)
+    # the same small value early in the year is plausible
+    early = read_progress(write(tmp_path, "01a,province,2024-02,1.2\n"), CAT)
+    assert early["value"].sel(month="2024-02-01").item() == 1.2
+
+
+def test_scale_uses_regional_target(tmp_path):
+    # harbin's share of 15000 is ~4714; 5,000,000 is > 1000 × that
+    body = "01a,harbin,2024-05,5000000\n"
+    with pytest.raises(DataValidationError, match=r"catalogue target 4714\.2"):
+        read_progress(write(tmp_path, body), CAT)
+
+
+def test_many_problems_are_collected(tmp_path):
+    body = "".join(f"01a,province,2024-{m:02d},x\n" for m in range(1, 13))
+    body += "".join(f"03,province,2023-{m:02d},y\n" for m in range(1, 13))
+    with pytest.raises(DataValidationError) as info:
+        read_progress(write(tmp_path, body), CAT)
+    msg = str(info.value)
+    assert msg.startswith(f"{tmp_path / 'progress.csv'}: 24 problems in the progress file:")
+    assert msg.count("which is not a number") == 20
+    assert "  ... and 4 more" in msg
+    assert "row 2 (indicator '01a'" in msg and "row 21 (indicator '03'" in msg
