@@ -75,7 +75,7 @@ def test_no_history_falls_back_and_says_so(catalog, progress):
     current_only = progress.sel(month=progress["month"].dt.year == 2024)
     model = SeasonalShareModel().fit(current_only, catalog=catalog, as_of="2024-08")
     basis = model.basis_[model.state_["indicator"].values == "15a"][0]
-    assert basis.startswith("fallback profile (0 earlier year(s)")
+    assert basis.startswith("fallback profile") and "0 earlier year(s) with a December report" in basis
     # annual means cannot be forecast without an earlier year: said, not guessed
     reason = model.reason_[model.state_["indicator"].values == "17b"][0]
     assert "needs at least one earlier year" in reason

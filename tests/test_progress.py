@@ -229,9 +229,7 @@ def test_round_trip(tmp_path, suffix):
         xr.testing.assert_identical(back.drop_attrs(), ds.drop_attrs())
     else:  # Excel keeps 15 significant digits
         xr.testing.assert_allclose(back.drop_attrs(), ds.drop_attrs(), rtol=1e-14)
-        xr.testing.assert_identical(
-            back.drop_vars("value").drop_attrs(), ds.drop_vars("value").drop_attrs()
-        )
+        xr.testing.assert_identical(back.drop_vars("value").drop_attrs(), ds.drop_vars("value").drop_attrs())
     assert back.attrs["n_rows"] == 5
 
 
@@ -275,6 +273,13 @@ def test_empty_file(tmp_path):
         read_progress(path, CAT)
 
 
+def test_empty_workbook(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    openpyxl.Workbook().save(path)
+    with pytest.raises(DataValidationError, match=r"empty\.xlsx: the file is empty"):
+        read_progress(path, CAT)
+
+
 def test_header_only(tmp_path):
     with pytest.raises(DataValidationError, match=r"header row but no data rows"):
         read_progress(write(tmp_path, ""), CAT)
@@ -287,9 +292,7 @@ def test_missing_column(tmp_path):
 
 
 def test_unknown_column(tmp_path):
-    path = write(
-        tmp_path, "01a,province,2024-01,1200,x\n", header="indicator,region,month,value,comment\n"
-    )
+    path = write(tmp_path, "01a,province,2024-01,1200,x\n", header="indicator,region,month,value,comment\n")
     with pytest.raises(
         DataValidationError,
         match=r"unknown column\(s\) \['comment'\].*Accepted columns: \['indicator', 'region', "
@@ -323,9 +326,7 @@ def test_unknown_region(tmp_path):
 
 
 def test_qualitative_indicator(tmp_path):
-    with pytest.raises(
-        DataValidationError, match=r"row 2 .*field 'indicator'.*'05'.*kind 'qualitative'"
-    ):
+    with pytest.raises(DataValidationError, match=r"row 2 .*field 'indicator'.*'05'.*kind 'qualitative'"):
         read_progress(write(tmp_path, "05,province,2024-01,1\n"), CAT)
 
 
@@ -417,9 +418,7 @@ def test_falling_cumulative_is_rejected(tmp_path):
 def test_falling_milestone_is_rejected_but_level_may_fall(tmp_path):
     body = "06,province,2024-01,3\n06,province,2024-02,2\n03,province,2024-01,50\n"
     body += "03,province,2024-02,45\n"
-    with pytest.raises(
-        DataValidationError, match=r"1 problem(.|\n)*row 3 .*falls from 3 .*kind 'milestone'"
-    ):
+    with pytest.raises(DataValidationError, match=r"1 problem(.|\n)*row 3 .*falls from 3 .*kind 'milestone'"):
         read_progress(write(tmp_path, body), CAT)
 
 

@@ -278,13 +278,9 @@ def test_gb3095_rule_on_synthetic_data(tmp_path):
     # January: day 5 (19 valid hours) excluded, day 6 (20 hours) kept, day 7 station a only
     jan_days = [40.0 + d + 1 for d in range(1, 32) if d not in (5, 7)] + [40.0 + 7]
     assert v.sel(month="2020-01-01").item() == pytest.approx(np.mean(jan_days), rel=1e-12)
-    assert v.sel(month="2020-02-01").item() == pytest.approx(
-        np.mean([41 + d for d in range(1, 26)])
-    )
+    assert v.sel(month="2020-02-01").item() == pytest.approx(np.mean([41 + d for d in range(1, 26)]))
     assert math.isnan(v.sel(month="2020-03-01").item())
-    assert v.sel(month="2020-04-01").item() == pytest.approx(
-        np.mean([41 + d for d in range(1, 28)])
-    )
+    assert v.sel(month="2020-04-01").item() == pytest.approx(np.mean([41 + d for d in range(1, 28)]))
     assert ds.attrs["invalid_months"] == "2020-03"
     # 2019 complete: day-weighted annual mean of 10·m + 1 -> target for 2020
     days = np.array([calendar.monthrange(2019, m)[1] for m in range(1, 13)])

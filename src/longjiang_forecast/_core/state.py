@@ -119,21 +119,18 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
             )
     year = as_of_ts.year
     table = catalog.table
-    rows = table[(table["year"] == year) & (table["kind"] != "qualitative")]
+    forecastable = table["forecastable"].astype(bool)
+    rows = table[(table["year"] == year) & forecastable]
     pairs: list[tuple[str, str]] = [(r.indicator, r.region) for r in rows.itertuples()]
-    year_mask = (months.year == year) & (months <= as_of_ts)
+    # Prefecture rows reported for an indicator whose catalogue row is provincial only
+    # (its target is then split, see Catalog.target_for).
+    known = set(rows["indicator"])
+    this_year = values.sel(month=months[(months.year == year) & (months <= as_of_ts)])
+    reported_any = this_year.notnull().any(MONTH)
     for ind in values["indicator"].values:
         for reg in values["region"].values:
-            if (ind, reg) in pairs:
-                continue
-            series = values.sel(indicator=ind, region=reg).values[year_mask]
-            if np.isfinite(series).any() and (table["indicator"] == ind).any():
-                kind = table.loc[table["indicator"] == ind, "kind"].iloc[0]
-                if (
-                    kind != "qualitative"
-                    and int(table.loc[table["indicator"] == ind, "year"].iloc[0]) == year
-                ):
-                    pairs.append((str(ind), str(reg)))
+            if ind in known and (ind, reg) not in pairs and bool(reported_any.sel(indicator=ind, region=reg)):
+                pairs.append((str(ind), str(reg)))
     if not pairs:
         raise DataValidationError(
             f"No forecastable indicator of year {year} in the catalogue ({catalog.source}) "

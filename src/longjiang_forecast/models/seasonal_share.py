@@ -21,6 +21,7 @@ right. *Project Management Journal* 37(3), 5-15.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Self
 
 import numpy as np
@@ -36,6 +37,8 @@ from ._base import check_is_fitted
 
 #: Points of the grid on which the posterior of the annual total is computed.
 _GRID = 4096
+#: Longest gap (months) between two reports of an earlier year that is joined linearly.
+_MAX_GAP = 3
 #: Smallest expected share of the year's work in any remaining month.
 _MIN_MONTH_SHARE = 0.002
 
@@ -236,21 +239,32 @@ class SeasonalShareModel:
             if curve is not None:
                 curves.append((y, curve))
         dl = int(state["deadline_month"].values[s])
-        if len(curves) >= self.min_history_years:
-            shares = np.array([c for _, c in curves])
-            n_years = shares.shape[0]
-            mean = shares.mean(axis=0)
-            inflate = np.sqrt(1 + 1 / n_years) * stats.t.ppf(0.95, n_years - 1) / stats.norm.ppf(0.95)
-            floor = 0.1 * self.fallback_share_sd * np.sqrt(mean * (1 - mean))
-            sd = np.maximum(shares.std(axis=0, ddof=1) * inflate, floor)
-            years = [y for y, _ in curves]
-            self.basis_[s] = f"reference class: {n_years} earlier years ({years[0]}-{years[-1]})"
-        else:
-            mean = reference_profile(tags, dl)
+        t = int(state["last_month"].values[s])
+        fallback = reference_profile(tags, dl)
+        shares = np.array([c for _, c in curves]).reshape(len(curves), 13)
+        n_at = np.isfinite(shares).sum(axis=0)
+        if len(curves) == 0 or n_at[t] == 0:
+            mean = fallback
             sd = self.fallback_share_sd * np.sqrt(mean * (1 - mean))
             self.basis_[s] = (
-                f"fallback profile ({len(curves)} earlier year(s) with a December report; "
-                f"{self.min_history_years} needed)"
+                f"fallback profile (no earlier year with a December report and a report within "
+                f"{_MAX_GAP} months of month {t}; {len(curves)} earlier year(s) with a December report)"
+            )
+        else:
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = _fill_curve(np.nanmean(shares, axis=0))
+                spread = np.nanstd(shares, axis=0, ddof=1)
+            sd = self.fallback_share_sd * np.sqrt(mean * (1 - mean))
+            rich = n_at >= max(self.min_history_years, 2)
+            if rich.any():
+                n = n_at[rich]
+                inflate = np.sqrt(1 + 1 / n) * stats.t.ppf(0.95, n - 1) / stats.norm.ppf(0.95)
+                floor = 0.1 * sd[rich]
+                sd[rich] = np.maximum(spread[rich] * inflate, floor)
+            years = [y for y, c in curves if np.isfinite(c[t])]
+            self.basis_[s] = f"reference class: {n_at[t]} earlier year(s) ({', '.join(map(str, years))})" + (
+                "" if rich[t] else f", with the fallback spread ({self.min_history_years} years needed)"
             )
         self.share_mean_[s] = mean
         self.share_sd_[s] = sd
@@ -454,10 +468,13 @@ class SeasonalShareModel:
 
 
 def _share_curve(values: np.ndarray, start: float) -> np.ndarray | None:
-    """Cumulative share after months 0..12 of one earlier year, linear between reports.
+    """Cumulative share after months 0..12 of one earlier year.
 
-    Returns None when the year has no December report (its total is unknown)
-    or its total change is not positive.
+    Months between two reports at most ``_MAX_GAP`` months apart are joined
+    linearly; other unreported months are NaN (a year reported only in
+    December says nothing about its seasonal shape). Returns None when the
+    year has no December report (its total is unknown) or its total change is
+    not positive.
     """
     if not np.isfinite(values[11]) or not np.isfinite(start):
         return None
@@ -467,8 +484,25 @@ def _share_curve(values: np.ndarray, start: float) -> np.ndarray | None:
     months = np.arange(0, 13)
     seen = np.concatenate([[True], np.isfinite(values)])
     points = np.concatenate([[start], values])
-    curve = np.interp(months, months[seen], points[seen])
+    report_months = months[seen]
+    curve = np.interp(months, report_months, points[seen])
+    before = report_months[np.searchsorted(report_months, months, side="right") - 1]
+    after = report_months[
+        np.minimum(np.searchsorted(report_months, months, side="left"), len(report_months) - 1)
+    ]
+    curve[(after - before > _MAX_GAP) & ~seen] = np.nan
     return np.clip((curve - start) / total, 0.0, 1.0)
+
+
+def _fill_curve(mean: np.ndarray) -> np.ndarray:
+    """Fill unknown months of a mean share curve linearly, from 0 at month 0 to 1 at month 12, non-decreasing."""
+    months = np.arange(13)
+    known = np.isfinite(mean)
+    known[[0, 12]] = True
+    points = mean.copy()
+    points[0], points[12] = 0.0, 1.0
+    filled = np.interp(months, months[known], points[known])
+    return np.maximum.accumulate(filled)
 
 
 def _history(

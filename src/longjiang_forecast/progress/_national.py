@@ -176,9 +176,7 @@ def load_national_progress(
             f"national_progress.csv: {list(NATIONAL_COLUMNS)}."
         )
     n_urls = int(frame["source_url"].nunique())
-    month_ts = pd.to_datetime(
-        {"year": frame["year"], "month": frame["month"], "day": 1}
-    ).dt.as_unit("ns")
+    month_ts = pd.to_datetime({"year": frame["year"], "month": frame["month"], "day": 1}).dt.as_unit("ns")
     frame = frame.assign(_month=month_ts, _row=np.arange(len(frame)) + 2)
 
     excluded = 0

@@ -86,8 +86,9 @@ def monthly_means(hourly: pd.DataFrame) -> pd.DataFrame:
     ...     {"year": 2020, "month": 2, "day": np.repeat(np.arange(1, 30), 24),
     ...      "hour": np.tile(np.arange(24), 29), "PM_A": 50.0, "PM_B": 60.0}
     ... )
-    >>> monthly_means(hours).loc["2020-02-01", ["pm25", "valid_days"]].tolist()
-    [55.0, 29]
+    >>> out = monthly_means(hours)
+    >>> float(out.loc["2020-02-01", "pm25"]), int(out.loc["2020-02-01", "valid_days"])
+    (55.0, 29)
     """
     time_cols = ["year", "month", "day", "hour"]
     missing = [c for c in time_cols if c not in hourly.columns]

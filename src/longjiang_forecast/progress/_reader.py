@@ -183,9 +183,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
             ) from err
     else:
         try:
-            frame = pd.read_excel(
-                path, dtype=object, engine="openpyxl", keep_default_na=False, na_values=[]
-            )
+            frame = pd.read_excel(path, dtype=object, engine="openpyxl", keep_default_na=False, na_values=[])
         except ValueError as err:  # openpyxl/pandas raise ValueError for empty sheets
             raise DataValidationError(f"{path}: the workbook could not be read ({err}).") from err
     frame.columns = [str(c).replace("\ufeff", "").strip().lower() for c in frame.columns]
@@ -205,6 +203,11 @@ def _read_raw(path: Path) -> pd.DataFrame:
 def _check_columns(frame: pd.DataFrame, source: str) -> None:
     """Reject empty files, missing required columns and unknown extra columns."""
     columns = [c for c in frame.columns if c != "_row"]
+    if not columns:
+        raise DataValidationError(
+            f"{source}: the file is empty. Write a header row ({', '.join(REQUIRED_COLUMNS)}) "
+            f"and one row per indicator, region and month."
+        )
     accepted = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
     unnamed = [c for c in columns if c.startswith("unnamed:")]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
@@ -558,9 +561,7 @@ def _frame_to_dataset(
     )
     revision_text = None
     if revisions:
-        revision_text = "Accepted falls in cumulative series (kept as reported): " + "; ".join(
-            revisions
-        )
+        revision_text = "Accepted falls in cumulative series (kept as reported): " + "; ".join(revisions)
         if warn_revisions:
             warnings.warn(
                 f"{source}: {len(revisions)} fall(s) in cumulative series accepted as revisions "
@@ -589,7 +590,7 @@ def read_progress(
     allow_revisions: bool = False,
     check_scale: bool = True,
 ) -> xr.Dataset:
-    """Read a monthly progress file (CSV or Excel) into a validated Dataset.
+    r"""Read a monthly progress file (CSV or Excel) into a validated Dataset.
 
     Parameters
     ----------
@@ -687,7 +688,7 @@ def read_progress(
     ...     encoding="utf-8",
     ... )
     >>> ds = read_progress(path, load_catalog(2024))
-    >>> ds["value"].dims, list(ds.region.values)
+    >>> ds["value"].dims, ds.region.values.tolist()
     (('indicator', 'region', 'month'), ['province', 'harbin'])
     >>> ds["value"].sel(indicator="09a", region="province").values.tolist()
     [nan, nan, 4100.0, nan, 7000.0]
