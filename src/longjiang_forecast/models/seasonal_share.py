@@ -495,7 +495,7 @@ def _share_curve(values: np.ndarray, start: float) -> np.ndarray | None:
 
 
 def _fill_curve(mean: np.ndarray) -> np.ndarray:
-    """Fill unknown months of a mean share curve linearly, from 0 at month 0 to 1 at month 12, non-decreasing."""
+    """Fill unknown months of a mean share curve linearly (0 at month 0, 1 at month 12), non-decreasing."""
     months = np.arange(13)
     known = np.isfinite(mean)
     known[[0, 12]] = True

@@ -14,7 +14,7 @@ from .._core.state import month_days
 from . import _core
 
 #: Default status bands: the lowest attainment probability of each band.
-DEFAULT_BANDS: Mapping[str, float] = {"on track": 0.8, "at risk": 0.5, "off track": 0.0}
+DEFAULT_BANDS: Mapping[str, float] = {"on track": 0.8, "watch": 0.5, "at risk": 0.2, "off track": 0.0}
 
 #: Months of recent reports used for the run rate.
 RUN_RATE_MONTHS = 3
@@ -40,9 +40,11 @@ def summarise(
         Quantiles of the value at the deadline, each in [0, 1].
     bands : mapping of str to float, optional
         Status band name -> lowest attainment probability of the band
-        (default :data:`DEFAULT_BANDS`). A series whose report already meets
-        its target (counts and levels) is "achieved"; one that cannot be
-        forecast is "no forecast".
+        (default :data:`DEFAULT_BANDS`: on track >= 0.8 > watch >= 0.5 >
+        at risk >= 0.2 > off track). A series whose report already meets its
+        target (counts and levels) is "achieved"; one with no report in the
+        year yet is "no report yet" (its probability then rests on the prior
+        at the plan); one that cannot be forecast is "no forecast".
     reason : ndarray of shape (n_series,), str, optional
         Why a series has no forecast ("" where it has one).
 
@@ -94,6 +96,7 @@ def summarise(
     observed = _observed_to_date(state)
     achieved = monotone & (sign * state["last_value"].values >= sign * target)
     status = np.array([_band(pi, bands) for pi in p], dtype=object)
+    status[state["last_month"].values == 0] = "no report yet"
     status[achieved] = "achieved"
     missing = reason != ""
     for arr in (p, se, shortfall):

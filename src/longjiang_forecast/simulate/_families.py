@@ -1,0 +1,428 @@
+"""Increment families of the streaming engine: numpy step kernels, one month at a time.
+
+Every family owns a contiguous block of rows of the month row ``(n_series, n_draws)``
+(series first, draws last, so that each series is a contiguous run of draws) and
+advances it by one month with :meth:`Family.step`. Families that admit an exact
+answer for the value at the deadline given the parameters also provide
+:meth:`Family.conditional_p`, the Rao-Blackwellised probability of meeting the
+target for each draw. Arrays only: no xarray here (see ``_labelled.py``).
+
+The families and their parameters are listed in :data:`FAMILY_PARAMS`; the
+maths and the schema are in ``docs/design/002-simulation-core.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar, Final
+
+import numpy as np
+from scipy import special
+
+#: Parameter variables of each dynamics family: name -> dims ("S" series, "M" month,
+#: "D" draw). A "D" parameter may also be given without the draw dim (the same value
+#: for every draw). The engine reads only the variables of the families it simulates.
+FAMILY_PARAMS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "gamma": {"gamma_shape": ("S", "M"), "gamma_scale": ("D", "S")},
+    "negbin": {"nb_size": ("S", "M"), "nb_prob": ("D", "S")},
+    "poisson": {"exposure": ("S", "M"), "poisson_rate": ("D", "S")},
+    "lognormal_increment": {"log_mean": ("S", "M"), "year_effect": ("D", "S"), "log_sd": ("S",)},
+    "link_normal": {"link": ("S",), "link_drift": ("D", "S"), "link_sd": ("D", "S")},
+    "binomial": {"total": ("S",), "hazard": ("D", "S")},
+    "lognormal": {"log_mean": ("S", "M"), "year_effect": ("D", "S"), "log_sd": ("S",)},
+}
+
+#: Families whose paths never fall (cumulative counts).
+MONOTONE_FAMILIES: Final = ("gamma", "negbin", "poisson", "lognormal_increment", "binomial")
+
+#: Families with an exact conditional law of the deadline value (Rao-Blackwellisation).
+RB_FAMILIES: Final = ("gamma", "negbin", "poisson", "binomial", "link_normal")
+
+#: Links of the ``link_normal`` family.
+LINKS: Final = ("identity", "log", "logit")
+
+
+class Family:
+    """One dynamics family on a contiguous block of series rows.
+
+    Parameters
+    ----------
+    rows : slice
+        Rows of the month row owned by the family.
+    cols : ndarray of int, shape (n,)
+        Columns of the family's series in the caller's (original) series order,
+        used to pick the family's per-draw parameters out of a block.
+    static : mapping of str to ndarray
+        Parameters without a draw dim, already restricted to the family's
+        series: ``start`` (n,), ``first`` (n,) first simulated month (0-11),
+        ``dl`` (n,) deadline month index (0-11), ``lower``/``upper`` (n,)
+        bounds (``-inf``/``inf`` for none), ``multiplier`` (n, 12) and the
+        family's own parameters (see :data:`FAMILY_PARAMS`).
+    dtype : numpy dtype
+        Floating type of the paths.
+    """
+
+    kind: ClassVar[str] = ""
+    #: Whether reported months are written over the family's rows (False for
+    #: families that use the reports themselves, such as the running mean).
+    overlay: ClassVar[bool] = True
+    #: Names of the per-draw parameters read from each block.
+    draw_params: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(
+        self, rows: slice, cols: np.ndarray, static: Mapping[str, np.ndarray], dtype: np.dtype
+    ) -> None:
+        self.rows = rows
+        self.cols = cols
+        self.s = dict(static)
+        self.dtype = np.dtype(dtype)
+        self.n = rows.stop - rows.start
+        self.p: dict[str, np.ndarray] = {}
+
+    # -- per block -----------------------------------------------------------------------------
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
+        """Read the family's per-draw parameters of one block, as (n, n_draws) arrays."""
+        self.b = n_draws
+        self.p = {}
+        for name in self.draw_params:
+            arr = block[name]
+            if arr.ndim == 1:  # one value per series, the same for every draw
+                sub = np.broadcast_to(arr[self.cols][:, None], (self.n, n_draws))
+            elif arr.ndim == 2:
+                sub = arr[:, self.cols].T
+            else:  # (draw, series, month)
+                sub = np.moveaxis(arr[:, self.cols, :], 0, 1)
+            self.p[name] = np.ascontiguousarray(sub, dtype=np.float64)
+
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
+        """Write the value after month ``m`` into ``out`` (n, n_draws) from ``prev`` (month m-1)."""
+        raise NotImplementedError
+
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray | None:
+        """Exact P(target met at the deadline | parameters) per draw, shape (n, n_draws), or None."""
+        return None
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _base(self, prev: np.ndarray | None) -> np.ndarray:
+        if prev is None:
+            return np.broadcast_to(self.s["start"].astype(self.dtype)[:, None], (self.n, self.b))
+        return prev
+
+    def _active(self, m: int) -> np.ndarray:
+        return m >= self.s["first"]
+
+    def _cap(self, out: np.ndarray) -> None:
+        upper = self.s["upper"]
+        if np.isfinite(upper).any():
+            np.minimum(out, upper.astype(self.dtype)[:, None], out=out)
+
+    def _months_to_deadline(self) -> np.ndarray:
+        """Mask (n, 12): months simulated up to and including the deadline month."""
+        months = np.arange(12)
+        return (months[None, :] >= self.s["first"][:, None]) & (months[None, :] <= self.s["dl"][:, None])
+
+    def _need(self, target: np.ndarray) -> np.ndarray:
+        return (target - self.s["start"])[:, None]
+
+    def _count_p(self, target: np.ndarray, sign: np.ndarray, sf: object, cdf: object) -> np.ndarray:
+        """P(met) for an integer-valued remaining sum X with survival sf(c) = P(X >= c), cdf(f) = P(X <= f)."""
+        need = np.broadcast_to(self._need(target), (self.n, self.b))
+        up = np.ceil(need - 1e-9)
+        down = np.floor(need + 1e-9)
+        p = np.where(sign[:, None] > 0, sf(up), cdf(down))  # type: ignore[operator]
+        return self._capped(p, target, sign)
+
+    def _capped(self, p: np.ndarray, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
+        upper = self.s["upper"][:, None]
+        p = np.where((sign[:, None] > 0) & (target[:, None] > upper), 0.0, p)
+        return np.where((sign[:, None] < 0) & (upper <= target[:, None]), 1.0, p)
+
+
+class Gamma(Family):
+    """Independent Gamma(k_m, θ) increments: ``x_m = min(x_{m-1} + θ G_m, upper)``.
+
+    ``gamma_shape`` (series, month) or (draw, series, month); ``gamma_scale``
+    (draw, series) in the indicator's unit. The multiplier scales the shape,
+    so the sum to the deadline stays Gamma(Σ c_m k_m, θ).
+    """
+
+    kind = "gamma"
+    draw_params = ("gamma_scale",)
+
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:  # noqa: D102
+        super().begin(block, n_draws)
+        self.scale = self.p["gamma_scale"].astype(self.dtype)
+        shape = block.get("gamma_shape")
+        if shape is not None and shape.ndim == 3:  # per-draw shapes
+            self.shape_d = np.moveaxis(shape[:, self.cols, :], 0, 1) * self.s["multiplier"][:, None, :]
+        else:
+            self.shape_d = None
+        self.buf = np.empty((self.n, n_draws), self.dtype)
+
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+        base = self._base(prev)
+        if self.shape_d is not None:
+            k = np.where(self._active(m)[:, None], self.shape_d[:, :, m], 0.0)
+            rng.standard_gamma(k, dtype=self.dtype, out=self.buf)
+        else:
+            k = self.s["shape"][:, m] * self._active(m)
+            buf = self.buf
+            live = np.flatnonzero(k > 0)
+            if live.size == 0:
+                out[...] = base
+                return
+            if live.size < self.n:
+                buf[k <= 0] = 0
+            for i in live.tolist():
+                rng.standard_gamma(k[i], size=self.b, dtype=self.dtype, out=buf[i])
+        np.multiply(self.buf, self.scale, out=self.buf)
+        np.add(base, self.buf, out=out)
+        self._cap(out)
+
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:  # noqa: D102
+        mask = self._months_to_deadline()
+        if self.shape_d is not None:
+            k = (self.shape_d * mask[:, None, :]).sum(axis=-1)
+        else:
+            k = np.broadcast_to((self.s["shape"] * mask).sum(axis=1)[:, None], (self.n, self.b))
+        theta = self.p["gamma_scale"]
+        need = np.broadcast_to(self._need(target), k.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.where(theta > 0, need / np.where(theta > 0, theta, 1.0), np.where(need > 0, np.inf, -np.inf))
+        live = (k > 0) & (theta > 0)
+        x_pos = np.maximum(x, 0.0)
+        kk = np.where(live, k, 1.0)
+        upper_tail = np.where(live, special.gammaincc(kk, x_pos), (need <= 0).astype(float))
+        lower_tail = np.where(live, special.gammainc(kk, x_pos), (need >= 0).astype(float))
+        p = np.where(sign[:, None] > 0, np.where(need <= 0, 1.0, upper_tail), np.where(need < 0, 0.0, lower_tail))
+        return self._capped(p, target, sign)
+
+
+class NegBin(Family):
+    """Negative binomial increments NB(r_m, p): failures before r_m successes, mean r_m (1 - p) / p.
+
+    ``nb_size`` (series, month) r_m > 0; ``nb_prob`` (draw, series) p in (0, 1].
+    The sum to the deadline is NB(Σ r_m, p). The multiplier scales r_m.
+    """
+
+    kind = "negbin"
+    draw_params = ("nb_prob",)
+
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:  # noqa: D102
+        super().begin(block, n_draws)
+        self.size = self.s["nb_size"] * self.s["multiplier"]
+
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+        base = self._base(prev)
+        r = self.size[:, m] * self._active(m)
+        live = r > 0
+        out[...] = base
+        if live.any():
+            inc = rng.negative_binomial(r[live][:, None], self.p["nb_prob"][live])
+            out[live] += inc.astype(self.dtype)
+        self._cap(out)
+
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:  # noqa: D102
+        big_r = (self.size * self._months_to_deadline()).sum(axis=1)[:, None]
+        prob = self.p["nb_prob"]
+
+        def sf(c: np.ndarray) -> np.ndarray:
+            # P(X >= c) = 1 - I_p(R, c) for c >= 1 (X ~ NB(R, p)).
+            with np.errstate(invalid="ignore"):
+                val = special.betaincc(np.maximum(big_r, 1e-300), np.maximum(c, 1.0), prob)
+            val = np.where(big_r > 0, val, 0.0)
+            return np.where(c <= 0, 1.0, val)
+
+        def cdf(f: np.ndarray) -> np.ndarray:
+            with np.errstate(invalid="ignore"):
+                val = special.betainc(np.maximum(big_r, 1e-300), np.maximum(f + 1.0, 1.0), prob)
+            val = np.where(big_r > 0, val, 1.0)
+            return np.where(f < 0, 0.0, val)
+
+        return self._count_p(target, sign, sf, cdf)
+
+
+class Poisson(Family):
+    """Poisson increments with mean ``poisson_rate × exposure_m`` (multiplier scales the exposure)."""
+
+    kind = "poisson"
+    draw_params = ("poisson_rate",)
+
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:  # noqa: D102
+        super().begin(block, n_draws)
+        self.expo = self.s["exposure"] * self.s["multiplier"]
+
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+        base = self._base(prev)
+        lam = self.p["poisson_rate"] * (self.expo[:, m] * self._active(m))[:, None]
+        np.add(base, rng.poisson(lam).astype(self.dtype), out=out)
+        self._cap(out)
+
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:  # noqa: D102
+        lam = self.p["poisson_rate"] * (self.expo * self._months_to_deadline()).sum(axis=1)[:, None]
+
+        def sf(c: np.ndarray) -> np.ndarray:  # P(X >= c) = P(Gamma(c) <= Λ)
+            val = special.gammainc(np.maximum(c, 1.0), lam)
+            return np.where(c <= 0, 1.0, val)
+
+        def cdf(f: np.ndarray) -> np.ndarray:
+            val = special.gammaincc(np.maximum(f + 1.0, 1.0), lam)
+            return np.where(f < 0, 0.0, val)
+
+        return self._count_p(target, sign, sf, cdf)
+
+
+class LognormalIncrement(Family):
+    """Log-normal increments ``exp(log_mean_m + year_effect + log_sd Z)`` times the multiplier."""
+
+    kind = "lognormal_increment"
+    draw_params = ("year_effect",)
+
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+        base = self._base(prev)
+        z = rng.standard_normal((self.n, self.b), dtype=self.dtype)
+        z *= self.s["log_sd"].astype(self.dtype)[:, None]
+        z += (self.p["year_effect"] + self.s["log_mean"][:, m][:, None]).astype(self.dtype)
+        np.exp(z, out=z)
+        z *= (self.s["multiplier"][:, m] * self._active(m)).astype(self.dtype)[:, None]
+        np.add(base, z, out=out)
+        self._cap(out)
+
+
+class LinkNormal(Family):
+    """A level moving as a Gaussian random walk on a link scale, so it stays within its bounds.
+
+    ``eta_m = eta_{m-1} + c_m drift + sd Z``; value ``lower + (upper - lower) expit(eta)``
+    (logit), ``lower + exp(eta)`` (log) or ``clip(eta, lower, upper)`` (identity).
+    ``link_drift`` and ``link_sd`` are per draw (or per series). The value at the
+    deadline is a monotone function of a normal variable, hence exact P(met).
+    """
+
+    kind = "link_normal"
+    draw_params = ("link_drift", "link_sd")
+
+    def _link(self, x: np.ndarray) -> np.ndarray:
+        lo, hi, code = self.s["lower"], self.s["upper"], self.s["link_code"]
+        out = np.array(x, dtype=np.float64)
+        log = code == 1
+        logit = code == 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[log] = np.log(np.maximum(x[log] - lo[log], 0.0))
+            frac = (x[logit] - lo[logit]) / (hi[logit] - lo[logit])
+            out[logit] = special.logit(np.clip(frac, 0.0, 1.0))
+        return out
+
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:  # noqa: D102
+        super().begin(block, n_draws)
+        # Start strictly inside the bounds so that the link is finite.
+        lo, hi = self.s["lower"], self.s["upper"]
+        span = np.where(np.isfinite(hi - lo), hi - lo, np.maximum(np.abs(self.s["start"]), 1.0))
+        start = np.clip(self.s["start"], lo + 1e-6 * span, hi - 1e-6 * span)
+        self.eta0 = self._link(start)
+        self.eta = np.repeat(self.eta0[:, None], n_draws, axis=1)
+
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+        active = self._active(m)
+        z = rng.standard_normal((self.n, self.b))
+        step = self.p["link_drift"] * self.s["multiplier"][:, m][:, None] + self.p["link_sd"] * z
+        self.eta += np.where(active[:, None], step, 0.0)
+        if prev is None and not active.any():
+            out[...] = self._base(None)
+            return
+        lo, hi, code = self.s["lower"][:, None], self.s["upper"][:, None], self.s["link_code"]
+        val = np.where(
+            code[:, None] == 2,
+            lo + (hi - lo) * special.expit(self.eta),
+            np.where(code[:, None] == 1, lo + np.exp(self.eta), np.clip(self.eta, lo, hi)),
+        )
+        out[...] = val
+        self._cap(out)
+
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:  # noqa: D102
+        mask = self._months_to_deadline()
+        n = mask.sum(axis=1)[:, None]
+        drift_sum = (self.s["multiplier"] * mask).sum(axis=1)[:, None] * self.p["link_drift"]
+        mean = self.eta0[:, None] + drift_sum
+        sd = self.p["link_sd"] * np.sqrt(n)
+        g = self._link(target)[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zval = (mean - g) / sd
+        zval = np.where(sd > 0, zval, np.where(mean >= g, np.inf, -np.inf))
+        p = np.where(sign[:, None] > 0, special.ndtr(zval), special.ndtr(-zval))
+        lo, hi = self.s["lower"][:, None], self.s["upper"][:, None]
+        t = target[:, None]
+        p = np.where((sign[:, None] > 0) & (t <= lo), 1.0, p)
+        p = np.where((sign[:, None] > 0) & (t > hi), 0.0, p)
+        p = np.where((sign[:, None] < 0) & (t >= hi), 1.0, p)
+        return np.where((sign[:, None] < 0) & (t < lo), 0.0, p)
+
+
+class Binomial(Family):
+    """Named projects, each open one finishing in a month with probability ``hazard × c_m``."""
+
+    kind = "binomial"
+    draw_params = ("hazard",)
+
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+        base = self._base(prev)
+        h = np.clip(self.p["hazard"] * self.s["multiplier"][:, m][:, None], 0.0, 1.0)
+        left = np.maximum(self.s["total"][:, None] - base, 0).astype(np.int64)
+        new = rng.binomial(left, h)
+        new[~self._active(m)] = 0
+        np.add(base, new.astype(self.dtype), out=out)
+
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:  # noqa: D102
+        mask = self._months_to_deadline()
+        stay = np.ones((self.n, self.b))
+        for m in range(12):
+            h = np.clip(self.p["hazard"] * self.s["multiplier"][:, m][:, None], 0.0, 1.0)
+            stay *= np.where(mask[:, m][:, None], 1.0 - h, 1.0)
+        q = 1.0 - stay
+        left = np.maximum(self.s["total"] - self.s["start"], 0.0)[:, None]
+
+        def sf(c: np.ndarray) -> np.ndarray:  # P(X >= c), X ~ Bin(left, q)
+            val = special.bdtrc(np.clip(c - 1.0, 0.0, None), np.broadcast_to(left, c.shape), q)
+            val = np.where(c > left, 0.0, val)
+            return np.where(c <= 0, 1.0, val)
+
+        def cdf(f: np.ndarray) -> np.ndarray:
+            val = special.bdtr(np.clip(f, 0.0, None), np.broadcast_to(left, f.shape), q)
+            val = np.where(f >= left, 1.0, val)
+            return np.where(f < 0, 0.0, val)
+
+        return self._count_p(target, sign, sf, cdf)
+
+
+class LognormalRunningMean(Family):
+    """Year-to-date day-weighted mean of monthly means, unreported months log-normal.
+
+    Reported months enter with their reported value (``observed``); the others
+    are ``exp(log_mean_m + year_effect + log_sd Z)``. ``days`` (12,) weights.
+    """
+
+    kind = "lognormal"
+    overlay = False
+    draw_params = ("year_effect",)
+
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+        days = self.s["days"]
+        cum = np.cumsum(days)
+        obs = self.s["observed"][:, m]
+        z = rng.standard_normal((self.n, self.b), dtype=self.dtype)
+        z *= self.s["log_sd"].astype(self.dtype)[:, None]
+        z += (self.p["year_effect"] + self.s["log_mean"][:, m][:, None]).astype(self.dtype)
+        np.exp(z, out=z)
+        seen = np.isfinite(obs)
+        if seen.any():
+            z[seen] = obs[seen].astype(self.dtype)[:, None]
+        z *= self.dtype.type(days[m] / cum[m])
+        if prev is not None:
+            z += prev * self.dtype.type(cum[m - 1] / cum[m])
+        out[...] = z
+
+
+#: Family classes by ``dynamics`` value.
+FAMILIES: Final[dict[str, type[Family]]] = {
+    cls.kind: cls
+    for cls in (Gamma, NegBin, Poisson, LognormalIncrement, LinkNormal, Binomial, LognormalRunningMean)
+}
