@@ -1,0 +1,119 @@
+"""Compile a :class:`Scenario` against the series of a forecast into arrays the simulator applies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from .._core.rng import SeedLike, as_seed_sequence
+from .._core.schema import SERIES
+from ._scenario import Effect, Scenario
+
+
+@dataclass(frozen=True)
+class CompiledScenario:
+    """A scenario as arrays, factorised so memory does not grow with draws × series.
+
+    Attributes
+    ----------
+    name : str
+    masks : ndarray of shape (n_effects, n_series), bool
+        Which series each rate effect touches.
+    factors : ndarray of shape (n_effects, n_draws, 12), float32
+        Each rate effect's multiplier per path and month (1 where inactive).
+        Random events are drawn once per path and shared by all series of the effect.
+    cap : ndarray of shape (n_series, 12)
+        Largest increment per month in the indicator's unit (``inf`` for none).
+    seed_entropy : str
+    """
+
+    name: str
+    masks: np.ndarray
+    factors: np.ndarray
+    cap: np.ndarray
+    seed_entropy: str
+
+    def multiplier(self, lo: int, hi: int) -> np.ndarray | None:
+        """Return the rate multiplier of draws ``lo:hi``, shape (hi - lo, n_series, 12), or None if all 1."""
+        if self.masks.shape[0] == 0:
+            return None
+        out = np.ones((hi - lo, self.masks.shape[1], 12))
+        for mask, factor in zip(self.masks, self.factors, strict=True):
+            out[:, mask, :] *= factor[lo:hi, None, :]
+        return out
+
+
+def _selects(effect: Effect, state: xr.Dataset, tags: np.ndarray) -> np.ndarray:
+    n = state.sizes[SERIES]
+    mask = np.ones(n, bool)
+    if effect.indicators:
+        mask &= np.isin(state["indicator"].values, effect.indicators)
+    if effect.kinds:
+        mask &= np.isin(state["kind"].values, effect.kinds)
+    if effect.regions:
+        mask &= np.isin(state["region"].values, effect.regions)
+    if effect.tags:
+        mask &= np.array([bool(set(effect.tags) & set(str(t).split(";"))) for t in tags])
+    return mask
+
+
+def compile_scenario(
+    scenario: Scenario, state: xr.Dataset, catalog: object, *, n_draws: int, seed: SeedLike = None
+) -> CompiledScenario:
+    """Turn a scenario into per-path monthly multipliers and caps for the series of ``state``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    state : xarray.Dataset
+        The observed state (series of the forecast), from ``build_state``.
+    catalog : Catalog
+        For the series' tags.
+    n_draws : int
+        Number of paths.
+    seed : int, SeedSequence, Generator or None
+        Seed of the random events (starts of stoppages, delay events and durations).
+
+    Returns
+    -------
+    CompiledScenario
+    """
+    tag_of = dict(zip(catalog.table["indicator"], catalog.table["tags"].fillna(""), strict=False))
+    tags = np.array([tag_of.get(i, "") for i in state["indicator"].values], dtype=object)
+    ss = as_seed_sequence(seed)
+    rng = np.random.default_rng(ss)
+    months = np.arange(1, 13)
+    masks, factors = [], []
+    cap = np.full((state.sizes[SERIES], 12), np.inf)
+    for effect in scenario.effects:
+        mask = _selects(effect, state, tags)
+        if effect.type == "cap":
+            window = (months >= effect.first_month[0]) & (months <= effect.last_month[1])
+            limit = effect.max_share_per_month * np.abs(state["target"].values.astype(float))
+            cap[mask] = np.where(window, np.minimum(cap[mask], limit[mask, None]), cap[mask])
+            continue
+        factor = np.ones((n_draws, 12), np.float32)
+        if effect.type in ("multiplier", "push"):
+            window = (months >= effect.first_month[0]) & (months <= effect.last_month[1])
+            factor[:, window] = effect.factor
+        elif effect.type == "stoppage":
+            start = rng.integers(effect.first_month[0], effect.first_month[1] + 1, size=n_draws)
+            stopped = (months[None, :] >= start[:, None]) & (months[None, :] <= effect.until)
+            factor[stopped] = 0.0
+        elif effect.type == "delay":
+            hit = rng.random(n_draws) < effect.probability
+            start = rng.integers(effect.first_month[0], effect.first_month[1] + 1, size=n_draws)
+            length = rng.integers(effect.duration[0], effect.duration[1] + 1, size=n_draws)
+            delayed = (months[None, :] >= start[:, None]) & (months[None, :] < (start + length)[:, None])
+            factor[delayed & hit[:, None]] = 0.0
+        masks.append(mask)
+        factors.append(factor)
+    return CompiledScenario(
+        name=scenario.name,
+        masks=np.array(masks, bool).reshape(len(masks), state.sizes[SERIES]),
+        factors=np.array(factors, np.float32).reshape(len(factors), n_draws, 12),
+        cap=cap,
+        seed_entropy=str(ss.entropy),
+    )

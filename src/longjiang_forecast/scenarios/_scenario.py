@@ -1,0 +1,299 @@
+"""Scenario files: what could go differently this year, as data.
+
+A scenario is a TOML file with a ``name``, a ``description`` and a list of
+``[[effects]]``. Each effect selects series (indicator ids, kinds, tags,
+regions) and months, and changes the monthly rate of work there:
+
+``multiplier``
+    ``factor`` (>= 0) times the usual rate over ``months = ["YYYY-MM", "YYYY-MM"]``.
+``stoppage``
+    No work from a start month to ``until`` (default December). The start is
+    ``start = "YYYY-MM"`` or random per path, uniform over
+    ``start = ["YYYY-MM", "YYYY-MM"]`` (an early winter).
+``delay``
+    With ``probability`` p per path, no work for ``duration`` months from
+    ``start`` (e.g. bond funds arrive late); ``duration`` is an int or a
+    ``[min, max]`` range drawn uniformly per path.
+``cap``
+    At most ``max_share_per_month`` of the target done in any month of the
+    window (a capacity limit).
+``push``
+    ``factor`` (>= 1) times the usual rate over the window (a year-end push).
+
+Uncertain effects are drawn once per path and shared by every series they
+select, so one bad event moves many targets together.
+
+Example::
+
+    name = "early-winter"
+    description = "Outdoor work stops from a random month between October and November."
+    [[effects]]
+    type = "stoppage"
+    tags = ["outdoor"]
+    start = ["2024-10", "2024-11"]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._core.exceptions import DataValidationError
+from .._core.schema import KINDS
+
+EFFECT_TYPES = ("multiplier", "stoppage", "delay", "cap", "push")
+_SELECTORS = ("indicators", "kinds", "tags", "regions")
+_KEYS: dict[str, set[str]] = {
+    "multiplier": {"months", "factor"},
+    "stoppage": {"start", "until"},
+    "delay": {"start", "duration", "probability"},
+    "cap": {"months", "max_share_per_month"},
+    "push": {"months", "factor"},
+}
+_REQUIRED: dict[str, set[str]] = {
+    "multiplier": {"months", "factor"},
+    "stoppage": {"start"},
+    "delay": {"start", "duration", "probability"},
+    "cap": {"max_share_per_month"},
+    "push": {"months", "factor"},
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Effect:
+    """One effect of a scenario (see the module docstring for the types).
+
+    Attributes
+    ----------
+    type : str
+        One of ``multiplier``, ``stoppage``, ``delay``, ``cap``, ``push``.
+    indicators, kinds, tags, regions : tuple of str
+        Selectors; an empty tuple selects all. A series is selected when it
+        matches every non-empty selector.
+    first_month, last_month : tuple of int
+        Months 1-12 of the window; for a random start, the range of the start.
+    until : int
+        Last month of a stoppage (1-12).
+    factor : float
+        Rate multiplier (multiplier, push).
+    probability : float
+        Probability of a delay event per path, in [0, 1].
+    duration : tuple of int
+        (min, max) months of a delay, drawn uniformly per path.
+    max_share_per_month : float
+        Capacity cap as a share of the target per month.
+    """
+
+    type: str
+    indicators: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    first_month: tuple[int, int] = (1, 1)
+    last_month: tuple[int, int] = (12, 12)
+    until: int = 12
+    factor: float = 1.0
+    probability: float = 1.0
+    duration: tuple[int, int] = (0, 0)
+    max_share_per_month: float = float("inf")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """A named set of effects for one year.
+
+    Attributes
+    ----------
+    name : str
+    description : str
+    year : int
+        The year all months of the file fall in.
+    effects : tuple of Effect
+    source : str
+        The file it was read from ("" when built in code).
+    """
+
+    name: str
+    description: str
+    year: int
+    effects: tuple[Effect, ...] = field(default_factory=tuple)
+    source: str = ""
+
+
+def baseline_scenario(year: int) -> Scenario:
+    """Return the scenario with no effects: the year as the model expects it."""
+    return Scenario(name="baseline", description="No change to the expected course.", year=year)
+
+
+def load_scenario(path: str | Path, *, catalog: Any) -> Scenario:
+    """Read and validate a scenario TOML file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.toml`` file.
+    catalog : Catalog
+        The catalogue whose indicators, kinds, tags and regions selectors may name.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file, the key (e.g. ``effects[2].probability``) and the
+        reason: unknown key, unknown indicator/kind/tag/region, a month outside
+        the scenario's year or malformed, a probability outside [0, 1], a
+        negative factor, a push factor below 1, a missing required key.
+    FileNotFoundError
+        If the file does not exist.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"Scenario file {path} does not exist.")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise DataValidationError(f"{path}: not valid TOML ({err}). Fix the syntax.") from err
+    return _parse(data, catalog=catalog, source=str(path))
+
+
+def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
+    problems: list[str] = []
+
+    def bad(key: str, why: str) -> None:
+        problems.append(f"{source}: '{key}' {why}")
+
+    unknown = set(data) - {"name", "description", "year", "effects"}
+    for key in sorted(unknown):
+        bad(key, "is not a scenario key; accepted: name, description, year, effects.")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        bad("name", "must be a non-empty string.")
+    year = data.get("year", int(catalog.year))
+    if not isinstance(year, int):
+        bad("year", f"must be an int. Got {year!r}.")
+        year = int(catalog.year)
+    effects_raw = data.get("effects", [])
+    if not isinstance(effects_raw, list):
+        bad("effects", "must be an array of tables ([[effects]]).")
+        effects_raw = []
+    table = catalog.table
+    known = {
+        "indicators": set(table["indicator"]),
+        "kinds": set(KINDS),
+        "tags": {t for tags in table["tags"].fillna("") for t in str(tags).split(";") if t},
+        "regions": {"province", *catalog.region_ids},
+    }
+    effects = []
+    for i, raw in enumerate(effects_raw):
+        where = f"effects[{i}]"
+        kind = raw.get("type")
+        if kind not in EFFECT_TYPES:
+            bad(f"{where}.type", f"must be one of {list(EFFECT_TYPES)}. Got {kind!r}.")
+            continue
+        allowed = {"type", *_SELECTORS, *_KEYS[kind]}
+        for key in sorted(set(raw) - allowed):
+            bad(f"{where}.{key}", f"is not a key of a {kind} effect; accepted: {sorted(allowed)}.")
+        for key in sorted(_REQUIRED[kind] - set(raw)):
+            bad(f"{where}.{key}", f"is required for a {kind} effect.")
+        fields: dict[str, Any] = {"type": kind}
+        for sel in _SELECTORS:
+            values = raw.get(sel, [])
+            values = [values] if isinstance(values, str) else values
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                bad(f"{where}.{sel}", "must be a list of strings.")
+                continue
+            unknown_values = sorted(set(values) - known[sel])
+            if unknown_values:
+                bad(
+                    f"{where}.{sel}",
+                    f"names unknown {sel} {unknown_values}; known: {sorted(known[sel])[:60]}.",
+                )
+            fields[sel] = tuple(values)
+        window = raw.get("months", raw.get("start"))
+        if window is not None:
+            key = "months" if "months" in raw else "start"
+            months = window if isinstance(window, list) else [window]
+            parsed = [_month(m, year, f"{where}.{key}", bad) for m in months]
+            parsed = parsed * 2 if len(parsed) == 1 else parsed
+            if len(parsed) != 2:
+                bad(f"{where}.{key}", "must be 'YYYY-MM' or a pair ['YYYY-MM', 'YYYY-MM'].")
+            elif None not in parsed:
+                if parsed[0] > parsed[1]:
+                    bad(f"{where}.{key}", f"starts after it ends: {months}.")
+                if key == "months":
+                    fields["first_month"] = (parsed[0], parsed[0])
+                    fields["last_month"] = (parsed[1], parsed[1])
+                else:
+                    fields["first_month"] = (parsed[0], parsed[1])
+        if "until" in raw:
+            until = _month(raw["until"], year, f"{where}.until", bad)
+            if until is not None:
+                fields["until"] = until
+        if "factor" in raw:
+            factor = raw["factor"]
+            if not isinstance(factor, int | float) or factor < 0:
+                bad(f"{where}.factor", f"must be a number >= 0. Got {factor!r}.")
+            elif kind == "push" and factor < 1:
+                bad(
+                    f"{where}.factor",
+                    f"of a push must be >= 1 (use a multiplier to slow down). Got {factor}.",
+                )
+            else:
+                fields["factor"] = float(factor)
+        if "probability" in raw:
+            p = raw["probability"]
+            if not isinstance(p, int | float) or not 0 <= p <= 1:
+                bad(f"{where}.probability", f"must be a number in [0, 1]. Got {p!r}.")
+            else:
+                fields["probability"] = float(p)
+        if "duration" in raw:
+            d = raw["duration"]
+            d = [d, d] if isinstance(d, int) else d
+            if not (
+                isinstance(d, list) and len(d) == 2 and all(isinstance(x, int) and 0 <= x <= 12 for x in d)
+            ):
+                bad(
+                    f"{where}.duration", f"must be months 0-12 or a [min, max] pair. Got {raw['duration']!r}."
+                )
+            elif d[0] > d[1]:
+                bad(f"{where}.duration", f"min is above max: {d}.")
+            else:
+                fields["duration"] = (d[0], d[1])
+        if "max_share_per_month" in raw:
+            cap = raw["max_share_per_month"]
+            if not isinstance(cap, int | float) or cap <= 0:
+                bad(f"{where}.max_share_per_month", f"must be a number > 0. Got {cap!r}.")
+            else:
+                fields["max_share_per_month"] = float(cap)
+        effects.append(Effect(**fields))
+    if problems:
+        raise DataValidationError("The scenario file has problems:\n  - " + "\n  - ".join(problems))
+    return Scenario(
+        name=str(name),
+        description=str(data.get("description", "")),
+        year=year,
+        effects=tuple(effects),
+        source=source,
+    )
+
+
+def _month(value: Any, year: int, key: str, bad: Any) -> int | None:
+    try:
+        period = pd.Period(str(value), freq="M")
+        ok = isinstance(value, str) and len(value) == 7 and value[4] == "-"
+    except (ValueError, TypeError):
+        ok = False
+    if not ok:
+        bad(key, f"must be a month written YYYY-MM. Got {value!r}.")
+        return None
+    if period.year != year:
+        bad(key, f"is outside the scenario's year {year}: {value}. Use months of {year}.")
+        return None
+    return int(period.month)

@@ -1,0 +1,94 @@
+"""Scenario files: the shipped ones load; bad ones are refused with file, key and reason."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import longjiang_forecast as lf
+from longjiang_forecast.scenarios import compile_scenario, load_scenario
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+@pytest.mark.parametrize("name", ["baseline", "funding-delay", "early-winter", "year-end-push", "stress"])
+def test_shipped_scenarios_load(name, catalog):
+    scenario = load_scenario(SCENARIOS / f"{name}.toml", catalog=catalog)
+    assert scenario.name == name and scenario.year == 2024
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "reason"),
+    [
+        (
+            'tags = ["outdoor"]\nstart = "2024-10"\nindicators = ["99z"]',
+            "effects[0].indicators",
+            "unknown indicators",
+        ),
+        ('tags = ["outdor"]\nstart = "2024-10"', "effects[0].tags", "unknown tags"),
+        ('regions = ["atlantis"]\nstart = "2024-10"', "effects[0].regions", "unknown regions"),
+        ('start = "2025-10"', "effects[0].start", "outside the scenario's year 2024"),
+        ('start = "2024-13"', "effects[0].start", "must be a month written YYYY-MM"),
+        ('start = "2024-10"\nspeed = 3', "effects[0].speed", "is not a key of a stoppage effect"),
+    ],
+)
+def test_bad_stoppage_is_refused(tmp_path, catalog, body, key, reason):
+    path = tmp_path / "bad.toml"
+    path.write_text(f'name = "x"\n[[effects]]\ntype = "stoppage"\n{body}\n', encoding="utf-8")
+    with pytest.raises(lf.DataValidationError, match=rf"bad\.toml: '{re.escape(key)}'.*{reason}"):
+        load_scenario(path, catalog=catalog)
+
+
+@pytest.mark.parametrize(
+    ("effect", "key", "reason"),
+    [
+        ('type = "delay"\nstart = "2024-05"\nduration = 2\nprobability = 1.5', "probability", r"in \[0, 1\]"),
+        ('type = "multiplier"\nmonths = ["2024-05", "2024-06"]\nfactor = -0.5', "factor", "number >= 0"),
+        ('type = "push"\nmonths = ["2024-11", "2024-12"]\nfactor = 0.5', "factor", "of a push must be >= 1"),
+        (
+            'type = "multiplier"\nmonths = ["2024-08", "2024-06"]\nfactor = 0.5',
+            "months",
+            "starts after it ends",
+        ),
+        ('type = "delay"\nstart = "2024-05"\nprobability = 0.5', "duration", "is required"),
+        ('type = "flood"', "type", "must be one of"),
+    ],
+)
+def test_bad_effect_values_are_refused(tmp_path, catalog, effect, key, reason):
+    path = tmp_path / "bad.toml"
+    path.write_text(f'name = "x"\n[[effects]]\n{effect}\n', encoding="utf-8")
+    with pytest.raises(lf.DataValidationError, match=rf"'effects\[0\]\.{key}'.*{reason}"):
+        load_scenario(path, catalog=catalog)
+
+
+def test_unknown_top_level_key_and_bad_toml(tmp_path, catalog):
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x"\nwinter = "early"\n', encoding="utf-8")
+    with pytest.raises(lf.DataValidationError, match="'winter' is not a scenario key"):
+        load_scenario(path, catalog=catalog)
+    path.write_text('name = "x\n', encoding="utf-8")
+    with pytest.raises(lf.DataValidationError, match="not valid TOML"):
+        load_scenario(path, catalog=catalog)
+
+
+def test_delay_is_shared_across_series_and_has_its_probability(catalog, progress):
+    state = lf.build_state(progress, catalog, "2024-08")
+    scenario = load_scenario(SCENARIOS / "funding-delay.toml", catalog=catalog)
+    compiled = compile_scenario(scenario, state, catalog, n_draws=20_000, seed=3)
+    hit = (compiled.factors[0] == 0).any(axis=1)
+    assert abs(hit.mean() - 0.4) < 4 * np.sqrt(0.4 * 0.6 / 20_000)
+    block = compiled.multiplier(0, 50)
+    touched = np.flatnonzero(compiled.masks[0] & ~compiled.masks[1])
+    # one event per path moves every series it selects together
+    assert np.all(block[:, touched, :] == block[:, touched[:1], :])
+
+
+def test_stoppage_start_is_random_within_its_range(catalog, progress):
+    state = lf.build_state(progress, catalog, "2024-08")
+    compiled = compile_scenario(
+        load_scenario(SCENARIOS / "early-winter.toml", catalog=catalog), state, catalog, n_draws=4000, seed=1
+    )
+    first_stop = np.argmax(compiled.factors[0] == 0, axis=1) + 1
+    assert set(np.unique(first_stop)) == {10, 11}
+    assert np.all(compiled.factors[0][:, 11] == 0)
