@@ -66,7 +66,7 @@ GOOD = (
     "01a,province,2024-04,5100\n"  # March missing
     "01a,harbin,2024-02,800\n"
     "03,province,2024-03,40.5\n"
-    "04,province,2024-02,-3.25\n"
+    "04,province,2024-02,96.75\n"
 )
 
 
@@ -87,7 +87,7 @@ def test_reads_values_coords_and_attrs(tmp_path):
     v = ds["value"].sel(indicator="01a", region="province")
     assert v.sel(month="2024-01-01").item() == 1200.0
     assert v.sel(month="2024-04-01").item() == 5100.0
-    assert ds["value"].sel(indicator="04", region="province", month="2024-02-01").item() == -3.25
+    assert ds["value"].sel(indicator="04", region="province", month="2024-02-01").item() == 96.75
     assert list(ds["unit"].values) == [
         "households (户)",
         "coverage (%)",
@@ -216,9 +216,9 @@ def test_round_trip(tmp_path, suffix):
         "indicator,region,month,value,reported_on,note\n"
         "01a,province,2023-12,14950.25,2024-01-10,年末\n"
         "01a,province,2024-01,1200,2024-02-05,\n"
-        "01a,哈尔滨,2024-03,0.1,,revised\n"
+        "01a,哈尔滨,2024-03,10.5,,revised\n"
         "02,province,2024-02,3.3333333333333335,,\n"
-        "04,province,2024-02,-3.25,,\n",
+        "04,province,2024-02,96.75,,\n",
         encoding="utf-8",
     )
     ds = read_progress(src, CAT)
@@ -385,11 +385,11 @@ def test_empty_value(tmp_path):
 
 
 def test_negative_value(tmp_path):
-    body = "01a,province,2024-01,-5\n04,province,2024-01,-5\n"
+    body = "01a,province,2024-01,-5\n"
     with pytest.raises(
         DataValidationError,
-        match=r"1 problem(.|\n)*row 2 .*field 'value' has value '-5', which is negative; only "
-        r"indicators of kind 'change' may be negative \(this one is 'cumulative'\)",
+        match=r"1 problem(.|\n)*row 2 .*field 'value' has value '-5', which is negative; a "
+        r"'cumulative' value cannot be negative\. Check the sign\.",
     ):
         read_progress(write(tmp_path, body), CAT)
 
@@ -440,37 +440,73 @@ def test_no_warning_without_falls(tmp_path):
     assert "revisions_accepted" not in ds.attrs
 
 
-def test_value_10000_times_the_target(tmp_path):
-    # '02' is in 万人 with target 19.67; 196,700 was entered in persons
-    body = "02,province,2024-03,196700\n"
+def test_value_in_units_instead_of_wan(tmp_path):
+    # '02' is in 万人 with target 19.67; 5,000 persons were entered as persons
+    body = "02,province,2024-03,5000\n"
     with pytest.raises(
         DataValidationError,
         match=r"row 2 \(indicator '02', region 'province', month '2024-03'\): field 'value' "
-        r"has value 196700, more than 1,000× the catalogue target 19\.67 \(10k persons \(万人\)\): "
-        r"the value is ~10,000× the target's scale.*units instead of 万 \(10k\).*"
-        r"check_scale=False turns this check off",
+        r"has value 5000, more than 20× the catalogue target 19\.67 \(10k persons \(万人\); "
+        r"ratio 254\).*units instead of 万 \(10k\).*check_scale=False turns this check off",
     ):
         read_progress(write(tmp_path, body), CAT)
     ds = read_progress(write(tmp_path, body), CAT, check_scale=False)
-    assert ds["value"].sel(month="2024-03-01").item() == 196700.0
+    assert ds["value"].sel(month="2024-03-01").item() == 5000.0
 
 
-def test_value_10000_times_too_small_from_july(tmp_path):
-    # '01a' is in households with target 15000; 1.2 was entered in 万户
-    body = "01a,province,2024-07,1.2\n"
+def test_value_in_wan_instead_of_units_from_march(tmp_path):
+    # '01a' is in households with target 15000; 0.7 was entered in 万户 (7,000 households)
+    body = "01a,province,2024-05,0.7\n"
     with pytest.raises(
         DataValidationError,
-        match=r"row 2 .*field 'value' has value 1\.2, less than 1/1,000 of the catalogue target "
-        r"15000 .*in July or later.*entered in 万 \(10k\) instead of units",
+        match=r"row 2 .*field 'value' has value 0\.7, less than 1/5,000 of the catalogue target "
+        r"15000 .*in March or later.*entered in 万 \(10k\) instead of units",
     ):
         read_progress(write(tmp_path, body), CAT)
-    # the same small value early in the year is plausible
+    # a small value in the first two months is plausible
     early = read_progress(write(tmp_path, "01a,province,2024-02,1.2\n"), CAT)
     assert early["value"].sel(month="2024-02-01").item() == 1.2
 
 
+def test_level_outside_its_bounds_and_fraction_for_percent(tmp_path):
+    cat = _catalog_with_level()
+    with pytest.raises(DataValidationError, match=r"value 140, outside the bounds \[0, 100\] of 'L'"):
+        read_progress(write(tmp_path, "L,province,2024-06,140\n"), cat)
+    with pytest.raises(
+        DataValidationError, match=r"value 0\.7, which looks like a fraction.*Enter percent, e\.g\. 70"
+    ):
+        read_progress(write(tmp_path, "L,province,2024-06,0.7\n"), cat)
+
+
+def test_milestone_must_be_whole_projects_up_to_the_target(tmp_path):
+    cat = _catalog_with_level()
+    for bad in ("2.5", "5"):
+        with pytest.raises(
+            DataValidationError,
+            match=r"a milestone value is the whole number of named projects done, from 0 to 4",
+        ):
+            read_progress(write(tmp_path, f"M,province,2024-06,{bad}\n"), cat)
+
+
+def test_change_takes_the_measured_quantity(tmp_path):
+    with pytest.raises(
+        DataValidationError, match=r"a 'change' indicator takes the measured quantity.*not the % change"
+    ):
+        read_progress(write(tmp_path, "04,province,2024-06,-2\n"), CAT)
+
+
+def _catalog_with_level():
+    rows = [
+        {**_row("L", "level", "% of counties", 80.0), "lower_bound": 0.0, "upper_bound": 100.0},
+        {**_row("M", "milestone", "projects", 4.0), "lower_bound": 0.0, "upper_bound": 4.0},
+    ]
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    table["item"] = table["item"].astype("Int64")
+    return Catalog(year=2024, table=table, regions=load_regions(), source="test")
+
+
 def test_scale_uses_regional_target(tmp_path):
-    # harbin's share of 15000 is ~4714; 5,000,000 is > 1000 × that
+    # harbin's share of 15000 is ~4714; 5,000,000 is > 20 × that
     body = "01a,harbin,2024-05,5000000\n"
     with pytest.raises(DataValidationError, match=r"catalogue target 4714\.2"):
         read_progress(write(tmp_path, body), CAT)

@@ -121,7 +121,19 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
     table = catalog.table
     forecastable = table["forecastable"].astype(bool)
     rows = table[(table["year"] == year) & forecastable]
-    pairs: list[tuple[str, str]] = [(r.indicator, r.region) for r in rows.itertuples()]
+    # A catalogue row is forecast only when its family has reports in that region (this year or
+    # earlier ones): a forecast from the plan alone would look like a result and is not one.
+    family_of = dict(zip(table["indicator"], table["family"], strict=False))
+    reported_ever = values.notnull().any(MONTH)
+    reported_families = {
+        (family_of.get(str(i), str(i)), str(r))
+        for i in values["indicator"].values
+        for r in values["region"].values
+        if bool(reported_ever.sel(indicator=i, region=r))
+    }
+    pairs: list[tuple[str, str]] = [
+        (r.indicator, r.region) for r in rows.itertuples() if (r.family, r.region) in reported_families
+    ]
     # Prefecture rows reported for an indicator whose catalogue row is provincial only
     # (its target is then split, see Catalog.target_for).
     known = set(rows["indicator"])

@@ -268,6 +268,15 @@ class SeasonalShareModel:
             )
         self.share_mean_[s] = mean
         self.share_sd_[s] = sd
+        last = float(state["last_value"].values[s])
+        if kind == "level" and np.isfinite(last) and last < origin:
+            # The shares describe a level that rises through the year; one that has fallen
+            # below last December's value restarts from its latest report.
+            self.origin_[s] = last
+            self.basis_[s] += (
+                f"; the level fell from {origin:g} (last December) to {last:g}: the gain is "
+                "counted from the latest report"
+            )
 
     # -- annual means -----------------------------------------------------------------
     def _fit_lognormal(
@@ -280,22 +289,31 @@ class SeasonalShareModel:
         logs = np.log(np.array([past[y] for y in sorted(past)]))
         mu = np.nanmean(logs, axis=0)
         if not np.all(np.isfinite(mu)):
-            missing = [m + 1 for m in np.flatnonzero(~np.isfinite(mu))]
+            missing = [int(m) + 1 for m in np.flatnonzero(~np.isfinite(mu))]
             self.reason_[s] = f"no earlier year has a value for month(s) {missing}"
             return
         resid = logs - mu
         effects = np.nanmean(resid, axis=1)
         within = (resid - effects[:, None])[np.isfinite(resid)]
         n_years = logs.shape[0]
-        sigma = float(np.sqrt(np.sum(within**2) / max(within.size - n_years, 1))) if n_years > 1 else 0.3
-        sigma = max(sigma, 0.05)
-        tau = float(np.std(effects, ddof=1)) if n_years >= 3 else self.year_effect_sd
         obs = state["observed"].values[s]
+        # Within-year noise: residuals around the profile after removing each year's effect,
+        # pooled over the earlier years and this year's reports (one earlier year alone has
+        # no residuals: its profile is itself).
+        now = np.log(obs) - mu
+        now = now[np.isfinite(now)]
+        pooled = np.concatenate([within, now - now.mean()]) if now.size else within
+        dof = pooled.size - n_years - (1 if now.size else 0)
+        sigma = float(np.sqrt(np.sum(pooled**2) / dof)) if dof >= 2 else 0.3
+        sigma = max(sigma, 0.01)
+        tau = float(np.std(effects, ddof=1)) if n_years >= 3 else self.year_effect_sd
         seen = np.isfinite(obs)
         r = np.log(obs[seen]) - mu[seen]
         precision = 1 / tau**2 + seen.sum() / sigma**2
         self.year_effect_mean_[s] = float(r.sum() / sigma**2 / precision)
-        self.year_effect_sd_[s] = float(np.sqrt(1 / precision + tau**2 / n_years))
+        # This year's level is seen directly in its reports, so the profile's own level error
+        # (common to all months) cancels; its month-to-month error is in log_sd below.
+        self.year_effect_sd_[s] = float(np.sqrt(1 / precision))
         self.log_mean_[s] = mu
         self.log_sd_[s] = sigma * np.sqrt(1 + 1 / n_years)
         years = sorted(past)
@@ -383,7 +401,7 @@ class SeasonalShareModel:
                 shape[s], scale[:, s] = self._gamma_split(s, t, done, annual[:, s])
             elif kind[s] == "milestone":
                 dynamics[s] = "binomial"
-                total[s] = state["target"].values[s]
+                total[s] = max(state["target"].values[s], start[s])  # never fewer than done
                 hazard[:, s] = self._hazard(s, start[s], total[s], t, uniforms[:, s])
             else:
                 dynamics[s] = "lognormal"
@@ -423,7 +441,12 @@ class SeasonalShareModel:
         )
 
     def _annual_total(self, s: int, done: float, t: int, u: np.ndarray) -> np.ndarray:
-        """Draw the year's total (or change) from its grid posterior given ``done`` after month ``t``."""
+        """Draw the year's total (or change) from its grid posterior given ``done`` after month ``t``.
+
+        Likelihood: ``done = A · F`` with the share ``F`` log-normal (mean and sd of the
+        reference class at month ``t``), so that a year far behind its usual pace pulls ``A``
+        down however large the prior would like it; prior ``log A ~ N(log centre, plan_prior_sd²)``.
+        """
         mean, sd = self.share_mean_[s], self.share_sd_[s]
         if t == 12:
             return np.full(u.shape, done)
@@ -436,8 +459,14 @@ class SeasonalShareModel:
         total = np.exp(grid)
         logp = -0.5 * ((grid - np.log(centre)) / self.plan_prior_sd) ** 2
         if t > 0 and mean[t] > 0:
-            spread = np.maximum(total * sd[t], 1e-12 * total)
-            logp += -0.5 * ((done - total * mean[t]) / spread) ** 2 - np.log(spread)
+            # Share done by month t ~ log-normal with the reference class's mean and sd. A report of
+            # nothing at all is censored at the reporting resolution (1/1,000 of what is needed).
+            s_t = np.sqrt(np.log1p((max(sd[t], 1e-6) / mean[t]) ** 2))
+            m_t = np.log(mean[t]) - s_t**2 / 2
+            if done > 0:
+                logp += -0.5 * ((np.log(done) - grid - m_t) / s_t) ** 2
+            else:
+                logp += stats.norm.logcdf((np.log(1e-3 * max(need, 1e-12)) - grid - m_t) / s_t)
         weights = np.exp(logp - logp.max())
         cdf = np.cumsum(weights)
         cdf /= cdf[-1]

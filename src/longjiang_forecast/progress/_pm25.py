@@ -143,8 +143,9 @@ def load_pm25(
     year: int | None = None,
     as_of: str | pd.Timestamp | None = None,
     reduction_pct: float = 5.0,
+    target: str = "annual_mean",
 ) -> tuple[Catalog, xr.Dataset]:
-    """Load real hourly PM2.5 of a city as annual-mean and change targets with monthly progress.
+    """Load real hourly PM2.5 of a city as an annual-mean (or change) target with monthly progress.
 
     Parameters
     ----------
@@ -162,11 +163,17 @@ def load_pm25(
         anything is computed.
     reduction_pct : float, default 5.0
         Required cut of the annual mean against the previous year, in percent.
+    target : {"annual_mean", "change"}, default "annual_mean"
+        How the one demo target of each year is written: as an annual mean in
+        μg/m³ at most (1 − ``reduction_pct``/100) × last year's, or as a
+        percent change of at most −``reduction_pct``. Both say the same; one is
+        returned so that one target gets one forecast.
 
     Returns
     -------
     catalog : Catalog
-        Two rows per year ``Y`` with at least one valid monthly mean, both with
+        One row per year ``Y`` with at least one valid monthly mean (the kind
+        chosen by ``target``), with
         region ``province``, deadline 31 December ``Y``, family
         ``PM25_{CITY}`` and ``baseline`` = the previous year's annual mean
         (μg/m³, NaN when unavailable):
@@ -246,6 +253,10 @@ def load_pm25(
             f"The 'reduction_pct' parameter of load_pm25 must be a float in the range "
             f"[0, 100). Got {reduction_pct!r} instead."
         )
+    if target not in ("annual_mean", "change"):
+        raise ValueError(
+            f"The 'target' parameter of load_pm25 must be 'annual_mean' or 'change'. Got {target!r} instead."
+        )
     as_of_ts = _parse_as_of(as_of, "load_pm25")
     path = REALDATA / PM25_FILES[key] if path is None else Path(path)
     if not path.is_file():
@@ -296,19 +307,21 @@ def load_pm25(
             "tags": "pm25;real-data;derived-target",
             "deadline_source": "calendar year",
         }
-        rows.append(
-            catalog_row(
-                indicator=f"PM25_{upper}_{y}",
-                name_zh=f"{name_zh}PM2.5年均浓度",
-                name_en=f"{key.title()}: annual mean PM2.5",
-                unit="μg/m³",
-                target=(1 - reduction_pct / 100) * base if has_base else math.nan,
-                kind="annual_mean",
-                note=why,
-                target_basis=f"previous year's annual mean × (1 − {reduction_pct:g}%)",
-                **common,
+        if target == "annual_mean":
+            rows.append(
+                catalog_row(
+                    indicator=f"PM25_{upper}_{y}",
+                    name_zh=f"{name_zh}PM2.5年均浓度",
+                    name_en=f"{key.title()}: annual mean PM2.5",
+                    unit="μg/m³",
+                    target=(1 - reduction_pct / 100) * base if has_base else math.nan,
+                    kind="annual_mean",
+                    note=why,
+                    target_basis=f"previous year's annual mean × (1 − {reduction_pct:g}%)",
+                    **common,
+                )
             )
-        )
+            continue
         rows.append(
             catalog_row(
                 indicator=f"PM25CHG_{upper}_{y}",
@@ -335,7 +348,7 @@ def load_pm25(
     valid = kept.loc[kept["valid"]]
     indicators, months, values = [], [], []
     for ts, v in zip(pd.DatetimeIndex(valid.index), valid["pm25"], strict=True):
-        for prefix in ("PM25", "PM25CHG"):
+        for prefix in ("PM25",) if target == "annual_mean" else ("PM25CHG",):
             indicators.append(f"{prefix}_{upper}_{ts.year}")
             months.append(ts.strftime("%Y-%m"))
             values.append(repr(float(v)))

@@ -47,7 +47,10 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
 PROVINCE_ALIASES: tuple[str, ...] = ("province", "全省", "黑龙江", "黑龙江省", "heilongjiang")
 
 _MAX_LISTED = 20
-_SCALE_FACTOR = 1000.0
+#: A count or level more than this many times its annual target is taken for a unit error.
+_SCALE_FACTOR = 20.0
+#: A positive value below target / this (from March on) is taken for a unit error (万 vs units).
+_SMALL_FACTOR = 5000.0
 _SCALE_KINDS = ("cumulative", "milestone", "level")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -381,9 +384,8 @@ def _frame_to_dataset(
                 ok = False
             elif value < 0 and kind != "change":
                 problems.add(
-                    f"{where}: field 'value' has value {val_txt!r}, which is negative; only "
-                    f"indicators of kind 'change' may be negative (this one is "
-                    f"{kind or 'unknown'!r}). Check the sign."
+                    f"{where}: field 'value' has value {val_txt!r}, which is negative; a "
+                    f"{kind or 'unknown'!r} value cannot be negative. Check the sign."
                 )
                 ok = False
 
@@ -442,40 +444,67 @@ def _frame_to_dataset(
                 first_row[key] = rec.row
         good = good.loc[~dup].reset_index(drop=True)
 
-    # unit scale (万 vs units)
-    if check_scale and len(good):
+    # plausibility against the catalogue: bounds, whole projects, unit scale (万 vs units)
+    if len(good):
         pairs = good[["indicator", "region"]].drop_duplicates()
         targets = {
             (str(i), str(r)): _target(catalog, str(i), str(r))
             for i, r in zip(pairs["indicator"], pairs["region"], strict=True)
         }
+        off = "check_scale=False turns this check off if the value is really meant to be so far from the target."
         for scale_rec in good.itertuples(index=False):
             rec = scale_rec
-            if rec.kind not in _SCALE_KINDS:
-                continue
             target = targets[(rec.indicator, rec.region)]
-            if not (math.isfinite(target) and target > 0):
-                continue
             unit = str(info.at[rec.indicator, "unit"])
-            off = (
-                "check_scale=False turns this check off if the value is really meant to be "
-                "so far from the target."
-            )
-            if rec.value > _SCALE_FACTOR * target:
+            lower = float(info.at[rec.indicator, "lower_bound"])
+            upper = float(info.at[rec.indicator, "upper_bound"])
+            if rec.kind == "change" and rec.value <= 0:
+                problems.add(
+                    f"{rec.where}: field 'value' has value {_fmt(rec.value)}; a 'change' indicator "
+                    "takes the measured quantity each month (e.g. g CO2 per tonne-km, μg/m³), "
+                    "which is positive — not the % change: the % change against last year is "
+                    "computed from the annual mean. Enter the monthly measurement."
+                )
+                continue
+            if rec.kind == "level" and (
+                (math.isfinite(upper) and rec.value > upper) or (math.isfinite(lower) and rec.value < lower)
+            ):
+                problems.add(
+                    f"{rec.where}: field 'value' has value {_fmt(rec.value)}, outside the bounds "
+                    f"[{_fmt(lower)}, {_fmt(upper)}] of {rec.indicator!r} ({unit}). Check the figure "
+                    "and its unit."
+                )
+                continue
+            if rec.kind == "milestone" and (
+                rec.value != round(rec.value) or (math.isfinite(target) and rec.value > target)
+            ):
+                problems.add(
+                    f"{rec.where}: field 'value' has value {_fmt(rec.value)}; a milestone value is "
+                    f"the whole number of named projects done, from 0 to {_fmt(target)}. Count the "
+                    "projects."
+                )
+                continue
+            if not check_scale or rec.kind not in _SCALE_KINDS or not (math.isfinite(target) and target > 0):
+                continue
+            if rec.kind == "level" and "%" in unit and 0 < rec.value <= 1 < target:
+                problems.add(
+                    f"{rec.where}: field 'value' has value {_fmt(rec.value)}, which looks like a "
+                    f"fraction, but {rec.indicator!r} is in {unit} (target {_fmt(target)}). Enter "
+                    f"percent, e.g. {_fmt(rec.value * 100)}; {off}"
+                )
+            elif rec.value > _SCALE_FACTOR * target:
                 problems.add(
                     f"{rec.where}: field 'value' has value {_fmt(rec.value)}, more than "
-                    f"{_SCALE_FACTOR:,.0f}× the catalogue target {_fmt(target)} ({unit}): the "
-                    f"value is ~10,000× the target's scale (ratio "
-                    f"{rec.value / target:,.0f}). Was it entered in units instead of 万 "
-                    f"(10k)? Convert it to the catalogue unit; {off}"
+                    f"{_SCALE_FACTOR:,.0f}× the catalogue target {_fmt(target)} ({unit}; ratio "
+                    f"{rec.value / target:,.0f}). Was it entered in units instead of 万 (10k), or "
+                    f"for another indicator? Convert it to the catalogue unit; {off}"
                 )
-            elif 0 < rec.value < target / _SCALE_FACTOR and rec.month.month >= 7:
+            elif 0 < rec.value < target / _SMALL_FACTOR and rec.month.month >= 3:
                 problems.add(
                     f"{rec.where}: field 'value' has value {_fmt(rec.value)}, less than "
-                    f"1/{_SCALE_FACTOR:,.0f} of the catalogue target {_fmt(target)} ({unit}) "
-                    f"in July or later: the value is ~1/10,000 of the target's scale (ratio "
-                    f"{rec.value / target:.2g}). Was it entered in 万 (10k) instead of units? "
-                    f"Convert it to the catalogue unit; {off}"
+                    f"1/{_SMALL_FACTOR:,.0f} of the catalogue target {_fmt(target)} ({unit}) in "
+                    f"March or later (ratio {rec.value / target:.2g}). Was it entered in 万 (10k) "
+                    f"instead of units? Convert it to the catalogue unit; {off}"
                 )
 
     # cumulative series must not fall within a calendar year
@@ -615,9 +644,14 @@ def read_progress(
         ``attrs['revisions_accepted']`` and a warning is emitted.
     check_scale : bool, default True
         Reject values of cumulative, milestone and level indicators that are more
-        than 1,000 × the catalogue target, or (from July) positive and less than
-        1/1,000 of it: the signature of a value entered in units instead of 万
-        (10,000) or vice versa.
+        than 20 × the catalogue target, or (from March) positive and less than
+        1/5,000 of it: the signature of a value entered in units instead of 万
+        (10,000) or vice versa; and a level in % entered as a fraction (0.7 for
+        70). Always checked, whatever ``check_scale``: a level outside the
+        catalogue's ``lower_bound``/``upper_bound``; a milestone count that is not
+        a whole number from 0 to the number of projects; a ``change`` indicator's
+        monthly value that is not positive (it is the measured quantity, not the
+        % change).
 
     Returns
     -------

@@ -97,7 +97,11 @@ def summarise(
     achieved = monotone & (sign * state["last_value"].values >= sign * target)
     status = np.array([_band(pi, bands) for pi in p], dtype=object)
     status[state["last_month"].values == 0] = "no report yet"
-    status[achieved] = "achieved"
+    # Settled: the value at the deadline is reported (counts, levels), or every month is (annual means).
+    reported_all = np.isfinite(state["observed"].values).all(axis=1)
+    settled = np.where(monotone, state["deadline_month"].values <= state["last_month"].values, reported_all)
+    status[settled & (p == 0)] = "missed"
+    status[achieved | (settled & (p == 1))] = "achieved"
     missing = reason != ""
     for arr in (p, se, shortfall):
         arr[missing] = np.nan
@@ -200,6 +204,9 @@ def _rates(state: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
                 required[s] = (target * days.sum() - np.nansum(obs * days)) / open_days
             if seen.size:
                 run[s] = float(np.mean(obs[seen[-RUN_RATE_MONTHS:]]))
+            if kind == "change":  # in the target's terms: % change against the baseline
+                base = float(state["baseline"].values[s])
+                required[s], run[s] = 100 * (required[s] / base - 1), 100 * (run[s] / base - 1)
             continue
         last = state["last_value"].values[s]
         origin = 0.0 if kind in MONOTONE_KINDS else state["baseline"].values[s]

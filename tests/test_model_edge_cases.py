@@ -1,0 +1,54 @@
+"""Cases a first user hit: a level that falls, a change forecast from a flat history, settled targets."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import longjiang_forecast as lf
+
+
+def _progress(tmp_path, catalog, rows):
+    path = tmp_path / "p.csv"
+    pd.DataFrame(rows, columns=["indicator", "region", "month", "value"]).to_csv(path, index=False)
+    return lf.read_progress(path, catalog)
+
+
+def _row(result, indicator):
+    table = result.table()
+    return table[(table["indicator"] == indicator) & (table["region"] == "province")].iloc[0]
+
+
+def test_level_that_fell_is_not_forecast_to_jump(tmp_path, catalog):
+    # 02c (coverage %, target >= 80): 70 last December, 64 in June
+    progress = _progress(tmp_path, catalog, [("02c", "province", "2023-12", 70), ("02c", "province", "2024-06", 64)])
+    row = _row(lf.forecast(progress, catalog, as_of="2024-06", n_draws=2000, seed=1), "02c")
+    assert row["p_met"] < 0.05
+    assert row["median"] < 80
+    assert "fell from 70" in row["basis"]
+
+
+def test_change_from_a_flat_year_stays_centred(tmp_path, catalog):
+    # 16b: intensity flat at 100 through 2023, 97 in Jan-Jun 2024: the year is ~3 % down
+    rows = [("16b", "province", f"2023-{m:02d}", 100.0) for m in range(1, 13)]
+    rows += [("16b", "province", f"2024-{m:02d}", 97.0) for m in range(1, 7)]
+    progress = _progress(tmp_path, catalog, rows)
+    row = _row(lf.forecast(progress, catalog, as_of="2024-06", n_draws=2000, seed=1), "16b")
+    assert row["observed"] == pytest.approx(-3.0)
+    assert -4.5 < row["median"] < -1.5
+    assert row["p_met"] > 0.9  # target: at most -1 %
+
+
+def test_only_reported_indicators_are_forecast(tmp_path, catalog):
+    progress = _progress(tmp_path, catalog, [("09a", "province", "2024-05", 7000)])
+    table = lf.forecast(progress, catalog, as_of="2024-05", n_draws=500, seed=1).table()
+    assert table.loc[table["p_met"].notna(), "indicator"].tolist() == ["09a"]
+    other = table[table["indicator"] == "15a"].iloc[0]
+    assert other["status"] == "no forecast" and other["reason"].startswith("no reports in the progress data")
+
+
+def test_settled_targets_say_achieved_or_missed(tmp_path, catalog):
+    rows = [("09a", "province", "2024-12", 14000), ("15a", "province", "2024-10", 4100)]
+    progress = _progress(tmp_path, catalog, rows)
+    table = lf.forecast(progress, catalog, as_of="2024-12", n_draws=500, seed=1).table()
+    status = dict(zip(table["indicator"], table["status"], strict=False))
+    assert status["09a"] == "missed" and status["15a"] == "achieved"
