@@ -117,11 +117,14 @@ class Forecast:
     def _not_forecast(self) -> pd.DataFrame:
         table = self.catalog.table
         year = int(self.state.attrs["year"])
-        rows = table[(table["year"] == year) & ~table["forecastable"]]
-        reasons = np.where(
-            rows["kind"] == "qualitative",
-            "qualitative: no number to forecast",
-            "no published target",
+        forecast = set(zip(self.state["indicator"].values, self.state["region"].values, strict=True))
+        in_year = table[table["year"] == year]
+        pairs = zip(in_year["indicator"], in_year["region"], strict=True)
+        rows = in_year[np.array([pair not in forecast for pair in pairs], bool)]
+        reasons = np.select(
+            [rows["kind"] == "qualitative", rows["target"].isna()],
+            ["qualitative: no number to forecast", "no published target"],
+            "no reports in the progress data (this year or earlier years of its family)",
         )
         return pd.DataFrame(
             {
