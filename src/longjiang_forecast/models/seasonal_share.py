@@ -456,7 +456,6 @@ class SeasonalShareModel:
         lo = max(done, 1e-6 * centre)
         hi = max(lo * 1.001, 20.0 * max(centre, done))
         grid = np.linspace(np.log(lo), np.log(hi), _GRID)
-        total = np.exp(grid)
         logp = -0.5 * ((grid - np.log(centre)) / self.plan_prior_sd) ** 2
         if t > 0 and mean[t] > 0:
             # Share done by month t ~ log-normal with the reference class's mean and sd. A report of
