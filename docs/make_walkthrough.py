@@ -29,6 +29,7 @@ def _fmt(row) -> str:
 
 
 def main() -> str:
+    """Return the page's markdown."""
     lines = [
         "# Walk-through on real data",
         "",
@@ -52,11 +53,11 @@ def main() -> str:
     lines += [
         "",
         "Reading it: until the first 2024 report (April) the forecast is the weak prior centred on",
-        "the plan (P ≈ 0.5). April-August the reports run behind the 2020-2023 seasonal pattern",
-        "(by August 4.2 of 5.4 = 78 % done, against 84-93 % in 2021-2023 and 67 % in 2020), so the",
-        "model leans towards a miss (P ≈ 0.4) with a wide range; the October report (5.3) moves it",
-        "to 0.82. The year ended at 5.8: met. One year is one outcome, not a calibration check",
-        "(that is the backtest's job, issue 5).",
+        "the plan (P ≈ 0.5, status 'no report yet'). From July the reports run behind the 2020-2023",
+        "seasonal pattern (by August 4.2 of 5.4 = 78 % done, against 84-93 % in 2021-2023 and 67 %",
+        "in 2020), so the model leans slightly towards a miss (P ≈ 0.46) with a wide range; the",
+        "October report (5.3) moves it to 0.82. The year ended at 5.8: met. One year is one outcome,",
+        "not a calibration check (that is the backtest's job: docs/calibration-report.md).",
         "",
         "## National new urban jobs, as of September 2025 (plan 1,200 万人)",
         "",
@@ -87,7 +88,8 @@ def main() -> str:
         "longjiang-forecast --progress pm25 --city shenyang --as-of 2015-06",
         "```",
         "",
-        "| as of | year-to-date mean | P(met) ± MC s.e. | median [q10, q90] annual mean (μg/m³) | status | basis |",
+        "| as of | year-to-date mean | P(met) ± MC s.e. | median [q10, q90] annual mean (μg/m³) "
+        "| status | basis |",
         "|---|---|---|---|---|---|",
     ]
     for as_of in ("2015-06", "2015-09"):
@@ -96,9 +98,11 @@ def main() -> str:
     lines += [
         "",
         "The model learns the seasonal profile from only two earlier years (2013, 2014). By",
-        "September the year had been clean (year-to-date mean 63 μg/m³) and the model gave 0.87;",
-        "the outcome, 74.84, lies just above its 90 % quantile. A confident forecast that missed:",
-        "exactly what the backtest and recalibration of issue 5 must measure over many city-years.",
+        "September the year had been clean (year-to-date mean 63 μg/m³) and the model gave 0.94;",
+        "the outcome, 74.84, lies above its 90 % quantile: November 2015 was far worse than any",
+        "November of the two earlier years. A confident forecast that missed. Two years of history",
+        "cannot show how bad a heating-season month can be; the backtest (docs/calibration-report.md)",
+        "measures this over the city-years, and recalibration can correct such over-confidence.",
         "",
     ]
     return "\n".join(lines)

@@ -1,6 +1,7 @@
 """The command line as an analyst runs it."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -9,6 +10,8 @@ import xarray as xr
 
 from longjiang_forecast.cli import main
 from longjiang_forecast.pipeline import TABLE_COLUMNS
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 def test_default_run_says_synthetic_and_writes_outputs(tmp_path, capsys):
@@ -58,7 +61,9 @@ def test_bad_progress_file_exits_2_with_the_row(tmp_path, capsys):
 
 
 def test_national_real_data(tmp_path, capsys):
-    assert main(["--progress", "national", "--as-of", "2024-10", "--draws", "500", "--out", str(tmp_path)]) == 0
+    assert (
+        main(["--progress", "national", "--as-of", "2024-10", "--draws", "500", "--out", str(tmp_path)]) == 0
+    )
     table = pd.read_csv(tmp_path / "attainment.csv")
     row = table[table["indicator"] == "CN_OLDCOMM_2024"].iloc[0]
     assert row["target"] == 5.4 and row["observed"] == 5.3
@@ -68,8 +73,70 @@ def test_national_real_data(tmp_path, capsys):
 
 @pytest.mark.parametrize("as_of", ["2015-06", "2015-09"])
 def test_pm25_real_data(tmp_path, as_of):
-    assert main(["--progress", "pm25", "--city", "shenyang", "--as-of", as_of, "--draws", "500", "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "--progress",
+                "pm25",
+                "--city",
+                "shenyang",
+                "--as-of",
+                as_of,
+                "--draws",
+                "500",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     table = pd.read_csv(tmp_path / "attainment.csv")
     row = table[table["indicator"] == "PM25_SHENYANG_2015"].iloc[0]
     assert row["comparator"] == "<=" and np.isclose(row["target"], 0.95 * 77.44, atol=0.01)
     assert 0 <= row["p_met"] <= 1
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"),
+    [
+        (["--draws", "0"], "argument --draws: must be a whole number >= 1, got 0"),
+        (["--jobs", "0"], "argument --jobs: must be a whole number >= 1, got 0"),
+        (["--seed", "-1"], "argument --seed: must be a whole number >= 0, got -1"),
+        (["--as-of", "2024-13"], "argument --as-of: The '--as-of' parameter must be a month written YYYY-MM"),
+    ],
+)
+def test_bad_flags_are_refused_before_any_work(flag, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["forecast", *flag])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_out_that_is_a_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "afile"
+    target.write_text("mine", encoding="utf-8")
+    assert main(["forecast", "--out", str(target), "--draws", "100"]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_scenarios_command_writes_the_comparison(tmp_path, capsys):
+    files = [str(SCENARIOS / "early-winter.toml"), str(SCENARIOS / "year-end-push.toml")]
+    assert main(["scenarios", *files, "--draws", "500", "--out", str(tmp_path)]) == 0
+    table = pd.read_csv(tmp_path / "scenario_comparison.csv", dtype={"indicator": str})
+    assert set(table["scenario"]) == {"baseline", "early-winter", "year-end-push"}
+    roads = table[(table["indicator"] == "19b") & (table["region"] == "province")].set_index("scenario")
+    assert roads.loc["early-winter", "delta_vs_baseline"] < -0.1
+    assert roads.loc["baseline", "delta_se"] == 0.0
+
+
+def test_report_command_writes_a_bulletin(tmp_path):
+    assert main(["report", "--draws", "200", "--lang", "en", "--out", str(tmp_path)]) == 0
+    html = (tmp_path / "bulletin" / "bulletin.html").read_text(encoding="utf-8")
+    assert "synthetic" in html and "<img" in html
+
+
+def test_forecast_with_a_scenario_says_so(tmp_path):
+    scenario = str(SCENARIOS / "early-winter.toml")
+    assert main(["forecast", "--scenario", scenario, "--draws", "300", "--out", str(tmp_path)]) == 0
+    assert json.loads((tmp_path / "run.json").read_text())["scenario"] == "early-winter"

@@ -1,6 +1,7 @@
 """Array-level tests of the simulation kernels (no xarray here, by design)."""
 
 import numpy as np
+import pytest
 from scipy import special
 
 from longjiang_forecast.simulate import _engine
@@ -72,3 +73,110 @@ def test_lognormal_running_mean_by_hand():
     np.testing.assert_allclose(paths[:, 0, -1], expected)
     np.testing.assert_allclose(paths[:, 0, 0], 60.0)
     assert np.all(paths > 0)
+
+
+# --------------------------------------------------------------------------- streaming kernels
+
+
+def _family(kind, n_draws, static, block, rng_seed=0):
+    from longjiang_forecast.simulate._families import FAMILIES
+
+    n = len(static["start"])
+    base = {
+        "first": np.zeros(n, int),
+        "dl": np.full(n, 11),
+        "lower": np.full(n, -np.inf),
+        "upper": np.full(n, np.inf),
+        "multiplier": np.ones((n, 12)),
+    }
+    fam = FAMILIES[kind](slice(0, n), np.arange(n), {**base, **static}, np.float64)
+    fam.begin(block, n_draws)
+    return fam
+
+
+def _run(fam, n_draws, seed=0):
+    rng = np.random.default_rng(seed)
+    rows = np.empty((12, fam.n, n_draws))
+    prev = None
+    for m in range(12):
+        fam.step(m, prev, rows[m], rng)
+        prev = rows[m]
+    return rows
+
+
+def test_streaming_quantiles_are_within_their_bound_of_numpy():
+    from longjiang_forecast._core import streaming as _core
+
+    rng = np.random.default_rng(4)
+    values = np.vstack([rng.gamma(3.0, 2.0, 20_000), rng.normal(50, 5, 20_000), np.full(20_000, 7.0)])
+    lo, width = _core.histogram_range(values[:, :1024], 512)
+    counts = _core.histogram_counts(values, lo, width, 512)
+    assert counts.sum() == values.size
+    q = np.array([0.0, 0.05, 0.5, 0.9, 0.999, 1.0])
+    est, bound = _core.histogram_quantiles(counts, lo, width, values.min(1), values.max(1), q)
+    exact = np.quantile(values, q, axis=1).T
+    assert np.all(np.abs(est - exact) <= bound + 1e-9)
+    assert np.all(np.diff(est, axis=1) >= 0)
+    np.testing.assert_allclose(est[2], 7.0)  # a point mass is exact
+    assert bound[1, 2] <= 4 * width[1]
+
+
+def test_gamma_step_kernel_with_a_cap_is_monotone_and_bounded():
+    n_draws = 2000
+    fam = _family(
+        "gamma",
+        n_draws,
+        {"start": np.array([90.0, 0.0]), "upper": np.array([100.0, np.inf]), "shape": np.full((2, 12), 2.0)},
+        {"gamma_scale": np.full((n_draws, 2), 1.0)},
+    )
+    rows = _run(fam, n_draws)
+    assert np.all(np.diff(rows, axis=0) >= 0)
+    assert rows[:, 0].max() <= 100.0
+
+
+@pytest.mark.parametrize(
+    ("kind", "static", "block", "need"),
+    [
+        ("gamma", {"shape": np.full((1, 12), 0.8)}, {"gamma_scale": "u(0.5,2)"}, 11.0),
+        ("negbin", {"nb_size": np.full((1, 12), 2.0)}, {"nb_prob": "u(0.3,0.6)"}, 25.0),
+        ("poisson", {"exposure": np.full((1, 12), 1.5)}, {"poisson_rate": "u(1,3)"}, 34.0),
+        ("binomial", {"total": np.array([30.0])}, {"hazard": "u(0.02,0.1)"}, 9.0),
+    ],
+)
+def test_rao_blackwellised_p_agrees_with_brute_force(kind, static, block, need):
+    """Mean of the exact conditional probabilities vs the share of simulated paths, within 3 SE."""
+    n_draws = 20_000
+    rng = np.random.default_rng(8)
+    lo, hi = (float(v) for v in block[next(iter(block))][2:-1].split(","))
+    params = {next(iter(block)): rng.uniform(lo, hi, (n_draws, 1))}
+    fam = _family(kind, n_draws, {"start": np.array([0.0]), **static}, params)
+    rows = _run(fam, n_draws, seed=9)
+    for sign in (1.0, -1.0):
+        target = np.array([need])
+        hit = rows[11, 0] >= need if sign > 0 else rows[11, 0] <= need
+        p_rb = fam.conditional_p(target, np.array([sign]))[0]
+        assert np.all((p_rb >= 0) & (p_rb <= 1))
+        se = np.sqrt(hit.var() / n_draws + p_rb.var() / n_draws)
+        assert abs(hit.mean() - p_rb.mean()) < 3 * se, (kind, sign)
+        assert p_rb.std() < hit.std()  # the point of Rao-Blackwellisation
+
+
+def test_link_normal_stays_within_its_bounds_and_has_an_exact_p():
+    n_draws = 20_000
+    rng = np.random.default_rng(10)
+    fam = _family(
+        "link_normal",
+        n_draws,
+        {
+            "start": np.array([95.0]),
+            "lower": np.array([0.0]),
+            "upper": np.array([100.0]),
+            "link_code": np.array([2]),
+        },
+        {"link_drift": rng.normal(0.1, 0.1, (n_draws, 1)), "link_sd": np.full((n_draws, 1), 0.4)},
+    )
+    rows = _run(fam, n_draws, seed=11)
+    assert rows.min() > 0 and rows.max() < 100
+    hit = rows[11, 0] >= 97.0
+    p_rb = fam.conditional_p(np.array([97.0]), np.array([1.0]))[0]
+    assert abs(hit.mean() - p_rb.mean()) < 3 * np.sqrt(hit.var() / n_draws)

@@ -1,6 +1,5 @@
 """Cases a first user hit: a level that falls, a change forecast from a flat history, settled targets."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -20,7 +19,9 @@ def _row(result, indicator):
 
 def test_level_that_fell_is_not_forecast_to_jump(tmp_path, catalog):
     # 02c (coverage %, target >= 80): 70 last December, 64 in June
-    progress = _progress(tmp_path, catalog, [("02c", "province", "2023-12", 70), ("02c", "province", "2024-06", 64)])
+    progress = _progress(
+        tmp_path, catalog, [("02c", "province", "2023-12", 70), ("02c", "province", "2024-06", 64)]
+    )
     row = _row(lf.forecast(progress, catalog, as_of="2024-06", n_draws=2000, seed=1), "02c")
     assert row["p_met"] < 0.05
     assert row["median"] < 80

@@ -211,7 +211,7 @@ def test_shenyang_targets(shenyang_hourly, shenyang):
     assert float(row["baseline"]) == pytest.approx(annual_2014, rel=1e-12)
     assert float(row["target"]) == pytest.approx(0.95 * annual_2014, rel=1e-12)
     assert bool(row["forecastable"])
-    chg_cat, chg_ds = load_pm25("shenyang", target="change")
+    chg_cat, _ = load_pm25("shenyang", target="change")
     assert chg_cat.indicators == ["PM25CHG_SHENYANG_2013", "PM25CHG_SHENYANG_2014", "PM25CHG_SHENYANG_2015"]
     chg = chg_cat.row("PM25CHG_SHENYANG_2015")
     assert chg["kind"] == "change"

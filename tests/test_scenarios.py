@@ -74,12 +74,12 @@ def test_unknown_top_level_key_and_bad_toml(tmp_path, catalog):
 
 def test_delay_is_shared_across_series_and_has_its_probability(catalog, progress):
     state = lf.build_state(progress, catalog, "2024-08")
-    scenario = load_scenario(SCENARIOS / "funding-delay.toml", catalog=catalog)
+    scenario = load_scenario(SCENARIOS / "funding-delay.toml", catalog=catalog)  # one delay effect, p = 0.4
     compiled = compile_scenario(scenario, state, catalog, n_draws=20_000, seed=3)
     hit = (compiled.factors[0] == 0).any(axis=1)
     assert abs(hit.mean() - 0.4) < 4 * np.sqrt(0.4 * 0.6 / 20_000)
     block = compiled.multiplier(0, 50)
-    touched = np.flatnonzero(compiled.masks[0] & ~compiled.masks[1])
+    touched = np.flatnonzero(compiled.masks[0])
     # one event per path moves every series it selects together
     assert np.all(block[:, touched, :] == block[:, touched[:1], :])
 
@@ -92,3 +92,47 @@ def test_stoppage_start_is_random_within_its_range(catalog, progress):
     first_stop = np.argmax(compiled.factors[0] == 0, axis=1) + 1
     assert set(np.unique(first_stop)) == {10, 11}
     assert np.all(compiled.factors[0][:, 11] == 0)
+
+
+def test_scenarios_move_the_odds_the_right_way(catalog, progress):
+    from longjiang_forecast.simulate import apply_scenario
+
+    model = lf.SeasonalShareModel().fit(progress, catalog=catalog, as_of="2024-08")
+    draws = model.sample_parameters(2000, rng=1)
+    state = model.state_
+
+    def p_met(name):
+        compiled = compile_scenario(
+            load_scenario(SCENARIOS / f"{name}.toml", catalog=catalog), state, catalog, n_draws=2000, seed=3
+        )
+        return lf.summarise(lf.simulate(apply_scenario(draws, compiled, state), state, seed=2), state)[
+            "p_met"
+        ].values
+
+    base, winter, push, stress = (p_met(n) for n in ("baseline", "early-winter", "year-end-push", "stress"))
+    outdoor = np.array(["outdoor" in str(catalog.row(i)["tags"]) for i in state["indicator"].values])
+    ok = np.isfinite(base)
+    # Monte Carlo noise of a difference of two independent estimates with 2,000 draws each
+    tol = 4 * np.sqrt(2 * 0.25 / 2000)
+    assert np.all(winter[ok] <= base[ok] + tol) and np.all(stress[ok] <= base[ok] + tol)
+    assert np.all(push[ok] >= base[ok] - tol)
+    assert (base[outdoor & ok] - winter[outdoor & ok]).max() > 0.2
+    assert (base[outdoor & ok] - stress[outdoor & ok]).max() > 0.5
+    # work that is not outdoor is untouched by the early winter (up to noise)
+    counts = ~outdoor & ok & (state["kind"].values == "cumulative")
+    assert np.abs(winter[counts] - base[counts]).max() < tol
+
+
+def test_scenario_for_other_draws_is_refused(catalog, progress):
+    from longjiang_forecast.simulate import apply_scenario
+
+    model = lf.SeasonalShareModel().fit(progress, catalog=catalog, as_of="2024-08")
+    compiled = compile_scenario(
+        load_scenario(SCENARIOS / "early-winter.toml", catalog=catalog),
+        model.state_,
+        catalog,
+        n_draws=10,
+        seed=3,
+    )
+    with pytest.raises(lf.DataValidationError, match="compiled for 10 draws; the draws have 20"):
+        apply_scenario(model.sample_parameters(20, rng=1), compiled, model.state_)

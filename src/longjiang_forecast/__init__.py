@@ -4,27 +4,32 @@ Pipeline: progress data -> fitted model -> parameter draws -> simulated paths
 -> summaries -> reports. Import-time work: none beyond importing numpy/xarray.
 """
 
-from ._core.exceptions import DataValidationError, ForecastWarning, NotFittedError
+from ._core.exceptions import ConvergenceWarning, DataValidationError, ForecastWarning, NotFittedError
 from ._core.provenance import library_version
 from ._core.state import build_state
 from .catalog import Catalog, load_catalog, load_regions
 from .models import SeasonalShareModel
-from .pipeline import Forecast, forecast
+from .pipeline import Backtest, Forecast, ScenarioComparison, backtest, compare_scenarios, forecast
 from .progress import load_national_progress, load_pm25, read_progress, write_progress
-from .simulate import simulate
+from .simulate import simulate, simulate_summary
 from .summarise import summarise
 
 __version__ = library_version()
 
 __all__ = [
+    "Backtest",
     "Catalog",
+    "ConvergenceWarning",
     "DataValidationError",
     "Forecast",
     "ForecastWarning",
     "NotFittedError",
+    "ScenarioComparison",
     "SeasonalShareModel",
     "__version__",
+    "backtest",
     "build_state",
+    "compare_scenarios",
     "forecast",
     "load_catalog",
     "load_national_progress",
@@ -32,6 +37,7 @@ __all__ = [
     "load_regions",
     "read_progress",
     "simulate",
+    "simulate_summary",
     "summarise",
     "write_progress",
 ]

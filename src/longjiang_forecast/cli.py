@@ -1,4 +1,4 @@
-"""Command line: ``longjiang-forecast forecast`` and ``longjiang-forecast template``.
+"""Command line: ``longjiang-forecast forecast|report|scenarios|backtest|template``.
 
 A thin layer over :mod:`longjiang_forecast.pipeline`; no modelling happens here.
 """
@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,39 +18,99 @@ import pandas as pd
 
 from ._core.exceptions import DataValidationError
 from ._core.provenance import library_version
+from ._core.state import parse_month
 
 DEFAULT_SEED = 2024
+#: Note on every row of `template`'s example file; a forecast warns while rows still carry it.
+EXAMPLE_NOTE = "EXAMPLE value: replace with the reported figure"
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="longjiang-forecast",
-        description="Attainment probabilities of Heilongjiang's livelihood targets (民生实事).",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {library_version()}")
-    sub = parser.add_subparsers(dest="command")
-    fc = sub.add_parser("forecast", help="forecast P(target met by its deadline) for every indicator")
-    fc.add_argument("--catalog", default="2024", help="built-in year (2024) or a CSV/Excel catalogue file")
-    fc.add_argument(
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {value}")
+    return value
+
+
+def _month(text: str) -> str:
+    try:
+        parse_month(text, name="--as-of")
+    except DataValidationError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
+
+
+def _run_options() -> argparse.ArgumentParser:
+    """Options shared by forecast, report and scenarios."""
+    run = argparse.ArgumentParser(add_help=False)
+    run.add_argument("--catalog", default="2024", help="built-in year (2024) or a CSV/Excel catalogue file")
+    run.add_argument(
         "--progress",
         default=None,
         help="progress file (CSV/xlsx), 'national' (real national series) or 'pm25' (real hourly "
         "PM2.5, see --city); default: synthetic example data for the catalogue",
     )
-    fc.add_argument(
+    run.add_argument(
         "--city", default="shenyang", help="city for --progress pm25 (shenyang, beijing, shanghai)"
     )
-    fc.add_argument("--as-of", default=None, help="month of the forecast, YYYY-MM (default: latest report)")
-    fc.add_argument("--draws", type=int, default=4000, help="Monte Carlo draws (default 4000)")
-    fc.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    fc.add_argument("--jobs", type=int, default=2, help="threads for the simulation (default 2)")
-    fc.add_argument("--out", default="out", help="output folder (default ./out)")
-    fc.add_argument("--allow-revisions", action="store_true", help="accept cumulative values that fall")
+    run.add_argument(
+        "--as-of", type=_month, default=None, help="month of the forecast, YYYY-MM (default: latest report)"
+    )
+    run.add_argument("--draws", type=_positive_int, default=4000, help="Monte Carlo draws (default 4000)")
+    run.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    run.add_argument("--jobs", type=_positive_int, default=2, help="threads for the simulation (default 2)")
+    run.add_argument(
+        "--out", default="out", help="output folder (default ./out); our files in it are replaced"
+    )
+    run.add_argument("--allow-revisions", action="store_true", help="accept cumulative values that fall")
+    run.add_argument(
+        "--model",
+        default="seasonal_share",
+        help="model name (default seasonal_share; `backtest --list-models` lists them)",
+    )
+    return run
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="longjiang-forecast",
+        description="Attainment probabilities of Heilongjiang's livelihood targets (民生实事). "
+        "With no command, runs `forecast` (on the bundled synthetic example data unless --progress).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {library_version()}")
+    sub = parser.add_subparsers(dest="command")
+    run = _run_options()
+    fc = sub.add_parser("forecast", parents=[run], help="P(target met by its deadline) for every indicator")
     fc.add_argument("--all", action="store_true", help="print prefecture rows too (default: province only)")
+    fc.add_argument("--scenario", default=None, help="a scenario TOML file (see scenarios/)")
+    rp = sub.add_parser("report", parents=[run], help="the monthly bulletin: one HTML file with figures")
+    rp.add_argument("--lang", choices=("zh", "en"), default="zh", help="labels (default zh)")
+    rp.add_argument(
+        "--comparison", default=None, help="scenario comparison CSV (from `scenarios`) to include"
+    )
+    rp.add_argument(
+        "--pace-prob", type=float, default=0.8, help="probability of the required pace (default 0.8)"
+    )
+    sc = sub.add_parser("scenarios", parents=[run], help="P(met) under each scenario against the baseline")
+    sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
+    _backtest_parser(sub)
     tp = sub.add_parser("template", help="write an example progress file for a catalogue")
     tp.add_argument("--catalog", default="2024", help="built-in year (2024) or a catalogue file")
-    tp.add_argument("--out", required=True, help="file to write (.csv or .xlsx)")
-    tp.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the example values")
+    tp.add_argument("--out", required=True, help="file to write (.csv or .xlsx); never overwritten")
+    tp.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="seed of the example values")
     return parser
 
 
@@ -76,7 +137,21 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
 
         progress = synthetic_progress(catalog, seed=DEFAULT_SEED, as_of=args.as_of)
         return catalog, progress, SYNTHETIC_NOTE.format(seed=DEFAULT_SEED)
-    progress = read_progress(args.progress, catalog, as_of=args.as_of, allow_revisions=args.allow_revisions)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        progress = read_progress(
+            args.progress, catalog, as_of=args.as_of, allow_revisions=args.allow_revisions
+        )
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
+    if "note" in progress:
+        n_example = int((progress["note"] == EXAMPLE_NOTE).sum())
+        if n_example:
+            print(
+                f"warning: {n_example} rows of {args.progress} still carry the template's note "
+                f"'{EXAMPLE_NOTE}': those values are synthetic, not reports.",
+                file=sys.stderr,
+            )
     return catalog, progress, None
 
 
@@ -112,50 +187,99 @@ def _print_table(table: pd.DataFrame, show_all: bool) -> None:
         print(view.to_string(index=False))
 
 
-def _forecast(args: argparse.Namespace) -> int:
-    from .pipeline import forecast
+def _out_dir(path: str) -> Path:
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise DataValidationError(f"--out {out} is a file, not a folder. Choose a folder for the outputs.")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 
-    started = time.perf_counter()
+
+def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | None]:
+    """Load the inputs and forecast; return (result, catalog, progress, synthetic note)."""
+    from .pipeline import forecast, resolve_model
+
     catalog, progress, note = _inputs(args)
     if note:
         print(note)
-    print(
-        f"Forecasting {catalog.source} with {args.draws} draws, seed {args.seed} ...",
-        file=sys.stderr,
-    )
+    print(f"Forecasting {catalog.source} with {args.draws} draws, seed {args.seed} ...", file=sys.stderr)
     result = forecast(
-        progress, catalog, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=args.jobs
+        progress,
+        catalog,
+        as_of=args.as_of,
+        model=resolve_model(args.model),
+        n_draws=args.draws,
+        seed=args.seed,
+        n_jobs=args.jobs,
+        **extra,
     )
-    table = result.table()
-    print(
-        f"As of {result.state.attrs['as_of']}: {int((table['status'] != 'no forecast').sum())} series "
-        f"forecast, model {result.summary.attrs['model']}, {args.draws} draws, seed {args.seed}. "
-        "P(met) is the probability the target is met by its deadline (± Monte Carlo standard error)."
-    )
-    _print_table(table, args.all)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "attainment.csv", index=False)
-    paths = result.paths.to_dataset(name="value")
-    paths.attrs.update({k: str(v) for k, v in result.paths.attrs.items()})
-    paths.attrs["synthetic"] = int(bool(note))
-    paths.to_netcdf(
-        out / "paths.nc", engine="h5netcdf", encoding={"value": {"zlib": True, "dtype": "float32"}}
-    )
-    meta = {
+    return result, catalog, progress, note
+
+
+def _run_json(
+    args: argparse.Namespace, result: Any, catalog: Any, progress: Any, note: str | None
+) -> dict[str, Any]:
+    source = str(progress.attrs.get("source", ""))
+    return {
         "as_of": result.state.attrs["as_of"],
         "catalog": str(catalog.source),
-        "progress": str(progress.attrs.get("source", "")),
+        "progress": str(Path(source).resolve()) if Path(source).exists() else source,
         "progress_sha256": str(progress.attrs.get("sha256", "")),
         "synthetic_data": bool(note),
+        "allow_revisions": bool(args.allow_revisions),
+        "revisions_accepted": str(progress.attrs.get("revisions_accepted", "")),
+        "scenario": result.summary.attrs.get("scenario", "baseline"),
         "model": result.summary.attrs["model"],
-        "model_params": result.summary.attrs["model_params"],
+        "model_params": {
+            k: v if isinstance(v, int | float | str | bool) or v is None else repr(v)
+            for k, v in resolve_model_params(result).items()
+        },
         "n_draws": args.draws,
         "seed": args.seed,
         "library_version": library_version(),
         "created_at": result.summary.attrs["created_at"],
         "columns": "see docs/getting-started.md#the-attainment-table",
     }
+
+
+def resolve_model_params(result: Any) -> dict[str, Any]:
+    """The model's hyper-parameters as stored in the outputs (a dict)."""
+    import ast
+
+    try:
+        return dict(ast.literal_eval(result.summary.attrs["model_params"]))
+    except (ValueError, SyntaxError):
+        return {"repr": result.summary.attrs["model_params"]}
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    out = _out_dir(args.out)
+    result, catalog, progress, note = _run(args, scenario=args.scenario)
+    table = result.table()
+    shown = "" if args.all else "; province rows shown (--all for prefectures)"
+    print(
+        f"As of {result.state.attrs['as_of']}: {int((table['status'] != 'no forecast').sum())} series "
+        f"forecast{shown}; model {result.summary.attrs['model']}, scenario "
+        f"{result.summary.attrs['scenario']}, {args.draws} draws, seed {args.seed}. "
+        "P(met) is the probability the target is met by its deadline (± Monte Carlo standard error)."
+    )
+    _print_table(table, args.all)
+    table.to_csv(out / "attainment.csv", index=False)
+    paths = result.paths.to_dataset(name="value")
+    paths = paths.assign_coords(
+        unit=("series", result.state["unit"].values.astype(str)),
+        target=("series", result.state["target"].values),
+        comparator=("series", result.state["comparator"].values.astype(str)),
+    )
+    paths.attrs.update({k: str(v) for k, v in result.paths.attrs.items()})
+    paths.attrs["units"] = "per series: see the 'unit' coordinate"
+    paths.attrs["month_convention"] = "month = first day of the month; the value is at the end of that month"
+    paths.attrs["synthetic"] = int(bool(note))
+    paths.to_netcdf(
+        out / "paths.nc", engine="h5netcdf", encoding={"value": {"zlib": True, "dtype": "float32"}}
+    )
+    meta = _run_json(args, result, catalog, progress, note)
     (out / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(
         f"Wrote {out / 'attainment.csv'}, {out / 'paths.nc'} and {out / 'run.json'} "
@@ -165,26 +289,244 @@ def _forecast(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .planning import plan
+    from .report import write_bulletin
+
+    out = _out_dir(args.out)
+    result, _, progress, _ = _run(args)
+    comparison = pd.read_csv(args.comparison, dtype={"indicator": str}) if args.comparison else None
+    bulletin = write_bulletin(
+        result,
+        out / "bulletin",
+        lang=args.lang,
+        planning=plan(result, progress, pace_prob=args.pace_prob),
+        comparison=comparison,
+    )
+    print(f"Wrote {bulletin.html} and {len(bulletin.figures)} figures.")
+    return 0
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    from .pipeline import compare_scenarios, resolve_model
+
+    out = _out_dir(args.out)
+    catalog, progress, note = _inputs(args)
+    if note:
+        print(note)
+    comparison = compare_scenarios(
+        progress,
+        catalog,
+        args.files,
+        as_of=args.as_of,
+        model=resolve_model(args.model),
+        n_draws=args.draws,
+        seed=args.seed,
+        n_jobs=args.jobs,
+    )
+    table = comparison.table()
+    table.to_csv(out / "scenario_comparison.csv", index=False)
+    province = table[(table["region"] == "province") & (table["scenario"] != "baseline")]
+    view = province.pivot_table(index="indicator", columns="scenario", values="delta_vs_baseline")
+    print(
+        f"Change of P(met) against the baseline ({args.draws} draws; Monte Carlo s.e. of a change "
+        f"≈ {float(table['delta_se'].max()):.3f} at most), province rows:"
+    )
+    with pd.option_context("display.max_rows", None, "display.width", 200):
+        print(view.round(2).to_string())
+    print(f"Wrote {out / 'scenario_comparison.csv'}.", file=sys.stderr)
+    return 0
+
+
 def _template(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from .progress import write_progress
     from .testing import synthetic_progress
 
     catalog = _load_catalog(args.catalog)
-    example = synthetic_progress(
-        catalog, seed=args.seed, years=(catalog.year,), as_of=f"{catalog.year}-03", by_region=False
-    )
-    example["note"] = example["value"].copy(
-        data=__import__("numpy")
-        .where(example["value"].notnull(), "EXAMPLE value: replace with the reported figure", "")
-        .astype(object)
-    )
     out = Path(args.out)
     if out.exists():
         print(f"error: {out} exists; choose another --out (nothing was overwritten).", file=sys.stderr)
         return 2
+    # Last year in full (levels need last December; annual means a year of history) and this
+    # year to March, rounded to 4 significant digits like a reported figure.
+    example = synthetic_progress(
+        catalog,
+        seed=args.seed,
+        years=(catalog.year - 1, catalog.year),
+        as_of=f"{catalog.year}-03",
+        by_region=False,
+    )
+    values = example["value"].values
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        digits = 3 - np.floor(np.log10(np.abs(values)))
+        rounded = np.where(
+            np.isfinite(values) & (values != 0), np.round(values * 10.0**digits) / 10.0**digits, values
+        )
+    example["value"] = example["value"].copy(data=rounded)
+    example["note"] = example["value"].copy(
+        data=np.where(example["value"].notnull(), EXAMPLE_NOTE, "").astype(object)
+    )
     write_progress(example, out)
     print(
         f"Wrote an example progress file for {catalog.source} to {out} (synthetic values marked in 'note')."
+    )
+    return 0
+
+
+def _backtest_parser(sub: Any) -> None:
+    bt = sub.add_parser(
+        "backtest",
+        help="rolling-origin backtest: forecast past years from each as-of month and score them",
+    )
+    bt.add_argument(
+        "--progress",
+        default="national",
+        help="'national' (real national series, default), 'pm25' (real PM2.5 city-years, see --city) "
+        "or 'families' (synthetic families with known truth)",
+    )
+    bt.add_argument("--city", default="all", help="city for --progress pm25, or 'all' (default)")
+    bt.add_argument("--model", default="seasonal_share", help="model name from MODEL_REGISTRY, or 'all'")
+    bt.add_argument("--list-models", action="store_true", help="print the registered model names and exit")
+    bt.add_argument(
+        "--as-of",
+        default="3-11",
+        help="as-of months: a range of month numbers '3-11' (default), a list '4,6,9', or "
+        "YYYY-MM months '2023-06,2024-06'",
+    )
+    bt.add_argument("--years", default=None, help="outcome years, e.g. '2020-2024' (default: all with data)")
+    bt.add_argument("--draws", type=int, default=1000, help="Monte Carlo draws per forecast (default 1000)")
+    bt.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    bt.add_argument("--jobs", type=int, default=2, help="threads for the simulation (default 2)")
+    bt.add_argument("--out", default="out", help="output folder (default ./out)")
+    bt.add_argument("--cache", default=None, help="folder of cached fits (reused by reruns; for slow models)")
+    bt.add_argument("--include-decided", action="store_true", help="keep forecasts already decided at as-of")
+    bt.add_argument(
+        "--recalibrate",
+        choices=["isotonic", "beta"],
+        default=None,
+        help="also report scores after recalibration, cross-fitted by year (out of sample)",
+    )
+    bt.add_argument(
+        "--save-calibration",
+        default=None,
+        help="fit the --recalibrate map on all forecasts and save it (JSON)",
+    )
+    bt.add_argument("--no-progress", action="store_true", help="no progress counter on stderr")
+
+
+def _parse_as_of(text: str) -> Any:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if any("-" in p and len(p) == 7 for p in parts):
+        return parts
+    months: list[int] = []
+    for p in parts:
+        if "-" in p:
+            a, b = p.split("-", 1)
+            months.extend(range(int(a), int(b) + 1))
+        else:
+            months.append(int(p))
+    return months
+
+
+def _parse_years(text: str | None) -> list[int] | None:
+    if not text:
+        return None
+    years: list[int] = []
+    for p in text.split(","):
+        if "-" in p:
+            a, b = p.split("-", 1)
+            years.extend(range(int(a), int(b) + 1))
+        else:
+            years.append(int(p))
+    return years
+
+
+def _backtest_histories(args: argparse.Namespace) -> list[tuple[str, Any]]:
+    from .progress import load_national_progress, load_pm25
+
+    if args.progress == "national":
+        return [("national", load_national_progress())]
+    if args.progress == "pm25":
+        from .progress._pm25 import PM25_FILES
+
+        cities = sorted(PM25_FILES) if args.city == "all" else [args.city]
+        return [(f"pm25-{c}", load_pm25(c)) for c in cities]
+    if args.progress == "families":
+        from .testing.families import synthetic_families
+
+        return [("families", synthetic_families(seed=args.seed))]
+    raise ValueError(
+        "The '--progress' option of backtest must be 'national', 'pm25' or 'families'. "
+        f"Got {args.progress!r}."
+    )
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from .models import MODEL_REGISTRY
+    from .pipeline import Backtest, backtest
+
+    if args.list_models:
+        print("\n".join(MODEL_REGISTRY))
+        return 0
+    started = time.perf_counter()
+    names = list(MODEL_REGISTRY) if args.model == "all" else [args.model]
+    as_of = _parse_as_of(args.as_of)
+    years = _parse_years(args.years)
+    parts = []
+    for label, history in _backtest_histories(args):
+        for name in names:
+            parts.append(
+                backtest(
+                    history,
+                    name,
+                    as_of=as_of,
+                    years=None if as_of and isinstance(as_of[0], str) else years,
+                    n_draws=args.draws,
+                    seed=args.seed,
+                    n_jobs=args.jobs,
+                    include_decided=args.include_decided,
+                    cache_dir=args.cache,
+                    progress_bar=not args.no_progress,
+                    label=label,
+                    kinds=("annual_mean",) if args.progress == "pm25" else None,
+                )
+            )
+    result = Backtest.concat(parts) if len(parts) > 1 else parts[0]
+    if args.recalibrate:
+        result = result.recalibrated(args.recalibrate)
+    table = result.table(by=("dataset", "model"))
+    if args.recalibrate:
+        after = result.table(by=("dataset", "model"), p_var="p_met_recalibrated")
+        table["brier_recalibrated"] = after["brier"].to_numpy()
+        table["reliability_recalibrated"] = after["reliability"].to_numpy()
+    print(
+        f"Backtest of {', '.join(names)} on {args.progress}: {result.forecasts.sizes['forecast']} forecasts, "
+        f"as of {args.as_of}, {args.draws} draws, seed {args.seed}. Brier: mean (P(met) - outcome)^2; "
+        "coverage_80: share of outcomes inside the 80 % interval."
+    )
+    shown = [c for c in table.columns if c not in ("n_first_passage",)]
+    wide = {"display.max_columns": None, "display.width": 250, "display.float_format": "{:.3f}".format}
+    with pd.option_context(*[x for kv in wide.items() for x in kv]):
+        print(table[shown].to_string(index=False))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "backtest_scores.csv", index=False)
+    ds = result.forecasts.copy()
+    ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
+    ds.to_netcdf(out / "backtest.nc", engine="h5netcdf")
+    if args.save_calibration:
+        if len(names) != 1:
+            print("error: --save-calibration needs one --model, not 'all'.", file=sys.stderr)
+            return 2
+        rec = result.fit_recalibrator(args.recalibrate or "isotonic")
+        rec.save(args.save_calibration)
+        print(f"Saved the {rec.method} recalibration map of {names[0]} to {args.save_calibration}.")
+    print(
+        f"Wrote {out / 'backtest_scores.csv'} and {out / 'backtest.nc'} "
+        f"in {time.perf_counter() - started:.1f} s.",
+        file=sys.stderr,
     )
     return 0
 
@@ -196,9 +538,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["forecast", *argv]  # `forecast` is the default command
     args = parser.parse_args(argv)
+    commands = {
+        "forecast": _forecast,
+        "report": _report,
+        "scenarios": _scenarios,
+        "backtest": _backtest,
+        "template": _template,
+    }
     try:
-        return _forecast(args) if args.command == "forecast" else _template(args)
-    except (DataValidationError, FileNotFoundError, ValueError) as err:
+        return commands[args.command](args)
+    except (DataValidationError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,10 +12,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ._core.exceptions import DataValidationError
 from ._core.rng import SeedLike, as_seed_sequence
-from ._core.schema import SERIES
+from ._core.schema import MONTH, SERIES
 from .models import SeasonalShareModel
-from .simulate import simulate
+from .scenarios import Scenario, compile_scenario, load_scenario
+from .simulate import apply_scenario, simulate
 from .summarise import summarise
 
 #: Columns of the attainment table, in order.
@@ -159,6 +163,7 @@ def forecast(
     seed: SeedLike = None,
     n_jobs: int = 1,
     bands: Mapping[str, float] | None = None,
+    scenario: Any = None,
 ) -> Forecast:
     """Forecast the attainment of every target of the as-of year.
 
@@ -184,6 +189,11 @@ def forecast(
         Threads for the simulation.
     bands : mapping, optional
         Status bands, see :func:`longjiang_forecast.summarise`.
+    scenario : Scenario or str or path, optional
+        What could go differently (see :mod:`longjiang_forecast.scenarios`):
+        a :class:`~longjiang_forecast.scenarios.Scenario`, or the path of a
+        scenario TOML file. Its random events are seeded by child 2 of
+        ``seed``. Default: the year as the model expects it.
 
     Returns
     -------
@@ -192,15 +202,55 @@ def forecast(
     Raises
     ------
     DataValidationError
-        If the progress data and the catalogue do not fit together.
+        If the progress data and the catalogue do not fit together, or the
+        scenario file is invalid.
     """
     model = SeasonalShareModel() if model is None else model
     ss = as_seed_sequence(seed)
-    param_seed, path_seed = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(2)
+    param_seed, path_seed, scenario_seed = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(3)
     model.fit(progress, catalog=catalog, as_of=as_of)
     draws = model.sample_parameters(n_draws, rng=param_seed)
-    paths = simulate(draws, model.state_, seed=path_seed, n_jobs=n_jobs)
-    summary = summarise(paths, model.state_, bands=bands, reason=draws["reason"].values)
+    if hasattr(model, "share_mean_"):  # the planned trajectory of SPI(t), see docs/planning.md
+        draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
+    return _simulate_forecast(
+        draws,
+        model,
+        progress,
+        catalog,
+        ss,
+        path_seed,
+        n_jobs,
+        bands,
+        _scenario(scenario, catalog),
+        scenario_seed,
+    )
+
+
+def _scenario(scenario: Any, catalog: Any) -> Any:
+    if scenario is None or isinstance(scenario, Scenario):
+        return scenario
+    return load_scenario(scenario, catalog=catalog)
+
+
+def _simulate_forecast(
+    draws: xr.Dataset,
+    model: Any,
+    progress: xr.Dataset,
+    catalog: Any,
+    ss: np.random.SeedSequence,
+    path_seed: np.random.SeedSequence,
+    n_jobs: int,
+    bands: Mapping[str, float] | None,
+    scenario: Any,
+    scenario_seed: np.random.SeedSequence,
+) -> Forecast:
+    """Simulate and summarise fitted draws, under a scenario when one is given."""
+    state = model.state_
+    if scenario is not None:
+        compiled = compile_scenario(scenario, state, catalog, n_draws=draws.sizes["draw"], seed=scenario_seed)
+        draws = apply_scenario(draws, compiled, state)
+    paths = simulate(draws, state, seed=path_seed, n_jobs=n_jobs)
+    summary = summarise(paths, state, bands=bands, reason=draws["reason"].values)
     for obj in (paths, summary):
         obj.attrs.update(
             seed_entropy=str(ss.entropy),
@@ -209,8 +259,629 @@ def forecast(
             data_source=str(progress.attrs.get("source", "")),
             data_sha256=str(progress.attrs.get("sha256", "")),
             catalog_source=str(catalog.source),
+            scenario="baseline" if scenario is None else scenario.name,
         )
-    return Forecast(summary=summary, paths=paths, draws=draws, state=model.state_, catalog=catalog)
+    return Forecast(summary=summary, paths=paths, draws=draws, state=state, catalog=catalog)
 
 
-__all__ = ["TABLE_COLUMNS", "Forecast", "forecast"]
+@dataclass(frozen=True)
+class ScenarioComparison:
+    """Forecasts of the same year under several scenarios, from one fit and one set of draws.
+
+    Attributes
+    ----------
+    forecasts : dict of str to Forecast
+        One per scenario, by name; ``"baseline"`` first.
+    """
+
+    forecasts: dict[str, Forecast]
+
+    def table(self) -> pd.DataFrame:
+        """Return P(met) per indicator, region and scenario, with the change against baseline.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``indicator``, ``region``, ``scenario``, ``p_met``,
+            ``p_met_se`` and ``delta_vs_baseline`` with its Monte Carlo
+            standard error ``delta_se`` (the two estimates use independent
+            innovations: ``sqrt(se_a² + se_b²)``).
+        """
+        base = self.forecasts["baseline"].summary
+        frames = []
+        for name, result in self.forecasts.items():
+            s = result.summary
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "indicator": s["indicator"].values,
+                        "region": s["region"].values,
+                        "scenario": name,
+                        "p_met": s["p_met"].values,
+                        "p_met_se": s["p_met_se"].values,
+                        "delta_vs_baseline": s["p_met"].values - base["p_met"].values,
+                        "delta_se": 0.0
+                        if name == "baseline"
+                        else np.hypot(s["p_met_se"].values, base["p_met_se"].values),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+
+def compare_scenarios(
+    progress: xr.Dataset,
+    catalog: Any,
+    scenarios: Any,
+    *,
+    as_of: Any = None,
+    model: Any = None,
+    n_draws: int = 4000,
+    seed: SeedLike = None,
+    n_jobs: int = 1,
+) -> ScenarioComparison:
+    """Forecast the year under each scenario, against the baseline, from one fit.
+
+    Parameters
+    ----------
+    progress, catalog, as_of, model, n_draws, seed, n_jobs
+        As for :func:`forecast`; the model is fitted once and its parameter
+        draws are shared by every scenario.
+    scenarios : iterable of Scenario or path
+        Scenarios or scenario TOML files; a baseline is added first unless one
+        is named ``"baseline"``.
+
+    Returns
+    -------
+    ScenarioComparison
+
+    Raises
+    ------
+    DataValidationError
+        If a scenario file is invalid or two scenarios share a name.
+    """
+    model = SeasonalShareModel() if model is None else model
+    ss = as_seed_sequence(seed)
+    param_seed, path_seed, scenario_seed = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(3)
+    model.fit(progress, catalog=catalog, as_of=as_of)
+    draws = model.sample_parameters(n_draws, rng=param_seed)
+    if hasattr(model, "share_mean_"):
+        draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
+    loaded = [_scenario(s, catalog) for s in scenarios]
+    names = [s.name for s in loaded]
+    if len(set(names)) != len(names):
+        raise DataValidationError(
+            f"Scenario names must be unique; got {names}. Rename a scenario file's 'name'."
+        )
+    forecasts = {}
+    if "baseline" not in names:
+        forecasts["baseline"] = _simulate_forecast(
+            draws, model, progress, catalog, ss, path_seed, n_jobs, None, None, scenario_seed
+        )
+    for scenario in loaded:
+        forecasts[scenario.name] = _simulate_forecast(
+            draws, model, progress, catalog, ss, path_seed, n_jobs, None, scenario, scenario_seed
+        )
+    ordered = {"baseline": forecasts.pop("baseline"), **forecasts}
+    return ScenarioComparison(forecasts=ordered)
+
+
+# --------------------------------------------------------------------------- backtest
+#
+# Rolling-origin backtest: at each as-of month, truncate the history to what was
+# published by then (backtest stage), run the very same forecast() as above, and
+# score it against what happened (metrics stage).
+
+#: Default quantiles of the deadline value kept by the backtest.
+BACKTEST_QUANTILES: tuple[float, ...] = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+
+
+def resolve_model(model: Any) -> Any:
+    """Return a fresh, unfitted model from a registry name, a class or an instance.
+
+    Parameters
+    ----------
+    model : str, type or AttainmentModel
+        A key of :data:`longjiang_forecast.models.MODEL_REGISTRY`, a model
+        class, or a model instance (cloned from its ``get_params()``, so the
+        caller's object is never fitted).
+
+    Returns
+    -------
+    AttainmentModel
+        A new instance.
+
+    Raises
+    ------
+    ValueError
+        If ``model`` is a string that is not a registered name.
+    TypeError
+        If ``model`` does not follow the model protocol.
+    """
+    from .models import MODEL_REGISTRY
+
+    if isinstance(model, str):
+        if model not in MODEL_REGISTRY:
+            raise ValueError(
+                f"Unknown model {model!r}. Known models: {sorted(MODEL_REGISTRY)}. "
+                "Pass one of these names, a model class or a model instance."
+            )
+        return MODEL_REGISTRY[model]()
+    if isinstance(model, type):
+        model = model()
+    if not all(hasattr(model, a) for a in ("fit", "sample_parameters", "get_params")):
+        raise TypeError(
+            "The 'model' parameter must be a registered name, a model class or an instance with "
+            f"fit, sample_parameters and get_params. Got {type(model).__name__} instead."
+        )
+    return type(model)(**model.get_params())
+
+
+def model_name(model: Any) -> str:
+    """Return the registry name of a model (its class name if it is not registered).
+
+    Parameters
+    ----------
+    model : AttainmentModel or type
+
+    Returns
+    -------
+    str
+    """
+    from .models import MODEL_REGISTRY
+
+    cls = model if isinstance(model, type) else type(model)
+    for name, registered in MODEL_REGISTRY.items():
+        if registered is cls:
+            return name
+    return cls.__name__
+
+
+class _CachingModel:
+    """Wraps a model so that fitted draws are read from / written to a :class:`FitCache`."""
+
+    def __init__(self, model: Any, cache: Any) -> None:
+        self.model = model
+        self.cache = cache
+
+    def get_params(self) -> dict[str, Any]:
+        return self.model.get_params()
+
+    def fit(self, progress: xr.Dataset, *, catalog: Any, as_of: Any = None) -> _CachingModel:
+        from .backtest import data_digest
+
+        self._args = (progress, catalog, as_of)
+        self._digest = data_digest(catalog, progress)
+        return self
+
+    def sample_parameters(self, n_draws: int, *, rng: SeedLike = None) -> xr.Dataset:
+        progress, catalog, as_of = self._args
+        ss = as_seed_sequence(rng)
+        key = self.cache.key(self.model, self._digest, str(as_of), n_draws, ss)
+        hit = self.cache.load(key)
+        if hit is not None:
+            self.state_, draws = hit
+            return draws
+        self.model.fit(progress, catalog=catalog, as_of=as_of)
+        draws = self.model.sample_parameters(n_draws, rng=ss)
+        self.state_ = self.model.state_
+        self.cache.save(key, self.state_, draws)
+        return draws
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """The forecasts and outcomes of a rolling-origin backtest.
+
+    Attributes
+    ----------
+    forecasts : xarray.Dataset
+        One row per forecast (as-of month × series) along ``forecast``; see
+        :func:`backtest` for its variables.
+    """
+
+    forecasts: xr.Dataset
+
+    def table(self, by: tuple[str, ...] = ("model",), **kwargs: Any) -> pd.DataFrame:
+        """Return the score table (see :func:`longjiang_forecast.metrics.summary_table`).
+
+        Parameters
+        ----------
+        by : tuple of str, default ("model",)
+            Group by these variables along ``forecast`` (e.g. ``("model", "as_of_month")``).
+        **kwargs
+            Passed on (``p_var``, ``bins``, ``reference``).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        from .metrics import summary_table
+
+        return summary_table(self.forecasts, by=by, **kwargs)
+
+    def reliability(self, **kwargs: Any) -> xr.Dataset:
+        """Return reliability diagram data (see :func:`longjiang_forecast.metrics.reliability`)."""
+        from .metrics import reliability
+
+        return reliability(self.forecasts, **kwargs)
+
+    def pit_histogram(self, **kwargs: Any) -> xr.Dataset:
+        """Return PIT histogram data (see :func:`longjiang_forecast.metrics.pit_histogram`)."""
+        from .metrics import pit_histogram
+
+        return pit_histogram(self.forecasts, **kwargs)
+
+    def fit_recalibrator(self, method: str = "isotonic") -> Any:
+        """Fit a recalibration map on all forecasts of this backtest (one model only).
+
+        Parameters
+        ----------
+        method : {"isotonic", "beta"}, default "isotonic"
+
+        Returns
+        -------
+        Recalibrator
+            Fitted, carrying the model name and settings.
+
+        Raises
+        ------
+        ValueError
+            If the backtest holds several models.
+        """
+        from .calibration import Recalibrator
+
+        models = sorted(set(self.forecasts["model"].values.tolist()))
+        if len(models) != 1:
+            raise ValueError(
+                f"fit_recalibrator needs the backtest of one model; this one holds {models}. "
+                "Select one with Backtest(bt.forecasts.where(bt.forecasts.model == NAME, drop=True))."
+            )
+        params = self.forecasts.attrs.get("model_params_dict", {})
+        rec = Recalibrator(method=method, model=models[0], model_params=dict(params))
+        return rec.fit(self.forecasts["p_met"].values, self.forecasts["outcome_met"].values)
+
+    def recalibrated(self, method: str = "isotonic", *, groups: str = "year") -> Backtest:
+        """Add out-of-sample recalibrated probabilities ``p_met_recalibrated`` and their scores.
+
+        Each forecast is recalibrated by a map fitted on the *other* groups
+        (default: other outcome years), per model, so the scores after
+        recalibration are on data not used to fit the map.
+
+        Parameters
+        ----------
+        method : {"isotonic", "beta"}, default "isotonic"
+        groups : str, default "year"
+            Variable along ``forecast`` whose values are held out one at a time.
+
+        Returns
+        -------
+        Backtest
+            With ``p_met_recalibrated``, ``brier_p_met_recalibrated`` and
+            ``log_score_p_met_recalibrated``.
+        """
+        from .calibration import cross_recalibrate
+        from .metrics import probability_scores
+
+        ds = self.forecasts
+        out = np.full(ds.sizes["forecast"], np.nan)
+        models = ds["model"].values
+        for name in sorted(set(models.tolist())):
+            idx = np.flatnonzero(models == name)
+            out[idx] = cross_recalibrate(
+                ds["p_met"].values[idx], ds["outcome_met"].values[idx], ds[groups].values[idx], method=method
+            )
+        ds = ds.assign(p_met_recalibrated=("forecast", out))
+        ds["p_met_recalibrated"].attrs.update(method=method, held_out_by=groups)
+        return Backtest(probability_scores(ds, p_var="p_met_recalibrated"))
+
+    @staticmethod
+    def concat(results: Any) -> Backtest:
+        """Join backtests (models, data sets) into one along ``forecast``.
+
+        Parameters
+        ----------
+        results : iterable of Backtest
+
+        Returns
+        -------
+        Backtest
+        """
+        parts = [r.forecasts for r in results]
+        joined = xr.concat(parts, dim="forecast", data_vars="all", coords="different", compat="equals",
+                           combine_attrs="drop_conflicts", join="outer")  # fmt: skip
+        return Backtest(joined.assign_coords(forecast=np.arange(joined.sizes["forecast"])))
+
+
+def backtest(
+    history: Any,
+    model: Any = "seasonal_share",
+    *,
+    as_of: Any = None,
+    catalog: Any = None,
+    years: Any = None,
+    n_draws: int = 1000,
+    seed: SeedLike = 2024,
+    n_jobs: int = 1,
+    quantiles: tuple[float, ...] = BACKTEST_QUANTILES,
+    include_decided: bool = False,
+    cache_dir: str | None = None,
+    progress_bar: bool | None = None,
+    label: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> Backtest:
+    """Rolling-origin backtest: forecast each past year from each as-of month, and score it.
+
+    At each as-of month the history is truncated to the reports published by
+    then (earlier years whole, the as-of year up to that month, nothing
+    later; catalogue rows up to that year), a fresh copy of ``model`` is fitted
+    on it and :func:`forecast` is run exactly as for a live forecast. Each
+    forecast is then compared with the outcome read from the full history.
+
+    Parameters
+    ----------
+    history : (Catalog, xarray.Dataset) tuple, xarray.Dataset or SyntheticFamilies
+        The full history, outcomes included: e.g. ``lf.load_national_progress()``,
+        ``lf.load_pm25("beijing")`` or
+        :func:`longjiang_forecast.testing.families.synthetic_families`.
+    model : str, type or AttainmentModel, default "seasonal_share"
+        A name of ``MODEL_REGISTRY``, a model class, or an unfitted instance
+        (its settings are copied for every origin).
+    as_of : None, int, str or sequence, optional
+        As-of months: ``None`` for March-November of every year; month numbers
+        (1-12) for those months of every year; ``'YYYY-MM'`` strings for
+        exactly those months.
+    catalog : Catalog, optional
+        Required when ``history`` is a bare progress Dataset.
+    years : iterable of int, optional
+        Outcome years to backtest (default: all with targets and data).
+    n_draws : int, default 1000
+        Monte Carlo draws per forecast (the Monte Carlo s.e. of P(met) is at
+        most 0.016).
+    seed : int, SeedSequence, Generator or None, default 2024
+        The forecast at as-of month ``(y, m)`` uses the child seed with spawn
+        key ``(y, m, 0)`` and breaks PIT ties with ``(y, m, 1)``, so a
+        forecast does not depend on which other origins are run, and two
+        models see the same seeds.
+    n_jobs : int, default 1
+        Threads of the simulation.
+    quantiles : tuple of float
+        Quantiles of the deadline value to keep.
+    include_decided : bool, default False
+        Keep forecasts whose outcome was already known at the as-of month (a
+        count or level already at its target). Forecasts made in or after the
+        deadline month are always left out.
+    cache_dir : str, optional
+        Folder of a :class:`~longjiang_forecast.backtest.FitCache`: fitted
+        draws are saved there and reused by reruns (for slow Bayesian models).
+    progress_bar : bool, optional
+        Print a counter to stderr; default when stderr is a terminal.
+    label : str, optional
+        Name of the data set stored in the ``dataset`` variable (default the
+        progress ``source`` attribute).
+    kinds : tuple of str, optional
+        Keep only series of these kinds (e.g. ``("annual_mean",)`` for PM2.5,
+        whose ``change`` target is the same event restated).
+
+    Returns
+    -------
+    Backtest
+        ``.forecasts``: an :class:`xarray.Dataset` with dims ``forecast``
+        (one as-of month × series), ``quantile`` and ``level`` (0.5, 0.8, 0.9).
+        Coordinates along ``forecast``: ``model``, ``as_of`` (month start),
+        ``as_of_month`` (1-12), ``year``, ``indicator``, ``region``, ``family``,
+        ``kind``. Variables: ``p_met``, ``p_met_se`` (forecast probability and
+        Monte Carlo s.e.), ``outcome_met`` (1/0), ``outcome_value``,
+        ``deadline_value`` (forecast, quantile), ``lower``/``upper``/``covered``
+        (forecast, level: central intervals and whether they held the
+        outcome), ``crps`` (indicator's unit), ``crps_rel`` (CRPS divided by the absolute target),
+        ``pit``, ``brier``, ``log_score``, ``first_passage_forecast`` (median
+        month of reaching the target, NaN if P < 0.5), ``first_passage_outcome``,
+        ``first_passage_error`` (months), ``target``, ``comparator``, ``unit``,
+        ``deadline_month``, ``last_month``, ``status``, ``basis``, ``reason``,
+        ``dataset``. attrs: ``model``, ``model_params``, ``seed_entropy``,
+        ``n_origins``, ``runtime_s``, ``cache_hits``, data provenance.
+        ``.table()`` gives the score table.
+
+    Raises
+    ------
+    ValueError
+        If ``model`` is an unknown name or an as-of month number is not in [1, 12].
+    DataValidationError
+        If the history is empty, or an as-of month is outside the data.
+    TypeError
+        If ``history`` or ``model`` is of the wrong type.
+
+    See Also
+    --------
+    longjiang_forecast.metrics.summary_table : The scores of the table.
+
+    Examples
+    --------
+    >>> from longjiang_forecast import load_national_progress
+    >>> bt = backtest(load_national_progress(), "seasonal_share", as_of=["2023-06"], n_draws=200)
+    >>> int(bt.forecasts.sizes["forecast"]) > 0
+    True
+    """
+    from .backtest import (
+        FitCache,
+        ProgressCounter,
+        assemble,
+        outcomes,
+        plan_origins,
+        resolve_history,
+        truncate,
+    )
+    from .metrics import COVERAGE_LEVELS, ensemble_scores, probability_scores
+
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
+        raise ValueError(
+            "The 'n_draws' parameter of backtest must be an int in the range [1, inf). "
+            f"Got {n_draws!r} instead."
+        )
+    template = resolve_model(model)
+    name = model_name(template)
+    catalog, progress = resolve_history(history, catalog)
+    origins = plan_origins(catalog, progress, as_of, years)
+    ss = as_seed_sequence(seed)
+    cache = FitCache(cache_dir) if cache_dir else None
+    show = sys.stderr.isatty() if progress_bar is None else bool(progress_bar)
+    counter = ProgressCounter(len(origins), f"backtest {name}", show)
+    dataset = label or str(progress.attrs.get("source", ""))
+    started = time.perf_counter()
+    rows: list[dict[str, Any]] = []
+    n_no_outcome = 0
+    for ts in origins:
+        cat_t, prog_t = truncate(catalog, progress, ts)
+        fitted = resolve_model(template)
+        runner = _CachingModel(fitted, cache) if cache is not None else fitted
+        key = (*ss.spawn_key, ts.year, ts.month)
+        result = forecast(
+            prog_t,
+            cat_t,
+            as_of=f"{ts:%Y-%m}",
+            model=runner,
+            n_draws=n_draws,
+            seed=np.random.SeedSequence(ss.entropy, spawn_key=(*key, 0)),
+            n_jobs=n_jobs,
+        )
+        new, skipped = _origin_rows(result, progress, ts, quantiles, name, dataset, include_decided, outcomes)
+        if kinds is not None:
+            new = [r for r in new if r["kind"] in kinds]
+        n_no_outcome += skipped
+        if new:
+            scores = ensemble_scores(
+                np.array([r.pop("_obs") for r in new]),
+                np.stack([r.pop("_ensemble") for r in new]),
+                levels=COVERAGE_LEVELS,
+                rng=np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*key, 1))),
+            )
+            for i, r in enumerate(new):
+                r["crps"] = scores["crps"][i]
+                r["crps_rel"] = scores["crps"][i] / abs(r["target"]) if r["target"] else np.nan
+                r["pit"] = scores["pit"][i]
+                r["lower"], r["upper"], r["covered"] = (scores[k][i] for k in ("lower", "upper", "covered"))
+            rows.extend(new)
+        counter.step(f"{ts:%Y-%m}")
+    if not rows:
+        raise DataValidationError(
+            f"The backtest of {name} produced no forecast with a known outcome for as-of months "
+            f"{[f'{t:%Y-%m}' for t in origins]}: check that the history holds the outcomes "
+            "(deadline reports) of those years."
+        )
+    params = template.get_params()
+    ds = assemble(
+        rows,
+        quantiles,
+        COVERAGE_LEVELS,
+        {
+            "model": name,
+            "model_params": repr(params),
+            "seed_entropy": str(ss.entropy),
+            "n_draws": n_draws,
+            "n_origins": len(origins),
+            "as_of_months": ", ".join(f"{t:%Y-%m}" for t in origins),
+            "n_without_outcome": n_no_outcome,
+            "include_decided": int(include_decided),
+            "runtime_s": round(time.perf_counter() - started, 2),
+            "cache_hits": cache.hits if cache else 0,
+            "cache_misses": cache.misses if cache else 0,
+            "data_source": str(progress.attrs.get("source", "")),
+            "data_sha256": str(progress.attrs.get("sha256", "")),
+        },
+    )
+    ds.attrs["model_params_dict"] = {k: repr(v) for k, v in params.items()}
+    ds = probability_scores(ds)
+    return Backtest(ds)
+
+
+def _month_number(value: Any) -> float:
+    ts = pd.Timestamp(value)
+    return float(ts.month) if not pd.isna(ts) else np.nan
+
+
+def _origin_rows(
+    result: Forecast,
+    progress: xr.Dataset,
+    ts: pd.Timestamp,
+    quantiles: tuple[float, ...],
+    name: str,
+    dataset: str,
+    include_decided: bool,
+    outcomes: Any,
+) -> tuple[list[dict[str, Any]], int]:
+    """Rows of one origin's forecasts with a known outcome, and how many had none."""
+    state, summary, draws = result.state, result.summary, result.draws
+    baseline = draws["baseline"].values if "baseline" in draws else None
+    out = outcomes(progress, state, baseline)
+    paths = result.paths.transpose("draw", SERIES, "month").values
+    dl = state["deadline_month"].values.astype(int)
+    status = summary["status"].values
+    rows = []
+    skipped = 0
+    for s in range(state.sizes[SERIES]):
+        if ts.month >= dl[s] or dl[s] < 1:
+            continue
+        if not np.isfinite(out["met"][s]):
+            skipped += 1
+            continue
+        if status[s] == "achieved" and not include_decided:
+            continue
+        ens = paths[:, s, dl[s] - 1].astype(float)
+        p = float(summary["p_met"].values[s])
+        fp_f = _month_number(summary["first_passage_median"].values[s])
+        fp_o = out["first_passage"][s]
+        finite = ens[np.isfinite(ens)]
+        known = finite.size and np.isfinite(p)
+        qs = np.quantile(finite, quantiles) if known else np.full(len(quantiles), np.nan)
+        family = ""
+        table = result.catalog.table
+        hit = table[(table["indicator"] == state["indicator"].values[s])]
+        if len(hit):
+            family = str(hit["family"].iloc[0])
+        rows.append(
+            {
+                "model": name,
+                "as_of": ts,
+                "as_of_month": ts.month,
+                "year": ts.year,
+                "indicator": str(state["indicator"].values[s]),
+                "region": str(state["region"].values[s]),
+                "family": family,
+                "kind": str(state["kind"].values[s]),
+                "dataset": dataset,
+                "p_met": p,
+                "p_met_se": float(summary["p_met_se"].values[s]),
+                "outcome_met": float(out["met"][s]),
+                "outcome_value": float(out["value"][s]),
+                "deadline_value": qs,
+                "target": float(state["target"].values[s]),
+                "comparator": str(state["comparator"].values[s]),
+                "unit": str(state["unit"].values[s]),
+                "deadline_month": float(dl[s]),
+                "last_month": float(state["last_month"].values[s]),
+                "status": str(status[s]),
+                "basis": str(draws["basis"].values[s]) if "basis" in draws else "",
+                "reason": str(summary["reason"].values[s]),
+                "first_passage_forecast": fp_f,
+                "first_passage_outcome": fp_o,
+                "first_passage_error": fp_f - fp_o,
+                "_obs": float(out["value"][s]) if np.isfinite(p) else np.nan,
+                "_ensemble": ens if np.isfinite(p) else np.full(ens.shape, np.nan),
+            }
+        )
+    return rows, skipped
+
+
+__all__ = [
+    "BACKTEST_QUANTILES",
+    "TABLE_COLUMNS",
+    "Backtest",
+    "Forecast",
+    "ScenarioComparison",
+    "backtest",
+    "compare_scenarios",
+    "forecast",
+    "model_name",
+    "resolve_model",
+]

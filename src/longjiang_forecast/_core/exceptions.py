@@ -20,3 +20,11 @@ class NotFittedError(ValueError, AttributeError):
 
 class ForecastWarning(UserWarning):
     """A forecast was produced, but on weaker ground than usual (e.g. no history)."""
+
+
+class ConvergenceWarning(ForecastWarning, RuntimeWarning):
+    """A Bayesian fit failed its convergence diagnostics (R-hat, ESS or divergences).
+
+    The draws are still returned, but they should not be trusted until the fit is
+    rerun with more tuning, more draws, or a simpler model.
+    """

@@ -87,7 +87,9 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
         ``kind``, ``unit``, ``family``, ``deadline`` (date), ``deadline_month``
         (1-12, see :func:`deadline_month`), ``lower_bound``, ``upper_bound``,
         ``baseline``, ``last_month`` (0-12, month of the latest report; 0 if none)
-        and ``last_value`` (the latest reported value, NaN if none).
+        and ``last_value`` (the latest reported value, NaN if none), ``population``
+        (persons, 2020 census; NaN for the province), the weight of a prefecture
+        in province totals of ratios.
         Coordinates ``indicator`` and ``region`` along ``series``.
         attrs: ``year``, ``as_of``.
 
@@ -149,6 +151,10 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
             f"for the as-of month {as_of_ts:%Y-%m}. Check the catalogue year or the as_of month."
         )
     n = len(pairs)
+    # 2020 census population of each prefecture: the weights of province totals of ratios.
+    population = dict(
+        zip(catalog.regions["region"], catalog.regions["population_2020"].astype(float), strict=True)
+    )
     year_months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
     current = values.reindex(month=year_months).where(
         xr.DataArray(year_months <= as_of_ts, dims=MONTH, coords={MONTH: year_months})
@@ -196,6 +202,7 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
                 if key != "deadline"
             },
             "deadline": (SERIES, deadlines.values),
+            "population": (SERIES, np.array([population.get(p[1], np.nan) for p in pairs], float)),
         },
         coords={
             SERIES: np.arange(n),

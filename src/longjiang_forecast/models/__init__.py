@@ -1,17 +1,49 @@
-"""Models of monthly progress; each hands parameter draws to the simulator."""
+"""Models of monthly progress; each hands parameter draws to the simulator.
 
+Every model follows the scikit-learn contract (keyword-only hyper-parameters,
+``fit(progress, *, catalog, as_of) -> self``, trailing-underscore state,
+``sample_parameters(n_draws, *, rng) -> xarray.Dataset``); see ``docs/models.md``.
+Heavy dependencies (statsmodels, PyMC) are imported inside the functions that
+need them, so importing this package stays cheap.
+"""
+
+from .._core.exceptions import ConvergenceWarning
 from ._base import AttainmentModel, check_is_fitted
+from ._common import SeriesModel
+from .baselines import EarnedScheduleModel, RequiredRateModel, RunRateModel
+from .compare import compare
+from .growth_curve import GrowthCurveModel
+from .hierarchical import HierarchicalModel
+from .milestone import MilestoneModel
 from .seasonal_share import SeasonalShareModel, reference_profile
+from .statespace import ETSModel
 
 #: Models by the name the command line and the backtest use (``--model NAME``).
 MODEL_REGISTRY: dict[str, type] = {
     "seasonal_share": SeasonalShareModel,
+    "ets": ETSModel,
+    "growth_curve": GrowthCurveModel,
+    "hierarchical": HierarchicalModel,
+    "milestone": MilestoneModel,
+    "run_rate": RunRateModel,
+    "required_rate": RequiredRateModel,
+    "earned_schedule": EarnedScheduleModel,
 }
 
 __all__ = [
     "MODEL_REGISTRY",
     "AttainmentModel",
+    "ConvergenceWarning",
+    "ETSModel",
+    "EarnedScheduleModel",
+    "GrowthCurveModel",
+    "HierarchicalModel",
+    "MilestoneModel",
+    "RequiredRateModel",
+    "RunRateModel",
     "SeasonalShareModel",
+    "SeriesModel",
     "check_is_fitted",
+    "compare",
     "reference_profile",
 ]

@@ -451,7 +451,10 @@ def _frame_to_dataset(
             (str(i), str(r)): _target(catalog, str(i), str(r))
             for i, r in zip(pairs["indicator"], pairs["region"], strict=True)
         }
-        off = "check_scale=False turns this check off if the value is really meant to be so far from the target."
+        off = (
+            "check_scale=False turns this check off if the value is really meant to be so far "
+            "from the target."
+        )
         for scale_rec in good.itertuples(index=False):
             rec = scale_rec
             target = targets[(rec.indicator, rec.region)]

@@ -1,5 +1,16 @@
-"""Monte Carlo simulation of the remaining months: parameter draws -> paths."""
+"""Monte Carlo simulation of the remaining months: parameter draws -> paths or streamed summaries."""
 
+from ._families import FAMILY_PARAMS, LINKS
 from ._labelled import BLOCK_SIZE, simulate
+from ._scenario import apply_scenario
+from ._summary import DYNAMICS, simulate_summary
 
-__all__ = ["BLOCK_SIZE", "simulate"]
+__all__ = [
+    "BLOCK_SIZE",
+    "DYNAMICS",
+    "FAMILY_PARAMS",
+    "LINKS",
+    "apply_scenario",
+    "simulate",
+    "simulate_summary",
+]

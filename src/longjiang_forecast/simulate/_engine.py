@@ -24,9 +24,11 @@ def gamma_cumulative(
     ----------
     start : ndarray of shape (n_series,)
         Value at the start month (the last report), in the indicator's unit.
-    shape : ndarray of shape (n_series, n_months)
+    shape : ndarray of shape (n_series, n_months) or (n_draws, n_series, n_months)
         Gamma shape of each month's increment; 0 for months that are not
-        simulated (already reported), which yields a zero increment.
+        simulated (already reported), which yields a zero increment. A draw
+        axis carries per-path scenario effects (a stoppage that starts in a
+        random month).
     scale : ndarray of shape (n_draws, n_series)
         Gamma scale of each draw and series (one parameter draw each), in the
         indicator's unit.
@@ -42,7 +44,8 @@ def gamma_cumulative(
         non-decreasing along the month axis.
     """
     n_draws = scale.shape[0]
-    paths = rng.standard_gamma(shape, size=(n_draws, *shape.shape))
+    size = shape.shape if shape.ndim == 3 else (n_draws, *shape.shape)
+    paths = rng.standard_gamma(shape, size=size)
     paths *= scale[:, :, None]
     np.cumsum(paths, axis=-1, out=paths)
     paths += start[None, :, None]

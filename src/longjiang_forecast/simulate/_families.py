@@ -125,7 +125,10 @@ class Family:
         return (target - self.s["start"])[:, None]
 
     def _count_p(self, target: np.ndarray, sign: np.ndarray, sf: object, cdf: object) -> np.ndarray:
-        """P(met) for an integer-valued remaining sum X with survival sf(c) = P(X >= c), cdf(f) = P(X <= f)."""
+        """P(met) for an integer-valued remaining sum X.
+
+        ``sf(c) = P(X >= c)`` and ``cdf(f) = P(X <= f)``.
+        """
         need = np.broadcast_to(self._need(target), (self.n, self.b))
         up = np.ceil(need - 1e-9)
         down = np.floor(need + 1e-9)
@@ -149,7 +152,7 @@ class Gamma(Family):
     kind = "gamma"
     draw_params = ("gamma_scale",)
 
-    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:  # noqa: D102
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
         super().begin(block, n_draws)
         self.scale = self.p["gamma_scale"].astype(self.dtype)
         shape = block.get("gamma_shape")
@@ -159,7 +162,7 @@ class Gamma(Family):
             self.shape_d = None
         self.buf = np.empty((self.n, n_draws), self.dtype)
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
         base = self._base(prev)
         if self.shape_d is not None:
             k = np.where(self._active(m)[:, None], self.shape_d[:, :, m], 0.0)
@@ -179,7 +182,7 @@ class Gamma(Family):
         np.add(base, self.buf, out=out)
         self._cap(out)
 
-    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:  # noqa: D102
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         mask = self._months_to_deadline()
         if self.shape_d is not None:
             k = (self.shape_d * mask[:, None, :]).sum(axis=-1)
@@ -187,14 +190,22 @@ class Gamma(Family):
             k = np.broadcast_to((self.s["shape"] * mask).sum(axis=1)[:, None], (self.n, self.b))
         theta = self.p["gamma_scale"]
         need = np.broadcast_to(self._need(target), k.shape)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x = np.where(theta > 0, need / np.where(theta > 0, theta, 1.0), np.where(need > 0, np.inf, -np.inf))
         live = (k > 0) & (theta > 0)
-        x_pos = np.maximum(x, 0.0)
-        kk = np.where(live, k, 1.0)
-        upper_tail = np.where(live, special.gammaincc(kk, x_pos), (need <= 0).astype(float))
-        lower_tail = np.where(live, special.gammainc(kk, x_pos), (need >= 0).astype(float))
-        p = np.where(sign[:, None] > 0, np.where(need <= 0, 1.0, upper_tail), np.where(need < 0, 0.0, lower_tail))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.maximum(need / theta, 0.0)
+        p = np.empty(k.shape)
+        up = sign > 0
+        # Only the tail each series needs (each evaluation costs about as much as a month of draws).
+        for rows, tail in ((up, special.gammaincc), (~up, special.gammainc)):
+            if not rows.any():
+                continue
+            kk, xx, nn, ll = k[rows], x[rows], need[rows], live[rows]
+            val = tail(np.where(ll, kk, 1.0), np.where(ll, xx, 1.0))
+            if tail is special.gammaincc:
+                val = np.where(nn <= 0, 1.0, np.where(ll, val, 0.0))
+            else:
+                val = np.where(nn < 0, 0.0, np.where(ll, val, 1.0))
+            p[rows] = val
         return self._capped(p, target, sign)
 
 
@@ -208,11 +219,11 @@ class NegBin(Family):
     kind = "negbin"
     draw_params = ("nb_prob",)
 
-    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:  # noqa: D102
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
         super().begin(block, n_draws)
         self.size = self.s["nb_size"] * self.s["multiplier"]
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
         base = self._base(prev)
         r = self.size[:, m] * self._active(m)
         live = r > 0
@@ -222,7 +233,7 @@ class NegBin(Family):
             out[live] += inc.astype(self.dtype)
         self._cap(out)
 
-    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:  # noqa: D102
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         big_r = (self.size * self._months_to_deadline()).sum(axis=1)[:, None]
         prob = self.p["nb_prob"]
 
@@ -248,17 +259,17 @@ class Poisson(Family):
     kind = "poisson"
     draw_params = ("poisson_rate",)
 
-    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:  # noqa: D102
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
         super().begin(block, n_draws)
         self.expo = self.s["exposure"] * self.s["multiplier"]
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
         base = self._base(prev)
         lam = self.p["poisson_rate"] * (self.expo[:, m] * self._active(m))[:, None]
         np.add(base, rng.poisson(lam).astype(self.dtype), out=out)
         self._cap(out)
 
-    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:  # noqa: D102
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         lam = self.p["poisson_rate"] * (self.expo * self._months_to_deadline()).sum(axis=1)[:, None]
 
         def sf(c: np.ndarray) -> np.ndarray:  # P(X >= c) = P(Gamma(c) <= Λ)
@@ -278,7 +289,7 @@ class LognormalIncrement(Family):
     kind = "lognormal_increment"
     draw_params = ("year_effect",)
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
         base = self._base(prev)
         z = rng.standard_normal((self.n, self.b), dtype=self.dtype)
         z *= self.s["log_sd"].astype(self.dtype)[:, None]
@@ -312,7 +323,7 @@ class LinkNormal(Family):
             out[logit] = special.logit(np.clip(frac, 0.0, 1.0))
         return out
 
-    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:  # noqa: D102
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
         super().begin(block, n_draws)
         # Start strictly inside the bounds so that the link is finite.
         lo, hi = self.s["lower"], self.s["upper"]
@@ -321,7 +332,7 @@ class LinkNormal(Family):
         self.eta0 = self._link(start)
         self.eta = np.repeat(self.eta0[:, None], n_draws, axis=1)
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
         active = self._active(m)
         z = rng.standard_normal((self.n, self.b))
         step = self.p["link_drift"] * self.s["multiplier"][:, m][:, None] + self.p["link_sd"] * z
@@ -338,7 +349,7 @@ class LinkNormal(Family):
         out[...] = val
         self._cap(out)
 
-    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:  # noqa: D102
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         mask = self._months_to_deadline()
         n = mask.sum(axis=1)[:, None]
         drift_sum = (self.s["multiplier"] * mask).sum(axis=1)[:, None] * self.p["link_drift"]
@@ -363,7 +374,7 @@ class Binomial(Family):
     kind = "binomial"
     draw_params = ("hazard",)
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
         base = self._base(prev)
         h = np.clip(self.p["hazard"] * self.s["multiplier"][:, m][:, None], 0.0, 1.0)
         left = np.maximum(self.s["total"][:, None] - base, 0).astype(np.int64)
@@ -371,7 +382,7 @@ class Binomial(Family):
         new[~self._active(m)] = 0
         np.add(base, new.astype(self.dtype), out=out)
 
-    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:  # noqa: D102
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         mask = self._months_to_deadline()
         stay = np.ones((self.n, self.b))
         for m in range(12):
@@ -380,13 +391,15 @@ class Binomial(Family):
         q = 1.0 - stay
         left = np.maximum(self.s["total"] - self.s["start"], 0.0)[:, None]
 
-        def sf(c: np.ndarray) -> np.ndarray:  # P(X >= c), X ~ Bin(left, q)
-            val = special.bdtrc(np.clip(c - 1.0, 0.0, None), np.broadcast_to(left, c.shape), q)
+        def sf(c: np.ndarray) -> np.ndarray:  # P(X >= c) = I_q(c, N - c + 1), X ~ Bin(N, q)
+            cc = np.clip(c, 1.0, np.maximum(left, 1.0))
+            val = special.betainc(cc, np.maximum(left - cc + 1.0, 1e-300), q)
             val = np.where(c > left, 0.0, val)
             return np.where(c <= 0, 1.0, val)
 
-        def cdf(f: np.ndarray) -> np.ndarray:
-            val = special.bdtr(np.clip(f, 0.0, None), np.broadcast_to(left, f.shape), q)
+        def cdf(f: np.ndarray) -> np.ndarray:  # P(X <= f) = I_{1-q}(N - f, f + 1)
+            ff = np.clip(f, 0.0, np.maximum(left - 1.0, 0.0))
+            val = special.betainc(np.maximum(left - ff, 1e-300), ff + 1.0, 1.0 - q)
             val = np.where(f >= left, 1.0, val)
             return np.where(f < 0, 0.0, val)
 
@@ -404,7 +417,7 @@ class LognormalRunningMean(Family):
     overlay = False
     draw_params = ("year_effect",)
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:  # noqa: D102
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
         days = self.s["days"]
         cum = np.cumsum(days)
         obs = self.s["observed"][:, m]

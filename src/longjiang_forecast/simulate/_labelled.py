@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -13,13 +14,13 @@ from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence, spawn_generators
 from .._core.schema import DRAW, MONTH, SERIES
 from .._core.state import month_days
-from . import _engine
+from . import _engine, _stream
+from ._stream import BLOCK_SIZE
+from ._summary import DYNAMICS, build_plan, orig_paths
 
-#: Draws per random stream. Fixed, so that the same seed gives the same paths
-#: whatever the number of threads or how blocks are shared among workers.
-BLOCK_SIZE = 1024
-
-DYNAMICS = ("gamma", "binomial", "lognormal", "none")
+#: Families simulated by the original full-path kernels (their streams are unchanged);
+#: the other families of ``DYNAMICS`` go through the streaming engine's step kernels.
+LEGACY_DYNAMICS = ("gamma", "binomial", "lognormal")
 
 
 def simulate(
@@ -36,11 +37,13 @@ def simulate(
     draws : xarray.Dataset
         Parameter draws from a fitted model's ``sample_parameters``: dims
         ``draw``, ``series`` (and ``month``); variables ``dynamics`` (series;
-        one of "gamma", "binomial", "lognormal", "none"), ``gamma_shape``
+        one of :data:`DYNAMICS`), ``gamma_shape``
         (series, month), ``gamma_scale`` (draw, series), ``hazard`` (draw,
         series), ``total`` (series), ``log_mean`` (series, month),
         ``year_effect`` (draw, series), ``log_sd`` (series), ``transform``
-        (series; "identity" or "pct_change") and ``baseline`` (series).
+        (series; "identity" or "pct_change") and ``baseline`` (series); the
+        parameters of the other families are listed in
+        ``docs/design/002-simulation-core.md``.
     state : xarray.Dataset
         The observed state from :func:`longjiang_forecast._core.state.build_state`.
     seed : int, SeedSequence, Generator or None
@@ -72,10 +75,11 @@ def simulate(
     ss = as_seed_sequence(seed)
     rngs = spawn_generators(ss, n_blocks)
     out = np.full((n_draws, n_series, 12), np.nan)
+    other = _other_families(draws, state)
 
     def run(block: int) -> None:
         lo, hi = block * BLOCK_SIZE, min(n_draws, (block + 1) * BLOCK_SIZE)
-        out[lo:hi] = _simulate_block(draws, state, lo, hi, rngs[block])
+        out[lo:hi] = _simulate_block(draws, state, lo, hi, rngs[block], other)
 
     if n_jobs == 1:
         for b in range(n_blocks):
@@ -105,8 +109,35 @@ def simulate(
     return paths
 
 
+def _other_families(draws: xr.Dataset, state: xr.Dataset) -> tuple[np.ndarray, Any] | None:
+    """Plan of the series whose family has no full-path kernel (simulated by the step kernels)."""
+    dyn = draws["dynamics"].values
+    idx = np.flatnonzero(~np.isin(dyn, [*LEGACY_DYNAMICS, "none"]))
+    if idx.size == 0:
+        return None
+    built = build_plan(
+        draws.isel({SERIES: idx}),
+        state.isel({SERIES: idx}),
+        dtype=np.dtype("float64"),
+        keep=0,
+        stats=False,
+        rao_blackwell=False,
+        totals=False,
+        multiplier=None,
+        n_bins=16,
+        past_deadline="ignore",
+        where="simulate",
+    )
+    return idx, built
+
+
 def _simulate_block(
-    draws: xr.Dataset, state: xr.Dataset, lo: int, hi: int, rng: np.random.Generator
+    draws: xr.Dataset,
+    state: xr.Dataset,
+    lo: int,
+    hi: int,
+    rng: np.random.Generator,
+    other: tuple[np.ndarray, Any] | None = None,
 ) -> np.ndarray:
     dyn = draws["dynamics"].values
     n_series = dyn.shape[0]
@@ -118,9 +149,10 @@ def _simulate_block(
             continue
         start = np.nan_to_num(draws["start"].values[idx])
         if kind == "gamma":
+            shape = draws["gamma_shape"]
             sim = _engine.gamma_cumulative(
                 start,
-                draws["gamma_shape"].values[idx],
+                shape.values[lo:hi, idx] if DRAW in shape.dims else shape.values[idx],
                 draws["gamma_scale"].values[lo:hi, idx],
                 np.nan_to_num(state["upper_bound"].values[idx], nan=np.inf),
                 rng,
@@ -145,10 +177,22 @@ def _simulate_block(
             )
         if kind != "lognormal":
             _overlay_reports(sim, state["observed"].values[idx], last_month[idx], start)
-        pct = draws["transform"].values[idx] == "pct_change"
+        pct = (
+            draws["transform"].values[idx] == "pct_change"
+            if "transform" in draws
+            else np.zeros(idx.size, bool)
+        )
         if pct.any():
             base = draws["baseline"].values[idx][pct]
             sim[:, pct, :] = 100.0 * (sim[:, pct, :] / base[None, :, None] - 1.0)
+        block[:, idx, :] = sim
+    if other is not None:  # the other families draw after the original ones: their streams are unchanged
+        idx, built = other
+        res = _stream.run_block(built.plan, built.fetch(lo, hi), hi - lo, rng, None, keep=hi - lo)
+        sim = orig_paths(res["paths"], built.order)
+        pct = built.pct
+        if pct.any():
+            sim[:, pct] = 100.0 * (sim[:, pct] / built.baseline[pct][None, :, None] - 1.0)
         block[:, idx, :] = sim
     return block
 
@@ -194,9 +238,14 @@ def _check(draws: xr.Dataset, state: xr.Dataset) -> None:
         ("year_effect", "lognormal"),
         ("log_sd", "lognormal"),
     ):
-        used = draws[name].isel({SERIES: np.flatnonzero(dyn == kind)}).values
-        if used.size == 0:
+        if not np.any(dyn == kind):
             continue
+        if name not in draws:
+            raise DataValidationError(
+                f"The '{name}' parameter of simulate is missing: the draws hold {kind} series. "
+                "Add the variable to the parameter draws."
+            )
+        used = draws[name].isel({SERIES: np.flatnonzero(dyn == kind)}).values
         if not np.all(np.isfinite(used)):
             raise DataValidationError(
                 f"The '{name}' parameter of simulate has NaN or infinite values for "
@@ -204,5 +253,5 @@ def _check(draws: xr.Dataset, state: xr.Dataset) -> None:
             )
         if name != "year_effect" and np.any(used < 0):
             raise DataValidationError(f"The '{name}' parameter of simulate must be >= 0. Got {used.min()!r}.")
-    if np.any(draws["hazard"].values[:, dyn == "binomial"] > 1):
+    if np.any(dyn == "binomial") and np.any(draws["hazard"].values[:, dyn == "binomial"] > 1):
         raise DataValidationError("The 'hazard' parameter of simulate must be in [0, 1].")

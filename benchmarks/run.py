@@ -1,0 +1,301 @@
+"""Benchmark of the simulation core against the random-number floor and the peers (issue 3).
+
+Run ``python benchmarks/run.py`` (reference job: 585 series, 12 months, 100,000
+draws) or ``--quick`` (10,000 draws, under a minute). Prints a report and ends
+with one JSON line. Peers need the ``bench`` extra; a missing peer gives null
+and the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from longjiang_forecast.simulate import simulate_summary  # noqa: E402
+from longjiang_forecast.simulate._reference import reference_job  # noqa: E402
+
+
+def log(*a):
+    print(*a, flush=True)
+
+
+def floor_seconds(shape: np.ndarray, n_draws: int, seed: int = 0) -> dict[str, float]:
+    """Time numpy alone drawing the job's Gamma variates (one thread), three ways.
+
+    The floor is the fastest of the three.
+    """
+    rng = np.random.default_rng(seed)
+    n_series, n_months = shape.shape
+    out = {}
+    cpu = time.process_time()
+    buf = np.empty(1024, np.float32)
+    t = time.perf_counter()
+    for lo in range(0, n_draws, 1024):
+        b = min(1024, n_draws - lo)
+        for i in range(n_series):
+            for m in range(n_months):
+                rng.standard_gamma(shape[i, m], size=b, dtype=np.float32, out=buf[:b])
+    out["float32_rows"] = time.perf_counter() - t
+    out["cpu_float32_rows"] = time.process_time() - cpu
+    t = time.perf_counter()
+    for lo in range(0, n_draws, 1024):
+        b = min(1024, n_draws - lo)
+        rng.standard_gamma(shape.astype(np.float32), size=(b, n_series, n_months), dtype=np.float32)
+    out["float32_broadcast"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for lo in range(0, n_draws, 1024):
+        b = min(1024, n_draws - lo)
+        rng.standard_gamma(shape, size=(b, n_series, n_months))
+    out["float64_broadcast"] = time.perf_counter() - t
+    return out
+
+
+def engine_seconds(draws, state, n_jobs: int, rao_blackwell: bool = False, cpu: bool = False):
+    t, c = time.perf_counter(), time.process_time()
+    out = simulate_summary(draws, state, seed=1, n_jobs=n_jobs, rao_blackwell=rao_blackwell)
+    if cpu:
+        return time.perf_counter() - t, time.process_time() - c
+    return time.perf_counter() - t, out
+
+
+def rss_child(n_draws: int) -> None:
+    """Run in a subprocess: one streaming run with lazily generated draws; print peak RSS in MiB."""
+    try:
+        import dask  # noqa: F401
+
+        lazy = True
+    except ImportError:
+        lazy = False
+    draws, state = reference_job(n_draws, lazy=lazy)
+    t = time.perf_counter()
+    simulate_summary(draws, state, seed=1, n_jobs=2, rao_blackwell=False)
+    el = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"peak_rss_mib": peak, "seconds": el, "lazy_draws": lazy}))
+
+
+def measure_rss(n_draws: int) -> dict:
+    res = subprocess.run(
+        [sys.executable, __file__, "--rss", str(n_draws)], capture_output=True, text=True, check=True
+    )
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- peers
+
+
+def peer_pymc(draws, state, n_sub: int) -> dict:
+    """PyMC sample_posterior_predictive of the same Gamma-increment model (per-draw scale as posterior)."""
+    try:
+        import arviz as az
+        import pymc as pm
+    except ImportError as err:
+        return {"rate": None, "reason": f"pymc not installed: {err}"}
+    shape = draws["gamma_shape"].values
+    scale = draws["gamma_scale"].values[:n_sub]
+    n_series = shape.shape[0]
+    idata = az.from_dict(posterior={"scale": scale[None]}, dims={"scale": ["series"]})
+    with pm.Model(coords={"series": np.arange(n_series), "month": np.arange(12)}):
+        s = pm.HalfNormal("scale", 10.0, dims="series")
+        inc = pm.Gamma("inc", alpha=shape, beta=1.0 / s[:, None], dims=("series", "month"))
+        pm.Deterministic("path", inc.cumsum(axis=-1), dims=("series", "month"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pm.sample_posterior_predictive(
+                idata.isel(draw=slice(0, 10)), var_names=["path"], progressbar=False
+            )
+            t = time.perf_counter()
+            pm.sample_posterior_predictive(idata, var_names=["path"], progressbar=False, random_seed=1)
+            el = time.perf_counter() - t
+    return {"rate": n_sub * n_series * 12 / el, "seconds": el, "draws": n_sub, "series": n_series}
+
+
+def peer_ets(n_series: int, reps: int) -> dict:
+    """statsmodels ETSModel(...).fit().simulate(12, repetitions=reps), per series (fit not timed)."""
+    try:
+        import pandas as pd
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    except ImportError as err:
+        return {"rate": None, "reason": f"statsmodels not installed: {err}"}
+    rng = np.random.default_rng(0)
+    fits = []
+    for _ in range(n_series):
+        y = pd.Series(
+            100 + np.cumsum(rng.gamma(2.0, 1.0, 48)), index=pd.date_range("2020-01-01", periods=48, freq="MS")
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fits.append(ETSModel(y, error="add", trend="add").fit(disp=False))
+    t = time.perf_counter()
+    for f in fits:
+        f.simulate(12, repetitions=reps, anchor="end")
+    el = time.perf_counter() - t
+    return {"rate": n_series * reps * 12 / el, "seconds": el, "series": n_series, "repetitions": reps}
+
+
+def peer_prophet(n_series: int, samples: int) -> dict:
+    """Prophet predictive_samples over 12 future months (fit not timed)."""
+    try:
+        import logging
+
+        import pandas as pd
+        from prophet import Prophet
+
+        logging.getLogger("cmdstanpy").setLevel(logging.ERROR)
+        logging.getLogger("prophet").setLevel(logging.ERROR)
+    except ImportError as err:
+        return {"rate": None, "reason": f"prophet not installed: {err}"}
+    rng = np.random.default_rng(0)
+    models = []
+    try:
+        for _ in range(n_series):
+            df = pd.DataFrame(
+                {
+                    "ds": pd.date_range("2020-01-01", periods=48, freq="MS"),
+                    "y": np.cumsum(rng.gamma(2.0, 1.0, 48)),
+                }
+            )
+            m = Prophet(uncertainty_samples=samples, yearly_seasonality=True)
+            m.fit(df)
+            models.append(m)
+    except Exception as err:
+        return {"rate": None, "reason": f"prophet fit failed: {type(err).__name__}: {err}"}
+    t = time.perf_counter()
+    for m in models:
+        future = m.make_future_dataframe(periods=12, freq="MS").tail(12)
+        m.predictive_samples(future)
+    el = time.perf_counter() - t
+    return {"rate": n_series * samples * 12 / el, "seconds": el, "series": n_series, "samples": samples}
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller job, same keys, under a minute")
+    parser.add_argument("--rss", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-peers", action="store_true")
+    args = parser.parse_args()
+    if args.rss:
+        rss_child(args.rss)
+        return
+    n_draws = 10_000 if args.quick else 100_000
+    rss_sizes = (5_000, 20_000) if args.quick else (100_000, 1_000_000)
+    log(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load {os.getloadavg()}"
+    )
+    draws, state = reference_job(n_draws)
+    n_series = state.sizes["series"]
+    variates = n_draws * n_series * 12
+    log(
+        f"reference job: {n_series} series x 12 months x {n_draws:,} draws = "
+        f"{variates / 1e6:.0f} M path-months"
+    )
+
+    # Warm up, then interleave floor and engine so that both see the same machine load.
+    engine_seconds(*reference_job(1024), n_jobs=1)
+    floors, t1s, c1s = [], [], []
+    for _ in range(2):
+        floors.append(floor_seconds(draws["gamma_shape"].values, n_draws))
+        wall, cpu = engine_seconds(draws, state, 1, cpu=True)
+        t1s.append(wall)
+        c1s.append(cpu)
+    floor = {k: min(f[k] for f in floors) for k in floors[0]}
+    floor_cpu = floor.pop("cpu_float32_rows")
+    floor_s = min(floor.values())
+    t1, c1 = min(t1s), min(c1s)
+    t2, _ = engine_seconds(draws, state, 2)
+    t_rb, out_rb = engine_seconds(draws, state, 2, rao_blackwell=True)
+    rate1, rate2 = variates / t1, variates / t2
+    log(
+        f"numpy floor (fastest of {', '.join(f'{k} {v:.2f}s' for k, v in floor.items())}): "
+        f"{variates / floor_s / 1e6:.1f} M variates/s"
+    )
+    log(f"engine, 1 thread, summaries incl. province totals: {t1:.2f}s = {rate1 / 1e6:.1f} M path-months/s")
+    log(
+        f"CPU seconds (immune to other processes): floor rows {floor_cpu:.2f}s, engine 1 thread {c1:.2f}s "
+        f"-> ratio {floor_cpu / c1:.3f}"
+    )
+    log(f"engine, 2 threads: {t2:.2f}s = {rate2 / 1e6:.1f} M path-months/s")
+    log(f"engine, 2 threads, with Rao-Blackwellised P(met): {t_rb:.2f}s = {variates / t_rb / 1e6:.1f} M/s")
+
+    p = out_rb["p_met"].values
+    mid = (p > 0.02) & (p < 0.98) & np.isfinite(out_rb["p_met_rb_se"].values)
+    ratio = (out_rb["p_met_se"].values[mid] / out_rb["p_met_rb_se"].values[mid]) ** 2
+    rb_draw_ratio = float(np.median(ratio))
+    log(
+        f"Rao-Blackwell: same standard error with {rb_draw_ratio:.1f}x fewer draws "
+        f"(median over {mid.sum()} series; quartiles {np.percentile(ratio, 25):.1f}-"
+        f"{np.percentile(ratio, 75):.1f}); time per draw x{t_rb / t2:.2f}"
+    )
+
+    rss = {}
+    for n in rss_sizes:
+        rss[n] = measure_rss(n)
+        log(
+            f"peak RSS at {n:,} draws (paths not kept, lazy draws={rss[n]['lazy_draws']}): "
+            f"{rss[n]['peak_rss_mib']:.0f} MiB ({rss[n]['seconds']:.1f}s)"
+        )
+
+    peers = {}
+    if not args.no_peers:
+        sub = 500 if args.quick else 2000
+        peers["pymc"] = peer_pymc(draws, state, sub)
+        peers["statsmodels_ets"] = peer_ets(10 if args.quick else 40, 500 if args.quick else 2000)
+        peers["prophet"] = peer_prophet(2 if args.quick else 4, 200 if args.quick else 1000)
+    ours = rate2  # the default run: 2 threads, summaries included, no Rao-Blackwellisation
+    vs = {}
+    for name in ("pymc", "statsmodels_ets", "prophet"):
+        info = peers.get(name, {"rate": None, "reason": "skipped (--no-peers)"})
+        vs[name] = None if info.get("rate") is None else ours / info["rate"]
+        if info.get("rate") is None:
+            log(f"{name}: null ({info.get('reason')})")
+        else:
+            log(f"{name}: {info['rate'] / 1e6:.3f} M path-months/s -> ours is {vs[name]:.1f}x ({info})")
+
+    result = {
+        "quick": args.quick,
+        "n_draws": n_draws,
+        "n_series": n_series,
+        "floor_ratio": floor_cpu / c1,
+        "floor_ratio_wall": rate1 / (variates / floor_s),
+        "two_core_speedup": t1 / t2,
+        "peak_rss_mib_1e5": rss[rss_sizes[0]]["peak_rss_mib"],
+        "peak_rss_mib_1e6": rss[rss_sizes[1]]["peak_rss_mib"],
+        "rss_draws": list(rss_sizes),
+        "vs_pymc": vs["pymc"],
+        "vs_statsmodels_ets": vs["statsmodels_ets"],
+        "vs_prophet": vs["prophet"],
+        "rb_draw_ratio": rb_draw_ratio,
+        "rb_time_per_draw_ratio": t_rb / t2,
+        "floor_mvariates_per_s": variates / floor_s / 1e6,
+        "engine_mpath_months_per_s_1thread": rate1 / 1e6,
+        "engine_mpath_months_per_s_2threads": rate2 / 1e6,
+        "engine_mpath_months_per_s_2threads_rb": variates / t_rb / 1e6,
+        "peer_mpath_months_per_s": {k: (v.get("rate") or 0) / 1e6 or None for k, v in peers.items()},
+        "peer_notes": {k: v.get("reason") for k, v in peers.items() if v.get("reason")},
+        "load_average_at_start": os.getloadavg(),
+    }
+    if args.quick:  # same keys on the smaller job: the two RSS sizes are in rss_draws
+        result["peak_rss_mib_1e5"] = rss[rss_sizes[0]]["peak_rss_mib"]
+        result["peak_rss_mib_1e6"] = rss[rss_sizes[1]]["peak_rss_mib"]
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

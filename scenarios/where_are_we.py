@@ -1,0 +1,29 @@
+"""Where are we? The attainment table and the monthly bulletin for the as-of month.
+
+python scenarios/where_are_we.py [--progress FILE] [--as-of YYYY-MM] [--out DIR]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from _common import inputs, parser
+
+import longjiang_forecast as lf
+from longjiang_forecast.planning import plan
+from longjiang_forecast.report import write_bulletin
+
+
+def main() -> None:
+    args = parser(__doc__.splitlines()[0]).parse_args()
+    catalog, progress = inputs(args)
+    result = lf.forecast(progress, catalog, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    result.table().to_csv(out / "attainment.csv", index=False)
+    bulletin = write_bulletin(result, out / "bulletin", planning=plan(result, progress))
+    print(f"Wrote {out / 'attainment.csv'} and {bulletin.html}")
+
+
+if __name__ == "__main__":
+    main()

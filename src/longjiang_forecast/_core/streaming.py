@@ -1,0 +1,181 @@
+"""Streaming statistics shared by the simulator and the summaries: fixed-bin quantiles, standard errors.
+
+Numpy only. The simulator reduces each block of draws to counts and sums with
+these kernels, so memory does not grow with the number of draws.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# --------------------------------------------------------------------------- streaming kernels
+#
+# The streaming simulator (``simulate.simulate_summary``) never holds all draws at
+# once. It keeps, per series, integer counts (met, first passage, a fixed
+# histogram of the deadline value) and float sums, and turns them into
+# summaries with the kernels below. Counts add exactly in any order; float sums
+# are folded in block order, so results do not depend on the chunking.
+
+#: Default number of histogram bins of the streaming quantiles.
+N_BINS = 2048
+
+
+def histogram_range(values: np.ndarray, n_bins: int = N_BINS) -> tuple[np.ndarray, np.ndarray]:
+    """Fix per-series histogram bins from a first block of values.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_series, n_draws)
+        Values of the first block (NaN ignored).
+    n_bins : int, default :data:`N_BINS`
+        Number of equal bins between the lower and upper edge.
+
+    Returns
+    -------
+    lo : ndarray of shape (n_series,)
+        Lower edge: the block minimum less half its range.
+    width : ndarray of shape (n_series,)
+        Bin width: twice the block's range over ``n_bins`` (so the bins cover
+        the block range extended by half of it on each side). A series whose
+        block values are all equal gets a width of ``1e-6 × max(|value|, 1)``.
+        All-NaN series get ``lo = 0``, ``width = 1``.
+
+    Notes
+    -----
+    Values outside the bins are counted in an under- and an overflow bin whose
+    outer edges are the running minimum and maximum, so no value is lost.
+    """
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(values)
+        any_finite = finite.any(axis=1)
+        vmin = np.where(any_finite, np.nanmin(np.where(finite, values, np.inf), axis=1), 0.0).astype(float)
+        vmax = np.where(any_finite, np.nanmax(np.where(finite, values, -np.inf), axis=1), 0.0).astype(float)
+    span = vmax - vmin
+    flat = span <= 0
+    span = np.where(flat, 1e-6 * np.maximum(np.abs(vmin), 1.0) * n_bins / 2, span)
+    lo = np.where(flat, vmin - span, vmin - 0.5 * span)
+    width = 2.0 * span / n_bins
+    width = np.where(any_finite, width, 1.0)
+    return np.where(any_finite, lo, 0.0), width
+
+
+def histogram_counts(
+    values: np.ndarray, lo: np.ndarray, width: np.ndarray, n_bins: int = N_BINS
+) -> np.ndarray:
+    """Count values into fixed per-series bins, with under- and overflow bins.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_series, n_draws)
+        Values to count; NaN values are not counted.
+    lo, width : ndarray of shape (n_series,)
+        Bins from :func:`histogram_range`.
+    n_bins : int
+        Number of inner bins.
+
+    Returns
+    -------
+    ndarray of int64, shape (n_series, n_bins + 2)
+        Column 0 counts values below ``lo``, columns 1..n_bins the inner
+        bins, the last column values at or above ``lo + n_bins × width``.
+    """
+    n_series = values.shape[0]
+    pos = (values - lo[:, None]) * (1.0 / width)[:, None]
+    nan = np.isnan(pos)
+    np.floor(pos, out=pos)
+    np.clip(pos, -1, n_bins, out=pos)
+    pos[nan] = n_bins + 1  # dropped below
+    idx = pos.astype(np.int64)
+    idx += 1 + (n_bins + 3) * np.arange(n_series)[:, None]
+    counts = np.bincount(idx.ravel(), minlength=n_series * (n_bins + 3))
+    return counts.reshape(n_series, n_bins + 3)[:, : n_bins + 2]
+
+
+def histogram_quantiles(
+    counts: np.ndarray,
+    lo: np.ndarray,
+    width: np.ndarray,
+    vmin: np.ndarray,
+    vmax: np.ndarray,
+    q: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Quantiles from fixed-bin histograms, with a bound on their error.
+
+    Parameters
+    ----------
+    counts : ndarray of shape (n_series, n_bins + 2)
+        From :func:`histogram_counts`, summed over blocks.
+    lo, width : ndarray of shape (n_series,)
+        The bins.
+    vmin, vmax : ndarray of shape (n_series,)
+        Exact running minimum and maximum (outer edges of the under- and
+        overflow bins).
+    q : ndarray of shape (n_q,)
+        Probabilities in [0, 1].
+
+    Returns
+    -------
+    quantiles : ndarray of shape (n_series, n_q)
+        Estimate of ``numpy.quantile(values, q)`` (its default "linear"
+        method, rank ``q (n - 1)``): the rank is located in its bin and the
+        bin's values are taken as evenly spread. NaN where no value was counted.
+    bound : ndarray of shape (n_series, n_q)
+        Upper bound of ``|estimate - numpy.quantile|``: the distance between
+        the outer edges of the bins holding the two order statistics the
+        exact quantile interpolates between (one inner bin width in the usual
+        case).
+    """
+    q = np.asarray(q, dtype=float)
+    n_bins = counts.shape[1] - 2
+    total = counts.sum(axis=1)
+    cum = np.cumsum(counts, axis=1)
+    before = cum - counts
+    rank = q[None, :] * np.maximum(total - 1, 0)[:, None]
+    edges_left = lo[:, None] + width[:, None] * np.arange(-1, n_bins + 1)[None, :]
+    edges_left[:, 0] = vmin
+    edges_right = edges_left + width[:, None]
+    edges_right[:, 0] = lo
+    edges_right[:, -1] = np.maximum(vmax, edges_left[:, -1])
+
+    def locate(r: np.ndarray) -> np.ndarray:
+        return np.clip((cum[:, :, None] <= r[:, None, :]).sum(axis=1), 0, n_bins + 1)
+
+    j_lo = locate(np.floor(rank))
+    j_hi = locate(np.ceil(rank))
+    rows = np.arange(counts.shape[0])[:, None]
+    n_in = np.maximum(counts[rows, j_lo], 1)
+    frac = np.clip((rank - before[rows, j_lo] + 0.5) / n_in, 0.0, 1.0)
+    left, right = edges_left[rows, j_lo], edges_right[rows, j_lo]
+    est = left + frac * (right - left)
+    est = np.clip(est, vmin[:, None], vmax[:, None])
+    bound = np.minimum(edges_right[rows, j_hi], vmax[:, None]) - np.maximum(left, vmin[:, None])
+    empty = total == 0
+    est[empty] = np.nan
+    bound[empty] = np.nan
+    return est, np.maximum(bound, 0.0)
+
+
+def proportion_se(p: np.ndarray, n: int) -> np.ndarray:
+    """Binomial Monte Carlo standard error ``sqrt(p (1 - p) / n)`` of a proportion of ``n`` draws."""
+    return np.sqrt(np.clip(p * (1 - p), 0.0, None) / n)
+
+
+def mean_se(total: np.ndarray, total_sq: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and its Monte Carlo standard error from running sums.
+
+    Parameters
+    ----------
+    total, total_sq : ndarray
+        Sum and sum of squares of ``n`` i.i.d. draws.
+    n : int
+        Number of draws (>= 1).
+
+    Returns
+    -------
+    mean : ndarray
+    se : ndarray
+        ``sqrt(s² / n)`` with the unbiased sample variance ``s²`` (0 for ``n = 1``).
+    """
+    mean = total / n
+    var = np.clip(total_sq - n * mean**2, 0.0, None) / max(n - 1, 1)
+    return mean, np.sqrt(var / n)

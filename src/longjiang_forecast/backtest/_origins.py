@@ -1,0 +1,451 @@
+"""Rolling-origin backtest, data side: which origins, what was known at each, what happened.
+
+Pure data handling, no model and no simulation (``pipeline.backtest`` runs
+those): plan the as-of months, truncate the history to what was published by
+each, read each series' outcome from the full history, cache fitted draws, and
+stack the per-origin rows into one Dataset along the ``forecast`` dim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from numbers import Integral
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .._core.exceptions import DataValidationError
+from .._core.provenance import library_version, make_attrs
+from .._core.schema import MONOTONE_KINDS, MONTH, QUANTILE
+from .._core.state import month_days, parse_month
+
+#: Default as-of months of each backtest year: March to November.
+DEFAULT_AS_OF_MONTHS: tuple[int, ...] = tuple(range(3, 12))
+#: Dimension of one forecast (an as-of month × series pair).
+FORECAST = "forecast"
+#: Dimension of the nominal levels of central intervals.
+LEVEL = "level"
+
+
+def resolve_history(history: Any, catalog: Any = None) -> tuple[Any, xr.Dataset]:
+    """Return ``(catalog, progress)`` from what a caller passed as the backtest history.
+
+    Parameters
+    ----------
+    history : tuple of (Catalog, xarray.Dataset), or xarray.Dataset, or SyntheticFamilies
+        The ``(catalog, progress)`` pair returned by the real-data loaders,
+        a progress Dataset (then ``catalog`` is required), or anything with
+        ``catalog`` and ``progress`` attributes.
+    catalog : Catalog, optional
+        The catalogue, when ``history`` is a Dataset.
+
+    Returns
+    -------
+    catalog : Catalog
+    progress : xarray.Dataset
+
+    Raises
+    ------
+    TypeError
+        If ``history`` is none of these.
+    DataValidationError
+        If the progress holds no reported value (an empty history).
+    """
+    if isinstance(history, tuple) and len(history) == 2:
+        catalog, progress = history
+    elif isinstance(history, xr.Dataset):
+        progress = history
+        if catalog is None:
+            raise TypeError(
+                "The 'catalog' parameter of backtest is required when 'history' is a progress Dataset; "
+                "or pass history=(catalog, progress) as the loaders return it."
+            )
+    elif hasattr(history, "catalog") and hasattr(history, "progress"):
+        catalog, progress = history.catalog, history.progress
+    else:
+        raise TypeError(
+            "The 'history' parameter of backtest must be a (catalog, progress) tuple, a progress "
+            f"Dataset with catalog=..., or synthetic families. Got {type(history).__name__} instead."
+        )
+    if not isinstance(progress, xr.Dataset) or "value" not in progress.data_vars:
+        raise TypeError("The progress of backtest must be an xarray.Dataset with a 'value' variable.")
+    if progress["value"].size == 0 or not bool(progress["value"].notnull().any()):
+        raise DataValidationError(
+            "The 'history' of backtest is empty: its progress holds no reported value. "
+            "Load progress with reported values (e.g. lf.load_national_progress())."
+        )
+    return catalog, progress
+
+
+def _data_span(progress: xr.Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
+    months = pd.DatetimeIndex(progress[MONTH].values)
+    reported = progress["value"].notnull().any(dim=[d for d in progress["value"].dims if d != MONTH]).values
+    return months[reported][0], months[reported][-1]
+
+
+def _target_years(catalog: Any) -> list[int]:
+    table = catalog.table
+    return sorted({int(y) for y in table.loc[table["forecastable"].astype(bool), "year"]})
+
+
+def plan_origins(
+    catalog: Any,
+    progress: xr.Dataset,
+    as_of: Any = None,
+    years: Iterable[int] | None = None,
+) -> list[pd.Timestamp]:
+    """List the as-of months of a backtest.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        Targets; a year is backtested only if it has forecastable rows.
+    progress : xarray.Dataset
+        The full history (outcomes included).
+    as_of : None, int, str, or a sequence of int or str
+        ``None``: March to November of every year. An int ``m`` (1-12) or a
+        sequence of ints: month ``m`` of every year. A ``'YYYY-MM'`` string
+        or a sequence of them: exactly those months (``years`` is then ignored).
+    years : iterable of int, optional
+        Years to backtest; default every year with forecastable targets and
+        a reported value.
+
+    Returns
+    -------
+    list of pandas.Timestamp
+        Sorted month starts.
+
+    Raises
+    ------
+    ValueError
+        If an as-of month number is not an int in [1, 12], or no origin is left.
+    DataValidationError
+        If an as-of month is outside the data (before its first or after its
+        last report, or in a year without forecastable targets), or a
+        requested year has no targets.
+    """
+    first, last = _data_span(progress)
+    target_years = _target_years(catalog)
+    data_years = [y for y in target_years if first.year <= y <= last.year]
+    items = [as_of] if isinstance(as_of, str | int | pd.Timestamp | np.integer) else as_of
+    if items is not None:
+        items = list(items)
+    if items is not None and all(isinstance(a, str | pd.Timestamp) for a in items):
+        origins = [parse_month(a) for a in items]
+        for ts in origins:
+            if ts < first or ts > last or ts.year not in target_years:
+                raise DataValidationError(
+                    f"as_of {ts:%Y-%m} is outside the data: the progress covers {first:%Y-%m} to "
+                    f"{last:%Y-%m} and the catalogue has forecastable targets for years {target_years}. "
+                    "Pass as-of months within both."
+                )
+        return sorted(set(origins))
+    month_list = DEFAULT_AS_OF_MONTHS if items is None else items
+    for m in month_list:
+        if isinstance(m, bool) or not isinstance(m, Integral) or not 1 <= int(m) <= 12:
+            raise ValueError(
+                "The 'as_of' parameter of backtest must be an int in the range [1, 12], a 'YYYY-MM' "
+                f"string, or a sequence of either. Got {m!r} instead."
+            )
+    if years is None:
+        chosen = data_years
+    else:
+        chosen = sorted({int(y) for y in years})
+        bad = [y for y in chosen if y not in data_years]
+        if bad:
+            raise DataValidationError(
+                f"as_of years {bad} are outside the data: the progress covers {first:%Y-%m} to "
+                f"{last:%Y-%m} and forecastable targets exist for years {target_years}. "
+                f"Choose years among {data_years}."
+            )
+    origins = [pd.Timestamp(year=y, month=int(m), day=1) for y in chosen for m in month_list]
+    origins = [ts for ts in origins if ts <= last]
+    if not origins:
+        raise ValueError(
+            f"No as-of month is left: years {chosen}, months {list(month_list)}, data up to {last:%Y-%m}."
+        )
+    return sorted(set(origins))
+
+
+def truncate(catalog: Any, progress: xr.Dataset, as_of: pd.Timestamp) -> tuple[Any, xr.Dataset]:
+    """Return what was known at the end of ``as_of``: reports up to it, targets up to its year.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        The full catalogue.
+    progress : xarray.Dataset
+        The full history.
+    as_of : pandas.Timestamp
+        Month start of the as-of month.
+
+    Returns
+    -------
+    catalog : Catalog
+        Rows of years up to ``as_of.year`` (the plans published by then).
+    progress : xarray.Dataset
+        Months up to and including ``as_of`` (later months are *dropped*, not
+        masked, so no later value can reach the model); ``attrs['as_of']`` set.
+    """
+    table = catalog.table
+    kept = catalog._with_table(table[table["year"] <= as_of.year])
+    known = progress.sel({MONTH: progress[MONTH].values <= np.datetime64(as_of)})
+    known = known.copy()
+    known.attrs = dict(progress.attrs) | {"as_of": f"{as_of:%Y-%m}", "truncated_for_backtest": 1}
+    return kept, known
+
+
+def outcomes(
+    progress: xr.Dataset, state: xr.Dataset, baseline: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """What happened to each series of a state: the deadline value, met or not, first-passage month.
+
+    Parameters
+    ----------
+    progress : xarray.Dataset
+        The *full* history (the outcome year included).
+    state : xarray.Dataset
+        From :func:`longjiang_forecast.build_state` at an as-of month.
+    baseline : ndarray of shape (n_series,), optional
+        Last year's annual mean for ``change`` kinds (default the state's).
+
+    Returns
+    -------
+    dict of ndarray, each of shape (n_series,)
+        ``value`` (in the target's terms: the deadline report of counts,
+        levels and milestones; the day-weighted mean of the 12 monthly means
+        of annual means, NaN unless all 12 are reported; its percent change
+        against ``baseline`` for changes), ``met`` (1.0/0.0, NaN if the value
+        is unknown), ``first_passage`` (month 1-12 of the first report meeting
+        the target by the deadline, counts and levels only; NaN if never or
+        not applicable; with months unreported it is the first *reported*
+        month, an upper bound).
+    """
+    year = int(state.attrs["year"])
+    months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
+    values = progress["value"].reindex({MONTH: months.values})
+    n = state.sizes["series"]
+    value = np.full(n, np.nan)
+    first = np.full(n, np.nan)
+    base = state["baseline"].values.astype(float) if baseline is None else np.asarray(baseline, float)
+    days = month_days(year).astype(float)
+    target = state["target"].values.astype(float)
+    sign = np.where(state["comparator"].values == "<=", -1.0, 1.0)
+    inds = set(map(str, values["indicator"].values))
+    regs = set(map(str, values["region"].values))
+    for s in range(n):
+        ind, reg = str(state["indicator"].values[s]), str(state["region"].values[s])
+        if ind not in inds or reg not in regs:
+            continue
+        row = values.sel(indicator=ind, region=reg).values.astype(float)
+        kind = state["kind"].values[s]
+        dl = int(state["deadline_month"].values[s])
+        if kind in ("annual_mean", "change"):
+            if np.isfinite(row).all():
+                mean = float(np.sum(row * days) / days.sum())
+                value[s] = mean if kind == "annual_mean" else 100 * (mean / base[s] - 1)
+            continue
+        if dl >= 1:
+            value[s] = row[dl - 1]
+            hit = np.flatnonzero(np.isfinite(row[:dl]) & (sign[s] * row[:dl] >= sign[s] * target[s]))
+            if hit.size and (kind in MONOTONE_KINDS or kind == "level"):
+                first[s] = hit[0] + 1
+    met = np.where(np.isfinite(value), (sign * value >= sign * target).astype(float), np.nan)
+    return {"value": value, "met": met, "first_passage": first}
+
+
+def data_digest(catalog: Any, progress: xr.Dataset) -> str:
+    """SHA-256 of a (catalogue, progress) pair as a model would see it (values, coordinates, targets).
+
+    Parameters
+    ----------
+    catalog : Catalog
+    progress : xarray.Dataset
+
+    Returns
+    -------
+    str
+        Hex digest.
+    """
+    h = hashlib.sha256()
+    h.update(np.ascontiguousarray(progress["value"].values, dtype=float).tobytes())
+    for name in progress["value"].dims:
+        h.update(repr(progress[name].values.tolist()).encode())
+    h.update(catalog.table.to_csv(index=False).encode())
+    return h.hexdigest()
+
+
+class FitCache:
+    """A folder of fitted parameter draws keyed by model, settings, data, as-of month and seed.
+
+    The slow models (a Bayesian fit takes minutes) are fitted once per origin;
+    a rerun with the same key reads the draws and the state instead of fitting.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        Where the pickled ``(state, draws)`` pairs live (created if needed).
+        Only read caches you wrote yourself: a pickle can run code.
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(model: Any, digest: str, as_of: str, n_draws: int, seed: np.random.SeedSequence) -> str:
+        """Return the cache key (hex) of one fit.
+
+        Parameters
+        ----------
+        model : AttainmentModel
+            The (unfitted) model: its class and ``get_params()`` enter the key.
+        digest : str
+            :func:`data_digest` of the truncated data.
+        as_of : str
+            ``YYYY-MM``.
+        n_draws : int
+            Number of parameter draws.
+        seed : numpy.random.SeedSequence
+            Seed of the parameter draws.
+
+        Returns
+        -------
+        str
+        """
+        cls = type(model)
+        parts = (
+            f"{cls.__module__}.{cls.__qualname__}",
+            repr(sorted(model.get_params().items())),
+            digest,
+            as_of,
+            str(n_draws),
+            str(seed.entropy),
+            repr(seed.spawn_key),
+            library_version(),
+        )
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    def load(self, key: str) -> tuple[xr.Dataset, xr.Dataset] | None:
+        """Return the cached ``(state, draws)`` for ``key``, or None."""
+        path = self.folder / f"{key}.pkl"
+        if not path.is_file():
+            self.misses += 1
+            return None
+        self.hits += 1
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+
+    def save(self, key: str, state: xr.Dataset, draws: xr.Dataset) -> None:
+        """Store ``(state, draws)`` under ``key`` (atomically)."""
+        path = self.folder / f"{key}.pkl"
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((state, draws), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+
+class ProgressCounter:
+    """A plain stderr progress counter: ``label: i/n (item) elapsed``.
+
+    Parameters
+    ----------
+    total : int
+        Number of steps.
+    label : str
+        Prefix of the line.
+    enabled : bool
+        Print nothing when False.
+    """
+
+    def __init__(self, total: int, label: str, enabled: bool) -> None:
+        self.total, self.label, self.enabled = total, label, enabled
+        self.done = 0
+        self.start = time.perf_counter()
+
+    def step(self, item: str) -> None:
+        """Count one step done and redraw the line."""
+        self.done += 1
+        if self.enabled:
+            elapsed = time.perf_counter() - self.start
+            end = "\n" if self.done == self.total else ""
+            print(
+                f"\r{self.label}: {self.done}/{self.total} ({item}) {elapsed:.1f} s", end=end, file=sys.stderr
+            )
+            sys.stderr.flush()
+
+
+def assemble(
+    rows: Sequence[dict[str, Any]], quantiles: Sequence[float], levels: Sequence[float], attrs: dict[str, Any]
+) -> xr.Dataset:
+    """Stack per-forecast records into the backtest Dataset.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        One dict per forecast: scalars for the 1-D variables, arrays of
+        shape (n_quantiles,) for ``deadline_value`` and (n_levels,) for
+        ``lower``, ``upper``, ``covered``.
+    quantiles : sequence of float
+        Levels of ``deadline_value``.
+    levels : sequence of float
+        Nominal levels of the central intervals.
+    attrs : dict
+        Extra attributes (model, seed, data source...).
+
+    Returns
+    -------
+    xarray.Dataset
+        dims ``forecast``, ``quantile``, ``level``; see :func:`longjiang_forecast.backtest`.
+    """
+    coords_1d = ("model", "as_of", "as_of_month", "year", "indicator", "region", "family", "kind")
+    vectors = {"deadline_value": QUANTILE, "lower": LEVEL, "upper": LEVEL, "covered": LEVEL}
+    n = len(rows)
+    data: dict[str, Any] = {}
+    coords: dict[str, Any] = {FORECAST: np.arange(n), QUANTILE: list(quantiles), LEVEL: list(levels)}
+    keys = list(rows[0]) if rows else []
+    for key in keys:
+        if key in vectors:
+            size = len(quantiles) if vectors[key] == QUANTILE else len(levels)
+            arr = np.array([r[key] for r in rows], dtype=float).reshape(n, size)
+            data[key] = ((FORECAST, vectors[key]), arr)
+            continue
+        col = [r[key] for r in rows]
+        if key == "as_of":
+            arr = pd.DatetimeIndex(col).values
+        elif all(isinstance(v, str) for v in col):
+            arr = np.array(col, dtype=object)
+        elif all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in col):
+            arr = np.array(col, dtype=np.int64)
+        else:
+            arr = np.array(col, dtype=float)
+        if key in coords_1d:
+            coords[key] = (FORECAST, arr)
+        else:
+            data[key] = (FORECAST, arr)
+    ds = xr.Dataset(data, coords=coords, attrs=make_attrs(**attrs))
+    units = {
+        "p_met": "probability",
+        "outcome_met": "1 met / 0 missed",
+        "deadline_value": "the indicator's unit (target's terms)",
+        "outcome_value": "the indicator's unit (target's terms)",
+        "crps": "the indicator's unit",
+        "crps_rel": "fraction of the target",
+        "pit": "1",
+        "first_passage_forecast": "month (1-12)",
+        "first_passage_outcome": "month (1-12)",
+        "first_passage_error": "months (forecast - outcome)",
+    }
+    for name, unit in units.items():
+        if name in ds:
+            ds[name].attrs["units"] = unit
+    return ds

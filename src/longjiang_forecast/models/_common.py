@@ -1,0 +1,695 @@
+"""Shared machinery of the models: the fit loop over series, the ParameterDraws builder, validation.
+
+Every model of this package except :class:`SeasonalShareModel` (which keeps
+its own first-slice code) subclasses :class:`SeriesModel`. A subclass says,
+for each series, how the rest of the year goes *given its parameters*, in one
+of three forms the simulator understands:
+
+* :class:`CountFit` (cumulative counts, and levels as the change since last
+  December): a per-draw expected remaining increment to December, the
+  monthly profile that shares it out, and a Gamma concentration (the
+  month-to-month noise around it). It becomes ``dynamics="gamma"``.
+* :class:`MeanFit` (annual means and changes against last year): a log
+  seasonal profile, a per-draw year effect and a within-year log sd. It
+  becomes ``dynamics="lognormal"``.
+* :class:`HazardFit` (named milestones): a per-draw monthly completion
+  hazard. It becomes ``dynamics="binomial"``.
+
+A series a model cannot forecast raises :class:`Refusal` inside the subclass
+hook; its message ends up in the ``reason`` variable of the draws and the
+series gets ``dynamics="none"`` (never a crash, never a guess).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy import stats
+
+from .._core.exceptions import ForecastWarning
+from .._core.provenance import make_attrs
+from .._core.rng import SeedLike, as_seed_sequence
+from .._core.schema import DRAW, MONTH, SERIES
+from .._core.state import build_state, month_days
+from ._base import check_is_fitted
+
+#: Sampler of one parameter per draw: ``f(generator, n_draws) -> ndarray of shape (n_draws,)``.
+Sampler = Callable[[np.random.Generator, int], np.ndarray]
+
+
+class Refusal(Exception):
+    """Raised inside a model's per-series hook: this series cannot be forecast, and why."""
+
+
+@dataclass(slots=True)
+class CountFit:
+    """How a cumulative count (or the change of a level) goes on after the last report.
+
+    Attributes
+    ----------
+    remaining : Sampler
+        Expected increment from the last report to the end of December given
+        the parameters, one value per draw, in the indicator's unit, >= 0.
+    profile : ndarray of shape (12,)
+        Share of the remaining increment falling in each month (0 for months
+        up to the last report), summing to 1.
+    concentration : float
+        Gamma shape of the whole remaining increment: its coefficient of
+        variation given the parameters is ``1 / sqrt(concentration)``.
+    extra : dict
+        Per-series diagnostics stored with the draws (name -> float).
+    """
+
+    remaining: Sampler
+    profile: np.ndarray
+    concentration: float
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class MeanFit:
+    """How monthly means go on (log-normal around a seasonal profile with a year effect).
+
+    Attributes
+    ----------
+    log_mean : ndarray of shape (12,)
+        Mean log monthly value by calendar month.
+    year_effect : Sampler
+        This year's shift of the log profile, one value per draw.
+    log_sd : float
+        Standard deviation of a month's log value around profile + year effect.
+    extra : dict
+        Per-series diagnostics stored with the draws (name -> float).
+    """
+
+    log_mean: np.ndarray
+    year_effect: Sampler
+    log_sd: float
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class HazardFit:
+    """How named projects get done: a monthly completion hazard per draw.
+
+    Attributes
+    ----------
+    hazard : Sampler
+        Monthly probability that an open project is done, one value per draw, in [0, 1].
+    extra : dict
+        Per-series diagnostics stored with the draws (name -> float).
+    """
+
+    hazard: Sampler
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SeriesContext:
+    """What a per-series hook sees: the series' observed state and its history.
+
+    Attributes
+    ----------
+    index : int
+        Position of the series along ``series``.
+    indicator, region, kind, comparator, tags, family : str
+        From the catalogue.
+    year : int
+        The forecast year.
+    target : float
+        The target in the indicator's unit.
+    observed : ndarray of shape (12,)
+        This year's reports, NaN where not reported.
+    last_month : int
+        Month (0-12) of the latest report, 0 when none.
+    last_value : float
+        Latest report (NaN when none).
+    deadline_month : int
+        Month (1-12) whose report judges the target.
+    upper : float
+        Upper bound of the value (``inf`` when none).
+    origin : float
+        Where the year's change starts: 0 for counts, last December for levels.
+    history : dict of int to ndarray of shape (12,)
+        Monthly values of earlier years of the same family and region.
+    history_targets : dict of int to float
+        Targets of those earlier years (where the catalogue has them).
+    """
+
+    index: int
+    indicator: str
+    region: str
+    kind: str
+    comparator: str
+    tags: str
+    family: str
+    year: int
+    target: float
+    observed: np.ndarray
+    last_month: int
+    last_value: float
+    deadline_month: int
+    upper: float
+    origin: float
+    history: dict[int, np.ndarray]
+    history_targets: dict[int, float]
+
+    @property
+    def done(self) -> float:
+        """Change since the origin at the latest report (0 when none)."""
+        return 0.0 if self.last_month == 0 else float(self.last_value - self.origin)
+
+    @property
+    def need(self) -> float:
+        """Change since the origin the target requires."""
+        return float(self.target - self.origin)
+
+
+# -- validation ---------------------------------------------------------------------------------
+def check_param(
+    owner: str,
+    name: str,
+    value: Any,
+    kind: type | tuple[type, ...] = Real,
+    low: float = -math.inf,
+    high: float = math.inf,
+    *,
+    closed: str = "both",
+    options: tuple[Any, ...] | None = None,
+) -> None:
+    """Validate one hyper-parameter and raise the library's one-sentence error.
+
+    Parameters
+    ----------
+    owner : str
+        Name of the class or function, for the message.
+    name : str
+        Name of the parameter.
+    value : object
+        The value given.
+    kind : type or tuple of types, default numbers.Real
+        Accepted abstract type (``numbers.Integral`` for ints).
+    low, high : float
+        Bounds of the accepted range.
+    closed : {"both", "left", "right", "neither"}
+        Which bounds belong to the range.
+    options : tuple, optional
+        The accepted values (then ``kind`` and the bounds are ignored).
+
+    Raises
+    ------
+    ValueError
+        ``The 'name' parameter of owner must be ... Got value instead.``
+    """
+    if options is not None:
+        if value not in options:
+            raise ValueError(
+                f"The '{name}' parameter of {owner} must be one of {list(options)}. Got {value!r} instead."
+            )
+        return
+    type_name = "an int" if kind is Integral else "a float"
+    left = "[" if closed in ("both", "left") else "("
+    right = "]" if closed in ("both", "right") else ")"
+    msg = (
+        f"The '{name}' parameter of {owner} must be {type_name} in the range "
+        f"{left}{low:g}, {high:g}{right}. Got {value!r} instead."
+    ).replace("inf]", "inf)")
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise ValueError(msg)
+    v = float(value)
+    ok_low = v >= low if closed in ("both", "left") else v > low
+    ok_high = v <= high if closed in ("both", "right") else v < high
+    if not (math.isfinite(v) and ok_low and ok_high):
+        raise ValueError(msg)
+
+
+def check_n_draws(n_draws: Any) -> None:
+    """Raise ``ValueError`` unless ``n_draws`` is a positive int."""
+    if isinstance(n_draws, bool) or not isinstance(n_draws, Integral) or n_draws < 1:
+        raise ValueError(
+            f"The 'n_draws' parameter of sample_parameters must be an int in the range [1, inf). "
+            f"Got {n_draws!r} instead."
+        )
+
+
+# -- history helpers --------------------------------------------------------------------------
+def family_history(
+    progress: xr.Dataset, catalog: Any, family: str, region: str, year: int
+) -> tuple[dict[int, np.ndarray], dict[int, float]]:
+    """Monthly values and targets of earlier years of the same family and region.
+
+    Parameters
+    ----------
+    progress : xarray.Dataset
+        Variable ``value`` (indicator, region, month).
+    catalog : Catalog
+        For the family of each indicator and its target.
+    family : str
+        The indicator family.
+    region : str
+        The region.
+    year : int
+        The forecast year; only earlier years are returned.
+
+    Returns
+    -------
+    values : dict of int to ndarray of shape (12,)
+        Monthly values per earlier year (NaN where not reported).
+    targets : dict of int to float
+        The target of the indicator of each earlier year, where known.
+    """
+    table = catalog.table
+    family_of = dict(zip(table["indicator"], table["family"], strict=False))
+    values = progress["value"]
+    if region not in values["region"].values:
+        return {}, {}
+    months = pd.DatetimeIndex(values[MONTH].values)
+    out: dict[int, np.ndarray] = {}
+    targets: dict[int, float] = {}
+    for ind in values["indicator"].values:
+        if family_of.get(str(ind), str(ind)) != family:
+            continue
+        series = values.sel(indicator=ind, region=region).values
+        rows = table[(table["indicator"] == ind)]
+        for y in sorted(set(months.year)):
+            if y >= year or y in out:
+                continue
+            row = np.full(12, np.nan)
+            mask = months.year == y
+            row[months.month[mask] - 1] = series[mask]
+            if np.isfinite(row).any():
+                out[y] = row
+                try:
+                    tgt = float(catalog.target_for(str(ind), region))
+                except (ValueError, KeyError):
+                    tgt = float(rows["target"].iloc[0]) if len(rows) else math.nan
+                targets[y] = tgt
+    return out, targets
+
+
+def increments(values: np.ndarray, start: float) -> list[tuple[int, int, float]]:
+    """Increments between consecutive reports of one year.
+
+    Parameters
+    ----------
+    values : ndarray of shape (12,)
+        Cumulative values after months 1..12 (NaN where not reported).
+    start : float
+        Value at month 0 (0 for a count, last December for a level).
+
+    Returns
+    -------
+    list of (int, int, float)
+        ``(m0, m1, change)``: the change between the report after month
+        ``m0`` and the next report, after month ``m1`` (months 0-12).
+    """
+    months = [0, *[m + 1 for m in np.flatnonzero(np.isfinite(values))]]
+    points = [start, *values[np.isfinite(values)]]
+    if not np.isfinite(start):
+        months, points = months[1:], points[1:]
+    return [(months[i], months[i + 1], float(points[i + 1] - points[i])) for i in range(len(months) - 1)]
+
+
+def reference_weights(tags: str, deadline_month: int) -> np.ndarray:
+    """Monthly weights (12,) of the reference profile (see :func:`reference_profile`), summing to 1."""
+    from .seasonal_share import reference_profile
+
+    return np.diff(reference_profile(tags, deadline_month))
+
+
+def remaining_profile(weights: np.ndarray, last_month: int, floor: float = 0.002) -> np.ndarray:
+    """Normalise monthly weights over the months after ``last_month`` (each at least ``floor``)."""
+    w = np.maximum(np.asarray(weights, float), floor)
+    w[:last_month] = 0.0
+    total = w.sum()
+    return w / total if total > 0 else w
+
+
+def lognormal_sampler(mean_log: float, sd_log: float, df: float | None = None) -> Sampler:
+    """Sampler of ``exp(mean_log + sd_log · T)``, T standard normal (or Student t with ``df``)."""
+
+    def draw(gen: np.random.Generator, n: int) -> np.ndarray:
+        z = gen.standard_normal(n) if df is None else gen.standard_t(df, n)
+        return np.exp(mean_log + sd_log * z)
+
+    return draw
+
+
+def beta_hazard_sampler(a: float, b: float) -> Sampler:
+    """Sampler of a Beta(a, b) monthly hazard by inverse CDF of uniforms."""
+
+    def draw(gen: np.random.Generator, n: int) -> np.ndarray:
+        return np.asarray(stats.beta.ppf(gen.random(n), a, b), float)
+
+    return draw
+
+
+def default_hazard(ctx: SeriesContext) -> HazardFit:
+    """The weak milestone hazard of the seasonal-share model (half the projects done by the deadline).
+
+    Prior Beta(1, b0) with mean ``1 - 0.5**(1/deadline_month)``; each project
+    open for a month counts one trial, each done one ``t/2``.
+    """
+    total, done, t = ctx.target, ctx.done, ctx.last_month
+    dl = max(ctx.deadline_month, 1)
+    prior_mean = 1 - 0.5 ** (1 / dl)
+    a = 1.0 + done
+    b = (1 - prior_mean) / prior_mean + (total - done) * t + done * t / 2
+    return HazardFit(hazard=beta_hazard_sampler(a, b))
+
+
+# -- the base class ---------------------------------------------------------------------------
+class SeriesModel:
+    """Base of the models: fits each series of the as-of year and builds ParameterDraws.
+
+    Subclasses define ``__init__`` with keyword-only hyper-parameters (stored
+    verbatim), :attr:`_constraints` and the hooks :meth:`_fit_count`,
+    :meth:`_fit_mean` and :meth:`_fit_milestone` (each returns a fit object or
+    raises :class:`Refusal`); :meth:`_prepare` may fit all series jointly.
+
+    Attributes
+    ----------
+    state_ : xarray.Dataset
+        The observed state (see :func:`longjiang_forecast.build_state`).
+    fits_ : list of CountFit, MeanFit, HazardFit or None
+        One per series (None where refused).
+    basis_ : ndarray of shape (n_series,), object
+        What each series' forecast rests on.
+    reason_ : ndarray of shape (n_series,), object
+        Why a series cannot be forecast ("" when it can).
+    baseline_ : ndarray of shape (n_series,)
+        Last year's value where the model resolved it (levels, changes).
+    """
+
+    #: name -> keyword arguments of :func:`check_param`.
+    _constraints: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    def get_params(self) -> dict[str, Any]:
+        """Return the hyper-parameters, as given to the constructor.
+
+        Returns
+        -------
+        dict
+            Parameter name -> value.
+        """
+        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
+        return {name: getattr(self, name) for name in names}
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+    def _validate_params(self) -> None:
+        for name, spec in self._constraints.items():
+            check_param(type(self).__name__, name, getattr(self, name), **spec)
+
+    # -- fit --------------------------------------------------------------------------------
+    def fit(self, progress: xr.Dataset, *, catalog: Any, as_of: Any = None) -> Self:
+        """Fit every series of the as-of year to the reports known at ``as_of``.
+
+        Parameters
+        ----------
+        progress : xarray.Dataset
+            From :func:`longjiang_forecast.read_progress` or a loader; variable
+            ``value`` (indicator, region, month). Earlier years of the same
+            ``family`` are the model's history.
+        catalog : Catalog
+            Targets, kinds, comparators, deadlines and families.
+        as_of : str or pandas.Timestamp, optional
+            Month of the forecast, ``YYYY-MM``; default the latest reported month.
+
+        Returns
+        -------
+        self
+            The fitted model.
+
+        Raises
+        ------
+        ValueError
+            If a hyper-parameter is out of range.
+        DataValidationError
+            If the progress data has values after ``as_of`` or no series of the
+            as-of year exists.
+        """
+        self._validate_params()
+        state = build_state(progress, catalog, as_of)
+        year = int(state.attrs["year"])
+        n = state.sizes[SERIES]
+        tags_of = dict(zip(catalog.table["indicator"], catalog.table["tags"], strict=False))
+        self.basis_ = np.full(n, "", dtype=object)
+        self.reason_ = np.full(n, "", dtype=object)
+        self.baseline_ = state["baseline"].values.astype(float).copy()
+        self.fits_: list[CountFit | MeanFit | HazardFit | None] = [None] * n
+        contexts = []
+        for s in range(n):
+            ind = str(state["indicator"].values[s])
+            reg = str(state["region"].values[s])
+            family = str(state["family"].values[s]) or ind
+            history, targets = family_history(progress, catalog, family, reg, year)
+            upper = float(state["upper_bound"].values[s])
+            contexts.append(
+                SeriesContext(
+                    index=s,
+                    indicator=ind,
+                    region=reg,
+                    kind=str(state["kind"].values[s]),
+                    comparator=str(state["comparator"].values[s]),
+                    tags=str(tags_of.get(ind, "")),
+                    family=family,
+                    year=year,
+                    target=float(state["target"].values[s]),
+                    observed=state["observed"].values[s].astype(float),
+                    last_month=int(state["last_month"].values[s]),
+                    last_value=float(state["last_value"].values[s]),
+                    deadline_month=int(state["deadline_month"].values[s]),
+                    upper=upper if math.isfinite(upper) else math.inf,
+                    origin=0.0,
+                    history=history,
+                    history_targets=targets,
+                )
+            )
+        self._resolve_origins(contexts)
+        self.contexts_ = contexts
+        self._prepare(contexts)
+        for ctx in contexts:
+            s = ctx.index
+            if self.reason_[s]:
+                continue
+            try:
+                if ctx.kind in ("cumulative", "level"):
+                    if ctx.comparator != ">=":
+                        raise Refusal(f"{type(self).__name__} forecasts '>=' targets for counts and levels")
+                    fit = self._fit_count(ctx)
+                elif ctx.kind in ("annual_mean", "change"):
+                    fit = self._fit_mean(ctx)
+                elif ctx.kind == "milestone":
+                    if ctx.target != round(ctx.target) or ctx.target < 1 or ctx.comparator != ">=":
+                        raise Refusal(
+                            "a milestone target must be a whole number (>= 1) of projects with '>='"
+                        )
+                    fit = self._fit_milestone(ctx)
+                else:  # pragma: no cover - build_state drops qualitative rows
+                    raise Refusal(f"kind '{ctx.kind}' is not forecastable")
+            except Refusal as why:
+                self.reason_[s] = str(why)
+                continue
+            self.fits_[s] = fit
+        state = state.copy()
+        state["baseline"] = (SERIES, self.baseline_.copy())
+        self.state_ = state
+        return self
+
+    def _resolve_origins(self, contexts: list[SeriesContext]) -> None:
+        """Set the origin of levels and the baseline of changes from the catalogue or history."""
+        for ctx in contexts:
+            s = ctx.index
+            if ctx.kind == "level":
+                origin = self.baseline_[s]
+                prev = ctx.history.get(ctx.year - 1)
+                if not np.isfinite(origin) and prev is not None and np.isfinite(prev[11]):
+                    origin = float(prev[11])
+                    self.baseline_[s] = origin
+                if not np.isfinite(origin):
+                    self.reason_[s] = (
+                        "a level needs last year's value: add a 'baseline' to the catalogue or the "
+                        "December report of last year to the progress file"
+                    )
+                else:
+                    ctx.origin = float(origin)
+            elif ctx.kind == "change" and not np.isfinite(self.baseline_[s]):
+                prev = ctx.history.get(ctx.year - 1)
+                days = month_days(ctx.year - 1)
+                if prev is not None and np.isfinite(prev).all():
+                    self.baseline_[s] = float(np.sum(prev * days) / days.sum())
+                else:
+                    self.reason_[s] = (
+                        "a change against last year needs last year's value: add a 'baseline' to the "
+                        "catalogue or all 12 monthly values of last year to the progress file"
+                    )
+
+    # -- hooks --------------------------------------------------------------------------------
+    def _prepare(self, contexts: list[SeriesContext]) -> None:
+        """Fit jointly before the per-series hooks (default: nothing)."""
+
+    def _fit_count(self, ctx: SeriesContext) -> CountFit:
+        raise Refusal(f"{type(self).__name__} does not forecast counts or levels")
+
+    def _fit_mean(self, ctx: SeriesContext) -> MeanFit:
+        raise Refusal(
+            f"{type(self).__name__} does not forecast annual means or changes; use 'hierarchical', "
+            "'ets', 'run_rate' or 'seasonal_share'"
+        )
+
+    def _fit_milestone(self, ctx: SeriesContext) -> HazardFit:
+        raise Refusal(
+            f"{type(self).__name__} does not forecast named milestones; use 'milestone' or 'seasonal_share'"
+        )
+
+    # -- draws --------------------------------------------------------------------------------
+    def sample_parameters(self, n_draws: int, *, rng: SeedLike = None) -> xr.Dataset:
+        """Draw parameters for the simulator, one set per draw.
+
+        Parameters
+        ----------
+        n_draws : int
+            Number of parameter draws (>= 1).
+        rng : int, SeedSequence, Generator or None
+            Seed of the parameter draws. Series ``s`` uses child ``s`` of it, so
+            a series' draws do not depend on the other series.
+
+        Returns
+        -------
+        xarray.Dataset
+            dims ``draw``, ``series``, ``month``. Variables read by
+            :func:`longjiang_forecast.simulate`: ``dynamics`` (series; "gamma",
+            "lognormal", "binomial" or "none"), ``start`` (series),
+            ``gamma_shape`` (series, month), ``gamma_scale`` (draw, series),
+            ``hazard`` (draw, series), ``total`` (series), ``log_mean``
+            (series, month), ``year_effect`` (draw, series), ``log_sd``
+            (series), ``transform`` (series), ``baseline`` (series). Also
+            ``annual_total`` (draw, series): the year's expected change since
+            the origin (counts, levels) given the parameters; ``p_all_done``
+            and ``expected_done`` (draw, series) for milestones (exact given
+            the hazard); ``basis`` and ``reason`` (series); and any per-series
+            diagnostics of the model. attrs: model, its parameters, seed entropy.
+
+        Raises
+        ------
+        NotFittedError
+            If called before :meth:`fit`.
+        ValueError
+            If ``n_draws`` is not a positive int.
+        """
+        check_is_fitted(self)
+        check_n_draws(n_draws)
+        ss = as_seed_sequence(rng)
+        parent = np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 0))
+        state = self.state_
+        n = state.sizes[SERIES]
+        gens = [np.random.default_rng(child) for child in parent.spawn(n)]
+        kind = state["kind"].values
+        dynamics = np.full(n, "none", dtype=object)
+        last_value = state["last_value"].values
+        start = np.where(np.isfinite(last_value), last_value, 0.0)
+        shape = np.zeros((n, 12))
+        scale = np.zeros((n_draws, n))
+        annual = np.full((n_draws, n), np.nan)
+        hazard = np.zeros((n_draws, n))
+        p_all = np.full((n_draws, n), np.nan)
+        expected_done = np.full((n_draws, n), np.nan)
+        total = np.zeros(n)
+        log_mean = np.zeros((n, 12))
+        log_sd = np.zeros(n)
+        year_effect = np.zeros((n_draws, n))
+        transform = np.where(kind == "change", "pct_change", "identity").astype(object)
+        extras: dict[str, np.ndarray] = {}
+        for s, fit in enumerate(self.fits_):
+            if fit is None:
+                continue
+            ctx = self.contexts_[s]
+            gen = gens[s]
+            for key, value in fit.extra.items():
+                extras.setdefault(key, np.full(n, np.nan))[s] = value
+            if isinstance(fit, CountFit):
+                dynamics[s] = "gamma"
+                if ctx.last_month == 0:
+                    start[s] = ctx.origin
+                remaining = np.asarray(fit.remaining(gen, n_draws), float)
+                if ctx.upper < math.inf:
+                    remaining = np.minimum(remaining, max(ctx.upper - start[s], 0.0))
+                remaining = np.where(np.isfinite(remaining), np.maximum(remaining, 0.0), 0.0)
+                annual[:, s] = start[s] - ctx.origin + remaining
+                if ctx.last_month < 12:
+                    k = max(float(fit.concentration), 1e-3) * fit.profile
+                    shape[s] = k
+                    scale[:, s] = remaining / k.sum()
+            elif isinstance(fit, MeanFit):
+                dynamics[s] = "lognormal"
+                log_mean[s] = fit.log_mean
+                log_sd[s] = max(float(fit.log_sd), 0.0)
+                year_effect[:, s] = fit.year_effect(gen, n_draws)
+            else:
+                dynamics[s] = "binomial"
+                total[s] = ctx.target
+                h = np.clip(np.asarray(fit.hazard(gen, n_draws), float), 0.0, 1.0)
+                hazard[:, s] = h
+                left = max(ctx.target - start[s], 0.0)
+                months = max(ctx.deadline_month - ctx.last_month, 0)
+                q = 1.0 - (1.0 - h) ** months
+                p_all[:, s] = q**left
+                expected_done[:, s] = start[s] + left * q
+        data = {
+            "dynamics": (SERIES, dynamics),
+            "start": (SERIES, start),
+            "gamma_shape": ((SERIES, MONTH), shape),
+            "gamma_scale": ((DRAW, SERIES), scale),
+            "annual_total": ((DRAW, SERIES), annual),
+            "hazard": ((DRAW, SERIES), hazard),
+            "total": (SERIES, total),
+            "p_all_done": ((DRAW, SERIES), p_all),
+            "expected_done": ((DRAW, SERIES), expected_done),
+            "log_mean": ((SERIES, MONTH), log_mean),
+            "year_effect": ((DRAW, SERIES), year_effect),
+            "log_sd": (SERIES, log_sd),
+            "transform": (SERIES, transform),
+            "baseline": (SERIES, self.baseline_.copy()),
+            "basis": (SERIES, self.basis_.copy()),
+            "reason": (SERIES, self.reason_.copy()),
+        }
+        data.update({key: (SERIES, value) for key, value in extras.items()})
+        ds = xr.Dataset(
+            data,
+            coords={
+                DRAW: np.arange(n_draws),
+                SERIES: state[SERIES].values,
+                "indicator": (SERIES, state["indicator"].values),
+                "region": (SERIES, state["region"].values),
+                MONTH: state[MONTH].values,
+            },
+            attrs=make_attrs(
+                model=type(self).__name__,
+                model_params=repr(self.get_params()),
+                seed_entropy=str(ss.entropy),
+                as_of=state.attrs["as_of"],
+                **self._draw_attrs(),
+            ),
+        )
+        return ds
+
+    def _draw_attrs(self) -> dict[str, Any]:
+        """Extra attrs of the draws (e.g. convergence diagnostics)."""
+        return {}
+
+
+def warn_weak(message: str) -> None:
+    """Emit a :class:`ForecastWarning` (a forecast on weaker ground than usual)."""
+    warnings.warn(message, ForecastWarning, stacklevel=3)

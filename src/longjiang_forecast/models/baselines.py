@@ -1,0 +1,316 @@
+"""Baselines every real user knows: linear run rate, the SDG required-rate ratio, Earned Schedule.
+
+They are here to be beaten. Each turns a familiar point indicator into
+parameter draws so that the simulator, the summaries and the backtest treat
+it exactly like the statistical models.
+
+References
+----------
+.. [1] UN ESCAP (2017). *Asia and the Pacific SDG Progress Report 2017*,
+   methodological annex: the ratio of the current rate of progress to the rate
+   required to reach the target ("anticipated progress").
+.. [2] Lipke, W. (2003). Schedule is different. *The Measurable News*,
+   Summer 2003, 31-34 (Earned Schedule, SPI(t) = ES / AT).
+.. [3] Hyndman, R. J. & Athanasopoulos, G. (2021). *Forecasting: principles and
+   practice*, 3rd ed., section 5.2 (the drift method). https://otexts.com/fpp3/
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Any
+
+import numpy as np
+
+from ._common import (
+    CountFit,
+    MeanFit,
+    Refusal,
+    SeriesContext,
+    SeriesModel,
+    increments,
+    reference_weights,
+    remaining_profile,
+)
+
+
+def _rate_fit(ctx: SeriesContext, since: int, default_cv: float) -> tuple[float, float, float, int]:
+    """Mean monthly rate since month ``since`` and its log standard error.
+
+    Returns
+    -------
+    rate : float
+        (value at the last report - value at ``since``) / months, >= 0.
+    se_log : float
+        Standard error of log(rate): cv / sqrt(months), cv the coefficient of
+        variation of the monthly increments (``default_cv`` with fewer than 3).
+    cv : float
+        That coefficient of variation.
+    df : int
+        Degrees of freedom of the Student t used for the rate (0 for normal).
+    """
+    t = ctx.last_month
+    incs = [(m0, m1, d) for m0, m1, d in increments(ctx.observed, ctx.origin) if m0 >= since]
+    months = t - since
+    value_then = ctx.origin if since == 0 else float(ctx.observed[since - 1])
+    rate = max((ctx.last_value - value_then) / months, 0.0)
+    if len(incs) >= 3 and rate > 0:
+        per = np.array([d / (m1 - m0) for m0, m1, d in incs])
+        w = np.array([m1 - m0 for m0, m1, _ in incs], float)
+        var = np.sum(w * (per - rate) ** 2) / max(w.sum() - 1, 1)
+        cv = max(math.sqrt(var) / rate, 0.05)
+        df = len(incs) - 1
+    else:
+        cv, df = default_cv, 0
+    return rate, cv / math.sqrt(months), cv, df
+
+
+def _rate_sampler(rate: float, se_log: float, df: int, months_left: int) -> Any:
+    def draw(gen: np.random.Generator, n: int) -> np.ndarray:
+        z = gen.standard_t(df, n) if df > 0 else gen.standard_normal(n)
+        return rate * np.exp(se_log * z - 0.5 * se_log**2) * months_left
+
+    return draw
+
+
+def _persistence(ctx: SeriesContext, default_cv: float) -> MeanFit:
+    """Annual mean by persistence: the remaining months look like this year's months so far."""
+    seen = np.isfinite(ctx.observed) & (ctx.observed > 0)
+    if not seen.any():
+        raise Refusal("no monthly value reported this year: persistence needs at least one")
+    logs = np.log(ctx.observed[seen])
+    n = logs.size
+    sd = float(np.std(logs, ddof=1)) if n >= 2 else default_cv
+    sd = max(sd, 0.05)
+    df = n - 1 if n >= 3 else 0
+    level = float(logs.mean())
+
+    def year_effect(gen: np.random.Generator, size: int) -> np.ndarray:
+        z = gen.standard_t(df, size) if df > 0 else gen.standard_normal(size)
+        return sd / math.sqrt(n) * z
+
+    return MeanFit(log_mean=np.full(12, level), year_effect=year_effect, log_sd=sd)
+
+
+class RunRateModel(SeriesModel):
+    """Linear run rate: the mean monthly increase since 1 January goes on to December.
+
+    The drift method of forecasting ([3]_): the rate ``r = (C_t - C_0) / t``
+    continues, flat over the remaining months. Parameter uncertainty: ``log r``
+    is Student t around its estimate with standard error ``cv / sqrt(t)``,
+    ``cv`` the coefficient of variation of this year's monthly increments;
+    month-to-month Gamma noise with the same ``cv``. Annual means: persistence
+    of this year's monthly values (no seasonality, deliberately naive).
+    Milestones: refused (see :class:`MilestoneModel`).
+
+    Parameters
+    ----------
+    default_cv : float, default 0.5
+        Coefficient of variation of monthly increments (and log sd of monthly
+        means) when fewer than 3 increments are reported.
+
+    Attributes
+    ----------
+    state_, fits_, basis_, reason_, baseline_
+        See :class:`~longjiang_forecast.models._common.SeriesModel`.
+
+    References
+    ----------
+    .. [3] Hyndman, R. J. & Athanasopoulos, G. (2021). *Forecasting: principles
+       and practice*, 3rd ed., section 5.2. https://otexts.com/fpp3/
+    """
+
+    _constraints = {"default_cv": {"kind": Real, "low": 0, "closed": "neither"}}  # noqa: RUF012
+
+    def __init__(self, *, default_cv: float = 0.5) -> None:
+        self.default_cv = default_cv
+
+    def _fit_count(self, ctx: SeriesContext) -> CountFit:
+        t = ctx.last_month
+        if t == 0:
+            raise Refusal("no report yet this year: a run rate needs at least one report")
+        rate, se_log, cv, df = _rate_fit(ctx, 0, self.default_cv)
+        left = 12 - t
+        self.basis_[ctx.index] = f"run rate {rate:.4g}/month over {t} month(s) (cv {cv:.2f})"
+        return CountFit(
+            remaining=_rate_sampler(rate, se_log, df, left),
+            profile=remaining_profile(np.ones(12), t),
+            concentration=max(left, 1) / cv**2,
+            extra={"run_rate": rate},
+        )
+
+    def _fit_mean(self, ctx: SeriesContext) -> MeanFit:
+        fit = _persistence(ctx, self.default_cv)
+        self.basis_[ctx.index] = "persistence of this year's monthly means (no seasonal profile)"
+        return fit
+
+
+class RequiredRateModel(SeriesModel):
+    """The SDG required-rate ratio: actual (recent) rate ÷ rate required to reach the target.
+
+    ``ratio = a / q`` with ``a`` the mean monthly increase over the last
+    ``window`` months of reports and ``q = (target - C_t) / (deadline - t)``
+    ([1]_; the ratio is stored as ``rate_ratio``). Draws project the recent
+    rate ``a`` flat to December, with the parameter and month-to-month
+    uncertainty of :class:`RunRateModel`. A ratio >= 1 means "on track" in the
+    SDG reading; the probability says how sure that reading is.
+
+    Parameters
+    ----------
+    window : int, default 3
+        Months of recent reports behind the actual rate (the latest report at
+        least ``window`` months before the last one, or 1 January).
+    default_cv : float, default 0.5
+        As in :class:`RunRateModel`.
+
+    Attributes
+    ----------
+    state_, fits_, basis_, reason_, baseline_
+        See :class:`~longjiang_forecast.models._common.SeriesModel`.
+
+    References
+    ----------
+    .. [1] UN ESCAP (2017). *Asia and the Pacific SDG Progress Report 2017*,
+       methodological annex.
+    """
+
+    _constraints = {  # noqa: RUF012
+        "window": {"kind": int, "low": 1, "high": 11},
+        "default_cv": {"kind": Real, "low": 0, "closed": "neither"},
+    }
+
+    def __init__(self, *, window: int = 3, default_cv: float = 0.5) -> None:
+        self.window = window
+        self.default_cv = default_cv
+
+    def _fit_count(self, ctx: SeriesContext) -> CountFit:
+        t = ctx.last_month
+        if t == 0:
+            raise Refusal("no report yet this year: a required-rate ratio needs at least one report")
+        reported = [m + 1 for m in np.flatnonzero(np.isfinite(ctx.observed[: t - 1]))]
+        earlier = [m for m in reported if m <= t - self.window]
+        since = max(earlier) if earlier else 0
+        rate, se_log, cv, df = _rate_fit(ctx, since, self.default_cv)
+        gap = ctx.need - ctx.done
+        months = ctx.deadline_month - t
+        required = max(gap, 0.0) / months if months > 0 else (0.0 if gap <= 0 else math.inf)
+        ratio = rate / required if required > 0 else math.inf
+        left = 12 - t
+        self.basis_[ctx.index] = (
+            f"actual/required rate = {rate:.4g}/{required:.4g} = {ratio:.2f} "
+            f"(actual rate over months {since}-{t})"
+        )
+        return CountFit(
+            remaining=_rate_sampler(rate, se_log, df, left),
+            profile=remaining_profile(np.ones(12), t),
+            concentration=max(left, 1) / cv**2,
+            extra={"rate_ratio": ratio, "required_rate": required, "actual_rate": rate},
+        )
+
+    def _fit_mean(self, ctx: SeriesContext) -> MeanFit:
+        raise Refusal(
+            "the required-rate ratio applies to quantities that accumulate; for an annual mean use "
+            "'run_rate', 'ets' or 'hierarchical'"
+        )
+
+
+class EarnedScheduleModel(SeriesModel):
+    """Earned Schedule: SPI(t) = ES / AT against a planned trajectory, projected forward.
+
+    The planned value ``PV(τ)`` reaches the target at the deadline along the
+    mean share curve of earlier years of the family (the reference profile
+    when there is none; see :func:`reference_profile`). The earned schedule
+    ``ES`` is the time at which the plan reached the value earned now (``C_t``)
+    and ``SPI(t) = ES / t`` ([2]_). The rest of the year follows the plan at
+    that pace: after month ``m`` the value is ``PV(ES + SPI (m - t))``.
+    Parameter uncertainty: ``log SPI`` is normal with sd
+    ``sqrt(spi_sd² + var(log SPI_k))`` over this year's report months ``k``.
+
+    Parameters
+    ----------
+    spi_sd : float, default 0.15
+        Log sd of the future pace around the SPI measured now.
+    month_concentration : float, default 200
+        Gamma shape of a full year of increments around the projected path.
+
+    Attributes
+    ----------
+    state_, fits_, basis_, reason_, baseline_
+        See :class:`~longjiang_forecast.models._common.SeriesModel`.
+
+    References
+    ----------
+    .. [2] Lipke, W. (2003). Schedule is different. *The Measurable News*,
+       Summer 2003, 31-34.
+    """
+
+    _constraints = {  # noqa: RUF012
+        "spi_sd": {"kind": Real, "low": 0, "closed": "neither"},
+        "month_concentration": {"kind": Real, "low": 0, "closed": "neither"},
+    }
+
+    def __init__(self, *, spi_sd: float = 0.15, month_concentration: float = 200.0) -> None:
+        self.spi_sd = spi_sd
+        self.month_concentration = month_concentration
+
+    def _fit_count(self, ctx: SeriesContext) -> CountFit:
+        t = ctx.last_month
+        if t == 0:
+            raise Refusal("no report yet this year: Earned Schedule needs at least one report")
+        if ctx.need <= 0:
+            raise Refusal("Earned Schedule needs a target above last year's value (a positive plan)")
+        from .seasonal_share import _fill_curve, _share_curve
+
+        curves = []
+        for y, values in sorted(ctx.history.items()):
+            start = 0.0 if ctx.kind == "cumulative" else ctx.history.get(y - 1, np.full(12, np.nan))[11]
+            curve = _share_curve(values, start)
+            if curve is not None:
+                curves.append(curve)
+        if curves:
+            with np.errstate(invalid="ignore"):
+                share = _fill_curve(np.nanmean(np.array(curves), axis=0))
+            plan = f"mean share curve of {len(curves)} earlier year(s)"
+        else:
+            share = np.concatenate([[0.0], np.cumsum(reference_weights(ctx.tags, ctx.deadline_month))])
+            plan = "reference profile"
+        share = share + np.linspace(0, 1e-6, 13)  # strictly increasing, so ES is unique
+        dl = max(ctx.deadline_month, 1)
+        pv_grid = ctx.need * share / share[dl]
+        slope = max((pv_grid[12] - pv_grid[9]) / 3, ctx.need / 120)
+
+        def pv(tau: np.ndarray) -> np.ndarray:
+            tau = np.asarray(tau, float)
+            inside = np.interp(np.minimum(tau, 12), np.arange(13), pv_grid)
+            return inside + slope * np.maximum(tau - 12, 0)
+
+        def es_of(value: np.ndarray) -> np.ndarray:
+            value = np.asarray(value, float)
+            inside = np.interp(np.minimum(value, pv_grid[12]), pv_grid, np.arange(13))
+            return inside + np.maximum(value - pv_grid[12], 0) / slope
+
+        reported = np.flatnonzero(np.isfinite(ctx.observed[:t])) + 1
+        earned = ctx.observed[reported - 1] - ctx.origin
+        spis = np.maximum(es_of(np.maximum(earned, 0)) / reported, 0.02)
+        spi = float(spis[-1])
+        es = float(es_of(max(ctx.done, 0.0)))
+        sd = math.sqrt(self.spi_sd**2 + (float(np.var(np.log(spis), ddof=1)) if spis.size >= 3 else 0.0))
+        done = ctx.done
+        left = 12 - t
+
+        def remaining(gen: np.random.Generator, n: int) -> np.ndarray:
+            spi_d = spi * np.exp(sd * gen.standard_normal(n))
+            return np.maximum(pv(es + spi_d * left) - done, 0.0)
+
+        path = pv(es + spi * (np.arange(13) - t).clip(0))
+        weights = np.diff(path)
+        self.basis_[ctx.index] = (
+            f"Earned Schedule: SPI(t) = {spi:.2f} (ES {es:.1f} / AT {t}) against the {plan}"
+        )
+        return CountFit(
+            remaining=remaining,
+            profile=remaining_profile(weights / max(weights.sum(), 1e-12), t),
+            concentration=self.month_concentration * left / 12,
+            extra={"spi": spi, "earned_schedule": es},
+        )

@@ -1,0 +1,486 @@
+"""Hierarchical Bayesian model in PyMC: pooled levels, prefecture effects and shared seasonality.
+
+Counts and levels
+-----------------
+A *unit* is one series in one year (this year or an earlier year of the same
+family). Its expected increment in month ``m``, as a share of its year's
+target, is ``exp(a_u) w_{g,m}``::
+
+    a_u   = α_family + β_region + ε_u          (log of the year's total / target)
+    α     ~ Normal(0, family_sd)               earlier years inform it through ε's pooling
+    β_r   = τ_r z_r,  z_r ~ Normal(0, 1),  τ_r ~ HalfNormal(region_sd)   partial pooling
+    ε_u   = τ_y e_u,  e_u ~ Normal(0, 1),  τ_y ~ HalfNormal(year_sd)
+    w_g   = softmax(γ_g),  γ_{g,m} ~ Normal(log reference weight, season_sd)
+
+``g`` is the seasonal kind of the indicator (outdoor/heating work vs other
+work): month-of-year effects are shared by all indicators of a kind, with an
+informative prior at the reference profile (see :func:`reference_profile`).
+An increment over the months ``M`` between two reports is, in target units,
+``Gamma(κ Σ_M μ, κ)`` (additive over months) or, for whole-number counts,
+``NegativeBinomial(mean = S Σ_M μ, alpha = φ S Σ_M μ)`` with ``S`` the target
+(a quasi-Poisson, also additive). This year's reports update ``ε`` of its unit.
+
+Annual means
+------------
+``log x_{y,m} ~ Normal(μ_m + u_y, σ)`` per series with ``u_y ~ Normal(0, τ)``
+(the year effect, updated by this year's months), a seasonal profile ``μ``
+with a weakly informative prior at the mean of earlier years.
+
+Every fit reports ArviZ diagnostics (largest R-hat, smallest bulk and tail
+ESS, number of divergent transitions, [1]_) in ``diagnostics_`` and in the
+draws' attrs, and emits a :class:`ConvergenceWarning` when they fail.
+
+References
+----------
+.. [1] Vehtari, A., Gelman, A., Simpson, D., Carpenter, B. & Bürkner, P.-C.
+   (2021). Rank-normalization, folding, and localization: an improved R-hat for
+   assessing convergence of MCMC. *Bayesian Analysis* 16(2), 667-718.
+   https://doi.org/10.1214/20-BA1221
+.. [2] Gelman, A. & Hill, J. (2007). *Data Analysis Using Regression and
+   Multilevel/Hierarchical Models*, Cambridge University Press.
+.. [3] Abril-Pla, O. et al. (2023). PyMC: a modern, and comprehensive
+   probabilistic programming framework in Python. *PeerJ Computer Science* 9:e1516.
+   https://doi.org/10.7717/peerj-cs.1516
+.. [4] Kumar, R. et al. (2019). ArviZ a unified library for exploratory
+   analysis of Bayesian models in Python. *JOSS* 4(33), 1143.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+
+from .._core.exceptions import ConvergenceWarning
+from ._common import (
+    CountFit,
+    MeanFit,
+    Refusal,
+    SeriesContext,
+    SeriesModel,
+    increments,
+    reference_weights,
+    remaining_profile,
+)
+
+
+def pymc_available() -> bool:
+    """Return whether PyMC can be imported."""
+    try:
+        import pymc  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _import_pymc() -> Any:
+    try:
+        import pymc as pm
+    except ImportError as err:
+        raise ImportError(
+            "HierarchicalModel needs PyMC: pip install 'longjiang_forecast[bayes]' (pymc, nutpie)."
+        ) from err
+    return pm
+
+
+def _sampler_name() -> str:
+    try:
+        import nutpie  # noqa: F401
+    except ImportError:
+        return "pymc"
+    return "nutpie"
+
+
+def _season_group(tags: str) -> int:
+    tagset = {t.strip() for t in str(tags).split(";")}
+    return 1 if tagset & {"outdoor", "heating"} else 0
+
+
+def diagnose(idata: Any, var_names: list[str], *, max_rhat: float, min_ess: float) -> dict[str, Any]:
+    """ArviZ convergence diagnostics of a posterior.
+
+    Parameters
+    ----------
+    idata : arviz.InferenceData
+        With ``posterior`` and ``sample_stats``.
+    var_names : list of str
+        Variables to check.
+    max_rhat : float
+        Largest acceptable rank-normalised split R-hat.
+    min_ess : float
+        Smallest acceptable bulk and tail effective sample size.
+
+    Returns
+    -------
+    dict
+        ``r_hat_max``, ``ess_bulk_min``, ``ess_tail_min``, ``divergences``,
+        ``converged`` (bool) and ``message``.
+    """
+    import arviz as az
+
+    summ = az.summary(idata, var_names=var_names, kind="diagnostics")
+    div = int(idata.sample_stats["diverging"].values.sum()) if "diverging" in idata.sample_stats else 0
+    out: dict[str, Any] = {
+        "r_hat_max": float(np.nanmax(summ["r_hat"].to_numpy())),
+        "ess_bulk_min": float(np.nanmin(summ["ess_bulk"].to_numpy())),
+        "ess_tail_min": float(np.nanmin(summ["ess_tail"].to_numpy())),
+        "divergences": div,
+    }
+    problems = []
+    if not out["r_hat_max"] <= max_rhat:
+        problems.append(f"R-hat {out['r_hat_max']:.3f} > {max_rhat}")
+    if not min(out["ess_bulk_min"], out["ess_tail_min"]) >= min_ess:
+        problems.append(f"ESS bulk {out['ess_bulk_min']:.0f} / tail {out['ess_tail_min']:.0f} < {min_ess:g}")
+    if div > 0:
+        problems.append(f"{div} divergent transition(s)")
+    out["converged"] = not problems
+    out["message"] = "; ".join(problems) if problems else "R-hat, ESS and divergences pass"
+    return out
+
+
+class HierarchicalModel(SeriesModel):
+    """Hierarchical Bayesian model (PyMC): pooled levels, prefecture effects, shared seasonality.
+
+    Parameters
+    ----------
+    draws : int, default 500
+        Posterior draws per chain.
+    tune : int, default 500
+        Tuning steps per chain.
+    chains : int, default 2
+        Markov chains (run on up to 2 cores).
+    target_accept : float, default 0.9
+        NUTS target acceptance rate.
+    family_sd : float, default 0.5
+        Prior sd of the log ratio of a family's yearly total to its target.
+    region_sd : float, default 0.2
+        Half-normal scale of the sd of prefecture effects.
+    year_sd : float, default 0.2
+        Half-normal scale of the sd of year effects.
+    season_sd : float, default 0.5
+        Prior sd of the log monthly weights around the reference profile.
+    max_rhat : float, default 1.01
+        Largest acceptable R-hat.
+    min_ess : float, default 200
+        Smallest acceptable bulk and tail ESS (100 per chain, as [1]_ advise).
+    sampler : {"auto", "nutpie", "pymc"}, default "auto"
+        "auto" uses nutpie when installed, else PyMC's NUTS.
+    random_seed : int, default 0
+        Seed of the Markov chains.
+
+    Attributes
+    ----------
+    state_, fits_, basis_, reason_, baseline_
+        See :class:`~longjiang_forecast.models._common.SeriesModel`.
+    idata_ : dict of str to arviz.InferenceData
+        Posterior of the counts model (``"counts"``) and of each annual-mean
+        series (``"mean_<series>"``).
+    diagnostics_ : dict of str to dict
+        :func:`diagnose` of each fit.
+    converged_ : bool
+        Whether every fit passed its diagnostics.
+    sampler_ : str
+        The sampler used.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When a fit fails R-hat, ESS or divergence checks.
+
+    References
+    ----------
+    .. [1] Vehtari, A. et al. (2021). *Bayesian Analysis* 16(2), 667-718.
+    .. [2] Gelman, A. & Hill, J. (2007). *Data Analysis Using Regression and
+       Multilevel/Hierarchical Models*.
+    """
+
+    _constraints = {  # noqa: RUF012
+        "draws": {"kind": Integral, "low": 50},
+        "tune": {"kind": Integral, "low": 50},
+        "chains": {"kind": Integral, "low": 1, "high": 16},
+        "target_accept": {"kind": Real, "low": 0.5, "high": 1, "closed": "left"},
+        "family_sd": {"kind": Real, "low": 0, "closed": "neither"},
+        "region_sd": {"kind": Real, "low": 0, "closed": "neither"},
+        "year_sd": {"kind": Real, "low": 0, "closed": "neither"},
+        "season_sd": {"kind": Real, "low": 0, "closed": "neither"},
+        "max_rhat": {"kind": Real, "low": 1},
+        "min_ess": {"kind": Real, "low": 0},
+        "sampler": {"options": ("auto", "nutpie", "pymc")},
+        "random_seed": {"kind": Integral, "low": 0},
+    }
+
+    def __init__(
+        self,
+        *,
+        draws: int = 500,
+        tune: int = 500,
+        chains: int = 2,
+        target_accept: float = 0.9,
+        family_sd: float = 0.5,
+        region_sd: float = 0.2,
+        year_sd: float = 0.2,
+        season_sd: float = 0.5,
+        max_rhat: float = 1.01,
+        min_ess: float = 200.0,
+        sampler: str = "auto",
+        random_seed: int = 0,
+    ) -> None:
+        self.draws = draws
+        self.tune = tune
+        self.chains = chains
+        self.target_accept = target_accept
+        self.family_sd = family_sd
+        self.region_sd = region_sd
+        self.year_sd = year_sd
+        self.season_sd = season_sd
+        self.max_rhat = max_rhat
+        self.min_ess = min_ess
+        self.sampler = sampler
+        self.random_seed = random_seed
+
+    # -- sampling -------------------------------------------------------------------------
+    def _sample(self, model: Any, name: str, var_names: list[str]) -> Any:
+        pm = _import_pymc()
+        kwargs: dict[str, Any] = {
+            "draws": self.draws,
+            "tune": self.tune,
+            "chains": self.chains,
+            "cores": min(self.chains, 2),
+            "random_seed": self.random_seed,
+            "progressbar": False,
+            "target_accept": self.target_accept,
+        }
+        if self.sampler_ == "nutpie":
+            kwargs["nuts_sampler"] = "nutpie"
+        with model, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            idata = pm.sample(**kwargs)
+        diag = diagnose(idata, var_names, max_rhat=self.max_rhat, min_ess=self.min_ess)
+        self.diagnostics_[name] = diag
+        if not diag["converged"]:
+            self.converged_ = False
+            warnings.warn(
+                f"HierarchicalModel fit '{name}' failed its convergence diagnostics: {diag['message']}. "
+                "Do not trust its draws; raise 'tune' and 'draws' or simplify the model.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        self.idata_[name] = idata
+        return idata
+
+    def _prepare(self, contexts: list[SeriesContext]) -> None:
+        if self.sampler == "auto":
+            self.sampler_ = _sampler_name()
+        else:
+            self.sampler_ = self.sampler
+        self.idata_: dict[str, Any] = {}
+        self.diagnostics_: dict[str, dict[str, Any]] = {}
+        self.converged_ = True
+        self._count_post: dict[int, dict[str, np.ndarray]] = {}
+        counts = [
+            c
+            for c in contexts
+            if c.kind in ("cumulative", "level") and not self.reason_[c.index] and c.comparator == ">="
+        ]
+        if counts:
+            self._fit_counts_jointly(counts)
+
+    def _fit_counts_jointly(self, contexts: list[SeriesContext]) -> None:
+        pm = _import_pymc()
+        import pytensor.tensor as pt
+
+        families = sorted({c.family for c in contexts})
+        regions = sorted({c.region for c in contexts})
+        unit_fam, unit_reg, unit_grp, unit_scale = [], [], [], []
+        rows_unit, rows_mask, rows_y, rows_nb = [], [], [], []
+        current_unit: dict[int, int] = {}
+        for c in contexts:
+            if c.need <= 0:
+                continue
+            years = [*sorted(c.history), c.year]
+            for y in years:
+                if y == c.year:
+                    values, start, scale = c.observed, c.origin, c.need
+                else:
+                    values = c.history[y]
+                    start = 0.0 if c.kind == "cumulative" else c.history.get(y - 1, np.full(12, np.nan))[11]
+                    scale = c.history_targets.get(y, np.nan) - (0.0 if c.kind == "cumulative" else start)
+                    if not (np.isfinite(scale) and scale > 0):
+                        scale = values[11] - start if np.isfinite(values[11]) else np.nan
+                if not (np.isfinite(scale) and scale > 0 and np.isfinite(start)):
+                    continue
+                u = len(unit_fam)
+                unit_fam.append(families.index(c.family))
+                unit_reg.append(regions.index(c.region))
+                unit_grp.append(_season_group(c.tags))
+                unit_scale.append(scale)
+                if y == c.year:
+                    current_unit[c.index] = u
+                incs = increments(values, start)
+                whole = bool(incs) and all(abs(d - round(d)) < 1e-9 for _, _, d in incs) and scale >= 20
+                for m0, m1, d in incs:
+                    if m1 <= m0 or d < 0:
+                        continue
+                    mask = np.zeros(12)
+                    mask[m0:m1] = 1.0
+                    rows_unit.append(u)
+                    rows_mask.append(mask)
+                    rows_y.append(d if whole else max(d / scale, 1e-4))
+                    rows_nb.append(whole)
+        if not current_unit:
+            return
+        n_units = len(unit_fam)
+        ref = np.array([np.log(np.maximum(reference_weights(tags, 12), 1e-3)) for tags in ("", "outdoor")])
+        ref -= ref.mean(axis=1, keepdims=True)
+        unit_of = np.array(rows_unit, int).reshape(-1)
+        mask = np.array(rows_mask).reshape(-1, 12)
+        y = np.array(rows_y, float)
+        nb = np.array(rows_nb, bool)
+        scale_arr = np.array(unit_scale)
+        present = sorted(set(unit_grp))
+        grp = np.array([present.index(g) for g in unit_grp], int)
+        ref = ref[present]
+        with pm.Model() as model:
+            alpha = pm.Normal("alpha", 0.0, self.family_sd, shape=len(families))
+            tau_y = pm.HalfNormal("tau_year", self.year_sd)
+            z_y = pm.Normal("z_year", 0.0, 1.0, shape=n_units)
+            a_expr = alpha[np.array(unit_fam)] + tau_y * z_y
+            if len(regions) > 1:  # prefecture effects only where there are prefectures to pool
+                tau_r = pm.HalfNormal("tau_region", self.region_sd)
+                z_r = pm.Normal("z_region", 0.0, 1.0, shape=len(regions))
+                a_expr = a_expr + tau_r * z_r[np.array(unit_reg)]
+            a = pm.Deterministic("a", a_expr)
+            gamma = pm.Normal("gamma", ref, self.season_sd, shape=(len(present), 12))
+            w = pm.Deterministic("w", pt.special.softmax(gamma, axis=1))
+            mu = pt.exp(a)[unit_of] * (mask * w[grp[unit_of]]).sum(axis=1)
+            log_kappa = pm.Normal("log_kappa", math.log(200.0), 1.5)
+            kappa = pt.exp(log_kappa)
+            g_rows = np.flatnonzero(~nb)
+            n_rows = np.flatnonzero(nb)
+            if g_rows.size:
+                pm.Gamma("y_gamma", alpha=kappa * mu[g_rows], beta=kappa, observed=y[g_rows])
+            if n_rows.size:
+                log_phi = pm.Normal("log_phi", 0.0, 1.5)
+                mean_c = scale_arr[unit_of[n_rows]] * mu[n_rows]
+                pm.NegativeBinomial("y_count", mu=mean_c, alpha=pt.exp(log_phi) * mean_c, observed=y[n_rows])
+        var_names = ["alpha", "tau_year", "gamma", "log_kappa"]
+        var_names += (["tau_region"] if len(regions) > 1 else []) + (["log_phi"] if nb.any() else [])
+        idata = self._sample(model, "counts", var_names)
+        post = idata.posterior
+        flat = {k: post[k].values.reshape(-1, *post[k].shape[2:]) for k in ("a", "w", "log_kappa")}
+        phi = np.exp(post["log_phi"].values.reshape(-1)) if "log_phi" in post else None
+        for s, u in current_unit.items():
+            self._count_post[s] = {
+                "a": flat["a"][:, u],
+                "w": flat["w"][:, grp[u], :],
+                "kappa": np.exp(flat["log_kappa"]),
+                "phi": phi if phi is not None and any(nb[unit_of == u]) else None,
+                "n_units": np.array(n_units),
+            }
+
+    # -- per series -----------------------------------------------------------------------
+    def _fit_count(self, ctx: SeriesContext) -> CountFit:
+        if ctx.need <= 0:
+            raise Refusal("the hierarchical model needs a target above last year's value (a positive plan)")
+        post = self._count_post.get(ctx.index)
+        if post is None:  # pragma: no cover - every eligible series has a unit
+            raise Refusal("no usable data for the hierarchical model")
+        t = ctx.last_month
+        need = ctx.need
+        share_left = np.exp(post["a"]) * post["w"][:, t:].sum(axis=1)
+        a_draws = need * share_left
+
+        def remaining(gen: np.random.Generator, n: int) -> np.ndarray:
+            return a_draws[gen.integers(0, a_draws.size, n)]
+
+        w_mean = post["w"].mean(axis=0)
+        mean_left = float(np.mean(share_left))
+        if post["phi"] is not None:
+            phi = float(np.mean(post["phi"]))
+            concentration = need * mean_left / (1 + 1 / phi)
+        else:
+            concentration = float(np.mean(post["kappa"])) * mean_left
+        diag = self.diagnostics_["counts"]
+        self.basis_[ctx.index] = (
+            f"hierarchical ({'negative binomial' if post['phi'] is not None else 'Gamma'}), "
+            f"{int(post['n_units'])} series-years pooled; {self.sampler_}: {diag['message']}"
+        )
+        return CountFit(
+            remaining=remaining,
+            profile=remaining_profile(w_mean, t),
+            concentration=max(concentration, 1e-2),
+            extra={
+                "r_hat_max": diag["r_hat_max"],
+                "ess_bulk_min": diag["ess_bulk_min"],
+                "divergences": float(diag["divergences"]),
+            },
+        )
+
+    def _fit_mean(self, ctx: SeriesContext) -> MeanFit:
+        past = {
+            y: v for y, v in ctx.history.items() if np.isfinite(v).any() and np.all(v[np.isfinite(v)] > 0)
+        }
+        if not past:
+            raise Refusal("the hierarchical model of an annual mean needs at least one earlier year")
+        pm = _import_pymc()
+        years = sorted(past)
+        rows_year, rows_month, rows_y = [], [], []
+        for k, y in enumerate([*years, ctx.year]):
+            values = past.get(y) if y != ctx.year else ctx.observed
+            for m in np.flatnonzero(np.isfinite(values) & (values > 0)):
+                rows_year.append(k)
+                rows_month.append(m)
+                rows_y.append(math.log(values[m]))
+        logs = np.log(np.array([past[y] for y in years]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            prior_mu = np.nanmean(logs, axis=0)
+        prior_mu = np.where(np.isfinite(prior_mu), prior_mu, float(np.nanmean(logs)))
+        yi = np.array(rows_year)
+        mi = np.array(rows_month)
+        with pm.Model() as model:
+            mu = pm.Normal("mu", prior_mu, 0.5, shape=12)
+            tau = pm.HalfNormal("tau", 0.3)
+            z = pm.Normal("z", 0.0, 1.0, shape=len(years) + 1)
+            u = pm.Deterministic("u", tau * z)
+            sigma = pm.HalfNormal("sigma", 0.5)
+            pm.Normal("log_x", mu[mi] + u[yi], sigma, observed=np.array(rows_y))
+        name = f"mean_{ctx.index}"
+        idata = self._sample(model, name, ["mu", "tau", "sigma"])
+        post = idata.posterior
+        mu_d = post["mu"].values.reshape(-1, 12)
+        u_d = post["u"].values.reshape(-1, len(years) + 1)[:, -1]
+        sigma_d = post["sigma"].values.reshape(-1)
+        t = ctx.last_month
+        mu_bar = mu_d.mean(axis=0)
+        rest = slice(t, 12) if t < 12 else slice(11, 12)
+        effect = u_d + (mu_d[:, rest] - mu_bar[rest]).mean(axis=1)
+
+        def year_effect(gen: np.random.Generator, n: int) -> np.ndarray:
+            return effect[gen.integers(0, effect.size, n)]
+
+        diag = self.diagnostics_[name]
+        self.basis_[ctx.index] = (
+            f"hierarchical log-normal seasonal profile, {len(years)} earlier year(s); "
+            f"{self.sampler_}: {diag['message']}"
+        )
+        return MeanFit(
+            log_mean=mu_bar,
+            year_effect=year_effect,
+            log_sd=float(np.sqrt(np.mean(sigma_d**2))),
+            extra={
+                "r_hat_max": diag["r_hat_max"],
+                "ess_bulk_min": diag["ess_bulk_min"],
+                "divergences": float(diag["divergences"]),
+            },
+        )
+
+    def _draw_attrs(self) -> dict[str, Any]:
+        return {
+            "sampler": self.sampler_,
+            "converged": int(self.converged_),
+            "diagnostics": repr({k: v["message"] for k, v in self.diagnostics_.items()}),
+        }

@@ -1,0 +1,37 @@
+"""Planning answers from a forecast's joint paths: portfolio, required pace, next year's targets, SPI(t).
+
+Every function reads a :class:`longjiang_forecast.Forecast` (its ``paths``,
+``state``, ``summary``, ``draws`` and ``catalog``) and returns an xarray or
+pandas object whose ``attrs`` say how it was made. See ``docs/planning.md``.
+
+- :func:`portfolio`: how many of the list's items are fully met, P(all met),
+  and the indicators that drive the risk.
+- :func:`required_pace`: the monthly rate that reaches each target with a
+  chosen probability (80 % by default), against the recent run rate.
+- :func:`next_year_targets`: next year's value met with 50/70/80/90 %
+  probability, from this year's capacity and its trend.
+- :func:`schedule_performance` and :func:`prefecture_ranking`: Earned
+  Schedule's SPI(t) against the planned trajectory, ranked by prefecture.
+- :func:`plan`: all of the above, bundled as :class:`Planning`.
+"""
+
+from ._next_year import DEFAULT_GROWTH, DEFAULT_PROBS, next_year_targets
+from ._pace import DEFAULT_PACE_PROB, required_pace
+from ._plan import Planning, plan
+from ._portfolio import portfolio
+from ._schedule import PLAN_SHARE, planned_share, prefecture_ranking, schedule_performance
+
+__all__ = [
+    "DEFAULT_GROWTH",
+    "DEFAULT_PACE_PROB",
+    "DEFAULT_PROBS",
+    "PLAN_SHARE",
+    "Planning",
+    "next_year_targets",
+    "plan",
+    "planned_share",
+    "portfolio",
+    "prefecture_ranking",
+    "required_pace",
+    "schedule_performance",
+]

@@ -1,0 +1,73 @@
+"""Shared helpers of the planning stage: what it reads from a forecast."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .._core.provenance import make_attrs
+from .._core.schema import SERIES
+
+
+class ForecastLike(Protocol):
+    """What the planning functions read from a forecast (see ``longjiang_forecast.Forecast``)."""
+
+    summary: xr.Dataset
+    paths: xr.DataArray
+    draws: xr.Dataset
+    state: xr.Dataset
+    catalog: Any
+
+
+def check_prob(value: Any, name: str, func: str) -> float:
+    """Validate a probability in the open interval (0, 1)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating) or not 0 < value < 1:
+        raise ValueError(
+            f"The '{name}' parameter of {func} must be a float in the range (0, 1). Got {value!r} instead."
+        )
+    return float(value)
+
+
+def sign_of(comparator: np.ndarray) -> np.ndarray:
+    """+1 for ``>=``, -1 for ``<=``."""
+    return np.where(np.asarray(comparator) == "<=", -1.0, 1.0)
+
+
+def deadline_index(state: xr.Dataset) -> np.ndarray:
+    """0-based month index of the report each deadline is judged on (as in the summaries)."""
+    return np.clip(state["deadline_month"].values.astype(int) - 1, 0, 11)
+
+
+def forecast_ok(forecast: ForecastLike) -> np.ndarray:
+    """Series that have a forecast (the summary's ``reason`` is empty)."""
+    reason = forecast.summary["reason"].values if "reason" in forecast.summary else None
+    if reason is None:
+        return np.ones(forecast.summary.sizes[SERIES], dtype=bool)
+    return np.asarray([str(r) == "" for r in reason])
+
+
+def provenance(forecast: ForecastLike, **extra: Any) -> dict[str, Any]:
+    """Attrs of a planning output: provenance of the forecast it was computed from, plus ``extra``."""
+    src = forecast.summary.attrs
+    keep = ("as_of", "model", "seed_entropy", "n_draws", "data_source", "data_sha256", "catalog_source")
+    merged = {k: src[k] for k in keep if k in src}
+    merged.update(extra)
+    return make_attrs(**merged)
+
+
+def series_frame(forecast: ForecastLike) -> pd.DataFrame:
+    """One row per series: indicator, region, names, kind, unit, target, comparator."""
+    s = forecast.summary
+    return pd.DataFrame(
+        {
+            "indicator": s["indicator"].values.astype(str),
+            "region": s["region"].values.astype(str),
+            "name_zh": s["name_zh"].values.astype(str),
+            "name_en": s["name_en"].values.astype(str),
+            "kind": s["kind"].values.astype(str),
+            "unit": s["unit"].values.astype(str),
+        }
+    )

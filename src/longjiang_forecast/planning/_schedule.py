@@ -1,0 +1,274 @@
+"""Progress against the planned trajectory: Earned Schedule's SPI(t) per series, ranked by prefecture."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .._core.exceptions import DataValidationError
+from .._core.schema import MONTH, PROVINCE, SERIES
+from . import _kernels
+from ._common import ForecastLike, forecast_ok, provenance
+
+#: Kinds with a cumulative trajectory to earn (counts, levels as the gain since January).
+SCHEDULE_KINDS = ("cumulative", "level")
+#: Variable of ``Forecast.draws`` holding the model's cumulative share curve (series, month).
+PLAN_SHARE = "plan_share"
+
+PlanLike = Literal["model", "flat"] | xr.DataArray | None
+
+
+def planned_share(forecast: ForecastLike, plan: PlanLike = None) -> tuple[np.ndarray, str]:
+    """The planned cumulative share of the year's target after months 0..12, per series.
+
+    Parameters
+    ----------
+    forecast : Forecast
+        The forecast; ``draws[PLAN_SHARE]`` is read for ``plan="model"``.
+    plan : {"model", "flat"}, xarray.DataArray or None
+        ``"model"``: the share curve the model used (``SeasonalShareModel``'s
+        ``share_mean_``, passed on as ``draws["plan_share"]`` with dims
+        (series, month): the share done by the end of each month).
+        ``"flat"``: a straight line from 0 in January to 1 at the deadline.
+        A DataArray with dims (series, month): that share curve. ``None``:
+        ``"model"`` when the draws carry it, else ``"flat"``.
+
+    Returns
+    -------
+    share : ndarray of shape (n_series, 13)
+        Cumulative share after months 0..12 (0 at month 0).
+    label : str
+        ``"model share curve"``, ``"flat line"`` or ``"given share curve"``.
+
+    Raises
+    ------
+    DataValidationError
+        If ``plan="model"`` and the draws have no ``plan_share``, or a given
+        curve does not have dims (series, month) of the forecast's size.
+    """
+    n = forecast.state.sizes[SERIES]
+    if plan is None:
+        plan = "model" if PLAN_SHARE in forecast.draws else "flat"
+    if isinstance(plan, str) and plan == "flat":
+        dl = np.maximum(forecast.state["deadline_month"].values.astype(int), 1)
+        months = np.arange(13)[None, :]
+        return np.minimum(months / dl[:, None], 1.0), "flat line"
+    if isinstance(plan, str) and plan == "model":
+        if PLAN_SHARE not in forecast.draws:
+            raise DataValidationError(
+                "plan='model' needs the model's share curve in forecast.draws['plan_share'] "
+                "(dims series, month). Use a forecast that carries it, or plan='flat'."
+            )
+        curve, label = forecast.draws[PLAN_SHARE], "model share curve"
+    elif isinstance(plan, xr.DataArray):
+        curve, label = plan, "given share curve"
+    else:
+        raise ValueError(
+            "The 'plan' parameter of planned_share must be 'model', 'flat', an xarray.DataArray "
+            f"(series, month) or None. Got {plan!r} instead."
+        )
+    values = np.asarray(curve.transpose(SERIES, MONTH).values, dtype=float) if curve.ndim == 2 else None
+    if values is None or values.shape != (n, 12):
+        raise DataValidationError(
+            f"The plan share curve must have dims (series, month) and shape ({n}, 12). "
+            f"Got dims {curve.dims} and shape {curve.shape}."
+        )
+    return np.concatenate([np.zeros((n, 1)), np.clip(values, 0.0, 1.0)], axis=1), label
+
+
+def schedule_performance(forecast: ForecastLike, *, plan: PlanLike = None) -> xr.Dataset:
+    """Earned Schedule and SPI(t) of every series against its planned trajectory.
+
+    Parameters
+    ----------
+    forecast : Forecast
+        From :func:`longjiang_forecast.forecast`; ``state`` is read (and
+        ``draws["plan_share"]`` for the model's plan).
+    plan : {"model", "flat"}, xarray.DataArray or None
+        The planned trajectory, see :func:`planned_share`.
+
+    Returns
+    -------
+    xarray.Dataset
+        dim ``series`` (coords ``indicator``, ``region``). Variables:
+        ``earned_schedule`` (months: when the plan reaches the reported
+        progress), ``actual_time`` (months: the latest report's month),
+        ``spi_t`` (``earned_schedule / actual_time``; 1 = on plan, < 1 =
+        behind), ``planned_value`` (the plan at the actual time, in the
+        indicator's unit), ``earned_value`` (reported progress, same unit),
+        ``kind``, ``name_zh``, ``name_en``; ``note`` ("" or why there is no
+        SPI(t)). attrs: ``plan`` (which trajectory), provenance.
+
+    Notes
+    -----
+    Planned value after month ``m``: ``PV(m) = (target − start) · S(m) /
+    S(T)`` for ``m <= T`` (the deadline month), with ``S`` the cumulative
+    share curve and ``start`` 0 for counts, last December's level for
+    levels; dividing by ``S(T)`` makes the plan reach the target at the
+    deadline (outdoor work due in October). Earned value ``EV`` = latest
+    report − start. Earned Schedule ``ES`` is the time at which ``PV``
+    equals ``EV`` (Lipke 2003, linear within a month; see
+    :func:`~longjiang_forecast.planning._kernels.earned_schedule` for flat
+    stretches), and ``SPI(t) = ES / AT`` with ``AT`` the month of the latest
+    report. Unlike the cost-based SPI = EV/PV, SPI(t) is a ratio of times,
+    so it does not drift back to 1 as the deadline nears. Annual means,
+    percent changes and milestones have no cumulative plan and get NaN.
+
+    References
+    ----------
+    Lipke, W. (2003). Schedule is different. *The Measurable News*, March
+    2003, 31-34.
+    """
+    state = forecast.state
+    n = state.sizes[SERIES]
+    share, label = planned_share(forecast, plan)
+    kind = state["kind"].values.astype(str)
+    target = state["target"].values.astype(float)
+    origin = np.where(kind == "level", state["baseline"].values.astype(float), 0.0)
+    dl = np.clip(state["deadline_month"].values.astype(int), 1, 12)
+    at = state["last_month"].values.astype(int)
+    s_at_dl = share[np.arange(n), dl]
+    flat = np.minimum(np.arange(13)[None, :] / dl[:, None], 1.0)
+    share = np.where((s_at_dl > 0)[:, None], share, flat)
+    s_at_dl = np.where(s_at_dl > 0, s_at_dl, 1.0)
+    scaled = np.minimum(share / s_at_dl[:, None], 1.0)
+    scaled = np.where(np.arange(13)[None, :] > dl[:, None], 1.0, scaled)
+    total = target - origin
+    pv = total[:, None] * scaled
+    ev = state["last_value"].values.astype(float) - origin
+    note = np.full(n, "", dtype=object)
+    usable = forecast_ok(forecast) & np.isin(kind, SCHEDULE_KINDS)
+    usable &= np.isfinite(total) & (total > 0) & np.isfinite(ev)
+    note[~np.isin(kind, SCHEDULE_KINDS)] = "no cumulative plan (annual mean, change or milestone)"
+    note[np.isin(kind, SCHEDULE_KINDS) & ~usable] = "no forecast or no positive planned total"
+    note[usable & (at == 0)] = "no report yet"
+    usable &= at > 0
+    es = np.full(n, np.nan)
+    if usable.any():
+        es[usable] = _kernels.earned_schedule(
+            np.nan_to_num(pv[usable]), ev[usable], at[usable].astype(float), dl[usable]
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spi = np.where(usable, es / at, np.nan)
+    pv_at = np.where(usable, pv[np.arange(n), np.clip(at, 0, 12)], np.nan)
+    out = xr.Dataset(
+        {
+            "earned_schedule": (SERIES, es),
+            "actual_time": (SERIES, at.astype(float)),
+            "spi_t": (SERIES, spi),
+            "planned_value": (SERIES, pv_at),
+            "earned_value": (SERIES, np.where(usable, ev, np.nan)),
+            "note": (SERIES, note),
+        },
+        coords={SERIES: state[SERIES].values},
+        attrs=provenance(
+            forecast,
+            plan=label,
+            units_earned_schedule="months since 1 January",
+            definition=(
+                "SPI(t) = ES / AT; ES = time at which the planned trajectory equals the reported value"
+            ),
+        ),
+    )
+    for name in ("indicator", "region"):
+        out = out.assign_coords({name: (SERIES, state[name].values)})
+    for name in ("kind", "name_zh", "name_en"):
+        out[name] = state[name]
+    return out
+
+
+def prefecture_ranking(
+    forecast: ForecastLike, *, plan: PlanLike = None, schedule: xr.Dataset | None = None
+) -> pd.DataFrame:
+    """Rank the prefectures by their mean SPI(t) over their indicators.
+
+    Parameters
+    ----------
+    forecast : Forecast
+        From :func:`longjiang_forecast.forecast`.
+    plan : {"model", "flat"}, xarray.DataArray or None
+        The planned trajectory, see :func:`planned_share`.
+    schedule : xarray.Dataset, optional
+        A precomputed :func:`schedule_performance` (else computed here).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per prefecture with at least one SPI(t), best first.
+        Columns: ``rank`` (1 = furthest ahead), ``region``, ``name_zh``,
+        ``name_en``, ``spi_t`` (mean over the prefecture's indicators),
+        ``spi_t_min`` (its worst indicator), ``worst_indicator``,
+        ``n_indicators``, ``n_behind`` (indicators with SPI(t) < 0.95),
+        ``mean_p_met`` (mean attainment probability of the same
+        indicators). ``attrs``: ``plan``, ``definition``, provenance.
+
+    Raises
+    ------
+    DataValidationError
+        If no prefecture series has an SPI(t).
+    """
+    sched = schedule_performance(forecast, plan=plan) if schedule is None else schedule
+    frame = pd.DataFrame(
+        {
+            "region": sched["region"].values.astype(str),
+            "indicator": sched["indicator"].values.astype(str),
+            "spi_t": sched["spi_t"].values,
+            "p_met": forecast.summary["p_met"].values,
+        }
+    )
+    frame = frame[(frame["region"] != PROVINCE) & np.isfinite(frame["spi_t"])]
+    if frame.empty:
+        raise DataValidationError(
+            "No prefecture series has an SPI(t): the ranking needs prefecture rows of counts or "
+            "levels with at least one report. Add prefecture progress or skip the ranking."
+        )
+    grouped = frame.groupby("region", sort=False)
+    worst = frame.loc[grouped["spi_t"].idxmin(), ["region", "indicator"]].set_index("region")["indicator"]
+    table = pd.DataFrame(
+        {
+            "spi_t": grouped["spi_t"].mean(),
+            "spi_t_min": grouped["spi_t"].min(),
+            "worst_indicator": worst,
+            "n_indicators": grouped["spi_t"].size(),
+            "n_behind": grouped["spi_t"].apply(lambda x: int((x < 0.95).sum())),
+            "mean_p_met": grouped["p_met"].mean(),
+        }
+    ).reset_index()
+    names = _region_names(forecast.catalog)
+    table["name_zh"] = table["region"].map(lambda r: names.get(r, (r, r))[0])
+    table["name_en"] = table["region"].map(lambda r: names.get(r, (r, r))[1])
+    table = table.sort_values(["spi_t", "mean_p_met"], ascending=False, kind="stable").reset_index(drop=True)
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    table = table[
+        [
+            "rank",
+            "region",
+            "name_zh",
+            "name_en",
+            "spi_t",
+            "spi_t_min",
+            "worst_indicator",
+            "n_indicators",
+            "n_behind",
+            "mean_p_met",
+        ]
+    ]
+    table.attrs = dict(sched.attrs)
+    table.attrs["definition"] = "mean SPI(t) = ES / AT over the prefecture's count and level indicators"
+    return table
+
+
+def _region_names(catalog: Any) -> dict[str, tuple[str, str]]:
+    regions = getattr(catalog, "regions", None)
+    if regions is None:
+        return {}
+    return {
+        str(r): (str(zh), str(en))
+        for r, zh, en in zip(regions["region"], regions["name_zh"], regions["name_en"], strict=True)
+    }
+
+
+__all__ = ["PLAN_SHARE", "SCHEDULE_KINDS", "planned_share", "prefecture_ranking", "schedule_performance"]

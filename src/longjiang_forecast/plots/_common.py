@@ -1,0 +1,133 @@
+"""Shared pieces of the plots: words in both languages, colours, axes and series lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from matplotlib.axes import Axes
+
+from ._fonts import Labels
+
+#: Words of the figures, English and Chinese.
+WORDS: dict[str, tuple[str, str]] = {
+    "target": ("target", "目标"),
+    "deadline": ("deadline", "截止日期"),
+    "reported": ("reported", "已报告"),
+    "median": ("median", "中位数"),
+    "band_10_90": ("10–90 % of paths", "10%–90% 路径区间"),
+    "band_25_75": ("25–75 % of paths", "25%–75% 路径区间"),
+    "p_met": ("P(met)", "达标概率"),
+    "month": ("month", "月份"),
+    "prefecture": ("prefecture", "地市"),
+    "indicator": ("indicator", "指标"),
+    "province": ("province", "全省"),
+    "first_passage": ("first passage: month the target is first reached", "首次达标月份分布"),
+    "first_passage_month": ("P(first reached in the month)", "当月首次达标的概率"),
+    "first_passage_cdf": ("P(reached by the end of the month)", "月末前已达标的概率"),
+    "not_reached": ("not by Dec", "年内未达标"),
+    "heatmap": ("P(met) by indicator and prefecture", "各指标分地市达标概率"),
+    "ranking": ("Prefecture ranking: SPI(t), progress against the plan", "地市排名：进度绩效指数 SPI(t)"),
+    "spi": ("SPI(t) (1 = on plan, < 1 = behind)", "SPI(t)（1=按计划，<1=滞后）"),
+    "on_plan": ("on plan", "按计划"),
+    "scenario": ("P(met) by scenario", "不同情景下的达标概率"),
+    "baseline": ("baseline", "基准"),
+    "portfolio": ("How many of the items are fully met", "全部指标完成的事项数量分布"),
+    "items_met": ("items fully met", "全部完成的事项数"),
+    "probability": ("probability", "概率"),
+    "p_all": ("P(all met)", "全部完成概率"),
+    "expected": ("expected", "期望"),
+}
+
+#: Colours of the status bands (colour-blind safe, from ColorBrewer RdYlGn / greys).
+STATUS_COLOURS: dict[str, str] = {
+    "achieved": "#1a9850",
+    "on track": "#91cf60",
+    "watch": "#fee08b",
+    "at risk": "#fc8d59",
+    "off track": "#d73027",
+    "no report yet": "#bdbdbd",
+    "no forecast": "#e0e0e0",
+}
+
+#: Chinese names of the status bands.
+STATUS_ZH: dict[str, str] = {
+    "achieved": "已完成",
+    "on track": "进展顺利",
+    "watch": "需关注",
+    "at risk": "有风险",
+    "off track": "严重滞后",
+    "no report yet": "尚未报告",
+    "no forecast": "无法预测",
+    "below all bands": "低于所有档位",
+}
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS_ZH = tuple(f"{m}月" for m in range(1, 13))
+
+
+def word(key: str, labels: Labels) -> str:
+    """A word of :data:`WORDS` in the figure's language."""
+    en, zh = WORDS[key]
+    return labels.pick(en, zh)
+
+
+def month_names(labels: Labels) -> tuple[str, ...]:
+    """Month names in the figure's language."""
+    return MONTHS_ZH if labels.lang == "zh" else MONTHS_EN
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    """Return ``ax``, or the axes of a new figure of ``figsize`` inches."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, new = plt.subplots(figsize=figsize, layout="constrained")
+    return new
+
+
+def series_index(data: xr.Dataset | xr.DataArray, indicator: str, region: str) -> int:
+    """Position along ``series`` of (indicator, region); ValueError naming the known ones."""
+    ind = np.asarray(data["indicator"].values).astype(str)
+    reg = np.asarray(data["region"].values).astype(str)
+    hit = np.flatnonzero((ind == str(indicator)) & (reg == str(region)))
+    if hit.size == 0:
+        known = sorted(set(ind[reg == str(region)])) or sorted(set(ind))
+        raise ValueError(
+            f"No series ({indicator!r}, {region!r}) in the forecast. Known indicators in region "
+            f"{region!r}: {known}. Pick one of them or another region."
+        )
+    return int(hit[0])
+
+
+def region_names(regions: pd.DataFrame | Mapping[str, Any] | None, labels: Labels) -> dict[str, str]:
+    """Region id -> display name, from a ``load_regions()`` frame (ids where none is given)."""
+    names: dict[str, str] = {"province": word("province", labels)}
+    if regions is None:
+        return names
+    if isinstance(regions, pd.DataFrame):
+        col = "name_zh" if labels.lang == "zh" else "name_en"
+        names.update(
+            {str(r): labels.clean(str(n)) for r, n in zip(regions["region"], regions[col], strict=True)}
+        )
+    else:
+        names.update({str(k): labels.clean(str(v)) for k, v in regions.items()})
+    return names
+
+
+def short(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def fmt(value: float) -> str:
+    """A number for a label: thousands separated, about four significant digits."""
+    if not np.isfinite(value):
+        return "–"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"

@@ -1,0 +1,116 @@
+"""Heatmap of the attainment probability, indicators × prefectures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from matplotlib.axes import Axes
+
+from ._common import new_axes, region_names, short, word
+from ._fonts import labels_for
+
+
+def heatmap(
+    summary: xr.Dataset,
+    *,
+    regions: pd.DataFrame | Mapping[str, Any] | None = None,
+    indicators: Sequence[str] | None = None,
+    ax: Axes | None = None,
+    lang: str = "en",
+    annotate: bool = True,
+    cmap: str = "RdYlGn",
+) -> Axes:
+    """Draw P(met) for every indicator (rows) and region (columns: province, then the prefectures).
+
+    Parameters
+    ----------
+    summary : xarray.Dataset
+        ``Forecast.summary``: ``p_met`` along ``series`` with ``indicator``
+        and ``region`` coords, and ``name_en`` / ``name_zh``.
+    regions : pandas.DataFrame or mapping, optional
+        ``load_regions()`` (its ``name_zh`` / ``name_en`` label the columns)
+        or a mapping region id -> label; default the ids.
+    indicators : sequence of str, optional
+        Rows to show; default every indicator with at least one prefecture
+        series (else every indicator).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure sized to the table.
+    lang : {"en", "zh"}, default "en"
+        Language of the labels.
+    annotate : bool, default True
+        Write the probability (in %) in each cell.
+    cmap : str, default "RdYlGn"
+        Colormap from 0 (red) to 1 (green).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Blank cells: no series for that indicator and region, or no forecast.
+
+    Raises
+    ------
+    ValueError
+        If ``lang`` is unknown or no indicator is left to show.
+    """
+    labels = labels_for(lang)
+    frame = pd.DataFrame(
+        {
+            "indicator": summary["indicator"].values.astype(str),
+            "region": summary["region"].values.astype(str),
+            "p_met": summary["p_met"].values.astype(float),
+            "name": [
+                labels.pick(en, zh)
+                for en, zh in zip(summary["name_en"].values, summary["name_zh"].values, strict=True)
+            ],
+        }
+    )
+    if indicators is None:
+        split = frame.loc[frame["region"] != "province", "indicator"].unique()
+        indicators = list(split) if len(split) else list(frame["indicator"].unique())
+    frame = frame[frame["indicator"].isin(list(indicators))]
+    if frame.empty:
+        raise ValueError(f"No indicator to show: {list(indicators)} are not in the summary.")
+    table = frame.pivot_table(
+        index="indicator", columns="region", values="p_met", aggfunc="first", sort=False
+    )
+    cols = ["province", *[c for c in dict.fromkeys(frame["region"]) if c != "province"]]
+    table = table.reindex(
+        index=list(dict.fromkeys(frame["indicator"])), columns=[c for c in cols if c in table]
+    )
+    names = frame.drop_duplicates("indicator").set_index("indicator")["name"]
+    n_rows, n_cols = table.shape
+    ax = new_axes(ax, (2.6 + 0.5 * n_cols, 0.8 + 0.26 * n_rows))
+    image = ax.imshow(table.to_numpy(), cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    shown = region_names(regions, labels)
+    ax.set_xticks(np.arange(n_cols))
+    ax.set_xticklabels([shown.get(c, c) for c in table.columns], rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(np.arange(n_rows))
+    width = 14 if labels.lang == "zh" else 30
+    ax.set_yticklabels([f"{i} {short(names[i], width)}" for i in table.index], fontsize=7)
+    if n_cols > 1 and table.columns[0] == "province":
+        ax.axvline(0.5, color="white", lw=2.5)
+    if annotate:
+        for (r, c), value in np.ndenumerate(table.to_numpy()):
+            if np.isfinite(value):
+                ax.text(
+                    c,
+                    r,
+                    f"{100 * value:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white" if value < 0.2 or value > 0.85 else "black",
+                )
+    bar = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    bar.set_label(word("p_met", labels), fontsize=8)
+    bar.ax.tick_params(labelsize=7)
+    ax.set_title(word("heatmap", labels), fontsize=10, loc="left")
+    labels.apply(ax)
+    return ax
+
+
+__all__ = ["heatmap"]

@@ -1,0 +1,214 @@
+# ruff: noqa: E501  (prose and table headers of the page, kept one sentence a line)
+"""Words of the bulletin, Chinese and English, and the colours of the status bands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Colours of the status bands (ColorBrewer RdYlGn and greys), in the order of the legend.
+STATUS_COLOURS: dict[str, str] = {
+    "achieved": "#1a9850",
+    "on track": "#a6d96a",
+    "watch": "#fee08b",
+    "at risk": "#fdae61",
+    "off track": "#f46d43",
+    "no report yet": "#d9d9d9",
+    "no forecast": "#f0f0f0",
+}
+
+#: Names of the status bands shown on the page.
+STATUS_NAMES: dict[str, dict[str, str]] = {
+    "en": {k: k for k in STATUS_COLOURS},
+    "zh": {
+        "achieved": "已完成",
+        "on track": "进展顺利 (≥80%)",
+        "watch": "需关注 (50–80%)",
+        "at risk": "有风险 (20–50%)",
+        "off track": "严重滞后 (<20%)",
+        "no report yet": "尚未报告",
+        "no forecast": "无法预测",
+    },
+}
+STATUS_NAMES["en"].update(
+    {
+        "on track": "on track (≥80%)",
+        "watch": "watch (50–80%)",
+        "at risk": "at risk (20–50%)",
+        "off track": "off track (<20%)",
+    }
+)
+
+TEXT: dict[str, dict[str, Any]] = {
+    "zh": {
+        "title": "民生实事进展月报（截至 {as_of}）",
+        "source_line": "数据来源：{source} · 截至 {as_of} · 模型 {model} · 模拟路径 {draws} 条 · 随机种子 {seed}",
+        "synthetic": "synthetic example data（合成示例数据，非真实报告）",
+        "created": "生成时间",
+        "attainment": "一、达标情况",
+        "attainment_note": "每项指标在截止日期达标的概率（模拟路径中达标的比例）及截止日取值的 10%/50%/90% 分位数；"
+        "状态按达标概率分档。",
+        "attainment_header": [
+            "指标",
+            "名称",
+            "目标",
+            "单位",
+            "截止日期",
+            "最新报告",
+            "达标概率",
+            "截止日取值 10%/50%/90%",
+            "所需月均进度",
+            "近三月月均进度",
+            "状态",
+        ],
+        "portfolio": "二、20件民生实事整体完成情况",
+        "p_all": "20件全部完成的概率",
+        "expected_items": "预计全部完成的事项数",
+        "p_most": "至少完成 {k} 件（共 {n} 件）的概率",
+        "drivers_note": "风险来源：若该指标确定达标，预计全部完成的事项数增加多少（件）；"
+        "以及达标概率每提高 1 个百分点带来的增量。",
+        "drivers_header": [
+            "指标",
+            "名称",
+            "所属事项",
+            "达标概率",
+            "确定达标时增加（件）",
+            "每百分点增量（件）",
+        ],
+        "fans": "三、分指标进度扇形图",
+        "fans_note": "黑线为已报告进度；蓝色区域为模拟路径的 10%–90% 与 25%–75% 区间，蓝线为中位数；"
+        "红色虚线为目标，灰色点线为截止日期。",
+        "fan_alt": "扇形图",
+        "heatmap": "四、分地市达标概率",
+        "no_prefectures": "本次数据没有分地市的报告。",
+        "first_passage": "五、首次达标月份分布",
+        "first_passage_note": "每行一项指标：各月首次达到目标的概率，最后一列为年内未达标的概率；红框为截止日期所在月份。",
+        "no_first_passage": "没有可计算首次达标时间的指标（年均值类指标没有首次达标时间）。",
+        "ranking": "六、地市进度排名（挣值进度法 SPI(t)）",
+        "ranking_note": "SPI(t) = 挣得进度 ES / 实际时间 AT（Lipke 2003）：ES 为计划进度曲线达到已报告值的时间。"
+        "1 表示按计划，小于 1 表示滞后；按该地市各指标的平均值排名。",
+        "ranking_header": [
+            "排名",
+            "地市",
+            "平均 SPI(t)",
+            "最低 SPI(t)（指标）",
+            "滞后指标数",
+            "平均达标概率",
+        ],
+        "no_ranking": "没有分地市的数量类指标，无法排名。",
+        "pace": "七、所需进度",
+        "pace_note": "为以 {p} 的概率达标，从最新报告到截止日期每月需要完成的量，与近三个月的实际月均进度对比。",
+        "pace_header": [
+            "指标",
+            "名称",
+            "尚差",
+            "剩余月数",
+            "平均所需（不计不确定性）",
+            "所需月均进度",
+            "近期月均进度",
+            "所需/近期",
+            "说明",
+        ],
+        "pace_detail": "分地市明细",
+        "region": "地区",
+        "next_year": "八、明年目标建议",
+        "next_year_note": "以今年模拟的截止日取值（今年的能力）乘以历年增长率（参考类法）估算明年的取值，"
+        "列出分别有 50%/70%/80%/90% 把握完成的目标值。",
+        "next_year_header": ["指标", "名称", "今年目标", "今年预计（中位数）", "方法"],
+        "scenarios": "九、情景比较",
+        "scenarios_note": "各情景下的达标概率；括号内为相对基准情景的变化（百分点）。",
+        "indicator": "指标",
+        "name": "名称",
+        "no_planning": "未计算规划结果：请传入 planning=longjiang_forecast.planning.plan(forecast, progress)。",
+        "method": "方法说明",
+        "method_note": "达标概率来自参考类季节份额模型的蒙特卡罗模拟（见 docs/methods.md）；"
+        "规划指标的定义见 docs/planning.md，月报说明见 docs/bulletin.md。",
+    },
+    "en": {
+        "title": "Livelihood targets: monthly bulletin (as of {as_of})",
+        "source_line": "Data source: {source} · as of {as_of} · model {model} · {draws} draws · seed {seed}",
+        "synthetic": "synthetic example data (not real reports)",
+        "created": "Created",
+        "attainment": "1. Attainment",
+        "attainment_note": "Probability that each target is met at its deadline (share of simulated paths), the "
+        "10/50/90 % quantiles of the value at the deadline, and the status band.",
+        "attainment_header": [
+            "indicator",
+            "name",
+            "target",
+            "unit",
+            "deadline",
+            "latest report",
+            "P(met)",
+            "deadline value 10/50/90 %",
+            "required rate",
+            "run rate (3 months)",
+            "status",
+        ],
+        "portfolio": "2. The list as a whole",
+        "p_all": "P(all items fully met)",
+        "expected_items": "expected items fully met",
+        "p_most": "P(at least {k} of {n} items met)",
+        "drivers_note": "Risk drivers: the gain in expected items fully met if the indicator were certainly met, "
+        "and per percentage point of its P(met).",
+        "drivers_header": [
+            "indicator",
+            "name",
+            "item",
+            "P(met)",
+            "gain if certain (items)",
+            "gain per point (items)",
+        ],
+        "fans": "3. Fan charts",
+        "fans_note": "Black: reports. Blue: 10–90 % and 25–75 % of simulated paths, median line. Red dashes: "
+        "target. Grey dots: deadline.",
+        "fan_alt": "fan chart",
+        "heatmap": "4. P(met) by prefecture",
+        "no_prefectures": "No prefecture reports in this data.",
+        "first_passage": "5. First passage",
+        "first_passage_note": "One row per indicator: P(target first reached in each month), last column P(not "
+        "reached by December); the deadline month is outlined.",
+        "no_first_passage": "No indicator with a first-passage time (annual means have none).",
+        "ranking": "6. Prefecture ranking (Earned Schedule SPI(t))",
+        "ranking_note": "SPI(t) = earned schedule ES / actual time AT (Lipke 2003); ES is the time at which the "
+        "planned trajectory reaches the reported value. 1 = on plan, < 1 = behind; mean over the "
+        "prefecture's indicators.",
+        "ranking_header": [
+            "rank",
+            "prefecture",
+            "mean SPI(t)",
+            "lowest SPI(t) (indicator)",
+            "behind",
+            "mean P(met)",
+        ],
+        "no_ranking": "No prefecture series of counts or levels: no ranking.",
+        "pace": "7. Required pace",
+        "pace_note": "Monthly rate needed from the latest report to the deadline to meet the target with "
+        "probability {p}, against the run rate of the last three months.",
+        "pace_header": [
+            "indicator",
+            "name",
+            "still needed",
+            "months left",
+            "plain rate",
+            "required pace",
+            "run rate",
+            "required / run",
+            "note",
+        ],
+        "pace_detail": "By prefecture",
+        "region": "region",
+        "next_year": "8. Next year's targets",
+        "next_year_note": "This year's simulated value at the deadline (capacity) times a growth factor from the "
+        "year-to-year ratios of earlier years (reference class): the value met with 50/70/80/90 % probability.",
+        "next_year_header": ["indicator", "name", "this year's target", "this year (median)", "method"],
+        "scenarios": "9. Scenarios",
+        "scenarios_note": "P(met) under each scenario; in brackets the change against the baseline (points).",
+        "indicator": "indicator",
+        "name": "name",
+        "no_planning": "Planning not computed: pass planning=longjiang_forecast.planning.plan(forecast, progress).",
+        "method": "Method",
+        "method_note": "Attainment probabilities come from Monte Carlo simulation of the reference-class "
+        "seasonal-share model (docs/methods.md); planning definitions in docs/planning.md; this page in "
+        "docs/bulletin.md.",
+    },
+}

@@ -1,0 +1,478 @@
+"""The streaming engine: blocks of draws in, summary statistics out (numpy only).
+
+One block of draws is simulated month by month in a row of shape
+``(n_series, n_draws_in_block)``: each month's increments are drawn, added in
+place to the previous month's row (no ``cumsum`` over a 12-long axis) and the
+row is consumed at once by the summaries (first-passage counts, the deadline
+value, province totals), so memory does not depend on the number of draws.
+
+Block ``i`` always draws from child ``i`` of the seed (:func:`block_seed`) and
+blocks are folded in block order (:class:`Accumulator`), so the results are
+identical whatever the number of threads or Dask workers.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._core import streaming as _stats  # streaming kernels; see docs/design/002
+from ._families import Family
+
+#: Draws per random stream and per task. Fixed, so that a seed gives the same
+#: numbers whatever the threads or workers.
+BLOCK_SIZE = 1024
+
+#: Names of the integer statistics (summed) and float statistics (folded in block order).
+_INT_STATS = ("met", "fp", "hist", "t_met", "t_fp", "t_hist")
+_FLOAT_STATS = ("sf1", "sf2", "rb1", "rb2", "t_sf1", "t_sf2")
+
+
+@dataclass
+class Totals:
+    """Province totals computed on joint paths (plan order).
+
+    Attributes
+    ----------
+    members : ndarray of int
+        Plan rows of the members, group after group.
+    starts : ndarray of int, shape (n_totals,)
+        Offset of each group in ``members`` (for ``np.add.reduceat``).
+    weights : ndarray of shape (len(members),) or None
+        Weight of each member (1 for sums; population shares for means).
+    target, sign : ndarray of shape (n_totals,)
+        Target (raw scale) and +1 for ``>=``, -1 for ``<=``.
+    dl : ndarray of int, shape (n_totals,)
+        Deadline month index (0-11).
+    """
+
+    members: np.ndarray
+    starts: np.ndarray
+    weights: np.ndarray | None
+    target: np.ndarray
+    sign: np.ndarray
+    dl: np.ndarray
+
+    contiguous: np.ndarray = field(init=False)
+    unit: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        bounds = np.append(self.starts, self.members.size)
+        self.contiguous = np.array(
+            [
+                bool(np.array_equal(self.members[a:b], np.arange(self.members[a], self.members[a] + b - a)))
+                for a, b in itertools.pairwise(bounds)
+            ]
+        )
+        w = self.weights
+        self.unit = np.array([w is None or bool(np.all(w[a:b] == 1)) for a, b in itertools.pairwise(bounds)])
+
+    @property
+    def n(self) -> int:
+        """Number of totals."""
+        return int(self.starts.size)
+
+
+@dataclass
+class Plan:
+    """Everything a block needs, as plain arrays, in plan (family-sorted) row order.
+
+    Attributes
+    ----------
+    families : list of Family
+        Each owns a contiguous slice of rows.
+    n_series : int
+        Rows of the month row (all series, including those not simulated, which stay NaN).
+    target, sign : ndarray of shape (n_series,)
+        Target on the raw (simulated) scale and +1 / -1 for ``>=`` / ``<=``.
+    dl : ndarray of int, shape (n_series,)
+        Deadline month index (0-11).
+    overlay : list of (rows, values)
+        For each month, the rows holding a report (or a value interpolated
+        between reports) and those values: written over the simulated row.
+    settled : ndarray of bool, shape (n_series,)
+        Series whose deadline value is already reported (their exact P(met) is 0 or 1).
+    totals : Totals or None
+    dtype : numpy dtype
+    n_bins : int
+    keep : int
+        Number of leading draws (of the whole run) whose full paths are returned.
+    stats : bool
+        Whether to compute the summaries (False: paths only).
+    """
+
+    families: list[Family]
+    n_series: int
+    target: np.ndarray
+    sign: np.ndarray
+    dl: np.ndarray
+    overlay: list[tuple[np.ndarray, np.ndarray]]
+    settled: np.ndarray
+    totals: Totals | None
+    dtype: np.dtype
+    n_bins: int = _stats.N_BINS
+    keep: int = 0
+    stats: bool = True
+    rb: bool = True
+    _le: np.ndarray = field(init=False)
+    _dl_rows: list[np.ndarray] = field(init=False)
+    _t_dl_rows: list[np.ndarray] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._le = np.flatnonzero(self.sign < 0)
+        self._dl_rows = [np.flatnonzero(self.dl == m) for m in range(12)]
+        t = self.totals
+        self._t_dl_rows = [np.flatnonzero(t.dl == m) for m in range(12)] if t is not None else []
+
+
+def block_seed(seed: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
+    """Child ``index`` of ``seed``: identical to ``seed.spawn(n)[index]`` on a fresh copy of ``seed``."""
+    return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, index), pool_size=seed.pool_size)
+
+
+def block_bounds(n_draws: int) -> list[tuple[int, int]]:
+    """Draw ranges ``[lo, hi)`` of the blocks of :data:`BLOCK_SIZE` draws."""
+    return [(lo, min(n_draws, lo + BLOCK_SIZE)) for lo in range(0, n_draws, BLOCK_SIZE)]
+
+
+def _met(row: np.ndarray, target: np.ndarray, le: np.ndarray, out: np.ndarray) -> np.ndarray:
+    np.greater_equal(row, target, out=out)
+    if le.size:
+        out[le] = row[le] <= target[le]
+    return out
+
+
+def _aggregate(row: np.ndarray, totals: Totals, out: np.ndarray) -> np.ndarray:
+    """Sum (or weighted mean) of each group's member rows, into ``out`` (n_totals, n_draws)."""
+    bounds = np.append(totals.starts, totals.members.size)
+    for g in range(totals.n):
+        a, b = int(bounds[g]), int(bounds[g + 1])
+        first = int(totals.members[a])
+        x = row[first : first + b - a] if totals.contiguous[g] else row[totals.members[a:b]]
+        if totals.weights is not None and not totals.unit[g]:
+            x = x * totals.weights[a:b, None]
+        np.add.reduce(x, axis=0, out=out[g])
+    return out
+
+
+def run_block(
+    plan: Plan,
+    params: Mapping[str, np.ndarray],
+    n: int,
+    seed: np.random.SeedSequence | np.random.Generator,
+    edges: Mapping[str, np.ndarray] | None,
+    keep: int = 0,
+) -> dict[str, Any]:
+    """Simulate one block of draws and reduce it to summary statistics.
+
+    Parameters
+    ----------
+    plan : Plan
+    params : mapping of str to ndarray
+        The block's per-draw parameters, each of shape (n_block, n_series_original)
+        (or (n_block, n_series_original, 12)).
+    n : int
+        Number of draws in the block.
+    seed : numpy.random.SeedSequence or Generator
+        The block's stream (:func:`block_seed`).
+    edges : mapping or None
+        Histogram bins (``lo``, ``width``, ``t_lo``, ``t_width``); None for the
+        first block, which then returns its deadline values (``dv``, ``t_dv``)
+        so that the bins can be set from them.
+    keep : int, default 0
+        Number of the block's leading draws whose full paths are returned.
+
+    Returns
+    -------
+    dict
+        ``n`` (draws), integer counts ``met`` (n_series,), ``fp`` (n_series, 12),
+        ``hist`` (n_series, n_bins + 2); float sums ``sf1``/``sf2`` (shortfall
+        and its square), ``rb1``/``rb2`` (exact conditional P(met) and its
+        square); ``vmin``/``vmax``; the same with prefix ``t_`` for totals;
+        ``paths`` (n_keep, n_series, 12) when the block holds kept draws.
+    """
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    dt = plan.dtype
+    s = plan.n_series
+    fams = [copy.copy(f) for f in plan.families]
+    for f in fams:
+        f.begin(params, n)
+    keep = min(keep, n)
+    rows = [np.full((s, n), np.nan, dt), np.full((s, n), np.nan, dt)]
+    paths = np.empty((keep, s, 12), dt) if keep else None
+    out: dict[str, Any] = {"n": n}
+    t = plan.totals
+    if plan.stats:
+        tgt = plan.target.astype(dt)[:, None]
+        cmp = np.empty((s, n), bool)
+        hit = np.zeros((s, n), bool)
+        dv = np.full((s, n), np.nan, dt)
+        fp = np.zeros((s, 12), np.int64)
+        if t is not None:
+            t_le = np.flatnonzero(t.sign < 0)
+            t_tgt = t.target.astype(dt)[:, None]
+            t_cmp = np.empty((t.n, n), bool)
+            t_hit = np.zeros((t.n, n), bool)
+            t_dv = np.full((t.n, n), np.nan, dt)
+            t_fp = np.zeros((t.n, 12), np.int64)
+            agg = np.empty((t.n, n), dt)
+    prev: np.ndarray | None = None
+    for m in range(12):
+        cur = rows[m % 2]
+        for f in fams:
+            f.step(m, None if prev is None else prev[f.rows], cur[f.rows], rng)
+        orow, oval = plan.overlay[m]
+        if orow.size:
+            cur[orow] = oval.astype(dt)[:, None]
+        if paths is not None:
+            paths[:, :, m] = cur[:, :keep].T
+        if plan.stats:
+            np.logical_or(hit, _met(cur, tgt, plan._le, cmp), out=hit)
+            fp[:, m] = np.count_nonzero(hit, axis=1)
+            d = plan._dl_rows[m]
+            if d.size:
+                dv[d] = cur[d]
+            if t is not None:
+                _aggregate(cur, t, agg)
+                np.logical_or(t_hit, _met(agg, t_tgt, t_le, t_cmp), out=t_hit)
+                t_fp[:, m] = np.count_nonzero(t_hit, axis=1)
+                d = plan._t_dl_rows[m]
+                if d.size:
+                    t_dv[d] = agg[d]
+        prev = cur
+    if paths is not None:
+        out["paths"] = paths
+    if not plan.stats:
+        return out
+    out.update(_deadline_stats(dv, plan.target, plan.sign, plan._le, tgt, cmp, ""))
+    out["fp"] = fp
+    if t is not None:
+        out.update(_deadline_stats(t_dv, t.target, t.sign, t_le, t_tgt, t_cmp, "t_"))
+        out["t_fp"] = t_fp
+    if plan.rb:
+        rb1 = np.full(s, np.nan)
+        rb2 = np.full(s, np.nan)
+        for f in fams:
+            p = f.conditional_p(plan.target[f.rows], plan.sign[f.rows])
+            if p is not None:
+                rb1[f.rows] = p.sum(axis=1)
+                rb2[f.rows] = np.square(p).sum(axis=1)
+        settled = np.flatnonzero(plan.settled)
+        if settled.size:
+            met0 = out["met"][settled] / n  # 0 or 1: the deadline value is a report
+            rb1[settled] = met0 * n
+            rb2[settled] = met0 * n
+        out["rb1"], out["rb2"] = rb1, rb2
+    if edges is None:
+        out["dv"] = dv
+        if t is not None:
+            out["t_dv"] = t_dv
+    else:
+        bin_block(out, dv, t_dv if t is not None else None, edges, plan.n_bins)
+    return out
+
+
+def _deadline_stats(
+    dv: np.ndarray,
+    target: np.ndarray,
+    sign: np.ndarray,
+    le: np.ndarray,
+    tgt: np.ndarray,
+    cmp: np.ndarray,
+    prefix: str,
+) -> dict[str, np.ndarray]:
+    met = np.count_nonzero(_met(dv, tgt, le, cmp), axis=1)
+    short = (target[:, None] - dv) * sign[:, None]  # float64
+    np.maximum(short, 0.0, out=short)
+    with np.errstate(invalid="ignore"):
+        return {
+            f"{prefix}met": met.astype(np.int64),
+            f"{prefix}sf1": short.sum(axis=1),
+            f"{prefix}sf2": np.square(short).sum(axis=1),
+            f"{prefix}vmin": np.min(dv, axis=1).astype(float),
+            f"{prefix}vmax": np.max(dv, axis=1).astype(float),
+        }
+
+
+def bin_block(
+    out: dict[str, Any],
+    dv: np.ndarray,
+    t_dv: np.ndarray | None,
+    edges: Mapping[str, np.ndarray],
+    n_bins: int,
+) -> None:
+    """Add the histograms of a block's deadline values to its statistics ``out``."""
+    out["hist"] = _stats.histogram_counts(dv, edges["lo"], edges["width"], n_bins)
+    if t_dv is not None:
+        out["t_hist"] = _stats.histogram_counts(t_dv, edges["t_lo"], edges["t_width"], n_bins)
+
+
+def make_edges(first: Mapping[str, Any], n_bins: int) -> dict[str, np.ndarray]:
+    """Histogram bins from the first block's deadline values (and bin that block)."""
+    lo, width = _stats.histogram_range(first["dv"], n_bins)
+    edges = {"lo": lo, "width": width}
+    if "t_dv" in first:
+        edges["t_lo"], edges["t_width"] = _stats.histogram_range(first["t_dv"], n_bins)
+    bin_block(first, first.pop("dv"), first.pop("t_dv", None), edges, n_bins)
+    return edges
+
+
+class Accumulator:
+    """Fold block statistics in block order: integer counts add, float sums in a fixed order."""
+
+    def __init__(self) -> None:
+        self.acc: dict[str, Any] | None = None
+        self.paths: list[np.ndarray] = []
+
+    def add(self, block: dict[str, Any]) -> None:
+        """Fold the next block (blocks must come in block order)."""
+        if "paths" in block:
+            self.paths.append(block.pop("paths"))
+        if self.acc is None:
+            self.acc = dict(block)
+            return
+        a = self.acc
+        a["n"] += block["n"]
+        for key in (*_INT_STATS, *_FLOAT_STATS):
+            if key in block:
+                a[key] = a[key] + block[key]
+        for key in ("vmin", "t_vmin"):
+            if key in block:
+                a[key] = np.fmin(a[key], block[key])
+        for key in ("vmax", "t_vmax"):
+            if key in block:
+                a[key] = np.fmax(a[key], block[key])
+
+
+def run_threads(
+    plan: Plan,
+    fetch: Callable[[int, int], Mapping[str, np.ndarray]],
+    n_draws: int,
+    seed: np.random.SeedSequence,
+    n_jobs: int,
+) -> Accumulator:
+    """Run every block on ``n_jobs`` threads; fold them in block order.
+
+    Parameters
+    ----------
+    plan : Plan
+    fetch : callable
+        ``fetch(lo, hi)`` returns the per-draw parameters of draws ``lo:hi``.
+    n_draws : int
+    seed : numpy.random.SeedSequence
+    n_jobs : int
+        Threads (numpy's generators and ufuncs release the GIL).
+
+    Returns
+    -------
+    Accumulator
+    """
+    bounds = block_bounds(n_draws)
+    acc = Accumulator()
+
+    def task(i: int, edges: Mapping[str, np.ndarray] | None) -> dict[str, Any]:
+        lo, hi = bounds[i]
+        return run_block(plan, fetch(lo, hi), hi - lo, block_seed(seed, i), edges, _keep(plan, lo, hi))
+
+    first = task(0, None)
+    edges = make_edges(first, plan.n_bins) if plan.stats else {}
+    first["edges"] = edges
+    acc.add(first)
+    if n_jobs <= 1:
+        for i in range(1, len(bounds)):
+            acc.add(task(i, edges))
+        return acc
+    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+        for result in _in_order(lambda i: pool.submit(task, i, edges), range(1, len(bounds)), 2 * n_jobs):
+            acc.add(result)
+    return acc
+
+
+def _keep(plan: Plan, lo: int, hi: int) -> int:
+    return int(np.clip(plan.keep - lo, 0, hi - lo))
+
+
+def _in_order(submit: Callable[[int], Future[Any]], indices: range, window: int) -> Iterator[Any]:
+    """Yield the results of ``submit(i)`` in order, keeping at most ``window`` tasks in flight."""
+    pending: list[Any] = []
+    it = iter(indices)
+    for i in it:
+        pending.append(submit(i))
+        if len(pending) >= window:
+            break
+    while pending:
+        fut = pending.pop(0)
+        nxt = next(it, None)
+        if nxt is not None:
+            pending.append(submit(nxt))
+        yield fut.result()
+
+
+def run_dask(
+    plan: Plan,
+    fetch: Callable[[int, int], Mapping[str, np.ndarray]],
+    n_draws: int,
+    seed: np.random.SeedSequence,
+    client: Any = None,
+) -> Accumulator:
+    """Run one Dask task per block and fold the results in block order, as :func:`run_threads`.
+
+    Parameters
+    ----------
+    plan, fetch, n_draws, seed
+        See :func:`run_threads`.
+    client : dask.distributed.Client, optional
+        Cluster to run on; default the current client if there is one,
+        otherwise Dask's default scheduler.
+
+    Returns
+    -------
+    Accumulator
+    """
+    import dask
+
+    if client is None:
+        try:
+            from distributed import get_client
+
+            client = get_client()
+        except (ImportError, ValueError):
+            client = None
+    bounds = block_bounds(n_draws)
+    acc = Accumulator()
+    plan_ref: Any = plan
+    if client is not None:
+        plan_ref = client.scatter(plan, broadcast=True)
+
+    def task(i: int, edges: Mapping[str, np.ndarray] | None) -> Any:
+        lo, hi = bounds[i]
+        return dask.delayed(run_block, pure=False)(
+            plan_ref, fetch(lo, hi), hi - lo, block_seed(seed, i), edges, _keep(plan, lo, hi)
+        )
+
+    if client is not None:
+        first = client.compute(task(0, None)).result()
+    else:
+        (first,) = dask.compute(task(0, None))
+    edges = make_edges(first, plan.n_bins) if plan.stats else {}
+    first["edges"] = edges
+    acc.add(first)
+    rest = range(1, len(bounds))
+    if client is not None:
+        window = 2 * max(len(client.scheduler_info().get("workers", {})), 1) + 2
+        for result in _in_order(lambda i: client.compute(task(i, edges)), rest, window):
+            acc.add(result)
+    else:
+        batch = 16
+        for start in range(1, len(bounds), batch):
+            for result in dask.compute(
+                *[task(i, edges) for i in range(start, min(start + batch, len(bounds)))]
+            ):
+                acc.add(result)
+    return acc

@@ -1,0 +1,799 @@
+"""Labelled layer of the streaming engine: draws + state -> summary Dataset, without storing paths."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .._core import streaming as _stats
+from .._core.exceptions import DataValidationError, ForecastWarning
+from .._core.provenance import make_attrs
+from .._core.rng import SeedLike, as_seed_sequence
+from .._core.schema import DRAW, MONOTONE_KINDS, MONTH, PROVINCE, QUANTILE, SERIES
+from .._core.state import month_days
+from . import _stream
+from ._families import FAMILIES, FAMILY_PARAMS, LINKS, Family
+
+#: Values of the ``dynamics`` variable: a family of :data:`FAMILIES`, or "none".
+DYNAMICS = (*FAMILIES, "none")
+
+#: Dimension of the province totals.
+TOTAL = "total"
+
+_WHERE = "simulate_summary"
+
+# Constraints on the parameters: name -> (lowest, highest, lowest allowed?, highest allowed?).
+_RANGES: dict[str, tuple[float, float, bool, bool]] = {
+    "gamma_shape": (0.0, np.inf, True, False),
+    "gamma_scale": (0.0, np.inf, True, False),
+    "nb_size": (0.0, np.inf, True, False),
+    "nb_prob": (0.0, 1.0, False, True),
+    "exposure": (0.0, np.inf, True, False),
+    "poisson_rate": (0.0, np.inf, True, False),
+    "log_mean": (-np.inf, np.inf, False, False),
+    "year_effect": (-np.inf, np.inf, False, False),
+    "log_sd": (0.0, np.inf, True, False),
+    "link_drift": (-np.inf, np.inf, False, False),
+    "link_sd": (0.0, np.inf, True, False),
+    "total": (0.0, np.inf, True, False),
+    "hazard": (0.0, 1.0, True, True),
+}
+
+
+def simulate_summary(
+    draws: xr.Dataset,
+    state: xr.Dataset,
+    *,
+    seed: SeedLike = None,
+    n_jobs: int = 2,
+    backend: Literal["threads", "dask"] = "threads",
+    keep_paths: bool | int = False,
+    quantiles: Sequence[float] = (0.1, 0.5, 0.9),
+    rao_blackwell: bool = True,
+    totals: bool = True,
+    multiplier: xr.DataArray | np.ndarray | None = None,
+    dtype: Literal["float32", "float64"] = "float32",
+    n_bins: int = _stats.N_BINS,
+    past_deadline: Literal["raise", "warn", "ignore"] = "raise",
+    client: Any = None,
+) -> xr.Dataset:
+    """Simulate the remaining months and return the attainment summaries, streaming over draws.
+
+    Draws are simulated in blocks of :data:`~longjiang_forecast.simulate.BLOCK_SIZE`;
+    each block is reduced at once to counts and sums, so memory does not grow
+    with the number of draws (unless paths are kept). Block ``i`` always uses
+    child ``i`` of ``seed``, and blocks are folded in block order, so the result
+    is identical for any ``n_jobs`` and on the Dask backend.
+
+    Parameters
+    ----------
+    draws : xarray.Dataset
+        Parameter draws (the ParameterDraws schema of
+        ``docs/design/002-simulation-core.md``): dims ``draw``, ``series``,
+        ``month``; ``dynamics`` (series) names the increment family of each
+        series ("gamma", "negbin", "poisson", "lognormal_increment",
+        "link_normal", "binomial", "lognormal" or "none"); ``start`` (series)
+        the value the simulation starts from; the families' parameters
+        (:data:`~longjiang_forecast.simulate.FAMILY_PARAMS`); optional
+        ``transform`` and ``baseline`` (series) for percent changes and
+        ``population`` (series, persons) to weight regional ratios into
+        province totals. Per-draw variables may be Dask arrays: only one
+        block is read at a time.
+    state : xarray.Dataset
+        The observed state (:func:`longjiang_forecast.build_state`): ``observed``
+        (series, month), ``last_month``, ``deadline_month``, ``target``,
+        ``comparator``, ``kind``, ``lower_bound``, ``upper_bound`` and the
+        ``indicator``/``region`` coordinates; attrs ``year`` and ``as_of``.
+    seed : int, SeedSequence, Generator or None
+        Seed of the path innovations (``None``: fresh entropy, stored in attrs).
+    n_jobs : int, default 2
+        Threads over blocks (``backend="threads"``).
+    backend : {"threads", "dask"}, default "threads"
+        "dask" runs one task per block on the current ``dask.distributed``
+        client (or ``client``), else on Dask's default scheduler; needs the
+        ``dask`` extra. Results are identical to "threads".
+    keep_paths : bool or int, default False
+        Also return the full paths: ``True`` for every draw, an int ``k`` for
+        the first ``k`` draws (variable ``paths``).
+    quantiles : sequence of float, default (0.1, 0.5, 0.9)
+        Probabilities of the deadline-value quantiles, each in [0, 1].
+    rao_blackwell : bool, default True
+        Also compute the Rao-Blackwellised P(met) where the family allows it.
+    totals : bool, default True
+        Compute province totals from the regional series' joint paths.
+    multiplier : DataArray or ndarray of shape (series, month), optional
+        Scenario multipliers (>= 0) of each month's expected increment (0: a
+        stoppage); see the design note for how each family applies them.
+    dtype : {"float32", "float64"}, default "float32"
+        Floating type of the paths (float32 is about 20 % faster; see
+        ``docs/simulation.md`` for where it is not accurate enough).
+    n_bins : int, default 2048
+        Histogram bins per series for the streaming quantiles.
+    past_deadline : {"raise", "warn", "ignore"}, default "raise"
+        What to do with a series whose deadline month is before the as-of
+        month: raise, or settle it from its reports (with or without a warning).
+    client : dask.distributed.Client, optional
+        Cluster for ``backend="dask"``.
+
+    Returns
+    -------
+    xarray.Dataset
+        dims ``series``, ``quantile``, ``month``, ``total`` (and ``draw`` with
+        ``keep_paths``). Per series: ``p_met`` and ``p_met_se`` (Monte Carlo
+        estimate of P(target met at the deadline) and its standard error),
+        ``p_met_rb`` and ``p_met_rb_se`` (Rao-Blackwellised estimate, NaN where
+        the family has no exact conditional law), ``deadline_value`` and
+        ``deadline_value_error`` (series, quantile; streaming quantile of the
+        value at the deadline in the target's unit, and a bound on its
+        difference to the exact sample quantile), ``deadline_min``,
+        ``deadline_max``, ``first_passage_cdf`` (series, month: P(target met
+        in some month up to m); NaN for annual means and changes),
+        ``expected_shortfall`` and ``expected_shortfall_se`` (mean of
+        ``max(target - value, 0)`` for ``>=``), ``target``, ``comparator``,
+        ``dynamics``. Per total (province totals over regions, coordinate
+        ``total`` = indicator): the same names prefixed ``total_`` plus
+        ``total_aggregation`` ("sum" or "mean") and ``total_n_regions``.
+        ``paths`` (draw, series, month) with ``keep_paths``. attrs:
+        ``n_draws``, ``seed_entropy``, ``block_size``, ``dtype``, ``n_bins``,
+        ``sample_dims``, provenance.
+
+    Raises
+    ------
+    DataValidationError
+        If the draws and state do not match (series count, dims or shapes of a
+        parameter), a parameter is NaN, infinite or out of range (a negative
+        scale, a probability above 1), or a deadline is before the as-of month
+        with ``past_deadline="raise"``. The message names the parameter.
+    ValueError
+        If an option is out of range.
+    ImportError
+        If ``backend="dask"`` and Dask is not installed.
+
+    See Also
+    --------
+    longjiang_forecast.simulate : full paths, float64.
+    longjiang_forecast.summarise : the same summaries from full paths.
+
+    Notes
+    -----
+    P(met) has standard error ``sqrt(p (1 - p) / n)``. The Rao-Blackwellised
+    estimate is the mean over draws of the exact probability of meeting the
+    target given the draw's parameters (e.g. a sum of Gamma increments with a
+    shared scale is Gamma, ``P = Q(Σk, need/θ)``); its standard error is the
+    standard deviation of those probabilities over ``sqrt(n)``.
+    """
+    _check_options(n_jobs, backend, keep_paths, quantiles, n_bins, dtype, past_deadline)
+    n_draws = _check_draws(draws, state, _WHERE)
+    ss = as_seed_sequence(seed)
+    keep = n_draws if keep_paths is True else int(keep_paths)
+    built = build_plan(
+        draws,
+        state,
+        dtype=np.dtype(dtype),
+        keep=min(keep, n_draws),
+        stats=True,
+        rao_blackwell=rao_blackwell,
+        totals=totals,
+        multiplier=multiplier,
+        n_bins=n_bins,
+        past_deadline=past_deadline,
+        where=_WHERE,
+    )
+    if backend == "dask":
+        acc = _stream.run_dask(built.plan, built.fetch, n_draws, ss, client=client)
+    else:
+        acc = _stream.run_threads(built.plan, built.fetch, n_draws, ss, n_jobs)
+    return _assemble(acc, built, draws, state, np.asarray(quantiles, float), ss, rao_blackwell)
+
+
+# --------------------------------------------------------------------------- plan
+
+
+class Built:
+    """A plan with what is needed to label its results (internal)."""
+
+    def __init__(self, **kw: Any) -> None:
+        self.__dict__.update(kw)
+
+    plan: _stream.Plan
+    fetch: Callable[[int, int], dict[str, np.ndarray]]
+    order: np.ndarray
+    pct: np.ndarray
+    baseline: np.ndarray
+    total_info: dict[str, Any] | None
+
+
+def build_plan(
+    draws: xr.Dataset,
+    state: xr.Dataset,
+    *,
+    dtype: np.dtype,
+    keep: int,
+    stats: bool,
+    rao_blackwell: bool,
+    totals: bool,
+    multiplier: xr.DataArray | np.ndarray | None,
+    n_bins: int,
+    past_deadline: str,
+    where: str,
+) -> Built:
+    """Validate draws and state and turn them into a :class:`~._stream.Plan` and a block reader.
+
+    Returns
+    -------
+    Built
+        ``plan``, ``fetch(lo, hi)`` (per-draw parameters of draws lo:hi,
+        validated), ``order`` (original series index of each plan row),
+        ``pct``/``baseline`` (percent-change series) and ``total_info``.
+    """
+    n_series = state.sizes[SERIES]
+    dyn = np.asarray(draws["dynamics"].values, dtype=object)
+    last_month = np.asarray(state["last_month"].values, dtype=int)
+    dl = np.clip(np.asarray(state["deadline_month"].values, dtype=int) - 1, 0, 11)
+    _check_deadlines(state, dyn, past_deadline, where)
+    start = np.asarray(draws["start"].values, dtype=float) if "start" in draws else np.zeros(n_series)
+    simulated = dyn != "none"
+    _check_values("start", start[simulated], -np.inf, np.inf, False, False, where)
+    start = np.nan_to_num(start)
+    transform = (
+        np.asarray(draws["transform"].values, dtype=object)
+        if "transform" in draws
+        else np.full(n_series, "identity", dtype=object)
+    )
+    pct = transform == "pct_change"
+    baseline = (
+        np.asarray(draws["baseline"].values, float) if "baseline" in draws else np.full(n_series, np.nan)
+    )
+    if np.any(pct & simulated & ~(baseline > 0)):
+        raise DataValidationError(
+            f"The 'baseline' parameter of {where} must be > 0 for series with transform 'pct_change'."
+        )
+    target = np.asarray(state["target"].values, float).copy()
+    target[pct] = baseline[pct] * (1 + target[pct] / 100)
+    sign = np.where(np.asarray(state["comparator"].values) == "<=", -1.0, 1.0)
+    lower = _bound(state, "lower_bound", -np.inf, n_series)
+    upper = _bound(state, "upper_bound", np.inf, n_series)
+    lower[pct], upper[pct] = baseline[pct] * (1 + lower[pct] / 100), baseline[pct] * (1 + upper[pct] / 100)
+    lower = np.nan_to_num(lower, nan=-np.inf)
+    upper = np.nan_to_num(upper, nan=np.inf)
+    mult = _check_multiplier(multiplier, n_series, where)
+
+    # Province totals: groups of regional series of one indicator.
+    kind = np.asarray(state["kind"].values, dtype=object) if "kind" in state else np.full(n_series, "level")
+    group, total_info = _total_groups(draws, state, dyn, pct, kind, totals)
+
+    codes = {name: i for i, name in enumerate(DYNAMICS)}
+    fam_code = np.array([codes[d] for d in dyn])
+    order = np.lexsort((np.arange(n_series), np.where(group < 0, 10**9, group), fam_code))
+    inv = np.empty_like(order)
+    inv[order] = np.arange(n_series)
+
+    lines = _report_lines(np.asarray(state["observed"].values, float), last_month, start)
+    year = int(state.attrs.get("year", 2024))
+    families: list[Family] = []
+    needed: dict[str, np.ndarray] = {}  # per-draw parameter -> columns whose values are checked
+    for name, cls in FAMILIES.items():
+        rows = np.flatnonzero(dyn[order] == name)
+        if rows.size == 0:
+            continue
+        cols = order[rows]
+        static: dict[str, np.ndarray] = {
+            "start": start[cols],
+            "first": last_month[cols],
+            "dl": dl[cols],
+            "lower": lower[cols],
+            "upper": upper[cols],
+            "multiplier": mult[cols],
+        }
+        for pname, dims in FAMILY_PARAMS[name].items():
+            arr = _param(draws, pname, dims, cols, where)
+            if "D" in dims or (pname == "gamma_shape" and DRAW in draws[pname].dims):
+                needed[pname] = np.union1d(needed.get(pname, np.array([], int)), cols)
+                if arr is not None:
+                    static[pname] = arr
+                continue
+            static[pname] = arr
+        if name == "gamma":
+            static["shape"] = static["gamma_shape"] * mult[cols] if "gamma_shape" in static else None
+        if name == "link_normal":
+            static["link_code"] = _link_codes(static["link"], lower[cols], upper[cols], where)
+        if name == "lognormal":
+            static["days"] = month_days(year).astype(float)
+            static["observed"] = np.asarray(state["observed"].values, float)[cols]
+        families.append(cls(slice(int(rows[0]), int(rows[-1]) + 1), cols, static, dtype))
+
+    overlay = []
+    no_overlay = np.array([not FAMILIES[d].overlay if d in FAMILIES else True for d in dyn[order]])
+    for m in range(12):
+        rows = np.flatnonzero((m < last_month[order]) & ~no_overlay)
+        overlay.append((rows, lines[order[rows], m]))
+    settled = (dl < last_month) & simulated
+    running = dyn == "lognormal"
+    obs_ok = np.isfinite(np.asarray(state["observed"].values, float))
+    settled[running] = [bool(obs_ok[s, : dl[s] + 1].all()) for s in np.flatnonzero(running)]
+    tot = None
+    if total_info is not None:
+        members_plan = inv[total_info["members"]]
+        tot = _stream.Totals(
+            members=members_plan,
+            starts=total_info["starts"],
+            weights=None if total_info["weights"] is None else total_info["weights"].astype(dtype),
+            target=total_info["target_raw"],
+            sign=total_info["sign"],
+            dl=total_info["dl"],
+        )
+    plan = _stream.Plan(
+        families=families,
+        n_series=n_series,
+        target=target[order],
+        sign=sign[order],
+        dl=dl[order],
+        overlay=overlay,
+        settled=settled[order],
+        totals=tot,
+        dtype=np.dtype(dtype),
+        n_bins=n_bins,
+        keep=keep,
+        stats=stats,
+        rb=rao_blackwell,
+    )
+    variables = {
+        name: draws[name].transpose(DRAW, SERIES, ...).data for name in needed if DRAW in draws[name].dims
+    }
+
+    def fetch(lo: int, hi: int) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for pname, cols in needed.items():
+            if pname not in variables:  # no draw dim: one value per series
+                out[pname] = np.asarray(draws[pname].values, float)
+                continue
+            arr = variables[pname][lo:hi]
+            if hasattr(arr, "compute"):
+                arr = arr.compute(scheduler="synchronous")
+            arr = np.asarray(arr, dtype=float)
+            lo_, hi_, lo_ok, hi_ok = _RANGES.get(pname, (-np.inf, np.inf, False, False))
+            _check_values(pname, arr[:, cols], lo_, hi_, lo_ok, hi_ok, where)
+            out[pname] = arr
+        return out
+
+    return Built(plan=plan, fetch=fetch, order=order, pct=pct, baseline=baseline, total_info=total_info)
+
+
+def _bound(state: xr.Dataset, name: str, default: float, n: int) -> np.ndarray:
+    if name not in state:
+        return np.full(n, default)
+    return np.asarray(state[name].values, float).copy()
+
+
+def _report_lines(observed: np.ndarray, last_month: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Reported months joined linearly, NaN before the first report; the last one is ``start``."""
+    lines = np.full(observed.shape, np.nan)
+    months = np.arange(1, 13)
+    for j in range(observed.shape[0]):
+        m = int(last_month[j])
+        if m == 0:
+            continue
+        seen = np.isfinite(observed[j, :m])
+        if seen.any():
+            lines[j, :m] = np.interp(months[:m], months[:m][seen], observed[j, :m][seen], left=np.nan)
+        lines[j, m - 1] = start[j]
+    return lines
+
+
+def _param(
+    draws: xr.Dataset, name: str, dims: tuple[str, ...], cols: np.ndarray, where: str
+) -> np.ndarray | None:
+    """Read a parameter of a family, check its dims and values; None for per-draw ones (read per block)."""
+    if name not in draws:
+        raise DataValidationError(
+            f"The '{name}' parameter of {where} is missing: the draws hold series with dynamics that need "
+            f"it ({list(FAMILY_PARAMS)}). Add the variable to the parameter draws."
+        )
+    var = draws[name]
+    full = tuple({"D": DRAW, "S": SERIES, "M": MONTH}[d] for d in dims)
+    allowed = [full, tuple(d for d in full if d != DRAW)]
+    if name == "gamma_shape":
+        allowed.append((DRAW, SERIES, MONTH))
+    if tuple(var.dims) not in allowed and set(var.dims) not in [set(a) for a in allowed]:
+        raise DataValidationError(
+            f"The '{name}' parameter of {where} must have dims {full}; got {tuple(var.dims)} "
+            f"with shape {tuple(var.shape)}. Give it the dims of the ParameterDraws schema."
+        )
+    if MONTH in var.dims and var.sizes[MONTH] != 12:
+        raise DataValidationError(
+            f"The '{name}' parameter of {where} must have 12 months; got {var.sizes[MONTH]}."
+        )
+    if DRAW in var.dims:
+        return None
+    if name == "link":
+        return np.asarray(var.values, dtype=object)[cols]
+    arr = np.asarray(var.transpose(SERIES, ...).values, float)[cols]
+    lo, hi, lo_ok, hi_ok = _RANGES.get(name, (-np.inf, np.inf, False, False))
+    _check_values(name, arr, lo, hi, lo_ok, hi_ok, where)
+    return arr
+
+
+def _check_values(
+    name: str, arr: np.ndarray, lo: float, hi: float, lo_ok: bool, hi_ok: bool, where: str
+) -> None:
+    if arr.size == 0:
+        return
+    if not np.all(np.isfinite(arr)):
+        raise DataValidationError(
+            f"The '{name}' parameter of {where} has NaN or infinite values for the series that use it; "
+            "every parameter draw must be a finite number."
+        )
+    below = arr < lo if lo_ok else arr <= lo
+    above = arr > hi if hi_ok else arr >= hi
+    if (np.isfinite(lo) and below.any()) or (np.isfinite(hi) and above.any()):
+        left, right = ("[" if lo_ok else "("), ("]" if hi_ok else ")")
+        bad = (
+            arr[below | above]
+            if np.isfinite(lo) and np.isfinite(hi)
+            else arr[below if np.isfinite(lo) else above]
+        )
+        raise DataValidationError(
+            f"The '{name}' parameter of {where} must be in the range {left}{lo}, {hi}{right}. "
+            f"Got {float(bad.flat[0])!r} instead."
+        )
+
+
+def _link_codes(link: np.ndarray, lower: np.ndarray, upper: np.ndarray, where: str) -> np.ndarray:
+    unknown = set(link) - set(LINKS)
+    if unknown:
+        raise DataValidationError(
+            f"The 'link' parameter of {where} has unknown values {sorted(unknown)}; known: {list(LINKS)}."
+        )
+    code = np.array([LINKS.index(v) for v in link])
+    if np.any((code == 2) & ~(np.isfinite(lower) & np.isfinite(upper) & (upper > lower))):
+        raise DataValidationError(
+            f"The 'link' parameter of {where} is 'logit' for a series without finite lower and upper "
+            "bounds; give the series lower_bound < upper_bound in the catalogue or use link 'log'."
+        )
+    if np.any((code == 1) & ~np.isfinite(lower)):
+        raise DataValidationError(
+            f"The 'link' parameter of {where} is 'log' for a series without a finite lower bound."
+        )
+    return code
+
+
+def _check_multiplier(multiplier: Any, n_series: int, where: str) -> np.ndarray:
+    if multiplier is None:
+        return np.ones((n_series, 12))
+    if isinstance(multiplier, xr.DataArray):
+        multiplier = multiplier.transpose(SERIES, MONTH).values
+    arr = np.asarray(multiplier, dtype=float)
+    if arr.shape != (n_series, 12):
+        raise DataValidationError(
+            f"The 'multiplier' parameter of {where} must have shape (series, month) = ({n_series}, 12); "
+            f"got {arr.shape}."
+        )
+    _check_values("multiplier", arr, 0.0, np.inf, True, False, where)
+    return arr
+
+
+def _check_deadlines(state: xr.Dataset, dyn: np.ndarray, policy: str, where: str) -> None:
+    as_of = state.attrs.get("as_of")
+    if not as_of:
+        return
+    as_of_month = pd.Timestamp(str(as_of)).month
+    deadline = np.asarray(state["deadline_month"].values, int)
+    past = (deadline < as_of_month) & (dyn != "none")
+    if not past.any() or policy == "ignore":
+        return
+    ids = [f"{state['indicator'].values[s]}/{state['region'].values[s]}" for s in np.flatnonzero(past)[:5]]
+    text = (
+        f"The 'deadline' of {int(past.sum())} series ({', '.join(ids)}) is before the as-of month "
+        f"{as_of} of {where}: there is nothing to simulate before it."
+    )
+    if policy == "raise":
+        raise DataValidationError(
+            text + " Pass past_deadline='warn' to settle them from their reports, or drop those series."
+        )
+    warnings.warn(text + " They are settled from their reports.", ForecastWarning, stacklevel=4)
+
+
+def _total_groups(
+    draws: xr.Dataset, state: xr.Dataset, dyn: np.ndarray, pct: np.ndarray, kind: np.ndarray, enabled: bool
+) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """Group regional series by indicator for the province totals (see the design note)."""
+    n = dyn.size
+    group = np.full(n, -1)
+    if not enabled or "indicator" not in state.coords or "region" not in state.coords:
+        return group, None
+    indicator = np.asarray(state["indicator"].values, dtype=object)
+    region = np.asarray(state["region"].values, dtype=object)
+    pop = None
+    for src in (draws, state):
+        if "population" in src:
+            pop = np.asarray(src["population"].values, float)
+            break
+    regional = (region != PROVINCE) & (dyn != "none") & ~pct
+    names: list[str] = []
+    members: list[np.ndarray] = []
+    for ind in pd.unique(indicator[regional]):
+        idx = np.flatnonzero(regional & (indicator == ind))
+        if idx.size < 2 or len(set(kind[idx])) != 1:
+            continue
+        names.append(str(ind))
+        members.append(idx)
+    if not names:
+        return group, None
+    starts = np.cumsum([0] + [m.size for m in members[:-1]])
+    flat = np.concatenate(members)
+    weights = np.ones(flat.size)
+    aggregation = []
+    target_raw, target_out, sign, dl, comparator = [], [], [], [], []
+    equal_weights = False
+    s_target = np.asarray(state["target"].values, float)
+    s_sign = np.where(np.asarray(state["comparator"].values) == "<=", -1.0, 1.0)
+    s_dl = np.clip(np.asarray(state["deadline_month"].values, int) - 1, 0, 11)
+    for g, (ind, idx) in enumerate(zip(names, members, strict=True)):
+        group[idx] = g
+        rule = "sum" if kind[idx[0]] in MONOTONE_KINDS else "mean"
+        aggregation.append(rule)
+        w = np.ones(idx.size)
+        if rule == "mean":
+            p = pop[idx] if pop is not None else np.full(idx.size, np.nan)
+            if not np.all(np.isfinite(p) & (p > 0)):
+                p = np.ones(idx.size)
+                equal_weights = True
+            w = p / p.sum()
+        weights[starts[g] : starts[g] + idx.size] = w
+        prov = np.flatnonzero((indicator == ind) & (region == PROVINCE))
+        if prov.size:
+            t = s_target[prov[0]]
+            sign.append(s_sign[prov[0]])
+            dl.append(s_dl[prov[0]])
+            comparator.append(str(state["comparator"].values[prov[0]]))
+        else:
+            t = s_target[idx].sum() if rule == "sum" else float(np.dot(w, s_target[idx]))
+            sign.append(s_sign[idx[0]])
+            dl.append(int(s_dl[idx].max()))
+            comparator.append(str(state["comparator"].values[idx[0]]))
+        target_raw.append(t)
+        target_out.append(t)
+    if equal_weights:
+        warnings.warn(
+            "Province totals of ratios are weighted equally: neither the draws nor the state has a "
+            "'population' variable (add the regions' population_2020 from load_regions()).",
+            ForecastWarning,
+            stacklevel=4,
+        )
+    info = {
+        "names": names,
+        "members": flat,
+        "starts": starts.astype(int),
+        "weights": None if np.all(weights == 1) else weights,
+        "target_raw": np.array(target_raw),
+        "target": np.array(target_out),
+        "sign": np.array(sign),
+        "dl": np.array(dl, int),
+        "comparator": np.array(comparator, dtype=object),
+        "aggregation": np.array(aggregation, dtype=object),
+        "n_regions": np.array([m.size for m in members]),
+        "equal_weights": equal_weights,
+    }
+    return group, info
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_options(
+    n_jobs: Any,
+    backend: Any,
+    keep_paths: Any,
+    quantiles: Any,
+    n_bins: Any,
+    dtype: Any,
+    past_deadline: Any,
+) -> None:
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs < 1:
+        raise ValueError(
+            f"The 'n_jobs' parameter of {_WHERE} must be an int in the range [1, inf). Got "
+            f"{n_jobs!r} instead."
+        )
+    if backend not in ("threads", "dask"):
+        raise ValueError(
+            f"The 'backend' parameter of {_WHERE} must be a str among {{'threads', 'dask'}}. "
+            f"Got {backend!r} instead."
+        )
+    if not isinstance(keep_paths, bool | int | np.integer) or (
+        not isinstance(keep_paths, bool) and keep_paths < 0
+    ):
+        raise ValueError(
+            f"The 'keep_paths' parameter of {_WHERE} must be a bool or an int in the range [0, inf). "
+            f"Got {keep_paths!r} instead."
+        )
+    q = np.asarray(quantiles, dtype=float)
+    if q.ndim != 1 or q.size == 0 or np.any(~np.isfinite(q)) or np.any((q < 0) | (q > 1)):
+        raise ValueError(
+            f"The 'quantiles' parameter of {_WHERE} must be a sequence of floats in the range [0, 1]. "
+            f"Got {quantiles!r} instead."
+        )
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int | np.integer) or n_bins < 16:
+        raise ValueError(
+            f"The 'n_bins' parameter of {_WHERE} must be an int in the range [16, inf). Got "
+            f"{n_bins!r} instead."
+        )
+    if dtype not in ("float32", "float64"):
+        raise ValueError(
+            f"The 'dtype' parameter of {_WHERE} must be a str among {{'float32', 'float64'}}. "
+            f"Got {dtype!r} instead."
+        )
+    if past_deadline not in ("raise", "warn", "ignore"):
+        raise ValueError(
+            f"The 'past_deadline' parameter of {_WHERE} must be a str among {{'raise', 'warn', 'ignore'}}. "
+            f"Got {past_deadline!r} instead."
+        )
+
+
+def _check_draws(draws: xr.Dataset, state: xr.Dataset, where: str) -> int:
+    if DRAW not in draws.dims or draws.sizes[DRAW] < 1:
+        raise DataValidationError(f"The 'draws' parameter of {where} must have a 'draw' dim of length >= 1.")
+    if draws.sizes.get(SERIES) != state.sizes.get(SERIES):
+        raise DataValidationError(
+            f"The 'draws' parameter of {where} has {draws.sizes.get(SERIES)} series but the state has "
+            f"{state.sizes.get(SERIES)}. Sample the draws from a model fitted to this state."
+        )
+    if "dynamics" not in draws:
+        raise DataValidationError(f"The 'dynamics' parameter of {where} is missing from the draws.")
+    unknown = set(np.unique(np.asarray(draws["dynamics"].values, dtype=str))) - set(DYNAMICS)
+    if unknown:
+        raise DataValidationError(
+            f"The 'dynamics' parameter of {where} has unknown values {sorted(unknown)}; "
+            f"known: {list(DYNAMICS)}."
+        )
+    for name in ("observed", "last_month", "deadline_month", "target", "comparator"):
+        if name not in state:
+            raise DataValidationError(
+                f"The 'state' parameter of {where} has no '{name}' variable; build it with build_state()."
+            )
+    if state.sizes.get(MONTH) != 12:
+        raise DataValidationError(
+            f"The 'state' parameter of {where} must have 12 months; got {state.sizes.get(MONTH)}."
+        )
+    return int(draws.sizes[DRAW])
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _assemble(
+    acc: _stream.Accumulator,
+    built: Built,
+    draws: xr.Dataset,
+    state: xr.Dataset,
+    q: np.ndarray,
+    ss: np.random.SeedSequence,
+    rao_blackwell: bool,
+) -> xr.Dataset:
+    a = acc.acc
+    assert a is not None
+    n = int(a["n"])
+    order = built.order
+    plan = built.plan
+
+    def orig(x: np.ndarray) -> np.ndarray:
+        out = np.empty_like(x)
+        out[order] = x
+        return out
+
+    dyn = np.asarray(draws["dynamics"].values, dtype=object)
+    none = dyn == "none"
+    p = orig(a["met"] / n)
+    fp = orig(a["fp"] / n)
+    sf, sf_se = (orig(x) for x in _stats.mean_se(a["sf1"], a["sf2"], n))
+    qv, qerr = _stats.histogram_quantiles(a["hist"], *_edges_of(a, plan, ""), q)
+    qv, qerr = orig(qv), orig(qerr)
+    vmin, vmax = orig(np.asarray(a["vmin"], float)), orig(np.asarray(a["vmax"], float))
+    pct, base = built.pct, built.baseline
+    if pct.any():
+        qv[pct] = 100 * (qv[pct] / base[pct, None] - 1)
+        qerr[pct] = 100 * qerr[pct] / base[pct, None]
+        vmin[pct], vmax[pct] = 100 * (vmin[pct] / base[pct] - 1), 100 * (vmax[pct] / base[pct] - 1)
+        sf[pct], sf_se[pct] = 100 * sf[pct] / base[pct], 100 * sf_se[pct] / base[pct]
+    kind = np.asarray(state["kind"].values, dtype=object) if "kind" in state else np.full(dyn.size, "level")
+    fp[~np.isin(kind, [*MONOTONE_KINDS, "level"])] = np.nan
+    se = _stats.proportion_se(p, n)
+    for arr in (p, se, sf, sf_se, vmin, vmax):
+        arr[none] = np.nan
+    for arr in (fp, qv, qerr):
+        arr[none] = np.nan
+    data: dict[str, Any] = {
+        "p_met": (SERIES, p),
+        "p_met_se": (SERIES, se),
+    }
+    if rao_blackwell:
+        rb, rb_se = (orig(x) for x in _stats.mean_se(a["rb1"], a["rb2"], n))
+        data["p_met_rb"] = (SERIES, rb)
+        data["p_met_rb_se"] = (SERIES, rb_se)
+    data.update(
+        {
+            "deadline_value": ((SERIES, QUANTILE), qv),
+            "deadline_value_error": ((SERIES, QUANTILE), qerr),
+            "deadline_min": (SERIES, vmin),
+            "deadline_max": (SERIES, vmax),
+            "first_passage_cdf": ((SERIES, MONTH), fp),
+            "expected_shortfall": (SERIES, sf),
+            "expected_shortfall_se": (SERIES, sf_se),
+            "target": (SERIES, np.asarray(state["target"].values, float)),
+            "comparator": (SERIES, np.asarray(state["comparator"].values, dtype=object)),
+            "dynamics": (SERIES, dyn),
+        }
+    )
+    coords: dict[str, Any] = {
+        SERIES: state[SERIES].values,
+        QUANTILE: q,
+        MONTH: state[MONTH].values,
+    }
+    for name in ("indicator", "region"):
+        if name in state.coords:
+            coords[name] = (SERIES, state[name].values)
+    info = built.total_info
+    if info is not None:
+        tp = a["t_met"] / n
+        tq, tqe = _stats.histogram_quantiles(a["t_hist"], *_edges_of(a, plan, "t_"), q)
+        tsf, tsf_se = _stats.mean_se(a["t_sf1"], a["t_sf2"], n)
+        data.update(
+            {
+                "total_p_met": (TOTAL, tp),
+                "total_p_met_se": (TOTAL, _stats.proportion_se(tp, n)),
+                "total_deadline_value": ((TOTAL, QUANTILE), tq),
+                "total_deadline_value_error": ((TOTAL, QUANTILE), tqe),
+                "total_first_passage_cdf": ((TOTAL, MONTH), a["t_fp"] / n),
+                "total_expected_shortfall": (TOTAL, tsf),
+                "total_expected_shortfall_se": (TOTAL, tsf_se),
+                "total_target": (TOTAL, info["target"]),
+                "total_comparator": (TOTAL, info["comparator"]),
+                "total_aggregation": (TOTAL, info["aggregation"]),
+                "total_n_regions": (TOTAL, info["n_regions"]),
+            }
+        )
+        coords[TOTAL] = np.array(info["names"], dtype=object)
+    if acc.paths:
+        paths = orig_paths(np.concatenate(acc.paths, axis=0), order)
+        if pct.any():
+            paths[:, pct] = 100 * (paths[:, pct] / base[pct, None].astype(paths.dtype) - 1)
+        data["paths"] = ((DRAW, SERIES, MONTH), paths)
+        coords[DRAW] = np.arange(paths.shape[0])
+    out = xr.Dataset(
+        data,
+        coords=coords,
+        attrs=make_attrs(
+            n_draws=n,
+            seed_entropy=str(ss.entropy),
+            block_size=_stream.BLOCK_SIZE,
+            dtype=str(plan.dtype),
+            n_bins=plan.n_bins,
+            quantile_method="fixed-bin histogram, bins set from the first block (see deadline_value_error)",
+            sample_dims="draw",
+            model=draws.attrs.get("model"),
+            as_of=state.attrs.get("as_of"),
+            province_weights=(
+                None
+                if info is None
+                else ("equal (no population variable)" if info["equal_weights"] else "population")
+            ),
+        ),
+    )
+    out["paths" if "paths" in out else "p_met"].attrs["units"] = "the indicator's unit (see the catalogue)"
+    return out
+
+
+def _edges_of(a: Mapping[str, Any], plan: _stream.Plan, prefix: str) -> tuple[np.ndarray, ...]:
+    lo, width = a["edges"][f"{prefix}lo"], a["edges"][f"{prefix}width"]
+    return lo, width, np.asarray(a[f"{prefix}vmin"], float), np.asarray(a[f"{prefix}vmax"], float)
+
+
+def orig_paths(paths: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Paths (draw, plan row, month) back in the original series order."""
+    out = np.empty_like(paths)
+    out[:, order] = paths
+    return out

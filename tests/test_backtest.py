@@ -1,0 +1,187 @@
+"""Rolling-origin backtest: no look-ahead, outcomes read right, scores consistent, errors explained."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import longjiang_forecast as lf
+from longjiang_forecast.backtest import outcomes, plan_origins, truncate
+from longjiang_forecast.calibration import load_recalibrator
+from longjiang_forecast.cli import main
+from longjiang_forecast.pipeline import Backtest, backtest
+from longjiang_forecast.testing.families import synthetic_families
+
+SERIES = "CN_OLDCOMM_2023"
+
+
+@pytest.fixture(scope="module")
+def national():
+    return lf.load_national_progress()
+
+
+def _row(bt, indicator, as_of):
+    ds = bt.forecasts
+    hit = np.flatnonzero((ds["indicator"].values == indicator) & (ds["as_of"].values == np.datetime64(as_of)))
+    assert hit.size == 1
+    return ds.isel(forecast=hit[0])
+
+
+def _planted(national, changes):
+    catalog, progress = national
+    planted = progress.copy(deep=True)
+    for (ind, month), value in changes.items():
+        planted["value"].loc[{"indicator": ind, "region": "province", "month": month}] = value
+    return catalog, planted
+
+
+def test_leakage_planted_future_values_change_nothing(national):
+    """A planted year-end miss (and a rewritten next year) must not move the June forecast."""
+    as_of = ["2023-06", "2023-07"]
+    base = backtest(national, "seasonal_share", as_of=as_of, n_draws=400, seed=1)
+    months_2024 = [f"2024-{m:02d}-01" for m in range(1, 13)]
+    changes = {(SERIES, "2023-12-01"): 1.0, (SERIES, "2023-07-01"): 0.2}
+    changes |= {("CN_OLDCOMM_2024", m): 0.01 for m in months_2024}
+    planted = backtest(_planted(national, changes), "seasonal_share", as_of=as_of, n_draws=400, seed=1)
+    before, after = _row(base, SERIES, "2023-06"), _row(planted, SERIES, "2023-06")
+    # what the June forecast saw is unchanged, so is the forecast ...
+    assert float(after["p_met"]) == float(before["p_met"])
+    np.testing.assert_array_equal(after["deadline_value"].values, before["deadline_value"].values)
+    # ... while the planted December value did change what happened (5.3 target: a miss now)
+    assert float(before["outcome_met"]) == 1.0 and float(after["outcome_met"]) == 0.0
+    assert float(after["outcome_value"]) == 1.0
+    # and the planted July value changes the answer as soon as it is known (as of July)
+    assert (
+        float(_row(planted, SERIES, "2023-07")["p_met"]) < float(_row(base, SERIES, "2023-07")["p_met"]) - 0.2
+    )
+
+
+def test_truncate_drops_later_months_and_later_plans(national):
+    catalog, progress = national
+    cat_t, prog_t = truncate(catalog, progress, pd.Timestamp("2022-05-01"))
+    assert pd.Timestamp(prog_t["month"].values[-1]) == pd.Timestamp("2022-05-01")
+    assert cat_t.table["year"].max() == 2022
+    assert prog_t.attrs["as_of"] == "2022-05"
+
+
+def test_outcomes_from_the_full_history(national):
+    catalog, progress = national
+    cat_t, prog_t = truncate(catalog, progress, pd.Timestamp("2024-06-01"))
+    state = lf.build_state(prog_t, cat_t, "2024-06")
+    out = outcomes(progress, state)
+    i = list(state["indicator"].values).index("CN_OLDCOMM_2024")
+    assert out["value"][i] == 5.8  # the December 2024 report
+    assert out["met"][i] == 1.0
+
+
+def test_backtest_dataset_and_scores(national):
+    bt = backtest(national, "seasonal_share", as_of=[6, 9], years=[2022, 2023], n_draws=300, seed=5)
+    ds = bt.forecasts
+    assert set(ds.dims) == {"forecast", "quantile", "level"}
+    assert set(np.unique(ds["as_of_month"].values)) <= {6, 9}
+    assert set(np.unique(ds["year"].values)) <= {2022, 2023}
+    p, y = ds["p_met"].values, ds["outcome_met"].values
+    ok = np.isfinite(p)
+    np.testing.assert_allclose(ds["brier"].values[ok], (p[ok] - y[ok]) ** 2)
+    assert np.all((ds["pit"].values[ok] >= 0) & (ds["pit"].values[ok] <= 1))
+    assert np.all(np.diff(ds["deadline_value"].values[ok], axis=1) >= 0)
+    table = bt.table()
+    assert table.loc[0, "n_forecasts"] == ok.sum()
+    assert table.loc[0, "brier"] == pytest.approx(np.mean((p[ok] - y[ok]) ** 2))
+    assert ds.attrs["model"] == "seasonal_share" and ds.attrs["n_origins"] == 4
+    # the same seed gives the same backtest; a forecast does not depend on the other origins
+    again = backtest(national, "seasonal_share", as_of=["2023-09"], n_draws=300, seed=5)
+    assert float(_row(again, SERIES, "2023-09")["p_met"]) == float(_row(bt, SERIES, "2023-09")["p_met"])
+
+
+def test_backtest_on_families_with_oracle_and_recalibration(tmp_path):
+    fam = synthetic_families(seed=2, years=range(2018, 2024), regions=["harbin", "daqing", "suihua"])
+    bt = backtest(fam, lf.SeasonalShareModel, as_of=[5, 8], years=[2022, 2023], n_draws=400, seed=3,
+                  cache_dir=str(tmp_path / "cache"))  # fmt: skip
+    ds = bt.forecasts
+    assert ds.sizes["forecast"] > 0 and 0 < np.nanmean(ds["outcome_met"].values) < 1
+    oracle = pd.concat([fam.oracle(t) for t in ["2022-05", "2022-08", "2023-05", "2023-08"]])
+    key = oracle.set_index(["as_of", "indicator", "region"])["p_true"]
+    p_true = key.reindex(
+        pd.MultiIndex.from_arrays(
+            [pd.DatetimeIndex(ds["as_of"].values), ds["indicator"].values, ds["region"].values]
+        )
+    ).to_numpy()
+    table = Backtest(ds.assign(p_true=("forecast", p_true))).table()
+    assert table.loc[0, "oracle_gap"] == pytest.approx(table.loc[0, "brier"] - table.loc[0, "brier_oracle"])
+    # a rerun reads the cached fits and gives the same forecasts
+    cached = backtest(fam, lf.SeasonalShareModel, as_of=[5, 8], years=[2022, 2023], n_draws=400, seed=3,
+                      cache_dir=str(tmp_path / "cache"))  # fmt: skip
+    assert cached.forecasts.attrs["cache_hits"] == 4
+    np.testing.assert_array_equal(cached.forecasts["p_met"].values, ds["p_met"].values)
+    rec = bt.recalibrated("beta", groups="year").forecasts
+    assert np.isfinite(rec["p_met_recalibrated"].values).all()
+    assert "brier_p_met_recalibrated" in rec
+    saved = bt.fit_recalibrator("isotonic")
+    assert saved.model == "seasonal_share" and saved.n_fit_ == ds.sizes["forecast"]
+
+
+def test_plan_origins_defaults(national):
+    catalog, progress = national
+    origins = plan_origins(catalog, progress, None, [2021])
+    assert [t.month for t in origins] == list(range(3, 12))
+
+
+def test_unknown_model_name(national):
+    with pytest.raises(
+        ValueError, match=r"Unknown model 'no_such_model'\. Known models: \[.*'seasonal_share'"
+    ):
+        backtest(national, "no_such_model")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "years", "error", "match"),
+    [
+        (
+            ["2031-06"],
+            None,
+            lf.DataValidationError,
+            r"as_of 2031-06 is outside the data: the progress covers",
+        ),
+        (["2003-06"], None, lf.DataValidationError, r"as_of 2003-06 is outside the data"),
+        ([6], [1999], lf.DataValidationError, r"as_of years \[1999\] are outside the data"),
+        ([13], None, ValueError, r"The 'as_of' parameter of backtest must be an int in the range \[1, 12\]"),
+    ],
+)
+def test_as_of_outside_the_data(national, as_of, years, error, match):
+    with pytest.raises(error, match=match):
+        backtest(national, "seasonal_share", as_of=as_of, years=years)
+
+
+def test_empty_history(national):
+    catalog, progress = national
+    empty = progress.copy(deep=True)
+    empty["value"][:] = np.nan
+    with pytest.raises(lf.DataValidationError, match=r"The 'history' of backtest is empty"):
+        backtest((catalog, empty), "seasonal_share")
+    with pytest.raises(lf.DataValidationError, match=r"The 'history' of backtest is empty"):
+        backtest((catalog, xr.Dataset({"value": (("indicator", "region", "month"), np.empty((0, 1, 0)))})))
+    with pytest.raises(TypeError, match=r"The 'catalog' parameter of backtest is required"):
+        backtest(progress, "seasonal_share")
+    with pytest.raises(ValueError, match=r"The 'n_draws' parameter of backtest must be an int"):
+        backtest(national, n_draws=0)
+
+
+def test_cli_backtest(tmp_path, capsys):
+    cal = tmp_path / "cal.json"
+    code = main(["backtest", "--as-of", "2022-06,2023-06", "--draws", "200", "--out", str(tmp_path),
+                 "--recalibrate", "isotonic", "--save-calibration", str(cal), "--no-progress"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Backtest of seasonal_share on national" in printed and "brier_recalibrated" in printed
+    scores = pd.read_csv(tmp_path / "backtest_scores.csv")
+    assert scores.loc[0, "n_forecasts"] > 0
+    assert xr.open_dataset(tmp_path / "backtest.nc", engine="h5netcdf").sizes["forecast"] > 0
+    assert load_recalibrator(cal).model == "seasonal_share"
+
+
+def test_cli_bad_model(tmp_path, capsys):
+    assert main(["backtest", "--model", "nope", "--out", str(tmp_path), "--no-progress"]) == 2
+    assert "Unknown model 'nope'" in capsys.readouterr().err
+    assert main(["forecast", "--model", "nope", "--out", str(tmp_path)]) == 2
+    assert "Unknown model 'nope'" in capsys.readouterr().err

@@ -1,0 +1,284 @@
+"""Planning answers: portfolio, required pace, next year's targets, SPI(t), on hand-made and real data."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import longjiang_forecast as lf
+from longjiang_forecast import planning
+from longjiang_forecast.planning import _kernels
+from longjiang_forecast.testing import synthetic_progress
+
+MONTHS = pd.date_range("2024-01-01", periods=12, freq="MS")
+
+
+def tiny_forecast(
+    deadline_values,
+    *,
+    target,
+    indicator,
+    region,
+    item,
+    kind=None,
+    last_month=8,
+    last_value=None,
+    deadline_month=None,
+    baseline=None,
+    plan_share=None,
+    n_months=12,
+):
+    """A Forecast made by hand: paths linear from the last report to the given deadline values."""
+    deadline_values = np.asarray(deadline_values, dtype=float)
+    n_draws, n = deadline_values.shape
+    kind = np.array(kind or ["cumulative"] * n, dtype=object)
+    dl = np.array(deadline_month or [12] * n)
+    last = np.array(last_value if last_value is not None else [0.5 * t for t in target], dtype=float)
+    t = np.full(n, last_month)
+    paths = np.empty((n_draws, n, n_months))
+    for s in range(n):
+        for m in range(n_months):
+            if m + 1 <= t[s]:
+                paths[:, s, m] = last[s] * (m + 1) / t[s]
+            else:
+                frac = min((m + 1 - t[s]) / max(dl[s] - t[s], 1), 1.0)
+                paths[:, s, m] = last[s] + frac * (deadline_values[:, s] - last[s])
+    coords = {
+        "series": np.arange(n),
+        "indicator": ("series", np.array(indicator, dtype=object)),
+        "region": ("series", np.array(region, dtype=object)),
+        "month": MONTHS,
+    }
+    names = np.array([f"name {i}" for i in indicator], dtype=object)
+    state = xr.Dataset(
+        {
+            "kind": ("series", kind),
+            "target": ("series", np.asarray(target, float)),
+            "comparator": ("series", np.array([">="] * n, dtype=object)),
+            "deadline_month": ("series", dl),
+            "last_month": ("series", t),
+            "last_value": ("series", last),
+            "baseline": ("series", np.array(baseline if baseline is not None else [np.nan] * n, dtype=float)),
+            "upper_bound": ("series", np.full(n, np.nan)),
+            "unit": ("series", np.array(["units"] * n, dtype=object)),
+            "name_zh": ("series", np.array([f"指标{i}" for i in indicator], dtype=object)),
+            "name_en": ("series", names),
+            "deadline": ("series", pd.to_datetime([f"2024-{d:02d}-28" for d in dl]).values),
+        },
+        coords=coords,
+        attrs={"year": 2024, "as_of": f"2024-{last_month:02d}"},
+    )
+    p_met = (deadline_values >= np.asarray(target)).mean(axis=0)
+    summary = xr.Dataset(
+        {
+            "p_met": ("series", p_met),
+            "run_rate": ("series", last / last_month),
+            "reason": ("series", np.array([""] * n, dtype=object)),
+            "name_zh": state["name_zh"],
+            "name_en": state["name_en"],
+        },
+        coords=coords,
+        attrs={"as_of": state.attrs["as_of"], "model": "hand-made", "n_draws": n_draws},
+    )
+    draws = xr.Dataset(coords={"series": np.arange(n)})
+    if plan_share is not None:
+        draws["plan_share"] = (("series", "month"), np.asarray(plan_share, dtype=float))
+    table = pd.DataFrame({"indicator": indicator, "region": region, "item": item})
+    catalog = SimpleNamespace(
+        table=table,
+        regions=pd.DataFrame({"region": ["a", "b"], "name_zh": ["甲市", "乙市"], "name_en": ["A", "B"]}),
+    )
+    paths_da = xr.DataArray(
+        paths, dims=("draw", "series", "month"), coords={"draw": np.arange(n_draws), **coords}
+    )
+    return lf.Forecast(summary=summary, paths=paths_da, draws=draws, state=state, catalog=catalog)
+
+
+@pytest.fixture(scope="module")
+def small():
+    cat = lf.load_catalog(2024).subset(["09a", "15a", "17b", "06b"])
+    progress = synthetic_progress(cat, seed=3)
+    return lf.forecast(progress, cat, n_draws=400, seed=5), progress
+
+
+# --------------------------------------------------------------------------- portfolio
+def test_portfolio_matches_brute_force_recount():
+    rng = np.random.default_rng(0)
+    indicator = ["a1", "a2", "b1", "c1", "c2", "c3", "a1"]
+    region = ["province"] * 6 + ["a"]
+    item = [1, 1, 2, 3, 3, 3, 1]
+    target = np.array([10.0, 20, 5, 1, 2, 3, 4])
+    values = target * rng.uniform(0.8, 1.3, size=(500, 7))
+    values[:, 6] = 0.0  # a prefecture row that always fails must not count
+    f = tiny_forecast(values, target=target, indicator=indicator, region=region, item=item)
+    result = planning.portfolio(f)
+
+    met = values[:, :6] >= target[:6]
+    members = {1: [0, 1], 2: [2], 3: [3, 4, 5]}
+
+    def count(m):
+        return np.array([sum(all(m[d, j] for j in js) for js in members.values()) for d in range(len(m))])
+
+    k = count(met)
+    np.testing.assert_allclose(result["pmf"].values, np.bincount(k, minlength=4) / 500)
+    assert float(result["p_all_met"]) == pytest.approx(np.mean(k == 3))
+    assert float(result["expected_n_met"]) == pytest.approx(k.mean())
+    np.testing.assert_allclose(
+        result["p_item_met"].values, [met[:, js].all(axis=1).mean() for js in members.values()]
+    )
+    for j, ind in enumerate(indicator[:6]):
+        forced = met.copy()
+        forced[:, j] = True
+        assert float(result["gain_if_certain"].sel(indicator=ind)) == pytest.approx(
+            count(forced).mean() - k.mean()
+        )
+    np.testing.assert_allclose(result["p_at_least"].values, [np.mean(k >= i) for i in range(4)])
+    assert result.attrs["n_items"] == 3
+    assert list(result["item_indicators"].values) == ["a1;a2", "b1", "c1;c2;c3"]
+    assert int(result["risk_rank"].values.min()) == 1
+
+
+def test_portfolio_on_real_forecast_agrees_with_summary(small):
+    f, _ = small
+    result = planning.portfolio(f)
+    province = (f.summary["region"].values == "province") & (f.summary["reason"].values == "")
+    np.testing.assert_allclose(result["p_met"].values, f.summary["p_met"].values[province])
+    assert result["pmf"].sum() == pytest.approx(1.0)
+    assert result.attrs["n_items"] == 4  # items 9, 15, 17, 6
+    assert "created_at" in result.attrs and result.attrs["model"] == "SeasonalShareModel"
+
+
+# --------------------------------------------------------------------------- required pace
+def test_required_pace_half_is_median_rate_and_meets_prob():
+    rng = np.random.default_rng(1)
+    target, last = 100.0, 60.0
+    values = last + rng.normal(42.0, 4.0, size=(4000, 1))  # remaining ~ N(42, 4²), near symmetric
+    f = tiny_forecast(
+        values, target=[target], indicator=["x"], region=["province"], item=[1], last_value=[last]
+    )
+    half = planning.required_pace(f, prob=0.5)
+    months_left = 4
+    assert float(half["months_left"][0]) == months_left
+    assert float(half["plain_rate"][0]) == pytest.approx((target - last) / months_left)
+    assert float(half["required_pace"][0]) == pytest.approx((target - last) / months_left, rel=0.01)
+    remaining = values[:, 0] - last
+    for prob in (0.5, 0.8, 0.95):
+        c = float(planning.required_pace(f, prob=prob)["multiplier"][0])
+        assert np.mean(c * remaining >= target - last) == pytest.approx(prob, abs=0.002)
+    high = planning.required_pace(f, prob=0.9)
+    assert float(high["required_pace"][0]) > float(half["required_pace"][0])
+    assert high.attrs["prob"] == 0.9
+    with pytest.raises(ValueError, match="'prob' parameter of required_pace must be a float in the range"):
+        planning.required_pace(f, prob=1.0)
+
+
+def test_required_pace_already_met_and_real_forecast(small):
+    f, _ = small
+    pace = planning.required_pace(f)
+    kind = pace["kind"].values
+    counts = kind == "cumulative"
+    assert np.isfinite(pace["required_pace"].values[counts]).all()
+    assert np.all(pace["note"].values[kind == "annual_mean"] != "")
+    met = np.isfinite(pace["need"].values) & (pace["need"].values <= 0)
+    assert np.all(pace["required_pace"].values[met] == 0)
+
+
+# --------------------------------------------------------------------------- next year
+def test_next_year_known_trend():
+    """Finals growing exactly 10 % a year: g = 1.1 with the smallest spread."""
+    values = np.full((2000, 1), 120.0) + np.random.default_rng(2).normal(0, 1, (2000, 1))
+    f = tiny_forecast(values, target=[110.0], indicator=["x"], region=["province"], item=[1])
+    months = pd.date_range("2021-01-01", "2024-08-01", freq="MS")
+    finals = {2021: 100.0, 2022: 110.0, 2023: 121.0}
+    series = np.array(
+        [finals.get(m.year, np.nan) * m.month / 12 if m.year < 2024 else 5.0 * m.month for m in months]
+    )
+    progress = xr.Dataset(
+        {"value": (("indicator", "region", "month"), series[None, None, :])},
+        coords={"indicator": ["x"], "region": ["province"], "month": months},
+    )
+    result = planning.next_year_targets(f, progress)
+    assert int(result["n_finals"][0]) == 3
+    assert float(result["growth_log_mean"][0]) == pytest.approx(np.log(1.1))
+    assert float(result["growth_log_sd"][0]) == pytest.approx(planning._next_year.MIN_GROWTH_SD)
+    at = result["target_next"].isel(series=0)
+    assert float(at.sel(prob=0.5)) == pytest.approx(np.median(values) * 1.1, rel=0.005)
+    assert np.all(np.diff(at.values) <= 0)  # surer targets are lower
+    default = planning.next_year_targets(f)  # no history: default growth
+    assert float(default["growth_log_sd"][0]) == planning.DEFAULT_GROWTH[1]
+    assert "default growth" in str(default["method"].values[0])
+
+
+def test_next_year_real_forecast_ordered(small):
+    f, progress = small
+    result = planning.next_year_targets(f, progress, probs=(0.5, 0.7, 0.8, 0.9))
+    ge = (result["comparator"].values == ">=") & np.isfinite(result["target_next"].values).all(axis=1)
+    assert ge.sum() > 10
+    at = result["target_next"].values[ge]
+    assert np.all(at[:, -1] <= at[:, 0])  # 90 % <= 50 %
+    le = result["comparator"].values == "<="  # PM2.5: a ceiling, surer means higher
+    assert np.all(result["target_next"].values[le][:, -1] >= result["target_next"].values[le][:, 0])
+    with pytest.raises(ValueError, match="'probs' parameter of next_year_targets"):
+        planning.next_year_targets(f, progress, probs=(0.5, 1.2))
+
+
+# --------------------------------------------------------------------------- SPI(t)
+def _plan_forecast(last_values, plan_share=None, last_month=6):
+    n = len(last_values)
+    values = np.full((10, n), 120.0)
+    return tiny_forecast(
+        values,
+        target=[120.0] * n,
+        indicator=[f"i{k}" for k in range(n)],
+        region=["a"] * n,
+        item=list(range(n)),
+        last_month=last_month,
+        last_value=last_values,
+        plan_share=plan_share,
+    )
+
+
+def test_spi_flat_plan_on_behind_ahead():
+    f = _plan_forecast([60.0, 45.0, 75.0])  # the flat plan is 60 after 6 of 12 months
+    sched = planning.schedule_performance(f, plan="flat")
+    np.testing.assert_allclose(sched["spi_t"].values, [1.0, 4.5 / 6, 7.5 / 6])
+    np.testing.assert_allclose(sched["earned_schedule"].values, [6.0, 4.5, 7.5])
+    assert sched.attrs["plan"] == "flat line"
+
+
+def test_spi_model_share_with_a_pause_is_one_on_plan():
+    share = np.array([0, 0, 0, 0.2, 0.4, 0.4, 0.4, 0.6, 0.8, 1, 1, 1])  # months 1..12, pauses
+    f = _plan_forecast([0.4 * 120, 0.2 * 120, 0.7 * 120], plan_share=np.tile(share, (3, 1)))
+    sched = planning.schedule_performance(f)  # default: the draws' plan_share
+    assert sched.attrs["plan"] == "model share curve"
+    assert float(sched["spi_t"][0]) == pytest.approx(1.0)  # on plan inside the May-July pause
+    assert float(sched["spi_t"][1]) == pytest.approx(4 / 6)  # 20 % done: planned by April
+    assert float(sched["spi_t"][2]) == pytest.approx(8.5 / 6)  # 70 %: planned halfway through September
+
+
+def test_earned_schedule_kernel_strict_plan_is_lipke():
+    pv = np.array([[0, 1, 2, 4, 8, 9, 10.0]])
+    for ev, es in [(4.0, 3.0), (6.0, 3.5), (0.0, 0.0), (10.0, 6.0), (12.0, 6.0)]:
+        out = _kernels.earned_schedule(pv, np.array([ev]), np.array([3.0]), np.array([6]))
+        assert out[0] == pytest.approx(es)
+
+
+def test_prefecture_ranking(small):
+    f, _ = small
+    ranking = planning.prefecture_ranking(f, plan="flat")
+    assert len(ranking) == 13
+    assert list(ranking["rank"]) == list(range(1, 14))
+    assert ranking["spi_t"].is_monotonic_decreasing
+    assert set(ranking.columns) >= {"region", "name_zh", "spi_t", "n_indicators", "worst_indicator"}
+    assert "哈尔滨市" in set(ranking["name_zh"])
+    assert ranking.attrs["plan"] == "flat line"
+
+
+def test_plan_bundle(small):
+    f, progress = small
+    answers = planning.plan(f, progress, pace_prob=0.7)
+    assert answers.pace.attrs["prob"] == 0.7
+    assert answers.ranking is not None
+    assert isinstance(answers.portfolio, xr.Dataset)

@@ -1,0 +1,196 @@
+"""The streaming engine (simulate_summary): agreement, reproducibility, totals, quantiles, bad input."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import longjiang_forecast as lf
+from longjiang_forecast.models import SeasonalShareModel
+from longjiang_forecast.simulate import DYNAMICS, simulate_summary
+from longjiang_forecast.simulate._reference import reference_job, small_job
+
+FAMILIES = [d for d in DYNAMICS if d != "none"]
+NUMERIC = ["p_met", "p_met_se", "p_met_rb", "deadline_value", "first_passage_cdf", "expected_shortfall"]
+
+
+@pytest.fixture(scope="module")
+def fitted(catalog, progress):
+    return SeasonalShareModel().fit(progress, catalog=catalog, as_of="2024-08")
+
+
+@pytest.fixture(scope="module")
+def draws(fitted):
+    return fitted.sample_parameters(2000, rng=11)
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    return small_job([*FAMILIES, "none"], 2500, regions=3, seed=1)
+
+
+def _assert_same(a, b, names=NUMERIC):
+    for name in names:
+        np.testing.assert_array_equal(a[name].values, b[name].values, err_msg=name)
+
+
+def test_agrees_with_full_paths_and_summarise(fitted, draws):
+    state = fitted.state_
+    full = lf.summarise(lf.simulate(draws, state, seed=1), state)
+    stream = simulate_summary(draws, state, seed=2, past_deadline="ignore")
+    ok = np.isfinite(full["p_met"].values)
+    se = np.hypot(full["p_met_se"].values, stream["p_met_se"].values)[ok]
+    diff = np.abs(full["p_met"].values - stream["p_met"].values)[ok]
+    assert np.all(diff <= 5 * se + 1e-12)
+    np.testing.assert_allclose(
+        stream["deadline_value"].sel(quantile=0.5).values[ok],
+        full["deadline_value"].sel(quantile=0.5).values[ok],
+        rtol=0.05,
+        atol=0.05,
+    )
+
+
+def test_same_seed_same_summary_whatever_threads_and_kept_paths(mixed):
+    d, s = mixed
+    a = simulate_summary(d, s, seed=7, n_jobs=1)
+    b = simulate_summary(d, s, seed=7, n_jobs=3, keep_paths=100)
+    c = simulate_summary(d, s, seed=8, n_jobs=1)
+    _assert_same(a, b)
+    _assert_same(a, b, ["total_p_met", "total_deadline_value", "total_expected_shortfall"])
+    assert not np.array_equal(a["p_met"].values, c["p_met"].values, equal_nan=True)
+    assert b["paths"].sizes["draw"] == 100 and a.attrs["seed_entropy"] == "7"
+
+
+def test_lazy_dask_draws_give_the_same_summary():
+    pytest.importorskip("dask")
+    d, s = reference_job(2100, n_indicators=3, n_regions=4, n_ratio=1)
+    lazy, _ = reference_job(2100, n_indicators=3, n_regions=4, n_ratio=1, lazy=True)
+    _assert_same(simulate_summary(d, s, seed=3), simulate_summary(lazy, s, seed=3))
+
+
+def test_kept_paths_reproduce_every_summary(mixed):
+    d, s = mixed
+    out = simulate_summary(d, s, seed=4, keep_paths=True, dtype="float64")
+    paths = out["paths"].values
+    dl = s["deadline_month"].values - 1
+    at = paths[:, np.arange(paths.shape[1]), dl]
+    sim = d["dynamics"].values != "none"
+    met = (at >= s["target"].values).mean(axis=0)
+    np.testing.assert_allclose(out["p_met"].values[sim], met[sim])
+    exact = np.quantile(at[:, sim], out["quantile"].values, axis=0).T
+    err = np.abs(out["deadline_value"].values[sim] - exact)
+    assert np.all(err <= out["deadline_value_error"].values[sim] + 1e-9)
+    # Province totals on the joint paths: sum of counts, population-weighted mean of levels.
+    for g, ind in enumerate(out["total"].values):
+        members = np.flatnonzero(s["indicator"].values == ind)
+        x = at[:, members]
+        if out["total_aggregation"].values[g] == "sum":
+            tot = x.sum(axis=1)
+        else:
+            w = d["population"].values[members]
+            tot = x @ (w / w.sum())
+        p = (tot >= out["total_target"].values[g]).mean()
+        assert out["total_p_met"].values[g] == pytest.approx(p, abs=1e-12)
+
+
+def test_totals_are_not_the_product_of_marginals():
+    """Joint paths: P(total met) differs from what independent regions would give."""
+    d, s = reference_job(3000, n_indicators=2, n_regions=5, n_ratio=0)
+    out = simulate_summary(d, s, seed=5)
+    assert out.sizes["total"] == 2
+    assert np.all((out["total_p_met"] >= 0) & (out["total_p_met"] <= 1))
+    assert np.all(out["total_first_passage_cdf"].diff("month") >= 0)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_rao_blackwell_agrees_with_brute_force_within_3_se(family):
+    d, s = small_job([family], 6000, seed=12)
+    out = simulate_summary(d, s, seed=13)
+    p, rb = float(out["p_met"][0]), float(out["p_met_rb"][0])
+    if family in ("lognormal", "lognormal_increment"):
+        assert np.isnan(rb)
+        return
+    se = float(np.hypot(out["p_met_se"][0], out["p_met_rb_se"][0]))
+    assert 0.02 < p < 0.98
+    assert abs(p - rb) < 3 * se
+    assert float(out["p_met_rb_se"][0]) < float(out["p_met_se"][0])
+
+
+def test_float32_agrees_with_float64(mixed):
+    """float32 draws its variates with other algorithms: equal in law, within Monte Carlo error."""
+    d, s = mixed
+    a = simulate_summary(d, s, seed=6, dtype="float32")
+    b = simulate_summary(d, s, seed=6, dtype="float64")
+    ok = np.isfinite(a["p_met"].values)
+    diff = np.abs(a["p_met"] - b["p_met"]).values[ok]
+    assert np.all(diff <= 5 * np.hypot(a["p_met_se"], b["p_met_se"]).values[ok] + 1e-12)
+
+
+def test_new_families_work_in_simulate_with_bounds_kept(mixed):
+    d, s = mixed
+    paths = lf.simulate(d, s, seed=2).values
+    dyn = d["dynamics"].values
+    mono = np.isin(dyn, ["gamma", "negbin", "poisson", "lognormal_increment", "binomial"])
+    assert np.all(np.diff(paths[:, mono, 2:], axis=-1) >= 0)
+    link = dyn == "link_normal"
+    assert np.all((paths[:, link] >= 0) & (paths[:, link] <= 100))
+    assert np.all(np.isnan(paths[:, dyn == "none"]))
+
+
+def test_past_deadline_is_refused_or_settled():
+    d, s = small_job(["gamma", "gamma"], 50, as_of_month=8)
+    s = s.copy()
+    s["deadline_month"] = ("series", np.array([6, 12]))
+    with pytest.raises(lf.DataValidationError, match=r"The 'deadline' of 1 series \(x0/province\) is before"):
+        simulate_summary(d, s, seed=1)
+    with pytest.warns(lf.ForecastWarning, match="settled from their reports"):
+        out = simulate_summary(d, s, seed=1, past_deadline="warn")
+    assert out["p_met"].values[0] in (0.0, 1.0) and out["p_met_rb"].values[0] == out["p_met"].values[0]
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (
+            lambda d: d.assign(gamma_scale=d["gamma_scale"] * -1),
+            r"'gamma_scale' parameter of simulate_summary must",
+        ),
+        (
+            lambda d: d.assign(nb_prob=d["nb_prob"].where(d["draw"] != 3)),
+            r"'nb_prob' parameter of simulate_summary has NaN",
+        ),
+        (lambda d: d.assign(hazard=d["hazard"] + 2), r"'hazard' parameter of simulate_summary must be in"),
+        (lambda d: d.assign(gamma_shape=d["gamma_shape"].isel(month=0)), r"'gamma_shape' parameter .* dims"),
+        (lambda d: d.isel(series=slice(0, 2)), r"'draws' parameter of simulate_summary has 2 series"),
+        (lambda d: d.drop_vars("poisson_rate"), r"'poisson_rate' parameter of simulate_summary is missing"),
+        (lambda d: d.assign(link=d["link"].copy(data=["probit"] * d.sizes["series"])), r"'link' parameter"),
+    ],
+)
+def test_bad_input_names_the_parameter(mixed, edit, match):
+    d, s = mixed
+    with pytest.raises(lf.DataValidationError, match=match):
+        simulate_summary(edit(d), s, seed=1)
+
+
+def test_bad_options_are_refused(mixed):
+    d, s = mixed
+    with pytest.raises(ValueError, match="'n_jobs' parameter of simulate_summary must be an int"):
+        simulate_summary(d, s, n_jobs=0)
+    with pytest.raises(ValueError, match="'quantiles' parameter"):
+        simulate_summary(d, s, quantiles=(0.5, 1.5))
+    with pytest.raises(ValueError, match="'backend' parameter"):
+        simulate_summary(d, s, backend="mpi")
+    m = xr.DataArray(np.ones((3, 12)), dims=("series", "month"))
+    with pytest.raises(
+        lf.DataValidationError, match="'multiplier' parameter of simulate_summary must have shape"
+    ):
+        simulate_summary(d, s, multiplier=m)
+
+
+def test_a_stoppage_multiplier_lowers_p_met():
+    d, s = small_job(["gamma", "negbin", "poisson", "binomial"], 3000, seed=3)
+    stop = np.ones((4, 12))
+    stop[:, 6:9] = 0.0
+    base = simulate_summary(d, s, seed=1)
+    slow = simulate_summary(d, s, seed=1, multiplier=stop)
+    assert np.all(slow["p_met_rb"].values < base["p_met_rb"].values)
+    assert np.all(slow["p_met"].values <= base["p_met"].values)
