@@ -16,7 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from .exceptions import DataValidationError
-from .schema import MONTH, PROVINCE, SERIES
+from .schema import DRAW, MONTH, PROVINCE, SERIES
 
 #: Days in each month of a year, used to weight monthly means into an annual mean.
 
@@ -24,6 +24,24 @@ from .schema import MONTH, PROVINCE, SERIES
 def month_days(year: int) -> np.ndarray:
     """Return the number of days of each month of ``year``, shape (12,), int."""
     return np.array([calendar.monthrange(year, m)[1] for m in range(1, 13)])
+
+
+def draw_coords(state: xr.Dataset, n_draws: int) -> dict[str, Any]:
+    """Coordinates of a (draw, series, month) object built on ``state``'s series.
+
+    Returns
+    -------
+    dict
+        ``draw`` (0..n_draws-1), ``series``, ``indicator`` and ``region`` along
+        ``series``, and ``month``.
+    """
+    return {
+        DRAW: np.arange(n_draws),
+        SERIES: state[SERIES].values,
+        "indicator": (SERIES, state["indicator"].values),
+        "region": (SERIES, state["region"].values),
+        MONTH: state[MONTH].values,
+    }
 
 
 def parse_month(value: Any, *, name: str = "as_of") -> pd.Timestamp:

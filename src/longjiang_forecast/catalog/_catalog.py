@@ -556,6 +556,8 @@ def load_catalog(source: int | str | os.PathLike[str] = 2024, *, sheet: int | st
             f"The 'source' parameter of load_catalog must be an int (a built-in year) or a "
             f"path. Got {source!r} instead."
         )
+    if isinstance(source, str) and source.strip().isdigit() and not Path(source).exists():
+        source = int(source)  # "2024" from a command line or a spreadsheet cell means the year
     if isinstance(source, int):
         if source not in BUILTIN_YEARS:
             raise DataValidationError(
@@ -594,8 +596,7 @@ def load_catalog(source: int | str | os.PathLike[str] = 2024, *, sheet: int | st
             raise DataValidationError(f"{label}: the file is empty. Add a header row and rows.")
     else:
         raise DataValidationError(
-            f"{label}: unsupported file type {suffix or '(none)'!r}. Use .csv (UTF-8), "
-            f".xlsx or .xls."
+            f"{label}: unsupported file type {suffix or '(none)'!r}. Use .csv (UTF-8), .xlsx or .xls."
         )
     return _build(raw, regions, label)
 
@@ -686,9 +687,7 @@ def _build(raw: pd.DataFrame, regions: pd.DataFrame, label: str) -> Catalog:
         )
     problems.raise_if_any()
     if raw.empty:
-        problems.add(
-            None, "", "indicator", "the file has a header but no rows. Add one row per indicator."
-        )
+        problems.add(None, "", "indicator", "the file has a header but no rows. Add one row per indicator.")
         problems.raise_if_any()
 
     lookup = _region_lookup(regions)

@@ -39,7 +39,7 @@ from .._core.exceptions import ForecastWarning
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, SERIES
-from .._core.state import build_state, month_days
+from .._core.state import build_state, draw_coords, month_days
 from ._base import check_is_fitted
 
 #: Sampler of one parameter per draw: ``f(generator, n_draws) -> ndarray of shape (n_draws,)``.
@@ -668,13 +668,7 @@ class SeriesModel:
         data.update({key: (SERIES, value) for key, value in extras.items()})
         ds = xr.Dataset(
             data,
-            coords={
-                DRAW: np.arange(n_draws),
-                SERIES: state[SERIES].values,
-                "indicator": (SERIES, state["indicator"].values),
-                "region": (SERIES, state["region"].values),
-                MONTH: state[MONTH].values,
-            },
+            coords=draw_coords(state, n_draws),
             attrs=make_attrs(
                 model=type(self).__name__,
                 model_params=repr(self.get_params()),

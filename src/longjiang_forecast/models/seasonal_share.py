@@ -32,7 +32,7 @@ from scipy import stats
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, SERIES
-from .._core.state import build_state, month_days
+from .._core.state import build_state, draw_coords, month_days
 from ._base import check_is_fitted
 
 #: Points of the grid on which the posterior of the annual total is computed.
@@ -425,13 +425,7 @@ class SeasonalShareModel:
                 "basis": (SERIES, self.basis_.copy()),
                 "reason": (SERIES, self.reason_.copy()),
             },
-            coords={
-                DRAW: np.arange(n_draws),
-                SERIES: state[SERIES].values,
-                "indicator": (SERIES, state["indicator"].values),
-                "region": (SERIES, state["region"].values),
-                MONTH: state[MONTH].values,
-            },
+            coords=draw_coords(state, n_draws),
             attrs=make_attrs(
                 model=type(self).__name__,
                 model_params=repr(self.get_params()),

@@ -13,7 +13,7 @@ from .._core.exceptions import DataValidationError
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence, spawn_generators
 from .._core.schema import DRAW, MONTH, SERIES
-from .._core.state import month_days
+from .._core.state import draw_coords, month_days
 from . import _engine, _stream
 from ._stream import BLOCK_SIZE
 from ._summary import DYNAMICS, build_plan, orig_paths
@@ -90,13 +90,7 @@ def simulate(
     paths = xr.DataArray(
         out,
         dims=(DRAW, SERIES, MONTH),
-        coords={
-            DRAW: np.arange(n_draws),
-            SERIES: state[SERIES].values,
-            "indicator": (SERIES, state["indicator"].values),
-            "region": (SERIES, state["region"].values),
-            MONTH: state[MONTH].values,
-        },
+        coords=draw_coords(state, n_draws),
         name="value",
         attrs=make_attrs(
             seed_entropy=str(ss.entropy),
