@@ -522,3 +522,18 @@ def test_many_problems_are_collected(tmp_path):
     assert msg.count("which is not a number") == 20
     assert "  ... and 4 more" in msg
     assert "row 2 (indicator '01a'" in msg and "row 21 (indicator '03'" in msg
+
+
+def test_gbk_csv_from_chinese_excel_is_read_with_a_warning(tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes((HEADER + "01a,哈尔滨,2024-03,120\n").encode("gbk"))
+    with pytest.warns(UserWarning, match=r"read as GB18030 \(GBK\)"):
+        ds = read_progress(path, CAT)
+    assert ds["value"].sel(indicator="01a", region="harbin", month="2024-03-01").item() == 120.0
+
+
+def test_binary_file_is_refused(tmp_path):
+    path = tmp_path / "bin.csv"
+    path.write_bytes(HEADER.encode() + b"\xff\xfe\x00\x81\x30\xff\xff\n")
+    with pytest.raises(DataValidationError, match="neither UTF-8 nor GBK/GB18030"):
+        read_progress(path, CAT)

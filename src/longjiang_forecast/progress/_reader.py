@@ -180,10 +180,22 @@ def _read_raw(path: Path) -> pd.DataFrame:
                 f"({', '.join(REQUIRED_COLUMNS)}) and one row per indicator, region and month."
             ) from err
         except UnicodeDecodeError as err:
-            raise DataValidationError(
-                f"{path}: the file is not UTF-8 text ({err.reason} at byte {err.start}). "
-                f"Save it as 'CSV UTF-8' (with or without BOM)."
-            ) from err
+            # Excel on Chinese Windows saves "CSV" as GBK; GB18030 is its superset.
+            try:
+                frame = pd.read_csv(
+                    path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="gb18030"
+                )
+            except UnicodeDecodeError:
+                raise DataValidationError(
+                    f"{path}: the file is neither UTF-8 nor GBK/GB18030 text ({err.reason} at byte "
+                    f"{err.start}). Save it as 'CSV UTF-8' (with or without BOM)."
+                ) from err
+            warnings.warn(
+                f"{path} is not UTF-8; it was read as GB18030 (GBK), the encoding of Excel's 'CSV' "
+                "on Chinese Windows. Check the Chinese text; save as 'CSV UTF-8' to silence this.",
+                UserWarning,
+                stacklevel=2,
+            )
     else:
         try:
             frame = pd.read_excel(path, dtype=object, engine="openpyxl", keep_default_na=False, na_values=[])
