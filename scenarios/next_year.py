@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from _common import inputs, parser
 
 import longjiang_forecast as lf
@@ -21,12 +22,28 @@ def main() -> None:
     catalog, progress = inputs(args)
     result = lf.forecast(progress, catalog, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2)
     targets = next_year_targets(result, progress)
+    province = targets.where(targets["region"] == "province", drop=True)
+    frame = pd.DataFrame(
+        {
+            "indicator": province["indicator"].values,
+            "name": province["name_en"].values,
+            "unit": province["unit"].values,
+            "this_year_target": province["target"].values,
+            "comparator": province["comparator"].values,
+            **{
+                f"next_year_p{int(q * 100)}": province["target_next"].sel(prob=q).values
+                for q in province["prob"].values
+            },
+            "method": province["method"].values,
+        }
+    )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    frame = targets.to_dataframe() if hasattr(targets, "to_dataframe") else targets
-    frame.to_csv(out / "next_year_targets.csv")
-    print(frame.head(20).to_string())
-    print(f"Wrote {out / 'next_year_targets.csv'}")
+    frame.to_csv(out / "next_year_targets.csv", index=False)
+    print("Next year's target met with probability 50/70/80/90 % (province):")
+    with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 28):
+        print(frame.drop(columns=["method", "name"]).round(3).to_string(index=False))
+    print(f"Wrote {out / 'next_year_targets.csv'} (method per row in column 'method'; see docs/planning.md)")
 
 
 if __name__ == "__main__":

@@ -136,3 +136,47 @@ def test_scenario_for_other_draws_is_refused(catalog, progress):
     )
     with pytest.raises(lf.DataValidationError, match="compiled for 10 draws; the draws have 20"):
         apply_scenario(model.sample_parameters(20, rng=1), compiled, model.state_)
+
+
+def test_scenario_for_another_year_is_refused(tmp_path, catalog, progress):
+    path = tmp_path / "y2023.toml"
+    path.write_text(
+        'name = "old"\nyear = 2023\n[[effects]]\ntype = "stoppage"\ntags = ["outdoor"]\nstart = "2023-10"\n'
+    )
+    with pytest.raises(
+        lf.DataValidationError, match=r"y2023\.toml: 'year' is 2023 but the forecast is for 2024"
+    ):
+        lf.forecast(progress, catalog, n_draws=100, seed=1, scenario=path)
+
+
+def test_baseline_name_is_reserved(tmp_path, catalog):
+    path = tmp_path / "b.toml"
+    path.write_text(
+        'name = "baseline"\n[[effects]]\ntype = "stoppage"\ntags = ["outdoor"]\nstart = "2024-10"\n'
+    )
+    with pytest.raises(lf.DataValidationError, match="'baseline' is reserved for the year with no effects"):
+        load_scenario(path, catalog=catalog)
+
+
+def test_effect_in_the_past_warns(tmp_path, catalog, progress):
+    path = tmp_path / "past.toml"
+    path.write_text(
+        'name = "past"\n[[effects]]\ntype = "stoppage"\ntags = ["outdoor"]\nstart = "2024-03"\nuntil = "2024-05"\n'
+    )
+    with pytest.warns(
+        lf.ForecastWarning,
+        match=r"effects\[0\] \(stoppage\) ends in month 5, not after the as-of month 2024-08",
+    ):
+        lf.forecast(progress, catalog, n_draws=100, seed=1, scenario=path)
+
+
+def test_untouched_series_show_no_change(catalog, progress):
+    comparison = lf.compare_scenarios(
+        progress, catalog, [SCENARIOS / "baseline.toml", SCENARIOS / "early-winter.toml"], n_draws=500, seed=1
+    )
+    table = comparison.table()
+    assert list(comparison.forecasts) == ["baseline", "early-winter"]
+    winter = table[table["scenario"] == "early-winter"]
+    assert (winter.loc[~winter["touched"], "delta_vs_baseline"] == 0).all()
+    assert set(winter.loc[winter["touched"], "indicator"]) >= {"13a", "15a", "19a", "19b"}
+    assert "17b" not in set(winter.loc[winter["touched"], "indicator"])

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ._core.exceptions import DataValidationError
+from ._core.exceptions import DataValidationError, NothingToForecastError
 from ._core.rng import SeedLike, as_seed_sequence
 from ._core.schema import MONTH, SERIES
 from .models import SeasonalShareModel
@@ -246,11 +246,15 @@ def _simulate_forecast(
 ) -> Forecast:
     """Simulate and summarise fitted draws, under a scenario when one is given."""
     state = model.state_
+    touched = np.zeros(state.sizes[SERIES], bool)
     if scenario is not None:
         compiled = compile_scenario(scenario, state, catalog, n_draws=draws.sizes["draw"], seed=scenario_seed)
         draws = apply_scenario(draws, compiled, state)
+        # Annual means are not changed by scenarios (see apply_scenario).
+        touched = compiled.touched() & np.isin(draws["dynamics"].values, ["gamma", "binomial"])
     paths = simulate(draws, state, seed=path_seed, n_jobs=n_jobs)
     summary = summarise(paths, state, bands=bands, reason=draws["reason"].values)
+    summary["scenario_touched"] = (SERIES, touched)
     for obj in (paths, summary):
         obj.attrs.update(
             seed_entropy=str(ss.entropy),
@@ -282,27 +286,33 @@ class ScenarioComparison:
         Returns
         -------
         pandas.DataFrame
-            Columns ``indicator``, ``region``, ``scenario``, ``p_met``,
-            ``p_met_se`` and ``delta_vs_baseline`` with its Monte Carlo
-            standard error ``delta_se`` (the two estimates use independent
-            innovations: ``sqrt(se_a² + se_b²)``).
+            Columns ``indicator``, ``region``, ``scenario``, ``touched``
+            (whether an effect of the scenario can change the series),
+            ``p_met``, ``p_met_se`` and ``delta_vs_baseline`` with its Monte
+            Carlo standard error ``delta_se`` (``sqrt(se_a² + se_b²)``: the two
+            estimates use independent innovations). Untouched series carry
+            the baseline's estimate and a change of exactly 0.
         """
         base = self.forecasts["baseline"].summary
         frames = []
         for name, result in self.forecasts.items():
             s = result.summary
+            touched = s["scenario_touched"].values
+            # A series no effect touches has the baseline's distribution: its baseline estimate is
+            # used, so the table shows no Monte Carlo noise as a change.
+            p = np.where(touched, s["p_met"].values, base["p_met"].values)
+            se = np.where(touched, s["p_met_se"].values, base["p_met_se"].values)
             frames.append(
                 pd.DataFrame(
                     {
                         "indicator": s["indicator"].values,
                         "region": s["region"].values,
                         "scenario": name,
-                        "p_met": s["p_met"].values,
-                        "p_met_se": s["p_met_se"].values,
-                        "delta_vs_baseline": s["p_met"].values - base["p_met"].values,
-                        "delta_se": 0.0
-                        if name == "baseline"
-                        else np.hypot(s["p_met_se"].values, base["p_met_se"].values),
+                        "touched": touched,
+                        "p_met": p,
+                        "p_met_se": se,
+                        "delta_vs_baseline": p - base["p_met"].values,
+                        "delta_se": np.where(touched, np.hypot(se, base["p_met_se"].values), 0.0),
                     }
                 )
             )
@@ -328,8 +338,9 @@ def compare_scenarios(
         As for :func:`forecast`; the model is fitted once and its parameter
         draws are shared by every scenario.
     scenarios : iterable of Scenario or path
-        Scenarios or scenario TOML files; a baseline is added first unless one
-        is named ``"baseline"``.
+        Scenarios or scenario TOML files. The baseline (no effects) is always
+        computed first; a file named ``"baseline"`` (which cannot have effects)
+        adds nothing.
 
     Returns
     -------
@@ -347,23 +358,23 @@ def compare_scenarios(
     draws = model.sample_parameters(n_draws, rng=param_seed)
     if hasattr(model, "share_mean_"):
         draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
-    loaded = [_scenario(s, catalog) for s in scenarios]
+    # The baseline is always the year with no effects; a file named "baseline" can only be that.
+    loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]
     names = [s.name for s in loaded]
     if len(set(names)) != len(names):
         raise DataValidationError(
             f"Scenario names must be unique; got {names}. Rename a scenario file's 'name'."
         )
-    forecasts = {}
-    if "baseline" not in names:
-        forecasts["baseline"] = _simulate_forecast(
+    forecasts = {
+        "baseline": _simulate_forecast(
             draws, model, progress, catalog, ss, path_seed, n_jobs, None, None, scenario_seed
         )
+    }
     for scenario in loaded:
         forecasts[scenario.name] = _simulate_forecast(
             draws, model, progress, catalog, ss, path_seed, n_jobs, None, scenario, scenario_seed
         )
-    ordered = {"baseline": forecasts.pop("baseline"), **forecasts}
-    return ScenarioComparison(forecasts=ordered)
+    return ScenarioComparison(forecasts=forecasts)
 
 
 # --------------------------------------------------------------------------- backtest
@@ -731,20 +742,26 @@ def backtest(
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     n_no_outcome = 0
+    empty_origins: list[str] = []
     for ts in origins:
         cat_t, prog_t = truncate(catalog, progress, ts)
         fitted = resolve_model(template)
         runner = _CachingModel(fitted, cache) if cache is not None else fitted
         key = (*ss.spawn_key, ts.year, ts.month)
-        result = forecast(
-            prog_t,
-            cat_t,
-            as_of=f"{ts:%Y-%m}",
-            model=runner,
-            n_draws=n_draws,
-            seed=np.random.SeedSequence(ss.entropy, spawn_key=(*key, 0)),
-            n_jobs=n_jobs,
-        )
+        try:
+            result = forecast(
+                prog_t,
+                cat_t,
+                as_of=f"{ts:%Y-%m}",
+                model=runner,
+                n_draws=n_draws,
+                seed=np.random.SeedSequence(ss.entropy, spawn_key=(*key, 0)),
+                n_jobs=n_jobs,
+            )
+        except NothingToForecastError:
+            empty_origins.append(f"{ts:%Y-%m}")  # nothing reported yet that year: no forecast to score
+            counter.step(f"{ts:%Y-%m}")
+            continue
         new, skipped = _origin_rows(result, progress, ts, quantiles, name, dataset, include_decided, outcomes)
         if kinds is not None:
             new = [r for r in new if r["kind"] in kinds]
@@ -782,6 +799,7 @@ def backtest(
             "n_origins": len(origins),
             "as_of_months": ", ".join(f"{t:%Y-%m}" for t in origins),
             "n_without_outcome": n_no_outcome,
+            "origins_without_series": ", ".join(empty_origins),
             "include_decided": int(include_decided),
             "runtime_s": round(time.perf_counter() - started, 2),
             "cache_hits": cache.hits if cache else 0,

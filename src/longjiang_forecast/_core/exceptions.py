@@ -14,6 +14,10 @@ class DataValidationError(ValueError):
     """
 
 
+class NothingToForecastError(DataValidationError):
+    """No series of the as-of year has a target and reports to forecast from."""
+
+
 class NotFittedError(ValueError, AttributeError):
     """A model was used before :meth:`fit` was called."""
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .exceptions import DataValidationError
+from .exceptions import DataValidationError, NothingToForecastError
 from .schema import DRAW, MONTH, PROVINCE, SERIES
 
 #: Days in each month of a year, used to weight monthly means into an annual mean.
@@ -164,7 +164,7 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
             if ind in known and (ind, reg) not in pairs and bool(reported_any.sel(indicator=ind, region=reg)):
                 pairs.append((str(ind), str(reg)))
     if not pairs:
-        raise DataValidationError(
+        raise NothingToForecastError(
             f"No forecastable indicator of year {year} in the catalogue ({catalog.source}) "
             f"for the as-of month {as_of_ts:%Y-%m}. Check the catalogue year or the as_of month."
         )

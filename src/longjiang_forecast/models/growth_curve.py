@@ -257,6 +257,11 @@ class GrowthCurveModel(SeriesModel):
         best: dict[str, Any] | None = None
         for curve in _CURVES if self.curve == "auto" else (self.curve,):
             mean, sd, obs_sd, n_years = self._history_prior(ctx, curve)
+            if months.size == 0 and n_years == 0:
+                raise Refusal(
+                    "no report this year and no earlier year with a full curve: a growth curve "
+                    "would be the default prior alone"
+                )
             if months.size:
                 mode, cov, evidence = fit_curve(months, change, mean, sd, obs_sd, curve)
             else:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 
+from .._core.exceptions import DataValidationError, ForecastWarning
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import SERIES
 from ._scenario import Effect, Scenario
@@ -34,6 +36,11 @@ class CompiledScenario:
     factors: np.ndarray
     cap: np.ndarray
     seed_entropy: str
+
+    def touched(self) -> np.ndarray:
+        """Return which series any effect can change, shape (n_series,), bool."""
+        rate = (self.masks & (self.factors != 1).any(axis=(1, 2))[:, None]).any(axis=0)
+        return rate | np.isfinite(self.cap).any(axis=1)
 
     def multiplier(self, lo: int, hi: int) -> np.ndarray | None:
         """Return the rate multiplier of draws ``lo:hi``, shape (hi - lo, n_series, 12), or None if all 1."""
@@ -79,7 +86,36 @@ def compile_scenario(
     Returns
     -------
     CompiledScenario
+
+    Raises
+    ------
+    DataValidationError
+        If the scenario's year is not the forecast's year.
+
+    Warns
+    -----
+    ForecastWarning
+        For an effect that ends by the as-of month (it can change nothing).
     """
+    year = int(state.attrs["year"])
+    if scenario.year != year:
+        raise DataValidationError(
+            f"{scenario.source or scenario.name}: 'year' is {scenario.year} but the forecast is for {year}. "
+            f"Write the scenario's months in {year} (or set year = {year})."
+        )
+    as_of_month = int(str(state.attrs["as_of"])[5:7])
+    for i, effect in enumerate(scenario.effects):
+        last = effect.until if effect.type == "stoppage" else effect.last_month[1]
+        if effect.type == "delay":
+            last = effect.first_month[1] + effect.duration[1] - 1
+        if effect.type != "cap" and last <= as_of_month:
+            warnings.warn(
+                f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) ends in month {last}, "
+                f"not after the as-of month {state.attrs['as_of']}: it changes nothing (those months "
+                "are reported).",
+                ForecastWarning,
+                stacklevel=2,
+            )
     tag_of = dict(zip(catalog.table["indicator"], catalog.table["tags"].fillna(""), strict=False))
     tags = np.array([tag_of.get(i, "") for i in state["indicator"].values], dtype=object)
     ss = as_seed_sequence(seed)

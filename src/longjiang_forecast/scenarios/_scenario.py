@@ -273,6 +273,8 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
             else:
                 fields["max_share_per_month"] = float(cap)
         effects.append(Effect(**fields))
+    if name == "baseline" and effects:
+        bad("name", "'baseline' is reserved for the year with no effects; give this scenario another name.")
     if problems:
         raise DataValidationError("The scenario file has problems:\n  - " + "\n  - ".join(problems))
     return Scenario(
