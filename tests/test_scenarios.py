@@ -161,7 +161,8 @@ def test_baseline_name_is_reserved(tmp_path, catalog):
 def test_effect_in_the_past_warns(tmp_path, catalog, progress):
     path = tmp_path / "past.toml"
     path.write_text(
-        'name = "past"\n[[effects]]\ntype = "stoppage"\ntags = ["outdoor"]\nstart = "2024-03"\nuntil = "2024-05"\n'
+        'name = "past"\n[[effects]]\ntype = "stoppage"\ntags = ["outdoor"]\n'
+        'start = "2024-03"\nuntil = "2024-05"\n'
     )
     with pytest.warns(
         lf.ForecastWarning,
