@@ -134,6 +134,8 @@ def test_report_command_writes_a_bulletin(tmp_path):
     assert main(["report", "--draws", "200", "--lang", "en", "--out", str(tmp_path)]) == 0
     html = (tmp_path / "bulletin" / "bulletin.html").read_text(encoding="utf-8")
     assert "synthetic" in html and "<img" in html
+    # prefectures by name, never by internal id
+    assert "Harbin" in html and ">harbin<" not in html
 
 
 def test_forecast_with_a_scenario_says_so(tmp_path):

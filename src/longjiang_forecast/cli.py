@@ -178,13 +178,20 @@ def _print_table(table: pd.DataFrame, show_all: bool) -> None:
                 f"{m:.4g} [{a:.4g}, {b:.4g}]" if pd.notna(m) else ""
                 for m, a, b in zip(shown["median"], shown["q10"], shown["q90"], strict=True)
             ],
-            "reached": shown["first_passage_median"].fillna(""),
+            "reached": [
+                f"{m} (late)" if m and m > d[:7] else m
+                for m, d in zip(shown["first_passage_median"].fillna(""), shown["deadline"], strict=True)
+            ],
             "status": shown["status"],
             "name": shown["name_en"].fillna("").str.slice(0, 40),
         }
     )
     with pd.option_context("display.max_rows", None, "display.width", 250, "display.max_colwidth", 40):
         print(view.to_string(index=False))
+    print(
+        "reached: the month by whose end half the simulated paths have reached the target; "
+        "'(late)' marks a month after the deadline."
+    )
 
 
 def _out_dir(path: str) -> Path:

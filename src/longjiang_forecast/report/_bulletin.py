@@ -236,7 +236,7 @@ def render_bulletin(
         figures["portfolio"] = draw(
             "portfolio", (6.4, 3.0), lambda ax: portfolio_chart(planning.portfolio, ax=ax, lang=figure_lang)
         )
-        context["pace"] = _pace(planning.pace, lang)
+        context["pace"] = _pace(planning.pace, lang, _region_names(regions, lang))
         context["next_year"] = _next_year(planning.next_year, lang)
         if planning.ranking is not None and len(planning.ranking):
             rank = planning.ranking
@@ -336,6 +336,16 @@ def _num(value: Any, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
+def _num_against(value: Any, target: Any) -> str:
+    """Format ``value`` with enough digits that it never reads as equal to a different ``target``."""
+    text = _num(value)
+    for digits in (4, 5, 6, 8):
+        if text != _num(target) or float(value) == float(target):
+            break
+        text = _num(value, digits)
+    return text
+
+
 def _pct(value: Any) -> str:
     x = float(value)
     return "–" if not np.isfinite(x) else f"{100 * x:.0f}%"
@@ -356,7 +366,13 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
     status_index = {name: k + 1 for k, name in enumerate(STATUS_COLOURS)}
     rows = []
     for _, r in table.iterrows():
-        observed = "" if pd.isna(r["observed"]) else f"{_num(r['observed'])} ({r['observed_month']})"
+        observed = (
+            ""
+            if pd.isna(r["observed"])
+            else f"{_num_against(r['observed'], r['target'])} ({r['observed_month']})"
+        )
+        # Rates are monthly progress for counts and levels; for annual means they are levels.
+        rates = r["kind"] not in ("annual_mean", "change")
         cells = [
             _cell(r["indicator"]),
             _cell(_name(r, lang)),
@@ -369,8 +385,8 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
                 " / ".join(_num(r[c]) for c in ("q10", "median", "q90")) if pd.notna(r["median"]) else "–",
                 "num",
             ),
-            _cell(_num(r["required_rate"]) if pd.notna(r["required_rate"]) else "–", "num"),
-            _cell(_num(r["run_rate"]) if pd.notna(r["run_rate"]) else "–", "num"),
+            _cell(_num(r["required_rate"]) if rates and pd.notna(r["required_rate"]) else "–", "num"),
+            _cell(_num(r["run_rate"]) if rates and pd.notna(r["run_rate"]) else "–", "num"),
         ]
         status = str(r["status"])
         rows.append(
@@ -414,16 +430,25 @@ def _portfolio(result: xr.Dataset, lang: str) -> dict[str, Any]:
     }
 
 
+def _region_names(regions: pd.DataFrame | None, lang: str) -> dict[str, str]:
+    """Prefecture id -> its name in the page's language (the id where the catalogue has none)."""
+    if regions is None or not len(regions):
+        return {}
+    column = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(regions["region"].astype(str), regions[column].astype(str), strict=True))
+
+
 def _pace_rows(
-    pace: xr.Dataset, mask: np.ndarray, lang: str, with_region: bool
+    pace: xr.Dataset, mask: np.ndarray, lang: str, region_names: dict[str, str] | None = None
 ) -> list[list[dict[str, str]]]:
     rows = []
     for s in np.flatnonzero(mask):
         name = str(pace["name_zh"].values[s] if lang == "zh" else pace["name_en"].values[s])
         ratio = pace["pace_ratio"].values[s]
         cells = [_cell(pace["indicator"].values[s])]
-        if with_region:
-            cells.append(_cell(pace["region"].values[s]))
+        if region_names is not None:
+            region = str(pace["region"].values[s])
+            cells.append(_cell(region_names.get(region, region)))
         else:
             cells.append(_cell(name))
         cells += [
@@ -439,7 +464,7 @@ def _pace_rows(
     return rows
 
 
-def _pace(pace: xr.Dataset, lang: str) -> dict[str, Any]:
+def _pace(pace: xr.Dataset, lang: str, region_names: dict[str, str]) -> dict[str, Any]:
     t = TEXT[lang]
     region = pace["region"].values.astype(str)
     has = np.isfinite(pace["required_pace"].values)
@@ -447,9 +472,9 @@ def _pace(pace: xr.Dataset, lang: str) -> dict[str, Any]:
     return {
         "note": t["pace_note"].format(p=f"{prob:.0%}"),
         "header": t["pace_header"],
-        "rows": _pace_rows(pace, (region == PROVINCE) & has, lang, with_region=False),
+        "rows": _pace_rows(pace, (region == PROVINCE) & has, lang),
         "detail_header": [t["pace_header"][0], t["region"], *t["pace_header"][2:]],
-        "detail_rows": _pace_rows(pace, (region != PROVINCE) & has, lang, with_region=True),
+        "detail_rows": _pace_rows(pace, (region != PROVINCE) & has, lang, region_names),
     }
 
 
