@@ -44,6 +44,24 @@ def draw_coords(state: xr.Dataset, n_draws: int) -> dict[str, Any]:
     }
 
 
+def with_series_labels(ds: xr.Dataset, state: xr.Dataset, fields: tuple[str, ...] = ()) -> xr.Dataset:
+    """Return ``ds`` with the ``indicator``/``region`` coordinates of ``state`` and copies of ``fields``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A result with a ``series`` dim matching ``state``.
+    state : xarray.Dataset
+        The observed state the result was computed from.
+    fields : tuple of str
+        State variables along ``series`` to copy (target, unit, names, ...).
+    """
+    out = ds.assign_coords({name: (SERIES, state[name].values) for name in ("indicator", "region")})
+    for name in fields:
+        out[name] = state[name]
+    return out
+
+
 def parse_month(value: Any, *, name: str = "as_of") -> pd.Timestamp:
     """Parse ``'YYYY-MM'`` (or a Timestamp) into the first day of that month.
 

@@ -11,7 +11,7 @@ import pandas as pd
 import xarray as xr
 
 from .._core.schema import MONTH, SERIES
-from .._core.state import month_days
+from .._core.state import month_days, with_series_labels
 from . import _kernels
 from ._common import ForecastLike, check_prob, deadline_index, forecast_ok, provenance
 
@@ -183,10 +183,7 @@ def next_year_targets(
             ),
         ),
     )
-    for name in ("indicator", "region"):
-        result = result.assign_coords({name: (SERIES, state[name].values)})
-    for name in ("target", "comparator", "unit", "kind", "name_zh", "name_en"):
-        result[name] = state[name]
+    result = with_series_labels(result, state, ("target", "comparator", "unit", "kind", "name_zh", "name_en"))
     return result
 
 

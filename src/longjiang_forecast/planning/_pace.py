@@ -6,6 +6,7 @@ import numpy as np
 import xarray as xr
 
 from .._core.schema import MONOTONE_KINDS, SERIES
+from .._core.state import with_series_labels
 from . import _kernels
 from ._common import ForecastLike, check_prob, deadline_index, forecast_ok, provenance
 
@@ -138,10 +139,7 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
             ),
         ),
     )
-    for name in ("indicator", "region"):
-        out = out.assign_coords({name: (SERIES, state[name].values)})
-    for name in ("unit", "name_zh", "name_en", "kind"):
-        out[name] = state[name]
+    out = with_series_labels(out, state, ("unit", "name_zh", "name_en", "kind"))
     return out
 
 

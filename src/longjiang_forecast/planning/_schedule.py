@@ -10,6 +10,7 @@ import xarray as xr
 
 from .._core.exceptions import DataValidationError
 from .._core.schema import MONTH, PROVINCE, SERIES
+from .._core.state import with_series_labels
 from . import _kernels
 from ._common import ForecastLike, forecast_ok, provenance
 
@@ -173,10 +174,7 @@ def schedule_performance(forecast: ForecastLike, *, plan: PlanLike = None) -> xr
             ),
         ),
     )
-    for name in ("indicator", "region"):
-        out = out.assign_coords({name: (SERIES, state[name].values)})
-    for name in ("kind", "name_zh", "name_en"):
-        out[name] = state[name]
+    out = with_series_labels(out, state, ("kind", "name_zh", "name_en"))
     return out
 
 

@@ -10,7 +10,7 @@ import xarray as xr
 
 from .._core.provenance import make_attrs
 from .._core.schema import DRAW, MONOTONE_KINDS, MONTH, QUANTILE, SERIES
-from .._core.state import month_days
+from .._core.state import month_days, with_series_labels
 from . import _core
 
 #: Default status bands: the lowest attainment probability of each band.
@@ -135,22 +135,23 @@ def summarise(
             model=paths.attrs.get("model"),
         ),
     )
-    for name in ("indicator", "region"):
-        out = out.assign_coords({name: (SERIES, state[name].values)})
-    for name in (
-        "target",
-        "comparator",
-        "kind",
-        "unit",
-        "deadline",
-        "deadline_month",
-        "last_month",
-        "last_value",
-        "name_en",
-        "name_zh",
-        "target_basis",
-    ):
-        out[name] = state[name]
+    out = with_series_labels(
+        out,
+        state,
+        (
+            "target",
+            "comparator",
+            "kind",
+            "unit",
+            "deadline",
+            "deadline_month",
+            "last_month",
+            "last_value",
+            "name_en",
+            "name_zh",
+            "target_basis",
+        ),
+    )
     return out
 
 
