@@ -205,13 +205,7 @@ def forecast(
         If the progress data and the catalogue do not fit together, or the
         scenario file is invalid.
     """
-    model = SeasonalShareModel() if model is None else model
-    ss = as_seed_sequence(seed)
-    param_seed, path_seed, scenario_seed = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(3)
-    model.fit(progress, catalog=catalog, as_of=as_of)
-    draws = model.sample_parameters(n_draws, rng=param_seed)
-    if hasattr(model, "share_mean_"):  # the planned trajectory of SPI(t), see docs/planning.md
-        draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
+    model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
     return _simulate_forecast(
         draws,
         model,
@@ -224,6 +218,24 @@ def forecast(
         _scenario(scenario, catalog),
         scenario_seed,
     )
+
+
+def _fit_and_draw(
+    progress: xr.Dataset, catalog: Any, as_of: Any, model: Any, n_draws: int, seed: SeedLike
+) -> tuple[Any, xr.Dataset, np.random.SeedSequence, np.random.SeedSequence, np.random.SeedSequence]:
+    """Fit the model and draw its parameters; return the seeds of the paths and the scenario events.
+
+    One seed for the whole run: child 0 seeds the parameter draws, child 1 the paths, child 2
+    the scenario's random events.
+    """
+    model = SeasonalShareModel() if model is None else model
+    ss = as_seed_sequence(seed)
+    param_seed, path_seed, scenario_seed = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(3)
+    model.fit(progress, catalog=catalog, as_of=as_of)
+    draws = model.sample_parameters(n_draws, rng=param_seed)
+    if hasattr(model, "share_mean_"):  # the planned trajectory of SPI(t), see docs/planning.md
+        draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
+    return model, draws, ss, path_seed, scenario_seed
 
 
 def _scenario(scenario: Any, catalog: Any) -> Any:
@@ -351,13 +363,7 @@ def compare_scenarios(
     DataValidationError
         If a scenario file is invalid or two scenarios share a name.
     """
-    model = SeasonalShareModel() if model is None else model
-    ss = as_seed_sequence(seed)
-    param_seed, path_seed, scenario_seed = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(3)
-    model.fit(progress, catalog=catalog, as_of=as_of)
-    draws = model.sample_parameters(n_draws, rng=param_seed)
-    if hasattr(model, "share_mean_"):
-        draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
+    model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
     # The baseline is always the year with no effects; a file named "baseline" can only be that.
     loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]
     names = [s.name for s in loaded]
