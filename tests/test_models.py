@@ -75,7 +75,10 @@ def test_no_history_falls_back_and_says_so(catalog, progress):
     current_only = progress.sel(month=progress["month"].dt.year == 2024)
     model = SeasonalShareModel().fit(current_only, catalog=catalog, as_of="2024-08")
     basis = model.basis_[model.state_["indicator"].values == "15a"][0]
-    assert basis.startswith("fallback profile") and "0 earlier year(s) with a December report" in basis
+    assert (
+        basis.startswith("fallback profile")
+        and "0 earlier series-year(s) of the family with a December report" in basis
+    )
     # annual means cannot be forecast without an earlier year: said, not guessed
     reason = model.reason_[model.state_["indicator"].values == "17b"][0]
     assert "needs at least one earlier year" in reason
@@ -87,3 +90,65 @@ def test_reference_profile_outdoor_season():
     # April-October carries 7 of 7.5 units of the year's work
     assert prof[10] - prof[3] == pytest.approx(7 / 7.5)
     np.testing.assert_allclose(np.diff(reference_profile("", 12)), 1 / 12)
+
+
+@pytest.fixture(scope="module")
+def strong_prefectures():
+    """Families whose prefectures differ a lot (sd 0.2 on the log scale) and their March forecast."""
+    from longjiang_forecast.testing.families import synthetic_families
+
+    fam = synthetic_families(seed=3, region_sd=0.2, years=range(2016, 2023))
+    as_of = "2022-03"
+    result = lf.forecast(
+        fam.progress.sel(month=slice(None, as_of)), fam.catalog, as_of=as_of, n_draws=2000, seed=5
+    )
+    return fam, as_of, result.summary
+
+
+def test_prefecture_effect_is_learned_from_earlier_outcomes(strong_prefectures):
+    """Before any outdoor work of the year is reported, only earlier outcomes can rank prefectures."""
+    from scipy import stats
+
+    fam, _, s = strong_prefectures
+    families = np.array([i.rsplit("_", 1)[0] for i in s["indicator"].values])
+    effect = np.array(
+        [
+            float(fam.truth["region_effect"].sel(indicator=i, region=r))
+            for i, r in zip(s["indicator"].values, s["region"].values, strict=True)
+        ]
+    )
+    for family in ("SYN_OUTDOOR", "SYN_HEATING"):  # idle until April
+        at = families == family
+        rho = stats.spearmanr(s["p_met"].values[at], effect[at])[0]
+        assert rho > 0.8, (family, rho)
+
+
+def test_attainment_probabilities_close_to_the_oracle(strong_prefectures):
+    fam, as_of, s = strong_prefectures
+    oracle = fam.oracle(as_of).set_index(["indicator", "region"])
+    p_true = oracle.loc[list(zip(s["indicator"].values, s["region"].values, strict=True)), "p_true"].values
+    assert np.mean(np.abs(s["p_met"].values - p_true)) < 0.12
+
+
+def test_kernel_width_small_reference_class_is_never_narrow():
+    from longjiang_forecast.models.seasonal_share import _kernel_width
+
+    # three earlier years that agree to 0.1 %: the prior spread (0.25) still sets the width
+    assert _kernel_width(np.array([0.030, 0.031, 0.032]), 0.25) > 0.5 * 0.25
+    # a large sample: Silverman's rule, 0.9 * sd * n^(-1/5)
+    x = np.random.default_rng(0).standard_normal(2000)
+    assert _kernel_width(x, 0.25) == pytest.approx(0.9 * 2000 ** (-0.2), rel=0.05)
+    assert _kernel_width(np.array([]), 0.3) == 0.3
+
+
+def test_a_july_report_far_behind_pace_pulls_the_total_down():
+    """Three earlier years that met their plans by a hair must not outvote this year's reports."""
+    catalog, progress = lf.load_national_progress()
+    planted = progress.copy(deep=True)
+    planted["value"].loc[{"indicator": "CN_OLDCOMM_2023", "region": "province", "month": "2023-07-01"}] = 0.2
+    planted = planted.sel(month=slice(None, "2023-07"))
+    model = SeasonalShareModel().fit(planted, catalog=catalog, as_of="2023-07")
+    s = list(model.state_["indicator"].values).index("CN_OLDCOMM_2023")
+    total = model.sample_parameters(2000, rng=1)["annual_total"].values[:, s]
+    # 0.2 done by July, when earlier years had done 55-83 % of theirs: about 0.25-0.4 in all
+    assert np.percentile(total, 95) < 5.3 / 2

@@ -21,11 +21,11 @@ def test_known_answer_gamma_sum(fitted):
     start = float(draws["start"][s])
     dl = int(state["deadline_month"][s])
     k = float(draws["gamma_shape"].values[s, :dl].sum())
-    theta = 0.95 * (15_000 - start) / k  # expected remaining a little short of the need
+    theta = (15_000 - start) / special.gammainccinv(k, 0.3)  # exact P(met) 0.3 by construction
     draws["gamma_scale"][:, s] = theta
     summary = lf.summarise(lf.simulate(draws, state, seed=2), state)
     exact = special.gammaincc(k, (15_000 - start) / theta)
-    assert 0.05 < exact < 0.95  # a case that tests something
+    assert exact == pytest.approx(0.3)
     p, se = float(summary["p_met"][s]), float(summary["p_met_se"][s])
     assert se == pytest.approx(np.sqrt(p * (1 - p) / 20_000))
     assert abs(p - exact) < 4 * np.sqrt(exact * (1 - exact) / 20_000)

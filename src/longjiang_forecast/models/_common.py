@@ -268,31 +268,38 @@ def family_history(
         The target of the indicator of each earlier year, where known.
     """
     table = catalog.table
-    family_of = dict(zip(table["indicator"], table["family"], strict=False))
+    family_of = dict(zip(table["indicator"].astype(str), table["family"], strict=False))
     values = progress["value"]
     if region not in values["region"].values:
         return {}, {}
+    target_of = dict(
+        zip(
+            zip(table["indicator"].astype(str), table["region"].astype(str), strict=True),
+            table["target"],
+            strict=True,
+        )
+    )
     months = pd.DatetimeIndex(values[MONTH].values)
+    in_year = {y: np.flatnonzero(months.year == y) for y in sorted(set(months.year)) if y < year}
+    rows = values.sel(region=region).transpose("indicator", MONTH).values
     out: dict[int, np.ndarray] = {}
     targets: dict[int, float] = {}
-    for ind in values["indicator"].values:
-        if family_of.get(str(ind), str(ind)) != family:
+    for ind, series in zip(values["indicator"].values.astype(str), rows, strict=True):
+        if family_of.get(ind, ind) != family:
             continue
-        series = values.sel(indicator=ind, region=region).values
-        rows = table[(table["indicator"] == ind)]
-        for y in sorted(set(months.year)):
-            if y >= year or y in out:
+        for y, where in in_year.items():
+            if y in out or not np.isfinite(series[where]).any():
                 continue
             row = np.full(12, np.nan)
-            mask = months.year == y
-            row[months.month[mask] - 1] = series[mask]
-            if np.isfinite(row).any():
-                out[y] = row
+            row[months.month[where] - 1] = series[where]
+            out[y] = row
+            tgt = target_of.get((ind, region))
+            if tgt is None:
                 try:
-                    tgt = float(catalog.target_for(str(ind), region))
+                    tgt = catalog.target_for(ind, region)
                 except (ValueError, KeyError):
-                    tgt = float(rows["target"].iloc[0]) if len(rows) else math.nan
-                targets[y] = tgt
+                    tgt = math.nan
+            targets[y] = float(tgt)
     return out, targets
 
 
@@ -332,16 +339,6 @@ def remaining_profile(weights: np.ndarray, last_month: int, floor: float = 0.002
     w[:last_month] = 0.0
     total = w.sum()
     return w / total if total > 0 else w
-
-
-def lognormal_sampler(mean_log: float, sd_log: float, df: float | None = None) -> Sampler:
-    """Sampler of ``exp(mean_log + sd_log · T)``, T standard normal (or Student t with ``df``)."""
-
-    def draw(gen: np.random.Generator, n: int) -> np.ndarray:
-        z = gen.standard_normal(n) if df is None else gen.standard_t(df, n)
-        return np.exp(mean_log + sd_log * z)
-
-    return draw
 
 
 def beta_hazard_sampler(a: float, b: float) -> Sampler:

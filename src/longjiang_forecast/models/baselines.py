@@ -22,6 +22,7 @@ from numbers import Real
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from ._common import (
     CountFit,
@@ -48,7 +49,7 @@ def _rate_fit(ctx: SeriesContext, since: int, default_cv: float) -> tuple[float,
     cv : float
         That coefficient of variation.
     df : int
-        Degrees of freedom of the Student t used for the rate (0 for normal).
+        Degrees of freedom of the rate's Student t interval (0: normal).
     """
     t = ctx.last_month
     incs = [(m0, m1, d) for m0, m1, d in increments(ctx.observed, ctx.origin) if m0 >= since]
@@ -66,10 +67,20 @@ def _rate_fit(ctx: SeriesContext, since: int, default_cv: float) -> tuple[float,
     return rate, cv / math.sqrt(months), cv, df
 
 
+def _t_matched_sd(sd: float, df: int) -> float:
+    """Sd of the normal whose 90 % interval is that of a Student t with ``df`` (``sd`` itself for df 0).
+
+    A small sample's Student t interval, carried on the log scale by a normal: ``exp`` of a Student t
+    has no mean (its tail would put members of 1e100 into an ensemble), ``exp`` of a normal does.
+    """
+    return sd * float(stats.t.ppf(0.95, df) / stats.norm.ppf(0.95)) if df > 0 else sd
+
+
 def _rate_sampler(rate: float, se_log: float, df: int, months_left: int) -> Any:
+    sd = _t_matched_sd(se_log, df)
+
     def draw(gen: np.random.Generator, n: int) -> np.ndarray:
-        z = gen.standard_t(df, n) if df > 0 else gen.standard_normal(n)
-        return rate * np.exp(se_log * z - 0.5 * se_log**2) * months_left
+        return rate * np.exp(sd * gen.standard_normal(n) - 0.5 * sd**2) * months_left
 
     return draw
 
@@ -86,9 +97,10 @@ def _persistence(ctx: SeriesContext, default_cv: float) -> MeanFit:
     df = n - 1 if n >= 3 else 0
     level = float(logs.mean())
 
+    effect_sd = _t_matched_sd(sd / math.sqrt(n), df)
+
     def year_effect(gen: np.random.Generator, size: int) -> np.ndarray:
-        z = gen.standard_t(df, size) if df > 0 else gen.standard_normal(size)
-        return sd / math.sqrt(n) * z
+        return effect_sd * gen.standard_normal(size)
 
     return MeanFit(log_mean=np.full(12, level), year_effect=year_effect, log_sd=sd)
 
@@ -98,8 +110,8 @@ class RunRateModel(SeriesModel):
 
     The drift method of forecasting ([3]_): the rate ``r = (C_t - C_0) / t``
     continues, flat over the remaining months. Parameter uncertainty: ``log r``
-    is Student t around its estimate with standard error ``cv / sqrt(t)``,
-    ``cv`` the coefficient of variation of this year's monthly increments;
+    is normal around its estimate with standard error ``cv / sqrt(t)``, widened
+    to the Student t's 90 % interval for few increments, ``cv`` the coefficient of variation of this year's monthly increments;
     month-to-month Gamma noise with the same ``cv``. Annual means: persistence
     of this year's monthly values (no seasonality, deliberately naive).
     Milestones: refused (see :class:`MilestoneModel`).

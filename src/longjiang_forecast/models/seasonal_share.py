@@ -1,12 +1,13 @@
 """Reference-class seasonal-share model: the outside view of how much of a year's work is done by each month.
 
 For each series the model learns, from earlier years of the same indicator
-family, the cumulative share of the year's total done by the end of each month
-and its year-to-year spread. Observing this year's progress ``C`` after month
-``t`` then tells how big this year's total ``A`` is likely to be
-(``C ≈ A · share(t)``); an official plan gives a weak prior on ``A``. The
-remaining months share out ``A − C`` in the usual seasonal pattern, with
-Gamma noise month by month. Levels and ratios are handled as the change since
+family in all its prefectures, the cumulative share of a year's total done by
+the end of each month, paired with how that year ended against its plan.
+Observing this year's progress ``C`` after month ``t`` then tells how big this
+year's total ``A`` is likely to be (``C ≈ A · share(t)``), weighing each earlier
+year by how alike its pace was; a prefecture's habitual over- or under-shoot
+shifts the prior (the plan itself when the record is short). The remaining
+months share out ``A − C`` in the usual seasonal pattern. Levels and ratios are handled as the change since
 the start of the year; annual means (PM2.5) by a log-normal seasonal profile
 with a year effect; named milestones by a monthly completion hazard.
 
@@ -17,23 +18,26 @@ cognitive perspective on risk taking. *Management Science* 39(1), 17-31
 (the "outside view" / reference-class forecasting).
 Flyvbjerg, B. (2006). From Nobel prize to project management: getting risks
 right. *Project Management Journal* 37(3), 5-15.
+Silverman, B. W. (1986). *Density Estimation for Statistics and Data Analysis*.
+Chapman & Hall (kernel widths).
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
-import pandas as pd
 import xarray as xr
-from scipy import stats
+from scipy import special, stats
 
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, SERIES
 from .._core.state import build_state, draw_coords, month_days
 from ._base import check_is_fitted
+from ._common import family_history
 
 #: Points of the grid on which the posterior of the annual total is computed.
 _GRID = 4096
@@ -41,6 +45,14 @@ _GRID = 4096
 _MAX_GAP = 3
 #: Smallest expected share of the year's work in any remaining month.
 _MIN_MONTH_SHARE = 0.002
+#: Smallest share of a reference year taken on the log scale (a year idle by month t).
+_MIN_SHARE = 1e-4
+#: Smallest kernel width on the log scale.
+_MIN_BANDWIDTH = 0.001
+#: Earlier points that a prior spread (the fallback share spread, the plan prior) counts as.
+_PRIOR_YEARS = 1
+#: An earlier year without reports.
+_NO_YEAR = np.full(12, np.nan)
 
 
 def reference_profile(tags: str, deadline_month: int) -> np.ndarray:
@@ -70,38 +82,49 @@ def reference_profile(tags: str, deadline_month: int) -> np.ndarray:
 
 
 class SeasonalShareModel:
-    """Reference-class seasonal-share model with a weak prior at the official plan.
+    """Reference-class seasonal-share model: this year's pace against the family's earlier years.
+
+    The reference class is every earlier year of the indicator's family in every prefecture of
+    the family. Each reference year pairs its pace (the share of its total done by each month)
+    with its outcome against its plan; a prefecture's habitual over- or under-shoot is learned
+    as a shrunk random effect. The year's total is drawn from a kernel mixture over the
+    reference years conditioned on what is reported so far (see ``docs/methods.md``).
 
     Parameters
     ----------
     plan_prior_sd : float, default 0.25
-        Standard deviation of the log-normal prior of the year's total around
-        the total that would just meet the target. It dominates only early in
-        the year, when little is reported. (In ``national_progress.csv`` the
-        outcome/plan ratios of the 10 completed series-years have a mean log
-        of 0.06 and sd 0.06 -- but published series are mostly met targets, so
-        the default is deliberately wider and centred on the target.)
+        Log-scale sd of the prior of the year's total around the total that would just meet
+        the target, used when fewer than 3 earlier outcomes against known plans exist; with
+        more, it is the prior spread their own spread is pooled with (counted as one outcome).
+        Published series are mostly met targets, so the plan, not their record, is the prior
+        of a short record.
     fallback_share_sd : float, default 0.3
-        Spread of the share done by month ``t`` when fewer than
-        ``min_history_years`` earlier years exist: sd = ``fallback_share_sd *
-        sqrt(F (1 - F))`` around the reference profile's share ``F``.
-    month_concentration : float, default 400
-        Gamma shape of a full year of increments: month-to-month noise around
-        the seasonal pattern (the coefficient of variation of what remains
-        after month t is ``1 / sqrt(month_concentration · (1 − F(t)))``).
+        Spread of the share done by month ``t`` when fewer than ``min_history_years``
+        reference years are known there: sd = ``fallback_share_sd * sqrt(F (1 - F))`` around
+        the reference profile's share ``F``; also the prior spread a small reference class's
+        own spread is pooled with.
+    month_concentration : float, default 10,000
+        Gamma shape of a full year of increments: month-to-month noise around the seasonal
+        pattern once the year's total is drawn (the coefficient of variation of what remains
+        after month t is ``1 / sqrt(month_concentration · (1 − F(t)))``). The total's
+        posterior already carries the spread of realised totals, so this only spreads timing.
     year_effect_sd : float, default 0.15
         For annual means: prior sd of this year's shift of the log seasonal
         profile when fewer than 3 earlier years exist.
     min_history_years : int, default 2
-        Earlier years (with a December report) needed to learn the share curve
-        and its spread from data rather than from the fallback profile.
+        Reference years (series-years of the family with a December report) known at the
+        as-of month needed to use their paces rather than the fallback profile.
 
     Attributes
     ----------
     state_ : xarray.Dataset
         The observed state (see ``build_state``), dims (series, month).
-    share_mean_, share_sd_ : ndarray of shape (n_series, 13)
-        Mean and predictive sd of the cumulative share after months 0..12.
+    share_mean_ : ndarray of shape (n_series, 13)
+        Mean cumulative share after months 0..12 over the reference class
+        (the planned trajectory of Earned Schedule).
+    reference_ : list of length n_series
+        Per count or level series, the kernels of its reference class: the
+        log shares of the earlier years and their outcomes against their plans.
     basis_ : ndarray of shape (n_series,), str
         What each series' forecast rests on (history years or fallback).
     reason_ : ndarray of shape (n_series,), str
@@ -113,7 +136,7 @@ class SeasonalShareModel:
         *,
         plan_prior_sd: float = 0.25,
         fallback_share_sd: float = 0.3,
-        month_concentration: float = 400.0,
+        month_concentration: float = 10_000.0,
         year_effect_sd: float = 0.15,
         min_history_years: int = 2,
     ) -> None:
@@ -179,7 +202,6 @@ class SeasonalShareModel:
         family_of = dict(zip(catalog.table["indicator"], catalog.table["family"], strict=False))
         tags_of = dict(zip(catalog.table["indicator"], catalog.table["tags"], strict=False))
         self.share_mean_ = np.zeros((n, 13))
-        self.share_sd_ = np.zeros((n, 13))
         self.basis_ = np.full(n, "", dtype=object)
         self.reason_ = np.full(n, "", dtype=object)
         self.origin_ = np.zeros(n)
@@ -188,13 +210,23 @@ class SeasonalShareModel:
         self.year_effect_mean_ = np.full(n, np.nan)
         self.year_effect_sd_ = np.full(n, np.nan)
         self.baseline_ = state["baseline"].values.astype(float).copy()
+        self.reference_ = [None] * n
+        cache: dict[tuple[str, str], tuple[dict[int, np.ndarray], dict[int, float]]] = {}
+
+        def history_of(family: str, region: str) -> tuple[dict[int, np.ndarray], dict[int, float]]:
+            if (family, region) not in cache:
+                cache[family, region] = family_history(progress, catalog, family, region, year)
+            return cache[family, region]
+
         for s in range(n):
             ind = str(state["indicator"].values[s])
             reg = str(state["region"].values[s])
             kind = str(state["kind"].values[s])
-            history = _history(progress, family_of, family_of.get(ind, ind), reg, year)
+            family = family_of.get(ind, ind)
+            history = history_of(family, reg)[0]
             if kind in ("cumulative", "level"):
-                self._fit_share(s, state, history, kind, str(tags_of.get(ind, "")), year)
+                peers = {r: history_of(family, r) for r in _family_regions(catalog, family, reg)}
+                self._fit_share(s, state, peers, reg, kind, str(tags_of.get(ind, "")), year)
             elif kind in ("annual_mean", "change"):
                 self._fit_lognormal(s, state, history, kind, year)
             elif kind == "milestone":
@@ -211,7 +243,8 @@ class SeasonalShareModel:
         self,
         s: int,
         state: xr.Dataset,
-        history: dict[int, np.ndarray],
+        peers: dict[str, tuple[dict[int, np.ndarray], dict[int, float]]],
+        region: str,
         kind: str,
         tags: str,
         year: int,
@@ -219,11 +252,12 @@ class SeasonalShareModel:
         if state["comparator"].values[s] != ">=":
             self.reason_[s] = "the seasonal-share model forecasts '>=' targets for counts and levels"
             return
+        own = peers.get(region, ({}, {}))[0]
         origin = 0.0
         if kind == "level":
             origin = self.baseline_[s]
-            if not np.isfinite(origin) and year - 1 in history:
-                origin = history[year - 1][11]
+            if not np.isfinite(origin) and year - 1 in own:
+                origin = own[year - 1][11]
                 self.baseline_[s] = origin
             if not np.isfinite(origin):
                 self.reason_[s] = (
@@ -232,42 +266,42 @@ class SeasonalShareModel:
                 )
                 return
         self.origin_[s] = origin
-        curves = []
-        for y, values in sorted(history.items()):
-            start = 0.0 if kind == "cumulative" else history.get(y - 1, np.full(12, np.nan))[11]
-            curve = _share_curve(values, start)
-            if curve is not None:
-                curves.append((y, curve))
+        years = _reference_years(peers, kind)
         dl = int(state["deadline_month"].values[s])
         t = int(state["last_month"].values[s])
         fallback = reference_profile(tags, dl)
-        shares = np.array([c for _, c in curves]).reshape(len(curves), 13)
+        shares = np.array([y.curve for y in years]).reshape(len(years), 13)
         n_at = np.isfinite(shares).sum(axis=0)
-        if len(curves) == 0 or n_at[t] == 0:
-            mean = fallback
-            sd = self.fallback_share_sd * np.sqrt(mean * (1 - mean))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = fallback if n_at[t] == 0 else _fill_curve(np.nanmean(shares, axis=0))
+        sd = np.maximum(self.fallback_share_sd * np.sqrt(mean * (1 - mean)), 1e-6)
+        fallback_log_sd = np.sqrt(np.log1p((sd / np.maximum(mean, 1e-6)) ** 2))
+        if n_at[t] < self.min_history_years:
+            log_sd = fallback_log_sd
+            log_share = (np.log(np.maximum(mean, 1e-6)) - log_sd**2 / 2)[None]
             self.basis_[s] = (
-                f"fallback profile (no earlier year with a December report and a report within "
-                f"{_MAX_GAP} months of month {t}; {len(curves)} earlier year(s) with a December report)"
+                f"fallback profile ({n_at[t]} earlier series-year(s) of the family with a December "
+                f"report and a report within {_MAX_GAP} months of month {t}; "
+                f"{self.min_history_years} needed)"
             )
         else:
-            with np.errstate(invalid="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                mean = _fill_curve(np.nanmean(shares, axis=0))
-                spread = np.nanstd(shares, axis=0, ddof=1)
-            sd = self.fallback_share_sd * np.sqrt(mean * (1 - mean))
-            rich = n_at >= max(self.min_history_years, 2)
-            if rich.any():
-                n = n_at[rich]
-                inflate = np.sqrt(1 + 1 / n) * stats.t.ppf(0.95, n - 1) / stats.norm.ppf(0.95)
-                floor = 0.1 * sd[rich]
-                sd[rich] = np.maximum(spread[rich] * inflate, floor)
-            years = [y for y, c in curves if np.isfinite(c[t])]
-            self.basis_[s] = f"reference class: {n_at[t]} earlier year(s) ({', '.join(map(str, years))})" + (
-                "" if rich[t] else f", with the fallback spread ({self.min_history_years} years needed)"
+            log_share = np.log(np.maximum(shares, _MIN_SHARE))
+            log_sd = np.array(
+                [
+                    _kernel_width(col[np.isfinite(col)], d)
+                    for col, d in zip(log_share.T, fallback_log_sd, strict=True)
+                ]
             )
+            n_regions = len({y.region for y in years if np.isfinite(y.curve[t])})
+            self.basis_[s] = (
+                f"reference class: {n_at[t]} earlier series-year(s) of the family "
+                f"({n_regions} region(s), {min(y.year for y in years)}-{max(y.year for y in years)})"
+            )
+        prior_loc, prior_sd, note = _attainment_prior(years, region, self.plan_prior_sd)
+        self.basis_[s] += note
         self.share_mean_[s] = mean
-        self.share_sd_[s] = sd
+        self.reference_[s] = _ReferenceClass(log_share, log_sd, prior_loc, prior_sd)
         last = float(state["last_value"].values[s])
         if kind == "level" and np.isfinite(last) and last < origin:
             # The shares describe a level that rises through the year; one that has fallen
@@ -437,29 +471,38 @@ class SeasonalShareModel:
     def _annual_total(self, s: int, done: float, t: int, u: np.ndarray) -> np.ndarray:
         """Draw the year's total (or change) from its grid posterior given ``done`` after month ``t``.
 
-        Likelihood: ``done = A · F`` with the share ``F`` log-normal (mean and sd of the
-        reference class at month ``t``), so that a year far behind its usual pace pulls ``A``
-        down however large the prior would like it; prior ``log A ~ N(log centre, plan_prior_sd²)``.
+        A mixture over the reference years ``j``: the prior of ``log A`` is a kernel at
+        ``log need + prior_loc[j]`` (or, without earlier outcomes against plans, the plan prior
+        ``log A ~ N(log centre, plan_prior_sd²)``), and the likelihood of ``done = A · F`` has
+        ``log F`` a kernel at reference year ``j``'s log share at month ``t``. Pairing the two
+        keeps what a reference year says about its pace and its outcome together (a late start
+        that ended in a miss). A report of nothing at all is censored at the reporting
+        resolution (1/1,000 of what is needed).
         """
-        mean, sd = self.share_mean_[s], self.share_sd_[s]
+        ref = self.reference_[s]
         if t == 12:
             return np.full(u.shape, done)
         dl = max(int(self.state_["deadline_month"].values[s]), 1)
         need = self.state_["target"].values[s] - self.origin_[s]
-        centre = max(need, 1e-9 * max(abs(need), 1.0)) / max(mean[dl], 1e-3)
+        centre = max(need, 1e-9 * max(abs(need), 1.0)) / max(self.share_mean_[s][dl], 1e-3)
         lo = max(done, 1e-6 * centre)
         hi = max(lo * 1.001, 20.0 * max(centre, done))
         grid = np.linspace(np.log(lo), np.log(hi), _GRID)
-        logp = -0.5 * ((grid - np.log(centre)) / self.plan_prior_sd) ** 2
-        if t > 0 and mean[t] > 0:
-            # Share done by month t ~ log-normal with the reference class's mean and sd. A report of
-            # nothing at all is censored at the reporting resolution (1/1,000 of what is needed).
-            s_t = np.sqrt(np.log1p((max(sd[t], 1e-6) / mean[t]) ** 2))
-            m_t = np.log(mean[t]) - s_t**2 / 2
+        log_share, loc = np.broadcast_arrays(ref.log_share[:, t], ref.prior_loc)
+        keep = np.isfinite(log_share)
+        log_share, loc = log_share[keep], loc[keep]
+        known = np.isfinite(loc)
+        mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
+        sd = np.where(known, ref.prior_sd, self.plan_prior_sd)[:, None]
+        logp = stats.norm.logpdf(grid[None, :], mean[:, None], sd)  # (J, G)
+        if t > 0:
+            h = ref.log_share_sd[t]
             if done > 0:
-                logp += -0.5 * ((np.log(done) - grid - m_t) / s_t) ** 2
+                logp += stats.norm.logpdf(np.log(done) - grid[None, :], log_share[:, None], h)
             else:
-                logp += stats.norm.logcdf((np.log(1e-3 * max(need, 1e-12)) - grid - m_t) / s_t)
+                floor = np.log(1e-3 * max(need, 1e-12))
+                logp += stats.norm.logcdf((floor - grid[None, :] - log_share[:, None]) / h)
+        logp = special.logsumexp(logp, axis=0)
         weights = np.exp(logp - logp.max())
         cdf = np.cumsum(weights)
         cdf /= cdf[-1]
@@ -527,25 +570,119 @@ def _fill_curve(mean: np.ndarray) -> np.ndarray:
     return np.maximum.accumulate(filled)
 
 
-def _history(
-    progress: xr.Dataset, family_of: dict[str, str], family: str, region: str, year: int
-) -> dict[int, np.ndarray]:
-    """Monthly values of earlier years of the same indicator family and region, keyed by year."""
-    values = progress["value"]
-    if region not in values["region"].values:
-        return {}
-    months = pd.DatetimeIndex(values[MONTH].values)
-    out: dict[int, np.ndarray] = {}
-    for ind in values["indicator"].values:
-        if family_of.get(str(ind), str(ind)) != family:
-            continue
-        series = values.sel(indicator=ind, region=region).values
-        for y in sorted(set(months.year)):
-            if y >= year or y in out:
+@dataclass(frozen=True)
+class _ReferenceYear:
+    """One earlier year of the family in one region: its share curve and its outcome against its plan."""
+
+    region: str
+    year: int
+    curve: np.ndarray  # (13,) cumulative share after months 0..12, NaN where unknown
+    log_ratio: float  # log(year's total / what the target needed); NaN without a target
+
+
+@dataclass(frozen=True)
+class _ReferenceClass:
+    """What the year's-total posterior of one series needs (see ``_annual_total``)."""
+
+    log_share: np.ndarray  # (J, 13) log share of each reference year (or (1, 13): the fallback)
+    log_share_sd: np.ndarray  # (13,) kernel bandwidth of the log share at each month
+    prior_loc: (
+        np.ndarray
+    )  # (J,) log(total / need) this series would have in reference year j, or (1,) NaN: the plan
+    prior_sd: float  # kernel bandwidth of that (plus the prefecture effect's uncertainty)
+
+
+def _family_regions(catalog: Any, family: str, region: str) -> list[str]:
+    """Regions with a catalogue row of the family (the region itself first)."""
+    table = catalog.table
+    regions = table.loc[table["family"].astype(str) == family, "region"].astype(str)
+    return list(dict.fromkeys([region, *regions]))
+
+
+def _reference_years(
+    peers: dict[str, tuple[dict[int, np.ndarray], dict[int, float]]], kind: str
+) -> list[_ReferenceYear]:
+    """Every earlier year of the family, in every region, that has a December report."""
+    out = []
+    for region, (values_by_year, targets) in peers.items():
+        for year, values in sorted(values_by_year.items()):
+            start = 0.0 if kind == "cumulative" else values_by_year.get(year - 1, _NO_YEAR)[11]
+            curve = _share_curve(values, start)
+            if curve is None:
                 continue
-            row = np.full(12, np.nan)
-            mask = months.year == y
-            row[months.month[mask] - 1] = series[mask]
-            if np.isfinite(row).any():
-                out[y] = row
+            need = targets.get(year, np.nan) - start
+            total = values[11] - start
+            log_ratio = float(np.log(total / need)) if need > 0 else np.nan
+            out.append(_ReferenceYear(region, year, curve, log_ratio))
     return out
+
+
+def _kernel_width(x: np.ndarray, prior_sd: float) -> float:
+    """Width of the Gaussian kernel put on each of the points ``x`` of a reference class.
+
+    ``h = σ · max(0.9 n^(-1/5), sqrt((1 + 1/n) (t_{0.95,ν} / z_{0.95})² − (n − 1)/n))``: Silverman's
+    rule of thumb (Silverman 1986, *Density Estimation for Statistics and Data Analysis*,
+    eq. 3.31), and for a small reference class wide enough that the mixture's spread is the
+    Student-t predictive interval of a new point. ``σ`` is the robust spread ``min(sd, IQR/1.34)``
+    (a reference class with a few idle years is bimodal) pooled with ``prior_sd`` counted as
+    :data:`_PRIOR_YEARS` earlier point(s), ``ν = n − 1 + _PRIOR_YEARS`` (the conjugate normal /
+    scaled-inverse-χ² update, Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed., §3.3). So a
+    few earlier years that happen to agree never give a narrow answer on their own.
+    """
+    n = x.size
+    if n == 0:
+        return prior_sd
+    spread2 = 0.0
+    if n >= 2:
+        var = float(np.var(x, ddof=1))
+        iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
+        spread2 = min(var, iqr**2) if iqr > 0 else var
+    nu = n - 1 + _PRIOR_YEARS
+    pooled = (_PRIOR_YEARS * prior_sd**2 + (n - 1) * spread2) / nu
+    widen = (stats.t.ppf(0.95, nu) / stats.norm.ppf(0.95)) ** 2
+    factor2 = max(0.81 * n ** (-0.4), (1 + 1 / n) * widen - (n - 1) / n)
+    return float(max(np.sqrt(pooled * factor2), _MIN_BANDWIDTH))
+
+
+def _attainment_prior(
+    years: list[_ReferenceYear], region: str, plan_prior_sd: float
+) -> tuple[np.ndarray, float, str]:
+    """Prior of this year's log(total / need), one kernel per reference year, with a prefecture effect.
+
+    One-way random effects ``log ratio = μ + b_r + e`` (method of moments; e.g. Searle, Casella &
+    McCulloch 1992, *Variance Components*, §3.5): the prefecture effect ``b_r`` is shrunk towards 0
+    by ``τ² / (τ² + σ²/n_r)``. Reference year ``j`` of any region says this series' log ratio could
+    be ``μ + b_r + e_j``. Fewer than 3 outcomes with a known target: no kernels (the plan prior).
+    """
+    lr = np.array([y.log_ratio for y in years], dtype=float)
+    ok = np.isfinite(lr)
+    if ok.sum() < 3:
+        return (
+            np.full(1, np.nan),
+            plan_prior_sd,
+            f"; prior of the year's total: the plan (log sd {plan_prior_sd:g})",
+        )
+    x = lr[ok]
+    groups = np.array([y.region for y in years], dtype=object)[ok]
+    names, idx, n_r = np.unique(groups, return_inverse=True, return_counts=True)
+    m_r = np.bincount(idx, weights=x) / n_r
+    mu = float(x.mean())
+    dof = x.size - names.size
+    sigma2 = float(np.sum((x - m_r[idx]) ** 2) / dof) if dof >= 1 else float(np.var(x, ddof=1))
+    tau2 = max(float(np.var(m_r, ddof=1)) - float(np.mean(sigma2 / n_r)), 0.0) if names.size >= 2 else 0.0
+    shrink = tau2 / (tau2 + sigma2 / n_r)
+    effect = shrink * (m_r - mu)
+    resid = x - mu - effect[idx]
+    if region in names:
+        k = int(np.flatnonzero(names == region)[0])
+        b, var_b = float(effect[k]), float(shrink[k] * sigma2 / n_r[k])
+    else:
+        b, var_b = 0.0, tau2
+    loc = np.full(lr.size, np.nan)
+    loc[ok] = mu + b + resid
+    sd = float(np.sqrt(_kernel_width(resid, plan_prior_sd) ** 2 + var_b + sigma2 / x.size))
+    note = (
+        f"; attainment prior from {x.size} earlier outcomes against their plans "
+        f"(median {np.exp(np.median(x)):.3f} of what was needed; this prefecture {np.exp(b):.3f}x)"
+    )
+    return loc, sd, note
