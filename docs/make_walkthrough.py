@@ -53,11 +53,13 @@ def main() -> str:
         lines.append(f"| {as_of} " + _fmt(_row(catalog, progress, as_of, "CN_OLDCOMM_2024")))
     lines += [
         "",
-        "Reading it: until the first 2024 report (April) the forecast is the weak prior centred on",
-        "the plan (P ≈ 0.5, status 'no report yet'). From July the reports run behind the 2020-2023",
-        "seasonal pattern (by August 4.2 of 5.4 = 78 % done, against 84-93 % in 2021-2023 and 67 %",
-        "in 2020), so the model leans slightly towards a miss (P ≈ 0.46) with a wide range; the",
-        "October report (5.3) moves it to 0.82. The year ended at 5.8: met. One year is one outcome,",
+        "Reading it: until the first 2024 report (April) the forecast rests on how the four earlier",
+        "years ended against their plans (all met, by 1-5 %); four outcomes are a short record, so",
+        "their spread is pooled with the plan prior's and the answer stays wide (P ≈ 0.57, status",
+        "'no report yet'). From July the reports run behind the 2020-2023 seasonal pattern (by",
+        "August 4.2 of 5.4 = 78 % done, against 84-93 % in 2021-2023 and 67 % in 2020), so the model",
+        "leans slightly towards a miss (P ≈ 0.44) with a wide range; the October report (5.3) moves",
+        "it to 0.82. The year ended at 5.8: met. One year is one outcome,",
         "not a calibration check (that is the backtest's job: docs/calibration-report.md).",
         "",
         "## National new urban jobs, as of September 2025 (plan 1,200 万人)",

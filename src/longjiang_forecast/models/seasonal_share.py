@@ -683,6 +683,7 @@ def _attainment_prior(
     sd = float(np.sqrt(_kernel_width(resid, plan_prior_sd) ** 2 + var_b + sigma2 / x.size))
     note = (
         f"; attainment prior from {x.size} earlier outcomes against their plans "
-        f"(median {np.exp(np.median(x)):.3f} of what was needed; this prefecture {np.exp(b):.3f}x)"
+        f"(median {np.exp(np.median(x)):.3f} of what was needed"
+        + (f"; this region's record {np.exp(b):.3f}x the family's)" if names.size >= 2 else ")")
     )
     return loc, sd, note
