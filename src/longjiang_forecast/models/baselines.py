@@ -111,9 +111,10 @@ class RunRateModel(SeriesModel):
     The drift method of forecasting ([3]_): the rate ``r = (C_t - C_0) / t``
     continues, flat over the remaining months. Parameter uncertainty: ``log r``
     is normal around its estimate with standard error ``cv / sqrt(t)``, widened
-    to the Student t's 90 % interval for few increments, ``cv`` the coefficient of variation of this year's monthly increments;
-    month-to-month Gamma noise with the same ``cv``. Annual means: persistence
-    of this year's monthly values (no seasonality, deliberately naive).
+    to the Student t's 90 % interval for few increments, ``cv`` the
+    coefficient of variation of this year's monthly increments; month-to-month
+    Gamma noise with the same ``cv``. Annual means: persistence of this year's
+    monthly values (no seasonality, deliberately naive).
     Milestones: refused (see :class:`MilestoneModel`).
 
     Parameters
