@@ -185,3 +185,14 @@ def test_cli_bad_model(tmp_path, capsys):
     assert "Unknown model 'nope'" in capsys.readouterr().err
     assert main(["forecast", "--model", "nope", "--out", str(tmp_path)]) == 2
     assert "Unknown model 'nope'" in capsys.readouterr().err
+
+
+def test_fit_cache_key_changes_with_the_models_source(monkeypatch):
+    """A fit cached before a model's code changed must not be read after it."""
+    from longjiang_forecast.backtest import _origins
+
+    seed = np.random.SeedSequence(1)
+    before = _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed)
+    assert before == _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed)
+    monkeypatch.setattr(_origins, "_models_source_digest", lambda: "edited")
+    assert _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed) != before

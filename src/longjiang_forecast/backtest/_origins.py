@@ -8,6 +8,7 @@ stack the per-origin rows into one Dataset along the ``forecast`` dim.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import sys
@@ -282,6 +283,16 @@ def data_digest(catalog: Any, progress: xr.Dataset) -> str:
     return h.hexdigest()
 
 
+@functools.cache
+def _models_source_digest() -> str:
+    """SHA-256 of the source files of ``longjiang_forecast.models`` (what a fit depends on)."""
+    folder = Path(__file__).resolve().parents[1] / "models"
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 class FitCache:
     """A folder of fitted parameter draws keyed by model, settings, data, as-of month and seed.
 
@@ -308,7 +319,8 @@ class FitCache:
         Parameters
         ----------
         model : AttainmentModel
-            The (unfitted) model: its class and ``get_params()`` enter the key.
+            The (unfitted) model: its class, ``get_params()`` and the source code of
+            the ``models`` package enter the key (a changed model never reads an old fit).
         digest : str
             :func:`data_digest` of the truncated data.
         as_of : str
@@ -332,6 +344,7 @@ class FitCache:
             str(seed.entropy),
             repr(seed.spawn_key),
             library_version(),
+            _models_source_digest(),
         )
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
