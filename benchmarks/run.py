@@ -4,6 +4,22 @@ Run ``python benchmarks/run.py`` (reference job: 585 series, 12 months, 100,000
 draws) or ``--quick`` (10,000 draws, under a minute). Prints a report and ends
 with one JSON line. Peers need the ``bench`` extra; a missing peer gives null
 and the reason.
+
+What each peer ratio compares (printed with the figures):
+
+* ``vs_pymc``: PyMC ``sample_posterior_predictive`` of the same Gamma-increment
+  model (per-draw scales as the posterior; float64, one process, paths only, on
+  the first 2,000 draws: its cost is linear in draws) against our default run of
+  the reference job (float32, two threads, all summaries).
+* ``vs_statsmodels_ets``: like for like. statsmodels ``ETSResults.simulate`` of
+  ETS(A,A,N) (normal innovations) with as many repetitions per series as we have
+  draws, against our engine on Gaussian random walks (``link_normal``, identity
+  link: normal increments) with the same series and draws. Fewer series than
+  the reference job (each series is one statsmodels call, so its rate does not
+  depend on the number of series); fitting not timed. ``vs_statsmodels_ets_gamma_job``
+  is the reference (Gamma) job's rate over the same ETS rate.
+* ``vs_prophet``: Prophet ``predictive_samples`` (fit not timed) against the
+  reference job.
 """
 
 from __future__ import annotations
@@ -25,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from longjiang_forecast.simulate import simulate_summary  # noqa: E402
-from longjiang_forecast.simulate._reference import reference_job  # noqa: E402
+from longjiang_forecast.simulate._reference import normal_job, reference_job  # noqa: E402
 
 
 def log(*a):
@@ -63,6 +79,19 @@ def floor_seconds(shape: np.ndarray, n_draws: int, seed: int = 0) -> dict[str, f
     return out
 
 
+def normal_floor_cpu(n_series: int, n_draws: int, seed: int = 0) -> float:
+    """CPU seconds of numpy alone drawing the normal job's float32 normals, as the engine does."""
+    rng = np.random.default_rng(seed)
+    buf = np.empty(n_series * 1024, np.float32)
+    cpu = time.process_time()
+    for lo in range(0, n_draws, 1024):
+        b = min(1024, n_draws - lo)
+        out = buf[: n_series * b].reshape(n_series, b)
+        for _ in range(12):
+            rng.standard_normal((n_series, b), dtype=np.float32, out=out)
+    return time.process_time() - cpu
+
+
 def engine_seconds(draws, state, n_jobs: int, rao_blackwell: bool = False, cpu: bool = False):
     t, c = time.perf_counter(), time.process_time()
     out = simulate_summary(draws, state, seed=1, n_jobs=n_jobs, rao_blackwell=rao_blackwell)
@@ -83,8 +112,22 @@ def rss_child(n_draws: int) -> None:
     t = time.perf_counter()
     simulate_summary(draws, state, seed=1, n_jobs=2, rao_blackwell=False)
     el = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps({"peak_rss_mib": peak, "seconds": el, "lazy_draws": lazy}))
+    print(json.dumps({"peak_rss_mib": peak_rss_mib(), "seconds": el, "lazy_draws": lazy}))
+
+
+def peak_rss_mib() -> float:
+    """Peak RSS of this process in MiB: ``VmHWM`` (reset by exec), else ``ru_maxrss``.
+
+    ``ru_maxrss`` survives ``execve`` on Linux, so in a child started by this
+    script it would report the parent's peak if that is higher.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def measure_rss(n_draws: int) -> dict:
@@ -139,6 +182,7 @@ def peer_ets(n_series: int, reps: int) -> dict:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fits.append(ETSModel(y, error="add", trend="add").fit(disp=False))
+    fits[0].simulate(12, repetitions=10, anchor="end")  # warm-up
     t = time.perf_counter()
     for f in fits:
         f.simulate(12, repetitions=reps, anchor="end")
@@ -219,7 +263,7 @@ def main() -> None:
     floor_cpu = floor.pop("cpu_float32_rows")
     floor_s = min(floor.values())
     t1, c1 = min(t1s), min(c1s)
-    t2, _ = engine_seconds(draws, state, 2)
+    t2 = min(engine_seconds(draws, state, 2)[0] for _ in range(2))  # best of two, as t1
     t_rb, out_rb = engine_seconds(draws, state, 2, rao_blackwell=True)
     rate1, rate2 = variates / t1, variates / t2
     log(
@@ -253,20 +297,45 @@ def main() -> None:
         )
 
     peers = {}
+    ets_series, ets_reps = (10 if args.quick else 20), n_draws  # repetitions per series = our draws
     if not args.no_peers:
         sub = 500 if args.quick else 2000
         peers["pymc"] = peer_pymc(draws, state, sub)
-        peers["statsmodels_ets"] = peer_ets(10 if args.quick else 40, 500 if args.quick else 2000)
+        peers["statsmodels_ets"] = peer_ets(ets_series, ets_reps)
         peers["prophet"] = peer_prophet(2 if args.quick else 4, 200 if args.quick else 1000)
-    ours = rate2  # the default run: 2 threads, summaries included, no Rao-Blackwellisation
+    # Our side of the like-for-like ETS comparison: normal increments, same series x draws.
+    n_draws_n, n_state = normal_job(ets_reps, ets_series)
+    engine_seconds(n_draws_n.isel(draw=slice(0, 2048)), n_state, n_jobs=2)  # warm-up
+    t_n = min(engine_seconds(n_draws_n, n_state, 2)[0] for _ in range(2))
+    rate_n = ets_series * ets_reps * 12 / t_n
+    c_n = min(engine_seconds(n_draws_n, n_state, 1, cpu=True)[1] for _ in range(2))
+    floor_n = min(normal_floor_cpu(ets_series, ets_reps) for _ in range(2))
+    log(
+        f"engine, 2 threads, Gaussian random walks (link_normal), {ets_series} series x "
+        f"{ets_reps:,} draws: {t_n:.2f}s = {rate_n / 1e6:.1f} M path-months/s; CPU seconds on one "
+        f"thread {c_n:.2f}s against numpy drawing the normals alone {floor_n:.2f}s "
+        f"-> ratio {floor_n / c_n:.3f}"
+    )
+    ours = {"pymc": rate2, "statsmodels_ets": rate_n, "prophet": rate2}
     vs = {}
     for name in ("pymc", "statsmodels_ets", "prophet"):
         info = peers.get(name, {"rate": None, "reason": "skipped (--no-peers)"})
-        vs[name] = None if info.get("rate") is None else ours / info["rate"]
+        vs[name] = None if info.get("rate") is None else ours[name] / info["rate"]
         if info.get("rate") is None:
             log(f"{name}: null ({info.get('reason')})")
         else:
-            log(f"{name}: {info['rate'] / 1e6:.3f} M path-months/s -> ours is {vs[name]:.1f}x ({info})")
+            log(
+                f"{name}: {info['rate'] / 1e6:.3f} M path-months/s -> ours ({ours[name] / 1e6:.1f} M) is "
+                f"{vs[name]:.1f}x ({info})"
+            )
+    pymc_rate = peers.get("pymc", {}).get("rate")
+    vs_pymc_1 = None if pymc_rate is None else rate1 / pymc_rate
+    if vs_pymc_1 is not None:
+        log(f"pymc against our single-thread run: ours is {vs_pymc_1:.1f}x")
+    ets_rate = peers.get("statsmodels_ets", {}).get("rate")
+    vs_ets_gamma = None if ets_rate is None else rate2 / ets_rate
+    if vs_ets_gamma is not None:
+        log(f"statsmodels_ets against the reference (Gamma) job instead: ours is {vs_ets_gamma:.1f}x")
 
     result = {
         "quick": args.quick,
@@ -281,6 +350,11 @@ def main() -> None:
         "vs_pymc": vs["pymc"],
         "vs_statsmodels_ets": vs["statsmodels_ets"],
         "vs_prophet": vs["prophet"],
+        "vs_pymc_1thread": vs_pymc_1,
+        "vs_statsmodels_ets_gamma_job": vs_ets_gamma,
+        "ets_job": {"series": ets_series, "draws_or_repetitions": ets_reps},
+        "engine_mpath_months_per_s_2threads_normal_job": rate_n / 1e6,
+        "normal_job_floor_ratio": floor_n / c_n,
         "rb_draw_ratio": rb_draw_ratio,
         "rb_time_per_draw_ratio": t_rb / t2,
         "floor_mvariates_per_s": variates / floor_s / 1e6,

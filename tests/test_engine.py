@@ -180,3 +180,76 @@ def test_link_normal_stays_within_its_bounds_and_has_an_exact_p():
     hit = rows[11, 0] >= 97.0
     p_rb = fam.conditional_p(np.array([97.0]), np.array([1.0]))[0]
     assert abs(hit.mean() - p_rb.mean()) < 3 * np.sqrt(hit.var() / n_draws)
+
+
+# --------------------------------------------------------------------------- fused numba kernels
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_month_kernels_equal_their_numpy_definitions(dtype):
+    """passage, aggregate and deadline_stats give exactly what the plain numpy expressions give."""
+    from longjiang_forecast.simulate import _kernels
+
+    rng = np.random.default_rng(5)
+    n, b = 7, 300
+    x = rng.normal(10.0, 3.0, (n, b)).astype(dtype)
+    x[2, 5] = np.nan
+    x[6] = np.nan
+    target = rng.normal(10.0, 1.0, n)
+    tgt = target.astype(dtype)
+    sign = np.array([1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0])
+    at = np.array([True, False, True, True, False, False, True])
+    hit0 = rng.random((n, b)) < 0.2
+    hit, fp, dv = hit0.copy(), np.zeros((n, 12), np.int64), np.full((n, b), -1.0, dtype)
+    _kernels.passage(x, tgt, sign, at, 4, hit, fp, dv)
+    met = np.where(sign[:, None] > 0, x >= tgt[:, None], x <= tgt[:, None])
+    np.testing.assert_array_equal(hit, hit0 | met)
+    np.testing.assert_array_equal(fp[:, 4], (hit0 | met).sum(axis=1))
+    np.testing.assert_array_equal(dv[at], x[at])
+    assert np.all(dv[~at] == -1.0)
+
+    members, starts = np.array([0, 1, 3, 4, 5]), np.array([0, 3])
+    weights = np.array([1.0, 2.0, 0.5, 1.0, 1.0], dtype)
+    agg = np.empty((2, b), dtype)
+    _kernels.aggregate(x, members, starts, weights, agg)
+    np.testing.assert_allclose(agg[0], x[0] + 2 * x[1] + 0.5 * x[3], rtol=1e-6)
+    np.testing.assert_allclose(agg[1], x[4] + x[5], rtol=1e-6)
+
+    k = np.empty(n, np.int64)
+    sf1, sf2, vmin, vmax = (np.empty(n) for _ in range(4))
+    _kernels.deadline_stats(x, target, tgt, sign, k, sf1, sf2, vmin, vmax)
+    short = np.maximum((target[:, None] - x.astype(float)) * sign[:, None], 0.0)
+    np.testing.assert_array_equal(k, met.sum(axis=1))
+    np.testing.assert_allclose(sf1, short.sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(sf2, np.square(short).sum(axis=1), rtol=1e-12)
+    np.testing.assert_array_equal(vmin, x.min(axis=1))  # NaN rows give NaN, as numpy
+    np.testing.assert_array_equal(vmax, x.max(axis=1))
+    assert np.isnan(sf1[2]) and np.isnan(sf1[6]) and k[6] == 0
+
+
+def test_fused_step_kernels_equal_their_numpy_definitions():
+    from longjiang_forecast.simulate import _kernels
+
+    rng = np.random.default_rng(6)
+    n, b = 3, 200
+    g = rng.gamma(2.0, size=(n, b)).astype(np.float32)
+    scale = rng.uniform(0.5, 2.0, (n, b)).astype(np.float32)
+    base = rng.uniform(0.0, 5.0, (n, b)).astype(np.float32)
+    upper = np.array([np.inf, 6.0, 1.0], np.float32)
+    out = np.empty_like(base)
+    _kernels.gamma_advance(g, scale, base, upper, out)
+    np.testing.assert_array_equal(out, np.minimum(base + scale * g, upper[:, None]))
+
+    z = rng.standard_normal((n, b))
+    drift, sd = rng.normal(0.1, 0.1, (n, b)), rng.uniform(0.1, 0.5, (n, b))
+    eta0 = rng.normal(0.0, 1.0, (n, b))
+    mult, active = np.array([1.0, 0.5, 2.0]), np.array([True, True, False])
+    code = np.array([0, 1, 2])
+    lower, upper = np.array([-1.0, 0.0, 0.0]), np.array([1.0, np.inf, 100.0])
+    eta, val = eta0.copy(), np.empty((n, b))
+    _kernels.link_advance(z, drift, sd, mult, active, eta, code, lower, upper, val)
+    step = np.where(active[:, None], mult[:, None] * drift + sd * z, 0.0)
+    np.testing.assert_allclose(eta, eta0 + step, rtol=1e-12)
+    np.testing.assert_allclose(val[0], np.clip(eta[0], -1.0, 1.0))
+    np.testing.assert_allclose(val[1], np.exp(eta[1]))
+    np.testing.assert_allclose(val[2], 100.0 * special.expit(eta[2]))

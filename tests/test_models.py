@@ -152,3 +152,63 @@ def test_a_july_report_far_behind_pace_pulls_the_total_down():
     total = model.sample_parameters(2000, rng=1)["annual_total"].values[:, s]
     # 0.2 done by July, when earlier years had done 55-83 % of theirs: about 0.25-0.4 in all
     assert np.percentile(total, 95) < 5.3 / 2
+
+
+_OUTDOOR = np.where((np.arange(1, 13) >= 4) & (np.arange(1, 13) <= 10), 1.0, 0.05)
+
+
+def _user_files(tmp_path, totals, this_year, target, as_of, regions=("province",)):
+    """A user's one-year catalogue and a progress CSV with earlier years under the same indicator id."""
+    import pandas as pd
+
+    cat = tmp_path / "catalog.csv"
+    pd.DataFrame(
+        [
+            {"indicator": "A", "kind": "cumulative", "unit": "projects (个)", "target": target,
+             "comparator": ">=", "deadline": "2024-12", "region": r, "family": "F", "tags": ""}
+            for r in regions
+        ]
+    ).to_csv(cat, index=False)  # fmt: skip
+    rows = []
+    for region in regions:
+        for year, total in totals.get(region, {}).items():
+            path = np.cumsum(_OUTDOOR) / _OUTDOOR.sum() * total
+            rows += [("A", region, f"{year}-{m:02d}", round(v, 3)) for m, v in enumerate(path, 1)]
+    path = np.cumsum(_OUTDOOR) / _OUTDOOR.sum() * this_year
+    months = int(as_of[-2:])
+    rows += [("A", regions[0], f"2024-{m:02d}", round(v, 3)) for m, v in enumerate(path[:months], 1)]
+    prog = tmp_path / "progress.csv"
+    pd.DataFrame(rows, columns=["indicator", "region", "month", "value"]).to_csv(prog, index=False)
+    catalog = lf.load_catalog(cat)
+    return catalog, lf.read_progress(prog, catalog, as_of=as_of)
+
+
+def test_earlier_years_are_not_judged_against_this_years_target(tmp_path):
+    """Plans grew 50 -> 90 and were met by 2 % each year; this year is on the same pace to 102 of 100."""
+    growing = dict(zip(range(2019, 2024), [51, 61.2, 71.4, 81.6, 91.8], strict=True))
+    catalog, progress = _user_files(tmp_path, {"province": growing}, 102, 100, "2024-03")
+    table = lf.forecast(progress, catalog, as_of="2024-03", n_draws=2000, seed=1).table()
+    # the catalogue holds only this year's target: earlier outcomes against plan are unknown, not misses
+    assert "the plan" in table["basis"].iloc[0]
+    assert 0.4 < table["p_met"].iloc[0] < 0.7
+
+
+def test_a_year_unlike_any_earlier_one_gets_a_wide_answer(tmp_path):
+    """Earlier years 98-105 and 43 % done by June; this year nothing by June: no made-up precision."""
+    earlier = dict(zip(range(2020, 2024), [98, 103, 101, 105], strict=True))
+    catalog, progress = _user_files(tmp_path, {"province": earlier}, 0.0, 100, "2024-06")
+    s = lf.forecast(progress, catalog, as_of="2024-06", n_draws=2000, seed=1).summary
+    q10, q90 = s["deadline_value"].sel(quantile=[0.1, 0.9]).values[0]
+    assert float(s["p_met"].values[0]) < 0.3
+    assert q90 / max(q10, 1e-9) > 10  # both "far short" and "as usual" stay in the interval
+
+
+def test_a_region_without_a_record_is_not_assumed_to_be_the_family():
+    """With the family's other prefectures at +30 %, a new one keeps a prefecture-sized spread."""
+    from longjiang_forecast.models.seasonal_share import _attainment_prior, _ReferenceYear
+
+    years = [_ReferenceYear(r, y, np.zeros(13), np.log(1.3)) for r in ("a", "b") for y in range(2016, 2024)]
+    loc, sd, note = _attainment_prior(years, "new", 0.25)
+    assert np.allclose(loc, np.log(1.3))
+    assert sd > 0.15  # the plan prior's 0.25 pooled with two regions that agree
+    assert "no record of this region" in note

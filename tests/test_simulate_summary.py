@@ -7,7 +7,7 @@ import xarray as xr
 import longjiang_forecast as lf
 from longjiang_forecast.models import SeasonalShareModel
 from longjiang_forecast.simulate import DYNAMICS, simulate_summary
-from longjiang_forecast.simulate._reference import reference_job, small_job
+from longjiang_forecast.simulate._reference import normal_job, reference_job, small_job
 
 FAMILIES = [d for d in DYNAMICS if d != "none"]
 NUMERIC = ["p_met", "p_met_se", "p_met_rb", "deadline_value", "first_passage_cdf", "expected_shortfall"]
@@ -194,3 +194,17 @@ def test_a_stoppage_multiplier_lowers_p_met():
     slow = simulate_summary(d, s, seed=1, multiplier=stop)
     assert np.all(slow["p_met_rb"].values < base["p_met_rb"].values)
     assert np.all(slow["p_met"].values <= base["p_met"].values)
+
+
+def test_the_gaussian_random_walk_job_of_the_ets_comparison():
+    """The benchmark's ETS counterpart: unbounded identity-link walks, exact law known."""
+    d, s = normal_job(4000, 3)
+    out = simulate_summary(d, s, seed=3, keep_paths=200)
+    se = np.hypot(out["p_met_se"], out["p_met_rb_se"]).values
+    assert np.all(np.abs(out["p_met"] - out["p_met_rb"]).values < 3 * se)
+    steps = np.diff(out["paths"].values, axis=-1)
+    assert (steps < 0).any() and (steps > 0).any()  # a walk, not a count
+    # E[value at December] = start + 12 drift (identity link, no bounds)
+    mean = d["start"].values + 12 * d["link_drift"].values[:200].mean(axis=0)
+    last = out["paths"].values[:, :, -1]
+    assert np.all(np.abs(last.mean(axis=0) - mean) < 4 * last.std(axis=0) / np.sqrt(200))

@@ -142,7 +142,7 @@ class SeriesContext:
     history : dict of int to ndarray of shape (12,)
         Monthly values of earlier years of the same family and region.
     history_targets : dict of int to float
-        Targets of those earlier years (where the catalogue has them).
+        Targets of those earlier years (NaN where the catalogue has no row of that year).
     """
 
     index: int
@@ -265,20 +265,22 @@ def family_history(
     values : dict of int to ndarray of shape (12,)
         Monthly values per earlier year (NaN where not reported).
     targets : dict of int to float
-        The target of the indicator of each earlier year, where known.
+        The target of each earlier year: that of a catalogue row of the same year
+        (NaN where the catalogue has none, e.g. a catalogue of this year only).
     """
     table = catalog.table
     family_of = dict(zip(table["indicator"].astype(str), table["family"], strict=False))
     values = progress["value"]
     if region not in values["region"].values:
         return {}, {}
-    target_of = dict(
-        zip(
-            zip(table["indicator"].astype(str), table["region"].astype(str), strict=True),
-            table["target"],
-            strict=True,
-        )
+    # A catalogue row's target is the target of its own year only: a catalogue of this year
+    # says nothing about the plans of earlier years (a target borrowed from this year would make
+    # every earlier year of a growing plan look like a miss).
+    keys = zip(
+        table["indicator"].astype(str), table["region"].astype(str), table["year"].astype(int), strict=True
     )
+    target_of = dict(zip(keys, table["target"], strict=True))
+    year_of = dict(zip(table["indicator"].astype(str), table["year"].astype(int), strict=False))
     months = pd.DatetimeIndex(values[MONTH].values)
     in_year = {y: np.flatnonzero(months.year == y) for y in sorted(set(months.year)) if y < year}
     rows = values.sel(region=region).transpose("indicator", MONTH).values
@@ -293,13 +295,13 @@ def family_history(
             row = np.full(12, np.nan)
             row[months.month[where] - 1] = series[where]
             out[y] = row
-            tgt = target_of.get((ind, region))
-            if tgt is None:
+            tgt = target_of.get((ind, region, y))
+            if tgt is None and year_of.get(ind) == y:
                 try:
                     tgt = catalog.target_for(ind, region)
                 except (ValueError, KeyError):
                     tgt = math.nan
-            targets[y] = float(tgt)
+            targets[y] = math.nan if tgt is None else float(tgt)
     return out, targets
 
 

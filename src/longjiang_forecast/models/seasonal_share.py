@@ -47,6 +47,11 @@ _MAX_GAP = 3
 _MIN_MONTH_SHARE = 0.002
 #: Smallest share of a reference year taken on the log scale (a year idle by month t).
 _MIN_SHARE = 1e-4
+#: Degrees of freedom of the Student-t prior kernels of the year's-total posterior.
+_KERNEL_DF = 4
+#: The Student-t kernels' law, and their scale per unit of kernel width (90 % intervals of the normal).
+_KERNEL = stats.t
+_KERNEL_SCALE = float(stats.norm.ppf(0.95) / stats.t.ppf(0.95, _KERNEL_DF))
 #: Smallest kernel width on the log scale.
 _MIN_BANDWIDTH = 0.001
 #: Earlier points that a prior spread (the fallback share spread, the plan prior) counts as.
@@ -302,6 +307,7 @@ class SeasonalShareModel:
         self.basis_[s] += note
         self.share_mean_[s] = mean
         self.reference_[s] = _ReferenceClass(log_share, log_sd, prior_loc, prior_sd)
+        self.basis_[s] += _pace_note(years, state, s, origin, t)
         last = float(state["last_value"].values[s])
         if kind == "level" and np.isfinite(last) and last < origin:
             # The shares describe a level that rises through the year; one that has fallen
@@ -471,7 +477,11 @@ class SeasonalShareModel:
     def _annual_total(self, s: int, done: float, t: int, u: np.ndarray) -> np.ndarray:
         """Draw the year's total (or change) from its grid posterior given ``done`` after month ``t``.
 
-        A mixture over the reference years ``j``: the prior of ``log A`` is a kernel at
+        A mixture over the reference years ``j``. The prior kernels are Student t (4 degrees of
+        freedom, scaled to the 90 % interval of a normal of the kernel width), the pace kernels
+        normal: where this year's pace is unlike every earlier year's, this year's own reports win
+        instead of a narrow compromise between pace and prior (O'Hagan 1979, *J. R. Stat. Soc. B*
+        41(3), 358-367, on outlier-prone priors). The prior of ``log A`` is a kernel at
         ``log need + prior_loc[j]`` (or, without earlier outcomes against plans, the plan prior
         ``log A ~ N(log centre, plan_prior_sd²)``), and the likelihood of ``done = A · F`` has
         ``log F`` a kernel at reference year ``j``'s log share at month ``t``. Pairing the two
@@ -494,7 +504,7 @@ class SeasonalShareModel:
         known = np.isfinite(loc)
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
         sd = np.where(known, ref.prior_sd, self.plan_prior_sd)[:, None]
-        logp = stats.norm.logpdf(grid[None, :], mean[:, None], sd)  # (J, G)
+        logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, mean[:, None], sd * _KERNEL_SCALE)  # (J, G)
         if t > 0:
             h = ref.log_share_sd[t]
             if done > 0:
@@ -651,8 +661,10 @@ def _attainment_prior(
 
     One-way random effects ``log ratio = μ + b_r + e`` (method of moments; e.g. Searle, Casella &
     McCulloch 1992, *Variance Components*, §3.5): the prefecture effect ``b_r`` is shrunk towards 0
-    by ``τ² / (τ² + σ²/n_r)``. Reference year ``j`` of any region says this series' log ratio could
-    be ``μ + b_r + e_j``. Fewer than 3 outcomes with a known target: no kernels (the plan prior).
+    by ``τ² / (τ² + σ²/n_r)``, with ``τ²`` pooled with ``plan_prior_sd²`` counted as one more region;
+    a region without a record gets ``b = 0 ± τ``. Reference year ``j`` of any region says this
+    series' log ratio could be ``μ + b_r + e_j``. Fewer than 3 outcomes with a known target: no
+    kernels (the plan prior).
     """
     lr = np.array([y.log_ratio for y in years], dtype=float)
     ok = np.isfinite(lr)
@@ -669,7 +681,10 @@ def _attainment_prior(
     mu = float(x.mean())
     dof = x.size - names.size
     sigma2 = float(np.sum((x - m_r[idx]) ** 2) / dof) if dof >= 1 else float(np.var(x, ddof=1))
-    tau2 = max(float(np.var(m_r, ddof=1)) - float(np.mean(sigma2 / n_r)), 0.0) if names.size >= 2 else 0.0
+    tau2_hat = max(float(np.var(m_r, ddof=1)) - float(np.mean(sigma2 / n_r)), 0.0) if names.size >= 2 else 0.0
+    # A handful of prefectures that happen to agree do not prove that a new one will: the
+    # moment estimate is pooled with the plan prior's spread counted as one more region.
+    tau2 = (_PRIOR_YEARS * plan_prior_sd**2 + (names.size - 1) * tau2_hat) / (_PRIOR_YEARS + names.size - 1)
     shrink = tau2 / (tau2 + sigma2 / n_r)
     effect = shrink * (m_r - mu)
     resid = x - mu - effect[idx]
@@ -681,9 +696,38 @@ def _attainment_prior(
     loc = np.full(lr.size, np.nan)
     loc[ok] = mu + b + resid
     sd = float(np.sqrt(_kernel_width(resid, plan_prior_sd) ** 2 + var_b + sigma2 / x.size))
+    if region not in names:
+        own = (
+            f"; no record of this region: the family's, with a prefecture spread of {np.sqrt(tau2):.2f} (log)"
+        )
+    elif names.size >= 2:
+        own = f"; this region's record {np.exp(b):.3f}x the family's"
+    else:
+        own = ""
     note = (
         f"; attainment prior from {x.size} earlier outcomes against their plans "
-        f"(median {np.exp(np.median(x)):.3f} of what was needed"
-        + (f"; this region's record {np.exp(b):.3f}x the family's)" if names.size >= 2 else ")")
+        f"(median {np.exp(np.median(x)):.3f} of what was needed{own})"
     )
     return loc, sd, note
+
+
+def _pace_note(years: list[_ReferenceYear], state: xr.Dataset, s: int, origin: float, t: int) -> str:
+    """A warning for the basis when this year's pace is outside every reference year's.
+
+    The pace is the share of what the target needs that is done by month ``t``; a reference
+    year's is its share by ``t`` times its outcome against its plan (1 where that is unknown).
+    Outside the reference class's range by a factor of 2 the forecast extrapolates.
+    """
+    last = float(state["last_value"].values[s])
+    need = float(state["target"].values[s]) - origin
+    if not 0 < t < 12 or not np.isfinite(last) or need <= 0:
+        return ""
+    paces = np.array([y.curve[t] * np.exp(np.nan_to_num(y.log_ratio)) for y in years])
+    paces = paces[np.isfinite(paces)]
+    now = (last - origin) / need
+    if paces.size < 2 or paces.min() / 2 <= now <= 2 * paces.max():
+        return ""
+    return (
+        f"; WARNING: {100 * now:.1f} % of the target done by month {t}, outside every earlier "
+        f"year's {100 * paces.min():.1f}-{100 * paces.max():.1f} %: the forecast extrapolates"
+    )

@@ -1,4 +1,4 @@
-"""Increment families of the streaming engine: numpy step kernels, one month at a time.
+"""Increment families of the streaming engine: step kernels, one month at a time.
 
 Every family owns a contiguous block of rows of the month row ``(n_series, n_draws)``
 (series first, draws last, so that each series is a contiguous run of draws) and
@@ -6,6 +6,8 @@ advances it by one month with :meth:`Family.step`. Families that admit an exact
 answer for the value at the deadline given the parameters also provide
 :meth:`Family.conditional_p`, the Rao-Blackwellised probability of meeting the
 target for each draw. Arrays only: no xarray here (see ``_labelled.py``).
+numpy draws the variates; the Gamma and link-normal steps then run one fused
+numba pass per chunk of rows (``_kernels.py``), the other families are numpy.
 
 The families and their parameters are listed in :data:`FAMILY_PARAMS`; the
 maths and the schema are in ``docs/design/002-simulation-core.md``.
@@ -18,6 +20,8 @@ from typing import ClassVar, Final
 
 import numpy as np
 from scipy import special
+
+from . import _kernels
 
 #: Parameter variables of each dynamics family: name -> dims ("S" series, "M" month,
 #: "D" draw). A "D" parameter may also be given without the draw dim (the same value
@@ -155,32 +159,40 @@ class Gamma(Family):
     def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
         super().begin(block, n_draws)
         self.scale = self.p["gamma_scale"].astype(self.dtype)
+        self.upper = self.s["upper"].astype(self.dtype)
         shape = block.get("gamma_shape")
         if shape is not None and shape.ndim == 3:  # per-draw shapes
             self.shape_d = np.moveaxis(shape[:, self.cols, :], 0, 1) * self.s["multiplier"][:, None, :]
         else:
             self.shape_d = None
-        self.buf = np.empty((self.n, n_draws), self.dtype)
+        rows = self.n if self.shape_d is not None else min(self.n, _kernels.CHUNK_ROWS)
+        self.buf = np.empty((rows, n_draws), self.dtype)
 
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
-        base = self._base(prev)
+        if prev is None:
+            out[...] = self._base(None)
+            prev = out
         if self.shape_d is not None:
             k = np.where(self._active(m)[:, None], self.shape_d[:, :, m], 0.0)
             rng.standard_gamma(k, dtype=self.dtype, out=self.buf)
-        else:
-            k = self.s["shape"][:, m] * self._active(m)
-            buf = self.buf
-            live = np.flatnonzero(k > 0)
-            if live.size == 0:
-                out[...] = base
-                return
-            if live.size < self.n:
-                buf[k <= 0] = 0
-            for i in live.tolist():
-                rng.standard_gamma(k[i], size=self.b, dtype=self.dtype, out=buf[i])
-        np.multiply(self.buf, self.scale, out=self.buf)
-        np.add(base, self.buf, out=out)
-        self._cap(out)
+            _kernels.gamma_advance(self.buf, self.scale, prev, self.upper, out)
+            return
+        k = self.s["shape"][:, m] * self._active(m)
+        if not np.any(k > 0):
+            out[...] = prev
+            return
+        # Rows of variates (one scalar-shape call each, numpy's fastest path) into a
+        # cache-sized chunk, then one fused pass: scale, add to the previous month, cap.
+        draw, size, dtype, ks, rows = rng.standard_gamma, self.b, self.dtype, k.tolist(), list(self.buf)
+        for lo in range(0, self.n, len(rows)):
+            hi = min(lo + len(rows), self.n)
+            for row, ki in zip(rows, ks[lo:hi], strict=False):
+                if ki > 0:
+                    draw(ki, size, dtype, row)
+                else:
+                    row[:] = 0
+            g = self.buf[: hi - lo]
+            _kernels.gamma_advance(g, self.scale[lo:hi], prev[lo:hi], self.upper[lo:hi], out[lo:hi])
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         mask = self._months_to_deadline()
@@ -307,6 +319,7 @@ class LinkNormal(Family):
     (logit), ``lower + exp(eta)`` (log) or ``clip(eta, lower, upper)`` (identity).
     ``link_drift`` and ``link_sd`` are per draw (or per series). The value at the
     deadline is a monotone function of a normal variable, hence exact P(met).
+    ``Z`` is drawn in the paths' dtype; ``eta`` is kept in float64.
     """
 
     kind = "link_normal"
@@ -331,23 +344,33 @@ class LinkNormal(Family):
         start = np.clip(self.s["start"], lo + 1e-6 * span, hi - 1e-6 * span)
         self.eta0 = self._link(start)
         self.eta = np.repeat(self.eta0[:, None], n_draws, axis=1)
+        self.code = np.asarray(self.s["link_code"], np.int64)
+        self.buf = np.empty((min(self.n, _kernels.CHUNK_ROWS), n_draws), self.dtype)
 
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
         active = self._active(m)
-        z = rng.standard_normal((self.n, self.b))
-        step = self.p["link_drift"] * self.s["multiplier"][:, m][:, None] + self.p["link_sd"] * z
-        self.eta += np.where(active[:, None], step, 0.0)
         if prev is None and not active.any():
             out[...] = self._base(None)
             return
-        lo, hi, code = self.s["lower"][:, None], self.s["upper"][:, None], self.s["link_code"]
-        val = np.where(
-            code[:, None] == 2,
-            lo + (hi - lo) * special.expit(self.eta),
-            np.where(code[:, None] == 1, lo + np.exp(self.eta), np.clip(self.eta, lo, hi)),
-        )
-        out[...] = val
-        self._cap(out)
+        # Normal variates (in the paths' dtype) into a cache-sized chunk, then one fused
+        # pass: step on the link scale, back-transform, bounds.
+        buf = self.buf
+        mult = self.s["multiplier"][:, m]
+        for lo in range(0, self.n, buf.shape[0]):
+            hi = min(lo + buf.shape[0], self.n)
+            z = rng.standard_normal((hi - lo, self.b), dtype=self.dtype, out=buf[: hi - lo])
+            _kernels.link_advance(
+                z,
+                self.p["link_drift"][lo:hi],
+                self.p["link_sd"][lo:hi],
+                mult[lo:hi],
+                active[lo:hi],
+                self.eta[lo:hi],
+                self.code[lo:hi],
+                self.s["lower"][lo:hi],
+                self.s["upper"][lo:hi],
+                out[lo:hi],
+            )
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         mask = self._months_to_deadline()

@@ -257,3 +257,65 @@ def small_job(
         attrs={"year": 2024, "as_of": f"2024-{max(first, 1):02d}"},
     )
     return draws, state
+
+
+def normal_job(n_draws: int, n_series: int, *, seed: int = 20240102) -> tuple[xr.Dataset, xr.Dataset]:
+    """A job of Gaussian random walks (``link_normal``, identity link), as of January.
+
+    The counterpart of an additive-error ETS simulation (normal increments),
+    for the like-for-like peer benchmark: one indicator per series, each a
+    province series (no totals), per-draw drift and sd, no bounds.
+
+    Parameters
+    ----------
+    n_draws, n_series : int
+        Parameter draws and series.
+    seed : int
+        Seed of the synthetic parameters.
+
+    Returns
+    -------
+    draws, state : xarray.Dataset
+        As :func:`reference_job`, with ``dynamics`` = "link_normal", ``link`` =
+        "identity", ``link_drift`` and ``link_sd`` (draw, series).
+    """
+    rng = np.random.default_rng(seed)
+    n = n_series
+    start = rng.uniform(50.0, 150.0, n)
+    drift = rng.uniform(0.5, 3.0, n) * np.exp(0.1 * rng.standard_normal((n_draws, n)))
+    sd = rng.uniform(0.5, 2.0, n) * np.exp(0.1 * rng.standard_normal((n_draws, n)))
+    target = start + 12 * drift.mean(axis=0) * rng.uniform(0.9, 1.1, n)
+    months = pd.date_range("2024-01-01", periods=12, freq="MS").values
+    ind = np.array([f"n{k:03d}" for k in range(n)], dtype=object)
+    coords = {
+        SERIES: np.arange(n),
+        "indicator": (SERIES, ind),
+        "region": (SERIES, np.full(n, "province", dtype=object)),
+        MONTH: months,
+    }
+    draws = xr.Dataset(
+        {
+            "dynamics": (SERIES, np.full(n, "link_normal", dtype=object)),
+            "start": (SERIES, start),
+            "link": (SERIES, np.full(n, "identity", dtype=object)),
+            "link_drift": ((DRAW, SERIES), drift),
+            "link_sd": ((DRAW, SERIES), sd),
+        },
+        coords={**coords, DRAW: np.arange(n_draws)},
+        attrs={"model": "normal_job"},
+    )
+    state = xr.Dataset(
+        {
+            "observed": ((SERIES, MONTH), np.full((n, 12), np.nan)),
+            "last_month": (SERIES, np.zeros(n, int)),
+            "deadline_month": (SERIES, np.full(n, 12)),
+            "target": (SERIES, target),
+            "comparator": (SERIES, np.full(n, ">=", dtype=object)),
+            "kind": (SERIES, np.full(n, "level", dtype=object)),
+            "lower_bound": (SERIES, np.full(n, np.nan)),
+            "upper_bound": (SERIES, np.full(n, np.nan)),
+        },
+        coords=coords,
+        attrs={"year": 2024, "as_of": "2024-01"},
+    )
+    return draws, state

@@ -1,10 +1,11 @@
-"""The streaming engine: blocks of draws in, summary statistics out (numpy only).
+"""The streaming engine: blocks of draws in, summary statistics out.
 
 One block of draws is simulated month by month in a row of shape
 ``(n_series, n_draws_in_block)``: each month's increments are drawn, added in
 place to the previous month's row (no ``cumsum`` over a 12-long axis) and the
 row is consumed at once by the summaries (first-passage counts, the deadline
-value, province totals), so memory does not depend on the number of draws.
+value, province totals; one fused numba pass each, see ``_kernels.py``), so
+memory does not depend on the number of draws.
 
 Block ``i`` always draws from child ``i`` of the seed (:func:`block_seed`) and
 blocks are folded in block order (:class:`Accumulator`), so the results are
@@ -14,15 +15,15 @@ identical whatever the number of threads or Dask workers.
 from __future__ import annotations
 
 import copy
-import itertools
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .._core import streaming as _stats  # streaming kernels; see docs/design/002
+from . import _kernels
 from ._families import Family
 
 #: Draws per random stream and per task. Fixed, so that a seed gives the same
@@ -43,7 +44,7 @@ class Totals:
     members : ndarray of int
         Plan rows of the members, group after group.
     starts : ndarray of int, shape (n_totals,)
-        Offset of each group in ``members`` (for ``np.add.reduceat``).
+        Offset of each group in ``members``.
     weights : ndarray of shape (len(members),) or None
         Weight of each member (1 for sums; population shares for means).
     target, sign : ndarray of shape (n_totals,)
@@ -58,20 +59,6 @@ class Totals:
     target: np.ndarray
     sign: np.ndarray
     dl: np.ndarray
-
-    contiguous: np.ndarray = field(init=False)
-    unit: np.ndarray = field(init=False)
-
-    def __post_init__(self) -> None:
-        bounds = np.append(self.starts, self.members.size)
-        self.contiguous = np.array(
-            [
-                bool(np.array_equal(self.members[a:b], np.arange(self.members[a], self.members[a] + b - a)))
-                for a, b in itertools.pairwise(bounds)
-            ]
-        )
-        w = self.weights
-        self.unit = np.array([w is None or bool(np.all(w[a:b] == 1)) for a, b in itertools.pairwise(bounds)])
 
     @property
     def n(self) -> int:
@@ -120,15 +107,6 @@ class Plan:
     keep: int = 0
     stats: bool = True
     rb: bool = True
-    _le: np.ndarray = field(init=False)
-    _dl_rows: list[np.ndarray] = field(init=False)
-    _t_dl_rows: list[np.ndarray] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self._le = np.flatnonzero(self.sign < 0)
-        self._dl_rows = [np.flatnonzero(self.dl == m) for m in range(12)]
-        t = self.totals
-        self._t_dl_rows = [np.flatnonzero(t.dl == m) for m in range(12)] if t is not None else []
 
 
 def block_seed(seed: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
@@ -139,26 +117,6 @@ def block_seed(seed: np.random.SeedSequence, index: int) -> np.random.SeedSequen
 def block_bounds(n_draws: int) -> list[tuple[int, int]]:
     """Draw ranges ``[lo, hi)`` of the blocks of :data:`BLOCK_SIZE` draws."""
     return [(lo, min(n_draws, lo + BLOCK_SIZE)) for lo in range(0, n_draws, BLOCK_SIZE)]
-
-
-def _met(row: np.ndarray, target: np.ndarray, le: np.ndarray, out: np.ndarray) -> np.ndarray:
-    np.greater_equal(row, target, out=out)
-    if le.size:
-        out[le] = row[le] <= target[le]
-    return out
-
-
-def _aggregate(row: np.ndarray, totals: Totals, out: np.ndarray) -> np.ndarray:
-    """Sum (or weighted mean) of each group's member rows, into ``out`` (n_totals, n_draws)."""
-    bounds = np.append(totals.starts, totals.members.size)
-    for g in range(totals.n):
-        a, b = int(bounds[g]), int(bounds[g + 1])
-        first = int(totals.members[a])
-        x = row[first : first + b - a] if totals.contiguous[g] else row[totals.members[a:b]]
-        if totals.weights is not None and not totals.unit[g]:
-            x = x * totals.weights[a:b, None]
-        np.add.reduce(x, axis=0, out=out[g])
-    return out
 
 
 def run_block(
@@ -209,19 +167,11 @@ def run_block(
     out: dict[str, Any] = {"n": n}
     t = plan.totals
     if plan.stats:
-        tgt = plan.target.astype(dt)[:, None]
-        cmp = np.empty((s, n), bool)
-        hit = np.zeros((s, n), bool)
-        dv = np.full((s, n), np.nan, dt)
-        fp = np.zeros((s, 12), np.int64)
+        watch = [_Watch(plan.target, plan.sign, plan.dl, s, n, dt)]
         if t is not None:
-            t_le = np.flatnonzero(t.sign < 0)
-            t_tgt = t.target.astype(dt)[:, None]
-            t_cmp = np.empty((t.n, n), bool)
-            t_hit = np.zeros((t.n, n), bool)
-            t_dv = np.full((t.n, n), np.nan, dt)
-            t_fp = np.zeros((t.n, 12), np.int64)
+            watch.append(_Watch(t.target, t.sign, t.dl, t.n, n, dt))
             agg = np.empty((t.n, n), dt)
+            weights = np.ones(t.members.size, dt) if t.weights is None else t.weights.astype(dt)
     prev: np.ndarray | None = None
     for m in range(12):
         cur = rows[m % 2]
@@ -233,28 +183,17 @@ def run_block(
         if paths is not None:
             paths[:, :, m] = cur[:, :keep].T
         if plan.stats:
-            np.logical_or(hit, _met(cur, tgt, plan._le, cmp), out=hit)
-            fp[:, m] = np.count_nonzero(hit, axis=1)
-            d = plan._dl_rows[m]
-            if d.size:
-                dv[d] = cur[d]
+            watch[0].month(cur, m)
             if t is not None:
-                _aggregate(cur, t, agg)
-                np.logical_or(t_hit, _met(agg, t_tgt, t_le, t_cmp), out=t_hit)
-                t_fp[:, m] = np.count_nonzero(t_hit, axis=1)
-                d = plan._t_dl_rows[m]
-                if d.size:
-                    t_dv[d] = agg[d]
+                _kernels.aggregate(cur, t.members, t.starts, weights, agg)
+                watch[1].month(agg, m)
         prev = cur
     if paths is not None:
         out["paths"] = paths
     if not plan.stats:
         return out
-    out.update(_deadline_stats(dv, plan.target, plan.sign, plan._le, tgt, cmp, ""))
-    out["fp"] = fp
-    if t is not None:
-        out.update(_deadline_stats(t_dv, t.target, t.sign, t_le, t_tgt, t_cmp, "t_"))
-        out["t_fp"] = t_fp
+    for w, prefix in zip(watch, ("", "t_"), strict=False):
+        out.update(w.deadline_stats(prefix))
     if plan.rb:
         rb1 = np.full(s, np.nan)
         rb2 = np.full(s, np.nan)
@@ -270,33 +209,42 @@ def run_block(
             rb2[settled] = met0 * n
         out["rb1"], out["rb2"] = rb1, rb2
     if edges is None:
-        out["dv"] = dv
+        out["dv"] = watch[0].dv
         if t is not None:
-            out["t_dv"] = t_dv
+            out["t_dv"] = watch[1].dv
     else:
-        bin_block(out, dv, t_dv if t is not None else None, edges, plan.n_bins)
+        bin_block(out, watch[0].dv, watch[1].dv if t is not None else None, edges, plan.n_bins)
     return out
 
 
-def _deadline_stats(
-    dv: np.ndarray,
-    target: np.ndarray,
-    sign: np.ndarray,
-    le: np.ndarray,
-    tgt: np.ndarray,
-    cmp: np.ndarray,
-    prefix: str,
-) -> dict[str, np.ndarray]:
-    met = np.count_nonzero(_met(dv, tgt, le, cmp), axis=1)
-    short = (target[:, None] - dv) * sign[:, None]  # float64
-    np.maximum(short, 0.0, out=short)
-    with np.errstate(invalid="ignore"):
+class _Watch:
+    """Running statistics of rows ``(n_rows, n_draws)`` of one block: first passage and deadline value."""
+
+    def __init__(self, target: np.ndarray, sign: np.ndarray, dl: np.ndarray, rows: int, n: int, dt: np.dtype):
+        self.target, self.sign = np.asarray(target, float), np.asarray(sign, float)
+        self.tgt = self.target.astype(dt)
+        self.at = [dl == m for m in range(12)]
+        self.hit = np.zeros((rows, n), bool)
+        self.fp = np.zeros((rows, 12), np.int64)
+        self.dv = np.full((rows, n), np.nan, dt)
+
+    def month(self, x: np.ndarray, m: int) -> None:
+        """Consume month ``m`` of the rows ``x`` (one fused pass)."""
+        _kernels.passage(x, self.tgt, self.sign, self.at[m], m, self.hit, self.fp, self.dv)
+
+    def deadline_stats(self, prefix: str) -> dict[str, np.ndarray]:
+        """Met counts, shortfall sums and extremes of the deadline values, and the first-passage counts."""
+        k = self.dv.shape[0]
+        met = np.empty(k, np.int64)
+        sf1, sf2, vmin, vmax = (np.empty(k) for _ in range(4))
+        _kernels.deadline_stats(self.dv, self.target, self.tgt, self.sign, met, sf1, sf2, vmin, vmax)
         return {
-            f"{prefix}met": met.astype(np.int64),
-            f"{prefix}sf1": short.sum(axis=1),
-            f"{prefix}sf2": np.square(short).sum(axis=1),
-            f"{prefix}vmin": np.min(dv, axis=1).astype(float),
-            f"{prefix}vmax": np.max(dv, axis=1).astype(float),
+            f"{prefix}met": met,
+            f"{prefix}sf1": sf1,
+            f"{prefix}sf2": sf2,
+            f"{prefix}vmin": vmin,
+            f"{prefix}vmax": vmax,
+            f"{prefix}fp": self.fp,
         }
 
 
