@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal, Self
 
 import numpy as np
+from scipy import special
 
 from .._core.exceptions import DataValidationError, NotFittedError
 from .._core.provenance import make_attrs
@@ -163,7 +164,7 @@ class Recalibrator:
         else:
             q = np.clip(p, self.eps, 1 - self.eps)
             a, b, c = (self.params_[k] for k in ("a", "b", "c"))
-            out = 1.0 / (1.0 + np.exp(-(c + a * np.log(q) - b * np.log1p(-q))))
+            out = special.expit(c + a * np.log(q) - b * np.log1p(-q))  # no overflow far out
         return np.where(np.isfinite(p), out, np.nan)
 
     def to_dict(self) -> dict[str, Any]:
