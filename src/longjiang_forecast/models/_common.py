@@ -232,6 +232,15 @@ def check_param(
         raise ValueError(msg)
 
 
+def t_interval_ratio(df: float) -> float:
+    """Half-width of a Student t 90 % interval over a normal's: ``t_{0.95,df} / z_{0.95}`` (> 1).
+
+    The factor by which a normal sd is widened so that its 90 % interval is that of a Student t
+    with ``df`` degrees of freedom (a small sample's predictive interval).
+    """
+    return float(stats.t.ppf(0.95, df) / stats.norm.ppf(0.95))
+
+
 def check_n_draws(n_draws: Any) -> None:
     """Raise ``ValueError`` unless ``n_draws`` is a positive int."""
     if isinstance(n_draws, bool) or not isinstance(n_draws, Integral) or n_draws < 1:

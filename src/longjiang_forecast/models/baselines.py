@@ -22,7 +22,6 @@ from numbers import Real
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from ._common import (
     CountFit,
@@ -33,6 +32,7 @@ from ._common import (
     increments,
     reference_weights,
     remaining_profile,
+    t_interval_ratio,
 )
 
 
@@ -73,7 +73,7 @@ def _t_matched_sd(sd: float, df: int) -> float:
     A small sample's Student t interval, carried on the log scale by a normal: ``exp`` of a Student t
     has no mean (its tail would put members of 1e100 into an ensemble), ``exp`` of a normal does.
     """
-    return sd * float(stats.t.ppf(0.95, df) / stats.norm.ppf(0.95)) if df > 0 else sd
+    return sd * t_interval_ratio(df) if df > 0 else sd
 
 
 def _rate_sampler(rate: float, se_log: float, df: int, months_left: int) -> Any:

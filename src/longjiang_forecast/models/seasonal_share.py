@@ -37,7 +37,7 @@ from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, SERIES
 from .._core.state import build_state, draw_coords, month_days
 from ._base import check_is_fitted
-from ._common import family_history
+from ._common import family_history, t_interval_ratio
 
 #: Points of the grid on which the posterior of the annual total is computed.
 _GRID = 4096
@@ -51,7 +51,7 @@ _MIN_SHARE = 1e-4
 _KERNEL_DF = 4
 #: The Student-t kernels' law, and their scale per unit of kernel width (90 % intervals of the normal).
 _KERNEL = stats.t
-_KERNEL_SCALE = float(stats.norm.ppf(0.95) / stats.t.ppf(0.95, _KERNEL_DF))
+_KERNEL_SCALE = 1.0 / t_interval_ratio(_KERNEL_DF)
 #: Smallest kernel width on the log scale.
 _MIN_BANDWIDTH = 0.001
 #: Earlier points that a prior spread (the fallback share spread, the plan prior) counts as.
@@ -649,7 +649,7 @@ def _kernel_width(x: np.ndarray, prior_sd: float) -> float:
         spread2 = min(var, iqr**2) if iqr > 0 else var
     nu = n - 1 + _PRIOR_YEARS
     pooled = (_PRIOR_YEARS * prior_sd**2 + (n - 1) * spread2) / nu
-    widen = (stats.t.ppf(0.95, nu) / stats.norm.ppf(0.95)) ** 2
+    widen = t_interval_ratio(nu) ** 2
     factor2 = max(0.81 * n ** (-0.4), (1 + 1 / n) * widen - (n - 1) / n)
     return float(max(np.sqrt(pooled * factor2), _MIN_BANDWIDTH))
 
