@@ -1,5 +1,7 @@
 """Rolling-origin backtest: no look-ahead, outcomes read right, scores consistent, errors explained."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -188,11 +190,29 @@ def test_cli_bad_model(tmp_path, capsys):
 
 
 def test_fit_cache_key_changes_with_the_models_source(monkeypatch):
-    """A fit cached before a model's code changed must not be read after it."""
+    """A fit cached before a model's code changed is not read after it; another model's edit keeps it."""
     from longjiang_forecast.backtest import _origins
 
+    digest = _origins._models_source_digest.__wrapped__  # uncached
+    share, hier = "longjiang_forecast.models.seasonal_share", "longjiang_forecast.models.hierarchical"
+    before = {m: digest(m) for m in (share, hier)}
+    real_read = Path.read_bytes
+
+    def edit(name):
+        monkeypatch.setattr(
+            Path, "read_bytes", lambda p: real_read(p) + (b"# edit" if p.name == name else b"")
+        )
+
+    edit("hierarchical.py")
+    assert digest(share) == before[share] and digest(hier) != before[hier]
+    edit("_common.py")  # both import it
+    assert digest(share) != before[share] and digest(hier) != before[hier]
+    edit("milestone.py")  # neither imports it
+    assert digest(share) == before[share] and digest(hier) == before[hier]
+    monkeypatch.setattr(Path, "read_bytes", real_read)
+
     seed = np.random.SeedSequence(1)
-    before = _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed)
-    assert before == _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed)
-    monkeypatch.setattr(_origins, "_models_source_digest", lambda: "edited")
-    assert _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed) != before
+    key = _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed)
+    assert key == _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed)
+    monkeypatch.setattr(_origins, "_models_source_digest", lambda module: "edited")
+    assert _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed) != key

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
+import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -283,13 +284,29 @@ def data_digest(catalog: Any, progress: xr.Dataset) -> str:
     return h.hexdigest()
 
 
+_LOCAL_IMPORT = re.compile(r"^from \.(\w+) import", re.MULTILINE)
+
+
 @functools.cache
-def _models_source_digest() -> str:
-    """SHA-256 of the source files of ``longjiang_forecast.models`` (what a fit depends on)."""
+def _models_source_digest(module: str) -> str:
+    """SHA-256 of the source a model's fit depends on inside ``longjiang_forecast.models``.
+
+    The file of ``module`` and, recursively, every sibling module it imports
+    (``from ._common import ...``): editing the hierarchical model leaves the
+    cached fits of the seasonal share valid, editing ``_common.py`` invalidates both.
+    """
     folder = Path(__file__).resolve().parents[1] / "models"
+    todo, seen = [module.rsplit(".", 1)[-1]], set()
+    while todo:
+        name = todo.pop()
+        path = folder / f"{name}.py"
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        todo.extend(_LOCAL_IMPORT.findall(path.read_text(encoding="utf-8")))
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in sorted(seen):
+        digest.update(name.encode() + b"\0" + (folder / f"{name}.py").read_bytes())
     return digest.hexdigest()
 
 
@@ -320,7 +337,8 @@ class FitCache:
         ----------
         model : AttainmentModel
             The (unfitted) model: its class, ``get_params()`` and the source code of
-            the ``models`` package enter the key (a changed model never reads an old fit).
+            its module and of the ``models`` modules it imports enter the key (a changed
+            model never reads an old fit; a change to another model keeps it).
         digest : str
             :func:`data_digest` of the truncated data.
         as_of : str
@@ -344,7 +362,7 @@ class FitCache:
             str(seed.entropy),
             repr(seed.spawn_key),
             library_version(),
-            _models_source_digest(),
+            _models_source_digest(cls.__module__),
         )
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
