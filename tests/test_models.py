@@ -212,3 +212,44 @@ def test_a_region_without_a_record_is_not_assumed_to_be_the_family():
     assert np.allclose(loc, np.log(1.3))
     assert sd > 0.15  # the plan prior's 0.25 pooled with two regions that agree
     assert "no record of this region" in note
+
+
+def test_the_shape_of_this_years_path_picks_the_earlier_years_like_it(tmp_path):
+    """Half the earlier years started late (idle until June) and were 41 % done by July, half 57 %.
+
+    This year 50 are done by July: a late-shaped year is on course for ~123 (met), a normal-shaped
+    one for ~87 (missed). The July total alone cannot tell them apart; the path's shape can.
+    """
+    import pandas as pd
+
+    months = np.arange(1, 13)
+    normal = np.where((months >= 4) & (months <= 10), 1.0, 0.02)
+    late = np.where((months >= 6) & (months <= 10), 1.4, 0.02)
+
+    def path(w, total):
+        return np.cumsum(w) / w.sum() * total
+
+    p_met = {}
+    for label, this_year in (("late", late), ("normal", normal)):
+        pd.DataFrame(
+            [{"indicator": "A", "kind": "cumulative", "unit": "projects (个)", "target": 100,
+              "comparator": ">=", "deadline": "2024-12", "region": "province", "family": "F", "tags": ""}]
+        ).to_csv(tmp_path / "c.csv", index=False)  # fmt: skip
+        rng = np.random.default_rng(0)
+        rows = []
+        for i, year in enumerate(range(2016, 2024)):
+            values = path(late if i % 2 else normal, 100 * rng.uniform(0.97, 1.03))
+            rows += [("A", "province", f"{year}-{m:02d}", round(v, 3)) for m, v in enumerate(values, 1)]
+        now = path(this_year, 1.0)
+        rows += [
+            ("A", "province", f"2024-{m:02d}", round(v, 3)) for m, v in enumerate(now[:7] / now[6] * 50, 1)
+        ]
+        pd.DataFrame(rows, columns=["indicator", "region", "month", "value"]).to_csv(
+            tmp_path / "p.csv", index=False
+        )
+        catalog = lf.load_catalog(tmp_path / "c.csv")
+        progress = lf.read_progress(tmp_path / "p.csv", catalog, as_of="2024-07")
+        p_met[label] = (
+            lf.forecast(progress, catalog, as_of="2024-07", n_draws=4000, seed=1).table()["p_met"].iloc[0]
+        )
+    assert p_met["late"] > 0.7 and p_met["normal"] < 0.35

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 from scipy import special, stats
 
@@ -54,6 +55,9 @@ _KERNEL = stats.t
 _KERNEL_SCALE = 1.0 / t_interval_ratio(_KERNEL_DF)
 #: Smallest kernel width on the log scale.
 _MIN_BANDWIDTH = 0.001
+#: Smallest mean share of the year's work by the earlier month of a path's shape: below it
+#: (winter months) the shape is the noise of a few small reports.
+_MIN_SHAPE_SHARE = 0.05
 #: Earlier points that a prior spread (the fallback share spread, the plan prior) counts as.
 _PRIOR_YEARS = 1
 #: An earlier year without reports.
@@ -223,6 +227,9 @@ class SeasonalShareModel:
                 cache[family, region] = family_history(progress, catalog, family, region, year)
             return cache[family, region]
 
+        months = pd.DatetimeIndex(progress[MONTH].values)
+        in_year = np.flatnonzero(months.year == year)
+        month_of = months.month[in_year].to_numpy() - 1
         for s in range(n):
             ind = str(state["indicator"].values[s])
             reg = str(state["region"].values[s])
@@ -231,7 +238,9 @@ class SeasonalShareModel:
             history = history_of(family, reg)[0]
             if kind in ("cumulative", "level"):
                 peers = {r: history_of(family, r) for r in _family_regions(catalog, family, reg)}
-                self._fit_share(s, state, peers, reg, kind, str(tags_of.get(ind, "")), year)
+                this_year = np.full(12, np.nan)
+                this_year[month_of] = progress["value"].sel(indicator=ind, region=reg).values[in_year]
+                self._fit_share(s, state, peers, reg, kind, str(tags_of.get(ind, "")), year, this_year)
             elif kind in ("annual_mean", "change"):
                 self._fit_lognormal(s, state, history, kind, year)
             elif kind == "milestone":
@@ -253,6 +262,7 @@ class SeasonalShareModel:
         kind: str,
         tags: str,
         year: int,
+        this_year: np.ndarray,
     ) -> None:
         if state["comparator"].values[s] != ">=":
             self.reason_[s] = "the seasonal-share model forecasts '>=' targets for counts and levels"
@@ -306,7 +316,12 @@ class SeasonalShareModel:
         prior_loc, prior_sd, note = _attainment_prior(years, region, self.plan_prior_sd)
         self.basis_[s] += note
         self.share_mean_[s] = mean
-        self.reference_[s] = _ReferenceClass(log_share, log_sd, prior_loc, prior_sd)
+        shape, t0 = _path_shape(log_share, mean, fallback_log_sd, this_year - origin, t)
+        if shape is not None:
+            self.basis_[s] += (
+                f"; earlier years weighted by how much of their month-{t} progress was done by month {t0}"
+            )
+        self.reference_[s] = _ReferenceClass(log_share, log_sd, prior_loc, prior_sd, shape)
         self.basis_[s] += _pace_note(years, state, s, origin, t)
         last = float(state["last_value"].values[s])
         if kind == "level" and np.isfinite(last) and last < origin:
@@ -499,12 +514,14 @@ class SeasonalShareModel:
         hi = max(lo * 1.001, 20.0 * max(centre, done))
         grid = np.linspace(np.log(lo), np.log(hi), _GRID)
         log_share, loc = np.broadcast_arrays(ref.log_share[:, t], ref.prior_loc)
-        keep = np.isfinite(log_share)
-        log_share, loc = log_share[keep], loc[keep]
+        shape_logw = np.zeros(log_share.shape) if ref.shape_logw is None else ref.shape_logw
+        keep = np.isfinite(log_share) & np.isfinite(shape_logw)
+        log_share, loc, shape_logw = log_share[keep], loc[keep], shape_logw[keep]
         known = np.isfinite(loc)
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
         sd = np.where(known, ref.prior_sd, self.plan_prior_sd)[:, None]
         logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, mean[:, None], sd * _KERNEL_SCALE)  # (J, G)
+        logp += shape_logw[:, None]
         if t > 0:
             h = ref.log_share_sd[t]
             if done > 0:
@@ -600,6 +617,37 @@ class _ReferenceClass:
         np.ndarray
     )  # (J,) log(total / need) this series would have in reference year j, or (1,) NaN: the plan
     prior_sd: float  # kernel bandwidth of that (plus the prefecture effect's uncertainty)
+    shape_logw: np.ndarray | None  # (J,) log weight of each reference year by the shape of its path
+
+
+def _path_shape(
+    log_share: np.ndarray, mean: np.ndarray, prior_sd: np.ndarray, done: np.ndarray, t: int
+) -> tuple[np.ndarray | None, int]:
+    """Log weights of the reference years by how alike the shape of their path is to this year's.
+
+    The shape is ``log(C(t') / C(t))``, the share of what is done by month ``t`` that was done
+    by an earlier month ``t'`` (the reported month whose mean share is nearest half the mean
+    share at ``t``, and at least :data:`_MIN_SHAPE_SHARE`): it does not depend on the year's
+    total, so it tells which earlier years had a similar pace (a late start after funds arrived
+    late) without counting the total's evidence twice. A Student-t kernel (as the outcome
+    kernels) of the width of :func:`_kernel_width`; ``None`` when this year has no such month or
+    fewer than two reference years are known at both months (all years weigh alike).
+    This is the product-kernel estimate of the joint law of (pace at ``t``, shape) in the
+    reference class (Silverman 1986, §4.2). Returns the weights (J,) and ``t'`` (0 without).
+    """
+    if log_share.shape[0] < 2 or not 1 < t < 12 or not done[t - 1] > 0:
+        return None, 0
+    earlier = [m for m in range(1, t) if done[m - 1] > 0 and mean[m] >= _MIN_SHAPE_SHARE]
+    if not earlier:
+        return None, 0
+    t0 = min(earlier, key=lambda m: abs(mean[m] - mean[t] / 2))
+    ref = log_share[:, t0] - log_share[:, t]
+    ok = np.isfinite(ref)
+    if ok.sum() < 2:
+        return None, 0
+    h = _kernel_width(ref[ok], float(np.hypot(prior_sd[t0], prior_sd[t])))
+    now = float(np.log(done[t0 - 1] / done[t - 1]))
+    return np.where(ok, _KERNEL.logpdf(now, _KERNEL_DF, ref, h * _KERNEL_SCALE), -np.inf), t0
 
 
 def _family_regions(catalog: Any, family: str, region: str) -> list[str]:
