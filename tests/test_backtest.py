@@ -121,6 +121,12 @@ def test_backtest_on_families_with_oracle_and_recalibration(tmp_path):
     assert "brier_p_met_recalibrated" in rec
     saved = bt.fit_recalibrator("isotonic")
     assert saved.model == "seasonal_share" and saved.n_fit_ == ds.sizes["forecast"]
+    assert saved.model_params == {k: repr(v) for k, v in lf.SeasonalShareModel().get_params().items()}
+    # the forecasts dataset saves as it is (its attributes are strings and numbers)
+    ds.to_netcdf(tmp_path / "backtest.nc", engine="h5netcdf")
+    with xr.open_dataset(tmp_path / "backtest.nc", engine="h5netcdf") as back:
+        assert back.attrs["model_params_json"] == ds.attrs["model_params_json"]
+        np.testing.assert_array_equal(back["p_met"].values, ds["p_met"].values)
 
 
 def test_plan_origins_defaults(national):

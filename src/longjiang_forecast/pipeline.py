@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Mapping
@@ -554,7 +555,7 @@ class Backtest:
                 f"fit_recalibrator needs the backtest of one model; this one holds {models}. "
                 "Select one with Backtest(bt.forecasts.where(bt.forecasts.model == NAME, drop=True))."
             )
-        params = self.forecasts.attrs.get("model_params_dict", {})
+        params = json.loads(self.forecasts.attrs.get("model_params_json", "{}"))
         rec = Recalibrator(method=method, model=models[0], model_params=dict(params))
         return rec.fit(self.forecasts["p_met"].values, self.forecasts["outcome_met"].values)
 
@@ -696,7 +697,7 @@ def backtest(
         month of reaching the target, NaN if P < 0.5), ``first_passage_outcome``,
         ``first_passage_error`` (months), ``target``, ``comparator``, ``unit``,
         ``deadline_month``, ``last_month``, ``status``, ``basis``, ``reason``,
-        ``dataset``. attrs: ``model``, ``model_params``, ``seed_entropy``,
+        ``dataset``. attrs: ``model``, ``model_params`` (and ``model_params_json``), ``seed_entropy``,
         ``n_origins``, ``runtime_s``, ``cache_hits``, data provenance.
         ``.table()`` gives the score table.
 
@@ -814,7 +815,8 @@ def backtest(
             "data_sha256": str(progress.attrs.get("sha256", "")),
         },
     )
-    ds.attrs["model_params_dict"] = {k: repr(v) for k, v in params.items()}
+    # JSON, not a dict: netCDF attributes are strings and numbers (``to_netcdf`` refuses a dict)
+    ds.attrs["model_params_json"] = json.dumps({k: repr(v) for k, v in params.items()})
     ds = probability_scores(ds)
     return Backtest(ds)
 
