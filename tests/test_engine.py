@@ -95,11 +95,13 @@ def _family(kind, n_draws, static, block, rng_seed=0):
 
 
 def _run(fam, n_draws, seed=0):
-    rng = np.random.default_rng(seed)
+    from longjiang_forecast.simulate._random import BlockStreams
+
+    rs = BlockStreams(np.random.SeedSequence(seed))
     rows = np.empty((12, fam.n, n_draws))
     prev = None
     for m in range(12):
-        fam.step(m, prev, rows[m], rng)
+        fam.step(m, prev, rows[m], rs)
         prev = rows[m]
     return rows
 
@@ -228,28 +230,73 @@ def test_fused_month_kernels_equal_their_numpy_definitions(dtype):
 
 
 def test_fused_step_kernels_equal_their_numpy_definitions():
-    from longjiang_forecast.simulate import _kernels
+    """The fused steps draw the same variates as the generator's fill helpers, then add, scale and cap."""
+    from longjiang_forecast.simulate import _kernels, _random
 
     rng = np.random.default_rng(6)
-    n, b = 3, 200
-    g = rng.gamma(2.0, size=(n, b)).astype(np.float32)
-    scale = rng.uniform(0.5, 2.0, (n, b)).astype(np.float32)
+    n, b = 4, 200
+    k = np.array([2.0, 0.0, 0.4, 7.5])  # a row with shape 0 draws nothing
+    scale = rng.uniform(0.5, 2.0, (n, b))
     base = rng.uniform(0.0, 5.0, (n, b)).astype(np.float32)
-    upper = np.array([np.inf, 6.0, 1.0], np.float32)
-    out = np.empty_like(base)
-    _kernels.gamma_advance(g, scale, base, upper, out)
-    np.testing.assert_array_equal(out, np.minimum(base + scale * g, upper[:, None]))
+    upper = np.array([np.inf, 6.0, 1.0, 30.0], np.float32)
+    state = _random.seed_state(np.random.SeedSequence(6))
+    g = np.empty((n, b))
+    _random.gamma_fill(state.copy(), k, g)
+    want = np.minimum((base.astype(float) + scale * g).astype(np.float32), upper[:, None])
+    for shape in (k[:, None], np.repeat(k[:, None], b, axis=1)):  # per row, per element
+        st, out = state.copy(), np.empty_like(base)
+        _kernels.gamma_step(st, shape, scale, base, upper, out)
+        np.testing.assert_array_equal(out, want)
+        assert not np.array_equal(st, state)
+    out = base.copy()  # in place, as in month 0
+    _kernels.gamma_step(state.copy(), k[:, None], scale, out, upper, out)
+    np.testing.assert_array_equal(out, want)
 
-    z = rng.standard_normal((n, b))
     drift, sd = rng.normal(0.1, 0.1, (n, b)), rng.uniform(0.1, 0.5, (n, b))
     eta0 = rng.normal(0.0, 1.0, (n, b))
-    mult, active = np.array([1.0, 0.5, 2.0]), np.array([True, True, False])
-    code = np.array([0, 1, 2])
-    lower, upper = np.array([-1.0, 0.0, 0.0]), np.array([1.0, np.inf, 100.0])
+    mult, active = np.array([1.0, 0.5, 2.0, 1.0]), np.array([True, True, False, True])
+    code = np.array([0, 1, 2, 2])
+    lower, upper = np.array([-1.0, 0.0, 0.0, 0.0]), np.array([1.0, np.inf, 100.0, 1.0])
+    z = np.zeros((n, b))
+    za = np.empty((active.sum(), b))
+    _random.normal_fill(state.copy(), za)
+    z[active] = za  # inactive rows draw nothing
     eta, val = eta0.copy(), np.empty((n, b))
-    _kernels.link_advance(z, drift, sd, mult, active, eta, code, lower, upper, val)
+    _kernels.link_step(state.copy(), drift, sd, mult, active, eta, code, lower, upper, val)
     step = np.where(active[:, None], mult[:, None] * drift + sd * z, 0.0)
     np.testing.assert_allclose(eta, eta0 + step, rtol=1e-12)
     np.testing.assert_allclose(val[0], np.clip(eta[0], -1.0, 1.0))
     np.testing.assert_allclose(val[1], np.exp(eta[1]))
     np.testing.assert_allclose(val[2], 100.0 * special.expit(eta[2]))
+    np.testing.assert_allclose(val[3], special.expit(eta[3]))
+
+
+def test_fused_steps_give_the_exact_laws_of_the_year():
+    """KS of the value after 12 fused steps against its exact law (own generator, whole pipeline).
+
+    Gamma increments with a shared scale sum to Gamma(Σk, θ) (shapes below and above 1, so both
+    Marsaglia–Tsang branches); a Gaussian walk on the identity link ends N(x0 + 12μ, 12σ²).
+    """
+    from scipy import stats
+
+    n_draws = 50_000
+    shape = np.array([[0.05, 0.3, 0.8, 1.0, 2.5, 0.5, 4.0, 0.2, 1.7, 0.9, 3.0, 0.1]])
+    fam = _family(
+        "gamma",
+        n_draws,
+        {"start": np.array([5.0]), "shape": shape},
+        {"gamma_scale": np.full((n_draws, 1), 2.0)},
+    )
+    rows = _run(fam, n_draws, seed=12)
+    assert np.all(np.diff(rows[:, 0], axis=0) >= 0)
+    assert stats.kstest(rows[11, 0] - 5.0, stats.gamma(shape.sum(), scale=2.0).cdf).pvalue > 1e-3
+    fam = _family(
+        "link_normal",
+        n_draws,
+        {"start": np.array([1.0]), "link_code": np.array([0])},
+        {"link_drift": np.full((n_draws, 1), 0.3), "link_sd": np.full((n_draws, 1), 0.7)},
+    )
+    rows = _run(fam, n_draws, seed=13)
+    law = stats.norm(1.0 + 12 * 0.3, 0.7 * np.sqrt(12))
+    assert stats.kstest(rows[11, 0], law.cdf).pvalue > 1e-3
+    assert stats.kstest(rows[0, 0], stats.norm(1.3, 0.7).cdf).pvalue > 1e-3

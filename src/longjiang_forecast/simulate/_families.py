@@ -6,8 +6,12 @@ advances it by one month with :meth:`Family.step`. Families that admit an exact
 answer for the value at the deadline given the parameters also provide
 :meth:`Family.conditional_p`, the Rao-Blackwellised probability of meeting the
 target for each draw. Arrays only: no xarray here (see ``_labelled.py``).
-numpy draws the variates; the Gamma and link-normal steps then run one fused
-numba pass per chunk of rows (``_kernels.py``), the other families are numpy.
+The Gamma and link-normal steps are one fused numba pass over the family's rows
+that also draws the variates, with the engine's own generator (``_random.py``:
+xoshiro256++, ziggurat normals, Marsaglia–Tsang Gamma; ``_kernels.py``). The
+other families (negative binomial, Poisson, binomial, log-normal) are numpy,
+drawn by the block's numpy ``Generator``; both streams come from the block's
+seed (:class:`~._random.BlockStreams`).
 
 The families and their parameters are listed in :data:`FAMILY_PARAMS`; the
 maths and the schema are in ``docs/design/002-simulation-core.md``.
@@ -22,6 +26,7 @@ import numpy as np
 from scipy import special
 
 from . import _kernels
+from ._random import BlockStreams
 
 #: Parameter variables of each dynamics family: name -> dims ("S" series, "M" month,
 #: "D" draw). A "D" parameter may also be given without the draw dim (the same value
@@ -98,8 +103,12 @@ class Family:
                 sub = np.moveaxis(arr[:, self.cols, :], 0, 1)
             self.p[name] = np.ascontiguousarray(sub, dtype=np.float64)
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
-        """Write the value after month ``m`` into ``out`` (n, n_draws) from ``prev`` (month m-1)."""
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
+        """Write the value after month ``m`` into ``out`` (n, n_draws) from ``prev`` (month m-1).
+
+        ``rs`` holds the block's streams: ``rs.numpy`` (numpy ``Generator``) and
+        ``rs.state`` (the fused kernels' xoshiro256++ state).
+        """
         raise NotImplementedError
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray | None:
@@ -158,41 +167,24 @@ class Gamma(Family):
 
     def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
         super().begin(block, n_draws)
-        self.scale = self.p["gamma_scale"].astype(self.dtype)
         self.upper = self.s["upper"].astype(self.dtype)
         shape = block.get("gamma_shape")
         if shape is not None and shape.ndim == 3:  # per-draw shapes
             self.shape_d = np.moveaxis(shape[:, self.cols, :], 0, 1) * self.s["multiplier"][:, None, :]
         else:
             self.shape_d = None
-        rows = self.n if self.shape_d is not None else min(self.n, _kernels.CHUNK_ROWS)
-        self.buf = np.empty((rows, n_draws), self.dtype)
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         if prev is None:
             out[...] = self._base(None)
             prev = out
+        active = self._active(m)
         if self.shape_d is not None:
-            k = np.where(self._active(m)[:, None], self.shape_d[:, :, m], 0.0)
-            rng.standard_gamma(k, dtype=self.dtype, out=self.buf)
-            _kernels.gamma_advance(self.buf, self.scale, prev, self.upper, out)
-            return
-        k = self.s["shape"][:, m] * self._active(m)
-        if not np.any(k > 0):
-            out[...] = prev
-            return
-        # Rows of variates (one scalar-shape call each, numpy's fastest path) into a
-        # cache-sized chunk, then one fused pass: scale, add to the previous month, cap.
-        draw, size, dtype, ks, rows = rng.standard_gamma, self.b, self.dtype, k.tolist(), list(self.buf)
-        for lo in range(0, self.n, len(rows)):
-            hi = min(lo + len(rows), self.n)
-            for row, ki in zip(rows, ks[lo:hi], strict=False):
-                if ki > 0:
-                    draw(ki, size, dtype, row)
-                else:
-                    row[:] = 0
-            g = self.buf[: hi - lo]
-            _kernels.gamma_advance(g, self.scale[lo:hi], prev[lo:hi], self.upper[lo:hi], out[lo:hi])
+            k = np.where(active[:, None], self.shape_d[:, :, m], 0.0)
+        else:
+            k = (self.s["shape"][:, m] * active)[:, None]  # one shape per row: constants once per row
+        # One fused pass: draw G(k), scale, add to the previous month, cap.
+        _kernels.gamma_step(rs.state, k, self.p["gamma_scale"], prev, self.upper, out)
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         mask = self._months_to_deadline()
@@ -235,13 +227,13 @@ class NegBin(Family):
         super().begin(block, n_draws)
         self.size = self.s["nb_size"] * self.s["multiplier"]
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         base = self._base(prev)
         r = self.size[:, m] * self._active(m)
         live = r > 0
         out[...] = base
         if live.any():
-            inc = rng.negative_binomial(r[live][:, None], self.p["nb_prob"][live])
+            inc = rs.numpy.negative_binomial(r[live][:, None], self.p["nb_prob"][live])
             out[live] += inc.astype(self.dtype)
         self._cap(out)
 
@@ -275,10 +267,10 @@ class Poisson(Family):
         super().begin(block, n_draws)
         self.expo = self.s["exposure"] * self.s["multiplier"]
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         base = self._base(prev)
         lam = self.p["poisson_rate"] * (self.expo[:, m] * self._active(m))[:, None]
-        np.add(base, rng.poisson(lam).astype(self.dtype), out=out)
+        np.add(base, rs.numpy.poisson(lam).astype(self.dtype), out=out)
         self._cap(out)
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
@@ -301,9 +293,9 @@ class LognormalIncrement(Family):
     kind = "lognormal_increment"
     draw_params = ("year_effect",)
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         base = self._base(prev)
-        z = rng.standard_normal((self.n, self.b), dtype=self.dtype)
+        z = rs.numpy.standard_normal((self.n, self.b), dtype=self.dtype)
         z *= self.s["log_sd"].astype(self.dtype)[:, None]
         z += (self.p["year_effect"] + self.s["log_mean"][:, m][:, None]).astype(self.dtype)
         np.exp(z, out=z)
@@ -319,7 +311,8 @@ class LinkNormal(Family):
     (logit), ``lower + exp(eta)`` (log) or ``clip(eta, lower, upper)`` (identity).
     ``link_drift`` and ``link_sd`` are per draw (or per series). The value at the
     deadline is a monotone function of a normal variable, hence exact P(met).
-    ``Z`` is drawn in the paths' dtype; ``eta`` is kept in float64.
+    ``Z`` (ziggurat, the engine's own generator) and ``eta`` are float64; the
+    value is stored in the paths' dtype.
     """
 
     kind = "link_normal"
@@ -336,41 +329,42 @@ class LinkNormal(Family):
             out[logit] = special.logit(np.clip(frac, 0.0, 1.0))
         return out
 
-    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
-        super().begin(block, n_draws)
-        # Start strictly inside the bounds so that the link is finite.
+    def __init__(
+        self, rows: slice, cols: np.ndarray, static: Mapping[str, np.ndarray], dtype: np.dtype
+    ) -> None:
+        super().__init__(rows, cols, static, dtype)
+        # Static, so computed once rather than per block: start strictly inside the bounds
+        # (so that the link is finite), its link, and each month's multipliers and activity.
         lo, hi = self.s["lower"], self.s["upper"]
         span = np.where(np.isfinite(hi - lo), hi - lo, np.maximum(np.abs(self.s["start"]), 1.0))
         start = np.clip(self.s["start"], lo + 1e-6 * span, hi - 1e-6 * span)
         self.eta0 = self._link(start)
-        self.eta = np.repeat(self.eta0[:, None], n_draws, axis=1)
         self.code = np.asarray(self.s["link_code"], np.int64)
-        self.buf = np.empty((min(self.n, _kernels.CHUNK_ROWS), n_draws), self.dtype)
+        self.mult = [np.ascontiguousarray(self.s["multiplier"][:, m], dtype=np.float64) for m in range(12)]
+        self.active = [self._active(m) for m in range(12)]
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
-        active = self._active(m)
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
+        super().begin(block, n_draws)
+        self.eta = np.repeat(self.eta0[:, None], n_draws, axis=1)
+
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
+        active = self.active[m]
         if prev is None and not active.any():
             out[...] = self._base(None)
             return
-        # Normal variates (in the paths' dtype) into a cache-sized chunk, then one fused
-        # pass: step on the link scale, back-transform, bounds.
-        buf = self.buf
-        mult = self.s["multiplier"][:, m]
-        for lo in range(0, self.n, buf.shape[0]):
-            hi = min(lo + buf.shape[0], self.n)
-            z = rng.standard_normal((hi - lo, self.b), dtype=self.dtype, out=buf[: hi - lo])
-            _kernels.link_advance(
-                z,
-                self.p["link_drift"][lo:hi],
-                self.p["link_sd"][lo:hi],
-                mult[lo:hi],
-                active[lo:hi],
-                self.eta[lo:hi],
-                self.code[lo:hi],
-                self.s["lower"][lo:hi],
-                self.s["upper"][lo:hi],
-                out[lo:hi],
-            )
+        # One fused pass: draw Z, step on the link scale, back-transform, bounds.
+        _kernels.link_step(
+            rs.state,
+            self.p["link_drift"],
+            self.p["link_sd"],
+            self.mult[m],
+            active,
+            self.eta,
+            self.code,
+            self.s["lower"],
+            self.s["upper"],
+            out,
+        )
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         mask = self._months_to_deadline()
@@ -397,11 +391,11 @@ class Binomial(Family):
     kind = "binomial"
     draw_params = ("hazard",)
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         base = self._base(prev)
         h = np.clip(self.p["hazard"] * self.s["multiplier"][:, m][:, None], 0.0, 1.0)
         left = np.maximum(self.s["total"][:, None] - base, 0).astype(np.int64)
-        new = rng.binomial(left, h)
+        new = rs.numpy.binomial(left, h)
         new[~self._active(m)] = 0
         np.add(base, new.astype(self.dtype), out=out)
 
@@ -440,11 +434,11 @@ class LognormalRunningMean(Family):
     overlay = False
     draw_params = ("year_effect",)
 
-    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rng: np.random.Generator) -> None:
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         days = self.s["days"]
         cum = np.cumsum(days)
         obs = self.s["observed"][:, m]
-        z = rng.standard_normal((self.n, self.b), dtype=self.dtype)
+        z = rs.numpy.standard_normal((self.n, self.b), dtype=self.dtype)
         z *= self.s["log_sd"].astype(self.dtype)[:, None]
         z += (self.p["year_effect"] + self.s["log_mean"][:, m][:, None]).astype(self.dtype)
         np.exp(z, out=z)

@@ -1,11 +1,14 @@
 """Fused numba kernels of the streaming engine: one pass per (rows, month), no temporaries.
 
-numpy draws the variates (its generators are faster than numba's ports of the
-same algorithms, and give the same streams); these kernels do everything else a
-month needs in a single pass over the row: scale, accumulate, cap, compare with
-the target, first-passage counts, the deadline value, province totals, and, at
-the end of a block, the deadline statistics and histograms. All release the
-GIL, so threads over blocks run them in parallel. Arrays are ``(rows, draws)``.
+The Gamma and link-normal month steps draw their variates inline with the
+engine's own generator (``_random.py``: xoshiro256++, ziggurat normals,
+Marsaglia–Tsang Gamma), so that drawing, scaling, accumulating and capping a
+month is a single pass over the rows with nothing stored in between. The other
+kernels do everything else a month needs in one pass each: compare with the
+target, first-passage counts, the deadline value, province totals, and, at the
+end of a block, the deadline statistics and histograms. All release the GIL, so
+threads over blocks run them in parallel. Arrays are ``(rows, draws)``; a
+generator state is a ``uint64[4]`` array, advanced in place.
 """
 
 from __future__ import annotations
@@ -15,36 +18,77 @@ import math
 import numpy as np
 from numba import njit
 
-#: Rows of variates drawn at once before a fused kernel consumes them: small enough
-#: to stay in the core's L2 cache (32 x 1,024 float32 = 128 KiB).
-CHUNK_ROWS = 32
+from ._random import gamma, gamma_constants, normal
 
 
 @njit(nogil=True, cache=True)
-def gamma_advance(g, scale, base, upper, out):  # pragma: no cover - compiled
-    """``out = min(base + scale * g, upper)`` row by row (``base`` may be ``out``)."""
-    for i in range(out.shape[0]):
-        u = upper[i]
-        for j in range(out.shape[1]):
-            v = base[i, j] + scale[i, j] * g[i, j]
-            out[i, j] = v if v < u else u
+def gamma_step(state, shape, scale, base, upper, out):  # pragma: no cover - compiled
+    """One month of Gamma increments: ``out = min(base + scale * G(shape), upper)``, drawn inline.
 
-
-@njit(nogil=True, cache=True)
-def link_advance(z, drift, sd, mult, active, eta, code, lower, upper, out):  # pragma: no cover - compiled
-    """Random walk on the link scale, ``eta += mult * drift + sd * z``, and its value in ``out``.
-
-    Rows not ``active`` keep their ``eta``. ``code`` 0 identity (clipped to
-    [lower, upper]), 1 log (``lower + exp``), 2 logit (``lower + (upper -
-    lower) expit``); the value never exceeds ``upper``.
+    Parameters
+    ----------
+    state : ndarray of uint64, shape (4,)
+        The block's xoshiro256++ state, advanced in place.
+    shape : ndarray of float64, shape (rows, 1) or (rows, draws)
+        Gamma shape of the month's increment per row (one value for all draws,
+        the fast path: constants computed once per row) or per element; 0
+        (or less) draws nothing and adds nothing.
+    scale : ndarray of float64, shape (rows, draws)
+    base : ndarray, shape (rows, draws)
+        The previous month (may be ``out`` itself).
+    upper : ndarray, shape (rows,)
+        Cap (``inf`` for none), in the paths' dtype.
+    out : ndarray, shape (rows, draws)
+        Written in its dtype; the sum is formed in float64 and rounded once,
+        so a path never falls and never exceeds ``upper``.
     """
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    per_row = shape.shape[1] == 1
     for i in range(out.shape[0]):
-        c, lo, hi, k, step = code[i], lower[i], upper[i], mult[i], active[i]
-        for j in range(out.shape[1]):
+        u = np.float64(upper[i])
+        if per_row:
+            a = shape[i, 0]
+            if a > 0.0:
+                d, c, inv_a = gamma_constants(a)
+                for j in range(out.shape[1]):
+                    g, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
+                    v = np.float64(base[i, j]) + scale[i, j] * g
+                    out[i, j] = v if v < u else u
+            else:
+                for j in range(out.shape[1]):
+                    v = np.float64(base[i, j])
+                    out[i, j] = v if v < u else u
+        else:
+            for j in range(out.shape[1]):
+                a = shape[i, j]
+                v = np.float64(base[i, j])
+                if a > 0.0:
+                    d, c, inv_a = gamma_constants(a)
+                    g, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
+                    v += scale[i, j] * g
+                out[i, j] = v if v < u else u
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+
+
+@njit(nogil=True, cache=True)
+def link_step(state, drift, sd, mult, active, eta, code, lower, upper, out):  # pragma: no cover - compiled
+    """Random walk on the link scale, ``eta += mult * drift + sd * Z``, Z drawn inline; value in ``out``.
+
+    Rows not ``active`` keep their ``eta`` and draw nothing. ``code`` 0
+    identity (clipped to [lower, upper]), 1 log (``lower + exp``), 2 logit
+    (``lower + (upper - lower) expit``); the value never exceeds ``upper``.
+    ``Z`` and ``eta`` are float64; ``out`` is written in its dtype.
+    ``state`` is the block's xoshiro256++ state, advanced in place.
+    """
+    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    for i in range(out.shape[0]):
+        c, lo, hi, k = code[i], lower[i], upper[i], mult[i]
+        if active[i]:
+            for j in range(out.shape[1]):
+                z, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
+                eta[i, j] += k * drift[i, j] + sd[i, j] * z
+        for j in range(out.shape[1]):  # separate loop without draws, so that it vectorises
             e = eta[i, j]
-            if step:
-                e += k * drift[i, j] + sd[i, j] * z[i, j]
-                eta[i, j] = e
             if c == 2:
                 v = lo + (hi - lo) / (1.0 + math.exp(-e))
             elif c == 1:
@@ -52,6 +96,7 @@ def link_advance(z, drift, sd, mult, active, eta, code, lower, upper, out):  # p
             else:
                 v = min(max(e, lo), hi)
             out[i, j] = min(v, hi)
+    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
 
 @njit(nogil=True, cache=True)

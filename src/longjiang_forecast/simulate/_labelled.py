@@ -50,7 +50,7 @@ def simulate(
         Seed of the path innovations. Block ``i`` of 1,024 draws always uses
         child ``i`` of this seed, so results do not depend on ``n_jobs``.
     n_jobs : int, default 1
-        Threads over blocks (numpy's generators release the GIL).
+        Threads over blocks (numpy's generators and the numba kernels release the GIL).
 
     Returns
     -------

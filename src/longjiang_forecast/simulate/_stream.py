@@ -7,9 +7,11 @@ row is consumed at once by the summaries (first-passage counts, the deadline
 value, province totals; one fused numba pass each, see ``_kernels.py``), so
 memory does not depend on the number of draws.
 
-Block ``i`` always draws from child ``i`` of the seed (:func:`block_seed`) and
-blocks are folded in block order (:class:`Accumulator`), so the results are
-identical whatever the number of threads or Dask workers.
+Block ``i`` always draws from child ``i`` of the seed (:func:`block_seed`), which
+seeds both of its streams (numpy's ``Generator`` and the fused kernels' own
+xoshiro256++ generator, ``_random.py``), and blocks are folded in block order
+(:class:`Accumulator`), so the results are identical whatever the number of
+threads or Dask workers.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy as np
 from .._core import streaming as _stats  # streaming kernels; see docs/design/002
 from . import _kernels
 from ._families import Family
+from ._random import BlockStreams
 
 #: Draws per random stream and per task. Fixed, so that a seed gives the same
 #: numbers whatever the threads or workers.
@@ -138,7 +141,9 @@ def run_block(
     n : int
         Number of draws in the block.
     seed : numpy.random.SeedSequence or Generator
-        The block's stream (:func:`block_seed`).
+        The block's seed (:func:`block_seed`): it seeds both the numpy
+        ``Generator`` and the fused kernels' xoshiro256++ state
+        (:class:`~._random.BlockStreams`).
     edges : mapping or None
         Histogram bins (``lo``, ``width``, ``t_lo``, ``t_width``); None for the
         first block, which then returns its deadline values (``dv``, ``t_dv``)
@@ -155,7 +160,7 @@ def run_block(
         square); ``vmin``/``vmax``; the same with prefix ``t_`` for totals;
         ``paths`` (n_keep, n_series, 12) when the block holds kept draws.
     """
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    rs = BlockStreams(seed)
     dt = plan.dtype
     s = plan.n_series
     fams = [copy.copy(f) for f in plan.families]
@@ -176,7 +181,7 @@ def run_block(
     for m in range(12):
         cur = rows[m % 2]
         for f in fams:
-            f.step(m, None if prev is None else prev[f.rows], cur[f.rows], rng)
+            f.step(m, None if prev is None else prev[f.rows], cur[f.rows], rs)
         orow, oval = plan.overlay[m]
         if orow.size:
             cur[orow] = oval.astype(dt)[:, None]
@@ -282,20 +287,21 @@ class Accumulator:
         """Fold the next block (blocks must come in block order)."""
         if "paths" in block:
             self.paths.append(block.pop("paths"))
-        if self.acc is None:
-            self.acc = dict(block)
+        folded = (*_INT_STATS, *_FLOAT_STATS, "vmin", "t_vmin", "vmax", "t_vmax")
+        if self.acc is None:  # own copies, written in place from now on (no allocation per block)
+            self.acc = {k: np.array(v) if k in folded else v for k, v in block.items()}
             return
         a = self.acc
         a["n"] += block["n"]
         for key in (*_INT_STATS, *_FLOAT_STATS):
             if key in block:
-                a[key] = a[key] + block[key]
+                np.add(a[key], block[key], out=a[key])
         for key in ("vmin", "t_vmin"):
             if key in block:
-                a[key] = np.fmin(a[key], block[key])
+                np.fmin(a[key], block[key], out=a[key])
         for key in ("vmax", "t_vmax"):
             if key in block:
-                a[key] = np.fmax(a[key], block[key])
+                np.fmax(a[key], block[key], out=a[key])
 
 
 def run_threads(
@@ -315,7 +321,7 @@ def run_threads(
     n_draws : int
     seed : numpy.random.SeedSequence
     n_jobs : int
-        Threads (numpy's generators and ufuncs release the GIL).
+        Threads (the numba kernels, numpy's generators and ufuncs release the GIL).
 
     Returns
     -------
