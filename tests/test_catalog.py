@@ -170,9 +170,7 @@ def test_targets_appear_in_source_text(
     assert literal in text
     row = cat.row(indicator)
     # the number written in the literal, converted by the catalogue's unit rule
-    numbers = re.findall(r"\d+(?:\.\d+)?", literal) or [
-        {"三": "3"}[c] for c in literal if c == "三"
-    ]
+    numbers = re.findall(r"\d+(?:\.\d+)?", literal) or [{"三": "3"}[c] for c in literal if c == "三"]
     if indicator == "12a":  # 九个 named substations, counted from the note
         names = ["木兰", "拜泉", "克东", "依安", "林甸", "嘉荫", "五大连池", "明水", "绥棱"]
         assert all(n in text and n in row["note"] for n in names)
@@ -523,9 +521,7 @@ def load_lines(tmp_path: Path, *rows: str, header: str = MINIMAL_HEADER) -> Cata
 
 
 def test_error_missing_required_column(tmp_path: Path) -> None:
-    path = write_csv(
-        tmp_path, ["indicator,kind,unit,target,deadline,region", "a,level,%,1,2024-12"]
-    )
+    path = write_csv(tmp_path, ["indicator,kind,unit,target,deadline,region", "a,level,%,1,2024-12"])
     with pytest.raises(
         DataValidationError, match=r"user\.csv, row 1, field 'comparator': missing required column"
     ):
@@ -548,9 +544,7 @@ def test_error_empty_file(tmp_path: Path) -> None:
 
 
 def test_error_no_rows(tmp_path: Path) -> None:
-    with pytest.raises(
-        DataValidationError, match=r"field 'indicator': the file has a header but no"
-    ):
+    with pytest.raises(DataValidationError, match=r"field 'indicator': the file has a header but no"):
         load_lines(tmp_path)
 
 
