@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 from scipy import special, stats
 
@@ -227,9 +226,6 @@ class SeasonalShareModel:
                 cache[family, region] = family_history(progress, catalog, family, region, year)
             return cache[family, region]
 
-        months = pd.DatetimeIndex(progress[MONTH].values)
-        in_year = np.flatnonzero(months.year == year)
-        month_of = months.month[in_year].to_numpy() - 1
         for s in range(n):
             ind = str(state["indicator"].values[s])
             reg = str(state["region"].values[s])
@@ -238,9 +234,7 @@ class SeasonalShareModel:
             history = history_of(family, reg)[0]
             if kind in ("cumulative", "level"):
                 peers = {r: history_of(family, r) for r in _family_regions(catalog, family, reg)}
-                this_year = np.full(12, np.nan)
-                this_year[month_of] = progress["value"].sel(indicator=ind, region=reg).values[in_year]
-                self._fit_share(s, state, peers, reg, kind, str(tags_of.get(ind, "")), year, this_year)
+                self._fit_share(s, state, peers, reg, kind, str(tags_of.get(ind, "")), year)
             elif kind in ("annual_mean", "change"):
                 self._fit_lognormal(s, state, history, kind, year)
             elif kind == "milestone":
@@ -262,7 +256,6 @@ class SeasonalShareModel:
         kind: str,
         tags: str,
         year: int,
-        this_year: np.ndarray,
     ) -> None:
         if state["comparator"].values[s] != ">=":
             self.reason_[s] = "the seasonal-share model forecasts '>=' targets for counts and levels"
@@ -316,7 +309,7 @@ class SeasonalShareModel:
         prior_loc, prior_sd, note = _attainment_prior(years, region, self.plan_prior_sd)
         self.basis_[s] += note
         self.share_mean_[s] = mean
-        shape, t0 = _path_shape(log_share, mean, fallback_log_sd, this_year - origin, t)
+        shape, t0 = _path_shape(log_share, mean, fallback_log_sd, state["observed"].values[s] - origin, t)
         if shape is not None:
             self.basis_[s] += (
                 f"; earlier years weighted by how much of their month-{t} progress was done by month {t0}"
