@@ -8,7 +8,7 @@ import pytest
 import xarray as xr
 
 import longjiang_forecast as lf
-from longjiang_forecast.backtest import outcomes, plan_origins, truncate
+from longjiang_forecast.backtesting import outcomes, plan_origins, truncate
 from longjiang_forecast.calibration import load_recalibrator
 from longjiang_forecast.cli import main
 from longjiang_forecast.pipeline import Backtest, backtest
@@ -121,6 +121,11 @@ def test_backtest_on_families_with_oracle_and_recalibration(tmp_path):
     assert "brier_p_met_recalibrated" in rec
     saved = bt.fit_recalibrator("isotonic")
     assert saved.model == "seasonal_share" and saved.n_fit_ == ds.sizes["forecast"]
+    # saved and loaded, the map still accepts the model it was fitted for, and names a changed setting
+    loaded = load_recalibrator(saved.save(tmp_path / "map.json"))
+    loaded.check_model("seasonal_share", lf.SeasonalShareModel().get_params())
+    with pytest.raises(lf.DataValidationError, match=r"\['year_effect_sd'\] differ"):
+        loaded.check_model("seasonal_share", lf.SeasonalShareModel(year_effect_sd=0.3).get_params())
     assert saved.model_params == {k: repr(v) for k, v in lf.SeasonalShareModel().get_params().items()}
     # the forecasts dataset saves as it is (its attributes are strings and numbers)
     ds.to_netcdf(tmp_path / "backtest.nc", engine="h5netcdf")
@@ -197,7 +202,7 @@ def test_cli_bad_model(tmp_path, capsys):
 
 def test_fit_cache_key_changes_with_the_models_source(monkeypatch):
     """A fit cached before a model's code changed is not read after it; another model's edit keeps it."""
-    from longjiang_forecast.backtest import _origins
+    from longjiang_forecast.backtesting import _origins
 
     digest = _origins._models_source_digest.__wrapped__  # uncached
     share, hier = "longjiang_forecast.models.seasonal_share", "longjiang_forecast.models.hierarchical"
@@ -222,3 +227,13 @@ def test_fit_cache_key_changes_with_the_models_source(monkeypatch):
     assert key == _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed)
     monkeypatch.setattr(_origins, "_models_source_digest", lambda module: "edited")
     assert _origins.FitCache.key(lf.SeasonalShareModel(), "data", "2024-06", 100, seed) != key
+
+
+def test_lf_backtest_stays_the_function_after_the_backtesting_package_is_imported(national):
+    """The data-side package is ``backtesting``: importing it must not replace ``lf.backtest``."""
+    import longjiang_forecast.backtesting  # noqa: F401
+
+    first = lf.backtest(national, "seasonal_share", as_of=[6], years=[2023], n_draws=100, seed=1)
+    again = lf.backtest(national, "seasonal_share", as_of=[6], years=[2023], n_draws=100, seed=1)
+    assert callable(lf.backtest) and isinstance(again, Backtest)
+    np.testing.assert_array_equal(first.forecasts["p_met"].values, again.forecasts["p_met"].values)

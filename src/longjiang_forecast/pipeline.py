@@ -466,7 +466,7 @@ class _CachingModel:
         return self.model.get_params()
 
     def fit(self, progress: xr.Dataset, *, catalog: Any, as_of: Any = None) -> _CachingModel:
-        from .backtest import data_digest
+        from .backtesting import data_digest
 
         self._args = (progress, catalog, as_of)
         self._digest = data_digest(catalog, progress)
@@ -721,7 +721,7 @@ def backtest(
     >>> int(bt.forecasts.sizes["forecast"]) > 0
     True
     """
-    from .backtest import (
+    from .backtesting import (
         FitCache,
         ProgressCounter,
         assemble,

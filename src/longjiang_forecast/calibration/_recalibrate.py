@@ -52,6 +52,11 @@ def _check_pairs(p: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     return p, y
 
 
+def _as_reprs(params: dict[str, Any]) -> dict[str, str]:
+    """Model settings as ``repr`` strings; a string is one already (backtests and saved maps hold reprs)."""
+    return {k: (v if isinstance(v, str) else repr(v)) for k, v in params.items()}
+
+
 @dataclass(eq=False)
 class Recalibrator:
     """A monotone map from forecast probabilities to recalibrated ones.
@@ -71,7 +76,8 @@ class Recalibrator:
     model : str, default ""
         Name of the model whose forecasts the map recalibrates.
     model_params : dict, optional
-        That model's ``get_params()``; saved with the map.
+        That model's ``get_params()`` (values, or their ``repr`` strings as a backtest and a
+        saved map hold them); saved with the map as ``repr`` strings.
 
     Attributes
     ----------
@@ -188,7 +194,7 @@ class Recalibrator:
             "method": self.method,
             "eps": self.eps,
             "model": self.model,
-            "model_params": {k: repr(v) for k, v in self.model_params.items()},
+            "model_params": _as_reprs(self.model_params),
             "params": self.params_,
             "n_fit": self.n_fit_,
             **make_attrs(),
@@ -227,7 +233,7 @@ class Recalibrator:
         DataValidationError
             If the name or a setting differs (the message lists the differences).
         """
-        saved = {k: (v if isinstance(v, str) else repr(v)) for k, v in self.model_params.items()}
+        saved = _as_reprs(self.model_params)
         given = {k: repr(v) for k, v in model_params.items()}
         if self.model and model != self.model:
             raise DataValidationError(
