@@ -202,11 +202,17 @@ def test_fused_month_kernels_equal_their_numpy_definitions(dtype):
     sign = np.array([1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0])
     at = np.array([True, False, True, True, False, False, True])
     hit0 = rng.random((n, b)) < 0.2
-    hit, fp, dv = hit0.copy(), np.zeros((n, 12), np.int64), np.full((n, b), -1.0, dtype)
-    _kernels.passage(x, tgt, sign, at, 4, hit, fp, dv)
+    one, two = np.array([b]), np.array([120, b])  # one block; two blocks side by side
+    hit, fp, dv = hit0.copy(), np.zeros((1, n, 12), np.int64), np.full((n, b), -1.0, dtype)
+    _kernels.passage(x, tgt, sign, at, 4, one, hit, fp, dv)
     met = np.where(sign[:, None] > 0, x >= tgt[:, None], x <= tgt[:, None])
     np.testing.assert_array_equal(hit, hit0 | met)
-    np.testing.assert_array_equal(fp[:, 4], (hit0 | met).sum(axis=1))
+    np.testing.assert_array_equal(fp[0, :, 4], (hit0 | met).sum(axis=1))
+    hit2, fp2 = hit0.copy(), np.zeros((2, n, 12), np.int64)
+    _kernels.passage(x, tgt, sign, at, 4, two, hit2, fp2, dv)
+    np.testing.assert_array_equal(hit2, hit)
+    np.testing.assert_array_equal(fp2[0, :, 4], (hit0 | met)[:, :120].sum(axis=1))
+    np.testing.assert_array_equal(fp2[1, :, 4], (hit0 | met)[:, 120:].sum(axis=1))
     np.testing.assert_array_equal(dv[at], x[at])
     assert np.all(dv[~at] == -1.0)
 
@@ -217,16 +223,19 @@ def test_fused_month_kernels_equal_their_numpy_definitions(dtype):
     np.testing.assert_allclose(agg[0], x[0] + 2 * x[1] + 0.5 * x[3], rtol=1e-6)
     np.testing.assert_allclose(agg[1], x[4] + x[5], rtol=1e-6)
 
-    k = np.empty(n, np.int64)
-    sf1, sf2, vmin, vmax = (np.empty(n) for _ in range(4))
-    _kernels.deadline_stats(x, target, tgt, sign, k, sf1, sf2, vmin, vmax)
     short = np.maximum((target[:, None] - x.astype(float)) * sign[:, None], 0.0)
-    np.testing.assert_array_equal(k, met.sum(axis=1))
-    np.testing.assert_allclose(sf1, short.sum(axis=1), rtol=1e-12)
-    np.testing.assert_allclose(sf2, np.square(short).sum(axis=1), rtol=1e-12)
-    np.testing.assert_array_equal(vmin, x.min(axis=1))  # NaN rows give NaN, as numpy
-    np.testing.assert_array_equal(vmax, x.max(axis=1))
-    assert np.isnan(sf1[2]) and np.isnan(sf1[6]) and k[6] == 0
+    for ends in (one, two):  # per block: the columns up to each end
+        k = np.empty((ends.size, n), np.int64)
+        sf1, sf2, vmin, vmax = (np.empty((ends.size, n)) for _ in range(4))
+        _kernels.deadline_stats(x, target, tgt, sign, ends, k, sf1, sf2, vmin, vmax)
+        for g, cols in enumerate(np.split(np.arange(b), ends[:-1])):
+            np.testing.assert_array_equal(k[g], met[:, cols].sum(axis=1))
+            np.testing.assert_allclose(sf1[g], short[:, cols].sum(axis=1), rtol=1e-12)
+            np.testing.assert_allclose(sf2[g], np.square(short[:, cols]).sum(axis=1), rtol=1e-12)
+            np.testing.assert_array_equal(vmin[g], x[:, cols].min(axis=1))  # NaN rows give NaN, as numpy
+            np.testing.assert_array_equal(vmax[g], x[:, cols].max(axis=1))
+    assert np.isnan(sf1[0, 2]) and not np.isnan(sf1[1, 2])  # the NaN of row 2 is in block 0
+    assert np.isnan(sf1[1, 6]) and k[1, 6] == 0
 
 
 def test_fused_step_kernels_equal_their_numpy_definitions():
@@ -239,17 +248,18 @@ def test_fused_step_kernels_equal_their_numpy_definitions():
     scale = rng.uniform(0.5, 2.0, (n, b))
     base = rng.uniform(0.0, 5.0, (n, b)).astype(np.float32)
     upper = np.array([np.inf, 6.0, 1.0, 30.0], np.float32)
-    state = _random.seed_state(np.random.SeedSequence(6))
+    state = _random.seed_state(np.random.SeedSequence(6))[None]  # one block
+    one = np.array([b])
     g = np.empty((n, b))
-    _random.gamma_fill(state.copy(), k, g)
+    _random.gamma_fill(state[0].copy(), k, g)
     want = np.minimum((base.astype(float) + scale * g).astype(np.float32), upper[:, None])
     for shape in (k[:, None], np.repeat(k[:, None], b, axis=1)):  # per row, per element
         st, out = state.copy(), np.empty_like(base)
-        _kernels.gamma_step(st, shape, scale, base, upper, out)
+        _kernels.gamma_step(st, one, shape, scale, base, upper, out)
         np.testing.assert_array_equal(out, want)
         assert not np.array_equal(st, state)
     out = base.copy()  # in place, as in month 0
-    _kernels.gamma_step(state.copy(), k[:, None], scale, out, upper, out)
+    _kernels.gamma_step(state.copy(), one, k[:, None], scale, out, upper, out)
     np.testing.assert_array_equal(out, want)
 
     drift, sd = rng.normal(0.1, 0.1, (n, b)), rng.uniform(0.1, 0.5, (n, b))
@@ -259,16 +269,50 @@ def test_fused_step_kernels_equal_their_numpy_definitions():
     lower, upper = np.array([-1.0, 0.0, 0.0, 0.0]), np.array([1.0, np.inf, 100.0, 1.0])
     z = np.zeros((n, b))
     za = np.empty((active.sum(), b))
-    _random.normal_fill(state.copy(), za)
+    _random.normal_fill(state[0].copy(), za)
     z[active] = za  # inactive rows draw nothing
     eta, val = eta0.copy(), np.empty((n, b))
-    _kernels.link_step(state.copy(), drift, sd, mult, active, eta, code, lower, upper, val)
+    _kernels.link_step(state.copy(), one, drift, sd, mult, active, eta, code, lower, upper, val)
     step = np.where(active[:, None], mult[:, None] * drift + sd * z, 0.0)
     np.testing.assert_allclose(eta, eta0 + step, rtol=1e-12)
     np.testing.assert_allclose(val[0], np.clip(eta[0], -1.0, 1.0))
     np.testing.assert_allclose(val[1], np.exp(eta[1]))
     np.testing.assert_allclose(val[2], 100.0 * special.expit(eta[2]))
     np.testing.assert_allclose(val[3], special.expit(eta[3]))
+
+
+def test_blocks_side_by_side_draw_as_each_block_alone():
+    """A task runs several blocks in one array; each block's columns get its own stream, in its own order."""
+    from longjiang_forecast.simulate import _kernels, _random
+
+    rng = np.random.default_rng(7)
+    n, b, cut = 3, 300, 110
+    states = np.stack([_random.seed_state(np.random.SeedSequence(s)) for s in (1, 2)])
+    k = np.array([[2.0], [0.3], [0.0]])
+    scale = rng.uniform(0.5, 2.0, (n, b))
+    base = rng.uniform(0.0, 5.0, (n, b))
+    upper = np.full(n, np.inf)
+    both = np.empty((n, b))
+    _kernels.gamma_step(states.copy(), np.array([cut, b]), k, scale, base, upper, both)
+    for g, cols in enumerate((slice(0, cut), slice(cut, b))):
+        alone = np.empty((n, cols.stop - cols.start))
+        st = states[g : g + 1].copy()
+        _kernels.gamma_step(st, np.array([b]), k, scale[:, cols].copy(), base[:, cols].copy(), upper, alone)
+        np.testing.assert_array_equal(both[:, cols], alone)
+
+    drift, sd = rng.normal(0.1, 0.1, (n, b)), rng.uniform(0.1, 0.5, (n, b))
+    args = (np.ones(n), np.ones(n, bool))
+    link = (np.zeros(n, np.int64), np.full(n, -np.inf), np.full(n, np.inf))
+    eta, val = np.zeros((n, b)), np.empty((n, b))
+    _kernels.link_step(states.copy(), np.array([cut, b]), drift, sd, *args, eta, *link, val)
+    for g, cols in enumerate((slice(0, cut), slice(cut, b))):
+        w = cols.stop - cols.start
+        eta1, val1 = np.zeros((n, w)), np.empty((n, w))
+        st = states[g : g + 1].copy()
+        _kernels.link_step(
+            st, np.array([w]), drift[:, cols].copy(), sd[:, cols].copy(), *args, eta1, *link, val1
+        )
+        np.testing.assert_array_equal(val[:, cols], val1)
 
 
 def test_fused_steps_give_the_exact_laws_of_the_year():

@@ -1,4 +1,4 @@
-"""The Dask backend gives exactly the in-process result (one task per block, folded in block order)."""
+"""The Dask backend gives exactly the in-process result (a task per group of blocks, folded in order)."""
 
 import numpy as np
 import pytest

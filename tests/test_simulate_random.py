@@ -182,11 +182,26 @@ def test_block_streams_are_independent():
 def test_block_streams_share_the_seed_with_numpy_lazily():
     ss = np.random.SeedSequence(9)
     rs = _random.BlockStreams(ss)
-    np.testing.assert_array_equal(rs.state, _random.seed_state(ss))
-    assert rs.numpy.random() == np.random.default_rng(np.random.SeedSequence(9)).random()
+    np.testing.assert_array_equal(rs.state, _random.seed_state(ss)[None])
+    want = np.random.default_rng(np.random.SeedSequence(9)).random(5)
+    np.testing.assert_array_equal(rs.numpy_draw(5, lambda g, c: g.random(c.stop - c.start)), want)
     gen = np.random.default_rng(10)
     rs = _random.BlockStreams(gen)
-    assert rs.numpy is gen and rs.state.dtype == np.uint64
+    assert rs.state.dtype == np.uint64
+    assert rs.numpy_draw(3, lambda g, c: np.array([g is gen] * 3)).all()
+
+
+def test_block_streams_side_by_side_give_each_block_its_own_numpy_stream():
+    seeds = [np.random.SeedSequence(1), np.random.SeedSequence(2)]
+    rs = _random.BlockStreams(seeds, [4, 3])
+    got = rs.numpy_draw(7, lambda g, c: g.random((2, c.stop - c.start)))
+    np.testing.assert_array_equal(got[:, :4], np.random.default_rng(seeds[0]).random((2, 4)))
+    np.testing.assert_array_equal(got[:, 4:], np.random.default_rng(seeds[1]).random((2, 3)))
+    np.testing.assert_array_equal(rs.ends, [4, 7])
+    with pytest.raises(ValueError, match="sizes: need one positive size per block"):
+        _random.BlockStreams(seeds, [4])
+    with pytest.raises(ValueError, match="sizes: give the draws of each of the 2 blocks"):
+        _random.BlockStreams(seeds)
 
 
 def test_float32_and_float64_paths_share_their_variates():

@@ -60,6 +60,33 @@ def test_same_seed_same_summary_whatever_threads_and_kept_paths(mixed):
     assert b["paths"].sizes["draw"] == 100 and a.attrs["seed_entropy"] == "7"
 
 
+def test_same_summary_whatever_blocks_each_task_runs_side_by_side(monkeypatch):
+    """A task may run several blocks in one array (fewer Python calls): every number stays the same."""
+    from longjiang_forecast.simulate import _stream
+
+    d, s = small_job([*FAMILIES, "none"], 5500, regions=2, seed=9)  # 6 blocks, the last short
+    runs = {}
+    for per_task in (1, 2, 4, 16):
+        monkeypatch.setattr(_stream, "blocks_per_task", lambda n_series, k=per_task: k)
+        runs[per_task] = simulate_summary(d, s, seed=5, n_jobs=2, keep_paths=1500)
+    for per_task in (2, 4, 16):
+        for name in runs[1].data_vars:
+            if runs[1][name].dtype.kind in "fc":
+                np.testing.assert_array_equal(
+                    runs[1][name].values, runs[per_task][name].values, err_msg=f"{name}, {per_task} per task"
+                )
+    assert np.isfinite(runs[1]["p_met_rb"].values).sum() > 0 and runs[1]["paths"].sizes["draw"] == 1500
+    assert _stream.task_blocks(6, 4) == [range(0, 1), range(1, 5), range(5, 6)]
+
+
+def test_tasks_hold_about_the_same_number_of_cells_whatever_the_series():
+    from longjiang_forecast.simulate._stream import BLOCK_SIZE, TASK_CELLS, blocks_per_task
+
+    assert blocks_per_task(585) == 1  # the reference job: one block is already 600,000 cells
+    assert blocks_per_task(20) == TASK_CELLS // (20 * BLOCK_SIZE) == 6
+    assert blocks_per_task(1) == 16  # capped
+
+
 def test_lazy_dask_draws_give_the_same_summary():
     pytest.importorskip("dask")
     d, s = reference_job(2100, n_indicators=3, n_regions=4, n_ratio=1)

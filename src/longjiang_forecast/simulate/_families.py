@@ -106,8 +106,9 @@ class Family:
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         """Write the value after month ``m`` into ``out`` (n, n_draws) from ``prev`` (month m-1).
 
-        ``rs`` holds the block's streams: ``rs.numpy`` (numpy ``Generator``) and
-        ``rs.state`` (the fused kernels' xoshiro256++ state).
+        ``rs`` holds the streams of the blocks side by side in the columns:
+        ``rs.numpy_draw`` (each block's numpy ``Generator``) and ``rs.state`` /
+        ``rs.ends`` (the fused kernels' xoshiro256++ states and the blocks' columns).
         """
         raise NotImplementedError
 
@@ -184,7 +185,7 @@ class Gamma(Family):
         else:
             k = (self.s["shape"][:, m] * active)[:, None]  # one shape per row: constants once per row
         # One fused pass: draw G(k), scale, add to the previous month, cap.
-        _kernels.gamma_step(rs.state, k, self.p["gamma_scale"], prev, self.upper, out)
+        _kernels.gamma_step(rs.state, rs.ends, k, self.p["gamma_scale"], prev, self.upper, out)
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         mask = self._months_to_deadline()
@@ -233,7 +234,8 @@ class NegBin(Family):
         live = r > 0
         out[...] = base
         if live.any():
-            inc = rs.numpy.negative_binomial(r[live][:, None], self.p["nb_prob"][live])
+            size, prob = r[live][:, None], self.p["nb_prob"][live]
+            inc = rs.numpy_draw(self.b, lambda g, c: g.negative_binomial(size, prob[:, c]))
             out[live] += inc.astype(self.dtype)
         self._cap(out)
 
@@ -270,7 +272,7 @@ class Poisson(Family):
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         base = self._base(prev)
         lam = self.p["poisson_rate"] * (self.expo[:, m] * self._active(m))[:, None]
-        np.add(base, rs.numpy.poisson(lam).astype(self.dtype), out=out)
+        np.add(base, rs.numpy_draw(self.b, lambda g, c: g.poisson(lam[:, c])).astype(self.dtype), out=out)
         self._cap(out)
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
@@ -295,7 +297,9 @@ class LognormalIncrement(Family):
 
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         base = self._base(prev)
-        z = rs.numpy.standard_normal((self.n, self.b), dtype=self.dtype)
+        z = rs.numpy_draw(
+            self.b, lambda g, c: g.standard_normal((self.n, c.stop - c.start), dtype=self.dtype)
+        )
         z *= self.s["log_sd"].astype(self.dtype)[:, None]
         z += (self.p["year_effect"] + self.s["log_mean"][:, m][:, None]).astype(self.dtype)
         np.exp(z, out=z)
@@ -355,6 +359,7 @@ class LinkNormal(Family):
         # One fused pass: draw Z, step on the link scale, back-transform, bounds.
         _kernels.link_step(
             rs.state,
+            rs.ends,
             self.p["link_drift"],
             self.p["link_sd"],
             self.mult[m],
@@ -395,7 +400,7 @@ class Binomial(Family):
         base = self._base(prev)
         h = np.clip(self.p["hazard"] * self.s["multiplier"][:, m][:, None], 0.0, 1.0)
         left = np.maximum(self.s["total"][:, None] - base, 0).astype(np.int64)
-        new = rs.numpy.binomial(left, h)
+        new = rs.numpy_draw(self.b, lambda g, c: g.binomial(left[:, c], h[:, c]))
         new[~self._active(m)] = 0
         np.add(base, new.astype(self.dtype), out=out)
 
@@ -438,7 +443,9 @@ class LognormalRunningMean(Family):
         days = self.s["days"]
         cum = np.cumsum(days)
         obs = self.s["observed"][:, m]
-        z = rs.numpy.standard_normal((self.n, self.b), dtype=self.dtype)
+        z = rs.numpy_draw(
+            self.b, lambda g, c: g.standard_normal((self.n, c.stop - c.start), dtype=self.dtype)
+        )
         z *= self.s["log_sd"].astype(self.dtype)[:, None]
         z += (self.p["year_effect"] + self.s["log_mean"][:, m][:, None]).astype(self.dtype)
         np.exp(z, out=z)

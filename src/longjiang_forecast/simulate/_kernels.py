@@ -7,8 +7,12 @@ month is a single pass over the rows with nothing stored in between. The other
 kernels do everything else a month needs in one pass each: compare with the
 target, first-passage counts, the deadline value, province totals, and, at the
 end of a block, the deadline statistics and histograms. All release the GIL, so
-threads over blocks run them in parallel. Arrays are ``(rows, draws)``; a
-generator state is a ``uint64[4]`` array, advanced in place.
+threads over tasks run them in parallel. Arrays are ``(rows, draws)``, where
+the draws of a task may be several blocks side by side (``BlockStreams``):
+the generator states are ``uint64[n_blocks, 4]``, advanced in place, and the
+counts that are summed per block (``passage``, ``deadline_stats``) are written
+per block too, so that a block gives the same numbers whether it runs alone
+or beside others.
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from ._random import gamma, gamma_constants, normal
 
 
 @njit(nogil=True, cache=True)
-def gamma_step(state, shape, scale, base, upper, out):  # pragma: no cover - compiled
+def gamma_step(state, ends, shape, scale, base, upper, out):  # pragma: no cover - compiled
     """One month of Gamma increments: ``out = min(base + scale * G(shape), upper)``, drawn inline.
 
     Parameters
     ----------
-    state : ndarray of uint64, shape (4,)
-        The block's xoshiro256++ state, advanced in place.
+    state : ndarray of uint64, shape (n_blocks, 4)
+        Each block's xoshiro256++ state, advanced in place; block ``g`` draws
+        columns ``[ends[g - 1], ends[g])`` (``BlockStreams``).
+    ends : ndarray of int64, shape (n_blocks,)
+        Column after each block's last.
     shape : ndarray of float64, shape (rows, 1) or (rows, draws)
         Gamma shape of the month's increment per row (one value for all draws,
         the fast path: constants computed once per row) or per element; 0
@@ -42,52 +49,72 @@ def gamma_step(state, shape, scale, base, upper, out):  # pragma: no cover - com
         Written in its dtype; the sum is formed in float64 and rounded once,
         so a path never falls and never exceeds ``upper``.
     """
-    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     per_row = shape.shape[1] == 1
+    n = out.shape[1]
     for i in range(out.shape[0]):
         u = np.float64(upper[i])
         if per_row:
             a = shape[i, 0]
             if a > 0.0:
                 d, c, inv_a = gamma_constants(a)
-                for j in range(out.shape[1]):
-                    g, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
-                    v = np.float64(base[i, j]) + scale[i, j] * g
-                    out[i, j] = v if v < u else u
+                lo = 0
+                for g in range(ends.size):
+                    hi = min(ends[g], n)
+                    s0, s1, s2, s3 = state[g, 0], state[g, 1], state[g, 2], state[g, 3]
+                    for j in range(lo, hi):
+                        x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
+                        v = np.float64(base[i, j]) + scale[i, j] * x
+                        out[i, j] = v if v < u else u
+                    state[g, 0], state[g, 1], state[g, 2], state[g, 3] = s0, s1, s2, s3
+                    lo = hi
             else:
-                for j in range(out.shape[1]):
+                for j in range(n):
                     v = np.float64(base[i, j])
                     out[i, j] = v if v < u else u
         else:
-            for j in range(out.shape[1]):
-                a = shape[i, j]
-                v = np.float64(base[i, j])
-                if a > 0.0:
-                    d, c, inv_a = gamma_constants(a)
-                    g, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
-                    v += scale[i, j] * g
-                out[i, j] = v if v < u else u
-    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+            lo = 0
+            for g in range(ends.size):
+                hi = min(ends[g], n)
+                s0, s1, s2, s3 = state[g, 0], state[g, 1], state[g, 2], state[g, 3]
+                for j in range(lo, hi):
+                    a = shape[i, j]
+                    v = np.float64(base[i, j])
+                    if a > 0.0:
+                        d, c, inv_a = gamma_constants(a)
+                        x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
+                        v += scale[i, j] * x
+                    out[i, j] = v if v < u else u
+                state[g, 0], state[g, 1], state[g, 2], state[g, 3] = s0, s1, s2, s3
+                lo = hi
 
 
 @njit(nogil=True, cache=True)
-def link_step(state, drift, sd, mult, active, eta, code, lower, upper, out):  # pragma: no cover - compiled
+def link_step(
+    state, ends, drift, sd, mult, active, eta, code, lower, upper, out
+):  # pragma: no cover - compiled
     """Random walk on the link scale, ``eta += mult * drift + sd * Z``, Z drawn inline; value in ``out``.
 
     Rows not ``active`` keep their ``eta`` and draw nothing. ``code`` 0
     identity (clipped to [lower, upper]), 1 log (``lower + exp``), 2 logit
     (``lower + (upper - lower) expit``); the value never exceeds ``upper``.
     ``Z`` and ``eta`` are float64; ``out`` is written in its dtype.
-    ``state`` is the block's xoshiro256++ state, advanced in place.
+    ``state`` (n_blocks, 4) and ``ends`` (n_blocks,) are the blocks' xoshiro256++
+    states and column ends, as in :func:`gamma_step`.
     """
-    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
+    n = out.shape[1]
     for i in range(out.shape[0]):
         c, lo, hi, k = code[i], lower[i], upper[i], mult[i]
         if active[i]:
-            for j in range(out.shape[1]):
-                z, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
-                eta[i, j] += k * drift[i, j] + sd[i, j] * z
-        for j in range(out.shape[1]):  # separate loop without draws, so that it vectorises
+            j0 = 0
+            for g in range(ends.size):
+                j1 = min(ends[g], n)
+                s0, s1, s2, s3 = state[g, 0], state[g, 1], state[g, 2], state[g, 3]
+                for j in range(j0, j1):
+                    z, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
+                    eta[i, j] += k * drift[i, j] + sd[i, j] * z
+                state[g, 0], state[g, 1], state[g, 2], state[g, 3] = s0, s1, s2, s3
+                j0 = j1
+        for j in range(n):  # separate loop without draws, so that it vectorises
             e = eta[i, j]
             if c == 2:
                 v = lo + (hi - lo) / (1.0 + math.exp(-e))
@@ -96,32 +123,47 @@ def link_step(state, drift, sd, mult, active, eta, code, lower, upper, out):  # 
             else:
                 v = min(max(e, lo), hi)
             out[i, j] = min(v, hi)
-    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
+
+
+@njit(inline="always")
+def _met_so_far(x, hit, t, up):  # pragma: no cover - compiled
+    """``hit |= (x >= t)`` (``x <= t`` when not ``up``) over 1-D views; returns the count of ``hit``.
+
+    Separate branchless loops over whole views, so that LLVM vectorises them
+    (a loop over a column range of a 2-D array, ``range(j0, j1)``, does not).
+    """
+    count = 0
+    if up:
+        for j in range(x.size):
+            h = hit[j] | (x[j] >= t)
+            hit[j] = h
+            count += h
+    else:
+        for j in range(x.size):
+            h = hit[j] | (x[j] <= t)
+            hit[j] = h
+            count += h
+    return count
 
 
 @njit(nogil=True, cache=True)
-def passage(x, target, sign, at_deadline, m, hit, fp, dv):  # pragma: no cover - compiled
-    """Month ``m`` of a row ``x``: update ``hit`` (target met in some month so far), ``fp[:, m]``, ``dv``.
+def passage(x, target, sign, at_deadline, m, ends, hit, fp, dv):  # pragma: no cover - compiled
+    """Month ``m`` of a row ``x``: update ``hit`` (target met in some month so far), ``fp[:, :, m]``, ``dv``.
 
     ``sign`` > 0 means ``>=``, else ``<=``; NaN never meets a target. Rows with
-    ``at_deadline`` copy ``x`` into the deadline values ``dv``.
+    ``at_deadline`` copy ``x`` into the deadline values ``dv``. ``fp`` is
+    (n_blocks, rows, 12): the count of paths that have met the target, per
+    block (columns up to ``ends[g]``).
     """
+    n = x.shape[1]
     for i in range(x.shape[0]):
-        t = target[i]
-        count = 0
-        if sign[i] > 0:  # separate branchless loops, so that they vectorise
-            for j in range(x.shape[1]):
-                h = hit[i, j] | (x[i, j] >= t)
-                hit[i, j] = h
-                count += h
-        else:
-            for j in range(x.shape[1]):
-                h = hit[i, j] | (x[i, j] <= t)
-                hit[i, j] = h
-                count += h
-        fp[i, m] = count
+        j0 = 0
+        for g in range(ends.size):
+            j1 = min(ends[g], n)
+            fp[g, i, m] = _met_so_far(x[i, j0:j1], hit[i, j0:j1], target[i], sign[i] > 0)
+            j0 = j1
         if at_deadline[i]:
-            for j in range(x.shape[1]):
+            for j in range(n):
                 dv[i, j] = x[i, j]
 
 
@@ -140,39 +182,50 @@ def aggregate(x, members, starts, weights, out):  # pragma: no cover - compiled
                 out[g, j] += w * x[r, j]
 
 
+@njit(inline="always")
+def _deadline_row(v, t, t32, s):  # pragma: no cover - compiled
+    """Met count, Σ shortfall, Σ shortfall², min, max and whether a NaN was seen, over a 1-D view."""
+    count = 0
+    a = 0.0
+    b = 0.0
+    lo = math.inf
+    hi = -math.inf
+    nan = False
+    for j in range(v.size):
+        x = v[j]
+        if math.isnan(x):
+            nan = True
+            continue
+        if (x >= t32) if s > 0 else (x <= t32):
+            count += 1
+        short = (t - np.float64(x)) * s
+        if short > 0.0:
+            a += short
+            b += short * short
+        lo = min(lo, x)
+        hi = max(hi, x)
+    return count, a, b, lo, hi, nan
+
+
 @njit(nogil=True, cache=True)
-def deadline_stats(dv, target, tgt, sign, met, sf1, sf2, vmin, vmax):  # pragma: no cover - compiled
-    """Per row of deadline values: met count, Σ shortfall and Σ shortfall², min and max.
+def deadline_stats(dv, target, tgt, sign, ends, met, sf1, sf2, vmin, vmax):  # pragma: no cover - compiled
+    """Per block and row of deadline values: met count, Σ shortfall and Σ shortfall², min and max.
 
     ``target`` is float64 (the shortfall ``max((target - value) * sign, 0)`` is
-    float64), ``tgt`` the same in the values' dtype (the met comparison). A row
-    with a NaN gets NaN sums and extremes (as numpy's reductions do).
+    float64), ``tgt`` the same in the values' dtype (the met comparison). The
+    outputs are (n_blocks, rows), block ``g`` being the columns up to
+    ``ends[g]``; sums run over a block's columns in order. A row with a NaN
+    gets NaN sums and extremes (as numpy's reductions do).
     """
+    n = dv.shape[1]
     for i in range(dv.shape[0]):
-        t = target[i]
-        s = sign[i]
-        t32 = tgt[i]
-        count = 0
-        a = 0.0
-        b = 0.0
-        lo = math.inf
-        hi = -math.inf
-        nan = False
-        for j in range(dv.shape[1]):
-            v = dv[i, j]
-            if math.isnan(v):
-                nan = True
-                continue
-            if (v >= t32) if s > 0 else (v <= t32):
-                count += 1
-            short = (t - np.float64(v)) * s
-            if short > 0.0:
-                a += short
-                b += short * short
-            lo = min(lo, v)
-            hi = max(hi, v)
-        met[i] = count
-        if nan:
-            sf1[i] = sf2[i] = vmin[i] = vmax[i] = math.nan
-        else:
-            sf1[i], sf2[i], vmin[i], vmax[i] = a, b, lo, hi
+        j0 = 0
+        for g in range(ends.size):
+            j1 = min(ends[g], n)
+            count, a, b, lo, hi, nan = _deadline_row(dv[i, j0:j1], target[i], tgt[i], sign[i])
+            met[g, i] = count
+            if nan:
+                sf1[g, i] = sf2[g, i] = vmin[g, i] = vmax[g, i] = math.nan
+            else:
+                sf1[g, i], sf2[g, i], vmin[g, i], vmax[g, i] = a, b, lo, hi
+            j0 = j1

@@ -182,7 +182,7 @@ def _simulate_block(
         block[:, idx, :] = sim
     if other is not None:  # the other families draw after the original ones: their streams are unchanged
         idx, built = other
-        res = _stream.run_block(built.plan, built.fetch(lo, hi), hi - lo, rng, None, keep=hi - lo)
+        (res,) = _stream.run_blocks(built.plan, built.fetch(lo, hi), [hi - lo], [rng], None, keep=hi - lo)
         sim = orig_paths(res["paths"], built.order)
         pct = built.pct
         if pct.any():

@@ -42,6 +42,7 @@ moments, tails, stream independence).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numba import njit
@@ -146,40 +147,101 @@ def seed_state(seed: np.random.SeedSequence | np.random.Generator) -> np.ndarray
 
 
 class BlockStreams:
-    """The random streams of one block of draws, both from the block's seed.
+    """The random streams of consecutive blocks of draws, each block's from its own seed.
+
+    A task may simulate several blocks side by side (columns ``[0, ends[0])``
+    are block 0, ``[ends[0], ends[1])`` block 1, ...): every block still draws
+    from its own streams, in the same order as when it runs alone, so the
+    numbers do not depend on how blocks are grouped into tasks.
 
     Parameters
     ----------
-    seed : numpy.random.SeedSequence or Generator
-        The block's seed sequence (``_stream.block_seed``), or a generator
-        that is used as the numpy stream and seeds the xoshiro state (four words
-        of its stream, :func:`seed_state`).
+    seeds : numpy.random.SeedSequence or Generator, or a sequence of them
+        One per block: the block's seed sequence (``_stream.block_seed``), or a
+        generator that is used as the numpy stream and seeds the xoshiro state
+        (four words of its stream, :func:`seed_state`).
+    sizes : sequence of int, optional
+        Draws (columns) of each block, in order. Default: one block holding
+        every column.
 
     Attributes
     ----------
-    state : ndarray of uint64, shape (4,)
-        xoshiro256++ state of the fused kernels (Gamma, link-normal), advanced
-        in place. Families draw in a fixed order (family, month, row, draw), so
-        a block gives the same numbers whichever thread or worker runs it.
+    state : ndarray of uint64, shape (n_blocks, 4)
+        xoshiro256++ state of each block for the fused kernels (Gamma,
+        link-normal), advanced in place. Families draw in a fixed order
+        (family, month, row, draw), so a block gives the same numbers whichever
+        thread or worker runs it and whichever blocks run beside it.
+    ends : ndarray of int64, shape (n_blocks,)
+        Column after the last of each block (the last is a huge number when
+        ``sizes`` is not given, so that it covers any width).
+
+    Raises
+    ------
+    ValueError
+        If ``sizes`` does not give one positive size per seed.
     """
 
-    __slots__ = ("_numpy", "_seed", "state")
+    __slots__ = ("_numpy", "_seeds", "ends", "state")
 
-    def __init__(self, seed: np.random.SeedSequence | np.random.Generator) -> None:
-        self._seed = seed
-        self._numpy = seed if isinstance(seed, np.random.Generator) else None
-        self.state = seed_state(seed)
+    def __init__(
+        self,
+        seeds: np.random.SeedSequence
+        | np.random.Generator
+        | Sequence[np.random.SeedSequence | np.random.Generator],
+        sizes: Sequence[int] | None = None,
+    ) -> None:
+        if isinstance(seeds, (np.random.SeedSequence, np.random.Generator)):
+            seeds = [seeds]
+        self._seeds = list(seeds)
+        if sizes is None:
+            if len(self._seeds) != 1:
+                raise ValueError(f"sizes: give the draws of each of the {len(self._seeds)} blocks")
+            self.ends = np.array([np.iinfo(np.int64).max], np.int64)
+        else:
+            sizes = np.asarray(sizes, np.int64)
+            if sizes.shape != (len(self._seeds),) or (sizes <= 0).any():
+                raise ValueError(
+                    f"sizes: need one positive size per block ({len(self._seeds)} seeds), "
+                    f"got {sizes.tolist()}"
+                )
+            self.ends = np.cumsum(sizes)
+        self._numpy: list[np.random.Generator | None] = [
+            s if isinstance(s, np.random.Generator) else None for s in self._seeds
+        ]
+        self.state = np.stack([seed_state(s) for s in self._seeds])
 
-    @property
-    def numpy(self) -> np.random.Generator:
-        """The block's numpy ``Generator``, built on first use.
+    def numpy_draw(self, n: int, draw: Callable[[np.random.Generator, slice], np.ndarray]) -> np.ndarray:
+        """Draw with each block's numpy ``Generator`` and join the blocks along the last axis.
 
-        It draws for the families that numpy draws (negative binomial, Poisson,
-        binomial, log-normal); a block without them does not pay for building it.
+        Parameters
+        ----------
+        n : int
+            Columns (draws) in all.
+        draw : callable
+            ``draw(generator, columns)`` returns the block's variates, an array
+            whose last axis has one entry per column of the block (``columns``
+            is the block's slice of the draws axis, to cut per-draw parameters).
+
+        Returns
+        -------
+        ndarray
+            The blocks' variates side by side (..., n_columns).
+
+        Notes
+        -----
+        numpy draws for the families that have no fused kernel (negative
+        binomial, Poisson, binomial, log-normal); a generator is built on first
+        use, so blocks without them do not pay for it.
         """
-        if self._numpy is None:
-            self._numpy = np.random.default_rng(self._seed)
-        return self._numpy
+        parts = []
+        lo = 0
+        for g, end in enumerate(self.ends):
+            hi = min(int(end), n)
+            if self._numpy[g] is None:
+                self._numpy[g] = np.random.default_rng(self._seeds[g])
+            parts.append(draw(self._numpy[g], slice(lo, hi)))
+            lo = hi
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
 
 
 # --------------------------------------------------------------------------- scalar generators (inlined)

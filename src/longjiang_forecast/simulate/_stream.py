@@ -17,7 +17,7 @@ threads or Dask workers.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +95,11 @@ class Plan:
         Number of leading draws (of the whole run) whose full paths are returned.
     stats : bool
         Whether to compute the summaries (False: paths only).
+    rb : bool
+        Whether to compute the Rao-Blackwellised P(met).
+    blocks_per_task : int
+        Blocks simulated side by side by one task (:func:`blocks_per_task`);
+        the numbers do not depend on it.
     """
 
     families: list[Family]
@@ -110,6 +115,22 @@ class Plan:
     keep: int = 0
     stats: bool = True
     rb: bool = True
+    blocks_per_task: int = 1
+
+
+#: Cells (series × draws) a task aims at. Blocks are small (a stream per 1,024 draws), so a job
+#: with few series runs several blocks side by side in one task; the Python between kernel calls
+#: (which holds the GIL) is then paid once per task. 2^17 cells keep a task's rows in the
+#: cache; measured on the 20-series Gaussian job (docs/design/002-simulation-core.md).
+TASK_CELLS = 2**17
+
+#: Most blocks in a task (bounds a task's memory when there are very few series).
+MAX_BLOCKS_PER_TASK = 16
+
+
+def blocks_per_task(n_series: int) -> int:
+    """Blocks that one task runs side by side for ``n_series`` rows: about :data:`TASK_CELLS` cells."""
+    return int(np.clip(TASK_CELLS // max(n_series * BLOCK_SIZE, 1), 1, MAX_BLOCKS_PER_TASK))
 
 
 def block_seed(seed: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
@@ -122,45 +143,59 @@ def block_bounds(n_draws: int) -> list[tuple[int, int]]:
     return [(lo, min(n_draws, lo + BLOCK_SIZE)) for lo in range(0, n_draws, BLOCK_SIZE)]
 
 
-def run_block(
+def run_blocks(
     plan: Plan,
     params: Mapping[str, np.ndarray],
-    n: int,
-    seed: np.random.SeedSequence | np.random.Generator,
+    sizes: Sequence[int],
+    seeds: Sequence[np.random.SeedSequence | np.random.Generator],
     edges: Mapping[str, np.ndarray] | None,
     keep: int = 0,
-) -> dict[str, Any]:
-    """Simulate one block of draws and reduce it to summary statistics.
+) -> list[dict[str, Any]]:
+    """Simulate consecutive blocks of draws side by side and reduce each to its summary statistics.
+
+    The blocks share the month rows (one pass per month for all of them, so
+    that the Python between kernel calls is paid once per task, not per
+    block), but each draws from its own streams and gets its own statistics:
+    the numbers are the same as when each block runs alone.
 
     Parameters
     ----------
     plan : Plan
     params : mapping of str to ndarray
-        The block's per-draw parameters, each of shape (n_block, n_series_original)
-        (or (n_block, n_series_original, 12)).
-    n : int
-        Number of draws in the block.
-    seed : numpy.random.SeedSequence or Generator
-        The block's seed (:func:`block_seed`): it seeds both the numpy
+        The blocks' per-draw parameters, each of shape (sum(sizes), n_series_original)
+        (or (sum(sizes), n_series_original, 12)).
+    sizes : sequence of int
+        Draws in each block, in order.
+    seeds : sequence of numpy.random.SeedSequence or Generator
+        Each block's seed (:func:`block_seed`): it seeds both the numpy
         ``Generator`` and the fused kernels' xoshiro256++ state
         (:class:`~._random.BlockStreams`).
     edges : mapping or None
         Histogram bins (``lo``, ``width``, ``t_lo``, ``t_width``); None for the
-        first block, which then returns its deadline values (``dv``, ``t_dv``)
-        so that the bins can be set from them.
+        first block (which must then run alone), which then returns its deadline
+        values (``dv``, ``t_dv``) so that the bins can be set from them.
     keep : int, default 0
-        Number of the block's leading draws whose full paths are returned.
+        Number of leading draws (of the first block on) whose full paths are returned.
 
     Returns
     -------
-    dict
-        ``n`` (draws), integer counts ``met`` (n_series,), ``fp`` (n_series, 12),
-        ``hist`` (n_series, n_bins + 2); float sums ``sf1``/``sf2`` (shortfall
-        and its square), ``rb1``/``rb2`` (exact conditional P(met) and its
-        square); ``vmin``/``vmax``; the same with prefix ``t_`` for totals;
-        ``paths`` (n_keep, n_series, 12) when the block holds kept draws.
+    list of dict
+        One per block: ``n`` (draws), integer counts ``met`` (n_series,), ``fp``
+        (n_series, 12), ``hist`` (n_series, n_bins + 2); float sums
+        ``sf1``/``sf2`` (shortfall and its square), ``rb1``/``rb2`` (exact
+        conditional P(met) and its square); ``vmin``/``vmax``; the same with
+        prefix ``t_`` for totals. The first also holds ``paths`` (n_keep,
+        n_series, 12) when there are kept draws.
+
+    Raises
+    ------
+    ValueError
+        If the first block (``edges`` None) is given with others.
     """
-    rs = BlockStreams(seed)
+    if edges is None and len(sizes) > 1:
+        raise ValueError("the first block sets the histogram bins: run it alone (edges=None)")
+    rs = BlockStreams(seeds, sizes)
+    n = int(rs.ends[-1])
     dt = plan.dtype
     s = plan.n_series
     fams = [copy.copy(f) for f in plan.families]
@@ -169,12 +204,11 @@ def run_block(
     keep = min(keep, n)
     rows = [np.full((s, n), np.nan, dt), np.full((s, n), np.nan, dt)]
     paths = np.empty((keep, s, 12), dt) if keep else None
-    out: dict[str, Any] = {"n": n}
     t = plan.totals
     if plan.stats:
-        watch = [_Watch(plan.target, plan.sign, plan.dl, s, n, dt)]
+        watch = [_Watch(plan.target, plan.sign, plan.dl, s, n, dt, rs.ends)]
         if t is not None:
-            watch.append(_Watch(t.target, t.sign, t.dl, t.n, n, dt))
+            watch.append(_Watch(t.target, t.sign, t.dl, t.n, n, dt, rs.ends))
             agg = np.empty((t.n, n), dt)
             weights = np.ones(t.members.size, dt) if t.weights is None else t.weights.astype(dt)
     prev: np.ndarray | None = None
@@ -193,64 +227,84 @@ def run_block(
                 _kernels.aggregate(cur, t.members, t.starts, weights, agg)
                 watch[1].month(agg, m)
         prev = cur
+    cols = [slice(int(lo), int(hi)) for lo, hi in zip(np.r_[0, rs.ends[:-1]], rs.ends, strict=True)]
+    outs: list[dict[str, Any]] = [{"n": c.stop - c.start} for c in cols]
     if paths is not None:
-        out["paths"] = paths
+        outs[0]["paths"] = paths
     if not plan.stats:
-        return out
+        return outs
     for w, prefix in zip(watch, ("", "t_"), strict=False):
-        out.update(w.deadline_stats(prefix))
+        for g, stats in enumerate(w.deadline_stats(prefix)):
+            outs[g].update(stats)
     if plan.rb:
-        rb1 = np.full(s, np.nan)
-        rb2 = np.full(s, np.nan)
-        for f in fams:
-            p = f.conditional_p(plan.target[f.rows], plan.sign[f.rows])
-            if p is not None:
-                rb1[f.rows] = p.sum(axis=1)
-                rb2[f.rows] = np.square(p).sum(axis=1)
+        p_rows = [(f.rows, f.conditional_p(plan.target[f.rows], plan.sign[f.rows])) for f in fams]
         settled = np.flatnonzero(plan.settled)
-        if settled.size:
-            met0 = out["met"][settled] / n  # 0 or 1: the deadline value is a report
-            rb1[settled] = met0 * n
-            rb2[settled] = met0 * n
-        out["rb1"], out["rb2"] = rb1, rb2
+        for out, c in zip(outs, cols, strict=True):
+            rb1 = np.full(s, np.nan)
+            rb2 = np.full(s, np.nan)
+            for r, p in p_rows:
+                if p is not None:
+                    rb1[r] = p[:, c].sum(axis=1)
+                    rb2[r] = np.square(p[:, c]).sum(axis=1)
+            if settled.size:  # the deadline value is a report: the block's met count is 0 or n
+                rb1[settled] = rb2[settled] = out["met"][settled]
+            out["rb1"], out["rb2"] = rb1, rb2
     if edges is None:
-        out["dv"] = watch[0].dv
+        outs[0]["dv"] = watch[0].dv
         if t is not None:
-            out["t_dv"] = watch[1].dv
+            outs[0]["t_dv"] = watch[1].dv
     else:
-        bin_block(out, watch[0].dv, watch[1].dv if t is not None else None, edges, plan.n_bins)
-    return out
+        for out, c in zip(outs, cols, strict=True):
+            bin_block(
+                out, watch[0].dv[:, c], watch[1].dv[:, c] if t is not None else None, edges, plan.n_bins
+            )
+    return outs
 
 
 class _Watch:
-    """Running statistics of rows ``(n_rows, n_draws)`` of one block: first passage and deadline value."""
+    """Running statistics of a task's rows ``(n_rows, n_draws)``: first passage and deadline value."""
 
-    def __init__(self, target: np.ndarray, sign: np.ndarray, dl: np.ndarray, rows: int, n: int, dt: np.dtype):
+    def __init__(
+        self,
+        target: np.ndarray,
+        sign: np.ndarray,
+        dl: np.ndarray,
+        rows: int,
+        n: int,
+        dt: np.dtype,
+        ends: np.ndarray,
+    ):
         self.target, self.sign = np.asarray(target, float), np.asarray(sign, float)
         self.tgt = self.target.astype(dt)
+        self.ends = ends
         self.at = [dl == m for m in range(12)]
         self.hit = np.zeros((rows, n), bool)
-        self.fp = np.zeros((rows, 12), np.int64)
+        self.fp = np.zeros((ends.size, rows, 12), np.int64)
         self.dv = np.full((rows, n), np.nan, dt)
 
     def month(self, x: np.ndarray, m: int) -> None:
         """Consume month ``m`` of the rows ``x`` (one fused pass)."""
-        _kernels.passage(x, self.tgt, self.sign, self.at[m], m, self.hit, self.fp, self.dv)
+        _kernels.passage(x, self.tgt, self.sign, self.at[m], m, self.ends, self.hit, self.fp, self.dv)
 
-    def deadline_stats(self, prefix: str) -> dict[str, np.ndarray]:
-        """Met counts, shortfall sums and extremes of the deadline values, and the first-passage counts."""
-        k = self.dv.shape[0]
-        met = np.empty(k, np.int64)
-        sf1, sf2, vmin, vmax = (np.empty(k) for _ in range(4))
-        _kernels.deadline_stats(self.dv, self.target, self.tgt, self.sign, met, sf1, sf2, vmin, vmax)
-        return {
-            f"{prefix}met": met,
-            f"{prefix}sf1": sf1,
-            f"{prefix}sf2": sf2,
-            f"{prefix}vmin": vmin,
-            f"{prefix}vmax": vmax,
-            f"{prefix}fp": self.fp,
-        }
+    def deadline_stats(self, prefix: str) -> list[dict[str, np.ndarray]]:
+        """Per block: met counts, shortfall sums and extremes of the deadline values, first-passage counts."""
+        shape = (self.ends.size, self.dv.shape[0])
+        met = np.empty(shape, np.int64)
+        sf1, sf2, vmin, vmax = (np.empty(shape) for _ in range(4))
+        _kernels.deadline_stats(
+            self.dv, self.target, self.tgt, self.sign, self.ends, met, sf1, sf2, vmin, vmax
+        )
+        return [
+            {
+                f"{prefix}met": met[g],
+                f"{prefix}sf1": sf1[g],
+                f"{prefix}sf2": sf2[g],
+                f"{prefix}vmin": vmin[g],
+                f"{prefix}vmax": vmax[g],
+                f"{prefix}fp": self.fp[g],
+            }
+            for g in range(self.ends.size)
+        ]
 
 
 def bin_block(
@@ -303,6 +357,11 @@ class Accumulator:
             if key in block:
                 np.fmax(a[key], block[key], out=a[key])
 
+    def add_all(self, blocks: list[dict[str, Any]]) -> None:
+        """Fold a task's blocks, in order."""
+        for block in blocks:
+            self.add(block)
+
 
 def run_threads(
     plan: Plan,
@@ -311,7 +370,7 @@ def run_threads(
     seed: np.random.SeedSequence,
     n_jobs: int,
 ) -> Accumulator:
-    """Run every block on ``n_jobs`` threads; fold them in block order.
+    """Run every block on ``n_jobs`` threads, grouped into tasks; fold the blocks in block order.
 
     Parameters
     ----------
@@ -328,24 +387,46 @@ def run_threads(
     Accumulator
     """
     bounds = block_bounds(n_draws)
+    tasks = task_blocks(len(bounds), plan.blocks_per_task)
     acc = Accumulator()
 
-    def task(i: int, edges: Mapping[str, np.ndarray] | None) -> dict[str, Any]:
-        lo, hi = bounds[i]
-        return run_block(plan, fetch(lo, hi), hi - lo, block_seed(seed, i), edges, _keep(plan, lo, hi))
+    def task(blocks: range, edges: Mapping[str, np.ndarray] | None) -> list[dict[str, Any]]:
+        return run_blocks(plan, *_task_args(plan, fetch, bounds, blocks, seed, edges))
 
-    first = task(0, None)
+    first = task(tasks[0], None)[0]
     edges = make_edges(first, plan.n_bins) if plan.stats else {}
     first["edges"] = edges
     acc.add(first)
     if n_jobs <= 1:
-        for i in range(1, len(bounds)):
-            acc.add(task(i, edges))
+        for blocks in tasks[1:]:
+            acc.add_all(task(blocks, edges))
         return acc
     with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-        for result in _in_order(lambda i: pool.submit(task, i, edges), range(1, len(bounds)), 2 * n_jobs):
-            acc.add(result)
+        for result in _in_order(
+            lambda i: pool.submit(task, tasks[i], edges), range(1, len(tasks)), 2 * n_jobs
+        ):
+            acc.add_all(result)
     return acc
+
+
+def task_blocks(n_blocks: int, per_task: int) -> list[range]:
+    """Blocks of each task: block 0 alone (it sets the histogram bins), then ``per_task`` at a time."""
+    return [range(0, 1)] + [range(i, min(i + per_task, n_blocks)) for i in range(1, n_blocks, per_task)]
+
+
+def _task_args(
+    plan: Plan,
+    fetch: Callable[[int, int], Mapping[str, np.ndarray]],
+    bounds: list[tuple[int, int]],
+    blocks: range,
+    seed: np.random.SeedSequence,
+    edges: Mapping[str, np.ndarray] | None,
+) -> tuple[Any, ...]:
+    """The arguments of :func:`run_blocks` after ``plan`` for a task's ``blocks``."""
+    lo, hi = bounds[blocks[0]][0], bounds[blocks[-1]][1]
+    sizes = [bounds[b][1] - bounds[b][0] for b in blocks]
+    seeds = [block_seed(seed, b) for b in blocks]
+    return fetch(lo, hi), sizes, seeds, edges, _keep(plan, lo, hi)
 
 
 def _keep(plan: Plan, lo: int, hi: int) -> int:
@@ -375,7 +456,7 @@ def run_dask(
     seed: np.random.SeedSequence,
     client: Any = None,
 ) -> Accumulator:
-    """Run one Dask task per block and fold the results in block order, as :func:`run_threads`.
+    """Run one Dask task per group of blocks and fold the blocks in block order, as :func:`run_threads`.
 
     Parameters
     ----------
@@ -404,29 +485,30 @@ def run_dask(
     if client is not None:
         plan_ref = client.scatter(plan, broadcast=True)
 
+    tasks = task_blocks(len(bounds), plan.blocks_per_task)
+
     def task(i: int, edges: Mapping[str, np.ndarray] | None) -> Any:
-        lo, hi = bounds[i]
-        return dask.delayed(run_block, pure=False)(
-            plan_ref, fetch(lo, hi), hi - lo, block_seed(seed, i), edges, _keep(plan, lo, hi)
+        return dask.delayed(run_blocks, pure=False)(
+            plan_ref, *_task_args(plan, fetch, bounds, tasks[i], seed, edges)
         )
 
     if client is not None:
-        first = client.compute(task(0, None)).result()
+        (first,) = client.compute(task(0, None)).result()
     else:
-        (first,) = dask.compute(task(0, None))
+        ((first,),) = dask.compute(task(0, None))
     edges = make_edges(first, plan.n_bins) if plan.stats else {}
     first["edges"] = edges
     acc.add(first)
-    rest = range(1, len(bounds))
+    rest = range(1, len(tasks))
     if client is not None:
         window = 2 * max(len(client.scheduler_info().get("workers", {})), 1) + 2
         for result in _in_order(lambda i: client.compute(task(i, edges)), rest, window):
-            acc.add(result)
+            acc.add_all(result)
     else:
         batch = 16
-        for start in range(1, len(bounds), batch):
+        for start in range(1, len(tasks), batch):
             for result in dask.compute(
-                *[task(i, edges) for i in range(start, min(start + batch, len(bounds)))]
+                *[task(i, edges) for i in range(start, min(start + batch, len(tasks)))]
             ):
-                acc.add(result)
+                acc.add_all(result)
     return acc
