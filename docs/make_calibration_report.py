@@ -303,7 +303,7 @@ def main() -> None:
                              "forecasts": bt.forecasts.sizes["forecast"],
                              "seconds": round(secs, 1), "fits_from_cache": cached(bt)})  # fmt: skip
             real_parts.append(bt)
-    real = Backtest.concat(real_parts).recalibrated("isotonic")
+    real = Backtest.concat(real_parts)
     out.append("\n## Real data\n\n")
     out.append(
         "National year-to-date series against annual plans (2020-2024; every target in the file was "
@@ -317,10 +317,23 @@ def main() -> None:
             real.forecasts.isel(forecast=np.flatnonzero(real.forecasts["dataset"].values == label))
         )
         t = sub.table(by=("model",))
-        t2 = sub.table(by=("model",), p_var="p_met_recalibrated")
-        t["brier_recalibrated"] = t2["brier"].to_numpy()
+        refused = []
+        brier_rec = []
+        for name in t["model"]:
+            one = Backtest(sub.forecasts.isel(forecast=np.flatnonzero(sub.forecasts["model"].values == name)))
+            try:
+                rec = one.recalibrated("isotonic").table(p_var="p_met_recalibrated")
+                brier_rec.append(float(rec["brier"].iloc[0]))
+            except lf.DataValidationError as err:  # too few forecasts, or all one class: no map
+                brier_rec.append(np.nan)
+                refused.append(f"{name}: {str(err).split('. ')[0]}")
+        t["brier_recalibrated"] = brier_rec
         out.append(f"### {label}\n\n")
         out.append(fmt_table(t, [*COLS, "brier_recalibrated"]))
+        if refused:
+            out.append(
+                "\n`brier_recalibrated` not computed (no map can be fitted): " + "; ".join(refused) + ".\n"
+            )
         out.append("\n")
     pm = Backtest(real.forecasts.isel(forecast=np.flatnonzero(
         np.char.startswith(real.forecasts["dataset"].values.astype(str), "pm25"))))  # fmt: skip

@@ -142,3 +142,214 @@ def test_forecast_with_a_scenario_says_so(tmp_path):
     scenario = str(SCENARIOS / "early-winter.toml")
     assert main(["forecast", "--scenario", scenario, "--draws", "300", "--out", str(tmp_path)]) == 0
     assert json.loads((tmp_path / "run.json").read_text())["scenario"] == "early-winter"
+
+
+# --- Mistakes refused before any work (found by a new-user check) -----------------------------
+
+
+@pytest.fixture
+def no_backtest_run(monkeypatch):
+    """Make any backtest fit fail the test: the command must stop before it."""
+    import longjiang_forecast.pipeline as pipeline
+
+    def ran(*args, **kwargs):
+        raise AssertionError("the backtest ran although the options were wrong")
+
+    monkeypatch.setattr(pipeline, "backtest", ran)
+
+
+def _without_pymc(monkeypatch):
+    """Simulate a plain install: the hierarchical model's packages (PyMC, ArviZ) missing."""
+    import longjiang_forecast.cli as cli
+
+    monkeypatch.setattr(cli, "missing_packages", lambda model: ["pymc"] if model == "hierarchical" else [])
+
+
+def test_missing_packages_of_an_installed_model():
+    from longjiang_forecast.cli import missing_packages
+
+    assert missing_packages("seasonal_share") == []
+    assert missing_packages("hierarchical") == []  # the test extra installs PyMC
+
+
+def test_backtest_all_without_pymc_skips_hierarchical_and_says_how_to_install(tmp_path, monkeypatch, capsys):
+    import longjiang_forecast.pipeline as pipeline
+
+    _without_pymc(monkeypatch)
+    real, asked = pipeline.backtest, []
+
+    def quick(history, model, **kwargs):  # a cheap baseline in place of each model, to stay fast
+        asked.append(model)
+        return real(history, "run_rate", **kwargs)
+
+    monkeypatch.setattr(pipeline, "backtest", quick)
+    code = main(["backtest", "--model", "all", "--as-of", "2023-06", "--draws", "50", "--out", str(tmp_path),
+                 "--no-progress"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "hierarchical" not in asked and "seasonal_share" in asked and len(asked) == 7
+    assert (
+        "note: --model all: skipping hierarchical, which needs pymc (not installed). "
+        'Install it with: pip install "longjiang_forecast[bayes]"'
+    ) in captured.err
+    assert "(hierarchical skipped: not installed)" in captured.out
+
+
+@pytest.mark.parametrize("command", ["backtest", "forecast"])
+def test_named_hierarchical_without_pymc_fails_before_any_work(command, tmp_path, monkeypatch, capsys,
+                                                              no_backtest_run):  # fmt: skip
+    _without_pymc(monkeypatch)
+    out = tmp_path / "o"
+    assert main([command, "--model", "hierarchical", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "error: --model hierarchical needs pymc, which is not installed (nothing was run). "
+        'Install it with: pip install "longjiang_forecast[bayes]"; or choose another --model.'
+    ) in err
+    assert not out.exists()
+
+
+def test_unknown_model_names_the_option(tmp_path, capsys, no_backtest_run):
+    assert main(["backtest", "--model", "nope", "--out", str(tmp_path)]) == 2
+    assert "error: --model: Unknown model 'nope'. Known models: seasonal_share" in capsys.readouterr().err
+
+
+def test_years_with_yyyy_mm_as_of_is_refused_naming_both(tmp_path, capsys, no_backtest_run):
+    argv = ["backtest", "--as-of", "2023-06,2024-06", "--years", "2020-2022", "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert (
+        "error: --years 2020-2022 cannot be combined with --as-of given as YYYY-MM months (2023-06,2024-06): "
+        "those months fix their own years. Either drop --years, or give --as-of as month numbers "
+        "(e.g. --as-of 6 --years 2020-2022)."
+    ) in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_years_outside_the_data_are_refused_before_any_fit(tmp_path, capsys, no_backtest_run):
+    assert main(["backtest", "--as-of", "6", "--years", "1999", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "error: --as-of/--years on national: as_of years [1999] are outside the data" in err
+    assert "(nothing was run)" in err
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"),
+    [
+        (["--as-of", "abc"], "argument --as-of: must be month numbers 1-12, as a range '3-11' or a list "
+                             "'4,6,9', or YYYY-MM months such as '2023-06,2024-06'; got 'abc'"),
+        (["--as-of", "3-13"], "argument --as-of: month numbers must lie in 1-12"),
+        (["--as-of", "2023-6"], "argument --as-of: The '--as-of' parameter must be a month written YYYY-MM"),
+        (["--as-of", "2023-06,6"], "argument --as-of: mixes month numbers and YYYY-MM months in '2023-06,6'"),
+        (["--years", "23"], "argument --years: must be years written YYYY: one year '2023', a range "
+                            "'2020-2024' or a list '2021,2023'; got '23'"),
+        (["--years", "2024-2020"], "argument --years: the range '2024-2020' runs backwards"),
+        (["--jobs", "0"], "argument --jobs: must be a whole number >= 1, got 0"),
+        (["--draws", "0"], "argument --draws: must be a whole number >= 1, got 0"),
+        (["--seed", "-1"], "argument --seed: must be a whole number >= 0, got -1"),
+        (["--progress", "nope"], "argument --progress: invalid choice: 'nope'"),
+    ],
+)  # fmt: skip
+def test_bad_backtest_flags_name_the_option(flag, message, capsys, no_backtest_run):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["backtest", *flag])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_as_of_forms_of_backtest():
+    from longjiang_forecast.cli import _backtest_as_of, _years
+
+    assert _backtest_as_of("3-5") == [3, 4, 5]
+    assert _backtest_as_of("4, 6,9") == [4, 6, 9]
+    assert _backtest_as_of("2023-06,2024-06") == ["2023-06", "2024-06"]
+    assert _years("2020-2022,2024") == [2020, 2021, 2022, 2024]
+
+
+@pytest.mark.parametrize("command", ["backtest", "forecast"])
+def test_out_that_cannot_be_created_is_refused_before_any_work(command, tmp_path, capsys, no_backtest_run):
+    blocker = tmp_path / "afile"
+    blocker.write_text("mine", encoding="utf-8")
+    assert main([command, "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert f"error: --out {blocker / 'sub'}: cannot create this folder" in err
+    assert "Choose a folder you can write to (nothing was run)." in err
+    assert main([command, "--out", str(blocker)]) == 2
+    assert f"error: --out {blocker} is a file, not a folder." in capsys.readouterr().err
+    assert blocker.read_text(encoding="utf-8") == "mine"
+
+
+def test_out_where_an_output_name_is_a_folder_is_refused(tmp_path, capsys, no_backtest_run):
+    (tmp_path / "backtest.nc").mkdir()
+    assert main(["backtest", "--out", str(tmp_path)]) == 2
+    assert f"{tmp_path / 'backtest.nc'} is a folder, where the output file backtest.nc goes" in (
+        capsys.readouterr().err
+    )
+
+
+def test_out_that_cannot_be_written_is_refused(tmp_path, monkeypatch, capsys, no_backtest_run):
+    import tempfile
+
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
+    assert main(["backtest", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: --out {tmp_path}: cannot write in this folder (Permission denied)" in err
+
+
+def test_save_calibration_path_is_checked_before_any_work(tmp_path, capsys, no_backtest_run):
+    mine = tmp_path / "mine.json"
+    mine.write_text("{}", encoding="utf-8")
+    base = ["backtest", "--out", str(tmp_path / "o"), "--save-calibration"]
+    assert main([*base, str(mine)]) == 2
+    assert (
+        f"error: --save-calibration {mine} exists; choose another file or delete it first "
+        "(nothing was overwritten, nothing was run)."
+    ) in capsys.readouterr().err
+    assert mine.read_text(encoding="utf-8") == "{}"
+    assert main([*base, str(tmp_path)]) == 2
+    assert f"error: --save-calibration {tmp_path} is a folder; give a file name" in capsys.readouterr().err
+    assert main([*base, str(mine / "cal.json")]) == 2
+    assert f"error: --save-calibration {mine / 'cal.json'}: the folder {mine} is a file, not a folder." in (
+        capsys.readouterr().err
+    )
+    assert main(["backtest", "--model", "all", *base[1:], str(tmp_path / "new.json")]) == 2
+    assert "error: --save-calibration needs one --model, not 'all'" in capsys.readouterr().err
+
+
+def test_years_as_a_string_is_refused_in_python():
+    import longjiang_forecast as lf
+    from longjiang_forecast.backtesting import plan_origins
+    from longjiang_forecast.pipeline import backtest
+
+    national = lf.load_national_progress()
+    with pytest.raises(TypeError, match=r"The 'years' parameter of backtest must be an int or an iterable of "
+                                        r"ints, e.g. years=\[2022, 2023\].* Got '2023' instead"):  # fmt: skip
+        backtest(national, as_of=[6], years="2023")
+    with pytest.raises(TypeError, match=r"Got \[2023.5\], which holds 2023.5 \(float\), instead"):
+        plan_origins(*national, [6], [2023.5])
+    with pytest.raises(ValueError, match=r"The 'years' parameter of backtest is empty"):
+        plan_origins(*national, [6], [])
+    with pytest.raises(ValueError, match=r"'years' parameter of backtest \(\[2023\]\) cannot be combined"):
+        plan_origins(*national, ["2023-06"], [2023])
+    assert plan_origins(*national, [6], 2023) == [pd.Timestamp("2023-06-01")]
+    assert plan_origins(*national, [6], np.array([2023])) == [pd.Timestamp("2023-06-01")]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["forecast", "--scenario", "{missing}"], "error: --scenario {missing} does not exist."),
+        (["scenarios", "{missing}"], "error: scenario file {missing} does not exist."),
+        (["report", "--comparison", "{missing}"], "error: --comparison {missing} does not exist."),
+    ],
+)
+def test_missing_input_files_are_refused_before_any_work(argv, message, tmp_path, capsys):
+    missing = str(tmp_path / "nope.toml")
+    out = tmp_path / "o"
+    assert main([a.format(missing=missing) for a in argv] + ["--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert message.format(missing=missing) in err and "(nothing was run)" in err
+    assert not out.exists()

@@ -6,8 +6,11 @@ A thin layer over :mod:`longjiang_forecast.pipeline`; no modelling happens here.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import re
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Sequence
@@ -50,6 +53,113 @@ def _month(text: str) -> str:
     except DataValidationError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
     return text
+
+
+#: The accepted forms of `backtest --as-of`, quoted by its error messages.
+AS_OF_FORMS = (
+    "month numbers 1-12, as a range '3-11' or a list '4,6,9', or YYYY-MM months such as '2023-06,2024-06'"
+)
+#: The accepted forms of `backtest --years`, quoted by its error messages.
+YEARS_FORMS = "years written YYYY: one year '2023', a range '2020-2024' or a list '2021,2023'"
+
+
+def _backtest_as_of(text: str) -> list[int] | list[str]:
+    """An argparse type: the as-of months of `backtest`, month numbers or YYYY-MM months (not both)."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(parts):
+        raise argparse.ArgumentTypeError(f"must be {AS_OF_FORMS}; got {text!r}")
+    exact = [p for p in parts if re.fullmatch(r"\d{4}-\d{1,2}", p)]
+    if exact:
+        if len(exact) != len(parts):
+            raise argparse.ArgumentTypeError(
+                f"mixes month numbers and YYYY-MM months in {text!r}; give one kind: {AS_OF_FORMS}"
+            )
+        for part in parts:
+            try:
+                parse_month(part, name="--as-of")
+            except DataValidationError as err:
+                raise argparse.ArgumentTypeError(f"{err} Accepted: {AS_OF_FORMS}.") from None
+        return parts
+    months: list[int] = []
+    for part in parts:
+        match = re.fullmatch(r"(\d{1,2})(?:\s*-\s*(\d{1,2}))?", part)
+        if not match:
+            raise argparse.ArgumentTypeError(f"must be {AS_OF_FORMS}; got {text!r}")
+        low, high = int(match[1]), int(match[2] or match[1])
+        if not 1 <= low <= high <= 12:
+            raise argparse.ArgumentTypeError(
+                f"month numbers must lie in 1-12 (a range low-high with low <= high); got {part!r} "
+                f"in {text!r}. Accepted: {AS_OF_FORMS}"
+            )
+        months.extend(range(low, high + 1))
+    return list(dict.fromkeys(months))
+
+
+def _years(text: str) -> list[int]:
+    """An argparse type: the outcome years of `backtest`, '2023', '2020-2024' or '2021,2023'."""
+    years: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        match = re.fullmatch(r"(\d{4})(?:\s*-\s*(\d{4}))?", part)
+        if not match:
+            raise argparse.ArgumentTypeError(f"must be {YEARS_FORMS}; got {text!r}")
+        low, high = int(match[1]), int(match[2] or match[1])
+        if low > high:
+            raise argparse.ArgumentTypeError(
+                f"the range {part!r} runs backwards; write it low-high, e.g. '{high}-{low}'"
+            )
+        years.extend(range(low, high + 1))
+    return list(dict.fromkeys(years))
+
+
+#: Models that need packages outside the base install: (import names, the extra that installs them).
+MODEL_EXTRAS: dict[str, tuple[tuple[str, ...], str]] = {"hierarchical": (("pymc", "arviz"), "bayes")}
+
+
+def missing_packages(model: str) -> list[str]:
+    """The packages a registered model needs that are not installed.
+
+    Parameters
+    ----------
+    model : str
+        A name of :data:`longjiang_forecast.models.MODEL_REGISTRY`.
+
+    Returns
+    -------
+    list of str
+        Import names of the missing packages (empty when the model can run).
+        Only looked up (``importlib.util.find_spec``), not imported, so the
+        check is quick.
+
+    Examples
+    --------
+    >>> missing_packages("seasonal_share")
+    []
+    """
+    needed = MODEL_EXTRAS.get(model, ((), ""))[0]
+    return [name for name in needed if importlib.util.find_spec(name) is None]
+
+
+def _install_hint(model: str) -> str:
+    extra = MODEL_EXTRAS.get(model, ((), ""))[1]
+    return f'pip install "longjiang_forecast[{extra}]"'
+
+
+def _check_model(name: str) -> str:
+    """Refuse, before any work, a ``--model`` that is unknown or whose packages are missing."""
+    from .models import MODEL_REGISTRY
+
+    if name not in MODEL_REGISTRY:
+        raise ValueError(
+            f"--model: Unknown model {name!r}. Known models: {', '.join(MODEL_REGISTRY)} "
+            "(`longjiang-forecast backtest --list-models`; backtest also takes 'all')."
+        )
+    missing = missing_packages(name)
+    if missing:
+        raise ValueError(
+            f"--model {name} needs {' and '.join(missing)}, which is not installed (nothing was run). "
+            f"Install it with: {_install_hint(name)}; or choose another --model."
+        )
+    return name
 
 
 def _run_options() -> argparse.ArgumentParser:
@@ -193,12 +303,65 @@ def _print_table(table: pd.DataFrame, show_all: bool) -> None:
     )
 
 
-def _out_dir(path: str) -> Path:
+def _out_dir(path: str, option: str = "--out", files: Sequence[str] = ()) -> Path:
+    """Create the output folder of ``option`` and check, before any work, that it can be written.
+
+    ``files`` are the names the command will write there: each may exist (our
+    outputs are replaced, as the help says) but must not be a folder.
+    """
     out = Path(path)
     if out.exists() and not out.is_dir():
-        raise DataValidationError(f"--out {out} is a file, not a folder. Choose a folder for the outputs.")
-    out.mkdir(parents=True, exist_ok=True)
+        raise DataValidationError(
+            f"{option} {out} is a file, not a folder. Choose a folder for the outputs (nothing was run)."
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DataValidationError(
+            f"{option} {out}: cannot create this folder ({err.strerror or err}). "
+            "Choose a folder you can write to (nothing was run)."
+        ) from None
+    for name in files:
+        if (out / name).is_dir():
+            raise DataValidationError(
+                f"{option} {out}: {out / name} is a folder, where the output file {name} goes. "
+                f"Move it or choose another {option} (nothing was run)."
+            )
+    try:
+        with tempfile.TemporaryFile(dir=out, prefix=".longjiang-forecast-write-check-"):
+            pass
+    except OSError as err:
+        raise DataValidationError(
+            f"{option} {out}: cannot write in this folder ({err.strerror or err}). "
+            "Choose a folder you can write to (nothing was run)."
+        ) from None
     return out
+
+
+def _existing_file(path: str, option: str) -> Path:
+    """Check, before any work, that ``option`` names a file that exists."""
+    source = Path(path)
+    if not source.is_file():
+        what = "is a folder, not a file" if source.is_dir() else "does not exist"
+        raise DataValidationError(f"{option} {source} {what}. Give the path of the file (nothing was run).")
+    return source
+
+
+def _new_file(path: str, option: str) -> Path:
+    """Check, before any work, that ``option`` names a new file in a folder that can be written."""
+    target = Path(path)
+    if target.is_dir():
+        raise DataValidationError(
+            f"{option} {target} is a folder; give a file name, e.g. {target / 'calibration.json'} "
+            "(nothing was run)."
+        )
+    if target.exists() or target.is_symlink():
+        raise DataValidationError(
+            f"{option} {target} exists; choose another file or delete it first "
+            "(nothing was overwritten, nothing was run)."
+        )
+    _out_dir(str(target.parent), option=f"{option} {target}: the folder")
+    return target
 
 
 def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | None]:
@@ -208,6 +371,10 @@ def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | N
     catalog, progress, note = _inputs(args)
     if note:
         print(note)
+    if isinstance(extra.get("scenario"), str):  # read (and checked) now, not after the fit
+        from .scenarios import load_scenario
+
+        extra["scenario"] = load_scenario(extra["scenario"], catalog=catalog)
     print(f"Forecasting {catalog.source} with {args.draws} draws, seed {args.seed} ...", file=sys.stderr)
     result = forecast(
         progress,
@@ -260,7 +427,10 @@ def resolve_model_params(result: Any) -> dict[str, Any]:
 
 def _forecast(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    out = _out_dir(args.out)
+    _check_model(args.model)
+    if args.scenario:
+        _existing_file(args.scenario, "--scenario")
+    out = _out_dir(args.out, files=("attainment.csv", "paths.nc", "run.json"))
     result, catalog, progress, note = _run(args, scenario=args.scenario)
     table = result.table()
     shown = "" if args.all else "; province rows shown (--all for prefectures)"
@@ -299,9 +469,12 @@ def _report(args: argparse.Namespace) -> int:
     from .planning import plan
     from .report import write_bulletin
 
+    _check_model(args.model)
+    comparison = None
+    if args.comparison:  # read before the run, so that a wrong path is reported at once
+        comparison = pd.read_csv(_existing_file(args.comparison, "--comparison"), dtype={"indicator": str})
     out = _out_dir(args.out)
     result, _, progress, _ = _run(args)
-    comparison = pd.read_csv(args.comparison, dtype={"indicator": str}) if args.comparison else None
     bulletin = write_bulletin(
         result,
         out / "bulletin",
@@ -316,7 +489,10 @@ def _report(args: argparse.Namespace) -> int:
 def _scenarios(args: argparse.Namespace) -> int:
     from .pipeline import compare_scenarios, resolve_model
 
-    out = _out_dir(args.out)
+    _check_model(args.model)
+    for path in args.files:
+        _existing_file(path, "scenario file")
+    out = _out_dir(args.out, files=("scenario_comparison.csv",))
     catalog, progress, note = _inputs(args)
     if note:
         print(note)
@@ -389,23 +565,42 @@ def _backtest_parser(sub: Any) -> None:
     bt.add_argument(
         "--progress",
         default="national",
+        choices=("national", "pm25", "families"),
         help="'national' (real national series, default), 'pm25' (real PM2.5 city-years, see --city) "
         "or 'families' (synthetic families with known truth)",
     )
     bt.add_argument("--city", default="all", help="city for --progress pm25, or 'all' (default)")
-    bt.add_argument("--model", default="seasonal_share", help="model name from MODEL_REGISTRY, or 'all'")
+    bt.add_argument(
+        "--model",
+        default="seasonal_share",
+        help="model name from MODEL_REGISTRY, or 'all' (every model whose packages are installed; "
+        'hierarchical needs pip install "longjiang_forecast[bayes]")',
+    )
     bt.add_argument("--list-models", action="store_true", help="print the registered model names and exit")
     bt.add_argument(
         "--as-of",
+        type=_backtest_as_of,
         default="3-11",
-        help="as-of months: a range of month numbers '3-11' (default), a list '4,6,9', or "
-        "YYYY-MM months '2023-06,2024-06'",
+        help="as-of months: a range of month numbers '3-11' (default) or a list '4,6,9' (each month of "
+        "every year of --years), or YYYY-MM months '2023-06,2024-06' (exactly those; not with --years)",
     )
-    bt.add_argument("--years", default=None, help="outcome years, e.g. '2020-2024' (default: all with data)")
-    bt.add_argument("--draws", type=int, default=1000, help="Monte Carlo draws per forecast (default 1000)")
-    bt.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
-    bt.add_argument("--jobs", type=int, default=2, help="threads for the simulation (default 2)")
-    bt.add_argument("--out", default="out", help="output folder (default ./out)")
+    bt.add_argument(
+        "--years",
+        type=_years,
+        default=None,
+        help="outcome years, e.g. '2020-2024' or '2021,2023' (default: all with data); only with month "
+        "numbers as --as-of",
+    )
+    bt.add_argument(
+        "--draws", type=_positive_int, default=1000, help="Monte Carlo draws per forecast (default 1000)"
+    )
+    bt.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    bt.add_argument("--jobs", type=_positive_int, default=2, help="threads for the simulation (default 2)")
+    bt.add_argument(
+        "--out",
+        default="out",
+        help="output folder (default ./out); our files in it (backtest_scores.csv, backtest.nc) are replaced",
+    )
     bt.add_argument("--cache", default=None, help="folder of cached fits (reused by reruns; for slow models)")
     bt.add_argument("--include-decided", action="store_true", help="keep forecasts already decided at as-of")
     bt.add_argument(
@@ -417,36 +612,10 @@ def _backtest_parser(sub: Any) -> None:
     bt.add_argument(
         "--save-calibration",
         default=None,
-        help="fit the --recalibrate map on all forecasts and save it (JSON)",
+        help="fit the --recalibrate map (isotonic if no --recalibrate) on all forecasts of one --model "
+        "and save it to this new JSON file (an existing file is never overwritten)",
     )
     bt.add_argument("--no-progress", action="store_true", help="no progress counter on stderr")
-
-
-def _parse_as_of(text: str) -> Any:
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if any("-" in p and len(p) == 7 for p in parts):
-        return parts
-    months: list[int] = []
-    for p in parts:
-        if "-" in p:
-            a, b = p.split("-", 1)
-            months.extend(range(int(a), int(b) + 1))
-        else:
-            months.append(int(p))
-    return months
-
-
-def _parse_years(text: str | None) -> list[int] | None:
-    if not text:
-        return None
-    years: list[int] = []
-    for p in text.split(","):
-        if "-" in p:
-            a, b = p.split("-", 1)
-            years.extend(range(int(a), int(b) + 1))
-        else:
-            years.append(int(p))
-    return years
 
 
 def _backtest_histories(args: argparse.Namespace) -> list[tuple[str, Any]]:
@@ -469,7 +638,39 @@ def _backtest_histories(args: argparse.Namespace) -> list[tuple[str, Any]]:
     )
 
 
+def _backtest_models(spec: str) -> tuple[list[str], list[str]]:
+    """The models of ``backtest --model``, and those of 'all' skipped for want of their packages.
+
+    A model named explicitly must be runnable (else the error says what to
+    install); 'all' skips, with a note on stderr, the models whose packages are missing.
+    """
+    from .models import MODEL_REGISTRY
+
+    if spec != "all":
+        return [_check_model(spec)], []
+    names, skipped = [], []
+    for name in MODEL_REGISTRY:
+        missing = missing_packages(name)
+        if missing:
+            skipped.append(name)
+            print(
+                f"note: --model all: skipping {name}, which needs {' and '.join(missing)} (not installed). "
+                f"Install it with: {_install_hint(name)}",
+                file=sys.stderr,
+            )
+        else:
+            names.append(name)
+    return names, skipped
+
+
+def _as_of_text(as_of: list[int] | list[str]) -> str:
+    if as_of and isinstance(as_of[0], int) and list(as_of) == list(range(as_of[0], as_of[0] + len(as_of))):
+        return f"months {as_of[0]}-{as_of[-1]}" if len(as_of) > 1 else f"month {as_of[0]}"
+    return ",".join(map(str, as_of))
+
+
 def _backtest(args: argparse.Namespace) -> int:
+    from .backtesting import plan_origins, resolve_history
     from .models import MODEL_REGISTRY
     from .pipeline import Backtest, backtest
 
@@ -477,18 +678,41 @@ def _backtest(args: argparse.Namespace) -> int:
         print("\n".join(MODEL_REGISTRY))
         return 0
     started = time.perf_counter()
-    names = list(MODEL_REGISTRY) if args.model == "all" else [args.model]
-    as_of = _parse_as_of(args.as_of)
-    years = _parse_years(args.years)
+    as_of, years = args.as_of, args.years
+    # Every check that needs no data comes first: a mistake is reported before any fit, not after.
+    if years is not None and isinstance(as_of[0], str):
+        contiguous = len(years) > 1 and sorted(years) == list(range(min(years), max(years) + 1))
+        span = f"{min(years)}-{max(years)}" if contiguous else ",".join(map(str, years))
+        raise ValueError(
+            f"--years {span} cannot be combined with --as-of given as YYYY-MM months "
+            f"({','.join(as_of)}): those months fix their own years. Either drop --years, or give --as-of "
+            f"as month numbers (e.g. --as-of 6 --years {span})."
+        )
+    if args.save_calibration and args.model == "all":
+        raise ValueError(
+            "--save-calibration needs one --model, not 'all': a recalibration map belongs to one model "
+            "(nothing was run)."
+        )
+    names, skipped = _backtest_models(args.model)
+    out = _out_dir(args.out, files=("backtest_scores.csv", "backtest.nc"))
+    save_to = _new_file(args.save_calibration, "--save-calibration") if args.save_calibration else None
+    if args.cache:
+        _out_dir(args.cache, option="--cache")
+    histories = _backtest_histories(args)
+    for label, history in histories:  # the as-of months and years of every data set, before any fit
+        try:
+            plan_origins(*resolve_history(history), as_of, years)
+        except (DataValidationError, ValueError) as err:
+            raise DataValidationError(f"--as-of/--years on {label}: {err} (nothing was run)") from None
     parts = []
-    for label, history in _backtest_histories(args):
+    for label, history in histories:
         for name in names:
             parts.append(
                 backtest(
                     history,
                     name,
                     as_of=as_of,
-                    years=None if as_of and isinstance(as_of[0], str) else years,
+                    years=years,
                     n_draws=args.draws,
                     seed=args.seed,
                     n_jobs=args.jobs,
@@ -507,28 +731,25 @@ def _backtest(args: argparse.Namespace) -> int:
         after = result.table(by=("dataset", "model"), p_var="p_met_recalibrated")
         table["brier_recalibrated"] = after["brier"].to_numpy()
         table["reliability_recalibrated"] = after["reliability"].to_numpy()
+    left_out = f" ({', '.join(skipped)} skipped: not installed)" if skipped else ""
     print(
-        f"Backtest of {', '.join(names)} on {args.progress}: {result.forecasts.sizes['forecast']} forecasts, "
-        f"as of {args.as_of}, {args.draws} draws, seed {args.seed}. Brier: mean (P(met) - outcome)^2; "
+        f"Backtest of {', '.join(names)}{left_out} on {args.progress}: "
+        f"{result.forecasts.sizes['forecast']} forecasts, as of {_as_of_text(as_of)}, {args.draws} draws, "
+        f"seed {args.seed}. Brier: mean (P(met) - outcome)^2; "
         "coverage_80: share of outcomes inside the 80 % interval."
     )
     shown = [c for c in table.columns if c not in ("n_first_passage",)]
     wide = {"display.max_columns": None, "display.width": 250, "display.float_format": "{:.3f}".format}
     with pd.option_context(*[x for kv in wide.items() for x in kv]):
         print(table[shown].to_string(index=False))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "backtest_scores.csv", index=False)
     ds = result.forecasts.copy()
     ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
     ds.to_netcdf(out / "backtest.nc", engine="h5netcdf")
-    if args.save_calibration:
-        if len(names) != 1:
-            print("error: --save-calibration needs one --model, not 'all'.", file=sys.stderr)
-            return 2
+    if save_to is not None:
         rec = result.fit_recalibrator(args.recalibrate or "isotonic")
-        rec.save(args.save_calibration)
-        print(f"Saved the {rec.method} recalibration map of {names[0]} to {args.save_calibration}.")
+        rec.save(save_to)
+        print(f"Saved the {rec.method} recalibration map of {names[0]} to {save_to}.")
     print(
         f"Wrote {out / 'backtest_scores.csv'} and {out / 'backtest.nc'} "
         f"in {time.perf_counter() - started:.1f} s.",

@@ -577,6 +577,14 @@ class Backtest:
         Backtest
             With ``p_met_recalibrated``, ``brier_p_met_recalibrated`` and
             ``log_score_p_met_recalibrated``.
+
+        Raises
+        ------
+        DataValidationError
+            If a model's map would be fitted on too few forecasts or on
+            outcomes of one class (see
+            :data:`~longjiang_forecast.calibration.MIN_FORECASTS`); the message
+            names the model and the held-out group.
         """
         from .calibration import cross_recalibrate
         from .metrics import probability_scores
@@ -586,9 +594,15 @@ class Backtest:
         models = ds["model"].values
         for name in sorted(set(models.tolist())):
             idx = np.flatnonzero(models == name)
-            out[idx] = cross_recalibrate(
-                ds["p_met"].values[idx], ds["outcome_met"].values[idx], ds[groups].values[idx], method=method
-            )
+            try:
+                out[idx] = cross_recalibrate(
+                    ds["p_met"].values[idx],
+                    ds["outcome_met"].values[idx],
+                    ds[groups].values[idx],
+                    method=method,
+                )
+            except DataValidationError as err:
+                raise DataValidationError(f"model {name!r}: {err}") from err
         ds = ds.assign(p_met_recalibrated=("forecast", out))
         ds["p_met_recalibrated"].attrs.update(method=method, held_out_by=groups)
         return Backtest(probability_scores(ds, p_var="p_met_recalibrated"))

@@ -97,6 +97,28 @@ def _target_years(catalog: Any) -> list[int]:
     return sorted({int(y) for y in table.loc[table["forecastable"].astype(bool), "year"]})
 
 
+def _year_list(years: Any) -> list[int]:
+    """Check the ``years`` of a backtest: an int or an iterable of ints; return them sorted, unique."""
+    form = "an int or an iterable of ints, e.g. years=[2022, 2023] or years=range(2020, 2025)"
+    if isinstance(years, Integral) and not isinstance(years, bool):
+        return [int(years)]
+    if isinstance(years, str | bytes) or not isinstance(years, Iterable):
+        raise TypeError(f"The 'years' parameter of backtest must be {form}. Got {years!r} instead.")
+    values = list(years)
+    for y in values:
+        if isinstance(y, bool) or not isinstance(y, Integral):
+            raise TypeError(
+                f"The 'years' parameter of backtest must be {form}. Got {years!r}, which holds "
+                f"{y!r} ({type(y).__name__}), instead."
+            )
+    if not values:
+        raise ValueError(
+            "The 'years' parameter of backtest is empty. Pass at least one year, e.g. years=[2023], "
+            "or years=None for every year with data."
+        )
+    return sorted({int(y) for y in values})
+
+
 def plan_origins(
     catalog: Any,
     progress: xr.Dataset,
@@ -114,10 +136,11 @@ def plan_origins(
     as_of : None, int, str, or a sequence of int or str
         ``None``: March to November of every year. An int ``m`` (1-12) or a
         sequence of ints: month ``m`` of every year. A ``'YYYY-MM'`` string
-        or a sequence of them: exactly those months (``years`` is then ignored).
-    years : iterable of int, optional
-        Years to backtest; default every year with forecastable targets and
-        a reported value.
+        or a sequence of them: exactly those months (``years`` must then be
+        ``None``: the months fix their own years).
+    years : int or iterable of int, optional
+        Years to backtest, e.g. ``[2022, 2023]`` or ``range(2020, 2025)``;
+        default every year with forecastable targets and a reported value.
 
     Returns
     -------
@@ -126,13 +149,18 @@ def plan_origins(
 
     Raises
     ------
+    TypeError
+        If ``years`` is not an int or an iterable of ints (a string such as
+        ``"2023"`` is refused, not read digit by digit).
     ValueError
-        If an as-of month number is not an int in [1, 12], or no origin is left.
+        If an as-of month number is not an int in [1, 12], ``years`` is empty
+        or given together with ``'YYYY-MM'`` as-of months, or no origin is left.
     DataValidationError
         If an as-of month is outside the data (before its first or after its
         last report, or in a year without forecastable targets), or a
         requested year has no targets.
     """
+    year_list = None if years is None else _year_list(years)
     first, last = _data_span(progress)
     target_years = _target_years(catalog)
     data_years = [y for y in target_years if first.year <= y <= last.year]
@@ -140,6 +168,12 @@ def plan_origins(
     if items is not None:
         items = list(items)
     if items is not None and all(isinstance(a, str | pd.Timestamp) for a in items):
+        if year_list is not None:
+            raise ValueError(
+                f"The 'years' parameter of backtest ({year_list}) cannot be combined with 'YYYY-MM' as_of "
+                f"months ({[str(a)[:7] for a in items]}): those months fix their own years. Pass years=None, "
+                "or month numbers as as_of (e.g. as_of=[6], years=[2023])."
+            )
         origins = [parse_month(a) for a in items]
         for ts in origins:
             if ts < first or ts > last or ts.year not in target_years:
@@ -156,10 +190,10 @@ def plan_origins(
                 "The 'as_of' parameter of backtest must be an int in the range [1, 12], a 'YYYY-MM' "
                 f"string, or a sequence of either. Got {m!r} instead."
             )
-    if years is None:
+    if year_list is None:
         chosen = data_years
     else:
-        chosen = sorted({int(y) for y in years})
+        chosen = year_list
         bad = [y for y in chosen if y not in data_years]
         if bad:
             raise DataValidationError(

@@ -5,6 +5,13 @@ probability, outcome) and applied to new forecasts of the same model. It is
 saved to JSON together with the model and its settings, so that it is only
 ever applied to the forecaster it was fitted for.
 
+A map is only fitted on enough forecasts of both outcomes (:data:`MIN_FORECASTS`,
+:data:`MIN_PER_CLASS`): on outcomes all of one class (every target met) it
+would send every probability to that outcome and score a Brier of 0 on the
+data it was fitted on. A saved map is checked field by field when loaded, and
+:meth:`Recalibrator.transform` refuses probabilities outside [0, 1] and NaN
+rather than clip or pass them through.
+
 References
 ----------
 .. [1] Zadrozny, B. & Elkan, C. (2002). Transforming classifier scores into
@@ -31,8 +38,61 @@ from .._core.provenance import make_attrs
 
 Method = Literal["isotonic", "beta"]
 METHODS: tuple[str, ...] = ("isotonic", "beta")
-#: Format tag of saved maps.
-FORMAT = "longjiang_forecast.recalibration/1"
+#: Format tag of saved maps. Version 2 records ``n_met`` (maps of version 1 could be
+#: fitted on outcomes all of one class and are refused on loading).
+FORMAT = "longjiang_forecast.recalibration/2"
+#: Fewest forecasts with a known outcome that a map is fitted on. A floor that refuses
+#: a meaningless map, not a size that makes a map reliable (an isotonic map needs a few
+#: hundred): with 20 forecasts and a base rate of 0.25 the binomial standard error of
+#: the single overall rate is sqrt(0.25 * 0.75 / 20) = 0.10, so even that one number is
+#: known only to about +-0.2 (95 %); a map with several steps (isotonic) or three
+#: parameters (beta) fitted on fewer is mostly the noise of its sample.
+MIN_FORECASTS = 20
+#: Fewest outcomes of each class (met and not met) that a map is fitted on. With none
+#: of a class both methods degenerate (isotonic sends every probability to the one
+#: outcome seen, beta to a constant near it); with k of a class, where the map puts
+#: that class rests on k outcomes, whose count has a relative standard error of about
+#: 1 / sqrt(k) (Poisson): 45 % at k = 5, 100 % at k = 1. Five is also the usual floor
+#: of an expected count for the binomial to be treated as informative (Cochran 1954).
+MIN_PER_CLASS = 5
+
+
+def _first_bad(p: np.ndarray) -> tuple[int, str, float] | None:
+    """Count, position and value of the first entry of ``p`` that is NaN or outside [0, 1]; None if none."""
+    bad = ~((p >= 0) & (p <= 1))  # NaN compares False
+    if not bad.any():
+        return None
+    flat = int(np.flatnonzero(bad.ravel())[0])
+    pos = np.unravel_index(flat, p.shape) if p.ndim > 1 else (flat,)
+    where = str(pos[0]) if len(pos) == 1 else str(tuple(int(i) for i in pos))
+    return int(bad.sum()), where, float(p.ravel()[flat])
+
+
+def _check_enough(y: np.ndarray, lead: str, fix: str) -> None:
+    """Raise DataValidationError unless ``y`` holds MIN_FORECASTS outcomes, MIN_PER_CLASS of each class."""
+    n, n_met = int(y.size), int(np.sum(y == 1))
+    n_not = n - n_met
+    if n >= MIN_FORECASTS and min(n_met, n_not) >= MIN_PER_CLASS:
+        return
+    one = ""
+    if n and min(n_met, n_not) == 0:
+        which, to = ("met", 1) if n_met else ("not met", 0)
+        one = (
+            f"Every outcome is {which}, so the map would send every probability to {to} and score "
+            "a Brier of 0 on these forecasts: it says nothing about forecasts yet to be resolved. "
+        )
+    raise DataValidationError(
+        f"{lead} {n} forecast{'' if n == 1 else 's'} with a known outcome "
+        f"({n_met} met, {n_not} not met); a map needs at least {MIN_FORECASTS} forecasts with at least "
+        f"{MIN_PER_CLASS} of each outcome (MIN_FORECASTS, MIN_PER_CLASS in longjiang_forecast.calibration). "
+        f"{one}{fix}"
+    )
+
+
+_MORE_DATA = (
+    "Backtest more years, series or as-of months (`--years`, `--as-of`) until both outcomes occur "
+    "often enough, or use the forecasts without recalibration."
+)
 
 
 def _check_pairs(p: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -41,12 +101,16 @@ def _check_pairs(p: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     if p.shape != y.shape:
         raise ValueError(f"The 'p' and 'y' parameters of Recalibrator.fit must have the same length. "
                          f"Got {p.size} and {y.size}.")  # fmt: skip
+    bad = _first_bad(np.where(np.isnan(p), 0.5, p))  # NaN pairs are dropped, not refused
+    if bad is not None:
+        raise ValueError(
+            f"The 'p' parameter of Recalibrator.fit must hold probabilities in [0, 1]; {bad[0]} "
+            f"are outside, the first {bad[2]!r} at position {bad[1]}."
+        )
     ok = np.isfinite(p) & np.isfinite(y)
     p, y = p[ok], y[ok]
     if p.size == 0:
         raise ValueError("Recalibrator.fit got no pair with a finite probability and a known outcome.")
-    if p.min() < 0 or p.max() > 1:
-        raise ValueError("The 'p' parameter of Recalibrator.fit must hold probabilities in [0, 1].")
     if not np.isin(y, (0.0, 1.0)).all():
         raise ValueError("The 'y' parameter of Recalibrator.fit must hold binary outcomes (0 or 1).")
     return p, y
@@ -86,6 +150,8 @@ class Recalibrator:
         ``a``, ``b``, ``c`` for beta.
     n_fit_ : int
         Number of pairs the map was fitted on.
+    n_met_ : int
+        How many of them had the outcome 1 (target met).
 
     References
     ----------
@@ -127,8 +193,13 @@ class Recalibrator:
         ------
         ValueError
             If the inputs are malformed or no pair is left.
+        DataValidationError
+            If fewer than :data:`MIN_FORECASTS` pairs are left, or fewer than
+            :data:`MIN_PER_CLASS` of either outcome (e.g. every target met): the
+            message gives the counts and what to do.
         """
         p, y = _check_pairs(p, y)
+        _check_enough(y, "Cannot fit a recalibration map on", _MORE_DATA)
         if self.method == "isotonic":
             from sklearn.isotonic import IsotonicRegression
 
@@ -137,6 +208,7 @@ class Recalibrator:
         else:
             self.params_ = _fit_beta(np.clip(p, self.eps, 1 - self.eps), y)
         self.n_fit_ = int(p.size)
+        self.n_met_ = int(np.sum(y == 1))
         return self
 
     def transform(self, p: Any) -> np.ndarray:
@@ -144,8 +216,9 @@ class Recalibrator:
 
         Parameters
         ----------
-        p : array_like
-            Probabilities in [0, 1] (NaN stays NaN).
+        p : array_like of any shape
+            Probabilities in [0, 1]. NaN is refused, not passed through: drop
+            forecasts without a probability first (e.g. ``p[np.isfinite(p)]``).
 
         Returns
         -------
@@ -156,6 +229,10 @@ class Recalibrator:
         ------
         NotFittedError
             If the map is not fitted.
+        DataValidationError
+            If ``p`` holds NaN or values outside [0, 1] (the message gives how
+            many, and the first one's position and value); they are neither
+            clipped nor passed through.
         """
         if not hasattr(self, "params_"):
             raise NotFittedError(
@@ -163,6 +240,13 @@ class Recalibrator:
                 "probabilities and outcomes, or load a saved map with load_recalibrator."
             )
         p = np.asarray(p, dtype=float)
+        bad = _first_bad(p)
+        if bad is not None:
+            raise DataValidationError(
+                f"Recalibrator.transform needs probabilities in [0, 1]; {bad[0]} of {p.size} are NaN or "
+                f"outside, the first {bad[2]!r} at position {bad[1]}. Pass the model's P(met) unchanged; "
+                "drop forecasts without a probability (NaN) first, e.g. p[np.isfinite(p)]."
+            )
         if self.method == "isotonic":
             x = np.asarray(self.params_["x"], dtype=float)
             yv = np.asarray(self.params_["y"], dtype=float)
@@ -171,7 +255,7 @@ class Recalibrator:
             q = np.clip(p, self.eps, 1 - self.eps)
             a, b, c = (self.params_[k] for k in ("a", "b", "c"))
             out = special.expit(c + a * np.log(q) - b * np.log1p(-q))  # no overflow far out
-        return np.where(np.isfinite(p), out, np.nan)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Return the map and its settings as a JSON-ready dict.
@@ -180,7 +264,8 @@ class Recalibrator:
         -------
         dict
             ``format``, ``method``, ``eps``, ``model``, ``model_params``
-            (values as ``repr`` strings), ``params``, ``n_fit`` and provenance.
+            (values as ``repr`` strings), ``params``, ``n_fit``, ``n_met`` and
+            provenance.
 
         Raises
         ------
@@ -197,6 +282,7 @@ class Recalibrator:
             "model_params": _as_reprs(self.model_params),
             "params": self.params_,
             "n_fit": self.n_fit_,
+            "n_met": self.n_met_,
             **make_attrs(),
         }
 
@@ -250,7 +336,7 @@ class Recalibrator:
 
 
 def load_recalibrator(path: str | Path) -> Recalibrator:
-    """Read a map written by :meth:`Recalibrator.save`.
+    """Read a map written by :meth:`Recalibrator.save`, checking every field.
 
     Parameters
     ----------
@@ -267,38 +353,137 @@ def load_recalibrator(path: str | Path) -> Recalibrator:
     FileNotFoundError
         If the file does not exist.
     DataValidationError
-        If the file is not a saved recalibration map.
+        If the file is not a saved recalibration map, was written by an older
+        format, or a field is missing or wrong (e.g. after editing by hand):
+        non-numeric or non-finite values, ``eps`` outside (0, 0.5), isotonic
+        points outside [0, 1], not increasing (``x``) or decreasing (``y``),
+        negative beta slopes, or fewer forecasts or outcomes of a class than
+        :data:`MIN_FORECASTS` / :data:`MIN_PER_CLASS`. The message names the
+        file and the field.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"Recalibration map not found: {path}")
+    refit = (
+        "Do not edit a saved map by hand: refit it with `longjiang-forecast backtest "
+        "--save-calibration FILE` (or Backtest.fit_recalibrator(...).save(FILE))."
+    )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
-            raise KeyError("format")
-        rec = Recalibrator(
-            method=data["method"],
-            eps=float(data["eps"]),
-            model=data["model"],
-            model_params=data["model_params"],
-        )
-        rec.params_ = data["params"]
-        rec.n_fit_ = int(data["n_fit"])
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise DataValidationError(
-            f"{path} is not a recalibration map written by Recalibrator.save (format {FORMAT!r}). "
-            "Fit and save a map with `longjiang-forecast backtest --save-calibration FILE`."
+            f"{path} is not a recalibration map written by Recalibrator.save: it is not valid JSON ({err}). "
+            f"{refit}"
         ) from err
+    tag = data.get("format") if isinstance(data, dict) else None
+    if not isinstance(tag, str) or not tag.startswith(FORMAT.rsplit("/", 1)[0] + "/"):
+        raise DataValidationError(
+            f"{path} is not a recalibration map written by Recalibrator.save (format {FORMAT!r}): "
+            f"its 'format' field is {tag!r}. Fit and save a map with "
+            "`longjiang-forecast backtest --save-calibration FILE`."
+        )
+    if tag != FORMAT:
+        old = (
+            " (format 1 did not record the outcomes a map was fitted on, and could hold a map fitted on "
+            "outcomes all of one class, which sends every probability to 0 or 1)"
+            if tag.endswith("/1")
+            else ""
+        )
+        raise DataValidationError(
+            f"{path} is a recalibration map in format {tag!r}; this version reads {FORMAT!r} only{old}. "
+            f"{refit}"
+        )
+
+    def fail(name: str, what: str, got: Any) -> DataValidationError:
+        return DataValidationError(f"{path}: field {name!r} {what}; got {got!r}. {refit}")
+
+    def get(obj: dict[str, Any], key: str, name: str) -> Any:
+        if key not in obj:
+            raise DataValidationError(f"{path}: field {name!r} is missing. {refit}")
+        return obj[key]
+
+    def number(value: Any, name: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+            raise fail(name, "must be a finite number", value)
+        return float(value)
+
+    def count(value: Any, name: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail(name, "must be a whole number", value)
+        return value
+
+    method = get(data, "method", "method")
+    if method not in METHODS:
+        raise fail("method", f"must be one of {list(METHODS)}", method)
+    eps = number(get(data, "eps", "eps"), "eps")
+    if not 0 < eps < 0.5:
+        raise fail("eps", "must be in (0, 0.5)", eps)
+    model = get(data, "model", "model")
+    if not isinstance(model, str):
+        raise fail("model", "must be a string (the model name)", model)
+    model_params = get(data, "model_params", "model_params")
+    if not isinstance(model_params, dict):
+        raise fail("model_params", "must be an object of the model's settings", model_params)
+    for key, value in model_params.items():
+        if not isinstance(value, str):
+            raise fail(
+                f"model_params.{key}", "must be a string (the repr of the setting, as save writes it)", value
+            )
+    n_fit = count(get(data, "n_fit", "n_fit"), "n_fit")
+    n_met = count(get(data, "n_met", "n_met"), "n_met")
+    if not 0 <= n_met <= n_fit:
+        raise fail("n_met", f"must be between 0 and n_fit = {n_fit}", n_met)
+    if n_fit < MIN_FORECASTS or min(n_met, n_fit - n_met) < MIN_PER_CLASS:
+        raise DataValidationError(
+            f"{path}: fields 'n_fit', 'n_met' say the map was fitted on {n_fit} forecasts ({n_met} met, "
+            f"{n_fit - n_met} not met); a map needs at least {MIN_FORECASTS} with at least {MIN_PER_CLASS} "
+            f"of each outcome. {_MORE_DATA}"
+        )
+    params = get(data, "params", "params")
+    if not isinstance(params, dict):
+        raise fail("params", "must be an object (the fitted map)", params)
+    if method == "isotonic":
+        points = {}
+        for key in ("x", "y"):
+            values = get(params, key, f"params.{key}")
+            if not isinstance(values, list) or not values:
+                raise fail(f"params.{key}", "must be a non-empty list of numbers", values)
+            points[key] = [number(v, f"params.{key}[{i}]") for i, v in enumerate(values)]
+            for i, v in enumerate(points[key]):
+                if not 0 <= v <= 1:
+                    raise fail(f"params.{key}[{i}]", "must be a probability in [0, 1]", v)
+        x, y = points["x"], points["y"]
+        if len(x) != len(y):
+            raise fail("params.y", f"must have as many points as params.x ({len(x)})", f"{len(y)} points")
+        for i in range(1, len(x)):
+            if x[i] <= x[i - 1]:
+                raise fail(f"params.x[{i}]", f"must be greater than params.x[{i - 1}] = {x[i - 1]!r}", x[i])
+            if y[i] < y[i - 1]:
+                raise fail(
+                    f"params.y[{i}]",
+                    f"must not be below params.y[{i - 1}] = {y[i - 1]!r} (the map is monotone)",
+                    y[i],
+                )
+        fitted: dict[str, Any] = {"x": x, "y": y}
+    else:
+        fitted = {key: number(get(params, key, f"params.{key}"), f"params.{key}") for key in ("a", "b", "c")}
+        for key in ("a", "b"):
+            if fitted[key] < 0:
+                raise fail(f"params.{key}", "must be >= 0 (the beta map is monotone)", fitted[key])
+    rec = Recalibrator(method=method, eps=eps, model=model, model_params=model_params)
+    rec.params_ = fitted
+    rec.n_fit_ = n_fit
+    rec.n_met_ = n_met
     return rec
 
 
 def _fit_beta(p: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Beta calibration: logistic regression on (ln p, -ln(1-p)); refit without a negative weight."""
+    """Beta calibration: logistic regression on (ln p, -ln(1-p)); refit without a negative weight.
+
+    ``y`` holds both outcomes (:meth:`Recalibrator.fit` checks it first).
+    """
     from sklearn.linear_model import LogisticRegression
 
-    if np.unique(y).size < 2:
-        c = float(np.log((y.mean() + 0.5 / y.size) / (1 - y.mean() + 0.5 / y.size)))
-        return {"a": 0.0, "b": 0.0, "c": c}
     feats = np.column_stack([np.log(p), -np.log1p(-p)])
 
     def fit(cols: list[int]) -> tuple[np.ndarray, float]:
@@ -339,13 +524,19 @@ def cross_recalibrate(
     Returns
     -------
     ndarray of shape (n,)
-        Held-out recalibrated probabilities (NaN where ``p`` is NaN, or where
-        the other groups hold no known outcome).
+        Held-out recalibrated probabilities (NaN where ``p`` is NaN).
 
     Raises
     ------
     ValueError
         If fewer than two groups are given.
+    DataValidationError
+        If, for a group with a probability to recalibrate, the other groups
+        hold fewer than :data:`MIN_FORECASTS` forecasts with a known outcome or
+        fewer than :data:`MIN_PER_CLASS` of either outcome: the message names
+        the group and the counts. A map is not fitted on too little, so that a
+        degenerate map (e.g. every probability sent to 1 when every target was
+        met) does not report a Brier of 0.
     """
     p = np.asarray(p, dtype=float).ravel()
     y = np.asarray(y, dtype=float).ravel()
@@ -357,10 +548,18 @@ def cross_recalibrate(
             "Group the forecasts by year (or fit on one backtest and score on another)."
         )
     out = np.full(p.shape, np.nan)
+    known = np.isfinite(p) & np.isfinite(y)
     for g in labels:
-        test = groups == g
-        train = ~test & np.isfinite(p) & np.isfinite(y)
-        if not train.any():
-            continue
+        test = (groups == g) & np.isfinite(p)
+        if not test.any():
+            continue  # nothing to recalibrate in this group
+        train = (groups != g) & known
+        _check_enough(
+            y[train],
+            f"Cannot cross-fit the recalibration map of group {g}: the other groups hold",
+            "Each group (year) is recalibrated by a map fitted on the other groups only, so each such "
+            "set must be large enough. Backtest more years, series or as-of months (`--years`, "
+            "`--as-of`), or score without recalibration (leave out `--recalibrate`).",
+        )
         out[test] = Recalibrator(method=method, eps=eps).fit(p[train], y[train]).transform(p[test])
     return out
