@@ -53,39 +53,48 @@ def gamma_step(state, ends, shape, scale, base, upper, out):  # pragma: no cover
     n = out.shape[1]
     for i in range(out.shape[0]):
         u = np.float64(upper[i])
-        if per_row:
-            a = shape[i, 0]
-            if a > 0.0:
-                d, c, inv_a = gamma_constants(a)
-                lo = 0
-                for g in range(ends.size):
-                    hi = min(ends[g], n)
-                    s0, s1, s2, s3 = state[g, 0], state[g, 1], state[g, 2], state[g, 3]
-                    for j in range(lo, hi):
-                        x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
-                        v = np.float64(base[i, j]) + scale[i, j] * x
-                        out[i, j] = v if v < u else u
-                    state[g, 0], state[g, 1], state[g, 2], state[g, 3] = s0, s1, s2, s3
-                    lo = hi
+        if per_row and not shape[i, 0] > 0.0:  # no increment: copy and cap
+            for j in range(n):
+                v = np.float64(base[i, j])
+                out[i, j] = v if v < u else u
+            continue
+        j0 = 0
+        for g in range(ends.size):  # each block's columns from its own stream, over 1-D views
+            j1 = min(ends[g], n)
+            st = state[g]
+            sc, b, o = scale[i, j0:j1], base[i, j0:j1], out[i, j0:j1]
+            if per_row:
+                st[0], st[1], st[2], st[3] = _gamma_row(shape[i, 0], sc, b, u, o, st[0], st[1], st[2], st[3])
             else:
-                for j in range(n):
-                    v = np.float64(base[i, j])
-                    out[i, j] = v if v < u else u
-        else:
-            lo = 0
-            for g in range(ends.size):
-                hi = min(ends[g], n)
-                s0, s1, s2, s3 = state[g, 0], state[g, 1], state[g, 2], state[g, 3]
-                for j in range(lo, hi):
-                    a = shape[i, j]
-                    v = np.float64(base[i, j])
-                    if a > 0.0:
-                        d, c, inv_a = gamma_constants(a)
-                        x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
-                        v += scale[i, j] * x
-                    out[i, j] = v if v < u else u
-                state[g, 0], state[g, 1], state[g, 2], state[g, 3] = s0, s1, s2, s3
-                lo = hi
+                st[0], st[1], st[2], st[3] = _gamma_elements(
+                    shape[i, j0:j1], sc, b, u, o, st[0], st[1], st[2], st[3]
+                )
+            j0 = j1
+
+
+@njit(inline="always")
+def _gamma_row(a, scale, base, u, out, s0, s1, s2, s3):  # pragma: no cover - compiled
+    """``out = min(base + scale G(a), u)`` over 1-D views, one shape ``a`` > 0; returns the state."""
+    d, c, inv_a = gamma_constants(a)
+    for j in range(out.size):
+        x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
+        v = np.float64(base[j]) + scale[j] * x
+        out[j] = v if v < u else u
+    return s0, s1, s2, s3
+
+
+@njit(inline="always")
+def _gamma_elements(shape, scale, base, u, out, s0, s1, s2, s3):  # pragma: no cover - compiled
+    """As :func:`_gamma_row` with a shape per element (0 or less: no draw, no increment)."""
+    for j in range(out.size):
+        a = shape[j]
+        v = np.float64(base[j])
+        if a > 0.0:
+            d, c, inv_a = gamma_constants(a)
+            x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
+            v += scale[j] * x
+        out[j] = v if v < u else u
+    return s0, s1, s2, s3
 
 
 @njit(nogil=True, cache=True)
@@ -106,23 +115,32 @@ def link_step(
         c, lo, hi, k = code[i], lower[i], upper[i], mult[i]
         if active[i]:
             j0 = 0
-            for g in range(ends.size):
+            for g in range(ends.size):  # each block's columns from its own stream, over 1-D views
                 j1 = min(ends[g], n)
-                s0, s1, s2, s3 = state[g, 0], state[g, 1], state[g, 2], state[g, 3]
-                for j in range(j0, j1):
-                    z, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
-                    eta[i, j] += k * drift[i, j] + sd[i, j] * z
-                state[g, 0], state[g, 1], state[g, 2], state[g, 3] = s0, s1, s2, s3
+                st = state[g]
+                e, d, q = eta[i, j0:j1], drift[i, j0:j1], sd[i, j0:j1]
+                st[0], st[1], st[2], st[3] = _walk_row(k, d, q, e, st[0], st[1], st[2], st[3])
                 j0 = j1
-        for j in range(n):  # separate loop without draws, so that it vectorises
-            e = eta[i, j]
-            if c == 2:
-                v = lo + (hi - lo) / (1.0 + math.exp(-e))
-            elif c == 1:
-                v = lo + math.exp(e)
-            else:
-                v = min(max(e, lo), hi)
-            out[i, j] = min(v, hi)
+        e, o = eta[i], out[i]
+        # Separate loops without draws, one per link, so that they vectorise.
+        if c == 2:
+            for j in range(n):
+                o[j] = min(lo + (hi - lo) / (1.0 + math.exp(-e[j])), hi)
+        elif c == 1:
+            for j in range(n):
+                o[j] = min(lo + math.exp(e[j]), hi)
+        else:
+            for j in range(n):
+                o[j] = min(max(e[j], lo), hi)
+
+
+@njit(inline="always")
+def _walk_row(k, drift, sd, eta, s0, s1, s2, s3):  # pragma: no cover - compiled
+    """``eta += k drift + sd Z`` over 1-D views, Z standard normal; returns the state."""
+    for j in range(eta.size):
+        z, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
+        eta[j] += k * drift[j] + sd[j] * z
+    return s0, s1, s2, s3
 
 
 @njit(inline="always")
