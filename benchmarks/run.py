@@ -281,10 +281,8 @@ def main() -> None:
         return
     n_draws = 10_000 if args.quick else 100_000
     rss_sizes = (5_000, 20_000) if args.quick else (100_000, 1_000_000)
-    log(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"load {os.getloadavg()}"
-    )
+    load_at_start = os.getloadavg()
+    log(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, load {load_at_start}")
     draws, state = reference_job(n_draws)
     n_series = state.sizes["series"]
     variates = n_draws * n_series * 12
@@ -420,7 +418,8 @@ def main() -> None:
         "engine_mpath_months_per_s_2threads_rb": variates / t_rb / 1e6,
         "peer_mpath_months_per_s": {k: (v.get("rate") or 0) / 1e6 or None for k, v in peers.items()},
         "peer_notes": {k: v.get("reason") for k, v in peers.items() if v.get("reason")},
-        "load_average_at_start": os.getloadavg(),
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": os.getloadavg(),
     }
     if args.quick:  # same keys on the smaller job: the two RSS sizes are in rss_draws
         result["peak_rss_mib_1e5"] = rss[rss_sizes[0]]["peak_rss_mib"]

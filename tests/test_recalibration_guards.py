@@ -4,6 +4,7 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import longjiang_forecast as lf
@@ -292,10 +293,14 @@ def test_cli_save_calibration_on_one_class_data_reports_the_reason(tmp_path, cap
     assert "Every outcome is met" in err
     assert not cal.exists()
     assert (tmp_path / "backtest_scores.csv").exists()  # the scores are still written
-    code = main(["backtest", "--as-of", "2022-06,2023-06", "--draws", "200", "--out", str(tmp_path),
+    rec_out = tmp_path / "rec"
+    code = main(["backtest", "--as-of", "2022-06,2023-06", "--draws", "200", "--out", str(rec_out),
                  "--recalibrate", "isotonic", "--no-progress"])  # fmt: skip
     assert code == 2
-    assert (
-        "error: model 'seasonal_share': Cannot cross-fit the recalibration map of group 2022"
-        in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "error: model 'seasonal_share': Cannot cross-fit the recalibration map of group 2022" in (
+        captured.err
     )
+    assert "without recalibrated scores" in captured.err and "brier" in captured.out  # the run is not lost
+    scores = pd.read_csv(rec_out / "backtest_scores.csv")
+    assert "brier_recalibrated" not in scores and scores.loc[0, "n_forecasts"] == 4

@@ -724,10 +724,14 @@ def _backtest(args: argparse.Namespace) -> int:
                 )
             )
     result = Backtest.concat(parts) if len(parts) > 1 else parts[0]
+    refused: DataValidationError | None = None
     if args.recalibrate:
-        result = result.recalibrated(args.recalibrate)
+        try:
+            result = result.recalibrated(args.recalibrate)
+        except DataValidationError as err:  # too few forecasts or one class: keep the backtest's scores
+            refused = err
     table = result.table(by=("dataset", "model"))
-    if args.recalibrate:
+    if args.recalibrate and refused is None:
         after = result.table(by=("dataset", "model"), p_var="p_met_recalibrated")
         table["brier_recalibrated"] = after["brier"].to_numpy()
         table["reliability_recalibrated"] = after["reliability"].to_numpy()
@@ -746,6 +750,12 @@ def _backtest(args: argparse.Namespace) -> int:
     ds = result.forecasts.copy()
     ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
     ds.to_netcdf(out / "backtest.nc", engine="h5netcdf")
+    if refused is not None:
+        print(
+            f"Wrote {out / 'backtest_scores.csv'} and {out / 'backtest.nc'} without recalibrated scores.",
+            file=sys.stderr,
+        )
+        raise refused
     if save_to is not None:
         rec = result.fit_recalibrator(args.recalibrate or "isotonic")
         rec.save(save_to)

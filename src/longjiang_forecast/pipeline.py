@@ -665,8 +665,11 @@ def backtest(
         exactly those months.
     catalog : Catalog, optional
         Required when ``history`` is a bare progress Dataset.
-    years : iterable of int, optional
-        Outcome years to backtest (default: all with targets and data).
+    years : int or iterable of int, optional
+        Outcome years to backtest, e.g. ``2023`` or ``range(2020, 2025)``
+        (default: all with targets and data). A string is refused
+        (``TypeError``), and so are years given with ``as_of`` as YYYY-MM
+        months, which fix their own years (``ValueError``).
     n_draws : int, default 1000
         Monte Carlo draws per forecast (the Monte Carlo s.e. of P(met) is at
         most 0.016).
