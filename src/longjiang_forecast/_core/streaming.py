@@ -152,8 +152,17 @@ def histogram_quantiles(
     edges_right[:, 0] = lo
     edges_right[:, -1] = np.maximum(vmax, edges_left[:, -1])
 
+    # The bin of rank r: the number of bins whose cumulative count is <= r. One searchsorted over
+    # all rows at once: each row is shifted by row * (largest total + 1), so the rows stay apart
+    # and in order (the same counts as comparing every bin with every rank, without the
+    # (series, bins, quantiles) array).
+    width_row = counts.shape[1]
+    shift = np.arange(counts.shape[0])[:, None] * (float(total.max(initial=0)) + 1.0)
+    flat = (cum + shift).ravel()
+
     def locate(r: np.ndarray) -> np.ndarray:
-        return np.clip((cum[:, :, None] <= r[:, None, :]).sum(axis=1), 0, n_bins + 1)
+        at = np.searchsorted(flat, r + shift, side="right") - np.arange(counts.shape[0])[:, None] * width_row
+        return np.clip(at, 0, n_bins + 1)
 
     j_lo = locate(np.floor(rank))
     j_hi = locate(np.ceil(rank))
