@@ -324,7 +324,7 @@ def main() -> None:
             try:
                 rec = one.recalibrated("isotonic").table(p_var="p_met_recalibrated")
                 brier_rec.append(float(rec["brier"].iloc[0]))
-            except lf.DataValidationError as err:  # too few forecasts, or all one class: no map
+            except ValueError as err:  # too few forecasts, all one class, or a single year: no map
                 brier_rec.append(np.nan)
                 refused.append(f"{name}: {str(err).split('. ')[0]}")
         t["brier_recalibrated"] = brier_rec

@@ -154,3 +154,15 @@ def test_milestone_outputs_are_exact_given_the_hazard(small):
     p_all, expected = d["p_all_done"].values[:, s], d["expected_done"].values[:, s]
     assert np.all((p_all >= 0) & (p_all <= 1))
     assert np.all(expected <= d["total"].values[s] + 1e-9) and np.all(expected >= d["start"].values[s] - 1e-9)
+
+
+def test_earned_schedule_on_months_no_earlier_year_reported_gives_no_warning():
+    """National year-to-date series are not reported every month: the mean share curve of earlier
+    years has months that no year reported, which are filled, not averaged (no 'Mean of empty
+    slice' RuntimeWarning on the analyst's screen)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        bt = lf.backtest(lf.load_national_progress(), "earned_schedule", as_of=[6, 9], n_draws=200, seed=1)
+    assert bt.forecasts.sizes["forecast"] > 0

@@ -282,8 +282,11 @@ class EarnedScheduleModel(SeriesModel):
             if curve is not None:
                 curves.append(curve)
         if curves:
-            with np.errstate(invalid="ignore"):
-                share = _fill_curve(np.nanmean(np.array(curves), axis=0))
+            stacked = np.array(curves)
+            seen = np.isfinite(stacked).any(axis=0)  # months no earlier year reported: filled below
+            mean = np.full(stacked.shape[1], np.nan)
+            mean[seen] = np.nanmean(stacked[:, seen], axis=0)
+            share = _fill_curve(mean)
             plan = f"mean share curve of {len(curves)} earlier year(s)"
         else:
             share = np.concatenate([[0.0], np.cumsum(reference_weights(ctx.tags, ctx.deadline_month))])
