@@ -1,5 +1,6 @@
 """Rolling-origin backtest: no look-ahead, outcomes read right, scores consistent, errors explained."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -129,6 +130,15 @@ def test_backtest_on_families_with_oracle_and_recalibration(tmp_path):
     with pytest.raises(lf.DataValidationError, match=r"\['year_effect_sd'\] differ"):
         loaded.check_model("seasonal_share", lf.SeasonalShareModel(year_effect_sd=0.3).get_params())
     assert saved.model_params == {k: repr(v) for k, v in lf.SeasonalShareModel().get_params().items()}
+    # ... and takes the model instance itself, as the docs say
+    loaded.check_model(lf.SeasonalShareModel())
+    loaded.check_model(lf.SeasonalShareModel)
+    with pytest.raises(lf.DataValidationError, match=r"\['year_effect_sd'\] differ"):
+        loaded.check_model(lf.SeasonalShareModel(year_effect_sd=0.3))
+    with pytest.raises(lf.DataValidationError, match="fitted for model 'seasonal_share', not 'run_rate'"):
+        loaded.check_model(lf.models.MODEL_REGISTRY["run_rate"]())
+    with pytest.raises(TypeError, match=r"needs the model's settings too: pass the model instance"):
+        loaded.check_model("seasonal_share")
     # the forecasts dataset saves as it is (its attributes are strings and numbers)
     ds.to_netcdf(tmp_path / "backtest.nc", engine="h5netcdf")
     with xr.open_dataset(tmp_path / "backtest.nc", engine="h5netcdf") as back:
@@ -140,6 +150,40 @@ def test_plan_origins_defaults(national):
     catalog, progress = national
     origins = plan_origins(catalog, progress, None, [2021])
     assert [t.month for t in origins] == list(range(3, 12))
+
+
+@pytest.mark.parametrize("as_of", [12, [12], ["2023-12"], ["2022-12", "2023-12"]])
+def test_as_of_only_in_the_deadline_month_is_refused(national, as_of):
+    catalog, progress = national
+    with pytest.raises(lf.DataValidationError) as info:
+        plan_origins(catalog, progress, as_of, None)
+    message = str(info.value)
+    assert "is in or after the deadline month of every target of its year" in message
+    assert "forecasts made then or later are left out, so nothing would be scored" in message
+    assert plan_origins(catalog, progress, [11, 12], [2023])[-1].month == 12  # one earlier month is enough
+
+
+def test_cli_example_recalibration_worse_out_of_sample_is_warned(tmp_path, capsys):
+    # the example of docs/backtesting.md, with --save-calibration alone: the cross-fitted check is made too
+    cal = tmp_path / "seasonal_share.json"
+    code = main(["backtest", "--progress", "families", "--as-of", "8", "--years", "2022-2023", "--draws",
+                 "300", "--save-calibration", str(cal), "--out", str(tmp_path), "--no-progress"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0 and cal.exists()
+    scores = pd.read_csv(tmp_path / "backtest_scores.csv")
+    raw = scores.loc[0, "brier"]
+    match = re.search(
+        r"warning: isotonic recalibration makes the forecasts of seasonal_share worse out of sample: "
+        r"cross-fitted Brier (\d\.\d{3}) after recalibration against (\d\.\d{3}) without, on 78 forecasts",
+        captured.err,
+    )
+    assert match, captured.err
+    assert float(match[2]) == pytest.approx(raw, abs=5e-4) and float(match[1]) > float(match[2])
+    assert "The map is not recommended." in captured.err
+    assert f"The map was saved to {cal} as asked, but do not apply it" in captured.err
+    # the saved map never claims certainty
+    p = load_recalibrator(cal).transform(np.linspace(0, 1, 101))
+    assert p.min() >= 1e-3 and p.max() <= 1 - 1e-3
 
 
 def test_unknown_model_name(national):
@@ -190,7 +234,8 @@ def test_cli_backtest(tmp_path, capsys):
     assert code == 2
     captured = capsys.readouterr()
     assert "Backtest of seasonal_share on national" in captured.out
-    assert "error: Cannot fit a recalibration map on 4 forecasts" in captured.err and not cal.exists()
+    assert "error: --save-calibration" in captured.err and not cal.exists()
+    assert "no recalibration map was saved: the backtest has 4 scored forecasts" in captured.err
     scores = pd.read_csv(tmp_path / "backtest_scores.csv")
     assert scores.loc[0, "n_forecasts"] > 0
     assert xr.open_dataset(tmp_path / "backtest.nc", engine="h5netcdf").sizes["forecast"] > 0

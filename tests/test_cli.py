@@ -102,7 +102,7 @@ def test_pm25_real_data(tmp_path, as_of):
         (["--draws", "0"], "argument --draws: must be a whole number >= 1, got 0"),
         (["--jobs", "0"], "argument --jobs: must be a whole number >= 1, got 0"),
         (["--seed", "-1"], "argument --seed: must be a whole number >= 0, got -1"),
-        (["--as-of", "2024-13"], "argument --as-of: The '--as-of' parameter must be a month written YYYY-MM"),
+        (["--as-of", "2024-13"], "argument --as-of: '2024-13' has month number 13; the month must be 01-12"),
     ],
 )
 def test_bad_flags_are_refused_before_any_work(flag, message, capsys):
@@ -240,6 +240,8 @@ def test_years_outside_the_data_are_refused_before_any_fit(tmp_path, capsys, no_
                              "'4,6,9', or YYYY-MM months such as '2023-06,2024-06'; got 'abc'"),
         (["--as-of", "3-13"], "argument --as-of: month numbers must lie in 1-12"),
         (["--as-of", "2023-6"], "argument --as-of: The '--as-of' parameter must be a month written YYYY-MM"),
+        (["--as-of", "2023-13"], "argument --as-of: '2023-13' has month number 13; the month must be 01-12 "
+                                 "(e.g. 2023-12 for December 2023)"),
         (["--as-of", "2023-06,6"], "argument --as-of: mixes month numbers and YYYY-MM months in '2023-06,6'"),
         (["--years", "23"], "argument --years: must be years written YYYY: one year '2023', a range "
                             "'2020-2024' or a list '2021,2023'; got '23'"),
@@ -353,3 +355,80 @@ def test_missing_input_files_are_refused_before_any_work(argv, message, tmp_path
     err = capsys.readouterr().err
     assert message.format(missing=missing) in err and "(nothing was run)" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["backtest", "--progress", "pm25", "--city", "nowhere"],
+         "error: --city: unknown city 'nowhere'. Accepted: beijing, shanghai, shenyang, all "
+         "(nothing was run)."),
+        (["forecast", "--progress", "pm25", "--city", "nowhere"],
+         "error: --city: unknown city 'nowhere'. Accepted: beijing, shanghai, shenyang (nothing was run)."),
+        (["backtest", "--city", "beijing"],
+         "error: --city beijing only applies to --progress pm25, but --progress is national. Drop --city, "
+         "or add --progress pm25 (nothing was run)."),
+        (["forecast", "--progress", "national", "--city", "beijing"],
+         "error: --city beijing only applies to --progress pm25, but --progress is national."),
+    ],
+)  # fmt: skip
+def test_city_is_checked_and_named(argv, message, tmp_path, capsys, no_backtest_run):
+    assert main([*argv, "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cache_that_is_a_file_says_it_is_the_cache_folder(tmp_path, capsys, no_backtest_run):
+    cache = tmp_path / "cache.txt"
+    cache.write_text("mine", encoding="utf-8")
+    assert main(["backtest", "--cache", str(cache), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"--cache {cache} is a file, not a folder. Choose a folder for the cached fits" in err
+    assert "for the outputs" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "label"),
+    [(["--as-of", "12"], "national"), (["--progress", "families", "--as-of", "2023-12"], "families")],
+)
+def test_as_of_in_the_deadline_month_is_refused_before_any_fit(argv, label, tmp_path, capsys,
+                                                               no_backtest_run):  # fmt: skip
+    assert main(["backtest", *argv, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: --as-of/--years on {label}: every as-of month (" in err
+    assert (
+        "is in or after the deadline month of every target of its year (the latest deadline month: month 12)"
+    ) in err
+    assert "forecasts made then or later are left out" in err and "Choose earlier as-of months" in err
+    assert "check that the history holds" not in err
+
+
+def test_model_all_header_counts_made_and_scored_and_notes_models_scored_on_fewer(
+    tmp_path, monkeypatch, capsys
+):
+    import longjiang_forecast.pipeline as pipeline
+
+    real = pipeline.backtest
+
+    def two(history, model, **kwargs):  # two quick models: run_rate, and milestone (no count forecasts)
+        if model not in ("run_rate", "milestone"):
+            model = "run_rate" if model == "seasonal_share" else "milestone"
+        return real(history, model, **kwargs)
+
+    monkeypatch.setattr(pipeline, "backtest", two)
+    monkeypatch.setattr(
+        "longjiang_forecast.cli._backtest_models", lambda spec: (["run_rate", "milestone"], [])
+    )
+    code = main(["backtest", "--model", "all", "--as-of", "2023-06", "--draws", "50", "--out", str(tmp_path),
+                 "--no-progress"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    scores = pd.read_csv(tmp_path / "backtest_scores.csv")
+    n_scored = int(scores["n_forecasts"].sum())
+    n_made = xr.open_dataset(tmp_path / "backtest.nc").sizes["forecast"]
+    assert n_made > n_scored
+    assert f"{n_made} forecasts with a known outcome made, {n_scored} scored (with a probability)" in out
+    assert "their scores are not comparable with the others'" in out
+    assert (
+        "  milestone on national: no forecast scored (its row has no scores); no probability because "
+    ) in out
+    assert "the milestone model forecasts named milestones only" in out

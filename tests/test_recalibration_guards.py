@@ -288,9 +288,13 @@ def test_cli_save_calibration_on_one_class_data_reports_the_reason(tmp_path, cap
     assert code == 2
     err = capsys.readouterr().err
     assert (
-        "error: Cannot fit a recalibration map on 4 forecasts with a known outcome (4 met, 0 not met)" in err
-    )
-    assert "Every outcome is met" in err
+        f"error: --save-calibration {cal}: no recalibration map was saved: the backtest has 4 scored "
+        "forecasts (4 met, 0 not met), and a map needs at least 20 with at least 5 of each outcome. "
+        f"The scores were written to {tmp_path / 'backtest_scores.csv'} and {tmp_path / 'backtest.nc'}. "
+        "Every national target in these forecasts was met, so a map would send every probability to 1: "
+        "there is no miss to learn from."
+    ) in err
+    assert "`--progress families` (synthetic families with both outcomes) shows how a map is fitted" in err
     assert not cal.exists()
     assert (tmp_path / "backtest_scores.csv").exists()  # the scores are still written
     rec_out = tmp_path / "rec"
@@ -304,3 +308,54 @@ def test_cli_save_calibration_on_one_class_data_reports_the_reason(tmp_path, cap
     assert "without recalibrated scores" in captured.err and "brier" in captured.out  # the run is not lost
     scores = pd.read_csv(rec_out / "backtest_scores.csv")
     assert "brier_recalibrated" not in scores and scores.loc[0, "n_forecasts"] == 4
+
+
+@pytest.mark.parametrize("method", ["isotonic", "beta"])
+def test_transform_never_returns_exactly_0_or_1(method):
+    # separable outcomes: isotonic fits steps at 0 and 1, beta saturates far out
+    p = np.r_[np.linspace(0.0, 0.4, 20), np.linspace(0.6, 1.0, 20)]
+    y = np.r_[np.zeros(20), np.ones(20)]
+    rec = Recalibrator(method=method, eps=0.01).fit(p, y)
+    out = rec.transform(np.linspace(0, 1, 201))
+    assert out.min() == pytest.approx(0.01) and out.max() == pytest.approx(0.99)
+    assert (out >= 0.01).all() and (out <= 0.99).all()
+
+
+def test_save_refuses_an_existing_file_unless_overwrite(tmp_path):
+    p, y = _pairs(60, 25)
+    rec = Recalibrator().fit(p, y)
+    path = tmp_path / "map.json"
+    path.write_text("mine", encoding="utf-8")
+    with pytest.raises(FileExistsError, match=re.escape(
+        f"Recalibrator.save: {path} exists (nothing was written). Choose another file, or pass "
+        "overwrite=True to replace it."
+    )):  # fmt: skip
+        rec.save(path)
+    assert path.read_text(encoding="utf-8") == "mine"
+    assert rec.save(path, overwrite=True) == path and load_recalibrator(path).n_fit_ == 60
+    with pytest.raises(IsADirectoryError, match="is a folder; give a file name"):
+        rec.save(tmp_path)
+
+
+def test_load_refuses_a_folder_naming_it(tmp_path):
+    with pytest.raises(IsADirectoryError, match=re.escape(f"load_recalibrator: {tmp_path} is a folder, not a "
+                                                          "recalibration map")):  # fmt: skip
+        load_recalibrator(tmp_path)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        load_recalibrator(tmp_path / "none.json")
+
+
+def test_load_refuses_an_isotonic_map_of_one_point(saved):
+    path, data = saved["isotonic"]
+
+    def one(d):
+        d["params"]["x"], d["params"]["y"] = [0.5], [0.5]
+
+    with pytest.raises(lf.DataValidationError, match=r"field 'params.x' must hold at least 2 points"):
+        load_recalibrator(_edit(path, data, one))
+
+
+def test_fit_refuses_probabilities_all_equal():
+    _, y = _pairs(40, 20)
+    with pytest.raises(lf.DataValidationError, match=r"all 40 forecast probabilities are 0\.5"):
+        Recalibrator().fit(np.full(40, 0.5), y)

@@ -5,6 +5,7 @@ import pytest
 
 import longjiang_forecast as lf
 from longjiang_forecast.models import SeasonalShareModel
+from longjiang_forecast.simulate._reference import small_job
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +60,60 @@ def test_negative_scale_is_refused(fitted, draws):
     bad = draws.copy(deep=True)
     s = int(np.flatnonzero(bad["dynamics"].values == "gamma")[0])
     bad["gamma_scale"][0, s] = -1.0
-    with pytest.raises(lf.DataValidationError, match="'gamma_scale' parameter of simulate must be >= 0"):
+    with pytest.raises(
+        lf.DataValidationError, match=r"'gamma_scale' parameter of simulate must be in the range \[0, inf\)"
+    ):
         lf.simulate(bad, fitted.state_, seed=1)
 
 
 def test_draws_for_other_series_are_refused(fitted, draws):
     with pytest.raises(lf.DataValidationError, match="has 3 series but the state has"):
         lf.simulate(draws.isel(series=slice(0, 3)), fitted.state_, seed=1)
+
+
+def test_increments_of_reported_months_are_ignored(fitted, draws):
+    """Only months from ``last_month`` on are simulated: a shape given for reported months changes nothing."""
+    state = fitted.state_
+    shape = draws["gamma_shape"].values.copy()
+    reported = np.arange(12)[None, :] < state["last_month"].values[:, None]
+    assert np.all(shape[reported] == 0)  # the model already zeroes them: its numbers are unchanged
+    shape[reported] = 3.0
+    odd = draws.assign(gamma_shape=(draws["gamma_shape"].dims, shape))
+    np.testing.assert_array_equal(
+        lf.simulate(odd, state, seed=5).values, lf.simulate(draws, state, seed=5).values
+    )
+
+
+def test_nan_start_is_refused_not_turned_into_zero():
+    d, s = small_job(["gamma", "negbin"], 50, regions=2)
+    d["start"][1] = np.nan
+    with pytest.raises(
+        lf.DataValidationError, match=r"The 'start' parameter of simulate has NaN .* for series x0/r1"
+    ):
+        lf.simulate(d, s, seed=1)
+
+
+def test_parameter_errors_name_the_series_and_show_plain_numbers():
+    d, s = small_job(["gamma", "binomial"], 50, regions=2)
+    d["gamma_scale"][3, 1] = -0.5
+    with pytest.raises(lf.DataValidationError) as err:
+        lf.simulate(d, s, seed=1)
+    text = str(err.value)
+    assert "'gamma_scale' parameter of simulate" in text and "for series x0/r1" in text
+    assert "Got -0.5 instead" in text and "np.float64" not in text
+    d, s = small_job(["binomial"], 50)
+    d["hazard"][0, 0] = 1.5
+    with pytest.raises(lf.DataValidationError, match=r"'hazard' parameter of simulate must be in the range"):
+        lf.simulate(d, s, seed=1)
+
+
+@pytest.mark.parametrize("n_jobs", [0, -1, 2.5, True, "2"])
+def test_bad_n_jobs_is_refused_like_simulate_summary(n_jobs):
+    d, s = small_job(["gamma"], 50)
+    with pytest.raises(
+        ValueError, match=r"The 'n_jobs' parameter of simulate must be an int in the range \[1"
+    ):
+        lf.simulate(d, s, seed=1, n_jobs=n_jobs)
+    np.testing.assert_array_equal(
+        lf.simulate(d, s, seed=1, n_jobs=np.int64(2)).values, lf.simulate(d, s, seed=1).values
+    )

@@ -235,3 +235,69 @@ def test_the_gaussian_random_walk_job_of_the_ets_comparison():
     mean = d["start"].values + 12 * d["link_drift"].values[:200].mean(axis=0)
     last = out["paths"].values[:, :, -1]
     assert np.all(np.abs(last.mean(axis=0) - mean) < 4 * last.std(axis=0) / np.sqrt(200))
+
+
+def test_simulate_and_simulate_summary_agree_when_reported_months_have_gamma_shape():
+    """small_job gives every month a Gamma shape; both entry points ignore the reported ones."""
+    d, s = small_job(["gamma"], 7000, regions=2)
+    assert np.all(d["gamma_shape"].values[:, :3] > 0) and np.all(s["last_month"].values == 3)
+    out = simulate_summary(d, s, seed=3)
+    paths = lf.simulate(d, s, seed=3).values
+    p = (paths[:, :, 11] >= s["target"].values).mean(axis=0)
+    se = np.sqrt(p * (1 - p) / paths.shape[0])
+    assert np.all(np.abs(p - out["p_met"].values) < 4 * np.hypot(se, out["p_met_se"].values))
+    assert np.all(np.abs(p - out["p_met_rb"].values) < 4 * np.hypot(se, out["p_met_rb_se"].values))
+    # the paths start from the last report: no increments of months 1-3 are added
+    np.testing.assert_array_equal(paths[:, :, 2], np.broadcast_to(d["start"].values, paths[:, :, 2].shape))
+
+
+def _set(s, name, i, value):
+    s = s.copy(deep=True)
+    arr = s[name].values.copy()
+    arr[i] = value
+    s[name] = (s[name].dims, arr)
+    return s
+
+
+@pytest.mark.parametrize("entry", ["simulate", "simulate_summary"])
+@pytest.mark.parametrize(
+    ("name", "value", "match"),
+    [
+        ("target", np.nan, r"The 'target' of the state of {w} is NaN or infinite for series x0/r1"),
+        (
+            "comparator",
+            "=>",
+            r"The 'comparator' of the state of {w} must be '>=' .* or '<=' .* for series x0/r1; got '=>'",
+        ),
+        (
+            "deadline_month",
+            13,
+            r"The 'deadline_month' of the state of {w} must be a whole month in 1-12 "
+            r".* for series x0/r1; got 13\.",
+        ),
+        ("deadline_month", 0, r"'deadline_month' .* got 0\. A deadline before the end of January"),
+    ],
+)
+def test_a_bad_state_is_refused_naming_the_field_and_series(entry, name, value, match):
+    d, s = small_job(["gamma", "negbin"], 50, regions=2)
+    bad = _set(s, name, 1, value)
+    run = lf.simulate if entry == "simulate" else simulate_summary
+    with pytest.raises(lf.DataValidationError, match=match.format(w=entry)):
+        run(d, bad, seed=1)
+
+
+def test_a_bad_state_of_a_series_not_simulated_is_left_alone():
+    d, s = small_job(["gamma", "none"], 50)
+    out = simulate_summary(d, _set(_set(s, "target", 1, np.nan), "comparator", 1, ""), seed=1)
+    assert np.isnan(out["p_met"].values[1]) and np.isfinite(out["p_met"].values[0])
+
+
+def test_the_province_row_of_a_total_is_checked():
+    d, s = small_job(["gamma"], 50, regions=3)
+    s = s.assign_coords(region=("series", np.array(["province", "r1", "r2"], dtype=object)))
+    d = d.assign_coords(region=s["region"])
+    d["dynamics"][0] = "none"
+    with pytest.raises(
+        lf.DataValidationError, match=r"'target' of the state of simulate_summary .* x0/province"
+    ):
+        simulate_summary(d, _set(s, "target", 0, np.nan), seed=1)

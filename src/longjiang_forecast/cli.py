@@ -47,7 +47,18 @@ _positive_int = _int_at_least(1)
 _seed = _int_at_least(0)
 
 
+def _check_month_number(text: str) -> None:
+    """Refuse a YYYY-MM month whose month number is not 1-12, saying so (not just 'write YYYY-MM')."""
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+    if match and not 1 <= int(match[2]) <= 12:
+        raise argparse.ArgumentTypeError(
+            f"{text.strip()!r} has month number {int(match[2])}; the month must be 01-12 "
+            f"(e.g. {match[1]}-12 for December {match[1]})"
+        )
+
+
 def _month(text: str) -> str:
+    _check_month_number(text)
     try:
         parse_month(text, name="--as-of")
     except DataValidationError as err:
@@ -75,6 +86,7 @@ def _backtest_as_of(text: str) -> list[int] | list[str]:
                 f"mixes month numbers and YYYY-MM months in {text!r}; give one kind: {AS_OF_FORMS}"
             )
         for part in parts:
+            _check_month_number(part)
             try:
                 parse_month(part, name="--as-of")
             except DataValidationError as err:
@@ -173,7 +185,7 @@ def _run_options() -> argparse.ArgumentParser:
         "PM2.5, see --city); default: synthetic example data for the catalogue",
     )
     run.add_argument(
-        "--city", default="shenyang", help="city for --progress pm25 (shenyang, beijing, shanghai)"
+        "--city", default=None, help="city for --progress pm25 (shenyang, the default; beijing, shanghai)"
     )
     run.add_argument(
         "--as-of", type=_month, default=None, help="month of the forecast, YYYY-MM (default: latest report)"
@@ -233,12 +245,14 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
     """Return (catalog, progress, note for the first line)."""
     from .progress import load_national_progress, load_pm25, read_progress
 
+    _check_city(args.city, args.progress, allow_all=False)
+
     if args.progress == "national":
         catalog, progress = load_national_progress(as_of=args.as_of)
         return catalog, progress, None
     if args.progress == "pm25":
         year = int(args.as_of[:4]) if args.as_of else None
-        catalog, progress = load_pm25(args.city, year=year, as_of=args.as_of)
+        catalog, progress = load_pm25(args.city or "shenyang", year=year, as_of=args.as_of)
         return catalog, progress, None
     catalog = _load_catalog(args.catalog)
     if args.progress is None:
@@ -303,16 +317,17 @@ def _print_table(table: pd.DataFrame, show_all: bool) -> None:
     )
 
 
-def _out_dir(path: str, option: str = "--out", files: Sequence[str] = ()) -> Path:
+def _out_dir(path: str, option: str = "--out", files: Sequence[str] = (), what: str = "the outputs") -> Path:
     """Create the output folder of ``option`` and check, before any work, that it can be written.
 
     ``files`` are the names the command will write there: each may exist (our
-    outputs are replaced, as the help says) but must not be a folder.
+    outputs are replaced, as the help says) but must not be a folder. ``what``
+    says what the folder holds, in the message when ``path`` is a file.
     """
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise DataValidationError(
-            f"{option} {out} is a file, not a folder. Choose a folder for the outputs (nothing was run)."
+            f"{option} {out} is a file, not a folder. Choose a folder for {what} (nothing was run)."
         )
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -569,7 +584,11 @@ def _backtest_parser(sub: Any) -> None:
         help="'national' (real national series, default), 'pm25' (real PM2.5 city-years, see --city) "
         "or 'families' (synthetic families with known truth)",
     )
-    bt.add_argument("--city", default="all", help="city for --progress pm25, or 'all' (default)")
+    bt.add_argument(
+        "--city",
+        default=None,
+        help="city for --progress pm25 (shenyang, beijing, shanghai), or 'all' (default)",
+    )
     bt.add_argument(
         "--model",
         default="seasonal_share",
@@ -618,6 +637,24 @@ def _backtest_parser(sub: Any) -> None:
     bt.add_argument("--no-progress", action="store_true", help="no progress counter on stderr")
 
 
+def _check_city(city: str | None, progress: str | None, *, allow_all: bool) -> None:
+    """Refuse, before any work, a ``--city`` that is unknown or given without ``--progress pm25``."""
+    from .progress._pm25 import PM25_FILES
+
+    if city is None:
+        return
+    accepted = sorted(PM25_FILES) + (["all"] if allow_all else [])
+    if progress != "pm25":
+        raise DataValidationError(
+            f"--city {city} only applies to --progress pm25, but --progress is "
+            f"{progress if progress else 'not given'}. Drop --city, or add --progress pm25 (nothing was run)."
+        )
+    if city not in accepted:
+        raise DataValidationError(
+            f"--city: unknown city {city!r}. Accepted: {', '.join(accepted)} (nothing was run)."
+        )
+
+
 def _backtest_histories(args: argparse.Namespace) -> list[tuple[str, Any]]:
     from .progress import load_national_progress, load_pm25
 
@@ -626,7 +663,7 @@ def _backtest_histories(args: argparse.Namespace) -> list[tuple[str, Any]]:
     if args.progress == "pm25":
         from .progress._pm25 import PM25_FILES
 
-        cities = sorted(PM25_FILES) if args.city == "all" else [args.city]
+        cities = sorted(PM25_FILES) if args.city in (None, "all") else [args.city]
         return [(f"pm25-{c}", load_pm25(c)) for c in cities]
     if args.progress == "families":
         from .testing.families import synthetic_families
@@ -669,6 +706,144 @@ def _as_of_text(as_of: list[int] | list[str]) -> str:
     return ",".join(map(str, as_of))
 
 
+def _scored(ds: Any, p_var: str = "p_met") -> Any:
+    """Mask of the forecasts with a probability in ``p_var`` and a known outcome."""
+    import numpy as np
+
+    return np.isfinite(ds[p_var].values) & np.isfinite(ds["outcome_met"].values)
+
+
+def _short_reason(reason: str) -> str:
+    """A model's reason for giving no probability, without its per-series count ('; found 3')."""
+    return re.sub(r";\s*found\s+\d+\s*$", "", reason.strip()) or "no reason recorded"
+
+
+def _comparability_note(ds: Any) -> str | None:
+    """A note naming the models scored on fewer forecasts than others of their data set, and why."""
+    frame = pd.DataFrame(
+        {
+            "dataset": ds["dataset"].values.astype(str),
+            "model": ds["model"].values.astype(str),
+            "scored": _scored(ds),
+            "reason": ds["reason"].values.astype(str) if "reason" in ds else "",
+        }
+    )
+    lines = []
+    for dataset, rows in frame.groupby("dataset", sort=False):
+        counts = rows.groupby("model", sort=False)["scored"].agg(["sum", "size"])
+        most = int(counts["sum"].max())
+        if int(counts["sum"].min()) == most:
+            continue
+        for model, (n_scored, n_made) in counts.iterrows():
+            if n_scored == most:
+                continue
+            missing = rows[(rows["model"] == model) & ~rows["scored"]]
+            why = missing["reason"].map(_short_reason).value_counts()
+            reasons = "; ".join(f"{n}x: {text}" for text, n in why.items())
+            head = (
+                f"  {model} on {dataset}: no forecast scored (its row has no scores)"
+                if n_scored == 0
+                else f"  {model} on {dataset}: scored on {n_scored} of {n_made} forecasts (others: {most})"
+            )
+            lines.append(f"{head}; no probability because {reasons}")
+    if not lines:
+        return None
+    return (
+        "note: these models gave no probability for some forecasts, so their scores are not comparable "
+        "with the others' (each model is scored on the forecasts it made; Brier and coverage differ with "
+        "the series and months behind them). Compare models on a common set, e.g. a --model each with "
+        "--as-of months where both forecast:\n" + "\n".join(lines)
+    )
+
+
+def _recalibration_verdicts(result: Any) -> list[tuple[str, float, float, int]]:
+    """The models whose cross-fitted recalibrated Brier is above the raw one: (name, raw, after, n)."""
+    import numpy as np
+
+    ds = result.forecasts
+    both = _scored(ds) & _scored(ds, "p_met_recalibrated")
+    models = ds["model"].values.astype(str)
+    y = ds["outcome_met"].values
+    worse = []
+    for name in dict.fromkeys(models.tolist()):
+        idx = both & (models == name)
+        if not idx.any():
+            continue
+        raw = float(np.mean((ds["p_met"].values[idx] - y[idx]) ** 2))
+        after = float(np.mean((ds["p_met_recalibrated"].values[idx] - y[idx]) ** 2))
+        if after > raw:
+            worse.append((name, raw, after, int(idx.sum())))
+    return worse
+
+
+def _warn_worse(worse: list[tuple[str, float, float, int]], method: str, save_to: Path | None) -> None:
+    for name, raw, after, n in worse:
+        saved = (
+            f" The map was saved to {save_to} as asked, but do not apply it: use the forecasts without "
+            "recalibration, or refit on a longer backtest and check again."
+            if save_to is not None
+            else " Use the forecasts without recalibration."
+        )
+        print(
+            f"warning: {method} recalibration makes the forecasts of {name} worse out of sample: "
+            f"cross-fitted Brier {after:.3f} after recalibration against {raw:.3f} without, on {n} "
+            "forecasts (each year recalibrated by a map fitted on the other years only). "
+            f"The map is not recommended.{saved}",
+            file=sys.stderr,
+        )
+
+
+def _no_map_message(result: Any, args: argparse.Namespace, written: str) -> str:
+    """The message of `--save-calibration` when the map is refused (too few forecasts or one outcome)."""
+    import numpy as np
+
+    ds = result.forecasts
+    known = _scored(ds)
+    y = ds["outcome_met"].values[known]
+    n, n_met = int(known.sum()), int(np.sum(y == 1))
+    one_class = n > 0 and n_met in (0, n)
+    advice = []
+    all_years = args.years is None and not (args.as_of and isinstance(args.as_of[0], str))
+    if one_class:
+        which = "met" if n_met else "missed"
+        data = "national target" if args.progress == "national" else "target"
+        advice.append(
+            f"Every {data} in these forecasts was {which}, so a map would send every probability to "
+            f"{1 if n_met else 0}: there is no {'miss' if n_met else 'success'} to learn from."
+        )
+        if all_years:
+            advice.append(
+                "Every year with data is already used, so more as-of months cannot add the other outcome."
+            )
+        else:
+            advice.append("Other years (--years) may hold the other outcome.")
+    elif all_years:
+        advice.append("Every year with data is already used; more as-of months (--as-of) add forecasts.")
+    else:
+        advice.append("Backtesting more years (--years) or as-of months (--as-of) adds forecasts.")
+    advice.append(
+        "`--progress families` (synthetic families with both outcomes) shows how a map is fitted and "
+        "checked. Meanwhile use the forecasts without recalibration."
+    )
+    return (
+        f"--save-calibration {args.save_calibration}: no recalibration map was saved: the backtest has "
+        f"{n} scored forecasts ({n_met} met, {n - n_met} not met), and a map needs at least "
+        f"{_min_forecasts()} with at least {_min_per_class()} of each outcome. {written} " + " ".join(advice)
+    )
+
+
+def _min_forecasts() -> int:
+    from .calibration import MIN_FORECASTS
+
+    return MIN_FORECASTS
+
+
+def _min_per_class() -> int:
+    from .calibration import MIN_PER_CLASS
+
+    return MIN_PER_CLASS
+
+
 def _backtest(args: argparse.Namespace) -> int:
     from .backtesting import plan_origins, resolve_history
     from .models import MODEL_REGISTRY
@@ -693,11 +868,12 @@ def _backtest(args: argparse.Namespace) -> int:
             "--save-calibration needs one --model, not 'all': a recalibration map belongs to one model "
             "(nothing was run)."
         )
+    _check_city(args.city, args.progress, allow_all=True)
     names, skipped = _backtest_models(args.model)
     out = _out_dir(args.out, files=("backtest_scores.csv", "backtest.nc"))
     save_to = _new_file(args.save_calibration, "--save-calibration") if args.save_calibration else None
     if args.cache:
-        _out_dir(args.cache, option="--cache")
+        _out_dir(args.cache, option="--cache", what="the cached fits (created if missing)")
     histories = _backtest_histories(args)
     for label, history in histories:  # the as-of months and years of every data set, before any fit
         try:
@@ -725,20 +901,26 @@ def _backtest(args: argparse.Namespace) -> int:
             )
     result = Backtest.concat(parts) if len(parts) > 1 else parts[0]
     refused: DataValidationError | None = None
-    if args.recalibrate:
+    method = args.recalibrate or ("isotonic" if save_to is not None else None)
+    checked = None  # the backtest with cross-fitted (out-of-sample) recalibrated probabilities
+    if method:  # also for --save-calibration alone: the map is checked out of sample before it is saved
         try:
-            result = result.recalibrated(args.recalibrate)
+            checked = result.recalibrated(method)
         except DataValidationError as err:  # too few forecasts or one class: keep the backtest's scores
             refused = err
+    if args.recalibrate and checked is not None:
+        result = checked
     table = result.table(by=("dataset", "model"))
     if args.recalibrate and refused is None:
         after = result.table(by=("dataset", "model"), p_var="p_met_recalibrated")
         table["brier_recalibrated"] = after["brier"].to_numpy()
         table["reliability_recalibrated"] = after["reliability"].to_numpy()
     left_out = f" ({', '.join(skipped)} skipped: not installed)" if skipped else ""
+    n_made, n_scored = result.forecasts.sizes["forecast"], int(_scored(result.forecasts).sum())
     print(
         f"Backtest of {', '.join(names)}{left_out} on {args.progress}: "
-        f"{result.forecasts.sizes['forecast']} forecasts, as of {_as_of_text(as_of)}, {args.draws} draws, "
+        f"{n_made} forecasts with a known outcome made, {n_scored} scored (with a probability), "
+        f"as of {_as_of_text(as_of)}, {args.draws} draws, "
         f"seed {args.seed}. Brier: mean (P(met) - outcome)^2; "
         "coverage_80: share of outcomes inside the 80 % interval."
     )
@@ -746,20 +928,41 @@ def _backtest(args: argparse.Namespace) -> int:
     wide = {"display.max_columns": None, "display.width": 250, "display.float_format": "{:.3f}".format}
     with pd.option_context(*[x for kv in wide.items() for x in kv]):
         print(table[shown].to_string(index=False))
+    note = _comparability_note(result.forecasts)
+    if note:
+        print(note)
     table.to_csv(out / "backtest_scores.csv", index=False)
     ds = result.forecasts.copy()
     ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
     ds.to_netcdf(out / "backtest.nc", engine="h5netcdf")
-    if refused is not None:
+    written = f"The scores were written to {out / 'backtest_scores.csv'} and {out / 'backtest.nc'}."
+    if refused is not None and args.recalibrate:
         print(
             f"Wrote {out / 'backtest_scores.csv'} and {out / 'backtest.nc'} without recalibrated scores.",
             file=sys.stderr,
         )
+        if save_to is not None:
+            raise DataValidationError(
+                f"{refused} No map was saved to {save_to} (--save-calibration): a map that cannot be "
+                "checked out of sample is not saved with --recalibrate."
+            )
         raise refused
     if save_to is not None:
-        rec = result.fit_recalibrator(args.recalibrate or "isotonic")
+        try:
+            rec = result.fit_recalibrator(method or "isotonic")
+        except DataValidationError as err:
+            raise DataValidationError(_no_map_message(result, args, written)) from err
         rec.save(save_to)
         print(f"Saved the {rec.method} recalibration map of {names[0]} to {save_to}.")
+        if refused is not None:
+            print(
+                f"warning: the map saved to {save_to} could not be checked out of sample (each year "
+                f"recalibrated by a map fitted on the other years), so whether it improves the forecasts is "
+                f"unknown: {refused} Treat it with caution.",
+                file=sys.stderr,
+            )
+    if checked is not None and method:  # after the save, so that the warning is the last word on the map
+        _warn_worse(_recalibration_verdicts(checked), method, save_to)
     print(
         f"Wrote {out / 'backtest_scores.csv'} and {out / 'backtest.nc'} "
         f"in {time.perf_counter() - started:.1f} s.",

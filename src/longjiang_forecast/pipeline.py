@@ -805,10 +805,21 @@ def backtest(
             rows.extend(new)
         counter.step(f"{ts:%Y-%m}")
     if not rows:
+        why = [
+            "forecasts made in or after a target's deadline month are always left out (the deadline "
+            "report is the outcome)",
+        ]
+        if not include_decided:
+            why.append("so are targets already met at the as-of month (include_decided=False keeps them out)")
+        if n_no_outcome:
+            why.append(f"{n_no_outcome} forecasts had no outcome in the history (no deadline report)")
+        if empty_origins:
+            why.append(f"as-of months {empty_origins} had nothing reported yet that year")
         raise DataValidationError(
-            f"The backtest of {name} produced no forecast with a known outcome for as-of months "
-            f"{[f'{t:%Y-%m}' for t in origins]}: check that the history holds the outcomes "
-            "(deadline reports) of those years."
+            f"The backtest of {name} scored no forecast for as-of months "
+            f"{[f'{t:%Y-%m}' for t in origins]}: " + "; ".join(why) + ". Choose as-of months before the "
+            "deadlines (e.g. as_of=range(3, 12)), pass include_decided=True, or check that the history "
+            "holds the deadline reports of those years."
         )
     params = template.get_params()
     ds = assemble(

@@ -26,7 +26,7 @@ import xarray as xr
 from .._core.exceptions import DataValidationError
 from .._core.provenance import library_version, make_attrs
 from .._core.schema import MONOTONE_KINDS, MONTH, QUANTILE
-from .._core.state import month_days, parse_month
+from .._core.state import deadline_month, month_days, parse_month
 
 #: Default as-of months of each backtest year: March to November.
 DEFAULT_AS_OF_MONTHS: tuple[int, ...] = tuple(range(3, 12))
@@ -97,6 +97,41 @@ def _target_years(catalog: Any) -> list[int]:
     return sorted({int(y) for y in table.loc[table["forecastable"].astype(bool), "year"]})
 
 
+def _last_deadline_months(catalog: Any) -> dict[int, int]:
+    """The latest deadline month (1-12) of the forecastable targets of each year."""
+    table = catalog.table
+    rows = table.loc[table["forecastable"].astype(bool), ["year", "deadline"]]
+    out: dict[int, int] = {}
+    for year, deadline in zip(rows["year"], rows["deadline"], strict=True):
+        ts = pd.Timestamp(deadline)
+        if pd.isna(ts):
+            continue
+        month = deadline_month(ts) if ts.year == int(year) else 13  # due later: never refuse
+        out[int(year)] = max(out.get(int(year), 0), month)
+    return out
+
+
+def _check_before_deadlines(catalog: Any, origins: list[pd.Timestamp]) -> None:
+    """Refuse as-of months that are all in or after the deadline month of every target of their year."""
+    last = _last_deadline_months(catalog)
+    if any(ts.month < last.get(ts.year, 13) for ts in origins):
+        return
+    shown = ", ".join(f"{ts:%Y-%m}" for ts in origins[:6]) + (" ..." if len(origins) > 6 else "")
+    years = {t.year for t in origins}
+    months = sorted({m for y, m in last.items() if y in years})
+    deadlines = (
+        f"month {months[0]}"
+        if len(months) == 1
+        else ", ".join(f"{y}-{m:02d}" for y, m in sorted(last.items()) if y in years)
+    )
+    raise DataValidationError(
+        f"every as-of month ({shown}) is in or after the deadline month of every target of its year "
+        f"(the latest deadline month: {deadlines}). A backtest only scores forecasts made before the "
+        "deadline month, since the deadline report is the outcome; forecasts made then or later are left "
+        "out, so nothing would be scored. Choose earlier as-of months, e.g. months 3-11."
+    )
+
+
 def _year_list(years: Any) -> list[int]:
     """Check the ``years`` of a backtest: an int or an iterable of ints; return them sorted, unique."""
     form = "an int or an iterable of ints, e.g. years=[2022, 2023] or years=range(2020, 2025)"
@@ -159,6 +194,9 @@ def plan_origins(
         If an as-of month is outside the data (before its first or after its
         last report, or in a year without forecastable targets), or a
         requested year has no targets.
+        Also if every as-of month is in or after the latest deadline month of
+        its year (e.g. month 12 for targets due on 31 December): forecasts made
+        then are left out of a backtest, so nothing would be scored.
     """
     year_list = None if years is None else _year_list(years)
     first, last = _data_span(progress)
@@ -182,7 +220,9 @@ def plan_origins(
                     f"{last:%Y-%m} and the catalogue has forecastable targets for years {target_years}. "
                     "Pass as-of months within both."
                 )
-        return sorted(set(origins))
+        origins = sorted(set(origins))
+        _check_before_deadlines(catalog, origins)
+        return origins
     month_list = DEFAULT_AS_OF_MONTHS if items is None else items
     for m in month_list:
         if isinstance(m, bool) or not isinstance(m, Integral) or not 1 <= int(m) <= 12:
@@ -207,7 +247,9 @@ def plan_origins(
         raise ValueError(
             f"No as-of month is left: years {chosen}, months {list(month_list)}, data up to {last:%Y-%m}."
         )
-    return sorted(set(origins))
+    origins = sorted(set(origins))
+    _check_before_deadlines(catalog, origins)
+    return origins
 
 
 def truncate(catalog: Any, progress: xr.Dataset, as_of: pd.Timestamp) -> tuple[Any, xr.Dataset]:

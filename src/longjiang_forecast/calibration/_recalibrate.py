@@ -135,8 +135,12 @@ class Recalibrator:
         with ``a, b >= 0`` (three parameters; contains the identity ``a = b =
         1, c = 0``).
     eps : float, default 1e-3
-        Probabilities are clipped to ``[eps, 1 - eps]`` before the beta map
-        (Monte Carlo probabilities can be exactly 0 or 1).
+        Bound of the map's outputs: :meth:`transform` returns probabilities in
+        ``[eps, 1 - eps]``, never exactly 0 or 1, for both methods (an isotonic
+        step fitted on a few forecasts of one outcome would otherwise claim
+        certainty, and the beta map saturates far out). Inputs are also clipped
+        to ``[eps, 1 - eps]`` before the beta map (Monte Carlo probabilities can
+        be exactly 0 or 1).
     model : str, default ""
         Name of the model whose forecasts the map recalibrates.
     model_params : dict, optional
@@ -204,6 +208,12 @@ class Recalibrator:
             from sklearn.isotonic import IsotonicRegression
 
             iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, y)
+            if iso.X_thresholds_.size < 2:
+                raise DataValidationError(
+                    f"Cannot fit an isotonic recalibration map: all {p.size} forecast probabilities are "
+                    f"{float(p[0])!r}, so the map would send every probability to one value. Use forecasts "
+                    "of a model whose probabilities vary, or no recalibration."
+                )
             self.params_ = {"x": iso.X_thresholds_.tolist(), "y": iso.y_thresholds_.tolist()}
         else:
             self.params_ = _fit_beta(np.clip(p, self.eps, 1 - self.eps), y)
@@ -223,7 +233,9 @@ class Recalibrator:
         Returns
         -------
         ndarray, same shape as ``p``
-            Recalibrated probabilities in [0, 1].
+            Recalibrated probabilities in ``[eps, 1 - eps]``: a map fitted on a
+            finite sample never returns exactly 0 or 1 (certainty it cannot
+            have learnt), whatever its fitted points say.
 
         Raises
         ------
@@ -255,7 +267,7 @@ class Recalibrator:
             q = np.clip(p, self.eps, 1 - self.eps)
             a, b, c = (self.params_[k] for k in ("a", "b", "c"))
             out = special.expit(c + a * np.log(q) - b * np.log1p(-q))  # no overflow far out
-        return out
+        return np.clip(out, self.eps, 1 - self.eps)  # never certainty: see the 'eps' parameter
 
     def to_dict(self) -> dict[str, Any]:
         """Return the map and its settings as a JSON-ready dict.
@@ -286,39 +298,103 @@ class Recalibrator:
             **make_attrs(),
         }
 
-    def save(self, path: str | Path) -> Path:
+    def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the map with its model settings to a JSON file.
 
         Parameters
         ----------
         path : str or pathlib.Path
             File to write (parents are created).
+        overwrite : bool, default False
+            Replace ``path`` if it exists. By default an existing file is
+            refused, as by ``longjiang-forecast backtest --save-calibration``:
+            a map fitted for one model and backtest is not silently replaced.
 
         Returns
         -------
         pathlib.Path
             The path written.
+
+        Raises
+        ------
+        NotFittedError
+            If the map is not fitted.
+        FileExistsError
+            If ``path`` exists and ``overwrite`` is False (nothing is written).
+        IsADirectoryError
+            If ``path`` is a folder.
         """
         path = Path(path)
+        if path.is_dir():
+            raise IsADirectoryError(
+                f"Recalibrator.save: {path} is a folder; give a file name, e.g. {path / 'calibration.json'}."
+            )
+        if (path.exists() or path.is_symlink()) and not overwrite:
+            raise FileExistsError(
+                f"Recalibrator.save: {path} exists (nothing was written). Choose another file, or pass "
+                "overwrite=True to replace it."
+            )
+        data = self.to_dict()  # refuses an unfitted map before anything is created
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         return path
 
-    def check_model(self, model: str, model_params: dict[str, Any]) -> None:
+    def check_model(self, model: Any, model_params: dict[str, Any] | None = None) -> None:
         """Raise unless the map was fitted for this model and these settings.
 
         Parameters
         ----------
-        model : str
-            Model name.
-        model_params : dict
-            The model's ``get_params()``.
+        model : AttainmentModel, model class or str
+            The model whose forecasts are to be recalibrated: an instance
+            (fitted or not; its name and ``get_params()`` are compared), a model
+            class (its default settings), or a model name together with
+            ``model_params``.
+        model_params : dict, optional
+            The model's ``get_params()``; required with a name, not allowed
+            with an instance or class (whose own settings are used).
 
         Raises
         ------
         DataValidationError
             If the name or a setting differs (the message lists the differences).
+        TypeError
+            If ``model`` is a name without ``model_params``, or an instance or
+            class together with ``model_params``, or of another type.
+
+        Examples
+        --------
+        >>> rec.check_model(lf.SeasonalShareModel())  # doctest: +SKIP
+        >>> rec.check_model("seasonal_share", lf.SeasonalShareModel().get_params())  # doctest: +SKIP
         """
+        if isinstance(model, str):
+            if model_params is None:
+                raise TypeError(
+                    f"Recalibrator.check_model({model!r}) needs the model's settings too: pass the model "
+                    "instance, check_model(model), or its name and settings, "
+                    "check_model(name, model.get_params())."
+                )
+        else:
+            if model_params is not None:
+                raise TypeError(
+                    "Recalibrator.check_model: give a model instance alone (its settings are read from "
+                    "get_params()), or a model name with model_params; not an instance with model_params."
+                )
+            if isinstance(model, type):
+                try:
+                    model = model()
+                except TypeError as err:
+                    raise TypeError(
+                        f"Recalibrator.check_model: cannot create {model.__name__}() ({err})."
+                    ) from err
+            if not callable(getattr(model, "get_params", None)):
+                raise TypeError(
+                    "The 'model' parameter of Recalibrator.check_model must be a model (instance or class, "
+                    f"with get_params()) or a model name. Got {type(model).__name__}."
+                )
+            from ..pipeline import model_name
+
+            model_params = model.get_params()
+            model = model_name(model)
         saved = _as_reprs(self.model_params)
         given = {k: repr(v) for k, v in model_params.items()}
         if self.model and model != self.model:
@@ -352,18 +428,25 @@ def load_recalibrator(path: str | Path) -> Recalibrator:
     ------
     FileNotFoundError
         If the file does not exist.
+    IsADirectoryError
+        If ``path`` is a folder.
     DataValidationError
         If the file is not a saved recalibration map, was written by an older
         format, or a field is missing or wrong (e.g. after editing by hand):
         non-numeric or non-finite values, ``eps`` outside (0, 0.5), isotonic
         points outside [0, 1], not increasing (``x``) or decreasing (``y``),
-        negative beta slopes, or fewer forecasts or outcomes of a class than
+        fewer than 2 isotonic points, negative beta slopes, or fewer forecasts or outcomes of a class than
         :data:`MIN_FORECASTS` / :data:`MIN_PER_CLASS`. The message names the
         file and the field.
     """
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"load_recalibrator: {path} is a folder, not a recalibration map; give the JSON file written "
+            "by Recalibrator.save (or `longjiang-forecast backtest --save-calibration FILE`)."
+        )
     if not path.is_file():
-        raise FileNotFoundError(f"Recalibration map not found: {path}")
+        raise FileNotFoundError(f"Recalibration map not found: {path} does not exist.")
     refit = (
         "Do not edit a saved map by hand: refit it with `longjiang-forecast backtest "
         "--save-calibration FILE` (or Backtest.fit_recalibrator(...).save(FILE))."
@@ -455,6 +538,13 @@ def load_recalibrator(path: str | Path) -> Recalibrator:
         x, y = points["x"], points["y"]
         if len(x) != len(y):
             raise fail("params.y", f"must have as many points as params.x ({len(x)})", f"{len(y)} points")
+        if len(x) < 2:
+            raise fail(
+                "params.x",
+                "must hold at least 2 points with different probabilities (a map of one point sends "
+                "every probability to the same value)",
+                x,
+            )
         for i in range(1, len(x)):
             if x[i] <= x[i - 1]:
                 raise fail(f"params.x[{i}]", f"must be greater than params.x[{i - 1}] = {x[i - 1]!r}", x[i])

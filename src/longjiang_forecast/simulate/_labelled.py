@@ -9,14 +9,13 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .._core.exceptions import DataValidationError
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence, spawn_generators
 from .._core.schema import DRAW, MONTH, SERIES
 from .._core.state import draw_coords, month_days
 from . import _engine, _stream
 from ._stream import BLOCK_SIZE
-from ._summary import DYNAMICS, build_plan, orig_paths
+from ._summary import _check_draws, build_plan, check_n_jobs, orig_paths
 
 #: Families simulated by the original full-path kernels (their streams are unchanged);
 #: the other families of ``DYNAMICS`` go through the streaming engine's step kernels.
@@ -65,10 +64,24 @@ def simulate(
     Raises
     ------
     DataValidationError
-        If the draws and the state do not describe the same series, or a
-        parameter is NaN, negative or of the wrong shape where it is used.
+        If the draws and the state do not describe the same series, a
+        parameter (``start`` included) is NaN, infinite, out of range or of the
+        wrong shape where it is used, or a simulated series' state is invalid
+        (comparator other than ">=" or "<=", ``deadline_month`` outside 1-12,
+        NaN target). The checks are those of
+        :func:`~longjiang_forecast.simulate.simulate_summary`; the message
+        names the parameter or field and the series (indicator/region).
+    ValueError
+        If ``n_jobs`` is not a whole number >= 1.
+
+    Notes
+    -----
+    As in :func:`~longjiang_forecast.simulate.simulate_summary`, increments of
+    months already reported (before ``last_month``) are ignored: a path starts
+    from ``start`` at the last report, whatever the draws hold for earlier
+    months.
     """
-    _check(draws, state)
+    _check(draws, state, n_jobs)
     n_draws = draws.sizes[DRAW]
     n_series = state.sizes[SERIES]
     n_blocks = math.ceil(n_draws / BLOCK_SIZE)
@@ -144,9 +157,16 @@ def _simulate_block(
         start = np.nan_to_num(draws["start"].values[idx])
         if kind == "gamma":
             shape = draws["gamma_shape"]
+            if DRAW in shape.dims:
+                k = shape.transpose(DRAW, SERIES, MONTH).values[lo:hi, idx]
+            else:
+                k = shape.transpose(SERIES, MONTH).values[idx]
+            # Increments of reported months are ignored (a zero shape draws nothing from the stream,
+            # so series whose shape is already 0 there keep their numbers).
+            simulated = np.arange(12)[None, :] >= last_month[idx][:, None]
             sim = _engine.gamma_cumulative(
                 start,
-                shape.values[lo:hi, idx] if DRAW in shape.dims else shape.values[idx],
+                np.where(simulated, k, 0.0),
                 draws["gamma_scale"].values[lo:hi, idx],
                 np.nan_to_num(state["upper_bound"].values[idx], nan=np.inf),
                 rng,
@@ -211,41 +231,23 @@ def _overlay_reports(
         sim[:, j, :m] = line
 
 
-def _check(draws: xr.Dataset, state: xr.Dataset) -> None:
-    if DRAW not in draws.dims or draws.sizes[DRAW] < 1:
-        raise DataValidationError("The 'draws' Dataset must have a 'draw' dim of length >= 1.")
-    if draws.sizes.get(SERIES) != state.sizes[SERIES]:
-        raise DataValidationError(
-            f"The 'draws' Dataset has {draws.sizes.get(SERIES)} series but the state has "
-            f"{state.sizes[SERIES]}. Sample the draws from a model fitted to this state."
-        )
-    unknown = set(np.unique(draws["dynamics"].values)) - set(DYNAMICS)
-    if unknown:
-        raise DataValidationError(
-            f"The 'dynamics' variable has unknown values {sorted(unknown)}; known: {list(DYNAMICS)}."
-        )
-    dyn = draws["dynamics"].values
-    for name, kind in (
-        ("gamma_shape", "gamma"),
-        ("gamma_scale", "gamma"),
-        ("hazard", "binomial"),
-        ("year_effect", "lognormal"),
-        ("log_sd", "lognormal"),
-    ):
-        if not np.any(dyn == kind):
-            continue
-        if name not in draws:
-            raise DataValidationError(
-                f"The '{name}' parameter of simulate is missing: the draws hold {kind} series. "
-                "Add the variable to the parameter draws."
-            )
-        used = draws[name].isel({SERIES: np.flatnonzero(dyn == kind)}).values
-        if not np.all(np.isfinite(used)):
-            raise DataValidationError(
-                f"The '{name}' parameter of simulate has NaN or infinite values for "
-                f"{kind} series; every parameter draw must be a finite number."
-            )
-        if name != "year_effect" and np.any(used < 0):
-            raise DataValidationError(f"The '{name}' parameter of simulate must be >= 0. Got {used.min()!r}.")
-    if np.any(dyn == "binomial") and np.any(draws["hazard"].values[:, dyn == "binomial"] > 1):
-        raise DataValidationError("The 'hazard' parameter of simulate must be in [0, 1].")
+def _check(draws: xr.Dataset, state: xr.Dataset, n_jobs: Any) -> None:
+    """The checks of ``simulate_summary`` (one code path): options, draws, state, every parameter."""
+    check_n_jobs(n_jobs, "simulate")
+    _check_draws(draws, state, "simulate")
+    built = build_plan(
+        draws,
+        state,
+        dtype=np.dtype("float64"),
+        keep=0,
+        stats=False,
+        rao_blackwell=False,
+        totals=False,
+        multiplier=None,
+        n_bins=16,
+        past_deadline="ignore",
+        where="simulate",
+    )
+    n_draws = draws.sizes[DRAW]
+    for lo in range(0, n_draws, BLOCK_SIZE):  # per-draw parameters, one block at a time
+        built.fetch(lo, min(n_draws, lo + BLOCK_SIZE))

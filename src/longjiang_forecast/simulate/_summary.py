@@ -149,10 +149,13 @@ def simulate_summary(
     DataValidationError
         If the draws and state do not match (series count, dims or shapes of a
         parameter), a parameter is NaN, infinite or out of range (a negative
-        scale, a probability above 1), or a deadline is before the as-of month
-        with ``past_deadline="raise"``. The message names the parameter.
+        scale, a probability above 1), a simulated series' state is invalid (a
+        comparator other than ">=" or "<=", a ``deadline_month`` outside 1-12,
+        a NaN target), or a deadline is before the as-of month with
+        ``past_deadline="raise"``. The message names the parameter or field
+        and the series (indicator/region).
     ValueError
-        If an option is out of range.
+        If an option is out of range (e.g. ``n_jobs`` not a whole number >= 1).
     ImportError
         If ``backend="dask"`` and Dask is not installed.
 
@@ -238,9 +241,10 @@ def build_plan(
     last_month = np.asarray(state["last_month"].values, dtype=int)
     dl = np.clip(np.asarray(state["deadline_month"].values, dtype=int) - 1, 0, 11)
     _check_deadlines(state, dyn, past_deadline, where)
+    labels = series_labels(state)
     start = np.asarray(draws["start"].values, dtype=float) if "start" in draws else np.zeros(n_series)
     simulated = dyn != "none"
-    _check_values("start", start[simulated], -np.inf, np.inf, False, False, where)
+    _check_values("start", start[simulated], -np.inf, np.inf, False, False, where, labels[simulated])
     start = np.nan_to_num(start)
     transform = (
         np.asarray(draws["transform"].values, dtype=object)
@@ -251,9 +255,12 @@ def build_plan(
     baseline = (
         np.asarray(draws["baseline"].values, float) if "baseline" in draws else np.full(n_series, np.nan)
     )
-    if np.any(pct & simulated & ~(baseline > 0)):
+    bad_base = pct & simulated & ~(baseline > 0)
+    if np.any(bad_base):
         raise DataValidationError(
-            f"The 'baseline' parameter of {where} must be > 0 for series with transform 'pct_change'."
+            f"The 'baseline' parameter of {where} must be > 0 for series with transform 'pct_change'"
+            f"{_for_series(bad_base, labels)}; got {_num(baseline[bad_base][0])}. Give those series the "
+            "previous year's value as baseline."
         )
     target = np.asarray(state["target"].values, float).copy()
     target[pct] = baseline[pct] * (1 + target[pct] / 100)
@@ -263,11 +270,11 @@ def build_plan(
     lower[pct], upper[pct] = baseline[pct] * (1 + lower[pct] / 100), baseline[pct] * (1 + upper[pct] / 100)
     lower = np.nan_to_num(lower, nan=-np.inf)
     upper = np.nan_to_num(upper, nan=np.inf)
-    mult = _check_multiplier(multiplier, n_series, where)
+    mult = _check_multiplier(multiplier, n_series, where, labels)
 
     # Province totals: groups of regional series of one indicator.
     kind = np.asarray(state["kind"].values, dtype=object) if "kind" in state else np.full(n_series, "level")
-    group, total_info = _total_groups(draws, state, dyn, pct, kind, totals)
+    group, total_info = _total_groups(draws, state, dyn, pct, kind, totals, where)
 
     codes = {name: i for i, name in enumerate(DYNAMICS)}
     fam_code = np.array([codes[d] for d in dyn])
@@ -293,7 +300,7 @@ def build_plan(
             "multiplier": mult[cols],
         }
         for pname, dims in FAMILY_PARAMS[name].items():
-            arr = _param(draws, pname, dims, cols, where)
+            arr = _param(draws, pname, dims, cols, where, labels)
             if "D" in dims or (pname == "gamma_shape" and DRAW in draws[pname].dims):
                 needed[pname] = np.union1d(needed.get(pname, np.array([], int)), cols)
                 if arr is not None:
@@ -360,7 +367,7 @@ def build_plan(
                 arr = arr.compute(scheduler="synchronous")
             arr = np.asarray(arr, dtype=float)
             lo_, hi_, lo_ok, hi_ok = _RANGES.get(pname, (-np.inf, np.inf, False, False))
-            _check_values(pname, arr[:, cols], lo_, hi_, lo_ok, hi_ok, where)
+            _check_values(pname, arr[:, cols], lo_, hi_, lo_ok, hi_ok, where, labels[cols], axis=1)
             out[pname] = arr
         return out
 
@@ -389,7 +396,12 @@ def _report_lines(observed: np.ndarray, last_month: np.ndarray, start: np.ndarra
 
 
 def _param(
-    draws: xr.Dataset, name: str, dims: tuple[str, ...], cols: np.ndarray, where: str
+    draws: xr.Dataset,
+    name: str,
+    dims: tuple[str, ...],
+    cols: np.ndarray,
+    where: str,
+    labels: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """Read a parameter of a family, check its dims and values; None for per-draw ones (read per block)."""
     if name not in draws:
@@ -417,33 +429,81 @@ def _param(
         return np.asarray(var.values, dtype=object)[cols]
     arr = np.asarray(var.transpose(SERIES, ...).values, float)[cols]
     lo, hi, lo_ok, hi_ok = _RANGES.get(name, (-np.inf, np.inf, False, False))
-    _check_values(name, arr, lo, hi, lo_ok, hi_ok, where)
+    _check_values(name, arr, lo, hi, lo_ok, hi_ok, where, None if labels is None else labels[cols])
     return arr
 
 
 def _check_values(
-    name: str, arr: np.ndarray, lo: float, hi: float, lo_ok: bool, hi_ok: bool, where: str
+    name: str,
+    arr: np.ndarray,
+    lo: float,
+    hi: float,
+    lo_ok: bool,
+    hi_ok: bool,
+    where: str,
+    labels: np.ndarray | None = None,
+    axis: int = 0,
 ) -> None:
+    """Refuse NaN, infinite or out-of-range values of a parameter, naming it and the series.
+
+    ``labels`` names the series along ``axis`` of ``arr`` (see :func:`series_labels`).
+    """
     if arr.size == 0:
         return
-    if not np.all(np.isfinite(arr)):
+    finite = np.isfinite(arr)
+    if not np.all(finite):
         raise DataValidationError(
-            f"The '{name}' parameter of {where} has NaN or infinite values for the series that use it; "
-            "every parameter draw must be a finite number."
+            f"The '{name}' parameter of {where} has NaN or infinite values"
+            f"{_for_series(~finite, labels, axis)}; every parameter draw must be a finite number. "
+            "Check the fitted model's parameter draws (or the variable you set)."
         )
     below = arr < lo if lo_ok else arr <= lo
     above = arr > hi if hi_ok else arr >= hi
-    if (np.isfinite(lo) and below.any()) or (np.isfinite(hi) and above.any()):
+    bad = np.zeros(arr.shape, bool)
+    if np.isfinite(lo):
+        bad |= below
+    if np.isfinite(hi):
+        bad |= above
+    if bad.any():
         left, right = ("[" if lo_ok else "("), ("]" if hi_ok else ")")
-        bad = (
-            arr[below | above]
-            if np.isfinite(lo) and np.isfinite(hi)
-            else arr[below if np.isfinite(lo) else above]
-        )
         raise DataValidationError(
-            f"The '{name}' parameter of {where} must be in the range {left}{lo}, {hi}{right}. "
-            f"Got {float(bad.flat[0])!r} instead."
+            f"The '{name}' parameter of {where} must be in the range {left}{_num(lo)}, {_num(hi)}{right}"
+            f"{_for_series(bad, labels, axis)}. Got {_num(arr[bad].flat[0])} instead."
         )
+
+
+def series_labels(state: xr.Dataset) -> np.ndarray:
+    """``indicator/region`` of each series of the state (``series <i>`` without those coordinates)."""
+    n = state.sizes[SERIES]
+    if "indicator" in state.coords and "region" in state.coords:
+        ind, reg = state["indicator"].values, state["region"].values
+        return np.array([f"{ind[i]}/{reg[i]}" for i in range(n)], dtype=object)
+    ids = state[SERIES].values if SERIES in state.coords else np.arange(n)
+    return np.array([f"series {v}" for v in ids], dtype=object)
+
+
+def _for_series(mask: np.ndarray, labels: np.ndarray | None, axis: int = 0) -> str:
+    """`` for series a/b, c/d`` : the series (along ``axis``) where ``mask`` holds anywhere."""
+    if labels is None:
+        return " for the series that use it"
+    per = np.moveaxis(np.asarray(mask), axis, 0).reshape(mask.shape[axis], -1).any(axis=1)
+    idx = np.flatnonzero(per)
+    names = ", ".join(str(labels[i]) for i in idx[:5])
+    more = f" and {idx.size - 5} more" if idx.size > 5 else ""
+    return f" for series {names}{more}"
+
+
+def _show(x: Any) -> str:
+    """A state value as plain text: a number by :func:`_num`, anything else quoted."""
+    if isinstance(x, bool | np.bool_) or not isinstance(x, int | float | np.integer | np.floating):
+        return repr(str(x)) if isinstance(x, str) else repr(x)
+    return _num(x)
+
+
+def _num(x: Any) -> str:
+    """A number as plain text (``-0.5``, ``inf``), never ``np.float64(-0.5)``."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
 
 
 def _link_codes(link: np.ndarray, lower: np.ndarray, upper: np.ndarray, where: str) -> np.ndarray:
@@ -465,7 +525,9 @@ def _link_codes(link: np.ndarray, lower: np.ndarray, upper: np.ndarray, where: s
     return code
 
 
-def _check_multiplier(multiplier: Any, n_series: int, where: str) -> np.ndarray:
+def _check_multiplier(
+    multiplier: Any, n_series: int, where: str, labels: np.ndarray | None = None
+) -> np.ndarray:
     if multiplier is None:
         return np.ones((n_series, 12))
     if isinstance(multiplier, xr.DataArray):
@@ -476,7 +538,7 @@ def _check_multiplier(multiplier: Any, n_series: int, where: str) -> np.ndarray:
             f"The 'multiplier' parameter of {where} must have shape (series, month) = ({n_series}, 12); "
             f"got {arr.shape}."
         )
-    _check_values("multiplier", arr, 0.0, np.inf, True, False, where)
+    _check_values("multiplier", arr, 0.0, np.inf, True, False, where, labels)
     return arr
 
 
@@ -502,7 +564,13 @@ def _check_deadlines(state: xr.Dataset, dyn: np.ndarray, policy: str, where: str
 
 
 def _total_groups(
-    draws: xr.Dataset, state: xr.Dataset, dyn: np.ndarray, pct: np.ndarray, kind: np.ndarray, enabled: bool
+    draws: xr.Dataset,
+    state: xr.Dataset,
+    dyn: np.ndarray,
+    pct: np.ndarray,
+    kind: np.ndarray,
+    enabled: bool,
+    where: str = _WHERE,
 ) -> tuple[np.ndarray, dict[str, Any] | None]:
     """Group regional series by indicator for the province totals (see the design note)."""
     n = dyn.size
@@ -550,6 +618,8 @@ def _total_groups(
         weights[starts[g] : starts[g] + idx.size] = w
         prov = np.flatnonzero((indicator == ind) & (region == PROVINCE))
         if prov.size:
+            # The province row may be one that is not simulated: its state is checked here.
+            check_state(state.isel({SERIES: prov[:1]}), np.array(["province total"]), where)
             t = s_target[prov[0]]
             sign.append(s_sign[prov[0]])
             dl.append(s_dl[prov[0]])
@@ -597,11 +667,7 @@ def _check_options(
     dtype: Any,
     past_deadline: Any,
 ) -> None:
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs < 1:
-        raise ValueError(
-            f"The 'n_jobs' parameter of {_WHERE} must be an int in the range [1, inf). Got "
-            f"{n_jobs!r} instead."
-        )
+    check_n_jobs(n_jobs, _WHERE)
     if backend not in ("threads", "dask"):
         raise ValueError(
             f"The 'backend' parameter of {_WHERE} must be a str among {{'threads', 'dask'}}. "
@@ -637,6 +703,68 @@ def _check_options(
         )
 
 
+def check_n_jobs(n_jobs: Any, where: str) -> None:
+    """Refuse an ``n_jobs`` that is not a whole number >= 1 (bools and floats included)."""
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs < 1:
+        raise ValueError(
+            f"The 'n_jobs' parameter of {where} must be an int in the range [1, inf) (the number of "
+            f"threads). Got {n_jobs!r} instead."
+        )
+
+
+def check_state(state: xr.Dataset, dyn: np.ndarray, where: str) -> None:
+    """Check the state fields the engine reads for the simulated series (``dyn`` != "none").
+
+    Raises
+    ------
+    DataValidationError
+        If a simulated series has a comparator other than ">=" or "<=", a
+        ``deadline_month`` that is not a whole month 1-12, a ``last_month``
+        outside 0-12, or a NaN or infinite ``target``. The message names the
+        field, the series (indicator/region) and how to fix it.
+    """
+    labels = series_labels(state)
+    sim = np.asarray(dyn, dtype=object) != "none"
+    rebuild = " Fix the catalogue row and rebuild the state with build_state()."
+    comp = np.asarray(state["comparator"].values, dtype=object)
+    bad = sim & np.array([not (isinstance(c, str) and c in (">=", "<=")) for c in comp], bool)
+    if bad.any():
+        raise DataValidationError(
+            f"The 'comparator' of the state of {where} must be '>=' (at least the target) or '<=' "
+            f"(at most the target){_for_series(bad, labels)}; got {_show(comp[bad][0])}." + rebuild
+        )
+    for name, lo, hi, meaning in (
+        ("deadline_month", 1, 12, "the month whose report the deadline is judged on"),
+        ("last_month", 0, 12, "the month of the latest report, 0 if none"),
+    ):
+        if name not in state:
+            continue
+        raw = np.asarray(state[name].values)
+        try:
+            val = raw.astype(float)
+        except (TypeError, ValueError):
+            val = np.full(raw.shape, np.nan)
+        bad = sim & ~(np.isfinite(val) & (val == np.round(val)) & (val >= lo) & (val <= hi))
+        if bad.any():
+            note = (
+                " A deadline before the end of January (month 0) has no report of the year to be judged on."
+                if name == "deadline_month"
+                else ""
+            )
+            raise DataValidationError(
+                f"The '{name}' of the state of {where} must be a whole month in {lo}-{hi} ({meaning})"
+                f"{_for_series(bad, labels)}; got {_show(raw[bad][0])}.{note}" + rebuild
+            )
+    target = np.asarray(state["target"].values, dtype=float)
+    bad = sim & ~np.isfinite(target)
+    if bad.any():
+        raise DataValidationError(
+            f"The 'target' of the state of {where} is NaN or infinite{_for_series(bad, labels)}: "
+            "P(met) cannot be computed without a target. Give those catalogue rows a numeric target "
+            "(build_state() keeps only rows with one), or set their dynamics to 'none'."
+        )
+
+
 def _check_draws(draws: xr.Dataset, state: xr.Dataset, where: str) -> int:
     if DRAW not in draws.dims or draws.sizes[DRAW] < 1:
         raise DataValidationError(f"The 'draws' parameter of {where} must have a 'draw' dim of length >= 1.")
@@ -662,6 +790,7 @@ def _check_draws(draws: xr.Dataset, state: xr.Dataset, where: str) -> int:
         raise DataValidationError(
             f"The 'state' parameter of {where} must have 12 months; got {state.sizes.get(MONTH)}."
         )
+    check_state(state, np.asarray(draws["dynamics"].values, dtype=object), where)
     return int(draws.sizes[DRAW])
 
 
