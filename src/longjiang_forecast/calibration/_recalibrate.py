@@ -361,10 +361,11 @@ class Recalibrator:
             If ``model`` is a name without ``model_params``, or an instance or
             class together with ``model_params``, or of another type.
 
-        Examples
-        --------
-        >>> rec.check_model(lf.SeasonalShareModel())  # doctest: +SKIP
-        >>> rec.check_model("seasonal_share", lf.SeasonalShareModel().get_params())  # doctest: +SKIP
+        Notes
+        -----
+        Either form: ``rec.check_model(lf.SeasonalShareModel())`` or
+        ``rec.check_model("seasonal_share", lf.SeasonalShareModel().get_params())``
+        (tested in ``tests/test_backtest.py``).
         """
         if isinstance(model, str):
             if model_params is None:
