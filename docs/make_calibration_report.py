@@ -27,7 +27,7 @@ import pandas as pd
 
 import longjiang_forecast as lf
 from longjiang_forecast import metrics, plots
-from longjiang_forecast.calibration import Recalibrator
+from longjiang_forecast.calibration import MIN_FORECASTS, MIN_PER_CLASS, Recalibrator
 from longjiang_forecast.models import MODEL_REGISTRY
 from longjiang_forecast.pipeline import Backtest, backtest
 from longjiang_forecast.testing.families import synthetic_families
@@ -326,13 +326,17 @@ def main() -> None:
                 brier_rec.append(float(rec["brier"].iloc[0]))
             except ValueError as err:  # too few forecasts, all one class, or a single year: no map
                 brier_rec.append(np.nan)
-                refused.append(f"{name}: {str(err).split('. ')[0]}")
+                reason = str(err).split(". ")[0].split("; a map needs")[0]
+                refused.append(f"{name}: {reason.removeprefix(f'model {name!r}: ')}")
         t["brier_recalibrated"] = brier_rec
         out.append(f"### {label}\n\n")
         out.append(fmt_table(t, [*COLS, "brier_recalibrated"]))
         if refused:
             out.append(
-                "\n`brier_recalibrated` not computed (no map can be fitted): " + "; ".join(refused) + ".\n"
+                "\n`brier_recalibrated` not computed where no map can be fitted (a map needs at least "
+                f"{MIN_FORECASTS} forecasts with at least {MIN_PER_CLASS} of each outcome, and two years): "
+                + "; ".join(refused)
+                + ".\n"
             )
         out.append("\n")
     pm = Backtest(real.forecasts.isel(forecast=np.flatnonzero(
