@@ -16,6 +16,28 @@ from .summarise import summarise
 
 __version__ = library_version()
 
+#: Subpackages imported on first use as attributes (``lf.metrics``, ``lf.plots``, ``lf.testing``, ...),
+#: so that ``import longjiang_forecast`` stays light (matplotlib, scoring libraries load only when used).
+_LAZY_SUBPACKAGES = frozenset(
+    {"backtesting", "calibration", "metrics", "planning", "plots", "report", "testing"}
+)
+
+
+def __getattr__(name: str) -> object:
+    """Import a subpackage on first use (PEP 562): ``lf.metrics`` after ``import longjiang_forecast as lf``.
+
+    Raises
+    ------
+    AttributeError
+        If ``name`` is neither a public name nor a subpackage.
+    """
+    if name in _LAZY_SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "Backtest",
     "Catalog",
