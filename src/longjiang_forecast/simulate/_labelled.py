@@ -122,19 +122,7 @@ def _other_families(draws: xr.Dataset, state: xr.Dataset) -> tuple[np.ndarray, A
     idx = np.flatnonzero(~np.isin(dyn, [*LEGACY_DYNAMICS, "none"]))
     if idx.size == 0:
         return None
-    built = build_plan(
-        draws.isel({SERIES: idx}),
-        state.isel({SERIES: idx}),
-        dtype=np.dtype("float64"),
-        keep=0,
-        stats=False,
-        rao_blackwell=False,
-        totals=False,
-        multiplier=None,
-        n_bins=16,
-        past_deadline="ignore",
-        where="simulate",
-    )
+    built = _paths_plan(draws.isel({SERIES: idx}), state.isel({SERIES: idx}))
     return idx, built
 
 
@@ -231,11 +219,9 @@ def _overlay_reports(
         sim[:, j, :m] = line
 
 
-def _check(draws: xr.Dataset, state: xr.Dataset, n_jobs: Any) -> None:
-    """The checks of ``simulate_summary`` (one code path): options, draws, state, every parameter."""
-    check_n_jobs(n_jobs, "simulate")
-    _check_draws(draws, state, "simulate")
-    built = build_plan(
+def _paths_plan(draws: xr.Dataset, state: xr.Dataset) -> Any:
+    """The streaming engine's plan for full paths only (float64, no summaries): ``simulate``'s settings."""
+    return build_plan(
         draws,
         state,
         dtype=np.dtype("float64"),
@@ -248,6 +234,13 @@ def _check(draws: xr.Dataset, state: xr.Dataset, n_jobs: Any) -> None:
         past_deadline="ignore",
         where="simulate",
     )
+
+
+def _check(draws: xr.Dataset, state: xr.Dataset, n_jobs: Any) -> None:
+    """The checks of ``simulate_summary`` (one code path): options, draws, state, every parameter."""
+    check_n_jobs(n_jobs, "simulate")
+    _check_draws(draws, state, "simulate")
+    built = _paths_plan(draws, state)
     n_draws = draws.sizes[DRAW]
     for lo in range(0, n_draws, BLOCK_SIZE):  # per-draw parameters, one block at a time
         built.fetch(lo, min(n_draws, lo + BLOCK_SIZE))

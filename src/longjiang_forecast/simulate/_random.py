@@ -234,14 +234,16 @@ class BlockStreams:
         use, so blocks without them do not pay for it.
         """
         parts = []
-        lo = 0
-        for g, end in enumerate(self.ends):
-            hi = min(int(end), n)
+        for g, cols in enumerate(self.columns(n)):
             if self._numpy[g] is None:
                 self._numpy[g] = np.random.default_rng(self._seeds[g])
-            parts.append(draw(self._numpy[g], slice(lo, hi)))
-            lo = hi
+            parts.append(draw(self._numpy[g], cols))
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
+
+    def columns(self, n: int) -> list[slice]:
+        """Each block's slice of the draws axis, for ``n`` columns in all."""
+        starts = np.r_[0, self.ends[:-1]]
+        return [slice(int(lo), min(int(hi), n)) for lo, hi in zip(starts, self.ends, strict=True)]
 
 
 # --------------------------------------------------------------------------- scalar generators (inlined)

@@ -227,7 +227,7 @@ def run_blocks(
                 _kernels.aggregate(cur, t.members, t.starts, weights, agg)
                 watch[1].month(agg, m)
         prev = cur
-    cols = [slice(int(lo), int(hi)) for lo, hi in zip(np.r_[0, rs.ends[:-1]], rs.ends, strict=True)]
+    cols = rs.columns(n)
     outs: list[dict[str, Any]] = [{"n": c.stop - c.start} for c in cols]
     if paths is not None:
         outs[0]["paths"] = paths
