@@ -47,18 +47,7 @@ _positive_int = _int_at_least(1)
 _seed = _int_at_least(0)
 
 
-def _check_month_number(text: str) -> None:
-    """Refuse a YYYY-MM month whose month number is not 1-12, saying so (not just 'write YYYY-MM')."""
-    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
-    if match and not 1 <= int(match[2]) <= 12:
-        raise argparse.ArgumentTypeError(
-            f"{text.strip()!r} has month number {int(match[2])}; the month must be 01-12 "
-            f"(e.g. {match[1]}-12 for December {match[1]})"
-        )
-
-
 def _month(text: str) -> str:
-    _check_month_number(text)
     try:
         parse_month(text, name="--as-of")
     except DataValidationError as err:
@@ -86,7 +75,6 @@ def _backtest_as_of(text: str) -> list[int] | list[str]:
                 f"mixes month numbers and YYYY-MM months in {text!r}; give one kind: {AS_OF_FORMS}"
             )
         for part in parts:
-            _check_month_number(part)
             try:
                 parse_month(part, name="--as-of")
             except DataValidationError as err:
@@ -763,14 +751,13 @@ def _recalibration_verdicts(result: Any) -> list[tuple[str, float, float, int]]:
     ds = result.forecasts
     both = _scored(ds) & _scored(ds, "p_met_recalibrated")
     models = ds["model"].values.astype(str)
-    y = ds["outcome_met"].values
     worse = []
     for name in dict.fromkeys(models.tolist()):
         idx = both & (models == name)
         if not idx.any():
             continue
-        raw = float(np.mean((ds["p_met"].values[idx] - y[idx]) ** 2))
-        after = float(np.mean((ds["p_met_recalibrated"].values[idx] - y[idx]) ** 2))
+        raw = float(np.mean(ds["brier"].values[idx]))
+        after = float(np.mean(ds["brier_p_met_recalibrated"].values[idx]))
         if after > raw:
             worse.append((name, raw, after, int(idx.sum())))
     return worse
@@ -796,6 +783,8 @@ def _warn_worse(worse: list[tuple[str, float, float, int]], method: str, save_to
 def _no_map_message(result: Any, args: argparse.Namespace, written: str) -> str:
     """The message of `--save-calibration` when the map is refused (too few forecasts or one outcome)."""
     import numpy as np
+
+    from .calibration import MIN_FORECASTS, MIN_PER_CLASS
 
     ds = result.forecasts
     known = _scored(ds)
@@ -828,20 +817,8 @@ def _no_map_message(result: Any, args: argparse.Namespace, written: str) -> str:
     return (
         f"--save-calibration {args.save_calibration}: no recalibration map was saved: the backtest has "
         f"{n} scored forecasts ({n_met} met, {n - n_met} not met), and a map needs at least "
-        f"{_min_forecasts()} with at least {_min_per_class()} of each outcome. {written} " + " ".join(advice)
+        f"{MIN_FORECASTS} with at least {MIN_PER_CLASS} of each outcome. {written} " + " ".join(advice)
     )
-
-
-def _min_forecasts() -> int:
-    from .calibration import MIN_FORECASTS
-
-    return MIN_FORECASTS
-
-
-def _min_per_class() -> int:
-    from .calibration import MIN_PER_CLASS
-
-    return MIN_PER_CLASS
 
 
 def _backtest(args: argparse.Namespace) -> int:

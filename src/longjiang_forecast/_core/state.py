@@ -9,6 +9,7 @@ so series are stacked on one ``series`` dim that carries ``indicator`` and
 from __future__ import annotations
 
 import calendar
+import re
 from typing import Any
 
 import numpy as np
@@ -68,11 +69,19 @@ def parse_month(value: Any, *, name: str = "as_of") -> pd.Timestamp:
     Raises
     ------
     DataValidationError
-        If the value is not a month in ``YYYY-MM`` form.
+        If the value is not a month in ``YYYY-MM`` form (a month number
+        outside 01-12 is named as such).
     """
     if isinstance(value, pd.Timestamp):
         return value.to_period("M").to_timestamp()
     text = str(value).strip()
+    number = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if number and not 1 <= int(number[2]) <= 12:  # say what is wrong, not only the form
+        year = number[1]
+        raise DataValidationError(
+            f"{text!r} has month number {int(number[2])}; the month must be 01-12 (e.g. {year}-12 for "
+            f"December {year}): the '{name}' parameter must be a month written YYYY-MM."
+        )
     try:
         period = pd.Period(text, freq="M")
     except (ValueError, TypeError) as err:
