@@ -91,7 +91,9 @@ def test_province_p_met_is_the_share_of_draws_whose_prefecture_sum_meets_the_tar
 def test_ragged_edge_still_forecast_and_names_the_late_prefecture(prefectures, catalog):
     late = prefectures.copy(deep=True)
     late["value"].loc[{"indicator": IND, "region": "harbin", "month": "2024-08-01"}] = np.nan
-    with pytest.warns(ForecastWarning, match=r"harbin 2024-08.*last month every prefecture reported \(2024-07\)"):
+    with pytest.warns(
+        ForecastWarning, match=r"harbin 2024-08.*last month every prefecture reported \(2024-07\)"
+    ):
         result = lf.forecast(late, catalog, n_draws=400, seed=3)
     row = _province(result)
     assert np.isfinite(row["p_met"])
@@ -107,9 +109,7 @@ def test_ragged_edge_still_forecast_and_names_the_late_prefecture(prefectures, c
     harbin = paths.isel(series=(paths["region"] == "harbin").values).squeeze("series")
     assert float(harbin.std()) > 0
     others = paths.isel(series=((paths["region"] != "province") & (paths["region"] != "harbin")).values)
-    np.testing.assert_allclose(
-        paths.isel(series=prov), harbin + others.sum("series"), rtol=1e-12
-    )
+    np.testing.assert_allclose(paths.isel(series=prov), harbin + others.sum("series"), rtol=1e-12)
 
 
 def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):
@@ -170,3 +170,103 @@ def test_compare_scenarios_and_portfolio_read_the_province_row(prefectures, cata
     folio = portfolio(base)
     assert folio["indicator"].values.tolist() == [IND]
     assert float(folio["p_all_met"]) == _province(base)["p_met"]
+
+
+def _with_province_rows(fam):
+    """The families' catalogue with a province row per indicator-year (target: the prefectures' sum)."""
+    from longjiang_forecast.catalog import Catalog
+
+    table = fam.catalog.table
+    rows = []
+    for _, group in table.groupby("indicator", sort=False):
+        row = group.iloc[0].copy()
+        row["region"], row["target"] = "province", float(group["target"].sum())
+        rows.append(row)
+    joined = pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
+    return Catalog(
+        year=fam.catalog.year, table=joined, regions=fam.catalog.regions, source="families+province"
+    )
+
+
+def test_backtest_scores_the_province_against_its_prefectures_total():
+    from longjiang_forecast.testing import synthetic_families
+
+    fam = synthetic_families(
+        seed=1, years=range(2021, 2025), families=lf.testing.families.DEFAULT_FAMILIES[:1]
+    )
+    cat = _with_province_rows(fam)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ForecastWarning)
+        bt = lf.backtest((cat, fam.progress), "seasonal_share", as_of=["2024-07"], n_draws=200)
+    f = bt.forecasts
+    prov = np.flatnonzero(f["region"].values == "province")
+    assert prov.size == 1
+    ind = str(f["indicator"].values[prov[0]])
+    truth = fam.truth.sel(indicator=ind)
+    assert float(f["outcome_value"].values[prov[0]]) == pytest.approx(
+        float(truth["outcome"].sum()), rel=1e-12
+    )
+    met = float(truth["outcome"].sum()) >= float(truth["target"].sum())
+    assert float(f["outcome_met"].values[prov[0]]) == float(met)
+    assert str(f["basis"].values[prov[0]]) == "sum of the 13 prefectures' forecasts, path by path"
+
+
+def test_cli_forecasts_the_province_row_from_prefecture_only_reports(prefectures, tmp_path, capsys):
+    catalog_file = tmp_path / "catalog.csv"
+    catalog_file.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region,name_en\n"
+        "h1,cumulative,households,15000,>=,2024-12-31,province,Homes renovated\n",
+        encoding="utf-8",
+    )
+    frame = prefectures["value"].sel(indicator=IND).to_dataframe().dropna().reset_index()
+    frame["indicator"] = "h1"
+    frame["month"] = pd.DatetimeIndex(frame["month"]).strftime("%Y-%m")
+    frame[["indicator", "region", "month", "value"]].to_csv(tmp_path / "progress.csv", index=False)
+    args = ["forecast", "--catalog", str(catalog_file), "--progress", str(tmp_path / "progress.csv")]
+    assert main([*args, "--draws", "300", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "province" in out
+    table = pd.read_csv(tmp_path / "out" / "attainment.csv")
+    row = table[table["region"] == "province"]
+    assert len(row) == 1 and 0 < row["p_met"].item() < 1
+    assert row["basis"].item() == "sum of the 13 prefectures' forecasts, path by path"
+    august = prefectures["value"].sel(indicator=IND, month="2024-08-01").sum()
+    assert row["observed"].item() == pytest.approx(float(august), rel=1e-9)
+
+
+def test_a_ratio_province_is_the_population_weighted_mean_of_its_prefectures(tmp_path):
+    regions = lf.load_regions()
+    catalog_file = tmp_path / "catalog.csv"
+    catalog_file.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region,upper_bound\n"
+        "c1,level,%,88,>=,2024-12-31,province,100\n",
+        encoding="utf-8",
+    )
+    cat = lf.load_catalog(catalog_file)
+    rng = np.random.default_rng(0)
+    months = pd.date_range("2021-01-01", "2024-08-01", freq="MS")
+    rows = []
+    for k, reg in enumerate(regions["region"]):
+        level = 70 + k + np.cumsum(rng.gamma(4.0, 0.1, months.size))
+        rows += [
+            {"indicator": "c1", "region": reg, "month": m, "value": v}
+            for m, v in zip(months, level, strict=True)
+        ]
+    frame = pd.DataFrame(rows)
+    progress = frame.set_index(["indicator", "region", "month"]).to_xarray()
+    result = _forecast(progress, cat)
+    table = result.table()
+    row = table[table["region"] == "province"].iloc[0]
+    w = regions["population_2020"].to_numpy(float)
+    w /= w.sum()
+    august = frame[frame["month"] == "2024-08-01"].set_index("region").loc[regions["region"], "value"]
+    assert row["observed"] == pytest.approx(float(w @ august.to_numpy()), rel=1e-12)
+    assert (
+        row["basis"]
+        == "population-weighted mean (2020 census) of the 13 prefectures' forecasts, path by path"
+    )
+    paths = result.paths.sel(month="2024-12-01")
+    pref = paths.isel(series=(paths["region"] != "province").values)
+    order = [list(pref["region"].values).index(r) for r in regions["region"]]
+    mean = pref.values[:, order] @ w
+    assert row["p_met"] == float((mean >= 88).mean())
