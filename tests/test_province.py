@@ -91,9 +91,7 @@ def test_province_p_met_is_the_share_of_draws_whose_prefecture_sum_meets_the_tar
 def test_ragged_edge_still_forecast_and_names_the_late_prefecture(prefectures, catalog):
     late = prefectures.copy(deep=True)
     late["value"].loc[{"indicator": IND, "region": "harbin", "month": "2024-08-01"}] = np.nan
-    with pytest.warns(
-        ForecastWarning, match=r"harbin 2024-08.*last month every prefecture reported \(2024-07\)"
-    ):
+    with pytest.warns(ForecastWarning, match=r"09a: harbin 2024-08 \(observed: 2024-07\)"):
         result = lf.forecast(late, catalog, n_draws=400, seed=3)
     row = _province(result)
     assert np.isfinite(row["p_met"])

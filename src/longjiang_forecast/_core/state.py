@@ -453,6 +453,19 @@ def province_from_prefectures(
         records.append(_province_row(state, catalog, ind, members, idx, reason))
     if not records:
         return None
+    late: dict[str, list[str]] = {}
+    for rec in records:
+        if rec["late"]:
+            late.setdefault(rec["late"], []).append(str(rec["fields"]["indicator"]))
+    if late:
+        named = "; ".join(f"{', '.join(inds)}: {text}" for text, inds in late.items())
+        warnings.warn(
+            f"Province rows forecast from their prefectures, some of which have not reported every month: "
+            f"{named}. Their paths use those prefectures' simulated values there; their observed value is "
+            "that of the last month every prefecture reported.",
+            ForecastWarning,
+            stacklevel=2,
+        )
     weights = np.zeros((len(records), n_series))
     for i, rec in enumerate(records):
         weights[i, rec["members"]] = rec["weights"]
@@ -497,17 +510,10 @@ def _province_row(
         for s, row in zip(present, observed, strict=True)
     }
     late = {reg: months for reg, months in late.items() if months}
+    named = ""
     if late and not why:
         named = "; ".join(f"{reg} {', '.join(months)}" for reg, months in late.items())
         basis += f"; not reported, simulated: {named}"
-        done = f"{year}-{last_month:02d}" if last_month else "none yet"
-        warnings.warn(
-            f"Province row {ind!r} is the {how} of its {n} prefectures, but some have not reported every "
-            f"month up to {year}-{latest:02d}: {named}. Its paths use those prefectures' simulated values "
-            f"there; its observed value is that of the last month every prefecture reported ({done}).",
-            ForecastWarning,
-            stacklevel=3,
-        )
     if equal and not why:
         warnings.warn(
             f"Province row {ind!r}: its prefectures are weighted equally, the state has no population "
@@ -526,7 +532,15 @@ def _province_row(
         region=PROVINCE,
     )
     out["deadline"] = pd.Timestamp(fields["deadline"]).to_datetime64()
-    return {"fields": out, "members": present, "weights": weights, "basis": basis, "reason": why}
+    late_text = f"{named} (observed: {year}-{last_month:02d})" if last_month else f"{named} (observed: none)"
+    return {
+        "fields": out,
+        "members": present,
+        "weights": weights,
+        "basis": basis,
+        "reason": why,
+        "late": late_text if named else "",
+    }
 
 
 def _check_agreement(state: xr.Dataset, ind: str, province: int, idx: np.ndarray) -> None:
