@@ -173,6 +173,13 @@ def deadline_month(deadline: pd.Timestamp) -> int:
 def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dataset:
     """Collect, for each series of the forecast year, its target and what was observed by ``as_of``.
 
+    A series is a catalogue row (or a prefecture reported for a province-only
+    row, with the split target) whose family has reports in its region. A
+    province row whose province has no report of its own in the forecast year
+    while its prefectures have reports is left out, and its prefectures are
+    all in: it is forecast from their joint paths
+    (:func:`province_from_prefectures`, see ``docs/simulation.md``).
+
     Parameters
     ----------
     progress : xarray.Dataset
