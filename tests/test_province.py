@@ -268,3 +268,17 @@ def test_a_ratio_province_is_the_population_weighted_mean_of_its_prefectures(tmp
     order = [list(pref["region"].values).index(r) for r in regions["region"]]
     mean = pref.values[:, order] @ w
     assert row["p_met"] == float((mean >= 88).mean())
+
+
+def test_a_province_whose_own_reports_stop_early_is_named(both, catalog):
+    from longjiang_forecast._core.state import province_from_prefectures
+
+    stale = both.copy(deep=True)
+    months = ["2024-07-01", "2024-08-01"]
+    stale["value"].loc[{"indicator": IND, "region": "province", "month": months}] = np.nan
+    state = lf.build_state(stale, catalog, as_of="2024-08")
+    assert "province" in state["region"].values  # it reported this year: its own reports are used
+    with pytest.warns(
+        ForecastWarning, match=r"own reports end in 2024-06 but all its 13 prefectures .* 2024-08"
+    ):
+        assert province_from_prefectures(state, catalog) is None
