@@ -75,7 +75,7 @@ with summed shapes, so the likelihood of its reports ``c_1..c_J`` (months
     ℓ_r(u; S, W) = \prod_j \mathrm{Gamma}\bigl(c_j - c_{j-1};\ k\,W^{(S,W)}_j,\
     T_r e^{b_r + u}/k\bigr),
 
-computed on a grid of ``G = 401`` values of ``u`` (±7 √(σ_η²+σ_ε²)); ``η``
+computed on a grid of ``G = 201`` values of ``u`` (±7 √(σ_η²+σ_ε²)); ``η``
 takes the same grid values. Prefectures are conditionally independent given
 ``(η, S_P, W)``, so
 
@@ -118,7 +118,7 @@ from .._core.state import deadline_month, parse_month
 from .families import _digest, _MixtureCdf
 
 #: Grid points of the year effects in the oracle's quadrature.
-ORACLE_GRID = 401
+ORACLE_GRID = 201
 #: Half-width of the grid, in units of ``sqrt(common_sd² + prefecture_sd²)``.
 ORACLE_SPAN = 7.0
 #: Monte Carlo draws of the province row's oracle.
@@ -486,7 +486,7 @@ class _Series:
         through = ratio @ kernel  # (S_P, W, u)
         weight = np.einsum("pwu,ps,swu->swu", through, p_late, self.lik)  # (S, W, u)
         weight /= weight.sum()
-        keep = weight > 1e-10
+        keep = weight > 1e-9
         a = np.broadcast_to(self.a_rest[:, :, None], weight.shape)[keep]
         theta = np.broadcast_to(self.theta[None, None, :], weight.shape)[keep]
         return _MixtureCdf(self.done, a, theta, weight[keep] / weight[keep].sum())
