@@ -5,6 +5,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 from scipy import special, stats
 
 from longjiang_forecast.backtesting import truncate
@@ -200,3 +201,28 @@ def test_oracle_outside_the_years():
     prov = synthetic_province(seed=1, years=range(2020, 2022), regions=SMALL)
     with pytest.raises(ValueError, match=r"as_of 2030-05 is outside the generated years 2020-2021"):
         prov.oracle("2030-05")
+
+
+def test_backtest_outcome_of_the_province_is_the_sum_of_its_prefectures(prov):
+    from longjiang_forecast.backtesting import outcomes
+
+    inds = ["PRV_HEATING_2023", "PRV_QUARTERLY_2023"]
+    state = xr.Dataset(
+        {
+            "kind": ("series", np.array(["cumulative"] * 3, dtype=object)),
+            "deadline_month": ("series", np.array([9, 12, 12])),
+            "target": ("series", np.array([1.0, 1e9, 1.0])),
+            "comparator": ("series", np.array([">="] * 3, dtype=object)),
+            "baseline": ("series", np.full(3, np.nan)),
+        },
+        coords={
+            "indicator": ("series", np.array([inds[0], inds[1], inds[1]], dtype=object)),
+            "region": ("series", np.array(["province", "province", "harbin"], dtype=object)),
+        },
+        attrs={"year": 2023},
+    )
+    out = outcomes(prov.progress, state)
+    truth = prov.truth["outcome"]
+    np.testing.assert_allclose(out["value"][:2], [truth.sel(indicator=i, region="province") for i in inds])
+    assert out["value"][2] == pytest.approx(float(truth.sel(indicator=inds[1], region="harbin")))
+    np.testing.assert_array_equal(out["met"], [1.0, 0.0, 1.0])

@@ -315,8 +315,8 @@ def outcomes(
         month, an upper bound). A ``province`` count (cumulative or
         milestone) with no reports of its own takes the sum of its
         prefectures' reports, as the joint office adds them up: the regions
-        with a report of the indicator that year, NaN unless every one of
-        them reported each month summed.
+        with a report of the indicator that year; a month is NaN unless
+        every one of them reported it.
     """
     year = int(state.attrs["year"])
     months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
