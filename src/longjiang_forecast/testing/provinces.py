@@ -464,12 +464,6 @@ class _Series:
         self.shift = loglik.max()
         self.lik = np.exp(loglik - self.shift)  # (S, W, u), scaled
 
-    def conditional(self, kernel: np.ndarray, p_late: np.ndarray) -> np.ndarray:
-        """Unnormalised p(S_r, u | S_P, W, η) of shape (S_P, W, η, S, u)."""
-        return p_late[:, None, None, :, None] * (
-            kernel[None, None, :, None, :] * self.lik.transpose(1, 0, 2)[None, :, None, :, :]
-        )
-
     def marginal(self, kernel: np.ndarray, p_late: np.ndarray) -> np.ndarray:
         """Scaled likelihood of the reports given ``(S_P, W, η)``, shape (S_P, W, η)."""
         per_s = np.einsum("ij,swj->wsi", kernel, self.lik)  # (W, S, eta)
