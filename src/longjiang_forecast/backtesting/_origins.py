@@ -312,11 +312,11 @@ def outcomes(
         is unknown), ``first_passage`` (month 1-12 of the first report meeting
         the target by the deadline, counts and levels only; NaN if never or
         not applicable; with months unreported it is the first *reported*
-        month, an upper bound). A ``province`` count (cumulative or
-        milestone) with no reports of its own takes the sum of its
-        prefectures' reports, as the joint office adds them up: the regions
-        with a report of the indicator that year; a month is NaN unless
-        every one of them reported it.
+        month, an upper bound). A ``province`` count (kind ``cumulative``)
+        with no reports of its own takes the sum of its prefectures'
+        reports, as the joint office adds them up: the regions with a report
+        of the indicator that year; a month is NaN unless every one of them
+        reported it.
     """
     year = int(state.attrs["year"])
     months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
@@ -336,7 +336,7 @@ def outcomes(
         if ind not in inds:
             continue
         own = values.sel(indicator=ind, region=reg).values.astype(float) if reg in regs else None
-        if reg == PROVINCE and kind in MONOTONE_KINDS and (own is None or not np.isfinite(own).any()):
+        if reg == PROVINCE and kind == "cumulative" and (own is None or not np.isfinite(own).any()):
             parts = values.sel(indicator=ind).drop_sel(region=PROVINCE, errors="ignore").values.astype(float)
             parts = parts[np.isfinite(parts).any(axis=1)]
             own = np.where(np.isfinite(parts).all(axis=0), parts.sum(axis=0), np.nan) if len(parts) else None
