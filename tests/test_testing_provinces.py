@@ -5,9 +5,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-import xarray as xr
 from scipy import special, stats
 
+import longjiang_forecast as lf
 from longjiang_forecast.backtesting import truncate
 from longjiang_forecast.testing import PROVINCE_FAMILIES, synthetic_province
 
@@ -205,25 +205,17 @@ def test_oracle_outside_the_years():
 
 
 def test_backtest_outcome_of_the_province_is_the_sum_of_its_prefectures(prov):
-    from longjiang_forecast.backtesting import outcomes
-
-    inds = ["PRV_HEATING_2023", "PRV_QUARTERLY_2023"]
-    state = xr.Dataset(
-        {
-            "kind": ("series", np.array(["cumulative"] * 3, dtype=object)),
-            "deadline_month": ("series", np.array([9, 12, 12])),
-            "target": ("series", np.array([1.0, 1e9, 1.0])),
-            "comparator": ("series", np.array([">="] * 3, dtype=object)),
-            "baseline": ("series", np.full(3, np.nan)),
-        },
-        coords={
-            "indicator": ("series", np.array([inds[0], inds[1], inds[1]], dtype=object)),
-            "region": ("series", np.array(["province", "province", "harbin"], dtype=object)),
-        },
-        attrs={"year": 2023},
-    )
-    out = outcomes(prov.progress, state)
+    """The province rows (no reports of their own) are scored against the prefectures' total."""
+    bt = lf.backtest(prov, "run_rate", as_of=["2023-07"], n_draws=200, seed=1)
+    ds = bt.forecasts
     truth = prov.truth["outcome"]
-    np.testing.assert_allclose(out["value"][:2], [truth.sel(indicator=i, region="province") for i in inds])
-    assert out["value"][2] == pytest.approx(float(truth.sel(indicator=inds[1], region="harbin")))
-    np.testing.assert_array_equal(out["met"], [1.0, 0.0, 1.0])
+    province = np.flatnonzero(ds["region"].values == "province")
+    assert province.size == 3  # one per family of 2023
+    for f in province:
+        ind = str(ds["indicator"].values[f])
+        assert float(ds["outcome_value"].values[f]) == pytest.approx(
+            float(truth.sel(indicator=ind, region="province"))
+        )
+        assert float(ds["outcome_met"].values[f]) == float(
+            prov.truth["met"].sel(indicator=ind, region="province")
+        )

@@ -25,7 +25,7 @@ import xarray as xr
 
 from .._core.exceptions import DataValidationError
 from .._core.provenance import library_version, make_attrs
-from .._core.schema import MONOTONE_KINDS, MONTH, PROVINCE, QUANTILE
+from .._core.schema import MONOTONE_KINDS, MONTH, QUANTILE
 from .._core.state import deadline_month, month_days, parse_month
 
 #: Default as-of months of each backtest year: March to November.
@@ -312,11 +312,9 @@ def outcomes(
         is unknown), ``first_passage`` (month 1-12 of the first report meeting
         the target by the deadline, counts and levels only; NaN if never or
         not applicable; with months unreported it is the first *reported*
-        month, an upper bound). A ``province`` count (kind ``cumulative``)
-        with no reports of its own takes the sum of its prefectures'
-        reports, as the joint office adds them up: the regions with a report
-        of the indicator that year; a month is NaN unless every one of them
-        reported it.
+        month, an upper bound). Province rows totalled from their prefectures
+        get their outcomes from the pipeline (the prefectures' total, one
+        definition in ``_core/province.py``).
     """
     year = int(state.attrs["year"])
     months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
@@ -332,17 +330,10 @@ def outcomes(
     regs = set(map(str, values["region"].values))
     for s in range(n):
         ind, reg = str(state["indicator"].values[s]), str(state["region"].values[s])
+        if ind not in inds or reg not in regs:
+            continue
+        row = values.sel(indicator=ind, region=reg).values.astype(float)
         kind = state["kind"].values[s]
-        if ind not in inds:
-            continue
-        own = values.sel(indicator=ind, region=reg).values.astype(float) if reg in regs else None
-        if reg == PROVINCE and kind == "cumulative" and (own is None or not np.isfinite(own).any()):
-            parts = values.sel(indicator=ind).drop_sel(region=PROVINCE, errors="ignore").values.astype(float)
-            parts = parts[np.isfinite(parts).any(axis=1)]
-            own = np.where(np.isfinite(parts).all(axis=0), parts.sum(axis=0), np.nan) if len(parts) else None
-        if own is None:
-            continue
-        row = own
         dl = int(state["deadline_month"].values[s])
         if kind in ("annual_mean", "change"):
             if np.isfinite(row).all():
