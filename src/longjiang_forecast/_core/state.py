@@ -222,12 +222,13 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
             "target_basis",
         )
     }
+    in_year = table[table["year"] == year]  # the plans of the forecast year (a catalogue may hold earlier ones)
     for i, (ind, reg) in enumerate(pairs):
-        row = catalog.row(ind, PROVINCE if not _has_row(table, ind, reg) else reg)
+        row = catalog.row(ind, PROVINCE if not _has_row(in_year, ind, reg) else reg, year=year)
         for key in fields:
             fields[key].append(row[key] if key in row.index else "")
-        fields["target"][-1] = float(catalog.target_for(ind, reg))
-        if not _has_row(table, ind, reg):
+        fields["target"][-1] = float(catalog.target_for(ind, reg, year=year))
+        if not _has_row(in_year, ind, reg):
             fields["target_basis"][-1] = f"split of the provincial target ({reg})"
         if ind in values["indicator"].values and reg in values["region"].values:
             observed[i] = current.sel(indicator=ind, region=reg).values
