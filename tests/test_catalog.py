@@ -622,7 +622,8 @@ def test_earlier_years_plans_load_and_lookups_take_the_year(tmp_path: Path) -> N
     assert cat.target_for("h1", "harbin") == pytest.approx(4000 * share)
     assert cat.row("p1")["target"] == 90  # an indicator of the latest year only
     with pytest.raises(
-        DataValidationError, match=r"no row for indicator 'p1' in year 2017\. Years with a row for 'p1': \[2019\]"
+        DataValidationError,
+        match=r"no row for indicator 'p1' in year 2017\. Years with a row for 'p1': \[2019\]",
     ):
         cat.target_for("p1", "province", year=2017)
     with pytest.raises(DataValidationError, match=r"no row for indicator 'h1' in region 'harbin' in 2016"):
@@ -688,9 +689,7 @@ def test_error_duplicate_rows_of_one_year_among_several(tmp_path: Path) -> None:
 
 def test_error_duplicate_rows_xlsx(tmp_path: Path) -> None:
     path = tmp_path / "plans.xlsx"
-    frame = pd.DataFrame(
-        [line.split(",") for line in MULTI_YEAR[1:]], columns=MINIMAL_HEADER.split(",")
-    )
+    frame = pd.DataFrame([line.split(",") for line in MULTI_YEAR[1:]], columns=MINIMAL_HEADER.split(","))
     frame["deadline"] = pd.to_datetime(frame["deadline"])  # Excel date cells
     frame.to_excel(path, index=False)
     assert load_catalog(path).years == [2016, 2017, 2018, 2019]
@@ -787,3 +786,65 @@ def test_forecastable_flag_matches_schema(cat: Catalog) -> None:
     expected = t["kind"].isin(FORECASTABLE_KINDS) & t["target"].notna()
     assert (t["forecastable"] == expected).all()
     assert len(cat.forecastable().table) == 39
+
+
+# --------------------------------------------------------------------------- earlier plans in a forecast
+#: Cumulative share of the year's outcome by month of an outdoor construction family.
+_OUTDOOR_SHARE = [0.0, 0.0, 0.3 / 4000, 0.04, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.0, 1.0]
+_PLANS = {2016: 2000, 2017: 2600, 2018: 3400, 2019: 4000}  # plans that grew
+_OUTCOME_OVER_PLAN = {2016: 1.04, 2017: 1.10, 2018: 1.02}
+
+
+def _plans_and_progress(tmp_path: Path) -> tuple[Path, Path, Path]:
+    head = "indicator,kind,unit,target,comparator,deadline,region,tags"
+    multi = write_csv(
+        tmp_path,
+        [head, *(f"road,cumulative,km,{t},>=,{y}-10-31,province,outdoor" for y, t in _PLANS.items())],
+        "plans-2016-2019.csv",
+    )
+    one = write_csv(
+        tmp_path, [head, "road,cumulative,km,4000,>=,2019-10-31,province,outdoor"], "plan-2019.csv"
+    )
+    harbin = 10_009_854 / 31_850_088
+    rows = ["indicator,region,month,value"]
+    for y, over in _OUTCOME_OVER_PLAN.items():
+        for m, share in enumerate(_OUTDOOR_SHARE, start=1):
+            rows.append(f"road,province,{y}-{m:02d},{round(_PLANS[y] * over * share, 3)}")
+            rows.append(f"road,harbin,{y}-{m:02d},{round(_PLANS[y] * harbin * over * share, 3)}")
+    rows += [f"road,province,2019-{m:02d},{round(3800 * _OUTDOOR_SHARE[m - 1], 3)}" for m in range(1, 7)]
+    progress = write_csv(tmp_path, rows, "progress.csv")
+    return multi, one, progress
+
+
+def test_forecast_judges_earlier_years_by_their_own_plans(tmp_path: Path) -> None:
+    from longjiang_forecast import forecast, read_progress
+    from longjiang_forecast.models._common import family_history
+
+    multi_path, one_path, progress_path = _plans_and_progress(tmp_path)
+    results = {}
+    for name, path in (("multi", multi_path), ("one", one_path)):
+        catalog = load_catalog(path)
+        progress = read_progress(progress_path, catalog)
+        results[name] = forecast(progress, catalog, as_of="2019-06", n_draws=2000, seed=1).table()
+        if name == "multi":
+            # the history of every region carries each year's own plan (a prefecture: that year's split)
+            _, targets = family_history(progress, catalog, "road", "province", 2019)
+            assert targets == {2016: 2000.0, 2017: 2600.0, 2018: 3400.0}
+            _, targets = family_history(progress, catalog, "road", "harbin", 2019)
+            share = 10_009_854 / 31_850_088
+            assert targets == pytest.approx({y: _PLANS[y] * share for y in (2016, 2017, 2018)}, rel=1e-12)
+    multi, one = (
+        results[k].set_index(["indicator", "region"]).loc[("road", "province")] for k in ("multi", "one")
+    )
+    # the forecast is of 2019, against 2019's plan, whatever the catalogue holds
+    assert multi["target"] == one["target"] == 4000 and multi["observed"] == one["observed"] == 1140
+    # earlier outcomes against their own plans (1.04, 1.10, 1.02 of what was needed) are the prior ...
+    assert (
+        "attainment prior from 3 earlier outcomes against their plans (median 1.040 of what was needed)"
+        in (multi["basis"])
+    )
+    # ... where a one-year catalogue knows no earlier plan and falls back to the plan itself
+    assert "prior of the year's total: the plan" in one["basis"]
+    # a record of years that beat their plans lifts the forecast (same seed, same reports)
+    assert multi["p_met"] > one["p_met"] + 0.05
+    assert multi["median"] > one["median"]

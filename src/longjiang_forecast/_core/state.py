@@ -222,7 +222,8 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
             "target_basis",
         )
     }
-    in_year = table[table["year"] == year]  # the plans of the forecast year (a catalogue may hold earlier ones)
+    # the plans of the forecast year (a catalogue may hold earlier years' plans too)
+    in_year = table[table["year"] == year]
     for i, (ind, reg) in enumerate(pairs):
         row = catalog.row(ind, PROVINCE if not _has_row(in_year, ind, reg) else reg, year=year)
         for key in fields:

@@ -94,7 +94,9 @@ def synthetic_progress(
     ss = as_seed_sequence(seed)
     rng = np.random.default_rng(ss)
     table = catalog.table[
-        (catalog.table["region"] == PROVINCE) & catalog.table["forecastable"] & (catalog.table["year"] == year)
+        (catalog.table["region"] == PROVINCE)
+        & catalog.table["forecastable"]
+        & (catalog.table["year"] == year)
     ]
     regions = list(catalog.regions["region"])
     share = catalog.regions["population_2020"].to_numpy(float)
