@@ -748,11 +748,19 @@ def read_progress(
         values are kept as reported, each fall is described in
         ``attrs['revisions_accepted']`` and a warning is emitted.
     check_scale : bool, default True
-        Reject values of cumulative, milestone and level indicators that are more
-        than 20 × the catalogue target, or (from March) positive and less than
-        1/5,000 of it: the signature of a value entered in units instead of 万
-        (10,000) or vice versa; and a level in % entered as a fraction (0.7 for
-        70). Always checked, whatever ``check_scale``: a level outside the
+        Reject values of cumulative, milestone and level indicators entered in
+        units instead of 万 (10,000) or the reverse, a slip that makes a series
+        ~10,000 × off all year: a value more than 20 × the catalogue target of its
+        year; a positive value under 1/5,000 of that target that is also
+        implausible against the series' own seasonal history (under 1/1,000 of
+        the smallest share of the outcome that the other complete years of its
+        family and region had reached by the same month), or, with no such
+        history, a count whose latest report of the year, from June on, is that
+        small (a level from March on): small early-season values, such as 0.3 km
+        of 4,000 by March, pass. Also a level in % entered as a fraction (0.7 for
+        70). Each year is judged against its own plan where the catalogue holds
+        it, else the latest one. The command line's ``--no-scale-check`` sets
+        ``check_scale=False``. Always checked, whatever ``check_scale``: a level outside the
         catalogue's ``lower_bound``/``upper_bound``; a milestone count that is not
         a whole number from 0 to the number of projects; a ``change`` indicator's
         monthly value that is not positive (it is the measured quantity, not the
