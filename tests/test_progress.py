@@ -508,6 +508,12 @@ def test_scale_construction_march_values_pass_against_history(tmp_path):
     body = history + "road,province,2024-03,0.3\npipes,province,2024-03,1\n"
     ds = read_progress(write(tmp_path, body), cat, as_of="2024-03")
     assert ds["value"].sel(indicator="road", region="province", month="2024-03-01").item() == 0.3
+    # a late start, a token 0.5 km by May where every earlier year had 15 %, is not a unit slip
+    late = history + "road,province,2024-03,0\nroad,province,2024-05,0.5\n"
+    assert (
+        read_progress(write(tmp_path, late), cat)["value"].sel(month="2024-05-01", indicator="road").item()
+        == 0.5
+    )
     # a slow year, 10x behind every earlier year by June, is not a unit slip either
     slow = history + series_rows("road", 2024, 4000, months=6, factor=0.1)
     assert (
@@ -528,13 +534,14 @@ def test_scale_whole_file_in_wan_is_refused(tmp_path):
     # judged against the other year's season: the shares are right, the scale is not
     assert (
         "row 18 (indicator 'pipes', region 'province', month '2024-05'): field 'value' has value 0.078, "
-        "less than 1/5,000 of the catalogue target 5200 (households (户); ratio 1.5e-05), and less than "
-        "1/1,000 of the smallest share of the year's outcome that the series' other years (2023) "
-        "had reached by month 5 (0.15). Was it entered in 万 (10k) instead of units?"
+        "less than 1/5,000 of the catalogue target 5200 (households (户); ratio 1.5e-05), its latest "
+        "report of 2024, and less than 1/3,000 of the smallest share of the year's outcome that the "
+        "series' other years (2023) had reached by month 5 (0.15). Was it entered in 万 (10k) instead "
+        "of units?"
     ) in message
     assert "check_scale=False (command line: --no-scale-check) turns this check off" in message
-    # 2024's March to May; 2023 has no complete other year to compare with: its latest report
-    assert "4 problems" in message
+    # a count is judged on its latest report of each year; 2023 has no complete other year
+    assert "2 problems" in message
     assert "row 13 (indicator 'pipes', region 'province', month '2023-12')" in message
     assert "in its latest report of 2023 (month 12; no other year of the series" in message
     # without history, the same slip is refused on the latest report from June on

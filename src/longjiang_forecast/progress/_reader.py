@@ -54,11 +54,13 @@ _SCALE_FACTOR = 20.0
 _SMALL_FACTOR = 5000.0
 #: ... and taken for a unit error when it is also this many times below the smallest share of
 #: the year's outcome that the series' other years had reached by the same month (a 万 slip is
-#: a factor 10,000; a slow year is not a factor 1,000 behind every other year).
-_HISTORY_FACTOR = 1000.0
-#: Without such history, a small count is judged only on the latest report of its year, and only
-#: from this month on: before June little may be done (Heilongjiang's outdoor season starts in
-#: April-May; a late start reports little by May), later a count 10,000x too small is not a season.
+#: a factor 10,000; a late start with a token figure, 1/10,000 of the year, against earlier
+#: years that all had 15 % by then, is a factor ~1,500).
+_HISTORY_FACTOR = 3000.0
+#: A count (cumulative, milestone) is judged on the latest report of its year only: a 万 slip is
+#: ~10,000x off all year, a slow start catches up. Without history, only from this month on:
+#: before June little may be done (Heilongjiang's outdoor season starts in April-May; a late
+#: start reports little by May), later a count 10,000x too small is not a season.
 _FIRST_JUDGED_MONTH = 6
 #: Without history, a small level is judged from this month on (a level does not restart at 0).
 _FIRST_JUDGED_MONTH_LEVEL = 3
@@ -316,12 +318,15 @@ def _small_value_verdict(
 ) -> str:
     """Why a value under 1/5,000 of its target is a unit error too (``""``: it is plausible).
 
-    Against the series' own seasonal history where there is one: the shares of the outcome
-    that the other complete years of its family and region had reached by the same month.
-    Without it, a count is judged only on the latest report of its year from June on (a 万
-    slip is 10,000x too small throughout, not one small March), a level from March on.
+    A count is judged on the latest report of its year only (a 万 slip is 10,000x too small
+    throughout, not one small March); a level on every report. Against the series' own
+    seasonal history where there is one: the shares of the outcome that the other complete
+    years of its family and region had reached by the same month. Without it, a count from
+    June on, a level from March on.
     """
     year, month = rec.month.year, rec.month.month
+    if rec.kind in MONOTONE_KINDS and latest[(rec.indicator, rec.region, year)] != rec.month:
+        return ""
     seen = {
         y: by_month[month]
         for (fam, region, y), by_month in history.items()
@@ -332,12 +337,13 @@ def _small_value_verdict(
         if rec.value / target >= low / _HISTORY_FACTOR:
             return ""
         years = ", ".join(str(y) for y in sorted(seen))
+        latest_text = f"its latest report of {year}, " if rec.kind in MONOTONE_KINDS else ""
         return (
-            f"and less than 1/{_HISTORY_FACTOR:,.0f} of the smallest share of the year's outcome that "
-            f"the series' other years ({years}) had reached by month {month} ({low:.2g})"
+            f"{latest_text}and less than 1/{_HISTORY_FACTOR:,.0f} of the smallest share of the year's "
+            f"outcome that the series' other years ({years}) had reached by month {month} ({low:.2g})"
         )
     if rec.kind in MONOTONE_KINDS:
-        if month < _FIRST_JUDGED_MONTH or latest[(rec.indicator, rec.region, year)] != rec.month:
+        if month < _FIRST_JUDGED_MONTH:
             return ""
         return (
             f"in its latest report of {year} (month {month}; no other year of the series to "
@@ -752,12 +758,13 @@ def read_progress(
         units instead of 万 (10,000) or the reverse, a slip that makes a series
         ~10,000 × off all year: a value more than 20 × the catalogue target of its
         year; a positive value under 1/5,000 of that target that is also
-        implausible against the series' own seasonal history (under 1/1,000 of
+        implausible against the series' own seasonal history (under 1/3,000 of
         the smallest share of the outcome that the other complete years of its
         family and region had reached by the same month), or, with no such
-        history, a count whose latest report of the year, from June on, is that
-        small (a level from March on): small early-season values, such as 0.3 km
-        of 4,000 by March, pass. Also a level in % entered as a fraction (0.7 for
+        history, from June on (a level from March on). A count is judged on the
+        latest report of each year only (a slip is off all year, a slow start
+        catches up): small early-season values, such as 0.3 km of 4,000 by
+        March, pass. Also a level in % entered as a fraction (0.7 for
         70). Each year is judged against its own plan where the catalogue holds
         it, else the latest one. The command line's ``--no-scale-check`` sets
         ``check_scale=False``. Always checked, whatever ``check_scale``: a level outside the
