@@ -1,4 +1,4 @@
-"""The target catalogue: one row per (indicator, region), loaded and validated.
+"""The target catalogue: one row per (indicator, region, year), loaded and validated.
 
 The built-in 2024 catalogue transcribes the province's list 《新时代幸福龙江建设20件民生实事
 （2024年）》 and its covering notice (黑龙江省人民政府办公厅, 2024). Regional populations come from

@@ -555,7 +555,7 @@ def _frame_to_dataset(
         targets = {(str(i), str(r), y): _target(catalog, str(i), str(r), y) for i, r, y in keys}
         history = _seasonal_history(good, info) if check_scale else {}
         family = info["family"].astype(str).to_dict()
-        # the latest report of each series-year: without history, a small count is judged on it
+        # the latest report of each series-year: a small count is judged on it only
         latest = good.assign(_year=years).groupby(["indicator", "region", "_year"])["month"].max().to_dict()
         off = (
             "check_scale=False (command line: --no-scale-check) turns this check off if the value is "
