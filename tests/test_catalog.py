@@ -595,12 +595,65 @@ def test_error_malformed_deadline(tmp_path: Path) -> None:
         load_lines(tmp_path, "d2,cumulative,km,100,>=,2024-02-30,province")
 
 
-def test_error_deadlines_in_several_years(tmp_path: Path) -> None:
+MULTI_YEAR = [
+    MINIMAL_HEADER,
+    "h1,cumulative,km,2000,>=,2016-10-31,province",
+    "h1,cumulative,km,2600,>=,2017-10-31,province",
+    "h1,cumulative,km,900,>=,2017-10-31,harbin",
+    "h1,cumulative,km,3400,>=,2018-10-31,province",
+    "h1,cumulative,km,4000,>=,2019-10-31,province",
+    "p1,level,%,90,>=,2019-12-31,province",
+]
+
+
+def test_earlier_years_plans_load_and_lookups_take_the_year(tmp_path: Path) -> None:
+    cat = load_lines(tmp_path, *MULTI_YEAR[1:])
+    assert cat.year == 2019 and cat.years == [2016, 2017, 2018, 2019]
+    assert cat.table["year"].tolist() == [2016, 2017, 2017, 2018, 2019, 2019]
+    assert "years=2016-2019" in repr(cat)
+    # the latest year is the default; earlier years by name
+    assert cat.row("h1")["target"] == 4000
+    assert cat.target_for("h1", "province") == 4000
+    assert [cat.target_for("h1", "province", year=y) for y in (2016, 2017, 2018)] == [2000, 2600, 3400]
+    # a prefecture: its own row where it has one, else that year's provincial target split
+    assert cat.target_for("h1", "harbin", year=2017) == 900
+    share = 10_009_854 / 31_850_088
+    assert cat.target_for("h1", "harbin", year=2018) == pytest.approx(3400 * share)
+    assert cat.target_for("h1", "harbin") == pytest.approx(4000 * share)
+    assert cat.row("p1")["target"] == 90  # an indicator of the latest year only
     with pytest.raises(
         DataValidationError,
-        match=r"field 'deadline': deadlines fall in several years \(2024: rows 2; 2025: rows 3\)",
+        match=r"no row for indicator 'p1' in year 2017\. Years with a row for 'p1': \[2019\]",
     ):
-        load_lines(tmp_path, GOOD, "g2,cumulative,km,100,>=,2025-10-31,province")
+        cat.target_for("p1", "province", year=2017)
+    with pytest.raises(DataValidationError, match=r"no row for indicator 'h1' in region 'harbin' in 2016"):
+        cat.row("h1", "harbin", year=2016)
+    # splitting keeps each year's own plan
+    split = cat.split_by_region("h1").table
+    h1 = split[split["indicator"] == "h1"]
+    assert len(h1) == 4 * 14
+    assert h1[h1["year"] == 2017].set_index("region").loc["harbin", "target"] == 900
+    for y, target in ((2016, 2000), (2018, 3400), (2019, 4000)):
+        rows = h1[(h1["year"] == y) & (h1["region"] != "province")]
+        assert rows["target"].sum() == pytest.approx(target, rel=1e-12)
+
+
+def test_one_year_catalogue_lookups_unchanged(cat: Catalog, tmp_path: Path) -> None:
+    assert cat.years == [2024] and "years=" not in repr(cat)
+    assert cat.row("09a", year=2024)["target"] == cat.row("09a")["target"] == 15000
+    with pytest.raises(DataValidationError, match=r"no row for indicator '09a' in year 2023"):
+        cat.target_for("09a", "province", year=2023)
+    with pytest.raises(DataValidationError, match=r"no row for indicator '09a' in region 'harbin'\. "):
+        cat.row("09a", "harbin")
+
+
+def test_error_indicator_changes_unit_between_years(tmp_path: Path) -> None:
+    with pytest.raises(
+        DataValidationError,
+        match=r"row 3, indicator 'h1', field 'unit': unit '10k km' differs from 'km' of row 2 "
+        r"\(year 2016\)\. An indicator id keeps its unit in every year",
+    ):
+        load_lines(tmp_path, MULTI_YEAR[1], "h1,cumulative,10k km,0.26,>=,2017-10-31,province")
 
 
 def test_error_unknown_region(tmp_path: Path) -> None:
@@ -615,10 +668,39 @@ def test_error_unknown_region(tmp_path: Path) -> None:
 def test_error_duplicate_rows(tmp_path: Path) -> None:
     with pytest.raises(
         DataValidationError,
-        match=r"row 4, indicator 'g1', field 'indicator': rows 2 and 4 both define indicator "
-        r"'g1' for region 'province'",
+        match=r"user\.csv, row 4, indicator 'g1', field 'indicator': rows 2 and 4 both define "
+        r"indicator 'g1' for region 'province' in year 2024",
     ):
         load_lines(tmp_path, GOOD, "g1,cumulative,km,1,>=,2024-10-31,harbin", GOOD)
+
+
+def test_error_duplicate_rows_of_one_year_among_several(tmp_path: Path) -> None:
+    # two 2017 plans for (h1, province), the second with a Chinese region name and another date
+    lines = [*MULTI_YEAR, "h1,cumulative,km,2700,>=,2017-12-31,全省"]
+    with pytest.raises(DataValidationError) as info:
+        load_catalog(write_csv(tmp_path, lines))
+    message = str(info.value)
+    assert message.startswith(f"Catalogue {tmp_path / 'user.csv'} has 1 problem:")
+    assert (
+        "row 8, indicator 'h1', field 'indicator': rows 3 and 8 both define indicator 'h1' for "
+        "region 'province' in year 2017 (the year of the deadline)"
+    ) in message
+
+
+def test_error_duplicate_rows_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "plans.xlsx"
+    frame = pd.DataFrame([line.split(",") for line in MULTI_YEAR[1:]], columns=MINIMAL_HEADER.split(","))
+    frame["deadline"] = pd.to_datetime(frame["deadline"])  # Excel date cells
+    frame.to_excel(path, index=False)
+    assert load_catalog(path).years == [2016, 2017, 2018, 2019]
+    dup = pd.concat([frame, frame.iloc[[3]]], ignore_index=True)  # 2018's row again, as row 8
+    dup.to_excel(path, index=False)
+    with pytest.raises(
+        DataValidationError,
+        match=rf"{re.escape(str(path))}, row 8, indicator 'h1', field 'indicator': rows 5 and 8 "
+        r"both define indicator 'h1' for region 'province' in year 2018",
+    ):
+        load_catalog(path)
 
 
 def test_error_approximate_not_boolean(tmp_path: Path) -> None:
@@ -704,3 +786,65 @@ def test_forecastable_flag_matches_schema(cat: Catalog) -> None:
     expected = t["kind"].isin(FORECASTABLE_KINDS) & t["target"].notna()
     assert (t["forecastable"] == expected).all()
     assert len(cat.forecastable().table) == 39
+
+
+# --------------------------------------------------------------------------- earlier plans in a forecast
+#: Cumulative share of the year's outcome by month of an outdoor construction family.
+_OUTDOOR_SHARE = [0.0, 0.0, 0.3 / 4000, 0.04, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.0, 1.0]
+_PLANS = {2016: 2000, 2017: 2600, 2018: 3400, 2019: 4000}  # plans that grew
+_OUTCOME_OVER_PLAN = {2016: 1.04, 2017: 1.10, 2018: 1.02}
+
+
+def _plans_and_progress(tmp_path: Path) -> tuple[Path, Path, Path]:
+    head = "indicator,kind,unit,target,comparator,deadline,region,tags"
+    multi = write_csv(
+        tmp_path,
+        [head, *(f"road,cumulative,km,{t},>=,{y}-10-31,province,outdoor" for y, t in _PLANS.items())],
+        "plans-2016-2019.csv",
+    )
+    one = write_csv(
+        tmp_path, [head, "road,cumulative,km,4000,>=,2019-10-31,province,outdoor"], "plan-2019.csv"
+    )
+    harbin = 10_009_854 / 31_850_088
+    rows = ["indicator,region,month,value"]
+    for y, over in _OUTCOME_OVER_PLAN.items():
+        for m, share in enumerate(_OUTDOOR_SHARE, start=1):
+            rows.append(f"road,province,{y}-{m:02d},{round(_PLANS[y] * over * share, 3)}")
+            rows.append(f"road,harbin,{y}-{m:02d},{round(_PLANS[y] * harbin * over * share, 3)}")
+    rows += [f"road,province,2019-{m:02d},{round(3800 * _OUTDOOR_SHARE[m - 1], 3)}" for m in range(1, 7)]
+    progress = write_csv(tmp_path, rows, "progress.csv")
+    return multi, one, progress
+
+
+def test_forecast_judges_earlier_years_by_their_own_plans(tmp_path: Path) -> None:
+    from longjiang_forecast import forecast, read_progress
+    from longjiang_forecast.models._common import family_history
+
+    multi_path, one_path, progress_path = _plans_and_progress(tmp_path)
+    results = {}
+    for name, path in (("multi", multi_path), ("one", one_path)):
+        catalog = load_catalog(path)
+        progress = read_progress(progress_path, catalog)
+        results[name] = forecast(progress, catalog, as_of="2019-06", n_draws=2000, seed=1).table()
+        if name == "multi":
+            # the history of every region carries each year's own plan (a prefecture: that year's split)
+            _, targets = family_history(progress, catalog, "road", "province", 2019)
+            assert targets == {2016: 2000.0, 2017: 2600.0, 2018: 3400.0}
+            _, targets = family_history(progress, catalog, "road", "harbin", 2019)
+            share = 10_009_854 / 31_850_088
+            assert targets == pytest.approx({y: _PLANS[y] * share for y in (2016, 2017, 2018)}, rel=1e-12)
+    multi, one = (
+        results[k].set_index(["indicator", "region"]).loc[("road", "province")] for k in ("multi", "one")
+    )
+    # the forecast is of 2019, against 2019's plan, whatever the catalogue holds
+    assert multi["target"] == one["target"] == 4000 and multi["observed"] == one["observed"] == 1140
+    # earlier outcomes against their own plans (1.04, 1.10, 1.02 of what was needed) are the prior ...
+    assert (
+        "attainment prior from 3 earlier outcomes against their plans (median 1.040 of what was needed)"
+        in (multi["basis"])
+    )
+    # ... where a one-year catalogue knows no earlier plan and falls back to the plan itself
+    assert "prior of the year's total: the plan" in one["basis"]
+    # a record of years that beat their plans lifts the forecast (same seed, same reports)
+    assert multi["p_met"] > one["p_met"] + 0.05
+    assert multi["median"] > one["median"]

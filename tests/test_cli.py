@@ -432,3 +432,103 @@ def test_model_all_header_counts_made_and_scored_and_notes_models_scored_on_fewe
         "  milestone on national: no forecast scored (its row has no scores); no probability because "
     ) in out
     assert "the milestone model forecasts named milestones only" in out
+
+
+def _wan_slip_files(tmp_path):
+    """A catalogue in households and a progress file entered in 万户 all year (1e-4 of it)."""
+    catalog = tmp_path / "catalogue.csv"
+    catalog.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region\n"
+        "pipes,cumulative,households (户),5200,>=,2024-10-31,province\n",
+        encoding="utf-8",
+    )
+    progress = tmp_path / "progress.csv"
+    values = [0.0, 0.0, 0.001, 0.02, 0.08, 0.16, 0.24]  # 万户: 0 ... 2,400 households by July
+    progress.write_text(
+        "indicator,region,month,value\n"
+        + "".join(f"pipes,province,2024-{m:02d},{v}\n" for m, v in enumerate(values, start=1)),
+        encoding="utf-8",
+    )
+    return catalog, progress
+
+
+@pytest.mark.parametrize("command", ["forecast", "report", "scenarios"])
+def test_scale_check_message_names_the_cli_switch(tmp_path, capsys, command):
+    catalog, progress = _wan_slip_files(tmp_path)
+    extra = [str(SCENARIOS / "early-winter.toml")] if command == "scenarios" else []
+    argv = [
+        command,
+        "--catalog",
+        str(catalog),
+        "--progress",
+        str(progress),
+        "--out",
+        str(tmp_path / "o"),
+        *extra,
+    ]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "row 8 (indicator 'pipes', region 'province', month '2024-07')" in err
+    assert "in its latest report of 2024" in err
+    assert "check_scale=False (command line: --no-scale-check) turns this check off" in err
+
+
+def test_no_scale_check_switch_accepts_the_file(tmp_path, capsys):
+    catalog, progress = _wan_slip_files(tmp_path)
+    out = tmp_path / "o"
+    argv = [
+        "forecast",
+        "--catalog",
+        str(catalog),
+        "--progress",
+        str(progress),
+        "--draws",
+        "200",
+        "--out",
+        str(out),
+    ]
+    assert main([*argv, "--no-scale-check"]) == 0
+    table = pd.read_csv(out / "attainment.csv")
+    assert table.loc[0, "observed"] == 0.24  # kept as reported: the user said so
+    assert json.loads((out / "run.json").read_text())["check_scale"] is False
+    # without the switch, the same files are refused; a file in households records the check as on
+    assert main(argv) == 2
+    progress.write_text("indicator,region,month,value\npipes,province,2024-07,2400\n", encoding="utf-8")
+    assert main(argv) == 0
+    assert json.loads((out / "run.json").read_text())["check_scale"] is True
+
+
+def test_earlier_years_plans_from_the_command_line(tmp_path, capsys):
+    catalog = tmp_path / "plans.csv"
+    plans = {2021: 2000, 2022: 2600, 2023: 3400, 2024: 4000}
+    catalog.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region,tags\n"
+        + "".join(f"road,cumulative,km,{t},>=,{y}-10-31,province,outdoor\n" for y, t in plans.items()),
+        encoding="utf-8",
+    )
+    share = [0.0, 0.0, 0.3 / 4000, 0.04, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.0, 1.0]
+    rows = [
+        f"road,province,{y}-{m:02d},{round(plans[y] * 1.05 * s, 3)}"
+        for y in (2021, 2022, 2023)
+        for m, s in enumerate(share, start=1)
+    ]
+    rows += [f"road,province,2024-{m:02d},{round(3800 * share[m - 1], 3)}" for m in range(1, 4)]
+    progress = tmp_path / "progress.csv"
+    progress.write_text("indicator,region,month,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    argv = [
+        "forecast",
+        "--catalog",
+        str(catalog),
+        "--progress",
+        str(progress),
+        "--draws",
+        "300",
+        "--out",
+        str(out),
+    ]
+    assert main(argv) == 0  # the March report of 0.285 km of 4,000 is a season, not a unit slip
+    table = pd.read_csv(out / "attainment.csv")
+    row = table[table["indicator"] == "road"].iloc[0]
+    assert row["target"] == 4000 and row["observed"] == 0.285
+    assert "attainment prior from 3 earlier outcomes against their plans (median 1.050" in row["basis"]

@@ -14,7 +14,7 @@ import xarray as xr
 
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.provenance import file_sha256
-from longjiang_forecast.catalog import Catalog, load_regions
+from longjiang_forecast.catalog import Catalog, load_catalog, load_regions
 from longjiang_forecast.progress import read_progress, write_progress
 
 COLUMNS = (
@@ -447,25 +447,126 @@ def test_value_in_units_instead_of_wan(tmp_path):
         DataValidationError,
         match=r"row 2 \(indicator '02', region 'province', month '2024-03'\): field 'value' "
         r"has value 5000, more than 20× the catalogue target 19\.67 \(10k persons \(万人\); "
-        r"ratio 254\).*units instead of 万 \(10k\).*check_scale=False turns this check off",
+        r"ratio 254\).*units instead of 万 \(10k\).*check_scale=False \(command line: "
+        r"--no-scale-check\) turns this check off",
     ):
         read_progress(write(tmp_path, body), CAT)
     ds = read_progress(write(tmp_path, body), CAT, check_scale=False)
     assert ds["value"].sel(month="2024-03-01").item() == 5000.0
 
 
-def test_value_in_wan_instead_of_units_from_march(tmp_path):
-    # '01a' is in households with target 15000; 0.7 was entered in 万户 (7,000 households)
-    body = "01a,province,2024-05,0.7\n"
-    with pytest.raises(
-        DataValidationError,
-        match=r"row 2 .*field 'value' has value 0\.7, less than 1/5,000 of the catalogue target "
-        r"15000 .*in March or later.*entered in 万 \(10k\) instead of units",
-    ):
+# -- the 万-scale check: a unit slip is ~10,000x off all year, not one small early-season month
+#: Cumulative share of the year's outcome by month of an outdoor construction family: idle
+#: winter (0.3 km of 4,000 by March), the work between April and October.
+OUTDOOR_SHARE = [0.0, 0.0, 0.3 / 4000, 0.04, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.0, 1.0]
+
+
+def scale_catalog(tmp_path: Path) -> Catalog:
+    lines = [
+        "indicator,kind,unit,target,comparator,deadline,region,tags",
+        "road,cumulative,km (公里),4000,>=,2024-10-31,province,outdoor",
+        "pipes,cumulative,households (户),5200,>=,2024-10-31,province,outdoor",
+        "jobs,cumulative,persons (人),60000,>=,2024-12-31,province,",
+    ]
+    path = tmp_path / "catalogue.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return load_catalog(path)
+
+
+def series_rows(indicator: str, year: int, outcome: float, months: int = 12, factor: float = 1.0) -> str:
+    return "".join(
+        f"{indicator},province,{year}-{m:02d},{_fmt_value(outcome * OUTDOOR_SHARE[m - 1] * factor)}\n"
+        for m in range(1, months + 1)
+    )
+
+
+def _fmt_value(x: float) -> str:
+    return repr(round(x, 10))
+
+
+def test_scale_construction_march_values_pass_without_history(tmp_path):
+    cat = scale_catalog(tmp_path)
+    body = (
+        "road,province,2024-02,0\nroad,province,2024-03,0.3\n"  # 0.3 km of 4,000 in March
+        "pipes,province,2024-03,1\n"  # 1 household of 5,200
+        "jobs,province,2024-03,1\n"  # 1 person of 60,000
+    )
+    ds = read_progress(write(tmp_path, body), cat)
+    march = ds["value"].sel(region="province", month="2024-03-01")
+    assert march.sel(indicator="road").item() == 0.3
+    assert march.sel(indicator="pipes").item() == 1.0
+    assert march.sel(indicator="jobs").item() == 1.0
+    # still small in May, then real progress: the early months were a season, not a unit slip
+    body += "road,province,2024-05,2.5\nroad,province,2024-07,1700\n"
+    assert read_progress(write(tmp_path, body), cat)["value"].sel(indicator="road").max().item() == 1700
+
+
+def test_scale_construction_march_values_pass_against_history(tmp_path):
+    cat = scale_catalog(tmp_path)
+    history = "".join(series_rows("road", y, o) for y, o in ((2021, 3600), (2022, 4100), (2023, 3900)))
+    history += "".join(series_rows("pipes", y, o) for y, o in ((2022, 5000), (2023, 5300)))
+    body = history + "road,province,2024-03,0.3\npipes,province,2024-03,1\n"
+    ds = read_progress(write(tmp_path, body), cat, as_of="2024-03")
+    assert ds["value"].sel(indicator="road", region="province", month="2024-03-01").item() == 0.3
+    # a late start, a token 0.5 km by May where every earlier year had 15 %, is not a unit slip
+    late = history + "road,province,2024-03,0\nroad,province,2024-05,0.5\n"
+    assert (
+        read_progress(write(tmp_path, late), cat)["value"].sel(month="2024-05-01", indicator="road").item()
+        == 0.5
+    )
+    # a slow year, 10x behind every earlier year by June, is not a unit slip either
+    slow = history + series_rows("road", 2024, 4000, months=6, factor=0.1)
+    assert (
+        read_progress(write(tmp_path, slow), cat)["value"].sel(month="2024-06-01", indicator="road").item()
+        == 120
+    )
+
+
+def test_scale_whole_file_in_wan_is_refused(tmp_path):
+    # the target is in households; every figure of the file was entered in 万户 (1e-4 of it)
+    cat = scale_catalog(tmp_path)
+    body = series_rows("pipes", 2023, 5300, factor=1e-4) + series_rows(
+        "pipes", 2024, 5200, months=5, factor=1e-4
+    )
+    with pytest.raises(DataValidationError) as info:
+        read_progress(write(tmp_path, body), cat)
+    message = str(info.value)
+    # judged against the other year's season: the shares are right, the scale is not
+    assert (
+        "row 18 (indicator 'pipes', region 'province', month '2024-05'): field 'value' has value 0.078, "
+        "less than 1/5,000 of the catalogue target 5200 (households (户); ratio 1.5e-05), its latest "
+        "report of 2024, and less than 1/3,000 of the smallest share of the year's outcome that the "
+        "series' other years (2023) had reached by month 5 (0.15). Was it entered in 万 (10k) instead "
+        "of units?"
+    ) in message
+    assert "check_scale=False (command line: --no-scale-check) turns this check off" in message
+    # a count is judged on its latest report of each year; 2023 has no complete other year
+    assert "2 problems" in message
+    assert "row 13 (indicator 'pipes', region 'province', month '2023-12')" in message
+    assert "in its latest report of 2023 (month 12; no other year of the series" in message
+    # without history, the same slip is refused on the latest report from June on
+    alone = series_rows("pipes", 2024, 5200, months=7, factor=1e-4)
+    with pytest.raises(DataValidationError, match=r"row 8 .*month '2024-07'.*in its latest report of 2024"):
+        read_progress(write(tmp_path, alone), cat)
+    assert read_progress(write(tmp_path, alone), cat, check_scale=False)["value"].count().item() == 7
+
+
+def test_scale_whole_file_in_persons_for_a_wan_target_is_refused(tmp_path):
+    # '02' is in 万人 (target 19.67); the whole year was entered in persons
+    body = "".join(f"02,province,2024-{m:02d},{16000 * m}\n" for m in range(1, 8))
+    with pytest.raises(DataValidationError) as info:
         read_progress(write(tmp_path, body), CAT)
-    # a small value in the first two months is plausible
-    early = read_progress(write(tmp_path, "01a,province,2024-02,1.2\n"), CAT)
-    assert early["value"].sel(month="2024-02-01").item() == 1.2
+    assert str(info.value).count("more than 20× the catalogue target 19.67") == 7
+
+
+def test_scale_one_year_in_wan_among_good_years_is_refused(tmp_path):
+    cat = scale_catalog(tmp_path)
+    body = "".join(series_rows("road", y, o) for y, o in ((2022, 4100), (2023, 3900)))
+    body += series_rows("road", 2024, 4000, months=4, factor=1e-4)  # April: 0.016 (km in 万)
+    with pytest.raises(
+        DataValidationError, match=r"month '2024-04'.*other years \(2022, 2023\) had reached by month 4"
+    ):
+        read_progress(write(tmp_path, body), cat)
 
 
 def test_level_outside_its_bounds_and_fraction_for_percent(tmp_path):

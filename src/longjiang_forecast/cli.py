@@ -186,6 +186,12 @@ def _run_options() -> argparse.ArgumentParser:
     )
     run.add_argument("--allow-revisions", action="store_true", help="accept cumulative values that fall")
     run.add_argument(
+        "--no-scale-check",
+        action="store_true",
+        help="accept values that look entered in units instead of 万 (10k) or the reverse "
+        "(read_progress's check_scale=False)",
+    )
+    run.add_argument(
         "--model",
         default="seasonal_share",
         help="model name (default seasonal_share; `backtest --list-models` lists them)",
@@ -251,7 +257,11 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         progress = read_progress(
-            args.progress, catalog, as_of=args.as_of, allow_revisions=args.allow_revisions
+            args.progress,
+            catalog,
+            as_of=args.as_of,
+            allow_revisions=args.allow_revisions,
+            check_scale=not args.no_scale_check,
         )
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
@@ -403,6 +413,7 @@ def _run_json(
         "progress_sha256": str(progress.attrs.get("sha256", "")),
         "synthetic_data": bool(note),
         "allow_revisions": bool(args.allow_revisions),
+        "check_scale": not args.no_scale_check,
         "revisions_accepted": str(progress.attrs.get("revisions_accepted", "")),
         "scenario": result.summary.attrs.get("scenario", "baseline"),
         "model": result.summary.attrs["model"],

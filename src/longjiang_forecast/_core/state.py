@@ -287,7 +287,7 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
     observed = np.full((n, 12), np.nan)
     fields: dict[str, list[Any]] = {k: [] for k in _FIELDS}
     for i, (ind, reg) in enumerate(pairs):
-        for key, value in _series_fields(catalog, ind, reg).items():
+        for key, value in _series_fields(catalog, ind, reg, year).items():
             fields[key].append(value)
         if ind in values["indicator"].values and reg in values["region"].values:
             observed[i] = current.sel(indicator=ind, region=reg).values
@@ -339,12 +339,16 @@ _FIELDS = (
 )
 
 
-def _series_fields(catalog: Any, indicator: str, region: str) -> dict[str, Any]:
-    """The catalogue fields of a series; a region without a row of its own gets the split target."""
-    own = _has_row(catalog.table, indicator, region)
-    row = catalog.row(indicator, region if own else PROVINCE)
+def _series_fields(catalog: Any, indicator: str, region: str, year: int) -> dict[str, Any]:
+    """The catalogue fields of a series in ``year``; a region without a row of its own gets the split target.
+
+    A catalogue may hold earlier years' plans too: the rows of the forecast year are used.
+    """
+    table = catalog.table
+    own = _has_row(table[table["year"] == year], indicator, region)
+    row = catalog.row(indicator, region if own else PROVINCE, year=year)
     out = {key: row[key] if key in row.index else "" for key in _FIELDS}
-    out["target"] = float(catalog.target_for(indicator, region))
+    out["target"] = float(catalog.target_for(indicator, region, year=year))
     if not own:
         out["target_basis"] = f"split of the provincial target ({region})"
     return out
@@ -490,7 +494,7 @@ def _province_row(
 ) -> dict[str, Any]:
     """One province row totalled from its prefectures (see :func:`province_from_prefectures`)."""
     year = int(state.attrs["year"])
-    fields = _series_fields(catalog, ind, PROVINCE)
+    fields = _series_fields(catalog, ind, PROVINCE, year)
     n = len(members)
     present = idx[idx >= 0]
     rule, weights, equal = province_weights(str(fields["kind"]), state["population"].values[present])

@@ -1,6 +1,6 @@
 """Target catalogue of the yearly livelihood list (民生实事) and the prefectures.
 
-The catalogue holds one row per (indicator, region): the official target, its unit,
+The catalogue holds one row per (indicator, region, year): the official target, its unit,
 comparator, kind and deadline. The built-in 2024 catalogue transcribes
 《新时代幸福龙江建设20件民生实事（2024年）》; ``load_regions`` gives the 13 prefectures with
 their 2020 census populations, the basis for splitting provincial counts.

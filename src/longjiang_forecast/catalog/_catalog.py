@@ -1,4 +1,4 @@
-"""The target catalogue: one row per (indicator, region), loaded and validated.
+"""The target catalogue: one row per (indicator, region, year), loaded and validated.
 
 The built-in 2024 catalogue transcribes the province's list 《新时代幸福龙江建设20件民生实事
 （2024年）》 and its covering notice (黑龙江省人民政府办公厅, 2024). Regional populations come from
@@ -176,17 +176,22 @@ def _region_lookup(regions: pd.DataFrame) -> dict[str, str]:
 # --------------------------------------------------------------------------- Catalog
 @dataclass(frozen=True, eq=False, repr=False)
 class Catalog:
-    """The validated target catalogue of one year's livelihood list.
+    """The validated target catalogue of a livelihood list: one year's plans, or several years'.
 
-    Build one with :func:`load_catalog`; the constructor does no validation.
+    Build one with :func:`load_catalog`; the constructor does no validation. A catalogue may
+    hold the plans of earlier years beside this year's (the same indicator ids, with deadlines
+    in their own years), so that each earlier year of the progress history is judged against
+    its own target; lookups take a ``year`` and default to the latest one.
 
     Parameters
     ----------
     year : int
-        Year of the list (the year of every deadline), e.g. 2024.
+        The latest year of the list (the year of the latest deadlines), e.g. 2024: the default
+        year of :meth:`row` and :meth:`target_for`.
     table : pandas.DataFrame
-        One row per (indicator, region), RangeIndex. Columns and types: ``indicator`` str,
-        ``region`` str (``"province"`` or a prefecture id), ``year`` int, ``item`` Int64
+        One row per (indicator, region, year), RangeIndex. Columns and types: ``indicator``
+        str, ``region`` str (``"province"`` or a prefecture id), ``year`` int (the year of the
+        row's deadline), ``item`` Int64
         (1..20 for the built-in lists), ``name_zh``, ``name_en``, ``unit`` str, ``target``
         float (in ``unit``; NaN only for qualitative rows), ``comparator`` str (``">="`` or
         ``"<="``, ``""`` for qualitative rows), ``approximate`` bool, ``wording`` str,
@@ -218,8 +223,10 @@ class Catalog:
 
     def __repr__(self) -> str:
         n_forecastable = int(self.table["forecastable"].sum())
+        years = self.years
+        span = f", years={years[0]}-{years[-1]}" if len(years) > 1 else ""
         return (
-            f"Catalog(year={self.year}, indicators={len(self.indicators)}, "
+            f"Catalog(year={self.year}{span}, indicators={len(self.indicators)}, "
             f"rows={len(self.table)}, forecastable_rows={n_forecastable}, "
             f"source={self.source!r})"
         )
@@ -236,6 +243,21 @@ class Catalog:
         return list(dict.fromkeys(self.table["indicator"].tolist()))
 
     @property
+    def years(self) -> list[int]:
+        """Years with at least one row, ascending (one year unless earlier plans are included).
+
+        Returns
+        -------
+        list of int
+
+        Examples
+        --------
+        >>> load_catalog(2024).years
+        [2024]
+        """
+        return sorted({int(y) for y in self.table["year"]})
+
+    @property
     def region_ids(self) -> list[str]:
         """Ids of the 13 prefectures, in the order of ``regions.csv``.
 
@@ -245,8 +267,8 @@ class Catalog:
         """
         return self.regions["region"].tolist()
 
-    def row(self, indicator: str, region: str = PROVINCE) -> pd.Series:
-        """Return the row of one (indicator, region).
+    def row(self, indicator: str, region: str = PROVINCE, *, year: int | None = None) -> pd.Series:
+        """Return the row of one (indicator, region) in one year.
 
         Parameters
         ----------
@@ -254,6 +276,9 @@ class Catalog:
             Indicator id, e.g. ``"09a"``.
         region : str, default ``"province"``
             ``"province"`` or a prefecture id.
+        year : int, optional
+            The year of the plan. Default: the latest year with a row of ``indicator``
+            (the only one in a one-year catalogue).
 
         Returns
         -------
@@ -264,16 +289,17 @@ class Catalog:
         ------
         DataValidationError
             If the catalogue has no such row; the message lists the known indicators, or the
-            regions that the indicator has rows for.
+            regions and years that the indicator has rows for.
 
         Examples
         --------
         >>> load_catalog(2024).row("17b")["comparator"]
         '<='
         """
-        hit = self._find(indicator, region)
+        year = self._year_of(indicator, year)
+        hit = self._find(indicator, region, year)
         if hit is None:
-            self._raise_missing(indicator, region)
+            self._raise_missing(indicator, region, year)
         return self.table.loc[hit].copy()
 
     def forecastable(self) -> Catalog:
@@ -330,8 +356,9 @@ class Catalog:
         - ``milestone`` and ``qualitative``: not split (named projects, or nothing to
           forecast); they stay province-only.
 
-        Province rows keep ``target_basis == "official list"``. A (indicator, region) row that
-        the catalogue already has (e.g. an official prefecture target) is kept, not replaced.
+        Province rows keep ``target_basis == "official list"``. A (indicator, region, year) row
+        that the catalogue already has (e.g. an official prefecture target) is kept, not
+        replaced. Each year's provincial row is split into that year's prefecture rows.
 
         Parameters
         ----------
@@ -341,8 +368,8 @@ class Catalog:
         Returns
         -------
         Catalog
-            Rows grouped by indicator: the province row, then the prefectures in the order of
-            ``regions.csv``.
+            Rows grouped by indicator, then year: the province row, then the prefectures in
+            the order of ``regions.csv``.
 
         Raises
         ------
@@ -362,7 +389,7 @@ class Catalog:
             chosen = [indicators] if isinstance(indicators, str) else list(indicators)
             self._check_known(chosen)
             wanted = set(chosen)
-        existing = set(zip(self.table["indicator"], self.table["region"], strict=True))
+        existing = set(zip(self.table["indicator"], self.table["region"], self.table["year"], strict=True))
         records: list[dict[str, Any]] = []
         for _, rec in self.table.iterrows():
             records.append(rec.to_dict())
@@ -371,19 +398,19 @@ class Catalog:
             if rec["kind"] in UNSPLIT_KINDS:
                 continue
             for rid in self.region_ids:
-                if (rec["indicator"], rid) not in existing:
+                if (rec["indicator"], rid, rec["year"]) not in existing:
                     records.append(self._split_row(rec, rid))
         table = pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS))
-        # keep each indicator's rows together: province first, prefectures in regions order
+        # keep each indicator's rows of a year together: province first, prefectures in regions order
         order = {rid: i for i, rid in enumerate([PROVINCE, *self.region_ids])}
         first = {ind: i for i, ind in enumerate(self.indicators)}
         table["_i"] = table["indicator"].map(first)
         table["_r"] = table["region"].map(order)
-        table = table.sort_values(["_i", "_r"], kind="stable").drop(columns=["_i", "_r"])
+        table = table.sort_values(["_i", "year", "_r"], kind="stable").drop(columns=["_i", "_r"])
         return self._with_table(_coerce_types(table))
 
-    def target_for(self, indicator: str, region: str) -> float:
-        """Return the target of an indicator in a region, splitting if needed.
+    def target_for(self, indicator: str, region: str, *, year: int | None = None) -> float:
+        """Return the target of an indicator in a region in one year, splitting if needed.
 
         Parameters
         ----------
@@ -391,19 +418,22 @@ class Catalog:
             Indicator id, e.g. ``"09a"``.
         region : str
             ``"province"`` or a prefecture id.
+        year : int, optional
+            The year of the plan. Default: the latest year with a row of ``indicator``.
 
         Returns
         -------
         float
             The target in the indicator's ``unit``: the row's own target when the catalogue
-            has that row, else the rule of :meth:`split_by_region` applied to the provincial
-            row (cumulative: population share; level, annual_mean, change: copied).
+            has that row in ``year``, else the rule of :meth:`split_by_region` applied to the
+            provincial row of ``year`` (cumulative: population share; level, annual_mean,
+            change: copied).
 
         Raises
         ------
         DataValidationError
-            If the indicator or region is unknown, or the indicator is a milestone or
-            qualitative one without a row for that region.
+            If the indicator or region is unknown, the indicator has no row in ``year``, or
+            the indicator is a milestone or qualitative one without a row for that region.
 
         Examples
         --------
@@ -413,18 +443,18 @@ class Catalog:
         >>> cat.target_for("17b", "harbin")
         27.3
         """
-        hit = self._find(indicator, region)
+        year = self._year_of(indicator, year)
+        hit = self._find(indicator, region, year)
         if hit is not None:
             return float(self.table.at[hit, "target"])
-        self._check_known([indicator])
         if region != PROVINCE and region not in self.region_ids:
             raise DataValidationError(
                 f"Region {region!r} is not known. Known regions: "
                 f"{[PROVINCE, *self.region_ids]}. Use one of these ids."
             )
-        province = self._find(indicator, PROVINCE)
+        province = self._find(indicator, PROVINCE, year)
         if province is None:
-            self._raise_missing(indicator, region)
+            self._raise_missing(indicator, region, year)
         rec = self.table.loc[province]
         if rec["kind"] in UNSPLIT_KINDS:
             raise DataValidationError(
@@ -443,9 +473,17 @@ class Catalog:
             source=self.source,
         )
 
-    def _find(self, indicator: str, region: str) -> Any:
-        mask = (self.table["indicator"] == indicator) & (self.table["region"] == region)
-        idx = self.table.index[mask]
+    def _year_of(self, indicator: str, year: int | None) -> int:
+        """The year a lookup of ``indicator`` means: ``year``, or the latest with a row of it."""
+        self._check_known([indicator])
+        if year is not None:
+            return int(year)
+        return int(self.table.loc[self.table["indicator"] == indicator, "year"].max())
+
+    def _find(self, indicator: str, region: str, year: int) -> Any:
+        table = self.table
+        mask = (table["indicator"] == indicator) & (table["region"] == region) & (table["year"] == year)
+        idx = table.index[mask]
         return idx[0] if len(idx) else None
 
     def _check_known(self, wanted: list[str]) -> None:
@@ -457,12 +495,20 @@ class Catalog:
                 f"Known indicators: {known}. Add them to the catalogue or drop them."
             )
 
-    def _raise_missing(self, indicator: str, region: str) -> NoReturn:
-        self._check_known([indicator])
-        have = self.table.loc[self.table["indicator"] == indicator, "region"].tolist()
+    def _raise_missing(self, indicator: str, region: str, year: int) -> NoReturn:
+        rows = self.table[self.table["indicator"] == indicator]
+        years = sorted({int(y) for y in rows["year"]})
+        if year not in years:
+            raise DataValidationError(
+                f"The catalogue ({self.source}) has no row for indicator {indicator!r} in year "
+                f"{year}. Years with a row for {indicator!r}: {years}. Add that year's plan to "
+                f"the catalogue or choose one of these years."
+            )
+        have = rows.loc[rows["year"] == year, "region"].tolist()
+        in_year = f" in {year}" if len(self.years) > 1 else ""
         raise DataValidationError(
             f"The catalogue ({self.source}) has no row for indicator {indicator!r} in region "
-            f"{region!r}. Regions with a row for {indicator!r}: {have}. Known regions: "
+            f"{region!r}{in_year}. Regions with a row for {indicator!r}{in_year}: {have}. Known regions: "
             f"{[PROVINCE, *self.region_ids]}. Call split_by_region() or add the row."
         )
 
@@ -535,10 +581,16 @@ def load_catalog(source: int | str | os.PathLike[str] = 2024, *, sheet: int | st
     (``≥``/``≤`` accepted); ``target`` is a number in ``unit`` and may be empty only for
     ``qualitative`` rows (which may also leave ``unit`` and ``comparator`` empty); a
     ``deadline`` of ``YYYY-MM`` means the last day of that month, ``YYYY-MM-DD`` is taken as
-    given, Excel date cells are accepted, and all deadlines must fall in one year (the
-    catalogue's ``year``); ``region`` is ``province`` or a prefecture id, Chinese name
-    (``哈尔滨`` or ``哈尔滨市``) or English name. Targets of cumulative and milestone rows
-    may not be negative and must lie within [``lower_bound``, ``upper_bound``].
+    given, Excel date cells are accepted; ``region`` is ``province`` or a prefecture id,
+    Chinese name (``哈尔滨`` or ``哈尔滨市``) or English name. Targets of cumulative and
+    milestone rows may not be negative and must lie within [``lower_bound``, ``upper_bound``].
+
+    Earlier years' plans: a row's ``year`` is the year of its deadline, and a file may hold
+    several years (e.g. the plans of 2016-2018 beside 2019's, with the same indicator ids), so
+    that the earlier years of the progress history are judged against their own targets. The
+    catalogue's ``year`` is the latest one. One (indicator, region, year) has one row: two
+    are refused, naming both rows. An indicator keeps its ``kind``, ``unit``, ``comparator``
+    and ``family`` across years (a new unit needs a new id, with the same ``family``).
 
     Examples
     --------
@@ -692,51 +744,56 @@ def _build(raw: pd.DataFrame, regions: pd.DataFrame, label: str) -> Catalog:
 
     lookup = _region_lookup(regions)
     records: list[dict[str, Any]] = []
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str, int], int] = {}
     for position, (_, cells) in enumerate(raw.iterrows()):
         rownum = int(raw.index[position]) + 2
         rec = _parse_row(cells, rownum, lookup, regions, problems)
         if rec is None:
             continue
-        key = (rec["indicator"], rec["region"])
+        rec["year"] = rec["deadline"].year  # the plan's year is the year of its deadline
+        key = (rec["indicator"], rec["region"], rec["year"])
         if key in seen:
             problems.add(
                 rownum,
                 rec["indicator"],
                 "indicator",
                 f"rows {seen[key]} and {rownum} both define indicator {rec['indicator']!r} for "
-                f"region {rec['region']!r}. Keep one of them, or change its region.",
+                f"region {rec['region']!r} in year {rec['year']} (the year of the deadline). "
+                f"Keep one of them, or change its region or deadline.",
             )
         else:
             seen[key] = rownum
         rec["_row"] = rownum
         records.append(rec)
-
-    years = {}
-    for rec in records:
-        if rec["deadline"] is not None:
-            years.setdefault(rec["deadline"].year, []).append(rec["_row"])
-    if len(years) > 1:
-        parts = "; ".join(f"{y}: rows {_row_list(rows)}" for y, rows in sorted(years.items()))
-        problems.add(
-            None,
-            "",
-            "deadline",
-            f"deadlines fall in several years ({parts}). A catalogue holds one year's list; "
-            f"split it into one file per year.",
-        )
+    _check_same_across_years(records, problems)
     problems.raise_if_any()
 
     table = pd.DataFrame.from_records(records).drop(columns=["_row"])
-    year = next(iter(years))
-    table["year"] = year
     table["forecastable"] = False  # set by _coerce_types
+    year = int(table["year"].max())
     return Catalog(year=year, table=_coerce_types(table), regions=regions, source=label)
 
 
-def _row_list(rows: list[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:10])
-    return shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+#: Fields an indicator id keeps across the years of a catalogue.
+_SAME_ACROSS_YEARS: Final = ("kind", "unit", "comparator", "family")
+
+
+def _check_same_across_years(records: list[dict[str, Any]], problems: _Problems) -> None:
+    """An indicator id means one quantity in every year: same kind, unit, comparator, family."""
+    first: dict[str, dict[str, Any]] = {}
+    for rec in records:
+        ref = first.setdefault(rec["indicator"], rec)
+        for col in _SAME_ACROSS_YEARS:
+            if rec[col] != ref[col]:
+                problems.add(
+                    rec["_row"],
+                    rec["indicator"],
+                    col,
+                    f"{col} {rec[col]!r} differs from {ref[col]!r} of row {ref['_row']} "
+                    f"(year {ref['year']}). An indicator id keeps its {col} in every year and "
+                    f"region; give this row a new indicator id (with the same family, so that "
+                    f"the years stay one history) or correct the {col}.",
+                )
 
 
 def _parse_row(

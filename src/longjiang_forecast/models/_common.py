@@ -289,7 +289,9 @@ def family_history(
         table["indicator"].astype(str), table["region"].astype(str), table["year"].astype(int), strict=True
     )
     target_of = dict(zip(keys, table["target"], strict=True))
-    year_of = dict(zip(table["indicator"].astype(str), table["year"].astype(int), strict=False))
+    years_of: dict[str, set[int]] = {}
+    for ind, y in zip(table["indicator"].astype(str), table["year"].astype(int), strict=True):
+        years_of.setdefault(ind, set()).add(y)
     months = pd.DatetimeIndex(values[MONTH].values)
     in_year = {y: np.flatnonzero(months.year == y) for y in sorted(set(months.year)) if y < year}
     rows = values.sel(region=region).transpose("indicator", MONTH).values
@@ -305,9 +307,9 @@ def family_history(
             row[months.month[where] - 1] = series[where]
             out[y] = row
             tgt = target_of.get((ind, region, y))
-            if tgt is None and year_of.get(ind) == y:
+            if tgt is None and y in years_of.get(ind, ()):  # that year's provincial plan, split
                 try:
-                    tgt = catalog.target_for(ind, region)
+                    tgt = catalog.target_for(ind, region, year=y)
                 except (ValueError, KeyError):
                     tgt = math.nan
             targets[y] = math.nan if tgt is None else float(tgt)

@@ -30,6 +30,7 @@ import xarray as xr
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.provenance import file_sha256, make_attrs
 from longjiang_forecast._core.schema import INDICATOR, MONOTONE_KINDS, MONTH, PROVINCE, REGION
+from longjiang_forecast._core.state import deadline_month
 
 if TYPE_CHECKING:
     from longjiang_forecast.catalog import Catalog
@@ -49,8 +50,20 @@ PROVINCE_ALIASES: tuple[str, ...] = ("province", "全省", "黑龙江", "黑龙�
 _MAX_LISTED = 20
 #: A count or level more than this many times its annual target is taken for a unit error.
 _SCALE_FACTOR = 20.0
-#: A positive value below target / this (from March on) is taken for a unit error (万 vs units).
+#: A positive value below target / this is implausible against the target (万 vs units) ...
 _SMALL_FACTOR = 5000.0
+#: ... and taken for a unit error when it is also this many times below the smallest share of
+#: the year's outcome that the series' other years had reached by the same month (a 万 slip is
+#: a factor 10,000; a late start with a token figure, 1/10,000 of the year, against earlier
+#: years that all had 15 % by then, is a factor ~1,500).
+_HISTORY_FACTOR = 3000.0
+#: A count (cumulative, milestone) is judged on the latest report of its year only: a 万 slip is
+#: ~10,000x off all year, a slow start catches up. Without history, only from this month on:
+#: before June little may be done (Heilongjiang's outdoor season starts in April-May; a late
+#: start reports little by May), later a count 10,000x too small is not a season.
+_FIRST_JUDGED_MONTH = 6
+#: Without history, a small level is judged from this month on (a level does not restart at 0).
+_FIRST_JUDGED_MONTH_LEVEL = 3
 _SCALE_KINDS = ("cumulative", "milestone", "level")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -269,24 +282,103 @@ def _region_lookup(catalog: Catalog) -> dict[str, str]:
 
 
 def _indicator_info(catalog: Catalog) -> pd.DataFrame:
-    """Return one row per catalogue indicator (province row preferred), in catalogue order."""
+    """Return one row per catalogue indicator (latest year's province row preferred), in catalogue order."""
     table = catalog.table
     order = {ind: i for i, ind in enumerate(catalog.indicators)}
     ranked = table.assign(
         _is_prov=(table["region"] != PROVINCE).astype(int),
         _order=table["indicator"].map(order),
-    ).sort_values(["_order", "_is_prov"], kind="stable")
+        _age=-table["year"],
+    ).sort_values(["_order", "_age", "_is_prov"], kind="stable")
     info = ranked.drop_duplicates("indicator").set_index("indicator")
     return info.reindex(list(catalog.indicators))
 
 
-def _target(catalog: Catalog, indicator: str, region: str) -> float:
-    """Return the catalogue target of (indicator, region), NaN when there is none."""
+def _target(catalog: Catalog, indicator: str, region: str, year: int) -> float:
+    """Return the catalogue target of (indicator, region) in ``year``, NaN when there is none.
+
+    A year without a plan of its own in the catalogue (history before the catalogue's years)
+    is judged against the latest plan.
+    """
+    table = catalog.table
+    has_year = bool(((table["indicator"] == indicator) & (table["year"] == year)).any())
     try:
-        value = float(catalog.target_for(indicator, region))
+        value = float(catalog.target_for(indicator, region, year=year if has_year else None))
     except (KeyError, LookupError, ValueError, TypeError):
         return math.nan
     return value
+
+
+def _small_value_verdict(
+    rec: Any,
+    target: float,
+    history: dict[tuple[str, str, int], dict[int, float]],
+    family: str,
+    latest: dict[tuple[str, str, int], pd.Timestamp],
+) -> str:
+    """Why a value under 1/5,000 of its target is a unit error too (``""``: it is plausible).
+
+    A count is judged on the latest report of its year only (a 万 slip is 10,000x too small
+    throughout, not one small March); a level on every report. Against the series' own
+    seasonal history where there is one: the shares of the outcome that the other complete
+    years of its family and region had reached by the same month. Without it, a count from
+    June on, a level from March on.
+    """
+    year, month = rec.month.year, rec.month.month
+    if rec.kind in MONOTONE_KINDS and latest[(rec.indicator, rec.region, year)] != rec.month:
+        return ""
+    seen = {
+        y: by_month[month]
+        for (fam, region, y), by_month in history.items()
+        if fam == family and region == rec.region and y != year and month in by_month
+    }
+    if seen:
+        low = min(seen.values())
+        if rec.value / target >= low / _HISTORY_FACTOR:
+            return ""
+        years = ", ".join(str(y) for y in sorted(seen))
+        latest_text = f"its latest report of {year}, " if rec.kind in MONOTONE_KINDS else ""
+        return (
+            f"{latest_text}and less than 1/{_HISTORY_FACTOR:,.0f} of the smallest share of the year's "
+            f"outcome that the series' other years ({years}) had reached by month {month} ({low:.2g})"
+        )
+    if rec.kind in MONOTONE_KINDS:
+        if month < _FIRST_JUDGED_MONTH:
+            return ""
+        return (
+            f"in its latest report of {year} (month {month}; no other year of the series to "
+            f"compare with: from June on, a count this small all year is not a season)"
+        )
+    if month < _FIRST_JUDGED_MONTH_LEVEL:
+        return ""
+    return "in March or later (a level does not restart at 0)"
+
+
+def _seasonal_history(good: pd.DataFrame, info: pd.DataFrame) -> dict[tuple[str, str, int], dict[int, float]]:
+    """Share of each complete year's outcome reached by each month, per (family, region, year).
+
+    A year is complete when it has a report at or after its deadline month; its outcome is the
+    latest report of the year. Years with an outcome of 0 are left out (no share).
+    """
+    family = info["family"].astype(str).to_dict()
+    dl_month = {ind: deadline_month(pd.Timestamp(d)) for ind, d in info["deadline"].items()}
+    shares: dict[tuple[str, str, int], dict[int, float]] = {}
+    keyed = good.assign(
+        _family=good["indicator"].map(family),
+        _year=[m.year for m in good["month"]],
+        _m=[m.month for m in good["month"]],
+    )
+    for (fam, region, year, _), grp in keyed.groupby(["_family", "region", "_year", "indicator"], sort=False):
+        key = (str(fam), str(region), int(year))
+        if key in shares:
+            continue
+        last = grp.loc[grp["_m"].idxmax()]
+        if int(last["_m"]) < dl_month.get(str(last["indicator"]), 12) or not float(last["value"]) > 0:
+            continue
+        shares[key] = dict(
+            zip(grp["_m"].astype(int), grp["value"].astype(float) / float(last["value"]), strict=True)
+        )
+    return shares
 
 
 # --------------------------------------------------------------------------- core
@@ -458,18 +550,20 @@ def _frame_to_dataset(
 
     # plausibility against the catalogue: bounds, whole projects, unit scale (万 vs units)
     if len(good):
-        pairs = good[["indicator", "region"]].drop_duplicates()
-        targets = {
-            (str(i), str(r)): _target(catalog, str(i), str(r))
-            for i, r in zip(pairs["indicator"], pairs["region"], strict=True)
-        }
+        years = [m.year for m in good["month"]]
+        keys = set(zip(good["indicator"], good["region"], years, strict=True))
+        targets = {(str(i), str(r), y): _target(catalog, str(i), str(r), y) for i, r, y in keys}
+        history = _seasonal_history(good, info) if check_scale else {}
+        family = info["family"].astype(str).to_dict()
+        # the latest report of each series-year: a small count is judged on it only
+        latest = good.assign(_year=years).groupby(["indicator", "region", "_year"])["month"].max().to_dict()
         off = (
-            "check_scale=False turns this check off if the value is really meant to be so far "
-            "from the target."
+            "check_scale=False (command line: --no-scale-check) turns this check off if the value is "
+            "really meant to be so far from the target."
         )
         for scale_rec in good.itertuples(index=False):
             rec = scale_rec
-            target = targets[(rec.indicator, rec.region)]
+            target = targets[(rec.indicator, rec.region, rec.month.year)]
             unit = str(info.at[rec.indicator, "unit"])
             lower = float(info.at[rec.indicator, "lower_bound"])
             upper = float(info.at[rec.indicator, "upper_bound"])
@@ -514,13 +608,15 @@ def _frame_to_dataset(
                     f"{rec.value / target:,.0f}). Was it entered in units instead of 万 (10k), or "
                     f"for another indicator? Convert it to the catalogue unit; {off}"
                 )
-            elif 0 < rec.value < target / _SMALL_FACTOR and rec.month.month >= 3:
-                problems.add(
-                    f"{rec.where}: field 'value' has value {_fmt(rec.value)}, less than "
-                    f"1/{_SMALL_FACTOR:,.0f} of the catalogue target {_fmt(target)} ({unit}) in "
-                    f"March or later (ratio {rec.value / target:.2g}). Was it entered in 万 (10k) "
-                    f"instead of units? Convert it to the catalogue unit; {off}"
-                )
+            elif 0 < rec.value < target / _SMALL_FACTOR:
+                why = _small_value_verdict(rec, target, history, family[rec.indicator], latest)
+                if why:
+                    problems.add(
+                        f"{rec.where}: field 'value' has value {_fmt(rec.value)}, less than "
+                        f"1/{_SMALL_FACTOR:,.0f} of the catalogue target {_fmt(target)} ({unit}; ratio "
+                        f"{rec.value / target:.2g}), {why}. Was it entered in 万 (10k) instead of "
+                        f"units? Convert it to the catalogue unit; {off}"
+                    )
 
     # cumulative series must not fall within a calendar year
     revisions: list[str] = []
@@ -658,11 +754,20 @@ def read_progress(
         values are kept as reported, each fall is described in
         ``attrs['revisions_accepted']`` and a warning is emitted.
     check_scale : bool, default True
-        Reject values of cumulative, milestone and level indicators that are more
-        than 20 × the catalogue target, or (from March) positive and less than
-        1/5,000 of it: the signature of a value entered in units instead of 万
-        (10,000) or vice versa; and a level in % entered as a fraction (0.7 for
-        70). Always checked, whatever ``check_scale``: a level outside the
+        Reject values of cumulative, milestone and level indicators entered in
+        units instead of 万 (10,000) or the reverse, a slip that makes a series
+        ~10,000 × off all year: a value more than 20 × the catalogue target of its
+        year; a positive value under 1/5,000 of that target that is also
+        implausible against the series' own seasonal history (under 1/3,000 of
+        the smallest share of the outcome that the other complete years of its
+        family and region had reached by the same month), or, with no such
+        history, from June on (a level from March on). A count is judged on the
+        latest report of each year only (a slip is off all year, a slow start
+        catches up): small early-season values, such as 0.3 km of 4,000 by
+        March, pass. Also a level in % entered as a fraction (0.7 for
+        70). Each year is judged against its own plan where the catalogue holds
+        it, else the latest one. The command line's ``--no-scale-check`` sets
+        ``check_scale=False``. Always checked, whatever ``check_scale``: a level outside the
         catalogue's ``lower_bound``/``upper_bound``; a milestone count that is not
         a whole number from 0 to the number of projects; a ``change`` indicator's
         monthly value that is not positive (it is the measured quantity, not the

@@ -93,7 +93,11 @@ def synthetic_progress(
     as_of_ts = pd.Timestamp(as_of or f"{year}-08")
     ss = as_seed_sequence(seed)
     rng = np.random.default_rng(ss)
-    table = catalog.table[(catalog.table["region"] == PROVINCE) & catalog.table["forecastable"]]
+    table = catalog.table[
+        (catalog.table["region"] == PROVINCE)
+        & catalog.table["forecastable"]
+        & (catalog.table["year"] == year)
+    ]
     regions = list(catalog.regions["region"])
     share = catalog.regions["population_2020"].to_numpy(float)
     share = share / share.sum()
