@@ -1,18 +1,29 @@
 """Generate docs/calibration-report.md and its figures: the backtest of every registered model.
 
-Run from the repository root (about 15-25 minutes on two cores, most of it the
-slow models on the synthetic families)::
+Run from the repository root (about 15-25 minutes on two cores for the synthetic families
+alone; the second generator and the held-out seeds of both add as much again)::
 
     PYTHONPATH=src python docs/make_calibration_report.py
 
 Options: ``--quick`` (fewer origins, for a smoke test), ``--models a,b`` (a
 subset), ``--cache DIR`` (cache of fits, default ``~/.cache/longjiang_forecast/report``).
 Every number in the report comes from this script and its seeds.
+
+Two synthetic generators with exact oracles are scored: ``synthetic_families``
+(development seed 11, held-out seed 12) and ``synthetic_province`` (development
+seed 21, held-out seed 22). Develop models on the development seeds (or others,
+e.g. 13, 23); the acceptance bars (PASS/FAIL lines) of the report are judged on
+the held-out seeds. Development mode, which writes nothing and prints the scores
+by as-of month, the province rows and the PASS/FAIL lines of one world::
+
+    PYTHONPATH=src python docs/make_calibration_report.py --generator provinces --seed 21 \
+        --models seasonal_share --months 5,7,9 --no-write
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import traceback
 import warnings
@@ -30,12 +41,28 @@ from longjiang_forecast import metrics, plots
 from longjiang_forecast.calibration import MIN_FORECASTS, MIN_PER_CLASS, Recalibrator
 from longjiang_forecast.models import MODEL_REGISTRY
 from longjiang_forecast.pipeline import Backtest, backtest
-from longjiang_forecast.testing.families import synthetic_families
+from longjiang_forecast.testing import (
+    acceptance,
+    oracle_scores,
+    province_scores,
+    synthetic_families,
+    synthetic_province,
+    with_oracle,
+)
 
 DOCS = Path(__file__).resolve().parent
 SEED = 2024
 FAMILY_SEED, HOLDOUT_SEED = 11, 12
 FAMILY_YEARS = range(2015, 2025)
+PROVINCE_SEED, PROVINCE_HOLDOUT_SEED = 21, 22
+PROVINCE_YEARS = range(2016, 2025)
+#: The two generators: function, years, development seed, held-out seed.
+GENERATORS = {
+    "families": (synthetic_families, FAMILY_YEARS, FAMILY_SEED, HOLDOUT_SEED),
+    "provinces": (synthetic_province, PROVINCE_YEARS, PROVINCE_SEED, PROVINCE_HOLDOUT_SEED),
+}
+DEV_MONTHS = (5, 7, 9)
+DEFAULT_MODEL = "seasonal_share"
 BACKTEST_YEARS = range(2019, 2025)
 MONTHS = tuple(range(3, 12))
 #: Models too slow for every as-of month of the synthetic families: every third month instead.
@@ -62,27 +89,85 @@ def cached(bt: Backtest) -> str:
     return f"{hits}/{hits + misses}" if hits + misses else "-"
 
 
-def with_oracle(bt: Backtest, fam) -> Backtest:
-    """Add the oracle probability and the oracle's 80 % coverage to a families backtest."""
+def scored_runs(world, names, *, months, slow_months, years, label, cache, failures, runtimes) -> Backtest:
+    """Backtest each model on a synthetic world and join the world's oracle; record failures and runtimes."""
+    parts = []
+    for name in names:
+        try:
+            bt, secs = run(world, name, months=slow_months if name in SLOW else months, years=years,
+                           label=label, cache=cache)  # fmt: skip
+        except Exception as err:
+            failures.append(f"{name} on {label}: {type(err).__name__}: {str(err)[:200]}")
+            traceback.print_exc()
+            continue
+        runtimes.append({"data": label, "model": name, "origins": bt.forecasts.attrs["n_origins"],
+                         "forecasts": bt.forecasts.sizes["forecast"], "seconds": round(secs, 1),
+                         "fits_from_cache": cached(bt)})  # fmt: skip
+        parts.append(Backtest(with_oracle(bt.forecasts, world)))
+    return Backtest.concat(parts) if parts else None
+
+
+BY_MONTH_COLS = ["model", "as_of_month", "n_forecasts", "brier", "brier_oracle", "gap", "mean_abs_dp",
+                 "coverage_80", "below_q10", "above_q90", "worst_bin_dev", "n_exact_01"]  # fmt: skip
+
+
+def oracle_section(bt: Backtest | None, world, models: list[str]) -> str:
+    """Markdown: scores against the oracle by as-of month, overall, the province rows, PASS/FAIL per model."""
+    if bt is None:
+        return "No model could be backtested on this world.\n"
     ds = bt.forecasts
-    origins = sorted(set(pd.DatetimeIndex(ds["as_of"].values)))
-    oracle = pd.concat([fam.oracle(ts) for ts in origins], ignore_index=True).set_index(
-        ["as_of", "indicator", "region"]
-    )
-    key = pd.MultiIndex.from_arrays(
-        [pd.DatetimeIndex(ds["as_of"].values), ds["indicator"].values, ds["region"].values]
-    )
-    joined = oracle.reindex(key)
-    ds = ds.assign(
-        p_true=("forecast", joined["p_true"].to_numpy()),
-        oracle_covered_80=(
-            "forecast",
-            ((joined["outcome"] >= joined["q10_true"]) & (joined["outcome"] <= joined["q90_true"])).to_numpy(
-                float
-            ),
-        ),
-    )
-    return Backtest(ds)
+    by_month = oracle_scores(ds, by=("model", "as_of_month"))
+    overall = oracle_scores(ds, by=("model",))
+    prov = province_scores(ds, world)
+    out = [
+        "Prefecture rows, against the oracle (`gap` = Brier − oracle Brier on the same forecasts; "
+        "`mean_abs_dp` = mean |p − p_oracle|; `below_q10`/`above_q90`: outcomes below/above the 80 % "
+        "interval; `worst_bin_dev`: largest |observed − forecast| among reliability bins with ≥ 50 "
+        "forecasts; `n_exact_01`: p exactly 0 or 1 where the oracle is within [0.02, 0.98]).\n\n",
+        fmt_table(by_month, BY_MONTH_COLS),
+        "\nAll as-of months:\n\n",
+        fmt_table(overall, [c for c in BY_MONTH_COLS if c != "as_of_month"] + ["worst_bin_p"]),
+        "\nProvince rows (the sum of the prefectures, which never report it; `n_exist`: province "
+        "targets not yet reached at the as-of month, `n_forecast`: those a model forecast):\n\n",
+        fmt_table(prov, ["model", "n_exist", "n_forecast", "brier", "brier_oracle", "gap", "n_exact_01"]),
+    ]
+    for name in models:
+        row = overall[overall["model"] == name]
+        if row.empty:
+            out.append(f"\n**{name}**: no forecast scored.\n")
+            continue
+        p_row = prov[prov["model"] == name]
+        checks = acceptance(by_month[by_month["model"] == name], row.iloc[0],
+                            p_row.iloc[0] if len(p_row) else None)  # fmt: skip
+        n_fail = int((checks["result"] == "FAIL").sum())
+        out.append(f"\n**{name}**: {'all bars met' if n_fail == 0 else f'{n_fail} bar(s) FAILED'}\n\n")
+        out.append(fmt_table(checks, ["check", "value", "result"]))
+    return "".join(out)
+
+
+def develop(args, names: list[str]) -> None:
+    """Development mode: one world, a few as-of months; print the tables, write nothing."""
+    make, years_all, dev_seed, held_out = GENERATORS[args.generator]
+    seed = dev_seed if args.seed is None else args.seed
+    months = tuple(int(m) for m in args.months.split(",")) if args.months else DEV_MONTHS
+    years = range(int(args.years.split("-")[0]), int(args.years.split("-")[-1]) + 1) if args.years else (
+        BACKTEST_YEARS)  # fmt: skip
+    started = time.perf_counter()
+    world = make(seed=seed, years=years_all)
+    failures: list[str] = []
+    runtimes: list[dict] = []
+    bt = scored_runs(world, names, months=months, slow_months=months, years=years, label=args.generator,
+                     cache=args.cache, failures=failures, runtimes=runtimes)  # fmt: skip
+    role = "held-out seed: do not tune on it" if seed == held_out else (
+        "development seed" if seed == dev_seed else "other seed")  # fmt: skip
+    print(f"\n# {args.generator}, seed {seed} ({role}); outcomes {years.start}-{years.stop - 1}, "
+          f"as-of months {list(months)}\n\n`PYTHONPATH=src python docs/{Path(sys.argv[0]).name} "
+          f"{' '.join(sys.argv[1:])}`\n")  # fmt: skip
+    if failures:
+        print("Failures: " + "; ".join(failures) + "\n")
+    print(oracle_section(bt, world, names))
+    print(fmt_table(pd.DataFrame(runtimes), ["data", "model", "origins", "forecasts", "seconds"]))
+    print(f"total {time.perf_counter() - started:.0f} s")
 
 
 def fmt_table(frame: pd.DataFrame, cols: list[str]) -> str:
@@ -154,8 +239,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--models", default=None)
     parser.add_argument("--cache", default=str(Path.home() / ".cache" / "longjiang_forecast" / "report"))
+    parser.add_argument("--generator", choices=sorted(GENERATORS), default=None,
+                        help="development mode: score one synthetic world (implies --no-write)")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=None, help="seed of that world (default its dev seed)")
+    parser.add_argument("--months", default=None, help="as-of months, e.g. 5,7,9 (development mode)")
+    parser.add_argument("--years", default=None, help="outcome years, e.g. 2019-2024 (development mode)")
+    parser.add_argument("--no-write", action="store_true", help="print only; write nothing into docs/")
     args = parser.parse_args()
     names = args.models.split(",") if args.models else list(MODEL_REGISTRY)
+    if args.generator or args.no_write:
+        args.generator = args.generator or "provinces"
+        develop(args, names)
+        return
     months = (4, 8) if args.quick else MONTHS
     slow_months = (6,) if args.quick else SLOW_MONTHS
     years = range(2023, 2025) if args.quick else BACKTEST_YEARS
@@ -165,21 +260,8 @@ def main() -> None:
 
     # ------------------------------------------------------------------ synthetic families
     fam = synthetic_families(seed=FAMILY_SEED, years=FAMILY_YEARS)
-    parts = []
-    for name in names:
-        try:
-            bt, secs = run(fam, name, months=slow_months if name in SLOW else months, years=years,
-                           label="families", cache=args.cache)  # fmt: skip
-        except Exception as err:
-            failures.append(f"{name} on the synthetic families: {type(err).__name__}: {str(err)[:200]}")
-            traceback.print_exc()
-            continue
-        runtimes.append({"data": "synthetic families", "model": name,
-                         "origins": bt.forecasts.attrs["n_origins"],
-                         "forecasts": bt.forecasts.sizes["forecast"], "seconds": round(secs, 1),
-                         "fits_from_cache": cached(bt)})  # fmt: skip
-        parts.append(with_oracle(bt, fam))
-    fam_bt = Backtest.concat(parts)
+    fam_bt = scored_runs(fam, names, months=months, slow_months=slow_months, years=years, label="families",
+                         cache=args.cache, failures=failures, runtimes=runtimes)  # fmt: skip
     table = fam_bt.table(by=("model",))
     oracle_rows = []
     for name in table["model"]:
@@ -197,19 +279,34 @@ def main() -> None:
     by_month = fam_bt.table(by=("model", "as_of_month"))
     by_month = by_month[by_month["model"] == best["model"]]
 
-    # recalibration: fit on these families, score on independent families (another seed)
+    # held-out seeds of both generators (every model), and the second generator's development seed
     holdout = synthetic_families(seed=HOLDOUT_SEED, years=FAMILY_YEARS)
+    fam_held = scored_runs(holdout, names, months=months, slow_months=slow_months, years=years,
+                           label="families-holdout", cache=args.cache, failures=failures,
+                           runtimes=runtimes)  # fmt: skip
+    prov_dev = synthetic_province(seed=PROVINCE_SEED, years=PROVINCE_YEARS)
+    prov_bt = scored_runs(prov_dev, names, months=months, slow_months=slow_months, years=years,
+                          label="provinces", cache=args.cache, failures=failures,
+                          runtimes=runtimes)  # fmt: skip
+    prov_held_world = synthetic_province(seed=PROVINCE_HOLDOUT_SEED, years=PROVINCE_YEARS)
+    prov_held = scored_runs(prov_held_world, names, months=months, slow_months=slow_months, years=years,
+                            label="provinces-holdout", cache=args.cache, failures=failures,
+                            runtimes=runtimes)  # fmt: skip
+
+    # recalibration: fit on these families, score on independent families (another seed)
     recal_rows, holdout_rows = [], []
-    for name in [n for n in ("seasonal_share", best["model"]) if n in names]:
+    held_models = set(fam_held.forecasts["model"].values.tolist()) if fam_held is not None else set()
+    for name in [n for n in (DEFAULT_MODEL, best["model"]) if n in held_models]:
         if any(r["model"] == name for r in recal_rows):
             continue
         train = Backtest(
             fam_bt.forecasts.isel(forecast=np.flatnonzero(fam_bt.forecasts["model"].values == name))
         )
-        test, _ = run(holdout, name, months=slow_months if name in SLOW else months, years=years,
-                      label="families-holdout", cache=args.cache)  # fmt: skip
+        test = Backtest(
+            fam_held.forecasts.isel(forecast=np.flatnonzero(fam_held.forecasts["model"].values == name))
+        )
         p, y = test.forecasts["p_met"].values, test.forecasts["outcome_met"].values
-        held = with_oracle(test, holdout).table(by=("model",)).iloc[0]
+        held = test.table(by=("model",)).iloc[0]
         holdout_rows.append({"model": name, "n_forecasts": held["n_forecasts"], "brier": held["brier"],
                              "brier_oracle": held["brier_oracle"], "oracle_gap": held["oracle_gap"],
                              "coverage_80": held["coverage_80"]})  # fmt: skip
@@ -227,8 +324,10 @@ def main() -> None:
     out.append(
         "Generated by `PYTHONPATH=src python docs/make_calibration_report.py` (seed "
         f"{SEED}, {N_DRAWS} draws per forecast). Every number and figure below comes from that script; "
-        "nothing was tuned on these results (model changes are tried on other family seeds, e.g. 13, "
-        "before they are scored here). Method: `docs/backtesting.md`.\n\n"
+        f"models are developed on the development seeds of two synthetic generators (families {FAMILY_SEED}, "
+        f"province {PROVINCE_SEED}, or others) and the acceptance bars are judged on held-out seeds "
+        f"({HOLDOUT_SEED} and {PROVINCE_HOLDOUT_SEED}) that no model was tuned on. Method: "
+        "`docs/backtesting.md`.\n\n"
         "A *forecast* is one series at one as-of month; forecasts made once the target was already "
         "reached, or in or after the deadline month, are left out (their outcome was known). "
         "`n_forecasts` is the number behind every score and figure; `n_series_years` the number of "
@@ -284,6 +383,32 @@ def main() -> None:
     out.append(fmt_table(pd.DataFrame(recal_rows), ["model", "method", "n_fit", "n_test", "brier_before",
                                                     "brier_after", "reliability_before",
                                                     "reliability_after"]))  # fmt: skip
+
+    # ------------------------------------------------------------------ the second generator
+    out.append("\n## Second generator: a province whose prefectures share year effects\n\n")
+    out.append(
+        f"`synthetic_province(seed={PROVINCE_SEED})` (development seed): 3 families × 13 prefectures and "
+        f"a province row per family-year, years {PROVINCE_YEARS.start}-{PROVINCE_YEARS.stop - 1}, built on "
+        "other structures than the families: a common year effect shared by the prefectures of a "
+        "family-year, late starts (province-wide or in one prefecture) that cost work, an early winter, "
+        "plans that grow and ratchet on last year's outcome, a ragged reporting edge, and a province "
+        "row that nobody reports (see `longjiang_forecast.testing.provinces` and `docs/backtesting.md`). "
+        "Same as-of months and outcome years as above.\n\n"
+    )
+    out.append(oracle_section(prov_bt, prov_dev, names))
+    out.append("\n## Acceptance on held-out seeds\n\n")
+    out.append(
+        f"The bars of issue 13, judged on seeds no model was developed on: families seed {HOLDOUT_SEED} "
+        f"and province seed {PROVINCE_HOLDOUT_SEED} (development seeds: {FAMILY_SEED} and "
+        f"{PROVINCE_SEED}). Reproduce one world with `PYTHONPATH=src python docs/make_calibration_report.py "
+        "--generator provinces --seed 22 --months 3,4,5,6,7,8,9,10,11 --no-write`.\n\n"
+    )
+    held_out = ((f"Families, seed {HOLDOUT_SEED}", fam_held, holdout),
+                (f"Province, seed {PROVINCE_HOLDOUT_SEED}", prov_held, prov_held_world))  # fmt: skip
+    for title, bt_h, world_h in held_out:
+        out.append(f"### {title}\n\n")
+        out.append(oracle_section(bt_h, world_h, names))
+        out.append("\n")
 
     # ------------------------------------------------------------------ real data
     real_sets = [("national", lf.load_national_progress(), range(2020, 2025), None)]

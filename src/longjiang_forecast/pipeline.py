@@ -14,8 +14,10 @@ import pandas as pd
 import xarray as xr
 
 from ._core.exceptions import DataValidationError, NothingToForecastError
+from ._core.province import ProvinceRows
 from ._core.rng import SeedLike, as_seed_sequence
-from ._core.schema import MONTH, SERIES
+from ._core.schema import DRAW, MONTH, SERIES
+from ._core.state import append_series, draw_coords, province_from_prefectures
 from .models import SeasonalShareModel
 from .scenarios import Scenario, compile_scenario, load_scenario
 from .simulate import apply_scenario, simulate
@@ -65,6 +67,11 @@ class Forecast:
         The observed state at the as-of month.
     catalog : Catalog
         The catalogue the targets came from.
+    province : ProvinceRows or None
+        The province rows forecast from their prefectures (the last series of
+        ``state``, ``paths`` and ``summary``): their weights over the
+        prefecture series; None when there are none. See
+        ``docs/simulation.md``, "The province from its prefectures".
     """
 
     summary: xr.Dataset
@@ -72,6 +79,7 @@ class Forecast:
     draws: xr.Dataset
     state: xr.Dataset
     catalog: Any
+    province: ProvinceRows | None = None
 
     def table(self) -> pd.DataFrame:
         """Return the attainment table, one row per series, then the catalogue rows with no forecast.
@@ -266,6 +274,9 @@ def _simulate_forecast(
         # Annual means are not changed by scenarios (see apply_scenario).
         touched = compiled.touched() & np.isin(draws["dynamics"].values, ["gamma", "binomial"])
     paths = simulate(draws, state, seed=path_seed, n_jobs=n_jobs)
+    province = province_from_prefectures(state, catalog, reason=draws["reason"].values)
+    if province is not None:
+        state, draws, paths, touched = _with_province(province, state, draws, paths, touched)
     summary = summarise(paths, state, bands=bands, reason=draws["reason"].values)
     summary["scenario_touched"] = (SERIES, touched)
     for obj in (paths, summary):
@@ -278,7 +289,37 @@ def _simulate_forecast(
             catalog_source=str(catalog.source),
             scenario="baseline" if scenario is None else scenario.name,
         )
-    return Forecast(summary=summary, paths=paths, draws=draws, state=state, catalog=catalog)
+    return Forecast(
+        summary=summary, paths=paths, draws=draws, state=state, catalog=catalog, province=province
+    )
+
+
+def _with_province(
+    province: ProvinceRows, state: xr.Dataset, draws: xr.Dataset, paths: xr.DataArray, touched: np.ndarray
+) -> tuple[xr.Dataset, xr.Dataset, xr.DataArray, np.ndarray]:
+    """Append the province rows totalled from their prefectures to the state, draws and paths.
+
+    The rows are not simulated (dynamics "none"): their paths are the totals
+    of their prefectures' joint paths; a scenario touches them where it
+    touches one of their prefectures.
+    """
+    k = province.n
+    labels = {"indicator": province.fields["indicator"], "region": province.fields["region"]}
+    state = append_series(state, province.fields, k)
+    draws = append_series(
+        draws,
+        {**labels, "dynamics": np.full(k, "none", dtype=object), "basis": province.basis,
+         "reason": province.reason},
+        k,
+    )  # fmt: skip
+    values = paths.transpose(DRAW, SERIES, MONTH).values
+    joined = np.concatenate([values, province.paths(values)], axis=1)
+    paths = xr.DataArray(
+        joined, dims=(DRAW, SERIES, MONTH), coords=draw_coords(state, joined.shape[0]), name=paths.name,
+        attrs=paths.attrs,
+    )  # fmt: skip
+    touched = np.concatenate([touched, (province.weights != 0) @ touched > 0])
+    return state, draws, paths, touched
 
 
 @dataclass(frozen=True)
@@ -854,6 +895,39 @@ def _month_number(value: Any) -> float:
     return float(ts.month) if not pd.isna(ts) else np.nan
 
 
+def _province_outcomes(
+    out: dict[str, np.ndarray],
+    province: ProvinceRows,
+    progress: xr.Dataset,
+    state: xr.Dataset,
+    baseline: np.ndarray | None,
+    outcomes: Any,
+) -> None:
+    """Outcomes of the province rows totalled from their prefectures: those of their prefectures' total."""
+    from ._core.province import total_of
+
+    n = state.sizes[SERIES] - province.n
+    months = pd.date_range(f"{int(state.attrs['year'])}-01-01", periods=12, freq="MS")
+    values = progress["value"].reindex({MONTH: months.values})
+    regions = set(map(str, values["region"].values))
+    rows = np.full((province.n, 1, 12), np.nan)
+    for i in range(province.n):
+        members = np.flatnonzero(province.weights[i])
+        ind = str(province.fields["indicator"][i])
+        names = [str(state["region"].values[s]) for s in members]
+        if province.reason[i] or not set(names) <= regions or ind not in values["indicator"].values:
+            continue
+        rows[i, 0] = total_of(values.sel(indicator=ind, region=names).values, province.weights[i, members])
+    totals = xr.Dataset(
+        {"value": (("indicator", "region", MONTH), rows)},
+        coords={"indicator": province.fields["indicator"], "region": ["province"], MONTH: months.values},
+    )
+    idx = np.arange(n, n + province.n)
+    sub = outcomes(totals, state.isel({SERIES: idx}), None if baseline is None else baseline[idx])
+    for key, arr in sub.items():
+        out[key][idx] = arr
+
+
 def _origin_rows(
     result: Forecast,
     progress: xr.Dataset,
@@ -868,6 +942,8 @@ def _origin_rows(
     state, summary, draws = result.state, result.summary, result.draws
     baseline = draws["baseline"].values if "baseline" in draws else None
     out = outcomes(progress, state, baseline)
+    if result.province is not None:
+        _province_outcomes(out, result.province, progress, state, baseline, outcomes)
     paths = result.paths.transpose("draw", SERIES, "month").values
     dl = state["deadline_month"].values.astype(int)
     status = summary["status"].values

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import calendar
 import re
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .exceptions import DataValidationError, NothingToForecastError
+from .exceptions import DataValidationError, ForecastWarning, NothingToForecastError
+from .province import (
+    AGREEMENT_RTOL,
+    NOT_TOTALLED_KINDS,
+    ProvinceRows,
+    province_members,
+    province_weights,
+    total_of,
+)
 from .schema import DRAW, MONTH, PROVINCE, SERIES
 
 #: Days in each month of a year, used to weight monthly means into an annual mean.
@@ -61,6 +70,58 @@ def with_series_labels(ds: xr.Dataset, state: xr.Dataset, fields: tuple[str, ...
     for name in fields:
         out[name] = state[name]
     return out
+
+
+def append_series(ds: xr.Dataset, values: dict[str, Any], n_new: int) -> xr.Dataset:
+    """Return ``ds`` with ``n_new`` series appended, their variables from ``values``.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A state, parameter draws or summary with a ``series`` dim and
+        ``indicator``/``region`` coordinates along it.
+    values : dict of str to array_like
+        Values of the new series, series first (shape ``(n_new, ...)`` with
+        the variable's other dims in their order in ``ds``), for the
+        ``indicator`` and ``region`` coordinates and any variables along
+        ``series``; a variable not given is NaN (floats), "" (text), 0
+        (integers) or NaT (dates) for the new series.
+    n_new : int
+
+    Returns
+    -------
+    xarray.Dataset
+        ``series`` numbered on from ``ds``'s; attrs kept.
+    """
+    n = ds.sizes[SERIES]
+    data: dict[str, Any] = {}
+    for name, var in ds.data_vars.items():
+        if SERIES not in var.dims:
+            data[name] = var
+            continue
+        axis = var.get_axis_num(SERIES)
+        old = np.asarray(var.values)
+        shape = (n_new, *np.delete(old.shape, axis))
+        if name in values:
+            new = np.broadcast_to(np.asarray(values[name]), shape).astype(old.dtype)
+        else:
+            new = np.full(shape, _blank(old.dtype), dtype=old.dtype)
+        data[name] = (var.dims, np.concatenate([old, np.moveaxis(new, 0, axis)], axis=axis), var.attrs)
+    coords: dict[str, Any] = {k: v for k, v in ds.coords.items() if SERIES not in v.dims}
+    coords[SERIES] = np.arange(n + n_new)
+    for name in ("indicator", "region"):
+        coords[name] = (SERIES, np.concatenate([ds[name].values, np.asarray(values[name], dtype=object)]))
+    return xr.Dataset(data, coords=coords, attrs=ds.attrs)
+
+
+def _blank(dtype: np.dtype) -> Any:
+    if dtype.kind in "fc":
+        return np.nan
+    if dtype.kind in "iub":
+        return 0
+    if dtype.kind == "M":
+        return np.datetime64("NaT")
+    return ""
 
 
 def parse_month(value: Any, *, name: str = "as_of") -> pd.Timestamp:
@@ -111,6 +172,13 @@ def deadline_month(deadline: pd.Timestamp) -> int:
 
 def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dataset:
     """Collect, for each series of the forecast year, its target and what was observed by ``as_of``.
+
+    A series is a catalogue row (or a prefecture reported for a province-only
+    row, with the split target) whose family has reports in its region. A
+    province row whose province has no report of its own in the forecast year
+    while its prefectures have reports is left out, and its prefectures are
+    all in: it is forecast from their joint paths
+    (:func:`province_from_prefectures`, see ``docs/simulation.md``).
 
     Parameters
     ----------
@@ -178,17 +246,29 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
         for r in values["region"].values
         if bool(reported_ever.sel(indicator=i, region=r))
     }
-    pairs: list[tuple[str, str]] = [
-        (r.indicator, r.region) for r in rows.itertuples() if (r.family, r.region) in reported_families
-    ]
-    # Prefecture rows reported for an indicator whose catalogue row is provincial only
-    # (its target is then split, see Catalog.target_for).
-    known = set(rows["indicator"])
     this_year = values.sel(month=months[(months.year == year) & (months <= as_of_ts)])
     reported_any = this_year.notnull().any(MONTH)
+    # A province row whose province has not reported this year while its prefectures have reports
+    # is forecast from their joint paths (province_from_prefectures), not as a series of its own.
+    totalled = _totalled_provinces(catalog, rows, reported_any, reported_families, family_of)
+    pairs: list[tuple[str, str]] = [
+        (r.indicator, r.region)
+        for r in rows.itertuples()
+        if (r.family, r.region) in reported_families
+        and not (r.region == PROVINCE and r.indicator in totalled)
+    ]
+    # Prefecture rows reported for an indicator whose catalogue row is provincial only
+    # (its target is then split, see Catalog.target_for); for a province totalled from its
+    # prefectures, every prefecture with reports of the family, as with explicit prefecture rows.
+    known = set(rows["indicator"])
     for ind in values["indicator"].values:
         for reg in values["region"].values:
-            if ind in known and (ind, reg) not in pairs and bool(reported_any.sel(indicator=ind, region=reg)):
+            if ind not in known or (ind, reg) in pairs:
+                continue
+            member = (
+                reg in totalled.get(ind, ()) and (family_of.get(str(ind), str(ind)), reg) in reported_families
+            )
+            if member or bool(reported_any.sel(indicator=ind, region=reg)):
                 pairs.append((str(ind), str(reg)))
     if not pairs:
         raise NothingToForecastError(
@@ -205,30 +285,10 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
         xr.DataArray(year_months <= as_of_ts, dims=MONTH, coords={MONTH: year_months})
     )
     observed = np.full((n, 12), np.nan)
-    fields: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "target",
-            "comparator",
-            "kind",
-            "unit",
-            "family",
-            "deadline",
-            "lower_bound",
-            "upper_bound",
-            "baseline",
-            "name_en",
-            "name_zh",
-            "target_basis",
-        )
-    }
+    fields: dict[str, list[Any]] = {k: [] for k in _FIELDS}
     for i, (ind, reg) in enumerate(pairs):
-        row = catalog.row(ind, PROVINCE if not _has_row(table, ind, reg) else reg)
-        for key in fields:
-            fields[key].append(row[key] if key in row.index else "")
-        fields["target"][-1] = float(catalog.target_for(ind, reg))
-        if not _has_row(table, ind, reg):
-            fields["target_basis"][-1] = f"split of the provincial target ({reg})"
+        for key, value in _series_fields(catalog, ind, reg).items():
+            fields[key].append(value)
         if ind in values["indicator"].values and reg in values["region"].values:
             observed[i] = current.sel(indicator=ind, region=reg).values
     reported = np.isfinite(observed)
@@ -262,6 +322,268 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
 
 _FLOATS = ("target", "lower_bound", "upper_bound", "baseline")
 
+#: State fields taken from the catalogue row of a series.
+_FIELDS = (
+    "target",
+    "comparator",
+    "kind",
+    "unit",
+    "family",
+    "deadline",
+    "lower_bound",
+    "upper_bound",
+    "baseline",
+    "name_en",
+    "name_zh",
+    "target_basis",
+)
+
+
+def _series_fields(catalog: Any, indicator: str, region: str) -> dict[str, Any]:
+    """The catalogue fields of a series; a region without a row of its own gets the split target."""
+    own = _has_row(catalog.table, indicator, region)
+    row = catalog.row(indicator, region if own else PROVINCE)
+    out = {key: row[key] if key in row.index else "" for key in _FIELDS}
+    out["target"] = float(catalog.target_for(indicator, region))
+    if not own:
+        out["target_basis"] = f"split of the provincial target ({region})"
+    return out
+
+
+def _totalled_provinces(
+    catalog: Any,
+    rows: pd.DataFrame,
+    reported_any: xr.DataArray,
+    reported_families: set[tuple[str, str]],
+    family_of: dict[str, str],
+) -> dict[str, list[str]]:
+    """Province rows to total from their prefectures: indicator -> its prefectures.
+
+    The province has no report in the forecast year and some of its prefectures
+    (:func:`~longjiang_forecast._core.province.province_members`) have reports
+    of the family.
+    """
+    regions = set(map(str, reported_any["region"].values))
+    indicators = set(map(str, reported_any["indicator"].values))
+    out: dict[str, list[str]] = {}
+    province_rows = rows[(rows["region"] == PROVINCE) & ~rows["kind"].isin(NOT_TOTALLED_KINDS)]
+    for row in province_rows.itertuples():
+        ind = str(row.indicator)
+        if (
+            ind in indicators
+            and PROVINCE in regions
+            and bool(reported_any.sel(indicator=ind, region=PROVINCE))
+        ):
+            continue
+        members = province_members(catalog, ind, int(row.year))
+        family = family_of.get(ind, ind)
+        if any((family, m) in reported_families for m in members):
+            out[ind] = members
+    return out
+
 
 def _has_row(table: pd.DataFrame, indicator: str, region: str) -> bool:
     return bool(((table["indicator"] == indicator) & (table["region"] == region)).any())
+
+
+def province_from_prefectures(
+    state: xr.Dataset, catalog: Any, *, reason: np.ndarray | None = None
+) -> ProvinceRows | None:
+    """Province rows forecast from their prefectures, and the check of provinces that report too.
+
+    A province catalogue row of the state's year that :func:`build_state` left
+    out (its province has not reported that year; its prefectures have) gets a
+    row here: its paths are, draw by draw and month by month, the total of its
+    prefectures' paths (:func:`~longjiang_forecast._core.province.province_weights`:
+    the sum for counts, the population-weighted mean otherwise), and its
+    ``observed`` the total of their reports. In a month that some prefecture
+    has not reported (a ragged edge) ``observed`` is NaN, ``last_month`` is the
+    last month every prefecture reported, and ``basis`` and a warning name the
+    prefectures and months; its paths there use those prefectures' simulated
+    values. A row whose prefecture has no series or no forecast has none
+    either, and ``reason`` says why: a partial total is never shown as the
+    province's.
+
+    Where the province reports as well as all its prefectures, the province's
+    own reports are forecast (the official figure; it may count units outside
+    the prefectures), and a warning names the months where they differ from
+    the prefectures' total by more than
+    :data:`~longjiang_forecast._core.province.AGREEMENT_RTOL` (0.5 %) of the
+    province's figure, with both figures.
+
+    Parameters
+    ----------
+    state : xarray.Dataset
+        From :func:`build_state`.
+    catalog : Catalog
+        The catalogue the state was built from.
+    reason : ndarray of str of shape (n_series,), optional
+        Why a series of ``state`` has no forecast ("" where it has one).
+
+    Returns
+    -------
+    ProvinceRows or None
+        The province rows (their state fields, weights over the state's
+        series, ``basis`` and ``reason``); None when there is none.
+
+    Warns
+    -----
+    ForecastWarning
+        Where a prefecture has not reported a month of a province row; where a
+        province's own report disagrees with its prefectures' total (naming
+        the indicator, the month and both figures), or its own reports end
+        before its prefectures'.
+    """
+    year = int(state.attrs["year"])
+    n_series = state.sizes[SERIES]
+    reason = np.full(n_series, "", dtype=object) if reason is None else np.asarray(reason, dtype=object)
+    labels = zip(state["indicator"].values.astype(str), state["region"].values.astype(str), strict=True)
+    where = {pair: s for s, pair in enumerate(labels)}
+    table = catalog.table
+    rows = table[
+        (table["year"] == year)
+        & (table["region"] == PROVINCE)
+        & table["forecastable"].astype(bool)
+        & ~table["kind"].isin(NOT_TOTALLED_KINDS)
+    ]
+    records: list[dict[str, Any]] = []
+    for row in rows.itertuples():
+        ind = str(row.indicator)
+        members = province_members(catalog, ind, year)
+        idx = np.array([where.get((ind, m), -1) for m in members], dtype=int)
+        if idx.size == 0 or (idx < 0).all():
+            continue  # no prefecture data: nothing to total
+        if (ind, PROVINCE) in where:
+            if (idx >= 0).all():
+                _check_agreement(state, ind, where[(ind, PROVINCE)], idx)
+            continue
+        records.append(_province_row(state, catalog, ind, members, idx, reason))
+    if not records:
+        return None
+    late: dict[str, list[str]] = {}
+    for rec in records:
+        if rec["late"]:
+            late.setdefault(rec["late"], []).append(str(rec["fields"]["indicator"]))
+    if late:
+        named = "; ".join(f"{', '.join(inds)}: {text}" for text, inds in late.items())
+        warnings.warn(
+            f"Province rows forecast from their prefectures, some of which have not reported every month: "
+            f"{named}. Their paths use those prefectures' simulated values there; their observed value is "
+            "that of the last month every prefecture reported.",
+            ForecastWarning,
+            stacklevel=2,
+        )
+    weights = np.zeros((len(records), n_series))
+    for i, rec in enumerate(records):
+        weights[i, rec["members"]] = rec["weights"]
+    keys = records[0]["fields"]
+    return ProvinceRows(
+        fields={key: np.array([rec["fields"][key] for rec in records]) for key in keys},
+        weights=weights,
+        basis=np.array([rec["basis"] for rec in records], dtype=object),
+        reason=np.array([rec["reason"] for rec in records], dtype=object),
+    )
+
+
+def _province_row(
+    state: xr.Dataset, catalog: Any, ind: str, members: list[str], idx: np.ndarray, reason: np.ndarray
+) -> dict[str, Any]:
+    """One province row totalled from its prefectures (see :func:`province_from_prefectures`)."""
+    year = int(state.attrs["year"])
+    fields = _series_fields(catalog, ind, PROVINCE)
+    n = len(members)
+    present = idx[idx >= 0]
+    rule, weights, equal = province_weights(str(fields["kind"]), state["population"].values[present])
+    observed = np.asarray(state["observed"].values, float)[present]
+    total = total_of(observed, weights)
+    complete = np.flatnonzero(np.isfinite(total))
+    last_month = int(complete[-1] + 1) if complete.size else 0
+    how = "sum" if rule == "sum" else "population-weighted mean (2020 census)"
+    basis = f"{how} of the {n} prefectures' forecasts, path by path"
+    why = ""
+    absent = [m for m, s in zip(members, idx, strict=True) if s < 0]
+    refused = [str(state["region"].values[s]) for s in present if reason[s] != ""]
+    if absent:
+        why = (
+            f"prefectures {absent} have no reports of this indicator (this year or earlier years of its "
+            f"family): the province is the total of all {n} of its prefectures"
+        )
+    elif refused:
+        first = reason[present][reason[present] != ""][0]
+        why = f"no forecast for prefectures {refused} ({first}): the province is the total of all {n}"
+    latest = int(np.asarray(state["last_month"].values, int)[present].max())
+    late = {
+        str(state["region"].values[s]): [f"{year}-{m + 1:02d}" for m in range(latest) if np.isnan(row[m])]
+        for s, row in zip(present, observed, strict=True)
+    }
+    late = {reg: months for reg, months in late.items() if months}
+    named = ""
+    if late and not why:
+        named = "; ".join(f"{reg} {', '.join(months)}" for reg, months in late.items())
+        basis += f"; not reported, simulated: {named}"
+    if equal and not why:
+        warnings.warn(
+            f"Province row {ind!r}: its prefectures are weighted equally, the state has no population "
+            "for some of them (add the regions' population_2020 from load_regions()).",
+            ForecastWarning,
+            stacklevel=3,
+        )
+    out = dict(fields)
+    out.update(
+        observed=total,
+        last_month=last_month,
+        last_value=total[last_month - 1] if last_month else np.nan,
+        deadline_month=deadline_month(pd.Timestamp(fields["deadline"])),
+        population=np.nan,
+        indicator=ind,
+        region=PROVINCE,
+    )
+    out["deadline"] = pd.Timestamp(fields["deadline"]).to_datetime64()
+    late_text = f"{named} (observed: {year}-{last_month:02d})" if last_month else f"{named} (observed: none)"
+    return {
+        "fields": out,
+        "members": present,
+        "weights": weights,
+        "basis": basis,
+        "reason": why,
+        "late": late_text if named else "",
+    }
+
+
+def _check_agreement(state: xr.Dataset, ind: str, province: int, idx: np.ndarray) -> None:
+    """Warn where a province's own reports differ from its prefectures' total (see AGREEMENT_RTOL)."""
+    year = int(state.attrs["year"])
+    rule, weights, _ = province_weights(str(state["kind"].values[province]), state["population"].values[idx])
+    how = "sum" if rule == "sum" else "population-weighted mean"
+    observed = np.asarray(state["observed"].values, float)
+    own, total = observed[province], total_of(observed[idx], weights)
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(
+            np.isfinite(own) & np.isfinite(total) & (np.abs(own - total) > AGREEMENT_RTOL * np.abs(own))
+        )
+    if bad.size:
+        gaps = "; ".join(
+            f"{year}-{m + 1:02d}: province {own[m]:,.6g}, prefectures {total[m]:,.6g} "
+            f"({100 * (total[m] - own[m]) / abs(own[m]) if own[m] else np.inf:+.1f} %)"
+            for m in bad
+        )
+        warnings.warn(
+            f"Indicator {ind!r}: the province's own reports differ from the {how} of its {idx.size} "
+            f"prefectures' reports by more than {100 * AGREEMENT_RTOL:g} % of the province's figure in "
+            f"{bad.size} month(s): {gaps}. The province's own reports are used for its forecast; check "
+            "the reports (or leave the province's rows out of the progress data to forecast it from its "
+            "prefectures).",
+            ForecastWarning,
+            stacklevel=3,
+        )
+    complete = np.flatnonzero(np.isfinite(total))
+    own_last = int(state["last_month"].values[province])
+    if complete.size and complete[-1] + 1 > own_last:
+        warnings.warn(
+            f"Indicator {ind!r}: the province's own reports end in {year}-{own_last:02d} but all its "
+            f"{idx.size} prefectures reported up to {year}-{complete[-1] + 1:02d}. The province is forecast "
+            "from its own reports; leave its rows out of the progress data to forecast it from its "
+            "prefectures.",
+            ForecastWarning,
+            stacklevel=3,
+        )

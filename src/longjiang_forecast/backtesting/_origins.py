@@ -271,10 +271,18 @@ def truncate(catalog: Any, progress: xr.Dataset, as_of: pd.Timestamp) -> tuple[A
     progress : xarray.Dataset
         Months up to and including ``as_of`` (later months are *dropped*, not
         masked, so no later value can reach the model); ``attrs['as_of']`` set.
+        When the history has a ``published`` variable (the month at whose end
+        each report was published, e.g.
+        :func:`longjiang_forecast.testing.synthetic_province`'s ragged edge),
+        reports published after ``as_of`` are masked to NaN and ``published``
+        is dropped.
     """
     table = catalog.table
     kept = catalog._with_table(table[table["year"] <= as_of.year])
     known = progress.sel({MONTH: progress[MONTH].values <= np.datetime64(as_of)})
+    if "published" in known:
+        known = known.assign(value=known["value"].where(known["published"] <= np.datetime64(as_of)))
+        known = known.drop_vars("published")
     known = known.copy()
     known.attrs = dict(progress.attrs) | {"as_of": f"{as_of:%Y-%m}", "truncated_for_backtest": 1}
     return kept, known
@@ -304,7 +312,9 @@ def outcomes(
         is unknown), ``first_passage`` (month 1-12 of the first report meeting
         the target by the deadline, counts and levels only; NaN if never or
         not applicable; with months unreported it is the first *reported*
-        month, an upper bound).
+        month, an upper bound). Province rows totalled from their prefectures
+        get their outcomes from the pipeline (the prefectures' total, one
+        definition in ``_core/province.py``).
     """
     year = int(state.attrs["year"])
     months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")

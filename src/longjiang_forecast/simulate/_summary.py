@@ -13,6 +13,7 @@ import xarray as xr
 from .._core import streaming as _stats
 from .._core.exceptions import DataValidationError, ForecastWarning
 from .._core.provenance import make_attrs
+from .._core.province import province_weights
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONOTONE_KINDS, MONTH, PROVINCE, QUANTILE, SERIES
 from .._core.state import month_days
@@ -572,7 +573,11 @@ def _total_groups(
     enabled: bool,
     where: str = _WHERE,
 ) -> tuple[np.ndarray, dict[str, Any] | None]:
-    """Group regional series by indicator for the province totals (see the design note)."""
+    """Group regional series by indicator for the province totals (see the design note).
+
+    The weights are :func:`~longjiang_forecast._core.province.province_weights`, the one definition
+    of a province total (also used for the province rows forecast from their prefectures).
+    """
     n = dyn.size
     group = np.full(n, -1)
     if not enabled or "indicator" not in state.coords or "region" not in state.coords:
@@ -606,15 +611,11 @@ def _total_groups(
     s_dl = np.clip(np.asarray(state["deadline_month"].values, int) - 1, 0, 11)
     for g, (ind, idx) in enumerate(zip(names, members, strict=True)):
         group[idx] = g
-        rule = "sum" if kind[idx[0]] in MONOTONE_KINDS else "mean"
+        rule, w, equal = province_weights(
+            kind[idx[0]], pop[idx] if pop is not None else np.full(idx.size, np.nan)
+        )
         aggregation.append(rule)
-        w = np.ones(idx.size)
-        if rule == "mean":
-            p = pop[idx] if pop is not None else np.full(idx.size, np.nan)
-            if not np.all(np.isfinite(p) & (p > 0)):
-                p = np.ones(idx.size)
-                equal_weights = True
-            w = p / p.sum()
+        equal_weights |= equal
         weights[starts[g] : starts[g] + idx.size] = w
         prov = np.flatnonzero((indicator == ind) & (region == PROVINCE))
         if prov.size:

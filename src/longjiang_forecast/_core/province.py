@@ -1,0 +1,154 @@
+"""The province from its prefectures: the one definition of a province total, and the rows it gives.
+
+A province total over prefecture series is, month by month and path by path,
+the **sum** of the prefectures' values for counts (:data:`MONOTONE_KINDS`) and
+their **population-weighted mean** (2020 census) for ratios, levels per capita
+and annual means (:func:`province_weights`). The streaming engine's province
+totals (``simulate_summary``, dim ``total``) and the province rows forecast from
+their prefectures (``_core.state.province_from_prefectures``, used by
+``pipeline.forecast``) both use it. See ``docs/simulation.md`` ("The province
+from its prefectures").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .schema import MONOTONE_KINDS, PROVINCE
+
+#: Relative tolerance of the check that a province's own report equals the total of its
+#: prefectures' reports (0.5 % of the province's figure): 13 reports rounded to 0.01 of a
+#: 万-unit can miss their true sum by about 0.3 %; whole counts must agree exactly.
+AGREEMENT_RTOL = 0.005
+
+#: Kinds never totalled over prefectures (a percent change of a total is not a total of changes).
+NOT_TOTALLED_KINDS = ("change", "qualitative")
+
+
+def province_weights(kind: str, population: np.ndarray) -> tuple[str, np.ndarray, bool]:
+    """Weights of the prefectures in a province total: the one definition of a province total.
+
+    Parameters
+    ----------
+    kind : str
+        Indicator kind (see ``_core.schema.KINDS``).
+    population : ndarray of shape (n_prefectures,)
+        2020 census population of each prefecture (persons); NaN where unknown.
+
+    Returns
+    -------
+    rule : {"sum", "mean"}
+        "sum" for counts (:data:`~longjiang_forecast._core.schema.MONOTONE_KINDS`),
+        "mean" for every other kind.
+    weights : ndarray of shape (n_prefectures,)
+        The total is ``sum(weights * values)``: ones for a sum; population
+        shares (summing to 1) for a mean, equal shares where a population is
+        missing or not positive.
+    equal : bool
+        True where a mean had to fall back to equal shares.
+    """
+    pop = np.asarray(population, dtype=float)
+    if kind in MONOTONE_KINDS:
+        return "sum", np.ones(pop.size), False
+    equal = not bool(np.all(np.isfinite(pop) & (pop > 0)))
+    if equal:
+        pop = np.ones(pop.size)
+    return "mean", pop / pop.sum(), equal
+
+
+def total_of(values: np.ndarray, weights: np.ndarray, axis: int = 0) -> np.ndarray:
+    """The province total of prefecture values along ``axis``; NaN wherever a prefecture is NaN.
+
+    Parameters
+    ----------
+    values : ndarray
+        Prefecture values, prefectures along ``axis``.
+    weights : ndarray of shape (n_prefectures,)
+        From :func:`province_weights`.
+    axis : int, default 0
+
+    Returns
+    -------
+    ndarray
+        ``values`` without ``axis``.
+    """
+    moved = np.moveaxis(np.asarray(values, dtype=float), axis, -1)
+    return moved @ np.asarray(weights, dtype=float)
+
+
+def province_members(catalog: Any, indicator: str, year: int) -> list[str]:
+    """The prefectures whose total is the province for an indicator of ``year``.
+
+    The prefectures with a catalogue row for the indicator that year, when it
+    has any; else all 13 prefectures of the catalogue's regions (the
+    provincial target is then split among them, see ``Catalog.target_for``),
+    except for milestones, whose target is never split (none).
+
+    Returns
+    -------
+    list of str
+        Prefecture ids.
+    """
+    table = catalog.table
+    mine = table[(table["indicator"] == indicator) & (table["year"] == year)]
+    rows = mine[mine["region"] != PROVINCE]
+    if len(rows):
+        return [str(r) for r in rows["region"]]
+    if (mine["kind"] == "milestone").any():
+        return []
+    return [str(r) for r in catalog.region_ids]
+
+
+@dataclass(frozen=True)
+class ProvinceRows:
+    """Province series forecast from their prefectures' joint paths.
+
+    Attributes
+    ----------
+    fields : dict of str to ndarray
+        State variables of the province rows (series first): ``observed``
+        (row, month), ``last_month``, ``last_value``, ``target``, ... as
+        :func:`~longjiang_forecast._core.state.build_state` gives them, and
+        the ``indicator``/``region`` labels.
+    weights : ndarray of shape (n_rows, n_series)
+        Weight of each series of the state in each province row
+        (:func:`province_weights` on its prefectures, 0 elsewhere).
+    basis : ndarray of str, shape (n_rows,)
+        How each row is forecast, e.g. "sum of the 13 prefectures' forecasts".
+    reason : ndarray of str, shape (n_rows,)
+        Why a row has no forecast ("" where it has one).
+    """
+
+    fields: dict[str, np.ndarray]
+    weights: np.ndarray
+    basis: np.ndarray
+    reason: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of province rows."""
+        return int(self.weights.shape[0])
+
+    def paths(self, paths: np.ndarray) -> np.ndarray:
+        """The province rows' paths from the state's paths.
+
+        Parameters
+        ----------
+        paths : ndarray of shape (n_draws, n_series, n_months)
+            Joint paths of the state's series (one parameter draw each).
+
+        Returns
+        -------
+        ndarray of shape (n_draws, n_rows, n_months)
+            Per draw and month, the total of the prefectures' paths
+            (:func:`total_of`); NaN for rows without a forecast.
+        """
+        out = np.full((paths.shape[0], self.n, paths.shape[2]), np.nan)
+        for i in range(self.n):
+            members = np.flatnonzero(self.weights[i])
+            if self.reason[i] == "" and members.size:
+                out[:, i] = total_of(paths[:, members], self.weights[i, members], axis=1)
+        return out

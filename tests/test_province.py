@@ -1,0 +1,284 @@
+"""The province from its prefectures: joint paths, ragged edges, provinces that report too."""
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import longjiang_forecast as lf
+from longjiang_forecast._core.exceptions import ForecastWarning
+from longjiang_forecast._core.province import province_weights, total_of
+from longjiang_forecast.cli import main
+from longjiang_forecast.testing import synthetic_progress
+
+IND = "09a"  # cumulative households, province target 15,000 by 2024-12-31
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return lf.load_catalog(2024).subset([IND])
+
+
+@pytest.fixture(scope="module")
+def both(catalog):
+    """Province and 13 prefectures report (the province row is their exact sum)."""
+    return synthetic_progress(catalog, seed=7)
+
+
+@pytest.fixture(scope="module")
+def prefectures(both):
+    return both.drop_sel(region="province")
+
+
+def _forecast(progress, catalog, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ForecastWarning)
+        return lf.forecast(progress, catalog, n_draws=kw.pop("n_draws", 400), seed=3, **kw)
+
+
+def _province(result):
+    table = result.table()
+    row = table[(table["indicator"] == IND) & (table["region"] == "province")]
+    assert len(row) == 1  # once, forecast
+    return row.iloc[0]
+
+
+def test_weights_are_the_one_definition():
+    rule, w, equal = province_weights("cumulative", np.array([1.0, 3.0]))
+    assert rule == "sum" and w.tolist() == [1.0, 1.0] and not equal
+    rule, w, equal = province_weights("level", np.array([1.0, 3.0]))
+    assert rule == "mean" and w.tolist() == [0.25, 0.75] and not equal
+    assert province_weights("level", np.array([1.0, np.nan]))[1].tolist() == [0.5, 0.5]
+    assert np.isnan(total_of(np.array([[1.0, 2.0], [np.nan, 3.0]]), np.ones(2))[0])
+
+
+def test_province_observed_is_the_sum_of_its_prefectures(prefectures, catalog):
+    result = _forecast(prefectures, catalog)
+    row = _province(result)
+    reports = prefectures["value"].sel(indicator=IND, month="2024-08-01")
+    assert row["observed"] == pytest.approx(float(reports.sum()), rel=1e-12)
+    assert row["observed_month"] == "2024-08"
+    assert row["target"] == 15000
+    assert row["basis"] == "sum of the 13 prefectures' forecasts, path by path"
+    assert row["status"] != "no forecast" and 0 < row["p_met"] < 1
+    state = result.state
+    prov = np.flatnonzero((state["region"] == "province").values)
+    pref = np.flatnonzero((state["region"] != "province").values)
+    assert prov.size == 1 and pref.size == 13
+    np.testing.assert_allclose(
+        state["observed"].values[prov[0]], state["observed"].values[pref].sum(axis=0), rtol=1e-12
+    )
+    # not fitted or simulated on its own: one answer
+    assert result.draws["dynamics"].values[prov[0]] == "none"
+
+
+def test_province_p_met_is_the_share_of_draws_whose_prefecture_sum_meets_the_target(prefectures, catalog):
+    result = _forecast(prefectures, catalog)
+    paths = result.paths
+    december = paths.sel(month="2024-12-01")
+    prefecture_sum = december.isel(series=(paths["region"] != "province").values).sum("series")
+    by_hand = float((prefecture_sum >= 15000).mean())
+    row = _province(result)
+    assert row["p_met"] == by_hand
+    assert row["median"] == pytest.approx(float(np.quantile(prefecture_sum, 0.5)))
+    # the paths of the province row are the per-draw sums
+    province = paths.isel(series=(paths["region"] == "province").values).squeeze("series")
+    np.testing.assert_allclose(province.sel(month="2024-12-01"), prefecture_sum, rtol=1e-12)
+
+
+def test_ragged_edge_still_forecast_and_names_the_late_prefecture(prefectures, catalog):
+    late = prefectures.copy(deep=True)
+    late["value"].loc[{"indicator": IND, "region": "harbin", "month": "2024-08-01"}] = np.nan
+    with pytest.warns(ForecastWarning, match=r"09a: harbin 2024-08 \(observed: 2024-07\)"):
+        result = lf.forecast(late, catalog, n_draws=400, seed=3)
+    row = _province(result)
+    assert np.isfinite(row["p_met"])
+    assert row["observed_month"] == "2024-07"
+    july = late["value"].sel(indicator=IND, month="2024-07-01").sum()
+    assert row["observed"] == pytest.approx(float(july), rel=1e-12)
+    assert "not reported, simulated: harbin 2024-08" in row["basis"]
+    state = result.state
+    prov = int(np.flatnonzero((state["region"] == "province").values)[0])
+    assert np.isnan(state["observed"].values[prov, 7])  # August is not presented as a complete sum
+    # August of the province path uses Harbin's simulated August
+    paths = result.paths.sel(month="2024-08-01")
+    harbin = paths.isel(series=(paths["region"] == "harbin").values).squeeze("series")
+    assert float(harbin.std()) > 0
+    others = paths.isel(series=((paths["region"] != "province") & (paths["region"] != "harbin")).values)
+    np.testing.assert_allclose(paths.isel(series=prov), harbin + others.sum("series"), rtol=1e-12)
+
+
+def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):
+    bad = both.copy(deep=True)
+    own = float(bad["value"].sel(indicator=IND, region="province", month="2024-07-01"))
+    total = float(bad["value"].sel(indicator=IND, month="2024-07-01").drop_sel(region="province").sum())
+    assert own == pytest.approx(total)
+    bad["value"].loc[{"indicator": IND, "region": "province", "month": "2024-07-01"}] = own * 1.05
+    shown = f"2024-07: province {own * 1.05:,.6g}, prefectures {total:,.6g} (-4.8 %)"
+    with pytest.warns(ForecastWarning, match=f"Indicator '{IND}'.*" + re.escape(shown)):
+        result = lf.forecast(bad, catalog, n_draws=200, seed=3)
+    # the province's own reports are used (the rule), so its row is a fitted series
+    state = result.state
+    prov = int(np.flatnonzero((state["region"] == "province").values)[0])
+    assert result.draws["dynamics"].values[prov] != "none" and result.province is None
+    # a rounding-size difference (0.1 %) is not reported
+    slight = both.copy(deep=True)
+    slight["value"].loc[{"indicator": IND, "region": "province", "month": "2024-07-01"}] = own * 1.001
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ForecastWarning)
+        from longjiang_forecast import build_state
+        from longjiang_forecast._core.state import province_from_prefectures
+
+        assert province_from_prefectures(build_state(slight, catalog), catalog) is None
+
+
+@pytest.mark.parametrize("layout", ["province row only (split target)", "explicit prefecture rows"])
+def test_both_catalogue_layouts_get_the_province_forecast(prefectures, catalog, layout):
+    cat = catalog if layout.startswith("province") else catalog.split_by_region([IND])
+    result = _forecast(prefectures, cat)
+    row = _province(result)
+    assert row["basis"] == "sum of the 13 prefectures' forecasts, path by path"
+    assert row["target"] == 15000 and np.isfinite(row["p_met"])
+    table = result.table()
+    assert (table["region"] != "province").sum() == 13
+
+
+def test_a_prefecture_without_reports_leaves_the_province_unforecast(prefectures, catalog):
+    partial = prefectures.drop_sel(region="daxinganling")
+    row = _province(_forecast(partial, catalog))
+    assert row["status"] == "no forecast" and np.isnan(row["p_met"])
+    assert "daxinganling" in row["reason"] and "all 13" in row["reason"]
+
+
+def test_compare_scenarios_and_portfolio_read_the_province_row(prefectures, catalog):
+    from longjiang_forecast.planning import portfolio
+    from longjiang_forecast.scenarios import Effect, Scenario
+
+    effect = Effect(type="stoppage", regions=("harbin",), first_month=(9, 9), until=12)
+    stop = Scenario(name="stop", description="Harbin stops", year=2024, effects=(effect,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ForecastWarning)
+        comparison = lf.compare_scenarios(prefectures, catalog, [stop], n_draws=400, seed=3)
+    table = comparison.table()
+    prov = table[(table["region"] == "province") & (table["scenario"] == "stop")].iloc[0]
+    assert bool(prov["touched"]) and prov["delta_vs_baseline"] < 0
+    base = comparison.forecasts["baseline"]
+    folio = portfolio(base)
+    assert folio["indicator"].values.tolist() == [IND]
+    assert float(folio["p_all_met"]) == _province(base)["p_met"]
+
+
+def _with_province_rows(fam):
+    """The families' catalogue with a province row per indicator-year (target: the prefectures' sum)."""
+    from longjiang_forecast.catalog import Catalog
+
+    table = fam.catalog.table
+    rows = []
+    for _, group in table.groupby("indicator", sort=False):
+        row = group.iloc[0].copy()
+        row["region"], row["target"] = "province", float(group["target"].sum())
+        rows.append(row)
+    joined = pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
+    return Catalog(
+        year=fam.catalog.year, table=joined, regions=fam.catalog.regions, source="families+province"
+    )
+
+
+def test_backtest_scores_the_province_against_its_prefectures_total():
+    from longjiang_forecast.testing import synthetic_families
+
+    fam = synthetic_families(
+        seed=1, years=range(2021, 2025), families=lf.testing.families.DEFAULT_FAMILIES[:1]
+    )
+    cat = _with_province_rows(fam)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ForecastWarning)
+        bt = lf.backtest((cat, fam.progress), "seasonal_share", as_of=["2024-07"], n_draws=200)
+    f = bt.forecasts
+    prov = np.flatnonzero(f["region"].values == "province")
+    assert prov.size == 1
+    ind = str(f["indicator"].values[prov[0]])
+    truth = fam.truth.sel(indicator=ind)
+    assert float(f["outcome_value"].values[prov[0]]) == pytest.approx(
+        float(truth["outcome"].sum()), rel=1e-12
+    )
+    met = float(truth["outcome"].sum()) >= float(truth["target"].sum())
+    assert float(f["outcome_met"].values[prov[0]]) == float(met)
+    assert str(f["basis"].values[prov[0]]) == "sum of the 13 prefectures' forecasts, path by path"
+
+
+def test_cli_forecasts_the_province_row_from_prefecture_only_reports(prefectures, tmp_path, capsys):
+    catalog_file = tmp_path / "catalog.csv"
+    catalog_file.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region,name_en\n"
+        "h1,cumulative,households,15000,>=,2024-12-31,province,Homes renovated\n",
+        encoding="utf-8",
+    )
+    frame = prefectures["value"].sel(indicator=IND).to_dataframe().dropna().reset_index()
+    frame["indicator"] = "h1"
+    frame["month"] = pd.DatetimeIndex(frame["month"]).strftime("%Y-%m")
+    frame[["indicator", "region", "month", "value"]].to_csv(tmp_path / "progress.csv", index=False)
+    args = ["forecast", "--catalog", str(catalog_file), "--progress", str(tmp_path / "progress.csv")]
+    assert main([*args, "--draws", "300", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "province" in out
+    table = pd.read_csv(tmp_path / "out" / "attainment.csv")
+    row = table[table["region"] == "province"]
+    assert len(row) == 1 and 0 < row["p_met"].item() < 1
+    assert row["basis"].item() == "sum of the 13 prefectures' forecasts, path by path"
+    august = prefectures["value"].sel(indicator=IND, month="2024-08-01").sum()
+    assert row["observed"].item() == pytest.approx(float(august), rel=1e-9)
+
+
+def test_a_ratio_province_is_the_population_weighted_mean_of_its_prefectures(tmp_path):
+    regions = lf.load_regions()
+    catalog_file = tmp_path / "catalog.csv"
+    catalog_file.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region,upper_bound\n"
+        "c1,level,%,88,>=,2024-12-31,province,100\n",
+        encoding="utf-8",
+    )
+    cat = lf.load_catalog(catalog_file)
+    rng = np.random.default_rng(0)
+    months = pd.date_range("2021-01-01", "2024-08-01", freq="MS")
+    rows = []
+    for k, reg in enumerate(regions["region"]):
+        level = 70 + k + np.cumsum(rng.gamma(4.0, 0.1, months.size))
+        rows += [
+            {"indicator": "c1", "region": reg, "month": m, "value": v}
+            for m, v in zip(months, level, strict=True)
+        ]
+    frame = pd.DataFrame(rows)
+    progress = frame.set_index(["indicator", "region", "month"]).to_xarray()
+    result = _forecast(progress, cat)
+    table = result.table()
+    row = table[table["region"] == "province"].iloc[0]
+    w = regions["population_2020"].to_numpy(float)
+    w /= w.sum()
+    august = frame[frame["month"] == "2024-08-01"].set_index("region").loc[regions["region"], "value"]
+    assert row["observed"] == pytest.approx(float(w @ august.to_numpy()), rel=1e-12)
+    assert (
+        row["basis"]
+        == "population-weighted mean (2020 census) of the 13 prefectures' forecasts, path by path"
+    )
+    paths = result.paths.sel(month="2024-12-01")
+    pref = paths.isel(series=(paths["region"] != "province").values)
+    order = [list(pref["region"].values).index(r) for r in regions["region"]]
+    mean = pref.values[:, order] @ w
+    assert row["p_met"] == float((mean >= 88).mean())
+
+
+def test_a_province_whose_own_reports_stop_early_is_named(both, catalog):
+    from longjiang_forecast._core.state import province_from_prefectures
+
+    stale = both.copy(deep=True)
+    months = ["2024-07-01", "2024-08-01"]
+    stale["value"].loc[{"indicator": IND, "region": "province", "month": months}] = np.nan
+    state = lf.build_state(stale, catalog, as_of="2024-08")
+    assert "province" in state["region"].values  # it reported this year: its own reports are used
+    with pytest.warns(
+        ForecastWarning, match=r"own reports end in 2024-06 but all its 13 prefectures .* 2024-08"
+    ):
+        assert province_from_prefectures(state, catalog) is None
