@@ -1,5 +1,7 @@
 """The default model's prefectures move together (joint draws); one answer whatever the catalogue layout."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -105,3 +107,46 @@ def test_one_answer_whatever_the_catalogue_layout():
         # the simulator's month-to-month noise follows the series' position: Monte Carlo only
         pa, pb = (float(r.summary["p_met"].values[i]) for r, i in zip((a, b), pick, strict=True))
         assert abs(pa - pb) <= 0.02
+
+
+def test_a_late_start_beyond_the_record_is_not_a_certain_miss():
+    """Nothing done by May in a family whose record holds no late start: not P(met) = 0."""
+    from longjiang_forecast.testing.families import DEFAULT_FAMILIES
+
+    steady = tuple(dataclasses.replace(f, shock_prob=0.0) for f in DEFAULT_FAMILIES[:1])
+    fam = synthetic_families(seed=8, years=range(2018, 2025), regions=REGIONS, families=steady)
+    progress = fam.progress.sel(month=slice(None, "2024-05")).copy(deep=True)
+    late = {"indicator": "SYN_OUTDOOR_2024", "region": "harbin"}
+    progress["value"].loc[late] = progress["value"].loc[late].where(progress["month"].dt.year < 2024, 0.0)
+    result = lf.forecast(progress, fam.catalog, as_of="2024-05", n_draws=4000, seed=2)
+    table = result.table().set_index(["indicator", "region"])
+    row = table.loc[("SYN_OUTDOOR_2024", "harbin")]
+    normal = table.loc[("SYN_OUTDOOR_2024", "daqing")]
+    assert row["p_met"] > 0  # not a certain miss ...
+    assert "late start" in row["basis"]
+    assert "late start" not in normal["basis"]
+    # ... but the months lost are lost: the year delivers what June-December delivered before,
+    # about (1 - F(May)) = 78 % of an earlier year's total (those ended at 0.96 of their plans)
+    share_left = 1 - sum(steady[0].weights[:5]) / sum(steady[0].weights)
+    assert row["median"] / row["target"] == pytest.approx(share_left * 0.96, rel=0.1)
+
+
+def test_late_starts_of_the_second_generator_are_near_their_oracle():
+    """Prefecture-years of a late start in the province generator: P(met) near the exact oracle's."""
+    from longjiang_forecast.testing import synthetic_province
+
+    prov = synthetic_province(seed=4, years=range(2017, 2025))
+    truth = prov.truth
+    late = truth["late_start"].values == 1
+    years = sorted({int(str(i).rsplit("_", 1)[1]) for i in truth["indicator"].values[late.any(axis=1)]})
+    year = max(y for y in years if y >= 2020)
+    bt = lf.backtest(prov, "seasonal_share", as_of=[f"{year}-05"], n_draws=2000, seed=3)
+    ds = bt.forecasts
+    oracle = prov.oracle(f"{year}-05").set_index(["indicator", "region"])
+    pairs = list(zip(ds["indicator"].values, ds["region"].values, strict=True))
+    is_late = np.array([bool(truth["late_start"].sel(indicator=i, region=r)) for i, r in pairs])
+    assert is_late.sum() >= 3
+    p = ds["p_met"].values[is_late]
+    p_true = oracle.loc[[pairs[k] for k in np.flatnonzero(is_late)], "p_true"].to_numpy()
+    assert np.mean(np.abs(p - p_true)) < 0.2
+    assert not np.any(((p == 0) | (p == 1)) & (p_true > 0.02) & (p_true < 0.98))

@@ -449,6 +449,7 @@ class SeasonalShareModel:
         total = np.zeros(n)
         year_effect = np.zeros((n_draws, n))
         transform = np.where(kind == "change", "pct_change", "identity").astype(object)
+        basis = self.basis_.copy()
         uniforms = self._shared_year_uniforms(
             np.column_stack([_stream(ss, label).random(n_draws) for label in self._series_labels()]),
             ss,
@@ -465,6 +466,13 @@ class SeasonalShareModel:
                 done = start[s] - self.origin_[s]
                 annual[:, s] = self._annual_total(s, done, t, uniforms[:, s])
                 shape[s], scale[:, s] = self._gamma_split(s, t, done, annual[:, s])
+                late = self.late_start_weight(s)
+                if late >= 0.01:
+                    basis[s] += (
+                        f"; behind every earlier year's pace: {late:.0%} weight on a late start "
+                        "(the remaining months deliver what they did in earlier years, the months "
+                        "lost are not made up)"
+                    )
             elif kind[s] == "milestone":
                 dynamics[s] = "binomial"
                 total[s] = max(state["target"].values[s], start[s])  # never fewer than done
@@ -488,7 +496,7 @@ class SeasonalShareModel:
                 "log_sd": (SERIES, np.nan_to_num(self.log_sd_)),
                 "transform": (SERIES, transform),
                 "baseline": (SERIES, self.baseline_),
-                "basis": (SERIES, self.basis_.copy()),
+                "basis": (SERIES, basis),
                 "reason": (SERIES, self.reason_.copy()),
             },
             coords=draw_coords(state, n_draws),
@@ -562,9 +570,23 @@ class SeasonalShareModel:
         that ended in a miss). A report of nothing at all is censored at the reporting
         resolution (1/1,000 of what is needed).
         """
-        ref = self.reference_[s]
         if t == 12:
             return np.full(u.shape, done)
+        grid, logp = self._total_posterior(s, done, t)
+        logp = special.logsumexp(logp, axis=0)
+        weights = np.exp(logp - logp.max())
+        cdf = np.cumsum(weights)
+        cdf /= cdf[-1]
+        return np.maximum(np.exp(np.interp(u, cdf, grid)), done)
+
+    def _total_posterior(self, s: int, done: float, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Grid of ``log A`` and the unnormalised log posterior of each kernel on it.
+
+        Returns the grid (G,) and an array (K, G): the reference years' kernels (pace and
+        outcome paired), then, from the first report on, the late-start kernels
+        (:func:`_late_start`) in the same order.
+        """
+        ref = self.reference_[s]
         dl = max(int(self.state_["deadline_month"].values[s]), 1)
         need = self.state_["target"].values[s] - self.origin_[s]
         centre = max(need, 1e-9 * max(abs(need), 1.0)) / max(self.share_mean_[s][dl], 1e-3)
@@ -577,21 +599,50 @@ class SeasonalShareModel:
         log_share, loc, shape_logw = log_share[keep], loc[keep], shape_logw[keep]
         known = np.isfinite(loc)
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
-        sd = np.where(known, ref.prior_sd, self.plan_prior_sd)[:, None]
-        logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, mean[:, None], sd * _KERNEL_SCALE)  # (J, G)
+        sd = np.where(known, ref.prior_sd, self.plan_prior_sd)
+        logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
         logp += shape_logw[:, None]
-        if t > 0:
-            h = ref.log_share_sd[t]
-            if done > 0:
-                logp += stats.norm.logpdf(np.log(done) - grid[None, :], log_share[:, None], h)
-            else:
-                floor = np.log(1e-3 * max(need, 1e-12))
-                logp += stats.norm.logcdf((floor - grid[None, :] - log_share[:, None]) / h)
-        logp = special.logsumexp(logp, axis=0)
-        weights = np.exp(logp - logp.max())
-        cdf = np.cumsum(weights)
-        cdf /= cdf[-1]
-        return np.maximum(np.exp(np.interp(u, cdf, grid)), done)
+        if t == 0:
+            return grid, logp
+        h = ref.log_share_sd[t]
+        if done > 0:
+            logp += stats.norm.logpdf(np.log(done) - grid[None, :], log_share[:, None], h)
+        else:
+            floor = np.log(1e-3 * max(need, 1e-12))
+            logp += stats.norm.logcdf((floor - grid[None, :] - log_share[:, None]) / h)
+        late = _late_start(grid, done, mean, sd, log_share)
+        return grid, np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
+
+    def late_start_weight(self, s: int) -> float:
+        """Posterior weight of the late-start regime for series ``s`` (see :func:`_late_start`).
+
+        Parameters
+        ----------
+        s : int
+            Position of the series on the ``series`` dim of :attr:`state_`.
+
+        Returns
+        -------
+        float
+            In [0, 1]; 0 before any report and for series the model does not forecast by
+            the year's total; near 0 where this year's pace is within the reference class's.
+
+        Raises
+        ------
+        NotFittedError
+            If called before :meth:`fit`.
+        """
+        check_is_fitted(self)
+        t = int(self.state_["last_month"].values[s])
+        kind = str(self.state_["kind"].values[s])
+        if self.reason_[s] or kind not in ("cumulative", "level") or not 0 < t < 12:
+            return 0.0
+        last = float(self.state_["last_value"].values[s])
+        done = max((last if np.isfinite(last) else 0.0) - self.origin_[s], 0.0)
+        _, logp = self._total_posterior(s, done, t)
+        n_pace = logp.shape[0] // 2
+        total = special.logsumexp(logp)
+        return float(np.exp(special.logsumexp(logp[n_pace:]) - total))
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -615,6 +666,45 @@ class SeasonalShareModel:
         a = 1.0 + done
         b = (1 - prior_mean) / prior_mean + (total - done) * t + done * t / 2
         return stats.beta.ppf(u, a, b)
+
+
+@dataclass(frozen=True)
+class _LateStart:
+    """The late-start kernels of a year's-total posterior (see :func:`_late_start`)."""
+
+    prior: float  # prior probability of the regime
+    logp: np.ndarray  # (J, G) log prior x likelihood of each kernel on the grid of log A
+
+
+def _late_start(
+    grid: np.ndarray, done: float, mean: np.ndarray, sd: np.ndarray, log_share: np.ndarray
+) -> _LateStart:
+    """Kernels of the late-start regime: funds or permits came late, and the year starts from now.
+
+    In a late start what is done by month ``t`` says nothing of the year's capacity: the months
+    that remain deliver what they delivered in reference year ``j``, and the months already lost
+    are the cost (no catch-up is assumed). Kernel ``j`` puts ``log A`` at
+    ``log(done + A_j (1 − F_j(t)))``, ``A_j = exp(mean_j)`` the total that reference year's outcome
+    implies for this series and ``F_j(t)`` its share by month ``t``, with the width of the
+    attainment prior. A late start reports nothing at all half of the time and otherwise any
+    amount up to a normal year's progress ``A_j F_j(t)`` (uniformly), so the regime explains a
+    year behind every reference year, and never one ahead of it. Its prior probability is half a
+    reference year's worth, ``0.5 / (J + 1)`` (a defensive mixture component: Hesterberg 1995,
+    *Technometrics* 37(2), 185-194): it matters only where no reference year's pace is near this
+    year's, so a year with nothing done is not given a probability of exactly 0 on a short
+    record that holds no late start.
+    """
+    prior = 0.5 / (mean.size + 1)
+    normal_done = np.exp(mean + log_share)
+    remaining = np.exp(mean) * np.clip(1.0 - np.exp(log_share), 0.0, 1.0)
+    centre = np.log(np.maximum(done + remaining, np.exp(grid[0])))
+    if done > 0:
+        with np.errstate(divide="ignore"):
+            log_lik = np.where(done <= normal_done, np.log(0.5 * done / normal_done), -np.inf)
+    else:
+        log_lik = np.full(mean.shape, np.log(0.5))
+    logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, centre[:, None], sd[:, None] * _KERNEL_SCALE)
+    return _LateStart(prior, logp + log_lik[:, None])
 
 
 def _stream(ss: np.random.SeedSequence, label: str) -> np.random.Generator:
