@@ -208,7 +208,7 @@ def test_a_region_without_a_record_is_not_assumed_to_be_the_family():
     from longjiang_forecast.models.seasonal_share import _attainment_prior, _ReferenceYear
 
     years = [_ReferenceYear(r, y, np.zeros(13), np.log(1.3)) for r in ("a", "b") for y in range(2016, 2024)]
-    loc, sd, note = _attainment_prior(years, "new", 0.25)
+    loc, sd, note, _ = _attainment_prior(years, "new", 0.25)
     assert np.allclose(loc, np.log(1.3))
     assert sd > 0.15  # the plan prior's 0.25 pooled with two regions that agree
     assert "no record of this region" in note

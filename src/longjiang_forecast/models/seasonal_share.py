@@ -25,6 +25,7 @@ Chapman & Hall (kernel widths).
 from __future__ import annotations
 
 import warnings
+import zlib
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -59,6 +60,9 @@ _MIN_BANDWIDTH = 0.001
 _MIN_SHAPE_SHARE = 0.05
 #: Earlier points that a prior spread (the fallback share spread, the plan prior) counts as.
 _PRIOR_YEARS = 1
+#: Prior intra-class correlation of the prefecture-years of one year (how much of a year's spread
+#: is province-wide: funds, weather), pooled with the estimate as one more year.
+_PRIOR_ICC = 0.5
 #: An earlier year without reports.
 _NO_YEAR = np.full(12, np.nan)
 
@@ -137,6 +141,11 @@ class SeasonalShareModel:
         What each series' forecast rests on (history years or fallback).
     reason_ : ndarray of shape (n_series,), str
         Why a series cannot be forecast ("" when it can).
+    family_ : ndarray of shape (n_series,), str
+        The indicator family of each series (its indicator where the catalogue names none).
+    year_corr_ : ndarray of shape (n_series,)
+        Correlation, in [0, 1], between this series' draws and those of the other series of its
+        family (the year's province-wide shock, see :meth:`_shared_year_uniforms`).
     """
 
     def __init__(
@@ -213,6 +222,8 @@ class SeasonalShareModel:
         self.basis_ = np.full(n, "", dtype=object)
         self.reason_ = np.full(n, "", dtype=object)
         self.origin_ = np.zeros(n)
+        self.family_ = np.array([str(family_of.get(i, i)) for i in state["indicator"].values], dtype=object)
+        self.year_corr_ = np.zeros(n)
         self.log_mean_ = np.full((n, 12), np.nan)
         self.log_sd_ = np.full(n, np.nan)
         self.year_effect_mean_ = np.full(n, np.nan)
@@ -220,6 +231,7 @@ class SeasonalShareModel:
         self.baseline_ = state["baseline"].values.astype(float).copy()
         self.reference_ = [None] * n
         cache: dict[tuple[str, str], tuple[dict[int, np.ndarray], dict[int, float]]] = {}
+        regions_of: dict[str, list[str]] = {}
 
         def history_of(family: str, region: str) -> tuple[dict[int, np.ndarray], dict[int, float]]:
             if (family, region) not in cache:
@@ -233,7 +245,9 @@ class SeasonalShareModel:
             family = family_of.get(ind, ind)
             history = history_of(family, reg)[0]
             if kind in ("cumulative", "level"):
-                peers = {r: history_of(family, r) for r in _family_regions(catalog, family, reg)}
+                if family not in regions_of:
+                    regions_of[family] = _family_regions(progress, family_of, family)
+                peers = {r: history_of(family, r) for r in dict.fromkeys([reg, *regions_of[family]])}
                 self._fit_share(s, state, peers, reg, kind, str(tags_of.get(ind, "")), year)
             elif kind in ("annual_mean", "change"):
                 self._fit_lognormal(s, state, history, kind, year)
@@ -306,7 +320,7 @@ class SeasonalShareModel:
                 f"reference class: {n_at[t]} earlier series-year(s) of the family "
                 f"({n_regions} region(s), {min(y.year for y in years)}-{max(y.year for y in years)})"
             )
-        prior_loc, prior_sd, note = _attainment_prior(years, region, self.plan_prior_sd)
+        prior_loc, prior_sd, note, prior_icc = _attainment_prior(years, region, self.plan_prior_sd)
         self.basis_[s] += note
         self.share_mean_[s] = mean
         shape, t0 = _path_shape(log_share, mean, fallback_log_sd, state["observed"].values[s] - origin, t)
@@ -315,6 +329,7 @@ class SeasonalShareModel:
                 f"; earlier years weighted by how much of their month-{t} progress was done by month {t0}"
             )
         self.reference_[s] = _ReferenceClass(log_share, log_sd, prior_loc, prior_sd, shape)
+        self.year_corr_[s] = _remaining_corr(years, log_share, log_sd, prior_sd, prior_icc, t)
         self.basis_[s] += _pace_note(years, state, s, origin, t)
         last = float(state["last_value"].values[s])
         if kind == "level" and np.isfinite(last) and last < origin:
@@ -421,7 +436,6 @@ class SeasonalShareModel:
                 f"Got {n_draws!r} instead."
             )
         ss = as_seed_sequence(rng)
-        gen = np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 0)))
         state = self.state_
         n = state.sizes[SERIES]
         kind = state["kind"].values
@@ -435,7 +449,12 @@ class SeasonalShareModel:
         total = np.zeros(n)
         year_effect = np.zeros((n_draws, n))
         transform = np.where(kind == "change", "pct_change", "identity").astype(object)
-        uniforms = gen.random((n_draws, n))
+        basis = self.basis_.copy()
+        uniforms = self._shared_year_uniforms(
+            np.column_stack([_stream(ss, label).random(n_draws) for label in self._series_labels()]),
+            ss,
+            n_draws,
+        )
         for s in range(n):
             if self.reason_[s]:
                 continue
@@ -447,6 +466,13 @@ class SeasonalShareModel:
                 done = start[s] - self.origin_[s]
                 annual[:, s] = self._annual_total(s, done, t, uniforms[:, s])
                 shape[s], scale[:, s] = self._gamma_split(s, t, done, annual[:, s])
+                late = self.late_start_weight(s)
+                if late >= 0.01:
+                    basis[s] += (
+                        f"; behind every earlier year's pace: {late:.0%} weight on a late start "
+                        "(the remaining months deliver what they did in earlier years, the months "
+                        "lost are not made up)"
+                    )
             elif kind[s] == "milestone":
                 dynamics[s] = "binomial"
                 total[s] = max(state["target"].values[s], start[s])  # never fewer than done
@@ -470,7 +496,7 @@ class SeasonalShareModel:
                 "log_sd": (SERIES, np.nan_to_num(self.log_sd_)),
                 "transform": (SERIES, transform),
                 "baseline": (SERIES, self.baseline_),
-                "basis": (SERIES, self.basis_.copy()),
+                "basis": (SERIES, basis),
                 "reason": (SERIES, self.reason_.copy()),
             },
             coords=draw_coords(state, n_draws),
@@ -481,6 +507,53 @@ class SeasonalShareModel:
                 as_of=state.attrs["as_of"],
             ),
         )
+
+    def _series_labels(self) -> list[str]:
+        """``indicator/region`` of each series: the key of its own random stream."""
+        state = self.state_
+        return [f"{i}/{r}" for i, r in zip(state["indicator"].values, state["region"].values, strict=True)]
+
+    def _shared_year_uniforms(
+        self, uniforms: np.ndarray, ss: np.random.SeedSequence, n_draws: int
+    ) -> np.ndarray:
+        """Make the draws of the series of one family share the year's province-wide shock.
+
+        A Gaussian copula (e.g. Nelsen 2006, *An Introduction to Copulas*, 2nd ed., §2.3): in
+        draw ``d``, count and level series ``s`` of family ``f`` take
+        ``u = Φ(√ρ_s z_{f,d} + √(1 − ρ_s) Φ⁻¹(u_{s,d}))`` with one ``z_{f,d}`` per family and
+        draw, so each series keeps its own law (the inverse-CDF draws are unchanged in law)
+        while sums over prefectures get the spread of years the prefectures share.
+        ``ρ_s`` is :attr:`year_corr_` (see :func:`_remaining_corr`). Families with one series
+        are left as they are. Each series and each family shock has its own stream keyed by its
+        name (:func:`_stream`), so a series' draws do not depend on which other series are
+        forecast or in which order.
+
+        Parameters
+        ----------
+        uniforms : ndarray of shape (n_draws, n_series)
+            Independent uniforms, one per draw and series.
+        ss : numpy.random.SeedSequence
+            The seed of the draws; the family shocks come from its child keyed by the family.
+        n_draws : int
+            Number of draws.
+
+        Returns
+        -------
+        ndarray of shape (n_draws, n_series)
+            Uniforms in (0, 1), dependent within a family.
+        """
+        kind = self.state_["kind"].values
+        joint = np.array([not r for r in self.reason_]) & np.isin(kind, ("cumulative", "level"))
+        out = uniforms.copy()
+        for family in sorted(set(self.family_[joint])):
+            members = np.flatnonzero(joint & (self.family_ == family))
+            if members.size < 2:
+                continue
+            common = _stream(ss, f"family shock/{family}").standard_normal(n_draws)[:, None]
+            rho = np.clip(self.year_corr_[members], 0.0, 1.0)[None, :]
+            own = special.ndtri(np.clip(uniforms[:, members], 1e-12, 1 - 1e-12))
+            out[:, members] = special.ndtr(np.sqrt(rho) * common + np.sqrt(1 - rho) * own)
+        return out
 
     def _annual_total(self, s: int, done: float, t: int, u: np.ndarray) -> np.ndarray:
         """Draw the year's total (or change) from its grid posterior given ``done`` after month ``t``.
@@ -497,9 +570,23 @@ class SeasonalShareModel:
         that ended in a miss). A report of nothing at all is censored at the reporting
         resolution (1/1,000 of what is needed).
         """
-        ref = self.reference_[s]
         if t == 12:
             return np.full(u.shape, done)
+        grid, logp = self._total_posterior(s, done, t)
+        logp = special.logsumexp(logp, axis=0)
+        weights = np.exp(logp - logp.max())
+        cdf = np.cumsum(weights)
+        cdf /= cdf[-1]
+        return np.maximum(np.exp(np.interp(u, cdf, grid)), done)
+
+    def _total_posterior(self, s: int, done: float, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Grid of ``log A`` and the unnormalised log posterior of each kernel on it.
+
+        Returns the grid (G,) and an array (K, G): the reference years' kernels (pace and
+        outcome paired), then, from the first report on, the late-start kernels
+        (:func:`_late_start`) in the same order.
+        """
+        ref = self.reference_[s]
         dl = max(int(self.state_["deadline_month"].values[s]), 1)
         need = self.state_["target"].values[s] - self.origin_[s]
         centre = max(need, 1e-9 * max(abs(need), 1.0)) / max(self.share_mean_[s][dl], 1e-3)
@@ -512,21 +599,50 @@ class SeasonalShareModel:
         log_share, loc, shape_logw = log_share[keep], loc[keep], shape_logw[keep]
         known = np.isfinite(loc)
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
-        sd = np.where(known, ref.prior_sd, self.plan_prior_sd)[:, None]
-        logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, mean[:, None], sd * _KERNEL_SCALE)  # (J, G)
+        sd = np.where(known, ref.prior_sd, self.plan_prior_sd)
+        logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
         logp += shape_logw[:, None]
-        if t > 0:
-            h = ref.log_share_sd[t]
-            if done > 0:
-                logp += stats.norm.logpdf(np.log(done) - grid[None, :], log_share[:, None], h)
-            else:
-                floor = np.log(1e-3 * max(need, 1e-12))
-                logp += stats.norm.logcdf((floor - grid[None, :] - log_share[:, None]) / h)
-        logp = special.logsumexp(logp, axis=0)
-        weights = np.exp(logp - logp.max())
-        cdf = np.cumsum(weights)
-        cdf /= cdf[-1]
-        return np.maximum(np.exp(np.interp(u, cdf, grid)), done)
+        if t == 0:
+            return grid, logp
+        h = ref.log_share_sd[t]
+        if done > 0:
+            logp += stats.norm.logpdf(np.log(done) - grid[None, :], log_share[:, None], h)
+        else:
+            floor = np.log(1e-3 * max(need, 1e-12))
+            logp += stats.norm.logcdf((floor - grid[None, :] - log_share[:, None]) / h)
+        late = _late_start(grid, done, mean, sd, log_share)
+        return grid, np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
+
+    def late_start_weight(self, s: int) -> float:
+        """Posterior weight of the late-start regime for series ``s`` (see :func:`_late_start`).
+
+        Parameters
+        ----------
+        s : int
+            Position of the series on the ``series`` dim of :attr:`state_`.
+
+        Returns
+        -------
+        float
+            In [0, 1]; 0 before any report and for series the model does not forecast by
+            the year's total; near 0 where this year's pace is within the reference class's.
+
+        Raises
+        ------
+        NotFittedError
+            If called before :meth:`fit`.
+        """
+        check_is_fitted(self)
+        t = int(self.state_["last_month"].values[s])
+        kind = str(self.state_["kind"].values[s])
+        if self.reason_[s] or kind not in ("cumulative", "level") or not 0 < t < 12:
+            return 0.0
+        last = float(self.state_["last_value"].values[s])
+        done = max((last if np.isfinite(last) else 0.0) - self.origin_[s], 0.0)
+        _, logp = self._total_posterior(s, done, t)
+        n_pace = logp.shape[0] // 2
+        total = special.logsumexp(logp)
+        return float(np.exp(special.logsumexp(logp[n_pace:]) - total))
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -550,6 +666,55 @@ class SeasonalShareModel:
         a = 1.0 + done
         b = (1 - prior_mean) / prior_mean + (total - done) * t + done * t / 2
         return stats.beta.ppf(u, a, b)
+
+
+@dataclass(frozen=True)
+class _LateStart:
+    """The late-start kernels of a year's-total posterior (see :func:`_late_start`)."""
+
+    prior: float  # prior probability of the regime
+    logp: np.ndarray  # (J, G) log prior x likelihood of each kernel on the grid of log A
+
+
+def _late_start(
+    grid: np.ndarray, done: float, mean: np.ndarray, sd: np.ndarray, log_share: np.ndarray
+) -> _LateStart:
+    """Kernels of the late-start regime: funds or permits came late, and the year starts from now.
+
+    In a late start what is done by month ``t`` says nothing of the year's capacity: the months
+    that remain deliver what they delivered in reference year ``j``, and the months already lost
+    are the cost (no catch-up is assumed). Kernel ``j`` puts ``log A`` at
+    ``log(done + A_j (1 − F_j(t)))``, ``A_j = exp(mean_j)`` the total that reference year's outcome
+    implies for this series and ``F_j(t)`` its share by month ``t``, with the width of the
+    attainment prior. A late start reports nothing at all half of the time and otherwise any
+    amount up to a normal year's progress ``A_j F_j(t)`` (uniformly), so the regime explains a
+    year behind every reference year, and never one ahead of it. Its prior probability is half a
+    reference year's worth, ``0.5 / (J + 1)`` (a defensive mixture component: Hesterberg 1995,
+    *Technometrics* 37(2), 185-194): it matters only where no reference year's pace is near this
+    year's, so a year with nothing done is not given a probability of exactly 0 on a short
+    record that holds no late start.
+    """
+    prior = 0.5 / (mean.size + 1)
+    normal_done = np.exp(mean + log_share)
+    remaining = np.exp(mean) * np.clip(1.0 - np.exp(log_share), 0.0, 1.0)
+    centre = np.log(np.maximum(done + remaining, np.exp(grid[0])))
+    if done > 0:
+        with np.errstate(divide="ignore"):
+            log_lik = np.where(done <= normal_done, np.log(0.5 * done / normal_done), -np.inf)
+    else:
+        log_lik = np.full(mean.shape, np.log(0.5))
+    logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, centre[:, None], sd[:, None] * _KERNEL_SCALE)
+    return _LateStart(prior, logp + log_lik[:, None])
+
+
+def _stream(ss: np.random.SeedSequence, label: str) -> np.random.Generator:
+    """The random stream of one series (or family shock) ``label``: a child of ``ss`` keyed by the label.
+
+    The key is the label's CRC-32, so the stream depends on the seed and the name only (NumPy's
+    ``SeedSequence`` spawn keys; SPEC 7).
+    """
+    key = zlib.crc32(label.encode("utf-8"))
+    return np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 0, key)))
 
 
 def _share_curve(values: np.ndarray, start: float) -> np.ndarray | None:
@@ -643,11 +808,18 @@ def _path_shape(
     return np.where(ok, _KERNEL.logpdf(now, _KERNEL_DF, ref, h * _KERNEL_SCALE), -np.inf), t0
 
 
-def _family_regions(catalog: Any, family: str, region: str) -> list[str]:
-    """Regions with a catalogue row of the family (the region itself first)."""
-    table = catalog.table
-    regions = table.loc[table["family"].astype(str) == family, "region"].astype(str)
-    return list(dict.fromkeys([region, *regions]))
+def _family_regions(progress: xr.Dataset, family_of: dict[Any, Any], family: str) -> list[str]:
+    """Regions with any report of an indicator of the family, in the progress data's order.
+
+    The reference class is what was reported, whatever rows the catalogue has: a provincial row
+    whose target is split over the prefectures and explicit prefecture rows give the same class.
+    """
+    values = progress["value"]
+    indicators = [i for i in values["indicator"].values if str(family_of.get(i, i)) == family]
+    if not indicators:
+        return []
+    reported = values.sel(indicator=indicators).notnull().any(dim=("indicator", MONTH)).values
+    return [str(r) for r in values["region"].values[reported]]
 
 
 def _reference_years(
@@ -668,7 +840,7 @@ def _reference_years(
     return out
 
 
-def _kernel_width(x: np.ndarray, prior_sd: float) -> float:
+def _kernel_width(x: np.ndarray, prior_sd: float, *, groups: np.ndarray | None = None) -> float:
     """Width of the Gaussian kernel put on each of the points ``x`` of a reference class.
 
     ``h = σ · max(0.9 n^(-1/5), sqrt((1 + 1/n) (t_{0.95,ν} / z_{0.95})² − (n − 1)/n))``: Silverman's
@@ -679,12 +851,17 @@ def _kernel_width(x: np.ndarray, prior_sd: float) -> float:
     :data:`_PRIOR_YEARS` earlier point(s), ``ν = n − 1 + _PRIOR_YEARS`` (the conjugate normal /
     scaled-inverse-χ² update, Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed., §3.3). So a
     few earlier years that happen to agree never give a narrow answer on their own.
+
+    ``n`` is the *effective* number of points (:func:`_effective_n`): the prefectures of one year
+    share that year's province-wide effect, so 13 prefecture-years of one year weigh as about one
+    year when they move together (``groups`` are the points' years).
     """
-    n = x.size
-    if n == 0:
+    n_points = x.size
+    if n_points == 0:
         return prior_sd
+    n = _effective_n(x, groups) if groups is not None else float(n_points)
     spread2 = 0.0
-    if n >= 2:
+    if n_points >= 2:
         var = float(np.var(x, ddof=1))
         iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
         spread2 = min(var, iqr**2) if iqr > 0 else var
@@ -695,9 +872,46 @@ def _kernel_width(x: np.ndarray, prior_sd: float) -> float:
     return float(max(np.sqrt(pooled * factor2), _MIN_BANDWIDTH))
 
 
+def _year_icc(x: np.ndarray, groups: np.ndarray) -> float:
+    """Share of the spread of ``x`` that its groups (years) have in common: the intra-class correlation.
+
+    One-way analysis of variance with unequal group sizes (Searle, Casella & McCulloch 1992,
+    *Variance Components*, §3.6: ``σ_b² = (MSB − MSW) / n0``), the estimate pooled with a prior
+    correlation of :data:`_PRIOR_ICC` counted as one group, so that 2-3 years that happen to agree
+    or differ do not decide it alone. With one group, the prior.
+    """
+    names, idx, n_g = np.unique(np.asarray(groups), return_inverse=True, return_counts=True)
+    n, k = x.size, names.size
+    if k < 2 or n <= k:
+        return _PRIOR_ICC if k < 2 or n > 1 else 0.0
+    means = np.bincount(idx, weights=x) / n_g
+    msb = float(np.sum(n_g * (means - x.mean()) ** 2) / (k - 1))
+    msw = float(np.sum((x - means[idx]) ** 2) / (n - k))
+    n0 = (n - float(np.sum(n_g**2)) / n) / (k - 1)
+    between = max((msb - msw) / n0, 0.0)
+    icc = between / (between + msw) if between + msw > 0 else 0.0
+    return ((k - 1) * icc + _PRIOR_ICC) / k
+
+
+def _effective_n(x: np.ndarray, groups: np.ndarray) -> float:
+    """Effective number of independent points of ``x`` whose groups (years) share an effect.
+
+    Kish's design effect ``1 + (m − 1) ρ`` for clusters of mean size ``m`` and intra-class
+    correlation ``ρ`` (:func:`_year_icc`) (Kish 1965, *Survey Sampling*, §5.4): 65 prefecture-years
+    of 5 years that moved together count as about 5 points, not 65. Between the number of
+    groups and the number of points.
+    """
+    n = x.size
+    k = np.unique(np.asarray(groups)).size
+    if n <= 1 or k == n:
+        return float(n)
+    deff = 1.0 + (n / k - 1.0) * _year_icc(x, groups)
+    return float(np.clip(n / deff, k, n))
+
+
 def _attainment_prior(
     years: list[_ReferenceYear], region: str, plan_prior_sd: float
-) -> tuple[np.ndarray, float, str]:
+) -> tuple[np.ndarray, float, str, float]:
     """Prior of this year's log(total / need), one kernel per reference year, with a prefecture effect.
 
     One-way random effects ``log ratio = μ + b_r + e`` (method of moments; e.g. Searle, Casella &
@@ -705,7 +919,9 @@ def _attainment_prior(
     by ``τ² / (τ² + σ²/n_r)``, with ``τ²`` pooled with ``plan_prior_sd²`` counted as one more region;
     a region without a record gets ``b = 0 ± τ``. Reference year ``j`` of any region says this
     series' log ratio could be ``μ + b_r + e_j``. Fewer than 3 outcomes with a known target: no
-    kernels (the plan prior).
+    kernels (the plan prior). Returns the kernel locations, their width, a note for the basis and
+    the share of the residuals' spread that the prefectures of one year have in common
+    (:func:`_year_icc`; :data:`_PRIOR_ICC` without a record).
     """
     lr = np.array([y.log_ratio for y in years], dtype=float)
     ok = np.isfinite(lr)
@@ -714,6 +930,7 @@ def _attainment_prior(
             np.full(1, np.nan),
             plan_prior_sd,
             f"; prior of the year's total: the plan (log sd {plan_prior_sd:g})",
+            _PRIOR_ICC,
         )
     x = lr[ok]
     groups = np.array([y.region for y in years], dtype=object)[ok]
@@ -736,7 +953,11 @@ def _attainment_prior(
         b, var_b = 0.0, tau2
     loc = np.full(lr.size, np.nan)
     loc[ok] = mu + b + resid
-    sd = float(np.sqrt(_kernel_width(resid, plan_prior_sd) ** 2 + var_b + sigma2 / x.size))
+    # The prefectures of one year share its province-wide effect: the mean's error and the kernel
+    # width count years, not prefecture-years, as far as the record shows them moving together.
+    year_of = np.array([y.year for y in years])[ok]
+    n_eff = _effective_n(resid, year_of)
+    sd = float(np.sqrt(_kernel_width(resid, plan_prior_sd, groups=year_of) ** 2 + var_b + sigma2 / n_eff))
     if region not in names:
         own = (
             f"; no record of this region: the family's, with a prefecture spread of {np.sqrt(tau2):.2f} (log)"
@@ -747,9 +968,38 @@ def _attainment_prior(
         own = ""
     note = (
         f"; attainment prior from {x.size} earlier outcomes against their plans "
-        f"(median {np.exp(np.median(x)):.3f} of what was needed{own})"
+        f"(median {np.exp(np.median(x)):.3f} of what was needed{own}; "
+        f"{n_eff:.1f} independent years' worth)"
     )
-    return loc, sd, note
+    return loc, sd, note, _year_icc(resid, year_of)
+
+
+def _remaining_corr(
+    years: list[_ReferenceYear],
+    log_share: np.ndarray,
+    log_sd: np.ndarray,
+    prior_sd: float,
+    prior_icc: float,
+    t: int,
+) -> float:
+    """Correlation, between the prefectures of one year, of what is still unknown of their totals.
+
+    The year's total rests on two pieces of evidence: the attainment prior (spread ``v_p``, whose
+    year-shared part is ``prior_icc``) and this year's pace at month ``t`` (the share kernels'
+    spread ``v_c``, whose year-shared part is the intra-class correlation of the reference years'
+    log shares at ``t``). Their precision-weighted combination has the correlation
+    ``(v_c ρ_p + v_p ρ_c) / (v_p + v_c)`` (each weighted by the other's variance). Before any
+    report (``t = 0``) or without a reference class at ``t``, the prior's.
+    """
+    if t == 0 or len(years) < 2 or log_share.shape[0] != len(years):
+        return float(prior_icc)
+    col = log_share[:, t]
+    ok = np.isfinite(col)
+    if ok.sum() < 3:
+        return float(prior_icc)
+    pace_icc = _year_icc(col[ok], np.array([y.year for y in years])[ok])
+    v_p, v_c = prior_sd**2, float(log_sd[t]) ** 2
+    return float((v_c * prior_icc + v_p * pace_icc) / (v_p + v_c))
 
 
 def _pace_note(years: list[_ReferenceYear], state: xr.Dataset, s: int, origin: float, t: int) -> str:

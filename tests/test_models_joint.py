@@ -1,0 +1,152 @@
+"""The default model's prefectures move together (joint draws); one answer whatever the catalogue layout."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import longjiang_forecast as lf
+from longjiang_forecast.catalog import Catalog
+from longjiang_forecast.models import SeasonalShareModel
+from longjiang_forecast.models.seasonal_share import _effective_n, _year_icc
+from longjiang_forecast.testing.families import synthetic_families
+
+REGIONS = ["harbin", "qiqihar", "mudanjiang", "jiamusi", "daqing", "suihua"]
+
+
+@pytest.fixture(scope="module")
+def shared_years():
+    """Families whose prefectures share each year's shock: the family's year effect added to all."""
+    fam = synthetic_families(seed=5, years=range(2017, 2025), regions=REGIONS, year_sd=0.02)
+    rng = np.random.default_rng(17)
+    values = fam.progress["value"].values.copy()
+    months = pd.DatetimeIndex(fam.progress["month"].values)
+    for i, ind in enumerate(fam.progress["indicator"].values):
+        year = int(str(ind).rsplit("_", 1)[1])
+        cols = np.flatnonzero(months.year == year)
+        values[i][:, cols] *= np.exp(rng.normal(0.0, 0.2))  # one shock for every prefecture
+    progress = fam.progress.copy()
+    progress["value"].values[:] = values
+    return fam.catalog, progress.sel(month=slice(None, "2024-03"))
+
+
+def test_year_icc_finds_shared_years_and_independent_ones():
+    rng = np.random.default_rng(0)
+    years = np.repeat(np.arange(8), 13)
+    shared = np.repeat(rng.normal(0, 1, 8), 13) + rng.normal(0, 0.3, years.size)
+    alone = rng.normal(0, 1, years.size)
+    assert _year_icc(shared, years) > 0.7
+    assert _year_icc(alone, years) < 0.15
+    # 8 years of 13 prefectures that move together weigh as about 8 points, not 104
+    assert 8 <= _effective_n(shared, years) < 12
+    assert _effective_n(alone, years) > 40  # the prior correlation counts as one year of eight
+
+
+def test_draws_of_a_family_share_the_years_shock(shared_years):
+    catalog, progress = shared_years
+    model = SeasonalShareModel().fit(progress, catalog=catalog, as_of="2024-03")
+    family = model.family_ == "SYN_OUTDOOR"
+    assert family.sum() == len(REGIONS)
+    assert np.all(model.year_corr_[family] > 0.3)
+    joint = model.sample_parameters(4000, rng=1)["annual_total"].values[:, family]
+    model.year_corr_[:] = 0.0
+    alone = model.sample_parameters(4000, rng=1)["annual_total"].values[:, family]
+    # each prefecture's law is the same (only the pairing of draws changes) ...
+    for j in range(family.sum()):
+        np.testing.assert_allclose(
+            np.quantile(joint[:, j], [0.1, 0.5, 0.9]), np.quantile(alone[:, j], [0.1, 0.5, 0.9]), rtol=0.03
+        )
+    # ... while the province's sum is wider when the prefectures share the year
+    ratio = np.subtract(*np.quantile(joint.sum(axis=1), [0.9, 0.1])) / np.subtract(
+        *np.quantile(alone.sum(axis=1), [0.9, 0.1])
+    )
+    assert ratio > 1.3
+    corr = np.corrcoef(np.log(joint.T))
+    assert corr[np.triu_indices(family.sum(), 1)].mean() > 0.25
+
+
+def _province_only(catalog: Catalog, indicator: str) -> Catalog:
+    """The same catalogue with the prefecture rows of ``indicator`` replaced by one provincial row."""
+    table = catalog.table
+    rows = table[table["indicator"] == indicator]
+    province = rows.iloc[[0]].copy()
+    province["region"] = "province"
+    pop = catalog.regions.set_index("region")["population_2020"].astype(float)
+    # the provincial target whose population split gives each prefecture its explicit target
+    province["target"] = float(rows["target"].sum() * pop.sum() / pop[rows["region"]].sum())
+    kept = table[table["indicator"] != indicator]
+    return Catalog(
+        year=catalog.year,
+        table=pd.concat([kept, province], ignore_index=True),
+        regions=catalog.regions,
+        source=catalog.source,
+    )
+
+
+def test_one_answer_whatever_the_catalogue_layout():
+    """A provincial row split over the prefectures and explicit prefecture rows: the same forecasts."""
+    fam = synthetic_families(seed=3, years=range(2019, 2025), regions=REGIONS)
+    progress = fam.progress.sel(month=slice(None, "2024-07"))
+    explicit = fam.catalog
+    split = _province_only(explicit, "SYN_RUSH_2024")
+    a = lf.forecast(progress, explicit, as_of="2024-07", n_draws=2000, seed=4)
+    b = lf.forecast(progress, split, as_of="2024-07", n_draws=2000, seed=4)
+    for region in REGIONS:
+        pick = [
+            np.flatnonzero(
+                (r.state["indicator"].values == "SYN_RUSH_2024") & (r.state["region"].values == region)
+            )[0]
+            for r in (a, b)
+        ]
+        # the same reference class and the same draws of the year's total, series by series
+        assert str(a.draws["basis"].values[pick[0]]) == str(b.draws["basis"].values[pick[1]])
+        np.testing.assert_allclose(
+            a.draws["annual_total"].values[:, pick[0]], b.draws["annual_total"].values[:, pick[1]], rtol=1e-12
+        )
+        # the simulator's month-to-month noise follows the series' position: Monte Carlo only
+        pa, pb = (float(r.summary["p_met"].values[i]) for r, i in zip((a, b), pick, strict=True))
+        assert abs(pa - pb) <= 0.02
+
+
+def test_a_late_start_beyond_the_record_is_not_a_certain_miss():
+    """Nothing done by May in a family whose record holds no late start: not P(met) = 0."""
+    from longjiang_forecast.testing.families import DEFAULT_FAMILIES
+
+    steady = tuple(dataclasses.replace(f, shock_prob=0.0) for f in DEFAULT_FAMILIES[:1])
+    fam = synthetic_families(seed=8, years=range(2018, 2025), regions=REGIONS, families=steady)
+    progress = fam.progress.sel(month=slice(None, "2024-05")).copy(deep=True)
+    late = {"indicator": "SYN_OUTDOOR_2024", "region": "harbin"}
+    progress["value"].loc[late] = progress["value"].loc[late].where(progress["month"].dt.year < 2024, 0.0)
+    result = lf.forecast(progress, fam.catalog, as_of="2024-05", n_draws=4000, seed=2)
+    table = result.table().set_index(["indicator", "region"])
+    row = table.loc[("SYN_OUTDOOR_2024", "harbin")]
+    normal = table.loc[("SYN_OUTDOOR_2024", "daqing")]
+    assert row["p_met"] > 0  # not a certain miss ...
+    assert "late start" in row["basis"]
+    assert "late start" not in normal["basis"]
+    # ... but the months lost are lost: the year delivers what June-December delivered before,
+    # about (1 - F(May)) = 78 % of an earlier year's total (those ended at 0.96 of their plans)
+    share_left = 1 - sum(steady[0].weights[:5]) / sum(steady[0].weights)
+    assert row["median"] / row["target"] == pytest.approx(share_left * 0.96, rel=0.1)
+
+
+def test_late_starts_of_the_second_generator_are_near_their_oracle():
+    """Prefecture-years of a late start in the province generator: P(met) near the exact oracle's."""
+    from longjiang_forecast.testing import synthetic_province
+
+    prov = synthetic_province(seed=4, years=range(2017, 2025))
+    truth = prov.truth
+    late = truth["late_start"].values == 1
+    years = sorted({int(str(i).rsplit("_", 1)[1]) for i in truth["indicator"].values[late.any(axis=1)]})
+    year = max(y for y in years if y >= 2020)
+    bt = lf.backtest(prov, "seasonal_share", as_of=[f"{year}-05"], n_draws=2000, seed=3)
+    ds = bt.forecasts
+    oracle = prov.oracle(f"{year}-05").set_index(["indicator", "region"])
+    pairs = list(zip(ds["indicator"].values, ds["region"].values, strict=True))
+    is_late = np.array([bool(truth["late_start"].sel(indicator=i, region=r)) for i, r in pairs])
+    assert is_late.sum() >= 3
+    p = ds["p_met"].values[is_late]
+    p_true = oracle.loc[[pairs[k] for k in np.flatnonzero(is_late)], "p_true"].to_numpy()
+    assert np.mean(np.abs(p - p_true)) < 0.2
+    assert not np.any(((p == 0) | (p == 1)) & (p_true > 0.02) & (p_true < 0.98))
