@@ -59,6 +59,13 @@ _MIN_BANDWIDTH = 0.001
 _MIN_SHAPE_SHARE = 0.05
 #: Earlier points that a prior spread (the fallback share spread, the plan prior) counts as.
 _PRIOR_YEARS = 1
+#: Annual means: prior guess of the sd of a month's log value around profile + year effect.
+_MONTH_SD_PRIOR = 0.15
+#: Annual means: points (degrees of freedom) that the prior guesses of the month-to-month and
+#: year-to-year sd count as in their scaled-inverse-χ² posteriors.
+_SD_PRIOR_DOF = 4
+#: Nodes per variance (σ², τ²) of the quadrature that integrates them out of the year effect.
+_VARIANCE_NODES = 32
 #: An earlier year without reports.
 _NO_YEAR = np.full(12, np.nan)
 
@@ -217,6 +224,7 @@ class SeasonalShareModel:
         self.log_sd_ = np.full(n, np.nan)
         self.year_effect_mean_ = np.full(n, np.nan)
         self.year_effect_sd_ = np.full(n, np.nan)
+        self.year_effect_cdf_: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
         self.baseline_ = state["baseline"].values.astype(float).copy()
         self.reference_ = [None] * n
         cache: dict[tuple[str, str], tuple[dict[int, np.ndarray], dict[int, float]]] = {}
@@ -330,12 +338,29 @@ class SeasonalShareModel:
     def _fit_lognormal(
         self, s: int, state: xr.Dataset, history: dict[int, np.ndarray], kind: str, year: int
     ) -> None:
+        """Log-normal seasonal profile with a year effect, its variances with honest uncertainty.
+
+        ``log y_{j,m} = μ_m + δ_j + ε_{j,m}`` with ``δ_j ~ N(0, τ²)`` and ``ε ~ N(0, σ²)``. The
+        profile ``μ̂`` is the mean of the ``n`` earlier years, so this year's residuals
+        ``r_m = log y_m − μ̂_m`` are ``(δ − δ̄) + (ε_m − ε̄_m)``: the year effect relative to the
+        profile has prior variance ``τ² (1 + 1/n)`` and each month's noise ``σ² (1 + 1/n)`` (the
+        profile's error, common and per month). ``σ²`` and ``τ²`` get the conjugate
+        scaled-inverse-χ² posteriors (Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed.,
+        §3.2-3.3) of their residual sums of squares with their real degrees of freedom
+        (``11 (n − 1)`` within the earlier years, ``k − 1`` in this year's ``k`` reports; one
+        earlier year has none), each pooled with a prior of :data:`_SD_PRIOR_DOF` points
+        (``σ`` around :data:`_MONTH_SD_PRIOR`, ``τ`` around ``year_effect_sd``). The year effect
+        is drawn from its posterior integrated over both (:func:`_year_effect_cdf`); the months
+        to come use the posterior mean of ``σ²``.
+        """
         past = {y: v for y, v in history.items() if y < year and np.isfinite(v).any()}
         if not past:
             self.reason_[s] = "an annual mean needs at least one earlier year of monthly values"
             return
         logs = np.log(np.array([past[y] for y in sorted(past)]))
-        mu = np.nanmean(logs, axis=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mu = np.nanmean(logs, axis=0)
         if not np.all(np.isfinite(mu)):
             missing = [int(m) + 1 for m in np.flatnonzero(~np.isfinite(mu))]
             self.reason_[s] = f"no earlier year has a value for month(s) {missing}"
@@ -344,29 +369,33 @@ class SeasonalShareModel:
         effects = np.nanmean(resid, axis=1)
         within = (resid - effects[:, None])[np.isfinite(resid)]
         n_years = logs.shape[0]
+        # Degrees of freedom of the within-year residuals: one per value, less the 12 profile
+        # means and the n - 1 free year effects (11 (n - 1) for complete years, 0 for one year).
+        dof_within = max(within.size - 12 - (n_years - 1), 0)
+        # The profile's error: each month's mean is of n_m earlier years.
+        inflate = 1.0 + float(np.mean(1.0 / np.isfinite(logs).sum(axis=0)))
         obs = state["observed"].values[s]
-        # Within-year noise: residuals around the profile after removing each year's effect,
-        # pooled over the earlier years and this year's reports (one earlier year alone has
-        # no residuals: its profile is itself).
-        now = np.log(obs) - mu
-        now = now[np.isfinite(now)]
-        pooled = np.concatenate([within, now - now.mean()]) if now.size else within
-        dof = pooled.size - n_years - (1 if now.size else 0)
-        sigma = float(np.sqrt(np.sum(pooled**2) / dof)) if dof >= 2 else 0.3
-        sigma = max(sigma, 0.01)
-        tau = float(np.std(effects, ddof=1)) if n_years >= 3 else self.year_effect_sd
-        seen = np.isfinite(obs)
+        seen = np.isfinite(obs) & (obs > 0)
         r = np.log(obs[seen]) - mu[seen]
-        precision = 1 / tau**2 + seen.sum() / sigma**2
-        self.year_effect_mean_[s] = float(r.sum() / sigma**2 / precision)
-        # This year's level is seen directly in its reports, so the profile's own level error
-        # (common to all months) cancels; its month-to-month error is in log_sd below.
-        self.year_effect_sd_[s] = float(np.sqrt(1 / precision))
+        ss_now = float(np.sum((r - r.mean()) ** 2)) if r.size >= 2 else 0.0
+        nu_sigma = _SD_PRIOR_DOF + dof_within + max(r.size - 1, 0)
+        s2_sigma = (_SD_PRIOR_DOF * _MONTH_SD_PRIOR**2 + float(np.sum(within**2)) + ss_now / inflate) / nu_sigma
+        nu_tau = _SD_PRIOR_DOF + n_years - 1
+        s2_tau = (_SD_PRIOR_DOF * self.year_effect_sd**2 + float(np.sum(effects**2))) / nu_tau
+        grid, cdf = _year_effect_cdf(r, (nu_sigma, s2_sigma), (nu_tau, s2_tau), inflate)
+        self.year_effect_cdf_[s] = (grid, cdf)
+        weights = np.diff(cdf, prepend=0.0)
+        self.year_effect_mean_[s] = float(np.sum(weights * grid))
+        self.year_effect_sd_[s] = float(np.sqrt(np.sum(weights * (grid - self.year_effect_mean_[s]) ** 2)))
         self.log_mean_[s] = mu
-        self.log_sd_[s] = sigma * np.sqrt(1 + 1 / n_years)
+        # The months to come: noise with the posterior mean of σ² (a scaled-inverse-χ² mean).
+        self.log_sd_[s] = float(np.sqrt(inflate * nu_sigma * s2_sigma / (nu_sigma - 2)))
         years = sorted(past)
         self.basis_[s] = (
-            f"log-normal seasonal profile from {n_years} earlier year(s) ({years[0]}-{years[-1]})"
+            f"log-normal seasonal profile from {n_years} earlier year(s) ({years[0]}-{years[-1]}); "
+            f"month-to-month sd {np.sqrt(s2_sigma):.3f} on {nu_sigma - _SD_PRIOR_DOF} degree(s) of "
+            f"freedom, year-to-year sd {np.sqrt(s2_tau):.3f} on {n_years - 1} (each with a prior "
+            f"of {_SD_PRIOR_DOF})"
         )
         if kind == "change" and not np.isfinite(self.baseline_[s]):
             prev = history.get(year - 1)
@@ -377,6 +406,11 @@ class SeasonalShareModel:
                     "a change against last year needs last year's value: add a 'baseline' to the "
                     "catalogue or all 12 monthly values of last year to the progress file"
                 )
+
+    def _year_effect(self, s: int, u: np.ndarray) -> np.ndarray:
+        """This year's shift of the log profile at uniforms ``u`` (inverse CDF of its posterior)."""
+        grid, cdf = self.year_effect_cdf_[s]
+        return np.interp(u, cdf, grid)
 
     # -- milestones -------------------------------------------------------------------
     def _fit_milestone(self, s: int, state: xr.Dataset) -> None:
@@ -453,9 +487,7 @@ class SeasonalShareModel:
                 hazard[:, s] = self._hazard(s, start[s], total[s], t, uniforms[:, s])
             else:
                 dynamics[s] = "lognormal"
-                year_effect[:, s] = stats.norm.ppf(
-                    uniforms[:, s], self.year_effect_mean_[s], self.year_effect_sd_[s]
-                )
+                year_effect[:, s] = self._year_effect(s, uniforms[:, s])
         return xr.Dataset(
             {
                 "dynamics": (SERIES, dynamics),
@@ -550,6 +582,44 @@ class SeasonalShareModel:
         a = 1.0 + done
         b = (1 - prior_mean) / prior_mean + (total - done) * t + done * t / 2
         return stats.beta.ppf(u, a, b)
+
+
+def _year_effect_cdf(
+    r: np.ndarray, sigma2: tuple[float, float], tau2: tuple[float, float], inflate: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior CDF of the year effect given this year's residuals, σ² and τ² integrated out.
+
+    Parameters
+    ----------
+    r : ndarray of shape (k,)
+        This year's log residuals from the profile (k >= 0 reported months).
+    sigma2, tau2 : tuple of (float, float)
+        ``(ν, s²)`` of the scaled-inverse-χ² posteriors of the month-to-month and the
+        year-to-year variance.
+    inflate : float
+        ``1 + 1/n``: both variances' share from the profile's own error.
+
+    Returns
+    -------
+    grid, cdf : ndarray of shape (_GRID,)
+        The year effect (log scale) and its CDF, for inverse-CDF draws.
+
+    Notes
+    -----
+    Given ``(σ², τ²)`` the year effect is normal with precision
+    ``(1/τ² + k/σ²) / inflate`` and mean ``(Σ r / σ²) / (1/τ² + k/σ²)`` (the conjugate normal
+    update). The mixture over :data:`_VARIANCE_NODES` equal-probability quantiles of each
+    variance's posterior is the Student-t-like predictive of Gelman et al. (2013), §3.2-3.3.
+    """
+    probs = (np.arange(_VARIANCE_NODES) + 0.5) / _VARIANCE_NODES
+    nodes = [nu * s2 / stats.chi2.ppf(1 - probs, nu) for nu, s2 in (sigma2, tau2)]
+    sig2, tau2_nodes = np.meshgrid(*nodes, indexing="ij")
+    precision = 1 / tau2_nodes + r.size / sig2
+    mean = (np.sum(r) / sig2 / precision).ravel()
+    sd = np.sqrt(inflate / precision).ravel()
+    grid = np.linspace(mean.min() - 10 * sd.max(), mean.max() + 10 * sd.max(), _GRID)
+    cdf = special.ndtr((grid[:, None] - mean[None]) / sd[None]).mean(axis=1)
+    return grid, cdf
 
 
 def _share_curve(values: np.ndarray, start: float) -> np.ndarray | None:

@@ -204,6 +204,37 @@ def fit_unobserved_components(
     return best, best_spec, table
 
 
+def _held_out_residuals(logs: np.ndarray, j: int) -> np.ndarray:
+    """Log residuals of earlier year ``j`` from the profile of the *other* earlier years, rescaled.
+
+    Residuals from a profile that includes the year itself shrink towards zero (one earlier
+    year leaves none at all), and the noise learnt from them would be too small. Against the
+    profile of the other ``n_m − 1`` years a month's residual has ``1 + 1/(n_m − 1)`` times the
+    variance of its noise (and of the year effect), this year's against the full profile
+    ``1 + 1/n_m``: the rescaling by the square root of their ratio gives both one law, the law
+    of the months to come.
+
+    Parameters
+    ----------
+    logs : ndarray of shape (n_years, 12)
+        Log monthly values of the earlier years (NaN where unknown).
+    j : int
+        The row of the year.
+
+    Returns
+    -------
+    ndarray of shape (12,)
+        NaN where the year, or every other year, has no value.
+    """
+    others = np.delete(logs, j, axis=0)
+    n_other = np.isfinite(others).sum(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        held_out = np.nanmean(others, axis=0)
+        scale = np.sqrt((1 + 1 / (n_other + 1)) / (1 + 1 / n_other))
+    return np.where(n_other > 0, (logs[j] - held_out) * scale, np.nan)
+
+
 def _or(weights: np.ndarray | None, default: np.ndarray) -> np.ndarray:
     return default if weights is None else weights
 
@@ -425,8 +456,13 @@ class ETSModel(SeriesModel):
     # -- annual means ---------------------------------------------------------------------
     def _fit_mean(self, ctx: SeriesContext) -> MeanFit:
         past = {y: v for y, v in ctx.history.items() if np.isfinite(v).any()}
-        if not past:
-            raise Refusal("the state-space model of an annual mean needs at least one earlier year")
+        if len(past) < 2:
+            raise Refusal(
+                "the state-space model of an annual mean needs at least two earlier years of monthly "
+                f"values (found {len(past)}): with one, the seasonal profile is that year itself and "
+                "leaves no month-to-month noise to learn from; 'seasonal_share' forecasts it with "
+                "that uncertainty"
+            )
         logs = np.log(np.array([past[y] for y in sorted(past)]))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -437,9 +473,10 @@ class ETSModel(SeriesModel):
         t = ctx.last_month
         endog = np.full(12 * len(years), np.nan)
         for k, y in enumerate(years):
-            values = ctx.observed if y == ctx.year else past.get(y)
-            if values is not None:
-                endog[12 * k : 12 * k + 12] = np.log(values) - profile
+            if y == ctx.year:
+                endog[12 * k : 12 * k + 12] = np.log(ctx.observed) - profile
+            elif y in past:
+                endog[12 * k : 12 * k + 12] = _held_out_residuals(logs, sorted(past).index(y))
         n_now = 12 * (len(years) - 1) + t
         endog = endog[:n_now]
         if np.isfinite(endog).sum() < self.min_obs:

@@ -1,0 +1,136 @@
+"""Interval coverage on data drawn from each model's own assumptions, by number of earlier years.
+
+Each case writes down a model's generative story (its priors included: a Bayesian model is
+calibrated on average over the laws it assumes, Cook, Gelman & Rubin 2006, *J. Comput. Graph.
+Stat.* 15(3), 675-692), draws many series from it with 1, 2, 4 and 8 earlier years, forecasts
+them as of March through :func:`longjiang_forecast.forecast` and counts how often the 80 %
+interval ``[q10, q90]`` holds the true value at the deadline. The count must lie within three
+binomial standard errors of 80 %.
+
+Run the study with more series (the numbers in docs/models.md)::
+
+    PYTHONPATH=src python tests/test_models_coverage.py 400
+"""
+
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import longjiang_forecast as lf
+from longjiang_forecast._core.state import month_days
+from longjiang_forecast.models import EarnedScheduleModel, ETSModel, RunRateModel, SeasonalShareModel
+from longjiang_forecast.models.seasonal_share import _MONTH_SD_PRIOR, _SD_PRIOR_DOF
+
+YEAR = 2024
+AS_OF_MONTH = 3
+#: A PM2.5-like seasonal profile (μg/m³): heating-season winters, clean summers.
+PM_PROFILE = np.array([75, 62, 48, 38, 32, 26, 24, 26, 30, 42, 58, 72], float)
+
+
+def _scaled_inv_chi2(rng: np.random.Generator, dof: float, scale: float, size: int) -> np.ndarray:
+    """Draws of a scaled-inverse-χ²(dof, scale²) variance (Gelman et al. 2013, BDA3, appendix A)."""
+    return dof * scale**2 / rng.chisquare(dof, size)
+
+
+def _progress(values: dict[str, np.ndarray], first_year: int) -> xr.Dataset:
+    """A progress dataset of one indicator per series (region province), months first_year-01..as-of."""
+    months = pd.date_range(f"{first_year}-01-01", f"{YEAR}-{AS_OF_MONTH:02d}-01", freq="MS")
+    names = sorted(values)
+    data = np.stack([values[k][: months.size] for k in names])[:, None, :]
+    return xr.Dataset(
+        {"value": (("indicator", "region", "month"), data)},
+        coords={"indicator": names, "region": ["province"], "month": months.values},
+    )
+
+
+def _catalog(names: list[str], kind: str, comparator: str, targets: dict[str, float]) -> lf.Catalog:
+    from longjiang_forecast.progress._national import catalog_row, make_catalog
+
+    rows = [
+        catalog_row(
+            indicator=k, year=YEAR, name_zh=k, name_en=k, unit="u", target=targets[k], comparator=comparator,
+            kind=kind, deadline=pd.Timestamp(year=YEAR, month=12, day=31), tags="",
+        )
+        for k in names
+    ]  # fmt: skip
+    return make_catalog(rows, year=YEAR, source="coverage")
+
+
+def annual_mean_world(
+    n_series: int, n_years: int, seed: int
+) -> tuple[xr.Dataset, lf.Catalog, dict[str, float]]:
+    """Log-normal seasonal profile + year effect + monthly noise, σ and τ from the default model's priors.
+
+    ``log y_{j,m} = log p_m + δ_j + ε_{j,m}``, ``δ_j ~ N(0, τ²)``, ``ε ~ N(0, σ²)``, with
+    ``τ² ~ scaled-Inv-χ²(ν₀, year_effect_sd²)`` and ``σ² ~ scaled-Inv-χ²(ν₀, s₀²)`` (the priors of
+    :class:`SeasonalShareModel`). Returns the progress as of March, the catalogue and the true
+    annual mean (day-weighted) of each series.
+    """
+    rng = np.random.default_rng(seed)
+    tau = np.sqrt(_scaled_inv_chi2(rng, _SD_PRIOR_DOF, SeasonalShareModel().year_effect_sd, n_series))
+    sigma = np.sqrt(_scaled_inv_chi2(rng, _SD_PRIOR_DOF, _MONTH_SD_PRIOR, n_series))
+    level = np.log(PM_PROFILE) + rng.normal(0.0, 0.3, (n_series, 1))  # each series its own city
+    values, truth, targets = {}, {}, {}
+    days = month_days(YEAR)
+    for i in range(n_series):
+        effects = rng.normal(0.0, tau[i], n_years + 1)
+        logs = level[i] + effects[:, None] + rng.normal(0.0, sigma[i], (n_years + 1, 12))
+        name = f"PM{i:03d}"
+        values[name] = np.exp(logs).ravel()
+        truth[name] = float(np.sum(np.exp(logs[-1]) * days) / days.sum())
+        targets[name] = float(np.exp(level[i].mean()))  # a plan near the city's usual level
+    return _progress(values, YEAR - n_years), _catalog(sorted(values), "annual_mean", "<=", targets), truth
+
+
+def local_level_world(
+    n_series: int, n_years: int, seed: int, level_sd: float = 0.03, noise_sd: float = 0.15
+) -> tuple[xr.Dataset, lf.Catalog, dict[str, float]]:
+    """The state-space story of :class:`ETSModel`: a seasonal profile plus a local level plus noise.
+
+    ``log y_t = log p_m + ℓ_t + ε_t``, ``ℓ_t = ℓ_{t−1} + η_t``, ``η ~ N(0, level_sd²)``,
+    ``ε ~ N(0, noise_sd²)``, monthly over the earlier years and this one. Returns as
+    :func:`annual_mean_world`.
+    """
+    rng = np.random.default_rng(seed)
+    n_months = 12 * (n_years + 1)
+    values, truth, targets = {}, {}, {}
+    days = month_days(YEAR)
+    for i in range(n_series):
+        base = np.log(PM_PROFILE) + rng.normal(0.0, 0.3)
+        level = np.cumsum(rng.normal(0.0, level_sd, n_months))
+        logs = np.tile(base, n_years + 1) + level + rng.normal(0.0, noise_sd, n_months)
+        name = f"PM{i:03d}"
+        values[name] = np.exp(logs)
+        truth[name] = float(np.sum(np.exp(logs[-12:]) * days) / days.sum())
+        targets[name] = float(np.exp(base.mean()))
+    return _progress(values, YEAR - n_years), _catalog(sorted(values), "annual_mean", "<=", targets), truth
+
+
+def coverage(
+    model: object, world: tuple[xr.Dataset, lf.Catalog, dict[str, float]], n_draws: int = 1000
+) -> tuple[float, int, pd.DataFrame]:
+    """Share of forecast series whose 80 % interval holds the truth; the number forecast; the table."""
+    progress, catalog, truth = world
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = lf.forecast(progress, catalog, model=model, n_draws=n_draws, seed=1).table()
+    done = table[table["status"] != "no forecast"]
+    true = done["indicator"].map(truth).to_numpy()
+    held = (done["q10"].to_numpy() <= true) & (true <= done["q90"].to_numpy())
+    return float(held.mean()) if held.size else float("nan"), int(held.size), table
+
+
+def _within_binomial(share: float, n: int, level: float = 0.8, k: float = 3.0) -> bool:
+    return abs(share - level) <= k * np.sqrt(level * (1 - level) / n)
+
+
+if __name__ == "__main__":
+    n_series = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    for name, make in (("seasonal_share", SeasonalShareModel), ("ets", ETSModel)):
+        for n_years in (1, 2, 4, 8):
+            cov, n, table = coverage(make(), annual_mean_world(n_series, n_years, seed=n_years))
+            print(f"{name:15s} {n_years} earlier year(s): 80 % interval holds {cov:.3f} of {n} series")
