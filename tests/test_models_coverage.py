@@ -23,7 +23,7 @@ import xarray as xr
 import longjiang_forecast as lf
 from longjiang_forecast._core.state import month_days
 from longjiang_forecast.models import EarnedScheduleModel, ETSModel, RunRateModel, SeasonalShareModel
-from longjiang_forecast.models.seasonal_share import _MONTH_SD_PRIOR, _SD_PRIOR_DOF
+from longjiang_forecast.models.seasonal_share import _MONTH_SD_PRIOR, _MONTH_SD_PRIOR_DOF, _YEAR_SD_PRIOR_DOF
 
 YEAR = 2024
 AS_OF_MONTH = 3
@@ -61,18 +61,22 @@ def _catalog(names: list[str], kind: str, comparator: str, targets: dict[str, fl
 
 
 def annual_mean_world(
-    n_series: int, n_years: int, seed: int
+    n_series: int, n_years: int, seed: int, sigma: float | None = None, tau: float | None = None
 ) -> tuple[xr.Dataset, lf.Catalog, dict[str, float]]:
     """Log-normal seasonal profile + year effect + monthly noise, σ and τ from the default model's priors.
 
     ``log y_{j,m} = log p_m + δ_j + ε_{j,m}``, ``δ_j ~ N(0, τ²)``, ``ε ~ N(0, σ²)``, with
     ``τ² ~ scaled-Inv-χ²(ν₀, year_effect_sd²)`` and ``σ² ~ scaled-Inv-χ²(ν₀, s₀²)`` (the priors of
-    :class:`SeasonalShareModel`). Returns the progress as of March, the catalogue and the true
-    annual mean (day-weighted) of each series.
+    :class:`SeasonalShareModel`), or the given ``sigma`` and ``tau`` for every series. Returns
+    the progress as of March, the catalogue and the true annual mean (day-weighted) of each series.
     """
     rng = np.random.default_rng(seed)
-    tau = np.sqrt(_scaled_inv_chi2(rng, _SD_PRIOR_DOF, SeasonalShareModel().year_effect_sd, n_series))
-    sigma = np.sqrt(_scaled_inv_chi2(rng, _SD_PRIOR_DOF, _MONTH_SD_PRIOR, n_series))
+    prior_tau = np.sqrt(
+        _scaled_inv_chi2(rng, _YEAR_SD_PRIOR_DOF, SeasonalShareModel().year_effect_sd, n_series)
+    )
+    prior_sigma = np.sqrt(_scaled_inv_chi2(rng, _MONTH_SD_PRIOR_DOF, _MONTH_SD_PRIOR, n_series))
+    tau = prior_tau if tau is None else np.full(n_series, tau)
+    sigma = prior_sigma if sigma is None else np.full(n_series, sigma)
     level = np.log(PM_PROFILE) + rng.normal(0.0, 0.3, (n_series, 1))  # each series its own city
     values, truth, targets = {}, {}, {}
     days = month_days(YEAR)

@@ -59,11 +59,15 @@ _MIN_BANDWIDTH = 0.001
 _MIN_SHAPE_SHARE = 0.05
 #: Earlier points that a prior spread (the fallback share spread, the plan prior) counts as.
 _PRIOR_YEARS = 1
-#: Annual means: prior guess of the sd of a month's log value around profile + year effect.
-_MONTH_SD_PRIOR = 0.15
-#: Annual means: points (degrees of freedom) that the prior guesses of the month-to-month and
-#: year-to-year sd count as in their scaled-inverse-χ² posteriors.
-_SD_PRIOR_DOF = 4
+#: Annual means: prior guess of the sd of a month's log value around profile + year effect, and
+#: the points (degrees of freedom) it counts as in its scaled-inverse-χ² posterior. Weak: a
+#: PM2.5 series' months scatter by about 0.15-0.25 (Shenyang, Beijing, Shanghai 2010-2015), an
+#: intensity index's by a few per cent, and the data decide within a few months.
+_MONTH_SD_PRIOR = 0.06
+_MONTH_SD_PRIOR_DOF = 2
+#: Annual means: the points that ``year_effect_sd``, the prior guess of the year-to-year sd,
+#: counts as (the year effect has one datum per earlier year).
+_YEAR_SD_PRIOR_DOF = 4
 #: Nodes per variance (σ², τ²) of the quadrature that integrates them out of the year effect.
 _VARIANCE_NODES = 32
 #: An earlier year without reports.
@@ -348,8 +352,9 @@ class SeasonalShareModel:
         scaled-inverse-χ² posteriors (Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed.,
         §3.2-3.3) of their residual sums of squares with their real degrees of freedom
         (``11 (n − 1)`` within the earlier years, ``k − 1`` in this year's ``k`` reports; one
-        earlier year has none), each pooled with a prior of :data:`_SD_PRIOR_DOF` points
-        (``σ`` around :data:`_MONTH_SD_PRIOR`, ``τ`` around ``year_effect_sd``). The year effect
+        earlier year has none), each pooled with a prior guess (``σ``: :data:`_MONTH_SD_PRIOR`
+        counted as :data:`_MONTH_SD_PRIOR_DOF` points; ``τ``: ``year_effect_sd`` counted as
+        :data:`_YEAR_SD_PRIOR_DOF`). The year effect
         is drawn from its posterior integrated over both (:func:`_year_effect_cdf`); the months
         to come use the posterior mean of ``σ²``.
         """
@@ -378,24 +383,28 @@ class SeasonalShareModel:
         seen = np.isfinite(obs) & (obs > 0)
         r = np.log(obs[seen]) - mu[seen]
         ss_now = float(np.sum((r - r.mean()) ** 2)) if r.size >= 2 else 0.0
-        nu_sigma = _SD_PRIOR_DOF + dof_within + max(r.size - 1, 0)
-        s2_sigma = (_SD_PRIOR_DOF * _MONTH_SD_PRIOR**2 + float(np.sum(within**2)) + ss_now / inflate) / nu_sigma
-        nu_tau = _SD_PRIOR_DOF + n_years - 1
-        s2_tau = (_SD_PRIOR_DOF * self.year_effect_sd**2 + float(np.sum(effects**2))) / nu_tau
-        grid, cdf = _year_effect_cdf(r, (nu_sigma, s2_sigma), (nu_tau, s2_tau), inflate)
+        nu_sigma = _MONTH_SD_PRIOR_DOF + dof_within + max(r.size - 1, 0)
+        s2_sigma = (
+            _MONTH_SD_PRIOR_DOF * _MONTH_SD_PRIOR**2 + float(np.sum(within**2)) + ss_now / inflate
+        ) / nu_sigma
+        nu_tau = _YEAR_SD_PRIOR_DOF + n_years - 1
+        s2_tau = (_YEAR_SD_PRIOR_DOF * self.year_effect_sd**2 + float(np.sum(effects**2))) / nu_tau
+        sigma2 = _variance_nodes(nu_sigma, s2_sigma)
+        grid, cdf = _year_effect_cdf(r, sigma2, _variance_nodes(nu_tau, s2_tau), inflate)
         self.year_effect_cdf_[s] = (grid, cdf)
         weights = np.diff(cdf, prepend=0.0)
         self.year_effect_mean_[s] = float(np.sum(weights * grid))
         self.year_effect_sd_[s] = float(np.sqrt(np.sum(weights * (grid - self.year_effect_mean_[s]) ** 2)))
         self.log_mean_[s] = mu
-        # The months to come: noise with the posterior mean of σ² (a scaled-inverse-χ² mean).
-        self.log_sd_[s] = float(np.sqrt(inflate * nu_sigma * s2_sigma / (nu_sigma - 2)))
+        # The months to come: noise with the posterior mean of σ² (over the quadrature nodes,
+        # finite even where the scaled-inverse-χ² mean is not).
+        self.log_sd_[s] = float(np.sqrt(inflate * sigma2.mean()))
         years = sorted(past)
         self.basis_[s] = (
             f"log-normal seasonal profile from {n_years} earlier year(s) ({years[0]}-{years[-1]}); "
-            f"month-to-month sd {np.sqrt(s2_sigma):.3f} on {nu_sigma - _SD_PRIOR_DOF} degree(s) of "
-            f"freedom, year-to-year sd {np.sqrt(s2_tau):.3f} on {n_years - 1} (each with a prior "
-            f"of {_SD_PRIOR_DOF})"
+            f"month-to-month sd {np.sqrt(s2_sigma):.3f} on {nu_sigma - _MONTH_SD_PRIOR_DOF} degree(s) "
+            f"of freedom and {_MONTH_SD_PRIOR_DOF} of prior, year-to-year sd {np.sqrt(s2_tau):.3f} "
+            f"on {n_years - 1} and {_YEAR_SD_PRIOR_DOF} of prior"
         )
         if kind == "change" and not np.isfinite(self.baseline_[s]):
             prev = history.get(year - 1)
@@ -584,8 +593,14 @@ class SeasonalShareModel:
         return stats.beta.ppf(u, a, b)
 
 
+def _variance_nodes(nu: float, s2: float) -> np.ndarray:
+    """:data:`_VARIANCE_NODES` equal-probability quantiles of a scaled-inverse-χ²(ν, s²) variance."""
+    probs = (np.arange(_VARIANCE_NODES) + 0.5) / _VARIANCE_NODES
+    return nu * s2 / stats.chi2.ppf(1 - probs, nu)
+
+
 def _year_effect_cdf(
-    r: np.ndarray, sigma2: tuple[float, float], tau2: tuple[float, float], inflate: float
+    r: np.ndarray, sigma2: np.ndarray, tau2: np.ndarray, inflate: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Posterior CDF of the year effect given this year's residuals, σ² and τ² integrated out.
 
@@ -593,9 +608,9 @@ def _year_effect_cdf(
     ----------
     r : ndarray of shape (k,)
         This year's log residuals from the profile (k >= 0 reported months).
-    sigma2, tau2 : tuple of (float, float)
-        ``(ν, s²)`` of the scaled-inverse-χ² posteriors of the month-to-month and the
-        year-to-year variance.
+    sigma2, tau2 : ndarray of shape (_VARIANCE_NODES,)
+        Equal-probability nodes of the posteriors of the month-to-month and the year-to-year
+        variance (:func:`_variance_nodes`).
     inflate : float
         ``1 + 1/n``: both variances' share from the profile's own error.
 
@@ -608,12 +623,10 @@ def _year_effect_cdf(
     -----
     Given ``(σ², τ²)`` the year effect is normal with precision
     ``(1/τ² + k/σ²) / inflate`` and mean ``(Σ r / σ²) / (1/τ² + k/σ²)`` (the conjugate normal
-    update). The mixture over :data:`_VARIANCE_NODES` equal-probability quantiles of each
-    variance's posterior is the Student-t-like predictive of Gelman et al. (2013), §3.2-3.3.
+    update). The mixture over the nodes of both variances is the Student-t-like predictive of
+    Gelman et al. (2013), §3.2-3.3.
     """
-    probs = (np.arange(_VARIANCE_NODES) + 0.5) / _VARIANCE_NODES
-    nodes = [nu * s2 / stats.chi2.ppf(1 - probs, nu) for nu, s2 in (sigma2, tau2)]
-    sig2, tau2_nodes = np.meshgrid(*nodes, indexing="ij")
+    sig2, tau2_nodes = np.meshgrid(sigma2, tau2, indexing="ij")
     precision = 1 / tau2_nodes + r.size / sig2
     mean = (np.sum(r) / sig2 / precision).ravel()
     sd = np.sqrt(inflate / precision).ravel()

@@ -63,6 +63,12 @@ from ._common import (
     remaining_profile,
 )
 
+#: Full earlier years (a December report) a count needs: the seasonal regressor of each year is
+#: the profile of the *other* earlier years, so with one the season is not learnt from the data.
+MIN_SEASONAL_CYCLES = 2
+#: A fit is unstable when the 99th percentile of the year's change in its draws exceeds this
+#: multiple of the larger of the plan's change and the largest earlier year's.
+MAX_CHANGE_MULTIPLE = 10.0
 #: Gauss-Hermite nodes and weights for E[g(mu + sigma Z)].
 _GH_X, _GH_W = np.polynomial.hermite.hermgauss(15)
 
@@ -128,21 +134,25 @@ def history_weights(ctx: SeriesContext, exclude: int | None = None) -> np.ndarra
         (a gap of several months shares its change evenly); None when no
         earlier year qualifies.
     """
-    rows = []
-    for y, values in ctx.history.items():
-        if y == exclude:
-            continue
+    rows = [w for y, w in _full_years(ctx).items() if y != exclude]
+    if not rows:
+        return None
+    mean = np.mean(rows, axis=0)
+    return mean / mean.sum()
+
+
+def _full_years(ctx: SeriesContext) -> dict[int, np.ndarray]:
+    """Monthly weights (12,) of each earlier year with a December report and a positive total."""
+    out = {}
+    for y, values in sorted(ctx.history.items()):
         start = 0.0 if ctx.kind == "cumulative" else ctx.history.get(y - 1, np.full(12, np.nan))[11]
         total = values[11] - start
         if not (np.isfinite(total) and total > 0):
             continue
         known = np.flatnonzero(np.isfinite(values))
         curve = np.interp(np.arange(13), [0, *(known + 1)], [0.0, *((values[known] - start) / total)])
-        rows.append(np.clip(np.diff(curve), 0.0, None))
-    if not rows:
-        return None
-    mean = np.mean(rows, axis=0)
-    return mean / mean.sum()
+        out[y] = np.clip(np.diff(curve), 0.0, None)
+    return out
 
 
 def fit_unobserved_components(
@@ -202,6 +212,30 @@ def fit_unobserved_components(
     if best is None or best_spec is None:
         raise Refusal("no state-space candidate could be fitted to the monthly increments")
     return best, best_spec, table
+
+
+def _check_stable(ctx: SeriesContext, remaining: Any, full: dict[int, np.ndarray]) -> None:
+    """Refuse a fit whose draws of the year's change blow up (an unstable extrapolation).
+
+    Raises
+    ------
+    Refusal
+        If the 99th percentile of the year's change over 2,000 draws (a fixed seed) exceeds
+        :data:`MAX_CHANGE_MULTIPLE` times the larger of the plan's change and the largest
+        earlier year's.
+    """
+    totals = [
+        ctx.history[y][11] - (0.0 if ctx.kind == "cumulative" else ctx.history[y - 1][11]) for y in full
+    ]
+    yardstick = max([ctx.need, *totals])
+    change = ctx.done + remaining(np.random.default_rng([ctx.index, 20241]), 2000)
+    q99 = float(np.quantile(change, 0.99))
+    if not q99 <= MAX_CHANGE_MULTIPLE * yardstick:
+        raise Refusal(
+            f"the state-space fit is unstable: 1 % of its draws end the year above {q99:.4g}, more than "
+            f"{MAX_CHANGE_MULTIPLE:g} times the larger of the plan's change and the largest earlier "
+            f"year's ({yardstick:.4g}); use 'seasonal_share' or 'earned_schedule'"
+        )
 
 
 def _held_out_residuals(logs: np.ndarray, j: int) -> np.ndarray:
@@ -372,6 +406,15 @@ class ETSModel(SeriesModel):
     def _fit_count(self, ctx: SeriesContext) -> CountFit:
         if ctx.need <= 0:
             raise Refusal("the state-space model needs a target above last year's value (a positive plan)")
+        full = _full_years(ctx)
+        if len(full) < MIN_SEASONAL_CYCLES:
+            raise Refusal(
+                f"the state-space model needs {MIN_SEASONAL_CYCLES} earlier years with a December "
+                f"report to learn the seasonal pattern (found {len(full)}"
+                + (f": {', '.join(map(str, full))}" if full else "")
+                + "); with fewer it cannot tell the season from a change of level and extrapolates "
+                "it; use 'seasonal_share' or 'earned_schedule'"
+            )
         t = ctx.last_month
         series, years = self._timeline(ctx)
         n_now = 12 * (len(years) - 1) + t
@@ -428,6 +471,7 @@ class ETSModel(SeriesModel):
                 out[sel] = need * _expect(tr.inverse, mu, math.sqrt(irr_a[k])).sum(axis=1)
             return out
 
+        _check_stable(ctx, remaining, full)
         profile = np.zeros(12)
         if steps > 0:
             typical = np.mean(
