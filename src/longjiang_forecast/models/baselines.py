@@ -138,9 +138,12 @@ def _t_matched_sd(sd: float, df: int) -> float:
 
 
 def _rate_sampler(rate: float, se_log: float, df: int, months_left: int, error_sd: float = 0.0) -> Any:
-    """Draws of the remaining work: the rate's estimation error (mean-preserving, log sd ``se_log``
-    widened for ``df``) and the projection's error in earlier years (log sd ``error_sd``, around
-    the projection as its median)."""
+    """Sampler of the remaining work at a monthly ``rate`` for ``months_left`` months.
+
+    Two log-normal errors: the rate's estimation error (log sd ``se_log`` widened to the Student t
+    interval of ``df``; mean-preserving) and the projection's error in earlier years (log sd
+    ``error_sd``; the projection stays its median).
+    """
     sd = _t_matched_sd(se_log, df)
     total = math.hypot(sd, error_sd)
 

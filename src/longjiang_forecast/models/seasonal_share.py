@@ -128,8 +128,8 @@ class SeasonalShareModel:
         after month t is ``1 / sqrt(month_concentration · (1 − F(t)))``). The total's
         posterior already carries the spread of realised totals, so this only spreads timing.
     year_effect_sd : float, default 0.15
-        For annual means: prior sd of this year's shift of the log seasonal
-        profile when fewer than 3 earlier years exist.
+        For annual means: prior guess of the sd of the year effect (a year's shift of the log
+        seasonal profile), counted as 4 earlier years in its scaled-inverse-χ² posterior.
     min_history_years : int, default 2
         Reference years (series-years of the family with a December report) known at the
         as-of month needed to use their paces rather than the fallback profile.
@@ -417,7 +417,7 @@ class SeasonalShareModel:
                 )
 
     def _year_effect(self, s: int, u: np.ndarray) -> np.ndarray:
-        """This year's shift of the log profile at uniforms ``u`` (inverse CDF of its posterior)."""
+        """Return the year effect (the shift of the log profile) at uniforms ``u``, by inverse CDF."""
         grid, cdf = self.year_effect_cdf_[s]
         return np.interp(u, cdf, grid)
 
