@@ -60,11 +60,13 @@ _MIN_SHAPE_SHARE = 0.05
 #: Earlier points that a prior spread (the fallback share spread, the plan prior) counts as.
 _PRIOR_YEARS = 1
 #: Annual means: prior guess of the sd of a month's log value around profile + year effect, and
-#: the points (degrees of freedom) it counts as in its scaled-inverse-χ² posterior. Weak: a
-#: PM2.5 series' months scatter by about 0.15-0.25 (Shenyang, Beijing, Shanghai 2010-2015), an
-#: intensity index's by a few per cent, and the data decide within a few months.
-_MONTH_SD_PRIOR = 0.06
-_MONTH_SD_PRIOR_DOF = 2
+#: the points (degrees of freedom) it counts as in its scaled-inverse-χ² posterior. Weak on
+#: purpose (ν₀ s₀² small): a PM2.5 series' months scatter by about 0.15-0.25 (Shenyang, Beijing,
+#: Shanghai 2010-2015), an intensity index's by a few per cent, and the data decide within a few
+#: months (a stronger guess of 0.15 on 4 points gave a flat intensity series six identical
+#: reports and still P(met) 0.63 for a target 2 points away).
+_MONTH_SD_PRIOR = 0.05
+_MONTH_SD_PRIOR_DOF = 1
 #: Annual means: the points that ``year_effect_sd``, the prior guess of the year-to-year sd,
 #: counts as (the year effect has one datum per earlier year).
 _YEAR_SD_PRIOR_DOF = 4
