@@ -160,6 +160,27 @@ def earned_schedule_world(
     return _progress(values, YEAR - n_years), _catalog(sorted(values), "cumulative", ">=", targets), truth
 
 
+def persistence_world(
+    n_series: int, n_years: int, seed: int, sigma: float = 0.2
+) -> tuple[xr.Dataset, lf.Catalog, dict[str, float]]:
+    """The run rate's story for an annual mean: every month log-normal around one level, no season.
+
+    ``log y_{j,m} = a_i + ε``, ``ε ~ N(0, sigma²)``; earlier years are drawn too (the model does
+    not use them). Returns as :func:`annual_mean_world`.
+    """
+    rng = np.random.default_rng(seed)
+    values, truth, targets = {}, {}, {}
+    days = month_days(YEAR)
+    for i in range(n_series):
+        level = rng.normal(np.log(40.0), 0.3)
+        logs = level + rng.normal(0.0, sigma, (n_years + 1, 12))
+        name = f"PS{i:03d}"
+        values[name] = np.exp(logs).ravel()
+        truth[name] = float(np.sum(np.exp(logs[-1]) * days) / days.sum())
+        targets[name] = 40.0
+    return _progress(values, YEAR - n_years), _catalog(sorted(values), "annual_mean", "<=", targets), truth
+
+
 def coverage(
     model: object, world: tuple[xr.Dataset, lf.Catalog, dict[str, float]], n_draws: int = 1000
 ) -> tuple[float, int, pd.DataFrame]:
@@ -224,6 +245,13 @@ def test_earned_schedule_count_coverage(n_years):
     _check(cov, n, N_SERIES)
 
 
+@pytest.mark.slow
+def test_run_rate_annual_mean_coverage():
+    """Persistence ignores earlier years: one case (three months known) says all."""
+    cov, n, _ = coverage(RunRateModel(), persistence_world(N_SERIES, 1, seed=1))
+    _check(cov, n, N_SERIES)
+
+
 def test_seasonal_share_one_earlier_year_is_not_sure():
     """The issue's case: one earlier year, 3 of 12 months known; σ from 2 degrees of freedom, not 13."""
     progress, catalog, _ = annual_mean_world(1, 1, seed=5, sigma=0.2, tau=0.08)
@@ -245,6 +273,7 @@ if __name__ == "__main__":
         ),
         ("ets", ETSModel, local_level_world),
         ("run_rate", RunRateModel, run_rate_world),
+        ("run_rate (annual mean)", RunRateModel, persistence_world),
         ("earned_schedule", EarnedScheduleModel, earned_schedule_world),
     )
     for name, make, world in cases:
