@@ -113,10 +113,10 @@ def _log_ratio(realised: float, projected: float) -> float:
     return math.log(max(realised, _MIN_RATIO * projected) / projected)
 
 
-def _pooled_sd(own_sd: float, errors: np.ndarray) -> tuple[float, int]:
+def _pooled_sd(own_sd: float, errors: np.ndarray, own_points: int = _PRIOR_YEARS) -> tuple[float, int]:
     """Spread of the projection's log error: the model's own sd pooled with earlier years' errors.
 
-    The model's sd counts as :data:`_PRIOR_YEARS` point(s) and each earlier year's squared
+    The model's sd counts as ``own_points`` point(s) and each earlier year's squared
     error as one (errors around zero: a baseline's systematic miss widens its interval
     instead of moving its centre); the returned degrees of freedom are the points pooled
     (the conjugate scaled-inverse-χ² update, Gelman et al. 2013, *Bayesian Data Analysis*,
@@ -124,8 +124,8 @@ def _pooled_sd(own_sd: float, errors: np.ndarray) -> tuple[float, int]:
     """
     if errors.size == 0:
         return own_sd, 0
-    nu = _PRIOR_YEARS + errors.size
-    return math.sqrt((_PRIOR_YEARS * own_sd**2 + float(np.sum(errors**2))) / nu), nu
+    nu = own_points + errors.size
+    return math.sqrt((own_points * own_sd**2 + float(np.sum(errors**2))) / nu), nu
 
 
 def _t_matched_sd(sd: float, df: int) -> float:
@@ -257,16 +257,22 @@ class RunRateModel(SeriesModel):
                 values[11] - values[t - 1], (values[t - 1] - start) / t * left
             ),
         )
-        own = math.hypot(_t_matched_sd(se_log, df), cv / math.sqrt(max(left, 1)))
-        pooled, nu = _pooled_sd(own, errors)
-        extra = _t_matched_sd(math.sqrt(max(pooled**2 - own**2, 0.0)), nu)
+        # Both estimate the spread of log(realised / projected): this year's increments (the rate's
+        # standard error and the month-to-month noise, on df points) and the earlier years' errors
+        # (one point each); pooled, widened to the Student t interval of all the points, less the
+        # noise the simulator adds. The rate's own part stays mean-preserving, the rest is centred.
+        noise = cv / math.sqrt(max(left, 1))
+        rate_sd, error_sd = _t_matched_sd(se_log, df), 0.0
         if errors.size:
+            pooled, nu = _pooled_sd(math.hypot(se_log, noise), errors, max(df, _PRIOR_YEARS))
+            total = math.sqrt(max(_t_matched_sd(pooled, nu) ** 2 - noise**2, 0.0))
+            rate_sd, error_sd = min(rate_sd, total), math.sqrt(max(total**2 - rate_sd**2, 0.0))
             self.basis_[ctx.index] += (
                 f"; its month-{t} projections of {errors.size} earlier year(s) erred by "
-                f"{np.sqrt(np.mean(errors**2)):.2f} (log rms): log sd {extra:.2f} added to the rate's"
+                f"{np.sqrt(np.mean(errors**2)):.2f} (log rms): log sd of the rest of the year {total:.2f}"
             )
         return CountFit(
-            remaining=_rate_sampler(rate, se_log, df, left, extra),
+            remaining=_rate_sampler(rate, rate_sd, 0, left, error_sd),
             profile=remaining_profile(np.ones(12), t),
             concentration=max(left, 1) / cv**2,
             extra={"run_rate": rate},
