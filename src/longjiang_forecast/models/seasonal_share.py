@@ -356,9 +356,8 @@ class SeasonalShareModel:
         (``11 (n − 1)`` within the earlier years, ``k − 1`` in this year's ``k`` reports; one
         earlier year has none), each pooled with a prior guess (``σ``: :data:`_MONTH_SD_PRIOR`
         counted as :data:`_MONTH_SD_PRIOR_DOF` points; ``τ``: ``year_effect_sd`` counted as
-        :data:`_YEAR_SD_PRIOR_DOF`). The year effect
-        is drawn from its posterior integrated over both (:func:`_year_effect_cdf`); the months
-        to come use the posterior mean of ``σ²``.
+        :data:`_YEAR_SD_PRIOR_DOF`). The year effect is drawn from its posterior integrated over
+        both (:func:`_year_effect_cdf`); the months to come use the posterior mean of ``σ²``.
         """
         past = {y: v for y, v in history.items() if y < year and np.isfinite(v).any()}
         if not past:
@@ -382,7 +381,7 @@ class SeasonalShareModel:
         # The profile's error: each month's mean is of n_m earlier years.
         inflate = 1.0 + float(np.mean(1.0 / np.isfinite(logs).sum(axis=0)))
         obs = state["observed"].values[s]
-        seen = np.isfinite(obs) & (obs > 0)
+        seen = np.isfinite(obs)
         r = np.log(obs[seen]) - mu[seen]
         ss_now = float(np.sum((r - r.mean()) ** 2)) if r.size >= 2 else 0.0
         nu_sigma = _MONTH_SD_PRIOR_DOF + dof_within + max(r.size - 1, 0)
