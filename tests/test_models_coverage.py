@@ -231,21 +231,18 @@ def test_ets_refuses_an_annual_mean_with_one_earlier_year():
     assert table["reason"].str.contains("at least two earlier years").all()
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("n_years", EARLIER_YEARS)
 def test_run_rate_count_coverage(n_years):
     cov, n, _ = coverage(RunRateModel(), run_rate_world(N_SERIES, n_years, seed=n_years))
     _check(cov, n, N_SERIES)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("n_years", EARLIER_YEARS)
 def test_earned_schedule_count_coverage(n_years):
     cov, n, _ = coverage(EarnedScheduleModel(), earned_schedule_world(N_SERIES, n_years, seed=n_years))
     _check(cov, n, N_SERIES)
 
 
-@pytest.mark.slow
 def test_run_rate_annual_mean_coverage():
     """Persistence ignores earlier years: one case (three months known) says all."""
     cov, n, _ = coverage(RunRateModel(), persistence_world(N_SERIES, 1, seed=1))
