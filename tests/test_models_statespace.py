@@ -3,7 +3,9 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
+import xarray as xr
 
 import longjiang_forecast as lf
 from longjiang_forecast.catalog import Catalog
@@ -56,3 +58,65 @@ def test_ets_national_interval_is_sane(national_may_2024):
     total = model.sample_parameters(4000, rng=2024)["annual_total"].values[:, s]
     q10, q50, q90 = np.quantile(total, [0.1, 0.5, 0.9])
     assert 3.5 < q10 < q50 < q90 < 7.0, (q10, q50, q90)
+
+
+# -- issue 13, item 9: no explosions -------------------------------------------------------
+#: A strongly seasonal count: little in winter, most of the work May-September.
+_SEASON = np.array([0.005, 0.005, 0.02, 0.06, 0.14, 0.18, 0.18, 0.16, 0.13, 0.08, 0.03, 0.01])
+
+
+def _seasonal_case(n_earlier, seed=1):
+    from longjiang_forecast.progress._national import catalog_row, make_catalog
+
+    rng = np.random.default_rng(seed)
+    w = _SEASON / _SEASON.sum()
+    years = [np.cumsum(1e7 * w * rng.lognormal(0.0, 0.2, 12)) for _ in range(n_earlier)]
+    now = np.cumsum(1.1e7 * w[:3] * np.array([1.1, 0.9, 1.05]))
+    months = pd.date_range(f"{2024 - n_earlier}-01-01", "2024-03-01", freq="MS")
+    prog = xr.Dataset(
+        {"value": (("indicator", "region", "month"), np.concatenate([*years, now])[None, None])},
+        coords={"indicator": ["X"], "region": ["province"], "month": months.values},
+    )
+    row = catalog_row(
+        indicator="X", year=2024, name_zh="X", name_en="X", unit="u", target=1.1e7, comparator=">=",
+        kind="cumulative", deadline=pd.Timestamp("2024-12-31"),
+    )  # fmt: skip
+    return prog, make_catalog([row], year=2024, source="test")
+
+
+def test_ets_refuses_a_season_it_cannot_learn():
+    """One earlier year + 3 months gave a median of 4.7e5 [6.5e4, 8.2e7] for 1.1e7, paths up to 1e10."""
+    prog, cat = _seasonal_case(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc = lf.forecast(prog, cat, model=ETSModel(), n_draws=2000, seed=0)
+    row = fc.table().iloc[0]
+    assert row["status"] == "no forecast"
+    assert "needs 2 earlier years with a December report" in row["reason"]
+    assert "found 1: 2023" in row["reason"]
+    assert np.isnan(fc.paths.values).all()
+
+
+def test_ets_with_two_earlier_years_stays_sane():
+    prog, cat = _seasonal_case(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fc = lf.forecast(prog, cat, model=ETSModel(), n_draws=2000, seed=0)
+    row = fc.table().iloc[0]
+    assert row["reason"] == ""
+    assert "UnobservedComponents (dconstant + seasonal regressor)" in row["basis"]
+    assert 0.7e7 < row["q10"] < row["median"] < row["q90"] < 1.6e7
+    assert np.nanmax(fc.paths.values) < 3 * 1.1e7
+
+
+def test_ets_refuses_draws_that_blow_up():
+    from longjiang_forecast.models._common import Refusal
+    from longjiang_forecast.models.statespace import MAX_CHANGE_MULTIPLE, _check_stable
+
+    ctx = _ctx({2023: np.cumsum(np.full(12, 1.0))})  # need 10, a year of 12
+    ctx.last_month, ctx.last_value = 3, 3.0
+    _check_stable(ctx, lambda gen, n: np.full(n, 9.0 * MAX_CHANGE_MULTIPLE), {2023: None})  # 9 * 10 + 3 < 120
+    with pytest.raises(
+        Refusal, match=r"the state-space fit is unstable: 1 % of its draws end the year above"
+    ):
+        _check_stable(ctx, lambda gen, n: np.exp(gen.normal(0.0, 3.0, n)) * 10, {2023: None})

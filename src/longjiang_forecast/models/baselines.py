@@ -67,6 +67,67 @@ def _rate_fit(ctx: SeriesContext, since: int, default_cv: float) -> tuple[float,
     return rate, cv / math.sqrt(months), cv, df
 
 
+#: Points that a baseline's own (model-based) spread counts as, pooled with the projection errors
+#: of its earlier years.
+_PRIOR_YEARS = 1
+#: Smallest realised/projected ratio of the rest of a year counted (an earlier year that stalled).
+_MIN_RATIO = 0.01
+
+
+def _projection_errors(ctx: SeriesContext, log_error: Any) -> np.ndarray:
+    """Log errors of a baseline's projection in each earlier year, made as of the same month.
+
+    Parameters
+    ----------
+    ctx : SeriesContext
+        The series; its ``history`` holds the earlier years.
+    log_error : callable
+        ``log_error(year, values, start) -> float``: in an earlier year with monthly values
+        ``values`` (12,) starting from ``start``, the log of what happened over the rest of
+        the year over what the baseline would have projected after month ``t`` (the as-of
+        month) from the reports up to ``t``; NaN when it cannot project.
+
+    Returns
+    -------
+    ndarray of shape (n_years,)
+        The finite errors of the earlier years with reports after month ``t`` and in
+        December: how wrong the same projection was at the same point of the year, the
+        seasonal pattern's year-to-year variation included.
+    """
+    t = ctx.last_month
+    out = []
+    for y, values in sorted(ctx.history.items()):
+        start = 0.0 if ctx.kind == "cumulative" else ctx.history.get(y - 1, np.full(12, np.nan))[11]
+        if not (0 < t < 12 and np.isfinite(start) and np.isfinite(values[[t - 1, 11]]).all()):
+            continue
+        err = float(log_error(y, values, start))
+        if np.isfinite(err):
+            out.append(err)
+    return np.array(out)
+
+
+def _log_ratio(realised: float, projected: float) -> float:
+    """``log(realised / projected)``, the realised part at least :data:`_MIN_RATIO` of the projected."""
+    if not (np.isfinite(projected) and projected > 0):
+        return math.nan
+    return math.log(max(realised, _MIN_RATIO * projected) / projected)
+
+
+def _pooled_sd(own_sd: float, errors: np.ndarray, own_points: int = _PRIOR_YEARS) -> tuple[float, int]:
+    """Spread of the projection's log error: the model's own sd pooled with earlier years' errors.
+
+    The model's sd counts as ``own_points`` point(s) and each earlier year's squared
+    error as one (errors around zero: a baseline's systematic miss widens its interval
+    instead of moving its centre); the returned degrees of freedom are the points pooled
+    (the conjugate scaled-inverse-χ² update, Gelman et al. 2013, *Bayesian Data Analysis*,
+    3rd ed., §3.3). Without earlier years: ``own_sd`` and 0.
+    """
+    if errors.size == 0:
+        return own_sd, 0
+    nu = own_points + errors.size
+    return math.sqrt((own_points * own_sd**2 + float(np.sum(errors**2))) / nu), nu
+
+
 def _t_matched_sd(sd: float, df: int) -> float:
     """Sd of the normal whose 90 % interval is that of a Student t with ``df`` (``sd`` itself for df 0).
 
@@ -76,11 +137,18 @@ def _t_matched_sd(sd: float, df: int) -> float:
     return sd * t_interval_ratio(df) if df > 0 else sd
 
 
-def _rate_sampler(rate: float, se_log: float, df: int, months_left: int) -> Any:
+def _rate_sampler(rate: float, se_log: float, df: int, months_left: int, error_sd: float = 0.0) -> Any:
+    """Sampler of the remaining work at a monthly ``rate`` for ``months_left`` months.
+
+    Two log-normal errors: the rate's estimation error (log sd ``se_log`` widened to the Student t
+    interval of ``df``; mean-preserving) and the projection's error in earlier years (log sd
+    ``error_sd``; the projection stays its median).
+    """
     sd = _t_matched_sd(se_log, df)
+    total = math.hypot(sd, error_sd)
 
     def draw(gen: np.random.Generator, n: int) -> np.ndarray:
-        return rate * np.exp(sd * gen.standard_normal(n) - 0.5 * sd**2) * months_left
+        return rate * np.exp(total * gen.standard_normal(n) - 0.5 * sd**2) * months_left
 
     return draw
 
@@ -103,6 +171,41 @@ def _persistence(ctx: SeriesContext, default_cv: float) -> MeanFit:
         return effect_sd * gen.standard_normal(size)
 
     return MeanFit(log_mean=np.full(12, level), year_effect=year_effect, log_sd=sd)
+
+
+def _planned_value(curves: list[np.ndarray], ctx: SeriesContext, need: float) -> tuple[Any, Any]:
+    """Earned Schedule's planned value ``PV(τ)`` and its inverse ``ES(value)`` for a plan of ``need``.
+
+    The plan reaches ``need`` at the deadline along the mean of ``curves`` (cumulative shares
+    after months 0..12 of earlier years; the reference profile of the tags when there are
+    none) and goes on at its October-December slope after December.
+    """
+    from .seasonal_share import _fill_curve
+
+    if curves:
+        stacked = np.array(curves)
+        seen = np.isfinite(stacked).any(axis=0)  # months no earlier year reported: filled below
+        mean = np.full(stacked.shape[1], np.nan)
+        mean[seen] = np.nanmean(stacked[:, seen], axis=0)
+        share = _fill_curve(mean)
+    else:
+        share = np.concatenate([[0.0], np.cumsum(reference_weights(ctx.tags, ctx.deadline_month))])
+    share = share + np.linspace(0, 1e-6, 13)  # strictly increasing, so ES is unique
+    dl = max(ctx.deadline_month, 1)
+    pv_grid = need * share / share[dl]
+    slope = max((pv_grid[12] - pv_grid[9]) / 3, need / 120)
+
+    def pv(tau: np.ndarray) -> np.ndarray:
+        tau = np.asarray(tau, float)
+        inside = np.interp(np.minimum(tau, 12), np.arange(13), pv_grid)
+        return inside + slope * np.maximum(tau - 12, 0)
+
+    def es_of(value: np.ndarray) -> np.ndarray:
+        value = np.asarray(value, float)
+        inside = np.interp(np.minimum(value, pv_grid[12]), pv_grid, np.arange(13))
+        return inside + np.maximum(value - pv_grid[12], 0) / slope
+
+    return pv, es_of
 
 
 class RunRateModel(SeriesModel):
@@ -146,8 +249,30 @@ class RunRateModel(SeriesModel):
         rate, se_log, cv, df = _rate_fit(ctx, 0, self.default_cv)
         left = 12 - t
         self.basis_[ctx.index] = f"run rate {rate:.4g}/month over {t} month(s) (cv {cv:.2f})"
+        # How wrong the run rate was at month t of earlier years (their seasonal patterns): the
+        # spread beyond this year's own (rate and month-to-month noise) widens the rate's draws.
+        errors = _projection_errors(
+            ctx,
+            lambda y, values, start: _log_ratio(
+                values[11] - values[t - 1], (values[t - 1] - start) / t * left
+            ),
+        )
+        # Both estimate the spread of log(realised / projected): this year's increments (the rate's
+        # standard error and the month-to-month noise, on df points) and the earlier years' errors
+        # (one point each); pooled, widened to the Student t interval of all the points, less the
+        # noise the simulator adds. The rate's own part stays mean-preserving, the rest is centred.
+        noise = cv / math.sqrt(max(left, 1))
+        rate_sd, error_sd = _t_matched_sd(se_log, df), 0.0
+        if errors.size:
+            pooled, nu = _pooled_sd(math.hypot(se_log, noise), errors, max(df, _PRIOR_YEARS))
+            total = math.sqrt(max(_t_matched_sd(pooled, nu) ** 2 - noise**2, 0.0))
+            rate_sd, error_sd = min(rate_sd, total), math.sqrt(max(total**2 - rate_sd**2, 0.0))
+            self.basis_[ctx.index] += (
+                f"; its month-{t} projections of {errors.size} earlier year(s) erred by "
+                f"{np.sqrt(np.mean(errors**2)):.2f} (log rms): log sd of the rest of the year {total:.2f}"
+            )
         return CountFit(
-            remaining=_rate_sampler(rate, se_log, df, left),
+            remaining=_rate_sampler(rate, rate_sd, 0, left, error_sd),
             profile=remaining_profile(np.ones(12), t),
             concentration=max(left, 1) / cv**2,
             extra={"run_rate": rate},
@@ -273,47 +398,43 @@ class EarnedScheduleModel(SeriesModel):
             raise Refusal("no report yet this year: Earned Schedule needs at least one report")
         if ctx.need <= 0:
             raise Refusal("Earned Schedule needs a target above last year's value (a positive plan)")
-        from .seasonal_share import _fill_curve, _share_curve
+        from .seasonal_share import _share_curve
 
-        curves = []
+        curves = {}
         for y, values in sorted(ctx.history.items()):
             start = 0.0 if ctx.kind == "cumulative" else ctx.history.get(y - 1, np.full(12, np.nan))[11]
             curve = _share_curve(values, start)
             if curve is not None:
-                curves.append(curve)
-        if curves:
-            stacked = np.array(curves)
-            seen = np.isfinite(stacked).any(axis=0)  # months no earlier year reported: filled below
-            mean = np.full(stacked.shape[1], np.nan)
-            mean[seen] = np.nanmean(stacked[:, seen], axis=0)
-            share = _fill_curve(mean)
-            plan = f"mean share curve of {len(curves)} earlier year(s)"
-        else:
-            share = np.concatenate([[0.0], np.cumsum(reference_weights(ctx.tags, ctx.deadline_month))])
-            plan = "reference profile"
-        share = share + np.linspace(0, 1e-6, 13)  # strictly increasing, so ES is unique
-        dl = max(ctx.deadline_month, 1)
-        pv_grid = ctx.need * share / share[dl]
-        slope = max((pv_grid[12] - pv_grid[9]) / 3, ctx.need / 120)
+                curves[y] = curve
+        plan = f"mean share curve of {len(curves)} earlier year(s)" if curves else "reference profile"
+        pv, es_of = _planned_value(list(curves.values()), ctx, ctx.need)
+        left = 12 - t
 
-        def pv(tau: np.ndarray) -> np.ndarray:
-            tau = np.asarray(tau, float)
-            inside = np.interp(np.minimum(tau, 12), np.arange(13), pv_grid)
-            return inside + slope * np.maximum(tau - 12, 0)
+        def log_error(y: int, values: np.ndarray, start: float) -> float:
+            # That year's own plan (its target, else its total) along the other years' curves.
+            need_y = ctx.history_targets.get(y, np.nan) - (0.0 if ctx.kind == "cumulative" else start)
+            if not (np.isfinite(need_y) and need_y > 0):
+                need_y = values[11] - start
+            if not need_y > 0:
+                return math.nan
+            _, es_y = _planned_value([c for k, c in curves.items() if k != y], ctx, need_y)
+            es_t = float(es_y(max(values[t - 1] - start, 0.0)))
+            # The pace that year kept over the rest of the year against the pace it had by month t.
+            kept = (float(es_y(max(values[11] - start, 0.0))) - es_t) / left
+            return _log_ratio(kept, max(es_t / t, 0.02))
 
-        def es_of(value: np.ndarray) -> np.ndarray:
-            value = np.asarray(value, float)
-            inside = np.interp(np.minimum(value, pv_grid[12]), pv_grid, np.arange(13))
-            return inside + np.maximum(value - pv_grid[12], 0) / slope
-
+        errors = _projection_errors(ctx, log_error)
         reported = np.flatnonzero(np.isfinite(ctx.observed[:t])) + 1
         earned = ctx.observed[reported - 1] - ctx.origin
         spis = np.maximum(es_of(np.maximum(earned, 0)) / reported, 0.02)
         spi = float(spis[-1])
         es = float(es_of(max(ctx.done, 0.0)))
-        sd = math.sqrt(self.spi_sd**2 + (float(np.var(np.log(spis), ddof=1)) if spis.size >= 3 else 0.0))
+        own = math.sqrt(self.spi_sd**2 + (float(np.var(np.log(spis), ddof=1)) if spis.size >= 3 else 0.0))
+        # How far the pace of the rest of the year strayed from SPI(t) in the earlier years (each
+        # against the other years' plan): the pace's spread pooled with those errors.
+        pooled, nu = _pooled_sd(own, errors)
+        sd = _t_matched_sd(pooled, nu)
         done = ctx.done
-        left = 12 - t
 
         def remaining(gen: np.random.Generator, n: int) -> np.ndarray:
             spi_d = spi * np.exp(sd * gen.standard_normal(n))
@@ -324,6 +445,11 @@ class EarnedScheduleModel(SeriesModel):
         self.basis_[ctx.index] = (
             f"Earned Schedule: SPI(t) = {spi:.2f} (ES {es:.1f} / AT {t}) against the {plan}"
         )
+        if errors.size:
+            self.basis_[ctx.index] += (
+                f"; in {errors.size} earlier year(s) the pace after month {t} strayed from SPI({t}) "
+                f"by {np.sqrt(np.mean(errors**2)):.2f} (log rms): log sd of the pace {sd:.2f}"
+            )
         return CountFit(
             remaining=remaining,
             profile=remaining_profile(weights / max(weights.sum(), 1e-12), t),

@@ -63,6 +63,12 @@ from ._common import (
     remaining_profile,
 )
 
+#: Full earlier years (a December report) a count needs: the seasonal regressor of each year is
+#: the profile of the *other* earlier years, so with one the season is not learnt from the data.
+MIN_SEASONAL_CYCLES = 2
+#: A fit is unstable when the 99th percentile of the year's change in its draws exceeds this
+#: multiple of the larger of the plan's change and the largest earlier year's.
+MAX_CHANGE_MULTIPLE = 10.0
 #: Gauss-Hermite nodes and weights for E[g(mu + sigma Z)].
 _GH_X, _GH_W = np.polynomial.hermite.hermgauss(15)
 
@@ -128,21 +134,25 @@ def history_weights(ctx: SeriesContext, exclude: int | None = None) -> np.ndarra
         (a gap of several months shares its change evenly); None when no
         earlier year qualifies.
     """
-    rows = []
-    for y, values in ctx.history.items():
-        if y == exclude:
-            continue
+    rows = [w for y, w in _full_years(ctx).items() if y != exclude]
+    if not rows:
+        return None
+    mean = np.mean(rows, axis=0)
+    return mean / mean.sum()
+
+
+def _full_years(ctx: SeriesContext) -> dict[int, np.ndarray]:
+    """Monthly weights (12,) of each earlier year with a December report and a positive total."""
+    out = {}
+    for y, values in sorted(ctx.history.items()):
         start = 0.0 if ctx.kind == "cumulative" else ctx.history.get(y - 1, np.full(12, np.nan))[11]
         total = values[11] - start
         if not (np.isfinite(total) and total > 0):
             continue
         known = np.flatnonzero(np.isfinite(values))
         curve = np.interp(np.arange(13), [0, *(known + 1)], [0.0, *((values[known] - start) / total)])
-        rows.append(np.clip(np.diff(curve), 0.0, None))
-    if not rows:
-        return None
-    mean = np.mean(rows, axis=0)
-    return mean / mean.sum()
+        out[y] = np.clip(np.diff(curve), 0.0, None)
+    return out
 
 
 def fit_unobserved_components(
@@ -202,6 +212,61 @@ def fit_unobserved_components(
     if best is None or best_spec is None:
         raise Refusal("no state-space candidate could be fitted to the monthly increments")
     return best, best_spec, table
+
+
+def _check_stable(ctx: SeriesContext, remaining: Any, full: dict[int, np.ndarray]) -> None:
+    """Refuse a fit whose draws of the year's change blow up (an unstable extrapolation).
+
+    Raises
+    ------
+    Refusal
+        If the 99th percentile of the year's change over 2,000 draws (a fixed seed) exceeds
+        :data:`MAX_CHANGE_MULTIPLE` times the larger of the plan's change and the largest
+        earlier year's.
+    """
+    totals = [
+        ctx.history[y][11] - (0.0 if ctx.kind == "cumulative" else ctx.history[y - 1][11]) for y in full
+    ]
+    yardstick = max([ctx.need, *totals])
+    change = ctx.done + remaining(np.random.default_rng([ctx.index, 20241]), 2000)
+    q99 = float(np.quantile(change, 0.99))
+    if not q99 <= MAX_CHANGE_MULTIPLE * yardstick:
+        raise Refusal(
+            f"the state-space fit is unstable: 1 % of its draws end the year above {q99:.4g}, more than "
+            f"{MAX_CHANGE_MULTIPLE:g} times the larger of the plan's change and the largest earlier "
+            f"year's ({yardstick:.4g}); use 'seasonal_share' or 'earned_schedule'"
+        )
+
+
+def _held_out_residuals(logs: np.ndarray, j: int) -> np.ndarray:
+    """Log residuals of earlier year ``j`` from the profile of the *other* earlier years, rescaled.
+
+    Residuals from a profile that includes the year itself shrink towards zero (one earlier
+    year leaves none at all), and the noise learnt from them would be too small. Against the
+    profile of the other ``n_m − 1`` years a month's residual has ``1 + 1/(n_m − 1)`` times the
+    variance of its noise (and of the year effect), this year's against the full profile
+    ``1 + 1/n_m``: the rescaling by the square root of their ratio gives both one law, the law
+    of the months to come.
+
+    Parameters
+    ----------
+    logs : ndarray of shape (n_years, 12)
+        Log monthly values of the earlier years (NaN where unknown).
+    j : int
+        The row of the year.
+
+    Returns
+    -------
+    ndarray of shape (12,)
+        NaN where the year, or every other year, has no value.
+    """
+    others = np.delete(logs, j, axis=0)
+    n_other = np.isfinite(others).sum(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        held_out = np.nanmean(others, axis=0)
+        scale = np.sqrt((1 + 1 / (n_other + 1)) / (1 + 1 / n_other))
+    return np.where(n_other > 0, (logs[j] - held_out) * scale, np.nan)
 
 
 def _or(weights: np.ndarray | None, default: np.ndarray) -> np.ndarray:
@@ -341,6 +406,15 @@ class ETSModel(SeriesModel):
     def _fit_count(self, ctx: SeriesContext) -> CountFit:
         if ctx.need <= 0:
             raise Refusal("the state-space model needs a target above last year's value (a positive plan)")
+        full = _full_years(ctx)
+        if len(full) < MIN_SEASONAL_CYCLES:
+            raise Refusal(
+                f"the state-space model needs {MIN_SEASONAL_CYCLES} earlier years with a December "
+                f"report to learn the seasonal pattern (found {len(full)}"
+                + (f": {', '.join(map(str, full))}" if full else "")
+                + "); with fewer it cannot tell the season from a change of level and extrapolates "
+                "it; use 'seasonal_share' or 'earned_schedule'"
+            )
         t = ctx.last_month
         series, years = self._timeline(ctx)
         n_now = 12 * (len(years) - 1) + t
@@ -397,6 +471,7 @@ class ETSModel(SeriesModel):
                 out[sel] = need * _expect(tr.inverse, mu, math.sqrt(irr_a[k])).sum(axis=1)
             return out
 
+        _check_stable(ctx, remaining, full)
         profile = np.zeros(12)
         if steps > 0:
             typical = np.mean(
@@ -425,8 +500,13 @@ class ETSModel(SeriesModel):
     # -- annual means ---------------------------------------------------------------------
     def _fit_mean(self, ctx: SeriesContext) -> MeanFit:
         past = {y: v for y, v in ctx.history.items() if np.isfinite(v).any()}
-        if not past:
-            raise Refusal("the state-space model of an annual mean needs at least one earlier year")
+        if len(past) < 2:
+            raise Refusal(
+                "the state-space model of an annual mean needs at least two earlier years of monthly "
+                f"values (found {len(past)}): with one, the seasonal profile is that year itself and "
+                "leaves no month-to-month noise to learn from; 'seasonal_share' forecasts it with "
+                "that uncertainty"
+            )
         logs = np.log(np.array([past[y] for y in sorted(past)]))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -437,9 +517,10 @@ class ETSModel(SeriesModel):
         t = ctx.last_month
         endog = np.full(12 * len(years), np.nan)
         for k, y in enumerate(years):
-            values = ctx.observed if y == ctx.year else past.get(y)
-            if values is not None:
-                endog[12 * k : 12 * k + 12] = np.log(values) - profile
+            if y == ctx.year:
+                endog[12 * k : 12 * k + 12] = np.log(ctx.observed) - profile
+            elif y in past:
+                endog[12 * k : 12 * k + 12] = _held_out_residuals(logs, sorted(past).index(y))
         n_now = 12 * (len(years) - 1) + t
         endog = endog[:n_now]
         if np.isfinite(endog).sum() < self.min_obs:
