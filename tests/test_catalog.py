@@ -838,9 +838,10 @@ def test_forecast_judges_earlier_years_by_their_own_plans(tmp_path: Path) -> Non
     )
     # the forecast is of 2019, against 2019's plan, whatever the catalogue holds
     assert multi["target"] == one["target"] == 4000 and multi["observed"] == one["observed"] == 1140
-    # earlier outcomes against their own plans (1.04, 1.10, 1.02 of what was needed) are the prior ...
+    # earlier outcomes against their own plans (1.04, 1.10, 1.02 of what was needed, in the
+    # province and in Harbin, the two regions that reported the family) are the prior ...
     assert (
-        "attainment prior from 3 earlier outcomes against their plans (median 1.040 of what was needed)"
+        "attainment prior from 6 earlier outcomes against their plans (median 1.040 of what was needed"
         in (multi["basis"])
     )
     # ... where a one-year catalogue knows no earlier plan and falls back to the plan itself

@@ -149,9 +149,14 @@ def test_a_july_report_far_behind_pace_pulls_the_total_down():
     planted = planted.sel(month=slice(None, "2023-07"))
     model = SeasonalShareModel().fit(planted, catalog=catalog, as_of="2023-07")
     s = list(model.state_["indicator"].values).index("CN_OLDCOMM_2023")
-    total = model.sample_parameters(2000, rng=1)["annual_total"].values[:, s]
-    # 0.2 done by July, when earlier years had done 55-83 % of theirs: about 0.25-0.4 in all
-    assert np.percentile(total, 95) < 5.3 / 2
+    draws = model.sample_parameters(2000, rng=1)
+    total = draws["annual_total"].values[:, s]
+    # 0.2 done by July, when earlier years had done 57-86 % of theirs: behind every earlier year,
+    # so a late start (the months lost are lost; August-December deliver what they did before,
+    # 14-43 % of a year) or worse; never the plan the earlier years met
+    assert "late start" in str(draws["basis"].values[s])
+    assert np.median(total) < 0.4 * 5.3
+    assert np.percentile(total, 95) < 0.65 * 5.3
 
 
 _OUTDOOR = np.where((np.arange(1, 13) >= 4) & (np.arange(1, 13) <= 10), 1.0, 0.05)
@@ -200,7 +205,10 @@ def test_a_year_unlike_any_earlier_one_gets_a_wide_answer(tmp_path):
     s = lf.forecast(progress, catalog, as_of="2024-06", n_draws=2000, seed=1).summary
     q10, q90 = s["deadline_value"].sel(quantile=[0.1, 0.9]).values[0]
     assert float(s["p_met"].values[0]) < 0.3
-    assert q90 / max(q10, 1e-9) > 10  # both "far short" and "as usual" stay in the interval
+    # a late start of unknown length: from "far short" (a start in the autumn) to what July-December
+    # delivered in earlier years (57 of about 100; the months lost are not made up)
+    assert q10 < 25
+    assert q90 > 55
 
 
 def test_a_region_without_a_record_is_not_assumed_to_be_the_family():

@@ -76,6 +76,8 @@ _MONTH_SD_PRIOR_DOF = 1
 _YEAR_SD_PRIOR_DOF = 4
 #: Nodes per variance (σ², τ²) of the quadrature that integrates them out of the year effect.
 _VARIANCE_NODES = 32
+#: Reference years per start month in the late-start regime's kernels (see ``_late_start``).
+_LATE_KERNELS = 16
 #: An earlier year without reports.
 _NO_YEAR = np.full(12, np.nan)
 
@@ -511,11 +513,11 @@ class SeasonalShareModel:
                 annual[:, s] = self._annual_total(s, done, t, uniforms[:, s])
                 shape[s], scale[:, s] = self._gamma_split(s, t, done, annual[:, s])
                 late = self.late_start_weight(s)
-                if late >= 0.01:
+                if late >= 0.05:
                     basis[s] += (
-                        f"; behind every earlier year's pace: {late:.0%} weight on a late start "
-                        "(the remaining months deliver what they did in earlier years, the months "
-                        "lost are not made up)"
+                        f"; behind the earlier years' pace: {late:.0%} weight on a late start "
+                        "(from a start month yet unknown, the months deliver what they did in earlier "
+                        "years; the months lost are not made up)"
                     )
             elif kind[s] == "milestone":
                 dynamics[s] = "binomial"
@@ -652,7 +654,8 @@ class SeasonalShareModel:
         else:
             floor = np.log(1e-3 * max(need, 1e-12))
             logp += stats.norm.logcdf((floor - grid[None, :] - log_share[:, None]) / h)
-        late = _late_start(grid, done, mean, sd, log_share)
+        rows = np.broadcast_to(ref.log_share, (keep.size, 13))[keep]
+        late = _late_start(grid, done, mean, sd, rows, t)
         return grid, np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
 
     def late_start_weight(self, s: int) -> float:
@@ -682,9 +685,12 @@ class SeasonalShareModel:
         last = float(self.state_["last_value"].values[s])
         done = max((last if np.isfinite(last) else 0.0) - self.origin_[s], 0.0)
         _, logp = self._total_posterior(s, done, t)
-        n_pace = logp.shape[0] // 2
-        total = special.logsumexp(logp)
-        return float(np.exp(special.logsumexp(logp[n_pace:]) - total))
+        n_pace = int(
+            np.isfinite(
+                np.broadcast_arrays(self.reference_[s].log_share[:, t], self.reference_[s].prior_loc)[0]
+            ).sum()
+        )
+        return float(np.exp(special.logsumexp(logp[n_pace:]) - special.logsumexp(logp)))
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -719,34 +725,59 @@ class _LateStart:
 
 
 def _late_start(
-    grid: np.ndarray, done: float, mean: np.ndarray, sd: np.ndarray, log_share: np.ndarray
+    grid: np.ndarray, done: float, mean: np.ndarray, sd: np.ndarray, log_share: np.ndarray, t: int
 ) -> _LateStart:
     """Kernels of the late-start regime: funds or permits came late, and the year starts from now.
 
-    In a late start what is done by month ``t`` says nothing of the year's capacity: the months
-    that remain deliver what they delivered in reference year ``j``, and the months already lost
-    are the cost (no catch-up is assumed). Kernel ``j`` puts ``log A`` at
-    ``log(done + A_j (1 − F_j(t)))``, ``A_j = exp(mean_j)`` the total that reference year's outcome
-    implies for this series and ``F_j(t)`` its share by month ``t``, with the width of the
-    attainment prior. A late start reports nothing at all half of the time and otherwise any
-    amount up to a normal year's progress ``A_j F_j(t)`` (uniformly), so the regime explains a
-    year behind every reference year, and never one ahead of it. Its prior probability is half a
-    reference year's worth, ``0.5 / (J + 1)`` (a defensive mixture component: Hesterberg 1995,
-    *Technometrics* 37(2), 185-194): it matters only where no reference year's pace is near this
-    year's, so a year with nothing done is not given a probability of exactly 0 on a short
-    record that holds no late start.
+    In a late start what is done by month ``t`` says nothing of the year's capacity: from its
+    start month ``m > t`` on, the months deliver what they delivered in reference year ``j``, and
+    the months before are lost (no catch-up is assumed). The start month is not known: ``t + 1``
+    with probability 1/2, each later month half as likely as the one before (the rest of the
+    mass on December). Kernel ``(j, m)`` puts ``log A`` at ``log(done + A_j (1 − F_j(m − 1)))``,
+    ``A_j = exp(mean_j)`` the total that reference year's outcome implies for this series and
+    ``F_j`` its share curve, with the width of the attainment prior; at most
+    :data:`_LATE_KERNELS` reference years per start month (evenly spaced in rank) keep it cheap.
+    A late start reports nothing at all half of the time and otherwise any amount up to a normal
+    year's progress ``A_j F_j(t)`` (uniformly), so the regime explains a year behind every
+    reference year, and never one ahead of it. Its prior probability is half a reference year's
+    worth, ``0.5 / (J + 1)`` (a defensive mixture component: Hesterberg 1995, *Technometrics*
+    37(2), 185-194): it matters only where no reference year's pace is near this year's, so a
+    year with nothing done is not given a probability of exactly 0 on a short record that holds
+    no late start.
+
+    Parameters
+    ----------
+    grid : ndarray of shape (G,)
+        The grid of ``log A``.
+    done : float
+        What is done by month ``t`` (>= 0).
+    mean, sd : ndarray of shape (J,)
+        Centre and width of each reference year's attainment kernel on ``log A``.
+    log_share : ndarray of shape (J, 13)
+        Each reference year's log share curve after months 0..12.
+    t : int
+        Month of the latest report (1-11).
     """
     prior = 0.5 / (mean.size + 1)
-    normal_done = np.exp(mean + log_share)
-    remaining = np.exp(mean) * np.clip(1.0 - np.exp(log_share), 0.0, 1.0)
-    centre = np.log(np.maximum(done + remaining, np.exp(grid[0])))
+    normal_done = np.exp(mean + log_share[:, t])
     if done > 0:
         with np.errstate(divide="ignore"):
             log_lik = np.where(done <= normal_done, np.log(0.5 * done / normal_done), -np.inf)
     else:
         log_lik = np.full(mean.shape, np.log(0.5))
-    logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, centre[:, None], sd[:, None] * _KERNEL_SCALE)
-    return _LateStart(prior, logp + log_lik[:, None])
+    starts = np.arange(t + 1, 13)
+    start_w = 0.5 ** (starts - t)
+    start_w[-1] *= 2
+    pick = np.unique(np.linspace(0, mean.size - 1, min(mean.size, _LATE_KERNELS)).round().astype(int))
+    order = np.argsort(mean)[pick]
+    shares = np.exp(np.nan_to_num(log_share[order][:, starts - 1], nan=0.0))  # (J', M)
+    remaining = np.exp(mean[order])[:, None] * np.clip(1.0 - shares, 0.0, 1.0)
+    centre = np.log(np.maximum(done + remaining, np.exp(grid[0]))).ravel()
+    scale = np.repeat(sd[order], starts.size) * _KERNEL_SCALE
+    logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, centre[:, None], scale[:, None])
+    # the J' kernels of a start month stand for all J reference years (each pace kernel weighs 1)
+    weight = np.log(start_w)[None, :] + log_lik[order][:, None] + np.log(mean.size / pick.size)
+    return _LateStart(prior, logp + weight.ravel()[:, None])
 
 
 def _stream(ss: np.random.SeedSequence, label: str) -> np.random.Generator:
