@@ -170,6 +170,23 @@ def test_missing_packages_of_an_installed_model():
 
     assert missing_packages("seasonal_share") == []
     assert missing_packages("hierarchical") == []  # the test extra installs PyMC
+    assert missing_packages("ets") == []  # and statsmodels
+
+
+def test_named_ets_without_statsmodels_fails_before_any_work(tmp_path, monkeypatch, capsys, no_backtest_run):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "statsmodels" else real(name, *a)
+    )
+    out = tmp_path / "o"
+    assert main(["forecast", "--model", "ets", "--out", str(out)]) == 2
+    assert (
+        "error: --model ets needs statsmodels, which is not installed (nothing was run). "
+        'Install it with: pip install "longjiang_forecast[ets]"; or choose another --model.'
+    ) in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_backtest_all_without_pymc_skips_hierarchical_and_says_how_to_install(tmp_path, monkeypatch, capsys):

@@ -56,3 +56,15 @@ def test_ets_national_interval_is_sane(national_may_2024):
     total = model.sample_parameters(4000, rng=2024)["annual_total"].values[:, s]
     q10, q50, q90 = np.quantile(total, [0.1, 0.5, 0.9])
     assert 3.5 < q10 < q50 < q90 < 7.0, (q10, q50, q90)
+
+
+def test_without_statsmodels_the_fit_says_which_extra_to_install(national_may_2024, monkeypatch):
+    # statsmodels is an extra (issue 19): a plain install gets the same kind of message as PyMC's
+    import sys
+
+    cat, prog = national_may_2024
+    monkeypatch.setitem(sys.modules, "statsmodels", None)  # every statsmodels import now fails
+    with pytest.raises(
+        ImportError, match=r"ETSModel needs statsmodels: pip install 'longjiang_forecast\[ets\]'"
+    ):
+        ETSModel().fit(prog, catalog=cat, as_of="2024-05")

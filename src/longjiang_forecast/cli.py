@@ -112,7 +112,10 @@ def _years(text: str) -> list[int]:
 
 
 #: Models that need packages outside the base install: (import names, the extra that installs them).
-MODEL_EXTRAS: dict[str, tuple[tuple[str, ...], str]] = {"hierarchical": (("pymc", "arviz"), "bayes")}
+MODEL_EXTRAS: dict[str, tuple[tuple[str, ...], str]] = {
+    "hierarchical": (("pymc", "arviz"), "bayes"),
+    "ets": (("statsmodels",), "ets"),
+}
 
 
 def missing_packages(model: str) -> list[str]:
