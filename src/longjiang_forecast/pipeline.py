@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Mapping
@@ -155,7 +156,7 @@ def _quantile(quant: xr.DataArray, q: float) -> np.ndarray:
 
 
 def forecast(
-    progress: xr.Dataset,
+    progress: xr.Dataset | pd.DataFrame | str | os.PathLike[str],
     catalog: Any,
     *,
     as_of: Any = None,
@@ -170,9 +171,13 @@ def forecast(
 
     Parameters
     ----------
-    progress : xarray.Dataset
+    progress : xarray.Dataset, pandas.DataFrame, str or os.PathLike
         Monthly progress, from :func:`longjiang_forecast.read_progress`,
-        a real-data loader or :func:`longjiang_forecast.testing.synthetic_progress`.
+        a real-data loader or :func:`longjiang_forecast.testing.synthetic_progress`;
+        or what ``read_progress`` reads (a long DataFrame with columns ``indicator``,
+        ``region``, ``month``, ``value``, or a CSV/Excel file), which is read with
+        its checks and defaults first: ``forecast(frame, catalog, as_of=...)`` is
+        ``forecast(read_progress(frame, catalog), catalog, as_of=...)``.
     catalog : Catalog
         Targets, comparators, kinds and deadlines.
     as_of : str, optional
@@ -204,8 +209,10 @@ def forecast(
     ------
     DataValidationError
         If the progress data and the catalogue do not fit together, or the
-        scenario file is invalid.
+        scenario file is invalid; for a DataFrame or file, any problem
+        :func:`~longjiang_forecast.read_progress` reports.
     """
+    progress = _as_progress(progress, catalog)
     model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
     return _simulate_forecast(
         draws,
@@ -219,6 +226,15 @@ def forecast(
         _scenario(scenario, catalog),
         scenario_seed,
     )
+
+
+def _as_progress(progress: Any, catalog: Any) -> xr.Dataset:
+    """A progress Dataset as given; a DataFrame or file through :func:`read_progress`."""
+    if isinstance(progress, pd.DataFrame | str | os.PathLike):
+        from .progress import read_progress
+
+        return read_progress(progress, catalog)
+    return progress
 
 
 def _fit_and_draw(
