@@ -27,9 +27,12 @@ def test_default_run_says_synthetic_and_writes_outputs(tmp_path, capsys):
     assert ((p >= 0) & (p <= 1)).all()
     meta = json.loads((tmp_path / "run.json").read_text())
     assert meta["synthetic_data"] is True and meta["seed"] == 2024 and meta["as_of"] == "2024-08"
-    paths = xr.open_dataset(tmp_path / "paths.nc")
-    assert paths["value"].dims == ("draw", "series", "month")
-    assert paths.sizes["draw"] == 300
+    paths = xr.open_dataset(tmp_path / "forecast.nc", group="posterior_predictive")
+    assert paths["progress"].dims == ("chain", "draw", "series", "month")
+    assert paths.sizes["draw"] == 300 and paths["progress"].encoding["dtype"] == "float32"
+    summary = xr.open_dataset(tmp_path / "forecast.nc")  # the root: the summary and its provenance
+    assert summary.attrs["data_source"] == "synthetic" and summary.attrs["Conventions"] == "CF-1.11"
+    np.testing.assert_allclose(summary["p_met"].values, table["p_met"].values[: summary.sizes["series"]])
 
 
 def test_same_seed_same_numbers(tmp_path):

@@ -436,7 +436,7 @@ def _forecast(args: argparse.Namespace) -> int:
     _check_model(args.model)
     if args.scenario:
         _existing_file(args.scenario, "--scenario")
-    out = _out_dir(args.out, files=("attainment.csv", "paths.nc", "run.json"))
+    out = _out_dir(args.out, files=("attainment.csv", "forecast.nc", "run.json"))
     result, catalog, progress, note = _run(args, scenario=args.scenario)
     table = result.table()
     shown = "" if args.all else "; province rows shown (--all for prefectures)"
@@ -448,23 +448,11 @@ def _forecast(args: argparse.Namespace) -> int:
     )
     _print_table(table, args.all)
     table.to_csv(out / "attainment.csv", index=False)
-    paths = result.paths.to_dataset(name="value")
-    paths = paths.assign_coords(
-        unit=("series", result.state["unit"].values.astype(str)),
-        target=("series", result.state["target"].values),
-        comparator=("series", result.state["comparator"].values.astype(str)),
-    )
-    paths.attrs.update({k: str(v) for k, v in result.paths.attrs.items()})
-    paths.attrs["units"] = "per series: see the 'unit' coordinate"
-    paths.attrs["month_convention"] = "month = first day of the month; the value is at the end of that month"
-    paths.attrs["synthetic"] = int(bool(note))
-    paths.to_netcdf(
-        out / "paths.nc", engine="h5netcdf", encoding={"value": {"zlib": True, "dtype": "float32"}}
-    )
+    result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # our outputs are replaced
     meta = _run_json(args, result, catalog, progress, note)
     (out / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(
-        f"Wrote {out / 'attainment.csv'}, {out / 'paths.nc'} and {out / 'run.json'} "
+        f"Wrote {out / 'attainment.csv'}, {out / 'forecast.nc'} and {out / 'run.json'} "
         f"in {time.perf_counter() - started:.1f} s.",
         file=sys.stderr,
     )

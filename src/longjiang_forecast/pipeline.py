@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ._core.cf import CONVENTIONS, describe
 from ._core.exceptions import DataValidationError, NothingToForecastError
+from ._core.provenance import content_sha256, data_vintage
 from ._core.rng import SeedLike, as_seed_sequence
 from ._core.schema import MONTH, SERIES
 from .models import SeasonalShareModel
@@ -66,6 +70,14 @@ class Forecast:
         The observed state at the as-of month.
     catalog : Catalog
         The catalogue the targets came from.
+
+    Notes
+    -----
+    Every variable and coordinate of ``summary``, ``paths`` and ``state`` carries CF
+    attributes (``long_name``, ``description``, ``units``: see
+    :mod:`longjiang_forecast._core.cf`), and ``summary`` and ``paths`` the ``Conventions``
+    and the provenance of the run (see :func:`forecast`); they are set when the forecast is
+    made.
     """
 
     summary: xr.Dataset
@@ -73,6 +85,97 @@ class Forecast:
     draws: xr.Dataset
     state: xr.Dataset
     catalog: Any
+
+    def __post_init__(self) -> None:
+        units = self.state["unit"].values if "unit" in self.state else ()
+        for obj in (self.summary, self.paths, self.state, self.draws):
+            describe(obj, units)
+        self.state["observed"].attrs.update(
+            long_name="reported cumulative or level value",
+            description="The value reported for each month of the as-of year (NaN where none).",
+            units=self.paths.attrs.get("units", ""),
+        )
+        for obj in (self.summary, self.paths):
+            obj.attrs["Conventions"] = CONVENTIONS
+
+    def to_netcdf(
+        self, path: str | os.PathLike[str], *, overwrite: bool = False, paths_dtype: str = "float64"
+    ) -> Path:
+        """Write the forecast to one self-describing netCDF file.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write (netCDF-4, parents are created).
+        overwrite : bool, default False
+            Replace ``path`` if it exists; by default an existing file is refused.
+        paths_dtype : {"float64", "float32"}, default "float64"
+            Storage type of the paths. float64 keeps them exactly (the round trip
+            through :func:`open_forecast` is lossless); float32 halves the file and
+            keeps 7 significant digits (the command line's choice).
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+
+        Raises
+        ------
+        FileExistsError
+            If ``path`` exists and ``overwrite`` is False (nothing is written).
+        IsADirectoryError
+            If ``path`` is a folder.
+        ValueError
+            If ``paths_dtype`` is not one of the two.
+
+        Notes
+        -----
+        ``xarray.open_dataset(path)`` gives the summary (the root group);
+        ``xarray.open_dataset(path, group="posterior_predictive")`` the paths (variable
+        ``progress``, dims chain, draw, series, month); ``arviz.from_netcdf(path)`` the
+        whole file as InferenceData (the groups of :meth:`to_inference_data`, and
+        ``state`` and ``catalog``). The file is written to a temporary name and renamed,
+        so an interrupted write leaves no partial file.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import longjiang_forecast as lf
+        >>> catalog = lf.load_catalog(2024).subset("09a")
+        >>> progress = lf.testing.synthetic_progress(catalog, seed=0)
+        >>> result = lf.forecast(progress, catalog, n_draws=100, seed=0)
+        >>> path = result.to_netcdf(Path(tempfile.mkdtemp()) / "forecast.nc")
+        >>> back = lf.open_forecast(path)
+        >>> bool((back.paths == result.paths).all()), back.summary["p_met"].attrs["units"]
+        (True, '1')
+        """
+        from ._forecast_io import to_netcdf
+
+        return to_netcdf(self, path, overwrite=overwrite, paths_dtype=paths_dtype)  # type: ignore[arg-type]
+
+    def to_inference_data(self) -> Any:
+        """Return the forecast as ArviZ InferenceData.
+
+        Returns
+        -------
+        arviz.InferenceData
+            Groups ``posterior_predictive`` (variable ``progress``: the paths, dims
+            ``chain`` (one), ``draw``, ``series``, ``month``), ``posterior`` (the model's
+            parameter draws that vary by draw, with ``chain`` and ``draw``),
+            ``constant_data`` (its other parameters, per series) and ``observed_data``
+            (``progress``: the reports of the as-of year, dims ``series``, ``month``);
+            attrs: the summary's provenance. ``az.hdi(idata.posterior_predictive)`` and
+            ``az.plot_ppc`` work on it.
+
+        Raises
+        ------
+        ImportError
+            If ArviZ is not installed (it comes with the ``bayes`` extra).
+        """
+        from ._forecast_io import to_inference_data
+
+        return to_inference_data(self)  # type: ignore[arg-type]
 
     def table(self) -> pd.DataFrame:
         """Return the attainment table, one row per series, then the catalogue rows with no forecast.
@@ -214,7 +317,7 @@ def forecast(
     """
     progress = _as_progress(progress, catalog)
     model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
-    return _simulate_forecast(
+    result = _simulate_forecast(
         draws,
         model,
         progress,
@@ -226,6 +329,25 @@ def forecast(
         _scenario(scenario, catalog),
         scenario_seed,
     )
+    return _with_provenance(result, progress, catalog)
+
+
+def _with_provenance(result: Forecast, progress: xr.Dataset, catalog: Any) -> Forecast:
+    """Add the data and catalogue hashes and the data vintage to a forecast's summary and paths.
+
+    ``data_sha256`` is the progress file's hash, or that of the data's values and labels when
+    it has no file (e.g. synthetic data); ``catalog_sha256`` that of the catalogue's table.
+    """
+    vintage, basis = data_vintage(progress)
+    extra = {
+        "data_sha256": str(progress.attrs.get("sha256") or content_sha256(progress)),
+        "catalog_sha256": hashlib.sha256(catalog.table.to_csv(index=False).encode()).hexdigest(),
+        "data_vintage": vintage,
+        "data_vintage_basis": basis,
+    }
+    for obj in (result.summary, result.paths):
+        obj.attrs.update(extra)
+    return result
 
 
 def _as_progress(progress: Any, catalog: Any) -> xr.Dataset:
@@ -397,7 +519,9 @@ def compare_scenarios(
         forecasts[scenario.name] = _simulate_forecast(
             draws, model, progress, catalog, ss, path_seed, n_jobs, None, scenario, scenario_seed
         )
-    return ScenarioComparison(forecasts=forecasts)
+    return ScenarioComparison(
+        forecasts={k: _with_provenance(v, progress, catalog) for k, v in forecasts.items()}
+    )
 
 
 # --------------------------------------------------------------------------- backtest
