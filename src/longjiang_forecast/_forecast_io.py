@@ -9,7 +9,8 @@ InferenceData, so ``arviz.from_netcdf`` reads it too)::
     /constant_data          the rest of the parameter draws (per series or series and month)
     /observed_data          progress (series, month): the reports of the as-of year
     /state                  the observed state the paths started from
-    /catalog                the catalogue (attributes: its table and regions as JSON)
+    /catalog                the catalogue's table (dim row; attrs year, source and the columns' dtypes)
+    /regions                the catalogue's regions (dim row)
 
 Every variable carries CF attributes (:mod:`longjiang_forecast._core.cf`); the root carries
 ``Conventions`` and the provenance of the run.
@@ -17,7 +18,6 @@ Every variable carries CF attributes (:mod:`longjiang_forecast._core.cf`); the r
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tempfile
@@ -40,15 +40,21 @@ _TAG = "longjiang_forecast_format"
 _CHAIN = "chain"
 
 
-def _frame_json(frame: pd.DataFrame) -> tuple[str, str]:
-    """A DataFrame as JSON (pandas' table schema) and its dtypes, for a lossless round trip."""
-    text = frame.to_json(orient="table", index=False, date_unit="us", force_ascii=False)
-    return text, json.dumps({str(k): str(v) for k, v in frame.dtypes.items()})
+def _frame_dataset(frame: pd.DataFrame, dim: str) -> xr.Dataset:
+    """A DataFrame as a Dataset along ``dim`` (nullable integers as float), its dtypes in attrs."""
+    data = {
+        str(c): (
+            dim,
+            frame[c].to_numpy(dtype=float) if str(frame[c].dtype) == "Int64" else frame[c].to_numpy(),
+        )
+        for c in frame.columns
+    }
+    return xr.Dataset(data, attrs={"dtypes": json.dumps({str(k): str(v) for k, v in frame.dtypes.items()})})
 
 
-def _frame_from_json(text: str, dtypes: str) -> pd.DataFrame:
-    frame = pd.read_json(io.StringIO(text), orient="table")
-    return frame.astype(json.loads(dtypes))
+def _frame_from_dataset(ds: xr.Dataset) -> pd.DataFrame:
+    dtypes = json.loads(ds.attrs["dtypes"])
+    return pd.DataFrame({c: ds[c].values for c in dtypes}).astype(dtypes)
 
 
 def _split_draws(draws: xr.Dataset) -> tuple[xr.Dataset, xr.Dataset]:
@@ -101,17 +107,9 @@ def to_netcdf(
             "overwrite=True to replace it."
         )
     groups = inference_groups(result)
-    catalog = xr.Dataset()
-    table, table_dtypes = _frame_json(result.catalog.table)
-    regions, regions_dtypes = _frame_json(result.catalog.regions)
-    catalog.attrs = {
-        "year": int(result.catalog.year),
-        "source": str(result.catalog.source),
-        "table": table,
-        "table_dtypes": table_dtypes,
-        "regions": regions,
-        "regions_dtypes": regions_dtypes,
-    }
+    catalog = _frame_dataset(result.catalog.table, "row")
+    catalog.attrs.update(year=int(result.catalog.year), source=str(result.catalog.source))
+    regions = _frame_dataset(result.catalog.regions, "row")
     root = result.summary.copy()
     root.attrs = {**result.summary.attrs, _TAG: FORMAT}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,7 +118,12 @@ def to_netcdf(
     try:
         root.to_netcdf(tmp, mode="w", engine="h5netcdf")
         compress = {"zlib": True, "complevel": 4}
-        for name, ds in [*groups.items(), ("state", result.state), ("catalog", catalog)]:
+        for name, ds in [
+            *groups.items(),
+            ("state", result.state),
+            ("catalog", catalog),
+            ("regions", regions),
+        ]:
             encoding = {v: dict(compress) for v, var in ds.data_vars.items() if var.dtype.kind == "f"}
             if name == "posterior_predictive":
                 encoding["progress"]["dtype"] = paths_dtype
@@ -199,12 +202,12 @@ def open_forecast(path: str | os.PathLike[str]) -> Forecast:
     )
     draws.attrs = dict(posterior.attrs)
     state = group("state")
-    meta = group("catalog").attrs
+    table = group("catalog")
     catalog = Catalog(
-        year=int(meta["year"]),
-        table=_frame_from_json(meta["table"], meta["table_dtypes"]),
-        regions=_frame_from_json(meta["regions"], meta["regions_dtypes"]),
-        source=str(meta["source"]),
+        year=int(table.attrs["year"]),
+        table=_frame_from_dataset(table),
+        regions=_frame_from_dataset(group("regions")),
+        source=str(table.attrs["source"]),
     )
     return Forecast(summary=summary, paths=paths, draws=draws, state=state, catalog=catalog)
 
