@@ -86,6 +86,29 @@ def test_coverage_of_central_intervals():
     )
 
 
+def test_interval_score_hand_values():
+    # [0, 0.4] at level 0.5 (alpha 0.5): inside = width 0.4; 0.1 above = 0.4 + 4 * 0.1; below likewise
+    got = S.interval_score([0.1, 0.5, -0.2, np.nan], [[0.0]] * 4, [[0.4]] * 4, [0.5])
+    np.testing.assert_allclose(got[:, 0], [0.4, 0.8, 1.2, np.nan])
+    two = S.interval_score([1.0], [[0.0, 0.5]], [[2.0, 0.9]], [0.8, 0.5])  # inside the 80 %, above the 50 %
+    np.testing.assert_allclose(two, [[2.0, 0.4 + 4 * 0.1]])
+
+
+def test_weighted_interval_score_hand_values_and_crps_limit():
+    # (0.5 |y - m| + alpha/2 IS) / 1.5: y = 2, m = 0.5, [0, 1] at 0.5: IS = 1 + 4 = 5
+    got = S.weighted_interval_score([0.5, 2.0, np.nan], [0.5, 0.5, 0.5], [[0.0]] * 3, [[1.0]] * 3, [0.5])
+    np.testing.assert_allclose(got, [0.25 / 1.5, (0.75 + 1.25) / 1.5, np.nan])
+    # with many levels the WIS approaches the CRPS (Bracher et al. 2021)
+    rng = np.random.default_rng(0)
+    ens = rng.normal(size=(3, 20000))
+    obs = np.array([0.0, 1.0, -2.0])
+    levels = np.linspace(0.02, 0.98, 49)
+    lo = np.quantile(ens, (1 - levels) / 2, axis=1).T
+    hi = np.quantile(ens, (1 + levels) / 2, axis=1).T
+    wis = S.weighted_interval_score(obs, np.median(ens, axis=1), lo, hi, levels)
+    np.testing.assert_allclose(wis, S.crps_ensemble(obs, ens), rtol=0.02)
+
+
 def test_reliability_curve_bands_cover_a_reliable_forecaster():
     rng = np.random.default_rng(np.random.SeedSequence(7))
     p = rng.uniform(size=3000)

@@ -890,7 +890,9 @@ def _backtest(args: argparse.Namespace) -> int:
         f"{n_made} forecasts with a known outcome made, {n_scored} scored (with a probability), "
         f"as of {_as_of_text(as_of)}, {args.draws} draws, "
         f"seed {args.seed}. Brier: mean (P(met) - outcome)^2; "
-        "coverage_80: share of outcomes inside the 80 % interval."
+        "coverage_80: share of outcomes inside the 80 % interval; interval_score_rel_80 beside it: "
+        "its width plus 2/0.2 times any miss, and wis_rel the weighted interval score, both as a "
+        "fraction of the target (lower is better)."
     )
     shown = [c for c in table.columns if c not in ("n_first_passage",)]
     wide = {"display.max_columns": None, "display.width": 250, "display.float_format": "{:.3f}".format}

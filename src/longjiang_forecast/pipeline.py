@@ -849,7 +849,9 @@ def backtest(
         Monte Carlo s.e.), ``outcome_met`` (1/0), ``outcome_value``,
         ``deadline_value`` (forecast, quantile), ``lower``/``upper``/``covered``
         (forecast, level: central intervals and whether they held the
-        outcome), ``crps`` (indicator's unit), ``crps_rel`` (CRPS divided by the absolute target),
+        outcome), ``interval_score_rel`` (forecast, level: their interval scores) and ``wis_rel``
+        (the weighted interval score), both divided by the absolute target,
+        ``crps`` (indicator's unit), ``crps_rel`` (CRPS divided by the absolute target),
         ``pit``, ``brier``, ``log_score``, ``first_passage_forecast`` (median
         month of reaching the target, NaN if P < 0.5), ``first_passage_outcome``,
         ``first_passage_error`` (months), ``target``, ``comparator``, ``unit``,
@@ -942,6 +944,9 @@ def backtest(
                 r["crps_rel"] = scores["crps"][i] / abs(r["target"]) if r["target"] else np.nan
                 r["pit"] = scores["pit"][i]
                 r["lower"], r["upper"], r["covered"] = (scores[k][i] for k in ("lower", "upper", "covered"))
+                scale = abs(r["target"]) if r["target"] else np.nan
+                r["interval_score_rel"] = scores["interval_score"][i] / scale
+                r["wis_rel"] = scores["wis"][i] / scale
             rows.extend(new)
         counter.step(f"{ts:%Y-%m}")
     if not rows:

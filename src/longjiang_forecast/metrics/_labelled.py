@@ -8,6 +8,7 @@ and ``outcome_met`` (1/0, NaN if unknown); see
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,7 +35,7 @@ def ensemble_scores(
     levels: Sequence[float] = _scores.COVERAGE_LEVELS,
     rng: np.random.Generator,
 ) -> dict[str, np.ndarray]:
-    """Scores of ensemble forecasts of a value: CRPS, PIT and central-interval coverage.
+    """Scores of ensemble forecasts of a value: CRPS, PIT, central-interval coverage and interval scores.
 
     Parameters
     ----------
@@ -52,18 +53,26 @@ def ensemble_scores(
     dict of ndarray
         ``crps`` (n,) in the unit of ``obs``; ``pit`` (n,) in [0, 1];
         ``lower`` and ``upper`` (n, n_levels) interval bounds; ``covered``
-        (n, n_levels) 1/0 (NaN where unknown).
+        (n, n_levels) 1/0 (NaN where unknown); ``interval_score`` (n, n_levels)
+        and ``wis`` (n,, the weighted interval score of the median and the
+        intervals) in the unit of ``obs`` (see :func:`interval_score`,
+        :func:`weighted_interval_score`).
     """
     lower = np.empty((obs.shape[0], len(levels)))
     upper = np.empty_like(lower)
     for j, level in enumerate(levels):
         lower[:, j], upper[:, j] = _scores.central_interval(ensemble, level)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows of NaN members
+        median = np.nanmedian(np.asarray(ensemble, dtype=float), axis=-1)
     return {
         "crps": _scores.crps_ensemble(obs, ensemble),
         "pit": _scores.pit_ensemble(obs, ensemble, rng),
         "lower": lower,
         "upper": upper,
         "covered": _scores.interval_covered(obs[:, None], lower, upper),
+        "interval_score": _scores.interval_score(obs, lower, upper, levels),
+        "wis": _scores.weighted_interval_score(obs, median, lower, upper, levels),
     }
 
 
@@ -162,9 +171,14 @@ def summary_table(
         uncertainty``); ``log_score`` (nats); ``crps_rel`` (mean CRPS of the
         deadline value as a fraction of the target); ``coverage_50``,
         ``coverage_80``, ``coverage_90`` (share of outcomes inside the
-        central intervals); ``pit_ks`` (Kolmogorov-Smirnov distance of the PIT
-        values from uniform); ``first_passage_mae`` (mean absolute error of the
-        first-passage month, months); where ``p_true`` is present
+        central intervals) and beside them ``interval_score_rel_50``, ...
+        (mean interval score of those intervals, as a fraction of the target:
+        width plus 2/alpha times the miss, so that a narrow interval that holds
+        the outcome scores best) and ``wis_rel`` (mean weighted interval score
+        of the median and the intervals, a fraction of the target); ``pit_ks``
+        (Kolmogorov-Smirnov distance of the PIT values from uniform);
+        ``first_passage_mae`` (mean absolute error of the first-passage month,
+        months); where ``p_true`` is present
         ``brier_oracle`` and ``oracle_gap`` (brier − brier_oracle) on the same
         forecasts.
 
@@ -208,6 +222,12 @@ def summary_table(
         if "covered" in sub:
             for j, level in enumerate(sub[LEVEL].values):
                 row[f"coverage_{round(100 * float(level))}"] = float(np.nanmean(sub["covered"].values[:, j]))
+                if "interval_score_rel" in sub:
+                    row[f"interval_score_rel_{round(100 * float(level))}"] = float(
+                        np.nanmean(sub["interval_score_rel"].values[:, j])
+                    )
+        if "wis_rel" in sub:
+            row["wis_rel"] = float(np.nanmean(sub["wis_rel"].values))
         if "pit" in sub:
             row["pit_ks"] = _ks_uniform(sub["pit"].values)
         if "first_passage_error" in sub:

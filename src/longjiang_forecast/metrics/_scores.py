@@ -280,6 +280,93 @@ def central_interval(ensemble: Any, level: float) -> tuple[np.ndarray, np.ndarra
     return q[0], q[1]
 
 
+def interval_score(obs: Any, lower: Any, upper: Any, levels: Any) -> np.ndarray:
+    """Interval score of central intervals: their width plus 2/alpha times the miss.
+
+    Parameters
+    ----------
+    obs : array_like of shape (...)
+        Observed values (NaN: unknown).
+    lower, upper : array_like of shape (..., n_levels)
+        Bounds of the central intervals, in the unit of ``obs``.
+    levels : array_like of shape (n_levels,)
+        Their nominal levels ``1 - alpha`` in (0, 1), e.g. 0.8 for the 10 %-90 % interval.
+
+    Returns
+    -------
+    ndarray of shape (..., n_levels)
+        ``(u - l) + 2/alpha (l - y)_+ + 2/alpha (y - u)_+`` in the unit of ``obs`` (>= 0;
+        lower is better); NaN where an input is NaN.
+
+    Notes
+    -----
+    :func:`scoringrules.interval_score` (Gneiting & Raftery 2007, section 6.2), a proper score
+    of the two quantiles: coverage says whether intervals hold the outcome as often as they
+    claim, the interval score also rewards narrow ones and weighs misses by their size.
+
+    References
+    ----------
+    Gneiting & Raftery (2007), https://doi.org/10.1198/016214506000001437
+
+    Examples
+    --------
+    >>> interval_score([0.1, 0.5], [[0.0], [0.0]], [[0.4], [0.4]], [0.5]).round(6).tolist()
+    [[0.4], [0.8]]
+    """
+    import scoringrules as sr
+
+    obs, lower, upper = (np.asarray(a, dtype=float) for a in (obs, lower, upper))
+    alpha = 1.0 - np.asarray(levels, dtype=float).reshape(-1)
+    out = np.asarray(sr.interval_score(obs, lower, upper, alpha, backend="numpy"), dtype=float)
+    return out.reshape(lower.shape)
+
+
+def weighted_interval_score(obs: Any, median: Any, lower: Any, upper: Any, levels: Any) -> np.ndarray:
+    """Weighted interval score of a median and central intervals (Bracher et al. 2021).
+
+    Parameters
+    ----------
+    obs : array_like of shape (...)
+        Observed values (NaN: unknown).
+    median : array_like of shape (...)
+        The forecast median.
+    lower, upper : array_like of shape (..., n_levels)
+        Bounds of the central intervals.
+    levels : array_like of shape (n_levels,)
+        Their nominal levels ``1 - alpha``.
+
+    Returns
+    -------
+    ndarray of shape (...)
+        ``(0.5 |y - m| + sum_k alpha_k / 2 IS_k) / (K + 0.5)`` in the unit of ``obs``; with
+        many levels it approaches the CRPS. NaN where an input is NaN.
+
+    References
+    ----------
+    Bracher, J., Ray, E. L., Gneiting, T. & Reich, N. G. (2021). Evaluating epidemic forecasts
+    in an interval format. *PLoS Comput Biol* 17(2), e1008618.
+    https://doi.org/10.1371/journal.pcbi.1008618 (via :func:`scoringrules.weighted_interval_score`)
+
+    Examples
+    --------
+    >>> wis = weighted_interval_score([0.5, 2.0], [0.5, 0.5], [[0.0], [0.0]], [[1.0], [1.0]], [0.5])
+    >>> wis.round(4).tolist()
+    [0.1667, 1.3333]
+    """
+    import scoringrules as sr
+
+    obs, median, lower, upper = (np.asarray(a, dtype=float) for a in (obs, median, lower, upper))
+    alpha = 1.0 - np.asarray(levels, dtype=float).reshape(-1)
+    out = np.full(obs.shape, np.nan)
+    ok = np.isfinite(obs) & np.isfinite(median) & np.isfinite(lower).all(-1) & np.isfinite(upper).all(-1)
+    if ok.any():
+        # The numba backend: scoringrules 0.10's numpy backend adds w * median, not w * |y - median|.
+        out[ok] = sr.weighted_interval_score(
+            obs[ok], median[ok], lower[ok], upper[ok], alpha, backend="numba"
+        )
+    return out
+
+
 def interval_covered(obs: Any, lower: Any, upper: Any) -> np.ndarray:
     """Whether each observation lies in its interval (closed), as float 1/0 (NaN if unknown).
 
