@@ -106,6 +106,11 @@ def test_backtest_dataset_and_scores(national):
         np.nanmean(ds["interval_score_rel"].values[:, 1])
     )
     assert table.loc[0, "wis_rel"] == pytest.approx(np.nanmean(ds["wis_rel"].values))
+    corp = bt.corp_reliability(n_resamples=100)  # the CORP diagram of the same forecasts
+    assert corp.attrs["n_forecasts"] == ok.sum() and corp.attrs["brier"] == pytest.approx(
+        table.loc[0, "brier"]
+    )
+    assert np.all(np.diff(corp["cep"].values) >= 0) and np.all(np.diff(corp["forecast"].values) > 0)
     # the same seed gives the same backtest; a forecast does not depend on the other origins
     again = backtest(national, "seasonal_share", as_of=["2023-09"], n_draws=300, seed=5)
     assert float(_row(again, SERIES, "2023-09")["p_met"]) == float(_row(bt, SERIES, "2023-09")["p_met"])

@@ -664,6 +664,12 @@ class Backtest:
 
         return reliability(self.forecasts, **kwargs)
 
+    def corp_reliability(self, **kwargs: Any) -> xr.Dataset:
+        """Return CORP reliability diagram data (see :func:`longjiang_forecast.metrics.corp_reliability`)."""
+        from .metrics import corp_reliability
+
+        return corp_reliability(self.forecasts, **kwargs)
+
     def pit_histogram(self, **kwargs: Any) -> xr.Dataset:
         """Return PIT histogram data (see :func:`longjiang_forecast.metrics.pit_histogram`)."""
         from .metrics import pit_histogram

@@ -34,6 +34,7 @@ import numpy as np
 from scipy import optimize, special
 
 from .._core.exceptions import DataValidationError, NotFittedError
+from .._core.isotonic import pooled_isotonic
 from .._core.provenance import make_attrs
 
 Method = Literal["isotonic", "beta"]
@@ -569,16 +570,13 @@ def load_recalibrator(path: str | Path) -> Recalibrator:
 def _fit_isotonic(p: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Isotonic fit of ``y`` on ``p``: the points ``(x, fitted)`` that :meth:`Recalibrator.transform` joins.
 
-    Pairs with the same probability are pooled into their mean outcome (weighted by their
-    count), the pool-adjacent-violators fit of :func:`scipy.optimize.isotonic_regression`
-    runs on the pooled means, and the inner points of a flat stretch are dropped (they do
-    not change the linear interpolation). The same points as scikit-learn's
+    The fit of :func:`~longjiang_forecast._core.isotonic.pooled_isotonic` (ties pooled, then
+    :func:`scipy.optimize.isotonic_regression`), less the inner points of each flat stretch
+    (they do not change the linear interpolation). The same points as scikit-learn's
     ``IsotonicRegression(y_min=0, y_max=1).fit(p, y)`` (``X_thresholds_``, ``y_thresholds_``),
-    which the library used before (tests/test_recalibration_guards.py pins its numbers).
+    which the library used before (tests/test_recalibration_values.py pins its numbers).
     """
-    x, inverse, counts = np.unique(p, return_inverse=True, return_counts=True)
-    means = np.bincount(inverse, weights=y) / counts
-    fitted = optimize.isotonic_regression(means, weights=counts.astype(float)).x  # means of 0/1: in [0, 1]
+    x, fitted, _ = pooled_isotonic(p, y)  # means of 0/1: in [0, 1]
     keep = np.ones(x.size, dtype=bool)
     keep[1:-1] = (fitted[1:-1] != fitted[:-2]) | (fitted[1:-1] != fitted[2:])
     return x[keep], fitted[keep]

@@ -26,6 +26,8 @@ FORECAST = "forecast"
 BIN = "bin"
 #: Dimension of the nominal levels of central intervals.
 LEVEL = "level"
+#: Dimension of the distinct forecast probabilities of a CORP reliability diagram.
+POINT = "point"
 
 
 def ensemble_scores(
@@ -350,6 +352,77 @@ def reliability(
             **{k: float(d[k]) for k in ("brier", "reliability", "resolution", "uncertainty")},
         ),
     )
+
+
+def corp_reliability(
+    ds: xr.Dataset,
+    *,
+    p_var: str = "p_met",
+    n_resamples: int = 1000,
+    band: float = 0.9,
+    seed: SeedLike = 0,
+) -> xr.Dataset:
+    """CORP reliability diagram data of a backtest, with its consistency band.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Backtest Dataset with ``p_var`` and ``outcome_met``.
+    p_var : str, default "p_met"
+        The probability to assess.
+    n_resamples : int, default 1000
+        Consistency resamples.
+    band : float, default 0.9
+        Content of the consistency band.
+    seed : int, SeedSequence, Generator or None, default 0
+        Seed of the resamples (stored in ``attrs['seed_entropy']``).
+
+    Returns
+    -------
+    xarray.Dataset
+        dim ``point`` (one per distinct forecast probability); variables ``forecast``,
+        ``count``, ``cep`` (conditional event probability), ``band_lo``, ``band_hi`` (see
+        :func:`~longjiang_forecast.metrics._scores.corp_reliability`). attrs:
+        ``n_forecasts``, ``band``, ``brier`` and its CORP decomposition ``mcb``
+        (miscalibration), ``dsc`` (discrimination), ``unc`` (uncertainty), provenance.
+
+    Raises
+    ------
+    ValueError
+        If a variable is missing or no forecast has a known outcome.
+
+    See Also
+    --------
+    reliability : The binned diagram with Bröcker-Smith bands.
+
+    References
+    ----------
+    Dimitriadis, Gneiting & Jordan (2021), https://doi.org/10.1073/pnas.2016191118
+    """
+    _require(ds, [p_var, "outcome_met"], "corp_reliability")
+    ss = as_seed_sequence(seed)
+    out = _scores.corp_reliability(
+        ds[p_var].values.astype(float),
+        ds["outcome_met"].values.astype(float),
+        n_resamples=n_resamples,
+        band=band,
+        rng=np.random.default_rng(ss),
+    )
+    arrays = ("forecast", "count", "cep", "band_lo", "band_hi")
+    result = xr.Dataset(
+        {k: (POINT, out[k]) for k in arrays},
+        coords={POINT: np.arange(out["forecast"].size)},
+        attrs=make_attrs(
+            n_forecasts=int(out["n"]),
+            band=band,
+            p_var=p_var,
+            seed_entropy=str(ss.entropy),
+            **{k: float(out[k]) for k in ("brier", "mcb", "dsc", "unc")},
+        ),
+    )
+    for k in ("forecast", "cep", "band_lo", "band_hi"):
+        result[k].attrs["units"] = "1"
+    return result
 
 
 def pit_histogram(ds: xr.Dataset, *, n_bins: int = 10, band: float = 0.9) -> xr.Dataset:
