@@ -111,6 +111,10 @@ def test_backtest_dataset_and_scores(national):
         table.loc[0, "brier"]
     )
     assert np.all(np.diff(corp["cep"].values) >= 0) and np.all(np.diff(corp["forecast"].values) > 0)
+    assert table.loc[0, "corp_mcb"] == pytest.approx(corp.attrs["mcb"])
+    assert table.loc[0, "brier"] == pytest.approx(
+        table.loc[0, "corp_mcb"] - table.loc[0, "corp_dsc"] + corp.attrs["unc"]
+    )
     # the same seed gives the same backtest; a forecast does not depend on the other origins
     again = backtest(national, "seasonal_share", as_of=["2023-09"], n_draws=300, seed=5)
     assert float(_row(again, SERIES, "2023-09")["p_met"]) == float(_row(bt, SERIES, "2023-09")["p_met"])

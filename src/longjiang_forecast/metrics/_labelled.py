@@ -170,7 +170,10 @@ def summary_table(
         probability), ``n_series_years`` (distinct outcomes behind them),
         ``base_rate``; ``brier``, ``reliability``, ``resolution``,
         ``uncertainty`` (Murphy 1973), ``bss_climatology`` (``1 - brier /
-        uncertainty``); ``log_score`` (nats); ``crps_rel`` (mean CRPS of the
+        uncertainty``); ``corp_mcb``, ``corp_dsc`` (miscalibration and
+        discrimination of the CORP decomposition, ``brier = corp_mcb -
+        corp_dsc + uncertainty``, with no bins to choose: see
+        :func:`corp_reliability`); ``log_score`` (nats); ``crps_rel`` (mean CRPS of the
         deadline value as a fraction of the target); ``coverage_50``,
         ``coverage_80``, ``coverage_90`` (share of outcomes inside the
         central intervals) and beside them ``interval_score_rel_50``, ...
@@ -219,6 +222,8 @@ def summary_table(
             bss_climatology=d["skill"],
             log_score=float(np.nanmean(_scores.log_score(p_all[idx], y_all[idx]))),
         )
+        corp = _scores.corp_reliability(p_all[idx], y_all[idx], n_resamples=0, rng=np.random.default_rng(0))
+        row.update(corp_mcb=corp["mcb"], corp_dsc=corp["dsc"])
         if "crps_rel" in sub:
             row["crps_rel"] = float(np.nanmean(sub["crps_rel"].values))
         if "covered" in sub:

@@ -599,7 +599,7 @@ def corp_reliability(
     y : array_like of shape (n,)
         Outcomes 0/1 (NaN: unknown, dropped).
     n_resamples : int, default 1000
-        Resamples of the consistency band.
+        Resamples of the consistency band (0: no band, ``band_lo``/``band_hi`` NaN).
     band : float, default 0.9
         Content of the consistency band, in (0, 1).
     rng : numpy.random.Generator
@@ -656,9 +656,11 @@ def corp_reliability(
         xs, cs, _ = pooled_isotonic(ps, (rng.random(p.size) < ps).astype(float))
         inside = (values >= xs[0]) & (values <= xs[-1])
         curves[r, inside] = np.interp(values[inside], xs, cs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a value outside every resample's range
-        lo, hi = np.nanquantile(curves, [(1 - band) / 2, (1 + band) / 2], axis=0)
+    lo = hi = np.full(values.size, np.nan)
+    if n_resamples > 0:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a value outside every resample's range
+            lo, hi = np.nanquantile(curves, [(1 - band) / 2, (1 + band) / 2], axis=0)
     fitted = cep[np.searchsorted(values, p)]
     brier = float(np.mean((p - y) ** 2))
     brier_cep = float(np.mean((fitted - y) ** 2))
