@@ -168,3 +168,15 @@ def test_docs_example_runs_and_prints_the_units(tmp_path):
     assert "Conventions: CF-1.11" in out.stdout
     assert "p_met                  units='1'" in out.stdout
     assert (tmp_path / "forecast.nc").is_file()
+
+
+@pytest.mark.parametrize("model", ["run_rate", "milestone"])
+def test_round_trip_of_other_models_draws(model, catalog, tmp_path):
+    small = catalog.subset(["09a", "12a"])  # a count and a milestone
+    from longjiang_forecast.models import MODEL_REGISTRY
+
+    progress = synthetic_progress(small, seed=2)
+    result = lf.forecast(progress, small, model=MODEL_REGISTRY[model](), n_draws=30, seed=1)
+    back = lf.open_forecast(result.to_netcdf(tmp_path / "f.nc"))
+    xr.testing.assert_identical(back.draws, result.draws)
+    assert back.table().equals(result.table())

@@ -193,7 +193,8 @@ def open_forecast(path: str | os.PathLike[str]) -> Forecast:
     predictive = group("posterior_predictive")
     paths = predictive["progress"].isel({_CHAIN: 0}, drop=True).astype("float64").rename("value")
     paths.attrs = dict(predictive.attrs)
-    posterior = group("posterior").isel({_CHAIN: 0}, drop=True)
+    posterior = group("posterior")
+    posterior = posterior.isel({_CHAIN: 0}, drop=True) if _CHAIN in posterior.dims else posterior
     draws = xr.merge(
         [group("constant_data"), posterior],
         compat="no_conflicts",
