@@ -142,6 +142,28 @@ def test_to_inference_data_puts_paths_in_the_posterior_predictive(result):
     assert bool((hdi.sel(hdi="lower") <= hdi.sel(hdi="higher")).all())
 
 
+def test_to_inference_data_joins_the_model_posterior(result):
+    az = pytest.importorskip("arviz")
+
+    from types import SimpleNamespace
+
+    fit = az.from_dict(
+        posterior={"mu": np.zeros((2, 50))}, sample_stats={"diverging": np.zeros((2, 50), bool)}
+    )
+    sampled = SimpleNamespace(
+        idata_={"counts": fit}
+    )  # a fitted model's idata_, as HierarchicalModel keeps it
+
+    idata = result.to_inference_data(model=sampled)
+    assert (
+        idata.model_counts_posterior["mu"].dims == ("chain", "draw")
+        and idata.model_counts_posterior.sizes["chain"] == 2
+    )
+    assert "model_counts_sample_stats" in idata.groups() and "posterior_predictive" in idata.groups()
+    with pytest.raises(ValueError, match=r"SeasonalShareModel keeps no posterior of its own"):
+        result.to_inference_data(model=lf.SeasonalShareModel())
+
+
 def test_saved_forecast_opens_with_arviz(saved, result):
     az = pytest.importorskip("arviz")
     idata = az.from_netcdf(saved)

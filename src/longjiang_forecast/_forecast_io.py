@@ -213,7 +213,7 @@ def open_forecast(path: str | os.PathLike[str]) -> Forecast:
     return Forecast(summary=summary, paths=paths, draws=draws, state=state, catalog=catalog)
 
 
-def to_inference_data(result: Forecast) -> Any:
+def to_inference_data(result: Forecast, model: Any = None) -> Any:
     """The forecast as ArviZ InferenceData (see :meth:`Forecast.to_inference_data`)."""
     try:
         import arviz as az
@@ -221,4 +221,16 @@ def to_inference_data(result: Forecast) -> Any:
         raise ImportError(
             "Forecast.to_inference_data needs ArviZ: pip install 'longjiang_forecast[bayes]' (arviz)."
         ) from err
-    return az.InferenceData(attrs=dict(result.summary.attrs), **inference_groups(result))
+    groups = inference_groups(result)
+    if model is not None:
+        fits = getattr(model, "idata_", None)
+        if not isinstance(fits, dict):
+            raise ValueError(
+                f"Forecast.to_inference_data(model=...): {type(model).__name__} keeps no posterior of its "
+                "own (no 'idata_'); only models sampled with PyMC (HierarchicalModel) have one. Call "
+                "to_inference_data() without model."
+            )
+        for fit, idata in fits.items():
+            for name in idata.groups():
+                groups[f"model_{fit}_{name}"] = idata[name]
+    return az.InferenceData(attrs=dict(result.summary.attrs), **groups)

@@ -154,8 +154,17 @@ class Forecast:
 
         return to_netcdf(self, path, overwrite=overwrite, paths_dtype=paths_dtype)  # type: ignore[arg-type]
 
-    def to_inference_data(self) -> Any:
+    def to_inference_data(self, model: Any = None) -> Any:
         """Return the forecast as ArviZ InferenceData.
+
+        Parameters
+        ----------
+        model : AttainmentModel, optional
+            The fitted model that made the forecast. A model that keeps its own posterior
+            (:class:`~longjiang_forecast.models.HierarchicalModel`'s ``idata_``, one
+            InferenceData per fit) has it joined: each group ``G`` of fit ``F`` becomes
+            group ``model_F_G`` (e.g. ``model_counts_posterior``,
+            ``model_counts_sample_stats``), with its chains and draws as sampled.
 
         Returns
         -------
@@ -172,10 +181,12 @@ class Forecast:
         ------
         ImportError
             If ArviZ is not installed (it comes with the ``bayes`` extra).
+        ValueError
+            If ``model`` keeps no posterior of its own (no ``idata_``).
         """
         from ._forecast_io import to_inference_data
 
-        return to_inference_data(self)  # type: ignore[arg-type]
+        return to_inference_data(self, model)  # type: ignore[arg-type]
 
     def table(self) -> pd.DataFrame:
         """Return the attainment table, one row per series, then the catalogue rows with no forecast.
