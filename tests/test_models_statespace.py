@@ -63,7 +63,10 @@ def test_without_statsmodels_the_fit_says_which_extra_to_install(national_may_20
     import sys
 
     cat, prog = national_may_2024
-    monkeypatch.setitem(sys.modules, "statsmodels", None)  # every statsmodels import now fails
+    for name in [m for m in sys.modules if m == "statsmodels" or m.startswith("statsmodels.")] + [
+        "statsmodels"
+    ]:
+        monkeypatch.setitem(sys.modules, name, None)  # every statsmodels import now fails, loaded or not
     with pytest.raises(
         ImportError, match=r"ETSModel needs statsmodels: pip install 'longjiang_forecast\[ets\]'"
     ):

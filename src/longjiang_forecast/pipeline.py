@@ -90,11 +90,12 @@ class Forecast:
         units = self.state["unit"].values if "unit" in self.state else ()
         for obj in (self.summary, self.paths, self.state, self.draws):
             describe(obj, units)
-        self.state["observed"].attrs.update(
-            long_name="reported cumulative or level value",
-            description="The value reported for each month of the as-of year (NaN where none).",
-            units=self.paths.attrs.get("units", ""),
-        )
+        if "observed" in self.state:  # the state's own meaning of the name (reports per month)
+            self.state["observed"].attrs.update(
+                long_name="reported cumulative or level value",
+                description="The value reported for each month of the as-of year (NaN where none).",
+                units=self.paths.attrs.get("units", ""),
+            )
         for obj in (self.summary, self.paths):
             obj.attrs["Conventions"] = CONVENTIONS
 
