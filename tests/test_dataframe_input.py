@@ -143,3 +143,14 @@ def test_load_catalog_of_a_frame_reports_the_same_problems_naming_the_index(tmp_
         lf.DataValidationError, match=r"DataFrame, columns, field 'comparator': missing required"
     ):
         lf.load_catalog(frame.drop(columns="comparator"))
+
+
+def test_compare_scenarios_takes_a_frame(tmp_path, catalog, small):
+    path = write_progress(small, tmp_path / "progress.csv")
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    kwargs = {"n_draws": 100, "seed": 3}
+    from_frame = lf.compare_scenarios(frame, catalog, [], **kwargs).forecasts["baseline"]
+    from_file = lf.compare_scenarios(lf.read_progress(path, catalog), catalog, [], **kwargs).forecasts[
+        "baseline"
+    ]
+    np.testing.assert_array_equal(from_frame.paths.values, from_file.paths.values)

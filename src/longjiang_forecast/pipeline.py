@@ -483,7 +483,7 @@ class ScenarioComparison:
 
 
 def compare_scenarios(
-    progress: xr.Dataset,
+    progress: xr.Dataset | pd.DataFrame | str | os.PathLike[str],
     catalog: Any,
     scenarios: Any,
     *,
@@ -498,8 +498,8 @@ def compare_scenarios(
     Parameters
     ----------
     progress, catalog, as_of, model, n_draws, seed, n_jobs
-        As for :func:`forecast`; the model is fitted once and its parameter
-        draws are shared by every scenario.
+        As for :func:`forecast` (progress also as a DataFrame or file); the model
+        is fitted once and its parameter draws are shared by every scenario.
     scenarios : iterable of Scenario or path
         Scenarios or scenario TOML files. The baseline (no effects) is always
         computed first; a file named ``"baseline"`` (which cannot have effects)
@@ -514,6 +514,7 @@ def compare_scenarios(
     DataValidationError
         If a scenario file is invalid or two scenarios share a name.
     """
+    progress = _as_progress(progress, catalog)
     model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
     # The baseline is always the year with no effects; a file named "baseline" can only be that.
     loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]
