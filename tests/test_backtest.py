@@ -92,6 +92,29 @@ def test_backtest_dataset_and_scores(national):
     assert table.loc[0, "n_forecasts"] == ok.sum()
     assert table.loc[0, "brier"] == pytest.approx(np.mean((p[ok] - y[ok]) ** 2))
     assert ds.attrs["model"] == "seasonal_share" and ds.attrs["n_origins"] == 4
+    # interval scores beside coverage (issue 19): width / target where the interval held the outcome,
+    # more where it missed; the table's columns are their means
+    width = (ds["upper"] - ds["lower"]).values / np.abs(ds["target"].values)[:, None]
+    held = ds["covered"].values == 1
+    np.testing.assert_allclose(ds["interval_score_rel"].values[held], width[held])
+    assert (ds["interval_score_rel"].values[~held] > width[~held]).all()
+    assert list(table.columns[table.columns.get_loc("coverage_80") :][:2]) == [
+        "coverage_80",
+        "interval_score_rel_80",
+    ]
+    assert table.loc[0, "interval_score_rel_80"] == pytest.approx(
+        np.nanmean(ds["interval_score_rel"].values[:, 1])
+    )
+    assert table.loc[0, "wis_rel"] == pytest.approx(np.nanmean(ds["wis_rel"].values))
+    corp = bt.corp_reliability(n_resamples=100)  # the CORP diagram of the same forecasts
+    assert corp.attrs["n_forecasts"] == ok.sum() and corp.attrs["brier"] == pytest.approx(
+        table.loc[0, "brier"]
+    )
+    assert np.all(np.diff(corp["cep"].values) >= 0) and np.all(np.diff(corp["forecast"].values) > 0)
+    assert table.loc[0, "corp_mcb"] == pytest.approx(corp.attrs["mcb"])
+    assert table.loc[0, "brier"] == pytest.approx(
+        table.loc[0, "corp_mcb"] - table.loc[0, "corp_dsc"] + corp.attrs["unc"]
+    )
     # the same seed gives the same backtest; a forecast does not depend on the other origins
     again = backtest(national, "seasonal_share", as_of=["2023-09"], n_draws=300, seed=5)
     assert float(_row(again, SERIES, "2023-09")["p_met"]) == float(_row(bt, SERIES, "2023-09")["p_met"])

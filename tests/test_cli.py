@@ -27,9 +27,12 @@ def test_default_run_says_synthetic_and_writes_outputs(tmp_path, capsys):
     assert ((p >= 0) & (p <= 1)).all()
     meta = json.loads((tmp_path / "run.json").read_text())
     assert meta["synthetic_data"] is True and meta["seed"] == 2024 and meta["as_of"] == "2024-08"
-    paths = xr.open_dataset(tmp_path / "paths.nc")
-    assert paths["value"].dims == ("draw", "series", "month")
-    assert paths.sizes["draw"] == 300
+    paths = xr.open_dataset(tmp_path / "forecast.nc", group="posterior_predictive")
+    assert paths["progress"].dims == ("chain", "draw", "series", "month")
+    assert paths.sizes["draw"] == 300 and paths["progress"].encoding["dtype"] == "float32"
+    summary = xr.open_dataset(tmp_path / "forecast.nc")  # the root: the summary and its provenance
+    assert summary.attrs["data_source"] == "synthetic" and summary.attrs["Conventions"] == "CF-1.11"
+    np.testing.assert_allclose(summary["p_met"].values, table["p_met"].values[: summary.sizes["series"]])
 
 
 def test_same_seed_same_numbers(tmp_path):
@@ -170,6 +173,23 @@ def test_missing_packages_of_an_installed_model():
 
     assert missing_packages("seasonal_share") == []
     assert missing_packages("hierarchical") == []  # the test extra installs PyMC
+    assert missing_packages("ets") == []  # and statsmodels
+
+
+def test_named_ets_without_statsmodels_fails_before_any_work(tmp_path, monkeypatch, capsys, no_backtest_run):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "statsmodels" else real(name, *a)
+    )
+    out = tmp_path / "o"
+    assert main(["forecast", "--model", "ets", "--out", str(out)]) == 2
+    assert (
+        "error: --model ets needs statsmodels, which is not installed (nothing was run). "
+        'Install it with: pip install "longjiang_forecast[ets]"; or choose another --model.'
+    ) in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_backtest_all_without_pymc_skips_hierarchical_and_says_how_to_install(tmp_path, monkeypatch, capsys):

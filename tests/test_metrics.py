@@ -86,6 +86,66 @@ def test_coverage_of_central_intervals():
     )
 
 
+def test_interval_score_hand_values():
+    # [0, 0.4] at level 0.5 (alpha 0.5): inside = width 0.4; 0.1 above = 0.4 + 4 * 0.1; below likewise
+    got = S.interval_score([0.1, 0.5, -0.2, np.nan], [[0.0]] * 4, [[0.4]] * 4, [0.5])
+    np.testing.assert_allclose(got[:, 0], [0.4, 0.8, 1.2, np.nan])
+    two = S.interval_score([1.0], [[0.0, 0.5]], [[2.0, 0.9]], [0.8, 0.5])  # inside the 80 %, above the 50 %
+    np.testing.assert_allclose(two, [[2.0, 0.4 + 4 * 0.1]])
+
+
+def test_weighted_interval_score_hand_values_and_crps_limit():
+    # (0.5 |y - m| + alpha/2 IS) / 1.5: y = 2, m = 0.5, [0, 1] at 0.5: IS = 1 + 4 = 5
+    got = S.weighted_interval_score([0.5, 2.0, np.nan], [0.5, 0.5, 0.5], [[0.0]] * 3, [[1.0]] * 3, [0.5])
+    np.testing.assert_allclose(got, [0.25 / 1.5, (0.75 + 1.25) / 1.5, np.nan])
+    # with many levels the WIS approaches the CRPS (Bracher et al. 2021)
+    rng = np.random.default_rng(0)
+    ens = rng.normal(size=(3, 20000))
+    obs = np.array([0.0, 1.0, -2.0])
+    levels = np.linspace(0.02, 0.98, 49)
+    lo = np.quantile(ens, (1 - levels) / 2, axis=1).T
+    hi = np.quantile(ens, (1 + levels) / 2, axis=1).T
+    wis = S.weighted_interval_score(obs, np.median(ens, axis=1), lo, hi, levels)
+    np.testing.assert_allclose(wis, S.crps_ensemble(obs, ens), rtol=0.02)
+
+
+def test_corp_reliability_matches_scoringrules_and_decomposes_the_brier_score():
+    from scoringrules.visualization.reliability import corp_reliability, corp_score_decomposition
+
+    rng = np.random.default_rng(3)
+    p = rng.random(45)  # no ties: scoringrules' PAV does not pool them
+    y = (rng.random(45) < p**1.5).astype(float)
+    out = S.corp_reliability(p, y, n_resamples=50, rng=np.random.default_rng(0))
+    x, yy, cep = corp_reliability(y, p)
+    np.testing.assert_allclose(out["forecast"], x)
+    np.testing.assert_allclose(out["cep"], cep, atol=1e-12)
+    sc, sx, sr_ = corp_score_decomposition(x, yy, cep)
+    assert out["mcb"] == pytest.approx(sx - sc) and out["dsc"] == pytest.approx(sr_ - sc)
+    assert out["unc"] == pytest.approx(sr_) and out["brier"] == pytest.approx(sx)
+    assert out["brier"] == pytest.approx(out["mcb"] - out["dsc"] + out["unc"], abs=1e-12)
+    assert out["mcb"] >= 0 and out["dsc"] >= 0
+    # ties are pooled: two forecasts of 0.2 with outcomes 1 and 0 are one point at 1/2 before PAV
+    tied = S.corp_reliability([0.2, 0.2, 0.9], [1, 0, 1], n_resamples=10, rng=np.random.default_rng(0))
+    assert tied["forecast"].tolist() == [0.2, 0.9] and tied["cep"].tolist() == [0.5, 1.0]
+    assert tied["count"].tolist() == [2.0, 1.0]
+
+
+def test_corp_band_holds_a_reliable_forecaster_and_not_an_overconfident_one():
+    rng = np.random.default_rng(11)
+    p = rng.uniform(0.05, 0.95, 400)
+    y = (rng.random(400) < p).astype(float)
+    kw = {"n_resamples": 300, "band": 0.9}
+    good = S.corp_reliability(p, y, rng=np.random.default_rng(1), **kw)
+    inside = (good["cep"] >= good["band_lo"]) & (good["cep"] <= good["band_hi"])
+    assert inside.mean() > 0.8 and good["mcb"] < 0.02
+    sharp = np.clip(0.5 + 2.0 * (p - 0.5), 0.0, 1.0)  # the same information, overconfident
+    bad = S.corp_reliability(sharp, y, rng=np.random.default_rng(1), **kw)
+    bad_inside = (bad["cep"] >= bad["band_lo"]) & (bad["cep"] <= bad["band_hi"])
+    assert bad["mcb"] > 2 * good["mcb"] and bad_inside.mean() < 0.6  # 0.026 vs 0.010; 49 % vs 92 %
+    again = S.corp_reliability(p, y, rng=np.random.default_rng(1), **kw)
+    np.testing.assert_array_equal(again["band_lo"], good["band_lo"])
+
+
 def test_reliability_curve_bands_cover_a_reliable_forecaster():
     rng = np.random.default_rng(np.random.SeedSequence(7))
     p = rng.uniform(size=3000)

@@ -33,6 +33,17 @@ def test_reliability_diagram_on_given_axes(forecasts):
     plt.close(fig)
 
 
+def test_corp_reliability_diagram_on_given_axes(forecasts):
+    corp = metrics.corp_reliability(forecasts, n_resamples=100, seed=1)
+    assert corp.attrs["n_forecasts"] == 400 and corp.sizes["point"] == 400  # distinct probabilities
+    fig, ax = plt.subplots()
+    assert plots.corp_reliability_diagram(corp, ax=ax, label="m") is ax
+    assert "n=400" in ax.get_legend().get_texts()[-1].get_text()
+    assert f"MCB {corp.attrs['mcb']:.3f}" in ax.texts[0].get_text()
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), corp["cep"].values)  # the step curve
+    plt.close(fig)
+
+
 def test_pit_histogram_new_axes(forecasts):
     hist = metrics.pit_histogram(forecasts, n_bins=8)
     ax = plots.pit_histogram(hist)

@@ -1,5 +1,6 @@
 """Cases a first user hit: a level that falls, a change forecast from a flat history, settled targets."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -53,3 +54,18 @@ def test_settled_targets_say_achieved_or_missed(tmp_path, catalog):
     table = lf.forecast(progress, catalog, as_of="2024-12", n_draws=500, seed=1).table()
     status = dict(zip(table["indicator"], table["status"], strict=False))
     assert status["09a"] == "missed" and status["15a"] == "achieved"
+
+
+def test_growth_curve_hessian_is_exact_on_known_functions():
+    # scipy.differentiate.hessian (issue 19): a quadratic exactly, and a function whose curvature
+    # changes fast (exp(5 x)), where the old fixed step of 1e-3 was off by 8e-6 relative
+    from longjiang_forecast.models.growth_curve import _hessian
+
+    a = np.array([[4.0, 1.0, -2.0], [1.0, 3.0, 0.5], [-2.0, 0.5, 6.0]])
+    x0 = np.array([0.3, -1.2, 2.0])
+    quad = lambda t: 0.5 * np.einsum("i...,ij,j...->...", t, a, t)  # noqa: E731
+    np.testing.assert_allclose(_hessian(quad, x0), a, rtol=1e-9, atol=1e-9)
+    steep = lambda t: np.exp(5 * t[0]) + t[0] * t[1] ** 2  # noqa: E731
+    x1 = np.array([1.0, 2.0])
+    exact = np.array([[25 * np.exp(5.0), 4.0], [4.0, 2.0]])
+    np.testing.assert_allclose(_hessian(steep, x1), exact, rtol=1e-7)

@@ -120,3 +120,18 @@ def test_ets_refuses_draws_that_blow_up():
         Refusal, match=r"the state-space fit is unstable: 1 % of its draws end the year above"
     ):
         _check_stable(ctx, lambda gen, n: np.exp(gen.normal(0.0, 3.0, n)) * 10, {2023: None})
+
+
+def test_without_statsmodels_the_fit_says_which_extra_to_install(national_may_2024, monkeypatch):
+    # statsmodels is an extra (issue 19): a plain install gets the same kind of message as PyMC's
+    import sys
+
+    cat, prog = national_may_2024
+    for name in [m for m in sys.modules if m == "statsmodels" or m.startswith("statsmodels.")] + [
+        "statsmodels"
+    ]:
+        monkeypatch.setitem(sys.modules, name, None)  # every statsmodels import now fails, loaded or not
+    with pytest.raises(
+        ImportError, match=r"ETSModel needs statsmodels: pip install 'longjiang_forecast\[ets\]'"
+    ):
+        ETSModel().fit(prog, catalog=cat, as_of="2024-05")

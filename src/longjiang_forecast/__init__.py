@@ -7,6 +7,7 @@ Pipeline: progress data -> fitted model -> parameter draws -> simulated paths
 from ._core.exceptions import ConvergenceWarning, DataValidationError, ForecastWarning, NotFittedError
 from ._core.provenance import library_version
 from ._core.state import build_state
+from ._forecast_io import open_forecast
 from .catalog import Catalog, load_catalog, load_regions
 from .models import SeasonalShareModel
 from .pipeline import Backtest, Forecast, ScenarioComparison, backtest, compare_scenarios, forecast
@@ -57,6 +58,7 @@ __all__ = [
     "load_national_progress",
     "load_pm25",
     "load_regions",
+    "open_forecast",
     "read_progress",
     "simulate",
     "simulate_summary",

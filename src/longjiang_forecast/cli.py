@@ -112,7 +112,10 @@ def _years(text: str) -> list[int]:
 
 
 #: Models that need packages outside the base install: (import names, the extra that installs them).
-MODEL_EXTRAS: dict[str, tuple[tuple[str, ...], str]] = {"hierarchical": (("pymc", "arviz"), "bayes")}
+MODEL_EXTRAS: dict[str, tuple[tuple[str, ...], str]] = {
+    "hierarchical": (("pymc", "arviz"), "bayes"),
+    "ets": (("statsmodels",), "ets"),
+}
 
 
 def missing_packages(model: str) -> list[str]:
@@ -444,7 +447,7 @@ def _forecast(args: argparse.Namespace) -> int:
     _check_model(args.model)
     if args.scenario:
         _existing_file(args.scenario, "--scenario")
-    out = _out_dir(args.out, files=("attainment.csv", "paths.nc", "run.json"))
+    out = _out_dir(args.out, files=("attainment.csv", "forecast.nc", "run.json"))
     result, catalog, progress, note = _run(args, scenario=args.scenario)
     table = result.table()
     shown = "" if args.all else "; province rows shown (--all for prefectures)"
@@ -456,23 +459,11 @@ def _forecast(args: argparse.Namespace) -> int:
     )
     _print_table(table, args.all)
     table.to_csv(out / "attainment.csv", index=False)
-    paths = result.paths.to_dataset(name="value")
-    paths = paths.assign_coords(
-        unit=("series", result.state["unit"].values.astype(str)),
-        target=("series", result.state["target"].values),
-        comparator=("series", result.state["comparator"].values.astype(str)),
-    )
-    paths.attrs.update({k: str(v) for k, v in result.paths.attrs.items()})
-    paths.attrs["units"] = "per series: see the 'unit' coordinate"
-    paths.attrs["month_convention"] = "month = first day of the month; the value is at the end of that month"
-    paths.attrs["synthetic"] = int(bool(note))
-    paths.to_netcdf(
-        out / "paths.nc", engine="h5netcdf", encoding={"value": {"zlib": True, "dtype": "float32"}}
-    )
+    result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # our outputs are replaced
     meta = _run_json(args, result, catalog, progress, note)
     (out / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(
-        f"Wrote {out / 'attainment.csv'}, {out / 'paths.nc'} and {out / 'run.json'} "
+        f"Wrote {out / 'attainment.csv'}, {out / 'forecast.nc'} and {out / 'run.json'} "
         f"in {time.perf_counter() - started:.1f} s.",
         file=sys.stderr,
     )
@@ -910,7 +901,9 @@ def _backtest(args: argparse.Namespace) -> int:
         f"{n_made} forecasts with a known outcome made, {n_scored} scored (with a probability), "
         f"as of {_as_of_text(as_of)}, {args.draws} draws, "
         f"seed {args.seed}. Brier: mean (P(met) - outcome)^2; "
-        "coverage_80: share of outcomes inside the 80 % interval."
+        "coverage_80: share of outcomes inside the 80 % interval; interval_score_rel_80 beside it: "
+        "its width plus 2/0.2 times any miss, and wis_rel the weighted interval score, both as a "
+        "fraction of the target (lower is better)."
     )
     shown = [c for c in table.columns if c not in ("n_first_passage",)]
     wide = {"display.max_columns": None, "display.width": 250, "display.float_format": "{:.3f}".format}

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ._core.cf import CONVENTIONS, describe
 from ._core.exceptions import DataValidationError, NothingToForecastError
 from ._core.province import ProvinceRows
+from ._core.provenance import content_sha256, data_vintage
 from ._core.rng import SeedLike, as_seed_sequence
 from ._core.schema import DRAW, MONTH, SERIES
 from ._core.state import append_series, draw_coords, province_from_prefectures
@@ -72,6 +77,14 @@ class Forecast:
         ``state``, ``paths`` and ``summary``): their weights over the
         prefecture series; None when there are none. See
         ``docs/simulation.md``, "The province from its prefectures".
+
+    Notes
+    -----
+    Every variable and coordinate of ``summary``, ``paths`` and ``state`` carries CF
+    attributes (``long_name``, ``description``, ``units``: see
+    :mod:`longjiang_forecast._core.cf`), and ``summary`` and ``paths`` the ``Conventions``
+    and the provenance of the run (see :func:`forecast`); they are set when the forecast is
+    made.
     """
 
     summary: xr.Dataset
@@ -80,6 +93,109 @@ class Forecast:
     state: xr.Dataset
     catalog: Any
     province: ProvinceRows | None = None
+
+    def __post_init__(self) -> None:
+        units = self.state["unit"].values if "unit" in self.state else ()
+        for obj in (self.summary, self.paths, self.state, self.draws):
+            describe(obj, units)
+        if "observed" in self.state:  # the state's own meaning of the name (reports per month)
+            self.state["observed"].attrs.update(
+                long_name="reported cumulative or level value",
+                description="The value reported for each month of the as-of year (NaN where none).",
+                units=self.paths.attrs.get("units", ""),
+            )
+        for obj in (self.summary, self.paths):
+            obj.attrs["Conventions"] = CONVENTIONS
+
+    def to_netcdf(
+        self, path: str | os.PathLike[str], *, overwrite: bool = False, paths_dtype: str = "float64"
+    ) -> Path:
+        """Write the forecast to one self-describing netCDF file.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write (netCDF-4, parents are created).
+        overwrite : bool, default False
+            Replace ``path`` if it exists; by default an existing file is refused.
+        paths_dtype : {"float64", "float32"}, default "float64"
+            Storage type of the paths. float64 keeps them exactly (the round trip
+            through :func:`open_forecast` is lossless); float32 halves the file and
+            keeps 7 significant digits (the command line's choice).
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+
+        Raises
+        ------
+        FileExistsError
+            If ``path`` exists and ``overwrite`` is False (nothing is written).
+        IsADirectoryError
+            If ``path`` is a folder.
+        ValueError
+            If ``paths_dtype`` is not one of the two.
+
+        Notes
+        -----
+        ``xarray.open_dataset(path)`` gives the summary (the root group);
+        ``xarray.open_dataset(path, group="posterior_predictive")`` the paths (variable
+        ``progress``, dims chain, draw, series, month); ``arviz.from_netcdf(path)`` the
+        whole file as InferenceData (the groups of :meth:`to_inference_data`, and
+        ``state`` and ``catalog``). The file is written to a temporary name and renamed,
+        so an interrupted write leaves no partial file.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> import longjiang_forecast as lf
+        >>> catalog = lf.load_catalog(2024).subset("09a")
+        >>> progress = lf.testing.synthetic_progress(catalog, seed=0)
+        >>> result = lf.forecast(progress, catalog, n_draws=100, seed=0)
+        >>> path = result.to_netcdf(Path(tempfile.mkdtemp()) / "forecast.nc")
+        >>> back = lf.open_forecast(path)
+        >>> bool((back.paths == result.paths).all()), back.summary["p_met"].attrs["units"]
+        (True, '1')
+        """
+        from ._forecast_io import to_netcdf
+
+        return to_netcdf(self, path, overwrite=overwrite, paths_dtype=paths_dtype)  # type: ignore[arg-type]
+
+    def to_inference_data(self, model: Any = None) -> Any:
+        """Return the forecast as ArviZ InferenceData.
+
+        Parameters
+        ----------
+        model : AttainmentModel, optional
+            The fitted model that made the forecast. A model that keeps its own posterior
+            (:class:`~longjiang_forecast.models.HierarchicalModel`'s ``idata_``, one
+            InferenceData per fit) has it joined: each group ``G`` of fit ``F`` becomes
+            group ``model_F_G`` (e.g. ``model_counts_posterior``,
+            ``model_counts_sample_stats``), with its chains and draws as sampled.
+
+        Returns
+        -------
+        arviz.InferenceData
+            Groups ``posterior_predictive`` (variable ``progress``: the paths, dims
+            ``chain`` (one), ``draw``, ``series``, ``month``), ``posterior`` (the model's
+            parameter draws that vary by draw, with ``chain`` and ``draw``),
+            ``constant_data`` (its other parameters, per series) and ``observed_data``
+            (``progress``: the reports of the as-of year, dims ``series``, ``month``);
+            attrs: the summary's provenance. ``az.hdi(idata.posterior_predictive)`` and
+            ``az.plot_ppc`` work on it.
+
+        Raises
+        ------
+        ImportError
+            If ArviZ is not installed (it comes with the ``bayes`` extra).
+        ValueError
+            If ``model`` keeps no posterior of its own (no ``idata_``).
+        """
+        from ._forecast_io import to_inference_data
+
+        return to_inference_data(self, model)  # type: ignore[arg-type]
 
     def table(self) -> pd.DataFrame:
         """Return the attainment table, one row per series, then the catalogue rows with no forecast.
@@ -163,7 +279,7 @@ def _quantile(quant: xr.DataArray, q: float) -> np.ndarray:
 
 
 def forecast(
-    progress: xr.Dataset,
+    progress: xr.Dataset | pd.DataFrame | str | os.PathLike[str],
     catalog: Any,
     *,
     as_of: Any = None,
@@ -178,9 +294,13 @@ def forecast(
 
     Parameters
     ----------
-    progress : xarray.Dataset
+    progress : xarray.Dataset, pandas.DataFrame, str or os.PathLike
         Monthly progress, from :func:`longjiang_forecast.read_progress`,
-        a real-data loader or :func:`longjiang_forecast.testing.synthetic_progress`.
+        a real-data loader or :func:`longjiang_forecast.testing.synthetic_progress`;
+        or what ``read_progress`` reads (a long DataFrame with columns ``indicator``,
+        ``region``, ``month``, ``value``, or a CSV/Excel file), which is read with
+        its checks and defaults first: ``forecast(frame, catalog, as_of=...)`` is
+        ``forecast(read_progress(frame, catalog), catalog, as_of=...)``.
     catalog : Catalog
         Targets, comparators, kinds and deadlines.
     as_of : str, optional
@@ -212,10 +332,12 @@ def forecast(
     ------
     DataValidationError
         If the progress data and the catalogue do not fit together, or the
-        scenario file is invalid.
+        scenario file is invalid; for a DataFrame or file, any problem
+        :func:`~longjiang_forecast.read_progress` reports.
     """
+    progress = _as_progress(progress, catalog)
     model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
-    return _simulate_forecast(
+    result = _simulate_forecast(
         draws,
         model,
         progress,
@@ -227,6 +349,34 @@ def forecast(
         _scenario(scenario, catalog),
         scenario_seed,
     )
+    return _with_provenance(result, progress, catalog)
+
+
+def _with_provenance(result: Forecast, progress: xr.Dataset, catalog: Any) -> Forecast:
+    """Add the data and catalogue hashes and the data vintage to a forecast's summary and paths.
+
+    ``data_sha256`` is the progress file's hash, or that of the data's values and labels when
+    it has no file (e.g. synthetic data); ``catalog_sha256`` that of the catalogue's table.
+    """
+    vintage, basis = data_vintage(progress)
+    extra = {
+        "data_sha256": str(progress.attrs.get("sha256") or content_sha256(progress)),
+        "catalog_sha256": hashlib.sha256(catalog.table.to_csv(index=False).encode()).hexdigest(),
+        "data_vintage": vintage,
+        "data_vintage_basis": basis,
+    }
+    for obj in (result.summary, result.paths):
+        obj.attrs.update(extra)
+    return result
+
+
+def _as_progress(progress: Any, catalog: Any) -> xr.Dataset:
+    """A progress Dataset as given; a DataFrame or file through :func:`read_progress`."""
+    if isinstance(progress, pd.DataFrame | str | os.PathLike):
+        from .progress import read_progress
+
+        return read_progress(progress, catalog)
+    return progress
 
 
 def _fit_and_draw(
@@ -374,7 +524,7 @@ class ScenarioComparison:
 
 
 def compare_scenarios(
-    progress: xr.Dataset,
+    progress: xr.Dataset | pd.DataFrame | str | os.PathLike[str],
     catalog: Any,
     scenarios: Any,
     *,
@@ -389,8 +539,8 @@ def compare_scenarios(
     Parameters
     ----------
     progress, catalog, as_of, model, n_draws, seed, n_jobs
-        As for :func:`forecast`; the model is fitted once and its parameter
-        draws are shared by every scenario.
+        As for :func:`forecast` (progress also as a DataFrame or file); the model
+        is fitted once and its parameter draws are shared by every scenario.
     scenarios : iterable of Scenario or path
         Scenarios or scenario TOML files. The baseline (no effects) is always
         computed first; a file named ``"baseline"`` (which cannot have effects)
@@ -405,6 +555,7 @@ def compare_scenarios(
     DataValidationError
         If a scenario file is invalid or two scenarios share a name.
     """
+    progress = _as_progress(progress, catalog)
     model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
     # The baseline is always the year with no effects; a file named "baseline" can only be that.
     loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]
@@ -422,7 +573,9 @@ def compare_scenarios(
         forecasts[scenario.name] = _simulate_forecast(
             draws, model, progress, catalog, ss, path_seed, n_jobs, None, scenario, scenario_seed
         )
-    return ScenarioComparison(forecasts=forecasts)
+    return ScenarioComparison(
+        forecasts={k: _with_provenance(v, progress, catalog) for k, v in forecasts.items()}
+    )
 
 
 # --------------------------------------------------------------------------- backtest
@@ -564,6 +717,12 @@ class Backtest:
         from .metrics import reliability
 
         return reliability(self.forecasts, **kwargs)
+
+    def corp_reliability(self, **kwargs: Any) -> xr.Dataset:
+        """Return CORP reliability diagram data (see :func:`longjiang_forecast.metrics.corp_reliability`)."""
+        from .metrics import corp_reliability
+
+        return corp_reliability(self.forecasts, **kwargs)
 
     def pit_histogram(self, **kwargs: Any) -> xr.Dataset:
         """Return PIT histogram data (see :func:`longjiang_forecast.metrics.pit_histogram`)."""
@@ -750,7 +909,9 @@ def backtest(
         Monte Carlo s.e.), ``outcome_met`` (1/0), ``outcome_value``,
         ``deadline_value`` (forecast, quantile), ``lower``/``upper``/``covered``
         (forecast, level: central intervals and whether they held the
-        outcome), ``crps`` (indicator's unit), ``crps_rel`` (CRPS divided by the absolute target),
+        outcome), ``interval_score_rel`` (forecast, level: their interval scores) and ``wis_rel``
+        (the weighted interval score), both divided by the absolute target,
+        ``crps`` (indicator's unit), ``crps_rel`` (CRPS divided by the absolute target),
         ``pit``, ``brier``, ``log_score``, ``first_passage_forecast`` (median
         month of reaching the target, NaN if P < 0.5), ``first_passage_outcome``,
         ``first_passage_error`` (months), ``target``, ``comparator``, ``unit``,
@@ -843,6 +1004,9 @@ def backtest(
                 r["crps_rel"] = scores["crps"][i] / abs(r["target"]) if r["target"] else np.nan
                 r["pit"] = scores["pit"][i]
                 r["lower"], r["upper"], r["covered"] = (scores[k][i] for k in ("lower", "upper", "covered"))
+                scale = abs(r["target"]) if r["target"] else np.nan
+                r["interval_score_rel"] = scores["interval_score"][i] / scale
+                r["wis_rel"] = scores["wis"][i] / scale
             rows.extend(new)
         counter.step(f"{ts:%Y-%m}")
     if not rows:

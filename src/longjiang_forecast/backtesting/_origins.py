@@ -511,7 +511,7 @@ def assemble(
     rows : sequence of dict
         One dict per forecast: scalars for the 1-D variables, arrays of
         shape (n_quantiles,) for ``deadline_value`` and (n_levels,) for
-        ``lower``, ``upper``, ``covered``.
+        ``lower``, ``upper``, ``covered``, ``interval_score_rel``.
     quantiles : sequence of float
         Levels of ``deadline_value``.
     levels : sequence of float
@@ -525,7 +525,13 @@ def assemble(
         dims ``forecast``, ``quantile``, ``level``; see :func:`longjiang_forecast.backtest`.
     """
     coords_1d = ("model", "as_of", "as_of_month", "year", "indicator", "region", "family", "kind")
-    vectors = {"deadline_value": QUANTILE, "lower": LEVEL, "upper": LEVEL, "covered": LEVEL}
+    vectors = {
+        "deadline_value": QUANTILE,
+        "lower": LEVEL,
+        "upper": LEVEL,
+        "covered": LEVEL,
+        "interval_score_rel": LEVEL,
+    }
     n = len(rows)
     data: dict[str, Any] = {}
     coords: dict[str, Any] = {FORECAST: np.arange(n), QUANTILE: list(quantiles), LEVEL: list(levels)}
@@ -557,6 +563,8 @@ def assemble(
         "outcome_value": "the indicator's unit (target's terms)",
         "crps": "the indicator's unit",
         "crps_rel": "fraction of the target",
+        "interval_score_rel": "fraction of the target",
+        "wis_rel": "fraction of the target",
         "pit": "1",
         "first_passage_forecast": "month (1-12)",
         "first_passage_outcome": "month (1-12)",

@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import Any, Literal, Self
 
 import numpy as np
-from scipy import special
+from scipy import optimize, special
 
 from .._core.exceptions import DataValidationError, NotFittedError
+from .._core.isotonic import pooled_isotonic
 from .._core.provenance import make_attrs
 
 Method = Literal["isotonic", "beta"]
@@ -129,8 +130,8 @@ class Recalibrator:
     ----------
     method : {"isotonic", "beta"}, default "isotonic"
         ``"isotonic"``: the pool-adjacent-violators fit of
-        :class:`sklearn.isotonic.IsotonicRegression` (non-parametric, a step
-        function, needs a few hundred pairs). ``"beta"``: beta calibration of
+        :func:`scipy.optimize.isotonic_regression`, interpolated linearly
+        between its points (non-parametric, needs a few hundred pairs). ``"beta"``: beta calibration of
         Kull et al. (2017), ``g(p) = 1 / (1 + exp(-(c + a ln p - b ln(1 - p))))``
         with ``a, b >= 0`` (three parameters; contains the identity ``a = b =
         1, c = 0``).
@@ -205,16 +206,14 @@ class Recalibrator:
         p, y = _check_pairs(p, y)
         _check_enough(y, "Cannot fit a recalibration map on", _MORE_DATA)
         if self.method == "isotonic":
-            from sklearn.isotonic import IsotonicRegression
-
-            iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, y)
-            if iso.X_thresholds_.size < 2:
+            x, fitted = _fit_isotonic(p, y)
+            if x.size < 2:
                 raise DataValidationError(
                     f"Cannot fit an isotonic recalibration map: all {p.size} forecast probabilities are "
                     f"{float(p[0])!r}, so the map would send every probability to one value. Use forecasts "
                     "of a model whose probabilities vary, or no recalibration."
                 )
-            self.params_ = {"x": iso.X_thresholds_.tolist(), "y": iso.y_thresholds_.tolist()}
+            self.params_ = {"x": x.tolist(), "y": fitted.tolist()}
         else:
             self.params_ = _fit_beta(np.clip(p, self.eps, 1 - self.eps), y)
         self.n_fit_ = int(p.size)
@@ -568,20 +567,61 @@ def load_recalibrator(path: str | Path) -> Recalibrator:
     return rec
 
 
+def _fit_isotonic(p: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Isotonic fit of ``y`` on ``p``: the points ``(x, fitted)`` that :meth:`Recalibrator.transform` joins.
+
+    The fit of :func:`~longjiang_forecast._core.isotonic.pooled_isotonic` (ties pooled, then
+    :func:`scipy.optimize.isotonic_regression`), less the inner points of each flat stretch
+    (they do not change the linear interpolation). The same points as scikit-learn's
+    ``IsotonicRegression(y_min=0, y_max=1).fit(p, y)`` (``X_thresholds_``, ``y_thresholds_``),
+    which the library used before (tests/test_recalibration_values.py pins its numbers).
+    """
+    x, fitted, _ = pooled_isotonic(p, y)  # means of 0/1: in [0, 1]
+    keep = np.ones(x.size, dtype=bool)
+    keep[1:-1] = (fitted[1:-1] != fitted[:-2]) | (fitted[1:-1] != fitted[2:])
+    return x[keep], fitted[keep]
+
+
+#: Inverse ridge strength of the beta map's logistic fit: a penalty ``|w|^2 / (2 C)`` on the two
+#: slopes (not the intercept), as scikit-learn's ``LogisticRegression(C=1e6)`` the library used
+#: before. Negligible on ordinary data, it keeps the fit finite when the outcomes are separated.
+_BETA_C = 1e6
+
+
 def _fit_beta(p: np.ndarray, y: np.ndarray) -> dict[str, float]:
     """Beta calibration: logistic regression on (ln p, -ln(1-p)); refit without a negative weight.
 
-    ``y`` holds both outcomes (:meth:`Recalibrator.fit` checks it first).
-    """
-    from sklearn.linear_model import LogisticRegression
+    ``y`` holds both outcomes (:meth:`Recalibrator.fit` checks it first). The penalised
+    log-likelihood (see :data:`_BETA_C`) is strictly convex, so its maximum is the one root of
+    its gradient (the score equations), found by :func:`scipy.optimize.root` (Powell's hybrid
+    method with the exact Hessian as Jacobian) to a relative step of 1e-13.
 
+    Raises
+    ------
+    RuntimeError
+        If the root finder does not converge (not seen: the score equations have one root).
+    """
     feats = np.column_stack([np.log(p), -np.log1p(-p)])
 
     def fit(cols: list[int]) -> tuple[np.ndarray, float]:
-        lr = LogisticRegression(C=1e6, max_iter=1000).fit(feats[:, cols], y)
+        design = np.column_stack([feats[:, cols], np.ones(y.size)])
+        ridge = np.append(np.full(len(cols), 1.0 / _BETA_C), 0.0)
+
+        def score(w: np.ndarray) -> np.ndarray:
+            return design.T @ (special.expit(design @ w) - y) + ridge * w
+
+        def hess(w: np.ndarray) -> np.ndarray:
+            q = special.expit(design @ w)
+            return (design.T * (q * (1.0 - q))) @ design + np.diag(ridge)
+
+        res = optimize.root(
+            score, np.zeros(design.shape[1]), jac=hess, method="hybr", options={"xtol": 1e-13}
+        )
+        if not res.success:
+            raise RuntimeError(f"The beta recalibration map's logistic fit did not converge: {res.message}")
         coef = np.zeros(2)
-        coef[cols] = lr.coef_[0]
-        return coef, float(lr.intercept_[0])
+        coef[cols] = res.x[:-1]
+        return coef, float(res.x[-1])
 
     coef, c = fit([0, 1])
     if coef[0] < 0:

@@ -540,16 +540,21 @@ def _fmt_number(value: float) -> str:
 
 
 # --------------------------------------------------------------------------- loading
-def load_catalog(source: int | str | os.PathLike[str] = 2024, *, sheet: int | str = 0) -> Catalog:
+def load_catalog(
+    source: int | str | os.PathLike[str] | pd.DataFrame = 2024, *, sheet: int | str = 0
+) -> Catalog:
     """Load and validate a target catalogue.
 
     Parameters
     ----------
-    source : int or str or os.PathLike, default 2024
+    source : int or str or os.PathLike or pandas.DataFrame, default 2024
         A year with a built-in catalogue (only 2024: the province's list
-        《新时代幸福龙江建设20件民生实事（2024年）》, 49 indicators, all provincial), or the path of
+        《新时代幸福龙江建设20件民生实事（2024年）》, 49 indicators, all provincial), the path of
         your own catalogue: ``.csv`` (UTF-8, with or without the BOM that Excel writes) or
-        ``.xlsx`` / ``.xls``.
+        ``.xlsx`` / ``.xls``, or a :class:`pandas.DataFrame` with the columns of such a file
+        (cells as text or numbers, as an Excel sheet holds them). A DataFrame goes through
+        exactly the checks of a file; messages name its row by its index label (``index 3``)
+        instead of a spreadsheet row, and ``Catalog.source`` is ``"DataFrame"``.
     sheet : int or str, default 0
         Sheet of an Excel file (index or name); ignored for CSV.
 
@@ -603,6 +608,10 @@ def load_catalog(source: int | str | os.PathLike[str] = 2024, *, sheet: int | st
     longjiang_forecast._core.exceptions.DataValidationError: No built-in catalogue for year 2023; built-in years: [2024]. Pass the path of your own CSV/Excel catalogue.
     """  # noqa: E501
     regions = load_regions()
+    if isinstance(source, pd.DataFrame):
+        raw = _drop_blank_rows(source)
+        labels = [f"index {i!r}" if isinstance(i, str) else f"index {i}" for i in raw.index]
+        return _build(raw, regions, "DataFrame", rows=labels)
     if isinstance(source, bool) or not isinstance(source, int | str | os.PathLike):
         raise DataValidationError(
             f"The 'source' parameter of load_catalog must be an int (a built-in year) or a "
@@ -697,8 +706,8 @@ class _Problems:
         self.label = label
         self.items: list[str] = []
 
-    def add(self, row: int | None, indicator: str, field: str, message: str) -> None:
-        where = f"row {row}" if row is not None else "header"
+    def add(self, row: int | str | None, indicator: str, field: str, message: str) -> None:
+        where = "header" if row is None else f"row {row}" if isinstance(row, int) else row
         ind = f", indicator {indicator!r}" if indicator else ""
         self.items.append(f"{self.label}, {where}{ind}, field '{field}': {message}")
 
@@ -714,15 +723,17 @@ class _Problems:
         raise DataValidationError("\n".join(lines))
 
 
-def _build(raw: pd.DataFrame, regions: pd.DataFrame, label: str) -> Catalog:
+def _build(raw: pd.DataFrame, regions: pd.DataFrame, label: str, rows: list[str] | None = None) -> Catalog:
+    """Validate a catalogue's cells and build it; ``rows`` labels a DataFrame's rows (else row numbers)."""
     problems = _Problems(label)
+    header: int | str = 1 if rows is None else "columns"
     raw = raw.rename(columns=lambda c: str(c).strip().lstrip("\ufeff"))
     columns = list(raw.columns)
     accepted = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
     unknown = [c for c in columns if c not in accepted]
     if unknown:
         problems.add(
-            1,
+            header,
             "",
             ", ".join(unknown),
             f"unknown column(s) {unknown}. Accepted columns: {accepted}. Rename or delete them "
@@ -731,7 +742,7 @@ def _build(raw: pd.DataFrame, regions: pd.DataFrame, label: str) -> Catalog:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     for col in missing:
         problems.add(
-            1,
+            header,
             "",
             col,
             f"missing required column {col!r}. Required columns: {list(REQUIRED_COLUMNS)}. "
@@ -746,7 +757,7 @@ def _build(raw: pd.DataFrame, regions: pd.DataFrame, label: str) -> Catalog:
     records: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, int], int] = {}
     for position, (_, cells) in enumerate(raw.iterrows()):
-        rownum = int(raw.index[position]) + 2
+        rownum: Any = int(raw.index[position]) + 2 if rows is None else rows[position]
         rec = _parse_row(cells, rownum, lookup, regions, problems)
         if rec is None:
             continue

@@ -1,7 +1,8 @@
 """Scores of probability and ensemble forecasts.
 
 Brier score with Murphy's decomposition, log score, CRPS, PIT, interval
-coverage, reliability diagrams with consistency bands, skill scores.
+coverage, interval and weighted interval scores, reliability diagrams (binned,
+and CORP) with consistency bands, skill scores.
 
 Two levels (style rule 2): the numpy kernels in ``_scores.py`` know nothing of
 xarray; ``_labelled.py`` applies them to backtest Datasets (dim ``forecast``).
@@ -11,6 +12,8 @@ from ._labelled import (
     BIN,
     FORECAST,
     LEVEL,
+    POINT,
+    corp_reliability,
     ensemble_scores,
     pit_histogram,
     probability_scores,
@@ -24,10 +27,12 @@ from ._scores import (
     central_interval,
     crps_ensemble,
     interval_covered,
+    interval_score,
     log_score,
     pit_ensemble,
     reliability_curve,
     skill_score,
+    weighted_interval_score,
 )
 
 __all__ = [
@@ -35,12 +40,15 @@ __all__ = [
     "COVERAGE_LEVELS",
     "FORECAST",
     "LEVEL",
+    "POINT",
     "brier_decomposition",
     "brier_score",
     "central_interval",
+    "corp_reliability",
     "crps_ensemble",
     "ensemble_scores",
     "interval_covered",
+    "interval_score",
     "log_score",
     "pit_ensemble",
     "pit_histogram",
@@ -49,4 +57,5 @@ __all__ = [
     "reliability_curve",
     "skill_score",
     "summary_table",
+    "weighted_interval_score",
 ]

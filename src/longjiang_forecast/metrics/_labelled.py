@@ -8,6 +8,7 @@ and ``outcome_met`` (1/0, NaN if unknown); see
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,8 @@ FORECAST = "forecast"
 BIN = "bin"
 #: Dimension of the nominal levels of central intervals.
 LEVEL = "level"
+#: Dimension of the distinct forecast probabilities of a CORP reliability diagram.
+POINT = "point"
 
 
 def ensemble_scores(
@@ -34,7 +37,7 @@ def ensemble_scores(
     levels: Sequence[float] = _scores.COVERAGE_LEVELS,
     rng: np.random.Generator,
 ) -> dict[str, np.ndarray]:
-    """Scores of ensemble forecasts of a value: CRPS, PIT and central-interval coverage.
+    """Scores of ensemble forecasts of a value: CRPS, PIT, central-interval coverage and interval scores.
 
     Parameters
     ----------
@@ -52,18 +55,26 @@ def ensemble_scores(
     dict of ndarray
         ``crps`` (n,) in the unit of ``obs``; ``pit`` (n,) in [0, 1];
         ``lower`` and ``upper`` (n, n_levels) interval bounds; ``covered``
-        (n, n_levels) 1/0 (NaN where unknown).
+        (n, n_levels) 1/0 (NaN where unknown); ``interval_score`` (n, n_levels)
+        and ``wis`` (n,, the weighted interval score of the median and the
+        intervals) in the unit of ``obs`` (see :func:`interval_score`,
+        :func:`weighted_interval_score`).
     """
     lower = np.empty((obs.shape[0], len(levels)))
     upper = np.empty_like(lower)
     for j, level in enumerate(levels):
         lower[:, j], upper[:, j] = _scores.central_interval(ensemble, level)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows of NaN members
+        median = np.nanmedian(np.asarray(ensemble, dtype=float), axis=-1)
     return {
         "crps": _scores.crps_ensemble(obs, ensemble),
         "pit": _scores.pit_ensemble(obs, ensemble, rng),
         "lower": lower,
         "upper": upper,
         "covered": _scores.interval_covered(obs[:, None], lower, upper),
+        "interval_score": _scores.interval_score(obs, lower, upper, levels),
+        "wis": _scores.weighted_interval_score(obs, median, lower, upper, levels),
     }
 
 
@@ -159,12 +170,20 @@ def summary_table(
         probability), ``n_series_years`` (distinct outcomes behind them),
         ``base_rate``; ``brier``, ``reliability``, ``resolution``,
         ``uncertainty`` (Murphy 1973), ``bss_climatology`` (``1 - brier /
-        uncertainty``); ``log_score`` (nats); ``crps_rel`` (mean CRPS of the
+        uncertainty``); ``corp_mcb``, ``corp_dsc`` (miscalibration and
+        discrimination of the CORP decomposition, ``brier = corp_mcb -
+        corp_dsc + uncertainty``, with no bins to choose: see
+        :func:`corp_reliability`); ``log_score`` (nats); ``crps_rel`` (mean CRPS of the
         deadline value as a fraction of the target); ``coverage_50``,
         ``coverage_80``, ``coverage_90`` (share of outcomes inside the
-        central intervals); ``pit_ks`` (Kolmogorov-Smirnov distance of the PIT
-        values from uniform); ``first_passage_mae`` (mean absolute error of the
-        first-passage month, months); where ``p_true`` is present
+        central intervals) and beside them ``interval_score_rel_50``, ...
+        (mean interval score of those intervals, as a fraction of the target:
+        width plus 2/alpha times the miss, so that a narrow interval that holds
+        the outcome scores best) and ``wis_rel`` (mean weighted interval score
+        of the median and the intervals, a fraction of the target); ``pit_ks``
+        (Kolmogorov-Smirnov distance of the PIT values from uniform);
+        ``first_passage_mae`` (mean absolute error of the first-passage month,
+        months); where ``p_true`` is present
         ``brier_oracle`` and ``oracle_gap`` (brier − brier_oracle) on the same
         forecasts.
 
@@ -203,11 +222,19 @@ def summary_table(
             bss_climatology=d["skill"],
             log_score=float(np.nanmean(_scores.log_score(p_all[idx], y_all[idx]))),
         )
+        corp = _scores.corp_reliability(p_all[idx], y_all[idx], n_resamples=0, rng=np.random.default_rng(0))
+        row.update(corp_mcb=corp["mcb"], corp_dsc=corp["dsc"])
         if "crps_rel" in sub:
             row["crps_rel"] = float(np.nanmean(sub["crps_rel"].values))
         if "covered" in sub:
             for j, level in enumerate(sub[LEVEL].values):
                 row[f"coverage_{round(100 * float(level))}"] = float(np.nanmean(sub["covered"].values[:, j]))
+                if "interval_score_rel" in sub:
+                    row[f"interval_score_rel_{round(100 * float(level))}"] = float(
+                        np.nanmean(sub["interval_score_rel"].values[:, j])
+                    )
+        if "wis_rel" in sub:
+            row["wis_rel"] = float(np.nanmean(sub["wis_rel"].values))
         if "pit" in sub:
             row["pit_ks"] = _ks_uniform(sub["pit"].values)
         if "first_passage_error" in sub:
@@ -330,6 +357,77 @@ def reliability(
             **{k: float(d[k]) for k in ("brier", "reliability", "resolution", "uncertainty")},
         ),
     )
+
+
+def corp_reliability(
+    ds: xr.Dataset,
+    *,
+    p_var: str = "p_met",
+    n_resamples: int = 1000,
+    band: float = 0.9,
+    seed: SeedLike = 0,
+) -> xr.Dataset:
+    """CORP reliability diagram data of a backtest, with its consistency band.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Backtest Dataset with ``p_var`` and ``outcome_met``.
+    p_var : str, default "p_met"
+        The probability to assess.
+    n_resamples : int, default 1000
+        Consistency resamples.
+    band : float, default 0.9
+        Content of the consistency band.
+    seed : int, SeedSequence, Generator or None, default 0
+        Seed of the resamples (stored in ``attrs['seed_entropy']``).
+
+    Returns
+    -------
+    xarray.Dataset
+        dim ``point`` (one per distinct forecast probability); variables ``forecast``,
+        ``count``, ``cep`` (conditional event probability), ``band_lo``, ``band_hi`` (see
+        :func:`~longjiang_forecast.metrics._scores.corp_reliability`). attrs:
+        ``n_forecasts``, ``band``, ``brier`` and its CORP decomposition ``mcb``
+        (miscalibration), ``dsc`` (discrimination), ``unc`` (uncertainty), provenance.
+
+    Raises
+    ------
+    ValueError
+        If a variable is missing or no forecast has a known outcome.
+
+    See Also
+    --------
+    reliability : The binned diagram with Bröcker-Smith bands.
+
+    References
+    ----------
+    Dimitriadis, Gneiting & Jordan (2021), https://doi.org/10.1073/pnas.2016191118
+    """
+    _require(ds, [p_var, "outcome_met"], "corp_reliability")
+    ss = as_seed_sequence(seed)
+    out = _scores.corp_reliability(
+        ds[p_var].values.astype(float),
+        ds["outcome_met"].values.astype(float),
+        n_resamples=n_resamples,
+        band=band,
+        rng=np.random.default_rng(ss),
+    )
+    arrays = ("forecast", "count", "cep", "band_lo", "band_hi")
+    result = xr.Dataset(
+        {k: (POINT, out[k]) for k in arrays},
+        coords={POINT: np.arange(out["forecast"].size)},
+        attrs=make_attrs(
+            n_forecasts=int(out["n"]),
+            band=band,
+            p_var=p_var,
+            seed_entropy=str(ss.entropy),
+            **{k: float(out[k]) for k in ("brier", "mcb", "dsc", "unc")},
+        ),
+    )
+    for k in ("forecast", "cep", "band_lo", "band_hi"):
+        result[k].attrs["units"] = "1"
+    return result
 
 
 def pit_histogram(ds: xr.Dataset, *, n_bins: int = 10, band: float = 0.9) -> xr.Dataset:

@@ -182,8 +182,15 @@ def fit_unobserved_components(
     ------
     Refusal
         If no candidate can be fitted.
+    ImportError
+        If statsmodels is not installed (it comes with the ``ets`` extra).
     """
-    from statsmodels.tsa.statespace.structural import UnobservedComponents
+    try:
+        from statsmodels.tsa.statespace.structural import UnobservedComponents
+    except ImportError as err:
+        raise ImportError(
+            "ETSModel needs statsmodels: pip install 'longjiang_forecast[ets]' (statsmodels)."
+        ) from err
 
     best, best_spec, table = None, None, []
     for spec in candidates:

@@ -1,6 +1,6 @@
 """Figures on matplotlib: ``ax=None`` in, the Axes out, never ``plt.show()``; nothing computed here."""
 
-from ._calibration import pit_histogram, reliability_diagram
+from ._calibration import corp_reliability_diagram, pit_histogram, reliability_diagram
 from ._fonts import CJKFontWarning, find_cjk_font
 from .fan_chart import fan_chart
 from .first_passage import first_passage_chart, first_passage_pmf
@@ -12,6 +12,7 @@ from .scenario import COMPARISON_COLUMNS, scenario_chart
 __all__ = [
     "COMPARISON_COLUMNS",
     "CJKFontWarning",
+    "corp_reliability_diagram",
     "fan_chart",
     "find_cjk_font",
     "first_passage_chart",

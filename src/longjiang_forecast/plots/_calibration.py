@@ -1,4 +1,4 @@
-"""Calibration figures: reliability diagram and PIT histogram (matplotlib; plots compute nothing).
+"""Calibration figures: reliability diagrams (binned, CORP) and PIT histogram (matplotlib; compute nothing).
 
 Both take the Datasets made by :mod:`longjiang_forecast.metrics`, draw on the
 given ``ax`` (or a new one), return it, and never call ``plt.show()``.
@@ -73,6 +73,70 @@ def reliability_diagram(
             str(int(ci)), (xi, yi), textcoords="offset points", xytext=(3, -9), fontsize=6, color="0.3"
         )
     ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="forecast P(met)", ylabel="observed frequency of met")
+    ax.set_aspect("equal")
+    ax.legend(loc="upper left", fontsize=7, frameon=False)
+    return ax
+
+
+def corp_reliability_diagram(
+    corp: xr.Dataset, *, ax: Any = None, label: str | None = None, color: str = "C0", **style: Any
+) -> Any:
+    """Draw a CORP reliability diagram with its consistency band and the Brier decomposition.
+
+    Parameters
+    ----------
+    corp : xarray.Dataset
+        From :func:`longjiang_forecast.metrics.corp_reliability` (dim ``point``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+    label : str, optional
+        Legend label of the curve (the number of forecasts is appended).
+    color : str, default "C0"
+        Colour of the curve and band.
+    **style
+        Passed to the ``plot`` of the curve.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    Curve: the conditional event probability (the PAV fit of the outcomes on the
+    forecasts) against the forecast, with a tick at each distinct forecast value.
+    Shaded: the consistency band (where a reliable forecaster's curve falls with the
+    band's probability). Diagonal: perfect reliability. Text: MCB (miscalibration), DSC
+    (discrimination) and UNC (uncertainty), with Brier = MCB - DSC + UNC (Dimitriadis,
+    Gneiting & Jordan 2021).
+    """
+    ax = _axes(ax)
+    x, cep = corp["forecast"].values, corp["cep"].values
+    n = int(corp.attrs.get("n_forecasts", int(corp["count"].sum())))
+    ax.plot([0, 1], [0, 1], color="0.5", lw=0.8, ls="--")
+    ax.fill_between(
+        x,
+        corp["band_lo"].values,
+        corp["band_hi"].values,
+        step="post",
+        color=color,
+        alpha=0.18,
+        lw=0,
+        label=f"{round(100 * float(corp.attrs.get('band', 0.9)))} % consistency band",
+    )
+    text = f"{label} (n={n})" if label else f"n={n}"
+    ax.step(x, cep, where="post", color=color, lw=1.2, label=text, **style)
+    ax.plot(x, cep, "|", color=color, ms=6)
+    if {"mcb", "dsc", "unc"} <= set(corp.attrs):
+        ax.text(
+            0.98,
+            0.02,
+            f"MCB {corp.attrs['mcb']:.3f}\nDSC {corp.attrs['dsc']:.3f}\nUNC {corp.attrs['unc']:.3f}",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=7,
+        )
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="forecast P(met)", ylabel="conditional event probability")
     ax.set_aspect("equal")
     ax.legend(loc="upper left", fontsize=7, frameon=False)
     return ax

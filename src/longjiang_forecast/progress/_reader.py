@@ -15,6 +15,7 @@ row, the field, the bad value and the fix.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import math
 import re
 import warnings
@@ -78,6 +79,7 @@ class _Problems:
     """Collects row problems and the hints printed once under them."""
 
     source: str
+    what: str = "the progress file"
     rows: list[str] = field(default_factory=list)
     hints: dict[str, None] = field(default_factory=dict)
 
@@ -90,7 +92,7 @@ class _Problems:
         if not self.rows:
             return
         n = len(self.rows)
-        lines = [f"{self.source}: {n} problem{'s' if n > 1 else ''} in the progress file:"]
+        lines = [f"{self.source}: {n} problem{'s' if n > 1 else ''} in {self.what}:"]
         lines += [f"  - {msg}" for msg in self.rows[:_MAX_LISTED]]
         if n > _MAX_LISTED:
             lines.append(f"  ... and {n - _MAX_LISTED} more")
@@ -98,9 +100,14 @@ class _Problems:
         raise DataValidationError("\n".join(lines))
 
 
-def _where(row: int, indicator: str, region: str, month: str) -> str:
-    """Return the ``row N (indicator .., region .., month ..)`` prefix of a message."""
-    return f"row {row} (indicator {indicator!r}, region {region!r}, month {month!r})"
+def _where(row: str, indicator: str, region: str, month: str) -> str:
+    """Return the ``row N (indicator .., region .., month ..)`` prefix of a message (see _row_label)."""
+    return f"{row} (indicator {indicator!r}, region {region!r}, month {month!r})"
+
+
+def _row_label(row: Any) -> str:
+    """``row N`` for the spreadsheet row number N of a file; a DataFrame's ``index ..`` label as it is."""
+    return f"row {row}" if isinstance(row, int | np.integer) else str(row)
 
 
 def _fmt(x: float) -> str:
@@ -149,9 +156,9 @@ def _cell_text(value: Any, column: str) -> str:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
-    if value is pd.NaT:
+    if value is pd.NaT or value is pd.NA:
         return ""
-    if isinstance(value, _dt.datetime | _dt.date):
+    if isinstance(value, _dt.datetime | _dt.date | np.datetime64):
         ts = pd.Timestamp(value)
         # Excel turns a typed "2025-03" into the date 2025-03-01.
         if column == "month" and ts.day == 1 and ts == ts.normalize():
@@ -214,13 +221,18 @@ def _read_raw(path: Path) -> pd.DataFrame:
             frame = pd.read_excel(path, dtype=object, engine="openpyxl", keep_default_na=False, na_values=[])
         except ValueError as err:  # openpyxl/pandas raise ValueError for empty sheets
             raise DataValidationError(f"{path}: the workbook could not be read ({err}).") from err
-    frame.columns = [str(c).replace("\ufeff", "").strip().lower() for c in frame.columns]
+    return _text_frame(frame, np.arange(len(frame)) + 2)
+
+
+def _text_frame(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
+    """Turn a table of cells into text cells plus ``_row`` (``rows``: a label per row); drop blank rows."""
+    frame = frame.set_axis([str(c).replace("\ufeff", "").strip().lower() for c in frame.columns], axis=1)
     text = pd.DataFrame(
         {c: [_cell_text(v, c) for v in frame[c].tolist()] for c in frame.columns},
         dtype=object,
         index=frame.index,
     )
-    text["_row"] = np.arange(len(text)) + 2
+    text["_row"] = rows
     cols = [c for c in text.columns if c != "_row"]
     if cols:
         blank = (text[cols] == "").all(axis=1)
@@ -228,12 +240,17 @@ def _read_raw(path: Path) -> pd.DataFrame:
     return text.reset_index(drop=True)
 
 
-def _check_columns(frame: pd.DataFrame, source: str) -> None:
-    """Reject empty files, missing required columns and unknown extra columns."""
+def _check_columns(
+    frame: pd.DataFrame, source: str, *, what: str = "file", header: str = "header (row 1)"
+) -> None:
+    """Reject empty files, missing required columns and unknown extra columns.
+
+    ``what`` and ``header`` name the input and its header in the messages (a DataFrame has columns).
+    """
     columns = [c for c in frame.columns if c != "_row"]
     if not columns:
         raise DataValidationError(
-            f"{source}: the file is empty. Write a header row ({', '.join(REQUIRED_COLUMNS)}) "
+            f"{source}: the {what} is empty. Write a header row ({', '.join(REQUIRED_COLUMNS)}) "
             f"and one row per indicator, region and month."
         )
     accepted = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -241,7 +258,7 @@ def _check_columns(frame: pd.DataFrame, source: str) -> None:
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise DataValidationError(
-            f"{source}: missing required column(s) {missing} in the header (row 1). "
+            f"{source}: missing required column(s) {missing} in the {header}. "
             f"Found columns {columns}. Required: {list(REQUIRED_COLUMNS)}; optional: "
             f"{list(OPTIONAL_COLUMNS)}. Add the missing column(s) to the header row."
         )
@@ -249,13 +266,13 @@ def _check_columns(frame: pd.DataFrame, source: str) -> None:
     if unknown:
         extra = " (columns without a header name)" if unnamed else ""
         raise DataValidationError(
-            f"{source}: unknown column(s) {unknown}{extra} in the header (row 1). "
+            f"{source}: unknown column(s) {unknown}{extra} in the {header}. "
             f"Accepted columns: {list(accepted)}. Rename or delete the extra column(s); "
             f"nothing is dropped silently."
         )
     if len(frame) == 0:
         raise DataValidationError(
-            f"{source}: the file has a header row but no data rows. Add one row per "
+            f"{source}: the {what} has a header row but no data rows. Add one row per "
             f"indicator, region and month (month as YYYY-MM)."
         )
 
@@ -395,6 +412,7 @@ def _frame_to_dataset(
     warn_revisions: bool = True,
     all_indicators: bool = False,
     month_end: pd.Timestamp | None = None,
+    what: str = "the progress file",
 ) -> xr.Dataset:
     """Validate a frame of text cells (see :func:`_read_raw`) and build the Dataset.
 
@@ -402,7 +420,7 @@ def _frame_to_dataset(
     ``month_end`` extends the month coordinate beyond the last reported month.
     Attributes describing the file itself (sha256, ...) are added by callers.
     """
-    problems = _Problems(source)
+    problems = _Problems(source, what)
     info = _indicator_info(catalog)
     known_indicators = list(catalog.indicators)
     known_set = set(known_indicators)
@@ -419,7 +437,7 @@ def _frame_to_dataset(
     records: list[dict[str, Any]] = []
     for cells in raw.to_dict("records"):
         rec: Any = cells
-        row = int(rec["_row"])
+        row = _row_label(rec["_row"])
         ind_txt = str(rec["indicator"]).strip()
         reg_txt = str(rec["region"]).strip()
         mon_txt = str(rec["month"]).strip()
@@ -531,17 +549,17 @@ def _frame_to_dataset(
 
     # duplicates (after mapping Chinese names to ids)
     if len(good):
-        first_row: dict[tuple[str, str, pd.Timestamp], int] = {}
+        first_row: dict[tuple[str, str, pd.Timestamp], str] = {}
         dup = np.zeros(len(good), dtype=bool)
         for i, dup_rec in enumerate(good.itertuples(index=False)):
             rec = dup_rec
             key = (rec.indicator, rec.region, rec.month)
             if key in first_row:
                 problems.add(
-                    f"{rec.where}: fields 'indicator', 'region', 'month' repeat row "
+                    f"{rec.where}: fields 'indicator', 'region', 'month' repeat "
                     f"{first_row[key]} (both rows are {rec.indicator!r}, {rec.region!r}, "
                     f"{rec.month.strftime('%Y-%m')}). Keep one row per indicator, region and "
-                    f"month; delete rows {first_row[key]} or {rec.row}."
+                    f"month; delete {first_row[key]} or {rec.row}."
                 )
                 dup[i] = True
             else:
@@ -631,16 +649,16 @@ def _frame_to_dataset(
                 if prev is not None and rec.value < prev.value:
                     text = (
                         f"{rec.indicator!r}/{rec.region!r} falls from {_fmt(prev.value)} "
-                        f"(row {prev.row}, {prev.month.strftime('%Y-%m')}) to "
-                        f"{_fmt(rec.value)} (row {rec.row}, {rec.month.strftime('%Y-%m')})"
+                        f"({prev.row}, {prev.month.strftime('%Y-%m')}) to "
+                        f"{_fmt(rec.value)} ({rec.row}, {rec.month.strftime('%Y-%m')})"
                     )
                     if allow_revisions:
                         revisions.append(text)
                     else:
                         problems.add(
-                            f"{rec.where}: field 'value' falls from {_fmt(prev.value)} (row "
+                            f"{rec.where}: field 'value' falls from {_fmt(prev.value)} ("
                             f"{prev.row}, month {prev.month.strftime('%Y-%m')}) to "
-                            f"{_fmt(rec.value)} (row {rec.row}, month "
+                            f"{_fmt(rec.value)} ({rec.row}, month "
                             f"{rec.month.strftime('%Y-%m')}), but a series of kind "
                             f"{rec.kind!r} may not fall within a year. Correct the figure, or "
                             f"pass allow_revisions=True to accept revised figures."
@@ -723,20 +741,24 @@ def _frame_to_dataset(
 
 
 def read_progress(
-    path: str | Path,
+    path: str | Path | pd.DataFrame,
     catalog: Catalog,
     *,
     as_of: str | pd.Timestamp | None = None,
     allow_revisions: bool = False,
     check_scale: bool = True,
 ) -> xr.Dataset:
-    r"""Read a monthly progress file (CSV or Excel) into a validated Dataset.
+    r"""Read monthly progress (a CSV or Excel file, or a DataFrame) into a validated Dataset.
 
     Parameters
     ----------
-    path : str or pathlib.Path
-        A ``.csv`` file (UTF-8, with or without BOM) or an ``.xlsx`` workbook (first
-        sheet). One row per indicator, region and month, with columns ``indicator``
+    path : str, pathlib.Path or pandas.DataFrame
+        A ``.csv`` file (UTF-8, with or without BOM), an ``.xlsx`` workbook (first
+        sheet), or a long :class:`pandas.DataFrame` with the same columns (cells may be
+        text or numbers; ``month`` may also be a Timestamp or Period of the month).
+        A DataFrame goes through exactly the checks of a file; messages name its row
+        by its index label (``index 3``) instead of a spreadsheet row.
+        One row per indicator, region and month, with columns ``indicator``
         (catalogue id), ``region`` (``province``, a prefecture id such as ``harbin``,
         or its Chinese name, 哈尔滨 or 哈尔滨市), ``month`` (``YYYY-MM``, the last
         month covered) and ``value`` (the cumulative or level value as reported, in
@@ -788,7 +810,8 @@ def read_progress(
         * ``reported_on`` (str, ``""`` where absent): only if the file has that column.
         * ``note`` (str, ``""`` where absent): only if the file has that column.
 
-        ``attrs``: ``source`` (the path), ``sha256``, ``catalog_year``, ``n_rows``
+        ``attrs``: ``source`` (the path, or ``"DataFrame"``), ``sha256`` (of the file's bytes,
+        or of :func:`pandas.util.hash_pandas_object` of the DataFrame), ``catalog_year``, ``n_rows``
         (non-blank data rows), ``as_of`` (``YYYY-MM``, only if given),
         ``revisions_accepted`` (only if falls were accepted), plus the provenance
         attributes of :func:`~longjiang_forecast._core.provenance.make_attrs`.
@@ -807,7 +830,8 @@ def read_progress(
         a year (unless ``allow_revisions``), or a value at the wrong unit scale
         (unless ``check_scale=False``). All row problems are reported together
         (the first 20, then a count), each naming the spreadsheet row (header =
-        row 1), its indicator, region and month, the field, the value and the fix.
+        row 1) or the DataFrame's index label, its indicator, region and month, the
+        field, the value and the fix.
     ValueError
         If ``as_of`` is not a ``'YYYY-MM'`` string or a Timestamp.
 
@@ -847,19 +871,28 @@ def read_progress(
     >>> ds["value"].sel(indicator="09a", region="province").values.tolist()
     [nan, nan, 4100.0, nan, 7000.0]
     """
-    path = Path(path)
     as_of_ts = _parse_as_of(as_of, "read_progress")
-    raw = _read_raw(path)
-    _check_columns(raw, str(path))
+    if isinstance(path, pd.DataFrame):
+        source, what = "DataFrame", "the progress DataFrame"
+        raw = _text_frame(path, [f"index {i!r}" if isinstance(i, str) else f"index {i}" for i in path.index])
+        _check_columns(raw, source, what="DataFrame", header="DataFrame's columns")
+        digest = hashlib.sha256(pd.util.hash_pandas_object(path, index=True).to_numpy().tobytes()).hexdigest()
+    else:
+        path = Path(path)
+        source, what = str(path), "the progress file"
+        raw = _read_raw(path)
+        _check_columns(raw, source)
+        digest = file_sha256(path)
     ds = _frame_to_dataset(
         raw,
         catalog,
-        source=str(path),
+        source=source,
         as_of=as_of_ts,
         allow_revisions=allow_revisions,
         check_scale=check_scale,
+        what=what,
     )
-    ds.attrs["sha256"] = file_sha256(path)
+    ds.attrs["sha256"] = digest
     return ds
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from .._core.cf import describe
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence, spawn_generators
 from .._core.schema import DRAW, MONTH, SERIES
@@ -110,10 +111,9 @@ def simulate(
             block_size=BLOCK_SIZE,
             model=draws.attrs.get("model"),
             as_of=state.attrs.get("as_of"),
-            units="the indicator's unit (see the catalogue)",
         ),
     )
-    return paths
+    return describe(paths, state["unit"].values if "unit" in state else ())
 
 
 def _other_families(draws: xr.Dataset, state: xr.Dataset) -> tuple[np.ndarray, Any] | None:

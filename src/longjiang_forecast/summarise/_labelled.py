@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .._core.cf import describe
 from .._core.provenance import make_attrs
 from .._core.schema import DRAW, MONOTONE_KINDS, MONTH, QUANTILE, SERIES
 from .._core.state import month_days, with_series_labels
@@ -152,7 +153,7 @@ def summarise(
             "target_basis",
         ),
     )
-    return out
+    return describe(out, state["unit"].values if "unit" in state else ())
 
 
 def _band(p: float, bands: Mapping[str, float]) -> str:

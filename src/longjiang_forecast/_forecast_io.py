@@ -1,0 +1,236 @@
+"""A forecast as one self-describing netCDF file, and as ArviZ InferenceData.
+
+Layout of the file (netCDF-4 / HDF5, written with h5netcdf; the groups are those of ArviZ's
+InferenceData, so ``arviz.from_netcdf`` reads it too)::
+
+    /                       the summary (dims series, quantile, month) and the provenance
+    /posterior_predictive   progress (chain, draw, series, month): the simulated paths
+    /posterior              the model's parameter draws with a draw dim (chain, draw, series)
+    /constant_data          the rest of the parameter draws (per series or series and month)
+    /observed_data          progress (series, month): the reports of the as-of year
+    /state                  the observed state the paths started from
+    /catalog                the catalogue's table (dim row; attrs year, source and the columns' dtypes)
+    /regions                the catalogue's regions (dim row)
+
+Every variable carries CF attributes (:mod:`longjiang_forecast._core.cf`); the root carries
+``Conventions`` and the provenance of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+import xarray as xr
+
+from ._core.cf import describe
+from ._core.exceptions import DataValidationError
+from ._core.schema import DRAW
+
+if TYPE_CHECKING:
+    from .pipeline import Forecast
+
+#: Format tag of the files written by :meth:`Forecast.to_netcdf`.
+FORMAT = "longjiang_forecast.forecast/1"
+_TAG = "longjiang_forecast_format"
+_CHAIN = "chain"
+
+
+def _frame_dataset(frame: pd.DataFrame, dim: str) -> xr.Dataset:
+    """A DataFrame as a Dataset along ``dim`` (nullable integers as float), its dtypes in attrs."""
+    data = {
+        str(c): (
+            dim,
+            frame[c].to_numpy(dtype=float) if str(frame[c].dtype) == "Int64" else frame[c].to_numpy(),
+        )
+        for c in frame.columns
+    }
+    return xr.Dataset(data, attrs={"dtypes": json.dumps({str(k): str(v) for k, v in frame.dtypes.items()})})
+
+
+def _frame_from_dataset(ds: xr.Dataset) -> pd.DataFrame:
+    dtypes = json.loads(ds.attrs["dtypes"])
+    return pd.DataFrame({c: ds[c].values for c in dtypes}).astype(dtypes)
+
+
+def _split_draws(draws: xr.Dataset) -> tuple[xr.Dataset, xr.Dataset]:
+    """Parameter draws with a draw dim (the posterior, with a chain dim added) and the rest."""
+    sampled = [name for name, var in draws.data_vars.items() if DRAW in var.dims]
+    posterior = draws[sampled].expand_dims({_CHAIN: [0]})
+    constant = draws.drop_vars([*sampled, DRAW]) if DRAW in draws.coords else draws.drop_vars(sampled)
+    return posterior, constant
+
+
+def inference_groups(result: Forecast) -> dict[str, xr.Dataset]:
+    """The groups of a forecast's InferenceData (see the module notes), without ArviZ."""
+    units = result.state["unit"].values
+    predictive = result.paths.rename("progress").expand_dims({_CHAIN: [0]}).to_dataset()
+    predictive.attrs = dict(result.paths.attrs)
+    posterior, constant = _split_draws(result.draws)
+    observed = result.state[["observed"]].rename({"observed": "progress"})
+    groups = {
+        "posterior_predictive": predictive,
+        "posterior": posterior,
+        "constant_data": constant,
+        "observed_data": observed,
+    }
+    groups = {name: describe(ds.copy(), units) for name, ds in groups.items()}  # copies: the forecast is kept
+    groups["observed_data"]["progress"].attrs = dict(result.state["observed"].attrs)  # reports, not paths
+    return groups
+
+
+def to_netcdf(
+    result: Forecast,
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    paths_dtype: Literal["float64", "float32"] = "float64",
+) -> Path:
+    """Write a forecast to one netCDF file (see :meth:`Forecast.to_netcdf`)."""
+    path = Path(path)
+    if paths_dtype not in ("float64", "float32"):
+        raise ValueError(
+            f"The 'paths_dtype' parameter of Forecast.to_netcdf must be 'float64' or 'float32'. "
+            f"Got {paths_dtype!r} instead."
+        )
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"Forecast.to_netcdf: {path} is a folder; give a file name, e.g. {path / 'forecast.nc'}."
+        )
+    if (path.exists() or path.is_symlink()) and not overwrite:
+        raise FileExistsError(
+            f"Forecast.to_netcdf: {path} exists (nothing was written). Choose another file, or pass "
+            "overwrite=True to replace it."
+        )
+    groups = inference_groups(result)
+    catalog = _frame_dataset(result.catalog.table, "row")
+    catalog.attrs.update(year=int(result.catalog.year), source=str(result.catalog.source))
+    regions = _frame_dataset(result.catalog.regions, "row")
+    root = result.summary.copy()
+    root.attrs = {**result.summary.attrs, _TAG: FORMAT}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        root.to_netcdf(tmp, mode="w", engine="h5netcdf")
+        compress = {"zlib": True, "complevel": 4}
+        for name, ds in [
+            *groups.items(),
+            ("state", result.state),
+            ("catalog", catalog),
+            ("regions", regions),
+        ]:
+            encoding = {v: dict(compress) for v, var in ds.data_vars.items() if var.dtype.kind == "f"}
+            if name == "posterior_predictive":
+                encoding["progress"]["dtype"] = paths_dtype
+            ds.to_netcdf(tmp, mode="a", group=name, engine="h5netcdf", encoding=encoding)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def open_forecast(path: str | os.PathLike[str]) -> Forecast:
+    """Read a forecast written by :meth:`Forecast.to_netcdf`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The netCDF file.
+
+    Returns
+    -------
+    Forecast
+        Its summary, paths, parameter draws, observed state and catalogue, as they were
+        written (values, coordinates, attributes; dates at the microsecond resolution the
+        library uses), loaded into memory; the file is closed.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    DataValidationError
+        If the file is not a forecast written by :meth:`Forecast.to_netcdf` (another netCDF
+        file, or another format version).
+
+    See Also
+    --------
+    Forecast.to_netcdf : Write the file.
+    """
+    from .catalog import Catalog
+    from .pipeline import Forecast
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"Forecast file not found: {path} does not exist.")
+    decode = {"engine": "h5netcdf", "decode_times": xr.coders.CFDatetimeCoder(time_unit="us")}
+
+    def group(name: str | None) -> xr.Dataset:
+        with xr.open_dataset(path, group=name, **decode) as ds:
+            out = ds.load()
+        for var in out.variables.values():
+            var.encoding = {}
+        return out
+
+    try:
+        summary = group(None)
+    except (OSError, ValueError) as err:
+        raise DataValidationError(
+            f"{path} is not a forecast written by Forecast.to_netcdf: it cannot be read as netCDF ({err})."
+        ) from err
+    tag = summary.attrs.pop(_TAG, None)
+    if tag != FORMAT:
+        raise DataValidationError(
+            f"{path} is not a forecast written by Forecast.to_netcdf (format {FORMAT!r}): its "
+            f"{_TAG!r} attribute is {tag!r}. Write the forecast with Forecast.to_netcdf (or "
+            "`longjiang-forecast forecast --out DIR`), or open other files with xarray.open_dataset."
+        )
+    predictive = group("posterior_predictive")
+    paths = predictive["progress"].isel({_CHAIN: 0}, drop=True).astype("float64").rename("value")
+    paths.attrs = dict(predictive.attrs)
+    posterior = group("posterior")
+    posterior = posterior.isel({_CHAIN: 0}, drop=True) if _CHAIN in posterior.dims else posterior
+    draws = xr.merge(
+        [group("constant_data"), posterior],
+        compat="no_conflicts",
+        join="outer",
+        combine_attrs="drop_conflicts",
+    )
+    draws.attrs = dict(posterior.attrs)
+    state = group("state")
+    table = group("catalog")
+    catalog = Catalog(
+        year=int(table.attrs["year"]),
+        table=_frame_from_dataset(table),
+        regions=_frame_from_dataset(group("regions")),
+        source=str(table.attrs["source"]),
+    )
+    return Forecast(summary=summary, paths=paths, draws=draws, state=state, catalog=catalog)
+
+
+def to_inference_data(result: Forecast, model: Any = None) -> Any:
+    """The forecast as ArviZ InferenceData (see :meth:`Forecast.to_inference_data`)."""
+    try:
+        import arviz as az
+    except ImportError as err:
+        raise ImportError(
+            "Forecast.to_inference_data needs ArviZ: pip install 'longjiang_forecast[bayes]' (arviz)."
+        ) from err
+    groups = inference_groups(result)
+    if model is not None:
+        fits = getattr(model, "idata_", None)
+        if not isinstance(fits, dict):
+            raise ValueError(
+                f"Forecast.to_inference_data(model=...): {type(model).__name__} keeps no posterior of its "
+                "own (no 'idata_'); only models sampled with PyMC (HierarchicalModel) have one. Call "
+                "to_inference_data() without model."
+            )
+        for fit, idata in fits.items():
+            for name in idata.groups():
+                groups[f"model_{fit}_{name}"] = idata[name]
+    return az.InferenceData(attrs=dict(result.summary.attrs), **groups)

@@ -1,0 +1,204 @@
+"""Self-describing outputs (issue 19): CF attributes, provenance, the netCDF round trip, ArviZ."""
+
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import longjiang_forecast as lf
+from longjiang_forecast._core.cf import MIXED, udunits
+from longjiang_forecast.testing import synthetic_progress
+
+PROVENANCE = (
+    "library_version", "created_at", "seed_entropy", "model", "model_params", "n_draws", "as_of",
+    "scenario", "data_source", "data_sha256", "catalog_source", "catalog_sha256", "data_vintage",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def result(catalog):
+    small = catalog.subset(["09a", "13a", "16b", "17b"])
+    return lf.forecast(synthetic_progress(small, seed=3), small, n_draws=60, seed=11)
+
+
+@pytest.fixture(scope="module")
+def saved(result, tmp_path_factory):
+    return result.to_netcdf(tmp_path_factory.mktemp("f") / "forecast.nc")
+
+
+def _has_units(var):
+    """Dimensional variables need units (CF 3.1); strings and flags have none."""
+    return var.dtype.kind not in "OUSb"
+
+
+def test_every_variable_in_memory_has_a_long_name_and_units(result):
+    for obj in (result.summary, result.paths.to_dataset()):
+        for name, var in obj.variables.items():
+            assert var.attrs.get("long_name"), name
+            if _has_units(var) and var.dtype.kind != "M":  # dates get theirs when written
+                assert var.attrs.get("units"), name
+    assert result.summary["p_met"].attrs["units"] == "1"
+    assert result.paths.attrs["units"] == MIXED  # households, km, percent, ug m-3
+    assert result.summary.attrs["Conventions"] == result.paths.attrs["Conventions"] == "CF-1.11"
+
+
+def test_every_variable_of_a_saved_forecast_has_units_and_a_long_name(saved):
+    for group in (None, "posterior_predictive", "observed_data"):
+        with xr.open_dataset(saved, group=group, decode_times=False) as ds:
+            for name, var in ds.variables.items():
+                assert var.attrs.get("long_name"), (group, name)
+                if _has_units(var):
+                    assert var.attrs.get("units"), (group, name)
+    with xr.open_dataset(saved, decode_times=False) as ds:
+        assert ds["month"].attrs["units"].startswith(("days since", "hours since", "microseconds since"))
+        assert ds.attrs["Conventions"] == "CF-1.11"
+        for key in PROVENANCE:
+            assert str(ds.attrs.get(key, "")) != "", key
+
+
+def test_units_of_a_forecast_in_one_unit(catalog):
+    km = catalog.subset(["13a", "19b"])
+    result = lf.forecast(synthetic_progress(km, seed=1), km, n_draws=40, seed=1)
+    assert result.paths.attrs["units"] == result.summary["deadline_value"].attrs["units"] == "km"
+    assert result.summary["required_rate"].attrs["units"] == "km month-1"
+    assert [udunits(u) for u in ("% of villages", "μg/m³", "10k m² (万平方米)", "households (户)")] == [
+        "percent", "ug m-3", "1e4 m2", "households (户)"
+    ]  # fmt: skip
+
+
+def test_round_trip_is_lossless(result, saved):
+    back = lf.open_forecast(saved)
+    xr.testing.assert_identical(back.summary, result.summary)
+    xr.testing.assert_identical(back.paths, result.paths)
+    xr.testing.assert_identical(back.draws, result.draws)
+    xr.testing.assert_identical(back.state, result.state)
+    pd.testing.assert_frame_equal(back.catalog.table, result.catalog.table, check_exact=True)
+    pd.testing.assert_frame_equal(back.catalog.regions, result.catalog.regions, check_exact=True)
+    assert (back.catalog.year, back.catalog.source) == (result.catalog.year, result.catalog.source)
+    assert back.table().equals(result.table())  # bit for bit, NaN where NaN
+
+
+def test_float32_paths_keep_seven_digits(result, tmp_path):
+    back = lf.open_forecast(result.to_netcdf(tmp_path / "f.nc", paths_dtype="float32"))
+    np.testing.assert_allclose(back.paths.values, result.paths.values, rtol=1e-7)
+    assert back.paths.dtype == np.float64
+
+
+def test_an_existing_file_is_kept_unless_overwrite(result, tmp_path):
+    path = tmp_path / "f.nc"
+    path.write_text("mine")
+    with pytest.raises(FileExistsError, match=r"f\.nc exists \(nothing was written\).*overwrite=True"):
+        result.to_netcdf(path)
+    assert path.read_text() == "mine"
+    result.to_netcdf(path, overwrite=True)
+    assert lf.open_forecast(path).summary.sizes == result.summary.sizes
+    assert [p.name for p in tmp_path.iterdir()] == ["f.nc"]  # no temporary file left
+
+
+def test_open_forecast_refuses_other_files(tmp_path):
+    other = tmp_path / "other.nc"
+    xr.Dataset({"x": ("t", [1.0])}).to_netcdf(other, engine="h5netcdf")
+    with pytest.raises(
+        lf.DataValidationError, match=r"other\.nc is not a forecast written by Forecast\.to_netcdf"
+    ):
+        lf.open_forecast(other)
+    text = tmp_path / "text.nc"
+    text.write_text("not netCDF")
+    with pytest.raises(lf.DataValidationError, match=r"cannot be read as netCDF"):
+        lf.open_forecast(text)
+    with pytest.raises(FileNotFoundError, match=r"Forecast file not found"):
+        lf.open_forecast(tmp_path / "missing.nc")
+
+
+def test_provenance_of_data_without_a_file_and_its_vintage(result, catalog):
+    sha = result.summary.attrs["data_sha256"]
+    assert len(sha) == 64 and result.paths.attrs["data_sha256"] == sha
+    assert result.summary.attrs["data_vintage"] == "2024-08"  # synthetic: the last month reported
+    assert result.summary.attrs["data_vintage_basis"] == "latest month reported"
+    frame = pd.DataFrame(
+        {"indicator": ["09a", "09a"], "region": ["province", "province"], "month": ["2024-02", "2024-03"],
+         "value": [1000.0, 2500.0], "reported_on": ["2024-03-05", "2024-04-07"]}
+    )  # fmt: skip
+    dated = lf.forecast(frame, catalog.subset("09a"), n_draws=40, seed=1)
+    assert dated.summary.attrs["data_vintage"] == "2024-04-07"
+    assert dated.summary.attrs["data_vintage_basis"] == "latest reported_on"
+
+
+def test_to_inference_data_puts_paths_in_the_posterior_predictive(result):
+    az = pytest.importorskip("arviz")
+    idata = result.to_inference_data()
+    pp = idata.posterior_predictive["progress"]
+    assert pp.dims == ("chain", "draw", "series", "month") and pp.sizes["draw"] == 60
+    np.testing.assert_array_equal(pp.values[0], result.paths.values)
+    assert set(idata.posterior.data_vars) == {
+        n for n, v in result.draws.data_vars.items() if "draw" in v.dims
+    }
+    assert idata.posterior.sizes["chain"] == 1
+    np.testing.assert_array_equal(idata.observed_data["progress"].values, result.state["observed"].values)
+    hdi = az.hdi(idata.posterior_predictive, hdi_prob=0.8)["progress"]
+    assert hdi.dims == ("series", "month", "hdi")
+    assert bool((hdi.sel(hdi="lower") <= hdi.sel(hdi="higher")).all())
+
+
+def test_to_inference_data_joins_the_model_posterior(result):
+    az = pytest.importorskip("arviz")
+
+    from types import SimpleNamespace
+
+    fit = az.from_dict(
+        posterior={"mu": np.zeros((2, 50))}, sample_stats={"diverging": np.zeros((2, 50), bool)}
+    )
+    sampled = SimpleNamespace(
+        idata_={"counts": fit}
+    )  # a fitted model's idata_, as HierarchicalModel keeps it
+
+    idata = result.to_inference_data(model=sampled)
+    assert (
+        idata.model_counts_posterior["mu"].dims == ("chain", "draw")
+        and idata.model_counts_posterior.sizes["chain"] == 2
+    )
+    assert "model_counts_sample_stats" in idata.groups() and "posterior_predictive" in idata.groups()
+    with pytest.raises(ValueError, match=r"SeasonalShareModel keeps no posterior of its own"):
+        result.to_inference_data(model=lf.SeasonalShareModel())
+
+
+def test_saved_forecast_opens_with_arviz(saved, result):
+    az = pytest.importorskip("arviz")
+    idata = az.from_netcdf(saved)
+    assert {"posterior", "posterior_predictive", "observed_data", "constant_data"} <= set(idata.groups())
+    np.testing.assert_array_equal(idata.posterior_predictive["progress"].values[0], result.paths.values)
+
+
+def test_to_inference_data_without_arviz_says_what_to_install(result, monkeypatch):
+    monkeypatch.setitem(sys.modules, "arviz", None)
+    with pytest.raises(ImportError, match=r"needs ArviZ: pip install 'longjiang_forecast\[bayes\]'"):
+        result.to_inference_data()
+
+
+@pytest.mark.slow
+def test_docs_example_runs_and_prints_the_units(tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "docs" / "examples" / "dataframe_to_netcdf.py"
+    out = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Conventions: CF-1.11" in out.stdout
+    assert "p_met                  units='1'" in out.stdout
+    assert (tmp_path / "forecast.nc").is_file()
+
+
+@pytest.mark.parametrize("model", ["run_rate", "milestone"])
+def test_round_trip_of_other_models_draws(model, catalog, tmp_path):
+    small = catalog.subset(["09a", "12a"])  # a count and a milestone
+    from longjiang_forecast.models import MODEL_REGISTRY
+
+    progress = synthetic_progress(small, seed=2)
+    result = lf.forecast(progress, small, model=MODEL_REGISTRY[model](), n_draws=30, seed=1)
+    back = lf.open_forecast(result.to_netcdf(tmp_path / "f.nc"))
+    xr.testing.assert_identical(back.draws, result.draws)
+    assert back.table().equals(result.table())
