@@ -18,8 +18,8 @@ import xarray as xr
 
 from ._core.cf import CONVENTIONS, describe
 from ._core.exceptions import DataValidationError, NothingToForecastError
-from ._core.province import ProvinceRows
 from ._core.provenance import content_sha256, data_vintage
+from ._core.province import ProvinceRows
 from ._core.rng import SeedLike, as_seed_sequence
 from ._core.schema import DRAW, MONTH, SERIES
 from ._core.state import append_series, draw_coords, province_from_prefectures
