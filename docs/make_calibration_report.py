@@ -208,13 +208,13 @@ def figures(bt: Backtest, stem: str, title: str) -> tuple[str, str]:
             ax2.set_title(f"{name}: no forecast", fontsize=8)
             continue
         sub = sub.isel(forecast=np.flatnonzero(ok))
-        plots.reliability_diagram(metrics.reliability(sub, seed=SEED), ax=ax, label=name)
+        plots.corp_reliability_diagram(metrics.corp_reliability(sub, seed=SEED), ax=ax, label=name)
         ax.set_title(name, fontsize=9)
         plots.pit_histogram(metrics.pit_histogram(sub), ax=ax2, label=name)
     for j in range(len(models), nrow * ncol):
         axes[j // ncol][j % ncol].axis("off")
         axes2[j // ncol][j % ncol].axis("off")
-    fig.suptitle(f"Reliability: {title}", fontsize=10)
+    fig.suptitle(f"CORP reliability (consistency band 90 %): {title}", fontsize=10)
     fig2.suptitle(f"PIT of the deadline value: {title}", fontsize=10)
     fig.tight_layout()
     fig2.tight_layout()
@@ -229,7 +229,7 @@ def figures(bt: Backtest, stem: str, title: str) -> tuple[str, str]:
 COLS = [
     "model", "n_forecasts", "n_series_years", "base_rate", "brier", "reliability", "resolution",
     "uncertainty", "bss_climatology", "log_score", "crps_rel", "coverage_50", "coverage_80",
-    "coverage_90", "pit_ks", "first_passage_mae",
+    "coverage_90", "interval_score_rel_80", "wis_rel", "corp_mcb", "corp_dsc", "pit_ks", "first_passage_mae",
 ]  # fmt: skip
 
 
