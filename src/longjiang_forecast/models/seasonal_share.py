@@ -51,8 +51,11 @@ _MIN_SHARE = 1e-4
 #: Degrees of freedom of the Student-t prior kernels of the year's-total posterior.
 _KERNEL_DF = 4
 #: The Student-t kernels' law, and their scale per unit of kernel width (90 % intervals of the normal).
-_KERNEL = stats.t
 _KERNEL_SCALE = 1.0 / t_interval_ratio(_KERNEL_DF)
+#: Log normalising constant of the Student-t kernel's density (scale 1).
+_KERNEL_LOGC = float(
+    special.gammaln((_KERNEL_DF + 1) / 2) - special.gammaln(_KERNEL_DF / 2) - 0.5 * np.log(_KERNEL_DF * np.pi)
+)
 #: Smallest kernel width on the log scale.
 _MIN_BANDWIDTH = 0.001
 #: Smallest mean share of the year's work by the earlier month of a path's shape: below it
@@ -77,7 +80,9 @@ _YEAR_SD_PRIOR_DOF = 4
 #: Nodes per variance (σ², τ²) of the quadrature that integrates them out of the year effect.
 _VARIANCE_NODES = 32
 #: Reference years per start month in the late-start regime's kernels (see ``_late_start``).
-_LATE_KERNELS = 16
+_LATE_KERNELS = 12
+#: Start months of a late start kept apart (the next one has probability 1/2, the sixth 1/64).
+_LATE_START_MONTHS = 6
 #: An earlier year without reports.
 _NO_YEAR = np.full(12, np.nan)
 
@@ -510,9 +515,8 @@ class SeasonalShareModel:
                 if kind[s] == "level" and t == 0:
                     start[s] = self.origin_[s]
                 done = start[s] - self.origin_[s]
-                annual[:, s] = self._annual_total(s, done, t, uniforms[:, s])
+                annual[:, s], late = self._annual_total(s, done, t, uniforms[:, s])
                 shape[s], scale[:, s] = self._gamma_split(s, t, done, annual[:, s])
-                late = self.late_start_weight(s)
                 if late >= 0.05:
                     basis[s] += (
                         f"; behind the earlier years' pace: {late:.0%} weight on a late start "
@@ -599,8 +603,11 @@ class SeasonalShareModel:
             out[:, members] = special.ndtr(np.sqrt(rho) * common + np.sqrt(1 - rho) * own)
         return out
 
-    def _annual_total(self, s: int, done: float, t: int, u: np.ndarray) -> np.ndarray:
+    def _annual_total(self, s: int, done: float, t: int, u: np.ndarray) -> tuple[np.ndarray, float]:
         """Draw the year's total (or change) from its grid posterior given ``done`` after month ``t``.
+
+        Returns the draws (one per uniform of ``u``) and the posterior weight of the late-start
+        regime (:func:`_late_start`; 0 before any report).
 
         A mixture over the reference years ``j``. The prior kernels are Student t (4 degrees of
         freedom, scaled to the 90 % interval of a normal of the kernel width), the pace kernels
@@ -615,20 +622,26 @@ class SeasonalShareModel:
         resolution (1/1,000 of what is needed).
         """
         if t == 12:
-            return np.full(u.shape, done)
-        grid, logp = self._total_posterior(s, done, t)
-        logp = special.logsumexp(logp, axis=0)
+            return np.full(u.shape, done), 0.0
+        grid, logp, n_pace = self._total_posterior(s, done, t)
+        by_kernel = _logsumexp(logp, axis=1)
+        late = (
+            float(np.exp(_logsumexp(by_kernel[n_pace:]) - _logsumexp(by_kernel)))
+            if n_pace < len(by_kernel)
+            else 0.0
+        )
+        logp = _logsumexp(logp, axis=0)
         weights = np.exp(logp - logp.max())
         cdf = np.cumsum(weights)
         cdf /= cdf[-1]
-        return np.maximum(np.exp(np.interp(u, cdf, grid)), done)
+        return np.maximum(np.exp(np.interp(u, cdf, grid)), done), late
 
-    def _total_posterior(self, s: int, done: float, t: int) -> tuple[np.ndarray, np.ndarray]:
+    def _total_posterior(self, s: int, done: float, t: int) -> tuple[np.ndarray, np.ndarray, int]:
         """Grid of ``log A`` and the unnormalised log posterior of each kernel on it.
 
-        Returns the grid (G,) and an array (K, G): the reference years' kernels (pace and
-        outcome paired), then, from the first report on, the late-start kernels
-        (:func:`_late_start`) in the same order.
+        Returns the grid (G,), an array (K, G): the reference years' kernels (pace and outcome
+        paired), then, from the first report on, the late-start kernels (:func:`_late_start`),
+        and the number of the reference years' kernels.
         """
         ref = self.reference_[s]
         dl = max(int(self.state_["deadline_month"].values[s]), 1)
@@ -644,19 +657,23 @@ class SeasonalShareModel:
         known = np.isfinite(loc)
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
         sd = np.where(known, ref.prior_sd, self.plan_prior_sd)
-        logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
+        logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
         logp += shape_logw[:, None]
         if t == 0:
-            return grid, logp
+            return grid, logp, logp.shape[0]
         h = ref.log_share_sd[t]
         if done > 0:
-            logp += stats.norm.logpdf(np.log(done) - grid[None, :], log_share[:, None], h)
+            z = (np.log(done) - grid[None, :] - log_share[:, None]) / h
+            logp += -0.5 * z * z - np.log(h * np.sqrt(2 * np.pi))
         else:
             floor = np.log(1e-3 * max(need, 1e-12))
-            logp += stats.norm.logcdf((floor - grid[None, :] - log_share[:, None]) / h)
+            logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h)
         rows = np.broadcast_to(ref.log_share, (keep.size, 13))[keep]
+        if done > 0 and not np.any(done <= np.exp(mean + log_share)):
+            return grid, logp, logp.shape[0]  # ahead of every reference year: no late start
         late = _late_start(grid, done, mean, sd, rows, t)
-        return grid, np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
+        joint = np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
+        return grid, joint, logp.shape[0]
 
     def late_start_weight(self, s: int) -> float:
         """Posterior weight of the late-start regime for series ``s`` (see :func:`_late_start`).
@@ -684,13 +701,7 @@ class SeasonalShareModel:
             return 0.0
         last = float(self.state_["last_value"].values[s])
         done = max((last if np.isfinite(last) else 0.0) - self.origin_[s], 0.0)
-        _, logp = self._total_posterior(s, done, t)
-        n_pace = int(
-            np.isfinite(
-                np.broadcast_arrays(self.reference_[s].log_share[:, t], self.reference_[s].prior_loc)[0]
-            ).sum()
-        )
-        return float(np.exp(special.logsumexp(logp[n_pace:]) - special.logsumexp(logp)))
+        return self._annual_total(s, done, t, np.array([0.5]))[1]
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -716,6 +727,30 @@ class SeasonalShareModel:
         return stats.beta.ppf(u, a, b)
 
 
+def _logsumexp(x: np.ndarray, axis: int | None = None) -> Any:
+    """``log(sum(exp(x)))`` along ``axis``, stable; ``-inf`` where every term is ``-inf``.
+
+    ``scipy.special.logsumexp`` without its array-API dispatch, which costs more than the sum on
+    the posterior grids.
+    """
+    top = np.max(x, axis=axis, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
+    return np.squeeze(out, axis=axis) if axis is not None else float(out.ravel()[0])
+
+
+def _kernel_logpdf(x: Any, loc: Any, scale: Any) -> np.ndarray:
+    """Log density of the Student-t kernel (:data:`_KERNEL_DF` degrees of freedom), broadcast.
+
+    The same numbers as ``scipy.stats.t.logpdf(x, _KERNEL_DF, loc, scale)``, written out because
+    the kernels are evaluated on a 4,096-point grid for every reference year of every series
+    (scipy's generic path costs about 5x more).
+    """
+    z = (np.asarray(x) - loc) / scale
+    return _KERNEL_LOGC - np.log(scale) - (_KERNEL_DF + 1) / 2 * np.log1p(z * z / _KERNEL_DF)
+
+
 @dataclass(frozen=True)
 class _LateStart:
     """The late-start kernels of a year's-total posterior (see :func:`_late_start`)."""
@@ -733,7 +768,8 @@ def _late_start(
     start month ``m > t`` on, the months deliver what they delivered in reference year ``j``, and
     the months before are lost (no catch-up is assumed). The start month is not known: ``t + 1``
     with probability 1/2, each later month half as likely as the one before (the rest of the
-    mass on December). Kernel ``(j, m)`` puts ``log A`` at ``log(done + A_j (1 − F_j(m − 1)))``,
+    mass on the sixth month after ``t``, or December). Kernel ``(j, m)`` puts ``log A`` at
+    ``log(done + A_j (1 − F_j(m − 1)))``,
     ``A_j = exp(mean_j)`` the total that reference year's outcome implies for this series and
     ``F_j`` its share curve, with the width of the attainment prior; at most
     :data:`_LATE_KERNELS` reference years per start month (evenly spaced in rank) keep it cheap.
@@ -765,16 +801,16 @@ def _late_start(
             log_lik = np.where(done <= normal_done, np.log(0.5 * done / normal_done), -np.inf)
     else:
         log_lik = np.full(mean.shape, np.log(0.5))
-    starts = np.arange(t + 1, 13)
+    starts = np.arange(t + 1, min(t + _LATE_START_MONTHS, 12) + 1)
     start_w = 0.5 ** (starts - t)
-    start_w[-1] *= 2
+    start_w[-1] *= 2  # the last start month kept stands for it and every later one
     pick = np.unique(np.linspace(0, mean.size - 1, min(mean.size, _LATE_KERNELS)).round().astype(int))
     order = np.argsort(mean)[pick]
     shares = np.exp(np.nan_to_num(log_share[order][:, starts - 1], nan=0.0))  # (J', M)
     remaining = np.exp(mean[order])[:, None] * np.clip(1.0 - shares, 0.0, 1.0)
     centre = np.log(np.maximum(done + remaining, np.exp(grid[0]))).ravel()
     scale = np.repeat(sd[order], starts.size) * _KERNEL_SCALE
-    logp = _KERNEL.logpdf(grid[None, :], _KERNEL_DF, centre[:, None], scale[:, None])
+    logp = _kernel_logpdf(grid[None, :], centre[:, None], scale[:, None])
     # the J' kernels of a start month stand for all J reference years (each pace kernel weighs 1)
     weight = np.log(start_w)[None, :] + log_lik[order][:, None] + np.log(mean.size / pick.size)
     return _LateStart(prior, logp + weight.ravel()[:, None])
@@ -920,7 +956,7 @@ def _path_shape(
         return None, 0
     h = _kernel_width(ref[ok], float(np.hypot(prior_sd[t0], prior_sd[t])))
     now = float(np.log(done[t0 - 1] / done[t - 1]))
-    return np.where(ok, _KERNEL.logpdf(now, _KERNEL_DF, ref, h * _KERNEL_SCALE), -np.inf), t0
+    return np.where(ok, _kernel_logpdf(now, ref, h * _KERNEL_SCALE), -np.inf), t0
 
 
 def _family_regions(progress: xr.Dataset, family_of: dict[Any, Any], family: str) -> list[str]:
