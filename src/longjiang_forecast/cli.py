@@ -903,7 +903,9 @@ def _backtest(args: argparse.Namespace) -> int:
         f"seed {args.seed}. Brier: mean (P(met) - outcome)^2; "
         "coverage_80: share of outcomes inside the 80 % interval; interval_score_rel_80 beside it: "
         "its width plus 2/0.2 times any miss, and wis_rel the weighted interval score, both as a "
-        "fraction of the target (lower is better)."
+        "fraction of the target (lower is better); corp_mcb and corp_dsc: miscalibration (lower is "
+        "better) and discrimination (higher is better) of the CORP decomposition, "
+        "brier = corp_mcb - corp_dsc + uncertainty (Dimitriadis, Gneiting & Jordan 2021)."
     )
     shown = [c for c in table.columns if c not in ("n_first_passage",)]
     wide = {"display.max_columns": None, "display.width": 250, "display.float_format": "{:.3f}".format}

@@ -473,9 +473,17 @@ def _frame_to_dataset(
 
         month = _parse_month(mon_txt)
         if month is None:
+            form = _MONTH_RE.match(mon_txt)
+            why = (
+                f" ({int(form.group(2))} is not a month number 1-12)"
+                if form and not 1 <= int(form.group(2)) <= 12
+                else f" (the year {form.group(1)} is before 1900)"
+                if form
+                else ""
+            )
             problems.add(
                 f"{where}: field 'month' has value {mon_txt!r}, which is not a month in "
-                f"YYYY-MM form. Write the month as YYYY-MM, e.g. 2025-03."
+                f"YYYY-MM form{why}. Write the month as YYYY-MM, e.g. 2025-03."
             )
             ok = False
         elif as_of is not None and month > as_of:
