@@ -97,6 +97,18 @@ def test_an_existing_file_is_kept_unless_overwrite(result, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["f.nc"]  # no temporary file left
 
 
+def test_a_written_file_has_the_usual_permissions(result, tmp_path):
+    """0666 less the umask, as any file the user writes (not the 0600 of a temporary file)."""
+    import os
+    import stat
+
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    saved = result.to_netcdf(tmp_path / "forecast.nc")
+    assert stat.S_IMODE(saved.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["forecast.nc", "plain.txt"]  # no temporary file left
+
+
 def test_open_forecast_refuses_other_files(tmp_path):
     other = tmp_path / "other.nc"
     xr.Dataset({"x": ("t", [1.0])}).to_netcdf(other, engine="h5netcdf")
