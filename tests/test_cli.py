@@ -571,3 +571,18 @@ def test_backtest_output_explains_every_score_it_shows(tmp_path, capsys):
     scores = pd.read_csv(tmp_path / "backtest_scores.csv")
     row = scores.iloc[0]
     assert row["brier"] == pytest.approx(row["corp_mcb"] - row["corp_dsc"] + row["uncertainty"], abs=1e-9)
+
+
+def test_outputs_of_an_earlier_run_are_not_replaced_silently(tmp_path, capsys):
+    (tmp_path / "backtest_scores.csv").write_text("earlier run\n", encoding="utf-8")
+    argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--no-progress"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"note: --out {tmp_path} holds backtest_scores.csv of an earlier run; this run replaces it "
+        "(choose another --out to keep it)."
+    ) in err
+    assert err.index("note: --out") < err.index("Wrote")  # said before the work, not after
+    assert "earlier run" not in (tmp_path / "backtest_scores.csv").read_text(encoding="utf-8")
+    assert main([*argv, "--out", str(tmp_path / "fresh")]) == 0
+    assert "of an earlier run" not in capsys.readouterr().err

@@ -322,8 +322,9 @@ def _out_dir(path: str, option: str = "--out", files: Sequence[str] = (), what: 
     """Create the output folder of ``option`` and check, before any work, that it can be written.
 
     ``files`` are the names the command will write there: each may exist (our
-    outputs are replaced, as the help says) but must not be a folder. ``what``
-    says what the folder holds, in the message when ``path`` is a file.
+    outputs are replaced, as the help says, with a note on stderr before any work
+    naming the files) but must not be a folder. ``what`` says what the folder
+    holds, in the message when ``path`` is a file.
     """
     out = Path(path)
     if out.exists() and not out.is_dir():
@@ -351,6 +352,14 @@ def _out_dir(path: str, option: str = "--out", files: Sequence[str] = (), what: 
             f"{option} {out}: cannot write in this folder ({err.strerror or err}). "
             "Choose a folder you can write to (nothing was run)."
         ) from None
+    earlier = [name for name in files if (out / name).exists()]
+    if earlier:
+        print(
+            f"note: {option} {out} holds {', '.join(earlier)} of an earlier run; this run replaces "
+            f"{'it' if len(earlier) == 1 else 'them'} (choose another {option} to keep "
+            f"{'it' if len(earlier) == 1 else 'them'}).",
+            file=sys.stderr,
+        )
     return out
 
 
