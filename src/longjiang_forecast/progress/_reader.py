@@ -479,6 +479,9 @@ def _frame_to_dataset(
                 if form and not 1 <= int(form.group(2)) <= 12
                 else f" (the year {form.group(1)} is before 1900)"
                 if form
+                else " (a date other than the first of a month: dates stand for a month only on its "
+                "first day; in pandas, months as Periods, e.g. .dt.to_period('M'), are read as such)"
+                if re.match(r"^\d{4}-\d{2}-\d{2}", mon_txt)
                 else ""
             )
             problems.add(
