@@ -552,3 +552,37 @@ def test_earlier_years_plans_from_the_command_line(tmp_path, capsys):
     row = table[table["indicator"] == "road"].iloc[0]
     assert row["target"] == 4000 and row["observed"] == 0.285
     assert "attainment prior from 3 earlier outcomes against their plans (median 1.050" in row["basis"]
+
+
+def test_backtest_output_explains_every_score_it_shows(tmp_path, capsys):
+    """Each score column has its sentence: the interval scores, WIS and the CORP decomposition."""
+    argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--no-progress"]
+    code = main([*argv, "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    header = out.splitlines()[1].split()
+    assert {"coverage_80", "interval_score_rel_80", "wis_rel", "corp_mcb", "corp_dsc"} <= set(header)
+    assert "interval_score_rel_80 beside it: its width plus 2/0.2 times any miss" in out
+    assert "wis_rel the weighted interval score" in out
+    assert (
+        "corp_mcb and corp_dsc: miscalibration (lower is better) and discrimination (higher is better) "
+        "of the CORP decomposition, brier = corp_mcb - corp_dsc + uncertainty"
+    ) in out
+    scores = pd.read_csv(tmp_path / "backtest_scores.csv")
+    row = scores.iloc[0]
+    assert row["brier"] == pytest.approx(row["corp_mcb"] - row["corp_dsc"] + row["uncertainty"], abs=1e-9)
+
+
+def test_outputs_of_an_earlier_run_are_not_replaced_silently(tmp_path, capsys):
+    (tmp_path / "backtest_scores.csv").write_text("earlier run\n", encoding="utf-8")
+    argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--no-progress"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"note: --out {tmp_path} holds backtest_scores.csv of an earlier run; this run replaces it "
+        "(choose another --out to keep it)."
+    ) in err
+    assert err.index("note: --out") < err.index("Wrote")  # said before the work, not after
+    assert "earlier run" not in (tmp_path / "backtest_scores.csv").read_text(encoding="utf-8")
+    assert main([*argv, "--out", str(tmp_path / "fresh")]) == 0
+    assert "of an earlier run" not in capsys.readouterr().err

@@ -97,6 +97,18 @@ def test_an_existing_file_is_kept_unless_overwrite(result, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["f.nc"]  # no temporary file left
 
 
+def test_a_written_file_has_the_usual_permissions(result, tmp_path):
+    """0666 less the umask, as any file the user writes (not the 0600 of a temporary file)."""
+    import os
+    import stat
+
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    saved = result.to_netcdf(tmp_path / "forecast.nc")
+    assert stat.S_IMODE(saved.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["forecast.nc", "plain.txt"]  # no temporary file left
+
+
 def test_open_forecast_refuses_other_files(tmp_path):
     other = tmp_path / "other.nc"
     xr.Dataset({"x": ("t", [1.0])}).to_netcdf(other, engine="h5netcdf")
@@ -202,3 +214,41 @@ def test_round_trip_of_other_models_draws(model, catalog, tmp_path):
     back = lf.open_forecast(result.to_netcdf(tmp_path / "f.nc"))
     xr.testing.assert_identical(back.draws, result.draws)
     assert back.table().equals(result.table())
+
+
+@pytest.mark.slow
+def test_to_inference_data_joins_a_fitted_hierarchical_model(catalog):
+    """A real PyMC fit (small: 2 chains of 100 draws, as the model contract test uses)."""
+    az = pytest.importorskip("arviz")
+    pytest.importorskip("pymc")
+    import warnings
+
+    small = catalog.subset(["09a", "13a"])
+    model = lf.models.HierarchicalModel(draws=100, tune=150, chains=2, min_ess=0, random_seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a short chain may warn about convergence
+        result = lf.forecast(synthetic_progress(small, seed=3), small, model=model, n_draws=80, seed=5)
+    idata = result.to_inference_data(model=model)
+
+    pp = idata.posterior_predictive["progress"]
+    assert pp.dims == ("chain", "draw", "series", "month") and pp.sizes == {
+        "chain": 1, "draw": 80, "series": result.paths.sizes["series"], "month": 12
+    }  # fmt: skip
+    np.testing.assert_array_equal(pp.values[0], result.paths.values)
+    assert set(model.idata_) == {"counts"}
+    joined = idata["model_counts_posterior"]
+    assert joined.sizes["chain"] == 2 and joined.sizes["draw"] == 100
+    assert {"alpha", "tau_year", "z_year", "season"} <= set(joined.data_vars)
+    xr.testing.assert_identical(joined, model.idata_["counts"].posterior)
+    assert "model_counts_sample_stats" in idata.groups()
+    np.testing.assert_array_equal(idata.observed_data["progress"].values, result.state["observed"].values)
+    hdi = az.hdi(idata.posterior_predictive, hdi_prob=0.8)["progress"]
+    assert hdi.dims == ("series", "month", "hdi")
+    observed = result.state["observed"].values
+    seen = np.isfinite(observed)
+    lower, upper = hdi.sel(hdi="lower").values, hdi.sel(hdi="higher").values
+    np.testing.assert_allclose(lower[seen], observed[seen])  # reported months are fixed on every path
+    np.testing.assert_allclose(upper[seen], observed[seen])
+    assert np.all(lower[~seen] < upper[~seen])  # the months to come are uncertain
+    summary = az.summary(idata, group="model_counts_posterior", var_names=["alpha"], kind="stats")
+    assert list(summary.index) == [f"alpha[{i}]" for i in range(joined["alpha"].shape[-1])]

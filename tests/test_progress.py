@@ -350,6 +350,26 @@ def test_malformed_month(tmp_path, month):
         read_progress(write(tmp_path, body), CAT)
 
 
+@pytest.mark.parametrize(
+    ("month", "why"),
+    [("2024-13", "13 is not a month number 1-12"), ("2024-00", "0 is not a month number 1-12"),
+     ("1899-05", "the year 1899 is before 1900"),
+     (pd.Timestamp("2024-02-29"), "a date other than the first of a month: dates stand for a month "
+      r"only on its first day; in pandas, months as Periods, e.g. \.dt\.to_period\('M'\), are read as such")],
+)  # fmt: skip
+def test_month_that_is_not_a_month_says_why(month, why):
+    frame = pd.DataFrame(
+        {"indicator": "01a", "region": "province", "month": ["2024-01", month], "value": [1200, 1300]},
+        index=["jan", "bad"],
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=rf"index 'bad' .*field 'month' has value '{str(month)[:10]}', which is not a month in YYYY-MM "
+        rf"form \({why}\)\. Write the month as YYYY-MM",
+    ):
+        read_progress(frame, CAT)
+
+
 @pytest.mark.parametrize("as_of", ["2024-01", pd.Timestamp("2024-01-31")])
 def test_month_after_as_of(tmp_path, as_of):
     body = "01a,province,2024-01,1200\n01a,province,2024-02,2500\n"

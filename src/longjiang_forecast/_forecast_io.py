@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -113,8 +113,9 @@ def to_netcdf(
     root = result.summary.copy()
     root.attrs = {**result.summary.attrs, _TAG: FORMAT}
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    # a fresh name, created by the netCDF library itself: the file gets the usual permissions
+    # (0666 less the umask), where mkstemp's 0600 would hide it from the rest of the team
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
     try:
         root.to_netcdf(tmp, mode="w", engine="h5netcdf")
         compress = {"zlib": True, "complevel": 4}

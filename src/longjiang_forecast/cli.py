@@ -322,8 +322,9 @@ def _out_dir(path: str, option: str = "--out", files: Sequence[str] = (), what: 
     """Create the output folder of ``option`` and check, before any work, that it can be written.
 
     ``files`` are the names the command will write there: each may exist (our
-    outputs are replaced, as the help says) but must not be a folder. ``what``
-    says what the folder holds, in the message when ``path`` is a file.
+    outputs are replaced, as the help says, with a note on stderr before any work
+    naming the files) but must not be a folder. ``what`` says what the folder
+    holds, in the message when ``path`` is a file.
     """
     out = Path(path)
     if out.exists() and not out.is_dir():
@@ -351,6 +352,14 @@ def _out_dir(path: str, option: str = "--out", files: Sequence[str] = (), what: 
             f"{option} {out}: cannot write in this folder ({err.strerror or err}). "
             "Choose a folder you can write to (nothing was run)."
         ) from None
+    earlier = [name for name in files if (out / name).exists()]
+    if earlier:
+        print(
+            f"note: {option} {out} holds {', '.join(earlier)} of an earlier run; this run replaces "
+            f"{'it' if len(earlier) == 1 else 'them'} (choose another {option} to keep "
+            f"{'it' if len(earlier) == 1 else 'them'}).",
+            file=sys.stderr,
+        )
     return out
 
 
@@ -903,7 +912,9 @@ def _backtest(args: argparse.Namespace) -> int:
         f"seed {args.seed}. Brier: mean (P(met) - outcome)^2; "
         "coverage_80: share of outcomes inside the 80 % interval; interval_score_rel_80 beside it: "
         "its width plus 2/0.2 times any miss, and wis_rel the weighted interval score, both as a "
-        "fraction of the target (lower is better)."
+        "fraction of the target (lower is better); corp_mcb and corp_dsc: miscalibration (lower is "
+        "better) and discrimination (higher is better) of the CORP decomposition, "
+        "brier = corp_mcb - corp_dsc + uncertainty (Dimitriadis, Gneiting & Jordan 2021)."
     )
     shown = [c for c in table.columns if c not in ("n_first_passage",)]
     wide = {"display.max_columns": None, "display.width": 250, "display.float_format": "{:.3f}".format}

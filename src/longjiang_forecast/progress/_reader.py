@@ -473,9 +473,20 @@ def _frame_to_dataset(
 
         month = _parse_month(mon_txt)
         if month is None:
+            form = _MONTH_RE.match(mon_txt)
+            why = (
+                f" ({int(form.group(2))} is not a month number 1-12)"
+                if form and not 1 <= int(form.group(2)) <= 12
+                else f" (the year {form.group(1)} is before 1900)"
+                if form
+                else " (a date other than the first of a month: dates stand for a month only on its "
+                "first day; in pandas, months as Periods, e.g. .dt.to_period('M'), are read as such)"
+                if re.match(r"^\d{4}-\d{2}-\d{2}", mon_txt)
+                else ""
+            )
             problems.add(
                 f"{where}: field 'month' has value {mon_txt!r}, which is not a month in "
-                f"YYYY-MM form. Write the month as YYYY-MM, e.g. 2025-03."
+                f"YYYY-MM form{why}. Write the month as YYYY-MM, e.g. 2025-03."
             )
             ok = False
         elif as_of is not None and month > as_of:
