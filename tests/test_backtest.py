@@ -308,3 +308,39 @@ def test_lf_backtest_stays_the_function_after_the_backtesting_package_is_importe
     again = lf.backtest(national, "seasonal_share", as_of=[6], years=[2023], n_draws=100, seed=1)
     assert callable(lf.backtest) and isinstance(again, Backtest)
     np.testing.assert_array_equal(first.forecasts["p_met"].values, again.forecasts["p_met"].values)
+
+
+def test_fit_cache_holds_data_only_and_refits_a_damaged_entry(tmp_path):
+    """A cache entry is netCDF (no pickle: reading runs no code); a damaged one is refitted, warned."""
+    import pickle
+
+    national = lf.load_national_progress()
+    folder = tmp_path / "cache"
+    first = backtest(national, "run_rate", as_of=["2023-07"], n_draws=200, seed=2, cache_dir=str(folder))
+    entries = sorted(folder.iterdir())
+    assert [p.suffix for p in entries] == [".nc"]
+    assert entries[0].read_bytes()[:8] == b"\x89HDF\r\n\x1a\n"  # an HDF5 (netCDF-4) file
+    # a crafted pickle under the entry's name would run code if unpickled: it is read as netCDF,
+    # refused, refitted and replaced, with one warning naming the file
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    entries[0].write_bytes(pickle.dumps(Payload()))
+    with pytest.warns(
+        UserWarning, match=r"Fit cache entry .*\.nc could not be read .* refitting and replacing it"
+    ):
+        again = backtest(national, "run_rate", as_of=["2023-07"], n_draws=200, seed=2, cache_dir=str(folder))
+    assert not marker.exists()
+    np.testing.assert_array_equal(again.forecasts["p_met"].values, first.forecasts["p_met"].values)
+    # the entry was replaced by a good one: the next run reads it
+    third = backtest(national, "run_rate", as_of=["2023-07"], n_draws=200, seed=2, cache_dir=str(folder))
+    assert third.forecasts.attrs["cache_hits"] == 1
+    np.testing.assert_array_equal(third.forecasts["p_met"].values, first.forecasts["p_met"].values)
+    # a truncated entry too
+    data = entries[0].read_bytes()
+    entries[0].write_bytes(data[: len(data) // 3])
+    with pytest.warns(UserWarning, match="could not be read"):
+        backtest(national, "run_rate", as_of=["2023-07"], n_draws=200, seed=2, cache_dir=str(folder))

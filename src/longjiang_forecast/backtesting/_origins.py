@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import pickle
+import os
 import re
 import sys
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from numbers import Integral
 from pathlib import Path
@@ -402,12 +403,18 @@ class FitCache:
     The slow models (a Bayesian fit takes minutes) are fitted once per origin;
     a rerun with the same key reads the draws and the state instead of fitting.
 
+    Each entry is one netCDF file (groups ``state`` and ``draws``): data only, so
+    reading a cache can never run code (no pickle). A damaged or unreadable entry
+    is refitted, with a one-line warning naming it, and replaced.
+
     Parameters
     ----------
     folder : str or pathlib.Path
-        Where the pickled ``(state, draws)`` pairs live (created if needed).
-        Only read caches you wrote yourself: a pickle can run code.
+        Where the ``{key}.nc`` files live (created if needed).
     """
+
+    #: Format of the entries; an entry of another version is refitted.
+    VERSION = 2
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
@@ -453,22 +460,49 @@ class FitCache:
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def load(self, key: str) -> tuple[xr.Dataset, xr.Dataset] | None:
-        """Return the cached ``(state, draws)`` for ``key``, or None."""
-        path = self.folder / f"{key}.pkl"
+        """Return the cached ``(state, draws)`` for ``key``, or None (not cached, or damaged).
+
+        Warns
+        -----
+        UserWarning
+            When the entry exists but cannot be read (truncated, not netCDF, another
+            format version): it is refitted and replaced.
+        """
+        path = self.folder / f"{key}.nc"
         if not path.is_file():
             self.misses += 1
             return None
+        try:
+            with xr.open_dataset(path, group="state", engine="h5netcdf") as state_file:
+                state = state_file.load()
+            with xr.open_dataset(path, group="draws", engine="h5netcdf") as draws_file:
+                draws = draws_file.load()
+            if int(draws.attrs.pop("fit_cache_version", 0)) != self.VERSION:
+                raise ValueError(f"format version is not {self.VERSION}")
+        except Exception as err:  # any reading failure: a damaged entry is refitted, never trusted
+            warnings.warn(
+                f"Fit cache entry {path} could not be read ({type(err).__name__}: {str(err)[:120]}); "
+                "refitting and replacing it.",
+                UserWarning,
+                stacklevel=2,
+            )
+            self.misses += 1
+            return None
         self.hits += 1
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
+        return state, draws
 
     def save(self, key: str, state: xr.Dataset, draws: xr.Dataset) -> None:
-        """Store ``(state, draws)`` under ``key`` (atomically)."""
-        path = self.folder / f"{key}.pkl"
-        tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump((state, draws), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
+        """Store ``(state, draws)`` under ``key`` (atomically: a temporary file, then a rename)."""
+        path = self.folder / f"{key}.nc"
+        tmp = self.folder / f"{key}.{os.getpid()}.tmp"
+        try:
+            state.to_netcdf(tmp, group="state", mode="w", engine="h5netcdf")
+            tagged = draws.copy()
+            tagged.attrs = {**draws.attrs, "fit_cache_version": self.VERSION}
+            tagged.to_netcdf(tmp, group="draws", mode="a", engine="h5netcdf")
+            tmp.replace(path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 class ProgressCounter:
