@@ -45,7 +45,7 @@ def test_every_variable_in_memory_has_a_long_name_and_units(result):
 
 
 def test_every_variable_of_a_saved_forecast_has_units_and_a_long_name(saved):
-    for group in (None, "posterior_predictive", "observed_data"):
+    for group in (None, "posterior_predictive", "posterior", "constant_data", "observed_data"):
         with xr.open_dataset(saved, group=group, decode_times=False) as ds:
             for name, var in ds.variables.items():
                 assert var.attrs.get("long_name"), (group, name)

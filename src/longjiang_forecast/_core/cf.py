@@ -147,6 +147,68 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
         _V,
         "Posterior predictive paths: reported values up to the as-of month, simulated after it.",
     ),
+    # parameter draws (the posterior and constant_data groups of a forecast file)
+    "dynamics": ("month-step law of the simulator", "", "gamma, binomial, lognormal or none (no forecast)."),
+    "transform": ("transform of the simulated value", "", "identity, or pct_change for change targets."),
+    "basis": ("what the forecast rests on", "", "The model's account of its evidence for this series."),
+    "start": ("value the simulation starts from", _V, "The latest report (or the baseline)."),
+    "annual_total": (
+        "year's total in one draw",
+        _V,
+        "The year's total of a count (or change of a level) drawn from the model's posterior.",
+    ),
+    "expected_done": (
+        "expected value at the deadline in one draw",
+        _V,
+        "Mean of the simulated deadline value.",
+    ),
+    "gamma_shape": (
+        "Gamma shape of each remaining month",
+        "1",
+        "Shape of the Gamma increment of each month after the as-of month (0 for reported months).",
+    ),
+    "gamma_scale": (
+        "Gamma scale of the increments in one draw",
+        _V,
+        "Scale of every month's Gamma increment.",
+    ),
+    "hazard": (
+        "monthly completion hazard in one draw",
+        "1",
+        "Probability a remaining project finishes in a month.",
+    ),
+    "total": ("number of projects", _V, "Projects of a milestone target (binomial dynamics)."),
+    "p_all_done": ("probability that every project is done in one draw", "1", "Milestone targets."),
+    "log_mean": (
+        "seasonal profile on the log scale",
+        "1",
+        "Mean log monthly value of an annual mean, by month.",
+    ),
+    "log_sd": ("month-to-month sd on the log scale", "1", "Of an annual mean's monthly values."),
+    "year_effect": ("this year's shift of the log profile in one draw", "1", "Annual means and changes."),
+    "plan_share": (
+        "planned cumulative share of the year's work",
+        "1",
+        "Mean share curve of the reference class.",
+    ),
+    "earned_schedule": ("earned schedule", "1", "Months of the plan earned by the as-of month (Lipke 2003)."),
+    "spi": (
+        "schedule performance index SPI(t)",
+        "1",
+        "Earned schedule over the months elapsed (Lipke 2003).",
+    ),
+    "done_share": (
+        "share of the year's work done",
+        "1",
+        "What was done by the as-of month over the year's total.",
+    ),
+    "rate_ratio": ("required over recent rate", "1", "The rate the target needs over the recent run rate."),
+    "actual_rate": ("recent run rate", "value/month", "Mean monthly gain over the recent months."),
+    "ceiling": ("ceiling of the growth curve", _V, "Asymptote of the fitted S-curve."),
+    "inflection_month": ("inflection month of the growth curve", "month", "Month of fastest growth."),
+    "aicc": ("AICc of the selected state-space model", "1", "Corrected Akaike information criterion."),
+    "boxcox_lambda": ("Box-Cox lambda", "1", "Of the state-space model's transform (1: none)."),
+    "sigma2_irregular": ("irregular variance", "1", "Of the state-space model, on its transformed scale."),
 }
 
 
