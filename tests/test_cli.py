@@ -586,3 +586,18 @@ def test_outputs_of_an_earlier_run_are_not_replaced_silently(tmp_path, capsys):
     assert "earlier run" not in (tmp_path / "backtest_scores.csv").read_text(encoding="utf-8")
     assert main([*argv, "--out", str(tmp_path / "fresh")]) == 0
     assert "of an earlier run" not in capsys.readouterr().err
+
+
+def test_ctrl_c_gives_one_line_and_status_130(monkeypatch, capsys):
+    """Ctrl-C during a long command: one line on stderr and exit status 130, no traceback."""
+    from longjiang_forecast import cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_backtest", interrupted)
+    assert cli.main(["backtest", "--progress", "national"]) == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("interrupted: 'backtest' stopped before it finished")
+    assert "Traceback" not in err
