@@ -20,7 +20,7 @@ def main() -> None:
     result = lf.forecast(progress, catalog, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result.table().to_csv(out / "attainment.csv", index=False)
+    result.table().to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")  # BOM: Excel
     bulletin = write_bulletin(result, out / "bulletin", planning=plan(result, progress))
     print(f"Wrote {out / 'attainment.csv'} and {bulletin.html}")
 

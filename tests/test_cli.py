@@ -601,3 +601,15 @@ def test_ctrl_c_gives_one_line_and_status_130(monkeypatch, capsys):
     assert err.count("\n") == 1
     assert err.startswith("interrupted: 'backtest' stopped before it finished")
     assert "Traceback" not in err
+
+
+def test_the_tables_are_csv_with_a_bom_for_excel(tmp_path):
+    """attainment.csv opens in Excel on Chinese Windows without garbled 中文: UTF-8 with a BOM."""
+    from longjiang_forecast.cli import main
+
+    assert main(["forecast", "--draws", "200", "--out", str(tmp_path)]) == 0
+    raw = (tmp_path / "attainment.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(tmp_path / "attainment.csv")  # pandas reads the BOM as such
+    assert table.columns[0] == "indicator"
+    assert table["name_zh"].dropna().str.contains("[\u4e00-\u9fff]").any()

@@ -467,7 +467,7 @@ def _forecast(args: argparse.Namespace) -> int:
         "P(met) is the probability the target is met by its deadline (± Monte Carlo standard error)."
     )
     _print_table(table, args.all)
-    table.to_csv(out / "attainment.csv", index=False)
+    table.to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # our outputs are replaced
     meta = _run_json(args, result, catalog, progress, note)
     (out / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -521,7 +521,7 @@ def _scenarios(args: argparse.Namespace) -> int:
         n_jobs=args.jobs,
     )
     table = comparison.table()
-    table.to_csv(out / "scenario_comparison.csv", index=False)
+    table.to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
     province = table[(table["region"] == "province") & (table["scenario"] != "baseline")]
     view = province.pivot_table(index="indicator", columns="scenario", values="delta_vs_baseline")
     print(
@@ -923,7 +923,7 @@ def _backtest(args: argparse.Namespace) -> int:
     note = _comparability_note(result.forecasts)
     if note:
         print(note)
-    table.to_csv(out / "backtest_scores.csv", index=False)
+    table.to_csv(out / "backtest_scores.csv", index=False, encoding="utf-8-sig")
     ds = result.forecasts.copy()
     ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
     ds.to_netcdf(out / "backtest.nc", engine="h5netcdf")
