@@ -668,40 +668,11 @@ class SeasonalShareModel:
         else:
             floor = np.log(1e-3 * max(need, 1e-12))
             logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h)
-        rows = np.broadcast_to(ref.log_share, (keep.size, 13))[keep]
-        if done > 0 and not np.any(done <= np.exp(mean + log_share)):
-            return grid, logp, logp.shape[0]  # ahead of every reference year: no late start
-        late = _late_start(grid, done, mean, sd, rows, t)
+        late = _late_start(grid, done, mean, sd, np.broadcast_to(ref.log_share, (keep.size, 13))[keep], t)
+        if late is None:
+            return grid, logp, logp.shape[0]
         joint = np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
         return grid, joint, logp.shape[0]
-
-    def late_start_weight(self, s: int) -> float:
-        """Posterior weight of the late-start regime for series ``s`` (see :func:`_late_start`).
-
-        Parameters
-        ----------
-        s : int
-            Position of the series on the ``series`` dim of :attr:`state_`.
-
-        Returns
-        -------
-        float
-            In [0, 1]; 0 before any report and for series the model does not forecast by
-            the year's total; near 0 where this year's pace is within the reference class's.
-
-        Raises
-        ------
-        NotFittedError
-            If called before :meth:`fit`.
-        """
-        check_is_fitted(self)
-        t = int(self.state_["last_month"].values[s])
-        kind = str(self.state_["kind"].values[s])
-        if self.reason_[s] or kind not in ("cumulative", "level") or not 0 < t < 12:
-            return 0.0
-        last = float(self.state_["last_value"].values[s])
-        done = max((last if np.isfinite(last) else 0.0) - self.origin_[s], 0.0)
-        return self._annual_total(s, done, t, np.array([0.5]))[1]
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -761,7 +732,7 @@ class _LateStart:
 
 def _late_start(
     grid: np.ndarray, done: float, mean: np.ndarray, sd: np.ndarray, log_share: np.ndarray, t: int
-) -> _LateStart:
+) -> _LateStart | None:
     """Kernels of the late-start regime: funds or permits came late, and the year starts from now.
 
     In a late start what is done by month ``t`` says nothing of the year's capacity: from its
@@ -793,10 +764,18 @@ def _late_start(
         Each reference year's log share curve after months 0..12.
     t : int
         Month of the latest report (1-11).
+
+    Returns
+    -------
+    _LateStart or None
+        None where this year is ahead of every reference year's progress by ``t`` (the regime
+        explains nothing there).
     """
     prior = 0.5 / (mean.size + 1)
     normal_done = np.exp(mean + log_share[:, t])
     if done > 0:
+        if not np.any(done <= normal_done):
+            return None  # ahead of every reference year: the regime explains nothing
         with np.errstate(divide="ignore"):
             log_lik = np.where(done <= normal_done, np.log(0.5 * done / normal_done), -np.inf)
     else:
@@ -991,7 +970,7 @@ def _reference_years(
     return out
 
 
-def _kernel_width(x: np.ndarray, prior_sd: float, *, groups: np.ndarray | None = None) -> float:
+def _kernel_width(x: np.ndarray, prior_sd: float, *, n_eff: float | None = None) -> float:
     """Width of the Gaussian kernel put on each of the points ``x`` of a reference class.
 
     ``h = σ · max(0.9 n^(-1/5), sqrt((1 + 1/n) (t_{0.95,ν} / z_{0.95})² − (n − 1)/n))``: Silverman's
@@ -1003,14 +982,14 @@ def _kernel_width(x: np.ndarray, prior_sd: float, *, groups: np.ndarray | None =
     scaled-inverse-χ² update, Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed., §3.3). So a
     few earlier years that happen to agree never give a narrow answer on their own.
 
-    ``n`` is the *effective* number of points (:func:`_effective_n`): the prefectures of one year
-    share that year's province-wide effect, so 13 prefecture-years of one year weigh as about one
-    year when they move together (``groups`` are the points' years).
+    ``n`` is ``n_eff`` where given, the *effective* number of points (:func:`_effective_n`): the
+    prefectures of one year share that year's province-wide effect, so 13 prefecture-years of one
+    year weigh as about one year when they move together; the number of points otherwise.
     """
     n_points = x.size
     if n_points == 0:
         return prior_sd
-    n = _effective_n(x, groups) if groups is not None else float(n_points)
+    n = float(n_points) if n_eff is None else n_eff
     spread2 = 0.0
     if n_points >= 2:
         var = float(np.var(x, ddof=1))
@@ -1044,19 +1023,19 @@ def _year_icc(x: np.ndarray, groups: np.ndarray) -> float:
     return ((k - 1) * icc + _PRIOR_ICC) / k
 
 
-def _effective_n(x: np.ndarray, groups: np.ndarray) -> float:
+def _effective_n(x: np.ndarray, groups: np.ndarray, *, icc: float | None = None) -> float:
     """Effective number of independent points of ``x`` whose groups (years) share an effect.
 
     Kish's design effect ``1 + (m − 1) ρ`` for clusters of mean size ``m`` and intra-class
     correlation ``ρ`` (:func:`_year_icc`) (Kish 1965, *Survey Sampling*, §5.4): 65 prefecture-years
     of 5 years that moved together count as about 5 points, not 65. Between the number of
-    groups and the number of points.
+    groups and the number of points. ``icc``: the correlation where the caller has it already.
     """
     n = x.size
     k = np.unique(np.asarray(groups)).size
     if n <= 1 or k == n:
         return float(n)
-    deff = 1.0 + (n / k - 1.0) * _year_icc(x, groups)
+    deff = 1.0 + (n / k - 1.0) * (_year_icc(x, groups) if icc is None else icc)
     return float(np.clip(n / deff, k, n))
 
 
@@ -1107,8 +1086,9 @@ def _attainment_prior(
     # The prefectures of one year share its province-wide effect: the mean's error and the kernel
     # width count years, not prefecture-years, as far as the record shows them moving together.
     year_of = np.array([y.year for y in years])[ok]
-    n_eff = _effective_n(resid, year_of)
-    sd = float(np.sqrt(_kernel_width(resid, plan_prior_sd, groups=year_of) ** 2 + var_b + sigma2 / n_eff))
+    icc = _year_icc(resid, year_of)
+    n_eff = _effective_n(resid, year_of, icc=icc)
+    sd = float(np.sqrt(_kernel_width(resid, plan_prior_sd, n_eff=n_eff) ** 2 + var_b + sigma2 / n_eff))
     if region not in names:
         own = (
             f"; no record of this region: the family's, with a prefecture spread of {np.sqrt(tau2):.2f} (log)"
@@ -1122,7 +1102,7 @@ def _attainment_prior(
         f"(median {np.exp(np.median(x)):.3f} of what was needed{own}; "
         f"{n_eff:.1f} independent years' worth)"
     )
-    return loc, sd, note, _year_icc(resid, year_of)
+    return loc, sd, note, icc
 
 
 def _remaining_corr(
