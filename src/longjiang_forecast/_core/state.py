@@ -344,8 +344,7 @@ def _series_fields(catalog: Any, indicator: str, region: str, year: int) -> dict
 
     A catalogue may hold earlier years' plans too: the rows of the forecast year are used.
     """
-    table = catalog.table
-    own = _has_row(table[table["year"] == year], indicator, region)
+    own = catalog.has_row(indicator, region, year)
     row = catalog.row(indicator, region if own else PROVINCE, year=year)
     out = {key: row[key] if key in row.index else "" for key in _FIELDS}
     out["target"] = float(catalog.target_for(indicator, region, year=year))
@@ -384,10 +383,6 @@ def _totalled_provinces(
         if any((family, m) in reported_families for m in members):
             out[ind] = members
     return out
-
-
-def _has_row(table: pd.DataFrame, indicator: str, region: str) -> bool:
-    return bool(((table["indicator"] == indicator) & (table["region"] == region)).any())
 
 
 def province_from_prefectures(

@@ -8,6 +8,7 @@ the 7th national census (黑龙江省第七次全国人口普查公报, 2021; re
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -480,11 +481,36 @@ class Catalog:
             return int(year)
         return int(self.table.loc[self.table["indicator"] == indicator, "year"].max())
 
+    def has_row(self, indicator: str, region: str, year: int) -> bool:
+        """Return whether the catalogue has a row of its own for ``indicator`` in ``region`` and ``year``.
+
+        Parameters
+        ----------
+        indicator : str
+            Indicator id.
+        region : str
+            ``"province"`` or a prefecture id.
+        year : int
+            The plan's year.
+
+        Returns
+        -------
+        bool
+            False where a prefecture's target would be a split of the provincial one.
+        """
+        return self._find(indicator, region, year) is not None
+
+    @functools.cached_property
+    def _index(self) -> dict[tuple[str, str, int], Any]:
+        """Row label of each (indicator, region, year), the first where a key repeats: built once."""
+        keys = zip(self.table["indicator"], self.table["region"], self.table["year"].astype(int), strict=True)
+        index: dict[tuple[str, str, int], Any] = {}
+        for key, label in zip(keys, self.table.index, strict=True):
+            index.setdefault((str(key[0]), str(key[1]), key[2]), label)
+        return index
+
     def _find(self, indicator: str, region: str, year: int) -> Any:
-        table = self.table
-        mask = (table["indicator"] == indicator) & (table["region"] == region) & (table["year"] == year)
-        idx = table.index[mask]
-        return idx[0] if len(idx) else None
+        return self._index.get((str(indicator), str(region), int(year)))
 
     def _check_known(self, wanted: list[str]) -> None:
         known = self.indicators
