@@ -15,8 +15,7 @@ from longjiang_forecast.testing.families import synthetic_families
 REGIONS = ["harbin", "qiqihar", "mudanjiang", "jiamusi", "daqing", "suihua"]
 
 
-@pytest.fixture(scope="module")
-def shared_years():
+def _shared_shocks():
     """Families whose prefectures share each year's shock: the family's year effect added to all."""
     fam = synthetic_families(seed=5, years=range(2017, 2025), regions=REGIONS, year_sd=0.02)
     rng = np.random.default_rng(17)
@@ -28,7 +27,13 @@ def shared_years():
         values[i][:, cols] *= np.exp(rng.normal(0.0, 0.2))  # one shock for every prefecture
     progress = fam.progress.copy()
     progress["value"].values[:] = values
-    return fam.catalog, progress.sel(month=slice(None, "2024-03"))
+    return fam.catalog, progress
+
+
+@pytest.fixture(scope="module")
+def shared_years():
+    catalog, progress = _shared_shocks()
+    return catalog, progress.sel(month=slice(None, "2024-03"))
 
 
 def test_year_icc_finds_shared_years_and_independent_ones():
@@ -152,3 +157,33 @@ def test_late_starts_of_the_second_generator_are_near_their_oracle():
     p_true = oracle.loc[[pairs[k] for k in np.flatnonzero(is_late)], "p_true"].to_numpy()
     assert np.mean(np.abs(p - p_true)) < 0.2
     assert not np.any(((p == 0) | (p == 1)) & (p_true > 0.02) & (p_true < 0.98))
+
+
+def test_the_other_prefectures_pace_moves_a_prefectures_forecast():
+    """This year's province-wide effect is read from the other prefectures (the nowcast of the year effect).
+
+    Harbin's own reports are the same in both cases; the other five prefectures are 30 % behind or
+    40 % ahead of what they reported. Their pace must move Harbin's year's total the same way, with the
+    reading named in its basis.
+    """
+    catalog, progress = _shared_shocks()
+    progress = progress.sel(month=slice(None, "2024-06"))
+    this_year = pd.DatetimeIndex(progress["month"].values).year == 2024
+
+    def harbin(factor):
+        scaled = progress.copy(deep=True)
+        others = [r for r in REGIONS if r != "harbin"]
+        block = scaled["value"].loc[{"indicator": "SYN_OUTDOOR_2024", "region": others}]
+        scaled["value"].loc[{"indicator": "SYN_OUTDOOR_2024", "region": others}] = block.where(
+            ~this_year, block * factor
+        )
+        model = SeasonalShareModel().fit(scaled, catalog=catalog, as_of="2024-06")
+        s = int(
+            np.flatnonzero((model.family_ == "SYN_OUTDOOR") & (model.state_["region"].values == "harbin"))[0]
+        )
+        annual = model.sample_parameters(2000, rng=1)["annual_total"].values[:, s]
+        return float(np.median(annual)), str(model.basis_[s])
+
+    (behind, basis), (ahead, _) = harbin(0.7), harbin(1.4)
+    assert ahead > 1.03 * behind  # 1.048 measured; exactly 1 without the nowcast
+    assert "province-wide effect read from 5 other prefecture(s)' reports" in basis

@@ -35,7 +35,7 @@ from scipy import special, stats
 
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
-from .._core.schema import DRAW, MONTH, SERIES
+from .._core.schema import DRAW, MONTH, PROVINCE, SERIES
 from .._core.state import build_state, draw_coords, month_days
 from ._base import check_is_fitted
 from ._common import family_history, t_interval_ratio
@@ -244,6 +244,10 @@ class SeasonalShareModel:
         self.origin_ = np.zeros(n)
         self.family_ = np.array([str(family_of.get(i, i)) for i in state["indicator"].values], dtype=object)
         self.year_corr_ = np.zeros(n)
+        self.prior_icc_ = np.full(n, np.nan)
+        self.pace_icc_ = np.full(n, np.nan)
+        self.pace_var_ = np.full(n, np.nan)
+        self.nowcast_: list[_Nowcast | None] = [None] * n
         self.log_mean_ = np.full((n, 12), np.nan)
         self.log_sd_ = np.full(n, np.nan)
         self.year_effect_mean_ = np.full(n, np.nan)
@@ -279,7 +283,118 @@ class SeasonalShareModel:
         # The model's own copy of the state carries the baselines it resolved from history.
         state["baseline"] = (SERIES, self.baseline_.copy())
         self.state_ = state
+        self._nowcast_year_effects()
         return self
+
+    def _done(self, s: int) -> tuple[float, int]:
+        """What series ``s`` has done since its origin by its latest report, and that report's month."""
+        state = self.state_
+        t = int(state["last_month"].values[s])
+        last = float(state["last_value"].values[s])
+        start = last if np.isfinite(last) else 0.0
+        if state["kind"].values[s] == "level" and t == 0:
+            start = self.origin_[s]
+        return start - self.origin_[s], t
+
+    def _plan_centre(self, s: int) -> float:
+        """The plan prior's ``log(A / need)``: the total whose mean share by the deadline meets the need."""
+        dl = max(int(self.state_["deadline_month"].values[s]), 1)
+        return -float(np.log(max(self.share_mean_[s][dl], 1e-3)))
+
+    def _nowcast_year_effects(self) -> None:
+        """Read this year's province-wide effect of each family from its prefectures' reports.
+
+        Within a family the outcome of prefecture ``r`` against its plan, ``z_r = log(A_r / need_r)``,
+        has the attainment prior ``N(μ_r, P_r)`` (the Gaussian of the kernels' centres and width),
+        of which a share ``ρ`` (:func:`_year_icc` of the record, :attr:`prior_icc_`) is the year's
+        province-wide effect ``η`` and the rest the prefecture's own: ``z_r = μ_r + η + ε_r``,
+        ``η ~ N(0, ρ P̄)``, ``ε_r ~ N(0, P_r − ρ P̄)``. Each prefecture's own reports, through its
+        posterior (mean ``m_r``, variance ``V_r``), say ``ℓ_r ~ N(z_r, 1/π_r)`` with
+        ``π_r = 1/V_r − 1/P_r`` and ``ℓ_r = (m_r/V_r − μ_r/P_r)/π_r`` (the Gaussian likelihood that
+        turns the prior into the posterior). The normal-normal model then gives ``η`` from the
+        *other* prefectures' reports (leave-one-out, so a prefecture's own reports are not counted
+        twice), and the prefecture's prior becomes ``N(μ_r + E[η | others], P_r − ρ P̄ + Var[η | others])``
+        (e.g. Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed., §5.4-5.5, the hierarchical
+        normal model): a year in which every other prefecture is ahead of its record moves this
+        one's prior up, with the uncertainty of that reading. Its kernels are reweighted by the
+        ratio of the new prior to the old (:class:`_Nowcast`), so the shape of the posterior (late
+        starts, heavy tails) stays. A series is left as it is where no other prefecture of its
+        family has reports that say anything; the province row is not a prefecture (it is their sum) and
+        takes no part. This is the nowcast a central bank makes of a
+        quarter from its monthly indicators, with the record as the prior of the year effect.
+        """
+        kind = self.state_["kind"].values
+        region = self.state_["region"].values
+        need = self.state_["target"].values - self.origin_
+        fits = [
+            s
+            for s in range(len(self.reason_))
+            if not self.reason_[s]
+            and kind[s] in ("cumulative", "level")
+            and self.reference_[s] is not None
+            and need[s] > 0
+            and region[s] != PROVINCE  # the province is the prefectures' sum, not one of them
+        ]
+        moments: dict[int, tuple[float, float, float, float]] = {}
+        for s in fits:
+            done, t = self._done(s)
+            if t == 12:
+                continue
+            ref = self.reference_[s]
+            known = np.isfinite(ref.prior_loc)
+            centres = ref.prior_loc[known] if known.any() else np.array([self._plan_centre(s)])
+            width = ref.prior_sd if known.any() else self.plan_prior_sd
+            mu, prior_var = float(np.mean(centres)), float(np.var(centres) + width**2)
+            if t == 0 or done <= 0:
+                moments[s] = (mu, prior_var, np.nan, 0.0)
+                continue
+            if _late_weight(*self._total_posterior(s, done, t)[1:]) >= 0.05:
+                moments[s] = (mu, prior_var, np.nan, 0.0)  # a late start says nothing of the year's effect
+                continue
+            grid, logp, _ = self._total_posterior(s, done, t, gaussian_prior=(mu, prior_var))
+            logp = _logsumexp(logp, axis=0)
+            w = np.exp(logp - logp.max())
+            w /= w.sum()
+            z = grid - np.log(need[s])
+            m = float(np.sum(w * z))
+            v = float(np.sum(w * (z - m) ** 2))
+            precision = 1.0 / max(v, 1e-12) - 1.0 / prior_var
+            if precision <= 0:
+                moments[s] = (mu, prior_var, np.nan, 0.0)
+                continue
+            moments[s] = (mu, prior_var, (m / v - mu / prior_var) / precision, precision)
+        for family in sorted({self.family_[s] for s in moments}):
+            members = [s for s in moments if self.family_[s] == family]
+            var_eta = float(np.nanmedian(self.prior_icc_[members])) * float(
+                np.median([moments[s][1] for s in members])
+            )
+            if len(members) < 2 or not var_eta > 0:
+                continue
+            own = {s: max(moments[s][1] - var_eta, 1e-12) for s in members}
+            # Each prefecture's reports as evidence of η: weight 1 / (its own spread + its reports' noise).
+            weight = {s: moments[s][3] / (1.0 + own[s] * moments[s][3]) for s in members}
+            resid = {s: moments[s][2] - moments[s][0] if weight[s] > 0 else 0.0 for s in members}
+            total_w = sum(weight.values())
+            total_wr = sum(weight[s] * resid[s] for s in members)
+            shared = 1.0 / (1.0 / var_eta + total_w)  # Var[η | every prefecture's reports]
+            for s in members:
+                others = total_w - weight[s]
+                if others <= 0:
+                    continue
+                precision = 1.0 / var_eta + others
+                shift = (total_wr - weight[s] * resid[s]) / precision
+                mu, prior_var = moments[s][0], moments[s][1]
+                new_var = own[s] + 1.0 / precision
+                self.nowcast_[s] = _Nowcast(np.log(need[s]), mu, prior_var, mu + shift, new_var)
+                # What the prefectures still share of the year is what is unknown of η.
+                self.year_corr_[s] = _remaining_corr(
+                    new_var, shared / new_var, self.pace_var_[s], self.pace_icc_[s]
+                )
+                n_others = sum(1 for q in members if q != s and weight[q] > 0)
+                self.basis_[s] += (
+                    f"; this year's province-wide effect read from {n_others} other prefecture(s)' "
+                    f"reports: {np.exp(shift):.3f}x the record (log sd {np.sqrt(1.0 / precision):.3f})"
+                )
 
     # -- counts and levels ------------------------------------------------------------
     def _fit_share(
@@ -350,7 +465,10 @@ class SeasonalShareModel:
                 f"; earlier years weighted by how much of their month-{t} progress was done by month {t0}"
             )
         self.reference_[s] = _ReferenceClass(log_share, log_sd, prior_loc, prior_sd, shape)
-        self.year_corr_[s] = _remaining_corr(years, log_share, log_sd, prior_sd, prior_icc, t)
+        self.prior_icc_[s] = prior_icc
+        self.pace_icc_[s] = _pace_icc(years, log_share, t)
+        self.pace_var_[s] = float(log_sd[t]) ** 2
+        self.year_corr_[s] = _remaining_corr(prior_sd**2, prior_icc, self.pace_var_[s], self.pace_icc_[s])
         self.basis_[s] += _pace_note(years, state, s, origin, t)
         last = float(state["last_value"].values[s])
         if kind == "level" and np.isfinite(last) and last < origin:
@@ -624,24 +742,23 @@ class SeasonalShareModel:
         if t == 12:
             return np.full(u.shape, done), 0.0
         grid, logp, n_pace = self._total_posterior(s, done, t)
-        by_kernel = _logsumexp(logp, axis=1)
-        late = (
-            float(np.exp(_logsumexp(by_kernel[n_pace:]) - _logsumexp(by_kernel)))
-            if n_pace < len(by_kernel)
-            else 0.0
-        )
+        late = _late_weight(logp, n_pace)
         logp = _logsumexp(logp, axis=0)
         weights = np.exp(logp - logp.max())
         cdf = np.cumsum(weights)
         cdf /= cdf[-1]
         return np.maximum(np.exp(np.interp(u, cdf, grid)), done), late
 
-    def _total_posterior(self, s: int, done: float, t: int) -> tuple[np.ndarray, np.ndarray, int]:
+    def _total_posterior(
+        self, s: int, done: float, t: int, *, gaussian_prior: tuple[float, float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, int]:
         """Grid of ``log A`` and the unnormalised log posterior of each kernel on it.
 
         Returns the grid (G,), an array (K, G): the reference years' kernels (pace and outcome
         paired), then, from the first report on, the late-start kernels (:func:`_late_start`),
-        and the number of the reference years' kernels.
+        and the number of the reference years' kernels. ``gaussian_prior``: ``(mean, variance)`` of
+        ``log(A / need)`` that replaces every kernel's prior, without the late-start regime (the pace's
+        evidence under a normal prior: :meth:`_nowcast_year_effects`).
         """
         ref = self.reference_[s]
         dl = max(int(self.state_["deadline_month"].values[s]), 1)
@@ -657,10 +774,16 @@ class SeasonalShareModel:
         known = np.isfinite(loc)
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
         sd = np.where(known, ref.prior_sd, self.plan_prior_sd)
-        logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
+        if gaussian_prior is None:
+            logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
+        else:
+            z = grid - np.log(max(need, 1e-12)) - gaussian_prior[0]
+            logp = np.broadcast_to(-0.5 * z * z / gaussian_prior[1], (mean.size, grid.size)).copy()
         logp += shape_logw[:, None]
+        n_pace = logp.shape[0]
+        nowcast = 0.0 if self.nowcast_[s] is None else self.nowcast_[s].log_weight(grid)[None, :]
         if t == 0:
-            return grid, logp, logp.shape[0]
+            return grid, logp + nowcast, n_pace
         h = ref.log_share_sd[t]
         if done > 0:
             z = (np.log(done) - grid[None, :] - log_share[:, None]) / h
@@ -668,11 +791,12 @@ class SeasonalShareModel:
         else:
             floor = np.log(1e-3 * max(need, 1e-12))
             logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h)
+        if gaussian_prior is not None:
+            return grid, logp, n_pace
         late = _late_start(grid, done, mean, sd, np.broadcast_to(ref.log_share, (keep.size, 13))[keep], t)
-        if late is None:
-            return grid, logp, logp.shape[0]
-        joint = np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
-        return grid, joint, logp.shape[0]
+        if late is not None:
+            logp = np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
+        return grid, logp + nowcast, n_pace
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -711,6 +835,14 @@ def _logsumexp(x: np.ndarray, axis: int | None = None) -> Any:
     return np.squeeze(out, axis=axis) if axis is not None else float(out.ravel()[0])
 
 
+def _late_weight(logp: np.ndarray, n_pace: int) -> float:
+    """Posterior weight of the late-start regime: the kernels after the first ``n_pace`` rows of ``logp``."""
+    if n_pace >= logp.shape[0]:
+        return 0.0
+    by_kernel = _logsumexp(logp, axis=1)
+    return float(np.exp(_logsumexp(by_kernel[n_pace:]) - _logsumexp(by_kernel)))
+
+
 def _kernel_logpdf(x: Any, loc: Any, scale: Any) -> np.ndarray:
     """Log density of the Student-t kernel (:data:`_KERNEL_DF` degrees of freedom), broadcast.
 
@@ -720,6 +852,30 @@ def _kernel_logpdf(x: Any, loc: Any, scale: Any) -> np.ndarray:
     """
     z = (np.asarray(x) - loc) / scale
     return _KERNEL_LOGC - np.log(scale) - (_KERNEL_DF + 1) / 2 * np.log1p(z * z / _KERNEL_DF)
+
+
+@dataclass(frozen=True)
+class _Nowcast:
+    """The prior of a series' ``log(A / need)`` this year, read from its family's other prefectures.
+
+    See :meth:`SeasonalShareModel._nowcast_year_effects`: the attainment prior's Gaussian
+    ``N(old_mean, old_var)`` is replaced by ``N(new_mean, new_var)``.
+    """
+
+    log_need: float  # log of what the target needs from the origin
+    old_mean: float
+    old_var: float
+    new_mean: float
+    new_var: float
+
+    def log_weight(self, grid: np.ndarray) -> np.ndarray:
+        """Log ratio of the new prior to the old on the grid of ``log A`` (shape (G,))."""
+        z = grid - self.log_need
+        return (
+            -0.5 * (z - self.new_mean) ** 2 / self.new_var
+            + 0.5 * (z - self.old_mean) ** 2 / self.old_var
+            - 0.5 * np.log(self.new_var / self.old_var)
+        )
 
 
 @dataclass(frozen=True)
@@ -1105,32 +1261,33 @@ def _attainment_prior(
     return loc, sd, note, icc
 
 
-def _remaining_corr(
-    years: list[_ReferenceYear],
-    log_share: np.ndarray,
-    log_sd: np.ndarray,
-    prior_sd: float,
-    prior_icc: float,
-    t: int,
-) -> float:
-    """Correlation, between the prefectures of one year, of what is still unknown of their totals.
+def _pace_icc(years: list[_ReferenceYear], log_share: np.ndarray, t: int) -> float:
+    """Share of the spread of the reference years' log shares at month ``t`` that their years have in common.
 
-    The year's total rests on two pieces of evidence: the attainment prior (spread ``v_p``, whose
-    year-shared part is ``prior_icc``) and this year's pace at month ``t`` (the share kernels'
-    spread ``v_c``, whose year-shared part is the intra-class correlation of the reference years'
-    log shares at ``t``). Their precision-weighted combination has the correlation
-    ``(v_c ρ_p + v_p ρ_c) / (v_p + v_c)`` (each weighted by the other's variance). Before any
-    report (``t = 0``) or without a reference class at ``t``, the prior's.
+    :func:`_year_icc` of the share kernels' centres at ``t``; NaN before any report (``t = 0``) or
+    with fewer than 3 reference years known at ``t``.
     """
     if t == 0 or len(years) < 2 or log_share.shape[0] != len(years):
-        return float(prior_icc)
+        return np.nan
     col = log_share[:, t]
     ok = np.isfinite(col)
     if ok.sum() < 3:
+        return np.nan
+    return _year_icc(col[ok], np.array([y.year for y in years])[ok])
+
+
+def _remaining_corr(prior_var: float, prior_icc: float, pace_var: float, pace_icc: float) -> float:
+    """Correlation, between the prefectures of one year, of what is still unknown of their totals.
+
+    The year's total rests on two pieces of evidence: the attainment prior (variance ``v_p``, whose
+    year-shared part is ``prior_icc``) and this year's pace (the share kernels' variance ``v_c``
+    at the latest report, whose year-shared part is ``pace_icc``, :func:`_pace_icc`). Their
+    precision-weighted combination has the correlation ``(v_c ρ_p + v_p ρ_c) / (v_p + v_c)`` (each
+    weighted by the other's variance). Without a pace (``pace_icc`` NaN), the prior's.
+    """
+    if not np.isfinite(pace_icc):
         return float(prior_icc)
-    pace_icc = _year_icc(col[ok], np.array([y.year for y in years])[ok])
-    v_p, v_c = prior_sd**2, float(log_sd[t]) ** 2
-    return float((v_c * prior_icc + v_p * pace_icc) / (v_p + v_c))
+    return float((pace_var * prior_icc + prior_var * pace_icc) / (prior_var + pace_var))
 
 
 def _pace_note(years: list[_ReferenceYear], state: xr.Dataset, s: int, origin: float, t: int) -> str:
