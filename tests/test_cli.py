@@ -103,6 +103,11 @@ def test_pm25_real_data(tmp_path, as_of):
     ("flag", "message"),
     [
         (["--draws", "0"], "argument --draws: must be a whole number >= 1, got 0"),
+        (
+            ["--draws", "1"],
+            "argument --draws: must be at least 100, got 1: with fewer draws the Monte Carlo "
+            "error of P(met) is wider than a status band",
+        ),
         (["--jobs", "0"], "argument --jobs: must be a whole number >= 1, got 0"),
         (["--seed", "-1"], "argument --seed: must be a whole number >= 0, got -1"),
         (["--as-of", "2024-13"], "argument --as-of: '2024-13' has month number 13; the month must be 01-12"),

@@ -18,7 +18,8 @@ PACKAGE = Path(longjiang_forecast.__file__).resolve().parent
 #: package folder and home are both read-only ("cannot cache function ...: no locator available").
 NO_CACHE_FOLDER = (
     "import sys, runpy, numba.core.caching as c; c.CacheImpl._locator_classes = []; "
-    "sys.argv = ['longjiang-forecast', *sys.argv[1:]]; runpy.run_module('longjiang_forecast', run_name='__main__')"
+    "sys.argv = ['longjiang-forecast', *sys.argv[1:]]; "
+    "runpy.run_module('longjiang_forecast', run_name='__main__')"
 )
 
 
@@ -82,7 +83,9 @@ def _can_mount_read_only() -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _can_mount_read_only(), reason="needs `unshare -m` (Linux, root) for a read-only mount")
+@pytest.mark.skipif(
+    not _can_mount_read_only(), reason="needs `unshare -m` (Linux, root) for a read-only mount"
+)
 def test_cli_runs_from_a_read_only_mount(tmp_path):
     """The real case: package folder and home on a read-only file system (root cannot write either)."""
     site = _copy_package(tmp_path)

@@ -50,6 +50,78 @@ def test_quantiles_ordered_and_first_passage_cdf_monotone(fitted):
 def test_custom_bands(fitted):
     paths = lf.simulate(fitted.sample_parameters(500, rng=3), fitted.state_, seed=4)
     summary = lf.summarise(paths, fitted.state_, bands={"green": 0.9, "red": 0.0})
-    assert set(summary["status"].values) <= {"green", "red", "achieved", "no report yet"}
+    assert set(summary["status"].values) <= {"green", "red", "borderline", "achieved", "no report yet"}
     with pytest.raises(ValueError, match="'bands' parameter of summarise"):
         lf.summarise(paths, fitted.state_, bands={"green": 1.5})
+
+
+def _with_p(fitted, n_draws, hits):
+    """Paths of the fitted state in which open count series ``j`` meets its target in ``hits[j]`` draws."""
+    state = fitted.state_
+    paths = lf.simulate(fitted.sample_parameters(100, rng=3), state, seed=4)  # repeated to n_draws
+    paths = paths.isel(draw=np.arange(n_draws) % 100).assign_coords(draw=np.arange(n_draws))
+    kind, t, dl = state["kind"].values, state["last_month"].values, state["deadline_month"].values
+    open_counts = np.flatnonzero((kind == "cumulative") & (t > 0) & (t < dl))
+    open_counts = [s for s in open_counts if state["last_value"].values[s] < state["target"].values[s]]
+    values = paths.values.copy()
+    for s, k in zip(open_counts, hits, strict=False):
+        target = float(state["target"].values[s])
+        values[:, s, dl[s] - 1 :] = target - 1.0
+        values[:k, s, dl[s] - 1 :] = target
+    return paths.copy(data=values), open_counts[: len(hits)]
+
+
+def test_probabilities_within_one_se_across_a_cut_are_both_borderline(fitted):
+    """03b at 1999/4000 (0.49975) was "at risk" and 07a at 2005/4000 (0.50125) "watch" (issue 16)."""
+    n = 4000
+    hits = [1999, 2005, 3190, 3210, 2600, 800 + 60]
+    paths, rows = _with_p(fitted, n, hits)
+    summary = lf.summarise(paths, fitted.state_)
+    p = summary["p_met"].values[rows]
+    np.testing.assert_allclose(p, np.array(hits) / n)
+    status = summary["status"].values[rows].tolist()
+    assert status == ["borderline", "borderline", "borderline", "borderline", "watch", "at risk"]
+    np.testing.assert_allclose(summary["borderline_cut"].values[rows[:4]], [0.5, 0.5, 0.8, 0.8])
+    assert np.isnan(summary["borderline_cut"].values[rows[4:]]).all()
+
+
+def test_status_never_flips_within_one_standard_error_unless_borderline():
+    """Every pair of probabilities on either side of a cut and within one s.e. of each other."""
+    from longjiang_forecast.summarise._core import borderline_cut
+    from longjiang_forecast.summarise._labelled import DEFAULT_BANDS, _band
+
+    cuts = np.array(list(DEFAULT_BANDS.values()))
+    for n in (100, 1000, 4000):
+        p = np.arange(n + 1) / n
+        se = np.sqrt(p * (1 - p) / n)
+        marked = np.isfinite(borderline_cut(p, n, cuts))
+        band = np.array([_band(x, DEFAULT_BANDS) for x in p])
+        i, j = np.nonzero(np.abs(p[:, None] - p[None, :]) <= np.maximum(se[:, None], se[None, :]))
+        differ = band[i] != band[j]
+        assert differ.any()  # the grid does cross the cuts
+        assert np.all(marked[i[differ]] & marked[j[differ]])
+        # far from every cut nothing is borderline
+        far = np.min(np.abs(p[:, None] - cuts[None, cuts > 0]), axis=1) > 2 * 0.5 / np.sqrt(n)
+        assert not marked[far].any()
+
+
+def test_one_draw_decides_no_band():
+    from longjiang_forecast.summarise._core import borderline_cut
+
+    cut = borderline_cut(np.array([0.0, 1.0]), 1, np.array([0.8, 0.5, 0.2, 0.0]))
+    assert np.isfinite(cut).all()
+
+
+def test_forecast_marks_borderline_exactly_by_the_rule(catalog, progress):
+    result = lf.forecast(progress, catalog.subset(["09a", "03b", "07a", "11a", "14a"]), n_draws=100, seed=1)
+    s = result.summary
+    p, status = s["p_met"].values, s["status"].values
+    banded = np.isin(status, ["on track", "watch", "at risk", "off track", "borderline"])
+    near = np.zeros(p.size, bool)
+    for c in (0.8, 0.5, 0.2):
+        near |= np.abs(p - c) <= 2 * np.sqrt(c * (1 - c) / 100)
+    assert banded.sum() >= 5
+    np.testing.assert_array_equal(status[banded] == "borderline", near[banded])
+    table = result.table()
+    expected = set(s["indicator"].values[near & banded])
+    assert set(table.loc[table["status"] == "borderline", "indicator"]) == expected

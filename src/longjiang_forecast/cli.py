@@ -46,6 +46,21 @@ def _int_at_least(low: int) -> Any:
 _positive_int = _int_at_least(1)
 _seed = _int_at_least(0)
 
+#: Fewest draws of forecast, report and scenarios: at 100 the Monte Carlo standard error of P(met)
+#: is at most 0.05, so twice it (the borderline margin) is narrower than a status band (0.3).
+MIN_DRAWS = 100
+
+
+def _draws(text: str) -> int:
+    """An argparse type: --draws of forecast/report/scenarios, at least :data:`MIN_DRAWS`."""
+    value = _positive_int(text)
+    if value < MIN_DRAWS:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {MIN_DRAWS}, got {value}: with fewer draws the Monte Carlo error of "
+            "P(met) is wider than a status band (default 4000)"
+        )
+    return value
+
 
 def _month(text: str) -> str:
     try:
@@ -181,7 +196,13 @@ def _run_options() -> argparse.ArgumentParser:
     run.add_argument(
         "--as-of", type=_month, default=None, help="month of the forecast, YYYY-MM (default: latest report)"
     )
-    run.add_argument("--draws", type=_positive_int, default=4000, help="Monte Carlo draws (default 4000)")
+    run.add_argument(
+        "--draws",
+        type=_draws,
+        default=4000,
+        help=f"Monte Carlo draws (default 4000, at least {MIN_DRAWS}); a P(met) within two Monte Carlo "
+        "standard errors of a status band's edge is 'borderline'",
+    )
     run.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     run.add_argument("--jobs", type=_positive_int, default=2, help="threads for the simulation (default 2)")
     run.add_argument(
@@ -315,6 +336,31 @@ def _print_table(table: pd.DataFrame, show_all: bool) -> None:
     print(
         "reached: the month by whose end half the simulated paths have reached the target; "
         "'(late)' marks a month after the deadline."
+    )
+
+
+def _borderline_note(summary: Any, draws: int, show_all: bool) -> None:
+    """Say which shown series are borderline (P(met) within two s.e. of a band edge) and what decides them."""
+    import numpy as np
+
+    cut = summary["borderline_cut"].values
+    shown = np.isfinite(cut) & (show_all | (summary["region"].values == "province"))
+    if not shown.any():
+        return
+    rows = [
+        f"{i}/{r} {p:.3f} at the edge {c:g}"
+        for i, r, p, c in zip(
+            summary["indicator"].values[shown],
+            summary["region"].values[shown],
+            summary["p_met"].values[shown],
+            cut[shown],
+            strict=True,
+        )
+    ]
+    print(
+        f"borderline: P(met) lies within two Monte Carlo standard errors of a status band's edge, so "
+        f"the band is not decided, for {'; '.join(rows)}. More draws decide it (--draws {4 * draws} "
+        "halves the standard error)."
     )
 
 
@@ -467,6 +513,7 @@ def _forecast(args: argparse.Namespace) -> int:
         "P(met) is the probability the target is met by its deadline (± Monte Carlo standard error)."
     )
     _print_table(table, args.all)
+    _borderline_note(result.summary, args.draws, args.all)
     table.to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # our outputs are replaced
     meta = _run_json(args, result, catalog, progress, note)

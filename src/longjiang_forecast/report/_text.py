@@ -12,6 +12,8 @@ STATUS_COLOURS: dict[str, str] = {
     "watch": "#fee08b",
     "at risk": "#fdae61",
     "off track": "#f46d43",
+    "missed": "#a50026",
+    "borderline": "#ffffbf",
     "no report yet": "#d9d9d9",
     "no forecast": "#f0f0f0",
 }
@@ -25,6 +27,8 @@ STATUS_NAMES: dict[str, dict[str, str]] = {
         "watch": "需关注 (50–80%)",
         "at risk": "有风险 (20–50%)",
         "off track": "严重滞后 (<20%)",
+        "missed": "未完成",
+        "borderline": "临界（与档位界限相差不足两个模拟标准误）",
         "no report yet": "尚未报告",
         "no forecast": "无法预测",
     },
@@ -35,6 +39,7 @@ STATUS_NAMES["en"].update(
         "watch": "watch (50–80%)",
         "at risk": "at risk (20–50%)",
         "off track": "off track (<20%)",
+        "borderline": "borderline (within two Monte Carlo standard errors of a band edge)",
     }
 )
 

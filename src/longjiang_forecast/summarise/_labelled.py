@@ -17,6 +17,10 @@ from . import _core
 #: Default status bands: the lowest attainment probability of each band.
 DEFAULT_BANDS: Mapping[str, float] = {"on track": 0.8, "watch": 0.5, "at risk": 0.2, "off track": 0.0}
 
+#: A status band is decided only when P(met) lies more than this many Monte Carlo standard
+#: errors from every cut between bands; closer, the status is "borderline".
+BORDERLINE_SE = 2.0
+
 #: Months of recent reports used for the run rate.
 RUN_RATE_MONTHS = 3
 
@@ -42,10 +46,16 @@ def summarise(
     bands : mapping of str to float, optional
         Status band name -> lowest attainment probability of the band
         (default :data:`DEFAULT_BANDS`: on track >= 0.8 > watch >= 0.5 >
-        at risk >= 0.2 > off track). A series whose report already meets its
-        target (counts and levels) is "achieved"; one with no report in the
-        year yet is "no report yet" (its probability then rests on the prior
-        at the plan); one that cannot be forecast is "no forecast".
+        at risk >= 0.2 > off track). A probability within
+        :data:`BORDERLINE_SE` Monte Carlo standard errors of a cut between two
+        bands (the standard error of a probability equal to the cut,
+        ``sqrt(c (1 - c) / n_draws)``) is "borderline": the draws cannot tell
+        on which side it lies (more draws decide it). A series whose report
+        before its deadline already meets its target (counts and levels) is
+        "achieved"; one whose deadline's report is in is "achieved" or
+        "missed" by that report; one with no report in the year yet is "no
+        report yet" (its probability then rests on the prior at the plan);
+        one that cannot be forecast is "no forecast".
     reason : ndarray of shape (n_series,), str, optional
         Why a series has no forecast ("" where it has one).
 
@@ -63,7 +73,9 @@ def summarise(
         over the unreported months and the mean of the last three reports),
         ``observed`` (the latest report in the target's terms: a count or
         level, or the year-to-date mean / percent change of an annual
-        mean), ``status`` and the state's target fields. attrs: ``n_draws``,
+        mean), ``status``, ``borderline_cut`` (the cut a "borderline"
+        probability cannot be told apart from, NaN for every other status)
+        and the state's target fields. attrs: ``n_draws``,
         ``bands``, provenance.
 
     Raises
@@ -95,20 +107,28 @@ def summarise(
     fp_median = pd.DatetimeIndex([months[np.argmax(r)] if r.any() else pd.NaT for r in reached]).values
     required, run = _rates(state)
     observed = _observed_to_date(state)
-    achieved = monotone & (sign * state["last_value"].values >= sign * target)
-    status = np.array([_band(pi, bands) for pi in p], dtype=object)
-    status[state["last_month"].values == 0] = "no report yet"
     # Settled: the value at the deadline is reported (counts, levels), or every month is (annual means).
     reported_all = np.isfinite(state["observed"].values).all(axis=1)
     settled = np.where(monotone, state["deadline_month"].values <= state["last_month"].values, reported_all)
+    # Achieved before the deadline by the latest report; once the deadline's report is in, the
+    # reports at the deadline decide (a target reached only after it is not achieved: see p).
+    achieved = monotone & ~settled & (sign * state["last_value"].values >= sign * target)
+    status = np.array([_band(pi, bands) for pi in p], dtype=object)
+    cut = _core.borderline_cut(
+        p, int(paths.sizes[DRAW]), np.array(list(bands.values()), float), BORDERLINE_SE
+    )
+    status[np.isfinite(cut)] = "borderline"
+    status[state["last_month"].values == 0] = "no report yet"
     status[settled & (p == 0)] = "missed"
     status[achieved | (settled & (p == 1))] = "achieved"
+    cut[status != "borderline"] = np.nan
     missing = reason != ""
     for arr in (p, se, shortfall):
         arr[missing] = np.nan
     qs[missing] = np.nan
     cdf[missing] = np.nan
     status[missing] = "no forecast"
+    cut[missing] = np.nan
     out = xr.Dataset(
         {
             "observed": (SERIES, observed),
@@ -121,6 +141,7 @@ def summarise(
             "required_rate": (SERIES, required),
             "run_rate": (SERIES, run),
             "status": (SERIES, status),
+            "borderline_cut": (SERIES, cut),
             "reason": (SERIES, reason),
         },
         coords={
