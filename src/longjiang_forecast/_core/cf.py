@@ -72,6 +72,19 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
         "",
         "First month by whose end half of the simulated paths have reached the target; NaT if none.",
     ),
+    "first_passage_late": (
+        "first passage after the deadline",
+        "",
+        "True where the median first-passage month is after the month of the report the deadline is "
+        "judged on (1 = true in a file).",
+    ),
+    "model_rate": (
+        "the model's median rate",
+        "value/month",
+        "Median over the simulated paths of the monthly increase from the latest report to the report "
+        "the deadline is judged on: at least the required rate exactly when P(met) is at least 0.5.",
+    ),
+    "run_rate_months": ("months of the run rate", "", "The months the run rate covers (YYYY-MM/YYYY-MM)."),
     "expected_shortfall": (
         "expected shortfall at the deadline",
         _V,
