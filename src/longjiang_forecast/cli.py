@@ -547,7 +547,7 @@ def _forecast(args: argparse.Namespace) -> int:
     _print_table(table, args.all)
     _borderline_note(result.summary, args.draws, args.all)
     table.to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
-    result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # our outputs are replaced
+    result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir
     meta = _run_json(args, result, catalog, progress, note)
     (out / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(
