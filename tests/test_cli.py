@@ -103,6 +103,11 @@ def test_pm25_real_data(tmp_path, as_of):
     ("flag", "message"),
     [
         (["--draws", "0"], "argument --draws: must be a whole number >= 1, got 0"),
+        (
+            ["--draws", "1"],
+            "argument --draws: must be at least 100, got 1: with fewer draws the Monte Carlo "
+            "error of P(met) is wider than a status band",
+        ),
         (["--jobs", "0"], "argument --jobs: must be a whole number >= 1, got 0"),
         (["--seed", "-1"], "argument --seed: must be a whole number >= 0, got -1"),
         (["--as-of", "2024-13"], "argument --as-of: '2024-13' has month number 13; the month must be 01-12"),
@@ -512,9 +517,11 @@ def test_no_scale_check_switch_accepts_the_file(tmp_path, capsys):
     assert table.loc[0, "observed"] == 0.24  # kept as reported: the user said so
     assert json.loads((out / "run.json").read_text())["check_scale"] is False
     # without the switch, the same files are refused; a file in households records the check as on
-    assert main(argv) == 2
+    capsys.readouterr()
+    assert main([*argv, "--overwrite"]) == 2
+    assert "Was it entered in" in capsys.readouterr().err
     progress.write_text("indicator,region,month,value\npipes,province,2024-07,2400\n", encoding="utf-8")
-    assert main(argv) == 0
+    assert main([*argv, "--overwrite"]) == 0
     assert json.loads((out / "run.json").read_text())["check_scale"] is True
 
 
@@ -573,10 +580,18 @@ def test_backtest_output_explains_every_score_it_shows(tmp_path, capsys):
     assert row["brier"] == pytest.approx(row["corp_mcb"] - row["corp_dsc"] + row["uncertainty"], abs=1e-9)
 
 
-def test_outputs_of_an_earlier_run_are_not_replaced_silently(tmp_path, capsys):
+def test_outputs_of_an_earlier_run_are_not_replaced_unless_asked(tmp_path, capsys):
     (tmp_path / "backtest_scores.csv").write_text("earlier run\n", encoding="utf-8")
     argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--no-progress"]
-    assert main([*argv, "--out", str(tmp_path)]) == 0
+    assert main([*argv, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: --out {tmp_path} holds backtest_scores.csv of an earlier run; nothing was run and nothing "
+        f"was replaced. Give each run its own folder (e.g. --out {tmp_path / 'YYYY-MM'}), or add "
+        "--overwrite to replace it.\n"
+    )
+    assert (tmp_path / "backtest_scores.csv").read_text(encoding="utf-8") == "earlier run\n"
+    assert main([*argv, "--out", str(tmp_path), "--overwrite"]) == 0
     err = capsys.readouterr().err
     assert (
         f"note: --out {tmp_path} holds backtest_scores.csv of an earlier run; this run replaces it "
@@ -586,6 +601,24 @@ def test_outputs_of_an_earlier_run_are_not_replaced_silently(tmp_path, capsys):
     assert "earlier run" not in (tmp_path / "backtest_scores.csv").read_text(encoding="utf-8")
     assert main([*argv, "--out", str(tmp_path / "fresh")]) == 0
     assert "of an earlier run" not in capsys.readouterr().err
+
+
+def test_a_second_forecast_into_the_same_folder_keeps_the_first(tmp_path, capsys):
+    """A monthly office keeps every month's results: the rerun is refused before any work."""
+    out = tmp_path / "out"
+    assert main(["--draws", "200", "--out", str(out)]) == 0  # the README's first command, fresh folder
+    first = {name: (out / name).read_bytes() for name in ("attainment.csv", "forecast.nc", "run.json")}
+    capsys.readouterr()
+    assert main(["--draws", "200", "--seed", "9", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(
+        f"error: --out {out} holds attainment.csv, forecast.nc, run.json of an earlier run (as of 2024-08); "
+        "nothing was run and nothing was replaced."
+    )
+    assert "Forecasting" not in captured.err and captured.out == ""
+    assert {name: (out / name).read_bytes() for name in first} == first
+    assert main(["--draws", "200", "--seed", "9", "--out", str(out), "--overwrite"]) == 0
+    assert json.loads((out / "run.json").read_text())["seed"] == 9
 
 
 def test_ctrl_c_gives_one_line_and_status_130(monkeypatch, capsys):

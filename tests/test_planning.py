@@ -185,6 +185,23 @@ def test_required_pace_already_met_and_real_forecast(small):
     assert np.all(pace["required_pace"].values[met] == 0)
 
 
+def test_required_pace_verdict_cannot_contradict_p_met(small):
+    """09a showed required/recent 0.99x beside P(met) 16 % (issue 16): the multiplier is the verdict."""
+    f, _ = small
+    n = f.state.sizes["series"]
+    p = f.summary["p_met"].values
+    for prob in (0.5, 0.8):
+        pace = planning.required_pace(f, prob=prob)
+        c = pace["multiplier"].values
+        ok = np.isfinite(c) & (pace["need"].values > 0) & (np.abs(p - prob) > 2 / f.paths.sizes["draw"])
+        assert ok.sum() > 20
+        np.testing.assert_array_equal(c[ok] > 1, p[ok] < prob)
+        expected = pace["expected_rate"].values
+        np.testing.assert_allclose(pace["required_pace"].values[ok], c[ok] * expected[ok])
+    months = pace["run_rate_months"].values
+    assert months.shape == (n,) and all(m == "" or len(m) in (7, 15) for m in months)
+
+
 # --------------------------------------------------------------------------- next year
 def test_next_year_known_trend():
     """Finals growing exactly 10 % a year: g = 1.1 with the smallest spread."""

@@ -166,9 +166,37 @@ def test_effect_in_the_past_warns(tmp_path, catalog, progress):
     )
     with pytest.warns(
         lf.ForecastWarning,
-        match=r"effects\[0\] \(stoppage\) ends in month 5, not after the as-of month 2024-08",
+        match=r"effects\[0\] \(stoppage\) ends in month 5, and every series it selects \(\d+\) has "
+        r"reports up to month \d+ or later: it changes nothing \(those months are reported\)",
     ):
         lf.forecast(progress, catalog, n_draws=100, seed=1, scenario=path)
+
+
+def test_effect_warnings_judge_each_series_by_its_own_last_report(tmp_path, catalog, progress):
+    """An effect ending in the as-of month changes a series whose reports stop earlier (issue 15)."""
+    import warnings
+
+    path = tmp_path / "summer.toml"
+    path.write_text(
+        'name = "summer"\n[[effects]]\ntype = "stoppage"\nindicators = ["15a"]\n'
+        'start = "2024-06"\nuntil = "2024-08"\n'
+    )
+    small = catalog.subset(["15a"])
+    data = progress.sel(indicator=["15a"])
+    with pytest.warns(lf.ForecastWarning, match=r"ends in month 8, and every series it selects"):
+        lf.forecast(data, small, as_of="2024-08", n_draws=100, seed=1, scenario=path)
+    late = data.copy(deep=True)
+    late["value"].loc[{"month": slice("2024-06-01", "2024-08-01")}] = np.nan  # reports stop in May
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        stopped = lf.forecast(late, small, as_of="2024-08", n_draws=400, seed=1, scenario=path)
+    assert not [w for w in caught if "changes nothing" in str(w.message)]
+    assert (stopped.state["last_month"].values == 5).all()
+    with pytest.warns(lf.ForecastWarning, match="no series has a report for 2024-06 to 2024-08"):
+        base = lf.forecast(late, small, as_of="2024-08", n_draws=400, seed=1)
+    assert stopped.summary["scenario_touched"].values.all()
+    assert np.all(stopped.summary["p_met"].values <= base.summary["p_met"].values)
+    assert np.any(stopped.summary["p_met"].values < base.summary["p_met"].values - 0.05)
 
 
 def test_untouched_series_show_no_change(catalog, progress):

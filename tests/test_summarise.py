@@ -50,6 +50,162 @@ def test_quantiles_ordered_and_first_passage_cdf_monotone(fitted):
 def test_custom_bands(fitted):
     paths = lf.simulate(fitted.sample_parameters(500, rng=3), fitted.state_, seed=4)
     summary = lf.summarise(paths, fitted.state_, bands={"green": 0.9, "red": 0.0})
-    assert set(summary["status"].values) <= {"green", "red", "achieved", "no report yet"}
+    assert set(summary["status"].values) <= {"green", "red", "borderline", "achieved", "no report yet"}
     with pytest.raises(ValueError, match="'bands' parameter of summarise"):
         lf.summarise(paths, fitted.state_, bands={"green": 1.5})
+
+
+def _with_p(fitted, n_draws, hits):
+    """Paths of the fitted state in which open count series ``j`` meets its target in ``hits[j]`` draws."""
+    state = fitted.state_
+    paths = lf.simulate(fitted.sample_parameters(100, rng=3), state, seed=4)  # repeated to n_draws
+    paths = paths.isel(draw=np.arange(n_draws) % 100).assign_coords(draw=np.arange(n_draws))
+    kind, t, dl = state["kind"].values, state["last_month"].values, state["deadline_month"].values
+    open_counts = np.flatnonzero((kind == "cumulative") & (t > 0) & (t < dl))
+    open_counts = [s for s in open_counts if state["last_value"].values[s] < state["target"].values[s]]
+    values = paths.values.copy()
+    for s, k in zip(open_counts, hits, strict=False):
+        target = float(state["target"].values[s])
+        values[:, s, dl[s] - 1 :] = target - 1.0
+        values[:k, s, dl[s] - 1 :] = target
+    return paths.copy(data=values), open_counts[: len(hits)]
+
+
+def test_probabilities_within_one_se_across_a_cut_are_both_borderline(fitted):
+    """03b at 1999/4000 (0.49975) was "at risk" and 07a at 2005/4000 (0.50125) "watch" (issue 16)."""
+    n = 4000
+    hits = [1999, 2005, 3190, 3210, 2600, 800 + 60]
+    paths, rows = _with_p(fitted, n, hits)
+    summary = lf.summarise(paths, fitted.state_)
+    p = summary["p_met"].values[rows]
+    np.testing.assert_allclose(p, np.array(hits) / n)
+    status = summary["status"].values[rows].tolist()
+    assert status == ["borderline", "borderline", "borderline", "borderline", "watch", "at risk"]
+    np.testing.assert_allclose(summary["borderline_cut"].values[rows[:4]], [0.5, 0.5, 0.8, 0.8])
+    assert np.isnan(summary["borderline_cut"].values[rows[4:]]).all()
+
+
+def test_status_never_flips_within_one_standard_error_unless_borderline():
+    """Every pair of probabilities on either side of a cut and within one s.e. of each other."""
+    from longjiang_forecast.summarise._core import borderline_cut
+    from longjiang_forecast.summarise._labelled import DEFAULT_BANDS, _band
+
+    cuts = np.array(list(DEFAULT_BANDS.values()))
+    for n in (100, 1000, 4000):
+        p = np.arange(n + 1) / n
+        se = np.sqrt(p * (1 - p) / n)
+        marked = np.isfinite(borderline_cut(p, n, cuts))
+        band = np.array([_band(x, DEFAULT_BANDS) for x in p])
+        i, j = np.nonzero(np.abs(p[:, None] - p[None, :]) <= np.maximum(se[:, None], se[None, :]))
+        differ = band[i] != band[j]
+        assert differ.any()  # the grid does cross the cuts
+        assert np.all(marked[i[differ]] & marked[j[differ]])
+        # far from every cut nothing is borderline
+        far = np.min(np.abs(p[:, None] - cuts[None, cuts > 0]), axis=1) > 2 * 0.5 / np.sqrt(n)
+        assert not marked[far].any()
+
+
+def test_one_draw_decides_no_band():
+    from longjiang_forecast.summarise._core import borderline_cut
+
+    cut = borderline_cut(np.array([0.0, 1.0]), 1, np.array([0.8, 0.5, 0.2, 0.0]))
+    assert np.isfinite(cut).all()
+
+
+def test_forecast_marks_borderline_exactly_by_the_rule(catalog, progress):
+    result = lf.forecast(progress, catalog.subset(["09a", "03b", "07a", "11a", "14a"]), n_draws=100, seed=1)
+    s = result.summary
+    p, status = s["p_met"].values, s["status"].values
+    banded = np.isin(status, ["on track", "watch", "at risk", "off track", "borderline"])
+    near = np.zeros(p.size, bool)
+    for c in (0.8, 0.5, 0.2):
+        near |= np.abs(p - c) <= 2 * np.sqrt(c * (1 - c) / 100)
+    assert banded.sum() >= 5
+    np.testing.assert_array_equal(status[banded] == "borderline", near[banded])
+    table = result.table()
+    expected = set(s["indicator"].values[near & banded])
+    assert set(table.loc[table["status"] == "borderline", "indicator"]) == expected
+
+
+def _one_target(indicator, target, values, as_of, n_draws=400):
+    """Forecast one provincial target of the 2024 list, with its target changed, from ``values``."""
+    import warnings
+    from importlib import resources
+
+    import pandas as pd
+
+    source = resources.files("longjiang_forecast.catalog").joinpath("data", "catalog_2024.csv")
+    with source.open(encoding="utf-8-sig") as fh:
+        rows = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    row = rows[(rows["indicator"] == indicator) & (rows["region"] == "province")].copy()
+    row["target"] = str(target)
+    months = [f"2024-{m:02d}" for m in range(1, len(values) + 1)]
+    frame = pd.DataFrame({"indicator": indicator, "region": "province", "month": months, "value": values})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", lf.ForecastWarning)
+        return lf.forecast(frame, lf.load_catalog(row), as_of=as_of, n_draws=n_draws, seed=1)
+
+
+def test_mid_month_deadline_is_one_rule_in_every_column():
+    """Deadline 20 October, target 100, September 90, October 110 (issue 16): judged on September."""
+    values = [5, 12, 20, 30, 40, 52, 64, 77, 90, 110]
+    row = _one_target("18c", 100, values, "2024-10").table().iloc[0]
+    assert row["deadline"] == "2024-10-20"
+    assert row["p_met"] == 0.0 and row["median"] == row["q10"] == row["q90"] == 90.0
+    assert row["expected_shortfall"] == 10.0
+    assert row["status"] == "missed"  # not "achieved": October's 110 came after the deadline
+    assert row["first_passage_median"] == "2024-10" and bool(row["first_passage_late"])
+    # as of August: reaching it in October is late, and the paces say what P(met) says
+    row = _one_target("18c", 100, values[:8], "2024-08").table().iloc[0]
+    assert row["p_met"] < 0.5 and bool(row["first_passage_late"])
+    assert row["required_rate"] == pytest.approx(23.0)  # (100 - 77) / 1 month, September
+    assert row["model_rate"] < row["required_rate"]
+    assert row["run_rate"] == pytest.approx(12.5) and row["run_rate_months"] == "2024-07/2024-08"
+
+
+def test_model_rate_against_required_rate_agrees_with_p_met(catalog, progress):
+    counts = catalog.subset(["01a", "03b", "04b", "09a", "10a", "13a", "15a", "18b", "19a", "19b"])
+    result = lf.forecast(
+        progress.sel(indicator=counts.table["indicator"].unique()), counts, n_draws=400, seed=3
+    )
+    t = result.table()
+    ok = (
+        t["model_rate"].notna()
+        & t["required_rate"].notna()
+        & (t["comparator"] == ">=")
+        & ((t["p_met"] - 0.5).abs() > 1.5 / 400)
+    )
+    assert ok.sum() > 40
+    np.testing.assert_array_equal(
+        (t.loc[ok, "model_rate"] >= t.loc[ok, "required_rate"]).to_numpy(),
+        (t.loc[ok, "p_met"] > 0.5).to_numpy(),
+    )
+    late = t["first_passage_late"].to_numpy()
+    reached = t["first_passage_median"].to_numpy()
+    deadline_month = result.summary["deadline_month"].values
+    n = result.summary.sizes["series"]
+    month = np.array([int(m[5:7]) if m else 0 for m in reached[:n]])
+    np.testing.assert_array_equal(late[:n], (month > deadline_month) & (month > 0))
+
+
+def test_deadline_passed_without_its_report_is_not_forecast(catalog):
+    """As of November with reports up to August: the 31 October deadline is not forecast (issue 15)."""
+    from longjiang_forecast.testing import synthetic_progress
+
+    small = catalog.subset(["15a", "09a"])
+    progress = synthetic_progress(small, seed=2, as_of="2024-08")
+    expected = (
+        r"as-of month 2024-11 is after the latest report: no series has a report for 2024-09 to 2024-11 "
+        r"\(the latest report is of 2024-08\)"
+    )
+    with pytest.warns(lf.ForecastWarning, match=expected):
+        result = lf.forecast(progress, small, as_of="2024-11", n_draws=200, seed=1)
+    t = result.table().set_index(["indicator", "region"])
+    row = t.loc[("15a", "province")]
+    assert row["status"] == "no forecast" and np.isnan(row["p_met"]) and row["first_passage_median"] == ""
+    assert row["reason"].startswith(
+        "deadline 2024-10-31 passed by the as-of month 2024-11 without the report it is judged on (2024-10; "
+        "the latest report is of 2024-08)"
+    )
+    assert t.loc[("09a", "province"), "status"] != "no forecast"  # due 31 December: still forecast
+    assert 0 <= t.loc[("09a", "province"), "p_met"] <= 1

@@ -46,6 +46,21 @@ def _int_at_least(low: int) -> Any:
 _positive_int = _int_at_least(1)
 _seed = _int_at_least(0)
 
+#: Fewest draws of forecast, report and scenarios: at 100 the Monte Carlo standard error of P(met)
+#: is at most 0.05, so twice it (the borderline margin) is narrower than a status band (0.3).
+MIN_DRAWS = 100
+
+
+def _draws(text: str) -> int:
+    """An argparse type: --draws of forecast/report/scenarios, at least :data:`MIN_DRAWS`."""
+    value = _positive_int(text)
+    if value < MIN_DRAWS:
+        raise argparse.ArgumentTypeError(
+            f"must be at least {MIN_DRAWS}, got {value}: with fewer draws the Monte Carlo error of "
+            "P(met) is wider than a status band (default 4000)"
+        )
+    return value
+
 
 def _month(text: str) -> str:
     try:
@@ -181,11 +196,23 @@ def _run_options() -> argparse.ArgumentParser:
     run.add_argument(
         "--as-of", type=_month, default=None, help="month of the forecast, YYYY-MM (default: latest report)"
     )
-    run.add_argument("--draws", type=_positive_int, default=4000, help="Monte Carlo draws (default 4000)")
+    run.add_argument(
+        "--draws",
+        type=_draws,
+        default=4000,
+        help=f"Monte Carlo draws (default 4000, at least {MIN_DRAWS}); a P(met) within two Monte Carlo "
+        "standard errors of a status band's edge is 'borderline'",
+    )
     run.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     run.add_argument("--jobs", type=_positive_int, default=2, help="threads for the simulation (default 2)")
     run.add_argument(
-        "--out", default="out", help="output folder (default ./out); our files in it are replaced"
+        "--out",
+        default="out",
+        help="output folder (default ./out); a folder holding an earlier run's results is refused "
+        "unless --overwrite",
+    )
+    run.add_argument(
+        "--overwrite", action="store_true", help="replace the results of an earlier run in --out"
     )
     run.add_argument("--allow-revisions", action="store_true", help="accept cumulative values that fall")
     run.add_argument(
@@ -303,8 +330,10 @@ def _print_table(table: pd.DataFrame, show_all: bool) -> None:
                 for m, a, b in zip(shown["median"], shown["q10"], shown["q90"], strict=True)
             ],
             "reached": [
-                f"{m} (late)" if m and m > d[:7] else m
-                for m, d in zip(shown["first_passage_median"].fillna(""), shown["deadline"], strict=True)
+                f"{m} (late)" if m and late else m
+                for m, late in zip(
+                    shown["first_passage_median"].fillna(""), shown["first_passage_late"], strict=True
+                )
             ],
             "status": shown["status"],
             "name": shown["name_en"].fillna("").str.slice(0, 40),
@@ -314,17 +343,50 @@ def _print_table(table: pd.DataFrame, show_all: bool) -> None:
         print(view.to_string(index=False))
     print(
         "reached: the month by whose end half the simulated paths have reached the target; "
-        "'(late)' marks a month after the deadline."
+        "'(late)' marks a month after the deadline's report (a mid-month deadline is judged on the "
+        "report of the month before, in every column)."
     )
 
 
-def _out_dir(path: str, option: str = "--out", files: Sequence[str] = (), what: str = "the outputs") -> Path:
+def _borderline_note(summary: Any, draws: int, show_all: bool) -> None:
+    """Say which shown series are borderline (P(met) within two s.e. of a band edge) and what decides them."""
+    import numpy as np
+
+    cut = summary["borderline_cut"].values
+    shown = np.isfinite(cut) & (show_all | (summary["region"].values == "province"))
+    if not shown.any():
+        return
+    rows = [
+        f"{i}/{r} {p:.3f} at the edge {c:g}"
+        for i, r, p, c in zip(
+            summary["indicator"].values[shown],
+            summary["region"].values[shown],
+            summary["p_met"].values[shown],
+            cut[shown],
+            strict=True,
+        )
+    ]
+    print(
+        f"borderline: P(met) lies within two Monte Carlo standard errors of a status band's edge, so "
+        f"the band is not decided, for {'; '.join(rows)}. More draws decide it (--draws {4 * draws} "
+        "halves the standard error)."
+    )
+
+
+def _out_dir(
+    path: str,
+    option: str = "--out",
+    files: Sequence[str] = (),
+    what: str = "the outputs",
+    overwrite: bool = False,
+) -> Path:
     """Create the output folder of ``option`` and check, before any work, that it can be written.
 
-    ``files`` are the names the command will write there: each may exist (our
-    outputs are replaced, as the help says, with a note on stderr before any work
-    naming the files) but must not be a folder. ``what`` says what the folder
-    holds, in the message when ``path`` is a file.
+    ``files`` are the names the command will write there: none may be a folder, and
+    none may exist unless ``overwrite`` (``--overwrite``: they are replaced, with a note
+    on stderr before any work naming them); without it an earlier run's results are
+    refused, nothing run. ``what`` says what the folder holds, in the message when
+    ``path`` is a file.
     """
     out = Path(path)
     if out.exists() and not out.is_dir():
@@ -353,6 +415,13 @@ def _out_dir(path: str, option: str = "--out", files: Sequence[str] = (), what: 
             "Choose a folder you can write to (nothing was run)."
         ) from None
     earlier = [name for name in files if (out / name).exists()]
+    if earlier and not overwrite:
+        raise DataValidationError(
+            f"{option} {out} holds {', '.join(earlier)} of an earlier run{_earlier_as_of(out)}; "
+            "nothing was run and nothing was replaced. Give each run its own folder (e.g. "
+            f"{option} {out / 'YYYY-MM'}), or add --overwrite to replace "
+            f"{'it' if len(earlier) == 1 else 'them'}."
+        )
     if earlier:
         print(
             f"note: {option} {out} holds {', '.join(earlier)} of an earlier run; this run replaces "
@@ -361,6 +430,15 @@ def _out_dir(path: str, option: str = "--out", files: Sequence[str] = (), what: 
             file=sys.stderr,
         )
     return out
+
+
+def _earlier_as_of(out: Path) -> str:
+    """' (as of YYYY-MM)' from an earlier run's run.json in ``out``, '' if there is none to read."""
+    try:
+        as_of = json.loads((out / "run.json").read_text(encoding="utf-8")).get("as_of")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return f" (as of {as_of})" if isinstance(as_of, str) else ""
 
 
 def _existing_file(path: str, option: str) -> Path:
@@ -456,7 +534,7 @@ def _forecast(args: argparse.Namespace) -> int:
     _check_model(args.model)
     if args.scenario:
         _existing_file(args.scenario, "--scenario")
-    out = _out_dir(args.out, files=("attainment.csv", "forecast.nc", "run.json"))
+    out = _out_dir(args.out, files=("attainment.csv", "forecast.nc", "run.json"), overwrite=args.overwrite)
     result, catalog, progress, note = _run(args, scenario=args.scenario)
     table = result.table()
     shown = "" if args.all else "; province rows shown (--all for prefectures)"
@@ -467,8 +545,9 @@ def _forecast(args: argparse.Namespace) -> int:
         "P(met) is the probability the target is met by its deadline (± Monte Carlo standard error)."
     )
     _print_table(table, args.all)
+    _borderline_note(result.summary, args.draws, args.all)
     table.to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
-    result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # our outputs are replaced
+    result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir
     meta = _run_json(args, result, catalog, progress, note)
     (out / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(
@@ -487,7 +566,7 @@ def _report(args: argparse.Namespace) -> int:
     comparison = None
     if args.comparison:  # read before the run, so that a wrong path is reported at once
         comparison = pd.read_csv(_existing_file(args.comparison, "--comparison"), dtype={"indicator": str})
-    out = _out_dir(args.out)
+    out = _out_dir(args.out, files=("bulletin/bulletin.html",), overwrite=args.overwrite)
     result, _, progress, _ = _run(args)
     bulletin = write_bulletin(
         result,
@@ -506,7 +585,7 @@ def _scenarios(args: argparse.Namespace) -> int:
     _check_model(args.model)
     for path in args.files:
         _existing_file(path, "scenario file")
-    out = _out_dir(args.out, files=("scenario_comparison.csv",))
+    out = _out_dir(args.out, files=("scenario_comparison.csv",), overwrite=args.overwrite)
     catalog, progress, note = _inputs(args)
     if note:
         print(note)
@@ -617,8 +696,10 @@ def _backtest_parser(sub: Any) -> None:
     bt.add_argument(
         "--out",
         default="out",
-        help="output folder (default ./out); our files in it (backtest_scores.csv, backtest.nc) are replaced",
+        help="output folder (default ./out); one holding backtest_scores.csv or backtest.nc of an "
+        "earlier run is refused unless --overwrite",
     )
+    bt.add_argument("--overwrite", action="store_true", help="replace the results of an earlier run in --out")
     bt.add_argument("--cache", default=None, help="folder of cached fits (reused by reruns; for slow models)")
     bt.add_argument("--include-decided", action="store_true", help="keep forecasts already decided at as-of")
     bt.add_argument(
@@ -858,7 +939,7 @@ def _backtest(args: argparse.Namespace) -> int:
         )
     _check_city(args.city, args.progress, allow_all=True)
     names, skipped = _backtest_models(args.model)
-    out = _out_dir(args.out, files=("backtest_scores.csv", "backtest.nc"))
+    out = _out_dir(args.out, files=("backtest_scores.csv", "backtest.nc"), overwrite=args.overwrite)
     save_to = _new_file(args.save_calibration, "--save-calibration") if args.save_calibration else None
     if args.cache:
         _out_dir(args.cache, option="--cache", what="the cached fits (created if missing)")

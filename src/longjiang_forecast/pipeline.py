@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ import pandas as pd
 import xarray as xr
 
 from ._core.cf import CONVENTIONS, describe
-from ._core.exceptions import DataValidationError, NothingToForecastError
+from ._core.exceptions import DataValidationError, ForecastWarning, NothingToForecastError
 from ._core.provenance import content_sha256, data_vintage
 from ._core.province import ProvinceRows
 from ._core.rng import SeedLike, as_seed_sequence
@@ -47,8 +48,11 @@ TABLE_COLUMNS = (
     "median",
     "q90",
     "first_passage_median",
+    "first_passage_late",
     "required_rate",
+    "model_rate",
     "run_rate",
+    "run_rate_months",
     "expected_shortfall",
     "status",
     "basis",
@@ -205,9 +209,17 @@ class Forecast:
         pandas.DataFrame
             Columns :data:`TABLE_COLUMNS`. ``observed`` is the latest report
             (``observed_month``); ``q10``/``median``/``q90`` are quantiles of
-            the value at the deadline; rates are per month in the indicator's
-            unit. Qualitative items and items without a target appear with
-            status "no forecast" and the reason.
+            the value at the deadline; ``first_passage_late`` marks a median
+            first passage after the report the deadline is judged on (a
+            mid-month deadline is judged on the month before: the same rule
+            as P(met), the quantiles and the status); rates are per month in
+            the indicator's unit: ``required_rate`` (what is still needed over
+            the months left), ``model_rate`` (the model's median pace over
+            them: at least ``required_rate`` exactly when P(met) >= 0.5) and
+            ``run_rate`` (the recent pace, over ``run_rate_months``).
+            Qualitative items and items without a target appear with status
+            "no forecast" and the reason, and so does a deadline that passed
+            by the as-of month without the report it is judged on.
         """
         s = self.summary
         quant = s["deadline_value"]
@@ -232,8 +244,11 @@ class Forecast:
                 "median": _quantile(quant, 0.5),
                 "q90": _quantile(quant, 0.9),
                 "first_passage_median": pd.DatetimeIndex(s["first_passage_median"].values).strftime("%Y-%m"),
+                "first_passage_late": s["first_passage_late"].values,
                 "required_rate": s["required_rate"].values,
+                "model_rate": s["model_rate"].values,
                 "run_rate": s["run_rate"].values,
+                "run_rate_months": s["run_rate_months"].values,
                 "expected_shortfall": s["expected_shortfall"].values,
                 "status": s["status"].values,
                 "basis": self.draws["basis"].values,
@@ -241,7 +256,10 @@ class Forecast:
             }
         )
         frame["first_passage_median"] = frame["first_passage_median"].fillna("")
-        return pd.concat([frame, self._not_forecast()], ignore_index=True)[list(TABLE_COLUMNS)]
+        table = pd.concat([frame, self._not_forecast()], ignore_index=True)[list(TABLE_COLUMNS)]
+        table["first_passage_late"] = table["first_passage_late"].fillna(False).astype(bool)
+        table["run_rate_months"] = table["run_rate_months"].fillna("")
+        return table
 
     def _not_forecast(self) -> pd.DataFrame:
         table = self.catalog.table
@@ -394,7 +412,43 @@ def _fit_and_draw(
     draws = model.sample_parameters(n_draws, rng=param_seed)
     if hasattr(model, "share_mean_"):  # the planned trajectory of SPI(t), see docs/planning.md
         draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
+    _warn_unreported_months(model.state_)
     return model, draws, ss, path_seed, scenario_seed
+
+
+def _warn_unreported_months(state: xr.Dataset) -> None:
+    """Warn when the as-of month is after the latest report: name the months, and the series behind.
+
+    Those months are forecast, not reported; a deadline that passed by the as-of month
+    without its report is not forecast (see :func:`~longjiang_forecast.summarise`).
+    """
+    year = int(state.attrs["year"])
+    as_of = pd.Timestamp(str(state.attrs["as_of"]))
+    last = np.asarray(state["last_month"].values, int)
+    as_of_month = as_of.month if as_of.year == year else 12
+    latest = int(last.max()) if last.size else 0
+    if latest >= as_of_month:
+        return
+    months = f"{year}-{latest + 1:02d}" + (f" to {as_of:%Y-%m}" if latest + 1 < as_of_month else "")
+    since = f"the latest report is of {year}-{latest:02d}" if latest else f"no series has a report in {year}"
+    behind = np.flatnonzero(last < latest)
+    labels = [
+        f"{state['indicator'].values[s]}/{state['region'].values[s]} ({year}-{last[s]:02d})"
+        if last[s]
+        else f"{state['indicator'].values[s]}/{state['region'].values[s]} (none)"
+        for s in behind[:8]
+    ]
+    more = f" and {behind.size - 8} more" if behind.size > 8 else ""
+    earlier = f"; these series' latest reports are earlier still: {', '.join(labels)}{more}" if labels else ""
+    warnings.warn(
+        f"The as-of month {as_of:%Y-%m} is after the latest report: no series has a report for "
+        f"{months} ({since}){earlier}. Those months are forecast, not reported; a deadline that passed "
+        "by the as-of month without the report it is judged on is not forecast (status 'no forecast', "
+        "with the missing report in 'reason'). Add the missing reports, or forecast as of "
+        f"{year}-{max(latest, 1):02d}.",
+        ForecastWarning,
+        stacklevel=3,
+    )
 
 
 def _scenario(scenario: Any, catalog: Any) -> Any:

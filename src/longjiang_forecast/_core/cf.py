@@ -72,6 +72,19 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
         "",
         "First month by whose end half of the simulated paths have reached the target; NaT if none.",
     ),
+    "first_passage_late": (
+        "first passage after the deadline",
+        "",
+        "True where the median first-passage month is after the month of the report the deadline is "
+        "judged on (1 = true in a file).",
+    ),
+    "model_rate": (
+        "the model's median rate",
+        "value/month",
+        "Median over the simulated paths of the monthly increase from the latest report to the report "
+        "the deadline is judged on: at least the required rate exactly when P(met) is at least 0.5.",
+    ),
+    "run_rate_months": ("months of the run rate", "", "The months the run rate covers (YYYY-MM/YYYY-MM)."),
     "expected_shortfall": (
         "expected shortfall at the deadline",
         _V,
@@ -92,8 +105,15 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "status": (
         "status band",
         "",
-        "on track, watch, at risk, off track, achieved, missed, no report yet, "
-        "no forecast (thresholds in the 'bands' attribute).",
+        "on track, watch, at risk, off track (thresholds in the 'bands' attribute), borderline "
+        "(P(met) within two Monte Carlo standard errors of a threshold), achieved, missed, "
+        "no report yet, no forecast.",
+    ),
+    "borderline_cut": (
+        "band threshold of a borderline status",
+        "1",
+        "The threshold a borderline P(met) lies within two Monte Carlo standard errors of "
+        "(sqrt(c (1 - c) / n_draws) at the threshold c); NaN where the status is decided.",
     ),
     "reason": ("why there is no forecast", "", "Empty where the series has a forecast."),
     "scenario_touched": (
@@ -115,7 +135,12 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "kind": ("indicator kind", "", "cumulative, level, annual_mean, change or milestone."),
     "unit": ("unit of the series", "", "The unit of the indicator as the catalogue writes it."),
     "deadline": ("deadline", "", "Date by which the target is to be met."),
-    "deadline_month": ("month of the deadline", "month", "Month of the year (1-12) of the deadline."),
+    "deadline_month": (
+        "month of the report the deadline is judged on",
+        "month",
+        "Month of the year (1-12) whose end-of-month report is the last one on or before the deadline "
+        "(a mid-month deadline, 20 October, is judged on September's report).",
+    ),
     "last_month": (
         "month of the latest report",
         "month",

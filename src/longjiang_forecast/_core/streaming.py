@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from .jit import cached_njit
 
 # --------------------------------------------------------------------------- streaming kernels
 #
@@ -88,7 +89,7 @@ def histogram_counts(
     return counts
 
 
-@njit(nogil=True, cache=True)
+@cached_njit(nogil=True)
 def _bin_rows(values, lo, inv_width, n_bins, counts):  # pragma: no cover - compiled
     """Add each row's values to its bins (see :func:`histogram_counts`), one pass, NaN skipped."""
     for i in range(values.shape[0]):

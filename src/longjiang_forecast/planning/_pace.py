@@ -39,10 +39,15 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
         - ``plain_rate``: what is still needed over the months left, the
           summary's ``required_rate`` (no uncertainty);
         - ``expected_rate``: the simulated mean rate over the months left;
-        - ``run_rate``: the recent run rate (summary, last three months);
-        - ``multiplier``: ``c``, the factor on the simulated remaining pace;
+        - ``run_rate``: the recent run rate (summary, last three months),
+          over the months ``run_rate_months`` ("YYYY-MM/YYYY-MM");
+        - ``multiplier``: ``c = required_pace / expected_rate``, the factor on
+          the simulated remaining pace: above 1 exactly when P(met) is below
+          ``prob`` (the verdict to show beside P(met));
         - ``pace_ratio``: ``required_pace / run_rate`` (how many times the
-          recent pace is needed; NaN where the run rate is not positive);
+          recent pace is needed; NaN where the run rate is not positive). The
+          recent pace is history: a season ahead (winter) can make a ratio
+          below 1 go with a low P(met), so judge by ``multiplier``;
         - ``need`` (target − latest report), ``months_left`` (deadline month
           − report month), ``last_month``, ``target``, ``unit``, ``name_zh``,
           ``name_en``, ``kind``;
@@ -112,6 +117,11 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
     pace[usable & (need <= 0)] = 0.0
     note[usable & (need <= 0)] = "target already met"
     run = summary["run_rate"].values.astype(float)
+    months = (
+        summary["run_rate_months"].values.astype(object)
+        if "run_rate_months" in summary
+        else np.full(n, "", dtype=object)
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(run > 0, pace / run, np.nan)
     out = xr.Dataset(
@@ -120,6 +130,7 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
             "plain_rate": (SERIES, plain),
             "expected_rate": (SERIES, expected),
             "run_rate": (SERIES, run),
+            "run_rate_months": (SERIES, months),
             "multiplier": (SERIES, c),
             "pace_ratio": (SERIES, ratio),
             "need": (SERIES, np.where(usable, need, np.nan)),

@@ -49,6 +49,8 @@ STATUS_COLOURS: dict[str, str] = {
     "watch": "#fee08b",
     "at risk": "#fc8d59",
     "off track": "#d73027",
+    "missed": "#a50026",
+    "borderline": "#ffffbf",
     "no report yet": "#bdbdbd",
     "no forecast": "#e0e0e0",
 }
@@ -60,6 +62,8 @@ STATUS_ZH: dict[str, str] = {
     "watch": "需关注",
     "at risk": "有风险",
     "off track": "严重滞后",
+    "missed": "未完成",
+    "borderline": "临界",
     "no report yet": "尚未报告",
     "no forecast": "无法预测",
     "below all bands": "低于所有档位",

@@ -444,7 +444,7 @@ def _pace_rows(
     rows = []
     for s in np.flatnonzero(mask):
         name = str(pace["name_zh"].values[s] if lang == "zh" else pace["name_en"].values[s])
-        ratio = pace["pace_ratio"].values[s]
+        ratio = pace["multiplier"].values[s]  # > 1 exactly when P(met) < prob: cannot contradict it
         cells = [_cell(pace["indicator"].values[s])]
         if region_names is not None:
             region = str(pace["region"].values[s])
@@ -456,12 +456,20 @@ def _pace_rows(
             _cell(int(pace["months_left"].values[s]), "num"),
             _cell(_num(pace["plain_rate"].values[s]), "num"),
             _cell(_num(pace["required_pace"].values[s]), "num"),
-            _cell(_num(pace["run_rate"].values[s]), "num"),
+            _cell(_run_rate(pace["run_rate"].values[s], str(pace["run_rate_months"].values[s])), "num"),
             _cell("–" if not np.isfinite(ratio) else f"{ratio:.2f}×", "num"),
             _cell(pace["note"].values[s] or ""),
         ]
         rows.append(cells)
     return rows
+
+
+def _run_rate(rate: float, months: str) -> str:
+    """The run rate with the months it covers, '12.5 (07–08)'."""
+    if not np.isfinite(rate):
+        return "–"
+    span = "–".join(m[5:7] for m in months.split("/")) if months else ""
+    return f"{_num(rate)} ({span})" if span else _num(rate)
 
 
 def _pace(pace: xr.Dataset, lang: str, region_names: dict[str, str]) -> dict[str, Any]:

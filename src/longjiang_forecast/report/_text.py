@@ -12,6 +12,8 @@ STATUS_COLOURS: dict[str, str] = {
     "watch": "#fee08b",
     "at risk": "#fdae61",
     "off track": "#f46d43",
+    "missed": "#a50026",
+    "borderline": "#ffffbf",
     "no report yet": "#d9d9d9",
     "no forecast": "#f0f0f0",
 }
@@ -25,6 +27,8 @@ STATUS_NAMES: dict[str, dict[str, str]] = {
         "watch": "需关注 (50–80%)",
         "at risk": "有风险 (20–50%)",
         "off track": "严重滞后 (<20%)",
+        "missed": "未完成",
+        "borderline": "临界（与档位界限相差不足两个模拟标准误）",
         "no report yet": "尚未报告",
         "no forecast": "无法预测",
     },
@@ -35,6 +39,7 @@ STATUS_NAMES["en"].update(
         "watch": "watch (50–80%)",
         "at risk": "at risk (20–50%)",
         "off track": "off track (<20%)",
+        "borderline": "borderline (within two Monte Carlo standard errors of a band edge)",
     }
 )
 
@@ -96,7 +101,7 @@ TEXT: dict[str, dict[str, Any]] = {
         ],
         "no_ranking": "没有分地市的数量类指标，无法排名。",
         "pace": "七、所需进度",
-        "pace_note": "为以 {p} 的概率达标，从最新报告到截止日期每月需要完成的量，与近三个月的实际月均进度对比。",
+        "pace_note": "为以 {p} 的概率达标，从最新报告到截止日期每月需要完成的量；“所需/模型预期”为其与模型预期月均进度之比，大于 1 即达标概率低于 {p}。近期月均进度为括号内各月的实际进度，仅供参照：模型预期的是此后各月（含季节变化）的进度。",
         "pace_header": [
             "指标",
             "名称",
@@ -104,8 +109,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "剩余月数",
             "平均所需（不计不确定性）",
             "所需月均进度",
-            "近期月均进度",
-            "所需/近期",
+            "近期月均进度（月份）",
+            "所需/模型预期",
             "说明",
         ],
         "pace_detail": "分地市明细",
@@ -183,7 +188,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "no_ranking": "No prefecture series of counts or levels: no ranking.",
         "pace": "7. Required pace",
         "pace_note": "Monthly rate needed from the latest report to the deadline to meet the target with "
-        "probability {p}, against the run rate of the last three months.",
+        "probability {p}; 'required / expected' is its ratio to the pace the model expects over those "
+        "months (above 1 exactly when P(met) is below {p}). The run rate is the pace of the months in "
+        "brackets, for reference: the model expects the months ahead, seasons included.",
         "pace_header": [
             "indicator",
             "name",
@@ -191,8 +198,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "months left",
             "plain rate",
             "required pace",
-            "run rate",
-            "required / run",
+            "run rate (months)",
+            "required / expected",
             "note",
         ],
         "pace_detail": "By prefecture",

@@ -95,7 +95,9 @@ def compile_scenario(
     Warns
     -----
     ForecastWarning
-        For an effect that ends by the as-of month (it can change nothing).
+        For an effect that ends by the latest report of every series it selects
+        (it can change nothing); judged on each series' own latest report, not
+        on the as-of month.
     """
     year = int(state.attrs["year"])
     if scenario.year != year:
@@ -103,21 +105,23 @@ def compile_scenario(
             f"{scenario.source or scenario.name}: 'year' is {scenario.year} but the forecast is for {year}. "
             f"Write the scenario's months in {year} (or set year = {year})."
         )
-    as_of_month = int(str(state.attrs["as_of"])[5:7])
+    tag_of = dict(zip(catalog.table["indicator"], catalog.table["tags"].fillna(""), strict=False))
+    tags = np.array([tag_of.get(i, "") for i in state["indicator"].values], dtype=object)
+    reported = np.asarray(state["last_month"].values, int)  # each series' own latest report
     for i, effect in enumerate(scenario.effects):
         last = effect.until if effect.type == "stoppage" else effect.last_month[1]
         if effect.type == "delay":
             last = effect.first_month[1] + effect.duration[1] - 1
-        if effect.type != "cap" and last <= as_of_month:
+        selected = _selects(effect, state, tags)
+        # Judged per series: an effect changes a series whose latest report is before its last month.
+        if effect.type != "cap" and selected.any() and np.all(reported[selected] >= last):
             warnings.warn(
                 f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) ends in month {last}, "
-                f"not after the as-of month {state.attrs['as_of']}: it changes nothing (those months "
-                "are reported).",
+                f"and every series it selects ({int(selected.sum())}) has reports up to month "
+                f"{int(reported[selected].min())} or later: it changes nothing (those months are reported).",
                 ForecastWarning,
                 stacklevel=2,
             )
-    tag_of = dict(zip(catalog.table["indicator"], catalog.table["tags"].fillna(""), strict=False))
-    tags = np.array([tag_of.get(i, "") for i in state["indicator"].values], dtype=object)
     ss = as_seed_sequence(seed)
     rng = np.random.default_rng(ss)
     months = np.arange(1, 13)

@@ -22,10 +22,11 @@ import math
 import numpy as np
 from numba import njit
 
+from .._core.jit import cached_njit
 from ._random import gamma, gamma_constants, normal
 
 
-@njit(nogil=True, cache=True)
+@cached_njit(nogil=True)
 def gamma_step(state, ends, shape, scale, base, upper, out):  # pragma: no cover - compiled
     """One month of Gamma increments: ``out = min(base + scale * G(shape), upper)``, drawn inline.
 
@@ -97,7 +98,7 @@ def _gamma_elements(shape, scale, base, u, out, s0, s1, s2, s3):  # pragma: no c
     return s0, s1, s2, s3
 
 
-@njit(nogil=True, cache=True)
+@cached_njit(nogil=True)
 def link_step(
     state, ends, drift, sd, mult, active, eta, code, lower, upper, out
 ):  # pragma: no cover - compiled
@@ -164,7 +165,7 @@ def _met_so_far(x, hit, t, up):  # pragma: no cover - compiled
     return count
 
 
-@njit(nogil=True, cache=True)
+@cached_njit(nogil=True)
 def passage(x, target, sign, at_deadline, m, ends, hit, fp, dv):  # pragma: no cover - compiled
     """Month ``m`` of a row ``x``: update ``hit`` (target met in some month so far), ``fp[:, :, m]``, ``dv``.
 
@@ -185,7 +186,7 @@ def passage(x, target, sign, at_deadline, m, ends, hit, fp, dv):  # pragma: no c
                 dv[i, j] = x[i, j]
 
 
-@njit(nogil=True, cache=True)
+@cached_njit(nogil=True)
 def aggregate(x, members, starts, weights, out):  # pragma: no cover - compiled
     """``out[g] = Σ weights[k] x[members[k]]`` over the members ``k`` of group ``g`` (in member order)."""
     n_groups = starts.size
@@ -225,7 +226,7 @@ def _deadline_row(v, t, t32, s):  # pragma: no cover - compiled
     return count, a, b, lo, hi, nan
 
 
-@njit(nogil=True, cache=True)
+@cached_njit(nogil=True)
 def deadline_stats(dv, target, tgt, sign, ends, met, sf1, sf2, vmin, vmax):  # pragma: no cover - compiled
     """Per block and row of deadline values: met count, Σ shortfall and Σ shortfall², min and max.
 

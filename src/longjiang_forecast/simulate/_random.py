@@ -47,6 +47,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numba import njit
 
+from .._core.jit import cached_njit
+
 _U52 = np.uint64(0x000FFFFFFFFFFFFF)
 _M8 = np.uint64(0xFF)
 _ONE = np.uint64(1)
@@ -381,7 +383,7 @@ def gamma(d, c, inv_a, s0, s1, s2, s3):  # pragma: no cover - compiled
 # --------------------------------------------------------------------------- array fills (tests, benchmark)
 
 
-@njit(nogil=True, cache=True)
+@cached_njit(nogil=True)
 def normal_fill(state, out):  # pragma: no cover - compiled
     """Fill ``out`` (any shape, C order) with standard normals; advances ``state`` in place."""
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
@@ -392,7 +394,7 @@ def normal_fill(state, out):  # pragma: no cover - compiled
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
 
-@njit(nogil=True, cache=True)
+@cached_njit(nogil=True)
 def gamma_fill(state, shape, out):  # pragma: no cover - compiled
     """Fill row ``i`` of ``out`` (rows, n) with Gamma(``shape[i]``, 1) variates; advances ``state``.
 
@@ -412,7 +414,7 @@ def gamma_fill(state, shape, out):  # pragma: no cover - compiled
     state[0], state[1], state[2], state[3] = s0, s1, s2, s3
 
 
-@njit(nogil=True, cache=True)
+@cached_njit(nogil=True)
 def raw_fill(state, out):  # pragma: no cover - compiled
     """Fill the 1-D ``uint64`` array ``out`` with raw xoshiro256++ outputs; advances ``state``."""
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]

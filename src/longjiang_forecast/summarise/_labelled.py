@@ -17,6 +17,10 @@ from . import _core
 #: Default status bands: the lowest attainment probability of each band.
 DEFAULT_BANDS: Mapping[str, float] = {"on track": 0.8, "watch": 0.5, "at risk": 0.2, "off track": 0.0}
 
+#: A status band is decided only when P(met) lies more than this many Monte Carlo standard
+#: errors from every cut between bands; closer, the status is "borderline".
+BORDERLINE_SE = 2.0
+
 #: Months of recent reports used for the run rate.
 RUN_RATE_MONTHS = 3
 
@@ -42,10 +46,16 @@ def summarise(
     bands : mapping of str to float, optional
         Status band name -> lowest attainment probability of the band
         (default :data:`DEFAULT_BANDS`: on track >= 0.8 > watch >= 0.5 >
-        at risk >= 0.2 > off track). A series whose report already meets its
-        target (counts and levels) is "achieved"; one with no report in the
-        year yet is "no report yet" (its probability then rests on the prior
-        at the plan); one that cannot be forecast is "no forecast".
+        at risk >= 0.2 > off track). A probability within
+        :data:`BORDERLINE_SE` Monte Carlo standard errors of a cut between two
+        bands (the standard error of a probability equal to the cut,
+        ``sqrt(c (1 - c) / n_draws)``) is "borderline": the draws cannot tell
+        on which side it lies (more draws decide it). A series whose report
+        before its deadline already meets its target (counts and levels) is
+        "achieved"; one whose deadline's report is in is "achieved" or
+        "missed" by that report; one with no report in the year yet is "no
+        report yet" (its probability then rests on the prior at the plan);
+        one that cannot be forecast is "no forecast".
     reason : ndarray of shape (n_series,), str, optional
         Why a series has no forecast ("" where it has one).
 
@@ -58,12 +68,20 @@ def summarise(
         ``deadline_value`` (series, quantile), ``first_passage_cdf`` (series,
         month: P(target reached by the end of the month)),
         ``first_passage_median`` (first month whose CDF is >= 0.5, NaT if
-        none), ``expected_shortfall``, ``required_rate`` and ``run_rate``
-        (per month, in the indicator's unit; for annual means the mean needed
-        over the unreported months and the mean of the last three reports),
+        none), ``first_passage_late`` (that month is after the month of the
+        report the deadline is judged on), ``expected_shortfall``,
+        ``required_rate`` and ``run_rate`` (per month, in the indicator's
+        unit; for annual means the mean needed over the unreported months and
+        the mean of the last three reports), ``run_rate_months`` (the months
+        the run rate covers, "YYYY-MM/YYYY-MM"), ``model_rate`` (the
+        median simulated monthly increase from the latest report to the
+        deadline's report: at least ``required_rate`` exactly when P(met) is
+        at least 0.5; counts and levels),
         ``observed`` (the latest report in the target's terms: a count or
         level, or the year-to-date mean / percent change of an annual
-        mean), ``status`` and the state's target fields. attrs: ``n_draws``,
+        mean), ``status``, ``borderline_cut`` (the cut a "borderline"
+        probability cannot be told apart from, NaN for every other status)
+        and the state's target fields. attrs: ``n_draws``,
         ``bands``, provenance.
 
     Raises
@@ -77,7 +95,7 @@ def summarise(
     if any(not 0.0 <= q <= 1.0 for q in quantiles):
         raise ValueError(f"The 'quantiles' parameter of summarise must be in [0, 1]. Got {quantiles}.")
     n_series = state.sizes[SERIES]
-    reason = np.full(n_series, "", dtype=object) if reason is None else np.asarray(reason, dtype=object)
+    reason = np.full(n_series, "", dtype=object) if reason is None else np.array(reason, dtype=object)
     values = paths.values
     dl_index = np.clip(state["deadline_month"].values - 1, 0, 11)
     at_deadline = values[:, np.arange(n_series), dl_index]
@@ -92,23 +110,55 @@ def summarise(
     cdf[~monotone] = np.nan
     months = pd.DatetimeIndex(state[MONTH].values)
     reached = cdf >= 0.5
-    fp_median = pd.DatetimeIndex([months[np.argmax(r)] if r.any() else pd.NaT for r in reached]).values
-    required, run = _rates(state)
+    fp_median = pd.DatetimeIndex([months[np.argmax(r)] if r.any() else pd.NaT for r in reached]).to_numpy(
+        copy=True
+    )
+    dl_month = state["deadline_month"].values.astype(int)
+    # One rule for every column: the deadline is judged on the report of month ``deadline_month``
+    # (a mid-month deadline on the month before); a first passage after that month is late.
+    late = reached.any(axis=1) & (np.argmax(reached, axis=1) + 1 > dl_month)
+    required, run, run_months = _rates(state)
+    expected = _model_rate(values, state)
     observed = _observed_to_date(state)
-    achieved = monotone & (sign * state["last_value"].values >= sign * target)
-    status = np.array([_band(pi, bands) for pi in p], dtype=object)
-    status[state["last_month"].values == 0] = "no report yet"
     # Settled: the value at the deadline is reported (counts, levels), or every month is (annual means).
     reported_all = np.isfinite(state["observed"].values).all(axis=1)
     settled = np.where(monotone, state["deadline_month"].values <= state["last_month"].values, reported_all)
+    # Achieved before the deadline by the latest report; once the deadline's report is in, the
+    # reports at the deadline decide (a target reached only after it is not achieved: see p).
+    achieved = monotone & ~settled & (sign * state["last_value"].values >= sign * target)
+    status = np.array([_band(pi, bands) for pi in p], dtype=object)
+    cut = _core.borderline_cut(
+        p, int(paths.sizes[DRAW]), np.array(list(bands.values()), float), BORDERLINE_SE
+    )
+    status[np.isfinite(cut)] = "borderline"
+    status[state["last_month"].values == 0] = "no report yet"
     status[settled & (p == 0)] = "missed"
     status[achieved | (settled & (p == 1))] = "achieved"
+    cut[status != "borderline"] = np.nan
+    # A deadline that has passed by the as-of month without its report is not forecast: the
+    # reports up to it settle it (an achieved target is achieved whatever comes later).
+    as_of = pd.Timestamp(str(state.attrs.get("as_of")))
+    as_of_month = as_of.month if as_of.year == int(state.attrs["year"]) else 12
+    unsettled = (dl_month <= as_of_month) & ~settled & ~achieved & (reason == "")
+    for s in np.flatnonzero(unsettled):
+        judged = f"{int(state.attrs['year'])}-{dl_month[s]:02d}"
+        last = int(state["last_month"].values[s])
+        latest = f"the latest report is of {int(state.attrs['year'])}-{last:02d}" if last else "no report yet"
+        reason[s] = (
+            f"deadline {pd.Timestamp(state['deadline'].values[s]):%Y-%m-%d} passed by the as-of month "
+            f"{as_of:%Y-%m} without the report it is judged on ({judged}; {latest}): a past deadline "
+            f"is settled from the reports, not forecast; add the reports up to {judged} to settle it"
+        )
     missing = reason != ""
     for arr in (p, se, shortfall):
         arr[missing] = np.nan
     qs[missing] = np.nan
     cdf[missing] = np.nan
+    late[missing] = False
+    fp_median[missing] = np.datetime64("NaT")
+    expected[missing] = np.nan
     status[missing] = "no forecast"
+    cut[missing] = np.nan
     out = xr.Dataset(
         {
             "observed": (SERIES, observed),
@@ -117,10 +167,14 @@ def summarise(
             "deadline_value": ((SERIES, QUANTILE), qs),
             "first_passage_cdf": ((SERIES, MONTH), cdf),
             "first_passage_median": (SERIES, fp_median),
+            "first_passage_late": (SERIES, late),
             "expected_shortfall": (SERIES, shortfall),
             "required_rate": (SERIES, required),
+            "model_rate": (SERIES, expected),
             "run_rate": (SERIES, run),
+            "run_rate_months": (SERIES, run_months),
             "status": (SERIES, status),
+            "borderline_cut": (SERIES, cut),
             "reason": (SERIES, reason),
         },
         coords={
@@ -185,12 +239,39 @@ def _observed_to_date(state: xr.Dataset) -> np.ndarray:
     return out
 
 
-def _rates(state: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
-    """Required monthly rate from the last report to the deadline, and the recent run rate."""
+def _model_rate(values: np.ndarray, state: xr.Dataset) -> np.ndarray:
+    """Median simulated monthly increase from the latest report to the deadline's report.
+
+    Counts and levels with months left before the deadline; NaN elsewhere. Its
+    comparison with the required rate is that of P(met) with 0.5: the median
+    increase reaches what is needed exactly when at least half the paths do.
+    """
+    n = state.sizes[SERIES]
+    out = np.full(n, np.nan)
+    t = state["last_month"].values.astype(int)
+    dl = state["deadline_month"].values.astype(int)
+    kind = state["kind"].values
+    last = state["last_value"].values.astype(float)
+    origin = np.where(kind == "level", state["baseline"].values.astype(float), 0.0)
+    start = np.where(np.isfinite(last), last, origin)
+    ok = np.isin(kind, [*MONOTONE_KINDS, "level"]) & (dl > t) & np.isfinite(start)
+    for s in np.flatnonzero(ok):
+        out[s] = float(np.median(values[:, s, dl[s] - 1] - start[s])) / (dl[s] - t[s])
+    return out
+
+
+def _rates(state: xr.Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Required monthly rate to the deadline, the recent run rate and the months it covers."""
     n = state.sizes[SERIES]
     required = np.full(n, np.nan)
     run = np.full(n, np.nan)
-    days = month_days(int(state.attrs["year"])).astype(float)
+    covers = np.full(n, "", dtype=object)
+    year = int(state.attrs["year"])
+
+    def span(first: int, last: int) -> str:  # month numbers 1-12
+        return f"{year}-{first:02d}" if first == last else f"{year}-{first:02d}/{year}-{last:02d}"
+
+    days = month_days(year).astype(float)
     for s in range(n):
         obs = state["observed"].values[s]
         t = int(state["last_month"].values[s])
@@ -206,6 +287,7 @@ def _rates(state: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
                 required[s] = (target * days.sum() - np.nansum(obs * days)) / open_days
             if seen.size:
                 run[s] = float(np.mean(obs[seen[-RUN_RATE_MONTHS:]]))
+                covers[s] = span(int(seen[-RUN_RATE_MONTHS:][0]) + 1, int(seen[-1]) + 1)
             if kind == "change":  # in the target's terms: % change against the baseline
                 base = float(state["baseline"].values[s])
                 required[s], run[s] = 100 * (required[s] / base - 1), 100 * (run[s] / base - 1)
@@ -220,6 +302,8 @@ def _rates(state: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
             recent = seen[seen >= t - RUN_RATE_MONTHS]
             first = recent[0] if recent.size >= 2 else seen[-2]
             run[s] = (obs[t - 1] - obs[first]) / (t - 1 - first)
+            covers[s] = span(int(first) + 2, t)
         elif seen.size == 1 and np.isfinite(origin):
             run[s] = (obs[seen[0]] - origin) / (seen[0] + 1)
-    return required, run
+            covers[s] = span(1, int(seen[0]) + 1)
+    return required, run, covers
