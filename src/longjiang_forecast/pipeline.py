@@ -102,7 +102,6 @@ class Forecast:
             self.state["observed"].attrs.update(
                 long_name="reported cumulative or level value",
                 description="The value reported for each month of the as-of year (NaN where none).",
-                units=self.paths.attrs.get("units", ""),
             )
         for obj in (self.summary, self.paths):
             obj.attrs["Conventions"] = CONVENTIONS
@@ -358,16 +357,21 @@ def _with_provenance(result: Forecast, progress: xr.Dataset, catalog: Any) -> Fo
     ``data_sha256`` is the progress file's hash, or that of the data's values and labels when
     it has no file (e.g. synthetic data); ``catalog_sha256`` that of the catalogue's table.
     """
+    extra = _data_provenance(progress, catalog)
+    for obj in (result.summary, result.paths):
+        obj.attrs.update(extra)
+    return result
+
+
+def _data_provenance(progress: xr.Dataset, catalog: Any) -> dict[str, str]:
+    """The data and catalogue hashes and the data vintage (see :func:`_with_provenance`)."""
     vintage, basis = data_vintage(progress)
-    extra = {
+    return {
         "data_sha256": str(progress.attrs.get("sha256") or content_sha256(progress)),
         "catalog_sha256": hashlib.sha256(catalog.table.to_csv(index=False).encode()).hexdigest(),
         "data_vintage": vintage,
         "data_vintage_basis": basis,
     }
-    for obj in (result.summary, result.paths):
-        obj.attrs.update(extra)
-    return result
 
 
 def _as_progress(progress: Any, catalog: Any) -> xr.Dataset:
@@ -693,6 +697,11 @@ class Backtest:
     """
 
     forecasts: xr.Dataset
+
+    def __post_init__(self) -> None:
+        units = self.forecasts["unit"].values if "unit" in self.forecasts else ()
+        describe(self.forecasts, units, dim="forecast")
+        self.forecasts.attrs["Conventions"] = CONVENTIONS
 
     def table(self, by: tuple[str, ...] = ("model",), **kwargs: Any) -> pd.DataFrame:
         """Return the score table (see :func:`longjiang_forecast.metrics.summary_table`).
@@ -1045,7 +1054,7 @@ def backtest(
             "cache_hits": cache.hits if cache else 0,
             "cache_misses": cache.misses if cache else 0,
             "data_source": str(progress.attrs.get("source", "")),
-            "data_sha256": str(progress.attrs.get("sha256", "")),
+            **_data_provenance(progress, catalog),
         },
     )
     # JSON, not a dict: netCDF attributes are strings and numbers (``to_netcdf`` refuses a dict)
