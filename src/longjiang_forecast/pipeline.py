@@ -80,11 +80,13 @@ class Forecast:
 
     Notes
     -----
-    Every variable and coordinate of ``summary``, ``paths`` and ``state`` carries CF
+    Every variable and coordinate of ``summary``, ``paths``, ``state`` and ``draws`` carries CF
     attributes (``long_name``, ``description``, ``units``: see
     :mod:`longjiang_forecast._core.cf`), and ``summary`` and ``paths`` the ``Conventions``
     and the provenance of the run (see :func:`forecast`); they are set when the forecast is
-    made.
+    made. The unit of each series is in the coordinates ``value_units`` and ``rate_units``;
+    a variable in series of several units names its coordinate in
+    ``encoding["coordinates"]`` and has no ``units`` attribute.
     """
 
     summary: xr.Dataset
@@ -693,7 +695,8 @@ class Backtest:
     ----------
     forecasts : xarray.Dataset
         One row per forecast (as-of month × series) along ``forecast``; see
-        :func:`backtest` for its variables.
+        :func:`backtest` for its variables. Described when the Backtest is made (CF
+        attributes of every variable, the ``value_units`` coordinate, ``Conventions``).
     """
 
     forecasts: xr.Dataset
@@ -925,8 +928,11 @@ def backtest(
         month of reaching the target, NaN if P < 0.5), ``first_passage_outcome``,
         ``first_passage_error`` (months), ``target``, ``comparator``, ``unit``,
         ``deadline_month``, ``last_month``, ``status``, ``basis``, ``reason``,
-        ``dataset``. attrs: ``model``, ``model_params`` (and ``model_params_json``), ``seed_entropy``,
-        ``n_origins``, ``runtime_s``, ``cache_hits``, data provenance.
+        ``dataset``. Every variable has CF attributes (``long_name``, ``description``,
+        ``units``; values in the indicator's unit name the coordinate ``value_units``, the unit
+        of each forecast). attrs: ``Conventions``, ``model``, ``model_params`` (and
+        ``model_params_json``), ``seed_entropy``, ``n_origins``, ``runtime_s``, ``cache_hits``,
+        data provenance (``data_sha256``, ``catalog_sha256``, ``data_vintage``).
         ``.table()`` gives the score table.
 
     Raises
