@@ -260,6 +260,13 @@ def test_docs_example_runs_and_prints_the_units(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "Conventions: CF-1.11" in out.stdout
     assert "p_met                  units='1'" in out.stdout
+    assert "deadline_value         units=per series: value_units" in out.stdout
+    assert "required_rate          units=per series: rate_units" in out.stdout
+    units = out.stdout.split("The unit of each series with a forecast:\n")[1].splitlines()[1:3]
+    assert [line.split()[2:] for line in units] == [
+        ["households", "(户)", "households", "(户)", "per", "month"], ["km", "km", "month-1"]
+    ]  # fmt: skip
+    assert "paths: dims ('chain', 'draw', 'series', 'month'), units per series: value_units" in out.stdout
     assert (tmp_path / "forecast.nc").is_file()
 
 
