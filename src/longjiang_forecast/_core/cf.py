@@ -46,7 +46,7 @@ _UDUNITS = {"km (公里)": "km", "km": "km", "μg/m³": "ug m-3", "10k m² (万�
 
 # Kinds of units: "1" (dimensionless), "value" (the series' unit), "value/month" (the series'
 # unit per month), "month" (a month of the year, 1-12: units "1"), "months" (a number of months),
-# "nats" (log score), "" (none: strings, flags, dates, labels).
+# "" (none: strings, flags, dates, labels).
 _V = "value"
 _R = "value/month"
 #: name -> (long_name, kind of units, description)
@@ -465,19 +465,19 @@ def describe(obj: Any, series_units: Sequence[str] | np.ndarray, dim: str = SERI
         for coord, kind in ((VALUE_UNITS, _V), (RATE_UNITS, _R)):
             if any(unit_coordinate(str(name)) == coord for name in own):
                 obj.coords[coord] = (dim, np.array(_per_series(kind, series_units), dtype=object))
-    targets = [*obj.variables.items()] if is_dataset else [*obj.coords.items(), (obj.name, obj)]
-    for name, var in targets:
+    described = [*obj.variables.items()] if is_dataset else [*obj.coords.items(), (obj.name, obj)]
+    for name, var in described:
         if str(name) in VARIABLES:
-            var.attrs.pop(
-                "units", None
-            )  # a unit of an earlier description may no longer hold (joined series)
+            var.attrs.pop("units", None)  # a unit of an earlier description may no longer hold
             var.attrs.update(attributes(str(name), series_units))
-    if VALUE_UNITS in obj.coords or RATE_UNITS in obj.coords:
-        labels = [c for c in obj.coords if c not in obj.dims and c not in (VALUE_UNITS, RATE_UNITS)]
-        for name, var in [(n, obj.variables[n]) for n in own] if is_dataset else [(obj.name, obj.variable)]:
-            if dim in var.dims:
-                aux = [c for c in labels if set(obj.coords[c].dims) <= set(var.dims)]
-                unit = unit_coordinate(str(name))
-                listed = " ".join([*aux, unit] if unit in obj.coords else aux)
-                var.encoding["coordinates"] = listed or None  # None: none (xarray would list them all)
+    if VALUE_UNITS not in obj.coords and RATE_UNITS not in obj.coords:
+        return obj
+    labels = [c for c in obj.coords if c not in obj.dims and c not in (VALUE_UNITS, RATE_UNITS)]
+    for name in own:
+        var = obj.variables[name] if is_dataset else obj.variable
+        if dim in var.dims:
+            unit = unit_coordinate(str(name))
+            listed = [c for c in labels if set(obj.coords[c].dims) <= set(var.dims)]
+            listed += [unit] if unit in obj.coords else []
+            var.encoding["coordinates"] = " ".join(listed) or None  # None: none (xarray would list all)
     return obj
