@@ -1,5 +1,6 @@
 """Self-describing outputs (issue 19): CF attributes, provenance, the netCDF round trip, ArviZ."""
 
+import re
 import sys
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 import xarray as xr
 
 import longjiang_forecast as lf
-from longjiang_forecast._core.cf import MIXED, udunits
+from longjiang_forecast._core.cf import RATE_UNITS, VALUE_UNITS, rate_unit, udunits
 from longjiang_forecast.testing import synthetic_progress
 
 PROVENANCE = (
@@ -28,34 +29,92 @@ def saved(result, tmp_path_factory):
     return result.to_netcdf(tmp_path_factory.mktemp("f") / "forecast.nc")
 
 
-def _has_units(var):
-    """Dimensional variables need units (CF 3.1); strings and flags have none."""
-    return var.dtype.kind not in "OUSb"
+GROUPS = (None, "posterior_predictive", "posterior", "constant_data", "observed_data", "state", "catalog",
+          "regions")  # fmt: skip
+LABELS = {"year", "item"}  # numbers that label (a year, an item of the list), not quantities
+TIME_UNITS = re.compile(r"^(days|hours|minutes|seconds|milliseconds|microseconds) since \d{4}-\d{2}-\d{2}")
+
+
+def _has_units(name, var):
+    """Dimensional variables need units (CF 3.1); strings, flags and labels have none, and dates get
+    theirs when written (files are opened here with decode_times=False)."""
+    return var.dtype.kind not in "OUSbM" and name not in LABELS
+
+
+def _unit_coordinate(var):
+    """The per-series unit coordinate a variable names in its 'coordinates' (None if none)."""
+    named = (var.encoding.get("coordinates") or "").split()
+    found = [c for c in named if c in (VALUE_UNITS, RATE_UNITS)]
+    assert len(found) <= 1, named
+    return found[0] if found else None
+
+
+def check_units(ds, units_along, where):
+    """Every units attribute is a unit (no sentence); each element's unit reads back from its coordinate.
+
+    ``units_along`` is the catalogue unit of each element of the dim the units vary along.
+    Returns the names of the variables whose unit varies along it.
+    """
+    catalogue = set(units_along) | set(lf.load_catalog(2024).table["unit"])
+    readable = {"1", "month", *map(udunits, catalogue), *map(rate_unit, catalogue)} - {""}
+    per_element = {
+        VALUE_UNITS: [udunits(u) for u in units_along],
+        RATE_UNITS: [rate_unit(u) for u in units_along],
+    }
+    varying = set()
+    for name, var in ds.variables.items():
+        assert var.attrs.get("long_name"), (where, name)
+        units = var.attrs.get("units")
+        if units is not None:
+            assert units in readable or TIME_UNITS.match(units), (where, name, units)  # never a sentence
+        coord = _unit_coordinate(var)
+        if coord is None:
+            assert units is not None or not _has_units(name, var), (where, name)
+            continue
+        expected = per_element[coord]
+        assert ds[coord].values.tolist() == expected, (where, name)  # each element's unit, read back
+        if units is None:
+            assert len(set(expected)) > 1, (where, name)  # no units: only where they differ
+            varying.add(name)
+        else:
+            assert set(expected) == {units}, (where, name)
+    return varying
 
 
 def test_every_variable_in_memory_has_a_long_name_and_units(result):
-    for obj in (result.summary, result.paths.to_dataset()):
-        for name, var in obj.variables.items():
-            assert var.attrs.get("long_name"), name
-            if _has_units(var) and var.dtype.kind != "M":  # dates get theirs when written
-                assert var.attrs.get("units"), name
+    units = result.state["unit"].values
+    for obj in (result.summary, result.paths.to_dataset(), result.state, result.draws):
+        check_units(obj, units, "memory")
     assert result.summary["p_met"].attrs["units"] == "1"
-    assert result.paths.attrs["units"] == MIXED  # households, km, percent, ug m-3
+    assert "units" not in result.paths.attrs  # households, km, percent, ug m-3: no one unit
+    assert result.paths.encoding["coordinates"] == "indicator region value_units"
+    assert result.paths[VALUE_UNITS].values[:4].tolist() == ["households (户)", "km", "percent", "ug m-3"]
+    assert result.summary[RATE_UNITS].values[:4].tolist() == [
+        "households (户) per month", "km month-1", "percent month-1", "ug m-3 month-1"
+    ]  # fmt: skip
     assert result.summary.attrs["Conventions"] == result.paths.attrs["Conventions"] == "CF-1.11"
 
 
-def test_every_variable_of_a_saved_forecast_has_units_and_a_long_name(saved):
-    for group in (None, "posterior_predictive", "posterior", "constant_data", "observed_data"):
+def test_every_variable_of_a_saved_forecast_has_units_and_a_long_name(result, saved):
+    series_units, rows = result.state["unit"].values, result.catalog.table["unit"].values
+    varying = {}
+    for group in GROUPS:
         with xr.open_dataset(saved, group=group, decode_times=False) as ds:
-            for name, var in ds.variables.items():
-                assert var.attrs.get("long_name"), (group, name)
-                if _has_units(var):
-                    assert var.attrs.get("units"), (group, name)
-    with xr.open_dataset(saved, decode_times=False) as ds:
+            along = rows if group in ("catalog", "regions") else series_units
+            varying[group] = check_units(ds, along, group)
+            assert ds.attrs["Conventions"] == "CF-1.11", group
+            for key in PROVENANCE:
+                assert str(ds.attrs.get(key, "")) != "", (group, key)
+            assert ds.attrs["catalog_sha256"] == result.summary.attrs["catalog_sha256"]
+    assert {"observed", "deadline_value", "target", "required_rate", "run_rate"} <= varying[None]
+    assert varying["posterior_predictive"] == varying["observed_data"] == {"progress"}
+    assert {"target", "lower_bound", "upper_bound", "baseline"} <= varying["catalog"]
+    with xr.open_dataset(saved, decode_times=False, decode_coords=False) as ds:  # the attributes as stored
         assert ds["month"].attrs["units"].startswith(("days since", "hours since", "microseconds since"))
-        assert ds.attrs["Conventions"] == "CF-1.11"
-        for key in PROVENANCE:
-            assert str(ds.attrs.get(key, "")) != "", key
+        assert ds["deadline_value"].attrs["coordinates"] == "indicator region value_units"
+        assert ds["required_rate"].attrs["coordinates"] == "indicator region rate_units"
+        assert ds["p_met"].attrs["coordinates"] == "indicator region"  # no unit coordinate: its unit is 1
+        assert "units" not in ds["deadline_value"].attrs
 
 
 def test_units_of_a_forecast_in_one_unit(catalog):
@@ -201,6 +260,13 @@ def test_docs_example_runs_and_prints_the_units(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "Conventions: CF-1.11" in out.stdout
     assert "p_met                  units='1'" in out.stdout
+    assert "deadline_value         units=per series: value_units" in out.stdout
+    assert "required_rate          units=per series: rate_units" in out.stdout
+    units = out.stdout.split("The unit of each series with a forecast:\n")[1].splitlines()[1:3]
+    assert [line.split()[2:] for line in units] == [
+        ["households", "(户)", "households", "(户)", "per", "month"], ["km", "km", "month-1"]
+    ]  # fmt: skip
+    assert "paths: dims ('chain', 'draw', 'series', 'month'), units per series: value_units" in out.stdout
     assert (tmp_path / "forecast.nc").is_file()
 
 
@@ -252,3 +318,36 @@ def test_to_inference_data_joins_a_fitted_hierarchical_model(catalog):
     assert np.all(lower[~seen] < upper[~seen])  # the months to come are uncertain
     summary = az.summary(idata, group="model_counts_posterior", var_names=["alpha"], kind="stats")
     assert list(summary.index) == [f"alpha[{i}]" for i in range(joined["alpha"].shape[-1])]
+
+
+def test_backtest_writes_a_described_file_and_the_corp_diagram(tmp_path, capsys):
+    """The command line's backtest.nc describes itself like a forecast file; the PNG is beside it."""
+    import matplotlib.image
+
+    from longjiang_forecast.cli import main
+
+    argv = ["backtest", "--progress", "families", "--model", "run_rate", "--as-of", "6", "--years", "2022",
+            "--draws", "50", "--no-progress", "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    png = tmp_path / "backtest_reliability.png"
+    assert (
+        f"The CORP reliability diagram of each data set and model, with its consistency band: {png}"
+        in captured.out
+    )
+    assert (
+        f"Wrote {tmp_path / 'backtest_scores.csv'}, {tmp_path / 'backtest.nc'} and {png} in " in captured.err
+    )
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pixels = matplotlib.image.imread(png)
+    assert pixels.shape[0] > 300 and pixels.shape[1] > 300 and pixels.std() > 0.05  # a drawing, not a blank
+    with xr.open_dataset(tmp_path / "backtest.nc", decode_times=False) as ds:
+        varying = check_units(ds, ds["unit"].values, "backtest.nc")
+        assert {"outcome_value", "deadline_value", "target", "crps", "lower", "upper"} <= varying
+        assert set(ds["unit"].values) == {"households", "km", "places"}
+        assert ds["p_met"].attrs["units"] == ds["crps_rel"].attrs["units"] == "1"
+        assert ds["first_passage_error"].attrs["units"] == "month"
+        assert ds.attrs["Conventions"] == "CF-1.11"
+        for key in ("library_version", "created_at", "seed_entropy", "model", "model_params", "n_draws",
+                    "data_source", "data_sha256", "catalog_sha256", "data_vintage"):  # fmt: skip
+            assert str(ds.attrs.get(key, "")) != "", key

@@ -52,11 +52,28 @@ print(f"\nWrote {path}")
 summary = xr.open_dataset(path, decode_times=False)
 print(f"\nConventions: {summary.attrs['Conventions']}; data vintage {summary.attrs['data_vintage']}; "
       f"library {summary.attrs['library_version']}; seed {summary.attrs['seed_entropy']}")  # fmt: skip
+
+
+def units_of(var: xr.DataArray) -> str:
+    """The variable's units attribute, or the coordinate holding the unit of each series."""
+    if "units" in var.attrs:
+        return repr(var.attrs["units"])
+    per_series = [
+        c for c in var.encoding.get("coordinates", "").split() if c in ("value_units", "rate_units")
+    ]
+    return f"per series: {per_series[0]}" if per_series else "(none)"
+
+
 for name, var in summary.variables.items():
-    print(f"  {name:22} units={var.attrs.get('units', '(none)')!r:40} {var.attrs['long_name']}")
+    print(f"  {name:22} units={units_of(var):33} {var.attrs['long_name']}")
+# Values in the series' own unit (households, km) have one unit per series, in the auxiliary
+# coordinates value_units and rate_units that their 'coordinates' attribute names.
+units = pd.DataFrame({k: summary[k].values for k in ("indicator", "region", "value_units", "rate_units")})
+print("\nThe unit of each series with a forecast:")
+print(units[(summary["status"] != "no forecast").values].to_string(index=False))
 # ... and the paths are the posterior predictive group.
 paths = xr.open_dataset(path, group="posterior_predictive")["progress"]
-print(f"\npaths: dims {paths.dims}, units {paths.attrs['units']!r}")
+print(f"\npaths: dims {paths.dims}, units {units_of(paths)}")
 
 # 5. ... and with ArviZ (installed with the 'bayes' extra).
 try:

@@ -12,8 +12,8 @@ InferenceData, so ``arviz.from_netcdf`` reads it too)::
     /catalog                the catalogue's table (dim row; attrs year, source and the columns' dtypes)
     /regions                the catalogue's regions (dim row)
 
-Every variable carries CF attributes (:mod:`longjiang_forecast._core.cf`); the root carries
-``Conventions`` and the provenance of the run.
+Every variable carries CF attributes (:mod:`longjiang_forecast._core.cf`); every group carries
+``Conventions`` and the provenance of the run (:data:`PROVENANCE`, from the summary).
 """
 
 from __future__ import annotations
@@ -38,6 +38,14 @@ if TYPE_CHECKING:
 FORMAT = "longjiang_forecast.forecast/1"
 _TAG = "longjiang_forecast_format"
 _CHAIN = "chain"
+_ROW = "row"
+_COPIED = "attributes_copied_from_root"  # dropped again by open_forecast: the round trip is lossless
+#: Attributes of the summary copied to every group of a file: the conventions and the provenance.
+PROVENANCE = (
+    "Conventions", "library", "library_version", "created_at", "seed_entropy", "model", "model_params",
+    "n_draws", "as_of", "scenario", "data_source", "data_sha256", "data_vintage", "data_vintage_basis",
+    "catalog_source", "catalog_sha256",
+)  # fmt: skip
 
 
 def _frame_dataset(frame: pd.DataFrame, dim: str) -> xr.Dataset:
@@ -107,9 +115,15 @@ def to_netcdf(
             "overwrite=True to replace it."
         )
     groups = inference_groups(result)
-    catalog = _frame_dataset(result.catalog.table, "row")
+    table = result.catalog.table
+    catalog = describe(_frame_dataset(table, _ROW), table["unit"].to_numpy() if "unit" in table else (), _ROW)
     catalog.attrs.update(year=int(result.catalog.year), source=str(result.catalog.source))
-    regions = _frame_dataset(result.catalog.regions, "row")
+    regions = describe(_frame_dataset(result.catalog.regions, _ROW), (), _ROW)
+    state = result.state.copy()
+    provenance = {k: v for k, v in result.summary.attrs.items() if k in PROVENANCE}
+    for ds in (*groups.values(), state, catalog, regions):  # each group describes itself
+        copied = {k: v for k, v in provenance.items() if k not in ds.attrs}
+        ds.attrs.update(copied, **{_COPIED: " ".join(copied)})
     root = result.summary.copy()
     root.attrs = {**result.summary.attrs, _TAG: FORMAT}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +135,7 @@ def to_netcdf(
         compress = {"zlib": True, "complevel": 4}
         for name, ds in [
             *groups.items(),
-            ("state", result.state),
+            ("state", state),
             ("catalog", catalog),
             ("regions", regions),
         ]:
@@ -176,6 +190,8 @@ def open_forecast(path: str | os.PathLike[str]) -> Forecast:
             out = ds.load()
         for var in out.variables.values():
             var.encoding = {}
+        for key in [_COPIED, *out.attrs.get(_COPIED, "").split()]:
+            out.attrs.pop(key, None)
         return out
 
     try:

@@ -696,8 +696,8 @@ def _backtest_parser(sub: Any) -> None:
     bt.add_argument(
         "--out",
         default="out",
-        help="output folder (default ./out); one holding backtest_scores.csv or backtest.nc of an "
-        "earlier run is refused unless --overwrite",
+        help="output folder (default ./out); one holding backtest_scores.csv, backtest.nc or "
+        "backtest_reliability.png of an earlier run is refused unless --overwrite",
     )
     bt.add_argument("--overwrite", action="store_true", help="replace the results of an earlier run in --out")
     bt.add_argument("--cache", default=None, help="folder of cached fits (reused by reruns; for slow models)")
@@ -784,6 +784,35 @@ def _as_of_text(as_of: list[int] | list[str]) -> str:
     if as_of and isinstance(as_of[0], int) and list(as_of) == list(range(as_of[0], as_of[0] + len(as_of))):
         return f"months {as_of[0]}-{as_of[-1]}" if len(as_of) > 1 else f"month {as_of[0]}"
     return ",".join(map(str, as_of))
+
+
+def _corp_figure(result: Any, path: Path, seed: Any) -> Path:
+    """Draw the CORP reliability diagram of each data set and model of a backtest into a PNG."""
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from .metrics import corp_reliability
+    from .plots import corp_reliability_diagram
+
+    ds = result.forecasts
+    keys = pd.DataFrame({"dataset": ds["dataset"].values, "model": ds["model"].values})
+    groups = keys.groupby(["dataset", "model"], sort=False).indices
+    cols = min(len(groups), 3)
+    rows = -(-len(groups) // cols)
+    fig = Figure(figsize=(4.0 * cols, 4.2 * rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for ax, ((dataset, model), idx) in zip(axes, groups.items(), strict=False):
+        part = ds.isel(forecast=np.asarray(idx))
+        ax.set_title(f"{model} on {dataset}", fontsize=9)
+        if not _scored(part).any():
+            ax.text(0.5, 0.5, "no forecast scored\n(no probability)", ha="center", va="center", fontsize=8)
+            ax.set_axis_off()
+            continue
+        corp_reliability_diagram(corp_reliability(part, seed=seed), ax=ax, label=model)
+    for ax in axes[len(groups) :]:
+        ax.set_axis_off()
+    fig.savefig(path, dpi=120)
+    return path
 
 
 def _scored(ds: Any, p_var: str = "p_met") -> Any:
@@ -913,6 +942,10 @@ def _no_map_message(result: Any, args: argparse.Namespace, written: str) -> str:
     )
 
 
+#: The files the backtest command writes to --out: the score table, the Dataset, the CORP diagrams.
+BACKTEST_FILES = ("backtest_scores.csv", "backtest.nc", "backtest_reliability.png")
+
+
 def _backtest(args: argparse.Namespace) -> int:
     from .backtesting import plan_origins, resolve_history
     from .models import MODEL_REGISTRY
@@ -939,7 +972,7 @@ def _backtest(args: argparse.Namespace) -> int:
         )
     _check_city(args.city, args.progress, allow_all=True)
     names, skipped = _backtest_models(args.model)
-    out = _out_dir(args.out, files=("backtest_scores.csv", "backtest.nc"), overwrite=args.overwrite)
+    out = _out_dir(args.out, files=BACKTEST_FILES, overwrite=args.overwrite)
     save_to = _new_file(args.save_calibration, "--save-calibration") if args.save_calibration else None
     if args.cache:
         _out_dir(args.cache, option="--cache", what="the cached fits (created if missing)")
@@ -1008,12 +1041,12 @@ def _backtest(args: argparse.Namespace) -> int:
     ds = result.forecasts.copy()
     ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
     ds.to_netcdf(out / "backtest.nc", engine="h5netcdf")
+    figure = _corp_figure(result, out / BACKTEST_FILES[2], seed=args.seed)
+    print(f"The CORP reliability diagram of each data set and model, with its consistency band: {figure}")
     written = f"The scores were written to {out / 'backtest_scores.csv'} and {out / 'backtest.nc'}."
+    wrote = f"Wrote {out / 'backtest_scores.csv'}, {out / 'backtest.nc'} and {figure}"
     if refused is not None and args.recalibrate:
-        print(
-            f"Wrote {out / 'backtest_scores.csv'} and {out / 'backtest.nc'} without recalibrated scores.",
-            file=sys.stderr,
-        )
+        print(f"{wrote} without recalibrated scores.", file=sys.stderr)
         if save_to is not None:
             raise DataValidationError(
                 f"{refused} No map was saved to {save_to} (--save-calibration): a map that cannot be "
@@ -1036,11 +1069,7 @@ def _backtest(args: argparse.Namespace) -> int:
             )
     if checked is not None and method:  # after the save, so that the warning is the last word on the map
         _warn_worse(_recalibration_verdicts(checked), method, save_to)
-    print(
-        f"Wrote {out / 'backtest_scores.csv'} and {out / 'backtest.nc'} "
-        f"in {time.perf_counter() - started:.1f} s.",
-        file=sys.stderr,
-    )
+    print(f"{wrote} in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
     return 0
 
 

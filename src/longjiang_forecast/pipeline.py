@@ -84,11 +84,13 @@ class Forecast:
 
     Notes
     -----
-    Every variable and coordinate of ``summary``, ``paths`` and ``state`` carries CF
+    Every variable and coordinate of ``summary``, ``paths``, ``state`` and ``draws`` carries CF
     attributes (``long_name``, ``description``, ``units``: see
     :mod:`longjiang_forecast._core.cf`), and ``summary`` and ``paths`` the ``Conventions``
     and the provenance of the run (see :func:`forecast`); they are set when the forecast is
-    made.
+    made. The unit of each series is in the coordinates ``value_units`` and ``rate_units``;
+    a variable in series of several units names its coordinate in
+    ``encoding["coordinates"]`` and has no ``units`` attribute.
     """
 
     summary: xr.Dataset
@@ -106,7 +108,6 @@ class Forecast:
             self.state["observed"].attrs.update(
                 long_name="reported cumulative or level value",
                 description="The value reported for each month of the as-of year (NaN where none).",
-                units=self.paths.attrs.get("units", ""),
             )
         for obj in (self.summary, self.paths):
             obj.attrs["Conventions"] = CONVENTIONS
@@ -376,16 +377,21 @@ def _with_provenance(result: Forecast, progress: xr.Dataset, catalog: Any) -> Fo
     ``data_sha256`` is the progress file's hash, or that of the data's values and labels when
     it has no file (e.g. synthetic data); ``catalog_sha256`` that of the catalogue's table.
     """
+    extra = _data_provenance(progress, catalog)
+    for obj in (result.summary, result.paths):
+        obj.attrs.update(extra)
+    return result
+
+
+def _data_provenance(progress: xr.Dataset, catalog: Any) -> dict[str, str]:
+    """The data and catalogue hashes and the data vintage (see :func:`_with_provenance`)."""
     vintage, basis = data_vintage(progress)
-    extra = {
+    return {
         "data_sha256": str(progress.attrs.get("sha256") or content_sha256(progress)),
         "catalog_sha256": hashlib.sha256(catalog.table.to_csv(index=False).encode()).hexdigest(),
         "data_vintage": vintage,
         "data_vintage_basis": basis,
     }
-    for obj in (result.summary, result.paths):
-        obj.attrs.update(extra)
-    return result
 
 
 def _as_progress(progress: Any, catalog: Any) -> xr.Dataset:
@@ -743,10 +749,16 @@ class Backtest:
     ----------
     forecasts : xarray.Dataset
         One row per forecast (as-of month × series) along ``forecast``; see
-        :func:`backtest` for its variables.
+        :func:`backtest` for its variables. Described when the Backtest is made (CF
+        attributes of every variable, the ``value_units`` coordinate, ``Conventions``).
     """
 
     forecasts: xr.Dataset
+
+    def __post_init__(self) -> None:
+        units = self.forecasts["unit"].values if "unit" in self.forecasts else ()
+        describe(self.forecasts, units, dim="forecast")
+        self.forecasts.attrs["Conventions"] = CONVENTIONS
 
     def table(self, by: tuple[str, ...] = ("model",), **kwargs: Any) -> pd.DataFrame:
         """Return the score table (see :func:`longjiang_forecast.metrics.summary_table`).
@@ -970,8 +982,11 @@ def backtest(
         month of reaching the target, NaN if P < 0.5), ``first_passage_outcome``,
         ``first_passage_error`` (months), ``target``, ``comparator``, ``unit``,
         ``deadline_month``, ``last_month``, ``status``, ``basis``, ``reason``,
-        ``dataset``. attrs: ``model``, ``model_params`` (and ``model_params_json``), ``seed_entropy``,
-        ``n_origins``, ``runtime_s``, ``cache_hits``, data provenance.
+        ``dataset``. Every variable has CF attributes (``long_name``, ``description``,
+        ``units``; values in the indicator's unit name the coordinate ``value_units``, the unit
+        of each forecast). attrs: ``Conventions``, ``model``, ``model_params`` (and
+        ``model_params_json``), ``seed_entropy``, ``n_origins``, ``runtime_s``, ``cache_hits``,
+        data provenance (``data_sha256``, ``catalog_sha256``, ``data_vintage``).
         ``.table()`` gives the score table.
 
     Raises
@@ -1099,7 +1114,7 @@ def backtest(
             "cache_hits": cache.hits if cache else 0,
             "cache_misses": cache.misses if cache else 0,
             "data_source": str(progress.attrs.get("source", "")),
-            "data_sha256": str(progress.attrs.get("sha256", "")),
+            **_data_provenance(progress, catalog),
         },
     )
     # JSON, not a dict: netCDF attributes are strings and numbers (``to_netcdf`` refuses a dict)

@@ -1,20 +1,26 @@
 """CF-style attributes (``long_name``, ``units``, ``description``) of the variables the library returns.
 
 One table, :data:`VARIABLES`, describes every variable and coordinate of a forecast summary
-(:func:`longjiang_forecast.summarise`), its paths (:func:`longjiang_forecast.simulate`) and the
-observed state; :func:`describe` copies it onto a Dataset or DataArray. ``units`` follow the
-CF conventions: UDUNITS strings where one exists (``1`` for probabilities, ``percent``,
-``km``), the unit as the catalogue writes it otherwise (``households (户)``). Dates carry no
-``units`` attribute in memory: xarray writes theirs (``days since ...``) when a file is saved.
-String and flag variables have no units (CF requires units only of dimensional quantities).
+(:func:`longjiang_forecast.summarise`), its paths (:func:`longjiang_forecast.simulate`), the
+observed state, the catalogue and a backtest; :func:`describe` copies it onto a Dataset or
+DataArray. ``units`` follow the CF conventions: UDUNITS strings where one exists (``1`` for
+probabilities, ``percent``, ``km``, ``month`` for a number of months), the unit as the catalogue
+writes it otherwise (``households (户)``). Dates carry no ``units`` attribute in memory: xarray
+writes theirs (``days since ...``) when a file is saved. String, flag and label variables have
+no units (CF requires units only of dimensional quantities).
 
-Values in the indicator's own unit (paths, targets, quantiles, rates) take the unit of the
-series; a Dataset whose series have several units says so (``units`` = :data:`MIXED`) and
-keeps the unit of each series in its ``unit`` variable: CF has no per-element units.
+Values in the indicator's own unit (paths, targets, quantiles, rates) take the unit of their
+series. :func:`describe` adds the unit of each series as two auxiliary coordinates along the
+series dim: :data:`VALUE_UNITS` (values) and :data:`RATE_UNITS` (values per month), and names
+the one a variable is in in its ``coordinates`` (``encoding["coordinates"]`` in xarray, the
+``coordinates`` attribute in a file). Where every series has the same unit the variable's
+``units`` is that unit; where they differ it has no ``units`` attribute: CF has no per-element
+units, any single unit would be false for some series, and a reader that finds no ``units``
+applies none (see ``docs/design/004-light-install-and-forecast-files.md``).
 
 References
 ----------
-.. [1] CF Conventions 1.11, section 3.1 (units), 3.2 (long_name).
+.. [1] CF Conventions 1.11, section 3.1 (units), 3.2 (long_name), 5 (coordinates).
    https://cfconventions.org/Data/cf-conventions/cf-conventions-1.11/cf-conventions.html
 .. [2] UDUNITS-2 unit syntax. https://docs.unidata.ucar.edu/udunits/current/
 """
@@ -26,17 +32,23 @@ from typing import Any
 
 import numpy as np
 
+from .schema import SERIES
+
 #: The ``Conventions`` attribute of the files the library writes.
 CONVENTIONS = "CF-1.11"
-#: ``units`` of a variable whose series are in several units.
-MIXED = "mixed: the unit of each series is its 'unit' variable"
+#: Auxiliary coordinate: the unit of each series' values (UDUNITS where one exists).
+VALUE_UNITS = "value_units"
+#: Auxiliary coordinate: the unit of each series' rates (its value unit per month).
+RATE_UNITS = "rate_units"
 
 #: Catalogue units with a UDUNITS spelling (others are kept as written).
 _UDUNITS = {"km (公里)": "km", "km": "km", "μg/m³": "ug m-3", "10k m² (万平方米)": "1e4 m2"}
 
 # Kinds of units: "1" (dimensionless), "value" (the series' unit), "value/month" (the series'
-# unit per month), "month" (a month of the year, 1-12), "" (none: strings, flags, dates).
+# unit per month), "month" (a month of the year, 1-12: units "1"), "months" (a number of months),
+# "" (none: strings, flags, dates, labels).
 _V = "value"
+_R = "value/month"
 #: name -> (long_name, kind of units, description)
 VARIABLES: dict[str, tuple[str, str, str]] = {
     # summary
@@ -93,13 +105,13 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     ),
     "required_rate": (
         "required rate",
-        "value/month",
+        _R,
         "Progress per month needed over the remaining months to meet the target (annual means: the "
         "mean needed over the unreported months, in the series' unit).",
     ),
     "run_rate": (
         "run rate",
-        "value/month",
+        _R,
         "Recent progress per month (annual means: the mean of the last three reports, in the series' unit).",
     ),
     "status": (
@@ -172,6 +184,22 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
         _V,
         "Posterior predictive paths: reported values up to the as-of month, simulated after it.",
     ),
+    "paths": (
+        "simulated cumulative or level value",
+        _V,
+        "Kept simulated paths of simulate_summary (reports up to the as-of month, simulated after it).",
+    ),
+    # simulate_summary's streaming statistics
+    "p_met_rb": ("Rao-Blackwellised attainment probability", "1", "Mean over draws of P(met | draw)."),
+    "p_met_rb_se": ("Monte Carlo standard error of p_met_rb", "1", ""),
+    "deadline_value_error": (
+        "bound on the error of the streaming deadline quantiles",
+        _V,
+        "Bound on the difference between each streaming quantile and the exact sample quantile.",
+    ),
+    "deadline_min": ("smallest simulated deadline value", _V, ""),
+    "deadline_max": ("largest simulated deadline value", _V, ""),
+    "expected_shortfall_se": ("Monte Carlo standard error of the expected shortfall", _V, ""),
     # parameter draws (the posterior and constant_data groups of a forecast file)
     "dynamics": ("month-step law of the simulator", "", "gamma, binomial, lognormal or none (no forecast)."),
     "transform": ("transform of the simulated value", "", "identity, or pct_change for change targets."),
@@ -228,12 +256,91 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
         "What was done by the as-of month over the year's total.",
     ),
     "rate_ratio": ("required over recent rate", "1", "The rate the target needs over the recent run rate."),
-    "actual_rate": ("recent run rate", "value/month", "Mean monthly gain over the recent months."),
+    "actual_rate": ("recent run rate", _R, "Mean monthly gain over the recent months."),
     "ceiling": ("ceiling of the growth curve", _V, "Asymptote of the fitted S-curve."),
     "inflection_month": ("inflection month of the growth curve", "month", "Month of fastest growth."),
     "aicc": ("AICc of the selected state-space model", "1", "Corrected Akaike information criterion."),
     "boxcox_lambda": ("Box-Cox lambda", "1", "Of the state-space model's transform (1: none)."),
     "sigma2_irregular": ("irregular variance", "1", "Of the state-space model, on its transformed scale."),
+    # the unit of each series (auxiliary coordinates added by describe)
+    VALUE_UNITS: (
+        "unit of the series' values",
+        "",
+        "UDUNITS spelling of the series' unit where one exists, the catalogue's unit as written otherwise; "
+        "the unit of every variable that names this coordinate in its 'coordinates'.",
+    ),
+    RATE_UNITS: (
+        "unit of the series' rates",
+        "",
+        "The series' value unit per month; the unit of every variable that names this coordinate in its "
+        "'coordinates'.",
+    ),
+    # catalogue columns (the catalog and regions groups of a forecast file)
+    "row": ("row number", "1", "Row of the catalogue table."),
+    "year": ("year", "", "Calendar year of the plan (a label, not a quantity)."),
+    "item": ("item number", "", "Number of the item in the published list (a label)."),
+    "approximate": ("approximate target", "", "True where the list gives the target as approximate."),
+    "wording": ("wording of the target", "", "The target as the published list words it."),
+    "deadline_source": ("source of the deadline", "", "Where the deadline comes from."),
+    "responsible": ("responsible department", "", ""),
+    "tags": ("tags", "", "Topics of the indicator, separated by ';'."),
+    "note": ("note", "", ""),
+    "forecastable": ("forecastable", "", "True where the target is a quantity the models can forecast."),
+    "population_2020": ("population of the region", "1", "Residents in the 2020 census."),
+    # a backtest (longjiang_forecast.backtest; backtest.nc)
+    "forecast": ("forecast number", "1", "One forecast: an as-of month and a series."),
+    "level": ("nominal level of the central interval", "1", "Probability content of each central interval."),
+    "model": ("model", "", "Name of the model that made the forecast."),
+    "dataset": ("data set", "", "The progress data the forecast was made from."),
+    "as_of": ("as-of month", "", "First day of the month whose reports were the last the forecast saw."),
+    "as_of_month": ("month of the year of the as-of month", "month", "1-12."),
+    "outcome_met": ("outcome", "1", "1 if the target was met, 0 if missed (from the full history)."),
+    "outcome_value": (
+        "value at the deadline",
+        _V,
+        "The deadline report in the target's terms (the outcome), from the full history.",
+    ),
+    "lower": ("lower end of the central interval", _V, "Of the forecast deadline value, by level."),
+    "upper": ("upper end of the central interval", _V, "Of the forecast deadline value, by level."),
+    "covered": ("outcome inside the central interval", "1", "1 if the outcome is inside it, 0 if not."),
+    "interval_score_rel": (
+        "interval score over the target",
+        "1",
+        "(width + 2/alpha x miss) of the central interval of level 1 - alpha, divided by abs(target).",
+    ),
+    "wis_rel": (
+        "weighted interval score over the target",
+        "1",
+        "Weighted interval score of the median and the central intervals (Bracher et al. 2021), divided "
+        "by abs(target).",
+    ),
+    "crps": ("CRPS of the deadline value", _V, "Continuous ranked probability score of the ensemble."),
+    "crps_rel": ("CRPS over the target", "1", "CRPS divided by abs(target)."),
+    "pit": (
+        "PIT of the outcome",
+        "1",
+        "Randomised rank of the outcome in the ensemble (uniform if calibrated).",
+    ),
+    "brier": ("Brier score", "1", "(p_met - outcome_met)^2."),
+    "log_score": ("log score", "1", "-log of the probability given to the outcome, in nats; p clipped."),
+    "p_met_recalibrated": (
+        "recalibrated attainment probability",
+        "1",
+        "p_met through a recalibration map fitted on the other groups (cross-fitted, out of sample).",
+    ),
+    "brier_p_met_recalibrated": ("Brier score of the recalibrated probability", "1", ""),
+    "log_score_p_met_recalibrated": ("log score of the recalibrated probability", "1", "In nats; p clipped."),
+    "first_passage_forecast": (
+        "forecast first-passage month",
+        "month",
+        "Median month of reaching the target (1-12); NaN if P(met) < 0.5.",
+    ),
+    "first_passage_outcome": ("first-passage month", "month", "First reported month the target was reached."),
+    "first_passage_error": (
+        "first-passage error",
+        "months",
+        "Forecast minus reported first-passage month.",
+    ),
 }
 
 
@@ -262,18 +369,64 @@ def udunits(unit: str) -> str:
     return _UDUNITS.get(unit, unit)
 
 
+def rate_unit(unit: str) -> str:
+    """Return the unit of a rate (per month) of a series in a catalogue unit.
+
+    Parameters
+    ----------
+    unit : str
+        A unit as the catalogue writes it.
+
+    Returns
+    -------
+    str
+        ``"<udunits> month-1"`` where the unit has a UDUNITS spelling, ``"<unit> per month"``
+        otherwise, ``""`` for an empty unit.
+
+    Examples
+    --------
+    >>> rate_unit("km (公里)"), rate_unit("households (户)")
+    ('km month-1', 'households (户) per month')
+    """
+    unit = udunits(unit)
+    if not unit:
+        return ""
+    return f"{unit} month-1" if unit in (*_UDUNITS.values(), "percent") else f"{unit} per month"
+
+
+def unit_coordinate(name: str) -> str | None:
+    """Return the auxiliary coordinate that holds the unit of each series of a variable, if any.
+
+    Parameters
+    ----------
+    name : str
+        Variable name (a key of :data:`VARIABLES`).
+
+    Returns
+    -------
+    str or None
+        :data:`VALUE_UNITS` for values in the series' unit, :data:`RATE_UNITS` for rates per
+        month, None for the rest (dimensionless, strings, dates, unknown names).
+    """
+    kind = VARIABLES.get(name, ("", "", ""))[1]
+    return {_V: VALUE_UNITS, _R: RATE_UNITS}.get(kind)
+
+
+def _per_series(kind: str, series_units: Sequence[str]) -> list[str]:
+    return [udunits(u) if kind == _V else rate_unit(u) for u in series_units]
+
+
 def _units(kind: str, series_units: Sequence[str]) -> str | None:
     if kind in ("1", "month"):
         return "1"
-    if kind not in (_V, "value/month") or not len(series_units):
+    if kind == "months":
+        return "month"
+    if kind not in (_V, _R) or not len(series_units):
         return None  # no units, or none known (a state without a 'unit' variable)
-    found = sorted({udunits(u) for u in series_units})
-    if len(found) != 1:
-        return MIXED
-    (unit,) = found
-    if kind == _V:
-        return unit
-    return f"{unit} month-1" if unit in (*_UDUNITS.values(), "percent") else f"{unit} per month"
+    found = set(_per_series(kind, series_units))
+    if len(found) != 1 or "" in found:
+        return None  # several units (or an unknown one): each series' unit is in its coordinate
+    return found.pop()
 
 
 def attributes(name: str, series_units: Sequence[str]) -> dict[str, str]:
@@ -289,8 +442,10 @@ def attributes(name: str, series_units: Sequence[str]) -> dict[str, str]:
     Returns
     -------
     dict
-        ``long_name``, ``description`` (when there is one) and ``units`` (when the variable
-        has units: see the module notes). Empty for a name not in :data:`VARIABLES`.
+        ``long_name``, ``description`` (when there is one) and ``units`` when the variable has
+        one unit: dimensionless (``1``), a number of months (``month``), or the unit every
+        series shares. Values in series of several units have no ``units`` (see the module
+        notes). Empty for a name not in :data:`VARIABLES`.
     """
     if name not in VARIABLES:
         return {}
@@ -304,25 +459,50 @@ def attributes(name: str, series_units: Sequence[str]) -> dict[str, str]:
     return attrs
 
 
-def describe(obj: Any, series_units: Sequence[str] | np.ndarray) -> Any:
+def describe(obj: Any, series_units: Sequence[str] | np.ndarray, dim: str = SERIES) -> Any:
     """Set the CF attributes of every known variable and coordinate of ``obj``, in place.
 
     Parameters
     ----------
     obj : xarray.Dataset or xarray.DataArray
-        A summary, paths or state. A DataArray is described under its name.
+        A summary, paths, state, parameter draws, catalogue table or backtest. A DataArray is
+        described under its name.
     series_units : sequence of str
-        The catalogue unit of each series (empty: unknown, and values in them get no ``units``).
+        The catalogue unit of each element of ``dim`` (empty: unknown, and values in them get
+        no ``units``).
+    dim : str, default "series"
+        The dim along which the units vary (``row`` of a catalogue, ``forecast`` of a backtest).
 
     Returns
     -------
     xarray.Dataset or xarray.DataArray
-        ``obj`` itself. Existing attributes of the same names are replaced; others are kept.
+        ``obj`` itself. Existing attributes of the same names are replaced (a ``units`` that no
+        longer holds is removed); others are kept.
+        Where ``series_units`` is known, ``obj`` gets the coordinates :data:`VALUE_UNITS` and
+        :data:`RATE_UNITS` (those its variables use) along ``dim``, and each variable along
+        ``dim`` its auxiliary coordinates in ``encoding["coordinates"]`` (the ``coordinates``
+        attribute of a file): the labels along its dims, and the unit coordinate it is in.
     """
     series_units = [str(u) for u in np.asarray(series_units, dtype=object).ravel()]
-    names = list(obj.variables) if hasattr(obj, "data_vars") else [*obj.coords]
-    for name in names:
-        obj[name].attrs.update(attributes(str(name), series_units))
-    if not hasattr(obj, "data_vars"):
-        obj.attrs.update(attributes(str(obj.name), series_units))
+    is_dataset = hasattr(obj, "data_vars")
+    own = list(obj.data_vars) if is_dataset else [obj.name]
+    if series_units and dim in obj.dims and len(series_units) == obj.sizes[dim]:
+        for coord, kind in ((VALUE_UNITS, _V), (RATE_UNITS, _R)):
+            if any(unit_coordinate(str(name)) == coord for name in own):
+                obj.coords[coord] = (dim, np.array(_per_series(kind, series_units), dtype=object))
+    described = [*obj.variables.items()] if is_dataset else [*obj.coords.items(), (obj.name, obj)]
+    for name, var in described:
+        if str(name) in VARIABLES:
+            var.attrs.pop("units", None)  # a unit of an earlier description may no longer hold
+            var.attrs.update(attributes(str(name), series_units))
+    if VALUE_UNITS not in obj.coords and RATE_UNITS not in obj.coords:
+        return obj
+    labels = [c for c in obj.coords if c not in obj.dims and c not in (VALUE_UNITS, RATE_UNITS)]
+    for name in own:
+        var = obj.variables[name] if is_dataset else obj.variable
+        if dim in var.dims:
+            unit = unit_coordinate(str(name))
+            listed = [c for c in labels if set(obj.coords[c].dims) <= set(var.dims)]
+            listed += [unit] if unit in obj.coords else []
+            var.encoding["coordinates"] = " ".join(listed) or None  # None: none (xarray would list all)
     return obj

@@ -589,22 +589,4 @@ def assemble(
             coords[key] = (FORECAST, arr)
         else:
             data[key] = (FORECAST, arr)
-    ds = xr.Dataset(data, coords=coords, attrs=make_attrs(**attrs))
-    units = {
-        "p_met": "probability",
-        "outcome_met": "1 met / 0 missed",
-        "deadline_value": "the indicator's unit (target's terms)",
-        "outcome_value": "the indicator's unit (target's terms)",
-        "crps": "the indicator's unit",
-        "crps_rel": "fraction of the target",
-        "interval_score_rel": "fraction of the target",
-        "wis_rel": "fraction of the target",
-        "pit": "1",
-        "first_passage_forecast": "month (1-12)",
-        "first_passage_outcome": "month (1-12)",
-        "first_passage_error": "months (forecast - outcome)",
-    }
-    for name, unit in units.items():
-        if name in ds:
-            ds[name].attrs["units"] = unit
-    return ds
+    return xr.Dataset(data, coords=coords, attrs=make_attrs(**attrs))

@@ -120,7 +120,7 @@ def probability_scores(ds: xr.Dataset, *, p_var: str = "p_met", eps: float = 1e-
     out[f"log_score{suffix}"] = (FORECAST, _scores.log_score(p, y, eps=eps))
     out[f"brier{suffix}"].attrs.update(units="1", long_name="Brier score (p - outcome)^2")
     out[f"log_score{suffix}"].attrs.update(
-        units="nats", long_name=f"log score, p clipped to [{eps}, 1-{eps}]"
+        units="1", long_name=f"log score in nats, p clipped to [{eps}, 1-{eps}]"
     )
     return out
 

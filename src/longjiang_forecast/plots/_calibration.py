@@ -136,7 +136,8 @@ def corp_reliability_diagram(
             va="bottom",
             fontsize=7,
         )
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="forecast P(met)", ylabel="conditional event probability")
+    edge = (-0.02, 1.02)  # a curve at 0 or 1 (every outcome alike) stays in view, off the frame
+    ax.set(xlim=edge, ylim=edge, xlabel="forecast P(met)", ylabel="conditional event probability")
     ax.set_aspect("equal")
     ax.legend(loc="upper left", fontsize=7, frameon=False)
     return ax

@@ -11,6 +11,7 @@ import pandas as pd
 import xarray as xr
 
 from .._core import streaming as _stats
+from .._core.cf import describe
 from .._core.exceptions import DataValidationError, ForecastWarning
 from .._core.provenance import make_attrs
 from .._core.province import province_weights
@@ -916,8 +917,7 @@ def _assemble(
             ),
         ),
     )
-    out["paths" if "paths" in out else "p_met"].attrs["units"] = "the indicator's unit (see the catalogue)"
-    return out
+    return describe(out, state["unit"].values if "unit" in state else ())
 
 
 def _edges_of(a: Mapping[str, Any], plan: _stream.Plan, prefix: str) -> tuple[np.ndarray, ...]:
