@@ -111,6 +111,9 @@ BY_MONTH_COLS = ["model", "as_of_month", "n_forecasts", "brier", "brier_oracle",
                  "coverage_80", "below_q10", "above_q90", "worst_bin_dev", "n_exact_01"]  # fmt: skip
 
 
+OVERALL_COLS = [*(c for c in BY_MONTH_COLS if c != "as_of_month"), "worst_bin_p", "worst_bin_dev_oracle"]
+
+
 def oracle_section(bt: Backtest | None, world, models: list[str]) -> str:
     """Markdown: scores against the oracle by as-of month, overall, the province rows, PASS/FAIL per model."""
     if bt is None:
@@ -123,10 +126,11 @@ def oracle_section(bt: Backtest | None, world, models: list[str]) -> str:
         "Prefecture rows, against the oracle (`gap` = Brier − oracle Brier on the same forecasts; "
         "`mean_abs_dp` = mean |p − p_oracle|; `below_q10`/`above_q90`: outcomes below/above the 80 % "
         "interval; `worst_bin_dev`: largest |observed − forecast| among reliability bins with ≥ 50 "
-        "forecasts; `n_exact_01`: p exactly 0 or 1 where the oracle is within [0.02, 0.98]).\n\n",
+        "forecasts, `worst_bin_dev_oracle` the same for the oracle's own probabilities, the yardstick; "
+        "`n_exact_01`: p exactly 0 or 1 where the oracle is within [0.02, 0.98]).\n\n",
         fmt_table(by_month, BY_MONTH_COLS),
         "\nAll as-of months:\n\n",
-        fmt_table(overall, [c for c in BY_MONTH_COLS if c != "as_of_month"] + ["worst_bin_p"]),
+        fmt_table(overall, OVERALL_COLS),
         "\nProvince rows (the sum of the prefectures, which never report it; `n_exist`: province "
         "targets not yet reached at the as-of month, `n_forecast`: those a model forecast):\n\n",
         fmt_table(prov, ["model", "n_exist", "n_forecast", "brier", "brier_oracle", "gap", "n_exact_01"]),

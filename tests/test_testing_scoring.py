@@ -76,6 +76,8 @@ def test_oracle_scores_known_answers(case):
     assert overall.loc["perfect", "mean_abs_dp"] == pytest.approx(0.0, abs=1e-12)
     assert overall.loc["perfect", "n_exact_01"] == 0
     assert overall.loc["perfect", "worst_bin_dev"] < 0.15  # 60 per bin: within sampling error
+    # the oracle's own bins: the same figure as the perfect forecaster's, for every model
+    assert overall.loc["sure", "worst_bin_dev_oracle"] == overall.loc["perfect", "worst_bin_dev"]
     sure = overall.loc["sure"]
     assert sure["gap"] > 0.05
     expected = int(np.sum((p_true >= 0.02) & (p_true <= 0.98)))

@@ -88,7 +88,10 @@ def oracle_scores(forecasts: xr.Dataset, *, by: tuple[str, ...] = ("model", "as_
         interval), ``worst_bin_dev`` and ``worst_bin_p`` (the largest
         ``|observed frequency − mean forecast|`` among the 10 equal-width
         reliability bins with at least ``BIN_MIN`` forecasts, and that bin's
-        mean forecast; NaN if none has), ``n_exact_01`` (forecasts of exactly
+        mean forecast; NaN if none has), ``worst_bin_dev_oracle`` (the same
+        for the oracle's own probabilities on the same outcomes: how far the
+        truth itself strays on this world, the yardstick of the bar),
+        ``n_exact_01`` (forecasts of exactly
         0 or 1 where the oracle lies in ``ORACLE_UNSURE``).
     """
     from ..metrics import reliability_curve, summary_table
@@ -110,6 +113,10 @@ def oracle_scores(forecasts: xr.Dataset, *, by: tuple[str, ...] = ("model", "as_
         big = curve["count"] >= BIN_MIN
         dev = np.abs(curve["observed_frequency"] - curve["mean_forecast"])
         worst = int(np.argmax(np.where(big, dev, -1.0))) if big.any() else -1
+        truth = np.isfinite(pt) & np.isfinite(y)
+        oracle = reliability_curve(pt[truth], y[truth], n_resamples=1, rng=np.random.default_rng(0))
+        oracle_dev = np.abs(oracle["observed_frequency"] - oracle["mean_forecast"])
+        oracle_dev = oracle_dev[oracle["count"] >= BIN_MIN]
         j = int(np.flatnonzero(np.isclose(sub["level"].values, 0.8))[0])
         obs = sub["outcome_value"].values.astype(float)
         has_interval = ok & np.isfinite(sub["lower"].values[:, j])
@@ -120,6 +127,7 @@ def oracle_scores(forecasts: xr.Dataset, *, by: tuple[str, ...] = ("model", "as_
                 "above_q90": float(np.mean(obs[has_interval] > sub["upper"].values[has_interval, j])),
                 "worst_bin_dev": float(dev[worst]) if worst >= 0 else np.nan,
                 "worst_bin_p": float(curve["mean_forecast"][worst]) if worst >= 0 else np.nan,
+                "worst_bin_dev_oracle": float(oracle_dev.max()) if oracle_dev.size else np.nan,
                 "n_exact_01": _n_exact_01(p, pt),
             }
         )
@@ -129,7 +137,7 @@ def oracle_scores(forecasts: xr.Dataset, *, by: tuple[str, ...] = ("model", "as_
 
 SCORE_COLUMNS = (
     "n_forecasts", "brier", "brier_oracle", "gap", "mean_abs_dp", "coverage_80", "below_q10", "above_q90",
-    "worst_bin_dev", "worst_bin_p", "n_exact_01",
+    "worst_bin_dev", "worst_bin_p", "worst_bin_dev_oracle", "n_exact_01",
 )  # fmt: skip
 
 
@@ -230,7 +238,10 @@ def acceptance(by_month: pd.DataFrame, overall: pd.Series, province: pd.Series |
     dev = overall["worst_bin_dev"]
     add(
         f"every reliability bin with >= {BIN_MIN} forecasts within {MAX_BIN_DEV} of the diagonal",
-        "no such bin" if np.isnan(dev) else f"worst {dev:.3f} (bin at p = {overall['worst_bin_p']:.2f})",
+        "no such bin"
+        if np.isnan(dev)
+        else f"worst {dev:.3f} (bin at p = {overall['worst_bin_p']:.2f}; the oracle's own probabilities: "
+        f"{overall.get('worst_bin_dev_oracle', np.nan):.3f})",
         None if np.isnan(dev) else bool(dev <= MAX_BIN_DEV),
     )
     if province is None or province["n_exist"] == 0:
