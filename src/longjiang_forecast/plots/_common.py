@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -122,6 +123,40 @@ def region_names(regions: pd.DataFrame | Mapping[str, Any] | None, labels: Label
 def short(text: str, width: int) -> str:
     """Cut ``text`` to ``width`` characters with an ellipsis."""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def wrap(text: str, width: int) -> str:
+    """Break ``text`` into lines of at most ``width`` characters, never cutting it.
+
+    English breaks at spaces (:func:`textwrap.wrap`; a longer word stays whole); text with
+    Chinese characters, written without spaces, breaks every ``width`` characters.
+    """
+    import textwrap
+
+    if len(text) <= width:
+        return text
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return "\n".join(text[k : k + width] for k in range(0, len(text), width))
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False))
+
+
+def row_label(indicator: str, name: str, lang: str) -> str:
+    """Label of a row of a heatmap (an indicator): the id and the whole name, never cut.
+
+    Parameters
+    ----------
+    indicator, name : str
+        The indicator's id and its name in the figure's language.
+    lang : {"zh", "en"}
+        Language of ``name``: Chinese wraps every 18 characters, English at
+        spaces within 36.
+
+    Returns
+    -------
+    str
+        The label, its lines separated by newlines.
+    """
+    return wrap(f"{indicator} {name}".strip(), 18 if lang == "zh" else 36)
 
 
 def fmt(value: float) -> str:

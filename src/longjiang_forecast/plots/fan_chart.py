@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from .._core.units import unit_label
 from ._common import fmt, month_names, new_axes, series_index, short, word
 from ._fonts import labels_for
 
@@ -98,7 +99,7 @@ def fan_chart(
     ax.set_xlim(0, 12.3)
     ax.set_xticks(np.arange(1, 13))
     ax.set_xticklabels(month_names(labels), fontsize=8)
-    ax.set_ylabel(labels.clean(unit))
+    ax.set_ylabel(labels.clean(unit_label(unit, labels.lang)))
     p = float(forecast.summary["p_met"].values[s])
     name = labels.pick(str(state["name_en"].values[s]), str(state["name_zh"].values[s]))
     where = "" if region == "province" else f" · {region}"

@@ -10,7 +10,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from ._common import month_names, new_axes, series_index, short, word
+from ._common import month_names, new_axes, row_label, series_index, short, word
 from ._fonts import labels_for
 
 
@@ -131,8 +131,7 @@ def first_passage_chart(
     ax.set_xticks(np.arange(13))
     ax.set_xticklabels(months, fontsize=7, rotation=45, ha="right")
     ax.set_yticks(np.arange(rows.size))
-    width = 14 if labels.lang == "zh" else 30
-    ax.set_yticklabels([f"{ind[s]} {short(name[s], width)}" for s in rows], fontsize=7)
+    ax.set_yticklabels([row_label(ind[s], name[s], labels.lang) for s in rows], fontsize=7)
     ax.axvline(11.5, color="white", lw=2)
     bar = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
     bar.set_label(word("first_passage_month", labels), fontsize=8)
