@@ -247,7 +247,8 @@ def test_without_planning_the_page_says_how_to_add_it(bulletin, tmp_path):
     assert "planning=longjiang_forecast.planning.plan(forecast, progress)" in result.html.read_text("utf-8")
 
 
-def test_page_in_headless_chromium(bulletin, tmp_path):
+@pytest.mark.slow  # three Chromium runs: about 5-7 s
+def test_page_in_headless_chromium(bulletin, english, tmp_path):
     chromium = chromium_or_skip()
     forecast, answers, result = bulletin
     url = result.html.resolve().as_uri()
@@ -283,6 +284,10 @@ def test_page_in_headless_chromium(bulletin, tmp_path):
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
     assert pixels.shape == (1600, 1280)
     assert pixels.std() > 20  # a page with text and colour, not a blank one
+    dom = run_chromium(chromium, tmp_path, "--dump-dom", english.resolve().as_uri()).stdout
+    text = page_text(dom)
+    assert "2. All items together (4 items)" in text and "P(at least 3 of 4 items met)" in text
+    assert cjk_text(dom, allowed=user_words(forecast, "en")) == []
 
 
 def test_figures_are_chinese_with_a_font_and_english_without(bulletin, tmp_path, monkeypatch):
@@ -310,11 +315,12 @@ def table_rows(html, table_id):
 def english(bulletin, tmp_path_factory):
     forecast, answers, _ = bulletin
     out = tmp_path_factory.mktemp("bulletin_en")
-    return write_bulletin(forecast, out, lang="en", planning=answers).html.read_text("utf-8")
+    return write_bulletin(forecast, out, lang="en", planning=answers).html
 
 
 def test_counts_and_titles_come_from_the_catalogue(bulletin, english):
     _, answers, result = bulletin
+    english = english.read_text("utf-8")
     assert int(answers.portfolio.attrs["n_items"]) == 4
     text = page_text(result.html.read_text("utf-8"))
     assert "二、全部事项整体完成情况（共 4 件）" in text
@@ -348,7 +354,7 @@ def test_whole_list_title_only_for_a_complete_builtin_list():
 
 def test_chinese_page_has_no_english_and_english_page_no_chinese(bulletin, english):
     forecast, _, result = bulletin
-    zh = result.html.read_text("utf-8")
+    zh, english = result.html.read_text("utf-8"), english.read_text("utf-8")
     assert latin_words(zh, allowed=user_words(forecast) | {"early-winter"}) == []
     assert cjk_text(english, allowed=user_words(forecast, "en")) == []
     units = [row[3] for row in table_rows(zh, "attainment-table")[1:]]
@@ -359,6 +365,7 @@ def test_chinese_page_has_no_english_and_english_page_no_chinese(bulletin, engli
 
 def test_next_year_targets_in_the_unit_granularity(bulletin, english):
     _, answers, result = bulletin
+    english = english.read_text("utf-8")
     rows = {row[0]: row for row in table_rows(result.html.read_text("utf-8"), "next-year-table")[1:]}
     values = {ind: row[4:9] for ind, row in rows.items()}  # this year (median), then 50/70/80/90 %
     assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", v) for v in values["09a"])  # whole households
@@ -470,8 +477,13 @@ def test_bulletin_of_the_2024_list_in_both_languages(tmp_path):
     progress = synthetic_progress(cat, seed=3)
     forecast = lf.forecast(progress, cat, n_draws=200, seed=5)
     answers = planning.plan(forecast, progress)
-    zh = write_bulletin(forecast, tmp_path / "zh", lang="zh", planning=answers).html.read_text("utf-8")
-    en = write_bulletin(forecast, tmp_path / "en", lang="en", planning=answers).html.read_text("utf-8")
+    few_fans = {"indicators": ["09a", "01b"]}  # every table in full; two fan charts are enough
+    zh = write_bulletin(forecast, tmp_path / "zh", lang="zh", planning=answers, **few_fans).html.read_text(
+        "utf-8"
+    )
+    en = write_bulletin(forecast, tmp_path / "en", lang="en", planning=answers, **few_fans).html.read_text(
+        "utf-8"
+    )
     assert "二、20件民生实事整体完成情况" in zh and "20 件全部完成的概率" in zh
     assert "2. The 20 livelihood items as a whole" in en
     assert latin_words(zh, allowed=user_words(forecast)) == []

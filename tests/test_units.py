@@ -46,6 +46,9 @@ def test_every_unit_of_the_2024_list_has_chinese_and_english():
         ("% of counties", 90, 1, 97.84, "97.8"),
         ("10k persons (万人)", 17, 2, 17.4567, "17.46"),
         ("10k persons (万人)", 19.67, 2, 19.6712, "19.67"),
+        ("10k m² (万平方米)", 6000, 0, 6165.004, "6,165"),
+        ("100 million yuan (亿元)", 6.35, 2, 6.4712, "6.47"),
+        ("10k persons (万人)", 250, 1, 251.26, "251.3"),
         ("m² per person", 2.53, 2, 2.5349, "2.53"),
         ("μg/m³", 27.3, 1, 26.64, "26.6"),
         ("widgets", 2.125, 3, 2.12549, "2.125"),  # an unknown unit: the target's own decimals

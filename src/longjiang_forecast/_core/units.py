@@ -158,8 +158,9 @@ def unit_decimals(unit: str, target: float | None = None) -> int:
     -------
     int
         0 for counts of discrete things (户, 个, households, stations, ...);
-        1 for percentages, km and concentrations; 2 for 万/亿 units and ratios
-        ("per", "/"); otherwise the target's own decimals.
+        1 for percentages, km and concentrations; 2 for ratios ("per", "/");
+        for 万/亿 units about four significant digits of the target (19.67
+        万人: 2, 6,000 万平方米: 0); otherwise the target's own decimals.
 
     Examples
     --------
@@ -170,7 +171,12 @@ def unit_decimals(unit: str, target: float | None = None) -> int:
     """
     zh = unit_label(unit, "zh")
     text = str(unit).lower()
-    if zh.startswith(_MULTIPLIERS) or (("/" in zh or " per " in f" {text} ") and "微克" not in zh):
+    if zh.startswith(
+        _MULTIPLIERS
+    ):  # 万人, 亿元: about four significant digits of the target, at most 2 decimals
+        size = abs(float(target)) if target is not None and math.isfinite(float(target)) else 0.0
+        base = 2 if size < 10 else min(max(3 - math.floor(math.log10(size)), 0), 2)
+    elif ("/" in zh or " per " in f" {text} ") and "微克" not in zh:
         base = 2
     elif "%" in zh or "公里" in zh or "微克" in zh:
         base = 1

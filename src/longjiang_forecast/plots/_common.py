@@ -13,6 +13,8 @@ from matplotlib.axes import Axes
 
 from ._fonts import Labels
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
 #: Words of the figures, English and Chinese.
 WORDS: dict[str, tuple[str, str]] = {
     "target": ("target", "目标"),
@@ -128,14 +130,14 @@ def short(text: str, width: int) -> str:
 def wrap(text: str, width: int) -> str:
     """Break ``text`` into lines of at most ``width`` characters, never cutting it.
 
-    English breaks at spaces (:func:`textwrap.wrap`; a longer word stays whole); text with
-    Chinese characters, written without spaces, breaks every ``width`` characters.
+    English breaks at spaces (:func:`textwrap.wrap`; a longer word stays whole); Chinese text
+    (more than half its characters CJK), written without spaces, breaks every ``width`` characters.
     """
     import textwrap
 
     if len(text) <= width:
         return text
-    if re.search(r"[\u4e00-\u9fff]", text):
+    if len(_CJK.findall(text)) > len(text) / 2:  # Chinese (an English name may quote a Chinese word)
         return "\n".join(text[k : k + width] for k in range(0, len(text), width))
     return "\n".join(textwrap.wrap(text, width, break_long_words=False))
 
@@ -149,14 +151,24 @@ def row_label(indicator: str, name: str, lang: str) -> str:
         The indicator's id and its name in the figure's language.
     lang : {"zh", "en"}
         Language of ``name``: Chinese wraps every 18 characters, English at
-        spaces within 36.
+        spaces within 40.
 
     Returns
     -------
     str
         The label, its lines separated by newlines.
     """
-    return wrap(f"{indicator} {name}".strip(), 18 if lang == "zh" else 36)
+    return wrap(f"{indicator} {name}".strip(), 18 if lang == "zh" else 40)
+
+
+def rows_height(labels: list[str]) -> float:
+    """Height in inches of the rows of a figure whose row labels are ``labels`` (fontsize 7).
+
+    Every row is as tall as the label with the most lines needs (0.125 in a line), so no two
+    labels overlap.
+    """
+    most = max((label.count("\n") + 1 for label in labels), default=1)
+    return 0.125 * max(most, 2) * len(labels)
 
 
 def fmt(value: float) -> str:

@@ -10,7 +10,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from ._common import month_names, new_axes, row_label, series_index, short, word
+from ._common import month_names, new_axes, row_label, rows_height, series_index, short, word
 from ._fonts import labels_for
 
 
@@ -122,7 +122,8 @@ def first_passage_chart(
     if rows.size == 0:
         raise ValueError(f"No series of region {region!r} has a first-passage distribution.")
     pmf = first_passage_pmf(cdf[rows])
-    ax = new_axes(ax, (7.2, 0.9 + 0.24 * rows.size))
+    row_labels = [row_label(ind[s], name[s], labels.lang) for s in rows]
+    ax = new_axes(ax, (8.4, 1.2 + rows_height(row_labels)))
     image = ax.imshow(pmf, cmap="Blues", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     judged = np.asarray(summary["deadline_month"].values, dtype=int)
     for r, s in enumerate(rows.tolist()):
@@ -131,7 +132,7 @@ def first_passage_chart(
     ax.set_xticks(np.arange(13))
     ax.set_xticklabels(months, fontsize=7, rotation=45, ha="right")
     ax.set_yticks(np.arange(rows.size))
-    ax.set_yticklabels([row_label(ind[s], name[s], labels.lang) for s in rows], fontsize=7)
+    ax.set_yticklabels(row_labels, fontsize=7)
     ax.axvline(11.5, color="white", lw=2)
     bar = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
     bar.set_label(word("first_passage_month", labels), fontsize=8)

@@ -31,7 +31,7 @@ from ..plots import (
     ranking_chart,
     scenario_chart,
 )
-from ..plots._common import row_label
+from ..plots._common import row_label, rows_height
 from ..plots._fonts import FONT_PACKAGES, INSTALL_HINT
 from ._text import GROWTH_BASIS, MODEL_NAMES, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT
 
@@ -211,23 +211,21 @@ def render_bulletin(
     }
     split = summary["region"].values.astype(str) != PROVINCE
     if split.any():
-        # Full page width; a text line of a row label takes about 0.13 in (plots' fontsize 7).
+        # Full page width, each row as tall as its longest wrapped name needs.
         rows = dict.fromkeys(summary["indicator"].values[split].astype(str))
-        n_lines = sum(row_label(i, names[i], figure_lang).count("\n") + 1 for i in rows)
+        heat_rows = [row_label(i, names[i], figure_lang) for i in rows]
         figures["heatmap"] = draw(
             "heatmap",
-            (_PAGE_WIDTH_IN, 1.3 + 0.13 * (n_lines + len(rows))),
+            (_PAGE_WIDTH_IN, 1.4 + rows_height(heat_rows)),
             lambda ax: heatmap(summary, regions=regions, ax=ax, lang=figure_lang),
         )
     has_fp = ~split & np.isfinite(summary["first_passage_cdf"].values).all(axis=1)
     if has_fp.any():
-        fp_lines = sum(
-            row_label(i, names[i], figure_lang).count("\n") + 1
-            for i in summary["indicator"].values[has_fp].astype(str)
-        )
+        fp_ids = summary["indicator"].values[has_fp].astype(str)
+        fp_rows = [row_label(i, names[i], figure_lang) for i in fp_ids]
         figures["first_passage"] = draw(
             "first_passage",
-            (8.4, 1.3 + 0.13 * (fp_lines + int(has_fp.sum()))),
+            (_PAGE_WIDTH_IN, 1.2 + rows_height(fp_rows)),
             lambda ax: first_passage_chart(summary, ax=ax, lang=figure_lang),
         )
     model = str(summary.attrs.get("model", "?"))
