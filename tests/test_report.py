@@ -98,20 +98,20 @@ class PageParser(HTMLParser):
 
 
 class BodyText(HTMLParser):
-    """The text a reader sees: character data and image alt texts, without styles and scripts."""
+    """The prose a reader sees: character data and image alt texts, without styles, scripts and code."""
 
     def __init__(self):
         super().__init__()
         self.parts, self._skip = [], 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script"):
+        if tag in ("style", "script", "code"):
             self._skip += 1
         elif tag == "img":
             self.parts.append(dict(attrs).get("alt", ""))
 
     def handle_endtag(self, tag):
-        if tag in ("style", "script"):
+        if tag in ("style", "script", "code"):
             self._skip -= 1
 
     def handle_data(self, data):
@@ -162,7 +162,8 @@ def cjk_text(html, allowed=()):
 
 
 def test_latin_word_checker_finds_what_it_should():
-    page = "<html><style>body { font-family: x; }</style><body><p>达标 09a target already met</p>"
+    page = "<html><style>body { font-family: x; }</style><body>"
+    page += "<p>达标 09a target already met<code>lf.plan</code></p>"
     page += '<img alt="扇形图 fan"><p>SPI(t) 指标 PM2.5 Lipke</p></body></html>'
     assert latin_words(page, allowed={"09a"}) == ["PM", "already", "fan", "met", "target"]
     assert latin_words(page, allowed={"09a", "target already met", "fan", "PM2.5"}) == []
@@ -491,3 +492,39 @@ def test_bulletin_of_the_2024_list_in_both_languages(tmp_path):
     rows = {row[0]: row for row in table_rows(zh, "next-year-table")[1:]}
     assert rows["09a"][3] == "户" and all(re.fullmatch(r"[\d,]+", v) for v in rows["09a"][4:9])
     assert rows["01b"][3] == "万人" and all(re.fullmatch(r"\d+\.\d\d", v) for v in rows["01b"][4:9])
+
+
+@pytest.mark.slow  # a forecast and two pages: about 6-12 s
+def test_a_catalogue_in_chinese_only(tmp_path):
+    """Names only in Chinese, units as Chinese measure words: the English page shows those names
+    (not the ids the loader puts in name_en) and English units; the Chinese page the user's words."""
+    catalog = lf.load_catalog(
+        pd.DataFrame(
+            {
+                "indicator": ["a1", "a2", "a3", "a4"],
+                "item": [1, 2, 3, 4],
+                "name_zh": ["新建社区食堂", "改造老旧小区", "新增就业", "新建公路"],
+                "unit": ["个", "户", "万人", "公里"],
+                "target": [120, 8000, 12.5, 350],
+                "comparator": [">="] * 4,
+                "kind": ["cumulative"] * 4,
+                "deadline": ["2024-12-31"] * 4,
+                "region": ["province"] * 4,
+            }
+        )
+    )
+    forecast = lf.forecast(synthetic_progress(catalog, seed=1), catalog, n_draws=200, seed=2)
+    pages = {
+        lang: write_bulletin(forecast, tmp_path / lang, lang=lang).html.read_text("utf-8")
+        for lang in ("zh", "en")
+    }
+    en = {row[0]: row for row in table_rows(pages["en"], "attainment-table")[1:]}
+    assert {ind: row[1] for ind, row in en.items()} == dict(
+        zip(["a1", "a2", "a3", "a4"], catalog.table["name_zh"], strict=True)
+    )
+    assert [row[3] for row in en.values()] == ["units", "households", "10k persons", "km"]
+    assert re.fullmatch(r"≥ 12\.50", en["a3"][2]) and re.fullmatch(r"≥ 8,000", en["a2"][2])
+    zh = table_rows(pages["zh"], "attainment-table")[1:]
+    assert [row[3] for row in zh] == ["个", "户", "万人", "公里"]
+    assert latin_words(pages["zh"], allowed=user_words(forecast)) == []
+    assert "2. The list as a whole" in page_text(pages["en"])  # no planning: no count to state

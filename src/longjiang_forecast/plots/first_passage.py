@@ -10,6 +10,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
+from .._core.names import display_name
 from ._common import month_names, new_axes, row_label, rows_height, series_index, short, word
 from ._fonts import labels_for
 
@@ -80,8 +81,10 @@ def first_passage_chart(
     cdf = np.asarray(summary["first_passage_cdf"].transpose("series", "month").values, dtype=float)
     deadline = pd.DatetimeIndex(summary["deadline"].values)
     name = [
-        labels.pick(en, zh)
-        for en, zh in zip(summary["name_en"].values, summary["name_zh"].values, strict=True)
+        labels.clean(display_name(zh, en, labels.lang, i))
+        for i, en, zh in zip(
+            summary["indicator"].values, summary["name_en"].values, summary["name_zh"].values, strict=True
+        )
     ]
     ind = summary["indicator"].values.astype(str)
     if indicator is not None:

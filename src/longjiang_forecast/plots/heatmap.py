@@ -10,6 +10,7 @@ import pandas as pd
 import xarray as xr
 from matplotlib.axes import Axes
 
+from .._core.names import display_name
 from ._common import new_axes, region_names, row_label, rows_height, word
 from ._fonts import labels_for
 
@@ -63,8 +64,13 @@ def heatmap(
             "region": summary["region"].values.astype(str),
             "p_met": summary["p_met"].values.astype(float),
             "name": [
-                labels.pick(str(en or zh), str(zh or en))
-                for en, zh in zip(summary["name_en"].values, summary["name_zh"].values, strict=True)
+                labels.clean(display_name(zh, en, labels.lang, i))
+                for i, en, zh in zip(
+                    summary["indicator"].values,
+                    summary["name_en"].values,
+                    summary["name_zh"].values,
+                    strict=True,
+                )
             ],
         }
     )

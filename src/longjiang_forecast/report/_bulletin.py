@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .._core.names import display_name
 from .._core.provenance import library_version
 from .._core.schema import PROVINCE
-from .._core.units import format_in_unit, unit_label
+from .._core.units import format_in_unit, unit_decimals, unit_label
 from ..plots import (
     CJKFontWarning,
     fan_chart,
@@ -204,7 +205,7 @@ def render_bulletin(
         data = draw(f"fan_{ind}", (6.4, 3.4), functools.partial(_fan, forecast, ind, figure_lang))
         fans.append({"data": data, "alt": f"{t['fan_alt']} {ind}"})
     names = {
-        str(i): _pick(zh, en, figure_lang)
+        str(i): display_name(zh, en, figure_lang, i)
         for i, zh, en in zip(
             summary["indicator"].values, summary["name_zh"].values, summary["name_en"].values, strict=True
         )
@@ -351,13 +352,16 @@ def _num(value: Any, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
-def _num_against(value: Any, target: Any) -> str:
-    """Format ``value`` with enough digits that it never reads as equal to a different ``target``."""
-    text = _num(value)
-    for digits in (4, 5, 6, 8):
-        if text != _num(target) or float(value) == float(target):
+def _num_against(value: Any, target: Any, unit: str) -> str:
+    """``value`` in the unit's granularity, with more decimals where it would read as the ``target``."""
+    x, goal = float(value), float(target)
+    text = format_in_unit(x, unit, goal)
+    if x == goal or text != format_in_unit(goal, unit, goal):
+        return text
+    for digits in range(unit_decimals(unit, goal) + 1, 7):
+        text = f"{x:,.{digits}f}"
+        if text != f"{goal:,.{digits}f}":
             break
-        text = _num(value, digits)
     return text
 
 
@@ -370,17 +374,19 @@ def _cell(text: Any, cls: str = "") -> dict[str, str]:
     return {"text": str(text), "cls": cls}
 
 
-def _pick(zh: Any, en: Any, lang: str) -> str:
-    """The name in ``lang``, else the other language's (a catalogue may give only one), else ""."""
-    first, second = (zh, en) if lang == "zh" else (en, zh)
-    for name in (first, second):
-        if isinstance(name, str) and name.strip():
-            return name
-    return ""
+def _series_name(data: xr.Dataset, s: int, lang: str) -> str:
+    """Name of series ``s`` of a planning answer (dim ``series``) in ``lang``."""
+    zh, en, ident = (data[k].values[s] for k in ("name_zh", "name_en", "indicator"))
+    return display_name(zh, en, lang, ident)
 
 
 def _name(row: Any, lang: str) -> str:
-    return _pick(row["name_zh"], row["name_en"], lang)
+    return display_name(row["name_zh"], row["name_en"], lang, row["indicator"])
+
+
+def _in_unit(value: Any, row: Any) -> str:
+    """A value of the attainment table's ``row`` in its unit's granularity."""
+    return format_in_unit(value, str(row["unit"]), row["target"])
 
 
 def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
@@ -390,23 +396,26 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
     status_index = {name: k + 1 for k, name in enumerate(STATUS_COLOURS)}
     rows = []
     for _, r in table.iterrows():
+        unit = str(r["unit"])
         observed = (
             ""
             if pd.isna(r["observed"])
-            else f"{_num_against(r['observed'], r['target'])} ({r['observed_month']})"
+            else f"{_num_against(r['observed'], r['target'], unit)} ({r['observed_month']})"
         )
         # Rates are monthly progress for counts and levels; for annual means they are levels.
         rates = r["kind"] not in ("annual_mean", "change")
         cells = [
             _cell(r["indicator"]),
             _cell(_name(r, lang)),
-            _cell(f"{_CMP.get(str(r['comparator']), '')} {_num(r['target'])}".strip(), "num"),
-            _cell(unit_label(r["unit"], lang)),
+            _cell(f"{_CMP.get(str(r['comparator']), '')} {_in_unit(r['target'], r)}".strip(), "num"),
+            _cell(unit_label(unit, lang)),
             _cell(r["deadline"], "num"),
             _cell(observed, "num"),
             _cell(_pct(r["p_met"]) if pd.notna(r["p_met"]) else "–", "num"),
             _cell(
-                " / ".join(_num(r[c]) for c in ("q10", "median", "q90")) if pd.notna(r["median"]) else "–",
+                " / ".join(_in_unit(r[c], r) for c in ("q10", "median", "q90"))
+                if pd.notna(r["median"])
+                else "–",
                 "num",
             ),
             _cell(_num(r["required_rate"]) if rates and pd.notna(r["required_rate"]) else "–", "num"),
@@ -452,7 +461,7 @@ def _portfolio(result: xr.Dataset, lang: str, whole_list: bool) -> dict[str, Any
     for ind, r in frame.iterrows():
         cells = [
             _cell(ind),
-            _cell(_pick(r["name_zh"], r["name_en"], lang)),
+            _cell(display_name(r["name_zh"], r["name_en"], lang, ind)),
             _cell(item_of[ind]),
             _cell(_pct(r["p_met"]), "num"),
             _cell(f"{r['gain_if_certain']:.2f}", "num"),
@@ -479,7 +488,7 @@ def _region_names(regions: pd.DataFrame | None, lang: str) -> dict[str, str]:
     if regions is None or not len(regions):
         return {}
     return {
-        str(region): _pick(zh, en, lang) or str(region)
+        str(region): display_name(zh, en, lang, region)
         for region, zh, en in zip(regions["region"], regions["name_zh"], regions["name_en"], strict=True)
     }
 
@@ -489,7 +498,7 @@ def _pace_rows(
 ) -> list[list[dict[str, str]]]:
     rows = []
     for s in np.flatnonzero(mask):
-        name = _pick(pace["name_zh"].values[s], pace["name_en"].values[s], lang)
+        name = _series_name(pace, s, lang)
         ratio = pace["pace_ratio"].values[s]
         cells = [_cell(pace["indicator"].values[s])]
         if region_names is not None:
@@ -564,7 +573,7 @@ def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
         rows.append(
             [
                 _cell(result["indicator"].values[s]),
-                _cell(_pick(result["name_zh"].values[s], result["name_en"].values[s], lang)),
+                _cell(_series_name(result, s, lang)),
                 _cell(f"{comparator} {format_in_unit(target, unit, target)}".strip(), "num"),
                 _cell(unit_label(unit, lang)),
                 _cell(format_in_unit(result["capacity_median"].values[s], unit, target), "num"),
@@ -581,7 +590,7 @@ def _ranking(table: pd.DataFrame, lang: str) -> dict[str, Any]:
     rows = [
         [
             _cell(int(r["rank"]), "num"),
-            _cell(_pick(r["name_zh"], r["name_en"], lang)),
+            _cell(display_name(r["name_zh"], r["name_en"], lang, r["region"])),
             _cell(f"{r['spi_t']:.3f}", "num"),
             _cell(f"{r['spi_t_min']:.3f} ({r['worst_indicator']})", "num"),
             _cell(f"{int(r['n_behind'])} / {int(r['n_indicators'])}", "num"),
@@ -602,7 +611,7 @@ def _scenarios(comparison: pd.DataFrame, summary: xr.Dataset, lang: str) -> dict
         index="indicator", columns="scenario", values="delta_vs_baseline", aggfunc="first", sort=False
     )
     names = {
-        i: _pick(zh, en, lang)
+        i: display_name(zh, en, lang, i)
         for i, zh, en in zip(
             summary["indicator"].values, summary["name_zh"].values, summary["name_en"].values, strict=True
         )

@@ -123,7 +123,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "baseline": "基准情景",
         "indicator": "指标",
         "name": "名称",
-        "no_planning": "未计算规划结果：请传入 planning=longjiang_forecast.planning.plan(forecast, progress)。",
+        "no_planning": "未计算规划结果。调用时请传入：",
         "method": "方法说明",
         "method_note": "达标概率来自{model}的蒙特卡罗模拟（方法见项目文档“方法”页）；"
         "规划指标的定义见“规划”页，本月报的说明见“月报”页。",
@@ -224,7 +224,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "baseline": "baseline",
         "indicator": "indicator",
         "name": "name",
-        "no_planning": "Planning not computed: pass planning=longjiang_forecast.planning.plan(forecast, progress).",
+        "no_planning": "Planning not computed: pass",
         "method": "Method",
         "method_note": "Attainment probabilities come from Monte Carlo simulation of the {model} "
         "(docs/methods.md); planning definitions in docs/planning.md; this page in docs/bulletin.md.",
