@@ -507,7 +507,10 @@ def _pace_rows(
         else:
             cells.append(_cell(name))
         cells += [
-            _cell(_num(pace["need"].values[s]), "num"),
+            _cell(
+                format_in_unit(pace["need"].values[s], str(pace["unit"].values[s]), pace["target"].values[s]),
+                "num",
+            ),
             _cell(int(pace["months_left"].values[s]), "num"),
             _cell(_num(pace["plain_rate"].values[s]), "num"),
             _cell(_num(pace["required_pace"].values[s]), "num"),
