@@ -218,6 +218,8 @@ def test_next_year_known_trend():
     )
     result = planning.next_year_targets(f, progress)
     assert int(result["n_finals"][0]) == 3
+    assert str(result["growth_basis"].values[0]) == "trend"
+    assert (int(result["first_final"][0]), int(result["last_final"][0])) == (2021, 2023)
     assert float(result["growth_log_mean"][0]) == pytest.approx(np.log(1.1))
     assert float(result["growth_log_sd"][0]) == pytest.approx(planning._next_year.MIN_GROWTH_SD)
     at = result["target_next"].isel(series=0)
@@ -226,6 +228,7 @@ def test_next_year_known_trend():
     default = planning.next_year_targets(f)  # no history: default growth
     assert float(default["growth_log_sd"][0]) == planning.DEFAULT_GROWTH[1]
     assert "default growth" in str(default["method"].values[0])
+    assert str(default["growth_basis"].values[0]) == "default" and int(default["first_final"][0]) == 0
 
 
 def test_next_year_real_forecast_ordered(small):

@@ -97,6 +97,79 @@ class PageParser(HTMLParser):
         self.text.append(data)
 
 
+class BodyText(HTMLParser):
+    """The prose a reader sees: character data and image alt texts, without styles, scripts and code."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script", "code"):
+            self._skip += 1
+        elif tag == "img":
+            self.parts.append(dict(attrs).get("alt", ""))
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script", "code"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+#: A Latin word: two letters or more (single letters are symbols such as the t of SPI(t)).
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+#: Latin kept on the Chinese page on purpose: the symbol of the Earned Schedule index, SPI(t), and
+#: the author of its reference (Lipke 2003), as Chinese texts on the method write them.
+KEPT_LATIN = {"SPI", "Lipke"}
+
+
+def page_text(html):
+    parser = BodyText()
+    parser.feed(html)
+    return "\n".join(parser.parts)
+
+
+def user_words(forecast, lang="zh"):
+    """What the user wrote and the page shows as written: ids, names, and units with no translation."""
+    from longjiang_forecast._core.units import unit_label
+
+    table = forecast.catalog.table
+    words = set(table["indicator"].astype(str)) | set(
+        table["name_zh" if lang == "zh" else "name_en"].astype(str)
+    )
+    words |= {str(u) for u in table["unit"] if unit_label(str(u), lang) == str(u)}
+    regions = forecast.catalog.regions
+    words |= set(regions["name_zh" if lang == "zh" else "name_en"].astype(str))
+    return words - {""}
+
+
+def latin_words(html, allowed=()):
+    """Latin words of the page's visible text, once the ``allowed`` strings (ids, names) are removed."""
+    text = page_text(html)
+    for word in sorted(allowed, key=len, reverse=True):
+        text = text.replace(word, " ")
+    return sorted(set(LATIN_WORD.findall(text)) - KEPT_LATIN)
+
+
+def cjk_text(html, allowed=()):
+    text = page_text(html)
+    for word in sorted(allowed, key=len, reverse=True):
+        text = text.replace(word, " ")
+    return sorted(set(CJK.findall(text)))
+
+
+def test_latin_word_checker_finds_what_it_should():
+    page = "<html><style>body { font-family: x; }</style><body>"
+    page += "<p>达标 09a target already met<code>lf.plan</code></p>"
+    page += '<img alt="扇形图 fan"><p>SPI(t) 指标 PM2.5 Lipke</p></body></html>'
+    assert latin_words(page, allowed={"09a"}) == ["PM", "already", "fan", "met", "target"]
+    assert latin_words(page, allowed={"09a", "target already met", "fan", "PM2.5"}) == []
+    assert cjk_text("<p>met 达标</p>") == sorted("达标")
+
+
 @pytest.fixture(scope="module")
 def bulletin(tmp_path_factory):
     cat = lf.load_catalog(2024).subset(["09a", "15a", "17b", "06b"])
@@ -151,8 +224,8 @@ def test_first_line_states_source_as_of_model_draws_seed(bulletin):
     html = result.html.read_text(encoding="utf-8")
     body = html[html.index("<body>") :]
     first = re.search(r"<p[^>]*>(.*?)</p>", body, re.S).group(1)
-    assert "synthetic example data" in first
-    for fact in ("2024-08", "SeasonalShareModel", "300", "5"):
+    assert "合成示例数据" in first
+    for fact in ("2024-08", "参考类季节份额模型", "300", "5"):
         assert fact in first
     assert body.index(first) < body.index("<h1>")
 
@@ -162,6 +235,7 @@ def test_english_page(bulletin, tmp_path):
     result = write_bulletin(forecast, tmp_path, lang="en", planning=answers, indicators=["09a"])
     html = result.html.read_text(encoding="utf-8")
     assert "Data source: synthetic example data" in html
+    assert "model SeasonalShareModel" in html
     assert "1. Attainment" in html
     assert set(result.figures) >= {"fan_09a", "portfolio"} and "fan_15a" not in result.figures
     with pytest.raises(ValueError, match="The 'lang' parameter of write_bulletin"):
@@ -174,7 +248,8 @@ def test_without_planning_the_page_says_how_to_add_it(bulletin, tmp_path):
     assert "planning=longjiang_forecast.planning.plan(forecast, progress)" in result.html.read_text("utf-8")
 
 
-def test_page_in_headless_chromium(bulletin, tmp_path):
+@pytest.mark.slow  # three Chromium runs: about 5-7 s
+def test_page_in_headless_chromium(bulletin, english, tmp_path):
     chromium = chromium_or_skip()
     forecast, answers, result = bulletin
     url = result.html.resolve().as_uri()
@@ -197,9 +272,12 @@ def test_page_in_headless_chromium(bulletin, tmp_path):
         "哈尔滨市",
         "完成特殊困难老年人家庭适老化改造",
         "进展顺利",
-        "synthetic example data",
+        "合成示例数据",
+        "全部事项整体完成情况（共 4 件）",
     ):
         assert words in text
+    assert "20件" not in text and "20 件" not in text
+    assert latin_words(dom, allowed=user_words(forecast) | {"early-winter"}) == []  # a scenario's name
     shot = tmp_path / "page.png"
     run_chromium(chromium, tmp_path, f"--screenshot={shot}", "--window-size=1280,1600", url)
     from PIL import Image
@@ -207,6 +285,10 @@ def test_page_in_headless_chromium(bulletin, tmp_path):
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
     assert pixels.shape == (1600, 1280)
     assert pixels.std() > 20  # a page with text and colour, not a blank one
+    dom = run_chromium(chromium, tmp_path, "--dump-dom", english.resolve().as_uri()).stdout
+    text = page_text(dom)
+    assert "2. All items together (4 items)" in text and "P(at least 3 of 4 items met)" in text
+    assert cjk_text(dom, allowed=user_words(forecast, "en")) == []
 
 
 def test_figures_are_chinese_with_a_font_and_english_without(bulletin, tmp_path, monkeypatch):
@@ -218,3 +300,231 @@ def test_figures_are_chinese_with_a_font_and_english_without(bulletin, tmp_path,
         fallback = write_bulletin(forecast, tmp_path, lang="zh", indicators=["09a"])
     assert fallback.figure_lang == "en"
     assert CJK.search(fallback.html.read_text("utf-8"))  # the page text stays Chinese
+
+
+# --------------------------------------------------------------------------- any catalogue, both languages
+def table_rows(html, table_id):
+    """Cell texts of each body row of the table ``table_id``."""
+    body = html.split(f'<table id="{table_id}">', 1)[1].split("</table>", 1)[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+@pytest.fixture(scope="module")
+def english(bulletin, tmp_path_factory):
+    forecast, answers, _ = bulletin
+    out = tmp_path_factory.mktemp("bulletin_en")
+    return write_bulletin(forecast, out, lang="en", planning=answers).html
+
+
+def test_counts_and_titles_come_from_the_catalogue(bulletin, english):
+    _, answers, result = bulletin
+    english = english.read_text("utf-8")
+    assert int(answers.portfolio.attrs["n_items"]) == 4
+    text = page_text(result.html.read_text("utf-8"))
+    assert "二、全部事项整体完成情况（共 4 件）" in text
+    assert "4 件全部完成的概率" in text and "至少完成 3 件（共 4 件）的概率" in text
+    assert not re.search(r"20\s*件", text) and "民生实事整体" not in text
+    text = page_text(english)
+    assert "2. All items together (4 items)" in text and "P(all 4 items fully met)" in text
+    assert "20" not in re.sub(r"20\d\d", "", text.split("2. All items")[1].split("3. Fan")[0])
+
+
+def test_whole_list_title_only_for_a_complete_builtin_list():
+    from longjiang_forecast.report._bulletin import _is_whole_list
+
+    catalog = lf.load_catalog(2024)
+    assert _is_whole_list(catalog)
+    assert not _is_whole_list(catalog.subset(["09a", "15a", "17b", "06b"]))
+    columns = [
+        "indicator",
+        "item",
+        "name_zh",
+        "name_en",
+        "unit",
+        "target",
+        "comparator",
+        "kind",
+        "deadline",
+        "region",
+    ]
+    assert not _is_whole_list(lf.load_catalog(catalog.table[columns]))  # a user's catalogue
+
+
+def test_chinese_page_has_no_english_and_english_page_no_chinese(bulletin, english):
+    forecast, _, result = bulletin
+    zh, english = result.html.read_text("utf-8"), english.read_text("utf-8")
+    assert latin_words(zh, allowed=user_words(forecast) | {"early-winter"}) == []
+    assert cjk_text(english, allowed=user_words(forecast, "en")) == []
+    units = [row[3] for row in table_rows(zh, "attainment-table")[1:]]
+    assert units == ["%", "户", "个", "微克/立方米"]  # 06b, 09a, 15a, 17b
+    units = [row[3] for row in table_rows(english, "attainment-table")[1:]]
+    assert units == ["% of counties", "households", "base stations", "μg/m³"]
+
+
+def test_next_year_targets_in_the_unit_granularity(bulletin, english):
+    _, answers, result = bulletin
+    english = english.read_text("utf-8")
+    rows = {row[0]: row for row in table_rows(result.html.read_text("utf-8"), "next-year-table")[1:]}
+    values = {ind: row[4:9] for ind, row in rows.items()}  # this year (median), then 50/70/80/90 %
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", v) for v in values["09a"])  # whole households
+    assert all(re.fullmatch(r"\d+\.\d", v) for v in values["06b"] + values["17b"])  # %, μg/m³: 1 decimal
+    raw = (
+        answers.next_year["target_next"]
+        .sel(prob=0.5)
+        .values[
+            (answers.next_year["indicator"].values == "09a")
+            & (answers.next_year["region"].values == "province")
+        ][0]
+    )
+    assert values["09a"][1] == f"{raw:,.0f}"
+    assert rows["09a"][3] == "户" and rows["09a"][-1].startswith("往年")  # the method in Chinese
+    rows = {row[0]: row for row in table_rows(english, "next-year-table")[1:]}
+    assert rows["09a"][3] == "households" and rows["09a"][-1].startswith("trend of")
+
+
+def test_drivers_table_drops_the_column_that_says_nothing(bulletin):
+    _, _, result = bulletin
+    header = table_rows(result.html.read_text("utf-8"), "drivers-table")[0]
+    # one indicator per item: meeting it always completes the item, so no joint column
+    assert header == ["指标", "名称", "所属事项", "达标概率", "确定达标时增加（件）"]
+
+
+def test_drivers_table_for_items_of_several_indicators():
+    from longjiang_forecast.report._bulletin import _portfolio
+
+    cat = lf.load_catalog(2024).subset(["01a", "01c", "01d", "09a"])  # item 1 has three indicators
+    forecast = lf.forecast(synthetic_progress(cat, seed=3), cat, n_draws=300, seed=5)
+    result = planning.portfolio(forecast)
+    table = _portfolio(result, "en", whole_list=False)
+    rows = [table["header"], *[[cell["text"] for cell in row] for row in table["rows"]]]
+    assert rows[0][-1] == "P(item completed if this indicator is met)"
+    paths = forecast.paths.values
+    state = forecast.state
+    province = state["region"].values.astype(str) == "province"
+    final = paths[:, :, -1]
+    met = final >= state["target"].values.astype(float)[None, :]
+    ids = state["indicator"].values.astype(str)
+    for row in rows[1:]:
+        ind = row[0]
+        p = float(result["p_met"].sel(indicator=ind))
+        if ind == "09a" or p == 1:
+            assert row[-1] in ("100%", "–")
+            continue
+        # the share of paths where the item's other indicators are met, among those where ind fails
+        others = [k for k in np.flatnonzero(province) if ids[k] in {"01a", "01c", "01d"} and ids[k] != ind]
+        mine = int(np.flatnonzero(province & (ids == ind))[0])
+        fails = ~met[:, mine]
+        expected = met[fails][:, others].all(axis=1).mean()
+        assert row[-1] == f"{100 * expected:.0f}%"
+
+
+def test_heatmap_spans_the_page_and_keeps_whole_names(bulletin):
+    from PIL import Image
+
+    from longjiang_forecast.plots import heatmap
+
+    forecast, _, result = bulletin
+    width, _ = Image.open(result.figures["heatmap"]).size
+    assert width == 1130  # 11.3 in at 100 dpi: the page's content width
+    ax = heatmap(forecast.summary, lang="en")
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    s = forecast.summary
+    names = {str(i): str(n) for i, n in zip(s["indicator"].values, s["name_en"].values, strict=True)}
+    for label in labels:
+        ind, name = label.replace("\n", " ").split(" ", 1)
+        assert name == names[ind] and "…" not in label
+
+
+def test_every_planning_note_has_chinese():
+    """Each note the planning stage writes (required pace, next year) is in the text table."""
+    import ast
+    import inspect
+
+    from longjiang_forecast.planning import _next_year, _pace
+    from longjiang_forecast.report._bulletin import _note
+
+    notes = []
+    for module in (_pace, _next_year):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Subscript) and getattr(t.value, "id", "") == "note" for t in node.targets
+            ):
+                values = (
+                    [node.value.body, node.value.orelse]
+                    if isinstance(node.value, ast.IfExp)
+                    else [node.value]
+                )
+                for value in values:
+                    if isinstance(value, ast.Constant):
+                        notes.append(value.value)
+                    else:  # an f-string: a percentage in place of each field
+                        assert isinstance(value, ast.JoinedStr), ast.dump(value)
+                        notes.append(
+                            "".join(v.value if isinstance(v, ast.Constant) else "20%" for v in value.values)
+                        )
+    assert len(notes) >= 8
+    for note in notes:
+        zh = _note(note, "zh")
+        assert CJK.search(zh) and not LATIN_WORD.search(zh), (note, zh)
+        assert _note(note, "en") == note
+
+
+@pytest.mark.slow
+def test_bulletin_of_the_2024_list_in_both_languages(tmp_path):
+    cat = lf.load_catalog(2024)
+    progress = synthetic_progress(cat, seed=3)
+    forecast = lf.forecast(progress, cat, n_draws=200, seed=5)
+    answers = planning.plan(forecast, progress)
+    few_fans = {"indicators": ["09a", "01b"]}  # every table in full; two fan charts are enough
+    zh = write_bulletin(forecast, tmp_path / "zh", lang="zh", planning=answers, **few_fans).html.read_text(
+        "utf-8"
+    )
+    en = write_bulletin(forecast, tmp_path / "en", lang="en", planning=answers, **few_fans).html.read_text(
+        "utf-8"
+    )
+    assert "二、20件民生实事整体完成情况" in zh and "20 件全部完成的概率" in zh
+    assert "2. The 20 livelihood items as a whole" in en
+    assert latin_words(zh, allowed=user_words(forecast)) == []
+    assert cjk_text(en, allowed=user_words(forecast, "en")) == []
+    rows = {row[0]: row for row in table_rows(zh, "next-year-table")[1:]}
+    assert rows["09a"][3] == "户" and all(re.fullmatch(r"[\d,]+", v) for v in rows["09a"][4:9])
+    assert rows["01b"][3] == "万人" and all(re.fullmatch(r"\d+\.\d\d", v) for v in rows["01b"][4:9])
+
+
+@pytest.mark.slow  # a forecast and two pages: about 6-12 s
+def test_a_catalogue_in_chinese_only(tmp_path):
+    """Names only in Chinese, units as Chinese measure words: the English page shows those names
+    (not the ids the loader puts in name_en) and English units; the Chinese page the user's words."""
+    catalog = lf.load_catalog(
+        pd.DataFrame(
+            {
+                "indicator": ["a1", "a2", "a3", "a4"],
+                "item": [1, 2, 3, 4],
+                "name_zh": ["新建社区食堂", "改造老旧小区", "新增就业", "新建公路"],
+                "unit": ["个", "户", "万人", "公里"],
+                "target": [120, 8000, 12.5, 350],
+                "comparator": [">="] * 4,
+                "kind": ["cumulative"] * 4,
+                "deadline": ["2024-12-31"] * 4,
+                "region": ["province"] * 4,
+            }
+        )
+    )
+    forecast = lf.forecast(synthetic_progress(catalog, seed=1), catalog, n_draws=200, seed=2)
+    pages = {
+        lang: write_bulletin(forecast, tmp_path / lang, lang=lang).html.read_text("utf-8")
+        for lang in ("zh", "en")
+    }
+    en = {row[0]: row for row in table_rows(pages["en"], "attainment-table")[1:]}
+    assert {ind: row[1] for ind, row in en.items()} == dict(
+        zip(["a1", "a2", "a3", "a4"], catalog.table["name_zh"], strict=True)
+    )
+    assert [row[3] for row in en.values()] == ["units", "households", "10k persons", "km"]
+    assert re.fullmatch(r"≥ 12\.50", en["a3"][2]) and re.fullmatch(r"≥ 8,000", en["a2"][2])
+    zh = table_rows(pages["zh"], "attainment-table")[1:]
+    assert [row[3] for row in zh] == ["个", "户", "万人", "公里"]
+    assert latin_words(pages["zh"], allowed=user_words(forecast)) == []
+    assert "2. The list as a whole" in page_text(pages["en"])  # no planning: no count to state

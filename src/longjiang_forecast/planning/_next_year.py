@@ -62,7 +62,12 @@ def next_year_targets(
         under (``<=``) with probability ``prob``; ``capacity_median`` (this
         year's simulated value at the deadline, median); ``growth_log_mean``,
         ``growth_log_sd`` (the growth factor's log-normal); ``n_finals``
-        (earlier finals used); ``method`` (str); ``target`` (this year's),
+        (earlier finals used); ``method`` (str, in words); ``growth_basis``
+        (str code of the growth factor's basis: ``"trend"`` (two or more
+        year-to-year ratios), ``"trend_default_spread"`` (one ratio, default
+        sd), ``"default"`` (fewer than two consecutive finals), ``""`` where
+        no value); ``first_final``, ``last_final`` (int, years of the earlier
+        finals used; 0 where none); ``target`` (this year's),
         ``comparator``, ``unit``, ``kind``, ``name_zh``, ``name_en``;
         ``note`` ("" or why there is no value). attrs: ``probs``,
         ``default_growth``, provenance.
@@ -128,6 +133,9 @@ def next_year_targets(
     log_sd = np.full(n, np.nan)
     n_finals = np.zeros(n, dtype=int)
     method = np.full(n, "", dtype=object)
+    basis = np.full(n, "", dtype=object)
+    first_final = np.zeros(n, dtype=int)
+    last_final = np.zeros(n, dtype=int)
     note = np.full(n, "", dtype=object)
     levels = np.array(probs)
     for s in range(n):
@@ -142,7 +150,11 @@ def next_year_targets(
             )
             continue
         finals = history.finals(family, state, s, year, max(dl[s], 1)) if history is not None else {}
-        mu, sd, n_finals[s], method[s] = _growth(finals, mu0, sd0)
+        mu, sd, basis[s], method[s] = _growth(finals, mu0, sd0)
+        years = sorted(y for y, v in finals.items() if np.isfinite(v) and v > 0)
+        n_finals[s] = len(years)
+        if years:
+            first_final[s], last_final[s] = years[0], years[-1]
         log_mean[s], log_sd[s] = mu, sd
         g = np.exp(mu + sd * z)
         v = at_deadline[:, s]
@@ -168,6 +180,9 @@ def next_year_targets(
             "growth_log_sd": (SERIES, log_sd),
             "n_finals": (SERIES, n_finals),
             "method": (SERIES, method),
+            "growth_basis": (SERIES, basis),
+            "first_final": (SERIES, first_final),
+            "last_final": (SERIES, last_final),
             "note": (SERIES, note),
         },
         coords={SERIES: state[SERIES].values, PROB: list(probs)},
@@ -187,17 +202,23 @@ def next_year_targets(
     return result
 
 
-def _growth(finals: dict[int, float], mu0: float, sd0: float) -> tuple[float, float, int, str]:
+def _growth(finals: dict[int, float], mu0: float, sd0: float) -> tuple[float, float, str, str]:
+    """Log growth factor (mean, sd), its basis code and its description in words."""
     years = sorted(y for y, v in finals.items() if np.isfinite(v) and v > 0)
     ratios = [np.log(finals[b] / finals[a]) for a, b in itertools.pairwise(years) if b == a + 1]
     k = len(years)
     if len(ratios) >= 2:
         n = len(ratios)
         sd = max(float(np.std(ratios, ddof=1)) * np.sqrt(1 + 1 / n), MIN_GROWTH_SD)
-        return float(np.mean(ratios)), sd, k, f"trend of {k} earlier finals ({years[0]}-{years[-1]})"
+        return float(np.mean(ratios)), sd, "trend", f"trend of {k} earlier finals ({years[0]}-{years[-1]})"
     if len(ratios) == 1:
-        return float(ratios[0]), sd0, k, f"trend of 2 earlier finals ({years[0]}-{years[-1]}), default spread"
-    return mu0, sd0, k, f"default growth (fewer than 2 consecutive earlier finals; {k} known)"
+        return (
+            float(ratios[0]),
+            sd0,
+            "trend_default_spread",
+            f"trend of 2 earlier finals ({years[0]}-{years[-1]}), default spread",
+        )
+    return mu0, sd0, "default", f"default growth (fewer than 2 consecutive earlier finals; {k} known)"
 
 
 def _family_map(catalog: Any) -> dict[str, str]:

@@ -23,7 +23,7 @@ ITEM = "item"
 def portfolio(forecast: ForecastLike, *, items: Mapping[str, Any] | None = None) -> xr.Dataset:
     """Distribution of the number of items fully met, and the indicators that drive the risk.
 
-    An item (one of the list's 20 民生实事) is *met* in a simulated path when
+    An item (one of the list's 民生实事, 20 in the 2024 list) is *met* in a simulated path when
     every forecastable indicator of the item -- its province row -- meets its
     target at its deadline in that path. The paths are joint (one parameter
     draw and one scenario draw per path, shared by every series), so the count

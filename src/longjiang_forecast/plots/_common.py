@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,8 @@ import xarray as xr
 from matplotlib.axes import Axes
 
 from ._fonts import Labels
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 #: Words of the figures, English and Chinese.
 WORDS: dict[str, tuple[str, str]] = {
@@ -126,6 +129,50 @@ def region_names(regions: pd.DataFrame | Mapping[str, Any] | None, labels: Label
 def short(text: str, width: int) -> str:
     """Cut ``text`` to ``width`` characters with an ellipsis."""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def wrap(text: str, width: int) -> str:
+    """Break ``text`` into lines of at most ``width`` characters, never cutting it.
+
+    English breaks at spaces (:func:`textwrap.wrap`; a longer word stays whole); Chinese text
+    (more than half its characters CJK), written without spaces, breaks every ``width`` characters.
+    """
+    import textwrap
+
+    if len(text) <= width:
+        return text
+    if len(_CJK.findall(text)) > len(text) / 2:  # Chinese (an English name may quote a Chinese word)
+        return "\n".join(text[k : k + width] for k in range(0, len(text), width))
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False))
+
+
+def row_label(indicator: str, name: str, lang: str) -> str:
+    """Label of a row of a heatmap (an indicator): the id and the whole name, never cut.
+
+    Parameters
+    ----------
+    indicator, name : str
+        The indicator's id and its name in the figure's language.
+    lang : {"zh", "en"}
+        Language of ``name``: Chinese wraps every 18 characters, English at
+        spaces within 40.
+
+    Returns
+    -------
+    str
+        The label, its lines separated by newlines.
+    """
+    return wrap(f"{indicator} {name}".strip(), 18 if lang == "zh" else 40)
+
+
+def rows_height(labels: list[str]) -> float:
+    """Height in inches of the rows of a figure whose row labels are ``labels`` (fontsize 7).
+
+    Every row is as tall as the label with the most lines needs (0.125 in a line), so no two
+    labels overlap.
+    """
+    most = max((label.count("\n") + 1 for label in labels), default=1)
+    return 0.125 * max(most, 2) * len(labels)
 
 
 def fmt(value: float) -> str:

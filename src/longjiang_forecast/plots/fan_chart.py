@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from .._core.names import display_name
+from .._core.units import unit_label
 from ._common import fmt, month_names, new_axes, series_index, short, word
 from ._fonts import labels_for
 
@@ -98,9 +100,11 @@ def fan_chart(
     ax.set_xlim(0, 12.3)
     ax.set_xticks(np.arange(1, 13))
     ax.set_xticklabels(month_names(labels), fontsize=8)
-    ax.set_ylabel(labels.clean(unit))
+    ax.set_ylabel(labels.clean(unit_label(unit, labels.lang)))
     p = float(forecast.summary["p_met"].values[s])
-    name = labels.pick(str(state["name_en"].values[s]), str(state["name_zh"].values[s]))
+    name = labels.clean(
+        display_name(state["name_zh"].values[s], state["name_en"].values[s], labels.lang, indicator)
+    )
     where = "" if region == "province" else f" · {region}"
     chance = f" · {word('p_met', labels)} {p:.0%}" if np.isfinite(p) else ""
     width = 30 if labels.lang == "zh" else 55

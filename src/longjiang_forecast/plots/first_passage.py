@@ -10,7 +10,8 @@ import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from ._common import month_names, new_axes, series_index, short, word
+from .._core.names import display_name
+from ._common import month_names, new_axes, row_label, rows_height, series_index, short, word
 from ._fonts import labels_for
 
 
@@ -80,8 +81,10 @@ def first_passage_chart(
     cdf = np.asarray(summary["first_passage_cdf"].transpose("series", "month").values, dtype=float)
     deadline = pd.DatetimeIndex(summary["deadline"].values)
     name = [
-        labels.pick(en, zh)
-        for en, zh in zip(summary["name_en"].values, summary["name_zh"].values, strict=True)
+        labels.clean(display_name(zh, en, labels.lang, i))
+        for i, en, zh in zip(
+            summary["indicator"].values, summary["name_en"].values, summary["name_zh"].values, strict=True
+        )
     ]
     ind = summary["indicator"].values.astype(str)
     if indicator is not None:
@@ -122,7 +125,8 @@ def first_passage_chart(
     if rows.size == 0:
         raise ValueError(f"No series of region {region!r} has a first-passage distribution.")
     pmf = first_passage_pmf(cdf[rows])
-    ax = new_axes(ax, (7.2, 0.9 + 0.24 * rows.size))
+    row_labels = [row_label(ind[s], name[s], labels.lang) for s in rows]
+    ax = new_axes(ax, (8.4, 1.2 + rows_height(row_labels)))
     image = ax.imshow(pmf, cmap="Blues", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     judged = np.asarray(summary["deadline_month"].values, dtype=int)
     for r, s in enumerate(rows.tolist()):
@@ -131,8 +135,7 @@ def first_passage_chart(
     ax.set_xticks(np.arange(13))
     ax.set_xticklabels(months, fontsize=7, rotation=45, ha="right")
     ax.set_yticks(np.arange(rows.size))
-    width = 14 if labels.lang == "zh" else 30
-    ax.set_yticklabels([f"{ind[s]} {short(name[s], width)}" for s in rows], fontsize=7)
+    ax.set_yticklabels(row_labels, fontsize=7)
     ax.axvline(11.5, color="white", lw=2)
     bar = ax.figure.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
     bar.set_label(word("first_passage_month", labels), fontsize=8)

@@ -10,7 +10,8 @@ import pandas as pd
 import xarray as xr
 from matplotlib.axes import Axes
 
-from ._common import new_axes, region_names, short, word
+from .._core.names import display_name
+from ._common import new_axes, region_names, row_label, rows_height, word
 from ._fonts import labels_for
 
 
@@ -63,8 +64,13 @@ def heatmap(
             "region": summary["region"].values.astype(str),
             "p_met": summary["p_met"].values.astype(float),
             "name": [
-                labels.pick(en, zh)
-                for en, zh in zip(summary["name_en"].values, summary["name_zh"].values, strict=True)
+                labels.clean(display_name(zh, en, labels.lang, i))
+                for i, en, zh in zip(
+                    summary["indicator"].values,
+                    summary["name_en"].values,
+                    summary["name_zh"].values,
+                    strict=True,
+                )
             ],
         }
     )
@@ -83,14 +89,14 @@ def heatmap(
     )
     names = frame.drop_duplicates("indicator").set_index("indicator")["name"]
     n_rows, n_cols = table.shape
-    ax = new_axes(ax, (2.6 + 0.5 * n_cols, 0.8 + 0.26 * n_rows))
+    row_labels = [row_label(i, names[i], labels.lang) for i in table.index]
+    ax = new_axes(ax, (3.4 + 0.5 * n_cols, 1.2 + rows_height(row_labels)))
     image = ax.imshow(table.to_numpy(), cmap=cmap, vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     shown = region_names(regions, labels)
     ax.set_xticks(np.arange(n_cols))
     ax.set_xticklabels([shown.get(c, c) for c in table.columns], rotation=60, ha="right", fontsize=7)
     ax.set_yticks(np.arange(n_rows))
-    width = 14 if labels.lang == "zh" else 30
-    ax.set_yticklabels([f"{i} {short(names[i], width)}" for i in table.index], fontsize=7)
+    ax.set_yticklabels(row_labels, fontsize=7)
     if n_cols > 1 and table.columns[0] == "province":
         ax.axvline(0.5, color="white", lw=2.5)
     if annotate:

@@ -6,6 +6,7 @@ import base64
 import datetime as _dt
 import functools
 import io
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,8 +18,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .._core.names import display_name
 from .._core.provenance import library_version
 from .._core.schema import PROVINCE
+from .._core.units import format_in_unit, unit_decimals, unit_label
 from ..plots import (
     CJKFontWarning,
     fan_chart,
@@ -29,14 +32,18 @@ from ..plots import (
     ranking_chart,
     scenario_chart,
 )
+from ..plots._common import row_label, rows_height
 from ..plots._fonts import FONT_PACKAGES, INSTALL_HINT
-from ._text import STATUS_COLOURS, STATUS_NAMES, TEXT
+from ._text import GROWTH_BASIS, MODEL_NAMES, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT
 
 #: Name of the HTML file :func:`write_bulletin` writes.
 HTML_NAME = "bulletin.html"
 #: Folder (inside ``out_dir``) of the PNG files.
 FIGURE_DIR = "figures"
 _CMP = {">=": "≥", "<=": "≤"}
+#: Width of the page's content (``max-width`` of the body less its padding), in inches at 100 dpi:
+#: figures that span the page are drawn this wide.
+_PAGE_WIDTH_IN = 11.3
 
 
 class PlanningLike(Protocol):
@@ -197,28 +204,41 @@ def render_bulletin(
     for ind in _fan_indicators(summary, indicators):
         data = draw(f"fan_{ind}", (6.4, 3.4), functools.partial(_fan, forecast, ind, figure_lang))
         fans.append({"data": data, "alt": f"{t['fan_alt']} {ind}"})
+    names = {
+        str(i): display_name(zh, en, figure_lang, i)
+        for i, zh, en in zip(
+            summary["indicator"].values, summary["name_zh"].values, summary["name_en"].values, strict=True
+        )
+    }
     split = summary["region"].values.astype(str) != PROVINCE
     if split.any():
-        n_rows = len(set(summary["indicator"].values[split]))
-        n_cols = len(set(summary["region"].values.astype(str)))
+        # Full page width, each row as tall as its longest wrapped name needs.
+        rows = dict.fromkeys(summary["indicator"].values[split].astype(str))
+        heat_rows = [row_label(i, names[i], figure_lang) for i in rows]
         figures["heatmap"] = draw(
             "heatmap",
-            (2.8 + 0.5 * n_cols, 1.2 + 0.26 * n_rows),
+            (_PAGE_WIDTH_IN, 1.4 + rows_height(heat_rows)),
             lambda ax: heatmap(summary, regions=regions, ax=ax, lang=figure_lang),
         )
-    n_fp = int(np.sum(~split & np.isfinite(summary["first_passage_cdf"].values).all(axis=1)))
-    if n_fp:
+    has_fp = ~split & np.isfinite(summary["first_passage_cdf"].values).all(axis=1)
+    if has_fp.any():
+        fp_ids = summary["indicator"].values[has_fp].astype(str)
+        fp_rows = [row_label(i, names[i], figure_lang) for i in fp_ids]
         figures["first_passage"] = draw(
             "first_passage",
-            (7.4, 1.2 + 0.25 * n_fp),
+            (_PAGE_WIDTH_IN, 1.2 + rows_height(fp_rows)),
             lambda ax: first_passage_chart(summary, ax=ax, lang=figure_lang),
         )
+    model = str(summary.attrs.get("model", "?"))
     context: dict[str, Any] = {
         "lang": lang,
         "t": t,
         "title": t["title"].format(as_of=summary.attrs.get("as_of", "")),
         "version": library_version(),
-        "created_at": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "created": t["created"].format(
+            created_at=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M"), version=library_version()
+        ),
+        "method_note": t["method_note"].format(model=MODEL_NAMES[lang].get(model, model)),
         "status_colours": STATUS_COLOURS,
         "status_names": STATUS_NAMES[lang],
         "attainment": _attainment(forecast, lang),
@@ -232,7 +252,7 @@ def render_bulletin(
     }
     context["source_line"], context["synthetic"] = _source_line(summary, lang)
     if planning is not None:
-        context["portfolio"] = _portfolio(planning.portfolio, lang)
+        context["portfolio"] = _portfolio(planning.portfolio, lang, _is_whole_list(forecast.catalog))
         figures["portfolio"] = draw(
             "portfolio", (6.4, 3.0), lambda ax: portfolio_chart(planning.portfolio, ax=ax, lang=figure_lang)
         )
@@ -247,12 +267,6 @@ def render_bulletin(
                 lambda ax: ranking_chart(rank, ax=ax, lang=figure_lang),
             )
     if comparison is not None:
-        names = {
-            str(i): (str(zh) if figure_lang == "zh" else str(en))
-            for i, zh, en in zip(
-                summary["indicator"].values, summary["name_zh"].values, summary["name_en"].values, strict=True
-            )
-        }
         n_ind = comparison.loc[comparison["region"].astype(str) == PROVINCE, "indicator"].nunique()
         figures["scenarios"] = draw(
             "scenarios",
@@ -307,6 +321,7 @@ def _fan_indicators(summary: xr.Dataset, indicators: Sequence[str] | None) -> li
 
 def _source_line(summary: xr.Dataset, lang: str) -> tuple[str, bool]:
     attrs = summary.attrs
+    model = str(attrs.get("model", "?"))
     source = str(attrs.get("data_source", "")) or "?"
     synthetic = source == "synthetic"
     t = TEXT[lang]
@@ -314,7 +329,8 @@ def _source_line(summary: xr.Dataset, lang: str) -> tuple[str, bool]:
     line = t["source_line"].format(
         source=shown,
         as_of=attrs.get("as_of", "?"),
-        model=attrs.get("model", "?"),
+        # English: the class name, as in the files; Chinese: the model's Chinese name.
+        model=MODEL_NAMES["zh"].get(model, model) if lang == "zh" else model,
         draws=attrs.get("n_draws", "?"),
         seed=attrs.get("seed_entropy", "?"),
     )
@@ -336,13 +352,16 @@ def _num(value: Any, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
-def _num_against(value: Any, target: Any) -> str:
-    """Format ``value`` with enough digits that it never reads as equal to a different ``target``."""
-    text = _num(value)
-    for digits in (4, 5, 6, 8):
-        if text != _num(target) or float(value) == float(target):
+def _num_against(value: Any, target: Any, unit: str) -> str:
+    """``value`` in the unit's granularity, with more decimals where it would read as the ``target``."""
+    x, goal = float(value), float(target)
+    text = format_in_unit(x, unit, goal)
+    if x == goal or text != format_in_unit(goal, unit, goal):
+        return text
+    for digits in range(unit_decimals(unit, goal) + 1, 7):
+        text = f"{x:,.{digits}f}"
+        if text != f"{goal:,.{digits}f}":
             break
-        text = _num(value, digits)
     return text
 
 
@@ -355,8 +374,19 @@ def _cell(text: Any, cls: str = "") -> dict[str, str]:
     return {"text": str(text), "cls": cls}
 
 
+def _series_name(data: xr.Dataset, s: int, lang: str) -> str:
+    """Name of series ``s`` of a planning answer (dim ``series``) in ``lang``."""
+    zh, en, ident = (data[k].values[s] for k in ("name_zh", "name_en", "indicator"))
+    return display_name(zh, en, lang, ident)
+
+
 def _name(row: Any, lang: str) -> str:
-    return str(row["name_zh"] if lang == "zh" else row["name_en"])
+    return display_name(row["name_zh"], row["name_en"], lang, row["indicator"])
+
+
+def _in_unit(value: Any, row: Any) -> str:
+    """A value of the attainment table's ``row`` in its unit's granularity."""
+    return format_in_unit(value, str(row["unit"]), row["target"])
 
 
 def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
@@ -366,23 +396,26 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
     status_index = {name: k + 1 for k, name in enumerate(STATUS_COLOURS)}
     rows = []
     for _, r in table.iterrows():
+        unit = str(r["unit"])
         observed = (
             ""
             if pd.isna(r["observed"])
-            else f"{_num_against(r['observed'], r['target'])} ({r['observed_month']})"
+            else f"{_num_against(r['observed'], r['target'], unit)} ({r['observed_month']})"
         )
         # Rates are monthly progress for counts and levels; for annual means they are levels.
         rates = r["kind"] not in ("annual_mean", "change")
         cells = [
             _cell(r["indicator"]),
             _cell(_name(r, lang)),
-            _cell(f"{_CMP.get(str(r['comparator']), '')} {_num(r['target'])}".strip(), "num"),
-            _cell(r["unit"]),
+            _cell(f"{_CMP.get(str(r['comparator']), '')} {_in_unit(r['target'], r)}".strip(), "num"),
+            _cell(unit_label(unit, lang)),
             _cell(r["deadline"], "num"),
             _cell(observed, "num"),
             _cell(_pct(r["p_met"]) if pd.notna(r["p_met"]) else "–", "num"),
             _cell(
-                " / ".join(_num(r[c]) for c in ("q10", "median", "q90")) if pd.notna(r["median"]) else "–",
+                " / ".join(_in_unit(r[c], r) for c in ("q10", "median", "q90"))
+                if pd.notna(r["median"])
+                else "–",
                 "num",
             ),
             _cell(_num(r["required_rate"]) if rates and pd.notna(r["required_rate"]) else "–", "num"),
@@ -399,33 +432,53 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
     return {"header": t["attainment_header"], "rows": rows}
 
 
-def _portfolio(result: xr.Dataset, lang: str) -> dict[str, Any]:
+def _is_whole_list(catalog: Any) -> bool:
+    """Whether the catalogue is a built-in year's list with all its items (1..n), not a user's or a subset."""
+    source = str(getattr(catalog, "source", ""))
+    table = getattr(catalog, "table", None)
+    if not source.startswith("package:") or table is None or "item" not in table:
+        return False
+    items = pd.to_numeric(table["item"], errors="coerce").dropna()
+    return bool(len(items)) and set(items.astype(int)) == set(range(1, int(items.max()) + 1))
+
+
+def _portfolio(result: xr.Dataset, lang: str, whole_list: bool) -> dict[str, Any]:
     t = TEXT[lang]
     n_items = int(result.attrs["n_items"])
     pmf = result["pmf"].values
     most = int(np.ceil(0.75 * n_items))
     p_most = float(pmf[most:].sum())
-    frame = result[
-        ["p_met", "gain_if_certain", "gain_per_point", "risk_rank", "name_zh", "name_en"]
-    ].to_dataframe()
+    frame = result[["p_met", "gain_if_certain", "risk_rank", "name_zh", "name_en"]].to_dataframe()
     frame = frame.sort_values("risk_rank").head(8)
-    rows = [
-        [
+    item_of = result["item_of"].to_series().astype(str)
+    size = item_of.value_counts()
+    # Among the paths where the indicator fails, the share where the rest of its item is met:
+    # P(meeting it completes the item). 100 % for one-indicator items, so shown only where a row's
+    # item has several indicators (else the column would say the same on every row).
+    joint = bool((size.reindex(item_of[frame.index]).to_numpy() > 1).any())
+    header = list(t["drivers_header"]) + ([t["drivers_joint_header"]] if joint else [])
+    rows = []
+    for ind, r in frame.iterrows():
+        cells = [
             _cell(ind),
-            _cell(str(r["name_zh"] if lang == "zh" else r["name_en"])),
-            _cell(str(result["item_of"].sel(indicator=ind).item())),
+            _cell(display_name(r["name_zh"], r["name_en"], lang, ind)),
+            _cell(item_of[ind]),
             _cell(_pct(r["p_met"]), "num"),
             _cell(f"{r['gain_if_certain']:.2f}", "num"),
-            _cell(f"{r['gain_per_point']:.3f}" if np.isfinite(r["gain_per_point"]) else "–", "num"),
         ]
-        for ind, r in frame.iterrows()
-    ]
+        if joint:
+            fails = 1.0 - float(r["p_met"])
+            cells.append(_cell(_pct(r["gain_if_certain"] / fails) if fails > 0 else "–", "num"))
+        rows.append(cells)
     return {
+        "title": t["portfolio_list" if whole_list else "portfolio_neutral"].format(n=n_items),
         "p_all": f"{float(result['p_all_met']):.1%}",
+        "p_all_label": t["p_all"].format(n=n_items),
         "expected": f"{float(result['expected_n_met']):.1f} / {n_items}",
         "p_most": f"{p_most:.0%}",
         "p_most_label": t["p_most"].format(k=most, n=n_items),
-        "header": t["drivers_header"],
+        "note": t["drivers_note"] + (t["drivers_note_joint"] if joint else ""),
+        "header": header,
         "rows": rows,
     }
 
@@ -434,8 +487,10 @@ def _region_names(regions: pd.DataFrame | None, lang: str) -> dict[str, str]:
     """Prefecture id -> its name in the page's language (the id where the catalogue has none)."""
     if regions is None or not len(regions):
         return {}
-    column = "name_zh" if lang == "zh" else "name_en"
-    return dict(zip(regions["region"].astype(str), regions[column].astype(str), strict=True))
+    return {
+        str(region): display_name(zh, en, lang, region)
+        for region, zh, en in zip(regions["region"], regions["name_zh"], regions["name_en"], strict=True)
+    }
 
 
 def _pace_rows(
@@ -443,7 +498,7 @@ def _pace_rows(
 ) -> list[list[dict[str, str]]]:
     rows = []
     for s in np.flatnonzero(mask):
-        name = str(pace["name_zh"].values[s] if lang == "zh" else pace["name_en"].values[s])
+        name = _series_name(pace, s, lang)
         ratio = pace["multiplier"].values[s]  # > 1 exactly when P(met) < prob: cannot contradict it
         cells = [_cell(pace["indicator"].values[s])]
         if region_names is not None:
@@ -452,13 +507,16 @@ def _pace_rows(
         else:
             cells.append(_cell(name))
         cells += [
-            _cell(_num(pace["need"].values[s]), "num"),
+            _cell(
+                format_in_unit(pace["need"].values[s], str(pace["unit"].values[s]), pace["target"].values[s]),
+                "num",
+            ),
             _cell(int(pace["months_left"].values[s]), "num"),
             _cell(_num(pace["plain_rate"].values[s]), "num"),
             _cell(_num(pace["required_pace"].values[s]), "num"),
             _cell(_run_rate(pace["run_rate"].values[s], str(pace["run_rate_months"].values[s])), "num"),
             _cell("–" if not np.isfinite(ratio) else f"{ratio:.2f}×", "num"),
-            _cell(pace["note"].values[s] or ""),
+            _cell(_note(pace["note"].values[s], lang)),
         ]
         rows.append(cells)
     return rows
@@ -486,29 +544,55 @@ def _pace(pace: xr.Dataset, lang: str, region_names: dict[str, str]) -> dict[str
     }
 
 
+def _note(note: Any, lang: str) -> str:
+    """A planning note (English) in the page's language; "" for none.
+
+    A note :data:`~._text.NOTES_ZH` does not know is shown as written (the
+    tests check that every note the planning stage writes is known).
+    """
+    text = str(note or "")
+    if lang != "zh" or not text:
+        return text
+    for pattern, zh in NOTES_ZH:
+        match = re.fullmatch(pattern, text)
+        if match:
+            return zh.format(*match.groups())
+    return text
+
+
+def _growth_basis(result: xr.Dataset, s: int, lang: str) -> str:
+    basis = str(result["growth_basis"].values[s])
+    if not basis:
+        return ""
+    return GROWTH_BASIS[lang][basis].format(
+        k=int(result["n_finals"].values[s]),
+        first=int(result["first_final"].values[s]),
+        last=int(result["last_final"].values[s]),
+    )
+
+
 def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
+    """Next year's targets, rounded to the unit's granularity (whole households, ...)."""
     t = TEXT[lang]
     region = result["region"].values.astype(str)
     probs = [float(p) for p in result["prob"].values]
     rows = []
     for s in np.flatnonzero(region == PROVINCE):
-        name = str(result["name_zh"].values[s] if lang == "zh" else result["name_en"].values[s])
-        values = result["target_next"].values[s]
-        note = str(result["note"].values[s])
+        unit = str(result["unit"].values[s])
+        target = float(result["target"].values[s])
+        comparator = _CMP.get(str(result["comparator"].values[s]), "")
         rows.append(
             [
                 _cell(result["indicator"].values[s]),
-                _cell(name),
-                _cell(
-                    f"{_CMP.get(str(result['comparator'].values[s]), '')} {_num(result['target'].values[s])}",
-                    "num",
-                ),
-                _cell(_num(result["capacity_median"].values[s]), "num"),
-                *[_cell(_num(v), "num") for v in values],
-                _cell(note or str(result["method"].values[s])),
+                _cell(_series_name(result, s, lang)),
+                _cell(f"{comparator} {format_in_unit(target, unit, target)}".strip(), "num"),
+                _cell(unit_label(unit, lang)),
+                _cell(format_in_unit(result["capacity_median"].values[s], unit, target), "num"),
+                *[_cell(format_in_unit(v, unit, target), "num") for v in result["target_next"].values[s]],
+                _cell(_note(result["note"].values[s], lang) or _growth_basis(result, s, lang)),
             ]
         )
-    header = [*t["next_year_header"][:4], *[f"{p:.0%}" for p in probs], t["next_year_header"][4]]
+    header = [*t["next_year_header"][:-1], *[f"{p:.0%}" for p in probs], t["next_year_header"][-1]]
     return {"header": header, "rows": rows}
 
 
@@ -517,7 +601,7 @@ def _ranking(table: pd.DataFrame, lang: str) -> dict[str, Any]:
     rows = [
         [
             _cell(int(r["rank"]), "num"),
-            _cell(str(r["name_zh"] if lang == "zh" else r["name_en"])),
+            _cell(display_name(r["name_zh"], r["name_en"], lang, r["region"])),
             _cell(f"{r['spi_t']:.3f}", "num"),
             _cell(f"{r['spi_t_min']:.3f} ({r['worst_indicator']})", "num"),
             _cell(f"{int(r['n_behind'])} / {int(r['n_indicators'])}", "num"),
@@ -537,13 +621,12 @@ def _scenarios(comparison: pd.DataFrame, summary: xr.Dataset, lang: str) -> dict
     delta = data.pivot_table(
         index="indicator", columns="scenario", values="delta_vs_baseline", aggfunc="first", sort=False
     )
-    names = dict(
-        zip(
-            summary["indicator"].values,
-            summary["name_zh" if lang == "zh" else "name_en"].values,
-            strict=False,
+    names = {
+        i: display_name(zh, en, lang, i)
+        for i, zh, en in zip(
+            summary["indicator"].values, summary["name_zh"].values, summary["name_en"].values, strict=True
         )
-    )
+    }
     scenarios = list(wide.columns)
     p_met = wide.to_numpy(dtype=float)
     shift = delta.reindex(index=wide.index, columns=wide.columns).to_numpy(dtype=float)
@@ -555,7 +638,8 @@ def _scenarios(comparison: pd.DataFrame, summary: xr.Dataset, lang: str) -> dict
             change = "" if not np.isfinite(d) or abs(d) < 0.005 else f" ({100 * d:+.0f})"
             cells.append(_cell(f"{_pct(p_met[r, c])}{change}", "num"))
         rows.append(cells)
-    return {"header": [t["indicator"], t["name"], *scenarios], "rows": rows}
+    shown = [t["baseline"] if str(name) == "baseline" else str(name) for name in scenarios]
+    return {"header": [t["indicator"], t["name"], *shown], "rows": rows}
 
 
 __all__ = ["FIGURE_DIR", "HTML_NAME", "Bulletin", "render_bulletin", "write_bulletin"]

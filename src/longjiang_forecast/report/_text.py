@@ -47,8 +47,8 @@ TEXT: dict[str, dict[str, Any]] = {
     "zh": {
         "title": "民生实事进展月报（截至 {as_of}）",
         "source_line": "数据来源：{source} · 截至 {as_of} · 模型 {model} · 模拟路径 {draws} 条 · 随机种子 {seed}",
-        "synthetic": "synthetic example data（合成示例数据，非真实报告）",
-        "created": "生成时间",
+        "synthetic": "合成示例数据（非真实报告）",
+        "created": "生成时间 {created_at}（世界协调时）· 软件版本 {version}",
         "attainment": "一、达标情况",
         "attainment_note": "每项指标在截止日期达标的概率（模拟路径中达标的比例）及截止日取值的 10%/50%/90% 分位数；"
         "状态按达标概率分档。",
@@ -65,20 +65,24 @@ TEXT: dict[str, dict[str, Any]] = {
             "近三月月均进度",
             "状态",
         ],
-        "portfolio": "二、20件民生实事整体完成情况",
-        "p_all": "20件全部完成的概率",
+        "portfolio_plain": "二、整体完成情况",
+        "portfolio_list": "二、{n}件民生实事整体完成情况",
+        "portfolio_neutral": "二、全部事项整体完成情况（共 {n} 件）",
+        "p_all": "{n} 件全部完成的概率",
         "expected_items": "预计全部完成的事项数",
         "p_most": "至少完成 {k} 件（共 {n} 件）的概率",
-        "drivers_note": "风险来源：若该指标确定达标，预计全部完成的事项数增加多少（件）；"
-        "以及达标概率每提高 1 个百分点带来的增量。",
+        "drivers_note": "风险来源：若该指标确定达标，预计全部完成的事项数增加多少（件）。"
+        "一个事项的全部指标都达标才算完成，所以补上一项指标只在同一事项的其他指标都达标时才多完成一件。",
+        "drivers_note_joint": "最后一列是在该指标未达标的模拟路径中，同一事项其他指标都达标的比例，"
+        "即确定补上该指标后该事项随之完成的概率；单指标事项为 100%。",
         "drivers_header": [
             "指标",
             "名称",
             "所属事项",
             "达标概率",
             "确定达标时增加（件）",
-            "每百分点增量（件）",
         ],
+        "drivers_joint_header": "补上该指标即完成该事项的概率",
         "fans": "三、分指标进度扇形图",
         "fans_note": "黑线为已报告进度；蓝色区域为模拟路径的 10%–90% 与 25%–75% 区间，蓝线为中位数；"
         "红色虚线为目标，灰色点线为截止日期。",
@@ -89,7 +93,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "first_passage_note": "每行一项指标：各月首次达到目标的概率，最后一列为年内未达标的概率；红框为截止日期所在月份。",
         "no_first_passage": "没有可计算首次达标时间的指标（年均值类指标没有首次达标时间）。",
         "ranking": "六、地市进度排名（挣值进度法 SPI(t)）",
-        "ranking_note": "SPI(t) = 挣得进度 ES / 实际时间 AT（Lipke 2003）：ES 为计划进度曲线达到已报告值的时间。"
+        "ranking_note": "SPI(t) = 挣得进度 ÷ 实际时间（Lipke 2003）：挣得进度为计划进度曲线达到已报告值的时间。"
         "1 表示按计划，小于 1 表示滞后；按该地市各指标的平均值排名。",
         "ranking_header": [
             "排名",
@@ -118,21 +122,22 @@ TEXT: dict[str, dict[str, Any]] = {
         "next_year": "八、明年目标建议",
         "next_year_note": "以今年模拟的截止日取值（今年的能力）乘以历年增长率（参考类法）估算明年的取值，"
         "列出分别有 50%/70%/80%/90% 把握完成的目标值。",
-        "next_year_header": ["指标", "名称", "今年目标", "今年预计（中位数）", "方法"],
+        "next_year_header": ["指标", "名称", "今年目标", "单位", "今年预计（中位数）", "方法"],
         "scenarios": "九、情景比较",
         "scenarios_note": "各情景下的达标概率；括号内为相对基准情景的变化（百分点）。",
+        "baseline": "基准情景",
         "indicator": "指标",
         "name": "名称",
-        "no_planning": "未计算规划结果：请传入 planning=longjiang_forecast.planning.plan(forecast, progress)。",
+        "no_planning": "未计算规划结果。调用时请传入：",
         "method": "方法说明",
-        "method_note": "达标概率来自参考类季节份额模型的蒙特卡罗模拟（见 docs/methods.md）；"
-        "规划指标的定义见 docs/planning.md，月报说明见 docs/bulletin.md。",
+        "method_note": "达标概率来自{model}的蒙特卡罗模拟（方法见项目文档“方法”页）；"
+        "规划指标的定义见“规划”页，本月报的说明见“月报”页。",
     },
     "en": {
         "title": "Livelihood targets: monthly bulletin (as of {as_of})",
         "source_line": "Data source: {source} · as of {as_of} · model {model} · {draws} draws · seed {seed}",
         "synthetic": "synthetic example data (not real reports)",
-        "created": "Created",
+        "created": "Created {created_at} UTC · longjiang_forecast {version}",
         "attainment": "1. Attainment",
         "attainment_note": "Probability that each target is met at its deadline (share of simulated paths), the "
         "10/50/90 % quantiles of the value at the deadline, and the status band.",
@@ -149,20 +154,26 @@ TEXT: dict[str, dict[str, Any]] = {
             "run rate (3 months)",
             "status",
         ],
-        "portfolio": "2. The list as a whole",
-        "p_all": "P(all items fully met)",
+        "portfolio_plain": "2. The list as a whole",
+        "portfolio_list": "2. The {n} livelihood items as a whole",
+        "portfolio_neutral": "2. All items together ({n} items)",
+        "p_all": "P(all {n} items fully met)",
         "expected_items": "expected items fully met",
         "p_most": "P(at least {k} of {n} items met)",
-        "drivers_note": "Risk drivers: the gain in expected items fully met if the indicator were certainly met, "
-        "and per percentage point of its P(met).",
+        "drivers_note": "Risk drivers: the gain in expected items fully met if the indicator were certainly met. "
+        "An item is met only when all its indicators are, so meeting one indicator completes its item only "
+        "where the item's other indicators are met.",
+        "drivers_note_joint": "Last column: among the simulated paths where the indicator fails, the share where "
+        "the other indicators of its item are met, i.e. the probability that meeting it completes the item "
+        "(100 % for an item with one indicator).",
         "drivers_header": [
             "indicator",
             "name",
             "item",
             "P(met)",
             "gain if certain (items)",
-            "gain per point (items)",
         ],
+        "drivers_joint_header": "P(item completed if this indicator is met)",
         "fans": "3. Fan charts",
         "fans_note": "Black: reports. Blue: 10–90 % and 25–75 % of simulated paths, median line. Red dashes: "
         "target. Grey dots: deadline.",
@@ -207,15 +218,82 @@ TEXT: dict[str, dict[str, Any]] = {
         "next_year": "8. Next year's targets",
         "next_year_note": "This year's simulated value at the deadline (capacity) times a growth factor from the "
         "year-to-year ratios of earlier years (reference class): the value met with 50/70/80/90 % probability.",
-        "next_year_header": ["indicator", "name", "this year's target", "this year (median)", "method"],
+        "next_year_header": [
+            "indicator",
+            "name",
+            "this year's target",
+            "unit",
+            "this year (median)",
+            "method",
+        ],
         "scenarios": "9. Scenarios",
         "scenarios_note": "P(met) under each scenario; in brackets the change against the baseline (points).",
+        "baseline": "baseline",
         "indicator": "indicator",
         "name": "name",
-        "no_planning": "Planning not computed: pass planning=longjiang_forecast.planning.plan(forecast, progress).",
+        "no_planning": "Planning not computed: pass",
         "method": "Method",
-        "method_note": "Attainment probabilities come from Monte Carlo simulation of the reference-class "
-        "seasonal-share model (docs/methods.md); planning definitions in docs/planning.md; this page in "
-        "docs/bulletin.md.",
+        "method_note": "Attainment probabilities come from Monte Carlo simulation of the {model} "
+        "(docs/methods.md); planning definitions in docs/planning.md; this page in docs/bulletin.md.",
     },
 }
+
+#: Names of the models (``summary.attrs["model"]``, the class name) on the page; a model not listed
+#: is shown by its class name.
+MODEL_NAMES: dict[str, dict[str, str]] = {
+    "zh": {
+        "SeasonalShareModel": "参考类季节份额模型",
+        "ETSModel": "指数平滑（ETS）模型",
+        "GrowthCurveModel": "增长曲线模型",
+        "HierarchicalModel": "分层贝叶斯模型",
+        "MilestoneModel": "里程碑模型",
+        "RunRateModel": "近期速率基准模型",
+        "RequiredRateModel": "所需速率基准模型",
+        "EarnedScheduleModel": "挣值进度基准模型",
+    },
+    "en": {
+        "SeasonalShareModel": "reference-class seasonal-share model",
+        "ETSModel": "exponential smoothing (ETS) model",
+        "GrowthCurveModel": "growth-curve model",
+        "HierarchicalModel": "hierarchical Bayesian model",
+        "MilestoneModel": "milestone model",
+        "RunRateModel": "run-rate baseline",
+        "RequiredRateModel": "required-rate baseline",
+        "EarnedScheduleModel": "earned-schedule baseline",
+    },
+}
+
+#: Basis of next year's growth factor (``next_year_targets``'s ``growth_basis``), in words;
+#: ``{k}`` earlier finals from ``{first}`` to ``{last}``.
+GROWTH_BASIS: dict[str, dict[str, str]] = {
+    "zh": {
+        "trend": "往年 {k} 个终值（{first}–{last}年）的趋势",
+        "trend_default_spread": "往年 2 个终值（{first}–{last}年）的趋势，波动取默认值",
+        "default": "默认增长率（连续的往年终值不足 2 个，已知 {k} 个）",
+    },
+    "en": {
+        "trend": "trend of {k} earlier finals ({first}–{last})",
+        "trend_default_spread": "trend of 2 earlier finals ({first}–{last}), default spread",
+        "default": "default growth (fewer than 2 consecutive earlier finals; {k} known)",
+    },
+}
+
+#: Chinese for the notes the planning answers write in English (``note`` of ``required_pace`` and
+#: ``next_year_targets``): a regular expression matched on the whole note, and its Chinese with the
+#: groups in ``{0}``, ``{1}``...
+NOTES_ZH: tuple[tuple[str, str], ...] = (
+    (r"no forecast", "无法预测"),
+    (r"target already met", "已达到目标"),
+    (r"no month left before the deadline", "截止日期前已无剩余月份"),
+    (
+        r"annual mean or change: see the required level \(summary required_rate\)",
+        "年均值或变化率类指标：没有月度增量，所需水平见达标情况表",
+    ),
+    (
+        r"no simulated progress at the (\d+%) quantile: plain rate shown",
+        "在 {0} 分位数上模拟路径没有进展：所需进度取平均所需值",
+    ),
+    (r"percent change: restate as a level target", "变化率目标：请改写为水平目标后再推算"),
+    (r"named milestones: next year's projects are others", "具名项目类目标：明年的项目不同，不作推算"),
+    (r"no simulated value at the deadline", "截止日没有模拟取值"),
+)

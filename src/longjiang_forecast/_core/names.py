@@ -1,0 +1,42 @@
+"""The name of an indicator (or region) in the reader's language, with a fallback to the other."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def display_name(zh: Any, en: Any, lang: str, ident: Any = "") -> str:
+    """The name to show in ``lang``: its own, else the other language's, else the id.
+
+    A catalogue may give a name in one language only; the catalogue loader then
+    fills ``name_en`` with the indicator id, which counts as no name here.
+
+    Parameters
+    ----------
+    zh, en : str or None
+        The Chinese and English names (``None``, NaN or ``""`` when absent).
+    lang : {"zh", "en"}
+        The reader's language.
+    ident : str, optional
+        The id; a name equal to it is no name.
+
+    Returns
+    -------
+    str
+        The name, or ``str(ident)`` when neither language has one.
+
+    Examples
+    --------
+    >>> display_name("新建社区食堂", "a1", "en", "a1")
+    '新建社区食堂'
+    >>> display_name("", "Canteens", "zh"), display_name(None, "", "zh", "a1")
+    ('Canteens', 'a1')
+    """
+    first, second = (zh, en) if lang == "zh" else (en, zh)
+    for name in (first, second):
+        if isinstance(name, str) and name.strip() and name != str(ident):
+            return name
+    return str(ident)
+
+
+__all__ = ["display_name"]
