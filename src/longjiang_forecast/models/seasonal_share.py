@@ -319,9 +319,10 @@ class SeasonalShareModel:
         one's prior up, with the uncertainty of that reading. Its kernels are reweighted by the
         ratio of the new prior to the old (:class:`_Nowcast`), so the shape of the posterior (late
         starts, heavy tails) stays. A series is left as it is where no other prefecture of its
-        family has reports that say anything; the province row is not a prefecture (it is their sum) and
-        takes no part. This is the nowcast a central bank makes of a
-        quarter from its monthly indicators, with the record as the prior of the year effect.
+        family has reports that say anything (reports of less than :data:`_MIN_SHAPE_SHARE` of a normal
+        year, the quiet months, are noise and say nothing); the province row is not a prefecture (it
+        is their sum) and takes no part. This is the nowcast a central bank makes of a quarter from
+        its monthly indicators, with the record as the prior of the year effect.
         """
         kind = self.state_["kind"].values
         region = self.state_["region"].values
@@ -345,7 +346,8 @@ class SeasonalShareModel:
             centres = ref.prior_loc[known] if known.any() else np.array([self._plan_centre(s)])
             width = ref.prior_sd if known.any() else self.plan_prior_sd
             mu, prior_var = float(np.mean(centres)), float(np.var(centres) + width**2)
-            if t == 0 or done <= 0:
+            if t == 0 or done <= 0 or self.share_mean_[s][t] < _MIN_SHAPE_SHARE:
+                # nothing reported yet, or a few small reports of the quiet months: noise, not pace
                 moments[s] = (mu, prior_var, np.nan, 0.0)
                 continue
             if _late_weight(*self._total_posterior(s, done, t)[1:]) >= 0.05:
