@@ -249,7 +249,15 @@ def _parser() -> argparse.ArgumentParser:
         "template", parents=[_common_options()], help="write an example progress file for a catalogue"
     )
     tp.add_argument("--catalog", default="2024", help="built-in year (2024) or a catalogue file")
-    tp.add_argument("--out", required=True, help="file to write (.csv or .xlsx); never overwritten")
+    tp.add_argument(
+        "--out", default=None, help="example progress file to write (.csv or .xlsx); never overwritten"
+    )
+    tp.add_argument(
+        "--catalog-out",
+        default=None,
+        help="also (or only) write the --catalog as an editable catalogue file (.csv or .xlsx) with its "
+        "tags: the built-in list carries the standard tags the shipped scenarios select by",
+    )
     tp.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="seed of the example values")
     return parser
 
@@ -573,11 +581,14 @@ def _scenarios(args: argparse.Namespace) -> int:
     catalog, progress, note = _inputs(args)
     if note:
         print(note)
+    from .scenarios import load_scenario
+
+    scenarios = [load_scenario(path, catalog=catalog) for path in args.files]  # checked before the fit
     with _busy(f"fitting {args.model}, simulating the baseline and {len(args.files)} scenario(s)"):
         comparison = compare_scenarios(
             progress,
             catalog,
-            args.files,
+            scenarios,
             as_of=args.as_of,
             model=resolve_model(args.model),
             n_draws=args.draws,
@@ -601,14 +612,28 @@ def _scenarios(args: argparse.Namespace) -> int:
 def _template(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from .catalog import write_catalog
     from .progress import write_progress
     from .testing import synthetic_progress
 
+    if not args.out and not args.catalog_out:
+        raise ValueError(
+            "template writes --out FILE (an example progress file) and/or --catalog-out FILE (the catalogue "
+            "with its tags); give at least one."
+        )
+    for option, path in (("--out", args.out), ("--catalog-out", args.catalog_out)):
+        if path and Path(path).exists():
+            print(
+                f"error: {path} exists; choose another {option} (nothing was overwritten).", file=sys.stderr
+            )
+            return 2
     catalog = _load_catalog(args.catalog)
+    if args.catalog_out:
+        write_catalog(catalog, args.catalog_out)
+        print(f"Wrote the catalogue {catalog.source} with its tags to {args.catalog_out}.")
+        if not args.out:
+            return 0
     out = Path(args.out)
-    if out.exists():
-        print(f"error: {out} exists; choose another --out (nothing was overwritten).", file=sys.stderr)
-        return 2
     # Last year in full (levels need last December; annual means a year of history) and this
     # year to March, rounded to 4 significant digits like a reported figure.
     example = synthetic_progress(
