@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -71,8 +72,8 @@ SCORE_TEXT: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 _HEAD = {
-    "en": ("score", "meaning", "nominal"),
-    "zh": ("评分", "含义", "理想值"),
+    "en": ("score", "meaning", "ideal or nominal value"),
+    "zh": ("评分", "含义", "理想值或名义值"),
 }
 _NOTES = {
     "en": {
@@ -155,8 +156,11 @@ def explain_scores(
     legend = [(c, *m) for c in table.columns if c not in keys and (m := _meaning(c, lang)) is not None]
     width = max(len(c) for c, *_ in legend) if legend else 0
     head = _HEAD[lang]
-    lines = [words["title"], f"  {head[0]:<{width}}  {head[1]} ({head[2]})"]
-    lines += [f"  {c:<{width}}  {meaning} ({nominal})" for c, meaning, nominal in legend]
+    lines = [words["title"], f"  {head[0]:<{width}}  {head[1]} — {head[2]}"]
+    lines += [
+        f"  {c:<{width}}  {meaning}" + (f" — {nominal}" if nominal != "—" else "")
+        for c, meaning, nominal in legend
+    ]
     notes = []
     for rec in table.to_dict("records"):
         name = " / ".join(str(rec[k]) for k in keys if k in rec)
@@ -192,6 +196,8 @@ def explain_scores(
                 )
     if notes:
         lines += [words["notes"], *notes]
+    if lang == "en":  # hanging indent within 100 columns (Chinese lines are left to the terminal)
+        lines = [textwrap.fill(line, 100, subsequent_indent=" " * 4) for line in lines]
     return "\n".join(lines) + "\n"
 
 
