@@ -50,7 +50,7 @@ FOOTNOTES: dict[str, str] = {
     "{se}). median, 10%–90%: the value at the deadline. reached: the month by whose end half the "
     "simulated paths have reached the target; '(late)' marks a month after the deadline. due: the "
     "deadline (month-day); latest: the latest report and its month. Values in each indicator's unit.",
-    "zh": "达标概率：截止日期前达到目标的概率（蒙特卡罗标准误不超过 {se}）。中位数、10%–90%：截止日的取值。"
+    "zh": "达标概率：截止日期前达到目标的概率（蒙特卡罗标准误不超过{se}）。中位数、10%–90%：截止日的取值。"
     "达标月份：半数模拟路径达到目标的月份，“逾期”表示晚于截止日期。截止：截止日期（月-日）；"
     "最新：最新报告的数值及其月份。"
     "数值均以各指标的单位计。",
@@ -215,7 +215,7 @@ def render_attainment(
     columns = [c for c in view.columns if show_region or c != "region"]
     # A column is as wide as its longest word (its whole cell where it must not wrap): a report and its
     # month, a range, a late mark wrap onto a second line; the name takes the rest, wrapped between words.
-    whole = ("indicator", "target", "deadline", "p_met", "median")
+    whole = ("indicator", "target", "deadline", "p_met", "median", "status")
     widths = {
         col: max(
             cell_len(part)
@@ -226,9 +226,13 @@ def render_attainment(
         )
         for col in columns
     }
-    for col in ("unit", "region"):  # long units and prefecture names wrap
+    for col, cap in (
+        ("unit", 13),
+        ("region", 10),
+        ("status", 12),
+    ):  # long units and prefecture names wrap between words
         if col in widths:
-            widths[col] = min(widths[col], 10)
+            widths[col] = min(widths[col], cap)
     # The columns are one space apart (the box's blank divider); the name takes what is left, at least
     # 10 columns, narrowing the unit and region columns (to 6) where the numbers leave too little.
     widths["name"] = 10
