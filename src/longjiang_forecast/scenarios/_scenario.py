@@ -290,7 +290,7 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
 
 def _no_such_tags(wanted: list[str], known: list[str], name: Any, catalog: Any) -> str:
     """The message of a scenario that selects by tags no indicator of the catalogue carries."""
-    has = f"its tags are {known}" if known else "it has no tags (its `tags` column is empty or missing)"
+    has = f"its tags are {known}" if known else "it has no tags: its `tags` column is empty or missing"
     return (
         f"names unknown tags {wanted}: no indicator of the catalogue {catalog.source} carries "
         f"{'that tag' if len(wanted) == 1 else 'those tags'} ({has}), so scenario {name!r} would change "
