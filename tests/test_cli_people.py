@@ -96,3 +96,17 @@ def test_every_command_takes_lang_quiet_and_verbose(command, capsys):
         main([command, "--help"])
     text = capsys.readouterr().out
     assert "--lang {zh,en}" in text and "--quiet" in text and "--verbose" in text
+
+
+def test_the_backtest_bar_counts_every_step_and_closes(capsys):
+    from longjiang_forecast.backtesting import ProgressCounter
+
+    with ProgressCounter(3, "backtest run_rate", enabled=True) as bar:
+        for month in ("2023-04", "2023-05", "2023-06"):
+            bar.step(month)
+    err = capsys.readouterr().err
+    assert bar.done == 3 and "backtest run_rate" in err and "3/3" in err and "2023-06" in err
+    assert "\r" not in err and err.count("\n") == 1  # off a terminal: the final state, once
+    with ProgressCounter(2, "quiet", enabled=False) as bar:
+        bar.step("a")
+    assert bar.done == 1 and capsys.readouterr().err == ""
