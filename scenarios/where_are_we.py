@@ -11,7 +11,7 @@ from _common import inputs, parser
 
 import longjiang_forecast as lf
 from longjiang_forecast.planning import plan
-from longjiang_forecast.report import write_bulletin
+from longjiang_forecast.report import rounded_table, write_bulletin
 
 
 def main() -> None:
@@ -20,7 +20,8 @@ def main() -> None:
     result = lf.forecast(progress, catalog, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result.table().to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")  # BOM: Excel
+    # as the command line writes it: rounded for reading, with a BOM for Excel (docs/getting-started.md)
+    rounded_table(result.table()).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     bulletin = write_bulletin(result, out / "bulletin", planning=plan(result, progress))
     print(f"Wrote {out / 'attainment.csv'} and {bulletin.html}")
 

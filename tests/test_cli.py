@@ -32,7 +32,10 @@ def test_default_run_says_synthetic_and_writes_outputs(tmp_path, capsys):
     assert paths.sizes["draw"] == 300 and paths["progress"].encoding["dtype"] == "float32"
     summary = xr.open_dataset(tmp_path / "forecast.nc")  # the root: the summary and its provenance
     assert summary.attrs["data_source"] == "synthetic" and summary.attrs["Conventions"] == "CF-1.11"
-    np.testing.assert_allclose(summary["p_met"].values, table["p_met"].values[: summary.sizes["series"]])
+    # attainment.csv rounds P(met) to 4 decimals; forecast.nc holds it at full precision
+    np.testing.assert_allclose(
+        summary["p_met"].values, table["p_met"].values[: summary.sizes["series"]], rtol=0, atol=5e-5
+    )
 
 
 def test_same_seed_same_numbers(tmp_path):

@@ -6,14 +6,17 @@ A thin layer over :mod:`longjiang_forecast.pipeline`; no modelling happens here.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
+import logging
 import re
+import shutil
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,8 @@ from ._core.provenance import library_version
 from ._core.state import parse_month
 
 DEFAULT_SEED = 2024
+#: The command line's messages: notes and timings at INFO (hidden by --quiet), details at DEBUG (--verbose).
+log = logging.getLogger("longjiang_forecast.cli")
 #: Note on every row of `template`'s example file; a forecast warns while rows still carry it.
 EXAMPLE_NOTE = "EXAMPLE value: replace with the reported figure"
 
@@ -180,9 +185,25 @@ def _check_model(name: str) -> str:
     return name
 
 
+def _common_options() -> argparse.ArgumentParser:
+    """Options of every command: the language of what is printed, and how much is said."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=None,
+        help="language of tables and messages for people (default: the locale's, zh or en; else en, or "
+        "zh for a catalogue with Chinese names only)",
+    )
+    said = common.add_mutually_exclusive_group()
+    said.add_argument("-q", "--quiet", action="store_true", help="print only results, warnings and errors")
+    said.add_argument("-v", "--verbose", action="store_true", help="print details of each step too")
+    return common
+
+
 def _run_options() -> argparse.ArgumentParser:
     """Options shared by forecast, report and scenarios."""
-    run = argparse.ArgumentParser(add_help=False)
+    run = argparse.ArgumentParser(add_help=False, parents=[_common_options()])
     run.add_argument("--catalog", default="2024", help="built-in year (2024) or a CSV/Excel catalogue file")
     run.add_argument(
         "--progress",
@@ -242,7 +263,6 @@ def _parser() -> argparse.ArgumentParser:
     fc.add_argument("--all", action="store_true", help="print prefecture rows too (default: province only)")
     fc.add_argument("--scenario", default=None, help="a scenario TOML file (see scenarios/)")
     rp = sub.add_parser("report", parents=[run], help="the monthly bulletin: one HTML file with figures")
-    rp.add_argument("--lang", choices=("zh", "en"), default="zh", help="labels (default zh)")
     rp.add_argument(
         "--comparison", default=None, help="scenario comparison CSV (from `scenarios`) to include"
     )
@@ -252,9 +272,19 @@ def _parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("scenarios", parents=[run], help="P(met) under each scenario against the baseline")
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
     _backtest_parser(sub)
-    tp = sub.add_parser("template", help="write an example progress file for a catalogue")
+    tp = sub.add_parser(
+        "template", parents=[_common_options()], help="write an example progress file for a catalogue"
+    )
     tp.add_argument("--catalog", default="2024", help="built-in year (2024) or a catalogue file")
-    tp.add_argument("--out", required=True, help="file to write (.csv or .xlsx); never overwritten")
+    tp.add_argument(
+        "--out", default=None, help="example progress file to write (.csv or .xlsx); never overwritten"
+    )
+    tp.add_argument(
+        "--catalog-out",
+        default=None,
+        help="also (or only) write the --catalog as an editable catalogue file (.csv or .xlsx) with its "
+        "tags: the built-in list carries the standard tags the shipped scenarios select by",
+    )
     tp.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help="seed of the example values")
     return parser
 
@@ -306,46 +336,69 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
     return catalog, progress, None
 
 
-def _print_table(table: pd.DataFrame, show_all: bool) -> None:
-    shown = table if show_all else table[table["region"] == "province"]
-    view = pd.DataFrame(
-        {
-            "indicator": shown["indicator"],
-            "region": shown["region"],
-            "target": [
-                f"{c} {t:g}" if pd.notna(t) else ""
-                for c, t in zip(shown["comparator"], shown["target"], strict=True)
-            ],
-            "observed": [
-                f"{v:.4g} ({m})" if pd.notna(v) else ""
-                for v, m in zip(shown["observed"], shown["observed_month"], strict=True)
-            ],
-            "deadline": shown["deadline"],
-            "P(met)": [
-                f"{p:.2f}±{e:.2f}" if pd.notna(p) else ""
-                for p, e in zip(shown["p_met"], shown["p_met_se"], strict=True)
-            ],
-            "median [q10, q90]": [
-                f"{m:.4g} [{a:.4g}, {b:.4g}]" if pd.notna(m) else ""
-                for m, a, b in zip(shown["median"], shown["q10"], shown["q90"], strict=True)
-            ],
-            "reached": [
-                f"{m} (late)" if m and late else m
-                for m, late in zip(
-                    shown["first_passage_median"].fillna(""), shown["first_passage_late"], strict=True
-                )
-            ],
-            "status": shown["status"],
-            "name": shown["name_en"].fillna("").str.slice(0, 40),
-        }
+def _lang(args: argparse.Namespace, catalog: Any) -> str:
+    """The language of the printed outputs: ``--lang``, else the locale's or the catalogue's."""
+    from .report import default_language
+
+    if getattr(args, "lang", None):
+        return str(args.lang)
+    table = catalog.table
+    return default_language(table.get("name_en", ()), table.get("name_zh", ()))
+
+
+def _print_table(
+    table: pd.DataFrame, result: Any, args: argparse.Namespace, catalog: Any, progress: Any
+) -> None:
+    """Print the attainment table for people: the unit's decimals, names in one language, fitted to width."""
+    from .report import attainment_headline, render_attainment
+
+    shown = table if args.all else table[table["region"] == "province"]
+    width = shutil.get_terminal_size(fallback=(100, 24)).columns if sys.stdout.isatty() else 100
+    lang = _lang(args, catalog)
+    attrs = result.summary.attrs
+    text = render_attainment(
+        shown,
+        lang=lang,
+        width=max(width, 60),
+        show_region=bool(args.all),
+        regions=catalog.regions,
+        written=_spelled(progress),
+        headline=attainment_headline(
+            lang,
+            show_all=args.all,
+            as_of=result.state.attrs["as_of"],
+            n=int((table["status"] != "no forecast").sum()),
+            model=attrs["model"],
+            scenario=attrs["scenario"],
+            draws=args.draws,
+            seed=args.seed,
+        ),
     )
-    with pd.option_context("display.max_rows", None, "display.width", 250, "display.max_colwidth", 40):
-        print(view.to_string(index=False))
-    print(
-        "reached: the month by whose end half the simulated paths have reached the target; "
-        "'(late)' marks a month after the deadline's report (a mid-month deadline is judged on the "
-        "report of the month before, in every column)."
-    )
+    print(text, end="")
+
+
+def _spelled(progress: Any) -> dict[str, str]:
+    """Region id -> its spelling in the progress file (read_progress's ``region_spelling``)."""
+    return dict(json.loads(str(progress.attrs.get("region_spelling", "") or "{}")))
+
+
+@contextlib.contextmanager
+def _busy(text: str) -> Iterator[None]:
+    """A spinner with the elapsed time on stderr while a long step runs; only on a terminal, not --quiet."""
+    if not sys.stderr.isatty() or log.getEffectiveLevel() > logging.INFO:
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn(text),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    ):
+        yield
 
 
 def _borderline_note(summary: Any, draws: int, show_all: bool) -> None:
@@ -423,11 +476,10 @@ def _out_dir(
             f"{'it' if len(earlier) == 1 else 'them'}."
         )
     if earlier:
-        print(
+        log.info(
             f"note: {option} {out} holds {', '.join(earlier)} of an earlier run; this run replaces "
             f"{'it' if len(earlier) == 1 else 'them'} (choose another {option} to keep "
-            f"{'it' if len(earlier) == 1 else 'them'}).",
-            file=sys.stderr,
+            f"{'it' if len(earlier) == 1 else 'them'})."
         )
     return out
 
@@ -478,17 +530,25 @@ def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | N
         from .scenarios import load_scenario
 
         extra["scenario"] = load_scenario(extra["scenario"], catalog=catalog)
-    print(f"Forecasting {catalog.source} with {args.draws} draws, seed {args.seed} ...", file=sys.stderr)
-    result = forecast(
-        progress,
-        catalog,
-        as_of=args.as_of,
-        model=resolve_model(args.model),
-        n_draws=args.draws,
-        seed=args.seed,
-        n_jobs=args.jobs,
-        **extra,
+    log.info("Forecasting %s with %d draws, seed %d ...", catalog.source, args.draws, args.seed)
+    log.debug(
+        "progress: %s (sha256 %s), %d indicators x %d regions x %d months; model %s",
+        progress.attrs.get("source", ""),
+        progress.attrs.get("sha256", ""),
+        *(progress.sizes[d] for d in ("indicator", "region", "month")),
+        args.model,
     )
+    with _busy(f"fitting {args.model} and simulating {args.draws} paths per series"):
+        result = forecast(
+            progress,
+            catalog,
+            as_of=args.as_of,
+            model=resolve_model(args.model),
+            n_draws=args.draws,
+            seed=args.seed,
+            n_jobs=args.jobs,
+            **extra,
+        )
     return result, catalog, progress, note
 
 
@@ -530,30 +590,39 @@ def resolve_model_params(result: Any) -> dict[str, Any]:
 
 
 def _forecast(args: argparse.Namespace) -> int:
+    from .report import rounded_table, write_workbook
+
     started = time.perf_counter()
     _check_model(args.model)
     if args.scenario:
         _existing_file(args.scenario, "--scenario")
-    out = _out_dir(args.out, files=("attainment.csv", "forecast.nc", "run.json"), overwrite=args.overwrite)
+    out = _out_dir(
+        args.out, files=("attainment.csv", "attainment.xlsx", "forecast.nc", "run.json"), overwrite=args.overwrite
+    )
     result, catalog, progress, note = _run(args, scenario=args.scenario)
     table = result.table()
-    shown = "" if args.all else "; province rows shown (--all for prefectures)"
-    print(
-        f"As of {result.state.attrs['as_of']}: {int((table['status'] != 'no forecast').sum())} series "
-        f"forecast{shown}; model {result.summary.attrs['model']}, scenario "
-        f"{result.summary.attrs['scenario']}, {args.draws} draws, seed {args.seed}. "
-        "P(met) is the probability the target is met by its deadline (± Monte Carlo standard error)."
-    )
-    _print_table(table, args.all)
+    _print_table(table, result, args, catalog, progress)
     _borderline_note(result.summary, args.draws, args.all)
-    table.to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
+    rounded_table(table).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir
     meta = _run_json(args, result, catalog, progress, note)
     (out / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(
-        f"Wrote {out / 'attainment.csv'}, {out / 'forecast.nc'} and {out / 'run.json'} "
-        f"in {time.perf_counter() - started:.1f} s.",
-        file=sys.stderr,
+    attrs = result.summary.attrs
+    write_workbook(
+        table,
+        out / "attainment.xlsx",
+        lang=_lang(args, catalog),
+        provenance={
+            **{k: v for k, v in meta.items() if k != "columns"},
+            **{k: attrs.get(k, "") for k in ("catalog_sha256", "data_vintage", "data_vintage_basis")},
+        },
+        regions=catalog.regions,
+        written=_spelled(progress),
+    )
+    log.info(
+        f"Wrote {out / 'attainment.csv'}, {out / 'attainment.xlsx'}, {out / 'forecast.nc'} and "
+        f"{out / 'run.json'} "
+        f"in {time.perf_counter() - started:.1f} s."
     )
     return 0
 
@@ -567,14 +636,15 @@ def _report(args: argparse.Namespace) -> int:
     if args.comparison:  # read before the run, so that a wrong path is reported at once
         comparison = pd.read_csv(_existing_file(args.comparison, "--comparison"), dtype={"indicator": str})
     out = _out_dir(args.out, files=("bulletin/bulletin.html",), overwrite=args.overwrite)
-    result, _, progress, _ = _run(args)
-    bulletin = write_bulletin(
-        result,
-        out / "bulletin",
-        lang=args.lang,
-        planning=plan(result, progress, pace_prob=args.pace_prob),
-        comparison=comparison,
-    )
+    result, catalog, progress, _ = _run(args)
+    with _busy("planning and drawing the bulletin"):
+        bulletin = write_bulletin(
+            result,
+            out / "bulletin",
+            lang=_lang(args, catalog),
+            planning=plan(result, progress, pace_prob=args.pace_prob),
+            comparison=comparison,
+        )
     print(f"Wrote {bulletin.html} and {len(bulletin.figures)} figures.")
     return 0
 
@@ -589,16 +659,20 @@ def _scenarios(args: argparse.Namespace) -> int:
     catalog, progress, note = _inputs(args)
     if note:
         print(note)
-    comparison = compare_scenarios(
-        progress,
-        catalog,
-        args.files,
-        as_of=args.as_of,
-        model=resolve_model(args.model),
-        n_draws=args.draws,
-        seed=args.seed,
-        n_jobs=args.jobs,
-    )
+    from .scenarios import load_scenario
+
+    scenarios = [load_scenario(path, catalog=catalog) for path in args.files]  # checked before the fit
+    with _busy(f"fitting {args.model}, simulating the baseline and {len(args.files)} scenario(s)"):
+        comparison = compare_scenarios(
+            progress,
+            catalog,
+            scenarios,
+            as_of=args.as_of,
+            model=resolve_model(args.model),
+            n_draws=args.draws,
+            seed=args.seed,
+            n_jobs=args.jobs,
+        )
     table = comparison.table()
     table.to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
     province = table[(table["region"] == "province") & (table["scenario"] != "baseline")]
@@ -609,21 +683,35 @@ def _scenarios(args: argparse.Namespace) -> int:
     )
     with pd.option_context("display.max_rows", None, "display.width", 200):
         print(view.round(2).to_string())
-    print(f"Wrote {out / 'scenario_comparison.csv'}.", file=sys.stderr)
+    log.info(f"Wrote {out / 'scenario_comparison.csv'}.")
     return 0
 
 
 def _template(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from .catalog import write_catalog
     from .progress import write_progress
     from .testing import synthetic_progress
 
+    if not args.out and not args.catalog_out:
+        raise ValueError(
+            "template writes --out FILE (an example progress file) and/or --catalog-out FILE (the catalogue "
+            "with its tags); give at least one."
+        )
+    for option, path in (("--out", args.out), ("--catalog-out", args.catalog_out)):
+        if path and Path(path).exists():
+            print(
+                f"error: {path} exists; choose another {option} (nothing was overwritten).", file=sys.stderr
+            )
+            return 2
     catalog = _load_catalog(args.catalog)
+    if args.catalog_out:
+        write_catalog(catalog, args.catalog_out)
+        print(f"Wrote the catalogue {catalog.source} with its tags to {args.catalog_out}.")
+        if not args.out:
+            return 0
     out = Path(args.out)
-    if out.exists():
-        print(f"error: {out} exists; choose another --out (nothing was overwritten).", file=sys.stderr)
-        return 2
     # Last year in full (levels need last December; annual means a year of history) and this
     # year to March, rounded to 4 significant digits like a reported figure.
     example = synthetic_progress(
@@ -653,6 +741,7 @@ def _template(args: argparse.Namespace) -> int:
 def _backtest_parser(sub: Any) -> None:
     bt = sub.add_parser(
         "backtest",
+        parents=[_common_options()],
         help="rolling-origin backtest: forecast past years from each as-of month and score them",
     )
     bt.add_argument(
@@ -714,7 +803,11 @@ def _backtest_parser(sub: Any) -> None:
         help="fit the --recalibrate map (isotonic if no --recalibrate) on all forecasts of one --model "
         "and save it to this new JSON file (an existing file is never overwritten)",
     )
-    bt.add_argument("--no-progress", action="store_true", help="no progress counter on stderr")
+    bt.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar on stderr (none when stderr is not a terminal)",
+    )
 
 
 def _check_city(city: str | None, progress: str | None, *, allow_all: bool) -> None:
@@ -770,10 +863,9 @@ def _backtest_models(spec: str) -> tuple[list[str], list[str]]:
         missing = missing_packages(name)
         if missing:
             skipped.append(name)
-            print(
+            log.info(
                 f"note: --model all: skipping {name}, which needs {' and '.join(missing)} (not installed). "
-                f"Install it with: {_install_hint(name)}",
-                file=sys.stderr,
+                f"Install it with: {_install_hint(name)}"
             )
         else:
             names.append(name)
@@ -950,6 +1042,7 @@ def _backtest(args: argparse.Namespace) -> int:
     from .backtesting import plan_origins, resolve_history
     from .models import MODEL_REGISTRY
     from .pipeline import Backtest, backtest
+    from .report import default_language, explain_scores
 
     if args.list_models:
         print("\n".join(MODEL_REGISTRY))
@@ -996,7 +1089,7 @@ def _backtest(args: argparse.Namespace) -> int:
                     n_jobs=args.jobs,
                     include_decided=args.include_decided,
                     cache_dir=args.cache,
-                    progress_bar=not args.no_progress,
+                    progress_bar=not (args.no_progress or args.quiet) and sys.stderr.isatty(),
                     label=label,
                     kinds=("annual_mean",) if args.progress == "pm25" else None,
                 )
@@ -1037,6 +1130,9 @@ def _backtest(args: argparse.Namespace) -> int:
     note = _comparability_note(result.forecasts)
     if note:
         print(note)
+    print(
+        explain_scores(table[shown], lang=args.lang or default_language(), keys=("dataset", "model")), end=""
+    )
     table.to_csv(out / "backtest_scores.csv", index=False, encoding="utf-8-sig")
     ds = result.forecasts.copy()
     ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
@@ -1046,7 +1142,7 @@ def _backtest(args: argparse.Namespace) -> int:
     written = f"The scores were written to {out / 'backtest_scores.csv'} and {out / 'backtest.nc'}."
     wrote = f"Wrote {out / 'backtest_scores.csv'}, {out / 'backtest.nc'} and {figure}"
     if refused is not None and args.recalibrate:
-        print(f"{wrote} without recalibrated scores.", file=sys.stderr)
+        log.info(f"{wrote} without recalibrated scores.")
         if save_to is not None:
             raise DataValidationError(
                 f"{refused} No map was saved to {save_to} (--save-calibration): a map that cannot be "
@@ -1069,8 +1165,45 @@ def _backtest(args: argparse.Namespace) -> int:
             )
     if checked is not None and method:  # after the save, so that the warning is the last word on the map
         _warn_worse(_recalibration_verdicts(checked), method, save_to)
-    print(f"{wrote} in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
+    log.info(f"{wrote} in {time.perf_counter() - started:.1f} s.")
     return 0
+
+
+class _Prefixed(logging.Formatter):
+    """One line per message: notes as they are, ``warning: ...`` and ``debug: ...`` marked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        if record.levelno >= logging.WARNING and not text.startswith(("warning:", "error:")):
+            return f"warning: {text}"
+        return f"debug: {text}" if record.levelno < logging.INFO else text
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, *rest: Any, **kw: Any
+) -> None:
+    """``warnings.showwarning`` of the command line: one readable line, without the Python source line."""
+    kind = "" if issubclass(category, UserWarning) else f"{category.__name__}: "
+    log.warning("%s%s", kind, " ".join(str(message).split()))
+
+
+@contextlib.contextmanager
+def _messages(args: argparse.Namespace) -> Iterator[None]:
+    """Send the command's messages and Python warnings to stderr, at the level of --quiet/--verbose."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Prefixed())
+    root = logging.getLogger("longjiang_forecast")
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
+    before = (root.level, root.propagate, warnings.showwarning)
+    root.addHandler(handler)
+    root.setLevel(level)
+    root.propagate = False
+    warnings.showwarning = _show_warning
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.level, root.propagate, warnings.showwarning = before
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1080,6 +1213,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["forecast", *argv]  # `forecast` is the default command
     args = parser.parse_args(argv)
+    with _messages(args):
+        return _dispatch(args)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     commands = {
         "forecast": _forecast,
         "report": _report,

@@ -956,7 +956,7 @@ def backtest(
         Folder of a :class:`~longjiang_forecast.backtest.FitCache`: fitted
         draws are saved there and reused by reruns (for slow Bayesian models).
     progress_bar : bool, optional
-        Print a counter to stderr; default when stderr is a terminal.
+        Show a progress bar on stderr; default when stderr is a terminal.
     label : str, optional
         Name of the data set stored in the ``dataset`` variable (default the
         progress ``source`` attribute).
@@ -1038,46 +1038,51 @@ def backtest(
     rows: list[dict[str, Any]] = []
     n_no_outcome = 0
     empty_origins: list[str] = []
-    for ts in origins:
-        cat_t, prog_t = truncate(catalog, progress, ts)
-        fitted = resolve_model(template)
-        runner = _CachingModel(fitted, cache) if cache is not None else fitted
-        key = (*ss.spawn_key, ts.year, ts.month)
-        try:
-            result = forecast(
-                prog_t,
-                cat_t,
-                as_of=f"{ts:%Y-%m}",
-                model=runner,
-                n_draws=n_draws,
-                seed=np.random.SeedSequence(ss.entropy, spawn_key=(*key, 0)),
-                n_jobs=n_jobs,
+    with counter:  # the bar is closed however the loop ends
+        for ts in origins:
+            cat_t, prog_t = truncate(catalog, progress, ts)
+            fitted = resolve_model(template)
+            runner = _CachingModel(fitted, cache) if cache is not None else fitted
+            key = (*ss.spawn_key, ts.year, ts.month)
+            try:
+                result = forecast(
+                    prog_t,
+                    cat_t,
+                    as_of=f"{ts:%Y-%m}",
+                    model=runner,
+                    n_draws=n_draws,
+                    seed=np.random.SeedSequence(ss.entropy, spawn_key=(*key, 0)),
+                    n_jobs=n_jobs,
+                )
+            except NothingToForecastError:
+                empty_origins.append(f"{ts:%Y-%m}")  # nothing reported yet that year: no forecast to score
+                counter.step(f"{ts:%Y-%m}")
+                continue
+            new, skipped = _origin_rows(
+                result, progress, ts, quantiles, name, dataset, include_decided, outcomes
             )
-        except NothingToForecastError:
-            empty_origins.append(f"{ts:%Y-%m}")  # nothing reported yet that year: no forecast to score
+            if kinds is not None:
+                new = [r for r in new if r["kind"] in kinds]
+            n_no_outcome += skipped
+            if new:
+                scores = ensemble_scores(
+                    np.array([r.pop("_obs") for r in new]),
+                    np.stack([r.pop("_ensemble") for r in new]),
+                    levels=COVERAGE_LEVELS,
+                    rng=np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*key, 1))),
+                )
+                for i, r in enumerate(new):
+                    r["crps"] = scores["crps"][i]
+                    r["crps_rel"] = scores["crps"][i] / abs(r["target"]) if r["target"] else np.nan
+                    r["pit"] = scores["pit"][i]
+                    r["lower"], r["upper"], r["covered"] = (
+                        scores[k][i] for k in ("lower", "upper", "covered")
+                    )
+                    scale = abs(r["target"]) if r["target"] else np.nan
+                    r["interval_score_rel"] = scores["interval_score"][i] / scale
+                    r["wis_rel"] = scores["wis"][i] / scale
+                rows.extend(new)
             counter.step(f"{ts:%Y-%m}")
-            continue
-        new, skipped = _origin_rows(result, progress, ts, quantiles, name, dataset, include_decided, outcomes)
-        if kinds is not None:
-            new = [r for r in new if r["kind"] in kinds]
-        n_no_outcome += skipped
-        if new:
-            scores = ensemble_scores(
-                np.array([r.pop("_obs") for r in new]),
-                np.stack([r.pop("_ensemble") for r in new]),
-                levels=COVERAGE_LEVELS,
-                rng=np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*key, 1))),
-            )
-            for i, r in enumerate(new):
-                r["crps"] = scores["crps"][i]
-                r["crps_rel"] = scores["crps"][i] / abs(r["target"]) if r["target"] else np.nan
-                r["pit"] = scores["pit"][i]
-                r["lower"], r["upper"], r["covered"] = (scores[k][i] for k in ("lower", "upper", "covered"))
-                scale = abs(r["target"]) if r["target"] else np.nan
-                r["interval_score_rel"] = scores["interval_score"][i] / scale
-                r["wis_rel"] = scores["wis"][i] / scale
-            rows.extend(new)
-        counter.step(f"{ts:%Y-%m}")
     if not rows:
         why = [
             "forecasts made in or after a target's deadline month are always left out (the deadline "

@@ -36,5 +36,21 @@ FORECASTABLE_KINDS: Final = ("cumulative", "level", "annual_mean", "change", "mi
 #: Kinds whose monthly value is a running total that may never fall.
 MONOTONE_KINDS: Final = ("cumulative", "milestone")
 
+#: The catalogue's standard tags (``tags`` column, ``;``-separated) and what they mean. Scenarios select
+#: series by them; ``outdoor``, ``heating`` and ``construction`` also set the season of the models'
+#: reference profile (work from April to October). See docs/getting-started.md#tags.
+STANDARD_TAGS: Final[dict[str, str]] = {
+    "outdoor": "outdoor construction due under the October rule (stops in winter)",
+    "heating": "heating work, due by the start of the heating period",
+    "construction": "building work (seasonal, indoors or out)",
+    "employment": "jobs and incomes",
+    "education": "schools and places",
+    "health": "health care",
+    "elderly": "care of the elderly",
+    "infrastructure": "networks and utilities",
+    "environment": "air, water and soil",
+    "transport": "roads, bridges and vehicles",
+}
+
 Comparator = Literal[">=", "<="]
 COMPARATORS: Final = (">=", "<=")

@@ -13,7 +13,6 @@ import hashlib
 import os
 import re
 import sys
-import time
 import warnings
 from collections.abc import Iterable, Sequence
 from numbers import Integral
@@ -506,33 +505,57 @@ class FitCache:
 
 
 class ProgressCounter:
-    """A plain stderr progress counter: ``label: i/n (item) elapsed``.
+    """A progress bar on stderr (``rich``): ``label ━━━━╸━━ i/n elapsed item``.
+
+    Use it as a context manager, so that the bar is closed (and the terminal's
+    cursor shown again) however the loop ends.
 
     Parameters
     ----------
     total : int
         Number of steps.
     label : str
-        Prefix of the line.
+        Text before the bar.
     enabled : bool
-        Print nothing when False.
+        Show nothing when False. Callers pass ``sys.stderr.isatty()`` by default:
+        a bar redrawn in place is for a terminal, not for a log file.
     """
 
     def __init__(self, total: int, label: str, enabled: bool) -> None:
         self.total, self.label, self.enabled = total, label, enabled
         self.done = 0
-        self.start = time.perf_counter()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> ProgressCounter:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[item]}"),
+                console=Console(file=sys.stderr),
+                auto_refresh=False,
+            )
+            self._task = self._bar.add_task(self.label, total=self.total, item="")
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
     def step(self, item: str) -> None:
-        """Count one step done and redraw the line."""
+        """Count one step done (``item`` names it, e.g. the as-of month) and redraw the bar."""
         self.done += 1
-        if self.enabled:
-            elapsed = time.perf_counter() - self.start
-            end = "\n" if self.done == self.total else ""
-            print(
-                f"\r{self.label}: {self.done}/{self.total} ({item}) {elapsed:.1f} s", end=end, file=sys.stderr
-            )
-            sys.stderr.flush()
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, item=item)
+            self._bar.refresh()
 
 
 def assemble(

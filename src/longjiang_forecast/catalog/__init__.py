@@ -16,5 +16,6 @@ Examples
 from __future__ import annotations
 
 from longjiang_forecast.catalog._catalog import Catalog, load_catalog, load_regions
+from longjiang_forecast.catalog._write import write_catalog
 
-__all__ = ["Catalog", "load_catalog", "load_regions"]
+__all__ = ["Catalog", "load_catalog", "load_regions", "write_catalog"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import json
 import math
 import re
 import warnings
@@ -435,6 +436,7 @@ def _frame_to_dataset(
     )
 
     records: list[dict[str, Any]] = []
+    spelled: dict[str, str] = {}  # region id -> its first spelling in the file (哈尔滨市, Harbin, harbin)
     for cells in raw.to_dict("records"):
         rec: Any = cells
         row = _row_label(rec["_row"])
@@ -463,6 +465,8 @@ def _frame_to_dataset(
                 ok = False
 
         region = region_of.get(reg_txt) or region_of.get(reg_txt.lower())
+        if region is not None:
+            spelled.setdefault(region, reg_txt)
         if region is None:
             problems.add(
                 f"{where}: field 'region' has value {reg_txt!r}, which is neither 'province' "
@@ -744,6 +748,7 @@ def _frame_to_dataset(
         n_rows=len(raw),
         as_of=None if as_of is None else as_of.strftime("%Y-%m"),
         revisions_accepted=revision_text,
+        region_spelling=json.dumps({r: spelled[r] for r in regions if r in spelled}, ensure_ascii=False),
     )
     return ds
 
@@ -824,7 +829,9 @@ def read_progress(
         ``attrs``: ``source`` (the path, or ``"DataFrame"``), ``sha256`` (of the file's bytes,
         or of :func:`pandas.util.hash_pandas_object` of the DataFrame), ``catalog_year``, ``n_rows``
         (non-blank data rows), ``as_of`` (``YYYY-MM``, only if given),
-        ``revisions_accepted`` (only if falls were accepted), plus the provenance
+        ``revisions_accepted`` (only if falls were accepted), ``region_spelling`` (JSON
+        object: region id -> its first spelling in the file, e.g. ``{"harbin": "哈尔滨市"}``,
+        so that outputs for people name a prefecture as the user wrote it), plus the provenance
         attributes of :func:`~longjiang_forecast._core.provenance.make_attrs`.
 
     Raises

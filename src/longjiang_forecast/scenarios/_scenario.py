@@ -43,7 +43,7 @@ from typing import Any
 import pandas as pd
 
 from .._core.exceptions import DataValidationError
-from .._core.schema import KINDS
+from .._core.schema import KINDS, STANDARD_TAGS
 
 EFFECT_TYPES = ("multiplier", "stoppage", "delay", "cap", "push")
 _SELECTORS = ("indicators", "kinds", "tags", "regions")
@@ -210,7 +210,9 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
                 bad(f"{where}.{sel}", "must be a list of strings.")
                 continue
             unknown_values = sorted(set(values) - known[sel])
-            if unknown_values:
+            if unknown_values and sel == "tags":
+                bad(f"{where}.{sel}", _no_such_tags(unknown_values, sorted(known["tags"]), name, catalog))
+            elif unknown_values:
                 bad(
                     f"{where}.{sel}",
                     f"names unknown {sel} {unknown_values}; known: {sorted(known[sel])[:60]}.",
@@ -283,6 +285,19 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
         year=year,
         effects=tuple(effects),
         source=source,
+    )
+
+
+def _no_such_tags(wanted: list[str], known: list[str], name: Any, catalog: Any) -> str:
+    """The message of a scenario that selects by tags no indicator of the catalogue carries."""
+    has = f"its tags are {known}" if known else "it has no tags: its `tags` column is empty or missing"
+    return (
+        f"names unknown tags {wanted}: no indicator of the catalogue {catalog.source} carries "
+        f"{'that tag' if len(wanted) == 1 else 'those tags'} ({has}), so scenario {name!r} would change "
+        "nothing. Tag the rows it is meant for in the catalogue's `tags` column (';'-separated; standard "
+        f"tags: {', '.join(STANDARD_TAGS)}), start from a catalogue with the standard tags "
+        "(`longjiang-forecast template --catalog-out my_catalog.csv`), or select by `indicators` instead "
+        "(see docs/getting-started.md, section Tags)."
     )
 
 

@@ -1,0 +1,48 @@
+"""Write a catalogue back to a file a user can edit: the columns of the file format, tags included."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from longjiang_forecast.catalog._catalog import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Catalog
+
+
+def write_catalog(catalog: Catalog, path: str | os.PathLike[str]) -> Path:
+    """Write ``catalog`` as a CSV (UTF-8 with a BOM, for Excel) or ``.xlsx`` catalogue file.
+
+    Parameters
+    ----------
+    catalog : Catalog
+        E.g. the built-in 2024 list (``load_catalog(2024)``), whose rows carry
+        the standard tags (:data:`longjiang_forecast._core.schema.STANDARD_TAGS`).
+    path : str or os.PathLike
+        A new ``.csv`` or ``.xlsx`` file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``: one row per indicator, region and year, the required columns
+        first, then the optional ones; deadlines written ``YYYY-MM-DD``.
+        :func:`load_catalog` reads it back to the same table.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` is neither ``.csv`` nor ``.xlsx``.
+    """
+    out = Path(path)
+    columns = [*REQUIRED_COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in catalog.table)]
+    table = catalog.table[columns].copy()
+    table["deadline"] = pd.DatetimeIndex(table["deadline"]).strftime("%Y-%m-%d")
+    if out.suffix.lower() == ".csv":
+        table.to_csv(out, index=False, encoding="utf-8-sig")
+    elif out.suffix.lower() == ".xlsx":
+        table.to_excel(out, index=False)
+    else:
+        raise ValueError(
+            f"{out}: a catalogue is written as .csv or .xlsx; got {out.suffix or 'no suffix'!r}."
+        )
+    return out

@@ -1,0 +1,265 @@
+"""The attainment table on a terminal: formatted to each unit, in one language, within its width."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from ._format import format_value, name_in, unit_decimals, unit_in
+from ._text import STATUS_NAMES
+
+#: Column headers of the console table, per language.
+HEADERS: dict[str, dict[str, str]] = {
+    "en": {
+        "indicator": "id",
+        "region": "region",
+        "name": "name",
+        "unit": "unit",
+        "target": "target",
+        "deadline": "due",
+        "observed": "latest",
+        "p_met": "P(met)",
+        "median": "median",
+        "range": "10%–90%",
+        "reached": "reached",
+        "status": "status",
+    },
+    "zh": {
+        "indicator": "编号",
+        "region": "地区",
+        "name": "名称",
+        "unit": "单位",
+        "target": "目标",
+        "deadline": "截止",
+        "observed": "最新",
+        "p_met": "达标 概率",
+        "median": "中位数",
+        "range": "10%–90%",
+        "reached": "达标 月份",
+        "status": "状态",
+    },
+}
+
+#: The lines under the table, per language; ``{se}`` is the largest Monte Carlo standard error.
+FOOTNOTES: dict[str, str] = {
+    "en": "P(met): probability that the target is met by its deadline (Monte Carlo standard error at most "
+    "{se}). median, 10%–90%: the value at the deadline. reached: the month by whose end half the "
+    "simulated paths have reached the target; '(late)' marks a month after the deadline's report (a "
+    "mid-month deadline is judged on the report of the month before, in every column). due: the "
+    "deadline (month-day); latest: the latest report and its month. Values in each indicator's unit.",
+    "zh": "达标概率：截止日期前达到目标的概率（蒙特卡罗标准误不超过{se}）。中位数、10%–90%：截止日的取值。"
+    "达标月份：半数模拟路径达到目标的月份，“逾期”表示晚于截止日期所依据的月报（月中截止的目标以上月月报为准，各列一致）。"
+    "截止：截止日期（月-日）；"
+    "最新：最新报告的数值及其月份。"
+    "数值均以各指标的单位计。",
+}
+
+_PROVINCE = {"en": "province", "zh": "全省"}
+_MONTH = {"en": " ({:%b})", "zh": " （{0.month}月）"}
+_LATE = {"en": " (late)", "zh": " 逾期"}
+
+#: The sentence above the table, per language (see :func:`attainment_headline`).
+HEADLINES: dict[str, str] = {
+    "en": "As of {as_of}: {n} series forecast; {rows}; model {model}, scenario {scenario}, {draws} draws, "
+    "seed {seed}.",
+    "zh": "截至 {as_of}：预测 {n} 个序列；{rows}；模型 {model}，情景 {scenario}，模拟路径 {draws} 条，"
+    "随机种子 {seed}。",
+}
+_ROWS = {
+    "en": ("province rows shown (--all for prefectures)", "province and prefecture rows"),
+    "zh": ("仅列全省（--all 列出各市地）", "全省及各市地"),
+}
+
+
+def attainment_headline(lang: str, *, show_all: bool, **fields: Any) -> str:
+    """The sentence above the console table: as-of month, series, model, scenario, draws, seed.
+
+    ``fields`` fills :data:`HEADLINES` (``as_of``, ``n``, ``model``, ``scenario``,
+    ``draws``, ``seed``).
+    """
+    return HEADLINES[lang].format(rows=_ROWS[lang][bool(show_all)], **fields)
+
+
+def region_label(region: str, lang: str, regions: pd.DataFrame | None, written: Mapping[str, str]) -> str:
+    """The name of a region for people: as the user wrote it, else the catalogue's, else the id.
+
+    Parameters
+    ----------
+    region : str
+        Region id (``province``, ``harbin``, ...).
+    lang : {"zh", "en"}
+    regions : pandas.DataFrame or None
+        The catalogue's regions (columns ``region``, ``name_zh``, ``name_en``).
+    written : mapping of str to str
+        Region id -> the spelling of the progress file (``harbin`` -> ``哈尔滨市``).
+        Used when it is in the chosen language (Chinese characters for ``zh``,
+        none for ``en``) and is not the bare id.
+    """
+    if region == "province":
+        return _PROVINCE[lang]
+    spelled = str(written.get(region, "")).strip()
+    if spelled and spelled != region and bool(re.search(r"[\u4e00-\u9fff]", spelled)) == (lang == "zh"):
+        return spelled
+    if regions is not None and len(regions):
+        match = regions[regions["region"].astype(str) == region]
+        if len(match):
+            return name_in(match.iloc[0], lang, fallback=spelled or region)
+    return spelled or region
+
+
+def _status(status: Any, lang: str) -> str:
+    text = str(status)
+    return re.sub(r"\s*\([^)]*\)$", "", STATUS_NAMES[lang].get(text, text))
+
+
+def attainment_view(
+    table: pd.DataFrame,
+    *,
+    lang: str,
+    regions: pd.DataFrame | None = None,
+    written: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The attainment table as text for people, one string column per console column.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :meth:`Forecast.table` (columns :data:`~longjiang_forecast.pipeline.TABLE_COLUMNS`).
+    lang : {"zh", "en"}
+        Language of names, units, status and headers; a name missing in ``lang`` is
+        shown in the other language, then as the id.
+    regions, written
+        See :func:`region_label`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``indicator, region, name, unit, target, deadline (MM-DD), observed
+        (value and month), p_met, median, range (q10 – q90), reached, status`` (the
+        keys of :data:`HEADERS`), all str. Every value has the decimals of its unit
+        (:func:`unit_decimals`) and thousands separators.
+    """
+    written = written or {}
+    rows = []
+    for rec in table.to_dict("records"):
+        d = unit_decimals(rec["unit"], rec["kind"], rec["target"])
+        comparator = {">=": "≥", "<=": "≤"}.get(str(rec["comparator"]), str(rec["comparator"]))
+        target = format_value(rec["target"], d)
+        observed = format_value(rec.get("observed"), d)
+        month = str(rec.get("observed_month") or "")
+        if observed and month:
+            observed += _MONTH[lang].format(pd.Timestamp(month))
+        passage = rec.get("first_passage_median")
+        reached = "" if pd.isna(passage) else str(passage)
+        if reached and bool(rec.get("first_passage_late", False)):
+            reached += _LATE[lang]
+        low, high = format_value(rec.get("q10"), d), format_value(rec.get("q90"), d)
+        rows.append(
+            {
+                "indicator": str(rec["indicator"]),
+                "region": region_label(str(rec["region"]), lang, regions, written),
+                "name": name_in(rec, lang, fallback=str(rec["indicator"])),
+                "unit": unit_in(rec["unit"], lang),
+                "target": f"{comparator} {target}" if target else "",
+                "deadline": str(rec["deadline"])[5:],
+                "observed": observed,
+                "p_met": format_value(rec.get("p_met"), 2),
+                "median": format_value(rec.get("median"), d),
+                "range": f"{low} – {high}" if low and high else "",  # wraps after the dash
+                "reached": reached,
+                "status": _status(rec["status"], lang),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(HEADERS["en"]))
+
+
+def render_attainment(
+    table: pd.DataFrame,
+    *,
+    lang: str,
+    width: int = 100,
+    show_region: bool = False,
+    regions: pd.DataFrame | None = None,
+    written: Mapping[str, str] | None = None,
+    headline: str = "",
+) -> str:
+    """The attainment table as console text no wider than ``width`` columns.
+
+    Parameters
+    ----------
+    table, lang, regions, written
+        As for :func:`attainment_view`.
+    width : int
+        Terminal width in columns (Chinese characters count two). Long names
+        wrap within their column, so that two names never read the same.
+    show_region : bool
+        Add the region column (for prefecture rows).
+    headline : str
+        A sentence printed above the table, wrapped to ``width``.
+
+    Returns
+    -------
+    str
+        The table (laid out by ``rich``, no colour codes) and its footnote, each
+        line at most ``width`` columns wide.
+    """
+    from rich import box
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    view = attainment_view(table, lang=lang, regions=regions, written=written)
+    columns = [c for c in view.columns if show_region or c != "region"]
+    # A column is as wide as its longest word (its whole cell where it must not wrap): a report and its
+    # month, a range, a late mark wrap onto a second line; the name takes the rest, wrapped between words.
+    whole = ("indicator", "target", "deadline", "p_met", "median", "status")
+    widths = {
+        col: max(
+            cell_len(part)
+            for cell in [*view[col], HEADERS[lang][col]]
+            for part in (
+                [str(cell)] if col in whole and cell != HEADERS[lang][col] else str(cell).split() or [""]
+            )
+        )
+        for col in columns
+    }
+    for col, cap in (
+        ("unit", 13),
+        ("region", 10),
+        ("status", 12),
+    ):  # long units and prefecture names wrap between words
+        if col in widths:
+            widths[col] = min(widths[col], cap)
+    # The columns are one space apart (the box's blank divider); the name takes what is left, at least
+    # 10 columns, narrowing the unit and region columns (to 6) where the numbers leave too little.
+    widths["name"] = 10
+    room = width - sum(widths.values()) - len(columns) + 1
+    for col in ("unit", "region"):
+        if col in widths and room < 0:
+            cut = min(-room, widths[col] - 6)
+            widths[col] -= max(cut, 0)
+            room += max(cut, 0)
+    widths["name"] += max(room, 0)
+    grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=0, show_edge=False)
+    for col in columns:
+        grid.add_column(
+            Text(HEADERS[lang][col]),
+            justify="right" if col in ("target", "observed", "p_met", "median", "range") else "left",
+            width=widths[col],
+            overflow="fold",
+        )
+    for rec in view[columns].itertuples(index=False):
+        grid.add_row(*(Text(str(v)) for v in rec))
+    se = pd.to_numeric(table["p_met_se"], errors="coerce").max()
+    sink = io.StringIO()
+    console = Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False)
+    if headline:
+        console.print(Text(headline))
+    console.print(grid)
+    console.print(Text(FOOTNOTES[lang].format(se=format_value(se, 3) or "–")))
+    return "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"

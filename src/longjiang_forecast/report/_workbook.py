@@ -1,0 +1,141 @@
+"""The attainment table as an Excel workbook for people: formatted numbers, coloured status, provenance."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._console import region_label
+from ._format import name_in, unit_decimals, unit_in
+from ._text import STATUS_COLOURS, STATUS_NAMES
+
+#: Columns of the attainment sheet: (key, English header, Chinese header).
+SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("indicator", "id", "编号"),
+    ("region", "region", "地区"),
+    ("name", "name", "名称"),
+    ("unit", "unit", "单位"),
+    ("comparator", "comparator", "比较"),
+    ("target", "target", "目标"),
+    ("deadline", "deadline", "截止日期"),
+    ("observed", "latest report", "最新报告"),
+    ("observed_month", "month of the report", "报告月份"),
+    ("p_met", "P(met)", "达标概率"),
+    ("p_met_se", "Monte Carlo s.e.", "蒙特卡罗标准误"),
+    ("q10", "10% at deadline", "截止日取值 10%"),
+    ("median", "median at deadline", "截止日取值中位数"),
+    ("q90", "90% at deadline", "截止日取值 90%"),
+    ("first_passage_median", "reached (median month)", "达标月份（中位数）"),
+    ("required_rate", "required per month", "所需月均进度"),
+    ("run_rate", "recent per month (3 months)", "近三月月均进度"),
+    ("expected_shortfall", "expected shortfall", "预期缺口"),
+    ("status", "status", "状态"),
+    ("basis", "basis", "依据"),
+    ("reason", "reason for no forecast", "无法预测的原因"),
+)
+#: Columns in the indicator's unit, formatted with its decimals (:func:`unit_decimals`).
+_IN_UNIT = ("target", "observed", "q10", "median", "q90", "required_rate", "run_rate", "expected_shortfall")
+_SHEET_NAMES = {
+    "en": ("attainment", "provenance"),
+    "zh": ("达标情况", "数据来源"),
+}
+
+
+def _number_format(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def write_workbook(
+    table: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    lang: str,
+    provenance: Mapping[str, Any],
+    regions: pd.DataFrame | None = None,
+    written: Mapping[str, str] | None = None,
+) -> Path:
+    """Write the attainment table as an ``.xlsx`` workbook (openpyxl).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :meth:`Forecast.table` (province and prefecture rows).
+    path : str or os.PathLike
+        The file to write (replaced if it exists).
+    lang : {"zh", "en"}
+        Language of headers, names, units and status.
+    provenance : mapping
+        What the forecast rests on (library version, seed, model, catalogue,
+        data hash, vintage, as-of, ...), one row each on the provenance sheet.
+    regions, written
+        Prefecture names, see :func:`~longjiang_forecast.report._console.region_label`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``. The workbook holds two sheets: the attainment table, one row
+        per indicator and region (province rows first), with an autofilter and
+        frozen headers, every number stored at full precision and shown with its
+        unit's decimals, P(met) with two, the status cell coloured as in the
+        bulletin; and the provenance, one key and value per row.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    written = written or {}
+    header_index = 1 if lang == "en" else 2
+    order = np.argsort((table["region"] != "province").to_numpy(), kind="stable")
+    rows = table.iloc[order]
+    book = Workbook()
+    sheet = book.active
+    sheet.title, prov_title = _SHEET_NAMES[lang]
+    sheet.append([col[header_index] for col in SHEET_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    keys = [col[0] for col in SHEET_COLUMNS]
+    status_at = keys.index("status") + 1
+    for r, rec in enumerate(rows.to_dict("records"), start=2):
+        decimals = unit_decimals(rec["unit"], rec["kind"], rec["target"])
+        status = str(rec["status"])
+        values = {
+            **{k: rec.get(k) for k in keys},
+            "region": region_label(str(rec["region"]), lang, regions, written),
+            "name": name_in(rec, lang, fallback=str(rec["indicator"])),
+            "unit": unit_in(rec["unit"], lang),
+            "status": STATUS_NAMES[lang].get(status, status),
+        }
+        for c, key in enumerate(keys, start=1):
+            value = values[key]
+            if isinstance(value, float | np.floating) and not np.isfinite(value):
+                value = None
+            elif isinstance(value, np.generic):
+                value = value.item()
+            cell = sheet.cell(row=r, column=c, value=value if value != "" else None)
+            if key in _IN_UNIT:
+                cell.number_format = _number_format(decimals)
+            elif key in ("p_met", "p_met_se"):
+                cell.number_format = "0.00" if key == "p_met" else "0.000"
+        colour = STATUS_COLOURS.get(status)
+        if colour:
+            sheet.cell(row=r, column=status_at).fill = PatternFill(
+                "solid", fgColor=colour.lstrip("#").upper()
+            )
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = "D2"
+    widths = {"name": 48, "basis": 40, "reason": 30, "region": 12, "status": 12}
+    for c, key in enumerate(keys, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = widths.get(key, 14)
+    prov = book.create_sheet(prov_title)
+    prov.append(["key", "value"])
+    for key, value in provenance.items():
+        prov.append([str(key), value if isinstance(value, int | float | str | bool) else str(value)])
+    prov.column_dimensions["A"].width, prov.column_dimensions["B"].width = 24, 80
+    out = Path(path)
+    book.save(out)
+    return out

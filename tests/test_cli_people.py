@@ -1,0 +1,112 @@
+"""The command line for people: the table in a language, prefectures as written, the workbook, messages."""
+
+import warnings
+
+import pandas as pd
+import pytest
+
+from longjiang_forecast.cli import main
+
+CATALOGUE = (
+    "indicator,kind,unit,target,comparator,deadline,region,name_zh\n"
+    "homes,cumulative,households (户),5200,>=,2024-12-31,province,完成特殊困难老年人家庭适老化改造\n"
+    "homes,cumulative,households (户),2100,>=,2024-12-31,harbin,完成特殊困难老年人家庭适老化改造\n"
+)
+
+
+def _files(tmp_path):
+    catalog = tmp_path / "catalogue.csv"
+    catalog.write_text(CATALOGUE, encoding="utf-8")
+    rows = ["indicator,region,month,value"]
+    for m, share in enumerate([0.02, 0.05, 0.1, 0.18, 0.27, 0.36, 0.45], start=1):
+        rows.append(f"homes,全省,2024-{m:02d},{round(5200 * share)}")
+        rows.append(f"homes,哈尔滨市,2024-{m:02d},{round(2100 * share)}")
+    progress = tmp_path / "progress.csv"
+    progress.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return catalog, progress
+
+
+def test_forecast_for_people_in_chinese_with_prefectures_as_written(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    catalog, progress = _files(tmp_path)
+    out = tmp_path / "out"
+    argv = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "200",
+            "--out", str(out), "--all", "--lang", "zh"]  # fmt: skip
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "哈尔滨市" in text and "harbin" not in text  # as the progress file spells it
+    assert "完成特殊困难老年" in text and "户" in text and "≥ 5,200" in text and "≥ 2,100" in text
+    assert "截至 2024-07" in text and "达标" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
+    table = pd.read_csv(out / "attainment.csv")
+    assert table["p_met"].round(4).equals(table["p_met"])  # no 16-digit floats
+    book = load_workbook(out / "attainment.xlsx")
+    assert book.sheetnames == ["达标情况", "数据来源"]
+    assert book["达标情况"]["B3"].value == "哈尔滨市"
+    provenance = {r[0].value: r[1].value for r in book["数据来源"].iter_rows(min_row=2)}
+    assert provenance["seed"] == 2024 and provenance["as_of"] == "2024-07" and provenance["data_vintage"]
+
+
+def test_quiet_and_verbose(tmp_path, capsys):
+    catalog, progress = _files(tmp_path)
+    argv = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "100"]
+    assert main([*argv, "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert "homes" in captured.out
+    # only warnings are left (here: one prefecture is not the whole province), each on one line
+    assert all(line.startswith("warning: ") for line in captured.err.splitlines())
+    assert "Forecasting" not in captured.err and "Wrote" not in captured.err
+    assert main([*argv, "--out", str(tmp_path / "a"), "--verbose"]) == 0
+    err = capsys.readouterr().err
+    assert "note: --out" in err and "Forecasting" in err and "debug: progress: " in err
+
+
+def test_a_warning_is_one_readable_line(monkeypatch, capsys):
+    from longjiang_forecast import cli
+
+    def warns(args):
+        warnings.warn("the data look odd:\n  check them", UserWarning, stacklevel=1)
+        warnings.warn("overflow in exp", RuntimeWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(cli, "_template", warns)
+    assert cli.main(["template", "--out", "x.csv"]) == 0
+    err = capsys.readouterr().err
+    assert err == "warning: the data look odd: check them\nwarning: RuntimeWarning: overflow in exp\n"
+    assert warnings.showwarning is not cli._show_warning  # put back after the command
+
+
+def test_backtest_says_what_each_score_means_and_what_cannot_be_measured(tmp_path, capsys):
+    argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--lang", "en"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "What the scores mean:" in captured.out
+    flat = " ".join(captured.out.split())
+    assert "brier mean (P(met) − outcome)² — 0 perfect; 0.25 a constant 0.5" in flat
+    scores = pd.read_csv(tmp_path / "backtest_scores.csv")
+    if (scores["base_rate"] == 1).all():  # every national target of those years was met
+        assert "bss_climatology, resolution and corp_dsc cannot be measured" in flat
+    assert "\r" not in captured.err  # no progress bar when stderr is not a terminal
+
+
+@pytest.mark.parametrize("command", ["forecast", "report", "scenarios", "backtest", "template"])
+def test_every_command_takes_lang_quiet_and_verbose(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = capsys.readouterr().out
+    assert "--lang {zh,en}" in text and "--quiet" in text and "--verbose" in text
+
+
+def test_the_backtest_bar_counts_every_step_and_closes(capsys):
+    from longjiang_forecast.backtesting import ProgressCounter
+
+    with ProgressCounter(3, "backtest run_rate", enabled=True) as bar:
+        for month in ("2023-04", "2023-05", "2023-06"):
+            bar.step(month)
+    err = capsys.readouterr().err
+    assert bar.done == 3 and "backtest run_rate" in err and "3/3" in err and "2023-06" in err
+    assert "\r" not in err and err.count("\n") == 1  # off a terminal: the final state, once
+    with ProgressCounter(2, "quiet", enabled=False) as bar:
+        bar.step("a")
+    assert bar.done == 1 and capsys.readouterr().err == ""

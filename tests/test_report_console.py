@@ -1,0 +1,120 @@
+"""The attainment table for people: decimals of each unit kind, language, names, width."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from rich.cells import cell_len
+
+from longjiang_forecast.pipeline import TABLE_COLUMNS
+from longjiang_forecast.report import attainment_view, default_language, format_value, render_attainment
+from longjiang_forecast.report._format import name_in, unit_decimals, unit_in
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind", "target", "decimals"),
+    [
+        ("households (户)", "cumulative", 15000, 0),  # whole households
+        ("households (户)", "cumulative", 4714.2, 0),  # a prefecture's split target: still whole
+        ("stations (个)", "cumulative", 300, 0),
+        ("disease types (种)", "level", 100, 0),
+        ("projects", "milestone", 4, 0),
+        ("km (公里)", "cumulative", 4000, 1),  # one decimal for km
+        ("% of counties", "level", 90, 1),
+        ("% change vs 2023", "change", -0.7, 1),
+        ("μg/m³", "annual_mean", 27.3, 1),
+        ("places per 1,000 people", "level", 3.78, 2),  # two for ratios
+        ("m² per person", "level", 2.53, 2),
+        ("10k persons (万人)", "cumulative", 19.67, 2),  # scaled units: by the target's size
+        ("100 million yuan (亿元)", "cumulative", 6.35, 2),
+        ("10k m² (万平方米)", "cumulative", 6000, 0),
+        ("widgets", "cumulative", 2.5, 2),  # unknown unit: about three significant digits
+        ("widgets", "cumulative", 250000, 0),
+    ],
+)
+def test_decimals_follow_the_unit_and_kind(unit, kind, target, decimals):
+    assert unit_decimals(unit, kind, target) == decimals
+
+
+def test_values_get_thousands_separators_and_no_negative_zero():
+    assert format_value(16652.763, 0) == "16,653"
+    assert format_value(1234567.891, 1) == "1,234,567.9"
+    assert format_value(-0.004, 2) == "0.00"
+    assert format_value(np.nan, 0) == "" and format_value(None, 1) == ""
+
+
+def test_units_and_names_in_the_chosen_language_with_fallback():
+    assert unit_in("households (户)", "zh") == "户" and unit_in("households (户)", "en") == "households"
+    assert unit_in("km", "zh") == "km"  # nothing Chinese given: as written
+    assert name_in({"name_zh": "改造", "name_en": np.nan}, "en") == "改造"
+    assert name_in({"name_zh": "", "name_en": "Roads"}, "zh") == "Roads"
+    assert name_in({"name_zh": None, "name_en": None}, "zh", fallback="19b") == "19b"
+
+
+def test_default_language_from_the_locale_then_the_catalogue(monkeypatch):
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert default_language(["Roads"], ["道路"]) == "zh"
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert default_language(["Roads"], ["道路"]) == "en"
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert default_language(["Roads"], ["道路"]) == "en"
+    assert default_language(["", np.nan], ["道路", "桥梁"]) == "zh"  # a catalogue with Chinese names only
+
+
+def _table(**overrides):
+    row = dict.fromkeys(TABLE_COLUMNS, np.nan)
+    row.update(
+        indicator="09a", region="province", name_en="Homes adapted for old age", name_zh="适老化改造",
+        kind="cumulative", unit="households (户)", target=15000.0, comparator=">=", deadline="2024-12-31",
+        observed=9894.2, observed_month="2024-08", p_met=0.73, p_met_se=0.007, q10=14283.4, median=15560.5,
+        q90=101003.7, first_passage_median="2024-12", status="watch",
+    )  # fmt: skip
+    row.update(overrides)
+    return pd.DataFrame([row])
+
+
+def test_the_view_formats_each_number_to_its_unit():
+    view = attainment_view(_table(), lang="en").iloc[0]
+    assert view["target"] == "≥ 15,000"
+    assert view["observed"] == "9,894 (Aug)"
+    assert view["median"] == "15,560" and view["range"] == "14,283 – 101,004"
+    assert view["p_met"] == "0.73" and view["unit"] == "households" and view["status"] == "watch"
+    km = attainment_view(_table(unit="km (公里)", target=4000, median=4255.24), lang="zh").iloc[0]
+    assert km["target"] == "≥ 4,000.0" and km["median"] == "4,255.2" and km["unit"] == "公里"
+    assert km["status"] == "需关注" and km["name"] == "适老化改造" and km["observed"] == "9,894.2 （8月）"
+
+
+def test_a_first_passage_after_the_deadline_is_marked_late():
+    late = _table(deadline="2024-10-20", first_passage_median="2024-11")
+    assert attainment_view(late, lang="en").iloc[0]["reached"] == "2024-11 (late)"
+    assert attainment_view(late, lang="zh").iloc[0]["reached"] == "2024-11 逾期"
+
+
+def test_prefectures_are_named_as_the_user_wrote_them():
+    regions = pd.DataFrame({"region": ["harbin"], "name_zh": ["哈尔滨市"], "name_en": ["Harbin"]})
+    table = _table(region="harbin")
+    assert attainment_view(table, lang="zh", regions=regions).iloc[0]["region"] == "哈尔滨市"
+    assert attainment_view(table, lang="en", regions=regions).iloc[0]["region"] == "Harbin"
+    written = {"harbin": "哈尔滨"}  # the progress file's spelling, in the chosen language
+    assert attainment_view(table, lang="zh", regions=regions, written=written).iloc[0]["region"] == "哈尔滨"
+    assert attainment_view(table, lang="zh").iloc[0]["region"] == "harbin"  # nothing known: the id
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_table_fits_100_columns_and_long_names_stay_distinct(lang):
+    long = "Share of construction projects under way covered by the wage-payment monitoring platform"
+    long_zh = "工程建设领域工资支付监控预警平台在建项目覆盖率"
+    rows = pd.concat(
+        [
+            _table(indicator="a1", name_en=long + " (east)", name_zh=long_zh + "（东部）"),
+            _table(indicator="a2", name_en=long + " (west)", name_zh=long_zh + "（西部）", region="harbin"),
+        ],
+        ignore_index=True,
+    )
+    text = render_attainment(rows, lang=lang, width=100, show_region=True, headline="x " * 80)
+    assert max(cell_len(line) for line in text.splitlines()) <= 100
+    # the names wrap, never cut: the words that tell them apart are printed
+    assert all(word in text for word in (("(east)", "(west)") if lang == "en" else ("东", "西")))
+    assert "…" not in text
+    assert "15,560" in text and "≥ 15,000" in text  # numbers are never cut

@@ -1,0 +1,63 @@
+"""The workbook next to attainment.csv, and the CSV's rounding."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from longjiang_forecast.pipeline import TABLE_COLUMNS
+from longjiang_forecast.report import rounded_table, write_workbook
+
+
+def _rows():
+    base = dict.fromkeys(TABLE_COLUMNS, np.nan)
+    rows = [
+        {**base, "indicator": "09a", "region": "harbin", "name_en": "Homes adapted", "name_zh": "适老化改造",
+         "kind": "cumulative", "unit": "households (户)", "target": 4714.2, "comparator": ">=",
+         "deadline": "2024-12-31", "observed": 3351.699, "observed_month": "2024-08",
+         "p_met": 0.005868879790897067, "p_met_se": 0.0012, "median": 4283.4567, "status": "off track"},
+        {**base, "indicator": "19b", "region": "province", "name_en": "Rural roads", "name_zh": "",
+         "kind": "cumulative", "unit": "km (公里)", "target": 4000.0, "comparator": ">=",
+         "deadline": "2024-10-31", "observed": 3396.61234, "p_met": 0.94, "p_met_se": 0.004,
+         "median": 4255.24567, "status": "on track"},
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_workbook_sheets_formats_colours_and_provenance(tmp_path):
+    from openpyxl import load_workbook
+
+    regions = pd.DataFrame({"region": ["harbin"], "name_zh": ["哈尔滨市"], "name_en": ["Harbin"]})
+    path = write_workbook(
+        _rows(), tmp_path / "attainment.xlsx", lang="zh", regions=regions,
+        provenance={"library_version": "0.1.0", "seed": 2024, "model": "SeasonalShareModel",
+                    "catalog": "package:catalog_2024.csv", "progress_sha256": "abc",
+                    "data_vintage": "2024-08", "as_of": "2024-08"},
+    )  # fmt: skip
+    book = load_workbook(path)
+    assert book.sheetnames == ["达标情况", "数据来源"]
+    sheet = book["达标情况"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["编号", "地区", "名称", "单位"] and sheet.auto_filter.ref == sheet.dimensions
+    # province first; the prefecture named as in the catalogue, Chinese name, with an English fallback
+    assert [sheet.cell(row=r, column=2).value for r in (2, 3)] == ["全省", "哈尔滨市"]
+    assert (
+        sheet.cell(row=2, column=3).value == "Rural roads"
+        and sheet.cell(row=3, column=3).value == "适老化改造"
+    )
+    col = {name: i + 1 for i, name in enumerate(header)}
+    km_median = sheet.cell(row=2, column=col["截止日取值中位数"])
+    assert km_median.value == pytest.approx(4255.24567) and km_median.number_format == "#,##0.0"
+    homes = sheet.cell(row=3, column=col["目标"])
+    assert homes.value == pytest.approx(4714.2) and homes.number_format == "#,##0"
+    assert sheet.cell(row=3, column=col["达标概率"]).number_format == "0.00"
+    status = sheet.cell(row=3, column=col["状态"])
+    assert status.value.startswith("严重滞后") and status.fill.fgColor.rgb.endswith("F46D43")
+    prov = {row[0].value: row[1].value for row in book["数据来源"].iter_rows(min_row=2)}
+    assert prov["seed"] == 2024 and prov["data_vintage"] == "2024-08" and prov["library_version"] == "0.1.0"
+
+
+def test_csv_rounds_values_to_the_unit_plus_two_and_probabilities_to_four():
+    out = rounded_table(_rows())
+    assert out.loc[0, "p_met"] == 0.0059 and out.loc[0, "observed"] == 3351.70  # households: 0 + 2 decimals
+    assert out.loc[1, "median"] == 4255.246 and out.loc[1, "observed"] == 3396.612  # km: 1 + 2 decimals
+    assert list(out.columns) == list(TABLE_COLUMNS) and out.loc[0, "status"] == "off track"
