@@ -597,7 +597,9 @@ def _forecast(args: argparse.Namespace) -> int:
     if args.scenario:
         _existing_file(args.scenario, "--scenario")
     out = _out_dir(
-        args.out, files=("attainment.csv", "attainment.xlsx", "forecast.nc", "run.json"), overwrite=args.overwrite
+        args.out,
+        files=("attainment.csv", "attainment.xlsx", "forecast.nc", "run.json"),
+        overwrite=args.overwrite,
     )
     result, catalog, progress, note = _run(args, scenario=args.scenario)
     table = result.table()
