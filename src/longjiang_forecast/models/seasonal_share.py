@@ -248,6 +248,7 @@ class SeasonalShareModel:
         self.pace_icc_ = np.full(n, np.nan)
         self.pace_var_ = np.full(n, np.nan)
         self.nowcast_: list[_Nowcast | None] = [None] * n
+        self.posterior_: list[_Posterior | None] = [None] * n
         self.log_mean_ = np.full((n, 12), np.nan)
         self.log_sd_ = np.full(n, np.nan)
         self.year_effect_mean_ = np.full(n, np.nan)
@@ -283,8 +284,20 @@ class SeasonalShareModel:
         # The model's own copy of the state carries the baselines it resolved from history.
         state["baseline"] = (SERIES, self.baseline_.copy())
         self.state_ = state
+        self.posterior_ = [self._posterior(s) for s in range(n)]
         self._nowcast_year_effects()
         return self
+
+    def _posterior(self, s: int) -> _Posterior | None:
+        """The year's-total posterior of count or level series ``s`` on its grid (None where not needed)."""
+        if self.reason_[s] or self.reference_[s] is None:
+            return None
+        done, t = self._done(s)
+        if t == 12:
+            return None
+        grid, logp, n_pace = self._total_posterior(s, done, t)
+        late = _logsumexp(logp[n_pace:], axis=0) if n_pace < logp.shape[0] else np.full(grid.size, -np.inf)
+        return _Posterior(grid, _logsumexp(logp[:n_pace], axis=0), late)
 
     def _done(self, s: int) -> tuple[float, int]:
         """What series ``s`` has done since its origin by its latest report, and that report's month."""
@@ -350,16 +363,10 @@ class SeasonalShareModel:
                 # nothing reported yet, or a few small reports of the quiet months: noise, not pace
                 moments[s] = (mu, prior_var, np.nan, 0.0)
                 continue
-            if _late_weight(*self._total_posterior(s, done, t)[1:]) >= 0.05:
+            if _late_weight(np.stack([self.posterior_[s].pace, self.posterior_[s].late]), 1) >= 0.05:
                 moments[s] = (mu, prior_var, np.nan, 0.0)  # a late start says nothing of the year's effect
                 continue
-            grid, logp, _ = self._total_posterior(s, done, t, gaussian_prior=(mu, prior_var))
-            logp = _logsumexp(logp, axis=0)
-            w = np.exp(logp - logp.max())
-            w /= w.sum()
-            z = grid - np.log(need[s])
-            m = float(np.sum(w * z))
-            v = float(np.sum(w * (z - m) ** 2))
+            m, v = _pace_posterior_moments(ref, np.log(done / need[s]), t, mu, prior_var)
             precision = 1.0 / max(v, 1e-12) - 1.0 / prior_var
             if precision <= 0:
                 moments[s] = (mu, prior_var, np.nan, 0.0)
@@ -743,24 +750,24 @@ class SeasonalShareModel:
         """
         if t == 12:
             return np.full(u.shape, done), 0.0
-        grid, logp, n_pace = self._total_posterior(s, done, t)
-        late = _late_weight(logp, n_pace)
+        post = self.posterior_[s]
+        logp = np.stack([post.pace, post.late])
+        if self.nowcast_[s] is not None:
+            logp += self.nowcast_[s].log_weight(post.grid)[None, :]
+        grid = post.grid
+        late = _late_weight(logp, 1)
         logp = _logsumexp(logp, axis=0)
         weights = np.exp(logp - logp.max())
         cdf = np.cumsum(weights)
         cdf /= cdf[-1]
         return np.maximum(np.exp(np.interp(u, cdf, grid)), done), late
 
-    def _total_posterior(
-        self, s: int, done: float, t: int, *, gaussian_prior: tuple[float, float] | None = None
-    ) -> tuple[np.ndarray, np.ndarray, int]:
+    def _total_posterior(self, s: int, done: float, t: int) -> tuple[np.ndarray, np.ndarray, int]:
         """Grid of ``log A`` and the unnormalised log posterior of each kernel on it.
 
         Returns the grid (G,), an array (K, G): the reference years' kernels (pace and outcome
         paired), then, from the first report on, the late-start kernels (:func:`_late_start`),
-        and the number of the reference years' kernels. ``gaussian_prior``: ``(mean, variance)`` of
-        ``log(A / need)`` that replaces every kernel's prior, without the late-start regime (the pace's
-        evidence under a normal prior: :meth:`_nowcast_year_effects`).
+        and the number of the reference years' kernels.
         """
         ref = self.reference_[s]
         dl = max(int(self.state_["deadline_month"].values[s]), 1)
@@ -776,16 +783,10 @@ class SeasonalShareModel:
         known = np.isfinite(loc)
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
         sd = np.where(known, ref.prior_sd, self.plan_prior_sd)
-        if gaussian_prior is None:
-            logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
-        else:
-            z = grid - np.log(max(need, 1e-12)) - gaussian_prior[0]
-            logp = np.broadcast_to(-0.5 * z * z / gaussian_prior[1], (mean.size, grid.size)).copy()
+        logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
         logp += shape_logw[:, None]
-        n_pace = logp.shape[0]
-        nowcast = 0.0 if self.nowcast_[s] is None else self.nowcast_[s].log_weight(grid)[None, :]
         if t == 0:
-            return grid, logp + nowcast, n_pace
+            return grid, logp, logp.shape[0]
         h = ref.log_share_sd[t]
         if done > 0:
             z = (np.log(done) - grid[None, :] - log_share[:, None]) / h
@@ -793,12 +794,11 @@ class SeasonalShareModel:
         else:
             floor = np.log(1e-3 * max(need, 1e-12))
             logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h)
-        if gaussian_prior is not None:
-            return grid, logp, n_pace
+        n_pace = logp.shape[0]
         late = _late_start(grid, done, mean, sd, np.broadcast_to(ref.log_share, (keep.size, 13))[keep], t)
         if late is not None:
             logp = np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
-        return grid, logp + nowcast, n_pace
+        return grid, logp, n_pace
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -854,6 +854,38 @@ def _kernel_logpdf(x: Any, loc: Any, scale: Any) -> np.ndarray:
     """
     z = (np.asarray(x) - loc) / scale
     return _KERNEL_LOGC - np.log(scale) - (_KERNEL_DF + 1) / 2 * np.log1p(z * z / _KERNEL_DF)
+
+
+@dataclass(frozen=True)
+class _Posterior:
+    """The year's-total posterior of one series on its grid of ``log A`` (see ``_total_posterior``)."""
+
+    grid: np.ndarray  # (G,) log A
+    pace: np.ndarray  # (G,) unnormalised log posterior of the reference years' kernels, summed
+    late: np.ndarray  # (G,) the same of the late-start regime's kernels (-inf without)
+
+
+def _pace_posterior_moments(
+    ref: _ReferenceClass, log_done_need: float, t: int, mean: float, var: float
+) -> tuple[float, float]:
+    """Mean and variance of ``z = log(A / need)`` from this year's pace under the prior ``N(mean, var)``.
+
+    Reference year ``j``'s pace kernel says ``z ~ N(log(done / need) − log F_j(t), h²)``
+    (weighted by the shape of its path); under a normal prior the posterior is a mixture of
+    normals in closed form (each kernel's conjugate update, weighted by its marginal likelihood
+    ``N(c_j; mean, var + h²)``). Used by :meth:`SeasonalShareModel._nowcast_year_effects`.
+    """
+    log_share = ref.log_share[:, t]
+    shape = np.zeros(log_share.shape) if ref.shape_logw is None else ref.shape_logw
+    keep = np.isfinite(log_share) & np.isfinite(shape)
+    c = log_done_need - log_share[keep]
+    h2 = float(ref.log_share_sd[t]) ** 2
+    logw = shape[keep] - 0.5 * (c - mean) ** 2 / (var + h2)
+    w = np.exp(logw - logw.max())
+    w /= w.sum()
+    means = (c * var + mean * h2) / (var + h2)
+    m = float(np.sum(w * means))
+    return m, float(np.sum(w * (means - m) ** 2) + var * h2 / (var + h2))
 
 
 @dataclass(frozen=True)
