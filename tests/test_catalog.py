@@ -501,8 +501,13 @@ def test_xlsx_sheet_and_errors(tmp_path: Path) -> None:
     assert load_catalog(path, sheet="final").indicators == ["x1"]
     with pytest.raises(DataValidationError, match=r"row 2, indicator 'x1', field 'kind'"):
         load_catalog(path, sheet=0)
-    with pytest.raises(DataValidationError, match=r"cannot read sheet 'nope'"):
+    with pytest.raises(
+        DataValidationError, match=r"no sheet 'nope'; the workbook's sheets are \['draft', 'final'\]"
+    ):
         load_catalog(path, sheet="nope")
+    # without sheet=, two sheets with the catalogue's columns are refused, naming both
+    with pytest.raises(DataValidationError, match=r"sheets \['draft', 'final'\] all have the columns"):
+        load_catalog(path)
 
 
 def test_unsupported_file_type(tmp_path: Path) -> None:

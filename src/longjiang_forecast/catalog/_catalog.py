@@ -12,6 +12,7 @@ import functools
 import math
 import os
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +25,7 @@ import pandas as pd
 
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.schema import COMPARATORS, FORECASTABLE_KINDS, KINDS, PROVINCE
+from longjiang_forecast._core.table_file import header_name, read_table
 
 __all__ = ["Catalog", "load_catalog", "load_regions"]
 
@@ -58,6 +60,46 @@ OPTIONAL_COLUMNS: Final = (
     "note",
     "target_basis",
 )
+
+#: Other spellings of the columns (Chinese headers of the office's sheets), lower case.
+COLUMN_ALIASES: Final = {
+    "指标": "indicator",
+    "指标编号": "indicator",
+    "指标代码": "indicator",
+    "类型": "kind",
+    "指标类型": "kind",
+    "单位": "unit",
+    "计量单位": "unit",
+    "目标": "target",
+    "目标值": "target",
+    "比较": "comparator",
+    "比较符": "comparator",
+    "期限": "deadline",
+    "完成时限": "deadline",
+    "截止日期": "deadline",
+    "地区": "region",
+    "区域": "region",
+    "事项": "item",
+    "序号": "item",
+    "名称": "name_zh",
+    "指标名称": "name_zh",
+    "中文名称": "name_zh",
+    "英文名称": "name_en",
+    "约数": "approximate",
+    "原文": "wording",
+    "表述": "wording",
+    "责任单位": "responsible",
+    "牵头单位": "responsible",
+    "期限依据": "deadline_source",
+    "下限": "lower_bound",
+    "上限": "upper_bound",
+    "基数": "baseline",
+    "基期值": "baseline",
+    "标签": "tags",
+    "系列": "family",
+    "备注": "note",
+    "目标依据": "target_basis",
+}
 
 #: Columns of :attr:`Catalog.table`, in order.
 TABLE_COLUMNS: Final = (
@@ -112,6 +154,29 @@ _FALSE: Final = frozenset({"false", "0", "no", "n", "否", "f", ""})
 _PROVINCE_ALIASES: Final = frozenset({PROVINCE, "全省", "黑龙江", "黑龙江省", "heilongjiang"})
 _MAX_REPORTED: Final = 20
 _PACKAGE_SOURCE: Final = "package:catalog_{year}.csv"
+
+#: Multipliers a unit may name, for the scale check (the first match counts).
+_UNIT_MULTIPLIERS: Final = (
+    ("亿", 1e8),
+    ("100 million", 1e8),
+    ("百万", 1e6),
+    ("million", 1e6),
+    ("万", 1e4),
+    ("10k", 1e4),
+    ("千", 1e3),
+    ("thousand", 1e3),
+)
+#: A target beyond this many base units (persons, households, yuan, m², ...) is a typing or
+#: unit error, not a livelihood target: 10^13 yuan is about 6 times the province's yearly GDP,
+#: 10^13 persons 300,000 times its population.
+_MAX_BASE_UNITS: Final = 1e13
+#: A target in percent beyond this magnitude is a typing error.
+_MAX_PERCENT: Final = 1000.0
+#: Classifiers (量词) of counted things: a target in such a unit, without a multiplier such as
+#: 万 and not a ratio, is a whole number.
+_COUNT_CLASSIFIERS: Final = frozenset("个所座项户种人家台辆处条套间张名次")
+#: Deadlines outside these years are typing errors.
+_DEADLINE_YEARS: Final = (1950, 2100)
 
 _DATE_RE: Final = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _MONTH_RE: Final = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -567,7 +632,7 @@ def _fmt_number(value: float) -> str:
 
 # --------------------------------------------------------------------------- loading
 def load_catalog(
-    source: int | str | os.PathLike[str] | pd.DataFrame = 2024, *, sheet: int | str = 0
+    source: int | str | os.PathLike[str] | pd.DataFrame = 2024, *, sheet: int | str | None = None
 ) -> Catalog:
     """Load and validate a target catalogue.
 
@@ -581,8 +646,10 @@ def load_catalog(
         (cells as text or numbers, as an Excel sheet holds them). A DataFrame goes through
         exactly the checks of a file; messages name its row by its index label (``index 3``)
         instead of a spreadsheet row, and ``Catalog.source`` is ``"DataFrame"``.
-    sheet : int or str, default 0
-        Sheet of an Excel file (index or name); ignored for CSV.
+    sheet : int or str, optional
+        Sheet of an Excel file (index or name); ignored for CSV. Default: the one sheet whose
+        header has the required columns (a workbook whose first sheet is 说明 is read from the
+        sheet with the table; several such sheets are refused, naming them).
 
     Returns
     -------
@@ -637,7 +704,7 @@ def load_catalog(
     if isinstance(source, pd.DataFrame):
         raw = _drop_blank_rows(source)
         labels = [f"index {i!r}" if isinstance(i, str) else f"index {i}" for i in raw.index]
-        return _build(raw, regions, "DataFrame", rows=labels)
+        return _build(raw, regions, "DataFrame", rows=labels, header="columns")
     if isinstance(source, bool) or not isinstance(source, int | str | os.PathLike):
         raise DataValidationError(
             f"The 'source' parameter of load_catalog must be an int (a built-in year) or a "
@@ -651,52 +718,41 @@ def load_catalog(
                 f"No built-in catalogue for year {source}; built-in years: "
                 f"{list(BUILTIN_YEARS)}. Pass the path of your own CSV/Excel catalogue."
             )
+        with resources.as_file(_package_file(f"catalog_{source}.csv")) as packaged:
+            table = read_table(packaged, required=REQUIRED_COLUMNS, aliases=COLUMN_ALIASES, what="catalogue")
         label = _PACKAGE_SOURCE.format(year=source)
-        with _package_file(f"catalog_{source}.csv").open("r", encoding="utf-8-sig") as fh:
-            raw = _read_csv(fh, label)
-        return _build(raw, regions, label)
-
-    path = Path(source)
-    if not path.exists():
-        raise FileNotFoundError(f"Catalogue file {str(path)!r} does not exist.")
-    suffix = path.suffix.lower()
-    label = str(path)
-    if suffix == ".csv":
-        with path.open("r", encoding="utf-8-sig", newline="") as fh:
-            try:
-                raw = _read_csv(fh, label)
-            except UnicodeDecodeError as err:
-                raise DataValidationError(
-                    f"{label}: the file is not UTF-8 ({err.reason}). Save it as "
-                    f"'CSV UTF-8' (Excel) or convert it to UTF-8."
-                ) from err
-    elif suffix in (".xlsx", ".xls", ".xlsm"):
-        try:
-            raw = pd.read_excel(path, sheet_name=sheet, dtype=object, header=0)
-        except (ValueError, KeyError) as err:
-            raise DataValidationError(
-                f"{label}: cannot read sheet {sheet!r} ({err}). Pass sheet= with an existing "
-                f"sheet name or index."
-            ) from err
-        raw = _drop_blank_rows(raw)
-        if raw.columns.size == 0:
-            raise DataValidationError(f"{label}: the file is empty. Add a header row and rows.")
     else:
-        raise DataValidationError(
-            f"{label}: unsupported file type {suffix or '(none)'!r}. Use .csv (UTF-8), .xlsx or .xls."
+        path = Path(source)
+        if not path.exists():
+            raise FileNotFoundError(f"Catalogue file {str(path)!r} does not exist.")
+        if path.is_dir():
+            raise DataValidationError(
+                f"{path} is a folder; give the path of a catalogue file (.csv or .xlsx)."
+            )
+        table = read_table(
+            path, required=REQUIRED_COLUMNS, aliases=COLUMN_ALIASES, sheet=sheet, what="catalogue"
         )
-    return _build(raw, regions, label)
-
-
-def _read_csv(fh: Any, label: str) -> pd.DataFrame:
-    try:
-        raw = pd.read_csv(fh, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    except pd.errors.EmptyDataError as err:
-        raise DataValidationError(
-            f"{label}: the file is empty. Add a header row "
-            f"({', '.join(REQUIRED_COLUMNS)}) and one row per indicator."
-        ) from err
-    return _drop_blank_rows(raw)
+        label = str(path)
+        for note in table.notes:
+            warnings.warn(note, UserWarning, stacklevel=2)
+    raw = pd.DataFrame(table.cells, columns=table.columns, dtype=object)
+    names = [header_name(c, COLUMN_ALIASES) for c in table.columns]
+    percent: set[int] = set()
+    if table.formats is not None and "target" in names:
+        j = names.index("target")
+        percent = {row for row, fmts in zip(table.rows, table.formats, strict=True) if "%" in fmts[j]}
+    read_as_percent: list[str] = []
+    catalog = _build(
+        raw, regions, label, rows=table.rows, header=table.header_row, percent=(percent, read_as_percent)
+    )
+    if read_as_percent:
+        warnings.warn(
+            f"{label}: target cells formatted as percent were read as the percent they show, in "
+            f"the row's %-unit: {', '.join(read_as_percent)}.",
+            UserWarning,
+            stacklevel=2,
+        )
+    return catalog
 
 
 def _drop_blank_rows(raw: pd.DataFrame) -> pd.DataFrame:
@@ -749,23 +805,53 @@ class _Problems:
         raise DataValidationError("\n".join(lines))
 
 
-def _build(raw: pd.DataFrame, regions: pd.DataFrame, label: str, rows: list[str] | None = None) -> Catalog:
-    """Validate a catalogue's cells and build it; ``rows`` labels a DataFrame's rows (else row numbers)."""
+def _build(
+    raw: pd.DataFrame,
+    regions: pd.DataFrame,
+    label: str,
+    *,
+    rows: list[int] | list[str],
+    header: int | str,
+    percent: tuple[set[int], list[str]] | None = None,
+) -> Catalog:
+    """Validate a catalogue's cells and build it.
+
+    ``rows`` labels each row (spreadsheet row numbers, or a DataFrame's ``index ..``), ``header``
+    the header row; ``percent`` holds the rows whose target cell is formatted as percent and
+    collects the notes of those read as the percent they show.
+    """
+    percent = (set(), []) if percent is None else percent
     problems = _Problems(label)
-    header: int | str = 1 if rows is None else "columns"
-    raw = raw.rename(columns=lambda c: str(c).strip().lstrip("\ufeff"))
-    columns = list(raw.columns)
+    written = [str(c).replace("\ufeff", "").strip() for c in raw.columns]
+    names = [header_name(c, COLUMN_ALIASES) for c in raw.columns]
+    keep = []
+    for j, name in enumerate(names):
+        if name == "" and raw.iloc[:, j].map(_is_blank).all():
+            continue  # a column with neither a name nor a value
+        keep.append(j)
+    raw = raw.iloc[:, keep].set_axis([names[j] for j in keep], axis=1)
+    written = [written[j] for j in keep]
     accepted = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
-    unknown = [c for c in columns if c not in accepted]
+    unknown = [w for n, w in zip(raw.columns, written, strict=True) if n not in accepted]
     if unknown:
         problems.add(
             header,
             "",
             ", ".join(unknown),
-            f"unknown column(s) {unknown}. Accepted columns: {accepted}. Rename or delete them "
-            f"(nothing is dropped silently).",
+            f"unknown column(s) {unknown}. Accepted columns: {accepted} (or their Chinese names, "
+            f"e.g. 指标, 地区, 目标值). Rename or delete them (nothing is dropped silently).",
         )
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    seen_names: dict[str, str] = {}
+    for name, shown in zip(raw.columns, written, strict=True):
+        if name in accepted and name in seen_names:
+            problems.add(
+                header,
+                "",
+                name,
+                f"columns {seen_names[name]!r} and {shown!r} both give {name!r}. Keep one of them.",
+            )
+        seen_names.setdefault(name, shown)
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     for col in missing:
         problems.add(
             header,
@@ -783,8 +869,8 @@ def _build(raw: pd.DataFrame, regions: pd.DataFrame, label: str, rows: list[str]
     records: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, int], int] = {}
     for position, (_, cells) in enumerate(raw.iterrows()):
-        rownum: Any = int(raw.index[position]) + 2 if rows is None else rows[position]
-        rec = _parse_row(cells, rownum, lookup, regions, problems)
+        rownum: Any = rows[position]
+        rec = _parse_row(cells, rownum, lookup, regions, problems, percent)
         if rec is None:
             continue
         rec["year"] = rec["deadline"].year  # the plan's year is the year of its deadline
@@ -839,6 +925,7 @@ def _parse_row(
     lookup: dict[str, str],
     regions: pd.DataFrame,
     problems: _Problems,
+    percent: tuple[set[int], list[str]],
 ) -> dict[str, Any] | None:
     def get(col: str) -> Any:
         return cells[col] if col in cells.index else None
@@ -873,25 +960,28 @@ def _parse_row(
                 f"('≥'/'≤' are accepted too).",
             )
 
-    target = _parse_number(get("target"), "target", bad)
+    unit = _text(get("unit"))
+    if not unit and kind in FORECASTABLE_KINDS:
+        bad("unit", "unit is empty. Write the unit of the target, e.g. 'households (户)'.")
+    percent_rows, read_as_percent = percent
+    percent_cell = rownum in percent_rows and isinstance(get("target"), int | float)
+    target = _parse_number(get("target"), "target", bad, unit=unit, percent_cell=percent_cell)
+    if percent_cell and target is not None and not math.isnan(target):
+        read_as_percent.append(f"row {rownum} ({_fmt_number(target / 100)} → {_fmt_number(target)})")
     if target is not None and math.isnan(target) and kind in FORECASTABLE_KINDS:
         bad(
             "target",
             f"target is empty, but kind {kind!r} needs a number. Fill in the target (in the "
             f"row's unit) or set kind to 'qualitative'.",
         )
-    if target is not None and not math.isnan(target) and not math.isfinite(target):
-        bad("target", f"target {_text(get('target'))!r} is not finite. Give a finite number.")
     if target is not None and kind in NON_NEGATIVE_KINDS and not math.isnan(target) and target < 0:
         bad(
             "target",
             f"target {_fmt_number(target)} is negative, but a {kind} count cannot fall below 0. "
             f"Give a positive count (use kind 'change' with comparator '<=' for a reduction).",
         )
-
-    unit = _text(get("unit"))
-    if not unit and kind in FORECASTABLE_KINDS:
-        bad("unit", "unit is empty. Write the unit of the target, e.g. 'households (户)'.")
+    if target is not None and not math.isnan(target) and kind != "qualitative":
+        _check_plausible(target, kind, unit, bad)
 
     deadline = _parse_deadline(get("deadline"), bad)
 
@@ -918,9 +1008,9 @@ def _parse_row(
         except ValueError:
             bad("item", f"item {item_text!r} is not a positive whole number. Write e.g. 9.")
 
-    lower = _parse_number(get("lower_bound"), "lower_bound", bad)
-    upper = _parse_number(get("upper_bound"), "upper_bound", bad)
-    baseline = _parse_number(get("baseline"), "baseline", bad)
+    lower = _parse_number(get("lower_bound"), "lower_bound", bad, unit=unit)
+    upper = _parse_number(get("upper_bound"), "upper_bound", bad, unit=unit)
+    baseline = _parse_number(get("baseline"), "baseline", bad, unit=unit)
     lo = math.nan if lower is None else lower
     hi = math.nan if upper is None else upper
     if not math.isnan(lo) and not math.isnan(hi) and lo > hi:
@@ -973,27 +1063,85 @@ def _parse_row(
     }
 
 
-def _parse_number(value: Any, field: str, bad: Any) -> float | None:
-    """Parse a numeric cell: NaN when blank, None (and a problem) when malformed."""
+def _parse_number(
+    value: Any, field: str, bad: Any, *, unit: str = "", percent_cell: bool = False
+) -> float | None:
+    """Parse a numeric cell: NaN when blank, None (and a problem) when malformed or not finite.
+
+    A cell written ``80%`` (as Excel's CSV shows a percent cell), or an Excel cell formatted as
+    percent (``percent_cell``, stored 0.8), is read as the percent it shows (80) where ``unit``
+    is a percent; elsewhere it is refused.
+    """
     if _is_blank(value):
         return math.nan
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         bad(field, f"{field} {value!r} is not a number. Write a number such as 15000.")
         return None
+    shown = str(value).strip()
+    as_percent = percent_cell
     if isinstance(value, int | float | np.integer | np.floating):
-        return float(value)
-    text = str(value).strip().replace("\u2212", "-")
-    if _THOUSANDS_RE.match(text):
-        text = text.replace(",", "")
-    try:
-        return float(text)
-    except ValueError:
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if percent_cell:
+            number *= 100  # the cell shows 80% and stores 0.8
+            shown = f"{_fmt_number(number)}%"
+    else:
+        text = shown.replace("\u2212", "-")
+        as_percent = text.endswith(("%", "％"))
+        text = text.rstrip("%％").strip()
+        if _THOUSANDS_RE.match(text):
+            text = text.replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            bad(
+                field,
+                f"{field} {shown!r} is not a number. Write a plain number in the row's unit, "
+                f"e.g. 15000 for 1.5万户 (no units or Chinese numerals in the cell).",
+            )
+            return None
+    if not math.isfinite(number):
+        bad(field, f"{field} {shown!r} is not a finite number. Write a number in the row's unit.")
+        return None
+    if as_percent and "%" not in unit:
         bad(
             field,
-            f"{field} {str(value)!r} is not a number. Write a plain number in the row's unit, "
-            f"e.g. 15000 for 1.5万户 (no units or Chinese numerals in the cell).",
+            f"{field} shows {shown}, a percent, but the unit {unit!r} is not a percent. Write the "
+            f"number in the row's unit (and format the cell as a plain number).",
         )
         return None
+    return number
+
+
+def _check_plausible(target: float, kind: str, unit: str, bad: Any) -> None:
+    """Refuse a target that no unit could mean: a fraction of counted things, or an absurd size."""
+    folded = unit.casefold()
+    multiplier = next((m for word, m in _UNIT_MULTIPLIERS if word in folded), 1.0)
+    ratio = "%" in unit or "per " in folded or "/" in unit or "每" in unit
+    counted = kind == "milestone" or (
+        multiplier == 1.0 and not ratio and any(ch in _COUNT_CLASSIFIERS for ch in unit)
+    )
+    if counted and not float(target).is_integer():
+        what = "named projects" if kind == "milestone" else f"things counted in {unit!r}"
+        bad(
+            "target",
+            f"target {_fmt_number(target)} is not a whole number, but a {kind} target counts "
+            f"{what}. Give a whole number (or a unit with 万 for fractions of 10,000).",
+        )
+    elif "%" in unit and abs(target) > _MAX_PERCENT:
+        bad(
+            "target",
+            f"target {_fmt_number(target)} is beyond ±{_MAX_PERCENT:,.0f} % (unit {unit!r}). "
+            f"Check the figure.",
+        )
+    elif abs(target) * multiplier > _MAX_BASE_UNITS:
+        bad(
+            "target",
+            f"target {_fmt_number(target)} (unit {unit!r}) is more than {_MAX_BASE_UNITS:.0e} base "
+            f"units, no livelihood target's size. Check the figure and its unit.",
+        )
 
 
 def _parse_bool(value: Any, field: str, bad: Any) -> bool | None:
@@ -1019,18 +1167,34 @@ def _parse_deadline(value: Any, bad: Any) -> pd.Timestamp | None:
     if _is_blank(value):
         bad("deadline", f"deadline is empty. {hint}")
         return None
-    if isinstance(value, datetime | date | pd.Timestamp | np.datetime64):
-        return pd.Timestamp(value).normalize()
-    text = str(value).strip()
-    try:
-        if m := _DATE_RE.match(text):
-            return pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
-        if m := _MONTH_RE.match(text):
-            return pd.Timestamp(int(m[1]), int(m[2]), 1) + pd.offsets.MonthEnd(0)
-    except ValueError:
-        pass
-    bad("deadline", f"malformed deadline {text!r}. {hint}")
-    return None
+    low, high = _DEADLINE_YEARS
+    if isinstance(value, datetime | date):
+        year, text = value.year, value.isoformat()[:10]
+        stamp = pd.Timestamp(value.year, value.month, value.day) if low <= year <= high else None
+    elif isinstance(value, pd.Timestamp | np.datetime64):
+        stamp = pd.Timestamp(value).normalize()
+        year, text = stamp.year, str(stamp.date())
+    else:
+        text = str(value).strip()
+        year, stamp = low, None
+        try:
+            if m := _DATE_RE.match(text):
+                year = int(m[1])
+                if low <= year <= high:
+                    stamp = pd.Timestamp(year, int(m[2]), int(m[3]))
+            elif m := _MONTH_RE.match(text):
+                year = int(m[1])
+                if low <= year <= high:
+                    stamp = pd.Timestamp(year, int(m[2]), 1) + pd.offsets.MonthEnd(0)
+            else:
+                raise ValueError(text)
+        except ValueError:
+            bad("deadline", f"malformed deadline {text!r}. {hint}")
+            return None
+    if not low <= year <= high:
+        bad("deadline", f"deadline {text!r} is outside the years {low}-{high}. {hint}")
+        return None
+    return stamp
 
 
 def _coerce_types(table: pd.DataFrame) -> pd.DataFrame:
