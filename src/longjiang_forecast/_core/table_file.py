@@ -363,6 +363,11 @@ def _read_workbook(
             f"({type(err).__name__}: {err}). Open it in Excel and save it again as .xlsx, or save "
             f"the sheet as 'CSV UTF-8'."
         ) from err
+    if not sheets:
+        raise DataValidationError(
+            f"{label}: the workbook cannot be read; it is damaged or has no worksheet. Open it in "
+            f"Excel and save it again as .xlsx, or save the sheet as 'CSV UTF-8'."
+        )
     found = {n: _find_header(v, required, aliases) for n, (v, _) in sheets.items()}
     candidates = [n for n, i in found.items() if i is not None]
     if sheet is None:
