@@ -685,7 +685,7 @@ def test_error_duplicate_rows_of_one_year_among_several(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError) as info:
         load_catalog(write_csv(tmp_path, lines))
     message = str(info.value)
-    assert message.startswith(f"Catalogue {tmp_path / 'user.csv'} has 1 problem:")
+    assert message.startswith(f"{tmp_path / 'user.csv'}, row 8") and "\n" not in message  # one line
     assert (
         "row 8, indicator 'h1', field 'indicator': rows 3 and 8 both define indicator 'h1' for "
         "region 'province' in year 2017 (the year of the deadline)"

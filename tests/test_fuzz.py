@@ -15,19 +15,15 @@ from longjiang_forecast.testing import fuzz
 #: Cases per file kind in CI (2,000 in all), each kind with its own seed.
 CASES = {"progress": 1000, "catalogue": 600, "scenario": 400}
 
-_CATIN = pytest.mark.xfail(
-    reason="issue 15: the catalogue and scenario readers are fixed on branch 'catin'; "
-    "remove this mark once it is merged",
-    run=False,
-)
-
 
 @pytest.mark.parametrize(
     "kind",
     [
-        pytest.param("progress", marks=pytest.mark.xfail(reason="progress reader not hardened yet", run=False)),
-        pytest.param("catalogue", marks=_CATIN),
-        pytest.param("scenario", marks=_CATIN),
+        pytest.param(
+            "progress", marks=pytest.mark.xfail(reason="progress reader not hardened yet", run=False)
+        ),
+        "catalogue",
+        "scenario",
     ],
 )
 def test_fuzz_nothing_escapes_nothing_slips_through(kind: str) -> None:

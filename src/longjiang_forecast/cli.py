@@ -963,6 +963,11 @@ def _backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_line_warning(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    """Print a warning as the user's note it is: ``warning: ...`` on stderr, no source line."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 bad input, 130 interrupted by Ctrl-C)."""
     parser = _parser()
@@ -978,8 +983,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "template": _template,
     }
     try:
-        return commands[args.command](args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning
+            return commands[args.command](args)
     except (DataValidationError, ValueError, OSError) as err:
+        # a user's file or flag: our message (file, row, field, fix) without a traceback;
+        # any other exception is a bug and keeps its traceback
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

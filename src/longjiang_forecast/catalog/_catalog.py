@@ -660,11 +660,19 @@ def load_catalog(
     ------
     DataValidationError
         If ``source`` is a year without a built-in catalogue, the file type is not supported,
-        or the file is malformed. All problems of a file are reported together (the first 20,
-        then a count); each names the file, the row as a spreadsheet shows it (header = row 1,
-        first data row = row 2), the indicator, the field, the bad value and the fix.
+        the file cannot be decoded or parsed (whatever library failed underneath: the message
+        is ours), or it is malformed. All problems of a file are reported together (the first
+        20, then a count; one problem is one line); each names the file, the row as a
+        spreadsheet shows it (header = row 1, first data row = row 2, title rows counted), the
+        indicator, the field, the bad value and the fix.
     FileNotFoundError
         If the path does not exist.
+
+    Warns
+    -----
+    UserWarning
+        One line for each thing read in another form than plainly (encoding, tab delimiter, title
+        rows, the sheet chosen, percent cells).
 
     Notes
     -----
@@ -673,15 +681,30 @@ def load_catalog(
     (the indicator id), ``approximate`` (False; accepts true/false/1/0/yes/no/是/否),
     ``wording``, ``responsible``, ``deadline_source``, ``tags``, ``note`` (""),
     ``lower_bound``, ``upper_bound``, ``baseline`` (NaN = none), ``family`` (the indicator
-    id), ``target_basis`` ("official list"). Any other column is an error.
+    id), ``target_basis`` ("official list"). Any other column is an error. Column names are read
+    case-blind, and the Chinese names of ``COLUMN_ALIASES`` (指标, 地区, 目标值, 备注, ...) stand for
+    the documented ones.
+
+    Files: a CSV in UTF-8, GBK/GB18030 or UTF-16, comma- or tab-delimited (semicolons are
+    refused: their numbers may have decimal commas), ending with a line break (else it may have
+    been cut inside its last row); every row with the header's number of fields. The header is
+    the first of the first 10 rows with the required columns (title rows above it are reported).
+    A workbook is read from the one sheet with such a header. What is read in another form than
+    a plain UTF-8 comma-separated first sheet is said in a ``UserWarning``.
 
     Values: ``kind`` is one of ``_core.schema.KINDS``; ``comparator`` is ``>=`` or ``<=``
     (``≥``/``≤`` accepted); ``target`` is a number in ``unit`` and may be empty only for
     ``qualitative`` rows (which may also leave ``unit`` and ``comparator`` empty); a
     ``deadline`` of ``YYYY-MM`` means the last day of that month, ``YYYY-MM-DD`` is taken as
-    given, Excel date cells are accepted; ``region`` is ``province`` or a prefecture id,
-    Chinese name (``哈尔滨`` or ``哈尔滨市``) or English name. Targets of cumulative and
-    milestone rows may not be negative and must lie within [``lower_bound``, ``upper_bound``].
+    given, Excel date cells are accepted (years 1950-2100); ``region`` is ``province`` or a
+    prefecture id, Chinese name (``哈尔滨`` or ``哈尔滨市``) or English name. Targets of cumulative
+    and milestone rows may not be negative and must lie within [``lower_bound``,
+    ``upper_bound``]. Targets must be plausible: finite; whole for a milestone (projects) and for
+    a unit of counted things (户, 个, 所, ... without 万 or a ratio); at most 10^13 base units
+    (the unit's 万 or 亿 counts) or ±1,000 in a %-unit; a ``level`` target in a %-unit is not a
+    bare number in (0, 1] (a fraction for a percent; ``0.8%`` says 0.8 %). A percent cell
+    (``80%`` in a CSV, or an Excel cell formatted as a percent holding 0.8) in a %-unit is read as
+    the percent it shows (80), with a warning for the Excel cells.
 
     Earlier years' plans: a row's ``year`` is the year of its deadline, and a file may hold
     several years (e.g. the plans of 2016-2018 beside 2019's, with the same indicator ids), so
@@ -797,8 +820,10 @@ class _Problems:
         if not self.items:
             return
         n = len(self.items)
+        if n == 1:  # one problem, one line
+            raise DataValidationError(self.items[0])
         shown = self.items[:_MAX_REPORTED]
-        lines = [f"Catalogue {self.label} has {n} problem{'s' if n > 1 else ''}:"]
+        lines = [f"Catalogue {self.label} has {n} problems:"]
         lines += [f"  - {item}" for item in shown]
         if n > _MAX_REPORTED:
             lines.append(f"  ... and {n - _MAX_REPORTED} more")
@@ -982,6 +1007,14 @@ def _parse_row(
         )
     if target is not None and not math.isnan(target) and kind != "qualitative":
         _check_plausible(target, kind, unit, bad)
+        written = _text(get("target"))
+        if kind == "level" and "%" in unit and 0 < target <= 1 and not percent_cell and "%" not in written:
+            bad(
+                "target",
+                f"target {written} looks like a fraction, but the unit {unit!r} is a percent. "
+                f"Write the percent (e.g. {_fmt_number(target * 100)} for {written}); if you mean "
+                f"{written} %, write '{written}%'.",
+            )
 
     deadline = _parse_deadline(get("deadline"), bad)
 

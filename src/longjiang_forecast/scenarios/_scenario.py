@@ -254,6 +254,12 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
         effects_raw = []
     elif not effects_raw and "effects" in data and name != "baseline":
         bad("effects", "is empty, so the scenario changes nothing. Add [[effects]] tables.")
+    not_tables = [f"effects[{i}] = {e!r}" for i, e in enumerate(effects_raw) if not isinstance(e, dict)]
+    if not_tables:
+        bad(
+            "effects",
+            f"must be tables of keys ([[effects]] with type = ...), not values: {', '.join(not_tables[:5])}.",
+        )
     table = catalog.table
     known = {
         "indicators": set(table["indicator"]),
@@ -265,8 +271,7 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
     for i, raw in enumerate(effects_raw):
         where = f"effects[{i}]"
         if not isinstance(raw, dict):
-            bad(where, f"must be a table of keys ([[effects]] with type = ...). Got {raw!r}.")
-            continue
+            continue  # reported once below
         kind = raw.get("type")
         if kind not in EFFECT_TYPES:
             bad(f"{where}.type", f"must be one of {list(EFFECT_TYPES)}. Got {kind!r}.")
@@ -359,7 +364,11 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
     if name == "baseline" and effects:
         bad("name", "'baseline' is reserved for the year with no effects; give this scenario another name.")
     if problems:
-        raise DataValidationError("The scenario file has problems:\n  - " + "\n  - ".join(problems))
+        if len(problems) == 1:  # one problem, one line
+            raise DataValidationError(problems[0])
+        raise DataValidationError(
+            f"The scenario file {source} has {len(problems)} problems:\n  - " + "\n  - ".join(problems)
+        )
     return Scenario(
         name=str(name),
         description=str(description),

@@ -488,7 +488,8 @@ def _xlsx_cases(seed: _Seed, rng: np.random.Generator) -> Iterator[tuple[str, by
         i = rows[int(rng.integers(len(rows)))]
         new = [list(r) for r in typed]
         new[i][vcol] = new[i][vcol] / 100
-        yield name, _xlsx_bytes([(sheet, new)], formats={(0, i + 1, vcol + 1): "0%"}), "refuse"
+        # the cell shows the original percent (80 %): read as such, or refused
+        yield name, _xlsx_bytes([(sheet, new)], formats={(0, i + 1, vcol + 1): "0%"}), "same"
 
 
 def _toml_cases(seed: _Seed, rng: np.random.Generator) -> Iterator[tuple[str, bytes, str]]:
