@@ -25,7 +25,7 @@ _CATIN = pytest.mark.xfail(
 @pytest.mark.parametrize(
     "kind",
     [
-        pytest.param("progress", marks=pytest.mark.xfail(reason="progress reader not hardened yet", run=False)),
+        "progress",
         pytest.param("catalogue", marks=_CATIN),
         pytest.param("scenario", marks=_CATIN),
     ],
