@@ -19,9 +19,7 @@ CASES = {"progress": 1000, "catalogue": 600, "scenario": 400}
 @pytest.mark.parametrize(
     "kind",
     [
-        pytest.param(
-            "progress", marks=pytest.mark.xfail(reason="progress reader not hardened yet", run=False)
-        ),
+        "progress",
         "catalogue",
         "scenario",
     ],
