@@ -526,7 +526,7 @@ def load_lines(tmp_path: Path, *rows: str, header: str = MINIMAL_HEADER) -> Cata
 
 
 def test_error_missing_required_column(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, ["indicator,kind,unit,target,deadline,region", "a,level,%,1,2024-12"])
+    path = write_csv(tmp_path, ["indicator,kind,unit,target,deadline,region", "a,level,%,1,2024-12,province"])
     with pytest.raises(
         DataValidationError, match=r"user\.csv, row 1, field 'comparator': missing required column"
     ):
@@ -544,7 +544,7 @@ def test_error_unknown_column(tmp_path: Path) -> None:
 def test_error_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.csv"
     path.write_text("", encoding="utf-8")
-    with pytest.raises(DataValidationError, match=r"empty\.csv: the file is empty"):
+    with pytest.raises(DataValidationError, match=r"empty\.csv: the catalogue is empty"):
         load_catalog(path)
 
 

@@ -627,10 +627,10 @@ def _damaged_workbook(tmp_path):
     return ["--catalog", str(path)]
 
 
-def _semicolon_catalogue(tmp_path):
-    path = tmp_path / "semi.csv"
+def _unbalanced_quote(tmp_path):
+    path = tmp_path / "quote.csv"
     path.write_text(
-        "indicator;kind;unit;target;comparator;deadline;region\nx1;level;%;50;>=;2024-12-31;province\n"
+        'indicator,kind,unit,target,comparator,deadline,region\nx1,level,"%,50,>=,2024-12-31,province\n'
     )
     return ["--catalog", str(path)]
 
@@ -650,12 +650,9 @@ def _deeply_nested_scenario(tmp_path):
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (
-            _cut_catalogue,
-            "cut.csv: the file does not end with a line break, so it may have been cut off inside row 2",
-        ),
-        (_damaged_workbook, "damaged.xlsx: the workbook cannot be read; it is damaged"),
-        (_semicolon_catalogue, "semi.csv: the file is semicolon-delimited"),
+        (_cut_catalogue, "cut.csv: row 2, the last row ('x1,level,%,50,>=,2024-12-31,prov'), does not end"),
+        (_damaged_workbook, "damaged.xlsx: the catalogue is not a readable .xlsx workbook"),
+        (_unbalanced_quote, "quote.csv: row 2 of the catalogue is not well-formed CSV"),
         (
             _list_of_numbers_as_effects,
             "numbers.toml: 'effects' must be tables of keys ([[effects]] with type = ...), not values",
@@ -681,8 +678,8 @@ def test_a_catalogue_read_in_another_form_says_so_in_one_line(tmp_path, capsys):
     path.write_bytes(text.encode("gb18030"))
     assert main(["template", "--catalog", str(path), "--out", str(tmp_path / "t.csv")]) == 0
     err = capsys.readouterr().err
-    notes = [line for line in err.splitlines() if "not UTF-8" in line]
+    notes = [line for line in err.splitlines() if "GB18030" in line]
     assert notes == [
-        f"warning: {path} is not UTF-8; it was read as GB18030 (GBK), the encoding of Excel's 'CSV' on "
-        "Chinese Windows. Check the Chinese text; save as 'CSV UTF-8' to silence this."
+        f"warning: {path}: read as GB18030 (GBK), the encoding of Excel's 'CSV' on Chinese Windows "
+        "(check the Chinese text; save as 'CSV UTF-8' to silence this)."
     ]

@@ -219,9 +219,11 @@ def _read_csv(path: Path, required: Sequence[str], aliases: Mapping[str, str], w
             f"the file may have been cut off inside it (the last complete row is row {previous}). If the "
             f"file is complete, add a line break after its last row; otherwise export it again."
         )
+    if len(problems) == 1:  # one problem, one line
+        raise DataValidationError(f"{path}: {problems[0]}")
     if problems:
         n = len(problems)
-        lines = [f"{path}: {n} row{'s' if n > 1 else ''} of the {what} cannot be read as a table:"]
+        lines = [f"{path}: {n} rows of the {what} cannot be read as a table:"]
         lines += [f"  - {p}" for p in problems[:20]] + ([f"  ... and {n - 20} more"] if n > 20 else [])
         raise DataValidationError("\n".join(lines))
     return Table(

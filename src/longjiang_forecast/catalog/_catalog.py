@@ -25,7 +25,7 @@ import pandas as pd
 
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.schema import COMPARATORS, FORECASTABLE_KINDS, KINDS, PROVINCE
-from longjiang_forecast._core.table_file import header_name, read_table
+from longjiang_forecast._core.tables import canonical_name, read_table
 
 __all__ = ["Catalog", "load_catalog", "load_regions"]
 
@@ -685,12 +685,13 @@ def load_catalog(
     case-blind, and the Chinese names of ``COLUMN_ALIASES`` (指标, 地区, 目标值, 备注, ...) stand for
     the documented ones.
 
-    Files: a CSV in UTF-8, GBK/GB18030 or UTF-16, comma- or tab-delimited (semicolons are
-    refused: their numbers may have decimal commas), ending with a line break (else it may have
-    been cut inside its last row); every row with the header's number of fields. The header is
-    the first of the first 10 rows with the required columns (title rows above it are reported).
-    A workbook is read from the one sheet with such a header. What is read in another form than
-    a plain UTF-8 comma-separated first sheet is said in a ``UserWarning``.
+    Files are read by ``_core.tables.read_table``, as progress files are: a
+    CSV in UTF-8, GBK/GB18030 or UTF-16, comma-, tab- or semicolon-separated, ending with a
+    line break (else it may have been cut inside its last row), every row with the header's
+    number of fields; the header is the first of the first 10 rows with the required columns
+    (title rows above it are reported); a workbook is read from the one sheet with such a
+    header. What is read in another form than a plain UTF-8 comma-separated file is said in one
+    ``UserWarning`` line.
 
     Values: ``kind`` is one of ``_core.schema.KINDS``; ``comparator`` is ``>=`` or ``<=``
     (``≥``/``≤`` accepted); ``target`` is a number in ``unit`` and may be empty only for
@@ -726,6 +727,7 @@ def load_catalog(
     regions = load_regions()
     if isinstance(source, pd.DataFrame):
         raw = _drop_blank_rows(source)
+        raw = raw.set_axis([canonical_name(c, COLUMN_ALIASES) for c in raw.columns], axis=1)
         labels = [f"index {i!r}" if isinstance(i, str) else f"index {i}" for i in raw.index]
         return _build(raw, regions, "DataFrame", rows=labels, header="columns")
     if isinstance(source, bool) or not isinstance(source, int | str | os.PathLike):
@@ -749,32 +751,42 @@ def load_catalog(
         if not path.exists():
             raise FileNotFoundError(f"Catalogue file {str(path)!r} does not exist.")
         if path.is_dir():
+            raise DataValidationError(f"{path} is a folder; give the path of a catalogue file (.csv, .xlsx).")
+        suffix = path.suffix.lower()
+        if suffix == ".xls":
             raise DataValidationError(
-                f"{path} is a folder; give the path of a catalogue file (.csv or .xlsx)."
+                f"{path}: the old Excel 97-2003 format (.xls) is not read. Open it in Excel or WPS "
+                f"and save it as .xlsx (Excel workbook) or 'CSV UTF-8'."
+            )
+        if suffix not in (".csv", ".xlsx", ".xlsm"):
+            raise DataValidationError(
+                f"{path}: unsupported file type {suffix or '(none)'!r}. Save the catalogue as .csv "
+                f"(UTF-8) or .xlsx."
             )
         table = read_table(
             path, required=REQUIRED_COLUMNS, aliases=COLUMN_ALIASES, sheet=sheet, what="catalogue"
         )
         label = str(path)
-        for note in table.notes:
-            warnings.warn(note, UserWarning, stacklevel=2)
-    raw = pd.DataFrame(table.cells, columns=table.columns, dtype=object)
-    names = [header_name(c, COLUMN_ALIASES) for c in table.columns]
-    percent: set[int] = set()
-    if table.formats is not None and "target" in names:
-        j = names.index("target")
-        percent = {row for row, fmts in zip(table.rows, table.formats, strict=True) if "%" in fmts[j]}
+    raw = pd.DataFrame(table.rows, columns=table.header, dtype=object)
+    percent = {table.row_numbers[i] for i, j in table.percent if table.header[j] == "target"}
     read_as_percent: list[str] = []
     catalog = _build(
-        raw, regions, label, rows=table.rows, header=table.header_row, percent=(percent, read_as_percent)
+        raw,
+        regions,
+        label,
+        rows=table.row_numbers,
+        header=table.header_row,
+        percent=(percent, read_as_percent),
     )
+    notes = list(table.notes)
     if read_as_percent:
-        warnings.warn(
-            f"{label}: target cells formatted as percent were read as the percent they show, in "
-            f"the row's %-unit: {', '.join(read_as_percent)}.",
-            UserWarning,
-            stacklevel=2,
+        notes.append(
+            "target cells formatted as percent as the percent they show, in the row's %-unit ("
+            + ", ".join(read_as_percent)
+            + ")"
         )
+    if notes:
+        warnings.warn(f"{label}: read {'; '.join(notes)}.", UserWarning, stacklevel=2)
     return catalog
 
 
@@ -847,17 +859,11 @@ def _build(
     """
     percent = (set(), []) if percent is None else percent
     problems = _Problems(label)
-    written = [str(c).replace("\ufeff", "").strip() for c in raw.columns]
-    names = [header_name(c, COLUMN_ALIASES) for c in raw.columns]
-    keep = []
-    for j, name in enumerate(names):
-        if name == "" and raw.iloc[:, j].map(_is_blank).all():
-            continue  # a column with neither a name nor a value
-        keep.append(j)
-    raw = raw.iloc[:, keep].set_axis([names[j] for j in keep], axis=1)
-    written = [written[j] for j in keep]
+    names = [str(c) for c in raw.columns]  # canonical: stripped, lower case, aliases resolved
+    keep = [j for j, name in enumerate(names) if name or not raw.iloc[:, j].map(_is_blank).all()]
+    raw = raw.iloc[:, keep]  # a column with neither a name nor a value is no column
     accepted = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
-    unknown = [w for n, w in zip(raw.columns, written, strict=True) if n not in accepted]
+    unknown = [c for c in raw.columns if c not in accepted]
     if unknown:
         problems.add(
             header,
@@ -866,16 +872,15 @@ def _build(
             f"unknown column(s) {unknown}. Accepted columns: {accepted} (or their Chinese names, "
             f"e.g. 指标, 地区, 目标值). Rename or delete them (nothing is dropped silently).",
         )
-    seen_names: dict[str, str] = {}
-    for name, shown in zip(raw.columns, written, strict=True):
-        if name in accepted and name in seen_names:
-            problems.add(
-                header,
-                "",
-                name,
-                f"columns {seen_names[name]!r} and {shown!r} both give {name!r}. Keep one of them.",
-            )
-        seen_names.setdefault(name, shown)
+    twice = sorted({c for c in raw.columns if c in accepted and list(raw.columns).count(c) > 1})
+    for name in twice:
+        problems.add(
+            header,
+            "",
+            name,
+            f"column {name!r} is given twice (perhaps once in English and once by its Chinese "
+            f"name). Keep one of them.",
+        )
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     for col in missing:
         problems.add(
