@@ -301,6 +301,8 @@ def test_fractions_of_ten_thousand_and_ratios_are_accepted(tmp_path: Path) -> No
     rows[0][2:4] = ["10k persons (万人)", "19.67"]
     rows[1][2:4] = ["places per 1000 people", "3.78"]
     assert _targets(_write(tmp_path, _csv_text(rows))) == {"a1": 19.67, "a2": 3.78, "a3": 4.0}
+    rows[1][2:4] = ["人均住房面积（平方米）", "2.53"]  # 人 of a ratio, not a count of persons
+    assert _targets(_write(tmp_path, _csv_text(rows))) == {"a1": 19.67, "a2": 2.53, "a3": 4.0}
 
 
 @pytest.mark.parametrize("deadline", ["9999-12-31", "1900-01-01"])

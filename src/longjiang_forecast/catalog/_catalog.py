@@ -1157,7 +1157,7 @@ def _check_plausible(target: float, kind: str, unit: str, bad: Any) -> None:
     """Refuse a target that no unit could mean: a fraction of counted things, or an absurd size."""
     folded = unit.casefold()
     multiplier = next((m for word, m in _UNIT_MULTIPLIERS if word in folded), 1.0)
-    ratio = "%" in unit or "per " in folded or "/" in unit or "每" in unit
+    ratio = "%" in unit or "per " in folded or any(mark in unit for mark in "/每均率比")
     counted = kind == "milestone" or (
         multiplier == 1.0 and not ratio and any(ch in _COUNT_CLASSIFIERS for ch in unit)
     )
@@ -1209,9 +1209,9 @@ def _parse_deadline(value: Any, bad: Any) -> pd.Timestamp | None:
     if isinstance(value, datetime | date):
         year, text = value.year, value.isoformat()[:10]
         stamp = pd.Timestamp(value.year, value.month, value.day) if low <= year <= high else None
-    elif isinstance(value, pd.Timestamp | np.datetime64):
-        stamp = pd.Timestamp(value).normalize()
-        year, text = stamp.year, str(stamp.date())
+    elif isinstance(value, np.datetime64):
+        year, text = int(str(value)[:4]) if str(value)[:4].isdigit() else low - 1, str(value)
+        stamp = pd.Timestamp(value).normalize() if low <= year <= high else None
     else:
         text = str(value).strip()
         year, stamp = low, None
