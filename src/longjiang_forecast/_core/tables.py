@@ -86,7 +86,8 @@ def read_table(
     aliases : mapping of str to str
         Other names of columns (e.g. Chinese ``指标`` for ``indicator``).
     sheet : int or str, optional
-        Sheet of a workbook (index or name); by default the one sheet with the required columns.
+        Sheet of a workbook (name, or 0-based index, also as digits); by default the one sheet
+        with the required columns. Refused for a CSV file.
     what : str, default "file"
         What the file is, for messages ("progress file").
 
@@ -103,6 +104,11 @@ def read_table(
         sheets with the required columns, or no sheet with them while a workbook has several.
     """
     if path.suffix.lower() == ".csv":
+        if sheet is not None:
+            raise DataValidationError(
+                f"{path}: a sheet ({sheet!r}) was chosen, but a CSV file has no sheets. Choose a sheet "
+                f"only for an .xlsx workbook."
+            )
         return _read_csv(path, required, aliases, what)
     return _read_xlsx(path, required, aliases, sheet, what)
 
@@ -201,8 +207,16 @@ def _read_csv(path: Path, required: Sequence[str], aliases: Mapping[str, str], w
     body = records[header_at + 1 :]
     problems = []
     width = len(header_cells)
-    for line, fields in body:
-        if len(fields) != width:
+    cut = not text.endswith(("\n", "\r"))
+    for k, (line, fields) in enumerate(body):
+        if cut and k == len(body) - 1:
+            previous = body[-2][0] if len(body) > 1 else header_line
+            problems.append(
+                f"row {line}, the last row ({','.join(fields)[:60]!r}), does not end with a line break, so "
+                f"the file may have been cut off inside it (the last complete row is row {previous}). If "
+                f"the file is complete, add a line break after its last row; otherwise export it again."
+            )
+        elif len(fields) != width:
             problems.append(_width_problem(line, fields, header_cells))
         elif any("\n" in f or "\r" in f for f in fields):
             col = next(header_cells[j] for j, f in enumerate(fields) if "\n" in f or "\r" in f)
@@ -211,14 +225,6 @@ def _read_csv(path: Path, required: Sequence[str], aliases: Mapping[str, str], w
                 f"this row and closed rows later reads those rows as one cell. Close the quote, or "
                 f"remove the line break from the cell."
             )
-    if not text.endswith(("\n", "\r")) and body and not problems:
-        last_line, last = body[-1]
-        previous = body[-2][0] if len(body) > 1 else header_line
-        problems.append(
-            f"row {last_line}, the last row ({','.join(last)[:60]!r}), does not end with a line break, so "
-            f"the file may have been cut off inside it (the last complete row is row {previous}). If the "
-            f"file is complete, add a line break after its last row; otherwise export it again."
-        )
     if problems:
         n = len(problems)
         lines = [f"{path}: {n} row{'s' if n > 1 else ''} of the {what} cannot be read as a table:"]
@@ -286,6 +292,8 @@ def _read_xlsx(
             chosen = names[sheet]
         elif isinstance(sheet, str) and sheet in sheets:
             chosen = sheet
+        elif isinstance(sheet, str) and sheet.strip().isdigit() and int(sheet) < len(names):
+            chosen = names[int(sheet)]  # "1" from a command line: an index, unless a sheet is so named
         else:
             raise DataValidationError(
                 f"{path}: no sheet {sheet!r}; the workbook's sheets are {names}. Give one of these "
