@@ -240,6 +240,24 @@ def test_ambiguous_or_impossible_months_are_not_months(text):
     assert parse_month(text)[0] is None
 
 
+def test_percent_formatted_cells_read_as_the_percent_they_show(tmp_path):
+    rows = [GOOD_ROWS[0], ["02c", "province", "2024-03", 0.8], ["02c", "province", "2024-04", 85]]
+    path = _xlsx(tmp_path, [("data", rows)])
+    wb = openpyxl.load_workbook(path)
+    wb["data"]["D2"].number_format = "0%"
+    wb.save(path)
+    with pytest.warns(
+        UserWarning, match=r"read 1 value cell\(s\) formatted as percent as the percent they show"
+    ):
+        ds = read_progress(path, CAT)
+    assert _values(ds) == {("02c", "province", "2024-03"): 80.0, ("02c", "province", "2024-04"): 85.0}
+    # the same 0.8 in a cell without the format is a fraction for a % unit: refused with the fix
+    wb["data"]["D2"].number_format = "General"
+    wb.save(path)
+    with pytest.raises(DataValidationError, match=r"has value 0\.8, which looks like a fraction"):
+        read_progress(path, CAT)
+
+
 def test_excel_dates_anywhere_in_the_month(tmp_path):
     rows = [
         GOOD_ROWS[0],

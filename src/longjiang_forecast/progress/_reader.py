@@ -21,6 +21,7 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -210,8 +211,18 @@ def _read_raw(path: Path, sheet: int | str | None = None) -> tuple[pd.DataFrame,
             f"{', after reading Chinese names as ' + str(HEADER_ALIASES) if table.notes else ''}). "
             f"Keep one column of each name."
         )
-    frame = pd.DataFrame(table.rows, columns=pd.Index(header), dtype=object)
-    return _text_frame(frame, table.row_numbers), table.notes
+    rows, notes = table.rows, list(table.notes)
+    if "value" in header and table.percent:
+        col = header.index("value")
+        shown = [i for i, j in sorted(table.percent) if j == col]
+        for i in shown:  # an Excel cell formatted 80 % holds 0.8: read what it shows
+            rows[i][col] = float(Decimal(repr(float(rows[i][col]))) * 100)
+        if shown:
+            notes.append(
+                f"{len(shown)} value cell(s) formatted as percent as the percent they show (0.8 as 80)"
+            )
+    frame = pd.DataFrame(rows, columns=pd.Index(header), dtype=object)
+    return _text_frame(frame, table.row_numbers), notes
 
 
 def _text_frame(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
