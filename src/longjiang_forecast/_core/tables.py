@@ -21,7 +21,7 @@ from typing import Any
 
 from longjiang_forecast._core.exceptions import DataValidationError
 
-__all__ = ["Table", "canonical_name", "read_table"]
+__all__ = ["Table", "canonical_name", "decode_text", "read_table"]
 
 #: Rows searched for the header row (title rows above it are skipped).
 HEADER_SEARCH_ROWS = 10
@@ -116,11 +116,32 @@ def read_table(
 # --------------------------------------------------------------------------- CSV
 
 
-def _decode(path: Path, data: bytes, what: str) -> tuple[str, str | None]:
-    """Decode a text file: UTF-16 with a BOM, UTF-8 (BOM or not), else GB18030 (GBK)."""
+def decode_text(path: Path, data: bytes, what: str) -> tuple[str, str | None]:
+    """Decode a user's text file: UTF-16 with a BOM, UTF-8 (BOM or not), else GB18030 (GBK).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, for messages.
+    data : bytes
+        Its bytes.
+    what : str
+        What the file is, for messages ("file", "scenario file").
+
+    Returns
+    -------
+    (str, str or None)
+        The text (without a BOM) and, when it was not UTF-8, a phrase for the user saying how it
+        was read (e.g. ``"as GB18030 (GBK), ..."``).
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file, when the bytes are none of these encodings.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "as UTF-16 text (Excel's 'Unicode text')"
+            return data.decode("utf-16").lstrip("\ufeff"), "as UTF-16 text (Excel's 'Unicode text')"
         except UnicodeDecodeError as err:
             raise DataValidationError(
                 f"{path}: the {what} starts as UTF-16 text but is damaged ({err.reason} at byte "
@@ -177,7 +198,7 @@ def _read_csv(path: Path, required: Sequence[str], aliases: Mapping[str, str], w
         raise DataValidationError(
             f"{path}: the {what} is empty. Write a header row ({', '.join(required)}) and the rows."
         )
-    text, encoding = _decode(path, data, what)
+    text, encoding = decode_text(path, data, what)
     notes = [encoding] if encoding else []
     records: list[tuple[int, list[str]]] = []
     found = -1
