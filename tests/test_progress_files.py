@@ -145,6 +145,21 @@ def test_a_cut_workbook_is_refused(tmp_path):
         read_progress(path, CAT)
 
 
+def test_a_stale_dimension_tag_does_not_cut_rows_off(tmp_path):
+    import zipfile
+
+    path = _xlsx(tmp_path, [("data", GOOD_ROWS)])
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert b'<dimension ref="A1:D4" />' in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b'<dimension ref="A1:D4" />', b'<dimension ref="A1:B2" />')
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    assert _values(read_progress(path, CAT)) == EXPECTED
+
+
 def test_a_value_right_of_the_header_is_refused(tmp_path):
     rows = [*GOOD_ROWS[:2], [*GOOD_ROWS[2], None, "stray"], GOOD_ROWS[3]]
     with pytest.raises(

@@ -384,6 +384,8 @@ def _read_xlsx(
 def _sheet_cells(ws: Any) -> list[tuple[int, list[Any], list[int]]]:
     """Non-blank rows of a sheet: (row number, cell values, columns formatted as percent)."""
     out = []
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # a stale <dimension> tag (some writers) would cut rows or columns off
     for number, row in enumerate(ws.iter_rows(), start=1):
         values = [getattr(c, "value", None) for c in row]
         if not any(v is not None and str(v).strip() for v in values):
