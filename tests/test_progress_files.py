@@ -381,3 +381,13 @@ def test_cli_sheet_option(tmp_path):
         )
     assert status == 0
     assert "09a" in out.getvalue()
+
+
+def test_without_a_header_row_the_message_is_the_missing_columns(tmp_path):
+    text = "进展情况表\nindicator,region,month,valeu\n" + "09a,province,2024-03,4100\n"
+    with pytest.raises(
+        DataValidationError,
+        match=r"missing required column\(s\) \['indicator', 'region', 'month', 'value'\] in the header "
+        r"\(row 1\)\. Found columns \['进展情况表'\]",
+    ):
+        read_progress(_csv(tmp_path, text), CAT)

@@ -81,8 +81,9 @@ def read_table(
     required : sequence of str
         Canonical names of the required columns: the header is the first row (of the first
         :data:`HEADER_SEARCH_ROWS`) that has them all, and in a workbook, the sheet that has
-        such a row. Without one, the first non-blank row is the header (the caller's column
-        check then names what is missing).
+        such a row. Without one, the first non-blank row is the header and no data rows are
+        returned (the caller's column check then names what is missing, undistracted by rows
+        that do not fit a header that is not one).
     aliases : mapping of str to str
         Other names of columns (e.g. Chinese ``指标`` for ``indicator``).
     sheet : int or str, optional
@@ -225,7 +226,7 @@ def _read_csv(path: Path, required: Sequence[str], aliases: Mapping[str, str], w
         titles = "; ".join(" ".join(c.strip() for c in f if c.strip()) for _, f in records[:header_at])
         notes.append(f"the header in row {records[header_at][0]}, below title rows ({titles[:80]})")
     header_line, header_cells = records[header_at]
-    body = records[header_at + 1 :]
+    body = records[header_at + 1 :] if found >= 0 else []
     problems = []
     width = len(header_cells)
     cut = not text.endswith(("\n", "\r"))
@@ -356,7 +357,7 @@ def _read_xlsx(
     width = len(header_cells)
     while width and (header_cells[width - 1] is None or str(header_cells[width - 1]).strip() == ""):
         width -= 1
-    body = records[header_at + 1 :]
+    body = records[header_at + 1 :] if headers[chosen] >= 0 else []
     rows, numbers, percent = [], [], set()
     for i, (line, cells, pct) in enumerate(body):
         if any(c is not None and str(c).strip() for c in cells[width:]):
