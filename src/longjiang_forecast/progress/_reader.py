@@ -208,7 +208,7 @@ def _read_raw(path: Path, sheet: int | str | None = None) -> tuple[pd.DataFrame,
     if twice:
         raise DataValidationError(
             f"{path}: column(s) {twice} appear more than once in the header (row {table.header_row}"
-            f"{', after reading Chinese names as ' + str(HEADER_ALIASES) if table.notes else ''}). "
+            f"{', with Chinese names read as the English ones' if table.notes else ''}). "
             f"Keep one column of each name."
         )
     rows, notes = table.rows, list(table.notes)
