@@ -112,18 +112,14 @@ def test_a_row_a_field_short_is_refused(tmp_path: Path) -> None:
         load_catalog(_write(tmp_path, text))
 
 
-@pytest.mark.parametrize(
-    ("cut", "message"),
-    [
-        (2, r"row 4, the last row .* cut off inside it \(the last complete row is row 3\)"),  # 'thi'
-        (8, r"row 4 has 7 fields, the header 8: the row is cut short"),
-        (40, r"row 4 has 2 fields, the header 8: the row is cut short"),
-    ],
-)
-def test_a_file_cut_inside_its_last_row_is_refused(tmp_path: Path, cut: int, message: str) -> None:
-    """Cut inside the last column, at the start of the last field, or a short last row."""
+@pytest.mark.parametrize("cut", [2, 8, 40])
+def test_a_file_cut_inside_its_last_row_is_refused(tmp_path: Path, cut: int) -> None:
+    """Cut inside the last column ('thi'), at the start of the last field, or a short last row."""
     text = _csv_text()[: -2 - cut]  # drop the final CRLF and cut characters of the last row
-    with pytest.raises(DataValidationError, match=message):
+    with pytest.raises(
+        DataValidationError,
+        match=r"cat\.csv: row 4, the last row .* cut off inside it \(the last complete row is row 3\)",
+    ):
         load_catalog(_write(tmp_path, text))
 
 

@@ -13,7 +13,7 @@ import pytest
 from longjiang_forecast.testing import fuzz
 
 #: Cases per file kind in CI (2,000 in all), each kind with its own seed.
-CASES = {"progress": 1000, "catalogue": 600, "scenario": 400}
+CASES = {"progress": 900, "catalogue": 500, "scenario": 600}
 
 
 @pytest.mark.parametrize(

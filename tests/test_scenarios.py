@@ -262,7 +262,7 @@ def test_malformed_scenario_files_are_refused_naming_the_key(tmp_path, catalog, 
         load_scenario(path, catalog=catalog)
 
 
-@pytest.mark.parametrize(("encoding", "name"), [("gb18030", "GB18030"), ("utf-16", "UTF-16")])
+@pytest.mark.parametrize(("encoding", "name"), [("gb18030", r"GB18030 \(GBK\)"), ("utf-16", "UTF-16")])
 def test_gbk_and_utf16_scenarios_are_read_with_a_warning(tmp_path, catalog, encoding, name):
     text = (
         (SCENARIOS / "early-winter.toml")
@@ -271,7 +271,9 @@ def test_gbk_and_utf16_scenarios_are_read_with_a_warning(tmp_path, catalog, enco
     )
     path = tmp_path / "winter.toml"
     path.write_bytes(text.encode(encoding))
-    with pytest.warns(UserWarning, match=rf"winter\.toml is not UTF-8; it was read as {name}"):
+    with pytest.warns(
+        UserWarning, match=rf"winter\.toml: read as {name}, not UTF-8\. Check its Chinese text"
+    ):
         scenario = load_scenario(path, catalog=catalog)
     original = load_scenario(SCENARIOS / "early-winter.toml", catalog=catalog)
     assert replace(scenario, source="") == replace(original, source="") and original.effects
@@ -280,5 +282,7 @@ def test_gbk_and_utf16_scenarios_are_read_with_a_warning(tmp_path, catalog, enco
 def test_undecodable_scenario_is_refused(tmp_path, catalog):
     path = tmp_path / "bin.toml"
     path.write_bytes(b'name = "x"\n\x81\x30\xff\xfe\x00')
-    with pytest.raises(lf.DataValidationError, match=r"bin\.toml: the file is neither UTF-8 nor GB18030"):
+    with pytest.raises(
+        lf.DataValidationError, match=r"bin\.toml: the scenario file is neither UTF-8 nor GBK/GB18030 text"
+    ):
         load_scenario(path, catalog=catalog)

@@ -21,7 +21,7 @@ from typing import Any
 
 from longjiang_forecast._core.exceptions import DataValidationError
 
-__all__ = ["Table", "canonical_name", "read_table"]
+__all__ = ["Table", "canonical_name", "decode_text", "read_table"]
 
 #: Rows searched for the header row (title rows above it are skipped).
 HEADER_SEARCH_ROWS = 10
@@ -81,12 +81,14 @@ def read_table(
     required : sequence of str
         Canonical names of the required columns: the header is the first row (of the first
         :data:`HEADER_SEARCH_ROWS`) that has them all, and in a workbook, the sheet that has
-        such a row. Without one, the first non-blank row is the header (the caller's column
-        check then names what is missing).
+        such a row. Without one, the first non-blank row is the header and no data rows are
+        returned (the caller's column check then names what is missing, undistracted by rows
+        that do not fit a header that is not one).
     aliases : mapping of str to str
         Other names of columns (e.g. Chinese ``指标`` for ``indicator``).
     sheet : int or str, optional
-        Sheet of a workbook (index or name); by default the one sheet with the required columns.
+        Sheet of a workbook (name, or 0-based index, also as digits); by default the one sheet
+        with the required columns. Refused for a CSV file.
     what : str, default "file"
         What the file is, for messages ("progress file").
 
@@ -103,6 +105,11 @@ def read_table(
         sheets with the required columns, or no sheet with them while a workbook has several.
     """
     if path.suffix.lower() == ".csv":
+        if sheet is not None:
+            raise DataValidationError(
+                f"{path}: a sheet ({sheet!r}) was chosen, but a CSV file has no sheets. Choose a sheet "
+                f"only for an .xlsx workbook."
+            )
         return _read_csv(path, required, aliases, what)
     return _read_xlsx(path, required, aliases, sheet, what)
 
@@ -110,15 +117,36 @@ def read_table(
 # --------------------------------------------------------------------------- CSV
 
 
-def _decode(path: Path, data: bytes, what: str) -> tuple[str, str | None]:
-    """Decode a text file: UTF-16 with a BOM, UTF-8 (BOM or not), else GB18030 (GBK)."""
+def decode_text(path: Path, data: bytes, what: str) -> tuple[str, str | None]:
+    """Decode a user's text file: UTF-16 with a BOM, UTF-8 (BOM or not), else GB18030 (GBK).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, for messages.
+    data : bytes
+        Its bytes.
+    what : str
+        What the file is, for messages ("file", "scenario file").
+
+    Returns
+    -------
+    (str, str or None)
+        The text (without a BOM) and, when it was not UTF-8, a phrase for the user saying how it
+        was read (e.g. ``"as GB18030 (GBK), ..."``).
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file, when the bytes are none of these encodings.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), "as UTF-16 text (Excel's 'Unicode text')"
+            return data.decode("utf-16").lstrip("\ufeff"), "as UTF-16 text (Excel's 'Unicode text')"
         except UnicodeDecodeError as err:
             raise DataValidationError(
                 f"{path}: the {what} starts as UTF-16 text but is damaged ({err.reason} at byte "
-                f"{err.start}). Save it again as 'CSV UTF-8'."
+                f"{err.start}). Save it again as UTF-8 (Excel: 'CSV UTF-8')."
             ) from err
     try:
         return data.decode("utf-8-sig"), None
@@ -132,7 +160,7 @@ def _decode(path: Path, data: bytes, what: str) -> tuple[str, str | None]:
         except UnicodeDecodeError:
             raise DataValidationError(
                 f"{path}: the {what} is neither UTF-8 nor GBK/GB18030 text ({err.reason} at "
-                f"byte {err.start}). Save it as 'CSV UTF-8' (with or without BOM)."
+                f"byte {err.start}). Save it as UTF-8, with or without BOM (Excel: 'CSV UTF-8')."
             ) from err
 
 
@@ -171,7 +199,7 @@ def _read_csv(path: Path, required: Sequence[str], aliases: Mapping[str, str], w
         raise DataValidationError(
             f"{path}: the {what} is empty. Write a header row ({', '.join(required)}) and the rows."
         )
-    text, encoding = _decode(path, data, what)
+    text, encoding = decode_text(path, data, what)
     notes = [encoding] if encoding else []
     records: list[tuple[int, list[str]]] = []
     found = -1
@@ -198,11 +226,19 @@ def _read_csv(path: Path, required: Sequence[str], aliases: Mapping[str, str], w
         titles = "; ".join(" ".join(c.strip() for c in f if c.strip()) for _, f in records[:header_at])
         notes.append(f"the header in row {records[header_at][0]}, below title rows ({titles[:80]})")
     header_line, header_cells = records[header_at]
-    body = records[header_at + 1 :]
+    body = records[header_at + 1 :] if found >= 0 else []
     problems = []
     width = len(header_cells)
-    for line, fields in body:
-        if len(fields) != width:
+    cut = not text.endswith(("\n", "\r"))
+    for k, (line, fields) in enumerate(body):
+        if cut and k == len(body) - 1:
+            previous = body[-2][0] if len(body) > 1 else header_line
+            problems.append(
+                f"row {line}, the last row ({','.join(fields)[:60]!r}), does not end with a line break, so "
+                f"the file may have been cut off inside it (the last complete row is row {previous}). If "
+                f"the file is complete, add a line break after its last row; otherwise export it again."
+            )
+        elif len(fields) != width:
             problems.append(_width_problem(line, fields, header_cells))
         elif any("\n" in f or "\r" in f for f in fields):
             col = next(header_cells[j] for j, f in enumerate(fields) if "\n" in f or "\r" in f)
@@ -211,14 +247,6 @@ def _read_csv(path: Path, required: Sequence[str], aliases: Mapping[str, str], w
                 f"this row and closed rows later reads those rows as one cell. Close the quote, or "
                 f"remove the line break from the cell."
             )
-    if not text.endswith(("\n", "\r")) and body and not problems:
-        last_line, last = body[-1]
-        previous = body[-2][0] if len(body) > 1 else header_line
-        problems.append(
-            f"row {last_line}, the last row ({','.join(last)[:60]!r}), does not end with a line break, so "
-            f"the file may have been cut off inside it (the last complete row is row {previous}). If the "
-            f"file is complete, add a line break after its last row; otherwise export it again."
-        )
     if len(problems) == 1:  # one problem, one line
         raise DataValidationError(f"{path}: {problems[0]}")
     if problems:
@@ -288,6 +316,8 @@ def _read_xlsx(
             chosen = names[sheet]
         elif isinstance(sheet, str) and sheet in sheets:
             chosen = sheet
+        elif isinstance(sheet, str) and sheet.strip().isdigit() and int(sheet) < len(names):
+            chosen = names[int(sheet)]  # "1" from a command line: an index, unless a sheet is so named
         else:
             raise DataValidationError(
                 f"{path}: no sheet {sheet!r}; the workbook's sheets are {names}. Give one of these "
@@ -329,7 +359,7 @@ def _read_xlsx(
     width = len(header_cells)
     while width and (header_cells[width - 1] is None or str(header_cells[width - 1]).strip() == ""):
         width -= 1
-    body = records[header_at + 1 :]
+    body = records[header_at + 1 :] if headers[chosen] >= 0 else []
     rows, numbers, percent = [], [], set()
     for i, (line, cells, pct) in enumerate(body):
         if any(c is not None and str(c).strip() for c in cells[width:]):
@@ -357,6 +387,8 @@ def _read_xlsx(
 def _sheet_cells(ws: Any) -> list[tuple[int, list[Any], list[int]]]:
     """Non-blank rows of a sheet: (row number, cell values, columns formatted as percent)."""
     out = []
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # a stale <dimension> tag (some writers) would cut rows or columns off
     for number, row in enumerate(ws.iter_rows(), start=1):
         values = [getattr(c, "value", None) for c in row]
         if not any(v is not None and str(v).strip() for v in values):

@@ -21,6 +21,7 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -207,11 +208,21 @@ def _read_raw(path: Path, sheet: int | str | None = None) -> tuple[pd.DataFrame,
     if twice:
         raise DataValidationError(
             f"{path}: column(s) {twice} appear more than once in the header (row {table.header_row}"
-            f"{', after reading Chinese names as ' + str(HEADER_ALIASES) if table.notes else ''}). "
+            f"{', with Chinese names read as the English ones' if table.notes else ''}). "
             f"Keep one column of each name."
         )
-    frame = pd.DataFrame(table.rows, columns=pd.Index(header), dtype=object)
-    return _text_frame(frame, table.row_numbers), table.notes
+    rows, notes = table.rows, list(table.notes)
+    if "value" in header and table.percent:
+        col = header.index("value")
+        shown = [i for i, j in sorted(table.percent) if j == col]
+        for i in shown:  # an Excel cell formatted 80 % holds 0.8: read what it shows
+            rows[i][col] = float(Decimal(repr(float(rows[i][col]))) * 100)
+        if shown:
+            notes.append(
+                f"{len(shown)} value cell(s) formatted as percent as the percent they show (0.8 as 80)"
+            )
+    frame = pd.DataFrame(rows, columns=pd.Index(header), dtype=object)
+    return _text_frame(frame, table.row_numbers), notes
 
 
 def _text_frame(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
@@ -301,14 +312,13 @@ def _indicator_info(catalog: Catalog) -> pd.DataFrame:
     return info.reindex(list(catalog.indicators))
 
 
-def _target(catalog: Catalog, indicator: str, region: str, year: int) -> float:
+def _target(catalog: Catalog, indicator: str, region: str, year: int, plans: set[tuple[str, int]]) -> float:
     """Return the catalogue target of (indicator, region) in ``year``, NaN when there is none.
 
     A year without a plan of its own in the catalogue (history before the catalogue's years)
-    is judged against the latest plan.
+    is judged against the latest plan; ``plans`` holds the catalogue's (indicator, year) pairs.
     """
-    table = catalog.table
-    has_year = bool(((table["indicator"] == indicator) & (table["year"] == year)).any())
+    has_year = (indicator, year) in plans
     try:
         value = float(catalog.target_for(indicator, region, year=year if has_year else None))
     except (KeyError, LookupError, ValueError, TypeError):
@@ -416,6 +426,10 @@ def _frame_to_dataset(
     problems = _Problems(source, what)
     forms: dict[str, str] = {}
     info = _indicator_info(catalog)
+    kind_of = info["kind"].astype(str).to_dict()  # plain dicts: looked up once per row
+    unit_of = info["unit"].astype(str).to_dict()
+    lower_of = info["lower_bound"].astype(float).to_dict()
+    upper_of = info["upper_bound"].astype(float).to_dict()
     known_indicators = list(catalog.indicators)
     known_set = set(known_indicators)
     region_of = _region_lookup(catalog)
@@ -448,7 +462,7 @@ def _frame_to_dataset(
             )
             ok = False
         else:
-            kind = str(info.at[ind_txt, "kind"])
+            kind = kind_of[ind_txt]
             if kind == "qualitative":
                 problems.add(
                     f"{where}: field 'indicator' has value {ind_txt!r}, an indicator of kind "
@@ -592,7 +606,8 @@ def _frame_to_dataset(
     if len(good):
         years = [m.year for m in good["month"]]
         keys = set(zip(good["indicator"], good["region"], years, strict=True))
-        targets = {(str(i), str(r), y): _target(catalog, str(i), str(r), y) for i, r, y in keys}
+        plans = set(zip(catalog.table["indicator"], catalog.table["year"].astype(int), strict=True))
+        targets = {(str(i), str(r), y): _target(catalog, str(i), str(r), y, plans) for i, r, y in keys}
         history = _seasonal_history(good, info) if check_scale else {}
         family = info["family"].astype(str).to_dict()
         # a change series (a measured quantity, no target in its unit) is judged against its own median
@@ -607,9 +622,9 @@ def _frame_to_dataset(
         for scale_rec in good.itertuples(index=False):
             rec = scale_rec
             target = targets[(rec.indicator, rec.region, rec.month.year)]
-            unit = str(info.at[rec.indicator, "unit"])
-            lower = float(info.at[rec.indicator, "lower_bound"])
-            upper = float(info.at[rec.indicator, "upper_bound"])
+            unit = unit_of[rec.indicator]
+            lower = lower_of[rec.indicator]
+            upper = upper_of[rec.indicator]
             if rec.kind == "change" and rec.value <= 0:
                 problems.add(
                     f"{rec.where}: field 'value' has value {_fmt(rec.value)}; a 'change' indicator "
@@ -642,7 +657,7 @@ def _frame_to_dataset(
                 if not 1 / _SCALE_FACTOR <= ratio <= _SCALE_FACTOR:
                     problems.add(
                         f"{rec.where}: field 'value' has value {_fmt(rec.value)}, {ratio:,.3g}× the median "
-                        f"{_fmt(median)} of the series' monthly values ({unit}): more than "
+                        f"{median:.4g} of the series' monthly values ({unit}): more than "
                         f"{_SCALE_FACTOR:,.0f}× off. Was it entered in another unit, or for another "
                         f"indicator? Correct it; {off}"
                     )
@@ -725,7 +740,7 @@ def _frame_to_dataset(
 
     # ----------------------------------------------------------------- assemble
     if all_indicators:
-        indicators = [i for i in known_indicators if info.at[i, "kind"] != "qualitative"]
+        indicators = [i for i in known_indicators if kind_of[i] != "qualitative"]
     else:
         present = set(good["indicator"])
         indicators = [i for i in known_indicators if i in present]
@@ -767,8 +782,8 @@ def _frame_to_dataset(
             INDICATOR: np.asarray(indicators, dtype=object).astype(str),
             REGION: np.asarray(regions, dtype=object).astype(str),
             MONTH: months.to_numpy(),
-            "unit": (INDICATOR, np.asarray([str(info.at[i, "unit"]) for i in indicators], str)),
-            "kind": (INDICATOR, np.asarray([str(info.at[i, "kind"]) for i in indicators], str)),
+            "unit": (INDICATOR, np.asarray([unit_of[i] for i in indicators], str)),
+            "kind": (INDICATOR, np.asarray([kind_of[i] for i in indicators], str)),
         },
     )
     revision_text = None
@@ -808,9 +823,11 @@ def read_progress(
     Parameters
     ----------
     path : str, pathlib.Path or pandas.DataFrame
-        A ``.csv`` file (UTF-8, with or without BOM), an ``.xlsx`` workbook (first
-        sheet), or a long :class:`pandas.DataFrame` with the same columns (cells may be
-        text or numbers; ``month`` may also be a Timestamp or Period of the month).
+        A ``.csv`` file (UTF-8 with or without BOM; GBK/GB18030 and UTF-16 with a BOM are
+        read with a warning; comma-, tab- or semicolon-separated), an ``.xlsx`` workbook
+        (the one sheet with the required columns, see ``sheet``), or a long
+        :class:`pandas.DataFrame` with the same columns (cells may be text or numbers;
+        ``month`` may also be a Timestamp or Period of the month).
         A DataFrame goes through exactly the checks of a file; messages name its row
         by its index label (``index 3``) instead of a spreadsheet row.
         One row per indicator, region and month, with columns ``indicator``
@@ -819,7 +836,13 @@ def read_progress(
         month covered) and ``value`` (the cumulative or level value as reported, in
         the catalogue unit of the indicator); optionally ``reported_on``
         (``YYYY-MM-DD``) and ``note``. Several years may sit in one file; earlier
-        years are history.
+        years are history (from 1950 to the catalogue's year). Also read, with one
+        warning line saying what was read: months written ``2024年8月``, ``2024/8``,
+        ``2024.08``, ``202408`` or as a date anywhere in the month (``2024.1`` is
+        refused as ambiguous: the Excel number 2024.10 shows so); Chinese column names
+        (指标, 地区, 月份, 数值, 报送日期, 备注 and the other names in
+        ``HEADER_ALIASES``); title rows above the header row (the first of the first ten
+        rows with the required columns).
     catalog : Catalog
         The target catalogue the file reports against: its indicator ids, kinds,
         units and targets, and its regions (``catalog.regions``).
@@ -830,6 +853,11 @@ def read_progress(
         Accept falls of cumulative series within a year (revised figures). The
         values are kept as reported, each fall is described in
         ``attrs['revisions_accepted']`` and a warning is emitted.
+    sheet : int or str, optional
+        Sheet of an ``.xlsx`` workbook (name or 0-based index; command line ``--sheet``). By
+        default the one sheet whose header has the required columns: a sheet of
+        explanations beside the data is passed over; several such sheets are refused,
+        naming them. Refused for a CSV file.
     check_scale : bool, default True
         Reject values of cumulative, milestone and level indicators entered in
         units instead of 万 (10,000) or the reverse, a slip that makes a series
@@ -843,7 +871,9 @@ def read_progress(
         catches up): small early-season values, such as 0.3 km of 4,000 by
         March, pass. Also a level in % entered as a fraction (0.7 for
         70). Each year is judged against its own plan where the catalogue holds
-        it, else the latest one. The command line's ``--no-scale-check`` sets
+        it, else the latest one. A ``change`` indicator's monthly value (a measured
+        quantity without a target in its unit) more than 20 × above or below the median
+        of its series. The command line's ``--no-scale-check`` sets
         ``check_scale=False``. Always checked, whatever ``check_scale``: a level outside the
         catalogue's ``lower_bound``/``upper_bound``; a milestone count that is not
         a whole number from 0 to the number of projects; a ``change`` indicator's
@@ -876,10 +906,17 @@ def read_progress(
     FileNotFoundError
         If ``path`` does not exist.
     DataValidationError
-        If the file type is not supported, the file is empty or has only a header,
+        If the file type is not supported; the file cannot be read as a table (every failure
+        of the CSV or Excel reader: a last row without a line break, which may have been cut
+        off; a row with more or fewer fields than the header, e.g. an unquoted ``4,100``; an
+        unbalanced quote; text in no supported encoding; a damaged, empty or non-Excel
+        ``.xlsx``; a missing or ambiguous sheet), naming the file and, where known, the row;
+        the file is empty or has only a header,
         a required column is missing, an unknown column is present, or any row has
         a problem: unknown indicator or region, qualitative indicator, duplicate
-        (indicator, region, month), malformed month or month after ``as_of``,
+        (indicator, region, month), malformed month, a month before 1950 (Excel's zero
+        date is 1900-01) or after the catalogue's year, or after ``as_of``, a value of
+        1e15 or more,
         empty, non-numeric or negative value (negative allowed only for kind
         ``change``), malformed ``reported_on``, a cumulative series falling within
         a year (unless ``allow_revisions``), or a value at the wrong unit scale
@@ -893,7 +930,9 @@ def read_progress(
     Warns
     -----
     UserWarning
-        When ``allow_revisions=True`` and falls were accepted.
+        When ``allow_revisions=True`` and falls were accepted; and, in one line, when the
+        file was read in a form other than the documented one (encoding, separator, title
+        rows, sheet, Chinese column names, month forms).
 
     See Also
     --------

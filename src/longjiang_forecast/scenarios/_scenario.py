@@ -45,6 +45,7 @@ from typing import Any
 
 from .._core.exceptions import DataValidationError
 from .._core.schema import KINDS
+from .._core.tables import decode_text
 
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 EFFECT_TYPES = ("multiplier", "stoppage", "delay", "cap", "push")
@@ -156,8 +157,8 @@ def load_scenario(path: str | Path, *, catalog: Any) -> Scenario:
         is not a table), a factor or cap that is NaN or infinite, a stoppage
         whose ``until`` is before its start, a file without ``effects``
         (e.g. cut off before ``[[effects]]``) or with none (only the scenario
-        named ``baseline`` may have ``effects = []``); a file that is not
-        text, or nested too deeply to read.
+        named ``baseline`` may have ``effects = []``); a file in no supported
+        encoding, or nested too deeply to read.
 
     Warns
     -----
@@ -172,7 +173,16 @@ def load_scenario(path: str | Path, *, catalog: Any) -> Scenario:
         raise FileNotFoundError(f"Scenario file {path} does not exist.")
     if not path.is_file():
         raise DataValidationError(f"{path} is not a file; give the path of a scenario .toml file.")
-    text = _decode(path.read_bytes(), str(path))
+    data = path.read_bytes()
+    text, note = decode_text(path, data, "scenario file")
+    if note:  # the phrase speaks of Excel's CSV; a scenario is edited in a text editor
+        encoding = "UTF-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "GB18030 (GBK)"
+        warnings.warn(
+            f"{path}: read as {encoding}, not UTF-8. Check its Chinese text; save it as UTF-8 to "
+            f"silence this (in Notepad: Save as, Encoding UTF-8).",
+            UserWarning,
+            stacklevel=2,
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -183,39 +193,6 @@ def load_scenario(path: str | Path, *, catalog: Any) -> Scenario:
             f"[[effects]] tables of keys; remove the nesting."
         ) from err
     return _parse(data, catalog=catalog, source=str(path))
-
-
-def _decode(data: bytes, source: str) -> str:
-    """Scenario text: UTF-8 (BOM or not); UTF-16 (with a BOM) or GBK/GB18030 with a warning."""
-    hint = "Save the file as UTF-8 (any text editor can; in Notepad: Save as, Encoding UTF-8)."
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        encoding = "utf-16"
-    else:
-        try:
-            return _no_nul(data.decode("utf-8-sig"), source, hint)
-        except UnicodeDecodeError:
-            encoding = "gb18030"  # Notepad on Chinese Windows saves "ANSI" as GBK
-    try:
-        text = _no_nul(data.decode(encoding), source, hint)
-    except UnicodeDecodeError as err:
-        raise DataValidationError(
-            f"{source}: the file is neither UTF-8 nor {encoding.upper()} text ({err.reason} at "
-            f"byte {err.start}). {hint}"
-        ) from err
-    warnings.warn(
-        f"{source} is not UTF-8; it was read as {encoding.upper()}. Check its Chinese text. {hint}",
-        UserWarning,
-        stacklevel=3,
-    )
-    return text
-
-
-def _no_nul(text: str, source: str, hint: str) -> str:
-    if "\x00" in text:
-        raise DataValidationError(
-            f"{source}: the file holds NUL bytes, so it is not a TOML text file. {hint}"
-        )
-    return text
 
 
 def _is_number(value: Any) -> bool:
