@@ -501,8 +501,13 @@ def test_xlsx_sheet_and_errors(tmp_path: Path) -> None:
     assert load_catalog(path, sheet="final").indicators == ["x1"]
     with pytest.raises(DataValidationError, match=r"row 2, indicator 'x1', field 'kind'"):
         load_catalog(path, sheet=0)
-    with pytest.raises(DataValidationError, match=r"cannot read sheet 'nope'"):
+    with pytest.raises(
+        DataValidationError, match=r"no sheet 'nope'; the workbook's sheets are \['draft', 'final'\]"
+    ):
         load_catalog(path, sheet="nope")
+    # without sheet=, two sheets with the catalogue's columns are refused, naming both
+    with pytest.raises(DataValidationError, match=r"sheets \['draft', 'final'\] all have the columns"):
+        load_catalog(path)
 
 
 def test_unsupported_file_type(tmp_path: Path) -> None:
@@ -521,7 +526,7 @@ def load_lines(tmp_path: Path, *rows: str, header: str = MINIMAL_HEADER) -> Cata
 
 
 def test_error_missing_required_column(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, ["indicator,kind,unit,target,deadline,region", "a,level,%,1,2024-12"])
+    path = write_csv(tmp_path, ["indicator,kind,unit,target,deadline,region", "a,level,%,1,2024-12,province"])
     with pytest.raises(
         DataValidationError, match=r"user\.csv, row 1, field 'comparator': missing required column"
     ):
@@ -539,7 +544,7 @@ def test_error_unknown_column(tmp_path: Path) -> None:
 def test_error_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.csv"
     path.write_text("", encoding="utf-8")
-    with pytest.raises(DataValidationError, match=r"empty\.csv: the file is empty"):
+    with pytest.raises(DataValidationError, match=r"empty\.csv: the catalogue is empty"):
         load_catalog(path)
 
 
@@ -680,7 +685,7 @@ def test_error_duplicate_rows_of_one_year_among_several(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError) as info:
         load_catalog(write_csv(tmp_path, lines))
     message = str(info.value)
-    assert message.startswith(f"Catalogue {tmp_path / 'user.csv'} has 1 problem:")
+    assert message.startswith(f"{tmp_path / 'user.csv'}, row 8") and "\n" not in message  # one line
     assert (
         "row 8, indicator 'h1', field 'indicator': rows 3 and 8 both define indicator 'h1' for "
         "region 'province' in year 2017 (the year of the deadline)"

@@ -649,3 +649,73 @@ def test_the_tables_are_csv_with_a_bom_for_excel(tmp_path):
     table = pd.read_csv(tmp_path / "attainment.csv")  # pandas reads the BOM as such
     assert table.columns[0] == "indicator"
     assert table["name_zh"].dropna().str.contains("[\u4e00-\u9fff]").any()
+
+
+def _cut_catalogue(tmp_path):
+    path = tmp_path / "cut.csv"
+    path.write_text("indicator,kind,unit,target,comparator,deadline,region\nx1,level,%,50,>=,2024-12-31,prov")
+    return ["--catalog", str(path)]
+
+
+def _damaged_workbook(tmp_path):
+    path = tmp_path / "damaged.xlsx"
+    path.write_bytes(b"PK\x03\x04" + bytes(range(200)))
+    return ["--catalog", str(path)]
+
+
+def _unbalanced_quote(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text(
+        'indicator,kind,unit,target,comparator,deadline,region\nx1,level,"%,50,>=,2024-12-31,province\n'
+    )
+    return ["--catalog", str(path)]
+
+
+def _list_of_numbers_as_effects(tmp_path):
+    path = tmp_path / "numbers.toml"
+    path.write_text('name = "x"\neffects = [1, 2]\n', encoding="utf-8")
+    return ["--scenario", str(path)]
+
+
+def _deeply_nested_scenario(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text('name = "x"\na = ' + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    return ["--scenario", str(path)]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (_cut_catalogue, "cut.csv: row 2, the last row ('x1,level,%,50,>=,2024-12-31,prov'), does not end"),
+        (_damaged_workbook, "damaged.xlsx: the catalogue is not a readable .xlsx workbook"),
+        (_unbalanced_quote, "quote.csv: row 2 of the catalogue is not well-formed CSV"),
+        (
+            _list_of_numbers_as_effects,
+            "numbers.toml: 'effects' must be tables of keys ([[effects]] with type = ...), not values",
+        ),
+        (_deeply_nested_scenario, "deep.toml: arrays or tables nested too deeply to read"),
+    ],
+)
+def test_bad_user_files_give_one_error_line_and_exit_2(make, message, tmp_path, capsys):
+    """Issue 15: a broken catalogue or scenario is our one-line error naming the file, exit 2."""
+    assert main(["forecast", *make(tmp_path), "--draws", "50", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip() and not line.startswith("Forecasting")]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], err
+    assert "Traceback" not in err
+    assert not (tmp_path / "o" / "attainment.csv").exists()
+
+
+def test_a_catalogue_read_in_another_form_says_so_in_one_line(tmp_path, capsys):
+    text = (Path(__file__).parents[1] / "src/longjiang_forecast/catalog/data/catalog_2024.csv").read_text(
+        "utf-8-sig"
+    )
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(text.encode("gb18030"))
+    assert main(["template", "--catalog", str(path), "--out", str(tmp_path / "t.csv")]) == 0
+    err = capsys.readouterr().err
+    notes = [line for line in err.splitlines() if "GB18030" in line]
+    assert notes == [
+        f"warning: {path}: read as GB18030 (GBK), the encoding of Excel's 'CSV' on Chinese Windows "
+        "(check the Chinese text; save as 'CSV UTF-8' to silence this)."
+    ]

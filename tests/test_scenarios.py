@@ -1,6 +1,7 @@
 """Scenario files: the shipped ones load; bad ones are refused with file, key and reason."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -209,3 +210,107 @@ def test_untouched_series_show_no_change(catalog, progress):
     assert (winter.loc[~winter["touched"], "delta_vs_baseline"] == 0).all()
     assert set(winter.loc[winter["touched"], "indicator"]) >= {"13a", "15a", "19a", "19b"}
     assert "17b" not in set(winter.loc[winter["touched"], "indicator"])
+
+
+# ---------------------------------------------------------------- issue 15: types, finiteness, order
+STOP = 'type = "stoppage"\ntags = ["outdoor"]\nstart = "2024-10"'
+DELAY = 'type = "delay"\nstart = "2024-05"\nduration = 2\nprobability = 0.5'
+MULT = 'type = "multiplier"\nmonths = ["2024-05", "2024-06"]\nfactor = 0.5'
+CAP = 'type = "cap"\nmax_share_per_month = 0.1'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            DELAY.replace("0.5", "true"),
+            r"'effects\[0\]\.probability' must be a number in \[0, 1\]\. Got True",
+        ),
+        (DELAY.replace("duration = 2", "duration = true"), r"'effects\[0\]\.duration' must be months 0-12"),
+        (MULT.replace("0.5", "nan"), r"'effects\[0\]\.factor' must be a finite number >= 0\. Got nan"),
+        (MULT.replace("0.5", "inf"), r"'effects\[0\]\.factor' must be a finite number >= 0\. Got inf"),
+        (MULT.replace("0.5", "false"), r"'effects\[0\]\.factor' must be a finite number >= 0\. Got False"),
+        (
+            CAP.replace("0.1", "nan"),
+            r"'effects\[0\]\.max_share_per_month' must be a finite number > 0\. Got nan",
+        ),
+        (
+            CAP.replace("0.1", "inf"),
+            r"'effects\[0\]\.max_share_per_month' must be a finite number > 0\. Got inf",
+        ),
+        (
+            STOP + '\nuntil = "2024-08"',
+            r"'effects\[0\]\.until' is before the start \(2024-08 < month 10 of 2024\), so the",
+        ),
+        (
+            STOP.replace('"2024-10"', '["2024-09", "2024-11"]') + '\nuntil = "2024-10"',
+            r"'effects\[0\]\.until' is before the start \(2024-10 < month 11",
+        ),
+    ],
+)
+def test_wrong_types_non_finite_values_and_order_are_refused(tmp_path, catalog, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(f'name = "x"\n[[effects]]\n{text}\n', encoding="utf-8")
+    with pytest.raises(lf.DataValidationError, match=rf"^{re.escape(str(path))}: {message}") as info:
+        load_scenario(path, catalog=catalog)
+    assert "\n" not in str(info.value)  # one problem, one line
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'name = "x"\neffects = [1, 2]\n',
+            r"'effects' must be tables of keys .*, not values: effects\[0\] = 1, effects\[1\] = 2\.$",
+        ),
+        (
+            'name = "x"\ndescription = "cut before its effects"\n',
+            r"'effects' is missing: the file has no \[\[effects\]\]",
+        ),
+        ('name = "x"\neffects = []\n', r"'effects' is empty, so the scenario changes nothing"),
+        (
+            'name = "x"\nyear = true\n[[effects]]\n' + STOP + "\n",
+            r"'year' must be a whole number such as 2024",
+        ),
+        (
+            'name = "x"\ndescription = 3\n[[effects]]\n' + STOP + "\n",
+            r"'description' must be a string\. Got 3",
+        ),
+        ("name = true\n[[effects]]\n" + STOP + "\n", r"'name' must be a non-empty string\. Got True"),
+        (
+            'name = "x"\nnest = ' + "[" * 5000 + "]" * 5000 + "\n",
+            r"arrays or tables nested too deeply to read",
+        ),
+    ],
+)
+def test_malformed_scenario_files_are_refused_naming_the_key(tmp_path, catalog, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(lf.DataValidationError, match=rf"{re.escape(str(path))}: {message}"):
+        load_scenario(path, catalog=catalog)
+
+
+@pytest.mark.parametrize(("encoding", "name"), [("gb18030", r"GB18030 \(GBK\)"), ("utf-16", "UTF-16")])
+def test_gbk_and_utf16_scenarios_are_read_with_a_warning(tmp_path, catalog, encoding, name):
+    text = (
+        (SCENARIOS / "early-winter.toml")
+        .read_text(encoding="utf-8")
+        .replace('name = "early-winter"', 'name = "early-winter"\n# 入冬提前：室外施工停工')
+    )
+    path = tmp_path / "winter.toml"
+    path.write_bytes(text.encode(encoding))
+    with pytest.warns(
+        UserWarning, match=rf"winter\.toml: read as {name}, not UTF-8\. Check its Chinese text"
+    ):
+        scenario = load_scenario(path, catalog=catalog)
+    original = load_scenario(SCENARIOS / "early-winter.toml", catalog=catalog)
+    assert replace(scenario, source="") == replace(original, source="") and original.effects
+
+
+def test_undecodable_scenario_is_refused(tmp_path, catalog):
+    path = tmp_path / "bin.toml"
+    path.write_bytes(b'name = "x"\n\x81\x30\xff\xfe\x00')
+    with pytest.raises(
+        lf.DataValidationError, match=r"bin\.toml: the scenario file is neither UTF-8 nor GBK/GB18030 text"
+    ):
+        load_scenario(path, catalog=catalog)

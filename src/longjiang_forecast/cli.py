@@ -212,6 +212,12 @@ def _run_options() -> argparse.ArgumentParser:
         "PM2.5, see --city); default: synthetic example data for the catalogue",
     )
     run.add_argument(
+        "--sheet",
+        default=None,
+        help="sheet of an .xlsx --progress file (name or 0-based index); default: the one sheet "
+        "with the columns indicator, region, month, value",
+    )
+    run.add_argument(
         "--city", default=None, help="city for --progress pm25 (shenyang, the default; beijing, shanghai)"
     )
     run.add_argument(
@@ -322,6 +328,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
             as_of=args.as_of,
             allow_revisions=args.allow_revisions,
             check_scale=not args.no_scale_check,
+            sheet=args.sheet,
         )
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
@@ -1230,6 +1237,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     try:
         return commands[args.command](args)
     except (DataValidationError, ValueError, OSError) as err:
+        # a user's file or flag: our message (file, row, field, fix) without a traceback;
+        # any other exception is a bug and keeps its traceback
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,9 +31,11 @@ import pandas as pd
 import xarray as xr
 
 from longjiang_forecast._core.exceptions import DataValidationError
+from longjiang_forecast._core.months import MONTH_FORMS, parse_month
 from longjiang_forecast._core.provenance import file_sha256, make_attrs
 from longjiang_forecast._core.schema import INDICATOR, MONOTONE_KINDS, MONTH, PROVINCE, REGION
 from longjiang_forecast._core.state import deadline_month
+from longjiang_forecast._core.tables import canonical_name, read_table
 
 if TYPE_CHECKING:
     from longjiang_forecast.catalog import Catalog
@@ -46,6 +49,19 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("reported_on", "note")
 #: File extensions read_progress accepts.
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
 
+#: Other names of the columns (the office's Chinese headers); matched after strip and lower-case.
+HEADER_ALIASES: dict[str, str] = {
+    **dict.fromkeys(("指标", "指标编号", "指标代码", "指标id", "编号"), "indicator"),
+    **dict.fromkeys(("地区", "区域", "地市", "市地", "行政区"), "region"),
+    **dict.fromkeys(("月份", "月度", "统计月份", "报告月份", "时间"), "month"),
+    **dict.fromkeys(("数值", "完成值", "累计完成", "完成数", "值", "数据"), "value"),
+    **dict.fromkeys(("报送日期", "填报日期", "上报日期"), "reported_on"),
+    **dict.fromkeys(("备注", "说明"), "note"),
+}
+#: Years a progress month may have, from this one to the catalogue's year.
+FIRST_YEAR = 1950
+#: A value this large is no figure of any catalogue unit (and overflows sums): always refused.
+_ABSURD = 1e15
 #: Names accepted for the provincial total besides ``province``.
 PROVINCE_ALIASES: tuple[str, ...] = ("province", "全省", "黑龙江", "黑龙江省", "heilongjiang")
 
@@ -161,9 +177,9 @@ def _cell_text(value: Any, column: str) -> str:
         return ""
     if isinstance(value, _dt.datetime | _dt.date | np.datetime64):
         ts = pd.Timestamp(value)
-        # Excel turns a typed "2025-03" into the date 2025-03-01.
-        if column == "month" and ts.day == 1 and ts == ts.normalize():
-            return ts.strftime("%Y-%m")
+        # Excel turns a typed "2025-03" into the date 2025-03-01; any other day stands for its month.
+        if column == "month":
+            return ts.strftime("%Y-%m") if ts.day == 1 and ts == ts.normalize() else ts.strftime("%Y-%m-%d")
         return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else str(ts)
     if isinstance(value, bool | np.bool_):
         return str(value)
@@ -172,11 +188,12 @@ def _cell_text(value: Any, column: str) -> str:
     return str(value).strip()
 
 
-def _read_raw(path: Path) -> pd.DataFrame:
-    """Read a progress file into a frame of text cells plus a ``_row`` column.
+def _read_raw(path: Path, sheet: int | str | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Read a progress file into a frame of text cells plus a ``_row`` column, and notes on its form.
 
-    ``_row`` is the spreadsheet row number (header = 1). Completely blank rows
-    are dropped without changing the numbering of the others.
+    ``_row`` is the spreadsheet row number (header = 1 unless title rows are above it). Completely
+    blank rows are dropped without changing the numbering of the others. The notes say what was
+    read in a form other than the documented one (see :func:`~longjiang_forecast._core.tables.read_table`).
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -186,43 +203,27 @@ def _read_raw(path: Path) -> pd.DataFrame:
         )
     if not path.is_file():
         raise FileNotFoundError(f"Progress file not found: {path}")
-    if suffix == ".csv":
-        try:
-            frame = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                encoding="utf-8-sig",
+    table = read_table(path, required=REQUIRED_COLUMNS, aliases=HEADER_ALIASES, sheet=sheet, what="file")
+    header = [name or f"unnamed: {j}" for j, name in enumerate(table.header)]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise DataValidationError(
+            f"{path}: column(s) {twice} appear more than once in the header (row {table.header_row}"
+            f"{', with Chinese names read as the English ones' if table.notes else ''}). "
+            f"Keep one column of each name."
+        )
+    rows, notes = table.rows, list(table.notes)
+    if "value" in header and table.percent:
+        col = header.index("value")
+        shown = [i for i, j in sorted(table.percent) if j == col]
+        for i in shown:  # an Excel cell formatted 80 % holds 0.8: read what it shows
+            rows[i][col] = float(Decimal(repr(float(rows[i][col]))) * 100)
+        if shown:
+            notes.append(
+                f"{len(shown)} value cell(s) formatted as percent as the percent they show (0.8 as 80)"
             )
-        except pd.errors.EmptyDataError as err:
-            raise DataValidationError(
-                f"{path}: the file is empty. Write a header row "
-                f"({', '.join(REQUIRED_COLUMNS)}) and one row per indicator, region and month."
-            ) from err
-        except UnicodeDecodeError as err:
-            # Excel on Chinese Windows saves "CSV" as GBK; GB18030 is its superset.
-            try:
-                frame = pd.read_csv(
-                    path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="gb18030"
-                )
-            except UnicodeDecodeError:
-                raise DataValidationError(
-                    f"{path}: the file is neither UTF-8 nor GBK/GB18030 text ({err.reason} at byte "
-                    f"{err.start}). Save it as 'CSV UTF-8' (with or without BOM)."
-                ) from err
-            warnings.warn(
-                f"{path} is not UTF-8; it was read as GB18030 (GBK), the encoding of Excel's 'CSV' "
-                "on Chinese Windows. Check the Chinese text; save as 'CSV UTF-8' to silence this.",
-                UserWarning,
-                stacklevel=2,
-            )
-    else:
-        try:
-            frame = pd.read_excel(path, dtype=object, engine="openpyxl", keep_default_na=False, na_values=[])
-        except ValueError as err:  # openpyxl/pandas raise ValueError for empty sheets
-            raise DataValidationError(f"{path}: the workbook could not be read ({err}).") from err
-    return _text_frame(frame, np.arange(len(frame)) + 2)
+    frame = pd.DataFrame(rows, columns=pd.Index(header), dtype=object)
+    return _text_frame(frame, table.row_numbers), notes
 
 
 def _text_frame(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
@@ -312,14 +313,13 @@ def _indicator_info(catalog: Catalog) -> pd.DataFrame:
     return info.reindex(list(catalog.indicators))
 
 
-def _target(catalog: Catalog, indicator: str, region: str, year: int) -> float:
+def _target(catalog: Catalog, indicator: str, region: str, year: int, plans: set[tuple[str, int]]) -> float:
     """Return the catalogue target of (indicator, region) in ``year``, NaN when there is none.
 
     A year without a plan of its own in the catalogue (history before the catalogue's years)
-    is judged against the latest plan.
+    is judged against the latest plan; ``plans`` holds the catalogue's (indicator, year) pairs.
     """
-    table = catalog.table
-    has_year = bool(((table["indicator"] == indicator) & (table["year"] == year)).any())
+    has_year = (indicator, year) in plans
     try:
         value = float(catalog.target_for(indicator, region, year=year if has_year else None))
     except (KeyError, LookupError, ValueError, TypeError):
@@ -414,15 +414,23 @@ def _frame_to_dataset(
     all_indicators: bool = False,
     month_end: pd.Timestamp | None = None,
     what: str = "the progress file",
+    read_notes: Sequence[str] = (),
 ) -> xr.Dataset:
     """Validate a frame of text cells (see :func:`_read_raw`) and build the Dataset.
 
     ``all_indicators`` keeps every catalogue indicator (all-NaN where no rows);
     ``month_end`` extends the month coordinate beyond the last reported month.
+    ``read_notes`` (what the file's form was read as) go, with the month forms other than
+    YYYY-MM, into one warning line.
     Attributes describing the file itself (sha256, ...) are added by callers.
     """
     problems = _Problems(source, what)
+    forms: dict[str, str] = {}
     info = _indicator_info(catalog)
+    kind_of = info["kind"].astype(str).to_dict()  # plain dicts: looked up once per row
+    unit_of = info["unit"].astype(str).to_dict()
+    lower_of = info["lower_bound"].astype(float).to_dict()
+    upper_of = info["upper_bound"].astype(float).to_dict()
     known_indicators = list(catalog.indicators)
     known_set = set(known_indicators)
     region_of = _region_lookup(catalog)
@@ -456,7 +464,7 @@ def _frame_to_dataset(
             )
             ok = False
         else:
-            kind = str(info.at[ind_txt, "kind"])
+            kind = kind_of[ind_txt]
             if kind == "qualitative":
                 problems.add(
                     f"{where}: field 'indicator' has value {ind_txt!r}, an indicator of kind "
@@ -475,23 +483,31 @@ def _frame_to_dataset(
             )
             ok = False
 
-        month = _parse_month(mon_txt)
+        month, form = parse_month(mon_txt)
         if month is None:
-            form = _MONTH_RE.match(mon_txt)
+            numbers = re.match(r"^(\d{4})\D{1,2}(\d{1,2})", mon_txt)
             why = (
-                f" ({int(form.group(2))} is not a month number 1-12)"
-                if form and not 1 <= int(form.group(2)) <= 12
-                else f" (the year {form.group(1)} is before 1900)"
-                if form
-                else " (a date other than the first of a month: dates stand for a month only on its "
-                "first day; in pandas, months as Periods, e.g. .dt.to_period('M'), are read as such)"
-                if re.match(r"^\d{4}-\d{2}-\d{2}", mon_txt)
+                f" ({int(numbers.group(2))} is not a month number 1-12)"
+                if form and numbers and not 1 <= int(numbers.group(2)) <= 12
+                else " (a date that does not exist)"
+                if form == "date"
+                else " (ambiguous: as an Excel number, 2024.10 shows as 2024.1; write 2024.01 or 2024-10)"
+                if re.fullmatch(r"\d{4}\.\d", mon_txt)
                 else ""
             )
             problems.add(
                 f"{where}: field 'month' has value {mon_txt!r}, which is not a month in "
-                f"YYYY-MM form{why}. Write the month as YYYY-MM, e.g. 2025-03."
+                f"YYYY-MM form{why}. Write the month as YYYY-MM, e.g. 2025-03 (also read: {MONTH_FORMS})."
             )
+            ok = False
+        elif not FIRST_YEAR <= month.year <= catalog.year:
+            why = (
+                f"before {FIRST_YEAR}: Excel shows an empty or zero date cell as 1900-01. Enter the month"
+                if month.year < FIRST_YEAR
+                else f"after the catalogue's year {catalog.year}, which has no targets for it. Check the "
+                f"year, or read the file with the catalogue of {month.year}"
+            )
+            problems.add(f"{where}: field 'month' has value {mon_txt!r}, a month {why}.")
             ok = False
         elif as_of is not None and month > as_of:
             problems.add(
@@ -500,6 +516,8 @@ def _frame_to_dataset(
                 f"a later as_of."
             )
             ok = False
+        elif form not in ("", "YYYY-MM"):
+            forms.setdefault(form, mon_txt)
 
         value = math.nan
         if val_txt == "":
@@ -517,6 +535,13 @@ def _frame_to_dataset(
                 problems.add(
                     f"{where}: field 'value' has value {val_txt!r}, which is not a number. "
                     f"Enter a plain number (no units, thousands separators or %)."
+                )
+                ok = False
+            elif abs(value) >= _ABSURD:
+                problems.add(
+                    f"{where}: field 'value' has value {val_txt!r}, beyond any figure in a catalogue "
+                    f"unit ({_ABSURD:.0e} or more). Check the cell: a date, an id or a sum pasted "
+                    f"into it?"
                 )
                 ok = False
             elif value < 0 and kind != "change":
@@ -585,9 +610,13 @@ def _frame_to_dataset(
     if len(good):
         years = [m.year for m in good["month"]]
         keys = set(zip(good["indicator"], good["region"], years, strict=True))
-        targets = {(str(i), str(r), y): _target(catalog, str(i), str(r), y) for i, r, y in keys}
+        plans = set(zip(catalog.table["indicator"], catalog.table["year"].astype(int), strict=True))
+        targets = {(str(i), str(r), y): _target(catalog, str(i), str(r), y, plans) for i, r, y in keys}
         history = _seasonal_history(good, info) if check_scale else {}
         family = info["family"].astype(str).to_dict()
+        # a change series (a measured quantity, no target in its unit) is judged against its own median
+        changes = good.loc[good["kind"] == "change"]
+        change_median = changes.groupby(["indicator", "region"])["value"].median().to_dict()
         # the latest report of each series-year: a small count is judged on it only
         latest = good.assign(_year=years).groupby(["indicator", "region", "_year"])["month"].max().to_dict()
         off = (
@@ -597,9 +626,9 @@ def _frame_to_dataset(
         for scale_rec in good.itertuples(index=False):
             rec = scale_rec
             target = targets[(rec.indicator, rec.region, rec.month.year)]
-            unit = str(info.at[rec.indicator, "unit"])
-            lower = float(info.at[rec.indicator, "lower_bound"])
-            upper = float(info.at[rec.indicator, "upper_bound"])
+            unit = unit_of[rec.indicator]
+            lower = lower_of[rec.indicator]
+            upper = upper_of[rec.indicator]
             if rec.kind == "change" and rec.value <= 0:
                 problems.add(
                     f"{rec.where}: field 'value' has value {_fmt(rec.value)}; a 'change' indicator "
@@ -624,6 +653,30 @@ def _frame_to_dataset(
                     f"{rec.where}: field 'value' has value {_fmt(rec.value)}; a milestone value is "
                     f"the whole number of named projects done, from 0 to {_fmt(target)}. Count the "
                     "projects."
+                )
+                continue
+            median = change_median.get((rec.indicator, rec.region), math.nan)
+            if check_scale and rec.kind == "change" and median > 0:
+                ratio = rec.value / median
+                if not 1 / _SCALE_FACTOR <= ratio <= _SCALE_FACTOR:
+                    problems.add(
+                        f"{rec.where}: field 'value' has value {_fmt(rec.value)}, {ratio:,.3g}× the median "
+                        f"{median:.4g} of the series' monthly values ({unit}): more than "
+                        f"{_SCALE_FACTOR:,.0f}× off. Was it entered in another unit, or for another "
+                        f"indicator? Correct it; {off}"
+                    )
+                continue
+            if (
+                check_scale
+                and rec.kind == "annual_mean"
+                and math.isfinite(target)
+                and target > 0
+                and rec.value > _SCALE_FACTOR * target
+            ):
+                problems.add(
+                    f"{rec.where}: field 'value' has value {_fmt(rec.value)}, more than "
+                    f"{_SCALE_FACTOR:,.0f}× the catalogue target {_fmt(target)} ({unit}). Was it entered "
+                    f"in another unit? Convert it to the catalogue unit; {off}"
                 )
                 continue
             if not check_scale or rec.kind not in _SCALE_KINDS or not (math.isfinite(target) and target > 0):
@@ -681,12 +734,17 @@ def _frame_to_dataset(
                 prev = rec
 
     problems.raise_if_any()
+    notes = list(read_notes)
+    if forms:
+        notes.append("months written " + ", ".join(f"{f} ({t!r})" for f, t in forms.items()))
+    if notes:
+        warnings.warn(f"{source}: read {'; '.join(notes)}.", UserWarning, stacklevel=3)
     if len(good) == 0 and not all_indicators:  # pragma: no cover - every row had a problem
         raise DataValidationError(f"{source}: no usable rows.")
 
     # ----------------------------------------------------------------- assemble
     if all_indicators:
-        indicators = [i for i in known_indicators if info.at[i, "kind"] != "qualitative"]
+        indicators = [i for i in known_indicators if kind_of[i] != "qualitative"]
     else:
         present = set(good["indicator"])
         indicators = [i for i in known_indicators if i in present]
@@ -728,8 +786,8 @@ def _frame_to_dataset(
             INDICATOR: np.asarray(indicators, dtype=object).astype(str),
             REGION: np.asarray(regions, dtype=object).astype(str),
             MONTH: months.to_numpy(),
-            "unit": (INDICATOR, np.asarray([str(info.at[i, "unit"]) for i in indicators], str)),
-            "kind": (INDICATOR, np.asarray([str(info.at[i, "kind"]) for i in indicators], str)),
+            "unit": (INDICATOR, np.asarray([unit_of[i] for i in indicators], str)),
+            "kind": (INDICATOR, np.asarray([kind_of[i] for i in indicators], str)),
         },
     )
     revision_text = None
@@ -763,15 +821,18 @@ def read_progress(
     as_of: str | pd.Timestamp | None = None,
     allow_revisions: bool = False,
     check_scale: bool = True,
+    sheet: int | str | None = None,
 ) -> xr.Dataset:
     r"""Read monthly progress (a CSV or Excel file, or a DataFrame) into a validated Dataset.
 
     Parameters
     ----------
     path : str, pathlib.Path or pandas.DataFrame
-        A ``.csv`` file (UTF-8, with or without BOM), an ``.xlsx`` workbook (first
-        sheet), or a long :class:`pandas.DataFrame` with the same columns (cells may be
-        text or numbers; ``month`` may also be a Timestamp or Period of the month).
+        A ``.csv`` file (UTF-8 with or without BOM; GBK/GB18030 and UTF-16 with a BOM are
+        read with a warning; comma-, tab- or semicolon-separated), an ``.xlsx`` workbook
+        (the one sheet with the required columns, see ``sheet``), or a long
+        :class:`pandas.DataFrame` with the same columns (cells may be text or numbers;
+        ``month`` may also be a Timestamp or Period of the month).
         A DataFrame goes through exactly the checks of a file; messages name its row
         by its index label (``index 3``) instead of a spreadsheet row.
         One row per indicator, region and month, with columns ``indicator``
@@ -780,7 +841,13 @@ def read_progress(
         month covered) and ``value`` (the cumulative or level value as reported, in
         the catalogue unit of the indicator); optionally ``reported_on``
         (``YYYY-MM-DD``) and ``note``. Several years may sit in one file; earlier
-        years are history.
+        years are history (from 1950 to the catalogue's year). Also read, with one
+        warning line saying what was read: months written ``2024年8月``, ``2024/8``,
+        ``2024.08``, ``202408`` or as a date anywhere in the month (``2024.1`` is
+        refused as ambiguous: the Excel number 2024.10 shows so); Chinese column names
+        (指标, 地区, 月份, 数值, 报送日期, 备注 and the other names in
+        ``HEADER_ALIASES``); title rows above the header row (the first of the first ten
+        rows with the required columns).
     catalog : Catalog
         The target catalogue the file reports against: its indicator ids, kinds,
         units and targets, and its regions (``catalog.regions``).
@@ -791,6 +858,11 @@ def read_progress(
         Accept falls of cumulative series within a year (revised figures). The
         values are kept as reported, each fall is described in
         ``attrs['revisions_accepted']`` and a warning is emitted.
+    sheet : int or str, optional
+        Sheet of an ``.xlsx`` workbook (name or 0-based index; command line ``--sheet``). By
+        default the one sheet whose header has the required columns: a sheet of
+        explanations beside the data is passed over; several such sheets are refused,
+        naming them. Refused for a CSV file.
     check_scale : bool, default True
         Reject values of cumulative, milestone and level indicators entered in
         units instead of 万 (10,000) or the reverse, a slip that makes a series
@@ -804,7 +876,9 @@ def read_progress(
         catches up): small early-season values, such as 0.3 km of 4,000 by
         March, pass. Also a level in % entered as a fraction (0.7 for
         70). Each year is judged against its own plan where the catalogue holds
-        it, else the latest one. The command line's ``--no-scale-check`` sets
+        it, else the latest one. A ``change`` indicator's monthly value (a measured
+        quantity without a target in its unit) more than 20 × above or below the median
+        of its series. The command line's ``--no-scale-check`` sets
         ``check_scale=False``. Always checked, whatever ``check_scale``: a level outside the
         catalogue's ``lower_bound``/``upper_bound``; a milestone count that is not
         a whole number from 0 to the number of projects; a ``change`` indicator's
@@ -839,10 +913,17 @@ def read_progress(
     FileNotFoundError
         If ``path`` does not exist.
     DataValidationError
-        If the file type is not supported, the file is empty or has only a header,
+        If the file type is not supported; the file cannot be read as a table (every failure
+        of the CSV or Excel reader: a last row without a line break, which may have been cut
+        off; a row with more or fewer fields than the header, e.g. an unquoted ``4,100``; an
+        unbalanced quote; text in no supported encoding; a damaged, empty or non-Excel
+        ``.xlsx``; a missing or ambiguous sheet), naming the file and, where known, the row;
+        the file is empty or has only a header,
         a required column is missing, an unknown column is present, or any row has
         a problem: unknown indicator or region, qualitative indicator, duplicate
-        (indicator, region, month), malformed month or month after ``as_of``,
+        (indicator, region, month), malformed month, a month before 1950 (Excel's zero
+        date is 1900-01) or after the catalogue's year, or after ``as_of``, a value of
+        1e15 or more,
         empty, non-numeric or negative value (negative allowed only for kind
         ``change``), malformed ``reported_on``, a cumulative series falling within
         a year (unless ``allow_revisions``), or a value at the wrong unit scale
@@ -856,7 +937,9 @@ def read_progress(
     Warns
     -----
     UserWarning
-        When ``allow_revisions=True`` and falls were accepted.
+        When ``allow_revisions=True`` and falls were accepted; and, in one line, when the
+        file was read in a form other than the documented one (encoding, separator, title
+        rows, sheet, Chinese column names, month forms).
 
     See Also
     --------
@@ -892,13 +975,15 @@ def read_progress(
     as_of_ts = _parse_as_of(as_of, "read_progress")
     if isinstance(path, pd.DataFrame):
         source, what = "DataFrame", "the progress DataFrame"
-        raw = _text_frame(path, [f"index {i!r}" if isinstance(i, str) else f"index {i}" for i in path.index])
+        frame = path.rename(columns=lambda c: canonical_name(c, HEADER_ALIASES))
+        raw = _text_frame(frame, [f"index {i!r}" if isinstance(i, str) else f"index {i}" for i in path.index])
+        notes: list[str] = []
         _check_columns(raw, source, what="DataFrame", header="DataFrame's columns")
         digest = hashlib.sha256(pd.util.hash_pandas_object(path, index=True).to_numpy().tobytes()).hexdigest()
     else:
         path = Path(path)
         source, what = str(path), "the progress file"
-        raw = _read_raw(path)
+        raw, notes = _read_raw(path, sheet)
         _check_columns(raw, source)
         digest = file_sha256(path)
     ds = _frame_to_dataset(
@@ -909,6 +994,7 @@ def read_progress(
         allow_revisions=allow_revisions,
         check_scale=check_scale,
         what=what,
+        read_notes=notes,
     )
     ds.attrs["sha256"] = digest
     return ds

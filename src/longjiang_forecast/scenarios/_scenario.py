@@ -35,16 +35,19 @@ Example::
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from .._core.exceptions import DataValidationError
 from .._core.schema import KINDS, STANDARD_TAGS
+from .._core.tables import decode_text
 
+_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 EFFECT_TYPES = ("multiplier", "stoppage", "delay", "cap", "push")
 _SELECTORS = ("indicators", "kinds", "tags", "regions")
 _KEYS: dict[str, set[str]] = {
@@ -149,18 +152,52 @@ def load_scenario(path: str | Path, *, catalog: Any) -> Scenario:
         Naming the file, the key (e.g. ``effects[2].probability``) and the
         reason: unknown key, unknown indicator/kind/tag/region, a month outside
         the scenario's year or malformed, a probability outside [0, 1], a
-        negative factor, a push factor below 1, a missing required key.
+        negative factor, a push factor below 1, a missing required key; a
+        value of the wrong type (a boolean is not a number, an effect that
+        is not a table), a factor or cap that is NaN or infinite, a stoppage
+        whose ``until`` is before its start, a file without ``effects``
+        (e.g. cut off before ``[[effects]]``) or with none (only the scenario
+        named ``baseline`` may have ``effects = []``); a file in no supported
+        encoding, or nested too deeply to read.
+
+    Warns
+    -----
+    UserWarning
+        If the file is not UTF-8 but UTF-16 (with a BOM) or GBK/GB18030 (Notepad's "ANSI" on
+        Chinese Windows); it is read as such.
     FileNotFoundError
         If the file does not exist.
     """
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"Scenario file {path} does not exist.")
+    if not path.is_file():
+        raise DataValidationError(f"{path} is not a file; give the path of a scenario .toml file.")
+    data = path.read_bytes()
+    text, note = decode_text(path, data, "scenario file")
+    if note:  # the phrase speaks of Excel's CSV; a scenario is edited in a text editor
+        encoding = "UTF-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "GB18030 (GBK)"
+        warnings.warn(
+            f"{path}: read as {encoding}, not UTF-8. Check its Chinese text; save it as UTF-8 to "
+            f"silence this (in Notepad: Save as, Encoding UTF-8).",
+            UserWarning,
+            stacklevel=2,
+        )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise DataValidationError(f"{path}: not valid TOML ({err}). Fix the syntax.") from err
+    except RecursionError as err:
+        raise DataValidationError(
+            f"{path}: arrays or tables nested too deeply to read. A scenario needs only "
+            f"[[effects]] tables of keys; remove the nesting."
+        ) from err
     return _parse(data, catalog=catalog, source=str(path))
+
+
+def _is_number(value: Any) -> bool:
+    """A TOML int or float (a boolean is not a number), finite."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
@@ -174,15 +211,32 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
         bad(key, "is not a scenario key; accepted: name, description, year, effects.")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        bad("name", "must be a non-empty string.")
+        bad("name", f"must be a non-empty string. Got {name!r}.")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        bad("description", f"must be a string. Got {description!r}.")
     year = data.get("year", int(catalog.year))
-    if not isinstance(year, int):
-        bad("year", f"must be an int. Got {year!r}.")
+    if not isinstance(year, int) or isinstance(year, bool):
+        bad("year", f"must be a whole number such as {int(catalog.year)}. Got {year!r}.")
         year = int(catalog.year)
+    if "effects" not in data:
+        bad(
+            "effects",
+            "is missing: the file has no [[effects]] table (was it cut off?). Add the effects; "
+            'the year with no change is the scenario name = "baseline" with effects = [].',
+        )
     effects_raw = data.get("effects", [])
     if not isinstance(effects_raw, list):
         bad("effects", "must be an array of tables ([[effects]]).")
         effects_raw = []
+    elif not effects_raw and "effects" in data and name != "baseline":
+        bad("effects", "is empty, so the scenario changes nothing. Add [[effects]] tables.")
+    not_tables = [f"effects[{i}] = {e!r}" for i, e in enumerate(effects_raw) if not isinstance(e, dict)]
+    if not_tables:
+        bad(
+            "effects",
+            f"must be tables of keys ([[effects]] with type = ...), not values: {', '.join(not_tables[:5])}.",
+        )
     table = catalog.table
     known = {
         "indicators": set(table["indicator"]),
@@ -193,6 +247,8 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
     effects = []
     for i, raw in enumerate(effects_raw):
         where = f"effects[{i}]"
+        if not isinstance(raw, dict):
+            continue  # reported once below
         kind = raw.get("type")
         if kind not in EFFECT_TYPES:
             bad(f"{where}.type", f"must be one of {list(EFFECT_TYPES)}. Got {kind!r}.")
@@ -236,12 +292,19 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
                     fields["first_month"] = (parsed[0], parsed[1])
         if "until" in raw:
             until = _month(raw["until"], year, f"{where}.until", bad)
-            if until is not None:
+            latest_start = fields.get("first_month", (1, 1))[1]
+            if until is not None and until < latest_start:
+                bad(
+                    f"{where}.until",
+                    f"is before the start ({raw['until']} < month {latest_start} of {year}), so "
+                    f"the stoppage would change nothing. Give an until at or after the start.",
+                )
+            elif until is not None:
                 fields["until"] = until
         if "factor" in raw:
             factor = raw["factor"]
-            if not isinstance(factor, int | float) or factor < 0:
-                bad(f"{where}.factor", f"must be a number >= 0. Got {factor!r}.")
+            if not _is_number(factor) or factor < 0:
+                bad(f"{where}.factor", f"must be a finite number >= 0. Got {factor!r}.")
             elif kind == "push" and factor < 1:
                 bad(
                     f"{where}.factor",
@@ -251,7 +314,7 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
                 fields["factor"] = float(factor)
         if "probability" in raw:
             p = raw["probability"]
-            if not isinstance(p, int | float) or not 0 <= p <= 1:
+            if not _is_number(p) or not 0 <= p <= 1:
                 bad(f"{where}.probability", f"must be a number in [0, 1]. Got {p!r}.")
             else:
                 fields["probability"] = float(p)
@@ -259,7 +322,9 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
             d = raw["duration"]
             d = [d, d] if isinstance(d, int) else d
             if not (
-                isinstance(d, list) and len(d) == 2 and all(isinstance(x, int) and 0 <= x <= 12 for x in d)
+                isinstance(d, list)
+                and len(d) == 2
+                and all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 12 for x in d)
             ):
                 bad(
                     f"{where}.duration", f"must be months 0-12 or a [min, max] pair. Got {raw['duration']!r}."
@@ -270,18 +335,22 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
                 fields["duration"] = (d[0], d[1])
         if "max_share_per_month" in raw:
             cap = raw["max_share_per_month"]
-            if not isinstance(cap, int | float) or cap <= 0:
-                bad(f"{where}.max_share_per_month", f"must be a number > 0. Got {cap!r}.")
+            if not _is_number(cap) or cap <= 0:
+                bad(f"{where}.max_share_per_month", f"must be a finite number > 0. Got {cap!r}.")
             else:
                 fields["max_share_per_month"] = float(cap)
         effects.append(Effect(**fields))
     if name == "baseline" and effects:
         bad("name", "'baseline' is reserved for the year with no effects; give this scenario another name.")
     if problems:
-        raise DataValidationError("The scenario file has problems:\n  - " + "\n  - ".join(problems))
+        if len(problems) == 1:  # one problem, one line
+            raise DataValidationError(problems[0])
+        raise DataValidationError(
+            f"The scenario file {source} has {len(problems)} problems:\n  - " + "\n  - ".join(problems)
+        )
     return Scenario(
         name=str(name),
-        description=str(data.get("description", "")),
+        description=str(description),
         year=year,
         effects=tuple(effects),
         source=source,
@@ -302,15 +371,11 @@ def _no_such_tags(wanted: list[str], known: list[str], name: Any, catalog: Any) 
 
 
 def _month(value: Any, year: int, key: str, bad: Any) -> int | None:
-    try:
-        period = pd.Period(str(value), freq="M")
-        ok = isinstance(value, str) and len(value) == 7 and value[4] == "-"
-    except (ValueError, TypeError):
-        ok = False
-    if not ok:
+    match = _MONTH_RE.match(value) if isinstance(value, str) else None
+    if match is None:
         bad(key, f"must be a month written YYYY-MM. Got {value!r}.")
         return None
-    if period.year != year:
+    if int(match[1]) != year:
         bad(key, f"is outside the scenario's year {year}: {value}. Use months of {year}.")
         return None
-    return int(period.month)
+    return int(match[2])

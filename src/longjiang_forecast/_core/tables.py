@@ -1,0 +1,403 @@
+"""Read the table of a user's CSV or Excel file, strictly, with every failure as our own error.
+
+One reader for every tabular input (progress files; catalogues may use it too), so that the
+same damage gets the same message: a truncated last row, a row with a field too many (an
+unquoted ``4,100``) or too few, an unbalanced quote, text in neither UTF-8, UTF-16 nor GBK, a
+damaged or empty workbook. It also finds what an office's spreadsheet holds besides the table:
+title rows above the header (the header is the first row that has the required columns), a
+sheet of explanations beside the data (the one sheet with the required columns is read), a
+tab- or semicolon-separated export, Chinese column names (aliases given by the caller). What
+was read in such a form is described in :attr:`Table.notes`, for one line to the user.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from longjiang_forecast._core.exceptions import DataValidationError
+
+__all__ = ["Table", "canonical_name", "decode_text", "read_table"]
+
+#: Rows searched for the header row (title rows above it are skipped).
+HEADER_SEARCH_ROWS = 10
+_DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
+
+
+@dataclass
+class Table:
+    """The cells of one table of a file.
+
+    Attributes
+    ----------
+    header : list of str
+        Column names as canonical names (stripped, lower-case, aliases replaced).
+    rows : list of list
+        Data rows, one cell per column: text for CSV, the cell's value for Excel (str, int,
+        float, bool, datetime or None). Completely blank rows are left out.
+    row_numbers : list of int
+        The row number a spreadsheet shows for each data row (1-based; blank rows count).
+    header_row : int
+        Row number of the header.
+    percent : set of (int, int)
+        (data row index, column index) of Excel cells formatted as a percentage (the cell
+        holds 0.8 where it shows 80 %).
+    notes : list of str
+        What was read in a non-standard form, one phrase each (empty for a plain file).
+    """
+
+    header: list[str]
+    rows: list[list[Any]]
+    row_numbers: list[int]
+    header_row: int = 1
+    percent: set[tuple[int, int]] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
+def canonical_name(name: Any, aliases: Mapping[str, str]) -> str:
+    """Return the canonical column name of a header cell (strip, BOM, lower-case, alias)."""
+    text = "" if name is None else str(name).replace("\ufeff", "").strip()
+    return aliases.get(text, aliases.get(text.lower(), text.lower()))
+
+
+def read_table(
+    path: Path,
+    *,
+    required: Sequence[str],
+    aliases: Mapping[str, str],
+    sheet: int | str | None = None,
+    what: str = "file",
+) -> Table:
+    """Read the table of a ``.csv`` or ``.xlsx`` file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file; its suffix decides the format (``.csv``, else Excel).
+    required : sequence of str
+        Canonical names of the required columns: the header is the first row (of the first
+        :data:`HEADER_SEARCH_ROWS`) that has them all, and in a workbook, the sheet that has
+        such a row. Without one, the first non-blank row is the header and no data rows are
+        returned (the caller's column check then names what is missing, undistracted by rows
+        that do not fit a header that is not one).
+    aliases : mapping of str to str
+        Other names of columns (e.g. Chinese ``指标`` for ``indicator``).
+    sheet : int or str, optional
+        Sheet of a workbook (name, or 0-based index, also as digits); by default the one sheet
+        with the required columns. Refused for a CSV file.
+    what : str, default "file"
+        What the file is, for messages ("progress file").
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file (and row) for: an empty file; text in no supported encoding; a CSV whose
+        last line has no line break (it may have been cut off), a row with more or fewer fields
+        than the header, an unbalanced quote; a damaged workbook, a missing sheet, several
+        sheets with the required columns, or no sheet with them while a workbook has several.
+    """
+    if path.suffix.lower() == ".csv":
+        if sheet is not None:
+            raise DataValidationError(
+                f"{path}: a sheet ({sheet!r}) was chosen, but a CSV file has no sheets. Choose a sheet "
+                f"only for an .xlsx workbook."
+            )
+        return _read_csv(path, required, aliases, what)
+    return _read_xlsx(path, required, aliases, sheet, what)
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def decode_text(path: Path, data: bytes, what: str) -> tuple[str, str | None]:
+    """Decode a user's text file: UTF-16 with a BOM, UTF-8 (BOM or not), else GB18030 (GBK).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file, for messages.
+    data : bytes
+        Its bytes.
+    what : str
+        What the file is, for messages ("file", "scenario file").
+
+    Returns
+    -------
+    (str, str or None)
+        The text (without a BOM) and, when it was not UTF-8, a phrase for the user saying how it
+        was read (e.g. ``"as GB18030 (GBK), ..."``).
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file, when the bytes are none of these encodings.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").lstrip("\ufeff"), "as UTF-16 text (Excel's 'Unicode text')"
+        except UnicodeDecodeError as err:
+            raise DataValidationError(
+                f"{path}: the {what} starts as UTF-16 text but is damaged ({err.reason} at byte "
+                f"{err.start}). Save it again as UTF-8 (Excel: 'CSV UTF-8')."
+            ) from err
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as err:
+        # Excel on Chinese Windows saves "CSV" as GBK; GB18030 is its superset.
+        try:
+            return data.decode("gb18030"), (
+                "as GB18030 (GBK), the encoding of Excel's 'CSV' on Chinese Windows (check the Chinese "
+                "text; save as 'CSV UTF-8' to silence this)"
+            )
+        except UnicodeDecodeError:
+            raise DataValidationError(
+                f"{path}: the {what} is neither UTF-8 nor GBK/GB18030 text ({err.reason} at "
+                f"byte {err.start}). Save it as UTF-8, with or without BOM (Excel: 'CSV UTF-8')."
+            ) from err
+
+
+def _records(text: str, delimiter: str, path: Path, what: str) -> list[tuple[int, list[str]]]:
+    """Split CSV text into (first line number, fields) records; blank records left out."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    out: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for fields in reader:
+            if any(f.strip() for f in fields):
+                out.append((start, fields))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise DataValidationError(
+            f'{path}: row {start} of the {what} is not well-formed CSV ({err}): a quote (") that is '
+            f'not closed, or text after a closing quote. Quote a whole cell ("a, b") or remove the '
+            f"quote."
+        ) from err
+    return out
+
+
+def _header_index(
+    records: Sequence[Sequence[Any]], required: Sequence[str], aliases: Mapping[str, str]
+) -> int:
+    """Index of the first record (of the first few) with every required column, else -1."""
+    for i, cells in enumerate(records[:HEADER_SEARCH_ROWS]):
+        if set(required) <= {canonical_name(c, aliases) for c in cells}:
+            return i
+    return -1
+
+
+def _read_csv(path: Path, required: Sequence[str], aliases: Mapping[str, str], what: str) -> Table:
+    data = path.read_bytes()
+    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise DataValidationError(
+            f"{path}: the {what} is empty. Write a header row ({', '.join(required)}) and the rows."
+        )
+    text, encoding = decode_text(path, data, what)
+    notes = [encoding] if encoding else []
+    records: list[tuple[int, list[str]]] = []
+    found = -1
+    for delimiter, name in _DELIMITERS.items():
+        try:
+            candidate = _records(text, delimiter, path, what)
+        except DataValidationError:
+            if delimiter == ",":
+                raise
+            continue
+        index = _header_index([f for _, f in candidate], required, aliases)
+        if delimiter == "," or index >= 0:
+            records, found = candidate, index
+        if index >= 0:
+            if delimiter != ",":
+                notes.append(f"as {name}-separated")
+            break
+    if not records:
+        raise DataValidationError(
+            f"{path}: the {what} has no rows. Write a header row ({', '.join(required)}) and the rows."
+        )
+    header_at = max(found, 0)
+    if header_at:
+        titles = "; ".join(" ".join(c.strip() for c in f if c.strip()) for _, f in records[:header_at])
+        notes.append(f"the header in row {records[header_at][0]}, below title rows ({titles[:80]})")
+    header_line, header_cells = records[header_at]
+    body = records[header_at + 1 :] if found >= 0 else []
+    problems = []
+    width = len(header_cells)
+    cut = not text.endswith(("\n", "\r"))
+    for k, (line, fields) in enumerate(body):
+        if cut and k == len(body) - 1:
+            previous = body[-2][0] if len(body) > 1 else header_line
+            problems.append(
+                f"row {line}, the last row ({','.join(fields)[:60]!r}), does not end with a line break, so "
+                f"the file may have been cut off inside it (the last complete row is row {previous}). If "
+                f"the file is complete, add a line break after its last row; otherwise export it again."
+            )
+        elif len(fields) != width:
+            problems.append(_width_problem(line, fields, header_cells))
+        elif any("\n" in f or "\r" in f for f in fields):
+            col = next(header_cells[j] for j, f in enumerate(fields) if "\n" in f or "\r" in f)
+            problems.append(
+                f'row {line}, field {col.strip()!r}: a line break inside a cell. A quote (") opened in '
+                f"this row and closed rows later reads those rows as one cell. Close the quote, or "
+                f"remove the line break from the cell."
+            )
+    if len(problems) == 1:  # one problem, one line
+        raise DataValidationError(f"{path}: {problems[0]}")
+    if problems:
+        n = len(problems)
+        lines = [f"{path}: {n} rows of the {what} cannot be read as a table:"]
+        lines += [f"  - {p}" for p in problems[:20]] + ([f"  ... and {n - 20} more"] if n > 20 else [])
+        raise DataValidationError("\n".join(lines))
+    return Table(
+        header=[canonical_name(c, aliases) for c in header_cells],
+        rows=[f for _, f in body],
+        row_numbers=[line for line, _ in body],
+        header_row=header_line,
+        notes=notes + _alias_notes(header_cells, aliases),
+    )
+
+
+def _width_problem(line: int, fields: list[str], header: list[str]) -> str:
+    n, width = len(fields), len(header)
+    if n > width:
+        return (
+            f"row {line} has {n} fields, the header {width}: a comma inside a cell, such as a thousands "
+            f"separator (write 4100, not 4,100) or a comma in a note. Remove it or quote the cell "
+            f'("a, b").'
+        )
+    return (
+        f"row {line} has {n} fields, the header {width}: the row is cut short (columns "
+        f"{[h.strip() for h in header[n:]]} are missing). Complete the row or delete it."
+    )
+
+
+def _alias_notes(header_cells: Sequence[Any], aliases: Mapping[str, str]) -> list[str]:
+    renamed = [
+        f"{str(c).strip()}→{canonical_name(c, aliases)}"
+        for c in header_cells
+        if c is not None and canonical_name(c, aliases) != str(c).replace("\ufeff", "").strip().lower()
+    ]
+    return [f"columns {', '.join(renamed)}"] if renamed else []
+
+
+# --------------------------------------------------------------------------- Excel
+
+
+def _read_xlsx(
+    path: Path, required: Sequence[str], aliases: Mapping[str, str], sheet: int | str | None, what: str
+) -> Table:
+    import openpyxl
+
+    fix = "Open it in Excel or WPS and save it again as .xlsx (Excel workbook)."
+    if path.stat().st_size == 0:
+        raise DataValidationError(f"{path}: the {what} is empty (0 bytes). {fix}")
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        sheets = {ws.title: _sheet_cells(ws) for ws in book.worksheets}
+        book.close()
+    except Exception as err:  # a damaged workbook fails in zipfile, zlib, XML or openpyxl
+        raise DataValidationError(
+            f"{path}: the {what} is not a readable .xlsx workbook ({type(err).__name__}: "
+            f"{str(err)[:120]}); it is damaged, cut short or not an Excel file. {fix}"
+        ) from err
+    names = list(sheets)
+    if not names:
+        raise DataValidationError(f"{path}: the workbook has no sheet. {fix}")
+    headers = {n: _header_index([r for _, r, _ in sheets[n]], required, aliases) for n in names}
+    notes: list[str] = []
+    if sheet is not None:
+        if isinstance(sheet, int) and not isinstance(sheet, bool) and 0 <= sheet < len(names):
+            chosen = names[sheet]
+        elif isinstance(sheet, str) and sheet in sheets:
+            chosen = sheet
+        elif isinstance(sheet, str) and sheet.strip().isdigit() and int(sheet) < len(names):
+            chosen = names[int(sheet)]  # "1" from a command line: an index, unless a sheet is so named
+        else:
+            raise DataValidationError(
+                f"{path}: no sheet {sheet!r}; the workbook's sheets are {names}. Give one of these "
+                f"names (or a 0-based index)."
+            )
+    else:
+        candidates = [n for n in names if headers[n] >= 0]
+        if len(candidates) > 1:
+            raise DataValidationError(
+                f"{path}: sheets {candidates} all have the columns {list(required)}; which one holds the "
+                f"data? Choose it with sheet= (command line: --sheet NAME), or delete the others."
+            )
+        if not candidates and len(names) > 1:
+            found = {
+                n: [str(c) for c in sheets[n][0][1] if c is not None] if sheets[n] else [] for n in names
+            }
+            raise DataValidationError(
+                f"{path}: no sheet has the columns {list(required)}; the sheets' first rows are "
+                + "; ".join(f"{n!r}: {cols[:8]}" for n, cols in found.items())
+                + ". Put a header row with these columns above the data."
+            )
+        chosen = candidates[0] if candidates else names[0]
+        if len(names) > 1:
+            others = [n for n in names if n != chosen]
+            notes.append(f"sheet {chosen!r}, the only one with the columns (others: {others})")
+    records = sheets[chosen]
+    if not records:
+        raise DataValidationError(
+            f"{path}: the {what} is empty (sheet {chosen!r} has no cells). Write a header row "
+            f"({', '.join(required)}) and the rows."
+        )
+    header_at = max(headers[chosen], 0)
+    if header_at:
+        titles = "; ".join(
+            " ".join(str(c).strip() for c in r if c is not None) for _, r, _ in records[:header_at]
+        )
+        notes.append(f"the header in row {records[header_at][0]}, below title rows ({titles[:80]})")
+    header_line, header_cells, _ = records[header_at]
+    width = len(header_cells)
+    while width and (header_cells[width - 1] is None or str(header_cells[width - 1]).strip() == ""):
+        width -= 1
+    body = records[header_at + 1 :] if headers[chosen] >= 0 else []
+    rows, numbers, percent = [], [], set()
+    for i, (line, cells, pct) in enumerate(body):
+        if any(c is not None and str(c).strip() for c in cells[width:]):
+            extra = next(
+                j for j in range(width, len(cells)) if cells[j] is not None and str(cells[j]).strip()
+            )
+            raise DataValidationError(
+                f"{path}: row {line} of sheet {chosen!r} has a value ({cells[extra]!r}) in column "
+                f"{extra + 1}, right of the header's last column. Give that column a header name, or "
+                f"delete the cell; nothing is dropped silently."
+            )
+        rows.append(list(cells[:width]) + [None] * (width - len(cells)))
+        numbers.append(line)
+        percent |= {(i, j) for j in pct if j < width}
+    return Table(
+        header=[canonical_name(c, aliases) for c in header_cells[:width]],
+        rows=rows,
+        row_numbers=numbers,
+        header_row=header_line,
+        percent=percent,
+        notes=notes + _alias_notes(header_cells[:width], aliases),
+    )
+
+
+def _sheet_cells(ws: Any) -> list[tuple[int, list[Any], list[int]]]:
+    """Non-blank rows of a sheet: (row number, cell values, columns formatted as percent)."""
+    out = []
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # a stale <dimension> tag (some writers) would cut rows or columns off
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        values = [getattr(c, "value", None) for c in row]
+        if not any(v is not None and str(v).strip() for v in values):
+            continue
+        pct = [
+            j
+            for j, c in enumerate(row)
+            if isinstance(getattr(c, "value", None), int | float)
+            and "%" in str(getattr(c, "number_format", ""))
+        ]
+        out.append((number, values, pct))
+    return out
