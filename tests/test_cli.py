@@ -615,7 +615,7 @@ def test_a_second_forecast_into_the_same_folder_keeps_the_first(tmp_path, capsys
     assert main(["--draws", "200", "--seed", "9", "--out", str(out)]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith(
-        f"error: --out {out} holds attainment.csv, forecast.nc, run.json of an earlier run (as of 2024-08); "
+        f"error: --out {out} holds attainment.csv, attainment.xlsx, forecast.nc, run.json of an earlier run (as of 2024-08); "
         "nothing was run and nothing was replaced."
     )
     assert "Forecasting" not in captured.err and captured.out == ""
@@ -698,7 +698,7 @@ def _deeply_nested_scenario(tmp_path):
 )
 def test_bad_user_files_give_one_error_line_and_exit_2(make, message, tmp_path, capsys):
     """Issue 15: a broken catalogue or scenario is our one-line error naming the file, exit 2."""
-    assert main(["forecast", *make(tmp_path), "--draws", "50", "--out", str(tmp_path / "o")]) == 2
+    assert main(["forecast", *make(tmp_path), "--draws", "100", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line.strip() and not line.startswith("Forecasting")]
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], err
