@@ -414,7 +414,7 @@ def test_minimal_csv_loads(tmp_path: Path) -> None:
         pd.Timestamp("2025-06-30"),
         pd.Timestamp("2025-12-31"),
     ]
-    assert t["name_en"].tolist() == ["x1", "x2", "x3", "x4"]
+    assert t["name_en"].tolist() == ["", "", "", ""]  # none given: outputs show the other language or the id
     assert t["family"].tolist() == ["x1", "x2", "x3", "x4"]
     assert t["approximate"].tolist() == [False] * 4
     assert t["item"].isna().all()

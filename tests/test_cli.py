@@ -615,7 +615,8 @@ def test_a_second_forecast_into_the_same_folder_keeps_the_first(tmp_path, capsys
     assert main(["--draws", "200", "--seed", "9", "--out", str(out)]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith(
-        f"error: --out {out} holds attainment.csv, attainment.xlsx, forecast.nc, run.json of an earlier run (as of 2024-08); "
+        f"error: --out {out} holds attainment.csv, attainment.xlsx, forecast.nc, run.json of an earlier run "
+        "(as of 2024-08); "
         "nothing was run and nothing was replaced."
     )
     assert "Forecasting" not in captured.err and captured.out == ""

@@ -497,7 +497,7 @@ def test_bulletin_of_the_2024_list_in_both_languages(tmp_path):
 @pytest.mark.slow  # a forecast and two pages: about 6-12 s
 def test_a_catalogue_in_chinese_only(tmp_path):
     """Names only in Chinese, units as Chinese measure words: the English page shows those names
-    (not the ids the loader puts in name_en) and English units; the Chinese page the user's words."""
+    (not ids) and English units; the Chinese page the user's words."""
     catalog = lf.load_catalog(
         pd.DataFrame(
             {

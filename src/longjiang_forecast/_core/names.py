@@ -8,8 +8,9 @@ from typing import Any
 def display_name(zh: Any, en: Any, lang: str, ident: Any = "") -> str:
     """The name to show in ``lang``: its own, else the other language's, else the id.
 
-    A catalogue may give a name in one language only; the catalogue loader then
-    fills ``name_en`` with the indicator id, which counts as no name here.
+    A catalogue may give a name in one language only (the loader leaves the other
+    empty); a name equal to the id (as files written by earlier versions have) counts
+    as no name too.
 
     Parameters
     ----------

@@ -678,7 +678,7 @@ def load_catalog(
     -----
     Required columns: ``indicator, kind, unit, target, comparator, deadline, region``.
     Optional columns and their defaults: ``item`` (missing), ``name_zh`` (""), ``name_en``
-    (the indicator id), ``approximate`` (False; accepts true/false/1/0/yes/no/是/否),
+    (""; outputs then show the other language's name, else the id), ``approximate`` (False; accepts true/false/1/0/yes/no/是/否),
     ``wording``, ``responsible``, ``deadline_source``, ``tags``, ``note`` (""),
     ``lower_bound``, ``upper_bound``, ``baseline`` (NaN = none), ``family`` (the indicator
     id), ``target_basis`` ("official list"). Any other column is an error. Column names are read
@@ -1081,7 +1081,7 @@ def _parse_row(
         "region": region,
         "item": item,
         "name_zh": _text(get("name_zh")),
-        "name_en": _text(get("name_en")) or ind,
+        "name_en": _text(get("name_en")),
         "unit": unit,
         "target": target,
         "comparator": comparator,
