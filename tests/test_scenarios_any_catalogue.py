@@ -29,6 +29,22 @@ def test_a_scenario_whose_tags_the_catalogue_lacks_says_so_by_name(tmp_path):
     assert "template --catalog-out my_catalog.csv" in text and "known: []" not in text
 
 
+def test_tags_select_any_of_them_so_one_missing_tag_is_a_warning_not_a_stop(tmp_path):
+    """funding-delay selects `construction` or `heating`: a catalogue without heating rows still runs it."""
+    path = tmp_path / "catalogue.csv"
+    path.write_text(
+        USER_CATALOGUE.replace("name_zh\n", "name_zh,tags\n")
+        .replace("适老化改造\n", "适老化改造,construction\n")
+        .replace("农村公路\n", "农村公路,construction;outdoor\n"),
+        encoding="utf-8",
+    )
+    with pytest.warns(
+        UserWarning, match=r"carries \['heating'\]; the effect applies to those tagged \['construction'\]"
+    ):
+        scenario = load_scenario(SCENARIOS / "funding-delay.toml", catalog=load_catalog(path))
+    assert scenario.effects[0].tags == ("construction", "heating")
+
+
 def test_the_command_stops_before_any_fit_with_status_2(tmp_path, capsys):
     path = tmp_path / "catalogue.csv"
     path.write_text(USER_CATALOGUE, encoding="utf-8")

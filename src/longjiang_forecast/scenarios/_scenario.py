@@ -266,8 +266,18 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
                 bad(f"{where}.{sel}", "must be a list of strings.")
                 continue
             unknown_values = sorted(set(values) - known[sel])
-            if unknown_values and sel == "tags":
+            if unknown_values and sel == "tags" and len(unknown_values) == len(set(values)):
                 bad(f"{where}.{sel}", _no_such_tags(unknown_values, sorted(known["tags"]), name, catalog))
+            elif unknown_values and sel == "tags":
+                # tags select an indicator carrying any of them: the others still select, so say which do not
+                warnings.warn(
+                    f"scenario {name!r}, {where}.tags: no indicator of the catalogue {catalog.source} "
+                    f"carries "
+                    f"{unknown_values}; the effect applies to those tagged "
+                    f"{sorted(set(values) & known['tags'])}.",
+                    UserWarning,
+                    stacklevel=2,
+                )
             elif unknown_values:
                 bad(
                     f"{where}.{sel}",
