@@ -39,7 +39,7 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
         - ``plain_rate``: what is still needed over the months left, the
           summary's ``required_rate`` (no uncertainty);
         - ``expected_rate``: the simulated mean rate over the months left;
-        - ``run_rate``: the recent run rate (summary, last three months),
+        - ``run_rate``: the recent run rate (summary: the increase over the last three reports, two months),
           over the months ``run_rate_months`` ("YYYY-MM/YYYY-MM");
         - ``multiplier``: ``c = required_pace / expected_rate``, the factor on
           the simulated remaining pace: above 1 exactly when P(met) is below

@@ -32,7 +32,7 @@ SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("q90", "90% at deadline", "截止日取值 90%"),
     ("first_passage_median", "reached (median month)", "达标月份（中位数）"),
     ("required_rate", "required per month", "所需月均进度"),
-    ("run_rate", "recent per month (3 months)", "近三月月均进度"),
+    ("run_rate", "run rate per month (last 2 months)", "近期月均进度（最近两个月）"),
     ("expected_shortfall", "expected shortfall", "预期缺口"),
     ("status", "status", "状态"),
     ("basis", "basis", "依据"),

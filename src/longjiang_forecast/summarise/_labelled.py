@@ -21,7 +21,8 @@ DEFAULT_BANDS: Mapping[str, float] = {"on track": 0.8, "watch": 0.5, "at risk": 
 #: errors from every cut between bands; closer, the status is "borderline".
 BORDERLINE_SE = 2.0
 
-#: Months of recent reports used for the run rate.
+#: Recent reports used for the run rate of counts and levels (the increase over the last three
+#: reports: two months), and the number of reports averaged for annual means.
 RUN_RATE_MONTHS = 3
 
 
