@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ._format import format_value, name_in, unit_decimals, unit_in
-from ._text import STATUS_NAMES
+from ._text import status_word
 
 #: Column headers of the console table, per language.
 HEADERS: dict[str, dict[str, str]] = {
@@ -112,8 +112,7 @@ def region_label(region: str, lang: str, regions: pd.DataFrame | None, written: 
 
 
 def _status(status: Any, lang: str) -> str:
-    text = str(status)
-    return re.sub(r"\s*\([^)]*\)$", "", STATUS_NAMES[lang].get(text, text))
+    return status_word(status, lang)
 
 
 def attainment_view(

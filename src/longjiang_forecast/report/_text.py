@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 #: Colours of the status bands (ColorBrewer RdYlGn and greys), in the order of the legend.
@@ -28,7 +29,7 @@ STATUS_NAMES: dict[str, dict[str, str]] = {
         "at risk": "有风险 (20–50%)",
         "off track": "严重滞后 (<20%)",
         "missed": "未完成",
-        "borderline": "临界（与档位界限相差不足两个模拟标准误）",
+        "borderline": "临界 (距档位界限不足两个标准误)",
         "no report yet": "尚未报告",
         "no forecast": "无法预测",
     },
@@ -39,7 +40,7 @@ STATUS_NAMES["en"].update(
         "watch": "watch (50–80%)",
         "at risk": "at risk (20–50%)",
         "off track": "off track (<20%)",
-        "borderline": "borderline (within two Monte Carlo standard errors of a band edge)",
+        "borderline": "borderline (within 2 s.e. of a band edge)",
     }
 )
 
@@ -297,3 +298,9 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"named milestones: next year's projects are others", "具名项目类目标：明年的项目不同，不作推算"),
     (r"no simulated value at the deadline", "截止日没有模拟取值"),
 )
+
+
+def status_word(status: Any, lang: str) -> str:
+    """The status band's short name in ``lang`` (without the range in brackets), for tables and cells."""
+    text = str(status)
+    return re.sub(r"\s*\([^)]*\)$", "", STATUS_NAMES[lang].get(text, text))

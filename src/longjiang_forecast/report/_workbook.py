@@ -12,7 +12,7 @@ import pandas as pd
 
 from ._console import region_label
 from ._format import name_in, unit_decimals, unit_in
-from ._text import STATUS_COLOURS, STATUS_NAMES
+from ._text import STATUS_COLOURS, status_word
 
 #: Columns of the attainment sheet: (key, English header, Chinese header).
 SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -108,7 +108,7 @@ def write_workbook(
             "region": region_label(str(rec["region"]), lang, regions, written),
             "name": name_in(rec, lang, fallback=str(rec["indicator"])),
             "unit": unit_in(rec["unit"], lang),
-            "status": STATUS_NAMES[lang].get(status, status),
+            "status": status_word(status, lang),
         }
         for c, key in enumerate(keys, start=1):
             value = values[key]
