@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import longjiang_forecast as lf
+from longjiang_forecast._core.exceptions import DataValidationError
+from longjiang_forecast.cli import _out_dir
 from longjiang_forecast.testing import SYNTHETIC_NOTE, synthetic_progress
 
 HERE = Path(__file__).resolve().parent
@@ -20,8 +23,21 @@ def parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--as-of", default=None, help="month of the forecast, YYYY-MM (default: latest report)")
     p.add_argument("--draws", type=int, default=4000, help="Monte Carlo draws (default 4000)")
     p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
-    p.add_argument("--out", default="out", help="output folder (default ./out)")
+    p.add_argument(
+        "--out", default="out", help="output folder (default ./out); an earlier run's files there are kept"
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier run's files in --out")
     return p
+
+
+def output_folder(args: argparse.Namespace, files: tuple[str, ...]) -> Path:
+    """The --out folder, checked before any work as the command line does: an earlier run's ``files``
+    there are refused unless --overwrite (one line, exit status 2)."""
+    try:
+        return _out_dir(args.out, files=files, overwrite=args.overwrite)
+    except DataValidationError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def inputs(args: argparse.Namespace):

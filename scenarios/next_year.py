@@ -8,10 +8,8 @@ growth factor from the year-to-year ratios of earlier years' finals.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
-from _common import inputs, parser
+from _common import inputs, output_folder, parser
 
 import longjiang_forecast as lf
 from longjiang_forecast.planning import next_year_targets
@@ -20,6 +18,7 @@ from longjiang_forecast.report import format_value, unit_decimals
 
 def main() -> None:
     args = parser(__doc__.splitlines()[0]).parse_args()
+    out = output_folder(args, ("next_year_targets.csv",))
     catalog, progress = inputs(args)
     result = lf.forecast(progress, catalog, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2)
     targets = next_year_targets(result, progress)
@@ -38,9 +37,7 @@ def main() -> None:
             "method": province["method"].values,
         }
     )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out / "next_year_targets.csv", index=False)
+    frame.to_csv(out / "next_year_targets.csv", index=False, encoding="utf-8-sig")  # a BOM for Excel
     print("Next year's target met with probability 50/70/80/90 % (province), in each unit's granularity:")
     shown = frame.drop(columns=["method", "name"]).astype(object)
     kinds = dict(zip(catalog.table["indicator"], catalog.table["kind"], strict=False))

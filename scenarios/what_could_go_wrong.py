@@ -8,9 +8,7 @@ delta_vs_baseline, delta_se) and a bulletin with the comparison.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from _common import HERE, inputs, parser
+from _common import HERE, inputs, output_folder, parser
 
 import longjiang_forecast as lf
 from longjiang_forecast.planning import plan
@@ -21,14 +19,13 @@ def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("scenarios", nargs="*", help="scenario TOML files (default: all in this folder)")
     args = p.parse_args()
+    out = output_folder(args, ("scenario_comparison.csv", "bulletin/bulletin.html"))
     catalog, progress = inputs(args)
     files = args.scenarios or sorted(str(f) for f in HERE.glob("*.toml"))
     comparison = lf.compare_scenarios(
         progress, catalog, files, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2
     )
     table = comparison.table()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "scenario_comparison.csv", index=False)
     baseline = comparison.forecasts["baseline"]
     bulletin = write_bulletin(baseline, out / "bulletin", planning=plan(baseline, progress), comparison=table)
