@@ -247,9 +247,11 @@ def _read_csv(path: Path, required: Sequence[str], aliases: Mapping[str, str], w
                 f"this row and closed rows later reads those rows as one cell. Close the quote, or "
                 f"remove the line break from the cell."
             )
+    if len(problems) == 1:  # one problem, one line
+        raise DataValidationError(f"{path}: {problems[0]}")
     if problems:
         n = len(problems)
-        lines = [f"{path}: {n} row{'s' if n > 1 else ''} of the {what} cannot be read as a table:"]
+        lines = [f"{path}: {n} rows of the {what} cannot be read as a table:"]
         lines += [f"  - {p}" for p in problems[:20]] + ([f"  ... and {n - 20} more"] if n > 20 else [])
         raise DataValidationError("\n".join(lines))
     return Table(
