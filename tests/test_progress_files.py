@@ -62,7 +62,7 @@ def test_last_row_without_line_break_is_refused_naming_the_last_good_row(tmp_pat
     path = _csv(tmp_path, HEADER + ROWS + "09a,province,2024-05,61")  # cut inside 6100
     with pytest.raises(
         DataValidationError,
-        match=rf"{re.escape(str(path))}: 1 row of the file cannot be read as a table:\n  - row 5, the last "
+        match=rf"^{re.escape(str(path))}: row 5, the last "
         r"row \('09a,province,2024-05,61'\), does not end with a line break, so the file may have been "
         r"cut off inside it \(the last complete row is row 4\)",
     ):
@@ -391,3 +391,13 @@ def test_without_a_header_row_the_message_is_the_missing_columns(tmp_path):
         r"\(row 1\)\. Found columns \['进展情况表'\]",
     ):
         read_progress(_csv(tmp_path, text), CAT)
+
+
+def test_several_damaged_rows_are_listed_together(tmp_path):
+    path = _csv(tmp_path, HEADER + "09a,province,2024-03,4,100,\n09a,province,2024-04\n" + ROWS)
+    with pytest.raises(
+        DataValidationError,
+        match=r"p\.csv: 2 rows of the file cannot be read as a table:\n  - row 2 has 6 fields.*\n"
+        r"  - row 3 has 3 fields",
+    ):
+        read_progress(path, CAT)

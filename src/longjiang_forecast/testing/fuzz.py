@@ -1018,6 +1018,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     kinds = [k for k in FILE_KINDS if not args.kind or k[0] in args.kind]
     results = run_fuzz(args.cases, seed=args.seed, kinds=kinds)
     print(summarise_fuzz(results).to_string())
+    same = results[results["expect"] == "same"]
+    print(
+        f"\nmutations that keep the meaning: {len(same)} cases, "
+        f"{int((same['outcome'] == 'refused').sum())} refused (allowed, but the office's forms should read)"
+    )
     bad = results[results["outcome"].isin(["foreign", "silent"])]
     for (kind, fmt, outcome), group in bad.groupby(["kind", "fmt", "outcome"]):
         print(f"\n{kind} {fmt} {outcome}: {len(group)}")
