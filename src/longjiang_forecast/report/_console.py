@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from ._format import format_value, name_in, unit_decimals, unit_in
+from .._core.names import display_name
+from .._core.units import format_against, format_value, unit_decimals, unit_label
 from ._text import STATUS_NAMES
 
 #: Column headers of the console table, per language.
@@ -107,7 +108,8 @@ def region_label(region: str, lang: str, regions: pd.DataFrame | None, written: 
     if regions is not None and len(regions):
         match = regions[regions["region"].astype(str) == region]
         if len(match):
-            return name_in(match.iloc[0], lang, fallback=spelled or region)
+            row = match.iloc[0]
+            return display_name(row.get("name_zh"), row.get("name_en"), lang, spelled or region)
     return spelled or region
 
 
@@ -141,15 +143,17 @@ def attainment_view(
         Columns ``indicator, region, name, unit, target, deadline (MM-DD), observed
         (value and month), p_met, median, range (q10 – q90), reached, status`` (the
         keys of :data:`HEADERS`), all str. Every value has the decimals of its unit
-        (:func:`unit_decimals`) and thousands separators.
+        (:func:`~longjiang_forecast._core.units.unit_decimals`) and thousands separators; the
+        latest report and the median get more where they would otherwise read as the target
+        (:func:`~longjiang_forecast._core.units.format_against`).
     """
     written = written or {}
     rows = []
     for rec in table.to_dict("records"):
-        d = unit_decimals(rec["unit"], rec["kind"], rec["target"])
+        d = unit_decimals(rec["unit"], rec["target"])
         comparator = {">=": "≥", "<=": "≤"}.get(str(rec["comparator"]), str(rec["comparator"]))
         target = format_value(rec["target"], d)
-        observed = format_value(rec.get("observed"), d)
+        observed = format_against(rec.get("observed"), rec["target"], rec["unit"], missing="")
         month = str(rec.get("observed_month") or "")
         if observed and month:
             observed += _MONTH[lang].format(pd.Timestamp(month))
@@ -162,13 +166,13 @@ def attainment_view(
             {
                 "indicator": str(rec["indicator"]),
                 "region": region_label(str(rec["region"]), lang, regions, written),
-                "name": name_in(rec, lang, fallback=str(rec["indicator"])),
-                "unit": unit_in(rec["unit"], lang),
+                "name": display_name(rec.get("name_zh"), rec.get("name_en"), lang, rec["indicator"]),
+                "unit": unit_label(rec["unit"], lang),
                 "target": f"{comparator} {target}" if target else "",
                 "deadline": str(rec["deadline"])[5:],
                 "observed": observed,
                 "p_met": format_value(rec.get("p_met"), 2),
-                "median": format_value(rec.get("median"), d),
+                "median": format_against(rec.get("median"), rec["target"], rec["unit"], missing=""),
                 "range": f"{low} – {high}" if low and high else "",  # wraps after the dash
                 "reached": reached,
                 "status": _status(rec["status"], lang),
