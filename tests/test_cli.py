@@ -610,12 +610,16 @@ def test_a_second_forecast_into_the_same_folder_keeps_the_first(tmp_path, capsys
     """A monthly office keeps every month's results: the rerun is refused before any work."""
     out = tmp_path / "out"
     assert main(["--draws", "200", "--out", str(out)]) == 0  # the README's first command, fresh folder
-    first = {name: (out / name).read_bytes() for name in ("attainment.csv", "forecast.nc", "run.json")}
+    first = {
+        name: (out / name).read_bytes()
+        for name in ("attainment.csv", "attainment.xlsx", "forecast.nc", "run.json")
+    }
     capsys.readouterr()
     assert main(["--draws", "200", "--seed", "9", "--out", str(out)]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith(
-        f"error: --out {out} holds attainment.csv, forecast.nc, run.json of an earlier run (as of 2024-08); "
+        f"error: --out {out} holds attainment.csv, attainment.xlsx, forecast.nc, run.json of an earlier run "
+        "(as of 2024-08); "
         "nothing was run and nothing was replaced."
     )
     assert "Forecasting" not in captured.err and captured.out == ""

@@ -33,7 +33,7 @@ def test_the_command_stops_before_any_fit_with_status_2(tmp_path, capsys):
     path = tmp_path / "catalogue.csv"
     path.write_text(USER_CATALOGUE, encoding="utf-8")
     scenario = str(SCENARIOS / "early-winter.toml")
-    argv = ["--catalog", str(path), "--draws", "50", "--out", str(tmp_path / "out")]
+    argv = ["--catalog", str(path), "--draws", "100", "--out", str(tmp_path / "out")]
     assert main(["forecast", *argv, "--scenario", scenario]) == 2
     assert "scenario 'early-winter' would change nothing" in capsys.readouterr().err
     assert main(["scenarios", *argv, scenario]) == 2
