@@ -101,12 +101,18 @@ def test_values_get_thousands_separators_and_no_negative_zero():
     assert format_in_unit(None, "km (公里)", missing="") == ""
 
 
-def test_a_value_that_is_not_the_target_never_reads_as_the_target():
-    assert format_against(14999.6, 15000, "households (户)") == "14,999.6"
-    assert format_against(14999.96, 15000, "households (户)") == "14,999.96"
-    assert format_against(14283.4, 15000, "households (户)") == "14,283"
-    assert format_against(15000.0, 15000, "households (户)") == "15,000"
-    assert format_against(799.96, 800, "km (公里)") == "799.96"
+def test_a_value_that_misses_the_target_never_reads_as_the_target():
+    assert format_against(14999.6, 15000, "households (户)", ">=") == "14,999.6"
+    assert format_against(14999.96, 15000, "households (户)", ">=") == "14,999.96"
+    assert format_against(14283.4, 15000, "households (户)", ">=") == "14,283"
+    assert format_against(15000.0, 15000, "households (户)", ">=") == "15,000"
+    assert format_against(15000.4, 15000, "households (户)", ">=") == "15,000"  # met, and reads as met
+    assert format_against(799.96, 800, "km (公里)", ">=") == "799.96"
+    assert (
+        format_against(27.34, 27.3, "μg/m³", "<=") == "27.34"
+        and format_against(27.26, 27.3, "μg/m³", "<=") == "27.3"
+    )
+    assert format_against(15000.4, 15000, "households (户)") == "15,000.4"  # no comparator: any difference
     assert format_against(float("nan"), 800, "km (公里)", missing="") == ""
 
 

@@ -311,20 +311,36 @@ def format_in_unit(value: Any, unit: Any, target: Any = None, missing: str = "�
     return format_value(value, unit_decimals(unit, target), missing)
 
 
-def format_against(value: Any, target: Any, unit: Any, missing: str = "–") -> str:
-    """``value`` in the unit's granularity, with more decimals where it would read as the ``target``.
+def format_against(value: Any, target: Any, unit: Any, comparator: Any = None, missing: str = "–") -> str:
+    """``value`` in the unit's granularity, with more decimals where it would read as a met ``target``.
 
-    A value that is not the target is never shown as the target: 14,999.6 households
-    against a target of 15,000 is "14,999.6", not "15,000".
+    A value that misses the target is never shown as the target: 14,999.6 households
+    against ``>= 15,000`` is "14,999.6", not "15,000". A value that meets it may read as
+    it (3.2 cities against ``>= 3`` is "3").
+
+    Parameters
+    ----------
+    value, target : float
+        In the unit.
+    unit : str
+        The catalogue's ``unit`` (:func:`unit_decimals`).
+    comparator : {">=", "<="}, optional
+        How the target is met; without one, any value other than the target that
+        would read as it gets more decimals.
+    missing : str
+        Shown for a value that is not finite.
 
     Examples
     --------
-    >>> format_against(14999.6, 15000, "households (户)"), format_against(14283.4, 15000, "households (户)")
-    ('14,999.6', '14,283')
+    >>> format_against(14999.6, 15000, "households (户)", ">="), format_against(3.2, 3, "cities (座)", ">=")
+    ('14,999.6', '3')
+    >>> format_against(27.34, 27.3, "μg/m³", "<="), format_against(14283.4, 15000, "households (户)")
+    ('27.34', '14,283')
     """
     x, goal = _number(value), _number(target)
     text = format_in_unit(x, unit, goal, missing)
-    if not (math.isfinite(x) and math.isfinite(goal)) or x == goal:
+    meets = {">=": x >= goal, "<=": x <= goal}.get(str(comparator), x == goal)
+    if not (math.isfinite(x) and math.isfinite(goal)) or meets:
         return text
     if text != format_in_unit(goal, unit, goal):
         return text

@@ -369,11 +369,8 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
     rows = []
     for _, r in table.iterrows():
         unit = str(r["unit"])
-        observed = (
-            ""
-            if pd.isna(r["observed"])
-            else f"{format_against(r['observed'], r['target'], unit)} ({r['observed_month']})"
-        )
+        latest = format_against(r["observed"], r["target"], unit, r["comparator"])
+        observed = "" if pd.isna(r["observed"]) else f"{latest} ({r['observed_month']})"
         # Rates are monthly progress for counts and levels; for annual means they are levels.
         rates = r["kind"] not in ("annual_mean", "change")
         cells = [

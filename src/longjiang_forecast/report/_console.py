@@ -144,7 +144,7 @@ def attainment_view(
         (value and month), p_met, median, range (q10 – q90), reached, status`` (the
         keys of :data:`HEADERS`), all str. Every value has the decimals of its unit
         (:func:`~longjiang_forecast._core.units.unit_decimals`) and thousands separators; the
-        latest report and the median get more where they would otherwise read as the target
+        latest report and the median get more where they miss the target but would read as it
         (:func:`~longjiang_forecast._core.units.format_against`).
     """
     written = written or {}
@@ -153,7 +153,9 @@ def attainment_view(
         d = unit_decimals(rec["unit"], rec["target"])
         comparator = {">=": "≥", "<=": "≤"}.get(str(rec["comparator"]), str(rec["comparator"]))
         target = format_value(rec["target"], d)
-        observed = format_against(rec.get("observed"), rec["target"], rec["unit"], missing="")
+        observed = format_against(
+            rec.get("observed"), rec["target"], rec["unit"], rec["comparator"], missing=""
+        )
         month = str(rec.get("observed_month") or "")
         if observed and month:
             observed += _MONTH[lang].format(pd.Timestamp(month))
@@ -172,7 +174,9 @@ def attainment_view(
                 "deadline": str(rec["deadline"])[5:],
                 "observed": observed,
                 "p_met": format_value(rec.get("p_met"), 2),
-                "median": format_against(rec.get("median"), rec["target"], rec["unit"], missing=""),
+                "median": format_against(
+                    rec.get("median"), rec["target"], rec["unit"], rec["comparator"], missing=""
+                ),
                 "range": f"{low} – {high}" if low and high else "",  # wraps after the dash
                 "reached": reached,
                 "status": _status(rec["status"], lang),
