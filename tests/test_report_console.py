@@ -7,7 +7,7 @@ from rich.cells import cell_len
 
 from longjiang_forecast._core.names import display_name
 from longjiang_forecast.pipeline import TABLE_COLUMNS
-from longjiang_forecast.report import attainment_view, default_language, render_attainment
+from longjiang_forecast.report import attainment_view, borderline_note, default_language, render_attainment
 
 
 def test_names_in_the_chosen_language_with_fallback():
@@ -89,3 +89,14 @@ def test_the_table_fits_100_columns_and_long_names_stay_distinct(lang):
     assert all(word in text for word in (("(east)", "(west)") if lang == "en" else ("东", "西")))
     assert "…" not in text
     assert "15,560" in text and "≥ 15,000" in text  # numbers are never cut
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_borderline_note_names_each_series_in_the_language_within_the_width(lang):
+    rows = [("04a", "province", 0.806, 0.8), ("09a", "harbin", 0.799, 0.8), ("14a", "province", 0.515, 0.5)]
+    text = borderline_note(rows, 4000, lang=lang, width=100)
+    assert max(cell_len(line) for line in text.splitlines()) <= 100 and len(text.splitlines()) > 1
+    flat = text.replace("\n", " ")
+    assert "16000" in flat and "0.806" in flat and "09a/harbin" in flat
+    assert ("04a/全省" in flat and "临界" in flat) if lang == "zh" else ("04a/province" in flat)
+    assert borderline_note([], 4000, lang=lang) == ""

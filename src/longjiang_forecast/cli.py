@@ -401,29 +401,25 @@ def _busy(text: str) -> Iterator[None]:
         yield
 
 
-def _borderline_note(summary: Any, draws: int, show_all: bool) -> None:
+def _borderline_note(summary: Any, draws: int, show_all: bool, lang: str) -> None:
     """Say which shown series are borderline (P(met) within two s.e. of a band edge) and what decides them."""
     import numpy as np
+
+    from .report import borderline_note
 
     cut = summary["borderline_cut"].values
     shown = np.isfinite(cut) & (show_all | (summary["region"].values == "province"))
     if not shown.any():
         return
-    rows = [
-        f"{i}/{r} {p:.3f} at the edge {c:g}"
-        for i, r, p, c in zip(
-            summary["indicator"].values[shown],
-            summary["region"].values[shown],
-            summary["p_met"].values[shown],
-            cut[shown],
-            strict=True,
-        )
-    ]
-    print(
-        f"borderline: P(met) lies within two Monte Carlo standard errors of a status band's edge, so "
-        f"the band is not decided, for {'; '.join(rows)}. More draws decide it (--draws {4 * draws} "
-        "halves the standard error)."
+    rows = zip(
+        summary["indicator"].values[shown],
+        summary["region"].values[shown],
+        summary["p_met"].values[shown],
+        cut[shown],
+        strict=True,
     )
+    width = shutil.get_terminal_size(fallback=(100, 24)).columns if sys.stdout.isatty() else 100
+    print(borderline_note(list(rows), draws, lang=lang, width=max(width, 60)), end="")
 
 
 def _out_dir(
@@ -604,7 +600,7 @@ def _forecast(args: argparse.Namespace) -> int:
     result, catalog, progress, note = _run(args, scenario=args.scenario)
     table = result.table()
     _print_table(table, result, args, catalog, progress)
-    _borderline_note(result.summary, args.draws, args.all)
+    _borderline_note(result.summary, args.draws, args.all, _lang(args, catalog))
     rounded_table(table).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir
     meta = _run_json(args, result, catalog, progress, note)

@@ -113,6 +113,57 @@ def region_label(region: str, lang: str, regions: pd.DataFrame | None, written: 
     return spelled or region
 
 
+#: The note under the table naming the borderline series, per language.
+BORDERLINE_NOTES: dict[str, tuple[str, str]] = {
+    "en": (
+        "borderline: P(met) lies within two Monte Carlo standard errors of a status band's edge, so the "
+        "band is not decided, for {rows}. More draws decide it (--draws {draws} halves the standard error).",
+        "{indicator}/{region} {p:.3f} at the edge {cut:g}",
+    ),
+    "zh": (
+        "临界：以下序列的达标概率与状态档位界限相差不足两个蒙特卡罗标准误，档位未定：{rows}。"
+        "增加模拟路径可以判定（--draws {draws} 使标准误减半）。",
+        "{indicator}/{region} {p:.3f}（界限 {cut:g}）",
+    ),
+}
+
+
+def borderline_note(
+    rows: list[tuple[str, str, float, float]], draws: int, *, lang: str, width: int = 100
+) -> str:
+    """The note under the console table naming the borderline series, wrapped to ``width`` columns.
+
+    Parameters
+    ----------
+    rows : list of (indicator, region, p_met, cut)
+        The borderline series shown: P(met) and the band edge it lies near.
+    draws : int
+        The draws of the run; the note suggests four times as many.
+    lang : {"zh", "en"}
+    width : int
+        Terminal width in columns (Chinese characters count two).
+
+    Returns
+    -------
+    str
+        The note, lines at most ``width`` columns wide, ending in a newline; "" without rows.
+    """
+    from rich.console import Console
+    from rich.text import Text
+
+    if not rows:
+        return ""
+    sentence, row = BORDERLINE_NOTES[lang]
+    parts = [
+        row.format(indicator=i, region=region_label(str(r), lang, None, {}), p=float(p), cut=float(c))
+        for i, r, p, c in rows
+    ]
+    text = sentence.format(rows=("；" if lang == "zh" else "; ").join(parts), draws=4 * int(draws))
+    sink = io.StringIO()
+    Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(Text(text))
+    return "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
+
+
 def _status(status: Any, lang: str) -> str:
     text = str(status)
     return re.sub(r"\s*\([^)]*\)$", "", STATUS_NAMES[lang].get(text, text))
