@@ -14,6 +14,7 @@ import re
 import shutil
 import sys
 import tempfile
+import textwrap
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -346,6 +347,11 @@ def _lang(args: argparse.Namespace, catalog: Any) -> str:
     return default_language(table.get("name_en", ()), table.get("name_zh", ()))
 
 
+def _width() -> int:
+    """Columns of the printed outputs: the terminal's (at least 60), 100 when stdout is not a terminal."""
+    return max(shutil.get_terminal_size(fallback=(100, 24)).columns, 60) if sys.stdout.isatty() else 100
+
+
 def _print_table(
     table: pd.DataFrame, result: Any, args: argparse.Namespace, catalog: Any, progress: Any
 ) -> None:
@@ -353,13 +359,13 @@ def _print_table(
     from .report import attainment_headline, render_attainment
 
     shown = table if args.all else table[table["region"] == "province"]
-    width = shutil.get_terminal_size(fallback=(100, 24)).columns if sys.stdout.isatty() else 100
+    width = _width()
     lang = _lang(args, catalog)
     attrs = result.summary.attrs
     text = render_attainment(
         shown,
         lang=lang,
-        width=max(width, 60),
+        width=width,
         show_region=bool(args.all),
         regions=catalog.regions,
         written=_spelled(progress),
@@ -418,8 +424,8 @@ def _borderline_note(summary: Any, draws: int, show_all: bool, lang: str) -> Non
         cut[shown],
         strict=True,
     )
-    width = shutil.get_terminal_size(fallback=(100, 24)).columns if sys.stdout.isatty() else 100
-    print(borderline_note(list(rows), draws, lang=lang, width=max(width, 60)), end="")
+    width = _width()
+    print(borderline_note(list(rows), draws, lang=lang, width=width), end="")
 
 
 def _out_dir(
@@ -521,7 +527,7 @@ def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | N
 
     catalog, progress, note = _inputs(args)
     if note:
-        print(note)
+        print(textwrap.fill(note, _width()))
     if isinstance(extra.get("scenario"), str):  # read (and checked) now, not after the fit
         from .scenarios import load_scenario
 
@@ -656,7 +662,7 @@ def _scenarios(args: argparse.Namespace) -> int:
     out = _out_dir(args.out, files=("scenario_comparison.csv",), overwrite=args.overwrite)
     catalog, progress, note = _inputs(args)
     if note:
-        print(note)
+        print(textwrap.fill(note, _width()))
     from .scenarios import load_scenario
 
     scenarios = [load_scenario(path, catalog=catalog) for path in args.files]  # checked before the fit
