@@ -100,3 +100,11 @@ def test_the_borderline_note_names_each_series_in_the_language_within_the_width(
     assert "16000" in flat and "0.806" in flat and "09a/harbin" in flat
     assert ("04a/全省" in flat and "临界" in flat) if lang == "zh" else ("04a/province" in flat)
     assert borderline_note([], 4000, lang=lang) == ""
+    regions = pd.DataFrame({"region": ["harbin"], "name_zh": ["哈尔滨市"], "name_en": ["Harbin"]})
+    named = borderline_note(rows, 4000, lang=lang, regions=regions).replace("\n", " ")
+    assert ("09a/哈尔滨市" if lang == "zh" else "09a/Harbin") in named
+
+
+def test_a_borderline_status_prints_its_band_name_only():
+    assert attainment_view(_table(status="borderline"), lang="zh").iloc[0]["status"] == "临界"
+    assert attainment_view(_table(status="borderline"), lang="en").iloc[0]["status"] == "borderline"

@@ -407,7 +407,9 @@ def _busy(text: str) -> Iterator[None]:
         yield
 
 
-def _borderline_note(summary: Any, draws: int, show_all: bool, lang: str) -> None:
+def _borderline_note(
+    summary: Any, draws: int, show_all: bool, lang: str, catalog: Any, progress: Any
+) -> None:
     """Say which shown series are borderline (P(met) within two s.e. of a band edge) and what decides them."""
     import numpy as np
 
@@ -425,7 +427,10 @@ def _borderline_note(summary: Any, draws: int, show_all: bool, lang: str) -> Non
         strict=True,
     )
     width = _width()
-    print(borderline_note(list(rows), draws, lang=lang, width=width), end="")
+    note = borderline_note(
+        list(rows), draws, lang=lang, width=width, regions=catalog.regions, written=_spelled(progress)
+    )
+    print(note, end="")
 
 
 def _out_dir(
@@ -606,7 +611,7 @@ def _forecast(args: argparse.Namespace) -> int:
     result, catalog, progress, note = _run(args, scenario=args.scenario)
     table = result.table()
     _print_table(table, result, args, catalog, progress)
-    _borderline_note(result.summary, args.draws, args.all, _lang(args, catalog))
+    _borderline_note(result.summary, args.draws, args.all, _lang(args, catalog), catalog, progress)
     rounded_table(table).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir
     meta = _run_json(args, result, catalog, progress, note)

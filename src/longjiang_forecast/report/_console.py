@@ -129,7 +129,13 @@ BORDERLINE_NOTES: dict[str, tuple[str, str]] = {
 
 
 def borderline_note(
-    rows: list[tuple[str, str, float, float]], draws: int, *, lang: str, width: int = 100
+    rows: list[tuple[str, str, float, float]],
+    draws: int,
+    *,
+    lang: str,
+    width: int = 100,
+    regions: pd.DataFrame | None = None,
+    written: Mapping[str, str] | None = None,
 ) -> str:
     """The note under the console table naming the borderline series, wrapped to ``width`` columns.
 
@@ -142,6 +148,8 @@ def borderline_note(
     lang : {"zh", "en"}
     width : int
         Terminal width in columns (Chinese characters count two).
+    regions, written
+        Prefecture names, as in the table (:func:`region_label`).
 
     Returns
     -------
@@ -155,7 +163,9 @@ def borderline_note(
         return ""
     sentence, row = BORDERLINE_NOTES[lang]
     parts = [
-        row.format(indicator=i, region=region_label(str(r), lang, None, {}), p=float(p), cut=float(c))
+        row.format(
+            indicator=i, region=region_label(str(r), lang, regions, written or {}), p=float(p), cut=float(c)
+        )
         for i, r, p, c in rows
     ]
     text = sentence.format(rows=("；" if lang == "zh" else "; ").join(parts), draws=4 * int(draws))
@@ -166,7 +176,7 @@ def borderline_note(
 
 def _status(status: Any, lang: str) -> str:
     text = str(status)
-    return re.sub(r"\s*\([^)]*\)$", "", STATUS_NAMES[lang].get(text, text))
+    return re.sub(r"\s*[(（][^()（）]*[)）]$", "", STATUS_NAMES[lang].get(text, text))  # the band's name
 
 
 def attainment_view(
