@@ -388,7 +388,10 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
                 "num",
             ),
             _cell(format_rate(r["required_rate"], unit, r["target"]) if rates else "–", "num"),
-            _cell(format_rate(r["run_rate"], unit, r["target"]) if rates else "–", "num"),
+            _cell(
+                _run_rate(r["run_rate"], _months(r["run_rate_months"]), unit, r["target"]) if rates else "–",
+                "num",
+            ),
         ]
         status = str(r["status"])
         rows.append(
@@ -490,6 +493,11 @@ def _pace_rows(
         ]
         rows.append(cells)
     return rows
+
+
+def _months(value: Any) -> str:
+    """The months a run rate covers, "YYYY-MM/YYYY-MM"; "" where none."""
+    return value if isinstance(value, str) else ""
 
 
 def _run_rate(rate: float, months: str, unit: str, target: Any) -> str:

@@ -60,6 +60,7 @@ VALUE_COLUMNS = (
     "median",
     "q90",
     "required_rate",
+    "model_rate",
     "run_rate",
     "expected_shortfall",
 )

@@ -33,7 +33,9 @@ SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("q90", "90% at deadline", "截止日取值 90%"),
     ("first_passage_median", "reached (median month)", "达标月份（中位数）"),
     ("required_rate", "required per month", "所需月均进度"),
-    ("run_rate", "recent per month (3 months)", "近三月月均进度"),
+    ("model_rate", "model's median per month (months left)", "模型预期月均进度（剩余月份）"),
+    ("run_rate", "recent per month", "近期月均进度"),
+    ("run_rate_months", "months of the recent pace", "近期进度所覆盖月份"),
     ("expected_shortfall", "expected shortfall", "预期缺口"),
     ("status", "status", "状态"),
     ("basis", "basis", "依据"),
@@ -42,7 +44,7 @@ SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
 #: Columns in the indicator's unit, formatted with its decimals (``_core.units.unit_decimals``); the rates
 #: per month with ``_core.units.rate_decimals``.
 _IN_UNIT = ("target", "observed", "q10", "median", "q90", "expected_shortfall")
-_RATES = ("required_rate", "run_rate")
+_RATES = ("required_rate", "model_rate", "run_rate")
 _SHEET_NAMES = {
     "en": ("attainment", "provenance"),
     "zh": ("达标情况", "数据来源"),
