@@ -13,7 +13,7 @@ from _common import inputs, output_folder, parser
 
 import longjiang_forecast as lf
 from longjiang_forecast.planning import next_year_targets
-from longjiang_forecast.report import format_value, unit_decimals
+from longjiang_forecast.report import format_in_unit
 
 
 def main() -> None:
@@ -40,11 +40,9 @@ def main() -> None:
     frame.to_csv(out / "next_year_targets.csv", index=False, encoding="utf-8-sig")  # a BOM for Excel
     print("Next year's target met with probability 50/70/80/90 % (province), in each unit's granularity:")
     shown = frame.drop(columns=["method", "name"]).astype(object)
-    kinds = dict(zip(catalog.table["indicator"], catalog.table["kind"], strict=False))
     for i, rec in frame.iterrows():  # whole households, one decimal for km, ... (lf.report.unit_decimals)
-        decimals = unit_decimals(rec["unit"], kinds.get(rec["indicator"]), rec["this_year_target"])
         for col in [c for c in shown.columns if c.startswith(("next_year_", "this_year_"))]:
-            shown.loc[i, col] = format_value(rec[col], decimals)
+            shown.loc[i, col] = format_in_unit(rec[col], rec["unit"], rec["this_year_target"])
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_colwidth", 28):
         print(shown.to_string(index=False))
     print(f"Wrote {out / 'next_year_targets.csv'} (method per row in column 'method'; see docs/planning.md)")

@@ -610,7 +610,10 @@ def test_a_second_forecast_into_the_same_folder_keeps_the_first(tmp_path, capsys
     """A monthly office keeps every month's results: the rerun is refused before any work."""
     out = tmp_path / "out"
     assert main(["--draws", "200", "--out", str(out)]) == 0  # the README's first command, fresh folder
-    first = {name: (out / name).read_bytes() for name in ("attainment.csv", "forecast.nc", "run.json")}
+    first = {
+        name: (out / name).read_bytes()
+        for name in ("attainment.csv", "attainment.xlsx", "forecast.nc", "run.json")
+    }
     capsys.readouterr()
     assert main(["--draws", "200", "--seed", "9", "--out", str(out)]) == 2
     captured = capsys.readouterr()

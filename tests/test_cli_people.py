@@ -57,7 +57,7 @@ def test_quiet_and_verbose(tmp_path, capsys):
     # only warnings are left (here: one prefecture is not the whole province), each on one line
     assert all(line.startswith("warning: ") for line in captured.err.splitlines())
     assert "Forecasting" not in captured.err and "Wrote" not in captured.err
-    assert main([*argv, "--out", str(tmp_path / "a"), "--verbose"]) == 0
+    assert main([*argv, "--out", str(tmp_path / "a"), "--verbose", "--overwrite"]) == 0
     err = capsys.readouterr().err
     assert "note: --out" in err and "Forecasting" in err and "debug: progress: " in err
 

@@ -5,49 +5,17 @@ import pandas as pd
 import pytest
 from rich.cells import cell_len
 
+from longjiang_forecast._core.names import display_name
 from longjiang_forecast.pipeline import TABLE_COLUMNS
-from longjiang_forecast.report import attainment_view, default_language, format_value, render_attainment
-from longjiang_forecast.report._format import name_in, unit_decimals, unit_in
+from longjiang_forecast.report import attainment_view, borderline_note, default_language, render_attainment
 
 
-@pytest.mark.parametrize(
-    ("unit", "kind", "target", "decimals"),
-    [
-        ("households (户)", "cumulative", 15000, 0),  # whole households
-        ("households (户)", "cumulative", 4714.2, 0),  # a prefecture's split target: still whole
-        ("stations (个)", "cumulative", 300, 0),
-        ("disease types (种)", "level", 100, 0),
-        ("projects", "milestone", 4, 0),
-        ("km (公里)", "cumulative", 4000, 1),  # one decimal for km
-        ("% of counties", "level", 90, 1),
-        ("% change vs 2023", "change", -0.7, 1),
-        ("μg/m³", "annual_mean", 27.3, 1),
-        ("places per 1,000 people", "level", 3.78, 2),  # two for ratios
-        ("m² per person", "level", 2.53, 2),
-        ("10k persons (万人)", "cumulative", 19.67, 2),  # scaled units: by the target's size
-        ("100 million yuan (亿元)", "cumulative", 6.35, 2),
-        ("10k m² (万平方米)", "cumulative", 6000, 0),
-        ("widgets", "cumulative", 2.5, 2),  # unknown unit: about three significant digits
-        ("widgets", "cumulative", 250000, 0),
-    ],
-)
-def test_decimals_follow_the_unit_and_kind(unit, kind, target, decimals):
-    assert unit_decimals(unit, kind, target) == decimals
-
-
-def test_values_get_thousands_separators_and_no_negative_zero():
-    assert format_value(16652.763, 0) == "16,653"
-    assert format_value(1234567.891, 1) == "1,234,567.9"
-    assert format_value(-0.004, 2) == "0.00"
-    assert format_value(np.nan, 0) == "" and format_value(None, 1) == ""
-
-
-def test_units_and_names_in_the_chosen_language_with_fallback():
-    assert unit_in("households (户)", "zh") == "户" and unit_in("households (户)", "en") == "households"
-    assert unit_in("km", "zh") == "km"  # nothing Chinese given: as written
-    assert name_in({"name_zh": "改造", "name_en": np.nan}, "en") == "改造"
-    assert name_in({"name_zh": "", "name_en": "Roads"}, "zh") == "Roads"
-    assert name_in({"name_zh": None, "name_en": None}, "zh", fallback="19b") == "19b"
+def test_names_in_the_chosen_language_with_fallback():
+    """One name rule (``_core.names.display_name``) for the table, the workbook, the bulletin, the figures."""
+    assert display_name("改造", np.nan, "en", "09a") == "改造"
+    assert display_name("", "Roads", "zh", "19b") == "Roads"
+    assert display_name(None, None, "zh", "19b") == "19b"
+    assert display_name("改造", "09a", "en", "09a") == "改造"  # the loader's name_en = id counts as none
 
 
 def test_default_language_from_the_locale_then_the_catalogue(monkeypatch):
@@ -83,6 +51,9 @@ def test_the_view_formats_each_number_to_its_unit():
     km = attainment_view(_table(unit="km (公里)", target=4000, median=4255.24), lang="zh").iloc[0]
     assert km["target"] == "≥ 4,000.0" and km["median"] == "4,255.2" and km["unit"] == "公里"
     assert km["status"] == "需关注" and km["name"] == "适老化改造" and km["observed"] == "9,894.2 （8月）"
+    # a latest report or median just short of the target never reads as the target
+    short = attainment_view(_table(observed=14999.6, median=14999.96), lang="en").iloc[0]
+    assert short["observed"] == "14,999.6 (Aug)" and short["median"] == "14,999.96"
 
 
 def test_a_first_passage_after_the_deadline_is_marked_late():
@@ -118,3 +89,22 @@ def test_the_table_fits_100_columns_and_long_names_stay_distinct(lang):
     assert all(word in text for word in (("(east)", "(west)") if lang == "en" else ("东", "西")))
     assert "…" not in text
     assert "15,560" in text and "≥ 15,000" in text  # numbers are never cut
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_borderline_note_names_each_series_in_the_language_within_the_width(lang):
+    rows = [("04a", "province", 0.806, 0.8), ("09a", "harbin", 0.799, 0.8), ("14a", "province", 0.515, 0.5)]
+    text = borderline_note(rows, 4000, lang=lang, width=100)
+    assert max(cell_len(line) for line in text.splitlines()) <= 100 and len(text.splitlines()) > 1
+    flat = text.replace("\n", " ")
+    assert "16000" in flat and "0.806" in flat and "09a/harbin" in flat
+    assert ("04a/全省" in flat and "临界" in flat) if lang == "zh" else ("04a/province" in flat)
+    assert borderline_note([], 4000, lang=lang) == ""
+    regions = pd.DataFrame({"region": ["harbin"], "name_zh": ["哈尔滨市"], "name_en": ["Harbin"]})
+    named = borderline_note(rows, 4000, lang=lang, regions=regions).replace("\n", " ")
+    assert ("09a/哈尔滨市" if lang == "zh" else "09a/Harbin") in named
+
+
+def test_a_borderline_status_prints_its_band_name_only():
+    assert attainment_view(_table(status="borderline"), lang="zh").iloc[0]["status"] == "临界"
+    assert attainment_view(_table(status="borderline"), lang="en").iloc[0]["status"] == "borderline"

@@ -14,7 +14,9 @@ def _rows():
         {**base, "indicator": "09a", "region": "harbin", "name_en": "Homes adapted", "name_zh": "适老化改造",
          "kind": "cumulative", "unit": "households (户)", "target": 4714.2, "comparator": ">=",
          "deadline": "2024-12-31", "observed": 3351.699, "observed_month": "2024-08",
-         "p_met": 0.005868879790897067, "p_met_se": 0.0012, "median": 4283.4567, "status": "off track"},
+         "p_met": 0.005868879790897067, "p_met_se": 0.0012, "median": 4283.4567, "status": "off track",
+         "required_rate": 340.62, "model_rate": 0.5123456, "run_rate": 12.3456,
+         "run_rate_months": "2024-07/2024-08"},
         {**base, "indicator": "19b", "region": "province", "name_en": "Rural roads", "name_zh": "",
          "kind": "cumulative", "unit": "km (公里)", "target": 4000.0, "comparator": ">=",
          "deadline": "2024-10-31", "observed": 3396.61234, "p_met": 0.94, "p_met_se": 0.004,
@@ -50,6 +52,11 @@ def test_workbook_sheets_formats_colours_and_provenance(tmp_path):
     homes = sheet.cell(row=3, column=col["目标"])
     assert homes.value == pytest.approx(4714.2) and homes.number_format == "#,##0"
     assert sheet.cell(row=3, column=col["达标概率"]).number_format == "0.00"
+    # rates per month are finer than the unit: 0.512 households a month is neither 0 nor 1
+    assert sheet.cell(row=3, column=col["所需月均进度"]).number_format == "#,##0"
+    assert sheet.cell(row=3, column=col["模型预期月均进度（剩余月份）"]).number_format == "#,##0.000"
+    assert sheet.cell(row=3, column=col["近期月均进度"]).number_format == "#,##0.0"
+    assert sheet.cell(row=3, column=col["近期进度所覆盖月份"]).value == "2024-07/2024-08"
     status = sheet.cell(row=3, column=col["状态"])
     assert status.value.startswith("严重滞后") and status.fill.fgColor.rgb.endswith("F46D43")
     prov = {row[0].value: row[1].value for row in book["数据来源"].iter_rows(min_row=2)}
@@ -59,5 +66,6 @@ def test_workbook_sheets_formats_colours_and_provenance(tmp_path):
 def test_csv_rounds_values_to_the_unit_plus_two_and_probabilities_to_four():
     out = rounded_table(_rows())
     assert out.loc[0, "p_met"] == 0.0059 and out.loc[0, "observed"] == 3351.70  # households: 0 + 2 decimals
+    assert out.loc[0, "model_rate"] == 0.51 and out.loc[0, "run_rate"] == 12.35  # rates too
     assert out.loc[1, "median"] == 4255.246 and out.loc[1, "observed"] == 3396.612  # km: 1 + 2 decimals
     assert list(out.columns) == list(TABLE_COLUMNS) and out.loc[0, "status"] == "off track"

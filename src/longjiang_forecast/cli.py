@@ -14,6 +14,7 @@ import re
 import shutil
 import sys
 import tempfile
+import textwrap
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -353,6 +354,11 @@ def _lang(args: argparse.Namespace, catalog: Any) -> str:
     return default_language(table.get("name_en", ()), table.get("name_zh", ()))
 
 
+def _width() -> int:
+    """Columns of the printed outputs: the terminal's (at least 60), 100 when stdout is not a terminal."""
+    return max(shutil.get_terminal_size(fallback=(100, 24)).columns, 60) if sys.stdout.isatty() else 100
+
+
 def _print_table(
     table: pd.DataFrame, result: Any, args: argparse.Namespace, catalog: Any, progress: Any
 ) -> None:
@@ -360,13 +366,13 @@ def _print_table(
     from .report import attainment_headline, render_attainment
 
     shown = table if args.all else table[table["region"] == "province"]
-    width = shutil.get_terminal_size(fallback=(100, 24)).columns if sys.stdout.isatty() else 100
+    width = _width()
     lang = _lang(args, catalog)
     attrs = result.summary.attrs
     text = render_attainment(
         shown,
         lang=lang,
-        width=max(width, 60),
+        width=width,
         show_region=bool(args.all),
         regions=catalog.regions,
         written=_spelled(progress),
@@ -408,29 +414,30 @@ def _busy(text: str) -> Iterator[None]:
         yield
 
 
-def _borderline_note(summary: Any, draws: int, show_all: bool) -> None:
+def _borderline_note(
+    summary: Any, draws: int, show_all: bool, lang: str, catalog: Any, progress: Any
+) -> None:
     """Say which shown series are borderline (P(met) within two s.e. of a band edge) and what decides them."""
     import numpy as np
+
+    from .report import borderline_note
 
     cut = summary["borderline_cut"].values
     shown = np.isfinite(cut) & (show_all | (summary["region"].values == "province"))
     if not shown.any():
         return
-    rows = [
-        f"{i}/{r} {p:.3f} at the edge {c:g}"
-        for i, r, p, c in zip(
-            summary["indicator"].values[shown],
-            summary["region"].values[shown],
-            summary["p_met"].values[shown],
-            cut[shown],
-            strict=True,
-        )
-    ]
-    print(
-        f"borderline: P(met) lies within two Monte Carlo standard errors of a status band's edge, so "
-        f"the band is not decided, for {'; '.join(rows)}. More draws decide it (--draws {4 * draws} "
-        "halves the standard error)."
+    rows = zip(
+        summary["indicator"].values[shown],
+        summary["region"].values[shown],
+        summary["p_met"].values[shown],
+        cut[shown],
+        strict=True,
     )
+    width = _width()
+    note = borderline_note(
+        list(rows), draws, lang=lang, width=width, regions=catalog.regions, written=_spelled(progress)
+    )
+    print(note, end="")
 
 
 def _out_dir(
@@ -532,7 +539,7 @@ def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | N
 
     catalog, progress, note = _inputs(args)
     if note:
-        print(note)
+        print(textwrap.fill(note, _width()))
     if isinstance(extra.get("scenario"), str):  # read (and checked) now, not after the fit
         from .scenarios import load_scenario
 
@@ -611,7 +618,7 @@ def _forecast(args: argparse.Namespace) -> int:
     result, catalog, progress, note = _run(args, scenario=args.scenario)
     table = result.table()
     _print_table(table, result, args, catalog, progress)
-    _borderline_note(result.summary, args.draws, args.all)
+    _borderline_note(result.summary, args.draws, args.all, _lang(args, catalog), catalog, progress)
     rounded_table(table).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir
     meta = _run_json(args, result, catalog, progress, note)
@@ -667,7 +674,7 @@ def _scenarios(args: argparse.Namespace) -> int:
     out = _out_dir(args.out, files=("scenario_comparison.csv",), overwrite=args.overwrite)
     catalog, progress, note = _inputs(args)
     if note:
-        print(note)
+        print(textwrap.fill(note, _width()))
     from .scenarios import load_scenario
 
     scenarios = [load_scenario(path, catalog=catalog) for path in args.files]  # checked before the fit

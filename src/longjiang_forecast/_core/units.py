@@ -1,21 +1,33 @@
-"""Units of the catalogue in either language, and the granularity (decimals) numbers are shown in.
+"""Units of the catalogue in either language, and how many decimals a value in a unit is shown with.
+
+The one place these rules live; the console table, the workbook, the CSV's rounding, the
+bulletin, the figures and the scenario scripts all call them.
 
 A catalogue writes a unit in English with its Chinese measure word in brackets
 (``"households (户)"``, ``"10k persons (万人)"``), in English only (``"% of counties"``,
-``"μg/m³"``) or in Chinese only (``"户"``). :func:`unit_label` gives the unit in one language;
-:func:`unit_decimals` the number of decimals a value of that unit is shown with
-(whole households, one decimal for km and percentages, two for ratios and 万-units).
-Both tables below are the only place these words live.
+``"μg/m³"``), in Chinese only (``"户"``) or in Chinese with English in brackets
+(``"万人 (10k persons)"``). :func:`unit_label` gives the unit in one language;
+:func:`unit_decimals` the number of decimals a value of that unit is shown with (whole
+households, one decimal for km and percentages, two for ratios); :func:`format_value`,
+:func:`format_in_unit` and :func:`format_rate` write the number with thousands separators.
+The decimals follow from the unit alone, never from the indicator's id or kind, so that a
+user's own catalogue is shown as the built-in one (the rule in full: ``docs/getting-started.md``,
+"The console table").
 """
 
 from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: "English (中文)": the English part, then the bracketed part holding a CJK character.
 _PAIR = re.compile(r"^(?P<en>[^()（）]*?)\s*[（(](?P<zh>[^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]\s*$")
+#: "中文 (English)": the Chinese part outside, English (or a qualifier) in brackets.
+_PAIR_ZH_FIRST = re.compile(
+    r"^(?P<zh>[^()（）]*[\u4e00-\u9fff][^()（）]*?)\s*[（(][^()（）\u4e00-\u9fff]*[)）]\s*$"
+)
 
 #: English-only units (lower case) -> Chinese. Counts of things take their generic measure word.
 _EN_TO_ZH: dict[str, str] = {
@@ -86,18 +98,18 @@ _ZH_TO_EN: dict[str, str] = {
     "平方米/人": "m² per person",
     "个/千人": "places per 1,000 people",
 }
-#: Leading multipliers of Chinese statistical units (万人 = 10,000 persons).
-_MULTIPLIERS = ("万", "亿", "千", "百万")
+
 _PERCENT_CHANGE = re.compile(r"^%\s*change\s+vs\.?\s*(\d{4})$", re.IGNORECASE)
 
 
-def unit_label(unit: str, lang: str) -> str:
+def unit_label(unit: Any, lang: str) -> str:
     """The unit in one language.
 
     Parameters
     ----------
     unit : str
-        The catalogue's ``unit``: ``"English (中文)"``, English only or Chinese only.
+        The catalogue's ``unit``: ``"English (中文)"``, English only, Chinese only or
+        ``"中文 (English)"``; None or NaN for none (gives ``""``).
     lang : {"zh", "en"}
         Language wanted.
 
@@ -106,7 +118,9 @@ def unit_label(unit: str, lang: str) -> str:
     str
         ``"households (户)"`` -> ``"户"`` (zh) / ``"households"`` (en); ``"% of counties"`` ->
         ``"%"`` (zh; the name says of what); ``"% change vs 2023"`` -> ``"%（较2023年变化）"``.
-        A unit neither table knows is returned as written: a word the user chose.
+        A unit neither table knows is returned as written: a word the user chose;
+        so is a ``"中文 (English)"`` unit in English (the bracket may be a qualifier,
+        ``"万个 (stock)"``).
 
     Raises
     ------
@@ -124,10 +138,15 @@ def unit_label(unit: str, lang: str) -> str:
         raise ValueError(
             f"The 'lang' parameter of unit_label must be a str among ['zh', 'en']. Got {lang!r}."
         )
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)):
+        return ""
     text = str(unit).strip()
     pair = _PAIR.match(text)
     if pair and pair["en"]:
         return pair["zh"].strip() if lang == "zh" else pair["en"].strip()
+    reversed_pair = _PAIR_ZH_FIRST.match(text)
+    if reversed_pair:  # "万人 (10k persons)": the Chinese part; in English the unit as written
+        return reversed_pair["zh"].strip() if lang == "zh" else text
     if _CJK.search(text):  # Chinese only
         return text if lang == "zh" else _ZH_TO_EN.get(text, text)
     if lang == "en":
@@ -143,57 +162,144 @@ def unit_label(unit: str, lang: str) -> str:
     return text
 
 
-def unit_decimals(unit: str, target: float | None = None) -> int:
+# The decimals rule reads the unit in both languages. Scaled units (万人, 亿元, 10k m²) start with a
+# multiplier (千 only where it is not 千米/千克/千瓦, which are measures).
+_SCALED = re.compile(
+    r"^(万|亿|百万|千(?![米克瓦]))|^(10k|100 million|million|thousand|billion)\b", re.IGNORECASE
+)
+_PERCENT = re.compile(r"%|percent|百分")
+# Concentrations (μg/m³, mg/L) are measures, not ratios of counts.
+_CONCENTRATION = re.compile(r"[μmn]g\s*/|微克|毫克", re.IGNORECASE)
+# Ratios: something per something (places per 1,000 people, m² per person, 元/人).
+_RATIO = re.compile(r"\bper\b|/|每|人均", re.IGNORECASE)
+# Divisible physical measures: one decimal.
+_MEASURE = re.compile(
+    r"(?<![a-z])(k?m|m²|m2|m³|km²|ha|t|kt|kg|kwh|mwh|gwh|kw|mw|gw|l|°c)(?![a-z])|公里|千米|米|吨|公顷|亩|千瓦",
+    re.IGNORECASE,
+)
+# Whole things: a Chinese measure word or an English count noun.
+_COUNT = re.compile(
+    r"[个户所座项种人件辆台套家处名张床条次批期间]|\b(households?|stations?|persons?|people|person-times|"
+    r"projects?|schools?|cities|city|communities|community|places?|bases?|bridges?|counties|county|"
+    r"facilities|facility|subjects?|kindergartens?|disease types?|types?|items?|units?|vehicles?|beds?|"
+    r"institutions?|establishments?|sets?|rooms?|sites?|times)\b",
+    re.IGNORECASE,
+)
+
+
+def unit_decimals(unit: Any, target: Any = None) -> int:
     """Decimals a value of ``unit`` is shown with.
 
     Parameters
     ----------
     unit : str
-        The catalogue's ``unit``.
+        The catalogue's ``unit`` (``"households (户)"``, ``"km (公里)"``,
+        ``"10k persons (万人)"``, ``"places per 1,000 people"``, ...); None or NaN
+        for none.
     target : float, optional
-        The target as written; a value is never shown with fewer decimals than
-        its target has (at most 3).
+        The target, for scaled units and for a unit none of the rules knows.
 
     Returns
     -------
     int
-        0 for counts of discrete things (户, 个, households, stations, ...);
-        1 for percentages, km and concentrations; 2 for ratios ("per", "/");
-        for 万/亿 units about four significant digits of the target (19.67
-        万人: 2, 6,000 万平方米: 0); otherwise the target's own decimals.
+        The first rule that applies, reading the unit in both languages
+        (:func:`unit_label`):
+
+        1. percentages and percentage changes: 1;
+        2. units scaled by 万, 亿 or 10k: 2 below a target of 100, 1 below 1,000,
+           else 0 (19.67 万人, 250.3 万人, 6,000 万平方米);
+        3. concentrations (μg/m³): 1;
+        4. ratios (per person, per 1,000 people, 元/人): 2;
+        5. divisible measures (km, m², t): 1;
+        6. whole things (户, 个, households, stations, projects): 0;
+        7. a unit none of these knows: about three significant digits of the
+           target, and never fewer decimals than the target is written with (at
+           most 3); 0 without a target.
+
+        The target's own decimals do not count for a known unit: a prefecture's
+        share of a provincial count (4,714.2 households) is still shown in whole
+        households. The kind of the indicator (cumulative, level, milestone, ...)
+        does not count either: it says how progress accrues, not what one unit is.
 
     Examples
     --------
-    >>> unit_decimals("households (户)"), unit_decimals("10k persons (万人)", 19.67)
-    (0, 2)
-    >>> unit_decimals("km (公里)"), unit_decimals("places per 1,000 people"), unit_decimals("μg/m³")
-    (1, 2, 1)
+    >>> unit_decimals("households (户)"), unit_decimals("km (公里)"), unit_decimals("% of counties")
+    (0, 1, 1)
+    >>> unit_decimals("places per 1,000 people"), unit_decimals("10k persons (万人)", 19.67)
+    (2, 2)
+    >>> unit_decimals("μg/m³"), unit_decimals("widgets", 2.125), unit_decimals("widgets", 250000)
+    (1, 3, 0)
     """
-    zh = unit_label(unit, "zh")
-    text = str(unit).lower()
-    if zh.startswith(
-        _MULTIPLIERS
-    ):  # 万人, 亿元: about four significant digits of the target, at most 2 decimals
-        size = abs(float(target)) if target is not None and math.isfinite(float(target)) else 0.0
-        base = 2 if size < 10 else min(max(3 - math.floor(math.log10(size)), 0), 2)
-    elif ("/" in zh or " per " in f" {text} ") and "微克" not in zh:
-        base = 2
-    elif "%" in zh or "公里" in zh or "微克" in zh:
-        base = 1
-    else:  # counts of discrete things, and units neither table knows: the target's decimals
-        base = 0
-    return max(base, _written_decimals(target))
-
-
-def _written_decimals(target: float | None) -> int:
-    if target is None or not math.isfinite(float(target)):
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)):
+        unit = ""
+    zh, en = unit_label(unit, "zh"), unit_label(unit, "en")
+    text = f"{en} {zh}"
+    if _PERCENT.search(text):
+        return 1
+    if _SCALED.search(zh) or _SCALED.search(en):
+        size = _magnitude(target)
+        return 2 if size <= 2 else 1 if size == 3 else 0
+    if _CONCENTRATION.search(text):
+        return 1
+    if _RATIO.search(text):
+        return 2
+    if _MEASURE.search(text):
+        return 1
+    if _COUNT.search(text):
         return 0
-    text = f"{float(target):.6g}"
+    return max(_significant_decimals(target), _written_decimals(target))
+
+
+def _number(value: Any) -> float:
+    """``value`` as a float; NaN where it is none, missing or not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _magnitude(target: Any) -> int:
+    """Digits before the decimal point of ``target`` (0 for |target| < 1, NaN or None)."""
+    x = abs(_number(target))
+    return 0 if not math.isfinite(x) or x < 1 else math.floor(math.log10(x)) + 1
+
+
+def _significant_decimals(value: Any, digits: int = 3) -> int:
+    """Decimals that show about ``digits`` significant digits of ``value`` (0 to 3)."""
+    x = abs(_number(value))
+    if not math.isfinite(x) or x == 0:
+        return 0
+    return max(0, min(3, digits - 1 - math.floor(math.log10(x))))
+
+
+def _written_decimals(target: Any) -> int:
+    """Decimals ``target`` is written with (at most 3)."""
+    x = _number(target)
+    if not math.isfinite(x):
+        return 0
+    text = f"{x:.6g}"
     return min(len(text.split(".")[1]) if "." in text and "e" not in text else 0, 3)
 
 
-def format_in_unit(value: float, unit: str, target: float | None = None) -> str:
-    """``value`` with thousands separators and :func:`unit_decimals` decimals ("–" if not finite).
+def format_value(value: Any, decimals: int, missing: str = "") -> str:
+    """``value`` with ``decimals`` decimals and thousands separators; ``missing`` for a missing value.
+
+    Examples
+    --------
+    >>> format_value(14283.4, 0), format_value(1234.56, 1), format_value(float("nan"), 0)
+    ('14,283', '1,234.6', '')
+    >>> format_value(-0.04, 1)
+    '0.0'
+    """
+    x = _number(value)
+    if not math.isfinite(x):
+        return missing
+    x = round(x, decimals) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
+    return f"{x:,.{decimals}f}"
+
+
+def format_in_unit(value: Any, unit: Any, target: Any = None, missing: str = "–") -> str:
+    """``value`` with thousands separators and :func:`unit_decimals` decimals; ``missing`` if not finite.
 
     Examples
     --------
@@ -202,10 +308,82 @@ def format_in_unit(value: float, unit: str, target: float | None = None) -> str:
     >>> format_in_unit(19.6712, "10k persons (万人)", 19.67)
     '19.67'
     """
-    x = float(value)
-    if not math.isfinite(x):
-        return "–"
-    return f"{x:,.{unit_decimals(unit, target)}f}"
+    return format_value(value, unit_decimals(unit, target), missing)
 
 
-__all__ = ["format_in_unit", "unit_decimals", "unit_label"]
+def format_against(value: Any, target: Any, unit: Any, comparator: Any = None, missing: str = "–") -> str:
+    """``value`` in the unit's granularity, with more decimals where it would read as a met ``target``.
+
+    A value that misses the target is never shown as the target: 14,999.6 households
+    against ``>= 15,000`` is "14,999.6", not "15,000". A value that meets it may read as
+    it (3.2 cities against ``>= 3`` is "3").
+
+    Parameters
+    ----------
+    value, target : float
+        In the unit.
+    unit : str
+        The catalogue's ``unit`` (:func:`unit_decimals`).
+    comparator : {">=", "<="}, optional
+        How the target is met; without one, any value other than the target that
+        would read as it gets more decimals.
+    missing : str
+        Shown for a value that is not finite.
+
+    Examples
+    --------
+    >>> format_against(14999.6, 15000, "households (户)", ">="), format_against(3.2, 3, "cities (座)", ">=")
+    ('14,999.6', '3')
+    >>> format_against(27.34, 27.3, "μg/m³", "<="), format_against(14283.4, 15000, "households (户)")
+    ('27.34', '14,283')
+    """
+    x, goal = _number(value), _number(target)
+    text = format_in_unit(x, unit, goal, missing)
+    meets = {">=": x >= goal, "<=": x <= goal}.get(str(comparator), x == goal)
+    if not (math.isfinite(x) and math.isfinite(goal)) or meets:
+        return text
+    if text != format_in_unit(goal, unit, goal):
+        return text
+    for digits in range(unit_decimals(unit, goal) + 1, 7):
+        text = f"{x:,.{digits}f}"
+        if text != f"{goal:,.{digits}f}":
+            break
+    return text
+
+
+def rate_decimals(rate: Any, unit: Any, target: Any = None) -> int:
+    """Decimals of a rate per month in ``unit``: the unit's, or more for about three significant digits.
+
+    A rate is finer than the unit: 5 stations over 10 months is 0.5 a month, not 0
+    or 1. At most 3 decimals.
+
+    Examples
+    --------
+    >>> rate_decimals(0.5, "stations (个)"), rate_decimals(812.4, "stations (个)")
+    (3, 0)
+    >>> rate_decimals(0.0213, "m² per person")
+    3
+    """
+    return max(unit_decimals(unit, target), _significant_decimals(rate))
+
+
+def format_rate(rate: Any, unit: Any, target: Any = None, missing: str = "–") -> str:
+    """A rate per month in ``unit`` with :func:`rate_decimals` decimals and thousands separators.
+
+    Examples
+    --------
+    >>> format_rate(0.5, "stations (个)"), format_rate(1234.56, "km (公里)")
+    ('0.500', '1,234.6')
+    """
+    return format_value(rate, rate_decimals(rate, unit, target), missing)
+
+
+__all__ = [
+    "format_against",
+    "format_in_unit",
+    "format_rate",
+    "format_value",
+    "rate_decimals",
+    "unit_decimals",
+    "unit_label",
+]

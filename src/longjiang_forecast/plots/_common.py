@@ -173,12 +173,3 @@ def rows_height(labels: list[str]) -> float:
     """
     most = max((label.count("\n") + 1 for label in labels), default=1)
     return 0.125 * max(most, 2) * len(labels)
-
-
-def fmt(value: float) -> str:
-    """A number for a label: thousands separated, about four significant digits."""
-    if not np.isfinite(value):
-        return "–"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"

@@ -9,8 +9,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from .._core.names import display_name
-from .._core.units import unit_label
-from ._common import fmt, month_names, new_axes, series_index, short, word
+from .._core.units import format_in_unit, unit_label
+from ._common import month_names, new_axes, series_index, short, word
 from ._fonts import labels_for
 
 
@@ -92,7 +92,8 @@ def fan_chart(
             x = np.concatenate([[0], x])
             reported = np.concatenate([[float(state["baseline"].values[s])], reported])
         ax.plot(x, reported, color="black", lw=1.4, marker="o", ms=3.5, label=word("reported", labels))
-    ax.axhline(target, color="#d73027", ls="--", lw=1.2, label=f"{word('target', labels)} {fmt(target)}")
+    shown = format_in_unit(target, unit, target)
+    ax.axhline(target, color="#d73027", ls="--", lw=1.2, label=f"{word('target', labels)} {shown}")
     x_deadline = deadline.month - 1 + deadline.day / deadline.days_in_month
     ax.axvline(
         x_deadline, color="#636363", ls=":", lw=1.2, label=f"{word('deadline', labels)} {deadline:%m-%d}"

@@ -1,8 +1,9 @@
 """Outputs for people: the monthly bulletin (HTML and PNG figures), the console table, the workbook."""
 
+from .._core.units import format_in_unit, format_value, unit_decimals, unit_label
 from ._bulletin import FIGURE_DIR, HTML_NAME, Bulletin, render_bulletin, write_bulletin
-from ._console import attainment_headline, attainment_view, render_attainment
-from ._format import default_language, format_value, rounded_table, unit_decimals
+from ._console import attainment_headline, attainment_view, borderline_note, render_attainment
+from ._format import default_language, rounded_table
 from ._scores import explain_scores
 from ._workbook import write_workbook
 
@@ -12,13 +13,16 @@ __all__ = [
     "Bulletin",
     "attainment_headline",
     "attainment_view",
+    "borderline_note",
     "default_language",
     "explain_scores",
+    "format_in_unit",
     "format_value",
     "render_attainment",
     "render_bulletin",
     "rounded_table",
     "unit_decimals",
+    "unit_label",
     "write_bulletin",
     "write_workbook",
 ]

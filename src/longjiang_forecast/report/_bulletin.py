@@ -21,7 +21,7 @@ import xarray as xr
 from .._core.names import display_name
 from .._core.provenance import library_version
 from .._core.schema import PROVINCE
-from .._core.units import format_in_unit, unit_decimals, unit_label
+from .._core.units import format_against, format_in_unit, format_rate, unit_label
 from ..plots import (
     CJKFontWarning,
     fan_chart,
@@ -337,34 +337,6 @@ def _source_line(summary: xr.Dataset, lang: str) -> tuple[str, bool]:
     return line, synthetic
 
 
-def _num(value: Any, digits: int = 3) -> str:
-    """Thousands separators above 1,000, about ``digits`` significant digits below."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if not np.isfinite(x):
-        return "–"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if x == 0:
-        return "0"
-    return f"{x:.{digits}g}"
-
-
-def _num_against(value: Any, target: Any, unit: str) -> str:
-    """``value`` in the unit's granularity, with more decimals where it would read as the ``target``."""
-    x, goal = float(value), float(target)
-    text = format_in_unit(x, unit, goal)
-    if x == goal or text != format_in_unit(goal, unit, goal):
-        return text
-    for digits in range(unit_decimals(unit, goal) + 1, 7):
-        text = f"{x:,.{digits}f}"
-        if text != f"{goal:,.{digits}f}":
-            break
-    return text
-
-
 def _pct(value: Any) -> str:
     x = float(value)
     return "–" if not np.isfinite(x) else f"{100 * x:.0f}%"
@@ -397,11 +369,8 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
     rows = []
     for _, r in table.iterrows():
         unit = str(r["unit"])
-        observed = (
-            ""
-            if pd.isna(r["observed"])
-            else f"{_num_against(r['observed'], r['target'], unit)} ({r['observed_month']})"
-        )
+        latest = format_against(r["observed"], r["target"], unit, r["comparator"])
+        observed = "" if pd.isna(r["observed"]) else f"{latest} ({r['observed_month']})"
         # Rates are monthly progress for counts and levels; for annual means they are levels.
         rates = r["kind"] not in ("annual_mean", "change")
         cells = [
@@ -418,8 +387,11 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
                 else "–",
                 "num",
             ),
-            _cell(_num(r["required_rate"]) if rates and pd.notna(r["required_rate"]) else "–", "num"),
-            _cell(_num(r["run_rate"]) if rates and pd.notna(r["run_rate"]) else "–", "num"),
+            _cell(format_rate(r["required_rate"], unit, r["target"]) if rates else "–", "num"),
+            _cell(
+                _run_rate(r["run_rate"], _months(r["run_rate_months"]), unit, r["target"]) if rates else "–",
+                "num",
+            ),
         ]
         status = str(r["status"])
         rows.append(
@@ -500,6 +472,7 @@ def _pace_rows(
     for s in np.flatnonzero(mask):
         name = _series_name(pace, s, lang)
         ratio = pace["multiplier"].values[s]  # > 1 exactly when P(met) < prob: cannot contradict it
+        unit, target = str(pace["unit"].values[s]), pace["target"].values[s]
         cells = [_cell(pace["indicator"].values[s])]
         if region_names is not None:
             region = str(pace["region"].values[s])
@@ -507,14 +480,14 @@ def _pace_rows(
         else:
             cells.append(_cell(name))
         cells += [
+            _cell(format_in_unit(pace["need"].values[s], unit, target), "num"),
+            _cell(int(pace["months_left"].values[s]), "num"),
+            _cell(format_rate(pace["plain_rate"].values[s], unit, target), "num"),
+            _cell(format_rate(pace["required_pace"].values[s], unit, target), "num"),
             _cell(
-                format_in_unit(pace["need"].values[s], str(pace["unit"].values[s]), pace["target"].values[s]),
+                _run_rate(pace["run_rate"].values[s], str(pace["run_rate_months"].values[s]), unit, target),
                 "num",
             ),
-            _cell(int(pace["months_left"].values[s]), "num"),
-            _cell(_num(pace["plain_rate"].values[s]), "num"),
-            _cell(_num(pace["required_pace"].values[s]), "num"),
-            _cell(_run_rate(pace["run_rate"].values[s], str(pace["run_rate_months"].values[s])), "num"),
             _cell("–" if not np.isfinite(ratio) else f"{ratio:.2f}×", "num"),
             _cell(_note(pace["note"].values[s], lang)),
         ]
@@ -522,12 +495,18 @@ def _pace_rows(
     return rows
 
 
-def _run_rate(rate: float, months: str) -> str:
+def _months(value: Any) -> str:
+    """The months a run rate covers, "YYYY-MM/YYYY-MM"; "" where none."""
+    return value if isinstance(value, str) else ""
+
+
+def _run_rate(rate: float, months: str, unit: str, target: Any) -> str:
     """The run rate with the months it covers, '12.5 (07–08)'."""
     if not np.isfinite(rate):
         return "–"
     span = "–".join(m[5:7] for m in months.split("/")) if months else ""
-    return f"{_num(rate)} ({span})" if span else _num(rate)
+    text = format_rate(rate, unit, target)
+    return f"{text} ({span})" if span else text
 
 
 def _pace(pace: xr.Dataset, lang: str, region_names: dict[str, str]) -> dict[str, Any]:

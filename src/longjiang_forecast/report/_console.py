@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from ._format import format_value, name_in, unit_decimals, unit_in
+from .._core.names import display_name
+from .._core.units import format_against, format_value, unit_decimals, unit_label
 from ._text import status_word
 
 #: Column headers of the console table, per language.
@@ -107,8 +108,70 @@ def region_label(region: str, lang: str, regions: pd.DataFrame | None, written: 
     if regions is not None and len(regions):
         match = regions[regions["region"].astype(str) == region]
         if len(match):
-            return name_in(match.iloc[0], lang, fallback=spelled or region)
+            row = match.iloc[0]
+            return display_name(row.get("name_zh"), row.get("name_en"), lang, spelled or region)
     return spelled or region
+
+
+#: The note under the table naming the borderline series, per language.
+BORDERLINE_NOTES: dict[str, tuple[str, str]] = {
+    "en": (
+        "borderline: P(met) lies within two Monte Carlo standard errors of a status band's edge, so the "
+        "band is not decided, for {rows}. More draws decide it (--draws {draws} halves the standard error).",
+        "{indicator}/{region} {p:.3f} at the edge {cut:g}",
+    ),
+    "zh": (
+        "临界：以下序列的达标概率与状态档位界限相差不足两个蒙特卡罗标准误，档位未定：{rows}。"
+        "增加模拟路径可以判定（--draws {draws} 使标准误减半）。",
+        "{indicator}/{region} {p:.3f}（界限 {cut:g}）",
+    ),
+}
+
+
+def borderline_note(
+    rows: list[tuple[str, str, float, float]],
+    draws: int,
+    *,
+    lang: str,
+    width: int = 100,
+    regions: pd.DataFrame | None = None,
+    written: Mapping[str, str] | None = None,
+) -> str:
+    """The note under the console table naming the borderline series, wrapped to ``width`` columns.
+
+    Parameters
+    ----------
+    rows : list of (indicator, region, p_met, cut)
+        The borderline series shown: P(met) and the band edge it lies near.
+    draws : int
+        The draws of the run; the note suggests four times as many.
+    lang : {"zh", "en"}
+    width : int
+        Terminal width in columns (Chinese characters count two).
+    regions, written
+        Prefecture names, as in the table (:func:`region_label`).
+
+    Returns
+    -------
+    str
+        The note, lines at most ``width`` columns wide, ending in a newline; "" without rows.
+    """
+    from rich.console import Console
+    from rich.text import Text
+
+    if not rows:
+        return ""
+    sentence, row = BORDERLINE_NOTES[lang]
+    parts = [
+        row.format(
+            indicator=i, region=region_label(str(r), lang, regions, written or {}), p=float(p), cut=float(c)
+        )
+        for i, r, p, c in rows
+    ]
+    text = sentence.format(rows=("；" if lang == "zh" else "; ").join(parts), draws=4 * int(draws))
+    sink = io.StringIO()
+    Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(Text(text))
+    return "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
 
 
 def _status(status: Any, lang: str) -> str:
@@ -140,15 +203,19 @@ def attainment_view(
         Columns ``indicator, region, name, unit, target, deadline (MM-DD), observed
         (value and month), p_met, median, range (q10 – q90), reached, status`` (the
         keys of :data:`HEADERS`), all str. Every value has the decimals of its unit
-        (:func:`unit_decimals`) and thousands separators.
+        (:func:`~longjiang_forecast._core.units.unit_decimals`) and thousands separators; the
+        latest report and the median get more where they miss the target but would read as it
+        (:func:`~longjiang_forecast._core.units.format_against`).
     """
     written = written or {}
     rows = []
     for rec in table.to_dict("records"):
-        d = unit_decimals(rec["unit"], rec["kind"], rec["target"])
+        d = unit_decimals(rec["unit"], rec["target"])
         comparator = {">=": "≥", "<=": "≤"}.get(str(rec["comparator"]), str(rec["comparator"]))
         target = format_value(rec["target"], d)
-        observed = format_value(rec.get("observed"), d)
+        observed = format_against(
+            rec.get("observed"), rec["target"], rec["unit"], rec["comparator"], missing=""
+        )
         month = str(rec.get("observed_month") or "")
         if observed and month:
             observed += _MONTH[lang].format(pd.Timestamp(month))
@@ -161,13 +228,15 @@ def attainment_view(
             {
                 "indicator": str(rec["indicator"]),
                 "region": region_label(str(rec["region"]), lang, regions, written),
-                "name": name_in(rec, lang, fallback=str(rec["indicator"])),
-                "unit": unit_in(rec["unit"], lang),
+                "name": display_name(rec.get("name_zh"), rec.get("name_en"), lang, rec["indicator"]),
+                "unit": unit_label(rec["unit"], lang),
                 "target": f"{comparator} {target}" if target else "",
                 "deadline": str(rec["deadline"])[5:],
                 "observed": observed,
                 "p_met": format_value(rec.get("p_met"), 2),
-                "median": format_value(rec.get("median"), d),
+                "median": format_against(
+                    rec.get("median"), rec["target"], rec["unit"], rec["comparator"], missing=""
+                ),
                 "range": f"{low} – {high}" if low and high else "",  # wraps after the dash
                 "reached": reached,
                 "status": _status(rec["status"], lang),

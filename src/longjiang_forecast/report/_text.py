@@ -63,7 +63,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "达标概率",
             "截止日取值 10%/50%/90%",
             "所需月均进度",
-            "近期月均进度（最近两个月）",
+            "近期月均进度（月份）",
             "状态",
         ],
         "portfolio_plain": "二、整体完成情况",
@@ -152,7 +152,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "P(met)",
             "deadline value 10/50/90 %",
             "required rate",
-            "run rate (last 2 months)",
+            "recent rate (months)",
             "status",
         ],
         "portfolio_plain": "2. The list as a whole",
@@ -303,4 +303,4 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
 def status_word(status: Any, lang: str) -> str:
     """The status band's short name in ``lang`` (without the range in brackets), for tables and cells."""
     text = str(status)
-    return re.sub(r"\s*\([^)]*\)$", "", STATUS_NAMES[lang].get(text, text))
+    return re.sub(r"\s*[(（][^()（）]*[)）]$", "", STATUS_NAMES[lang].get(text, text))

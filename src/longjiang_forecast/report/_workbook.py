@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.names import display_name
+from .._core.units import rate_decimals, unit_decimals, unit_label
 from ._console import region_label
-from ._format import name_in, unit_decimals, unit_in
 from ._text import STATUS_COLOURS, status_word
 
 #: Columns of the attainment sheet: (key, English header, Chinese header).
@@ -32,14 +33,18 @@ SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("q90", "90% at deadline", "截止日取值 90%"),
     ("first_passage_median", "reached (median month)", "达标月份（中位数）"),
     ("required_rate", "required per month", "所需月均进度"),
-    ("run_rate", "run rate per month (last 2 months)", "近期月均进度（最近两个月）"),
+    ("model_rate", "model's median per month (months left)", "模型预期月均进度（剩余月份）"),
+    ("run_rate", "recent per month", "近期月均进度"),
+    ("run_rate_months", "months of the recent pace", "近期进度所覆盖月份"),
     ("expected_shortfall", "expected shortfall", "预期缺口"),
     ("status", "status", "状态"),
     ("basis", "basis", "依据"),
     ("reason", "reason for no forecast", "无法预测的原因"),
 )
-#: Columns in the indicator's unit, formatted with its decimals (:func:`unit_decimals`).
-_IN_UNIT = ("target", "observed", "q10", "median", "q90", "required_rate", "run_rate", "expected_shortfall")
+#: Columns in the indicator's unit, formatted with its decimals (``_core.units.unit_decimals``); the rates
+#: per month with ``_core.units.rate_decimals``.
+_IN_UNIT = ("target", "observed", "q10", "median", "q90", "expected_shortfall")
+_RATES = ("required_rate", "model_rate", "run_rate")
 _SHEET_NAMES = {
     "en": ("attainment", "provenance"),
     "zh": ("达标情况", "数据来源"),
@@ -101,13 +106,13 @@ def write_workbook(
     keys = [col[0] for col in SHEET_COLUMNS]
     status_at = keys.index("status") + 1
     for r, rec in enumerate(rows.to_dict("records"), start=2):
-        decimals = unit_decimals(rec["unit"], rec["kind"], rec["target"])
+        decimals = unit_decimals(rec["unit"], rec["target"])
         status = str(rec["status"])
         values = {
             **{k: rec.get(k) for k in keys},
             "region": region_label(str(rec["region"]), lang, regions, written),
-            "name": name_in(rec, lang, fallback=str(rec["indicator"])),
-            "unit": unit_in(rec["unit"], lang),
+            "name": display_name(rec.get("name_zh"), rec.get("name_en"), lang, rec["indicator"]),
+            "unit": unit_label(rec["unit"], lang),
             "status": status_word(status, lang),
         }
         for c, key in enumerate(keys, start=1):
@@ -117,7 +122,9 @@ def write_workbook(
             elif isinstance(value, np.generic):
                 value = value.item()
             cell = sheet.cell(row=r, column=c, value=value if value != "" else None)
-            if key in _IN_UNIT:
+            if key in _RATES:  # finer than the unit: 0.5 stations a month is neither 0 nor 1
+                cell.number_format = _number_format(rate_decimals(value, rec["unit"], rec["target"]))
+            elif key in _IN_UNIT:
                 cell.number_format = _number_format(decimals)
             elif key in ("p_met", "p_met_se"):
                 cell.number_format = "0.00" if key == "p_met" else "0.000"
