@@ -309,3 +309,22 @@ def test_deadline_years_out_of_range_are_refused(tmp_path: Path, deadline: str) 
         DataValidationError, match=rf"field 'deadline': deadline '{deadline}' is outside the years 1950-2100"
     ):
         load_catalog(_write(tmp_path, _csv_text(rows)))
+
+
+def test_the_command_lines_catalog_sheet_chooses_among_several(tmp_path: Path, capsys) -> None:
+    """Two sheets with the columns: refused naming both; ``--catalog-sheet`` chooses one."""
+    from longjiang_forecast.cli import main
+
+    half = [[*r[:3], r[3] / 2, *r[4:]] for r in _typed()]
+    path = _xlsx(tmp_path, {"今年": [HEADER, *_typed()], "去年": [HEADER, *half]})
+    base = ["template", "--out", str(tmp_path / "t.csv"), "--catalog", str(path)]
+    assert main(base) == 2
+    assert "'今年'" in capsys.readouterr().err
+    assert main(["forecast", "--catalog", str(path), "--catalog-sheet", "去年", "--draws", "100",
+                 "--out", str(tmp_path / "o")]) == 0  # fmt: skip
+    import pandas as pd
+
+    table = pd.read_csv(tmp_path / "o" / "attainment.csv")
+    assert table.loc[table["region"] == "province"].set_index("indicator")["target"].to_dict() == {
+        "a1": 7500.0, "a2": 40.0, "a3": 2.0
+    }  # fmt: skip

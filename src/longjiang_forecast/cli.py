@@ -219,6 +219,12 @@ def _run_options() -> argparse.ArgumentParser:
         "with the columns indicator, region, month, value",
     )
     run.add_argument(
+        "--catalog-sheet",
+        default=None,
+        help="sheet of an .xlsx --catalog file (name or 0-based index); default: the one sheet with "
+        "the catalogue's required columns",
+    )
+    run.add_argument(
         "--city", default=None, help="city for --progress pm25 (shenyang, the default; beijing, shanghai)"
     )
     run.add_argument(
@@ -296,10 +302,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_catalog(spec: str) -> Any:
+def _load_catalog(spec: str, sheet: str | None = None) -> Any:
     from .catalog import load_catalog
 
-    return load_catalog(int(spec) if spec.isdigit() else spec)
+    return load_catalog(int(spec)) if spec.isdigit() else load_catalog(spec, sheet=sheet)
 
 
 def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
@@ -315,7 +321,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
         year = int(args.as_of[:4]) if args.as_of else None
         catalog, progress = load_pm25(args.city or "shenyang", year=year, as_of=args.as_of)
         return catalog, progress, None
-    catalog = _load_catalog(args.catalog)
+    catalog = _load_catalog(args.catalog, args.catalog_sheet)
     if args.progress is None:
         from .testing import SYNTHETIC_NOTE, synthetic_progress
 
