@@ -362,7 +362,7 @@ def test_cli_sheet_option(tmp_path):
     import contextlib
 
     with contextlib.redirect_stderr(err):
-        status = main(["forecast", "--progress", str(path), "--draws", "20", "--out", str(tmp_path / "o")])
+        status = main(["forecast", "--progress", str(path), "--draws", "100", "--out", str(tmp_path / "o")])
     assert status == 2
     assert "all have the columns" in err.getvalue()
     with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()) as out:
@@ -374,7 +374,7 @@ def test_cli_sheet_option(tmp_path):
                 "--sheet",
                 "进度",
                 "--draws",
-                "20",
+                "100",
                 "--out",
                 str(tmp_path / "o"),
             ]
