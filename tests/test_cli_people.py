@@ -1,6 +1,7 @@
 """The command line for people: the table in a language, prefectures as written, the workbook, messages."""
 
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -50,7 +51,17 @@ def test_forecast_for_people_in_chinese_with_prefectures_as_written(tmp_path, ca
 
 def test_quiet_and_verbose(tmp_path, capsys):
     catalog, progress = _files(tmp_path)
-    argv = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "100"]
+    argv = [
+        "forecast",
+        "--catalog",
+        str(catalog),
+        "--progress",
+        str(progress),
+        "--draws",
+        "100",
+        "--lang",
+        "en",
+    ]
     assert main([*argv, "--out", str(tmp_path / "a"), "--quiet"]) == 0
     captured = capsys.readouterr()
     assert "homes" in captured.out
@@ -60,6 +71,32 @@ def test_quiet_and_verbose(tmp_path, capsys):
     assert main([*argv, "--out", str(tmp_path / "a"), "--verbose", "--overwrite"]) == 0
     err = capsys.readouterr().err
     assert "note: --out" in err and "Forecasting" in err and "debug: progress: " in err
+
+
+def test_lang_zh_leaves_no_english_line_on_the_console(tmp_path, capsys):
+    from longjiang_forecast.testing import SYNTHETIC_NOTE
+
+    argv = ["forecast", "--draws", "100", "--lang", "zh", "--verbose", "--out", str(tmp_path / "zh")]
+    assert main(argv) == 0  # the synthetic example data
+    captured = capsys.readouterr()
+    assert "注意：合成示例数据" in captured.out and "NOTE" not in captured.out
+    assert "正在预测" in captured.err and "已写出" in captured.err and "attainment.csv、" in captured.err
+    assert "Forecasting" not in captured.err and "Wrote" not in captured.err
+    argv = [*argv[:-1], str(tmp_path / "en"), "--lang", "en"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert " ".join(SYNTHETIC_NOTE.format(seed=2024).split()) in " ".join(captured.out.split())
+    assert "Forecasting" in captured.err and "Wrote" in captured.err
+
+
+def test_the_scenarios_table_speaks_the_language(tmp_path, capsys):
+    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "early-winter.toml"
+    argv = ["scenarios", str(scenario), "--draws", "100", "--lang", "zh", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "各情景达标概率相对基准情景的变化" in out and "仅列全省" in out
+    assert "情景" in out and "编号" in out
+    assert "Change of P(met)" not in out and "indicator" not in out and "NOTE" not in out
 
 
 def test_a_warning_is_one_readable_line(monkeypatch, capsys):

@@ -14,7 +14,6 @@ import re
 import shutil
 import sys
 import tempfile
-import textwrap
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -360,6 +359,13 @@ def _lang(args: argparse.Namespace, catalog: Any) -> str:
     return default_language(table.get("name_en", ()), table.get("name_zh", ()))
 
 
+def _message(key: str, lang: str, **fields: Any) -> str:
+    """A line of the command line in ``lang`` (:func:`longjiang_forecast.report.console_message`)."""
+    from .report import console_message
+
+    return console_message(key, lang, **fields)
+
+
 def _width() -> int:
     """Columns of the printed outputs: the terminal's (at least 60), 100 when stdout is not a terminal."""
     return max(shutil.get_terminal_size(fallback=(100, 24)).columns, 60) if sys.stdout.isatty() else 100
@@ -544,13 +550,14 @@ def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | N
     from .pipeline import forecast, resolve_model
 
     catalog, progress, note = _inputs(args)
+    lang = _lang(args, catalog)
     if note:
-        print(textwrap.fill(note, _width()))
+        print(_message("synthetic", lang, width=_width(), seed=DEFAULT_SEED))
     if isinstance(extra.get("scenario"), str):  # read (and checked) now, not after the fit
         from .scenarios import load_scenario
 
         extra["scenario"] = load_scenario(extra["scenario"], catalog=catalog)
-    log.info("Forecasting %s with %d draws, seed %d ...", catalog.source, args.draws, args.seed)
+    log.info(_message("forecasting", lang, catalog=catalog.source, draws=args.draws, seed=args.seed))
     log.debug(
         "progress: %s (sha256 %s), %d indicators x %d regions x %d months; model %s",
         progress.attrs.get("source", ""),
@@ -641,11 +648,9 @@ def _forecast(args: argparse.Namespace) -> int:
         regions=catalog.regions,
         written=_spelled(progress),
     )
-    log.info(
-        f"Wrote {out / 'attainment.csv'}, {out / 'attainment.xlsx'}, {out / 'forecast.nc'} and "
-        f"{out / 'run.json'} "
-        f"in {time.perf_counter() - started:.1f} s."
-    )
+    files = [out / name for name in ("attainment.csv", "attainment.xlsx", "forecast.nc", "run.json")]
+    seconds = time.perf_counter() - started
+    log.info(_message("wrote_in", _lang(args, catalog), files=files, seconds=seconds))
     return 0
 
 
@@ -667,7 +672,7 @@ def _report(args: argparse.Namespace) -> int:
             planning=plan(result, progress, pace_prob=args.pace_prob),
             comparison=comparison,
         )
-    print(f"Wrote {bulletin.html} and {len(bulletin.figures)} figures.")
+    print(_message("wrote_bulletin", _lang(args, catalog), html=bulletin.html, n=len(bulletin.figures)))
     return 0
 
 
@@ -679,8 +684,9 @@ def _scenarios(args: argparse.Namespace) -> int:
         _existing_file(path, "scenario file")
     out = _out_dir(args.out, files=("scenario_comparison.csv",), overwrite=args.overwrite)
     catalog, progress, note = _inputs(args)
+    lang = _lang(args, catalog)
     if note:
-        print(textwrap.fill(note, _width()))
+        print(_message("synthetic", lang, width=_width(), seed=DEFAULT_SEED))
     from .scenarios import load_scenario
 
     scenarios = [load_scenario(path, catalog=catalog) for path in args.files]  # checked before the fit
@@ -699,13 +705,14 @@ def _scenarios(args: argparse.Namespace) -> int:
     table.to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
     province = table[(table["region"] == "province") & (table["scenario"] != "baseline")]
     view = province.pivot_table(index="indicator", columns="scenario", values="delta_vs_baseline")
-    print(
-        f"Change of P(met) against the baseline ({args.draws} draws; Monte Carlo s.e. of a change "
-        f"≈ {float(table['delta_se'].max()):.3f} at most), province rows:"
+    view = view.rename_axis(
+        index=_message("scenario_index", lang), columns=_message("scenario_columns", lang)
     )
+    se = float(table["delta_se"].max())
+    print(_message("scenarios", lang, width=_width(), draws=args.draws, se=se))
     with pd.option_context("display.max_rows", None, "display.width", 200):
         print(view.round(2).to_string())
-    log.info(f"Wrote {out / 'scenario_comparison.csv'}.")
+    log.info(_message("wrote", lang, files=[out / "scenario_comparison.csv"]))
     return 0
 
 

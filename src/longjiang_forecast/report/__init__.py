@@ -2,7 +2,13 @@
 
 from .._core.units import format_in_unit, format_value, unit_decimals, unit_label
 from ._bulletin import FIGURE_DIR, HTML_NAME, Bulletin, render_bulletin, write_bulletin
-from ._console import attainment_headline, attainment_view, borderline_note, render_attainment
+from ._console import (
+    attainment_headline,
+    attainment_view,
+    borderline_note,
+    console_message,
+    render_attainment,
+)
 from ._format import default_language, rounded_table
 from ._scores import explain_scores
 from ._workbook import write_workbook
@@ -14,6 +20,7 @@ __all__ = [
     "attainment_headline",
     "attainment_view",
     "borderline_note",
+    "console_message",
     "default_language",
     "explain_scores",
     "format_in_unit",

@@ -76,6 +76,79 @@ _ROWS = {
 }
 
 
+#: The command line's own lines (progress, files written, notes, the scenario table), per language.
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "forecasting": "Forecasting {catalog} with {draws} draws, seed {seed} ...",
+        "wrote": "Wrote {files}.",
+        "wrote_in": "Wrote {files} in {seconds:.1f} s.",
+        "wrote_bulletin": "Wrote {html} and {n} figures.",
+        "synthetic": "NOTE: synthetic example data (longjiang_forecast.testing.synthetic_progress, seed "
+        "{seed}); not real reports. Pass --progress FILE for real data.",
+        "scenarios": "Change of P(met) against the baseline ({draws} draws; Monte Carlo s.e. of a change "
+        "≈ {se:.3f} at most), province rows:",
+        "scenario_index": "indicator",
+        "scenario_columns": "scenario",
+        "and": " and ",
+        "comma": ", ",
+    },
+    "zh": {
+        "forecasting": "正在预测 {catalog}：模拟路径 {draws} 条，随机种子 {seed} ……",
+        "wrote": "已写出 {files}。",
+        "wrote_in": "已写出 {files}，用时 {seconds:.1f} 秒。",
+        "wrote_bulletin": "已写出 {html} 及 {n} 幅图。",
+        "synthetic": "注意：合成示例数据（longjiang_forecast.testing.synthetic_progress，随机种子 {seed}），"
+        "并非真实报告。使用真实数据请给出 --progress 文件。",
+        "scenarios": "各情景达标概率相对基准情景的变化（模拟路径 {draws} 条；变化的蒙特卡罗标准误至多约 "
+        "{se:.3f}），仅列全省：",
+        "scenario_index": "编号",
+        "scenario_columns": "情景",
+        "and": "和",
+        "comma": "、",
+    },
+}
+
+
+def console_message(key: str, lang: str, *, width: int | None = None, **fields: Any) -> str:
+    """One line of the command line in ``lang``: a text of :data:`MESSAGES` filled with ``fields``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`MESSAGES` (``forecasting``, ``wrote``, ``wrote_in``,
+        ``wrote_bulletin``, ``synthetic``, ``scenarios``, ...).
+    lang : {"zh", "en"}
+    width : int, optional
+        Wrap to this many terminal columns (Chinese characters count two); unwrapped
+        when None.
+    **fields
+        The fields of the text; ``files`` may be a list of paths, joined as the
+        language lists them (``a, b and c``; ``a、b和c``).
+
+    Returns
+    -------
+    str
+        The text, without a final newline.
+    """
+    words = MESSAGES[lang]
+    if isinstance(fields.get("files"), list | tuple):
+        files = [str(f) for f in fields["files"]]
+        head = words["comma"].join(files[:-1])
+        fields["files"] = f"{head}{words['and']}{files[-1]}" if head else files[-1]
+    text = words[key].format(**fields)
+    return text if width is None else _wrap(text, width).rstrip("\n")
+
+
+def _wrap(text: str, width: int) -> str:
+    """``text`` wrapped to ``width`` terminal columns (Chinese characters count two), ending in a newline."""
+    from rich.console import Console
+    from rich.text import Text
+
+    sink = io.StringIO()
+    Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(Text(text))
+    return "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
+
+
 def attainment_headline(lang: str, *, show_all: bool, **fields: Any) -> str:
     """The sentence above the console table: as-of month, series, model, scenario, draws, seed.
 
@@ -156,9 +229,6 @@ def borderline_note(
     str
         The note, lines at most ``width`` columns wide, ending in a newline; "" without rows.
     """
-    from rich.console import Console
-    from rich.text import Text
-
     if not rows:
         return ""
     sentence, row = BORDERLINE_NOTES[lang]
@@ -169,9 +239,7 @@ def borderline_note(
         for i, r, p, c in rows
     ]
     text = sentence.format(rows=("；" if lang == "zh" else "; ").join(parts), draws=4 * int(draws))
-    sink = io.StringIO()
-    Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(Text(text))
-    return "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
+    return _wrap(text, width)
 
 
 def _status(status: Any, lang: str) -> str:
