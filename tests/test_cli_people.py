@@ -114,6 +114,29 @@ def test_a_warning_is_one_readable_line(monkeypatch, capsys):
     assert warnings.showwarning is not cli._show_warning  # put back after the command
 
 
+def test_each_distinct_warning_once_per_command(monkeypatch, capsys):
+    from longjiang_forecast import cli
+
+    def warns(args):
+        for _ in range(5):  # as a scenario run repeats the baseline's warnings, once per scenario
+            warnings.warn("harbin: the prefectures disagree with the province", UserWarning, stacklevel=1)
+            cli.log.warning("warning: a logged note")
+        warnings.warn("another one", UserWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(cli, "_template", warns)
+    expected = (
+        "warning: harbin: the prefectures disagree with the province\nwarning: a logged note\n"
+        "warning: another one\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")  # as the forecast's own catch_warnings does
+        assert cli.main(["template", "--out", "x.csv"]) == 0
+        assert capsys.readouterr().err == expected
+        assert cli.main(["template", "--out", "x.csv"]) == 0  # the next command says them again
+        assert capsys.readouterr().err == expected
+
+
 def test_backtest_says_what_each_score_means_and_what_cannot_be_measured(tmp_path, capsys):
     argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--lang", "en"]
     assert main([*argv, "--out", str(tmp_path)]) == 0

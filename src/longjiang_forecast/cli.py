@@ -1208,6 +1208,23 @@ class _Prefixed(logging.Formatter):
         return f"debug: {text}" if record.levelno < logging.INFO else text
 
 
+class _Once(logging.Filter):
+    """Let each distinct warning through once per command (a scenario run repeats the baseline's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        text = record.getMessage()
+        if text in self.seen:
+            return False
+        self.seen.add(text)
+        return True
+
+
 def _show_warning(
     message: Warning | str, category: type[Warning], filename: str, lineno: int, *rest: Any, **kw: Any
 ) -> None:
@@ -1221,6 +1238,7 @@ def _messages(args: argparse.Namespace) -> Iterator[None]:
     """Send the command's messages and Python warnings to stderr, at the level of --quiet/--verbose."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Prefixed())
+    handler.addFilter(_Once())
     root = logging.getLogger("longjiang_forecast")
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
     before = (root.level, root.propagate, warnings.showwarning)
