@@ -319,10 +319,28 @@ def test_unknown_region(tmp_path):
     body = "01a,province,2024-01,1200\n01a,shenyang,2024-01,5\n"
     with pytest.raises(
         DataValidationError,
-        match=r"row 3 \(indicator '01a', region 'shenyang', month '2024-01'\): field 'region' "
-        r"has value 'shenyang'(.|\n)*Known regions: \['province', 'harbin', 'qiqihar'",
+        match=r"1 problem in the progress file:\n  - field 'region' has value 'shenyang' in 1 row \(row 3\), "
+        r"which is neither 'province' nor a region of the catalogue\.\n(.|\n)*Known regions: "
+        r"\['province', 'harbin', 'qiqihar'",
     ):
         read_progress(write(tmp_path, body), CAT)
+
+
+def test_a_misspelt_region_is_one_problem_with_a_suggestion(tmp_path):
+    """哈尔宾市 on 12 rows: one problem naming its rows (first five and a count) and 哈尔滨市."""
+    body = "".join(
+        f"01a,哈尔宾市,2024-{m:02d},{100 * m}\n01a,Harbn,2024-{m:02d},{100 * m}\n" for m in range(1, 7)
+    )
+    with pytest.raises(DataValidationError) as err:
+        read_progress(write(tmp_path, body), CAT)
+    text = str(err.value)
+    assert "2 problems in the progress file" in text
+    assert (
+        "field 'region' has value '哈尔宾市' in 6 rows (row 2, row 4, row 6, row 8, row 10 and 1 more),"
+        " which is neither 'province' nor a region of the catalogue. Did you mean '哈尔滨市' (harbin)?"
+    ) in text
+    assert "value 'Harbn' in 6 rows (row 3, row 5," in text and "Did you mean 'harbin' (harbin)?" in text
+    assert text.count("Known regions") == 1
 
 
 def test_qualitative_indicator(tmp_path):

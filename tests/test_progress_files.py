@@ -298,7 +298,7 @@ def test_chinese_headers_and_title_rows_in_csv(tmp_path):
 
 def test_rows_are_numbered_as_the_spreadsheet_shows_them_below_title_rows(tmp_path):
     text = "进展情况表,,,,\n" + HEADER + "09a,province,2024-03,4100,\n09a,nowhere,2024-04,5200,\n"
-    with pytest.raises(DataValidationError, match=r"row 4 \(indicator '09a', region 'nowhere'"):
+    with pytest.raises(DataValidationError, match=r"value 'nowhere' in 1 row \(row 4\)"):
         read_progress(_csv(tmp_path, text), CAT)
 
 

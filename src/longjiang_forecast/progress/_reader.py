@@ -15,6 +15,7 @@ row, the field, the bad value and the fix.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import hashlib
 import json
 import math
@@ -66,6 +67,8 @@ _ABSURD = 1e15
 PROVINCE_ALIASES: tuple[str, ...] = ("province", "全省", "黑龙江", "黑龙江省", "heilongjiang")
 
 _MAX_LISTED = 20
+#: Rows named in a problem that repeats over many rows (an unknown region), before "and N more".
+_MAX_ROWS_NAMED = 5
 #: A count or level more than this many times its annual target is taken for a unit error.
 _SCALE_FACTOR = 20.0
 #: A positive value below target / this is implausible against the target (万 vs units) ...
@@ -300,6 +303,32 @@ def _region_lookup(catalog: Catalog) -> dict[str, str]:
     return lookup
 
 
+def _unknown_regions(unknown: dict[str, list[str]], region_of: dict[str, str]) -> list[str]:
+    """One problem per distinct unknown region: its rows (the first few and a count), a close known name.
+
+    The suggestion is :func:`difflib.get_close_matches` over every accepted spelling
+    (ids, Chinese and English names; :func:`_region_lookup`): 哈尔宾市 -> 哈尔滨市, Harbn -> harbin;
+    none where nothing is close.
+    """
+    messages = []
+    for text, rows in unknown.items():
+        shown = ", ".join(rows[:_MAX_ROWS_NAMED]) + (
+            f" and {len(rows) - _MAX_ROWS_NAMED} more" if len(rows) > _MAX_ROWS_NAMED else ""
+        )
+        # One character of a three-character Chinese name is a third of it; Latin spellings are held
+        # closer, so that shenyang (not a prefecture) is not taken for hegang (ratio 0.71).
+        cutoff = 0.6 if re.search(r"[\u4e00-\u9fff]", text) else 0.8
+        close = difflib.get_close_matches(text, list(region_of), n=1, cutoff=cutoff) or (
+            difflib.get_close_matches(text.lower(), list(region_of), n=1, cutoff=cutoff)
+        )
+        guess = f" Did you mean {close[0]!r} ({region_of[close[0]]})?" if close else ""
+        messages.append(
+            f"field 'region' has value {text!r} in {len(rows)} row{'s' if len(rows) > 1 else ''} "
+            f"({shown}), which is neither 'province' nor a region of the catalogue.{guess}"
+        )
+    return messages
+
+
 def _indicator_info(catalog: Catalog) -> pd.DataFrame:
     """Return one row per catalogue indicator (latest year's province row preferred), in catalogue order."""
     table = catalog.table
@@ -445,6 +474,7 @@ def _frame_to_dataset(
 
     records: list[dict[str, Any]] = []
     spelled: dict[str, str] = {}  # region id -> its first spelling in the file (哈尔滨市, Harbin, harbin)
+    unknown_regions: dict[str, list[str]] = {}  # a region the catalogue does not know -> its rows
     for cells in raw.to_dict("records"):
         rec: Any = cells
         row = _row_label(rec["_row"])
@@ -475,12 +505,8 @@ def _frame_to_dataset(
         region = region_of.get(reg_txt) or region_of.get(reg_txt.lower())
         if region is not None:
             spelled.setdefault(region, reg_txt)
-        if region is None:
-            problems.add(
-                f"{where}: field 'region' has value {reg_txt!r}, which is neither 'province' "
-                f"nor a region of the catalogue.",
-                hint_reg,
-            )
+        if region is None:  # one problem per distinct spelling, after the rows (see _unknown_regions)
+            unknown_regions.setdefault(reg_txt, []).append(row)
             ok = False
 
         month, form = parse_month(mon_txt)
@@ -579,6 +605,9 @@ def _frame_to_dataset(
                     "where": where,
                 }
             )
+
+    for message in _unknown_regions(unknown_regions, region_of):
+        problems.add(message, hint_reg)
 
     good = pd.DataFrame(
         records,
