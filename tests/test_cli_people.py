@@ -137,6 +137,19 @@ def test_each_distinct_warning_once_per_command(monkeypatch, capsys):
         assert capsys.readouterr().err == expected
 
 
+def test_a_failed_run_leaves_no_empty_out_folder(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,kind\nhomes,nonsense\n", encoding="utf-8")
+    for out in (tmp_path / "o_bad", tmp_path / "new" / "deeper" / "o_bad"):
+        assert main(["forecast", "--catalog", str(bad), "--out", str(out), "--draws", "100"]) == 2
+        assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]
+    assert "error: " in capsys.readouterr().err
+    mine = tmp_path / "mine"  # a folder the user made is kept, empty or not
+    mine.mkdir()
+    assert main(["forecast", "--catalog", str(bad), "--out", str(mine), "--draws", "100"]) == 2
+    assert mine.is_dir()
+
+
 def test_backtest_says_what_each_score_means_and_what_cannot_be_measured(tmp_path, capsys):
     argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--lang", "en"]
     assert main([*argv, "--out", str(tmp_path)]) == 0

@@ -461,6 +461,9 @@ def _out_dir(
 ) -> Path:
     """Create the output folder of ``option`` and check, before any work, that it can be written.
 
+    A folder created here is removed again when the command fails having written nothing in
+    it (:func:`_dispatch`).
+
     ``files`` are the names the command will write there: none may be a folder, and
     none may exist unless ``overwrite`` (``--overwrite``: they are replaced, with a note
     on stderr before any work naming them); without it an earlier run's results are
@@ -472,8 +475,11 @@ def _out_dir(
         raise DataValidationError(
             f"{option} {out} is a file, not a folder. Choose a folder for {what} (nothing was run)."
         )
+    missing = [p for p in (out, *out.parents) if not p.exists()]
     try:
         out.mkdir(parents=True, exist_ok=True)
+        if missing:  # removed again if the command fails before writing in it (_dispatch)
+            _CREATED.append(missing[-1])
     except OSError as err:
         raise DataValidationError(
             f"{option} {out}: cannot create this folder ({err.strerror or err}). "
@@ -1264,7 +1270,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
 
 
+#: The output folders this command created (the topmost new one of each); see _remove_if_empty.
+_CREATED: list[Path] = []
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove the folders a failed command created where it wrote nothing (they hold empty folders only)."""
+    for top in folders:
+        inside = sorted(top.rglob("*"), key=lambda p: len(p.parts), reverse=True)
+        if any(not p.is_dir() for p in inside):
+            continue
+        for folder in [*inside, top]:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    _CREATED.clear()
+    status = 1  # an exception that is a bug keeps its traceback, and the empty folders go too
+    try:
+        status = _command(args)
+    finally:
+        if status != 0:
+            _remove_if_empty(list(_CREATED))
+        _CREATED.clear()
+    return status
+
+
+def _command(args: argparse.Namespace) -> int:
     commands = {
         "forecast": _forecast,
         "report": _report,
