@@ -59,12 +59,28 @@ def test_the_command_stops_before_any_fit_with_status_2(tmp_path, capsys):
 
 def test_template_writes_the_catalogue_with_its_standard_tags(tmp_path, capsys):
     out = tmp_path / "my_catalog.csv"
-    assert main(["template", "--catalog-out", str(out)]) == 0
+    assert main(["template", "--catalog-out", str(out), "--lang", "en"]) == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel-friendly, like the other tables
     written = load_catalog(out)
     assert written.table.equals(load_catalog(2024).table)
     assert load_scenario(SCENARIOS / "stress.toml", catalog=written).name == "stress"  # its tags are there
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"to {out}, with tags on 49 of its 49 indicators." in said
     assert main(["template", "--catalog-out", str(out)]) == 2  # never overwritten
     assert "nothing was overwritten" in capsys.readouterr().err
     with pytest.raises(ValueError, match=r"written as \.csv or \.xlsx"):
         write_catalog(written, tmp_path / "catalog.txt")
+
+
+def test_template_says_when_the_catalogue_it_writes_has_no_tags(tmp_path, capsys):
+    mine = tmp_path / "mine.csv"
+    mine.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region,name_en\n"
+        "homes,cumulative,households,5200,>=,2024-12-31,province,Homes adapted\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "copy.csv"
+    assert main(["template", "--catalog", str(mine), "--catalog-out", str(out), "--lang", "en"]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"to {out}, without tags (it has none;" in said and "with its tags" not in said
+    assert load_catalog(out).table["indicator"].tolist() == ["homes"]

@@ -732,7 +732,7 @@ def _template(args: argparse.Namespace) -> int:
     if not args.out and not args.catalog_out:
         raise ValueError(
             "template writes --out FILE (an example progress file) and/or --catalog-out FILE (the catalogue "
-            "with its tags); give at least one."
+            "with any tags it has); give at least one."
         )
     for option, path in (("--out", args.out), ("--catalog-out", args.catalog_out)):
         if path and Path(path).exists():
@@ -743,7 +743,16 @@ def _template(args: argparse.Namespace) -> int:
     catalog = _load_catalog(args.catalog)
     if args.catalog_out:
         write_catalog(catalog, args.catalog_out)
-        print(f"Wrote the catalogue {catalog.source} with its tags to {args.catalog_out}.")
+        table = catalog.table
+        tags = (
+            table["tags"].fillna("").astype(str).str.strip()
+            if "tags" in table
+            else pd.Series("", table.index)
+        )
+        n, tagged = table["indicator"].nunique(), table.loc[tags != "", "indicator"].nunique()
+        key = "wrote_catalogue_tags" if tagged else "wrote_catalogue_plain"
+        fields = {"source": catalog.source, "path": args.catalog_out, "n": n, "tagged": tagged}
+        print(_message(key, _lang(args, catalog), width=_width(), **fields))
         if not args.out:
             return 0
     out = Path(args.out)

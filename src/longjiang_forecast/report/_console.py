@@ -89,6 +89,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "≈ {se:.3f} at most), province rows:",
         "scenario_index": "indicator",
         "scenario_columns": "scenario",
+        "wrote_catalogue_tags": "Wrote the catalogue {source} to {path}, with tags on {tagged} of its "
+        "{n} indicators.",
+        "wrote_catalogue_plain": "Wrote the catalogue {source} to {path}, without tags (it has none; the "
+        "shipped scenarios select indicators by tags: add a 'tags' column, see 'Tags' in "
+        "docs/getting-started.md).",
         "and": " and ",
         "comma": ", ",
     },
@@ -103,6 +108,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{se:.3f}），仅列全省：",
         "scenario_index": "编号",
         "scenario_columns": "情景",
+        "wrote_catalogue_tags": "已将目标清单 {source} 写入 {path}，{n} 项指标中 {tagged} 项带标签。",
+        "wrote_catalogue_plain": "已将目标清单 {source} 写入 {path}，不带标签（清单没有标签；"
+        "随附的情景按标签选择指标：请添加“tags”列，见 docs/getting-started.md 的“Tags”一节）。",
         "and": "和",
         "comma": "、",
     },
