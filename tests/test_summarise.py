@@ -127,7 +127,7 @@ def test_forecast_marks_borderline_exactly_by_the_rule(catalog, progress):
     assert set(table.loc[table["status"] == "borderline", "indicator"]) == expected
 
 
-def _one_target(indicator, target, values, as_of, n_draws=400):
+def _one_target(indicator, target, values, as_of, n_draws=400, baseline=None):
     """Forecast one provincial target of the 2024 list, with its target changed, from ``values``."""
     import warnings
     from importlib import resources
@@ -139,6 +139,8 @@ def _one_target(indicator, target, values, as_of, n_draws=400):
         rows = pd.read_csv(fh, dtype=str, keep_default_na=False)
     row = rows[(rows["indicator"] == indicator) & (rows["region"] == "province")].copy()
     row["target"] = str(target)
+    if baseline is not None:  # last December's value of a level
+        row["baseline"] = str(baseline)
     months = [f"2024-{m:02d}" for m in range(1, len(values) + 1)]
     frame = pd.DataFrame({"indicator": indicator, "region": "province", "month": months, "value": values})
     with warnings.catch_warnings():
@@ -161,6 +163,25 @@ def test_mid_month_deadline_is_one_rule_in_every_column():
     assert row["required_rate"] == pytest.approx(23.0)  # (100 - 77) / 1 month, September
     assert row["model_rate"] < row["required_rate"]
     assert row["run_rate"] == pytest.approx(12.5) and row["run_rate_months"] == "2024-07/2024-08"
+
+
+def test_a_level_that_fell_back_below_its_target_is_reached_only_from_the_latest_report():
+    """Issue 16: a level above its target in May-June and below it since shows no past 'reached' month."""
+    values = [20, 30, 40, 45, 50, 52, 40, 30]  # target 50: met in May and June, 30 in August
+    forecast = _one_target("10b", 50, values, "2024-08", baseline=15)
+    row = forecast.table().iloc[0]
+    cdf = forecast.summary["first_passage_cdf"].values[0]
+    assert row["p_met"] < 0.2 and row["status"] != "achieved"
+    assert np.all(cdf[:7] == 0)  # May and June do not count: the level fell back by the latest report
+    assert cdf[-1] == pytest.approx(row["p_met"])  # December deadline: reached by then iff met then
+    assert row["first_passage_median"] == "" and not bool(row["first_passage_late"])
+    # one that rose again: reached in the month half the paths are back at the target, not May
+    values = [20, 30, 40, 45, 50, 52, 45, 40]
+    row = _one_target("10b", 50, values, "2024-08", baseline=15).table().iloc[0]
+    assert row["first_passage_median"] >= "2024-08"
+    # a level at its target in the latest report is reached in that month
+    row = _one_target("10b", 50, [20, 30, 40, 45, 50, 52, 45, 51], "2024-08", baseline=15).table().iloc[0]
+    assert row["first_passage_median"] == "2024-08" and row["status"] == "achieved"
 
 
 def test_model_rate_against_required_rate_agrees_with_p_met(catalog, progress):

@@ -49,11 +49,12 @@ HEADERS: dict[str, dict[str, str]] = {
 FOOTNOTES: dict[str, str] = {
     "en": "P(met): probability that the target is met by its deadline (Monte Carlo standard error at most "
     "{se}). median, 10%–90%: the value at the deadline. reached: the month by whose end half the "
-    "simulated paths have reached the target; '(late)' marks a month after the deadline's report (a "
+    "simulated paths have reached the target (a level: at or after the latest report); "
+    "'(late)' marks a month after the deadline's report (a "
     "mid-month deadline is judged on the report of the month before, in every column). due: the "
     "deadline (month-day); latest: the latest report and its month. Values in each indicator's unit.",
     "zh": "达标概率：截止日期前达到目标的概率（蒙特卡罗标准误不超过{se}）。中位数、10%–90%：截止日的取值。"
-    "达标月份：半数模拟路径达到目标的月份，“逾期”表示晚于截止日期所依据的月报（月中截止的目标以上月月报为准，各列一致）。"
+    "达标月份：半数模拟路径达到目标的月份（水平类指标自最新报告起计），“逾期”表示晚于截止日期所依据的月报（月中截止的目标以上月月报为准，各列一致）。"
     "截止：截止日期（月-日）；"
     "最新：最新报告的数值及其月份。"
     "数值均以各指标的单位计。",

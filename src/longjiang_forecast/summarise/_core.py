@@ -49,21 +49,32 @@ def attainment_probability(
     return p, np.sqrt(p * (1 - p) / values.shape[0])
 
 
-def first_passage_cdf(paths: np.ndarray, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
+def first_passage_cdf(
+    paths: np.ndarray, target: np.ndarray, sign: np.ndarray, start: np.ndarray | None = None
+) -> np.ndarray:
     """Probability that the target has been reached by the end of each month.
 
     Parameters
     ----------
     paths : ndarray of shape (n_draws, n_series, n_months)
     target, sign : ndarray of shape (n_series,)
+    start : ndarray of int, shape (n_series,), optional
+        Month index from which a passage counts (default 0, the first month).
+        A level that met its target in June and fell below it by the latest
+        report has not reached it for the forecast: its passage counts from the
+        latest report on (``start`` = that month's index), so that it agrees
+        with P(met).
 
     Returns
     -------
     ndarray of shape (n_series, n_months)
         Non-decreasing in month: a path counts as having reached the target by
-        month m if it met it in any month up to m (first passage).
+        month m if it met it in any month from ``start`` up to m (first
+        passage); 0 before ``start``.
     """
     hit = met(paths, target[:, None], sign[:, None])
+    if start is not None:
+        hit &= np.arange(paths.shape[-1]) >= np.asarray(start)[:, None]
     return np.logical_or.accumulate(hit, axis=-1).mean(axis=0)
 
 

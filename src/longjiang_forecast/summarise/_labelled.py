@@ -67,7 +67,8 @@ def summarise(
         ``quantile`` and ``month``. Variables: ``p_met`` (attainment
         probability), ``p_met_se`` (its Monte Carlo standard error),
         ``deadline_value`` (series, quantile), ``first_passage_cdf`` (series,
-        month: P(target reached by the end of the month)),
+        month: P(target reached by the end of the month); for a level,
+        reached at or after its latest report, 0 before it),
         ``first_passage_median`` (first month whose CDF is >= 0.5, NaT if
         none), ``first_passage_late`` (that month is after the month of the
         report the deadline is judged on), ``expected_shortfall``,
@@ -104,9 +105,12 @@ def summarise(
     sign = np.where(state["comparator"].values == "<=", -1.0, 1.0)
     p, se = _core.attainment_probability(at_deadline, target, sign)
     qs = np.quantile(at_deadline, quantiles, axis=0).T
-    cdf = _core.first_passage_cdf(values, target, sign)
-    shortfall = _core.expected_shortfall(at_deadline, target, sign)
     kind = state["kind"].values
+    # A level can fall back below its target: it is reached for the forecast only at or after the
+    # latest report (one rule for the CDF, the median month, the late mark and every output).
+    start = np.where(kind == "level", np.maximum(state["last_month"].values.astype(int) - 1, 0), 0)
+    cdf = _core.first_passage_cdf(values, target, sign, start)
+    shortfall = _core.expected_shortfall(at_deadline, target, sign)
     monotone = np.isin(kind, [*MONOTONE_KINDS, "level"])
     cdf[~monotone] = np.nan
     months = pd.DatetimeIndex(state[MONTH].values)
