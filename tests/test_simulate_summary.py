@@ -119,6 +119,29 @@ def test_kept_paths_reproduce_every_summary(mixed):
         assert out["total_p_met"].values[g] == pytest.approx(p, abs=1e-12)
 
 
+def test_first_passage_is_the_rule_of_summarise_levels_from_their_latest_report(mixed):
+    """One rule for every output: the streamed first-passage CDF is summarise's on the same paths."""
+    from longjiang_forecast.summarise._core import first_passage_cdf
+
+    d, s = mixed
+    s = s.copy(deep=True)
+    kind = s["kind"].values if "kind" in s else np.full(s.sizes["series"], "level")
+    last = s["last_month"].values.astype(int)
+    start = np.where(kind == "level", np.maximum(last - 1, 0), 0)
+    # levels whose first report met the target and which fell back below it since
+    fell = np.flatnonzero((start > 1) & (s["comparator"].values == ">=") & (d["dynamics"].values != "none"))
+    assert fell.size
+    for i in fell:
+        s["observed"][i, 0] = s["target"].values[i]
+    out = simulate_summary(d, s, seed=4, keep_paths=True, dtype="float64")
+    sign = np.where(s["comparator"].values == "<=", -1.0, 1.0)
+    expected = first_passage_cdf(out["paths"].values, s["target"].values.astype(float), sign, start)
+    got = out["first_passage_cdf"].values
+    shown = np.isfinite(got)
+    assert shown.any()
+    np.testing.assert_allclose(got[shown], expected[shown], atol=1e-12)
+
+
 def test_totals_are_not_the_product_of_marginals():
     """Joint paths: P(total met) differs from what independent regions would give."""
     d, s = reference_job(3000, n_indicators=2, n_regions=5, n_ratio=0)

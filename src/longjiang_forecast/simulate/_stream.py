@@ -54,6 +54,9 @@ class Totals:
         Target (raw scale) and +1 for ``>=``, -1 for ``<=``.
     dl : ndarray of int, shape (n_totals,)
         Deadline month index (0-11).
+    passage_start : ndarray of int, shape (n_totals,)
+        Month index from which a first passage counts (levels: the latest
+        report all members have; 0 otherwise).
     """
 
     members: np.ndarray
@@ -62,6 +65,7 @@ class Totals:
     target: np.ndarray
     sign: np.ndarray
     dl: np.ndarray
+    passage_start: np.ndarray
 
     @property
     def n(self) -> int:
@@ -83,6 +87,9 @@ class Plan:
         Target on the raw (simulated) scale and +1 / -1 for ``>=`` / ``<=``.
     dl : ndarray of int, shape (n_series,)
         Deadline month index (0-11).
+    passage_start : ndarray of int, shape (n_series,)
+        Month index from which a first passage counts: a level's latest report
+        (a level can fall back below its target), 0 for the other kinds.
     overlay : list of (rows, values)
         For each month, the rows holding a report (or a value interpolated
         between reports) and those values: written over the simulated row.
@@ -107,6 +114,7 @@ class Plan:
     target: np.ndarray
     sign: np.ndarray
     dl: np.ndarray
+    passage_start: np.ndarray
     overlay: list[tuple[np.ndarray, np.ndarray]]
     settled: np.ndarray
     totals: Totals | None
@@ -206,9 +214,9 @@ def run_blocks(
     paths = np.empty((keep, s, 12), dt) if keep else None
     t = plan.totals
     if plan.stats:
-        watch = [_Watch(plan.target, plan.sign, plan.dl, s, n, dt, rs.ends)]
+        watch = [_Watch(plan.target, plan.sign, plan.dl, plan.passage_start, s, n, dt, rs.ends)]
         if t is not None:
-            watch.append(_Watch(t.target, t.sign, t.dl, t.n, n, dt, rs.ends))
+            watch.append(_Watch(t.target, t.sign, t.dl, t.passage_start, t.n, n, dt, rs.ends))
             agg = np.empty((t.n, n), dt)
             weights = np.ones(t.members.size, dt) if t.weights is None else t.weights.astype(dt)
     prev: np.ndarray | None = None
@@ -269,12 +277,14 @@ class _Watch:
         target: np.ndarray,
         sign: np.ndarray,
         dl: np.ndarray,
+        passage_start: np.ndarray,
         rows: int,
         n: int,
         dt: np.dtype,
         ends: np.ndarray,
     ):
         self.target, self.sign = np.asarray(target, float), np.asarray(sign, float)
+        self.passage_start = np.asarray(passage_start, int)
         self.tgt = self.target.astype(dt)
         self.ends = ends
         self.at = [dl == m for m in range(12)]
@@ -283,8 +293,14 @@ class _Watch:
         self.dv = np.full((rows, n), np.nan, dt)
 
     def month(self, x: np.ndarray, m: int) -> None:
-        """Consume month ``m`` of the rows ``x`` (one fused pass)."""
+        """Consume month ``m`` of the rows ``x`` (one fused pass).
+
+        A row's first passage counts from month ``passage_start``: earlier hits are
+        forgotten there, and its counts before it are 0.
+        """
+        self.hit[self.passage_start == m] = False
         _kernels.passage(x, self.tgt, self.sign, self.at[m], m, self.ends, self.hit, self.fp, self.dv)
+        self.fp[:, self.passage_start > m, m] = 0
 
     def deadline_stats(self, prefix: str) -> list[dict[str, np.ndarray]]:
         """Per block: met counts, shortfall sums and extremes of the deadline values, first-passage counts."""

@@ -277,6 +277,8 @@ def build_plan(
     # Province totals: groups of regional series of one indicator.
     kind = np.asarray(state["kind"].values, dtype=object) if "kind" in state else np.full(n_series, "level")
     group, total_info = _total_groups(draws, state, dyn, pct, kind, totals, where)
+    # First passage of a level counts from its latest report (the rule of summarise).
+    passage_start = np.where(kind == "level", np.maximum(last_month - 1, 0), 0)
 
     codes = {name: i for i, name in enumerate(DYNAMICS)}
     fam_code = np.array([codes[d] for d in dyn])
@@ -330,6 +332,8 @@ def build_plan(
     tot = None
     if total_info is not None:
         members_plan = inv[total_info["members"]]
+        # A total is reported up to the latest month all its members are reported.
+        total_start = np.minimum.reduceat(passage_start[total_info["members"]], total_info["starts"])
         tot = _stream.Totals(
             members=members_plan,
             starts=total_info["starts"],
@@ -337,6 +341,7 @@ def build_plan(
             target=total_info["target_raw"],
             sign=total_info["sign"],
             dl=total_info["dl"],
+            passage_start=total_start,
         )
     plan = _stream.Plan(
         families=families,
@@ -344,6 +349,7 @@ def build_plan(
         target=target[order],
         sign=sign[order],
         dl=dl[order],
+        passage_start=passage_start[order],
         overlay=overlay,
         settled=settled[order],
         totals=tot,
