@@ -87,6 +87,9 @@ def test_lang_zh_leaves_no_english_line_on_the_console(tmp_path, capsys):
     captured = capsys.readouterr()
     assert " ".join(SYNTHETIC_NOTE.format(seed=2024).split()) in " ".join(captured.out.split())
     assert "Forecasting" in captured.err and "Wrote" in captured.err
+    example = tmp_path / "example.csv"
+    assert main(["template", "--out", str(example), "--lang", "zh"]) == 0
+    assert "示例进展文件写入" in capsys.readouterr().out and example.exists()
 
 
 def test_the_scenarios_table_speaks_the_language(tmp_path, capsys):

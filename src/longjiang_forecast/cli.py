@@ -776,9 +776,7 @@ def _template(args: argparse.Namespace) -> int:
         data=np.where(example["value"].notnull(), EXAMPLE_NOTE, "").astype(object)
     )
     write_progress(example, out)
-    print(
-        f"Wrote an example progress file for {catalog.source} to {out} (synthetic values marked in 'note')."
-    )
+    print(_message("wrote_example", _lang(args, catalog), width=_width(), source=catalog.source, path=out))
     return 0
 
 
