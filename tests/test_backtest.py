@@ -77,6 +77,27 @@ def test_outcomes_from_the_full_history(national):
     assert out["met"][i] == 1.0
 
 
+def test_a_levels_outcome_first_passage_counts_from_the_origins_latest_report():
+    """The rule of the forecast (issue 16): met in May-June, fallen back by August, met again in November."""
+    from importlib import resources
+
+    source = resources.files("longjiang_forecast.catalog").joinpath("data", "catalog_2024.csv")
+    with source.open(encoding="utf-8-sig") as fh:
+        rows = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    row = rows[(rows["indicator"] == "10b") & (rows["region"] == "province")].assign(
+        target="50", baseline="15"
+    )
+    catalog = lf.load_catalog(row)
+    values = [20, 30, 40, 45, 50, 52, 40, 30, 35, 45, 55, 60]
+    months = [f"2024-{m:02d}" for m in range(1, 13)]
+    frame = pd.DataFrame({"indicator": "10b", "region": "province", "month": months, "value": values})
+    progress = lf.read_progress(frame, catalog)
+    state = lf.build_state(lf.read_progress(frame.iloc[:8], catalog), catalog, "2024-08")
+    assert outcomes(progress, state)["first_passage"][0] == 11  # not May
+    early = lf.build_state(lf.read_progress(frame.iloc[:3], catalog), catalog, "2024-03")
+    assert outcomes(progress, early)["first_passage"][0] == 5  # from March on, May is the first
+
+
 def test_backtest_dataset_and_scores(national):
     bt = backtest(national, "seasonal_share", as_of=[6, 9], years=[2022, 2023], n_draws=300, seed=5)
     ds = bt.forecasts

@@ -310,9 +310,10 @@ def outcomes(
         of annual means, NaN unless all 12 are reported; its percent change
         against ``baseline`` for changes), ``met`` (1.0/0.0, NaN if the value
         is unknown), ``first_passage`` (month 1-12 of the first report meeting
-        the target by the deadline, counts and levels only; NaN if never or
-        not applicable; with months unreported it is the first *reported*
-        month, an upper bound). Province rows totalled from their prefectures
+        the target by the deadline, counts and levels only, a level's from the
+        state's latest report on as in its forecast; NaN if never or not
+        applicable; with months unreported it is the first *reported* month,
+        an upper bound). Province rows totalled from their prefectures
         get their outcomes from the pipeline (the prefectures' total, one
         definition in ``_core/province.py``).
     """
@@ -342,7 +343,10 @@ def outcomes(
             continue
         if dl >= 1:
             value[s] = row[dl - 1]
-            hit = np.flatnonzero(np.isfinite(row[:dl]) & (sign[s] * row[:dl] >= sign[s] * target[s]))
+            # A level's first passage counts from the origin's latest report, as its forecast does.
+            start = max(int(state["last_month"].values[s]) - 1, 0) if kind == "level" else 0
+            meets = np.isfinite(row[:dl]) & (sign[s] * row[:dl] >= sign[s] * target[s])
+            hit = np.flatnonzero(meets & (np.arange(dl) >= start))
             if hit.size and (kind in MONOTONE_KINDS or kind == "level"):
                 first[s] = hit[0] + 1
     met = np.where(np.isfinite(value), (sign * value >= sign * target).astype(float), np.nan)
