@@ -8,7 +8,7 @@ from pathlib import Path
 
 import longjiang_forecast as lf
 from longjiang_forecast._core.exceptions import DataValidationError
-from longjiang_forecast.cli import _out_dir
+from longjiang_forecast.cli import _messages, _out_dir
 from longjiang_forecast.testing import SYNTHETIC_NOTE, synthetic_progress
 
 HERE = Path(__file__).resolve().parent
@@ -27,7 +27,14 @@ def parser(description: str) -> argparse.ArgumentParser:
         "--out", default="out", help="output folder (default ./out); an earlier run's files there are kept"
     )
     p.add_argument("--overwrite", action="store_true", help="replace an earlier run's files in --out")
+    p.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+    p.add_argument("--verbose", action="store_true", help="print debugging notes too")
     return p
+
+
+def messages(args: argparse.Namespace):
+    """The command line's messages for a script: warnings as one readable line, each once."""
+    return _messages(args)
 
 
 def output_folder(args: argparse.Namespace, files: tuple[str, ...]) -> Path:

@@ -8,7 +8,7 @@ delta_vs_baseline, delta_se) and a bulletin with the comparison.
 
 from __future__ import annotations
 
-from _common import HERE, inputs, output_folder, parser
+from _common import HERE, inputs, messages, output_folder, parser
 
 import longjiang_forecast as lf
 from longjiang_forecast.planning import plan
@@ -19,24 +19,27 @@ def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("scenarios", nargs="*", help="scenario TOML files (default: all in this folder)")
     args = p.parse_args()
-    out = output_folder(args, ("scenario_comparison.csv", "bulletin/bulletin.html"))
-    catalog, progress = inputs(args)
-    files = args.scenarios or sorted(str(f) for f in HERE.glob("*.toml"))
-    comparison = lf.compare_scenarios(
-        progress, catalog, files, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2
-    )
-    table = comparison.table()
-    table.to_csv(out / "scenario_comparison.csv", index=False)
-    baseline = comparison.forecasts["baseline"]
-    bulletin = write_bulletin(baseline, out / "bulletin", planning=plan(baseline, progress), comparison=table)
-    province = table[table["region"] == "province"]
-    worst = province.sort_values("delta_vs_baseline").head(10)
-    print(
-        worst[["indicator", "scenario", "p_met", "delta_vs_baseline", "delta_se"]]
-        .round(3)
-        .to_string(index=False)
-    )
-    print(f"Wrote {out / 'scenario_comparison.csv'} and {bulletin.html}")
+    with messages(args):
+        out = output_folder(args, ("scenario_comparison.csv", "bulletin/bulletin.html"))
+        catalog, progress = inputs(args)
+        files = args.scenarios or sorted(str(f) for f in HERE.glob("*.toml"))
+        comparison = lf.compare_scenarios(
+            progress, catalog, files, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2
+        )
+        table = comparison.table()
+        table.to_csv(out / "scenario_comparison.csv", index=False)
+        baseline = comparison.forecasts["baseline"]
+        bulletin = write_bulletin(
+            baseline, out / "bulletin", planning=plan(baseline, progress), comparison=table
+        )
+        province = table[table["region"] == "province"]
+        worst = province.sort_values("delta_vs_baseline").head(10)
+        print(
+            worst[["indicator", "scenario", "p_met", "delta_vs_baseline", "delta_se"]]
+            .round(3)
+            .to_string(index=False)
+        )
+        print(f"Wrote {out / 'scenario_comparison.csv'} and {bulletin.html}")
 
 
 if __name__ == "__main__":

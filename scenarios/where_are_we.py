@@ -5,7 +5,7 @@ python scenarios/where_are_we.py [--progress FILE] [--as-of YYYY-MM] [--out DIR]
 
 from __future__ import annotations
 
-from _common import inputs, output_folder, parser
+from _common import inputs, messages, output_folder, parser
 
 import longjiang_forecast as lf
 from longjiang_forecast.planning import plan
@@ -14,13 +14,16 @@ from longjiang_forecast.report import rounded_table, write_bulletin
 
 def main() -> None:
     args = parser(__doc__.splitlines()[0]).parse_args()
-    out = output_folder(args, ("attainment.csv", "bulletin/bulletin.html"))
-    catalog, progress = inputs(args)
-    result = lf.forecast(progress, catalog, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2)
-    # as the command line writes it: rounded for reading, with a BOM for Excel (docs/getting-started.md)
-    rounded_table(result.table()).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
-    bulletin = write_bulletin(result, out / "bulletin", planning=plan(result, progress))
-    print(f"Wrote {out / 'attainment.csv'} and {bulletin.html}")
+    with messages(args):
+        out = output_folder(args, ("attainment.csv", "bulletin/bulletin.html"))
+        catalog, progress = inputs(args)
+        result = lf.forecast(
+            progress, catalog, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2
+        )
+        # as the command line writes it: rounded for reading, with a BOM for Excel (docs/getting-started.md)
+        rounded_table(result.table()).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
+        bulletin = write_bulletin(result, out / "bulletin", planning=plan(result, progress))
+        print(f"Wrote {out / 'attainment.csv'} and {bulletin.html}")
 
 
 if __name__ == "__main__":
