@@ -186,3 +186,24 @@ def test_the_backtest_bar_counts_every_step_and_closes(capsys):
     with ProgressCounter(2, "quiet", enabled=False) as bar:
         bar.step("a")
     assert bar.done == 1 and capsys.readouterr().err == ""
+
+
+def test_the_spinner_shows_what_runs_on_a_terminal(monkeypatch, caplog):
+    """The spinner of a long step names the step and its elapsed time (it showed an empty line)."""
+    import io
+    import logging
+    import time
+
+    from longjiang_forecast.cli import _busy
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    caplog.set_level(logging.INFO, logger="longjiang_forecast")  # as the command line sets it
+    with _busy("fitting seasonal_share [4000 draws]"):
+        time.sleep(0.5)
+    assert "fitting seasonal_share [4000 draws]" in screen.getvalue()
+    assert "0:00:00" in screen.getvalue()

@@ -418,11 +418,12 @@ def _busy(text: str) -> Iterator[None]:
 
     with Progress(
         SpinnerColumn(),
-        TextColumn(text),
+        TextColumn("{task.description}", markup=False),
         TimeElapsedColumn(),
         console=Console(file=sys.stderr),
         transient=True,
-    ):
+    ) as bar:
+        bar.add_task(text, total=None)  # a Progress shows its tasks: without one the line stays empty
         yield
 
 
