@@ -1,6 +1,7 @@
 """The command line as an analyst runs it."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +140,9 @@ def test_scenarios_command_writes_the_comparison(tmp_path, capsys):
     roads = table[(table["indicator"] == "19b") & (table["region"] == "province")].set_index("scenario")
     assert roads.loc["early-winter", "delta_vs_baseline"] < -0.1
     assert roads.loc["baseline", "delta_se"] == 0.0
+    # probabilities and their errors to 4 decimals, as in attainment.csv (no 16-digit floats)
+    text = (tmp_path / "scenario_comparison.csv").read_text(encoding="utf-8-sig")
+    assert not re.search(r"\.\d{5,}", text)
 
 
 def test_report_command_writes_a_bulletin(tmp_path):

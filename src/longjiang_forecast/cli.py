@@ -709,7 +709,9 @@ def _scenarios(args: argparse.Namespace) -> int:
             n_jobs=args.jobs,
         )
     table = comparison.table()
-    table.to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
+    from .report import rounded_table
+
+    rounded_table(table).to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
     province = table[(table["region"] == "province") & (table["scenario"] != "baseline")]
     view = province.pivot_table(index="indicator", columns="scenario", values="delta_vs_baseline")
     view = view.rename_axis(

@@ -72,13 +72,14 @@ def rounded_table(table: Any, guard: int = 2, p_decimals: int = 4) -> Any:
     Parameters
     ----------
     table : pandas.DataFrame
-        :meth:`Forecast.table`.
+        :meth:`Forecast.table`, or a scenario comparison's table (probabilities only).
     guard : int, default 2
         Decimals kept beyond the unit's own (:func:`~longjiang_forecast._core.units.unit_decimals`), so that
         sums and differences made from the file are not visibly off.
     p_decimals : int, default 4
-        Decimals of ``p_met`` and ``p_met_se`` (the Monte Carlo standard error
-        is larger than 0.0001 for any probability not 0 or 1 below ~25 million draws).
+        Decimals of ``p_met``, ``p_met_se`` and a scenario's ``delta_vs_baseline`` and ``delta_se``
+        (the Monte Carlo standard error is larger than 0.0001 for any probability not 0 or 1 below
+        ~25 million draws).
 
     Returns
     -------
@@ -90,15 +91,20 @@ def rounded_table(table: Any, guard: int = 2, p_decimals: int = 4) -> Any:
     import numpy as np
 
     out = table.copy()
-    decimals = np.array(
-        [unit_decimals(u, t) + guard for u, t in zip(out["unit"], out["target"], strict=True)]
-    )
-    scale = 10.0**decimals
-    for col in VALUE_COLUMNS:
-        if col in out:
-            values = out[col].to_numpy(dtype=float)
-            out[col] = np.round(values * scale) / scale
-    for col in ("p_met", "p_met_se"):
+    if {"unit", "target"} <= set(out.columns):
+        decimals = np.array(
+            [unit_decimals(u, t) + guard for u, t in zip(out["unit"], out["target"], strict=True)]
+        )
+        scale = 10.0**decimals
+        for col in VALUE_COLUMNS:
+            if col in out:
+                values = out[col].to_numpy(dtype=float)
+                out[col] = np.round(values * scale) / scale
+    for col in PROBABILITY_COLUMNS:
         if col in out:
             out[col] = out[col].astype(float).round(p_decimals)
     return out
+
+
+#: Probabilities and their Monte Carlo errors in the tables (a scenario table's changes included).
+PROBABILITY_COLUMNS = ("p_met", "p_met_se", "delta_vs_baseline", "delta_se")
