@@ -392,6 +392,20 @@ def test_drivers_table_drops_the_column_that_says_nothing(bulletin):
     assert header == ["指标", "名称", "所属事项", "达标概率", "确定达标时增加（件）"]
 
 
+def test_pace_table_has_a_note_column_only_when_a_row_has_a_note(bulletin):
+    from longjiang_forecast.report._bulletin import _pace
+
+    _, answers, _ = bulletin
+    with_notes = answers.pace.copy(deep=True)
+    with_notes["note"].values[:] = "target already met"
+    without = answers.pace.copy(deep=True)
+    without["note"].values[:] = ""
+    shown, bare = _pace(with_notes, "zh", {}), _pace(without, "zh", {})
+    assert shown["header"][-1] == "说明" and all(len(r) == 9 for r in shown["rows"] + shown["detail_rows"])
+    assert "说明" not in bare["header"] and "说明" not in bare["detail_header"]
+    assert all(len(r) == 8 for r in bare["rows"] + bare["detail_rows"]) and bare["rows"]
+
+
 def test_drivers_table_for_items_of_several_indicators():
     from longjiang_forecast.report._bulletin import _portfolio
 

@@ -514,12 +514,17 @@ def _pace(pace: xr.Dataset, lang: str, region_names: dict[str, str]) -> dict[str
     region = pace["region"].values.astype(str)
     has = np.isfinite(pace["required_pace"].values)
     prob = float(pace.attrs.get("prob", 0.8))
+    rows = _pace_rows(pace, (region == PROVINCE) & has, lang)
+    detail = _pace_rows(pace, (region != PROVINCE) & has, lang, region_names)
+    header = list(t["pace_header"])
+    if not any(row[-1]["text"] for row in [*rows, *detail]):  # no column without information
+        header, rows, detail = header[:-1], [r[:-1] for r in rows], [r[:-1] for r in detail]
     return {
         "note": t["pace_note"].format(p=f"{prob:.0%}"),
-        "header": t["pace_header"],
-        "rows": _pace_rows(pace, (region == PROVINCE) & has, lang),
-        "detail_header": [t["pace_header"][0], t["region"], *t["pace_header"][2:]],
-        "detail_rows": _pace_rows(pace, (region != PROVINCE) & has, lang, region_names),
+        "header": header,
+        "rows": rows,
+        "detail_header": [header[0], t["region"], *header[2:]],
+        "detail_rows": detail,
     }
 
 
