@@ -56,6 +56,14 @@ def test_the_view_formats_each_number_to_its_unit():
     assert short["observed"] == "14,999.6 (Aug)" and short["median"] == "14,999.96"
 
 
+def test_an_annual_means_latest_figure_says_it_is_the_mean_so_far():
+    pm25 = dict(kind="annual_mean", unit="μg/m³", target=27.3, comparator="<=", observed=27.14, median=27.0)
+    assert attainment_view(_table(**pm25), lang="en").iloc[0]["observed"] == "27.1 (Jan–Aug mean)"
+    assert attainment_view(_table(**pm25), lang="zh").iloc[0]["observed"] == "27.1 （1–8月均值）"
+    # a count's latest figure is that month's report
+    assert attainment_view(_table(), lang="en").iloc[0]["observed"] == "9,894 (Aug)"
+
+
 def test_a_first_passage_after_the_deadline_is_marked_late():
     late = _table(deadline="2024-10-20", first_passage_median="2024-11")
     assert attainment_view(late, lang="en").iloc[0]["reached"] == "2024-11 (late)"

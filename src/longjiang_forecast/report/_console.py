@@ -62,6 +62,8 @@ FOOTNOTES: dict[str, str] = {
 
 _PROVINCE = {"en": "province", "zh": "全省"}
 _MONTH = {"en": " ({:%b})", "zh": " （{0.month}月）"}
+#: An annual mean's latest figure is the mean of the year so far, in the target's terms: say so.
+_MEAN_TO = {"en": " (Jan–{:%b} mean)", "zh": " （1–{0.month}月均值）"}
 _LATE = {"en": " (late)", "zh": " 逾期"}
 
 #: The sentence above the table, per language (see :func:`attainment_headline`).
@@ -298,7 +300,8 @@ def attainment_view(
         )
         month = str(rec.get("observed_month") or "")
         if observed and month:
-            observed += _MONTH[lang].format(pd.Timestamp(month))
+            mean = str(rec.get("kind")) == "annual_mean" and pd.Timestamp(month).month > 1
+            observed += (_MEAN_TO if mean else _MONTH)[lang].format(pd.Timestamp(month))
         passage = rec.get("first_passage_median")
         reached = "" if pd.isna(passage) else str(passage)
         if reached and bool(rec.get("first_passage_late", False)):
