@@ -34,6 +34,7 @@ from ..plots import (
 )
 from ..plots._common import row_label, rows_height
 from ..plots._fonts import FONT_PACKAGES, INSTALL_HINT
+from ._console import latest_suffix
 from ._text import GROWTH_BASIS, MODEL_NAMES, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT
 
 #: Name of the HTML file :func:`write_bulletin` writes.
@@ -370,7 +371,8 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
     for _, r in table.iterrows():
         unit = str(r["unit"])
         latest = format_against(r["observed"], r["target"], unit, r["comparator"])
-        observed = "" if pd.isna(r["observed"]) else f"{latest} ({r['observed_month']})"
+        suffix = latest_suffix(r["kind"], r["observed_month"], lang)  # its month, or the months it averages
+        observed = "" if pd.isna(r["observed"]) else latest + suffix
         # Rates are monthly progress for counts and levels; for annual means they are levels.
         rates = r["kind"] not in ("annual_mean", "change")
         cells = [

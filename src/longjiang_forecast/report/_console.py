@@ -64,6 +64,21 @@ _PROVINCE = {"en": "province", "zh": "全省"}
 _MONTH = {"en": " ({:%b})", "zh": " （{0.month}月）"}
 #: An annual mean's latest figure is the mean of the year so far, in the target's terms: say so.
 _MEAN_TO = {"en": " (Jan–{:%b} mean)", "zh": " （1–{0.month}月均值）"}
+
+
+def latest_suffix(kind: Any, month: Any, lang: str) -> str:
+    """What the latest figure is, after it: its month, or for an annual mean the months it averages.
+
+    ``" (Aug)"`` / ``" （8月）"``; an annual mean's latest figure is the mean of the year so
+    far (the target's terms), ``" (Jan–Aug mean)"`` / ``" （1–8月均值）"``. "" without a month.
+    """
+    if not month or pd.isna(month):
+        return ""
+    stamp = pd.Timestamp(str(month))
+    mean = str(kind) == "annual_mean" and stamp.month > 1
+    return (_MEAN_TO if mean else _MONTH)[lang].format(stamp)
+
+
 _LATE = {"en": " (late)", "zh": " 逾期"}
 
 #: The sentence above the table, per language (see :func:`attainment_headline`).
@@ -300,8 +315,7 @@ def attainment_view(
         )
         month = str(rec.get("observed_month") or "")
         if observed and month:
-            mean = str(rec.get("kind")) == "annual_mean" and pd.Timestamp(month).month > 1
-            observed += (_MEAN_TO if mean else _MONTH)[lang].format(pd.Timestamp(month))
+            observed += latest_suffix(rec.get("kind"), month, lang)
         passage = rec.get("first_passage_median")
         reached = "" if pd.isna(passage) else str(passage)
         if reached and bool(rec.get("first_passage_late", False)):
