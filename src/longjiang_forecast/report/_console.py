@@ -271,10 +271,6 @@ def borderline_note(
     return _wrap(text, width)
 
 
-def _status(status: Any, lang: str) -> str:
-    return status_word(status, lang)
-
-
 def attainment_view(
     table: pd.DataFrame,
     *,
@@ -336,7 +332,7 @@ def attainment_view(
                 ),
                 "range": f"{low} – {high}" if low and high else "",  # wraps after the dash
                 "reached": reached,
-                "status": _status(rec["status"], lang),
+                "status": status_word(rec["status"], lang),
             }
         )
     return pd.DataFrame(rows, columns=list(HEADERS["en"]))
