@@ -422,6 +422,10 @@ def _fit_and_draw(
     return model, draws, ss, path_seed, scenario_seed
 
 
+class _UnreportedMonthsWarning(ForecastWarning):
+    """The as-of month is after the latest report (its own category, so a backtest can leave it out)."""
+
+
 def _warn_unreported_months(state: xr.Dataset) -> None:
     """Warn when the as-of month is after the latest report: name the months, and the series behind.
 
@@ -452,7 +456,7 @@ def _warn_unreported_months(state: xr.Dataset) -> None:
         "by the as-of month without the report it is judged on is not forecast (status 'no forecast', "
         "with the missing report in 'reason'). Add the missing reports, or forecast as of "
         f"{year}-{max(latest, 1):02d}.",
-        ForecastWarning,
+        _UnreportedMonthsWarning,
         stacklevel=3,
     )
 
@@ -1048,11 +1052,7 @@ def backtest(
                 with warnings.catch_warnings():
                     # an origin is a calendar month: months not yet published by then are the
                     # ragged edge a backtest reproduces on purpose, not a user's slip to warn about
-                    warnings.filterwarnings(
-                        "ignore",
-                        message=r"The as-of month \S+ is after the latest report",
-                        category=ForecastWarning,
-                    )
+                    warnings.simplefilter("ignore", _UnreportedMonthsWarning)
                     result = forecast(
                         prog_t,
                         cat_t,
