@@ -405,7 +405,9 @@ def main() -> None:
         f"The bars of issue 13, judged on seeds no model was developed on: families seed {HOLDOUT_SEED} "
         f"and province seed {PROVINCE_HOLDOUT_SEED} (development seeds: {FAMILY_SEED} and "
         f"{PROVINCE_SEED}). Reproduce one world with `PYTHONPATH=src python docs/make_calibration_report.py "
-        "--generator provinces --seed 22 --months 3,4,5,6,7,8,9,10,11 --no-write`.\n\n"
+        "--generator provinces --seed 22 --months 3,4,5,6,7,8,9,10,11 --no-write`. How much of a gap "
+        "to an oracle that knows every parameter of its world is the price of learning them from a few "
+        "years, whatever the model: [design note 006](design/006-oracle-gap-floor.md).\n\n"
     )
     held_out = ((f"Families, seed {HOLDOUT_SEED}", fam_held, holdout),
                 (f"Province, seed {PROVINCE_HOLDOUT_SEED}", prov_held, prov_held_world))  # fmt: skip
