@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from rich.cells import cell_len
 
 from longjiang_forecast.cli import main
 
@@ -47,6 +48,24 @@ def test_forecast_for_people_in_chinese_with_prefectures_as_written(tmp_path, ca
     assert book["达标情况"]["B3"].value == "哈尔滨市"
     provenance = {r[0].value: r[1].value for r in book["数据来源"].iter_rows(min_row=2)}
     assert provenance["seed"] == 2024 and provenance["as_of"] == "2024-07" and provenance["data_vintage"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("columns", [100, 80])
+def test_the_printed_table_fits_columns_one_line_a_row(tmp_path, capsys, monkeypatch, lang, columns):
+    catalog, progress = _files(tmp_path)
+    monkeypatch.setenv("COLUMNS", str(columns))  # honoured when the output is redirected too
+    argv = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "100",
+            "--out", str(tmp_path / "out"), "--all", "--lang", lang]  # fmt: skip
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(cell_len(line) for line in lines) <= columns
+    rows = [line for line in lines if line.startswith("homes")]
+    assert len(rows) == 2 and all("户" in r if lang == "zh" else "households" in r for r in rows)
+    assert ("哈尔滨市" if lang == "zh" else "Harbin") in rows[1]  # region names, one line each
+    assert "…" in rows[0] and "≥ 5,200" in rows[0]  # the long name cut, in full in the files
+    names = pd.read_csv(tmp_path / "out" / "attainment.csv")["name_zh"]
+    assert names.iloc[0] == "完成特殊困难老年人家庭适老化改造"
 
 
 def test_quiet_and_verbose(tmp_path, capsys):

@@ -10,6 +10,7 @@ import contextlib
 import importlib.util
 import json
 import logging
+import os
 import re
 import shutil
 import sys
@@ -367,7 +368,13 @@ def _message(key: str, lang: str, **fields: Any) -> str:
 
 
 def _width() -> int:
-    """Columns of the printed outputs: the terminal's (at least 60), 100 when stdout is not a terminal."""
+    """Columns of the printed outputs (at least 60): ``COLUMNS`` where set, else the terminal's, else 100.
+
+    A redirected output is 100 columns wide unless ``COLUMNS`` says otherwise.
+    """
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return max(int(columns), 60)
     return max(shutil.get_terminal_size(fallback=(100, 24)).columns, 60) if sys.stdout.isatty() else 100
 
 
