@@ -177,6 +177,8 @@ def test_backtest_says_what_each_score_means_and_what_cannot_be_measured(tmp_pat
     assert main([*argv, "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     assert "What the scores mean:" in captured.out
+    assert max(len(line) for line in captured.out.splitlines()) <= 100  # the score table too
+    assert "n_forecasts  brier  bss_climatology" in captured.out  # models as rows, the key scores
     flat = " ".join(captured.out.split())
     assert "brier mean (P(met) − outcome)² — 0 perfect; 0.25 a constant 0.5" in flat
     scores = pd.read_csv(tmp_path / "backtest_scores.csv")

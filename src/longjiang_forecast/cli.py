@@ -15,6 +15,7 @@ import re
 import shutil
 import sys
 import tempfile
+import textwrap
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -1094,7 +1095,7 @@ def _backtest(args: argparse.Namespace) -> int:
     from .backtesting import plan_origins, resolve_history
     from .models import MODEL_REGISTRY
     from .pipeline import Backtest, backtest
-    from .report import default_language, explain_scores
+    from .report import default_language, explain_scores, score_table
 
     if args.list_models:
         print("\n".join(MODEL_REGISTRY))
@@ -1164,33 +1165,35 @@ def _backtest(args: argparse.Namespace) -> int:
         table["reliability_recalibrated"] = after["reliability"].to_numpy()
     left_out = f" ({', '.join(skipped)} skipped: not installed)" if skipped else ""
     n_made, n_scored = result.forecasts.sizes["forecast"], int(_scored(result.forecasts).sum())
-    print(
+    width = _width()
+    headline = (
         f"Backtest of {', '.join(names)}{left_out} on {args.progress}: "
         f"{n_made} forecasts with a known outcome made, {n_scored} scored (with a probability), "
-        f"as of {_as_of_text(as_of)}, {args.draws} draws, "
-        f"seed {args.seed}. Brier: mean (P(met) - outcome)^2; "
-        "coverage_80: share of outcomes inside the 80 % interval; interval_score_rel_80 beside it: "
-        "its width plus 2/0.2 times any miss, and wis_rel the weighted interval score, both as a "
-        "fraction of the target (lower is better); corp_mcb and corp_dsc: miscalibration (lower is "
-        "better) and discrimination (higher is better) of the CORP decomposition, "
-        "brier = corp_mcb - corp_dsc + uncertainty (Dimitriadis, Gneiting & Jordan 2021)."
+        f"as of {_as_of_text(as_of)}, {args.draws} draws, seed {args.seed}. Key scores below (their "
+        f"meaning and ideal value under the table); every score is in {out / 'backtest_scores.csv'}."
     )
-    shown = [c for c in table.columns if c not in ("n_first_passage",)]
-    wide = {"display.max_columns": None, "display.width": 250, "display.float_format": "{:.3f}".format}
-    with pd.option_context(*[x for kv in wide.items() for x in kv]):
-        print(table[shown].to_string(index=False))
+    print(textwrap.fill(headline, width))
+    text, shown = score_table(table, keys=("dataset", "model"), width=width)
+    print(text, end="")
+    left = [c for c in table.columns if c not in shown and c not in ("dataset", "model", "n_first_passage")]
+    if left:
+        print(textwrap.fill(f"Only in {out / 'backtest_scores.csv'}: {', '.join(left)}.", width))
     note = _comparability_note(result.forecasts)
     if note:
         print(note)
-    print(
-        explain_scores(table[shown], lang=args.lang or default_language(), keys=("dataset", "model")), end=""
-    )
+    lang = args.lang or default_language()
+    print(explain_scores(table, lang=lang, keys=("dataset", "model"), columns=shown), end="")
     table.to_csv(out / "backtest_scores.csv", index=False, encoding="utf-8-sig")
     ds = result.forecasts.copy()
     ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
     ds.to_netcdf(out / "backtest.nc", engine="h5netcdf")
     figure = _corp_figure(result, out / BACKTEST_FILES[2], seed=args.seed)
-    print(f"The CORP reliability diagram of each data set and model, with its consistency band: {figure}")
+    print(
+        textwrap.fill(
+            f"The CORP reliability diagram of each data set and model, with its consistency band: {figure}",
+            width,
+        )
+    )
     written = f"The scores were written to {out / 'backtest_scores.csv'} and {out / 'backtest.nc'}."
     wrote = f"Wrote {out / 'backtest_scores.csv'}, {out / 'backtest.nc'} and {figure}"
     if refused is not None and args.recalibrate:
