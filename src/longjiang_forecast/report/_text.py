@@ -85,7 +85,7 @@ TEXT: dict[str, dict[str, Any]] = {
         ],
         "drivers_joint_header": "补上该指标即完成该事项的概率",
         "fans": "三、分指标进度扇形图",
-        "fans_note": "黑线为已报告进度；蓝色区域为模拟路径的 10%–90% 与 25%–75% 区间，蓝线为中位数；"
+        "fans_note": "黑线为已报告进度（年均值类指标为1月至当月的均值）；蓝色区域为模拟路径的 10%–90% 与 25%–75% 区间，蓝线为中位数；"
         "红色虚线为目标，灰色点线为截止日期。",
         "fan_alt": "扇形图",
         "heatmap": "四、分地市达标概率",
@@ -176,7 +176,7 @@ TEXT: dict[str, dict[str, Any]] = {
         ],
         "drivers_joint_header": "P(item completed if this indicator is met)",
         "fans": "3. Fan charts",
-        "fans_note": "Black: reports. Blue: 10–90 % and 25–75 % of simulated paths, median line. Red dashes: "
+        "fans_note": "Black: reports (an annual mean's: the mean of January to each month). Blue: 10–90 % and 25–75 % of simulated paths, median line. Red dashes: "
         "target. Grey dots: deadline.",
         "fan_alt": "fan chart",
         "heatmap": "4. P(met) by prefecture",
