@@ -79,6 +79,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "drivers_header": [
             "指标",
             "名称",
+            "地区",
             "所属事项",
             "达标概率",
             "确定达标时增加（件）",
@@ -170,6 +171,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "drivers_header": [
             "indicator",
             "name",
+            "region",
             "item",
             "P(met)",
             "gain if certain (items)",
