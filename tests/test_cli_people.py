@@ -1,5 +1,6 @@
 """The command line for people: the table in a language, prefectures as written, the workbook, messages."""
 
+import re
 import warnings
 from pathlib import Path
 
@@ -228,3 +229,40 @@ def test_the_spinner_shows_what_runs_on_a_terminal(monkeypatch, caplog):
         time.sleep(0.5)
     assert "fitting seasonal_share [4000 draws]" in screen.getvalue()
     assert "0:00:00" in screen.getvalue()
+
+
+def test_lang_zh_says_the_common_errors_in_chinese(tmp_path, capsys):
+    catalog, _ = _files(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "indicator,region,month,value\nhomes,全省,2024-13,10\nhomez,全省,2024-02,10\n"
+        "homes,哈尔宾市,2024-03,10\nhomes,全省,2024-04,abc\n",
+        encoding="utf-8",
+    )
+    no_month = tmp_path / "no_month.csv"
+    no_month.write_text("indicator,region,value\nhomes,全省,10\n", encoding="utf-8")
+    base = ["forecast", "--catalog", str(catalog), "--draws", "100", "--out", str(tmp_path / "o")]
+    expected = {
+        str(bad): [
+            "进展文件中有 4 处问题",
+            "第 2 行（指标 'homes'，地区 '全省'，月份 '2024-13'）：",
+            "“month”（月份）列的值 '2024-13' 不是 YYYY-MM",
+            "（13 不是 1–12 的月份数）",
+            "“indicator”（指标）列的值 'homez' 不在 2024 年的目标清单中。",
+            "“value”（数值）列的值 'abc' 不是数字。",
+            "“region”（地区）列的值 '哈尔宾市' 出现在 1 行（第 4 行）",
+            "是否应为 '哈尔滨市'（harbin）？",
+            "已知指标：['homes']。请改正编号或删除这些行。",
+        ],
+        str(no_month): ["表头（第 1 行）缺少必需的列 ['month']。"],
+        str(tmp_path / "none.csv"): ["找不到进展文件："],
+    }
+    for path, parts in expected.items():
+        assert main([*base, "--progress", path, "--lang", "zh"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("错误：") and all(part in err for part in parts), err
+        assert not re.search(r"\b(field|row|which|missing|Known|not found)\b", err), err  # no English left
+        assert main([*base, "--progress", path, "--lang", "en"]) == 2
+        assert capsys.readouterr().err.startswith("error: ")  # English as before
+    assert main(["forecast", "--catalog", str(tmp_path / "nocat.csv"), "--lang", "zh", "--out", "o"]) == 2
+    assert "目标清单文件" in capsys.readouterr().err

@@ -1317,6 +1317,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     return status
 
 
+def _error_line(err: Exception, args: argparse.Namespace) -> str:
+    """``error: ...``, or with ``--lang zh`` (or a Chinese locale) ``错误：...`` in Chinese where known."""
+    from .report import default_language
+    from .report._text import in_chinese
+
+    if (getattr(args, "lang", None) or default_language()) == "zh":
+        return f"错误：{in_chinese(str(err))}"
+    return f"error: {err}"
+
+
 def _command(args: argparse.Namespace) -> int:
     commands = {
         "forecast": _forecast,
@@ -1330,7 +1340,7 @@ def _command(args: argparse.Namespace) -> int:
     except (DataValidationError, ValueError, OSError) as err:
         # a user's file or flag: our message (file, row, field, fix) without a traceback;
         # any other exception is a bug and keeps its traceback
-        print(f"error: {err}", file=sys.stderr)
+        print(_error_line(err, args), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         # Ctrl-C: one line and the shell's status for SIGINT (128 + 2), not a traceback

@@ -281,9 +281,12 @@ GROWTH_BASIS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Chinese for the notes the planning answers write in English (``note`` of ``required_pace`` and
-#: ``next_year_targets``): a regular expression matched on the whole note, and its Chinese with the
-#: groups in ``{0}``, ``{1}``...
+#: Chinese for the texts written in English below the command line: the notes of the planning
+#: answers (``note`` of ``required_pace`` and ``next_year_targets``, matched whole) and the most common
+#: error messages of reading a catalogue or progress file (file not found, missing column, bad month,
+#: unknown indicator or region, a value that is not a number; matched within a message, see
+#: :func:`in_chinese`): a regular expression, and its Chinese with the groups in ``{0}``, ``{1}``...
+#: Ids, file names and what the user wrote stay as they are.
 NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"no forecast", "无法预测"),
     (r"target already met", "已达到目标"),
@@ -299,6 +302,56 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"percent change: restate as a level target", "变化率目标：请改写为水平目标后再推算"),
     (r"named milestones: next year's projects are others", "具名项目类目标：明年的项目不同，不作推算"),
     (r"no simulated value at the deadline", "截止日没有模拟取值"),
+    # error messages (in_chinese): the row a problem is on first, then the problems, then the hints
+    (
+        r"row (\d+) \(indicator ('[^']*'), region ('[^']*'), month ('[^']*')\): ",
+        "第 {0} 行（指标 {1}，地区 {2}，月份 {3}）：",
+    ),
+    (r": (\d+) problems? in the progress file:", "：进展文件中有 {0} 处问题："),
+    (r" \((\d+) is not a month number 1-12\)", "（{0} 不是 1–12 的月份数）"),
+    (
+        r"field 'month' has value ('[^']*'), which is not a month in YYYY-MM form(.*?)\. Write the month "
+        r"as YYYY-MM, e\.g\. 2025-03 \(also read: (.*)\)\.",
+        "“month”（月份）列的值 {0} 不是 YYYY-MM 形式的月份{1}。请写成 YYYY-MM，如 2025-03（也能读取：{2}）。",
+    ),
+    (r", or a date in the month\b", "，或该月的任一日期"),
+    (
+        r"field 'indicator' has value ('[^']*'), which is not in the (\d{4}) catalogue\.",
+        "“indicator”（指标）列的值 {0} 不在 {1} 年的目标清单中。",
+    ),
+    (
+        r"Known indicators: (\[.*?\])\. Fix the id or drop those rows\.",
+        "已知指标：{0}。请改正编号或删除这些行。",
+    ),
+    (
+        r"field 'value' has value ('[^']*'), which is not a number\. Enter a plain number \(no units, "
+        r"thousands separators or %\)\.",
+        "“value”（数值）列的值 {0} 不是数字。请填写纯数字（不带单位、千位分隔符或 %）。",
+    ),
+    (
+        r"field 'region' has value ('[^']*') in (\d+) rows? \((.*?)\), which is neither 'province' nor a "
+        r"region of the catalogue\.",
+        "“region”（地区）列的值 {0} 出现在 {1} 行（{2}），既不是 province（全省）也不是目标清单中的地区。",
+    ),
+    (r" Did you mean ('[^']*') \(([^)]*)\)\?", "是否应为 {0}（{1}）？"),
+    (
+        r"Known regions: (\[.*?\]) \(Chinese names such as 哈尔滨 or 哈尔滨市 are accepted too\)\. Fix the "
+        r"region or drop those rows\.",
+        "已知地区：{0}（也接受“哈尔滨”“哈尔滨市”等中文名称）。请改正地区或删除这些行。",
+    ),
+    (
+        r": missing required column\(s\) (\[.*?\]) in the header \(row (\d+)\)\. Found columns (\[.*?\])\. "
+        r"Required: (\[.*?\]); optional: (\[.*?\])\. Add the missing column\(s\) to the header row\.",
+        "：表头（第 {1} 行）缺少必需的列 {0}。现有列：{2}。必需列：{3}；可选列：{4}。请在表头行补上缺少的列。",
+    ),
+    (r"Progress file not found: (.+)", "找不到进展文件：{0}"),
+    (r"Catalogue file ('[^']*') does not exist\.", "目标清单文件 {0} 不存在。"),
+    (
+        r"(--\S+) (\S+) does not exist\. Give the path of the file \(nothing was run\)\.",
+        "{0} {1} 不存在。请给出文件的路径（未运行任何计算）。",
+    ),
+    (r"\brow (\d+)\b", "第 {0} 行"),
+    (r" and (\d+) more\b", " 等另 {0} 处"),
 )
 
 
@@ -306,3 +359,19 @@ def status_word(status: Any, lang: str) -> str:
     """The status band's short name in ``lang`` (without the range in brackets), for tables and cells."""
     text = str(status)
     return re.sub(r"\s*[(（][^()（）]*[)）]$", "", STATUS_NAMES[lang].get(text, text))
+
+
+def in_chinese(message: str) -> str:
+    """An English message of the command line in Chinese, as far as :data:`NOTES_ZH` knows its sentences.
+
+    Each pattern of :data:`NOTES_ZH` is replaced wherever it occurs; a sentence none
+    matches stays in English (ids, paths and the user's text are kept as written).
+
+    Examples
+    --------
+    >>> in_chinese("Progress file not found: data/progress.csv")
+    '找不到进展文件：data/progress.csv'
+    """
+    for pattern, zh in NOTES_ZH:
+        message = re.sub(pattern, lambda m, zh=zh: zh.format(*m.groups(default="")), message)
+    return message
