@@ -302,6 +302,41 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"percent change: restate as a level target", "变化率目标：请改写为水平目标后再推算"),
     (r"named milestones: next year's projects are others", "具名项目类目标：明年的项目不同，不作推算"),
     (r"no simulated value at the deadline", "截止日没有模拟取值"),
+    # the basis of a forecast (``basis``, ``reason`` of the table; the workbook's 依据 and 原因)
+    (
+        r"reference class: (\d+) earlier series-year\(s\) of the family \((\d+) region\(s\), (\d{4})-(\d{4})\)",
+        "参考类：同类指标往年 {0} 个序列年（{1} 个地区，{2}–{3}年）",
+    ),
+    (r"prior of the year's total: the plan \(log sd ([\d.]+)\)", "全年总量的先验：计划值（对数标准差 {0}）"),
+    (
+        r"earlier years weighted by how much of their month-(\d+) progress was done by month (\d+)",
+        "往年按其 {0} 月进度中 {1} 月前已完成的比例加权",
+    ),
+    (
+        r"this year's province-wide effect read from (\d+) other prefecture\(s\)' reports: ([\d.]+)x the "
+        r"record \(log sd ([\d.]+)\)",
+        "今年的全省共同效应取自其他 {0} 个地市的报告：往年记录的 {1} 倍（对数标准差 {2}）",
+    ),
+    (
+        r"behind the earlier years' pace: (\d+)% weight on a late start \(from a start month yet unknown, the "
+        r"months deliver what they did in earlier years; the months lost are not made up\)",
+        "落后于往年进度：晚开工情形权重 {0}%（开工月份未知，此后各月完成往年同期的量，已损失的月份不补回）",
+    ),
+    (
+        r"log-normal seasonal profile from (\d+) earlier year\(s\) \((\d{4})-(\d{4})\)",
+        "对数正态季节分布，取自往年 {0} 年（{1}–{2}年）",
+    ),
+    (
+        r"month-to-month sd ([\d.]+) on (\d+) degree\(s\) of freedom and (\d+) of prior, year-to-year sd "
+        r"([\d.]+) on (\d+) and (\d+) of prior",
+        "月间标准差 {0}（数据自由度 {1}，先验 {2}），年间标准差 {3}（数据自由度 {4}，先验 {5}）",
+    ),
+    (
+        r"monthly completion hazard \(Beta prior: half the projects by the deadline\)",
+        "按月完成风险率（Beta 先验：截止日期前完成半数项目）",
+    ),
+    (r"qualitative: no number to forecast", "定性指标：没有可预测的数值"),
+    (r"(?<=[\u4e00-\u9fff）%]); (?=[\u4e00-\u9fff])", "；"),
     # error messages (in_chinese): the row a problem is on first, then the problems, then the hints
     (
         r"row (\d+) \(indicator ('[^']*'), region ('[^']*'), month ('[^']*')\): ",
