@@ -93,6 +93,21 @@ def test_quiet_and_verbose(tmp_path, capsys):
     assert "note: --out" in err and "Forecasting" in err and "debug: progress: " in err
 
 
+def test_lang_zh_says_the_warnings_and_notes_in_chinese(tmp_path, capsys):
+    catalog, progress = _files(tmp_path)
+    argv = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "100",
+            "--lang", "zh", "--out", str(tmp_path / "o")]  # fmt: skip
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    # one prefecture is not the whole province: the province's reports differ from the prefectures'
+    assert "警告：指标 'homes'：全省自报数与其 1 个地市报告的合计相差超过全省数的 0.5%，共 7 个月：" in err
+    assert "2024-07：全省 2,340，地市 945（-59.6%）。全省的预测采用其自报数" in err
+    assert main([*argv, "--overwrite"]) == 0
+    err = capsys.readouterr().err
+    assert "注意：--out " in err and "中有上次运行的 attainment.csv" in err
+    assert not re.search(r"\b(warning|note|province's|reports|earlier run)\b", err), err
+
+
 def test_lang_zh_leaves_no_english_line_on_the_console(tmp_path, capsys):
     from longjiang_forecast.testing import SYNTHETIC_NOTE
 

@@ -338,14 +338,18 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
             check_scale=not args.no_scale_check,
             sheet=args.sheet,
         )
+    lang = _lang(args, catalog)
     for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
+        print(_said(f"warning: {warning.message}", lang), file=sys.stderr)
     if "note" in progress:
         n_example = int((progress["note"] == EXAMPLE_NOTE).sum())
         if n_example:
             print(
-                f"warning: {n_example} rows of {args.progress} still carry the template's note "
-                f"'{EXAMPLE_NOTE}': those values are synthetic, not reports.",
+                _said(
+                    f"warning: {n_example} rows of {args.progress} still carry the template's note "
+                    f"'{EXAMPLE_NOTE}': those values are synthetic, not reports.",
+                    lang,
+                ),
                 file=sys.stderr,
             )
     return catalog, progress, None
@@ -1225,13 +1229,20 @@ def _backtest(args: argparse.Namespace) -> int:
 
 
 class _Prefixed(logging.Formatter):
-    """One line per message: notes as they are, ``warning: ...`` and ``debug: ...`` marked."""
+    """One line per message: notes as they are, ``warning: ...`` and ``debug: ...`` marked.
+
+    Warnings are said in ``lang`` (:func:`_said`: ``警告：`` and the Chinese of known sentences).
+    """
+
+    def __init__(self, lang: str = "en") -> None:
+        super().__init__()
+        self.lang = lang
 
     def format(self, record: logging.LogRecord) -> str:
         text = record.getMessage()
-        if record.levelno >= logging.WARNING and not text.startswith(("warning:", "error:")):
-            return f"warning: {text}"
-        return f"debug: {text}" if record.levelno < logging.INFO else text
+        if record.levelno >= logging.WARNING:
+            return _said(text if text.startswith(("warning:", "error:")) else f"warning: {text}", self.lang)
+        return f"debug: {text}" if record.levelno < logging.INFO else _said(text, self.lang)
 
 
 class _Once(logging.Filter):
@@ -1263,7 +1274,9 @@ def _show_warning(
 def _messages(args: argparse.Namespace) -> Iterator[None]:
     """Send the command's messages and Python warnings to stderr, at the level of --quiet/--verbose."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Prefixed())
+    from .report import default_language
+
+    handler.setFormatter(_Prefixed(getattr(args, "lang", None) or default_language()))
     handler.addFilter(_Once())
     root = logging.getLogger("longjiang_forecast")
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
@@ -1317,14 +1330,27 @@ def _dispatch(args: argparse.Namespace) -> int:
     return status
 
 
-def _error_line(err: Exception, args: argparse.Namespace) -> str:
-    """``error: ...``, or with ``--lang zh`` (or a Chinese locale) ``错误：...`` in Chinese where known."""
-    from .report import default_language
+def _said(line: str, lang: str) -> str:
+    """A ``warning: ...``, ``error: ...`` or ``note: ...`` line in ``lang``.
+
+    In Chinese: ``警告：``, ``错误：``, ``注意：`` and the sentences
+    :func:`longjiang_forecast.report._text.in_chinese` knows; in English as it is.
+    """
+    if lang != "zh":
+        return line
     from .report._text import in_chinese
 
-    if (getattr(args, "lang", None) or default_language()) == "zh":
-        return f"错误：{in_chinese(str(err))}"
-    return f"error: {err}"
+    for english, chinese in (("warning: ", "警告："), ("error: ", "错误："), ("note: ", "注意：")):
+        if line.startswith(english):
+            return chinese + in_chinese(line[len(english) :])
+    return in_chinese(line)
+
+
+def _error_line(err: Exception, args: argparse.Namespace) -> str:
+    """``error: ...`` in the language of ``--lang`` (else the locale's)."""
+    from .report import default_language
+
+    return _said(f"error: {err}", getattr(args, "lang", None) or default_language())
 
 
 def _command(args: argparse.Namespace) -> int:

@@ -337,6 +337,44 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"qualitative: no number to forecast", "定性指标：没有可预测的数值"),
     (r"(?<=[\u4e00-\u9fff）%]); (?=[\u4e00-\u9fff])", "；"),
+    # warnings of a forecast (in_chinese)
+    (
+        r"Indicator ('[^']*'): the province's own reports differ from the sum of its (\d+) prefectures' "
+        r"reports by more than ([\d.]+) % of the province's figure in (\d+) month\(s\): ",
+        "指标 {0}：全省自报数与其 {1} 个地市报告的合计相差超过全省数的 {2}%，共 {3} 个月：",
+    ),
+    (
+        r"Indicator ('[^']*'): the province's own reports differ from the population-weighted mean of its "
+        r"(\d+) prefectures' reports by more than ([\d.]+) % of the province's figure in (\d+) month\(s\): ",
+        "指标 {0}：全省自报数与其 {1} 个地市报告的人口加权均值相差超过全省数的 {2}%，共 {3} 个月：",
+    ),
+    (
+        r"(\d{4}-\d{2}): province ([-\d,.e+]+), prefectures ([-\d,.e+]+) \(([-+\d.]+|[-+]?inf) %\)",
+        "{0}：全省 {1}，地市 {2}（{3}%）",
+    ),
+    (r"; (?=\d{4}-\d{2}：全省)", "；"),
+    (
+        r"\. The province's own reports are used for its forecast; check the reports \(or leave the "
+        r"province's rows out of the progress data to forecast it from its prefectures\)\.",
+        "。全省的预测采用其自报数；请核对报告（或从进展数据中删去全省的行，改由各地市汇总预测）。",
+    ),
+    (
+        r"Indicator ('[^']*'): the province's own reports end in (\d{4}-\d{2}) but all its (\d+) "
+        r"prefectures reported up to (\d{4}-\d{2})\. The province is forecast from its own reports; leave "
+        r"its rows out of the progress data to forecast it from its prefectures\.",
+        "指标 {0}：全省自报数截至 {1}，而其全部 {2} 个地市已报告至 {3}。全省按其自报数预测；"
+        "如需由各地市汇总预测，请从进展数据中删去全省的行。",
+    ),
+    (
+        r"(\d+) rows of (.+) still carry the template's note ('[^']*'): those values are synthetic, not "
+        r"reports\.",
+        "{1} 中有 {0} 行仍带有模板的备注 {2}：这些数值是合成的示例，不是报告。",
+    ),
+    (
+        r"(--\S+) (.+) holds (.+) of an earlier run; this run replaces (?:it|them) \(choose another "
+        r"--\S+ to keep (?:it|them)\)\.",
+        "{0} {1} 中有上次运行的 {2}；本次运行将替换这些文件（如需保留，请换一个 {0}）。",
+    ),
     # error messages (in_chinese): the row a problem is on first, then the problems, then the hints
     (
         r"row (\d+) \(indicator ('[^']*'), region ('[^']*'), month ('[^']*')\): ",
