@@ -1091,6 +1091,11 @@ def _no_map_message(result: Any, args: argparse.Namespace, written: str) -> str:
     )
 
 
+def _fill(text: str, width: int) -> str:
+    """``text`` wrapped to ``width`` columns between words (a path or a hyphenated word stays whole)."""
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+
+
 #: The files the backtest command writes to --out: the score table, the Dataset, the CORP diagrams.
 BACKTEST_FILES = ("backtest_scores.csv", "backtest.nc", "backtest_reliability.png")
 
@@ -1176,12 +1181,12 @@ def _backtest(args: argparse.Namespace) -> int:
         f"as of {_as_of_text(as_of)}, {args.draws} draws, seed {args.seed}. Key scores below (their "
         f"meaning and ideal value under the table); every score is in {out / 'backtest_scores.csv'}."
     )
-    print(textwrap.fill(headline, width))
+    print(_fill(headline, width))
     text, shown = score_table(table, keys=("dataset", "model"), width=width)
     print(text, end="")
     left = [c for c in table.columns if c not in shown and c not in ("dataset", "model", "n_first_passage")]
     if left:
-        print(textwrap.fill(f"Only in {out / 'backtest_scores.csv'}: {', '.join(left)}.", width))
+        print(_fill(f"Only in {out / 'backtest_scores.csv'}: {', '.join(left)}.", width))
     note = _comparability_note(result.forecasts)
     if note:
         print(note)
@@ -1193,7 +1198,7 @@ def _backtest(args: argparse.Namespace) -> int:
     ds.to_netcdf(out / "backtest.nc", engine="h5netcdf")
     figure = _corp_figure(result, out / BACKTEST_FILES[2], seed=args.seed)
     print(
-        textwrap.fill(
+        _fill(
             f"The CORP reliability diagram of each data set and model, with its consistency band: {figure}",
             width,
         )

@@ -455,7 +455,7 @@ def render_attainment(
     width : int
         Terminal width in columns (Chinese characters count two). The name takes
         what the numbers leave; a longer name ends in "…" (``attainment.csv`` and
-        ``attainment.xlsx`` hold it in full), as do a unit longer than 12 columns
+        ``attainment.xlsx`` hold it in full), as do a unit longer than 11 columns
         and a prefecture name longer than 10. Numbers are never cut. Where even
         then a name gets fewer than :data:`NAME_MIN` columns, the columns of
         :data:`DROPPED_FIRST` are left out in that order, named in a line under

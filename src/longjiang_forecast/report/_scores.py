@@ -26,7 +26,11 @@ SCORE_TEXT: dict[str, dict[str, tuple[str, str]]] = {
             "Brier skill against always forecasting the base rate, 1 − brier/uncertainty",
             "1 perfect; 0 no skill",
         ),
-        "corp_mcb": ("miscalibration of the CORP decomposition", "0"),
+        "corp_mcb": (
+            "miscalibration of the CORP decomposition, brier = corp_mcb − corp_dsc + uncertainty "
+            "(Dimitriadis, Gneiting & Jordan 2021)",
+            "0",
+        ),
         "corp_dsc": ("discrimination of the CORP decomposition", "higher; at most uncertainty"),
         "log_score": ("mean −log P(observed outcome), nats", "0 perfect; 0.69 a constant 0.5"),
         "crps_rel": ("mean CRPS of the value at the deadline, a fraction of the target", "0; lower"),
@@ -55,7 +59,11 @@ SCORE_TEXT: dict[str, dict[str, tuple[str, str]]] = {
             "相对恒报基础比例的 Brier 技巧评分，1 − brier/uncertainty",
             "1 为完美；0 为无技巧",
         ),
-        "corp_mcb": ("CORP 分解的校准偏差", "0"),
+        "corp_mcb": (
+            "CORP 分解的校准偏差，brier = corp_mcb − corp_dsc + uncertainty"
+            "（Dimitriadis, Gneiting & Jordan 2021）",
+            "0",
+        ),
         "corp_dsc": ("CORP 分解的区分度", "越高越好，最多为 uncertainty"),
         "log_score": ("−log P(实际结果) 的均值（奈特）", "0 为完美；恒报 0.5 为 0.69"),
         "crps_rel": ("截止日取值的平均 CRPS，占目标的比例", "0，越低越好"),
