@@ -1,10 +1,12 @@
 """The command line for people: the table in a language, prefectures as written, the workbook, messages."""
 
+import re
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from rich.cells import cell_len
 
 from longjiang_forecast.cli import main
 
@@ -49,6 +51,24 @@ def test_forecast_for_people_in_chinese_with_prefectures_as_written(tmp_path, ca
     assert provenance["seed"] == 2024 and provenance["as_of"] == "2024-07" and provenance["data_vintage"]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("columns", [100, 80])
+def test_the_printed_table_fits_columns_one_line_a_row(tmp_path, capsys, monkeypatch, lang, columns):
+    catalog, progress = _files(tmp_path)
+    monkeypatch.setenv("COLUMNS", str(columns))  # honoured when the output is redirected too
+    argv = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "100",
+            "--out", str(tmp_path / "out"), "--all", "--lang", lang]  # fmt: skip
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(cell_len(line) for line in lines) <= columns
+    rows = [line for line in lines if line.startswith("homes")]
+    assert len(rows) == 2 and all("户" in r if lang == "zh" else "households" in r for r in rows)
+    assert ("哈尔滨市" if lang == "zh" else "Harbin") in rows[1]  # region names, one line each
+    assert "…" in rows[0] and "≥ 5,200" in rows[0]  # the long name cut, in full in the files
+    names = pd.read_csv(tmp_path / "out" / "attainment.csv")["name_zh"]
+    assert names.iloc[0] == "完成特殊困难老年人家庭适老化改造"
+
+
 def test_quiet_and_verbose(tmp_path, capsys):
     catalog, progress = _files(tmp_path)
     argv = [
@@ -71,6 +91,21 @@ def test_quiet_and_verbose(tmp_path, capsys):
     assert main([*argv, "--out", str(tmp_path / "a"), "--verbose", "--overwrite"]) == 0
     err = capsys.readouterr().err
     assert "note: --out" in err and "Forecasting" in err and "debug: progress: " in err
+
+
+def test_lang_zh_says_the_warnings_and_notes_in_chinese(tmp_path, capsys):
+    catalog, progress = _files(tmp_path)
+    argv = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "100",
+            "--lang", "zh", "--out", str(tmp_path / "o")]  # fmt: skip
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    # one prefecture is not the whole province: the province's reports differ from the prefectures'
+    assert "警告：指标 'homes'：全省自报数与其 1 个地市报告的合计相差超过全省数的 0.5%，共 7 个月：" in err
+    assert "2024-07：全省 2,340，地市 945（-59.6%）。全省的预测采用其自报数" in err
+    assert main([*argv, "--overwrite"]) == 0
+    err = capsys.readouterr().err
+    assert "注意：--out " in err and "中有上次运行的 attainment.csv" in err
+    assert not re.search(r"\b(warning|note|province's|reports|earlier run)\b", err), err
 
 
 def test_lang_zh_leaves_no_english_line_on_the_console(tmp_path, capsys):
@@ -158,6 +193,8 @@ def test_backtest_says_what_each_score_means_and_what_cannot_be_measured(tmp_pat
     assert main([*argv, "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     assert "What the scores mean:" in captured.out
+    assert max(len(line) for line in captured.out.splitlines()) <= 100  # the score table too
+    assert "n_forecasts  brier  bss_climatology" in captured.out  # models as rows, the key scores
     flat = " ".join(captured.out.split())
     assert "brier mean (P(met) − outcome)² — 0 perfect; 0.25 a constant 0.5" in flat
     scores = pd.read_csv(tmp_path / "backtest_scores.csv")
@@ -207,3 +244,40 @@ def test_the_spinner_shows_what_runs_on_a_terminal(monkeypatch, caplog):
         time.sleep(0.5)
     assert "fitting seasonal_share [4000 draws]" in screen.getvalue()
     assert "0:00:00" in screen.getvalue()
+
+
+def test_lang_zh_says_the_common_errors_in_chinese(tmp_path, capsys):
+    catalog, _ = _files(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "indicator,region,month,value\nhomes,全省,2024-13,10\nhomez,全省,2024-02,10\n"
+        "homes,哈尔宾市,2024-03,10\nhomes,全省,2024-04,abc\n",
+        encoding="utf-8",
+    )
+    no_month = tmp_path / "no_month.csv"
+    no_month.write_text("indicator,region,value\nhomes,全省,10\n", encoding="utf-8")
+    base = ["forecast", "--catalog", str(catalog), "--draws", "100", "--out", str(tmp_path / "o")]
+    expected = {
+        str(bad): [
+            "进展文件中有 4 处问题",
+            "第 2 行（指标 'homes'，地区 '全省'，月份 '2024-13'）：",
+            "“month”（月份）列的值 '2024-13' 不是 YYYY-MM",
+            "（13 不是 1–12 的月份数）",
+            "“indicator”（指标）列的值 'homez' 不在 2024 年的目标清单中。",
+            "“value”（数值）列的值 'abc' 不是数字。",
+            "“region”（地区）列的值 '哈尔宾市' 出现在 1 行（第 4 行）",
+            "是否应为 '哈尔滨市'（harbin）？",
+            "已知指标：['homes']。请改正编号或删除这些行。",
+        ],
+        str(no_month): ["表头（第 1 行）缺少必需的列 ['month']。"],
+        str(tmp_path / "none.csv"): ["找不到进展文件："],
+    }
+    for path, parts in expected.items():
+        assert main([*base, "--progress", path, "--lang", "zh"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("错误：") and all(part in err for part in parts), err
+        assert not re.search(r"\b(field|row|which|missing|Known|not found)\b", err), err  # no English left
+        assert main([*base, "--progress", path, "--lang", "en"]) == 2
+        assert capsys.readouterr().err.startswith("error: ")  # English as before
+    assert main(["forecast", "--catalog", str(tmp_path / "nocat.csv"), "--lang", "zh", "--out", "o"]) == 2
+    assert "目标清单文件" in capsys.readouterr().err

@@ -82,6 +82,17 @@ def test_fan_chart_draws_bands_target_and_deadline(small):
         plots.fan_chart(forecast, "zz")
 
 
+def test_an_annual_means_reports_are_labelled_as_means_of_the_year_so_far(small):
+    forecast, _ = small
+    labels = [line.get_label() for line in plots.fan_chart(forecast, "17b", lang="en").lines]
+    assert "reported: mean of Jan to each month" in labels and "reported" not in labels
+    labels = [line.get_label() for line in plots.fan_chart(forecast, "09a", lang="en").lines]
+    assert "reported" in labels  # a count's reports are the reports
+    if _fonts.find_cjk_font() is not None:
+        zh = [line.get_label() for line in plots.fan_chart(forecast, "17b", lang="zh").lines]
+        assert "已报告：1月至当月均值" in zh
+
+
 def test_every_plot_returns_axes_on_a_new_figure(small):
     forecast, answers = small
     axes = [

@@ -389,7 +389,10 @@ def test_drivers_table_drops_the_column_that_says_nothing(bulletin):
     _, _, result = bulletin
     header = table_rows(result.html.read_text("utf-8"), "drivers-table")[0]
     # one indicator per item: meeting it always completes the item, so no joint column
-    assert header == ["指标", "名称", "所属事项", "达标概率", "确定达标时增加（件）"]
+    assert header == ["指标", "名称", "地区", "所属事项", "达标概率", "确定达标时增加（件）"]
+    # each row says which target: its id, its name in the page's language, the region
+    rows = {row[0]: row for row in table_rows(result.html.read_text("utf-8"), "drivers-table")[1:]}
+    assert rows["09a"][1] == "完成特殊困难老年人家庭适老化改造" and rows["09a"][2] == "全省"
 
 
 def test_pace_table_has_a_note_column_only_when_a_row_has_a_note(bulletin):
@@ -415,6 +418,9 @@ def test_drivers_table_for_items_of_several_indicators():
     table = _portfolio(result, "en", whole_list=False)
     rows = [table["header"], *[[cell["text"] for cell in row] for row in table["rows"]]]
     assert rows[0][-1] == "P(item completed if this indicator is met)"
+    assert rows[0][:4] == ["indicator", "name", "region", "item"]
+    named = {row[0]: row for row in rows[1:]}
+    assert named["01c"][1] == "Unemployed people re-employed" and named["01c"][2:4] == ["province", "1"]
     paths = forecast.paths.values
     state = forecast.state
     province = state["region"].values.astype(str) == "province"

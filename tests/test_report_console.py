@@ -45,29 +45,38 @@ def _table(**overrides):
 def test_the_view_formats_each_number_to_its_unit():
     view = attainment_view(_table(), lang="en").iloc[0]
     assert view["target"] == "≥ 15,000"
-    assert view["observed"] == "9,894 (Aug)"
-    assert view["median"] == "15,560" and view["range"] == "14,283 – 101,004"
+    assert view["observed"] == "9,894"  # of the month the header names (attrs["latest_month"])
+    assert view["median"] == "15,560" and view["range"] == "14,283–101,004"
     assert view["p_met"] == "0.73" and view["unit"] == "households" and view["status"] == "watch"
     km = attainment_view(_table(unit="km (公里)", target=4000, median=4255.24), lang="zh").iloc[0]
     assert km["target"] == "≥ 4,000.0" and km["median"] == "4,255.2" and km["unit"] == "公里"
-    assert km["status"] == "需关注" and km["name"] == "适老化改造" and km["observed"] == "9,894.2 （8月）"
+    assert km["status"] == "需关注" and km["name"] == "适老化改造" and km["observed"] == "9,894.2"
     # a latest report or median just short of the target never reads as the target
     short = attainment_view(_table(observed=14999.6, median=14999.96), lang="en").iloc[0]
-    assert short["observed"] == "14,999.6 (Aug)" and short["median"] == "14,999.96"
+    assert short["observed"] == "14,999.6" and short["median"] == "14,999.96"
 
 
 def test_an_annual_means_latest_figure_says_it_is_the_mean_so_far():
     pm25 = dict(kind="annual_mean", unit="μg/m³", target=27.3, comparator="<=", observed=27.14, median=27.0)
-    assert attainment_view(_table(**pm25), lang="en").iloc[0]["observed"] == "27.1 (Jan–Aug mean)"
-    assert attainment_view(_table(**pm25), lang="zh").iloc[0]["observed"] == "27.1 （1–8月均值）"
-    # a count's latest figure is that month's report
-    assert attainment_view(_table(), lang="en").iloc[0]["observed"] == "9,894 (Aug)"
+    assert attainment_view(_table(**pm25), lang="en").iloc[0]["observed"] == "27.1 mean"
+    assert attainment_view(_table(**pm25), lang="zh").iloc[0]["observed"] == "27.1 均值"
+    # a count's latest figure is that month's report; a report of another month than the header's says it
+    both = pd.concat([_table(), _table(indicator="09b"), _table(**pm25, observed_month="2024-06")])
+    view = attainment_view(both, lang="en")
+    assert view.attrs["latest_month"] == "2024-08" and view["observed"].tolist() == [
+        "9,894",
+        "9,894",
+        "27.1 (Jan–Jun mean)",
+    ]
+    assert "latest (Aug)" in render_attainment(both, lang="en").replace("\n", " ").replace("  ", " ")
 
 
 def test_a_first_passage_after_the_deadline_is_marked_late():
-    late = _table(deadline="2024-10-20", first_passage_median="2024-11")
-    assert attainment_view(late, lang="en").iloc[0]["reached"] == "2024-11 (late)"
-    assert attainment_view(late, lang="zh").iloc[0]["reached"] == "2024-11 逾期"
+    late = _table(deadline="2024-10-20", first_passage_median="2024-11", first_passage_late=True)
+    assert attainment_view(late, lang="en").iloc[0]["reached"] == "Nov late"
+    assert attainment_view(late, lang="zh").iloc[0]["reached"] == "11月逾期"
+    early = _table(first_passage_median="2025-01", first_passage_late=False)
+    assert attainment_view(early, lang="en").iloc[0]["reached"] == "2025-01"
 
 
 def test_prefectures_are_named_as_the_user_wrote_them():
@@ -81,22 +90,47 @@ def test_prefectures_are_named_as_the_user_wrote_them():
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_table_fits_100_columns_and_long_names_stay_distinct(lang):
+@pytest.mark.parametrize("width", [100, 80])
+def test_the_table_prints_one_line_a_row_within_the_width(lang, width):
     long = "Share of construction projects under way covered by the wage-payment monitoring platform"
     long_zh = "工程建设领域工资支付监控预警平台在建项目覆盖率"
     rows = pd.concat(
         [
-            _table(indicator="a1", name_en=long + " (east)", name_zh=long_zh + "（东部）"),
-            _table(indicator="a2", name_en=long + " (west)", name_zh=long_zh + "（西部）", region="harbin"),
-        ],
+            _table(indicator=f"a{i}", name_en=f"{long} ({i})", name_zh=f"{long_zh}（{i}）", status=status)
+            for i, status in enumerate(["watch", "off track", "no forecast", "borderline"])
+        ]
+        + [_table(indicator="b1", unit="% of projects under construction", target=80.0, median=79.46)],
         ignore_index=True,
     )
-    text = render_attainment(rows, lang=lang, width=100, show_region=True, headline="x " * 80)
-    assert max(cell_len(line) for line in text.splitlines()) <= 100
-    # the names wrap, never cut: the words that tell them apart are printed
-    assert all(word in text for word in (("(east)", "(west)") if lang == "en" else ("东", "西")))
-    assert "…" not in text
-    assert "15,560" in text and "≥ 15,000" in text  # numbers are never cut
+    text = render_attainment(rows, lang=lang, width=width, headline="x " * 80)
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    starts = [i for i, line in enumerate(lines) if line.startswith(("a0", "a1", "a2", "a3", "b1"))]
+    assert starts == list(range(starts[0], starts[0] + 5))  # one line a row, each starting with its id
+    body = "\n".join(lines[starts[0] : starts[-1] + 1])
+    assert body.count("…") >= 4  # every long name cut, in full in the files (the footnote says so)
+    assert ("attainment.xlsx" in text) and ("户" if lang == "zh" else "households") in body  # the unit
+    statuses = ("严重滞后", "临界") if lang == "zh" else ("off track", "borderline")
+    assert all(status in body for status in statuses)
+    assert "≥ 15,000" in body and "0.73" in body and "9,894" in body  # numbers are never cut
+    if width == 100:
+        assert "15,560" in body and "14,283–101,004" in body  # the median and the interval
+    else:  # what does not fit is named under the table
+        assert ("未显示" if lang == "zh" else "Not shown at 80 columns") in text
+
+
+def test_the_table_is_about_one_line_a_row_on_the_default_data():
+    from longjiang_forecast import forecast, load_catalog
+    from longjiang_forecast.testing import synthetic_progress
+
+    catalog = load_catalog(2024)
+    table = forecast(synthetic_progress(catalog, seed=1), catalog, n_draws=100, seed=1).table()
+    shown = table[table["region"] == "province"]
+    for lang in ("zh", "en"):
+        for width in (100, 80):
+            text = render_attainment(shown, lang=lang, width=width)
+            assert max(cell_len(line) for line in text.splitlines()) <= width
+            assert len(text.splitlines()) <= len(shown) + 12, (lang, width)  # was 312 lines for 49 rows
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -49,3 +49,28 @@ def test_scores_that_cannot_be_measured_are_said_in_a_sentence():
 def test_the_words_exist_in_chinese():
     text = explain_scores(_table(), lang="zh")
     assert "各评分的含义" in text and "结果全部达标（基础比例 1）" in text and "区间似乎过宽" in text
+
+
+def test_the_score_table_fits_100_columns_for_every_model():
+    from longjiang_forecast.models import MODEL_REGISTRY
+    from longjiang_forecast.report import score_table
+
+    full = {
+        "n_forecasts": 58, "n_series_years": 12, "base_rate": 1.0, "brier": 0.0312, "reliability": 0.01,
+        "resolution": 0.0, "uncertainty": 0.0, "bss_climatology": np.nan, "log_score": 0.12,
+        "corp_mcb": 0.03, "corp_dsc": 0.0, "crps_rel": 0.05, "coverage_50": 0.7, "interval_score_rel_50": 0.2,
+        "coverage_80": 1.0, "interval_score_rel_80": 0.3, "coverage_90": 1.0, "interval_score_rel_90": 0.4,
+        "wis_rel": 0.1, "pit_ks": 0.2, "first_passage_mae": 0.8,
+    }  # fmt: skip
+    table = pd.DataFrame([{"dataset": "national", "model": m, **full} for m in MODEL_REGISTRY])
+    text, shown = score_table(table, width=100)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 100 and len(lines) == 1 + len(MODEL_REGISTRY)
+    assert shown[:4] == ["model", "n_forecasts", "brier", "bss_climatology"]  # one data set: no column
+    assert "0.031" in lines[1] and "NaN" in lines[1] and " 58 " in lines[1]
+    legend = " ".join(explain_scores(table, lang="en", columns=shown).split())
+    assert "bss_climatology Brier skill" in legend and "— 1 perfect; 0 no skill" in legend
+    assert "pit_ks" not in legend.split("Notes")[0]  # explained where it is printed: the CSV's docs
+    two = pd.concat([table, table.assign(dataset="families")], ignore_index=True)
+    text, shown = score_table(two, width=100)
+    assert shown[:2] == ["dataset", "model"] and max(len(line) for line in text.splitlines()) <= 100

@@ -69,3 +69,31 @@ def test_csv_rounds_values_to_the_unit_plus_two_and_probabilities_to_four():
     assert out.loc[0, "model_rate"] == 0.51 and out.loc[0, "run_rate"] == 12.35  # rates too
     assert out.loc[1, "median"] == 4255.246 and out.loc[1, "observed"] == 3396.612  # km: 1 + 2 decimals
     assert list(out.columns) == list(TABLE_COLUMNS) and out.loc[0, "status"] == "off track"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_basis_and_reason_speak_the_sheets_language(tmp_path, lang):
+    from openpyxl import load_workbook
+
+    basis = (
+        "reference class: 42 earlier series-year(s) of the family (14 region(s), 2021-2023); prior of the "
+        "year's total: the plan (log sd 0.25); earlier years weighted by how much of their month-8 "
+        "progress was done by month 4"
+    )
+    rows = _rows().assign(basis=[basis, np.nan], reason=[np.nan, "qualitative: no number to forecast"])
+    sheet = load_workbook(write_workbook(rows, tmp_path / "a.xlsx", lang=lang, provenance={})).active
+    header = [cell.value for cell in sheet[1]]
+    cells = {sheet.cell(row=r, column=1).value: r for r in (2, 3)}
+    said = sheet.cell(row=cells["09a"], column=header.index("依据" if lang == "zh" else "basis") + 1).value
+    why = sheet.cell(
+        row=cells["19b"],
+        column=header.index("无法预测的原因" if lang == "zh" else "reason for no forecast") + 1,
+    ).value
+    if lang == "zh":
+        assert said == (
+            "参考类：同类指标往年 42 个序列年（14 个地区，2021–2023年）；全年总量的先验：计划值（对数标准差 "
+            "0.25）；往年按其 8 月进度中 4 月前已完成的比例加权"
+        )
+        assert why == "定性指标：没有可预测的数值"
+    else:
+        assert said == basis and why == "qualitative: no number to forecast"

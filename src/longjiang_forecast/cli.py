@@ -10,10 +10,12 @@ import contextlib
 import importlib.util
 import json
 import logging
+import os
 import re
 import shutil
 import sys
 import tempfile
+import textwrap
 import time
 import warnings
 from collections.abc import Iterator, Sequence
@@ -336,14 +338,18 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
             check_scale=not args.no_scale_check,
             sheet=args.sheet,
         )
+    lang = _lang(args, catalog)
     for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
+        print(_said(f"warning: {warning.message}", lang), file=sys.stderr)
     if "note" in progress:
         n_example = int((progress["note"] == EXAMPLE_NOTE).sum())
         if n_example:
             print(
-                f"warning: {n_example} rows of {args.progress} still carry the template's note "
-                f"'{EXAMPLE_NOTE}': those values are synthetic, not reports.",
+                _said(
+                    f"warning: {n_example} rows of {args.progress} still carry the template's note "
+                    f"'{EXAMPLE_NOTE}': those values are synthetic, not reports.",
+                    lang,
+                ),
                 file=sys.stderr,
             )
     return catalog, progress, None
@@ -367,7 +373,13 @@ def _message(key: str, lang: str, **fields: Any) -> str:
 
 
 def _width() -> int:
-    """Columns of the printed outputs: the terminal's (at least 60), 100 when stdout is not a terminal."""
+    """Columns of the printed outputs (at least 60): ``COLUMNS`` where set, else the terminal's, else 100.
+
+    A redirected output is 100 columns wide unless ``COLUMNS`` says otherwise.
+    """
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return max(int(columns), 60)
     return max(shutil.get_terminal_size(fallback=(100, 24)).columns, 60) if sys.stdout.isatty() else 100
 
 
@@ -1079,6 +1091,11 @@ def _no_map_message(result: Any, args: argparse.Namespace, written: str) -> str:
     )
 
 
+def _fill(text: str, width: int) -> str:
+    """``text`` wrapped to ``width`` columns between words (a path or a hyphenated word stays whole)."""
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+
+
 #: The files the backtest command writes to --out: the score table, the Dataset, the CORP diagrams.
 BACKTEST_FILES = ("backtest_scores.csv", "backtest.nc", "backtest_reliability.png")
 
@@ -1087,7 +1104,7 @@ def _backtest(args: argparse.Namespace) -> int:
     from .backtesting import plan_origins, resolve_history
     from .models import MODEL_REGISTRY
     from .pipeline import Backtest, backtest
-    from .report import default_language, explain_scores
+    from .report import default_language, explain_scores, score_table
 
     if args.list_models:
         print("\n".join(MODEL_REGISTRY))
@@ -1157,33 +1174,35 @@ def _backtest(args: argparse.Namespace) -> int:
         table["reliability_recalibrated"] = after["reliability"].to_numpy()
     left_out = f" ({', '.join(skipped)} skipped: not installed)" if skipped else ""
     n_made, n_scored = result.forecasts.sizes["forecast"], int(_scored(result.forecasts).sum())
-    print(
+    width = _width()
+    headline = (
         f"Backtest of {', '.join(names)}{left_out} on {args.progress}: "
         f"{n_made} forecasts with a known outcome made, {n_scored} scored (with a probability), "
-        f"as of {_as_of_text(as_of)}, {args.draws} draws, "
-        f"seed {args.seed}. Brier: mean (P(met) - outcome)^2; "
-        "coverage_80: share of outcomes inside the 80 % interval; interval_score_rel_80 beside it: "
-        "its width plus 2/0.2 times any miss, and wis_rel the weighted interval score, both as a "
-        "fraction of the target (lower is better); corp_mcb and corp_dsc: miscalibration (lower is "
-        "better) and discrimination (higher is better) of the CORP decomposition, "
-        "brier = corp_mcb - corp_dsc + uncertainty (Dimitriadis, Gneiting & Jordan 2021)."
+        f"as of {_as_of_text(as_of)}, {args.draws} draws, seed {args.seed}. Key scores below (their "
+        f"meaning and ideal value under the table); every score is in {out / 'backtest_scores.csv'}."
     )
-    shown = [c for c in table.columns if c not in ("n_first_passage",)]
-    wide = {"display.max_columns": None, "display.width": 250, "display.float_format": "{:.3f}".format}
-    with pd.option_context(*[x for kv in wide.items() for x in kv]):
-        print(table[shown].to_string(index=False))
+    print(_fill(headline, width))
+    text, shown = score_table(table, keys=("dataset", "model"), width=width)
+    print(text, end="")
+    left = [c for c in table.columns if c not in shown and c not in ("dataset", "model", "n_first_passage")]
+    if left:
+        print(_fill(f"Only in {out / 'backtest_scores.csv'}: {', '.join(left)}.", width))
     note = _comparability_note(result.forecasts)
     if note:
         print(note)
-    print(
-        explain_scores(table[shown], lang=args.lang or default_language(), keys=("dataset", "model")), end=""
-    )
+    lang = args.lang or default_language()
+    print(explain_scores(table, lang=lang, keys=("dataset", "model"), columns=shown), end="")
     table.to_csv(out / "backtest_scores.csv", index=False, encoding="utf-8-sig")
     ds = result.forecasts.copy()
     ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
     ds.to_netcdf(out / "backtest.nc", engine="h5netcdf")
     figure = _corp_figure(result, out / BACKTEST_FILES[2], seed=args.seed)
-    print(f"The CORP reliability diagram of each data set and model, with its consistency band: {figure}")
+    print(
+        _fill(
+            f"The CORP reliability diagram of each data set and model, with its consistency band: {figure}",
+            width,
+        )
+    )
     written = f"The scores were written to {out / 'backtest_scores.csv'} and {out / 'backtest.nc'}."
     wrote = f"Wrote {out / 'backtest_scores.csv'}, {out / 'backtest.nc'} and {figure}"
     if refused is not None and args.recalibrate:
@@ -1215,13 +1234,20 @@ def _backtest(args: argparse.Namespace) -> int:
 
 
 class _Prefixed(logging.Formatter):
-    """One line per message: notes as they are, ``warning: ...`` and ``debug: ...`` marked."""
+    """One line per message: notes as they are, ``warning: ...`` and ``debug: ...`` marked.
+
+    Warnings are said in ``lang`` (:func:`_said`: ``警告：`` and the Chinese of known sentences).
+    """
+
+    def __init__(self, lang: str = "en") -> None:
+        super().__init__()
+        self.lang = lang
 
     def format(self, record: logging.LogRecord) -> str:
         text = record.getMessage()
-        if record.levelno >= logging.WARNING and not text.startswith(("warning:", "error:")):
-            return f"warning: {text}"
-        return f"debug: {text}" if record.levelno < logging.INFO else text
+        if record.levelno >= logging.WARNING:
+            return _said(text if text.startswith(("warning:", "error:")) else f"warning: {text}", self.lang)
+        return f"debug: {text}" if record.levelno < logging.INFO else _said(text, self.lang)
 
 
 class _Once(logging.Filter):
@@ -1253,7 +1279,9 @@ def _show_warning(
 def _messages(args: argparse.Namespace) -> Iterator[None]:
     """Send the command's messages and Python warnings to stderr, at the level of --quiet/--verbose."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Prefixed())
+    from .report import default_language
+
+    handler.setFormatter(_Prefixed(getattr(args, "lang", None) or default_language()))
     handler.addFilter(_Once())
     root = logging.getLogger("longjiang_forecast")
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO
@@ -1307,6 +1335,29 @@ def _dispatch(args: argparse.Namespace) -> int:
     return status
 
 
+def _said(line: str, lang: str) -> str:
+    """A ``warning: ...``, ``error: ...`` or ``note: ...`` line in ``lang``.
+
+    In Chinese: ``警告：``, ``错误：``, ``注意：`` and the sentences
+    :func:`longjiang_forecast.report._text.in_chinese` knows; in English as it is.
+    """
+    if lang != "zh":
+        return line
+    from .report._text import in_chinese
+
+    for english, chinese in (("warning: ", "警告："), ("error: ", "错误："), ("note: ", "注意：")):
+        if line.startswith(english):
+            return chinese + in_chinese(line[len(english) :])
+    return in_chinese(line)
+
+
+def _error_line(err: Exception, args: argparse.Namespace) -> str:
+    """``error: ...`` in the language of ``--lang`` (else the locale's)."""
+    from .report import default_language
+
+    return _said(f"error: {err}", getattr(args, "lang", None) or default_language())
+
+
 def _command(args: argparse.Namespace) -> int:
     commands = {
         "forecast": _forecast,
@@ -1320,7 +1371,7 @@ def _command(args: argparse.Namespace) -> int:
     except (DataValidationError, ValueError, OSError) as err:
         # a user's file or flag: our message (file, row, field, fix) without a traceback;
         # any other exception is a bug and keeps its traceback
-        print(f"error: {err}", file=sys.stderr)
+        print(_error_line(err, args), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         # Ctrl-C: one line and the shell's status for SIGINT (128 + 2), not a traceback

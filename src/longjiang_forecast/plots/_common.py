@@ -20,6 +20,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "target": ("target", "目标"),
     "deadline": ("deadline", "截止日期"),
     "reported": ("reported", "已报告"),
+    # an annual mean's reports are year-to-date means (the console's "(Jan–Aug mean)", "（1–8月均值）")
+    "reported_mean": ("reported: mean of Jan to each month", "已报告：1月至当月均值"),
     "median": ("median", "中位数"),
     "band_10_90": ("10–90 % of paths", "10%–90% 路径区间"),
     "band_25_75": ("25–75 % of paths", "25%–75% 路径区间"),

@@ -63,7 +63,7 @@ def fan_chart(
     (20 October at 9.65). The bands are quantiles over draws of the
     simulated value at each month end from the latest report on; the
     reported part is the value in the indicator's terms (annual means: the
-    year-to-date mean).
+    year-to-date mean, labelled as the mean of January to each month).
     """
     labels = labels_for(lang)
     paths = forecast.paths
@@ -91,7 +91,8 @@ def fan_chart(
         elif kind == "level" and np.isfinite(state["baseline"].values[s]):
             x = np.concatenate([[0], x])
             reported = np.concatenate([[float(state["baseline"].values[s])], reported])
-        ax.plot(x, reported, color="black", lw=1.4, marker="o", ms=3.5, label=word("reported", labels))
+        said = word("reported_mean" if kind == "annual_mean" else "reported", labels)
+        ax.plot(x, reported, color="black", lw=1.4, marker="o", ms=3.5, label=said)
     shown = format_in_unit(target, unit, target)
     ax.axhline(target, color="#d73027", ls="--", lw=1.2, label=f"{word('target', labels)} {shown}")
     x_deadline = deadline.month - 1 + deadline.day / deadline.days_in_month

@@ -10,7 +10,7 @@ from ._console import (
     render_attainment,
 )
 from ._format import default_language, rounded_table
-from ._scores import explain_scores
+from ._scores import explain_scores, score_table
 from ._workbook import write_workbook
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "render_attainment",
     "render_bulletin",
     "rounded_table",
+    "score_table",
     "unit_decimals",
     "unit_label",
     "write_bulletin",

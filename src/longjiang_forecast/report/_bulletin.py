@@ -34,7 +34,7 @@ from ..plots import (
 )
 from ..plots._common import row_label, rows_height
 from ..plots._fonts import FONT_PACKAGES, INSTALL_HINT
-from ._console import latest_suffix
+from ._console import latest_suffix, region_label
 from ._text import GROWTH_BASIS, MODEL_NAMES, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT
 
 #: Name of the HTML file :func:`write_bulletin` writes.
@@ -436,6 +436,7 @@ def _portfolio(result: xr.Dataset, lang: str, whole_list: bool) -> dict[str, Any
         cells = [
             _cell(ind),
             _cell(display_name(r["name_zh"], r["name_en"], lang, ind)),
+            _cell(region_label("province", lang, None, {})),  # the list is judged on the province rows
             _cell(item_of[ind]),
             _cell(_pct(r["p_met"]), "num"),
             _cell(f"{r['gain_if_certain']:.2f}", "num"),

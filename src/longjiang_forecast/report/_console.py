@@ -45,20 +45,43 @@ HEADERS: dict[str, dict[str, str]] = {
     },
 }
 
-#: The lines under the table, per language; ``{se}`` is the largest Monte Carlo standard error.
-FOOTNOTES: dict[str, str] = {
-    "en": "P(met): probability that the target is met by its deadline (Monte Carlo standard error at most "
-    "{se}). median, 10%–90%: the value at the deadline. reached: the month by whose end half the "
-    "simulated paths have reached the target (a level: at or after the latest report); "
-    "'(late)' marks a month after the deadline's report (a "
-    "mid-month deadline is judged on the report of the month before, in every column). due: the "
-    "deadline (month-day); latest: the latest report and its month. Values in each indicator's unit.",
-    "zh": "达标概率：截止日期前达到目标的概率（蒙特卡罗标准误不超过{se}）。中位数、10%–90%：截止日的取值。"
-    "达标月份：半数模拟路径达到目标的月份（水平类指标自最新报告起计），“逾期”表示晚于截止日期所依据的月报（月中截止的目标以上月月报为准，各列一致）。"
-    "截止：截止日期（月-日）；"
-    "最新：最新报告的数值及其月份。"
-    "数值均以各指标的单位计。",
+#: The lines under the table, per language and shown column (``{se}``: the largest Monte Carlo
+#: standard error); ``end`` always.
+FOOTNOTES: dict[str, dict[str, str]] = {
+    "en": {
+        "p_met": "P(met): probability that the target is met by its deadline (Monte Carlo standard error at "
+        "most {se}).",
+        "median": "median: the median of the value at the deadline.",
+        "range": "10%–90%: the 10 % and 90 % quantiles of the value at the deadline.",
+        "reached": "reached: the month by whose end half the simulated paths have reached the target (a "
+        "level: at or after the latest report); 'late': after the deadline's report (a mid-month deadline "
+        "is judged on the report of the month before, in every column).",
+        "deadline": "due: the deadline (month-day).",
+        "observed": "latest: the latest report, of the month in the header unless another is given; "
+        "'mean': an annual mean's mean of the months so far.",
+        "end": "Values in each indicator's unit; a name or unit ending in '…' is in full in attainment.csv "
+        "and attainment.xlsx.",
+    },
+    "zh": {
+        "p_met": "达标概率：截止日期前达到目标的概率（蒙特卡罗标准误不超过{se}）。",
+        "median": "中位数：截止日取值的中位数。",
+        "range": "10%–90%：截止日取值的10%、90%分位数。",
+        "reached": "达标月份：半数模拟路径达到目标的月份（水平类指标自最新报告起计），"
+        "“逾期”表示晚于截止日期所依据的月报（月中截止的目标以上月月报为准，各列一致）。",
+        "deadline": "截止：截止日期（月-日）。",
+        "observed": "最新：最新报告的数值，月份见表头（另注月份者除外）；"
+        "“均值”：年均值类指标年初至该月的均值。",
+        "end": "数值均以各指标的单位计；以“…”结尾的名称或单位，全文见 attainment.csv 与 attainment.xlsx。",
+    },
 }
+
+
+def _footnote(lang: str, columns: list[str], se: str) -> str:
+    """The sentences of :data:`FOOTNOTES` for the shown ``columns``, in the table's order."""
+    notes = FOOTNOTES[lang]
+    keys = [k for k in [*columns, "end"] if k in notes]
+    return ("" if lang == "zh" else " ").join(notes[k] for k in keys).format(se=se)
+
 
 _PROVINCE = {"en": "province", "zh": "全省"}
 _MONTH = {"en": " ({:%b})", "zh": " （{0.month}月）"}
@@ -79,7 +102,12 @@ def latest_suffix(kind: Any, month: Any, lang: str) -> str:
     return (_MEAN_TO if mean else _MONTH)[lang].format(stamp)
 
 
-_LATE = {"en": " (late)", "zh": " 逾期"}
+#: After the month a target is reached, when that is after the deadline's report.
+_LATE = {"en": " late", "zh": "逾期"}
+#: After an annual mean's latest figure, of the month the header names: the mean of the year so far.
+_MEAN_MARK = {"en": " mean", "zh": " 均值"}
+#: The month a target is reached, in the deadline's year.
+_REACHED = {"en": "{:%b}", "zh": "{0.month}月"}
 
 #: The sentence above the table, per language (see :func:`attainment_headline`).
 HEADLINES: dict[str, str] = {
@@ -271,6 +299,37 @@ def borderline_note(
     return _wrap(text, width)
 
 
+def _latest_cell(observed: str, kind: Any, month: str, common: str, lang: str) -> str:
+    """The latest figure in the table: bare when of the month the header names, else with its month.
+
+    An annual mean's figure is the mean of the year so far: ``" mean"`` / ``" 均值"`` after it
+    when the header gives the month (the months it averages, :func:`latest_suffix`, otherwise).
+    """
+    if not observed or not month:
+        return observed
+    if month != common:
+        return observed + latest_suffix(kind, month, lang)
+    mean = str(kind) == "annual_mean" and pd.Timestamp(month).month > 1
+    return observed + (_MEAN_MARK[lang] if mean else "")
+
+
+def _reached_cell(passage: Any, deadline: Any, late: bool, lang: str) -> str:
+    """The month half the paths have reached the target: its name in the deadline's year, else YYYY-MM."""
+    if passage is None or pd.isna(passage) or not str(passage):
+        return ""
+    stamp = pd.Timestamp(str(passage))
+    same_year = stamp.year == pd.Timestamp(str(deadline)).year
+    text = _REACHED[lang].format(stamp) if same_year else f"{stamp:%Y-%m}"
+    return text + (_LATE[lang] if late else "")
+
+
+def latest_month(table: pd.DataFrame) -> str:
+    """The month (YYYY-MM) of most rows' latest report, which the table's header names; "" if none."""
+    months = table["observed_month"].dropna().astype(str) if "observed_month" in table else pd.Series([])
+    months = months[months != ""]
+    return str(months.mode().iloc[0]) if len(months) else ""
+
+
 def attainment_view(
     table: pd.DataFrame,
     *,
@@ -293,14 +352,20 @@ def attainment_view(
     Returns
     -------
     pandas.DataFrame
-        Columns ``indicator, region, name, unit, target, deadline (MM-DD), observed
-        (value and month), p_met, median, range (q10 – q90), reached, status`` (the
-        keys of :data:`HEADERS`), all str. Every value has the decimals of its unit
+        Columns ``indicator, region, name, unit, target, deadline (MM-DD), observed,
+        p_met, median, range (q10–q90), reached, status`` (the keys of :data:`HEADERS`),
+        all str, in the table's compact forms: ``observed`` bare when of the month
+        most rows report (``attrs["latest_month"]``, named in the header; see
+        :func:`latest_month`), an annual mean's marked ``mean``/``均值``, a report of
+        another month followed by it (:func:`latest_suffix`); ``reached`` the month's
+        name (``Dec``, ``12月``; YYYY-MM in another year than the deadline's), ``late``/
+        ``逾期`` after the deadline's report. Every value has the decimals of its unit
         (:func:`~longjiang_forecast._core.units.unit_decimals`) and thousands separators; the
         latest report and the median get more where they miss the target but would read as it
         (:func:`~longjiang_forecast._core.units.format_against`).
     """
     written = written or {}
+    common = latest_month(table)
     rows = []
     for rec in table.to_dict("records"):
         d = unit_decimals(rec["unit"], rec["target"])
@@ -309,13 +374,8 @@ def attainment_view(
         observed = format_against(
             rec.get("observed"), rec["target"], rec["unit"], rec["comparator"], missing=""
         )
-        month = str(rec.get("observed_month") or "")
-        if observed and month:
-            observed += latest_suffix(rec.get("kind"), month, lang)
-        passage = rec.get("first_passage_median")
-        reached = "" if pd.isna(passage) else str(passage)
-        if reached and bool(rec.get("first_passage_late", False)):
-            reached += _LATE[lang]
+        month = rec.get("observed_month")
+        month = "" if month is None or pd.isna(month) else str(month)
         low, high = format_value(rec.get("q10"), d), format_value(rec.get("q90"), d)
         rows.append(
             {
@@ -325,17 +385,55 @@ def attainment_view(
                 "unit": unit_label(rec["unit"], lang),
                 "target": f"{comparator} {target}" if target else "",
                 "deadline": str(rec["deadline"])[5:],
-                "observed": observed,
+                "observed": _latest_cell(observed, rec.get("kind"), month, common, lang),
                 "p_met": format_value(rec.get("p_met"), 2),
                 "median": format_against(
                     rec.get("median"), rec["target"], rec["unit"], rec["comparator"], missing=""
                 ),
-                "range": f"{low} – {high}" if low and high else "",  # wraps after the dash
-                "reached": reached,
+                "range": f"{low}–{high}" if low and high else "",
+                "reached": _reached_cell(
+                    rec.get("first_passage_median"),
+                    rec["deadline"],
+                    rec.get("first_passage_late") is True or rec.get("first_passage_late") == 1,
+                    lang,
+                ),
                 "status": status_word(rec["status"], lang),
             }
         )
-    return pd.DataFrame(rows, columns=list(HEADERS["en"]))
+    view = pd.DataFrame(rows, columns=list(HEADERS["en"]))
+    view.attrs["latest_month"] = common
+    return view
+
+
+#: The least width of the name column; below it the columns of :data:`DROPPED_FIRST` are left out.
+NAME_MIN = 14
+#: The widest a unit or prefecture name is shown (longer ones end in "…"; in full in the files).
+CAPS = {"unit": 11, "region": 10}
+#: The narrowest the capped columns go before a column is left out.
+FLOORS = {"unit": 6, "region": 6}
+#: The columns left out, in this order, where the terminal is too narrow for a name of NAME_MIN.
+DROPPED_FIRST = ("reached", "range", "median", "deadline")
+
+#: The line under a table that left columns out, per language.
+NARROW: dict[str, str] = {
+    "en": "Not shown at {width} columns: {cols} (a wider terminal shows them; attainment.csv and "
+    "attainment.xlsx hold every column).",
+    "zh": "终端宽 {width} 列，未显示：{cols}（加宽终端即可显示；"
+    "attainment.csv 与 attainment.xlsx 含全部列）。",
+}
+
+
+def _header_lines(text: str, width: int) -> str:
+    """A header's words packed into lines of ``width`` columns (a word longer stays whole)."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for word in text.split():
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def render_attainment(
@@ -348,15 +446,20 @@ def render_attainment(
     written: Mapping[str, str] | None = None,
     headline: str = "",
 ) -> str:
-    """The attainment table as console text no wider than ``width`` columns.
+    """The attainment table as console text no wider than ``width`` columns, one line a row.
 
     Parameters
     ----------
     table, lang, regions, written
         As for :func:`attainment_view`.
     width : int
-        Terminal width in columns (Chinese characters count two). Long names
-        wrap within their column, so that two names never read the same.
+        Terminal width in columns (Chinese characters count two). The name takes
+        what the numbers leave; a longer name ends in "…" (``attainment.csv`` and
+        ``attainment.xlsx`` hold it in full), as do a unit longer than 11 columns
+        and a prefecture name longer than 10. Numbers are never cut. Where even
+        then a name gets fewer than :data:`NAME_MIN` columns, the columns of
+        :data:`DROPPED_FIRST` are left out in that order, named in a line under
+        the table (:data:`NARROW`).
     show_region : bool
         Add the region column (for prefecture rows).
     headline : str
@@ -365,8 +468,9 @@ def render_attainment(
     Returns
     -------
     str
-        The table (laid out by ``rich``, no colour codes) and its footnote, each
-        line at most ``width`` columns wide.
+        The table (laid out by ``rich``, no colour codes), one line per row, under
+        headers of one or two lines, and its footnote, each line at most ``width``
+        columns wide.
     """
     from rich import box
     from rich.cells import cell_len
@@ -375,44 +479,44 @@ def render_attainment(
     from rich.text import Text
 
     view = attainment_view(table, lang=lang, regions=regions, written=written)
+    month = view.attrs["latest_month"]
+    headers = dict(HEADERS[lang])
+    if month:
+        headers["observed"] += _MONTH[lang].format(pd.Timestamp(month))
     columns = [c for c in view.columns if show_region or c != "region"]
-    # A column is as wide as its longest word (its whole cell where it must not wrap): a report and its
-    # month, a range, a late mark wrap onto a second line; the name takes the rest, wrapped between words.
-    whole = ("indicator", "target", "deadline", "p_met", "median", "status")
+    # A column is as wide as its widest cell, or its header's longest word (headers wrap between words).
     widths = {
-        col: max(
-            cell_len(part)
-            for cell in [*view[col], HEADERS[lang][col]]
-            for part in (
-                [str(cell)] if col in whole and cell != HEADERS[lang][col] else str(cell).split() or [""]
-            )
-        )
+        col: max([cell_len(str(cell)) for cell in view[col]] + [cell_len(w) for w in headers[col].split()])
         for col in columns
     }
-    for col, cap in (
-        ("unit", 13),
-        ("region", 10),
-        ("status", 12),
-    ):  # long units and prefecture names wrap between words
+    for col, cap in CAPS.items():
         if col in widths:
             widths[col] = min(widths[col], cap)
-    # The columns are one space apart (the box's blank divider); the name takes what is left, at least
-    # 10 columns, narrowing the unit and region columns (to 6) where the numbers leave too little.
-    widths["name"] = 10
-    room = width - sum(widths.values()) - len(columns) + 1
-    for col in ("unit", "region"):
-        if col in widths and room < 0:
-            cut = min(-room, widths[col] - 6)
-            widths[col] -= max(cut, 0)
-            room += max(cut, 0)
-    widths["name"] += max(room, 0)
+    name_wanted = widths.pop("name")
+
+    def room() -> int:  # what the name column gets: the width less the other columns and one-space gaps
+        return width - sum(widths.values()) - (len(widths))
+
+    dropped = []
+    for col in DROPPED_FIRST:  # leave out the least needed columns where the name gets too little
+        if room() >= NAME_MIN:
+            break
+        if col in widths:
+            del widths[col]
+            dropped.append(col)
+    for col, floor in FLOORS.items():  # then narrow the unit and region columns
+        if col in widths and room() < NAME_MIN:
+            widths[col] = max(floor, widths[col] - (NAME_MIN - room()))
+    widths["name"] = max(min(name_wanted, room()), 1)
+    columns = [c for c in columns if c in widths]
     grid = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=0, show_edge=False)
     for col in columns:
         grid.add_column(
-            Text(HEADERS[lang][col]),
+            Text(_header_lines(headers[col], widths[col])),
             justify="right" if col in ("target", "observed", "p_met", "median", "range") else "left",
             width=widths[col],
-            overflow="fold",
+            no_wrap=True,
+            overflow="ellipsis",
         )
     for rec in view[columns].itertuples(index=False):
         grid.add_row(*(Text(str(v)) for v in rec))
@@ -422,5 +526,12 @@ def render_attainment(
     if headline:
         console.print(Text(headline))
     console.print(grid)
-    console.print(Text(FOOTNOTES[lang].format(se=format_value(se, 3) or "–")))
+    console.print(Text(_footnote(lang, columns, format_value(se, 3) or "–")))
+    if dropped:
+        names = (
+            "、".join(headers[c].replace(" ", "") for c in dropped)
+            if lang == "zh"
+            else ", ".join(headers[c] for c in dropped)
+        )
+        console.print(Text(NARROW[lang].format(width=width, cols=names)))
     return "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"

@@ -26,7 +26,11 @@ SCORE_TEXT: dict[str, dict[str, tuple[str, str]]] = {
             "Brier skill against always forecasting the base rate, 1 − brier/uncertainty",
             "1 perfect; 0 no skill",
         ),
-        "corp_mcb": ("miscalibration of the CORP decomposition", "0"),
+        "corp_mcb": (
+            "miscalibration of the CORP decomposition, brier = corp_mcb − corp_dsc + uncertainty "
+            "(Dimitriadis, Gneiting & Jordan 2021)",
+            "0",
+        ),
         "corp_dsc": ("discrimination of the CORP decomposition", "higher; at most uncertainty"),
         "log_score": ("mean −log P(observed outcome), nats", "0 perfect; 0.69 a constant 0.5"),
         "crps_rel": ("mean CRPS of the value at the deadline, a fraction of the target", "0; lower"),
@@ -55,7 +59,11 @@ SCORE_TEXT: dict[str, dict[str, tuple[str, str]]] = {
             "相对恒报基础比例的 Brier 技巧评分，1 − brier/uncertainty",
             "1 为完美；0 为无技巧",
         ),
-        "corp_mcb": ("CORP 分解的校准偏差", "0"),
+        "corp_mcb": (
+            "CORP 分解的校准偏差，brier = corp_mcb − corp_dsc + uncertainty"
+            "（Dimitriadis, Gneiting & Jordan 2021）",
+            "0",
+        ),
         "corp_dsc": ("CORP 分解的区分度", "越高越好，最多为 uncertainty"),
         "log_score": ("−log P(实际结果) 的均值（奈特）", "0 为完美；恒报 0.5 为 0.69"),
         "crps_rel": ("截止日取值的平均 CRPS，占目标的比例", "0，越低越好"),
@@ -129,7 +137,11 @@ def _meaning(column: str, lang: str) -> tuple[str, str] | None:
 
 
 def explain_scores(
-    table: pd.DataFrame, *, lang: str = "en", keys: tuple[str, ...] = ("dataset", "model")
+    table: pd.DataFrame,
+    *,
+    lang: str = "en",
+    keys: tuple[str, ...] = ("dataset", "model"),
+    columns: list[str] | None = None,
 ) -> str:
     """The scores of a backtest table in words, for the console.
 
@@ -140,6 +152,9 @@ def explain_scores(
     lang : {"en", "zh"}
     keys : tuple of str
         The group columns of ``table`` that name a row (e.g. data set and model).
+    columns : list of str, optional
+        The score columns the legend explains (those printed, :func:`score_table`);
+        all of ``table``'s by default. The notes read every column.
 
     Returns
     -------
@@ -153,7 +168,8 @@ def explain_scores(
         than :data:`FEW_FORECASTS` forecasts.
     """
     words = _NOTES[lang]
-    legend = [(c, *m) for c in table.columns if c not in keys and (m := _meaning(c, lang)) is not None]
+    explained = table.columns if columns is None else columns
+    legend = [(c, *m) for c in explained if c not in keys and (m := _meaning(c, lang)) is not None]
     width = max(len(c) for c, *_ in legend) if legend else 0
     head = _HEAD[lang]
     lines = [words["title"], f"  {head[0]:<{width}}  {head[1]} — {head[2]}"]
@@ -207,3 +223,65 @@ def _finite(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return x if math.isfinite(x) else None
+
+
+#: The scores of the console's table, in this order while they fit its width; every score is in the CSV.
+KEY_SCORES = (
+    "n_forecasts",
+    "brier",
+    "brier_recalibrated",
+    "bss_climatology",
+    "coverage_80",
+    "wis_rel",
+    "log_score",
+    "reliability_recalibrated",
+    "base_rate",
+    "corp_mcb",
+    "corp_dsc",
+)
+
+
+def score_table(
+    table: pd.DataFrame, *, keys: tuple[str, ...] = ("dataset", "model"), width: int = 100
+) -> tuple[str, list[str]]:
+    """The key scores of a backtest, one row per model, within ``width`` columns.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :meth:`Backtest.table`.
+    keys : tuple of str
+        The group columns naming a row; one that has a single value in ``table``
+        is left out (the headline says it), except the last.
+    width : int
+        Terminal columns.
+
+    Returns
+    -------
+    text : str
+        The rows (keys, then the scores of :data:`KEY_SCORES` in that order, as many
+        as fit), two spaces apart, counts whole and scores with three decimals
+        (``NaN`` where a score cannot be measured), ending in a newline.
+    shown : list of str
+        The key and score columns printed, in order; :func:`explain_scores` on them
+        gives their meaning and nominal value.
+    """
+    names = [k for i, k in enumerate(keys) if k in table and (table[k].nunique() > 1 or i == len(keys) - 1)]
+    cells = {k: table[k].astype(str).tolist() for k in names}
+    for col in (c for c in KEY_SCORES if c in table):
+        values = pd.to_numeric(table[col], errors="coerce")
+        whole = col.startswith("n_")
+        cells[col] = ["NaN" if not math.isfinite(v) else f"{v:.0f}" if whole else f"{v:.3f}" for v in values]
+    widths = {c: max(len(c), *(len(v) for v in cells[c])) for c in cells}
+    shown = list(names)
+    for col in (c for c in KEY_SCORES if c in cells):
+        if sum(widths[c] + 2 for c in shown) + widths[col] <= width:
+            shown.append(col)
+    lines = [
+        "  ".join(
+            text.ljust(widths[c]) if c in names else text.rjust(widths[c])
+            for c, text in zip(shown, row, strict=True)
+        ).rstrip()
+        for row in [shown, *zip(*(cells[c] for c in shown), strict=True)]
+    ]
+    return "\n".join(lines) + "\n", shown

@@ -79,13 +79,14 @@ TEXT: dict[str, dict[str, Any]] = {
         "drivers_header": [
             "指标",
             "名称",
+            "地区",
             "所属事项",
             "达标概率",
             "确定达标时增加（件）",
         ],
         "drivers_joint_header": "补上该指标即完成该事项的概率",
         "fans": "三、分指标进度扇形图",
-        "fans_note": "黑线为已报告进度；蓝色区域为模拟路径的 10%–90% 与 25%–75% 区间，蓝线为中位数；"
+        "fans_note": "黑线为已报告进度（年均值类指标为1月至当月的均值）；蓝色区域为模拟路径的 10%–90% 与 25%–75% 区间，蓝线为中位数；"
         "红色虚线为目标，灰色点线为截止日期。",
         "fan_alt": "扇形图",
         "heatmap": "四、分地市达标概率",
@@ -170,13 +171,14 @@ TEXT: dict[str, dict[str, Any]] = {
         "drivers_header": [
             "indicator",
             "name",
+            "region",
             "item",
             "P(met)",
             "gain if certain (items)",
         ],
         "drivers_joint_header": "P(item completed if this indicator is met)",
         "fans": "3. Fan charts",
-        "fans_note": "Black: reports. Blue: 10–90 % and 25–75 % of simulated paths, median line. Red dashes: "
+        "fans_note": "Black: reports (an annual mean's: the mean of January to each month). Blue: 10–90 % and 25–75 % of simulated paths, median line. Red dashes: "
         "target. Grey dots: deadline.",
         "fan_alt": "fan chart",
         "heatmap": "4. P(met) by prefecture",
@@ -279,9 +281,12 @@ GROWTH_BASIS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Chinese for the notes the planning answers write in English (``note`` of ``required_pace`` and
-#: ``next_year_targets``): a regular expression matched on the whole note, and its Chinese with the
-#: groups in ``{0}``, ``{1}``...
+#: Chinese for the texts written in English below the command line: the notes of the planning
+#: answers (``note`` of ``required_pace`` and ``next_year_targets``, matched whole) and the most common
+#: error messages of reading a catalogue or progress file (file not found, missing column, bad month,
+#: unknown indicator or region, a value that is not a number; matched within a message, see
+#: :func:`in_chinese`): a regular expression, and its Chinese with the groups in ``{0}``, ``{1}``...
+#: Ids, file names and what the user wrote stay as they are.
 NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"no forecast", "无法预测"),
     (r"target already met", "已达到目标"),
@@ -297,6 +302,129 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"percent change: restate as a level target", "变化率目标：请改写为水平目标后再推算"),
     (r"named milestones: next year's projects are others", "具名项目类目标：明年的项目不同，不作推算"),
     (r"no simulated value at the deadline", "截止日没有模拟取值"),
+    # the basis of a forecast (``basis``, ``reason`` of the table; the workbook's 依据 and 原因)
+    (
+        r"reference class: (\d+) earlier series-year\(s\) of the family \((\d+) region\(s\), (\d{4})-(\d{4})\)",
+        "参考类：同类指标往年 {0} 个序列年（{1} 个地区，{2}–{3}年）",
+    ),
+    (r"prior of the year's total: the plan \(log sd ([\d.]+)\)", "全年总量的先验：计划值（对数标准差 {0}）"),
+    (
+        r"earlier years weighted by how much of their month-(\d+) progress was done by month (\d+)",
+        "往年按其 {0} 月进度中 {1} 月前已完成的比例加权",
+    ),
+    (
+        r"this year's province-wide effect read from (\d+) other prefecture\(s\)' reports: ([\d.]+)x the "
+        r"record \(log sd ([\d.]+)\)",
+        "今年的全省共同效应取自其他 {0} 个地市的报告：往年记录的 {1} 倍（对数标准差 {2}）",
+    ),
+    (
+        r"behind the earlier years' pace: (\d+)% weight on a late start \(from a start month yet unknown, the "
+        r"months deliver what they did in earlier years; the months lost are not made up\)",
+        "落后于往年进度：晚开工情形权重 {0}%（开工月份未知，此后各月完成往年同期的量，已损失的月份不补回）",
+    ),
+    (
+        r"log-normal seasonal profile from (\d+) earlier year\(s\) \((\d{4})-(\d{4})\)",
+        "对数正态季节分布，取自往年 {0} 年（{1}–{2}年）",
+    ),
+    (
+        r"month-to-month sd ([\d.]+) on (\d+) degree\(s\) of freedom and (\d+) of prior, year-to-year sd "
+        r"([\d.]+) on (\d+) and (\d+) of prior",
+        "月间标准差 {0}（数据自由度 {1}，先验 {2}），年间标准差 {3}（数据自由度 {4}，先验 {5}）",
+    ),
+    (
+        r"monthly completion hazard \(Beta prior: half the projects by the deadline\)",
+        "按月完成风险率（Beta 先验：截止日期前完成半数项目）",
+    ),
+    (r"qualitative: no number to forecast", "定性指标：没有可预测的数值"),
+    (r"(?<=[\u4e00-\u9fff）%]); (?=[\u4e00-\u9fff])", "；"),
+    # warnings of a forecast (in_chinese)
+    (
+        r"Indicator ('[^']*'): the province's own reports differ from the sum of its (\d+) prefectures' "
+        r"reports by more than ([\d.]+) % of the province's figure in (\d+) month\(s\): ",
+        "指标 {0}：全省自报数与其 {1} 个地市报告的合计相差超过全省数的 {2}%，共 {3} 个月：",
+    ),
+    (
+        r"Indicator ('[^']*'): the province's own reports differ from the population-weighted mean of its "
+        r"(\d+) prefectures' reports by more than ([\d.]+) % of the province's figure in (\d+) month\(s\): ",
+        "指标 {0}：全省自报数与其 {1} 个地市报告的人口加权均值相差超过全省数的 {2}%，共 {3} 个月：",
+    ),
+    (
+        r"(\d{4}-\d{2}): province ([-\d,.e+]+), prefectures ([-\d,.e+]+) \(([-+\d.]+|[-+]?inf) %\)",
+        "{0}：全省 {1}，地市 {2}（{3}%）",
+    ),
+    (r"; (?=\d{4}-\d{2}：全省)", "；"),
+    (
+        r"\. The province's own reports are used for its forecast; check the reports \(or leave the "
+        r"province's rows out of the progress data to forecast it from its prefectures\)\.",
+        "。全省的预测采用其自报数；请核对报告（或从进展数据中删去全省的行，改由各地市汇总预测）。",
+    ),
+    (
+        r"Indicator ('[^']*'): the province's own reports end in (\d{4}-\d{2}) but all its (\d+) "
+        r"prefectures reported up to (\d{4}-\d{2})\. The province is forecast from its own reports; leave "
+        r"its rows out of the progress data to forecast it from its prefectures\.",
+        "指标 {0}：全省自报数截至 {1}，而其全部 {2} 个地市已报告至 {3}。全省按其自报数预测；"
+        "如需由各地市汇总预测，请从进展数据中删去全省的行。",
+    ),
+    (
+        r"(\d+) rows of (.+) still carry the template's note ('[^']*'): those values are synthetic, not "
+        r"reports\.",
+        "{1} 中有 {0} 行仍带有模板的备注 {2}：这些数值是合成的示例，不是报告。",
+    ),
+    (
+        r"(--\S+) (.+) holds (.+) of an earlier run; this run replaces (?:it|them) \(choose another "
+        r"--\S+ to keep (?:it|them)\)\.",
+        "{0} {1} 中有上次运行的 {2}；本次运行将替换这些文件（如需保留，请换一个 {0}）。",
+    ),
+    # error messages (in_chinese): the row a problem is on first, then the problems, then the hints
+    (
+        r"row (\d+) \(indicator ('[^']*'), region ('[^']*'), month ('[^']*')\): ",
+        "第 {0} 行（指标 {1}，地区 {2}，月份 {3}）：",
+    ),
+    (r": (\d+) problems? in the progress file:", "：进展文件中有 {0} 处问题："),
+    (r" \((\d+) is not a month number 1-12\)", "（{0} 不是 1–12 的月份数）"),
+    (
+        r"field 'month' has value ('[^']*'), which is not a month in YYYY-MM form(.*?)\. Write the month "
+        r"as YYYY-MM, e\.g\. 2025-03 \(also read: (.*)\)\.",
+        "“month”（月份）列的值 {0} 不是 YYYY-MM 形式的月份{1}。请写成 YYYY-MM，如 2025-03（也能读取：{2}）。",
+    ),
+    (r", or a date in the month\b", "，或该月的任一日期"),
+    (
+        r"field 'indicator' has value ('[^']*'), which is not in the (\d{4}) catalogue\.",
+        "“indicator”（指标）列的值 {0} 不在 {1} 年的目标清单中。",
+    ),
+    (
+        r"Known indicators: (\[.*?\])\. Fix the id or drop those rows\.",
+        "已知指标：{0}。请改正编号或删除这些行。",
+    ),
+    (
+        r"field 'value' has value ('[^']*'), which is not a number\. Enter a plain number \(no units, "
+        r"thousands separators or %\)\.",
+        "“value”（数值）列的值 {0} 不是数字。请填写纯数字（不带单位、千位分隔符或 %）。",
+    ),
+    (
+        r"field 'region' has value ('[^']*') in (\d+) rows? \((.*?)\), which is neither 'province' nor a "
+        r"region of the catalogue\.",
+        "“region”（地区）列的值 {0} 出现在 {1} 行（{2}），既不是 province（全省）也不是目标清单中的地区。",
+    ),
+    (r" Did you mean ('[^']*') \(([^)]*)\)\?", "是否应为 {0}（{1}）？"),
+    (
+        r"Known regions: (\[.*?\]) \(Chinese names such as 哈尔滨 or 哈尔滨市 are accepted too\)\. Fix the "
+        r"region or drop those rows\.",
+        "已知地区：{0}（也接受“哈尔滨”“哈尔滨市”等中文名称）。请改正地区或删除这些行。",
+    ),
+    (
+        r": missing required column\(s\) (\[.*?\]) in the header \(row (\d+)\)\. Found columns (\[.*?\])\. "
+        r"Required: (\[.*?\]); optional: (\[.*?\])\. Add the missing column\(s\) to the header row\.",
+        "：表头（第 {1} 行）缺少必需的列 {0}。现有列：{2}。必需列：{3}；可选列：{4}。请在表头行补上缺少的列。",
+    ),
+    (r"Progress file not found: (.+)", "找不到进展文件：{0}"),
+    (r"Catalogue file ('[^']*') does not exist\.", "目标清单文件 {0} 不存在。"),
+    (
+        r"(--\S+) (\S+) does not exist\. Give the path of the file \(nothing was run\)\.",
+        "{0} {1} 不存在。请给出文件的路径（未运行任何计算）。",
+    ),
+    (r"\brow (\d+)\b", "第 {0} 行"),
+    (r" and (\d+) more\b", " 等另 {0} 处"),
 )
 
 
@@ -304,3 +432,19 @@ def status_word(status: Any, lang: str) -> str:
     """The status band's short name in ``lang`` (without the range in brackets), for tables and cells."""
     text = str(status)
     return re.sub(r"\s*[(（][^()（）]*[)）]$", "", STATUS_NAMES[lang].get(text, text))
+
+
+def in_chinese(message: str) -> str:
+    """An English message of the command line in Chinese, as far as :data:`NOTES_ZH` knows its sentences.
+
+    Each pattern of :data:`NOTES_ZH` is replaced wherever it occurs; a sentence none
+    matches stays in English (ids, paths and the user's text are kept as written).
+
+    Examples
+    --------
+    >>> in_chinese("Progress file not found: data/progress.csv")
+    '找不到进展文件：data/progress.csv'
+    """
+    for pattern, zh in NOTES_ZH:
+        message = re.sub(pattern, lambda m, zh=zh: zh.format(*m.groups(default="")), message)
+    return message

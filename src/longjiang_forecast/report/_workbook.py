@@ -13,7 +13,7 @@ import pandas as pd
 from .._core.names import display_name
 from .._core.units import rate_decimals, unit_decimals, unit_label
 from ._console import region_label
-from ._text import STATUS_COLOURS, status_word
+from ._text import STATUS_COLOURS, in_chinese, status_word
 
 #: Columns of the attainment sheet: (key, English header, Chinese header).
 SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -114,6 +114,7 @@ def write_workbook(
             "name": display_name(rec.get("name_zh"), rec.get("name_en"), lang, rec["indicator"]),
             "unit": unit_label(rec["unit"], lang),
             "status": status_word(status, lang),
+            **{k: _words(rec.get(k), lang) for k in ("basis", "reason")},  # the model's English, in zh
         }
         for c, key in enumerate(keys, start=1):
             value = values[key]
@@ -146,3 +147,10 @@ def write_workbook(
     out = Path(path)
     book.save(out)
     return out
+
+
+def _words(text: Any, lang: str) -> Any:
+    """A basis or reason of the table in the sheet's language (:func:`~._text.in_chinese` for zh)."""
+    if lang != "zh" or not isinstance(text, str):
+        return text
+    return in_chinese(text)
