@@ -1,43 +1,88 @@
 """longjiang_forecast: how likely is each year-end livelihood target to be met.
 
 Pipeline: progress data -> fitted model -> parameter draws -> simulated paths
--> summaries -> reports. Import-time work: none beyond importing numpy/xarray.
+-> summaries -> reports. Import-time work: none; each public name imports what
+it needs when first used.
 """
 
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+
 from ._core.exceptions import ConvergenceWarning, DataValidationError, ForecastWarning, NotFittedError
-from ._core.provenance import library_version
-from ._core.state import build_state
-from ._forecast_io import open_forecast
-from .catalog import Catalog, load_catalog, load_regions
-from .models import SeasonalShareModel
-from .pipeline import Backtest, Forecast, ScenarioComparison, backtest, compare_scenarios, forecast
-from .progress import load_national_progress, load_pm25, read_progress, write_progress
-from .simulate import simulate, simulate_summary
-from .summarise import summarise
 
-__version__ = library_version()
-
-#: Subpackages imported on first use as attributes (``lf.metrics``, ``lf.plots``, ``lf.testing``, ...),
-#: so that ``import longjiang_forecast`` stays light (matplotlib, scoring libraries load only when used).
-_LAZY_SUBPACKAGES = frozenset(
-    {"backtesting", "calibration", "metrics", "planning", "plots", "report", "testing"}
-)
+#: Where each public name lives: imported on first use (PEP 562), so that ``import longjiang_forecast``
+#: and ``longjiang-forecast --help`` load neither pandas, xarray, scipy nor numba; each loads when a name
+#: that needs it is first used (``lf.forecast``, ``from longjiang_forecast import forecast``).
+_PUBLIC = {
+    "Backtest": ".pipeline",
+    "Catalog": ".catalog",
+    "Forecast": ".pipeline",
+    "ScenarioComparison": ".pipeline",
+    "SeasonalShareModel": ".models",
+    "backtest": ".pipeline",
+    "build_state": "._core.state",
+    "compare_scenarios": ".pipeline",
+    "forecast": ".pipeline",
+    "library_version": "._core.provenance",
+    "load_catalog": ".catalog",
+    "load_national_progress": ".progress",
+    "load_pm25": ".progress",
+    "load_regions": ".catalog",
+    "open_forecast": "._forecast_io",
+    "read_progress": ".progress",
+    "simulate": ".simulate",
+    "simulate_summary": ".simulate",
+    "summarise": ".summarise",
+    "write_progress": ".progress",
+}
 
 
 def __getattr__(name: str) -> object:
-    """Import a subpackage on first use (PEP 562): ``lf.metrics`` after ``import longjiang_forecast as lf``.
+    """Import a public name, ``__version__`` or a subpackage (``lf.metrics``, ``lf.plots``) on first use.
 
     Raises
     ------
     AttributeError
-        If ``name`` is neither a public name nor a subpackage.
+        If ``name`` is neither a public name nor a module of the package.
     """
-    if name in _LAZY_SUBPACKAGES:
-        import importlib
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name], __name__), name)
+    elif name == "__version__":
+        value = __getattr__("library_version")()  # type: ignore[operator]
+    elif not name.startswith("__"):
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_PUBLIC, *__all__})
+
+
+class _Package(types.ModuleType):
+    """The package's module type: ``simulate`` and ``summarise`` stay the functions of the API.
+
+    Importing a subpackage binds it on its parent (``setattr``); two subpackages share their name with
+    the function they define, which that binding must not replace once internal code imports them.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _PUBLIC and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "Backtest",

@@ -20,13 +20,15 @@ import time
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ._core.exceptions import DataValidationError
-from ._core.provenance import library_version
-from ._core.state import parse_month
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas, xarray and the models load inside the commands that use them: `--help`, `--version` and a
+# refused flag answer at once (issue 14: under 0.5 s).
 
 DEFAULT_SEED = 2024
 #: The command line's messages: notes and timings at INFO (hidden by --quiet), details at DEBUG (--verbose).
@@ -70,6 +72,8 @@ def _draws(text: str) -> int:
 
 
 def _month(text: str) -> str:
+    from ._core.state import parse_month
+
     try:
         parse_month(text, name="--as-of")
     except DataValidationError as err:
@@ -87,6 +91,8 @@ YEARS_FORMS = "years written YYYY: one year '2023', a range '2020-2024' or a lis
 
 def _backtest_as_of(text: str) -> list[int] | list[str]:
     """An argparse type: the as-of months of `backtest`, month numbers or YYYY-MM months (not both)."""
+    from ._core.state import parse_month
+
     parts = [p.strip() for p in text.split(",")]
     if not all(parts):
         raise argparse.ArgumentTypeError(f"must be {AS_OF_FORMS}; got {text!r}")
@@ -264,13 +270,28 @@ def _run_options() -> argparse.ArgumentParser:
     return run
 
 
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up (importlib.metadata) only when asked."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version and exit"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from ._core.provenance import library_version
+
+        print(f"{parser.prog} {library_version()}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="longjiang-forecast",
         description="Attainment probabilities of Heilongjiang's livelihood targets (民生实事). "
         "With no command, runs `forecast` (on the bundled synthetic example data unless --progress).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {library_version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command")
     run = _run_options()
     fc = sub.add_parser("forecast", parents=[run], help="P(target met by its deadline) for every indicator")
@@ -601,6 +622,8 @@ def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | N
 def _run_json(
     args: argparse.Namespace, result: Any, catalog: Any, progress: Any, note: str | None
 ) -> dict[str, Any]:
+    from ._core.provenance import library_version
+
     source = str(progress.attrs.get("source", ""))
     return {
         "as_of": result.state.attrs["as_of"],
@@ -674,6 +697,8 @@ def _forecast(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from .planning import plan
     from .report import write_bulletin
 
@@ -696,6 +721,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _scenarios(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from .pipeline import compare_scenarios, resolve_model
 
     _check_model(args.model)
@@ -739,6 +766,7 @@ def _scenarios(args: argparse.Namespace) -> int:
 
 def _template(args: argparse.Namespace) -> int:
     import numpy as np
+    import pandas as pd
 
     from .catalog import write_catalog
     from .progress import write_progress
@@ -938,6 +966,7 @@ def _as_of_text(as_of: list[int] | list[str]) -> str:
 def _corp_figure(result: Any, path: Path, seed: Any) -> Path:
     """Draw the CORP reliability diagram of each data set and model of a backtest into a PNG."""
     import numpy as np
+    import pandas as pd
     from matplotlib.figure import Figure
 
     from .metrics import corp_reliability
@@ -978,6 +1007,8 @@ def _short_reason(reason: str) -> str:
 
 def _comparability_note(ds: Any) -> str | None:
     """A note naming the models scored on fewer forecasts than others of their data set, and why."""
+    import pandas as pd
+
     frame = pd.DataFrame(
         {
             "dataset": ds["dataset"].values.astype(str),
@@ -1101,6 +1132,8 @@ BACKTEST_FILES = ("backtest_scores.csv", "backtest.nc", "backtest_reliability.pn
 
 
 def _backtest(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from .backtesting import plan_origins, resolve_history
     from .models import MODEL_REGISTRY
     from .pipeline import Backtest, backtest

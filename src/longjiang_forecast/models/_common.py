@@ -33,7 +33,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy import stats
+from scipy import special
 
 from .._core.exceptions import ForecastWarning
 from .._core.provenance import make_attrs
@@ -236,9 +236,11 @@ def t_interval_ratio(df: float) -> float:
     """Half-width of a Student t 90 % interval over a normal's: ``t_{0.95,df} / z_{0.95}`` (> 1).
 
     The factor by which a normal sd is widened so that its 90 % interval is that of a Student t
-    with ``df`` degrees of freedom (a small sample's predictive interval).
+    with ``df`` degrees of freedom (a small sample's predictive interval). The same numbers as
+    ``scipy.stats.t.ppf(0.95, df) / scipy.stats.norm.ppf(0.95)``, without importing ``scipy.stats``
+    (0.4 s) when the models load.
     """
-    return float(stats.t.ppf(0.95, df) / stats.norm.ppf(0.95))
+    return float(special.stdtrit(df, 0.95) / special.ndtri(0.95))
 
 
 def check_n_draws(n_draws: Any) -> None:
@@ -356,6 +358,7 @@ def remaining_profile(weights: np.ndarray, last_month: int, floor: float = 0.002
 
 def beta_hazard_sampler(a: float, b: float) -> Sampler:
     """Sampler of a Beta(a, b) monthly hazard by inverse CDF of uniforms."""
+    from scipy import stats
 
     def draw(gen: np.random.Generator, n: int) -> np.ndarray:
         return np.asarray(stats.beta.ppf(gen.random(n), a, b), float)

@@ -35,7 +35,6 @@ from numbers import Real
 from typing import Any
 
 import numpy as np
-from scipy import differentiate, optimize
 
 from ._common import CountFit, Refusal, SeriesContext, SeriesModel, reference_weights, remaining_profile
 
@@ -85,6 +84,8 @@ def _hessian(f: Any, x: np.ndarray) -> np.ndarray:
     :func:`fit_curve` treats as a singular Hessian (the prior covariance is used). The result
     is symmetrised (the mean of it and its transpose).
     """
+    from scipy import differentiate
+
     ddf = differentiate.hessian(f, x).ddf
     return 0.5 * (ddf + ddf.T)
 
@@ -138,6 +139,8 @@ def fit_curve(
 
     def nlp(theta: np.ndarray) -> float:
         return float(nlp_at(np.asarray(theta, dtype=float)))
+
+    from scipy import optimize
 
     best = optimize.minimize(nlp, prior_mean, method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-9})
     best = optimize.minimize(nlp, best.x, method="BFGS")

@@ -29,10 +29,19 @@ Cost of a fit
 -------------
 Nutpie compiles the model's log density with Numba before sampling; that
 compilation (about 15-20 s of one core here, 6-10 s of it even for a trivial
-model) is most of a fit, while sampling 2 × (1000 + 1000) iterations of a
+model) is most of a first fit, while sampling 2 × (1000 + 1000) iterations of a
 family of 13 prefectures × 5 years takes 2-5 s. Only the free variables are
 traced (``a`` and ``w`` are computed from them in NumPy), which keeps the
 compiled graph small.
+
+The data enter the model as ``pm.Data``, and nutpie's compiled model is kept in
+the process by its *structure* (the sizes of the free variables, the likelihood,
+the priors; at most ``_MAX_COMPILED``): a later fit of the same structure (a
+backtest's next origin, a rerun with new reports, the next annual-mean series)
+swaps its data in (``compiled.with_data``, ``pm.set_data``) and only samples.
+The number of reports may differ. Its draws are those of a fresh compile on the
+same data with the same seed (``tests/test_hierarchical_compiled.py``).
+:func:`clear_compiled` forgets the kept models.
 
 Annual means
 ------------
@@ -62,7 +71,12 @@ References
 from __future__ import annotations
 
 import math
+import threading
+import time
 import warnings
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any
 
@@ -106,6 +120,56 @@ def _sampler_name() -> str:
     except ImportError:
         return "pymc"
     return "nutpie"
+
+
+#: Most compiled models kept in the process (least recently used dropped first).
+_MAX_COMPILED = 16
+
+
+@dataclass
+class _Built:
+    """A PyMC model whose data are ``pm.Data``, with nutpie's compiled form of it (None for PyMC's NUTS)."""
+
+    model: Any
+    compiled: Any
+    lock: threading.Lock
+
+
+_BUILT: OrderedDict[tuple[Any, ...], _Built] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+
+
+def _built(key: tuple[Any, ...], build: Callable[[], Any], sampler: str) -> _Built:
+    """The model of structure ``key``: the one kept from an earlier fit, else ``build()`` compiled now.
+
+    ``build`` makes the PyMC model with this fit's data in ``pm.Data``; nutpie compiles its log density
+    (the costly step) only here, once per structure and sampler.
+    """
+    key = (sampler, *key)
+    with _BUILT_LOCK:
+        if key in _BUILT:
+            _BUILT.move_to_end(key)
+            return _BUILT[key]
+    model = build()
+    compiled = None
+    if sampler == "nutpie":
+        import nutpie
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compiled = nutpie.compile_pymc_model(model, var_names=[v.name for v in model.free_RVs])
+    entry = _Built(model=model, compiled=compiled, lock=threading.Lock())
+    with _BUILT_LOCK:
+        entry = _BUILT.setdefault(key, entry)  # another thread may have built it meanwhile
+        while len(_BUILT) > _MAX_COMPILED:
+            _BUILT.popitem(last=False)
+    return entry
+
+
+def clear_compiled() -> None:
+    """Forget the compiled models kept in this process (the next fit of each structure compiles again)."""
+    with _BUILT_LOCK:
+        _BUILT.clear()
 
 
 def _season_group(tags: str) -> int:
@@ -256,25 +320,35 @@ class HierarchicalModel(SeriesModel):
         self.random_seed = random_seed
 
     # -- sampling -------------------------------------------------------------------------
-    def _sample(self, model: Any, name: str) -> Any:
-        """Sample the free variables of ``model`` (no deterministics: those are cheaper in NumPy)."""
+    def _sample(
+        self, key: tuple[Any, ...], build: Callable[[], Any], data: dict[str, np.ndarray], name: str
+    ) -> Any:
+        """Sample the model of structure ``key`` on ``data``, compiling it only on its first use.
+
+        ``build`` makes the model (its data as ``pm.Data``) when none of this structure is kept. Only the
+        free variables are sampled (no deterministics: those are cheaper in NumPy).
+        """
         pm = _import_pymc()
-        var_names = [v.name for v in model.free_RVs]
-        kwargs: dict[str, Any] = {
-            "var_names": var_names,
-            "draws": self.draws,
-            "tune": self.tune,
-            "chains": self.chains,
-            "cores": min(self.chains, 2),
-            "random_seed": self.random_seed,
-            "progressbar": False,
-            "target_accept": self.target_accept,
-        }
-        if self.sampler_ == "nutpie":
-            kwargs["nuts_sampler"] = "nutpie"
-        with model, warnings.catch_warnings():
+        entry = _built(key, build, self.sampler_)
+        var_names = [v.name for v in entry.model.free_RVs]
+        # the model's data are shared: one fit at a time per kept model (its initial point reads them)
+        with entry.lock, warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            idata = pm.sample(**kwargs)
+            pm.set_data(data, model=entry.model)
+            if entry.compiled is None:
+                with entry.model:
+                    idata = pm.sample(
+                        var_names=var_names,
+                        draws=self.draws,
+                        tune=self.tune,
+                        chains=self.chains,
+                        cores=min(self.chains, 2),
+                        random_seed=self.random_seed,
+                        progressbar=False,
+                        target_accept=self.target_accept,
+                    )
+            else:
+                idata = self._sample_nutpie(entry, data)
         diag = diagnose(idata, var_names, max_rhat=self.max_rhat, min_ess=self.min_ess)
         self.diagnostics_[name] = diag
         if not diag["converged"]:
@@ -286,6 +360,42 @@ class HierarchicalModel(SeriesModel):
                 stacklevel=4,
             )
         self.idata_[name] = idata
+        return idata
+
+    def _sample_nutpie(self, entry: _Built, data: dict[str, np.ndarray]) -> Any:
+        """Draws by nutpie of the kept compiled model on ``data``, with the groups ``pm.sample`` adds."""
+        import nutpie
+        from pymc.backends.arviz import (
+            coords_and_dims_for_inferencedata,
+            dict_to_dataset,
+            find_constants,
+            find_observations,
+        )
+
+        shared = entry.compiled.shared_data
+        compiled = entry.compiled.with_data(**{k: v for k, v in data.items() if k in shared})
+        start = time.perf_counter()
+        idata = nutpie.sample(
+            compiled,
+            draws=self.draws,
+            tune=self.tune,
+            chains=self.chains,
+            cores=min(self.chains, 2),
+            seed=self.random_seed,
+            progress_bar=False,
+            target_accept=self.target_accept,
+        )
+        idata.posterior.attrs.update(sampling_time=time.perf_counter() - start, tuning_steps=self.tune)
+        coords, dims = coords_and_dims_for_inferencedata(entry.model)
+        groups = {
+            "constant_data": find_constants(entry.model),
+            "observed_data": find_observations(entry.model),
+        }
+        idata.add_groups(
+            {k: dict_to_dataset(v, coords=coords, dims=dims, default_dims=[]) for k, v in groups.items()},
+            coords=coords,
+            dims=dims,
+        )
         return idata
 
     def _prepare(self, contexts: list[SeriesContext]) -> None:
@@ -366,30 +476,48 @@ class HierarchicalModel(SeriesModel):
         d = np.array(rows_d, float)
         y = d if whole else np.maximum(d / scale_rows, 1e-4)
         fam_u, reg_u = np.array(unit_fam, int), np.array(unit_reg, int)
-        with pm.Model(check_bounds=False) as model:
-            alpha = pm.Normal("alpha", 0.0, self.family_sd, shape=len(families))
-            tau_y = pm.HalfNormal("tau_year", self.year_sd)
-            z_y = pm.Normal("z_year", 0.0, 1.0, shape=n_units)
-            log_a = alpha[fam_u] + tau_y * z_y
-            if len(regions) > 1:  # prefecture effects only where there are prefectures to pool
-                tau_r = pm.HalfNormal("tau_region", self.region_sd)
-                # zero-sum: a common shift of the prefectures belongs to the family levels
-                z_r = pm.ZeroSumNormal("z_region", sigma=1.0, shape=len(regions))
-                log_a = log_a + tau_r * z_r[reg_u]
-            # month-of-year effects sum to zero: the softmax cannot see a common shift
-            season = pm.ZeroSumNormal("season", sigma=self.season_sd, shape=(len(present), 12))
-            w = pt.special.softmax(ref + season, axis=1)
-            mu = pt.exp(log_a)[unit_of] * pt.dot(design, w.reshape((-1,)))
-            if whole:
-                log_phi = pm.Normal("log_phi", 0.0, 1.5)
-                mean_c = scale_rows * mu
-                if y.size:
-                    pm.NegativeBinomial("y_count", mu=mean_c, alpha=pt.exp(log_phi) * mean_c, observed=y)
-            else:
-                log_kappa = pm.Normal("log_kappa", math.log(200.0), 0.75)
-                if y.size:
-                    pm.Gamma("y_gamma", alpha=pt.exp(log_kappa) * mu, beta=pt.exp(log_kappa), observed=y)
-        idata = self._sample(model, "counts")
+        pooled = len(regions) > 1  # prefecture effects only where there are prefectures to pool
+        data = {"unit_family": fam_u, "reference_logit": ref, "row_unit": unit_of, "row_months": design}
+        if pooled:
+            data["unit_region"] = reg_u
+        if whole:
+            data["row_scale"] = scale_rows
+        if y.size:
+            data["increment"] = y
+        sizes = (len(families), len(regions) if pooled else 1, n_units, len(present))
+        priors = (self.family_sd, self.region_sd, self.year_sd, self.season_sd)
+        key = ("counts", *sizes, whole, bool(y.size), *priors)
+
+        def build() -> Any:
+            with pm.Model(check_bounds=False) as model:
+                shared = {k: pm.Data(k, v) for k, v in data.items()}
+                alpha = pm.Normal("alpha", 0.0, self.family_sd, shape=sizes[0])
+                tau_y = pm.HalfNormal("tau_year", self.year_sd)
+                z_y = pm.Normal("z_year", 0.0, 1.0, shape=n_units)
+                log_a = alpha[shared["unit_family"]] + tau_y * z_y
+                if pooled:
+                    tau_r = pm.HalfNormal("tau_region", self.region_sd)
+                    # zero-sum: a common shift of the prefectures belongs to the family levels
+                    z_r = pm.ZeroSumNormal("z_region", sigma=1.0, shape=sizes[1])
+                    log_a = log_a + tau_r * z_r[shared["unit_region"]]
+                # month-of-year effects sum to zero: the softmax cannot see a common shift
+                season = pm.ZeroSumNormal("season", sigma=self.season_sd, shape=(sizes[3], 12))
+                w = pt.special.softmax(shared["reference_logit"] + season, axis=1)
+                mu = pt.exp(log_a)[shared["row_unit"]] * pt.dot(shared["row_months"], w.reshape((-1,)))
+                if whole:
+                    log_phi = pm.Normal("log_phi", 0.0, 1.5)
+                    mean_c = shared["row_scale"] * mu
+                    if y.size:
+                        alpha_c = pt.exp(log_phi) * mean_c
+                        pm.NegativeBinomial("y_count", mu=mean_c, alpha=alpha_c, observed=shared["increment"])
+                else:
+                    log_kappa = pm.Normal("log_kappa", math.log(200.0), 0.75)
+                    if y.size:
+                        kappa = pt.exp(log_kappa)
+                        pm.Gamma("y_gamma", alpha=kappa * mu, beta=kappa, observed=shared["increment"])
+            return model
+
+        idata = self._sample(key, build, data, "counts")
         post = {k: v.values.reshape(-1, *v.shape[2:]) for k, v in idata.posterior.items()}
         a = post["alpha"][:, fam_u] + post["tau_year"][:, None] * post["z_year"]
         if "tau_region" in post:
@@ -466,16 +594,26 @@ class HierarchicalModel(SeriesModel):
             warnings.simplefilter("ignore", RuntimeWarning)
             prior_mu = np.nanmean(logs, axis=0)
         prior_mu = np.where(np.isfinite(prior_mu), prior_mu, float(np.nanmean(logs)))
-        yi = np.array(rows_year)
-        mi = np.array(rows_month)
-        with pm.Model(check_bounds=False) as model:
-            mu = pm.Normal("mu", prior_mu, 0.5, shape=12)
-            tau = pm.HalfNormal("tau", 0.3)
-            z = pm.Normal("z", 0.0, 1.0, shape=len(years) + 1)
-            sigma = pm.HalfNormal("sigma", 0.5)
-            pm.Normal("log_x", mu[mi] + tau * z[yi], sigma, observed=np.array(rows_y))
+        data = {
+            "prior_mu": prior_mu,
+            "row_year": np.array(rows_year, int),
+            "row_month": np.array(rows_month, int),
+            "log_value": np.array(rows_y, float),
+        }
+
+        def build() -> Any:
+            with pm.Model(check_bounds=False) as model:
+                shared = {k: pm.Data(k, v) for k, v in data.items()}
+                mu = pm.Normal("mu", shared["prior_mu"], 0.5, shape=12)
+                tau = pm.HalfNormal("tau", 0.3)
+                z = pm.Normal("z", 0.0, 1.0, shape=len(years) + 1)
+                sigma = pm.HalfNormal("sigma", 0.5)
+                mean = mu[shared["row_month"]] + tau * z[shared["row_year"]]
+                pm.Normal("log_x", mean, sigma, observed=shared["log_value"])
+            return model
+
         name = f"mean_{ctx.index}"
-        idata = self._sample(model, name)
+        idata = self._sample(("mean", len(years)), build, data, name)
         post = idata.posterior
         mu_d = post["mu"].values.reshape(-1, 12)
         u_d = post["tau"].values.reshape(-1) * post["z"].values.reshape(-1, len(years) + 1)[:, -1]

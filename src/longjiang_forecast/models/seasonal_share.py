@@ -31,7 +31,7 @@ from typing import Any, Self
 
 import numpy as np
 import xarray as xr
-from scipy import special, stats
+from scipy import special
 
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
@@ -817,6 +817,8 @@ class SeasonalShareModel:
         project stays open counts one trial; a project done by month ``t``
         counts ``t/2`` trials (its month is not reported).
         """
+        from scipy import stats
+
         dl = max(int(self.state_["deadline_month"].values[s]), 1)
         prior_mean = 1 - 0.5 ** (1 / dl)
         a = 1.0 + done
@@ -997,6 +999,8 @@ def _stream(ss: np.random.SeedSequence, label: str) -> np.random.Generator:
 
 def _variance_nodes(nu: float, s2: float) -> np.ndarray:
     """:data:`_VARIANCE_NODES` equal-probability quantiles of a scaled-inverse-χ²(ν, s²) variance."""
+    from scipy import stats
+
     probs = (np.arange(_VARIANCE_NODES) + 0.5) / _VARIANCE_NODES
     return nu * s2 / stats.chi2.ppf(1 - probs, nu)
 
