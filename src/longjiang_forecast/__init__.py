@@ -20,7 +20,7 @@ __version__ = library_version()
 #: Subpackages imported on first use as attributes (``lf.metrics``, ``lf.plots``, ``lf.testing``, ...),
 #: so that ``import longjiang_forecast`` stays light (matplotlib, scoring libraries load only when used).
 _LAZY_SUBPACKAGES = frozenset(
-    {"backtesting", "calibration", "metrics", "planning", "plots", "report", "testing"}
+    {"backtesting", "calibration", "metrics", "planning", "plots", "report", "store", "testing"}
 )
 
 

@@ -114,6 +114,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "docs/getting-started.md).",
         "wrote_example": "Wrote an example progress file for {source} to {path} (synthetic values marked "
         "in 'note').",
+        "ingested": "Ingested {name} into {store}: {n_new} new reports, {n_revised} revised, {n_unchanged} "
+        "unchanged.",
+        "already_ingested": "{name} was already ingested (file {number} of the store); nothing changed.",
+        "revisions": "Revisions ({n}; the earlier figures are kept as earlier vintages):",
+        "revision": "  {series} {month}: {old} ({old_vintage}) -> {new} ({vintage}), {file}",
+        "store_unchanged": "Nothing changed in {store}.",
+        "published": "Published forecast {number} in {store} (vintage {vintage}); rebuild it with "
+        "lf.store.rebuild('{store}', {number}).",
         "and": " and ",
         "comma": ", ",
     },
@@ -132,6 +140,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "wrote_catalogue_plain": "已将目标清单 {source} 写入 {path}，不带标签（清单没有标签；"
         "随附的情景按标签选择指标：请添加“tags”列，见 docs/getting-started.md 的“Tags”一节）。",
         "wrote_example": "已将 {source} 的示例进展文件写入 {path}（合成数值，已在“note”列标明）。",
+        "ingested": "已将 {name} 录入 {store}：新报告 {n_new} 条，修订 {n_revised} 条，"
+        "未变 {n_unchanged} 条。",
+        "already_ingested": "{name} 此前已录入（库中第 {number} 个文件）；未作任何改动。",
+        "revisions": "修订 {n} 条（原数值作为较早版本保留）：",
+        "revision": "  {series} {month}：{old}（{old_vintage}）→ {new}（{vintage}），{file}",
+        "store_unchanged": "{store} 未作任何改动。",
+        "published": "已在 {store} 中发布第 {number} 号预测（数据版本 {vintage}）；可用 "
+        "lf.store.rebuild('{store}', {number}) 重建。",
         "and": "和",
         "comma": "、",
     },
