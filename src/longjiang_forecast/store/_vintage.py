@@ -89,14 +89,15 @@ def reader_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """
     frame = pd.DataFrame(
         {
-            "indicator": rows["indicator"].to_numpy(),
-            "region": rows["region"].to_numpy(),
-            "month": rows["month"].to_numpy(),
-            "value": rows["value"].to_numpy(),
-            "reported_on": rows["vintage"].str.slice(0, 10).to_numpy(),
-            "note": rows["note"].to_numpy(),
-        }
-    )
+            "indicator": rows["indicator"].to_numpy(object),
+            "region": rows["region"].to_numpy(object),
+            "month": rows["month"].to_numpy(object),
+            "value": rows["value"].to_numpy(float),
+            "reported_on": rows["vintage"].str.slice(0, 10).to_numpy(object),
+            "note": rows["note"].to_numpy(object),
+        },
+        dtype=object,
+    )  # plain Python cells: the reader visits each one
     frame.index = pd.Index([f"{n} (vintage {v})" for n, v in zip(rows["name"], rows["vintage"], strict=True)])
     return frame
 
