@@ -264,3 +264,68 @@ def test_publish_refuses_a_forecast_not_made_from_the_store(store, catalog):
     with pytest.raises(DataValidationError, match="not the seed 4"):
         lf.store.publish(store, result, seed=4, vintage="2024-04-30")
     assert digest(store) == before
+
+
+# --------------------------------------------------------------------------- what changed and why
+
+
+@pytest.fixture
+def two_published(tmp_path, catalog):
+    """Forecast 1 at 2024-05-06 (seed 7); harbin revises April, May's reports; forecast 2 (seed 8)."""
+    reports = [
+        ("09a", region, f"2024-{m:02d}", round(value * m / 12), f"2024-{m + 1:02d}-05")
+        for region, value in (("province", 15000), ("harbin", 4000), ("daqing", 1500))
+        for m in (1, 2, 3, 4)
+    ]
+    path = tmp_path / "s.sqlite"
+    lf.store.ingest(path, [write(tmp_path / "to-april.csv", *reports)], catalog)
+    data = lf.store.progress_at(path, catalog, "2024-05-06")
+    result = lf.forecast(data, catalog, n_draws=400, seed=7)
+    first = lf.store.publish(path, result, seed=7, vintage="2024-05-06")
+    may = write(
+        tmp_path / "may.csv",
+        ("09a", "harbin", "2024-04", 1100, "2024-06-05"),  # 1333 first reported
+        ("09a", "harbin", "2024-05", 1700, "2024-06-05"),
+        ("09a", "daqing", "2024-05", 640, "2024-06-05"),
+        ("09a", "province", "2024-05", 6200, "2024-06-05"),
+    )
+    lf.store.ingest(path, [may], catalog)
+    data = lf.store.progress_at(path, catalog)
+    second = lf.store.publish(path, lf.forecast(data, catalog, n_draws=400, seed=8), seed=8)
+    return path, first, second
+
+
+def test_changes_add_up_and_each_part_is_its_own_rerun(two_published, catalog):
+    path, first, second = two_published
+    table = lf.store.changes(path, first, second)
+    assert sorted(zip(table["indicator"], table["region"], strict=True)) == [
+        ("09a", "daqing"), ("09a", "harbin"), ("09a", "province"),
+    ]  # fmt: skip
+    parts = table[["revisions", "news", "settings", "noise"]].sum(axis=1)
+    np.testing.assert_allclose(parts, table["change"], rtol=0, atol=1e-12)
+    a, b = (lf.store.published_summary(path, n) for n in (first, second))
+    order = [list(a["region"].values).index(r) for r in table["region"]]
+    np.testing.assert_array_equal(table["p_from"], a["p_met"].values[order])
+    assert (table["settings"] == 0).all()  # the same catalogue, model and draws
+    # the revisions part is the forecast of forecast 1's months with harbin's April as revised, seed 7
+    frame = lf.store.progress_at(path, catalog, "2024-05-06")
+    frame["value"].loc[{"indicator": "09a", "region": "harbin", "month": "2024-04"}] = 1100.0
+    revised = lf.forecast(frame, catalog, n_draws=400, seed=7, as_of="2024-04")
+    p_rev = dict(zip(revised.summary["region"].values, revised.summary["p_met"].values, strict=True))
+    harbin = table.set_index("region").loc["harbin"]
+    assert harbin["revisions"] == p_rev["harbin"] - harbin["p_from"] != 0
+    se = np.hypot(a["p_met_se"].values[order], b["p_met_se"].values[order])
+    np.testing.assert_allclose(table["noise_se"], se)
+
+
+def test_changes_command_explains_the_largest_moves(two_published, capsys):
+    path, first, second = two_published
+    assert main(["changes", "--store", str(path), "--all", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert f"第 {first} 号到第 {second} 号预测" in out and out.count("\n- ") + out.startswith("- ") == 3
+    assert "09a/哈尔滨市：达标概率" in out and "蒙特卡罗误差" in out
+    table = lf.store.changes(path, first, second)
+    top = table.iloc[0]
+    assert f"{top['p_from']:.2f} → {top['p_to']:.2f}（{top['change']:+.2f}" in out
+    argv = ["changes", "--store", str(path), "--from", "9", "--to", "2"]
+    refused(argv, capsys, "no published forecast number 9")

@@ -1,4 +1,4 @@
-"""Command line: ``longjiang-forecast forecast|report|scenarios|backtest|template|ingest``.
+"""Command line: ``longjiang-forecast forecast|report|scenarios|backtest|template|ingest|changes``.
 
 A thin layer over :mod:`longjiang_forecast.pipeline`; no modelling happens here.
 """
@@ -302,6 +302,18 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
     _backtest_parser(sub)
     _ingest_parser(sub)
+    ch = sub.add_parser(
+        "changes",
+        parents=[_common_options()],
+        help="why P(met) moved between two published forecasts: revisions, new reports, settings, noise",
+    )
+    ch.add_argument("--store", required=True, help="the report store the forecasts were published in")
+    ch.add_argument("--from", dest="from_id", type=_positive_int, default=None,
+                    help="the earlier forecast's number (default: the one before --to)")  # fmt: skip
+    ch.add_argument("--to", dest="to_id", type=_positive_int, default=None,
+                    help="the later forecast's number (default: the latest published)")  # fmt: skip
+    ch.add_argument("--top", type=_positive_int, default=5, help="how many of the largest moves (default 5)")
+    ch.add_argument("--all", action="store_true", help="prefecture rows too (default: province only)")
     tp = sub.add_parser(
         "template", parents=[_common_options()], help="write an example progress file for a catalogue"
     )
@@ -986,6 +998,50 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _changes(args: argparse.Namespace) -> int:
+    from ._core.names import display_name
+    from .report import default_language
+    from .report._text import status_word
+    from .store import changes, published
+
+    numbers = published(args.store)["forecast_id"].tolist()
+    to_id = args.to_id or (numbers[-1] if numbers else 0)
+    from_id = args.from_id or max((n for n in numbers if n < to_id), default=0)
+    if not from_id or not to_id:
+        raise DataValidationError(
+            f"{args.store}: changes needs two published forecasts (it holds {len(numbers)}); publish with "
+            "`longjiang-forecast forecast --store PATH --publish`, or give --from and --to."
+        )
+    lang = args.lang or default_language()
+    with _busy("re-running the forecasts between the two"):
+        table = changes(args.store, from_id, to_id)
+    from .catalog import load_regions
+
+    regions = load_regions()
+    names = {"province": "全省" if lang == "zh" else "province"} | {
+        str(r): display_name(zh, en, lang, r)
+        for r, zh, en in zip(regions["region"], regions["name_zh"], regions["name_en"], strict=True)
+    }
+    shown = table if args.all else table[table["region"] == "province"]
+    shown = shown[shown["change"].notna()].head(args.top)
+    print(_message("changes", lang, width=_width(), from_id=from_id, to_id=to_id, n=len(shown)))
+    for row in shown.itertuples(index=False):
+        fields = {k: getattr(row, k) for k in ("p_from", "p_to", "change", "revisions", "news", "settings",
+                                                 "noise", "noise_se")}  # fmt: skip
+        print(
+            _message(
+                "change",
+                lang,
+                width=_width(),
+                series=f"{row.indicator}/{names.get(row.region, row.region)}",
+                status_from=status_word(row.status_from, lang),
+                status_to=status_word(row.status_to, lang),
+                **fields,
+            )
+        )
+    return 0
+
+
 def _check_city(city: str | None, progress: str | None, *, allow_all: bool) -> None:
     """Refuse, before any work, a ``--city`` that is unknown or given without ``--progress pm25``."""
     from .progress._pm25 import PM25_FILES
@@ -1446,6 +1502,7 @@ def _command(args: argparse.Namespace) -> int:
         "backtest": _backtest,
         "template": _template,
         "ingest": _ingest,
+        "changes": _changes,
     }
     try:
         return commands[args.command](args)

@@ -122,6 +122,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "store_unchanged": "Nothing changed in {store}.",
         "published": "Published forecast {number} in {store} (vintage {vintage}); rebuild it with "
         "lf.store.rebuild('{store}', {number}).",
+        "changes": "Why P(met) moved from forecast {from_id} to {to_id}: the {n} largest moves, each split "
+        "into new reports, revisions of earlier months, catalogue and model settings, and Monte Carlo noise "
+        "(the parts add up to the move; a part under twice the s.e. is within noise).",
+        "change": "- {series}: P(met) {p_from:.2f} -> {p_to:.2f} ({change:+.2f}; {status_from} -> "
+        "{status_to}): new reports {news:+.2f}, revisions {revisions:+.2f}, settings {settings:+.2f}, "
+        "noise {noise:+.2f} (s.e. {noise_se:.2f}).",
         "and": " and ",
         "comma": ", ",
     },
@@ -148,6 +154,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "store_unchanged": "{store} 未作任何改动。",
         "published": "已在 {store} 中发布第 {number} 号预测（数据版本 {vintage}）；可用 "
         "lf.store.rebuild('{store}', {number}) 重建。",
+        "changes": "第 {from_id} 号到第 {to_id} 号预测达标概率为何变化：变化最大的 {n} 项，各分解为新报告、"
+        "以前月份的修订、清单与模型设置、蒙特卡罗误差（各部分之和等于变化；小于两倍标准误的部分在误差之内）。",
+        "change": "- {series}：达标概率 {p_from:.2f} → {p_to:.2f}（{change:+.2f}；{status_from} → "
+        "{status_to}）：新报告 {news:+.2f}，修订 {revisions:+.2f}，设置 {settings:+.2f}，"
+        "蒙特卡罗误差 {noise:+.2f}（标准误 {noise_se:.2f}）。",
         "and": "和",
         "comma": "、",
     },

@@ -8,7 +8,9 @@ One SQLite file (the standard library's :mod:`sqlite3`; no server), written by
 * :func:`progress_at` reads the data exactly as known at a vintage, for
   :func:`~longjiang_forecast.forecast`;
 * :func:`publish` archives a forecast (``forecast --store PATH --publish``), and :func:`rebuild`
-  makes it again from the store, bit for bit.
+  makes it again from the store, bit for bit;
+* :func:`changes` splits the change of P(met) between two published forecasts into revisions,
+  new reports, settings and Monte Carlo noise (``longjiang-forecast changes --store PATH``).
 
 See ``docs/store.md`` and ``docs/design/005-report-store.md``.
 """
@@ -16,16 +18,19 @@ See ``docs/store.md`` and ``docs/design/005-report-store.md``.
 from __future__ import annotations
 
 from ._archive import PUBLISHED_COLUMNS, publish, published, published_summary, rebuild
+from ._changes import CHANGE_COLUMNS, changes
 from ._db import SCHEMA_VERSION, open_store
 from ._ingest import REVISION_COLUMNS, IngestedFile, IngestReport, ingest
 from ._vintage import progress_at
 
 __all__ = [
+    "CHANGE_COLUMNS",
     "PUBLISHED_COLUMNS",
     "REVISION_COLUMNS",
     "SCHEMA_VERSION",
     "IngestReport",
     "IngestedFile",
+    "changes",
     "ingest",
     "open_store",
     "progress_at",

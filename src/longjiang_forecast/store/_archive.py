@@ -143,7 +143,8 @@ def published(store: str | Path) -> pd.DataFrame:
         )
 
 
-def _row(conn: Any, store: Path, forecast_id: int) -> dict[str, Any]:
+def forecast_row(conn: Any, store: Path, forecast_id: int) -> dict[str, Any]:
+    """The ``forecasts`` row of a published forecast, as a dict; an error naming how many there are."""
     cur = conn.execute("SELECT * FROM forecasts WHERE forecast_id = ?", (int(forecast_id),))
     row = cur.fetchone()
     if row is None:
@@ -177,7 +178,7 @@ def published_summary(store: str | Path, forecast_id: int) -> xr.Dataset:
     """
     store = Path(store)
     with open_store(store) as conn:
-        return dataset_from_bytes(_row(conn, store, forecast_id)["summary"])
+        return dataset_from_bytes(forecast_row(conn, store, forecast_id)["summary"])
 
 
 def rebuild(store: str | Path, forecast_id: int, *, n_jobs: int = 1) -> Any:
@@ -209,7 +210,7 @@ def rebuild(store: str | Path, forecast_id: int, *, n_jobs: int = 1) -> Any:
 
     store = Path(store)
     with open_store(store) as conn:
-        row = _row(conn, store, forecast_id)
+        row = forecast_row(conn, store, forecast_id)
         catalog = load_stored_catalog(conn, row["catalog_sha256"])
     progress = progress_at(
         store, catalog, row["vintage"] or None, as_of=row["as_of"], through_file=row["through_file"]

@@ -156,17 +156,23 @@ def progress_at(
             f"{label}{f' up to {as_of}' if as_of else ''}: no report had been received by then ({since}). "
             "Give a later vintage, or ingest the reports first."
         )
-    frame = reader_frame(rows)
+    ds = reports_dataset(rows, catalog, label)
+    ds.attrs.update(store=str(store), store_vintage=vintage or "latest")
+    return ds
+
+
+def reports_dataset(rows: pd.DataFrame, catalog: Any, label: str) -> xr.Dataset:
+    """Reports (:func:`known_reports`) as the Dataset read_progress gives, ``label`` as its source.
+
+    Read without the scale check and accepting falls (both judged at ingest); the reader's
+    warnings are said again naming ``label``. attrs ``source`` (``label``) and ``sha256``
+    (:func:`reports_sha256`).
+    """
     with warnings.catch_warnings(record=True) as caught:  # checked at ingest; said again naming the store
         warnings.simplefilter("always")
-        ds = read_progress(frame, catalog, allow_revisions=True, check_scale=False)
+        ds = read_progress(reader_frame(rows), catalog, allow_revisions=True, check_scale=False)
     for warning in caught:
         text = str(warning.message).removeprefix("DataFrame: ")
-        warnings.warn(f"{label}: {text}", warning.category, stacklevel=2)
-    ds.attrs.update(
-        source=label,
-        sha256=reports_sha256(rows),
-        store=str(store),
-        store_vintage=vintage or "latest",
-    )
+        warnings.warn(f"{label}: {text}", warning.category, stacklevel=3)
+    ds.attrs.update(source=label, sha256=reports_sha256(rows))
     return ds
