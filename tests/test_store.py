@@ -211,6 +211,8 @@ def test_store_options_are_checked_before_any_work(tmp_path, capsys):
     refused(["forecast", "--publish", "--out", str(tmp_path / "o")], capsys, "--publish", "add --store PATH")
     both = ["forecast", "--store", "s.sqlite", "--progress", "p.csv", "--out", str(tmp_path / "o")]
     refused(both, capsys, "give one")
+    argv = ["forecast", "--store", "s.sqlite", "--no-scale-check", "--out", str(tmp_path / "o")]
+    refused(argv, capsys, "--no-scale-check apply to reading a --progress file", "ingest")
     refused(["forecast", "--store", str(tmp_path / "none.sqlite"), "--out", str(tmp_path / "o")], capsys,
             "no report store here", "longjiang-forecast ingest")  # fmt: skip
     assert not (tmp_path / "none.sqlite").exists() and not (tmp_path / "o").exists()

@@ -381,10 +381,21 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
 
 
 def _check_store_options(args: argparse.Namespace) -> None:
-    """Refuse, before any work, --store with --progress, and --vintage or --publish without --store."""
+    """Refuse, before any work, --store with --progress or its options; --vintage or --publish alone."""
     if args.store and args.progress:
         raise DataValidationError(
             f"--store {args.store} and --progress {args.progress} both name the reports; give one "
+            "(nothing was run)."
+        )
+    reader = [
+        o
+        for o in ("--sheet", "--allow-revisions", "--no-scale-check")
+        if getattr(args, o[2:].replace("-", "_"))
+    ]
+    if args.store and reader:
+        raise DataValidationError(
+            f"{', '.join(reader)} apply to reading a --progress file; the reports of --store {args.store} "
+            "were checked when they were ingested: give these options to `longjiang-forecast ingest` "
             "(nothing was run)."
         )
     if not args.store:
