@@ -331,3 +331,34 @@ def test_changes_command_explains_the_largest_moves(two_published, capsys):
     assert f"{top['p_from']:.2f} → {top['p_to']:.2f}（{top['change']:+.2f}" in out
     argv = ["changes", "--store", str(path), "--from", "9", "--to", "2"]
     refused(argv, capsys, "no published forecast number 9")
+
+
+def test_the_bulletin_explains_what_changed(two_published, tmp_path, capsys):
+    path, first, second = two_published
+    argv = ["report", "--store", str(path), "--changes", "--draws", "100", "--lang", "zh"]
+    assert main([*argv, "--out", str(tmp_path / "r"), "-q"]) == 0
+    page = (tmp_path / "r" / "bulletin" / "bulletin.html").read_text(encoding="utf-8")
+    assert "十、本月变化" in page and f"第 {first} 号到第 {second} 号预测" in page
+    province = lf.store.changes(path, first, second).set_index("region").loc["province"]
+    sentence = f"达标概率 {province['p_from']:.2f} → {province['p_to']:.2f}（{province['change']:+.2f}"
+    assert sentence in page and page.count("<li>09a ") == 1  # province rows only
+    refused(["report", "--changes", "--out", str(tmp_path / "r2")], capsys, "--changes", "add --store PATH")
+
+
+def test_news_by_region_adds_up_to_the_news(two_published, catalog, capsys):
+    path, first, second = two_published
+    table = lf.store.changes(path, first, second, by_region=True)
+    parts = ["news_as_of", "news_province", "news_harbin", "news_daqing"]
+    assert list(table.columns[-4:]) == parts
+    np.testing.assert_allclose(table[parts].sum(axis=1), table["news"], rtol=0, atol=1e-12)
+    # the month passing alone: forecast 1's months (harbin's April revised) forecast as of May, seed 7
+    frame = lf.store.progress_at(path, catalog, "2024-05-06")
+    frame["value"].loc[{"indicator": "09a", "region": "harbin", "month": "2024-04"}] = 1100.0
+    april = lf.forecast(frame, catalog, n_draws=400, seed=7, as_of="2024-04").summary
+    with pytest.warns(lf.ForecastWarning, match="after the latest report"):
+        may = lf.forecast(frame, catalog, n_draws=400, seed=7, as_of="2024-05").summary
+    p = [dict(zip(s["region"].values, s["p_met"].values, strict=True)) for s in (april, may)]
+    row = table.set_index("region").loc["daqing"]
+    assert row["news_as_of"] == p[1]["daqing"] - p[0]["daqing"]
+    assert main(["changes", "--store", str(path), "--all", "--by-region"]) == 0
+    assert "new reports by region:" in capsys.readouterr().out

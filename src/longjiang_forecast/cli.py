@@ -298,6 +298,11 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument(
         "--pace-prob", type=float, default=0.8, help="probability of the required pace (default 0.8)"
     )
+    rp.add_argument(
+        "--changes",
+        action="store_true",
+        help="with --store: add the section 本月变化, what changed between the last two published forecasts",
+    )
     sc = sub.add_parser("scenarios", parents=[run], help="P(met) under each scenario against the baseline")
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
     _backtest_parser(sub)
@@ -314,6 +319,11 @@ def _parser() -> argparse.ArgumentParser:
                     help="the later forecast's number (default: the latest published)")  # fmt: skip
     ch.add_argument("--top", type=_positive_int, default=5, help="how many of the largest moves (default 5)")
     ch.add_argument("--all", action="store_true", help="prefecture rows too (default: province only)")
+    ch.add_argument(
+        "--by-region",
+        action="store_true",
+        help="also split the new reports' part by region (one more re-run per region with new reports)",
+    )
     tp = sub.add_parser(
         "template", parents=[_common_options()], help="write an example progress file for a catalogue"
     )
@@ -399,7 +409,7 @@ def _check_store_options(args: argparse.Namespace) -> None:
             "(nothing was run)."
         )
     if not args.store:
-        for option in ("--vintage", "--publish"):
+        for option in ("--vintage", "--publish", "--changes"):
             if getattr(args, option[2:], None):
                 raise DataValidationError(
                     f"{option} reads from or writes to a report store: add --store PATH (made by "
@@ -753,6 +763,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.comparison:  # read before the run, so that a wrong path is reported at once
         comparison = pd.read_csv(_existing_file(args.comparison, "--comparison"), dtype={"indicator": str})
     out = _out_dir(args.out, files=("bulletin/bulletin.html",), overwrite=args.overwrite)
+    changes = _store_changes(args.store) if args.changes else None  # before the run: refused at once
     result, catalog, progress, _ = _run(args)
     with _busy("planning and drawing the bulletin"):
         bulletin = write_bulletin(
@@ -761,6 +772,7 @@ def _report(args: argparse.Namespace) -> int:
             lang=_lang(args, catalog),
             planning=plan(result, progress, pace_prob=args.pace_prob),
             comparison=comparison,
+            changes=changes,
         )
     print(_message("wrote_bulletin", _lang(args, catalog), html=bulletin.html, n=len(bulletin.figures)))
     return 0
@@ -1009,23 +1021,32 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store_changes(
+    store: str, from_id: int | None = None, to_id: int | None = None, *, by_region: bool = False
+) -> Any:
+    """:func:`longjiang_forecast.store.changes` of two published forecasts, by default the last two."""
+    from .store import changes, published
+
+    numbers = published(store)["forecast_id"].tolist()
+    to_id = to_id or (numbers[-1] if numbers else 0)
+    from_id = from_id or max((n for n in numbers if n < to_id), default=0)
+    if not from_id or not to_id:
+        raise DataValidationError(
+            f"{store}: what changed needs two published forecasts (it holds {len(numbers)}); publish with "
+            "`longjiang-forecast forecast --store PATH --publish`, or give --from and --to."
+        )
+    with _busy(f"re-running forecasts {from_id} to {to_id} to split the changes"):
+        return changes(store, from_id, to_id, by_region=by_region)
+
+
 def _changes(args: argparse.Namespace) -> int:
     from ._core.names import display_name
     from .report import default_language
     from .report._text import status_word
-    from .store import changes, published
 
-    numbers = published(args.store)["forecast_id"].tolist()
-    to_id = args.to_id or (numbers[-1] if numbers else 0)
-    from_id = args.from_id or max((n for n in numbers if n < to_id), default=0)
-    if not from_id or not to_id:
-        raise DataValidationError(
-            f"{args.store}: changes needs two published forecasts (it holds {len(numbers)}); publish with "
-            "`longjiang-forecast forecast --store PATH --publish`, or give --from and --to."
-        )
     lang = args.lang or default_language()
-    with _busy("re-running the forecasts between the two"):
-        table = changes(args.store, from_id, to_id)
+    table = _store_changes(args.store, args.from_id, args.to_id, by_region=args.by_region)
+    from_id, to_id = table.attrs["from_id"], table.attrs["to_id"]
     from .catalog import load_regions
 
     regions = load_regions()
@@ -1050,6 +1071,14 @@ def _changes(args: argparse.Namespace) -> int:
                 **fields,
             )
         )
+        parts = [
+            (_message("as_of_part", lang) if name == "news_as_of" else names.get(name[5:], name[5:]), value)
+            for name, value in row._asdict().items()
+            if name.startswith("news_") and abs(value) >= 0.005
+        ]
+        if parts:
+            text = _message("comma", lang).join(f"{who} {value:+.2f}" for who, value in parts)
+            print(_message("news_parts", lang, parts=text))
     return 0
 
 

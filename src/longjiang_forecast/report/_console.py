@@ -128,6 +128,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "change": "- {series}: P(met) {p_from:.2f} -> {p_to:.2f} ({change:+.2f}; {status_from} -> "
         "{status_to}): new reports {news:+.2f}, revisions {revisions:+.2f}, settings {settings:+.2f}, "
         "noise {noise:+.2f} (s.e. {noise_se:.2f}).",
+        "news_parts": "  new reports by region: {parts}",
+        "as_of_part": "the month passing",
         "and": " and ",
         "comma": ", ",
     },
@@ -159,6 +161,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "change": "- {series}：达标概率 {p_from:.2f} → {p_to:.2f}（{change:+.2f}；{status_from} → "
         "{status_to}）：新报告 {news:+.2f}，修订 {revisions:+.2f}，设置 {settings:+.2f}，"
         "蒙特卡罗误差 {noise:+.2f}（标准误 {noise_se:.2f}）。",
+        "news_parts": "  新报告按地区：{parts}",
+        "as_of_part": "月份推移",
         "and": "和",
         "comma": "、",
     },
