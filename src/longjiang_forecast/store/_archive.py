@@ -132,6 +132,9 @@ def publish(store: str | Path, result: Any, *, seed: int, vintage: str | None = 
 def published(store: str | Path) -> pd.DataFrame:
     """The forecasts archived in a store, one row each (columns :data:`PUBLISHED_COLUMNS`), oldest first.
 
+    ``vintage`` is ``""`` for a forecast of everything the store held (its ``through_file``, the
+    last ingest it saw, says what that was); ``data_vintage`` is the latest vintage of its data.
+
     Raises
     ------
     DataValidationError
