@@ -31,7 +31,9 @@ def test_subpackages_are_attributes_after_a_plain_import():
     code = (
         "import longjiang_forecast as lf, sys\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
-        "for name in ('backtesting', 'calibration', 'metrics', 'planning', 'plots', 'report', 'testing'):\n"
+        "names = ('backtesting', 'calibration', 'metrics', 'planning', 'plots', 'report', 'store',\n"
+        "         'testing')\n"
+        "for name in names:\n"
         "    assert getattr(lf, name).__name__ == 'longjiang_forecast.' + name\n"
         "assert callable(lf.backtest) and callable(lf.testing.synthetic_families)\n"
         "try:\n"

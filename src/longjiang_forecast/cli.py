@@ -1,4 +1,4 @@
-"""Command line: ``longjiang-forecast forecast|report|scenarios|backtest|template``.
+"""Command line: ``longjiang-forecast forecast|report|scenarios|backtest|template|ingest|changes``.
 
 A thin layer over :mod:`longjiang_forecast.pipeline`; no modelling happens here.
 """
@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
 import sys
 import tempfile
 import textwrap
@@ -267,6 +268,16 @@ def _run_options() -> argparse.ArgumentParser:
         default="seasonal_share",
         help="model name (default seasonal_share; `backtest --list-models` lists them)",
     )
+    run.add_argument(
+        "--store",
+        default=None,
+        help="read the reports from this report store (made by `ingest`) instead of --progress",
+    )
+    run.add_argument(
+        "--vintage",
+        default=None,
+        help="with --store: the reports as known on this date, YYYY-MM-DD (default: everything in the store)",
+    )
     return run
 
 
@@ -297,6 +308,12 @@ def _parser() -> argparse.ArgumentParser:
     fc = sub.add_parser("forecast", parents=[run], help="P(target met by its deadline) for every indicator")
     fc.add_argument("--all", action="store_true", help="print prefecture rows too (default: province only)")
     fc.add_argument("--scenario", default=None, help="a scenario TOML file (see scenarios/)")
+    fc.add_argument(
+        "--publish",
+        action="store_true",
+        help="with --store: archive this forecast in the store (summary, model and settings, seed, vintage), "
+        "so that it can be rebuilt bit for bit",
+    )
     rp = sub.add_parser("report", parents=[run], help="the monthly bulletin: one HTML file with figures")
     rp.add_argument(
         "--comparison", default=None, help="scenario comparison CSV (from `scenarios`) to include"
@@ -304,9 +321,32 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument(
         "--pace-prob", type=float, default=0.8, help="probability of the required pace (default 0.8)"
     )
+    rp.add_argument(
+        "--changes",
+        action="store_true",
+        help="with --store: add the section 本月变化, what changed between the last two published forecasts",
+    )
     sc = sub.add_parser("scenarios", parents=[run], help="P(met) under each scenario against the baseline")
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
     _backtest_parser(sub)
+    _ingest_parser(sub)
+    ch = sub.add_parser(
+        "changes",
+        parents=[_common_options()],
+        help="why P(met) moved between two published forecasts: revisions, new reports, settings, noise",
+    )
+    ch.add_argument("--store", required=True, help="the report store the forecasts were published in")
+    ch.add_argument("--from", dest="from_id", type=_positive_int, default=None,
+                    help="the earlier forecast's number (default: the one before --to)")  # fmt: skip
+    ch.add_argument("--to", dest="to_id", type=_positive_int, default=None,
+                    help="the later forecast's number (default: the latest published)")  # fmt: skip
+    ch.add_argument("--top", type=_positive_int, default=5, help="how many of the largest moves (default 5)")
+    ch.add_argument("--all", action="store_true", help="prefecture rows too (default: province only)")
+    ch.add_argument(
+        "--by-region",
+        action="store_true",
+        help="also split the new reports' part by region (one more re-run per region with new reports)",
+    )
     tp = sub.add_parser(
         "template", parents=[_common_options()], help="write an example progress file for a catalogue"
     )
@@ -335,7 +375,8 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
     from .progress import load_national_progress, load_pm25, read_progress
 
     _check_city(args.city, args.progress, allow_all=False)
-
+    if args.store:
+        return _store_inputs(args)
     if args.progress == "national":
         catalog, progress = load_national_progress(as_of=args.as_of)
         return catalog, progress, None
@@ -373,6 +414,48 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
                 ),
                 file=sys.stderr,
             )
+    return catalog, progress, None
+
+
+def _check_store_options(args: argparse.Namespace) -> None:
+    """Refuse, before any work, --store with --progress or its options; --vintage or --publish alone."""
+    if args.store and args.progress:
+        raise DataValidationError(
+            f"--store {args.store} and --progress {args.progress} both name the reports; give one "
+            "(nothing was run)."
+        )
+    reader = [
+        o
+        for o in ("--sheet", "--allow-revisions", "--no-scale-check")
+        if getattr(args, o[2:].replace("-", "_"))
+    ]
+    if args.store and reader:
+        raise DataValidationError(
+            f"{', '.join(reader)} apply to reading a --progress file; the reports of --store {args.store} "
+            "were checked when they were ingested: give these options to `longjiang-forecast ingest` "
+            "(nothing was run)."
+        )
+    if not args.store:
+        for option in ("--vintage", "--publish", "--changes"):
+            if getattr(args, option[2:], None):
+                raise DataValidationError(
+                    f"{option} reads from or writes to a report store: add --store PATH (made by "
+                    "`longjiang-forecast ingest`), or drop it (nothing was run)."
+                )
+    if getattr(args, "publish", False) and getattr(args, "scenario", None):
+        raise DataValidationError(
+            "--publish archives baseline forecasts only; run the scenario without --publish "
+            "(nothing was run)."
+        )
+
+
+def _store_inputs(args: argparse.Namespace) -> tuple[Any, Any, None]:
+    """The catalogue and the reports of --store as known at --vintage (up to --as-of)."""
+    from .store import progress_at
+
+    catalog = _load_catalog(args.catalog, args.catalog_sheet)
+    as_of = None if args.as_of is None else parse_month(args.as_of, name="--as-of").strftime("%Y-%m")
+    progress = progress_at(args.store, catalog, args.vintage, as_of=as_of)
     return catalog, progress, None
 
 
@@ -631,6 +714,8 @@ def _run_json(
         "progress": str(Path(source).resolve()) if Path(source).exists() else source,
         "progress_sha256": str(progress.attrs.get("sha256", "")),
         "synthetic_data": bool(note),
+        "store": args.store,
+        "vintage": args.vintage,
         "allow_revisions": bool(args.allow_revisions),
         "check_scale": not args.no_scale_check,
         "revisions_accepted": str(progress.attrs.get("revisions_accepted", "")),
@@ -663,6 +748,7 @@ def _forecast(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     _check_model(args.model)
+    _check_store_options(args)
     if args.scenario:
         _existing_file(args.scenario, "--scenario")
     out = _out_dir(
@@ -693,6 +779,12 @@ def _forecast(args: argparse.Namespace) -> int:
     files = [out / name for name in ("attainment.csv", "attainment.xlsx", "forecast.nc", "run.json")]
     seconds = time.perf_counter() - started
     log.info(_message("wrote_in", _lang(args, catalog), files=files, seconds=seconds))
+    if args.publish:
+        from .store import publish
+
+        number = publish(args.store, result, seed=args.seed, vintage=args.vintage)
+        print(_message("published", _lang(args, catalog), store=args.store, number=number,
+                       vintage=args.vintage or "latest"))  # fmt: skip
     return 0
 
 
@@ -703,10 +795,12 @@ def _report(args: argparse.Namespace) -> int:
     from .report import write_bulletin
 
     _check_model(args.model)
+    _check_store_options(args)
     comparison = None
     if args.comparison:  # read before the run, so that a wrong path is reported at once
         comparison = pd.read_csv(_existing_file(args.comparison, "--comparison"), dtype={"indicator": str})
     out = _out_dir(args.out, files=("bulletin/bulletin.html",), overwrite=args.overwrite)
+    changes = _store_changes(args.store) if args.changes else None  # before the run: refused at once
     result, catalog, progress, _ = _run(args)
     with _busy("planning and drawing the bulletin"):
         bulletin = write_bulletin(
@@ -715,6 +809,7 @@ def _report(args: argparse.Namespace) -> int:
             lang=_lang(args, catalog),
             planning=plan(result, progress, pace_prob=args.pace_prob),
             comparison=comparison,
+            changes=changes,
         )
     print(_message("wrote_bulletin", _lang(args, catalog), html=bulletin.html, n=len(bulletin.figures)))
     return 0
@@ -726,6 +821,7 @@ def _scenarios(args: argparse.Namespace) -> int:
     from .pipeline import compare_scenarios, resolve_model
 
     _check_model(args.model)
+    _check_store_options(args)
     for path in args.files:
         _existing_file(path, "scenario file")
     out = _out_dir(args.out, files=("scenario_comparison.csv",), overwrite=args.overwrite)
@@ -893,6 +989,137 @@ def _backtest_parser(sub: Any) -> None:
         action="store_true",
         help="no progress bar on stderr (none when stderr is not a terminal)",
     )
+
+
+def _ingest_parser(sub: Any) -> None:
+    ig = sub.add_parser(
+        "ingest",
+        parents=[_common_options()],
+        help="add report files to a report store (every figure with when it was received; revisions kept)",
+    )
+    ig.add_argument("files", nargs="+", help="progress files (CSV/xlsx), in the order they were received")
+    ig.add_argument("--store", required=True, help="the report store (one SQLite file; created if missing)")
+    ig.add_argument("--catalog", default="2024", help="built-in year (2024) or a CSV/Excel catalogue file")
+    ig.add_argument("--catalog-sheet", default=None, help="sheet of an .xlsx --catalog file")
+    ig.add_argument("--sheet", default=None, help="sheet of .xlsx progress files")
+    ig.add_argument(
+        "--vintage",
+        default=None,
+        help="when the files were received, YYYY-MM-DD, for rows without reported_on (default: now)",
+    )
+    ig.add_argument("--allow-revisions", action="store_true", help="accept cumulative values that fall")
+    ig.add_argument(
+        "--no-scale-check",
+        action="store_true",
+        help="accept values that look entered in units instead of 万 (10k) or the reverse",
+    )
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from ._core.names import display_name
+    from .store import ingest
+
+    catalog = _load_catalog(args.catalog, args.catalog_sheet)
+    lang = _lang(args, catalog)
+    report = ingest(
+        args.store,
+        args.files,
+        catalog,
+        vintage=args.vintage,
+        allow_revisions=args.allow_revisions,
+        check_scale=not args.no_scale_check,
+        sheet=args.sheet,
+    )
+    width = _width()
+    for done in report.files:
+        if done.status == "ingested":
+            fields = {"n_new": done.n_new, "n_revised": done.n_revised, "n_unchanged": done.n_unchanged}
+            print(_message("ingested", lang, width=width, name=done.name, store=args.store, **fields))
+        else:
+            print(_message("already_ingested", lang, width=width, name=done.name, number=done.file_id))
+    names = {"province": "全省" if lang == "zh" else "province"} | {
+        str(r): display_name(zh, en, lang, r)
+        for r, zh, en in zip(
+            catalog.regions["region"], catalog.regions["name_zh"], catalog.regions["name_en"], strict=True
+        )
+    }
+    if len(report.revisions):
+        print(_message("revisions", lang, n=len(report.revisions)))
+        for rev in report.revisions.itertuples(index=False):
+            fields = {
+                "series": f"{rev.indicator}/{names.get(rev.region, rev.region)}",
+                "month": rev.month,
+                "old": f"{rev.old_value:g}",
+                "old_vintage": rev.old_vintage,
+                "new": f"{rev.value:g}",
+                "vintage": rev.vintage,
+                "file": rev.file,
+            }
+            print(_message("revision", lang, **fields))
+    if not report.changed:
+        print(_message("store_unchanged", lang, width=width, store=args.store))
+    return 0
+
+
+def _store_changes(
+    store: str, from_id: int | None = None, to_id: int | None = None, *, by_region: bool = False
+) -> Any:
+    """:func:`longjiang_forecast.store.changes` of two published forecasts, by default the last two."""
+    from .store import changes, published
+
+    numbers = published(store)["forecast_id"].tolist()
+    to_id = to_id or (numbers[-1] if numbers else 0)
+    from_id = from_id or max((n for n in numbers if n < to_id), default=0)
+    if not from_id or not to_id:
+        raise DataValidationError(
+            f"{store}: what changed needs two published forecasts (it holds {len(numbers)}); publish with "
+            "`longjiang-forecast forecast --store PATH --publish`, or give --from and --to."
+        )
+    with _busy(f"re-running forecasts {from_id} to {to_id} to split the changes"):
+        return changes(store, from_id, to_id, by_region=by_region)
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from ._core.names import display_name
+    from .report import default_language
+    from .report._text import status_word
+
+    lang = args.lang or default_language()
+    table = _store_changes(args.store, args.from_id, args.to_id, by_region=args.by_region)
+    from_id, to_id = table.attrs["from_id"], table.attrs["to_id"]
+    from .catalog import load_regions
+
+    regions = load_regions()
+    names = {"province": "全省" if lang == "zh" else "province"} | {
+        str(r): display_name(zh, en, lang, r)
+        for r, zh, en in zip(regions["region"], regions["name_zh"], regions["name_en"], strict=True)
+    }
+    shown = table if args.all else table[table["region"] == "province"]
+    shown = shown[shown["change"].notna()].head(args.top)
+    print(_message("changes", lang, width=_width(), from_id=from_id, to_id=to_id, n=len(shown)))
+    for row in shown.itertuples(index=False):
+        fields = {k: getattr(row, k) for k in ("p_from", "p_to", "change", "revisions", "news", "settings",
+                                                 "noise", "noise_se")}  # fmt: skip
+        print(
+            _message(
+                "change",
+                lang,
+                width=_width(),
+                series=f"{row.indicator}/{names.get(row.region, row.region)}",
+                status_from=status_word(row.status_from, lang),
+                status_to=status_word(row.status_to, lang),
+                **fields,
+            )
+        )
+        parts = [
+            (_message("as_of_part", lang) if name == "news_as_of" else names.get(name[5:], name[5:]), value)
+            for name, value in row._asdict().items()
+            if name.startswith("news_") and abs(value) >= 0.005
+        ]
+        if parts:
+            text = _message("comma", lang).join(f"{who} {value:+.2f}" for who, value in parts)
+            print(_message("news_parts", lang, parts=text))
+    return 0
 
 
 def _check_city(city: str | None, progress: str | None, *, allow_all: bool) -> None:
@@ -1398,6 +1625,8 @@ def _command(args: argparse.Namespace) -> int:
         "scenarios": _scenarios,
         "backtest": _backtest,
         "template": _template,
+        "ingest": _ingest,
+        "changes": _changes,
     }
     try:
         return commands[args.command](args)
@@ -1405,6 +1634,13 @@ def _command(args: argparse.Namespace) -> int:
         # a user's file or flag: our message (file, row, field, fix) without a traceback;
         # any other exception is a bug and keeps its traceback
         print(_error_line(err, args), file=sys.stderr)
+        return 2
+    except sqlite3.Error as err:  # a report store another program holds or broke while we read it
+        print(
+            f"error: report store {getattr(args, 'store', '')}: {err}. Nothing was changed (every write "
+            "is one transaction); if another program has the store open, close it and run the command again.",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         # Ctrl-C: one line and the shell's status for SIGINT (128 + 2), not a traceback

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -19,7 +18,7 @@ import xarray as xr
 
 from ._core.cf import CONVENTIONS, describe
 from ._core.exceptions import DataValidationError, ForecastWarning, NothingToForecastError
-from ._core.provenance import content_sha256, data_vintage
+from ._core.provenance import catalog_sha256, content_sha256, data_vintage
 from ._core.province import ProvinceRows
 from ._core.rng import SeedLike, as_seed_sequence
 from ._core.schema import DRAW, MONTH, SERIES
@@ -388,7 +387,7 @@ def _data_provenance(progress: xr.Dataset, catalog: Any) -> dict[str, str]:
     vintage, basis = data_vintage(progress)
     return {
         "data_sha256": str(progress.attrs.get("sha256") or content_sha256(progress)),
-        "catalog_sha256": hashlib.sha256(catalog.table.to_csv(index=False).encode()).hexdigest(),
+        "catalog_sha256": catalog_sha256(catalog),
         "data_vintage": vintage,
         "data_vintage_basis": basis,
     }

@@ -26,6 +26,21 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def catalog_sha256(catalog: Any) -> str:
+    """Return the SHA-256 hex digest of a catalogue's table (its CSV text, without the index).
+
+    Parameters
+    ----------
+    catalog : Catalog
+
+    Returns
+    -------
+    str
+        Hex digest; the same for the same targets, whatever file they were read from.
+    """
+    return hashlib.sha256(catalog.table.to_csv(index=False).encode()).hexdigest()
+
+
 def make_attrs(**extra: Any) -> dict[str, Any]:
     """Return the provenance attributes stored on every Dataset the library returns.
 

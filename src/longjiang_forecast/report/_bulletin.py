@@ -86,6 +86,7 @@ def write_bulletin(
     planning: PlanningLike | None = None,
     indicators: Sequence[str] | None = None,
     dpi: int = 100,
+    changes: pd.DataFrame | None = None,
 ) -> Bulletin:
     """Write the monthly bulletin: ``bulletin.html`` (self-contained) and ``figures/*.png``.
 
@@ -113,6 +114,11 @@ def write_bulletin(
         forecast.
     dpi : int, default 100
         Resolution of the PNGs.
+    changes : pandas.DataFrame, optional
+        What changed since the previous published forecast, from
+        :func:`longjiang_forecast.store.changes` (its ``attrs`` name the two forecasts);
+        adds the section 本月变化: the five largest moves of province P(met), one sentence
+        each.
 
     Returns
     -------
@@ -143,7 +149,13 @@ def write_bulletin(
     out = Path(out_dir)
     (out / FIGURE_DIR).mkdir(parents=True, exist_ok=True)
     html, pngs, figure_lang = render_bulletin(
-        forecast, lang=lang, comparison=comparison, planning=planning, indicators=indicators, dpi=dpi
+        forecast,
+        lang=lang,
+        comparison=comparison,
+        planning=planning,
+        indicators=indicators,
+        dpi=dpi,
+        changes=changes,
     )
     paths: dict[str, Path] = {}
     for name, data in pngs.items():
@@ -163,12 +175,13 @@ def render_bulletin(
     planning: PlanningLike | None = None,
     indicators: Sequence[str] | None = None,
     dpi: int = 100,
+    changes: pd.DataFrame | None = None,
 ) -> tuple[str, dict[str, bytes], str]:
     """Render the bulletin in memory.
 
     Parameters
     ----------
-    forecast, lang, comparison, planning, indicators, dpi
+    forecast, lang, comparison, planning, indicators, dpi, changes
         See :func:`write_bulletin`.
 
     Returns
@@ -250,6 +263,7 @@ def render_bulletin(
         "next_year": None,
         "ranking": None,
         "scenarios": None,
+        "changes": None if changes is None else _changes(changes, summary, lang),
     }
     context["source_line"], context["synthetic"] = _source_line(summary, lang)
     if planning is not None:
@@ -627,6 +641,44 @@ def _scenarios(comparison: pd.DataFrame, summary: xr.Dataset, lang: str) -> dict
         rows.append(cells)
     shown = [t["baseline"] if str(name) == "baseline" else str(name) for name in scenarios]
     return {"header": [t["indicator"], t["name"], *shown], "rows": rows}
+
+
+#: Moves of P(met) the section 本月变化 explains.
+N_CHANGES = 5
+
+
+def _changes(changes: pd.DataFrame, summary: xr.Dataset, lang: str) -> dict[str, Any]:
+    """The section 本月变化: the largest moves of province P(met), one sentence each."""
+    from ._console import console_message
+    from ._text import status_word
+
+    names = {
+        i: display_name(zh, en, lang, i)
+        for i, zh, en in zip(
+            summary["indicator"].values, summary["name_zh"].values, summary["name_en"].values, strict=True
+        )
+    }
+    moves = changes[(changes["region"].astype(str) == PROVINCE) & changes["change"].notna()]
+    moves = moves.reindex(moves["change"].abs().sort_values(ascending=False, kind="stable").index)
+    items = [
+        console_message(
+            "change",
+            lang,
+            series=f"{r.indicator} {names.get(r.indicator, '')}".strip(),
+            status_from=status_word(r.status_from, lang),
+            status_to=status_word(r.status_to, lang),
+            **{
+                k: getattr(r, k)
+                for k in ("p_from", "p_to", "change", "revisions", "news", "settings", "noise")
+            },
+            noise_se=r.noise_se,
+        ).removeprefix("- ")
+        for r in moves.head(N_CHANGES).itertuples(index=False)
+    ]
+    note = TEXT[lang]["changes_note"].format(
+        n=len(items), from_id=changes.attrs.get("from_id", "?"), to_id=changes.attrs.get("to_id", "?")
+    )
+    return {"note": note, "items": items}
 
 
 __all__ = ["FIGURE_DIR", "HTML_NAME", "Bulletin", "render_bulletin", "write_bulletin"]

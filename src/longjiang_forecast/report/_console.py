@@ -142,6 +142,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "docs/getting-started.md).",
         "wrote_example": "Wrote an example progress file for {source} to {path} (synthetic values marked "
         "in 'note').",
+        "ingested": "Ingested {name} into {store}: {n_new} new reports, {n_revised} revised, {n_unchanged} "
+        "unchanged.",
+        "already_ingested": "{name} was already ingested (file {number} of the store); nothing changed.",
+        "revisions": "Revisions ({n}; the earlier figures are kept as earlier vintages):",
+        "revision": "  {series} {month}: {old} ({old_vintage}) -> {new} ({vintage}), {file}",
+        "store_unchanged": "Nothing changed in {store}.",
+        "published": "Published forecast {number} in {store} (vintage {vintage}); rebuild it with "
+        "lf.store.rebuild('{store}', {number}).",
+        "changes": "Why P(met) moved from forecast {from_id} to {to_id}: the {n} largest moves, each split "
+        "into new reports, revisions of earlier months, catalogue and model settings, and Monte Carlo noise "
+        "(the parts add up to the move; a part under twice the s.e. is within noise).",
+        "change": "- {series}: P(met) {p_from:.2f} -> {p_to:.2f} ({change:+.2f}; {status_from} -> "
+        "{status_to}): new reports {news:+.2f}, revisions {revisions:+.2f}, settings {settings:+.2f}, "
+        "noise {noise:+.2f} (s.e. {noise_se:.2f}).",
+        "news_parts": "  new reports by region: {parts}",
+        "as_of_part": "the month passing",
         "and": " and ",
         "comma": ", ",
     },
@@ -160,6 +176,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "wrote_catalogue_plain": "已将目标清单 {source} 写入 {path}，不带标签（清单没有标签；"
         "随附的情景按标签选择指标：请添加“tags”列，见 docs/getting-started.md 的“Tags”一节）。",
         "wrote_example": "已将 {source} 的示例进展文件写入 {path}（合成数值，已在“note”列标明）。",
+        "ingested": "已将 {name} 录入 {store}：新报告 {n_new} 条，修订 {n_revised} 条，"
+        "未变 {n_unchanged} 条。",
+        "already_ingested": "{name} 此前已录入（库中第 {number} 个文件）；未作任何改动。",
+        "revisions": "修订 {n} 条（原数值作为较早版本保留）：",
+        "revision": "  {series} {month}：{old}（{old_vintage}）→ {new}（{vintage}），{file}",
+        "store_unchanged": "{store} 未作任何改动。",
+        "published": "已在 {store} 中发布第 {number} 号预测（数据版本 {vintage}）；可用 "
+        "lf.store.rebuild('{store}', {number}) 重建。",
+        "changes": "第 {from_id} 号到第 {to_id} 号预测达标概率为何变化：变化最大的 {n} 项，各分解为新报告、"
+        "以前月份的修订、清单与模型设置、蒙特卡罗误差（各部分之和等于变化；小于两倍标准误的部分在误差之内）。",
+        "change": "- {series}：达标概率 {p_from:.2f} → {p_to:.2f}（{change:+.2f}；{status_from} → "
+        "{status_to}）：新报告 {news:+.2f}，修订 {revisions:+.2f}，设置 {settings:+.2f}，"
+        "蒙特卡罗误差 {noise:+.2f}（标准误 {noise_se:.2f}）。",
+        "news_parts": "  新报告按地区：{parts}",
+        "as_of_part": "月份推移",
         "and": "和",
         "comma": "、",
     },

@@ -127,6 +127,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "next_year_header": ["指标", "名称", "今年目标", "单位", "今年预计（中位数）", "方法"],
         "scenarios": "九、情景比较",
         "scenarios_note": "各情景下的达标概率；括号内为相对基准情景的变化（百分点）。",
+        "changes": "十、本月变化",
+        "changes_note": "与上一期发布的预测相比，达标概率变化最大的 {n} 项，各分解为新报告、以前月份的修订、"
+        "清单与模型设置、蒙特卡罗误差（第 {from_id} 号到第 {to_id} 号预测；各部分之和等于变化，"
+        "小于两倍标准误的部分在误差之内）。",
         "baseline": "基准情景",
         "indicator": "指标",
         "name": "名称",
@@ -231,6 +235,11 @@ TEXT: dict[str, dict[str, Any]] = {
         ],
         "scenarios": "9. Scenarios",
         "scenarios_note": "P(met) under each scenario; in brackets the change against the baseline (points).",
+        "changes": "10. What changed since the last bulletin",
+        "changes_note": "The {n} largest moves of P(met) since the previous published forecast, each split into "
+        "new reports, revisions of earlier months, catalogue and model settings, and Monte Carlo noise "
+        "(forecast {from_id} to {to_id}; the parts add up to the move; a part under twice the s.e. is within "
+        "noise).",
         "baseline": "baseline",
         "indicator": "indicator",
         "name": "name",

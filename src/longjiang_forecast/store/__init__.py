@@ -1,0 +1,41 @@
+"""The report store: every report as received, with its vintage, and the forecasts published from it.
+
+One SQLite file (the standard library's :mod:`sqlite3`; no server), written by
+``longjiang-forecast ingest FILE... --store PATH`` or :func:`ingest`:
+
+* every row of every file ingested, with when it was received (its vintage) and the file it came
+  from; a revised figure is a new vintage beside the earlier ones, never an overwrite;
+* :func:`progress_at` reads the data exactly as known at a vintage, for
+  :func:`~longjiang_forecast.forecast`;
+* :func:`publish` archives a forecast (``forecast --store PATH --publish``), and :func:`rebuild`
+  makes it again from the store, bit for bit;
+* :func:`changes` splits the change of P(met) between two published forecasts into revisions,
+  new reports, settings and Monte Carlo noise (``longjiang-forecast changes --store PATH``).
+
+See ``docs/store.md`` and ``docs/design/005-report-store.md``.
+"""
+
+from __future__ import annotations
+
+from ._archive import PUBLISHED_COLUMNS, publish, published, published_summary, rebuild
+from ._changes import CHANGE_COLUMNS, changes
+from ._db import SCHEMA_VERSION, open_store
+from ._ingest import REVISION_COLUMNS, IngestedFile, IngestReport, ingest
+from ._vintage import progress_at
+
+__all__ = [
+    "CHANGE_COLUMNS",
+    "PUBLISHED_COLUMNS",
+    "REVISION_COLUMNS",
+    "SCHEMA_VERSION",
+    "IngestReport",
+    "IngestedFile",
+    "changes",
+    "ingest",
+    "open_store",
+    "progress_at",
+    "publish",
+    "published",
+    "published_summary",
+    "rebuild",
+]

@@ -1,0 +1,178 @@
+"""What was known at a vintage: the latest report of each month received by a date, as progress data."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xarray as xr
+
+from .._core.exceptions import DataValidationError
+from ..progress import read_progress
+from ._db import open_store
+
+
+def parse_vintage(text: str, name: str = "vintage") -> str:
+    """Normalise a vintage: ``YYYY-MM-DD``, or ``YYYY-MM-DDTHH:MM:SS`` (UTC) for a time.
+
+    Raises
+    ------
+    DataValidationError
+        If ``text`` is neither form, naming ``name`` and the forms accepted.
+    """
+    text = str(text).strip()
+    try:
+        if len(text) == 10:
+            return _dt.date.fromisoformat(text).isoformat()
+        stamp = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise DataValidationError(
+            f"{name} {text!r} is not a date: write it as YYYY-MM-DD (e.g. 2024-09-05), or as a UTC "
+            "time YYYY-MM-DDTHH:MM:SS."
+        ) from None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(_dt.UTC).replace(tzinfo=None)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _received_by(vintage: str | None) -> tuple[str, tuple[Any, ...]]:
+    """SQL condition and parameters: a report's vintage on or before ``vintage`` (a whole day for a date)."""
+    if vintage is None:
+        return "1", ()
+    if len(vintage) == 10:  # a date: everything received that day, at whatever time
+        next_day = (_dt.date.fromisoformat(vintage) + _dt.timedelta(days=1)).isoformat()
+        return "r.vintage < ?", (next_day,)
+    return "r.vintage <= ?", (vintage,)
+
+
+def known_reports(
+    conn: Any, vintage: str | None, *, as_of: str | None = None, through_file: int | None = None
+) -> pd.DataFrame:
+    """The latest report of each (indicator, region, month) received by ``vintage``.
+
+    Columns indicator, region, month (YYYY-MM), value, vintage, note, name (the file); sorted by
+    indicator, region and month. ``as_of`` (YYYY-MM) leaves out later months; ``through_file``
+    leaves out what later ingests added (the store as it was after that ingest).
+    """
+    condition, params = _received_by(vintage)
+    if as_of is not None:
+        condition += " AND r.month <= ?"
+        params += (as_of,)
+    if through_file is not None:
+        condition += " AND r.file_id <= ?"
+        params += (int(through_file),)
+    frame = pd.read_sql_query(
+        "SELECT r.indicator, r.region, r.month, r.value, r.vintage, r.note, f.name FROM reports r "
+        f"JOIN files f USING (file_id) WHERE {condition} ORDER BY r.vintage",
+        conn,
+        params=params,
+    )
+    latest = frame.drop_duplicates(["indicator", "region", "month"], keep="last")
+    return latest.sort_values(["indicator", "region", "month"], kind="stable").reset_index(drop=True)
+
+
+def reports_sha256(rows: pd.DataFrame) -> str:
+    """SHA-256 of reports (:func:`known_reports`): their indicator, region, month and value as CSV text."""
+    text = rows[["indicator", "region", "month", "value"]].to_csv(index=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def reader_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Reports (:func:`known_reports`) as a table for :func:`~longjiang_forecast.read_progress`.
+
+    Columns indicator, region, month, value, reported_on (the vintage's date), note; each row
+    labelled by its file and vintage, so that a problem the reader finds names them.
+    """
+    frame = pd.DataFrame(
+        {
+            "indicator": rows["indicator"].to_numpy(object),
+            "region": rows["region"].to_numpy(object),
+            "month": rows["month"].to_numpy(object),
+            "value": rows["value"].to_numpy(float),
+            "reported_on": rows["vintage"].str.slice(0, 10).to_numpy(object),
+            "note": rows["note"].to_numpy(object),
+        },
+        dtype=object,
+    )  # plain Python cells: the reader visits each one
+    frame.index = pd.Index([f"{n} (vintage {v})" for n, v in zip(rows["name"], rows["vintage"], strict=True)])
+    return frame
+
+
+def progress_at(
+    store: str | Path,
+    catalog: Any,
+    vintage: str | None = None,
+    *,
+    as_of: str | None = None,
+    through_file: int | None = None,
+) -> xr.Dataset:
+    """Progress data as known at a vintage: for each month, the latest report received by then.
+
+    Parameters
+    ----------
+    store : str or pathlib.Path
+        A report store (see :func:`~longjiang_forecast.store.ingest`).
+    catalog : Catalog
+        The catalogue to read the reports against (as :func:`~longjiang_forecast.read_progress`).
+    vintage : str, optional
+        ``YYYY-MM-DD`` (everything received that day counts) or a UTC time
+        ``YYYY-MM-DDTHH:MM:SS``. Default: everything in the store.
+    as_of : str, optional
+        ``YYYY-MM``: leave out months after it (so that ``forecast(..., as_of=as_of)`` accepts
+        the data).
+    through_file : int, optional
+        Only what ingests up to this file number added (the store as it was then; a published
+        forecast records it, see :func:`~longjiang_forecast.store.publish`).
+
+    Returns
+    -------
+    xarray.Dataset
+        As :func:`~longjiang_forecast.read_progress` returns it (dims indicator, region,
+        month; ``value``, ``reported_on`` holding each report's vintage date, ``note``).
+        attrs ``source`` (``STORE at vintage V``), ``sha256`` (of the reports' indicator,
+        region, month and value: the same reports give the same hash), ``store``,
+        ``store_vintage`` (``vintage`` or ``"latest"``).
+
+    Raises
+    ------
+    DataValidationError
+        If the store holds no report received by ``vintage`` (the message gives the earliest
+        vintage), if ``vintage`` is malformed, or the store is unusable (see
+        :func:`~longjiang_forecast.store.ingest`).
+    """
+    store = Path(store)
+    vintage = None if vintage is None else parse_vintage(vintage, "vintage")
+    with open_store(store) as conn:
+        rows = known_reports(conn, vintage, as_of=as_of, through_file=through_file)
+        (first,) = conn.execute("SELECT MIN(vintage) FROM reports").fetchone()
+    label = f"{store} at vintage {vintage or 'latest'}"
+    if rows.empty:
+        since = f"its earliest vintage is {first}" if first else "it holds no reports yet"
+        raise DataValidationError(
+            f"{label}{f' up to {as_of}' if as_of else ''}: no report had been received by then ({since}). "
+            "Give a later vintage, or ingest the reports first."
+        )
+    ds = reports_dataset(rows, catalog, label)
+    ds.attrs.update(store=str(store), store_vintage=vintage or "latest")
+    return ds
+
+
+def reports_dataset(rows: pd.DataFrame, catalog: Any, label: str) -> xr.Dataset:
+    """Reports (:func:`known_reports`) as the Dataset read_progress gives, ``label`` as its source.
+
+    Read without the scale check and accepting falls (both judged at ingest); the reader's
+    warnings are said again naming ``label``. attrs ``source`` (``label``) and ``sha256``
+    (:func:`reports_sha256`).
+    """
+    with warnings.catch_warnings(record=True) as caught:  # checked at ingest; said again naming the store
+        warnings.simplefilter("always")
+        ds = read_progress(reader_frame(rows), catalog, allow_revisions=True, check_scale=False)
+    for warning in caught:
+        text = str(warning.message).removeprefix("DataFrame: ")
+        warnings.warn(f"{label}: {text}", warning.category, stacklevel=3)
+    ds.attrs.update(source=label, sha256=reports_sha256(rows))
+    return ds
