@@ -1012,15 +1012,7 @@ def _comparability_note(ds: Any, width: int = 100) -> str | None:
                 if n_scored == 0
                 else f"  {model} on {dataset}: scored on {n_scored} of {n_made} forecasts (others: {most})"
             )
-            lines.append(
-                textwrap.fill(
-                    f"{head}; no probability because {reasons}",
-                    width,
-                    subsequent_indent=" " * 4,
-                    break_long_words=False,
-                    break_on_hyphens=False,
-                )
-            )
+            lines.append(_fill(f"{head}; no probability because {reasons}", width, indent=4))
     if not lines:
         return None
     return (
@@ -1113,9 +1105,14 @@ def _no_map_message(result: Any, args: argparse.Namespace, written: str) -> str:
     )
 
 
-def _fill(text: str, width: int) -> str:
-    """``text`` wrapped to ``width`` columns between words (a path or a hyphenated word stays whole)."""
-    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+def _fill(text: str, width: int, indent: int = 0) -> str:
+    """``text`` wrapped to ``width`` columns between words (a path or a hyphenated word stays whole).
+
+    Lines after the first are indented by ``indent`` spaces.
+    """
+    return textwrap.fill(
+        text, width, subsequent_indent=" " * indent, break_long_words=False, break_on_hyphens=False
+    )
 
 
 #: The files the backtest command writes to --out: the score table, the Dataset, the CORP diagrams.
