@@ -458,13 +458,12 @@ def test_model_all_header_counts_made_and_scored_and_notes_models_scored_on_fewe
     n_scored = int(scores["n_forecasts"].sum())
     n_made = xr.open_dataset(tmp_path / "backtest.nc").sizes["forecast"]
     assert n_made > n_scored
-    flat = " ".join(out.split())  # the headline is wrapped to the width
+    flat = " ".join(out.split())  # the headline and the notes are wrapped to the width
     assert f"{n_made} forecasts with a known outcome made, {n_scored} scored (with a probability)" in flat
-    assert "their scores are not comparable with the others'" in out
-    assert (
-        "  milestone on national: no forecast scored (its row has no scores); no probability because "
-    ) in out
-    assert "the milestone model forecasts named milestones only" in out
+    assert "their scores are not comparable with the others'" in flat
+    assert "\n  milestone on national: no forecast scored (its row has no scores); no probability" in out
+    assert "the milestone model forecasts named milestones only" in flat
+    assert max(len(line) for line in out.splitlines()) <= 100
 
 
 def _wan_slip_files(tmp_path):
@@ -730,3 +729,26 @@ def test_a_catalogue_read_in_another_form_says_so_in_one_line(tmp_path, capsys):
         f"warning: {path}: read as GB18030 (GBK), the encoding of Excel's 'CSV' on Chinese Windows "
         "(check the Chinese text; save as 'CSV UTF-8' to silence this)."
     ]
+
+
+def test_the_comparability_note_names_a_few_reasons_within_the_width():
+    import numpy as np
+
+    from longjiang_forecast.cli import _comparability_note
+
+    n = 12
+    unstable = [f"the fit is unstable: draws above {i}e+05" for i in range(n - 2)]
+    ds = xr.Dataset(
+        {
+            "dataset": ("forecast", ["families"] * (2 * n)),
+            "model": ("forecast", ["run_rate"] * n + ["ets"] * n),
+            "p_met": ("forecast", np.r_[np.full(n, 0.5), np.full(2, 0.5), np.full(n - 2, np.nan)]),
+            "outcome_met": ("forecast", np.ones(2 * n)),
+            "reason": ("forecast", [""] * (n + 2) + unstable),
+        }
+    )  # fmt: skip
+    note = _comparability_note(ds, 100)
+    assert max(len(line) for line in note.splitlines()) <= 100
+    flat = " ".join(note.split())
+    assert "ets on families: scored on 2 of 12 forecasts (others: 12)" in flat
+    assert flat.count("the fit is unstable") == 3 and "and 7x for 7 other reasons" in flat

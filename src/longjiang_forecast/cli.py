@@ -1232,7 +1232,11 @@ def _short_reason(reason: str) -> str:
     return re.sub(r";\s*found\s+\d+\s*$", "", reason.strip()) or "no reason recorded"
 
 
-def _comparability_note(ds: Any) -> str | None:
+#: The distinct reasons for no probability the comparability note names per model (most frequent first).
+_REASONS_SHOWN = 3
+
+
+def _comparability_note(ds: Any, width: int = 100) -> str | None:
     """A note naming the models scored on fewer forecasts than others of their data set, and why."""
     import pandas as pd
 
@@ -1255,20 +1259,30 @@ def _comparability_note(ds: Any) -> str | None:
                 continue
             missing = rows[(rows["model"] == model) & ~rows["scored"]]
             why = missing["reason"].map(_short_reason).value_counts()
-            reasons = "; ".join(f"{n}x: {text}" for text, n in why.items())
+            reasons = "; ".join(f"{n}x: {text}" for text, n in why.head(_REASONS_SHOWN).items())
+            if len(why) > _REASONS_SHOWN:  # e.g. one per unstable fit, each with its own figures
+                reasons += (
+                    f"; and {int(why.iloc[_REASONS_SHOWN:].sum())}x for {len(why) - _REASONS_SHOWN} other "
+                    "reasons (the 'reason' variable of backtest.nc has each)"
+                )
             head = (
                 f"  {model} on {dataset}: no forecast scored (its row has no scores)"
                 if n_scored == 0
                 else f"  {model} on {dataset}: scored on {n_scored} of {n_made} forecasts (others: {most})"
             )
-            lines.append(f"{head}; no probability because {reasons}")
+            lines.append(_fill(f"{head}; no probability because {reasons}", width, indent=4))
     if not lines:
         return None
     return (
-        "note: these models gave no probability for some forecasts, so their scores are not comparable "
-        "with the others' (each model is scored on the forecasts it made; Brier and coverage differ with "
-        "the series and months behind them). Compare models on a common set, e.g. a --model each with "
-        "--as-of months where both forecast:\n" + "\n".join(lines)
+        _fill(
+            "note: these models gave no probability for some forecasts, so their scores are not comparable "
+            "with the others' (each model is scored on the forecasts it made; Brier and coverage differ with "
+            "the series and months behind them). Compare models on a common set, e.g. a --model each with "
+            "--as-of months where both forecast:",
+            width,
+        )
+        + "\n"
+        + "\n".join(lines)
     )
 
 
@@ -1349,9 +1363,14 @@ def _no_map_message(result: Any, args: argparse.Namespace, written: str) -> str:
     )
 
 
-def _fill(text: str, width: int) -> str:
-    """``text`` wrapped to ``width`` columns between words (a path or a hyphenated word stays whole)."""
-    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+def _fill(text: str, width: int, indent: int = 0) -> str:
+    """``text`` wrapped to ``width`` columns between words (a path or a hyphenated word stays whole).
+
+    Lines after the first are indented by ``indent`` spaces.
+    """
+    return textwrap.fill(
+        text, width, subsequent_indent=" " * indent, break_long_words=False, break_on_hyphens=False
+    )
 
 
 #: The files the backtest command writes to --out: the score table, the Dataset, the CORP diagrams.
@@ -1447,7 +1466,7 @@ def _backtest(args: argparse.Namespace) -> int:
     left = [c for c in table.columns if c not in shown and c not in ("dataset", "model", "n_first_passage")]
     if left:
         print(_fill(f"Only in {out / 'backtest_scores.csv'}: {', '.join(left)}.", width))
-    note = _comparability_note(result.forecasts)
+    note = _comparability_note(result.forecasts, width)
     if note:
         print(note)
     lang = args.lang or default_language()
