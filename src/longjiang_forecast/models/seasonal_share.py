@@ -38,7 +38,7 @@ from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, PROVINCE, SERIES
 from .._core.state import build_state, draw_coords, month_days
 from ._base import check_is_fitted
-from ._common import family_history, t_interval_ratio
+from ._common import FamilyHistory, t_interval_ratio
 
 #: Points of the grid on which the posterior of the annual total is computed.
 _GRID = 4096
@@ -256,13 +256,15 @@ class SeasonalShareModel:
         self.year_effect_cdf_: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
         self.baseline_ = state["baseline"].values.astype(float).copy()
         self.reference_ = [None] * n
-        cache: dict[tuple[str, str], tuple[dict[int, np.ndarray], dict[int, float]]] = {}
+        history_of = FamilyHistory(progress, catalog, year)
         regions_of: dict[str, list[str]] = {}
+        # the reference years of each (family, region, kind), read once for every series of the family
+        years_of: dict[tuple[str, str, str], list[_ReferenceYear]] = {}
 
-        def history_of(family: str, region: str) -> tuple[dict[int, np.ndarray], dict[int, float]]:
-            if (family, region) not in cache:
-                cache[family, region] = family_history(progress, catalog, family, region, year)
-            return cache[family, region]
+        def reference_years(family: str, region: str, kind: str) -> list[_ReferenceYear]:
+            if (family, region, kind) not in years_of:
+                years_of[family, region, kind] = _reference_years(region, *history_of(family, region), kind)
+            return years_of[family, region, kind]
 
         for s in range(n):
             ind = str(state["indicator"].values[s])
@@ -273,8 +275,10 @@ class SeasonalShareModel:
             if kind in ("cumulative", "level"):
                 if family not in regions_of:
                     regions_of[family] = _family_regions(progress, family_of, family)
-                peers = {r: history_of(family, r) for r in dict.fromkeys([reg, *regions_of[family]])}
-                self._fit_share(s, state, peers, reg, kind, str(tags_of.get(ind, "")), year)
+                # this region's earlier years first, then the other regions' in the data's order
+                order = dict.fromkeys([reg, *regions_of[family]])
+                years = [y for r in order for y in reference_years(family, r, kind)]
+                self._fit_share(s, state, history, years, reg, kind, str(tags_of.get(ind, "")), year)
             elif kind in ("annual_mean", "change"):
                 self._fit_lognormal(s, state, history, kind, year)
             elif kind == "milestone":
@@ -410,16 +414,17 @@ class SeasonalShareModel:
         self,
         s: int,
         state: xr.Dataset,
-        peers: dict[str, tuple[dict[int, np.ndarray], dict[int, float]]],
+        own: dict[int, np.ndarray],
+        years: list[_ReferenceYear],
         region: str,
         kind: str,
         tags: str,
         year: int,
     ) -> None:
+        """Fit count or level series ``s`` from its region's history ``own`` and its reference years."""
         if state["comparator"].values[s] != ">=":
             self.reason_[s] = "the seasonal-share model forecasts '>=' targets for counts and levels"
             return
-        own = peers.get(region, ({}, {}))[0]
         origin = 0.0
         if kind == "level":
             origin = self.baseline_[s]
@@ -433,7 +438,6 @@ class SeasonalShareModel:
                 )
                 return
         self.origin_[s] = origin
-        years = _reference_years(peers, kind)
         dl = int(state["deadline_month"].values[s])
         t = int(state["last_month"].values[s])
         fallback = reference_profile(tags, dl)
@@ -1143,20 +1147,19 @@ def _family_regions(progress: xr.Dataset, family_of: dict[Any, Any], family: str
 
 
 def _reference_years(
-    peers: dict[str, tuple[dict[int, np.ndarray], dict[int, float]]], kind: str
+    region: str, values_by_year: dict[int, np.ndarray], targets: dict[int, float], kind: str
 ) -> list[_ReferenceYear]:
-    """Every earlier year of the family, in every region, that has a December report."""
+    """Every earlier year of the family in ``region`` that has a December report, by year."""
     out = []
-    for region, (values_by_year, targets) in peers.items():
-        for year, values in sorted(values_by_year.items()):
-            start = 0.0 if kind == "cumulative" else values_by_year.get(year - 1, _NO_YEAR)[11]
-            curve = _share_curve(values, start)
-            if curve is None:
-                continue
-            need = targets.get(year, np.nan) - start
-            total = values[11] - start
-            log_ratio = float(np.log(total / need)) if need > 0 else np.nan
-            out.append(_ReferenceYear(region, year, curve, log_ratio))
+    for year, values in sorted(values_by_year.items()):
+        start = 0.0 if kind == "cumulative" else values_by_year.get(year - 1, _NO_YEAR)[11]
+        curve = _share_curve(values, start)
+        if curve is None:
+            continue
+        need = targets.get(year, np.nan) - start
+        total = values[11] - start
+        log_ratio = float(np.log(total / need)) if need > 0 else np.nan
+        out.append(_ReferenceYear(region, year, curve, log_ratio))
     return out
 
 
