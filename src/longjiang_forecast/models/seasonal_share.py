@@ -256,7 +256,7 @@ class SeasonalShareModel:
         self.year_effect_mean_ = np.full(n, np.nan)
         self.year_effect_sd_ = np.full(n, np.nan)
         self.year_effect_cdf_: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
-        self.baseline_ = state["baseline"].values.astype(float).copy()
+        self.baseline_ = state.variables["baseline"].values.astype(float).copy()
         self.reference_ = [None] * n
         history_of = FamilyHistory(progress, catalog, year)
         regions_of: dict[str, list[str]] = {}
@@ -269,9 +269,9 @@ class SeasonalShareModel:
             return years_of[family, region, kind]
 
         for s in range(n):
-            ind = str(state["indicator"].values[s])
-            reg = str(state["region"].values[s])
-            kind = str(state["kind"].values[s])
+            ind = str(state.variables["indicator"].values[s])
+            reg = str(state.variables["region"].values[s])
+            kind = str(state.variables["kind"].values[s])
             family = family_of.get(ind, ind)
             history = history_of(family, reg)[0]
             if kind in ("cumulative", "level"):
@@ -301,23 +301,23 @@ class SeasonalShareModel:
         done, t = self._done(s)
         if t == 12:
             return None
-        grid, logp, n_pace = self._total_posterior(s, done, t)
-        late = _logsumexp(logp[n_pace:], axis=0) if n_pace < logp.shape[0] else np.full(grid.size, -np.inf)
-        return _Posterior(grid, _logsumexp(logp[:n_pace], axis=0), late)
+        grid, pace, late = self._total_posterior(s, done, t)
+        late_sum = np.full(grid.size, -np.inf) if late is None else _logsumexp(late, axis=0)
+        return _Posterior(grid, _logsumexp(pace, axis=0), late_sum)
 
     def _done(self, s: int) -> tuple[float, int]:
         """What series ``s`` has done since its origin by its latest report, and that report's month."""
         state = self.state_
-        t = int(state["last_month"].values[s])
-        last = float(state["last_value"].values[s])
+        t = int(state.variables["last_month"].values[s])
+        last = float(state.variables["last_value"].values[s])
         start = last if np.isfinite(last) else 0.0
-        if state["kind"].values[s] == "level" and t == 0:
+        if state.variables["kind"].values[s] == "level" and t == 0:
             start = self.origin_[s]
         return start - self.origin_[s], t
 
     def _plan_centre(self, s: int) -> float:
         """The plan prior's ``log(A / need)``: the total whose mean share by the deadline meets the need."""
-        dl = max(int(self.state_["deadline_month"].values[s]), 1)
+        dl = max(int(self.state_.variables["deadline_month"].values[s]), 1)
         return -float(np.log(max(self.share_mean_[s][dl], 1e-3)))
 
     def _nowcast_year_effects(self) -> None:
@@ -343,9 +343,9 @@ class SeasonalShareModel:
         is their sum) and takes no part. This is the nowcast a central bank makes of a quarter from
         its monthly indicators, with the record as the prior of the year effect.
         """
-        kind = self.state_["kind"].values
-        region = self.state_["region"].values
-        need = self.state_["target"].values - self.origin_
+        kind = self.state_.variables["kind"].values
+        region = self.state_.variables["region"].values
+        need = self.state_.variables["target"].values - self.origin_
         fits = [
             s
             for s in range(len(self.reason_))
@@ -424,7 +424,7 @@ class SeasonalShareModel:
         year: int,
     ) -> None:
         """Fit count or level series ``s`` from its region's history ``own`` and its reference years."""
-        if state["comparator"].values[s] != ">=":
+        if state.variables["comparator"].values[s] != ">=":
             self.reason_[s] = "the seasonal-share model forecasts '>=' targets for counts and levels"
             return
         origin = 0.0
@@ -440,8 +440,8 @@ class SeasonalShareModel:
                 )
                 return
         self.origin_[s] = origin
-        dl = int(state["deadline_month"].values[s])
-        t = int(state["last_month"].values[s])
+        dl = int(state.variables["deadline_month"].values[s])
+        t = int(state.variables["last_month"].values[s])
         fallback = reference_profile(tags, dl)
         shares = np.array([y.curve for y in years]).reshape(len(years), 13)
         n_at = np.isfinite(shares).sum(axis=0)
@@ -474,7 +474,8 @@ class SeasonalShareModel:
         prior_loc, prior_sd, note, prior_icc = _attainment_prior(years, region, self.plan_prior_sd)
         self.basis_[s] += note
         self.share_mean_[s] = mean
-        shape, t0 = _path_shape(log_share, mean, fallback_log_sd, state["observed"].values[s] - origin, t)
+        observed = state.variables["observed"].values[s]
+        shape, t0 = _path_shape(log_share, mean, fallback_log_sd, observed - origin, t)
         if shape is not None:
             self.basis_[s] += (
                 f"; earlier years weighted by how much of their month-{t} progress was done by month {t0}"
@@ -485,7 +486,7 @@ class SeasonalShareModel:
         self.pace_var_[s] = float(log_sd[t]) ** 2
         self.year_corr_[s] = _remaining_corr(prior_sd**2, prior_icc, self.pace_var_[s], self.pace_icc_[s])
         self.basis_[s] += _pace_note(years, state, s, origin, t)
-        last = float(state["last_value"].values[s])
+        last = float(state.variables["last_value"].values[s])
         if kind == "level" and np.isfinite(last) and last < origin:
             # The shares describe a level that rises through the year; one that has fallen
             # below last December's value restarts from its latest report.
@@ -535,7 +536,7 @@ class SeasonalShareModel:
         dof_within = max(within.size - 12 - (n_years - 1), 0)
         # The profile's error: each month's mean is of n_m earlier years.
         inflate = 1.0 + float(np.mean(1.0 / np.isfinite(logs).sum(axis=0)))
-        obs = state["observed"].values[s]
+        obs = state.variables["observed"].values[s]
         seen = np.isfinite(obs)
         r = np.log(obs[seen]) - mu[seen]
         ss_now = float(np.sum((r - r.mean()) ** 2)) if r.size >= 2 else 0.0
@@ -579,8 +580,8 @@ class SeasonalShareModel:
 
     # -- milestones -------------------------------------------------------------------
     def _fit_milestone(self, s: int, state: xr.Dataset) -> None:
-        total = state["target"].values[s]
-        if state["comparator"].values[s] != ">=" or total != np.round(total) or total < 1:
+        total = state.variables["target"].values[s]
+        if state.variables["comparator"].values[s] != ">=" or total != np.round(total) or total < 1:
             self.reason_[s] = "a milestone target must be a whole number (>= 1) of projects with '>='"
             return
         self.basis_[s] = "monthly completion hazard (Beta prior: half the projects by the deadline)"
@@ -622,8 +623,8 @@ class SeasonalShareModel:
         ss = as_seed_sequence(rng)
         state = self.state_
         n = state.sizes[SERIES]
-        kind = state["kind"].values
-        last_month = state["last_month"].values
+        kind = state.variables["kind"].values
+        last_month = state.variables["last_month"].values
         dynamics = np.full(n, "none", dtype=object)
         start = np.where(np.isfinite(state["last_value"].values), state["last_value"].values, 0.0)
         shape = np.zeros((n, 12))
@@ -658,7 +659,7 @@ class SeasonalShareModel:
                     )
             elif kind[s] == "milestone":
                 dynamics[s] = "binomial"
-                total[s] = max(state["target"].values[s], start[s])  # never fewer than done
+                total[s] = max(state.variables["target"].values[s], start[s])  # never fewer than done
                 hazard[:, s] = self._hazard(s, start[s], total[s], t, uniforms[:, s])
             else:
                 dynamics[s] = "lognormal"
@@ -723,7 +724,7 @@ class SeasonalShareModel:
         ndarray of shape (n_draws, n_series)
             Uniforms in (0, 1), dependent within a family.
         """
-        kind = self.state_["kind"].values
+        kind = self.state_.variables["kind"].values
         joint = np.array([not r for r in self.reason_]) & np.isin(kind, ("cumulative", "level"))
         out = uniforms.copy()
         for family in sorted(set(self.family_[joint])):
@@ -768,16 +769,18 @@ class SeasonalShareModel:
         cdf /= cdf[-1]
         return np.maximum(np.exp(np.interp(u, cdf, grid)), done), late
 
-    def _total_posterior(self, s: int, done: float, t: int) -> tuple[np.ndarray, np.ndarray, int]:
+    def _total_posterior(
+        self, s: int, done: float, t: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Grid of ``log A`` and the unnormalised log posterior of each kernel on it.
 
-        Returns the grid (G,), an array (K, G): the reference years' kernels (pace and outcome
-        paired), then, from the first report on, the late-start kernels (:func:`_late_start`),
-        and the number of the reference years' kernels.
+        Returns the grid (G,), an array (J, G) of the reference years' kernels (pace and outcome
+        paired) and, from the first report on, an array (K, G) of the late-start kernels
+        (:func:`_late_start`; None without).
         """
         ref = self.reference_[s]
-        dl = max(int(self.state_["deadline_month"].values[s]), 1)
-        need = self.state_["target"].values[s] - self.origin_[s]
+        dl = max(int(self.state_.variables["deadline_month"].values[s]), 1)
+        need = self.state_.variables["target"].values[s] - self.origin_[s]
         centre = max(need, 1e-9 * max(abs(need), 1.0)) / max(self.share_mean_[s][dl], 1e-3)
         lo = max(done, 1e-6 * centre)
         hi = max(lo * 1.001, 20.0 * max(centre, done))
@@ -790,9 +793,10 @@ class SeasonalShareModel:
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
         sd = np.where(known, ref.prior_sd, self.plan_prior_sd)
         logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
-        logp += shape_logw[:, None]
+        if ref.shape_logw is not None:
+            logp += shape_logw[:, None]
         if t == 0:
-            return grid, logp, logp.shape[0]
+            return grid, logp, None
         h = ref.log_share_sd[t]
         if done > 0:
             z = np.subtract(np.log(done) - grid[None, :], log_share[:, None])
@@ -804,11 +808,11 @@ class SeasonalShareModel:
         else:
             floor = np.log(1e-3 * max(need, 1e-12))
             logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h)
-        n_pace = logp.shape[0]
         late = _late_start(grid, done, mean, sd, np.broadcast_to(ref.log_share, (keep.size, 13))[keep], t)
-        if late is not None:
-            logp = np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
-        return grid, logp, n_pace
+        if late is None:
+            return grid, logp, None
+        logp += np.log1p(-late.prior)
+        return grid, logp, late.logp + np.log(late.prior)
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -827,7 +831,7 @@ class SeasonalShareModel:
         project stays open counts one trial; a project done by month ``t``
         counts ``t/2`` trials (its month is not reported).
         """
-        dl = max(int(self.state_["deadline_month"].values[s]), 1)
+        dl = max(int(self.state_.variables["deadline_month"].values[s]), 1)
         prior_mean = 1 - 0.5 ** (1 / dl)
         a = 1.0 + done
         b = (1 - prior_mean) / prior_mean + (total - done) * t + done * t / 2
@@ -1353,8 +1357,8 @@ def _pace_note(years: list[_ReferenceYear], state: xr.Dataset, s: int, origin: f
     year's is its share by ``t`` times its outcome against its plan (1 where that is unknown).
     Outside the reference class's range by a factor of 2 the forecast extrapolates.
     """
-    last = float(state["last_value"].values[s])
-    need = float(state["target"].values[s]) - origin
+    last = float(state.variables["last_value"].values[s])
+    need = float(state.variables["target"].values[s]) - origin
     if not 0 < t < 12 or not np.isfinite(last) or need <= 0:
         return ""
     paces = np.array([y.curve[t] for y in years]) * np.exp(np.nan_to_num([y.log_ratio for y in years]))
