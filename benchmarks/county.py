@@ -126,7 +126,7 @@ def run(folder: Path, out: Path, n_draws: int, seed: int = 2024) -> dict[str, fl
         catalog = pickle.load(fh)
     times["load_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    result = lf.forecast(progress, catalog, n_draws=n_draws, seed=seed)
+    result = lf.forecast(progress, catalog, n_draws=n_draws, seed=seed, n_jobs=2)  # the CLI's --jobs
     times["forecast_s"] = time.perf_counter() - t
     t = time.perf_counter()
     table = result.table()
