@@ -460,10 +460,11 @@ class SeasonalShareModel:
             )
         else:
             log_share = np.log(np.maximum(shares, _MIN_SHARE))
+            iqr = _column_iqr(log_share)
             log_sd = np.array(
                 [
-                    _kernel_width(col[np.isfinite(col)], d)
-                    for col, d in zip(log_share.T, fallback_log_sd, strict=True)
+                    _kernel_width(col[np.isfinite(col)], d, iqr=float(q))
+                    for col, d, q in zip(log_share.T, fallback_log_sd, iqr, strict=True)
                 ]
             )
             n_regions = len({y.region for y in years if np.isfinite(y.curve[t])})
@@ -1186,7 +1187,23 @@ def _reference_years(
     return out
 
 
-def _kernel_width(x: np.ndarray, prior_sd: float, *, n_eff: float | None = None) -> float:
+def _column_iqr(x: np.ndarray) -> np.ndarray:
+    """Interquartile range over 1.34 of each column of ``x`` (J, M) with no NaN, in one call; NaN elsewhere.
+
+    The same numbers as ``np.percentile`` column by column (the same order statistics and
+    interpolation), for the kernel widths of all months of a reference class at once.
+    """
+    out = np.full(x.shape[1], np.nan)
+    full = np.isfinite(x).all(axis=0)
+    if x.shape[0] >= 2 and full.any():
+        q75, q25 = np.percentile(x[:, full], [75, 25], axis=0)
+        out[full] = np.subtract(q75, q25) / 1.34
+    return out
+
+
+def _kernel_width(
+    x: np.ndarray, prior_sd: float, *, n_eff: float | None = None, iqr: float = np.nan
+) -> float:
     """Width of the Gaussian kernel put on each of the points ``x`` of a reference class.
 
     ``h = σ · max(0.9 n^(-1/5), sqrt((1 + 1/n) (t_{0.95,ν} / z_{0.95})² − (n − 1)/n))``: Silverman's
@@ -1201,6 +1218,7 @@ def _kernel_width(x: np.ndarray, prior_sd: float, *, n_eff: float | None = None)
     ``n`` is ``n_eff`` where given, the *effective* number of points (:func:`_effective_n`): the
     prefectures of one year share that year's province-wide effect, so 13 prefecture-years of one
     year weigh as about one year when they move together; the number of points otherwise.
+    ``iqr``: ``IQR/1.34`` of ``x`` where the caller has it already (:func:`_column_iqr`).
     """
     n_points = x.size
     if n_points == 0:
@@ -1209,7 +1227,8 @@ def _kernel_width(x: np.ndarray, prior_sd: float, *, n_eff: float | None = None)
     spread2 = 0.0
     if n_points >= 2:
         var = float(np.var(x, ddof=1))
-        iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
+        if np.isnan(iqr):
+            iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
         spread2 = min(var, iqr**2) if iqr > 0 else var
     nu = n - 1 + _PRIOR_YEARS
     pooled = (_PRIOR_YEARS * prior_sd**2 + (n - 1) * spread2) / nu
