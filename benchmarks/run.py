@@ -2,7 +2,10 @@
 
 Run ``python benchmarks/run.py`` (reference job: 585 series, 12 months, 100,000
 draws) or ``--quick`` (10,000 draws, under a minute). Prints a report and ends
-with one JSON line. Peers need the ``bench`` extra; a missing peer gives null
+with one JSON line. ``e2e_county_s``: the county job of ``benchmarks/county.py``
+(the 2024 list over 130 counties, 4,847 series, 4,000 draws; ``--quick``: 20
+counties, 1,000 draws) forecast as a subprocess, start-up included; ``--no-county``
+leaves it out. Peers need the ``bench`` extra; a missing peer gives null
 and the reason.
 
 What each peer ratio compares (printed with the figures):
@@ -52,6 +55,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from longjiang_forecast.simulate import _random, simulate_summary  # noqa: E402
 from longjiang_forecast.simulate._reference import normal_job, reference_job  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from county import N_COUNTIES, time_county_job  # noqa: E402
 
 #: Rounds of the statsmodels ETS comparison (ours and theirs in alternation).
 ETS_ROUNDS = 3
@@ -284,6 +290,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller job, same keys, under a minute")
     parser.add_argument("--rss", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--no-county", action="store_true", help="leave out the county job (null)")
     args = parser.parse_args()
     if args.rss:
         rss_child(args.rss)
@@ -414,8 +421,22 @@ def main() -> None:
     if vs_ets_gamma is not None:
         log(f"statsmodels_ets against the reference (Gamma) job instead: ours is {vs_ets_gamma:.1f}x")
 
+    county = None
+    if not args.no_county:
+        # about 130 counties x 37 splittable indicators (4,847 series) at 4,000 draws; --quick: 20 counties
+        county = time_county_job(20 if args.quick else N_COUNTIES, 1000 if args.quick else 4000)
+        log(
+            f"county job ({county['n_series']:,} series, {1000 if args.quick else 4000:,} draws, "
+            f"benchmarks/county.py run as a subprocess): {county['wall_s']:.1f}s wall, "
+            f"{county['cpu_s']:.1f}s CPU; import {county['import_s']:.1f}s, forecast "
+            f"{county['forecast_s']:.1f}s, write {county['write_s']:.1f}s; peak RSS "
+            f"{county['peak_rss_mib']:.0f} MiB"
+        )
+
     result = {
         "quick": args.quick,
+        "e2e_county_s": None if county is None else county["wall_s"],
+        "e2e_county": county,
         "n_draws": n_draws,
         "n_series": n_series,
         "floor_ratio": floor_cpu / c1,

@@ -823,7 +823,7 @@ def _plans_and_progress(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def test_forecast_judges_earlier_years_by_their_own_plans(tmp_path: Path) -> None:
     from longjiang_forecast import forecast, read_progress
-    from longjiang_forecast.models._common import family_history
+    from longjiang_forecast.models._common import FamilyHistory
 
     multi_path, one_path, progress_path = _plans_and_progress(tmp_path)
     results = {}
@@ -833,9 +833,9 @@ def test_forecast_judges_earlier_years_by_their_own_plans(tmp_path: Path) -> Non
         results[name] = forecast(progress, catalog, as_of="2019-06", n_draws=2000, seed=1).table()
         if name == "multi":
             # the history of every region carries each year's own plan (a prefecture: that year's split)
-            _, targets = family_history(progress, catalog, "road", "province", 2019)
+            _, targets = FamilyHistory(progress, catalog, 2019)("road", "province")
             assert targets == {2016: 2000.0, 2017: 2600.0, 2018: 3400.0}
-            _, targets = family_history(progress, catalog, "road", "harbin", 2019)
+            _, targets = FamilyHistory(progress, catalog, 2019)("road", "harbin")
             share = 10_009_854 / 31_850_088
             assert targets == pytest.approx({y: _PLANS[y] * share for y in (2016, 2017, 2018)}, rel=1e-12)
     multi, one = (

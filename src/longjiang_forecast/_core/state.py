@@ -239,15 +239,16 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
     # A catalogue row is forecast only when its family has reports in that region (this year or
     # earlier ones): a forecast from the plan alone would look like a result and is not one.
     family_of = dict(zip(table["indicator"], table["family"], strict=False))
-    reported_ever = values.notnull().any(MONTH)
+    indicators, regions = values["indicator"].values, values["region"].values
+    by_cell = values.transpose("indicator", "region", MONTH)
+    ever = np.isfinite(by_cell.values).any(axis=2)  # (indicator, region)
     reported_families = {
-        (family_of.get(str(i), str(i)), str(r))
-        for i in values["indicator"].values
-        for r in values["region"].values
-        if bool(reported_ever.sel(indicator=i, region=r))
+        (family_of.get(str(indicators[i]), str(indicators[i])), str(regions[r]))
+        for i, r in zip(*np.nonzero(ever), strict=True)
     }
-    this_year = values.sel(month=months[(months.year == year) & (months <= as_of_ts)])
+    this_year = by_cell.sel(month=months[(months.year == year) & (months <= as_of_ts)])
     reported_any = this_year.notnull().any(MONTH)
+    reported_now = reported_any.values  # (indicator, region)
     # A province row whose province has not reported this year while its prefectures have reports
     # is forecast from their joint paths (province_from_prefectures), not as a series of its own.
     totalled = _totalled_provinces(catalog, rows, reported_any, reported_families, family_of)
@@ -261,14 +262,16 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
     # (its target is then split, see Catalog.target_for); for a province totalled from its
     # prefectures, every prefecture with reports of the family, as with explicit prefecture rows.
     known = set(rows["indicator"])
-    for ind in values["indicator"].values:
-        for reg in values["region"].values:
-            if ind not in known or (ind, reg) in pairs:
+    listed = set(pairs)
+    for i, ind in enumerate(indicators):
+        if ind not in known:
+            continue
+        family = family_of.get(str(ind), str(ind))
+        members = totalled.get(ind, ())
+        for r, reg in enumerate(regions):
+            if (ind, reg) in listed:
                 continue
-            member = (
-                reg in totalled.get(ind, ()) and (family_of.get(str(ind), str(ind)), reg) in reported_families
-            )
-            if member or bool(reported_any.sel(indicator=ind, region=reg)):
+            if reported_now[i, r] or (reg in members and (family, reg) in reported_families):
                 pairs.append((str(ind), str(reg)))
     if not pairs:
         raise NothingToForecastError(
@@ -281,16 +284,21 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
         zip(catalog.regions["region"], catalog.regions["population_2020"].astype(float), strict=True)
     )
     year_months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
-    current = values.reindex(month=year_months).where(
-        xr.DataArray(year_months <= as_of_ts, dims=MONTH, coords={MONTH: year_months})
+    current = (
+        by_cell.reindex(month=year_months)
+        .where(xr.DataArray(year_months <= as_of_ts, dims=MONTH, coords={MONTH: year_months}))
+        .values
     )
+    at_indicator = {str(v): k for k, v in reversed(list(enumerate(indicators)))}
+    at_region = {str(v): k for k, v in reversed(list(enumerate(regions)))}
     observed = np.full((n, 12), np.nan)
     fields: dict[str, list[Any]] = {k: [] for k in _FIELDS}
+    rows_read: dict[tuple[str, str], dict[str, Any]] = {}
     for i, (ind, reg) in enumerate(pairs):
-        for key, value in _series_fields(catalog, ind, reg, year).items():
+        for key, value in _series_fields(catalog, ind, reg, year, rows_read).items():
             fields[key].append(value)
-        if ind in values["indicator"].values and reg in values["region"].values:
-            observed[i] = current.sel(indicator=ind, region=reg).values
+        if ind in at_indicator and reg in at_region:
+            observed[i] = current[at_indicator[ind], at_region[reg]]
     reported = np.isfinite(observed)
     last_month = np.where(reported.any(axis=1), 12 - np.argmax(reported[:, ::-1], axis=1), 0)
     last_value = np.array([observed[i, m - 1] if m > 0 else np.nan for i, m in enumerate(last_month)])
@@ -339,14 +347,21 @@ _FIELDS = (
 )
 
 
-def _series_fields(catalog: Any, indicator: str, region: str, year: int) -> dict[str, Any]:
+def _series_fields(
+    catalog: Any, indicator: str, region: str, year: int, rows_read: dict[tuple[str, str], dict[str, Any]]
+) -> dict[str, Any]:
     """The catalogue fields of a series in ``year``; a region without a row of its own gets the split target.
 
     A catalogue may hold earlier years' plans too: the rows of the forecast year are used.
+    ``rows_read`` keeps the fields of each catalogue row read (the provincial row of a split
+    indicator serves all its regions).
     """
     own = catalog.has_row(indicator, region, year)
-    row = catalog.row(indicator, region if own else PROVINCE, year=year)
-    out = {key: row[key] if key in row.index else "" for key in _FIELDS}
+    key = (indicator, region if own else PROVINCE)
+    if key not in rows_read:
+        row = catalog.row(indicator, key[1], year=year)
+        rows_read[key] = {name: row[name] if name in row.index else "" for name in _FIELDS}
+    out = dict(rows_read[key])
     out["target"] = float(catalog.target_for(indicator, region, year=year))
     if not own:
         out["target_basis"] = f"split of the provincial target ({region})"
@@ -489,7 +504,7 @@ def _province_row(
 ) -> dict[str, Any]:
     """One province row totalled from its prefectures (see :func:`province_from_prefectures`)."""
     year = int(state.attrs["year"])
-    fields = _series_fields(catalog, ind, PROVINCE, year)
+    fields = _series_fields(catalog, ind, PROVINCE, year, {})
     n = len(members)
     present = idx[idx >= 0]
     rule, weights, equal = province_weights(str(fields["kind"]), state["population"].values[present])

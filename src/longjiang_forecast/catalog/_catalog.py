@@ -574,13 +574,24 @@ class Catalog:
             index.setdefault((str(key[0]), str(key[1]), key[2]), label)
         return index
 
+    @functools.cached_property
+    def _population(self) -> tuple[dict[str, int], int]:
+        """2020 census population of each region and their total (the split shares): read once."""
+        pops = self.regions.set_index("region")["population_2020"]
+        return {str(r): int(v) for r, v in pops.items()}, int(pops.sum())
+
     def _find(self, indicator: str, region: str, year: int) -> Any:
         return self._index.get((str(indicator), str(region), int(year)))
 
+    @functools.cached_property
+    def _indicator_set(self) -> frozenset[str]:
+        """The indicator ids, for the look-ups of every series: built once."""
+        return frozenset(self.table["indicator"].tolist())
+
     def _check_known(self, wanted: list[str]) -> None:
-        known = self.indicators
-        unknown = [w for w in wanted if w not in known]
+        unknown = [w for w in wanted if w not in self._indicator_set]
         if unknown:
+            known = self.indicators
             raise DataValidationError(
                 f"Indicators {unknown} are not in the catalogue ({self.source}). "
                 f"Known indicators: {known}. Add them to the catalogue or drop them."
@@ -608,8 +619,8 @@ class Catalog:
         out["region"] = region
         kind = rec["kind"]
         if kind in SPLIT_BY_SHARE_KINDS:
-            pops = self.regions.set_index("region")["population_2020"]
-            pop, total = int(pops[region]), int(pops.sum())
+            pops, total = self._population
+            pop = pops[region]
             share = pop / total
             for col in ("target", "baseline", "lower_bound", "upper_bound"):
                 value = rec[col]

@@ -22,6 +22,7 @@ series gets ``dynamics="none"`` (never a crash, never a guess).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import warnings
@@ -232,6 +233,7 @@ def check_param(
         raise ValueError(msg)
 
 
+@functools.lru_cache(maxsize=4096)
 def t_interval_ratio(df: float) -> float:
     """Half-width of a Student t 90 % interval over a normal's: ``t_{0.95,df} / z_{0.95}`` (> 1).
 
@@ -253,10 +255,12 @@ def check_n_draws(n_draws: Any) -> None:
 
 
 # -- history helpers --------------------------------------------------------------------------
-def family_history(
-    progress: xr.Dataset, catalog: Any, family: str, region: str, year: int
-) -> tuple[dict[int, np.ndarray], dict[int, float]]:
-    """Monthly values and targets of earlier years of the same family and region.
+class FamilyHistory:
+    """Monthly values and targets of earlier years of each family and region: the look-ups built once per fit.
+
+    The catalogue's families and targets, the progress data's months, regions and which
+    indicator reported in which year are read once; each ``(family, region)`` is then assembled
+    on its first call and kept (a fit asks for the same one from every series of a family).
 
     Parameters
     ----------
@@ -264,58 +268,100 @@ def family_history(
         Variable ``value`` (indicator, region, month).
     catalog : Catalog
         For the family of each indicator and its target.
-    family : str
-        The indicator family.
-    region : str
-        The region.
     year : int
         The forecast year; only earlier years are returned.
 
-    Returns
-    -------
-    values : dict of int to ndarray of shape (12,)
-        Monthly values per earlier year (NaN where not reported).
-    targets : dict of int to float
-        The target of each earlier year: that of a catalogue row of the same year
-        (NaN where the catalogue has none, e.g. a catalogue of this year only).
+    Examples
+    --------
+    >>> from longjiang_forecast import load_catalog
+    >>> from longjiang_forecast.testing import synthetic_progress
+    >>> catalog = load_catalog(2024)
+    >>> history = FamilyHistory(synthetic_progress(catalog), catalog, 2024)
+    >>> values, targets = history("09a", "harbin")
+    >>> sorted(values), values[2023].shape, targets[2023]
+    ([2021, 2022, 2023], (12,), nan)
     """
-    table = catalog.table
-    family_of = dict(zip(table["indicator"].astype(str), table["family"], strict=False))
-    values = progress["value"]
-    if region not in values["region"].values:
-        return {}, {}
-    # A catalogue row's target is the target of its own year only: a catalogue of this year
-    # says nothing about the plans of earlier years (a target borrowed from this year would make
-    # every earlier year of a growing plan look like a miss).
-    keys = zip(
-        table["indicator"].astype(str), table["region"].astype(str), table["year"].astype(int), strict=True
-    )
-    target_of = dict(zip(keys, table["target"], strict=True))
-    years_of: dict[str, set[int]] = {}
-    for ind, y in zip(table["indicator"].astype(str), table["year"].astype(int), strict=True):
-        years_of.setdefault(ind, set()).add(y)
-    months = pd.DatetimeIndex(values[MONTH].values)
-    in_year = {y: np.flatnonzero(months.year == y) for y in sorted(set(months.year)) if y < year}
-    rows = values.sel(region=region).transpose("indicator", MONTH).values
-    out: dict[int, np.ndarray] = {}
-    targets: dict[int, float] = {}
-    for ind, series in zip(values["indicator"].values.astype(str), rows, strict=True):
-        if family_of.get(ind, ind) != family:
-            continue
-        for y, where in in_year.items():
-            if y in out or not np.isfinite(series[where]).any():
-                continue
+
+    def __init__(self, progress: xr.Dataset, catalog: Any, year: int) -> None:
+        table = catalog.table
+        self._catalog = catalog
+        indicators = table["indicator"].astype(str)
+        self._family_of = dict(zip(indicators, table["family"], strict=False))
+        # A catalogue row's target is the target of its own year only: a catalogue of this year
+        # says nothing about the plans of earlier years (a target borrowed from this year would make
+        # every earlier year of a growing plan look like a miss).
+        keys = zip(indicators, table["region"].astype(str), table["year"].astype(int), strict=True)
+        self._target_of = dict(zip(keys, table["target"], strict=True))
+        self._years_of: dict[str, set[int]] = {}
+        for ind, y in zip(indicators, table["year"].astype(int), strict=True):
+            self._years_of.setdefault(ind, set()).add(y)
+        values = progress["value"].transpose("indicator", "region", MONTH)
+        months = pd.DatetimeIndex(values[MONTH].values)
+        self._month_index = np.asarray(months.month) - 1
+        self._in_year = {y: np.flatnonzero(months.year == y) for y in sorted(set(months.year)) if y < year}
+        self._values = values.values
+        self._region_at = {str(r): k for k, r in reversed(list(enumerate(values["region"].values)))}
+        self._indicators = values["indicator"].values.astype(str)
+        # (indicator, region) -> whether any month of year y is reported, per earlier year
+        finite = np.isfinite(self._values)
+        self._reported = {y: finite[:, :, where].any(axis=2) for y, where in self._in_year.items()}
+        self._members: dict[str, np.ndarray] = {}
+        self._cache: dict[tuple[str, str], tuple[dict[int, np.ndarray], dict[int, float]]] = {}
+
+    def __call__(self, family: str, region: str) -> tuple[dict[int, np.ndarray], dict[int, float]]:
+        """Return the monthly values and targets of the earlier years of ``family`` in ``region``.
+
+        Parameters
+        ----------
+        family : str
+            The indicator family.
+        region : str
+            The region.
+
+        Returns
+        -------
+        values : dict of int to ndarray of shape (12,)
+            Monthly values per earlier year (NaN where not reported): those of the family's first
+            indicator, in the progress data's order, with a report that year.
+        targets : dict of int to float
+            The target of each earlier year: that of a catalogue row of the same year
+            (NaN where the catalogue has none, e.g. a catalogue of this year only).
+        """
+        key = (family, region)
+        if key not in self._cache:
+            self._cache[key] = self._assemble(family, region)
+        return self._cache[key]
+
+    def _assemble(self, family: str, region: str) -> tuple[dict[int, np.ndarray], dict[int, float]]:
+        k = self._region_at.get(region)
+        if k is None:
+            return {}, {}
+        if family not in self._members:
+            self._members[family] = np.array(
+                [i for i, ind in enumerate(self._indicators) if self._family_of.get(ind, ind) == family], int
+            )
+        members = self._members[family]
+        # each year from the family's first indicator that reported in it; in the order of the
+        # indicators, then of the years (the order the years are met in when read indicator by indicator)
+        first = {
+            y: int(members[hit][0]) for y in self._in_year if (hit := self._reported[y][members, k]).any()
+        }
+        out: dict[int, np.ndarray] = {}
+        targets: dict[int, float] = {}
+        for y, i in sorted(first.items(), key=lambda item: (item[1], item[0])):
+            where = self._in_year[y]
+            ind = str(self._indicators[i])
             row = np.full(12, np.nan)
-            row[months.month[where] - 1] = series[where]
+            row[self._month_index[where]] = self._values[i, k, where]
             out[y] = row
-            tgt = target_of.get((ind, region, y))
-            if tgt is None and y in years_of.get(ind, ()):  # that year's provincial plan, split
+            tgt = self._target_of.get((ind, region, y))
+            if tgt is None and y in self._years_of.get(ind, ()):  # that year's provincial plan, split
                 try:
-                    tgt = catalog.target_for(ind, region, year=y)
+                    tgt = self._catalog.target_for(ind, region, year=y)
                 except (ValueError, KeyError):
                     tgt = math.nan
             targets[y] = math.nan if tgt is None else float(tgt)
-    return out, targets
+        return out, targets
 
 
 def increments(values: np.ndarray, start: float) -> list[tuple[int, int, float]]:
@@ -463,11 +509,12 @@ class SeriesModel:
         self.baseline_ = state["baseline"].values.astype(float).copy()
         self.fits_: list[CountFit | MeanFit | HazardFit | None] = [None] * n
         contexts = []
+        histories = FamilyHistory(progress, catalog, year)
         for s in range(n):
             ind = str(state["indicator"].values[s])
             reg = str(state["region"].values[s])
             family = str(state["family"].values[s]) or ind
-            history, targets = family_history(progress, catalog, family, reg, year)
+            history, targets = histories(family, reg)
             upper = float(state["upper_bound"].values[s])
             contexts.append(
                 SeriesContext(

@@ -38,7 +38,7 @@ from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, PROVINCE, SERIES
 from .._core.state import build_state, draw_coords, month_days
 from ._base import check_is_fitted
-from ._common import family_history, t_interval_ratio
+from ._common import FamilyHistory, t_interval_ratio
 
 #: Points of the grid on which the posterior of the annual total is computed.
 _GRID = 4096
@@ -79,6 +79,8 @@ _MONTH_SD_PRIOR_DOF = 1
 _YEAR_SD_PRIOR_DOF = 4
 #: Nodes per variance (σ², τ²) of the quadrature that integrates them out of the year effect.
 _VARIANCE_NODES = 32
+#: Grid points of the year effect's CDF computed at once (a block of 256 x 1,024 nodes: 2 MiB).
+_CDF_BLOCK = 256
 #: Reference years per start month in the late-start regime's kernels (see ``_late_start``).
 _LATE_KERNELS = 12
 #: Start months of a late start kept apart (the next one has probability 1/2, the sixth 1/64).
@@ -254,27 +256,31 @@ class SeasonalShareModel:
         self.year_effect_mean_ = np.full(n, np.nan)
         self.year_effect_sd_ = np.full(n, np.nan)
         self.year_effect_cdf_: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
-        self.baseline_ = state["baseline"].values.astype(float).copy()
+        self.baseline_ = state.variables["baseline"].values.astype(float).copy()
         self.reference_ = [None] * n
-        cache: dict[tuple[str, str], tuple[dict[int, np.ndarray], dict[int, float]]] = {}
+        history_of = FamilyHistory(progress, catalog, year)
         regions_of: dict[str, list[str]] = {}
+        # the reference years of each (family, region, kind), read once for every series of the family
+        years_of: dict[tuple[str, str, str], list[_ReferenceYear]] = {}
 
-        def history_of(family: str, region: str) -> tuple[dict[int, np.ndarray], dict[int, float]]:
-            if (family, region) not in cache:
-                cache[family, region] = family_history(progress, catalog, family, region, year)
-            return cache[family, region]
+        def reference_years(family: str, region: str, kind: str) -> list[_ReferenceYear]:
+            if (family, region, kind) not in years_of:
+                years_of[family, region, kind] = _reference_years(region, *history_of(family, region), kind)
+            return years_of[family, region, kind]
 
         for s in range(n):
-            ind = str(state["indicator"].values[s])
-            reg = str(state["region"].values[s])
-            kind = str(state["kind"].values[s])
+            ind = str(state.variables["indicator"].values[s])
+            reg = str(state.variables["region"].values[s])
+            kind = str(state.variables["kind"].values[s])
             family = family_of.get(ind, ind)
             history = history_of(family, reg)[0]
             if kind in ("cumulative", "level"):
                 if family not in regions_of:
                     regions_of[family] = _family_regions(progress, family_of, family)
-                peers = {r: history_of(family, r) for r in dict.fromkeys([reg, *regions_of[family]])}
-                self._fit_share(s, state, peers, reg, kind, str(tags_of.get(ind, "")), year)
+                # this region's earlier years first, then the other regions' in the data's order
+                order = dict.fromkeys([reg, *regions_of[family]])
+                years = [y for r in order for y in reference_years(family, r, kind)]
+                self._fit_share(s, state, history, years, reg, kind, str(tags_of.get(ind, "")), year)
             elif kind in ("annual_mean", "change"):
                 self._fit_lognormal(s, state, history, kind, year)
             elif kind == "milestone":
@@ -295,23 +301,23 @@ class SeasonalShareModel:
         done, t = self._done(s)
         if t == 12:
             return None
-        grid, logp, n_pace = self._total_posterior(s, done, t)
-        late = _logsumexp(logp[n_pace:], axis=0) if n_pace < logp.shape[0] else np.full(grid.size, -np.inf)
-        return _Posterior(grid, _logsumexp(logp[:n_pace], axis=0), late)
+        grid, pace, late = self._total_posterior(s, done, t)
+        late_sum = np.full(grid.size, -np.inf) if late is None else _logsumexp(late, axis=0)
+        return _Posterior(grid, _logsumexp(pace, axis=0), late_sum)
 
     def _done(self, s: int) -> tuple[float, int]:
         """What series ``s`` has done since its origin by its latest report, and that report's month."""
         state = self.state_
-        t = int(state["last_month"].values[s])
-        last = float(state["last_value"].values[s])
+        t = int(state.variables["last_month"].values[s])
+        last = float(state.variables["last_value"].values[s])
         start = last if np.isfinite(last) else 0.0
-        if state["kind"].values[s] == "level" and t == 0:
+        if state.variables["kind"].values[s] == "level" and t == 0:
             start = self.origin_[s]
         return start - self.origin_[s], t
 
     def _plan_centre(self, s: int) -> float:
         """The plan prior's ``log(A / need)``: the total whose mean share by the deadline meets the need."""
-        dl = max(int(self.state_["deadline_month"].values[s]), 1)
+        dl = max(int(self.state_.variables["deadline_month"].values[s]), 1)
         return -float(np.log(max(self.share_mean_[s][dl], 1e-3)))
 
     def _nowcast_year_effects(self) -> None:
@@ -337,9 +343,9 @@ class SeasonalShareModel:
         is their sum) and takes no part. This is the nowcast a central bank makes of a quarter from
         its monthly indicators, with the record as the prior of the year effect.
         """
-        kind = self.state_["kind"].values
-        region = self.state_["region"].values
-        need = self.state_["target"].values - self.origin_
+        kind = self.state_.variables["kind"].values
+        region = self.state_.variables["region"].values
+        need = self.state_.variables["target"].values - self.origin_
         fits = [
             s
             for s in range(len(self.reason_))
@@ -410,16 +416,17 @@ class SeasonalShareModel:
         self,
         s: int,
         state: xr.Dataset,
-        peers: dict[str, tuple[dict[int, np.ndarray], dict[int, float]]],
+        own: dict[int, np.ndarray],
+        years: list[_ReferenceYear],
         region: str,
         kind: str,
         tags: str,
         year: int,
     ) -> None:
-        if state["comparator"].values[s] != ">=":
+        """Fit count or level series ``s`` from its region's history ``own`` and its reference years."""
+        if state.variables["comparator"].values[s] != ">=":
             self.reason_[s] = "the seasonal-share model forecasts '>=' targets for counts and levels"
             return
-        own = peers.get(region, ({}, {}))[0]
         origin = 0.0
         if kind == "level":
             origin = self.baseline_[s]
@@ -433,9 +440,8 @@ class SeasonalShareModel:
                 )
                 return
         self.origin_[s] = origin
-        years = _reference_years(peers, kind)
-        dl = int(state["deadline_month"].values[s])
-        t = int(state["last_month"].values[s])
+        dl = int(state.variables["deadline_month"].values[s])
+        t = int(state.variables["last_month"].values[s])
         fallback = reference_profile(tags, dl)
         shares = np.array([y.curve for y in years]).reshape(len(years), 13)
         n_at = np.isfinite(shares).sum(axis=0)
@@ -454,10 +460,11 @@ class SeasonalShareModel:
             )
         else:
             log_share = np.log(np.maximum(shares, _MIN_SHARE))
+            iqr = _column_iqr(log_share)
             log_sd = np.array(
                 [
-                    _kernel_width(col[np.isfinite(col)], d)
-                    for col, d in zip(log_share.T, fallback_log_sd, strict=True)
+                    _kernel_width(col[np.isfinite(col)], d, iqr=float(q))
+                    for col, d, q in zip(log_share.T, fallback_log_sd, iqr, strict=True)
                 ]
             )
             n_regions = len({y.region for y in years if np.isfinite(y.curve[t])})
@@ -468,7 +475,8 @@ class SeasonalShareModel:
         prior_loc, prior_sd, note, prior_icc = _attainment_prior(years, region, self.plan_prior_sd)
         self.basis_[s] += note
         self.share_mean_[s] = mean
-        shape, t0 = _path_shape(log_share, mean, fallback_log_sd, state["observed"].values[s] - origin, t)
+        observed = state.variables["observed"].values[s]
+        shape, t0 = _path_shape(log_share, mean, fallback_log_sd, observed - origin, t)
         if shape is not None:
             self.basis_[s] += (
                 f"; earlier years weighted by how much of their month-{t} progress was done by month {t0}"
@@ -479,7 +487,7 @@ class SeasonalShareModel:
         self.pace_var_[s] = float(log_sd[t]) ** 2
         self.year_corr_[s] = _remaining_corr(prior_sd**2, prior_icc, self.pace_var_[s], self.pace_icc_[s])
         self.basis_[s] += _pace_note(years, state, s, origin, t)
-        last = float(state["last_value"].values[s])
+        last = float(state.variables["last_value"].values[s])
         if kind == "level" and np.isfinite(last) and last < origin:
             # The shares describe a level that rises through the year; one that has fallen
             # below last December's value restarts from its latest report.
@@ -529,7 +537,7 @@ class SeasonalShareModel:
         dof_within = max(within.size - 12 - (n_years - 1), 0)
         # The profile's error: each month's mean is of n_m earlier years.
         inflate = 1.0 + float(np.mean(1.0 / np.isfinite(logs).sum(axis=0)))
-        obs = state["observed"].values[s]
+        obs = state.variables["observed"].values[s]
         seen = np.isfinite(obs)
         r = np.log(obs[seen]) - mu[seen]
         ss_now = float(np.sum((r - r.mean()) ** 2)) if r.size >= 2 else 0.0
@@ -573,8 +581,8 @@ class SeasonalShareModel:
 
     # -- milestones -------------------------------------------------------------------
     def _fit_milestone(self, s: int, state: xr.Dataset) -> None:
-        total = state["target"].values[s]
-        if state["comparator"].values[s] != ">=" or total != np.round(total) or total < 1:
+        total = state.variables["target"].values[s]
+        if state.variables["comparator"].values[s] != ">=" or total != np.round(total) or total < 1:
             self.reason_[s] = "a milestone target must be a whole number (>= 1) of projects with '>='"
             return
         self.basis_[s] = "monthly completion hazard (Beta prior: half the projects by the deadline)"
@@ -616,8 +624,8 @@ class SeasonalShareModel:
         ss = as_seed_sequence(rng)
         state = self.state_
         n = state.sizes[SERIES]
-        kind = state["kind"].values
-        last_month = state["last_month"].values
+        kind = state.variables["kind"].values
+        last_month = state.variables["last_month"].values
         dynamics = np.full(n, "none", dtype=object)
         start = np.where(np.isfinite(state["last_value"].values), state["last_value"].values, 0.0)
         shape = np.zeros((n, 12))
@@ -652,7 +660,7 @@ class SeasonalShareModel:
                     )
             elif kind[s] == "milestone":
                 dynamics[s] = "binomial"
-                total[s] = max(state["target"].values[s], start[s])  # never fewer than done
+                total[s] = max(state.variables["target"].values[s], start[s])  # never fewer than done
                 hazard[:, s] = self._hazard(s, start[s], total[s], t, uniforms[:, s])
             else:
                 dynamics[s] = "lognormal"
@@ -717,7 +725,7 @@ class SeasonalShareModel:
         ndarray of shape (n_draws, n_series)
             Uniforms in (0, 1), dependent within a family.
         """
-        kind = self.state_["kind"].values
+        kind = self.state_.variables["kind"].values
         joint = np.array([not r for r in self.reason_]) & np.isin(kind, ("cumulative", "level"))
         out = uniforms.copy()
         for family in sorted(set(self.family_[joint])):
@@ -762,16 +770,18 @@ class SeasonalShareModel:
         cdf /= cdf[-1]
         return np.maximum(np.exp(np.interp(u, cdf, grid)), done), late
 
-    def _total_posterior(self, s: int, done: float, t: int) -> tuple[np.ndarray, np.ndarray, int]:
+    def _total_posterior(
+        self, s: int, done: float, t: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Grid of ``log A`` and the unnormalised log posterior of each kernel on it.
 
-        Returns the grid (G,), an array (K, G): the reference years' kernels (pace and outcome
-        paired), then, from the first report on, the late-start kernels (:func:`_late_start`),
-        and the number of the reference years' kernels.
+        Returns the grid (G,), an array (J, G) of the reference years' kernels (pace and outcome
+        paired) and, from the first report on, an array (K, G) of the late-start kernels
+        (:func:`_late_start`; None without).
         """
         ref = self.reference_[s]
-        dl = max(int(self.state_["deadline_month"].values[s]), 1)
-        need = self.state_["target"].values[s] - self.origin_[s]
+        dl = max(int(self.state_.variables["deadline_month"].values[s]), 1)
+        need = self.state_.variables["target"].values[s] - self.origin_[s]
         centre = max(need, 1e-9 * max(abs(need), 1.0)) / max(self.share_mean_[s][dl], 1e-3)
         lo = max(done, 1e-6 * centre)
         hi = max(lo * 1.001, 20.0 * max(centre, done))
@@ -784,21 +794,26 @@ class SeasonalShareModel:
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
         sd = np.where(known, ref.prior_sd, self.plan_prior_sd)
         logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
-        logp += shape_logw[:, None]
+        if ref.shape_logw is not None:
+            logp += shape_logw[:, None]
         if t == 0:
-            return grid, logp, logp.shape[0]
+            return grid, logp, None
         h = ref.log_share_sd[t]
         if done > 0:
-            z = (np.log(done) - grid[None, :] - log_share[:, None]) / h
-            logp += -0.5 * z * z - np.log(h * np.sqrt(2 * np.pi))
+            z = np.subtract(np.log(done) - grid[None, :], log_share[:, None])
+            z /= h
+            term = np.multiply(z, -0.5)  # -0.5 z z - log(h sqrt(2 pi)), in that order
+            term *= z
+            term -= np.log(h * np.sqrt(2 * np.pi))
+            logp += term
         else:
             floor = np.log(1e-3 * max(need, 1e-12))
             logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h)
-        n_pace = logp.shape[0]
         late = _late_start(grid, done, mean, sd, np.broadcast_to(ref.log_share, (keep.size, 13))[keep], t)
-        if late is not None:
-            logp = np.concatenate([logp + np.log1p(-late.prior), late.logp + np.log(late.prior)])
-        return grid, logp, n_pace
+        if late is None:
+            return grid, logp, None
+        logp += np.log1p(-late.prior)
+        return grid, logp, late.logp + np.log(late.prior)
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -819,7 +834,7 @@ class SeasonalShareModel:
         """
         from scipy import stats
 
-        dl = max(int(self.state_["deadline_month"].values[s]), 1)
+        dl = max(int(self.state_.variables["deadline_month"].values[s]), 1)
         prior_mean = 1 - 0.5 ** (1 / dl)
         a = 1.0 + done
         b = (1 - prior_mean) / prior_mean + (total - done) * t + done * t / 2
@@ -834,8 +849,10 @@ def _logsumexp(x: np.ndarray, axis: int | None = None) -> Any:
     """
     top = np.max(x, axis=axis, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
+    terms = np.subtract(x, top)
+    np.exp(terms, out=terms)
     with np.errstate(divide="ignore"):
-        out = np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True)) + top
+        out = np.log(np.sum(terms, axis=axis, keepdims=True)) + top
     return np.squeeze(out, axis=axis) if axis is not None else float(out.ravel()[0])
 
 
@@ -854,8 +871,14 @@ def _kernel_logpdf(x: Any, loc: Any, scale: Any) -> np.ndarray:
     the kernels are evaluated on a 4,096-point grid for every reference year of every series
     (scipy's generic path costs about 5x more).
     """
-    z = (np.asarray(x) - loc) / scale
-    return _KERNEL_LOGC - np.log(scale) - (_KERNEL_DF + 1) / 2 * np.log1p(z * z / _KERNEL_DF)
+    # in place on one array: the operations and their order of ``C − log s − (ν+1)/2 · log1p(z²/ν)``
+    z = np.asarray(np.subtract(x, loc), dtype=float)
+    z /= scale
+    np.multiply(z, z, out=z)
+    z /= _KERNEL_DF
+    np.log1p(z, out=z)
+    z *= (_KERNEL_DF + 1) / 2
+    return np.subtract(_KERNEL_LOGC - np.log(scale), z, out=z)
 
 
 @dataclass(frozen=True)
@@ -1037,7 +1060,12 @@ def _year_effect_cdf(
     mean = (np.sum(r) / sig2 / precision).ravel()
     sd = np.sqrt(inflate / precision).ravel()
     grid = np.linspace(mean.min() - 10 * sd.max(), mean.max() + 10 * sd.max(), _GRID)
-    cdf = special.ndtr((grid[:, None] - mean[None]) / sd[None]).mean(axis=1)
+    cdf = np.empty(grid.size)
+    for lo in range(0, grid.size, _CDF_BLOCK):  # blocks of the grid that stay in the cache
+        block = np.subtract(grid[lo : lo + _CDF_BLOCK, None], mean[None])
+        block /= sd[None]
+        special.ndtr(block, out=block)
+        cdf[lo : lo + _CDF_BLOCK] = block.mean(axis=1)
     return grid, cdf
 
 
@@ -1147,24 +1175,39 @@ def _family_regions(progress: xr.Dataset, family_of: dict[Any, Any], family: str
 
 
 def _reference_years(
-    peers: dict[str, tuple[dict[int, np.ndarray], dict[int, float]]], kind: str
+    region: str, values_by_year: dict[int, np.ndarray], targets: dict[int, float], kind: str
 ) -> list[_ReferenceYear]:
-    """Every earlier year of the family, in every region, that has a December report."""
+    """Every earlier year of the family in ``region`` that has a December report, by year."""
     out = []
-    for region, (values_by_year, targets) in peers.items():
-        for year, values in sorted(values_by_year.items()):
-            start = 0.0 if kind == "cumulative" else values_by_year.get(year - 1, _NO_YEAR)[11]
-            curve = _share_curve(values, start)
-            if curve is None:
-                continue
-            need = targets.get(year, np.nan) - start
-            total = values[11] - start
-            log_ratio = float(np.log(total / need)) if need > 0 else np.nan
-            out.append(_ReferenceYear(region, year, curve, log_ratio))
+    for year, values in sorted(values_by_year.items()):
+        start = 0.0 if kind == "cumulative" else values_by_year.get(year - 1, _NO_YEAR)[11]
+        curve = _share_curve(values, start)
+        if curve is None:
+            continue
+        need = targets.get(year, np.nan) - start
+        total = values[11] - start
+        log_ratio = float(np.log(total / need)) if need > 0 else np.nan
+        out.append(_ReferenceYear(region, year, curve, log_ratio))
     return out
 
 
-def _kernel_width(x: np.ndarray, prior_sd: float, *, n_eff: float | None = None) -> float:
+def _column_iqr(x: np.ndarray) -> np.ndarray:
+    """Interquartile range over 1.34 of each column of ``x`` (J, M) with no NaN, in one call; NaN elsewhere.
+
+    The same numbers as ``np.percentile`` column by column (the same order statistics and
+    interpolation), for the kernel widths of all months of a reference class at once.
+    """
+    out = np.full(x.shape[1], np.nan)
+    full = np.isfinite(x).all(axis=0)
+    if x.shape[0] >= 2 and full.any():
+        q75, q25 = np.percentile(x[:, full], [75, 25], axis=0)
+        out[full] = np.subtract(q75, q25) / 1.34
+    return out
+
+
+def _kernel_width(
+    x: np.ndarray, prior_sd: float, *, n_eff: float | None = None, iqr: float = np.nan
+) -> float:
     """Width of the Gaussian kernel put on each of the points ``x`` of a reference class.
 
     ``h = σ · max(0.9 n^(-1/5), sqrt((1 + 1/n) (t_{0.95,ν} / z_{0.95})² − (n − 1)/n))``: Silverman's
@@ -1179,6 +1222,7 @@ def _kernel_width(x: np.ndarray, prior_sd: float, *, n_eff: float | None = None)
     ``n`` is ``n_eff`` where given, the *effective* number of points (:func:`_effective_n`): the
     prefectures of one year share that year's province-wide effect, so 13 prefecture-years of one
     year weigh as about one year when they move together; the number of points otherwise.
+    ``iqr``: ``IQR/1.34`` of ``x`` where the caller has it already (:func:`_column_iqr`).
     """
     n_points = x.size
     if n_points == 0:
@@ -1187,7 +1231,8 @@ def _kernel_width(x: np.ndarray, prior_sd: float, *, n_eff: float | None = None)
     spread2 = 0.0
     if n_points >= 2:
         var = float(np.var(x, ddof=1))
-        iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
+        if np.isnan(iqr):
+            iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
         spread2 = min(var, iqr**2) if iqr > 0 else var
     nu = n - 1 + _PRIOR_YEARS
     pooled = (_PRIOR_YEARS * prior_sd**2 + (n - 1) * spread2) / nu
@@ -1335,11 +1380,11 @@ def _pace_note(years: list[_ReferenceYear], state: xr.Dataset, s: int, origin: f
     year's is its share by ``t`` times its outcome against its plan (1 where that is unknown).
     Outside the reference class's range by a factor of 2 the forecast extrapolates.
     """
-    last = float(state["last_value"].values[s])
-    need = float(state["target"].values[s]) - origin
+    last = float(state.variables["last_value"].values[s])
+    need = float(state.variables["target"].values[s]) - origin
     if not 0 < t < 12 or not np.isfinite(last) or need <= 0:
         return ""
-    paces = np.array([y.curve[t] * np.exp(np.nan_to_num(y.log_ratio)) for y in years])
+    paces = np.array([y.curve[t] for y in years]) * np.exp(np.nan_to_num([y.log_ratio for y in years]))
     paces = paces[np.isfinite(paces)]
     now = (last - origin) / need
     if paces.size < 2 or paces.min() / 2 <= now <= 2 * paces.max():

@@ -1,0 +1,43 @@
+"""The README's default job gives the same numbers as before the fit was made to scale (issue 14).
+
+``longjiang-forecast forecast`` without options: the built-in 2024 catalogue, the synthetic
+progress of seed 2024, the seasonal-share model, 4,000 draws, seed 2024. The values were taken
+from that job's ``forecast.nc`` before the fit's look-ups, reference classes and state building
+were rewritten (commit e3241e1); a change of the fit's arithmetic shows here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import longjiang_forecast as lf
+from longjiang_forecast.testing import synthetic_progress
+
+#: (indicator, region) -> P(met), and the 10 %, 50 % and 90 % quantiles of the deadline value.
+PINNED = {
+    ("01a", "province"): (0.725, (289.0939236411789, 310.38866405476165, 337.8058942287261)),
+    ("01b", "province"): (0.47675, (18.735270512199378, 19.62656773864113, 20.763092289391246)),
+    ("01a", "hegang"): (0.5345, (7.781294095032445, 8.481141064142067, 9.333298470847577)),
+    ("01a", "jiamusi"): (0.344, (17.679035210423354, 19.663796191789867, 21.196322857751365)),
+    ("02c", "province"): (0.33375, None),  # a level
+    ("08b", "province"): (0.0235, None),  # a milestone
+    ("16b", "province"): (0.64675, None),  # a change against last year
+    ("17b", "province"): (0.054, None),  # an annual mean
+}
+
+
+@pytest.fixture(scope="module")
+def default_job() -> lf.Forecast:
+    catalog = lf.load_catalog(2024)
+    return lf.forecast(synthetic_progress(catalog, seed=2024), catalog, n_draws=4000, seed=2024)
+
+
+@pytest.mark.parametrize("key", list(PINNED))
+def test_default_job_values_are_pinned(default_job: lf.Forecast, key: tuple[str, str]) -> None:
+    summary = default_job.summary
+    where = (summary["indicator"] == key[0]) & (summary["region"] == key[1])
+    (s,) = where.values.nonzero()[0]
+    p_met, quantiles = PINNED[key]
+    assert float(summary["p_met"].values[s]) == p_met
+    if quantiles is not None:
+        assert summary["deadline_value"].values[s].tolist() == pytest.approx(quantiles, rel=1e-12, abs=0)
