@@ -65,9 +65,13 @@ def test_an_annual_means_latest_figure_says_it_is_the_mean_so_far():
 
 
 def test_a_first_passage_after_the_deadline_is_marked_late():
-    late = _table(deadline="2024-10-20", first_passage_median="2024-11")
+    late = _table(deadline="2024-10-20", first_passage_median="2024-11", first_passage_late=True)
     assert attainment_view(late, lang="en").iloc[0]["reached"] == "2024-11 (late)"
     assert attainment_view(late, lang="zh").iloc[0]["reached"] == "2024-11 逾期"
+    # the mark is the summary's first_passage_late, nothing else (a missing flag is no mark)
+    for flag in (False, np.nan):
+        on_time = _table(deadline="2024-10-20", first_passage_median="2024-09", first_passage_late=flag)
+        assert attainment_view(on_time, lang="zh").iloc[0]["reached"] == "2024-09"
 
 
 def test_prefectures_are_named_as_the_user_wrote_them():

@@ -69,3 +69,27 @@ def test_csv_rounds_values_to_the_unit_plus_two_and_probabilities_to_four():
     assert out.loc[0, "model_rate"] == 0.51 and out.loc[0, "run_rate"] == 12.35  # rates too
     assert out.loc[1, "median"] == 4255.246 and out.loc[1, "observed"] == 3396.612  # km: 1 + 2 decimals
     assert list(out.columns) == list(TABLE_COLUMNS) and out.loc[0, "status"] == "off track"
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "late_text"),
+    [("zh", "达标月份（中位数）", "2024-10 逾期"), ("en", "reached (median month)", "2024-10 (late)")],
+)
+def test_workbook_marks_a_first_passage_after_the_deadline_as_the_console_does(
+    tmp_path, lang, header, late_text
+):
+    from openpyxl import load_workbook
+
+    from longjiang_forecast.report._console import attainment_view
+
+    rows = _rows()
+    rows["first_passage_median"] = ["2024-10", "2024-09"]
+    rows["first_passage_late"] = [True, False]  # 09a due 20 October: judged on September's report
+    rows["observed_month"] = "2024-08"
+    path = write_workbook(rows, tmp_path / "a.xlsx", lang=lang, provenance={})
+    sheet = load_workbook(path).active
+    col = [c.value for c in sheet[1]].index(header) + 1
+    by_id = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=col).value for r in (2, 3)}
+    assert by_id == {"09a": late_text, "19b": "2024-09"}
+    view = attainment_view(rows, lang=lang).set_index("indicator")["reached"]
+    assert view.to_dict() == by_id  # one rule for the console and the workbook

@@ -81,6 +81,31 @@ def latest_suffix(kind: Any, month: Any, lang: str) -> str:
 
 _LATE = {"en": " (late)", "zh": " 逾期"}
 
+
+def reached_label(passage: Any, late: Any, lang: str) -> str:
+    """The month the target is reached (median first passage), marked when it is after the deadline.
+
+    The one rule for the "reached" column of the console table and the workbook.
+
+    Parameters
+    ----------
+    passage : str or None
+        ``first_passage_median`` ("YYYY-MM"; "", None or NaN where half the paths never reach it).
+    late : bool
+        ``first_passage_late``: that month is after the month whose report decides the
+        deadline (a mid-month deadline is judged on the report of the month before).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        ``"2024-10"``, ``"2024-10 逾期"`` / ``"2024-10 (late)"``, or "" without a month.
+    """
+    if passage is None or (not isinstance(passage, str) and pd.isna(passage)) or not str(passage):
+        return ""
+    return str(passage) + (_LATE[lang] if bool(late) and not pd.isna(late) else "")
+
+
 #: The sentence above the table, per language (see :func:`attainment_headline`).
 HEADLINES: dict[str, str] = {
     "en": "As of {as_of}: {n} series forecast; {rows}; model {model}, scenario {scenario}, {draws} draws, "
@@ -312,10 +337,7 @@ def attainment_view(
         month = str(rec.get("observed_month") or "")
         if observed and month:
             observed += latest_suffix(rec.get("kind"), month, lang)
-        passage = rec.get("first_passage_median")
-        reached = "" if pd.isna(passage) else str(passage)
-        if reached and bool(rec.get("first_passage_late", False)):
-            reached += _LATE[lang]
+        reached = reached_label(rec.get("first_passage_median"), rec.get("first_passage_late", False), lang)
         low, high = format_value(rec.get("q10"), d), format_value(rec.get("q90"), d)
         rows.append(
             {

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .._core.names import display_name
 from .._core.units import rate_decimals, unit_decimals, unit_label
-from ._console import region_label
+from ._console import reached_label, region_label
 from ._text import STATUS_COLOURS, status_word
 
 #: Columns of the attainment sheet: (key, English header, Chinese header).
@@ -114,6 +114,9 @@ def write_workbook(
             "name": display_name(rec.get("name_zh"), rec.get("name_en"), lang, rec["indicator"]),
             "unit": unit_label(rec["unit"], lang),
             "status": status_word(status, lang),
+            "first_passage_median": reached_label(
+                rec.get("first_passage_median"), rec.get("first_passage_late", False), lang
+            ),
         }
         for c, key in enumerate(keys, start=1):
             value = values[key]
