@@ -93,3 +93,25 @@ def test_workbook_marks_a_first_passage_after_the_deadline_as_the_console_does(
     assert by_id == {"09a": late_text, "19b": "2024-09"}
     view = attainment_view(rows, lang=lang).set_index("indicator")["reached"]
     assert view.to_dict() == by_id  # one rule for the console and the workbook
+
+
+def test_a_small_count_keeps_its_fraction_in_the_workbook_and_the_console(tmp_path):
+    from openpyxl import load_workbook
+
+    from longjiang_forecast.report._console import attainment_view
+
+    rows = (
+        _rows()
+        .iloc[:1]
+        .assign(
+            unit="cities (座)", target=3.0, observed=2.02, q10=2.96, median=3.2, q90=3.48, region="province"
+        )
+    )
+    sheet = load_workbook(write_workbook(rows, tmp_path / "a.xlsx", lang="en", provenance={})).active
+    col = {c.value: i + 1 for i, c in enumerate(sheet[1])}
+    formats = {h: sheet.cell(row=2, column=col[h]).number_format for h in
+               ("latest report", "10% at deadline", "median at deadline", "target")}  # fmt: skip
+    assert formats == {"latest report": "#,##0.00", "10% at deadline": "#,##0.00",
+                       "median at deadline": "#,##0.0", "target": "#,##0"}  # fmt: skip
+    view = attainment_view(rows, lang="en").iloc[0]
+    assert view["observed"].startswith("2.02") and view["range"] == "2.96 – 3.48" and view["median"] == "3.2"

@@ -1,6 +1,6 @@
 """Outputs for people: the monthly bulletin (HTML and PNG figures), the console table, the workbook."""
 
-from .._core.units import format_in_unit, format_value, unit_decimals, unit_label
+from .._core.units import against_decimals, format_in_unit, format_value, unit_decimals, unit_label
 from ._bulletin import FIGURE_DIR, HTML_NAME, Bulletin, render_bulletin, write_bulletin
 from ._console import (
     attainment_headline,
@@ -17,6 +17,7 @@ __all__ = [
     "FIGURE_DIR",
     "HTML_NAME",
     "Bulletin",
+    "against_decimals",
     "attainment_headline",
     "attainment_view",
     "borderline_note",

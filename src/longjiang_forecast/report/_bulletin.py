@@ -384,7 +384,9 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
             _cell(observed, "num"),
             _cell(_pct(r["p_met"]) if pd.notna(r["p_met"]) else "–", "num"),
             _cell(
-                " / ".join(_in_unit(r[c], r) for c in ("q10", "median", "q90"))
+                " / ".join(
+                    format_against(r[c], r["target"], unit, r["comparator"]) for c in ("q10", "median", "q90")
+                )
                 if pd.notna(r["median"])
                 else "–",
                 "num",
@@ -573,7 +575,12 @@ def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
                 _cell(_series_name(result, s, lang)),
                 _cell(f"{comparator} {format_in_unit(target, unit, target)}".strip(), "num"),
                 _cell(unit_label(unit, lang)),
-                _cell(format_in_unit(result["capacity_median"].values[s], unit, target), "num"),
+                _cell(
+                    format_against(
+                        result["capacity_median"].values[s], target, unit, result["comparator"].values[s]
+                    ),
+                    "num",
+                ),
                 *[_cell(format_in_unit(v, unit, target), "num") for v in result["target_next"].values[s]],
                 _cell(_note(result["note"].values[s], lang) or _growth_basis(result, s, lang)),
             ]

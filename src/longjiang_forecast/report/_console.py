@@ -322,8 +322,8 @@ def attainment_view(
         (value and month), p_met, median, range (q10 – q90), reached, status`` (the
         keys of :data:`HEADERS`), all str. Every value has the decimals of its unit
         (:func:`~longjiang_forecast._core.units.unit_decimals`) and thousands separators; the
-        latest report and the median get more where they miss the target but would read as it
-        (:func:`~longjiang_forecast._core.units.format_against`).
+        latest report and the quantiles get more where rounding would cross the target or hide
+        a fraction of a small count (:func:`~longjiang_forecast._core.units.against_decimals`).
     """
     written = written or {}
     rows = []
@@ -338,7 +338,10 @@ def attainment_view(
         if observed and month:
             observed += latest_suffix(rec.get("kind"), month, lang)
         reached = reached_label(rec.get("first_passage_median"), rec.get("first_passage_late", False), lang)
-        low, high = format_value(rec.get("q10"), d), format_value(rec.get("q90"), d)
+        low, high = (
+            format_against(rec.get(q), rec["target"], rec["unit"], rec["comparator"], missing="")
+            for q in ("q10", "q90")
+        )
         rows.append(
             {
                 "indicator": str(rec["indicator"]),

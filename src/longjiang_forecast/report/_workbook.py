@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.names import display_name
-from .._core.units import rate_decimals, unit_decimals, unit_label
+from .._core.units import against_decimals, rate_decimals, unit_decimals, unit_label
 from ._console import reached_label, region_label
 from ._text import STATUS_COLOURS, status_word
 
@@ -45,6 +45,8 @@ SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
 #: per month with ``_core.units.rate_decimals``.
 _IN_UNIT = ("target", "observed", "q10", "median", "q90", "expected_shortfall")
 _RATES = ("required_rate", "model_rate", "run_rate")
+#: Values read against the target, shown with ``_core.units.against_decimals`` (a small count's fraction).
+_AGAINST = ("observed", "q10", "median", "q90")
 _SHEET_NAMES = {
     "en": ("attainment", "provenance"),
     "zh": ("达标情况", "数据来源"),
@@ -127,6 +129,10 @@ def write_workbook(
             cell = sheet.cell(row=r, column=c, value=value if value != "" else None)
             if key in _RATES:  # finer than the unit: 0.5 stations a month is neither 0 nor 1
                 cell.number_format = _number_format(rate_decimals(value, rec["unit"], rec["target"]))
+            elif key in _AGAINST:  # read against the target: never a rounding that crosses it
+                cell.number_format = _number_format(
+                    against_decimals(value, rec["target"], rec["unit"], rec["comparator"])
+                )
             elif key in _IN_UNIT:
                 cell.number_format = _number_format(decimals)
             elif key in ("p_met", "p_met_se"):
