@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 
 import matplotlib
@@ -542,3 +543,20 @@ def test_a_catalogue_in_chinese_only(tmp_path):
     assert [row[3] for row in zh] == ["个", "户", "万人", "公里"]
     assert latin_words(pages["zh"], allowed=user_words(forecast)) == []
     assert "2. The list as a whole" in page_text(pages["en"])  # no planning: no count to state
+
+
+def test_attainment_table_shows_the_models_pace_beside_required_and_recent(bulletin, english):
+    from longjiang_forecast._core.units import format_rate
+
+    forecast, _, result = bulletin
+    table = forecast.table().set_index(["indicator", "region"])
+    zh = table_rows(result.html.read_text("utf-8"), "attainment-table")
+    head = zh[0]
+    assert head[8:11] == ["所需月均进度", "模型预期月均进度（剩余月份）", "近期月均进度（月份）"]
+    row = next(r for r in zh[1:] if r[0] == "09a")
+    rec = table.loc[("09a", "province")]
+    assert row[9] == f"{format_rate(rec['model_rate'], rec['unit'], rec['target'])} (9–12月)"
+    assert re.fullmatch(r"[\d,.]+ \(\d+–\d+月\)", row[10])  # the recent pace says its months in words
+    en = table_rows(english.read_text("utf-8"), "attainment-table")
+    assert unescape(en[0][9]) == "model's expected pace (months left)"
+    assert next(r for r in en[1:] if r[0] == "09a")[9].endswith("(Sep–Dec)")

@@ -453,6 +453,22 @@ def _borderline_note(
     print(note, end="")
 
 
+def _pace_note(table: pd.DataFrame, show_all: bool, lang: str, catalog: Any, progress: Any) -> None:
+    """Say, for the shown series whose recent pace points away from P(met), what the model expects."""
+    from .report import pace_note
+    from .report._console import region_label
+
+    shown = table if show_all else table[table["region"] == "province"]
+    written = _spelled(progress)
+    who = {
+        (str(i), str(r)): str(i)
+        if r == "province"
+        else f"{i}/{region_label(str(r), lang, catalog.regions, written)}"
+        for i, r in zip(shown["indicator"], shown["region"], strict=True)
+    }
+    print(pace_note(shown, lang=lang, width=_width(), who=who), end="")
+
+
 def _out_dir(
     path: str,
     option: str = "--out",
@@ -639,6 +655,7 @@ def _forecast(args: argparse.Namespace) -> int:
     table = result.table()
     _print_table(table, result, args, catalog, progress)
     _borderline_note(result.summary, args.draws, args.all, _lang(args, catalog), catalog, progress)
+    _pace_note(table, args.all, _lang(args, catalog), catalog, progress)
     rounded_table(table).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir
     meta = _run_json(args, result, catalog, progress, note)

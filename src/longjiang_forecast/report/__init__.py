@@ -10,6 +10,7 @@ from ._console import (
     render_attainment,
 )
 from ._format import default_language, rounded_table
+from ._pace_words import pace_explanations, pace_note
 from ._scores import explain_scores
 from ._workbook import write_workbook
 
@@ -26,6 +27,8 @@ __all__ = [
     "explain_scores",
     "format_in_unit",
     "format_value",
+    "pace_explanations",
+    "pace_note",
     "render_attainment",
     "render_bulletin",
     "rounded_table",

@@ -21,6 +21,7 @@ import xarray as xr
 from .._core.names import display_name
 from .._core.provenance import library_version
 from .._core.schema import PROVINCE
+from .._core.state import deadline_month
 from .._core.units import format_against, format_in_unit, format_rate, unit_label
 from ..plots import (
     CJKFontWarning,
@@ -35,6 +36,7 @@ from ..plots import (
 from ..plots._common import row_label, rows_height
 from ..plots._fonts import FONT_PACKAGES, INSTALL_HINT
 from ._console import latest_suffix
+from ._pace_words import PACE_WORDS, covered_months, month_span, pace_explanations
 from ._text import GROWTH_BASIS, MODEL_NAMES, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT
 
 #: Name of the HTML file :func:`write_bulletin` writes.
@@ -392,8 +394,11 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
                 "num",
             ),
             _cell(format_rate(r["required_rate"], unit, r["target"]) if rates else "–", "num"),
+            _cell(_model_rate(r, lang) if rates else "–", "num"),
             _cell(
-                _run_rate(r["run_rate"], _months(r["run_rate_months"]), unit, r["target"]) if rates else "–",
+                _run_rate(r["run_rate"], _months(r["run_rate_months"]), unit, r["target"], lang)
+                if rates
+                else "–",
                 "num",
             ),
         ]
@@ -405,7 +410,20 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
                 "status_index": status_index.get(status, len(STATUS_COLOURS)),
             }
         )
-    return {"header": t["attainment_header"], "rows": rows}
+    header = [*t["attainment_header"][:9], t["model_rate_header"], *t["attainment_header"][9:]]
+    notes = pace_explanations(table, lang=lang)
+    return {"header": header, "rows": rows, "pace_head": PACE_WORDS[lang]["head"], "pace_notes": notes}
+
+
+def _model_rate(row: Any, lang: str) -> str:
+    """The model's median pace a month over the months left to the deadline's report, '81.1 (Sep–Oct)'."""
+    rate = float(row["model_rate"]) if pd.notna(row["model_rate"]) else np.nan
+    if not np.isfinite(rate):
+        return "–"
+    text = format_rate(rate, str(row["unit"]), row["target"])
+    first = int(str(row["observed_month"])[5:7]) + 1 if isinstance(row["observed_month"], str) else 1
+    last = deadline_month(pd.Timestamp(str(row["deadline"])))
+    return f"{text} ({month_span(first, last, lang)})" if first <= last else text
 
 
 def _is_whole_list(catalog: Any) -> bool:
@@ -489,7 +507,9 @@ def _pace_rows(
             _cell(format_rate(pace["plain_rate"].values[s], unit, target), "num"),
             _cell(format_rate(pace["required_pace"].values[s], unit, target), "num"),
             _cell(
-                _run_rate(pace["run_rate"].values[s], str(pace["run_rate_months"].values[s]), unit, target),
+                _run_rate(
+                    pace["run_rate"].values[s], str(pace["run_rate_months"].values[s]), unit, target, lang
+                ),
                 "num",
             ),
             _cell("–" if not np.isfinite(ratio) else f"{ratio:.2f}×", "num"),
@@ -504,11 +524,11 @@ def _months(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _run_rate(rate: float, months: str, unit: str, target: Any) -> str:
-    """The run rate with the months it covers, '12.5 (07–08)'."""
+def _run_rate(rate: float, months: str, unit: str, target: Any, lang: str) -> str:
+    """The run rate with the months it covers, '12.5 (Jul–Aug)' / '12.5 (7–8月)'."""
     if not np.isfinite(rate):
         return "–"
-    span = "–".join(m[5:7] for m in months.split("/")) if months else ""
+    span = covered_months(months, lang)
     text = format_rate(rate, unit, target)
     return f"{text} ({span})" if span else text
 
