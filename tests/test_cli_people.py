@@ -39,13 +39,14 @@ def test_forecast_for_people_in_chinese_with_prefectures_as_written(tmp_path, ca
     assert "哈尔滨市" in text and "harbin" not in text  # as the progress file spells it
     assert "完成特殊困难老年" in text and "户" in text and "≥ 5,200" in text and "≥ 2,100" in text
     assert "截至 2024-07" in text and "达标" in text
+    assert "模型 参考类季节份额模型，情景 基准情景" in text and "SeasonalShareModel" not in text
     assert max(len(line) for line in text.splitlines()) <= 100
     table = pd.read_csv(out / "attainment.csv")
     assert table["p_met"].round(4).equals(table["p_met"])  # no 16-digit floats
     book = load_workbook(out / "attainment.xlsx")
     assert book.sheetnames == ["达标情况", "数据来源"]
     assert book["达标情况"]["B3"].value == "哈尔滨市"
-    provenance = {r[0].value: r[1].value for r in book["数据来源"].iter_rows(min_row=2)}
+    provenance = {r[2].value: r[1].value for r in book["数据来源"].iter_rows(min_row=2)}  # label, value, key
     assert provenance["seed"] == 2024 and provenance["as_of"] == "2024-07" and provenance["data_vintage"]
 
 
@@ -81,6 +82,7 @@ def test_lang_zh_leaves_no_english_line_on_the_console(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "注意：合成示例数据" in captured.out and "NOTE" not in captured.out
     assert "正在预测" in captured.err and "已写出" in captured.err and "attainment.csv、" in captured.err
+    assert "正在预测 内置 2024 年目标清单" in captured.err and "package:" not in captured.err
     assert "Forecasting" not in captured.err and "Wrote" not in captured.err
     argv = [*argv[:-1], str(tmp_path / "en"), "--lang", "en"]
     assert main(argv) == 0

@@ -59,8 +59,12 @@ def test_workbook_sheets_formats_colours_and_provenance(tmp_path):
     assert sheet.cell(row=3, column=col["近期进度所覆盖月份"]).value == "2024-07/2024-08"
     status = sheet.cell(row=3, column=col["状态"])
     assert status.value.startswith("严重滞后") and status.fill.fgColor.rgb.endswith("F46D43")
-    prov = {row[0].value: row[1].value for row in book["数据来源"].iter_rows(min_row=2)}
-    assert prov["seed"] == 2024 and prov["data_vintage"] == "2024-08" and prov["library_version"] == "0.1.0"
+    assert [c.value for c in book["数据来源"][1]] == ["项目", "内容", "键"]
+    prov = {row[2].value: (row[0].value, row[1].value) for row in book["数据来源"].iter_rows(min_row=2)}
+    assert prov["seed"] == ("随机种子", 2024) and prov["data_vintage"] == ("数据截止", "2024-08")
+    assert prov["library_version"] == ("软件版本", "0.1.0")
+    assert prov["model"] == ("模型", "参考类季节份额模型（SeasonalShareModel）")
+    assert prov["catalog"] == ("目标清单", "内置 2024 年目标清单")
 
 
 def test_csv_rounds_values_to_the_unit_plus_two_and_probabilities_to_four():
@@ -115,3 +119,31 @@ def test_a_small_count_keeps_its_fraction_in_the_workbook_and_the_console(tmp_pa
                        "median at deadline": "#,##0.0", "target": "#,##0"}  # fmt: skip
     view = attainment_view(rows, lang="en").iloc[0]
     assert view["observed"].startswith("2.02") and view["range"] == "2.96 – 3.48" and view["median"] == "3.2"
+
+
+def test_zh_workbook_gives_basis_and_reason_in_chinese(tmp_path):
+    from openpyxl import load_workbook
+
+    rows = _rows().assign(
+        basis=[
+            "reference class: 42 earlier series-year(s) of the family (13 region(s), 2019-2023); "
+            "prior of the year's total: the plan (log sd 0.25); behind the earlier years' pace: 35% "
+            "weight on a late start (from a start month yet unknown, the months deliver what they did in "
+            "earlier years; the months lost are not made up)",
+            "",
+        ],
+        reason=["", "qualitative: no number to forecast"],
+    )
+    sheet = load_workbook(write_workbook(rows, tmp_path / "a.xlsx", lang="zh", provenance={})).active
+    col = {c.value: i + 1 for i, c in enumerate(sheet[1])}
+    assert sheet.cell(row=3, column=col["依据"]).value == (
+        "参考类：同类指标往年 42 个序列年（13 个地区，2019–2023年）；"
+        "全年总量的先验：计划目标（对数标准差 0.25）；"
+        "进度落后于往年：35% 权重给予延迟开工（开工月份未知，此后各月完成量与往年相同，延误的月份不予补回）"
+    )
+    assert sheet.cell(row=2, column=col["无法预测的原因"]).value == "定性目标：没有可预测的数值"
+    en = load_workbook(
+        write_workbook(rows, tmp_path / "e.xlsx", lang="en", provenance={"seed": 1})
+    ).worksheets
+    assert en[0].cell(row=3, column=col["依据"]).value.startswith("reference class: 42")
+    assert [c.value for c in en[1][2]] == ["seed", 1]

@@ -376,6 +376,7 @@ def _print_table(
 ) -> None:
     """Print the attainment table for people: the unit's decimals, names in one language, fitted to width."""
     from .report import attainment_headline, render_attainment
+    from .report._text import model_name, scenario_name
 
     shown = table if args.all else table[table["region"] == "province"]
     width = _width()
@@ -393,8 +394,8 @@ def _print_table(
             show_all=args.all,
             as_of=result.state.attrs["as_of"],
             n=int((table["status"] != "no forecast").sum()),
-            model=attrs["model"],
-            scenario=attrs["scenario"],
+            model=model_name(attrs["model"], lang),
+            scenario=scenario_name(attrs["scenario"], lang),
             draws=args.draws,
             seed=args.seed,
         ),
@@ -571,6 +572,7 @@ def _new_file(path: str, option: str) -> Path:
 def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | None]:
     """Load the inputs and forecast; return (result, catalog, progress, synthetic note)."""
     from .pipeline import forecast, resolve_model
+    from .report._text import catalog_name
 
     catalog, progress, note = _inputs(args)
     lang = _lang(args, catalog)
@@ -580,7 +582,11 @@ def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | N
         from .scenarios import load_scenario
 
         extra["scenario"] = load_scenario(extra["scenario"], catalog=catalog)
-    log.info(_message("forecasting", lang, catalog=catalog.source, draws=args.draws, seed=args.seed))
+    log.info(
+        _message(
+            "forecasting", lang, catalog=catalog_name(catalog.source, lang), draws=args.draws, seed=args.seed
+        )
+    )
     log.debug(
         "progress: %s (sha256 %s), %d indicators x %d regions x %d months; model %s",
         progress.attrs.get("source", ""),

@@ -37,7 +37,7 @@ from ..plots._common import row_label, rows_height
 from ..plots._fonts import FONT_PACKAGES, INSTALL_HINT
 from ._console import latest_suffix
 from ._pace_words import PACE_WORDS, covered_months, month_span, pace_explanations
-from ._text import GROWTH_BASIS, MODEL_NAMES, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT
+from ._text import GROWTH_BASIS, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT, model_name
 
 #: Name of the HTML file :func:`write_bulletin` writes.
 HTML_NAME = "bulletin.html"
@@ -241,7 +241,7 @@ def render_bulletin(
         "created": t["created"].format(
             created_at=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M"), version=library_version()
         ),
-        "method_note": t["method_note"].format(model=MODEL_NAMES[lang].get(model, model)),
+        "method_note": t["method_note"].format(model=model_name(model, lang)),
         "status_colours": STATUS_COLOURS,
         "status_names": STATUS_NAMES[lang],
         "attainment": _attainment(forecast, lang),
@@ -333,7 +333,7 @@ def _source_line(summary: xr.Dataset, lang: str) -> tuple[str, bool]:
         source=shown,
         as_of=attrs.get("as_of", "?"),
         # English: the class name, as in the files; Chinese: the model's Chinese name.
-        model=MODEL_NAMES["zh"].get(model, model) if lang == "zh" else model,
+        model=model_name(model, "zh") if lang == "zh" else model,
         draws=attrs.get("n_draws", "?"),
         seed=attrs.get("seed_entropy", "?"),
     )

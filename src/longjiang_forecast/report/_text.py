@@ -306,3 +306,204 @@ def status_word(status: Any, lang: str) -> str:
     """The status band's short name in ``lang`` (without the range in brackets), for tables and cells."""
     text = str(status)
     return re.sub(r"\s*[(（][^()（）]*[)）]$", "", STATUS_NAMES[lang].get(text, text))
+
+
+#: Chinese for the clauses of a forecast's ``basis`` and ``reason`` (the models write them in English,
+#: clauses joined by "; "): a regular expression matched on a whole clause, and its Chinese with the
+#: groups in ``{0}``, ``{1}``... A clause not listed stays as written.
+BASIS_ZH: tuple[tuple[str, str], ...] = (
+    (
+        r"reference class: (\d+) earlier series-year\(s\) of the family \((\d+) region\(s\), (\d+)-(\d+)\)",
+        "参考类：同类指标往年 {0} 个序列年（{1} 个地区，{2}–{3}年）",
+    ),
+    (
+        r"fallback profile \((\d+) earlier series-year\(s\) of the family with a December report and a "
+        r"report within (\d+) months of month (\d+); (\d+) needed\)",
+        "默认季节剖面（同类指标有 12 月报告且在 {2} 月前后 {1} 个月内有报告的往年序列年仅 {0} 个，需要 {3} 个）",
+    ),
+    (
+        r"prior of the year's total: the plan \(log sd ([\d.]+)\)",
+        "全年总量的先验：计划目标（对数标准差 {0}）",
+    ),
+    (
+        r"earlier years weighted by how much of their month-(\d+) progress was done by month (\d+)",
+        "往年按其 {0} 月进度中在 {1} 月前完成的比例加权",
+    ),
+    (
+        r"this year's province-wide effect read from (\d+) other prefecture\(s\)' reports: ([\d.]+)x the "
+        r"record \(log sd ([\d.]+)\)",
+        "今年全省共同效应取自其他 {0} 个地市的报告：为往年记录的 {1} 倍（对数标准差 {2}）",
+    ),
+    (
+        r"behind the earlier years' pace: (\d+%) weight on a late start \(from a start month yet unknown, "
+        r"the months deliver what they did in earlier years; the months lost are not made up\)",
+        "进度落后于往年：{0} 权重给予延迟开工（开工月份未知，此后各月完成量与往年相同，延误的月份不予补回）",
+    ),
+    (
+        r"the level fell from ([\d.]+) \(last December\) to ([\d.]+): the gain is counted from the latest report",
+        "水平值由 {0}（去年 12 月）降至 {1}：增量自最新报告起计",
+    ),
+    (
+        r"log-normal seasonal profile from (\d+) earlier year\(s\) \((\d+)-(\d+)\)",
+        "对数正态季节剖面，取自往年 {0} 年（{1}–{2}年）",
+    ),
+    (
+        r"month-to-month sd ([\d.]+) on (\d+) degree\(s\) of freedom and (\d+) of prior, year-to-year sd "
+        r"([\d.]+) on (\d+) and (\d+) of prior",
+        "月间标准差 {0}（数据自由度 {1}，先验自由度 {2}），年间标准差 {3}（数据自由度 {4}，先验自由度 {5}）",
+    ),
+    (
+        r"monthly completion hazard \(Beta prior: half the projects by the deadline\)",
+        "逐月完工风险率（Beta 先验：截止日期前完成半数项目）",
+    ),
+    (r"sum of the (\d+) prefectures' forecasts, path by path", "{0} 个地市预测值逐路径加总"),
+    (
+        r"population-weighted mean \((\d+) census\) of the (\d+) prefectures' forecasts, path by path",
+        "{1} 个地市预测值逐路径按人口加权平均（{0}年人口普查）",
+    ),
+    (r"not reported, simulated: (.+)", "未报告、以模拟值补齐：{0}"),
+    (
+        r"WARNING: ([\d.]+) % of the target done by month (\d+), outside every earlier year's ([\d.]+)-([\d.]+) "
+        r"%: the forecast extrapolates",
+        "警告：{1} 月已完成目标的 {0}%，超出往年 {2}%–{3}% 的范围：预测为外推",
+    ),
+    (r"qualitative: no number to forecast", "定性目标：没有可预测的数值"),
+    (r"no published target", "没有公布的目标值"),
+    (
+        r"no reports in the progress data \(this year or earlier years of its family\)",
+        "进展数据中没有该指标的报告（今年及同类指标往年均无）",
+    ),
+    (
+        r"an annual mean needs at least one earlier year of monthly values",
+        "年均值类指标至少需要往年一年的月度数据",
+    ),
+)
+
+
+def _clauses(text: str) -> list[str]:
+    """``text`` split at the "; " that join clauses (not those inside brackets)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth -= 1
+        elif depth == 0 and text.startswith("; ", i):
+            parts.append(text[start:i])
+            start = i + 2
+    return [*parts, text[start:]]
+
+
+def basis_words(text: Any, lang: str) -> str:
+    """A forecast's ``basis`` or ``reason`` in ``lang``: in Chinese clause by clause (:data:`BASIS_ZH`).
+
+    Parameters
+    ----------
+    text : str
+        As the model wrote it, English clauses joined by "; "; None or NaN for none.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        ``text`` for ``en``; for ``zh`` each clause :data:`BASIS_ZH` knows in Chinese, joined
+        by "；" (a clause it does not know stays as written). "" for none.
+
+    Examples
+    --------
+    >>> basis_words("sum of the 13 prefectures' forecasts, path by path", "zh")
+    '13 个地市预测值逐路径加总'
+    """
+    if text is None or (isinstance(text, float) and text != text) or not str(text):
+        return ""
+    if lang == "en":
+        return str(text)
+    out = []
+    for clause in _clauses(str(text)):
+        for pattern, zh in BASIS_ZH:
+            match = re.fullmatch(pattern, clause)
+            if match:
+                clause = zh.format(*match.groups())
+                break
+        out.append(clause)
+    return "；".join(out)
+
+
+def model_name(model: Any, lang: str) -> str:
+    """A model's name for people (:data:`MODEL_NAMES`); a model not listed keeps its class name."""
+    return MODEL_NAMES[lang].get(str(model), str(model))
+
+
+#: Names of the scenario without one, per language.
+_BASELINE = {"zh": "基准情景", "en": "baseline"}
+
+
+def scenario_name(scenario: Any, lang: str) -> str:
+    """A scenario's name for people: the baseline in ``lang``, any other as its file names it."""
+    text = str(scenario or "baseline")
+    return _BASELINE[lang] if text == "baseline" else text
+
+
+def catalog_name(source: Any, lang: str) -> str:
+    """Where a catalogue comes from, for people: a built-in year's list in words, a file as given.
+
+    ``"package:catalog_2024.csv"`` -> ``"内置 2024 年目标清单"`` / ``"the built-in 2024 catalogue"``;
+    ``"cat4.xlsx"`` -> ``"cat4.xlsx"``.
+    """
+    text = str(source)
+    built_in = re.fullmatch(r"package:catalog_(\d{4})\.csv", text)
+    if not built_in:
+        return text
+    return f"内置 {built_in[1]} 年目标清单" if lang == "zh" else f"the built-in {built_in[1]} catalogue"
+
+
+#: Labels of the provenance keys (``run.json`` and the workbook's provenance sheet) in Chinese.
+PROVENANCE_ZH: dict[str, str] = {
+    "as_of": "截至月份",
+    "catalog": "目标清单",
+    "catalog_sha256": "目标清单文件哈希（SHA-256）",
+    "progress": "进展数据",
+    "progress_sha256": "进展数据文件哈希（SHA-256）",
+    "synthetic_data": "合成示例数据",
+    "allow_revisions": "接受修订的报告",
+    "check_scale": "检查数量级",
+    "revisions_accepted": "已接受的修订",
+    "scenario": "情景",
+    "model": "模型",
+    "model_params": "模型参数",
+    "n_draws": "模拟路径数",
+    "seed": "随机种子",
+    "library_version": "软件版本",
+    "created_at": "生成时间（世界协调时）",
+    "data_vintage": "数据截止",
+    "data_vintage_basis": "数据截止的依据",
+}
+_VINTAGE_BASIS_ZH = {
+    "latest month reported": "最新报告月份",
+    "latest reported_on": "最新报告日期（reported_on）",
+}
+
+
+def provenance_row(key: str, value: Any, lang: str) -> list[Any]:
+    """One row of the workbook's provenance sheet: ``[key, value]`` in English, ``[标签, 值, key]`` in Chinese.
+
+    In Chinese the label is :data:`PROVENANCE_ZH`'s, the value in words where it is one
+    (the model, the scenario, a built-in catalogue, synthetic data, yes/no), the machine
+    key last; numbers and hashes as they are.
+    """
+    if lang == "en":
+        return [key, value]
+    shown = value
+    if key == "model":
+        shown = f"{model_name(value, 'zh')}（{value}）"
+    elif key == "scenario":
+        shown = scenario_name(value, "zh")
+    elif key == "catalog":
+        shown = catalog_name(value, "zh")
+    elif key == "progress" and value == "synthetic":
+        shown = "合成示例数据"
+    elif key == "data_vintage_basis":
+        shown = _VINTAGE_BASIS_ZH.get(str(value), value)
+    elif isinstance(value, bool):
+        shown = "是" if value else "否"
+    return [PROVENANCE_ZH.get(key, key), shown, key]

@@ -13,7 +13,7 @@ import pandas as pd
 from .._core.names import display_name
 from .._core.units import against_decimals, rate_decimals, unit_decimals, unit_label
 from ._console import reached_label, region_label
-from ._text import STATUS_COLOURS, status_word
+from ._text import STATUS_COLOURS, basis_words, provenance_row, status_word
 
 #: Columns of the attainment sheet: (key, English header, Chinese header).
 SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -47,6 +47,8 @@ _IN_UNIT = ("target", "observed", "q10", "median", "q90", "expected_shortfall")
 _RATES = ("required_rate", "model_rate", "run_rate")
 #: Values read against the target, shown with ``_core.units.against_decimals`` (a small count's fraction).
 _AGAINST = ("observed", "q10", "median", "q90")
+#: Headers of the provenance sheet: in Chinese the label, the value and the machine key (``run.json``'s).
+_PROVENANCE_HEADERS = {"en": ["key", "value"], "zh": ["项目", "内容", "键"]}
 _SHEET_NAMES = {
     "en": ("attainment", "provenance"),
     "zh": ("达标情况", "数据来源"),
@@ -89,7 +91,10 @@ def write_workbook(
         per indicator and region (province rows first), with an autofilter and
         frozen headers, every number stored at full precision and shown with its
         unit's decimals, P(met) with two, the status cell coloured as in the
-        bulletin; and the provenance, one key and value per row.
+        bulletin, the basis and the reason for no forecast in ``lang``
+        (:func:`~longjiang_forecast.report._text.basis_words`); and the provenance, one key
+        and value per row (in Chinese: label, value in words, machine key;
+        :func:`~longjiang_forecast.report._text.provenance_row`).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -116,6 +121,8 @@ def write_workbook(
             "name": display_name(rec.get("name_zh"), rec.get("name_en"), lang, rec["indicator"]),
             "unit": unit_label(rec["unit"], lang),
             "status": status_word(status, lang),
+            "basis": basis_words(rec.get("basis"), lang),
+            "reason": basis_words(rec.get("reason"), lang),
             "first_passage_median": reached_label(
                 rec.get("first_passage_median"), rec.get("first_passage_late", False), lang
             ),
@@ -148,10 +155,14 @@ def write_workbook(
     for c, key in enumerate(keys, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = widths.get(key, 14)
     prov = book.create_sheet(prov_title)
-    prov.append(["key", "value"])
+    prov.append(_PROVENANCE_HEADERS[lang])
+    for cell in prov[1]:
+        cell.font = Font(bold=True)
     for key, value in provenance.items():
-        prov.append([str(key), value if isinstance(value, int | float | str | bool) else str(value)])
+        plain = value if isinstance(value, int | float | str | bool) else str(value)
+        prov.append(provenance_row(str(key), plain, lang))
     prov.column_dimensions["A"].width, prov.column_dimensions["B"].width = 24, 80
+    prov.column_dimensions["C"].width = 20
     out = Path(path)
     book.save(out)
     return out
