@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 
 import longjiang_forecast as lf
 from longjiang_forecast import planning
@@ -560,3 +561,44 @@ def test_attainment_table_shows_the_models_pace_beside_required_and_recent(bulle
     en = table_rows(english.read_text("utf-8"), "attainment-table")
     assert unescape(en[0][9]) == "model's expected pace (months left)"
     assert next(r for r in en[1:] if r[0] == "09a")[9].endswith("(Sep–Dec)")
+
+
+def test_first_passage_caption_says_which_month_decides_a_mid_month_deadline():
+    from longjiang_forecast.report._bulletin import _first_passage_note
+
+    summary = xr.Dataset(
+        {
+            "indicator": ("series", ["Y1", "Y3", "Y5"]),
+            "deadline": ("series", pd.to_datetime(["2024-12-31", "2024-10-20", "2024-01-15"])),
+            "deadline_month": ("series", [12, 9, 0]),  # Y5: mid-January, no report before it
+        }
+    )
+    shown = np.array([True, True, True])
+    zh = _first_passage_note(summary, shown, "zh")
+    assert "红框为判定是否达标所依据的月报月份" in zh and "截止日期所在月份" not in zh
+    assert zh.endswith("月中截止：Y3（10月20日截止，看9月月报）。")
+    en = _first_passage_note(summary, shown, "en")
+    assert en.endswith("Mid-month deadlines: Y3 (due 20 Oct: the Sep report).")
+    assert "month before for a mid-month deadline" in en
+    assert "Mid-month" not in _first_passage_note(summary, np.array([True, False, False]), "en")
+
+
+def test_first_passage_chart_outlines_the_month_that_decides():
+    from matplotlib.patches import Rectangle
+
+    cdf = np.tile(np.linspace(0.05, 0.9, 12), (2, 1))
+    summary = xr.Dataset(
+        {
+            "first_passage_cdf": (("series", "month"), cdf),
+            "indicator": ("series", ["Y1", "Y3"]),
+            "region": ("series", ["province", "province"]),
+            "name_en": ("series", ["a", "b"]),
+            "name_zh": ("series", ["甲", "乙"]),
+            "deadline": ("series", pd.to_datetime(["2024-12-31", "2024-10-20"])),
+            "deadline_month": ("series", [12, 9]),
+        }
+    )
+    ax = lf.plots.first_passage_chart(summary)
+    outlined = [p for p in ax.patches if isinstance(p, Rectangle) and not p.get_fill()]
+    boxes = sorted((p.get_y(), p.get_x()) for p in outlined)
+    assert boxes == [(-0.5, 10.5), (0.5, 7.5)]  # December for Y1; September (column 8) for Y3 due 20 October

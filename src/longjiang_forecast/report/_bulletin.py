@@ -242,6 +242,7 @@ def render_bulletin(
             created_at=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M"), version=library_version()
         ),
         "method_note": t["method_note"].format(model=model_name(model, lang)),
+        "first_passage_note": _first_passage_note(summary, has_fp, lang),
         "status_colours": STATUS_COLOURS,
         "status_names": STATUS_NAMES[lang],
         "attainment": _attainment(forecast, lang),
@@ -517,6 +518,34 @@ def _pace_rows(
         ]
         rows.append(cells)
     return rows
+
+
+def _first_passage_note(summary: xr.Dataset, shown: np.ndarray, lang: str) -> str:
+    """The caption of the first-passage chart: what the outlined month is, and the mid-month deadlines.
+
+    ``shown`` (bool, dim ``series``) marks the chart's rows. A mid-month deadline is judged on
+    the report of the month before (``deadline_month``), which the chart outlines: the caption
+    names each one, "Y3（10月20日截止，看9月月报）" / "Y3 (due 20 Oct: the Sep report)".
+    """
+    t = TEXT[lang]
+    mid = [
+        t["first_passage_mid_row"].format(
+            indicator=ind,
+            date=f"{dl.month}月{dl.day}日" if lang == "zh" else f"{dl.day} {dl:%b}",
+            month=judged if lang == "zh" else month_span(judged, judged, lang),
+        )
+        for ind, dl, judged in zip(
+            summary["indicator"].values[shown].astype(str),
+            pd.DatetimeIndex(summary["deadline"].values[shown]),
+            summary["deadline_month"].values[shown].astype(int),
+            strict=True,
+        )
+        if judged != dl.month and judged >= 1
+    ]
+    if not mid:
+        return t["first_passage_note"]
+    rows = ("、" if lang == "zh" else ", ").join(mid)
+    return t["first_passage_note"] + ("" if lang == "zh" else " ") + t["first_passage_mid"].format(rows=rows)
 
 
 def _months(value: Any) -> str:

@@ -92,7 +92,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "heatmap": "四、分地市达标概率",
         "no_prefectures": "本次数据没有分地市的报告。",
         "first_passage": "五、首次达标月份分布",
-        "first_passage_note": "每行一项指标：各月首次达到目标的概率，最后一列为年内未达标的概率；红框为截止日期所在月份。",
+        "first_passage_note": "每行一项指标：各月首次达到目标的概率，最后一列为年内未达标的概率；"
+        "红框为判定是否达标所依据的月报月份：月末截止的为截止当月，月中截止的为上月（各列同一规则）。",
+        "first_passage_mid": "月中截止：{rows}。",
+        "first_passage_mid_row": "{indicator}（{date}截止，看{month}月月报）",
         "no_first_passage": "没有可计算首次达标时间的指标（年均值类指标没有首次达标时间）。",
         "ranking": "六、地市进度排名（挣值进度法 SPI(t)）",
         "ranking_note": "SPI(t) = 挣得进度 ÷ 实际时间（Lipke 2003）：挣得进度为计划进度曲线达到已报告值的时间。"
@@ -185,7 +188,11 @@ TEXT: dict[str, dict[str, Any]] = {
         "no_prefectures": "No prefecture reports in this data.",
         "first_passage": "5. First passage",
         "first_passage_note": "One row per indicator: P(target first reached in each month), last column P(not "
-        "reached by December); the deadline month is outlined.",
+        "reached by December). The outlined cell is the month whose report decides the deadline: the "
+        "deadline's month for a deadline at a month's end, the month before for a mid-month deadline (the "
+        "rule of every column).",
+        "first_passage_mid": "Mid-month deadlines: {rows}.",
+        "first_passage_mid_row": "{indicator} (due {date}: the {month} report)",
         "no_first_passage": "No indicator with a first-passage time (annual means have none).",
         "ranking": "6. Prefecture ranking (Earned Schedule SPI(t))",
         "ranking_note": "SPI(t) = earned schedule ES / actual time AT (Lipke 2003); ES is the time at which the "
