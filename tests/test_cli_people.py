@@ -99,9 +99,21 @@ def test_the_scenarios_table_speaks_the_language(tmp_path, capsys):
     argv = ["scenarios", str(scenario), "--draws", "100", "--lang", "zh", "--out", str(tmp_path)]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "各情景达标概率相对基准情景的变化" in out and "仅列全省" in out
-    assert "情景" in out and "编号" in out
+    assert "基准情景及各情景下的达标概率" in out and "仅列全省" in out
+    lines = out.splitlines()
+    head = next(line for line in lines if line.startswith("编号"))
+    assert head.split() == ["编号", "名称", "基准情景", "early-winter"]  # one header line, no pandas layout
+    table = pd.read_csv(tmp_path / "scenario_comparison.csv", dtype={"indicator": str})
+    roads = table[(table["indicator"] == "19b") & (table["region"] == "province")].set_index("scenario")
+    row = next(line for line in lines if line.startswith("19b "))
+    p0, p1 = roads.loc["baseline", "p_met"], roads.loc["early-winter", "p_met"]
+    change = roads.loc["early-winter", "delta_vs_baseline"]
+    assert "续建及新开工农村公路" in row  # the name beside the id
+    assert row.endswith(f"{p0:.2f} {p1:.2f} (−{abs(change):.2f})")  # P(met) under both, and the change
+    untouched = next(line for line in lines if line.startswith("09a "))
+    assert untouched.endswith("(0)") and "-0.00" not in out and "−0.00" not in out
     assert "Change of P(met)" not in out and "indicator" not in out and "NOTE" not in out
+    assert set(table.loc[table["region"] == "harbin", "region_name"]) == {"哈尔滨市"}  # names in the CSV
 
 
 def test_a_warning_is_one_readable_line(monkeypatch, capsys):

@@ -151,3 +151,21 @@ def test_a_recent_pace_that_points_away_from_p_met_is_explained_by_the_models_pa
     note = pace_note(table, lang="zh", width=60)
     assert note.count("\n- ") == 2 and all(cell_len(line) <= 60 for line in note.splitlines())
     assert pace_note(agree, lang="en") == ""  # nothing to explain: no note
+
+
+def test_a_change_of_p_met_never_reads_minus_zero():
+    from longjiang_forecast.report import format_change, scenario_view
+
+    assert [format_change(d) for d in (0.0, -0.0, -0.004, 0.004, -0.126, 0.3, np.nan)] == [
+        "0", "0", "0.00", "0.00", "−0.13", "+0.30", "–"]  # fmt: skip
+    table = pd.DataFrame(
+        {"indicator": ["a1", "a1", "a2", "a2"], "region": "province",
+         "scenario": ["baseline", "winter", "baseline", "winter"],
+         "p_met": [0.8, 0.65, 0.5, 0.5], "delta_vs_baseline": [0.0, -0.15, 0.0, 0.0]}
+    )  # fmt: skip
+    view = scenario_view(table, lang="zh", names={"a1": "新建公路"})
+    assert view.columns.tolist() == ["indicator", "name", "基准情景", "winter"]
+    assert view.values.tolist() == [
+        ["a1", "新建公路", "0.80", "0.65 (−0.15)"],
+        ["a2", "a2", "0.50", "0.50 (0)"],
+    ]

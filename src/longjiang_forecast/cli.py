@@ -732,20 +732,29 @@ def _scenarios(args: argparse.Namespace) -> int:
             n_jobs=args.jobs,
         )
     table = comparison.table()
-    from .report import rounded_table
+    from .report import render_scenarios, rounded_table
+    from .report._console import region_label
 
+    written = _spelled(progress)
+    regions = [region_label(str(r), lang, catalog.regions, written) for r in table["region"]]
+    table.insert(2, "region_name", regions)  # as the progress file writes it (哈尔滨市), beside the id
     rounded_table(table).to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
-    province = table[(table["region"] == "province") & (table["scenario"] != "baseline")]
-    view = province.pivot_table(index="indicator", columns="scenario", values="delta_vs_baseline")
-    view = view.rename_axis(
-        index=_message("scenario_index", lang), columns=_message("scenario_columns", lang)
-    )
     se = float(table["delta_se"].max())
     print(_message("scenarios", lang, width=_width(), draws=args.draws, se=se))
-    with pd.option_context("display.max_rows", None, "display.width", 200):
-        print(view.round(2).to_string())
+    print(render_scenarios(table, lang=lang, names=_indicator_names(catalog, lang), width=_width()), end="")
     log.info(_message("wrote", lang, files=[out / "scenario_comparison.csv"]))
     return 0
+
+
+def _indicator_names(catalog: Any, lang: str) -> dict[str, str]:
+    """Indicator id -> its name in ``lang`` (the other language, then the id, where it has none)."""
+    from ._core.names import display_name
+
+    rows = catalog.table.drop_duplicates("indicator")
+    return {
+        str(i): display_name(zh, en, lang, str(i))
+        for i, zh, en in zip(rows["indicator"], rows["name_zh"], rows["name_en"], strict=True)
+    }
 
 
 def _template(args: argparse.Namespace) -> int:

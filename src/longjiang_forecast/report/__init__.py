@@ -11,6 +11,7 @@ from ._console import (
 )
 from ._format import default_language, rounded_table
 from ._pace_words import pace_explanations, pace_note
+from ._scenario_view import format_change, render_scenarios, scenario_view
 from ._scores import explain_scores
 from ._workbook import write_workbook
 
@@ -25,13 +26,16 @@ __all__ = [
     "console_message",
     "default_language",
     "explain_scores",
+    "format_change",
     "format_in_unit",
     "format_value",
     "pace_explanations",
     "pace_note",
     "render_attainment",
     "render_bulletin",
+    "render_scenarios",
     "rounded_table",
+    "scenario_view",
     "unit_decimals",
     "unit_label",
     "write_bulletin",

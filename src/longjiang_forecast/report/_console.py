@@ -128,10 +128,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "wrote_bulletin": "Wrote {html} and {n} figures.",
         "synthetic": "NOTE: synthetic example data (longjiang_forecast.testing.synthetic_progress, seed "
         "{seed}); not real reports. Pass --progress FILE for real data.",
-        "scenarios": "Change of P(met) against the baseline ({draws} draws; Monte Carlo s.e. of a change "
-        "≈ {se:.3f} at most), province rows:",
-        "scenario_index": "indicator",
-        "scenario_columns": "scenario",
+        "scenarios": "P(met) under the baseline and each scenario, in brackets the change against the "
+        "baseline ({draws} draws; Monte Carlo s.e. of a change ≈ {se:.3f} at most; 0: the scenario touches "
+        "no driver of the indicator), province rows:",
         "wrote_catalogue_tags": "Wrote the catalogue {source} to {path}, with tags on {tagged} of its "
         "{n} indicators.",
         "wrote_catalogue_plain": "Wrote the catalogue {source} to {path}, without tags (it has none; the "
@@ -149,10 +148,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "wrote_bulletin": "已写出 {html} 及 {n} 幅图。",
         "synthetic": "注意：合成示例数据（longjiang_forecast.testing.synthetic_progress，随机种子 {seed}），"
         "并非真实报告。使用真实数据请给出 --progress 文件。",
-        "scenarios": "各情景达标概率相对基准情景的变化（模拟路径 {draws} 条；变化的蒙特卡罗标准误至多约 "
-        "{se:.3f}），仅列全省：",
-        "scenario_index": "编号",
-        "scenario_columns": "情景",
+        "scenarios": "基准情景及各情景下的达标概率，括号内为相对基准情景的变化（模拟路径 {draws} 条；"
+        "变化的蒙特卡罗标准误至多约 {se:.3f}；0 表示该情景不影响该指标），仅列全省：",
         "wrote_catalogue_tags": "已将目标清单 {source} 写入 {path}，{n} 项指标中 {tagged} 项带标签。",
         "wrote_catalogue_plain": "已将目标清单 {source} 写入 {path}，不带标签（清单没有标签；"
         "随附的情景按标签选择指标：请添加“tags”列，见 docs/getting-started.md 的“Tags”一节）。",

@@ -102,7 +102,7 @@ def rounded_table(table: Any, guard: int = 2, p_decimals: int = 4) -> Any:
                 out[col] = np.round(values * scale) / scale
     for col in PROBABILITY_COLUMNS:
         if col in out:
-            out[col] = out[col].astype(float).round(p_decimals)
+            out[col] = out[col].astype(float).round(p_decimals) + 0.0  # + 0.0: no "-0.0" in the file
     return out
 
 
