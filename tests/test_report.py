@@ -406,6 +406,18 @@ def test_pace_table_has_a_note_column_only_when_a_row_has_a_note(bulletin):
     assert shown["header"][-1] == "说明" and all(len(r) == 9 for r in shown["rows"] + shown["detail_rows"])
     assert "说明" not in bare["header"] and "说明" not in bare["detail_header"]
     assert all(len(r) == 8 for r in bare["rows"] + bare["detail_rows"]) and bare["rows"]
+    # each table on its own: a note on one prefecture row keeps the column there, not in the province table
+    one = answers.pace.copy(deep=True)
+    one["note"].values[:] = ""
+    prefecture = int(
+        np.flatnonzero((one["region"].values != "province") & np.isfinite(one["required_pace"].values))[0]
+    )
+    one["note"].values[prefecture] = "target already met"
+    mixed = _pace(one, "zh", {})
+    assert "说明" not in mixed["header"] and all(len(r) == 8 for r in mixed["rows"])
+    assert mixed["detail_header"][-1] == "说明" and "已达到目标" in [
+        r[-1]["text"] for r in mixed["detail_rows"]
+    ]
 
 
 def test_drivers_table_for_items_of_several_indicators():
@@ -602,3 +614,20 @@ def test_first_passage_chart_outlines_the_month_that_decides():
     outlined = [p for p in ax.patches if isinstance(p, Rectangle) and not p.get_fill()]
     boxes = sorted((p.get_y(), p.get_x()) for p in outlined)
     assert boxes == [(-0.5, 10.5), (0.5, 7.5)]  # December for Y1; September (column 8) for Y3 due 20 October
+
+
+def test_ranking_names_the_series_left_out():
+    from longjiang_forecast.planning._schedule import BELOW_BASELINE
+    from longjiang_forecast.report._bulletin import _ranking_excluded
+
+    schedule = xr.Dataset(
+        {
+            "indicator": ("series", ["Y4", "Y4", "Y4", "Y1"]),
+            "region": ("series", ["province", "hegang", "yichun", "hegang"]),
+            "note": ("series", [BELOW_BASELINE, BELOW_BASELINE, BELOW_BASELINE, ""]),
+        }
+    )
+    names = {"hegang": "鹤岗市", "yichun": "伊春市"}
+    assert _ranking_excluded(schedule, "zh", names).endswith("：Y4：鹤岗市、伊春市。")
+    assert _ranking_excluded(schedule, "en", {}).endswith("progress): Y4: hegang, yichun.")
+    assert _ranking_excluded(schedule.isel(series=[3]), "zh", names) == ""

@@ -23,6 +23,7 @@ from .._core.provenance import library_version
 from .._core.schema import PROVINCE
 from .._core.state import deadline_month
 from .._core.units import format_against, format_in_unit, format_rate, unit_label
+from ..planning._schedule import BELOW_BASELINE
 from ..plots import (
     CJKFontWarning,
     fan_chart,
@@ -265,6 +266,9 @@ def render_bulletin(
         if planning.ranking is not None and len(planning.ranking):
             rank = planning.ranking
             context["ranking"] = _ranking(rank, lang)
+            context["ranking"]["excluded"] = _ranking_excluded(
+                planning.schedule, lang, _region_names(regions, lang)
+            )
             figures["ranking"] = draw(
                 "ranking",
                 (6.4, 0.9 + 0.32 * len(rank)),
@@ -570,13 +574,17 @@ def _pace(pace: xr.Dataset, lang: str, region_names: dict[str, str]) -> dict[str
     rows = _pace_rows(pace, (region == PROVINCE) & has, lang)
     detail = _pace_rows(pace, (region != PROVINCE) & has, lang, region_names)
     header = list(t["pace_header"])
-    if not any(row[-1]["text"] for row in [*rows, *detail]):  # no column without information
-        header, rows, detail = header[:-1], [r[:-1] for r in rows], [r[:-1] for r in detail]
+    detail_header = [header[0], t["region"], *header[2:]]
+    # No column without information, in each table: the note column goes where none of its rows has one.
+    if not any(row[-1]["text"] for row in rows):
+        header, rows = header[:-1], [r[:-1] for r in rows]
+    if not any(row[-1]["text"] for row in detail):
+        detail_header, detail = detail_header[:-1], [r[:-1] for r in detail]
     return {
         "note": t["pace_note"].format(p=f"{prob:.0%}"),
         "header": header,
         "rows": rows,
-        "detail_header": [header[0], t["region"], *header[2:]],
+        "detail_header": detail_header,
         "detail_rows": detail,
     }
 
@@ -652,6 +660,20 @@ def _ranking(table: pd.DataFrame, lang: str) -> dict[str, Any]:
         for _, r in table.iterrows()
     ]
     return {"header": t["ranking_header"], "rows": rows}
+
+
+def _ranking_excluded(schedule: xr.Dataset, lang: str, region_names: dict[str, str]) -> str:
+    """The note under the ranking naming the prefecture series left out (a level below its baseline); ""."""
+    t = TEXT[lang]
+    left = (schedule["note"].values == BELOW_BASELINE) & (schedule["region"].values.astype(str) != PROVINCE)
+    if not left.any():
+        return ""
+    by: dict[str, list[str]] = {}
+    for ind, reg in zip(schedule["indicator"].values[left], schedule["region"].values[left], strict=True):
+        by.setdefault(str(ind), []).append(region_names.get(str(reg), str(reg)))
+    comma = "、" if lang == "zh" else ", "
+    rows = [t["ranking_excluded_row"].format(indicator=i, regions=comma.join(r)) for i, r in by.items()]
+    return t["ranking_excluded"].format(rows=("；" if lang == "zh" else "; ").join(rows))
 
 
 def _scenarios(comparison: pd.DataFrame, summary: xr.Dataset, lang: str) -> dict[str, Any]:

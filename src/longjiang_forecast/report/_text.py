@@ -109,6 +109,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "平均达标概率",
         ],
         "no_ranking": "没有分地市的数量类指标，无法排名。",
+        "ranking_excluded": "未计入排名（水平值低于计划的起点即基准值，SPI(t) 无论进展如何都为 0）：{rows}。",
+        "ranking_excluded_row": "{indicator}：{regions}",
         "pace": "七、所需进度",
         "pace_note": "为以 {p} 的概率达标，从最新报告到截止日期每月需要完成的量；“所需/模型预期”为其与模型预期月均进度之比，大于 1 即达标概率低于 {p}。近期月均进度为括号内各月的实际进度，仅供参照：模型预期的是此后各月（含季节变化）的进度。",
         "pace_header": [
@@ -207,6 +209,9 @@ TEXT: dict[str, dict[str, Any]] = {
             "mean P(met)",
         ],
         "no_ranking": "No prefecture series of counts or levels: no ranking.",
+        "ranking_excluded": "Not ranked (a level reported below the baseline its plan starts from: its SPI(t) "
+        "would be 0 whatever its progress): {rows}.",
+        "ranking_excluded_row": "{indicator}: {regions}",
         "pace": "7. Required pace",
         "pace_note": "Monthly rate needed from the latest report to the deadline to meet the target with "
         "probability {p}; 'required / expected' is its ratio to the pace the model expects over those "
