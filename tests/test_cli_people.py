@@ -92,6 +92,10 @@ def test_lang_zh_leaves_no_english_line_on_the_console(tmp_path, capsys):
     example = tmp_path / "example.csv"
     assert main(["template", "--out", str(example), "--lang", "zh"]) == 0
     assert "示例进展文件写入" in capsys.readouterr().out and example.exists()
+    frame = pd.read_csv(example, dtype=str, encoding="utf-8-sig")
+    assert list(frame.columns) == ["指标", "地区", "月份", "数值", "备注"]  # the headers the reader accepts
+    assert {"全省", "哈尔滨市", "大兴安岭地区"} <= set(frame["地区"]) and "province" not in set(frame["地区"])
+    assert (frame["备注"] == "示例数值：请替换为报告的数值").all()
 
 
 def test_the_scenarios_table_speaks_the_language(tmp_path, capsys):
@@ -221,3 +225,67 @@ def test_the_spinner_shows_what_runs_on_a_terminal(monkeypatch, caplog):
         time.sleep(0.5)
     assert "fitting seasonal_share [4000 draws]" in screen.getvalue()
     assert "0:00:00" in screen.getvalue()
+
+
+def test_template_catalog_out_invents_no_target_basis(tmp_path, capsys):
+    own = tmp_path / "own.csv"
+    own.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region,target_basis\n"
+        "a1,cumulative,户,120,>=,2024-12-31,province,\n"
+        "a2,cumulative,公里,35,>=,2024-10-31,province,省政府文件\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "back.csv"
+    assert main(["template", "--catalog", str(own), "--catalog-out", str(out), "--lang", "en"]) == 0
+    back = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig").set_index("indicator")
+    assert back.loc["a1", "target_basis"] == "" and back.loc["a2", "target_basis"] == "省政府文件"
+    builtin = tmp_path / "builtin.csv"
+    assert main(["template", "--catalog-out", str(builtin), "--lang", "en"]) == 0
+    assert set(pd.read_csv(builtin, encoding="utf-8-sig")["target_basis"]) == {"official list"}
+
+
+def test_swapped_catalogue_and_progress_say_so(tmp_path, capsys):
+    catalog, progress = _files(tmp_path)
+    assert (
+        main(
+            ["forecast", "--catalog", str(catalog), "--progress", str(catalog), "--out", str(tmp_path / "a")]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert (
+        "this looks like a catalogue, not a progress file" in err
+        and "Did you swap --catalog and --progress?" in err
+    )
+    assert (
+        main(
+            [
+                "forecast",
+                "--catalog",
+                str(progress),
+                "--progress",
+                str(progress),
+                "--out",
+                str(tmp_path / "b"),
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert (
+        "this looks like a progress file, not a catalogue" in err
+        and "Did you swap --catalog and --progress?" in err
+    )
+
+
+@pytest.mark.parametrize("text", ["2024年8月", "2024-8", "2024/8", "202408", "2024-08-31", "2024-08"])
+def test_as_of_takes_the_month_forms_of_a_progress_file(text):
+    from longjiang_forecast.cli import _month
+
+    assert _month(text) == "2024-08"
+
+
+def test_as_of_that_is_no_month_names_the_forms(capsys):
+    with pytest.raises(SystemExit):
+        main(["forecast", "--as-of", "2024年13月"])
+    assert "'2024年13月' is not a month" in capsys.readouterr().err

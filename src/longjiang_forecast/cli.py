@@ -30,7 +30,10 @@ DEFAULT_SEED = 2024
 #: The command line's messages: notes and timings at INFO (hidden by --quiet), details at DEBUG (--verbose).
 log = logging.getLogger("longjiang_forecast.cli")
 #: Note on every row of `template`'s example file; a forecast warns while rows still carry it.
-EXAMPLE_NOTE = "EXAMPLE value: replace with the reported figure"
+EXAMPLE_NOTE = {
+    "en": "EXAMPLE value: replace with the reported figure",
+    "zh": "示例数值：请替换为报告的数值",
+}
 
 
 def _int_at_least(low: int) -> Any:
@@ -68,11 +71,23 @@ def _draws(text: str) -> int:
 
 
 def _month(text: str) -> str:
-    try:
-        parse_month(text, name="--as-of")
-    except DataValidationError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
-    return text
+    """An argparse type: --as-of in any form of a progress file's month (2024年8月, ...), as YYYY-MM."""
+    from ._core.months import MONTH_FORMS
+    from ._core.months import parse_month as read_month
+
+    month, form = read_month(text)
+    if month is not None:
+        return f"{month:%Y-%m}"
+    if form == "YYYY-MM":  # a month number outside 1-12, said as such
+        try:
+            parse_month(text, name="--as-of")
+        except DataValidationError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    why = " (its month number or day does not exist)" if form else ""
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a month{why}; write it in one of the forms of a progress file: {MONTH_FORMS} "
+        "(e.g. 2024-08 or 2024年8月)."
+    )
 
 
 #: The accepted forms of `backtest --as-of`, quoted by its error messages.
@@ -339,11 +354,13 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
     if "note" in progress:
-        n_example = int((progress["note"] == EXAMPLE_NOTE).sum())
+        marked = progress["note"].isin(list(EXAMPLE_NOTE.values()))
+        n_example = int(marked.sum())
         if n_example:
+            note = str(progress["note"].where(marked).to_series().dropna().iloc[0])
             print(
                 f"warning: {n_example} rows of {args.progress} still carry the template's note "
-                f"'{EXAMPLE_NOTE}': those values are synthetic, not reports.",
+                f"'{note}': those values are synthetic, not reports.",
                 file=sys.stderr,
             )
     return catalog, progress, None
@@ -375,10 +392,10 @@ def _print_table(
     table: pd.DataFrame, result: Any, args: argparse.Namespace, catalog: Any, progress: Any
 ) -> None:
     """Print the attainment table for people: the unit's decimals, names in one language, fitted to width."""
-    from .report import attainment_headline, render_attainment
+    from .report import attainment_headline, province_first, render_attainment
     from .report._text import model_name, scenario_name
 
-    shown = table if args.all else table[table["region"] == "province"]
+    shown = province_first(table) if args.all else table[table["region"] == "province"]
     width = _width()
     lang = _lang(args, catalog)
     attrs = result.summary.attrs
@@ -456,10 +473,10 @@ def _borderline_note(
 
 def _pace_note(table: pd.DataFrame, show_all: bool, lang: str, catalog: Any, progress: Any) -> None:
     """Say, for the shown series whose recent pace points away from P(met), what the model expects."""
-    from .report import pace_note
+    from .report import pace_note, province_first
     from .report._console import region_label
 
-    shown = table if show_all else table[table["region"] == "province"]
+    shown = province_first(table) if show_all else table[table["region"] == "province"]
     written = _spelled(progress)
     who = {
         (str(i), str(r)): str(i)
@@ -757,6 +774,19 @@ def _indicator_names(catalog: Any, lang: str) -> dict[str, str]:
     }
 
 
+def _region_names_written(catalog: Any, lang: str) -> dict[str, str]:
+    """Region id -> the name an example progress file writes: ids in English, Chinese names in Chinese."""
+    if lang != "zh":
+        return {}
+    regions = catalog.regions
+    names = {"province": "全省"}
+    if regions is not None and len(regions):
+        names.update(
+            {str(r): str(zh) for r, zh in zip(regions["region"], regions["name_zh"], strict=True) if zh}
+        )
+    return names
+
+
 def _template(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -791,14 +821,15 @@ def _template(args: argparse.Namespace) -> int:
         if not args.out:
             return 0
     out = Path(args.out)
+    lang = _lang(args, catalog)
     # Last year in full (levels need last December; annual means a year of history) and this
-    # year to March, rounded to 4 significant digits like a reported figure.
+    # year to March, rounded to 4 significant digits like a reported figure; the province and
+    # each prefecture, named in the language of the file.
     example = synthetic_progress(
         catalog,
         seed=args.seed,
         years=(catalog.year - 1, catalog.year),
         as_of=f"{catalog.year}-03",
-        by_region=False,
     )
     values = example["value"].values
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -808,10 +839,11 @@ def _template(args: argparse.Namespace) -> int:
         )
     example["value"] = example["value"].copy(data=rounded)
     example["note"] = example["value"].copy(
-        data=np.where(example["value"].notnull(), EXAMPLE_NOTE, "").astype(object)
+        data=np.where(example["value"].notnull(), EXAMPLE_NOTE[lang], "").astype(object)
     )
-    write_progress(example, out)
-    print(_message("wrote_example", _lang(args, catalog), width=_width(), source=catalog.source, path=out))
+    names = _region_names_written(catalog, lang)
+    write_progress(example, out, lang=lang, region_names=names)
+    print(_message("wrote_example", lang, width=_width(), source=catalog.source, path=out))
     return 0
 
 

@@ -9,7 +9,7 @@ from ._console import (
     console_message,
     render_attainment,
 )
-from ._format import default_language, rounded_table
+from ._format import default_language, province_first, rounded_table
 from ._pace_words import pace_explanations, pace_note
 from ._scenario_view import format_change, render_scenarios, scenario_view
 from ._scores import explain_scores
@@ -31,6 +31,7 @@ __all__ = [
     "format_value",
     "pace_explanations",
     "pace_note",
+    "province_first",
     "render_attainment",
     "render_bulletin",
     "render_scenarios",

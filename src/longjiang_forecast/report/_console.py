@@ -153,7 +153,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "wrote_catalogue_tags": "已将目标清单 {source} 写入 {path}，{n} 项指标中 {tagged} 项带标签。",
         "wrote_catalogue_plain": "已将目标清单 {source} 写入 {path}，不带标签（清单没有标签；"
         "随附的情景按标签选择指标：请添加“tags”列，见 docs/getting-started.md 的“Tags”一节）。",
-        "wrote_example": "已将 {source} 的示例进展文件写入 {path}（合成数值，已在“note”列标明）。",
+        "wrote_example": "已将 {source} 的示例进展文件写入 {path}（合成数值，已在“备注”列标明）。",
         "and": "和",
         "comma": "、",
     },

@@ -13,6 +13,7 @@ import pandas as pd
 from .._core.names import display_name
 from .._core.units import against_decimals, rate_decimals, unit_decimals, unit_label
 from ._console import reached_label, region_label
+from ._format import province_first
 from ._text import STATUS_COLOURS, basis_words, provenance_row, status_word
 
 #: Columns of the attainment sheet: (key, English header, Chinese header).
@@ -102,8 +103,7 @@ def write_workbook(
 
     written = written or {}
     header_index = 1 if lang == "en" else 2
-    order = np.argsort((table["region"] != "province").to_numpy(), kind="stable")
-    rows = table.iloc[order]
+    rows = province_first(table)
     book = Workbook()
     sheet = book.active
     sheet.title, prov_title = _SHEET_NAMES[lang]
