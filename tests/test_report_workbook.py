@@ -147,3 +147,38 @@ def test_zh_workbook_gives_basis_and_reason_in_chinese(tmp_path):
     ).worksheets
     assert en[0].cell(row=3, column=col["依据"]).value.startswith("reference class: 42")
     assert [c.value for c in en[1][2]] == ["seed", 1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "an annual mean needs at least one earlier year of monthly values",
+        "no earlier year has a value for month(s) [11, 12]",
+        "the seasonal-share model forecasts '>=' targets for counts and levels",
+        "a level needs last year's value: add a 'baseline' to the catalogue or the December report of last "
+        "year to the progress file",
+        "a change against last year needs last year's value: add a 'baseline' to the catalogue or all 12 "
+        "monthly values of last year to the progress file",
+        "a milestone target must be a whole number (>= 1) of projects with '>='",
+        "deadline 2024-06-30 passed by the as-of month 2024-08 without the report it is judged on (2024-06; "
+        "the latest report is of 2024-05): a past deadline is settled from the reports, not forecast; "
+        "add the reports up to 2024-06 to settle it",
+        "deadline 2024-06-30 passed by the as-of month 2024-08 without the report it is judged on (2024-06; "
+        "no report yet): a past deadline is settled from the reports, not forecast; add the reports up to "
+        "2024-06 to settle it",
+        "prefectures ['heihe'] have no reports of this indicator (this year or earlier years of its family): "
+        "the province is the total of all 13 of its prefectures",
+        "log-normal seasonal profile from 5 earlier year(s) (2019-2023); month-to-month sd 0.123 on 50 "
+        "degree(s) of freedom and 4 of prior, year-to-year sd 0.081 on 4 and 3 of prior",
+        "sum of the 13 prefectures' forecasts, path by path; not reported, simulated: harbin 2024-08",
+    ],
+)
+def test_reasons_and_bases_in_chinese(text):
+    import re
+
+    from longjiang_forecast.report._text import basis_words
+
+    zh = basis_words(text, "zh")
+    assert re.search(r"[\u4e00-\u9fff]", zh)
+    # no English word left but the user's region ids and the word 'baseline' (a catalogue column)
+    assert re.findall(r"[A-Za-z]{3,}", zh) in ([], ["heihe"], ["harbin"], ["baseline"]), zh

@@ -389,6 +389,41 @@ BASIS_ZH: tuple[tuple[str, str], ...] = (
         r"an annual mean needs at least one earlier year of monthly values",
         "年均值类指标至少需要往年一年的月度数据",
     ),
+    (r"no earlier year has a value for month\(s\) \[(.*)\]", "往年均没有第 {0} 月的数值"),
+    (
+        r"the seasonal-share model forecasts '>=' targets for counts and levels",
+        "季节份额模型只预测计数和水平类指标的“≥”目标",
+    ),
+    (
+        r"a level needs last year's value: add a 'baseline' to the catalogue or the December report of "
+        r"last year to the progress file",
+        "水平类指标需要去年的数值：请在目标清单中填写 baseline，或在进展文件中加入去年 12 月的报告",
+    ),
+    (
+        r"a change against last year needs last year's value: add a 'baseline' to the catalogue or all 12 "
+        r"monthly values of last year to the progress file",
+        "相对去年变化的指标需要去年的数值：请在目标清单中填写 baseline，或在进展文件中加入去年全部 12 个月的数值",
+    ),
+    (
+        r"a milestone target must be a whole number \(>= 1\) of projects with '>='",
+        "具名项目类目标必须是不少于 1 的整数个项目，且比较符为“≥”",
+    ),
+    (
+        r"deadline (\S+) passed by the as-of month (\S+) without the report it is judged on \((\S+); the latest "
+        r"report is of (\S+)\): a past deadline is settled from the reports, not forecast",
+        "截止日期 {0} 在截至月份 {1} 之前已过，但缺少判定所依据的 {2} 月报（最新报告为 {3}）：已过截止日期的目标按报告判定，不作预测",
+    ),
+    (
+        r"deadline (\S+) passed by the as-of month (\S+) without the report it is judged on \((\S+); no report "
+        r"yet\): a past deadline is settled from the reports, not forecast",
+        "截止日期 {0} 在截至月份 {1} 之前已过，但缺少判定所依据的 {2} 月报（尚无报告）：已过截止日期的目标按报告判定，不作预测",
+    ),
+    (r"add the reports up to (\S+) to settle it", "请补充截至 {0} 的报告以作判定"),
+    (
+        r"prefectures \[(.*)\] have no reports of this indicator \(this year or earlier years of its family\): "
+        r"the province is the total of all (\d+) of its prefectures",
+        "地市 {0} 没有该指标的报告（今年及同类指标往年均无）：全省由其全部 {1} 个地市合成",
+    ),
 )
 
 
