@@ -108,15 +108,24 @@ def test_a_small_count_keeps_its_fraction_in_the_workbook_and_the_console(tmp_pa
         _rows()
         .iloc[:1]
         .assign(
-            unit="cities (座)", target=3.0, observed=2.02, q10=2.96, median=3.2, q90=3.48, region="province"
+            unit="cities (座)",
+            target=3.0,
+            observed=2.02,
+            q10=2.96,
+            median=3.2,
+            q90=3.48,
+            region="province",
+            expected_shortfall=0.49,  # a fraction of a city: not "0"
         )
     )
     sheet = load_workbook(write_workbook(rows, tmp_path / "a.xlsx", lang="en", provenance={})).active
     col = {c.value: i + 1 for i, c in enumerate(sheet[1])}
     formats = {h: sheet.cell(row=2, column=col[h]).number_format for h in
-               ("latest report", "10% at deadline", "median at deadline", "target")}  # fmt: skip
+               ("latest report", "10% at deadline", "median at deadline", "target",
+                "expected shortfall")}  # fmt: skip
     assert formats == {"latest report": "#,##0.00", "10% at deadline": "#,##0.00",
-                       "median at deadline": "#,##0.0", "target": "#,##0"}  # fmt: skip
+                       "median at deadline": "#,##0.0", "target": "#,##0",
+                       "expected shortfall": "#,##0.00"}  # fmt: skip
     view = attainment_view(rows, lang="en").iloc[0]
     assert view["observed"].startswith("2.02") and view["range"] == "2.96 – 3.48" and view["median"] == "3.2"
 

@@ -47,7 +47,7 @@ SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
 _IN_UNIT = ("target", "observed", "q10", "median", "q90", "expected_shortfall")
 _RATES = ("required_rate", "model_rate", "run_rate")
 #: Values read against the target, shown with ``_core.units.against_decimals`` (a small count's fraction).
-_AGAINST = ("observed", "q10", "median", "q90")
+_AGAINST = ("observed", "q10", "median", "q90", "expected_shortfall")
 #: Headers of the provenance sheet: in Chinese the label, the value and the machine key (``run.json``'s).
 _PROVENANCE_HEADERS = {"en": ["key", "value"], "zh": ["项目", "内容", "键"]}
 _SHEET_NAMES = {
@@ -137,8 +137,9 @@ def write_workbook(
             if key in _RATES:  # finer than the unit: 0.5 stations a month is neither 0 nor 1
                 cell.number_format = _number_format(rate_decimals(value, rec["unit"], rec["target"]))
             elif key in _AGAINST:  # read against the target: never a rounding that crosses it
+                comparator = None if key == "expected_shortfall" else rec["comparator"]  # a gap, not a value
                 cell.number_format = _number_format(
-                    against_decimals(value, rec["target"], rec["unit"], rec["comparator"])
+                    against_decimals(value, rec["target"], rec["unit"], comparator)
                 )
             elif key in _IN_UNIT:
                 cell.number_format = _number_format(decimals)
