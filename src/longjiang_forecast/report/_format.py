@@ -72,6 +72,16 @@ def province_first(table: Any) -> Any:
     For people (the console with ``--all``, the workbook): a province forecast from its
     prefectures' reports comes after them in :meth:`Forecast.table` (whose rows follow the
     summary's series), whatever order the catalogue gave.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :meth:`Forecast.table` (column ``region``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows, province first (a stable sort), with a fresh index.
     """
     import numpy as np
 

@@ -168,8 +168,18 @@ def pace_note(
 ) -> str:
     """The note under the console table: a head line, then :func:`pace_explanations` one a line.
 
-    Lines at most ``width`` terminal columns (Chinese characters count two), ending in a
-    newline; "" without any explanation.
+    Parameters
+    ----------
+    table, lang, who
+        As for :func:`pace_explanations` (the rows shown).
+    width : int, default 100
+        Terminal width in columns (Chinese characters count two).
+
+    Returns
+    -------
+    str
+        Lines at most ``width`` columns wide, ending in a newline; "" without any
+        explanation.
     """
     from ._console import _wrap
 
