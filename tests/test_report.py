@@ -631,3 +631,13 @@ def test_ranking_names_the_series_left_out():
     assert _ranking_excluded(schedule, "zh", names).endswith("：Y4：鹤岗市、伊春市。")
     assert _ranking_excluded(schedule, "en", {}).endswith("progress): Y4: hegang, yichun.")
     assert _ranking_excluded(schedule.isel(series=[3]), "zh", names) == ""
+
+
+def test_still_needed_keeps_a_small_counts_fraction(bulletin):
+    from longjiang_forecast.report._bulletin import _pace_rows
+
+    _, answers, _ = bulletin
+    pace = answers.pace.copy(deep=True)
+    pace["unit"].values[0], pace["target"].values[0], pace["need"].values[0] = "cities (座)", 3.0, 0.49
+    row = _pace_rows(pace, np.arange(pace.sizes["series"]) == 0, "zh")[0]
+    assert row[2]["text"] == "0.49"  # not "0" beside a target of 3

@@ -507,7 +507,7 @@ def _pace_rows(
         else:
             cells.append(_cell(name))
         cells += [
-            _cell(format_in_unit(pace["need"].values[s], unit, target), "num"),
+            _cell(format_against(pace["need"].values[s], target, unit), "num"),  # 0.49 cities, not 0
             _cell(int(pace["months_left"].values[s]), "num"),
             _cell(format_rate(pace["plain_rate"].values[s], unit, target), "num"),
             _cell(format_rate(pace["required_pace"].values[s], unit, target), "num"),
