@@ -356,7 +356,7 @@ def test_split_by_region_subset_and_existing_rows(tmp_path: Path) -> None:
     a1 = split[split["indicator"] == "a1"].set_index("region")
     assert len(a1) == 14
     assert a1.loc["harbin", "target"] == 50  # the official regional row is kept
-    assert a1.loc["harbin", "target_basis"] == "official list"
+    assert a1.loc["harbin", "target_basis"] == ""  # the user's row, its basis as given: none invented
     assert a1.loc["qiqihar", "target"] == pytest.approx(100 * 4_067_489 / 31_850_088)
 
 

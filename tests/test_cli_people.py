@@ -41,13 +41,14 @@ def test_forecast_for_people_in_chinese_with_prefectures_as_written(tmp_path, ca
     assert "哈尔滨市" in text and "harbin" not in text  # as the progress file spells it
     assert "完成特殊困难老年" in text and "户" in text and "≥ 5,200" in text and "≥ 2,100" in text
     assert "截至 2024-07" in text and "达标" in text
+    assert "模型 参考类季节份额模型，情景 基准情景" in text and "SeasonalShareModel" not in text
     assert max(len(line) for line in text.splitlines()) <= 100
     table = pd.read_csv(out / "attainment.csv")
     assert table["p_met"].round(4).equals(table["p_met"])  # no 16-digit floats
     book = load_workbook(out / "attainment.xlsx")
     assert book.sheetnames == ["达标情况", "数据来源"]
     assert book["达标情况"]["B3"].value == "哈尔滨市"
-    provenance = {r[0].value: r[1].value for r in book["数据来源"].iter_rows(min_row=2)}
+    provenance = {r[2].value: r[1].value for r in book["数据来源"].iter_rows(min_row=2)}  # label, value, key
     assert provenance["seed"] == 2024 and provenance["as_of"] == "2024-07" and provenance["data_vintage"]
 
 
@@ -116,6 +117,7 @@ def test_lang_zh_leaves_no_english_line_on_the_console(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "注意：合成示例数据" in captured.out and "NOTE" not in captured.out
     assert "正在预测" in captured.err and "已写出" in captured.err and "attainment.csv、" in captured.err
+    assert "正在预测 内置 2024 年目标清单" in captured.err and "package:" not in captured.err
     assert "Forecasting" not in captured.err and "Wrote" not in captured.err
     argv = [*argv[:-1], str(tmp_path / "en"), "--lang", "en"]
     assert main(argv) == 0
@@ -125,6 +127,10 @@ def test_lang_zh_leaves_no_english_line_on_the_console(tmp_path, capsys):
     example = tmp_path / "example.csv"
     assert main(["template", "--out", str(example), "--lang", "zh"]) == 0
     assert "示例进展文件写入" in capsys.readouterr().out and example.exists()
+    frame = pd.read_csv(example, dtype=str, encoding="utf-8-sig")
+    assert list(frame.columns) == ["指标", "地区", "月份", "数值", "备注"]  # the headers the reader accepts
+    assert {"全省", "哈尔滨市", "大兴安岭地区"} <= set(frame["地区"]) and "province" not in set(frame["地区"])
+    assert (frame["备注"] == "示例数值：请替换为报告的数值").all()
 
 
 def test_the_scenarios_table_speaks_the_language(tmp_path, capsys):
@@ -132,9 +138,21 @@ def test_the_scenarios_table_speaks_the_language(tmp_path, capsys):
     argv = ["scenarios", str(scenario), "--draws", "100", "--lang", "zh", "--out", str(tmp_path)]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "各情景达标概率相对基准情景的变化" in out and "仅列全省" in out
-    assert "情景" in out and "编号" in out
+    assert "基准情景及各情景下的达标概率" in out and "仅列全省" in out
+    lines = out.splitlines()
+    head = next(line for line in lines if line.startswith("编号"))
+    assert head.split() == ["编号", "名称", "基准情景", "early-winter"]  # one header line, no pandas layout
+    table = pd.read_csv(tmp_path / "scenario_comparison.csv", dtype={"indicator": str})
+    roads = table[(table["indicator"] == "19b") & (table["region"] == "province")].set_index("scenario")
+    row = next(line for line in lines if line.startswith("19b "))
+    p0, p1 = roads.loc["baseline", "p_met"], roads.loc["early-winter", "p_met"]
+    change = roads.loc["early-winter", "delta_vs_baseline"]
+    assert "续建及新开工农村公路" in row  # the name beside the id
+    assert row.endswith(f"{p0:.2f} {p1:.2f} (−{abs(change):.2f})")  # P(met) under both, and the change
+    untouched = next(line for line in lines if line.startswith("09a "))
+    assert untouched.endswith("(0)") and "-0.00" not in out and "−0.00" not in out
     assert "Change of P(met)" not in out and "indicator" not in out and "NOTE" not in out
+    assert set(table.loc[table["region"] == "harbin", "region_name"]) == {"哈尔滨市"}  # names in the CSV
 
 
 def test_a_warning_is_one_readable_line(monkeypatch, capsys):
@@ -281,3 +299,67 @@ def test_lang_zh_says_the_common_errors_in_chinese(tmp_path, capsys):
         assert capsys.readouterr().err.startswith("error: ")  # English as before
     assert main(["forecast", "--catalog", str(tmp_path / "nocat.csv"), "--lang", "zh", "--out", "o"]) == 2
     assert "目标清单文件" in capsys.readouterr().err
+
+
+def test_template_catalog_out_invents_no_target_basis(tmp_path, capsys):
+    own = tmp_path / "own.csv"
+    own.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region,target_basis\n"
+        "a1,cumulative,户,120,>=,2024-12-31,province,\n"
+        "a2,cumulative,公里,35,>=,2024-10-31,province,省政府文件\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "back.csv"
+    assert main(["template", "--catalog", str(own), "--catalog-out", str(out), "--lang", "en"]) == 0
+    back = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig").set_index("indicator")
+    assert back.loc["a1", "target_basis"] == "" and back.loc["a2", "target_basis"] == "省政府文件"
+    builtin = tmp_path / "builtin.csv"
+    assert main(["template", "--catalog-out", str(builtin), "--lang", "en"]) == 0
+    assert set(pd.read_csv(builtin, encoding="utf-8-sig")["target_basis"]) == {"official list"}
+
+
+def test_swapped_catalogue_and_progress_say_so(tmp_path, capsys):
+    catalog, progress = _files(tmp_path)
+    assert (
+        main(
+            ["forecast", "--catalog", str(catalog), "--progress", str(catalog), "--out", str(tmp_path / "a")]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert (
+        "this looks like a catalogue, not a progress file" in err
+        and "Did you swap --catalog and --progress?" in err
+    )
+    assert (
+        main(
+            [
+                "forecast",
+                "--catalog",
+                str(progress),
+                "--progress",
+                str(progress),
+                "--out",
+                str(tmp_path / "b"),
+            ]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert (
+        "this looks like a progress file, not a catalogue" in err
+        and "Did you swap --catalog and --progress?" in err
+    )
+
+
+@pytest.mark.parametrize("text", ["2024年8月", "2024-8", "2024/8", "202408", "2024-08-31", "2024-08"])
+def test_as_of_takes_the_month_forms_of_a_progress_file(text):
+    from longjiang_forecast.cli import _month
+
+    assert _month(text) == "2024-08"
+
+
+def test_as_of_that_is_no_month_names_the_forms(capsys):
+    with pytest.raises(SystemExit):
+        main(["forecast", "--as-of", "2024年13月"])
+    assert "'2024年13月' is not a month" in capsys.readouterr().err

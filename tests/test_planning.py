@@ -302,3 +302,18 @@ def test_plan_bundle(small):
     assert answers.pace.attrs["prob"] == 0.7
     assert answers.ranking is not None
     assert isinstance(answers.portfolio, xr.Dataset)
+
+
+def test_a_level_below_the_baseline_its_plan_starts_from_has_no_spi():
+    """A prefecture given the province's baseline (90 %) reporting 88 %: SPI(t) would be 0 whatever it did."""
+    n = 3
+    f = tiny_forecast(np.full((10, n), 93.0), target=[92.0] * n, indicator=["Y4"] * n,
+                      region=["a", "b", "c"], item=[1] * n, kind=["level"] * n, last_value=[88.0, 91.0, 90.0],
+                      baseline=[90.0] * n)  # fmt: skip
+    sched = planning.schedule_performance(f, plan="flat")
+    spi = sched["spi_t"].values
+    assert np.isnan(spi[0]) and sched["note"].values[0] == planning._schedule.BELOW_BASELINE
+    assert spi[1] > 0 and sched["note"].values[1] == ""  # above the baseline: measured
+    assert spi[2] == 0.0 and sched["note"].values[2] == ""  # at the baseline: nothing earned, a real 0
+    ranking = planning.prefecture_ranking(f, schedule=sched)
+    assert set(ranking["region"]) == {"b", "c"}

@@ -143,6 +143,9 @@ def test_both_catalogue_layouts_get_the_province_forecast(prefectures, catalog, 
     assert row["target"] == 15000 and np.isfinite(row["p_met"])
     table = result.table()
     assert (table["region"] != "province").sum() == 13
+    # for people the province row comes first, though forecast from its prefectures after them
+    shown = lf.report.province_first(table)
+    assert shown["region"].iloc[0] == "province" and (shown["region"].iloc[1:] != "province").all()
 
 
 def test_a_prefecture_without_reports_leaves_the_province_unforecast(prefectures, catalog):
@@ -221,9 +224,11 @@ def test_cli_forecasts_the_province_row_from_prefecture_only_reports(prefectures
     frame["month"] = pd.DatetimeIndex(frame["month"]).strftime("%Y-%m")
     frame[["indicator", "region", "month", "value"]].to_csv(tmp_path / "progress.csv", index=False)
     args = ["forecast", "--catalog", str(catalog_file), "--progress", str(tmp_path / "progress.csv")]
-    assert main([*args, "--draws", "300", "--out", str(tmp_path / "out")]) == 0
+    assert main([*args, "--draws", "300", "--out", str(tmp_path / "out"), "--all"]) == 0
     out = capsys.readouterr().out
-    assert "province" in out
+    lines = out.splitlines()
+    first = lines[next(i for i, line in enumerate(lines) if line.startswith("──")) + 1]
+    assert first.startswith("h1") and "province" in first  # --all: the province row first
     table = pd.read_csv(tmp_path / "out" / "attainment.csv")
     row = table[table["region"] == "province"]
     assert len(row) == 1 and 0 < row["p_met"].item() < 1

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+from html import unescape
 from html.parser import HTMLParser
 
 import matplotlib
@@ -15,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 
 import longjiang_forecast as lf
 from longjiang_forecast import planning
@@ -407,6 +409,18 @@ def test_pace_table_has_a_note_column_only_when_a_row_has_a_note(bulletin):
     assert shown["header"][-1] == "说明" and all(len(r) == 9 for r in shown["rows"] + shown["detail_rows"])
     assert "说明" not in bare["header"] and "说明" not in bare["detail_header"]
     assert all(len(r) == 8 for r in bare["rows"] + bare["detail_rows"]) and bare["rows"]
+    # each table on its own: a note on one prefecture row keeps the column there, not in the province table
+    one = answers.pace.copy(deep=True)
+    one["note"].values[:] = ""
+    prefecture = int(
+        np.flatnonzero((one["region"].values != "province") & np.isfinite(one["required_pace"].values))[0]
+    )
+    one["note"].values[prefecture] = "target already met"
+    mixed = _pace(one, "zh", {})
+    assert "说明" not in mixed["header"] and all(len(r) == 8 for r in mixed["rows"])
+    assert mixed["detail_header"][-1] == "说明" and "已达到目标" in [
+        r[-1]["text"] for r in mixed["detail_rows"]
+    ]
 
 
 def test_drivers_table_for_items_of_several_indicators():
@@ -548,3 +562,88 @@ def test_a_catalogue_in_chinese_only(tmp_path):
     assert [row[3] for row in zh] == ["个", "户", "万人", "公里"]
     assert latin_words(pages["zh"], allowed=user_words(forecast)) == []
     assert "2. The list as a whole" in page_text(pages["en"])  # no planning: no count to state
+
+
+def test_attainment_table_shows_the_models_pace_beside_required_and_recent(bulletin, english):
+    from longjiang_forecast._core.units import format_rate
+
+    forecast, _, result = bulletin
+    table = forecast.table().set_index(["indicator", "region"])
+    zh = table_rows(result.html.read_text("utf-8"), "attainment-table")
+    head = zh[0]
+    assert head[8:11] == ["所需月均进度", "模型预期月均进度（剩余月份）", "近期月均进度（月份）"]
+    row = next(r for r in zh[1:] if r[0] == "09a")
+    rec = table.loc[("09a", "province")]
+    assert row[9] == f"{format_rate(rec['model_rate'], rec['unit'], rec['target'])} (9–12月)"
+    assert re.fullmatch(r"[\d,.]+ \(\d+–\d+月\)", row[10])  # the recent pace says its months in words
+    en = table_rows(english.read_text("utf-8"), "attainment-table")
+    assert unescape(en[0][9]) == "model's expected pace (months left)"
+    assert next(r for r in en[1:] if r[0] == "09a")[9].endswith("(Sep–Dec)")
+
+
+def test_first_passage_caption_says_which_month_decides_a_mid_month_deadline():
+    from longjiang_forecast.report._bulletin import _first_passage_note
+
+    summary = xr.Dataset(
+        {
+            "indicator": ("series", ["Y1", "Y3", "Y5"]),
+            "deadline": ("series", pd.to_datetime(["2024-12-31", "2024-10-20", "2024-01-15"])),
+            "deadline_month": ("series", [12, 9, 0]),  # Y5: mid-January, no report before it
+        }
+    )
+    shown = np.array([True, True, True])
+    zh = _first_passage_note(summary, shown, "zh")
+    assert "红框为判定是否达标所依据的月报月份" in zh and "截止日期所在月份" not in zh
+    assert zh.endswith("月中截止：Y3（10月20日截止，看9月月报）。")
+    en = _first_passage_note(summary, shown, "en")
+    assert en.endswith("Mid-month deadlines: Y3 (due 20 Oct: the Sep report).")
+    assert "month before for a mid-month deadline" in en
+    assert "Mid-month" not in _first_passage_note(summary, np.array([True, False, False]), "en")
+
+
+def test_first_passage_chart_outlines_the_month_that_decides():
+    from matplotlib.patches import Rectangle
+
+    cdf = np.tile(np.linspace(0.05, 0.9, 12), (2, 1))
+    summary = xr.Dataset(
+        {
+            "first_passage_cdf": (("series", "month"), cdf),
+            "indicator": ("series", ["Y1", "Y3"]),
+            "region": ("series", ["province", "province"]),
+            "name_en": ("series", ["a", "b"]),
+            "name_zh": ("series", ["甲", "乙"]),
+            "deadline": ("series", pd.to_datetime(["2024-12-31", "2024-10-20"])),
+            "deadline_month": ("series", [12, 9]),
+        }
+    )
+    ax = lf.plots.first_passage_chart(summary)
+    outlined = [p for p in ax.patches if isinstance(p, Rectangle) and not p.get_fill()]
+    boxes = sorted((p.get_y(), p.get_x()) for p in outlined)
+    assert boxes == [(-0.5, 10.5), (0.5, 7.5)]  # December for Y1; September (column 8) for Y3 due 20 October
+
+
+def test_ranking_names_the_series_left_out():
+    from longjiang_forecast.planning._schedule import BELOW_BASELINE
+    from longjiang_forecast.report._bulletin import _ranking_excluded
+
+    schedule = xr.Dataset(
+        {
+            "indicator": ("series", ["Y4", "Y4", "Y4", "Y1"]),
+            "region": ("series", ["province", "hegang", "yichun", "hegang"]),
+            "note": ("series", [BELOW_BASELINE, BELOW_BASELINE, BELOW_BASELINE, ""]),
+        }
+    )
+    names = {"hegang": "鹤岗市", "yichun": "伊春市"}
+    assert _ranking_excluded(schedule, "zh", names).endswith("：Y4：鹤岗市、伊春市。")
+    assert _ranking_excluded(schedule, "en", {}).endswith("progress): Y4: hegang, yichun.")
+    assert _ranking_excluded(schedule.isel(series=[3]), "zh", names) == ""
+
+
+def test_still_needed_keeps_a_small_counts_fraction(bulletin):
+    from longjiang_forecast.report._bulletin import _pace_rows
+
+    _, answers, _ = bulletin
+    pace = answers.pace.copy(deep=True)
+    pace["unit"].values[0], pace["target"].values[0], pace["need"].values[0] = "cities (座)", 3.0, 0.49
+    row = _pace_rows(pace, np.arange(pace.sizes["series"]) == 0, "zh")[0]
+    assert row[2]["text"] == "0.49"  # not "0" beside a target of 3

@@ -77,6 +77,10 @@ def test_a_first_passage_after_the_deadline_is_marked_late():
     assert attainment_view(late, lang="zh").iloc[0]["reached"] == "11月逾期"
     early = _table(first_passage_median="2025-01", first_passage_late=False)
     assert attainment_view(early, lang="en").iloc[0]["reached"] == "2025-01"
+    # the mark is the summary's first_passage_late, nothing else (a missing flag is no mark)
+    for flag in (False, np.nan, None):
+        on_time = _table(deadline="2024-10-20", first_passage_median="2024-09", first_passage_late=flag)
+        assert attainment_view(on_time, lang="zh").iloc[0]["reached"] == "9月"
 
 
 def test_prefectures_are_named_as_the_user_wrote_them():
@@ -150,3 +154,52 @@ def test_the_borderline_note_names_each_series_in_the_language_within_the_width(
 def test_a_borderline_status_prints_its_band_name_only():
     assert attainment_view(_table(status="borderline"), lang="zh").iloc[0]["status"] == "临界"
     assert attainment_view(_table(status="borderline"), lang="en").iloc[0]["status"] == "borderline"
+
+
+def test_a_recent_pace_that_points_away_from_p_met_is_explained_by_the_models_pace():
+    from longjiang_forecast.report import pace_explanations, pace_note
+
+    # the default data's 13a (due 31 October) and 17b (an annual mean), as the new user saw them
+    faster = _table(indicator="13a", unit="km (公里)", target=800.0, deadline="2024-10-31", observed=604.262,
+                    p_met=0.1208, status="off track", required_rate=97.869, model_rate=81.092,
+                    run_rate=141.976, run_rate_months="2024-07/2024-08")  # fmt: skip
+    mean = _table(indicator="17b", unit="μg/m³", kind="annual_mean", target=27.3, comparator="<=",
+                  observed=26.977, p_met=0.054, median=28.3, status="off track", required_rate=27.946,
+                  run_rate=18.382, run_rate_months="2024-06/2024-08")  # fmt: skip
+    agree = _table(indicator="09a", p_met=0.9, required_rate=300.0, model_rate=400.0, run_rate=350.0,
+                   run_rate_months="2024-07/2024-08")  # fmt: skip
+    settled = faster.assign(indicator="13b", status="achieved")
+    table = pd.concat([faster, mean, agree, settled], ignore_index=True)
+    en = pace_explanations(table, lang="en")
+    assert en == [
+        "13a: recent 142.0 a month (Jul–Aug) is above the 97.9 a month still needed; the model expects "
+        "81.1 a month (Sep–Oct); P(met) 0.12",
+        "17b: the Jan–Aug mean 27.0 meets ≤ 27.3; the rest of the year (Sep–Dec) is expected to differ "
+        "(seasonal): it needs a mean of 27.9, the model expects an annual mean of 28.3; P(met) 0.05",
+    ]
+    zh = pace_explanations(table, lang="zh", who={("13a", "province"): "13a 全省"})
+    assert zh[0] == (
+        "13a 全省：近期月均 142.0（7–8月），高于尚需的月均 97.9；模型预期月均 81.1（9–10月）；达标概率 0.12"
+    )
+    assert zh[1].startswith("17b：1–8月均值 27.0 已满足 ≤ 27.3，但其余月份（9–12月）预计与之不同（季节性）")
+    note = pace_note(table, lang="zh", width=60)
+    assert note.count("\n- ") == 2 and all(cell_len(line) <= 60 for line in note.splitlines())
+    assert pace_note(agree, lang="en") == ""  # nothing to explain: no note
+
+
+def test_a_change_of_p_met_never_reads_minus_zero():
+    from longjiang_forecast.report import format_change, scenario_view
+
+    assert [format_change(d) for d in (0.0, -0.0, -0.004, 0.004, -0.126, 0.3, np.nan)] == [
+        "0", "0", "0.00", "0.00", "−0.13", "+0.30", "–"]  # fmt: skip
+    table = pd.DataFrame(
+        {"indicator": ["a1", "a1", "a2", "a2"], "region": "province",
+         "scenario": ["baseline", "winter", "baseline", "winter"],
+         "p_met": [0.8, 0.65, 0.5, 0.5], "delta_vs_baseline": [0.0, -0.15, 0.0, 0.0]}
+    )  # fmt: skip
+    view = scenario_view(table, lang="zh", names={"a1": "新建公路"})
+    assert view.columns.tolist() == ["indicator", "name", "基准情景", "winter"]
+    assert view.values.tolist() == [
+        ["a1", "新建公路", "0.80", "0.65 (−0.15)"],
+        ["a2", "a2", "0.50", "0.50 (0)"],
+    ]

@@ -129,3 +129,22 @@ def test_not_finite_and_bad_language():
     assert format_in_unit(float("nan"), "households (户)") == "–"
     with pytest.raises(ValueError, match="The 'lang' parameter of unit_label"):
         unit_label("户", "fr")
+
+
+def test_a_small_count_shows_its_fraction_and_no_rounding_crosses_the_target():
+    from longjiang_forecast._core.units import against_decimals
+
+    # the new user's 02b (3.51 projects, target 5) and 03a (2.02 cities, target 3; q10 2.96)
+    assert format_against(3.51, 5, "projects (个)", ">=") == "3.51"
+    assert format_against(2.02, 3, "cities (座)", ">=") == "2.02"
+    assert format_against(2.96, 3, "cities (座)", ">=") == "2.96"  # not "3" beside "≥ 3"
+    assert (
+        format_against(3.5, 5, "projects (个)", ">=") == "3.5"
+        and format_against(4.0, 5, "projects (个)") == "4"
+    )
+    # a prefecture's fractional target: a value just above it does not read as below it
+    assert format_against(4714.3, 4714.2, "households (户)", ">=") == "4,714.3"
+    assert format_against(4714.1, 4714.2, "households (户)", ">=") == "4,714.1"  # not the target's "4,714"
+    # a large count keeps whole households: one household is not 1 % of 15,000
+    assert against_decimals(14283.4, 15000, "households (户)", ">=") == 0
+    assert against_decimals(float("nan"), 5, "projects (个)", ">=") == 0

@@ -35,7 +35,10 @@ DEFAULT_SEED = 2024
 #: The command line's messages: notes and timings at INFO (hidden by --quiet), details at DEBUG (--verbose).
 log = logging.getLogger("longjiang_forecast.cli")
 #: Note on every row of `template`'s example file; a forecast warns while rows still carry it.
-EXAMPLE_NOTE = "EXAMPLE value: replace with the reported figure"
+EXAMPLE_NOTE = {
+    "en": "EXAMPLE value: replace with the reported figure",
+    "zh": "示例数值：请替换为报告的数值",
+}
 
 
 def _int_at_least(low: int) -> Any:
@@ -73,13 +76,24 @@ def _draws(text: str) -> int:
 
 
 def _month(text: str) -> str:
+    """An argparse type: --as-of in any form of a progress file's month (2024年8月, ...), as YYYY-MM."""
+    from ._core.months import MONTH_FORMS
+    from ._core.months import parse_month as read_month
     from ._core.state import parse_month
 
-    try:
-        parse_month(text, name="--as-of")
-    except DataValidationError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
-    return text
+    month, form = read_month(text)
+    if month is not None:
+        return f"{month:%Y-%m}"
+    if form == "YYYY-MM":  # a month number outside 1-12, said as such
+        try:
+            parse_month(text, name="--as-of")
+        except DataValidationError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    why = " (its month number or day does not exist)" if form else ""
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a month{why}; write it in one of the forms of a progress file: {MONTH_FORMS} "
+        "(e.g. 2024-08 or 2024年8月)."
+    )
 
 
 #: The accepted forms of `backtest --as-of`, quoted by its error messages.
@@ -404,12 +418,14 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
     for warning in caught:
         print(_said(f"warning: {warning.message}", lang), file=sys.stderr)
     if "note" in progress:
-        n_example = int((progress["note"] == EXAMPLE_NOTE).sum())
+        marked = progress["note"].isin(list(EXAMPLE_NOTE.values()))
+        n_example = int(marked.sum())
         if n_example:
+            note = str(progress["note"].where(marked).to_series().dropna().iloc[0])
             print(
                 _said(
                     f"warning: {n_example} rows of {args.progress} still carry the template's note "
-                    f"'{EXAMPLE_NOTE}': those values are synthetic, not reports.",
+                    f"'{note}': those values are synthetic, not reports.",
                     lang,
                 ),
                 file=sys.stderr,
@@ -491,9 +507,10 @@ def _print_table(
     table: pd.DataFrame, result: Any, args: argparse.Namespace, catalog: Any, progress: Any
 ) -> None:
     """Print the attainment table for people: the unit's decimals, names in one language, fitted to width."""
-    from .report import attainment_headline, render_attainment
+    from .report import attainment_headline, province_first, render_attainment
+    from .report._text import model_name, scenario_name
 
-    shown = table if args.all else table[table["region"] == "province"]
+    shown = province_first(table) if args.all else table[table["region"] == "province"]
     width = _width()
     lang = _lang(args, catalog)
     attrs = result.summary.attrs
@@ -509,8 +526,8 @@ def _print_table(
             show_all=args.all,
             as_of=result.state.attrs["as_of"],
             n=int((table["status"] != "no forecast").sum()),
-            model=attrs["model"],
-            scenario=attrs["scenario"],
+            model=model_name(attrs["model"], lang),
+            scenario=scenario_name(attrs["scenario"], lang),
             draws=args.draws,
             seed=args.seed,
         ),
@@ -567,6 +584,22 @@ def _borderline_note(
         list(rows), draws, lang=lang, width=width, regions=catalog.regions, written=_spelled(progress)
     )
     print(note, end="")
+
+
+def _pace_note(table: pd.DataFrame, show_all: bool, lang: str, catalog: Any, progress: Any) -> None:
+    """Say, for the shown series whose recent pace points away from P(met), what the model expects."""
+    from .report import pace_note, province_first
+    from .report._console import region_label
+
+    shown = province_first(table) if show_all else table[table["region"] == "province"]
+    written = _spelled(progress)
+    who = {
+        (str(i), str(r)): str(i)
+        if r == "province"
+        else f"{i}/{region_label(str(r), lang, catalog.regions, written)}"
+        for i, r in zip(shown["indicator"], shown["region"], strict=True)
+    }
+    print(pace_note(shown, lang=lang, width=_width(), who=who), end="")
 
 
 def _out_dir(
@@ -671,6 +704,7 @@ def _new_file(path: str, option: str) -> Path:
 def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | None]:
     """Load the inputs and forecast; return (result, catalog, progress, synthetic note)."""
     from .pipeline import forecast, resolve_model
+    from .report._text import catalog_name
 
     catalog, progress, note = _inputs(args)
     lang = _lang(args, catalog)
@@ -680,7 +714,11 @@ def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | N
         from .scenarios import load_scenario
 
         extra["scenario"] = load_scenario(extra["scenario"], catalog=catalog)
-    log.info(_message("forecasting", lang, catalog=catalog.source, draws=args.draws, seed=args.seed))
+    log.info(
+        _message(
+            "forecasting", lang, catalog=catalog_name(catalog.source, lang), draws=args.draws, seed=args.seed
+        )
+    )
     log.debug(
         "progress: %s (sha256 %s), %d indicators x %d regions x %d months; model %s",
         progress.attrs.get("source", ""),
@@ -760,6 +798,7 @@ def _forecast(args: argparse.Namespace) -> int:
     table = result.table()
     _print_table(table, result, args, catalog, progress)
     _borderline_note(result.summary, args.draws, args.all, _lang(args, catalog), catalog, progress)
+    _pace_note(table, args.all, _lang(args, catalog), catalog, progress)
     rounded_table(table).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir
     meta = _run_json(args, result, catalog, progress, note)
@@ -816,8 +855,6 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _scenarios(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from .pipeline import compare_scenarios, resolve_model
 
     _check_model(args.model)
@@ -844,20 +881,42 @@ def _scenarios(args: argparse.Namespace) -> int:
             n_jobs=args.jobs,
         )
     table = comparison.table()
-    from .report import rounded_table
+    from .report import render_scenarios, rounded_table
+    from .report._console import region_label
 
+    written = _spelled(progress)
+    regions = [region_label(str(r), lang, catalog.regions, written) for r in table["region"]]
+    table.insert(2, "region_name", regions)  # as the progress file writes it (哈尔滨市), beside the id
     rounded_table(table).to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
-    province = table[(table["region"] == "province") & (table["scenario"] != "baseline")]
-    view = province.pivot_table(index="indicator", columns="scenario", values="delta_vs_baseline")
-    view = view.rename_axis(
-        index=_message("scenario_index", lang), columns=_message("scenario_columns", lang)
-    )
     se = float(table["delta_se"].max())
     print(_message("scenarios", lang, width=_width(), draws=args.draws, se=se))
-    with pd.option_context("display.max_rows", None, "display.width", 200):
-        print(view.round(2).to_string())
+    print(render_scenarios(table, lang=lang, names=_indicator_names(catalog, lang), width=_width()), end="")
     log.info(_message("wrote", lang, files=[out / "scenario_comparison.csv"]))
     return 0
+
+
+def _indicator_names(catalog: Any, lang: str) -> dict[str, str]:
+    """Indicator id -> its name in ``lang`` (the other language, then the id, where it has none)."""
+    from ._core.names import display_name
+
+    rows = catalog.table.drop_duplicates("indicator")
+    return {
+        str(i): display_name(zh, en, lang, str(i))
+        for i, zh, en in zip(rows["indicator"], rows["name_zh"], rows["name_en"], strict=True)
+    }
+
+
+def _region_names_written(catalog: Any, lang: str) -> dict[str, str]:
+    """Region id -> the name an example progress file writes: ids in English, Chinese names in Chinese."""
+    if lang != "zh":
+        return {}
+    regions = catalog.regions
+    names = {"province": "全省"}
+    if regions is not None and len(regions):
+        names.update(
+            {str(r): str(zh) for r, zh in zip(regions["region"], regions["name_zh"], strict=True) if zh}
+        )
+    return names
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -895,14 +954,15 @@ def _template(args: argparse.Namespace) -> int:
         if not args.out:
             return 0
     out = Path(args.out)
+    lang = _lang(args, catalog)
     # Last year in full (levels need last December; annual means a year of history) and this
-    # year to March, rounded to 4 significant digits like a reported figure.
+    # year to March, rounded to 4 significant digits like a reported figure; the province and
+    # each prefecture, named in the language of the file.
     example = synthetic_progress(
         catalog,
         seed=args.seed,
         years=(catalog.year - 1, catalog.year),
         as_of=f"{catalog.year}-03",
-        by_region=False,
     )
     values = example["value"].values
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -912,10 +972,11 @@ def _template(args: argparse.Namespace) -> int:
         )
     example["value"] = example["value"].copy(data=rounded)
     example["note"] = example["value"].copy(
-        data=np.where(example["value"].notnull(), EXAMPLE_NOTE, "").astype(object)
+        data=np.where(example["value"].notnull(), EXAMPLE_NOTE[lang], "").astype(object)
     )
-    write_progress(example, out)
-    print(_message("wrote_example", _lang(args, catalog), width=_width(), source=catalog.source, path=out))
+    names = _region_names_written(catalog, lang)
+    write_progress(example, out, lang=lang, region_names=names)
+    print(_message("wrote_example", lang, width=_width(), source=catalog.source, path=out))
     return 0
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,15 @@ def canonical_name(name: Any, aliases: Mapping[str, str]) -> str:
     """Return the canonical column name of a header cell (strip, BOM, lower-case, alias)."""
     text = "" if name is None else str(name).replace("\ufeff", "").strip()
     return aliases.get(text, aliases.get(text.lower(), text.lower()))
+
+
+def looks_like(columns: Iterable[Any], required: Sequence[str], aliases: Mapping[str, str]) -> bool:
+    """Whether a header holds every required column of another kind of file.
+
+    For the message when a catalogue is given as the progress file or the reverse: ``columns``
+    the header read, ``required`` and ``aliases`` the other kind's.
+    """
+    return set(required) <= {canonical_name(c, aliases) for c in columns}
 
 
 def read_table(

@@ -311,44 +311,90 @@ def format_in_unit(value: Any, unit: Any, target: Any = None, missing: str = "�
     return format_value(value, unit_decimals(unit, target), missing)
 
 
-def format_against(value: Any, target: Any, unit: Any, comparator: Any = None, missing: str = "–") -> str:
-    """``value`` in the unit's granularity, with more decimals where it would read as a met ``target``.
+def _meets(x: float, goal: float, comparator: Any) -> bool | None:
+    """Whether ``x`` meets ``goal`` under ``comparator`` (None without one)."""
+    return {">=": x >= goal, "<=": x <= goal}.get(str(comparator))
 
-    A value that misses the target is never shown as the target: 14,999.6 households
-    against ``>= 15,000`` is "14,999.6", not "15,000". A value that meets it may read as
-    it (3.2 cities against ``>= 3`` is "3").
+
+def against_decimals(value: Any, target: Any, unit: Any, comparator: Any = None) -> int:
+    """Decimals of ``value`` shown beside its ``target``: the unit's, more where rounding would mislead.
+
+    The one rule for a value read against its target (the latest report and the
+    quantiles at the deadline, in the console table, the workbook and the bulletin).
+    It starts from :func:`unit_decimals` and adds decimals where
+
+    1. the value is not whole at the unit's decimals and one step of them is at least
+       1 % of the target: a fraction a reader would miss (3.51 projects against a
+       target of 5 is "3.51", not "4"; 2.02 cities against 3 is "2.02"). Up to two more
+       decimals, as few as show the value exactly;
+    2. the value, so rounded, would read on the other side of the target than it is
+       (2.96 cities against ``>= 3`` is not "3"; 27.34 μg/m³ against ``<= 27.3`` is not
+       "27.3"), or, missing it, would read as the displayed target: decimals are added
+       until it reads right (at most 6).
+
+    A large count (14,283.4 households against 15,000) keeps the unit's decimals.
 
     Parameters
     ----------
     value, target : float
-        In the unit.
+        In the unit; NaN or None where missing (the unit's decimals).
     unit : str
         The catalogue's ``unit`` (:func:`unit_decimals`).
     comparator : {">=", "<="}, optional
-        How the target is met; without one, any value other than the target that
-        would read as it gets more decimals.
-    missing : str
-        Shown for a value that is not finite.
+        How the target is met; without one, only a value other than the target that
+        would read as the displayed target gets more decimals.
+
+    Returns
+    -------
+    int
+        Decimals, from ``unit_decimals(unit, target)`` to 6.
+
+    Examples
+    --------
+    >>> against_decimals(3.51, 5, "projects (个)", ">="), against_decimals(2.96, 3, "cities (座)", ">=")
+    (2, 2)
+    >>> against_decimals(14283.4, 15000, "households (户)", ">="), against_decimals(3.0, 5, "projects (个)")
+    (0, 0)
+    """
+    x, goal = _number(value), _number(target)
+    digits = unit_decimals(unit, goal)
+    if not math.isfinite(x):
+        return digits
+    shown_goal = format_value(goal, digits)
+    whole = abs(x - round(x, digits)) < 1e-9 * max(1.0, abs(x))
+    if not whole and math.isfinite(goal) and goal != 0 and 10.0**-digits >= abs(goal) / 100:
+        for extra in (1, 2):
+            if abs(x - round(x, digits + extra)) < 1e-9 * max(1.0, abs(x)) or extra == 2:
+                digits += extra
+                break
+    if not math.isfinite(goal):
+        return digits
+    meets = _meets(x, goal, comparator)
+    truly = x == goal if meets is None else meets
+    for k in range(digits, 7):
+        shown = round(x, k)
+        reads = _meets(shown, goal, comparator)
+        as_target = format_value(shown, k) == shown_goal
+        if (reads is None or reads == truly) and (truly or not as_target):
+            return k
+    return 6
+
+
+def format_against(value: Any, target: Any, unit: Any, comparator: Any = None, missing: str = "–") -> str:
+    """``value`` with :func:`against_decimals` decimals and thousands separators; ``missing`` if not finite.
+
+    A value that misses the target never reads as meeting it, nor as the target: 14,999.6
+    households against ``>= 15,000`` is "14,999.6", not "15,000". A small count shows its
+    fraction: 3.2 cities against ``>= 3`` is "3.2", not "3".
 
     Examples
     --------
     >>> format_against(14999.6, 15000, "households (户)", ">="), format_against(3.2, 3, "cities (座)", ">=")
-    ('14,999.6', '3')
+    ('14,999.6', '3.2')
     >>> format_against(27.34, 27.3, "μg/m³", "<="), format_against(14283.4, 15000, "households (户)")
     ('27.34', '14,283')
     """
-    x, goal = _number(value), _number(target)
-    text = format_in_unit(x, unit, goal, missing)
-    meets = {">=": x >= goal, "<=": x <= goal}.get(str(comparator), x == goal)
-    if not (math.isfinite(x) and math.isfinite(goal)) or meets:
-        return text
-    if text != format_in_unit(goal, unit, goal):
-        return text
-    for digits in range(unit_decimals(unit, goal) + 1, 7):
-        text = f"{x:,.{digits}f}"
-        if text != f"{goal:,.{digits}f}":
-            break
-    return text
+    return format_value(value, against_decimals(value, target, unit, comparator), missing)
 
 
 def rate_decimals(rate: Any, unit: Any, target: Any = None) -> int:
@@ -379,6 +425,7 @@ def format_rate(rate: Any, unit: Any, target: Any = None, missing: str = "–") 
 
 
 __all__ = [
+    "against_decimals",
     "format_against",
     "format_in_unit",
     "format_rate",

@@ -25,7 +25,7 @@ import pandas as pd
 
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.schema import COMPARATORS, FORECASTABLE_KINDS, KINDS, PROVINCE
-from longjiang_forecast._core.tables import canonical_name, read_table
+from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
 
 __all__ = ["Catalog", "load_catalog", "load_regions"]
 
@@ -422,7 +422,8 @@ class Catalog:
         - ``milestone`` and ``qualitative``: not split (named projects, or nothing to
           forecast); they stay province-only.
 
-        Province rows keep ``target_basis == "official list"``. A (indicator, region, year) row
+        Province rows keep their ``target_basis`` ("official list" in the built-in years). A
+        (indicator, region, year) row
         that the catalogue already has (e.g. an official prefecture target) is kept, not
         replaced. Each year's provincial row is split into that year's prefecture rows.
 
@@ -692,7 +693,8 @@ def load_catalog(
     (""; outputs then show the other language's name, else the id), ``approximate`` (False; accepts true/false/1/0/yes/no/是/否),
     ``wording``, ``responsible``, ``deadline_source``, ``tags``, ``note`` (""),
     ``lower_bound``, ``upper_bound``, ``baseline`` (NaN = none), ``family`` (the indicator
-    id), ``target_basis`` ("official list"). Any other column is an error. Column names are read
+    id), ``target_basis`` ("" for a user's catalogue, which the outputs and ``template
+    --catalog-out`` leave empty; "official list" for the built-in years). Any other column is an error. Column names are read
     case-blind, and the Chinese names of ``COLUMN_ALIASES`` (指标, 地区, 目标值, 备注, ...) stand for
     the documented ones.
 
@@ -779,6 +781,8 @@ def load_catalog(
         )
         label = str(path)
     raw = pd.DataFrame(table.rows, columns=table.header, dtype=object)
+    if isinstance(source, int) and "target_basis" not in raw:
+        raw["target_basis"] = BASIS_OFFICIAL  # the built-in list is the official list
     percent = {table.row_numbers[i] for i, j in table.percent if table.header[j] == "target"}
     read_as_percent: list[str] = []
     catalog = _build(
@@ -893,6 +897,16 @@ def _build(
             f"name). Keep one of them.",
         )
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        from longjiang_forecast.progress._reader import HEADER_ALIASES
+        from longjiang_forecast.progress._reader import REQUIRED_COLUMNS as PROGRESS_COLUMNS
+
+        if looks_like(raw.columns, PROGRESS_COLUMNS, HEADER_ALIASES):
+            raise DataValidationError(
+                f"{label}: this looks like a progress file, not a catalogue: it has the progress "
+                f"columns {list(PROGRESS_COLUMNS)} and lacks {missing}. Did you swap --catalog and "
+                f"--progress? The catalogue (targets) is --catalog; the monthly reports are --progress."
+            )
     for col in missing:
         problems.add(
             header,
@@ -1108,7 +1122,7 @@ def _parse_row(
         "tags": tags,
         "family": _text(get("family")) or ind,
         "note": _text(get("note")),
-        "target_basis": _text(get("target_basis")) or BASIS_OFFICIAL,
+        "target_basis": _text(get("target_basis")),  # as given: only the built-in list is the official one
     }
 
 

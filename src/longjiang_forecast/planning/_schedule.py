@@ -80,6 +80,10 @@ def planned_share(forecast: ForecastLike, plan: PlanLike = None) -> tuple[np.nda
     return np.concatenate([np.zeros((n, 1)), np.clip(values, 0.0, 1.0)], axis=1), label
 
 
+#: The note of a level reported below the baseline its plan starts from (no SPI(t)).
+BELOW_BASELINE = "level below the baseline the plan starts from: no SPI(t)"
+
+
 def schedule_performance(forecast: ForecastLike, *, plan: PlanLike = None) -> xr.Dataset:
     """Earned Schedule and SPI(t) of every series against its planned trajectory.
 
@@ -116,7 +120,11 @@ def schedule_performance(forecast: ForecastLike, *, plan: PlanLike = None) -> xr
     stretches), and ``SPI(t) = ES / AT`` with ``AT`` the month of the latest
     report. Unlike the cost-based SPI = EV/PV, SPI(t) is a ratio of times,
     so it does not drift back to 1 as the deadline nears. Annual means,
-    percent changes and milestones have no cumulative plan and get NaN.
+    percent changes and milestones have no cumulative plan and get NaN; so
+    does a level reported below the baseline its plan starts from (``EV <
+    0``: a prefecture given the province's baseline, 90 % against its own
+    88 %), whose SPI(t) would be 0 whatever its progress (``note``
+    :data:`BELOW_BASELINE`).
 
     References
     ----------
@@ -147,6 +155,11 @@ def schedule_performance(forecast: ForecastLike, *, plan: PlanLike = None) -> xr
     note[np.isin(kind, SCHEDULE_KINDS) & ~usable] = "no forecast or no positive planned total"
     note[usable & (at == 0)] = "no report yet"
     usable &= at > 0
+    # A level reported below the baseline its plan starts from (a prefecture given the province's
+    # baseline, say) has earned nothing on that plan whatever it did: SPI(t) would read 0. Left out.
+    below = usable & (kind == "level") & (ev < 0)
+    note[below] = BELOW_BASELINE
+    usable &= ~below
     es = np.full(n, np.nan)
     if usable.any():
         es[usable] = _kernels.earned_schedule(

@@ -21,7 +21,7 @@ import json
 import math
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +36,7 @@ from longjiang_forecast._core.months import MONTH_FORMS, parse_month
 from longjiang_forecast._core.provenance import file_sha256, make_attrs
 from longjiang_forecast._core.schema import INDICATOR, MONOTONE_KINDS, MONTH, PROVINCE, REGION
 from longjiang_forecast._core.state import deadline_month
-from longjiang_forecast._core.tables import canonical_name, read_table
+from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
 
 if TYPE_CHECKING:
     from longjiang_forecast.catalog import Catalog
@@ -262,6 +262,16 @@ def _check_columns(
     unnamed = [c for c in columns if c.startswith("unnamed:")]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
+        from longjiang_forecast.catalog._catalog import COLUMN_ALIASES
+        from longjiang_forecast.catalog._catalog import REQUIRED_COLUMNS as CATALOG_COLUMNS
+
+        if looks_like(columns, CATALOG_COLUMNS, COLUMN_ALIASES):
+            raise DataValidationError(
+                f"{source}: this looks like a catalogue, not a progress file: it has the catalogue's "
+                f"columns {list(CATALOG_COLUMNS)} and lacks {missing}. Did you swap --catalog and "
+                f"--progress? The catalogue (targets) is --catalog; the monthly reports (indicator, "
+                f"region, month, value) are --progress."
+            )
         raise DataValidationError(
             f"{source}: missing required column(s) {missing} in the {header}. "
             f"Found columns {columns}. Required: {list(REQUIRED_COLUMNS)}; optional: "
@@ -1029,7 +1039,24 @@ def read_progress(
     return ds
 
 
-def write_progress(ds: xr.Dataset, path: str | Path) -> Path:
+#: The Chinese headers :func:`write_progress` writes with ``lang="zh"`` (names :data:`HEADER_ALIASES` reads).
+HEADERS_ZH: dict[str, str] = {
+    "indicator": "指标",
+    "region": "地区",
+    "month": "月份",
+    "value": "数值",
+    "reported_on": "报送日期",
+    "note": "备注",
+}
+
+
+def write_progress(
+    ds: xr.Dataset,
+    path: str | Path,
+    *,
+    lang: str = "en",
+    region_names: Mapping[str, str] | None = None,
+) -> Path:
     """Write a progress Dataset to CSV or Excel in the format :func:`read_progress` reads.
 
     Parameters
@@ -1041,6 +1068,12 @@ def write_progress(ds: xr.Dataset, path: str | Path) -> Path:
     path : str or pathlib.Path
         Destination, ending in ``.csv`` (written as UTF-8 with BOM, so that Excel
         shows Chinese text) or ``.xlsx``. An existing file is overwritten.
+    lang : {"en", "zh"}, default "en"
+        Language of the header row: ``indicator, region, month, value, ...`` or
+        :data:`HEADERS_ZH` (``指标, 地区, 月份, 数值, ...``); :func:`read_progress` reads both.
+    region_names : mapping of str to str, optional
+        Region id -> the name written in the ``region`` column (``{"province": "全省",
+        "harbin": "哈尔滨市"}``, names :func:`read_progress` accepts); the id where missing.
 
     Returns
     -------
@@ -1090,7 +1123,7 @@ def write_progress(ds: xr.Dataset, path: str | Path) -> Path:
     months = pd.DatetimeIndex(ds[MONTH].to_numpy()).strftime("%Y-%m")
     out: dict[str, Sequence[Any]] = {
         "indicator": [str(x) for x in ds[INDICATOR].to_numpy()[ii]],
-        "region": [str(x) for x in ds[REGION].to_numpy()[rr]],
+        "region": [(region_names or {}).get(str(x), str(x)) for x in ds[REGION].to_numpy()[rr]],
         "month": list(months[mm]),
     }
     values = arr[ii, rr, mm].astype(float)
@@ -1099,6 +1132,8 @@ def write_progress(ds: xr.Dataset, path: str | Path) -> Path:
         cells = ds[col].transpose(*dims).to_numpy()[ii, rr, mm]
         out[col] = ["" if _is_missing(c) else str(c) for c in cells]
     frame = pd.DataFrame(out, columns=list(REQUIRED_COLUMNS) + extra)
+    if lang == "zh":
+        frame = frame.rename(columns=HEADERS_ZH)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
         frame.to_csv(path, index=False, encoding="utf-8-sig")

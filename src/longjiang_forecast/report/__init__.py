@@ -1,6 +1,6 @@
 """Outputs for people: the monthly bulletin (HTML and PNG figures), the console table, the workbook."""
 
-from .._core.units import format_in_unit, format_value, unit_decimals, unit_label
+from .._core.units import against_decimals, format_in_unit, format_value, unit_decimals, unit_label
 from ._bulletin import FIGURE_DIR, HTML_NAME, Bulletin, render_bulletin, write_bulletin
 from ._console import (
     attainment_headline,
@@ -9,7 +9,9 @@ from ._console import (
     console_message,
     render_attainment,
 )
-from ._format import default_language, rounded_table
+from ._format import default_language, province_first, rounded_table
+from ._pace_words import pace_explanations, pace_note
+from ._scenario_view import format_change, render_scenarios, scenario_view
 from ._scores import explain_scores, score_table
 from ._workbook import write_workbook
 
@@ -17,17 +19,24 @@ __all__ = [
     "FIGURE_DIR",
     "HTML_NAME",
     "Bulletin",
+    "against_decimals",
     "attainment_headline",
     "attainment_view",
     "borderline_note",
     "console_message",
     "default_language",
     "explain_scores",
+    "format_change",
     "format_in_unit",
     "format_value",
+    "pace_explanations",
+    "pace_note",
+    "province_first",
     "render_attainment",
     "render_bulletin",
+    "render_scenarios",
     "rounded_table",
+    "scenario_view",
     "score_table",
     "unit_decimals",
     "unit_label",

@@ -21,7 +21,9 @@ import xarray as xr
 from .._core.names import display_name
 from .._core.provenance import library_version
 from .._core.schema import PROVINCE
+from .._core.state import deadline_month
 from .._core.units import format_against, format_in_unit, format_rate, unit_label
+from ..planning._schedule import BELOW_BASELINE
 from ..plots import (
     CJKFontWarning,
     fan_chart,
@@ -35,7 +37,8 @@ from ..plots import (
 from ..plots._common import row_label, rows_height
 from ..plots._fonts import FONT_PACKAGES, INSTALL_HINT
 from ._console import latest_suffix, region_label
-from ._text import GROWTH_BASIS, MODEL_NAMES, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT
+from ._pace_words import PACE_WORDS, covered_months, month_span, pace_explanations
+from ._text import GROWTH_BASIS, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT, model_name
 
 #: Name of the HTML file :func:`write_bulletin` writes.
 HTML_NAME = "bulletin.html"
@@ -252,7 +255,8 @@ def render_bulletin(
         "created": t["created"].format(
             created_at=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M"), version=library_version()
         ),
-        "method_note": t["method_note"].format(model=MODEL_NAMES[lang].get(model, model)),
+        "method_note": t["method_note"].format(model=model_name(model, lang)),
+        "first_passage_note": _first_passage_note(summary, has_fp, lang),
         "status_colours": STATUS_COLOURS,
         "status_names": STATUS_NAMES[lang],
         "attainment": _attainment(forecast, lang),
@@ -276,6 +280,9 @@ def render_bulletin(
         if planning.ranking is not None and len(planning.ranking):
             rank = planning.ranking
             context["ranking"] = _ranking(rank, lang)
+            context["ranking"]["excluded"] = _ranking_excluded(
+                planning.schedule, lang, _region_names(regions, lang)
+            )
             figures["ranking"] = draw(
                 "ranking",
                 (6.4, 0.9 + 0.32 * len(rank)),
@@ -345,7 +352,7 @@ def _source_line(summary: xr.Dataset, lang: str) -> tuple[str, bool]:
         source=shown,
         as_of=attrs.get("as_of", "?"),
         # English: the class name, as in the files; Chinese: the model's Chinese name.
-        model=MODEL_NAMES["zh"].get(model, model) if lang == "zh" else model,
+        model=model_name(model, "zh") if lang == "zh" else model,
         draws=attrs.get("n_draws", "?"),
         seed=attrs.get("seed_entropy", "?"),
     )
@@ -398,14 +405,19 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
             _cell(observed, "num"),
             _cell(_pct(r["p_met"]) if pd.notna(r["p_met"]) else "–", "num"),
             _cell(
-                " / ".join(_in_unit(r[c], r) for c in ("q10", "median", "q90"))
+                " / ".join(
+                    format_against(r[c], r["target"], unit, r["comparator"]) for c in ("q10", "median", "q90")
+                )
                 if pd.notna(r["median"])
                 else "–",
                 "num",
             ),
             _cell(format_rate(r["required_rate"], unit, r["target"]) if rates else "–", "num"),
+            _cell(_model_rate(r, lang) if rates else "–", "num"),
             _cell(
-                _run_rate(r["run_rate"], _months(r["run_rate_months"]), unit, r["target"]) if rates else "–",
+                _run_rate(r["run_rate"], _months(r["run_rate_months"]), unit, r["target"], lang)
+                if rates
+                else "–",
                 "num",
             ),
         ]
@@ -417,7 +429,20 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
                 "status_index": status_index.get(status, len(STATUS_COLOURS)),
             }
         )
-    return {"header": t["attainment_header"], "rows": rows}
+    header = [*t["attainment_header"][:9], t["model_rate_header"], *t["attainment_header"][9:]]
+    notes = pace_explanations(table, lang=lang)
+    return {"header": header, "rows": rows, "pace_head": PACE_WORDS[lang]["head"], "pace_notes": notes}
+
+
+def _model_rate(row: Any, lang: str) -> str:
+    """The model's median pace a month over the months left to the deadline's report, '81.1 (Sep–Oct)'."""
+    rate = float(row["model_rate"]) if pd.notna(row["model_rate"]) else np.nan
+    if not np.isfinite(rate):
+        return "–"
+    text = format_rate(rate, str(row["unit"]), row["target"])
+    first = int(str(row["observed_month"])[5:7]) + 1 if isinstance(row["observed_month"], str) else 1
+    last = deadline_month(pd.Timestamp(str(row["deadline"])))
+    return f"{text} ({month_span(first, last, lang)})" if first <= last else text
 
 
 def _is_whole_list(catalog: Any) -> bool:
@@ -497,12 +522,14 @@ def _pace_rows(
         else:
             cells.append(_cell(name))
         cells += [
-            _cell(format_in_unit(pace["need"].values[s], unit, target), "num"),
+            _cell(format_against(pace["need"].values[s], target, unit), "num"),  # 0.49 cities, not 0
             _cell(int(pace["months_left"].values[s]), "num"),
             _cell(format_rate(pace["plain_rate"].values[s], unit, target), "num"),
             _cell(format_rate(pace["required_pace"].values[s], unit, target), "num"),
             _cell(
-                _run_rate(pace["run_rate"].values[s], str(pace["run_rate_months"].values[s]), unit, target),
+                _run_rate(
+                    pace["run_rate"].values[s], str(pace["run_rate_months"].values[s]), unit, target, lang
+                ),
                 "num",
             ),
             _cell("–" if not np.isfinite(ratio) else f"{ratio:.2f}×", "num"),
@@ -512,16 +539,44 @@ def _pace_rows(
     return rows
 
 
+def _first_passage_note(summary: xr.Dataset, shown: np.ndarray, lang: str) -> str:
+    """The caption of the first-passage chart: what the outlined month is, and the mid-month deadlines.
+
+    ``shown`` (bool, dim ``series``) marks the chart's rows. A mid-month deadline is judged on
+    the report of the month before (``deadline_month``), which the chart outlines: the caption
+    names each one, "Y3（10月20日截止，看9月月报）" / "Y3 (due 20 Oct: the Sep report)".
+    """
+    t = TEXT[lang]
+    mid = [
+        t["first_passage_mid_row"].format(
+            indicator=ind,
+            date=f"{dl.month}月{dl.day}日" if lang == "zh" else f"{dl.day} {dl:%b}",
+            month=judged if lang == "zh" else month_span(judged, judged, lang),
+        )
+        for ind, dl, judged in zip(
+            summary["indicator"].values[shown].astype(str),
+            pd.DatetimeIndex(summary["deadline"].values[shown]),
+            summary["deadline_month"].values[shown].astype(int),
+            strict=True,
+        )
+        if judged != dl.month and judged >= 1
+    ]
+    if not mid:
+        return t["first_passage_note"]
+    rows = ("、" if lang == "zh" else ", ").join(mid)
+    return t["first_passage_note"] + ("" if lang == "zh" else " ") + t["first_passage_mid"].format(rows=rows)
+
+
 def _months(value: Any) -> str:
     """The months a run rate covers, "YYYY-MM/YYYY-MM"; "" where none."""
     return value if isinstance(value, str) else ""
 
 
-def _run_rate(rate: float, months: str, unit: str, target: Any) -> str:
-    """The run rate with the months it covers, '12.5 (07–08)'."""
+def _run_rate(rate: float, months: str, unit: str, target: Any, lang: str) -> str:
+    """The run rate with the months it covers, '12.5 (Jul–Aug)' / '12.5 (7–8月)'."""
     if not np.isfinite(rate):
         return "–"
-    span = "–".join(m[5:7] for m in months.split("/")) if months else ""
+    span = covered_months(months, lang)
     text = format_rate(rate, unit, target)
     return f"{text} ({span})" if span else text
 
@@ -534,13 +589,17 @@ def _pace(pace: xr.Dataset, lang: str, region_names: dict[str, str]) -> dict[str
     rows = _pace_rows(pace, (region == PROVINCE) & has, lang)
     detail = _pace_rows(pace, (region != PROVINCE) & has, lang, region_names)
     header = list(t["pace_header"])
-    if not any(row[-1]["text"] for row in [*rows, *detail]):  # no column without information
-        header, rows, detail = header[:-1], [r[:-1] for r in rows], [r[:-1] for r in detail]
+    detail_header = [header[0], t["region"], *header[2:]]
+    # No column without information, in each table: the note column goes where none of its rows has one.
+    if not any(row[-1]["text"] for row in rows):
+        header, rows = header[:-1], [r[:-1] for r in rows]
+    if not any(row[-1]["text"] for row in detail):
+        detail_header, detail = detail_header[:-1], [r[:-1] for r in detail]
     return {
         "note": t["pace_note"].format(p=f"{prob:.0%}"),
         "header": header,
         "rows": rows,
-        "detail_header": [header[0], t["region"], *header[2:]],
+        "detail_header": detail_header,
         "detail_rows": detail,
     }
 
@@ -588,7 +647,12 @@ def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
                 _cell(_series_name(result, s, lang)),
                 _cell(f"{comparator} {format_in_unit(target, unit, target)}".strip(), "num"),
                 _cell(unit_label(unit, lang)),
-                _cell(format_in_unit(result["capacity_median"].values[s], unit, target), "num"),
+                _cell(
+                    format_against(
+                        result["capacity_median"].values[s], target, unit, result["comparator"].values[s]
+                    ),
+                    "num",
+                ),
                 *[_cell(format_in_unit(v, unit, target), "num") for v in result["target_next"].values[s]],
                 _cell(_note(result["note"].values[s], lang) or _growth_basis(result, s, lang)),
             ]
@@ -611,6 +675,20 @@ def _ranking(table: pd.DataFrame, lang: str) -> dict[str, Any]:
         for _, r in table.iterrows()
     ]
     return {"header": t["ranking_header"], "rows": rows}
+
+
+def _ranking_excluded(schedule: xr.Dataset, lang: str, region_names: dict[str, str]) -> str:
+    """The note under the ranking naming the prefecture series left out (a level below its baseline); ""."""
+    t = TEXT[lang]
+    left = (schedule["note"].values == BELOW_BASELINE) & (schedule["region"].values.astype(str) != PROVINCE)
+    if not left.any():
+        return ""
+    by: dict[str, list[str]] = {}
+    for ind, reg in zip(schedule["indicator"].values[left], schedule["region"].values[left], strict=True):
+        by.setdefault(str(ind), []).append(region_names.get(str(reg), str(reg)))
+    comma = "、" if lang == "zh" else ", "
+    rows = [t["ranking_excluded_row"].format(indicator=i, regions=comma.join(r)) for i, r in by.items()]
+    return t["ranking_excluded"].format(rows=("；" if lang == "zh" else "; ").join(rows))
 
 
 def _scenarios(comparison: pd.DataFrame, summary: xr.Dataset, lang: str) -> dict[str, Any]:

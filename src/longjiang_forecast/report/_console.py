@@ -109,6 +109,49 @@ _MEAN_MARK = {"en": " mean", "zh": " 均值"}
 #: The month a target is reached, in the deadline's year.
 _REACHED = {"en": "{:%b}", "zh": "{0.month}月"}
 
+
+def reached_label(passage: Any, late: Any, lang: str, deadline: Any = None) -> str:
+    """The month the target is reached (median first passage), marked when it is after the deadline.
+
+    The one rule for the "reached" column of the console table and the workbook.
+
+    Parameters
+    ----------
+    passage : str or None
+        ``first_passage_median`` ("YYYY-MM"; "", None or NaN where half the paths never reach it).
+    late : bool or None
+        ``first_passage_late``: that month is after the month whose report decides the
+        deadline (a mid-month deadline is judged on the report of the month before).
+        None or NaN (no flag) is no mark.
+    lang : {"zh", "en"}
+    deadline : str, optional
+        The target's deadline (YYYY-MM-DD). Given (the console table), a month in the
+        deadline's year is shown by its name (``"Oct"``, ``"10月"``); without it (the
+        workbook), or in another year, as YYYY-MM.
+
+    Returns
+    -------
+    str
+        ``"2024-10"``, ``"2024-10 late"`` / ``"2024-10 逾期"``, ``"Oct late"`` / ``"10月逾期"``;
+        "" without a month.
+
+    Examples
+    --------
+    >>> reached_label("2024-11", True, "zh", deadline="2024-10-20")
+    '11月逾期'
+    >>> reached_label("2024-11", True, "en")
+    '2024-11 late'
+    """
+    if passage is None or (not isinstance(passage, str) and pd.isna(passage)) or not str(passage):
+        return ""
+    stamp = pd.Timestamp(str(passage))
+    named = deadline is not None and stamp.year == pd.Timestamp(str(deadline)).year
+    text = _REACHED[lang].format(stamp) if named else f"{stamp:%Y-%m}"
+    if late is None or pd.isna(late) or not bool(late):
+        return text
+    return text + (" " if lang == "zh" and not named else "") + _LATE[lang]
+
+
 #: The sentence above the table, per language (see :func:`attainment_headline`).
 HEADLINES: dict[str, str] = {
     "en": "As of {as_of}: {n} series forecast; {rows}; model {model}, scenario {scenario}, {draws} draws, "
@@ -131,10 +174,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "wrote_bulletin": "Wrote {html} and {n} figures.",
         "synthetic": "NOTE: synthetic example data (longjiang_forecast.testing.synthetic_progress, seed "
         "{seed}); not real reports. Pass --progress FILE for real data.",
-        "scenarios": "Change of P(met) against the baseline ({draws} draws; Monte Carlo s.e. of a change "
-        "≈ {se:.3f} at most), province rows:",
-        "scenario_index": "indicator",
-        "scenario_columns": "scenario",
+        "scenarios": "P(met) under the baseline and each scenario, in brackets the change against the "
+        "baseline ({draws} draws; Monte Carlo s.e. of a change ≈ {se:.3f} at most; 0: the scenario touches "
+        "no driver of the indicator), province rows:",
         "wrote_catalogue_tags": "Wrote the catalogue {source} to {path}, with tags on {tagged} of its "
         "{n} indicators.",
         "wrote_catalogue_plain": "Wrote the catalogue {source} to {path}, without tags (it has none; the "
@@ -168,14 +210,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "wrote_bulletin": "已写出 {html} 及 {n} 幅图。",
         "synthetic": "注意：合成示例数据（longjiang_forecast.testing.synthetic_progress，随机种子 {seed}），"
         "并非真实报告。使用真实数据请给出 --progress 文件。",
-        "scenarios": "各情景达标概率相对基准情景的变化（模拟路径 {draws} 条；变化的蒙特卡罗标准误至多约 "
-        "{se:.3f}），仅列全省：",
-        "scenario_index": "编号",
-        "scenario_columns": "情景",
+        "scenarios": "基准情景及各情景下的达标概率，括号内为相对基准情景的变化（模拟路径 {draws} 条；"
+        "变化的蒙特卡罗标准误至多约 {se:.3f}；0 表示该情景不影响该指标），仅列全省：",
         "wrote_catalogue_tags": "已将目标清单 {source} 写入 {path}，{n} 项指标中 {tagged} 项带标签。",
         "wrote_catalogue_plain": "已将目标清单 {source} 写入 {path}，不带标签（清单没有标签；"
         "随附的情景按标签选择指标：请添加“tags”列，见 docs/getting-started.md 的“Tags”一节）。",
-        "wrote_example": "已将 {source} 的示例进展文件写入 {path}（合成数值，已在“note”列标明）。",
+        "wrote_example": "已将 {source} 的示例进展文件写入 {path}（合成数值，已在“备注”列标明）。",
         "ingested": "已将 {name} 录入 {store}：新报告 {n_new} 条，修订 {n_revised} 条，"
         "未变 {n_unchanged} 条。",
         "already_ingested": "{name} 此前已录入（库中第 {number} 个文件）；未作任何改动。",
@@ -344,16 +384,6 @@ def _latest_cell(observed: str, kind: Any, month: str, common: str, lang: str) -
     return observed + (_MEAN_MARK[lang] if mean else "")
 
 
-def _reached_cell(passage: Any, deadline: Any, late: bool, lang: str) -> str:
-    """The month half the paths have reached the target: its name in the deadline's year, else YYYY-MM."""
-    if passage is None or pd.isna(passage) or not str(passage):
-        return ""
-    stamp = pd.Timestamp(str(passage))
-    same_year = stamp.year == pd.Timestamp(str(deadline)).year
-    text = _REACHED[lang].format(stamp) if same_year else f"{stamp:%Y-%m}"
-    return text + (_LATE[lang] if late else "")
-
-
 def latest_month(table: pd.DataFrame) -> str:
     """The month (YYYY-MM) of most rows' latest report, which the table's header names; "" if none."""
     months = table["observed_month"].dropna().astype(str) if "observed_month" in table else pd.Series([])
@@ -392,8 +422,8 @@ def attainment_view(
         name (``Dec``, ``12月``; YYYY-MM in another year than the deadline's), ``late``/
         ``逾期`` after the deadline's report. Every value has the decimals of its unit
         (:func:`~longjiang_forecast._core.units.unit_decimals`) and thousands separators; the
-        latest report and the median get more where they miss the target but would read as it
-        (:func:`~longjiang_forecast._core.units.format_against`).
+        latest report and the quantiles get more where rounding would cross the target or hide
+        a fraction of a small count (:func:`~longjiang_forecast._core.units.against_decimals`).
     """
     written = written or {}
     common = latest_month(table)
@@ -407,7 +437,10 @@ def attainment_view(
         )
         month = rec.get("observed_month")
         month = "" if month is None or pd.isna(month) else str(month)
-        low, high = format_value(rec.get("q10"), d), format_value(rec.get("q90"), d)
+        low, high = (
+            format_against(rec.get(q), rec["target"], rec["unit"], rec["comparator"], missing="")
+            for q in ("q10", "q90")
+        )
         rows.append(
             {
                 "indicator": str(rec["indicator"]),
@@ -422,11 +455,11 @@ def attainment_view(
                     rec.get("median"), rec["target"], rec["unit"], rec["comparator"], missing=""
                 ),
                 "range": f"{low}–{high}" if low and high else "",
-                "reached": _reached_cell(
+                "reached": reached_label(
                     rec.get("first_passage_median"),
-                    rec["deadline"],
-                    rec.get("first_passage_late") is True or rec.get("first_passage_late") == 1,
+                    rec.get("first_passage_late"),
                     lang,
+                    deadline=rec["deadline"],
                 ),
                 "status": status_word(rec["status"], lang),
             }

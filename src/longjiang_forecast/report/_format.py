@@ -66,6 +66,29 @@ VALUE_COLUMNS = (
 )
 
 
+def province_first(table: Any) -> Any:
+    """The attainment table with the province's rows first, then the prefectures', each in its order.
+
+    For people (the console with ``--all``, the workbook): a province forecast from its
+    prefectures' reports comes after them in :meth:`Forecast.table` (whose rows follow the
+    summary's series), whatever order the catalogue gave.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :meth:`Forecast.table` (column ``region``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows, province first (a stable sort), with a fresh index.
+    """
+    import numpy as np
+
+    order = np.argsort((table["region"] != "province").to_numpy(), kind="stable")
+    return table.iloc[order].reset_index(drop=True)
+
+
 def rounded_table(table: Any, guard: int = 2, p_decimals: int = 4) -> Any:
     """The attainment table as written to ``attainment.csv``: no 16-digit floats.
 
@@ -102,7 +125,7 @@ def rounded_table(table: Any, guard: int = 2, p_decimals: int = 4) -> Any:
                 out[col] = np.round(values * scale) / scale
     for col in PROBABILITY_COLUMNS:
         if col in out:
-            out[col] = out[col].astype(float).round(p_decimals)
+            out[col] = out[col].astype(float).round(p_decimals) + 0.0  # + 0.0: no "-0.0" in the file
     return out
 
 

@@ -66,6 +66,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "近期月均进度（月份）",
             "状态",
         ],
+        "model_rate_header": "模型预期月均进度（剩余月份）",
         "portfolio_plain": "二、整体完成情况",
         "portfolio_list": "二、{n}件民生实事整体完成情况",
         "portfolio_neutral": "二、全部事项整体完成情况（共 {n} 件）",
@@ -92,7 +93,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "heatmap": "四、分地市达标概率",
         "no_prefectures": "本次数据没有分地市的报告。",
         "first_passage": "五、首次达标月份分布",
-        "first_passage_note": "每行一项指标：各月首次达到目标的概率，最后一列为年内未达标的概率；红框为截止日期所在月份。",
+        "first_passage_note": "每行一项指标：各月首次达到目标的概率，最后一列为年内未达标的概率；"
+        "红框为判定是否达标所依据的月报月份：月末截止的为截止当月，月中截止的为上月（各列同一规则）。",
+        "first_passage_mid": "月中截止：{rows}。",
+        "first_passage_mid_row": "{indicator}（{date}截止，看{month}月月报）",
         "no_first_passage": "没有可计算首次达标时间的指标（年均值类指标没有首次达标时间）。",
         "ranking": "六、地市进度排名（挣值进度法 SPI(t)）",
         "ranking_note": "SPI(t) = 挣得进度 ÷ 实际时间（Lipke 2003）：挣得进度为计划进度曲线达到已报告值的时间。"
@@ -106,6 +110,8 @@ TEXT: dict[str, dict[str, Any]] = {
             "平均达标概率",
         ],
         "no_ranking": "没有分地市的数量类指标，无法排名。",
+        "ranking_excluded": "未计入排名（水平值低于计划的起点即基准值，SPI(t) 无论进展如何都为 0）：{rows}。",
+        "ranking_excluded_row": "{indicator}：{regions}",
         "pace": "七、所需进度",
         "pace_note": "为以 {p} 的概率达标，从最新报告到截止日期每月需要完成的量；“所需/模型预期”为其与模型预期月均进度之比，大于 1 即达标概率低于 {p}。近期月均进度为括号内各月的实际进度，仅供参照：模型预期的是此后各月（含季节变化）的进度。",
         "pace_header": [
@@ -160,6 +166,7 @@ TEXT: dict[str, dict[str, Any]] = {
             "recent rate (months)",
             "status",
         ],
+        "model_rate_header": "model's expected pace (months left)",
         "portfolio_plain": "2. The list as a whole",
         "portfolio_list": "2. The {n} livelihood items as a whole",
         "portfolio_neutral": "2. All items together ({n} items)",
@@ -189,7 +196,11 @@ TEXT: dict[str, dict[str, Any]] = {
         "no_prefectures": "No prefecture reports in this data.",
         "first_passage": "5. First passage",
         "first_passage_note": "One row per indicator: P(target first reached in each month), last column P(not "
-        "reached by December); the deadline month is outlined.",
+        "reached by December). The outlined cell is the month whose report decides the deadline: the "
+        "deadline's month for a deadline at a month's end, the month before for a mid-month deadline (the "
+        "rule of every column).",
+        "first_passage_mid": "Mid-month deadlines: {rows}.",
+        "first_passage_mid_row": "{indicator} (due {date}: the {month} report)",
         "no_first_passage": "No indicator with a first-passage time (annual means have none).",
         "ranking": "6. Prefecture ranking (Earned Schedule SPI(t))",
         "ranking_note": "SPI(t) = earned schedule ES / actual time AT (Lipke 2003); ES is the time at which the "
@@ -204,6 +215,9 @@ TEXT: dict[str, dict[str, Any]] = {
             "mean P(met)",
         ],
         "no_ranking": "No prefecture series of counts or levels: no ranking.",
+        "ranking_excluded": "Not ranked (a level reported below the baseline its plan starts from: its SPI(t) "
+        "would be 0 whatever its progress): {rows}.",
+        "ranking_excluded_row": "{indicator}: {regions}",
         "pace": "7. Required pace",
         "pace_note": "Monthly rate needed from the latest report to the deadline to meet the target with "
         "probability {p}; 'required / expected' is its ratio to the pace the model expects over those "
@@ -291,13 +305,15 @@ GROWTH_BASIS: dict[str, dict[str, str]] = {
 }
 
 #: Chinese for the texts written in English below the command line: the notes of the planning
-#: answers (``note`` of ``required_pace`` and ``next_year_targets``, matched whole) and the most common
-#: error messages of reading a catalogue or progress file (file not found, missing column, bad month,
-#: unknown indicator or region, a value that is not a number; matched within a message, see
-#: :func:`in_chinese`): a regular expression, and its Chinese with the groups in ``{0}``, ``{1}``...
-#: Ids, file names and what the user wrote stay as they are.
+#: answers (``note`` of ``required_pace`` and ``next_year_targets``, matched whole), the clauses of a
+#: forecast's ``basis`` and ``reason`` (the workbook's 依据 and 无法预测的原因), the warnings of a
+#: forecast and the most common error messages of reading a catalogue or progress file (file not
+#: found, missing column, bad month, unknown indicator or region, a value that is not a number);
+#: all but the planning notes matched within a message, in this order, see :func:`in_chinese`: a
+#: regular expression, and its Chinese with the groups in ``{0}``, ``{1}``... Ids, file names and
+#: what the user wrote stay as they are.
 NOTES_ZH: tuple[tuple[str, str], ...] = (
-    (r"no forecast", "无法预测"),
+    (r"no forecast(?! for prefectures)", "无法预测"),
     (r"target already met", "已达到目标"),
     (r"no month left before the deadline", "截止日期前已无剩余月份"),
     (
@@ -345,6 +361,79 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "按月完成风险率（Beta 先验：截止日期前完成半数项目）",
     ),
     (r"qualitative: no number to forecast", "定性指标：没有可预测的数值"),
+    (
+        r"fallback profile \((\d+) earlier series-year\(s\) of the family with a December report and a "
+        r"report within (\d+) months of month (\d+); (\d+) needed\)",
+        "默认季节分布（同类指标有 12 月报告且在 {2} 月前后 {1} 个月内有报告的往年序列年仅 {0} 个，需要 {3} 个）",
+    ),
+    (
+        r"the level fell from ([-\d.e+]+) \(last December\) to ([-\d.e+]+): the gain is counted from the "
+        r"latest report",
+        "水平值由 {0}（去年 12 月）降至 {1}：增量自最新报告起计",
+    ),
+    (
+        r"WARNING: ([-\d.]+) % of the target done by month (\d+), outside every earlier year's "
+        r"([-\d.]+)-([-\d.]+) %: the forecast extrapolates",
+        "警告：{1} 月已完成目标的 {0}%，超出往年 {2}%–{3}% 的范围：预测为外推",
+    ),
+    (r"sum of the (\d+) prefectures' forecasts, path by path", "{0} 个地市预测值逐路径加总"),
+    (
+        r"population-weighted mean \((\d+) census\) of the (\d+) prefectures' forecasts, path by path",
+        "{1} 个地市预测值逐路径按人口加权平均（{0}年人口普查）",
+    ),
+    (r"not reported, simulated: ", "未报告、以模拟值补齐："),
+    (r"(?<=\d{4}-\d{2}); (?=\S+ \d{4}-\d{2})", "；"),  # between the prefectures simulated
+    # reasons for no forecast (``reason``; the workbook's 无法预测的原因)
+    (r"no published target", "没有公布的目标值"),
+    (
+        r"no reports in the progress data \(this year or earlier years of its family\)",
+        "进展数据中没有该指标的报告（今年及同类指标往年均无）",
+    ),
+    (
+        r"an annual mean needs at least one earlier year of monthly values",
+        "年均值类指标至少需要往年一年的月度数据",
+    ),
+    (r"no earlier year has a value for month\(s\) \[([^\]]*)\]", "往年均没有第 {0} 月的数值"),
+    (
+        r"the seasonal-share model forecasts '>=' targets for counts and levels",
+        "季节份额模型只预测计数和水平类指标的“≥”目标",
+    ),
+    (
+        r"a level needs last year's value: add a 'baseline' to the catalogue or the December report of "
+        r"last year to the progress file",
+        "水平类指标需要去年的数值：请在目标清单中填写 baseline，或在进展文件中加入去年 12 月的报告",
+    ),
+    (
+        r"a change against last year needs last year's value: add a 'baseline' to the catalogue or all 12 "
+        r"monthly values of last year to the progress file",
+        "相对去年变化的指标需要去年的数值：请在目标清单中填写 baseline，或在进展文件中加入去年全部 12 个月的数值",
+    ),
+    (
+        r"a milestone target must be a whole number \(>= 1\) of projects with '>='",
+        "具名项目类目标必须是不少于 1 的整数个项目，且比较符为“≥”",
+    ),
+    (
+        r"deadline (\S+) passed by the as-of month (\S+) without the report it is judged on \((\S+); the latest "
+        r"report is of (\S+)\): a past deadline is settled from the reports, not forecast",
+        "截止日期 {0} 在截至月份 {1} 之前已过，但缺少判定所依据的 {2} 月报（最新报告为 {3}）："
+        "已过截止日期的目标按报告判定，不作预测",
+    ),
+    (
+        r"deadline (\S+) passed by the as-of month (\S+) without the report it is judged on \((\S+); no report "
+        r"yet\): a past deadline is settled from the reports, not forecast",
+        "截止日期 {0} 在截至月份 {1} 之前已过，但缺少判定所依据的 {2} 月报（尚无报告）："
+        "已过截止日期的目标按报告判定，不作预测",
+    ),
+    (r"add the reports up to (\S+) to settle it", "请补充截至 {0} 的报告以作判定"),
+    (
+        r"prefectures \[([^\]]*)\] have no reports of this indicator \(this year or earlier years of its "
+        r"family\): the province is the total of all (\d+) of its prefectures",
+        "地市 {0} 没有该指标的报告（今年及同类指标往年均无）：全省由其全部 {1} 个地市合成",
+    ),
+    (
+        r"no forecast for prefectures \[([^\]]*)\] \((.*)\): the province is the total of all (\d+)",
+        "地市 {0} 无法预测（{1}）：全省由其全部 {2} 个地市合成",
+    ),
     (r"(?<=[\u4e00-\u9fff）%]); (?=[\u4e00-\u9fff])", "；"),
     # warnings of a forecast (in_chinese)
     (
@@ -453,7 +542,89 @@ def in_chinese(message: str) -> str:
     --------
     >>> in_chinese("Progress file not found: data/progress.csv")
     '找不到进展文件：data/progress.csv'
+    >>> in_chinese("sum of the 13 prefectures' forecasts, path by path; not reported, simulated: harbin 2024-08")
+    '13 个地市预测值逐路径加总；未报告、以模拟值补齐：harbin 2024-08'
     """
     for pattern, zh in NOTES_ZH:
         message = re.sub(pattern, lambda m, zh=zh: zh.format(*m.groups(default="")), message)
     return message
+
+
+def model_name(model: Any, lang: str) -> str:
+    """A model's name for people (:data:`MODEL_NAMES`); a model not listed keeps its class name."""
+    return MODEL_NAMES[lang].get(str(model), str(model))
+
+
+#: Names of the scenario without one, per language.
+_BASELINE = {"zh": "基准情景", "en": "baseline"}
+
+
+def scenario_name(scenario: Any, lang: str) -> str:
+    """A scenario's name for people: the baseline in ``lang``, any other as its file names it."""
+    text = str(scenario or "baseline")
+    return _BASELINE[lang] if text == "baseline" else text
+
+
+def catalog_name(source: Any, lang: str) -> str:
+    """Where a catalogue comes from, for people: a built-in year's list in words, a file as given.
+
+    ``"package:catalog_2024.csv"`` -> ``"内置 2024 年目标清单"`` / ``"the built-in 2024 catalogue"``;
+    ``"cat4.xlsx"`` -> ``"cat4.xlsx"``.
+    """
+    text = str(source)
+    built_in = re.fullmatch(r"package:catalog_(\d{4})\.csv", text)
+    if not built_in:
+        return text
+    return f"内置 {built_in[1]} 年目标清单" if lang == "zh" else f"the built-in {built_in[1]} catalogue"
+
+
+#: Labels of the provenance keys (``run.json`` and the workbook's provenance sheet) in Chinese.
+PROVENANCE_ZH: dict[str, str] = {
+    "as_of": "截至月份",
+    "catalog": "目标清单",
+    "catalog_sha256": "目标清单文件哈希（SHA-256）",
+    "progress": "进展数据",
+    "progress_sha256": "进展数据文件哈希（SHA-256）",
+    "synthetic_data": "合成示例数据",
+    "allow_revisions": "接受修订的报告",
+    "check_scale": "检查数量级",
+    "revisions_accepted": "已接受的修订",
+    "scenario": "情景",
+    "model": "模型",
+    "model_params": "模型参数",
+    "n_draws": "模拟路径数",
+    "seed": "随机种子",
+    "library_version": "软件版本",
+    "created_at": "生成时间（世界协调时）",
+    "data_vintage": "数据截止",
+    "data_vintage_basis": "数据截止的依据",
+}
+_VINTAGE_BASIS_ZH = {
+    "latest month reported": "最新报告月份",
+    "latest reported_on": "最新报告日期（reported_on）",
+}
+
+
+def provenance_row(key: str, value: Any, lang: str) -> list[Any]:
+    """One row of the workbook's provenance sheet: ``[key, value]`` in English, ``[标签, 值, key]`` in Chinese.
+
+    In Chinese the label is :data:`PROVENANCE_ZH`'s, the value in words where it is one
+    (the model, the scenario, a built-in catalogue, synthetic data, yes/no), the machine
+    key last; numbers and hashes as they are.
+    """
+    if lang == "en":
+        return [key, value]
+    shown = value
+    if key == "model":
+        shown = f"{model_name(value, 'zh')}（{value}）"
+    elif key == "scenario":
+        shown = scenario_name(value, "zh")
+    elif key == "catalog":
+        shown = catalog_name(value, "zh")
+    elif key == "progress" and value == "synthetic":
+        shown = "合成示例数据"
+    elif key == "data_vintage_basis":
+        shown = _VINTAGE_BASIS_ZH.get(str(value), value)
+    elif isinstance(value, bool):
+        shown = "是" if value else "否"
+    return [PROVENANCE_ZH.get(key, key), shown, key]

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 
 from .._core.names import display_name
-from .._core.units import rate_decimals, unit_decimals, unit_label
-from ._console import region_label
-from ._text import STATUS_COLOURS, in_chinese, status_word
+from .._core.units import against_decimals, rate_decimals, unit_decimals, unit_label
+from ._console import reached_label, region_label
+from ._format import province_first
+from ._text import STATUS_COLOURS, in_chinese, provenance_row, status_word
 
 #: Columns of the attainment sheet: (key, English header, Chinese header).
 SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -45,6 +46,10 @@ SHEET_COLUMNS: tuple[tuple[str, str, str], ...] = (
 #: per month with ``_core.units.rate_decimals``.
 _IN_UNIT = ("target", "observed", "q10", "median", "q90", "expected_shortfall")
 _RATES = ("required_rate", "model_rate", "run_rate")
+#: Values read against the target, shown with ``_core.units.against_decimals`` (a small count's fraction).
+_AGAINST = ("observed", "q10", "median", "q90", "expected_shortfall")
+#: Headers of the provenance sheet: in Chinese the label, the value and the machine key (``run.json``'s).
+_PROVENANCE_HEADERS = {"en": ["key", "value"], "zh": ["项目", "内容", "键"]}
 _SHEET_NAMES = {
     "en": ("attainment", "provenance"),
     "zh": ("达标情况", "数据来源"),
@@ -87,7 +92,10 @@ def write_workbook(
         per indicator and region (province rows first), with an autofilter and
         frozen headers, every number stored at full precision and shown with its
         unit's decimals, P(met) with two, the status cell coloured as in the
-        bulletin; and the provenance, one key and value per row.
+        bulletin, the basis and the reason for no forecast in ``lang``
+        (:func:`~longjiang_forecast.report._text.in_chinese`); and the provenance, one key
+        and value per row (in Chinese: label, value in words, machine key;
+        :func:`~longjiang_forecast.report._text.provenance_row`).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -95,8 +103,7 @@ def write_workbook(
 
     written = written or {}
     header_index = 1 if lang == "en" else 2
-    order = np.argsort((table["region"] != "province").to_numpy(), kind="stable")
-    rows = table.iloc[order]
+    rows = province_first(table)
     book = Workbook()
     sheet = book.active
     sheet.title, prov_title = _SHEET_NAMES[lang]
@@ -115,6 +122,9 @@ def write_workbook(
             "unit": unit_label(rec["unit"], lang),
             "status": status_word(status, lang),
             **{k: _words(rec.get(k), lang) for k in ("basis", "reason")},  # the model's English, in zh
+            "first_passage_median": reached_label(
+                rec.get("first_passage_median"), rec.get("first_passage_late"), lang
+            ),
         }
         for c, key in enumerate(keys, start=1):
             value = values[key]
@@ -125,6 +135,11 @@ def write_workbook(
             cell = sheet.cell(row=r, column=c, value=value if value != "" else None)
             if key in _RATES:  # finer than the unit: 0.5 stations a month is neither 0 nor 1
                 cell.number_format = _number_format(rate_decimals(value, rec["unit"], rec["target"]))
+            elif key in _AGAINST:  # read against the target: never a rounding that crosses it
+                comparator = None if key == "expected_shortfall" else rec["comparator"]  # a gap, not a value
+                cell.number_format = _number_format(
+                    against_decimals(value, rec["target"], rec["unit"], comparator)
+                )
             elif key in _IN_UNIT:
                 cell.number_format = _number_format(decimals)
             elif key in ("p_met", "p_met_se"):
@@ -140,10 +155,14 @@ def write_workbook(
     for c, key in enumerate(keys, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = widths.get(key, 14)
     prov = book.create_sheet(prov_title)
-    prov.append(["key", "value"])
+    prov.append(_PROVENANCE_HEADERS[lang])
+    for cell in prov[1]:
+        cell.font = Font(bold=True)
     for key, value in provenance.items():
-        prov.append([str(key), value if isinstance(value, int | float | str | bool) else str(value)])
+        plain = value if isinstance(value, int | float | str | bool) else str(value)
+        prov.append(provenance_row(str(key), plain, lang))
     prov.column_dimensions["A"].width, prov.column_dimensions["B"].width = 24, 80
+    prov.column_dimensions["C"].width = 20
     out = Path(path)
     book.save(out)
     return out
