@@ -4,6 +4,7 @@ import hashlib
 import sqlite3
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import longjiang_forecast as lf
@@ -216,6 +217,14 @@ def test_store_options_are_checked_before_any_work(tmp_path, capsys):
     refused(["forecast", "--store", str(tmp_path / "none.sqlite"), "--out", str(tmp_path / "o")], capsys,
             "no report store here", "longjiang-forecast ingest")  # fmt: skip
     assert not (tmp_path / "none.sqlite").exists() and not (tmp_path / "o").exists()
+
+
+def test_forecast_from_a_store_as_of_a_month_in_any_form(store, tmp_path):
+    # --as-of in a progress file's forms (2024年3月) reads the store's reports up to March only
+    argv = ["forecast", "--store", str(store), "--as-of", "2024年3月", "--draws", "100", "-q"]
+    assert main([*argv, "--out", str(tmp_path / "o")]) == 0
+    out = pd.read_csv(tmp_path / "o" / "attainment.csv").set_index(["indicator", "region"])
+    assert out.loc[("09a", "harbin"), ["observed", "observed_month"]].tolist() == [1350, "2024-03"]
 
 
 def test_a_failed_ingest_into_a_new_store_leaves_no_store(tmp_path, catalog):

@@ -470,8 +470,7 @@ def _store_inputs(args: argparse.Namespace) -> tuple[Any, Any, None]:
     from .store import progress_at
 
     catalog = _load_catalog(args.catalog, args.catalog_sheet)
-    as_of = None if args.as_of is None else parse_month(args.as_of, name="--as-of").strftime("%Y-%m")
-    progress = progress_at(args.store, catalog, args.vintage, as_of=as_of)
+    progress = progress_at(args.store, catalog, args.vintage, as_of=args.as_of)  # YYYY-MM (_month)
     return catalog, progress, None
 
 
@@ -1439,8 +1438,6 @@ BACKTEST_FILES = ("backtest_scores.csv", "backtest.nc", "backtest_reliability.pn
 
 
 def _backtest(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from .backtesting import plan_origins, resolve_history
     from .models import MODEL_REGISTRY
     from .pipeline import Backtest, backtest
