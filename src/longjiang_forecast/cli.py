@@ -1323,7 +1323,8 @@ def _comparability_note(ds: Any, width: int = 100) -> str | None:
             if len(why) > _REASONS_SHOWN:  # e.g. one per unstable fit, each with its own figures
                 reasons += (
                     f"; and {int(why.iloc[_REASONS_SHOWN:].sum())}x for {len(why) - _REASONS_SHOWN} other "
-                    "reasons (the 'reason' variable of backtest.nc has each)"
+                    f"reason{'s' if len(why) > _REASONS_SHOWN + 1 else ''} (the 'reason' variable of "
+                    "backtest.nc has each)"
                 )
             head = (
                 f"  {model} on {dataset}: no forecast scored (its row has no scores)"
