@@ -138,7 +138,6 @@ UNSPLIT_KINDS: Final = ("milestone", "qualitative")
 #: Kinds whose target may not be negative.
 NON_NEGATIVE_KINDS: Final = ("cumulative", "milestone")
 
-BASIS_OFFICIAL: Final = "official list"
 BASIS_SAME: Final = "same as province"
 
 _COMPARATOR_ALIASES: Final = {
@@ -781,8 +780,6 @@ def load_catalog(
         )
         label = str(path)
     raw = pd.DataFrame(table.rows, columns=table.header, dtype=object)
-    if isinstance(source, int) and "target_basis" not in raw:
-        raw["target_basis"] = BASIS_OFFICIAL  # the built-in list is the official list
     percent = {table.row_numbers[i] for i, j in table.percent if table.header[j] == "target"}
     read_as_percent: list[str] = []
     catalog = _build(
