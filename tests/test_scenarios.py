@@ -1,6 +1,7 @@
 """Scenario files: the shipped ones load; bad ones are refused with file, key and reason."""
 
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -314,3 +315,16 @@ def test_undecodable_scenario_is_refused(tmp_path, catalog):
         lf.DataValidationError, match=r"bin\.toml: the scenario file is neither UTF-8 nor GBK/GB18030 text"
     ):
         load_scenario(path, catalog=catalog)
+
+
+def test_deep_nesting_is_refused_whatever_the_recursion_limit(tmp_path, catalog):
+    """A deeply nested file is our error even where a library raised the recursion limit (PyMC: 10,000)."""
+    path = tmp_path / "deep.toml"
+    path.write_text('name = "x"\na = ' + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(10_000)
+    try:
+        with pytest.raises(lf.DataValidationError, match=r"deep\.toml: arrays or tables nested too deeply"):
+            load_scenario(path, catalog=catalog)
+    finally:
+        sys.setrecursionlimit(old)

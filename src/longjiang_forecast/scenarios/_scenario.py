@@ -183,16 +183,55 @@ def load_scenario(path: str | Path, *, catalog: Any) -> Scenario:
             UserWarning,
             stacklevel=2,
         )
+    too_deep = DataValidationError(
+        f"{path}: arrays or tables nested too deeply to read. A scenario needs only "
+        f"[[effects]] tables of keys; remove the nesting."
+    )
+    # Checked before parsing: whether the parser's recursion fails depends on the interpreter's
+    # recursion limit, which other libraries raise (PyMC sets 10,000), and a deep enough file
+    # would then overflow the C stack instead.
+    if _nesting_depth(text) > MAX_NESTING:
+        raise too_deep
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise DataValidationError(f"{path}: not valid TOML ({err}). Fix the syntax.") from err
     except RecursionError as err:
-        raise DataValidationError(
-            f"{path}: arrays or tables nested too deeply to read. A scenario needs only "
-            f"[[effects]] tables of keys; remove the nesting."
-        ) from err
+        raise too_deep from err
     return _parse(data, catalog=catalog, source=str(path))
+
+
+#: Deepest nesting of arrays and inline tables a scenario file may have (a scenario needs 2).
+MAX_NESTING = 32
+
+
+def _nesting_depth(text: str) -> int:
+    """Deepest nesting of ``[``/``{`` in TOML text, outside strings and comments.
+
+    A scan, not a parser: basic strings (with backslash escapes), literal strings and their
+    multi-line forms, and ``#`` comments are skipped; a table header ``[[effects]]`` counts 2.
+    """
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if c == '"' and text[i] == "\\" else 1
+            i += len(quote)
+            continue
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return deepest
 
 
 def _is_number(value: Any) -> bool:
