@@ -109,6 +109,21 @@ def test_lang_zh_says_the_warnings_and_notes_in_chinese(tmp_path, capsys):
     assert not re.search(r"\b(warning|note|province's|reports|earlier run)\b", err), err
 
 
+def test_lang_zh_says_the_column_names_it_read_in_chinese(tmp_path, capsys):
+    catalog, progress = _files(tmp_path)
+    text = progress.read_text(encoding="utf-8").replace("indicator,region,month,value", "指标,地区,月份,数值")
+    progress.write_text(text, encoding="utf-8")
+    argv = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "100",
+            "--out", str(tmp_path / "o")]  # fmt: skip
+    assert main([*argv, "--lang", "zh"]) == 0
+    err = capsys.readouterr().err
+    assert f"警告：{progress}：读取时列名对应为 指标→indicator、地区→region、月份→month、数值→value。" in err
+    assert "read columns" not in err
+    assert main([*argv, "--lang", "en", "--out", str(tmp_path / "en")]) == 0
+    english = capsys.readouterr().err
+    assert f"{progress}: read columns 指标→indicator, 地区→region, 月份→month, 数值→value." in english
+
+
 def test_lang_zh_leaves_no_english_line_on_the_console(tmp_path, capsys):
     from longjiang_forecast.testing import SYNTHETIC_NOTE
 

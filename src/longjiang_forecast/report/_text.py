@@ -521,6 +521,11 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"(--\S+) (\S+) does not exist\. Give the path of the file \(nothing was run\)\.",
         "{0} {1} 不存在。请给出文件的路径（未运行任何计算）。",
     ),
+    # a file read with the user's column names (``read columns 指标→indicator, 地区→region.``; always
+    # the last of the reading notes): the mapped list joined with 、, the sentence in Chinese
+    (r"(→\w+), (?=[^\s,;]+→)", "{0}、"),
+    (r": read columns ([^;]*→[^;]*)\.$", "：读取时列名对应为 {0}。"),
+    (r"; columns ([^;]*→[^;]*)\.$", "；列名对应为 {0}。"),
     (r"\brow (\d+)\b", "第 {0} 行"),
     (r" and (\d+) more\b", " 等另 {0} 处"),
 )
