@@ -83,6 +83,18 @@ def test_a_first_passage_after_the_deadline_is_marked_late():
         assert attainment_view(on_time, lang="zh").iloc[0]["reached"] == "9月"
 
 
+def test_an_interval_with_a_negative_bound_reads_as_an_interval():
+    # 16c of the default job (percent change, a reduction): "-6.759–-1.901" read as a subtraction
+    cut = dict(unit="%", target=-0.7, comparator="<=", observed=-4.879, median=-4.455, q10=-6.759, q90=-1.901)
+    assert attainment_view(_table(**cut), lang="en").iloc[0]["range"] == "−6.759 to −1.901"
+    assert attainment_view(_table(**cut), lang="zh").iloc[0]["range"] == "−6.759至−1.901"
+    across = attainment_view(_table(**{**cut, "q90": 0.655}), lang="en").iloc[0]["range"]
+    assert across == "−6.759 to 0.655"
+    assert "−6.759 to −1.901" in render_attainment(_table(**cut), lang="en", width=100)
+    # between non-negative bounds the en dash stays
+    assert attainment_view(_table(), lang="zh").iloc[0]["range"] == "14,283–101,004"
+
+
 def test_prefectures_are_named_as_the_user_wrote_them():
     regions = pd.DataFrame({"region": ["harbin"], "name_zh": ["哈尔滨市"], "name_en": ["Harbin"]})
     table = _table(region="harbin")

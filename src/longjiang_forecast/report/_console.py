@@ -384,6 +384,39 @@ def _latest_cell(observed: str, kind: Any, month: str, common: str, lang: str) -
     return observed + (_MEAN_MARK[lang] if mean else "")
 
 
+#: Between the bounds of an interval with a negative bound, where an en dash would read as a minus.
+_TO = {"en": " to ", "zh": "至"}
+
+
+def interval_text(low: str, high: str, lang: str) -> str:
+    """The 10%–90% interval of the console table: ``low–high``, unambiguous when a bound is negative.
+
+    Parameters
+    ----------
+    low, high : str
+        The formatted bounds (a negative one starts with ``-``); "" where missing.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        ``"14,283–101,004"`` between non-negative bounds; with a negative bound the minus
+        sign ``−`` and a word between them, ``"−6.759 to −1.901"`` / ``"−6.759至−1.901"``
+        (``-6.759–-1.901`` read as a subtraction); "" when a bound is missing.
+
+    Examples
+    --------
+    >>> interval_text("-6.759", "-1.901", "en"), interval_text("-0.5", "1.2", "zh")
+    ('−6.759 to −1.901', '−0.5至1.2')
+    """
+    if not low or not high:
+        return ""
+    if not low.startswith("-") and not high.startswith("-"):
+        return f"{low}–{high}"
+    low, high = (("−" + b[1:]) if b.startswith("-") else b for b in (low, high))
+    return f"{low}{_TO[lang]}{high}"
+
+
 def latest_month(table: pd.DataFrame) -> str:
     """The month (YYYY-MM) of most rows' latest report, which the table's header names; "" if none."""
     months = table["observed_month"].dropna().astype(str) if "observed_month" in table else pd.Series([])
@@ -454,7 +487,7 @@ def attainment_view(
                 "median": format_against(
                     rec.get("median"), rec["target"], rec["unit"], rec["comparator"], missing=""
                 ),
-                "range": f"{low}–{high}" if low and high else "",
+                "range": interval_text(low, high, lang),
                 "reached": reached_label(
                     rec.get("first_passage_median"),
                     rec.get("first_passage_late"),
