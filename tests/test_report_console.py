@@ -135,6 +135,17 @@ def test_the_table_prints_one_line_a_row_within_the_width(lang, width):
         assert ("未显示" if lang == "zh" else "Not shown at 80 columns") in text
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_wrapped_line_of_the_notes_starts_with_a_space(lang):
+    # the Chinese footnote wrapped before " attainment.csv" kept the space on the new line (issue 16)
+    table = _table()
+    for width in range(60, 121):
+        lines = render_attainment(table, lang=lang, width=width, headline="截至 2024-08 " * 12).splitlines()
+        notes = lines[next(i for i, line in enumerate(lines) if line.startswith("09a")) + 1 :]
+        assert len(notes) > 2 and not [line for line in notes if line.startswith(" ")], (width, notes)
+        assert not lines[1].startswith(" ") and max(cell_len(line) for line in lines) <= width
+
+
 def test_the_table_is_about_one_line_a_row_on_the_default_data():
     from longjiang_forecast import forecast, load_catalog
     from longjiang_forecast.testing import synthetic_progress

@@ -268,13 +268,24 @@ def console_message(key: str, lang: str, *, width: int | None = None, **fields: 
 
 
 def _wrap(text: str, width: int) -> str:
-    """``text`` wrapped to ``width`` terminal columns (Chinese characters count two), ending in a newline."""
+    """``text`` wrapped to ``width`` terminal columns (Chinese characters count two), ending in a newline.
+
+    Each line of ``text`` is wrapped on its own and keeps its indent; a wrapped line never starts
+    with a space.
+    """
     from rich.console import Console
     from rich.text import Text
 
-    sink = io.StringIO()
-    Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(Text(text))
-    return "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        sink = io.StringIO()
+        Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(
+            Text(paragraph)
+        )
+        wrapped = [line.rstrip() for line in sink.getvalue().splitlines()] or [""]
+        # rich keeps the space before a word that follows Chinese text at the start of the next line
+        lines += wrapped[:1] + [line.lstrip(" ") for line in wrapped[1:]]
+    return "\n".join(lines) + "\n"
 
 
 def attainment_headline(lang: str, *, show_all: bool, **fields: Any) -> str:
@@ -619,16 +630,14 @@ def render_attainment(
         grid.add_row(*(Text(str(v)) for v in rec))
     se = pd.to_numeric(table["p_met_se"], errors="coerce").max()
     sink = io.StringIO()
-    console = Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False)
-    if headline:
-        console.print(Text(headline))
-    console.print(grid)
-    console.print(Text(_footnote(lang, columns, format_value(se, 3) or "–")))
+    Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(grid)
+    text = "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
+    text += _wrap(_footnote(lang, columns, format_value(se, 3) or "–"), width)
     if dropped:
         names = (
             "、".join(headers[c].replace(" ", "") for c in dropped)
             if lang == "zh"
             else ", ".join(headers[c] for c in dropped)
         )
-        console.print(Text(NARROW[lang].format(width=width, cols=names)))
-    return "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
+        text += _wrap(NARROW[lang].format(width=width, cols=names), width)
+    return (_wrap(headline, width) if headline else "") + text
