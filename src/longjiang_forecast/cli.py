@@ -406,14 +406,7 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
         return catalog, progress, SYNTHETIC_NOTE.format(seed=DEFAULT_SEED)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        progress = read_progress(
-            args.progress,
-            catalog,
-            as_of=args.as_of,
-            allow_revisions=args.allow_revisions,
-            check_scale=not args.no_scale_check,
-            sheet=args.sheet,
-        )
+        progress = read_progress(args.progress, catalog, as_of=args.as_of, **_reader_options(args))
     lang = _lang(args, catalog)
     for warning in caught:
         print(_said(f"warning: {warning.message}", lang), file=sys.stderr)
@@ -1075,21 +1068,22 @@ def _ingest_parser(sub: Any) -> None:
     )
 
 
+def _reader_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The progress reader's options from the command line, for every command that reads reports."""
+    return {
+        "allow_revisions": args.allow_revisions,
+        "check_scale": not args.no_scale_check,
+        "sheet": args.sheet,
+    }
+
+
 def _ingest(args: argparse.Namespace) -> int:
     from ._core.names import display_name
     from .store import ingest
 
     catalog = _load_catalog(args.catalog, args.catalog_sheet)
     lang = _lang(args, catalog)
-    report = ingest(
-        args.store,
-        args.files,
-        catalog,
-        vintage=args.vintage,
-        allow_revisions=args.allow_revisions,
-        check_scale=not args.no_scale_check,
-        sheet=args.sheet,
-    )
+    report = ingest(args.store, args.files, catalog, vintage=args.vintage, **_reader_options(args))
     width = _width()
     for done in report.files:
         if done.status == "ingested":
