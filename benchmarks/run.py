@@ -1,8 +1,18 @@
-"""Benchmark of the simulation core against the random-number floor and the peers (issue 3).
+"""Benchmark of the product where users run it, the simulation core against the numpy floor, and peers.
 
 Run ``python benchmarks/run.py`` (reference job: 585 series, 12 months, 100,000
-draws) or ``--quick`` (10,000 draws, under a minute). Prints a report and ends
-with one JSON line. ``e2e_county_s``: the county job of ``benchmarks/county.py``
+draws) or ``--quick`` (10,000 draws, a few minutes). Prints a report and ends
+with one JSON line. The product's keys (``benchmarks/product.py``, issue 14):
+``e2e_default_s`` (the README's main job as a subprocess, start-up included),
+``e2e_reference_1e5_s`` / ``peak_rss_mib_reference_1e6`` (``longjiang-forecast
+forecast --draws N`` on the built-in list), ``fit_s``, ``simulate_s``,
+``product_vs_engine`` and ``import_s``; ``vs_pymc``, ``vs_statsmodels_ets`` and
+``vs_prophet`` are the product's simulation-and-summaries rate (``simulate_s``
+of ``lf.forecast``'s own stage, fitting timed separately) over the peer's, with
+the engine-only ratios beside them (``engine_vs_*``). ``hierarchical_refit_s``:
+``benchmarks/hierarchical_refit.py`` (a refit of the same structure on other
+data; null without PyMC/nutpie). ``--no-product`` / ``--no-hierarchical`` leave
+them out. ``e2e_county_s``: the county job of ``benchmarks/county.py``
 (the 2024 list over 130 counties, 4,847 series, 4,000 draws; ``--quick``: 20
 counties, 1,000 draws) forecast as a subprocess, start-up included; ``--no-county``
 leaves it out. Peers need the ``bench`` extra; a missing peer gives null
@@ -57,6 +67,7 @@ from longjiang_forecast.simulate import _random, simulate_summary  # noqa: E402
 from longjiang_forecast.simulate._reference import normal_job, reference_job  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import product  # noqa: E402
 from county import N_COUNTIES, time_county_job  # noqa: E402
 
 #: Rounds of the statsmodels ETS comparison (ours and theirs in alternation).
@@ -291,6 +302,8 @@ def main() -> None:
     parser.add_argument("--rss", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--no-county", action="store_true", help="leave out the county job (null)")
+    parser.add_argument("--no-product", action="store_true", help="leave out the product's keys (null)")
+    parser.add_argument("--no-hierarchical", action="store_true", help="leave out hierarchical_refit_s")
     args = parser.parse_args()
     if args.rss:
         rss_child(args.rss)
@@ -421,6 +434,39 @@ def main() -> None:
     if vs_ets_gamma is not None:
         log(f"statsmodels_ets against the reference (Gamma) job instead: ours is {vs_ets_gamma:.1f}x")
 
+    prod: dict = {}
+    if not args.no_product:
+        prod = product.measure(args.quick)
+        log(
+            f"product: README main job {prod['e2e_default_s']:.1f}s "
+            f"({prod['peak_rss_mib_default']:.0f} MiB); "
+            f"forecast --draws {prod['reference_1e5_draws']:,} {prod['e2e_reference_1e5_s']:.1f}s "
+            f"({prod['peak_rss_mib_reference_1e5']:.0f} MiB); --draws {prod['reference_1e6_draws']:,} "
+            f"{prod['e2e_reference_1e6_s']:.1f}s ({prod['peak_rss_mib_reference_1e6']:.0f} MiB); lf.forecast "
+            f"stages at {prod['n_draws']:,} draws x {prod['n_series']} series: fit {prod['fit_s']:.1f}s, "
+            f"simulation and summaries {prod['simulate_s']:.2f}s = {prod['product_rate'] / 1e6:.1f} M "
+            f"path-months/s, engine alone {prod['engine_s']:.2f}s -> product_vs_engine "
+            f"{prod['product_vs_engine']:.2f}; import {prod['import_s']:.2f}s"
+        )
+    vs_product = {}
+    for name in ("pymc", "statsmodels_ets", "prophet"):
+        rate = peers.get(name, {}).get("rate")
+        vs_product[name] = None if rate is None or not prod else prod["product_rate"] / rate
+        if vs_product[name] is not None:
+            log(f"{name} against the product's simulation and summaries: {vs_product[name]:.1f}x")
+    hierarchical = None
+    if not args.no_hierarchical:
+        run = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "hierarchical_refit.py")],
+            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )  # fmt: skip
+        if run.returncode == 0:
+            hierarchical = json.loads(run.stdout.strip().splitlines()[-1])
+            log(f"hierarchical model: {hierarchical}")
+        else:
+            why = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "failed"
+            log(f"hierarchical_refit_s: null ({why})")
+
     county = None
     if not args.no_county:
         # about 130 counties x 37 splittable indicators (4,847 series) at 4,000 draws; --quick: 20 counties
@@ -435,6 +481,29 @@ def main() -> None:
 
     result = {
         "quick": args.quick,
+        **{
+            k: prod.get(k)
+            for k in (
+                "e2e_default_s",
+                "e2e_reference_1e5_s",
+                "peak_rss_mib_reference_1e5",
+                "e2e_reference_1e6_s",
+                "peak_rss_mib_reference_1e6",
+                "fit_s",
+                "simulate_s",
+                "product_vs_engine",
+                "import_s",
+            )
+        },
+        "product": prod or None,
+        "hierarchical_refit_s": None if hierarchical is None else hierarchical["refit_other_data_s"],
+        "hierarchical": hierarchical,
+        "vs_pymc": vs_product["pymc"],
+        "vs_statsmodels_ets": vs_product["statsmodels_ets"],
+        "vs_prophet": vs_product["prophet"],
+        "engine_vs_pymc": vs["pymc"],
+        "engine_vs_statsmodels_ets": vs["statsmodels_ets"],
+        "engine_vs_prophet": vs["prophet"],
         "e2e_county_s": None if county is None else county["wall_s"],
         "e2e_county": county,
         "n_draws": n_draws,
@@ -442,12 +511,9 @@ def main() -> None:
         "floor_ratio": floor_cpu / c1,
         "floor_ratio_wall": rate1 / (variates / floor_s),
         "two_core_speedup": t1 / t2,
-        "peak_rss_mib_1e5": rss[rss_sizes[0]]["peak_rss_mib"],
-        "peak_rss_mib_1e6": rss[rss_sizes[1]]["peak_rss_mib"],
+        "engine_peak_rss_mib_1e5": rss[rss_sizes[0]]["peak_rss_mib"],
+        "engine_peak_rss_mib_1e6": rss[rss_sizes[1]]["peak_rss_mib"],
         "rss_draws": list(rss_sizes),
-        "vs_pymc": vs["pymc"],
-        "vs_statsmodels_ets": vs["statsmodels_ets"],
-        "vs_prophet": vs["prophet"],
         "vs_pymc_1thread": vs_pymc_1,
         "vs_statsmodels_ets_gamma_job": vs_ets_gamma,
         "ets_job": {"series": ets_series, "draws_or_repetitions": ets_reps},

@@ -4,77 +4,6 @@ import numpy as np
 import pytest
 from scipy import special
 
-from longjiang_forecast.simulate import _engine
-
-
-def test_gamma_paths_are_non_decreasing_and_capped():
-    rng = np.random.default_rng(0)
-    shape = np.zeros((3, 12))
-    shape[:, 6:] = 2.0
-    paths = _engine.gamma_cumulative(
-        start=np.array([10.0, 50.0, 99.0]),
-        shape=shape,
-        scale=np.full((500, 3), 1.5),
-        upper=np.array([np.inf, np.inf, 100.0]),
-        rng=rng,
-    )
-    assert paths.shape == (500, 3, 12)
-    assert np.all(np.diff(paths, axis=-1) >= 0)
-    assert paths[..., 2, :].max() <= 100.0
-    # months before the first simulated month keep the start value
-    np.testing.assert_array_equal(paths[:, 0, :6], 10.0)
-
-
-def test_gamma_sum_matches_the_exact_gamma_law():
-    """Sum of Gamma(k_m, θ) increments is Gamma(Σk_m, θ): a known answer."""
-    rng = np.random.default_rng(1)
-    shape = np.zeros((1, 12))
-    shape[0, 8:] = [1.0, 2.0, 0.5, 1.5]
-    theta = 2.0
-    paths = _engine.gamma_cumulative(
-        np.array([0.0]), shape, np.full((40_000, 1), theta), np.array([np.inf]), rng
-    )
-    need = 9.0
-    p_mc = (paths[:, 0, -1] >= need).mean()
-    p_exact = special.gammaincc(shape.sum(), need / theta)
-    se = np.sqrt(p_exact * (1 - p_exact) / 40_000)
-    assert abs(p_mc - p_exact) < 4 * se
-
-
-def test_binomial_milestones_by_hand():
-    """One project left, monthly hazard 0.5, three months: P(done) = 1 - 0.5**3 = 0.875."""
-    rng = np.random.default_rng(2)
-    n = 40_000
-    paths = _engine.binomial_milestones(
-        start=np.array([3.0]),
-        total=np.array([4.0]),
-        hazard=np.full((n, 1), 0.5),
-        first_month=np.array([9]),
-        n_months=12,
-        rng=rng,
-    )
-    assert np.all(paths[:, 0, :9] == 3.0)
-    assert np.all(np.diff(paths, axis=-1) >= 0) and paths.max() <= 4.0
-    p = (paths[:, 0, -1] >= 4).mean()
-    assert abs(p - 0.875) < 4 * np.sqrt(0.875 * 0.125 / n)
-
-
-def test_lognormal_running_mean_by_hand():
-    """No noise: the annual mean is the day-weighted mean of exp(profile + effect)."""
-    rng = np.random.default_rng(3)
-    observed = np.full((1, 12), np.nan)
-    observed[0, :2] = [60.0, 50.0]
-    days = np.array([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], float)
-    log_mean = np.log(np.full((1, 12), 20.0))
-    paths = _engine.lognormal_running_mean(
-        observed, log_mean, np.full((4, 1), np.log(1.1)), np.array([0.0]), days, rng
-    )
-    expected = (60 * 31 + 50 * 29 + 22.0 * (366 - 60)) / 366
-    np.testing.assert_allclose(paths[:, 0, -1], expected)
-    np.testing.assert_allclose(paths[:, 0, 0], 60.0)
-    assert np.all(paths > 0)
-
-
 # --------------------------------------------------------------------------- streaming kernels
 
 
@@ -344,3 +273,34 @@ def test_fused_steps_give_the_exact_laws_of_the_year():
     law = stats.norm(1.0 + 12 * 0.3, 0.7 * np.sqrt(12))
     assert stats.kstest(rows[11, 0], law.cdf).pvalue > 1e-3
     assert stats.kstest(rows[0, 0], stats.norm(1.3, 0.7).cdf).pvalue > 1e-3
+
+
+def test_binomial_milestones_by_hand():
+    """One project left, monthly hazard 0.5, three months: P(done) = 1 - 0.5**3 = 0.875."""
+    n = 40_000
+    fam = _family(
+        "binomial", n, {"start": np.array([3.0]), "total": np.array([4.0]), "first": np.array([9])},
+        {"hazard": np.full((n, 1), 0.5)},
+    )  # fmt: skip
+    rows = _run(fam, n, seed=2)[:, 0]  # (month, draw)
+    assert np.all(rows[8] == 3.0)  # the months before the first simulated one keep the start
+    assert np.all(np.diff(rows, axis=0) >= 0) and rows.max() <= 4.0
+    p = (rows[-1] >= 4).mean()
+    assert abs(p - 0.875) < 4 * np.sqrt(0.875 * 0.125 / n)
+
+
+def test_lognormal_running_mean_by_hand():
+    """No noise: the annual mean is the day-weighted mean of exp(profile + effect)."""
+    observed = np.full((1, 12), np.nan)
+    observed[0, :2] = [60.0, 50.0]
+    days = np.array([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], float)
+    fam = _family(
+        "lognormal", 4,
+        {"start": np.array([0.0]), "first": np.array([2]), "observed": observed, "days": days,
+         "log_mean": np.log(np.full((1, 12), 20.0)), "log_sd": np.array([0.0])},
+        {"year_effect": np.full((4, 1), np.log(1.1))},
+    )  # fmt: skip
+    rows = _run(fam, 4, seed=3)[:, 0]
+    expected = (60 * 31 + 50 * 29 + 22.0 * (366 - 60)) / 366
+    np.testing.assert_allclose(rows[-1], expected)
+    assert np.all(rows[2:] > 0)

@@ -110,7 +110,8 @@ def test_three_months_and_no_history(name, small):
     draws = model.sample_parameters(400, rng=1)
     paths = lf.simulate(draws, model.state_, seed=2)
     _check_paths(paths, model.state_)
-    summary = lf.summarise(paths, model.state_, reason=draws["reason"].values)
+    stats = lf.simulate_summary(draws, model.state_, seed=2, past_deadline="ignore")
+    summary = lf.summarise(stats, model.state_, reason=draws["reason"].values)
     p = summary["p_met"].values
     refused = draws["reason"].values != ""
     assert np.all(np.isfinite(p[~refused]))

@@ -452,7 +452,8 @@ def test_drivers_table_for_items_of_several_indicators():
         mine = int(np.flatnonzero(province & (ids == ind))[0])
         fails = ~met[:, mine]
         expected = met[fails][:, others].all(axis=1).mean()
-        assert row[-1] == f"{100 * expected:.0f}%"
+        # the whole percent nearest (a share exactly at a half, 29/40, may print either way)
+        assert row[-1].endswith("%") and abs(float(row[-1][:-1]) - 100 * expected) <= 0.5 + 1e-9
 
 
 def test_heatmap_spans_the_page_and_keeps_whole_names(bulletin):

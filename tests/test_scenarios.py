@@ -107,9 +107,8 @@ def test_scenarios_move_the_odds_the_right_way(catalog, progress):
         compiled = compile_scenario(
             load_scenario(SCENARIOS / f"{name}.toml", catalog=catalog), state, catalog, n_draws=2000, seed=3
         )
-        return lf.summarise(lf.simulate(apply_scenario(draws, compiled, state), state, seed=2), state)[
-            "p_met"
-        ].values
+        stats = lf.simulate_summary(apply_scenario(draws, compiled, state), state, seed=2)
+        return lf.summarise(stats, state)["p_met"].values
 
     base, winter, push, stress = (p_met(n) for n in ("baseline", "early-winter", "year-end-push", "stress"))
     outdoor = np.array(["outdoor" in str(catalog.row(i)["tags"]) for i in state["indicator"].values])
@@ -211,6 +210,19 @@ def test_untouched_series_show_no_change(catalog, progress):
     assert (winter.loc[~winter["touched"], "delta_vs_baseline"] == 0).all()
     assert set(winter.loc[winter["touched"], "indicator"]) >= {"13a", "15a", "19a", "19b"}
     assert "17b" not in set(winter.loc[winter["touched"], "indicator"])
+    # the forecast under the same scenario and seed shows the same numbers (one route, issue 14):
+    # untouched series carry the baseline's summaries and paths exactly
+    alone = lf.forecast(progress, catalog, scenario=SCENARIOS / "early-winter.toml", n_draws=500, seed=1)
+    scenario = comparison.forecasts["early-winter"]
+    for name in ("p_met", "p_met_se", "deadline_value", "first_passage_cdf", "expected_shortfall"):
+        np.testing.assert_array_equal(alone.summary[name].values, scenario.summary[name].values, err_msg=name)
+    np.testing.assert_array_equal(alone.paths.values, scenario.paths.values)
+    untouched = ~scenario.summary["scenario_touched"].values
+    base = comparison.forecasts["baseline"]
+    np.testing.assert_array_equal(
+        alone.summary["p_met"].values[untouched], base.summary["p_met"].values[untouched]
+    )
+    np.testing.assert_array_equal(alone.paths.values[:, untouched], base.paths.values[:, untouched])
 
 
 # ---------------------------------------------------------------- issue 15: types, finiteness, order

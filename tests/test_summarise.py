@@ -1,4 +1,4 @@
-"""Summaries: a known answer through simulate + summarise, bands, first passage."""
+"""Summaries: a known answer through the engine + summarise, bands, first passage."""
 
 import numpy as np
 import pytest
@@ -23,7 +23,7 @@ def test_known_answer_gamma_sum(fitted):
     k = float(draws["gamma_shape"].values[s, :dl].sum())
     theta = (15_000 - start) / special.gammainccinv(k, 0.3)  # exact P(met) 0.3 by construction
     draws["gamma_scale"][:, s] = theta
-    summary = lf.summarise(lf.simulate(draws, state, seed=2), state)
+    summary = lf.summarise(lf.simulate_summary(draws, state, seed=2), state)
     exact = special.gammaincc(k, (15_000 - start) / theta)
     assert exact == pytest.approx(0.3)
     p, se = float(summary["p_met"][s]), float(summary["p_met_se"][s])
@@ -32,8 +32,8 @@ def test_known_answer_gamma_sum(fitted):
 
 
 def test_quantiles_ordered_and_first_passage_cdf_monotone(fitted):
-    paths = lf.simulate(fitted.sample_parameters(1000, rng=3), fitted.state_, seed=4)
-    summary = lf.summarise(paths, fitted.state_, quantiles=(0.1, 0.5, 0.9))
+    stats = lf.simulate_summary(fitted.sample_parameters(1000, rng=3), fitted.state_, seed=4)
+    summary = lf.summarise(stats, fitted.state_)
     q = summary["deadline_value"].values
     ok = np.isfinite(q).all(axis=1)
     assert np.all(np.diff(q[ok], axis=1) >= 0)
@@ -48,35 +48,33 @@ def test_quantiles_ordered_and_first_passage_cdf_monotone(fitted):
 
 
 def test_custom_bands(fitted):
-    paths = lf.simulate(fitted.sample_parameters(500, rng=3), fitted.state_, seed=4)
-    summary = lf.summarise(paths, fitted.state_, bands={"green": 0.9, "red": 0.0})
+    stats = lf.simulate_summary(fitted.sample_parameters(500, rng=3), fitted.state_, seed=4)
+    summary = lf.summarise(stats, fitted.state_, bands={"green": 0.9, "red": 0.0})
     assert set(summary["status"].values) <= {"green", "red", "borderline", "achieved", "no report yet"}
     with pytest.raises(ValueError, match="'bands' parameter of summarise"):
-        lf.summarise(paths, fitted.state_, bands={"green": 1.5})
+        lf.summarise(stats, fitted.state_, bands={"green": 1.5})
+    with pytest.raises(ValueError, match="pass the output of simulate_summary on the same state"):
+        lf.summarise(stats.isel(series=slice(0, 3)), fitted.state_)
 
 
 def _with_p(fitted, n_draws, hits):
-    """Paths of the fitted state in which open count series ``j`` meets its target in ``hits[j]`` draws."""
+    """Statistics of the fitted state in which open count series ``j`` met its target in ``hits[j]`` draws."""
     state = fitted.state_
-    paths = lf.simulate(fitted.sample_parameters(100, rng=3), state, seed=4)  # repeated to n_draws
-    paths = paths.isel(draw=np.arange(n_draws) % 100).assign_coords(draw=np.arange(n_draws))
+    stats = lf.simulate_summary(fitted.sample_parameters(n_draws, rng=3), state, seed=4)
     kind, t, dl = state["kind"].values, state["last_month"].values, state["deadline_month"].values
     open_counts = np.flatnonzero((kind == "cumulative") & (t > 0) & (t < dl))
     open_counts = [s for s in open_counts if state["last_value"].values[s] < state["target"].values[s]]
-    values = paths.values.copy()
-    for s, k in zip(open_counts, hits, strict=False):
-        target = float(state["target"].values[s])
-        values[:, s, dl[s] - 1 :] = target - 1.0
-        values[:k, s, dl[s] - 1 :] = target
-    return paths.copy(data=values), open_counts[: len(hits)]
+    p = stats["p_met"].values.copy()
+    p[open_counts[: len(hits)]] = np.array(hits) / n_draws
+    return stats.assign(p_met=("series", p)), open_counts[: len(hits)]
 
 
 def test_probabilities_within_one_se_across_a_cut_are_both_borderline(fitted):
     """03b at 1999/4000 (0.49975) was "at risk" and 07a at 2005/4000 (0.50125) "watch" (issue 16)."""
     n = 4000
     hits = [1999, 2005, 3190, 3210, 2600, 800 + 60]
-    paths, rows = _with_p(fitted, n, hits)
-    summary = lf.summarise(paths, fitted.state_)
+    stats, rows = _with_p(fitted, n, hits)
+    summary = lf.summarise(stats, fitted.state_)
     p = summary["p_met"].values[rows]
     np.testing.assert_allclose(p, np.array(hits) / n)
     status = summary["status"].values[rows].tolist()

@@ -224,6 +224,37 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+def _scheduler_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the simulation on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs the 'dask' extra); "
+        "the numbers are those of a run on this machine with the same seed",
+    )
+
+
+def _client(args: argparse.Namespace) -> Any:
+    """A ``dask.distributed`` client for ``--scheduler`` (None without it); a clear error if none answers."""
+    address = getattr(args, "scheduler", None)
+    if not address:
+        return None
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ValueError(
+            f"--scheduler {address}: Dask is not installed. Install the extra "
+            "(pip install 'longjiang_forecast[dask]'), or leave out --scheduler to run on this machine."
+        ) from None
+    try:
+        return Client(address, timeout="5s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ValueError(
+            f"--scheduler {address}: could not connect to a Dask scheduler there ({exc}). Check the address "
+            "(tcp://HOST:PORT) and that `dask scheduler` runs there, or leave out --scheduler."
+        ) from None
+
+
 def _run_options() -> argparse.ArgumentParser:
     """Options shared by forecast, report and scenarios."""
     run = argparse.ArgumentParser(add_help=False, parents=[_common_options()])
@@ -261,6 +292,15 @@ def _run_options() -> argparse.ArgumentParser:
     )
     run.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     run.add_argument("--jobs", type=_positive_int, default=2, help="threads for the simulation (default 2)")
+    run.add_argument(
+        "--keep-paths",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="paths kept for fan charts, planning and forecast.nc (default: the first 4000 draws); the "
+        "summaries use every draw, so memory stays flat however many --draws",
+    )
+    _scheduler_option(run)
     run.add_argument(
         "--out",
         default="out",
@@ -727,6 +767,8 @@ def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | N
             n_draws=args.draws,
             seed=args.seed,
             n_jobs=args.jobs,
+            keep_paths=args.keep_paths,
+            client=_client(args),
             **extra,
         )
     return result, catalog, progress, note
@@ -756,6 +798,8 @@ def _run_json(
             for k, v in resolve_model_params(result).items()
         },
         "n_draws": args.draws,
+        "paths_kept": int(result.paths.sizes["draw"]),
+        "scheduler": args.scheduler,
         "seed": args.seed,
         "library_version": library_version(),
         "created_at": result.summary.attrs["created_at"],
@@ -871,6 +915,8 @@ def _scenarios(args: argparse.Namespace) -> int:
             n_draws=args.draws,
             seed=args.seed,
             n_jobs=args.jobs,
+            keep_paths=args.keep_paths,
+            client=_client(args),
         )
     table = comparison.table()
     from .report import render_scenarios, rounded_table
@@ -1016,6 +1062,7 @@ def _backtest_parser(sub: Any) -> None:
     )
     bt.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     bt.add_argument("--jobs", type=_positive_int, default=2, help="threads for the simulation (default 2)")
+    _scheduler_option(bt)
     bt.add_argument(
         "--out",
         default="out",
@@ -1470,6 +1517,7 @@ def _backtest(args: argparse.Namespace) -> int:
         except (DataValidationError, ValueError) as err:
             raise DataValidationError(f"--as-of/--years on {label}: {err} (nothing was run)") from None
     parts = []
+    client = _client(args)
     for label, history in histories:
         for name in names:
             parts.append(
@@ -1481,6 +1529,7 @@ def _backtest(args: argparse.Namespace) -> int:
                     n_draws=args.draws,
                     seed=args.seed,
                     n_jobs=args.jobs,
+                    client=client,
                     include_decided=args.include_decided,
                     cache_dir=args.cache,
                     progress_bar=not (args.no_progress or args.quiet) and sys.stderr.isatty(),

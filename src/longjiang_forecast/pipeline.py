@@ -18,14 +18,14 @@ import xarray as xr
 
 from ._core.cf import CONVENTIONS, describe
 from ._core.exceptions import DataValidationError, ForecastWarning, NothingToForecastError
-from ._core.provenance import catalog_sha256, content_sha256, data_vintage
+from ._core.provenance import catalog_sha256, content_sha256, data_vintage, make_attrs
 from ._core.province import ProvinceRows
 from ._core.rng import SeedLike, as_seed_sequence
-from ._core.schema import DRAW, MONTH, SERIES
+from ._core.schema import DRAW, MONTH, QUANTILE, SERIES
 from ._core.state import append_series, draw_coords, province_from_prefectures
 from .models import SeasonalShareModel
 from .scenarios import Scenario, compile_scenario, load_scenario
-from .simulate import apply_scenario, simulate
+from .simulate import BLOCK_SIZE, apply_scenario, simulate_summary
 from .summarise import summarise
 
 #: Columns of the attainment table, in order.
@@ -68,7 +68,10 @@ class Forecast:
     summary : xarray.Dataset
         Attainment statistics per series (see :func:`longjiang_forecast.summarise`).
     paths : xarray.DataArray
-        Simulated paths, dims (draw, series, month).
+        Simulated paths, dims (draw, series, month): the first ``keep_paths``
+        draws of the run (default ``min(n_draws, 4000)``, see :func:`kept_draws`; attr
+        ``n_draws_summarised`` gives all the draws ``summary`` streamed over),
+        for fan charts, planning and the bulletin.
     draws : xarray.Dataset
         The parameter draws the paths were simulated from.
     state : xarray.Dataset
@@ -307,6 +310,9 @@ def forecast(
     n_jobs: int = 1,
     bands: Mapping[str, float] | None = None,
     scenario: Any = None,
+    keep_paths: int | None = None,
+    client: Any = None,
+    quantiles: tuple[float, ...] = (0.1, 0.5, 0.9),
 ) -> Forecast:
     """Forecast the attainment of every target of the as-of year.
 
@@ -333,14 +339,30 @@ def forecast(
         One seed for the whole run; child 0 seeds the parameter draws and
         child 1 the paths. ``None`` takes fresh entropy (stored in the outputs).
     n_jobs : int, default 1
-        Threads for the simulation.
+        Threads for the simulation (the numbers do not depend on it).
     bands : mapping, optional
         Status bands, see :func:`longjiang_forecast.summarise`.
     scenario : Scenario or str or path, optional
         What could go differently (see :mod:`longjiang_forecast.scenarios`):
         a :class:`~longjiang_forecast.scenarios.Scenario`, or the path of a
         scenario TOML file. Its random events are seeded by child 2 of
-        ``seed``. Default: the year as the model expects it.
+        ``seed``. Default: the year as the model expects it. The series no
+        effect touches keep the baseline's numbers exactly, as in
+        :func:`compare_scenarios` (the baseline is simulated too).
+    keep_paths : int, optional
+        Paths kept in ``Forecast.paths`` (the first draws of the run), for fan
+        charts, planning and the bulletin; default ``min(n_draws, 4000)``, fewer
+        with many series (:func:`kept_draws`: about 2^25 values, at least
+        1,000 paths). The summaries stream over all ``n_draws`` draws whatever
+        is kept, so memory does not grow with ``n_draws`` beyond the kept paths.
+    client : dask.distributed.Client, optional
+        Run the simulation's blocks of draws as tasks on this cluster (needs
+        the ``dask`` extra); the numbers are those of the in-process run with
+        the same seed, bit for bit.
+    quantiles : tuple of float, default (0.1, 0.5, 0.9)
+        Probabilities of the deadline-value quantiles in ``summary`` (each in
+        [0, 1]; 0.5 is always added: the median and the model rate use it),
+        streamed over every draw.
 
     Returns
     -------
@@ -354,19 +376,14 @@ def forecast(
         :func:`~longjiang_forecast.read_progress` reports.
     """
     progress = _as_progress(progress, catalog)
+    check_keep_paths(keep_paths)
+    scenario = _scenario(scenario, catalog)
     model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
-    result = _simulate_forecast(
-        draws,
-        model,
-        progress,
-        catalog,
-        ss,
-        path_seed,
-        n_jobs,
-        bands,
-        _scenario(scenario, catalog),
-        scenario_seed,
+    run = _Run(
+        model, progress, catalog, ss, path_seed, scenario_seed, n_jobs, bands, keep_paths, client, quantiles
     )
+    baseline = _simulate_forecast(draws, run, None, None)
+    result = baseline if scenario is None else _simulate_forecast(draws, run, scenario, baseline)
     return _with_provenance(result, progress, catalog)
 
 
@@ -466,32 +483,119 @@ def _scenario(scenario: Any, catalog: Any) -> Any:
     return load_scenario(scenario, catalog=catalog)
 
 
-def _simulate_forecast(
-    draws: xr.Dataset,
-    model: Any,
-    progress: xr.Dataset,
-    catalog: Any,
-    ss: np.random.SeedSequence,
-    path_seed: np.random.SeedSequence,
-    n_jobs: int,
-    bands: Mapping[str, float] | None,
-    scenario: Any,
-    scenario_seed: np.random.SeedSequence,
-) -> Forecast:
-    """Simulate and summarise fitted draws, under a scenario when one is given."""
+#: Paths kept by default (the first draws of the run), for fan charts, planning and the bulletin;
+#: the summaries stream over every draw whatever is kept (``keep_paths``).
+DEFAULT_KEEP_PATHS = 4000
+
+#: With many series, the default keeps fewer paths: about this many values (series × months ×
+#: draws; 2^25 float64 values are 256 MiB), and never fewer than :data:`MIN_DEFAULT_KEEP_PATHS`.
+KEEP_PATHS_VALUES = 2**25
+MIN_DEFAULT_KEEP_PATHS = 1000
+
+
+def check_keep_paths(keep_paths: Any) -> None:
+    """Refuse a ``keep_paths`` that is not None or a whole number >= 1.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and the value given.
+    """
+    if keep_paths is None:
+        return
+    if isinstance(keep_paths, bool) or not isinstance(keep_paths, int | np.integer) or keep_paths < 1:
+        raise ValueError(
+            f"The 'keep_paths' parameter must be a whole number of draws >= 1 (the paths kept for fan "
+            f"charts and planning; the summaries use every draw). Got {keep_paths!r} instead."
+        )
+
+
+def kept_draws(keep_paths: int | None, n_draws: int, n_series: int) -> int:
+    """Number of paths a forecast keeps.
+
+    ``keep_paths`` when given; by default :data:`DEFAULT_KEEP_PATHS`, fewer when
+    the series are many (about :data:`KEEP_PATHS_VALUES` values, at least
+    :data:`MIN_DEFAULT_KEEP_PATHS` paths); never more than ``n_draws``.
+    """
+    if keep_paths is None:
+        budget = KEEP_PATHS_VALUES // max(12 * n_series, 1)
+        keep_paths = min(DEFAULT_KEEP_PATHS, max(MIN_DEFAULT_KEEP_PATHS, budget))
+    return min(int(keep_paths), n_draws)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every simulation of one fit shares: the fitted model, inputs, seeds and settings."""
+
+    model: Any
+    progress: xr.Dataset
+    catalog: Any
+    ss: np.random.SeedSequence
+    path_seed: np.random.SeedSequence
+    scenario_seed: np.random.SeedSequence
+    n_jobs: int
+    bands: Mapping[str, float] | None
+    keep_paths: int | None
+    client: Any
+    quantiles: tuple[float, ...] = (0.1, 0.5, 0.9)
+
+
+def _simulate_forecast(draws: xr.Dataset, run: _Run, scenario: Any, baseline: Forecast | None) -> Forecast:
+    """Simulate and summarise fitted draws on the streaming engine, under a scenario when one is given.
+
+    One route for every command: the engine streams the statistics of every draw
+    (the province rows' on the joint paths of their prefectures) and keeps the
+    first :func:`kept_draws` paths; :func:`~longjiang_forecast.summarise` completes
+    them. Under a scenario, the series no effect touches take the baseline's
+    summaries and kept paths (same parameter draws, innovations independent
+    across series: still a draw of the scenario's joint distribution), so that
+    every command shows the same numbers for them.
+    """
+    model, catalog, progress, ss, n_jobs, bands = (
+        run.model,
+        run.catalog,
+        run.progress,
+        run.ss,
+        run.n_jobs,
+        run.bands,
+    )
     state = model.state_
     touched = np.zeros(state.sizes[SERIES], bool)
     if scenario is not None:
-        compiled = compile_scenario(scenario, state, catalog, n_draws=draws.sizes["draw"], seed=scenario_seed)
+        compiled = compile_scenario(
+            scenario, state, catalog, n_draws=draws.sizes["draw"], seed=run.scenario_seed
+        )
         draws = apply_scenario(draws, compiled, state)
         # Annual means are not changed by scenarios (see apply_scenario).
         touched = compiled.touched() & np.isin(draws["dynamics"].values, ["gamma", "binomial"])
-    paths = simulate(draws, state, seed=path_seed, n_jobs=n_jobs)
     province = province_from_prefectures(state, catalog, reason=draws["reason"].values)
+    stats = simulate_summary(
+        draws, state, seed=run.path_seed, n_jobs=n_jobs, dtype="float64",
+        keep_paths=kept_draws(run.keep_paths, draws.sizes[DRAW], state.sizes[SERIES]),
+        totals=False if province is None else province, past_deadline="ignore",
+        backend="threads" if run.client is None else "dask", client=run.client,
+        quantiles=sorted({*(float(q) for q in run.quantiles), 0.5}),
+    )  # fmt: skip
+    values = stats["paths"].transpose(DRAW, SERIES, MONTH).values
+    stats = stats.drop_vars("paths")
     if province is not None:
-        state, draws, paths, touched = _with_province(province, state, draws, paths, touched)
-    summary = summarise(paths, state, bands=bands, reason=draws["reason"].values)
+        state, draws, stats, values, touched = _with_province(province, state, draws, stats, values, touched)
+    paths = describe(
+        xr.DataArray(
+            values, dims=(DRAW, SERIES, MONTH), name="value", coords=draw_coords(state, len(values)),
+            attrs=make_attrs(
+                seed_entropy=str(run.path_seed.entropy), model=draws.attrs.get("model"),
+                block_size=BLOCK_SIZE, as_of=state.attrs.get("as_of"),
+                n_draws_summarised=int(stats.attrs["n_draws"]),
+                kept="the first draws of the run; the summaries use every draw",
+            ),
+        ),
+        state["unit"].values if "unit" in state else (),
+    )  # fmt: skip
+    summary = summarise(stats, state, bands=bands, reason=draws["reason"].values)
     summary["scenario_touched"] = (SERIES, touched)
+    if baseline is not None:
+        summary, paths = _untouched_from(baseline, summary, paths, touched)
     for obj in (paths, summary):
         obj.attrs.update(
             seed_entropy=str(ss.entropy),
@@ -507,14 +611,47 @@ def _simulate_forecast(
     )
 
 
-def _with_province(
-    province: ProvinceRows, state: xr.Dataset, draws: xr.Dataset, paths: xr.DataArray, touched: np.ndarray
-) -> tuple[xr.Dataset, xr.Dataset, xr.DataArray, np.ndarray]:
-    """Append the province rows totalled from their prefectures to the state, draws and paths.
+def _untouched_from(
+    baseline: Forecast, summary: xr.Dataset, paths: xr.DataArray, touched: np.ndarray
+) -> tuple[xr.Dataset, xr.DataArray]:
+    """The scenario's summary and kept paths with the baseline's for every series it does not touch."""
+    keep = ~touched
+    summary = summary.copy()
+    for name, var in summary.data_vars.items():
+        if name != "scenario_touched" and var.dims and var.dims[0] == SERIES:
+            values = var.values.copy()
+            values[keep] = baseline.summary[name].values[keep]
+            summary[name] = var.copy(data=values)
+    values = paths.values.copy()
+    values[:, keep] = baseline.paths.values[:, keep]
+    return summary, paths.copy(data=values)
 
-    The rows are not simulated (dynamics "none"): their paths are the totals
-    of their prefectures' joint paths; a scenario touches them where it
-    touches one of their prefectures.
+
+#: Per-series statistics of the engine and their province-total names (``total_`` + name).
+_TOTALLED = (
+    "p_met",
+    "p_met_se",
+    "deadline_value",
+    "deadline_value_error",
+    "first_passage_cdf",
+    "expected_shortfall",
+)
+
+
+def _with_province(
+    province: ProvinceRows,
+    state: xr.Dataset,
+    draws: xr.Dataset,
+    stats: xr.Dataset,
+    values: np.ndarray,
+    touched: np.ndarray,
+) -> tuple[xr.Dataset, xr.Dataset, xr.Dataset, np.ndarray, np.ndarray]:
+    """Append the province rows totalled from their prefectures to the state, draws, statistics and paths.
+
+    The rows are not simulated (dynamics "none"): their statistics are the
+    engine's totals on the joint paths of their prefectures (NaN for a row
+    without a forecast), their kept paths the totals of the kept prefecture
+    paths; a scenario touches them where it touches one of their prefectures.
     """
     k = province.n
     labels = {"indicator": province.fields["indicator"], "region": province.fields["region"]}
@@ -525,14 +662,26 @@ def _with_province(
          "reason": province.reason},
         k,
     )  # fmt: skip
-    values = paths.transpose(DRAW, SERIES, MONTH).values
-    joined = np.concatenate([values, province.paths(values)], axis=1)
-    paths = xr.DataArray(
-        joined, dims=(DRAW, SERIES, MONTH), coords=draw_coords(state, joined.shape[0]), name=paths.name,
-        attrs=paths.attrs,
-    )  # fmt: skip
+    n = stats.sizes[SERIES]
+    rows = stats["total_row"].values if "total_row" in stats else np.array([], int)
+    extra = {}
+    for name in (*_TOTALLED, "p_met_rb", "p_met_rb_se"):
+        if name not in stats:
+            continue
+        var = stats[name]
+        shape = (k, *var.shape[1:])
+        block = np.full(shape, np.nan)
+        total = f"total_{name}"
+        if total in stats and rows.size:
+            block[rows] = stats[total].values
+        extra[name] = (var.dims, np.concatenate([var.values, block]))
+    stats = xr.Dataset(
+        extra, coords={QUANTILE: stats[QUANTILE].values, MONTH: stats[MONTH].values}, attrs=stats.attrs
+    )
+    assert stats.sizes[SERIES] == n + k
+    values = np.concatenate([values, province.paths(values)], axis=1)
     touched = np.concatenate([touched, (province.weights != 0) @ touched > 0])
-    return state, draws, paths, touched
+    return state, draws, stats, values, touched
 
 
 @dataclass(frozen=True)
@@ -596,12 +745,14 @@ def compare_scenarios(
     n_draws: int = 4000,
     seed: SeedLike = None,
     n_jobs: int = 1,
+    keep_paths: int | None = None,
+    client: Any = None,
 ) -> ScenarioComparison:
     """Forecast the year under each scenario, against the baseline, from one fit.
 
     Parameters
     ----------
-    progress, catalog, as_of, model, n_draws, seed, n_jobs
+    progress, catalog, as_of, model, n_draws, seed, n_jobs, keep_paths, client
         As for :func:`forecast` (progress also as a DataFrame or file); the model
         is fitted once and its parameter draws are shared by every scenario.
     scenarios : iterable of Scenario or path
@@ -619,6 +770,7 @@ def compare_scenarios(
         If a scenario file is invalid or two scenarios share a name.
     """
     progress = _as_progress(progress, catalog)
+    check_keep_paths(keep_paths)
     model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
     # The baseline is always the year with no effects; a file named "baseline" can only be that.
     loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]
@@ -627,15 +779,11 @@ def compare_scenarios(
         raise DataValidationError(
             f"Scenario names must be unique; got {names}. Rename a scenario file's 'name'."
         )
-    forecasts = {
-        "baseline": _simulate_forecast(
-            draws, model, progress, catalog, ss, path_seed, n_jobs, None, None, scenario_seed
-        )
-    }
+    run = _Run(model, progress, catalog, ss, path_seed, scenario_seed, n_jobs, None, keep_paths, client)
+    baseline = _simulate_forecast(draws, run, None, None)
+    forecasts = {"baseline": baseline}
     for scenario in loaded:
-        forecasts[scenario.name] = _simulate_forecast(
-            draws, model, progress, catalog, ss, path_seed, n_jobs, None, scenario, scenario_seed
-        )
+        forecasts[scenario.name] = _simulate_forecast(draws, run, scenario, baseline)
     return ScenarioComparison(
         forecasts={k: _with_provenance(v, progress, catalog) for k, v in forecasts.items()}
     )
@@ -910,6 +1058,7 @@ def backtest(
     progress_bar: bool | None = None,
     label: str | None = None,
     kinds: tuple[str, ...] | None = None,
+    client: Any = None,
 ) -> Backtest:
     """Rolling-origin backtest: forecast each past year from each as-of month, and score it.
 
@@ -949,6 +1098,9 @@ def backtest(
         models see the same seeds.
     n_jobs : int, default 1
         Threads of the simulation.
+    client : dask.distributed.Client, optional
+        Run each origin's simulation on this cluster (see :func:`forecast`);
+        the numbers are those of the in-process run.
     quantiles : tuple of float
         Quantiles of the deadline value to keep.
     include_decided : bool, default False
@@ -1060,6 +1212,8 @@ def backtest(
                         n_draws=n_draws,
                         seed=np.random.SeedSequence(ss.entropy, spawn_key=(*key, 0)),
                         n_jobs=n_jobs,
+                        keep_paths=n_draws,  # the scores (CRPS, coverage) need every draw's value
+                        client=client,
                     )
             except NothingToForecastError:
                 empty_origins.append(f"{ts:%Y-%m}")  # nothing reported yet that year: no forecast to score

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -56,7 +54,8 @@ def compare(
         ``p_met`` the attainment probability (NaN when the model refused the
         series, with the ``reason``), ``lower``/``median``/``upper`` the
         quantiles ``(1 ± interval)/2`` and 0.5 of the value at the deadline
-        (indicator unit), ``basis`` what the forecast rests on.
+        (indicator unit; the summary's streamed quantiles over every draw),
+        ``basis`` what the forecast rests on.
 
     Raises
     ------
@@ -89,13 +88,12 @@ def compare(
     lo_q, hi_q = (1 - interval) / 2, (1 + interval) / 2
     frames = []
     for label, model in models.items():
-        result = forecast(progress, catalog, as_of=as_of, model=model, n_draws=n_draws, seed=seed)
-        s, paths, state = result.summary, result.paths, result.state
-        dl = state["deadline_month"].values.clip(1, 12) - 1
-        at_dl = paths.values[:, np.arange(state.sizes["series"]), dl]  # (draw, series)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # refused series are all-NaN
-            qs = np.nanquantile(at_dl, [lo_q, 0.5, hi_q], axis=0)
+        result = forecast(
+            progress, catalog, as_of=as_of, model=model, n_draws=n_draws, seed=seed,
+            quantiles=(lo_q, 0.5, hi_q),
+        )  # fmt: skip
+        s, state = result.summary, result.state
+        qs = s["deadline_value"].sel(quantile=[lo_q, 0.5, hi_q]).transpose("quantile", "series").values
         frames.append(
             pd.DataFrame(
                 {

@@ -14,7 +14,7 @@ from .._core import streaming as _stats
 from .._core.cf import describe
 from .._core.exceptions import DataValidationError, ForecastWarning
 from .._core.provenance import make_attrs
-from .._core.province import province_weights
+from .._core.province import ProvinceRows, province_weights
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONOTONE_KINDS, MONTH, PROVINCE, QUANTILE, SERIES
 from .._core.state import month_days
@@ -57,7 +57,7 @@ def simulate_summary(
     keep_paths: bool | int = False,
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
     rao_blackwell: bool = True,
-    totals: bool = True,
+    totals: bool | ProvinceRows = True,
     multiplier: xr.DataArray | np.ndarray | None = None,
     dtype: Literal["float32", "float64"] = "float32",
     n_bins: int = _stats.N_BINS,
@@ -108,8 +108,13 @@ def simulate_summary(
         Probabilities of the deadline-value quantiles, each in [0, 1].
     rao_blackwell : bool, default True
         Also compute the Rao-Blackwellised P(met) where the family allows it.
-    totals : bool, default True
-        Compute province totals from the regional series' joint paths.
+    totals : bool or ProvinceRows, default True
+        Compute province totals from the regional series' joint paths: True
+        groups the regional series of each indicator (at least two of one
+        kind); a :class:`~longjiang_forecast._core.province.ProvinceRows`
+        gives the groups, weights, targets and deadlines of province rows
+        forecast from their prefectures (``pipeline.forecast``), one total
+        per row that has a forecast (``total_row``: the row's index).
     multiplier : DataArray or ndarray of shape (series, month), optional
         Scenario multipliers (>= 0) of each month's expected increment (0: a
         stoppage); see the design note for how each family applies them.
@@ -223,7 +228,7 @@ def build_plan(
     keep: int,
     stats: bool,
     rao_blackwell: bool,
-    totals: bool,
+    totals: bool | ProvinceRows,
     multiplier: xr.DataArray | np.ndarray | None,
     n_bins: int,
     past_deadline: str,
@@ -276,7 +281,10 @@ def build_plan(
 
     # Province totals: groups of regional series of one indicator.
     kind = np.asarray(state["kind"].values, dtype=object) if "kind" in state else np.full(n_series, "level")
-    group, total_info = _total_groups(draws, state, dyn, pct, kind, totals, where)
+    if isinstance(totals, ProvinceRows):
+        group, total_info = _province_groups(totals, dyn, pct)
+    else:
+        group, total_info = _total_groups(draws, state, dyn, pct, kind, totals, where)
     # First passage of a level counts from its latest report (the rule of summarise).
     passage_start = np.where(kind == "level", np.maximum(last_month - 1, 0), 0)
 
@@ -569,6 +577,51 @@ def _check_deadlines(state: xr.Dataset, dyn: np.ndarray, policy: str, where: str
             text + " Pass past_deadline='warn' to settle them from their reports, or drop those series."
         )
     warnings.warn(text + " They are settled from their reports.", ForecastWarning, stacklevel=4)
+
+
+def _province_groups(
+    province: ProvinceRows, dyn: np.ndarray, pct: np.ndarray
+) -> tuple[np.ndarray, dict[str, Any] | None]:
+    """The totals of the province rows forecast from their prefectures (``totals=ProvinceRows``).
+
+    A row is totalled when it has a forecast (``reason`` "") and every member
+    is simulated; its weights, target, comparator and deadline are the row's
+    own (:func:`~longjiang_forecast._core.state.province_from_prefectures`).
+    """
+    group = np.full(dyn.size, -1)
+    fields = province.fields
+    rows, members = [], []
+    for i in range(province.n):
+        idx = np.flatnonzero(province.weights[i])
+        if province.reason[i] == "" and idx.size and np.all(dyn[idx] != "none") and not pct[idx].any():
+            rows.append(i)
+            members.append(idx)
+    if not rows:
+        return group, None
+    for g, idx in enumerate(members):
+        group[idx] = g
+    flat = np.concatenate(members)
+    chosen = np.array(rows, int)
+    weights = np.concatenate([province.weights[i, idx] for i, idx in zip(rows, members, strict=True)])
+    target = np.asarray(fields["target"], float)[chosen]
+    comparator = np.asarray(fields["comparator"], dtype=object)[chosen]
+    kind = np.asarray(fields["kind"], dtype=object)[chosen]
+    info = {
+        "names": [str(x) for x in np.asarray(fields["indicator"])[chosen]],
+        "rows": chosen,
+        "members": flat,
+        "starts": np.cumsum([0] + [m.size for m in members[:-1]]).astype(int),
+        "weights": None if np.all(weights == 1) else weights,
+        "target_raw": target,
+        "target": target,
+        "sign": np.where(comparator == "<=", -1.0, 1.0),
+        "dl": np.clip(np.asarray(fields["deadline_month"], int)[chosen] - 1, 0, 11),
+        "comparator": comparator,
+        "aggregation": np.where(np.isin(kind, MONOTONE_KINDS), "sum", "mean").astype(object),
+        "n_regions": np.array([m.size for m in members]),
+        "equal_weights": False,
+    }
+    return group, info
 
 
 def _total_groups(
@@ -896,11 +949,11 @@ def _assemble(
                 "total_n_regions": (TOTAL, info["n_regions"]),
             }
         )
+        if "rows" in info:
+            data["total_row"] = (TOTAL, info["rows"])
         coords[TOTAL] = np.array(info["names"], dtype=object)
     if acc.paths:
-        paths = orig_paths(np.concatenate(acc.paths, axis=0), order)
-        if pct.any():
-            paths[:, pct] = 100 * (paths[:, pct] / base[pct, None].astype(paths.dtype) - 1)
+        paths = kept_paths(acc, built)
         data["paths"] = ((DRAW, SERIES, MONTH), paths)
         coords[DRAW] = np.arange(paths.shape[0])
     out = xr.Dataset(
@@ -931,8 +984,16 @@ def _edges_of(a: Mapping[str, Any], plan: _stream.Plan, prefix: str) -> tuple[np
     return lo, width, np.asarray(a[f"{prefix}vmin"], float), np.asarray(a[f"{prefix}vmax"], float)
 
 
-def orig_paths(paths: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Paths (draw, plan row, month) back in the original series order."""
-    out = np.empty_like(paths)
-    out[:, order] = paths
-    return out
+def kept_paths(acc: _stream.Accumulator, built: Built) -> np.ndarray:
+    """The kept paths (draw, series, month) in the original series order and the target's terms.
+
+    Percent-change series are simulated as values and shown as the percent
+    change against their baseline.
+    """
+    kept = np.concatenate(acc.paths, axis=0)
+    paths = np.empty_like(kept)
+    paths[:, built.order] = kept
+    pct = built.pct
+    if pct.any():
+        paths[:, pct] = 100 * (paths[:, pct] / built.baseline[pct, None].astype(paths.dtype) - 1)
+    return paths

@@ -1,4 +1,4 @@
-"""Labelled layer of the summaries: paths + state -> the attainment Dataset."""
+"""Labelled layer of the summaries: the engine's streamed statistics + state -> the attainment Dataset."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import xarray as xr
 
 from .._core.cf import describe
 from .._core.provenance import make_attrs
-from .._core.schema import DRAW, MONOTONE_KINDS, MONTH, QUANTILE, SERIES
+from .._core.schema import MONOTONE_KINDS, MONTH, QUANTILE, SERIES
 from .._core.state import month_days, with_series_labels
 from . import _core
 
@@ -27,23 +27,31 @@ RUN_RATE_MONTHS = 3
 
 
 def summarise(
-    paths: xr.DataArray,
+    statistics: xr.Dataset,
     state: xr.Dataset,
     *,
-    quantiles: tuple[float, ...] = (0.1, 0.5, 0.9),
     bands: Mapping[str, float] | None = None,
     reason: np.ndarray | None = None,
 ) -> xr.Dataset:
-    """Summarise simulated paths into attainment statistics per series.
+    """Turn the engine's streamed statistics into the attainment summary of each series.
+
+    The statistics of the paths (P(met), deadline quantiles, first passage,
+    shortfall) are computed once, by the streaming engine
+    (:func:`~longjiang_forecast.simulate.simulate_summary`); this adds what
+    follows from them and the reports: the status, the required, recent and
+    model rates, the median first-passage month and the reasons.
 
     Parameters
     ----------
-    paths : xarray.DataArray
-        dims (draw, series, month), from :func:`longjiang_forecast.simulate`.
+    statistics : xarray.Dataset
+        From :func:`~longjiang_forecast.simulate.simulate_summary` on the same
+        state (dims ``series``, ``quantile``, ``month``): ``p_met``,
+        ``p_met_se``, ``deadline_value`` (series, quantile),
+        ``first_passage_cdf`` (series, month), ``expected_shortfall``; attr
+        ``n_draws``. ``p_met_rb``/``p_met_rb_se`` and ``deadline_value_error``
+        are carried when present. The model rate needs the 0.5 quantile.
     state : xarray.Dataset
         The observed state the paths start from.
-    quantiles : tuple of float, default (0.1, 0.5, 0.9)
-        Quantiles of the value at the deadline, each in [0, 1].
     bands : mapping of str to float, optional
         Status band name -> lowest attainment probability of the band
         (default :data:`DEFAULT_BANDS`: on track >= 0.8 > watch >= 0.5 >
@@ -89,28 +97,27 @@ def summarise(
     Raises
     ------
     ValueError
-        If a quantile is outside [0, 1] or the bands are not in (0, 1].
+        If the bands are not in [0, 1], or the statistics are not of the
+        state's series.
     """
     bands = dict(DEFAULT_BANDS if bands is None else bands)
     if any(not 0.0 <= b <= 1.0 for b in bands.values()):
         raise ValueError(f"The 'bands' parameter of summarise must map names to [0, 1]. Got {bands}.")
-    if any(not 0.0 <= q <= 1.0 for q in quantiles):
-        raise ValueError(f"The 'quantiles' parameter of summarise must be in [0, 1]. Got {quantiles}.")
     n_series = state.sizes[SERIES]
+    if statistics.sizes.get(SERIES) != n_series:
+        raise ValueError(
+            f"The statistics given to summarise have {statistics.sizes.get(SERIES)} series and the state "
+            f"{n_series}: pass the output of simulate_summary on the same state."
+        )
     reason = np.full(n_series, "", dtype=object) if reason is None else np.array(reason, dtype=object)
-    values = paths.values
-    dl_index = np.clip(state["deadline_month"].values - 1, 0, 11)
-    at_deadline = values[:, np.arange(n_series), dl_index]
+    quantiles = tuple(float(q) for q in statistics[QUANTILE].values)
     target = state["target"].values.astype(float)
-    sign = np.where(state["comparator"].values == "<=", -1.0, 1.0)
-    p, se = _core.attainment_probability(at_deadline, target, sign)
-    qs = np.quantile(at_deadline, quantiles, axis=0).T
+    p = statistics["p_met"].values.astype(float).copy()
+    se = statistics["p_met_se"].values.astype(float).copy()
+    qs = statistics["deadline_value"].transpose(SERIES, QUANTILE).values.astype(float).copy()
+    cdf = statistics["first_passage_cdf"].transpose(SERIES, MONTH).values.astype(float).copy()
+    shortfall = statistics["expected_shortfall"].values.astype(float).copy()
     kind = state["kind"].values
-    # A level can fall back below its target: it is reached for the forecast only at or after the
-    # latest report (one rule for the CDF, the median month, the late mark and every output).
-    start = np.where(kind == "level", np.maximum(state["last_month"].values.astype(int) - 1, 0), 0)
-    cdf = _core.first_passage_cdf(values, target, sign, start)
-    shortfall = _core.expected_shortfall(at_deadline, target, sign)
     monotone = np.isin(kind, [*MONOTONE_KINDS, "level"])
     cdf[~monotone] = np.nan
     months = pd.DatetimeIndex(state[MONTH].values)
@@ -123,18 +130,19 @@ def summarise(
     # (a mid-month deadline on the month before); a first passage after that month is late.
     late = reached.any(axis=1) & (np.argmax(reached, axis=1) + 1 > dl_month)
     required, run, run_months = _rates(state)
-    expected = _model_rate(values, state)
+    median = qs[:, quantiles.index(0.5)] if 0.5 in quantiles else np.full(n_series, np.nan)
+    expected = _model_rate(median, state)
     observed = _observed_to_date(state)
     # Settled: the value at the deadline is reported (counts, levels), or every month is (annual means).
     reported_all = np.isfinite(state["observed"].values).all(axis=1)
     settled = np.where(monotone, state["deadline_month"].values <= state["last_month"].values, reported_all)
     # Achieved before the deadline by the latest report; once the deadline's report is in, the
     # reports at the deadline decide (a target reached only after it is not achieved: see p).
+    sign = np.where(state["comparator"].values == "<=", -1.0, 1.0)
     achieved = monotone & ~settled & (sign * state["last_value"].values >= sign * target)
+    n_draws = int(statistics.attrs["n_draws"])
     status = np.array([_band(pi, bands) for pi in p], dtype=object)
-    cut = _core.borderline_cut(
-        p, int(paths.sizes[DRAW]), np.array(list(bands.values()), float), BORDERLINE_SE
-    )
+    cut = _core.borderline_cut(p, n_draws, np.array(list(bands.values()), float), BORDERLINE_SE)
     status[np.isfinite(cut)] = "borderline"
     status[state["last_month"].values == 0] = "no report yet"
     status[settled & (p == 0)] = "missed"
@@ -164,12 +172,20 @@ def summarise(
     expected[missing] = np.nan
     status[missing] = "no forecast"
     cut[missing] = np.nan
+    carried = {}
+    for name in ("p_met_rb", "p_met_rb_se", "deadline_value_error"):
+        if name in statistics:
+            arr = statistics[name].values.astype(float).copy()
+            arr[missing] = np.nan
+            carried[name] = (statistics[name].dims, arr)
     out = xr.Dataset(
         {
             "observed": (SERIES, observed),
             "p_met": (SERIES, p),
             "p_met_se": (SERIES, se),
+            **{k: v for k, v in carried.items() if k != "deadline_value_error"},
             "deadline_value": ((SERIES, QUANTILE), qs),
+            **{k: v for k, v in carried.items() if k == "deadline_value_error"},
             "first_passage_cdf": ((SERIES, MONTH), cdf),
             "first_passage_median": (SERIES, fp_median),
             "first_passage_late": (SERIES, late),
@@ -188,11 +204,12 @@ def summarise(
             SERIES: state[SERIES].values,
         },
         attrs=make_attrs(
-            n_draws=int(paths.sizes[DRAW]),
+            n_draws=n_draws,
             bands=repr(bands),
             as_of=state.attrs.get("as_of"),
-            seed_entropy=paths.attrs.get("seed_entropy"),
-            model=paths.attrs.get("model"),
+            seed_entropy=statistics.attrs.get("seed_entropy"),
+            model=statistics.attrs.get("model"),
+            quantile_method=statistics.attrs.get("quantile_method"),
         ),
     )
     out = with_series_labels(
@@ -244,15 +261,14 @@ def _observed_to_date(state: xr.Dataset) -> np.ndarray:
     return out
 
 
-def _model_rate(values: np.ndarray, state: xr.Dataset) -> np.ndarray:
+def _model_rate(median: np.ndarray, state: xr.Dataset) -> np.ndarray:
     """Median simulated monthly increase from the latest report to the deadline's report.
 
-    Counts and levels with months left before the deadline; NaN elsewhere. Its
-    comparison with the required rate is that of P(met) with 0.5: the median
-    increase reaches what is needed exactly when at least half the paths do.
+    ``median`` (series,) is the median value at the deadline. Counts and levels
+    with months left before the deadline; NaN elsewhere. Its comparison with
+    the required rate is that of P(met) with 0.5: the median increase reaches
+    what is needed exactly when at least half the paths do.
     """
-    n = state.sizes[SERIES]
-    out = np.full(n, np.nan)
     t = state["last_month"].values.astype(int)
     dl = state["deadline_month"].values.astype(int)
     kind = state["kind"].values
@@ -260,8 +276,8 @@ def _model_rate(values: np.ndarray, state: xr.Dataset) -> np.ndarray:
     origin = np.where(kind == "level", state["baseline"].values.astype(float), 0.0)
     start = np.where(np.isfinite(last), last, origin)
     ok = np.isin(kind, [*MONOTONE_KINDS, "level"]) & (dl > t) & np.isfinite(start)
-    for s in np.flatnonzero(ok):
-        out[s] = float(np.median(values[:, s, dl[s] - 1] - start[s])) / (dl[s] - t[s])
+    out = np.full(state.sizes[SERIES], np.nan)
+    out[ok] = (median[ok] - start[ok]) / (dl[ok] - t[ok])
     return out
 
 

@@ -1,0 +1,152 @@
+"""The product where users run it (issue 14): the command line and ``lf.forecast``, start-up included.
+
+Used by ``benchmarks/run.py``; ``python benchmarks/product.py [--quick]`` runs it alone and ends
+with one JSON line. Keys:
+
+* ``e2e_default_s``: the README's main job (``longjiang-forecast``, default data, 4,000 draws)
+  as a subprocess, import included; best of three, with its peak RSS.
+* ``e2e_reference_1e5_s``, ``peak_rss_mib_reference_1e5``, ``e2e_reference_1e6_s``,
+  ``peak_rss_mib_reference_1e6``: ``longjiang-forecast forecast --draws N`` on the reference
+  catalogue, the built-in 2024 list over the province and its 13 prefectures (377 series and
+  province rows from their prefectures; the engine's synthetic 585-series job of ``run.py``
+  has no catalogue), as a subprocess. ``--quick``: 20,000 and 100,000 draws.
+* ``fit_s`` and ``simulate_s``: the two stages of ``lf.forecast`` on that catalogue at 100,000
+  draws (``--quick`` 20,000), timed inside the product's own code (``pipeline._fit_and_draw``,
+  then ``pipeline._simulate_forecast``, exactly what ``lf.forecast`` runs), and ``product_rate``
+  the path-months per second of the second.
+* ``product_vs_engine``: that rate over the engine alone (``simulate_summary`` on the same draws
+  and state, the same settings: float64, province rows, kept paths) — what the product adds
+  around the engine (the summaries' second stage, province rows, the kept paths).
+* ``import_s``: ``python -c "import longjiang_forecast"``, best of three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-m", "longjiang_forecast"]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def timed_command(args: list[str]) -> dict[str, float]:
+    """Wall seconds and peak RSS (MiB, the child's own, from wait4) of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {err[-2000:]}")
+    return {"wall_s": wall, "peak_rss_mib": usage.ru_maxrss / 1024}
+
+
+def e2e_default(rounds: int = 3) -> dict[str, float]:
+    """The README's main job, best of ``rounds``."""
+    runs = []
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory() as tmp:
+            runs.append(timed_command([*CLI, "--out", f"{tmp}/out", "--quiet"]))
+    return min(runs, key=lambda r: r["wall_s"])
+
+
+def e2e_reference(n_draws: int) -> dict[str, float]:
+    """``longjiang-forecast forecast --draws n_draws`` on the built-in list (paths kept: the default)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return timed_command([*CLI, "forecast", "--draws", str(n_draws), "--out", f"{tmp}/out", "--quiet"])
+
+
+def import_seconds(rounds: int = 3) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import longjiang_forecast"], env=_env(), check=True)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def stages(n_draws: int, n_jobs: int = 2) -> dict[str, float]:
+    """Fit and simulation stages of ``lf.forecast`` (its own code), and the engine alone on the same input."""
+    sys.path.insert(0, str(ROOT / "src"))
+    import longjiang_forecast as lf
+    from longjiang_forecast import pipeline
+    from longjiang_forecast._core.rng import as_seed_sequence
+    from longjiang_forecast._core.state import province_from_prefectures
+    from longjiang_forecast.simulate import simulate_summary
+    from longjiang_forecast.testing import synthetic_progress
+
+    catalog = lf.load_catalog(2024)
+    progress = synthetic_progress(catalog, seed=2024)
+    warnings.simplefilter("ignore")
+    start = time.perf_counter()
+    model, draws, ss, path_seed, scenario_seed = pipeline._fit_and_draw(
+        progress, catalog, None, None, n_draws, 2024
+    )
+    fit_s = time.perf_counter() - start
+    run = pipeline._Run(model, progress, catalog, ss, path_seed, scenario_seed, n_jobs, None, None, None)
+    pipeline._simulate_forecast(draws.isel(draw=slice(0, 2048)), run, None, None)  # warm (kernels loaded)
+    start = time.perf_counter()
+    result = pipeline._simulate_forecast(draws, run, None, None)
+    simulate_s = time.perf_counter() - start
+    state = model.state_
+    province = province_from_prefectures(state, catalog, reason=draws["reason"].values)
+    keep = pipeline.kept_draws(None, n_draws, state.sizes["series"])
+    start = time.perf_counter()
+    simulate_summary(
+        draws, state, seed=as_seed_sequence(1), n_jobs=n_jobs, dtype="float64", keep_paths=keep,
+        totals=False if province is None else province, past_deadline="ignore",
+    )  # fmt: skip
+    engine_s = time.perf_counter() - start
+    path_months = n_draws * result.summary.sizes["series"] * 12
+    return {
+        "n_draws": n_draws,
+        "n_series": int(result.summary.sizes["series"]),
+        "fit_s": fit_s,
+        "simulate_s": simulate_s,
+        "engine_s": engine_s,
+        "product_rate": path_months / simulate_s,
+        "product_vs_engine": engine_s / simulate_s,
+    }
+
+
+def measure(quick: bool) -> dict[str, object]:
+    small, large = (20_000, 100_000) if quick else (100_000, 1_000_000)
+    out: dict[str, object] = {"import_s": import_seconds()}
+    default = e2e_default()
+    out["e2e_default_s"], out["peak_rss_mib_default"] = default["wall_s"], default["peak_rss_mib"]
+    for n, tag in ((small, "1e5"), (large, "1e6")):
+        ref = e2e_reference(n)
+        out[f"e2e_reference_{tag}_s"], out[f"peak_rss_mib_reference_{tag}"] = (
+            ref["wall_s"],
+            ref["peak_rss_mib"],
+        )
+        out[f"reference_{tag}_draws"] = n
+    out.update(stages(small))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    result = measure(args.quick)
+    for key, value in result.items():
+        print(f"{key:>28}: {value:.3f}" if isinstance(value, float) else f"{key:>28}: {value}")
+    print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}))
+
+
+if __name__ == "__main__":
+    main()

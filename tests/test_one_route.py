@@ -1,0 +1,71 @@
+"""One route under every command (issue 14): the streaming engine, kept paths, each figure defined once."""
+
+import numpy as np
+import pytest
+
+import longjiang_forecast as lf
+from longjiang_forecast.pipeline import DEFAULT_KEEP_PATHS, MIN_DEFAULT_KEEP_PATHS, kept_draws
+
+
+@pytest.fixture(scope="module")
+def small(catalog):
+    return catalog.subset(["09a", "15a", "17b"])
+
+
+def test_summaries_use_every_draw_whatever_paths_are_kept(small, progress):
+    """The kept paths are the first draws of the same run; the summaries do not depend on how many."""
+    every = lf.forecast(progress, small, as_of="2024-08", n_draws=2100, seed=4, keep_paths=2100)
+    few = lf.forecast(progress, small, as_of="2024-08", n_draws=2100, seed=4, keep_paths=37)
+    for name, var in every.summary.data_vars.items():
+        if var.dtype.kind in "fc":
+            np.testing.assert_array_equal(var.values, few.summary[name].values, err_msg=name)
+    assert few.paths.sizes["draw"] == 37 and few.paths.attrs["n_draws_summarised"] == 2100
+    np.testing.assert_array_equal(few.paths.values, every.paths.values[:37])
+    # P(met) is the share of all 2,100 paths meeting the target at the deadline (prefectures and the
+    # province row totalled from them alike)
+    state, paths = every.state, every.paths.values
+    dl = state["deadline_month"].values - 1
+    at = paths[:, np.arange(state.sizes["series"]), dl]
+    sign = np.where(state["comparator"].values == "<=", -1.0, 1.0)
+    share = (sign * at >= sign * state["target"].values).mean(axis=0)
+    p = every.summary["p_met"].values
+    shown = np.isfinite(p)
+    assert shown.sum() >= 10 and (every.summary["region"].values[shown] == "province").any()
+    np.testing.assert_allclose(p[shown], share[shown], atol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [0, -5, 2.5, True, "100"])
+def test_keep_paths_must_be_a_whole_number_of_draws(small, progress, bad):
+    with pytest.raises(ValueError, match=r"'keep_paths' parameter must be a whole number of draws >= 1.*Got"):
+        lf.forecast(progress, small, n_draws=200, seed=1, keep_paths=bad)
+
+
+def test_default_kept_paths_fall_with_many_series_but_not_below_a_floor():
+    assert kept_draws(None, 4000, 377) == DEFAULT_KEEP_PATHS  # the README's job keeps every path
+    assert kept_draws(None, 1_000_000, 585) == DEFAULT_KEEP_PATHS
+    assert kept_draws(None, 300, 377) == 300
+    assert kept_draws(None, 4000, 4847) == MIN_DEFAULT_KEEP_PATHS  # a county job: about 1,000
+    assert kept_draws(None, 4000, 2000) == 2**25 // (12 * 2000)
+    assert kept_draws(50, 4000, 4847) == 50
+
+
+def test_cli_keep_paths_is_refused_below_one(tmp_path, capsys):
+    from longjiang_forecast.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["forecast", "--keep-paths", "0", "--out", str(tmp_path / "o")])
+    assert "--keep-paths" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_scheduler_that_cannot_be_reached_is_a_clear_error(tmp_path, capsys):
+    pytest.importorskip("distributed")
+    from longjiang_forecast.cli import main
+
+    code = main(
+        ["forecast", "--scheduler", "tcp://127.0.0.1:9", "--draws", "200", "--out", str(tmp_path / "o")]
+    )
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "--scheduler tcp://127.0.0.1:9: could not connect to a Dask scheduler there" in err
+    assert "Traceback" not in err
