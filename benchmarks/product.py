@@ -10,10 +10,12 @@ with one JSON line. Keys:
   catalogue, the built-in 2024 list over the province and its 13 prefectures (377 series and
   province rows from their prefectures; the engine's synthetic 585-series job of ``run.py``
   has no catalogue), as a subprocess. ``--quick``: 20,000 and 100,000 draws.
-* ``fit_s`` and ``simulate_s``: the two stages of ``lf.forecast`` on that catalogue at 100,000
-  draws (``--quick`` 20,000), timed inside the product's own code (``pipeline._fit_and_draw``,
-  then ``pipeline._simulate_forecast``, exactly what ``lf.forecast`` runs), and ``product_rate``
-  the path-months per second of the second.
+* ``fit_s``, ``draw_s`` and ``simulate_s``: the stages of ``lf.forecast`` on that catalogue at
+  100,000 draws (``--quick`` 20,000), timed inside the product's own code: the fit
+  (``pipeline._fit_and_draw``), the parameter draws (the model's ``sample_parameters``, chunk by
+  chunk, made beforehand here), and the simulation and summaries (``pipeline._simulate_forecast``,
+  exactly what ``lf.forecast`` runs on them); ``product_rate`` the path-months per second of the
+  last.
 * ``product_vs_engine``: that rate over the engine alone (``simulate_summary`` on the same draws
   and state, the same settings: float64, province rows, kept paths) — what the product adds
   around the engine (the summaries' second stage, province rows, the kept paths).
@@ -92,21 +94,26 @@ def stages(n_draws: int, n_jobs: int = 2) -> dict[str, float]:
     progress = synthetic_progress(catalog, seed=2024)
     warnings.simplefilter("ignore")
     start = time.perf_counter()
-    model, draws, ss, path_seed, scenario_seed = pipeline._fit_and_draw(
+    model, chunks, ss, path_seed, scenario_seed = pipeline._fit_and_draw(
         progress, catalog, None, None, n_draws, 2024
     )
     fit_s = time.perf_counter() - start
-    run = pipeline._Run(model, progress, catalog, ss, path_seed, scenario_seed, n_jobs, None, None, None)
-    pipeline._simulate_forecast(draws.isel(draw=slice(0, 2048)), run, None, None)  # warm (kernels loaded)
     start = time.perf_counter()
-    result = pipeline._simulate_forecast(draws, run, None, None)
+    made = [chunks.make(i, chunks.size(i)) for i in range(-(-n_draws // chunks.chunk_size))]
+    draw_s = time.perf_counter() - start
+    premade = pipeline.DrawChunks(n_draws, chunks.chunk_size, lambda i, size: made[i])
+    run = pipeline._Run(model, progress, catalog, ss, path_seed, scenario_seed, n_jobs, None, None, None)
+    warm = pipeline.DrawChunks(2048, chunks.chunk_size, lambda i, size: made[0].isel(draw=slice(0, size)))
+    pipeline._simulate_forecast(warm, run, None, None)  # kernels loaded
+    start = time.perf_counter()
+    result = pipeline._simulate_forecast(premade, run, None, None)
     simulate_s = time.perf_counter() - start
     state = model.state_
-    province = province_from_prefectures(state, catalog, reason=draws["reason"].values)
+    province = province_from_prefectures(state, catalog, reason=made[0]["reason"].values)
     keep = pipeline.kept_draws(None, n_draws, state.sizes["series"])
     start = time.perf_counter()
     simulate_summary(
-        draws, state, seed=as_seed_sequence(1), n_jobs=n_jobs, dtype="float64", keep_paths=keep,
+        premade, state, seed=as_seed_sequence(1), n_jobs=n_jobs, dtype="float64", keep_paths=keep,
         totals=False if province is None else province, past_deadline="ignore",
     )  # fmt: skip
     engine_s = time.perf_counter() - start
@@ -115,6 +122,7 @@ def stages(n_draws: int, n_jobs: int = 2) -> dict[str, float]:
         "n_draws": n_draws,
         "n_series": int(result.summary.sizes["series"]),
         "fit_s": fit_s,
+        "draw_s": draw_s,
         "simulate_s": simulate_s,
         "engine_s": engine_s,
         "product_rate": path_months / simulate_s,

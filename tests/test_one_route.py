@@ -1,10 +1,14 @@
 """One route under every command (issue 14): the streaming engine, kept paths, each figure defined once."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import longjiang_forecast as lf
 from longjiang_forecast.pipeline import DEFAULT_KEEP_PATHS, MIN_DEFAULT_KEEP_PATHS, kept_draws
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +73,32 @@ def test_cli_scheduler_that_cannot_be_reached_is_a_clear_error(tmp_path, capsys)
     assert code != 0
     assert "--scheduler tcp://127.0.0.1:9: could not connect to a Dask scheduler there" in err
     assert "Traceback" not in err
+
+
+def test_parameter_draws_made_chunk_by_chunk_give_one_run(small, progress, monkeypatch):
+    """Draws made 1,024 at a time (three chunks): every summary is the share over every kept path,
+    whatever the threads, and a scenario's random events are drawn per chunk too."""
+    from longjiang_forecast import pipeline
+
+    monkeypatch.setattr(pipeline, "DRAW_CHUNK", 1024)
+    a = lf.forecast(progress, small, as_of="2024-08", n_draws=2600, seed=9, keep_paths=2600, n_jobs=1)
+    b = lf.forecast(progress, small, as_of="2024-08", n_draws=2600, seed=9, keep_paths=2600, n_jobs=2)
+    np.testing.assert_array_equal(a.summary["p_met"].values, b.summary["p_met"].values)
+    np.testing.assert_array_equal(a.paths.values, b.paths.values)
+    assert a.draws.sizes["draw"] == 1024  # the first chunk's parameters
+    state, paths = a.state, a.paths.values
+    at = paths[:, np.arange(state.sizes["series"]), state["deadline_month"].values - 1]
+    sign = np.where(state["comparator"].values == "<=", -1.0, 1.0)
+    share = (sign * at >= sign * state["target"].values).mean(axis=0)
+    shown = np.isfinite(a.summary["p_met"].values)
+    np.testing.assert_allclose(a.summary["p_met"].values[shown], share[shown], atol=1e-12)
+    # the chunks are different samples of the parameters (not one chunk repeated)
+    chunk_means = [np.nanmean(paths[i : i + 1024, :, -1], axis=0) for i in (0, 1024)]
+    assert not np.allclose(chunk_means[0], chunk_means[1])
+    winter = lf.forecast(
+        progress, small, as_of="2024-08", n_draws=2600, seed=9, scenario=SCENARIOS / "early-winter.toml"
+    )
+    touched = winter.summary["scenario_touched"].values
+    assert touched.any() and np.all(
+        winter.summary["p_met"].values[touched] <= a.summary["p_met"].values[touched] + 0.05
+    )

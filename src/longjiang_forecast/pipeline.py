@@ -25,7 +25,7 @@ from ._core.schema import DRAW, MONTH, QUANTILE, SERIES
 from ._core.state import append_series, draw_coords, province_from_prefectures
 from .models import SeasonalShareModel
 from .scenarios import Scenario, compile_scenario, load_scenario
-from .simulate import BLOCK_SIZE, apply_scenario, simulate_summary
+from .simulate import BLOCK_SIZE, DrawChunks, apply_scenario, simulate_summary
 from .summarise import summarise
 
 #: Columns of the attainment table, in order.
@@ -378,12 +378,14 @@ def forecast(
     progress = _as_progress(progress, catalog)
     check_keep_paths(keep_paths)
     scenario = _scenario(scenario, catalog)
-    model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
+    model, chunks, ss, path_seed, scenario_seed = _fit_and_draw(
+        progress, catalog, as_of, model, n_draws, seed
+    )
     run = _Run(
         model, progress, catalog, ss, path_seed, scenario_seed, n_jobs, bands, keep_paths, client, quantiles
     )
-    baseline = _simulate_forecast(draws, run, None, None)
-    result = baseline if scenario is None else _simulate_forecast(draws, run, scenario, baseline)
+    baseline = _simulate_forecast(chunks, run, None, None)
+    result = baseline if scenario is None else _simulate_forecast(chunks, run, scenario, baseline)
     return _with_provenance(result, progress, catalog)
 
 
@@ -419,23 +421,48 @@ def _as_progress(progress: Any, catalog: Any) -> xr.Dataset:
     return progress
 
 
+#: Parameter draws are made this many at a time (:class:`~longjiang_forecast.simulate.DrawChunks`),
+#: so that memory does not grow with ``n_draws``; a run of at most this many draws samples them in
+#: one go. 4 blocks: about 50 MB of per-draw parameters for the 2024 list (at most three chunks
+#: are held at once).
+DRAW_CHUNK = 4 * BLOCK_SIZE
+
+
 def _fit_and_draw(
     progress: xr.Dataset, catalog: Any, as_of: Any, model: Any, n_draws: int, seed: SeedLike
-) -> tuple[Any, xr.Dataset, np.random.SeedSequence, np.random.SeedSequence, np.random.SeedSequence]:
-    """Fit the model and draw its parameters; return the seeds of the paths and the scenario events.
+) -> tuple[Any, DrawChunks, np.random.SeedSequence, np.random.SeedSequence, np.random.SeedSequence]:
+    """Fit the model; return it, its parameter draws (made chunk by chunk) and the seeds of the run.
 
-    One seed for the whole run: child 0 seeds the parameter draws, child 1 the paths, child 2
-    the scenario's random events.
+    One seed for the whole run: child 0 seeds the parameter draws (of the first chunk; chunk
+    ``c`` >= 1 uses child ``c`` of child 3), child 1 the paths, child 2 the scenario's random
+    events.
     """
     model = SeasonalShareModel() if model is None else model
     ss = as_seed_sequence(seed)
     param_seed, path_seed, scenario_seed = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(3)
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
+        raise ValueError(
+            f"The 'n_draws' parameter of forecast must be an int in the range [1, inf). Got {n_draws!r}."
+        )
     model.fit(progress, catalog=catalog, as_of=as_of)
-    draws = model.sample_parameters(n_draws, rng=param_seed)
-    if hasattr(model, "share_mean_"):  # the planned trajectory of SPI(t), see docs/planning.md
-        draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
+
+    def make(index: int, size: int) -> xr.Dataset:
+        draws = model.sample_parameters(size, rng=_chunk_seed(param_seed, ss, 3, index))
+        if hasattr(model, "share_mean_"):  # the planned trajectory of SPI(t), see docs/planning.md
+            draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
+        return draws
+
     _warn_unreported_months(model.state_)
-    return model, draws, ss, path_seed, scenario_seed
+    return model, DrawChunks(int(n_draws), DRAW_CHUNK, make), ss, path_seed, scenario_seed
+
+
+def _chunk_seed(
+    first: np.random.SeedSequence, run: np.random.SeedSequence, child: int, index: int
+) -> np.random.SeedSequence:
+    """Seed of chunk ``index``: a copy of ``first`` for chunk 0, else child ``(child, index)`` of ``run``."""
+    if index == 0:
+        return np.random.SeedSequence(first.entropy, spawn_key=first.spawn_key)
+    return np.random.SeedSequence(run.entropy, spawn_key=(*run.spawn_key, child, index))
 
 
 class _UnreportedMonthsWarning(ForecastWarning):
@@ -540,7 +567,7 @@ class _Run:
     quantiles: tuple[float, ...] = (0.1, 0.5, 0.9)
 
 
-def _simulate_forecast(draws: xr.Dataset, run: _Run, scenario: Any, baseline: Forecast | None) -> Forecast:
+def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: Forecast | None) -> Forecast:
     """Simulate and summarise fitted draws on the streaming engine, under a scenario when one is given.
 
     One route for every command: the engine streams the statistics of every draw
@@ -562,22 +589,20 @@ def _simulate_forecast(draws: xr.Dataset, run: _Run, scenario: Any, baseline: Fo
     state = model.state_
     touched = np.zeros(state.sizes[SERIES], bool)
     if scenario is not None:
-        compiled = compile_scenario(
-            scenario, state, catalog, n_draws=draws.sizes["draw"], seed=run.scenario_seed
-        )
-        draws = apply_scenario(draws, compiled, state)
+        chunks, effects = _under(scenario, chunks, run)
         # Annual means are not changed by scenarios (see apply_scenario).
-        touched = compiled.touched() & np.isin(draws["dynamics"].values, ["gamma", "binomial"])
+        touched = effects & np.isin(chunks.chunk(0)["dynamics"].values, ["gamma", "binomial"])
+    draws = chunks.chunk(0)  # the parameters of the first draws: those of the kept paths
     province = province_from_prefectures(state, catalog, reason=draws["reason"].values)
     stats = simulate_summary(
-        draws, state, seed=run.path_seed, n_jobs=n_jobs, dtype="float64",
-        keep_paths=kept_draws(run.keep_paths, draws.sizes[DRAW], state.sizes[SERIES]),
+        chunks, state, seed=run.path_seed, n_jobs=n_jobs, dtype="float64",
+        keep_paths=kept_draws(run.keep_paths, chunks.n_draws, state.sizes[SERIES]),
         totals=False if province is None else province, past_deadline="ignore",
         backend="threads" if run.client is None else "dask", client=run.client,
         quantiles=sorted({*(float(q) for q in run.quantiles), 0.5}),
     )  # fmt: skip
     values = stats["paths"].transpose(DRAW, SERIES, MONTH).values
-    stats = stats.drop_vars("paths")
+    stats = stats.drop_vars("paths")  # the kept paths are held once, in ``values``
     if province is not None:
         state, draws, stats, values, touched = _with_province(province, state, draws, stats, values, touched)
     paths = describe(
@@ -609,6 +634,23 @@ def _simulate_forecast(draws: xr.Dataset, run: _Run, scenario: Any, baseline: Fo
     return Forecast(
         summary=summary, paths=paths, draws=draws, state=state, catalog=catalog, province=province
     )
+
+
+def _under(scenario: Any, chunks: DrawChunks, run: _Run) -> tuple[DrawChunks, np.ndarray]:
+    """The parameter draws under a scenario, chunk by chunk (its random events seeded per chunk).
+
+    Also returns ``touched`` (series,): the series an effect of the scenario can change.
+    """
+    state, catalog = run.model.state_, run.catalog
+
+    def compiled(index: int, size: int) -> Any:
+        seed = _chunk_seed(run.scenario_seed, run.ss, 4, index)
+        return compile_scenario(scenario, state, catalog, n_draws=size, seed=seed)
+
+    def make(index: int, size: int) -> xr.Dataset:
+        return apply_scenario(chunks.make(index, size), compiled(index, size), state)
+
+    return DrawChunks(chunks.n_draws, chunks.chunk_size, make), compiled(0, chunks.size(0)).touched()
 
 
 def _untouched_from(
@@ -679,7 +721,10 @@ def _with_province(
         extra, coords={QUANTILE: stats[QUANTILE].values, MONTH: stats[MONTH].values}, attrs=stats.attrs
     )
     assert stats.sizes[SERIES] == n + k
-    values = np.concatenate([values, province.paths(values)], axis=1)
+    joined = np.empty((len(values), n + k, values.shape[2]), values.dtype)
+    joined[:, :n] = values
+    joined[:, n:] = province.paths(values)
+    values = joined
     touched = np.concatenate([touched, (province.weights != 0) @ touched > 0])
     return state, draws, stats, values, touched
 
@@ -771,7 +816,9 @@ def compare_scenarios(
     """
     progress = _as_progress(progress, catalog)
     check_keep_paths(keep_paths)
-    model, draws, ss, path_seed, scenario_seed = _fit_and_draw(progress, catalog, as_of, model, n_draws, seed)
+    model, chunks, ss, path_seed, scenario_seed = _fit_and_draw(
+        progress, catalog, as_of, model, n_draws, seed
+    )
     # The baseline is always the year with no effects; a file named "baseline" can only be that.
     loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]
     names = [s.name for s in loaded]
@@ -780,10 +827,10 @@ def compare_scenarios(
             f"Scenario names must be unique; got {names}. Rename a scenario file's 'name'."
         )
     run = _Run(model, progress, catalog, ss, path_seed, scenario_seed, n_jobs, None, keep_paths, client)
-    baseline = _simulate_forecast(draws, run, None, None)
+    baseline = _simulate_forecast(chunks, run, None, None)
     forecasts = {"baseline": baseline}
     for scenario in loaded:
-        forecasts[scenario.name] = _simulate_forecast(draws, run, scenario, baseline)
+        forecasts[scenario.name] = _simulate_forecast(chunks, run, scenario, baseline)
     return ScenarioComparison(
         forecasts={k: _with_provenance(v, progress, catalog) for k, v in forecasts.items()}
     )

@@ -3,13 +3,14 @@
 from ._families import FAMILY_PARAMS, LINKS
 from ._labelled import BLOCK_SIZE, simulate
 from ._scenario import apply_scenario
-from ._summary import DYNAMICS, simulate_summary
+from ._summary import DYNAMICS, DrawChunks, simulate_summary
 
 __all__ = [
     "BLOCK_SIZE",
     "DYNAMICS",
     "FAMILY_PARAMS",
     "LINKS",
+    "DrawChunks",
     "apply_scenario",
     "simulate",
     "simulate_summary",

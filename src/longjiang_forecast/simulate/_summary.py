@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
@@ -29,6 +30,96 @@ TOTAL = "total"
 
 _WHERE = "simulate_summary"
 
+
+class DrawChunks:
+    """Parameter draws made chunk by chunk as the engine reaches them, so that memory stays flat in draws.
+
+    The engine reads the per-draw parameters one block at a time; a model's
+    ``sample_parameters`` makes them all at once (for a million draws of the
+    2024 list, gigabytes). ``DrawChunks`` asks for ``chunk_size`` draws at a
+    time and keeps at most two chunks (tasks near a chunk's end may read the
+    next).
+
+    Parameters
+    ----------
+    n_draws : int
+        Draws in all (>= 1).
+    chunk_size : int
+        Draws per chunk (a multiple of :data:`~longjiang_forecast.simulate.BLOCK_SIZE`);
+        the last chunk holds the rest.
+    make : callable
+        ``make(index, size)`` returns the draws Dataset of chunk ``index``
+        (``size`` draws, dim ``draw``); it must be deterministic (seeded by
+        the index) and give every chunk the same static parameters (those
+        without a ``draw`` dim), e.g. ``model.sample_parameters(size, rng=seed_of(index))``.
+
+    Notes
+    -----
+    The numbers depend on ``chunk_size`` (each chunk is its own sample of the
+    parameters), never on threads, tasks or workers. ``pipeline.forecast``
+    uses chunks of :data:`~longjiang_forecast.pipeline.DRAW_CHUNK` draws;
+    with fewer draws there is one chunk, sampled exactly as without chunks.
+    """
+
+    def __init__(self, n_draws: int, chunk_size: int, make: Callable[[int, int], xr.Dataset]) -> None:
+        if chunk_size < 1 or chunk_size % _stream.BLOCK_SIZE:
+            raise ValueError(
+                f"The 'chunk_size' parameter of DrawChunks must be a positive multiple of "
+                f"{_stream.BLOCK_SIZE}. Got {chunk_size!r} instead."
+            )
+        self.n_draws, self.chunk_size, self.make = int(n_draws), int(chunk_size), make
+        self._cache: dict[int, Any] = {}
+        self._lock = threading.Lock()
+
+    def size(self, index: int) -> int:
+        """Draws in chunk ``index``."""
+        return min(self.chunk_size, self.n_draws - index * self.chunk_size)
+
+    def chunk(self, index: int) -> xr.Dataset:
+        """The draws of chunk ``index`` (made once; the two latest are kept)."""
+        return self._reader(index)[0]
+
+    def _reader(self, index: int, built: Built | None = None) -> tuple[xr.Dataset, Any]:
+        with self._lock:
+            if index not in self._cache:
+                draws = self.make(index, self.size(index))
+                if draws.sizes.get(DRAW) != self.size(index):
+                    raise DataValidationError(
+                        f"Chunk {index} of the parameter draws has {draws.sizes.get(DRAW)} draws; "
+                        f"{self.size(index)} were asked for."
+                    )
+                for old in sorted(self._cache)[:-1]:
+                    del self._cache[old]
+                self._cache[index] = (draws, None if built is None else built.reader(draws))
+            draws, reader = self._cache[index]
+            if reader is None and built is not None:
+                reader = built.reader(draws)
+                self._cache[index] = (draws, reader)
+            return draws, reader
+
+    def fetch(self, built: Built) -> Callable[[int, int], dict[str, np.ndarray]]:
+        """A block reader over the whole run: draws ``lo:hi`` from the chunks that hold them."""
+
+        def fetch(lo: int, hi: int) -> dict[str, np.ndarray]:
+            parts: list[dict[str, np.ndarray]] = []
+            for index in range(lo // self.chunk_size, (hi - 1) // self.chunk_size + 1):
+                start = index * self.chunk_size
+                _, reader = self._reader(index, built)
+                parts.append(reader(max(lo, start) - start, min(hi, start + self.size(index)) - start))
+            if len(parts) == 1:
+                return parts[0]
+            return {
+                k: (
+                    np.concatenate([p[k] for p in parts])
+                    if parts[0][k].ndim and k in built.per_draw
+                    else parts[0][k]
+                )
+                for k in parts[0]
+            }
+
+        return fetch
+
+
 # Constraints on the parameters: name -> (lowest, highest, lowest allowed?, highest allowed?).
 _RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "gamma_shape": (0.0, np.inf, True, False),
@@ -48,7 +139,7 @@ _RANGES: dict[str, tuple[float, float, bool, bool]] = {
 
 
 def simulate_summary(
-    draws: xr.Dataset,
+    draws: xr.Dataset | DrawChunks,
     state: xr.Dataset,
     *,
     seed: SeedLike = None,
@@ -76,7 +167,7 @@ def simulate_summary(
 
     Parameters
     ----------
-    draws : xarray.Dataset
+    draws : xarray.Dataset or DrawChunks
         Parameter draws (the ParameterDraws schema of
         ``docs/design/002-simulation-core.md``): dims ``draw``, ``series``,
         ``month``; ``dynamics`` (series) names the increment family of each
@@ -87,7 +178,8 @@ def simulate_summary(
         ``transform`` and ``baseline`` (series) for percent changes and
         ``population`` (series, persons) to weight regional ratios into
         province totals. Per-draw variables may be Dask arrays: only one
-        block is read at a time.
+        block is read at a time. A :class:`DrawChunks` makes them chunk by
+        chunk as the blocks need them (memory flat in the number of draws).
     state : xarray.Dataset
         The observed state (:func:`longjiang_forecast.build_state`): ``observed``
         (series, month), ``last_month``, ``deadline_month``, ``target``,
@@ -180,7 +272,12 @@ def simulate_summary(
     standard deviation of those probabilities over ``sqrt(n)``.
     """
     _check_options(n_jobs, backend, keep_paths, quantiles, n_bins, dtype, past_deadline)
+    chunks = draws if isinstance(draws, DrawChunks) else None
+    if chunks is not None:
+        draws = chunks.chunk(0)
     n_draws = _check_draws(draws, state, _WHERE)
+    if chunks is not None:
+        n_draws = chunks.n_draws
     ss = as_seed_sequence(seed)
     keep = n_draws if keep_paths is True else int(keep_paths)
     built = build_plan(
@@ -196,10 +293,11 @@ def simulate_summary(
         past_deadline=past_deadline,
         where=_WHERE,
     )
+    fetch = built.fetch if chunks is None else chunks.fetch(built)
     if backend == "dask":
-        acc = _stream.run_dask(built.plan, built.fetch, n_draws, ss, client=client)
+        acc = _stream.run_dask(built.plan, fetch, n_draws, ss, client=client)
     else:
-        acc = _stream.run_threads(built.plan, built.fetch, n_draws, ss, n_jobs)
+        acc = _stream.run_threads(built.plan, fetch, n_draws, ss, n_jobs)
     return _assemble(acc, built, draws, state, np.asarray(quantiles, float), ss, rao_blackwell)
 
 
@@ -214,6 +312,8 @@ class Built:
 
     plan: _stream.Plan
     fetch: Callable[[int, int], dict[str, np.ndarray]]
+    reader: Callable[[xr.Dataset], Callable[[int, int], dict[str, np.ndarray]]]
+    per_draw: set[str]
     order: np.ndarray
     pct: np.ndarray
     baseline: np.ndarray
@@ -368,26 +468,37 @@ def build_plan(
         rb=rao_blackwell,
         blocks_per_task=_stream.blocks_per_task(n_series),
     )
-    variables = {
-        name: draws[name].transpose(DRAW, SERIES, ...).data for name in needed if DRAW in draws[name].dims
-    }
 
-    def fetch(lo: int, hi: int) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        for pname, cols in needed.items():
-            if pname not in variables:  # no draw dim: one value per series
-                out[pname] = np.asarray(draws[pname].values, float)
-                continue
-            arr = variables[pname][lo:hi]
-            if hasattr(arr, "compute"):
-                arr = arr.compute(scheduler="synchronous")
-            arr = np.asarray(arr, dtype=float)
-            lo_, hi_, lo_ok, hi_ok = _RANGES.get(pname, (-np.inf, np.inf, False, False))
-            _check_values(pname, arr[:, cols], lo_, hi_, lo_ok, hi_ok, where, labels[cols], axis=1)
-            out[pname] = arr
-        return out
+    def reader(source: xr.Dataset) -> Callable[[int, int], dict[str, np.ndarray]]:
+        """The block reader of ``source`` (these draws, or a chunk of them with the same static parts)."""
+        variables = {
+            name: source[name].transpose(DRAW, SERIES, ...).data
+            for name in needed
+            if DRAW in source[name].dims
+        }
 
-    return Built(plan=plan, fetch=fetch, order=order, pct=pct, baseline=baseline, total_info=total_info)
+        def fetch(lo: int, hi: int) -> dict[str, np.ndarray]:
+            out: dict[str, np.ndarray] = {}
+            for pname, cols in needed.items():
+                if pname not in variables:  # no draw dim: one value per series
+                    out[pname] = np.asarray(source[pname].values, float)
+                    continue
+                arr = variables[pname][lo:hi]
+                if hasattr(arr, "compute"):
+                    arr = arr.compute(scheduler="synchronous")
+                arr = np.asarray(arr, dtype=float)
+                lo_, hi_, lo_ok, hi_ok = _RANGES.get(pname, (-np.inf, np.inf, False, False))
+                _check_values(pname, arr[:, cols], lo_, hi_, lo_ok, hi_ok, where, labels[cols], axis=1)
+                out[pname] = arr
+            return out
+
+        return fetch
+
+    per_draw = {name for name in needed if DRAW in draws[name].dims}
+    return Built(
+        plan=plan, fetch=reader(draws), reader=reader, per_draw=per_draw, order=order, pct=pct,
+        baseline=baseline, total_info=total_info,
+    )  # fmt: skip
 
 
 def _bound(state: xr.Dataset, name: str, default: float, n: int) -> np.ndarray:
@@ -990,9 +1101,13 @@ def kept_paths(acc: _stream.Accumulator, built: Built) -> np.ndarray:
     Percent-change series are simulated as values and shown as the percent
     change against their baseline.
     """
-    kept = np.concatenate(acc.paths, axis=0)
-    paths = np.empty_like(kept)
-    paths[:, built.order] = kept
+    blocks = acc.paths
+    paths = np.empty((sum(len(b) for b in blocks), *blocks[0].shape[1:]), blocks[0].dtype)
+    start = 0
+    while blocks:  # each block is freed once copied: the kept paths are held once, not twice
+        block = blocks.pop(0)
+        paths[start : start + len(block), built.order] = block
+        start += len(block)
     pct = built.pct
     if pct.any():
         paths[:, pct] = 100 * (paths[:, pct] / built.baseline[pct, None].astype(paths.dtype) - 1)
