@@ -1,5 +1,6 @@
-"""Command line: ``longjiang-forecast forecast|report|scenarios|backtest|template|ingest|changes``.
+"""Command line: ``longjiang-forecast COMMAND`` (forecast, report, scenarios, backtest, ingest, ...).
 
+The commands: forecast, report, scenarios, backtest, template, ingest, changes and track-record.
 A thin layer over :mod:`longjiang_forecast.pipeline`; no modelling happens here.
 """
 
@@ -401,6 +402,25 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also split the new reports' part by region (one more re-run per region with new reports)",
     )
+    tr = sub.add_parser(
+        "track-record",
+        parents=[_common_options()],
+        help="score every published forecast against the outcomes now in the store (Brier, coverage, "
+        "first passage, by model and as-of month)",
+    )
+    tr.add_argument("--store", required=True, help="the report store the forecasts were published in")
+    tr.add_argument(
+        "--vintage",
+        default=None,
+        help="read the outcomes as known at this vintage, YYYY-MM-DD (default: everything in the store)",
+    )
+    tr.add_argument(
+        "--out",
+        default="out",
+        help="output folder (default ./out) for " + ", ".join(TRACK_FILES) + "; one holding them from an "
+        "earlier run is refused unless --overwrite",
+    )
+    tr.add_argument("--overwrite", action="store_true", help="replace the results of an earlier run in --out")
     tp = sub.add_parser(
         "template", parents=[_common_options()], help="write an example progress file for a catalogue"
     )
@@ -1223,6 +1243,87 @@ def _changes(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What `track-record` writes in --out: every forecast with its outcome, the scores, the reliability diagram.
+TRACK_FILES = ("track_record.csv", "track_record_summary.csv", "track_record_reliability.png")
+
+
+def _track_record(args: argparse.Namespace) -> int:
+    from .report import default_language, render_track_record
+    from .store import track_record
+
+    lang = args.lang or default_language()
+    width = _width()
+    out = _out_dir(args.out, files=TRACK_FILES, overwrite=args.overwrite)
+    with _busy("reading the published forecasts and their outcomes"):
+        record = track_record(args.store, as_of_vintage=args.vintage)
+    rows, summary = record.rows, record.summary
+    counts = rows["state"].value_counts()
+    pending = rows[rows["state"] == "pending"]
+    awaited = list(
+        dict.fromkeys(
+            f"{r.indicator}/{r.region} {r.as_of[:4]}-{r.deadline_month:02d}" for r in pending.itertuples()
+        )
+    )
+    if not counts.get("scored", 0):
+        raise DataValidationError(
+            _message(
+                "track_none", lang, store=args.store, n=len(rows), n_pending=int(counts.get("pending", 0)),
+                n_decided=int(counts.get("decided", 0)), first=awaited[0] if awaited else "–",
+            )
+        )  # fmt: skip
+    later = int(counts.get("after vintage", 0))
+    fields = {
+        "n_forecasts": rows["forecast_id"].nunique(),
+        "store": args.store,
+        "models": ", ".join(dict.fromkeys(rows["model"])),
+        "vintage": record.vintage,
+        "n_scored": int(counts.get("scored", 0)),
+        "n_pending": int(counts.get("pending", 0)),
+        "n_decided": int(counts.get("decided", 0)),
+        "n_none": int(counts.get("no forecast", 0)),
+        "later": _message("track_later", lang, n=later) if later else "",
+    }
+    print(_message("track_record", lang, width=width, **fields))
+    print(render_track_record(summary, lang=lang, width=width), end="")
+    if awaited:
+        more = _message("track_more", lang, n=len(awaited) - 8) if len(awaited) > 8 else ""
+        print(
+            _message(
+                "track_pending", lang, width=width, n=len(awaited), series=", ".join(awaited[:8]), more=more
+            )
+        )
+    rows.to_csv(out / TRACK_FILES[0], index=False, encoding="utf-8-sig")
+    summary.to_csv(out / TRACK_FILES[1], index=False, encoding="utf-8-sig")
+    _track_figure(rows, out / TRACK_FILES[2])
+    print(_message("wrote", lang, width=width, files=[str(out / name) for name in TRACK_FILES]))
+    return 0
+
+
+def _track_figure(rows: pd.DataFrame, path: Path) -> Path:
+    """Draw the CORP reliability diagram of each model's scored forecasts (every as-of month) into a PNG."""
+    import numpy as np
+    import xarray as xr
+    from matplotlib.figure import Figure
+
+    from .metrics import corp_reliability
+    from .plots import corp_reliability_diagram
+
+    scored = rows[rows["state"] == "scored"]
+    models = list(dict.fromkeys(scored["model"]))
+    fig = Figure(figsize=(4.2 * len(models), 4.4), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(models), squeeze=False)).ravel()
+    for ax, model in zip(axes, models, strict=True):
+        mine = scored[scored["model"] == model]
+        ds = xr.Dataset(
+            {"p_met": ("forecast", mine["p_met"].to_numpy(float)),
+             "outcome_met": ("forecast", mine["outcome_met"].to_numpy(float))}
+        )  # fmt: skip
+        ax.set_title(f"{model}: published forecasts, every as-of month", fontsize=9)
+        corp_reliability_diagram(corp_reliability(ds, seed=0), ax=ax, label=model)
+    fig.savefig(path, dpi=120)
+    return path
+
+
 def _check_city(city: str | None, progress: str | None, *, allow_all: bool) -> None:
     """Refuse, before any work, a ``--city`` that is unknown or given without ``--progress pm25``."""
     from .progress._pm25 import PM25_FILES
@@ -1748,6 +1849,7 @@ def _command(args: argparse.Namespace) -> int:
         "template": _template,
         "ingest": _ingest,
         "changes": _changes,
+        "track-record": _track_record,
     }
     try:
         return commands[args.command](args)
