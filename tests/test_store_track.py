@@ -231,3 +231,29 @@ def test_cli_bad_inputs_say_what_to_do(year, tmp_path, capsys, case):
     }[case]
     assert err.startswith("error: ") and expected in err and fix in err and "Traceback" not in err
     assert not out.exists()  # a failed command leaves no empty folder behind
+
+
+def test_a_province_totalled_from_its_prefectures_is_judged_on_their_total(tmp_path):
+    # the normal workflow: the prefectures report, the province does not; its forecast is their total
+    catalog = lf.load_catalog(2024).subset(["09a", "19b"])
+    truth, files = write_year(tmp_path, catalog, range(11, 13))
+    for path in files:
+        rows = pd.read_csv(path)
+        rows[rows["region"] != "province"].to_csv(path, index=False)
+    store = tmp_path / "reports.sqlite"
+    lf.store.ingest(store, files[:2], catalog)
+    result = lf.forecast(lf.store.progress_at(store, catalog), catalog, n_draws=100, seed=1, as_of="2024-11")
+    assert result.province is not None  # the province rows are forecast from the prefectures' paths
+    lf.store.publish(store, result, seed=1)
+    lf.store.ingest(store, files[2:], catalog)
+    rows = lf.store.track_record(store).rows.set_index(["indicator", "region"])
+    prefectures = truth[
+        (truth["indicator"] == "09a") & (truth["month"] == "2024-12") & (truth["region"] != "province")
+    ]
+    assert len(prefectures) == 13
+    province = rows.loc[("09a", "province")]
+    assert province["outcome_value"] == pytest.approx(prefectures["value"].sum(), rel=1e-12)
+    assert province["outcome_met"] == float(prefectures["value"].sum() >= 15000)
+    summary = result.summary
+    published = summary["p_met"].values[(summary["indicator"] == "09a") & (summary["region"] == "province")]
+    assert province["state"] == "scored" and province["p_met"] == float(published.item())
