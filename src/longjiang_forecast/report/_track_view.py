@@ -21,7 +21,7 @@ TRACK_HEADERS: dict[str, dict[str, str]] = {
         "uncertainty": "UNC",
         "coverage_80": "80% coverage",
         "coverage_ci": "90% CI",
-        "first_passage_mae": "reached ± months",
+        "first_passage_mae": "reached (±months)",
     },
     "zh": {
         "model": "模型",
@@ -44,7 +44,8 @@ TRACK_FOOTNOTE: dict[str, str] = {
     "(P(met) − outcome)², lower is better (0.25 is a coin toss); REL (reliability, lower is better), RES "
     "(resolution, higher is better) and UNC (uncertainty of the outcomes) give Brier ≈ REL − RES + UNC. "
     "80% coverage: share of outcomes inside the 10%–90% range of the value at the deadline (0.80 if the "
-    "ranges are right); 90% CI: its 90% binomial (Clopper-Pearson) interval. reached ± months: mean "
+    "ranges are right); 90% CI: its 90% binomial (Clopper-Pearson) interval, none for "
+    "'all' (each outcome counted once per month). reached (±months): mean "
     "absolute error of the month the target is reached. –: fewer than {min} scored forecasts in the "
     "cell (for 'reached', fewer than {min} with both months), too few to say. pending: the outcome is "
     "not in the store yet; decided: already decided when published (the deadline's report in, or the "
@@ -52,7 +53,7 @@ TRACK_FOOTNOTE: dict[str, str] = {
     "zh": "月份：预测所在月份（各年合计）。Brier：（达标概率−结果）²的均值，越小越好（0.25相当于抛硬币）；"
     "可靠性越小越好，分辨力越大越好，不确定性为结果本身的不确定性，Brier≈可靠性−分辨力+不确定性。覆盖率："
     "截止日取值的10%–90%区间包含实际结果的比例（区间准确时为0.80）；置信区间：其90%二项（Clopper-Pearson）"
-    "置信区间。月份误差：达标月份的平均绝对误差（月）。–：该格已评分的预测少于{min}个（月份误差一列为两个"
+    "置信区间，“全部”一行不给出（同一结果每月各计一次）。月份误差：达标月份的平均绝对误差（月）。–：该格已评分的预测少于{min}个（月份误差一列为两个"
     "月份均已知的少于{min}个），数量太少，不宜下结论。待结果：库中尚无结果；已定：发布时已有定论（截止月份的"
     "报告已到，或目标已完成），不评分。每项预测及其结果见 track_record.csv。",
 }
@@ -136,11 +137,15 @@ def render_track_record(summary: pd.DataFrame, *, lang: str, width: int = 100) -
 
     view = track_view(summary, lang=lang)
     heads = TRACK_HEADERS[lang]
-    # numbers never wrap; headers wrap between words (a Chinese header is one word)
-    widths = {
-        col: max([cell_len(str(v)) for v in view[col]] + [cell_len(w) for w in heads[col].split()])
-        for col in view.columns
-    }
+    # numbers never wrap; a header wraps between words (a Chinese header is one word) only where the
+    # table would not fit otherwise
+    cells = {col: max(cell_len(str(v)) for v in view[col]) for col in view.columns}
+    widths = {col: max(cells[col], cell_len(heads[col])) for col in view.columns}
+    words = {col: max(cells[col], *(cell_len(w) for w in heads[col].split())) for col in view.columns}
+    for col in sorted(view.columns, key=lambda c: words[c] - widths[c]):  # the longest headers wrap first
+        if sum(widths.values()) + 2 * (len(widths) - 1) <= width:
+            break
+        widths[col] = words[col]
     dropped = []
     for col in _DROPPED_FIRST:  # two spaces between columns (a padding and the box's divider)
         if sum(widths.values()) + 2 * (len(widths) - 1) <= width:

@@ -87,7 +87,9 @@ class TrackRecord:
         ``brier`` and its decomposition ``reliability`` (lower is better), ``resolution``
         (higher is better), ``uncertainty`` (Murphy 1973; 10 bins), ``coverage_80`` (share of
         outcomes in [q10, q90]; 0.8 is nominal) and its :data:`COVERAGE_CONFIDENCE`
-        Clopper-Pearson interval ``coverage_80_lo``/``_hi``, ``first_passage_mae`` (mean
+        Clopper-Pearson interval ``coverage_80_lo``/``_hi`` (it takes the forecasts as
+        independent: in a month's cell each series once, though series of one year move together;
+        NaN in the "all" rows, where each outcome is counted once per month), ``first_passage_mae`` (mean
         absolute first-passage error, months, over ``n_first_passage`` forecasts where both
         months are known). Scores are NaN where fewer than :data:`MIN_SCORED` forecasts were
         scored (``note`` says so), and ``first_passage_mae`` where fewer than that had both months.
@@ -309,7 +311,7 @@ def _summary(rows: pd.DataFrame) -> pd.DataFrame:
                 record["n_series"] = int(table["n_series_years"])
                 record["n_first_passage"] = int(table["n_first_passage"])
                 covered = scored["covered_80"].dropna()
-                if len(covered):
+                if len(covered) and month != "all":  # "all" counts each outcome once per month
                     ci = stats.binomtest(int(covered.sum()), len(covered)).proportion_ci(
                         COVERAGE_CONFIDENCE, method="exact"
                     )
