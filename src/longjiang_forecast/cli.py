@@ -1257,31 +1257,29 @@ def _track_record(args: argparse.Namespace) -> int:
     with _busy("reading the published forecasts and their outcomes"):
         record = track_record(args.store, as_of_vintage=args.vintage)
     rows, summary = record.rows, record.summary
-    counts = rows["state"].value_counts()
+    counts = {state: int(n) for state, n in rows["state"].value_counts().items()}
     pending = rows[rows["state"] == "pending"]
     awaited = list(
         dict.fromkeys(
             f"{r.indicator}/{r.region} {r.as_of[:4]}-{r.deadline_month:02d}" for r in pending.itertuples()
         )
     )
-    if not counts.get("scored", 0):
-        raise DataValidationError(
-            _message(
-                "track_none", lang, store=args.store, n=len(rows), n_pending=int(counts.get("pending", 0)),
-                n_decided=int(counts.get("decided", 0)), first=awaited[0] if awaited else "–",
-            )
-        )  # fmt: skip
-    later = int(counts.get("after vintage", 0))
+    later = counts.get("after vintage", 0)
     fields = {
-        "n_forecasts": rows["forecast_id"].nunique(),
         "store": args.store,
+        "n_pending": counts.get("pending", 0),
+        "n_decided": counts.get("decided", 0),
+        "later": _message("track_later", lang, n=later) if later else "",
+    }
+    if not counts.get("scored", 0):
+        first = awaited[0] if awaited else "–"
+        raise DataValidationError(_message("track_none", lang, n=len(rows), first=first, **fields))
+    fields |= {
+        "n_forecasts": rows["forecast_id"].nunique(),
         "models": ", ".join(dict.fromkeys(rows["model"])),
         "vintage": record.vintage,
-        "n_scored": int(counts.get("scored", 0)),
-        "n_pending": int(counts.get("pending", 0)),
-        "n_decided": int(counts.get("decided", 0)),
-        "n_none": int(counts.get("no forecast", 0)),
-        "later": _message("track_later", lang, n=later) if later else "",
+        "n_scored": counts.get("scored", 0),
+        "n_none": counts.get("no forecast", 0),
     }
     print(_message("track_record", lang, width=width, **fields))
     print(render_track_record(summary, lang=lang, width=width), end="")

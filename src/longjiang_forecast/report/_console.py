@@ -208,9 +208,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "track_pending": "Outcomes awaited ({n} series): {series}{more}.",
         "track_more": " and {n} more (all in track_record.csv)",
         "track_none": "{store}: none of the {n} published series forecasts can be scored yet: {n_pending} "
-        "await their outcome (the report of the deadline's month, e.g. {first}) and {n_decided} were "
-        "decided when published. Ingest the year-end or deadline reports (`longjiang-forecast ingest FILE "
-        "--store {store}`), then run track-record again. Nothing was written.",
+        "await their outcome (the report of the deadline's month, e.g. {first}), {n_decided} were "
+        "decided when published{later}. Ingest the year-end or deadline reports (`longjiang-forecast "
+        "ingest FILE --store {store}`), then run track-record again. Nothing was written.",
         "and": " and ",
         "comma": ", ",
     },
@@ -249,7 +249,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "track_pending": "待结果（{n} 个序列）：{series}{more}。",
         "track_more": "等，另有 {n} 个（全部见 track_record.csv）",
         "track_none": "{store}：已发布的 {n} 项序列预测尚无可评分者：{n_pending} 项待结果（截止月份的报告，"
-        "如 {first}），{n_decided} 项发布时已定。请先录入年终或截止月份的报告"
+        "如 {first}），{n_decided} 项发布时已定{later}。请先录入年终或截止月份的报告"
         "（`longjiang-forecast ingest 文件 --store {store}`），再运行 track-record。未写出任何文件。",
         "and": "和",
         "comma": "、",
