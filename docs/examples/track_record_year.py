@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
 
-import longjiang_forecast as lf  # noqa: E402
-from longjiang_forecast.cli import main  # noqa: E402
-from test_store_year import received, write_year  # noqa: E402
+import longjiang_forecast as lf
+from longjiang_forecast.cli import main
+from test_store_year import received, write_year
 
 folder = Path(sys.argv[1])
 folder.mkdir(parents=True, exist_ok=False)
