@@ -262,3 +262,28 @@ def test_a_province_totalled_from_its_prefectures_is_judged_on_their_total(tmp_p
     summary = result.summary
     published = summary["p_met"].values[(summary["indicator"] == "09a") & (summary["region"] == "province")]
     assert province["state"] == "scored" and province["p_met"] == float(published.item())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_the_console_table_fits_the_width_and_names_what_it_leaves_out(record, lang, width):
+    from rich.cells import cell_len
+
+    from longjiang_forecast.report import render_track_record
+
+    text = render_track_record(record.summary, lang=lang, width=width)
+    lines = text.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    table = lines[: next(i for i, line in enumerate(lines) if line.startswith(("as of:", "月份：")))]
+    september = [line.split() for line in table if line.split() and line.split()[0] in ("Sep", "9月")]
+    row = record.summary.set_index("as_of_month").loc[9]
+    assert len(september) == 1 and f"{row['brier']:.3f}" in september[0]
+    left_out = "Left out at" in text or "未列出" in text
+    assert left_out == (width < 100)  # the decomposition goes first; at 100 every column fits
+    if not left_out:  # month, 3 counts, Brier, REL, RES, UNC, coverage, its interval, first passage
+        counts = [str(row[k]) for k in ("n_scored", "n_pending", "n_decided")]
+        scores = [f"{row[k]:.3f}" for k in ("brier", "reliability", "resolution", "uncertainty")]
+        coverage = [f"{row['coverage_80']:.2f}", f"{row['coverage_80_lo']:.2f}–{row['coverage_80_hi']:.2f}"]
+        assert september[0] == [{"en": "Sep", "zh": "9月"}[lang], *counts, *scores, *coverage, "–"]
+    # every row of the summary is a line of the table: nothing is cut
+    assert sum(1 for line in table if line.split() and line.split()[0] in ("all", "全部")) == 1
