@@ -287,3 +287,39 @@ def test_the_console_table_fits_the_width_and_names_what_it_leaves_out(record, l
         assert september[0] == [{"en": "Sep", "zh": "9月"}[lang], *counts, *scores, *coverage, "–"]
     # every row of the summary is a line of the table: nothing is cut
     assert sum(1 for line in table if line.split() and line.split()[0] in ("all", "全部")) == 1
+
+
+def test_percent_changes_and_annual_means_are_judged_on_the_whole_year(tmp_path):
+    # 16b: percent change of the annual mean against last year's (no catalogue baseline); 17b: annual mean
+    catalog = lf.load_catalog(2024).subset(["16b", "17b"])
+    truth, files = write_year(tmp_path, catalog, range(11, 13))
+    store = tmp_path / "reports.sqlite"
+    lf.store.ingest(store, files[:2], catalog)
+    result = lf.forecast(lf.store.progress_at(store, catalog), catalog, n_draws=100, seed=1, as_of="2024-11")
+    lf.store.publish(store, result, seed=1)
+    assert (
+        lf.store.track_record(store).rows["state"].isin(["pending", "no forecast"]).all()
+    )  # December missing
+    lf.store.ingest(store, files[2:], catalog)
+    rows = lf.store.track_record(store).rows.set_index(["indicator", "region"])
+    days = {2023: np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]), 2024: None}
+    days[2024] = days[2023] + np.eye(12)[1]  # 2024 is a leap year
+
+    def mean(indicator, year):
+        key = (truth["indicator"] == indicator) & (truth["region"] == "province")
+        values = truth.loc[key & truth["month"].str.startswith(str(year)), "value"].to_numpy()
+        assert len(values) == 12
+        return float(np.sum(values * days[year]) / days[year].sum())
+
+    change, level = rows.loc[("16b", "province")], rows.loc[("17b", "province")]
+    assert change["outcome_value"] == pytest.approx(
+        100 * (mean("16b", 2024) / mean("16b", 2023) - 1), rel=1e-12
+    )
+    assert level["outcome_value"] == pytest.approx(mean("17b", 2024), rel=1e-12)
+    for r, target in ((change, -1.0), (level, 27.3)):
+        assert r["outcome_met"] == float(r["outcome_value"] <= target)
+        assert r["state"] in ("scored", "no forecast", "decided")
+        assert (r["state"] == "scored") == np.isfinite(r["p_met"]) and r["status"] not in (
+            "achieved",
+            "missed",
+        )

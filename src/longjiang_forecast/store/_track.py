@@ -238,7 +238,7 @@ def _outcomes(
     province = province_from_prefectures(state, catalog)
     if province is not None:
         state = append_series(state, province.fields, province.n)
-    baseline = _baselines(full, state)
+    baseline = _baselines(progress, state)
     result = outcomes(full, state, baseline)
     if province is not None:
         _province_outcomes(result, province, full, state, baseline, outcomes)
@@ -246,11 +246,12 @@ def _outcomes(
     return pd.DataFrame(result, index=pd.MultiIndex.from_arrays(labels, names=["indicator", "region"]))
 
 
-def _baselines(full: xr.Dataset, state: xr.Dataset) -> np.ndarray:
+def _baselines(progress: xr.Dataset, state: xr.Dataset) -> np.ndarray:
     """Last year's annual mean of each ``change`` series without a catalogue baseline, as the models take it.
 
-    Read with the outcome's own definition of an annual mean (all 12 months of last year's
-    reports, day-weighted); NaN where one is missing (then the outcome is unknown).
+    From the reports the forecast saw (``progress``), with the outcome's own definition of an
+    annual mean (all 12 months of last year's reports, day-weighted); NaN where one is missing
+    (then the outcome is unknown).
     """
     from ..backtesting import outcomes
 
@@ -259,7 +260,7 @@ def _baselines(full: xr.Dataset, state: xr.Dataset) -> np.ndarray:
     if need.any():
         last = state.assign(kind=("series", np.full(state.sizes["series"], "annual_mean", dtype=object)))
         last.attrs = dict(state.attrs) | {"year": int(state.attrs["year"]) - 1}
-        base[need] = outcomes(full, last)["value"][need]
+        base[need] = outcomes(progress, last)["value"][need]
     return base
 
 
