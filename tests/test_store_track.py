@@ -323,3 +323,20 @@ def test_percent_changes_and_annual_means_are_judged_on_the_whole_year(tmp_path)
             "achieved",
             "missed",
         )
+
+
+def test_the_bulletin_shows_the_track_record(year, record, tmp_path, capsys):
+    out = tmp_path / "bulletin"
+    argv = ["report", "--store", str(year["year_end"]), "--track-record", "--draws", "100", "--out", str(out)]
+    assert main([*argv, "--lang", "zh"]) == 0
+    page = (out / "bulletin" / "bulletin.html").read_text(encoding="utf-8")
+    section = page[page.index('id="track-record"') : page.index('id="method"')]
+    counts = record.counts
+    assert "十一、预测实绩" in section and f"已评分 {counts['scored']} 项序列预测" in section
+    assert f"待结果 {counts['pending']} 项" in section and "月份误差" in section
+    september = record.summary.set_index("as_of_month").loc[9]
+    assert f'<td class="num">{september["brier"]:.3f}</td>' in section
+    assert main(["report", "--track-record", "--out", str(tmp_path / "r2")]) == 2
+    assert (
+        "--track-record reads from or writes to a report store: add --store PATH" in capsys.readouterr().err
+    )

@@ -381,6 +381,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --store: add the section 本月变化, what changed between the last two published forecasts",
     )
+    rp.add_argument(
+        "--track-record",
+        action="store_true",
+        help="with --store: add the section 预测实绩, the published forecasts scored against the outcomes "
+        "now in the store (as `track-record` prints them)",
+    )
     sc = sub.add_parser("scenarios", parents=[run], help="P(met) under each scenario against the baseline")
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
     _backtest_parser(sub)
@@ -505,8 +511,8 @@ def _check_store_options(args: argparse.Namespace) -> None:
             "(nothing was run)."
         )
     if not args.store:
-        for option in ("--vintage", "--publish", "--changes"):
-            if getattr(args, option[2:], None):
+        for option in ("--vintage", "--publish", "--changes", "--track-record"):
+            if getattr(args, option[2:].replace("-", "_"), None):
                 raise DataValidationError(
                     f"{option} reads from or writes to a report store: add --store PATH (made by "
                     "`longjiang-forecast ingest`), or drop it (nothing was run)."
@@ -896,6 +902,11 @@ def _report(args: argparse.Namespace) -> int:
         comparison = pd.read_csv(_existing_file(args.comparison, "--comparison"), dtype={"indicator": str})
     out = _out_dir(args.out, files=("bulletin/bulletin.html",), overwrite=args.overwrite)
     changes = _store_changes(args.store) if args.changes else None  # before the run: refused at once
+    record = None
+    if args.track_record:
+        from .store import track_record
+
+        record = track_record(args.store)
     result, catalog, progress, _ = _run(args)
     with _busy("planning and drawing the bulletin"):
         bulletin = write_bulletin(
@@ -905,6 +916,7 @@ def _report(args: argparse.Namespace) -> int:
             planning=plan(result, progress, pace_prob=args.pace_prob),
             comparison=comparison,
             changes=changes,
+            track_record=record,
         )
     print(_message("wrote_bulletin", _lang(args, catalog), html=bulletin.html, n=len(bulletin.figures)))
     return 0
@@ -1257,29 +1269,29 @@ def _track_record(args: argparse.Namespace) -> int:
     with _busy("reading the published forecasts and their outcomes"):
         record = track_record(args.store, as_of_vintage=args.vintage)
     rows, summary = record.rows, record.summary
-    counts = {state: int(n) for state, n in rows["state"].value_counts().items()}
+    counts = record.counts
     pending = rows[rows["state"] == "pending"]
     awaited = list(
         dict.fromkeys(
             f"{r.indicator}/{r.region} {r.as_of[:4]}-{r.deadline_month:02d}" for r in pending.itertuples()
         )
     )
-    later = counts.get("after vintage", 0)
+    later = counts["after vintage"]
     fields = {
         "store": args.store,
-        "n_pending": counts.get("pending", 0),
-        "n_decided": counts.get("decided", 0),
+        "n_pending": counts["pending"],
+        "n_decided": counts["decided"],
         "later": _message("track_later", lang, n=later) if later else "",
     }
-    if not counts.get("scored", 0):
+    if not counts["scored"]:
         first = awaited[0] if awaited else "–"
         raise DataValidationError(_message("track_none", lang, n=len(rows), first=first, **fields))
     fields |= {
-        "n_forecasts": rows["forecast_id"].nunique(),
+        "n_forecasts": counts["forecasts"],
         "models": ", ".join(dict.fromkeys(rows["model"])),
         "vintage": record.vintage,
-        "n_scored": counts.get("scored", 0),
-        "n_none": counts.get("no forecast", 0),
+        "n_scored": counts["scored"],
+        "n_none": counts["no forecast"],
     }
     print(_message("track_record", lang, width=width, **fields))
     print(render_track_record(summary, lang=lang, width=width), end="")

@@ -49,13 +49,18 @@ TRACK_FOOTNOTE: dict[str, str] = {
     "absolute error of the month the target is reached. –: fewer than {min} scored forecasts in the "
     "cell (for 'reached', fewer than {min} with both months), too few to say. pending: the outcome is "
     "not in the store yet; decided: already decided when published (the deadline's report in, or the "
-    "target already met), not scored. Every forecast and its outcome: track_record.csv.",
+    "target already met), not scored.",
     "zh": "月份：预测所在月份（各年合计）。Brier：（达标概率−结果）²的均值，越小越好（0.25相当于抛硬币）；"
     "可靠性越小越好，分辨力越大越好，不确定性为结果本身的不确定性，Brier≈可靠性−分辨力+不确定性。覆盖率："
     "截止日取值的10%–90%区间包含实际结果的比例（区间准确时为0.80）；置信区间：其90%二项（Clopper-Pearson）"
     "置信区间，“全部”一行不给出（同一结果每月各计一次）。月份误差：达标月份的平均绝对误差（月）。–：该格已评分的预测少于{min}个（月份误差一列为两个"
     "月份均已知的少于{min}个），数量太少，不宜下结论。待结果：库中尚无结果；已定：发布时已有定论（截止月份的"
-    "报告已到，或目标已完成），不评分。每项预测及其结果见 track_record.csv。",
+    "报告已到，或目标已完成），不评分。",
+}
+#: After the footnote on the console: where the rows are.
+_ROWS_FILE = {
+    "en": " Every forecast and its outcome: track_record.csv.",
+    "zh": "每项预测及其结果见 track_record.csv。",
 }
 _ALL = {"en": "all", "zh": "全部"}
 #: Columns left out, in this order, where the table would be wider than the terminal.
@@ -164,7 +169,7 @@ def render_track_record(summary: pd.DataFrame, *, lang: str, width: int = 100) -
     sink = io.StringIO()
     Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(grid)
     text = "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
-    text += _wrap(TRACK_FOOTNOTE[lang].format(min=MIN_SCORED), width)
+    text += _wrap(TRACK_FOOTNOTE[lang].format(min=MIN_SCORED) + _ROWS_FILE[lang], width)
     if dropped:
         names = ("、" if lang == "zh" else ", ").join(heads[c] for c in dropped)
         text += _wrap(_NARROW[lang].format(width=width, cols=names), width)

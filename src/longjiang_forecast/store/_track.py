@@ -101,6 +101,14 @@ class TrackRecord:
     summary: pd.DataFrame
     vintage: str
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """The number of rows in each state of :data:`STATES` (0 where none), and ``forecasts``."""
+        found = self.rows["state"].value_counts()
+        return {s: int(found.get(s, 0)) for s in STATES} | {
+            "forecasts": int(self.rows["forecast_id"].nunique())
+        }
+
 
 def track_record(store: str | Path, *, as_of_vintage: str | None = None) -> TrackRecord:
     """Score every forecast published in a store against the outcomes the store now holds.
