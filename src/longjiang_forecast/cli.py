@@ -1,5 +1,6 @@
-"""Command line: ``longjiang-forecast forecast|report|scenarios|backtest|template|ingest|changes``.
+"""Command line: ``longjiang-forecast COMMAND`` (forecast, report, scenarios, backtest, ingest, ...).
 
+The commands: forecast, report, scenarios, backtest, template, ingest, changes and track-record.
 A thin layer over :mod:`longjiang_forecast.pipeline`; no modelling happens here.
 """
 
@@ -380,6 +381,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --store: add the section 本月变化, what changed between the last two published forecasts",
     )
+    rp.add_argument(
+        "--track-record",
+        action="store_true",
+        help="with --store: add the section 预测实绩, the published forecasts scored against the outcomes "
+        "now in the store (as `track-record` prints them)",
+    )
     sc = sub.add_parser("scenarios", parents=[run], help="P(met) under each scenario against the baseline")
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
     _backtest_parser(sub)
@@ -401,6 +408,25 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also split the new reports' part by region (one more re-run per region with new reports)",
     )
+    tr = sub.add_parser(
+        "track-record",
+        parents=[_common_options()],
+        help="score every published forecast against the outcomes now in the store (Brier, coverage, "
+        "first passage, by model and as-of month)",
+    )
+    tr.add_argument("--store", required=True, help="the report store the forecasts were published in")
+    tr.add_argument(
+        "--vintage",
+        default=None,
+        help="read the outcomes as known at this vintage, YYYY-MM-DD (default: everything in the store)",
+    )
+    tr.add_argument(
+        "--out",
+        default="out",
+        help="output folder (default ./out) for " + ", ".join(TRACK_FILES) + "; one holding them from an "
+        "earlier run is refused unless --overwrite",
+    )
+    tr.add_argument("--overwrite", action="store_true", help="replace the results of an earlier run in --out")
     tp = sub.add_parser(
         "template", parents=[_common_options()], help="write an example progress file for a catalogue"
     )
@@ -485,8 +511,8 @@ def _check_store_options(args: argparse.Namespace) -> None:
             "(nothing was run)."
         )
     if not args.store:
-        for option in ("--vintage", "--publish", "--changes"):
-            if getattr(args, option[2:], None):
+        for option in ("--vintage", "--publish", "--changes", "--track-record"):
+            if getattr(args, option[2:].replace("-", "_"), None):
                 raise DataValidationError(
                     f"{option} reads from or writes to a report store: add --store PATH (made by "
                     "`longjiang-forecast ingest`), or drop it (nothing was run)."
@@ -876,6 +902,11 @@ def _report(args: argparse.Namespace) -> int:
         comparison = pd.read_csv(_existing_file(args.comparison, "--comparison"), dtype={"indicator": str})
     out = _out_dir(args.out, files=("bulletin/bulletin.html",), overwrite=args.overwrite)
     changes = _store_changes(args.store) if args.changes else None  # before the run: refused at once
+    record = None
+    if args.track_record:
+        from .store import track_record
+
+        record = track_record(args.store)
     result, catalog, progress, _ = _run(args)
     with _busy("planning and drawing the bulletin"):
         bulletin = write_bulletin(
@@ -885,6 +916,7 @@ def _report(args: argparse.Namespace) -> int:
             planning=plan(result, progress, pace_prob=args.pace_prob),
             comparison=comparison,
             changes=changes,
+            track_record=record,
         )
     print(_message("wrote_bulletin", _lang(args, catalog), html=bulletin.html, n=len(bulletin.figures)))
     return 0
@@ -1221,6 +1253,85 @@ def _changes(args: argparse.Namespace) -> int:
             text = _message("comma", lang).join(f"{who} {value:+.2f}" for who, value in parts)
             print(_message("news_parts", lang, parts=text))
     return 0
+
+
+#: What `track-record` writes in --out: every forecast with its outcome, the scores, the reliability diagram.
+TRACK_FILES = ("track_record.csv", "track_record_summary.csv", "track_record_reliability.png")
+
+
+def _track_record(args: argparse.Namespace) -> int:
+    from .report import default_language, render_track_record
+    from .store import track_record
+
+    lang = args.lang or default_language()
+    width = _width()
+    out = _out_dir(args.out, files=TRACK_FILES, overwrite=args.overwrite)
+    with _busy("reading the published forecasts and their outcomes"):
+        record = track_record(args.store, as_of_vintage=args.vintage)
+    rows, summary = record.rows, record.summary
+    counts = record.counts
+    pending = rows[rows["state"] == "pending"]
+    awaited = list(
+        dict.fromkeys(
+            f"{r.indicator}/{r.region} {r.as_of[:4]}-{r.deadline_month:02d}" for r in pending.itertuples()
+        )
+    )
+    later = counts["after vintage"]
+    fields = {
+        "store": args.store,
+        "n_pending": counts["pending"],
+        "n_decided": counts["decided"],
+        "later": _message("track_later", lang, n=later) if later else "",
+    }
+    if not counts["scored"]:
+        first = awaited[0] if awaited else "–"
+        raise DataValidationError(_message("track_none", lang, n=len(rows), first=first, **fields))
+    fields |= {
+        "n_forecasts": counts["forecasts"],
+        "models": ", ".join(dict.fromkeys(rows["model"])),
+        "vintage": record.vintage,
+        "n_scored": counts["scored"],
+        "n_none": counts["no forecast"],
+    }
+    print(_message("track_record", lang, width=width, **fields))
+    print(render_track_record(summary, lang=lang, width=width), end="")
+    if awaited:
+        more = _message("track_more", lang, n=len(awaited) - 8) if len(awaited) > 8 else ""
+        print(
+            _message(
+                "track_pending", lang, width=width, n=len(awaited), series=", ".join(awaited[:8]), more=more
+            )
+        )
+    rows.to_csv(out / TRACK_FILES[0], index=False, encoding="utf-8-sig")
+    summary.to_csv(out / TRACK_FILES[1], index=False, encoding="utf-8-sig")
+    _track_figure(rows, out / TRACK_FILES[2])
+    print(_message("wrote", lang, width=width, files=[str(out / name) for name in TRACK_FILES]))
+    return 0
+
+
+def _track_figure(rows: pd.DataFrame, path: Path) -> Path:
+    """Draw the CORP reliability diagram of each model's scored forecasts (every as-of month) into a PNG."""
+    import numpy as np
+    import xarray as xr
+    from matplotlib.figure import Figure
+
+    from .metrics import corp_reliability
+    from .plots import corp_reliability_diagram
+
+    scored = rows[rows["state"] == "scored"]
+    models = list(dict.fromkeys(scored["model"]))
+    fig = Figure(figsize=(4.2 * len(models), 4.4), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(models), squeeze=False)).ravel()
+    for ax, model in zip(axes, models, strict=True):
+        mine = scored[scored["model"] == model]
+        ds = xr.Dataset(
+            {"p_met": ("forecast", mine["p_met"].to_numpy(float)),
+             "outcome_met": ("forecast", mine["outcome_met"].to_numpy(float))}
+        )  # fmt: skip
+        ax.set_title(f"{model}: published forecasts, every as-of month", fontsize=9)
+        corp_reliability_diagram(corp_reliability(ds, seed=0), ax=ax, label=model)
+    fig.savefig(path, dpi=120)
+    return path
 
 
 def _check_city(city: str | None, progress: str | None, *, allow_all: bool) -> None:
@@ -1748,6 +1859,7 @@ def _command(args: argparse.Namespace) -> int:
         "template": _template,
         "ingest": _ingest,
         "changes": _changes,
+        "track-record": _track_record,
     }
     try:
         return commands[args.command](args)

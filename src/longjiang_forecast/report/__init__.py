@@ -13,6 +13,7 @@ from ._format import default_language, province_first, rounded_table
 from ._pace_words import pace_explanations, pace_note
 from ._scenario_view import format_change, render_scenarios, scenario_view
 from ._scores import explain_scores, score_table
+from ._track_view import render_track_record, track_view
 from ._workbook import write_workbook
 
 __all__ = [
@@ -35,9 +36,11 @@ __all__ = [
     "render_attainment",
     "render_bulletin",
     "render_scenarios",
+    "render_track_record",
     "rounded_table",
     "scenario_view",
     "score_table",
+    "track_view",
     "unit_decimals",
     "unit_label",
     "write_bulletin",

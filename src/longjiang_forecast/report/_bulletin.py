@@ -90,6 +90,7 @@ def write_bulletin(
     indicators: Sequence[str] | None = None,
     dpi: int = 100,
     changes: pd.DataFrame | None = None,
+    track_record: Any = None,
 ) -> Bulletin:
     """Write the monthly bulletin: ``bulletin.html`` (self-contained) and ``figures/*.png``.
 
@@ -122,6 +123,10 @@ def write_bulletin(
         :func:`longjiang_forecast.store.changes` (its ``attrs`` name the two forecasts);
         adds the section 本月变化: the five largest moves of province P(met), one sentence
         each.
+    track_record : TrackRecord, optional
+        From :func:`longjiang_forecast.store.track_record`; adds the section 预测实绩: the
+        published forecasts' scores by as-of month (the table of ``track-record``) with what
+        each column means.
 
     Returns
     -------
@@ -159,6 +164,7 @@ def write_bulletin(
         indicators=indicators,
         dpi=dpi,
         changes=changes,
+        track_record=track_record,
     )
     paths: dict[str, Path] = {}
     for name, data in pngs.items():
@@ -179,12 +185,13 @@ def render_bulletin(
     indicators: Sequence[str] | None = None,
     dpi: int = 100,
     changes: pd.DataFrame | None = None,
+    track_record: Any = None,
 ) -> tuple[str, dict[str, bytes], str]:
     """Render the bulletin in memory.
 
     Parameters
     ----------
-    forecast, lang, comparison, planning, indicators, dpi, changes
+    forecast, lang, comparison, planning, indicators, dpi, changes, track_record
         See :func:`write_bulletin`.
 
     Returns
@@ -268,6 +275,7 @@ def render_bulletin(
         "ranking": None,
         "scenarios": None,
         "changes": None if changes is None else _changes(changes, summary, lang),
+        "track_record": None if track_record is None else _track_record(track_record, lang),
     }
     context["source_line"], context["synthetic"] = _source_line(summary, lang)
     if planning is not None:
@@ -757,6 +765,24 @@ def _changes(changes: pd.DataFrame, summary: xr.Dataset, lang: str) -> dict[str,
         n=len(items), from_id=changes.attrs.get("from_id", "?"), to_id=changes.attrs.get("to_id", "?")
     )
     return {"note": note, "items": items}
+
+
+def _track_record(record: Any, lang: str) -> dict[str, Any]:
+    """The section 预测实绩: the console's track-record table, its headline and footnote."""
+    from ..store import MIN_SCORED
+    from ._track_view import TRACK_FOOTNOTE, TRACK_HEADERS, track_view
+
+    view = track_view(record.summary, lang=lang)
+    left = ("model", "as_of_month")
+    return {
+        "note": TEXT[lang]["track_record_note"].format(vintage=record.vintage, **record.counts),
+        "footnote": TRACK_FOOTNOTE[lang].format(min=MIN_SCORED),
+        "header": [TRACK_HEADERS[lang][c] for c in view.columns],
+        "rows": [
+            [_cell(v, "" if c in left else "num") for c, v in zip(view.columns, rec, strict=True)]
+            for rec in view.itertuples(index=False)
+        ],
+    }
 
 
 __all__ = ["FIGURE_DIR", "HTML_NAME", "Bulletin", "render_bulletin", "write_bulletin"]

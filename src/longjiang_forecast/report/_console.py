@@ -200,6 +200,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "noise {noise:+.2f} (s.e. {noise_se:.2f}).",
         "news_parts": "  new reports by region: {parts}",
         "as_of_part": "the month passing",
+        "track_record": "Track record of {n_forecasts} published forecasts in {store} ({models}), against "
+        "the outcomes it holds at vintage {vintage}: {n_scored} series forecasts scored, {n_pending} pending "
+        "(outcome not in the store yet), {n_decided} already decided when published, {n_none} without a "
+        "forecast{later}.",
+        "track_later": ", {n} published from reports after the vintage",
+        "track_pending": "Outcomes awaited ({n} series): {series}{more}.",
+        "track_more": " and {n} more (all in track_record.csv)",
+        "track_none": "{store}: none of the {n} published series forecasts can be scored yet: {n_pending} "
+        "await their outcome (the report of the deadline's month, e.g. {first}), {n_decided} were "
+        "decided when published{later}. Ingest the year-end or deadline reports (`longjiang-forecast "
+        "ingest FILE --store {store}`), then run track-record again. Nothing was written.",
         "and": " and ",
         "comma": ", ",
     },
@@ -231,6 +242,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "蒙特卡罗误差 {noise:+.2f}（标准误 {noise_se:.2f}）。",
         "news_parts": "  新报告按地区：{parts}",
         "as_of_part": "月份推移",
+        "track_record": "{store} 中已发布的 {n_forecasts} 次预测（{models}）的实绩，以数据版本 {vintage} "
+        "库中的结果衡量：已评分 {n_scored} 项序列预测，待结果 {n_pending} 项（库中尚无结果），"
+        "发布时已定 {n_decided} 项，无预测 {n_none} 项{later}。",
+        "track_later": "，另有 {n} 项所依据的报告晚于该数据版本",
+        "track_pending": "待结果（{n} 个序列）：{series}{more}。",
+        "track_more": "等，另有 {n} 个（全部见 track_record.csv）",
+        "track_none": "{store}：已发布的 {n} 项序列预测尚无可评分者：{n_pending} 项待结果（截止月份的报告，"
+        "如 {first}），{n_decided} 项发布时已定{later}。请先录入年终或截止月份的报告"
+        "（`longjiang-forecast ingest 文件 --store {store}`），再运行 track-record。未写出任何文件。",
         "and": "和",
         "comma": "、",
     },

@@ -137,6 +137,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "changes_note": "与上一期发布的预测相比，达标概率变化最大的 {n} 项，各分解为新报告、以前月份的修订、"
         "清单与模型设置、蒙特卡罗误差（第 {from_id} 号到第 {to_id} 号预测；各部分之和等于变化，"
         "小于两倍标准误的部分在误差之内）。",
+        "track_record": "十一、预测实绩",
+        "track_record_note": "此前发布的 {forecasts} 次预测，以库中现有的结果（数据版本 {vintage}）衡量："
+        "已评分 {scored} 项序列预测，待结果 {pending} 项，发布时已定 {decided} 项（不评分）。",
         "baseline": "基准情景",
         "indicator": "指标",
         "name": "名称",
@@ -254,6 +257,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "new reports, revisions of earlier months, catalogue and model settings, and Monte Carlo noise "
         "(forecast {from_id} to {to_id}; the parts add up to the move; a part under twice the s.e. is within "
         "noise).",
+        "track_record": "11. Our track record",
+        "track_record_note": "The {forecasts} forecasts published so far, against the outcomes now in the store "
+        "(vintage {vintage}): {scored} series forecasts scored, {pending} awaiting their outcome, {decided} "
+        "already decided when published (not scored).",
         "baseline": "baseline",
         "indicator": "indicator",
         "name": "name",

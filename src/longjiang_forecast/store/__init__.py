@@ -9,6 +9,8 @@ One SQLite file (the standard library's :mod:`sqlite3`; no server), written by
   :func:`~longjiang_forecast.forecast`;
 * :func:`publish` archives a forecast (``forecast --store PATH --publish``), and :func:`rebuild`
   makes it again from the store, bit for bit;
+* :func:`track_record` scores every published forecast against the outcomes the store now holds
+  (``longjiang-forecast track-record --store PATH``);
 * :func:`changes` splits the change of P(met) between two published forecasts into revisions,
   new reports, settings and Monte Carlo noise (``longjiang-forecast changes --store PATH``).
 
@@ -21,15 +23,21 @@ from ._archive import PUBLISHED_COLUMNS, publish, published, published_summary, 
 from ._changes import CHANGE_COLUMNS, changes
 from ._db import SCHEMA_VERSION, open_store
 from ._ingest import REVISION_COLUMNS, IngestedFile, IngestReport, ingest
+from ._track import MIN_SCORED, STATES, SUMMARY_COLUMNS, TRACK_COLUMNS, TrackRecord, track_record
 from ._vintage import progress_at
 
 __all__ = [
     "CHANGE_COLUMNS",
+    "MIN_SCORED",
     "PUBLISHED_COLUMNS",
     "REVISION_COLUMNS",
     "SCHEMA_VERSION",
+    "STATES",
+    "SUMMARY_COLUMNS",
+    "TRACK_COLUMNS",
     "IngestReport",
     "IngestedFile",
+    "TrackRecord",
     "changes",
     "ingest",
     "open_store",
@@ -38,4 +46,5 @@ __all__ = [
     "published",
     "published_summary",
     "rebuild",
+    "track_record",
 ]
