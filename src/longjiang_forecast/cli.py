@@ -408,6 +408,19 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also split the new reports' part by region (one more re-run per region with new reports)",
     )
+    ch.add_argument(
+        "--news",
+        action="store_true",
+        help="instead of the split: each new report against what the earlier forecast expected for it "
+        "(the median and 80%% interval of its paths), and each revision with its old and new value",
+    )
+    ch.add_argument(
+        "--out",
+        default=None,
+        help="with --news: also write news.csv (every row, every region) in this folder; one holding it "
+        "from an earlier run is refused unless --overwrite",
+    )
+    ch.add_argument("--overwrite", action="store_true", help="with --news --out: replace an earlier news.csv")
     tr = sub.add_parser(
         "track-record",
         parents=[_common_options()],
@@ -1194,11 +1207,9 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store_changes(
-    store: str, from_id: int | None = None, to_id: int | None = None, *, by_region: bool = False
-) -> Any:
-    """:func:`longjiang_forecast.store.changes` of two published forecasts, by default the last two."""
-    from .store import changes, published
+def _forecast_pair(store: str, from_id: int | None, to_id: int | None) -> tuple[int, int]:
+    """The two published forecasts compared: ``--from`` and ``--to``, by default the last two."""
+    from .store import published
 
     numbers = published(store)["forecast_id"].tolist()
     to_id = to_id or (numbers[-1] if numbers else 0)
@@ -1208,6 +1219,16 @@ def _store_changes(
             f"{store}: what changed needs two published forecasts (it holds {len(numbers)}); publish with "
             "`longjiang-forecast forecast --store PATH --publish`, or give --from and --to."
         )
+    return from_id, to_id
+
+
+def _store_changes(
+    store: str, from_id: int | None = None, to_id: int | None = None, *, by_region: bool = False
+) -> Any:
+    """:func:`longjiang_forecast.store.changes` of two published forecasts, by default the last two."""
+    from .store import changes
+
+    from_id, to_id = _forecast_pair(store, from_id, to_id)
     with _busy(f"re-running forecasts {from_id} to {to_id} to split the changes"):
         return changes(store, from_id, to_id, by_region=by_region)
 
@@ -1218,6 +1239,8 @@ def _changes(args: argparse.Namespace) -> int:
     from .report._text import status_word
 
     lang = args.lang or default_language()
+    if args.news or args.out:
+        return _news(args, lang)
     table = _store_changes(args.store, args.from_id, args.to_id, by_region=args.by_region)
     from_id, to_id = table.attrs["from_id"], table.attrs["to_id"]
     from .catalog import load_regions
@@ -1255,6 +1278,39 @@ def _changes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _news(args: argparse.Namespace, lang: str) -> int:
+    """``changes --news``: the new reports against what the earlier forecast expected (store.news)."""
+    from .catalog import load_regions
+    from .report import render_news
+    from .store import news
+
+    if not args.news:
+        raise DataValidationError(
+            "changes --out writes news.csv, the table of --news: add --news (the split of the change "
+            "is printed only; nothing was run)."
+        )
+    if args.by_region:
+        raise DataValidationError(
+            "changes --news and --by-region are two different tables: give one of them (nothing was run)."
+        )
+    out = None if args.out is None else _out_dir(args.out, files=(NEWS_FILE,), overwrite=args.overwrite)
+    from_id, to_id = _forecast_pair(args.store, args.from_id, args.to_id)
+    with _busy(f"rebuilding forecast {from_id} to read what it expected"):
+        table = news(args.store, from_id, to_id)
+    shown = table if args.all else table[table["region"] == "province"]
+    fields = {"from_id": from_id, "to_id": to_id, "n": len(table), "shown": len(shown)}
+    fields |= {"as_of_from": table.attrs["as_of_from"], "as_of_to": table.attrs["as_of_to"]}
+    print(_message("news", lang, width=_width(), **fields))
+    if len(shown):
+        print(render_news(shown, lang=lang, width=_width(), regions=load_regions()), end="")
+    if out is not None:
+        table.to_csv(out / NEWS_FILE, index=False, encoding="utf-8-sig")
+        print(_message("wrote", lang, width=_width(), files=[str(out / NEWS_FILE)]))
+    return 0
+
+
+#: What `changes --news --out` writes.
+NEWS_FILE = "news.csv"
 #: What `track-record` writes in --out: every forecast with its outcome, the scores, the reliability diagram.
 TRACK_FILES = ("track_record.csv", "track_record_summary.csv", "track_record_reliability.png")
 

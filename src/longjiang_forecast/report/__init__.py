@@ -10,6 +10,7 @@ from ._console import (
     render_attainment,
 )
 from ._format import default_language, province_first, rounded_table
+from ._news_view import NEWS_REASONS_ZH, render_news
 from ._pace_words import pace_explanations, pace_note
 from ._scenario_view import format_change, render_scenarios, scenario_view
 from ._scores import explain_scores, score_table
@@ -19,6 +20,7 @@ from ._workbook import write_workbook
 __all__ = [
     "FIGURE_DIR",
     "HTML_NAME",
+    "NEWS_REASONS_ZH",
     "Bulletin",
     "against_decimals",
     "attainment_headline",
@@ -35,6 +37,7 @@ __all__ = [
     "province_first",
     "render_attainment",
     "render_bulletin",
+    "render_news",
     "render_scenarios",
     "render_track_record",
     "rounded_table",

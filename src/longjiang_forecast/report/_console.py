@@ -200,6 +200,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "noise {noise:+.2f} (s.e. {noise_se:.2f}).",
         "news_parts": "  new reports by region: {parts}",
         "as_of_part": "the month passing",
+        "news": "The news from forecast {from_id} (as of {as_of_from}) to {to_id} (as of {as_of_to}): {n} "
+        "new or revised reports, {shown} shown (--all: the prefectures too; --out DIR: all in news.csv), "
+        "each new report against what forecast {from_id} expected for it.",
         "track_record": "Track record of {n_forecasts} published forecasts in {store} ({models}), against "
         "the outcomes it holds at vintage {vintage}: {n_scored} series forecasts scored, {n_pending} pending "
         "(outcome not in the store yet), {n_decided} already decided when published, {n_none} without a "
@@ -242,6 +245,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "蒙特卡罗误差 {noise:+.2f}（标准误 {noise_se:.2f}）。",
         "news_parts": "  新报告按地区：{parts}",
         "as_of_part": "月份推移",
+        "news": "第 {from_id} 号预测（截至 {as_of_from}）到第 {to_id} 号预测（截至 {as_of_to}）的新息："
+        "新报告及修订共 {n} 条，列出 {shown} 条（--all 含各市；--out 目录：全部写入 news.csv），"
+        "每条新报告与第 {from_id} 号预测对它的预期相比。",
         "track_record": "{store} 中已发布的 {n_forecasts} 次预测（{models}）的实绩，以数据版本 {vintage} "
         "库中的结果衡量：已评分 {n_scored} 项序列预测，待结果 {n_pending} 项（库中尚无结果），"
         "发布时已定 {n_decided} 项，无预测 {n_none} 项{later}。",

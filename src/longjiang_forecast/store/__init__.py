@@ -12,7 +12,9 @@ One SQLite file (the standard library's :mod:`sqlite3`; no server), written by
 * :func:`track_record` scores every published forecast against the outcomes the store now holds
   (``longjiang-forecast track-record --store PATH``);
 * :func:`changes` splits the change of P(met) between two published forecasts into revisions,
-  new reports, settings and Monte Carlo noise (``longjiang-forecast changes --store PATH``).
+  new reports, settings and Monte Carlo noise (``longjiang-forecast changes --store PATH``);
+* :func:`news` sets each new report against what the earlier forecast expected for it
+  (``longjiang-forecast changes --store PATH --news``).
 
 See ``docs/store.md`` and ``docs/design/005-report-store.md``.
 """
@@ -23,12 +25,15 @@ from ._archive import PUBLISHED_COLUMNS, publish, published, published_summary, 
 from ._changes import CHANGE_COLUMNS, changes
 from ._db import SCHEMA_VERSION, open_store
 from ._ingest import REVISION_COLUMNS, IngestedFile, IngestReport, ingest
+from ._news import NEWS_COLUMNS, NEWS_REASONS, news
 from ._track import MIN_SCORED, STATES, SUMMARY_COLUMNS, TRACK_COLUMNS, TrackRecord, track_record
 from ._vintage import progress_at
 
 __all__ = [
     "CHANGE_COLUMNS",
     "MIN_SCORED",
+    "NEWS_COLUMNS",
+    "NEWS_REASONS",
     "PUBLISHED_COLUMNS",
     "REVISION_COLUMNS",
     "SCHEMA_VERSION",
@@ -40,6 +45,7 @@ __all__ = [
     "TrackRecord",
     "changes",
     "ingest",
+    "news",
     "open_store",
     "progress_at",
     "publish",

@@ -1,0 +1,131 @@
+"""The news between two published forecasts: each new report against what the earlier one expected for it."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import longjiang_forecast as lf
+from longjiang_forecast.cli import main
+from test_store import refused, write
+
+SCALE = {"province": 15000, "harbin": 4000, "daqing": 1500, "jixi": 800}
+
+
+def cumulative(region, month):
+    return round(SCALE[region] * month / 12)
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return lf.load_catalog(2024)
+
+
+@pytest.fixture(scope="module")
+def two_forecasts(tmp_path_factory, catalog):
+    """Forecast 1 as of March (jixi's March not in yet), forecast 2 as of April.
+
+    The April files bring April for every region (daqing's far above anything forecast 1
+    simulated), jixi's March late, harbin's March revised, and suihua's first report.
+    """
+    folder = tmp_path_factory.mktemp("news")
+    path = folder / "s.sqlite"
+    first_rows = [
+        ("09a", region, f"2024-{m:02d}", cumulative(region, m), f"2024-{m + 1:02d}-05")
+        for region in SCALE
+        for m in (1, 2, 3)
+        if (region, m) != ("jixi", 3)
+    ]
+    lf.store.ingest(path, [write(folder / "to-march.csv", *first_rows)], catalog)
+    earlier = lf.forecast(lf.store.progress_at(path, catalog), catalog, n_draws=200, seed=7)
+    first = lf.store.publish(path, earlier, seed=7)
+    april = write(
+        folder / "april.csv",
+        ("09a", "province", "2024-04", 5000, "2024-05-06"),
+        ("09a", "harbin", "2024-04", 1333, "2024-05-06"),
+        ("09a", "daqing", "2024-04", 3000, "2024-05-06"),  # twice the year's pace: a surprise
+        ("09a", "jixi", "2024-04", 267, "2024-05-06"),
+        ("09a", "jixi", "2024-03", 199, "2024-05-06"),  # late
+        ("09a", "harbin", "2024-03", 950, "2024-05-06"),  # 1000 first reported
+        ("09a", "suihua", "2024-04", 90, "2024-05-06"),  # no report before
+    )
+    lf.store.ingest(path, [april], catalog)
+    later = lf.forecast(lf.store.progress_at(path, catalog), catalog, n_draws=200, seed=8)
+    second = lf.store.publish(path, later, seed=8)
+    return path, first, second, earlier
+
+
+def by_hand(earlier, region, month):
+    """Median, 10 % and 90 % quantiles of the earlier forecast's paths of 09a/region at 2024-month."""
+    paths = earlier.paths
+    series = np.flatnonzero((paths["indicator"].values == "09a") & (paths["region"].values == region))
+    values = paths.values[:, series.item(), month - 1]  # dims (draw, series, month), January first
+    return np.median(values), np.quantile(values, 0.1), np.quantile(values, 0.9)
+
+
+def test_each_new_report_against_the_median_of_the_earlier_paths(two_forecasts):
+    path, first, second, earlier = two_forecasts
+    table = lf.store.news(path, first, second)
+    assert list(table.columns) == list(lf.store.NEWS_COLUMNS)
+    assert [tuple(r) for r in table[["kind", "region", "month"]].itertuples(index=False)] == [
+        ("new report", "province", "2024-04"),
+        ("new report", "daqing", "2024-04"),
+        ("new report", "harbin", "2024-04"),
+        ("new report", "jixi", "2024-03"),  # the late report
+        ("new report", "jixi", "2024-04"),
+        ("new report", "suihua", "2024-04"),
+        ("revision", "harbin", "2024-03"),
+    ]
+    rows = table.set_index(["kind", "region", "month"])
+    for region, month in (("province", 4), ("daqing", 4), ("harbin", 4), ("jixi", 3), ("jixi", 4)):
+        row = rows.loc[("new report", region, f"2024-{month:02d}")]
+        median, q10, q90 = by_hand(earlier, region, month)
+        assert (row["expected"], row["q10"], row["q90"]) == (median, q10, q90)
+        assert row["news"] == row["reported"] - median and row["reason"] == ""
+        inside = "above" if row["reported"] > q90 else "below" if row["reported"] < q10 else "within"
+        assert row["surprise"].startswith(inside)
+    daqing = rows.loc[("new report", "daqing", "2024-04")]
+    assert daqing["reported"] == 3000 and daqing["surprise"] == "above" and daqing["news"] > 1000
+    # the late report: forecast 1 had simulated jixi's March, since its last report was February's
+    assert by_hand(earlier, "jixi", 3)[0] > cumulative("jixi", 2)
+    revision = rows.loc[("revision", "harbin", "2024-03")]
+    assert (revision["previous"], revision["reported"], revision["news"]) == (1000, 950, -50)
+    assert np.isnan(revision["expected"]) and revision["surprise"] == ""
+    suihua = rows.loc[("new report", "suihua", "2024-04")]
+    assert np.isnan(suihua["expected"]) and np.isnan(suihua["news"]) and suihua["surprise"] == ""
+    assert suihua["reason"] == f"forecast {first} had no report of this series, so did not forecast it"
+    assert set(table["unit"]) == {"households (户)"}
+    assert table.attrs["n_paths"] == 200 and table.attrs["as_of_from"] == "2024-03"
+
+
+def test_the_later_forecast_must_come_second(two_forecasts):
+    path, first, second, _ = two_forecasts
+    words = r"forecast 1 lacks reports forecast 2 had \(6, e.g. 09a/daqing 2024-04\).*--from"
+    with pytest.raises(lf.DataValidationError, match=words):
+        lf.store.news(path, second, first)
+
+
+def test_news_command_prints_and_writes_the_table(two_forecasts, tmp_path, capsys):
+    path, first, second, earlier = two_forecasts
+    argv = ["changes", "--store", str(path), "--news", "--all"]
+    assert main([*argv, "--lang", "zh", "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert f"第 {first} 号预测（截至 2024-03）到第 {second} 号预测（截至 2024-04）的新息" in out
+    median, q10, q90 = by_hand(earlier, "daqing", 4)
+    line = next(x for x in out.splitlines() if "09a/大庆市" in x)
+    assert line.split() == [
+        "新报告", "09a/大庆市", "2024-04", "3,000", f"{median:,.0f}", f"{q10:,.0f}–{q90:,.0f}",
+        f"+{3000 - median:,.0f}", "高于区间",
+    ]  # fmt: skip
+    assert "修订" in out and "绥化市 2024-04：第 1 号预测时该序列尚无报告" in out
+    written = pd.read_csv(tmp_path / "o" / "news.csv", encoding="utf-8-sig", keep_default_na=False)
+    table = lf.store.news(path, first, second)
+    assert written["region"].tolist() == table["region"].tolist()
+    np.testing.assert_array_equal(written["expected"].replace("", np.nan).astype(float), table["expected"])
+    # province only without --all; an earlier news.csv is not replaced without --overwrite
+    assert main(["changes", "--store", str(path), "--news"]) == 0
+    assert "09a/Daqing" not in capsys.readouterr().out
+    refused([*argv, "--out", str(tmp_path / "o")], capsys, "news.csv", "--overwrite")
+    assert main([*argv, "--out", str(tmp_path / "o"), "--overwrite", "-q"]) == 0
+    refused(["changes", "--store", str(path), "--out", str(tmp_path / "p")], capsys, "add --news")
+    assert not (tmp_path / "p").exists()
+    refused([*argv, "--from", str(second), "--to", str(first)], capsys, "--from and the later as --to")
