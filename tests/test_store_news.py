@@ -129,3 +129,24 @@ def test_news_command_prints_and_writes_the_table(two_forecasts, tmp_path, capsy
     refused(["changes", "--store", str(path), "--out", str(tmp_path / "p")], capsys, "add --news")
     assert not (tmp_path / "p").exists()
     refused([*argv, "--from", str(second), "--to", str(first)], capsys, "--from and the later as --to")
+
+
+def test_the_scripted_year_late_report_and_revision_are_news(tmp_path):
+    from test_store_year import LATE, PREFECTURES, REVISED, received, write_year
+
+    catalog = lf.load_catalog(2024).subset(["09a", "19b"])
+    _, files = write_year(tmp_path, catalog, range(3, 6))
+    store = tmp_path / "reports.sqlite"
+    lf.store.ingest(store, files[:1], catalog)
+    for m, path in zip(range(3, 6), files[1:], strict=True):
+        lf.store.ingest(store, [path], catalog)
+        result = lf.forecast(lf.store.progress_at(store, catalog, received(m)), catalog, n_draws=100, seed=m)
+        lf.store.publish(store, result, seed=m, vintage=received(m))
+    april = lf.store.news(store, 1, 2)  # April's files, with jixi's March late
+    assert (april["kind"] == "new report").all() and len(april) == 2 * (PREFECTURES + 1) + 2
+    late = april[(april["region"] == LATE[0]) & (april["month"] == f"2024-{LATE[1]:02d}")]
+    assert len(late) == 2 and late["expected"].notna().all() and (late["reason"] == "").all()
+    may = lf.store.news(store, 2, 3)
+    revised = may[may["kind"] == "revision"]
+    assert sorted(revised["region"]) == sorted([REVISED[0], "province"])
+    assert (revised["month"] == f"2024-{REVISED[1]:02d}").all() and (revised["news"] < 0).all()
