@@ -452,8 +452,10 @@ def _fit_and_draw(
             draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
         return draws
 
+    chunks = DrawChunks(int(n_draws), DRAW_CHUNK, make)
+    chunks.chunk(0)  # the first draws now: a lazy model (the backtest's cache of fits) has its state then
     _warn_unreported_months(model.state_)
-    return model, DrawChunks(int(n_draws), DRAW_CHUNK, make), ss, path_seed, scenario_seed
+    return model, chunks, ss, path_seed, scenario_seed
 
 
 def _chunk_seed(
