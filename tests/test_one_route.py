@@ -102,3 +102,24 @@ def test_parameter_draws_made_chunk_by_chunk_give_one_run(small, progress, monke
     assert touched.any() and np.all(
         winter.summary["p_met"].values[touched] <= a.summary["p_met"].values[touched] + 0.05
     )
+
+
+def test_a_cached_backtest_fits_each_origin_once_whatever_the_chunks_of_draws(tmp_path, monkeypatch):
+    """2,100 draws in chunks of 1,024 are three calls of sample_parameters, one fit (cache of fits on)."""
+    from longjiang_forecast import pipeline
+    from longjiang_forecast.models import RunRateModel
+
+    fits = []
+
+    class Counted(RunRateModel):
+        def fit(self, *args, **kwargs):
+            fits.append(1)
+            return super().fit(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "DRAW_CHUNK", 1024)
+    bt = lf.backtest(
+        lf.load_national_progress(), Counted(), as_of=["2023-06"], n_draws=2100, cache_dir=tmp_path
+    )
+    assert bt.forecasts.sizes["forecast"] > 0
+    assert len(fits) == 1
+    assert len(list(tmp_path.glob("*.nc"))) == 3  # each chunk's draws cached under its own key

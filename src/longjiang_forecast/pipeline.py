@@ -924,6 +924,7 @@ class _CachingModel:
 
         self._args = (progress, catalog, as_of)
         self._digest = data_digest(catalog, progress)
+        self._fitted = False
         return self
 
     def sample_parameters(self, n_draws: int, *, rng: SeedLike = None) -> xr.Dataset:
@@ -934,7 +935,9 @@ class _CachingModel:
         if hit is not None:
             self.state_, draws = hit
             return draws
-        self.model.fit(progress, catalog=catalog, as_of=as_of)
+        if not self._fitted:  # once per origin, whatever the chunks of draws
+            self.model.fit(progress, catalog=catalog, as_of=as_of)
+            self._fitted = True
         draws = self.model.sample_parameters(n_draws, rng=ss)
         self.state_ = self.model.state_
         self.cache.save(key, self.state_, draws)
