@@ -119,3 +119,15 @@ def test_province_scores_count_what_exists(case):
     table = province_scores(with_oracle(ds, world), world).set_index("model")
     assert table.loc["perfect", "n_exist"] == 2
     assert table.loc["perfect", "n_forecast"] == 0 and np.isnan(table.loc["perfect", "gap"])
+
+
+def test_a_model_that_forecast_nothing_scores_nan_not_an_error(case):
+    """A milestone model on a world without milestones: every p NaN; its row says so, the others stand."""
+    ds, world, _ = case
+    ds = with_oracle(ds, world)
+    none = ds["model"].values == "sure"
+    ds["p_met"].values[none] = np.nan
+    overall = oracle_scores(ds, by=("model",)).set_index("model")
+    assert np.isnan(overall.loc["sure", "mean_abs_dp"]) and np.isnan(overall.loc["sure", "worst_bin_dev"])
+    assert overall.loc["sure", "n_exact_01"] == 0
+    assert overall.loc["perfect", "mean_abs_dp"] == pytest.approx(0.0, abs=1e-12)

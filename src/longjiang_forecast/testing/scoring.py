@@ -109,6 +109,9 @@ def oracle_scores(forecasts: xr.Dataset, *, by: tuple[str, ...] = ("model", "as_
         sub = _select(ds, mask)
         p, pt, y = (sub[v].values.astype(float) for v in ("p_met", "p_true", "outcome_met"))
         ok = np.isfinite(p) & np.isfinite(y)
+        if not ok.any():  # the model forecast none of them (e.g. a milestone model on a world without)
+            extra.append({**dict.fromkeys(_EXTRA_COLUMNS, np.nan), "n_exact_01": 0})
+            continue
         curve = reliability_curve(p[ok], y[ok], n_resamples=1, rng=np.random.default_rng(0))
         big = curve["count"] >= BIN_MIN
         dev = np.abs(curve["observed_frequency"] - curve["mean_forecast"])
@@ -134,6 +137,12 @@ def oracle_scores(forecasts: xr.Dataset, *, by: tuple[str, ...] = ("model", "as_
     table = pd.concat([table.reset_index(drop=True), pd.DataFrame(extra)], axis=1)
     return table[[*by, *SCORE_COLUMNS]]
 
+
+#: The columns :func:`oracle_scores` adds to the summary table's.
+_EXTRA_COLUMNS = (
+    "mean_abs_dp", "below_q10", "above_q90", "worst_bin_dev", "worst_bin_p", "worst_bin_dev_oracle",
+    "n_exact_01",
+)  # fmt: skip
 
 SCORE_COLUMNS = (
     "n_forecasts", "brier", "brier_oracle", "gap", "mean_abs_dp", "coverage_80", "below_q10", "above_q90",
