@@ -440,10 +440,7 @@ def _fit_and_draw(
     model = SeasonalShareModel() if model is None else model
     ss = as_seed_sequence(seed)
     param_seed, path_seed, scenario_seed = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(3)
-    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
-        raise ValueError(
-            f"The 'n_draws' parameter of forecast must be an int in the range [1, inf). Got {n_draws!r}."
-        )
+    _check_n_draws(n_draws, "forecast")
     model.fit(progress, catalog=catalog, as_of=as_of)
 
     def make(index: int, size: int) -> xr.Dataset:
@@ -456,6 +453,15 @@ def _fit_and_draw(
     chunks.chunk(0)  # the first draws now: a lazy model (the backtest's cache of fits) has its state then
     _warn_unreported_months(model.state_)
     return model, chunks, ss, path_seed, scenario_seed
+
+
+def _check_n_draws(n_draws: Any, where: str) -> None:
+    """Refuse an ``n_draws`` that is not a whole number >= 1 (bools and floats included)."""
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
+        raise ValueError(
+            f"The 'n_draws' parameter of {where} must be an int in the range [1, inf). "
+            f"Got {n_draws!r} instead."
+        )
 
 
 def _chunk_seed(
@@ -671,14 +677,17 @@ def _untouched_from(
     return summary, paths.copy(data=values)
 
 
-#: Per-series statistics of the engine and their province-total names (``total_`` + name).
-_TOTALLED = (
+#: The engine's per-series statistics that summarise reads or carries; a province row takes the
+#: engine's total of the same name (``total_`` + name) where there is one, NaN otherwise.
+_STATISTICS = (
     "p_met",
     "p_met_se",
     "deadline_value",
     "deadline_value_error",
     "first_passage_cdf",
     "expected_shortfall",
+    "p_met_rb",
+    "p_met_rb_se",
 )
 
 
@@ -709,7 +718,7 @@ def _with_province(
     n = stats.sizes[SERIES]
     rows = stats["total_row"].values if "total_row" in stats else np.array([], int)
     extra = {}
-    for name in (*_TOTALLED, "p_met_rb", "p_met_rb_se"):
+    for name in _STATISTICS:
         if name not in stats:
             continue
         var = stats[name]
@@ -1227,11 +1236,7 @@ def backtest(
     )
     from .metrics import COVERAGE_LEVELS, ensemble_scores, probability_scores
 
-    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
-        raise ValueError(
-            "The 'n_draws' parameter of backtest must be an int in the range [1, inf). "
-            f"Got {n_draws!r} instead."
-        )
+    _check_n_draws(n_draws, "backtest")
     template = resolve_model(model)
     name = model_name(template)
     catalog, progress = resolve_history(history, catalog)

@@ -68,7 +68,7 @@ class DrawChunks:
                 f"{_stream.BLOCK_SIZE}. Got {chunk_size!r} instead."
             )
         self.n_draws, self.chunk_size, self.make = int(n_draws), int(chunk_size), make
-        self._cache: dict[int, Any] = {}
+        self._cache: dict[int, xr.Dataset] = {}
         self._lock = threading.Lock()
 
     def size(self, index: int) -> int:
@@ -77,9 +77,6 @@ class DrawChunks:
 
     def chunk(self, index: int) -> xr.Dataset:
         """The draws of chunk ``index`` (made once; the two latest are kept)."""
-        return self._reader(index)[0]
-
-    def _reader(self, index: int, built: Built | None = None) -> tuple[xr.Dataset, Any]:
         with self._lock:
             if index not in self._cache:
                 draws = self.make(index, self.size(index))
@@ -90,12 +87,8 @@ class DrawChunks:
                     )
                 for old in sorted(self._cache)[:-1]:
                     del self._cache[old]
-                self._cache[index] = (draws, None if built is None else built.reader(draws))
-            draws, reader = self._cache[index]
-            if reader is None and built is not None:
-                reader = built.reader(draws)
-                self._cache[index] = (draws, reader)
-            return draws, reader
+                self._cache[index] = draws
+            return self._cache[index]
 
     def fetch(self, built: Built) -> Callable[[int, int], dict[str, np.ndarray]]:
         """A block reader over the whole run: draws ``lo:hi`` from the chunks that hold them."""
@@ -104,16 +97,12 @@ class DrawChunks:
             parts: list[dict[str, np.ndarray]] = []
             for index in range(lo // self.chunk_size, (hi - 1) // self.chunk_size + 1):
                 start = index * self.chunk_size
-                _, reader = self._reader(index, built)
-                parts.append(reader(max(lo, start) - start, min(hi, start + self.size(index)) - start))
+                read = built.reader(self.chunk(index))
+                parts.append(read(max(lo, start) - start, min(hi, start + self.size(index)) - start))
             if len(parts) == 1:
                 return parts[0]
             return {
-                k: (
-                    np.concatenate([p[k] for p in parts])
-                    if parts[0][k].ndim and k in built.per_draw
-                    else parts[0][k]
-                )
+                k: np.concatenate([p[k] for p in parts]) if k in built.per_draw else parts[0][k]
                 for k in parts[0]
             }
 

@@ -172,20 +172,24 @@ def summarise(
     expected[missing] = np.nan
     status[missing] = "no forecast"
     cut[missing] = np.nan
-    carried = {}
-    for name in ("p_met_rb", "p_met_rb_se", "deadline_value_error"):
-        if name in statistics:
+
+    def carried(*names: str) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+        """The engine's optional statistics that are there, NaN where there is no forecast."""
+        found = {}
+        for name in (n for n in names if n in statistics):
             arr = statistics[name].values.astype(float).copy()
             arr[missing] = np.nan
-            carried[name] = (statistics[name].dims, arr)
+            found[name] = (statistics[name].dims, arr)
+        return found
+
     out = xr.Dataset(
         {
             "observed": (SERIES, observed),
             "p_met": (SERIES, p),
             "p_met_se": (SERIES, se),
-            **{k: v for k, v in carried.items() if k != "deadline_value_error"},
+            **carried("p_met_rb", "p_met_rb_se"),
             "deadline_value": ((SERIES, QUANTILE), qs),
-            **{k: v for k, v in carried.items() if k == "deadline_value_error"},
+            **carried("deadline_value_error"),
             "first_passage_cdf": ((SERIES, MONTH), cdf),
             "first_passage_median": (SERIES, fp_median),
             "first_passage_late": (SERIES, late),
