@@ -292,6 +292,7 @@ class SeasonalShareModel:
         self.state_ = state
         self.posterior_ = [self._posterior(s) for s in range(n)]
         self._nowcast_year_effects()
+        self.annual_cdf_ = [self._annual_cdf(s) for s in range(n)]
         return self
 
     def _posterior(self, s: int) -> _Posterior | None:
@@ -636,11 +637,10 @@ class SeasonalShareModel:
         year_effect = np.zeros((n_draws, n))
         transform = np.where(kind == "change", "pct_change", "identity").astype(object)
         basis = self.basis_.copy()
-        uniforms = self._shared_year_uniforms(
-            np.column_stack([_stream(ss, label).random(n_draws) for label in self._series_labels()]),
-            ss,
-            n_draws,
-        )
+        own = np.empty((n, n_draws))  # one row per series, read below as columns of (draw, series)
+        for row, label in zip(own, self._series_labels(), strict=True):
+            _stream(ss, label).random(n_draws, out=row)
+        uniforms = self._shared_year_uniforms(own.T, ss, n_draws)
         for s in range(n):
             if self.reason_[s]:
                 continue
@@ -714,7 +714,7 @@ class SeasonalShareModel:
         Parameters
         ----------
         uniforms : ndarray of shape (n_draws, n_series)
-            Independent uniforms, one per draw and series.
+            Independent uniforms, one per draw and series; overwritten in place with the result.
         ss : numpy.random.SeedSequence
             The seed of the draws; the family shocks come from its child keyed by the family.
         n_draws : int
@@ -723,11 +723,11 @@ class SeasonalShareModel:
         Returns
         -------
         ndarray of shape (n_draws, n_series)
-            Uniforms in (0, 1), dependent within a family.
+            ``uniforms``, now dependent within a family, in (0, 1).
         """
         kind = self.state_.variables["kind"].values
         joint = np.array([not r for r in self.reason_]) & np.isin(kind, ("cumulative", "level"))
-        out = uniforms.copy()
+        out = uniforms
         for family in sorted(set(self.family_[joint])):
             members = np.flatnonzero(joint & (self.family_ == family))
             if members.size < 2:
@@ -738,11 +738,11 @@ class SeasonalShareModel:
             out[:, members] = special.ndtr(np.sqrt(rho) * common + np.sqrt(1 - rho) * own)
         return out
 
-    def _annual_total(self, s: int, done: float, t: int, u: np.ndarray) -> tuple[np.ndarray, float]:
-        """Draw the year's total (or change) from its grid posterior given ``done`` after month ``t``.
+    def _annual_cdf(self, s: int) -> _AnnualCdf | None:
+        """The posterior of series ``s``'s year total (or change) as an inverse-CDF table (None if not drawn).
 
-        Returns the draws (one per uniform of ``u``) and the posterior weight of the late-start
-        regime (:func:`_late_start`; 0 before any report).
+        Fixed once the model is fitted, so it is built once in :meth:`fit` and read by every
+        chunk of draws (:meth:`_annual_total`).
 
         A mixture over the reference years ``j``. The prior kernels are Student t (4 degrees of
         freedom, scaled to the 90 % interval of a normal of the kernel width), the pace kernels
@@ -754,21 +754,32 @@ class SeasonalShareModel:
         ``log F`` a kernel at reference year ``j``'s log share at month ``t``. Pairing the two
         keeps what a reference year says about its pace and its outcome together (a late start
         that ended in a miss). A report of nothing at all is censored at the reporting
-        resolution (1/1,000 of what is needed).
+        resolution (1/1,000 of what is needed). The late-start weight is that of
+        :func:`_late_start` (0 before any report).
         """
-        if t == 12:
-            return np.full(u.shape, done), 0.0
         post = self.posterior_[s]
+        if post is None:
+            return None
         logp = np.stack([post.pace, post.late])
         if self.nowcast_[s] is not None:
             logp += self.nowcast_[s].log_weight(post.grid)[None, :]
-        grid = post.grid
         late = _late_weight(logp, 1)
         logp = _logsumexp(logp, axis=0)
         weights = np.exp(logp - logp.max())
         cdf = np.cumsum(weights)
         cdf /= cdf[-1]
-        return np.maximum(np.exp(np.interp(u, cdf, grid)), done), late
+        return _AnnualCdf(cdf, post.grid, late)
+
+    def _annual_total(self, s: int, done: float, t: int, u: np.ndarray) -> tuple[np.ndarray, float]:
+        """Draw the year's total (or change) given ``done`` after month ``t``, by inverse CDF at ``u``.
+
+        Returns the draws (one per uniform of ``u``, never below ``done``) and the posterior weight
+        of the late-start regime (see :meth:`_annual_cdf`).
+        """
+        if t == 12:
+            return np.full(u.shape, done), 0.0
+        table = self.annual_cdf_[s]
+        return np.maximum(np.exp(np.interp(u, table.cdf, table.grid)), done), table.late
 
     def _total_posterior(
         self, s: int, done: float, t: int
@@ -879,6 +890,15 @@ def _kernel_logpdf(x: Any, loc: Any, scale: Any) -> np.ndarray:
     np.log1p(z, out=z)
     z *= (_KERNEL_DF + 1) / 2
     return np.subtract(_KERNEL_LOGC - np.log(scale), z, out=z)
+
+
+@dataclass(frozen=True)
+class _AnnualCdf:
+    """Inverse-CDF table of one series' year total: ``cdf`` (G,) rising to 1 over ``grid`` (G,) of log A."""
+
+    cdf: np.ndarray
+    grid: np.ndarray
+    late: float
 
 
 @dataclass(frozen=True)
