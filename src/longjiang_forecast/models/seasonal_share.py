@@ -843,13 +843,11 @@ class SeasonalShareModel:
         project stays open counts one trial; a project done by month ``t``
         counts ``t/2`` trials (its month is not reported).
         """
-        from scipy import stats
-
         dl = max(int(self.state_.variables["deadline_month"].values[s]), 1)
         prior_mean = 1 - 0.5 ** (1 / dl)
         a = 1.0 + done
         b = (1 - prior_mean) / prior_mean + (total - done) * t + done * t / 2
-        return stats.beta.ppf(u, a, b)
+        return special.betaincinv(a, b, u)  # scipy.stats.beta.ppf without importing scipy.stats
 
 
 def _logsumexp(x: np.ndarray, axis: int | None = None) -> Any:
@@ -1041,11 +1039,13 @@ def _stream(ss: np.random.SeedSequence, label: str) -> np.random.Generator:
 
 
 def _variance_nodes(nu: float, s2: float) -> np.ndarray:
-    """:data:`_VARIANCE_NODES` equal-probability quantiles of a scaled-inverse-χ²(ν, s²) variance."""
-    from scipy import stats
+    """:data:`_VARIANCE_NODES` equal-probability quantiles of a scaled-inverse-χ²(ν, s²) variance.
 
+    The χ² quantile is ``2 · gammaincinv(ν/2, p)``, which is ``scipy.stats.chi2.ppf`` without importing
+    ``scipy.stats`` (0.4 s of every run).
+    """
     probs = (np.arange(_VARIANCE_NODES) + 0.5) / _VARIANCE_NODES
-    return nu * s2 / stats.chi2.ppf(1 - probs, nu)
+    return nu * s2 / (2 * special.gammaincinv(nu / 2, 1 - probs))
 
 
 def _year_effect_cdf(

@@ -344,9 +344,9 @@ def region_label(region: str, lang: str, regions: pd.DataFrame | None, written: 
     if spelled and spelled != region and bool(re.search(r"[\u4e00-\u9fff]", spelled)) == (lang == "zh"):
         return spelled
     if regions is not None and len(regions):
-        match = regions[regions["region"].astype(str) == region]
-        if len(match):
-            row = match.iloc[0]
+        ids = [str(r) for r in regions["region"].tolist()]  # a list, not a pandas mask: called per row
+        if region in ids:
+            row = regions.iloc[ids.index(region)]
             return display_name(row.get("name_zh"), row.get("name_en"), lang, spelled or region)
     return spelled or region
 
