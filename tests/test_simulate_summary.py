@@ -61,6 +61,27 @@ def test_same_seed_same_summary_whatever_threads_and_kept_paths(mixed):
     assert b["paths"].sizes["draw"] == 100 and a.attrs["seed_entropy"] == "7"
 
 
+@pytest.mark.parametrize("per_task", [1, 4])
+def test_rao_blackwell_on_leading_draws_is_that_of_a_run_of_those_draws(monkeypatch, per_task):
+    """``rao_blackwell=k``: p_met_rb over the first k draws (whole blocks), the rest of the summary over all."""
+    from longjiang_forecast.simulate import _stream
+
+    monkeypatch.setattr(_stream, "blocks_per_task", lambda n_series: per_task)
+    d, s = small_job([*FAMILIES, "none"], 5500, regions=2, seed=9)  # 6 blocks, the last short
+    full = simulate_summary(d, s, seed=5, n_jobs=2)
+    part = simulate_summary(d, s, seed=5, n_jobs=2, rao_blackwell=1500)  # rounded up to 2 blocks
+    lead = simulate_summary(d.isel(draw=slice(0, 2048)), s, seed=5, n_jobs=1)
+    assert part.attrs["p_met_rb_draws"] == 2048 and full.attrs["p_met_rb_draws"] == 5500
+    for name in ("p_met_rb", "p_met_rb_se"):
+        np.testing.assert_array_equal(part[name].values, lead[name].values, err_msg=name)
+    assert not np.array_equal(part["p_met_rb"].values, full["p_met_rb"].values, equal_nan=True)
+    _assert_same(
+        part, full, ["p_met", "p_met_se", "deadline_value", "first_passage_cdf", "expected_shortfall"]
+    )
+    none = simulate_summary(d, s, seed=5, rao_blackwell=False)
+    assert "p_met_rb" not in none and none.attrs["p_met_rb_draws"] == 0
+
+
 def test_same_summary_whatever_blocks_each_task_runs_side_by_side(monkeypatch):
     """A task may run several blocks in one array (fewer Python calls): every number stays the same."""
     from longjiang_forecast.simulate import _stream

@@ -427,6 +427,12 @@ def _as_progress(progress: Any, catalog: Any) -> xr.Dataset:
 #: are held at once).
 DRAW_CHUNK = 4 * BLOCK_SIZE
 
+#: The Rao-Blackwellised P(met) (``p_met_rb``) is computed on this many leading draws. Its exact
+#: conditional probability (an incomplete gamma function per draw and series) cost as much as the
+#: rest of the engine together; at 2^17 draws its standard error is already below 0.0014, a fifth
+#: of ``p_met``'s at 4,000 draws. Runs of at most this many draws compute it on every draw.
+RAO_BLACKWELL_DRAWS = 2**17
+
 
 def _fit_and_draw(
     progress: xr.Dataset, catalog: Any, as_of: Any, model: Any, n_draws: int, seed: SeedLike
@@ -607,7 +613,7 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
         keep_paths=kept_draws(run.keep_paths, chunks.n_draws, state.sizes[SERIES]),
         totals=False if province is None else province, past_deadline="ignore",
         backend="threads" if run.client is None else "dask", client=run.client,
-        quantiles=sorted({*(float(q) for q in run.quantiles), 0.5}),
+        quantiles=sorted({*(float(q) for q in run.quantiles), 0.5}), rao_blackwell=RAO_BLACKWELL_DRAWS,
     )  # fmt: skip
     values = stats["paths"].transpose(DRAW, SERIES, MONTH).values
     stats = stats.drop_vars("paths")  # the kept paths are held once, in ``values``

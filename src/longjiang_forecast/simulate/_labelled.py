@@ -92,7 +92,7 @@ def simulate(
         dtype=np.dtype("float64"),
         keep=n_draws,
         stats=False,
-        rao_blackwell=False,
+        rb_draws=0,
         totals=False,
         multiplier=None,
         n_bins=16,

@@ -34,7 +34,7 @@ from ._random import BlockStreams
 BLOCK_SIZE = 1024
 
 #: Names of the integer statistics (summed) and float statistics (folded in block order).
-_INT_STATS = ("met", "fp", "hist", "t_met", "t_fp", "t_hist")
+_INT_STATS = ("met", "fp", "hist", "rb_n", "t_met", "t_fp", "t_hist")
 _FLOAT_STATS = ("sf1", "sf2", "rb1", "rb2", "t_sf1", "t_sf2")
 
 
@@ -102,8 +102,10 @@ class Plan:
         Number of leading draws (of the whole run) whose full paths are returned.
     stats : bool
         Whether to compute the summaries (False: paths only).
-    rb : bool
-        Whether to compute the Rao-Blackwellised P(met).
+    rb_draws : int
+        Number of leading draws (of the whole run, a multiple of
+        :data:`BLOCK_SIZE` or more than there are) on which the
+        Rao-Blackwellised P(met) is computed; 0 for none.
     blocks_per_task : int
         Blocks simulated side by side by one task (:func:`blocks_per_task`);
         the numbers do not depend on it.
@@ -122,7 +124,7 @@ class Plan:
     n_bins: int = _stats.N_BINS
     keep: int = 0
     stats: bool = True
-    rb: bool = True
+    rb_draws: int = 0
     blocks_per_task: int = 1
 
 
@@ -158,6 +160,7 @@ def run_blocks(
     seeds: Sequence[np.random.SeedSequence | np.random.Generator],
     edges: Mapping[str, np.ndarray] | None,
     keep: int = 0,
+    rb_draws: int = 0,
 ) -> list[dict[str, Any]]:
     """Simulate consecutive blocks of draws side by side and reduce each to its summary statistics.
 
@@ -184,6 +187,9 @@ def run_blocks(
         values (``dv``, ``t_dv``) so that the bins can be set from them.
     keep : int, default 0
         Number of leading draws (of the first block on) whose full paths are returned.
+    rb_draws : int, default 0
+        Number of leading draws (of the first block on) whose exact conditional P(met) is
+        summed (``rb1``/``rb2``, ``rb_n``); the blocks after them carry no such sums.
 
     Returns
     -------
@@ -191,7 +197,8 @@ def run_blocks(
         One per block: ``n`` (draws), integer counts ``met`` (n_series,), ``fp``
         (n_series, 12), ``hist`` (n_series, n_bins + 2); float sums
         ``sf1``/``sf2`` (shortfall and its square), ``rb1``/``rb2`` (exact
-        conditional P(met) and its square); ``vmin``/``vmax``; the same with
+        conditional P(met) and its square, over ``rb_n`` draws: the block's
+        or none); ``vmin``/``vmax``; the same with
         prefix ``t_`` for totals. The first also holds ``paths`` (n_keep,
         n_series, 12) when there are kept draws.
 
@@ -244,10 +251,13 @@ def run_blocks(
     for w, prefix in zip(watch, ("", "t_"), strict=False):
         for g, stats in enumerate(w.deadline_stats(prefix)):
             outs[g].update(stats)
-    if plan.rb:
+    if rb_draws > 0:
         p_rows = [(f.rows, f.conditional_p(plan.target[f.rows], plan.sign[f.rows])) for f in fams]
         settled = np.flatnonzero(plan.settled)
         for out, c in zip(outs, cols, strict=True):
+            if c.stop > rb_draws:  # a block past the leading draws (rb_draws ends on a block's edge)
+                out["rb1"], out["rb2"], out["rb_n"] = np.zeros(s), np.zeros(s), np.array(0)
+                continue
             rb1 = np.full(s, np.nan)
             rb2 = np.full(s, np.nan)
             for r, p in p_rows:
@@ -256,7 +266,7 @@ def run_blocks(
                     rb2[r] = np.square(p[:, c]).sum(axis=1)
             if settled.size:  # the deadline value is a report: the block's met count is 0 or n
                 rb1[settled] = rb2[settled] = out["met"][settled]
-            out["rb1"], out["rb2"] = rb1, rb2
+            out["rb1"], out["rb2"], out["rb_n"] = rb1, rb2, np.array(c.stop - c.start)
     if edges is None:
         outs[0]["dv"] = watch[0].dv
         if t is not None:
@@ -442,11 +452,12 @@ def _task_args(
     lo, hi = bounds[blocks[0]][0], bounds[blocks[-1]][1]
     sizes = [bounds[b][1] - bounds[b][0] for b in blocks]
     seeds = [block_seed(seed, b) for b in blocks]
-    return fetch(lo, hi), sizes, seeds, edges, _keep(plan, lo, hi)
+    return fetch(lo, hi), sizes, seeds, edges, _leading(plan.keep, lo, hi), _leading(plan.rb_draws, lo, hi)
 
 
-def _keep(plan: Plan, lo: int, hi: int) -> int:
-    return int(np.clip(plan.keep - lo, 0, hi - lo))
+def _leading(count: int, lo: int, hi: int) -> int:
+    """How many of the draws ``lo:hi`` are among the first ``count`` of the run."""
+    return int(np.clip(count - lo, 0, hi - lo))
 
 
 def _in_order(submit: Callable[[int], Future[Any]], indices: range, window: int) -> Iterator[Any]:

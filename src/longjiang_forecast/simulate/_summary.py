@@ -136,7 +136,7 @@ def simulate_summary(
     backend: Literal["threads", "dask"] = "threads",
     keep_paths: bool | int = False,
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
-    rao_blackwell: bool = True,
+    rao_blackwell: bool | int = True,
     totals: bool | ProvinceRows = True,
     multiplier: xr.DataArray | np.ndarray | None = None,
     dtype: Literal["float32", "float64"] = "float32",
@@ -187,8 +187,15 @@ def simulate_summary(
         the first ``k`` draws (variable ``paths``).
     quantiles : sequence of float, default (0.1, 0.5, 0.9)
         Probabilities of the deadline-value quantiles, each in [0, 1].
-    rao_blackwell : bool, default True
-        Also compute the Rao-Blackwellised P(met) where the family allows it.
+    rao_blackwell : bool or int, default True
+        Also compute the Rao-Blackwellised P(met) where the family allows it:
+        True over every draw, an int ``k`` over the first ``k`` draws (rounded
+        up to whole blocks of :data:`BLOCK_SIZE`), False not at all. Its exact
+        conditional probability costs about as much as the draws themselves
+        (``scipy.special.gammaincc`` per draw and series), and its standard
+        error is far below that of ``p_met`` long before a million draws:
+        ``pipeline.forecast`` computes it on the first
+        :data:`~longjiang_forecast.pipeline.RAO_BLACKWELL_DRAWS`.
     totals : bool or ProvinceRows, default True
         Compute province totals from the regional series' joint paths: True
         groups the regional series of each indicator (at least two of one
@@ -216,8 +223,9 @@ def simulate_summary(
         dims ``series``, ``quantile``, ``month``, ``total`` (and ``draw`` with
         ``keep_paths``). Per series: ``p_met`` and ``p_met_se`` (Monte Carlo
         estimate of P(target met at the deadline) and its standard error),
-        ``p_met_rb`` and ``p_met_rb_se`` (Rao-Blackwellised estimate, NaN where
-        the family has no exact conditional law), ``deadline_value`` and
+        ``p_met_rb`` and ``p_met_rb_se`` (Rao-Blackwellised estimate over the
+        first ``attrs["p_met_rb_draws"]`` draws, NaN where the family has no
+        exact conditional law), ``deadline_value`` and
         ``deadline_value_error`` (series, quantile; streaming quantile of the
         value at the deadline in the target's unit, and a bound on its
         difference to the exact sample quantile), ``deadline_min``,
@@ -269,13 +277,14 @@ def simulate_summary(
         n_draws = chunks.n_draws
     ss = as_seed_sequence(seed)
     keep = n_draws if keep_paths is True else int(keep_paths)
+    rb_draws = _rb_draws(rao_blackwell, n_draws)
     built = build_plan(
         draws,
         state,
         dtype=np.dtype(dtype),
         keep=min(keep, n_draws),
         stats=True,
-        rao_blackwell=rao_blackwell,
+        rb_draws=rb_draws,
         totals=totals,
         multiplier=multiplier,
         n_bins=n_bins,
@@ -287,7 +296,15 @@ def simulate_summary(
         acc = _stream.run_dask(built.plan, fetch, n_draws, ss, client=client)
     else:
         acc = _stream.run_threads(built.plan, fetch, n_draws, ss, n_jobs)
-    return _assemble(acc, built, draws, state, np.asarray(quantiles, float), ss, rao_blackwell)
+    return _assemble(acc, built, draws, state, np.asarray(quantiles, float), ss, rb_draws)
+
+
+def _rb_draws(rao_blackwell: bool | int, n_draws: int) -> int:
+    """Leading draws of the Rao-Blackwellised P(met): all, none, or ``k`` rounded up to whole blocks."""
+    if rao_blackwell is True or rao_blackwell is False:
+        return n_draws if rao_blackwell else 0
+    k = -(-int(rao_blackwell) // _stream.BLOCK_SIZE) * _stream.BLOCK_SIZE
+    return min(k, n_draws)
 
 
 # --------------------------------------------------------------------------- plan
@@ -316,7 +333,7 @@ def build_plan(
     dtype: np.dtype,
     keep: int,
     stats: bool,
-    rao_blackwell: bool,
+    rb_draws: int,
     totals: bool | ProvinceRows,
     multiplier: xr.DataArray | np.ndarray | None,
     n_bins: int,
@@ -454,7 +471,7 @@ def build_plan(
         n_bins=n_bins,
         keep=keep,
         stats=stats,
-        rb=rao_blackwell,
+        rb_draws=rb_draws,
         blocks_per_task=_stream.blocks_per_task(n_series),
     )
 
@@ -965,7 +982,7 @@ def _assemble(
     state: xr.Dataset,
     q: np.ndarray,
     ss: np.random.SeedSequence,
-    rao_blackwell: bool,
+    rb_draws: int,
 ) -> xr.Dataset:
     a = acc.acc
     assert a is not None
@@ -1003,8 +1020,8 @@ def _assemble(
         "p_met": (SERIES, p),
         "p_met_se": (SERIES, se),
     }
-    if rao_blackwell:
-        rb, rb_se = (orig(x) for x in _stats.mean_se(a["rb1"], a["rb2"], n))
+    if rb_draws:
+        rb, rb_se = (orig(x) for x in _stats.mean_se(a["rb1"], a["rb2"], int(a["rb_n"])))
         data["p_met_rb"] = (SERIES, rb)
         data["p_met_rb_se"] = (SERIES, rb_se)
     data.update(
@@ -1061,6 +1078,7 @@ def _assemble(
         coords=coords,
         attrs=make_attrs(
             n_draws=n,
+            p_met_rb_draws=int(a["rb_n"]) if rb_draws else 0,
             seed_entropy=str(ss.entropy),
             block_size=_stream.BLOCK_SIZE,
             dtype=str(plan.dtype),
