@@ -63,7 +63,7 @@ def test_same_seed_same_summary_whatever_threads_and_kept_paths(mixed):
 
 @pytest.mark.parametrize("per_task", [1, 4])
 def test_rao_blackwell_on_leading_draws_is_that_of_a_run_of_those_draws(monkeypatch, per_task):
-    """``rao_blackwell=k``: p_met_rb over the first k draws (whole blocks), the rest of the summary over all."""
+    """``rao_blackwell=k``: p_met_rb on the first k draws (whole blocks), the rest of the summary on all."""
     from longjiang_forecast.simulate import _stream
 
     monkeypatch.setattr(_stream, "blocks_per_task", lambda n_series: per_task)
