@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Literal
 
 import numpy as np
@@ -37,8 +38,12 @@ class DrawChunks:
     The engine reads the per-draw parameters one block at a time; a model's
     ``sample_parameters`` makes them all at once (for a million draws of the
     2024 list, gigabytes). ``DrawChunks`` asks for ``chunk_size`` draws at a
-    time and keeps at most two chunks (tasks near a chunk's end may read the
-    next).
+    time and keeps at most three chunks: the one before (tasks near a
+    chunk's start may still read it), the one asked for, and the next, made
+    ahead on a thread of its own while the engine simulates this one (making
+    a chunk costs about as much CPU as simulating it; ahead, the two
+    overlap instead of the engine's threads waiting). Chunks are made one at
+    a time, in that one thread, so ``make`` need not be thread-safe.
 
     Parameters
     ----------
@@ -68,27 +73,45 @@ class DrawChunks:
                 f"{_stream.BLOCK_SIZE}. Got {chunk_size!r} instead."
             )
         self.n_draws, self.chunk_size, self.make = int(n_draws), int(chunk_size), make
-        self._cache: dict[int, xr.Dataset] = {}
+        self._cache: dict[int, Future[xr.Dataset]] = {}
         self._lock = threading.Lock()
+        self._maker: ThreadPoolExecutor | None = None
 
     def size(self, index: int) -> int:
         """Draws in chunk ``index``."""
         return min(self.chunk_size, self.n_draws - index * self.chunk_size)
 
+    @property
+    def n_chunks(self) -> int:
+        """Number of chunks."""
+        return -(-self.n_draws // self.chunk_size)
+
     def chunk(self, index: int) -> xr.Dataset:
-        """The draws of chunk ``index`` (made once; the two latest are kept)."""
+        """The draws of chunk ``index`` (made once, the next one made ahead; see the class notes)."""
         with self._lock:
-            if index not in self._cache:
-                draws = self.make(index, self.size(index))
-                if draws.sizes.get(DRAW) != self.size(index):
-                    raise DataValidationError(
-                        f"Chunk {index} of the parameter draws has {draws.sizes.get(DRAW)} draws; "
-                        f"{self.size(index)} were asked for."
-                    )
-                for old in sorted(self._cache)[:-1]:
-                    del self._cache[old]
-                self._cache[index] = draws
-            return self._cache[index]
+            for old in [i for i in self._cache if i < index - 1]:
+                del self._cache[old]
+            wanted = self._ordered(index)
+            if index + 1 < self.n_chunks:
+                self._ordered(index + 1)
+        return wanted.result()
+
+    def _ordered(self, index: int) -> Future[xr.Dataset]:
+        """The future of chunk ``index``, ordered from the maker thread if it is not yet (lock held)."""
+        if index not in self._cache:
+            if self._maker is None:
+                self._maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="draw-chunks")
+            self._cache[index] = self._maker.submit(self._made, index)
+        return self._cache[index]
+
+    def _made(self, index: int) -> xr.Dataset:
+        draws = self.make(index, self.size(index))
+        if draws.sizes.get(DRAW) != self.size(index):
+            raise DataValidationError(
+                f"Chunk {index} of the parameter draws has {draws.sizes.get(DRAW)} draws; "
+                f"{self.size(index)} were asked for."
+            )
+        return draws
 
     def fetch(self, built: Built) -> Callable[[int, int], dict[str, np.ndarray]]:
         """A block reader over the whole run: draws ``lo:hi`` from the chunks that hold them."""
