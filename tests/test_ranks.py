@@ -12,8 +12,11 @@ import longjiang_forecast as lf
 from longjiang_forecast import planning
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast.planning import _kernels
+from longjiang_forecast.report._bulletin import render_bulletin
+from longjiang_forecast.report._ranks_view import close_groups, rank_table
 from longjiang_forecast.testing import synthetic_progress
 from test_planning import tiny_forecast
+from test_report import table_rows
 
 
 def _three(deadline_values, **kw):
@@ -139,3 +142,49 @@ def test_default_data_rank_probabilities():
     assert spi.attrs["certain"] == 1  # every August report is in
     ranking = planning.prefecture_ranking(f)
     assert list(spi["region"].values) == list(ranking["region"])
+
+
+# --------------------------------------------------------------------------- in the bulletin
+def test_rank_table_and_the_prefectures_that_cannot_be_told_apart():
+    f = _three([[120.0, 110, 90], [100, 130, 80], [90, 90, 95]])  # a above b: 1/2; b above c: 2/3
+    r = planning.rank_probabilities(f, plan="flat")
+    assert close_groups(r) == [[0, 1]]
+    assert close_groups(r, bounds=(0.3, 0.7)) == [[0, 1, 2]]
+    zh = rank_table(r, "zh", by="share")
+    assert [c["text"] for c in zh["rows"][0]] == ["甲市", "33%", "50%", "17%", "100%", "17%", "2 (50%)"]
+    assert zh["close"] == [
+        "甲市、乙市难以区分：相邻两地排在前面的概率在 40%–60% 之间（甲市先于乙市的概率 50%），"
+        "名次先后不宜作结论。"
+    ]
+    clear = planning.rank_probabilities(_three([[120.0, 110, 90], [121, 111, 91]]), plan="flat")
+    en = rank_table(clear, "en", by="share")
+    assert en["close"][0].startswith("Each prefecture is ranked above the next with a probability outside")
+
+
+@pytest.fixture(scope="module")
+def small_bulletin():
+    catalog = lf.load_catalog(2024).subset(["09a", "15a", "17b", "06b"])
+    progress = synthetic_progress(catalog, seed=3)
+    f = lf.forecast(progress, catalog, n_draws=400, seed=5)
+    answers = planning.plan(f, progress)
+    pages = {
+        lang: render_bulletin(f, lang=lang, planning=answers, indicators=["09a"])[0] for lang in ("zh", "en")
+    }
+    return answers, pages
+
+
+def test_bulletin_ranking_section_shows_rank_probabilities(small_bulletin):
+    answers, pages = small_bulletin
+    rows = table_rows(pages["zh"], "rank-table-share")
+    assert rows[0] == ["地市", "第1名", "第2名", "第3名", "后三名", "末位", "最可能名次（概率）"]
+    ranks = answers.ranks
+    assert [row[0] for row in rows[1:]] == list(ranks["name_zh"].values)
+    most, p_most = int(ranks["most_likely_rank"][0]), float(ranks["p_most_likely"][0])
+    assert rows[1][6] == f"{most} ({100 * p_most:.0f}%)"
+    spi = table_rows(pages["zh"], "ranking-table")
+    assert spi[0][0] == "排名（概率）" and all(row[0].endswith("(100%)") for row in spi[1:])
+    assert "各地市 8 月的报告均已报送" in pages["zh"] and "rank-table-spi" not in pages["zh"]
+    assert table_rows(pages["en"], "rank-table-share")[0][4] == "P(bottom 3)"
+    n_close = len(close_groups(ranks))
+    assert pages["en"].count("cannot be told apart") == n_close
+    assert pages["zh"].count("难以区分") == n_close

@@ -11,6 +11,8 @@ import longjiang_forecast as lf
 from longjiang_forecast import planning
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast.planning._common import deadline_index
+from longjiang_forecast.plots import risk_driver_chart
+from longjiang_forecast.report._drivers_view import drivers_notes, prefecture_note
 from longjiang_forecast.testing import synthetic_progress
 from test_planning import tiny_forecast
 
@@ -116,3 +118,73 @@ def test_default_data_drivers_match_forcing():
     october, gains = _check_against_forcing(f, deadline_month=10)
     assert set(october["deadline_month"].values) == {10} and gains.max() > 0
     assert set(october["indicator"].values) < set(whole["indicator"].values)
+
+
+# --------------------------------------------------------------------------- chart and bulletin
+def _hand_made_drivers():
+    rng = np.random.default_rng(4)
+    target = np.array([10.0, 20.0, 5.0])
+    values = target * rng.uniform(0.85, 1.4, size=(300, 3))
+    f = tiny_forecast(
+        values, target=target, indicator=["a", "b", "c"], region=["province"] * 3, item=[1, 2, 3]
+    )
+    return planning.risk_drivers(f)
+
+
+def test_chart_draws_the_drivers_in_rank_order():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    result = _hand_made_drivers()
+    ax = risk_driver_chart(result, top=2, lang="en")
+    bars = [p.get_width() for p in ax.patches]
+    order = result.sortby("risk_rank")
+    np.testing.assert_allclose(bars[:2], 100 * order["gain_p_all"].values[:2])
+    np.testing.assert_allclose(bars[2:], 100 * order["share_not_all_met"].values[:2])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0].startswith(f"{order['indicator'].values[0]} name {order['indicator'].values[0]}")
+    assert f"P(all met) = {float(result['p_all_met']):.1%}" in ax.get_title(loc="left")
+    with pytest.raises(ValueError, match="'top' parameter"):
+        risk_driver_chart(result, top=0)
+    with pytest.raises(ValueError, match=r"lacks \['share_not_all_met'\]"):
+        risk_driver_chart(result.drop_vars("share_not_all_met"))
+
+
+def test_notes_name_the_leading_drivers_or_say_why_there_are_none():
+    result = _hand_made_drivers()
+    notes = drivers_notes(result, None, "en")
+    lead = result.sortby("risk_rank")
+    ind, gain = lead["indicator"].values[0], 100 * float(lead["gain_p_all"][0])
+    first = f"{ind} name {ind} (+{gain:.1f} pp)"
+    assert notes[1].startswith(f"Securing one target alone raises P(all met) most for {first}")
+    f = tiny_forecast(np.full((20, 3), 1.0), target=[10.0, 10.0, 10.0], indicator=["a", "b", "c"],
+                      region=["province"] * 3, item=[1, 2, 3])  # fmt: skip
+    stuck = drivers_notes(planning.risk_drivers(f), None, "zh")
+    assert stuck[1].startswith(
+        "全部完成的概率为 0.0%：没有一条模拟路径恰好只差一个目标（3 个目标在至少 95% 的路径中未完成）"
+    )
+
+
+def test_prefecture_note_sums_the_expected_misses_of_each_prefecture():
+    values = np.array([[5.0, 5, 20, 20], [5, 20, 20, 5]])
+    f = tiny_forecast(values, target=[10.0] * 4, indicator=["x", "y", "x", "y"], region=["a", "a", "b", "b"],
+                      item=[1, 2, 1, 2])  # fmt: skip
+    result = planning.risk_drivers(f, scope="prefectures")
+    assert prefecture_note(result, {"a": "甲市", "b": "乙市"}, "zh") == (
+        "分地市看，预计未完成的本地目标最多的是：甲市 1.5 项（共 2 项）、乙市 0.5 项（共 2 项）。"
+    )
+
+
+def test_bulletin_portfolio_section_has_the_charts_and_notes():
+    from longjiang_forecast.report._bulletin import render_bulletin
+
+    catalog = lf.load_catalog(2024).subset(["09a", "15a", "19a", "13a"])  # 15a, 19a, 13a due in October
+    progress = synthetic_progress(catalog, seed=3)
+    f = lf.forecast(progress, catalog, n_draws=400, seed=5)
+    answers = planning.plan(f, progress)
+    assert set(answers.drivers_outdoor["indicator"].values) == {"15a", "19a", "13a"}
+    html, figures, _ = render_bulletin(f, lang="zh", planning=answers, indicators=["09a"])
+    assert {"risk_drivers", "risk_drivers_outdoor"} <= set(figures)
+    notes = html.split('id="risk-notes">', 1)[1].split("</ul>", 1)[0]
+    assert "第二张图只看 10 月截止的户外施工项目" in notes and "分地市看" in notes
+    assert html.count('alt="风险来源图"') == 2
