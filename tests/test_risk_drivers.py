@@ -154,8 +154,9 @@ def test_notes_name_the_leading_drivers_or_say_why_there_are_none():
     result = _hand_made_drivers()
     notes = drivers_notes(result, None, "en")
     lead = result.sortby("risk_rank")
-    ind, gain = lead["indicator"].values[0], 100 * float(lead["gain_p_all"][0])
-    first = f"{ind} name {ind} (+{gain:.1f} pp)"
+    ind, gain, se = lead["indicator"].values[0], float(lead["gain_p_all"][0]), float(lead["gain_p_all_se"][0])
+    assert se == pytest.approx(np.sqrt(gain * (1 - gain) / 300))
+    first = f"{ind} name {ind} (+{100 * gain:.1f} ± {100 * se:.1f} pp)"
     assert notes[1].startswith(f"Securing one target alone raises P(all met) most for {first}")
     f = tiny_forecast(np.full((20, 3), 1.0), target=[10.0, 10.0, 10.0], indicator=["a", "b", "c"],
                       region=["province"] * 3, item=[1, 2, 3])  # fmt: skip

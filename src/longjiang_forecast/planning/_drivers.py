@@ -46,7 +46,8 @@ def risk_drivers(
 
         - ``p_met`` (series): P(target met at its deadline);
         - ``gain_p_all`` (series, probability): P(all met if this target were
-          met in every path) − P(all met);
+          met in every path) − P(all met); ``gain_p_all_se`` its Monte Carlo
+          standard error ``sqrt(g (1 − g) / n_draws)`` (a share of paths);
         - ``share_not_all_met`` (series, probability): its share of
           P(not all met), ``E[1(j missed) / F]`` with ``F`` the number of
           targets missed in the path; they sum to ``1 − p_all_met``;
@@ -146,6 +147,7 @@ def risk_drivers(
         {
             "p_met": (SERIES, 1.0 - missed),
             "gain_p_all": (SERIES, gain),
+            "gain_p_all_se": (SERIES, np.sqrt(gain * (1 - gain) / n_draws)),
             "share_not_all_met": (SERIES, blame),
             "expected_missed": (SERIES, missed),
             "risk_rank": (SERIES, rank),

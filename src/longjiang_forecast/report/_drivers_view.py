@@ -14,8 +14,8 @@ DRIVER_TEXT: dict[str, dict[str, str]] = {
         "note": "风险来源图：深色条为若该目标确定完成，“全部完成”的概率提高多少（百分点）；浅色条为该目标在"
         "“未能全部完成”概率中所占的份额（每条未全部完成的模拟路径，平均分摊给该路径中未完成的各目标，"
         "合计等于 1 − 全部完成概率）；行末为该目标的未完成概率，即它对预计未完成目标数的贡献。",
-        "top": "单独确保一项提高最多的是：{rows}。",
-        "row": "{name}（+{gain:.1f} 个百分点）",
+        "top": "单独确保一项提高最多的是：{rows}（± 为模拟误差）。",
+        "row": "{name}（+{gain:.1f} ± {se:.1f} 个百分点）",
         "stuck": "全部完成的概率为 {p}：没有一条模拟路径恰好只差一个目标{why}，单独确保任何一项都无法提高它，"
         "图中次序按所占份额。",
         "why": "（{k} 个目标在至少 95% 的路径中未完成）",
@@ -31,8 +31,8 @@ DRIVER_TEXT: dict[str, dict[str, str]] = {
         "met (percentage points); the light bar is its share of P(not all met) (each simulated path that "
         "misses is shared equally among the targets it misses; the shares add up to 1 − P(all met)); at "
         "the end of the row, P(missed), the target's contribution to the expected number of targets missed.",
-        "top": "Securing one target alone raises P(all met) most for {rows}.",
-        "row": "{name} (+{gain:.1f} pp)",
+        "top": "Securing one target alone raises P(all met) most for {rows} (±: Monte Carlo error).",
+        "row": "{name} (+{gain:.1f} ± {se:.1f} pp)",
         "stuck": "P(all met) is {p}: no simulated path misses exactly one target{why}, so securing any "
         "single "
         "one cannot raise it; the chart is ordered by the shares.",
@@ -69,12 +69,15 @@ def drivers_notes(drivers: xr.Dataset, outdoor: xr.Dataset | None, lang: str) ->
     lead = lead.isel(series=lead["gain_p_all"].values > 0)
     if lead.sizes["series"]:
         rows = [
-            t["row"].format(name=f"{i} {display_name(zh, en, lang, i)}", gain=100 * float(g))
-            for i, zh, en, g in zip(
+            t["row"].format(
+                name=f"{i} {display_name(zh, en, lang, i)}", gain=100 * float(g), se=100 * float(e)
+            )
+            for i, zh, en, g, e in zip(
                 lead["indicator"].values,
                 lead["name_zh"].values,
                 lead["name_en"].values,
                 lead["gain_p_all"].values,
+                lead["gain_p_all_se"].values,
                 strict=True,
             )
         ]
