@@ -12,19 +12,26 @@ pandas object whose ``attrs`` say how it was made. See ``docs/planning.md``.
   probability, from this year's capacity and its trend.
 - :func:`schedule_performance` and :func:`prefecture_ranking`: Earned
   Schedule's SPI(t) against the planned trajectory, ranked by prefecture.
+- :func:`rank_probabilities`: P(each rank) of every prefecture, by share of
+  the target at the deadline or by SPI(t) now, on the joint paths.
+- :func:`risk_drivers`: how much P(all met) would rise if one target were
+  certain, and each target's share of the expected number missed.
 - :func:`plan`: all of the above, bundled as :class:`Planning`.
 """
 
+from ._drivers import OUTDOOR_MONTH, risk_drivers
 from ._next_year import DEFAULT_GROWTH, DEFAULT_PROBS, next_year_targets
 from ._pace import DEFAULT_PACE_PROB, required_pace
 from ._plan import Planning, plan
 from ._portfolio import portfolio
+from ._ranks import rank_probabilities
 from ._schedule import PLAN_SHARE, planned_share, prefecture_ranking, schedule_performance
 
 __all__ = [
     "DEFAULT_GROWTH",
     "DEFAULT_PACE_PROB",
     "DEFAULT_PROBS",
+    "OUTDOOR_MONTH",
     "PLAN_SHARE",
     "Planning",
     "next_year_targets",
@@ -32,6 +39,8 @@ __all__ = [
     "planned_share",
     "portfolio",
     "prefecture_ranking",
+    "rank_probabilities",
     "required_pace",
+    "risk_drivers",
     "schedule_performance",
 ]

@@ -118,6 +118,50 @@ def gain_if_certain(met: np.ndarray, item_index: np.ndarray, n_items: int) -> np
     return only.mean(axis=0)
 
 
+def rank_distribution(scores: np.ndarray) -> np.ndarray:
+    """Probability of each rank, ranking by score in every path (highest = rank 1).
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_draws, n_units)
+        Score of each unit in each path; NaN ranks below every number.
+
+    Returns
+    -------
+    ndarray of shape (n_units, n_units)
+        ``p[u, k]`` = P(unit ``u`` has rank ``k + 1``). ``m`` units tied in a
+        path share the ``m`` ranks they occupy, ``1/m`` each, so every row and
+        every column sums to 1.
+    """
+    s = np.where(np.isnan(scores), -np.inf, scores)
+    better = (s[:, None, :] > s[:, :, None]).sum(axis=2)  # (draw, unit): units strictly above
+    tied = (s[:, None, :] == s[:, :, None]).sum(axis=2)  # itself included
+    k = np.arange(s.shape[1])[None, None, :]
+    inside = (k >= better[:, :, None]) & (k < (better + tied)[:, :, None])
+    return (inside / tied[:, :, None]).mean(axis=0)
+
+
+def p_above(scores: np.ndarray) -> np.ndarray:
+    """Probability that one unit is ranked above another, ties counted one half.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_draws, n_units)
+        Score of each unit in each path; NaN ranks below every number.
+
+    Returns
+    -------
+    ndarray of shape (n_units, n_units)
+        ``p[a, b]`` = P(score a > score b) + P(equal) / 2; ``p[a, b] + p[b, a] = 1``;
+        NaN on the diagonal.
+    """
+    s = np.where(np.isnan(scores), -np.inf, scores)
+    a, b = s[:, :, None], s[:, None, :]
+    p = ((a > b) + 0.5 * (a == b)).mean(axis=0)
+    np.fill_diagonal(p, np.nan)
+    return p
+
+
 def pace_multiplier(remaining: np.ndarray, need: np.ndarray, prob: float) -> tuple[np.ndarray, np.ndarray]:
     """Multiplier of the simulated remaining pace that meets the need with probability ``prob``.
 

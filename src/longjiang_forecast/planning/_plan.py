@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import xarray as xr
 
 from .._core.exceptions import DataValidationError
 from ._common import ForecastLike
+from ._drivers import OUTDOOR_MONTH, risk_drivers
 from ._next_year import DEFAULT_PROBS, next_year_targets
 from ._pace import DEFAULT_PACE_PROB, required_pace
 from ._portfolio import portfolio
+from ._ranks import rank_probabilities
 from ._schedule import PlanLike, prefecture_ranking, schedule_performance
 
 
@@ -33,6 +36,16 @@ class Planning:
     ranking : pandas.DataFrame or None
         See :func:`prefecture_ranking`; None when the forecast has no
         prefecture series with an SPI(t).
+    ranks, ranks_spi : xarray.Dataset or None
+        See :func:`rank_probabilities`, by share of the target at the
+        deadline and by SPI(t) now; None with fewer than two prefectures.
+    drivers : xarray.Dataset
+        See :func:`risk_drivers`: the province rows (the list).
+    drivers_outdoor : xarray.Dataset or None
+        The same for the province rows due in October (:data:`OUTDOOR_MONTH`);
+        None when none is due then.
+    drivers_prefectures : xarray.Dataset or None
+        :func:`risk_drivers` over every prefecture row; None without any.
     """
 
     portfolio: xr.Dataset
@@ -40,6 +53,11 @@ class Planning:
     next_year: xr.Dataset
     schedule: xr.Dataset
     ranking: pd.DataFrame | None
+    ranks: xr.Dataset | None
+    ranks_spi: xr.Dataset | None
+    drivers: xr.Dataset
+    drivers_outdoor: xr.Dataset | None
+    drivers_prefectures: xr.Dataset | None
 
 
 def plan(
@@ -90,17 +108,26 @@ def plan(
     2
     """
     sched = schedule_performance(forecast, plan=schedule_plan)
-    try:
-        ranking: pd.DataFrame | None = prefecture_ranking(forecast, schedule=sched)
-    except DataValidationError:
-        ranking = None
     return Planning(
         portfolio=portfolio(forecast),
         pace=required_pace(forecast, prob=pace_prob),
         next_year=next_year_targets(forecast, progress, probs=probs),
         schedule=sched,
-        ranking=ranking,
+        ranking=_or_none(prefecture_ranking, forecast, schedule=sched),
+        ranks=_or_none(rank_probabilities, forecast, by="share", plan=schedule_plan),
+        ranks_spi=_or_none(rank_probabilities, forecast, by="spi", plan=schedule_plan),
+        drivers=risk_drivers(forecast),
+        drivers_outdoor=_or_none(risk_drivers, forecast, deadline_month=OUTDOOR_MONTH),
+        drivers_prefectures=_or_none(risk_drivers, forecast, scope="prefectures"),
     )
+
+
+def _or_none(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)``, or None where the forecast has nothing for it (DataValidationError)."""
+    try:
+        return func(*args, **kwargs)
+    except DataValidationError:
+        return None
 
 
 __all__ = ["Planning", "plan"]

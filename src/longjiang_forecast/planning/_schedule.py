@@ -80,6 +80,43 @@ def planned_share(forecast: ForecastLike, plan: PlanLike = None) -> tuple[np.nda
     return np.concatenate([np.zeros((n, 1)), np.clip(values, 0.0, 1.0)], axis=1), label
 
 
+def planned_values(forecast: ForecastLike, plan: PlanLike = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """The planned value after months 0..12 of every series, from the target's origin.
+
+    Parameters
+    ----------
+    forecast : Forecast
+        The forecast; ``state`` is read (and the share curve, see :func:`planned_share`).
+    plan : {"model", "flat"}, xarray.DataArray or None
+        The planned trajectory, see :func:`planned_share`.
+
+    Returns
+    -------
+    pv : ndarray of shape (n_series, 13)
+        ``PV(m) = (target − origin) · S(m) / S(T)`` for ``m <= T`` (the
+        deadline month), the total after it; in the indicator's unit, counted
+        from ``origin``. ``pv[:, -1]`` is the planned total ``target − origin``.
+    origin : ndarray of shape (n_series,)
+        0 for counts, last December's level (``baseline``) for levels.
+    label : str
+        Which trajectory (see :func:`planned_share`).
+    """
+    state = forecast.state
+    n = state.sizes[SERIES]
+    share, label = planned_share(forecast, plan)
+    kind = state["kind"].values.astype(str)
+    origin = np.where(kind == "level", state["baseline"].values.astype(float), 0.0)
+    dl = np.clip(state["deadline_month"].values.astype(int), 1, 12)
+    s_at_dl = share[np.arange(n), dl]
+    flat = np.minimum(np.arange(13)[None, :] / dl[:, None], 1.0)
+    share = np.where((s_at_dl > 0)[:, None], share, flat)
+    s_at_dl = np.where(s_at_dl > 0, s_at_dl, 1.0)
+    scaled = np.minimum(share / s_at_dl[:, None], 1.0)
+    scaled = np.where(np.arange(13)[None, :] > dl[:, None], 1.0, scaled)
+    total = state["target"].values.astype(float) - origin
+    return total[:, None] * scaled, origin, label
+
+
 #: The note of a level reported below the baseline its plan starts from (no SPI(t)).
 BELOW_BASELINE = "level below the baseline the plan starts from: no SPI(t)"
 
@@ -133,20 +170,11 @@ def schedule_performance(forecast: ForecastLike, *, plan: PlanLike = None) -> xr
     """
     state = forecast.state
     n = state.sizes[SERIES]
-    share, label = planned_share(forecast, plan)
+    pv, origin, label = planned_values(forecast, plan)
     kind = state["kind"].values.astype(str)
-    target = state["target"].values.astype(float)
-    origin = np.where(kind == "level", state["baseline"].values.astype(float), 0.0)
     dl = np.clip(state["deadline_month"].values.astype(int), 1, 12)
     at = state["last_month"].values.astype(int)
-    s_at_dl = share[np.arange(n), dl]
-    flat = np.minimum(np.arange(13)[None, :] / dl[:, None], 1.0)
-    share = np.where((s_at_dl > 0)[:, None], share, flat)
-    s_at_dl = np.where(s_at_dl > 0, s_at_dl, 1.0)
-    scaled = np.minimum(share / s_at_dl[:, None], 1.0)
-    scaled = np.where(np.arange(13)[None, :] > dl[:, None], 1.0, scaled)
-    total = target - origin
-    pv = total[:, None] * scaled
+    total = pv[:, -1]
     ev = state["last_value"].values.astype(float) - origin
     note = np.full(n, "", dtype=object)
     usable = forecast_ok(forecast) & np.isin(kind, SCHEDULE_KINDS)
@@ -282,4 +310,11 @@ def _region_names(catalog: Any) -> dict[str, tuple[str, str]]:
     }
 
 
-__all__ = ["PLAN_SHARE", "SCHEDULE_KINDS", "planned_share", "prefecture_ranking", "schedule_performance"]
+__all__ = [
+    "PLAN_SHARE",
+    "SCHEDULE_KINDS",
+    "planned_share",
+    "planned_values",
+    "prefecture_ranking",
+    "schedule_performance",
+]

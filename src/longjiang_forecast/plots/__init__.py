@@ -7,6 +7,7 @@ from .first_passage import first_passage_chart, first_passage_pmf
 from .heatmap import heatmap
 from .portfolio import portfolio_chart
 from .ranking import ranking_chart
+from .risk_drivers import risk_driver_chart
 from .scenario import COMPARISON_COLUMNS, scenario_chart
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "portfolio_chart",
     "ranking_chart",
     "reliability_diagram",
+    "risk_driver_chart",
     "scenario_chart",
 ]

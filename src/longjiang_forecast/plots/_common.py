@@ -45,6 +45,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "probability": ("probability", "概率"),
     "p_all": ("P(all met)", "全部完成概率"),
     "expected": ("expected", "期望"),
+    "risk_drivers": ("Risk drivers", "风险来源"),
+    "gain_p_all": ("rise in P(all met) if this target were certain", "该目标确定完成时全部完成概率的提高"),
+    "share_not_all": ("its share of P(not all met)", "在“未能全部完成”概率中所占份额"),
+    "percentage_points": ("percentage points", "百分点"),
 }
 
 #: Colours of the status bands (colour-blind safe, from ColorBrewer RdYlGn / greys).

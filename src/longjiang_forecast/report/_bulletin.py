@@ -32,12 +32,15 @@ from ..plots import (
     heatmap,
     portfolio_chart,
     ranking_chart,
+    risk_driver_chart,
     scenario_chart,
 )
 from ..plots._common import row_label, rows_height
 from ..plots._fonts import FONT_PACKAGES, INSTALL_HINT
 from ._console import latest_suffix, region_label
+from ._drivers_view import DRIVER_TEXT, drivers_notes, prefecture_note
 from ._pace_words import PACE_WORDS, covered_months, month_span, pace_explanations
+from ._ranks_view import RANK_TEXT, rank_table, spi_note, spi_rank_cells
 from ._text import GROWTH_BASIS, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT, model_name
 
 #: Name of the HTML file :func:`write_bulletin` writes.
@@ -56,7 +59,13 @@ class PlanningLike(Protocol):
     portfolio: xr.Dataset
     pace: xr.Dataset
     next_year: xr.Dataset
+    schedule: xr.Dataset
     ranking: pd.DataFrame | None
+    ranks: xr.Dataset | None
+    ranks_spi: xr.Dataset | None
+    drivers: xr.Dataset
+    drivers_outdoor: xr.Dataset | None
+    drivers_prefectures: xr.Dataset | None
 
 
 @dataclass(frozen=True)
@@ -273,6 +282,8 @@ def render_bulletin(
         "pace": None,
         "next_year": None,
         "ranking": None,
+        "risk": None,
+        "rank_tables": [],
         "scenarios": None,
         "changes": None if changes is None else _changes(changes, summary, lang),
         "track_record": None if track_record is None else _track_record(track_record, lang),
@@ -283,11 +294,31 @@ def render_bulletin(
         figures["portfolio"] = draw(
             "portfolio", (6.4, 3.0), lambda ax: portfolio_chart(planning.portfolio, ax=ax, lang=figure_lang)
         )
+        context["risk"] = _risk(planning, lang, _region_names(regions, lang))
+        for key, result in (
+            ("risk_drivers", planning.drivers),
+            ("risk_drivers_outdoor", planning.drivers_outdoor),
+        ):
+            if result is not None:
+                figures[key] = draw(
+                    key,
+                    (7.2, 1.4 + 0.42 * min(result.sizes["series"], 10)),
+                    functools.partial(_risk_chart, result, regions, figure_lang),
+                )
         context["pace"] = _pace(planning.pace, lang, _region_names(regions, lang))
         context["next_year"] = _next_year(planning.next_year, lang)
         if planning.ranking is not None and len(planning.ranking):
             rank = planning.ranking
-            context["ranking"] = _ranking(rank, lang)
+            spi_cells = spi_rank_cells(planning.ranks_spi) if planning.ranks_spi is not None else {}
+            context["ranking"] = _ranking(rank, lang, spi_cells)
+            context["ranking"]["spi_note"] = (
+                "" if planning.ranks_spi is None else spi_note(planning.ranks_spi, lang)
+            )
+            context["rank_tables"] = (
+                [rank_table(planning.ranks, lang, by="share")] if planning.ranks is not None else []
+            )
+            if planning.ranks_spi is not None and not planning.ranks_spi.attrs.get("certain"):
+                context["rank_tables"].append(rank_table(planning.ranks_spi, lang, by="spi"))
             context["ranking"]["excluded"] = _ranking_excluded(
                 planning.schedule, lang, _region_names(regions, lang)
             )
@@ -669,11 +700,12 @@ def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
     return {"header": header, "rows": rows}
 
 
-def _ranking(table: pd.DataFrame, lang: str) -> dict[str, Any]:
+def _ranking(table: pd.DataFrame, lang: str, spi_cells: dict[str, str]) -> dict[str, Any]:
+    """The SPI(t) table; its rank column is "most likely rank (P)" where ``spi_cells`` has the prefecture."""
     t = TEXT[lang]
     rows = [
         [
-            _cell(int(r["rank"]), "num"),
+            _cell(spi_cells.get(str(r["region"]), int(r["rank"])), "num"),
             _cell(display_name(r["name_zh"], r["name_en"], lang, r["region"])),
             _cell(f"{r['spi_t']:.3f}", "num"),
             _cell(f"{r['spi_t_min']:.3f} ({r['worst_indicator']})", "num"),
@@ -682,7 +714,24 @@ def _ranking(table: pd.DataFrame, lang: str) -> dict[str, Any]:
         ]
         for _, r in table.iterrows()
     ]
-    return {"header": t["ranking_header"], "rows": rows}
+    header = list(t["ranking_header"])
+    if spi_cells:
+        header[0] = RANK_TEXT[lang]["rank_p"]
+    return {"header": header, "rows": rows}
+
+
+def _risk(planning: PlanningLike, lang: str, region_names: dict[str, str]) -> dict[str, Any]:
+    """The notes of the risk-driver charts of the portfolio section."""
+    prefectures = planning.drivers_prefectures
+    return {
+        "alt": DRIVER_TEXT[lang]["alt"],
+        "notes": drivers_notes(planning.drivers, planning.drivers_outdoor, lang),
+        "prefectures": "" if prefectures is None else prefecture_note(prefectures, region_names, lang),
+    }
+
+
+def _risk_chart(result: xr.Dataset, regions: Any, lang: str, ax: Any) -> Any:
+    return risk_driver_chart(result, regions=regions, ax=ax, lang=lang)
 
 
 def _ranking_excluded(schedule: xr.Dataset, lang: str, region_names: dict[str, str]) -> str:
