@@ -137,8 +137,10 @@ def check_reports(
         ``reason_zh``, ``reason_en`` (one sentence each), ``rows`` (the file rows of those
         reports, e.g. ``"row 12, row 13"``; ``""`` where the progress did not come from a file).
         Sorted by rule, then score. ``attrs``: ``as_of``, ``alpha``, ``n_series`` and
-        ``n_reports`` (series and reports judged), ``not_checked`` (list of
-        ``"indicator/region: why"``), ``method`` (the model's class name).
+        ``n_reports`` (series and reports judged), ``not_checked`` (list of tuples
+        ``(indicator, region, kind, checked, why)``: ``checked`` is ``"falls"`` for a count the
+        model has no seasonal reference for, ``"none"`` otherwise; ``why`` the model's reason,
+        ``""`` where it is the kind), ``method`` (the model's class name).
 
     Raises
     ------
@@ -183,7 +185,7 @@ def check_reports(
         history=FamilyHistory(progress, catalog, year),
     )
     flags: list[dict[str, Any]] = []
-    not_checked: list[str] = []
+    not_checked: list[tuple[str, str, str, str, str]] = []
     n_series = n_reports = 0
     for s in range(state.sizes["series"]):
         ind, reg = str(state["indicator"].values[s]), str(state["region"].values[s])
@@ -198,8 +200,7 @@ def check_reports(
             n_series += 1
             n_reports += int(np.isfinite(obs).sum())
         else:
-            why = str(model.reason_[s]) or f"kind '{kind}' has no seasonal reference class"
-            not_checked.append(f"{ind}/{reg}: {why}")
+            not_checked.append((ind, reg, kind, "none", str(model.reason_[s])))
             continue
         series = _Series(ind, reg, kind, obs, float(state["target"].values[s]),
                          int(state["deadline_month"].values[s]), float(model.origin_[s]),
@@ -207,7 +208,7 @@ def check_reports(
         if kind in MONOTONE_KINDS:
             flags += judge.falls(series)
         if reference is None:
-            not_checked.append(f"{ind}/{reg}: only falls checked ({model.reason_[s] or kind})")
+            not_checked.append((ind, reg, kind, "falls", str(model.reason_[s])))
             continue
         flags += judge.jump_and_range(series)
         flags += judge.round_shares(series)

@@ -796,6 +796,7 @@ def _track_record(record: Any, lang: str) -> dict[str, Any]:
 def _integrity(flags: pd.DataFrame, lang: str, region_names: dict[str, str]) -> dict[str, Any]:
     """The annex 报送数据核查: every integrity flag, one row each, with its reason in ``lang``."""
     from ..integrity import RULE_NAMES
+    from ._integrity_view import file_rows
 
     t = TEXT[lang]
     k = 0 if lang == "zh" else 1
@@ -807,7 +808,7 @@ def _integrity(flags: pd.DataFrame, lang: str, region_names: dict[str, str]) -> 
             _cell(RULE_NAMES[r.rule][k]),
             _cell("0" if r.score == 0 else f"{r.score:.2g}", "num"),
             _cell(r.reason_zh if lang == "zh" else r.reason_en),
-            _cell(r.rows or "—"),
+            _cell(file_rows(r.rows, lang) or "—"),
         ]
         for r in flags.itertuples(index=False)
     ]
