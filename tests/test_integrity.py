@@ -165,8 +165,13 @@ def test_file_rows_are_named_and_a_bad_file_gives_the_readers_error(tmp_path, ca
 
 
 def test_alpha_and_model_are_checked(catalog):
+    from longjiang_forecast.models import RunRateModel
+
+    progress = synthetic_progress(catalog.subset(["09a"]))
     with pytest.raises(ValueError, match="alpha"):
-        check_reports(synthetic_progress(catalog), catalog, alpha=1.5)
+        check_reports(progress, catalog, alpha=1.5)
+    with pytest.raises(ValueError, match=r"seasonal reference class.*RunRateModel"):
+        check_reports(progress, catalog.subset(["09a"]), model=RunRateModel())
 
 
 @pytest.mark.slow

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -202,9 +203,17 @@ def check_reports(
         else:
             not_checked.append((ind, reg, kind, "none", str(model.reason_[s])))
             continue
-        series = _Series(ind, reg, kind, obs, float(state["target"].values[s]),
-                         int(state["deadline_month"].values[s]), float(model.origin_[s]),
-                         family_of.get(ind, ind), reference)  # fmt: skip
+        series = _Series(
+            indicator=ind,
+            region=reg,
+            kind=kind,
+            obs=obs,
+            target=float(state["target"].values[s]),
+            deadline=int(state["deadline_month"].values[s]),
+            origin=float(model.origin_[s]),
+            family=family_of.get(ind, ind),
+            reference=reference,
+        )
         if kind in MONOTONE_KINDS:
             flags += judge.falls(series)
         if reference is None:
@@ -230,17 +239,27 @@ def check_reports(
     return table
 
 
+@dataclass
 class _Series:
-    """One series of the forecast year as the rules see it (values after the origin: ``done``)."""
+    """One series of the forecast year as the rules see it."""
 
-    def __init__(self, ind, reg, kind, obs, target, deadline, origin, family, reference) -> None:
-        self.indicator, self.region, self.kind = ind, reg, kind
-        self.obs, self.target, self.deadline, self.origin = obs, target, deadline, origin
-        self.family, self.reference = family, reference
-        self.done = obs - origin
-        self.months = [m for m in range(1, 13) if np.isfinite(obs[m - 1])]  # reported months 1..12
-        decimals = max(_decimals(v) for v in obs[np.isfinite(obs)])
-        self.unit = 10.0**-decimals  # δ, the reporting unit
+    indicator: str
+    region: str
+    kind: str
+    obs: np.ndarray  # (12,) reports of months 1..12, NaN where none (or after the as-of month)
+    target: float
+    deadline: int  # the deadline month, 1..12
+    origin: float  # 0 for a count, the level the model counts the gain from
+    family: str
+    reference: Any  # the model's _ReferenceClass (None: the model has none)
+    done: np.ndarray = field(init=False)  # obs - origin
+    months: list[int] = field(init=False)  # reported months, 1..12
+    unit: float = field(init=False)  # δ, the reporting unit
+
+    def __post_init__(self) -> None:
+        self.done = self.obs - self.origin
+        self.months = [m for m in range(1, 13) if np.isfinite(self.obs[m - 1])]
+        self.unit = 10.0 ** -max(_decimals(v) for v in self.obs[np.isfinite(self.obs)])
 
     def before(self, m: int) -> int:
         """The reported month before ``m`` with positive progress (0 if none)."""
