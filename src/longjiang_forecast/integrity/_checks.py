@@ -57,7 +57,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy import stats
+from scipy import special
 
 from .._core.schema import MONOTONE_KINDS
 from ..models._common import FamilyHistory
@@ -462,7 +462,7 @@ def _ratio_reference(log_share: np.ndarray, sd: np.ndarray, m0: int, m: int) -> 
 
 def _cdf(x: float, centres: np.ndarray, width: float) -> float:
     """``P(R ≤ x)`` under the mixture of the model's Student-t kernels at ``centres``."""
-    return float(np.mean(stats.t.cdf((x - centres) / (width * _KERNEL_SCALE), _KERNEL_DF)))
+    return float(np.mean(special.stdtr(_KERNEL_DF, (x - centres) / (width * _KERNEL_SCALE))))
 
 
 def _two_sided(x: float, centres: np.ndarray, width: float) -> float:
