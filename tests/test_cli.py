@@ -151,6 +151,8 @@ def test_report_command_writes_a_bulletin(tmp_path):
     assert "synthetic" in html and "<img" in html
     # prefectures by name, never by internal id
     assert "Harbin" in html and ">harbin<" not in html
+    # the annex of report integrity flags (issue 20), after the sections and before the method
+    assert html.index("Annex: report integrity flags") < html.index('id="method"')
 
 
 def test_forecast_with_a_scenario_says_so(tmp_path):

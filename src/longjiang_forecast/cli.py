@@ -391,6 +391,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
     _backtest_parser(sub)
     _ingest_parser(sub)
+    _check_reports_parser(sub)
     ch = sub.add_parser(
         "changes",
         parents=[_common_options()],
@@ -921,6 +922,10 @@ def _report(args: argparse.Namespace) -> int:
 
         record = track_record(args.store)
     result, catalog, progress, _ = _run(args)
+    with _busy("checking the reports (the annex 报送数据核查)"):
+        from .integrity import check_reports
+
+        flags = check_reports(progress, catalog, as_of=args.as_of)
     with _busy("planning and drawing the bulletin"):
         bulletin = write_bulletin(
             result,
@@ -930,6 +935,7 @@ def _report(args: argparse.Namespace) -> int:
             comparison=comparison,
             changes=changes,
             track_record=record,
+            integrity=flags,
         )
     print(_message("wrote_bulletin", _lang(args, catalog), html=bulletin.html, n=len(bulletin.figures)))
     return 0
@@ -1158,6 +1164,106 @@ def _ingest_parser(sub: Any) -> None:
         action="store_true",
         help="accept values that look entered in units instead of 万 (10k) or the reverse",
     )
+
+
+def _check_reports_parser(sub: Any) -> None:
+    ck = sub.add_parser(
+        "check-reports",
+        parents=[_common_options()],
+        help="integrity flags for the supervision office (督查): this year's reports that are unusual "
+        "against the model and the region's own earlier years, each with a score and its file rows",
+    )
+    ck.add_argument("--catalog", default="2024", help="built-in year (2024) or a CSV/Excel catalogue file")
+    ck.add_argument(
+        "--progress",
+        default=None,
+        help="progress file (CSV/xlsx), 'national' or 'pm25' (see --city); default: synthetic example "
+        "data for the catalogue (as for `forecast`); falls are flagged here, not refused",
+    )
+    ck.add_argument("--sheet", default=None, help="sheet of an .xlsx --progress file (name or 0-based index)")
+    ck.add_argument("--catalog-sheet", default=None, help="sheet of an .xlsx --catalog file")
+    ck.add_argument("--city", default=None, help="city for --progress pm25 (shenyang, beijing, shanghai)")
+    ck.add_argument(
+        "--as-of",
+        type=_month,
+        default=None,
+        help="month whose year is checked, YYYY-MM (default: latest report)",
+    )
+    ck.add_argument(
+        "--store", default=None, help="read the reports from this report store instead of --progress"
+    )
+    ck.add_argument(
+        "--vintage", default=None, help="with --store: the reports as known on this date, YYYY-MM-DD"
+    )
+    ck.add_argument(
+        "--no-scale-check", action="store_true", help="accept values that look entered in the wrong unit (万)"
+    )
+    ck.add_argument(
+        "--alpha",
+        type=float,
+        default=0.01,
+        help="flag a report whose score (the model's tail probability of so unusual a report) is below "
+        "this (default 0.01)",
+    )
+    ck.add_argument(
+        "--out",
+        default=None,
+        help="also write the flags to this .csv or .xlsx file; an existing file is refused unless "
+        "--overwrite",
+    )
+    ck.add_argument("--overwrite", action="store_true", help="replace an existing --out file")
+    ck.set_defaults(allow_revisions=False)
+
+
+def _flags_file(path: str | None, overwrite: bool) -> Path | None:
+    """Check, before any work, the --out file of check-reports: .csv or .xlsx, new unless --overwrite."""
+    if path is None:
+        return None
+    target = Path(path)
+    if target.suffix.lower() not in (".csv", ".xlsx"):
+        raise DataValidationError(
+            f"--out {target}: give a .csv or .xlsx file name, e.g. flags.csv (nothing was run)."
+        )
+    if target.is_dir():
+        raise DataValidationError(
+            f"--out {target} is a folder; give a file name, e.g. {target / 'flags.csv'} (nothing was run)."
+        )
+    if target.exists() and not overwrite:
+        raise DataValidationError(
+            f"--out {target} exists; nothing was run and nothing was replaced. Choose another file, or add "
+            "--overwrite to replace it."
+        )
+    _out_dir(str(target.parent), option=f"--out {target}: the folder")
+    return target
+
+
+def _check_reports(args: argparse.Namespace) -> int:
+    from .integrity import check_reports
+    from .report import flags_text
+
+    started = time.perf_counter()
+    if not 0 < args.alpha < 1:
+        raise DataValidationError(f"--alpha {args.alpha}: give a probability between 0 and 1, e.g. 0.01.")
+    _check_store_options(args)
+    out = _flags_file(args.out, args.overwrite)
+    args.allow_revisions = True  # a fall is flagged here, not refused (after the store check above)
+    catalog, progress, note = _inputs(args)
+    lang = _lang(args, catalog)
+    if note:
+        print(_message("synthetic", lang, width=_width(), seed=DEFAULT_SEED))
+    with _busy("fitting the seasonal-share model and checking the reports"):
+        flags = check_reports(progress, catalog, as_of=args.as_of, alpha=args.alpha)
+    print(
+        flags_text(flags, lang=lang, width=_width(), regions=catalog.regions, written=_spelled(progress)),
+        end="",
+    )
+    if out is not None:
+        if out.suffix.lower() == ".csv":
+            flags.to_csv(out, index=False, encoding="utf-8-sig")
+        else:
+            flags.to_excel(out, index=False, sheet_name="flags")
+        log.info(_message("wrote_in", lang, files=[out], seconds=time.perf_counter() - started))
+    return 0
 
 
 def _reader_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -1916,6 +2022,7 @@ def _command(args: argparse.Namespace) -> int:
         "ingest": _ingest,
         "changes": _changes,
         "track-record": _track_record,
+        "check-reports": _check_reports,
     }
     try:
         return commands[args.command](args)

@@ -846,6 +846,15 @@ def _frame_to_dataset(
         as_of=None if as_of is None else as_of.strftime("%Y-%m"),
         revisions_accepted=revision_text,
         region_spelling=json.dumps({r: spelled[r] for r in regions if r in spelled}, ensure_ascii=False),
+        rows=json.dumps(
+            {
+                f"{i}|{r}|{m.strftime('%Y-%m')}": _row_label(row)
+                for i, r, m, row in zip(
+                    good["indicator"], good["region"], good["month"], good["row"], strict=True
+                )
+            },
+            ensure_ascii=False,
+        ),
     )
     return ds
 
@@ -944,7 +953,9 @@ def read_progress(
         (non-blank data rows), ``as_of`` (``YYYY-MM``, only if given),
         ``revisions_accepted`` (only if falls were accepted), ``region_spelling`` (JSON
         object: region id -> its first spelling in the file, e.g. ``{"harbin": "哈尔滨市"}``,
-        so that outputs for people name a prefecture as the user wrote it), plus the provenance
+        so that outputs for people name a prefecture as the user wrote it), ``rows`` (JSON
+        object: ``"indicator|region|YYYY-MM"`` -> the row the value came from, ``"row 12"`` or a
+        DataFrame's ``"index 3"``, so that later checks can name it), plus the provenance
         attributes of :func:`~longjiang_forecast._core.provenance.make_attrs`.
 
     Raises

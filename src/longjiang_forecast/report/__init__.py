@@ -10,6 +10,7 @@ from ._console import (
     render_attainment,
 )
 from ._format import default_language, province_first, rounded_table
+from ._integrity_view import flags_text
 from ._news_view import NEWS_REASONS_ZH, render_news
 from ._pace_words import pace_explanations, pace_note
 from ._scenario_view import format_change, render_scenarios, scenario_view
@@ -29,6 +30,7 @@ __all__ = [
     "console_message",
     "default_language",
     "explain_scores",
+    "flags_text",
     "format_change",
     "format_in_unit",
     "format_value",

@@ -100,6 +100,7 @@ def write_bulletin(
     dpi: int = 100,
     changes: pd.DataFrame | None = None,
     track_record: Any = None,
+    integrity: pd.DataFrame | None = None,
 ) -> Bulletin:
     """Write the monthly bulletin: ``bulletin.html`` (self-contained) and ``figures/*.png``.
 
@@ -136,6 +137,10 @@ def write_bulletin(
         From :func:`longjiang_forecast.store.track_record`; adds the section 预测实绩: the
         published forecasts' scores by as-of month (the table of ``track-record``) with what
         each column means.
+    integrity : pandas.DataFrame, optional
+        From :func:`longjiang_forecast.integrity.check_reports`; adds the annex 报送数据核查:
+        every flag with its rule, score (tail probability), reason and file rows, or a line
+        saying that no report was flagged.
 
     Returns
     -------
@@ -174,6 +179,7 @@ def write_bulletin(
         dpi=dpi,
         changes=changes,
         track_record=track_record,
+        integrity=integrity,
     )
     paths: dict[str, Path] = {}
     for name, data in pngs.items():
@@ -195,12 +201,13 @@ def render_bulletin(
     dpi: int = 100,
     changes: pd.DataFrame | None = None,
     track_record: Any = None,
+    integrity: pd.DataFrame | None = None,
 ) -> tuple[str, dict[str, bytes], str]:
     """Render the bulletin in memory.
 
     Parameters
     ----------
-    forecast, lang, comparison, planning, indicators, dpi, changes, track_record
+    forecast, lang, comparison, planning, indicators, dpi, changes, track_record, integrity
         See :func:`write_bulletin`.
 
     Returns
@@ -287,6 +294,7 @@ def render_bulletin(
         "scenarios": None,
         "changes": None if changes is None else _changes(changes, summary, lang),
         "track_record": None if track_record is None else _track_record(track_record, lang),
+        "integrity": None if integrity is None else _integrity(integrity, lang, _region_names(regions, lang)),
     }
     context["source_line"], context["synthetic"] = _source_line(summary, lang)
     if planning is not None:
@@ -832,6 +840,36 @@ def _track_record(record: Any, lang: str) -> dict[str, Any]:
             for rec in view.itertuples(index=False)
         ],
     }
+
+
+def _integrity(flags: pd.DataFrame, lang: str, region_names: dict[str, str]) -> dict[str, Any]:
+    """The annex 报送数据核查: every integrity flag, one row each, with its reason in ``lang``."""
+    from ..integrity import RULE_NAMES
+    from ._integrity_view import file_rows
+
+    t = TEXT[lang]
+    k = 0 if lang == "zh" else 1
+    rows = [
+        [
+            _cell(r.indicator),
+            _cell(region_names.get(str(r.region), str(r.region))),
+            _cell(r.months),
+            _cell(RULE_NAMES[r.rule][k]),
+            _cell("0" if r.score == 0 else f"{r.score:.2g}", "num"),
+            _cell(r.reason_zh if lang == "zh" else r.reason_en),
+            _cell(file_rows(r.rows, lang) or "—"),
+        ]
+        for r in flags.itertuples(index=False)
+    ]
+    attrs = flags.attrs
+    note = t["integrity_note"].format(
+        n=len(flags),
+        reports=attrs.get("n_reports", "?"),
+        series=attrs.get("n_series", "?"),
+        alpha=attrs.get("alpha", "?"),
+        not_checked=len(attrs.get("not_checked", ())),
+    )
+    return {"note": note, "header": t["integrity_header"], "rows": rows}
 
 
 __all__ = ["FIGURE_DIR", "HTML_NAME", "Bulletin", "render_bulletin", "write_bulletin"]

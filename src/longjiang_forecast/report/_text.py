@@ -137,6 +137,11 @@ TEXT: dict[str, dict[str, Any]] = {
         "changes_note": "与上一期发布的预测相比，达标概率变化最大的 {n} 项，各分解为新报告、以前月份的修订、"
         "清单与模型设置、蒙特卡罗误差（第 {from_id} 号到第 {to_id} 号预测；各部分之和等于变化，"
         "小于两倍标准误的部分在误差之内）。",
+        "integrity": "附录：报送数据核查",
+        "integrity_note": "{series} 个序列本年 {reports} 条报告中，与模型和本地区往年相比异常的标记 {n} 条"
+        "（得分为模型下出现如此情况的尾部概率，低于 {alpha} 即标记；{not_checked} 个序列无季节参照，未全部核查）。"
+        "标记仅供督查核实，数据未作任何删改。",
+        "integrity_header": ["指标", "地区", "月份", "规则", "得分", "理由", "文件行"],
         "track_record": "十一、预测实绩",
         "track_record_note": "此前发布的 {forecasts} 次预测，以库中现有的结果（数据版本 {vintage}）衡量："
         "已评分 {scored} 项序列预测，待结果 {pending} 项，发布时已定 {decided} 项（不评分）。",
@@ -257,6 +262,13 @@ TEXT: dict[str, dict[str, Any]] = {
         "new reports, revisions of earlier months, catalogue and model settings, and Monte Carlo noise "
         "(forecast {from_id} to {to_id}; the parts add up to the move; a part under twice the s.e. is within "
         "noise).",
+        "integrity": "Annex: report integrity flags",
+        "integrity_note": "{n} flags among this year's {reports} reports of {series} series: reports unusual "
+        "against the model and the region's own earlier years (score: the model's tail probability of so "
+        "unusual a report; flagged below {alpha}; {not_checked} series without a seasonal reference were "
+        "not fully checked). The flags are for the supervision office to ask about; no data were dropped "
+        "or changed.",
+        "integrity_header": ["indicator", "region", "months", "rule", "score", "reason", "file rows"],
         "track_record": "11. Our track record",
         "track_record_note": "The {forecasts} forecasts published so far, against the outcomes now in the store "
         "(vintage {vintage}): {scored} series forecasts scored, {pending} awaiting their outcome, {decided} "
