@@ -26,7 +26,7 @@ INDICATORS = ["09a", "13a"]
 def _fit_s(catalog, seed: int, as_of: str) -> tuple[float, float]:
     """Seconds of one fit, and of its sampling alone (nutpie's run, as the posterior's attrs say)."""
     progress = synthetic_progress(catalog, seed=seed, as_of=as_of)
-    model = HierarchicalModel(random_seed=0)
+    model = HierarchicalModel(seed=0)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -290,7 +290,7 @@ def test_to_inference_data_joins_a_fitted_hierarchical_model(catalog):
     import warnings
 
     small = catalog.subset(["09a", "13a"])
-    model = lf.models.HierarchicalModel(draws=100, tune=150, chains=2, min_ess=0, random_seed=1)
+    model = lf.models.HierarchicalModel(draws=100, tune=150, chains=2, min_ess=0, seed=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a short chain may warn about convergence
         result = lf.forecast(synthetic_progress(small, seed=3), small, model=model, n_draws=80, seed=5)

@@ -19,7 +19,7 @@ nutpie = pytest.importorskip("nutpie")
 
 
 def _fit(catalog, seed, as_of):
-    model = HierarchicalModel(draws=100, tune=150, chains=2, min_ess=0, sampler="nutpie", random_seed=1)
+    model = HierarchicalModel(draws=100, tune=150, chains=2, min_ess=0, sampler="nutpie", seed=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # short chains may warn about convergence
         model.fit(synthetic_progress(catalog, seed=seed, as_of=as_of), catalog=catalog, as_of=as_of)

@@ -13,12 +13,12 @@ MODELS = [SeasonalShareModel]
 def test_contract(model_cls, catalog, progress):
     model = model_cls()
     with pytest.raises(lf.NotFittedError, match="not fitted yet"):
-        model.sample_parameters(10, rng=0)
+        model.sample_parameters(10, seed=0)
     known = progress.sel(month=slice(None, "2024-06"))
     assert model.fit(known, catalog=catalog, as_of="2024-06") is model
-    a = model.sample_parameters(50, rng=3)
-    b = model.sample_parameters(50, rng=3)
-    c = model.sample_parameters(50, rng=4)
+    a = model.sample_parameters(50, seed=3)
+    b = model.sample_parameters(50, seed=3)
+    c = model.sample_parameters(50, seed=4)
     assert a.sizes["draw"] == 50 and a.sizes["series"] == model.state_.sizes["series"]
     np.testing.assert_array_equal(a["gamma_scale"].values, b["gamma_scale"].values)
     assert not np.array_equal(a["gamma_scale"].values, c["gamma_scale"].values)
@@ -149,7 +149,7 @@ def test_a_july_report_far_behind_pace_pulls_the_total_down():
     planted = planted.sel(month=slice(None, "2023-07"))
     model = SeasonalShareModel().fit(planted, catalog=catalog, as_of="2023-07")
     s = list(model.state_["indicator"].values).index("CN_OLDCOMM_2023")
-    draws = model.sample_parameters(2000, rng=1)
+    draws = model.sample_parameters(2000, seed=1)
     total = draws["annual_total"].values[:, s]
     # 0.2 done by July, when earlier years had done 57-86 % of theirs: behind every earlier year,
     # so a late start (the months lost are lost; August-December deliver what they did before,

@@ -62,13 +62,13 @@ def test_contract(name, small):
     model = _make(name)
     assert model.get_params() == MODEL_REGISTRY[name](**FAST.get(name, {})).get_params()
     with pytest.raises(lf.NotFittedError, match="not fitted yet"):
-        model.sample_parameters(10, rng=0)
+        model.sample_parameters(10, seed=0)
     known = progress.sel(month=slice(None, "2024-06"))
     model = _fit(name, cat, known, "2024-06")
     assert hasattr(model, "state_")
-    a = model.sample_parameters(64, rng=3)
-    b = model.sample_parameters(64, rng=3)
-    c = model.sample_parameters(64, rng=4)
+    a = model.sample_parameters(64, seed=3)
+    b = model.sample_parameters(64, seed=3)
+    c = model.sample_parameters(64, seed=4)
     for var in ("gamma_scale", "hazard", "year_effect"):
         np.testing.assert_array_equal(a[var].values, b[var].values)
     random_part = np.concatenate([a[v].values.ravel() for v in ("gamma_scale", "hazard", "year_effect")])
@@ -84,7 +84,7 @@ def test_contract(name, small):
     paths = lf.simulate(a, model.state_, seed=5)
     _check_paths(paths, model.state_)
     with pytest.raises(ValueError, match="The 'n_draws' parameter of sample_parameters"):
-        model.sample_parameters(0, rng=0)
+        model.sample_parameters(0, seed=0)
 
 
 def _check_paths(paths, state):
@@ -107,7 +107,7 @@ def test_three_months_and_no_history(name, small):
     cat, progress = small
     short = progress.sel(month=slice("2024-01", "2024-03"))
     model = _fit(name, cat, short, "2024-03")
-    draws = model.sample_parameters(400, rng=1)
+    draws = model.sample_parameters(400, seed=1)
     paths = lf.simulate(draws, model.state_, seed=2)
     _check_paths(paths, model.state_)
     stats = lf.simulate_summary(draws, model.state_, seed=2, past_deadline="ignore")
@@ -119,7 +119,7 @@ def test_three_months_and_no_history(name, small):
     assert all(len(r) > 20 for r in draws["reason"].values[refused])
 
 
-@pytest.mark.parametrize("name", [n for n in MODEL_REGISTRY if n not in ("seasonal_share", "hierarchical")])
+@pytest.mark.parametrize("name", list(MODEL_REGISTRY))
 def test_bad_hyper_parameter_message(name, small):
     cat, progress = small
     model = MODEL_REGISTRY[name]()
@@ -150,7 +150,7 @@ def test_compare_lines_models_up(small):
 def test_milestone_outputs_are_exact_given_the_hazard(small):
     cat, progress = small
     model = MODEL_REGISTRY["milestone"]().fit(progress, catalog=cat, as_of="2024-08")
-    d = model.sample_parameters(200, rng=0)
+    d = model.sample_parameters(200, seed=0)
     s = int(np.flatnonzero(d["dynamics"].values == "binomial")[0])
     p_all, expected = d["p_all_done"].values[:, s], d["expected_done"].values[:, s]
     assert np.all((p_all >= 0) & (p_all <= 1))
@@ -167,3 +167,86 @@ def test_earned_schedule_on_months_no_earlier_year_reported_gives_no_warning():
         warnings.simplefilter("error", RuntimeWarning)
         bt = lf.backtest(lf.load_national_progress(), "earned_schedule", as_of=[6, 9], n_draws=200, seed=1)
     assert bt.forecasts.sizes["forecast"] > 0
+
+
+def _clone(model):
+    """scikit-learn's ``clone`` contract without scikit-learn (not a dependency): a new unfitted
+    instance from ``get_params(deep=False)``, each parameter the very same object."""
+    params = model.get_params(deep=False)
+    new = type(model)(**params)
+    for name, value in new.get_params(deep=False).items():
+        assert value is params[name], f"{name} changed in the constructor"
+    return new
+
+
+@pytest.mark.parametrize("name", list(MODEL_REGISTRY))
+def test_params_round_trip_and_clone(name, small):
+    cls = MODEL_REGISTRY[name]
+    model = cls()
+    params = model.get_params(deep=True)
+    assert params == model.get_params(deep=False)  # no nested models
+    assert list(params) == cls._param_names() and params  # keyword-only constructor arguments
+    first = next(iter(cls._constraints))
+    value = params[first]
+    assert model.set_params(**{first: value}) is model
+    copy = _clone(model)
+    assert copy is not model and copy.get_params() == params
+    assert not hasattr(copy, "state_")
+    with pytest.raises(ValueError, match=f"Invalid parameter 'nope' for model {cls.__name__}"):
+        model.set_params(nope=1)
+    with pytest.raises(TypeError):
+        cls(0)  # positional hyper-parameters are refused
+    assert repr(model).startswith(f"{cls.__name__}({first}=")
+
+
+def test_sklearn_clone_when_installed():
+    base = pytest.importorskip("sklearn.base")
+    for cls in MODEL_REGISTRY.values():
+        model = cls()
+        assert base.clone(model).get_params() == model.get_params()
+
+
+@pytest.mark.parametrize("name", [n for n in MODEL_REGISTRY if n != "hierarchical"])
+def test_draws_follow_the_schema_and_streams_are_per_series(name, small):
+    """Every model's draws hold the schema's variables; a series' draws depend on its name, not on
+    which other series are drawn."""
+    from longjiang_forecast._core.schema import DRAWS_VARIABLES
+
+    cat, progress = small
+    known = progress.sel(month=slice(None, "2024-06"))
+    whole = _fit(name, cat, known, "2024-06").sample_parameters(32, seed=9)
+    assert list(whole.data_vars)[: len(DRAWS_VARIABLES)] == list(DRAWS_VARIABLES)
+    for var, dims in DRAWS_VARIABLES.items():
+        assert whole[var].dims == dims
+    drop = {str(i) for i in whole["indicator"].values[:1]}
+    subset = cat.table[~cat.table["indicator"].isin(drop)].reset_index(drop=True)
+    fewer = Catalog(year=cat.year, table=subset, regions=cat.regions, source="contract subset")
+    part = _fit(name, fewer, known, "2024-06").sample_parameters(32, seed=9)
+    for s in range(part.sizes["series"]):
+        ind, reg = str(part["indicator"].values[s]), str(part["region"].values[s])
+        w = int(np.flatnonzero((whole["indicator"].values == ind) & (whole["region"].values == reg))[0])
+        for var in ("gamma_scale", "hazard", "year_effect"):
+            np.testing.assert_array_equal(part[var].values[:, s], whole[var].values[:, w])
+
+
+@pytest.mark.parametrize("name", ["run_rate", "seasonal_share"])
+def test_old_seed_name_warns_and_gives_the_same_draws(name, small):
+    cat, progress = small
+    model = _fit(name, cat, progress.sel(month=slice(None, "2024-06")), "2024-06")
+    with pytest.warns(FutureWarning, match="'rng' parameter of sample_parameters is renamed 'seed'"):
+        old = model.sample_parameters(16, rng=3)
+    new = model.sample_parameters(16, seed=3)
+    np.testing.assert_array_equal(old["gamma_scale"].values, new["gamma_scale"].values)
+    with pytest.raises(TypeError, match="both 'seed' and its old name 'rng'"):
+        model.sample_parameters(16, seed=3, rng=3)
+
+
+def test_hierarchical_old_seed_name_warns():
+    from longjiang_forecast.models import HierarchicalModel
+
+    with pytest.warns(FutureWarning, match="'random_seed' parameter of HierarchicalModel is renamed 'seed'"):
+        model = HierarchicalModel(random_seed=5)
+    assert model.seed == 5 and "random_seed" not in model.get_params()
+    assert HierarchicalModel(seed=np.random.SeedSequence(5))._chain_seed() == int(
+        np.random.SeedSequence(5).generate_state(1)[0]
+    )

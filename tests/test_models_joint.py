@@ -54,9 +54,9 @@ def test_draws_of_a_family_share_the_years_shock(shared_years):
     family = model.family_ == "SYN_OUTDOOR"
     assert family.sum() == len(REGIONS)
     assert np.all(model.year_corr_[family] > 0.3)
-    joint = model.sample_parameters(4000, rng=1)["annual_total"].values[:, family]
+    joint = model.sample_parameters(4000, seed=1)["annual_total"].values[:, family]
     model.year_corr_[:] = 0.0
-    alone = model.sample_parameters(4000, rng=1)["annual_total"].values[:, family]
+    alone = model.sample_parameters(4000, seed=1)["annual_total"].values[:, family]
     # each prefecture's law is the same (only the pairing of draws changes) ...
     for j in range(family.sum()):
         np.testing.assert_allclose(
@@ -181,7 +181,7 @@ def test_the_other_prefectures_pace_moves_a_prefectures_forecast():
         s = int(
             np.flatnonzero((model.family_ == "SYN_OUTDOOR") & (model.state_["region"].values == "harbin"))[0]
         )
-        annual = model.sample_parameters(2000, rng=1)["annual_total"].values[:, s]
+        annual = model.sample_parameters(2000, seed=1)["annual_total"].values[:, s]
         return float(np.median(annual)), str(model.basis_[s])
 
     (behind, basis), (ahead, _) = harbin(0.7), harbin(1.4)

@@ -78,7 +78,7 @@ def case_run_rate(seed, model_cls=RunRateModel, **kw):
     cat = _catalog(_count_rows("RR", {YEAR: 120.0}))
     ds = _dataset({(f"RR_{YEAR}", "province"): {YEAR: row}}, YEAR, f"{YEAR}-06")
     model = model_cls(**kw).fit(ds, catalog=cat, as_of=f"{YEAR}-06")
-    d = model.sample_parameters(4000, rng=seed)
+    d = model.sample_parameters(4000, seed=seed)
     rate = (d["annual_total"].values[:, 0] - row[5]) / 6
     return _covers(rate, r)
 
@@ -97,7 +97,7 @@ def case_earned_schedule(seed):
     cat = _catalog(_count_rows("ES", {YEAR: need}))
     ds = _dataset({(f"ES_{YEAR}", "province"): {YEAR: row}}, YEAR, f"{YEAR}-06")
     model = EarnedScheduleModel().fit(ds, catalog=cat, as_of=f"{YEAR}-06")
-    d = model.sample_parameters(4000, rng=seed)
+    d = model.sample_parameters(4000, seed=seed)
     return _covers(d["annual_total"].values[:, 0], row[5] + need * spi / 2)
 
 
@@ -185,7 +185,7 @@ def case_seasonal_share(seed):
     ds = _dataset({(f"SS_{yr}", "province"): {yr: row} for yr, row in series.items()}, YEAR - 4, f"{YEAR}-06")
     model = SeasonalShareModel().fit(ds, catalog=cat, as_of=f"{YEAR}-06")
     s = int(np.flatnonzero(model.state_["indicator"].values == f"SS_{YEAR}")[0])
-    d = model.sample_parameters(4000, rng=seed)
+    d = model.sample_parameters(4000, seed=seed)
     return _covers(d["annual_total"].values[:, s], truth)
 
 
@@ -217,7 +217,7 @@ def case_hierarchical(seed, diagnostics=None):
     ds = _dataset(series, YEAR - 4, f"{YEAR}-06")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = HierarchicalModel(random_seed=seed).fit(ds, catalog=_catalog(rows), as_of=f"{YEAR}-06")
+        model = HierarchicalModel(seed=seed).fit(ds, catalog=_catalog(rows), as_of=f"{YEAR}-06")
     if diagnostics is not None:
         diagnostics.append(model.diagnostics_["counts"])
     hits = [

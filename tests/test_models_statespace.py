@@ -55,7 +55,7 @@ def test_ets_national_interval_is_sane(national_may_2024):
     assert "dconstant + seasonal regressor" in model.basis_[s]
     aicc = dict(model.selection_[s])
     assert aicc["llevel"] - aicc["dconstant + seasonal regressor"] > 5  # 9.7
-    total = model.sample_parameters(4000, rng=2024)["annual_total"].values[:, s]
+    total = model.sample_parameters(4000, seed=2024)["annual_total"].values[:, s]
     q10, q50, q90 = np.quantile(total, [0.1, 0.5, 0.9])
     assert 3.5 < q10 < q50 < q90 < 7.0, (q10, q50, q90)
 

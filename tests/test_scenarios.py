@@ -100,7 +100,7 @@ def test_scenarios_move_the_odds_the_right_way(catalog, progress):
     from longjiang_forecast.simulate import apply_scenario
 
     model = lf.SeasonalShareModel().fit(progress, catalog=catalog, as_of="2024-08")
-    draws = model.sample_parameters(2000, rng=1)
+    draws = model.sample_parameters(2000, seed=1)
     state = model.state_
 
     def p_met(name):
@@ -136,7 +136,7 @@ def test_scenario_for_other_draws_is_refused(catalog, progress):
         seed=3,
     )
     with pytest.raises(lf.DataValidationError, match="compiled for 10 draws; the draws have 20"):
-        apply_scenario(model.sample_parameters(20, rng=1), compiled, model.state_)
+        apply_scenario(model.sample_parameters(20, seed=1), compiled, model.state_)
 
 
 def test_scenario_for_another_year_is_refused(tmp_path, catalog, progress):

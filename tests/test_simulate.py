@@ -15,7 +15,7 @@ def fitted(catalog, progress):
 
 @pytest.fixture(scope="module")
 def draws(fitted):
-    return fitted.sample_parameters(1500, rng=11)
+    return fitted.sample_parameters(1500, seed=11)
 
 
 def test_cumulative_paths_never_fall_and_levels_stay_in_bounds(fitted, draws):

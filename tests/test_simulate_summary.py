@@ -20,7 +20,7 @@ def fitted(catalog, progress):
 
 @pytest.fixture(scope="module")
 def draws(fitted):
-    return fitted.sample_parameters(2000, rng=11)
+    return fitted.sample_parameters(2000, seed=11)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ def fitted(catalog, progress):
 def test_known_answer_gamma_sum(fitted):
     """With one fixed scale θ, the value at the deadline is start + Gamma(Σ shape, θ): exact P(met)."""
     state = fitted.state_
-    draws = fitted.sample_parameters(20_000, rng=1)
+    draws = fitted.sample_parameters(20_000, seed=1)
     s = int(np.flatnonzero((state["indicator"].values == "09a") & (state["region"].values == "province"))[0])
     start = float(draws["start"][s])
     dl = int(state["deadline_month"][s])
@@ -32,7 +32,7 @@ def test_known_answer_gamma_sum(fitted):
 
 
 def test_quantiles_ordered_and_first_passage_cdf_monotone(fitted):
-    stats = lf.simulate_summary(fitted.sample_parameters(1000, rng=3), fitted.state_, seed=4)
+    stats = lf.simulate_summary(fitted.sample_parameters(1000, seed=3), fitted.state_, seed=4)
     summary = lf.summarise(stats, fitted.state_)
     q = summary["deadline_value"].values
     ok = np.isfinite(q).all(axis=1)
@@ -48,7 +48,7 @@ def test_quantiles_ordered_and_first_passage_cdf_monotone(fitted):
 
 
 def test_custom_bands(fitted):
-    stats = lf.simulate_summary(fitted.sample_parameters(500, rng=3), fitted.state_, seed=4)
+    stats = lf.simulate_summary(fitted.sample_parameters(500, seed=3), fitted.state_, seed=4)
     summary = lf.summarise(stats, fitted.state_, bands={"green": 0.9, "red": 0.0})
     assert set(summary["status"].values) <= {"green", "red", "borderline", "achieved", "no report yet"}
     with pytest.raises(ValueError, match="'bands' parameter of summarise"):
@@ -60,7 +60,7 @@ def test_custom_bands(fitted):
 def _with_p(fitted, n_draws, hits):
     """Statistics of the fitted state in which open count series ``j`` met its target in ``hits[j]`` draws."""
     state = fitted.state_
-    stats = lf.simulate_summary(fitted.sample_parameters(n_draws, rng=3), state, seed=4)
+    stats = lf.simulate_summary(fitted.sample_parameters(n_draws, seed=3), state, seed=4)
     kind, t, dl = state["kind"].values, state["last_month"].values, state["deadline_month"].values
     open_counts = np.flatnonzero((kind == "cumulative") & (t > 0) & (t < dl))
     open_counts = [s for s in open_counts if state["last_value"].values[s] < state["target"].values[s]]

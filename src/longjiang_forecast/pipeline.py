@@ -450,7 +450,7 @@ def _fit_and_draw(
     model.fit(progress, catalog=catalog, as_of=as_of)
 
     def make(index: int, size: int) -> xr.Dataset:
-        draws = model.sample_parameters(size, rng=_chunk_seed(param_seed, ss, 3, index))
+        draws = model.sample_parameters(size, seed=_chunk_seed(param_seed, ss, 3, index))
         if hasattr(model, "share_mean_"):  # the planned trajectory of SPI(t), see docs/planning.md
             draws["plan_share"] = ((SERIES, MONTH), np.asarray(model.share_mean_, dtype=float)[:, 1:])
         return draws
@@ -942,9 +942,9 @@ class _CachingModel:
         self._fitted = False
         return self
 
-    def sample_parameters(self, n_draws: int, *, rng: SeedLike = None) -> xr.Dataset:
+    def sample_parameters(self, n_draws: int, *, seed: SeedLike = None) -> xr.Dataset:
         progress, catalog, as_of = self._args
-        ss = as_seed_sequence(rng)
+        ss = as_seed_sequence(seed)
         key = self.cache.key(self.model, self._digest, str(as_of), n_draws, ss)
         hit = self.cache.load(key)
         if hit is not None:
@@ -953,7 +953,7 @@ class _CachingModel:
         if not self._fitted:  # once per origin, whatever the chunks of draws
             self.model.fit(progress, catalog=catalog, as_of=as_of)
             self._fitted = True
-        draws = self.model.sample_parameters(n_draws, rng=ss)
+        draws = self.model.sample_parameters(n_draws, seed=ss)
         self.state_ = self.model.state_
         self.cache.save(key, self.state_, draws)
         return draws

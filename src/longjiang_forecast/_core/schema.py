@@ -5,7 +5,7 @@ See ``docs/design/dimensions.md`` for the vocabulary.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 #: Dimension names used by every Dataset the library returns.
 INDICATOR: Final = "indicator"
@@ -54,3 +54,55 @@ STANDARD_TAGS: Final[dict[str, str]] = {
 
 Comparator = Literal[">=", "<="]
 COMPARATORS: Final = (">=", "<=")
+
+#: How a series goes on in the simulator (the ``dynamics`` variable of a model's draws).
+DYNAMICS: Final = ("gamma", "lognormal", "binomial", "none")
+
+#: The variables of every model's parameter draws (``sample_parameters``) and their dims, in order.
+#: A model may add per-series diagnostics (dims ``(series,)``) after them.
+DRAWS_VARIABLES: Final[dict[str, tuple[str, ...]]] = {
+    "dynamics": (SERIES,),
+    "start": (SERIES,),
+    "gamma_shape": (SERIES, MONTH),
+    "gamma_scale": (DRAW, SERIES),
+    "annual_total": (DRAW, SERIES),
+    "hazard": (DRAW, SERIES),
+    "total": (SERIES,),
+    "p_all_done": (DRAW, SERIES),
+    "expected_done": (DRAW, SERIES),
+    "log_mean": (SERIES, MONTH),
+    "year_effect": (DRAW, SERIES),
+    "log_sd": (SERIES,),
+    "transform": (SERIES,),
+    "baseline": (SERIES,),
+    "basis": (SERIES,),
+    "reason": (SERIES,),
+}
+
+
+def check_draws_schema(draws: Any) -> None:
+    """Raise unless ``draws`` holds every variable of :data:`DRAWS_VARIABLES` with its dims.
+
+    Parameters
+    ----------
+    draws : xarray.Dataset
+        A model's parameter draws.
+
+    Raises
+    ------
+    ValueError
+        Naming the first missing variable, or one with other dims, or an unknown ``dynamics``.
+    """
+    for name, dims in DRAWS_VARIABLES.items():
+        if name not in draws.data_vars:
+            raise ValueError(f"The parameter draws lack the variable '{name}' {dims}.")
+        if tuple(draws[name].dims) != dims:
+            raise ValueError(
+                f"The variable '{name}' of the parameter draws must have dims {dims}; "
+                f"got {tuple(draws[name].dims)}."
+            )
+    unknown = set(draws["dynamics"].values.tolist()) - set(DYNAMICS)
+    if unknown:
+        raise ValueError(
+            f"The parameter draws have unknown dynamics {sorted(unknown)}; known: {list(DYNAMICS)}."
+        )

@@ -2,7 +2,7 @@
 
 Every model follows the scikit-learn contract (keyword-only hyper-parameters,
 ``fit(progress, *, catalog, as_of) -> self``, trailing-underscore state,
-``sample_parameters(n_draws, *, rng) -> xarray.Dataset``); see ``docs/models.md``.
+``sample_parameters(n_draws, *, seed) -> xarray.Dataset``); see ``docs/models.md``.
 Heavy dependencies (statsmodels, PyMC) are imported inside the functions that
 need them, so importing this package stays cheap.
 """

@@ -23,25 +23,25 @@ series gets ``dynamics="none"`` (never a crash, never a guess).
 from __future__ import annotations
 
 import functools
-import inspect
 import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from numbers import Integral, Real
-from typing import Any, ClassVar, Self
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 from scipy import special
 
+from .._core.checks import check_count
 from .._core.exceptions import ForecastWarning
 from .._core.provenance import make_attrs
-from .._core.rng import SeedLike, as_seed_sequence
-from .._core.schema import DRAW, MONTH, SERIES
-from .._core.state import build_state, draw_coords, month_days
-from ._base import check_is_fitted
+from .._core.rng import UNSET, SeedLike, as_seed_sequence, named_stream, renamed_seed
+from .._core.schema import MONTH, SERIES
+from .._core.state import build_state, month_days
+from ._base import BaseModel, check_is_fitted
+from ._draws import build_draws
 
 #: Sampler of one parameter per draw: ``f(generator, n_draws) -> ndarray of shape (n_draws,)``.
 Sampler = Callable[[np.random.Generator, int], np.ndarray]
@@ -165,6 +165,11 @@ class SeriesContext:
     history_targets: dict[int, float]
 
     @property
+    def label(self) -> str:
+        """``indicator/region``: the name of the series' random streams."""
+        return f"{self.indicator}/{self.region}"
+
+    @property
     def done(self) -> float:
         """Change since the origin at the latest report (0 when none)."""
         return 0.0 if self.last_month == 0 else float(self.last_value - self.origin)
@@ -173,64 +178,6 @@ class SeriesContext:
     def need(self) -> float:
         """Change since the origin the target requires."""
         return float(self.target - self.origin)
-
-
-# -- validation ---------------------------------------------------------------------------------
-def check_param(
-    owner: str,
-    name: str,
-    value: Any,
-    kind: type | tuple[type, ...] = Real,
-    low: float = -math.inf,
-    high: float = math.inf,
-    *,
-    closed: str = "both",
-    options: tuple[Any, ...] | None = None,
-) -> None:
-    """Validate one hyper-parameter and raise the library's one-sentence error.
-
-    Parameters
-    ----------
-    owner : str
-        Name of the class or function, for the message.
-    name : str
-        Name of the parameter.
-    value : object
-        The value given.
-    kind : type or tuple of types, default numbers.Real
-        Accepted abstract type (``numbers.Integral`` for ints).
-    low, high : float
-        Bounds of the accepted range.
-    closed : {"both", "left", "right", "neither"}
-        Which bounds belong to the range.
-    options : tuple, optional
-        The accepted values (then ``kind`` and the bounds are ignored).
-
-    Raises
-    ------
-    ValueError
-        ``The 'name' parameter of owner must be ... Got value instead.``
-    """
-    if options is not None:
-        if value not in options:
-            raise ValueError(
-                f"The '{name}' parameter of {owner} must be one of {list(options)}. Got {value!r} instead."
-            )
-        return
-    type_name = "an int" if kind is Integral else "a float"
-    left = "[" if closed in ("both", "left") else "("
-    right = "]" if closed in ("both", "right") else ")"
-    msg = (
-        f"The '{name}' parameter of {owner} must be {type_name} in the range "
-        f"{left}{low:g}, {high:g}{right}. Got {value!r} instead."
-    ).replace("inf]", "inf)")
-    if isinstance(value, bool) or not isinstance(value, kind):
-        raise ValueError(msg)
-    v = float(value)
-    ok_low = v >= low if closed in ("both", "left") else v > low
-    ok_high = v <= high if closed in ("both", "right") else v < high
-    if not (math.isfinite(v) and ok_low and ok_high):
-        raise ValueError(msg)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -243,15 +190,6 @@ def t_interval_ratio(df: float) -> float:
     (0.4 s) when the models load.
     """
     return float(special.stdtrit(df, 0.95) / special.ndtri(0.95))
-
-
-def check_n_draws(n_draws: Any) -> None:
-    """Raise ``ValueError`` unless ``n_draws`` is a positive int."""
-    if isinstance(n_draws, bool) or not isinstance(n_draws, Integral) or n_draws < 1:
-        raise ValueError(
-            f"The 'n_draws' parameter of sample_parameters must be an int in the range [1, inf). "
-            f"Got {n_draws!r} instead."
-        )
 
 
 # -- history helpers --------------------------------------------------------------------------
@@ -426,7 +364,7 @@ def default_hazard(ctx: SeriesContext) -> HazardFit:
 
 
 # -- the base class ---------------------------------------------------------------------------
-class SeriesModel:
+class SeriesModel(BaseModel):
     """Base of the models: fits each series of the as-of year and builds ParameterDraws.
 
     Subclasses define ``__init__`` with keyword-only hyper-parameters (stored
@@ -447,28 +385,6 @@ class SeriesModel:
     baseline_ : ndarray of shape (n_series,)
         Last year's value where the model resolved it (levels, changes).
     """
-
-    #: name -> keyword arguments of :func:`check_param`.
-    _constraints: ClassVar[dict[str, dict[str, Any]]] = {}
-
-    def get_params(self) -> dict[str, Any]:
-        """Return the hyper-parameters, as given to the constructor.
-
-        Returns
-        -------
-        dict
-            Parameter name -> value.
-        """
-        names = [p for p in inspect.signature(type(self).__init__).parameters if p != "self"]
-        return {name: getattr(self, name) for name in names}
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
-
-    def _validate_params(self) -> None:
-        for name, spec in self._constraints.items():
-            check_param(type(self).__name__, name, getattr(self, name), **spec)
 
     # -- fit --------------------------------------------------------------------------------
     def fit(self, progress: xr.Dataset, *, catalog: Any, as_of: Any = None) -> Self:
@@ -614,16 +530,17 @@ class SeriesModel:
         )
 
     # -- draws --------------------------------------------------------------------------------
-    def sample_parameters(self, n_draws: int, *, rng: SeedLike = None) -> xr.Dataset:
+    def sample_parameters(self, n_draws: int, *, seed: SeedLike = None, rng: Any = UNSET) -> xr.Dataset:
         """Draw parameters for the simulator, one set per draw.
 
         Parameters
         ----------
         n_draws : int
             Number of parameter draws (>= 1).
-        rng : int, SeedSequence, Generator or None
-            Seed of the parameter draws. Series ``s`` uses child ``s`` of it, so
-            a series' draws do not depend on the other series.
+        seed : int, SeedSequence, Generator or None
+            Seed of the parameter draws. Each series draws from its own child stream keyed by
+            its name (``indicator/region``, see :func:`~longjiang_forecast._core.rng.named_stream`),
+            so a series' draws do not depend on which other series are drawn or in which order.
 
         Returns
         -------
@@ -641,6 +558,11 @@ class SeriesModel:
             the hazard); ``basis`` and ``reason`` (series); and any per-series
             diagnostics of the model. attrs: model, its parameters, seed entropy.
 
+        Warns
+        -----
+        FutureWarning
+            If the seed is given under its old name ``rng=`` (kept for one release).
+
         Raises
         ------
         NotFittedError
@@ -649,13 +571,12 @@ class SeriesModel:
             If ``n_draws`` is not a positive int.
         """
         check_is_fitted(self)
-        check_n_draws(n_draws)
-        ss = as_seed_sequence(rng)
-        parent = np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 0))
+        check_count("sample_parameters", "n_draws", n_draws)
+        seed = renamed_seed(seed, rng, old_name="rng", owner="sample_parameters")
+        ss = as_seed_sequence(seed)
         state = self.state_
         n = state.sizes[SERIES]
-        gens = [np.random.default_rng(child) for child in parent.spawn(n)]
-        kind = state["kind"].values
+        gens = [named_stream(ss, ctx.label) for ctx in self.contexts_]
         dynamics = np.full(n, "none", dtype=object)
         last_value = state["last_value"].values
         start = np.where(np.isfinite(last_value), last_value, 0.0)
@@ -663,13 +584,10 @@ class SeriesModel:
         scale = np.zeros((n_draws, n))
         annual = np.full((n_draws, n), np.nan)
         hazard = np.zeros((n_draws, n))
-        p_all = np.full((n_draws, n), np.nan)
-        expected_done = np.full((n_draws, n), np.nan)
         total = np.zeros(n)
         log_mean = np.zeros((n, 12))
         log_sd = np.zeros(n)
         year_effect = np.zeros((n_draws, n))
-        transform = np.where(kind == "change", "pct_change", "identity").astype(object)
         extras: dict[str, np.ndarray] = {}
         for s, fit in enumerate(self.fits_):
             if fit is None:
@@ -701,42 +619,29 @@ class SeriesModel:
                 total[s] = ctx.target
                 h = np.clip(np.asarray(fit.hazard(gen, n_draws), float), 0.0, 1.0)
                 hazard[:, s] = h
-                left = max(ctx.target - start[s], 0.0)
-                months = max(ctx.deadline_month - ctx.last_month, 0)
-                q = 1.0 - (1.0 - h) ** months
-                p_all[:, s] = q**left
-                expected_done[:, s] = start[s] + left * q
-        data = {
-            "dynamics": (SERIES, dynamics),
-            "start": (SERIES, start),
-            "gamma_shape": ((SERIES, MONTH), shape),
-            "gamma_scale": ((DRAW, SERIES), scale),
-            "annual_total": ((DRAW, SERIES), annual),
-            "hazard": ((DRAW, SERIES), hazard),
-            "total": (SERIES, total),
-            "p_all_done": ((DRAW, SERIES), p_all),
-            "expected_done": ((DRAW, SERIES), expected_done),
-            "log_mean": ((SERIES, MONTH), log_mean),
-            "year_effect": ((DRAW, SERIES), year_effect),
-            "log_sd": (SERIES, log_sd),
-            "transform": (SERIES, transform),
-            "baseline": (SERIES, self.baseline_.copy()),
-            "basis": (SERIES, self.basis_.copy()),
-            "reason": (SERIES, self.reason_.copy()),
+        values = {
+            "dynamics": dynamics,
+            "start": start,
+            "gamma_shape": shape,
+            "gamma_scale": scale,
+            "annual_total": annual,
+            "hazard": hazard,
+            "total": total,
+            "log_mean": log_mean,
+            "year_effect": year_effect,
+            "log_sd": log_sd,
+            "baseline": self.baseline_.copy(),
+            "basis": self.basis_.copy(),
+            "reason": self.reason_.copy(),
         }
-        data.update({key: (SERIES, value) for key, value in extras.items()})
-        ds = xr.Dataset(
-            data,
-            coords=draw_coords(state, n_draws),
-            attrs=make_attrs(
-                model=type(self).__name__,
-                model_params=repr(self.get_params()),
-                seed_entropy=str(ss.entropy),
-                as_of=state.attrs["as_of"],
-                **self._draw_attrs(),
-            ),
+        attrs = make_attrs(
+            model=type(self).__name__,
+            model_params=repr(self.get_params(deep=False)),
+            seed_entropy=str(ss.entropy),
+            as_of=state.attrs["as_of"],
+            **self._draw_attrs(),
         )
-        return ds
+        return build_draws(state, n_draws, values, extras=extras, attrs=attrs)
 
     def _draw_attrs(self) -> dict[str, Any]:
         """Extra attrs of the draws (e.g. convergence diagnostics)."""

@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from .._core.checks import check_param
 from ._common import CountFit, Refusal, SeriesContext, SeriesModel, reference_weights, remaining_profile
 
 _CURVES = ("logistic", "gompertz")
@@ -208,8 +209,6 @@ class GrowthCurveModel(SeriesModel):
     def _validate_params(self) -> None:
         super()._validate_params()
         if self.obs_sd is not None:
-            from ._common import check_param
-
             check_param(type(self).__name__, "obs_sd", self.obs_sd, Real, 0, closed="neither")
 
     def _prepare(self, contexts: list[SeriesContext]) -> None:

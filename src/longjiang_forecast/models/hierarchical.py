@@ -83,6 +83,7 @@ from typing import Any
 import numpy as np
 
 from .._core.exceptions import ConvergenceWarning
+from .._core.rng import UNSET, SeedLike, as_seed_sequence, renamed_seed
 from ._common import (
     CountFit,
     MeanFit,
@@ -246,8 +247,11 @@ class HierarchicalModel(SeriesModel):
         Smallest acceptable bulk and tail ESS (100 per chain, as [1]_ advise).
     sampler : {"auto", "nutpie", "pymc"}, default "auto"
         "auto" uses nutpie when installed, else PyMC's NUTS.
-    random_seed : int, default 0
-        Seed of the Markov chains.
+    seed : int, SeedSequence or Generator, default 0
+        Seed of the Markov chains (an int is passed to the sampler as is; a SeedSequence or
+        Generator gives the int of its first generated word).
+    random_seed : int, optional
+        Old name of ``seed`` (kept for one release; gives a :class:`FutureWarning`).
 
     Attributes
     ----------
@@ -287,8 +291,8 @@ class HierarchicalModel(SeriesModel):
         "max_rhat": {"kind": Real, "low": 1},
         "min_ess": {"kind": Real, "low": 0},
         "sampler": {"options": ("auto", "nutpie", "pymc")},
-        "random_seed": {"kind": Integral, "low": 0},
     }
+    _renamed = {"random_seed": "seed"}  # noqa: RUF012
 
     def __init__(
         self,
@@ -304,7 +308,8 @@ class HierarchicalModel(SeriesModel):
         max_rhat: float = 1.01,
         min_ess: float = 200.0,
         sampler: str = "auto",
-        random_seed: int = 0,
+        seed: SeedLike = 0,
+        random_seed: Any = UNSET,
     ) -> None:
         self.draws = draws
         self.tune = tune
@@ -317,7 +322,19 @@ class HierarchicalModel(SeriesModel):
         self.max_rhat = max_rhat
         self.min_ess = min_ess
         self.sampler = sampler
-        self.random_seed = random_seed
+        self.seed = renamed_seed(
+            seed, random_seed, old_name="random_seed", owner="HierarchicalModel", default=0
+        )
+
+    def _validate_params(self) -> None:
+        super()._validate_params()
+        as_seed_sequence(self.seed)  # TypeError or ValueError naming 'seed'
+
+    def _chain_seed(self) -> int:
+        """The int seed of the chains: ``seed`` itself when an int, else the first word of its sequence."""
+        if isinstance(self.seed, int | np.integer) and not isinstance(self.seed, bool):
+            return int(self.seed)
+        return int(as_seed_sequence(self.seed).generate_state(1)[0])
 
     # -- sampling -------------------------------------------------------------------------
     def _sample(
@@ -343,7 +360,7 @@ class HierarchicalModel(SeriesModel):
                         tune=self.tune,
                         chains=self.chains,
                         cores=min(self.chains, 2),
-                        random_seed=self.random_seed,
+                        random_seed=self._chain_seed(),
                         progressbar=False,
                         target_accept=self.target_accept,
                     )
@@ -381,7 +398,7 @@ class HierarchicalModel(SeriesModel):
             tune=self.tune,
             chains=self.chains,
             cores=min(self.chains, 2),
-            seed=self.random_seed,
+            seed=self._chain_seed(),
             progress_bar=False,
             target_accept=self.target_accept,
         )

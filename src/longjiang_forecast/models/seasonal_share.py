@@ -25,20 +25,22 @@ Chapman & Hall (kernel widths).
 from __future__ import annotations
 
 import warnings
-import zlib
 from dataclasses import dataclass
+from numbers import Integral, Real
 from typing import Any, Self
 
 import numpy as np
 import xarray as xr
 from scipy import special
 
+from .._core.checks import check_count
 from .._core.provenance import make_attrs
-from .._core.rng import SeedLike, as_seed_sequence
-from .._core.schema import DRAW, MONTH, PROVINCE, SERIES
-from .._core.state import build_state, draw_coords, month_days
-from ._base import check_is_fitted
+from .._core.rng import UNSET, SeedLike, as_seed_sequence, named_stream, renamed_seed
+from .._core.schema import MONTH, PROVINCE, SERIES
+from .._core.state import build_state, month_days
+from ._base import BaseModel, check_is_fitted
 from ._common import FamilyHistory, t_interval_ratio
+from ._draws import build_draws
 
 #: Points of the grid on which the posterior of the annual total is computed.
 _GRID = 4096
@@ -115,7 +117,7 @@ def reference_profile(tags: str, deadline_month: int) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(weights) / weights.sum()])
 
 
-class SeasonalShareModel:
+class SeasonalShareModel(BaseModel):
     """Reference-class seasonal-share model: this year's pace against the family's earlier years.
 
     The reference class is every earlier year of the indicator's family in every prefecture of
@@ -170,6 +172,14 @@ class SeasonalShareModel:
         family (the year's province-wide shock, see :meth:`_shared_year_uniforms`).
     """
 
+    _constraints = {  # noqa: RUF012
+        "plan_prior_sd": {"kind": Real, "low": 0, "closed": "neither"},
+        "fallback_share_sd": {"kind": Real, "low": 0, "closed": "neither"},
+        "month_concentration": {"kind": Real, "low": 0, "closed": "neither"},
+        "year_effect_sd": {"kind": Real, "low": 0, "closed": "neither"},
+        "min_history_years": {"kind": Integral, "low": 1},
+    }
+
     def __init__(
         self,
         *,
@@ -184,30 +194,6 @@ class SeasonalShareModel:
         self.month_concentration = month_concentration
         self.year_effect_sd = year_effect_sd
         self.min_history_years = min_history_years
-
-    def get_params(self) -> dict[str, Any]:
-        """Return the hyper-parameters, as given to the constructor."""
-        return {
-            "plan_prior_sd": self.plan_prior_sd,
-            "fallback_share_sd": self.fallback_share_sd,
-            "month_concentration": self.month_concentration,
-            "year_effect_sd": self.year_effect_sd,
-            "min_history_years": self.min_history_years,
-        }
-
-    def _validate_params(self) -> None:
-        for name in ("plan_prior_sd", "fallback_share_sd", "month_concentration", "year_effect_sd"):
-            value = getattr(self, name)
-            if not isinstance(value, int | float) or not np.isfinite(value) or value <= 0:
-                raise ValueError(
-                    f"The '{name}' parameter of SeasonalShareModel must be a float in the range "
-                    f"(0, inf). Got {value!r} instead."
-                )
-        if not isinstance(self.min_history_years, int) or self.min_history_years < 1:
-            raise ValueError(
-                "The 'min_history_years' parameter of SeasonalShareModel must be an int in the "
-                f"range [1, inf). Got {self.min_history_years!r} instead."
-            )
 
     def fit(self, progress: xr.Dataset, *, catalog: Any, as_of: Any = None) -> Self:
         """Learn the seasonal shares and condition on this year's reports.
@@ -588,14 +574,14 @@ class SeasonalShareModel:
             return
         self.basis_[s] = "monthly completion hazard (Beta prior: half the projects by the deadline)"
 
-    def sample_parameters(self, n_draws: int, *, rng: SeedLike = None) -> xr.Dataset:
+    def sample_parameters(self, n_draws: int, *, seed: SeedLike = None, rng: Any = UNSET) -> xr.Dataset:
         """Draw parameters for the simulator.
 
         Parameters
         ----------
         n_draws : int
             Number of parameter draws (>= 1).
-        rng : int, SeedSequence, Generator or None
+        seed : int, SeedSequence, Generator or None
             Seed of the parameter draws.
 
         Returns
@@ -609,6 +595,11 @@ class SeasonalShareModel:
             total of a count (or change of a level) in each draw; ``basis``
             and ``reason`` (series). attrs: model, parameters, seed entropy.
 
+        Warns
+        -----
+        FutureWarning
+            If the seed is given under its old name ``rng=`` (kept for one release).
+
         Raises
         ------
         NotFittedError
@@ -617,12 +608,9 @@ class SeasonalShareModel:
             If ``n_draws`` is not a positive int.
         """
         check_is_fitted(self)
-        if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
-            raise ValueError(
-                f"The 'n_draws' parameter of sample_parameters must be an int in the range [1, inf). "
-                f"Got {n_draws!r} instead."
-            )
-        ss = as_seed_sequence(rng)
+        check_count("sample_parameters", "n_draws", n_draws)
+        seed = renamed_seed(seed, rng, old_name="rng", owner="sample_parameters")
+        ss = as_seed_sequence(seed)
         state = self.state_
         n = state.sizes[SERIES]
         kind = state.variables["kind"].values
@@ -635,11 +623,10 @@ class SeasonalShareModel:
         hazard = np.zeros((n_draws, n))
         total = np.zeros(n)
         year_effect = np.zeros((n_draws, n))
-        transform = np.where(kind == "change", "pct_change", "identity").astype(object)
         basis = self.basis_.copy()
         own = np.empty((n, n_draws))  # one row per series, read below as columns of (draw, series)
         for row, label in zip(own, self._series_labels(), strict=True):
-            _stream(ss, label).random(n_draws, out=row)
+            named_stream(ss, label).random(n_draws, out=row)
         uniforms = self._shared_year_uniforms(own.T, ss, n_draws)
         for s in range(n):
             if self.reason_[s]:
@@ -665,31 +652,28 @@ class SeasonalShareModel:
             else:
                 dynamics[s] = "lognormal"
                 year_effect[:, s] = self._year_effect(s, uniforms[:, s])
-        return xr.Dataset(
-            {
-                "dynamics": (SERIES, dynamics),
-                "start": (SERIES, start),
-                "gamma_shape": ((SERIES, MONTH), shape),
-                "gamma_scale": ((DRAW, SERIES), scale),
-                "annual_total": ((DRAW, SERIES), annual),
-                "hazard": ((DRAW, SERIES), hazard),
-                "total": (SERIES, total),
-                "log_mean": ((SERIES, MONTH), np.nan_to_num(self.log_mean_)),
-                "year_effect": ((DRAW, SERIES), year_effect),
-                "log_sd": (SERIES, np.nan_to_num(self.log_sd_)),
-                "transform": (SERIES, transform),
-                "baseline": (SERIES, self.baseline_),
-                "basis": (SERIES, basis),
-                "reason": (SERIES, self.reason_.copy()),
-            },
-            coords=draw_coords(state, n_draws),
-            attrs=make_attrs(
-                model=type(self).__name__,
-                model_params=repr(self.get_params()),
-                seed_entropy=str(ss.entropy),
-                as_of=state.attrs["as_of"],
-            ),
+        values = {
+            "dynamics": dynamics,
+            "start": start,
+            "gamma_shape": shape,
+            "gamma_scale": scale,
+            "annual_total": annual,
+            "hazard": hazard,
+            "total": total,
+            "log_mean": np.nan_to_num(self.log_mean_),
+            "year_effect": year_effect,
+            "log_sd": np.nan_to_num(self.log_sd_),
+            "baseline": self.baseline_,
+            "basis": basis,
+            "reason": self.reason_.copy(),
+        }
+        attrs = make_attrs(
+            model=type(self).__name__,
+            model_params=repr(self.get_params(deep=False)),
+            seed_entropy=str(ss.entropy),
+            as_of=state.attrs["as_of"],
         )
+        return build_draws(state, n_draws, values, attrs=attrs)
 
     def _series_labels(self) -> list[str]:
         """``indicator/region`` of each series: the key of its own random stream."""
@@ -708,8 +692,8 @@ class SeasonalShareModel:
         while sums over prefectures get the spread of years the prefectures share.
         ``ρ_s`` is :attr:`year_corr_` (see :func:`_remaining_corr`). Families with one series
         are left as they are. Each series and each family shock has its own stream keyed by its
-        name (:func:`_stream`), so a series' draws do not depend on which other series are
-        forecast or in which order.
+        name (:func:`~longjiang_forecast._core.rng.named_stream`), so a series' draws do not
+        depend on which other series are forecast or in which order.
 
         Parameters
         ----------
@@ -732,7 +716,7 @@ class SeasonalShareModel:
             members = np.flatnonzero(joint & (self.family_ == family))
             if members.size < 2:
                 continue
-            common = _stream(ss, f"family shock/{family}").standard_normal(n_draws)[:, None]
+            common = named_stream(ss, f"family shock/{family}").standard_normal(n_draws)[:, None]
             rho = np.clip(self.year_corr_[members], 0.0, 1.0)[None, :]
             own = special.ndtri(np.clip(uniforms[:, members], 1e-12, 1 - 1e-12))
             out[:, members] = special.ndtr(np.sqrt(rho) * common + np.sqrt(1 - rho) * own)
@@ -1026,16 +1010,6 @@ def _late_start(
     # the J' kernels of a start month stand for all J reference years (each pace kernel weighs 1)
     weight = np.log(start_w)[None, :] + log_lik[order][:, None] + np.log(mean.size / pick.size)
     return _LateStart(prior, logp + weight.ravel()[:, None])
-
-
-def _stream(ss: np.random.SeedSequence, label: str) -> np.random.Generator:
-    """The random stream of one series (or family shock) ``label``: a child of ``ss`` keyed by the label.
-
-    The key is the label's CRC-32, so the stream depends on the seed and the name only (NumPy's
-    ``SeedSequence`` spawn keys; SPEC 7).
-    """
-    key = zlib.crc32(label.encode("utf-8"))
-    return np.random.default_rng(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 0, key)))
 
 
 def _variance_nodes(nu: float, s2: float) -> np.ndarray:

@@ -53,6 +53,7 @@ from typing import Any
 
 import numpy as np
 
+from .._core.rng import named_stream
 from ._common import (
     CountFit,
     MeanFit,
@@ -235,7 +236,7 @@ def _check_stable(ctx: SeriesContext, remaining: Any, full: dict[int, np.ndarray
         ctx.history[y][11] - (0.0 if ctx.kind == "cumulative" else ctx.history[y - 1][11]) for y in full
     ]
     yardstick = max([ctx.need, *totals])
-    change = ctx.done + remaining(np.random.default_rng([ctx.index, 20241]), 2000)
+    change = ctx.done + remaining(named_stream(np.random.SeedSequence(20241), ctx.label), 2000)
     q99 = float(np.quantile(change, 0.99))
     if not q99 <= MAX_CHANGE_MULTIPLE * yardstick:
         raise Refusal(
@@ -452,8 +453,9 @@ class ETSModel(SeriesModel):
         exog_future = exog_all[n_now : n_now + steps] if uses_exog else None
         need, done = ctx.need, ctx.done
         n_par = self.n_param_draws if self.param_uncertainty else 1
-        # Parameter draws are made once here (they are part of the fit) with a fixed seed per series.
-        gen_fit = np.random.default_rng([ctx.index, 20240])
+        # Parameter draws are made once here (they are part of the fit), from a fixed stream per series
+        # keyed by its name.
+        gen_fit = named_stream(np.random.SeedSequence(20240), ctx.label)
         params = _param_draws(res, n_par, gen_fit, self.param_uncertainty)
         means, shift_sd, irregular = [], [], []
         if steps > 0:
@@ -537,7 +539,7 @@ class ETSModel(SeriesModel):
         self.results_[ctx.index] = res
         self.selection_[ctx.index] = table
         steps = 12 - t
-        gen_fit = np.random.default_rng([ctx.index, 20240])
+        gen_fit = named_stream(np.random.SeedSequence(20240), ctx.label)
         params = _param_draws(
             res, self.n_param_draws if self.param_uncertainty else 1, gen_fit, self.param_uncertainty
         )

@@ -56,7 +56,7 @@ class DrawChunks:
         ``make(index, size)`` returns the draws Dataset of chunk ``index``
         (``size`` draws, dim ``draw``); it must be deterministic (seeded by
         the index) and give every chunk the same static parameters (those
-        without a ``draw`` dim), e.g. ``model.sample_parameters(size, rng=seed_of(index))``.
+        without a ``draw`` dim), e.g. ``model.sample_parameters(size, seed=seed_of(index))``.
 
     Notes
     -----
