@@ -208,13 +208,16 @@ def test_sklearn_clone_when_installed():
 
 @pytest.mark.parametrize("name", [n for n in MODEL_REGISTRY if n != "hierarchical"])
 def test_draws_follow_the_schema_and_streams_are_per_series(name, small):
-    """Every model's draws hold the schema's variables; a series' draws depend on its name, not on
-    which other series are drawn."""
+    """Every model's fitted state ends in '_'; its draws hold the schema's variables; a series' draws
+    depend on its name, not on which other series are drawn."""
     from longjiang_forecast._core.schema import DRAWS_VARIABLES
 
     cat, progress = small
     known = progress.sel(month=slice(None, "2024-06"))
-    whole = _fit(name, cat, known, "2024-06").sample_parameters(32, seed=9)
+    model = _fit(name, cat, known, "2024-06")
+    fitted = [k for k in vars(model) if not k.startswith("_") and k not in model.get_params()]
+    assert fitted and all(k.endswith("_") for k in fitted), fitted  # fitted state: trailing underscore
+    whole = model.sample_parameters(32, seed=9)
     assert list(whole.data_vars)[: len(DRAWS_VARIABLES)] == list(DRAWS_VARIABLES)
     for var, dims in DRAWS_VARIABLES.items():
         assert whole[var].dims == dims

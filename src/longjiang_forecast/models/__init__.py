@@ -8,7 +8,7 @@ need them, so importing this package stays cheap.
 """
 
 from .._core.exceptions import ConvergenceWarning
-from ._base import AttainmentModel, check_is_fitted
+from ._base import AttainmentModel, BaseModel, check_is_fitted
 from ._common import SeriesModel
 from .baselines import EarnedScheduleModel, RequiredRateModel, RunRateModel
 from .compare import compare
@@ -33,6 +33,7 @@ MODEL_REGISTRY: dict[str, type] = {
 __all__ = [
     "MODEL_REGISTRY",
     "AttainmentModel",
+    "BaseModel",
     "ConvergenceWarning",
     "ETSModel",
     "EarnedScheduleModel",
