@@ -29,6 +29,8 @@ from ._core.exceptions import DataValidationError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .catalog import Catalog
+
 # pandas, xarray and the models load inside the commands that use them: `--help`, `--version` and a
 # refused flag answer at once (issue 14: under 0.5 s).
 
@@ -78,16 +80,15 @@ def _draws(text: str) -> int:
 
 def _month(text: str) -> str:
     """An argparse type: --as-of in any form of a progress file's month (2024年8月, ...), as YYYY-MM."""
-    from ._core.months import MONTH_FORMS
+    from ._core.months import MONTH_FORMS, parse_month_arg
     from ._core.months import parse_month as read_month
-    from ._core.state import parse_month
 
     month, form = read_month(text)
     if month is not None:
         return f"{month:%Y-%m}"
     if form == "YYYY-MM":  # a month number outside 1-12, said as such
         try:
-            parse_month(text, name="--as-of")
+            parse_month_arg(text, name="--as-of")
         except DataValidationError as err:
             raise argparse.ArgumentTypeError(str(err)) from None
     why = " (its month number or day does not exist)" if form else ""
@@ -107,7 +108,7 @@ YEARS_FORMS = "years written YYYY: one year '2023', a range '2020-2024' or a lis
 
 def _backtest_as_of(text: str) -> list[int] | list[str]:
     """An argparse type: the as-of months of `backtest`, month numbers or YYYY-MM months (not both)."""
-    from ._core.state import parse_month
+    from ._core.months import parse_month_arg
 
     parts = [p.strip() for p in text.split(",")]
     if not all(parts):
@@ -120,7 +121,7 @@ def _backtest_as_of(text: str) -> list[int] | list[str]:
             )
         for part in parts:
             try:
-                parse_month(part, name="--as-of")
+                parse_month_arg(part, name="--as-of")
             except DataValidationError as err:
                 raise argparse.ArgumentTypeError(f"{err} Accepted: {AS_OF_FORMS}.") from None
         return parts
@@ -547,7 +548,7 @@ def _store_inputs(args: argparse.Namespace) -> tuple[Any, Any, None]:
     return catalog, progress, None
 
 
-def _lang(args: argparse.Namespace, catalog: Any) -> str:
+def _lang(args: argparse.Namespace, catalog: Catalog) -> str:
     """The language of the printed outputs: ``--lang``, else the locale's or the catalogue's."""
     from .report import default_language
 
@@ -576,7 +577,7 @@ def _width() -> int:
 
 
 def _print_table(
-    table: pd.DataFrame, result: Any, args: argparse.Namespace, catalog: Any, progress: Any
+    table: pd.DataFrame, result: Any, args: argparse.Namespace, catalog: Catalog, progress: Any
 ) -> None:
     """Print the attainment table for people: the unit's decimals, names in one language, fitted to width."""
     from .report import attainment_headline, province_first, render_attainment
@@ -633,7 +634,7 @@ def _busy(text: str) -> Iterator[None]:
 
 
 def _borderline_note(
-    summary: Any, draws: int, show_all: bool, lang: str, catalog: Any, progress: Any
+    summary: Any, draws: int, show_all: bool, lang: str, catalog: Catalog, progress: Any
 ) -> None:
     """Say which shown series are borderline (P(met) within two s.e. of a band edge) and what decides them."""
     import numpy as np
@@ -658,7 +659,7 @@ def _borderline_note(
     print(note, end="")
 
 
-def _pace_note(table: pd.DataFrame, show_all: bool, lang: str, catalog: Any, progress: Any) -> None:
+def _pace_note(table: pd.DataFrame, show_all: bool, lang: str, catalog: Catalog, progress: Any) -> None:
     """Say, for the shown series whose recent pace points away from P(met), what the model expects."""
     from .report import pace_note, province_first
     from .report._console import region_label
@@ -815,7 +816,7 @@ def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | N
 
 
 def _run_json(
-    args: argparse.Namespace, result: Any, catalog: Any, progress: Any, note: str | None
+    args: argparse.Namespace, result: Any, catalog: Catalog, progress: Any, note: str | None
 ) -> dict[str, Any]:
     from ._core.provenance import library_version
 
@@ -984,7 +985,7 @@ def _scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
-def _indicator_names(catalog: Any, lang: str) -> dict[str, str]:
+def _indicator_names(catalog: Catalog, lang: str) -> dict[str, str]:
     """Indicator id -> its name in ``lang`` (the other language, then the id, where it has none)."""
     from ._core.names import display_name
 
@@ -995,7 +996,7 @@ def _indicator_names(catalog: Any, lang: str) -> dict[str, str]:
     }
 
 
-def _region_names_written(catalog: Any, lang: str) -> dict[str, str]:
+def _region_names_written(catalog: Catalog, lang: str) -> dict[str, str]:
     """Region id -> the name an example progress file writes: ids in English, Chinese names in Chinese."""
     if lang != "zh":
         return {}

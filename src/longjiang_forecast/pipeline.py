@@ -17,6 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from ._core.cf import CONVENTIONS, describe
+from ._core.checks import check_count, is_count
 from ._core.exceptions import DataValidationError, ForecastWarning, NothingToForecastError
 from ._core.provenance import catalog_sha256, content_sha256, data_vintage, make_attrs
 from ._core.province import ProvinceRows
@@ -463,11 +464,7 @@ def _fit_and_draw(
 
 def _check_n_draws(n_draws: Any, where: str) -> None:
     """Refuse an ``n_draws`` that is not a whole number >= 1 (bools and floats included)."""
-    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
-        raise ValueError(
-            f"The 'n_draws' parameter of {where} must be an int in the range [1, inf). "
-            f"Got {n_draws!r} instead."
-        )
+    check_count(where, "n_draws", n_draws)
 
 
 def _chunk_seed(
@@ -544,7 +541,7 @@ def check_keep_paths(keep_paths: Any) -> None:
     """
     if keep_paths is None:
         return
-    if isinstance(keep_paths, bool) or not isinstance(keep_paths, int | np.integer) or keep_paths < 1:
+    if not is_count(keep_paths):
         raise ValueError(
             f"The 'keep_paths' parameter must be a whole number of draws >= 1 (the paths kept for fan "
             f"charts and planning; the summaries use every draw). Got {keep_paths!r} instead."

@@ -1,7 +1,9 @@
 """Months as offices write them: ``2024-08``, ``2024年8月``, ``2024/8``, ``2024.08``, ``202408``, dates.
 
-One parser for every reader of user files, so that a month means the same in a progress file,
-a catalogue and a scenario.
+One parser for every reader of user files and every month argument, so that a month means the
+same in a progress file, a catalogue, a scenario, ``as_of=`` and ``--as-of``: :func:`parse_month`
+reads a cell in any of :data:`MONTH_FORMS`; :func:`parse_month_arg` reads an argument (``YYYY-MM``
+or a date) and raises the error that names it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["MONTH_FORMS", "parse_month"]
+from .exceptions import DataValidationError
+
+__all__ = ["MONTH_FORMS", "parse_month", "parse_month_arg"]
 
 #: The accepted forms of a month, as shown in messages (``YYYY.M`` is refused: as an Excel
 #: number, 2024.10 shows as 2024.1, so ``2024.1`` may be January or October).
@@ -71,7 +75,7 @@ def parse_month(value: Any) -> tuple[pd.Timestamp | None, str]:
         m = pattern.fullmatch(text)
         if m is not None:
             year, month = int(m[1]), int(m[2])
-            if not 1 <= month <= 12:
+            if not 1 <= month <= 12 or year < 1:
                 return None, form
             return pd.Timestamp(year=year, month=month, day=1), form
     for pattern in _DATES:
@@ -79,10 +83,57 @@ def parse_month(value: Any) -> tuple[pd.Timestamp | None, str]:
         if m is not None:
             try:
                 day = _dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
+                return pd.Timestamp(year=day.year, month=day.month, day=1), "date"
+            except ValueError:  # no such day, or a year pandas cannot hold
                 return None, "date"
-            return pd.Timestamp(year=day.year, month=day.month, day=1), "date"
     return None, ""
+
+
+def parse_month_arg(value: Any, *, name: str = "as_of") -> pd.Timestamp:
+    """Parse a month argument (``as_of=``, ``--as-of``, a scenario's month) into the first day of its month.
+
+    Parameters
+    ----------
+    value : str, pandas.Timestamp or datetime.date
+        ``YYYY-MM`` (two-digit month), or a date in the month.
+    name : str, default "as_of"
+        The argument's name, for the message (e.g. ``"--as-of"``).
+
+    Returns
+    -------
+    pandas.Timestamp
+
+    Raises
+    ------
+    DataValidationError
+        If the value is not a month written ``YYYY-MM`` (a month number outside 01-12 is named
+        as such; ``2024-8`` is refused, as it always was for ``as_of=``).
+
+    Examples
+    --------
+    >>> parse_month_arg("2024-08")
+    Timestamp('2024-08-01 00:00:00')
+    >>> parse_month_arg("2024-13")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    longjiang_forecast._core.exceptions.DataValidationError: '2024-13' has month number 13; the month ...
+    """
+    if isinstance(value, _dt.date | np.datetime64) and not pd.isna(value):
+        ts = pd.Timestamp(value)
+        return pd.Timestamp(year=ts.year, month=ts.month, day=1)
+    text = str(value).strip()
+    month, form = parse_month(text)
+    if form == "YYYY-MM" and month is not None and len(text) == 7:  # two-digit month: 2024-08
+        return month
+    year, _, number = text.partition("-")
+    if form == "YYYY-MM" and not 1 <= int(number) <= 12:  # say what is wrong, not only the form
+        raise DataValidationError(
+            f"{text!r} has month number {int(number)}; the month must be 01-12 (e.g. {year}-12 for "
+            f"December {year}): the '{name}' parameter must be a month written YYYY-MM."
+        )
+    raise DataValidationError(
+        f"The '{name}' parameter must be a month written YYYY-MM (e.g. 2024-08). Got {value!r}."
+    )
 
 
 def _is_first(ts: pd.Timestamp) -> bool:

@@ -9,7 +9,6 @@ so series are stacked on one ``series`` dim that carries ``indicator`` and
 from __future__ import annotations
 
 import calendar
-import re
 import warnings
 from typing import Any
 
@@ -18,6 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from .exceptions import DataValidationError, ForecastWarning, NothingToForecastError
+from .months import parse_month_arg
 from .province import (
     AGREEMENT_RTOL,
     NOT_TOTALLED_KINDS,
@@ -124,38 +124,6 @@ def _blank(dtype: np.dtype) -> Any:
     return ""
 
 
-def parse_month(value: Any, *, name: str = "as_of") -> pd.Timestamp:
-    """Parse ``'YYYY-MM'`` (or a Timestamp) into the first day of that month.
-
-    Raises
-    ------
-    DataValidationError
-        If the value is not a month in ``YYYY-MM`` form (a month number
-        outside 01-12 is named as such).
-    """
-    if isinstance(value, pd.Timestamp):
-        return value.to_period("M").to_timestamp()
-    text = str(value).strip()
-    number = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-    if number and not 1 <= int(number[2]) <= 12:  # say what is wrong, not only the form
-        year = number[1]
-        raise DataValidationError(
-            f"{text!r} has month number {int(number[2])}; the month must be 01-12 (e.g. {year}-12 for "
-            f"December {year}): the '{name}' parameter must be a month written YYYY-MM."
-        )
-    try:
-        period = pd.Period(text, freq="M")
-    except (ValueError, TypeError) as err:
-        raise DataValidationError(
-            f"The '{name}' parameter must be a month written YYYY-MM (e.g. 2024-08). Got {value!r}."
-        ) from err
-    if len(text) != 7 or text[4] != "-":
-        raise DataValidationError(
-            f"The '{name}' parameter must be a month written YYYY-MM (e.g. 2024-08). Got {value!r}."
-        )
-    return period.to_timestamp()
-
-
 def deadline_month(deadline: pd.Timestamp) -> int:
     """Return the month (1-12) whose end-of-month report is the last one on or before ``deadline``.
 
@@ -223,7 +191,7 @@ def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dat
             )
         as_of_ts = months[reported][-1]
     else:
-        as_of_ts = parse_month(as_of)
+        as_of_ts = parse_month_arg(as_of)
         later = values.sel(month=months[months > as_of_ts])
         if later.size and bool(later.notnull().any()):
             first = pd.Timestamp(later[MONTH].values[later.notnull().any(("indicator", "region")).values][0])

@@ -17,16 +17,20 @@ import warnings
 from collections.abc import Iterable, Sequence
 from numbers import Integral
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from .._core.exceptions import DataValidationError
+from .._core.months import parse_month_arg
 from .._core.provenance import library_version, make_attrs
 from .._core.schema import MONOTONE_KINDS, MONTH, QUANTILE
-from .._core.state import deadline_month, month_days, parse_month
+from .._core.state import deadline_month, month_days
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: Default as-of months of each backtest year: March to November.
 DEFAULT_AS_OF_MONTHS: tuple[int, ...] = tuple(range(3, 12))
@@ -36,7 +40,7 @@ FORECAST = "forecast"
 LEVEL = "level"
 
 
-def resolve_history(history: Any, catalog: Any = None) -> tuple[Any, xr.Dataset]:
+def resolve_history(history: Any, catalog: Catalog | None = None) -> tuple[Any, xr.Dataset]:
     """Return ``(catalog, progress)`` from what a caller passed as the backtest history.
 
     Parameters
@@ -92,12 +96,12 @@ def _data_span(progress: xr.Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
     return months[reported][0], months[reported][-1]
 
 
-def _target_years(catalog: Any) -> list[int]:
+def _target_years(catalog: Catalog) -> list[int]:
     table = catalog.table
     return sorted({int(y) for y in table.loc[table["forecastable"].astype(bool), "year"]})
 
 
-def _last_deadline_months(catalog: Any) -> dict[int, int]:
+def _last_deadline_months(catalog: Catalog) -> dict[int, int]:
     """The latest deadline month (1-12) of the forecastable targets of each year."""
     table = catalog.table
     rows = table.loc[table["forecastable"].astype(bool), ["year", "deadline"]]
@@ -111,7 +115,7 @@ def _last_deadline_months(catalog: Any) -> dict[int, int]:
     return out
 
 
-def _check_before_deadlines(catalog: Any, origins: list[pd.Timestamp]) -> None:
+def _check_before_deadlines(catalog: Catalog, origins: list[pd.Timestamp]) -> None:
     """Refuse as-of months that are all in or after the deadline month of every target of their year."""
     last = _last_deadline_months(catalog)
     if any(ts.month < last.get(ts.year, 13) for ts in origins):
@@ -155,7 +159,7 @@ def _year_list(years: Any) -> list[int]:
 
 
 def plan_origins(
-    catalog: Any,
+    catalog: Catalog,
     progress: xr.Dataset,
     as_of: Any = None,
     years: Iterable[int] | None = None,
@@ -212,7 +216,7 @@ def plan_origins(
                 f"months ({[str(a)[:7] for a in items]}): those months fix their own years. Pass years=None, "
                 "or month numbers as as_of (e.g. as_of=[6], years=[2023])."
             )
-        origins = [parse_month(a) for a in items]
+        origins = [parse_month_arg(a) for a in items]
         for ts in origins:
             if ts < first or ts > last or ts.year not in target_years:
                 raise DataValidationError(
@@ -252,7 +256,7 @@ def plan_origins(
     return origins
 
 
-def truncate(catalog: Any, progress: xr.Dataset, as_of: pd.Timestamp) -> tuple[Any, xr.Dataset]:
+def truncate(catalog: Catalog, progress: xr.Dataset, as_of: pd.Timestamp) -> tuple[Any, xr.Dataset]:
     """Return what was known at the end of ``as_of``: reports up to it, targets up to its year.
 
     Parameters
@@ -353,7 +357,7 @@ def outcomes(
     return {"value": value, "met": met, "first_passage": first}
 
 
-def data_digest(catalog: Any, progress: xr.Dataset) -> str:
+def data_digest(catalog: Catalog, progress: xr.Dataset) -> str:
     """SHA-256 of a (catalogue, progress) pair as a model would see it (values, coordinates, targets).
 
     Parameters

@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from numbers import Real
 from pathlib import Path
 from typing import Any, Literal, Self
 
 import numpy as np
 from scipy import optimize, special
 
+from .._core.checks import check_param
 from .._core.exceptions import DataValidationError, NotFittedError
 from .._core.isotonic import pooled_isotonic
 from .._core.provenance import make_attrs
@@ -169,15 +171,8 @@ class Recalibrator:
     model_params: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(
-                f"The 'method' parameter of Recalibrator must be one of {list(METHODS)}. "
-                f"Got {self.method!r} instead."
-            )
-        if not 0 < self.eps < 0.5:
-            raise ValueError(
-                f"The 'eps' parameter of Recalibrator must be a float in (0, 0.5). Got {self.eps!r} instead."
-            )
+        check_param("Recalibrator", "method", self.method, options=METHODS)
+        check_param("Recalibrator", "eps", self.eps, Real, 0, 0.5, closed="neither")
 
     def fit(self, p: Any, y: Any) -> Self:
         """Fit the map on forecast probabilities and their outcomes.

@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 from longjiang_forecast._core.exceptions import DataValidationError
+from longjiang_forecast._core.problems import Problems
+from longjiang_forecast._core.regions import region_lookup
 from longjiang_forecast._core.schema import COMPARATORS, FORECASTABLE_KINDS, KINDS, PROVINCE
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
 
@@ -150,8 +152,6 @@ _COMPARATOR_ALIASES: Final = {
 }
 _TRUE: Final = frozenset({"true", "1", "yes", "y", "是", "t"})
 _FALSE: Final = frozenset({"false", "0", "no", "n", "否", "f", ""})
-_PROVINCE_ALIASES: Final = frozenset({PROVINCE, "全省", "黑龙江", "黑龙江省", "heilongjiang"})
-_MAX_REPORTED: Final = 20
 _PACKAGE_SOURCE: Final = "package:catalog_{year}.csv"
 
 #: Multipliers a unit may name, for the scale check (the first match counts).
@@ -221,21 +221,6 @@ def load_regions() -> pd.DataFrame:
 
 def _package_file(name: str) -> Any:
     return resources.files("longjiang_forecast.catalog").joinpath("data", name)
-
-
-def _region_lookup(regions: pd.DataFrame) -> dict[str, str]:
-    """Map every accepted spelling of a region (id, Chinese, English) to its id."""
-    lookup: dict[str, str] = {alias: PROVINCE for alias in _PROVINCE_ALIASES}
-    for rec in regions.itertuples(index=False):
-        rid = str(rec.region)
-        zh = str(rec.name_zh)
-        lookup[rid] = rid
-        lookup[zh] = rid
-        lookup[str(rec.name_en).casefold()] = rid
-        for suffix in ("市", "地区"):
-            if zh.endswith(suffix):
-                lookup[zh[: -len(suffix)]] = rid
-    return lookup
 
 
 # --------------------------------------------------------------------------- Catalog
@@ -828,30 +813,18 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-class _Problems:
-    """Collects validation problems with their spreadsheet row numbers."""
+class _Problems(Problems):
+    """The catalogue's problems, each located by its spreadsheet row, indicator and field."""
 
     def __init__(self, label: str) -> None:
+        super().__init__(f"Catalogue {label} has {{n}} problems:", one_line=True)
         self.label = label
-        self.items: list[str] = []
 
-    def add(self, row: int | str | None, indicator: str, field: str, message: str) -> None:
+    def add_cell(self, row: int | str | None, indicator: str, field: str, message: str) -> None:
+        """Record a problem of ``field`` in ``row`` (None: the header row)."""
         where = "header" if row is None else f"row {row}" if isinstance(row, int) else row
         ind = f", indicator {indicator!r}" if indicator else ""
-        self.items.append(f"{self.label}, {where}{ind}, field '{field}': {message}")
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        n = len(self.items)
-        if n == 1:  # one problem, one line
-            raise DataValidationError(self.items[0])
-        shown = self.items[:_MAX_REPORTED]
-        lines = [f"Catalogue {self.label} has {n} problems:"]
-        lines += [f"  - {item}" for item in shown]
-        if n > _MAX_REPORTED:
-            lines.append(f"  ... and {n - _MAX_REPORTED} more")
-        raise DataValidationError("\n".join(lines))
+        self.add(f"{self.label}, {where}{ind}, field '{field}': {message}")
 
 
 def _build(
@@ -877,7 +850,7 @@ def _build(
     accepted = [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
     unknown = [c for c in raw.columns if c not in accepted]
     if unknown:
-        problems.add(
+        problems.add_cell(
             header,
             "",
             ", ".join(unknown),
@@ -886,7 +859,7 @@ def _build(
         )
     twice = sorted({c for c in raw.columns if c in accepted and list(raw.columns).count(c) > 1})
     for name in twice:
-        problems.add(
+        problems.add_cell(
             header,
             "",
             name,
@@ -905,7 +878,7 @@ def _build(
                 f"--progress? The catalogue (targets) is --catalog; the monthly reports are --progress."
             )
     for col in missing:
-        problems.add(
+        problems.add_cell(
             header,
             "",
             col,
@@ -914,10 +887,12 @@ def _build(
         )
     problems.raise_if_any()
     if raw.empty:
-        problems.add(None, "", "indicator", "the file has a header but no rows. Add one row per indicator.")
+        problems.add_cell(
+            None, "", "indicator", "the file has a header but no rows. Add one row per indicator."
+        )
         problems.raise_if_any()
 
-    lookup = _region_lookup(regions)
+    lookup = region_lookup(regions)
     records: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, int], int] = {}
     for position, (_, cells) in enumerate(raw.iterrows()):
@@ -928,7 +903,7 @@ def _build(
         rec["year"] = rec["deadline"].year  # the plan's year is the year of its deadline
         key = (rec["indicator"], rec["region"], rec["year"])
         if key in seen:
-            problems.add(
+            problems.add_cell(
                 rownum,
                 rec["indicator"],
                 "indicator",
@@ -960,7 +935,7 @@ def _check_same_across_years(records: list[dict[str, Any]], problems: _Problems)
         ref = first.setdefault(rec["indicator"], rec)
         for col in _SAME_ACROSS_YEARS:
             if rec[col] != ref[col]:
-                problems.add(
+                problems.add_cell(
                     rec["_row"],
                     rec["indicator"],
                     col,
@@ -986,7 +961,7 @@ def _parse_row(
     n_before = len(problems.items)
 
     def bad(field: str, message: str) -> None:
-        problems.add(rownum, ind, field, message)
+        problems.add_cell(rownum, ind, field, message)
 
     if not ind:
         bad("indicator", "the indicator id is empty. Give every row an id such as '01a'.")

@@ -52,13 +52,15 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from numbers import Real
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 from scipy import special
 
+from .._core.checks import check_param
 from .._core.schema import MONOTONE_KINDS
 from ..models._common import FamilyHistory
 from ..models.seasonal_share import (
@@ -70,6 +72,9 @@ from ..models.seasonal_share import (
     _kernel_width,
     _reference_years,
 )
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 __all__ = ["ALPHA", "FLAG_COLUMNS", "ROUND_SHARES", "RULES", "RULE_NAMES", "check_reports"]
 
@@ -100,7 +105,7 @@ _RULE_ORDER = {rule: k for k, rule in enumerate(RULES)}
 
 def check_reports(
     progress: xr.Dataset | pd.DataFrame | str | Any,
-    catalog: Any,
+    catalog: Catalog,
     *,
     model: Any = None,
     as_of: str | pd.Timestamp | None = None,
@@ -160,8 +165,7 @@ def check_reports(
     >>> list(flags.columns)[:5]
     ['indicator', 'region', 'months', 'rule', 'score']
     """
-    if not (isinstance(alpha, int | float) and 0 < alpha < 1):
-        raise ValueError(f"The 'alpha' parameter of check_reports must be in (0, 1). Got {alpha!r} instead.")
+    check_param("check_reports", "alpha", alpha, Real, 0, 1, closed="neither")
     if not isinstance(progress, xr.Dataset):
         from ..progress import read_progress
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import inspect
-from typing import Any, ClassVar, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, runtime_checkable
 
 import xarray as xr
 
 from .._core.checks import check_param
 from .._core.exceptions import NotFittedError
 from .._core.rng import SeedLike
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 
 @runtime_checkable
@@ -31,7 +34,7 @@ class AttainmentModel(Protocol):
         """Set hyper-parameters by name and return ``self``."""
         ...
 
-    def fit(self, progress: xr.Dataset, *, catalog: Any, as_of: Any = None) -> Self:
+    def fit(self, progress: xr.Dataset, *, catalog: Catalog, as_of: Any = None) -> Self:
         """Fit to the progress data known at ``as_of``."""
         ...
 

@@ -27,7 +27,7 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,9 @@ from .._core.schema import MONTH, SERIES
 from .._core.state import build_state, month_days
 from ._base import BaseModel, check_is_fitted
 from ._draws import build_draws
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: Sampler of one parameter per draw: ``f(generator, n_draws) -> ndarray of shape (n_draws,)``.
 Sampler = Callable[[np.random.Generator, int], np.ndarray]
@@ -220,7 +223,7 @@ class FamilyHistory:
     ([2021, 2022, 2023], (12,), nan)
     """
 
-    def __init__(self, progress: xr.Dataset, catalog: Any, year: int) -> None:
+    def __init__(self, progress: xr.Dataset, catalog: Catalog, year: int) -> None:
         table = catalog.table
         self._catalog = catalog
         indicators = table["indicator"].astype(str)
@@ -387,7 +390,7 @@ class SeriesModel(BaseModel):
     """
 
     # -- fit --------------------------------------------------------------------------------
-    def fit(self, progress: xr.Dataset, *, catalog: Any, as_of: Any = None) -> Self:
+    def fit(self, progress: xr.Dataset, *, catalog: Catalog, as_of: Any = None) -> Self:
         """Fit every series of the as-of year to the reports known at ``as_of``.
 
         Parameters

@@ -27,7 +27,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import xarray as xr
@@ -41,6 +41,9 @@ from .._core.state import build_state, month_days
 from ._base import BaseModel, check_is_fitted
 from ._common import FamilyHistory, t_interval_ratio
 from ._draws import build_draws
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: Points of the grid on which the posterior of the annual total is computed.
 _GRID = 4096
@@ -195,7 +198,7 @@ class SeasonalShareModel(BaseModel):
         self.year_effect_sd = year_effect_sd
         self.min_history_years = min_history_years
 
-    def fit(self, progress: xr.Dataset, *, catalog: Any, as_of: Any = None) -> Self:
+    def fit(self, progress: xr.Dataset, *, catalog: Catalog, as_of: Any = None) -> Self:
         """Learn the seasonal shares and condition on this year's reports.
 
         Parameters

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from numbers import Real
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .._core.checks import check_param
 from .._core.provenance import make_attrs
 from .._core.schema import SERIES
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 
 class ForecastLike(Protocol):
@@ -19,15 +24,12 @@ class ForecastLike(Protocol):
     paths: xr.DataArray
     draws: xr.Dataset
     state: xr.Dataset
-    catalog: Any
+    catalog: Catalog
 
 
 def check_prob(value: Any, name: str, func: str) -> float:
     """Validate a probability in the open interval (0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating) or not 0 < value < 1:
-        raise ValueError(
-            f"The '{name}' parameter of {func} must be a float in the range (0, 1). Got {value!r} instead."
-        )
+    check_param(func, name, value, Real, 0, 1, closed="neither")
     return float(value)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,6 +14,9 @@ from .._core.schema import MONTH, SERIES
 from .._core.state import month_days, with_series_labels
 from . import _kernels
 from ._common import ForecastLike, check_prob, deadline_index, forecast_ok, provenance
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: Probabilities of the next-year table.
 DEFAULT_PROBS: tuple[float, ...] = (0.5, 0.7, 0.8, 0.9)
@@ -221,7 +224,7 @@ def _growth(finals: dict[int, float], mu0: float, sd0: float) -> tuple[float, fl
     return mu0, sd0, "default", f"default growth (fewer than 2 consecutive earlier finals; {k} known)"
 
 
-def _family_map(catalog: Any) -> dict[str, str]:
+def _family_map(catalog: Catalog) -> dict[str, str]:
     table = getattr(catalog, "table", None)
     if table is None or "family" not in table:
         return {}

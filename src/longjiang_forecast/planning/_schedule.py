@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -13,6 +13,9 @@ from .._core.schema import MONTH, PROVINCE, SERIES
 from .._core.state import with_series_labels
 from . import _kernels
 from ._common import ForecastLike, forecast_ok, provenance
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: Kinds with a cumulative trajectory to earn (counts, levels as the gain since January).
 SCHEDULE_KINDS = ("cumulative", "level")
@@ -300,7 +303,7 @@ def prefecture_ranking(
     return table
 
 
-def _region_names(catalog: Any) -> dict[str, tuple[str, str]]:
+def _region_names(catalog: Catalog) -> dict[str, tuple[str, str]]:
     regions = getattr(catalog, "regions", None)
     if regions is None:
         return {}

@@ -6,6 +6,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.axes import Axes
 
+from .._core.checks import check_count
 from ._common import MONTHS_EN, MONTHS_ZH, new_axes, region_names, word, wrap
 from ._fonts import labels_for
 
@@ -66,10 +67,7 @@ def risk_driver_chart(
             f"The risk-driver result lacks {sorted(missing)}; pass the Dataset returned by "
             "longjiang_forecast.planning.risk_drivers."
         )
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ValueError(
-            f"The 'top' parameter of risk_driver_chart must be an int >= 1. Got {top!r} instead."
-        )
+    check_count("risk_driver_chart", "top", top)
     data = result.sortby("risk_rank").isel(series=slice(0, top))
     names = region_names(regions, labels)  # type: ignore[arg-type]
     col = "name_zh" if labels.lang == "zh" else "name_en"

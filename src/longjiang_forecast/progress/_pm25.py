@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from numbers import Real
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from longjiang_forecast._core.checks import check_param
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.provenance import file_sha256
 from longjiang_forecast._core.schema import PROVINCE
@@ -248,11 +250,7 @@ def load_pm25(
             f"Unknown city {city!r} for load_pm25. Known cities: {sorted(PM25_FILES)}. "
             f"Pass one of them (case-insensitive)."
         )
-    if not (isinstance(reduction_pct, int | float) and 0 <= reduction_pct < 100):
-        raise ValueError(
-            f"The 'reduction_pct' parameter of load_pm25 must be a float in the range "
-            f"[0, 100). Got {reduction_pct!r} instead."
-        )
+    check_param("load_pm25", "reduction_pct", reduction_pct, Real, 0, 100, closed="left")
     if target not in ("annual_mean", "change"):
         raise ValueError(
             f"The 'target' parameter of load_pm25 must be 'annual_mean' or 'change'. Got {target!r} instead."

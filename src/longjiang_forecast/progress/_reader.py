@@ -22,7 +22,6 @@ import math
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +32,9 @@ import xarray as xr
 
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.months import MONTH_FORMS, parse_month
+from longjiang_forecast._core.problems import Problems
 from longjiang_forecast._core.provenance import file_sha256, make_attrs
+from longjiang_forecast._core.regions import region_lookup
 from longjiang_forecast._core.schema import INDICATOR, MONOTONE_KINDS, MONTH, PROVINCE, REGION
 from longjiang_forecast._core.state import deadline_month
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
@@ -63,10 +64,6 @@ HEADER_ALIASES: dict[str, str] = {
 FIRST_YEAR = 1950
 #: A value this large is no figure of any catalogue unit (and overflows sums): always refused.
 _ABSURD = 1e15
-#: Names accepted for the provincial total besides ``province``.
-PROVINCE_ALIASES: tuple[str, ...] = ("province", "全省", "黑龙江", "黑龙江省", "heilongjiang")
-
-_MAX_LISTED = 20
 #: Rows named in a problem that repeats over many rows (an unknown region), before "and N more".
 _MAX_ROWS_NAMED = 5
 #: A count or level more than this many times its annual target is taken for a unit error.
@@ -86,38 +83,10 @@ _FIRST_JUDGED_MONTH = 6
 #: Without history, a small level is judged from this month on (a level does not restart at 0).
 _FIRST_JUDGED_MONTH_LEVEL = 3
 _SCALE_KINDS = ("cumulative", "milestone", "level")
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_ZH_SUFFIXES = ("地区", "市")
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-@dataclass
-class _Problems:
-    """Collects row problems and the hints printed once under them."""
-
-    source: str
-    what: str = "the progress file"
-    rows: list[str] = field(default_factory=list)
-    hints: dict[str, None] = field(default_factory=dict)
-
-    def add(self, message: str, hint: str | None = None) -> None:
-        self.rows.append(message)
-        if hint:
-            self.hints[hint] = None
-
-    def raise_if_any(self) -> None:
-        if not self.rows:
-            return
-        n = len(self.rows)
-        lines = [f"{self.source}: {n} problem{'s' if n > 1 else ''} in {self.what}:"]
-        lines += [f"  - {msg}" for msg in self.rows[:_MAX_LISTED]]
-        if n > _MAX_LISTED:
-            lines.append(f"  ... and {n - _MAX_LISTED} more")
-        lines += list(self.hints)
-        raise DataValidationError("\n".join(lines))
 
 
 def _where(row: str, indicator: str, region: str, month: str) -> str:
@@ -136,17 +105,6 @@ def _fmt(x: float) -> str:
     return s[:-2] if s.endswith(".0") else s
 
 
-def _parse_month(text: str) -> pd.Timestamp | None:
-    """Parse ``YYYY-MM`` into the first day of that month, or return None."""
-    m = _MONTH_RE.match(text.strip())
-    if m is None:
-        return None
-    year, month = int(m.group(1)), int(m.group(2))
-    if not 1 <= month <= 12 or year < 1900:
-        return None
-    return pd.Timestamp(year=year, month=month, day=1)
-
-
 def _parse_as_of(as_of: str | pd.Timestamp | None, func: str) -> pd.Timestamp | None:
     """Normalise the ``as_of`` parameter to the first day of its month."""
     if as_of is None:
@@ -155,8 +113,8 @@ def _parse_as_of(as_of: str | pd.Timestamp | None, func: str) -> pd.Timestamp | 
         ts = pd.Timestamp(as_of)
         return pd.Timestamp(year=ts.year, month=ts.month, day=1)
     if isinstance(as_of, str):
-        parsed = _parse_month(as_of)
-        if parsed is not None:
+        parsed, form = parse_month(as_of)
+        if parsed is not None and form == "YYYY-MM" and parsed.year >= 1900:
             return parsed
     raise ValueError(
         f"The 'as_of' parameter of {func} must be a 'YYYY-MM' string, a pandas Timestamp "
@@ -292,33 +250,12 @@ def _check_columns(
         )
 
 
-def _region_lookup(catalog: Catalog) -> dict[str, str]:
-    """Map every accepted spelling of a region (id, Chinese, English) to its id."""
-    lookup: dict[str, str] = {alias.lower(): PROVINCE for alias in PROVINCE_ALIASES}
-    regions = catalog.regions
-    for _, rec in regions.iterrows():
-        rid = str(rec["region"])
-        lookup[rid.lower()] = rid
-        name_zh = str(rec.get("name_zh", "") or "").strip()
-        if name_zh and name_zh != "nan":
-            lookup[name_zh] = rid
-            for suffix in _ZH_SUFFIXES:
-                if name_zh.endswith(suffix) and len(name_zh) > len(suffix):
-                    lookup[name_zh[: -len(suffix)]] = rid
-                else:
-                    lookup.setdefault(name_zh + suffix, rid)
-        name_en = str(rec.get("name_en", "") or "").strip()
-        if name_en and name_en != "nan":
-            lookup[name_en.lower()] = rid
-    return lookup
-
-
 def _unknown_regions(unknown: dict[str, list[str]], region_of: dict[str, str]) -> list[str]:
     """One problem per distinct unknown region: its rows (the first few and a count), a close known name.
 
     The suggestion is :func:`difflib.get_close_matches` over every accepted spelling
-    (ids, Chinese and English names; :func:`_region_lookup`): 哈尔宾市 -> 哈尔滨市, Harbn -> harbin;
-    none where nothing is close.
+    (ids, Chinese and English names; :func:`~longjiang_forecast._core.regions.region_lookup`):
+    哈尔宾市 -> 哈尔滨市, Harbn -> harbin; none where nothing is close.
     """
     messages = []
     for text, rows in unknown.items():
@@ -463,7 +400,7 @@ def _frame_to_dataset(
     YYYY-MM, into one warning line.
     Attributes describing the file itself (sha256, ...) are added by callers.
     """
-    problems = _Problems(source, what)
+    problems = Problems(f"{source}: {{n}} problem{{s}} in {what}:")
     forms: dict[str, str] = {}
     info = _indicator_info(catalog)
     kind_of = info["kind"].astype(str).to_dict()  # plain dicts: looked up once per row
@@ -472,7 +409,7 @@ def _frame_to_dataset(
     upper_of = info["upper_bound"].astype(float).to_dict()
     known_indicators = list(catalog.indicators)
     known_set = set(known_indicators)
-    region_of = _region_lookup(catalog)
+    region_of = region_lookup(catalog.regions)
     region_ids = [PROVINCE, *[r for r in catalog.region_ids if r != PROVINCE]]
     has_reported = "reported_on" in raw.columns
     has_note = "note" in raw.columns

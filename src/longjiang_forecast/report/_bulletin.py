@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,9 @@ from ._drivers_view import DRIVER_TEXT, drivers_notes, prefecture_note
 from ._pace_words import PACE_WORDS, covered_months, month_span, pace_explanations
 from ._ranks_view import RANK_TEXT, rank_table, spi_note, spi_rank_cells
 from ._text import GROWTH_BASIS, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT, model_name
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: Name of the HTML file :func:`write_bulletin` writes.
 HTML_NAME = "bulletin.html"
@@ -492,7 +495,7 @@ def _model_rate(row: Any, lang: str) -> str:
     return f"{text} ({month_span(first, last, lang)})" if first <= last else text
 
 
-def _is_whole_list(catalog: Any) -> bool:
+def _is_whole_list(catalog: Catalog) -> bool:
     """Whether the catalogue is a built-in year's list with all its items (1..n), not a user's or a subset."""
     source = str(getattr(catalog, "source", ""))
     table = getattr(catalog, "table", None)

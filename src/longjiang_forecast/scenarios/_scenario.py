@@ -36,18 +36,20 @@ Example::
 from __future__ import annotations
 
 import math
-import re
 import tomllib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._core.exceptions import DataValidationError
+from .._core.months import parse_month
 from .._core.schema import KINDS, STANDARD_TAGS
 from .._core.tables import decode_text
 
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+
 EFFECT_TYPES = ("multiplier", "stoppage", "delay", "cap", "push")
 _SELECTORS = ("indicators", "kinds", "tags", "regions")
 _KEYS: dict[str, set[str]] = {
@@ -132,7 +134,7 @@ def baseline_scenario(year: int) -> Scenario:
     return Scenario(name="baseline", description="No change to the expected course.", year=year)
 
 
-def load_scenario(path: str | Path, *, catalog: Any) -> Scenario:
+def load_scenario(path: str | Path, *, catalog: Catalog) -> Scenario:
     """Read and validate a scenario TOML file.
 
     Parameters
@@ -239,7 +241,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
+def _parse(data: dict[str, Any], *, catalog: Catalog, source: str) -> Scenario:
     problems: list[str] = []
 
     def bad(key: str, why: str) -> None:
@@ -406,7 +408,7 @@ def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
     )
 
 
-def _no_such_tags(wanted: list[str], known: list[str], name: Any, catalog: Any) -> str:
+def _no_such_tags(wanted: list[str], known: list[str], name: Any, catalog: Catalog) -> str:
     """The message of a scenario that selects by tags no indicator of the catalogue carries."""
     has = f"its tags are {known}" if known else "it has no tags: its `tags` column is empty or missing"
     return (
@@ -420,11 +422,11 @@ def _no_such_tags(wanted: list[str], known: list[str], name: Any, catalog: Any) 
 
 
 def _month(value: Any, year: int, key: str, bad: Any) -> int | None:
-    match = _MONTH_RE.match(value) if isinstance(value, str) else None
-    if match is None:
+    month, form = parse_month(value) if isinstance(value, str) else (None, "")
+    if month is None or form != "YYYY-MM":
         bad(key, f"must be a month written YYYY-MM. Got {value!r}.")
         return None
-    if int(match[1]) != year:
+    if month.year != year:
         bad(key, f"is outside the scenario's year {year}: {value}. Use months of {year}.")
         return None
-    return int(match[2])
+    return month.month

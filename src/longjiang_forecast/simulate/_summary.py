@@ -14,6 +14,7 @@ import xarray as xr
 
 from .._core import streaming as _stats
 from .._core.cf import describe
+from .._core.checks import check_count
 from .._core.exceptions import DataValidationError, ForecastWarning
 from .._core.provenance import make_attrs
 from .._core.province import ProvinceRows, province_weights
@@ -887,11 +888,7 @@ def _check_options(
             f"The 'quantiles' parameter of {_WHERE} must be a sequence of floats in the range [0, 1]. "
             f"Got {quantiles!r} instead."
         )
-    if isinstance(n_bins, bool) or not isinstance(n_bins, int | np.integer) or n_bins < 16:
-        raise ValueError(
-            f"The 'n_bins' parameter of {_WHERE} must be an int in the range [16, inf). Got "
-            f"{n_bins!r} instead."
-        )
+    check_count(_WHERE, "n_bins", n_bins, low=16)
     if dtype not in ("float32", "float64"):
         raise ValueError(
             f"The 'dtype' parameter of {_WHERE} must be a str among {{'float32', 'float64'}}. "
@@ -906,11 +903,7 @@ def _check_options(
 
 def check_n_jobs(n_jobs: Any, where: str) -> None:
     """Refuse an ``n_jobs`` that is not a whole number >= 1 (bools and floats included)."""
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer) or n_jobs < 1:
-        raise ValueError(
-            f"The 'n_jobs' parameter of {where} must be an int in the range [1, inf) (the number of "
-            f"threads). Got {n_jobs!r} instead."
-        )
+    check_count(where, "n_jobs", n_jobs, note="the number of threads")
 
 
 def check_state(state: xr.Dataset, dyn: np.ndarray, where: str) -> None:

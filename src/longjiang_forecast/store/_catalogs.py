@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xarray as xr
 
@@ -11,8 +11,11 @@ from .._core.provenance import catalog_sha256
 from .._forecast_io import _frame_dataset, _frame_from_dataset
 from ._bytes import dataset_from_bytes, datasets_to_bytes
 
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
-def save_catalog(conn: sqlite3.Connection, catalog: Any) -> str:
+
+def save_catalog(conn: sqlite3.Connection, catalog: Catalog) -> str:
     """Keep ``catalog`` in the store (once per table); return its SHA-256 (the key of ``catalogs``).
 
     Call inside a write transaction. The bytes are a netCDF file with groups ``table`` and

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,9 @@ from ._catalogs import load_stored_catalog
 from ._db import open_store
 from ._vintage import known_reports, reports_dataset
 
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+
 #: Columns of :func:`changes`, one row per series of either forecast.
 CHANGE_COLUMNS = (
     "indicator", "region", "p_from", "p_to", "change", "revisions", "news", "settings", "noise",
@@ -41,7 +44,7 @@ CHANGE_COLUMNS = (
 _SETTINGS = ("catalog_sha256", "model", "model_params", "bands", "n_draws")
 
 
-def _run(rows: pd.DataFrame, row: dict[str, Any], catalog: Any, as_of: str, seed: int, label: str) -> Any:
+def _run(rows: pd.DataFrame, row: dict[str, Any], catalog: Catalog, as_of: str, seed: int, label: str) -> Any:
     """P(met) per series of a forecast of ``rows`` with the settings of ``row`` and ``seed``."""
     from ..models import MODEL_REGISTRY
     from ..pipeline import forecast
@@ -61,7 +64,7 @@ def _run(rows: pd.DataFrame, row: dict[str, Any], catalog: Any, as_of: str, seed
 
 
 def _news_by_region(
-    revised: pd.DataFrame, rows_b: pd.DataFrame, a: dict[str, Any], as_of: str, catalog: Any, run: Any
+    revised: pd.DataFrame, rows_b: pd.DataFrame, a: dict[str, Any], as_of: str, catalog: Catalog, run: Any
 ) -> list[tuple[str, pd.Series]]:
     """The news step taken in parts: the as-of month first, then each region's new reports in turn.
 

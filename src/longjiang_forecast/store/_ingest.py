@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -28,6 +28,9 @@ from ..progress import read_progress
 from ._catalogs import save_catalog
 from ._db import now_utc, open_store, transaction
 from ._vintage import known_reports, parse_vintage, reader_frame
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: Problems listed in a refusal before "and N more".
 _MAX_LISTED = 20
@@ -172,7 +175,7 @@ def _judge(
 
 
 def _check_combined(
-    conn: sqlite3.Connection, keys: set[tuple[str, str, str]], catalog: Any, store: Path, **checks: Any
+    conn: sqlite3.Connection, keys: set[tuple[str, str, str]], catalog: Catalog, store: Path, **checks: Any
 ) -> None:
     """Run read_progress's checks on the latest figures of the series-years this ingest touched.
 
@@ -201,7 +204,7 @@ def _check_combined(
 def ingest(
     store: str | Path,
     files: Sequence[str | Path],
-    catalog: Any,
+    catalog: Catalog,
     *,
     vintage: str | None = None,
     allow_revisions: bool = False,
@@ -310,7 +313,7 @@ def _append(
     conn: sqlite3.Connection,
     store: Path,
     read: list[tuple[Path, str, pd.DataFrame]],
-    catalog: Any,
+    catalog: Catalog,
     now: str,
     default: str,
     **checks: Any,

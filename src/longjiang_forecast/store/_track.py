@@ -25,7 +25,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,9 @@ from ._bytes import dataset_from_bytes
 from ._catalogs import load_stored_catalog
 from ._db import open_store
 from ._vintage import known_reports, parse_vintage, reports_dataset
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: Fewest scored forecasts for which a cell of the summary shows its scores.
 MIN_SCORED = 10
@@ -176,7 +179,7 @@ def track_record(store: str | Path, *, as_of_vintage: str | None = None) -> Trac
 
 def _forecast_rows(
     row: dict[str, Any],
-    catalog: Any,
+    catalog: Catalog,
     seen: pd.DataFrame,
     full: dict[str, xr.Dataset],
     vintage: str | None,
@@ -229,7 +232,7 @@ def _forecast_rows(
 
 
 def _outcomes(
-    full: xr.Dataset, seen: pd.DataFrame, catalog: Any, as_of: str, store: Path, row: dict[str, Any]
+    full: xr.Dataset, seen: pd.DataFrame, catalog: Catalog, as_of: str, store: Path, row: dict[str, Any]
 ) -> pd.DataFrame:
     """Each series' outcome in the reports ``full`` (backtest's definition), by (indicator, region).
 

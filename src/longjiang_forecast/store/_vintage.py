@@ -6,7 +6,7 @@ import datetime as _dt
 import hashlib
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import xarray as xr
@@ -14,6 +14,9 @@ import xarray as xr
 from .._core.exceptions import DataValidationError
 from ..progress import read_progress
 from ._db import open_store
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 
 def parse_vintage(text: str, name: str = "vintage") -> str:
@@ -104,7 +107,7 @@ def reader_frame(rows: pd.DataFrame) -> pd.DataFrame:
 
 def progress_at(
     store: str | Path,
-    catalog: Any,
+    catalog: Catalog,
     vintage: str | None = None,
     *,
     as_of: str | None = None,
@@ -161,7 +164,7 @@ def progress_at(
     return ds
 
 
-def reports_dataset(rows: pd.DataFrame, catalog: Any, label: str) -> xr.Dataset:
+def reports_dataset(rows: pd.DataFrame, catalog: Catalog, label: str) -> xr.Dataset:
     """Reports (:func:`known_reports`) as the Dataset read_progress gives, ``label`` as its source.
 
     Read without the scale check and accepting falls (both judged at ingest); the reader's

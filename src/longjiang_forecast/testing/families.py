@@ -57,17 +57,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 from scipy import special
 
+from .._core.months import parse_month_arg
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import INDICATOR, MONTH, REGION
-from .._core.state import parse_month
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: Number of grid points of the year effect in the oracle's quadrature.
 ORACLE_GRID = 801
@@ -201,7 +204,7 @@ class SyntheticFamilies:
         ``k`` and ``σ_ε``.
     """
 
-    catalog: Any
+    catalog: Catalog
     progress: xr.Dataset
     truth: xr.Dataset
     specs: tuple[FamilySpec, ...]
@@ -236,7 +239,7 @@ class SyntheticFamilies:
         ValueError
             If ``as_of`` is outside the generated years.
         """
-        ts = parse_month(as_of)
+        ts = parse_month_arg(as_of)
         year, month = ts.year, ts.month
         years = sorted({int(str(i).rsplit("_", 1)[1]) for i in self.truth[INDICATOR].values})
         if year not in years:

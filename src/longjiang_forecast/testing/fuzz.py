@@ -40,12 +40,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from longjiang_forecast._core.exceptions import DataValidationError
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 __all__ = ["FILE_KINDS", "OUTCOMES", "FuzzCase", "fuzz_cases", "run_fuzz", "summarise_fuzz"]
 
@@ -114,7 +117,7 @@ class _Seed:
     toml: dict[str, Any] | None = None
 
 
-def _template_grid(catalog: Any) -> list[list[Any]]:
+def _template_grid(catalog: Catalog) -> list[list[Any]]:
     """Rows of ``template``'s progress file for the seed indicators (header first)."""
     from longjiang_forecast.cli import main
 
@@ -787,7 +790,7 @@ def _scenario_oracle(data: bytes, ctx: _Context) -> tuple[Any, ...] | str:
 class _Context:
     """What the readers and oracles need, built once."""
 
-    catalog: Any
+    catalog: Catalog
     catalog_year: int
     indicators: set[str]
     regions: dict[str, str]
@@ -800,9 +803,9 @@ class _Context:
 
 
 def _context() -> _Context:
+    from longjiang_forecast._core.regions import PROVINCE_ALIASES
     from longjiang_forecast._core.schema import KINDS
     from longjiang_forecast.catalog import _catalog, load_catalog
-    from longjiang_forecast.progress._reader import PROVINCE_ALIASES
 
     catalog = load_catalog(2024)
     regions = {a.lower(): "province" for a in PROVINCE_ALIASES}

@@ -104,18 +104,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 from scipy import special
 
+from .._core.months import parse_month_arg
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import INDICATOR, MONTH, PROVINCE, REGION
-from .._core.state import deadline_month, parse_month
+from .._core.state import deadline_month
 from .families import _digest, _MixtureCdf
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: Grid points of the year effects in the oracle's quadrature.
 ORACLE_GRID = 201
@@ -279,7 +283,7 @@ class SyntheticProvince:
         The parameters of the module docstring.
     """
 
-    catalog: Any
+    catalog: Catalog
     progress: xr.Dataset
     truth: xr.Dataset
     specs: tuple[ProvinceFamilySpec, ...]
@@ -326,7 +330,7 @@ class SyntheticProvince:
         ValueError
             If ``as_of`` is outside the generated years.
         """
-        ts = parse_month(as_of)
+        ts = parse_month_arg(as_of)
         year, month = ts.year, ts.month
         years = sorted({int(str(i).rsplit("_", 1)[1]) for i in self.truth[INDICATOR].values})
         if year not in years:

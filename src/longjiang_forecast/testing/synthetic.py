@@ -26,7 +26,7 @@ Rules (per indicator and region, for each year of ``years``):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,9 @@ import xarray as xr
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import INDICATOR, MONTH, PROVINCE, REGION
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 #: First line of any output made from synthetic data.
 SYNTHETIC_NOTE = (
@@ -56,7 +59,7 @@ def _weights(tags: str, kind: str) -> np.ndarray:
 
 
 def synthetic_progress(
-    catalog: Any,
+    catalog: Catalog,
     *,
     seed: SeedLike = 2024,
     years: tuple[int, ...] | None = None,

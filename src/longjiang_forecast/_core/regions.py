@@ -1,0 +1,60 @@
+"""The region lookup: every spelling of a region an office writes (id, Chinese, English) to its id.
+
+One table for the catalogue and the progress files, so that a region means the same in both.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import pandas as pd
+
+from .schema import PROVINCE
+
+__all__ = ["PROVINCE_ALIASES", "region_lookup"]
+
+#: The names of the provincial total (region id ``province``).
+PROVINCE_ALIASES: Final[tuple[str, ...]] = (PROVINCE, "全省", "黑龙江", "黑龙江省", "heilongjiang")
+
+#: Suffixes of Chinese prefecture names that offices often leave out (哈尔滨 for 哈尔滨市) or add.
+_ZH_SUFFIXES: Final = ("地区", "市")
+
+
+def region_lookup(regions: pd.DataFrame) -> dict[str, str]:
+    """Map every accepted spelling of a region to its id.
+
+    Parameters
+    ----------
+    regions : pandas.DataFrame
+        Columns ``region`` (the id), ``name_zh`` and ``name_en`` (either may be blank).
+
+    Returns
+    -------
+    dict of str to str
+        Spelling -> region id: the ids and English names in lower case (look a text up as
+        written, then in lower case), the Chinese names with and without ``市``/``地区``, and
+        :data:`PROVINCE_ALIASES`.
+
+    Examples
+    --------
+    >>> regions = pd.DataFrame({"region": ["harbin"], "name_zh": ["哈尔滨市"], "name_en": ["Harbin"]})
+    >>> lookup = region_lookup(regions)
+    >>> lookup["哈尔滨"], lookup["harbin"], lookup["全省"]
+    ('harbin', 'harbin', 'province')
+    """
+    lookup: dict[str, str] = {alias.lower(): PROVINCE for alias in PROVINCE_ALIASES}
+    for _, rec in regions.iterrows():
+        rid = str(rec["region"])
+        lookup[rid.lower()] = rid
+        name_zh = str(rec.get("name_zh", "") or "").strip()
+        if name_zh and name_zh != "nan":
+            lookup[name_zh] = rid
+            for suffix in _ZH_SUFFIXES:
+                if name_zh.endswith(suffix) and len(name_zh) > len(suffix):
+                    lookup[name_zh[: -len(suffix)]] = rid
+                else:
+                    lookup.setdefault(name_zh + suffix, rid)
+        name_en = str(rec.get("name_en", "") or "").strip()
+        if name_en and name_en != "nan":
+            lookup[name_en.lower()] = rid
+    return lookup
