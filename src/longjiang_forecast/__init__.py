@@ -31,7 +31,7 @@ _PUBLIC = {
     "load_national_progress": ".progress",
     "load_pm25": ".progress",
     "load_regions": ".catalog",
-    "open_forecast": "._forecast_io",
+    "open_forecast": ".pipeline",
     "read_progress": ".progress",
     "simulate": ".simulate",
     "simulate_summary": ".simulate",

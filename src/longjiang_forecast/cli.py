@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import logging
 import os
@@ -155,45 +154,9 @@ def _years(text: str) -> list[int]:
     return list(dict.fromkeys(years))
 
 
-#: Models that need packages outside the base install: (import names, the extra that installs them).
-MODEL_EXTRAS: dict[str, tuple[tuple[str, ...], str]] = {
-    "hierarchical": (("pymc", "arviz"), "bayes"),
-    "ets": (("statsmodels",), "ets"),
-}
-
-
-def missing_packages(model: str) -> list[str]:
-    """The packages a registered model needs that are not installed.
-
-    Parameters
-    ----------
-    model : str
-        A name of :data:`longjiang_forecast.models.MODEL_REGISTRY`.
-
-    Returns
-    -------
-    list of str
-        Import names of the missing packages (empty when the model can run).
-        Only looked up (``importlib.util.find_spec``), not imported, so the
-        check is quick.
-
-    Examples
-    --------
-    >>> missing_packages("seasonal_share")
-    []
-    """
-    needed = MODEL_EXTRAS.get(model, ((), ""))[0]
-    return [name for name in needed if importlib.util.find_spec(name) is None]
-
-
-def _install_hint(model: str) -> str:
-    extra = MODEL_EXTRAS.get(model, ((), ""))[1]
-    return f'pip install "longjiang_forecast[{extra}]"'
-
-
 def _check_model(name: str) -> str:
     """Refuse, before any work, a ``--model`` that is unknown or whose packages are missing."""
-    from .models import MODEL_REGISTRY
+    from .models import MODEL_REGISTRY, install_hint, missing_packages
 
     if name not in MODEL_REGISTRY:
         raise ValueError(
@@ -204,7 +167,7 @@ def _check_model(name: str) -> str:
     if missing:
         raise ValueError(
             f"--model {name} needs {' and '.join(missing)}, which is not installed (nothing was run). "
-            f"Install it with: {_install_hint(name)}; or choose another --model."
+            f"Install it with: {install_hint(name)}; or choose another --model."
         )
     return name
 
@@ -775,7 +738,8 @@ def _new_file(path: str, option: str) -> Path:
 
 def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | None]:
     """Load the inputs and forecast; return (result, catalog, progress, synthetic note)."""
-    from .pipeline import forecast, resolve_model
+    from .models import resolve_model
+    from .pipeline import forecast
     from .report._text import catalog_name
 
     catalog, progress, note = _inputs(args)
@@ -942,7 +906,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _scenarios(args: argparse.Namespace) -> int:
-    from .pipeline import compare_scenarios, resolve_model
+    from .models import resolve_model
+    from .pipeline import compare_scenarios
 
     _check_model(args.model)
     _check_store_options(args)
@@ -1540,7 +1505,7 @@ def _backtest_models(spec: str) -> tuple[list[str], list[str]]:
     A model named explicitly must be runnable (else the error says what to
     install); 'all' skips, with a note on stderr, the models whose packages are missing.
     """
-    from .models import MODEL_REGISTRY
+    from .models import MODEL_REGISTRY, install_hint, missing_packages
 
     if spec != "all":
         return [_check_model(spec)], []
@@ -1551,7 +1516,7 @@ def _backtest_models(spec: str) -> tuple[list[str], list[str]]:
             skipped.append(name)
             log.info(
                 f"note: --model all: skipping {name}, which needs {' and '.join(missing)} (not installed). "
-                f"Install it with: {_install_hint(name)}"
+                f"Install it with: {install_hint(name)}"
             )
         else:
             names.append(name)
@@ -1570,6 +1535,7 @@ def _corp_figure(result: Any, path: Path, seed: Any) -> Path:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from .backtesting import scored
     from .metrics import corp_reliability
     from .plots import corp_reliability_diagram
 
@@ -1583,7 +1549,7 @@ def _corp_figure(result: Any, path: Path, seed: Any) -> Path:
     for ax, ((dataset, model), idx) in zip(axes, groups.items(), strict=False):
         part = ds.isel(forecast=np.asarray(idx))
         ax.set_title(f"{model} on {dataset}", fontsize=9)
-        if not _scored(part).any():
+        if not scored(part).any():
             ax.text(0.5, 0.5, "no forecast scored\n(no probability)", ha="center", va="center", fontsize=8)
             ax.set_axis_off()
             continue
@@ -1594,58 +1560,31 @@ def _corp_figure(result: Any, path: Path, seed: Any) -> Path:
     return path
 
 
-def _scored(ds: Any, p_var: str = "p_met") -> Any:
-    """Mask of the forecasts with a probability in ``p_var`` and a known outcome."""
-    import numpy as np
-
-    return np.isfinite(ds[p_var].values) & np.isfinite(ds["outcome_met"].values)
-
-
-def _short_reason(reason: str) -> str:
-    """A model's reason for giving no probability, without its per-series count ('; found 3')."""
-    return re.sub(r";\s*found\s+\d+\s*$", "", reason.strip()) or "no reason recorded"
-
-
 #: The distinct reasons for no probability the comparability note names per model (most frequent first).
 _REASONS_SHOWN = 3
 
 
 def _comparability_note(ds: Any, width: int = 100) -> str | None:
     """A note naming the models scored on fewer forecasts than others of their data set, and why."""
-    import pandas as pd
+    from .backtesting import fewer_scored
 
-    frame = pd.DataFrame(
-        {
-            "dataset": ds["dataset"].values.astype(str),
-            "model": ds["model"].values.astype(str),
-            "scored": _scored(ds),
-            "reason": ds["reason"].values.astype(str) if "reason" in ds else "",
-        }
-    )
     lines = []
-    for dataset, rows in frame.groupby("dataset", sort=False):
-        counts = rows.groupby("model", sort=False)["scored"].agg(["sum", "size"])
-        most = int(counts["sum"].max())
-        if int(counts["sum"].min()) == most:
-            continue
-        for model, (n_scored, n_made) in counts.iterrows():
-            if n_scored == most:
-                continue
-            missing = rows[(rows["model"] == model) & ~rows["scored"]]
-            why = missing["reason"].map(_short_reason).value_counts()
-            reasons = "; ".join(f"{n}x: {text}" for text, n in why.head(_REASONS_SHOWN).items())
-            if len(why) > _REASONS_SHOWN:  # e.g. one per unstable fit, each with its own figures
-                reasons += (
-                    f"; and {int(why.iloc[_REASONS_SHOWN:].sum())}x for {len(why) - _REASONS_SHOWN} other "
-                    f"reason{'s' if len(why) > _REASONS_SHOWN + 1 else ''} (the 'reason' variable of "
-                    "backtest.nc has each)"
-                )
-            head = (
-                f"  {model} on {dataset}: no forecast scored (its row has no scores)"
-                if n_scored == 0
-                else f"  {model} on {dataset}: scored on {n_scored} of {n_made} forecasts (others: {most})"
+    for row in fewer_scored(ds):
+        reasons = "; ".join(f"{n}x: {text}" for text, n in row.reasons[:_REASONS_SHOWN])
+        if len(row.reasons) > _REASONS_SHOWN:  # e.g. one per unstable fit, each with its own figures
+            others = row.reasons[_REASONS_SHOWN:]
+            reasons += (
+                f"; and {sum(n for _, n in others)}x for {len(others)} other "
+                f"reason{'s' if len(others) > 1 else ''} (the 'reason' variable of "
+                "backtest.nc has each)"
             )
-            lines.append(_fill(f"{head}; no probability because {reasons}", width, indent=4))
+        head = (
+            f"  {row.model} on {row.dataset}: no forecast scored (its row has no scores)"
+            if row.n_scored == 0
+            else f"  {row.model} on {row.dataset}: scored on {row.n_scored} of {row.n_made} forecasts "
+            f"(others: {row.most})"
+        )
+        lines.append(_fill(f"{head}; no probability because {reasons}", width, indent=4))
     if not lines:
         return None
     return (
@@ -1659,25 +1598,6 @@ def _comparability_note(ds: Any, width: int = 100) -> str | None:
         + "\n"
         + "\n".join(lines)
     )
-
-
-def _recalibration_verdicts(result: Any) -> list[tuple[str, float, float, int]]:
-    """The models whose cross-fitted recalibrated Brier is above the raw one: (name, raw, after, n)."""
-    import numpy as np
-
-    ds = result.forecasts
-    both = _scored(ds) & _scored(ds, "p_met_recalibrated")
-    models = ds["model"].values.astype(str)
-    worse = []
-    for name in dict.fromkeys(models.tolist()):
-        idx = both & (models == name)
-        if not idx.any():
-            continue
-        raw = float(np.mean(ds["brier"].values[idx]))
-        after = float(np.mean(ds["brier_p_met_recalibrated"].values[idx]))
-        if after > raw:
-            worse.append((name, raw, after, int(idx.sum())))
-    return worse
 
 
 def _warn_worse(worse: list[tuple[str, float, float, int]], method: str, save_to: Path | None) -> None:
@@ -1701,10 +1621,11 @@ def _no_map_message(result: Any, args: argparse.Namespace, written: str) -> str:
     """The message of `--save-calibration` when the map is refused (too few forecasts or one outcome)."""
     import numpy as np
 
+    from .backtesting import scored
     from .calibration import MIN_FORECASTS, MIN_PER_CLASS
 
     ds = result.forecasts
-    known = _scored(ds)
+    known = scored(ds)
     y = ds["outcome_met"].values[known]
     n, n_met = int(known.sum()), int(np.sum(y == 1))
     one_class = n > 0 and n_met in (0, n)
@@ -1753,7 +1674,7 @@ BACKTEST_FILES = ("backtest_scores.csv", "backtest.nc", "backtest_reliability.pn
 
 
 def _backtest(args: argparse.Namespace) -> int:
-    from .backtesting import plan_origins, resolve_history
+    from .backtesting import plan_origins, recalibration_verdicts, resolve_history, scored
     from .models import MODEL_REGISTRY
     from .pipeline import Backtest, backtest
     from .report import default_language, explain_scores, score_table
@@ -1827,7 +1748,7 @@ def _backtest(args: argparse.Namespace) -> int:
         table["brier_recalibrated"] = after["brier"].to_numpy()
         table["reliability_recalibrated"] = after["reliability"].to_numpy()
     left_out = f" ({', '.join(skipped)} skipped: not installed)" if skipped else ""
-    n_made, n_scored = result.forecasts.sizes["forecast"], int(_scored(result.forecasts).sum())
+    n_made, n_scored = result.forecasts.sizes["forecast"], int(scored(result.forecasts).sum())
     width = _width()
     headline = (
         f"Backtest of {', '.join(names)}{left_out} on {args.progress}: "
@@ -1882,7 +1803,7 @@ def _backtest(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     if checked is not None and method:  # after the save, so that the warning is the last word on the map
-        _warn_worse(_recalibration_verdicts(checked), method, save_to)
+        _warn_worse(recalibration_verdicts(checked.forecasts), method, save_to)
     log.info(f"{wrote} in {time.perf_counter() - started:.1f} s.")
     return 0
 

@@ -607,7 +607,10 @@ class SeasonalShareModel:
             ``log_mean``, ``year_effect``, ``log_sd``, ``transform``,
             ``baseline``), plus ``annual_total`` (draw, series): the year's
             total of a count (or change of a level) in each draw; ``basis``
-            and ``reason`` (series). attrs: model, parameters, seed entropy.
+            and ``reason`` (series); ``plan_share`` (series, month): the share
+            of the year's total due by the end of each month, the plan that
+            :func:`longjiang_forecast.planning.schedule_performance` reads
+            (``docs/planning.md``). attrs: model, parameters, seed entropy.
 
         Raises
         ------
@@ -681,6 +684,7 @@ class SeasonalShareModel:
                 "baseline": (SERIES, self.baseline_),
                 "basis": (SERIES, basis),
                 "reason": (SERIES, self.reason_.copy()),
+                "plan_share": ((SERIES, MONTH), np.asarray(self.share_mean_, dtype=float)[:, 1:]),
             },
             coords=draw_coords(state, n_draws),
             attrs=make_attrs(

@@ -239,7 +239,7 @@ def _outcomes(
     """
     from .._core.state import append_series, build_state, province_from_prefectures
     from ..backtesting import outcomes
-    from ..pipeline import _province_outcomes
+    from ..pipeline._backtest import _province_outcomes
 
     progress = reports_dataset(seen, catalog, f"{store}, forecast {row['forecast_id']}'s reports")
     state = build_state(progress, catalog, as_of)
