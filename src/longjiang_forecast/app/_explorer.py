@@ -21,7 +21,7 @@ from ..pipeline import ScenarioComparison, ScenarioRunner
 from ..report import rounded_table
 from ..report._console import region_label
 from ..report._text import in_chinese, status_word
-from ..scenarios import Scenario, baseline_scenario, parse_scenario
+from ..scenarios import Effect, Scenario, baseline_scenario, parse_scenario
 
 #: Paths kept by a scenario re-run: P(met) and its standard error stream over every draw, so the
 #: page's re-run keeps one path (no copy of thousands of paths per change of a control).
@@ -86,8 +86,13 @@ class Explorer:
             :class:`~longjiang_forecast.pipeline.ScenarioRunner`.
         """
         runner = ScenarioRunner(progress, catalog, n_draws=n_draws, seed=seed, **run)
-        runner.run(baseline_scenario(int(catalog.year)), keep_paths=RERUN_KEEP_PATHS)  # the re-runs' baseline
-        return cls(runner, progress, lang, n_draws, seed, Path(out), store)
+        explorer = cls(runner, progress, lang, n_draws, seed, Path(out), store)
+        explorer.attainment()
+        # A first re-run now, so that the page's first one is as fast as the next: it simulates the
+        # re-runs' baseline and loads what the engine loads on its first scenario.
+        warm_up = Scenario(name="warm-up", description="", year=explorer.year, effects=(Effect(type="push"),))
+        runner.run(warm_up, keep_paths=RERUN_KEEP_PATHS)
+        return explorer
 
     @property
     def catalog(self) -> Any:
@@ -105,15 +110,15 @@ class Explorer:
 
     def with_names(self, table: pd.DataFrame) -> pd.DataFrame:
         """``table`` with the columns ``name`` and ``region_name`` in the pages' language."""
-        names = self.indicator_names()
-        written = _spelled(self.progress)  # region names as the progress file writes them
+        if "names" not in self._cache:
+            written = _spelled(self.progress)  # region names as the progress file writes them
+            regions = {str(r) for r in self.runner.baseline.summary["region"].values}
+            labels = {r: region_label(r, self.lang, self.catalog.regions, written) for r in regions}
+            self._cache["names"] = (self.indicator_names(), labels)
+        names, labels = self._cache["names"]
         out = table.copy()
         out.insert(1, "name", [names.get(str(i), str(i)) for i in out["indicator"]])
-        out.insert(
-            3,
-            "region_name",
-            [region_label(str(r), self.lang, self.catalog.regions, written) for r in out["region"]],
-        )
+        out.insert(3, "region_name", [labels.get(str(r), str(r)) for r in out["region"]])
         return out
 
     def indicator_names(self) -> dict[str, str]:
