@@ -118,6 +118,16 @@ def test_the_page_re_run_is_the_comparison_of_the_command_line(catalog, progress
     assert (frame.loc[~frame["touched"], "change"] == 0).all()
     assert (frame["change"] < 0).sum() >= 5  # stress slows outdoor, construction and heating work
     assert ex.recompute(stress)[2] == 2
+    # the other pages: the baseline's table, and next year's targets as the bulletin writes them
+    attainment = ex.attainment().set_index(["indicator", "region"])["p_met"]
+    baseline = (
+        table[table["scenario"] == "baseline"].dropna(subset=["p_met"]).set_index(["indicator", "region"])
+    )
+    assert (attainment - baseline["p_met"].loc[attainment.index]).abs().max() <= 5e-5
+    header, rows = ex.next_year(0.8)
+    forecast = ex.attainment().query("region == 'province'")["indicator"]
+    assert "80%" in header and [row[0] for row in rows] == list(forecast)
+    assert [row[0] for row in rows][:3] == ["01a", "01b", "01c"] and all(len(r) == len(header) for r in rows)
 
 
 def test_serve_refuses_a_port_in_use_and_names_a_free_one(capsys):
@@ -200,6 +210,16 @@ def test_a_scenario_set_in_the_browser_gives_the_numbers_of_the_command_line(chr
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.set_default_timeout(60_000)
+            # the other pages answer: the table, a target's charts, next year's targets
+            page.goto(f"http://127.0.0.1:{port}/")
+            expect(page.locator("#attainment-table td[data-dash-column='p_met']").first).to_be_visible()
+            table_p = _column(page, "attainment-table", "p_met")
+            page.goto(f"http://127.0.0.1:{port}/target?id=09a")
+            for chart in ("#fan-chart", "#first-passage-chart"):
+                expect(page.locator(chart)).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+            page.goto(f"http://127.0.0.1:{port}/planning")
+            expect(page.locator("#planning-table")).to_contain_text("80%")
+
             page.goto(f"http://127.0.0.1:{port}/scenario")
             expect(page.locator("#scenario-status")).to_have_text("No effect is on: the baseline.")
             ids = page.locator("#scenario-table td[data-dash-column='indicator']").all_inner_texts()
@@ -207,6 +227,7 @@ def test_a_scenario_set_in_the_browser_gives_the_numbers_of_the_command_line(chr
             assert (
                 len(ids) == len(baseline) >= 20 and _column(page, "scenario-table", "p_baseline") == baseline
             )
+            assert table_p == baseline  # the table page's province rows, in the same order
 
             # a value outside its range: refused in place with the loader's message, the table kept
             page.locator("#delay-on input").check()

@@ -13,7 +13,7 @@ from .._core.exceptions import DataValidationError
 from ..plots import fan_chart, first_passage_chart
 from ._explorer import Explorer
 from ._figures import png
-from ._layout import planning_page, scenario_page, table, table_page, target_page
+from ._layout import CELL, planning_page, scenario_page, table, table_page, target_page
 from ._scenario_form import CONTROLS, control_id, control_ids, save_scenario, scenario_data
 from ._words import word
 
@@ -151,9 +151,14 @@ def register(app: dash.Dash, ex: Explorer) -> None:
             return word("refused", lang) + ex.message(str(err))
         return word("saved", lang, path=path, draws=ex.n_draws, seed=ex.seed)
 
-    @app.callback(Output("planning-table", "data"), Input("planning-prob", "value"))
-    def planning(prob: float) -> list[dict[str, Any]]:
-        return ex.next_year(prob).to_dict("records")
+    @app.callback(Output("planning-content", "children"), Input("planning-prob", "value"))
+    def planning(prob: float) -> Any:
+        header, rows = ex.next_year(prob)
+        columns = [{"name": name, "id": str(i)} for i, name in enumerate(header)]
+        data = [{str(i): text for i, text in enumerate(row)} for row in rows]
+        return dash.dash_table.DataTable(
+            id="planning-table", columns=columns, data=data, sort_action="native", style_cell=CELL
+        )
 
 
 def _in_place(message: str, data: dict[str, Any]) -> list[str]:

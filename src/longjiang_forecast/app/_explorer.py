@@ -198,37 +198,25 @@ class Explorer:
         frame = self.with_names(frame[frame["p_scenario"].notna()].reset_index(drop=True))
         return frame, time.perf_counter() - started, next(self._runs)
 
-    def next_year(self, prob: float) -> pd.DataFrame:
+    def next_year(self, prob: float) -> tuple[list[str], list[list[str]]]:
         """Next year's target of every province series met with probability ``prob`` (planning).
 
         Returns
         -------
-        pandas.DataFrame
-            ``indicator``, ``name``, ``unit``, ``target`` (this year's), ``target_next``,
-            ``capacity_median``, ``growth_basis``, ``note``; values rounded as the
-            attainment file rounds them.
+        header : list of str
+            The bulletin's columns of next year's targets in the pages' language, the
+            target's column named by ``prob`` (``80%``).
+        rows : list of list of str
+            One row per province series, as the bulletin writes it (units, rounding, notes).
         """
         key = ("next_year", float(prob))
         if key not in self._cache:
             from ..planning import next_year_targets
+            from ..report._bulletin import _next_year
 
             ds = next_year_targets(self.runner.baseline, self.progress, probs=(float(prob),))
-            frame = pd.DataFrame(
-                {
-                    "indicator": ds["indicator"].values,
-                    "region": ds["region"].values,
-                    "unit": ds["unit"].values,
-                    "target": ds["target"].values,
-                    "target_next": ds["target_next"].isel(prob=0).values,
-                    "capacity_median": ds["capacity_median"].values,
-                    "growth_basis": ds["growth_basis"].values,
-                    "note": ds["note"].values,
-                }
-            )
-            frame = frame[frame["region"] == "province"].reset_index(drop=True)
-            for col in ("target", "target_next", "capacity_median"):
-                frame[col] = frame[col].astype(float).round(2)
-            self._cache[key] = self.with_names(frame).drop(columns=["region", "region_name"])
+            section = _next_year(ds, self.lang)
+            self._cache[key] = (section["header"], [[c["text"] for c in row] for row in section["rows"]])
         return self._cache[key]
 
     def changes(self) -> tuple[pd.DataFrame | None, str]:

@@ -18,7 +18,7 @@ from ._words import word
 PAGES = {"/": "nav_table", "/target": "nav_target", "/scenario": "nav_scenario", "/planning": "nav_planning"}
 #: Confidence levels offered on the planning page.
 CONFIDENCES = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
-_CELL = {"textAlign": "left", "fontFamily": "sans-serif", "fontSize": "14px", "padding": "4px 8px"}
+CELL = {"textAlign": "left", "fontFamily": "sans-serif", "fontSize": "14px", "padding": "4px 8px"}
 _BLOCK = {"border": "1px solid #ccc", "borderRadius": "6px", "padding": "8px 12px", "margin": "6px 0"}
 
 
@@ -48,7 +48,7 @@ def table(table_id: str, keys: list[str], lang: str, data: list[dict[str, Any]] 
         data=data or [],
         sort_action="native",
         page_size=400,
-        style_cell=_CELL,
+        style_cell=CELL,
         style_header={"fontWeight": "bold"},
     )
 
@@ -167,7 +167,11 @@ def _effect_block(ex: Explorer, effect: str) -> html.Fieldset:
             )
             controls.append(_labelled(word(key, lang), widget, 150))
     return html.Fieldset(
-        [html.Legend(effect), *controls, html.Div(id=control_id(effect, "error"), style={"color": "#b00"})],
+        [
+            html.Legend(word(f"effect_{effect}", lang)),
+            *controls,
+            html.Div(id=control_id(effect, "error"), style={"color": "#b00"}),
+        ],
         style=_BLOCK,
     )
 
@@ -233,30 +237,17 @@ def scenario_page(ex: Explorer) -> html.Div:
 
 
 def planning_page(ex: Explorer) -> html.Div:
-    """Next year's targets at a chosen confidence (planning.next_year_targets)."""
+    """Next year's targets at a chosen confidence (planning.next_year_targets, as the bulletin shows them)."""
     return html.Div(
         [
             html.Label(word("confidence", ex.lang)),
             dcc.Dropdown(
                 id="planning-prob",
-                options=_choices(CONFIDENCES),
+                options=[{"label": f"{p:.0%}", "value": p} for p in CONFIDENCES],
                 value=0.8,
                 clearable=False,
                 style={"width": "160px"},
             ),
-            table(
-                "planning-table",
-                [
-                    "indicator",
-                    "name",
-                    "unit",
-                    "target",
-                    "capacity_median",
-                    "target_next",
-                    "growth_basis",
-                    "note",
-                ],
-                ex.lang,
-            ),
+            html.Div(id="planning-content"),
         ]
     )
