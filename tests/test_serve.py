@@ -274,3 +274,47 @@ def test_a_scenario_set_in_the_browser_gives_the_numbers_of_the_command_line(chr
     moved = [(i, b, s) for i, b, s in zip(ids, baseline, shown, strict=True) if s != b]
     assert len(moved) >= 3 and all(s < b for _, b, s in moved)  # a delay only slows work down
     print(json.dumps({"series": len(ids), "moved": len(moved), "largest": min(s - b for _, b, s in moved)}))
+
+
+def test_a_target_page_says_what_changed_since_the_last_published_forecast(catalog, tmp_path):
+    reports = "indicator,region,month,value,reported_on\n" + "".join(
+        f"09a,{region},2024-{m:02d},{round(value * m / 12)},2024-{m + 1:02d}-05\n"
+        for region, value in (("province", 15000), ("harbin", 4000), ("daqing", 1500))
+        for m in (1, 2, 3, 4, 5)
+    )
+    (tmp_path / "reports.csv").write_text(reports, encoding="utf-8")
+    store = tmp_path / "s.sqlite"
+    lf.store.ingest(store, [tmp_path / "reports.csv"], catalog)
+    april = lf.store.progress_at(store, catalog, "2024-05-06")
+    lf.store.publish(store, lf.forecast(april, catalog, n_draws=400, seed=7), seed=7, vintage="2024-05-06")
+    progress = lf.store.progress_at(store, catalog)
+    ex = Explorer.start(progress, catalog, lang="en", n_draws=400, seed=8, out=tmp_path, store=str(store))
+    table, note = ex.changes()
+    assert table is None and note.startswith(
+        f"{store}: what changed needs two published forecasts (it holds 1)"
+    )
+    lf.store.publish(store, lf.forecast(progress, catalog, n_draws=400, seed=8), seed=8)
+    ex = Explorer.start(progress, catalog, lang="en", n_draws=400, seed=8, out=tmp_path, store=str(store))
+    table, note = ex.changes()
+    assert note == "Forecast 1 to 2: revisions, new reports, settings and Monte Carlo noise."
+    expected = lf.store.changes(store, 1, 2)
+    pd.testing.assert_frame_equal(table, expected)
+    assert sorted(table["region"]) == ["daqing", "harbin", "province"] and (table["news"] != 0).all()
+    without = Explorer.start(progress, catalog, lang="zh", n_draws=400, seed=8, out=tmp_path)
+    assert without.changes() == (None, "以 --store PATH 启动，可查看与上月相比的变化。")
+
+
+def test_a_page_that_fails_on_the_server_is_logged_in_one_line_with_its_error():
+    import logging
+
+    from longjiang_forecast.cli import _Prefixed
+
+    try:
+        raise KeyError("09z")
+    except KeyError:
+        record = logging.LogRecord(
+            "longjiang_forecast.app._server", logging.ERROR, __file__, 1,
+            "Exception on /_dash-update-component [POST]", (), sys.exc_info(),
+        )  # fmt: skip
+    line = _Prefixed("en").format(record)
+    assert line == "warning: Exception on /_dash-update-component [POST]: KeyError: '09z'"

@@ -1827,6 +1827,9 @@ class _Prefixed(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:  # e.g. the explorer's server on a failed page
+            error = record.exc_info[1]
+            text = f"{text}: {type(error).__name__}: {error}"
         if record.levelno >= logging.WARNING:
             return _said(text if text.startswith(("warning:", "error:")) else f"warning: {text}", self.lang)
         return f"debug: {text}" if record.levelno < logging.INFO else _said(text, self.lang)
