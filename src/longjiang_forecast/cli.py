@@ -989,7 +989,11 @@ def _scenarios(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """``serve``: fit once, then serve the explorer until Ctrl-C (saved scenarios go to --out)."""
+    """``serve``: fit once, then serve the explorer until Ctrl-C.
+
+    The scenario page saves its files in ``--out``; with ``--overwrite`` its "replace an existing
+    file" starts ticked.
+    """
     from .app import Explorer, check_port, require_dash, serve
     from .pipeline import resolve_model
 
@@ -1004,7 +1008,8 @@ def _serve(args: argparse.Namespace) -> int:
     with _busy(f"fitting {args.model} and simulating {args.draws} paths per series"):
         explorer = Explorer.start(
             progress, catalog, lang=lang, n_draws=args.draws, seed=args.seed, out=Path(args.out),
-            store=args.store, as_of=args.as_of, model=resolve_model(args.model), n_jobs=args.jobs,
+            store=args.store, overwrite=args.overwrite, as_of=args.as_of, model=resolve_model(args.model),
+            n_jobs=args.jobs,
             keep_paths=args.keep_paths, client=_client(args),
         )  # fmt: skip
     with contextlib.suppress(KeyboardInterrupt):  # the way to stop a server, not an interruption of work

@@ -46,6 +46,8 @@ class Explorer:
         Folder where the scenario page saves its files.
     store : str or None
         The report store the reports came from, for what changed since the last forecast.
+    overwrite : bool
+        Whether the scenario page's "replace an existing file" starts ticked (``serve --overwrite``).
     """
 
     runner: ScenarioRunner
@@ -55,6 +57,7 @@ class Explorer:
     seed: int
     out: Path
     store: str | None = None
+    overwrite: bool = False
     _runs: Any = field(default_factory=lambda: itertools.count(1), repr=False)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -70,6 +73,7 @@ class Explorer:
         seed: int,
         out: Path,
         store: str | None = None,
+        overwrite: bool = False,
         **run: Any,
     ) -> Explorer:
         """Fit the model, draw its parameters and simulate the baseline: what every page reuses.
@@ -79,14 +83,14 @@ class Explorer:
         progress : xarray.Dataset
             The reports.
         catalog : Catalog
-        lang, n_draws, seed, out, store
+        lang, n_draws, seed, out, store, overwrite
             As the attributes.
         **run
             ``as_of``, ``model``, ``n_jobs``, ``keep_paths``: as for
             :class:`~longjiang_forecast.pipeline.ScenarioRunner`.
         """
         runner = ScenarioRunner(progress, catalog, n_draws=n_draws, seed=seed, **run)
-        explorer = cls(runner, progress, lang, n_draws, seed, Path(out), store)
+        explorer = cls(runner, progress, lang, n_draws, seed, Path(out), store, overwrite)
         explorer.attainment()
         # A first re-run now, so that the page's first one is as fast as the next: it simulates the
         # re-runs' baseline and loads what the engine loads on its first scenario.

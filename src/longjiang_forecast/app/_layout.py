@@ -214,7 +214,7 @@ def scenario_page(ex: Explorer) -> html.Div:
                     dcc.Checklist(
                         id="save-overwrite",
                         options=[{"label": " " + word("replace", lang), "value": "yes"}],
-                        value=[],
+                        value=["yes"] if ex.overwrite else [],  # serve --overwrite
                         inline=True,
                     ),
                     html.Button(
