@@ -389,6 +389,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     sc = sub.add_parser("scenarios", parents=[run], help="P(met) under each scenario against the baseline")
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
+    sv = sub.add_parser(
+        "serve",
+        parents=[run],
+        help="the scenario explorer in the browser: the attainment table, targets, scenarios, planning "
+        "(needs the 'app' extra)",
+    )
+    sv.add_argument("--port", type=_positive_int, default=8050, help="port to serve on (default 8050)")
+    sv.add_argument(
+        "--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1: this machine)"
+    )
     _backtest_parser(sub)
     _ingest_parser(sub)
     _check_reports_parser(sub)
@@ -981,6 +991,35 @@ def _scenarios(args: argparse.Namespace) -> int:
     print(_message("scenarios", lang, width=_width(), draws=args.draws, se=se))
     print(render_scenarios(table, lang=lang, names=_indicator_names(catalog, lang), width=_width()), end="")
     log.info(_message("wrote", lang, files=[out / "scenario_comparison.csv"]))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """``serve``: fit once, then serve the explorer until Ctrl-C.
+
+    The scenario page saves its files in ``--out``; with ``--overwrite`` its "replace an existing
+    file" starts ticked.
+    """
+    from .app import Explorer, check_port, require_dash, serve
+    from .pipeline import resolve_model
+
+    require_dash()
+    _check_model(args.model)
+    _check_store_options(args)
+    check_port(args.host, args.port)  # before the fit: a port in use is said at once
+    catalog, progress, note = _inputs(args)
+    lang = _lang(args, catalog)
+    if note:
+        print(_message("synthetic", lang, width=_width(), seed=DEFAULT_SEED))
+    with _busy(f"fitting {args.model} and simulating {args.draws} paths per series"):
+        explorer = Explorer.start(
+            progress, catalog, lang=lang, n_draws=args.draws, seed=args.seed, out=Path(args.out),
+            store=args.store, overwrite=args.overwrite, as_of=args.as_of, model=resolve_model(args.model),
+            n_jobs=args.jobs,
+            keep_paths=args.keep_paths, client=_client(args),
+        )  # fmt: skip
+    with contextlib.suppress(KeyboardInterrupt):  # the way to stop a server, not an interruption of work
+        serve(explorer, args.host, args.port)
     return 0
 
 
@@ -1899,6 +1938,9 @@ class _Prefixed(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:  # e.g. the explorer's server on a failed page
+            error = record.exc_info[1]
+            text = f"{text}: {type(error).__name__}: {error}"
         if record.levelno >= logging.WARNING:
             return _said(text if text.startswith(("warning:", "error:")) else f"warning: {text}", self.lang)
         return f"debug: {text}" if record.levelno < logging.INFO else _said(text, self.lang)
@@ -2017,6 +2059,7 @@ def _command(args: argparse.Namespace) -> int:
         "forecast": _forecast,
         "report": _report,
         "scenarios": _scenarios,
+        "serve": _serve,
         "backtest": _backtest,
         "template": _template,
         "ingest": _ingest,
