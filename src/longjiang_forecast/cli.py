@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._core.exceptions import DataValidationError
+from ._core.names import indicator_names, region_spelling
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -352,6 +353,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     sc = sub.add_parser("scenarios", parents=[run], help="P(met) under each scenario against the baseline")
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
+    sv = sub.add_parser(
+        "serve",
+        parents=[run],
+        help="the scenario explorer in the browser: the attainment table, targets, scenarios, planning "
+        "(needs the 'app' extra)",
+    )
+    sv.add_argument("--port", type=_positive_int, default=8050, help="port to serve on (default 8050)")
+    sv.add_argument(
+        "--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1: this machine)"
+    )
     _backtest_parser(sub)
     _ingest_parser(sub)
     _check_reports_parser(sub)
@@ -555,7 +566,7 @@ def _print_table(
         width=width,
         show_region=bool(args.all),
         regions=catalog.regions,
-        written=_spelled(progress),
+        written=region_spelling(progress),
         headline=attainment_headline(
             lang,
             show_all=args.all,
@@ -568,11 +579,6 @@ def _print_table(
         ),
     )
     print(text, end="")
-
-
-def _spelled(progress: Any) -> dict[str, str]:
-    """Region id -> its spelling in the progress file (read_progress's ``region_spelling``)."""
-    return dict(json.loads(str(progress.attrs.get("region_spelling", "") or "{}")))
 
 
 @contextlib.contextmanager
@@ -616,7 +622,7 @@ def _borderline_note(
     )
     width = _width()
     note = borderline_note(
-        list(rows), draws, lang=lang, width=width, regions=catalog.regions, written=_spelled(progress)
+        list(rows), draws, lang=lang, width=width, regions=catalog.regions, written=region_spelling(progress)
     )
     print(note, end="")
 
@@ -627,7 +633,7 @@ def _pace_note(table: pd.DataFrame, show_all: bool, lang: str, catalog: Any, pro
     from .report._console import region_label
 
     shown = province_first(table) if show_all else table[table["region"] == "province"]
-    written = _spelled(progress)
+    written = region_spelling(progress)
     who = {
         (str(i), str(r)): str(i)
         if r == "province"
@@ -853,7 +859,7 @@ def _forecast(args: argparse.Namespace) -> int:
             **{k: attrs.get(k, "") for k in ("catalog_sha256", "data_vintage", "data_vintage_basis")},
         },
         regions=catalog.regions,
-        written=_spelled(progress),
+        written=region_spelling(progress),
     )
     files = [out / name for name in ("attainment.csv", "attainment.xlsx", "forecast.nc", "run.json")]
     seconds = time.perf_counter() - started
@@ -938,26 +944,44 @@ def _scenarios(args: argparse.Namespace) -> int:
     from .report import render_scenarios, rounded_table
     from .report._console import region_label
 
-    written = _spelled(progress)
+    written = region_spelling(progress)
     regions = [region_label(str(r), lang, catalog.regions, written) for r in table["region"]]
     table.insert(2, "region_name", regions)  # as the progress file writes it (哈尔滨市), beside the id
     rounded_table(table).to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
     se = float(table["delta_se"].max())
     print(_message("scenarios", lang, width=_width(), draws=args.draws, se=se))
-    print(render_scenarios(table, lang=lang, names=_indicator_names(catalog, lang), width=_width()), end="")
+    print(render_scenarios(table, lang=lang, names=indicator_names(catalog, lang), width=_width()), end="")
     log.info(_message("wrote", lang, files=[out / "scenario_comparison.csv"]))
     return 0
 
 
-def _indicator_names(catalog: Any, lang: str) -> dict[str, str]:
-    """Indicator id -> its name in ``lang`` (the other language, then the id, where it has none)."""
-    from ._core.names import display_name
+def _serve(args: argparse.Namespace) -> int:
+    """``serve``: fit once, then serve the explorer until Ctrl-C.
 
-    rows = catalog.table.drop_duplicates("indicator")
-    return {
-        str(i): display_name(zh, en, lang, str(i))
-        for i, zh, en in zip(rows["indicator"], rows["name_zh"], rows["name_en"], strict=True)
-    }
+    The scenario page saves its files in ``--out``; with ``--overwrite`` its "replace an existing
+    file" starts ticked.
+    """
+    from .app import Explorer, check_port, require_dash, serve
+    from .pipeline import resolve_model
+
+    require_dash()
+    _check_model(args.model)
+    _check_store_options(args)
+    check_port(args.host, args.port)  # before the fit: a port in use is said at once
+    catalog, progress, note = _inputs(args)
+    lang = _lang(args, catalog)
+    if note:
+        print(_message("synthetic", lang, width=_width(), seed=DEFAULT_SEED))
+    with _busy(f"fitting {args.model} and simulating {args.draws} paths per series"):
+        explorer = Explorer.start(
+            progress, catalog, lang=lang, n_draws=args.draws, seed=args.seed, out=Path(args.out),
+            store=args.store, overwrite=args.overwrite, as_of=args.as_of, model=resolve_model(args.model),
+            n_jobs=args.jobs,
+            keep_paths=args.keep_paths, client=_client(args),
+        )  # fmt: skip
+    with contextlib.suppress(KeyboardInterrupt):  # the way to stop a server, not an interruption of work
+        serve(explorer, args.host, args.port)
+    return 0
 
 
 def _region_names_written(catalog: Any, lang: str) -> dict[str, str]:
@@ -1219,7 +1243,9 @@ def _check_reports(args: argparse.Namespace) -> int:
     with _busy("fitting the seasonal-share model and checking the reports"):
         flags = check_reports(progress, catalog, as_of=args.as_of, alpha=args.alpha)
     print(
-        flags_text(flags, lang=lang, width=_width(), regions=catalog.regions, written=_spelled(progress)),
+        flags_text(
+            flags, lang=lang, width=_width(), regions=catalog.regions, written=region_spelling(progress)
+        ),
         end="",
     )
     if out is not None:
@@ -1278,28 +1304,13 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _forecast_pair(store: str, from_id: int | None, to_id: int | None) -> tuple[int, int]:
-    """The two published forecasts compared: ``--from`` and ``--to``, by default the last two."""
-    from .store import published
-
-    numbers = published(store)["forecast_id"].tolist()
-    to_id = to_id or (numbers[-1] if numbers else 0)
-    from_id = from_id or max((n for n in numbers if n < to_id), default=0)
-    if not from_id or not to_id:
-        raise DataValidationError(
-            f"{store}: what changed needs two published forecasts (it holds {len(numbers)}); publish with "
-            "`longjiang-forecast forecast --store PATH --publish`, or give --from and --to."
-        )
-    return from_id, to_id
-
-
 def _store_changes(
     store: str, from_id: int | None = None, to_id: int | None = None, *, by_region: bool = False
 ) -> Any:
     """:func:`longjiang_forecast.store.changes` of two published forecasts, by default the last two."""
-    from .store import changes
+    from .store import changes, forecast_pair
 
-    from_id, to_id = _forecast_pair(store, from_id, to_id)
+    from_id, to_id = forecast_pair(store, from_id, to_id)
     with _busy(f"re-running forecasts {from_id} to {to_id} to split the changes"):
         return changes(store, from_id, to_id, by_region=by_region)
 
@@ -1353,7 +1364,7 @@ def _news(args: argparse.Namespace, lang: str) -> int:
     """``changes --news``: the new reports against what the earlier forecast expected (store.news)."""
     from .catalog import load_regions
     from .report import render_news
-    from .store import news
+    from .store import forecast_pair, news
 
     if not args.news:
         raise DataValidationError(
@@ -1365,7 +1376,7 @@ def _news(args: argparse.Namespace, lang: str) -> int:
             "changes --news and --by-region are two different tables: give one of them (nothing was run)."
         )
     out = None if args.out is None else _out_dir(args.out, files=(NEWS_FILE,), overwrite=args.overwrite)
-    from_id, to_id = _forecast_pair(args.store, args.from_id, args.to_id)
+    from_id, to_id = forecast_pair(args.store, args.from_id, args.to_id)
     with _busy(f"rebuilding forecast {from_id} to read what it expected"):
         table = news(args.store, from_id, to_id)
     shown = table if args.all else table[table["region"] == "province"]
@@ -1820,6 +1831,9 @@ class _Prefixed(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:  # e.g. the explorer's server on a failed page
+            error = record.exc_info[1]
+            text = f"{text}: {type(error).__name__}: {error}"
         if record.levelno >= logging.WARNING:
             return _said(text if text.startswith(("warning:", "error:")) else f"warning: {text}", self.lang)
         return f"debug: {text}" if record.levelno < logging.INFO else _said(text, self.lang)
@@ -1938,6 +1952,7 @@ def _command(args: argparse.Namespace) -> int:
         "forecast": _forecast,
         "report": _report,
         "scenarios": _scenarios,
+        "serve": _serve,
         "backtest": _backtest,
         "template": _template,
         "ingest": _ingest,

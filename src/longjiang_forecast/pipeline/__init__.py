@@ -1,6 +1,6 @@
 """The one place where the stages meet: progress -> model -> draws -> paths -> summary.
 
-``_forecast`` runs a forecast (and several scenarios from one fit), ``_backtest`` the
+``_forecast`` runs a forecast, ``_scenarios`` several scenarios from one fit, ``_backtest`` the
 rolling-origin backtest, ``_compare`` several models on one data set; ``_results`` holds
 what they return. See ``docs/design/000-layout.md``.
 """
@@ -15,11 +15,11 @@ from ._forecast import (
     MIN_DEFAULT_KEEP_PATHS,
     RAO_BLACKWELL_DRAWS,
     check_keep_paths,
-    compare_scenarios,
     forecast,
     kept_draws,
 )
 from ._results import TABLE_COLUMNS, Backtest, Forecast, ScenarioComparison, open_forecast
+from ._scenarios import ScenarioRunner, compare_scenarios
 
 __all__ = [
     "BACKTEST_QUANTILES",
@@ -33,6 +33,7 @@ __all__ = [
     "Backtest",
     "Forecast",
     "ScenarioComparison",
+    "ScenarioRunner",
     "backtest",
     "check_keep_paths",
     "compare_models",

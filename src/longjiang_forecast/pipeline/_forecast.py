@@ -1,6 +1,7 @@
-"""The forecast: progress -> fitted model -> parameter draws -> streamed paths -> summary, under scenarios.
+"""The forecast: progress -> fitted model -> parameter draws -> streamed paths -> summary.
 
-The one place where the stages meet; :func:`compare_scenarios` runs several scenarios from one fit.
+The one place where the stages meet, under a scenario when one is given (several scenarios from
+one fit: ``_scenarios.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from .._core.cf import describe
-from .._core.exceptions import DataValidationError, ForecastWarning
+from .._core.exceptions import ForecastWarning
 from .._core.provenance import catalog_sha256, content_sha256, data_vintage, make_attrs
 from .._core.province import ProvinceRows
 from .._core.rng import SeedLike, as_seed_sequence
@@ -26,7 +27,7 @@ from ..models import SeasonalShareModel
 from ..scenarios import Scenario, compile_scenario, load_scenario
 from ..simulate import BLOCK_SIZE, DrawChunks, apply_scenario, simulate_summary
 from ..summarise import summarise
-from ._results import Forecast, ScenarioComparison
+from ._results import Forecast
 
 
 def forecast(
@@ -389,7 +390,7 @@ def _under(scenario: Any, chunks: DrawChunks, run: _Run) -> tuple[DrawChunks, np
         return compile_scenario(scenario, state, catalog, n_draws=size, seed=seed)
 
     def make(index: int, size: int) -> xr.Dataset:
-        return apply_scenario(chunks.make(index, size), compiled(index, size), state)
+        return apply_scenario(chunks.chunk(index), compiled(index, size), state)
 
     return DrawChunks(chunks.n_draws, chunks.chunk_size, make), compiled(0, chunks.size(0)).touched()
 
@@ -471,59 +472,3 @@ def _with_province(
     values = joined
     touched = np.concatenate([touched, (province.weights != 0) @ touched > 0])
     return state, draws, stats, values, touched
-
-
-def compare_scenarios(
-    progress: xr.Dataset | pd.DataFrame | str | os.PathLike[str],
-    catalog: Any,
-    scenarios: Any,
-    *,
-    as_of: Any = None,
-    model: Any = None,
-    n_draws: int = 4000,
-    seed: SeedLike = None,
-    n_jobs: int = 1,
-    keep_paths: int | None = None,
-    client: Any = None,
-) -> ScenarioComparison:
-    """Forecast the year under each scenario, against the baseline, from one fit.
-
-    Parameters
-    ----------
-    progress, catalog, as_of, model, n_draws, seed, n_jobs, keep_paths, client
-        As for :func:`forecast` (progress also as a DataFrame or file); the model
-        is fitted once and its parameter draws are shared by every scenario.
-    scenarios : iterable of Scenario or path
-        Scenarios or scenario TOML files. The baseline (no effects) is always
-        computed first; a file named ``"baseline"`` (which cannot have effects)
-        adds nothing.
-
-    Returns
-    -------
-    ScenarioComparison
-
-    Raises
-    ------
-    DataValidationError
-        If a scenario file is invalid or two scenarios share a name.
-    """
-    progress = _as_progress(progress, catalog)
-    check_keep_paths(keep_paths)
-    model, chunks, ss, path_seed, scenario_seed = _fit_and_draw(
-        progress, catalog, as_of, model, n_draws, seed
-    )
-    # The baseline is always the year with no effects; a file named "baseline" can only be that.
-    loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]
-    names = [s.name for s in loaded]
-    if len(set(names)) != len(names):
-        raise DataValidationError(
-            f"Scenario names must be unique; got {names}. Rename a scenario file's 'name'."
-        )
-    run = _Run(model, progress, catalog, ss, path_seed, scenario_seed, n_jobs, None, keep_paths, client)
-    baseline = _simulate_forecast(chunks, run, None, None)
-    forecasts = {"baseline": baseline}
-    for scenario in loaded:
-        forecasts[scenario.name] = _simulate_forecast(chunks, run, scenario, baseline)
-    return ScenarioComparison(
-        forecasts={k: _with_provenance(v, progress, catalog) for k, v in forecasts.items()}
-    )
