@@ -9,13 +9,13 @@ need them, so importing this package stays cheap.
 
 from .._core.exceptions import ConvergenceWarning
 from ._base import AttainmentModel, check_is_fitted
-from ._common import SeriesModel
+from ._common import SeriesModel, reference_profile
 from .baselines import EarnedScheduleModel, RequiredRateModel, RunRateModel
 from .compare import compare
 from .growth_curve import GrowthCurveModel
 from .hierarchical import HierarchicalModel
 from .milestone import MilestoneModel
-from .seasonal_share import SeasonalShareModel, reference_profile
+from .seasonal_share import SeasonalShareModel
 from .statespace import ETSModel
 
 #: Models by the name the command line and the backtest use (``--model NAME``).
