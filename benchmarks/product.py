@@ -86,7 +86,7 @@ def stages(n_draws: int, n_jobs: int = 2) -> dict[str, float]:
     import longjiang_forecast as lf
     from longjiang_forecast import pipeline
     from longjiang_forecast._core.rng import as_seed_sequence
-    from longjiang_forecast._core.state import province_from_prefectures
+    from longjiang_forecast.progress._state import province_from_prefectures
     from longjiang_forecast.simulate import simulate_summary
     from longjiang_forecast.testing import synthetic_progress
 

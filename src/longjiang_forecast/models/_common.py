@@ -40,7 +40,8 @@ from .._core.exceptions import ForecastWarning
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, SERIES
-from .._core.state import build_state, draw_coords, month_days
+from .._core.state import draw_coords, month_days
+from ..progress import build_state
 from ._base import check_is_fitted
 
 #: Sampler of one parameter per draw: ``f(generator, n_draws) -> ndarray of shape (n_draws,)``.

@@ -36,7 +36,8 @@ from scipy import special
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, PROVINCE, SERIES
-from .._core.state import build_state, draw_coords, month_days
+from .._core.state import draw_coords, month_days
+from ..progress import build_state
 from ._base import check_is_fitted
 from ._common import FamilyHistory, reference_profile, t_interval_ratio
 

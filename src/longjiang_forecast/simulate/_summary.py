@@ -725,7 +725,7 @@ def _province_groups(
 
     A row is totalled when it has a forecast (``reason`` "") and every member
     is simulated; its weights, target, comparator and deadline are the row's
-    own (:func:`~longjiang_forecast._core.state.province_from_prefectures`).
+    own (:func:`~longjiang_forecast.progress._state.province_from_prefectures`).
     """
     group = np.full(dyn.size, -1)
     fields = province.fields
