@@ -262,8 +262,8 @@ def _check_columns(
     unnamed = [c for c in columns if c.startswith("unnamed:")]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        from longjiang_forecast.catalog._catalog import COLUMN_ALIASES
-        from longjiang_forecast.catalog._catalog import REQUIRED_COLUMNS as CATALOG_COLUMNS
+        from longjiang_forecast.catalog._read import COLUMN_ALIASES
+        from longjiang_forecast.catalog._read import REQUIRED_COLUMNS as CATALOG_COLUMNS
 
         if looks_like(columns, CATALOG_COLUMNS, COLUMN_ALIASES):
             raise DataValidationError(
