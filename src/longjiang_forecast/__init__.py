@@ -24,7 +24,7 @@ _PUBLIC = {
     "ScenarioRunner": ".pipeline",
     "SeasonalShareModel": ".models",
     "backtest": ".pipeline",
-    "build_state": "._core.state",
+    "build_state": ".progress",
     "compare_scenarios": ".pipeline",
     "forecast": ".pipeline",
     "library_version": "._core.provenance",

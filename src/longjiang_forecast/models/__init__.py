@@ -9,7 +9,7 @@ need them, so importing this package stays cheap.
 
 from .._core.exceptions import ConvergenceWarning
 from ._base import AttainmentModel, check_is_fitted
-from ._common import SeriesModel
+from ._common import SeriesModel, reference_profile
 from ._registry import (
     MODEL_EXTRAS,
     MODEL_REGISTRY,
@@ -22,7 +22,7 @@ from .baselines import EarnedScheduleModel, RequiredRateModel, RunRateModel
 from .growth_curve import GrowthCurveModel
 from .hierarchical import HierarchicalModel
 from .milestone import MilestoneModel
-from .seasonal_share import SeasonalShareModel, reference_profile
+from .seasonal_share import SeasonalShareModel
 from .statespace import ETSModel
 
 __all__ = [

@@ -22,8 +22,9 @@ from .._core.provenance import catalog_sha256, content_sha256, data_vintage, mak
 from .._core.province import ProvinceRows
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, QUANTILE, SERIES
-from .._core.state import append_series, draw_coords, province_from_prefectures
+from .._core.state import append_series, draw_coords
 from ..models import SeasonalShareModel
+from ..progress._state import province_from_prefectures
 from ..scenarios import Scenario, compile_scenario, load_scenario
 from ..simulate import BLOCK_SIZE, DrawChunks, apply_scenario, simulate_summary
 from ..summarise import summarise
