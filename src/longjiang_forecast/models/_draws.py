@@ -20,7 +20,7 @@ def build_draws(
     n_draws: int,
     values: dict[str, np.ndarray],
     *,
-    extras: dict[str, np.ndarray] | None = None,
+    extras: dict[str, tuple[tuple[str, ...], np.ndarray]] | None = None,
     attrs: dict[str, Any],
 ) -> xr.Dataset:
     """Assemble and check a model's parameter draws.
@@ -35,8 +35,9 @@ def build_draws(
         Every variable of ``DRAWS_VARIABLES`` except ``transform`` (from the kinds),
         ``p_all_done`` and ``expected_done`` (computed here for the ``"binomial"`` series), with
         the shapes of their dims (``draw`` n_draws, ``series`` n_series, ``month`` 12).
-    extras : dict of str to ndarray of shape (n_series,), optional
-        Per-series diagnostics of the model, stored after the schema's variables.
+    extras : dict of str to (dims, ndarray), optional
+        The model's own variables (diagnostics per series, the seasonal-share model's
+        ``plan_share`` (series, month)), stored after the schema's variables.
     attrs : dict
         The Dataset's attrs (model, its parameters, seed entropy, as-of month).
 
@@ -55,7 +56,7 @@ def build_draws(
     values["transform"] = np.where(kind == "change", "pct_change", "identity").astype(object)
     values["p_all_done"], values["expected_done"] = _milestone_outcomes(state, n_draws, values)
     data = {name: (dims, values[name]) for name, dims in DRAWS_VARIABLES.items()}
-    data.update({key: (SERIES, value) for key, value in (extras or {}).items()})
+    data.update(extras or {})
     ds = xr.Dataset(data, coords=draw_coords(state, n_draws), attrs=attrs)
     check_draws_schema(ds)
     return ds

@@ -37,9 +37,10 @@ from .._core.checks import check_count
 from .._core.provenance import make_attrs
 from .._core.rng import UNSET, SeedLike, as_seed_sequence, named_stream, renamed_seed
 from .._core.schema import MONTH, PROVINCE, SERIES
-from .._core.state import build_state, month_days
+from .._core.state import month_days
+from ..progress import build_state
 from ._base import BaseModel, check_is_fitted
-from ._common import FamilyHistory, t_interval_ratio
+from ._common import FamilyHistory, reference_profile, t_interval_ratio
 from ._draws import build_draws
 
 if TYPE_CHECKING:
@@ -92,32 +93,6 @@ _LATE_KERNELS = 12
 _LATE_START_MONTHS = 6
 #: An earlier year without reports.
 _NO_YEAR = np.full(12, np.nan)
-
-
-def reference_profile(tags: str, deadline_month: int) -> np.ndarray:
-    """Return the fallback cumulative share curve used when there is no history.
-
-    Outdoor construction and heating work in Heilongjiang happen in the
-    frost-free season: April-October carry one unit of work a month and the
-    other months 0.1 each. Other work is spread evenly (a flat run rate).
-
-    Parameters
-    ----------
-    tags : str
-        The catalogue's ``;``-separated tags of the indicator.
-    deadline_month : int
-        Month (1-12) of the deadline; an October deadline marks outdoor work too.
-
-    Returns
-    -------
-    ndarray of shape (13,)
-        Cumulative share after months 0..12, from 0 to 1.
-    """
-    tagset = {t.strip() for t in str(tags).split(";")}
-    weights = np.ones(12)
-    if tagset & {"outdoor", "heating"} or deadline_month <= 10:
-        weights = np.where((np.arange(1, 13) >= 4) & (np.arange(1, 13) <= 10), 1.0, 0.1)
-    return np.concatenate([[0.0], np.cumsum(weights) / weights.sum()])
 
 
 class SeasonalShareModel(BaseModel):
@@ -596,7 +571,10 @@ class SeasonalShareModel(BaseModel):
             ``log_mean``, ``year_effect``, ``log_sd``, ``transform``,
             ``baseline``), plus ``annual_total`` (draw, series): the year's
             total of a count (or change of a level) in each draw; ``basis``
-            and ``reason`` (series). attrs: model, parameters, seed entropy.
+            and ``reason`` (series); ``plan_share`` (series, month): the share
+            of the year's total due by the end of each month, the plan that
+            :func:`longjiang_forecast.planning.schedule_performance` reads
+            (``docs/planning.md``). attrs: model, parameters, seed entropy.
 
         Warns
         -----
@@ -676,7 +654,9 @@ class SeasonalShareModel(BaseModel):
             seed_entropy=str(ss.entropy),
             as_of=state.attrs["as_of"],
         )
-        return build_draws(state, n_draws, values, attrs=attrs)
+        # the planned trajectory of SPI(t), read by planning (see docs/planning.md)
+        plan_share = ((SERIES, MONTH), np.asarray(self.share_mean_, dtype=float)[:, 1:])
+        return build_draws(state, n_draws, values, extras={"plan_share": plan_share}, attrs=attrs)
 
     def _series_labels(self) -> list[str]:
         """``indicator/region`` of each series: the key of its own random stream."""

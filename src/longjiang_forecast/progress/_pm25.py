@@ -6,7 +6,6 @@ import calendar
 import math
 from numbers import Real
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -16,12 +15,10 @@ from longjiang_forecast._core.checks import check_param
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.provenance import file_sha256
 from longjiang_forecast._core.schema import PROVINCE
+from longjiang_forecast.catalog import Catalog, catalog_row, make_catalog
 
-from ._national import REALDATA, catalog_row, make_catalog
+from ._national import REALDATA
 from ._reader import _frame_to_dataset, _parse_as_of
-
-if TYPE_CHECKING:
-    from longjiang_forecast.catalog import Catalog
 
 __all__ = ["MONTHLY_MEAN_RULE", "load_pm25", "monthly_means"]
 

@@ -22,7 +22,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .._core.jit import cached_njit
+from ._jit import cached_njit
 from ._random import gamma, gamma_constants, normal
 
 

@@ -47,7 +47,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numba import njit
 
-from .._core.jit import cached_njit
+from ._jit import cached_njit
 
 _U52 = np.uint64(0x000FFFFFFFFFFFFF)
 _M8 = np.uint64(0xFF)
