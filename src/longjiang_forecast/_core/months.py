@@ -86,4 +86,4 @@ def parse_month(value: Any) -> tuple[pd.Timestamp | None, str]:
 
 
 def _is_first(ts: pd.Timestamp) -> bool:
-    return ts.day == 1 and ts == ts.normalize()
+    return bool(ts.day == 1 and ts == ts.normalize())

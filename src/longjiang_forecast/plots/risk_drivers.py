@@ -71,7 +71,7 @@ def risk_driver_chart(
             f"The 'top' parameter of risk_driver_chart must be an int >= 1. Got {top!r} instead."
         )
     data = result.sortby("risk_rank").isel(series=slice(0, top))
-    names = region_names(regions, labels)  # type: ignore[arg-type]
+    names = region_names(regions, labels)
     col = "name_zh" if labels.lang == "zh" else "name_en"
     rows = []
     for ind, reg, name in zip(data["indicator"].values, data["region"].values, data[col].values, strict=True):
