@@ -29,7 +29,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from numbers import Integral, Real
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, SupportsFloat, cast
 
 import numpy as np
 import pandas as pd
@@ -226,7 +226,7 @@ def check_param(
     ).replace("inf]", "inf)")
     if isinstance(value, bool) or not isinstance(value, kind):
         raise ValueError(msg)
-    v = float(value)
+    v = float(cast(SupportsFloat, value))  # an instance of the numeric `kind`
     ok_low = v >= low if closed in ("both", "left") else v > low
     ok_high = v <= high if closed in ("both", "right") else v < high
     if not (math.isfinite(v) and ok_low and ok_high):
@@ -380,7 +380,7 @@ def increments(values: np.ndarray, start: float) -> list[tuple[int, int, float]]
         ``(m0, m1, change)``: the change between the report after month
         ``m0`` and the next report, after month ``m1`` (months 0-12).
     """
-    months = [0, *[m + 1 for m in np.flatnonzero(np.isfinite(values))]]
+    months = [0, *[int(m) + 1 for m in np.flatnonzero(np.isfinite(values))]]
     points = [start, *values[np.isfinite(values)]]
     if not np.isfinite(start):
         months, points = months[1:], points[1:]
@@ -543,6 +543,7 @@ class SeriesModel:
             s = ctx.index
             if self.reason_[s]:
                 continue
+            fit: CountFit | MeanFit | HazardFit
             try:
                 if ctx.kind in ("cumulative", "level"):
                     if ctx.comparator != ">=":
