@@ -84,9 +84,9 @@ def stages(n_draws: int, n_jobs: int = 2) -> dict[str, float]:
     """Fit and simulation stages of ``lf.forecast`` (its own code), and the engine alone on the same input."""
     sys.path.insert(0, str(ROOT / "src"))
     import longjiang_forecast as lf
-    from longjiang_forecast import pipeline
     from longjiang_forecast._core.rng import as_seed_sequence
-    from longjiang_forecast._core.state import province_from_prefectures
+    from longjiang_forecast.pipeline import _forecast as pipeline
+    from longjiang_forecast.progress._state import province_from_prefectures
     from longjiang_forecast.simulate import simulate_summary
     from longjiang_forecast.testing import synthetic_progress
 

@@ -21,7 +21,8 @@ import pandas as pd
 
 import longjiang_forecast as lf
 from longjiang_forecast.catalog import Catalog
-from longjiang_forecast.models import MODEL_REGISTRY, compare
+from longjiang_forecast.models import MODEL_REGISTRY
+from longjiang_forecast.pipeline import compare_models
 
 SEED = 2024
 N_DRAWS = 2000
@@ -82,7 +83,7 @@ def main() -> None:
             t0 = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                table = compare(
+                table = compare_models(
                     {name: MODEL_REGISTRY[name]()}, prog, cat, as_of=as_of, n_draws=N_DRAWS, seed=SEED
                 )
             timings[name] += time.perf_counter() - t0

@@ -177,13 +177,13 @@ def no_backtest_run(monkeypatch):
 
 def _without_pymc(monkeypatch):
     """Simulate a plain install: the hierarchical model's packages (PyMC, ArviZ) missing."""
-    import longjiang_forecast.cli as cli
+    import longjiang_forecast.models as models
 
-    monkeypatch.setattr(cli, "missing_packages", lambda model: ["pymc"] if model == "hierarchical" else [])
+    monkeypatch.setattr(models, "missing_packages", lambda model: ["pymc"] if model == "hierarchical" else [])
 
 
 def test_missing_packages_of_an_installed_model():
-    from longjiang_forecast.cli import missing_packages
+    from longjiang_forecast.models import missing_packages
 
     assert missing_packages("seasonal_share") == []
     assert missing_packages("hierarchical") == []  # the test extra installs PyMC

@@ -36,15 +36,15 @@ def _run(fam, n_draws, seed=0):
 
 
 def test_streaming_quantiles_are_within_their_bound_of_numpy():
-    from longjiang_forecast._core import streaming as _core
+    from longjiang_forecast.simulate import _stats
 
     rng = np.random.default_rng(4)
     values = np.vstack([rng.gamma(3.0, 2.0, 20_000), rng.normal(50, 5, 20_000), np.full(20_000, 7.0)])
-    lo, width = _core.histogram_range(values[:, :1024], 512)
-    counts = _core.histogram_counts(values, lo, width, 512)
+    lo, width = _stats.histogram_range(values[:, :1024], 512)
+    counts = _stats.histogram_counts(values, lo, width, 512)
     assert counts.sum() == values.size
     q = np.array([0.0, 0.05, 0.5, 0.9, 0.999, 1.0])
-    est, bound = _core.histogram_quantiles(counts, lo, width, values.min(1), values.max(1), q)
+    est, bound = _stats.histogram_quantiles(counts, lo, width, values.min(1), values.max(1), q)
     exact = np.quantile(values, q, axis=1).T
     assert np.all(np.abs(est - exact) <= bound + 1e-9)
     assert np.all(np.diff(est, axis=1) >= 0)

@@ -131,7 +131,7 @@ def test_bad_hyper_parameter_message(name, small):
 
 def test_compare_lines_models_up(small):
     cat, progress = small
-    table = lf.models.compare(
+    table = lf.pipeline.compare_models(
         ["run_rate", "earned_schedule", "milestone"], progress, cat, as_of="2024-08", n_draws=300
     )
     assert set(table["model"]) == {"run_rate", "earned_schedule", "milestone"}
@@ -144,7 +144,7 @@ def test_compare_lines_models_up(small):
         <= table.loc[ok & table["kind"].eq("cumulative"), "upper"]
     ).all()
     with pytest.raises(KeyError, match="not in MODEL_REGISTRY"):
-        lf.models.compare(["nope"], progress, cat)
+        lf.pipeline.compare_models(["nope"], progress, cat)
 
 
 def test_milestone_outputs_are_exact_given_the_hazard(small):

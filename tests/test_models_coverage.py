@@ -48,7 +48,7 @@ def _progress(values: dict[str, np.ndarray], first_year: int) -> xr.Dataset:
 
 
 def _catalog(names: list[str], kind: str, comparator: str, targets: dict[str, float]) -> lf.Catalog:
-    from longjiang_forecast.progress._national import catalog_row, make_catalog
+    from longjiang_forecast.catalog import catalog_row, make_catalog
 
     rows = [
         catalog_row(

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from longjiang_forecast.catalog import catalog_row, make_catalog
 from longjiang_forecast.models import (
     EarnedScheduleModel,
     ETSModel,
@@ -27,7 +28,6 @@ from longjiang_forecast.models import (
     SeasonalShareModel,
 )
 from longjiang_forecast.models.growth_curve import curve_share
-from longjiang_forecast.progress._national import catalog_row, make_catalog
 
 YEAR = 2024
 

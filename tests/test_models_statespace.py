@@ -66,7 +66,7 @@ _SEASON = np.array([0.005, 0.005, 0.02, 0.06, 0.14, 0.18, 0.18, 0.16, 0.13, 0.08
 
 
 def _seasonal_case(n_earlier, seed=1):
-    from longjiang_forecast.progress._national import catalog_row, make_catalog
+    from longjiang_forecast.catalog import catalog_row, make_catalog
 
     rng = np.random.default_rng(seed)
     w = _SEASON / _SEASON.sum()

@@ -78,7 +78,7 @@ def test_cli_scheduler_that_cannot_be_reached_is_a_clear_error(tmp_path, capsys)
 def test_parameter_draws_made_chunk_by_chunk_give_one_run(small, progress, monkeypatch):
     """Draws made 1,024 at a time (three chunks): every summary is the share over every kept path,
     whatever the threads, and a scenario's random events are drawn per chunk too."""
-    from longjiang_forecast import pipeline
+    from longjiang_forecast.pipeline import _forecast as pipeline
 
     monkeypatch.setattr(pipeline, "DRAW_CHUNK", 1024)
     a = lf.forecast(progress, small, as_of="2024-08", n_draws=2600, seed=9, keep_paths=2600, n_jobs=1)
@@ -106,8 +106,8 @@ def test_parameter_draws_made_chunk_by_chunk_give_one_run(small, progress, monke
 
 def test_a_cached_backtest_fits_each_origin_once_whatever_the_chunks_of_draws(tmp_path, monkeypatch):
     """2,100 draws in chunks of 1,024 are three calls of sample_parameters, one fit (cache of fits on)."""
-    from longjiang_forecast import pipeline
     from longjiang_forecast.models import RunRateModel
+    from longjiang_forecast.pipeline import _forecast as pipeline
 
     fits = []
 

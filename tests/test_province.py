@@ -133,7 +133,7 @@ def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ForecastWarning)
         from longjiang_forecast import build_state
-        from longjiang_forecast._core.state import province_from_prefectures
+        from longjiang_forecast.progress._state import province_from_prefectures
 
         assert province_from_prefectures(build_state(slight, catalog), catalog) is None
 
@@ -281,7 +281,7 @@ def test_a_ratio_province_is_the_population_weighted_mean_of_its_prefectures(tmp
 
 
 def test_a_province_whose_own_reports_stop_early_is_named(both, catalog):
-    from longjiang_forecast._core.state import province_from_prefectures
+    from longjiang_forecast.progress._state import province_from_prefectures
 
     stale = both.copy(deep=True)
     months = ["2024-07-01", "2024-08-01"]

@@ -155,35 +155,15 @@ def to_netcdf(
     return path
 
 
-def open_forecast(path: str | os.PathLike[str]) -> Forecast:
-    """Read a forecast written by :meth:`Forecast.to_netcdf`.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The netCDF file.
-
-    Returns
-    -------
-    Forecast
-        Its summary, paths, parameter draws, observed state and catalogue, as they were
-        written (values, coordinates, attributes; dates at the microsecond resolution the
-        library uses), loaded into memory; the file is closed.
+def read_forecast(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The parts of a forecast file, as keyword arguments of ``Forecast`` (see :func:`open_forecast`).
 
     Raises
     ------
-    FileNotFoundError
-        If ``path`` does not exist.
-    DataValidationError
-        If the file is not a forecast written by :meth:`Forecast.to_netcdf` (another netCDF
-        file, or another format version).
-
-    See Also
-    --------
-    Forecast.to_netcdf : Write the file.
+    FileNotFoundError, DataValidationError
+        As :func:`~longjiang_forecast.open_forecast`.
     """
     from .catalog import Catalog
-    from .pipeline import Forecast
 
     path = Path(path)
     if not path.is_file():
@@ -232,7 +212,7 @@ def open_forecast(path: str | os.PathLike[str]) -> Forecast:
         regions=_frame_from_dataset(group("regions")),
         source=str(table.attrs["source"]),
     )
-    return Forecast(summary=summary, paths=paths, draws=draws, state=state, catalog=catalog)
+    return {"summary": summary, "paths": paths, "draws": draws, "state": state, "catalog": catalog}
 
 
 def to_inference_data(result: Forecast, model: Any = None) -> Any:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import logging
 import os
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._core.exceptions import DataValidationError
+from ._core.names import indicator_names, region_spelling
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,45 +155,9 @@ def _years(text: str) -> list[int]:
     return list(dict.fromkeys(years))
 
 
-#: Models that need packages outside the base install: (import names, the extra that installs them).
-MODEL_EXTRAS: dict[str, tuple[tuple[str, ...], str]] = {
-    "hierarchical": (("pymc", "arviz"), "bayes"),
-    "ets": (("statsmodels",), "ets"),
-}
-
-
-def missing_packages(model: str) -> list[str]:
-    """The packages a registered model needs that are not installed.
-
-    Parameters
-    ----------
-    model : str
-        A name of :data:`longjiang_forecast.models.MODEL_REGISTRY`.
-
-    Returns
-    -------
-    list of str
-        Import names of the missing packages (empty when the model can run).
-        Only looked up (``importlib.util.find_spec``), not imported, so the
-        check is quick.
-
-    Examples
-    --------
-    >>> missing_packages("seasonal_share")
-    []
-    """
-    needed = MODEL_EXTRAS.get(model, ((), ""))[0]
-    return [name for name in needed if importlib.util.find_spec(name) is None]
-
-
-def _install_hint(model: str) -> str:
-    extra = MODEL_EXTRAS.get(model, ((), ""))[1]
-    return f'pip install "longjiang_forecast[{extra}]"'
-
-
 def _check_model(name: str) -> str:
     """Refuse, before any work, a ``--model`` that is unknown or whose packages are missing."""
-    from .models import MODEL_REGISTRY
+    from .models import MODEL_REGISTRY, install_hint, missing_packages
 
     if name not in MODEL_REGISTRY:
         raise ValueError(
@@ -204,7 +168,7 @@ def _check_model(name: str) -> str:
     if missing:
         raise ValueError(
             f"--model {name} needs {' and '.join(missing)}, which is not installed (nothing was run). "
-            f"Install it with: {_install_hint(name)}; or choose another --model."
+            f"Install it with: {install_hint(name)}; or choose another --model."
         )
     return name
 
@@ -389,6 +353,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     sc = sub.add_parser("scenarios", parents=[run], help="P(met) under each scenario against the baseline")
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
+    sv = sub.add_parser(
+        "serve",
+        parents=[run],
+        help="the scenario explorer in the browser: the attainment table, targets, scenarios, planning "
+        "(needs the 'app' extra)",
+    )
+    sv.add_argument("--port", type=_positive_int, default=8050, help="port to serve on (default 8050)")
+    sv.add_argument(
+        "--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1: this machine)"
+    )
     _backtest_parser(sub)
     _ingest_parser(sub)
     _check_reports_parser(sub)
@@ -592,7 +566,7 @@ def _print_table(
         width=width,
         show_region=bool(args.all),
         regions=catalog.regions,
-        written=_spelled(progress),
+        written=region_spelling(progress),
         headline=attainment_headline(
             lang,
             show_all=args.all,
@@ -605,11 +579,6 @@ def _print_table(
         ),
     )
     print(text, end="")
-
-
-def _spelled(progress: Any) -> dict[str, str]:
-    """Region id -> its spelling in the progress file (read_progress's ``region_spelling``)."""
-    return dict(json.loads(str(progress.attrs.get("region_spelling", "") or "{}")))
 
 
 @contextlib.contextmanager
@@ -653,7 +622,7 @@ def _borderline_note(
     )
     width = _width()
     note = borderline_note(
-        list(rows), draws, lang=lang, width=width, regions=catalog.regions, written=_spelled(progress)
+        list(rows), draws, lang=lang, width=width, regions=catalog.regions, written=region_spelling(progress)
     )
     print(note, end="")
 
@@ -664,7 +633,7 @@ def _pace_note(table: pd.DataFrame, show_all: bool, lang: str, catalog: Any, pro
     from .report._console import region_label
 
     shown = province_first(table) if show_all else table[table["region"] == "province"]
-    written = _spelled(progress)
+    written = region_spelling(progress)
     who = {
         (str(i), str(r)): str(i)
         if r == "province"
@@ -775,7 +744,8 @@ def _new_file(path: str, option: str) -> Path:
 
 def _run(args: argparse.Namespace, **extra: Any) -> tuple[Any, Any, Any, str | None]:
     """Load the inputs and forecast; return (result, catalog, progress, synthetic note)."""
-    from .pipeline import forecast, resolve_model
+    from .models import resolve_model
+    from .pipeline import forecast
     from .report._text import catalog_name
 
     catalog, progress, note = _inputs(args)
@@ -889,7 +859,7 @@ def _forecast(args: argparse.Namespace) -> int:
             **{k: attrs.get(k, "") for k in ("catalog_sha256", "data_vintage", "data_vintage_basis")},
         },
         regions=catalog.regions,
-        written=_spelled(progress),
+        written=region_spelling(progress),
     )
     files = [out / name for name in ("attainment.csv", "attainment.xlsx", "forecast.nc", "run.json")]
     seconds = time.perf_counter() - started
@@ -942,7 +912,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _scenarios(args: argparse.Namespace) -> int:
-    from .pipeline import compare_scenarios, resolve_model
+    from .models import resolve_model
+    from .pipeline import compare_scenarios
 
     _check_model(args.model)
     _check_store_options(args)
@@ -973,26 +944,44 @@ def _scenarios(args: argparse.Namespace) -> int:
     from .report import render_scenarios, rounded_table
     from .report._console import region_label
 
-    written = _spelled(progress)
+    written = region_spelling(progress)
     regions = [region_label(str(r), lang, catalog.regions, written) for r in table["region"]]
     table.insert(2, "region_name", regions)  # as the progress file writes it (哈尔滨市), beside the id
     rounded_table(table).to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
     se = float(table["delta_se"].max())
     print(_message("scenarios", lang, width=_width(), draws=args.draws, se=se))
-    print(render_scenarios(table, lang=lang, names=_indicator_names(catalog, lang), width=_width()), end="")
+    print(render_scenarios(table, lang=lang, names=indicator_names(catalog, lang), width=_width()), end="")
     log.info(_message("wrote", lang, files=[out / "scenario_comparison.csv"]))
     return 0
 
 
-def _indicator_names(catalog: Any, lang: str) -> dict[str, str]:
-    """Indicator id -> its name in ``lang`` (the other language, then the id, where it has none)."""
-    from ._core.names import display_name
+def _serve(args: argparse.Namespace) -> int:
+    """``serve``: fit once, then serve the explorer until Ctrl-C.
 
-    rows = catalog.table.drop_duplicates("indicator")
-    return {
-        str(i): display_name(zh, en, lang, str(i))
-        for i, zh, en in zip(rows["indicator"], rows["name_zh"], rows["name_en"], strict=True)
-    }
+    The scenario page saves its files in ``--out``; with ``--overwrite`` its "replace an existing
+    file" starts ticked.
+    """
+    from .app import Explorer, check_port, require_dash, serve
+    from .pipeline import resolve_model
+
+    require_dash()
+    _check_model(args.model)
+    _check_store_options(args)
+    check_port(args.host, args.port)  # before the fit: a port in use is said at once
+    catalog, progress, note = _inputs(args)
+    lang = _lang(args, catalog)
+    if note:
+        print(_message("synthetic", lang, width=_width(), seed=DEFAULT_SEED))
+    with _busy(f"fitting {args.model} and simulating {args.draws} paths per series"):
+        explorer = Explorer.start(
+            progress, catalog, lang=lang, n_draws=args.draws, seed=args.seed, out=Path(args.out),
+            store=args.store, overwrite=args.overwrite, as_of=args.as_of, model=resolve_model(args.model),
+            n_jobs=args.jobs,
+            keep_paths=args.keep_paths, client=_client(args),
+        )  # fmt: skip
+    with contextlib.suppress(KeyboardInterrupt):  # the way to stop a server, not an interruption of work
+        serve(explorer, args.host, args.port)
+    return 0
 
 
 def _region_names_written(catalog: Any, lang: str) -> dict[str, str]:
@@ -1254,7 +1243,9 @@ def _check_reports(args: argparse.Namespace) -> int:
     with _busy("fitting the seasonal-share model and checking the reports"):
         flags = check_reports(progress, catalog, as_of=args.as_of, alpha=args.alpha)
     print(
-        flags_text(flags, lang=lang, width=_width(), regions=catalog.regions, written=_spelled(progress)),
+        flags_text(
+            flags, lang=lang, width=_width(), regions=catalog.regions, written=region_spelling(progress)
+        ),
         end="",
     )
     if out is not None:
@@ -1317,28 +1308,13 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _forecast_pair(store: str, from_id: int | None, to_id: int | None) -> tuple[int, int]:
-    """The two published forecasts compared: ``--from`` and ``--to``, by default the last two."""
-    from .store import published
-
-    numbers = published(store)["forecast_id"].tolist()
-    to_id = to_id or (numbers[-1] if numbers else 0)
-    from_id = from_id or max((n for n in numbers if n < to_id), default=0)
-    if not from_id or not to_id:
-        raise DataValidationError(
-            f"{store}: what changed needs two published forecasts (it holds {len(numbers)}); publish with "
-            "`longjiang-forecast forecast --store PATH --publish`, or give --from and --to."
-        )
-    return from_id, to_id
-
-
 def _store_changes(
     store: str, from_id: int | None = None, to_id: int | None = None, *, by_region: bool = False
 ) -> Any:
     """:func:`longjiang_forecast.store.changes` of two published forecasts, by default the last two."""
-    from .store import changes
+    from .store import changes, forecast_pair
 
-    from_id, to_id = _forecast_pair(store, from_id, to_id)
+    from_id, to_id = forecast_pair(store, from_id, to_id)
     with _busy(f"re-running forecasts {from_id} to {to_id} to split the changes"):
         return changes(store, from_id, to_id, by_region=by_region)
 
@@ -1392,7 +1368,7 @@ def _news(args: argparse.Namespace, lang: str) -> int:
     """``changes --news``: the new reports against what the earlier forecast expected (store.news)."""
     from .catalog import load_regions
     from .report import render_news
-    from .store import news
+    from .store import forecast_pair, news
 
     if not args.news:
         raise DataValidationError(
@@ -1404,7 +1380,7 @@ def _news(args: argparse.Namespace, lang: str) -> int:
             "changes --news and --by-region are two different tables: give one of them (nothing was run)."
         )
     out = None if args.out is None else _out_dir(args.out, files=(NEWS_FILE,), overwrite=args.overwrite)
-    from_id, to_id = _forecast_pair(args.store, args.from_id, args.to_id)
+    from_id, to_id = forecast_pair(args.store, args.from_id, args.to_id)
     with _busy(f"rebuilding forecast {from_id} to read what it expected"):
         table = news(args.store, from_id, to_id)
     shown = table if args.all else table[table["region"] == "province"]
@@ -1544,7 +1520,7 @@ def _backtest_models(spec: str) -> tuple[list[str], list[str]]:
     A model named explicitly must be runnable (else the error says what to
     install); 'all' skips, with a note on stderr, the models whose packages are missing.
     """
-    from .models import MODEL_REGISTRY
+    from .models import MODEL_REGISTRY, install_hint, missing_packages
 
     if spec != "all":
         return [_check_model(spec)], []
@@ -1555,7 +1531,7 @@ def _backtest_models(spec: str) -> tuple[list[str], list[str]]:
             skipped.append(name)
             log.info(
                 f"note: --model all: skipping {name}, which needs {' and '.join(missing)} (not installed). "
-                f"Install it with: {_install_hint(name)}"
+                f"Install it with: {install_hint(name)}"
             )
         else:
             names.append(name)
@@ -1574,6 +1550,7 @@ def _corp_figure(result: Any, path: Path, seed: Any) -> Path:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from .backtesting import scored
     from .metrics import corp_reliability
     from .plots import corp_reliability_diagram
 
@@ -1587,7 +1564,7 @@ def _corp_figure(result: Any, path: Path, seed: Any) -> Path:
     for ax, ((dataset, model), idx) in zip(axes, groups.items(), strict=False):
         part = ds.isel(forecast=np.asarray(idx))
         ax.set_title(f"{model} on {dataset}", fontsize=9)
-        if not _scored(part).any():
+        if not scored(part).any():
             ax.text(0.5, 0.5, "no forecast scored\n(no probability)", ha="center", va="center", fontsize=8)
             ax.set_axis_off()
             continue
@@ -1598,58 +1575,31 @@ def _corp_figure(result: Any, path: Path, seed: Any) -> Path:
     return path
 
 
-def _scored(ds: Any, p_var: str = "p_met") -> Any:
-    """Mask of the forecasts with a probability in ``p_var`` and a known outcome."""
-    import numpy as np
-
-    return np.isfinite(ds[p_var].values) & np.isfinite(ds["outcome_met"].values)
-
-
-def _short_reason(reason: str) -> str:
-    """A model's reason for giving no probability, without its per-series count ('; found 3')."""
-    return re.sub(r";\s*found\s+\d+\s*$", "", reason.strip()) or "no reason recorded"
-
-
 #: The distinct reasons for no probability the comparability note names per model (most frequent first).
 _REASONS_SHOWN = 3
 
 
 def _comparability_note(ds: Any, width: int = 100) -> str | None:
     """A note naming the models scored on fewer forecasts than others of their data set, and why."""
-    import pandas as pd
+    from .backtesting import fewer_scored
 
-    frame = pd.DataFrame(
-        {
-            "dataset": ds["dataset"].values.astype(str),
-            "model": ds["model"].values.astype(str),
-            "scored": _scored(ds),
-            "reason": ds["reason"].values.astype(str) if "reason" in ds else "",
-        }
-    )
     lines = []
-    for dataset, rows in frame.groupby("dataset", sort=False):
-        counts = rows.groupby("model", sort=False)["scored"].agg(["sum", "size"])
-        most = int(counts["sum"].max())
-        if int(counts["sum"].min()) == most:
-            continue
-        for model, (n_scored, n_made) in counts.iterrows():
-            if n_scored == most:
-                continue
-            missing = rows[(rows["model"] == model) & ~rows["scored"]]
-            why = missing["reason"].map(_short_reason).value_counts()
-            reasons = "; ".join(f"{n}x: {text}" for text, n in why.head(_REASONS_SHOWN).items())
-            if len(why) > _REASONS_SHOWN:  # e.g. one per unstable fit, each with its own figures
-                reasons += (
-                    f"; and {int(why.iloc[_REASONS_SHOWN:].sum())}x for {len(why) - _REASONS_SHOWN} other "
-                    f"reason{'s' if len(why) > _REASONS_SHOWN + 1 else ''} (the 'reason' variable of "
-                    "backtest.nc has each)"
-                )
-            head = (
-                f"  {model} on {dataset}: no forecast scored (its row has no scores)"
-                if n_scored == 0
-                else f"  {model} on {dataset}: scored on {n_scored} of {n_made} forecasts (others: {most})"
+    for row in fewer_scored(ds):
+        reasons = "; ".join(f"{n}x: {text}" for text, n in row.reasons[:_REASONS_SHOWN])
+        if len(row.reasons) > _REASONS_SHOWN:  # e.g. one per unstable fit, each with its own figures
+            others = row.reasons[_REASONS_SHOWN:]
+            reasons += (
+                f"; and {sum(n for _, n in others)}x for {len(others)} other "
+                f"reason{'s' if len(others) > 1 else ''} (the 'reason' variable of "
+                "backtest.nc has each)"
             )
-            lines.append(_fill(f"{head}; no probability because {reasons}", width, indent=4))
+        head = (
+            f"  {row.model} on {row.dataset}: no forecast scored (its row has no scores)"
+            if row.n_scored == 0
+            else f"  {row.model} on {row.dataset}: scored on {row.n_scored} of {row.n_made} forecasts "
+            f"(others: {row.most})"
+        )
+        lines.append(_fill(f"{head}; no probability because {reasons}", width, indent=4))
     if not lines:
         return None
     return (
@@ -1663,25 +1613,6 @@ def _comparability_note(ds: Any, width: int = 100) -> str | None:
         + "\n"
         + "\n".join(lines)
     )
-
-
-def _recalibration_verdicts(result: Any) -> list[tuple[str, float, float, int]]:
-    """The models whose cross-fitted recalibrated Brier is above the raw one: (name, raw, after, n)."""
-    import numpy as np
-
-    ds = result.forecasts
-    both = _scored(ds) & _scored(ds, "p_met_recalibrated")
-    models = ds["model"].values.astype(str)
-    worse = []
-    for name in dict.fromkeys(models.tolist()):
-        idx = both & (models == name)
-        if not idx.any():
-            continue
-        raw = float(np.mean(ds["brier"].values[idx]))
-        after = float(np.mean(ds["brier_p_met_recalibrated"].values[idx]))
-        if after > raw:
-            worse.append((name, raw, after, int(idx.sum())))
-    return worse
 
 
 def _warn_worse(worse: list[tuple[str, float, float, int]], method: str, save_to: Path | None) -> None:
@@ -1705,10 +1636,11 @@ def _no_map_message(result: Any, args: argparse.Namespace, written: str) -> str:
     """The message of `--save-calibration` when the map is refused (too few forecasts or one outcome)."""
     import numpy as np
 
+    from .backtesting import scored
     from .calibration import MIN_FORECASTS, MIN_PER_CLASS
 
     ds = result.forecasts
-    known = _scored(ds)
+    known = scored(ds)
     y = ds["outcome_met"].values[known]
     n, n_met = int(known.sum()), int(np.sum(y == 1))
     one_class = n > 0 and n_met in (0, n)
@@ -1757,7 +1689,7 @@ BACKTEST_FILES = ("backtest_scores.csv", "backtest.nc", "backtest_reliability.pn
 
 
 def _backtest(args: argparse.Namespace) -> int:
-    from .backtesting import plan_origins, resolve_history
+    from .backtesting import plan_origins, recalibration_verdicts, resolve_history, scored
     from .models import MODEL_REGISTRY
     from .pipeline import Backtest, backtest
     from .report import default_language, explain_scores, score_table
@@ -1833,7 +1765,7 @@ def _backtest(args: argparse.Namespace) -> int:
         table["brier_recalibrated"] = after["brier"].to_numpy()
         table["reliability_recalibrated"] = after["reliability"].to_numpy()
     left_out = f" ({', '.join(skipped)} skipped: not installed)" if skipped else ""
-    n_made, n_scored = result.forecasts.sizes["forecast"], int(_scored(result.forecasts).sum())
+    n_made, n_scored = result.forecasts.sizes["forecast"], int(scored(result.forecasts).sum())
     width = _width()
     headline = (
         f"Backtest of {', '.join(names)}{left_out} on {args.progress}: "
@@ -1888,7 +1820,7 @@ def _backtest(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     if checked is not None and method:  # after the save, so that the warning is the last word on the map
-        _warn_worse(_recalibration_verdicts(checked), method, save_to)
+        _warn_worse(recalibration_verdicts(checked.forecasts), method, save_to)
     log.info(f"{wrote} in {time.perf_counter() - started:.1f} s.")
     return 0
 
@@ -1905,6 +1837,9 @@ class _Prefixed(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:  # e.g. the explorer's server on a failed page
+            error = record.exc_info[1]
+            text = f"{text}: {type(error).__name__}: {error}"
         if record.levelno >= logging.WARNING:
             return _said(text if text.startswith(("warning:", "error:")) else f"warning: {text}", self.lang)
         return f"debug: {text}" if record.levelno < logging.INFO else _said(text, self.lang)
@@ -2023,6 +1958,7 @@ def _command(args: argparse.Namespace) -> int:
         "forecast": _forecast,
         "report": _report,
         "scenarios": _scenarios,
+        "serve": _serve,
         "backtest": _backtest,
         "template": _template,
         "ingest": _ingest,

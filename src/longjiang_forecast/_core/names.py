@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 
@@ -41,3 +42,38 @@ def display_name(zh: Any, en: Any, lang: str, ident: Any = "") -> str:
 
 
 __all__ = ["display_name"]
+
+
+def indicator_names(catalog: Any, lang: str) -> dict[str, str]:
+    """Indicator id -> its name in ``lang`` (the other language, then the id, where it has none).
+
+    Parameters
+    ----------
+    catalog : Catalog
+        Its ``table`` (columns ``indicator``, ``name_zh``, ``name_en``).
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    dict of str to str
+    """
+    rows = catalog.table.drop_duplicates("indicator")
+    return {
+        str(i): display_name(zh, en, lang, str(i))
+        for i, zh, en in zip(rows["indicator"], rows["name_zh"], rows["name_en"], strict=True)
+    }
+
+
+def region_spelling(progress: Any) -> dict[str, str]:
+    """Region id -> its spelling in the progress file (``read_progress``'s ``region_spelling`` attribute).
+
+    Parameters
+    ----------
+    progress : xarray.Dataset
+        Monthly progress; one without the attribute gives ``{}``.
+
+    Returns
+    -------
+    dict of str to str
+    """
+    return dict(json.loads(str(progress.attrs.get("region_spelling", "") or "{}")))

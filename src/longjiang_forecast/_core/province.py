@@ -5,7 +5,7 @@ the **sum** of the prefectures' values for counts (:data:`MONOTONE_KINDS`) and
 their **population-weighted mean** (2020 census) for ratios, levels per capita
 and annual means (:func:`province_weights`). The streaming engine's province
 totals (``simulate_summary``, dim ``total``) and the province rows forecast from
-their prefectures (``_core.state.province_from_prefectures``, used by
+their prefectures (``progress._state.province_from_prefectures``, used by
 ``pipeline.forecast``) both use it. See ``docs/simulation.md`` ("The province
 from its prefectures").
 """
@@ -112,7 +112,7 @@ class ProvinceRows:
     fields : dict of str to ndarray
         State variables of the province rows (series first): ``observed``
         (row, month), ``last_month``, ``last_value``, ``target``, ... as
-        :func:`~longjiang_forecast._core.state.build_state` gives them, and
+        :func:`~longjiang_forecast.progress.build_state` gives them, and
         the ``indicator``/``region`` labels.
     weights : ndarray of shape (n_rows, n_series)
         Weight of each series of the state in each province row

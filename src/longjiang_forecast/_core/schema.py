@@ -54,3 +54,18 @@ STANDARD_TAGS: Final[dict[str, str]] = {
 
 Comparator = Literal[">=", "<="]
 COMPARATORS: Final = (">=", "<=")
+
+#: The columns every progress file has (``progress.read_progress``); here, below both stages, so that
+#: the catalogue reader can tell a progress file given as a catalogue without importing ``progress``.
+PROGRESS_COLUMNS: Final = ("indicator", "region", "month", "value")
+
+#: Other names of a progress file's columns (the office's Chinese headers), matched after strip and
+#: lower-case.
+PROGRESS_HEADER_ALIASES: Final[dict[str, str]] = {
+    **dict.fromkeys(("指标", "指标编号", "指标代码", "指标id", "编号"), "indicator"),
+    **dict.fromkeys(("地区", "区域", "地市", "市地", "行政区"), "region"),
+    **dict.fromkeys(("月份", "月度", "统计月份", "报告月份", "时间"), "month"),
+    **dict.fromkeys(("数值", "完成值", "累计完成", "完成数", "值", "数据"), "value"),
+    **dict.fromkeys(("报送日期", "填报日期", "上报日期"), "reported_on"),
+    **dict.fromkeys(("备注", "说明"), "note"),
+}

@@ -36,6 +36,7 @@ from scipy import optimize, special
 from .._core.exceptions import DataValidationError, NotFittedError
 from .._core.isotonic import pooled_isotonic
 from .._core.provenance import make_attrs
+from ..models import model_name
 
 Method = Literal["isotonic", "beta"]
 METHODS: tuple[str, ...] = ("isotonic", "beta")
@@ -391,8 +392,6 @@ class Recalibrator:
                     "The 'model' parameter of Recalibrator.check_model must be a model (instance or class, "
                     f"with get_params()) or a model name. Got {type(model).__name__}."
                 )
-            from ..pipeline import model_name
-
             model_params = model.get_params()
             model = model_name(model)
         saved = _as_reprs(self.model_params)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from longjiang_forecast.catalog._catalog import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Catalog
+from ._catalog import Catalog
+from ._read import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 
 def write_catalog(catalog: Catalog, path: str | os.PathLike[str]) -> Path:

@@ -9,28 +9,24 @@ need them, so importing this package stays cheap.
 
 from .._core.exceptions import ConvergenceWarning
 from ._base import AttainmentModel, check_is_fitted
-from ._common import SeriesModel
+from ._common import SeriesModel, reference_profile
+from ._registry import (
+    MODEL_EXTRAS,
+    MODEL_REGISTRY,
+    install_hint,
+    missing_packages,
+    model_name,
+    resolve_model,
+)
 from .baselines import EarnedScheduleModel, RequiredRateModel, RunRateModel
-from .compare import compare
 from .growth_curve import GrowthCurveModel
 from .hierarchical import HierarchicalModel
 from .milestone import MilestoneModel
-from .seasonal_share import SeasonalShareModel, reference_profile
+from .seasonal_share import SeasonalShareModel
 from .statespace import ETSModel
 
-#: Models by the name the command line and the backtest use (``--model NAME``).
-MODEL_REGISTRY: dict[str, type] = {
-    "seasonal_share": SeasonalShareModel,
-    "ets": ETSModel,
-    "growth_curve": GrowthCurveModel,
-    "hierarchical": HierarchicalModel,
-    "milestone": MilestoneModel,
-    "run_rate": RunRateModel,
-    "required_rate": RequiredRateModel,
-    "earned_schedule": EarnedScheduleModel,
-}
-
 __all__ = [
+    "MODEL_EXTRAS",
     "MODEL_REGISTRY",
     "AttainmentModel",
     "ConvergenceWarning",
@@ -44,6 +40,9 @@ __all__ = [
     "SeasonalShareModel",
     "SeriesModel",
     "check_is_fitted",
-    "compare",
+    "install_hint",
+    "missing_packages",
+    "model_name",
     "reference_profile",
+    "resolve_model",
 ]

@@ -40,7 +40,8 @@ from .._core.exceptions import ForecastWarning
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, SERIES
-from .._core.state import build_state, draw_coords, month_days
+from .._core.state import draw_coords, month_days
+from ..progress import build_state
 from ._base import check_is_fitted
 
 #: Sampler of one parameter per draw: ``f(generator, n_draws) -> ndarray of shape (n_draws,)``.
@@ -387,10 +388,34 @@ def increments(values: np.ndarray, start: float) -> list[tuple[int, int, float]]
     return [(months[i], months[i + 1], float(points[i + 1] - points[i])) for i in range(len(months) - 1)]
 
 
+def reference_profile(tags: str, deadline_month: int) -> np.ndarray:
+    """Return the fallback cumulative share curve used when there is no history.
+
+    Outdoor construction and heating work in Heilongjiang happen in the
+    frost-free season: April-October carry one unit of work a month and the
+    other months 0.1 each. Other work is spread evenly (a flat run rate).
+
+    Parameters
+    ----------
+    tags : str
+        The catalogue's ``;``-separated tags of the indicator.
+    deadline_month : int
+        Month (1-12) of the deadline; an October deadline marks outdoor work too.
+
+    Returns
+    -------
+    ndarray of shape (13,)
+        Cumulative share after months 0..12, from 0 to 1.
+    """
+    tagset = {t.strip() for t in str(tags).split(";")}
+    weights = np.ones(12)
+    if tagset & {"outdoor", "heating"} or deadline_month <= 10:
+        weights = np.where((np.arange(1, 13) >= 4) & (np.arange(1, 13) <= 10), 1.0, 0.1)
+    return np.concatenate([[0.0], np.cumsum(weights) / weights.sum()])
+
+
 def reference_weights(tags: str, deadline_month: int) -> np.ndarray:
     """Monthly weights (12,) of the reference profile (see :func:`reference_profile`), summing to 1."""
-    from .seasonal_share import reference_profile
-
     return np.diff(reference_profile(tags, deadline_month))
 
 

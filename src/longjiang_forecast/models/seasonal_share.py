@@ -36,9 +36,10 @@ from scipy import special
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, PROVINCE, SERIES
-from .._core.state import build_state, draw_coords, month_days
+from .._core.state import draw_coords, month_days
+from ..progress import build_state
 from ._base import check_is_fitted
-from ._common import FamilyHistory, t_interval_ratio
+from ._common import FamilyHistory, reference_profile, t_interval_ratio
 
 #: Points of the grid on which the posterior of the annual total is computed.
 _GRID = 4096
@@ -87,32 +88,6 @@ _LATE_KERNELS = 12
 _LATE_START_MONTHS = 6
 #: An earlier year without reports.
 _NO_YEAR = np.full(12, np.nan)
-
-
-def reference_profile(tags: str, deadline_month: int) -> np.ndarray:
-    """Return the fallback cumulative share curve used when there is no history.
-
-    Outdoor construction and heating work in Heilongjiang happen in the
-    frost-free season: April-October carry one unit of work a month and the
-    other months 0.1 each. Other work is spread evenly (a flat run rate).
-
-    Parameters
-    ----------
-    tags : str
-        The catalogue's ``;``-separated tags of the indicator.
-    deadline_month : int
-        Month (1-12) of the deadline; an October deadline marks outdoor work too.
-
-    Returns
-    -------
-    ndarray of shape (13,)
-        Cumulative share after months 0..12, from 0 to 1.
-    """
-    tagset = {t.strip() for t in str(tags).split(";")}
-    weights = np.ones(12)
-    if tagset & {"outdoor", "heating"} or deadline_month <= 10:
-        weights = np.where((np.arange(1, 13) >= 4) & (np.arange(1, 13) <= 10), 1.0, 0.1)
-    return np.concatenate([[0.0], np.cumsum(weights) / weights.sum()])
 
 
 class SeasonalShareModel:
@@ -611,7 +586,10 @@ class SeasonalShareModel:
             ``log_mean``, ``year_effect``, ``log_sd``, ``transform``,
             ``baseline``), plus ``annual_total`` (draw, series): the year's
             total of a count (or change of a level) in each draw; ``basis``
-            and ``reason`` (series). attrs: model, parameters, seed entropy.
+            and ``reason`` (series); ``plan_share`` (series, month): the share
+            of the year's total due by the end of each month, the plan that
+            :func:`longjiang_forecast.planning.schedule_performance` reads
+            (``docs/planning.md``). attrs: model, parameters, seed entropy.
 
         Raises
         ------
@@ -685,6 +663,7 @@ class SeasonalShareModel:
                 "baseline": (SERIES, self.baseline_),
                 "basis": (SERIES, basis),
                 "reason": (SERIES, self.reason_.copy()),
+                "plan_share": ((SERIES, MONTH), np.asarray(self.share_mean_, dtype=float)[:, 1:]),
             },
             coords=draw_coords(state, n_draws),
             attrs=make_attrs(

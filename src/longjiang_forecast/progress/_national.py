@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,12 +12,10 @@ import xarray as xr
 
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.provenance import file_sha256
-from longjiang_forecast._core.schema import FORECASTABLE_KINDS, PROVINCE
+from longjiang_forecast._core.schema import PROVINCE
+from longjiang_forecast.catalog import Catalog, catalog_row, make_catalog
 
 from ._reader import _frame_to_dataset, _parse_as_of
-
-if TYPE_CHECKING:
-    from longjiang_forecast.catalog import Catalog
 
 __all__ = ["load_national_progress"]
 
@@ -31,60 +28,7 @@ NATIONAL_COLUMNS: tuple[str, ...] = (
     "cumulative", "is_final", "source_url", "source_title", "quote",
 )  # fmt: skip
 
-#: Column order of every catalogue table built in this package.
-CATALOG_COLUMNS: tuple[str, ...] = (
-    "indicator", "region", "year", "item", "name_zh", "name_en", "unit", "target", "comparator",
-    "approximate", "wording", "kind", "deadline", "deadline_source", "responsible", "lower_bound",
-    "upper_bound", "baseline", "tags", "family", "note", "target_basis", "forecastable",
-)  # fmt: skip
-
 _YEAR_SUFFIX = re.compile(r"_(\d{4})$")
-
-
-def catalog_row(**fields: Any) -> dict[str, Any]:
-    """Return one catalogue row with every column of :data:`CATALOG_COLUMNS` filled.
-
-    Missing fields get neutral defaults (NaN bounds and baseline, ``region``
-    ``province``, ``family`` = ``indicator``, ``forecastable`` from target and kind).
-    """
-    row: dict[str, Any] = {
-        "region": PROVINCE,
-        "item": pd.NA,
-        "approximate": False,
-        "wording": "",
-        "responsible": "",
-        "lower_bound": math.nan,
-        "upper_bound": math.nan,
-        "baseline": math.nan,
-        "tags": "",
-        "note": "",
-        "target_basis": "",
-        "deadline_source": "",
-    }
-    row.update(fields)
-    row.setdefault("family", row["indicator"])
-    row.setdefault(
-        "forecastable",
-        bool(math.isfinite(float(row["target"])) and row["kind"] in FORECASTABLE_KINDS),
-    )
-    return {c: row[c] for c in CATALOG_COLUMNS}
-
-
-def make_catalog(rows: list[dict[str, Any]], *, year: int, source: str) -> Catalog:
-    """Build a :class:`~longjiang_forecast.catalog.Catalog` from rows of :func:`catalog_row`."""
-    from longjiang_forecast.catalog import Catalog, load_regions
-
-    table = pd.DataFrame(rows, columns=list(CATALOG_COLUMNS))
-    table["target"] = table["target"].astype(float)
-    table["baseline"] = table["baseline"].astype(float)
-    table["lower_bound"] = table["lower_bound"].astype(float)
-    table["upper_bound"] = table["upper_bound"].astype(float)
-    table["year"] = table["year"].astype(int)
-    table["item"] = table["item"].astype("Int64")
-    table["forecastable"] = table["forecastable"].astype(bool)
-    table["approximate"] = table["approximate"].astype(bool)
-    table["deadline"] = pd.to_datetime(table["deadline"])
-    return Catalog(year=int(year), table=table, regions=load_regions(), source=source)
 
 
 def load_national_progress(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,12 +13,10 @@ import xarray as xr
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.provenance import file_sha256
 from longjiang_forecast._core.schema import PROVINCE
+from longjiang_forecast.catalog import Catalog, catalog_row, make_catalog
 
-from ._national import REALDATA, catalog_row, make_catalog
+from ._national import REALDATA
 from ._reader import _frame_to_dataset, _parse_as_of
-
-if TYPE_CHECKING:
-    from longjiang_forecast.catalog import Catalog
 
 __all__ = ["MONTHLY_MEAN_RULE", "load_pm25", "monthly_means"]
 

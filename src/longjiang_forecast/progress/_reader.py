@@ -34,7 +34,15 @@ import xarray as xr
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.months import MONTH_FORMS, parse_month
 from longjiang_forecast._core.provenance import file_sha256, make_attrs
-from longjiang_forecast._core.schema import INDICATOR, MONOTONE_KINDS, MONTH, PROVINCE, REGION
+from longjiang_forecast._core.schema import (
+    INDICATOR,
+    MONOTONE_KINDS,
+    MONTH,
+    PROGRESS_COLUMNS,
+    PROGRESS_HEADER_ALIASES,
+    PROVINCE,
+    REGION,
+)
 from longjiang_forecast._core.state import deadline_month
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
 
@@ -44,21 +52,14 @@ if TYPE_CHECKING:
 __all__ = ["read_progress", "write_progress"]
 
 #: Columns every progress file must have.
-REQUIRED_COLUMNS: tuple[str, ...] = ("indicator", "region", "month", "value")
+REQUIRED_COLUMNS: tuple[str, ...] = PROGRESS_COLUMNS
 #: Columns a progress file may have.
 OPTIONAL_COLUMNS: tuple[str, ...] = ("reported_on", "note")
 #: File extensions read_progress accepts.
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
 
 #: Other names of the columns (the office's Chinese headers); matched after strip and lower-case.
-HEADER_ALIASES: dict[str, str] = {
-    **dict.fromkeys(("指标", "指标编号", "指标代码", "指标id", "编号"), "indicator"),
-    **dict.fromkeys(("地区", "区域", "地市", "市地", "行政区"), "region"),
-    **dict.fromkeys(("月份", "月度", "统计月份", "报告月份", "时间"), "month"),
-    **dict.fromkeys(("数值", "完成值", "累计完成", "完成数", "值", "数据"), "value"),
-    **dict.fromkeys(("报送日期", "填报日期", "上报日期"), "reported_on"),
-    **dict.fromkeys(("备注", "说明"), "note"),
-}
+HEADER_ALIASES: dict[str, str] = PROGRESS_HEADER_ALIASES
 #: Years a progress month may have, from this one to the catalogue's year.
 FIRST_YEAR = 1950
 #: A value this large is no figure of any catalogue unit (and overflows sums): always refused.
@@ -262,8 +263,8 @@ def _check_columns(
     unnamed = [c for c in columns if c.startswith("unnamed:")]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        from longjiang_forecast.catalog._catalog import COLUMN_ALIASES
-        from longjiang_forecast.catalog._catalog import REQUIRED_COLUMNS as CATALOG_COLUMNS
+        from longjiang_forecast.catalog._read import COLUMN_ALIASES
+        from longjiang_forecast.catalog._read import REQUIRED_COLUMNS as CATALOG_COLUMNS
 
         if looks_like(columns, CATALOG_COLUMNS, COLUMN_ALIASES):
             raise DataValidationError(

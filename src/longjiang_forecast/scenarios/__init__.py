@@ -1,7 +1,7 @@
 """Scenarios: what could go differently this year (TOML files in ``scenarios/``), compiled to arrays."""
 
 from ._compile import CompiledScenario, compile_scenario
-from ._scenario import EFFECT_TYPES, Effect, Scenario, baseline_scenario, load_scenario
+from ._scenario import EFFECT_TYPES, Effect, Scenario, baseline_scenario, load_scenario, parse_scenario
 
 __all__ = [
     "EFFECT_TYPES",
@@ -11,4 +11,5 @@ __all__ = [
     "baseline_scenario",
     "compile_scenario",
     "load_scenario",
+    "parse_scenario",
 ]

@@ -198,7 +198,7 @@ def load_scenario(path: str | Path, *, catalog: Any) -> Scenario:
         raise DataValidationError(f"{path}: not valid TOML ({err}). Fix the syntax.") from err
     except RecursionError as err:
         raise too_deep from err
-    return _parse(table, catalog=catalog, source=str(path))
+    return parse_scenario(table, catalog=catalog, source=str(path))
 
 
 #: Deepest nesting of arrays and inline tables a scenario file may have (a scenario needs 2).
@@ -239,7 +239,32 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _parse(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
+def parse_scenario(data: dict[str, Any], *, catalog: Any, source: str) -> Scenario:
+    """Validate a scenario given as the data of its TOML file: the checks of :func:`load_scenario`.
+
+    The web explorer's scenario page builds this data from its controls, so that a
+    value is refused there with the message the file would get.
+
+    Parameters
+    ----------
+    data : dict
+        What ``tomllib`` reads from a scenario file: ``name``, ``description``, ``year``
+        and ``effects`` (a list of dicts).
+    catalog : Catalog
+        The catalogue whose indicators, kinds, tags and regions selectors may name.
+    source : str
+        What the messages name as the file (its path, or where the data came from).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    DataValidationError
+        As :func:`load_scenario` for the file's content: each problem as
+        ``"{source}: '{key}' {why}"``, one per line.
+    """
     problems: list[str] = []
 
     def bad(key: str, why: str) -> None:

@@ -43,7 +43,7 @@ def simulate(
         parameters of the other families are listed in
         ``docs/design/002-simulation-core.md``.
     state : xarray.Dataset
-        The observed state from :func:`longjiang_forecast._core.state.build_state`.
+        The observed state from :func:`longjiang_forecast.progress.build_state`.
     seed : int, SeedSequence, Generator or None
         Seed of the path innovations. Block ``i`` of 1,024 draws always uses
         child ``i`` of this seed, so results do not depend on ``n_jobs``.

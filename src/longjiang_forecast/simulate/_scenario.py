@@ -67,10 +67,12 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
     cap = np.asarray(scenario.cap, float)
     if np.isfinite(cap).any():
         expected = shape3 * draws["gamma_scale"].transpose(DRAW, SERIES).values[:, :, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            shrink = np.where(expected > cap[None], cap[None] / expected, 1.0)
-        shape3 *= shrink
-    out["gamma_shape"] = ((DRAW, SERIES, MONTH), np.where((dyn == "gamma")[None, :, None], shape3, 0.0))
+        over = expected > cap[None]
+        with np.errstate(divide="ignore", invalid="ignore"):  # in place, where over the cap only
+            shrink = np.divide(cap[None], expected, out=expected, where=over)
+        np.multiply(shape3, shrink, out=shape3, where=over)
+    shape3[:, dyn != "gamma", :] = 0.0
+    out["gamma_shape"] = ((DRAW, SERIES, MONTH), shape3)
     milestones = np.flatnonzero(dyn == "binomial")
     if milestones.size:
         first = state["last_month"].values[milestones]

@@ -24,8 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core import streaming as _stats  # streaming kernels; see docs/design/002
-from . import _kernels
+from . import _kernels, _stats  # _stats: the streaming statistics, see docs/design/002
 from ._families import Family
 from ._random import BlockStreams
 

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .._core import streaming as _stats
 from .._core.cf import describe
 from .._core.exceptions import DataValidationError, ForecastWarning
 from .._core.provenance import make_attrs
@@ -20,7 +19,7 @@ from .._core.province import ProvinceRows, province_weights
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONOTONE_KINDS, MONTH, PROVINCE, QUANTILE, SERIES
 from .._core.state import month_days
-from . import _stream
+from . import _stats, _stream
 from ._families import FAMILIES, FAMILY_PARAMS, LINKS, Family
 
 #: Values of the ``dynamics`` variable: a family of :data:`FAMILIES`, or "none".
@@ -725,7 +724,7 @@ def _province_groups(
 
     A row is totalled when it has a forecast (``reason`` "") and every member
     is simulated; its weights, target, comparator and deadline are the row's
-    own (:func:`~longjiang_forecast._core.state.province_from_prefectures`).
+    own (:func:`~longjiang_forecast.progress._state.province_from_prefectures`).
     """
     group = np.full(dyn.size, -1)
     fields = province.fields

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.exceptions import DataValidationError
-from ._archive import forecast_row
+from ._archive import forecast_row, published
 from ._bytes import dataset_from_bytes
 from ._catalogs import load_stored_catalog
 from ._db import open_store
@@ -192,3 +192,34 @@ def changes(store: str | Path, from_id: int, to_id: int, *, by_region: bool = Fa
 def _series(summary: Any, name: str) -> pd.Series:
     index = pd.MultiIndex.from_arrays([summary["indicator"].values, summary["region"].values])
     return pd.Series(summary[name].values, index=index)
+
+
+def forecast_pair(store: str | Path, from_id: int | None = None, to_id: int | None = None) -> tuple[int, int]:
+    """The two published forecasts compared: ``from_id`` and ``to_id``, by default the last two.
+
+    Parameters
+    ----------
+    store : str or Path
+        The store's file.
+    from_id, to_id : int, optional
+        Numbers of published forecasts (``published(store)["forecast_id"]``).
+
+    Returns
+    -------
+    (int, int)
+        The earlier and the later forecast's number.
+
+    Raises
+    ------
+    DataValidationError
+        If the store holds fewer than two published forecasts (and they are not both given).
+    """
+    numbers = published(store)["forecast_id"].tolist()
+    to_id = to_id or (numbers[-1] if numbers else 0)
+    from_id = from_id or max((n for n in numbers if n < to_id), default=0)
+    if not from_id or not to_id:
+        raise DataValidationError(
+            f"{store}: what changed needs two published forecasts (it holds {len(numbers)}); publish with "
+            "`longjiang-forecast forecast --store PATH --publish`, or give --from and --to."
+        )
+    return from_id, to_id

@@ -237,9 +237,10 @@ def _outcomes(
     that a level's first passage counts from its latest report and a province row the forecast
     totalled from its prefectures is judged on their total, as the backtest does.
     """
-    from .._core.state import append_series, build_state, province_from_prefectures
+    from .._core.state import append_series
     from ..backtesting import outcomes
-    from ..pipeline import _province_outcomes
+    from ..pipeline._backtest import _province_outcomes
+    from ..progress._state import build_state, province_from_prefectures
 
     progress = reports_dataset(seen, catalog, f"{store}, forecast {row['forecast_id']}'s reports")
     state = build_state(progress, catalog, as_of)

@@ -395,8 +395,7 @@ def synthetic_families(
     >>> bool(oracle["p_true"].between(0, 1).all())
     True
     """
-    from ..catalog import load_regions
-    from ..progress._national import catalog_row, make_catalog
+    from ..catalog import catalog_row, load_regions, make_catalog
 
     for name, val, lo in (("concentration", concentration, 0.0), ("year_sd", year_sd, 0.0)):
         if not (isinstance(val, int | float) and val > lo):

@@ -802,7 +802,8 @@ class _Context:
 
 def _context() -> _Context:
     from longjiang_forecast._core.schema import KINDS
-    from longjiang_forecast.catalog import _catalog, load_catalog
+    from longjiang_forecast.catalog import _read as catalog_file
+    from longjiang_forecast.catalog import load_catalog
     from longjiang_forecast.progress._reader import PROVINCE_ALIASES
 
     catalog = load_catalog(2024)
@@ -822,8 +823,8 @@ def _context() -> _Context:
         regions=regions,
         kinds=set(KINDS),
         progress_header=[c.lower() for c in progress_grid[0]],
-        catalogue_required=tuple(_catalog.REQUIRED_COLUMNS),
-        catalogue_accepted=(*_catalog.REQUIRED_COLUMNS, *_catalog.OPTIONAL_COLUMNS),
+        catalogue_required=tuple(catalog_file.REQUIRED_COLUMNS),
+        catalogue_accepted=(*catalog_file.REQUIRED_COLUMNS, *catalog_file.OPTIONAL_COLUMNS),
         seeds=seeds,
         base={},
     )

@@ -578,8 +578,7 @@ def synthetic_province(
     >>> sorted(set(o["region"]))
     ['daqing', 'harbin', 'province']
     """
-    from ..catalog import load_regions
-    from ..progress._national import catalog_row, make_catalog
+    from ..catalog import catalog_row, load_regions, make_catalog
 
     for name, val in (("concentration", concentration), ("common_sd", common_sd),
                       ("prefecture_sd", prefecture_sd)):  # fmt: skip

@@ -1,4 +1,4 @@
-"""Streaming statistics shared by the simulator and the summaries: fixed-bin quantiles, standard errors.
+"""Streaming statistics of the simulator: fixed-bin quantiles and standard errors.
 
 The simulator reduces each block of draws to counts and sums with these
 kernels, so memory does not grow with the number of draws. The binning is a
@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .jit import cached_njit
+from ._jit import cached_njit
 
 # --------------------------------------------------------------------------- streaming kernels
 #

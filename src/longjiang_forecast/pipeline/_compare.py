@@ -1,4 +1,4 @@
-"""Line models up on one dataset: a tidy table of P(met), interval and basis per model and series."""
+"""Line models up on one data set: a tidy table of P(met), interval and basis per model and series."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ import pandas as pd
 import xarray as xr
 
 from .._core.rng import SeedLike
+from ..models import MODEL_REGISTRY
+from ._forecast import forecast
 
-#: Columns of the table :func:`compare` returns.
+#: Columns of the table :func:`compare_models` returns.
 COMPARE_COLUMNS = (
     "model", "indicator", "region", "kind", "target", "comparator", "observed", "p_met",
     "lower", "median", "upper", "basis", "reason",
 )  # fmt: skip
 
 
-def compare(
+def compare_models(
     models: Mapping[str, Any] | Sequence[str],
     progress: xr.Dataset,
     catalog: Any,
@@ -66,16 +68,12 @@ def compare(
 
     Notes
     -----
-    Runs :func:`longjiang_forecast.forecast` per model. It lives here because
-    the issue asked for ``models.compare``; it imports the pipeline lazily (the
-    models stage itself never imports the simulator).
+    Runs :func:`longjiang_forecast.forecast` per model (it was ``models.compare`` until
+    issue 18: the models stage never runs the pipeline).
     """
-    from ..pipeline import forecast  # lazy: pipeline imports this package
-    from . import MODEL_REGISTRY
-
     if not 0 < interval < 1:
         raise ValueError(
-            "The 'interval' parameter of compare must be a float in the range (0, 1). "
+            "The 'interval' parameter of compare_models must be a float in the range (0, 1). "
             f"Got {interval!r} instead."
         )
     if not isinstance(models, Mapping):

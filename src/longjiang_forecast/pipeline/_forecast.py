@@ -1,0 +1,475 @@
+"""The forecast: progress -> fitted model -> parameter draws -> streamed paths -> summary.
+
+The one place where the stages meet, under a scenario when one is given (several scenarios from
+one fit: ``_scenarios.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .._core.cf import describe
+from .._core.exceptions import ForecastWarning
+from .._core.provenance import catalog_sha256, content_sha256, data_vintage, make_attrs
+from .._core.province import ProvinceRows
+from .._core.rng import SeedLike, as_seed_sequence
+from .._core.schema import DRAW, MONTH, QUANTILE, SERIES
+from .._core.state import append_series, draw_coords
+from ..models import SeasonalShareModel
+from ..progress._state import province_from_prefectures
+from ..scenarios import Scenario, compile_scenario, load_scenario
+from ..simulate import BLOCK_SIZE, DrawChunks, apply_scenario, simulate_summary
+from ..summarise import summarise
+from ._results import Forecast
+
+
+def forecast(
+    progress: xr.Dataset | pd.DataFrame | str | os.PathLike[str],
+    catalog: Any,
+    *,
+    as_of: Any = None,
+    model: Any = None,
+    n_draws: int = 4000,
+    seed: SeedLike = None,
+    n_jobs: int = 1,
+    bands: Mapping[str, float] | None = None,
+    scenario: Any = None,
+    keep_paths: int | None = None,
+    client: Any = None,
+    quantiles: tuple[float, ...] = (0.1, 0.5, 0.9),
+) -> Forecast:
+    """Forecast the attainment of every target of the as-of year.
+
+    Parameters
+    ----------
+    progress : xarray.Dataset, pandas.DataFrame, str or os.PathLike
+        Monthly progress, from :func:`longjiang_forecast.read_progress`,
+        a real-data loader or :func:`longjiang_forecast.testing.synthetic_progress`;
+        or what ``read_progress`` reads (a long DataFrame with columns ``indicator``,
+        ``region``, ``month``, ``value``, or a CSV/Excel file), which is read with
+        its checks and defaults first: ``forecast(frame, catalog, as_of=...)`` is
+        ``forecast(read_progress(frame, catalog), catalog, as_of=...)``.
+    catalog : Catalog
+        Targets, comparators, kinds and deadlines.
+    as_of : str, optional
+        Month of the forecast (``YYYY-MM``); default the latest reported month.
+    model : AttainmentModel, optional
+        An unfitted model; default :class:`SeasonalShareModel` with its defaults.
+    n_draws : int, default 4000
+        Monte Carlo draws (one parameter draw and one path each). The
+        standard error of an attainment probability is at most
+        ``0.5 / sqrt(n_draws)`` (0.008 at the default).
+    seed : int, SeedSequence, Generator or None
+        One seed for the whole run; child 0 seeds the parameter draws and
+        child 1 the paths. ``None`` takes fresh entropy (stored in the outputs).
+    n_jobs : int, default 1
+        Threads for the simulation (the numbers do not depend on it).
+    bands : mapping, optional
+        Status bands, see :func:`longjiang_forecast.summarise`.
+    scenario : Scenario or str or path, optional
+        What could go differently (see :mod:`longjiang_forecast.scenarios`):
+        a :class:`~longjiang_forecast.scenarios.Scenario`, or the path of a
+        scenario TOML file. Its random events are seeded by child 2 of
+        ``seed``. Default: the year as the model expects it. The series no
+        effect touches keep the baseline's numbers exactly, as in
+        :func:`compare_scenarios` (the baseline is simulated too).
+    keep_paths : int, optional
+        Paths kept in ``Forecast.paths`` (the first draws of the run), for fan
+        charts, planning and the bulletin; default ``min(n_draws, 4000)``, fewer
+        with many series (:func:`kept_draws`: about 2^25 values, at least
+        1,000 paths). The summaries stream over all ``n_draws`` draws whatever
+        is kept, so memory does not grow with ``n_draws`` beyond the kept paths.
+    client : dask.distributed.Client, optional
+        Run the simulation's blocks of draws as tasks on this cluster (needs
+        the ``dask`` extra); the numbers are those of the in-process run with
+        the same seed, bit for bit.
+    quantiles : tuple of float, default (0.1, 0.5, 0.9)
+        Probabilities of the deadline-value quantiles in ``summary`` (each in
+        [0, 1]; 0.5 is always added: the median and the model rate use it),
+        streamed over every draw.
+
+    Returns
+    -------
+    Forecast
+
+    Raises
+    ------
+    DataValidationError
+        If the progress data and the catalogue do not fit together, or the
+        scenario file is invalid; for a DataFrame or file, any problem
+        :func:`~longjiang_forecast.read_progress` reports.
+    """
+    progress = _as_progress(progress, catalog)
+    check_keep_paths(keep_paths)
+    scenario = _scenario(scenario, catalog)
+    model, chunks, ss, path_seed, scenario_seed = _fit_and_draw(
+        progress, catalog, as_of, model, n_draws, seed
+    )
+    run = _Run(
+        model, progress, catalog, ss, path_seed, scenario_seed, n_jobs, bands, keep_paths, client, quantiles
+    )
+    baseline = _simulate_forecast(chunks, run, None, None)
+    result = baseline if scenario is None else _simulate_forecast(chunks, run, scenario, baseline)
+    return _with_provenance(result, progress, catalog)
+
+
+def _with_provenance(result: Forecast, progress: xr.Dataset, catalog: Any) -> Forecast:
+    """Add the data and catalogue hashes and the data vintage to a forecast's summary and paths.
+
+    ``data_sha256`` is the progress file's hash, or that of the data's values and labels when
+    it has no file (e.g. synthetic data); ``catalog_sha256`` that of the catalogue's table.
+    """
+    extra = _data_provenance(progress, catalog)
+    for obj in (result.summary, result.paths):
+        obj.attrs.update(extra)
+    return result
+
+
+def _data_provenance(progress: xr.Dataset, catalog: Any) -> dict[str, str]:
+    """The data and catalogue hashes and the data vintage (see :func:`_with_provenance`)."""
+    vintage, basis = data_vintage(progress)
+    return {
+        "data_sha256": str(progress.attrs.get("sha256") or content_sha256(progress)),
+        "catalog_sha256": catalog_sha256(catalog),
+        "data_vintage": vintage,
+        "data_vintage_basis": basis,
+    }
+
+
+def _as_progress(progress: Any, catalog: Any) -> xr.Dataset:
+    """A progress Dataset as given; a DataFrame or file through :func:`read_progress`."""
+    if isinstance(progress, pd.DataFrame | str | os.PathLike):
+        from ..progress import read_progress
+
+        return read_progress(progress, catalog)
+    return progress
+
+
+#: Parameter draws are made this many at a time (:class:`~longjiang_forecast.simulate.DrawChunks`),
+#: so that memory does not grow with ``n_draws``; a run of at most this many draws samples them in
+#: one go. 4 blocks: about 50 MB of per-draw parameters for the 2024 list (at most three chunks
+#: are held at once).
+DRAW_CHUNK = 4 * BLOCK_SIZE
+
+#: The Rao-Blackwellised P(met) (``p_met_rb``) is computed on this many leading draws. Its exact
+#: conditional probability (an incomplete gamma function per draw and series) cost as much as the
+#: rest of the engine together; at 2^17 draws its standard error is already below 0.0014, a fifth
+#: of ``p_met``'s at 4,000 draws. Runs of at most this many draws compute it on every draw.
+RAO_BLACKWELL_DRAWS = 2**17
+
+
+def _fit_and_draw(
+    progress: xr.Dataset, catalog: Any, as_of: Any, model: Any, n_draws: int, seed: SeedLike
+) -> tuple[Any, DrawChunks, np.random.SeedSequence, np.random.SeedSequence, np.random.SeedSequence]:
+    """Fit the model; return it, its parameter draws (made chunk by chunk) and the seeds of the run.
+
+    One seed for the whole run: child 0 seeds the parameter draws (of the first chunk; chunk
+    ``c`` >= 1 uses child ``c`` of child 3), child 1 the paths, child 2 the scenario's random
+    events.
+    """
+    model = SeasonalShareModel() if model is None else model
+    ss = as_seed_sequence(seed)
+    param_seed, path_seed, scenario_seed = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(3)
+    _check_n_draws(n_draws, "forecast")
+    model.fit(progress, catalog=catalog, as_of=as_of)
+
+    def make(index: int, size: int) -> xr.Dataset:
+        return model.sample_parameters(size, rng=_chunk_seed(param_seed, ss, 3, index))
+
+    chunks = DrawChunks(int(n_draws), DRAW_CHUNK, make)
+    chunks.chunk(0)  # the first draws now: a lazy model (the backtest's cache of fits) has its state then
+    _warn_unreported_months(model.state_)
+    return model, chunks, ss, path_seed, scenario_seed
+
+
+def _check_n_draws(n_draws: Any, where: str) -> None:
+    """Refuse an ``n_draws`` that is not a whole number >= 1 (bools and floats included)."""
+    if isinstance(n_draws, bool) or not isinstance(n_draws, int | np.integer) or n_draws < 1:
+        raise ValueError(
+            f"The 'n_draws' parameter of {where} must be an int in the range [1, inf). "
+            f"Got {n_draws!r} instead."
+        )
+
+
+def _chunk_seed(
+    first: np.random.SeedSequence, run: np.random.SeedSequence, child: int, index: int
+) -> np.random.SeedSequence:
+    """Seed of chunk ``index``: a copy of ``first`` for chunk 0, else child ``(child, index)`` of ``run``."""
+    if index == 0:
+        return np.random.SeedSequence(first.entropy, spawn_key=first.spawn_key)
+    return np.random.SeedSequence(run.entropy, spawn_key=(*run.spawn_key, child, index))
+
+
+class _UnreportedMonthsWarning(ForecastWarning):
+    """The as-of month is after the latest report (its own category, so a backtest can leave it out)."""
+
+
+def _warn_unreported_months(state: xr.Dataset) -> None:
+    """Warn when the as-of month is after the latest report: name the months, and the series behind.
+
+    Those months are forecast, not reported; a deadline that passed by the as-of month
+    without its report is not forecast (see :func:`~longjiang_forecast.summarise`).
+    """
+    year = int(state.attrs["year"])
+    as_of = pd.Timestamp(str(state.attrs["as_of"]))
+    last = np.asarray(state["last_month"].values, int)
+    as_of_month = as_of.month if as_of.year == year else 12
+    latest = int(last.max()) if last.size else 0
+    if latest >= as_of_month:
+        return
+    months = f"{year}-{latest + 1:02d}" + (f" to {as_of:%Y-%m}" if latest + 1 < as_of_month else "")
+    since = f"the latest report is of {year}-{latest:02d}" if latest else f"no series has a report in {year}"
+    behind = np.flatnonzero(last < latest)
+    labels = [
+        f"{state['indicator'].values[s]}/{state['region'].values[s]} ({year}-{last[s]:02d})"
+        if last[s]
+        else f"{state['indicator'].values[s]}/{state['region'].values[s]} (none)"
+        for s in behind[:8]
+    ]
+    more = f" and {behind.size - 8} more" if behind.size > 8 else ""
+    earlier = f"; these series' latest reports are earlier still: {', '.join(labels)}{more}" if labels else ""
+    warnings.warn(
+        f"The as-of month {as_of:%Y-%m} is after the latest report: no series has a report for "
+        f"{months} ({since}){earlier}. Those months are forecast, not reported; a deadline that passed "
+        "by the as-of month without the report it is judged on is not forecast (status 'no forecast', "
+        "with the missing report in 'reason'). Add the missing reports, or forecast as of "
+        f"{year}-{max(latest, 1):02d}.",
+        _UnreportedMonthsWarning,
+        stacklevel=3,
+    )
+
+
+def _scenario(scenario: Any, catalog: Any) -> Any:
+    if scenario is None or isinstance(scenario, Scenario):
+        return scenario
+    return load_scenario(scenario, catalog=catalog)
+
+
+#: Paths kept by default (the first draws of the run), for fan charts, planning and the bulletin;
+#: the summaries stream over every draw whatever is kept (``keep_paths``).
+DEFAULT_KEEP_PATHS = 4000
+
+#: With many series, the default keeps fewer paths: about this many values (series × months ×
+#: draws; 2^25 float64 values are 256 MiB), and never fewer than :data:`MIN_DEFAULT_KEEP_PATHS`.
+KEEP_PATHS_VALUES = 2**25
+MIN_DEFAULT_KEEP_PATHS = 1000
+
+
+def check_keep_paths(keep_paths: Any) -> None:
+    """Refuse a ``keep_paths`` that is not None or a whole number >= 1.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and the value given.
+    """
+    if keep_paths is None:
+        return
+    if isinstance(keep_paths, bool) or not isinstance(keep_paths, int | np.integer) or keep_paths < 1:
+        raise ValueError(
+            f"The 'keep_paths' parameter must be a whole number of draws >= 1 (the paths kept for fan "
+            f"charts and planning; the summaries use every draw). Got {keep_paths!r} instead."
+        )
+
+
+def kept_draws(keep_paths: int | None, n_draws: int, n_series: int) -> int:
+    """Number of paths a forecast keeps.
+
+    ``keep_paths`` when given; by default :data:`DEFAULT_KEEP_PATHS`, fewer when
+    the series are many (about :data:`KEEP_PATHS_VALUES` values, at least
+    :data:`MIN_DEFAULT_KEEP_PATHS` paths); never more than ``n_draws``.
+    """
+    if keep_paths is None:
+        budget = KEEP_PATHS_VALUES // max(12 * n_series, 1)
+        keep_paths = min(DEFAULT_KEEP_PATHS, max(MIN_DEFAULT_KEEP_PATHS, budget))
+    return min(int(keep_paths), n_draws)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every simulation of one fit shares: the fitted model, inputs, seeds and settings."""
+
+    model: Any
+    progress: xr.Dataset
+    catalog: Any
+    ss: np.random.SeedSequence
+    path_seed: np.random.SeedSequence
+    scenario_seed: np.random.SeedSequence
+    n_jobs: int
+    bands: Mapping[str, float] | None
+    keep_paths: int | None
+    client: Any
+    quantiles: tuple[float, ...] = (0.1, 0.5, 0.9)
+
+
+def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: Forecast | None) -> Forecast:
+    """Simulate and summarise fitted draws on the streaming engine, under a scenario when one is given.
+
+    One route for every command: the engine streams the statistics of every draw
+    (the province rows' on the joint paths of their prefectures) and keeps the
+    first :func:`kept_draws` paths; :func:`~longjiang_forecast.summarise` completes
+    them. Under a scenario, the series no effect touches take the baseline's
+    summaries and kept paths (same parameter draws, innovations independent
+    across series: still a draw of the scenario's joint distribution), so that
+    every command shows the same numbers for them.
+    """
+    model, catalog, progress, ss, n_jobs, bands = (
+        run.model,
+        run.catalog,
+        run.progress,
+        run.ss,
+        run.n_jobs,
+        run.bands,
+    )
+    state = model.state_
+    touched = np.zeros(state.sizes[SERIES], bool)
+    if scenario is not None:
+        chunks, effects = _under(scenario, chunks, run)
+        # Annual means are not changed by scenarios (see apply_scenario).
+        touched = effects & np.isin(chunks.chunk(0)["dynamics"].values, ["gamma", "binomial"])
+    draws = chunks.chunk(0)  # the parameters of the first draws: those of the kept paths
+    province = province_from_prefectures(state, catalog, reason=draws["reason"].values)
+    stats = simulate_summary(
+        chunks, state, seed=run.path_seed, n_jobs=n_jobs, dtype="float64",
+        keep_paths=kept_draws(run.keep_paths, chunks.n_draws, state.sizes[SERIES]),
+        totals=False if province is None else province, past_deadline="ignore",
+        backend="threads" if run.client is None else "dask", client=run.client,
+        quantiles=sorted({*(float(q) for q in run.quantiles), 0.5}), rao_blackwell=RAO_BLACKWELL_DRAWS,
+    )  # fmt: skip
+    values = stats["paths"].transpose(DRAW, SERIES, MONTH).values
+    stats = stats.drop_vars("paths")  # the kept paths are held once, in ``values``
+    if province is not None:
+        state, draws, stats, values, touched = _with_province(province, state, draws, stats, values, touched)
+    paths = describe(
+        xr.DataArray(
+            values, dims=(DRAW, SERIES, MONTH), name="value", coords=draw_coords(state, len(values)),
+            attrs=make_attrs(
+                seed_entropy=str(run.path_seed.entropy), model=draws.attrs.get("model"),
+                block_size=BLOCK_SIZE, as_of=state.attrs.get("as_of"),
+                n_draws_summarised=int(stats.attrs["n_draws"]),
+                kept="the first draws of the run; the summaries use every draw",
+            ),
+        ),
+        state["unit"].values if "unit" in state else (),
+    )  # fmt: skip
+    summary = summarise(stats, state, bands=bands, reason=draws["reason"].values)
+    summary["scenario_touched"] = (SERIES, touched)
+    if baseline is not None:
+        summary, paths = _untouched_from(baseline, summary, paths, touched)
+    for obj in (paths, summary):
+        obj.attrs.update(
+            seed_entropy=str(ss.entropy),
+            model=type(model).__name__,
+            model_params=repr(model.get_params()),
+            data_source=str(progress.attrs.get("source", "")),
+            data_sha256=str(progress.attrs.get("sha256", "")),
+            catalog_source=str(catalog.source),
+            scenario="baseline" if scenario is None else scenario.name,
+        )
+    return Forecast(
+        summary=summary, paths=paths, draws=draws, state=state, catalog=catalog, province=province
+    )
+
+
+def _under(scenario: Any, chunks: DrawChunks, run: _Run) -> tuple[DrawChunks, np.ndarray]:
+    """The parameter draws under a scenario, chunk by chunk (its random events seeded per chunk).
+
+    Also returns ``touched`` (series,): the series an effect of the scenario can change.
+    """
+    state, catalog = run.model.state_, run.catalog
+
+    def compiled(index: int, size: int) -> Any:
+        seed = _chunk_seed(run.scenario_seed, run.ss, 4, index)
+        return compile_scenario(scenario, state, catalog, n_draws=size, seed=seed)
+
+    def make(index: int, size: int) -> xr.Dataset:
+        return apply_scenario(chunks.chunk(index), compiled(index, size), state)
+
+    return DrawChunks(chunks.n_draws, chunks.chunk_size, make), compiled(0, chunks.size(0)).touched()
+
+
+def _untouched_from(
+    baseline: Forecast, summary: xr.Dataset, paths: xr.DataArray, touched: np.ndarray
+) -> tuple[xr.Dataset, xr.DataArray]:
+    """The scenario's summary and kept paths with the baseline's for every series it does not touch."""
+    keep = ~touched
+    summary = summary.copy()
+    for name, var in summary.data_vars.items():
+        if name != "scenario_touched" and var.dims and var.dims[0] == SERIES:
+            values = var.values.copy()
+            values[keep] = baseline.summary[name].values[keep]
+            summary[name] = var.copy(data=values)
+    values = paths.values.copy()
+    values[:, keep] = baseline.paths.values[:, keep]
+    return summary, paths.copy(data=values)
+
+
+#: The engine's per-series statistics that summarise reads or carries; a province row takes the
+#: engine's total of the same name (``total_`` + name) where there is one, NaN otherwise.
+_STATISTICS = (
+    "p_met",
+    "p_met_se",
+    "deadline_value",
+    "deadline_value_error",
+    "first_passage_cdf",
+    "expected_shortfall",
+    "p_met_rb",
+    "p_met_rb_se",
+)
+
+
+def _with_province(
+    province: ProvinceRows,
+    state: xr.Dataset,
+    draws: xr.Dataset,
+    stats: xr.Dataset,
+    values: np.ndarray,
+    touched: np.ndarray,
+) -> tuple[xr.Dataset, xr.Dataset, xr.Dataset, np.ndarray, np.ndarray]:
+    """Append the province rows totalled from their prefectures to the state, draws, statistics and paths.
+
+    The rows are not simulated (dynamics "none"): their statistics are the
+    engine's totals on the joint paths of their prefectures (NaN for a row
+    without a forecast), their kept paths the totals of the kept prefecture
+    paths; a scenario touches them where it touches one of their prefectures.
+    """
+    k = province.n
+    labels = {"indicator": province.fields["indicator"], "region": province.fields["region"]}
+    state = append_series(state, province.fields, k)
+    draws = append_series(
+        draws,
+        {**labels, "dynamics": np.full(k, "none", dtype=object), "basis": province.basis,
+         "reason": province.reason},
+        k,
+    )  # fmt: skip
+    n = stats.sizes[SERIES]
+    rows = stats["total_row"].values if "total_row" in stats else np.array([], int)
+    extra = {}
+    for name in _STATISTICS:
+        if name not in stats:
+            continue
+        var = stats[name]
+        shape = (k, *var.shape[1:])
+        block = np.full(shape, np.nan)
+        total = f"total_{name}"
+        if total in stats and rows.size:
+            block[rows] = stats[total].values
+        extra[name] = (var.dims, np.concatenate([var.values, block]))
+    stats = xr.Dataset(
+        extra, coords={QUANTILE: stats[QUANTILE].values, MONTH: stats[MONTH].values}, attrs=stats.attrs
+    )
+    assert stats.sizes[SERIES] == n + k
+    joined = np.empty((len(values), n + k, values.shape[2]), values.dtype)
+    joined[:, :n] = values
+    joined[:, n:] = province.paths(values)
+    values = joined
+    touched = np.concatenate([touched, (province.weights != 0) @ touched > 0])
+    return state, draws, stats, values, touched

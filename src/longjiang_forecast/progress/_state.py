@@ -1,0 +1,468 @@
+"""The observed state of every series at the as-of month: what models and the simulator start from.
+
+One row per *series* (an indicator in a region). A catalogue is sparse -- most
+indicators are provincial, counts may also be split over the 13 prefectures --
+so series are stacked on one ``series`` dim that carries ``indicator`` and
+``region`` coordinates (see ``docs/design/001-series-dim.md``).
+
+The state is the last step of the progress stage (progress → models →
+simulate → summarise): it joins the reports with the catalogue, and the models
+fit it. The helpers of the ``series`` layout that every stage uses are in
+``_core/state.py``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .._core.exceptions import DataValidationError, ForecastWarning, NothingToForecastError
+from .._core.province import (
+    AGREEMENT_RTOL,
+    NOT_TOTALLED_KINDS,
+    ProvinceRows,
+    province_members,
+    province_weights,
+    total_of,
+)
+from .._core.schema import MONTH, PROVINCE, SERIES
+from .._core.state import deadline_month, parse_month
+
+__all__ = ["build_state", "province_from_prefectures"]
+
+
+def build_state(progress: xr.Dataset, catalog: Any, as_of: Any = None) -> xr.Dataset:
+    """Collect, for each series of the forecast year, its target and what was observed by ``as_of``.
+
+    A series is a catalogue row (or a prefecture reported for a province-only
+    row, with the split target) whose family has reports in its region. A
+    province row whose province has no report of its own in the forecast year
+    while its prefectures have reports is left out, and its prefectures are
+    all in: it is forecast from their joint paths
+    (:func:`province_from_prefectures`, see ``docs/simulation.md``).
+
+    Parameters
+    ----------
+    progress : xarray.Dataset
+        From :func:`longjiang_forecast.read_progress`: variable ``value`` with
+        dims (indicator, region, month); months of earlier years are history.
+    catalog : Catalog
+        The catalogue the progress refers to.
+    as_of : str or pandas.Timestamp, optional
+        The month of the forecast (``YYYY-MM``). Defaults to the latest month
+        with a reported value. Values after it must not be in ``progress``.
+
+    Returns
+    -------
+    xarray.Dataset
+        dims ``series``, ``month`` (the 12 months of the as-of year). Variables:
+        ``observed`` (series, month), value reported in the forecast year up to
+        ``as_of``, NaN where not reported; per series ``target``, ``comparator``,
+        ``kind``, ``unit``, ``family``, ``deadline`` (date), ``deadline_month``
+        (1-12, see :func:`deadline_month`), ``lower_bound``, ``upper_bound``,
+        ``baseline``, ``last_month`` (0-12, month of the latest report; 0 if none)
+        and ``last_value`` (the latest reported value, NaN if none), ``population``
+        (persons, 2020 census; NaN for the province), the weight of a prefecture
+        in province totals of ratios.
+        Coordinates ``indicator`` and ``region`` along ``series``.
+        attrs: ``year``, ``as_of``.
+
+    Raises
+    ------
+    DataValidationError
+        If ``progress`` holds values after ``as_of``, or no series of the
+        as-of year can be found.
+    """
+    values = progress["value"]
+    months = pd.DatetimeIndex(values[MONTH].values)
+    if as_of is None:
+        reported = values.notnull().any(dim=("indicator", "region")).values
+        if not reported.any():
+            raise DataValidationError(
+                "The progress data holds no reported value; cannot infer the as-of month. "
+                "Add reported values or pass as_of='YYYY-MM'."
+            )
+        as_of_ts = months[reported][-1]
+    else:
+        as_of_ts = parse_month(as_of)
+        later = values.sel(month=months[months > as_of_ts])
+        if later.size and bool(later.notnull().any()):
+            first = pd.Timestamp(later[MONTH].values[later.notnull().any(("indicator", "region")).values][0])
+            raise DataValidationError(
+                f"The progress data has values after the as-of month {as_of_ts:%Y-%m} "
+                f"(first at {first:%Y-%m}). A forecast as of a month must not see later reports: "
+                "pass a later as_of or remove those rows."
+            )
+    year = as_of_ts.year
+    table = catalog.table
+    forecastable = table["forecastable"].astype(bool)
+    rows = table[(table["year"] == year) & forecastable]
+    # A catalogue row is forecast only when its family has reports in that region (this year or
+    # earlier ones): a forecast from the plan alone would look like a result and is not one.
+    family_of = dict(zip(table["indicator"], table["family"], strict=False))
+    indicators, regions = values["indicator"].values, values["region"].values
+    by_cell = values.transpose("indicator", "region", MONTH)
+    ever = np.isfinite(by_cell.values).any(axis=2)  # (indicator, region)
+    reported_families = {
+        (family_of.get(str(indicators[i]), str(indicators[i])), str(regions[r]))
+        for i, r in zip(*np.nonzero(ever), strict=True)
+    }
+    this_year = by_cell.sel(month=months[(months.year == year) & (months <= as_of_ts)])
+    reported_any = this_year.notnull().any(MONTH)
+    reported_now = reported_any.values  # (indicator, region)
+    # A province row whose province has not reported this year while its prefectures have reports
+    # is forecast from their joint paths (province_from_prefectures), not as a series of its own.
+    totalled = _totalled_provinces(catalog, rows, reported_any, reported_families, family_of)
+    pairs: list[tuple[str, str]] = [
+        (r.indicator, r.region)
+        for r in rows.itertuples()
+        if (r.family, r.region) in reported_families
+        and not (r.region == PROVINCE and r.indicator in totalled)
+    ]
+    # Prefecture rows reported for an indicator whose catalogue row is provincial only
+    # (its target is then split, see Catalog.target_for); for a province totalled from its
+    # prefectures, every prefecture with reports of the family, as with explicit prefecture rows.
+    known = set(rows["indicator"])
+    listed = set(pairs)
+    for i, ind in enumerate(indicators):
+        if ind not in known:
+            continue
+        family = family_of.get(str(ind), str(ind))
+        members = totalled.get(ind, ())
+        for r, reg in enumerate(regions):
+            if (ind, reg) in listed:
+                continue
+            if reported_now[i, r] or (reg in members and (family, reg) in reported_families):
+                pairs.append((str(ind), str(reg)))
+    if not pairs:
+        raise NothingToForecastError(
+            f"No forecastable indicator of year {year} in the catalogue ({catalog.source}) "
+            f"for the as-of month {as_of_ts:%Y-%m}. Check the catalogue year or the as_of month."
+        )
+    n = len(pairs)
+    # 2020 census population of each prefecture: the weights of province totals of ratios.
+    population = dict(
+        zip(catalog.regions["region"], catalog.regions["population_2020"].astype(float), strict=True)
+    )
+    year_months = pd.date_range(f"{year}-01-01", periods=12, freq="MS")
+    current = (
+        by_cell.reindex(month=year_months)
+        .where(xr.DataArray(year_months <= as_of_ts, dims=MONTH, coords={MONTH: year_months}))
+        .values
+    )
+    at_indicator = {str(v): k for k, v in reversed(list(enumerate(indicators)))}
+    at_region = {str(v): k for k, v in reversed(list(enumerate(regions)))}
+    observed = np.full((n, 12), np.nan)
+    fields: dict[str, list[Any]] = {k: [] for k in _FIELDS}
+    rows_read: dict[tuple[str, str], dict[str, Any]] = {}
+    for i, (ind, reg) in enumerate(pairs):
+        for key, value in _series_fields(catalog, ind, reg, year, rows_read).items():
+            fields[key].append(value)
+        if ind in at_indicator and reg in at_region:
+            observed[i] = current[at_indicator[ind], at_region[reg]]
+    reported = np.isfinite(observed)
+    last_month = np.where(reported.any(axis=1), 12 - np.argmax(reported[:, ::-1], axis=1), 0)
+    last_value = np.array([observed[i, m - 1] if m > 0 else np.nan for i, m in enumerate(last_month)])
+    deadlines = pd.DatetimeIndex(fields["deadline"])
+    state = xr.Dataset(
+        {
+            "observed": ((SERIES, MONTH), observed),
+            "last_month": (SERIES, last_month.astype(int)),
+            "last_value": (SERIES, last_value),
+            "deadline_month": (SERIES, np.array([deadline_month(d) for d in deadlines], int)),
+            **{
+                key: (SERIES, np.asarray(vals, dtype=float if key in _FLOATS else object))
+                for key, vals in fields.items()
+                if key != "deadline"
+            },
+            "deadline": (SERIES, deadlines.values),
+            "population": (SERIES, np.array([population.get(p[1], np.nan) for p in pairs], float)),
+        },
+        coords={
+            SERIES: np.arange(n),
+            "indicator": (SERIES, np.array([p[0] for p in pairs], dtype=object)),
+            "region": (SERIES, np.array([p[1] for p in pairs], dtype=object)),
+            MONTH: year_months.values,
+        },
+        attrs={"year": year, "as_of": f"{as_of_ts:%Y-%m}"},
+    )
+    return state
+
+
+_FLOATS = ("target", "lower_bound", "upper_bound", "baseline")
+
+#: State fields taken from the catalogue row of a series.
+_FIELDS = (
+    "target",
+    "comparator",
+    "kind",
+    "unit",
+    "family",
+    "deadline",
+    "lower_bound",
+    "upper_bound",
+    "baseline",
+    "name_en",
+    "name_zh",
+    "target_basis",
+)
+
+
+def _series_fields(
+    catalog: Any, indicator: str, region: str, year: int, rows_read: dict[tuple[str, str], dict[str, Any]]
+) -> dict[str, Any]:
+    """The catalogue fields of a series in ``year``; a region without a row of its own gets the split target.
+
+    A catalogue may hold earlier years' plans too: the rows of the forecast year are used.
+    ``rows_read`` keeps the fields of each catalogue row read (the provincial row of a split
+    indicator serves all its regions).
+    """
+    own = catalog.has_row(indicator, region, year)
+    key = (indicator, region if own else PROVINCE)
+    if key not in rows_read:
+        row = catalog.row(indicator, key[1], year=year)
+        rows_read[key] = {name: row[name] if name in row.index else "" for name in _FIELDS}
+    out = dict(rows_read[key])
+    out["target"] = float(catalog.target_for(indicator, region, year=year))
+    if not own:
+        out["target_basis"] = f"split of the provincial target ({region})"
+    return out
+
+
+def _totalled_provinces(
+    catalog: Any,
+    rows: pd.DataFrame,
+    reported_any: xr.DataArray,
+    reported_families: set[tuple[str, str]],
+    family_of: dict[str, str],
+) -> dict[str, list[str]]:
+    """Province rows to total from their prefectures: indicator -> its prefectures.
+
+    The province has no report in the forecast year and some of its prefectures
+    (:func:`~longjiang_forecast._core.province.province_members`) have reports
+    of the family.
+    """
+    regions = set(map(str, reported_any["region"].values))
+    indicators = set(map(str, reported_any["indicator"].values))
+    out: dict[str, list[str]] = {}
+    province_rows = rows[(rows["region"] == PROVINCE) & ~rows["kind"].isin(NOT_TOTALLED_KINDS)]
+    for row in province_rows.itertuples():
+        ind = str(row.indicator)
+        if (
+            ind in indicators
+            and PROVINCE in regions
+            and bool(reported_any.sel(indicator=ind, region=PROVINCE))
+        ):
+            continue
+        members = province_members(catalog, ind, int(row.year))
+        family = family_of.get(ind, ind)
+        if any((family, m) in reported_families for m in members):
+            out[ind] = members
+    return out
+
+
+def province_from_prefectures(
+    state: xr.Dataset, catalog: Any, *, reason: np.ndarray | None = None
+) -> ProvinceRows | None:
+    """Province rows forecast from their prefectures, and the check of provinces that report too.
+
+    A province catalogue row of the state's year that :func:`build_state` left
+    out (its province has not reported that year; its prefectures have) gets a
+    row here: its paths are, draw by draw and month by month, the total of its
+    prefectures' paths (:func:`~longjiang_forecast._core.province.province_weights`:
+    the sum for counts, the population-weighted mean otherwise), and its
+    ``observed`` the total of their reports. In a month that some prefecture
+    has not reported (a ragged edge) ``observed`` is NaN, ``last_month`` is the
+    last month every prefecture reported, and ``basis`` and a warning name the
+    prefectures and months; its paths there use those prefectures' simulated
+    values. A row whose prefecture has no series or no forecast has none
+    either, and ``reason`` says why: a partial total is never shown as the
+    province's.
+
+    Where the province reports as well as all its prefectures, the province's
+    own reports are forecast (the official figure; it may count units outside
+    the prefectures), and a warning names the months where they differ from
+    the prefectures' total by more than
+    :data:`~longjiang_forecast._core.province.AGREEMENT_RTOL` (0.5 %) of the
+    province's figure, with both figures.
+
+    Parameters
+    ----------
+    state : xarray.Dataset
+        From :func:`build_state`.
+    catalog : Catalog
+        The catalogue the state was built from.
+    reason : ndarray of str of shape (n_series,), optional
+        Why a series of ``state`` has no forecast ("" where it has one).
+
+    Returns
+    -------
+    ProvinceRows or None
+        The province rows (their state fields, weights over the state's
+        series, ``basis`` and ``reason``); None when there is none.
+
+    Warns
+    -----
+    ForecastWarning
+        Where a prefecture has not reported a month of a province row; where a
+        province's own report disagrees with its prefectures' total (naming
+        the indicator, the month and both figures), or its own reports end
+        before its prefectures'.
+    """
+    year = int(state.attrs["year"])
+    n_series = state.sizes[SERIES]
+    reason = np.full(n_series, "", dtype=object) if reason is None else np.asarray(reason, dtype=object)
+    labels = zip(state["indicator"].values.astype(str), state["region"].values.astype(str), strict=True)
+    where = {pair: s for s, pair in enumerate(labels)}
+    table = catalog.table
+    rows = table[
+        (table["year"] == year)
+        & (table["region"] == PROVINCE)
+        & table["forecastable"].astype(bool)
+        & ~table["kind"].isin(NOT_TOTALLED_KINDS)
+    ]
+    records: list[dict[str, Any]] = []
+    for row in rows.itertuples():
+        ind = str(row.indicator)
+        members = province_members(catalog, ind, year)
+        idx = np.array([where.get((ind, m), -1) for m in members], dtype=int)
+        if idx.size == 0 or (idx < 0).all():
+            continue  # no prefecture data: nothing to total
+        if (ind, PROVINCE) in where:
+            if (idx >= 0).all():
+                _check_agreement(state, ind, where[(ind, PROVINCE)], idx)
+            continue
+        records.append(_province_row(state, catalog, ind, members, idx, reason))
+    if not records:
+        return None
+    late: dict[str, list[str]] = {}
+    for rec in records:
+        if rec["late"]:
+            late.setdefault(rec["late"], []).append(str(rec["fields"]["indicator"]))
+    if late:
+        named = "; ".join(f"{', '.join(inds)}: {text}" for text, inds in late.items())
+        warnings.warn(
+            f"Province rows forecast from their prefectures, some of which have not reported every month: "
+            f"{named}. Their paths use those prefectures' simulated values there; their observed value is "
+            "that of the last month every prefecture reported.",
+            ForecastWarning,
+            stacklevel=2,
+        )
+    weights = np.zeros((len(records), n_series))
+    for i, rec in enumerate(records):
+        weights[i, rec["members"]] = rec["weights"]
+    keys = records[0]["fields"]
+    return ProvinceRows(
+        fields={key: np.array([rec["fields"][key] for rec in records]) for key in keys},
+        weights=weights,
+        basis=np.array([rec["basis"] for rec in records], dtype=object),
+        reason=np.array([rec["reason"] for rec in records], dtype=object),
+    )
+
+
+def _province_row(
+    state: xr.Dataset, catalog: Any, ind: str, members: list[str], idx: np.ndarray, reason: np.ndarray
+) -> dict[str, Any]:
+    """One province row totalled from its prefectures (see :func:`province_from_prefectures`)."""
+    year = int(state.attrs["year"])
+    fields = _series_fields(catalog, ind, PROVINCE, year, {})
+    n = len(members)
+    present = idx[idx >= 0]
+    rule, weights, equal = province_weights(str(fields["kind"]), state["population"].values[present])
+    observed = np.asarray(state["observed"].values, float)[present]
+    total = total_of(observed, weights)
+    complete = np.flatnonzero(np.isfinite(total))
+    last_month = int(complete[-1] + 1) if complete.size else 0
+    how = "sum" if rule == "sum" else "population-weighted mean (2020 census)"
+    basis = f"{how} of the {n} prefectures' forecasts, path by path"
+    why = ""
+    absent = [m for m, s in zip(members, idx, strict=True) if s < 0]
+    refused = [str(state["region"].values[s]) for s in present if reason[s] != ""]
+    if absent:
+        why = (
+            f"prefectures {absent} have no reports of this indicator (this year or earlier years of its "
+            f"family): the province is the total of all {n} of its prefectures"
+        )
+    elif refused:
+        first = reason[present][reason[present] != ""][0]
+        why = f"no forecast for prefectures {refused} ({first}): the province is the total of all {n}"
+    latest = int(np.asarray(state["last_month"].values, int)[present].max())
+    late = {
+        str(state["region"].values[s]): [f"{year}-{m + 1:02d}" for m in range(latest) if np.isnan(row[m])]
+        for s, row in zip(present, observed, strict=True)
+    }
+    late = {reg: months for reg, months in late.items() if months}
+    named = ""
+    if late and not why:
+        named = "; ".join(f"{reg} {', '.join(months)}" for reg, months in late.items())
+        basis += f"; not reported, simulated: {named}"
+    if equal and not why:
+        warnings.warn(
+            f"Province row {ind!r}: its prefectures are weighted equally, the state has no population "
+            "for some of them (add the regions' population_2020 from load_regions()).",
+            ForecastWarning,
+            stacklevel=3,
+        )
+    out = dict(fields)
+    out.update(
+        observed=total,
+        last_month=last_month,
+        last_value=total[last_month - 1] if last_month else np.nan,
+        deadline_month=deadline_month(pd.Timestamp(fields["deadline"])),
+        population=np.nan,
+        indicator=ind,
+        region=PROVINCE,
+    )
+    out["deadline"] = pd.Timestamp(fields["deadline"]).to_datetime64()
+    late_text = f"{named} (observed: {year}-{last_month:02d})" if last_month else f"{named} (observed: none)"
+    return {
+        "fields": out,
+        "members": present,
+        "weights": weights,
+        "basis": basis,
+        "reason": why,
+        "late": late_text if named else "",
+    }
+
+
+def _check_agreement(state: xr.Dataset, ind: str, province: int, idx: np.ndarray) -> None:
+    """Warn where a province's own reports differ from its prefectures' total (see AGREEMENT_RTOL)."""
+    year = int(state.attrs["year"])
+    rule, weights, _ = province_weights(str(state["kind"].values[province]), state["population"].values[idx])
+    how = "sum" if rule == "sum" else "population-weighted mean"
+    observed = np.asarray(state["observed"].values, float)
+    own, total = observed[province], total_of(observed[idx], weights)
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(
+            np.isfinite(own) & np.isfinite(total) & (np.abs(own - total) > AGREEMENT_RTOL * np.abs(own))
+        )
+    if bad.size:
+        gaps = "; ".join(
+            f"{year}-{m + 1:02d}: province {own[m]:,.6g}, prefectures {total[m]:,.6g} "
+            f"({100 * (total[m] - own[m]) / abs(own[m]) if own[m] else np.inf:+.1f} %)"
+            for m in bad
+        )
+        warnings.warn(
+            f"Indicator {ind!r}: the province's own reports differ from the {how} of its {idx.size} "
+            f"prefectures' reports by more than {100 * AGREEMENT_RTOL:g} % of the province's figure in "
+            f"{bad.size} month(s): {gaps}. The province's own reports are used for its forecast; check "
+            "the reports (or leave the province's rows out of the progress data to forecast it from its "
+            "prefectures).",
+            ForecastWarning,
+            stacklevel=3,
+        )
+    complete = np.flatnonzero(np.isfinite(total))
+    own_last = int(state["last_month"].values[province])
+    if complete.size and complete[-1] + 1 > own_last:
+        warnings.warn(
+            f"Indicator {ind!r}: the province's own reports end in {year}-{own_last:02d} but all its "
+            f"{idx.size} prefectures reported up to {year}-{complete[-1] + 1:02d}. The province is forecast "
+            "from its own reports; leave its rows out of the progress data to forecast it from its "
+            "prefectures.",
+            ForecastWarning,
+            stacklevel=3,
+        )
