@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -141,7 +142,9 @@ def to_netcdf(
             ("catalog", catalog),
             ("regions", regions),
         ]:
-            encoding = {v: dict(compress) for v, var in ds.data_vars.items() if var.dtype.kind == "f"}
+            encoding: dict[Hashable, dict[str, Any]] = {
+                v: dict(compress) for v, var in ds.data_vars.items() if var.dtype.kind == "f"
+            }
             if name == "posterior_predictive":
                 encoding["progress"]["dtype"] = paths_dtype
             ds.to_netcdf(tmp, mode="a", group=name, engine="h5netcdf", encoding=encoding)
@@ -165,7 +168,7 @@ def read_forecast(path: str | os.PathLike[str]) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"Forecast file not found: {path} does not exist.")
-    decode = {"engine": "h5netcdf", "decode_times": xr.coders.CFDatetimeCoder(time_unit="us")}
+    decode: dict[str, Any] = {"engine": "h5netcdf", "decode_times": xr.coders.CFDatetimeCoder(time_unit="us")}
 
     def group(name: str | None) -> xr.Dataset:
         with xr.open_dataset(path, group=name, **decode) as ds:
@@ -232,4 +235,6 @@ def to_inference_data(result: Forecast, model: Any = None) -> Any:
         for fit, idata in fits.items():
             for name in idata.groups():
                 groups[f"model_{fit}_{name}"] = idata[name]
-    return az.InferenceData(attrs=dict(result.summary.attrs), **groups)
+    # the model_* groups are ours, not ArviZ's schema: no warning for them (ArviZ's default, said
+    # here so that `groups` cannot be read as that flag's value)
+    return az.InferenceData(attrs=dict(result.summary.attrs), warn_on_custom_groups=False, **groups)

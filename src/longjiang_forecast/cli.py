@@ -21,7 +21,7 @@ import time
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._core.exceptions import DataValidationError
 from ._core.names import indicator_names, region_spelling
@@ -1277,7 +1277,11 @@ def _ingest(args: argparse.Namespace) -> int:
     width = _width()
     for done in report.files:
         if done.status == "ingested":
-            fields = {"n_new": done.n_new, "n_revised": done.n_revised, "n_unchanged": done.n_unchanged}
+            fields: dict[str, Any] = {
+                "n_new": done.n_new,
+                "n_revised": done.n_revised,
+                "n_unchanged": done.n_unchanged,
+            }
             print(_message("ingested", lang, width=width, name=done.name, store=args.store, **fields))
         else:
             print(_message("already_ingested", lang, width=width, name=done.name, number=done.file_id))
@@ -1745,7 +1749,9 @@ def _backtest(args: argparse.Namespace) -> int:
             )
     result = Backtest.concat(parts) if len(parts) > 1 else parts[0]
     refused: DataValidationError | None = None
-    method = args.recalibrate or ("isotonic" if save_to is not None else None)
+    method: Literal["isotonic", "beta"] | None = args.recalibrate or (
+        "isotonic" if save_to is not None else None
+    )
     checked = None  # the backtest with cross-fitted (out-of-sample) recalibrated probabilities
     if method:  # also for --save-calibration alone: the map is checked out of sample before it is saved
         try:

@@ -28,11 +28,14 @@ References
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from .schema import SERIES
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 #: The ``Conventions`` attribute of the files the library writes.
 CONVENTIONS = "CF-1.11"
@@ -459,6 +462,12 @@ def attributes(name: str, series_units: Sequence[str]) -> dict[str, str]:
     return attrs
 
 
+@overload
+def describe(obj: xr.Dataset, series_units: Sequence[str] | np.ndarray, dim: str = SERIES) -> xr.Dataset: ...
+@overload
+def describe(
+    obj: xr.DataArray, series_units: Sequence[str] | np.ndarray, dim: str = SERIES
+) -> xr.DataArray: ...
 def describe(obj: Any, series_units: Sequence[str] | np.ndarray, dim: str = SERIES) -> Any:
     """Set the CF attributes of every known variable and coordinate of ``obj``, in place.
 
@@ -504,5 +513,6 @@ def describe(obj: Any, series_units: Sequence[str] | np.ndarray, dim: str = SERI
             unit = unit_coordinate(str(name))
             listed = [c for c in labels if set(obj.coords[c].dims) <= set(var.dims)]
             listed += [unit] if unit in obj.coords else []
-            var.encoding["coordinates"] = " ".join(listed) or None  # None: none (xarray would list all)
+            # None: none (xarray would list all)
+            var.encoding["coordinates"] = " ".join(str(c) for c in listed) or None
     return obj

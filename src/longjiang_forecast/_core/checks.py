@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, SupportsFloat, cast
 
 import numpy as np
 
@@ -23,7 +23,7 @@ def is_count(value: Any, low: int = 1) -> bool:
     >>> is_count(3), is_count(0), is_count(0, low=0), is_count(2.0), is_count(True)
     (True, False, True, False, False)
     """
-    return not isinstance(value, bool) and isinstance(value, int | np.integer) and value >= low
+    return not isinstance(value, bool) and isinstance(value, int | np.integer) and bool(value >= low)
 
 
 def check_param(
@@ -86,7 +86,7 @@ def check_param(
     msg += f"Got {value!r} instead."
     if isinstance(value, bool) or not isinstance(value, kind):
         raise ValueError(msg)
-    v = float(value)
+    v = float(cast(SupportsFloat, value))  # an instance of the numeric `kind`
     ok_low = v >= low if closed in ("both", "left") else v > low
     ok_high = v <= high if closed in ("both", "right") else v < high
     if not (math.isfinite(v) and ok_low and ok_high):

@@ -137,4 +137,4 @@ def parse_month_arg(value: Any, *, name: str = "as_of") -> pd.Timestamp:
 
 
 def _is_first(ts: pd.Timestamp) -> bool:
-    return ts.day == 1 and ts == ts.normalize()
+    return bool(ts.day == 1 and ts == ts.normalize())

@@ -76,7 +76,8 @@ def total_of(values: np.ndarray, weights: np.ndarray, axis: int = 0) -> np.ndarr
         ``values`` without ``axis``.
     """
     moved = np.moveaxis(np.asarray(values, dtype=float), axis, -1)
-    return moved @ np.asarray(weights, dtype=float)
+    weighted: np.ndarray = moved @ np.asarray(weights, dtype=float)
+    return weighted
 
 
 def province_members(catalog: Any, indicator: str, year: int) -> list[str]:

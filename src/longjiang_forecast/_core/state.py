@@ -11,6 +11,7 @@ and date what they compute on it.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
@@ -85,7 +86,7 @@ def append_series(ds: xr.Dataset, values: dict[str, Any], n_new: int) -> xr.Data
         ``series`` numbered on from ``ds``'s; attrs kept.
     """
     n = ds.sizes[SERIES]
-    data: dict[str, Any] = {}
+    data: dict[Hashable, Any] = {}
     for name, var in ds.data_vars.items():
         if SERIES not in var.dims:
             data[name] = var
@@ -98,7 +99,7 @@ def append_series(ds: xr.Dataset, values: dict[str, Any], n_new: int) -> xr.Data
         else:
             new = np.full(shape, _blank(old.dtype), dtype=old.dtype)
         data[name] = (var.dims, np.concatenate([old, np.moveaxis(new, 0, axis)], axis=axis), var.attrs)
-    coords: dict[str, Any] = {k: v for k, v in ds.coords.items() if SERIES not in v.dims}
+    coords: dict[Hashable, Any] = {k: v for k, v in ds.coords.items() if SERIES not in v.dims}
     coords[SERIES] = np.arange(n + n_new)
     for name in ("indicator", "region"):
         coords[name] = (SERIES, np.concatenate([ds[name].values, np.asarray(values[name], dtype=object)]))

@@ -42,7 +42,7 @@ def table(table_id: str, keys: list[str], lang: str, data: list[dict[str, Any]] 
     """A sortable table of the columns ``keys``, headed by their names in ``lang``."""
     names = {"region_name": word("region", lang), "status_word": word("status", lang)}
     columns = [{"name": names.get(k) or word(k, lang), "id": k} for k in keys]
-    return dash_table.DataTable(
+    return dash_table.DataTable(  # type: ignore[attr-defined]  # dash generates its components at import
         id=table_id,
         columns=columns,
         data=data or [],
@@ -155,7 +155,9 @@ def _effect_block(ex: Explorer, effect: str) -> html.Fieldset:
     ]
     for key, default in CONTROLS[effect].items():
         if key in MONTHS:
-            widget = dcc.Dropdown(id=control_id(effect, key), options=months, value=default, clearable=False)
+            widget: dcc.Dropdown | dcc.Input = dcc.Dropdown(
+                id=control_id(effect, key), options=months, value=default, clearable=False
+            )
             controls.append(_labelled(word(key, lang), widget, 110))
         elif key in NUMBERS:
             widget = dcc.Input(

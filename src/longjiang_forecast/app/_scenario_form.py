@@ -81,8 +81,9 @@ def scenario_data(values: dict[tuple[str, str], Any], *, name: str, year: int) -
         got = {key: values.get((effect, key)) for key in (*CONTROLS[effect], "regions")}
         raw: dict[str, Any] = {"type": effect}
         for selector in ("tags", "regions"):
-            if got[selector]:
-                raw[selector] = list(got[selector])
+            chosen = got[selector]
+            if chosen:
+                raw[selector] = list(chosen)
         if effect == "delay":
             raw["start"] = _month(got["start"], year)
             raw["duration"] = [got["duration_min"], got["duration_max"]]

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import warnings
 from numbers import Real
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 
@@ -387,7 +387,11 @@ def interval_covered(obs: Any, lower: Any, upper: Any) -> np.ndarray:
 
 
 def _bin_index(p: np.ndarray, bins: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    edges = np.linspace(0.0, 1.0, int(bins) + 1) if np.isscalar(bins) else np.asarray(bins, dtype=float)
+    edges = (
+        np.linspace(0.0, 1.0, int(cast(int, bins)) + 1)
+        if np.isscalar(bins)
+        else np.asarray(bins, dtype=float)
+    )
     if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
         raise ValueError(
             f"The 'bins' parameter must be an int >= 1 or increasing bin edges. Got {bins!r} instead."

@@ -322,7 +322,7 @@ def increments(values: np.ndarray, start: float) -> list[tuple[int, int, float]]
         ``(m0, m1, change)``: the change between the report after month
         ``m0`` and the next report, after month ``m1`` (months 0-12).
     """
-    months = [0, *[m + 1 for m in np.flatnonzero(np.isfinite(values))]]
+    months = [0, *[int(m) + 1 for m in np.flatnonzero(np.isfinite(values))]]
     points = [start, *values[np.isfinite(values)]]
     if not np.isfinite(start):
         months, points = months[1:], points[1:]
@@ -487,6 +487,7 @@ class SeriesModel(BaseModel):
             s = ctx.index
             if self.reason_[s]:
                 continue
+            fit: CountFit | MeanFit | HazardFit
             try:
                 if ctx.kind in ("cumulative", "level"):
                     if ctx.comparator != ">=":

@@ -6,6 +6,7 @@ every build; see :meth:`SeriesModel.sample_parameters` for what each holds.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ def build_draws(
     n_draws: int,
     values: dict[str, np.ndarray],
     *,
-    extras: dict[str, tuple[tuple[str, ...], np.ndarray]] | None = None,
+    extras: Mapping[str, tuple[tuple[str, ...], np.ndarray]] | None = None,
     attrs: dict[str, Any],
 ) -> xr.Dataset:
     """Assemble and check a model's parameter draws.

@@ -326,7 +326,7 @@ class RequiredRateModel(SeriesModel):
         t = ctx.last_month
         if t == 0:
             raise Refusal("no report yet this year: a required-rate ratio needs at least one report")
-        reported = [m + 1 for m in np.flatnonzero(np.isfinite(ctx.observed[: t - 1]))]
+        reported = [int(m) + 1 for m in np.flatnonzero(np.isfinite(ctx.observed[: t - 1]))]
         earlier = [m for m in reported if m <= t - self.window]
         since = max(earlier) if earlier else 0
         rate, se_log, cv, df = _rate_fit(ctx, since, self.default_cv)

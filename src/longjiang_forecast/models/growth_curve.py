@@ -42,7 +42,9 @@ from ._common import CountFit, Refusal, SeriesContext, SeriesModel, reference_we
 _CURVES = ("logistic", "gompertz")
 
 
-def curve_share(tau: np.ndarray, log_r: np.ndarray, tau0: np.ndarray, curve: str) -> np.ndarray:
+def curve_share(
+    tau: np.ndarray | float, log_r: np.ndarray | float, tau0: np.ndarray | float, curve: str
+) -> np.ndarray:
     """Shifted S-curve ``g(τ)``: 0 at τ = 0, rising to 1 as τ grows.
 
     Parameters

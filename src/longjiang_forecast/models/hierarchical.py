@@ -438,20 +438,24 @@ class HierarchicalModel(SeriesModel):
 
         families = sorted({c.family for c in contexts})
         regions = sorted({c.region for c in contexts})
-        unit_fam, unit_reg, unit_grp, unit_scale, unit_whole = [], [], [], [], []
+        unit_fam: list[int] = []
+        unit_reg, unit_grp, unit_scale, unit_whole = [], [], [], []
         rows_unit, rows_mask, rows_d = [], [], []
         current_unit: dict[int, int] = {}
         for c in contexts:
             if c.need <= 0:
                 continue
             years = [*sorted(c.history), c.year]
-            for y in years:
-                if y == c.year:
+            for yr in years:
+                values: np.ndarray
+                start: float
+                scale: float
+                if yr == c.year:
                     values, start, scale = c.observed, c.origin, c.need
                 else:
-                    values = c.history[y]
-                    start = 0.0 if c.kind == "cumulative" else c.history.get(y - 1, np.full(12, np.nan))[11]
-                    scale = c.history_targets.get(y, np.nan) - (0.0 if c.kind == "cumulative" else start)
+                    values = c.history[yr]
+                    start = 0.0 if c.kind == "cumulative" else c.history.get(yr - 1, np.full(12, np.nan))[11]
+                    scale = c.history_targets.get(yr, np.nan) - (0.0 if c.kind == "cumulative" else start)
                     if not (np.isfinite(scale) and scale > 0):
                         scale = values[11] - start if np.isfinite(values[11]) else np.nan
                 if not (np.isfinite(scale) and scale > 0 and np.isfinite(start)):
@@ -461,7 +465,7 @@ class HierarchicalModel(SeriesModel):
                 unit_reg.append(regions.index(c.region))
                 unit_grp.append(_season_group(c.tags))
                 unit_scale.append(scale)
-                if y == c.year:
+                if yr == c.year:
                     current_unit[c.index] = u
                 incs = increments(values, start)
                 unit_whole.append(all(abs(d - round(d)) < 1e-9 for _, _, d in incs) and scale >= 20)
@@ -490,8 +494,8 @@ class HierarchicalModel(SeriesModel):
         # target of 20 or more, else Gamma on shares of the target.
         whole = all(unit_whole)
         scale_rows = np.array(unit_scale)[unit_of]
-        d = np.array(rows_d, float)
-        y = d if whole else np.maximum(d / scale_rows, 1e-4)
+        inc = np.array(rows_d, float)
+        y = inc if whole else np.maximum(inc / scale_rows, 1e-4)
         fam_u, reg_u = np.array(unit_fam, int), np.array(unit_reg, int)
         pooled = len(regions) > 1  # prefecture effects only where there are prefectures to pool
         data = {"unit_family": fam_u, "reference_logit": ref, "row_unit": unit_of, "row_months": design}
@@ -542,15 +546,14 @@ class HierarchicalModel(SeriesModel):
         logits = ref[None] + post["season"]
         w_draws = np.exp(logits - logits.max(axis=2, keepdims=True))
         w_draws /= w_draws.sum(axis=2, keepdims=True)
-        phi = np.exp(post["log_phi"]) if whole else None
-        kappa_d = None if whole else np.exp(post["log_kappa"])
+        # the likelihood's dispersion: "phi" of the negative binomial, or "kappa" of the Gamma
+        spread = {"phi": np.exp(post["log_phi"])} if whole else {"kappa": np.exp(post["log_kappa"])}
         for s, u in current_unit.items():
             self._count_post[s] = {
                 "a": a[:, u],
                 "w": w_draws[:, grp[u], :],
-                "kappa": kappa_d,
-                "phi": phi,
                 "n_units": np.array(n_units),
+                **spread,
             }
 
     # -- per series -----------------------------------------------------------------------
@@ -570,14 +573,14 @@ class HierarchicalModel(SeriesModel):
 
         w_mean = post["w"].mean(axis=0)
         mean_left = float(np.mean(share_left))
-        if post["phi"] is not None:
+        if "phi" in post:
             phi = float(np.mean(post["phi"]))
             concentration = need * mean_left / (1 + 1 / phi)
         else:
             concentration = float(np.mean(post["kappa"])) * mean_left
         diag = self.diagnostics_["counts"]
         self.basis_[ctx.index] = (
-            f"hierarchical ({'negative binomial' if post['phi'] is not None else 'Gamma'}), "
+            f"hierarchical ({'negative binomial' if 'phi' in post else 'Gamma'}), "
             f"{int(post['n_units'])} series-years pooled; {self.sampler_}: {diag['message']}"
         )
         return CountFit(
@@ -601,7 +604,7 @@ class HierarchicalModel(SeriesModel):
         years = sorted(past)
         rows_year, rows_month, rows_y = [], [], []
         for k, y in enumerate([*years, ctx.year]):
-            values = past.get(y) if y != ctx.year else ctx.observed
+            values = past[y] if y != ctx.year else ctx.observed
             for m in np.flatnonzero(np.isfinite(values) & (values > 0)):
                 rows_year.append(k)
                 rows_month.append(m)

@@ -23,7 +23,7 @@ from numbers import Real
 
 import numpy as np
 
-from ._common import HazardFit, Refusal, SeriesContext, SeriesModel, beta_hazard_sampler
+from ._common import CountFit, HazardFit, MeanFit, Refusal, SeriesContext, SeriesModel, beta_hazard_sampler
 
 
 def working_months(tags: str, season: str) -> np.ndarray:
@@ -120,10 +120,10 @@ class MilestoneModel(SeriesModel):
     def _prepare(self, contexts: list[SeriesContext]) -> None:
         self.posterior_: dict[int, tuple[float, float]] = {}
 
-    def _fit_count(self, ctx: SeriesContext) -> object:
+    def _fit_count(self, ctx: SeriesContext) -> CountFit:
         raise Refusal("the milestone model forecasts named milestones only; use another model for counts")
 
-    def _fit_mean(self, ctx: SeriesContext) -> object:
+    def _fit_mean(self, ctx: SeriesContext) -> MeanFit:
         raise Refusal("the milestone model forecasts named milestones only; use another model for means")
 
     def _fit_milestone(self, ctx: SeriesContext) -> HazardFit:

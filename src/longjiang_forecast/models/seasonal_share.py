@@ -221,7 +221,7 @@ class SeasonalShareModel(BaseModel):
         self.year_effect_sd_ = np.full(n, np.nan)
         self.year_effect_cdf_: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
         self.baseline_ = state.variables["baseline"].values.astype(float).copy()
-        self.reference_ = [None] * n
+        self.reference_: list[_ReferenceClass | None] = [None] * n
         history_of = FamilyHistory(progress, catalog, year)
         regions_of: dict[str, list[str]] = {}
         # the reference years of each (family, region, kind), read once for every series of the family
@@ -325,7 +325,8 @@ class SeasonalShareModel(BaseModel):
             done, t = self._done(s)
             if t == 12:
                 continue
-            ref = self.reference_[s]
+            ref, post = self.reference_[s], self.posterior_[s]
+            assert ref is not None  # `fits` keeps the series with a reference class
             known = np.isfinite(ref.prior_loc)
             centres = ref.prior_loc[known] if known.any() else np.array([self._plan_centre(s)])
             width = ref.prior_sd if known.any() else self.plan_prior_sd
@@ -334,7 +335,8 @@ class SeasonalShareModel(BaseModel):
                 # nothing reported yet, or a few small reports of the quiet months: noise, not pace
                 moments[s] = (mu, prior_var, np.nan, 0.0)
                 continue
-            if _late_weight(np.stack([self.posterior_[s].pace, self.posterior_[s].late]), 1) >= 0.05:
+            assert post is not None  # before month 12, a series with a reference class has one
+            if _late_weight(np.stack([post.pace, post.late]), 1) >= 0.05:
                 moments[s] = (mu, prior_var, np.nan, 0.0)  # a late start says nothing of the year's effect
                 continue
             m, v = _pace_posterior_moments(ref, np.log(done / need[s]), t, mu, prior_var)
@@ -541,7 +543,9 @@ class SeasonalShareModel(BaseModel):
 
     def _year_effect(self, s: int, u: np.ndarray) -> np.ndarray:
         """Return the year effect (the shift of the log profile) at uniforms ``u``, by inverse CDF."""
-        grid, cdf = self.year_effect_cdf_[s]
+        table = self.year_effect_cdf_[s]
+        assert table is not None  # drawn only for the series whose year effect was fitted
+        grid, cdf = table
         return np.interp(u, cdf, grid)
 
     # -- milestones -------------------------------------------------------------------
@@ -728,8 +732,9 @@ class SeasonalShareModel(BaseModel):
         if post is None:
             return None
         logp = np.stack([post.pace, post.late])
-        if self.nowcast_[s] is not None:
-            logp += self.nowcast_[s].log_weight(post.grid)[None, :]
+        nowcast = self.nowcast_[s]
+        if nowcast is not None:
+            logp += nowcast.log_weight(post.grid)[None, :]
         late = _late_weight(logp, 1)
         logp = _logsumexp(logp, axis=0)
         weights = np.exp(logp - logp.max())
@@ -746,6 +751,7 @@ class SeasonalShareModel(BaseModel):
         if t == 12:
             return np.full(u.shape, done), 0.0
         table = self.annual_cdf_[s]
+        assert table is not None  # every simulated series before its last month has a posterior
         return np.maximum(np.exp(np.interp(u, table.cdf, table.grid)), done), table.late
 
     def _total_posterior(
@@ -758,6 +764,7 @@ class SeasonalShareModel(BaseModel):
         (:func:`_late_start`; None without).
         """
         ref = self.reference_[s]
+        assert ref is not None  # called for the series with a reference class only
         dl = max(int(self.state_.variables["deadline_month"].values[s]), 1)
         need = self.state_.variables["target"].values[s] - self.origin_[s]
         centre = max(need, 1e-9 * max(abs(need), 1.0)) / max(self.share_mean_[s][dl], 1e-3)

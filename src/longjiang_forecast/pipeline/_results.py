@@ -6,7 +6,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -194,7 +194,7 @@ class Forecast:
         """
         from .._forecast_io import to_inference_data
 
-        return to_inference_data(self, model)  # type: ignore[arg-type]
+        return to_inference_data(self, model)
 
     def table(self) -> pd.DataFrame:
         """Return the attainment table, one row per series, then the catalogue rows with no forecast.
@@ -426,7 +426,9 @@ class Backtest:
         rec = Recalibrator(method=method, model=models[0], model_params=dict(params))
         return rec.fit(self.forecasts["p_met"].values, self.forecasts["outcome_met"].values)
 
-    def recalibrated(self, method: str = "isotonic", *, groups: str = "year") -> Backtest:
+    def recalibrated(
+        self, method: Literal["isotonic", "beta"] = "isotonic", *, groups: str = "year"
+    ) -> Backtest:
         """Add out-of-sample recalibrated probabilities ``p_met_recalibrated`` and their scores.
 
         Each forecast is recalibrated by a map fitted on the *other* groups

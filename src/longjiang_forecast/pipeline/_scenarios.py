@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import xarray as xr
@@ -92,7 +92,7 @@ class ScenarioRunner:
             obj.attrs.update(self._provenance)
         return result
 
-    def run(self, scenario: Any, *, keep_paths: int | str | None = "same") -> Forecast:
+    def run(self, scenario: Any, *, keep_paths: int | Literal["same"] | None = "same") -> Forecast:
         """Forecast the year under a scenario, on the fitted model's draws and the run's seeds.
 
         Parameters
@@ -117,7 +117,7 @@ class ScenarioRunner:
         """
         scenario = _scenario(scenario, self.catalog)
         keep = self._run.keep_paths if keep_paths == "same" else keep_paths
-        baseline = self._baseline(keep)  # type: ignore[arg-type]
+        baseline = self._baseline(keep)
         if scenario.name == "baseline":
             return baseline
         run = replace(self._run, keep_paths=keep)

@@ -20,11 +20,17 @@ if TYPE_CHECKING:
 class ForecastLike(Protocol):
     """What the planning functions read from a forecast (see ``longjiang_forecast.Forecast``)."""
 
-    summary: xr.Dataset
-    paths: xr.DataArray
-    draws: xr.Dataset
-    state: xr.Dataset
-    catalog: Catalog
+    # Read-only members (properties), so that the frozen dataclass Forecast satisfies the protocol.
+    @property
+    def summary(self) -> xr.Dataset: ...
+    @property
+    def paths(self) -> xr.DataArray: ...
+    @property
+    def draws(self) -> xr.Dataset: ...
+    @property
+    def state(self) -> xr.Dataset: ...
+    @property
+    def catalog(self) -> Catalog: ...
 
 
 def check_prob(value: Any, name: str, func: str) -> float:

@@ -303,7 +303,7 @@ def prefecture_ranking(
     return table
 
 
-def _region_names(catalog: Catalog) -> dict[str, tuple[str, str]]:
+def _region_names(catalog: Catalog | None) -> dict[str, tuple[str, str]]:
     regions = getattr(catalog, "regions", None)
     if regions is None:
         return {}

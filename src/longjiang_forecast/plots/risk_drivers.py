@@ -69,7 +69,7 @@ def risk_driver_chart(
         )
     check_count("risk_driver_chart", "top", top)
     data = result.sortby("risk_rank").isel(series=slice(0, top))
-    names = region_names(regions, labels)  # type: ignore[arg-type]
+    names = region_names(regions, labels)
     col = "name_zh" if labels.lang == "zh" else "name_en"
     rows = []
     for ind, reg, name in zip(data["indicator"].values, data["region"].values, data[col].values, strict=True):

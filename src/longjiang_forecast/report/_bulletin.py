@@ -59,16 +59,27 @@ _PAGE_WIDTH_IN = 11.3
 class PlanningLike(Protocol):
     """What the bulletin reads from :func:`longjiang_forecast.planning.plan`."""
 
-    portfolio: xr.Dataset
-    pace: xr.Dataset
-    next_year: xr.Dataset
-    schedule: xr.Dataset
-    ranking: pd.DataFrame | None
-    ranks: xr.Dataset | None
-    ranks_spi: xr.Dataset | None
-    drivers: xr.Dataset
-    drivers_outdoor: xr.Dataset | None
-    drivers_prefectures: xr.Dataset | None
+    # Read-only members (properties), so that the frozen dataclass Planning satisfies the protocol.
+    @property
+    def portfolio(self) -> xr.Dataset: ...
+    @property
+    def pace(self) -> xr.Dataset: ...
+    @property
+    def next_year(self) -> xr.Dataset: ...
+    @property
+    def schedule(self) -> xr.Dataset: ...
+    @property
+    def ranking(self) -> pd.DataFrame | None: ...
+    @property
+    def ranks(self) -> xr.Dataset | None: ...
+    @property
+    def ranks_spi(self) -> xr.Dataset | None: ...
+    @property
+    def drivers(self) -> xr.Dataset: ...
+    @property
+    def drivers_outdoor(self) -> xr.Dataset | None: ...
+    @property
+    def drivers_prefectures(self) -> xr.Dataset | None: ...
 
 
 @dataclass(frozen=True)
@@ -561,7 +572,7 @@ def _pace_rows(
     pace: xr.Dataset, mask: np.ndarray, lang: str, region_names: dict[str, str] | None = None
 ) -> list[list[dict[str, str]]]:
     rows = []
-    for s in np.flatnonzero(mask):
+    for s in np.flatnonzero(mask).tolist():
         name = _series_name(pace, s, lang)
         ratio = pace["multiplier"].values[s]  # > 1 exactly when P(met) < prob: cannot contradict it
         unit, target = str(pace["unit"].values[s]), pace["target"].values[s]
@@ -687,7 +698,7 @@ def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
     region = result["region"].values.astype(str)
     probs = [float(p) for p in result["prob"].values]
     rows = []
-    for s in np.flatnonzero(region == PROVINCE):
+    for s in np.flatnonzero(region == PROVINCE).tolist():
         unit = str(result["unit"].values[s])
         target = float(result["target"].values[s])
         comparator = _CMP.get(str(result["comparator"].values[s]), "")

@@ -570,7 +570,11 @@ def in_chinese(message: str) -> str:
     '13 个地市预测值逐路径加总；未报告、以模拟值补齐：harbin 2024-08'
     """
     for pattern, zh in NOTES_ZH:
-        message = re.sub(pattern, lambda m, zh=zh: zh.format(*m.groups(default="")), message)
+
+        def fill(m: re.Match[str], zh: str = zh) -> str:
+            return zh.format(*m.groups(default=""))
+
+        message = re.sub(pattern, fill, message)
     return message
 
 

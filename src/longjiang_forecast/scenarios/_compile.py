@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
@@ -12,6 +13,9 @@ from .._core.exceptions import DataValidationError, ForecastWarning
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import SERIES
 from ._scenario import Effect, Scenario
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ def _selects(effect: Effect, state: xr.Dataset, tags: np.ndarray) -> np.ndarray:
 
 
 def compile_scenario(
-    scenario: Scenario, state: xr.Dataset, catalog: object, *, n_draws: int, seed: SeedLike = None
+    scenario: Scenario, state: xr.Dataset, catalog: Catalog, *, n_draws: int, seed: SeedLike = None
 ) -> CompiledScenario:
     """Turn a scenario into per-path monthly multipliers and caps for the series of ``state``.
 

@@ -195,12 +195,12 @@ def load_scenario(path: str | Path, *, catalog: Catalog) -> Scenario:
     if _nesting_depth(text) > MAX_NESTING:
         raise too_deep
     try:
-        data = tomllib.loads(text)
+        table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise DataValidationError(f"{path}: not valid TOML ({err}). Fix the syntax.") from err
     except RecursionError as err:
         raise too_deep from err
-    return parse_scenario(data, catalog=catalog, source=str(path))
+    return parse_scenario(table, catalog=catalog, source=str(path))
 
 
 #: Deepest nesting of arrays and inline tables a scenario file may have (a scenario needs 2).
@@ -358,7 +358,7 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
             parsed = parsed * 2 if len(parsed) == 1 else parsed
             if len(parsed) != 2:
                 bad(f"{where}.{key}", "must be 'YYYY-MM' or a pair ['YYYY-MM', 'YYYY-MM'].")
-            elif None not in parsed:
+            elif parsed[0] is not None and parsed[1] is not None:
                 if parsed[0] > parsed[1]:
                     bad(f"{where}.{key}", f"starts after it ends: {months}.")
                 if key == "months":

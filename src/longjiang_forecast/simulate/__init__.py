@@ -1,8 +1,9 @@
 """Monte Carlo simulation of the remaining months: parameter draws -> paths or streamed summaries."""
 
 from ._families import FAMILY_PARAMS, LINKS
-from ._labelled import BLOCK_SIZE, simulate
+from ._labelled import simulate
 from ._scenario import apply_scenario
+from ._stream import BLOCK_SIZE
 from ._summary import DYNAMICS, DrawChunks, simulate_summary
 
 __all__ = [

@@ -19,7 +19,7 @@ maths and the schema are in ``docs/design/002-simulation-core.md``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar, Final
 
 import numpy as np
@@ -136,9 +136,16 @@ class Family:
         return (months[None, :] >= self.s["first"][:, None]) & (months[None, :] <= self.s["dl"][:, None])
 
     def _need(self, target: np.ndarray) -> np.ndarray:
-        return (target - self.s["start"])[:, None]
+        need: np.ndarray = (target - self.s["start"])[:, None]
+        return need
 
-    def _count_p(self, target: np.ndarray, sign: np.ndarray, sf: object, cdf: object) -> np.ndarray:
+    def _count_p(
+        self,
+        target: np.ndarray,
+        sign: np.ndarray,
+        sf: Callable[[np.ndarray], np.ndarray],
+        cdf: Callable[[np.ndarray], np.ndarray],
+    ) -> np.ndarray:
         """P(met) for an integer-valued remaining sum X.
 
         ``sf(c) = P(X >= c)`` and ``cdf(f) = P(X <= f)``.
@@ -146,7 +153,7 @@ class Family:
         need = np.broadcast_to(self._need(target), (self.n, self.b))
         up = np.ceil(need - 1e-9)
         down = np.floor(need + 1e-9)
-        p = np.where(sign[:, None] > 0, sf(up), cdf(down))  # type: ignore[operator]
+        p = np.where(sign[:, None] > 0, sf(up), cdf(down))
         return self._capped(p, target, sign)
 
     def _capped(self, p: np.ndarray, target: np.ndarray, sign: np.ndarray) -> np.ndarray:

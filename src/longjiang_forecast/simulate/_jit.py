@@ -13,12 +13,33 @@ the results are the same, only each run compiles again (see ``docs/simulation.md
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from numba import njit
+import numba
+
+# A kernel: numba's dispatcher is called like the Python function it compiles, so the decorators
+# below keep the function's signature for the type checker (numba itself ships no types).
+_Kernel = TypeVar("_Kernel", bound=Callable[..., Any])
 
 
-def cached_njit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+def njit(**options: Any) -> Callable[[_Kernel], _Kernel]:
+    """Return ``numba.njit(**options)``, typed: the compiled kernel keeps the function's signature.
+
+    Parameters
+    ----------
+    **options
+        numba ``njit`` options (e.g. ``inline="always"``).
+
+    Returns
+    -------
+    callable
+        A decorator that turns a Python function into a numba dispatcher.
+    """
+    decorate: Callable[[_Kernel], _Kernel] = numba.njit(**options)
+    return decorate
+
+
+def cached_njit(**options: Any) -> Callable[[_Kernel], _Kernel]:
     """Return a decorator: ``numba.njit(cache=True, **options)``, uncached where no cache can be written.
 
     Parameters
@@ -45,7 +66,7 @@ def cached_njit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     42
     """
 
-    def decorate(func: Callable[..., Any]) -> Any:
+    def decorate(func: _Kernel) -> _Kernel:
         try:
             return njit(cache=True, **options)(func)
         except RuntimeError as err:  # numba: "cannot cache function ...: no locator available ..."

@@ -20,14 +20,24 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
-from ._jit import cached_njit
+from ._jit import cached_njit, njit
 from ._random import gamma, gamma_constants, normal
+
+# The generator's state words (s0, s1, s2, s3), returned by the inlined row loops.
+_State = tuple[np.uint64, np.uint64, np.uint64, np.uint64]
 
 
 @cached_njit(nogil=True)
-def gamma_step(state, ends, shape, scale, base, upper, out):  # pragma: no cover - compiled
+def gamma_step(  # pragma: no cover - compiled
+    state: np.ndarray,
+    ends: np.ndarray,
+    shape: np.ndarray,
+    scale: np.ndarray,
+    base: np.ndarray,
+    upper: np.ndarray,
+    out: np.ndarray,
+) -> None:
     """One month of Gamma increments: ``out = min(base + scale * G(shape), upper)``, drawn inline.
 
     Parameters
@@ -74,7 +84,17 @@ def gamma_step(state, ends, shape, scale, base, upper, out):  # pragma: no cover
 
 
 @njit(inline="always")
-def _gamma_row(a, scale, base, u, out, s0, s1, s2, s3):  # pragma: no cover - compiled
+def _gamma_row(  # pragma: no cover - compiled
+    a: float,
+    scale: np.ndarray,
+    base: np.ndarray,
+    u: float,
+    out: np.ndarray,
+    s0: np.uint64,
+    s1: np.uint64,
+    s2: np.uint64,
+    s3: np.uint64,
+) -> _State:
     """``out = min(base + scale G(a), u)`` over 1-D views, one shape ``a`` > 0; returns the state."""
     d, c, inv_a = gamma_constants(a)
     for j in range(out.size):
@@ -85,7 +105,17 @@ def _gamma_row(a, scale, base, u, out, s0, s1, s2, s3):  # pragma: no cover - co
 
 
 @njit(inline="always")
-def _gamma_elements(shape, scale, base, u, out, s0, s1, s2, s3):  # pragma: no cover - compiled
+def _gamma_elements(  # pragma: no cover - compiled
+    shape: np.ndarray,
+    scale: np.ndarray,
+    base: np.ndarray,
+    u: float,
+    out: np.ndarray,
+    s0: np.uint64,
+    s1: np.uint64,
+    s2: np.uint64,
+    s3: np.uint64,
+) -> _State:
     """As :func:`_gamma_row` with a shape per element (0 or less: no draw, no increment)."""
     for j in range(out.size):
         a = shape[j]
@@ -99,9 +129,19 @@ def _gamma_elements(shape, scale, base, u, out, s0, s1, s2, s3):  # pragma: no c
 
 
 @cached_njit(nogil=True)
-def link_step(
-    state, ends, drift, sd, mult, active, eta, code, lower, upper, out
-):  # pragma: no cover - compiled
+def link_step(  # pragma: no cover - compiled
+    state: np.ndarray,
+    ends: np.ndarray,
+    drift: np.ndarray,
+    sd: np.ndarray,
+    mult: np.ndarray,
+    active: np.ndarray,
+    eta: np.ndarray,
+    code: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    out: np.ndarray,
+) -> None:
     """Random walk on the link scale, ``eta += mult * drift + sd * Z``, Z drawn inline; value in ``out``.
 
     Rows not ``active`` keep their ``eta`` and draw nothing. ``code`` 0
@@ -136,7 +176,16 @@ def link_step(
 
 
 @njit(inline="always")
-def _walk_row(k, drift, sd, eta, s0, s1, s2, s3):  # pragma: no cover - compiled
+def _walk_row(  # pragma: no cover - compiled
+    k: float,
+    drift: np.ndarray,
+    sd: np.ndarray,
+    eta: np.ndarray,
+    s0: np.uint64,
+    s1: np.uint64,
+    s2: np.uint64,
+    s3: np.uint64,
+) -> _State:
     """``eta += k drift + sd Z`` over 1-D views, Z standard normal; returns the state."""
     for j in range(eta.size):
         z, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
@@ -145,7 +194,7 @@ def _walk_row(k, drift, sd, eta, s0, s1, s2, s3):  # pragma: no cover - compiled
 
 
 @njit(inline="always")
-def _met_so_far(x, hit, t, up):  # pragma: no cover - compiled
+def _met_so_far(x: np.ndarray, hit: np.ndarray, t: float, up: bool) -> int:  # pragma: no cover - compiled
     """``hit |= (x >= t)`` (``x <= t`` when not ``up``) over 1-D views; returns the count of ``hit``.
 
     Separate branchless loops over whole views, so that LLVM vectorises them
@@ -166,7 +215,17 @@ def _met_so_far(x, hit, t, up):  # pragma: no cover - compiled
 
 
 @cached_njit(nogil=True)
-def passage(x, target, sign, at_deadline, m, ends, hit, fp, dv):  # pragma: no cover - compiled
+def passage(  # pragma: no cover - compiled
+    x: np.ndarray,
+    target: np.ndarray,
+    sign: np.ndarray,
+    at_deadline: np.ndarray,
+    m: int,
+    ends: np.ndarray,
+    hit: np.ndarray,
+    fp: np.ndarray,
+    dv: np.ndarray,
+) -> None:
     """Month ``m`` of a row ``x``: update ``hit`` (target met in some month so far), ``fp[:, :, m]``, ``dv``.
 
     ``sign`` > 0 means ``>=``, else ``<=``; NaN never meets a target. Rows with
@@ -187,7 +246,9 @@ def passage(x, target, sign, at_deadline, m, ends, hit, fp, dv):  # pragma: no c
 
 
 @cached_njit(nogil=True)
-def aggregate(x, members, starts, weights, out):  # pragma: no cover - compiled
+def aggregate(  # pragma: no cover - compiled
+    x: np.ndarray, members: np.ndarray, starts: np.ndarray, weights: np.ndarray, out: np.ndarray
+) -> None:
     """``out[g] = Σ weights[k] x[members[k]]`` over the members ``k`` of group ``g`` (in member order)."""
     n_groups = starts.size
     for g in range(n_groups):
@@ -202,7 +263,9 @@ def aggregate(x, members, starts, weights, out):  # pragma: no cover - compiled
 
 
 @njit(inline="always")
-def _deadline_row(v, t, t32, s):  # pragma: no cover - compiled
+def _deadline_row(  # pragma: no cover - compiled
+    v: np.ndarray, t: float, t32: float, s: float
+) -> tuple[int, float, float, float, float, bool]:
     """Met count, Σ shortfall, Σ shortfall², min, max and whether a NaN was seen, over a 1-D view."""
     count = 0
     a = 0.0
@@ -227,7 +290,18 @@ def _deadline_row(v, t, t32, s):  # pragma: no cover - compiled
 
 
 @cached_njit(nogil=True)
-def deadline_stats(dv, target, tgt, sign, ends, met, sf1, sf2, vmin, vmax):  # pragma: no cover - compiled
+def deadline_stats(  # pragma: no cover - compiled
+    dv: np.ndarray,
+    target: np.ndarray,
+    tgt: np.ndarray,
+    sign: np.ndarray,
+    ends: np.ndarray,
+    met: np.ndarray,
+    sf1: np.ndarray,
+    sf2: np.ndarray,
+    vmin: np.ndarray,
+    vmax: np.ndarray,
+) -> None:
     """Per block and row of deadline values: met count, Σ shortfall and Σ shortfall², min and max.
 
     ``target`` is float64 (the shortfall ``max((target - value) * sign, 0)`` is

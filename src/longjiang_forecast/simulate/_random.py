@@ -43,16 +43,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import numpy as np
-from numba import njit
 
-from ._jit import cached_njit
+from ._jit import cached_njit, njit
 
 _U52 = np.uint64(0x000FFFFFFFFFFFFF)
 _M8 = np.uint64(0xFF)
 _ONE = np.uint64(1)
 _TWO53 = 1.0 / 9007199254740992.0  # 2^-53
+_T = TypeVar("_T")
+# A kernel's variate (or raw word) and the generator's next state words (s0, s1, s2, s3).
+_Draw = tuple[_T, np.uint64, np.uint64, np.uint64, np.uint64]
+# A ziggurat's rare branch: (accepted, variate, s0, s1, s2, s3).
+_Tried = tuple[bool, float, np.uint64, np.uint64, np.uint64, np.uint64]
 
 
 # --------------------------------------------------------------------------- ziggurat tables
@@ -140,7 +145,7 @@ def seed_state(seed: np.random.SeedSequence | np.random.Generator) -> np.ndarray
         Never all zero (the one state xoshiro must avoid).
     """
     if isinstance(seed, np.random.Generator):
-        state = seed.integers(0, 2**64 - 1, size=4, dtype=np.uint64, endpoint=True)
+        state: np.ndarray = seed.integers(0, 2**64 - 1, size=4, dtype=np.uint64, endpoint=True)
     else:
         state = seed.generate_state(8, np.uint64)[4:].copy()
     if not state.any():  # pragma: no cover - probability 2^-256
@@ -200,13 +205,13 @@ class BlockStreams:
                 raise ValueError(f"sizes: give the draws of each of the {len(self._seeds)} blocks")
             self.ends = np.array([np.iinfo(np.int64).max], np.int64)
         else:
-            sizes = np.asarray(sizes, np.int64)
-            if sizes.shape != (len(self._seeds),) or (sizes <= 0).any():
+            counts = np.asarray(sizes, np.int64)
+            if counts.shape != (len(self._seeds),) or (counts <= 0).any():
                 raise ValueError(
                     f"sizes: need one positive size per block ({len(self._seeds)} seeds), "
-                    f"got {sizes.tolist()}"
+                    f"got {counts.tolist()}"
                 )
-            self.ends = np.cumsum(sizes)
+            self.ends = np.cumsum(counts)
         self._numpy: list[np.random.Generator | None] = [
             s if isinstance(s, np.random.Generator) else None for s in self._seeds
         ]
@@ -237,9 +242,10 @@ class BlockStreams:
         """
         parts = []
         for g, cols in enumerate(self.columns(n)):
-            if self._numpy[g] is None:
-                self._numpy[g] = np.random.default_rng(self._seeds[g])
-            parts.append(draw(self._numpy[g], cols))
+            generator = self._numpy[g]
+            if generator is None:
+                generator = self._numpy[g] = np.random.default_rng(self._seeds[g])
+            parts.append(draw(generator, cols))
         return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=-1)
 
     def columns(self, n: int) -> list[slice]:
@@ -252,12 +258,14 @@ class BlockStreams:
 
 
 @njit(inline="always")
-def _rotl(x, k):  # pragma: no cover - compiled
+def _rotl(x: np.uint64, k: int) -> np.uint64:  # pragma: no cover - compiled
     return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
 
 
 @njit(inline="always")
-def next_u64(s0, s1, s2, s3):  # pragma: no cover - compiled
+def next_u64(
+    s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64
+) -> _Draw[np.uint64]:  # pragma: no cover - compiled
     """One xoshiro256++ output and the next state: ``(r, s0, s1, s2, s3)``."""
     r = _rotl(s0 + s3, 23) + s0
     t = s1 << np.uint64(17)
@@ -271,21 +279,34 @@ def next_u64(s0, s1, s2, s3):  # pragma: no cover - compiled
 
 
 @njit(inline="always")
-def uniform(s0, s1, s2, s3):  # pragma: no cover - compiled
+def uniform(
+    s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64
+) -> _Draw[float]:  # pragma: no cover - compiled
     """Uniform on [0, 1) from the top 53 bits: ``(u, s0, s1, s2, s3)``."""
     r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
     return np.float64(np.int64(r >> np.uint64(11))) * _TWO53, s0, s1, s2, s3
 
 
 @njit(inline="always")
-def uniform_open(s0, s1, s2, s3):  # pragma: no cover - compiled
+def uniform_open(
+    s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64
+) -> _Draw[float]:  # pragma: no cover - compiled
     """Uniform on (0, 1) (never 0 or 1): ``(u, s0, s1, s2, s3)``."""
     r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
     return (np.float64(np.int64(r >> np.uint64(11))) + 0.5) * _TWO53, s0, s1, s2, s3
 
 
-@njit
-def _normal_slow(r, idx, rabs, x, s0, s1, s2, s3):  # pragma: no cover - compiled
+@njit()
+def _normal_slow(
+    r: np.uint64,
+    idx: np.intp,
+    rabs: np.uint64,
+    x: float,
+    s0: np.uint64,
+    s1: np.uint64,
+    s2: np.uint64,
+    s3: np.uint64,
+) -> _Tried:  # pragma: no cover - compiled
     """The rare branches of the ziggurat (about 1 % of calls): wedge test or tail.
 
     Returns ``(accepted, x, s0, s1, s2, s3)``.
@@ -306,7 +327,9 @@ def _normal_slow(r, idx, rabs, x, s0, s1, s2, s3):  # pragma: no cover - compile
 
 
 @njit(inline="always")
-def normal(s0, s1, s2, s3):  # pragma: no cover - compiled
+def normal(
+    s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64
+) -> _Draw[float]:  # pragma: no cover - compiled
     """Standard normal by the 256-layer ziggurat: ``(z, s0, s1, s2, s3)``."""
     while True:
         r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
@@ -323,8 +346,10 @@ def normal(s0, s1, s2, s3):  # pragma: no cover - compiled
             return x, s0, s1, s2, s3
 
 
-@njit
-def _exponential_slow(idx, x, s0, s1, s2, s3):  # pragma: no cover - compiled
+@njit()
+def _exponential_slow(
+    idx: np.intp, x: float, s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64
+) -> _Tried:  # pragma: no cover - compiled
     """The rare branches of the exponential ziggurat: ``(accepted, x, s0, s1, s2, s3)``."""
     if idx == 0:  # beyond r: r plus a fresh exponential (memoryless)
         u, s0, s1, s2, s3 = uniform_open(s0, s1, s2, s3)
@@ -336,7 +361,9 @@ def _exponential_slow(idx, x, s0, s1, s2, s3):  # pragma: no cover - compiled
 
 
 @njit(inline="always")
-def exponential(s0, s1, s2, s3):  # pragma: no cover - compiled
+def exponential(
+    s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64
+) -> _Draw[float]:  # pragma: no cover - compiled
     """Standard exponential by the 256-layer ziggurat: ``(e, s0, s1, s2, s3)``."""
     while True:
         r, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
@@ -351,7 +378,7 @@ def exponential(s0, s1, s2, s3):  # pragma: no cover - compiled
 
 
 @njit(inline="always")
-def gamma_constants(a):  # pragma: no cover - compiled
+def gamma_constants(a: float) -> tuple[float, float, float]:  # pragma: no cover - compiled
     """Marsaglia–Tsang constants of shape ``a``: ``(d, c, inv_a)`` (``inv_a`` = 0 for ``a >= 1``)."""
     if a >= 1.0:
         d = a - 1.0 / 3.0
@@ -361,7 +388,9 @@ def gamma_constants(a):  # pragma: no cover - compiled
 
 
 @njit(inline="always")
-def gamma(d, c, inv_a, s0, s1, s2, s3):  # pragma: no cover - compiled
+def gamma(
+    d: float, c: float, inv_a: float, s0: np.uint64, s1: np.uint64, s2: np.uint64, s3: np.uint64
+) -> _Draw[float]:  # pragma: no cover - compiled
     """Gamma(a, 1) from its :func:`gamma_constants` (``a > 0``): ``(g, s0, s1, s2, s3)``."""
     while True:
         x, s0, s1, s2, s3 = normal(s0, s1, s2, s3)
@@ -384,7 +413,7 @@ def gamma(d, c, inv_a, s0, s1, s2, s3):  # pragma: no cover - compiled
 
 
 @cached_njit(nogil=True)
-def normal_fill(state, out):  # pragma: no cover - compiled
+def normal_fill(state: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
     """Fill ``out`` (any shape, C order) with standard normals; advances ``state`` in place."""
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     flat = out.reshape(-1)
@@ -395,7 +424,7 @@ def normal_fill(state, out):  # pragma: no cover - compiled
 
 
 @cached_njit(nogil=True)
-def gamma_fill(state, shape, out):  # pragma: no cover - compiled
+def gamma_fill(state: np.ndarray, shape: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
     """Fill row ``i`` of ``out`` (rows, n) with Gamma(``shape[i]``, 1) variates; advances ``state``.
 
     A shape of 0 gives zeros and draws nothing; the caller checks that shapes are >= 0.
@@ -415,7 +444,7 @@ def gamma_fill(state, shape, out):  # pragma: no cover - compiled
 
 
 @cached_njit(nogil=True)
-def raw_fill(state, out):  # pragma: no cover - compiled
+def raw_fill(state: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
     """Fill the 1-D ``uint64`` array ``out`` with raw xoshiro256++ outputs; advances ``state``."""
     s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
     for j in range(out.size):

@@ -90,7 +90,9 @@ def histogram_counts(
 
 
 @cached_njit(nogil=True)
-def _bin_rows(values, lo, inv_width, n_bins, counts):  # pragma: no cover - compiled
+def _bin_rows(  # pragma: no cover - compiled
+    values: np.ndarray, lo: np.ndarray, inv_width: np.ndarray, n_bins: int, counts: np.ndarray
+) -> None:
     """Add each row's values to its bins (see :func:`histogram_counts`), one pass, NaN skipped."""
     for i in range(values.shape[0]):
         a, k = lo[i], inv_width[i]
@@ -163,7 +165,8 @@ def histogram_quantiles(
 
     def locate(r: np.ndarray) -> np.ndarray:
         at = np.searchsorted(flat, r + shift, side="right") - np.arange(counts.shape[0])[:, None] * width_row
-        return np.clip(at, 0, n_bins + 1)
+        located: np.ndarray = np.clip(at, 0, n_bins + 1)
+        return located
 
     j_lo = locate(np.floor(rank))
     j_hi = locate(np.ceil(rank))
@@ -182,7 +185,8 @@ def histogram_quantiles(
 
 def proportion_se(p: np.ndarray, n: int) -> np.ndarray:
     """Binomial Monte Carlo standard error ``sqrt(p (1 - p) / n)`` of a proportion of ``n`` draws."""
-    return np.sqrt(np.clip(p * (1 - p), 0.0, None) / n)
+    se: np.ndarray = np.sqrt(np.clip(p * (1 - p), 0.0, None) / n)
+    return se
 
 
 def mean_se(total: np.ndarray, total_sq: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -345,7 +345,7 @@ def bin_block(
         out["t_hist"] = _stats.histogram_counts(t_dv, edges["t_lo"], edges["t_width"], n_bins)
 
 
-def make_edges(first: Mapping[str, Any], n_bins: int) -> dict[str, np.ndarray]:
+def make_edges(first: dict[str, Any], n_bins: int) -> dict[str, np.ndarray]:
     """Histogram bins from the first block's deadline values (and bin that block)."""
     lo, width = _stats.histogram_range(first["dv"], n_bins)
     edges = {"lo": lo, "width": width}

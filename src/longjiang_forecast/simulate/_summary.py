@@ -293,8 +293,8 @@ def simulate_summary(
     """
     _check_options(n_jobs, backend, keep_paths, quantiles, n_bins, dtype, past_deadline)
     chunks = draws if isinstance(draws, DrawChunks) else None
-    if chunks is not None:
-        draws = chunks.chunk(0)
+    if isinstance(draws, DrawChunks):
+        draws = draws.chunk(0)
     n_draws = _check_draws(draws, state, _WHERE)
     if chunks is not None:
         n_draws = chunks.n_draws
@@ -441,15 +441,13 @@ def build_plan(
             "multiplier": mult[cols],
         }
         for pname, dims in FAMILY_PARAMS[name].items():
-            arr = _param(draws, pname, dims, cols, where, labels)
+            arr = _param(draws, pname, dims, cols, where, labels)  # None: per draw, read per block
+            if arr is not None:
+                static[pname] = arr
             if "D" in dims or (pname == "gamma_shape" and DRAW in draws[pname].dims):
                 needed[pname] = np.union1d(needed.get(pname, np.array([], int)), cols)
-                if arr is not None:
-                    static[pname] = arr
-                continue
-            static[pname] = arr
-        if name == "gamma":
-            static["shape"] = static["gamma_shape"] * mult[cols] if "gamma_shape" in static else None
+        if name == "gamma" and "gamma_shape" in static:  # else a shape per draw, read per block
+            static["shape"] = static["gamma_shape"] * mult[cols]
         if name == "link_normal":
             static["link_code"] = _link_codes(static["link"], lower[cols], upper[cols], where)
         if name == "lognormal":
@@ -582,8 +580,9 @@ def _param(
     if DRAW in var.dims:
         return None
     if name == "link":
-        return np.asarray(var.values, dtype=object)[cols]
-    arr = np.asarray(var.transpose(SERIES, ...).values, float)[cols]
+        links: np.ndarray = np.asarray(var.values, dtype=object)[cols]
+        return links
+    arr: np.ndarray = np.asarray(var.transpose(SERIES, ...).values, float)[cols]
     lo, hi, lo_ok, hi_ok = _RANGES.get(name, (-np.inf, np.inf, False, False))
     _check_values(name, arr, lo, hi, lo_ok, hi_ok, where, None if labels is None else labels[cols])
     return arr
@@ -1112,7 +1111,9 @@ def _assemble(
     return describe(out, state["unit"].values if "unit" in state else ())
 
 
-def _edges_of(a: Mapping[str, Any], plan: _stream.Plan, prefix: str) -> tuple[np.ndarray, ...]:
+def _edges_of(
+    a: Mapping[str, Any], plan: _stream.Plan, prefix: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     lo, width = a["edges"][f"{prefix}lo"], a["edges"][f"{prefix}width"]
     return lo, width, np.asarray(a[f"{prefix}vmin"], float), np.asarray(a[f"{prefix}vmax"], float)
 

@@ -6,10 +6,11 @@ import io
 import os
 import tempfile
 from collections.abc import Mapping
+from typing import Any, Literal
 
 import xarray as xr
 
-_DECODE = {"engine": "h5netcdf", "decode_times": xr.coders.CFDatetimeCoder(time_unit="us")}
+_DECODE: dict[str, Any] = {"engine": "h5netcdf", "decode_times": xr.coders.CFDatetimeCoder(time_unit="us")}
 
 
 def datasets_to_bytes(groups: Mapping[str | None, xr.Dataset]) -> bytes:
@@ -20,7 +21,7 @@ def datasets_to_bytes(groups: Mapping[str | None, xr.Dataset]) -> bytes:
         if None not in groups:
             xr.Dataset().to_netcdf(name, mode="w", engine="h5netcdf")
         for i, (group, ds) in enumerate(sorted(groups.items(), key=lambda kv: kv[0] is not None)):
-            mode = "w" if i == 0 and group is None else "a"
+            mode: Literal["w", "a"] = "w" if i == 0 and group is None else "a"
             ds.to_netcdf(name, mode=mode, group=group, engine="h5netcdf")
         with open(name, "rb") as fh:
             return fh.read()

@@ -188,7 +188,7 @@ def _forecast_rows(
     """The rows of one published forecast: its summary, and each series' outcome where it is in."""
     summary = dataset_from_bytes(row["summary"])
     n = summary.sizes["series"]
-    quantile = summary["deadline_value"].to_pandas().reindex(columns=[0.1, 0.5, 0.9])
+    quantile: pd.DataFrame = summary["deadline_value"].to_pandas().reindex(columns=[0.1, 0.5, 0.9])
     frame = pd.DataFrame(
         {
             "forecast_id": int(row["forecast_id"]),

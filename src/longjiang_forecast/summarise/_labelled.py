@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -173,7 +173,7 @@ def summarise(
     status[missing] = "no forecast"
     cut[missing] = np.nan
 
-    def carried(*names: str) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+    def carried(*names: str) -> dict[str, tuple[tuple[Hashable, ...], np.ndarray]]:
         """The engine's optional statistics that are there, NaN where there is no forecast."""
         found = {}
         for name in (n for n in names if n in statistics):

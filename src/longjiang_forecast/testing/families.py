@@ -246,7 +246,7 @@ class SyntheticFamilies:
             raise ValueError(f"as_of {ts:%Y-%m} is outside the generated years {years[0]}-{years[-1]}.")
         months = pd.DatetimeIndex(self.progress[MONTH].values)
         in_year = (months.year == year) & (months.month <= month)
-        rows = []
+        rows: list[dict[str, Any]] = []
         k = self.concentration
         eps = np.linspace(-ORACLE_SPAN, ORACLE_SPAN, ORACLE_GRID) * self.year_sd
         log_prior_eps = -0.5 * (eps / self.year_sd) ** 2

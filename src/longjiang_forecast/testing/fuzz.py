@@ -399,12 +399,12 @@ def _csv_cases(seed: _Seed, rng: np.random.Generator) -> Iterator[tuple[str, byt
         kind_col, unit_col = header.index("kind"), header.index("unit")
         if name == "milestone_fraction":
             rows = [i for i, r in enumerate(body, 1) if r[kind_col] == "milestone"]
-            value = "2.5"
+            fraction = "2.5"
         else:
             rows = [i for i, r in enumerate(body, 1) if r[kind_col] == "level" and "%" in r[unit_col]]
-            value = "0.8"
+            fraction = "0.8"
         new = [list(r) for r in grid]
-        new[rows[int(rng.integers(len(rows)))]][vcol] = value
+        new[rows[int(rng.integers(len(rows)))]][vcol] = fraction
         yield name, _csv_bytes(new), "refuse"
 
 
@@ -477,7 +477,8 @@ def _xlsx_cases(seed: _Seed, rng: np.random.Generator) -> Iterator[tuple[str, by
     elif name == "month_1900":
         yield name, with_cell(header.index("month"), _dt.datetime(1900, 1, 1)), "oracle"
     elif name == "title_rows":
-        title = [[_TITLE], [None], ["填报单位：省发展改革委"]][: int(rng.integers(1, 4))]
+        title: list[list[Any]] = [[_TITLE], [None], ["填报单位：省发展改革委"]]
+        title = title[: int(rng.integers(1, 4))]
         yield name, _xlsx_bytes([(sheet, [*title, *typed])]), "same"
     elif name == "header_zh":
         yield name, _xlsx_bytes([(sheet, [[_HEADER_ZH.get(c, c) for c in header], *body])]), "same"
@@ -799,7 +800,7 @@ class _Context:
     catalogue_required: tuple[str, ...]
     catalogue_accepted: tuple[str, ...]
     seeds: list[_Seed]
-    base: dict[str, Any]
+    base: dict[tuple[str, str], Any]
 
 
 def _context() -> _Context:
@@ -958,8 +959,8 @@ def _diff(got: Any, want: Any) -> str:
         changed = [(k, got[k], want[k]) for k in sorted(set(got) & set(want)) if got[k] != want[k]][:3]
         return f"{len(want) - len(got)} rows fewer; missing {lost}, extra {extra}, changed {changed}"
     if isinstance(got, list) and isinstance(want, list):
-        changed = [(g, w) for g, w in zip(got, want, strict=False) if g != w][:2]
-        return f"{len(got)} rows read, {len(want)} in the file; first differences {changed}"
+        differ = [(g, w) for g, w in zip(got, want, strict=False) if g != w][:2]
+        return f"{len(got)} rows read, {len(want)} in the file; first differences {differ}"
     return f"read {str(got)[:150]}, expected {str(want)[:150]}"
 
 
