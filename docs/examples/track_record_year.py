@@ -1,4 +1,4 @@
-"""The track record of docs/store.md: the scripted year of tests/test_store_year.py, then `track-record`.
+"""The track record of docs/store.md: the year of tests/store/test_store_year.py, then `track-record`.
 
 History to 2023 and 12 monthly files of 2024 (09a and 19b, the province and 13 prefectures; a late
 report, a revision and a missing month), each ingested on the 5th of the next month with a forecast
@@ -13,11 +13,12 @@ FOLDER (created) receives the files, reports.sqlite and the track record in FOLD
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "store"))
+
+from test_store_year import received, write_year
 
 import longjiang_forecast as lf
 from longjiang_forecast.cli import main
-from test_store_year import received, write_year
 
 folder = Path(sys.argv[1])
 folder.mkdir(parents=True, exist_ok=False)

@@ -360,7 +360,7 @@ class Recalibrator:
         -----
         Either form: ``rec.check_model(lf.SeasonalShareModel())`` or
         ``rec.check_model("seasonal_share", lf.SeasonalShareModel().get_params())``
-        (tested in ``tests/test_backtest.py``).
+        (tested in ``tests/backtesting/test_backtest.py``).
         """
         if isinstance(model, str):
             if model_params is None:
@@ -568,7 +568,7 @@ def _fit_isotonic(p: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     :func:`scipy.optimize.isotonic_regression`), less the inner points of each flat stretch
     (they do not change the linear interpolation). The same points as scikit-learn's
     ``IsotonicRegression(y_min=0, y_max=1).fit(p, y)`` (``X_thresholds_``, ``y_thresholds_``),
-    which the library used before (tests/test_recalibration_values.py pins its numbers).
+    which the library used before (tests/calibration/test_recalibration_values.py pins its numbers).
     """
     x, fitted, _ = pooled_isotonic(p, y)  # means of 0/1: in [0, 1]
     keep = np.ones(x.size, dtype=bool)

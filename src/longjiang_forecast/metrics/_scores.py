@@ -153,7 +153,7 @@ def log_score(p: Any, y: Any, *, eps: float = 1e-3) -> np.ndarray:
     """
     import scoringrules as sr
 
-    if not 0 < eps < 0.5:  # the wording is pinned by tests/test_metrics.py
+    if not 0 < eps < 0.5:  # the wording is pinned by tests/metrics/test_metrics.py
         raise ValueError(
             f"The 'eps' parameter of log_score must be a float in (0, 0.5). Got {eps!r} instead."
         )

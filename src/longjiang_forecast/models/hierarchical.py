@@ -40,7 +40,7 @@ the priors; at most ``_MAX_COMPILED``): a later fit of the same structure (a
 backtest's next origin, a rerun with new reports, the next annual-mean series)
 swaps its data in (``compiled.with_data``, ``pm.set_data``) and only samples.
 The number of reports may differ. Its draws are those of a fresh compile on the
-same data with the same seed (``tests/test_hierarchical_compiled.py``).
+same data with the same seed (``tests/models/test_hierarchical_compiled.py``).
 :func:`clear_compiled` forgets the kept models.
 
 Annual means

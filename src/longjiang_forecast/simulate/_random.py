@@ -35,7 +35,7 @@ float32 Gamma variate of a shape below about 0.1 underflows to 0 with a
 probability that is no longer negligible (``P(G < 1.2e-38) ≈ (1.2e-38)^a /
 Γ(a+1)``: 1.3 % at ``a = 0.05``), which is why the engine adds the variate to the
 path in float64 before rounding the path. Validated in
-``tests/test_simulate_random.py`` (KS and Anderson–Darling against scipy,
+``tests/simulate/test_simulate_random.py`` (KS and Anderson–Darling against scipy,
 moments, tails, stream independence).
 """
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "scenarios"
+SCRIPTS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 @pytest.mark.parametrize(

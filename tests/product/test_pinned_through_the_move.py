@@ -2,8 +2,8 @@
 
 A move of code (modules split, helpers merged, the model contract unified) must leave every
 number the same bit for bit. The two files in ``tests/data/`` were written by :func:`write_pins`
-(``PYTHONPATH=src python tests/test_pinned_through_the_move.py``) in the commit that added them; a change
-of a model's arithmetic on purpose rewrites them, and the commit says why.
+(``PYTHONPATH=src python tests/product/test_pinned_through_the_move.py``) in the commit that added
+them; a change of a model's arithmetic on purpose rewrites them, and the commit says why.
 
 - ``pinned_default_attainment.csv``: ``Forecast.table()`` of the README's default job (the 2024
   list, synthetic progress of seed 2024, 4,000 draws, seed 2024), every row and column;
@@ -23,7 +23,7 @@ import pytest
 import longjiang_forecast as lf
 from longjiang_forecast.testing import synthetic_progress
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 ATTAINMENT = DATA / "pinned_default_attainment.csv"
 BACKTEST = DATA / "pinned_backtest_national.csv"
 

@@ -12,7 +12,7 @@ import xarray as xr
 from longjiang_forecast.cli import main
 from longjiang_forecast.pipeline import TABLE_COLUMNS
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def test_default_run_says_synthetic_and_writes_outputs(tmp_path, capsys):
@@ -719,7 +719,7 @@ def test_bad_user_files_give_one_error_line_and_exit_2(make, message, tmp_path, 
 
 
 def test_a_catalogue_read_in_another_form_says_so_in_one_line(tmp_path, capsys):
-    text = (Path(__file__).parents[1] / "src/longjiang_forecast/catalog/data/catalog_2024.csv").read_text(
+    text = (Path(__file__).parents[2] / "src/longjiang_forecast/catalog/data/catalog_2024.csv").read_text(
         "utf-8-sig"
     )
     path = tmp_path / "gbk.csv"

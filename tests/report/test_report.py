@@ -17,6 +17,7 @@ import pytest
 import xarray as xr
 
 import longjiang_forecast as lf
+from helpers import table_rows
 from longjiang_forecast import planning
 from longjiang_forecast.plots import _fonts
 from longjiang_forecast.report import write_bulletin
@@ -288,15 +289,6 @@ def test_figures_are_chinese_with_a_font_and_english_without(bulletin, tmp_path,
 
 
 # --------------------------------------------------------------------------- any catalogue, both languages
-def table_rows(html, table_id):
-    """Cell texts of each body row of the table ``table_id``."""
-    body = html.split(f'<table id="{table_id}">', 1)[1].split("</table>", 1)[0]
-    return [
-        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
-        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    ]
-
-
 @pytest.fixture(scope="module")
 def english(bulletin, tmp_path_factory):
     forecast, answers, _ = bulletin

@@ -9,7 +9,7 @@ binomial standard errors of 80 %.
 
 Run the study with more series (the numbers in docs/models.md)::
 
-    PYTHONPATH=src python tests/test_models_coverage.py 400
+    PYTHONPATH=src python tests/models/test_models_coverage.py 400
 """
 
 import sys

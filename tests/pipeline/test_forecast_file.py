@@ -253,7 +253,7 @@ def test_docs_example_runs_and_prints_the_units(tmp_path):
     import subprocess
     from pathlib import Path
 
-    script = Path(__file__).resolve().parents[1] / "docs" / "examples" / "dataframe_to_netcdf.py"
+    script = Path(__file__).resolve().parents[2] / "docs" / "examples" / "dataframe_to_netcdf.py"
     out = subprocess.run(
         [sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=300
     )

@@ -7,16 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from test_planning import tiny_forecast
 
 import longjiang_forecast as lf
+from helpers import table_rows
 from longjiang_forecast import planning
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast.planning import _kernels
 from longjiang_forecast.report._bulletin import render_bulletin
 from longjiang_forecast.report._ranks_view import close_groups, rank_table
 from longjiang_forecast.testing import synthetic_progress
-from test_planning import tiny_forecast
-from test_report import table_rows
 
 
 def _three(deadline_values, **kw):

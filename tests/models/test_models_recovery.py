@@ -2,7 +2,7 @@
 
 Run the full study (the numbers in docs/models.md) with::
 
-    PYTHONPATH=src python tests/test_models_recovery.py 100
+    PYTHONPATH=src python tests/models/test_models_recovery.py 100
 
 The test below runs a few seeds of the fast models as a smoke check.
 """

@@ -3,10 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from test_store import refused, write
 
 import longjiang_forecast as lf
 from longjiang_forecast.cli import main
-from test_store import refused, write
 
 SCALE = {"province": 15000, "harbin": 4000, "daqing": 1500, "jixi": 800}
 

@@ -32,7 +32,7 @@ from longjiang_forecast.app._server import free_port
 from longjiang_forecast.cli import main
 from longjiang_forecast.scenarios import load_scenario, parse_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Dash 4 says DataTable leaves its built-in components in a later major version: the extras pin dash < 5.
 pytestmark = pytest.mark.filterwarnings(r"ignore:\s*The dash_table.DataTable will be:DeprecationWarning")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from test_planning import tiny_forecast
 
 import longjiang_forecast as lf
 from longjiang_forecast import planning
@@ -14,7 +15,6 @@ from longjiang_forecast.planning._common import deadline_index
 from longjiang_forecast.plots import risk_driver_chart
 from longjiang_forecast.report._drivers_view import drivers_notes, prefecture_note
 from longjiang_forecast.testing import synthetic_progress
-from test_planning import tiny_forecast
 
 
 def _forced(forecast, s):

@@ -53,7 +53,7 @@ def test_forecast_on_a_cluster_of_two_worker_processes_equals_the_local_run(cata
         distributed.Client(cl) as client,
     ):
         remote = lf.forecast(progress, small, client=client, **kwargs)
-        winter = Path(__file__).resolve().parents[1] / "scenarios" / "early-winter.toml"
+        winter = Path(__file__).resolve().parents[2] / "scenarios" / "early-winter.toml"
         compared = lf.compare_scenarios(progress, small, [winter], client=client, **kwargs)
         assert len(client.scheduler_info()["workers"]) == 2
     for name, var in local.summary.data_vars.items():

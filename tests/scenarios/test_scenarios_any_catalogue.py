@@ -9,7 +9,7 @@ from longjiang_forecast.catalog import load_catalog, write_catalog
 from longjiang_forecast.cli import main
 from longjiang_forecast.scenarios import load_scenario
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 USER_CATALOGUE = (
     "indicator,kind,unit,target,comparator,deadline,region,name_zh\n"

@@ -11,7 +11,7 @@ import pytest
 import longjiang_forecast as lf
 from longjiang_forecast.scenarios import compile_scenario, load_scenario
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 @pytest.mark.parametrize("name", ["baseline", "funding-delay", "early-winter", "year-end-push", "stress"])

@@ -162,7 +162,7 @@ def test_backtest_on_families_with_oracle_and_recalibration(tmp_path):
     assert cached.forecasts.attrs["cache_hits"] == 4
     np.testing.assert_array_equal(cached.forecasts["p_met"].values, ds["p_met"].values)
     # cross-fitting by year would fit each map on the other year's 18 forecasts, fewer than
-    # calibration.MIN_FORECASTS (refused, see tests/test_recalibration_guards.py); by region, 24
+    # calibration.MIN_FORECASTS (refused, see tests/calibration/test_recalibration_guards.py); by region, 24
     rec = bt.recalibrated("beta", groups="region").forecasts
     assert np.isfinite(rec["p_met_recalibrated"].values).all()
     assert "brier_p_met_recalibrated" in rec

@@ -149,7 +149,7 @@ def test_lang_zh_leaves_no_english_line_on_the_console(tmp_path, capsys):
 
 
 def test_the_scenarios_table_speaks_the_language(tmp_path, capsys):
-    scenario = Path(__file__).resolve().parents[1] / "scenarios" / "early-winter.toml"
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "early-winter.toml"
     argv = ["scenarios", str(scenario), "--draws", "100", "--lang", "zh", "--out", str(tmp_path)]
     assert main(argv) == 0
     out = capsys.readouterr().out

@@ -1,6 +1,6 @@
 """The track record: the forecasts published over a scripted autumn, scored against the reports that came in.
 
-The year of tests/test_store_year.py from September: a forecast published after each monthly ingest
+The year of tests/store/test_store_year.py from September: a forecast published after each monthly ingest
 (September to November), then the year-end reports. Every number is checked against the truth the
 files were written from and the summaries as published.
 """
@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from test_store_year import received, write_year
 
 import longjiang_forecast as lf
 from longjiang_forecast.cli import main
-from test_store_year import received, write_year
 
 MONTHS = (9, 10, 11)  # forecasts published after these months' ingests; December's reports come after
 

@@ -13,7 +13,7 @@ from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.schema import FORECASTABLE_KINDS, KINDS
 from longjiang_forecast.catalog import Catalog, load_catalog, load_regions
 
-SEED = Path(__file__).parents[2] / "shared" / "seeds" / "000_772303db8e1233c5.txt"
+SEED = Path(__file__).parents[3] / "shared" / "seeds" / "000_772303db8e1233c5.txt"
 needs_seed = pytest.mark.skipif(
     not SEED.is_file(),
     reason=f"the shared source text {SEED} is absent (it lives outside the package); "

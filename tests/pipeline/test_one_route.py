@@ -8,7 +8,7 @@ import pytest
 import longjiang_forecast as lf
 from longjiang_forecast.pipeline import DEFAULT_KEEP_PATHS, MIN_DEFAULT_KEEP_PATHS, kept_draws
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 The rates are measured on worlds the threshold (alpha = 0.01, set before any run) was not tuned
 on: the province generator and families seeds other than 0-2 (the development seeds). Print
-them with ``pytest tests/test_integrity.py -m slow -s``.
+them with ``pytest tests/integrity/test_integrity.py -m slow -s``.
 """
 
 from __future__ import annotations

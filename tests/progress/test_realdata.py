@@ -15,8 +15,8 @@ import pytest
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast.progress import load_national_progress, load_pm25
 
-SHARED = Path(__file__).parents[2] / "shared" / "data"
-PACKAGED = Path(__file__).parents[1] / "src" / "longjiang_forecast" / "progress" / "realdata"
+SHARED = Path(__file__).parents[3] / "shared" / "data"
+PACKAGED = Path(__file__).parents[2] / "src" / "longjiang_forecast" / "progress" / "realdata"
 
 
 def national_file() -> Path:
