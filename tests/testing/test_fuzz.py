@@ -1,8 +1,8 @@
 """Fuzz test of the input readers (issue 15, item 6): every mutated file is refused or read right.
 
-``longjiang_forecast.testing.fuzz`` mutates valid progress files (CSV/xlsx, from ``template``),
+``longjiang_forecast.fuzz`` mutates valid progress files (CSV/xlsx, from ``template``),
 catalogues (CSV/xlsx) and scenarios (TOML); each outcome must be our own error naming the file,
-or a correct reading. The long run (``python -m longjiang_forecast.testing.fuzz --cases 10000``)
+or a correct reading. The long run (``python -m longjiang_forecast.fuzz --cases 10000``)
 is documented in ``docs/files-and-arviz.md``.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from longjiang_forecast.testing import fuzz
+from longjiang_forecast import fuzz
 
 #: Cases per file kind in CI (2,000 in all), each kind with its own seed.
 CASES = {"progress": 900, "catalogue": 500, "scenario": 600}

@@ -20,7 +20,7 @@ outcome is classified:
     Read without error, but the values differ from what the file says, or rows were lost, or a
     file that must be refused (a truncated row, a month of 1900, a boolean for a number) was read.
 
-Run the long version with ``python -m longjiang_forecast.testing.fuzz --cases 10000``; it prints
+Run the long version with ``python -m longjiang_forecast.fuzz --cases 10000``; it prints
 the counts by file kind and outcome, and the first cases of each bad outcome.
 """
 
@@ -48,7 +48,7 @@ import pandas as pd
 from longjiang_forecast._core.exceptions import DataValidationError
 
 if TYPE_CHECKING:
-    from ..catalog import Catalog
+    from .catalog import Catalog
 
 __all__ = ["FILE_KINDS", "OUTCOMES", "FuzzCase", "fuzz_cases", "run_fuzz", "summarise_fuzz"]
 
@@ -1009,7 +1009,7 @@ def summarise_fuzz(results: pd.DataFrame) -> pd.DataFrame:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the fuzz test from the command line; exit status 1 if any case escaped or slipped through."""
     parser = argparse.ArgumentParser(
-        prog="python -m longjiang_forecast.testing.fuzz", description=__doc__.split("\n\n")[0]
+        prog="python -m longjiang_forecast.fuzz", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--cases", type=int, default=10_000, help="number of mutated files (default 10000)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the mutations (default 0)")
