@@ -2,7 +2,7 @@
 
 A move of code (modules split, helpers merged, the model contract unified) must leave every
 number the same bit for bit. The two files in ``tests/data/`` were written by :func:`write_pins`
-(``PYTHONPATH=src python tests/product/test_pinned_through_the_move.py``) in the commit that added
+(``PYTHONPATH=src python tests/end_to_end/test_pinned_through_the_move.py``) in the commit that added
 them; a change of a model's arithmetic on purpose rewrites them, and the commit says why.
 
 - ``pinned_default_attainment.csv``: ``Forecast.table()`` of the README's default job (the 2024
