@@ -62,6 +62,14 @@ def _int_at_least(low: int) -> Any:
 _positive_int = _int_at_least(1)
 _seed = _int_at_least(0)
 
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535."""
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 1 to 65535, got {value}")
+    return value
+
 #: Fewest draws of forecast, report and scenarios: at 100 the Monte Carlo standard error of P(met)
 #: is at most 0.05, so twice it (the borderline margin) is narrower than a status band (0.3).
 MIN_DRAWS = 100
@@ -360,7 +368,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the scenario explorer in the browser: the attainment table, targets, scenarios, planning "
         "(needs the 'app' extra)",
     )
-    sv.add_argument("--port", type=_positive_int, default=8050, help="port to serve on (default 8050)")
+    sv.add_argument("--port", type=_port, default=8050, help="port to serve on (default 8050)")
     sv.add_argument(
         "--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1: this machine)"
     )

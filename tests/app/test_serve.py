@@ -158,6 +158,16 @@ def test_serve_refuses_a_port_in_use_and_names_a_free_one(capsys):
     check_port("127.0.0.1", suggested)  # free
 
 
+@pytest.mark.parametrize("port", ["70000", "0", "abc"])
+def test_serve_refuses_a_port_out_of_range_by_name(port, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--port", port, "--lang", "en"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "--port" in err and "Traceback" not in err
+    if port == "70000":
+        assert "must be a port from 1 to 65535, got 70000" in err
+
+
 def test_serve_without_dash_names_the_extra(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "dash", None)  # import dash then raises ImportError
     assert main(["serve", "--lang", "en"]) == 2

@@ -398,13 +398,31 @@ def test_pace_table_has_a_note_column_only_when_a_row_has_a_note(bulletin):
     ]
 
 
+def test_portfolio_of_part_of_a_list_says_what_all_met_leaves_out():
+    """Items without a forecast are not in P(all met): the heading and note say so (zh and en)."""
+    from longjiang_forecast.report._bulletin import _n_listed_items, _portfolio
+
+    whole = lf.load_catalog(2024)
+    cat = whole.subset(["09a", "19b"])  # two of the 2024 list's 20 items
+    forecast = lf.forecast(synthetic_progress(cat, seed=3), cat, n_draws=300, seed=5)
+    result = planning.portfolio(forecast)
+    assert _n_listed_items(whole) == 20 and result.attrs["n_items"] == 2
+    zh = _portfolio(result, "zh", whole_list=True, n_listed=_n_listed_items(whole))
+    assert zh["title"] == "二、有预测的 2 件事项整体完成情况（清单共 20 件）"
+    assert zh["note"].startswith("清单共 20 件事项，其中 18 件没有可预测的指标")
+    en = _portfolio(result, "en", whole_list=True, n_listed=20)
+    assert en["title"] == "2. The 2 items with a forecast, as a whole (the list has 20)"
+    assert "'all met' here means the 2 items with a forecast" in en["note"]
+
+
 def test_drivers_table_for_items_of_several_indicators():
     from longjiang_forecast.report._bulletin import _portfolio
 
     cat = lf.load_catalog(2024).subset(["01a", "01c", "01d", "09a"])  # item 1 has three indicators
     forecast = lf.forecast(synthetic_progress(cat, seed=3), cat, n_draws=300, seed=5)
     result = planning.portfolio(forecast)
-    table = _portfolio(result, "en", whole_list=False)
+    table = _portfolio(result, "en", whole_list=False, n_listed=2)
+    assert table["title"] == "2. All items together (2 items)" and not table["note"].startswith("The list has")
     rows = [table["header"], *[[cell["text"] for cell in row] for row in table["rows"]]]
     assert rows[0][-1] == "P(item completed if this indicator is met)"
     assert rows[0][:4] == ["indicator", "name", "region", "item"]

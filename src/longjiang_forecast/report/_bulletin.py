@@ -312,7 +312,9 @@ def render_bulletin(
     }
     context["source_line"], context["synthetic"] = _source_line(summary, lang)
     if planning is not None:
-        context["portfolio"] = _portfolio(planning.portfolio, lang, _is_whole_list(forecast.catalog))
+        context["portfolio"] = _portfolio(
+            planning.portfolio, lang, _is_whole_list(forecast.catalog), _n_listed_items(forecast.catalog)
+        )
         figures["portfolio"] = draw(
             "portfolio", (6.4, 3.0), lambda ax: portfolio_chart(planning.portfolio, ax=ax, lang=figure_lang)
         )
@@ -516,9 +518,20 @@ def _is_whole_list(catalog: Catalog) -> bool:
     return bool(len(items)) and set(items.astype(int)) == set(range(1, int(items.max()) + 1))
 
 
-def _portfolio(result: xr.Dataset, lang: str, whole_list: bool) -> dict[str, Any]:
+def _n_listed_items(catalog: Catalog) -> int:
+    """Items of the catalogue (its ``item`` column; each indicator its own item where there is none)."""
+    table = catalog.table
+    column = table["item"] if "item" in table else table["indicator"]
+    return int(column.fillna(table["indicator"]).astype(str).nunique())
+
+
+def _portfolio(result: xr.Dataset, lang: str, whole_list: bool, n_listed: int) -> dict[str, Any]:
+    """The portfolio section; where items have no forecast, says that 'all met' leaves them out."""
     t = TEXT[lang]
     n_items = int(result.attrs["n_items"])
+    part = n_items < n_listed
+    left = n_listed - n_items
+    left_out = t["portfolio_part_note"].format(n=n_items, total=n_listed, left=left) if part else ""
     pmf = result["pmf"].values
     most = int(np.ceil(0.75 * n_items))
     p_most = float(pmf[most:].sum())
@@ -546,23 +559,28 @@ def _portfolio(result: xr.Dataset, lang: str, whole_list: bool) -> dict[str, Any
             cells.append(_cell(_pct(r["gain_if_certain"] / fails) if fails > 0 else "–", "num"))
         rows.append(cells)
     return {
-        "title": t["portfolio_list" if whole_list else "portfolio_neutral"].format(n=n_items),
+        "title": (
+            t["portfolio_part"].format(n=n_items, total=n_listed)
+            if part
+            else t["portfolio_list" if whole_list else "portfolio_neutral"].format(n=n_items)
+        ),
         "p_all": f"{float(result['p_all_met']):.1%}",
         "p_all_label": t["p_all"].format(n=n_items),
         "expected": f"{float(result['expected_n_met']):.1f} / {n_items}",
         "p_most": f"{p_most:.0%}",
         "p_most_label": t["p_most"].format(k=most, n=n_items),
-        "note": t["drivers_note"] + (t["drivers_note_joint"] if joint else ""),
+        "note": left_out + t["drivers_note"] + (t["drivers_note_joint"] if joint else ""),
         "header": header,
         "rows": rows,
     }
 
 
 def _region_names(regions: pd.DataFrame | None, lang: str) -> dict[str, str]:
-    """Prefecture id -> its name in the page's language (the id where the catalogue has none)."""
+    """Region id -> its name in the page's language: the province's, then the catalogue's prefectures."""
+    names = {"province": region_label("province", lang, None, {})}
     if regions is None or not len(regions):
-        return {}
-    return {
+        return names
+    return names | {
         str(region): display_name(zh, en, lang, region)
         for region, zh, en in zip(regions["region"], regions["name_zh"], regions["name_en"], strict=True)
     }

@@ -70,6 +70,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "portfolio_plain": "二、整体完成情况",
         "portfolio_list": "二、{n}件民生实事整体完成情况",
         "portfolio_neutral": "二、全部事项整体完成情况（共 {n} 件）",
+        "portfolio_part": "二、有预测的 {n} 件事项整体完成情况（清单共 {total} 件）",
+        "portfolio_part_note": "清单共 {total} 件事项，其中 {left} 件没有可预测的指标（无数据或为定性任务），"
+        "未计入以下概率：这里的“全部完成”只指有预测的 {n} 件，不是整个清单。",
         "p_all": "{n} 件全部完成的概率",
         "expected_items": "预计全部完成的事项数",
         "p_most": "至少完成 {k} 件（共 {n} 件）的概率",
@@ -178,6 +181,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "portfolio_plain": "2. The list as a whole",
         "portfolio_list": "2. The {n} livelihood items as a whole",
         "portfolio_neutral": "2. All items together ({n} items)",
+        "portfolio_part": "2. The {n} items with a forecast, as a whole (the list has {total})",
+        "portfolio_part_note": "The list has {total} items; {left} of them have no forecastable indicator "
+        "(no data, or a qualitative task) and are left out of these probabilities: 'all met' here means the "
+        "{n} items with a forecast, not the whole list. ",
         "p_all": "P(all {n} items fully met)",
         "expected_items": "expected items fully met",
         "p_most": "P(at least {k} of {n} items met)",
