@@ -70,6 +70,7 @@ def _port(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a port from 1 to 65535, got {value}")
     return value
 
+
 #: Fewest draws of forecast, report and scenarios: at 100 the Monte Carlo standard error of P(met)
 #: is at most 0.05, so twice it (the borderline margin) is narrower than a status band (0.3).
 MIN_DRAWS = 100

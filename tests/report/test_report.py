@@ -422,7 +422,9 @@ def test_drivers_table_for_items_of_several_indicators():
     forecast = lf.forecast(synthetic_progress(cat, seed=3), cat, n_draws=300, seed=5)
     result = planning.portfolio(forecast)
     table = _portfolio(result, "en", whole_list=False, n_listed=2)
-    assert table["title"] == "2. All items together (2 items)" and not table["note"].startswith("The list has")
+    assert table["title"] == "2. All items together (2 items)" and not table["note"].startswith(
+        "The list has"
+    )
     rows = [table["header"], *[[cell["text"] for cell in row] for row in table["rows"]]]
     assert rows[0][-1] == "P(item completed if this indicator is met)"
     assert rows[0][:4] == ["indicator", "name", "region", "item"]

@@ -706,7 +706,8 @@ def _frame_to_dataset(
                             f"{_fmt(rec.value)} ({rec.row}, month "
                             f"{rec.month.strftime('%Y-%m')}), but a series of kind "
                             f"{rec.kind!r} may not fall within a year. Correct the figure, or "
-                            f"pass allow_revisions=True to accept revised figures (--allow-revisions on the command line)."
+                            "pass allow_revisions=True to accept revised figures "
+                            "(--allow-revisions on the command line)."
                         )
                 prev = rec
 
