@@ -340,3 +340,14 @@ def test_a_page_that_fails_on_the_server_is_logged_in_one_line_with_its_error():
         )  # fmt: skip
     line = _Prefixed("en").format(record)
     assert line == "warning: Exception on /_dash-update-component [POST]: KeyError: '09z'"
+
+
+def test_an_unknown_target_or_page_says_so_instead_of_showing_another_silently(catalog, tmp_path):
+    from longjiang_forecast.app._layout import target_page
+
+    small = catalog.subset(["09a", "19b"])
+    progress = lf.testing.synthetic_progress(small, seed=3)
+    ex = Explorer.start(progress, small, lang="zh", n_draws=400, seed=8, out=tmp_path)
+    page = str(target_page(ex, "zzz"))
+    assert "本次预测中没有指标“zzz”，下面显示的是 09a" in page and "unknown-target" in page
+    assert "unknown-target" not in str(target_page(ex, "19b")) + str(target_page(ex, None))

@@ -33,6 +33,10 @@ def register(app: dash.Dash, ex: Explorer) -> None:
             return scenario_page(ex)
         if path == "/planning":
             return planning_page(ex)
+        if path not in (None, "", "/"):
+            return html.Div(
+                [html.P(word("unknown_page", lang, path=path), id="unknown-page"), table_page(ex)]
+            )
         return table_page(ex)
 
     @app.callback(

@@ -110,8 +110,14 @@ def target_page(ex: Explorer, indicator: str | None) -> html.Div:
     """A target: its fan chart and first-passage chart, its prefectures, what changed since last month."""
     ids = list(dict.fromkeys(ex.attainment()["indicator"]))
     chosen = indicator if indicator in ids else ids[0]
+    unknown = (
+        []
+        if indicator in (None, *ids)
+        else [html.P(word("unknown_target", ex.lang, id=indicator, shown=chosen), id="unknown-target")]
+    )
     return html.Div(
         [
+            *unknown,
             html.Label(word("pick_target", ex.lang)),
             dcc.Dropdown(
                 id="target-indicator",
