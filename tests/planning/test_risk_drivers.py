@@ -77,6 +77,16 @@ def test_hand_made_paths_known_gains_and_shapley():
     assert float(province["p_all_met"]) == pytest.approx(met[:, :3].all(axis=1).mean())
 
 
+def test_the_october_items_include_a_deadline_before_the_25th():
+    """18c is due 20 October, judged on the September report: it is still an October item."""
+    f = tiny_forecast(np.full((5, 3), 12.0), target=[10.0, 10.0, 10.0], indicator=["a", "b", "c"],
+                      region=["province"] * 3, item=[1, 2, 3], deadline_month=[10, 12, 9])  # fmt: skip
+    f.state["deadline"].values[2] = np.datetime64("2024-10-20")
+    october = planning.risk_drivers(f, deadline_month=planning.OUTDOOR_MONTH)
+    assert list(october["indicator"].values) == ["a", "c"]
+    assert list(october["deadline_month"].values) == [10, 10]
+
+
 def test_deadline_month_filter_and_errors():
     f = tiny_forecast(np.full((5, 3), 12.0), target=[10.0, 10.0, 10.0], indicator=["a", "b", "c"],
                       region=["province"] * 3, item=[1, 2, 3], deadline_month=[10, 12, 10])  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from .._core.exceptions import DataValidationError
@@ -34,9 +35,10 @@ def risk_drivers(
         commission judges it; its P(all met) is the portfolio's), every
         prefecture row, or both.
     deadline_month : int, optional
-        Keep only the targets due in that month (1..12): 10 for the outdoor
-        items due on 31 October (:data:`OUTDOOR_MONTH`). Default: every
-        deadline.
+        Keep only the targets whose deadline falls in that calendar month
+        (1..12): 10 for the outdoor items due by the end of October
+        (:data:`OUTDOOR_MONTH`; 18c, due 20 October, included). Default:
+        every deadline.
 
     Returns
     -------
@@ -56,7 +58,8 @@ def risk_drivers(
           ``expected_n_missed``;
         - ``risk_rank`` (series, int): 1 = largest ``gain_p_all``, ties
           broken by ``share_not_all_met``, then ``expected_missed``;
-        - ``deadline_month``, ``name_zh``, ``name_en`` (series);
+        - ``deadline_month`` (series: the deadline's calendar month), ``name_zh``,
+          ``name_en`` (series);
         - ``p_all_met`` (scalar) and its Monte Carlo standard error
           ``p_all_met_se``; ``expected_n_missed`` (scalar, targets).
 
@@ -110,7 +113,9 @@ def risk_drivers(
         )
     state = forecast.state
     region = state["region"].values.astype(str)
-    month = state["deadline_month"].values.astype(int)
+    # the calendar month of the deadline (18c, due 20 October, is an October item), not the month of
+    # the report it is judged on (``state["deadline_month"]``: September for a deadline before the 25th)
+    month = pd.DatetimeIndex(state["deadline"].values).month.to_numpy(int)
     wanted = {"province": region == PROVINCE, "prefectures": region != PROVINCE}.get(
         scope, np.ones(region.size, bool)
     )
