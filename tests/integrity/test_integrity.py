@@ -213,6 +213,10 @@ def test_cli_prints_flags_writes_once_and_refuses_to_overwrite(tmp_path, capsys,
     out.write_text("mine", encoding="utf-8")
     assert main(args) == 2
     assert "exists" in capsys.readouterr().err and out.read_text(encoding="utf-8") == "mine"
+    assert main([*args[:-3], "zh", "--out", str(out)]) == 2
+    assert f"--out {out} 已存在；未运行，也未替换任何文件" in capsys.readouterr().err
+    assert main(["check-reports", "--progress", str(good), "--lang", "zh", "--alpha", "2"]) == 2
+    assert "--alpha 2.0：请给出 0 到 1 之间的概率" in capsys.readouterr().err
     assert main([*args, "--overwrite", "--lang", "zh"]) == 0
     assert "累计值下降" in capsys.readouterr().out
     assert pd.read_csv(out, encoding="utf-8-sig").rule.tolist() == ["fall_then_rise"]

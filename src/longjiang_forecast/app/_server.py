@@ -7,6 +7,7 @@ import logging
 import socket
 
 from ._explorer import Explorer
+from ._words import word
 
 #: The hint of the command line when Dash is missing.
 INSTALL_HINT = 'pip install "longjiang_forecast[app]"'
@@ -65,7 +66,6 @@ def build_app(ex: Explorer) -> object:
 
     from ._callbacks import register
     from ._layout import app_layout
-    from ._words import word
 
     app = dash.Dash(__name__, title=word("title", ex.lang), suppress_callback_exceptions=True)
     app.layout = app_layout(ex)
@@ -84,5 +84,5 @@ def serve(ex: Explorer, host: str = "127.0.0.1", port: int = 8050) -> None:
     check_port(host, port)
     app = build_app(ex)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    print(f"The explorer is at http://{host}:{port}/ (Ctrl-C stops it).", flush=True)
+    print(word("serving", ex.lang, url=f"http://{host}:{port}/"), flush=True)
     app.run(host=host, port=port, debug=False)  # type: ignore[attr-defined]
