@@ -1214,37 +1214,19 @@ def _check_reports_parser(sub: Any) -> None:
     ck.set_defaults(allow_revisions=False)
 
 
-#: check-reports' refusals before any work, per language (``{target}``, ``{example}``, ``{alpha}``).
-_FLAGS_REFUSALS = {
-    "en": {
-        "suffix": "--out {target}: give a .csv or .xlsx file name, e.g. flags.csv (nothing was run).",
-        "folder": "--out {target} is a folder; give a file name, e.g. {example} (nothing was run).",
-        "exists": "--out {target} exists; nothing was run and nothing was replaced. Choose another file, or "
-        "add --overwrite to replace it.",
-        "alpha": "--alpha {alpha}: give a probability between 0 and 1, e.g. 0.01.",
-    },
-    "zh": {
-        "suffix": "--out {target}：请给出 .csv 或 .xlsx 文件名，例如 flags.csv（未运行）。",
-        "folder": "--out {target} 是文件夹；请给出文件名，例如 {example}（未运行）。",
-        "exists": "--out {target} 已存在；未运行，也未替换任何文件。"
-        "请换一个文件名，或加上 --overwrite 替换它。",
-        "alpha": "--alpha {alpha}：请给出 0 到 1 之间的概率，例如 0.01。",
-    },
-}
-
-
 def _flags_file(path: str | None, overwrite: bool, lang: str) -> Path | None:
     """Check, before any work, the --out file of check-reports: .csv or .xlsx, new unless --overwrite."""
     if path is None:
         return None
     target = Path(path)
-    say = _FLAGS_REFUSALS[lang]
     if target.suffix.lower() not in (".csv", ".xlsx"):
-        raise DataValidationError(say["suffix"].format(target=target))
+        raise DataValidationError(_message("flags_out_suffix", lang, target=target))
     if target.is_dir():
-        raise DataValidationError(say["folder"].format(target=target, example=target / "flags.csv"))
+        raise DataValidationError(
+            _message("flags_out_folder", lang, target=target, example=target / "flags.csv")
+        )
     if target.exists() and not overwrite:
-        raise DataValidationError(say["exists"].format(target=target))
+        raise DataValidationError(_message("flags_out_exists", lang, target=target))
     _out_dir(str(target.parent), option=f"--out {target}: the folder")
     return target
 
@@ -1256,7 +1238,7 @@ def _check_reports(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     asked = "zh" if getattr(args, "lang", None) == "zh" else "en"  # before the inputs decide the default
     if not 0 < args.alpha < 1:
-        raise DataValidationError(_FLAGS_REFUSALS[asked]["alpha"].format(alpha=args.alpha))
+        raise DataValidationError(_message("flags_alpha", asked, alpha=args.alpha))
     _check_store_options(args)
     out = _flags_file(args.out, args.overwrite, asked)
     args.allow_revisions = True  # a fall is flagged here, not refused (after the store check above)

@@ -214,6 +214,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "await their outcome (the report of the deadline's month, e.g. {first}), {n_decided} were "
         "decided when published{later}. Ingest the year-end or deadline reports (`longjiang-forecast "
         "ingest FILE --store {store}`), then run track-record again. Nothing was written.",
+        "flags_out_suffix": "--out {target}: give a .csv or .xlsx file name, e.g. flags.csv "
+        "(nothing was run).",
+        "flags_out_folder": "--out {target} is a folder; give a file name, e.g. {example} (nothing was run).",
+        "flags_out_exists": "--out {target} exists; nothing was run and nothing was replaced. Choose another "
+        "file, or add --overwrite to replace it.",
+        "flags_alpha": "--alpha {alpha}: give a probability between 0 and 1, e.g. 0.01.",
         "and": " and ",
         "comma": ", ",
     },
@@ -257,6 +263,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "track_none": "{store}：已发布的 {n} 项序列预测尚无可评分者：{n_pending} 项待结果（截止月份的报告，"
         "如 {first}），{n_decided} 项发布时已定{later}。请先录入年终或截止月份的报告"
         "（`longjiang-forecast ingest 文件 --store {store}`），再运行 track-record。未写出任何文件。",
+        "flags_out_suffix": "--out {target}：请给出 .csv 或 .xlsx 文件名，例如 flags.csv（未运行）。",
+        "flags_out_folder": "--out {target} 是文件夹；请给出文件名，例如 {example}（未运行）。",
+        "flags_out_exists": "--out {target} 已存在；未运行，也未替换任何文件。"
+        "请换一个文件名，或加上 --overwrite 替换它。",
+        "flags_alpha": "--alpha {alpha}：请给出 0 到 1 之间的概率，例如 0.01。",
         "and": "和",
         "comma": "、",
     },
