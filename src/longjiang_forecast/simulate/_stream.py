@@ -254,8 +254,7 @@ def run_blocks(
         p_rows = [(f.rows, f.conditional_p(plan.target[f.rows], plan.sign[f.rows])) for f in fams]
         settled = np.flatnonzero(plan.settled)
         for out, c in zip(outs, cols, strict=True):
-            if c.stop > rb_draws:  # a block past the leading draws (rb_draws ends on a block's edge)
-                out["rb1"], out["rb2"], out["rb_n"] = np.zeros(s), np.zeros(s), np.array(0)
+            if c.stop > rb_draws:  # past the leading draws (which end on a block's edge): no sums
                 continue
             rb1 = np.full(s, np.nan)
             rb2 = np.full(s, np.nan)
