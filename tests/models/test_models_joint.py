@@ -187,3 +187,59 @@ def test_the_other_prefectures_pace_moves_a_prefectures_forecast():
     (behind, basis), (ahead, _) = harbin(0.7), harbin(1.4)
     assert ahead > 1.03 * behind  # 1.048 measured; exactly 1 without the nowcast
     assert "province-wide effect read from 5 other prefecture(s)' reports" in basis
+
+
+def test_adaptive_widths_widen_the_sparse_points_and_keep_the_typical_width():
+    """Abramson's square-root law: an isolated point gets a wider kernel, the geometric mean stays h."""
+    from longjiang_forecast.models.seasonal_share import _adaptive_widths
+
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.normal(np.log(0.2), 0.05, 40), [np.log(0.002), np.log(0.01)]])
+    h = 0.05
+    widths = _adaptive_widths(x, h)
+    assert widths.shape == x.shape
+    # the two idle years (far from the 40 on pace) get kernels several times wider than any of them
+    assert widths[-2:].min() > 3 * widths[:40].max()
+    assert np.exp(np.mean(np.log(widths))) == pytest.approx(h, rel=1e-9)
+    # evenly spread points get one width: nothing to adapt to
+    even = _adaptive_widths(np.zeros(5), h)
+    assert np.allclose(even, h)
+
+
+def test_path_shape_weights_do_not_move_weight_to_the_late_start_regime():
+    """Adding a constant to every reference year's path-shape log weight leaves the posterior as it is.
+
+    The shape weights compare the reference years with each other; the late-start regime has no law
+    of the shape. Before they were normalised, a year whose shape was unlike every earlier year's
+    (small densities everywhere) put most of its weight on the late-start regime (no catch-up) even
+    months after its late start, when the earlier late-start years explained it.
+    """
+    from longjiang_forecast.backtesting import truncate
+    from longjiang_forecast.testing import synthetic_province
+
+    world = synthetic_province(seed=23, years=range(2016, 2025))
+    catalog, progress = truncate(world.catalog, world.progress, pd.Timestamp("2022-10"))
+    model = SeasonalShareModel().fit(progress, catalog=catalog, as_of="2022-10")
+    state = model.state_
+    (s,) = np.flatnonzero(
+        (state["indicator"].values == "PRV_QUARTERLY_2022") & (state["region"].values == "daqing")
+    )
+    ref = model.reference_[s]
+    assert ref is not None and ref.shape_logw is not None
+    done, t = model._done(s)
+
+    def posterior(shift: float) -> np.ndarray:
+        model.reference_[s] = dataclasses.replace(ref, shape_logw=ref.shape_logw + shift)
+        _grid, pace, late = model._total_posterior(s, done, t)
+        logp = np.logaddexp(*(np.logaddexp.reduce(part, axis=0) for part in (pace, late)))
+        return np.exp(logp - np.logaddexp.reduce(logp))
+
+    assert np.allclose(posterior(0.0), posterior(-8.0), rtol=1e-9, atol=1e-15)
+    # that year (a province-wide late start, January-April idle) is judged by the earlier
+    # late-start years: the 80 % interval of its total holds the outcome, as the oracle's does
+    model.reference_[s] = ref
+    table = model.annual_cdf_[s]
+    lo, hi = np.exp(np.interp([0.1, 0.9], table.cdf, table.grid))
+    outcome = float(world.truth["outcome"].sel(indicator="PRV_QUARTERLY_2022", region="daqing"))
+    assert lo < outcome < hi
+    assert table.late < 0.05

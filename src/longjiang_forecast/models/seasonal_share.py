@@ -780,10 +780,12 @@ class SeasonalShareModel(BaseModel):
         sd = np.where(known, ref.prior_sd, self.plan_prior_sd)
         logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
         if ref.shape_logw is not None:
-            logp += shape_logw[:, None]
+            # mean weight 1: the shape reweights the reference years against each other, not the
+            # pace kernels against the late-start regime, which has no law of the shape
+            logp += (shape_logw - _logsumexp(shape_logw) + np.log(shape_logw.size))[:, None]
         if t == 0:
             return grid, logp, None
-        h = ref.log_share_sd[t]
+        h = _adaptive_widths(log_share, float(ref.log_share_sd[t]))[:, None]
         if done > 0:
             z = np.subtract(np.log(done) - grid[None, :], log_share[:, None])
             z /= h
@@ -896,13 +898,13 @@ def _pace_posterior_moments(
     shape = np.zeros(log_share.shape) if ref.shape_logw is None else ref.shape_logw
     keep = np.isfinite(log_share) & np.isfinite(shape)
     c = log_done_need - log_share[keep]
-    h2 = float(ref.log_share_sd[t]) ** 2
-    logw = shape[keep] - 0.5 * (c - mean) ** 2 / (var + h2)
+    h2 = _adaptive_widths(log_share[keep], float(ref.log_share_sd[t])) ** 2
+    logw = shape[keep] - 0.5 * (c - mean) ** 2 / (var + h2) - 0.5 * np.log(var + h2)
     w = np.exp(logw - logw.max())
     w /= w.sum()
     means = (c * var + mean * h2) / (var + h2)
     m = float(np.sum(w * means))
-    return m, float(np.sum(w * (means - m) ** 2) + var * h2 / (var + h2))
+    return m, float(np.sum(w * ((means - m) ** 2 + var * h2 / (var + h2))))
 
 
 @dataclass(frozen=True)
@@ -1187,6 +1189,25 @@ def _column_iqr(x: np.ndarray) -> np.ndarray:
         q75, q25 = np.percentile(x[:, full], [75, 25], axis=0)
         out[full] = np.subtract(q75, q25) / 1.34
     return out
+
+
+def _adaptive_widths(x: np.ndarray, h: float) -> np.ndarray:
+    """Per-point kernel widths of an adaptive kernel estimate: wider where the points are sparse.
+
+    Abramson's square-root law (Abramson 1982, *Ann. Statist.* 10(4), 1217-1223; Silverman 1986,
+    §5.3.1): ``h_j = h · (f̃(x_j) / g)^(-1/2)``, ``f̃`` the fixed-width estimate of width ``h``
+    (:func:`_kernel_width`) and ``g`` the geometric mean of ``f̃(x_j)``, so the typical width stays
+    ``h``. A reference class whose years are mostly on the usual pace and a few idle (late starts)
+    is bimodal: one width, set by the many, is far too narrow for the few, whose tiny shares are
+    the noise of idle months; their kernels widen instead of claiming exact knowledge of a total.
+    Returns widths of the shape of ``x`` (at least ``h``'s floor :data:`_MIN_BANDWIDTH`).
+    """
+    if x.size < 3:
+        return np.full(x.shape, h)
+    d = (x[:, None] - x[None, :]) / h
+    pilot = np.exp(-0.5 * d * d).mean(axis=1)
+    log_pilot = np.log(pilot)
+    return np.maximum(h * np.exp(-0.5 * (log_pilot - log_pilot.mean())), _MIN_BANDWIDTH)
 
 
 def _kernel_width(
