@@ -1,7 +1,16 @@
-"""Outputs for people: the monthly bulletin (HTML and PNG figures), the console table, the workbook."""
+"""Outputs for people: the monthly bulletin (HTML and PNG figures), the console table, the workbook.
+
+The bulletin's names (``FIGURE_DIR``, ``HTML_NAME``, ``Bulletin``, ``render_bulletin``,
+``write_bulletin``) are imported on first use (PEP 562): the bulletin draws with matplotlib, whose
+import is most of a second that a command printing a table does not need (issue 14, start-up).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from .._core.units import against_decimals, format_in_unit, format_value, unit_decimals, unit_label
-from ._bulletin import FIGURE_DIR, HTML_NAME, Bulletin, render_bulletin, write_bulletin
 from ._console import (
     attainment_headline,
     attainment_view,
@@ -17,6 +26,21 @@ from ._scenario_view import format_change, render_scenarios, scenario_view
 from ._scores import explain_scores, score_table
 from ._track_view import render_track_record, track_view
 from ._workbook import write_workbook
+
+if TYPE_CHECKING:
+    from ._bulletin import FIGURE_DIR, HTML_NAME, Bulletin, render_bulletin, write_bulletin
+
+_BULLETIN_NAMES = frozenset({"FIGURE_DIR", "HTML_NAME", "Bulletin", "render_bulletin", "write_bulletin"})
+
+
+def __getattr__(name: str) -> Any:
+    """The bulletin's names, imported from ``._bulletin`` when first asked for."""
+    if name in _BULLETIN_NAMES:
+        value = getattr(importlib.import_module("._bulletin", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FIGURE_DIR",
