@@ -131,3 +131,21 @@ def test_a_model_that_forecast_nothing_scores_nan_not_an_error(case):
     assert np.isnan(overall.loc["sure", "mean_abs_dp"]) and np.isnan(overall.loc["sure", "worst_bin_dev"])
     assert overall.loc["sure", "n_exact_01"] == 0
     assert overall.loc["perfect", "mean_abs_dp"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_province_forecasts_of_rows_already_reached_do_not_count_as_existing_ones():
+    """A backtest that forecasts a province row the oracle counts as reached still misses the one it skipped.
+
+    The oracle sums each prefecture's latest published report; the backtest's province row uses the
+    last month every prefecture reported, so it may forecast a row the oracle calls reached. The
+    count of rows forecast is over the rows that exist: 2 forecasts, one of them of a reached row,
+    are 1 of the 2 that exist, not "3 of 2".
+    """
+    as_of = pd.DatetimeIndex(["2024-05-01", "2024-07-01", "2024-09-01"])
+    world = _World(np.array([0.4, 0.4, 0.4]), np.ones(3), as_of, np.array(["province"] * 3, dtype=object))
+    world.frame["observed"] = [0.5, 0.5, 1.5]  # September: already reached, the row does not exist
+    ds = _forecasts("m", np.array([0.4, 0.5, 0.6]), np.full(3, 0.4), np.ones(3), np.ones(3, bool))
+    ds = ds.assign_coords(region=("forecast", np.array(["province"] * 3, dtype=object)))
+    ds["p_met"].values[1] = np.nan  # July's row, which exists, was not forecast
+    row = province_scores(with_oracle(ds, world), world).set_index("model").loc["m"]
+    assert row["n_exist"] == 2 and row["n_forecast"] == 1

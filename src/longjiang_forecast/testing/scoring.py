@@ -168,9 +168,10 @@ def province_scores(forecasts: xr.Dataset, world: Any) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per model: ``model``, ``n_exist``, ``n_forecast`` (province
-        rows with a finite ``p_met``), ``brier``, ``brier_oracle``, ``gap``
-        (on the forecast rows), ``n_exact_01``.
+        One row per model: ``model``, ``n_exist``, ``n_forecast`` (of the
+        rows that exist, those with a finite ``p_met``), ``brier``,
+        ``brier_oracle``, ``gap`` (on every forecast province row),
+        ``n_exact_01``.
     """
     as_of = sorted(set(pd.DatetimeIndex(forecasts["as_of"].values)))
     oracle = oracle_frame(world, as_of)
@@ -192,9 +193,15 @@ def province_scores(forecasts: xr.Dataset, world: Any) -> pd.DataFrame:
         )
         p, pt, y = (sub[v].values.astype(float) for v in ("p_met", "p_true", "outcome_met"))
         ok = np.isfinite(p) & np.isfinite(pt) & np.isfinite(y)
+        # the existing rows a model forecast: a backtest may also forecast a province row that the
+        # oracle counts as reached (the oracle sums each prefecture's latest published report, the
+        # backtest the last month every prefecture reported), which does not make up for a miss
+        made = set(zip(pd.DatetimeIndex(sub["as_of"].values[ok]), sub["indicator"].values[ok].astype(str),
+                       strict=True))  # fmt: skip
+        n_made = sum((ts, str(i)) in made for ts, i in zip(exist["as_of"], exist["indicator"], strict=True))
         brier = float(np.mean((p[ok] - y[ok]) ** 2)) if ok.any() else np.nan
         oracle_b = float(np.mean((pt[ok] - y[ok]) ** 2)) if ok.any() else np.nan
-        rows.append({"model": model, "n_exist": len(exist), "n_forecast": int(ok.sum()), "brier": brier,
+        rows.append({"model": model, "n_exist": len(exist), "n_forecast": n_made, "brier": brier,
                      "brier_oracle": oracle_b, "gap": brier - oracle_b,
                      "n_exact_01": _n_exact_01(p, pt)})  # fmt: skip
     return pd.DataFrame(rows)
