@@ -351,6 +351,7 @@ def test_the_bulletin_explains_what_changed(two_published, tmp_path, capsys):
     province = lf.store.changes(path, first, second).set_index("region").loc["province"]
     sentence = f"达标概率 {province['p_from']:.2f} → {province['p_to']:.2f}（{province['change']:+.2f}"
     assert sentence in page and page.count("<li>09a ") == 1  # province rows only
+    capsys.readouterr()  # the report's own messages (a missing CJK font warns) are not the refusal's
     refused(["report", "--changes", "--out", str(tmp_path / "r2")], capsys, "--changes", "add --store PATH")
 
 
