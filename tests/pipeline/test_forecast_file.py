@@ -351,3 +351,18 @@ def test_backtest_writes_a_described_file_and_the_corp_diagram(tmp_path, capsys)
         for key in ("library_version", "created_at", "seed_entropy", "model", "model_params", "n_draws",
                     "data_source", "data_sha256", "catalog_sha256", "data_vintage"):  # fmt: skip
             assert str(ds.attrs.get(key, "")) != "", key
+
+
+def test_kept_paths_are_chunked_by_whole_months_and_draws_within_the_size_cap():
+    """Chunks of the kept paths: inside the data, whole months and draws, about 2**20 values at most."""
+    from longjiang_forecast._forecast_io import _CHUNK_VALUES, _path_chunks
+
+    def chunks(chain: int, draw: int, series: int, month: int) -> tuple[int, ...]:
+        shape = {"chain": chain, "draw": draw, "series": series, "month": month}
+        values = np.broadcast_to(np.float32(0), tuple(shape.values()))  # a view: no memory
+        return _path_chunks(xr.DataArray(values, dims=tuple(shape)))
+
+    assert chunks(1, 4000, 377, 12) == (1, 4000, 16, 12)  # the default job: every draw of 16 series
+    big = chunks(1, 1_000_000, 585, 12)  # a million kept draws: the draws are split
+    assert big[0] == 1 and big[2:] == (16, 12) and big[1] * 16 * 12 <= _CHUNK_VALUES
+    assert chunks(1, 3, 2, 12) == (1, 3, 2, 12)  # never larger than the data
