@@ -244,6 +244,10 @@ CAP = 'type = "cap"\nmax_share_per_month = 0.1'
         (MULT.replace("0.5", "inf"), r"'effects\[0\]\.factor' must be a finite number >= 0\. Got inf"),
         (MULT.replace("0.5", "false"), r"'effects\[0\]\.factor' must be a finite number >= 0\. Got False"),
         (
+            MULT.replace("0.5", "1e9"),
+            r"'effects\[0\]\.factor' must be at most 100 .*e\.g\. 1e9 for 1\.0\. Got 1000000000\.0",
+        ),
+        (
             CAP.replace("0.1", "nan"),
             r"'effects\[0\]\.max_share_per_month' must be a finite number > 0\. Got nan",
         ),

@@ -236,6 +236,12 @@ def _nesting_depth(text: str) -> int:
     return deepest
 
 
+#: Largest ``factor`` of a multiplier or push: a month's usual work a hundred times over. No
+#: programme speeds up like that; a larger factor in a file is a typo (1e9 for 1.0), and it would
+#: give every path the target at once without a word.
+MAX_FACTOR = 100.0
+
+
 def _is_number(value: Any) -> bool:
     """A TOML int or float (a boolean is not a number), finite."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
@@ -381,6 +387,12 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
             factor = raw["factor"]
             if not _is_number(factor) or factor < 0:
                 bad(f"{where}.factor", f"must be a finite number >= 0. Got {factor!r}.")
+            elif factor > MAX_FACTOR:
+                bad(
+                    f"{where}.factor",
+                    f"must be at most {MAX_FACTOR:g} (a month's usual work {MAX_FACTOR:g} times over); "
+                    f"a larger one is a slip of the keyboard, e.g. 1e9 for 1.0. Got {factor!r}.",
+                )
             elif kind == "push" and factor < 1:
                 bad(
                     f"{where}.factor",
