@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._core.allocator import keep_freed_memory
 from ._core.exceptions import DataValidationError
 from ._core.names import indicator_names, region_spelling
 
@@ -1900,6 +1901,7 @@ def _messages(args: argparse.Namespace) -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 bad input, 130 interrupted by Ctrl-C)."""
+    keep_freed_memory()  # the command owns its process: freed arrays are reused, not faulted in again
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
