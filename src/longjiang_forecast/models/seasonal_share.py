@@ -24,7 +24,9 @@ Chapman & Hall (kernel widths).
 
 from __future__ import annotations
 
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Self
@@ -46,8 +48,11 @@ from ._draws import build_draws
 if TYPE_CHECKING:
     from ..catalog import Catalog
 
-#: Points of the year effect's grid (see :func:`_year_effect_cdf`).
-_GRID = 4096
+#: Points of the year effect's grid (see :func:`_year_effect_cdf`): its CDF is exact at each point
+#: and smooth, so linear interpolation between 1,024 points errs by about 2e-5 (16,384: 1e-7).
+_GRID = 1024
+#: Threads that compute the series' year's-total posteriors at once (at most the CPUs).
+_FIT_THREADS = 8
 #: The year's-total posterior's grid of ``log A`` (see :func:`_posterior_grid`): points spread
 #: evenly over the whole range, and points over each group of kernels (pace, late start) where
 #: its mass is, out to this many kernel widths on either side.
@@ -260,7 +265,10 @@ class SeasonalShareModel(BaseModel):
         # The model's own copy of the state carries the baselines it resolved from history.
         state["baseline"] = (SERIES, self.baseline_.copy())
         self.state_ = state
-        self.posterior_ = [self._posterior(s) for s in range(n)]
+        # each series' posterior on its own: in threads (numpy's array arithmetic releases the GIL),
+        # the same numbers whatever their number
+        with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, _FIT_THREADS)) as pool:
+            self.posterior_ = list(pool.map(self._posterior, range(n)))
         self._nowcast_year_effects()
         self.annual_cdf_ = [self._annual_cdf(s) for s in range(n)]
         return self
