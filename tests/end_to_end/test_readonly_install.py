@@ -27,7 +27,7 @@ def test_cached_njit_compiles_without_a_cache_folder(monkeypatch):
     import numba.core.caching as caching
     from numba import njit
 
-    from longjiang_forecast.simulate._jit import cached_njit
+    from longjiang_forecast._core.jit import cached_njit
 
     monkeypatch.setattr(caching.CacheImpl, "_locator_classes", [])
 

@@ -44,6 +44,7 @@ from ..progress import build_state
 from ._base import BaseModel, check_is_fitted
 from ._common import FamilyHistory, reference_profile, t_interval_ratio
 from ._draws import build_draws
+from ._pace_kernels import pace_log_posterior
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -772,11 +773,12 @@ class SeasonalShareModel(BaseModel):
     def _total_posterior(
         self, s: int, done: float, t: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Grid of ``log A`` and the unnormalised log posterior of each kernel on it.
+        """Grid of ``log A`` and the unnormalised log posterior of the kernels on it.
 
-        Returns the grid (G,), an array (J, G) of the reference years' kernels (pace and outcome
-        paired) and, from the first report on, an array (K, G) of the late-start kernels
-        (:func:`_late_start`; None without).
+        Returns the grid (G,), an array of the reference years' kernels (pace and outcome paired):
+        (J, G) before anything is done, (1, G) their sum after (each over its band:
+        :func:`~longjiang_forecast.models._pace_kernels.pace_log_posterior`), and, from the first
+        report on, an array (K, G) of the late-start kernels (:func:`_late_start`; None without).
         """
         ref = self.reference_[s]
         assert ref is not None  # called for the series with a reference class only
@@ -793,7 +795,7 @@ class SeasonalShareModel(BaseModel):
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
         sd = np.where(known, ref.prior_sd, self.plan_prior_sd)
         if t == 0:
-            h = np.zeros(0)
+            h = np.zeros(mean.size)
             late = None
             bodies = [(mean, sd * _KERNEL_SCALE)]
         else:
@@ -806,24 +808,35 @@ class SeasonalShareModel(BaseModel):
             if late is not None:
                 bodies.append((late.centre, late.scale))
         grid = _posterior_grid(np.log(lo), np.log(hi), bodies)
-        logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
-        if ref.shape_logw is not None:
-            # mean weight 1: the shape reweights the reference years against each other, not the
-            # pace kernels against the late-start regime, which has no law of the shape
-            logp += (shape_logw - _logsumexp(shape_logw) + np.log(shape_logw.size))[:, None]
-        if t == 0:
-            return grid, logp, None
-        h = h[:, None]
-        if done > 0:
-            z = np.subtract(np.log(done) - grid[None, :], log_share[:, None])
-            z /= h
-            term = np.multiply(z, -0.5)  # -0.5 z z - log(h sqrt(2 pi)), in that order
-            term *= z
-            term -= np.log(h * np.sqrt(2 * np.pi))
-            logp += term
+        # mean weight 1: the shape reweights the reference years against each other, not the
+        # pace kernels against the late-start regime, which has no law of the shape
+        logw = (
+            np.zeros(mean.size)
+            if ref.shape_logw is None
+            else shape_logw - _logsumexp(shape_logw) + np.log(shape_logw.size)
+        )
+        if t > 0 and done > 0:  # each pace kernel over its band only, summed (1, G)
+            share, width, centre, scale, weight = (
+                np.ascontiguousarray(a, dtype=float) for a in (log_share, h, mean, sd * _KERNEL_SCALE, logw)
+            )
+            logp = pace_log_posterior(
+                grid,
+                float(np.log(done)),
+                share,
+                width,
+                centre,
+                scale,
+                weight,
+                float(_KERNEL_DF),
+                _KERNEL_LOGC,
+            )[None, :]
         else:
+            logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
+            logp += logw[:, None]
+            if t == 0:
+                return grid, logp, None
             floor = np.log(1e-3 * max(need, 1e-12))
-            logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h)
+            logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h[:, None])
         if late is None:
             return grid, logp, None
         logp += np.log1p(-late.prior)
@@ -1116,11 +1129,15 @@ def _year_effect_cdf(
     sd = np.sqrt(inflate / precision).ravel()
     grid = np.linspace(mean.min() - 10 * sd.max(), mean.max() + 10 * sd.max(), _GRID)
     cdf = np.empty(grid.size)
-    for lo in range(0, grid.size, _CDF_BLOCK):  # blocks of the grid that stay in the cache
+
+    def fill(lo: int) -> None:  # a block of the grid that stays in the cache
         block = np.subtract(grid[lo : lo + _CDF_BLOCK, None], mean[None])
         block /= sd[None]
         special.ndtr(block, out=block)
         cdf[lo : lo + _CDF_BLOCK] = block.mean(axis=1)
+
+    with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, _FIT_THREADS)) as pool:  # as the posteriors
+        list(pool.map(fill, range(0, grid.size, _CDF_BLOCK)))
     return grid, cdf
 
 

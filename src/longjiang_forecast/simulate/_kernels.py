@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from ._jit import cached_njit, njit
+from .._core.jit import cached_njit, njit
 from ._random import gamma, gamma_constants, normal
 
 # The generator's state words (s0, s1, s2, s3), returned by the inlined row loops.

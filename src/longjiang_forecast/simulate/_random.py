@@ -47,7 +47,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from ._jit import cached_njit, njit
+from .._core.jit import cached_njit, njit
 
 _U52 = np.uint64(0x000FFFFFFFFFFFFF)
 _M8 = np.uint64(0xFF)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ._jit import cached_njit
+from .._core.jit import cached_njit
 
 # --------------------------------------------------------------------------- streaming kernels
 #
