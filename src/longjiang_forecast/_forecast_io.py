@@ -4,8 +4,8 @@ Layout of the file (netCDF-4 / HDF5, written with h5netcdf; the groups are those
 InferenceData, so ``arviz.from_netcdf`` reads it too)::
 
     /                       the summary (dims series, quantile, month) and the provenance
-    /posterior_predictive   progress (chain, draw, series, month): the simulated paths
-    /posterior              the model's parameter draws with a draw dim (chain, draw, series)
+    /posterior_predictive   progress (chain, draw, series, month): the kept simulated paths
+    /posterior              the parameter draws of the kept paths, with a draw dim (chain, draw, series)
     /constant_data          the rest of the parameter draws (per series or series and month)
     /observed_data          progress (series, month): the reports of the as-of year
     /state                  the observed state the paths started from

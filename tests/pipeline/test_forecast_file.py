@@ -366,3 +366,17 @@ def test_kept_paths_are_chunked_by_whole_months_and_draws_within_the_size_cap():
     big = chunks(1, 1_000_000, 585, 12)  # a million kept draws: the draws are split
     assert big[0] == 1 and big[2:] == (16, 12) and big[1] * 16 * 12 <= _CHUNK_VALUES
     assert chunks(1, 3, 2, 12) == (1, 3, 2, 12)  # never larger than the data
+
+
+def test_the_file_keeps_the_parameter_draws_of_the_kept_paths(catalog, tmp_path):
+    """posterior and posterior_predictive share their draws (ArviZ pairs them by chain and draw)."""
+    small = catalog.subset(["09a", "17b"])
+    full = lf.forecast(synthetic_progress(small, seed=3), small, n_draws=200, seed=11)
+    kept = lf.forecast(synthetic_progress(small, seed=3), small, n_draws=200, seed=11, keep_paths=50)
+    assert full.draws.sizes["draw"] == full.paths.sizes["draw"] == 200
+    assert kept.draws.sizes["draw"] == kept.paths.sizes["draw"] == 50
+    # the first 50 draws of the run, and the same summaries: they use every draw
+    xr.testing.assert_identical(kept.draws, full.draws.isel(draw=slice(0, 50)))
+    np.testing.assert_array_equal(kept.summary["p_met"].values, full.summary["p_met"].values)
+    back = lf.open_forecast(kept.to_netcdf(tmp_path / "kept.nc"))
+    assert back.draws.sizes["draw"] == 50

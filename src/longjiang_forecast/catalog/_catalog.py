@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
@@ -347,7 +347,7 @@ class Catalog:
         province = self._find(indicator, PROVINCE, year)
         if province is None:
             self._raise_missing(indicator, region, year)
-        rec = self.table.loc[province]
+        rec = self._records[province]
         if rec["kind"] in UNSPLIT_KINDS:
             raise DataValidationError(
                 f"Indicator {indicator!r} is of kind {rec['kind']!r}, which is not split among "
@@ -401,6 +401,11 @@ class Catalog:
         return index
 
     @functools.cached_property
+    def _records(self) -> dict[Any, dict[str, Any]]:
+        """Each row as a dict by its label, for the split targets of every series: built once."""
+        return self.table.to_dict("index")
+
+    @functools.cached_property
     def _population(self) -> tuple[dict[str, int], int]:
         """2020 census population of each region and their total (the split shares): read once."""
         pops = self.regions.set_index("region")["population_2020"]
@@ -440,8 +445,8 @@ class Catalog:
             f"{[PROVINCE, *self.region_ids]}. Call split_by_region() or add the row."
         )
 
-    def _split_row(self, rec: pd.Series, region: str) -> dict[str, Any]:
-        out = rec.to_dict()
+    def _split_row(self, rec: Mapping[str, Any], region: str) -> dict[str, Any]:
+        out = dict(rec)
         out["region"] = region
         kind = rec["kind"]
         if kind in SPLIT_BY_SHARE_KINDS:

@@ -239,6 +239,8 @@ class SeasonalShareModel(BaseModel):
         # the reference years of each (family, region, kind), read once for every series of the family
         years_of: dict[tuple[str, str, str], list[_ReferenceYear]] = {}
 
+        classes: dict[tuple[Any, ...], dict[str, Any]] = {}  # see _fit_share's `widths`
+
         def reference_years(family: str, region: str, kind: str) -> list[_ReferenceYear]:
             if (family, region, kind) not in years_of:
                 years_of[family, region, kind] = _reference_years(region, *history_of(family, region), kind)
@@ -256,7 +258,11 @@ class SeasonalShareModel(BaseModel):
                 # this region's earlier years first, then the other regions' in the data's order
                 order = dict.fromkeys([reg, *regions_of[family]])
                 years = [y for r in order for y in reference_years(family, r, kind)]
-                self._fit_share(s, state, history, years, reg, kind, str(tags_of.get(ind, "")), year)
+                tags = str(tags_of.get(ind, ""))
+                # the widths of a reference class do not depend on its order: once per class
+                months = (int(state.variables[v].values[s]) for v in ("deadline_month", "last_month"))
+                key = (family, kind, tags, *months, tuple(sorted(order)))
+                self._fit_share(s, state, history, years, reg, kind, tags, year, classes.setdefault(key, {}))
             elif kind in ("annual_mean", "change"):
                 self._fit_lognormal(s, state, history, kind, year)
             elif kind == "milestone":
@@ -281,9 +287,9 @@ class SeasonalShareModel(BaseModel):
         done, t = self._done(s)
         if t == 12:
             return None
-        grid, pace, late = self._total_posterior(s, done, t)
+        grid, pace, late, width = self._total_posterior(s, done, t)
         late_sum = np.full(grid.size, -np.inf) if late is None else _logsumexp(late, axis=0)
-        return _Posterior(grid, np.log(_trapezoid_weights(grid)), _logsumexp(pace, axis=0), late_sum)
+        return _Posterior(grid, np.log(_trapezoid_weights(grid)), _logsumexp(pace, axis=0), late_sum, width)
 
     def _done(self, s: int) -> tuple[float, int]:
         """What series ``s`` has done since its origin by its latest report, and that report's month."""
@@ -354,7 +360,7 @@ class SeasonalShareModel(BaseModel):
             if _late_weight(np.stack([post.pace, post.late]) + post.log_dx, 1) >= 0.05:
                 moments[s] = (mu, prior_var, np.nan, 0.0)  # a late start says nothing of the year's effect
                 continue
-            m, v = _pace_posterior_moments(ref, np.log(done / need[s]), t, mu, prior_var)
+            m, v = _pace_posterior_moments(ref, np.log(done / need[s]), t, mu, prior_var, post.pace_width)
             precision = 1.0 / max(v, 1e-12) - 1.0 / prior_var
             if precision <= 0:
                 moments[s] = (mu, prior_var, np.nan, 0.0)
@@ -404,8 +410,13 @@ class SeasonalShareModel(BaseModel):
         kind: str,
         tags: str,
         year: int,
+        widths: dict[str, Any],
     ) -> None:
-        """Fit count or level series ``s`` from its region's history ``own`` and its reference years."""
+        """Fit count or level series ``s`` from its region's history ``own`` and its reference years.
+
+        ``widths`` holds what depends on the reference class as a set, not on its order (the mean
+        share curve, the kernel widths): filled by the first series of the class, read by the rest.
+        """
         if state.variables["comparator"].values[s] != ">=":
             self.reason_[s] = "the seasonal-share model forecasts '>=' targets for counts and levels"
             return
@@ -424,14 +435,19 @@ class SeasonalShareModel(BaseModel):
         self.origin_[s] = origin
         dl = int(state.variables["deadline_month"].values[s])
         t = int(state.variables["last_month"].values[s])
-        fallback = reference_profile(tags, dl)
         shares = np.array([y.curve for y in years]).reshape(len(years), 13)
-        n_at = np.isfinite(shares).sum(axis=0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            mean = fallback if n_at[t] == 0 else _fill_curve(np.nanmean(shares, axis=0))
-        sd = np.maximum(self.fallback_share_sd * np.sqrt(mean * (1 - mean)), 1e-6)
-        fallback_log_sd = np.sqrt(np.log1p((sd / np.maximum(mean, 1e-6)) ** 2))
+        if not widths:
+            n_at = np.isfinite(shares).sum(axis=0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = (
+                    reference_profile(tags, dl) if n_at[t] == 0 else _fill_curve(np.nanmean(shares, axis=0))
+                )
+            sd = np.maximum(self.fallback_share_sd * np.sqrt(mean * (1 - mean)), 1e-6)
+            widths.update(
+                n_at=n_at, mean=mean, fallback=np.sqrt(np.log1p((sd / np.maximum(mean, 1e-6)) ** 2))
+            )
+        n_at, mean, fallback_log_sd = widths["n_at"], widths["mean"], widths["fallback"]
         if n_at[t] < self.min_history_years:
             log_sd = fallback_log_sd
             log_share = (np.log(np.maximum(mean, 1e-6)) - log_sd**2 / 2)[None]
@@ -442,14 +458,16 @@ class SeasonalShareModel(BaseModel):
             )
         else:
             log_share = np.log(np.maximum(shares, _MIN_SHARE))
-            iqr = _column_iqr(log_share)
-            log_sd = np.array(
-                [
-                    _kernel_width(col[np.isfinite(col)], d, iqr=float(q))
-                    for col, d, q in zip(log_share.T, fallback_log_sd, iqr, strict=True)
-                ]
-            )
-            n_regions = len({y.region for y in years if np.isfinite(y.curve[t])})
+            if "log_sd" not in widths:
+                iqr = _column_iqr(log_share)
+                widths["log_sd"] = np.array(
+                    [
+                        _kernel_width(col[np.isfinite(col)], d, iqr=float(q))
+                        for col, d, q in zip(log_share.T, fallback_log_sd, iqr, strict=True)
+                    ]
+                )
+                widths["n_regions"] = len({y.region for y in years if np.isfinite(y.curve[t])})
+            log_sd, n_regions = widths["log_sd"], widths["n_regions"]
             self.basis_[s] = (
                 f"reference class: {n_at[t]} earlier series-year(s) of the family "
                 f"({n_regions} region(s), {min(y.year for y in years)}-{max(y.year for y in years)})"
@@ -772,13 +790,14 @@ class SeasonalShareModel(BaseModel):
 
     def _total_posterior(
         self, s: int, done: float, t: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
         """Grid of ``log A`` and the unnormalised log posterior of the kernels on it.
 
         Returns the grid (G,), an array of the reference years' kernels (pace and outcome paired):
         (J, G) before anything is done, (1, G) their sum after (each over its band:
         :func:`~longjiang_forecast.models._pace_kernels.pace_log_posterior`), and, from the first
-        report on, an array (K, G) of the late-start kernels (:func:`_late_start`; None without).
+        report on, an array (K, G) of the late-start kernels (:func:`_late_start`; None without),
+        and the pace kernels' widths (J,) (:func:`_adaptive_widths`; zeros before any report).
         """
         ref = self.reference_[s]
         assert ref is not None  # called for the series with a reference class only
@@ -834,13 +853,13 @@ class SeasonalShareModel(BaseModel):
             logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
             logp += logw[:, None]
             if t == 0:
-                return grid, logp, None
+                return grid, logp, None, h
             floor = np.log(1e-3 * max(need, 1e-12))
             logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h[:, None])
         if late is None:
-            return grid, logp, None
+            return grid, logp, None, h
         logp += np.log1p(-late.prior)
-        return grid, logp, late.logp(grid) + np.log(late.prior)
+        return grid, logp, late.logp(grid) + np.log(late.prior), h
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -956,23 +975,26 @@ class _Posterior:
     log_dx: np.ndarray  # (G,) log of the trapezoid rule's weights on the grid
     pace: np.ndarray  # (G,) unnormalised log posterior of the reference years' kernels, summed
     late: np.ndarray  # (G,) the same of the late-start regime's kernels (-inf without)
+    pace_width: np.ndarray  # (J,) the pace kernels' widths (see _total_posterior)
 
 
 def _pace_posterior_moments(
-    ref: _ReferenceClass, log_done_need: float, t: int, mean: float, var: float
+    ref: _ReferenceClass, log_done_need: float, t: int, mean: float, var: float, width: np.ndarray
 ) -> tuple[float, float]:
     """Mean and variance of ``z = log(A / need)`` from this year's pace under the prior ``N(mean, var)``.
 
     Reference year ``j``'s pace kernel says ``z ~ N(log(done / need) − log F_j(t), h²)``
     (weighted by the shape of its path); under a normal prior the posterior is a mixture of
     normals in closed form (each kernel's conjugate update, weighted by its marginal likelihood
-    ``N(c_j; mean, var + h²)``). Used by :meth:`SeasonalShareModel._nowcast_year_effects`.
+    ``N(c_j; mean, var + h²)``). ``width``: the pace kernels' widths ``h_j`` of the year's-total
+    posterior (its reference years with a finite share and shape weight at ``t``). Used by
+    :meth:`SeasonalShareModel._nowcast_year_effects`.
     """
     log_share = ref.log_share[:, t]
     shape = np.zeros(log_share.shape) if ref.shape_logw is None else ref.shape_logw
     keep = np.isfinite(log_share) & np.isfinite(shape)
     c = log_done_need - log_share[keep]
-    h2 = _adaptive_widths(log_share[keep], float(ref.log_share_sd[t])) ** 2
+    h2 = width**2
     logw = shape[keep] - 0.5 * (c - mean) ** 2 / (var + h2) - 0.5 * np.log(var + h2)
     w = np.exp(logw - logw.max())
     w /= w.sum()

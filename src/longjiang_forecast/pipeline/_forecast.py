@@ -335,11 +335,14 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
         chunks, effects = _under(scenario, chunks, run)
         # Annual means are not changed by scenarios (see apply_scenario).
         touched = effects & np.isin(chunks.chunk(0)["dynamics"].values, ["gamma", "binomial"])
-    draws = chunks.chunk(0)  # the parameters of the first draws: those of the kept paths
+    n_kept = kept_draws(run.keep_paths, chunks.n_draws, state.sizes[SERIES])
+    draws = chunks.chunk(0)
+    if DRAW in draws.dims:  # the parameters of the kept paths (the first draws), as ArviZ pairs them
+        draws = draws.isel({DRAW: slice(0, n_kept)})
     province = province_from_prefectures(state, catalog, reason=draws["reason"].values)
     stats = simulate_summary(
         chunks, state, seed=run.path_seed, n_jobs=n_jobs, dtype="float64",
-        keep_paths=kept_draws(run.keep_paths, chunks.n_draws, state.sizes[SERIES]),
+        keep_paths=n_kept,
         totals=False if province is None else province, past_deadline="ignore",
         backend="threads" if run.client is None else "dask", client=run.client,
         quantiles=sorted({*(float(q) for q in run.quantiles), 0.5}), rao_blackwell=RAO_BLACKWELL_DRAWS,

@@ -65,7 +65,8 @@ class Forecast:
         ``n_draws_summarised`` gives all the draws ``summary`` streamed over),
         for fan charts, planning and the bulletin.
     draws : xarray.Dataset
-        The parameter draws the paths were simulated from.
+        The parameter draws of the kept paths (dim ``draw`` as in ``paths``; the summaries use
+        every draw of the run).
     state : xarray.Dataset
         The observed state at the as-of month.
     catalog : Catalog
