@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Self
@@ -246,35 +246,37 @@ class SeasonalShareModel(BaseModel):
                 years_of[family, region, kind] = _reference_years(region, *history_of(family, region), kind)
             return years_of[family, region, kind]
 
-        for s in range(n):
-            ind = str(state.variables["indicator"].values[s])
-            reg = str(state.variables["region"].values[s])
-            kind = str(state.variables["kind"].values[s])
-            family = family_of.get(ind, ind)
-            history = history_of(family, reg)[0]
-            if kind in ("cumulative", "level"):
-                if family not in regions_of:
-                    regions_of[family] = _family_regions(progress, family_of, family)
-                # this region's earlier years first, then the other regions' in the data's order
-                order = dict.fromkeys([reg, *regions_of[family]])
-                years = [y for r in order for y in reference_years(family, r, kind)]
-                tags = str(tags_of.get(ind, ""))
-                # the widths of a reference class do not depend on its order: once per class
-                months = (int(state.variables[v].values[s]) for v in ("deadline_month", "last_month"))
-                key = (family, kind, tags, *months, tuple(sorted(order)))
-                self._fit_share(s, state, history, years, reg, kind, tags, year, classes.setdefault(key, {}))
-            elif kind in ("annual_mean", "change"):
-                self._fit_lognormal(s, state, history, kind, year)
-            elif kind == "milestone":
-                self._fit_milestone(s, state)
-            else:  # pragma: no cover - build_state drops qualitative rows
-                self.reason_[s] = f"kind '{kind}' is not forecastable"
-        # The model's own copy of the state carries the baselines it resolved from history.
-        state["baseline"] = (SERIES, self.baseline_.copy())
-        self.state_ = state
-        # each series' posterior on its own: in threads (numpy's array arithmetic releases the GIL),
-        # the same numbers whatever their number
+        # the series' year's-total posteriors and year-effect CDFs in threads (numpy's array
+        # arithmetic releases the GIL): each on its own, the same numbers whatever their number
         with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, _FIT_THREADS)) as pool:
+            for s in range(n):
+                ind = str(state.variables["indicator"].values[s])
+                reg = str(state.variables["region"].values[s])
+                kind = str(state.variables["kind"].values[s])
+                family = family_of.get(ind, ind)
+                history = history_of(family, reg)[0]
+                if kind in ("cumulative", "level"):
+                    if family not in regions_of:
+                        regions_of[family] = _family_regions(progress, family_of, family)
+                    # this region's earlier years first, then the other regions' in the data's order
+                    order = dict.fromkeys([reg, *regions_of[family]])
+                    years = [y for r in order for y in reference_years(family, r, kind)]
+                    tags = str(tags_of.get(ind, ""))
+                    # the widths of a reference class do not depend on its order: once per class
+                    months = (int(state.variables[v].values[s]) for v in ("deadline_month", "last_month"))
+                    key = (family, kind, tags, *months, tuple(sorted(order)))
+                    self._fit_share(
+                        s, state, history, years, reg, kind, tags, year, classes.setdefault(key, {})
+                    )
+                elif kind in ("annual_mean", "change"):
+                    self._fit_lognormal(s, state, history, kind, year, pool)
+                elif kind == "milestone":
+                    self._fit_milestone(s, state)
+                else:  # pragma: no cover - build_state drops qualitative rows
+                    self.reason_[s] = f"kind '{kind}' is not forecastable"
+            # The model's own copy of the state carries the baselines it resolved from history.
+            state["baseline"] = (SERIES, self.baseline_.copy())
+            self.state_ = state
             self.posterior_ = list(pool.map(self._posterior, range(n)))
         self._nowcast_year_effects()
         self.annual_cdf_ = [self._annual_cdf(s) for s in range(n)]
@@ -499,7 +501,7 @@ class SeasonalShareModel(BaseModel):
 
     # -- annual means -----------------------------------------------------------------
     def _fit_lognormal(
-        self, s: int, state: xr.Dataset, history: dict[int, np.ndarray], kind: str, year: int
+        self, s: int, state: xr.Dataset, history: dict[int, np.ndarray], kind: str, year: int, pool: Executor
     ) -> None:
         """Log-normal seasonal profile with a year effect, its variances with honest uncertainty.
 
@@ -548,7 +550,7 @@ class SeasonalShareModel(BaseModel):
         nu_tau = _YEAR_SD_PRIOR_DOF + n_years - 1
         s2_tau = (_YEAR_SD_PRIOR_DOF * self.year_effect_sd**2 + float(np.sum(effects**2))) / nu_tau
         sigma2 = _variance_nodes(nu_sigma, s2_sigma)
-        grid, cdf = _year_effect_cdf(r, sigma2, _variance_nodes(nu_tau, s2_tau), inflate)
+        grid, cdf = _year_effect_cdf(r, sigma2, _variance_nodes(nu_tau, s2_tau), inflate, pool)
         self.year_effect_cdf_[s] = (grid, cdf)
         weights = np.diff(cdf, prepend=0.0)
         self.year_effect_mean_[s] = float(np.sum(weights * grid))
@@ -1119,7 +1121,7 @@ def _variance_nodes(nu: float, s2: float) -> np.ndarray:
 
 
 def _year_effect_cdf(
-    r: np.ndarray, sigma2: np.ndarray, tau2: np.ndarray, inflate: float
+    r: np.ndarray, sigma2: np.ndarray, tau2: np.ndarray, inflate: float, pool: Executor
 ) -> tuple[np.ndarray, np.ndarray]:
     """Posterior CDF of the year effect given this year's residuals, σ² and τ² integrated out.
 
@@ -1132,6 +1134,8 @@ def _year_effect_cdf(
         variance (:func:`_variance_nodes`).
     inflate : float
         ``1 + 1/n``: both variances' share from the profile's own error.
+    pool : concurrent.futures.Executor
+        Threads that compute the blocks of the grid (the fit's).
 
     Returns
     -------
@@ -1158,8 +1162,7 @@ def _year_effect_cdf(
         special.ndtr(block, out=block)
         cdf[lo : lo + _CDF_BLOCK] = block.mean(axis=1)
 
-    with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, _FIT_THREADS)) as pool:  # as the posteriors
-        list(pool.map(fill, range(0, grid.size, _CDF_BLOCK)))
+    list(pool.map(fill, range(0, grid.size, _CDF_BLOCK)))
     return grid, cdf
 
 
