@@ -246,6 +246,28 @@ class SeasonalShareModel(BaseModel):
                 years_of[family, region, kind] = _reference_years(region, *history_of(family, region), kind)
             return years_of[family, region, kind]
 
+        # every region's reference years of a (family, kind) in the data's order, and where each run lies
+        pooled: dict[tuple[str, str], tuple[list[_ReferenceYear], dict[str, tuple[int, int]]]] = {}
+
+        def class_years(family: str, region: str, kind: str) -> tuple[list[_ReferenceYear], bool]:
+            """A region's reference years: its own first, then the other regions' in the data's order.
+
+            Also says whether the region is one of the family's (else its years are added to theirs).
+            """
+            if (family, kind) not in pooled:
+                flat: list[_ReferenceYear] = []
+                where: dict[str, tuple[int, int]] = {}
+                for r in regions_of[family]:
+                    start = len(flat)
+                    flat.extend(reference_years(family, r, kind))
+                    where[r] = (start, len(flat))
+                pooled[family, kind] = (flat, where)
+            flat, where = pooled[family, kind]
+            if region not in where:
+                return [*reference_years(family, region, kind), *flat], False
+            lo, hi = where[region]
+            return flat[lo:hi] + flat[:lo] + flat[hi:], True
+
         # the series' year's-total posteriors and year-effect CDFs in threads (numpy's array
         # arithmetic releases the GIL): each on its own, the same numbers whatever their number
         with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, _FIT_THREADS)) as pool:
@@ -258,13 +280,11 @@ class SeasonalShareModel(BaseModel):
                 if kind in ("cumulative", "level"):
                     if family not in regions_of:
                         regions_of[family] = _family_regions(progress, family_of, family)
-                    # this region's earlier years first, then the other regions' in the data's order
-                    order = dict.fromkeys([reg, *regions_of[family]])
-                    years = [y for r in order for y in reference_years(family, r, kind)]
+                    years, member = class_years(family, reg, kind)
                     tags = str(tags_of.get(ind, ""))
                     # the widths of a reference class do not depend on its order: once per class
                     months = (int(state.variables[v].values[s]) for v in ("deadline_month", "last_month"))
-                    key = (family, kind, tags, *months, tuple(sorted(order)))
+                    key = (family, kind, tags, *months, None if member else reg)
                     self._fit_share(
                         s, state, history, years, reg, kind, tags, year, classes.setdefault(key, {})
                     )
