@@ -51,8 +51,8 @@ if TYPE_CHECKING:
 
 #: Points of the year effect's grid (see :func:`_year_effect_cdf`): its CDF is exact at each point
 #: and smooth, so linear interpolation between 1,024 points errs by about 2e-5 (16,384: 1e-7).
-_GRID = 1024
-#: Threads that compute the series' year's-total posteriors at once (at most the CPUs).
+_YEAR_EFFECT_GRID = 1024
+#: Threads of the fit (at most the CPUs): the series' year's-total posteriors, the year effects' blocks.
 _FIT_THREADS = 8
 #: The year's-total posterior's grid of ``log A`` (see :func:`_posterior_grid`): points spread
 #: evenly over the whole range, and points over each group of kernels (pace, late start) where
@@ -311,7 +311,7 @@ class SeasonalShareModel(BaseModel):
             return None
         grid, pace, late, width = self._total_posterior(s, done, t)
         late_sum = np.full(grid.size, -np.inf) if late is None else _logsumexp(late, axis=0)
-        return _Posterior(grid, np.log(_trapezoid_weights(grid)), _logsumexp(pace, axis=0), late_sum, width)
+        return _Posterior(grid, _logsumexp(pace, axis=0), late_sum, width)
 
     def _done(self, s: int) -> tuple[float, int]:
         """What series ``s`` has done since its origin by its latest report, and that report's month."""
@@ -967,8 +967,8 @@ def _kernel_logpdf(x: Any, loc: Any, scale: Any) -> np.ndarray:
     """Log density of the Student-t kernel (:data:`_KERNEL_DF` degrees of freedom), broadcast.
 
     The same numbers as ``scipy.stats.t.logpdf(x, _KERNEL_DF, loc, scale)``, written out because
-    the kernels are evaluated on a 4,096-point grid for every reference year of every series
-    (scipy's generic path costs about 5x more).
+    the prior and late-start kernels are evaluated on the posterior's grid (about 1,000-1,800
+    points) for every series (scipy's generic path costs about 5x more).
     """
     # in place on one array: the operations and their order of ``C − log s − (ν+1)/2 · log1p(z²/ν)``
     z = np.asarray(np.subtract(x, loc), dtype=float)
@@ -994,10 +994,14 @@ class _Posterior:
     """The year's-total posterior of one series on its grid of ``log A`` (see ``_total_posterior``)."""
 
     grid: np.ndarray  # (G,) log A, rising, unevenly spaced (see _posterior_grid)
-    log_dx: np.ndarray  # (G,) log of the trapezoid rule's weights on the grid
     pace: np.ndarray  # (G,) unnormalised log posterior of the reference years' kernels, summed
     late: np.ndarray  # (G,) the same of the late-start regime's kernels (-inf without)
     pace_width: np.ndarray  # (J,) the pace kernels' widths (see _total_posterior)
+
+    @property
+    def log_dx(self) -> np.ndarray:
+        """Log of the trapezoid rule's weights on the grid (shape (G,))."""
+        return np.log(_trapezoid_weights(self.grid))
 
 
 def _pace_posterior_moments(
@@ -1159,7 +1163,7 @@ def _year_effect_cdf(
 
     Returns
     -------
-    grid, cdf : ndarray of shape (_GRID,)
+    grid, cdf : ndarray of shape (_YEAR_EFFECT_GRID,)
         The year effect (log scale) and its CDF, for inverse-CDF draws.
 
     Notes
@@ -1173,7 +1177,7 @@ def _year_effect_cdf(
     precision = 1 / tau2_nodes + r.size / sig2
     mean = (np.sum(r) / sig2 / precision).ravel()
     sd = np.sqrt(inflate / precision).ravel()
-    grid = np.linspace(mean.min() - 10 * sd.max(), mean.max() + 10 * sd.max(), _GRID)
+    grid = np.linspace(mean.min() - 10 * sd.max(), mean.max() + 10 * sd.max(), _YEAR_EFFECT_GRID)
     cdf = np.empty(grid.size)
 
     def fill(lo: int) -> None:  # a block of the grid that stays in the cache
