@@ -44,16 +44,30 @@ def _env() -> dict[str, str]:
     return env
 
 
+#: Runs a command from a small, fresh Python process and prints its wall seconds and peak RSS (KiB).
+#: On Linux a child's peak RSS starts at its parent's at fork/exec (the kernel carries the old
+#: memory's high-water mark over exec), so a command started straight from this benchmark, itself
+#: a gigabyte by then, would report at least that gigabyte; from the launcher it starts at ~10 MiB.
+_LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ,
+                     file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, flush=True)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def timed_command(args: list[str]) -> dict[str, float]:
-    """Wall seconds and peak RSS (MiB, the child's own, from wait4) of one command."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(args)} failed: {err[-2000:]}")
-    return {"wall_s": wall, "peak_rss_mib": usage.ru_maxrss / 1024}
+    """Wall seconds and peak RSS (MiB, the command's own: see ``_LAUNCHER``) of one command."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LAUNCHER, *args], env=_env(), capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {done.stderr[-2000:]}")
+    wall, maxrss_kib = done.stdout.split()
+    return {"wall_s": float(wall), "peak_rss_mib": int(maxrss_kib) / 1024}
 
 
 def e2e_default(rounds: int = 3) -> dict[str, float]:
