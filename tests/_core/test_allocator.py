@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -41,5 +42,33 @@ def test_freed_arrays_are_reused_not_faulted_in_again():
     assert kept["faults"] < 0.05 * pages  # measured: 4,300 (the first arrays' pages, numpy's own)
 
 
-def test_it_says_whether_it_changed_anything():
+def test_it_says_whether_it_changed_anything(monkeypatch):
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")  # this test process keeps NumPy's advice
     assert keep_freed_memory() is sys.platform.startswith("linux")
+
+
+# NumPy's huge-page advice after keep_freed_memory, called before or after NumPy is imported
+_ADVICE = """
+import sys
+if sys.argv[1] == "after":
+    import numpy
+from longjiang_forecast._core.allocator import keep_freed_memory
+keep_freed_memory()
+import numpy
+print(numpy._core.multiarray._get_madvise_hugepage())
+"""
+
+
+def _advice(order: str, **env: str) -> str:
+    environ = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"} | env
+    done = subprocess.run([sys.executable, "-c", _ADVICE, order], capture_output=True, text=True, env=environ)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="transparent huge pages (Linux)")
+def test_numpys_huge_page_advice_is_turned_off_unless_the_user_set_it():
+    assert _advice("after", NUMPY_MADVISE_HUGEPAGE="1") == "True"  # the advice NumPy gives by default
+    assert _advice("before") == "False"  # the command line: NumPy not yet imported
+    assert _advice("after") == "False"  # a script that imported NumPy first
+    assert _advice("before", NUMPY_MADVISE_HUGEPAGE="1") == "True"  # the user's choice is kept
