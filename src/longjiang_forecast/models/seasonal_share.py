@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Self
@@ -269,35 +269,49 @@ class SeasonalShareModel(BaseModel):
             return flat[lo:hi] + flat[:lo] + flat[hi:], True
 
         # the series' year's-total posteriors and year-effect CDFs in threads (numpy's array
-        # arithmetic releases the GIL): each on its own, the same numbers whatever their number
-        with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, _FIT_THREADS)) as pool:
-            for s in range(n):
-                ind = str(state.variables["indicator"].values[s])
-                reg = str(state.variables["region"].values[s])
-                kind = str(state.variables["kind"].values[s])
-                family = family_of.get(ind, ind)
-                history = history_of(family, reg)[0]
-                if kind in ("cumulative", "level"):
-                    if family not in regions_of:
-                        regions_of[family] = _family_regions(progress, family_of, family)
-                    years, member = class_years(family, reg, kind)
-                    tags = str(tags_of.get(ind, ""))
-                    # the widths of a reference class do not depend on its order: once per class
-                    months = (int(state.variables[v].values[s]) for v in ("deadline_month", "last_month"))
-                    key = (family, kind, tags, *months, None if member else reg)
-                    self._fit_share(
-                        s, state, history, years, reg, kind, tags, year, classes.setdefault(key, {})
-                    )
-                elif kind in ("annual_mean", "change"):
-                    self._fit_lognormal(s, state, history, kind, year, pool)
-                elif kind == "milestone":
-                    self._fit_milestone(s, state)
-                else:  # pragma: no cover - build_state drops qualitative rows
-                    self.reason_[s] = f"kind '{kind}' is not forecastable"
-            # The model's own copy of the state carries the baselines it resolved from history.
-            state["baseline"] = (SERIES, self.baseline_.copy())
-            self.state_ = state
-            self.posterior_ = list(pool.map(self._posterior, range(n)))
+        # arithmetic and the numba kernels release the GIL), each started as soon as its series
+        # is fitted, so that they run while the next series are: each on its own, the same
+        # numbers whatever their number or order. The posteriors read only the state's columns
+        # that the loop leaves as they are (deadline, target, last report).
+        self.state_ = state  # read by the posteriors in the threads
+        try:
+            posteriors: dict[int, Future[_Posterior | None]] = {}
+            year_effects: dict[int, Future[tuple[np.ndarray, np.ndarray]]] = {}
+            with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, _FIT_THREADS)) as pool:
+                for s in range(n):
+                    ind = str(state.variables["indicator"].values[s])
+                    reg = str(state.variables["region"].values[s])
+                    kind = str(state.variables["kind"].values[s])
+                    family = family_of.get(ind, ind)
+                    history = history_of(family, reg)[0]
+                    if kind in ("cumulative", "level"):
+                        if family not in regions_of:
+                            regions_of[family] = _family_regions(progress, family_of, family)
+                        years, member = class_years(family, reg, kind)
+                        tags = str(tags_of.get(ind, ""))
+                        # the widths of a reference class do not depend on its order: once per class
+                        months = (int(state.variables[v].values[s]) for v in ("deadline_month", "last_month"))
+                        key = (family, kind, tags, *months, None if member else reg)
+                        self._fit_share(
+                            s, state, history, years, reg, kind, tags, year, classes.setdefault(key, {})
+                        )
+                        posteriors[s] = pool.submit(self._posterior, s)
+                    elif kind in ("annual_mean", "change"):
+                        cdf = self._fit_lognormal(s, state, history, kind, year)
+                        if cdf is not None:
+                            year_effects[s] = pool.submit(_year_effect_cdf, *cdf)
+                    elif kind == "milestone":
+                        self._fit_milestone(s, state)
+                    else:  # pragma: no cover - build_state drops qualitative rows
+                        self.reason_[s] = f"kind '{kind}' is not forecastable"
+                # The model's own copy of the state carries the baselines it resolved from history.
+                state["baseline"] = (SERIES, self.baseline_.copy())
+                for s, future in year_effects.items():
+                    self._set_year_effect(s, *future.result())
+                self.posterior_ = [posteriors[s].result() if s in posteriors else None for s in range(n)]
+        except BaseException:
+            del self.state_  # a fit that fails leaves the model unfitted
+            raise
         self._nowcast_year_effects()
         self.annual_cdf_ = [self._annual_cdf(s) for s in range(n)]
         return self
@@ -521,8 +535,8 @@ class SeasonalShareModel(BaseModel):
 
     # -- annual means -----------------------------------------------------------------
     def _fit_lognormal(
-        self, s: int, state: xr.Dataset, history: dict[int, np.ndarray], kind: str, year: int, pool: Executor
-    ) -> None:
+        self, s: int, state: xr.Dataset, history: dict[int, np.ndarray], kind: str, year: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
         """Log-normal seasonal profile with a year effect, its variances with honest uncertainty.
 
         ``log y_{j,m} = μ_m + δ_j + ε_{j,m}`` with ``δ_j ~ N(0, τ²)`` and ``ε ~ N(0, σ²)``. The
@@ -537,11 +551,15 @@ class SeasonalShareModel(BaseModel):
         counted as :data:`_MONTH_SD_PRIOR_DOF` points; ``τ``: ``year_effect_sd`` counted as
         :data:`_YEAR_SD_PRIOR_DOF`). The year effect is drawn from its posterior integrated over
         both (:func:`_year_effect_cdf`); the months to come use the posterior mean of ``σ²``.
+
+        Returns the arguments of :func:`_year_effect_cdf` (this year's residuals and both
+        variances' nodes), which :meth:`fit` computes in its threads and hands to
+        :meth:`_set_year_effect`; None where the series has no forecast (``reason_``).
         """
         past = {y: v for y, v in history.items() if y < year and np.isfinite(v).any()}
         if not past:
             self.reason_[s] = "an annual mean needs at least one earlier year of monthly values"
-            return
+            return None
         logs = np.log(np.array([past[y] for y in sorted(past)]))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -549,7 +567,7 @@ class SeasonalShareModel(BaseModel):
         if not np.all(np.isfinite(mu)):
             missing = [int(m) + 1 for m in np.flatnonzero(~np.isfinite(mu))]
             self.reason_[s] = f"no earlier year has a value for month(s) {missing}"
-            return
+            return None
         resid = logs - mu
         effects = np.nanmean(resid, axis=1)
         within = (resid - effects[:, None])[np.isfinite(resid)]
@@ -570,11 +588,6 @@ class SeasonalShareModel(BaseModel):
         nu_tau = _YEAR_SD_PRIOR_DOF + n_years - 1
         s2_tau = (_YEAR_SD_PRIOR_DOF * self.year_effect_sd**2 + float(np.sum(effects**2))) / nu_tau
         sigma2 = _variance_nodes(nu_sigma, s2_sigma)
-        grid, cdf = _year_effect_cdf(r, sigma2, _variance_nodes(nu_tau, s2_tau), inflate, pool)
-        self.year_effect_cdf_[s] = (grid, cdf)
-        weights = np.diff(cdf, prepend=0.0)
-        self.year_effect_mean_[s] = float(np.sum(weights * grid))
-        self.year_effect_sd_[s] = float(np.sqrt(np.sum(weights * (grid - self.year_effect_mean_[s]) ** 2)))
         self.log_mean_[s] = mu
         # The months to come: noise with the posterior mean of σ² (over the quadrature nodes,
         # finite even where the scaled-inverse-χ² mean is not).
@@ -595,6 +608,15 @@ class SeasonalShareModel(BaseModel):
                     "a change against last year needs last year's value: add a 'baseline' to the "
                     "catalogue or all 12 monthly values of last year to the progress file"
                 )
+                return None
+        return r, sigma2, _variance_nodes(nu_tau, s2_tau), inflate
+
+    def _set_year_effect(self, s: int, grid: np.ndarray, cdf: np.ndarray) -> None:
+        """Keep series ``s``'s year-effect posterior (:func:`_year_effect_cdf`), its mean and sd."""
+        self.year_effect_cdf_[s] = (grid, cdf)
+        weights = np.diff(cdf, prepend=0.0)
+        self.year_effect_mean_[s] = float(np.sum(weights * grid))
+        self.year_effect_sd_[s] = float(np.sqrt(np.sum(weights * (grid - self.year_effect_mean_[s]) ** 2)))
 
     def _year_effect(self, s: int, u: np.ndarray) -> np.ndarray:
         """Return the year effect (the shift of the log profile) at uniforms ``u``, by inverse CDF."""
@@ -1145,7 +1167,7 @@ def _variance_nodes(nu: float, s2: float) -> np.ndarray:
 
 
 def _year_effect_cdf(
-    r: np.ndarray, sigma2: np.ndarray, tau2: np.ndarray, inflate: float, pool: Executor
+    r: np.ndarray, sigma2: np.ndarray, tau2: np.ndarray, inflate: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Posterior CDF of the year effect given this year's residuals, σ² and τ² integrated out.
 
@@ -1158,8 +1180,6 @@ def _year_effect_cdf(
         variance (:func:`_variance_nodes`).
     inflate : float
         ``1 + 1/n``: both variances' share from the profile's own error.
-    pool : concurrent.futures.Executor
-        Threads that compute the blocks of the grid (the fit's).
 
     Returns
     -------
@@ -1186,7 +1206,8 @@ def _year_effect_cdf(
         special.ndtr(block, out=block)
         cdf[lo : lo + _CDF_BLOCK] = block.mean(axis=1)
 
-    list(pool.map(fill, range(0, grid.size, _CDF_BLOCK)))
+    for lo in range(0, grid.size, _CDF_BLOCK):
+        fill(lo)
     return grid, cdf
 
 
