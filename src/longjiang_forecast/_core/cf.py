@@ -416,7 +416,9 @@ def unit_coordinate(name: str) -> str | None:
 
 
 def _per_series(kind: str, series_units: Sequence[str]) -> list[str]:
-    return [udunits(u) if kind == _V else rate_unit(u) for u in series_units]
+    convert = udunits if kind == _V else rate_unit
+    spelled = {unit: convert(unit) for unit in set(series_units)}  # a few units for thousands of series
+    return [spelled[unit] for unit in series_units]
 
 
 def _units(kind: str, series_units: Sequence[str]) -> str | None:

@@ -297,16 +297,20 @@ def _rates(state: xr.Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return f"{year}-{first:02d}" if first == last else f"{year}-{first:02d}/{year}-{last:02d}"
 
     days = month_days(year).astype(float)
+    observed, last_month, deadline_month, targets, kinds, baseline, last_value = (
+        state[name].values
+        for name in ("observed", "last_month", "deadline_month", "target", "kind", "baseline", "last_value")
+    )  # read once: a Dataset look-up per series and column took most of the county job's second here
     for s in range(n):
-        obs = state["observed"].values[s]
-        t = int(state["last_month"].values[s])
-        dl = int(state["deadline_month"].values[s])
-        target = float(state["target"].values[s])
-        kind = state["kind"].values[s]
+        obs = observed[s]
+        t = int(last_month[s])
+        dl = int(deadline_month[s])
+        target = float(targets[s])
+        kind = kinds[s]
         seen = np.flatnonzero(np.isfinite(obs))
         if kind in ("annual_mean", "change"):
             if kind == "change":
-                target = float(state["baseline"].values[s]) * (1 + target / 100)
+                target = float(baseline[s]) * (1 + target / 100)
             open_days = days[~np.isfinite(obs)].sum()
             if open_days > 0 and np.isfinite(target):
                 required[s] = (target * days.sum() - np.nansum(obs * days)) / open_days
@@ -314,11 +318,11 @@ def _rates(state: xr.Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 run[s] = float(np.mean(obs[seen[-RUN_RATE_MONTHS:]]))
                 covers[s] = span(int(seen[-RUN_RATE_MONTHS:][0]) + 1, int(seen[-1]) + 1)
             if kind == "change":  # in the target's terms: % change against the baseline
-                base = float(state["baseline"].values[s])
+                base = float(baseline[s])
                 required[s], run[s] = 100 * (required[s] / base - 1), 100 * (run[s] / base - 1)
             continue
-        last = state["last_value"].values[s]
-        origin = 0.0 if kind in MONOTONE_KINDS else state["baseline"].values[s]
+        last = last_value[s]
+        origin = 0.0 if kind in MONOTONE_KINDS else baseline[s]
         if dl > t and np.isfinite(last):
             required[s] = max(target - last, 0.0) / (dl - t)
         elif t == 0 and dl > 0 and np.isfinite(origin):
