@@ -61,6 +61,25 @@ def test_same_seed_same_summary_whatever_threads_and_kept_paths(mixed):
     assert b["paths"].sizes["draw"] == 100 and a.attrs["seed_entropy"] == "7"
 
 
+def test_blocks_binned_after_their_task_give_the_same_summary(mixed, monkeypatch):
+    """Tasks that start before block 0 has set the histogram bins return their deadline values,
+    binned when they are folded: the same statistics as tasks that bin their own."""
+    from longjiang_forecast.simulate import _stream
+
+    d, s = mixed
+    a = simulate_summary(d, s, seed=7, n_jobs=1)  # every block after the first binned in its task
+    real, unbinned = _stream.run_blocks, []
+
+    def before_the_bins(plan, params, sizes, seeds, edges, *rest):
+        unbinned.append(len(sizes))
+        return real(plan, params, sizes, seeds, None, *rest)  # as if block 0 were not done yet
+
+    monkeypatch.setattr(_stream, "run_blocks", before_the_bins)
+    b = simulate_summary(d, s, seed=7, n_jobs=2)
+    assert sum(unbinned) == 3  # 2,500 draws: three blocks, none binned in its task
+    _assert_same(a, b, [*NUMERIC, "total_p_met", "total_deadline_value", "total_expected_shortfall"])
+
+
 @pytest.mark.parametrize("per_task", [1, 4])
 def test_rao_blackwell_on_leading_draws_is_that_of_a_run_of_those_draws(monkeypatch, per_task):
     """``rao_blackwell=k``: p_met_rb on the first k draws (whole blocks), the rest of the summary on all."""

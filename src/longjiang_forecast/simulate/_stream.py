@@ -181,9 +181,10 @@ def run_blocks(
         ``Generator`` and the fused kernels' xoshiro256++ state
         (:class:`~._random.BlockStreams`).
     edges : mapping or None
-        Histogram bins (``lo``, ``width``, ``t_lo``, ``t_width``); None for the
-        first block (which must then run alone), which then returns its deadline
-        values (``dv``, ``t_dv``) so that the bins can be set from them.
+        Histogram bins (``lo``, ``width``, ``t_lo``, ``t_width``); None while they
+        are not known (the first block sets them): each block then returns its
+        deadline values (``dv``, ``t_dv``), to be binned by the caller
+        (:func:`make_edges` for the first block, :func:`bin_block` for the rest).
     keep : int, default 0
         Number of leading draws (of the first block on) whose full paths are returned.
     rb_draws : int, default 0
@@ -200,14 +201,7 @@ def run_blocks(
         or none); ``vmin``/``vmax``; the same with
         prefix ``t_`` for totals. The first also holds ``paths`` (n_keep,
         n_series, 12) when there are kept draws.
-
-    Raises
-    ------
-    ValueError
-        If the first block (``edges`` None) is given with others.
     """
-    if edges is None and len(sizes) > 1:
-        raise ValueError("the first block sets the histogram bins: run it alone (edges=None)")
     rs = BlockStreams(seeds, sizes)
     n = int(rs.ends[-1])
     dt = plan.dtype
@@ -265,10 +259,11 @@ def run_blocks(
             if settled.size:  # the deadline value is a report: the block's met count is 0 or n
                 rb1[settled] = rb2[settled] = out["met"][settled]
             out["rb1"], out["rb2"], out["rb_n"] = rb1, rb2, np.array(c.stop - c.start)
-    if edges is None:
-        outs[0]["dv"] = watch[0].dv
-        if t is not None:
-            outs[0]["t_dv"] = watch[1].dv
+    if edges is None:  # the bins are not known yet: the caller bins these values
+        for out, c in zip(outs, cols, strict=True):
+            out["dv"] = watch[0].dv[:, c]
+            if t is not None:
+                out["t_dv"] = watch[1].dv[:, c]
     else:
         for out, c in zip(outs, cols, strict=True):
             bin_block(
@@ -413,23 +408,30 @@ def run_threads(
     bounds = block_bounds(n_draws)
     tasks = task_blocks(len(bounds), plan.blocks_per_task)
     acc = Accumulator()
+    edges: dict[str, np.ndarray] | None = None  # the histogram bins, set from block 0 once it is done
 
-    def task(blocks: range, edges: Mapping[str, np.ndarray] | None) -> list[dict[str, Any]]:
+    def task(blocks: range) -> list[dict[str, Any]]:
+        # the tasks that start while block 0 runs do not wait for its bins: they return their
+        # deadline values, binned below with the same bins (the same counts as binned in the task)
         return run_blocks(plan, *_task_args(plan, fetch, bounds, blocks, seed, edges))
 
-    first = task(tasks[0], None)[0]
-    edges = make_edges(first, plan.n_bins) if plan.stats else {}
-    first["edges"] = edges
-    acc.add(first)
+    def fold(result: list[dict[str, Any]]) -> None:
+        nonlocal edges
+        for block in result:
+            if edges is None:  # block 0, the first folded: it sets the bins
+                edges = make_edges(block, plan.n_bins) if plan.stats else {}
+                block["edges"] = edges
+            elif "dv" in block:
+                bin_block(block, block.pop("dv"), block.pop("t_dv", None), edges, plan.n_bins)
+            acc.add(block)
+
     if n_jobs <= 1:
-        for blocks in tasks[1:]:
-            acc.add_all(task(blocks, edges))
+        for blocks in tasks:
+            fold(task(blocks))
         return acc
     with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-        for result in _in_order(
-            lambda i: pool.submit(task, tasks[i], edges), range(1, len(tasks)), 2 * n_jobs
-        ):
-            acc.add_all(result)
+        for result in _in_order(lambda i: pool.submit(task, tasks[i]), range(len(tasks)), 2 * n_jobs):
+            fold(result)
     return acc
 
 
