@@ -139,6 +139,48 @@ def test_round_trip_is_lossless(result, saved):
     assert back.table().equals(result.table())  # bit for bit, NaN where NaN
 
 
+@pytest.mark.parametrize("paths_dtype", ["float64", "float32"])
+def test_chunks_deflated_in_threads_make_the_file_hdf5_would(result, tmp_path, monkeypatch, paths_dtype):
+    """Every float variable through the threaded writer (threshold 0): the same file, read by h5py."""
+    import h5py
+
+    from longjiang_forecast import _forecast_io
+
+    files = {}
+    for threshold in (0, 1 << 62):  # every float variable by _write_deflated; none
+        monkeypatch.setattr(_forecast_io, "_THREADED_BYTES", threshold)
+        monkeypatch.setattr(_forecast_io, "_CHUNK_SERIES", 3)  # edge chunks (4 series in 2 chunks) padded
+        files[threshold] = result.to_netcdf(tmp_path / f"{threshold}.nc", paths_dtype=paths_dtype)
+    threaded, plain = (h5py.File(files[t], "r") for t in (0, 1 << 62))
+    skip = {"DIMENSION_LIST", "REFERENCE_LIST", "_Netcdf4Coordinates", "_Netcdf4Dimid", "created_at"}
+
+    def attrs(obj):
+        return {k: str(v) for k, v in obj.attrs.items() if k not in skip}
+
+    seen = []
+
+    def same(name, obj):
+        other = threaded[name]
+        assert attrs(other) == attrs(obj), name  # _FillValue, coordinates, units, provenance
+        if isinstance(obj, h5py.Dataset):
+            assert other.dtype == obj.dtype and other.shape == obj.shape, name
+            np.testing.assert_array_equal(other[()], obj[()], err_msg=name)  # decoded by HDF5's filters
+            filters = (other.compression, other.compression_opts, other.shuffle)
+            assert filters == (obj.compression, obj.compression_opts, obj.shuffle), name
+            if filters == ("gzip", 1, True):  # a float data variable (coordinates are stored plain)
+                seen.append(name)
+
+    plain.visititems(same)
+    assert attrs(threaded["/"]) == attrs(plain["/"])
+    assert {"posterior_predictive/progress", "posterior/annual_total"} <= set(seen)
+    assert threaded["posterior_predictive/progress"].dtype == np.dtype(paths_dtype)
+    assert sorted(threaded) == sorted(plain)
+    back = lf.open_forecast(files[0])
+    xr.testing.assert_identical(back.draws, result.draws)
+    if paths_dtype == "float64":
+        xr.testing.assert_identical(back.paths, result.paths)
+
+
 def test_float32_paths_keep_seven_digits(result, tmp_path):
     back = lf.open_forecast(result.to_netcdf(tmp_path / "f.nc", paths_dtype="float32"))
     np.testing.assert_allclose(back.paths.values, result.paths.values, rtol=1e-7)
@@ -366,6 +408,9 @@ def test_kept_paths_are_chunked_by_whole_months_and_draws_within_the_size_cap():
     big = chunks(1, 1_000_000, 585, 12)  # a million kept draws: the draws are split
     assert big[0] == 1 and big[2:] == (16, 12) and big[1] * 16 * 12 <= _CHUNK_VALUES
     assert chunks(1, 3, 2, 12) == (1, 3, 2, 12)  # never larger than the data
+    # the parameter draws (chain, draw, series): every kept draw of 16 series
+    draws = xr.DataArray(np.broadcast_to(0.0, (1, 4000, 377)), dims=("chain", "draw", "series"))
+    assert _path_chunks(draws) == (1, 4000, 16)
 
 
 def test_the_file_keeps_the_parameter_draws_of_the_kept_paths(catalog, tmp_path):
