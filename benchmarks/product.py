@@ -129,6 +129,7 @@ def stages(n_draws: int, n_jobs: int = 2) -> dict[str, float]:
     simulate_summary(
         premade, state, seed=as_seed_sequence(1), n_jobs=n_jobs, dtype="float64", keep_paths=keep,
         totals=False if province is None else province, past_deadline="ignore",
+        rao_blackwell=pipeline.RAO_BLACKWELL_DRAWS,
     )  # fmt: skip
     engine_s = time.perf_counter() - start
     path_months = n_draws * result.summary.sizes["series"] * 12
