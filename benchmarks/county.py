@@ -33,6 +33,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from product import peak_rss_mib  # noqa: E402
 
 #: County-level divisions of Heilongjiang (about 130 in the 2020s).
 N_COUNTIES = 130
@@ -137,7 +139,7 @@ def run(folder: Path, out: Path, n_draws: int, seed: int = 2024) -> dict[str, fl
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")
     times["write_s"] = time.perf_counter() - t
     times["n_series"] = int(result.summary.sizes["series"])
-    times["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    times["peak_rss_mib"] = peak_rss_mib()  # VmHWM: this process's own, not its parent's
     return times
 
 

@@ -20,6 +20,12 @@ with one JSON line. Keys:
   and state, the same settings: float64, province rows, kept paths) — what the product adds
   around the engine (the summaries' second stage, province rows, the kept paths).
 * ``import_s``: ``python -c "import longjiang_forecast"``, best of three.
+* ``e2e_default_user_install_s``, ``peak_rss_mib_default_user_install`` (with ``--user-install
+  COMMAND``): the README's main job run by the ``longjiang-forecast`` of an environment made as a
+  user makes it (``pip install .``, no extras); the development environment's dask adds 0.35-0.4 s.
+
+Peak RSS is each command's own: it is started from a small launcher process (``_LAUNCHER``),
+because Linux carries a parent's peak RSS over fork and exec.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,6 +43,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "longjiang_forecast"]
+USER_INSTALL_HELP = (
+    "the longjiang-forecast command of a virtual environment made by the README's first command "
+    "(pip install ., no extras): its default job is timed too (e2e_default_user_install_s). The "
+    "development environment has dask, which xarray imports when it writes a file (0.35-0.4 s)"
+)
 
 
 def _env() -> dict[str, str]:
@@ -59,6 +71,21 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
+def peak_rss_mib() -> float:
+    """Peak RSS of this process in MiB: ``VmHWM`` (reset by exec), else ``ru_maxrss``.
+
+    ``ru_maxrss`` survives ``execve`` on Linux, so in a child started by this
+    script it would report the parent's peak if that is higher.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
 def timed_command(args: list[str]) -> dict[str, float]:
     """Wall seconds and peak RSS (MiB, the command's own: see ``_LAUNCHER``) of one command."""
     done = subprocess.run(
@@ -70,12 +97,12 @@ def timed_command(args: list[str]) -> dict[str, float]:
     return {"wall_s": float(wall), "peak_rss_mib": int(maxrss_kib) / 1024}
 
 
-def e2e_default(rounds: int = 3) -> dict[str, float]:
-    """The README's main job, best of ``rounds``."""
+def e2e_default(rounds: int = 3, cli: list[str] = CLI) -> dict[str, float]:
+    """The README's main job, best of ``rounds`` (``cli``: the command that runs it)."""
     runs = []
     for _ in range(rounds):
         with tempfile.TemporaryDirectory() as tmp:
-            runs.append(timed_command([*CLI, "--out", f"{tmp}/out", "--quiet"]))
+            runs.append(timed_command([*cli, "--out", f"{tmp}/out", "--quiet"]))
     return min(runs, key=lambda r: r["wall_s"])
 
 
@@ -145,11 +172,15 @@ def stages(n_draws: int, n_jobs: int = 2) -> dict[str, float]:
     }
 
 
-def measure(quick: bool) -> dict[str, object]:
+def measure(quick: bool, user_install: str | None = None) -> dict[str, object]:
     small, large = (20_000, 100_000) if quick else (100_000, 1_000_000)
     out: dict[str, object] = {"import_s": import_seconds()}
     default = e2e_default()
     out["e2e_default_s"], out["peak_rss_mib_default"] = default["wall_s"], default["peak_rss_mib"]
+    if user_install:  # the same job from the environment the README's first command makes
+        user = e2e_default(cli=[user_install])
+        out["e2e_default_user_install_s"] = user["wall_s"]
+        out["peak_rss_mib_default_user_install"] = user["peak_rss_mib"]
     for n, tag in ((small, "1e5"), (large, "1e6")):
         ref = e2e_reference(n)
         out[f"e2e_reference_{tag}_s"], out[f"peak_rss_mib_reference_{tag}"] = (
@@ -164,8 +195,9 @@ def measure(quick: bool) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--user-install", metavar="COMMAND", help=USER_INSTALL_HELP)
     args = parser.parse_args()
-    result = measure(args.quick)
+    result = measure(args.quick, args.user_install)
     for key, value in result.items():
         print(f"{key:>28}: {value:.3f}" if isinstance(value, float) else f"{key:>28}: {value}")
     print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}))

@@ -15,7 +15,9 @@ data; null without PyMC/nutpie). ``--no-product`` / ``--no-hierarchical`` leave
 them out. ``e2e_county_s``: the county job of ``benchmarks/county.py``
 (the 2024 list over 130 counties, 4,847 series, 4,000 draws; ``--quick``: 20
 counties, 1,000 draws) forecast as a subprocess, start-up included; ``--no-county``
-leaves it out. Peers need the ``bench`` extra; a missing peer gives null
+leaves it out. ``--user-install COMMAND`` also times the README's main job with the
+``longjiang-forecast`` of an environment made by the README's first command
+(``e2e_default_user_install_s``). Peers need the ``bench`` extra; a missing peer gives null
 and the reason.
 
 What each peer ratio compares (printed with the figures):
@@ -51,7 +53,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -176,22 +177,7 @@ def rss_child(n_draws: int) -> None:
     t = time.perf_counter()
     simulate_summary(draws, state, seed=1, n_jobs=2, rao_blackwell=False)
     el = time.perf_counter() - t
-    print(json.dumps({"peak_rss_mib": peak_rss_mib(), "seconds": el, "lazy_draws": lazy}))
-
-
-def peak_rss_mib() -> float:
-    """Peak RSS of this process in MiB: ``VmHWM`` (reset by exec), else ``ru_maxrss``.
-
-    ``ru_maxrss`` survives ``execve`` on Linux, so in a child started by this
-    script it would report the parent's peak if that is higher.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"peak_rss_mib": product.peak_rss_mib(), "seconds": el, "lazy_draws": lazy}))
 
 
 def measure_rss(n_draws: int) -> dict:
@@ -304,6 +290,7 @@ def main() -> None:
     parser.add_argument("--no-county", action="store_true", help="leave out the county job (null)")
     parser.add_argument("--no-product", action="store_true", help="leave out the product's keys (null)")
     parser.add_argument("--no-hierarchical", action="store_true", help="leave out hierarchical_refit_s")
+    parser.add_argument("--user-install", metavar="COMMAND", help=product.USER_INSTALL_HELP)
     args = parser.parse_args()
     if args.rss:
         rss_child(args.rss)
@@ -436,7 +423,7 @@ def main() -> None:
 
     prod: dict = {}
     if not args.no_product:
-        prod = product.measure(args.quick)
+        prod = product.measure(args.quick, args.user_install)
         log(
             f"product: README main job {prod['e2e_default_s']:.1f}s "
             f"({prod['peak_rss_mib_default']:.0f} MiB); "
@@ -485,6 +472,7 @@ def main() -> None:
             k: prod.get(k)
             for k in (
                 "e2e_default_s",
+                "e2e_default_user_install_s",
                 "e2e_reference_1e5_s",
                 "peak_rss_mib_reference_1e5",
                 "e2e_reference_1e6_s",
