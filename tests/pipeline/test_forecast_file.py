@@ -149,7 +149,8 @@ def test_chunks_deflated_in_threads_make_the_file_hdf5_would(result, tmp_path, m
     files = {}
     for threshold in (0, 1 << 62):  # every float variable by _write_deflated; none
         monkeypatch.setattr(_forecast_io, "_THREADED_BYTES", threshold)
-        monkeypatch.setattr(_forecast_io, "_CHUNK_SERIES", 3)  # edge chunks (4 series in 2 chunks) padded
+        monkeypatch.setattr(_forecast_io, "_CHUNK_SERIES", 3)  # edge chunks (4 series: 3 + 1) padded
+        monkeypatch.setattr(_forecast_io, "_CHUNK_VALUES", 3 * 12 * 7)  # 7 draws a chunk: 60 = 8 x 7 + 4
         files[threshold] = result.to_netcdf(tmp_path / f"{threshold}.nc", paths_dtype=paths_dtype)
     threaded, plain = (h5py.File(files[t], "r") for t in (0, 1 << 62))
     skip = {"DIMENSION_LIST", "REFERENCE_LIST", "_Netcdf4Coordinates", "_Netcdf4Dimid", "created_at"}
@@ -174,6 +175,7 @@ def test_chunks_deflated_in_threads_make_the_file_hdf5_would(result, tmp_path, m
     assert attrs(threaded["/"]) == attrs(plain["/"])
     assert {"posterior_predictive/progress", "posterior/annual_total"} <= set(seen)
     assert threaded["posterior_predictive/progress"].dtype == np.dtype(paths_dtype)
+    assert threaded["posterior_predictive/progress"].chunks == (1, 7, 3, 12)
     assert sorted(threaded) == sorted(plain)
     back = lf.open_forecast(files[0])
     xr.testing.assert_identical(back.draws, result.draws)
