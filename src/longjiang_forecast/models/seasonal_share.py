@@ -52,8 +52,11 @@ if TYPE_CHECKING:
 #: Points of the year effect's grid (see :func:`_year_effect_cdf`): its CDF is exact at each point
 #: and smooth, so linear interpolation between 1,024 points errs by about 2e-5 (16,384: 1e-7).
 _YEAR_EFFECT_GRID = 1024
-#: Threads of the fit (at most the CPUs): the series' year's-total posteriors, the year effects' blocks.
+#: Threads of the fit (at most the CPUs): the series' year's-total posteriors, the year effects' blocks;
+#: and of the parameter draws.
 _FIT_THREADS = 8
+#: Series per task of the parameter draws (each series from its own stream: any split gives the same draws).
+_DRAW_SERIES_BLOCK = 256
 #: The year's-total posterior's grid of ``log A`` (see :func:`_posterior_grid`): points spread
 #: evenly over the whole range, and points over each group of kernels (pace, late start) where
 #: its mass is, out to this many kernel widths on either side.
@@ -686,34 +689,48 @@ class SeasonalShareModel(BaseModel):
         total = np.zeros(n)
         year_effect = np.zeros((n_draws, n))
         basis = self.basis_.copy()
+        labels = self._series_labels()
         own = np.empty((n, n_draws))  # one row per series, read below as columns of (draw, series)
-        for row, label in zip(own, self._series_labels(), strict=True):
-            named_stream(ss, label).random(n_draws, out=row)
-        uniforms = self._shared_year_uniforms(own.T, ss, n_draws)
-        for s in range(n):
-            if self.reason_[s]:
-                continue
-            t = int(last_month[s])
-            if kind[s] in ("cumulative", "level"):
-                dynamics[s] = "gamma"
-                if kind[s] == "level" and t == 0:
-                    start[s] = self.origin_[s]
-                done = start[s] - self.origin_[s]
-                annual[:, s], late = self._annual_total(s, done, t, uniforms[:, s])
-                shape[s], scale[:, s] = self._gamma_split(s, t, done, annual[:, s])
-                if late >= 0.05:
-                    basis[s] += (
-                        f"; behind the earlier years' pace: {late:.0%} weight on a late start "
-                        "(from a start month yet unknown, the months deliver what they did in earlier "
-                        "years; the months lost are not made up)"
-                    )
-            elif kind[s] == "milestone":
-                dynamics[s] = "binomial"
-                total[s] = max(state.variables["target"].values[s], start[s])  # never fewer than done
-                hazard[:, s] = self._hazard(s, start[s], total[s], t, uniforms[:, s])
-            else:
-                dynamics[s] = "lognormal"
-                year_effect[:, s] = self._year_effect(s, uniforms[:, s])
+
+        def draw_own(rows: range) -> None:
+            for s in rows:
+                named_stream(ss, labels[s]).random(n_draws, out=own[s])
+
+        def draw_series(rows: range) -> None:
+            for s in rows:
+                if self.reason_[s]:
+                    continue
+                t = int(last_month[s])
+                if kind[s] in ("cumulative", "level"):
+                    dynamics[s] = "gamma"
+                    if kind[s] == "level" and t == 0:
+                        start[s] = self.origin_[s]
+                    done = start[s] - self.origin_[s]
+                    annual[:, s], late = self._annual_total(s, done, t, uniforms[:, s])
+                    shape[s], scale[:, s] = self._gamma_split(s, t, done, annual[:, s])
+                    if late >= 0.05:
+                        basis[s] += (
+                            f"; behind the earlier years' pace: {late:.0%} weight on a late start "
+                            "(from a start month yet unknown, the months deliver what they did in earlier "
+                            "years; the months lost are not made up)"
+                        )
+                elif kind[s] == "milestone":
+                    dynamics[s] = "binomial"
+                    total[s] = max(state.variables["target"].values[s], start[s])  # never fewer than done
+                    hazard[:, s] = self._hazard(s, start[s], total[s], t, uniforms[:, s])
+                else:
+                    dynamics[s] = "lognormal"
+                    year_effect[:, s] = self._year_effect(s, uniforms[:, s])
+
+        # Each series from its own stream and its own columns, each family's shock on its own
+        # columns: in threads (numpy's generators, interpolation and scipy's ufuncs release the
+        # GIL), the same numbers whatever the threads.
+        threads = min(os.cpu_count() or 1, _FIT_THREADS)
+        blocks = [range(lo, min(lo + _DRAW_SERIES_BLOCK, n)) for lo in range(0, n, _DRAW_SERIES_BLOCK)]
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(draw_own, blocks))
+            uniforms = self._shared_year_uniforms(own.T, ss, n_draws, pool)
+            list(pool.map(draw_series, blocks))
         values = {
             "dynamics": dynamics,
             "start": start,
@@ -745,7 +762,7 @@ class SeasonalShareModel(BaseModel):
         return [f"{i}/{r}" for i, r in zip(state["indicator"].values, state["region"].values, strict=True)]
 
     def _shared_year_uniforms(
-        self, uniforms: np.ndarray, ss: np.random.SeedSequence, n_draws: int
+        self, uniforms: np.ndarray, ss: np.random.SeedSequence, n_draws: int, pool: ThreadPoolExecutor
     ) -> np.ndarray:
         """Make the draws of the series of one family share the year's province-wide shock.
 
@@ -767,6 +784,8 @@ class SeasonalShareModel(BaseModel):
             The seed of the draws; the family shocks come from its child keyed by the family.
         n_draws : int
             Number of draws.
+        pool : ThreadPoolExecutor
+            Runs the families (each on its own columns).
 
         Returns
         -------
@@ -776,14 +795,17 @@ class SeasonalShareModel(BaseModel):
         kind = self.state_.variables["kind"].values
         joint = np.array([not r for r in self.reason_]) & np.isin(kind, ("cumulative", "level"))
         out = uniforms
-        for family in sorted(set(self.family_[joint])):
+
+        def share(family: str) -> None:
             members = np.flatnonzero(joint & (self.family_ == family))
             if members.size < 2:
-                continue
+                return
             common = named_stream(ss, f"family shock/{family}").standard_normal(n_draws)[:, None]
             rho = np.clip(self.year_corr_[members], 0.0, 1.0)[None, :]
             own = special.ndtri(np.clip(uniforms[:, members], 1e-12, 1 - 1e-12))
             out[:, members] = special.ndtr(np.sqrt(rho) * common + np.sqrt(1 - rho) * own)
+
+        list(pool.map(share, sorted(set(self.family_[joint]))))
         return out
 
     def _annual_cdf(self, s: int) -> _AnnualCdf | None:
