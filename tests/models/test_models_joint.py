@@ -71,6 +71,23 @@ def test_draws_of_a_family_share_the_years_shock(shared_years):
     assert corr[np.triu_indices(family.sum(), 1)].mean() > 0.25
 
 
+def test_parameter_draws_do_not_depend_on_the_threads(shared_years, monkeypatch: pytest.MonkeyPatch):
+    """Series drawn in blocks of 1 on 8 threads, or all in one block on one: the same draws, bit for bit."""
+    from longjiang_forecast.models import seasonal_share
+
+    catalog, progress = shared_years
+    model = SeasonalShareModel().fit(progress, catalog=catalog, as_of="2024-03")
+    draws = {}
+    for block, threads in ((1, 8), (10_000, 1)):
+        monkeypatch.setattr(seasonal_share, "_DRAW_SERIES_BLOCK", block)
+        monkeypatch.setattr(seasonal_share, "_FIT_THREADS", threads)
+        monkeypatch.setattr(seasonal_share.os, "cpu_count", lambda: 8)
+        draws[block] = model.sample_parameters(500, seed=7)
+    assert (draws[1]["dynamics"].values == "gamma").sum() > 10  # the family shocks and the totals drawn
+    for name in ("annual_total", "gamma_scale", "gamma_shape", "hazard", "year_effect", "basis"):
+        np.testing.assert_array_equal(draws[1][name].values, draws[10_000][name].values, err_msg=name)
+
+
 def _province_only(catalog: Catalog, indicator: str) -> Catalog:
     """The same catalogue with the prefecture rows of ``indicator`` replaced by one provincial row."""
     table = catalog.table
