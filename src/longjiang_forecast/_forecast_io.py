@@ -174,7 +174,7 @@ _CHUNK_SERIES = 16
 _CHUNK_VALUES = 1 << 20
 
 
-def _path_chunks(paths: xr.DataArray) -> tuple[int, ...]:
+def _chunk_shape(paths: xr.DataArray) -> tuple[int, ...]:
     """HDF5 chunk shape of a large variable (any dims; draw and series cut, the others whole)."""
     size = {str(dim): n for dim, n in paths.sizes.items()}
     whole = int(np.prod([n for dim, n in size.items() if dim not in ("chain", "draw", "series")]))
@@ -186,8 +186,8 @@ def _path_chunks(paths: xr.DataArray) -> tuple[int, ...]:
 def _write_group(ds: xr.Dataset, path: Path, group: str, dtypes: Mapping[str, np.dtype]) -> None:
     """Append ``ds`` to the file as ``group``: the large float variables by :func:`_write_deflated`.
 
-    ``dtypes`` gives the stored dtype of variables written in another than their own. The others
-    are written by xarray, every float variable with :data:`_COMPRESS`.
+    ``dtypes`` gives the stored dtype of the variables not stored in their own. The small
+    variables are written by xarray, every float one with :data:`_COMPRESS`.
     """
     stored = {str(v): dtypes.get(str(v), var.dtype) for v, var in ds.data_vars.items()}
     floats = [v for v, var in ds.data_vars.items() if var.dtype.kind == "f"]
@@ -216,7 +216,7 @@ def _write_deflated(ds: xr.Dataset, path: Path, group: str, dtypes: Mapping[str,
     Each variable is declared through h5netcdf (its netCDF dimensions, ``_FillValue`` NaN, its
     attributes and the ``coordinates`` attribute xarray would write: the non-dimension
     coordinates on its dims), with HDF5's shuffle and deflate filters and the chunks of
-    :func:`_path_chunks`; each chunk is then cast to the stored dtype, padded to the full chunk
+    :func:`_chunk_shape`; each chunk is then cast to the stored dtype, padded to the full chunk
     at the edges (as HDF5 stores edge chunks), byte-shuffled and deflated by ``zlib`` (which
     releases the GIL) in a thread pool, and stored as it is with h5py's ``write_direct_chunk``.
     Any netCDF-4 reader decodes the file with its standard filters (HDF5's shuffle, then
@@ -225,7 +225,7 @@ def _write_deflated(ds: xr.Dataset, path: Path, group: str, dtypes: Mapping[str,
     import h5netcdf
     import h5py
 
-    chunks = {name: _path_chunks(ds[name]) for name in dtypes}
+    chunks = {name: _chunk_shape(ds[name]) for name in dtypes}
     with h5netcdf.File(path, "a") as f:
         target = f[group]
         for dim, n in ds.sizes.items():

@@ -399,12 +399,12 @@ def test_backtest_writes_a_described_file_and_the_corp_diagram(tmp_path, capsys)
 
 def test_kept_paths_are_chunked_by_whole_months_and_draws_within_the_size_cap():
     """Chunks of the kept paths: inside the data, whole months and draws, about 2**20 values at most."""
-    from longjiang_forecast._forecast_io import _CHUNK_VALUES, _path_chunks
+    from longjiang_forecast._forecast_io import _CHUNK_VALUES, _chunk_shape
 
     def chunks(chain: int, draw: int, series: int, month: int) -> tuple[int, ...]:
         shape = {"chain": chain, "draw": draw, "series": series, "month": month}
         values = np.broadcast_to(np.float32(0), tuple(shape.values()))  # a view: no memory
-        return _path_chunks(xr.DataArray(values, dims=tuple(shape)))
+        return _chunk_shape(xr.DataArray(values, dims=tuple(shape)))
 
     assert chunks(1, 4000, 377, 12) == (1, 4000, 16, 12)  # the default job: every draw of 16 series
     big = chunks(1, 1_000_000, 585, 12)  # a million kept draws: the draws are split
@@ -412,7 +412,7 @@ def test_kept_paths_are_chunked_by_whole_months_and_draws_within_the_size_cap():
     assert chunks(1, 3, 2, 12) == (1, 3, 2, 12)  # never larger than the data
     # the parameter draws (chain, draw, series): every kept draw of 16 series
     draws = xr.DataArray(np.broadcast_to(0.0, (1, 4000, 377)), dims=("chain", "draw", "series"))
-    assert _path_chunks(draws) == (1, 4000, 16)
+    assert _chunk_shape(draws) == (1, 4000, 16)
 
 
 def test_the_file_keeps_the_parameter_draws_of_the_kept_paths(catalog, tmp_path):

@@ -280,7 +280,7 @@ class SeasonalShareModel(BaseModel):
         try:
             posteriors: dict[int, Future[_Posterior | None]] = {}
             year_effects: dict[int, Future[tuple[np.ndarray, np.ndarray]]] = {}
-            with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, _FIT_THREADS)) as pool:
+            with _thread_pool() as pool:
                 for s in range(n):
                     ind = str(state.variables["indicator"].values[s])
                     reg = str(state.variables["region"].values[s])
@@ -725,9 +725,8 @@ class SeasonalShareModel(BaseModel):
         # Each series from its own stream and its own columns, each family's shock on its own
         # columns: in threads (numpy's generators, interpolation and scipy's ufuncs release the
         # GIL), the same numbers whatever the threads.
-        threads = min(os.cpu_count() or 1, _FIT_THREADS)
         blocks = [range(lo, min(lo + _DRAW_SERIES_BLOCK, n)) for lo in range(0, n, _DRAW_SERIES_BLOCK)]
-        with ThreadPoolExecutor(max_workers=threads) as pool:
+        with _thread_pool() as pool:
             list(pool.map(draw_own, blocks))
             uniforms = self._shared_year_uniforms(own.T, ss, n_draws, pool)
             list(pool.map(draw_series, blocks))
@@ -949,6 +948,11 @@ class SeasonalShareModel(BaseModel):
         a = 1.0 + done
         b = (1 - prior_mean) / prior_mean + (total - done) * t + done * t / 2
         return special.betaincinv(a, b, u)  # scipy.stats.beta.ppf without importing scipy.stats
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    """The threads of the fit and of the parameter draws: :data:`_FIT_THREADS`, at most the CPUs."""
+    return ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, _FIT_THREADS))
 
 
 def _logsumexp(x: np.ndarray, axis: int | None = None) -> Any:
@@ -1221,15 +1225,11 @@ def _year_effect_cdf(
     sd = np.sqrt(inflate / precision).ravel()
     grid = np.linspace(mean.min() - 10 * sd.max(), mean.max() + 10 * sd.max(), _YEAR_EFFECT_GRID)
     cdf = np.empty(grid.size)
-
-    def fill(lo: int) -> None:  # a block of the grid that stays in the cache
+    for lo in range(0, grid.size, _CDF_BLOCK):  # a block of the grid that stays in the cache
         block = np.subtract(grid[lo : lo + _CDF_BLOCK, None], mean[None])
         block /= sd[None]
         special.ndtr(block, out=block)
         cdf[lo : lo + _CDF_BLOCK] = block.mean(axis=1)
-
-    for lo in range(0, grid.size, _CDF_BLOCK):
-        fill(lo)
     return grid, cdf
 
 
