@@ -415,6 +415,25 @@ def test_kept_paths_are_chunked_by_whole_months_and_draws_within_the_size_cap():
     assert _chunk_shape(draws) == (1, 4000, 16)
 
 
+def test_kept_paths_beyond_one_chunk_of_draws_keep_their_parameter_draws(catalog, tmp_path):
+    """More kept paths than a chunk of parameter draws (4,096): every kept path keeps its draw."""
+    from longjiang_forecast.pipeline import DRAW_CHUNK
+
+    small = catalog.subset(["09a", "08b"])
+    progress = synthetic_progress(small, seed=3)
+    kept = lf.forecast(progress, small, n_draws=DRAW_CHUNK + 1000, seed=11, keep_paths=DRAW_CHUNK + 500)
+    one = lf.forecast(progress, small, n_draws=DRAW_CHUNK + 1000, seed=11, keep_paths=DRAW_CHUNK)
+    assert kept.draws.sizes["draw"] == kept.paths.sizes["draw"] == DRAW_CHUNK + 500
+    np.testing.assert_array_equal(kept.draws["draw"].values, kept.paths["draw"].values)
+    head = kept.draws.isel(draw=slice(0, DRAW_CHUNK))
+    head.attrs["created_at"] = one.draws.attrs["created_at"]  # the two runs may differ by a second
+    xr.testing.assert_identical(head, one.draws)  # the first chunk as before, then the second's first draws
+    tail = kept.draws["annual_total"].values[DRAW_CHUNK:]
+    assert np.isfinite(tail).any() and not np.array_equal(tail, kept.draws["annual_total"].values[:500])
+    back = lf.open_forecast(kept.to_netcdf(tmp_path / "kept.nc"))
+    assert back.draws.sizes["draw"] == back.paths.sizes["draw"] == DRAW_CHUNK + 500
+
+
 def test_the_file_keeps_the_parameter_draws_of_the_kept_paths(catalog, tmp_path):
     """posterior and posterior_predictive share their draws (ArviZ pairs them by chain and draw)."""
     small = catalog.subset(["09a", "17b"])

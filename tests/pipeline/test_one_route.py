@@ -85,7 +85,10 @@ def test_parameter_draws_made_chunk_by_chunk_give_one_run(small, progress, monke
     b = lf.forecast(progress, small, as_of="2024-08", n_draws=2600, seed=9, keep_paths=2600, n_jobs=2)
     np.testing.assert_array_equal(a.summary["p_met"].values, b.summary["p_met"].values)
     np.testing.assert_array_equal(a.paths.values, b.paths.values)
-    assert a.draws.sizes["draw"] == 1024  # the first chunk's parameters
+    # the parameters of every kept path, from the three chunks in turn (the file pairs them draw for draw)
+    assert a.draws.sizes["draw"] == a.paths.sizes["draw"] == 2600
+    totals = a.draws["annual_total"].values
+    assert not np.array_equal(totals[:1024], totals[1024:2048])
     state, paths = a.state, a.paths.values
     at = paths[:, np.arange(state.sizes["series"]), state["deadline_month"].values - 1]
     sign = np.where(state["comparator"].values == "<=", -1.0, 1.0)

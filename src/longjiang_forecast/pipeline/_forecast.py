@@ -338,9 +338,7 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
         # Annual means are not changed by scenarios (see apply_scenario).
         touched = effects & np.isin(chunks.chunk(0)["dynamics"].values, ["gamma", "binomial"])
     n_kept = kept_draws(run.keep_paths, chunks.n_draws, state.sizes[SERIES])
-    draws = chunks.chunk(0)
-    if DRAW in draws.dims:  # the parameters of the kept paths (the first draws), as ArviZ pairs them
-        draws = draws.isel({DRAW: slice(0, n_kept)})
+    draws = chunks.leading(n_kept)  # the parameters of the kept paths (the first draws), as ArviZ pairs them
     province = province_from_prefectures(state, catalog, reason=draws["reason"].values)
     stats = simulate_summary(
         chunks, state, seed=run.path_seed, n_jobs=n_jobs, dtype="float64",

@@ -96,6 +96,25 @@ class DrawChunks:
                 self._ordered(index + 1)
         return wanted.result()
 
+    def leading(self, n: int) -> xr.Dataset:
+        """The parameter draws of the run's first ``n`` draws (at most all), across chunks.
+
+        Dims as a chunk's, with ``draw`` 0..n-1; the variables without a draw dim are those of
+        chunk 0 (the same in every chunk). The draws of the kept paths, which are the run's first.
+        """
+        first = self.chunk(0)
+        n = min(int(n), self.n_draws)
+        if DRAW not in first.dims or n <= self.size(0):
+            return first.isel({DRAW: slice(0, n)}) if DRAW in first.dims else first
+        per_draw = [name for name, var in first.data_vars.items() if DRAW in var.dims]
+        parts = [
+            self.chunk(i)[per_draw].isel({DRAW: slice(0, n - i * self.chunk_size)})
+            for i in range(-(-n // self.chunk_size))
+        ]
+        joined = xr.concat(parts, dim=DRAW).assign_coords({DRAW: np.arange(n)})
+        joined[DRAW].attrs = dict(first[DRAW].attrs)
+        return xr.merge([first.drop_dims(DRAW), joined], combine_attrs="override")
+
     def _ordered(self, index: int) -> Future[xr.Dataset]:
         """The future of chunk ``index``, ordered from the maker thread if it is not yet (lock held)."""
         if index not in self._cache:
