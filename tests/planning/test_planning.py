@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from scipy import special
 
 import longjiang_forecast as lf
 from longjiang_forecast import planning
@@ -204,7 +205,11 @@ def test_required_pace_verdict_cannot_contradict_p_met(small):
 
 # --------------------------------------------------------------------------- next year
 def test_next_year_known_trend():
-    """Finals growing exactly 10 % a year: g = 1.1 with the smallest spread."""
+    """Finals growing exactly 10 % a year, 2 ratios: the conjugate Student-t predictive, by hand.
+
+    Prior (0, 0.1) worth 1 ratio for the mean, 4 for the spread: location 2 m / 3 with m = log 1.1,
+    variance (4 * 0.01 + 2 m^2 / 3) / 5, scale its root times sqrt(1 + 1/3), 5 degrees of freedom.
+    """
     values = np.full((2000, 1), 120.0) + np.random.default_rng(2).normal(0, 1, (2000, 1))
     f = tiny_forecast(values, target=[110.0], indicator=["x"], region=["province"], item=[1])
     months = pd.date_range("2021-01-01", "2024-08-01", freq="MS")
@@ -220,13 +225,20 @@ def test_next_year_known_trend():
     assert int(result["n_finals"][0]) == 3
     assert str(result["growth_basis"].values[0]) == "trend"
     assert (int(result["first_final"][0]), int(result["last_final"][0])) == (2021, 2023)
-    assert float(result["growth_log_mean"][0]) == pytest.approx(np.log(1.1))
-    assert float(result["growth_log_sd"][0]) == pytest.approx(planning._next_year.MIN_GROWTH_SD)
+    m = np.log(1.1)
+    assert float(result["growth_log_mean"][0]) == pytest.approx(2 * m / 3)
+    scale = np.sqrt((4 * 0.01 + 2 * m**2 / 3) / 5 * (1 + 1 / 3))
+    assert float(result["growth_log_sd"][0]) == pytest.approx(scale)
+    assert float(result["growth_dof"][0]) == 5
     at = result["target_next"].isel(series=0)
-    assert float(at.sel(prob=0.5)) == pytest.approx(np.median(values) * 1.1, rel=0.005)
+    assert float(at.sel(prob=0.5)) == pytest.approx(np.median(values) * np.exp(2 * m / 3), rel=0.005)
+    # the 90 % value: the capacity (sd 1 in 120) times the t quantile of the growth, to about 1 %
+    t90 = float(special.stdtrit(5, 0.1))
+    assert float(at.sel(prob=0.9)) == pytest.approx(120 * np.exp(2 * m / 3 + scale * t90), rel=0.01)
     assert np.all(np.diff(at.values) <= 0)  # surer targets are lower
-    default = planning.next_year_targets(f)  # no history: default growth
-    assert float(default["growth_log_sd"][0]) == planning.DEFAULT_GROWTH[1]
+    default = planning.next_year_targets(f)  # no history: default growth, its mean unknown too
+    assert float(default["growth_log_sd"][0]) == pytest.approx(planning.DEFAULT_GROWTH[1] * np.sqrt(2))
+    assert float(default["growth_dof"][0]) == 4
     assert "default growth" in str(default["method"].values[0])
     assert str(default["growth_basis"].values[0]) == "default" and int(default["first_final"][0]) == 0
 

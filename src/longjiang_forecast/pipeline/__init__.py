@@ -1,7 +1,8 @@
 """The one place where the stages meet: progress -> model -> draws -> paths -> summary.
 
 ``_forecast`` runs a forecast, ``_scenarios`` several scenarios from one fit, ``_backtest`` the
-rolling-origin backtest, ``_compare`` several models on one data set; ``_results`` holds
+rolling-origin backtest, ``_next_year_backtest`` the backtest of next year's proposals,
+``_compare`` several models on one data set; ``_results`` holds
 what they return. See ``docs/design/000-layout.md``.
 """
 
@@ -18,6 +19,7 @@ from ._forecast import (
     forecast,
     kept_draws,
 )
+from ._next_year_backtest import PROPOSAL_COLUMNS, PROPOSAL_MONTHS, backtest_next_year, proposal_calibration
 from ._results import TABLE_COLUMNS, Backtest, Forecast, ScenarioComparison, open_forecast
 from ._scenarios import ScenarioRunner, compare_scenarios
 
@@ -28,6 +30,8 @@ __all__ = [
     "DRAW_CHUNK",
     "KEEP_PATHS_VALUES",
     "MIN_DEFAULT_KEEP_PATHS",
+    "PROPOSAL_COLUMNS",
+    "PROPOSAL_MONTHS",
     "RAO_BLACKWELL_DRAWS",
     "TABLE_COLUMNS",
     "Backtest",
@@ -35,6 +39,7 @@ __all__ = [
     "ScenarioComparison",
     "ScenarioRunner",
     "backtest",
+    "backtest_next_year",
     "check_keep_paths",
     "compare_models",
     "compare_scenarios",
@@ -42,5 +47,6 @@ __all__ = [
     "kept_draws",
     "model_name",
     "open_forecast",
+    "proposal_calibration",
     "resolve_model",
 ]

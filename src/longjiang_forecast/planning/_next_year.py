@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import xarray as xr
+from scipy import special
 
-from .._core.schema import MONTH, SERIES
+from .._core.schema import MONTH, PROVINCE, SERIES
 from .._core.state import month_days, with_series_labels
 from . import _kernels
 from ._common import ForecastLike, check_prob, deadline_index, forecast_ok, provenance
@@ -24,6 +25,13 @@ DEFAULT_PROBS: tuple[float, ...] = (0.5, 0.7, 0.8, 0.9)
 DEFAULT_GROWTH: tuple[float, float] = (0.0, 0.10)
 #: Smallest sd of the log growth factor learned from data.
 MIN_GROWTH_SD = 0.02
+#: Weight of the default growth's mean as a prior of the learned one, in year-to-year ratios.
+PRIOR_RATIOS = 1
+#: Weight of the default growth's spread as a prior of the learned spread (its degrees of freedom),
+#: in year-to-year ratios: a spread from 2-3 ratios is pooled with it, not trusted alone.
+PRIOR_SPREAD_RATIOS = 4
+#: Prior intra-class correlation of the regions' growth ratios of one year, counted as one year.
+_PRIOR_ICC = 0.5
 #: Points of the stratified quadrature of the growth factor.
 N_GROWTH_POINTS = 32
 #: Dimension of the probability of meeting next year's target.
@@ -53,8 +61,9 @@ def next_year_targets(
     probs : sequence of float, default (0.5, 0.7, 0.8, 0.9)
         Probabilities, each in (0, 1).
     default_growth : (float, float), default (0.0, 0.10)
-        Mean and sd of the log growth factor where fewer than two earlier
-        finals are known: no trend, 10 % year-to-year spread.
+        Prior mean and sd of the log growth factor (no trend, 10 %
+        year-to-year spread): alone where fewer than two earlier finals are
+        known, pooled with the learned growth otherwise (see Notes).
 
     Returns
     -------
@@ -64,11 +73,13 @@ def next_year_targets(
         the value next year's outcome reaches (``>=`` targets) or stays
         under (``<=``) with probability ``prob``; ``capacity_median`` (this
         year's simulated value at the deadline, median); ``growth_log_mean``,
-        ``growth_log_sd`` (the growth factor's log-normal); ``n_finals``
-        (earlier finals used); ``method`` (str, in words); ``growth_basis``
+        ``growth_log_sd``, ``growth_dof`` (location, scale and degrees of
+        freedom of the log growth factor's Student-t); ``n_finals``
+        (earlier finals of the series' own region; a province row's are its
+        prefectures' sums); ``method`` (str, in words); ``growth_basis``
         (str code of the growth factor's basis: ``"trend"`` (two or more
-        year-to-year ratios), ``"trend_default_spread"`` (one ratio, default
-        sd), ``"default"`` (fewer than two consecutive finals), ``""`` where
+        year-to-year ratios of the series' own), ``"trend_default_spread"``
+        (one), ``"default"`` (no ratio in the family at all), ``""`` where
         no value); ``first_final``, ``last_final`` (int, years of the earlier
         finals used; 0 where none); ``target`` (this year's),
         ``comparator``, ``unit``, ``kind``, ``name_zh``, ``name_en``;
@@ -90,14 +101,17 @@ def next_year_targets(
     2. *Trend*: the finals ``F_y`` of earlier years (the value at the
        deadline month; levels: the gain over the year; annual means: the
        day-weighted mean of a complete year) give the log ratios
-       ``ℓ_y = log(F_y / F_{y−1})`` of consecutive years. With ``n >= 2``
-       ratios the growth factor is log-normal with mean ``mean(ℓ)`` and sd
-       ``max(sd(ℓ) √(1 + 1/n), 0.02)`` (the predictive sd of one more
-       year); with one ratio, mean ``ℓ`` and the default sd; with fewer than
-       two finals, ``default_growth``.
+       ``ℓ_y = log(F_y / F_{y−1})`` of consecutive years, of the series'
+       family in every prefecture (a province row or a single-region
+       history: its own). ``log g`` is the Student-t predictive of one more
+       ratio under the conjugate normal model with ``default_growth`` as a
+       prior worth one ratio for the mean and four for the spread, the
+       ratios counted as independent *years* as far as the prefectures of
+       one year move together (:func:`_growth`): a growth seen over 2-3
+       years is not carried forward as if it were known.
     3. *Next year*: ``N = V · g`` (levels: ``start_next + (V − start) · g``,
        with ``start_next = V``, capped at the upper bound), over every path
-       and 32 stratified quantiles of ``g`` (rescaled to unit variance) (a deterministic quadrature,
+       and 32 stratified quantiles of ``g`` (a deterministic quadrature,
        no random numbers). The target met with probability ``p`` is the
        ``1 − p`` quantile of ``N`` (``>=``) or its ``p`` quantile (``<=``),
        so the 90 % value is at most the 50 % value for ``>=`` targets.
@@ -134,6 +148,7 @@ def next_year_targets(
     capacity = np.full(n, np.nan)
     log_mean = np.full(n, np.nan)
     log_sd = np.full(n, np.nan)
+    growth_dof = np.full(n, np.nan)
     n_finals = np.zeros(n, dtype=int)
     method = np.full(n, "", dtype=object)
     basis = np.full(n, "", dtype=object)
@@ -153,13 +168,14 @@ def next_year_targets(
             )
             continue
         finals = history.finals(family, state, s, year, max(dl[s], 1)) if history is not None else {}
-        mu, sd, basis[s], method[s] = _growth(finals, mu0, sd0)
+        pool = history.family_ratios(family, state, s, year, max(dl[s], 1)) if history is not None else {}
+        mu, sd, dof, basis[s], method[s] = _growth(finals, pool, mu0, sd0)
         years = sorted(y for y, v in finals.items() if np.isfinite(v) and v > 0)
         n_finals[s] = len(years)
         if years:
             first_final[s], last_final[s] = years[0], years[-1]
-        log_mean[s], log_sd[s] = mu, sd
-        g = np.exp(mu + sd * z)
+        log_mean[s], log_sd[s], growth_dof[s] = mu, sd, dof
+        g = np.exp(mu + sd * special.stdtrit(dof, special.ndtr(z)))
         v = at_deadline[:, s]
         v = v[np.isfinite(v)]
         if v.size == 0:
@@ -181,6 +197,7 @@ def next_year_targets(
             "capacity_median": (SERIES, capacity),
             "growth_log_mean": (SERIES, log_mean),
             "growth_log_sd": (SERIES, log_sd),
+            "growth_dof": (SERIES, growth_dof),
             "n_finals": (SERIES, n_finals),
             "method": (SERIES, method),
             "growth_basis": (SERIES, basis),
@@ -205,23 +222,105 @@ def next_year_targets(
     return result
 
 
-def _growth(finals: dict[int, float], mu0: float, sd0: float) -> tuple[float, float, str, str]:
-    """Log growth factor (mean, sd), its basis code and its description in words."""
+def _ratios(finals: dict[int, float]) -> dict[int, float]:
+    """Log ratios of consecutive positive finals, keyed by the later year."""
     years = sorted(y for y, v in finals.items() if np.isfinite(v) and v > 0)
-    ratios = [np.log(finals[b] / finals[a]) for a, b in itertools.pairwise(years) if b == a + 1]
+    return {b: float(np.log(finals[b] / finals[a])) for a, b in itertools.pairwise(years) if b == a + 1}
+
+
+def _growth(
+    finals: dict[int, float], pool: dict[str, dict[int, float]], mu0: float, sd0: float
+) -> tuple[float, float, float, str, str]:
+    """Log growth factor's Student-t predictive (location, scale, dof), its basis code and words.
+
+    The year-to-year log ratios of consecutive finals of the series' family in every region
+    (``pool``: region -> {year: ratio}; the series' own region only where the family has one),
+    under the conjugate normal model with the default ``(mu0, sd0)`` as a prior worth
+    :data:`PRIOR_RATIOS` ratio(s) for the mean and :data:`PRIOR_SPREAD_RATIOS` for the variance
+    (Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed., §3.3): next year's ratio is a
+    Student-t with ``ν = n − 1 + ν0`` degrees of freedom, location ``(n ℓ̄ + κ0 mu0) / (n + κ0)``
+    and scale ``s √(1 + 1/(n + κ0))``, ``s²`` the pooled variance ``(ν0 sd0² + (n − 1) s_ℓ² +
+    n κ0 (ℓ̄ − mu0)² / (n + κ0)) / ν``. ``n`` counts *years*, not region-years, as far as the
+    regions' ratios move together (Kish's design effect on their year ICC): the prefectures of one
+    year share its funds and its weather. A growth learned from 2-3 finals is no longer carried
+    forward as if it were known (issue 21: proposals from 2-3 earlier finals at "80 %" were met
+    56-71 % of the time on the synthetic worlds).
+    """
+    own = _ratios(finals)
+    values = np.array([r for ratios in pool.values() for r in ratios.values()], dtype=float)
+    groups = np.array([y for ratios in pool.values() for y in ratios], dtype=int)
+    if values.size == 0:
+        values = np.array(list(own.values()), dtype=float)
+        groups = np.array(list(own), dtype=int)
+    n_points = values.size
+    n = _effective_years(values, groups) if n_points else 0.0
+    kappa0, nu0 = PRIOR_RATIOS, PRIOR_SPREAD_RATIOS
+    mean = float(values.mean()) if n_points else mu0
+    var_l = float(np.var(values, ddof=1)) if n_points >= 2 else 0.0
+    nu = max(n - 1.0, 0.0) + nu0
+    var = (nu0 * sd0**2 + max(n - 1.0, 0.0) * var_l + n * kappa0 * (mean - mu0) ** 2 / (n + kappa0)) / nu
+    loc = (n * mean + kappa0 * mu0) / (n + kappa0)
+    scale = max(float(np.sqrt(var * (1 + 1 / (n + kappa0)))), MIN_GROWTH_SD)
+    years = sorted(y for y, v in finals.items() if np.isfinite(v) and v > 0)
     k = len(years)
-    if len(ratios) >= 2:
-        n = len(ratios)
-        sd = max(float(np.std(ratios, ddof=1)) * np.sqrt(1 + 1 / n), MIN_GROWTH_SD)
-        return float(np.mean(ratios)), sd, "trend", f"trend of {k} earlier finals ({years[0]}-{years[-1]})"
-    if len(ratios) == 1:
+    regions = sum(1 for ratios in pool.values() if ratios)
+    where = f" in {regions} regions of its family" if regions > 1 else ""
+    if n_points == 0:
         return (
-            float(ratios[0]),
-            sd0,
-            "trend_default_spread",
-            f"trend of 2 earlier finals ({years[0]}-{years[-1]}), default spread",
+            loc,
+            scale,
+            nu,
+            "default",
+            f"default growth (fewer than 2 consecutive earlier finals; {k} known)",
         )
-    return mu0, sd0, "default", f"default growth (fewer than 2 consecutive earlier finals; {k} known)"
+    words = (
+        f"growth from {n_points} year-to-year ratio(s){where} ({n:.1f} independent years' worth), "
+        "pooled with the default growth"
+    )
+    return loc, scale, nu, "trend" if len(own) >= 2 else "trend_default_spread", words
+
+
+def _effective_years(x: np.ndarray, years: np.ndarray) -> float:
+    """Effective number of independent ratios among ``x`` grouped by year (Kish's design effect).
+
+    ``n / (1 + (m − 1) ρ)`` for groups of mean size ``m`` and intra-class correlation ``ρ``
+    (one-way analysis of variance, Searle, Casella & McCulloch 1992, §3.6), ``ρ`` pooled with a
+    prior of 0.5 counted as one year (Kish 1965, *Survey Sampling*, §5.4). Between the number
+    of years and the number of ratios.
+    """
+    names, idx, n_g = np.unique(years, return_inverse=True, return_counts=True)
+    n, k = x.size, names.size
+    if n <= 1 or k == n:
+        return float(n)
+    icc = 0.0
+    if k >= 2:
+        means = np.bincount(idx, weights=x) / n_g
+        msb = float(np.sum(n_g * (means - x.mean()) ** 2) / (k - 1))
+        msw = float(np.sum((x - means[idx]) ** 2) / (n - k))
+        n0 = (n - float(np.sum(n_g**2)) / n) / (k - 1)
+        between = max((msb - msw) / n0, 0.0)
+        icc = between / (between + msw) if between + msw > 0 else 0.0
+    rho = ((k - 1) * icc + _PRIOR_ICC) / k
+    return float(np.clip(n / (1.0 + (n / k - 1.0) * rho), k, n))
+
+
+def history_finals(progress: xr.Dataset, catalog: Catalog, state: xr.Dataset, year: int) -> np.ndarray:
+    """Each series' final of ``year``, in the terms of its growth ratios, from a full history.
+
+    The final of the series' family in its region (next year's indicator of the same ``family``
+    and region; counts: the report of this year's deadline month; levels: the gain over the
+    year; annual means: the day-weighted mean of a complete year). A province row without a
+    final of its own gets the sum of its prefectures' (counts and levels, all of them reported;
+    NaN otherwise). Returns an array of shape (n_series,), NaN where unknown.
+    """
+    history = _History(progress)
+    family = _family_map(catalog)
+    out = np.full(state.sizes[SERIES], np.nan)
+    for s in range(out.size):
+        if str(state["kind"].values[s]) in _KINDS:
+            dl = max(int(state["deadline_month"].values[s]), 1)
+            out[s] = history.finals(family, state, s, year + 1, dl).get(year, np.nan)
+    return out
 
 
 def _family_map(catalog: Catalog) -> dict[str, str]:
@@ -245,14 +344,49 @@ class _History:
         self.values = np.asarray(values.values, dtype=float)
         self.year = np.asarray(months.year)
         self.month = np.asarray(months.month)
+        self._ratio_cache: dict[tuple[str, str, int, int], dict[str, dict[int, float]]] = {}
 
     def finals(
         self, family: dict[str, str], state: xr.Dataset, s: int, year: int, dl: int
     ) -> dict[int, float]:
-        """Finals of earlier years of series ``s``'s indicator family, keyed by year."""
-        ind = str(state["indicator"].values[s])
-        reg = self.regions.get(str(state["region"].values[s]))
-        kind = str(state["kind"].values[s])
+        """Finals of earlier years of series ``s``'s indicator family, keyed by year.
+
+        A province row that nobody reported gets its prefectures' sum (counts and levels; the years
+        every prefecture has a final), as the engine totals its paths.
+        """
+        ind, region, kind = (str(state[v].values[s]) for v in ("indicator", "region", "kind"))
+        own = self.region_finals(family, ind, region, kind, year, dl)
+        others = [r for r in self.regions if r != PROVINCE]
+        if own or region != PROVINCE or kind == "annual_mean" or not others:
+            return own
+        parts = [self.region_finals(family, ind, r, kind, year, dl) for r in others]
+        common = set.intersection(*(set(p) for p in parts))
+        return {y: float(sum(p[y] for p in parts)) for y in sorted(common)}
+
+    def family_ratios(
+        self, family: dict[str, str], state: xr.Dataset, s: int, year: int, dl: int
+    ) -> dict[str, dict[int, float]]:
+        """Year-to-year log ratios of the finals before ``year`` of series ``s``'s family, by region.
+
+        Every region of the history but the province (whose finals are its prefectures' sum); a
+        province or single-region series gets its own region's only.
+        """
+        ind, region, kind = (str(state[v].values[s]) for v in ("indicator", "region", "kind"))
+        if region == PROVINCE or len(self.regions) == 1:
+            return {region: _ratios(self.finals(family, state, s, year, dl))}
+        regions = [r for r in self.regions if r != PROVINCE]
+        key = (family.get(ind, ind), kind, year, dl)
+        cache = self._ratio_cache.setdefault(key, {})
+        for r in regions:
+            if r not in cache:
+                cache[r] = _ratios(self.region_finals(family, ind, r, kind, year, dl))
+        return {r: cache[r] for r in regions}
+
+    def region_finals(
+        self, family: dict[str, str], ind: str, region: str, kind: str, year: int, dl: int
+    ) -> dict[int, float]:
+        """Finals before ``year`` of indicator ``ind``'s family in ``region``, keyed by year."""
+        reg = self.regions.get(region)
         if reg is None:
             return {}
         fam = family.get(ind, ind)

@@ -1,0 +1,243 @@
+"""Backtest of next year's proposals: is a target proposed "at 80 %" met 80 % of the time.
+
+For every year of a history that has a following year, next year's targets are proposed as a user
+would (``planning.next_year_targets`` on a forecast made from what was known at an as-of month of
+that year), and each proposal is compared with what the following year delivered. The share of
+proposals met at each stated probability, with its binomial interval, says whether the stated
+confidence can be trusted.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._core.rng import SeedLike, as_seed_sequence
+
+#: The decision months: the 2024 notice asks for next year's list by the end of October.
+PROPOSAL_MONTHS: tuple[int, ...] = (8, 9, 10)
+
+#: Fewest independent outcomes (distinct series-years) behind a share before it is printed.
+MIN_OUTCOMES = 10
+
+#: Columns of the table of :func:`backtest_next_year`, in order.
+PROPOSAL_COLUMNS = (
+    "as_of", "year", "indicator", "region", "family", "kind", "comparator", "n_finals", "growth_basis",
+    "prob", "proposal", "this_year_target", "outcome", "met",
+)  # fmt: skip
+
+
+def backtest_next_year(
+    history: Any,
+    model: Any = "seasonal_share",
+    *,
+    as_of: Sequence[int] = PROPOSAL_MONTHS,
+    years: Any = None,
+    catalog: Any = None,
+    probs: Sequence[float] | None = None,
+    n_draws: int = 1000,
+    seed: SeedLike = 2024,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """Propose each following year's targets from each as-of month, and compare with what happened.
+
+    At each as-of month of year ``y`` (August to October by default) the history is truncated to
+    what was known then (as :func:`~longjiang_forecast.backtest` does), a forecast is made, and
+    :func:`~longjiang_forecast.planning.next_year_targets` proposes year ``y + 1``'s value at each
+    stated probability. The outcome is year ``y + 1``'s final in the same terms as the proposal's
+    growth ratios (counts: the report of the deadline month; levels: the gain over the year;
+    annual means: the day-weighted mean of a complete year), read from the full history through
+    the indicator's family (the catalogue's ``family`` column: next year's indicator of the same
+    family and region). A province row that nobody reports (its prefectures do) is judged on the
+    sum of its prefectures' finals (counts and levels).
+
+    Parameters
+    ----------
+    history : (Catalog, xarray.Dataset) tuple, SyntheticFamilies or SyntheticProvince
+        The full history, following years included (as for :func:`~longjiang_forecast.backtest`).
+    model : str, type or AttainmentModel, default "seasonal_share"
+        The model of this year's forecast.
+    as_of : sequence of int, default (8, 9, 10)
+        As-of months (1-12) of each proposal year.
+    years : iterable of int, optional
+        Proposal years ``y`` (default every year whose following year has a target row in the
+        catalogue and a report in the history).
+    catalog : Catalog, optional
+        With a bare progress Dataset as ``history``.
+    probs : sequence of float, optional
+        Stated probabilities (default :data:`~longjiang_forecast.planning.DEFAULT_PROBS`).
+    n_draws : int, default 1000
+        Draws of each forecast (all kept: the proposals read the joint paths).
+    seed : int or SeedSequence, default 2024
+        One seed for the whole backtest.
+    n_jobs : int, default 1
+        Threads of each forecast's simulation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (as-of month, series, stated probability) with a proposal and a known
+        outcome; columns :data:`PROPOSAL_COLUMNS`: ``as_of`` ("YYYY-MM"), ``year`` (the proposal
+        year ``y``; the outcome is ``y + 1``'s), ``n_finals`` (earlier finals behind the growth
+        factor), ``growth_basis`` (``next_year_targets``' code), ``prob`` (stated), ``proposal``
+        and ``outcome`` (the indicator's unit), ``met`` (bool: ``outcome >= proposal`` for ``>=``
+        targets, ``<=`` for ``<=``). attrs: ``n_origins``, ``model``, ``n_draws``,
+        ``seed_entropy``, ``no_outcome`` (proposals left out for want of an outcome).
+
+    Raises
+    ------
+    ValueError, DataValidationError, TypeError
+        As :func:`~longjiang_forecast.backtest` for the history, the model and the months.
+    """
+    from ..backtesting import plan_origins, resolve_history, truncate
+    from ..models import model_name, resolve_model
+    from ..planning import DEFAULT_PROBS, next_year_targets
+    from ..planning._next_year import history_finals
+    from ._forecast import _UnreportedMonthsWarning, forecast
+
+    probs = DEFAULT_PROBS if probs is None else tuple(probs)
+    template = resolve_model(model)
+    catalog, progress = resolve_history(history, catalog)
+    table = catalog.table
+    years_with_targets = set(table.loc[table["target"].notna(), "year"].astype(int))
+    last_year = int(pd.DatetimeIndex(progress["month"].values).year.max())
+    candidates = sorted(y for y in years_with_targets if y + 1 <= last_year and y + 1 in years_with_targets)
+    if years is not None:
+        candidates = sorted(set(candidates) & {int(y) for y in np.atleast_1d(years)})
+    origins = plan_origins(catalog, progress, list(as_of), candidates) if candidates else []
+    ss = as_seed_sequence(seed)
+    rows: list[dict[str, Any]] = []
+    no_outcome = 0
+    for k, ts in enumerate(origins):
+        cat_t, prog_t = truncate(catalog, progress, ts)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", _UnreportedMonthsWarning)
+            result = forecast(
+                prog_t, cat_t, as_of=f"{ts:%Y-%m}", model=resolve_model(template), n_draws=n_draws,
+                keep_paths=n_draws, seed=np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, k)),
+                n_jobs=n_jobs,
+            )  # fmt: skip
+            proposals = next_year_targets(result, prog_t, probs=probs)
+        state = result.state
+        finals = history_finals(progress, catalog, state, year=ts.year + 1)
+        for s in range(state.sizes["series"]):
+            values = proposals["target_next"].values[s]
+            if not np.isfinite(values).any():
+                continue
+            outcome = finals[s]
+            if not np.isfinite(outcome):
+                no_outcome += int(np.isfinite(values).sum())
+                continue
+            sign = -1.0 if str(state["comparator"].values[s]) == "<=" else 1.0
+            for p, v in zip(probs, values, strict=True):
+                if not np.isfinite(v):
+                    continue
+                rows.append(
+                    {
+                        "as_of": f"{ts:%Y-%m}",
+                        "year": ts.year,
+                        "indicator": str(state["indicator"].values[s]),
+                        "region": str(state["region"].values[s]),
+                        "family": _family(table, str(state["indicator"].values[s])),
+                        "kind": str(state["kind"].values[s]),
+                        "comparator": str(state["comparator"].values[s]),
+                        "n_finals": int(proposals["n_finals"].values[s]),
+                        "growth_basis": str(proposals["growth_basis"].values[s]),
+                        "prob": float(p),
+                        "proposal": float(v),
+                        "this_year_target": float(state["target"].values[s]),
+                        "outcome": float(outcome),
+                        "met": bool(sign * outcome >= sign * v),
+                    }
+                )
+    out = pd.DataFrame(rows, columns=list(PROPOSAL_COLUMNS))
+    out.attrs.update(
+        n_origins=len(origins), model=model_name(template), n_draws=int(n_draws),
+        seed_entropy=str(ss.entropy), no_outcome=no_outcome,
+    )  # fmt: skip
+    return out
+
+
+def proposal_calibration(
+    proposals: pd.DataFrame, by: Sequence[str] = (), *, level: float = 0.9, min_outcomes: int = MIN_OUTCOMES
+) -> pd.DataFrame:
+    """The share of proposals met at each stated probability, with its binomial interval.
+
+    Parameters
+    ----------
+    proposals : pandas.DataFrame
+        From :func:`backtest_next_year`.
+    by : sequence of str, default ()
+        Further columns to group by (e.g. ``("kind",)``, ``("n_finals_group",)``: ``"2-3"`` or
+        ``"4+"`` earlier finals, ``"0-1"`` for the default growth).
+    level : float, default 0.9
+        Level of the Clopper-Pearson interval (Clopper & Pearson 1934, *Biometrika* 26(4)).
+    min_outcomes : int, default :data:`MIN_OUTCOMES`
+        Fewest distinct outcomes (series-years) for a share to be given; fewer: NaN and a note.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns, ``prob`` (stated), ``n`` (proposals), ``n_outcomes`` (distinct
+        series-years: the proposals of one series-year from several as-of months share one
+        outcome), ``share_met``, ``ci_low``, ``ci_high`` (the interval counts ``n_outcomes``
+        trials, not ``n``, so that proposals sharing an outcome are not counted as independent),
+        ``within`` (the stated probability inside the interval), ``note``.
+
+    Notes
+    -----
+    The prefectures of one year share its province-wide effect, so even distinct series-years
+    are not independent: the interval is a lower bound on the uncertainty, read it as such.
+    """
+    from scipy.special import betaincinv
+
+    frame = proposals.assign(
+        n_finals_group=np.select(
+            [proposals["n_finals"] <= 1, proposals["n_finals"] <= 3], ["0-1", "2-3"], default="4+"
+        ),
+        outcome_key=proposals["indicator"].astype(str) + "|" + proposals["region"].astype(str) + "|"
+        + proposals["year"].astype(str),
+    )  # fmt: skip
+    keys = [*by, "prob"]
+    rows = []
+    alpha = 1.0 - level
+    for key, group in frame.groupby(keys, sort=True):
+        n = len(group)
+        per_outcome = group.groupby("outcome_key")["met"].mean()
+        m = int(per_outcome.size)
+        share = float(group["met"].mean())
+        row = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
+        if m < min_outcomes:
+            row.update(n=n, n_outcomes=m, share_met=np.nan, ci_low=np.nan, ci_high=np.nan, within=None,
+                       note=f"too few outcomes to say ({m} < {min_outcomes})")  # fmt: skip
+        else:
+            x = share * m  # met outcomes, fractional where the months of one series-year disagree
+            low = 0.0 if x <= 0 else float(betaincinv(x, m - x + 1, alpha / 2))
+            high = 1.0 if x >= m else float(betaincinv(x + 1, m - x, 1 - alpha / 2))
+            row.update(n=n, n_outcomes=m, share_met=share, ci_low=low, ci_high=high,
+                       within=bool(low <= row["prob"] <= high), note="")  # fmt: skip
+        rows.append(row)
+    return pd.DataFrame(
+        rows, columns=[*keys, "n", "n_outcomes", "share_met", "ci_low", "ci_high", "within", "note"]
+    )
+
+
+def _family(table: pd.DataFrame, indicator: str) -> str:
+    if "family" not in table:
+        return indicator
+    fam = table.loc[table["indicator"] == indicator, "family"]
+    value = fam.iloc[0] if len(fam) else None
+    return str(value) if isinstance(value, str) and value else indicator
+
+
+__all__ = [
+    "MIN_OUTCOMES",
+    "PROPOSAL_COLUMNS",
+    "PROPOSAL_MONTHS",
+    "backtest_next_year",
+    "proposal_calibration",
+]

@@ -1,0 +1,69 @@
+"""The backtest of next year's proposals (issue 21): outcomes of the following year, shares, intervals."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from longjiang_forecast.pipeline import backtest_next_year, proposal_calibration
+from longjiang_forecast.testing import synthetic_province
+from longjiang_forecast.testing.provinces import PROVINCE_FAMILIES
+
+
+@pytest.fixture(scope="module")
+def world():
+    return synthetic_province(seed=3, years=range(2019, 2024), families=PROVINCE_FAMILIES[:1])
+
+
+@pytest.fixture(scope="module")
+def proposals(world):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return backtest_next_year(world, as_of=(9,), years=[2022], n_draws=200, seed=5)
+
+
+def test_proposals_are_judged_on_the_following_years_truth(world, proposals):
+    """Each outcome is the generator's 2023 outcome of the family (the province: its prefectures' sum)."""
+    assert set(proposals["as_of"]) == {"2022-09"} and proposals.attrs["n_origins"] == 1
+    truth = world.truth["outcome"].sel(indicator="PRV_OUTDOOR_2023")
+    prefectures = truth.drop_sel(region="province")
+    assert float(prefectures.sum()) == pytest.approx(float(truth.sel(region="province")), rel=1e-12)
+    seen = set()
+    for region, rows in proposals.groupby("region"):
+        expected = float(prefectures.sum()) if region == "province" else float(truth.sel(region=region))
+        np.testing.assert_allclose(rows["outcome"].to_numpy(), expected, rtol=1e-12)
+        seen.add(region)
+    assert len(seen) == 14  # 13 prefectures and the province
+    np.testing.assert_array_equal(proposals["met"], proposals["outcome"] >= proposals["proposal"])
+
+
+def test_surer_proposals_are_smaller(proposals):
+    for _, rows in proposals.groupby(["indicator", "region"]):
+        values = rows.sort_values("prob")["proposal"].to_numpy()
+        assert values.size == 4 and np.all(np.diff(values) < 0)
+
+
+def test_calibration_counts_outcomes_not_months():
+    """20 series-years, each proposed in 3 months, 16 met: the interval counts 20 trials, not 60."""
+    rows = []
+    for k in range(20):
+        for month in ("08", "09", "10"):
+            rows.append({"as_of": f"2022-{month}", "year": 2022, "indicator": f"i{k}", "region": "a",
+                         "kind": "cumulative", "n_finals": 4, "prob": 0.8, "met": k < 16})  # fmt: skip
+    for k in range(5):  # five series-years at 0.5: too few to say
+        rows.append({"as_of": "2022-09", "year": 2022, "indicator": f"j{k}", "region": "a",
+                     "kind": "cumulative", "n_finals": 2, "prob": 0.5, "met": True})  # fmt: skip
+    table = proposal_calibration(pd.DataFrame(rows)).set_index("prob")
+    row = table.loc[0.8]
+    assert (row["n"], row["n_outcomes"], row["share_met"]) == (60, 20, 0.8)
+    assert row["ci_low"] == pytest.approx(stats.beta.ppf(0.05, 16, 5))
+    assert row["ci_high"] == pytest.approx(stats.beta.ppf(0.95, 17, 4))
+    assert bool(row["within"]) and row["note"] == ""
+    few = table.loc[0.5]
+    assert few["n_outcomes"] == 5 and np.isnan(few["share_met"]) and "too few" in few["note"]
+    by = proposal_calibration(pd.DataFrame(rows), by=("n_finals_group",))
+    assert set(by["n_finals_group"]) == {"2-3", "4+"}
