@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -364,6 +365,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     sc = sub.add_parser("scenarios", parents=[run], help="P(met) under each scenario against the baseline")
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
+    ny = sub.add_parser(
+        "next-year",
+        parents=[run],
+        conflict_handler="resolve",
+        help="next year's list: every target at one confidence, written as next year's catalogue",
+    )
+    ny.add_argument(
+        "--confidence", type=_probability, default=0.8,
+        help="probability each proposed target is met next year (default 0.8)",
+    )  # fmt: skip
+    ny.add_argument(
+        "--list-probability", type=_probability, default=0.7,
+        help="for the reverse question: the probability that the whole list is met (default 0.7)",
+    )  # fmt: skip
+    ny.add_argument(
+        "--out", default=None,
+        help="next year's catalogue file, .csv or .xlsx (default catalog_<next year>.csv here); an existing "
+        "file is refused unless --overwrite",
+    )  # fmt: skip
     sv = sub.add_parser(
         "serve",
         parents=[run],
@@ -1006,6 +1026,105 @@ def _region_names_written(catalog: Catalog, lang: str) -> dict[str, str]:
             {str(r): str(zh) for r, zh in zip(regions["region"], regions["name_zh"], strict=True) if zh}
         )
     return names
+
+
+def _probability(text: str) -> float:
+    """An argparse type: a probability strictly between 0 and 1 (0.8, not 80)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number; give a probability such as 0.8"
+        ) from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(
+            f"{text} is not a probability strictly between 0 and 1; give e.g. 0.8 (not 80)"
+        )
+    return value
+
+
+def _next_year_out_ok(out: Path, overwrite: bool) -> bool:
+    """Whether next year's catalogue may be written to ``out`` (a .csv or .xlsx not there, or --overwrite)."""
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise ValueError(
+            f"--out {out}: next year's catalogue is written as .csv or .xlsx; give such a file name."
+        )
+    if (out.exists() or out.is_symlink()) and not overwrite:
+        print(
+            f"error: {out} exists; choose another --out or pass --overwrite (nothing was written).",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
+def _next_year(args: argparse.Namespace) -> int:
+    """``next-year``: next year's catalogue at one confidence, with what committing to all of it costs."""
+    from .catalog import write_catalog
+    from .planning import list_confidence, next_year_catalog, next_year_targets
+    from .report import format_in_unit
+
+    _check_model(args.model)
+    if args.out and not _next_year_out_ok(Path(args.out), args.overwrite):  # before any work
+        return 2
+    result, catalog, progress, _ = _run(args)
+    lang = _lang(args, catalog)
+    year = int(result.state.attrs["year"]) + 1
+    out = Path(args.out) if args.out else Path(f"catalog_{year}.csv")
+    if not _next_year_out_ok(out, args.overwrite):
+        return 2
+    proposals = next_year_targets(result, progress, probs=sorted({0.5, args.confidence}))
+    proposed = next_year_catalog(result, proposals, args.confidence)
+    joint = list_confidence(result, proposals, args.confidence, list_probability=args.list_probability)
+    table = proposed.table
+    rows = table[(table["region"] == "province") & (table["target_basis"] == "proposed")]
+    this = catalog.table[catalog.table["year"] == year - 1].set_index(["indicator", "region"])
+    summary = result.summary
+    median = {
+        (str(i), str(r)): float(m)
+        for i, r, m in zip(
+            summary["indicator"].values, summary["region"].values,
+            summary["deadline_value"].sel(quantile=0.5).values, strict=True,
+        )
+    }  # fmt: skip
+    at = proposals["prefecture_sum"].sel(prob=args.confidence, method="nearest").values
+    sums = {
+        (str(i), str(r)): float(v)
+        for i, r, v in zip(proposals["indicator"].values, proposals["region"].values, at, strict=True)
+    }
+    print(_message("next_year_head", lang, width=_width(), year=year, conf=args.confidence))
+    name = "name_zh" if lang == "zh" else "name_en"
+    for _, row in rows.iterrows():
+        old = this.loc[(row["indicator"], row["region"])]
+        expected = median.get((str(row["indicator"]), str(row["region"])), float("nan"))
+        unit, target = str(row["unit"]), float(old["target"])
+        stretch = (
+            f"{row['target'] / target - 1:+.0%} / {row['target'] / expected - 1:+.0%}"
+            if target > 0 and expected > 0
+            else ""
+        )
+        label = str(row.get(name, "") or "")[:18]
+        s = sums.get((str(row["indicator"]), str(row["region"])), float("nan"))
+        parts = f"  Σ {format_in_unit(s, unit, target)}" if math.isfinite(s) else ""
+        print(
+            f"  {row['indicator']:>5} {label:<18} {format_in_unit(target, unit, target):>10} -> "
+            f"{format_in_unit(row['target'], unit, target):>10} {unit[:16]:<16} {stretch}{parts}"
+        )
+    need = float(joint["per_target_confidence"])
+    print(
+        _message(
+            "next_year_joint", lang, width=_width(), n=int(joint["n_targets"]), conf=args.confidence,
+            p_all=float(joint["p_all_met"]), se=float(joint["p_all_met_se"]),
+            missed=float(joint["expected_missed"]), list_p=args.list_probability,
+            need=f"{need:.1%}" if math.isfinite(need) else _message("next_year_unreachable", lang),
+        )
+    )  # fmt: skip
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_catalog(proposed, out)
+    counts = table["target_basis"].value_counts()
+    proposed_n, carried = int(counts.get("proposed", 0)), int(counts.get("carried over", 0))
+    print(_message("next_year_wrote", lang, width=_width(), path=out, proposed=proposed_n, carried=carried))
+    return 0
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -1969,6 +2088,7 @@ def _command(args: argparse.Namespace) -> int:
         "serve": _serve,
         "backtest": _backtest,
         "template": _template,
+        "next-year": _next_year,
         "ingest": _ingest,
         "changes": _changes,
         "track-record": _track_record,

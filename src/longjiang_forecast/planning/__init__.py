@@ -10,6 +10,8 @@ pandas object whose ``attrs`` say how it was made. See ``docs/planning.md``.
   chosen probability (80 % by default), against the recent run rate.
 - :func:`next_year_targets`: next year's value met with 50/70/80/90 %
   probability, from this year's capacity and its trend.
+- :func:`next_year_catalog` and :func:`list_confidence`: next year's list as a
+  catalogue at one confidence, and what committing to all of it costs.
 - :func:`schedule_performance` and :func:`prefecture_ranking`: Earned
   Schedule's SPI(t) against the planned trajectory, ranked by prefecture.
 - :func:`rank_probabilities`: P(each rank) of every prefecture, by share of
@@ -21,6 +23,7 @@ pandas object whose ``attrs`` say how it was made. See ``docs/planning.md``.
 
 from ._drivers import OUTDOOR_MONTH, risk_drivers
 from ._next_year import DEFAULT_GROWTH, DEFAULT_PROBS, next_year_targets
+from ._next_year_list import list_confidence, next_year_catalog
 from ._pace import DEFAULT_PACE_PROB, required_pace
 from ._plan import Planning, plan
 from ._portfolio import portfolio
@@ -34,6 +37,8 @@ __all__ = [
     "OUTDOOR_MONTH",
     "PLAN_SHARE",
     "Planning",
+    "list_confidence",
+    "next_year_catalog",
     "next_year_targets",
     "plan",
     "planned_share",

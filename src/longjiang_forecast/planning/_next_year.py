@@ -81,7 +81,13 @@ def next_year_targets(
         year-to-year ratios of the series' own), ``"trend_default_spread"``
         (one), ``"default"`` (no ratio in the family at all), ``""`` where
         no value); ``first_final``, ``last_final`` (int, years of the earlier
-        finals used; 0 where none); ``target`` (this year's),
+        finals used; 0 where none); ``prefecture_sum`` (series, prob; on a
+        province row of a count or level whose prefectures are forecast too:
+        the sum of their proposals at the same probability, NaN elsewhere —
+        below the province's own proposal at high probabilities, because the
+        prefectures' shortfalls do not all happen together: what the
+        prefecture targets add up to, to set beside the province's);
+        ``target`` (this year's),
         ``comparator``, ``unit``, ``kind``, ``name_zh``, ``name_en``;
         ``note`` ("" or why there is no value). attrs: ``probs``,
         ``default_growth``, provenance.
@@ -191,6 +197,7 @@ def next_year_targets(
             nxt = v[:, None] * g[None, :]
         q = levels if sign[s] < 0 else 1.0 - levels
         out[s] = _kernels.nan_quantiles(nxt.ravel(), q)
+    prefecture_sum = _prefecture_sums(state, out)
     result = xr.Dataset(
         {
             "target_next": ((SERIES, PROB), out),
@@ -204,6 +211,7 @@ def next_year_targets(
             "first_final": (SERIES, first_final),
             "last_final": (SERIES, last_final),
             "note": (SERIES, note),
+            "prefecture_sum": ((SERIES, PROB), prefecture_sum),
         },
         coords={SERIES: state[SERIES].values, PROB: list(probs)},
         attrs=provenance(
@@ -220,6 +228,22 @@ def next_year_targets(
     )
     result = with_series_labels(result, state, ("target", "comparator", "unit", "kind", "name_zh", "name_en"))
     return result
+
+
+def _prefecture_sums(state: xr.Dataset, out: np.ndarray) -> np.ndarray:
+    """On each province row of a count or level: the sum of its prefectures' proposals (series, prob).
+
+    NaN elsewhere, and where a prefecture of the indicator has no proposal.
+    """
+    kind = state["kind"].values.astype(str)
+    indicator = state["indicator"].values.astype(str)
+    region = state["region"].values.astype(str)
+    sums = np.full(out.shape, np.nan)
+    for s in np.flatnonzero((region == PROVINCE) & np.isin(kind, ("cumulative", "level"))):
+        parts = (indicator == indicator[s]) & (region != PROVINCE)
+        if parts.any() and np.isfinite(out[parts]).all():
+            sums[s] = out[parts].sum(axis=0)
+    return sums
 
 
 def _ratios(finals: dict[int, float]) -> dict[int, float]:

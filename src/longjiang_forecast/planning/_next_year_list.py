@@ -1,0 +1,308 @@
+"""Next year's list as a whole: the catalogue it would be, and the confidence of meeting all of it.
+
+:func:`next_year_catalog` turns the proposals of :func:`~longjiang_forecast.planning.next_year_targets`
+at one confidence into next year's catalogue (the documented format, ids kept, each number's source
+in its ``note``); :func:`list_confidence` reads the joint paths for the probability that the whole
+list is met at that confidence, the number of targets missed, and the reverse: the confidence each
+target needs for the whole list to be met with a chosen probability (a joint confidence level, as
+NASA budgets programmes at 70 %: NASA 2015, *Cost Estimating Handbook* v4.0, appendix J).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy import special
+
+from .._core.schema import SERIES
+from .._core.units import unit_decimals
+from ._common import ForecastLike, check_prob, deadline_index, provenance
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+
+#: Samples of next year's joint values behind :func:`list_confidence` (per kept path: several growth draws).
+JOINT_SAMPLES = 16_000
+
+
+def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence: float) -> Catalog:
+    """Next year's catalogue: this year's rows with the targets proposed at ``confidence``.
+
+    Parameters
+    ----------
+    forecast : Forecast
+        This year's forecast (its ``catalog``, ``state`` and ``summary``).
+    proposals : xarray.Dataset
+        From :func:`~longjiang_forecast.planning.next_year_targets` on ``forecast``, with
+        ``confidence`` among its ``prob``.
+    confidence : float
+        In (0, 1): every target is met with this probability by next year's outcome.
+
+    Returns
+    -------
+    Catalog
+        Year ``Y + 1`` (``Y`` the forecast's year): every row of year ``Y``, the same ids, regions and
+        columns; deadlines on the same day of next year (28 February for a 29th); ``target`` the
+        proposal rounded to the unit's decimals (``unit_decimals``) towards the safe side (down for
+        ``>=``, up for ``<=``, so the stated confidence holds); ``note`` the number's source (the
+        confidence, this year's target and expected outcome, the growth's basis) before any earlier
+        note. Rows without a proposal (qualitative items, named milestones, percent changes, series
+        without a forecast) are carried over with their target unchanged and ``note`` starting
+        "carried over unchanged" and why. ``baseline`` is cleared for levels (next year's start is
+        this December's report, read from the progress file next year). ``target_basis`` says
+        "proposed" or "carried over". :func:`~longjiang_forecast.catalog.write_catalog` writes it;
+        :func:`~longjiang_forecast.catalog.load_catalog` reads it back.
+
+    Raises
+    ------
+    ValueError
+        If ``confidence`` is not in (0, 1) or not among the proposals' probabilities.
+    """
+    from ..catalog import Catalog
+
+    confidence = check_prob(confidence, "confidence", "next_year_catalog")
+    probs = [float(p) for p in proposals["prob"].values]
+    if not any(np.isclose(confidence, p) for p in probs):
+        raise ValueError(
+            f"next_year_catalog: the proposals were made at probabilities {probs}, not at {confidence}. "
+            f"Pass probs=({confidence},) to next_year_targets."
+        )
+    at = proposals["target_next"].sel(prob=probs[int(np.argmin(np.abs(np.array(probs) - confidence)))])
+    catalog = forecast.catalog
+    year = int(forecast.state.attrs["year"])
+    table = catalog.table
+    rows = table[table["year"] == year].copy().reset_index(drop=True)
+    key = {
+        (str(i), str(r)): s
+        for s, (i, r) in enumerate(
+            zip(proposals["indicator"].values, proposals["region"].values, strict=True)
+        )
+    }
+    median = _expected(forecast)
+    notes, targets, basis = [], [], []
+    for _, row in rows.iterrows():
+        s = key.get((str(row["indicator"]), str(row["region"])))
+        value = float(at.values[s]) if s is not None else np.nan
+        earlier = str(row.get("note", "") or "")
+        if not np.isfinite(value):
+            why = str(proposals["note"].values[s]) if s is not None else ""
+            why = why or (
+                "qualitative: nothing to forecast" if row["kind"] == "qualitative" else "no proposal"
+            )
+            targets.append(row["target"])
+            basis.append("carried over")
+            notes.append(_join(f"carried over unchanged from {year} ({why})", earlier))
+            continue
+        decimals = unit_decimals(row["unit"], row["target"])
+        scale = 10.0**decimals
+        rounded = (np.floor if row["comparator"] != "<=" else np.ceil)(
+            value * scale - 1e-9 * np.sign(value)
+        ) / scale
+        targets.append(float(round(rounded, decimals)))
+        basis.append("proposed")
+        expected = median.get((str(row["indicator"]), str(row["region"])), np.nan)
+        notes.append(
+            _join(
+                f"proposed for {year + 1} at {confidence:.0%}: met with probability {confidence:.0%} by the "
+                f"forecast of {forecast.state.attrs.get('as_of', '')} ({proposals['method'].values[s]}); "
+                f"{year} target {row['target']:g}, {year} expected outcome {expected:.{decimals}f}",
+                earlier,
+            )
+        )
+    rows["target"] = targets
+    rows["note"] = notes
+    rows["target_basis"] = basis
+    rows["year"] = year + 1
+    rows["deadline"] = [_next_year_date(d) for d in pd.DatetimeIndex(rows["deadline"])]
+    if "baseline" in rows:
+        rows.loc[rows["kind"] == "level", "baseline"] = np.nan
+    return Catalog(
+        year=year + 1, table=rows, regions=catalog.regions, source=f"proposed from {catalog.source}"
+    )
+
+
+def list_confidence(
+    forecast: ForecastLike,
+    proposals: xr.Dataset,
+    confidence: float,
+    *,
+    list_probability: float = 0.7,
+    seed: int = 0,
+    n_samples: int = JOINT_SAMPLES,
+) -> xr.Dataset:
+    """What committing the whole list at one confidence costs, on next year's joint values.
+
+    Next year's value of series ``s`` in sample ``k`` is ``N = V · g`` as in
+    :func:`~longjiang_forecast.planning.next_year_targets`: ``V`` this year's value at the
+    deadline in a kept path (joint: one path for every series) and ``g`` the series' Student-t
+    growth factor, with one uniform per family and sample (the prefectures of a family share next
+    year's luck; families draw independently).
+
+    Parameters
+    ----------
+    forecast : Forecast
+        This year's forecast, with its kept paths.
+    proposals : xarray.Dataset
+        From ``next_year_targets`` on ``forecast``, ``confidence`` among its ``prob``.
+    confidence : float
+        The per-target confidence of the list, in (0, 1).
+    list_probability : float, default 0.7
+        For the reverse question: the probability that the whole list is met.
+    seed : int, default 0
+        Seed of the growth draws (``numpy.random.default_rng``).
+    n_samples : int, default :data:`JOINT_SAMPLES`
+        Joint samples (kept paths reused in turn).
+
+    Returns
+    -------
+    xarray.Dataset
+        Over the list's proposals with a value (the series that are rows of this year's catalogue:
+        a province target split over its prefectures counts once; dims ``series`` and
+        ``n_missed``): ``p_met`` (series; the
+        sample share meeting its proposal, about ``confidence``), ``pmf_missed`` (n_missed:
+        P(k targets missed)); scalars ``p_all_met``, ``p_all_met_se``, ``expected_missed``,
+        ``per_target_confidence`` (the confidence every target needs for the whole list to be met
+        with ``list_probability``; NaN where even 0.999 each cannot), ``n_targets``. attrs:
+        ``confidence``, ``list_probability``, ``seed``, ``n_samples``, provenance.
+
+    Raises
+    ------
+    ValueError
+        If a probability is not in (0, 1), ``confidence`` is not among the proposals', or no
+        proposal has a value.
+    """
+    confidence = check_prob(confidence, "confidence", "list_confidence")
+    list_probability = check_prob(list_probability, "list_probability", "list_confidence")
+    probs = [float(p) for p in proposals["prob"].values]
+    if not any(np.isclose(confidence, p) for p in probs):
+        raise ValueError(f"list_confidence: the proposals were made at {probs}, not at {confidence}.")
+    at = proposals["target_next"].sel(prob=probs[int(np.argmin(np.abs(np.array(probs) - confidence)))]).values
+    keep = np.isfinite(at) & _listed(forecast, proposals)
+    if not keep.any():
+        raise ValueError("list_confidence: no proposal of the list has a value (nothing to commit to).")
+    values = _joint_values(forecast, proposals, keep, seed, n_samples)
+    keep[keep] = np.isfinite(values).all(axis=0)
+    values = values[:, np.isfinite(values).all(axis=0)]
+    sign = np.where(proposals["comparator"].values.astype(str) == "<=", -1.0, 1.0)[keep]
+    x = values * sign
+    met = x >= at[keep] * sign
+    missed = (~met).sum(axis=1)
+    n = int(keep.sum())
+    p_all = float(np.mean(missed == 0))
+
+    def all_met_at(p: float) -> float:
+        cut = np.quantile(x, 1.0 - p, axis=0)
+        return float(np.mean((x >= cut).all(axis=1)))
+
+    per_target = np.nan
+    if all_met_at(0.999) >= list_probability:
+        lo, hi = 0.001, 0.999
+        for _ in range(20):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if all_met_at(mid) < list_probability else (lo, mid)
+        per_target = hi
+    return xr.Dataset(
+        {
+            "p_met": (SERIES, met.mean(axis=0)),
+            "pmf_missed": ("n_missed", np.bincount(missed, minlength=n + 1) / missed.size),
+            "p_all_met": p_all,
+            "p_all_met_se": float(np.sqrt(p_all * (1 - p_all) / missed.size)),
+            "expected_missed": float(missed.mean()),
+            "per_target_confidence": per_target,
+            "n_targets": n,
+        },
+        coords={SERIES: proposals[SERIES].values[keep], "n_missed": np.arange(n + 1)},
+        attrs=provenance(
+            forecast,
+            confidence=confidence,
+            list_probability=list_probability,
+            seed=seed,
+            n_samples=n_samples,
+            definition="next year's joint values N = V * g: V a kept path's value at the deadline, g the "
+            "series' Student-t growth with one uniform per family and sample",
+        ),
+    )
+
+
+def _joint_values(
+    forecast: ForecastLike, proposals: xr.Dataset, columns: np.ndarray, seed: int, n_samples: int
+) -> np.ndarray:
+    """Next year's joint values (n_samples, columns.sum()) of the series where ``columns`` is True."""
+    state = forecast.state
+    idx = np.flatnonzero(columns)
+    v = forecast.paths.values[:, idx, deadline_index(state)[idx]].astype(float)
+    rows = np.arange(n_samples) % v.shape[0]
+    codes, index = np.unique(_families(forecast)[idx], return_inverse=True)
+    u = np.random.default_rng(seed).random((n_samples, codes.size))[:, index]
+    loc, scale, dof = (
+        proposals[name].values.astype(float)[idx]
+        for name in ("growth_log_mean", "growth_log_sd", "growth_dof")
+    )
+    g = np.exp(loc + scale * special.stdtrit(dof, u))
+    kind = state["kind"].values.astype(str)[idx]
+    origin = np.where(kind == "level", state["baseline"].values.astype(float)[idx], 0.0)
+    upper = (
+        state["upper_bound"].values.astype(float)[idx]
+        if "upper_bound" in state
+        else np.full(idx.size, np.nan)
+    )
+    base = v[rows]
+    out = np.where(kind == "level", base + np.maximum(base - origin, 0.0) * g, base * g)
+    return np.where(np.isfinite(upper) & (kind == "level"), np.minimum(out, upper), out)
+
+
+def _listed(forecast: ForecastLike, proposals: xr.Dataset) -> np.ndarray:
+    """Whether each series is a row of this year's catalogue (the list; not a prefecture's split)."""
+    table = forecast.catalog.table
+    year = int(forecast.state.attrs["year"])
+    rows = set(
+        zip(*(table.loc[table["year"] == year, c].astype(str) for c in ("indicator", "region")), strict=True)
+    )
+    pairs = zip(
+        proposals["indicator"].values.astype(str), proposals["region"].values.astype(str), strict=True
+    )
+    return np.array([pair in rows for pair in pairs])
+
+
+def _families(forecast: ForecastLike) -> np.ndarray:
+    """The family of each series (its indicator where the catalogue names none)."""
+    table = forecast.catalog.table
+    fam = dict(zip(table["indicator"].astype(str), table.get("family", table["indicator"]), strict=True))
+    return np.array(
+        [
+            str(fam.get(i) or i) if isinstance(fam.get(i), str) and fam.get(i) else str(i)
+            for i in forecast.state["indicator"].values.astype(str)
+        ]
+    )
+
+
+def _expected(forecast: ForecastLike) -> dict[tuple[str, str], float]:
+    """The expected outcome of this year (median value at the deadline) per (indicator, region)."""
+    summary = forecast.summary
+    if "deadline_value" not in summary:
+        return {}
+    median = summary["deadline_value"].sel(quantile=0.5).values
+    return {
+        (str(i), str(r)): float(m)
+        for i, r, m in zip(summary["indicator"].values, summary["region"].values, median, strict=False)
+    }
+
+
+def _next_year_date(day: pd.Timestamp) -> pd.Timestamp:
+    """The same day next year (28 February for a 29th)."""
+    if pd.isna(day):
+        return day
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def _join(first: str, earlier: str) -> str:
+    return first if not earlier.strip() else f"{first}. Earlier note: {earlier}"
+
+
+__all__ = ["JOINT_SAMPLES", "list_confidence", "next_year_catalog"]

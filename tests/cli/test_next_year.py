@@ -1,0 +1,84 @@
+"""`longjiang-forecast next-year` (issue 21): next year's catalogue, which next year's run reads as it is."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import longjiang_forecast as lf
+from longjiang_forecast._core.units import unit_decimals
+from longjiang_forecast.cli import main
+from longjiang_forecast.testing import synthetic_progress
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ny") / "catalog_2025.csv"
+    assert main(["next-year", "--draws", "300", "--quiet", "--out", str(path)]) == 0
+    return path
+
+
+def test_the_catalogue_is_next_years_list_with_the_same_ids(written):
+    this, nxt = lf.load_catalog(2024), lf.load_catalog(written)
+    assert nxt.year == 2025
+    old = this.table.set_index(["indicator", "region"])
+    new = nxt.table.set_index(["indicator", "region"])
+    assert list(new.index) == list(old.index)  # every row, ids and order kept
+    assert (pd.DatetimeIndex(new["deadline"]).year == 2025).all()
+    assert (
+        pd.DatetimeIndex(new["deadline"]).strftime("%m-%d")
+        == pd.DatetimeIndex(old["deadline"]).strftime("%m-%d")
+    ).all()
+    proposed = new["target_basis"] == "proposed"
+    assert proposed.sum() >= 30
+    for (ind, reg), row in new[proposed].iterrows():  # rounded to the unit's granularity
+        decimals = unit_decimals(row["unit"], old.loc[(ind, reg), "target"])
+        assert row["target"] == pytest.approx(round(row["target"], decimals), abs=1e-9)
+        assert row["note"].startswith("proposed for 2025 at 80%")
+    carried = new[~proposed]
+    assert (carried["kind"].isin(["qualitative", "milestone", "change"])).all()
+    assert carried["note"].str.startswith("carried over unchanged from 2024").all()
+    same = old.loc[carried.index, "target"]
+    assert ((carried["target"] == same) | (carried["target"].isna() & same.isna())).all()
+
+
+def test_next_year_forecasts_with_it(written):
+    catalog = lf.load_catalog(written)
+    result = lf.forecast(synthetic_progress(catalog, seed=3), catalog, n_draws=200, seed=1)
+    p = result.summary["p_met"].values
+    assert result.state.attrs["year"] == 2025 and np.isfinite(p).sum() > 100
+
+
+def test_the_joint_line_and_the_stretch_are_printed(tmp_path, capsys):
+    path = tmp_path / "next.xlsx"
+    assert main(["next-year", "--draws", "200", "--confidence", "0.7", "--out", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "every target met with probability 70%" in out and "P(whole list met)" in out
+    assert "09a" in out and " -> " in out and "Σ" in out
+    assert lf.load_catalog(path).year == 2025
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--confidence", "80"], "not a probability strictly between 0 and 1"),
+        (["--confidence", "high"], "not a number"),
+        (["--out", "next.txt"], "written as .csv or .xlsx"),
+    ],
+)
+def test_bad_options_are_refused(args, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    try:  # a flag argparse refuses exits at once; a file name is checked once the forecast is made
+        code = main(["next-year", "--draws", "100", *args])
+    except SystemExit as exit_info:
+        code = exit_info.code
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_an_existing_catalogue_is_not_overwritten(written, capsys):
+    before = written.read_bytes()
+    assert main(["next-year", "--draws", "100", "--out", str(written)]) == 2
+    assert "exists" in capsys.readouterr().err and written.read_bytes() == before

@@ -1,0 +1,90 @@
+"""Next year's list as a whole (issue 21): joint confidence, the reverse question, prefecture coherence."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import longjiang_forecast as lf
+from longjiang_forecast import planning
+from longjiang_forecast.backtesting import truncate
+from longjiang_forecast.testing import synthetic_progress, synthetic_province
+
+
+@pytest.fixture(scope="module")
+def default():
+    catalog = lf.load_catalog(2024)
+    progress = synthetic_progress(catalog)
+    result = lf.forecast(progress, catalog, n_draws=1000, seed=4)
+    return result, planning.next_year_targets(result, progress, probs=(0.5, 0.8, 0.9))
+
+
+def test_each_proposal_is_met_at_its_confidence_and_the_list_far_less_often(default):
+    result, proposals = default
+    joint = planning.list_confidence(result, proposals, 0.8, seed=1)
+    n = int(joint["n_targets"])
+    assert n == 35  # the list's rows (province), not the prefectures' splits
+    p = joint["p_met"].values  # 16,000 samples: s.e. 0.003; a share capped at 100 % meets it more often
+    assert np.median(p) == pytest.approx(0.8, abs=0.01) and np.all(p >= 0.78)
+    assert float(joint["expected_missed"]) == pytest.approx(n * 0.2, rel=0.05)
+    assert float(joint["p_all_met"]) < 0.8**5  # 35 targets that are not all one
+    assert float(joint["pmf_missed"].sum()) == pytest.approx(1.0)
+    need = float(joint["per_target_confidence"])
+    assert 0.9 < need < 0.999  # the whole list at 70 % needs far surer targets
+
+
+def test_surer_targets_make_the_whole_list_likelier(default):
+    result, proposals = default
+    p = [float(planning.list_confidence(result, proposals, c, seed=1)["p_all_met"]) for c in (0.5, 0.8, 0.9)]
+    assert p[0] <= p[1] <= p[2]
+
+
+def test_one_target_needs_the_list_probability_itself(default):
+    """A list of one target: the confidence it needs for the list to be met with 0.7 is 0.7."""
+    result, proposals = default
+    listed = (proposals["indicator"] == "09a") & (proposals["region"] == "province")
+    alone = proposals.assign(target_next=proposals["target_next"].where(listed))  # no other proposal
+    joint = planning.list_confidence(result, alone, 0.8, seed=1)
+    assert int(joint["n_targets"]) == 1
+    assert float(joint["per_target_confidence"]) == pytest.approx(0.7, abs=0.01)
+
+
+def test_the_catalogue_rounds_towards_the_stated_confidence(default):
+    result, proposals = default
+    catalog = planning.next_year_catalog(result, proposals, 0.8)
+    table = catalog.table.set_index(["indicator", "region"])
+    raw = proposals["target_next"].sel(prob=0.8)
+    for i, r, value, comparator in zip(
+        proposals["indicator"].values, proposals["region"].values, raw.values, proposals["comparator"].values,
+        strict=True,
+    ):  # fmt: skip
+        if (i, r) not in table.index or not np.isfinite(value):
+            continue
+        written = float(table.loc[(i, r), "target"])
+        assert (written <= value + 1e-9) if comparator == ">=" else (written >= value - 1e-9)
+    with pytest.raises(ValueError, match=r"not at 0\.7"):
+        planning.next_year_catalog(result, proposals, 0.7)
+
+
+def test_prefecture_proposals_do_not_add_up_to_more_than_the_province():
+    """Synthetic province, as of September 2023: the prefectures' proposals at 80 and 90 % sum to at most
+    the province's own proposal at the same probability (their shortfalls do not all come together)."""
+    world = synthetic_province(seed=21)
+    catalog, progress = truncate(world.catalog, world.progress, pd.Timestamp("2023-09-01"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = lf.forecast(progress, catalog, as_of="2023-09", n_draws=1000, seed=1)
+    proposals = planning.next_year_targets(result, progress, probs=(0.5, 0.8, 0.9))
+    province = np.flatnonzero(
+        (proposals["region"].values == "province")
+        & np.isfinite(proposals["prefecture_sum"].values).all(axis=1)
+    )
+    assert province.size >= 2
+    for s in province:
+        own = proposals["target_next"].values[s]
+        parts = proposals["prefecture_sum"].values[s]
+        assert np.all(parts[1:] <= own[1:])  # 80 and 90 %
+        assert parts[0] == pytest.approx(own[0], rel=0.05)  # at 50 % about equal
