@@ -27,11 +27,12 @@ def main() -> None:
             progress, catalog, files, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2
         )
         table = comparison.table()
-        table.to_csv(out / "scenario_comparison.csv", index=False)
         baseline = comparison.forecasts["baseline"]
+        # the bulletin first: it renders before it writes, so a failure leaves no half result
         bulletin = write_bulletin(
             baseline, out / "bulletin", planning=plan(baseline, progress), comparison=table
         )
+        table.to_csv(out / "scenario_comparison.csv", index=False)
         province = table[table["region"] == "province"]
         worst = province.sort_values("delta_vs_baseline").head(10)
         print(

@@ -20,9 +20,11 @@ def main() -> None:
         result = lf.forecast(
             progress, catalog, as_of=args.as_of, n_draws=args.draws, seed=args.seed, n_jobs=2
         )
-        # as the command line writes it: rounded for reading, with a BOM for Excel (docs/getting-started.md)
-        rounded_table(result.table()).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
+        table = rounded_table(result.table())
+        # the bulletin first: it renders before it writes, so a failure leaves no half result
         bulletin = write_bulletin(result, out / "bulletin", planning=plan(result, progress))
+        # as the command line writes it: rounded for reading, with a BOM for Excel (docs/getting-started.md)
+        table.to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
         print(f"Wrote {out / 'attainment.csv'} and {bulletin.html}")
 
 

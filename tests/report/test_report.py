@@ -415,6 +415,44 @@ def test_portfolio_of_part_of_a_list_says_what_all_met_leaves_out():
     assert "'all met' here means the 2 items with a forecast" in en["note"]
 
 
+def test_bulletin_of_a_catalogue_without_items(tmp_path):
+    """`item` is optional: without it each indicator is an item of its own (it crashed in _n_listed_items).
+
+    A user's catalogue with this year's plan and an earlier year's (of 01a, and of an indicator
+    dropped from this year's list): the list counted is the forecast's year's, 3 items.
+    """
+    from longjiang_forecast.report._bulletin import _n_listed_items
+
+    columns = ["indicator", "name_zh", "name_en", "unit", "target", "comparator", "kind", "deadline"]
+    # the built-in list's 01a, 01c and 09a (its items 1, 1 and 9), without the item column
+    table = lf.load_catalog(2024).subset(["01a", "01c", "09a"]).table[[*columns, "region"]]
+    province = table["region"] == "province"
+    earlier = pd.concat(
+        [
+            table[province & (table["indicator"] == "01a")],
+            table[province & (table["indicator"] == "09a")].assign(indicator="old"),
+        ]
+    ).assign(deadline=pd.Timestamp("2023-12-31"))
+    cat = lf.load_catalog(pd.concat([earlier, table], ignore_index=True))
+    assert cat.years == [2023, 2024] and cat.table["item"].isna().all()
+    assert _n_listed_items(cat, 2024) == 3 and _n_listed_items(cat, 2023) == 2 and _n_listed_items(cat) == 4
+    # an item on some rows only: 01a and 01c are item 1, 09a (no item) its own
+    partly = lf.load_catalog(table.assign(item=[1, 1, None]))
+    assert _n_listed_items(partly, 2024) == 2
+    progress = synthetic_progress(cat, seed=3)
+    forecast = lf.forecast(progress, cat, n_draws=300, seed=5)
+    answers = planning.plan(forecast, progress)
+    assert int(answers.portfolio.attrs["n_items"]) == 3
+    bulletin = write_bulletin(forecast, tmp_path / "bulletin", lang="en", planning=answers)
+    html = bulletin.html.read_text("utf-8")
+    text = page_text(html)
+    assert "2. All items together (3 items)" in text and "P(all 3 items fully met)" in text
+    assert "the list has" not in text  # no item left out: 'old' is not on this year's list
+    rows = table_rows(html, "drivers-table")
+    assert rows[0][3] == "item" and sorted(row[0] for row in rows[1:]) == ["01a", "01c", "09a"]
+    assert all(row[3] == row[0] for row in rows[1:])  # each indicator is its own item, named by its id
+
+
 def test_drivers_table_for_items_of_several_indicators():
     from longjiang_forecast.report._bulletin import _portfolio
 

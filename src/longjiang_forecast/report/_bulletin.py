@@ -183,7 +183,6 @@ def write_bulletin(
             f"The 'lang' parameter of write_bulletin must be a str among {list(TEXT)}. Got {lang!r}."
         )
     out = Path(out_dir)
-    (out / FIGURE_DIR).mkdir(parents=True, exist_ok=True)
     html, pngs, figure_lang = render_bulletin(
         forecast,
         lang=lang,
@@ -195,6 +194,8 @@ def write_bulletin(
         track_record=track_record,
         integrity=integrity,
     )
+    # the folders only once the page is rendered: a failure there leaves no empty folder behind
+    (out / FIGURE_DIR).mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for name, data in pngs.items():
         path = out / FIGURE_DIR / f"{name}.png"
@@ -313,7 +314,10 @@ def render_bulletin(
     context["source_line"], context["synthetic"] = _source_line(summary, lang)
     if planning is not None:
         context["portfolio"] = _portfolio(
-            planning.portfolio, lang, _is_whole_list(forecast.catalog), _n_listed_items(forecast.catalog)
+            planning.portfolio,
+            lang,
+            _is_whole_list(forecast.catalog),
+            _n_listed_items(forecast.catalog, _forecast_year(forecast)),
         )
         figures["portfolio"] = draw(
             "portfolio", (6.4, 3.0), lambda ax: portfolio_chart(planning.portfolio, ax=ax, lang=figure_lang)
@@ -518,11 +522,35 @@ def _is_whole_list(catalog: Catalog) -> bool:
     return bool(len(items)) and set(items.astype(int)) == set(range(1, int(items.max()) + 1))
 
 
-def _n_listed_items(catalog: Catalog) -> int:
-    """Items of the catalogue (its ``item`` column; each indicator its own item where there is none)."""
+def _n_listed_items(catalog: Catalog, year: int | None = None) -> int:
+    """Number of items in the catalogue's list of ``year`` (default: every row, whatever its year).
+
+    An item is a value of the ``item`` column. The column is optional (a user's catalogue, and
+    the one ``template --catalog-out`` writes, often has none, or leaves it empty on some rows):
+    an indicator without an item is an item of its own, as in
+    :func:`longjiang_forecast.planning.portfolio`, which labels it by its indicator id. An
+    indicator's item is the one on its province row, else on any of its rows. A catalogue with
+    earlier years' plans counts the items of ``year`` only (the year the forecast is for).
+    """
     table = catalog.table
-    column = table["item"] if "item" in table else table["indicator"]
-    return int(column.fillna(table["indicator"]).astype(str).nunique())
+    if year is not None and "year" in table:
+        table = table[table["year"].astype(int) == int(year)]
+    indicators = table["indicator"].astype(str).tolist()
+    if "item" not in table:
+        return len(set(indicators))
+    province = table["region"].astype(str) == PROVINCE
+    ordered = pd.concat([table[province], table[~province]])  # a province row's item comes first
+    item_of: dict[str, str] = {}
+    for ind, item in zip(ordered["indicator"].astype(str), ordered["item"].tolist(), strict=True):
+        if not pd.isna(item):
+            item_of.setdefault(ind, str(int(item)))  # the portfolio's label of an item number
+    return len({item_of.get(ind, ind) for ind in indicators})
+
+
+def _forecast_year(forecast: Any) -> int | None:
+    """The year the forecast is for (its state's ``year``), or None where it does not say."""
+    year = getattr(getattr(forecast, "state", None), "attrs", {}).get("year")
+    return None if year is None else int(year)
 
 
 def _portfolio(result: xr.Dataset, lang: str, whole_list: bool, n_listed: int) -> dict[str, Any]:
