@@ -232,8 +232,8 @@ def _client(args: argparse.Namespace) -> Any:
         ) from None
 
 
-def _run_options() -> argparse.ArgumentParser:
-    """Options shared by forecast, report and scenarios."""
+def _run_options(out_folder: bool = True) -> argparse.ArgumentParser:
+    """Options shared by forecast, report, scenarios and next-year (whose --out is a file: its own)."""
     run = argparse.ArgumentParser(add_help=False, parents=[_common_options()])
     run.add_argument("--catalog", default="2024", help="built-in year (2024) or a CSV/Excel catalogue file")
     run.add_argument(
@@ -278,12 +278,13 @@ def _run_options() -> argparse.ArgumentParser:
         "summaries use every draw, so memory stays flat however many --draws",
     )
     _scheduler_option(run)
-    run.add_argument(
-        "--out",
-        default="out",
-        help="output folder (default ./out); a folder holding an earlier run's results is refused "
-        "unless --overwrite",
-    )
+    if out_folder:
+        run.add_argument(
+            "--out",
+            default="out",
+            help="output folder (default ./out); a folder holding an earlier run's results is refused "
+            "unless --overwrite",
+        )
     run.add_argument(
         "--overwrite", action="store_true", help="replace the results of an earlier run in --out"
     )
@@ -367,8 +368,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
     ny = sub.add_parser(
         "next-year",
-        parents=[run],
-        conflict_handler="resolve",
+        parents=[_run_options(out_folder=False)],
         help="next year's list: every target at one confidence, written as next year's catalogue",
     )
     ny.add_argument(
