@@ -570,6 +570,51 @@ def test_earlier_years_plans_from_the_command_line(tmp_path, capsys):
     assert "attainment prior from 3 earlier outcomes against their plans (median 1.050" in row["basis"]
 
 
+def test_reports_of_the_year_without_that_years_plan_are_refused(tmp_path, capsys):
+    """An indicator reported in 2024 whose catalogue rows are of 2023 only is refused, not dropped.
+
+    Found by a new-user check: 'homes' vanished from the console, attainment.csv and the series
+    count without a word, where an indicator absent from the catalogue is refused.
+    """
+    catalog = tmp_path / "plans.csv"
+    catalog.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region,tags\n"
+        "road,cumulative,km,3400,>=,2023-10-31,province,outdoor\n"
+        "road,cumulative,km,4000,>=,2024-10-31,province,outdoor\n"
+        "homes,cumulative,households (户),5200,>=,2023-12-31,province,construction\n",
+        encoding="utf-8",
+    )
+    share = [0.02, 0.05, 0.1, 0.18, 0.27, 0.36, 0.45, 0.55, 0.65, 0.76, 0.88, 1.0]
+    totals = {"road": (3500, 4100), "homes": (5400, 5600)}  # 2023's outcome, 2024's pace
+    rows = [
+        f"{ind},province,{year}-{m:02d},{round(total * share[m - 1], 1)}"
+        for ind, (done, pace) in totals.items()
+        for year, total, months in ((2023, done, 12), (2024, pace, 8))
+        for m in range(1, months + 1)
+    ]
+    progress = tmp_path / "progress.csv"
+    progress.write_text("indicator,region,month,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    argv = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--as-of", "2024-08"]
+    assert main([*argv, "--draws", "100", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip() and not line.startswith("Forecasting")]
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    # the catalogue file, the progress file, the indicator, the years it has rows for and the fix
+    assert f"The catalogue ({catalog}) has no 2024 row" in lines[0]
+    assert f"the progress file {progress} reports in 2024" in lines[0]
+    assert "indicator 'homes' has 8 report(s) of 2024 (2024-01 to 2024-08" in lines[0]
+    assert "catalogue rows for [2023] only" in lines[0]
+    assert "Add a 2024 row for 'homes' to the catalogue" in lines[0]
+    assert "'road'" not in lines[0] and "Traceback" not in err
+    assert not (out / "attainment.csv").exists()
+    # with its 2024 plan, both indicators are forecast
+    with catalog.open("a", encoding="utf-8") as f:
+        f.write("homes,cumulative,households (户),5500,>=,2024-12-31,province,construction\n")
+    assert main([*argv, "--draws", "100", "--out", str(out)]) == 0
+    assert set(pd.read_csv(out / "attainment.csv")["indicator"]) == {"road", "homes"}
+
+
 def test_backtest_output_explains_every_score_it_shows(tmp_path, capsys):
     """Each score column has its sentence: the interval scores, WIS and the CORP decomposition."""
     argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--no-progress"]

@@ -79,7 +79,9 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
     ------
     DataValidationError
         If ``progress`` holds values after ``as_of``, or no series of the
-        as-of year can be found.
+        as-of year can be found; or, in the catalogue's latest year, an
+        indicator reported that year has catalogue rows of other years only
+        (it would be left out without a word).
     """
     values = progress["value"]
     months = pd.DatetimeIndex(values[MONTH].values)
@@ -118,6 +120,8 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
     this_year = by_cell.sel(month=months[(months.year == year) & (months <= as_of_ts)])
     reported_any = this_year.notnull().any(MONTH)
     reported_now = reported_any.values  # (indicator, region)
+    if year == catalog.year:
+        _check_plans_of_year(progress, catalog, this_year, year)
     # A province row whose province has not reported this year while its prefectures have reports
     # is forecast from their joint paths (province_from_prefectures), not as a series of its own.
     totalled = _totalled_provinces(catalog, rows, reported_any, reported_families, family_of)
@@ -195,6 +199,61 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
         attrs={"year": year, "as_of": f"{as_of_ts:%Y-%m}"},
     )
     return state
+
+
+def _check_plans_of_year(progress: xr.Dataset, catalog: Catalog, this_year: xr.DataArray, year: int) -> None:
+    """Refuse reports of the forecast year for an indicator whose catalogue rows are of other years only.
+
+    Such an indicator would not be forecast (the forecast uses the rows of its year) and would
+    vanish from every output without a word, where an indicator unknown to the catalogue is
+    refused by :func:`~longjiang_forecast.read_progress`. Checked for the catalogue's latest year
+    (this year's plans) only: earlier years may lack plans (their reports are history), and a
+    backtest forecasts them.
+    """
+    table = catalog.table
+    in_year = table.loc[table["year"] == year]
+    planned = set(in_year["indicator"].astype(str))
+    planned_in_family = dict(
+        zip(in_year["family"].astype(str), in_year["indicator"].astype(str), strict=False)
+    )
+    family_of = dict(zip(table["indicator"].astype(str), table["family"].astype(str), strict=False))
+    years_of = {str(ind): sorted({int(y) for y in ys}) for ind, ys in table.groupby("indicator")["year"]}
+    cells = this_year.transpose("indicator", "region", MONTH)
+    reported = np.isfinite(cells.values)  # (indicator, region, month)
+    months = pd.DatetimeIndex(cells[MONTH].values)
+    problems: list[str] = []
+    named: list[str] = []
+    for i, ind in enumerate(str(v) for v in cells["indicator"].values):
+        if ind in planned or ind not in years_of or not reported[i].any():
+            continue
+        regions = [
+            str(r) for r, hit in zip(cells["region"].values, reported[i].any(axis=1), strict=True) if hit
+        ]
+        seen = months[reported[i].any(axis=0)]
+        span = f"{seen[0]:%Y-%m}" if len(seen) == 1 else f"{seen[0]:%Y-%m} to {seen[-1]:%Y-%m}"
+        sibling = planned_in_family.get(family_of.get(ind, ind))
+        other = (
+            f"; its family's {year} plan is indicator {sibling!r}: report {year} under that id"
+            if sibling
+            else ""
+        )
+        named.append(repr(ind))
+        problems.append(
+            f"indicator {ind!r} has {int(reported[i].sum())} report(s) of {year} ({span}, region(s) "
+            f"{regions}) but catalogue rows for {years_of[ind]} only{other}"
+        )
+    if not problems:
+        return
+    source = progress.attrs.get("source")
+    data = f"the progress file {source}" if source else "the progress data"
+    which = named[0] if len(named) == 1 else "each of " + ", ".join(named)
+    raise DataValidationError(
+        f"The catalogue ({catalog.source}) has no {year} row for an indicator that {data} reports in "
+        f"{year}: " + "; ".join(problems) + f". The forecast of {year} uses the catalogue's {year} rows, "
+        f"and an indicator without one would be left out of every output. Add a {year} row for {which} "
+        f"to the catalogue (the {year} target and deadline), or delete the {year} reports from the "
+        "progress file."
+    )
 
 
 _FLOATS = ("target", "lower_bound", "upper_bound", "baseline")
