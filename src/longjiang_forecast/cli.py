@@ -89,6 +89,30 @@ def _draws(text: str) -> int:
     return value
 
 
+#: Fewest kept paths (--keep-paths) of report and serve, as many as the fewest draws: the bulletin's
+#: figures of the list as a whole (P(all met), risk drivers), its fan charts, rank probabilities,
+#: required pace and next year's targets, and the explorer's fan charts and next year's targets,
+#: are computed on the kept paths, not on every draw.
+MIN_KEPT_PATHS = MIN_DRAWS
+
+
+def _keep_paths_for(figures: str) -> Any:
+    """An argparse type: --keep-paths of a command whose ``figures`` rest on the kept paths."""
+
+    def parse(text: str) -> int:
+        value = _positive_int(text)
+        if value < MIN_KEPT_PATHS:
+            raise argparse.ArgumentTypeError(
+                f"must be at least {MIN_KEPT_PATHS}, got {value}: {figures} rest on the kept paths, and "
+                "with fewer paths the Monte Carlo error of their probabilities is wider than a status band "
+                f"(default: the first 4000 draws; pass --keep-paths {MIN_KEPT_PATHS} or more, or leave "
+                "it out)"
+            )
+        return value
+
+    return parse
+
+
 def _month(text: str) -> str:
     """An argparse type: --as-of in any form of a progress file's month (2024年8月, ...), as YYYY-MM."""
     from ._core.months import MONTH_FORMS, parse_month_arg
@@ -232,8 +256,11 @@ def _client(args: argparse.Namespace) -> Any:
         ) from None
 
 
-def _run_options(out_folder: bool = True) -> argparse.ArgumentParser:
-    """Options shared by forecast, report, scenarios and next-year (whose --out is a file: its own)."""
+def _run_options(keep_paths: Any = _positive_int, out_folder: bool = True) -> argparse.ArgumentParser:
+    """Options shared by forecast, report, scenarios, serve and next-year.
+
+    ``keep_paths`` is the type of --keep-paths; next-year's --out is a file, its own (``out_folder``).
+    """
     run = argparse.ArgumentParser(add_help=False, parents=[_common_options()])
     run.add_argument("--catalog", default="2024", help="built-in year (2024) or a CSV/Excel catalogue file")
     run.add_argument(
@@ -271,11 +298,12 @@ def _run_options(out_folder: bool = True) -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=_positive_int, default=2, help="threads for the simulation (default 2)")
     run.add_argument(
         "--keep-paths",
-        type=_positive_int,
+        type=keep_paths,
         default=None,
         metavar="N",
-        help="paths kept for fan charts, planning and forecast.nc (default: the first 4000 draws); the "
-        "summaries use every draw, so memory stays flat however many --draws",
+        help="paths kept for fan charts, planning and forecast.nc (default: the first 4000 draws; at least "
+        f"{MIN_KEPT_PATHS} for report and serve); the summaries use every draw, so memory stays flat however "
+        "many --draws",
     )
     _scheduler_option(run)
     if out_folder:
@@ -346,7 +374,15 @@ def _parser() -> argparse.ArgumentParser:
         help="with --store: archive this forecast in the store (summary, model and settings, seed, vintage), "
         "so that it can be rebuilt bit for bit",
     )
-    rp = sub.add_parser("report", parents=[run], help="the monthly bulletin: one HTML file with figures")
+    bulletin_run = _run_options(
+        _keep_paths_for(
+            "the bulletin's list as a whole (P(all met), risk drivers), fan charts, rank probabilities, "
+            "required pace and next year's targets"
+        )
+    )
+    rp = sub.add_parser(
+        "report", parents=[bulletin_run], help="the monthly bulletin: one HTML file with figures"
+    )
     rp.add_argument(
         "--comparison", default=None, help="scenario comparison CSV (from `scenarios`) to include"
     )
@@ -368,7 +404,11 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("files", nargs="+", help="scenario TOML files, e.g. scenarios/*.toml")
     ny = sub.add_parser(
         "next-year",
-        parents=[_run_options(out_folder=False)],
+        parents=[
+            _run_options(
+                _keep_paths_for("next year's proposals and the whole list's joint figures"), out_folder=False
+            )
+        ],
         help="next year's list: every target at one confidence, written as next year's catalogue",
     )
     ny.add_argument(
@@ -386,7 +426,7 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     sv = sub.add_parser(
         "serve",
-        parents=[run],
+        parents=[_run_options(_keep_paths_for("the explorer's fan charts and next year's targets"))],
         help="the scenario explorer in the browser: the attainment table, targets, scenarios, planning "
         "(needs the 'app' extra)",
     )

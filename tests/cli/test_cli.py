@@ -124,6 +124,38 @@ def test_bad_flags_are_refused_before_any_work(flag, message, capsys):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("command", "figures"),
+    [
+        (
+            "report",
+            "the bulletin's list as a whole (P(all met), risk drivers), fan charts, rank probabilities, "
+            "required pace and next year's targets rest on the kept paths",
+        ),
+        ("serve", "the explorer's fan charts and next year's targets rest on the kept paths"),
+    ],
+)
+def test_too_few_kept_paths_for_the_joint_figures_are_refused(command, figures, capsys, monkeypatch):
+    """A new-user check: `report --draws 1000 --keep-paths=1` wrote P(all met) 0.0 % and risk drivers
+    of 100 % and 0 % from one path, beside a P(met) of 51 % from every draw. As --draws, --keep-paths
+    of report and serve has a minimum, refused before any work with what to pass."""
+    from longjiang_forecast import cli
+
+    def ran(args):
+        raise AssertionError(f"{command} ran with --keep-paths {args.keep_paths}")
+
+    monkeypatch.setattr(cli, f"_{command}", ran)  # no bulletin drawn, no server started
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--draws", "1000", "--keep-paths=1"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --keep-paths: must be at least 100, got 1: {figures}" in err
+    assert "pass --keep-paths 100 or more, or leave it out" in err
+    with pytest.raises(SystemExit):
+        main([command, "--keep-paths", "99"])
+    assert "must be at least 100, got 99" in capsys.readouterr().err
+
+
 def test_out_that_is_a_file_is_refused(tmp_path, capsys):
     target = tmp_path / "afile"
     target.write_text("mine", encoding="utf-8")

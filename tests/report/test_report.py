@@ -217,6 +217,26 @@ def test_first_line_states_source_as_of_model_draws_seed(bulletin):
     assert body.index(first) < body.index("<h1>")
 
 
+def test_first_line_says_how_many_kept_paths_the_joint_figures_rest_on(bulletin):
+    """With fewer kept paths than draws, the first line says which sections rest on how many paths."""
+    from longjiang_forecast.report._bulletin import _source_line
+
+    forecast, _, result = bulletin
+    summary = forecast.summary
+    assert forecast.paths.sizes["draw"] == summary.attrs["n_draws"] == 300
+    assert "其中前" not in result.html.read_text(encoding="utf-8")  # every draw kept: nothing to add
+    zh, _ = _source_line(summary, "zh", 120)
+    assert (
+        "模拟路径 300 条（全部事项整体完成情况、扇形图、排名概率、所需进度和明年目标基于其中前 120 条）" in zh
+    )
+    en, _ = _source_line(summary, "en", 120)
+    assert (
+        "300 draws (all items together, fan charts, rank probabilities, required pace and next year's "
+        "targets on the first 120 of them) · seed"
+    ) in en
+    assert "first" not in _source_line(summary, "en", 300)[0]
+
+
 def test_english_page(bulletin, tmp_path):
     forecast, answers, _ = bulletin
     result = write_bulletin(forecast, tmp_path, lang="en", planning=answers, indicators=["09a"])

@@ -20,7 +20,7 @@ import xarray as xr
 
 from .._core.names import display_name
 from .._core.provenance import library_version
-from .._core.schema import PROVINCE
+from .._core.schema import DRAW, PROVINCE
 from .._core.state import deadline_month
 from .._core.units import format_against, format_in_unit, format_rate, unit_label
 from ..planning._schedule import BELOW_BASELINE
@@ -311,7 +311,7 @@ def render_bulletin(
         "track_record": None if track_record is None else _track_record(track_record, lang),
         "integrity": None if integrity is None else _integrity(integrity, lang, _region_names(regions, lang)),
     }
-    context["source_line"], context["synthetic"] = _source_line(summary, lang)
+    context["source_line"], context["synthetic"] = _source_line(summary, lang, forecast.paths.sizes[DRAW])
     if planning is not None:
         context["portfolio"] = _portfolio(
             planning.portfolio,
@@ -408,7 +408,8 @@ def _fan_indicators(summary: xr.Dataset, indicators: Sequence[str] | None) -> li
     return [i for i in available if i in set(indicators)]
 
 
-def _source_line(summary: xr.Dataset, lang: str) -> tuple[str, bool]:
+def _source_line(summary: xr.Dataset, lang: str, n_kept: int) -> tuple[str, bool]:
+    """The page's first line; with fewer kept paths than draws, it says which sections rest on them."""
     attrs = summary.attrs
     model = str(attrs.get("model", "?"))
     source = str(attrs.get("data_source", "")) or "?"
@@ -421,6 +422,7 @@ def _source_line(summary: xr.Dataset, lang: str) -> tuple[str, bool]:
         # English: the class name, as in the files; Chinese: the model's Chinese name.
         model=model_name(model, "zh") if lang == "zh" else model,
         draws=attrs.get("n_draws", "?"),
+        kept=t["kept_paths"].format(kept=n_kept) if n_kept < int(attrs.get("n_draws", n_kept)) else "",
         seed=attrs.get("seed_entropy", "?"),
     )
     return line, synthetic

@@ -47,7 +47,8 @@ STATUS_NAMES["en"].update(
 TEXT: dict[str, dict[str, Any]] = {
     "zh": {
         "title": "民生实事进展月报（截至 {as_of}）",
-        "source_line": "数据来源：{source} · 截至 {as_of} · 模型 {model} · 模拟路径 {draws} 条 · 随机种子 {seed}",
+        "source_line": "数据来源：{source} · 截至 {as_of} · 模型 {model} · 模拟路径 {draws} 条{kept} · 随机种子 {seed}",
+        "kept_paths": "（全部事项整体完成情况、扇形图、排名概率、所需进度和明年目标基于其中前 {kept} 条）",
         "synthetic": "合成示例数据（非真实报告）",
         "created": "生成时间 {created_at}（世界协调时）· 软件版本 {version}",
         "attainment": "一、达标情况",
@@ -158,7 +159,8 @@ TEXT: dict[str, dict[str, Any]] = {
     },
     "en": {
         "title": "Livelihood targets: monthly bulletin (as of {as_of})",
-        "source_line": "Data source: {source} · as of {as_of} · model {model} · {draws} draws · seed {seed}",
+        "source_line": "Data source: {source} · as of {as_of} · model {model} · {draws} draws{kept} · seed {seed}",
+        "kept_paths": " (all items together, fan charts, rank probabilities, required pace and next year's targets on the first {kept} of them)",
         "synthetic": "synthetic example data (not real reports)",
         "created": "Created {created_at} UTC · longjiang_forecast {version}",
         "attainment": "1. Attainment",
