@@ -1083,13 +1083,32 @@ def _probability(text: str) -> float:
     return value
 
 
-def _next_year_out_ok(out: Path, overwrite: bool) -> bool:
-    """Whether next year's catalogue may be written to ``out`` (a .csv or .xlsx not there, or --overwrite)."""
+def _next_year_out_ok(out: Path, args: argparse.Namespace) -> bool:
+    """Whether next year's catalogue may be written to ``out``; raise ValueError naming --out and the fix.
+
+    A new .csv or .xlsx file in an existing folder, or an existing file with --overwrite; never a
+    folder, and never one of the command's own input files (--overwrite or not).
+    """
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError(
             f"--out {out}: next year's catalogue is written as .csv or .xlsx; give such a file name."
         )
-    if (out.exists() or out.is_symlink()) and not overwrite:
+    if out.is_dir():
+        raise ValueError(f"--out {out} is a folder; give a file name, e.g. {out / 'catalog_next.csv'}.")
+    parent = out.parent
+    if not parent.is_dir():
+        what = "is a file" if parent.exists() else "does not exist"
+        raise ValueError(f"--out {out}: its folder {parent} {what}; give a file in an existing folder.")
+    if not os.access(parent, os.W_OK):
+        raise ValueError(f"--out {out}: the folder {parent} cannot be written to; choose another folder.")
+    inputs = [getattr(args, name, None) for name in ("catalog", "progress")]
+    for given in filter(None, inputs):
+        if Path(given).exists() and out.exists() and out.resolve() == Path(given).resolve():
+            raise ValueError(
+                f"--out {out} is the command's own input ({given}); next year's catalogue is written to "
+                "another file, even with --overwrite."
+            )
+    if (out.exists() or out.is_symlink()) and not args.overwrite:
         print(
             f"error: {out} exists; choose another --out or pass --overwrite (nothing was written).",
             file=sys.stderr,
@@ -1100,24 +1119,40 @@ def _next_year_out_ok(out: Path, overwrite: bool) -> bool:
 
 def _next_year(args: argparse.Namespace) -> int:
     """``next-year``: next year's catalogue at one confidence, with what committing to all of it costs."""
+    import numpy as np
+
     from .catalog import write_catalog
     from .planning import list_confidence, next_year_catalog, next_year_targets
+    from .planning._next_year_list import percent
     from .report import format_in_unit
 
     _check_model(args.model)
-    if args.out and not _next_year_out_ok(Path(args.out), args.overwrite):  # before any work
+    if args.out and not _next_year_out_ok(Path(args.out), args):  # before any work
         return 2
     result, catalog, progress, _ = _run(args)
     lang = _lang(args, catalog)
     year = int(result.state.attrs["year"]) + 1
     out = Path(args.out) if args.out else Path(f"catalog_{year}.csv")
-    if not _next_year_out_ok(out, args.overwrite):
+    if not _next_year_out_ok(out, args):
         return 2
     proposals = next_year_targets(result, progress, probs=sorted({0.5, args.confidence}))
+    if not np.isfinite(proposals["target_next"].values).any():
+        reasons = result.summary["reason"].values if "reason" in result.summary else proposals["note"].values
+        notes = sorted(
+            {f"{i}: {n if str(n) != 'no forecast' else r}" for i, n, r in zip(
+                proposals["indicator"].values, proposals["note"].values, reasons, strict=True) if str(n)}
+        )[:5]  # fmt: skip
+        raise ValueError(
+            f"next-year: no row of the {year - 1} catalogue ({catalog.source}) can be proposed for {year} "
+            f"({'; '.join(notes) or 'no forecast'}). Next year's targets are proposed for counts, levels "
+            "and annual means with a forecast; check the catalogue's kinds and the progress file."
+        )
     proposed = next_year_catalog(result, proposals, args.confidence)
     joint = list_confidence(result, proposals, args.confidence, list_probability=args.list_probability)
-    table = proposed.table
-    rows = table[(table["region"] == "province") & (table["target_basis"] == "proposed")]
+    table = proposed.table[proposed.table["year"] == year]
+    listed = table[table["target_basis"] == "proposed"]
+    province = listed["region"] == "province"
+    rows = listed[province] if province.any() else listed
     this = catalog.table[catalog.table["year"] == year - 1].set_index(["indicator", "region"])
     summary = result.summary
     median = {
@@ -1132,7 +1167,7 @@ def _next_year(args: argparse.Namespace) -> int:
         (str(i), str(r)): float(v)
         for i, r, v in zip(proposals["indicator"].values, proposals["region"].values, at, strict=True)
     }
-    print(_message("next_year_head", lang, width=_width(), year=year, conf=args.confidence))
+    print(_message("next_year_head", lang, width=_width(), year=year, conf=percent(args.confidence)))
     name = "name_zh" if lang == "zh" else "name_en"
     for _, row in rows.iterrows():
         old = this.loc[(row["indicator"], row["region"])]
@@ -1153,9 +1188,9 @@ def _next_year(args: argparse.Namespace) -> int:
     need = float(joint["per_target_confidence"])
     print(
         _message(
-            "next_year_joint", lang, width=_width(), n=int(joint["n_targets"]), conf=args.confidence,
+            "next_year_joint", lang, width=_width(), n=int(joint["n_targets"]), conf=percent(args.confidence),
             p_all=float(joint["p_all_met"]), se=float(joint["p_all_met_se"]),
-            missed=float(joint["expected_missed"]), list_p=args.list_probability,
+            missed=float(joint["expected_missed"]), list_p=percent(args.list_probability),
             need=f"{need:.1%}" if math.isfinite(need) else _message("next_year_unreachable", lang),
         )
     )  # fmt: skip

@@ -21,9 +21,11 @@ def written(tmp_path_factory):
 
 def test_the_catalogue_is_next_years_list_with_the_same_ids(written):
     this, nxt = lf.load_catalog(2024), lf.load_catalog(written)
-    assert nxt.year == 2025
+    assert nxt.year == 2025 and sorted(set(nxt.table["year"])) == [2024, 2025]
     old = this.table.set_index(["indicator", "region"])
-    new = nxt.table.set_index(["indicator", "region"])
+    kept = nxt.table[nxt.table["year"] == 2024].set_index(["indicator", "region"])
+    np.testing.assert_array_equal(kept["target"], old["target"])  # this year's plan stays, to judge 2024 by
+    new = nxt.table[nxt.table["year"] == 2025].set_index(["indicator", "region"])
     assert list(new.index) == list(old.index)  # every row, ids and order kept
     assert (pd.DatetimeIndex(new["deadline"]).year == 2025).all()
     assert (
@@ -36,6 +38,7 @@ def test_the_catalogue_is_next_years_list_with_the_same_ids(written):
         decimals = unit_decimals(row["unit"], old.loc[(ind, reg), "target"])
         assert row["target"] == pytest.approx(round(row["target"], decimals), abs=1e-9)
         assert row["note"].startswith("proposed for 2025 at 80%")
+    assert new.loc[("20b", "province"), "target"] == 100.0  # a share capped at 100 %: not 99.9
     carried = new[~proposed]
     assert (carried["kind"].isin(["qualitative", "milestone", "change"])).all()
     assert carried["note"].str.startswith("carried over unchanged from 2024").all()
@@ -76,6 +79,43 @@ def test_bad_options_are_refused(args, message, tmp_path, capsys, monkeypatch):
     assert code == 2
     assert message in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_the_inputs_and_odd_places_are_refused_before_any_work(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    progress = tmp_path / "progress.csv"
+    assert main(["template", "--out", str(progress)]) == 0
+    before = progress.read_bytes()
+    cases = [
+        (["--progress", str(progress), "--out", str(progress), "--overwrite"], "the command's own input"),
+        (
+            ["--out", str(tmp_path / "missing" / "next.csv")],
+            "does not exist; give a file in an existing folder",
+        ),
+        (["--out", str(progress / "next.csv")], "is a file; give a file in an existing folder"),
+    ]
+    (tmp_path / "dir.csv").mkdir()
+    cases.append((["--out", str(tmp_path / "dir.csv")], "is a folder; give a file name"))
+    for args, message in cases:
+        capsys.readouterr()
+        assert main(["next-year", "--draws", "100", *args]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "--out" in err and "Forecasting" not in err
+    assert progress.read_bytes() == before
+
+
+def test_a_list_with_nothing_to_propose_says_why(tmp_path, capsys):
+    catalog = tmp_path / "cat.csv"
+    catalog.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region\naa,qualitative,,,,2024-12-31,province\n",
+        encoding="utf-8",
+    )
+    progress = tmp_path / "p.csv"
+    progress.write_text("indicator,region,month,value\n", encoding="utf-8")
+    code = main(["next-year", "--catalog", str(catalog), "--draws", "100", "--out", str(tmp_path / "n.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert not (tmp_path / "n.csv").exists()
 
 
 def test_an_existing_catalogue_is_not_overwritten(written, capsys):

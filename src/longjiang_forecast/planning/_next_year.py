@@ -83,10 +83,11 @@ def next_year_targets(
         no value); ``first_final``, ``last_final`` (int, years of the earlier
         finals used; 0 where none); ``prefecture_sum`` (series, prob; on a
         province row of a count or level whose prefectures are forecast too:
-        the sum of their proposals at the same probability, NaN elsewhere —
-        below the province's own proposal at high probabilities, because the
-        prefectures' shortfalls do not all happen together: what the
-        prefecture targets add up to, to set beside the province's);
+        the sum of their proposals at the same probability, NaN elsewhere:
+        what the prefecture targets add up to, to set beside the province's
+        own, which rests on the province's finals and is usually higher at
+        high probabilities, the prefectures' shortfalls not all coming
+        together);
         ``target`` (this year's),
         ``comparator``, ``unit``, ``kind``, ``name_zh``, ``name_en``;
         ``note`` ("" or why there is no value). attrs: ``probs``,

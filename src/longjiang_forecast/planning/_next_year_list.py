@@ -44,7 +44,9 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
     Returns
     -------
     Catalog
-        Year ``Y + 1`` (``Y`` the forecast's year): every row of year ``Y``, the same ids, regions and
+        The catalogue's rows of year ``Y`` and earlier, unchanged (next year's forecast judges each
+        earlier year by its own plan), and the rows of year ``Y + 1`` (``Y`` the forecast's year):
+        every row of year ``Y``, the same ids, regions and
         columns; deadlines on the same day of next year (28 February for a 29th); ``target`` the
         proposal rounded to the unit's decimals (``unit_decimals``) towards the safe side (down for
         ``>=``, up for ``<=``, so the stated confidence holds); ``note`` the number's source (the
@@ -52,7 +54,8 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
         note. Rows without a proposal (qualitative items, named milestones, percent changes, series
         without a forecast) are carried over with their target unchanged and ``note`` starting
         "carried over unchanged" and why. ``baseline`` is cleared for levels (next year's start is
-        this December's report, read from the progress file next year). ``target_basis`` says
+        this December's report, read from the progress file next year) and for every proposed row
+        (a target derived from an earlier year's value no longer is). ``target_basis`` says
         "proposed" or "carried over". :func:`~longjiang_forecast.catalog.write_catalog` writes it;
         :func:`~longjiang_forecast.catalog.load_catalog` reads it back.
 
@@ -98,15 +101,16 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
             continue
         decimals = unit_decimals(row["unit"], row["target"])
         scale = 10.0**decimals
-        rounded = (np.floor if row["comparator"] != "<=" else np.ceil)(
-            value * scale - 1e-9 * np.sign(value)
-        ) / scale
+        x = value * scale  # a hair of floating-point error must not cost a whole step of the unit
+        slack = 1e-9 * max(abs(x), 1.0)
+        rounded = (np.floor(x + slack) if row["comparator"] != "<=" else np.ceil(x - slack)) / scale
         targets.append(float(round(rounded, decimals)))
         basis.append("proposed")
         expected = median.get((str(row["indicator"]), str(row["region"])), np.nan)
         notes.append(
             _join(
-                f"proposed for {year + 1} at {confidence:.0%}: met with probability {confidence:.0%} by the "
+                f"proposed for {year + 1} at {percent(confidence)}: met with probability "
+                f"{percent(confidence)} by the "
                 f"forecast of {forecast.state.attrs.get('as_of', '')} ({proposals['method'].values[s]}); "
                 f"{year} target {row['target']:g}, {year} expected outcome {expected:.{decimals}f}",
                 earlier,
@@ -117,10 +121,18 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
     rows["target_basis"] = basis
     rows["year"] = year + 1
     rows["deadline"] = [_next_year_date(d) for d in pd.DatetimeIndex(rows["deadline"])]
-    if "baseline" in rows:
-        rows.loc[rows["kind"] == "level", "baseline"] = np.nan
+    if "baseline" in rows:  # next year's start is this December's report (levels), or no longer holds
+        rows.loc[(rows["kind"] == "level") | (rows["target_basis"] == "proposed"), "baseline"] = np.nan
+    # the earlier years' rows stay: next year's forecast judges each earlier year by its own plan
+    kept = table[table["year"] <= year]
+    joined = pd.concat(
+        [kept, rows.astype({c: kept[c].dtype for c in kept.columns if c in rows}, errors="ignore")]
+    )
     return Catalog(
-        year=year + 1, table=rows, regions=catalog.regions, source=f"proposed from {catalog.source}"
+        year=year + 1,
+        table=joined.reset_index(drop=True),
+        regions=catalog.regions,
+        source=f"proposed from {catalog.source}",
     )
 
 
@@ -299,6 +311,14 @@ def _next_year_date(day: pd.Timestamp) -> pd.Timestamp:
         return day.replace(year=day.year + 1)
     except ValueError:
         return day.replace(year=day.year + 1, day=28)
+
+
+def percent(p: float) -> str:
+    """A probability as a percentage with as many decimals as it has (80%, 99.9%, 0.01%)."""
+    for decimals in range(4):
+        if abs(round(p * 100, decimals) - p * 100) < 1e-9:
+            return f"{p * 100:.{decimals}f}%"
+    return f"{p * 100:.3g}%"
 
 
 def _join(first: str, earlier: str) -> str:
