@@ -1083,6 +1083,11 @@ def _probability(text: str) -> float:
     return value
 
 
+def _change(x: float) -> str:
+    """A relative change in whole percent, "0%" for what rounds to none (never "-0%")."""
+    return "0%" if round(x * 100) == 0 else f"{x:+.0%}"
+
+
 def _next_year_out_ok(out: Path, args: argparse.Namespace) -> bool:
     """Whether next year's catalogue may be written to ``out``; raise ValueError naming --out and the fix.
 
@@ -1120,7 +1125,9 @@ def _next_year_out_ok(out: Path, args: argparse.Namespace) -> bool:
 def _next_year(args: argparse.Namespace) -> int:
     """``next-year``: next year's catalogue at one confidence, with what committing to all of it costs."""
     import numpy as np
+    from rich.cells import set_cell_size
 
+    from ._core.units import unit_label
     from .catalog import write_catalog
     from .planning import list_confidence, next_year_catalog, next_year_targets
     from .planning._next_year_list import percent
@@ -1174,16 +1181,16 @@ def _next_year(args: argparse.Namespace) -> int:
         expected = median.get((str(row["indicator"]), str(row["region"])), float("nan"))
         unit, target = str(row["unit"]), float(old["target"])
         stretch = (
-            f"{row['target'] / target - 1:+.0%} / {row['target'] / expected - 1:+.0%}"
+            f"{_change(row['target'] / target - 1)} / {_change(row['target'] / expected - 1)}"
             if target > 0 and expected > 0
             else ""
         )
-        label = str(row.get(name, "") or "")[:18]
+        label = set_cell_size(str(row.get(name, "") or ""), 24)  # terminal cells: a Chinese character is two
         s = sums.get((str(row["indicator"]), str(row["region"])), float("nan"))
         parts = f"  Σ {format_in_unit(s, unit, target)}" if math.isfinite(s) else ""
         print(
-            f"  {row['indicator']:>5} {label:<18} {format_in_unit(target, unit, target):>10} -> "
-            f"{format_in_unit(row['target'], unit, target):>10} {unit[:16]:<16} {stretch}{parts}"
+            f"  {row['indicator']:>5} {label} {format_in_unit(target, unit, target):>10} -> "
+            f"{format_in_unit(row['target'], unit, target):>10} {unit_label(unit, lang)} {stretch}{parts}"
         )
     need = float(joint["per_target_confidence"])
     print(
