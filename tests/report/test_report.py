@@ -379,7 +379,7 @@ def test_next_year_targets_in_the_unit_granularity(bulletin, english):
     assert values["09a"][1] == f"{raw:,.0f}"
     assert rows["09a"][3] == "户" and rows["09a"][-1].startswith("往年")  # the method in Chinese
     rows = {row[0]: row for row in table_rows(english, "next-year-table")[1:]}
-    assert rows["09a"][3] == "households" and rows["09a"][-1].startswith("trend of")
+    assert rows["09a"][3] == "households" and rows["09a"][-1].startswith("growth of")
 
 
 def test_drivers_table_drops_the_column_that_says_nothing(bulletin):

@@ -132,8 +132,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "pace_detail": "分地市明细",
         "region": "地区",
         "next_year": "八、明年目标建议",
-        "next_year_note": "以今年模拟的截止日取值（今年的能力）乘以历年增长率（参考类法）估算明年的取值，"
-        "列出分别有 50%/70%/80%/90% 把握完成的目标值。",
+        "next_year_note": "以今年模拟的截止日取值（今年的能力）乘以历年增长率（参考类法；增长率的不确定性"
+        "按往年年数计入，t 分布）估算明年的取值，列出分别有 50%/70%/80%/90% 把握完成的目标值。",
         "next_year_header": ["指标", "名称", "今年目标", "单位", "今年预计（中位数）", "方法"],
         "scenarios": "九、情景比较",
         "scenarios_note": "各情景下的达标概率；括号内为相对基准情景的变化（百分点）。",
@@ -255,7 +255,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "region": "region",
         "next_year": "8. Next year's targets",
         "next_year_note": "This year's simulated value at the deadline (capacity) times a growth factor from the "
-        "year-to-year ratios of earlier years (reference class): the value met with 50/70/80/90 % probability.",
+        "year-to-year ratios of earlier years (reference class; the growth's uncertainty counted in years, a "
+        "Student t): the value met with 50/70/80/90 % probability. The whole list at one confidence, as next "
+        "year's catalogue: longjiang-forecast next-year.",
         "next_year_header": [
             "indicator",
             "name",
@@ -321,13 +323,15 @@ MODEL_NAMES: dict[str, dict[str, str]] = {
 #: ``{k}`` earlier finals from ``{first}`` to ``{last}``.
 GROWTH_BASIS: dict[str, dict[str, str]] = {
     "zh": {
-        "trend": "往年 {k} 个终值（{first}–{last}年）的趋势",
-        "trend_default_spread": "往年 2 个终值（{first}–{last}年）的趋势，波动取默认值",
+        "trend": "往年 {k} 个终值（{first}–{last}年）及同类各市的增长，与默认增长合并",
+        "trend_default_spread": "往年 2 个终值（{first}–{last}年）及同类各市的增长，与默认增长合并",
         "default": "默认增长率（连续的往年终值不足 2 个，已知 {k} 个）",
     },
     "en": {
-        "trend": "trend of {k} earlier finals ({first}–{last})",
-        "trend_default_spread": "trend of 2 earlier finals ({first}–{last}), default spread",
+        "trend": "growth of {k} earlier finals ({first}–{last}) and of the family's prefectures, pooled with "
+        "the default growth",
+        "trend_default_spread": "growth of 2 earlier finals ({first}–{last}) and of the family's prefectures, "
+        "pooled with the default growth",
         "default": "default growth (fewer than 2 consecutive earlier finals; {k} known)",
     },
 }
