@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import longjiang_forecast as lf
+from longjiang_forecast._core.clusters import effective_n, year_icc
 from longjiang_forecast.catalog import Catalog
 from longjiang_forecast.models import SeasonalShareModel
-from longjiang_forecast.models.seasonal_share import _effective_n, _year_icc
 from longjiang_forecast.testing.families import synthetic_families
 
 REGIONS = ["harbin", "qiqihar", "mudanjiang", "jiamusi", "daqing", "suihua"]
@@ -41,11 +41,11 @@ def test_year_icc_finds_shared_years_and_independent_ones():
     years = np.repeat(np.arange(8), 13)
     shared = np.repeat(rng.normal(0, 1, 8), 13) + rng.normal(0, 0.3, years.size)
     alone = rng.normal(0, 1, years.size)
-    assert _year_icc(shared, years) > 0.7
-    assert _year_icc(alone, years) < 0.15
+    assert year_icc(shared, years) > 0.7
+    assert year_icc(alone, years) < 0.15
     # 8 years of 13 prefectures that move together weigh as about 8 points, not 104
-    assert 8 <= _effective_n(shared, years) < 12
-    assert _effective_n(alone, years) > 40  # the prior correlation counts as one year of eight
+    assert 8 <= effective_n(shared, years) < 12
+    assert effective_n(alone, years) > 40  # the prior correlation counts as one year of eight
 
 
 def test_draws_of_a_family_share_the_years_shock(shared_years):

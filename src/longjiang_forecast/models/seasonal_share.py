@@ -36,6 +36,7 @@ import xarray as xr
 from scipy import special
 
 from .._core.checks import check_count
+from .._core.clusters import PRIOR_ICC, effective_n, year_icc
 from .._core.provenance import make_attrs
 from .._core.rng import UNSET, SeedLike, as_seed_sequence, named_stream, renamed_seed
 from .._core.schema import MONTH, PROVINCE, SERIES
@@ -84,9 +85,6 @@ _MIN_BANDWIDTH = 0.001
 _MIN_SHAPE_SHARE = 0.05
 #: Earlier points that a prior spread (the fallback share spread, the plan prior) counts as.
 _PRIOR_YEARS = 1
-#: Prior intra-class correlation of the prefecture-years of one year (how much of a year's spread
-#: is province-wide: funds, weather), pooled with the estimate as one more year.
-_PRIOR_ICC = 0.5
 #: Annual means: prior guess of the sd of a month's log value around profile + year effect, and
 #: the points (degrees of freedom) it counts as in its scaled-inverse-χ² posterior. Weak on
 #: purpose (ν₀ s₀² small): a PM2.5 series' months scatter by about 0.15-0.25 (Shenyang, Beijing,
@@ -350,7 +348,7 @@ class SeasonalShareModel(BaseModel):
 
         Within a family the outcome of prefecture ``r`` against its plan, ``z_r = log(A_r / need_r)``,
         has the attainment prior ``N(μ_r, P_r)`` (the Gaussian of the kernels' centres and width),
-        of which a share ``ρ`` (:func:`_year_icc` of the record, :attr:`prior_icc_`) is the year's
+        of which a share ``ρ`` (:func:`.year_icc` of the record, :attr:`prior_icc_`) is the year's
         province-wide effect ``η`` and the rest the prefecture's own: ``z_r = μ_r + η + ε_r``,
         ``η ~ N(0, ρ P̄)``, ``ε_r ~ N(0, P_r − ρ P̄)``. Each prefecture's own reports, through its
         posterior (mean ``m_r``, variance ``V_r``), say ``ℓ_r ~ N(z_r, 1/π_r)`` with
@@ -1402,7 +1400,7 @@ def _kernel_width(
     scaled-inverse-χ² update, Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed., §3.3). So a
     few earlier years that happen to agree never give a narrow answer on their own.
 
-    ``n`` is ``n_eff`` where given, the *effective* number of points (:func:`_effective_n`): the
+    ``n`` is ``n_eff`` where given, the *effective* number of points (:func:`.effective_n`): the
     prefectures of one year share that year's province-wide effect, so 13 prefecture-years of one
     year weigh as about one year when they move together; the number of points otherwise.
     ``iqr``: ``IQR/1.34`` of ``x`` where the caller has it already (:func:`_column_iqr`).
@@ -1424,43 +1422,6 @@ def _kernel_width(
     return float(max(np.sqrt(pooled * factor2), _MIN_BANDWIDTH))
 
 
-def _year_icc(x: np.ndarray, groups: np.ndarray) -> float:
-    """Share of the spread of ``x`` that its groups (years) have in common: the intra-class correlation.
-
-    One-way analysis of variance with unequal group sizes (Searle, Casella & McCulloch 1992,
-    *Variance Components*, §3.6: ``σ_b² = (MSB − MSW) / n0``), the estimate pooled with a prior
-    correlation of :data:`_PRIOR_ICC` counted as one group, so that 2-3 years that happen to agree
-    or differ do not decide it alone. With one group, the prior.
-    """
-    names, idx, n_g = np.unique(np.asarray(groups), return_inverse=True, return_counts=True)
-    n, k = x.size, names.size
-    if k < 2 or n <= k:
-        return _PRIOR_ICC if k < 2 or n > 1 else 0.0
-    means = np.bincount(idx, weights=x) / n_g
-    msb = float(np.sum(n_g * (means - x.mean()) ** 2) / (k - 1))
-    msw = float(np.sum((x - means[idx]) ** 2) / (n - k))
-    n0 = (n - float(np.sum(n_g**2)) / n) / (k - 1)
-    between = max((msb - msw) / n0, 0.0)
-    icc = between / (between + msw) if between + msw > 0 else 0.0
-    return ((k - 1) * icc + _PRIOR_ICC) / k
-
-
-def _effective_n(x: np.ndarray, groups: np.ndarray, *, icc: float | None = None) -> float:
-    """Effective number of independent points of ``x`` whose groups (years) share an effect.
-
-    Kish's design effect ``1 + (m − 1) ρ`` for clusters of mean size ``m`` and intra-class
-    correlation ``ρ`` (:func:`_year_icc`) (Kish 1965, *Survey Sampling*, §5.4): 65 prefecture-years
-    of 5 years that moved together count as about 5 points, not 65. Between the number of
-    groups and the number of points. ``icc``: the correlation where the caller has it already.
-    """
-    n = x.size
-    k = np.unique(np.asarray(groups)).size
-    if n <= 1 or k == n:
-        return float(n)
-    deff = 1.0 + (n / k - 1.0) * (_year_icc(x, groups) if icc is None else icc)
-    return float(np.clip(n / deff, k, n))
-
-
 def _attainment_prior(
     years: list[_ReferenceYear], region: str, plan_prior_sd: float
 ) -> tuple[np.ndarray, float, str, float]:
@@ -1473,7 +1434,7 @@ def _attainment_prior(
     series' log ratio could be ``μ + b_r + e_j``. Fewer than 3 outcomes with a known target: no
     kernels (the plan prior). Returns the kernel locations, their width, a note for the basis and
     the share of the residuals' spread that the prefectures of one year have in common
-    (:func:`_year_icc`; :data:`_PRIOR_ICC` without a record).
+    (:func:`.year_icc`; :data:`PRIOR_ICC` without a record).
     """
     lr = np.array([y.log_ratio for y in years], dtype=float)
     ok = np.isfinite(lr)
@@ -1482,7 +1443,7 @@ def _attainment_prior(
             np.full(1, np.nan),
             plan_prior_sd,
             f"; prior of the year's total: the plan (log sd {plan_prior_sd:g})",
-            _PRIOR_ICC,
+            PRIOR_ICC,
         )
     x = lr[ok]
     groups = np.array([y.region for y in years], dtype=object)[ok]
@@ -1508,8 +1469,8 @@ def _attainment_prior(
     # The prefectures of one year share its province-wide effect: the mean's error and the kernel
     # width count years, not prefecture-years, as far as the record shows them moving together.
     year_of = np.array([y.year for y in years])[ok]
-    icc = _year_icc(resid, year_of)
-    n_eff = _effective_n(resid, year_of, icc=icc)
+    icc = year_icc(resid, year_of)
+    n_eff = effective_n(resid, year_of, icc=icc)
     sd = float(np.sqrt(_kernel_width(resid, plan_prior_sd, n_eff=n_eff) ** 2 + var_b + sigma2 / n_eff))
     if region not in names:
         own = (
@@ -1530,7 +1491,7 @@ def _attainment_prior(
 def _pace_icc(years: list[_ReferenceYear], log_share: np.ndarray, t: int) -> float:
     """Share of the spread of the reference years' log shares at month ``t`` that their years have in common.
 
-    :func:`_year_icc` of the share kernels' centres at ``t``; NaN before any report (``t = 0``) or
+    :func:`.year_icc` of the share kernels' centres at ``t``; NaN before any report (``t = 0``) or
     with fewer than 3 reference years known at ``t``.
     """
     if t == 0 or len(years) < 2 or log_share.shape[0] != len(years):
@@ -1539,7 +1500,7 @@ def _pace_icc(years: list[_ReferenceYear], log_share: np.ndarray, t: int) -> flo
     ok = np.isfinite(col)
     if ok.sum() < 3:
         return np.nan
-    return _year_icc(col[ok], np.array([y.year for y in years])[ok])
+    return year_icc(col[ok], np.array([y.year for y in years])[ok])
 
 
 def _remaining_corr(prior_var: float, prior_icc: float, pace_var: float, pace_icc: float) -> float:

@@ -11,6 +11,7 @@ import pandas as pd
 import xarray as xr
 from scipy import special
 
+from .._core.clusters import effective_n
 from .._core.schema import MONTH, PROVINCE, SERIES
 from .._core.state import month_days, with_series_labels
 from . import _kernels
@@ -30,8 +31,6 @@ PRIOR_RATIOS = 1
 #: Weight of the default growth's spread as a prior of the learned spread (its degrees of freedom),
 #: in year-to-year ratios: a spread from 2-3 ratios is pooled with it, not trusted alone.
 PRIOR_SPREAD_RATIOS = 4
-#: Prior intra-class correlation of the regions' growth ratios of one year, counted as one year.
-_PRIOR_ICC = 0.5
 #: Points of the stratified quadrature of the growth factor.
 N_GROWTH_POINTS = 32
 #: Dimension of the probability of meeting next year's target.
@@ -278,7 +277,7 @@ def _growth(
         values = np.array(list(own.values()), dtype=float)
         groups = np.array(list(own), dtype=int)
     n_points = values.size
-    n = _effective_years(values, groups) if n_points else 0.0
+    n = effective_n(values, groups) if n_points else 0.0
     kappa0, nu0 = PRIOR_RATIOS, PRIOR_SPREAD_RATIOS
     mean = float(values.mean()) if n_points else mu0
     var_l = float(np.var(values, ddof=1)) if n_points >= 2 else 0.0
@@ -303,30 +302,6 @@ def _growth(
         "pooled with the default growth"
     )
     return loc, scale, nu, "trend" if len(own) >= 2 else "trend_default_spread", words
-
-
-def _effective_years(x: np.ndarray, years: np.ndarray) -> float:
-    """Effective number of independent ratios among ``x`` grouped by year (Kish's design effect).
-
-    ``n / (1 + (m − 1) ρ)`` for groups of mean size ``m`` and intra-class correlation ``ρ``
-    (one-way analysis of variance, Searle, Casella & McCulloch 1992, §3.6), ``ρ`` pooled with a
-    prior of 0.5 counted as one year (Kish 1965, *Survey Sampling*, §5.4). Between the number
-    of years and the number of ratios.
-    """
-    names, idx, n_g = np.unique(years, return_inverse=True, return_counts=True)
-    n, k = x.size, names.size
-    if n <= 1 or k == n:
-        return float(n)
-    icc = 0.0
-    if k >= 2:
-        means = np.bincount(idx, weights=x) / n_g
-        msb = float(np.sum(n_g * (means - x.mean()) ** 2) / (k - 1))
-        msw = float(np.sum((x - means[idx]) ** 2) / (n - k))
-        n0 = (n - float(np.sum(n_g**2)) / n) / (k - 1)
-        between = max((msb - msw) / n0, 0.0)
-        icc = between / (between + msw) if between + msw > 0 else 0.0
-    rho = ((k - 1) * icc + _PRIOR_ICC) / k
-    return float(np.clip(n / (1.0 + (n / k - 1.0) * rho), k, n))
 
 
 def history_finals(progress: xr.Dataset, catalog: Catalog, state: xr.Dataset, year: int) -> np.ndarray:
