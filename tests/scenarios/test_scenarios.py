@@ -255,6 +255,10 @@ CAP = 'type = "cap"\nmax_share_per_month = 0.1'
             CAP.replace("0.1", "inf"),
             r"'effects\[0\]\.max_share_per_month' must be a finite number > 0\. Got inf",
         ),
+        (  # 5 meant as 5 %: a cap that limits nothing (a new-user check)
+            CAP.replace("0.1", "5"),
+            r"'effects\[0\]\.max_share_per_month' is a share of the target, at most 1 .*Got 5\.",
+        ),
         (
             STOP + '\nuntil = "2024-08"',
             r"'effects\[0\]\.until' is before the start \(2024-08 < month 10 of 2024\), so the",

@@ -90,7 +90,8 @@ class Effect:
     duration : tuple of int
         (min, max) months of a delay, drawn uniformly per path.
     max_share_per_month : float
-        Capacity cap as a share of the target per month.
+        Capacity cap as a share of the target per month, in (0, 1] (a value above 1, e.g. 5
+        meant as 5 %, is refused: it would limit nothing).
     """
 
     type: str
@@ -425,6 +426,12 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
             cap = raw["max_share_per_month"]
             if not _is_number(cap) or cap <= 0:
                 bad(f"{where}.max_share_per_month", f"must be a finite number > 0. Got {cap!r}.")
+            elif cap > 1:
+                bad(
+                    f"{where}.max_share_per_month",
+                    "is a share of the target, at most 1 (0.05 for 5 % of the target a month); above 1 "
+                    f"it would limit nothing and the scenario would change nothing. Got {cap!r}.",
+                )
             else:
                 fields["max_share_per_month"] = float(cap)
         effects.append(Effect(**fields))
