@@ -101,7 +101,11 @@ def test_lang_zh_says_the_warnings_and_notes_in_chinese(tmp_path, capsys):
     assert main(argv) == 0
     err = capsys.readouterr().err
     # one prefecture is not the whole province: the province's reports differ from the prefectures'
-    assert "警告：指标 'homes'：全省自报数与其 1 个地市报告的合计相差超过全省数的 0.5%，共 7 个月：" in err
+    # households are whole counts: they must agree
+    assert (
+        "警告：指标 'homes'：全省自报数与其 1 个地市报告的合计相差 1 个单位及以上（整数计数须一致），"
+        "共 7 个月：" in err
+    )
     assert "2024-07：全省 2,340，地市 945（-59.6%）。全省的预测采用其自报数" in err
     assert main([*argv, "--overwrite"]) == 0
     err = capsys.readouterr().err

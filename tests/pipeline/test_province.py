@@ -127,15 +127,32 @@ def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):
     state = result.state
     prov = int(np.flatnonzero((state["region"] == "province").values)[0])
     assert result.draws["dynamics"].values[prov] != "none" and result.province is None
-    # a rounding-size difference (0.1 %) is not reported
+    from longjiang_forecast import build_state
+    from longjiang_forecast.progress._state import province_from_prefectures
+
+    # households are whole counts: 0.1 % (about 9 households) is a disagreement, under half of one is not
     slight = both.copy(deep=True)
     slight["value"].loc[{"indicator": IND, "region": "province", "month": "2024-07-01"}] = own * 1.001
+    with pytest.warns(ForecastWarning, match=r"by a whole unit or more \(whole counts must agree\)"):
+        province_from_prefectures(build_state(slight, catalog), catalog)
+    slight["value"].loc[{"indicator": IND, "region": "province", "month": "2024-07-01"}] = own + 0.4
     with warnings.catch_warnings():
         warnings.simplefilter("error", ForecastWarning)
-        from longjiang_forecast import build_state
-        from longjiang_forecast.progress._state import province_from_prefectures
-
         assert province_from_prefectures(build_state(slight, catalog), catalog) is None
+    # a 万 unit: rounding 13 reports to 0.01 moves their sum; 0.1 % is not reported, 0.6 % is
+    ind = "01b"  # 10k persons (万人)
+    wan = lf.load_catalog(2024).subset([ind])
+    reports = synthetic_progress(wan, seed=7)
+    month = {"indicator": ind, "region": "province", "month": "2024-07-01"}
+    own_b = float(reports["value"].sel(**month))
+    for factor, warned in ((1.001, False), (1.006, True)):
+        scaled = reports.copy(deep=True)
+        scaled["value"].loc[month] = own_b * factor
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always", ForecastWarning)
+            province_from_prefectures(build_state(scaled, wan), wan)
+        said = [str(w.message) for w in seen if f"Indicator '{ind}'" in str(w.message)]
+        assert bool(said) == warned and all("more than 0.5 %" in m for m in said)
 
 
 @pytest.mark.parametrize("layout", ["province row only (split target)", "explicit prefecture rows"])

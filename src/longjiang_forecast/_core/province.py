@@ -21,8 +21,11 @@ from .schema import MONOTONE_KINDS, PROVINCE
 
 #: Relative tolerance of the check that a province's own report equals the total of its
 #: prefectures' reports (0.5 % of the province's figure): 13 reports rounded to 0.01 of a
-#: 万-unit can miss their true sum by about 0.3 %; whole counts must agree exactly.
+#: 万-unit can miss their true sum by about 0.3 %. Whole counts (households, stations: a unit
+#: shown without decimals) must agree exactly, to within half a unit (:data:`WHOLE_COUNT_ATOL`).
 AGREEMENT_RTOL = 0.005
+#: Absolute tolerance of that check for a sum of whole counts: any difference of a unit or more.
+WHOLE_COUNT_ATOL = 0.5
 
 #: Kinds never totalled over prefectures (a percent change of a total is not a total of changes).
 NOT_TOTALLED_KINDS = ("change", "qualitative")

@@ -13,6 +13,7 @@ fit it. The helpers of the ``series`` layout that every stage uses are in
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from .._core.months import parse_month_arg
 from .._core.province import (
     AGREEMENT_RTOL,
     NOT_TOTALLED_KINDS,
+    WHOLE_COUNT_ATOL,
     ProvinceRows,
     province_members,
     province_weights,
@@ -32,6 +34,7 @@ from .._core.province import (
 )
 from .._core.schema import MONTH, PROVINCE, SERIES
 from .._core.state import deadline_month
+from .._core.units import unit_decimals
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -351,7 +354,9 @@ def province_from_prefectures(
     the prefectures), and a warning names the months where they differ from
     the prefectures' total by more than
     :data:`~longjiang_forecast._core.province.AGREEMENT_RTOL` (0.5 %) of the
-    province's figure, with both figures.
+    province's figure (whole counts: by a whole unit or more,
+    :data:`~longjiang_forecast._core.province.WHOLE_COUNT_ATOL`), with both
+    figures.
 
     Parameters
     ----------
@@ -499,11 +504,17 @@ def _check_agreement(state: xr.Dataset, ind: str, province: int, idx: np.ndarray
     how = "sum" if rule == "sum" else "population-weighted mean"
     observed = np.asarray(state["observed"].values, float)
     own, total = observed[province], total_of(observed[idx], weights)
+    unit = str(state["unit"].values[province]) if "unit" in state else ""
+    whole = rule == "sum" and unit_decimals(unit) == 0 and not re.search(r"万|亿|10k|100 million", unit)
+    allowed = np.full(own.shape, WHOLE_COUNT_ATOL) if whole else AGREEMENT_RTOL * np.abs(own)
     with np.errstate(invalid="ignore"):
-        bad = np.flatnonzero(
-            np.isfinite(own) & np.isfinite(total) & (np.abs(own - total) > AGREEMENT_RTOL * np.abs(own))
-        )
+        bad = np.flatnonzero(np.isfinite(own) & np.isfinite(total) & (np.abs(own - total) > allowed))
     if bad.size:
+        limit = (
+            "by a whole unit or more (whole counts must agree)"
+            if whole
+            else f"by more than {100 * AGREEMENT_RTOL:g} % of the province's figure"
+        )
         gaps = "; ".join(
             f"{year}-{m + 1:02d}: province {own[m]:,.6g}, prefectures {total[m]:,.6g} "
             f"({100 * (total[m] - own[m]) / abs(own[m]) if own[m] else np.inf:+.1f} %)"
@@ -511,7 +522,7 @@ def _check_agreement(state: xr.Dataset, ind: str, province: int, idx: np.ndarray
         )
         warnings.warn(
             f"Indicator {ind!r}: the province's own reports differ from the {how} of its {idx.size} "
-            f"prefectures' reports by more than {100 * AGREEMENT_RTOL:g} % of the province's figure in "
+            f"prefectures' reports {limit} in "
             f"{bad.size} month(s): {gaps}. The province's own reports are used for its forecast; check "
             "the reports (or leave the province's rows out of the progress data to forecast it from its "
             "prefectures).",

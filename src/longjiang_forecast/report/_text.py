@@ -474,6 +474,11 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "指标 {0}：全省自报数与其 {1} 个地市报告的合计相差超过全省数的 {2}%，共 {3} 个月：",
     ),
     (
+        r"Indicator ('[^']*'): the province's own reports differ from the sum of its (\d+) prefectures' "
+        r"reports by a whole unit or more \(whole counts must agree\) in (\d+) month\(s\): ",
+        "指标 {0}：全省自报数与其 {1} 个地市报告的合计相差 1 个单位及以上（整数计数须一致），共 {2} 个月：",
+    ),
+    (
         r"Indicator ('[^']*'): the province's own reports differ from the population-weighted mean of its "
         r"(\d+) prefectures' reports by more than ([\d.]+) % of the province's figure in (\d+) month\(s\): ",
         "指标 {0}：全省自报数与其 {1} 个地市报告的人口加权均值相差超过全省数的 {2}%，共 {3} 个月：",
