@@ -944,9 +944,28 @@ def _forecast(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace) -> int:
+def _read_comparison(path: str) -> Any:
+    """The scenario comparison of --comparison; a ValueError naming the file, what is wrong and the fix."""
     import pandas as pd
 
+    from .plots.scenario import COMPARISON_COLUMNS
+
+    source = _existing_file(path, "--comparison")
+    fix = "give the scenario_comparison.csv that `longjiang-forecast scenarios` wrote"
+    try:
+        frame = pd.read_csv(source, dtype={"indicator": str})
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise ValueError(f"--comparison {path}: not a comparison table ({err}); {fix}.") from None
+    missing = [c for c in COMPARISON_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"--comparison {path}: the columns {missing} are missing (it has {list(frame.columns)[:8]}); "
+            f"{fix}."
+        )
+    return frame
+
+
+def _report(args: argparse.Namespace) -> int:
     from .planning import plan
     from .report import write_bulletin
 
@@ -954,7 +973,7 @@ def _report(args: argparse.Namespace) -> int:
     _check_store_options(args)
     comparison = None
     if args.comparison:  # read before the run, so that a wrong path is reported at once
-        comparison = pd.read_csv(_existing_file(args.comparison, "--comparison"), dtype={"indicator": str})
+        comparison = _read_comparison(args.comparison)
     out = _out_dir(args.out, files=("bulletin/bulletin.html",), overwrite=args.overwrite)
     changes = _store_changes(args.store) if args.changes else None  # before the run: refused at once
     record = None

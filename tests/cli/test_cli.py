@@ -187,6 +187,26 @@ def test_report_command_writes_a_bulletin(tmp_path):
     assert html.index("Annex: report integrity flags") < html.index('id="method"')
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not a comparison table"),
+        (b"\x89HDF\r\n\x1a\n\x00\x00\xff\xfe", "not a comparison table"),
+        (
+            b"indicator,region,p_met\n09a,province,0.5\n",
+            "the columns ['scenario', 'delta_vs_baseline'] are missing",
+        ),
+    ],
+)
+def test_a_bad_comparison_file_is_named_before_any_work(content, message, tmp_path, capsys):
+    bad = tmp_path / "comparison.csv"
+    bad.write_bytes(content)
+    assert main(["report", "--comparison", str(bad), "--draws", "100", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"--comparison {bad}" in err and message in err and "scenario_comparison.csv" in err
+    assert "Traceback" not in err and "Forecasting" not in err and not (tmp_path / "o").exists()
+
+
 def test_forecast_with_a_scenario_says_so(tmp_path):
     scenario = str(SCENARIOS / "early-winter.toml")
     assert main(["forecast", "--scenario", scenario, "--draws", "300", "--out", str(tmp_path)]) == 0
