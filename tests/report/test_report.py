@@ -701,3 +701,15 @@ def test_still_needed_keeps_a_small_counts_fraction(bulletin):
     pace["unit"].values[0], pace["target"].values[0], pace["need"].values[0] = "cities (座)", 3.0, 0.49
     row = _pace_rows(pace, np.arange(pace.sizes["series"]) == 0, "zh")[0]
     assert row[2]["text"] == "0.49"  # not "0" beside a target of 3
+
+
+def test_next_year_section_says_what_the_whole_list_costs(bulletin, english):
+    """Section 8 ends with the whole list at 80 % (issue 21): P(all met), targets missed, what 70 % needs."""
+    _, answers, result = bulletin
+    joint = answers.next_year_list
+    assert joint is not None and float(joint.attrs["confidence"]) == 0.8
+    zh, en = result.html.read_text("utf-8"), english.read_text("utf-8")
+    n = int(joint["n_targets"])
+    assert f"整份清单：{n} 项目标均按 80% 设定时，全部完成的概率为 {float(joint['p_all_met']):.2%}" in zh
+    assert f"with every one of the {n} targets at 80%, P(all met) is {float(joint['p_all_met']):.2%}" in en
+    assert f"{float(joint['expected_missed']):.1f} targets are expected missed" in en

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -13,10 +14,14 @@ from .._core.exceptions import DataValidationError
 from ._common import ForecastLike
 from ._drivers import OUTDOOR_MONTH, risk_drivers
 from ._next_year import DEFAULT_PROBS, next_year_targets
+from ._next_year_list import list_confidence
 from ._pace import DEFAULT_PACE_PROB, required_pace
 from ._portfolio import portfolio
 from ._ranks import rank_probabilities
 from ._schedule import PlanLike, prefecture_ranking, schedule_performance
+
+#: The per-target confidence whose whole-list figures the bundle (and the bulletin) carries.
+LIST_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,6 +51,10 @@ class Planning:
         None when none is due then.
     drivers_prefectures : xarray.Dataset or None
         :func:`risk_drivers` over every prefecture row; None without any.
+    next_year_list : xarray.Dataset or None
+        :func:`list_confidence` of next year's proposals at :data:`LIST_CONFIDENCE` (every target
+        at 80 %: P(whole list met), targets expected missed, the per-target confidence for a whole
+        list met with 70 %); None where 0.8 is not among ``probs`` or nothing is proposed.
     """
 
     portfolio: xr.Dataset
@@ -58,6 +67,7 @@ class Planning:
     drivers: xr.Dataset
     drivers_outdoor: xr.Dataset | None
     drivers_prefectures: xr.Dataset | None
+    next_year_list: xr.Dataset | None = None
 
 
 def plan(
@@ -108,10 +118,12 @@ def plan(
     2
     """
     sched = schedule_performance(forecast, plan=schedule_plan)
+    proposals = next_year_targets(forecast, progress, probs=probs)
     return Planning(
         portfolio=portfolio(forecast),
         pace=required_pace(forecast, prob=pace_prob),
-        next_year=next_year_targets(forecast, progress, probs=probs),
+        next_year=proposals,
+        next_year_list=_whole_list(forecast, proposals),
         schedule=sched,
         ranking=_or_none(prefecture_ranking, forecast, schedule=sched),
         ranks=_or_none(rank_probabilities, forecast, by="share", plan=schedule_plan),
@@ -120,6 +132,16 @@ def plan(
         drivers_outdoor=_or_none(risk_drivers, forecast, deadline_month=OUTDOOR_MONTH),
         drivers_prefectures=_or_none(risk_drivers, forecast, scope="prefectures"),
     )
+
+
+def _whole_list(forecast: ForecastLike, proposals: xr.Dataset) -> xr.Dataset | None:
+    """:func:`list_confidence` of the proposals at :data:`LIST_CONFIDENCE`; None where not proposed at it."""
+    if not np.isclose(proposals["prob"].values, LIST_CONFIDENCE).any():
+        return None
+    try:
+        return list_confidence(forecast, proposals, LIST_CONFIDENCE)
+    except ValueError:  # no proposal of the list has a value
+        return None
 
 
 def _or_none(func: Any, *args: Any, **kwargs: Any) -> Any:

@@ -335,6 +335,7 @@ def render_bulletin(
                 )
         context["pace"] = _pace(planning.pace, lang, _region_names(regions, lang))
         context["next_year"] = _next_year(planning.next_year, lang)
+        context["next_year"]["whole_list"] = _whole_list(getattr(planning, "next_year_list", None), lang)
         if planning.ranking is not None and len(planning.ranking):
             rank = planning.ranking
             spi_cells = spi_rank_cells(planning.ranks_spi) if planning.ranks_spi is not None else {}
@@ -768,6 +769,21 @@ def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
         )
     header = [*t["next_year_header"][:-1], *[f"{p:.0%}" for p in probs], t["next_year_header"][-1]]
     return {"header": header, "rows": rows}
+
+
+def _whole_list(joint: xr.Dataset | None, lang: str) -> str:
+    """One sentence: the whole list at one confidence, what it costs (``planning.list_confidence``)."""
+    if joint is None:
+        return ""
+    need = float(joint["per_target_confidence"])
+    return TEXT[lang]["next_year_whole_list"].format(
+        n=int(joint["n_targets"]),
+        conf=f"{float(joint.attrs['confidence']):.0%}",
+        p_all=f"{float(joint['p_all_met']):.2%}",
+        missed=f"{float(joint['expected_missed']):.1f}",
+        list_p=f"{float(joint.attrs['list_probability']):.0%}",
+        need=f"{need:.1%}" if np.isfinite(need) else TEXT[lang]["next_year_unreachable"],
+    )
 
 
 def _ranking(table: pd.DataFrame, lang: str, spi_cells: dict[str, str]) -> dict[str, Any]:

@@ -135,6 +135,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "next_year_note": "以今年模拟的截止日取值（今年的能力）乘以历年增长率（参考类法；增长率的不确定性"
         "按往年年数计入，t 分布）估算明年的取值，列出分别有 50%/70%/80%/90% 把握完成的目标值。",
         "next_year_header": ["指标", "名称", "今年目标", "单位", "今年预计（中位数）", "方法"],
+        "next_year_whole_list": "整份清单：{n} 项目标均按 {conf} 设定时，全部完成的概率为 {p_all}，预期未完成 {missed} 项；"
+        "若要全部完成的概率达到 {list_p}，每项目标需按 {need} 设定。",
+        "next_year_unreachable": "99.9% 以上（无法达到）",
         "scenarios": "九、情景比较",
         "scenarios_note": "各情景下的达标概率；括号内为相对基准情景的变化（百分点）。",
         "changes": "十、本月变化",
@@ -258,6 +261,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "year-to-year ratios of earlier years (reference class; the growth's uncertainty counted in years, a "
         "Student t): the value met with 50/70/80/90 % probability. The whole list at one confidence, as next "
         "year's catalogue: longjiang-forecast next-year.",
+        "next_year_whole_list": "The whole list: with every one of the {n} targets at {conf}, P(all met) is "
+        "{p_all} and {missed} targets are expected missed; for the whole list to be met with {list_p}, each "
+        "target would need {need}.",
+        "next_year_unreachable": "more than 99.9 % (not reachable)",
         "next_year_header": [
             "indicator",
             "name",
