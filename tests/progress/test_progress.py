@@ -348,6 +348,19 @@ def test_qualitative_indicator(tmp_path):
         read_progress(write(tmp_path, "05,province,2024-01,1\n"), CAT)
 
 
+def test_full_width_digits_read_as_ascii(tmp_path):
+    """１０２．５ and ２０２４－０２ (a Chinese input method): read as 102.5 and 2024-02."""
+    plain = read_progress(write(tmp_path, "01a,province,2024-01,100\n01a,province,2024-02,102.5\n"), CAT)
+    wide = tmp_path / "wide.csv"
+    wide.write_text(
+        "indicator,region,month,value\n01a,province,２０２４－０１,１００\n01a,province,２０２４－０２,１０２．５\n",
+        encoding="utf-8",
+    )
+    read = read_progress(wide, CAT)
+    np.testing.assert_array_equal(read["value"].values, plain["value"].values)
+    assert float(read["value"].sel(indicator="01a", region="province", month="2024-02-01")) == 102.5
+
+
 def test_duplicates_name_both_rows(tmp_path):
     body = "01a,province,2024-01,1200\n01a,harbin,2024-01,300\n01a,哈尔滨市,2024-01,310\n"
     with pytest.raises(

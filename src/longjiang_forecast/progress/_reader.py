@@ -20,6 +20,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -428,8 +429,10 @@ def _frame_to_dataset(
         row = _row_label(rec["_row"])
         ind_txt = str(rec["indicator"]).strip()
         reg_txt = str(rec["region"]).strip()
-        mon_txt = str(rec["month"]).strip()
-        val_txt = str(rec["value"]).strip()
+        # full-width digits and punctuation (１０２．５, ２０２４－０３, typed with a Chinese input method)
+        # read as their ASCII forms (Unicode NFKC), as float() already read full-width whole numbers
+        mon_txt = unicodedata.normalize("NFKC", str(rec["month"])).strip()
+        val_txt = unicodedata.normalize("NFKC", str(rec["value"])).strip()
         where = _where(row, ind_txt, reg_txt, mon_txt)
         ok = True
 
