@@ -78,16 +78,22 @@ def _port(text: str) -> int:
 MIN_DRAWS = 100
 
 
-def _draws(text: str) -> int:
-    """An argparse type: --draws of forecast/report/scenarios, at least :data:`MIN_DRAWS`."""
-    value = _positive_int(text)
-    if value < MIN_DRAWS:
-        raise argparse.ArgumentTypeError(
-            f"must be at least {MIN_DRAWS}, got {value}: with fewer draws the Monte Carlo error of "
-            "P(met) is wider than a status band (default 4000)"
-        )
-    return value
+def _count_at_least(minimum: int, why: str) -> Any:
+    """An argparse type: a whole number of at least ``minimum``, refused saying ``why`` otherwise."""
 
+    def parse(text: str) -> int:
+        value = _positive_int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}: {why}")
+        return value
+
+    return parse
+
+
+#: --draws of forecast, report and scenarios: at least :data:`MIN_DRAWS`.
+_draws = _count_at_least(
+    MIN_DRAWS, "with fewer draws the Monte Carlo error of P(met) is wider than a status band (default 4000)"
+)
 
 #: Fewest kept paths (--keep-paths) of report and serve, as many as the fewest draws: the bulletin's
 #: figures of the list as a whole (P(all met), risk drivers), its fan charts, rank probabilities,
@@ -98,19 +104,12 @@ MIN_KEPT_PATHS = MIN_DRAWS
 
 def _keep_paths_for(figures: str) -> Any:
     """An argparse type: --keep-paths of a command whose ``figures`` rest on the kept paths."""
-
-    def parse(text: str) -> int:
-        value = _positive_int(text)
-        if value < MIN_KEPT_PATHS:
-            raise argparse.ArgumentTypeError(
-                f"must be at least {MIN_KEPT_PATHS}, got {value}: {figures} rest on the kept paths, and "
-                "with fewer paths the Monte Carlo error of their probabilities is wider than a status band "
-                f"(default: the first 4000 draws; pass --keep-paths {MIN_KEPT_PATHS} or more, or leave "
-                "it out)"
-            )
-        return value
-
-    return parse
+    return _count_at_least(
+        MIN_KEPT_PATHS,
+        f"{figures} rest on the kept paths, and with fewer paths the Monte Carlo error of their "
+        f"probabilities is wider than a status band (default: the first 4000 draws; pass --keep-paths "
+        f"{MIN_KEPT_PATHS} or more, or leave it out)",
+    )
 
 
 def _month(text: str) -> str:
@@ -1149,7 +1148,7 @@ def _next_year(args: argparse.Namespace) -> int:
     from ._core.units import unit_label
     from .catalog import write_catalog
     from .planning import list_confidence, next_year_catalog, next_year_targets
-    from .planning._next_year_list import percent
+    from .planning._next_year_list import expected_outcomes, percent
     from .report import format_in_unit
 
     _check_model(args.model)
@@ -1180,14 +1179,7 @@ def _next_year(args: argparse.Namespace) -> int:
     province = listed["region"] == "province"
     rows = listed[province] if province.any() else listed
     this = catalog.table[catalog.table["year"] == year - 1].set_index(["indicator", "region"])
-    summary = result.summary
-    median = {
-        (str(i), str(r)): float(m)
-        for i, r, m in zip(
-            summary["indicator"].values, summary["region"].values,
-            summary["deadline_value"].sel(quantile=0.5).values, strict=True,
-        )
-    }  # fmt: skip
+    median = expected_outcomes(result)
     at = proposals["prefecture_sum"].sel(prob=args.confidence, method="nearest").values
     sums = {
         (str(i), str(r)): float(v)
@@ -1220,8 +1212,7 @@ def _next_year(args: argparse.Namespace) -> int:
             need=f"{need:.1%}" if math.isfinite(need) else _message("next_year_unreachable", lang),
         )
     )  # fmt: skip
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_catalog(proposed, out)
+    write_catalog(proposed, out)  # its folder exists: _next_year_out_ok
     counts = table["target_basis"].value_counts()
     proposed_n, carried = int(counts.get("proposed", 0)), int(counts.get("carried over", 0))
     print(_message("next_year_wrote", lang, width=_width(), path=out, proposed=proposed_n, carried=carried))

@@ -96,13 +96,14 @@ def backtest_next_year(
     from ..backtesting import plan_origins, resolve_history, truncate
     from ..models import model_name, resolve_model
     from ..planning import DEFAULT_PROBS, next_year_targets
-    from ..planning._next_year import history_finals
+    from ..planning._next_year import family_map, history_finals
     from ._forecast import _UnreportedMonthsWarning, forecast
 
     probs = DEFAULT_PROBS if probs is None else tuple(probs)
     template = resolve_model(model)
     catalog, progress = resolve_history(history, catalog)
     table = catalog.table
+    family = family_map(catalog)
     years_with_targets = set(table.loc[table["target"].notna(), "year"].astype(int))
     last_year = int(pd.DatetimeIndex(progress["month"].values).year.max())
     candidates = sorted(y for y in years_with_targets if y + 1 <= last_year and y + 1 in years_with_targets)
@@ -125,6 +126,7 @@ def backtest_next_year(
         state = result.state
         finals = history_finals(progress, catalog, state, year=ts.year + 1)
         for s in range(state.sizes["series"]):
+            indicator = str(state["indicator"].values[s])
             values = proposals["target_next"].values[s]
             if not np.isfinite(values).any():
                 continue
@@ -140,9 +142,9 @@ def backtest_next_year(
                     {
                         "as_of": f"{ts:%Y-%m}",
                         "year": ts.year,
-                        "indicator": str(state["indicator"].values[s]),
+                        "indicator": indicator,
                         "region": str(state["region"].values[s]),
-                        "family": _family(table, str(state["indicator"].values[s])),
+                        "family": family.get(indicator, indicator),
                         "kind": str(state["kind"].values[s]),
                         "comparator": str(state["comparator"].values[s]),
                         "n_finals": int(proposals["n_finals"].values[s]),
@@ -224,14 +226,6 @@ def proposal_calibration(
     return pd.DataFrame(
         rows, columns=[*keys, "n", "n_outcomes", "share_met", "ci_low", "ci_high", "within", "note"]
     )
-
-
-def _family(table: pd.DataFrame, indicator: str) -> str:
-    if "family" not in table:
-        return indicator
-    fam = table.loc[table["indicator"] == indicator, "family"]
-    value = fam.iloc[0] if len(fam) else None
-    return str(value) if isinstance(value, str) and value else indicator
 
 
 __all__ = [

@@ -147,7 +147,7 @@ def next_year_targets(
     at_deadline = forecast.paths.values[:, np.arange(n), deadline_index(state)]
     ok = forecast_ok(forecast)
     z = _kernels.stratified_normal(N_GROWTH_POINTS)
-    family = _family_map(forecast.catalog)
+    family = family_map(forecast.catalog)
     history = _History(progress) if progress is not None else None
     dl = state["deadline_month"].values.astype(int)
     out = np.full((n, len(probs)), np.nan)
@@ -270,12 +270,9 @@ def _growth(
     forward as if it were known (issue 21: proposals from 2-3 earlier finals at "80 %" were met
     56-71 % of the time on the synthetic worlds).
     """
-    own = _ratios(finals)
+    own = _ratios(finals)  # its region's ratios are in ``pool`` too
     values = np.array([r for ratios in pool.values() for r in ratios.values()], dtype=float)
     groups = np.array([y for ratios in pool.values() for y in ratios], dtype=int)
-    if values.size == 0:
-        values = np.array(list(own.values()), dtype=float)
-        groups = np.array(list(own), dtype=int)
     n_points = values.size
     n = effective_n(values, groups) if n_points else 0.0
     kappa0, nu0 = PRIOR_RATIOS, PRIOR_SPREAD_RATIOS
@@ -314,7 +311,7 @@ def history_finals(progress: xr.Dataset, catalog: Catalog, state: xr.Dataset, ye
     NaN otherwise). Returns an array of shape (n_series,), NaN where unknown.
     """
     history = _History(progress)
-    family = _family_map(catalog)
+    family = family_map(catalog)
     out = np.full(state.sizes[SERIES], np.nan)
     for s in range(out.size):
         if str(state["kind"].values[s]) in _KINDS:
@@ -323,7 +320,8 @@ def history_finals(progress: xr.Dataset, catalog: Catalog, state: xr.Dataset, ye
     return out
 
 
-def _family_map(catalog: Catalog) -> dict[str, str]:
+def family_map(catalog: Catalog) -> dict[str, str]:
+    """Each indicator's family (the catalogue's ``family``; the indicator itself where none is given)."""
     table = getattr(catalog, "table", None)
     if table is None or "family" not in table:
         return {}

@@ -20,6 +20,7 @@ from scipy import special
 from .._core.schema import SERIES
 from .._core.units import unit_decimals
 from ._common import ForecastLike, check_prob, deadline_index, provenance
+from ._next_year import family_map
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -67,13 +68,7 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
     from ..catalog import Catalog
 
     confidence = check_prob(confidence, "confidence", "next_year_catalog")
-    probs = [float(p) for p in proposals["prob"].values]
-    if not any(np.isclose(confidence, p) for p in probs):
-        raise ValueError(
-            f"next_year_catalog: the proposals were made at probabilities {probs}, not at {confidence}. "
-            f"Pass probs=({confidence},) to next_year_targets."
-        )
-    at = proposals["target_next"].sel(prob=probs[int(np.argmin(np.abs(np.array(probs) - confidence)))])
+    at = _at_confidence(proposals, confidence, "next_year_catalog")
     catalog = forecast.catalog
     year = int(forecast.state.attrs["year"])
     table = catalog.table
@@ -84,11 +79,11 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
             zip(proposals["indicator"].values, proposals["region"].values, strict=True)
         )
     }
-    median = _expected(forecast)
+    median = expected_outcomes(forecast)
     notes, targets, basis = [], [], []
     for _, row in rows.iterrows():
         s = key.get((str(row["indicator"]), str(row["region"])))
-        value = float(at.values[s]) if s is not None else np.nan
+        value = float(at[s]) if s is not None else np.nan
         earlier = str(row.get("note", "") or "")
         if not np.isfinite(value):
             why = str(proposals["note"].values[s]) if s is not None else ""
@@ -188,16 +183,14 @@ def list_confidence(
     """
     confidence = check_prob(confidence, "confidence", "list_confidence")
     list_probability = check_prob(list_probability, "list_probability", "list_confidence")
-    probs = [float(p) for p in proposals["prob"].values]
-    if not any(np.isclose(confidence, p) for p in probs):
-        raise ValueError(f"list_confidence: the proposals were made at {probs}, not at {confidence}.")
-    at = proposals["target_next"].sel(prob=probs[int(np.argmin(np.abs(np.array(probs) - confidence)))]).values
+    at = _at_confidence(proposals, confidence, "list_confidence")
     keep = np.isfinite(at) & _listed(forecast, proposals)
     if not keep.any():
         raise ValueError("list_confidence: no proposal of the list has a value (nothing to commit to).")
     values = _joint_values(forecast, proposals, keep, seed, n_samples)
-    keep[keep] = np.isfinite(values).all(axis=0)
-    values = values[:, np.isfinite(values).all(axis=0)]
+    finite = np.isfinite(values).all(axis=0)
+    keep[keep] = finite
+    values = values[:, finite]
     sign = np.where(proposals["comparator"].values.astype(str) == "<=", -1.0, 1.0)[keep]
     x = values * sign
     met = x >= at[keep] * sign
@@ -237,6 +230,18 @@ def list_confidence(
             "series' Student-t growth with one uniform per family and sample",
         ),
     )
+
+
+def _at_confidence(proposals: xr.Dataset, confidence: float, who: str) -> np.ndarray:
+    """The proposals (series,) at ``confidence``; ValueError naming ``who`` if it is not among their probs."""
+    probs = np.asarray(proposals["prob"].values, float)
+    hit = np.flatnonzero(np.isclose(probs, confidence))
+    if not hit.size:
+        raise ValueError(
+            f"{who}: the proposals were made at probabilities {probs.tolist()}, not at {confidence}. "
+            f"Pass probs=({confidence},) to next_year_targets."
+        )
+    return np.asarray(proposals["target_next"].isel(prob=int(hit[0])).values, float)
 
 
 def _joint_values(
@@ -281,17 +286,11 @@ def _listed(forecast: ForecastLike, proposals: xr.Dataset) -> np.ndarray:
 
 def _families(forecast: ForecastLike) -> np.ndarray:
     """The family of each series (its indicator where the catalogue names none)."""
-    table = forecast.catalog.table
-    fam = dict(zip(table["indicator"].astype(str), table.get("family", table["indicator"]), strict=True))
-    return np.array(
-        [
-            str(fam.get(i) or i) if isinstance(fam.get(i), str) and fam.get(i) else str(i)
-            for i in forecast.state["indicator"].values.astype(str)
-        ]
-    )
+    family = family_map(forecast.catalog)
+    return np.array([family.get(i, i) for i in forecast.state["indicator"].values.astype(str)])
 
 
-def _expected(forecast: ForecastLike) -> dict[tuple[str, str], float]:
+def expected_outcomes(forecast: ForecastLike) -> dict[tuple[str, str], float]:
     """The expected outcome of this year (median value at the deadline) per (indicator, region)."""
     summary = forecast.summary
     if "deadline_value" not in summary:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -136,11 +135,9 @@ def plan(
 
 def _whole_list(forecast: ForecastLike, proposals: xr.Dataset) -> xr.Dataset | None:
     """:func:`list_confidence` of the proposals at :data:`LIST_CONFIDENCE`; None where not proposed at it."""
-    if not np.isclose(proposals["prob"].values, LIST_CONFIDENCE).any():
-        return None
     try:
         return list_confidence(forecast, proposals, LIST_CONFIDENCE)
-    except ValueError:  # no proposal of the list has a value
+    except ValueError:  # not proposed at it, or no proposal of the list has a value
         return None
 
 
