@@ -105,16 +105,19 @@ def test_the_inputs_and_odd_places_are_refused_before_any_work(tmp_path, capsys,
 
 
 def test_a_list_with_nothing_to_propose_says_why(tmp_path, capsys):
+    """A qualitative item and a '<=' level (which the model does not forecast): no proposal, and why."""
     catalog = tmp_path / "cat.csv"
     catalog.write_text(
-        "indicator,kind,unit,target,comparator,deadline,region\naa,qualitative,,,,2024-12-31,province\n",
+        "indicator,kind,unit,target,comparator,deadline,region\n"
+        "aa,qualitative,,,,2024-12-31,province\n"
+        "bb,level,km,50,<=,2024-12-31,province\n",
         encoding="utf-8",
     )
-    progress = tmp_path / "p.csv"
-    progress.write_text("indicator,region,month,value\n", encoding="utf-8")
     code = main(["next-year", "--catalog", str(catalog), "--draws", "100", "--out", str(tmp_path / "n.csv")])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
+    assert "no row of the 2024 catalogue" in err and "can be proposed for 2025" in err
+    assert "bb: the seasonal-share model forecasts '>=' targets" in err
     assert not (tmp_path / "n.csv").exists()
 
 
