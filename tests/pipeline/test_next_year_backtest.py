@@ -48,18 +48,20 @@ def test_surer_proposals_are_smaller(proposals):
 
 
 def test_calibration_counts_outcomes_not_months():
-    """20 series-years, each proposed in 3 months, 16 met: the interval counts 20 trials, not 60."""
+    """20 series-years of 20 years, each proposed in 3 months, 16 met: the interval counts 20 trials."""
     rows = []
     for k in range(20):
         for month in ("08", "09", "10"):
-            rows.append({"as_of": f"2022-{month}", "year": 2022, "indicator": f"i{k}", "region": "a",
-                         "kind": "cumulative", "n_finals": 4, "prob": 0.8, "met": k < 16})  # fmt: skip
+            rows.append({"as_of": f"{2000 + k}-{month}", "year": 2000 + k, "indicator": f"i{k}",
+                         "region": "a", "kind": "cumulative", "n_finals": 4, "prob": 0.8,
+                         "met": k < 16})  # fmt: skip
     for k in range(5):  # five series-years at 0.5: too few to say
-        rows.append({"as_of": "2022-09", "year": 2022, "indicator": f"j{k}", "region": "a",
+        rows.append({"as_of": f"{2000 + k}-09", "year": 2000 + k, "indicator": f"j{k}", "region": "a",
                      "kind": "cumulative", "n_finals": 2, "prob": 0.5, "met": True})  # fmt: skip
     table = proposal_calibration(pd.DataFrame(rows)).set_index("prob")
     row = table.loc[0.8]
-    assert (row["n"], row["n_outcomes"], row["share_met"]) == (60, 20, 0.8)
+    assert (row["n"], row["n_outcomes"], row["n_years"], row["share_met"]) == (60, 20, 20, 0.8)
+    assert row["n_effective"] == 20.0  # one outcome per year: nothing shared
     assert row["ci_low"] == pytest.approx(stats.beta.ppf(0.05, 16, 5))
     assert row["ci_high"] == pytest.approx(stats.beta.ppf(0.95, 17, 4))
     assert bool(row["within"]) and row["note"] == ""
@@ -67,3 +69,41 @@ def test_calibration_counts_outcomes_not_months():
     assert few["n_outcomes"] == 5 and np.isnan(few["share_met"]) and "too few" in few["note"]
     by = proposal_calibration(pd.DataFrame(rows), by=("n_finals_group",))
     assert set(by["n_finals_group"]) == {"2-3", "4+"}
+
+
+def _one_year_at_a_time(n_years, per_year, met_years, seed=None):
+    """Outcomes at 0.8 of ``n_years`` years × ``per_year`` series: every series of a year in
+    ``met_years`` met, the others missed (a province-wide good or bad year), or, with ``seed``, met
+    independently with probability 0.8."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for y in range(n_years):
+        for k in range(per_year):
+            met = bool(rng.random() < 0.8) if seed is not None else y in met_years
+            rows.append({"year": 2000 + y, "indicator": f"i{k}", "region": "a", "n_finals": 4, "prob": 0.8,
+                         "met": met})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_outcomes_of_one_year_that_move_together_count_as_one_trial():
+    """40 years × 13 series, whole years met or missed (32 of 40): about 40 trials, not 520; the
+    interval is the binomial one on 40 years, and a world pooled with another keeps its years apart."""
+    frame = _one_year_at_a_time(40, 13, met_years=set(range(32)))
+    row = proposal_calibration(frame).iloc[0]
+    assert (row["n_outcomes"], row["n_years"], row["share_met"]) == (520, 40, 0.8)
+    assert 40.0 <= row["n_effective"] < 41.0  # the correlation is 1: a design effect of 13
+    naive = proposal_calibration(frame, cluster=()).iloc[0]
+    assert naive["n_effective"] == 520.0
+    assert (row["ci_high"] - row["ci_low"]) > 3 * (naive["ci_high"] - naive["ci_low"])
+    assert row["ci_low"] == pytest.approx(stats.beta.ppf(0.05, 32, 9), abs=0.01)
+    two = pd.concat([frame.assign(world=1), frame.assign(world=2)])
+    pooled = proposal_calibration(two, cluster=("world", "year")).iloc[0]
+    assert (pooled["n_outcomes"], pooled["n_years"]) == (1040, 80)
+    assert 80.0 <= pooled["n_effective"] < 82.0
+
+
+def test_independent_outcomes_keep_their_count():
+    """Series met independently of their year: the effective count stays near the outcome count."""
+    row = proposal_calibration(_one_year_at_a_time(40, 13, set(), seed=7)).iloc[0]
+    assert row["n_effective"] > 0.75 * 520  # the prior correlation, one year of 41, costs a little
+    assert bool(row["within"])

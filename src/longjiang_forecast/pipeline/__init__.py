@@ -19,12 +19,19 @@ from ._forecast import (
     forecast,
     kept_draws,
 )
-from ._next_year_backtest import PROPOSAL_COLUMNS, PROPOSAL_MONTHS, backtest_next_year, proposal_calibration
+from ._next_year_backtest import (
+    CALIBRATION_COLUMNS,
+    PROPOSAL_COLUMNS,
+    PROPOSAL_MONTHS,
+    backtest_next_year,
+    proposal_calibration,
+)
 from ._results import TABLE_COLUMNS, Backtest, Forecast, ScenarioComparison, open_forecast
 from ._scenarios import ScenarioRunner, compare_scenarios
 
 __all__ = [
     "BACKTEST_QUANTILES",
+    "CALIBRATION_COLUMNS",
     "COMPARE_COLUMNS",
     "DEFAULT_KEEP_PATHS",
     "DRAW_CHUNK",

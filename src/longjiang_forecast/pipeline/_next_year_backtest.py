@@ -21,8 +21,13 @@ from .._core.rng import SeedLike, as_seed_sequence
 #: The decision months: the 2024 notice asks for next year's list by the end of October.
 PROPOSAL_MONTHS: tuple[int, ...] = (8, 9, 10)
 
-#: Fewest independent outcomes (distinct series-years) behind a share before it is printed.
+#: Fewest effective outcomes (series-years counted as independent trials) behind a share before it is printed.
 MIN_OUTCOMES = 10
+
+#: Columns of the table of :func:`proposal_calibration` after its ``by`` columns, in order.
+CALIBRATION_COLUMNS = (
+    "prob", "n", "n_outcomes", "n_years", "n_effective", "share_met", "ci_low", "ci_high", "within", "note",
+)  # fmt: skip
 
 #: Columns of the table of :func:`backtest_next_year`, in order.
 PROPOSAL_COLUMNS = (
@@ -165,7 +170,12 @@ def backtest_next_year(
 
 
 def proposal_calibration(
-    proposals: pd.DataFrame, by: Sequence[str] = (), *, level: float = 0.9, min_outcomes: int = MIN_OUTCOMES
+    proposals: pd.DataFrame,
+    by: Sequence[str] = (),
+    *,
+    cluster: Sequence[str] = ("year",),
+    level: float = 0.9,
+    min_outcomes: int = MIN_OUTCOMES,
 ) -> pd.DataFrame:
     """The share of proposals met at each stated probability, with its binomial interval.
 
@@ -176,59 +186,89 @@ def proposal_calibration(
     by : sequence of str, default ()
         Further columns to group by (e.g. ``("kind",)``, ``("n_finals_group",)``: ``"2-3"`` or
         ``"4+"`` earlier finals, ``"0-1"`` for the default growth).
+    cluster : sequence of str, default ("year",)
+        Columns whose values name the outcomes that share their luck: the proposal year; with
+        the tables of several histories pooled, add the column that tells the histories apart
+        (e.g. ``("world", "year")``); ``()``: every outcome on its own (the binomial interval on
+        ``n_outcomes``).
     level : float, default 0.9
         Level of the Clopper-Pearson interval (Clopper & Pearson 1934, *Biometrika* 26(4)).
     min_outcomes : int, default :data:`MIN_OUTCOMES`
-        Fewest distinct outcomes (series-years) for a share to be given; fewer: NaN and a note.
+        Fewest effective outcomes (``n_effective``) for a share to be given; fewer: NaN and a
+        note.
 
     Returns
     -------
     pandas.DataFrame
         The ``by`` columns, ``prob`` (stated), ``n`` (proposals), ``n_outcomes`` (distinct
         series-years: the proposals of one series-year from several as-of months share one
-        outcome), ``share_met``, ``ci_low``, ``ci_high`` (the interval counts ``n_outcomes``
-        trials, not ``n``, so that proposals sharing an outcome are not counted as independent),
-        ``within`` (the stated probability inside the interval), ``note``.
+        outcome), ``n_years`` (distinct outcome years), ``n_effective`` (the outcomes counted as
+        independent trials, see Notes), ``share_met``, ``ci_low``, ``ci_high`` (the interval on
+        ``n_effective`` trials), ``within`` (the stated probability inside the interval),
+        ``note``.
+
+    Raises
+    ------
+    KeyError
+        Where a ``by`` or ``cluster`` column is not in ``proposals``.
 
     Notes
     -----
-    The prefectures of one year share its province-wide effect, so even distinct series-years
-    are not independent: the interval is a lower bound on the uncertainty, read it as such.
+    The series of one outcome year share that year's province-wide luck (funds released for
+    every prefecture at once, one early winter for every site), so the 13 prefectures' outcomes
+    of one year are not 13 independent trials: a good year meets every proposal at once. The
+    outcomes are counted as :func:`~longjiang_forecast._core.clusters.effective_n` counts them,
+    Kish's design effect on the intra-year correlation of ``met`` (estimated from the outcomes,
+    pooled with a prior of 0.5 as one more year): between the number of years (outcomes that
+    move together) and the number of outcomes (outcomes that do not). An interval on the raw
+    outcome count would call a share from two lucky years a miscalibration.
     """
     from scipy.special import betaincinv
+
+    from .._core.clusters import effective_n
 
     frame = proposals.assign(
         n_finals_group=np.select(
             [proposals["n_finals"] <= 1, proposals["n_finals"] <= 3], ["0-1", "2-3"], default="4+"
         ),
-        outcome_key=proposals["indicator"].astype(str) + "|" + proposals["region"].astype(str) + "|"
-        + proposals["year"].astype(str),
-    )  # fmt: skip
+        outcome_key=_joined(proposals, ["indicator", "region", "year", *cluster]),
+    )
+    frame["cluster_key"] = _joined(frame, list(cluster)) if cluster else frame["outcome_key"]
     keys = [*by, "prob"]
     rows = []
     alpha = 1.0 - level
     for key, group in frame.groupby(keys, sort=True):
         n = len(group)
-        per_outcome = group.groupby("outcome_key")["met"].mean()
-        m = int(per_outcome.size)
+        per_outcome = group.groupby("outcome_key").agg(met=("met", "mean"), year=("cluster_key", "first"))
+        m = len(per_outcome)
+        years = per_outcome["year"].to_numpy()
+        m_eff = effective_n(per_outcome["met"].to_numpy(dtype=float), years)
         share = float(group["met"].mean())
         row = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
-        if m < min_outcomes:
-            row.update(n=n, n_outcomes=m, share_met=np.nan, ci_low=np.nan, ci_high=np.nan, within=None,
-                       note=f"too few outcomes to say ({m} < {min_outcomes})")  # fmt: skip
+        row.update(n=n, n_outcomes=m, n_years=int(np.unique(years).size), n_effective=m_eff)
+        if m_eff < min_outcomes:
+            row.update(share_met=np.nan, ci_low=np.nan, ci_high=np.nan, within=None,
+                       note=f"too few outcomes to say ({m_eff:.1f} effective < {min_outcomes})")  # fmt: skip
         else:
-            x = share * m  # met outcomes, fractional where the months of one series-year disagree
-            low = 0.0 if x <= 0 else float(betaincinv(x, m - x + 1, alpha / 2))
-            high = 1.0 if x >= m else float(betaincinv(x + 1, m - x, 1 - alpha / 2))
-            row.update(n=n, n_outcomes=m, share_met=share, ci_low=low, ci_high=high,
-                       within=bool(low <= row["prob"] <= high), note="")  # fmt: skip
+            x = share * m_eff  # met trials: fractional (the months of an outcome disagree; the design effect)
+            low = 0.0 if x <= 0 else float(betaincinv(x, m_eff - x + 1, alpha / 2))
+            high = 1.0 if x >= m_eff else float(betaincinv(x + 1, m_eff - x, 1 - alpha / 2))
+            row.update(share_met=share, ci_low=low, ci_high=high, within=bool(low <= row["prob"] <= high),
+                       note="")  # fmt: skip
         rows.append(row)
-    return pd.DataFrame(
-        rows, columns=[*keys, "n", "n_outcomes", "share_met", "ci_low", "ci_high", "within", "note"]
-    )
+    return pd.DataFrame(rows, columns=[*by, *CALIBRATION_COLUMNS])
+
+
+def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """The values of ``columns`` of each row joined into one key."""
+    key = frame[columns[0]].astype(str)
+    for c in columns[1:]:
+        key = key + "|" + frame[c].astype(str)
+    return key
 
 
 __all__ = [
+    "CALIBRATION_COLUMNS",
     "MIN_OUTCOMES",
     "PROPOSAL_COLUMNS",
     "PROPOSAL_MONTHS",
