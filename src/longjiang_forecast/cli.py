@@ -1148,7 +1148,7 @@ def _next_year(args: argparse.Namespace) -> int:
     from ._core.units import unit_label
     from .catalog import write_catalog
     from .planning import list_confidence, next_year_catalog, next_year_targets
-    from .planning._next_year_list import expected_outcomes, percent
+    from .planning._next_year_list import expected_outcomes, percent, safe_side_round
     from .report import format_in_unit
 
     _check_model(args.model)
@@ -1198,6 +1198,8 @@ def _next_year(args: argparse.Namespace) -> int:
         )
         label = set_cell_size(str(row.get(name, "") or ""), 24)  # terminal cells: a Chinese character is two
         s = sums.get((str(row["indicator"]), str(row["region"])), float("nan"))
+        if math.isfinite(s):  # rounded as the province's proposal is, never above it
+            s = safe_side_round(s, unit, target, str(row["comparator"]))
         parts = f"  Σ {format_in_unit(s, unit, target)}" if math.isfinite(s) else ""
         print(
             f"  {row['indicator']:>5} {label} {format_in_unit(target, unit, target):>10} -> "

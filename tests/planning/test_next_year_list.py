@@ -88,3 +88,46 @@ def test_prefecture_proposals_do_not_add_up_to_more_than_the_province():
         parts = proposals["prefecture_sum"].values[s]
         assert np.all(parts[1:] <= own[1:])  # 80 and 90 %
         assert parts[0] == pytest.approx(own[0], rel=0.05)  # at 50 % about equal
+
+
+def test_prefectures_that_would_add_up_to_more_than_the_province_are_scaled_down(default):
+    """Bundled data: wherever the prefectures' proposals would sum to more than their province's at a
+    probability, each is scaled by the same factor below 1 and they then sum to the province's."""
+    _, proposals = default
+    own = proposals["target_next"].values
+    parts = proposals["prefecture_sum"].values
+    scale = proposals["prefecture_scale"].values
+    region = proposals["region"].values
+    indicator = proposals["indicator"].values
+    checked = scaled = 0
+    for s in np.flatnonzero(np.isfinite(parts).all(axis=1)):
+        rows = (indicator == indicator[s]) & (region != "province")
+        factor = scale[rows]
+        assert np.all((factor > 0.9) & (factor <= 1.0))  # a few per cent at most
+        assert np.all(factor == factor[0])  # one factor per province and probability
+        assert np.all(parts[s] <= own[s] * (1 + 1e-12))
+        hit = factor[0] < 1
+        np.testing.assert_allclose(parts[s][hit], own[s][hit], rtol=1e-12)
+        checked += 1
+        scaled += int(hit.any())
+    assert checked >= 20 and scaled >= 1  # the bundled data has some (04b at 80 % before: +0.4 %)
+    assert np.all(np.isnan(scale[region == "province"]))
+
+
+def test_a_scaled_prefecture_target_says_so_in_the_catalogue():
+    """A catalogue with prefecture rows: a prefecture's proposal lowered to fit its province says it
+    is met with at least the confidence, and by how much it was lowered."""
+    world = synthetic_province(seed=21)
+    catalog, progress = truncate(world.catalog, world.progress, pd.Timestamp("2021-09-01"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = lf.forecast(progress, catalog, as_of="2021-09", n_draws=1000, seed=1)
+    proposals = planning.next_year_targets(result, progress, probs=(0.5,))
+    scale = proposals["prefecture_scale"].values[:, 0]
+    lowered = np.flatnonzero(scale < 1)
+    assert lowered.size  # at 50 % the prefectures' medians add up to a little more than the province's
+    table = planning.next_year_catalog(result, proposals, 0.5).table
+    table = table[table["year"] == 2022].set_index(["indicator", "region"])
+    s = int(lowered[0])
+    note = table.loc[(str(proposals["indicator"].values[s]), str(proposals["region"].values[s])), "note"]
+    assert "with probability at least 50%" in note and f"lowered {1 - scale[s]:.1%}" in note

@@ -86,7 +86,11 @@ def next_year_targets(
         what the prefecture targets add up to, to set beside the province's
         own, which rests on the province's finals and is usually higher at
         high probabilities, the prefectures' shortfalls not all coming
-        together);
+        together; never higher: see ``prefecture_scale``);
+        ``prefecture_scale`` (series, prob; on a prefecture row of such a
+        province: the factor its proposal was multiplied by so that the
+        prefectures' proposals add up to no more than the province's at
+        the same probability, 1 where they did already; NaN elsewhere);
         ``target`` (this year's),
         ``comparator``, ``unit``, ``kind``, ``name_zh``, ``name_en``;
         ``note`` ("" or why there is no value). attrs: ``probs``,
@@ -121,6 +125,12 @@ def next_year_targets(
        no random numbers). The target met with probability ``p`` is the
        ``1 − p`` quantile of ``N`` (``>=``) or its ``p`` quantile (``<=``),
        so the 90 % value is at most the 50 % value for ``>=`` targets.
+    4. *Coherence*: where the prefectures' proposals of a ``>=`` count or
+       level add up to more than their province's at the same
+       probability, they are scaled down in proportion
+       (:func:`_reconcile_prefectures`): the province's proposal is what
+       the province can deliver at that probability, and its prefectures'
+       targets must not promise more.
 
     Percent changes and named milestones get no value: a change target
     restates a level, and next year's milestones are other projects.
@@ -197,6 +207,7 @@ def next_year_targets(
             nxt = v[:, None] * g[None, :]
         q = levels if sign[s] < 0 else 1.0 - levels
         out[s] = _kernels.nan_quantiles(nxt.ravel(), q)
+    prefecture_scale = _reconcile_prefectures(state, out)
     prefecture_sum = _prefecture_sums(state, out)
     result = xr.Dataset(
         {
@@ -212,6 +223,7 @@ def next_year_targets(
             "last_final": (SERIES, last_final),
             "note": (SERIES, note),
             "prefecture_sum": ((SERIES, PROB), prefecture_sum),
+            "prefecture_scale": ((SERIES, PROB), prefecture_scale),
         },
         coords={SERIES: state[SERIES].values, PROB: list(probs)},
         attrs=provenance(
@@ -228,6 +240,36 @@ def next_year_targets(
     )
     result = with_series_labels(result, state, ("target", "comparator", "unit", "kind", "name_zh", "name_en"))
     return result
+
+
+def _reconcile_prefectures(state: xr.Dataset, out: np.ndarray) -> np.ndarray:
+    """Scale prefectures' proposals down where they add up to more than their province's; the factors.
+
+    On each province row of a ``>=`` count or level whose prefectures all have a proposal, at each
+    probability where the prefectures' proposals sum to more than the province's, every one of
+    them is multiplied by ``province / sum`` (in place in ``out``, series × prob), so that the
+    prefecture targets never promise more than the province can deliver at the same probability
+    (issue 21; the top-down proportional reconciliation of hierarchical forecasts, Hyndman et al.
+    2011, *Computational Statistics & Data Analysis* 55(9), §2, applied only where the sum is
+    too high: a prefecture target lowered is met more often than stated, never less). Returns the
+    factors (series, prob): 1 where nothing was scaled, NaN on rows that are not such a
+    prefecture.
+    """
+    kind = state["kind"].values.astype(str)
+    indicator = state["indicator"].values.astype(str)
+    region = state["region"].values.astype(str)
+    comparator = state["comparator"].values.astype(str)
+    scale = np.full(out.shape, np.nan)
+    rows = (region == PROVINCE) & np.isin(kind, ("cumulative", "level")) & (comparator != "<=")
+    for s in np.flatnonzero(rows):
+        parts = (indicator == indicator[s]) & (region != PROVINCE)
+        if not parts.any() or not np.isfinite(out[parts]).all() or not np.isfinite(out[s]).all():
+            continue
+        total = out[parts].sum(axis=0)
+        factor = np.where(total > out[s], out[s] / np.where(total > 0, total, 1.0), 1.0)
+        out[parts] *= factor
+        scale[parts] = factor
+    return scale
 
 
 def _prefecture_sums(state: xr.Dataset, out: np.ndarray) -> np.ndarray:

@@ -69,6 +69,7 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
 
     confidence = check_prob(confidence, "confidence", "next_year_catalog")
     at = _at_confidence(proposals, confidence, "next_year_catalog")
+    scaled = _at_confidence(proposals, confidence, "next_year_catalog", "prefecture_scale")
     catalog = forecast.catalog
     year = int(forecast.state.attrs["year"])
     table = catalog.table
@@ -95,19 +96,23 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
             notes.append(_join(f"carried over unchanged from {year} ({why})", earlier))
             continue
         decimals = unit_decimals(row["unit"], row["target"])
-        scale = 10.0**decimals
-        x = value * scale  # a hair of floating-point error must not cost a whole step of the unit
-        slack = 1e-9 * max(abs(x), 1.0)
-        rounded = (np.floor(x + slack) if row["comparator"] != "<=" else np.ceil(x - slack)) / scale
-        targets.append(float(round(rounded, decimals)))
+        targets.append(safe_side_round(value, row["unit"], row["target"], row["comparator"]))
         basis.append("proposed")
         expected = median.get((str(row["indicator"]), str(row["region"])), np.nan)
+        factor = float(scaled[s]) if np.isfinite(scaled[s]) else 1.0
+        lowered = (
+            f"; lowered {1 - factor:.1%} so that the prefectures' proposals add up to no more than "
+            "the province's"
+            if factor < 1
+            else ""
+        )
         notes.append(
             _join(
                 f"proposed for {year + 1} at {percent(confidence)}: met with probability "
-                f"{percent(confidence)} by the "
+                f"{'at least ' if factor < 1 else ''}{percent(confidence)} by the "
                 f"forecast of {forecast.state.attrs.get('as_of', '')} ({proposals['method'].values[s]}); "
-                f"{year} target {row['target']:g}, {year} expected outcome {expected:.{decimals}f}",
+                f"{year} target {row['target']:g}, {year} expected outcome {expected:.{decimals}f}"
+                f"{lowered}",
                 earlier,
             )
         )
@@ -232,8 +237,27 @@ def list_confidence(
     )
 
 
-def _at_confidence(proposals: xr.Dataset, confidence: float, who: str) -> np.ndarray:
-    """The proposals (series,) at ``confidence``; ValueError naming ``who`` if it is not among their probs."""
+def safe_side_round(value: float, unit: str, target: float, comparator: str) -> float:
+    """``value`` rounded to the unit's granularity towards the safe side: down for ``>=``, up for ``<=``.
+
+    The granularity is :func:`~longjiang_forecast._core.units.unit_decimals` of ``unit`` and this
+    year's ``target``; a proposal rounded so is met at least as often as the unrounded one.
+    """
+    decimals = unit_decimals(unit, target)
+    scale = 10.0**decimals
+    x = value * scale  # a hair of floating-point error must not cost a whole step of the unit
+    slack = 1e-9 * max(abs(x), 1.0)
+    rounded = (np.floor(x + slack) if comparator != "<=" else np.ceil(x - slack)) / scale
+    return float(round(rounded, decimals))
+
+
+def _at_confidence(
+    proposals: xr.Dataset, confidence: float, who: str, variable: str = "target_next"
+) -> np.ndarray:
+    """``variable`` of the proposals (series,) at ``confidence``.
+
+    ValueError naming ``who`` if ``confidence`` is not among their probabilities.
+    """
     probs = np.asarray(proposals["prob"].values, float)
     hit = np.flatnonzero(np.isclose(probs, confidence))
     if not hit.size:
@@ -241,7 +265,7 @@ def _at_confidence(proposals: xr.Dataset, confidence: float, who: str) -> np.nda
             f"{who}: the proposals were made at probabilities {probs.tolist()}, not at {confidence}. "
             f"Pass probs=({confidence},) to next_year_targets."
         )
-    return np.asarray(proposals["target_next"].isel(prob=int(hit[0])).values, float)
+    return np.asarray(proposals[variable].isel(prob=int(hit[0])).values, float)
 
 
 def _joint_values(
