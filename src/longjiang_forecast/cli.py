@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import sys
@@ -752,14 +753,7 @@ def _out_dir(
                 f"{option} {out}: {out / name} is a folder, where the output file {name} goes. "
                 f"Move it or choose another {option} (nothing was run)."
             )
-    try:
-        with tempfile.TemporaryFile(dir=out, prefix=".longjiang-forecast-write-check-"):
-            pass
-    except OSError as err:
-        raise DataValidationError(
-            f"{option} {out}: cannot write in this folder ({err.strerror or err}). "
-            "Choose a folder you can write to (nothing was run)."
-        ) from None
+    _check_writable(out, option, out)
     earlier = [name for name in files if (out / name).exists()]
     if earlier and not overwrite:
         raise DataValidationError(
@@ -775,6 +769,22 @@ def _out_dir(
             f"{'it' if len(earlier) == 1 else 'them'})."
         )
     return out
+
+
+def _check_writable(folder: Path, option: str, given: Path) -> None:
+    """Create and remove a file in ``folder``; DataValidationError naming ``option`` if it cannot be.
+
+    A write permission check (``os.access``) says yes to root everywhere, /proc included.
+    """
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".longjiang-forecast-write-check-"):
+            pass
+    except OSError as err:
+        where = "this folder" if folder == given else f"the folder {folder}"
+        raise DataValidationError(
+            f"{option} {given}: cannot write in {where} ({err.strerror or err}). "
+            "Choose a folder you can write to (nothing was run)."
+        ) from None
 
 
 def _earlier_as_of(out: Path) -> str:
@@ -1122,11 +1132,10 @@ def _next_year_out_ok(out: Path, args: argparse.Namespace) -> bool:
     if not parent.is_dir():
         what = "is a file" if parent.exists() else "does not exist"
         raise ValueError(f"--out {out}: its folder {parent} {what}; give a file in an existing folder.")
-    if not os.access(parent, os.W_OK):
-        raise ValueError(f"--out {out}: the folder {parent} cannot be written to; choose another folder.")
+    _check_writable(parent, "--out", out)
     inputs = [getattr(args, name, None) for name in ("catalog", "progress")]
     for given in filter(None, inputs):
-        if Path(given).exists() and out.exists() and out.resolve() == Path(given).resolve():
+        if Path(given).exists() and out.exists() and os.path.samefile(out, given):  # links included
             raise ValueError(
                 f"--out {out} is the command's own input ({given}); next year's catalogue is written to "
                 "another file, even with --overwrite."
@@ -1147,8 +1156,9 @@ def _next_year(args: argparse.Namespace) -> int:
 
     from ._core.units import unit_label
     from .catalog import write_catalog
+    from .pipeline import PROPOSAL_MONTHS
     from .planning import list_confidence, next_year_catalog, next_year_targets
-    from .planning._next_year_list import expected_outcomes, percent, safe_side_round
+    from .planning._next_year_list import expected_outcomes, needed_percent, percent, safe_side_round
     from .report import format_in_unit
 
     _check_model(args.model)
@@ -1185,7 +1195,12 @@ def _next_year(args: argparse.Namespace) -> int:
         (str(i), str(r)): float(v)
         for i, r, v in zip(proposals["indicator"].values, proposals["region"].values, at, strict=True)
     }
-    print(_message("next_year_head", lang, width=_width(), year=year, conf=percent(args.confidence)))
+    as_of = str(result.state.attrs["as_of"])
+    print(
+        _message(
+            "next_year_head", lang, width=_width(), year=year, as_of=as_of, conf=percent(args.confidence)
+        )
+    )
     name = "name_zh" if lang == "zh" else "name_en"
     for _, row in rows.iterrows():
         old = this.loc[(row["indicator"], row["region"])]
@@ -1211,13 +1226,36 @@ def _next_year(args: argparse.Namespace) -> int:
             "next_year_joint", lang, width=_width(), n=int(joint["n_targets"]), conf=percent(args.confidence),
             p_all=float(joint["p_all_met"]), se=float(joint["p_all_met_se"]),
             missed=float(joint["expected_missed"]), list_p=percent(args.list_probability),
-            need=f"{need:.1%}" if math.isfinite(need) else _message("next_year_unreachable", lang),
+            need=needed_percent(need) if math.isfinite(need) else _message("next_year_unreachable", lang),
         )
     )  # fmt: skip
+    unforecast = table[
+        (table["target_basis"] == "carried over") & table["kind"].isin(["cumulative", "level", "annual_mean"])
+    ]
+    if len(unforecast):
+        rows_text = ", ".join(
+            f"{i}{'' if r == 'province' else '/' + str(r)} ({t:g})"
+            for i, r, t in zip(
+                unforecast["indicator"], unforecast["region"], unforecast["target"], strict=True
+            )
+        )
+        print(_message("next_year_no_forecast", lang, width=_width(), n=len(unforecast), rows=rows_text))
+    as_of_month = int(as_of[5:7])
+    if as_of_month < min(PROPOSAL_MONTHS):
+        print(_message("next_year_early", lang, width=_width(), as_of=as_of, months=as_of_month))
     write_catalog(proposed, out)  # its folder exists: _next_year_out_ok
     counts = table["target_basis"].value_counts()
     proposed_n, carried = int(counts.get("proposed", 0)), int(counts.get("carried over", 0))
-    print(_message("next_year_wrote", lang, width=_width(), path=out, proposed=proposed_n, carried=carried))
+    print(
+        _message(
+            "next_year_wrote",
+            lang,
+            width=_width(),
+            path=shlex.quote(str(out)),
+            proposed=proposed_n,
+            carried=carried,
+        )
+    )
     return 0
 
 
@@ -1273,6 +1311,7 @@ def _template(args: argparse.Namespace) -> int:
             np.isfinite(values) & (values != 0), np.round(values * 10.0**digits) / 10.0**digits, values
         )
     example["value"] = example["value"].copy(data=rounded)
+    _whole_example_counts(example, catalog)
     example["note"] = example["value"].copy(
         data=np.where(example["value"].notnull(), EXAMPLE_NOTE[lang], "").astype(object)
     )
@@ -1280,6 +1319,33 @@ def _template(args: argparse.Namespace) -> int:
     write_progress(example, out, lang=lang, region_names=names)
     print(_message("wrote_example", lang, width=_width(), source=catalog.source, path=out))
     return 0
+
+
+def _whole_example_counts(example: Any, catalog: Any) -> None:
+    """Whole counts of the example file in whole units, the province their prefectures' sum.
+
+    Households, stations, places: a prefecture's 263.47 places is no report, and a province
+    figure rounded apart from its prefectures' would set off the file's own agreement check
+    (province 3,422 beside prefectures 3,421.47, found by a new-user check).
+    """
+    import numpy as np
+
+    from ._core.province import whole_counts
+    from ._core.schema import PROVINCE
+
+    rows = catalog.table.drop_duplicates("indicator").set_index("indicator")
+    values = example["value"].transpose("indicator", "region", "month")
+    data = values.values.copy()
+    province = values["region"].values == PROVINCE
+    for i, ind in enumerate(values["indicator"].values):
+        if ind not in rows.index or not whole_counts(str(rows.at[ind, "kind"]), str(rows.at[ind, "unit"])):
+            continue
+        data[i, ~province] = np.round(data[i, ~province])
+        parts = data[i, ~province]
+        complete = np.isfinite(parts).all(axis=0)
+        if province.any() and (~province).any():
+            data[i, province] = np.where(complete, parts.sum(axis=0), data[i, province])
+    example["value"] = values.copy(data=data).transpose(*example["value"].dims)
 
 
 def _backtest_parser(sub: Any) -> None:

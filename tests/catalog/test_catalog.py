@@ -854,3 +854,19 @@ def test_forecast_judges_earlier_years_by_their_own_plans(tmp_path: Path) -> Non
     # a record of years that beat their plans lifts the forecast (same seed, same reports)
     assert multi["p_met"] > one["p_met"] + 0.05
     assert multi["median"] > one["median"]
+
+
+def test_a_count_target_of_zero_is_refused(tmp_path):
+    """'>= 0' for a count of this year is met by any report: P(met) would be 1 whatever was reported."""
+    path = tmp_path / "cat.csv"
+    path.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region\n"
+        "a1,cumulative,km,0,>=,2024-10-31,province\n"
+        "a2,change,%,0,>=,2024-12-31,province\n",  # no fall: a real target
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError) as info:
+        load_catalog(path)
+    message = str(info.value)
+    assert "a1" in message and "target 0 with '>=' is met by any report" in message
+    assert "a2" not in message

@@ -53,7 +53,14 @@ def test_template_then_forecast_round_trip(tmp_path, capsys):
     frame = pd.read_csv(example, dtype={"indicator": str})
     assert {"indicator", "region", "month", "value", "note"} <= set(frame.columns)
     assert frame["note"].str.contains("EXAMPLE").all()
+    capsys.readouterr()
     assert main(["forecast", "--progress", str(example), "--draws", "200", "--out", str(tmp_path / "o")]) == 0
+    # the example's whole counts are whole, the province their prefectures' sum: its own agreement
+    # check stays quiet (a new-user check got 'province 3,422, prefectures 3,421.47' for 04b)
+    assert "differ from the sum" not in capsys.readouterr().err
+    places = frame[frame["indicator"] == "04b"].pivot(index="month", columns="region", values="value")
+    assert (places == places.round()).all().all()
+    np.testing.assert_array_equal(places["province"], places.drop(columns="province").sum(axis=1))
     # refuses to overwrite what the user has
     assert main(["template", "--out", str(example)]) == 2
     assert "nothing was overwritten" in capsys.readouterr().err
@@ -665,6 +672,52 @@ def test_reports_of_the_year_without_that_years_plan_are_refused(tmp_path, capsy
         f.write("homes,cumulative,households (户),5500,>=,2024-12-31,province,construction\n")
     assert main([*argv, "--draws", "100", "--out", str(out)]) == 0
     assert set(pd.read_csv(out / "attainment.csv")["indicator"]) == {"road", "homes"}
+
+
+def test_a_deadline_typed_a_year_late_is_refused_not_dropped(tmp_path, capsys):
+    """A 2025 list whose 'homes' deadline reads 2026: the catalogue warns of its one-row 2026 list,
+    and the 2025 reports of 'homes' are refused, not left out (found by a new-user check: 363 of 377
+    series were forecast without a word)."""
+    catalog = tmp_path / "plans.csv"
+    rows = [f"road{k},cumulative,km,{400 + k},>=,2025-10-31,province" for k in range(4)]
+    catalog.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region\n"
+        + "\n".join(rows)
+        + "\nhomes,cumulative,households (户),5500,>=,2026-12-31,province\n",
+        encoding="utf-8",
+    )
+    share = [0.02, 0.05, 0.1, 0.18, 0.27, 0.36]
+    body = [
+        f"{ind},province,2025-{m:02d},{round(total * share[m - 1], 1)}"
+        for ind, total in [*((f"road{k}", 420) for k in range(4)), ("homes", 5600)]
+        for m in range(1, 7)
+    ]
+    progress = tmp_path / "progress.csv"
+    progress.write_text("indicator,region,month,value\n" + "\n".join(body) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    argv = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "100"]
+    assert main([*argv, "--out", str(out)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "the latest year, 2026, has 1 row(s) (homes (2026-12-31)) against 4 in 2025" in err
+    assert "indicator 'homes' has 6 report(s) of 2025" in err and "catalogue rows for [2026] only" in err
+    assert "correct a mistyped deadline year" in err and "Traceback" not in err
+    assert not (out / "attainment.csv").exists()
+
+
+def test_one_report_months_ahead_of_the_rest_is_named(tmp_path, capsys):
+    """One report of September among reports to March sets the as-of month; the warning names it and
+    says where the others end (found by a new-user check: next-year proposed from 'September')."""
+    progress = tmp_path / "progress.csv"
+    assert main(["template", "--out", str(progress)]) == 0
+    with progress.open("a", encoding="utf-8") as f:
+        f.write("01a,province,2024-09,250,\n")
+    capsys.readouterr()
+    argv = ["forecast", "--progress", str(progress), "--draws", "100", "--out", str(tmp_path / "o")]
+    assert main(argv) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "The as-of month is 2024-09, but only 1 of the 377 series with reports in 2024 reach" in err
+    assert "(01a/province (2024-09)); half of them end by 2024-03" in err
+    assert "If a month was mistyped (e.g. 2024-09 for 2024-03), correct it" in err
 
 
 def test_backtest_output_explains_every_score_it_shows(tmp_path, capsys):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -96,12 +98,42 @@ def test_the_inputs_and_odd_places_are_refused_before_any_work(tmp_path, capsys,
     ]
     (tmp_path / "dir.csv").mkdir()
     cases.append((["--out", str(tmp_path / "dir.csv")], "is a folder; give a file name"))
+    linked = tmp_path / "linked.csv"
+    linked.hardlink_to(progress)  # the same file under another name
+    cases.append(
+        (["--progress", str(progress), "--out", str(linked), "--overwrite"], "the command's own input")
+    )
+    cases.append((["--out", "/proc/next.csv"], "cannot write in the folder /proc"))
     for args, message in cases:
         capsys.readouterr()
         assert main(["next-year", "--draws", "100", *args]) == 2
         err = capsys.readouterr().err
         assert message in err and "--out" in err and "Forecasting" not in err
     assert progress.read_bytes() == before
+
+
+def test_the_console_says_the_as_of_month_and_names_what_it_could_not_propose(tmp_path, capsys):
+    """From the template's March reports: the as-of month in the head line, a note that proposals from
+    before August rest on few months, and every numeric row carried over for want of a forecast named."""
+    progress = tmp_path / "progress.csv"
+    assert main(["template", "--out", str(progress)]) == 0
+    capsys.readouterr()
+    out_file = tmp_path / "next year.csv"
+    assert main(["next-year", "--progress", str(progress), "--draws", "200", "--out", str(out_file)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Next year's list (2025) from the forecast as of 2024-03, every target met" in out
+    assert "Note: proposed as of 2024-03, from 3 month(s) of this year's reports" in out
+    table = lf.load_catalog(out_file).table
+    table = table[table["year"] == 2025]
+    unforecast = table[
+        (table["target_basis"] == "carried over") & table["kind"].isin(["cumulative", "level", "annual_mean"])
+    ]
+    if len(unforecast):
+        assert f"Carried over at this year's target for want of a forecast ({len(unforecast)};" in out
+        assert all(f"{i} (" in out for i in unforecast["indicator"])
+    else:
+        assert "for want of a forecast" not in out
+    assert f"--catalog '{out_file}'" in out  # quoted: the path has a space
 
 
 def test_a_list_with_nothing_to_propose_says_why(tmp_path, capsys):
@@ -125,3 +157,44 @@ def test_an_existing_catalogue_is_not_overwritten(written, capsys):
     before = written.read_bytes()
     assert main(["next-year", "--draws", "100", "--out", str(written)]) == 2
     assert "exists" in capsys.readouterr().err and written.read_bytes() == before
+
+
+def test_the_file_reads_as_a_person_would_write_it(written):
+    """Whole numbers without '.0', each moved deadline says where it came from, and a proposal that
+    rounding to the unit moved by more than half a per cent gives its unrounded value."""
+    import csv
+
+    with written.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    first = next(r for r in rows if r["indicator"] == "01a" and r["deadline"].startswith("2024"))
+    assert first["target"] == "300"
+    moved = [r for r in rows if r["deadline"].startswith("2025") and r["deadline_source"]]
+    assert moved and all(r["deadline_source"].startswith("2024's deadline, a year later (") for r in moved)
+    rounded = 0
+    for r in rows:
+        found = re.search(r"; ([0-9.]+) before rounding down to the unit", r["note"])
+        if r["deadline"].startswith("2025") and found:
+            unrounded, target = float(found.group(1)), float(r["target"])
+            assert target < unrounded and unrounded - target > 0.005 * unrounded
+            assert "met with probability at least 80%" in r["note"]
+            rounded += 1
+    assert rounded  # 03a: about 2.98 cities, written 2
+
+
+def test_a_list_proposed_from_a_proposed_list_keeps_one_note(written, tmp_path):
+    """next-year run on the catalogue next-year wrote: the 2026 notes say where 2026's numbers come from
+    and keep the user's own words, without the 2025 proposal's note piled in front of them."""
+    progress = tmp_path / "p25.csv"
+    assert main(["template", "--catalog", str(written), "--out", str(progress)]) == 0
+    again = tmp_path / "catalog_2026.csv"
+    argv = ["next-year", "--catalog", str(written), "--progress", str(progress), "--draws", "200"]
+    assert main([*argv, "--quiet", "--out", str(again)]) == 0
+    table = lf.load_catalog(again).table
+    notes = table.loc[table["year"] == 2026, "note"].astype(str)
+    assert notes.str.startswith(("proposed for 2026", "carried over unchanged from 2025")).all()
+    assert not notes.str.contains("proposed for 2025|carried over unchanged from 2024").any()
+    original = lf.load_catalog(2024).table.set_index("indicator")["note"]
+    row = table[(table["year"] == 2026) & (table["indicator"] == "03a")].iloc[0]
+    assert str(row["note"]).endswith(f"Earlier note: {original['03a']}")
+    source = str(row["deadline_source"])
+    assert source.startswith("2025's deadline, a year later (") and "2024's deadline" not in source

@@ -587,7 +587,7 @@ def test_scale_whole_file_in_wan_is_refused(tmp_path):
         "less than 1/5,000 of the catalogue target 5200 (households (户); ratio 1.5e-05), its latest "
         "report of 2024, and less than 1/3,000 of the smallest share of the year's outcome that the "
         "series' other years (2023) had reached by month 5 (0.15). Was it entered in 万 (10k) instead "
-        "of units?"
+        "of units, or is the catalogue's target mistyped?"
     ) in message
     assert "check_scale=False (command line: --no-scale-check) turns this check off" in message
     # a count is judged on its latest report of each year; 2023 has no complete other year

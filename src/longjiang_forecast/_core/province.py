@@ -12,6 +12,7 @@ from its prefectures").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,19 @@ WHOLE_COUNT_ATOL = 0.5
 
 #: Kinds never totalled over prefectures (a percent change of a total is not a total of changes).
 NOT_TOTALLED_KINDS = ("change", "qualitative")
+
+
+def whole_counts(kind: str, unit: str) -> bool:
+    """Whether a province total of ``kind`` in ``unit`` is a sum of whole things (households, stations).
+
+    A count (:data:`~longjiang_forecast._core.schema.MONOTONE_KINDS`) in a unit shown without
+    decimals (:func:`~longjiang_forecast._core.units.unit_decimals`) and not scaled by 万, 亿 or
+    10k: its province figure must equal its prefectures' sum to within :data:`WHOLE_COUNT_ATOL`.
+    """
+    from .units import unit_decimals
+
+    scaled = re.search(r"万|亿|10k|100 million", unit)
+    return kind in MONOTONE_KINDS and unit_decimals(unit) == 0 and not scaled
 
 
 def province_weights(kind: str, population: np.ndarray) -> tuple[str, np.ndarray, bool]:

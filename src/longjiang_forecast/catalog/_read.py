@@ -441,7 +441,30 @@ def _build(
     table = pd.DataFrame.from_records(records).drop(columns=["_row"])
     table["forecastable"] = False  # set by _coerce_types
     year = int(table["year"].max())
+    _warn_lonely_latest_year(table, year, label)
     return Catalog(year=year, table=_coerce_types(table), regions=regions, source=label)
+
+
+def _warn_lonely_latest_year(table: pd.DataFrame, year: int, label: str) -> None:
+    """Warn when the latest year has a quarter or less of the rows of the year before (and that has 4+).
+
+    A row's year is its deadline's, so one deadline typed a year late (2026-12-31 in a 2025 list)
+    makes a one-row list of 2026, and the catalogue's year (what a forecast without progress data,
+    and ``next-year``, take as this year's list) becomes 2026.
+    """
+    counts = table["year"].value_counts()
+    latest, before = int(counts.get(year, 0)), int(counts.get(year - 1, 0))
+    if before < 4 or 4 * latest > before:
+        return
+    rows = table[table["year"] == year]
+    named = ", ".join(f"{i} ({d:%Y-%m-%d})" for i, d in zip(rows["indicator"], rows["deadline"], strict=True))
+    warnings.warn(
+        f"{label}: the latest year, {year}, has {latest} row(s) ({named}) against {before} in "
+        f"{year - 1}. A row's year is the year of its deadline: if a {year - 1} deadline was typed as "
+        f"{year}, correct it; the catalogue's list is its latest year's, {year}.",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 #: Fields an indicator id keeps across the years of a catalogue.
@@ -526,6 +549,13 @@ def _parse_row(
             "target",
             f"target {_fmt_number(target)} is negative, but a {kind} count cannot fall below 0. "
             f"Give a positive count (use kind 'change' with comparator '<=' for a reduction).",
+        )
+    if target == 0 and kind == "cumulative" and comparator == ">=":
+        bad(
+            "target",
+            "target 0 with '>=' is met by any report (a count of this year cannot fall below 0), so "
+            "its probability would be 1 whatever is reported. Enter the target, or set kind to "
+            "'qualitative' if the row has no number.",
         )
     if target is not None and not math.isnan(target) and kind != "qualitative":
         _check_plausible(target, kind, unit, bad)

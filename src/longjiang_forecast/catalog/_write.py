@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._catalog import Catalog
@@ -38,6 +39,13 @@ def write_catalog(catalog: Catalog, path: str | os.PathLike[str]) -> Path:
     columns = [*REQUIRED_COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in catalog.table)]
     table = catalog.table[columns].copy()
     table["deadline"] = pd.DatetimeIndex(table["deadline"]).strftime("%Y-%m-%d")
+    for column in ("target", "lower_bound", "upper_bound", "baseline"):
+        if column in table and table[column].dtype.kind == "f":  # 300, not 300.0; 19.67 as it is
+            values = [
+                int(v) if np.isfinite(v) and float(v).is_integer() and abs(v) < 2**53 else v
+                for v in table[column].to_numpy(float)
+            ]
+            table[column] = pd.Series(values, index=table.index, dtype=object)
     if out.suffix.lower() == ".csv":
         table.to_csv(out, index=False, encoding="utf-8-sig")
     elif out.suffix.lower() == ".xlsx":

@@ -226,6 +226,7 @@ def _warn_unreported_months(state: xr.Dataset) -> None:
     as_of_month = as_of.month if as_of.year == year else 12
     latest = int(last.max()) if last.size else 0
     if latest >= as_of_month:
+        _warn_few_at_latest(state, year, last, latest)
         return
     months = f"{year}-{latest + 1:02d}" + (f" to {as_of:%Y-%m}" if latest + 1 < as_of_month else "")
     since = f"the latest report is of {year}-{latest:02d}" if latest else f"no series has a report in {year}"
@@ -246,6 +247,36 @@ def _warn_unreported_months(state: xr.Dataset) -> None:
         f"{year}-{max(latest, 1):02d}.",
         _UnreportedMonthsWarning,
         stacklevel=3,
+    )
+
+
+def _warn_few_at_latest(state: xr.Dataset, year: int, last: np.ndarray, latest: int) -> None:
+    """Warn when most series' latest reports are two or more months before the latest report of all.
+
+    A ragged edge of one month is normal (a prefecture a month late); most series months behind
+    the as-of month usually means one mistyped month (a 2024-09 among reports to 2024-03), which
+    sets the as-of month when it is taken from the data, and makes every other series look late.
+    """
+    reported = last[last > 0]
+    near = reported >= latest - 1
+    behind_to = int(np.median(reported)) if reported.size else latest
+    if not reported.size or 2 * int(near.sum()) >= reported.size or latest - behind_to < 2:
+        return
+    ahead = np.flatnonzero(last >= latest - 1)
+    labels = [
+        f"{state['indicator'].values[s]}/{state['region'].values[s]} ({year}-{last[s]:02d})"
+        for s in ahead[:8]
+    ]
+    more = f" and {ahead.size - 8} more" if ahead.size > 8 else ""
+    warnings.warn(
+        f"The as-of month is {state.attrs['as_of']}, but only {ahead.size} of the {reported.size} series "
+        f"with reports in {year} reach {year}-{latest - 1:02d} or later ({', '.join(labels)}{more}); half "
+        f"of them end by {year}-{behind_to:02d}. The months the others have not reported are forecast "
+        "for them as if they were late. If a month was mistyped (e.g. "
+        f"{year}-{latest:02d} for {year}-{behind_to:02d}), correct it in the progress data; if they are "
+        "late, add their reports when they come.",
+        _UnreportedMonthsWarning,
+        stacklevel=4,
     )
 
 

@@ -156,7 +156,6 @@ def next_year_targets(
     origin = np.where(kind == "level", state["baseline"].values.astype(float), 0.0)
     at_deadline = forecast.paths.values[:, np.arange(n), deadline_index(state)]
     ok = forecast_ok(forecast)
-    z = _kernels.stratified_normal(N_GROWTH_POINTS)
     family = family_map(forecast.catalog)
     history = _History(progress) if progress is not None else None
     dl = state["deadline_month"].values.astype(int)
@@ -191,22 +190,15 @@ def next_year_targets(
         if years:
             first_final[s], last_final[s] = years[0], years[-1]
         log_mean[s], log_sd[s], growth_dof[s] = mu, sd, dof
-        g = np.exp(mu + sd * special.stdtrit(dof, special.ndtr(z)))
         v = at_deadline[:, s]
         v = v[np.isfinite(v)]
         if v.size == 0:
             note[s] = "no simulated value at the deadline"
             continue
         capacity[s] = float(np.median(v))
-        if kind[s] == "level":
-            gain = np.maximum(v - origin[s], 0.0)
-            nxt = v[:, None] + gain[:, None] * g[None, :]
-            if np.isfinite(upper[s]):
-                nxt = np.minimum(nxt, upper[s])
-        else:
-            nxt = v[:, None] * g[None, :]
+        nxt = next_year_values(v, kind[s], origin[s], upper[s], mu, sd, dof)
         q = levels if sign[s] < 0 else 1.0 - levels
-        out[s] = _kernels.nan_quantiles(nxt.ravel(), q)
+        out[s] = _kernels.nan_quantiles(nxt, q)
     prefecture_scale = _reconcile_prefectures(state, out)
     prefecture_sum = _prefecture_sums(state, out)
     result = xr.Dataset(
@@ -240,6 +232,29 @@ def next_year_targets(
     )
     result = with_series_labels(result, state, ("target", "comparator", "unit", "kind", "name_zh", "name_en"))
     return result
+
+
+def next_year_values(
+    v: np.ndarray, kind: str, origin: float, upper: float, loc: float, scale: float, dof: float
+) -> np.ndarray:
+    """Next year's values of one series whose proposals are their quantiles: ``N = V · g``.
+
+    ``v`` (n_paths,): this year's simulated values at the deadline (finite); ``g`` the
+    :data:`N_GROWTH_POINTS` stratified points of the log growth factor's Student-t (``loc``,
+    ``scale``, ``dof``). Counts and annual means: ``V · g``; levels (``kind == "level"``):
+    ``V + max(V − origin, 0) · g``, capped at ``upper`` where it is finite. Returns the flat array
+    (n_paths × N_GROWTH_POINTS,) whose quantiles :func:`next_year_targets` and the reverse question
+    of :func:`~longjiang_forecast.planning.list_confidence` both read.
+    """
+    z = _kernels.stratified_normal(N_GROWTH_POINTS)
+    g = np.exp(loc + scale * special.stdtrit(dof, special.ndtr(z)))
+    if kind == "level":
+        nxt = v[:, None] + np.maximum(v - origin, 0.0)[:, None] * g[None, :]
+        if np.isfinite(upper):
+            nxt = np.minimum(nxt, upper)
+    else:
+        nxt = v[:, None] * g[None, :]
+    return nxt.ravel()
 
 
 def _reconcile_prefectures(state: xr.Dataset, out: np.ndarray) -> np.ndarray:

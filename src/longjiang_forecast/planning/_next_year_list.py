@@ -10,7 +10,9 @@ NASA budgets programmes at 70 %: NASA 2015, *Cost Estimating Handbook* v4.0, app
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,13 +22,15 @@ from scipy import special
 from .._core.schema import SERIES
 from .._core.units import unit_decimals
 from ._common import ForecastLike, check_prob, deadline_index, provenance
-from ._next_year import family_map
+from ._next_year import family_map, next_year_values
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
 
 #: Samples of next year's joint values behind :func:`list_confidence` (per kept path: several growth draws).
 JOINT_SAMPLES = 16_000
+#: A proposal rounded to its unit by more than this share of it says so in its note (2.98 -> 2 cities).
+ROUNDING_NOTED = 0.005
 
 
 def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence: float) -> Catalog:
@@ -85,7 +89,7 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
     for _, row in rows.iterrows():
         s = key.get((str(row["indicator"]), str(row["region"])))
         value = float(at[s]) if s is not None else np.nan
-        earlier = str(row.get("note", "") or "")
+        earlier = _user_note(str(row.get("note", "") or ""))
         if not np.isfinite(value):
             why = str(proposals["note"].values[s]) if s is not None else ""
             why = why or (
@@ -96,23 +100,27 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
             notes.append(_join(f"carried over unchanged from {year} ({why})", earlier))
             continue
         decimals = unit_decimals(row["unit"], row["target"])
-        targets.append(safe_side_round(value, row["unit"], row["target"], row["comparator"]))
+        shown = safe_side_round(value, row["unit"], row["target"], row["comparator"])
+        targets.append(shown)
         basis.append("proposed")
         expected = median.get((str(row["indicator"]), str(row["region"])), np.nan)
         factor = float(scaled[s]) if np.isfinite(scaled[s]) else 1.0
-        lowered = (
-            f"; lowered {1 - factor:.1%} so that the prefectures' proposals add up to no more than "
-            "the province's"
-            if factor < 1
-            else ""
-        )
+        changed = []
+        if factor < 1:
+            changed.append(
+                f"lowered {1 - factor:.1%} so that the prefectures' proposals add up to no more than "
+                "the province's"
+            )
+        if abs(shown - value) > ROUNDING_NOTED * abs(value):
+            way = "up" if row["comparator"] == "<=" else "down"
+            changed.append(f"{value:.{decimals + 2}f} before rounding {way} to the unit")
         notes.append(
             _join(
                 f"proposed for {year + 1} at {percent(confidence)}: met with probability "
-                f"{'at least ' if factor < 1 else ''}{percent(confidence)} by the "
+                f"{'at least ' if changed else ''}{percent(confidence)} by the "
                 f"forecast of {forecast.state.attrs.get('as_of', '')} ({proposals['method'].values[s]}); "
                 f"{year} target {row['target']:g}, {year} expected outcome {expected:.{decimals}f}"
-                f"{lowered}",
+                + "".join(f"; {c}" for c in changed),
                 earlier,
             )
         )
@@ -121,6 +129,8 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
     rows["target_basis"] = basis
     rows["year"] = year + 1
     rows["deadline"] = [_next_year_date(d) for d in pd.DatetimeIndex(rows["deadline"])]
+    if "deadline_source" in rows:
+        rows["deadline_source"] = [_moved_source(d, year) for d in rows["deadline_source"]]
     if "baseline" in rows:  # next year's start is this December's report (levels), or no longer holds
         rows.loc[(rows["kind"] == "level") | (rows["target_basis"] == "proposed"), "baseline"] = np.nan
     # the earlier years' rows stay: next year's forecast judges each earlier year by its own plan
@@ -203,8 +213,11 @@ def list_confidence(
     n = int(keep.sum())
     p_all = float(np.mean(missed == 0))
 
+    quantile_at = _proposal_quantiles(forecast, proposals, keep)
+
     def all_met_at(p: float) -> float:
-        cut = np.quantile(x, 1.0 - p, axis=0)
+        """P(whole list met) with every target proposed at ``p`` as next_year_targets proposes it."""
+        cut = quantile_at(p) * sign
         return float(np.mean((x >= cut).all(axis=1)))
 
     per_target = np.nan
@@ -278,11 +291,20 @@ def _joint_values(
     rows = np.arange(n_samples) % v.shape[0]
     codes, index = np.unique(_families(forecast)[idx], return_inverse=True)
     u = np.random.default_rng(seed).random((n_samples, codes.size))[:, index]
-    loc, scale, dof = (
-        proposals[name].values.astype(float)[idx]
-        for name in ("growth_log_mean", "growth_log_sd", "growth_dof")
-    )
+    loc, scale, dof = (proposals[name].values.astype(float)[idx] for name in _GROWTH)
     g = np.exp(loc + scale * special.stdtrit(dof, u))
+    kind, origin, upper = _level_terms(state, idx)
+    base = v[rows]
+    out = np.where(kind == "level", base + np.maximum(base - origin, 0.0) * g, base * g)
+    return np.where(np.isfinite(upper) & (kind == "level"), np.minimum(out, upper), out)
+
+
+#: The proposals' variables of the log growth factor's Student-t: location, scale, dof.
+_GROWTH = ("growth_log_mean", "growth_log_sd", "growth_dof")
+
+
+def _level_terms(state: xr.Dataset, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kind, origin (a level's baseline, 0 otherwise) and upper bound (NaN: none) of series ``idx``."""
     kind = state["kind"].values.astype(str)[idx]
     origin = np.where(kind == "level", state["baseline"].values.astype(float)[idx], 0.0)
     upper = (
@@ -290,9 +312,40 @@ def _joint_values(
         if "upper_bound" in state
         else np.full(idx.size, np.nan)
     )
-    base = v[rows]
-    out = np.where(kind == "level", base + np.maximum(base - origin, 0.0) * g, base * g)
-    return np.where(np.isfinite(upper) & (kind == "level"), np.minimum(out, upper), out)
+    return kind, origin, upper
+
+
+def _proposal_quantiles(
+    forecast: ForecastLike, proposals: xr.Dataset, columns: np.ndarray
+) -> Callable[[float], np.ndarray]:
+    """``p -> next_year_targets``' proposals at ``p`` of the series where ``columns`` is True.
+
+    The same values (:func:`~longjiang_forecast.planning._next_year.next_year_values`) and
+    quantiles (linear) as the proposals, read off each series' sorted values, so that the reverse
+    question is answered for the proposals the list would hold, not for another sample's.
+    """
+    state = forecast.state
+    idx = np.flatnonzero(columns)
+    at_deadline = forecast.paths.values[:, idx, deadline_index(state)[idx]].astype(float)
+    kind, origin, upper = _level_terms(state, idx)
+    lower_is_better = state["comparator"].values.astype(str)[idx] == "<="
+    growth = [proposals[v].values.astype(float)[idx] for v in _GROWTH]
+    ordered = []
+    for j in range(idx.size):
+        v = at_deadline[:, j]
+        values = next_year_values(v[np.isfinite(v)], kind[j], origin[j], upper[j], *(g[j] for g in growth))
+        ordered.append(np.sort(values[np.isfinite(values)]))
+
+    def at(p: float) -> np.ndarray:
+        out = np.empty(len(ordered))
+        for j, a in enumerate(ordered):
+            pos = (p if lower_is_better[j] else 1.0 - p) * (a.size - 1)
+            lo = int(np.floor(pos))
+            hi = min(lo + 1, a.size - 1)
+            out[j] = a[lo] + (pos - lo) * (a[hi] - a[lo])
+        return out
+
+    return at
 
 
 def _listed(forecast: ForecastLike, proposals: xr.Dataset) -> np.ndarray:
@@ -344,8 +397,44 @@ def percent(p: float) -> str:
     return f"{p * 100:.3g}%"
 
 
+def needed_percent(p: float) -> str:
+    """The per-target confidence a list needs, in per cent: one decimal, two from 98.95 % (99.30 %).
+
+    Near 100 % a tenth of a per cent is several targets' worth of the whole list's probability
+    (at 99 % each, a 35-target list is met 65 % of the time; at 99.3 %, 70 %).
+    """
+    return f"{p:.2%}" if p >= 0.9895 else f"{p:.1%}"
+
+
+def _user_note(text: str) -> str:
+    """A note without what earlier next-year runs wrote before the user's own words.
+
+    A catalogue proposed from one proposed the year before would otherwise pile up "proposed for
+    2026 ... Earlier note: proposed for 2025 ... Earlier note: ...".
+    """
+    while text.startswith(_GENERATED):
+        text = text.split(_EARLIER, 1)[1] if _EARLIER in text else ""
+    return text
+
+
+def _moved_source(source: Any, year: int) -> Any:
+    """A row's ``deadline_source`` for next year: the original source, said to be moved a year."""
+    if not isinstance(source, str) or not source.strip():
+        return source
+    match = _MOVED.fullmatch(source)
+    original = match.group(1) if match else source
+    return f"{year}'s deadline, a year later ({original})"
+
+
+#: How the notes next_year_catalog writes begin, and how they join the user's earlier note.
+_GENERATED = ("proposed for ", "carried over unchanged from ")
+_EARLIER = ". Earlier note: "
+#: A deadline source next_year_catalog wrote, around the original.
+_MOVED = re.compile(r"\d{4}'s deadline, a year later \((.*)\)", re.DOTALL)
+
+
 def _join(first: str, earlier: str) -> str:
-    return first if not earlier.strip() else f"{first}. Earlier note: {earlier}"
+    return first if not earlier.strip() else f"{first}{_EARLIER}{earlier}"
 
 
 __all__ = ["JOINT_SAMPLES", "list_confidence", "next_year_catalog"]

@@ -672,7 +672,8 @@ def _frame_to_dataset(
                     f"{rec.where}: field 'value' has value {_fmt(rec.value)}, more than "
                     f"{_SCALE_FACTOR:,.0f}× the catalogue target {_fmt(target)} ({unit}; ratio "
                     f"{rec.value / target:,.0f}). Was it entered in units instead of 万 (10k), or "
-                    f"for another indicator? Convert it to the catalogue unit; {off}"
+                    f"for another indicator, or is the catalogue's target mistyped? Convert it to the "
+                    f"catalogue unit or correct the target; {off}"
                 )
             elif 0 < rec.value < target / _SMALL_FACTOR:
                 why = _small_value_verdict(rec, target, history, family[rec.indicator], latest)
@@ -681,7 +682,8 @@ def _frame_to_dataset(
                         f"{rec.where}: field 'value' has value {_fmt(rec.value)}, less than "
                         f"1/{_SMALL_FACTOR:,.0f} of the catalogue target {_fmt(target)} ({unit}; ratio "
                         f"{rec.value / target:.2g}), {why}. Was it entered in 万 (10k) instead of "
-                        f"units? Convert it to the catalogue unit; {off}"
+                        f"units, or is the catalogue's target mistyped? Convert it to the catalogue "
+                        f"unit or correct the target; {off}"
                     )
 
     # cumulative series must not fall within a calendar year

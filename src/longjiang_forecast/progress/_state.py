@@ -13,7 +13,6 @@ fit it. The helpers of the ``series`` layout that every stage uses are in
 
 from __future__ import annotations
 
-import re
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -31,10 +30,10 @@ from .._core.province import (
     province_members,
     province_weights,
     total_of,
+    whole_counts,
 )
 from .._core.schema import MONTH, PROVINCE, SERIES
 from .._core.state import deadline_month
-from .._core.units import unit_decimals
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -123,7 +122,7 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
     this_year = by_cell.sel(month=months[(months.year == year) & (months <= as_of_ts)])
     reported_any = this_year.notnull().any(MONTH)
     reported_now = reported_any.values  # (indicator, region)
-    if year == catalog.year:
+    if year in set(table["year"].astype(int)):
         _check_plans_of_year(progress, catalog, this_year, year)
     # A province row whose province has not reported this year while its prefectures have reports
     # is forecast from their joint paths (province_from_prefectures), not as a series of its own.
@@ -209,9 +208,10 @@ def _check_plans_of_year(progress: xr.Dataset, catalog: Catalog, this_year: xr.D
 
     Such an indicator would not be forecast (the forecast uses the rows of its year) and would
     vanish from every output without a word, where an indicator unknown to the catalogue is
-    refused by :func:`~longjiang_forecast.read_progress`. Checked for the catalogue's latest year
-    (this year's plans) only: earlier years may lack plans (their reports are history), and a
-    backtest forecasts them.
+    refused by :func:`~longjiang_forecast.read_progress`. Checked for a forecast year that has
+    catalogue rows (a year without any plan is history) and its reports only; the indicator's rows
+    may be of earlier years only, or of later ones (a row's year is its deadline's: a 2025 deadline
+    typed as 2026 makes a 2026 plan).
     """
     table = catalog.table
     in_year = table.loc[table["year"] == year]
@@ -252,10 +252,10 @@ def _check_plans_of_year(progress: xr.Dataset, catalog: Catalog, this_year: xr.D
     which = named[0] if len(named) == 1 else "each of " + ", ".join(named)
     raise DataValidationError(
         f"The catalogue ({catalog.source}) has no {year} row for an indicator that {data} reports in "
-        f"{year}: " + "; ".join(problems) + f". The forecast of {year} uses the catalogue's {year} rows, "
-        f"and an indicator without one would be left out of every output. Add a {year} row for {which} "
-        f"to the catalogue (the {year} target and deadline), or delete the {year} reports from the "
-        "progress file."
+        f"{year}: " + "; ".join(problems) + f". The forecast of {year} uses the catalogue's {year} rows "
+        "(a row's year is the year of its deadline), and an indicator without one would be left out of "
+        f"every output. Add a {year} row for {which} to the catalogue (the {year} target and deadline) "
+        f"or correct a mistyped deadline year, or delete the {year} reports from the progress file."
     )
 
 
@@ -505,7 +505,7 @@ def _check_agreement(state: xr.Dataset, ind: str, province: int, idx: np.ndarray
     observed = np.asarray(state["observed"].values, float)
     own, total = observed[province], total_of(observed[idx], weights)
     unit = str(state["unit"].values[province]) if "unit" in state else ""
-    whole = rule == "sum" and unit_decimals(unit) == 0 and not re.search(r"万|亿|10k|100 million", unit)
+    whole = whole_counts(str(state["kind"].values[province]), unit)
     allowed = np.full(own.shape, WHOLE_COUNT_ATOL) if whole else AGREEMENT_RTOL * np.abs(own)
     with np.errstate(invalid="ignore"):
         bad = np.flatnonzero(np.isfinite(own) & np.isfinite(total) & (np.abs(own - total) > allowed))

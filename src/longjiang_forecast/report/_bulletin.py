@@ -23,6 +23,7 @@ from .._core.provenance import library_version
 from .._core.schema import DRAW, PROVINCE
 from .._core.state import deadline_month
 from .._core.units import format_against, format_in_unit, format_rate, unit_label
+from ..planning._next_year_list import needed_percent
 from ..planning._schedule import BELOW_BASELINE
 from ..plots import (
     CJKFontWarning,
@@ -782,7 +783,7 @@ def _whole_list(joint: xr.Dataset | None, lang: str) -> str:
         p_all=f"{float(joint['p_all_met']):.2%}",
         missed=f"{float(joint['expected_missed']):.1f}",
         list_p=f"{float(joint.attrs['list_probability']):.0%}",
-        need=f"{need:.1%}" if np.isfinite(need) else TEXT[lang]["next_year_unreachable"],
+        need=needed_percent(need) if np.isfinite(need) else TEXT[lang]["next_year_unreachable"],
     )
 
 

@@ -184,13 +184,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "docs/getting-started.md).",
         "wrote_example": "Wrote an example progress file for {source} to {path} (synthetic values marked "
         "in 'note').",
-        "next_year_head": "Next year's list ({year}), every target met with probability {conf} "
-        "(province rows; stretch: the proposal against this year's target and expected outcome, for a "
-        "'<=' limit such as PM2.5 a rise is an easier target; Σ: what the prefectures' proposals at the "
-        "same probability add up to):",
+        "next_year_head": "Next year's list ({year}) from the forecast as of {as_of}, every target met "
+        "with probability {conf} (province rows; stretch: the proposal against this year's target and "
+        "expected outcome, for a '<=' limit such as PM2.5 a rise is an easier target; Σ: what the "
+        "prefectures' proposals at the same probability add up to):",
         "next_year_joint": "Every one of the {n} target(s) at {conf}: P(whole list met) {p_all:.2%} "
         "(± {se:.2%}), {missed:.1f} target(s) expected missed. For the whole list to be met with "
         "{list_p}, each target would need {need}.",
+        "next_year_early": "Note: proposed as of {as_of}, from {months} month(s) of this year's reports; "
+        "the list is due by the end of October, and proposals made from August on (the decision months) "
+        "rest on most of the season.",
+        "next_year_no_forecast": "Carried over at this year's target for want of a forecast ({n}; check "
+        "them before sending the list): {rows}.",
         "next_year_wrote": "Wrote next year's catalogue to {path} ({proposed} targets proposed, {carried} "
         "rows carried over unchanged; the source of each number in 'note'). Check it, then forecast "
         "next year with --catalog {path}.",
@@ -247,11 +252,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "wrote_catalogue_plain": "已将目标清单 {source} 写入 {path}，不带标签（清单没有标签；"
         "随附的情景按标签选择指标：请添加“tags”列，见 docs/getting-started.md 的“Tags”一节）。",
         "wrote_example": "已将 {source} 的示例进展文件写入 {path}（合成数值，已在“备注”列标明）。",
-        "next_year_head": "明年（{year} 年）清单建议，每项目标的达成概率为 {conf}（仅列全省；"
+        "next_year_head": "明年（{year} 年）清单建议（依据截至 {as_of} 的预测），每项目标的达成概率为 "
+        "{conf}（仅列全省；"
         "提升幅度：建议值相对今年目标和今年预期完成值，对 PM2.5 等“≤”上限，上升即目标放宽；"
         "Σ：各市同一概率下建议值之和）：",
         "next_year_joint": "{n} 项目标均按 {conf} 设定：全部完成的概率 {p_all:.2%}（± {se:.2%}），"
         "预期未完成 {missed:.1f} 项。若要全部完成的概率达到 {list_p}，每项目标需按 {need} 设定。",
+        "next_year_early": "注意：建议依据截至 {as_of} 的预测，仅有今年 {months} 个月的进展；"
+        "清单须在 10 月底前报送，8 月起（决策月份）提出的建议才覆盖大部分施工季。",
+        "next_year_no_forecast": "以下目标无预测，按今年目标原样沿用（{n} 项，报送前请核对）：{rows}。",
         "next_year_wrote": "已将明年目标清单写入 {path}（建议目标 {proposed} 项，原样沿用 {carried} 行；"
         "每个数的来源见“note”列）。核对后，明年可用 --catalog {path} 进行预测。",
         "next_year_unreachable": "99.9% 以上（按这些建议无法达到）",
