@@ -1243,6 +1243,8 @@ def _next_year(args: argparse.Namespace) -> int:
     as_of_month = int(as_of[5:7])
     if as_of_month < min(PROPOSAL_MONTHS):
         print(_message("next_year_early", lang, width=_width(), as_of=as_of, months=as_of_month))
+    if lang == "zh":
+        proposed = _notes_in_chinese(proposed, year)
     write_catalog(proposed, out)  # its folder exists: _next_year_out_ok
     counts = table["target_basis"].value_counts()
     proposed_n, carried = int(counts.get("proposed", 0)), int(counts.get("carried over", 0))
@@ -1319,6 +1321,20 @@ def _template(args: argparse.Namespace) -> int:
     write_progress(example, out, lang=lang, region_names=names)
     print(_message("wrote_example", lang, width=_width(), source=catalog.source, path=out))
     return 0
+
+
+def _notes_in_chinese(catalog: Any, year: int) -> Any:
+    """Next year's rows' ``note`` and ``deadline_source`` in Chinese (the user's own words kept)."""
+    from .report._text import catalogue_text_in_chinese
+
+    table = catalog.table.copy()
+    rows = table["year"] == year
+    for column in ("note", "deadline_source"):
+        if column in table:
+            table.loc[rows, column] = [
+                catalogue_text_in_chinese(v) if isinstance(v, str) else v for v in table.loc[rows, column]
+            ]
+    return catalog._with_table(table)
 
 
 def _whole_example_counts(example: Any, catalog: Any) -> None:

@@ -198,3 +198,32 @@ def test_a_list_proposed_from_a_proposed_list_keeps_one_note(written, tmp_path):
     assert str(row["note"]).endswith(f"Earlier note: {original['03a']}")
     source = str(row["deadline_source"])
     assert source.startswith("2025's deadline, a year later (") and "2024's deadline" not in source
+
+
+def test_in_chinese_the_notes_are_chinese_and_the_users_words_stay(tmp_path):
+    """--lang zh: what the library wrote in next year's notes and deadline sources is in Chinese, the
+    user's own note follows unchanged, and a list proposed from that file keeps one note."""
+    path = tmp_path / "明年清单.csv"
+    assert main(["next-year", "--lang", "zh", "--draws", "200", "--quiet", "--out", str(path)]) == 0
+    table = lf.load_catalog(path).table
+    new = table[table["year"] == 2025].set_index("indicator")
+    original = lf.load_catalog(2024).table.set_index("indicator")
+    assert new.loc["01a", "note"].startswith("2025 年目标按 80% 概率建议：依据截至 2024-08 的预测")
+    assert new.loc["01a", "note"].endswith(f"。原备注：{original.loc['01a', 'note']}")
+    assert new.loc["06a", "note"].startswith("沿用 2024 年目标不变（定性目标：无需预测）")
+    english = (
+        r"proposed for|carried over|growth from|default growth|before rounding|expected outcome|deadline, a"
+    )
+    ours = new["note"].astype(str).str.split("。原备注：").str[0]
+    assert not ours.str.contains(english).any()
+    assert new["deadline_source"].dropna().str.startswith("2024 年截止日期顺延一年（").all()
+    progress = tmp_path / "p25.csv"
+    assert main(["template", "--catalog", str(path), "--out", str(progress)]) == 0
+    again = tmp_path / "catalog_2026.csv"
+    argv = ["next-year", "--catalog", str(path), "--progress", str(progress), "--draws", "200", "--quiet"]
+    assert main([*argv, "--out", str(again)]) == 0
+    later = lf.load_catalog(again).table
+    row = later[(later["year"] == 2026) & (later["indicator"] == "01a")].iloc[0]
+    assert str(row["note"]).startswith("proposed for 2026") and "2025 年目标按" not in str(row["note"])
+    assert str(row["note"]).endswith(f"Earlier note: {original.loc['01a', 'note']}")
+    assert "顺延" not in str(row["deadline_source"])

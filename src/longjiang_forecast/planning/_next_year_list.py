@@ -412,8 +412,9 @@ def _user_note(text: str) -> str:
     A catalogue proposed from one proposed the year before would otherwise pile up "proposed for
     2026 ... Earlier note: proposed for 2025 ... Earlier note: ...".
     """
-    while text.startswith(_GENERATED):
-        text = text.split(_EARLIER, 1)[1] if _EARLIER in text else ""
+    while _GENERATED.match(text):
+        parts = _EARLIER_ANY.split(text, maxsplit=1)
+        text = parts[1] if len(parts) > 1 else ""
     return text
 
 
@@ -422,15 +423,19 @@ def _moved_source(source: Any, year: int) -> Any:
     if not isinstance(source, str) or not source.strip():
         return source
     match = _MOVED.fullmatch(source)
-    original = match.group(1) if match else source
+    original = (match.group(1) or match.group(2)) if match else source
     return f"{year}'s deadline, a year later ({original})"
 
 
-#: How the notes next_year_catalog writes begin, and how they join the user's earlier note.
-_GENERATED = ("proposed for ", "carried over unchanged from ")
+#: How the notes next_year_catalog writes begin, and how they join the user's earlier note (in
+#: English, and as the command line writes them in Chinese: report._text.catalogue_text_in_chinese).
+_GENERATED = re.compile(
+    r"proposed for \d{4} |carried over unchanged from \d{4} |\d{4} 年目标按 |沿用 \d{4} 年目标不变"
+)
 _EARLIER = ". Earlier note: "
-#: A deadline source next_year_catalog wrote, around the original.
-_MOVED = re.compile(r"\d{4}'s deadline, a year later \((.*)\)", re.DOTALL)
+_EARLIER_ANY = re.compile(r"\. Earlier note: |。原备注：")
+#: A deadline source next_year_catalog wrote, around the original (English or Chinese).
+_MOVED = re.compile(r"\d{4}'s deadline, a year later \((.*)\)|\d{4} 年截止日期顺延一年（(.*)）", re.DOTALL)
 
 
 def _join(first: str, earlier: str) -> str:

@@ -581,6 +581,82 @@ def status_word(status: Any, lang: str) -> str:
     return re.sub(r"\s*[(（][^()（）]*[)）]$", "", STATUS_NAMES[lang].get(text, text))
 
 
+#: Chinese for what ``planning.next_year_catalog`` writes in a proposed row's ``note`` (see
+#: :func:`catalogue_text_in_chinese`): a regular expression, and its Chinese with the groups in
+#: ``{0}``, ``{1}``..., applied in this order.
+NEXT_YEAR_NOTES_ZH: tuple[tuple[str, str], ...] = (
+    (
+        r"proposed for (\d{4}) at ([\d.]+%): met with probability at least ([\d.]+%) by the forecast of "
+        r"(\d{4}-\d{2}) \(",
+        "{0} 年目标按 {1} 概率建议：依据截至 {3} 的预测，达成概率不低于 {2}（",
+    ),
+    (
+        r"proposed for (\d{4}) at ([\d.]+%): met with probability ([\d.]+%) by the forecast of "
+        r"(\d{4}-\d{2}) \(",
+        "{0} 年目标按 {1} 概率建议：依据截至 {3} 的预测，达成概率为 {2}（",
+    ),
+    (
+        r"growth from (\d+) year-to-year ratio\(s\) in (\d+) regions of its family \(([\d.]+) independent "
+        r"years' worth\), pooled with the default growth",
+        "增长率依据同类 {1} 个地区的 {0} 个逐年比值（相当于 {2} 个独立年份），与默认增长合并",
+    ),
+    (
+        r"growth from (\d+) year-to-year ratio\(s\) \(([\d.]+) independent years' worth\), pooled with the "
+        r"default growth",
+        "增长率依据 {0} 个逐年比值（相当于 {1} 个独立年份），与默认增长合并",
+    ),
+    (
+        r"default growth \(fewer than 2 consecutive earlier finals; (\d+) known\)",
+        "默认增长率（连续的往年终值不足 2 个，已知 {0} 个）",
+    ),
+    (
+        r"\); (\d{4}) target ([^,;]+), (\d{4}) expected outcome ([^;]+)",
+        "）；{0} 年目标 {1}，{2} 年预期完成 {3}",
+    ),
+    (
+        r"; lowered ([\d.]+%) so that the prefectures' proposals add up to no more than the province's",
+        "；为使各市建议之和不超过全省建议，下调 {0}",
+    ),
+    (r"; ([\d.]+) before rounding down to the unit", "；按单位向下取整前为 {0}"),
+    (r"; ([\d.]+) before rounding up to the unit", "；按单位向上取整前为 {0}"),
+)
+
+#: Why a row was carried over, where :data:`NOTES_ZH` does not say it.
+_CARRIED_ZH = {"qualitative: nothing to forecast": "定性目标：无需预测", "no proposal": "无建议值"}
+
+
+def catalogue_text_in_chinese(text: str) -> str:
+    """A ``note`` or ``deadline_source`` of next year's catalogue (``next_year_catalog``) in Chinese.
+
+    What the library wrote is translated (:data:`NEXT_YEAR_NOTES_ZH`; a carried-over row's reason
+    through :func:`in_chinese`); the user's own words (after ". Earlier note: ", and the original
+    source inside a moved deadline's) stay as they were written.
+
+    Examples
+    --------
+    >>> catalogue_text_in_chinese("carried over unchanged from 2024 (no forecast). Earlier note: 见附件")
+    '沿用 2024 年目标不变（无法预测）。原备注：见附件'
+    >>> catalogue_text_in_chinese("2024's deadline, a year later (default: calendar year-end)")
+    '2024 年截止日期顺延一年（default: calendar year-end）'
+    """
+    ours, sep, theirs = text.partition(". Earlier note: ")
+    moved = re.fullmatch(r"(\d{4})'s deadline, a year later \((.*)\)", ours, re.DOTALL)
+    carried = re.fullmatch(r"carried over unchanged from (\d{4}) \((.*)\)", ours, re.DOTALL)
+    if moved:
+        ours = f"{moved.group(1)} 年截止日期顺延一年（{moved.group(2)}）"
+    elif carried:
+        why = _CARRIED_ZH.get(carried.group(2)) or in_chinese(carried.group(2))
+        ours = f"沿用 {carried.group(1)} 年目标不变（{why}）"
+    else:
+        for pattern, zh in NEXT_YEAR_NOTES_ZH:
+
+            def fill(m: re.Match[str], zh: str = zh) -> str:
+                return zh.format(*m.groups(default=""))
+
+            ours = re.sub(pattern, fill, ours)
+    return ours + (f"。原备注：{theirs}" if sep else "")
+
+
 def in_chinese(message: str) -> str:
     """An English message of the command line in Chinese, as far as :data:`NOTES_ZH` knows its sentences.
 
