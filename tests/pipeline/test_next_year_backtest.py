@@ -107,3 +107,49 @@ def test_independent_outcomes_keep_their_count():
     row = proposal_calibration(_one_year_at_a_time(40, 13, set(), seed=7)).iloc[0]
     assert row["n_effective"] > 0.75 * 520  # the prior correlation, one year of 41, costs a little
     assert bool(row["within"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"level": 90}, r"'level' parameter of proposal_calibration"),
+        ({"level": 1.0}, r"'level' parameter of proposal_calibration"),
+        ({"min_outcomes": 0}, r"'min_outcomes' parameter of proposal_calibration"),
+        ({"by": ("nope",)}, r"by names column\(s\) \['nope'\]"),
+        ({"cluster": ("world", "year")}, r"cluster names column\(s\) \['world'\]"),
+    ],
+)
+def test_bad_calibration_arguments_are_refused(proposals, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        proposal_calibration(proposals, **kwargs)
+
+
+def test_bad_rows_are_refused_and_one_column_may_be_named_alone(proposals):
+    with pytest.raises(ValueError, match=r"1 row\(s\) of the proposals have 'met' other than True/False"):
+        proposal_calibration(
+            proposals.assign(met=proposals["met"].astype(object).where(proposals.index != 3))
+        )
+    with pytest.raises(ValueError, match=r"'prob' outside \(0, 1\) \(a stated probability as a fraction"):
+        proposal_calibration(proposals.assign(prob=proposals["prob"] * 100))
+    with pytest.raises(ValueError, match=r"the proposals lack column\(s\) \['met'\]"):
+        proposal_calibration(proposals.drop(columns="met"))
+    by_string = proposal_calibration(proposals, by="region", min_outcomes=1)
+    assert set(by_string["region"]) == set(proposals["region"])
+    alone = proposal_calibration(proposals, cluster=(), min_outcomes=1)
+    assert (alone["n_years"] == 1).all()  # one year whatever the clusters: 2022
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_draws": 0}, r"'n_draws' parameter of backtest_next_year"),
+        ({"probs": ()}, r"'probs' parameter of backtest_next_year is empty"),
+        ({"probs": (80,)}, r"'probs' parameter of backtest_next_year"),
+        ({"as_of": ("9",)}, r"'as_of' parameter of backtest_next_year must be months of the year"),
+        ({"as_of": (13,)}, r"whole numbers 1-12"),
+        ({"years": [1900]}, r"no year of the history has a following year with both a plan and reports"),
+    ],
+)
+def test_bad_backtest_arguments_are_refused_before_any_forecast(world, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        backtest_next_year(world, **{"as_of": (9,), "n_draws": 50, **kwargs})

@@ -151,3 +151,17 @@ def test_a_scaled_prefecture_target_says_so_in_the_catalogue():
     s = int(lowered[0])
     note = table.loc[(str(proposals["indicator"].values[s]), str(proposals["region"].values[s])), "note"]
     assert "with probability at least 50%" in note and f"lowered {1 - scale[s]:.1%}" in note
+
+
+def test_proposals_are_matched_to_the_forecast_by_label_not_by_position(default):
+    """Reordered proposals give the same answer; a subset is refused (before: a reversed table gave
+    21 targets expected missed instead of 7, without a word); bad counts are refused."""
+    result, proposals = default
+    joint = planning.list_confidence(result, proposals, 0.8, seed=1)
+    reversed_ = planning.list_confidence(result, proposals.isel(series=slice(None, None, -1)), 0.8, seed=1)
+    assert float(reversed_["expected_missed"]) == float(joint["expected_missed"])
+    assert float(reversed_["per_target_confidence"]) == float(joint["per_target_confidence"])
+    with pytest.raises(ValueError, match=r"the proposals lack 5 of the forecast's \d+ series \(01a/province"):
+        planning.list_confidence(result, proposals.isel(series=slice(5, None)), 0.8)
+    with pytest.raises(ValueError, match=r"'n_samples' parameter of list_confidence"):
+        planning.list_confidence(result, proposals, 0.8, n_samples=0)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._core.checks import check_count, is_count
 from .._core.rng import SeedLike, as_seed_sequence
 
 #: The decision months: the 2024 notice asks for next year's list by the end of October.
@@ -96,15 +97,31 @@ def backtest_next_year(
     Raises
     ------
     ValueError, DataValidationError, TypeError
-        As :func:`~longjiang_forecast.backtest` for the history, the model and the months.
+        As :func:`~longjiang_forecast.backtest` for the history and the model; ValueError if
+        ``n_draws`` is not a whole number >= 1, ``probs`` is empty or holds a value outside
+        (0, 1), ``as_of`` holds anything but months 1-12, or no year of the history has a
+        following year with a plan and reports (naming the years there are).
     """
     from ..backtesting import plan_origins, resolve_history, truncate
     from ..models import model_name, resolve_model
     from ..planning import DEFAULT_PROBS, next_year_targets
+    from ..planning._common import check_prob
     from ..planning._next_year import family_map, history_finals
     from ._forecast import _UnreportedMonthsWarning, forecast
 
-    probs = DEFAULT_PROBS if probs is None else tuple(probs)
+    check_count("backtest_next_year", "n_draws", n_draws)
+    probs = DEFAULT_PROBS if probs is None else tuple(np.atleast_1d(np.asarray(probs, dtype=object)))
+    if not probs:
+        raise ValueError(
+            "The 'probs' parameter of backtest_next_year is empty; give e.g. (0.5, 0.7, 0.8, 0.9)."
+        )
+    probs = tuple(check_prob(p, "probs", "backtest_next_year") for p in probs)
+    months = tuple(np.atleast_1d(np.asarray(as_of, dtype=object)))
+    if not months or not all(is_count(m) and m <= 12 for m in months):
+        raise ValueError(
+            "The 'as_of' parameter of backtest_next_year must be months of the year, whole numbers 1-12 "
+            f"(the decision months: {PROPOSAL_MONTHS}). Got {as_of!r} instead."
+        )
     template = resolve_model(model)
     catalog, progress = resolve_history(history, catalog)
     table = catalog.table
@@ -114,7 +131,18 @@ def backtest_next_year(
     candidates = sorted(y for y in years_with_targets if y + 1 <= last_year and y + 1 in years_with_targets)
     if years is not None:
         candidates = sorted(set(candidates) & {int(y) for y in np.atleast_1d(years)})
-    origins = plan_origins(catalog, progress, list(as_of), candidates) if candidates else []
+    if not candidates:
+        raise ValueError(
+            "backtest_next_year: no year of the history has a following year with both a plan and "
+            f"reports (years with targets: {sorted(years_with_targets)}; reports to {last_year}"
+            + (
+                f"; asked for years {sorted({int(y) for y in np.atleast_1d(years)})}"
+                if years is not None
+                else ""
+            )
+            + "). A proposal is judged on the following year's outcome: give a history of two years or more."
+        )
+    origins = plan_origins(catalog, progress, [int(m) for m in months], candidates)
     ss = as_seed_sequence(seed)
     rows: list[dict[str, Any]] = []
     no_outcome = 0
@@ -209,8 +237,10 @@ def proposal_calibration(
 
     Raises
     ------
-    KeyError
-        Where a ``by`` or ``cluster`` column is not in ``proposals``.
+    ValueError
+        Where ``level`` is not in (0, 1), ``min_outcomes`` not a whole number >= 1, a ``by`` or
+        ``cluster`` column (or a column of :func:`backtest_next_year`'s table the shares need)
+        is not in ``proposals``, or ``met`` or ``prob`` is missing or out of range in a row.
 
     Notes
     -----
@@ -226,6 +256,29 @@ def proposal_calibration(
     from scipy.special import betaincinv
 
     from .._core.clusters import effective_n
+    from ..planning._common import check_prob
+
+    level = check_prob(level, "level", "proposal_calibration")
+    check_count("proposal_calibration", "min_outcomes", min_outcomes)
+    by, cluster = _columns(by), _columns(cluster)
+    present = [*getattr(proposals, "columns", []), "n_finals_group"]  # the last one made below
+    for name, columns in (("by", by), ("cluster", cluster), ("proposals", _NEEDED)):
+        missing = [c for c in columns if c not in present]
+        if missing:
+            what = "the proposals lack" if name == "proposals" else f"{name} names"
+            raise ValueError(
+                f"proposal_calibration: {what} column(s) {missing}, not in the proposals (columns: "
+                f"{present}). Pass backtest_next_year's table."
+            )
+    met = pd.to_numeric(proposals["met"], errors="coerce")
+    prob = pd.to_numeric(proposals["prob"], errors="coerce")
+    bad = ~(met.isin([0, 1]) & (prob > 0) & (prob < 1))
+    if bad.any():
+        raise ValueError(
+            f"proposal_calibration: {int(bad.sum())} row(s) of the proposals have 'met' other than "
+            "True/False or 'prob' outside (0, 1) (a stated probability as a fraction, 0.8, not 80), "
+            f"first at index {proposals.index[bad.to_numpy()][0]!r}. Correct or drop them."
+        )
 
     frame = proposals.assign(
         n_finals_group=np.select(
@@ -234,18 +287,20 @@ def proposal_calibration(
         outcome_key=_joined(proposals, ["indicator", "region", "year", *cluster]),
     )
     frame["cluster_key"] = _joined(frame, list(cluster)) if cluster else frame["outcome_key"]
+    frame["year_key"] = _joined(frame, ["year", *(c for c in cluster if c != "year")])
     keys = [*by, "prob"]
     rows = []
     alpha = 1.0 - level
     for key, group in frame.groupby(keys, sort=True):
         n = len(group)
-        per_outcome = group.groupby("outcome_key").agg(met=("met", "mean"), year=("cluster_key", "first"))
+        per_outcome = group.groupby("outcome_key").agg(
+            met=("met", "mean"), cluster=("cluster_key", "first"), year=("year_key", "first")
+        )
         m = len(per_outcome)
-        years = per_outcome["year"].to_numpy()
-        m_eff = effective_n(per_outcome["met"].to_numpy(dtype=float), years)
+        m_eff = effective_n(per_outcome["met"].to_numpy(dtype=float), per_outcome["cluster"].to_numpy())
         share = float(group["met"].mean())
         row = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
-        row.update(n=n, n_outcomes=m, n_years=int(np.unique(years).size), n_effective=m_eff)
+        row.update(n=n, n_outcomes=m, n_years=int(per_outcome["year"].nunique()), n_effective=m_eff)
         if m_eff < min_outcomes:
             row.update(share_met=np.nan, ci_low=np.nan, ci_high=np.nan, within=None,
                        note=f"too few outcomes to say ({m_eff:.1f} effective < {min_outcomes})")  # fmt: skip
@@ -257,6 +312,15 @@ def proposal_calibration(
                        note="")  # fmt: skip
         rows.append(row)
     return pd.DataFrame(rows, columns=[*by, *CALIBRATION_COLUMNS])
+
+
+#: Columns of backtest_next_year's table that proposal_calibration reads.
+_NEEDED = ("indicator", "region", "year", "n_finals", "prob", "met")
+
+
+def _columns(names: str | Sequence[str]) -> tuple[str, ...]:
+    """Column names given as one name or several."""
+    return (names,) if isinstance(names, str) else tuple(names)
 
 
 def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

@@ -19,6 +19,7 @@ import pandas as pd
 import xarray as xr
 from scipy import special
 
+from .._core.checks import check_count
 from .._core.schema import SERIES
 from .._core.units import unit_decimals
 from ._common import ForecastLike, check_prob, deadline_index, provenance
@@ -193,11 +194,16 @@ def list_confidence(
     Raises
     ------
     ValueError
-        If a probability is not in (0, 1), ``confidence`` is not among the proposals', or no
-        proposal has a value.
+        If a probability is not in (0, 1), ``confidence`` is not among the proposals', no
+        proposal has a value, ``n_samples`` is not a whole number >= 1 or ``seed`` one >= 0, or
+        the proposals do not hold every series of the forecast (they are matched by indicator and
+        region, in any order).
     """
     confidence = check_prob(confidence, "confidence", "list_confidence")
     list_probability = check_prob(list_probability, "list_probability", "list_confidence")
+    check_count("list_confidence", "n_samples", n_samples)
+    check_count("list_confidence", "seed", seed, low=0)
+    proposals = aligned_proposals(forecast, proposals, "list_confidence")
     at = _at_confidence(proposals, confidence, "list_confidence")
     keep = np.isfinite(at) & _listed(forecast, proposals)
     if not keep.any():
@@ -262,6 +268,34 @@ def safe_side_round(value: float, unit: str, target: float, comparator: str) -> 
     slack = 1e-9 * max(abs(x), 1.0)
     rounded = (np.floor(x + slack) if comparator != "<=" else np.ceil(x - slack)) / scale
     return float(round(rounded, decimals))
+
+
+def aligned_proposals(forecast: ForecastLike, proposals: xr.Dataset, who: str) -> xr.Dataset:
+    """``proposals`` in the order of the forecast's series, matched by indicator and region.
+
+    The joint values read the forecast's paths by position: proposals reordered, or a subset,
+    would pair one series' proposal with another's paths. Raises ValueError naming ``who`` and
+    the series missing where the proposals do not hold every series of the forecast.
+    """
+    state = forecast.state
+    want = list(zip(state["indicator"].values.astype(str), state["region"].values.astype(str), strict=True))
+    if "indicator" not in proposals.coords and "indicator" not in proposals:
+        raise ValueError(f"{who}: the proposals have no 'indicator' labels; pass next_year_targets' output.")
+    have = list(
+        zip(proposals["indicator"].values.astype(str), proposals["region"].values.astype(str), strict=True)
+    )
+    if have == want:
+        return proposals
+    where = {pair: k for k, pair in enumerate(have)}
+    missing = [f"{i}/{r}" for i, r in want if (i, r) not in where]
+    if missing:
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise ValueError(
+            f"{who}: the proposals lack {len(missing)} of the forecast's {len(want)} series "
+            f"({', '.join(missing[:5])}{more}). Pass the whole output of next_year_targets on this "
+            "forecast; to leave a target out of the list, set its target_next to NaN."
+        )
+    return proposals.isel({SERIES: [where[pair] for pair in want]})
 
 
 def _at_confidence(
