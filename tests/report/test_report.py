@@ -713,3 +713,29 @@ def test_next_year_section_says_what_the_whole_list_costs(bulletin, english):
     assert f"整份清单：{n} 项目标均按 80% 设定时，全部完成的概率为 {float(joint['p_all_met']):.2%}" in zh
     assert f"with every one of the {n} targets at 80%, P(all met) is {float(joint['p_all_met']):.2%}" in en
     assert f"{float(joint['expected_missed']):.1f} targets are expected missed" in en
+
+
+def test_the_warnings_of_a_mistyped_month_or_deadline_year_read_in_chinese():
+    """The two warnings added after a new-user check are whole sentences of NOTES_ZH, numbers kept."""
+    from longjiang_forecast.report._text import in_chinese
+
+    stray = (
+        "The as-of month is 2024-09, but only 1 of the 377 series with reports in 2024 reach 2024-08 or "
+        "later (01a/province (2024-09)); half of them end by 2024-03. The months the others have not "
+        "reported are forecast for them as if they were late. If a month was mistyped (e.g. 2024-09 for "
+        "2024-03), correct it in the progress data; if they are late, add their reports when they come."
+    )
+    assert in_chinese(stray) == (
+        "预测基准月为 2024-09，但 2024 年有报告的 377 个序列中只有 1 个报到 2024-08 或更晚（01a/province "
+        "(2024-09)），半数序列截至 2024-03。其余序列未报告的月份按迟报处理、以模拟值补齐。"
+        "若月份录入有误（如把 2024-03 写成 2024-09），请在进展数据中更正；若确属迟报，请在报告到达后补充。"
+    )
+    lonely = (
+        "plans.csv: the latest year, 2026, has 1 row(s) (09a (2026-12-31)) against 48 in 2025. A row's year "
+        "is the year of its deadline: if a 2025 deadline was typed as 2026, correct it; the catalogue's list "
+        "is its latest year's, 2026."
+    )
+    assert in_chinese(lonely).startswith(
+        "plans.csv: 最新年份 2026 年只有 1 行（09a (2026-12-31)），而 2025 年有 48 行。"
+    )
+    assert "2025 年的截止日期误写成了 2026 年" in in_chinese(lonely)

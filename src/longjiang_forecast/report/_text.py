@@ -559,6 +559,24 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"Required: (\[.*?\]); optional: (\[.*?\])\. Add the missing column\(s\) to the header row\.",
         "：表头（第 {1} 行）缺少必需的列 {0}。现有列：{2}。必需列：{3}；可选列：{4}。请在表头行补上缺少的列。",
     ),
+    # one report months ahead of the rest (pipeline._forecast._warn_few_at_latest)
+    (
+        r"The as-of month is (\d{4}-\d{2}), but only (\d+) of the (\d+) series with reports in (\d{4}) reach "
+        r"(\d{4}-\d{2}) or later \((.*?)\); half of them end by (\d{4}-\d{2})\. The months the others have not "
+        r"reported are forecast for them as if they were late\. If a month was mistyped \(e\.g\. \d{4}-\d{2} for "
+        r"\d{4}-\d{2}\), correct it in the progress data; if they are late, add their reports when they come\.",
+        "预测基准月为 {0}，但 {3} 年有报告的 {2} 个序列中只有 {1} 个报到 {4} 或更晚（{5}），半数序列截至 {6}。"
+        "其余序列未报告的月份按迟报处理、以模拟值补齐。若月份录入有误（如把 {6} 写成 {0}），请在进展数据中更正；"
+        "若确属迟报，请在报告到达后补充。",
+    ),
+    # a catalogue whose latest year has few rows (catalog._read._warn_lonely_latest_year)
+    (
+        r"the latest year, (\d{4}), has (\d+) row\(s\) \((.*?)\) against (\d+) in (\d{4})\. A row's year is "
+        r"the year of its deadline: if a \d{4} deadline was typed as \d{4}, correct it; the catalogue's list is "
+        r"its latest year's, \d{4}\.",
+        "最新年份 {0} 年只有 {1} 行（{2}），而 {4} 年有 {3} 行。每行的年份即其截止日期所在的年份：若把 {4} 年的"
+        "截止日期误写成了 {0} 年，请更正；目标清单以最新年份（{0} 年）为准。",
+    ),
     (r"Progress file not found: (.+)", "找不到进展文件：{0}"),
     (r"Catalogue file ('[^']*') does not exist\.", "目标清单文件 {0} 不存在。"),
     (
