@@ -165,3 +165,13 @@ def test_proposals_are_matched_to_the_forecast_by_label_not_by_position(default)
         planning.list_confidence(result, proposals.isel(series=slice(5, None)), 0.8)
     with pytest.raises(ValueError, match=r"'n_samples' parameter of list_confidence"):
         planning.list_confidence(result, proposals, 0.8, n_samples=0)
+
+
+def test_proposals_from_a_few_kept_paths_are_warned_about(default_progress):
+    """keep_paths=1: the proposals would rest on one draw of this year's value (a new-user check got
+    360 for 01a at 50 % against 323 with every path, without a word)."""
+    from longjiang_forecast._core.exceptions import ForecastWarning
+
+    result = lf.forecast(default_progress, lf.load_catalog(2024), n_draws=200, keep_paths=1, seed=4)
+    with pytest.warns(ForecastWarning, match=r"the forecast kept 1 path\(s\); .* rest on 1 draw\(s\)"):
+        planning.next_year_targets(result, default_progress, probs=(0.5,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ import xarray as xr
 from scipy import special
 
 from .._core.clusters import effective_n
+from .._core.exceptions import ForecastWarning
 from .._core.schema import MONTH, PROVINCE, SERIES
 from .._core.state import month_days, with_series_labels
 from . import _kernels
@@ -31,6 +33,9 @@ PRIOR_RATIOS = 1
 #: Weight of the default growth's spread as a prior of the learned spread (its degrees of freedom),
 #: in year-to-year ratios: a spread from 2-3 ratios is pooled with it, not trusted alone.
 PRIOR_SPREAD_RATIOS = 4
+#: Fewer kept paths than this, and next_year_targets warns: the proposals read this year's value
+#: from the kept paths only (the command line refuses --keep-paths below its 100 fewest draws).
+FEW_KEPT_PATHS = 100
 #: Points of the stratified quadrature of the growth factor.
 N_GROWTH_POINTS = 32
 #: Dimension of the probability of meeting next year's target.
@@ -101,6 +106,12 @@ def next_year_targets(
     ValueError
         If a probability is not in (0, 1) or the default sd is not positive.
 
+    Warns
+    -----
+    ForecastWarning
+        If the forecast kept fewer than :data:`FEW_KEPT_PATHS` paths (``keep_paths``): this
+        year's value at the deadline is read from the kept paths only.
+
     Notes
     -----
     Reference-class style (Flyvbjerg 2006), see ``docs/planning.md``:
@@ -155,6 +166,14 @@ def next_year_targets(
     upper = state["upper_bound"].values.astype(float) if "upper_bound" in state else np.full(n, np.nan)
     origin = np.where(kind == "level", state["baseline"].values.astype(float), 0.0)
     at_deadline = forecast.paths.values[:, np.arange(n), deadline_index(state)]
+    if at_deadline.shape[0] < FEW_KEPT_PATHS:
+        warnings.warn(
+            f"next_year_targets: the forecast kept {at_deadline.shape[0]} path(s); this year's value at "
+            f"the deadline is read from them, so the proposals rest on {at_deadline.shape[0]} draw(s). "
+            f"Forecast with keep_paths of {FEW_KEPT_PATHS} or more (the command line's default keeps 4000).",
+            ForecastWarning,
+            stacklevel=2,
+        )
     ok = forecast_ok(forecast)
     family = family_map(forecast.catalog)
     history = _History(progress) if progress is not None else None
