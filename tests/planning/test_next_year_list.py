@@ -175,3 +175,10 @@ def test_proposals_from_a_few_kept_paths_are_warned_about(default_progress):
     result = lf.forecast(default_progress, lf.load_catalog(2024), n_draws=200, keep_paths=1, seed=4)
     with pytest.warns(ForecastWarning, match=r"the forecast kept 1 path\(s\); .* rest on 1 draw\(s\)"):
         planning.next_year_targets(result, default_progress, probs=(0.5,))
+
+
+def test_repeated_or_no_probabilities_are_refused(default):
+    result, _ = default
+    for probs in ((0.8, 0.8), ()):
+        with pytest.raises(ValueError, match=r"'probs' parameter of next_year_targets must hold distinct"):
+            planning.next_year_targets(result, probs=probs)

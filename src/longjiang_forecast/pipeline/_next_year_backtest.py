@@ -116,6 +116,8 @@ def backtest_next_year(
             "The 'probs' parameter of backtest_next_year is empty; give e.g. (0.5, 0.7, 0.8, 0.9)."
         )
     probs = tuple(check_prob(p, "probs", "backtest_next_year") for p in probs)
+    if len(set(probs)) < len(probs):
+        raise ValueError(f"The 'probs' parameter of backtest_next_year repeats a probability: {probs!r}.")
     months = tuple(np.atleast_1d(np.asarray(as_of, dtype=object)))
     if not months or not all(is_count(m) and m <= 12 for m in months):
         raise ValueError(

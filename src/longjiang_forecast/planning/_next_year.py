@@ -104,7 +104,8 @@ def next_year_targets(
     Raises
     ------
     ValueError
-        If a probability is not in (0, 1) or the default sd is not positive.
+        If a probability is not in (0, 1), ``probs`` is empty or repeats one, or the default sd is
+        not positive.
 
     Warns
     -----
@@ -151,7 +152,14 @@ def next_year_targets(
     Flyvbjerg, B. (2006). From Nobel prize to project management: getting
     risks right. *Project Management Journal* 37(3), 5-15.
     """
-    probs = tuple(check_prob(p, "probs", "next_year_targets") for p in probs)
+    probs = tuple(
+        check_prob(p, "probs", "next_year_targets") for p in np.atleast_1d(np.asarray(probs, dtype=object))
+    )
+    if not probs or len(set(probs)) < len(probs):
+        raise ValueError(
+            "The 'probs' parameter of next_year_targets must hold distinct probabilities, at least one "
+            f"(each a dimension label of the result). Got {probs!r} instead."
+        )
     mu0, sd0 = (float(x) for x in default_growth)
     if not np.isfinite(mu0) or not np.isfinite(sd0) or sd0 <= 0:
         raise ValueError(
