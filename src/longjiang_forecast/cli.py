@@ -1158,6 +1158,7 @@ def _next_year(args: argparse.Namespace) -> int:
     from .catalog import write_catalog
     from .pipeline import PROPOSAL_MONTHS
     from .planning import list_confidence, next_year_catalog, next_year_targets
+    from .planning._next_year import PROPOSED_KINDS
     from .planning._next_year_list import expected_outcomes, needed_percent, percent, safe_side_round
     from .report import format_in_unit
 
@@ -1229,9 +1230,7 @@ def _next_year(args: argparse.Namespace) -> int:
             need=needed_percent(need) if math.isfinite(need) else _message("next_year_unreachable", lang),
         )
     )  # fmt: skip
-    unforecast = table[
-        (table["target_basis"] == "carried over") & table["kind"].isin(["cumulative", "level", "annual_mean"])
-    ]
+    unforecast = table[(table["target_basis"] == "carried over") & table["kind"].isin(PROPOSED_KINDS)]
     if len(unforecast):
         rows_text = ", ".join(
             f"{i}{'' if r == 'province' else '/' + str(r)} ({t:g})"

@@ -231,14 +231,11 @@ def _warn_unreported_months(state: xr.Dataset) -> None:
     months = f"{year}-{latest + 1:02d}" + (f" to {as_of:%Y-%m}" if latest + 1 < as_of_month else "")
     since = f"the latest report is of {year}-{latest:02d}" if latest else f"no series has a report in {year}"
     behind = np.flatnonzero(last < latest)
-    labels = [
-        f"{state['indicator'].values[s]}/{state['region'].values[s]} ({year}-{last[s]:02d})"
-        if last[s]
-        else f"{state['indicator'].values[s]}/{state['region'].values[s]} (none)"
-        for s in behind[:8]
-    ]
-    more = f" and {behind.size - 8} more" if behind.size > 8 else ""
-    earlier = f"; these series' latest reports are earlier still: {', '.join(labels)}{more}" if labels else ""
+    earlier = (
+        f"; these series' latest reports are earlier still: {_named_series(state, behind, last, year)}"
+        if behind.size
+        else ""
+    )
     warnings.warn(
         f"The as-of month {as_of:%Y-%m} is after the latest report: no series has a report for "
         f"{months} ({since}){earlier}. Those months are forecast, not reported; a deadline that passed "
@@ -258,19 +255,14 @@ def _warn_few_at_latest(state: xr.Dataset, year: int, last: np.ndarray, latest: 
     sets the as-of month when it is taken from the data, and makes every other series look late.
     """
     reported = last[last > 0]
-    near = reported >= latest - 1
     behind_to = int(np.median(reported)) if reported.size else latest
-    if not reported.size or 2 * int(near.sum()) >= reported.size or latest - behind_to < 2:
+    ahead = np.flatnonzero(last >= max(latest - 1, 1))
+    if not reported.size or 2 * ahead.size >= reported.size or latest - behind_to < 2:
         return
-    ahead = np.flatnonzero(last >= latest - 1)
-    labels = [
-        f"{state['indicator'].values[s]}/{state['region'].values[s]} ({year}-{last[s]:02d})"
-        for s in ahead[:8]
-    ]
-    more = f" and {ahead.size - 8} more" if ahead.size > 8 else ""
     warnings.warn(
         f"The as-of month is {state.attrs['as_of']}, but only {ahead.size} of the {reported.size} series "
-        f"with reports in {year} reach {year}-{latest - 1:02d} or later ({', '.join(labels)}{more}); half "
+        f"with reports in {year} reach {year}-{latest - 1:02d} or later "
+        f"({_named_series(state, ahead, last, year)}); half "
         f"of them end by {year}-{behind_to:02d}. The months the others have not reported are forecast "
         "for them as if they were late. If a month was mistyped (e.g. "
         f"{year}-{latest:02d} for {year}-{behind_to:02d}), correct it in the progress data; if they are "
@@ -278,6 +270,15 @@ def _warn_few_at_latest(state: xr.Dataset, year: int, last: np.ndarray, latest: 
         _UnreportedMonthsWarning,
         stacklevel=4,
     )
+
+
+def _named_series(state: xr.Dataset, idx: np.ndarray, last: np.ndarray, year: int, most: int = 8) -> str:
+    """Series ``idx`` named with their latest report ("09a/harbin (2024-07)", "(none)"), at most ``most``."""
+    indicator, region = state["indicator"].values, state["region"].values
+    labels = [
+        f"{indicator[s]}/{region[s]} ({f'{year}-{last[s]:02d}' if last[s] else 'none'})" for s in idx[:most]
+    ]
+    return ", ".join(labels) + (f" and {idx.size - most} more" if idx.size > most else "")
 
 
 def _scenario(scenario: Any, catalog: Catalog) -> Any:

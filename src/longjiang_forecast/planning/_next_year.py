@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,8 @@ N_GROWTH_POINTS = 32
 #: Dimension of the probability of meeting next year's target.
 PROB = "prob"
 
-_KINDS = ("cumulative", "level", "annual_mean")
+#: Kinds next year's targets are proposed for (the others are carried over).
+PROPOSED_KINDS = ("cumulative", "level", "annual_mean")
 
 
 def next_year_targets(
@@ -202,7 +204,7 @@ def next_year_targets(
         if not ok[s]:
             note[s] = "no forecast"
             continue
-        if kind[s] not in _KINDS:
+        if kind[s] not in PROPOSED_KINDS:
             note[s] = (
                 "percent change: restate as a level target"
                 if kind[s] == "change"
@@ -273,15 +275,27 @@ def next_year_values(
     (n_paths × N_GROWTH_POINTS,) whose quantiles :func:`next_year_targets` and the reverse question
     of :func:`~longjiang_forecast.planning.list_confidence` both read.
     """
-    z = _kernels.stratified_normal(N_GROWTH_POINTS)
-    g = np.exp(loc + scale * special.stdtrit(dof, special.ndtr(z)))
-    if kind == "level":
-        nxt = v[:, None] + np.maximum(v - origin, 0.0)[:, None] * g[None, :]
-        if np.isfinite(upper):
-            nxt = np.minimum(nxt, upper)
-    else:
-        nxt = v[:, None] * g[None, :]
-    return nxt.ravel()
+    g = np.exp(loc + scale * special.stdtrit(dof, _growth_quadrature()))
+    return grow(v[:, None], g[None, :], kind == "level", origin, upper).ravel()
+
+
+def grow(v: np.ndarray, g: np.ndarray, level: np.ndarray | bool, origin: Any, upper: Any) -> np.ndarray:
+    """Next year's value from this year's ``v`` and growth factor ``g`` (arrays that broadcast).
+
+    Counts and annual means ``V · g``; levels (``level`` True) ``V + max(V − origin, 0) · g``,
+    capped at ``upper`` where it is finite. The one definition behind the proposals
+    (:func:`next_year_values`) and the joint values of ``list_confidence``.
+    """
+    out = np.where(level, v + np.maximum(v - origin, 0.0) * g, v * g)
+    return np.where(level & np.isfinite(upper), np.minimum(out, upper), out)
+
+
+@functools.cache
+def _growth_quadrature() -> np.ndarray:
+    """The growth factor's quadrature as Student-t probabilities: ``Φ(z)`` at the stratified points."""
+    u = special.ndtr(_kernels.stratified_normal(N_GROWTH_POINTS))
+    u.flags.writeable = False  # shared by every call
+    return u
 
 
 def _reconcile_prefectures(state: xr.Dataset, out: np.ndarray) -> np.ndarray:
@@ -398,7 +412,7 @@ def history_finals(progress: xr.Dataset, catalog: Catalog, state: xr.Dataset, ye
     family = family_map(catalog)
     out = np.full(state.sizes[SERIES], np.nan)
     for s in range(out.size):
-        if str(state["kind"].values[s]) in _KINDS:
+        if str(state["kind"].values[s]) in PROPOSED_KINDS:
             dl = max(int(state["deadline_month"].values[s]), 1)
             out[s] = history.finals(family, state, s, year + 1, dl).get(year, np.nan)
     return out

@@ -23,7 +23,7 @@ from .._core.checks import check_count
 from .._core.schema import SERIES
 from .._core.units import unit_decimals
 from ._common import ForecastLike, check_prob, deadline_index, provenance
-from ._next_year import family_map, next_year_values
+from ._next_year import family_map, grow, next_year_values
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -328,9 +328,7 @@ def _joint_values(
     loc, scale, dof = (proposals[name].values.astype(float)[idx] for name in _GROWTH)
     g = np.exp(loc + scale * special.stdtrit(dof, u))
     kind, origin, upper = _level_terms(state, idx)
-    base = v[rows]
-    out = np.where(kind == "level", base + np.maximum(base - origin, 0.0) * g, base * g)
-    return np.where(np.isfinite(upper) & (kind == "level"), np.minimum(out, upper), out)
+    return grow(v[rows], g, kind == "level", origin, upper)
 
 
 #: The proposals' variables of the log growth factor's Student-t: location, scale, dof.

@@ -666,20 +666,16 @@ def catalogue_text_in_chinese(text: str) -> str:
         why = _CARRIED_ZH.get(carried.group(2)) or in_chinese(carried.group(2))
         ours = f"沿用 {carried.group(1)} 年目标不变（{why}）"
     else:
-        for pattern, zh in NEXT_YEAR_NOTES_ZH:
-
-            def fill(m: re.Match[str], zh: str = zh) -> str:
-                return zh.format(*m.groups(default=""))
-
-            ours = re.sub(pattern, fill, ours)
+        ours = in_chinese(ours, NEXT_YEAR_NOTES_ZH)
     return ours + (f"。原备注：{theirs}" if sep else "")
 
 
-def in_chinese(message: str) -> str:
-    """An English message of the command line in Chinese, as far as :data:`NOTES_ZH` knows its sentences.
+def in_chinese(message: str, patterns: tuple[tuple[str, str], ...] = NOTES_ZH) -> str:
+    """An English message of the command line in Chinese, as far as ``patterns`` know its sentences.
 
-    Each pattern of :data:`NOTES_ZH` is replaced wherever it occurs; a sentence none
-    matches stays in English (ids, paths and the user's text are kept as written).
+    Each pattern of ``patterns`` (default :data:`NOTES_ZH`) is replaced wherever it occurs, in
+    order; a sentence none matches stays in English (ids, paths and the user's text are kept as
+    written).
 
     Examples
     --------
@@ -688,7 +684,7 @@ def in_chinese(message: str) -> str:
     >>> in_chinese("sum of the 13 prefectures' forecasts, path by path; not reported, simulated: harbin 2024-08")
     '13 个地市预测值逐路径加总；未报告、以模拟值补齐：harbin 2024-08'
     """
-    for pattern, zh in NOTES_ZH:
+    for pattern, zh in patterns:
 
         def fill(m: re.Match[str], zh: str = zh) -> str:
             return zh.format(*m.groups(default=""))
