@@ -10,7 +10,7 @@ from scipy import special
 
 import longjiang_forecast as lf
 from longjiang_forecast import planning
-from longjiang_forecast.planning import _kernels
+from longjiang_forecast.planning import _kernels, _next_year
 from longjiang_forecast.testing import synthetic_progress
 
 MONTHS = pd.date_range("2024-01-01", periods=12, freq="MS")
@@ -241,6 +241,35 @@ def test_next_year_known_trend():
     assert float(default["growth_dof"][0]) == 4
     assert "default growth" in str(default["method"].values[0])
     assert str(default["growth_basis"].values[0]) == "default" and int(default["first_final"][0]) == 0
+
+
+def test_growth_law_student_t_alone_is_exact():
+    """Without residuals the law is the Student-t: its table is stdtrit at Φ(score), to rounding."""
+    law = _next_year.GrowthLaw(0.03, 0.12, 6.0)
+    scores = _next_year.GROWTH_SCORES
+    np.testing.assert_allclose(law.quantiles(), 0.03 + 0.12 * special.stdtrit(6.0, special.ndtr(scores)))
+    np.testing.assert_allclose(law.cdf(law.quantiles(scores[100:140])), special.ndtr(scores[100:140]))
+
+
+def test_growth_law_mixture_inverts_its_cdf_and_keeps_the_ratios_shape():
+    """Ratios mostly +5 % with a few late starts at −50 %: a lower tail, not a wider middle.
+
+    The mixture's quantiles solve cdf(x) = Φ(z) (to 1e-9); its 20 % quantile (the 80 %
+    proposal's growth) is above the normal law of the same spread's, its 1 % quantile below.
+    """
+    ratios = np.r_[np.full(45, 0.05), np.full(5, -0.5)] + np.random.default_rng(3).normal(0, 0.02, 50)
+    law, basis, words = _next_year._growth(
+        {}, {f"r{k}": {2019 + k % 5: r} for k, r in enumerate(ratios)}, 0.0, 0.1
+    )
+    assert 0 < law.weight < 0.2 and law.residuals.size == 50
+    assert "own shape" in words and basis == "trend_default_spread"
+    z = np.array([-2.326, -0.842, 0.0, 0.842])
+    q = law.quantiles(z)
+    np.testing.assert_allclose(law.cdf(q), special.ndtr(z), atol=1e-9)
+    normal = law.loc + law.scale * special.ndtri(special.ndtr(z))
+    assert q[1] > normal[1] + 0.05  # the 80 % proposal's growth: the body is narrow
+    assert q[0] < normal[0]  # the 1 % tail: the late starts
+    assert np.all(np.diff(law.quantiles()) >= 0)
 
 
 def test_next_year_real_forecast_ordered(small):

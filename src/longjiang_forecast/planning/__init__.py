@@ -22,7 +22,7 @@ pandas object whose ``attrs`` say how it was made. See ``docs/planning.md``.
 """
 
 from ._drivers import OUTDOOR_MONTH, risk_drivers
-from ._next_year import DEFAULT_GROWTH, DEFAULT_PROBS, next_year_targets
+from ._next_year import DEFAULT_GROWTH, DEFAULT_PROBS, GrowthLaw, next_year_targets
 from ._next_year_list import list_confidence, next_year_catalog
 from ._pace import DEFAULT_PACE_PROB, required_pace
 from ._plan import Planning, plan
@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_PROBS",
     "OUTDOOR_MONTH",
     "PLAN_SHARE",
+    "GrowthLaw",
     "Planning",
     "list_confidence",
     "next_year_catalog",

@@ -6,6 +6,7 @@ import functools
 import itertools
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,8 +40,17 @@ PRIOR_SPREAD_RATIOS = 4
 FEW_KEPT_PATHS = 100
 #: Points of the stratified quadrature of the growth factor.
 N_GROWTH_POINTS = 32
+#: Fewest year-to-year ratios of a family whose own shape (a kernel density of them) enters the
+#: growth factor; with fewer, the Student-t alone.
+MIN_SHAPE_RATIOS = 3
+#: Standard-normal scores at which the log growth factor's quantile function is tabulated
+#: (``growth_log_quantile``; probabilities ``Φ(z)`` from 1e-9 to 1 − 1e-9): read by linear
+#: interpolation in ``z`` wherever a quantile of the growth factor is needed.
+GROWTH_SCORES = np.round(np.linspace(-6.0, 6.0, 241), 10)
 #: Dimension of the probability of meeting next year's target.
 PROB = "prob"
+#: Dimension of the growth factor's quantile table (coordinate: :data:`GROWTH_SCORES`).
+GROWTH_SCORE = "growth_score"
 
 #: Kinds next year's targets are proposed for (the others are carried over).
 PROPOSED_KINDS = ("cumulative", "level", "annual_mean")
@@ -80,7 +90,13 @@ def next_year_targets(
         under (``<=``) with probability ``prob``; ``capacity_median`` (this
         year's simulated value at the deadline, median); ``growth_log_mean``,
         ``growth_log_sd``, ``growth_dof`` (location, scale and degrees of
-        freedom of the log growth factor's Student-t); ``n_finals``
+        freedom of the log growth factor's Student-t part);
+        ``growth_shape_weight`` (the share of the law carried by the
+        family's own ratios, 0 where it is the Student-t alone);
+        ``growth_log_quantile`` (series, growth_score): the log growth
+        factor's quantile at probability ``Φ(growth_score)``, the scores
+        :data:`GROWTH_SCORES` from −6 to 6 (what the proposals and
+        ``list_confidence`` read); ``n_finals``
         (earlier finals of the series' own region; a province row's are its
         prefectures' sums); ``method`` (str, in words); ``growth_basis``
         (str code of the growth factor's basis: ``"trend"`` (two or more
@@ -132,11 +148,17 @@ def next_year_targets(
        prior worth one ratio for the mean and four for the spread, the
        ratios counted as independent *years* as far as the prefectures of
        one year move together (:func:`_growth`): a growth seen over 2-3
-       years is not carried forward as if it were known.
+       years is not carried forward as if it were known. With three or
+       more ratios in the family, their own shape enters too: the law is
+       the Student-t mixed with the kernel density of the ratios (a
+       smoothed bootstrap of the reference class), the t's weight the
+       prior's four ratios against the data's independent years
+       (:class:`GrowthLaw`): a late start's ratio far below the rest is a
+       tail, not a wider middle.
     3. *Next year*: ``N = V · g`` (levels: ``start_next + (V − start) · g``,
        with ``start_next = V``, capped at the upper bound), over every path
        and 32 stratified quantiles of ``g`` (a deterministic quadrature,
-       no random numbers). The target met with probability ``p`` is the
+       no random numbers; read off the law's quantile table). The target met with probability ``p`` is the
        ``1 − p`` quantile of ``N`` (``>=``) or its ``p`` quantile (``<=``),
        so the 90 % value is at most the 50 % value for ``>=`` targets.
     4. *Coherence*: where the prefectures' proposals of a ``>=`` count or
@@ -193,6 +215,8 @@ def next_year_targets(
     log_mean = np.full(n, np.nan)
     log_sd = np.full(n, np.nan)
     growth_dof = np.full(n, np.nan)
+    shape_weight = np.full(n, np.nan)
+    table = np.full((n, GROWTH_SCORES.size), np.nan)
     n_finals = np.zeros(n, dtype=int)
     method = np.full(n, "", dtype=object)
     basis = np.full(n, "", dtype=object)
@@ -213,19 +237,20 @@ def next_year_targets(
             continue
         finals = history.finals(family, state, s, year, max(dl[s], 1)) if history is not None else {}
         pool = history.family_ratios(family, state, s, year, max(dl[s], 1)) if history is not None else {}
-        mu, sd, dof, basis[s], method[s] = _growth(finals, pool, mu0, sd0)
+        law, basis[s], method[s] = _growth(finals, pool, mu0, sd0)
         years = sorted(y for y, v in finals.items() if np.isfinite(v) and v > 0)
         n_finals[s] = len(years)
         if years:
             first_final[s], last_final[s] = years[0], years[-1]
-        log_mean[s], log_sd[s], growth_dof[s] = mu, sd, dof
+        log_mean[s], log_sd[s], growth_dof[s], shape_weight[s] = law.loc, law.scale, law.dof, 1 - law.weight
+        table[s] = law.quantiles()
         v = at_deadline[:, s]
         v = v[np.isfinite(v)]
         if v.size == 0:
             note[s] = "no simulated value at the deadline"
             continue
         capacity[s] = float(np.median(v))
-        nxt = next_year_values(v, kind[s], origin[s], upper[s], mu, sd, dof)
+        nxt = next_year_values(v, kind[s], origin[s], upper[s], table[s])
         q = levels if sign[s] < 0 else 1.0 - levels
         out[s] = _kernels.nan_quantiles(nxt, q)
     prefecture_scale = _reconcile_prefectures(state, out)
@@ -237,6 +262,8 @@ def next_year_targets(
             "growth_log_mean": (SERIES, log_mean),
             "growth_log_sd": (SERIES, log_sd),
             "growth_dof": (SERIES, growth_dof),
+            "growth_shape_weight": (SERIES, shape_weight),
+            "growth_log_quantile": ((SERIES, GROWTH_SCORE), table),
             "n_finals": (SERIES, n_finals),
             "method": (SERIES, method),
             "growth_basis": (SERIES, basis),
@@ -246,7 +273,7 @@ def next_year_targets(
             "prefecture_sum": ((SERIES, PROB), prefecture_sum),
             "prefecture_scale": ((SERIES, PROB), prefecture_scale),
         },
-        coords={SERIES: state[SERIES].values, PROB: list(probs)},
+        coords={SERIES: state[SERIES].values, PROB: list(probs), GROWTH_SCORE: GROWTH_SCORES},
         attrs=provenance(
             forecast,
             probs=repr(list(probs)),
@@ -255,7 +282,8 @@ def next_year_targets(
             units="the indicator's unit",
             definition=(
                 "target_next(p): value met with probability p by N = V * g, V = this year's simulated "
-                "value at the deadline, g = log-normal growth factor from the ratios of earlier finals"
+                "value at the deadline, g = growth factor from the ratios of earlier finals "
+                "(growth_log_quantile: log g at probabilities Phi(growth_score))"
             ),
         ),
     )
@@ -264,19 +292,29 @@ def next_year_targets(
 
 
 def next_year_values(
-    v: np.ndarray, kind: str, origin: float, upper: float, loc: float, scale: float, dof: float
+    v: np.ndarray, kind: str, origin: float, upper: float, log_growth: np.ndarray
 ) -> np.ndarray:
     """Next year's values of one series whose proposals are their quantiles: ``N = V · g``.
 
-    ``v`` (n_paths,): this year's simulated values at the deadline (finite); ``g`` the
-    :data:`N_GROWTH_POINTS` stratified points of the log growth factor's Student-t (``loc``,
-    ``scale``, ``dof``). Counts and annual means: ``V · g``; levels (``kind == "level"``):
-    ``V + max(V − origin, 0) · g``, capped at ``upper`` where it is finite. Returns the flat array
-    (n_paths × N_GROWTH_POINTS,) whose quantiles :func:`next_year_targets` and the reverse question
-    of :func:`~longjiang_forecast.planning.list_confidence` both read.
+    ``v`` (n_paths,): this year's simulated values at the deadline (finite); ``log_growth``
+    (len(:data:`GROWTH_SCORES`),): the log growth factor's quantile table (``GrowthLaw.quantiles``),
+    read at the :data:`N_GROWTH_POINTS` stratified points (:func:`growth_at`). Counts and annual
+    means: ``V · g``; levels (``kind == "level"``): ``V + max(V − origin, 0) · g``, capped at
+    ``upper`` where it is finite. Returns the flat array (n_paths × N_GROWTH_POINTS,) whose
+    quantiles :func:`next_year_targets` and the reverse question of
+    :func:`~longjiang_forecast.planning.list_confidence` both read.
     """
-    g = np.exp(loc + scale * special.stdtrit(dof, _growth_quadrature()))
+    g = np.exp(growth_at(_growth_quadrature(), log_growth))
     return grow(v[:, None], g[None, :], kind == "level", origin, upper).ravel()
+
+
+def growth_at(scores: np.ndarray, log_growth: np.ndarray) -> np.ndarray:
+    """The log growth factor at standard-normal ``scores`` (any shape) from its quantile table.
+
+    Linear interpolation in the score between the table's :data:`GROWTH_SCORES`; the table's ends
+    beyond them (probabilities below 1e-9 or above 1 − 1e-9).
+    """
+    return np.interp(scores, GROWTH_SCORES, log_growth)
 
 
 def grow(v: np.ndarray, g: np.ndarray, level: np.ndarray | bool, origin: Any, upper: Any) -> np.ndarray:
@@ -292,10 +330,10 @@ def grow(v: np.ndarray, g: np.ndarray, level: np.ndarray | bool, origin: Any, up
 
 @functools.cache
 def _growth_quadrature() -> np.ndarray:
-    """The growth factor's quadrature as Student-t probabilities: ``Φ(z)`` at the stratified points."""
-    u = special.ndtr(_kernels.stratified_normal(N_GROWTH_POINTS))
-    u.flags.writeable = False  # shared by every call
-    return u
+    """The growth factor's quadrature: the stratified standard-normal scores (read-only)."""
+    z = _kernels.stratified_normal(N_GROWTH_POINTS)
+    z.flags.writeable = False  # shared by every call
+    return z
 
 
 def _reconcile_prefectures(state: xr.Dataset, out: np.ndarray) -> np.ndarray:
@@ -350,10 +388,93 @@ def _ratios(finals: dict[int, float]) -> dict[int, float]:
     return {b: float(np.log(finals[b] / finals[a])) for a, b in itertools.pairwise(years) if b == a + 1}
 
 
+@dataclass(frozen=True)
+class GrowthLaw:
+    """Next year's log growth factor of one series: a Student-t and the family's own ratios, mixed.
+
+    Made by :func:`next_year_targets` (see its Notes and ``_growth``); the proposals keep its
+    quantile table (``growth_log_quantile``).
+
+    Parameters
+    ----------
+    loc, scale, dof : float
+        The conjugate Student-t predictive of the log ratio (log of a factor: dimensionless).
+    weight : float, default 1.0
+        The Student-t's share of the law, in (0, 1]; 1 with no residuals.
+    residuals : ndarray of shape (m,), default empty
+        The family's year-to-year log ratios less their mean, widened by the mean's uncertainty;
+        their Gaussian kernel density, centred on ``loc``, carries ``1 − weight`` of the law.
+    bandwidth : float, default 0.0
+        The kernel's sd (> 0 where there are residuals; Silverman's rule of thumb).
+
+    References
+    ----------
+    Silverman, B. W. (1986). *Density Estimation for Statistics and Data Analysis*, eq. 3.31.
+    """
+
+    loc: float
+    scale: float
+    dof: float
+    weight: float = 1.0
+    residuals: np.ndarray = field(default_factory=lambda: np.empty(0))
+    bandwidth: float = 0.0
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        """P(log g ≤ x), any shape."""
+        x = np.asarray(x, dtype=float)
+        out = self.weight * special.stdtr(self.dof, (x - self.loc) / self.scale)
+        if self.weight < 1.0:
+            z = (x[..., None] - self.loc - self.residuals) / self.bandwidth
+            out = out + (1.0 - self.weight) * special.ndtr(z).mean(axis=-1)
+        return out
+
+    def pdf(self, x: np.ndarray) -> np.ndarray:
+        """The density of log g, any shape."""
+        x = np.asarray(x, dtype=float)
+        t = (x - self.loc) / self.scale
+        out = self.weight * _t_pdf(t, self.dof) / self.scale
+        if self.weight < 1.0:
+            z = (x[..., None] - self.loc - self.residuals) / self.bandwidth
+            out = out + (1.0 - self.weight) * np.exp(-0.5 * z * z).mean(axis=-1) / (
+                self.bandwidth * _SQRT_2PI
+            )
+        return out
+
+    def quantiles(self, scores: np.ndarray = GROWTH_SCORES) -> np.ndarray:
+        """The log growth factor's quantiles at probabilities ``Φ(scores)`` (same shape as ``scores``).
+
+        Exact for the Student-t alone. For the mixture: the CDF on a grid (the t's quantiles and
+        points around each ratio's kernel) inverted by interpolation, then Newton steps on
+        ``cdf(x) = Φ(z)`` (to about 1e-12 in probability).
+        """
+        u = special.ndtr(np.asarray(scores, dtype=float))
+        t = self.loc + self.scale * special.stdtrit(self.dof, u)
+        if self.weight >= 1.0:
+            return t
+        around = self.loc + self.residuals[:, None] + self.bandwidth * _KERNEL_STEPS[None, :]
+        grid = np.unique(np.concatenate([t.ravel(), around.ravel()]))
+        x = np.interp(u, self.cdf(grid), grid)
+        for _ in range(3):
+            density = self.pdf(x)
+            x = np.where(density > 0, x - (self.cdf(x) - u) / np.where(density > 0, density, 1.0), x)
+        return x
+
+
+#: Points around each ratio's kernel (in bandwidths) where GrowthLaw.quantiles evaluates the CDF.
+_KERNEL_STEPS = np.linspace(-8.0, 8.0, 33)
+_SQRT_2PI = float(np.sqrt(2.0 * np.pi))
+
+
+def _t_pdf(t: np.ndarray, dof: float) -> np.ndarray:
+    """Student-t density with ``dof`` degrees of freedom at ``t`` (scipy.special's gammaln)."""
+    log_norm = special.gammaln((dof + 1) / 2) - special.gammaln(dof / 2) - 0.5 * np.log(dof * np.pi)
+    return np.exp(log_norm - (dof + 1) / 2 * np.log1p(t * t / dof))
+
+
 def _growth(
     finals: dict[int, float], pool: dict[str, dict[int, float]], mu0: float, sd0: float
-) -> tuple[float, float, float, str, str]:
-    """Log growth factor's Student-t predictive (location, scale, dof), its basis code and words.
+) -> tuple[GrowthLaw, str, str]:
+    """Log growth factor's predictive law, its basis code and words.
 
     The year-to-year log ratios of consecutive finals of the series' family in every region
     (``pool``: region -> {year: ratio}; the series' own region only where the family has one),
@@ -367,6 +488,19 @@ def _growth(
     year share its funds and its weather. A growth learned from 2-3 finals is no longer carried
     forward as if it were known (issue 21: proposals from 2-3 earlier finals at "80 %" were met
     56-71 % of the time on the synthetic worlds).
+
+    The ratios' own shape: year-to-year ratios are not normal (a late start or a stopped season
+    gives a ratio far below the rest, the year after one far above), and a normal law with their
+    variance is too wide in the middle and too thin in the tails. With at least
+    :data:`MIN_SHAPE_RATIOS` ratios, the law is a mixture: the Student-t with weight
+    ``ν0 / (ν0 + n)`` (the prior's ratios against the data's independent years), and with the rest
+    the kernel density of the ratios themselves (a smoothed bootstrap of the reference class:
+    Flyvbjerg 2006's empirical distribution of the class; Silverman 1986, *Density Estimation*,
+    eq. 3.31, for the bandwidth), re-centred on the location and widened by the mean's
+    uncertainty ``√(1 + 1/(n + κ0))``: their own spread and shape, not shrunk to the prior's (a
+    variant at the Student-t's spread, the kernel's variance taken out as in Silverman's §6.4.1,
+    left the proposals at 90 % met 87 % of the time on the development worlds: the tails of the
+    ratios need their own width).
     """
     own = _ratios(finals)  # its region's ratios are in ``pool`` too
     values = np.array([r for ratios in pool.values() for r in ratios.values()], dtype=float)
@@ -379,24 +513,29 @@ def _growth(
     nu = max(n - 1.0, 0.0) + nu0
     var = (nu0 * sd0**2 + max(n - 1.0, 0.0) * var_l + n * kappa0 * (mean - mu0) ** 2 / (n + kappa0)) / nu
     loc = (n * mean + kappa0 * mu0) / (n + kappa0)
-    scale = max(float(np.sqrt(var * (1 + 1 / (n + kappa0)))), MIN_GROWTH_SD)
+    widen = np.sqrt(1 + 1 / (n + kappa0))
+    scale = max(float(np.sqrt(var) * widen), MIN_GROWTH_SD)
+    law = GrowthLaw(loc, scale, nu)
+    if n_points >= MIN_SHAPE_RATIOS:
+        residuals = (values - mean) * widen
+        spread = float(np.std(residuals, ddof=1))
+        iqr = float(np.subtract(*np.percentile(residuals, [75, 25]))) / 1.34
+        width = 0.9 * min(spread, iqr) if iqr > 0 else spread
+        bandwidth = max(width * n_points**-0.2, MIN_GROWTH_SD / 2)
+        law = GrowthLaw(loc, scale, nu, nu0 / (nu0 + n), residuals, bandwidth)
     years = sorted(y for y, v in finals.items() if np.isfinite(v) and v > 0)
     k = len(years)
     regions = sum(1 for ratios in pool.values() if ratios)
     where = f" in {regions} regions of its family" if regions > 1 else ""
     if n_points == 0:
-        return (
-            loc,
-            scale,
-            nu,
-            "default",
-            f"default growth (fewer than 2 consecutive earlier finals; {k} known)",
-        )
+        return law, "default", f"default growth (fewer than 2 consecutive earlier finals; {k} known)"
     words = (
         f"growth from {n_points} year-to-year ratio(s){where} ({n:.1f} independent years' worth), "
         "pooled with the default growth"
     )
-    return loc, scale, nu, "trend" if len(own) >= 2 else "trend_default_spread", words
+    if law.weight < 1.0:
+        words += f", in their own shape ({1 - law.weight:.0%} of the law)"
+    return law, "trend" if len(own) >= 2 else "trend_default_spread", words
 
 
 def history_finals(progress: xr.Dataset, catalog: Catalog, state: xr.Dataset, year: int) -> np.ndarray:

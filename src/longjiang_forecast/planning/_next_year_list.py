@@ -23,7 +23,7 @@ from .._core.checks import check_count
 from .._core.schema import SERIES
 from .._core.units import unit_decimals
 from ._common import ForecastLike, check_prob, deadline_index, provenance
-from ._next_year import family_map, grow, next_year_values
+from ._next_year import family_map, grow, growth_at, next_year_values
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -325,14 +325,11 @@ def _joint_values(
     rows = np.arange(n_samples) % v.shape[0]
     codes, index = np.unique(_families(forecast)[idx], return_inverse=True)
     u = np.random.default_rng(seed).random((n_samples, codes.size))[:, index]
-    loc, scale, dof = (proposals[name].values.astype(float)[idx] for name in _GROWTH)
-    g = np.exp(loc + scale * special.stdtrit(dof, u))
+    table = proposals["growth_log_quantile"].values.astype(float)[idx]
+    z = special.ndtri(u)
+    g = np.exp(np.column_stack([growth_at(z[:, j], table[j]) for j in range(idx.size)]))
     kind, origin, upper = _level_terms(state, idx)
     return grow(v[rows], g, kind == "level", origin, upper)
-
-
-#: The proposals' variables of the log growth factor's Student-t: location, scale, dof.
-_GROWTH = ("growth_log_mean", "growth_log_sd", "growth_dof")
 
 
 def _level_terms(state: xr.Dataset, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -361,11 +358,11 @@ def _proposal_quantiles(
     at_deadline = forecast.paths.values[:, idx, deadline_index(state)[idx]].astype(float)
     kind, origin, upper = _level_terms(state, idx)
     lower_is_better = state["comparator"].values.astype(str)[idx] == "<="
-    growth = [proposals[v].values.astype(float)[idx] for v in _GROWTH]
+    table = proposals["growth_log_quantile"].values.astype(float)[idx]
     ordered = []
     for j in range(idx.size):
         v = at_deadline[:, j]
-        values = next_year_values(v[np.isfinite(v)], kind[j], origin[j], upper[j], *(g[j] for g in growth))
+        values = next_year_values(v[np.isfinite(v)], kind[j], origin[j], upper[j], table[j])
         ordered.append(np.sort(values[np.isfinite(values)]))
 
     def at(p: float) -> np.ndarray:

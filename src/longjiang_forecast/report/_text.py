@@ -133,7 +133,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "region": "地区",
         "next_year": "八、明年目标建议",
         "next_year_note": "以今年模拟的截止日取值（今年的能力）乘以历年增长率（参考类法；增长率的不确定性"
-        "按往年年数计入，t 分布）估算明年的取值，列出分别有 50%/70%/80%/90% 把握完成的目标值。",
+        "按往年年数计入，t 分布与历年比值自身的分布形状混合）估算明年的取值，列出分别有 50%/70%/80%/90% 把握完成的目标值。",
         "next_year_header": ["指标", "名称", "今年目标", "单位", "今年预计（中位数）", "方法"],
         "next_year_whole_list": "整份清单：{n} 项目标均按 {conf} 设定时，全部完成的概率为 {p_all}，预期未完成 {missed} 项；"
         "若要全部完成的概率达到 {list_p}，每项目标需按 {need} 设定。",
@@ -259,7 +259,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "next_year": "8. Next year's targets",
         "next_year_note": "This year's simulated value at the deadline (capacity) times a growth factor from the "
         "year-to-year ratios of earlier years (reference class; the growth's uncertainty counted in years, a "
-        "Student t): the value met with 50/70/80/90 % probability. The whole list at one confidence, as next "
+        "Student t mixed with the ratios' own shape): the value met with 50/70/80/90 % probability. The whole list at one confidence, as next "
         "year's catalogue: longjiang-forecast next-year.",
         "next_year_whole_list": "The whole list: with every one of the {n} targets at {conf}, P(all met) is "
         "{p_all} and {missed} targets are expected missed; for the whole list to be met with {list_p}, each "
@@ -623,6 +623,7 @@ NEXT_YEAR_NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"default growth",
         "增长率依据 {0} 个逐年比值（相当于 {1} 个独立年份），与默认增长合并",
     ),
+    (r", in their own shape \((\d+)% of the law\)", "，并按这些比值自身的分布形状（占 {0}%）"),
     (
         r"default growth \(fewer than 2 consecutive earlier finals; (\d+) known\)",
         "默认增长率（连续的往年终值不足 2 个，已知 {0} 个）",
@@ -656,6 +657,11 @@ def catalogue_text_in_chinese(text: str) -> str:
     '沿用 2024 年目标不变（无法预测）。原备注：见附件'
     >>> catalogue_text_in_chinese("2024's deadline, a year later (default: calendar year-end)")
     '2024 年截止日期顺延一年（default: calendar year-end）'
+    >>> catalogue_text_in_chinese(
+    ...     "growth from 26 year-to-year ratio(s) in 13 regions of its family (25.6 independent years' "
+    ...     "worth), pooled with the default growth, in their own shape (86% of the law)"
+    ... )
+    '增长率依据同类 13 个地区的 26 个逐年比值（相当于 25.6 个独立年份），与默认增长合并，并按这些比值自身的分布形状（占 86%）'
     """
     ours, sep, theirs = text.partition(". Earlier note: ")
     moved = re.fullmatch(r"(\d{4})'s deadline, a year later \((.*)\)", ours, re.DOTALL)
