@@ -165,6 +165,8 @@ def test_proposals_are_matched_to_the_forecast_by_label_not_by_position(default)
         planning.list_confidence(result, proposals.isel(series=slice(5, None)), 0.8)
     with pytest.raises(ValueError, match=r"'n_samples' parameter of list_confidence"):
         planning.list_confidence(result, proposals, 0.8, n_samples=0)
+    with pytest.raises(ValueError, match=r"no 'growth_log_quantile'.*make them again with planning"):
+        planning.list_confidence(result, proposals.drop_vars("growth_log_quantile"), 0.8)
 
 
 def test_proposals_from_a_few_kept_paths_are_warned_about(default_progress):

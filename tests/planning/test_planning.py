@@ -272,6 +272,40 @@ def test_growth_law_mixture_inverts_its_cdf_and_keeps_the_ratios_shape():
     assert np.all(np.diff(law.quantiles()) >= 0)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"scale": -0.1}, "scale"),
+        ({"scale": 0.0}, "scale"),
+        ({"dof": 0.0}, "dof"),
+        ({"loc": np.nan}, "loc"),
+        ({"weight": 1.5, "residuals": [0.1, -0.1, 0.0], "bandwidth": 0.05}, "weight"),
+        ({"weight": 0.5}, "weight"),  # a mixture without residuals
+        ({"weight": 0.5, "residuals": [0.1, np.nan, 0.0], "bandwidth": 0.05}, "residuals"),
+        ({"weight": 0.5, "residuals": [0.1, -0.1, 0.0], "bandwidth": -0.05}, "residuals"),
+    ],
+)
+def test_growth_law_refuses_bad_parameters(kwargs, name):
+    args = {"loc": 0.0, "scale": 0.1, "dof": 5.0, **kwargs}
+    with pytest.raises(ValueError, match=f"'{name}' parameter of GrowthLaw"):
+        _next_year.GrowthLaw(**args)
+
+
+def test_growth_law_extreme_scores_are_its_ends():
+    """Scores past ±37 (where Φ rounds to 0 or 1) read the law's ends: finite and in order."""
+    mixed = _next_year.GrowthLaw(0.0, 0.1, 5.0, 0.5, [0.1, -0.1, 0.0], 0.05)
+    for law in (_next_year.GrowthLaw(0.0, 0.1, 5.0), mixed):
+        q = law.quantiles(np.array([-np.inf, -40.0, -9.0, 0.0, 9.0, 40.0, np.inf]))
+        assert np.isfinite(q).all() and np.all(np.diff(q) >= 0), q
+
+
+def test_one_years_ratios_are_no_shape():
+    """Thirteen prefectures' ratios of a single year: a cross-section, the Student-t alone."""
+    pool = {f"r{k}": {2023: 0.05 + 0.01 * k} for k in range(13)}
+    law, _, words = _next_year._growth({}, pool, 0.0, 0.1)
+    assert law.weight == 1.0 and law.residuals.size == 0 and "own shape" not in words
+
+
 def test_next_year_real_forecast_ordered(small):
     f, progress = small
     result = planning.next_year_targets(f, progress, probs=(0.5, 0.7, 0.8, 0.9))

@@ -41,7 +41,7 @@ FEW_KEPT_PATHS = 100
 #: Points of the stratified quadrature of the growth factor.
 N_GROWTH_POINTS = 32
 #: Fewest year-to-year ratios of a family whose own shape (a kernel density of them) enters the
-#: growth factor; with fewer, the Student-t alone.
+#: growth factor, from two years or more; with fewer, the Student-t alone.
 MIN_SHAPE_RATIOS = 3
 #: Standard-normal scores at which the log growth factor's quantile function is tabulated
 #: (``growth_log_quantile``; probabilities ``Φ(z)`` from 1e-9 to 1 − 1e-9): read by linear
@@ -388,7 +388,7 @@ def _ratios(finals: dict[int, float]) -> dict[int, float]:
     return {b: float(np.log(finals[b] / finals[a])) for a, b in itertools.pairwise(years) if b == a + 1}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GrowthLaw:
     """Next year's log growth factor of one series: a Student-t and the family's own ratios, mixed.
 
@@ -407,6 +407,13 @@ class GrowthLaw:
     bandwidth : float, default 0.0
         The kernel's sd (> 0 where there are residuals; Silverman's rule of thumb).
 
+    Raises
+    ------
+    ValueError
+        If ``loc`` is not finite, ``scale`` or ``dof`` not positive and finite, ``weight`` not in
+        (0, 1], or, with residuals, ``weight`` 1, a residual not finite or ``bandwidth`` not
+        positive; or ``weight`` below 1 without residuals.
+
     References
     ----------
     Silverman, B. W. (1986). *Density Estimation for Statistics and Data Analysis*, eq. 3.31.
@@ -418,6 +425,31 @@ class GrowthLaw:
     weight: float = 1.0
     residuals: np.ndarray = field(default_factory=lambda: np.empty(0))
     bandwidth: float = 0.0
+
+    def __post_init__(self) -> None:
+        residuals = np.asarray(self.residuals, dtype=float).ravel()
+        object.__setattr__(self, "residuals", residuals)
+        bad = [
+            (name, why)
+            for name, value, ok, why in (
+                ("loc", self.loc, np.isfinite(self.loc), "a finite number"),
+                ("scale", self.scale, np.isfinite(self.scale) and self.scale > 0, "positive and finite"),
+                ("dof", self.dof, np.isfinite(self.dof) and self.dof > 0, "positive and finite"),
+                ("weight", self.weight, 0 < self.weight <= 1, "in (0, 1]"),
+            )
+            if not ok
+        ]
+        if residuals.size and not (np.isfinite(residuals).all() and self.bandwidth > 0 and self.weight < 1):
+            bad.append(("residuals", "finite, with a positive bandwidth and a weight below 1"))
+        if not residuals.size and self.weight < 1:
+            bad.append(("weight", "1 without residuals (the Student-t is the whole law)"))
+        if bad:
+            name, why = bad[0]
+            raise ValueError(
+                f"The '{name}' parameter of GrowthLaw must be {why}. Got loc={self.loc!r}, "
+                f"scale={self.scale!r}, dof={self.dof!r}, weight={self.weight!r}, "
+                f"{residuals.size} residual(s), bandwidth={self.bandwidth!r}."
+            )
 
     def cdf(self, x: np.ndarray) -> np.ndarray:
         """P(log g ≤ x), any shape."""
@@ -443,12 +475,15 @@ class GrowthLaw:
     def quantiles(self, scores: np.ndarray = GROWTH_SCORES) -> np.ndarray:
         """The log growth factor's quantiles at probabilities ``Φ(scores)`` (same shape as ``scores``).
 
-        Exact for the Student-t alone. For the mixture: the CDF on a grid (the t's quantiles and
-        points around each ratio's kernel) inverted by interpolation, then Newton steps on
-        ``cdf(x) = Φ(z)`` (to about 1e-12 in probability).
+        Scores beyond ±30 are read at ±30. Exact for the Student-t alone. For the mixture: the
+        CDF on a grid (the t's quantiles and points around each ratio's kernel) inverted by
+        interpolation, then Newton steps on ``cdf(x) = Φ(z)`` (to about 1e-12 in probability).
         """
-        u = special.ndtr(np.asarray(scores, dtype=float))
-        t = self.loc + self.scale * special.stdtrit(self.dof, u)
+        z = np.clip(np.asarray(scores, dtype=float), -_MAX_SCORE, _MAX_SCORE)
+        u = special.ndtr(z)
+        # each tail from its own small probability (1 − Φ(z) rounds to 0 above z ≈ 8.3)
+        tail = special.stdtrit(self.dof, special.ndtr(-np.abs(z)))
+        t = self.loc + self.scale * np.where(z < 0, tail, -tail)
         if self.weight >= 1.0:
             return t
         around = self.loc + self.residuals[:, None] + self.bandwidth * _KERNEL_STEPS[None, :]
@@ -460,6 +495,9 @@ class GrowthLaw:
         return x
 
 
+#: Largest standard-normal score GrowthLaw.quantiles reads (the t quantile of Φ(−30), 5e-198, is
+#: finite for every dof; of Φ(−37) not).
+_MAX_SCORE = 30.0
 #: Points around each ratio's kernel (in bandwidths) where GrowthLaw.quantiles evaluates the CDF.
 _KERNEL_STEPS = np.linspace(-8.0, 8.0, 33)
 _SQRT_2PI = float(np.sqrt(2.0 * np.pi))
@@ -492,7 +530,7 @@ def _growth(
     The ratios' own shape: year-to-year ratios are not normal (a late start or a stopped season
     gives a ratio far below the rest, the year after one far above), and a normal law with their
     variance is too wide in the middle and too thin in the tails. With at least
-    :data:`MIN_SHAPE_RATIOS` ratios, the law is a mixture: the Student-t with weight
+    :data:`MIN_SHAPE_RATIOS` ratios from two years or more, the law is a mixture: the Student-t with weight
     ``ν0 / (ν0 + n)`` (the prior's ratios against the data's independent years), and with the rest
     the kernel density of the ratios themselves (a smoothed bootstrap of the reference class:
     Flyvbjerg 2006's empirical distribution of the class; Silverman 1986, *Density Estimation*,
@@ -516,7 +554,7 @@ def _growth(
     widen = np.sqrt(1 + 1 / (n + kappa0))
     scale = max(float(np.sqrt(var) * widen), MIN_GROWTH_SD)
     law = GrowthLaw(loc, scale, nu)
-    if n_points >= MIN_SHAPE_RATIOS:
+    if n_points >= MIN_SHAPE_RATIOS and np.unique(groups).size >= 2:
         residuals = (values - mean) * widen
         spread = float(np.std(residuals, ddof=1))
         iqr = float(np.subtract(*np.percentile(residuals, [75, 25]))) / 1.34

@@ -160,9 +160,9 @@ def list_confidence(
 
     Next year's value of series ``s`` in sample ``k`` is ``N = V · g`` as in
     :func:`~longjiang_forecast.planning.next_year_targets`: ``V`` this year's value at the
-    deadline in a kept path (joint: one path for every series) and ``g`` the series' Student-t
-    growth factor, with one uniform per family and sample (the prefectures of a family share next
-    year's luck; families draw independently).
+    deadline in a kept path (joint: one path for every series) and ``g`` the series' growth
+    factor (its law's quantile table, ``growth_log_quantile``), with one uniform per family and
+    sample (the prefectures of a family share next year's luck; families draw independently).
 
     Parameters
     ----------
@@ -251,7 +251,7 @@ def list_confidence(
             seed=seed,
             n_samples=n_samples,
             definition="next year's joint values N = V * g: V a kept path's value at the deadline, g the "
-            "series' Student-t growth with one uniform per family and sample",
+            "series' growth factor (growth_log_quantile) with one uniform per family and sample",
         ),
     )
 
@@ -284,6 +284,12 @@ def aligned_proposals(forecast: ForecastLike, proposals: xr.Dataset, who: str) -
     have = list(
         zip(proposals["indicator"].values.astype(str), proposals["region"].values.astype(str), strict=True)
     )
+    if "growth_log_quantile" not in proposals:
+        raise ValueError(
+            f"{who}: the proposals have no 'growth_log_quantile' (the growth factor's quantile table, "
+            "added in version 0.1 of next_year_targets' output); make them again with "
+            "planning.next_year_targets on this forecast."
+        )
     if have == want:
         return proposals
     where = {pair: k for k, pair in enumerate(have)}
