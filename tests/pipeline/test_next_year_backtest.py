@@ -153,3 +153,19 @@ def test_bad_rows_are_refused_and_one_column_may_be_named_alone(proposals):
 def test_bad_backtest_arguments_are_refused_before_any_forecast(world, kwargs, message):
     with pytest.raises(ValueError, match=message):
         backtest_next_year(world, **{"as_of": (9,), "n_draws": 50, **kwargs})
+
+
+def test_the_origins_warnings_are_summed_up_once(world):
+    """Four of six forecasts warn of province rows with prefectures a month late: one warning, naming them.
+
+    Before, each origin's warning came through on its own (8 on a province world).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        backtest_next_year(world, as_of=(8, 9, 10), years=[2021, 2022], n_draws=200, seed=5)
+    texts = [str(w.message) for w in caught]
+    late = [t for t in texts if "Province rows forecast from their prefectures" in t]
+    assert len(late) == 1, texts
+    assert late[0].startswith("backtest_next_year: 4 of the 6 forecasts warned")
+    assert "(as of 2021-08, 2021-09, 2022-09, 2022-10)" in late[0]
+    assert all(t.startswith("backtest_next_year:") for t in texts)

@@ -306,6 +306,46 @@ def test_one_years_ratios_are_no_shape():
     assert law.weight == 1.0 and law.residuals.size == 0 and "own shape" not in words
 
 
+class _PrefectureHistory:
+    """A stand-in for next year's history: given prefecture ratios and latest finals."""
+
+    def __init__(self, ratios, latest):
+        self.ratios, self.latest = ratios, latest
+
+    def prefecture_ratios(self, family, ind, kind, year, dl):
+        return self.ratios
+
+    def region_finals(self, family, ind, region, kind, year, dl):
+        return {2023: self.latest[region]}
+
+
+def test_a_province_totals_default_spread_is_its_prefectures_shared_part_and_a_share_of_the_rest():
+    """Four prefectures, ratios = a year effect + their own: ρ s² + (1 − ρ) s² / m_eff, by hand."""
+    from longjiang_forecast._core.clusters import year_icc
+
+    rng = np.random.default_rng(4)
+    years = [2021, 2022, 2023]
+    common = {y: rng.normal(0.05, 0.05) for y in years}
+    ratios = {f"p{k}": {y: common[y] + rng.normal(0, 0.1) for y in years} for k in range(4)}
+    values = np.array([v for r in ratios.values() for v in r.values()])
+    groups = np.array([y for r in ratios.values() for y in r])
+    var, rho = np.var(values, ddof=1), year_icc(values, groups)
+    for latest, m_eff in (
+        ({f"p{k}": 10.0 for k in range(4)}, 4.0),
+        ({"p0": 70.0, "p1": 10.0, "p2": 10.0, "p3": 10.0}, 1 / 0.52),
+    ):
+        spread, words = _next_year._total_spread(
+            _PrefectureHistory(ratios, latest), {}, "x", "cumulative", 2024, 12, 0.1
+        )
+        assert spread == pytest.approx(np.sqrt(rho * var + (1 - rho) * var / m_eff))
+        assert f"a total of 4 prefectures ({m_eff:.1f} of equal size)" in words
+    assert spread < 0.1  # the one-series default would be wider
+    one_year = {f"p{k}": {2023: 0.05 * k} for k in range(4)}
+    assert _next_year._total_spread(
+        _PrefectureHistory(one_year, latest), {}, "x", "cumulative", 2024, 12, 0.1
+    ) == (0.1, "")
+
+
 def test_next_year_real_forecast_ordered(small):
     f, progress = small
     result = planning.next_year_targets(f, progress, probs=(0.5, 0.7, 0.8, 0.9))

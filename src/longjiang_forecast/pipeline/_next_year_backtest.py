@@ -94,6 +94,13 @@ def backtest_next_year(
         targets, ``<=`` for ``<=``). attrs: ``n_origins``, ``model``, ``n_draws``,
         ``seed_entropy``, ``no_outcome`` (proposals left out for want of an outcome).
 
+    Warns
+    -----
+    ForecastWarning (or the category warned)
+        Once for each kind of warning the forecasts of the as-of months gave (the months that
+        gave it named), instead of once per forecast; the months not yet reported at an as-of
+        month are that month's ragged edge, reproduced on purpose, and not warned about.
+
     Raises
     ------
     ValueError, DataValidationError, TypeError
@@ -148,9 +155,11 @@ def backtest_next_year(
     ss = as_seed_sequence(seed)
     rows: list[dict[str, Any]] = []
     no_outcome = 0
+    heard: dict[tuple[type[Warning], str], list[str]] = {}  # what the origins' forecasts warned, once each
     for k, ts in enumerate(origins):
         cat_t, prog_t = truncate(catalog, progress, ts)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             warnings.simplefilter("ignore", _UnreportedMonthsWarning)
             result = forecast(
                 prog_t, cat_t, as_of=f"{ts:%Y-%m}", model=resolve_model(template), n_draws=n_draws,
@@ -158,6 +167,8 @@ def backtest_next_year(
                 n_jobs=n_jobs,
             )  # fmt: skip
             proposals = next_year_targets(result, prog_t, probs=probs)
+        for w in caught:
+            heard.setdefault((w.category, str(w.message).split(":")[0]), []).append(f"{ts:%Y-%m}")
         state = result.state
         finals = history_finals(progress, catalog, state, year=ts.year + 1)
         for s in range(state.sizes["series"]):
@@ -191,6 +202,16 @@ def backtest_next_year(
                         "met": bool(sign * outcome >= sign * v),
                     }
                 )
+    for (category, what), when in heard.items():
+        warned = sorted(set(when))
+        more = f" and {len(warned) - 4} more" if len(warned) > 4 else ""
+        warnings.warn(
+            f'backtest_next_year: {len(warned)} of the {len(origins)} forecasts warned "{what}" '
+            f"(as of {', '.join(warned[:4])}{more}); forecast as of one of those months to "
+            "read the whole warning.",
+            category,
+            stacklevel=2,
+        )
     out = pd.DataFrame(rows, columns=list(PROPOSAL_COLUMNS))
     out.attrs.update(
         n_origins=len(origins), model=model_name(template), n_draws=int(n_draws),
