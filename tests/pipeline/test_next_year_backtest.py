@@ -166,6 +166,38 @@ def test_the_origins_warnings_are_summed_up_once(world):
     texts = [str(w.message) for w in caught]
     late = [t for t in texts if "Province rows forecast from their prefectures" in t]
     assert len(late) == 1, texts
-    assert late[0].startswith("backtest_next_year: 4 of the 6 forecasts warned")
-    assert "(as of 2021-08, 2021-09, 2022-09, 2022-10)" in late[0]
+    assert late[0].startswith(
+        "backtest_next_year: 4 of the 6 forecasts warned (as of 2021-08, 2021-09, 2022-09, 2022-10); "
+        "as of 2021-08: Province rows forecast from their prefectures, some of which have not reported"
+    )
     assert all(t.startswith("backtest_next_year:") for t in texts)
+
+
+def test_a_warning_keeps_its_advice_and_an_error_its_warnings(world, monkeypatch):
+    """Few draws: one warning with next_year_targets' whole advice; an error at the third origin
+    still lets the first two origins' warnings through (found by a new-user check)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        backtest_next_year(world, as_of=(9,), years=[2021, 2022], n_draws=50, seed=5)
+    few = [str(w.message) for w in caught if "kept 50 path(s)" in str(w.message)]
+    assert len(few) == 1 and "2 of the 2 forecasts warned" in few[0] and "keep_paths of 100" in few[0]
+
+    from longjiang_forecast import planning
+
+    calls = []
+    real = planning.next_year_targets
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        warnings.warn(f"odd value in call {len(calls)}", RuntimeWarning, stacklevel=1)
+        if len(calls) == 3:
+            raise RuntimeError("broken at the third origin")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(planning, "next_year_targets", flaky)
+    with warnings.catch_warnings(record=True) as caught, pytest.raises(RuntimeError, match="third origin"):
+        warnings.simplefilter("always")
+        backtest_next_year(world, as_of=(8, 9, 10), years=[2021], n_draws=200, seed=5)
+    odd = [str(w.message) for w in caught if w.category is RuntimeWarning]
+    assert odd == ["backtest_next_year: 3 of the 3 forecasts warned (as of 2021-08, 2021-09, 2021-10); "
+                   "as of 2021-08: odd value in call 1"]  # fmt: skip

@@ -320,7 +320,7 @@ class _PrefectureHistory:
 
 
 def test_a_province_totals_default_spread_is_its_prefectures_shared_part_and_a_share_of_the_rest():
-    """Four prefectures, ratios = a year effect + their own: ρ s² + (1 − ρ) s² / m_eff, by hand."""
+    """Four prefectures, ratios = a year effect + their own: sd0 √(ρ + (1 − ρ)/m_eff), by hand."""
     from longjiang_forecast._core.clusters import year_icc
 
     rng = np.random.default_rng(4)
@@ -329,21 +329,22 @@ def test_a_province_totals_default_spread_is_its_prefectures_shared_part_and_a_s
     ratios = {f"p{k}": {y: common[y] + rng.normal(0, 0.1) for y in years} for k in range(4)}
     values = np.array([v for r in ratios.values() for v in r.values()])
     groups = np.array([y for r in ratios.values() for y in r])
-    var, rho = np.var(values, ddof=1), year_icc(values, groups)
-    for latest, m_eff in (
-        ({f"p{k}": 10.0 for k in range(4)}, 4.0),
-        ({"p0": 70.0, "p1": 10.0, "p2": 10.0, "p3": 10.0}, 1 / 0.52),
-    ):
-        spread, words = _next_year._total_spread(
-            _PrefectureHistory(ratios, latest), {}, "x", "cumulative", 2024, 12, 0.1
-        )
-        assert spread == pytest.approx(np.sqrt(rho * var + (1 - rho) * var / m_eff))
-        assert f"a total of 4 prefectures ({m_eff:.1f} of equal size)" in words
-    assert spread < 0.1  # the one-series default would be wider
+    rho = year_icc(values, groups)
+    equal, one_big = {f"p{k}": 10.0 for k in range(4)}, {"p0": 70.0, "p1": 10.0, "p2": 10.0, "p3": 10.0}
+    for latest, m_eff in ((equal, 4.0), (one_big, 1 / 0.52)):
+        history = _PrefectureHistory(ratios, latest)
+        for sd0 in (0.1, 0.3):  # the user's one-series spread, scaled: never ignored
+            spread, words = _next_year._total_spread(history, {}, "x", "cumulative", 2024, 12, sd0)
+            assert spread == pytest.approx(sd0 * np.sqrt(rho + (1 - rho) / m_eff))
+            assert spread < sd0 and f"a total of {m_eff:.1f} prefectures of equal size" in words
+            assert "(from 4 prefectures' ratios)" in words
     one_year = {f"p{k}": {2023: 0.05 * k} for k in range(4)}
     assert _next_year._total_spread(
-        _PrefectureHistory(one_year, latest), {}, "x", "cumulative", 2024, 12, 0.1
-    ) == (0.1, "")
+        _PrefectureHistory(one_year, equal), {}, "x", "cumulative", 2024, 12, 0.1
+    ) == (
+        0.1,
+        "",
+    )
 
 
 def test_next_year_real_forecast_ordered(small):

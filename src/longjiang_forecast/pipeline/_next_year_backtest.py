@@ -109,12 +109,11 @@ def backtest_next_year(
         (0, 1), ``as_of`` holds anything but months 1-12, or no year of the history has a
         following year with a plan and reports (naming the years there are).
     """
-    from ..backtesting import plan_origins, resolve_history, truncate
+    from ..backtesting import plan_origins, resolve_history
     from ..models import model_name, resolve_model
-    from ..planning import DEFAULT_PROBS, next_year_targets
+    from ..planning import DEFAULT_PROBS
     from ..planning._common import check_prob
-    from ..planning._next_year import family_map, history_finals
-    from ._forecast import _UnreportedMonthsWarning, forecast
+    from ..planning._next_year import family_map
 
     check_count("backtest_next_year", "n_draws", n_draws)
     probs = DEFAULT_PROBS if probs is None else tuple(np.atleast_1d(np.asarray(probs, dtype=object)))
@@ -153,22 +152,76 @@ def backtest_next_year(
         )
     origins = plan_origins(catalog, progress, [int(m) for m in months], candidates)
     ss = as_seed_sequence(seed)
+    heard: dict[tuple[type[Warning], str, int], list[tuple[str, str]]] = {}  # (as of, message) by kind
+    try:
+        rows, no_outcome = _propose_and_judge(
+            origins, catalog, progress, template, probs, n_draws, ss, n_jobs, family, heard
+        )
+    finally:  # what the forecasts warned, once per kind (where in the code it was warned), even on an error
+        _sum_up(heard, len(origins))
+    out = pd.DataFrame(rows, columns=list(PROPOSAL_COLUMNS))
+    out.attrs.update(
+        n_origins=len(origins), model=model_name(template), n_draws=int(n_draws),
+        seed_entropy=str(ss.entropy), no_outcome=no_outcome,
+    )  # fmt: skip
+    return out
+
+
+def _sum_up(heard: dict[tuple[type[Warning], str, int], list[tuple[str, str]]], n_origins: int) -> None:
+    """Warn once per kind of warning the origins' forecasts gave: how many, the months, the first whole."""
+    for (category, _, _), said in heard.items():
+        warned = sorted({month for month, _ in said})
+        more = f" and {len(warned) - 4} more" if len(warned) > 4 else ""
+        first_month, first = said[0]
+        warnings.warn(
+            f"backtest_next_year: {len(warned)} of the {n_origins} forecasts warned (as of "
+            f"{', '.join(warned[:4])}{more}); as of {first_month}: {first}",
+            category,
+            stacklevel=3,
+        )
+
+
+def _propose_and_judge(
+    origins: list[pd.Timestamp],
+    catalog: Any,
+    progress: Any,
+    template: Any,
+    probs: tuple[float, ...],
+    n_draws: int,
+    ss: np.random.SeedSequence,
+    n_jobs: int,
+    family: dict[str, str],
+    heard: dict[tuple[type[Warning], str, int], list[tuple[str, str]]],
+) -> tuple[list[dict[str, Any]], int]:
+    """The rows of :func:`backtest_next_year` and the proposals left without an outcome.
+
+    What each origin's forecast and proposals warned goes into ``heard`` (by category and the
+    place in the code that warned), not to the user: :func:`_sum_up` says it once per kind.
+    """
+    from ..backtesting import truncate
+    from ..models import resolve_model
+    from ..planning import next_year_targets
+    from ..planning._next_year import history_finals
+    from ._forecast import _UnreportedMonthsWarning, forecast
+
     rows: list[dict[str, Any]] = []
     no_outcome = 0
-    heard: dict[tuple[type[Warning], str], list[str]] = {}  # what the origins' forecasts warned, once each
     for k, ts in enumerate(origins):
         cat_t, prog_t = truncate(catalog, progress, ts)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             warnings.simplefilter("ignore", _UnreportedMonthsWarning)
-            result = forecast(
-                prog_t, cat_t, as_of=f"{ts:%Y-%m}", model=resolve_model(template), n_draws=n_draws,
-                keep_paths=n_draws, seed=np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, k)),
-                n_jobs=n_jobs,
-            )  # fmt: skip
-            proposals = next_year_targets(result, prog_t, probs=probs)
-        for w in caught:
-            heard.setdefault((w.category, str(w.message).split(":")[0]), []).append(f"{ts:%Y-%m}")
+            try:
+                result = forecast(
+                    prog_t, cat_t, as_of=f"{ts:%Y-%m}", model=resolve_model(template), n_draws=n_draws,
+                    keep_paths=n_draws, seed=np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, k)),
+                    n_jobs=n_jobs,
+                )  # fmt: skip
+                proposals = next_year_targets(result, prog_t, probs=probs)
+            finally:  # an error at this origin keeps what it warned first
+                for w in caught:
+                    key = (w.category, w.filename, w.lineno)
+                    heard.setdefault(key, []).append((f"{ts:%Y-%m}", str(w.message)))
         state = result.state
         finals = history_finals(progress, catalog, state, year=ts.year + 1)
         for s in range(state.sizes["series"]):
@@ -202,22 +255,7 @@ def backtest_next_year(
                         "met": bool(sign * outcome >= sign * v),
                     }
                 )
-    for (category, what), when in heard.items():
-        warned = sorted(set(when))
-        more = f" and {len(warned) - 4} more" if len(warned) > 4 else ""
-        warnings.warn(
-            f'backtest_next_year: {len(warned)} of the {len(origins)} forecasts warned "{what}" '
-            f"(as of {', '.join(warned[:4])}{more}); forecast as of one of those months to "
-            "read the whole warning.",
-            category,
-            stacklevel=2,
-        )
-    out = pd.DataFrame(rows, columns=list(PROPOSAL_COLUMNS))
-    out.attrs.update(
-        n_origins=len(origins), model=model_name(template), n_draws=int(n_draws),
-        seed_entropy=str(ss.entropy), no_outcome=no_outcome,
-    )  # fmt: skip
-    return out
+    return rows, no_outcome
 
 
 def proposal_calibration(

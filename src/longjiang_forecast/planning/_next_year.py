@@ -589,15 +589,15 @@ def _total_spread(
 ) -> tuple[float, str]:
     """The default spread of a province total's log growth, from its prefectures' ratios; and words.
 
-    A total of ``m`` prefectures varies less from year to year than one of them: by the part of
-    their spread they share (the year ICC ``ρ``, :func:`~longjiang_forecast._core.clusters.year_icc`)
-    and by ``1/m_eff`` of the rest, ``m_eff = 1 / Σ w²`` with ``w`` the prefectures' shares of the
-    latest finals (Kish 1965, §2.8: the variance of a weighted mean). So the prior of the
-    province's own growth is ``√(ρ s² + (1 − ρ) s² / m_eff)``, ``s²`` the variance of the
-    prefectures' pooled ratios, instead of the one-series default ``sd0`` (with which the province
-    rows' proposals at 90 % were met 97 % of the time on the development province worlds). ``sd0``
-    and no words where the prefectures have fewer than :data:`MIN_SHAPE_RATIOS` ratios, from one
-    year, or fewer than two prefectures have any.
+    ``sd0`` (``default_growth``'s sd) is the spread of one series. A total of prefectures varies
+    less from year to year than one of them: by the part of their spread they share (the year ICC
+    ``ρ`` of their pooled ratios, :func:`~longjiang_forecast._core.clusters.year_icc`) and by
+    ``1/m_eff`` of the rest, ``m_eff = 1 / Σ w²`` with ``w`` the prefectures' shares of their mean
+    finals (Kish 1965, *Survey Sampling*, §2.8: the variance of a weighted mean). So the default
+    spread of the province's own growth is ``sd0 √(ρ + (1 − ρ) / m_eff)`` (with ``sd0`` alone,
+    the province rows' proposals at 90 % were met 97 % of the time on the development province
+    worlds). ``sd0`` and no words where the prefectures have fewer than :data:`MIN_SHAPE_RATIOS`
+    ratios, from one year, or fewer than two prefectures have any.
     """
     pool = {
         r: ratios for r, ratios in history.prefecture_ratios(family, ind, kind, year, dl).items() if ratios
@@ -606,18 +606,17 @@ def _total_spread(
     groups = np.array([y for ratios in pool.values() for y in ratios], dtype=int)
     if values.size < MIN_SHAPE_RATIOS or np.unique(groups).size < 2 or len(pool) < 2:
         return sd0, ""
-    latest = []
-    for r in pool:
-        finals = history.region_finals(family, ind, r, kind, year, dl)
-        latest.append(finals[max(finals)] if finals else 0.0)
-    weights = np.maximum(np.array(latest), 0.0)
+    sizes = []
+    for r in pool:  # a prefecture's size: the mean of its finals (a latest final of 0 is not its size)
+        finals = [v for v in history.region_finals(family, ind, r, kind, year, dl).values() if np.isfinite(v)]
+        sizes.append(max(float(np.mean(finals)), 0.0) if finals else 0.0)
+    weights = np.array(sizes)
     m_eff = 1.0 / float(np.sum((weights / weights.sum()) ** 2)) if weights.sum() > 0 else float(len(pool))
-    var = float(np.var(values, ddof=1))
     rho = year_icc(values, groups)
-    spread = max(float(np.sqrt(rho * var + (1.0 - rho) * var / m_eff)), MIN_GROWTH_SD)
+    spread = sd0 * float(np.sqrt(rho + (1.0 - rho) / m_eff))
     return spread, (
-        f"; the default spread {spread:.3f}, that of a total of {len(pool)} prefectures "
-        f"({m_eff:.1f} of equal size) from their ratios"
+        f"; the default spread {spread:.3f}, that of a total of {m_eff:.1f} prefectures of equal size "
+        f"sharing {rho:.0%} of their year-to-year spread (from {len(pool)} prefectures' ratios)"
     )
 
 

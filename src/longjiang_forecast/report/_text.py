@@ -625,9 +625,9 @@ NEXT_YEAR_NOTES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (r", in their own shape \((\d+)% of the law\)", "，并按这些比值自身的分布形状（占 {0}%）"),
     (
-        r"; the default spread ([\d.]+), that of a total of (\d+) prefectures \(([\d.]+) of equal size\) "
-        r"from their ratios",
-        "；默认离散度 {0}，即 {1} 个市（相当于 {2} 个同等规模的市）之和的离散度，由各市比值估计",
+        r"; the default spread ([\d.]+), that of a total of ([\d.]+) prefectures of equal size sharing "
+        r"(\d+)% of their year-to-year spread \(from (\d+) prefectures' ratios\)",
+        "；默认离散度 {0}，即相当于 {1} 个同等规模、逐年波动有 {2}% 相同的市之和的离散度（依据 {3} 个市的比值）",
     ),
     (
         r"default growth \(fewer than 2 consecutive earlier finals; (\d+) known\)",
@@ -669,10 +669,10 @@ def catalogue_text_in_chinese(text: str) -> str:
     '增长率依据同类 13 个地区的 26 个逐年比值（相当于 25.6 个独立年份），与默认增长合并，并按这些比值自身的分布形状（占 86%）'
     >>> catalogue_text_in_chinese(
     ...     "growth from 2 year-to-year ratio(s) (2.0 independent years' worth), pooled with the default "
-    ...     "growth; the default spread 0.041, that of a total of 13 prefectures (7.2 of equal size) from their "
-    ...     "ratios"
+    ...     "growth; the default spread 0.061, that of a total of 7.2 prefectures of equal size sharing 30% of "
+    ...     "their year-to-year spread (from 13 prefectures' ratios)"
     ... )
-    '增长率依据 2 个逐年比值（相当于 2.0 个独立年份），与默认增长合并；默认离散度 0.041，即 13 个市（相当于 7.2 个同等规模的市）之和的离散度，由各市比值估计'
+    '增长率依据 2 个逐年比值（相当于 2.0 个独立年份），与默认增长合并；默认离散度 0.061，即相当于 7.2 个同等规模、逐年波动有 30% 相同的市之和的离散度（依据 13 个市的比值）'
     """
     ours, sep, theirs = text.partition(". Earlier note: ")
     moved = re.fullmatch(r"(\d{4})'s deadline, a year later \((.*)\)", ours, re.DOTALL)
