@@ -39,6 +39,19 @@ def test_default_run_says_synthetic_and_writes_outputs(tmp_path, capsys):
     )
 
 
+def test_forecast_keeps_a_thousand_paths_and_the_same_table(tmp_path):
+    """forecast.nc holds the first 1000 draws' paths unless asked (issue 14: a quarter of the default
+    job was writing 4000); the table is every draw's either way, byte for byte."""
+    assert main(["--draws", "1500", "--out", str(tmp_path / "a")]) == 0
+    assert main(["forecast", "--draws", "1500", "--keep-paths", "1500", "--out", str(tmp_path / "b")]) == 0
+    paths = {k: xr.open_dataset(tmp_path / k / "forecast.nc", group="posterior_predictive") for k in "ab"}
+    assert paths["a"].sizes["draw"] == 1000 and paths["b"].sizes["draw"] == 1500
+    xr.testing.assert_equal(paths["a"]["progress"], paths["b"]["progress"].isel(draw=slice(0, 1000)))
+    assert json.loads((tmp_path / "a" / "run.json").read_text())["paths_kept"] == 1000
+    a, b = ((tmp_path / k / "attainment.csv").read_bytes() for k in "ab")
+    assert a == b
+
+
 def test_same_seed_same_numbers(tmp_path):
     for name in ("a", "b"):
         assert main(["forecast", "--draws", "200", "--seed", "5", "--out", str(tmp_path / name)]) == 0

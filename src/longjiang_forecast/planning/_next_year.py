@@ -439,11 +439,11 @@ class GrowthLaw:
         object.__setattr__(self, "residuals", residuals)
         bad = [
             (name, why)
-            for name, value, ok, why in (
-                ("loc", self.loc, np.isfinite(self.loc), "a finite number"),
-                ("scale", self.scale, np.isfinite(self.scale) and self.scale > 0, "positive and finite"),
-                ("dof", self.dof, np.isfinite(self.dof) and self.dof > 0, "positive and finite"),
-                ("weight", self.weight, 0 < self.weight <= 1, "in (0, 1]"),
+            for name, ok, why in (
+                ("loc", np.isfinite(self.loc), "a finite number"),
+                ("scale", np.isfinite(self.scale) and self.scale > 0, "positive and finite"),
+                ("dof", np.isfinite(self.dof) and self.dof > 0, "positive and finite"),
+                ("weight", 0 < self.weight <= 1, "in (0, 1]"),
             )
             if not ok
         ]

@@ -287,7 +287,7 @@ def aligned_proposals(forecast: ForecastLike, proposals: xr.Dataset, who: str) -
     if "growth_log_quantile" not in proposals:
         raise ValueError(
             f"{who}: the proposals have no 'growth_log_quantile' (the growth factor's quantile table, "
-            "added in version 0.1 of next_year_targets' output); make them again with "
+            "which next_year_targets writes since December 2026); make them again with "
             "planning.next_year_targets on this forecast."
         )
     if have == want:
