@@ -23,7 +23,7 @@ from .._core.provenance import library_version
 from .._core.schema import DRAW, PROVINCE
 from .._core.state import deadline_month
 from .._core.units import format_against, format_in_unit, format_rate, unit_label
-from ..planning._next_year_list import needed_percent
+from ..planning._next_year_list import needed_percent, safe_side_round
 from ..planning._schedule import BELOW_BASELINE
 from ..plots import (
     CJKFontWarning,
@@ -743,7 +743,7 @@ def _growth_basis(result: xr.Dataset, s: int, lang: str) -> str:
 
 
 def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
-    """Next year's targets, rounded to the unit's granularity (whole households, ...)."""
+    """Next year's targets, rounded to the unit's granularity towards the safe side (as in the catalogue)."""
     t = TEXT[lang]
     region = result["region"].values.astype(str)
     probs = [float(p) for p in result["prob"].values]
@@ -751,7 +751,8 @@ def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
     for s in np.flatnonzero(region == PROVINCE).tolist():
         unit = str(result["unit"].values[s])
         target = float(result["target"].values[s])
-        comparator = _CMP.get(str(result["comparator"].values[s]), "")
+        raw = str(result["comparator"].values[s])
+        comparator = _CMP.get(raw, "")
         rows.append(
             [
                 _cell(result["indicator"].values[s]),
@@ -764,7 +765,12 @@ def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
                     ),
                     "num",
                 ),
-                *[_cell(format_in_unit(v, unit, target), "num") for v in result["target_next"].values[s]],
+                *[
+                    _cell(format_in_unit(safe_side_round(v, unit, target, raw), unit, target), "num")
+                    if np.isfinite(v)
+                    else _cell(format_in_unit(v, unit, target), "num")
+                    for v in result["target_next"].values[s]
+                ],
                 _cell(_note(result["note"].values[s], lang) or _growth_basis(result, s, lang)),
             ]
         )

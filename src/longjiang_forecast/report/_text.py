@@ -133,7 +133,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "region": "地区",
         "next_year": "八、明年目标建议",
         "next_year_note": "以今年模拟的截止日取值（今年的能力）乘以历年增长率（参考类法；增长率的不确定性"
-        "按往年年数计入，t 分布与历年比值自身的分布形状混合）估算明年的取值，列出分别有 50%/70%/80%/90% 把握完成的目标值。",
+        "按往年年数计入，t 分布；同类比值有 3 个以上、跨 2 年以上时，与其自身的分布形状混合）估算明年的取值，"
+        "列出分别有 50%/70%/80%/90% 把握完成的目标值（按单位向稳妥一侧取整，与明年目标清单一致）。",
         "next_year_header": ["指标", "名称", "今年目标", "单位", "今年预计（中位数）", "方法"],
         "next_year_whole_list": "整份清单：{n} 项目标均按 {conf} 设定时，全部完成的概率为 {p_all}，预期未完成 {missed} 项；"
         "若要全部完成的概率达到 {list_p}，每项目标需按 {need} 设定。",
@@ -259,8 +260,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "next_year": "8. Next year's targets",
         "next_year_note": "This year's simulated value at the deadline (capacity) times a growth factor from the "
         "year-to-year ratios of earlier years (reference class; the growth's uncertainty counted in years, a "
-        "Student t mixed with the ratios' own shape): the value met with 50/70/80/90 % probability. The whole list at one confidence, as next "
-        "year's catalogue: longjiang-forecast next-year.",
+        "Student t, mixed with the ratios' own shape where a family has three or more from two years or "
+        "more): the value met with 50/70/80/90 % probability, rounded to the unit towards the safe side as "
+        "in next year's catalogue. The whole list at one confidence, as next year's catalogue: "
+        "longjiang-forecast next-year.",
         "next_year_whole_list": "The whole list: with every one of the {n} targets at {conf}, P(all met) is "
         "{p_all} and {missed} targets are expected missed; for the whole list to be met with {list_p}, each "
         "target would need {need}.",
@@ -669,10 +672,10 @@ def catalogue_text_in_chinese(text: str) -> str:
     '增长率依据同类 13 个地区的 26 个逐年比值（相当于 25.6 个独立年份），与默认增长合并，并按这些比值自身的分布形状（占 86%）'
     >>> catalogue_text_in_chinese(
     ...     "growth from 2 year-to-year ratio(s) (2.0 independent years' worth), pooled with the default "
-    ...     "growth; the default spread 0.061, that of a total of 7.2 prefectures of equal size sharing 30% of "
+    ...     "growth; the default spread 0.063, that of a total of 7.2 prefectures of equal size sharing 30% of "
     ...     "their year-to-year spread (from 13 prefectures' ratios)"
     ... )
-    '增长率依据 2 个逐年比值（相当于 2.0 个独立年份），与默认增长合并；默认离散度 0.061，即相当于 7.2 个同等规模、逐年波动有 30% 相同的市之和的离散度（依据 13 个市的比值）'
+    '增长率依据 2 个逐年比值（相当于 2.0 个独立年份），与默认增长合并；默认离散度 0.063，即相当于 7.2 个同等规模、逐年波动有 30% 相同的市之和的离散度（依据 13 个市的比值）'
     """
     ours, sep, theirs = text.partition(". Earlier note: ")
     moved = re.fullmatch(r"(\d{4})'s deadline, a year later \((.*)\)", ours, re.DOTALL)
