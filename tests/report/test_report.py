@@ -411,6 +411,16 @@ def test_pace_table_has_a_note_column_only_when_a_row_has_a_note(bulletin):
         np.flatnonzero((one["region"].values != "province") & np.isfinite(one["required_pace"].values))[0]
     )
     one["note"].values[prefecture] = "target already met"
+    # a prefecture past its target still needs nothing, not a negative amount (-19.0 before)
+    past = answers.pace.copy(deep=True)
+    past["need"].values[prefecture] = -19.0
+    past["required_pace"].values[prefecture] = 0.0
+    cells = [
+        r
+        for r in _pace(past, "en", {})["detail_rows"]
+        if r[0]["text"] == str(past["indicator"].values[prefecture])
+    ]
+    assert cells and all(not r[2]["text"].startswith(("-", "−")) for r in cells)
     mixed = _pace(one, "zh", {})
     assert "说明" not in mixed["header"] and all(len(r) == 8 for r in mixed["rows"])
     assert mixed["detail_header"][-1] == "说明" and "已达到目标" in [

@@ -632,8 +632,11 @@ def _pace_rows(
             cells.append(_cell(region_names.get(region, region)))
         else:
             cells.append(_cell(name))
+        need = float(pace["need"].values[s])
+        if need < 0 and np.isfinite(pace["required_pace"].values[s]):  # a '>=' target passed: none needed
+            need = 0.0
         cells += [
-            _cell(format_against(pace["need"].values[s], target, unit), "num"),  # 0.49 cities, not 0
+            _cell(format_against(need, target, unit), "num"),  # 0.49 cities, not 0
             _cell(int(pace["months_left"].values[s]), "num"),
             _cell(format_rate(pace["plain_rate"].values[s], unit, target), "num"),
             _cell(format_rate(pace["required_pace"].values[s], unit, target), "num"),
