@@ -54,6 +54,8 @@ GROWTH_SCORE = "growth_score"
 
 #: Kinds next year's targets are proposed for (the others are carried over).
 PROPOSED_KINDS = ("cumulative", "level", "annual_mean")
+#: Kinds whose province row is the sum of its prefectures (counts and levels; not annual means).
+_SUMMED_KINDS = ("cumulative", "level")
 
 
 def next_year_targets(
@@ -158,9 +160,10 @@ def next_year_targets(
     3. *Next year*: ``N = V · g`` (levels: ``start_next + (V − start) · g``,
        with ``start_next = V``, capped at the upper bound), over every path
        and 32 stratified quantiles of ``g`` (a deterministic quadrature,
-       no random numbers; read off the law's quantile table). The target met with probability ``p`` is the
-       ``1 − p`` quantile of ``N`` (``>=``) or its ``p`` quantile (``<=``),
-       so the 90 % value is at most the 50 % value for ``>=`` targets.
+       no random numbers; read off the law's quantile table). The target
+       met with probability ``p`` is the ``1 − p`` quantile of ``N``
+       (``>=``) or its ``p`` quantile (``<=``), so the 90 % value is at
+       most the 50 % value for ``>=`` targets.
     4. *Coherence*: where the prefectures' proposals of a ``>=`` count or
        level add up to more than their province's at the same
        probability, they are scaled down in proportion
@@ -204,7 +207,8 @@ def next_year_targets(
         warnings.warn(
             f"next_year_targets: the forecast kept {at_deadline.shape[0]} path(s); this year's value at "
             f"the deadline is read from them, so the proposals rest on {at_deadline.shape[0]} draw(s). "
-            f"Forecast with keep_paths of {FEW_KEPT_PATHS} or more (the command line's default keeps 4000).",
+            f"Forecast with keep_paths of {FEW_KEPT_PATHS} or more (lf.forecast and "
+            "`longjiang-forecast next-year` keep 4000 by default).",
             ForecastWarning,
             stacklevel=2,
         )
@@ -240,7 +244,7 @@ def next_year_targets(
         finals = history.finals(family, state, s, year, max(dl[s], 1)) if history is not None else {}
         pool = history.family_ratios(family, state, s, year, max(dl[s], 1)) if history is not None else {}
         spread, spread_words = sd0, ""
-        if history is not None and region[s] == PROVINCE and kind[s] in ("cumulative", "level"):
+        if history is not None and region[s] == PROVINCE and kind[s] in _SUMMED_KINDS:
             spread, spread_words = _total_spread(
                 history, family, str(indicator[s]), kind[s], year, max(dl[s], 1), sd0
             )
@@ -362,7 +366,7 @@ def _reconcile_prefectures(state: xr.Dataset, out: np.ndarray) -> np.ndarray:
     region = state["region"].values.astype(str)
     comparator = state["comparator"].values.astype(str)
     scale = np.full(out.shape, np.nan)
-    rows = (region == PROVINCE) & np.isin(kind, ("cumulative", "level")) & (comparator != "<=")
+    rows = (region == PROVINCE) & np.isin(kind, _SUMMED_KINDS) & (comparator != "<=")
     for s in np.flatnonzero(rows):
         parts = (indicator == indicator[s]) & (region != PROVINCE)
         if not parts.any() or not np.isfinite(out[parts]).all() or not np.isfinite(out[s]).all():
@@ -383,7 +387,7 @@ def _prefecture_sums(state: xr.Dataset, out: np.ndarray) -> np.ndarray:
     indicator = state["indicator"].values.astype(str)
     region = state["region"].values.astype(str)
     sums = np.full(out.shape, np.nan)
-    for s in np.flatnonzero((region == PROVINCE) & np.isin(kind, ("cumulative", "level"))):
+    for s in np.flatnonzero((region == PROVINCE) & np.isin(kind, _SUMMED_KINDS)):
         parts = (indicator == indicator[s]) & (region != PROVINCE)
         if parts.any() and np.isfinite(out[parts]).all():
             sums[s] = out[parts].sum(axis=0)

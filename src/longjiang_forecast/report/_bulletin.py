@@ -768,10 +768,8 @@ def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
                     ),
                     "num",
                 ),
-                *[
+                *[  # NaN stays NaN ("–")
                     _cell(format_in_unit(safe_side_round(v, unit, target, raw), unit, target), "num")
-                    if np.isfinite(v)
-                    else _cell(format_in_unit(v, unit, target), "num")
                     for v in result["target_next"].values[s]
                 ],
                 _cell(_note(result["note"].values[s], lang) or _growth_basis(result, s, lang)),
