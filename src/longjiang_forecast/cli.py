@@ -264,6 +264,23 @@ def _client(args: argparse.Namespace) -> Any:
         ) from None
 
 
+class _GivenKeepPaths(argparse.Action):
+    """Store --keep-paths and note that it was given (a default may exceed --draws; a given one may not)."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        setattr(namespace, self.dest, values)
+        namespace.keep_paths_given = True
+
+
+def _check_kept_within_draws(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse a --keep-paths above --draws: a run keeps at most every draw (it was cut silently)."""
+    if getattr(args, "keep_paths_given", False) and args.keep_paths > args.draws:
+        parser.error(
+            f"argument --keep-paths: {args.keep_paths} is more than --draws {args.draws}; a run keeps at "
+            f"most every draw: pass --keep-paths {args.draws} or fewer, or more --draws"
+        )
+
+
 def _run_options(
     keep_paths: Any = _positive_int, out_folder: bool = True, keep_default: int | None = None
 ) -> argparse.ArgumentParser:
@@ -311,6 +328,7 @@ def _run_options(
     run.add_argument(
         "--keep-paths",
         type=keep_paths,
+        action=_GivenKeepPaths,
         default=keep_default,
         metavar="N",
         help=f"paths kept for fan charts, planning and forecast.nc (default: {kept}; at least "
@@ -2217,6 +2235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["forecast", *argv]  # `forecast` is the default command
     args = parser.parse_args(argv)
+    _check_kept_within_draws(parser, args)
     with _messages(args):
         return _dispatch(args)
 

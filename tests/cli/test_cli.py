@@ -176,6 +176,34 @@ def test_too_few_kept_paths_for_the_joint_figures_are_refused(command, figures, 
     assert "must be at least 100, got 99" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["forecast", "report", "scenarios", "serve", "next-year"])
+def test_more_kept_paths_than_draws_are_refused(command, capsys, monkeypatch):
+    """A new-user check: `--draws 1000 --keep-paths 5000` kept 1000 paths without a word."""
+    from longjiang_forecast import cli
+
+    def ran(args):
+        raise AssertionError(f"{command} ran with --keep-paths {args.keep_paths}")
+
+    monkeypatch.setattr(cli, "_dispatch", ran)
+    files = [str(SCENARIOS / "early-winter.toml")] if command == "scenarios" else []
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, *files, "--draws", "1000", "--keep-paths", "5000"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --keep-paths: 5000 is more than --draws 1000" in err
+    assert "pass --keep-paths 1000 or fewer, or more --draws" in err
+
+
+def test_the_default_kept_paths_follow_fewer_draws(tmp_path):
+    """forecast keeps 1000 paths by default; with --draws 500 it keeps every draw, no error."""
+    assert main(["forecast", "--draws", "500", "--out", str(tmp_path / "a")]) == 0
+    import xarray as xr
+
+    path = tmp_path / "a" / "forecast.nc"
+    with xr.open_dataset(path, group="posterior_predictive", engine="h5netcdf") as ds:
+        assert ds.sizes["draw"] == 500
+
+
 def test_out_that_is_a_file_is_refused(tmp_path, capsys):
     target = tmp_path / "afile"
     target.write_text("mine", encoding="utf-8")

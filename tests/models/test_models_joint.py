@@ -155,6 +155,43 @@ def test_a_late_start_beyond_the_record_is_not_a_certain_miss():
     assert row["q10"] < 0.5 * row["q90"]
 
 
+def test_a_stopped_season_mixes_its_prior_below_the_posterior():
+    """The stopped-season component: a known answer on a posterior that is a point mass."""
+    from longjiang_forecast.models.seasonal_share import _defensive_prior, _with_stop
+
+    done, total, prior = 600.0, 1000.0, _defensive_prior(39)
+    assert prior == pytest.approx(0.0125)
+    values = np.linspace(done, 2 * total, 2001)
+    cdf = (values >= total).astype(float)  # every posterior total is 1,000
+    mixed = _with_stop(np.log(values), cdf, done, prior)
+    at = np.interp([done, 700.0, 800.0, 999.0, 1001.0, 2 * total], values, mixed)
+    # the months left deliver v ~ U(0, 1) of the 400 still expected: P(total <= 700) = 0.25 prior
+    expected = [0.0, 0.25 * prior, 0.5 * prior, 0.9975 * prior, 1.0, 1.0]
+    np.testing.assert_allclose(at, expected, atol=1e-3 * prior)
+    assert np.all(np.diff(mixed) >= 0)
+
+
+@pytest.mark.filterwarnings("ignore:Province rows forecast from their prefectures")
+def test_a_record_without_a_stopped_season_does_not_give_certainty():
+    """Outdoor family, September 2019, three earlier years that all finished October: not P(met) = 1.
+
+    On the second generator's development seed 21 two prefectures got P(met) 1.000 where the
+    exact probability was 0.94 and 0.84 (an early winter; one of them missed).
+    """
+    from longjiang_forecast.backtesting import truncate
+    from longjiang_forecast.testing import synthetic_province
+
+    world = synthetic_province(seed=21, years=range(2016, 2020))
+    catalog, progress = truncate(world.catalog, world.progress, pd.Timestamp("2019-09"))
+    result = lf.forecast(progress, catalog, as_of="2019-09", n_draws=4000, seed=2)
+    table = result.table().set_index(["indicator", "region"])
+    oracle = world.oracle("2019-09").set_index(["indicator", "region"])
+    for region in ("mudanjiang", "daxinganling"):
+        key = ("PRV_OUTDOOR_2019", region)
+        assert oracle.loc[key, "p_true"] < 0.95
+        assert 0.98 < table.loc[key, "p_met"] < 1.0
+
+
 def test_late_starts_of_the_second_generator_are_near_their_oracle():
     """Prefecture-years of a late start in the province generator: P(met) near the exact oracle's."""
     from longjiang_forecast.testing import synthetic_province

@@ -85,7 +85,7 @@ def test_province_p_met_is_the_share_of_draws_whose_prefecture_sum_meets_the_tar
     # the streamed median is within its stated bound of the exact sample median (one bin)
     s = int(np.flatnonzero((result.summary["region"] == "province").values)[0])
     bound = float(result.summary["deadline_value_error"].sel(quantile=0.5).values[s])
-    assert 0 < bound < 1e-3 * 15000
+    assert 0 < bound < 2e-3 * 15000  # one bin of a range that reaches down to what is done
     assert abs(row["median"] - float(np.quantile(prefecture_sum, 0.5))) <= bound
     # the paths of the province row are the per-draw sums
     province = paths.isel(series=(paths["region"] == "province").values).squeeze("series")
