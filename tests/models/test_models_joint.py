@@ -192,6 +192,38 @@ def test_a_record_without_a_stopped_season_does_not_give_certainty():
         assert 0.98 < table.loc[key, "p_met"] < 1.0
 
 
+@pytest.mark.filterwarnings("ignore:Province rows forecast from their prefectures")
+@pytest.mark.parametrize(
+    ("as_of", "family", "mean_gap"),
+    [("2021-03", "PRV_QUARTERLY_2021", 0.21), ("2019-05", "PRV_OUTDOOR_2019", 0.07)],
+)
+def test_a_province_wide_late_start_is_not_read_as_a_lost_year(as_of, family, mean_gap):
+    """Every prefecture behind its record at once: a late start they share, not P(met) = 0.
+
+    Second generator, development seed 27: province-wide late starts (``truth.province_late_start``).
+    The nowcast read the other prefectures' slow pace as a year 0.80x and 0.48x the record and gave
+    P(met) exactly 0 to 5 and 2 prefectures whose exact probability was above 0.05 (mean
+    |p - p_oracle| 0.22 and 0.085); the late-start weight is now shared within the family and the
+    reports' timing noise that the prefectures share is not averaged away (the late-start regime
+    still makes up none of the months lost, where this generator makes up nearly all: the
+    remaining distance to the oracle).
+    """
+    from longjiang_forecast.backtesting import truncate
+    from longjiang_forecast.testing import synthetic_province
+
+    world = synthetic_province(seed=27, years=range(2016, 2025))
+    assert world.truth["province_late_start"].sel(indicator=family).values.all()
+    catalog, progress = truncate(world.catalog, world.progress, pd.Timestamp(as_of))
+    table = lf.forecast(progress, catalog, as_of=as_of, n_draws=2000, seed=5).table()
+    p = table[table["indicator"] == family].set_index("region")["p_met"]
+    oracle = world.oracle(as_of).set_index(["indicator", "region"]).loc[family, "p_true"]
+    p, oracle = p.align(oracle, join="inner")
+    assert len(p) == 14  # 13 prefectures and the province
+    assert not ((p == 0) & (oracle > 0.05)).any()
+    assert p[oracle > 0.15].min() > 0.02
+    assert (p - oracle).abs().mean() < mean_gap
+
+
 def test_late_starts_of_the_second_generator_are_near_their_oracle():
     """Prefecture-years of a late start in the province generator: P(met) near the exact oracle's."""
     from longjiang_forecast.testing import synthetic_province
@@ -284,7 +316,7 @@ def test_path_shape_weights_do_not_move_weight_to_the_late_start_regime():
 
     def posterior(shift: float) -> np.ndarray:
         model.reference_[s] = dataclasses.replace(ref, shape_logw=ref.shape_logw + shift)
-        _grid, pace, late, _width = model._total_posterior(s, done, t)
+        _grid, pace, late, _width, _prior = model._total_posterior(s, done, t)
         logp = np.logaddexp(*(np.logaddexp.reduce(part, axis=0) for part in (pace, late)))
         return np.exp(logp - np.logaddexp.reduce(logp))
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import warnings
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Self
 
@@ -316,6 +316,7 @@ class SeasonalShareModel(BaseModel):
         except BaseException:
             del self.state_  # a fit that fails leaves the model unfitted
             raise
+        self._share_late_starts()
         self._nowcast_year_effects()
         self.annual_cdf_ = [self._annual_cdf(s) for s in range(n)]
         return self
@@ -327,9 +328,9 @@ class SeasonalShareModel(BaseModel):
         done, t = self._done(s)
         if t == 12:
             return None
-        grid, pace, late, width = self._total_posterior(s, done, t)
+        grid, pace, late, width, late_prior = self._total_posterior(s, done, t)
         late_sum = np.full(grid.size, -np.inf) if late is None else _logsumexp(late, axis=0)
-        return _Posterior(grid, _logsumexp(pace, axis=0), late_sum, width)
+        return _Posterior(grid, _logsumexp(pace, axis=0), late_sum, width, late_prior)
 
     def _done(self, s: int) -> tuple[float, int]:
         """What series ``s`` has done since its origin by its latest report, and that report's month."""
@@ -345,6 +346,47 @@ class SeasonalShareModel(BaseModel):
         """The plan prior's ``log(A / need)``: the total whose mean share by the deadline meets the need."""
         dl = max(int(self.state_.variables["deadline_month"].values[s]), 1)
         return -float(np.log(max(self.share_mean_[s][dl], 1e-3)))
+
+    def _share_late_starts(self) -> None:
+        """Give each prefecture's late-start regime the weight its family's other prefectures say.
+
+        Funds and permits come province-wide: when this year's other prefectures of a family are
+        behind every earlier year's pace (their late-start weight high), this one is likelier a late
+        start too, whatever its own reports say yet. The regime's prior weight, the defensive
+        ``0.5 / (J + 1)`` of :func:`_late_start`, becomes the mean late-start weight of the family's
+        other prefectures with a report this year (leave-one-out, each from its own reports and the
+        defensive prior; never less than that prior): an estimate of this year's share of late
+        starts. A family whose prefectures keep to the record's pace (the late years of the record
+        are its reference years, not the regime) leaves every prior as it was. The province row
+        (their sum) takes no part. Without this, thirteen prefectures all behind at once were read
+        by the nowcast of the year effect as one year far below the record, and got P(met) 0
+        where the exact probability was 0.17-0.50 (second generator, development seed 27, 2021 as
+        of March: a province-wide late start; design note 006).
+        """
+        region = self.state_.variables["region"].values
+        weight: dict[int, float] = {}
+        for s, post in enumerate(self.posterior_):
+            if post is None or region[s] == PROVINCE or self._done(s)[1] == 0:
+                continue
+            weight[s] = _late_weight(np.stack([post.pace, post.late]) + post.log_dx, 1)
+        for family in sorted({self.family_[s] for s in weight}):
+            members = [s for s in weight if self.family_[s] == family]
+            if len(members) < 2:
+                continue
+            total = sum(weight[s] for s in members)
+            for s in members:
+                post = self.posterior_[s]
+                assert post is not None  # members have a posterior
+                prior = post.late_prior
+                shared = (total - weight[s]) / (len(members) - 1)
+                if not 0 < prior < shared < 1:
+                    continue
+                self.posterior_[s] = replace(
+                    post,
+                    pace=post.pace + np.log((1 - shared) / (1 - prior)),
+                    late=post.late + np.log(shared / prior),
+                    late_prior=shared,
+                )
 
     def _nowcast_year_effects(self) -> None:
         """Read this year's province-wide effect of each family from its prefectures' reports.
@@ -414,20 +456,31 @@ class SeasonalShareModel(BaseModel):
             if len(members) < 2 or not var_eta > 0:
                 continue
             own = {s: max(moments[s][1] - var_eta, 1e-12) for s in members}
-            # Each prefecture's reports as evidence of η: weight 1 / (its own spread + its reports' noise).
-            weight = {s: moments[s][3] / (1.0 + own[s] * moments[s][3]) for s in members}
+            # The reports' noise (the timing of the year against the record's share curves) is
+            # partly the year's own, shared by the prefectures (the pace's year ICC): a year that
+            # starts late everywhere. What the prefectures share, u = η + c, is read from them;
+            # η is the part of u that the record's year effects explain.
+            noise = {s: 1.0 / moments[s][3] for s in members if moments[s][3] > 0}
+            icc = self.pace_icc_[list(noise)] if noise else np.array([])
+            rho = float(np.clip(np.nanmedian(icc), 0.0, 1.0)) if np.isfinite(icc).any() else 0.0
+            var_c = rho * float(np.median(list(noise.values()))) if noise else 0.0
+            var_u = var_eta + var_c
+            # Each prefecture's reports as evidence of u: weight 1 / (its own spread + its own noise).
+            weight = {s: 1.0 / (own[s] + (1.0 - rho) * noise[s]) if s in noise else 0.0 for s in members}
             resid = {s: moments[s][2] - moments[s][0] if weight[s] > 0 else 0.0 for s in members}
             total_w = sum(weight.values())
             total_wr = sum(weight[s] * resid[s] for s in members)
-            shared = 1.0 / (1.0 / var_eta + total_w)  # Var[η | every prefecture's reports]
+            gain = var_eta / var_u  # E[η | u] = gain · u
+            shared = _eta_variance(var_eta, var_u, 1.0 / var_u + total_w)  # given every prefecture
             for s in members:
                 others = total_w - weight[s]
                 if others <= 0:
                     continue
-                precision = 1.0 / var_eta + others
-                shift = (total_wr - weight[s] * resid[s]) / precision
+                precision = 1.0 / var_u + others
+                shift = gain * (total_wr - weight[s] * resid[s]) / precision
                 mu, prior_var = moments[s][0], moments[s][1]
-                new_var = own[s] + 1.0 / precision
+                unknown = _eta_variance(var_eta, var_u, precision)
+                new_var = own[s] + unknown
                 self.nowcast_[s] = _Nowcast(np.log(need[s]), mu, prior_var, mu + shift, new_var)
                 # What the prefectures still share of the year is what is unknown of η.
                 self.year_corr_[s] = _remaining_corr(
@@ -436,7 +489,7 @@ class SeasonalShareModel(BaseModel):
                 n_others = sum(1 for q in members if q != s and weight[q] > 0)
                 self.basis_[s] += (
                     f"; this year's province-wide effect read from {n_others} other prefecture(s)' "
-                    f"reports: {np.exp(shift):.3f}x the record (log sd {np.sqrt(1.0 / precision):.3f})"
+                    f"reports: {np.exp(shift):.3f}x the record (log sd {np.sqrt(unknown):.3f})"
                 )
 
     # -- counts and levels ------------------------------------------------------------
@@ -861,14 +914,15 @@ class SeasonalShareModel(BaseModel):
 
     def _total_posterior(
         self, s: int, done: float, t: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, float]:
         """Grid of ``log A`` and the unnormalised log posterior of the kernels on it.
 
         Returns the grid (G,), an array of the reference years' kernels (pace and outcome paired):
         (J, G) before anything is done, (1, G) their sum after (each over its band:
         :func:`~longjiang_forecast.models._pace_kernels.pace_log_posterior`), and, from the first
         report on, an array (K, G) of the late-start kernels (:func:`_late_start`; None without),
-        and the pace kernels' widths (J,) (:func:`_adaptive_widths`; zeros before any report).
+        the pace kernels' widths (J,) (:func:`_adaptive_widths`; zeros before any report) and the
+        late-start regime's prior weight (0 without the regime).
         """
         ref = self.reference_[s]
         assert ref is not None  # called for the series with a reference class only
@@ -924,13 +978,13 @@ class SeasonalShareModel(BaseModel):
             logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
             logp += logw[:, None]
             if t == 0:
-                return grid, logp, None, h
+                return grid, logp, None, h, 0.0
             floor = np.log(1e-3 * max(need, 1e-12))
             logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h[:, None])
         if late is None:
-            return grid, logp, None, h
+            return grid, logp, None, h, 0.0
         logp += np.log1p(-late.prior)
-        return grid, logp, late.logp(grid) + np.log(late.prior), h
+        return grid, logp, late.logp(grid) + np.log(late.prior), h, late.prior
 
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
@@ -1051,6 +1105,7 @@ class _Posterior:
     pace: np.ndarray  # (G,) unnormalised log posterior of the reference years' kernels, summed
     late: np.ndarray  # (G,) the same of the late-start regime's kernels (-inf without)
     pace_width: np.ndarray  # (J,) the pace kernels' widths (see _total_posterior)
+    late_prior: float  # prior weight of the late-start regime (0 without one)
 
     @property
     def log_dx(self) -> np.ndarray:
@@ -1186,6 +1241,15 @@ def _late_start(
     # the J' kernels of a start month stand for all J reference years (each pace kernel weighs 1)
     weight = np.log(start_w)[None, :] + log_lik[order][:, None] + np.log(mean.size / pick.size)
     return _LateStart(prior, centre, scale, weight.ravel())
+
+
+def _eta_variance(var_eta: float, var_u: float, precision: float) -> float:
+    """``Var[η | reports]`` where the reports read ``u = η + c`` with precision ``precision``.
+
+    ``η ~ N(0, var_eta)`` and ``u`` are jointly normal with ``Cov(η, u) = var_eta`` and
+    ``Var u = var_u``, so ``Var[η | reports] = var_eta − (var_eta / var_u)² (var_u − 1/precision)``.
+    """
+    return var_eta - (var_eta / var_u) ** 2 * (var_u - 1.0 / precision)
 
 
 def _defensive_prior(n_kernels: int) -> float:
