@@ -368,7 +368,7 @@ class SeasonalShareModel(BaseModel):
         for s, post in enumerate(self.posterior_):
             if post is None or region[s] == PROVINCE or self._done(s)[1] == 0:
                 continue
-            weight[s] = _late_weight(np.stack([post.pace, post.late]) + post.log_dx, 1)
+            weight[s] = post.late_weight
         for family in sorted({self.family_[s] for s in weight}):
             members = [s for s in weight if self.family_[s] == family]
             if len(members) < 2:
@@ -439,7 +439,7 @@ class SeasonalShareModel(BaseModel):
                 moments[s] = (mu, prior_var, np.nan, 0.0)
                 continue
             assert post is not None  # before month 12, a series with a reference class has one
-            if _late_weight(np.stack([post.pace, post.late]) + post.log_dx, 1) >= 0.05:
+            if post.late_weight >= 0.05:
                 moments[s] = (mu, prior_var, np.nan, 0.0)  # a late start says nothing of the year's effect
                 continue
             m, v = _pace_posterior_moments(ref, np.log(done / need[s]), t, mu, prior_var, post.pace_width)
@@ -1111,6 +1111,11 @@ class _Posterior:
     def log_dx(self) -> np.ndarray:
         """Log of the trapezoid rule's weights on the grid (shape (G,))."""
         return np.log(_trapezoid_weights(self.grid))
+
+    @property
+    def late_weight(self) -> float:
+        """Posterior weight of the late-start regime, before the nowcast (see :func:`_late_weight`)."""
+        return _late_weight(np.stack([self.pace, self.late]) + self.log_dx, 1)
 
 
 def _pace_posterior_moments(
