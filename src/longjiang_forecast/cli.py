@@ -1153,8 +1153,9 @@ def _change(x: float) -> str:
 def _next_year_out_ok(out: Path, args: argparse.Namespace) -> bool:
     """Whether next year's catalogue may be written to ``out``; raise ValueError naming --out and the fix.
 
-    A new .csv or .xlsx file in an existing folder, or an existing file with --overwrite; never a
-    folder, and never one of the command's own input files (--overwrite or not).
+    A new .csv or .xlsx file, or an existing file with --overwrite; never a folder, and never one
+    of the command's own input files (--overwrite or not). A missing folder is created, as every
+    command's outputs are (:func:`_out_dir`: removed again if the command then fails).
     """
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError(
@@ -1162,11 +1163,7 @@ def _next_year_out_ok(out: Path, args: argparse.Namespace) -> bool:
         )
     if out.is_dir():
         raise ValueError(f"--out {out} is a folder; give a file name, e.g. {out / 'catalog_next.csv'}.")
-    parent = out.parent
-    if not parent.is_dir():
-        what = "is a file" if parent.exists() else "does not exist"
-        raise ValueError(f"--out {out}: its folder {parent} {what}; give a file in an existing folder.")
-    _check_writable(parent, "--out", out)
+    _out_dir(str(out.parent), option=f"--out {out}: the folder")
     inputs = [getattr(args, name, None) for name in ("catalog", "progress")]
     for given in filter(None, inputs):
         if Path(given).exists() and out.exists() and os.path.samefile(out, given):  # links included
@@ -1278,7 +1275,7 @@ def _next_year(args: argparse.Namespace) -> int:
         print(_message("next_year_early", lang, width=_width(), as_of=as_of, months=as_of_month))
     if lang == "zh":
         proposed = _notes_in_chinese(proposed, year)
-    write_catalog(proposed, out)  # its folder exists: _next_year_out_ok
+    write_catalog(proposed, out)  # its folder exists: _next_year_out_ok made it
     counts = table["target_basis"].value_counts()
     proposed_n, carried = int(counts.get("proposed", 0)), int(counts.get("carried over", 0))
     print(
