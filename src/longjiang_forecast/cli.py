@@ -421,7 +421,7 @@ def _parser() -> argparse.ArgumentParser:
         "--comparison", default=None, help="scenario comparison CSV (from `scenarios`) to include"
     )
     rp.add_argument(
-        "--pace-prob", type=float, default=0.8, help="probability of the required pace (default 0.8)"
+        "--pace-prob", type=_probability, default=0.8, help="probability of the required pace (default 0.8)"
     )
     rp.add_argument(
         "--changes",
@@ -732,6 +732,28 @@ def _borderline_note(
     print(note, end="")
 
 
+def _no_forecast_note(table: pd.DataFrame, show_all: bool, lang: str) -> None:
+    """Say why each shown series has no forecast (the table shows only "no forecast"), by reason."""
+    import textwrap
+
+    from .report._text import in_chinese
+
+    shown = table if show_all else table[table["region"] == "province"]
+    none = shown[shown["status"] == "no forecast"]
+    if none.empty:
+        return
+    by_reason: dict[str, list[str]] = {}
+    for row in none.itertuples():
+        who = str(row.indicator) if row.region == "province" else f"{row.indicator}/{row.region}"
+        by_reason.setdefault(str(row.reason or "no reason given"), []).append(who)
+    head = "无预测：" if lang == "zh" else "No forecast: "
+    for reason, series in by_reason.items():
+        names = ", ".join(series[:8]) + (f" (+{len(series) - 8})" if len(series) > 8 else "")
+        why = in_chinese(reason) if lang == "zh" else reason
+        colon = "：" if lang == "zh" else ": "
+        print(textwrap.fill(f"{head}{names}{colon}{why}", width=_width(), break_on_hyphens=False))
+
+
 def _pace_note(table: pd.DataFrame, show_all: bool, lang: str, catalog: Catalog, progress: Any) -> None:
     """Say, for the shown series whose recent pace points away from P(met), what the model expects."""
     from .report import pace_note, province_first
@@ -959,6 +981,7 @@ def _forecast(args: argparse.Namespace) -> int:
     _print_table(table, result, args, catalog, progress)
     _borderline_note(result.summary, args.draws, args.all, _lang(args, catalog), catalog, progress)
     _pace_note(table, args.all, _lang(args, catalog), catalog, progress)
+    _no_forecast_note(table, args.all, _lang(args, catalog))
     rounded_table(table).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir
     meta = _run_json(args, result, catalog, progress, note)
@@ -1008,6 +1031,57 @@ def _read_comparison(path: str) -> Any:
     return frame
 
 
+#: Standard errors of the difference within which a --comparison's baseline P(met) must agree with
+#: the report's own (two Monte Carlo estimates of one probability; 5 SE: a false alarm in about one
+#: of 3 million rows), and the least difference refused whatever the standard errors.
+_COMPARISON_SE = 5.0
+_COMPARISON_MIN_GAP = 0.02
+
+
+def _check_comparison(comparison: Any, result: Any, path: str) -> None:
+    """Refuse a --comparison made from another list, other data, another month or another model.
+
+    Its indicators must be the report's, and its baseline's P(met) of each series must agree with
+    the report's within :data:`_COMPARISON_SE` standard errors of their difference (and
+    :data:`_COMPARISON_MIN_GAP`): otherwise the bulletin's scenario section would describe
+    another forecast than its other sections. A ValueError naming the file, what differs and the fix.
+    """
+    import numpy as np
+
+    fix = (
+        "make the comparison from the same inputs: `longjiang-forecast scenarios` with this report's "
+        "--catalog, --progress, --as-of and --model"
+    )
+    known = set(map(str, result.summary["indicator"].values))
+    foreign = sorted(set(map(str, comparison["indicator"])) - known)
+    if foreign:
+        raise ValueError(
+            f"--comparison {path}: its indicators {foreign[:6]}{' ...' if len(foreign) > 6 else ''} are "
+            f"not in this report's catalogue ({len(foreign)} of {comparison['indicator'].nunique()}); "
+            f"it was made for another list. {fix} (nothing was written)."
+        )
+    if "p_met_se" not in comparison.columns:
+        return
+    base = comparison[comparison["scenario"] == "baseline"]
+    table = result.table().set_index(["indicator", "region"])
+    worst: tuple[float, str, float, float] | None = None
+    for row in base.itertuples():
+        key = (str(row.indicator), str(row.region))
+        if key not in table.index:
+            continue
+        here, here_se = float(table.at[key, "p_met"]), float(table.at[key, "p_met_se"])
+        gap = abs(float(row.p_met) - here)
+        allowed = max(_COMPARISON_SE * float(np.hypot(float(row.p_met_se), here_se)), _COMPARISON_MIN_GAP)
+        if np.isfinite(gap) and gap > allowed and (worst is None or gap > worst[0]):
+            worst = (gap, f"{key[0]} ({key[1]})", float(row.p_met), here)
+    if worst is not None:
+        raise ValueError(
+            f"--comparison {path}: its baseline gives {worst[1]} P(met) {worst[2]:.3f}, this report "
+            f"{worst[3]:.3f}, beyond the Monte Carlo error of both: it was made from other reports, "
+            f"another as-of month or another model. {fix} (nothing was written)."
+        )
+
+
 def _report(args: argparse.Namespace) -> int:
     from .planning import plan
     from .report import write_bulletin
@@ -1025,6 +1099,8 @@ def _report(args: argparse.Namespace) -> int:
 
         record = track_record(args.store)
     result, catalog, progress, _ = _run(args)
+    if comparison is not None:
+        _check_comparison(comparison, result, args.comparison)
     with _busy("checking the reports (the annex 报送数据核查)"):
         from .integrity import check_reports
 

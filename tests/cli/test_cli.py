@@ -24,6 +24,8 @@ def test_default_run_says_synthetic_and_writes_outputs(tmp_path, capsys):
     # every indicator of the 2024 list is in the table, forecast or explained
     assert set(table["indicator"]) >= {"09a", "15a", "17b", "12a", "05a"}
     assert table.loc[table["indicator"] == "05a", "status"].item() == "no forecast"
+    # and the console says why, under the table (the table's cell only says "no forecast")
+    assert "\nNo forecast: 05a, 06a, 08a" in out and ": qualitative: no number to forecast\n" in out
     p = table["p_met"].dropna()
     assert ((p >= 0) & (p <= 1)).all()
     meta = json.loads((tmp_path / "run.json").read_text())
@@ -144,6 +146,15 @@ def test_bad_flags_are_refused_before_any_work(flag, message, capsys):
     assert message in capsys.readouterr().err
 
 
+def test_a_pace_probability_in_percent_is_refused_before_any_work(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "--pace-prob", "80"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --pace-prob: 80 is not a probability strictly between 0 and 1" in err
+    assert "Forecasting" not in err
+
+
 @pytest.mark.parametrize(
     ("command", "figures"),
     [
@@ -253,6 +264,41 @@ def test_a_bad_comparison_file_is_named_before_any_work(content, message, tmp_pa
     err = capsys.readouterr().err
     assert f"--comparison {bad}" in err and message in err and "scenario_comparison.csv" in err
     assert "Traceback" not in err and "Forecasting" not in err and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            "zz9,province,baseline,0.5,0.01,0.0\nzz9,province,push,0.7,0.01,0.2\n",
+            "its indicators ['zz9'] are not in this report's catalogue",
+        ),
+        (  # the default job's 01a is met with probability about 0.73
+            "01a,province,baseline,0.05,0.003,0.0\n01a,province,push,0.4,0.008,0.35\n",
+            "its baseline gives 01a (province) P(met) 0.050, this report",
+        ),
+    ],
+)
+def test_a_comparison_of_another_forecast_is_refused(rows, message, tmp_path, capsys):
+    """A scenario table from another list, other reports or another month is not put in the bulletin."""
+    other = tmp_path / "scenario_comparison.csv"
+    other.write_text("indicator,region,scenario,p_met,p_met_se,delta_vs_baseline\n" + rows)
+    out = tmp_path / "o"
+    assert main(["report", "--comparison", str(other), "--draws", "100", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"--comparison {other}" in err and message in err and "nothing was written" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_two_scenario_files_of_one_name_are_named(tmp_path, capsys):
+    first = SCENARIOS / "year-end-push.toml"
+    second = tmp_path / "push-copy.toml"
+    second.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["scenarios", str(first), str(second), "--draws", "100", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Scenario names must be unique" in err and str(first) in err and str(second) in err
+    assert "Traceback" not in err and not out.exists()
 
 
 def test_forecast_with_a_scenario_says_so(tmp_path):

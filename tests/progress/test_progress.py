@@ -385,7 +385,9 @@ def test_malformed_month(tmp_path, month):
     ("month", "why"),
     [("2024-13", "13 is not a month number 1-12"), ("2024-00", "0 is not a month number 1-12"),
      ("2023-02-29", "a date that does not exist"),
-     ("2024.1", r"ambiguous: as an Excel number, 2024\.10 shows as 2024\.1; write 2024\.01 or 2024-10")],
+     ("2024.1", r"ambiguous: as an Excel number, 2024\.10 shows as 2024\.1; write 2024\.01 or 2024-10"),
+     ("45505", r"it looks like an Excel date serial number, 2024-08-01: format the column as a date in "
+      r"Excel or WPS, or write the month as text")],
 )  # fmt: skip
 def test_month_that_is_not_a_month_says_why(month, why):
     frame = pd.DataFrame(
@@ -417,13 +419,21 @@ def test_bad_as_of_parameter(tmp_path):
 
 
 def test_non_numeric_value(tmp_path):
-    body = '01a,province,2024-01,1200\n01a,province,2024-02,"1,300"\n'
+    body = '01a,province,2024-01,1200\n01a,province,2024-02,"1,30"\n'
     with pytest.raises(
         DataValidationError,
         match=r"row 3 \(indicator '01a', region 'province', month '2024-02'\): field 'value' "
-        r"has value '1,300', which is not a number\. Enter a plain number",
+        r"has value '1,30', which is not a number\. Enter a plain number",
     ):
         read_progress(write(tmp_path, body), CAT)
+
+
+def test_thousands_separators_are_read_as_in_the_catalogue(tmp_path):
+    """A quoted "1,300" (a CSV saved from a cell formatted #,##0) is 1300, by the catalogue's rule."""
+    body = '01a,province,2024-01,1200\n01a,province,2024-02,"1,300.5"\n'
+    progress = read_progress(write(tmp_path, body), CAT)
+    value = progress["value"].sel(indicator="01a", region="province").values
+    assert value[-1] == 1300.5 and value[-2] == 1200
 
 
 def test_empty_value(tmp_path):

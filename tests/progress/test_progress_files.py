@@ -401,3 +401,39 @@ def test_several_damaged_rows_are_listed_together(tmp_path):
         r"  - row 3 has 3 fields",
     ):
         read_progress(path, CAT)
+
+
+def test_merged_indicator_and_region_cells_read_as_their_top_cell_with_a_warning(tmp_path):
+    """A government table merges each indicator's and region's cell over its block of months."""
+    rows = [
+        ("indicator", "region", "month", "value"),
+        ("09a", "province", "2024-03", 4100),
+        (None, None, "2024-04", 5200),
+        ("09a", "哈尔滨", "2024-04", 1300),
+    ]
+    path = _xlsx(tmp_path, [("进展", rows)])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["进展"]
+    ws["A3"] = None
+    ws.merge_cells("A2:A3")
+    ws.merge_cells("B2:B3")
+    wb.save(path)
+    with pytest.warns(UserWarning, match=r"merged cells A2:A3 as their top cell's value on every row"):
+        progress = read_progress(path, CAT)
+    assert _values(progress) == _values(read_progress(_csv(tmp_path, HEADER + ROWS), CAT))
+
+
+def test_a_formula_without_its_saved_result_is_refused_naming_the_cell(tmp_path):
+    """openpyxl (and other programs) write formulas without results; Excel would show the sum."""
+    rows = [
+        ("indicator", "region", "month", "value"),
+        ("09a", "province", "2024-03", 4100),
+        ("09a", "province", "2024-04", "=D2+1100"),
+    ]
+    path = _xlsx(tmp_path, [("Sheet", rows)])
+    with pytest.raises(
+        DataValidationError,
+        match=r"1 formula cell\(s\) of sheet 'Sheet' hold no saved result \(row 3, column D \('value'\): "
+        r"=D2\+1100\).*Open it in Excel or WPS and save it again",
+    ):
+        read_progress(path, CAT)

@@ -369,6 +369,9 @@ def _read_xlsx(
     while width and (header_cells[width - 1] is None or str(header_cells[width - 1]).strip() == ""):
         width -= 1
     body = records[header_at + 1 :] if headers[chosen] >= 0 else []
+    if body:
+        merged_notes = _fill_merged_and_check_formulas(path, chosen, body, header_cells[:width], what)
+        notes.extend(merged_notes)
     rows, numbers, percent = [], [], set()
     for i, (line, cells, pct) in enumerate(body):
         if any(c is not None and str(c).strip() for c in cells[width:]):
@@ -391,6 +394,68 @@ def _read_xlsx(
         percent=percent,
         notes=notes + _alias_notes(header_cells[:width], aliases),
     )
+
+
+def _fill_merged_and_check_formulas(
+    path: Path, sheet: str, body: list[tuple[int, list[Any], list[int]]], header: Sequence[Any], what: str
+) -> list[str]:
+    """Read vertically merged cells of the data rows as their top cell's value; refuse unsaved formulas.
+
+    Government tables merge an indicator's or a region's cell over its block of rows; a reader
+    that sees only the top cell would find every other row's indicator empty. Each merged range
+    of the data rows (``body``, changed in place) gives its top cell's value to the rows below it,
+    and the returned note names each range, so nothing is guessed silently. A formula cell whose
+    result the file does not hold (written by a program, or saved without recalculating) reads as
+    empty; it is refused, naming the cell and the formula, instead of reported as a missing value.
+    """
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    try:  # not read-only: merged ranges and formulas
+        book = openpyxl.load_workbook(path, data_only=False)
+    except Exception:  # it was read once already: without this look, the cells as they were read
+        return []
+    try:
+        ws = book[sheet]
+        by_row = {line: cells for line, cells, _ in body}
+        width = len(header)
+        unsaved = [
+            (line, j, str(ws.cell(row=line, column=j + 1).value))
+            for line, cells in by_row.items()
+            for j in range(min(width, len(cells)))
+            if cells[j] is None and str(ws.cell(row=line, column=j + 1).value or "").startswith("=")
+        ]
+        if unsaved:
+            listed = "; ".join(
+                f"row {line}, column {get_column_letter(j + 1)} ({str(header[j]).strip()!r}): {formula}"
+                for line, j, formula in unsaved[:5]
+            )
+            more = f" and {len(unsaved) - 5} more" if len(unsaved) > 5 else ""
+            raise DataValidationError(
+                f"{path}: {len(unsaved)} formula cell(s) of sheet {sheet!r} hold no saved result ({listed}"
+                f"{more}): the {what} was written by a program or saved without recalculating. Open it "
+                "in Excel or WPS and save it again, so that the results are stored (or type the figures)."
+            )
+        notes = []
+        for merged in ws.merged_cells.ranges:
+            top, bottom = merged.min_row, merged.max_row
+            columns = range(merged.min_col - 1, min(merged.max_col, width))
+            if bottom == top or not columns or top not in by_row:
+                continue
+            filled = False
+            for line in range(top + 1, bottom + 1):
+                cells = by_row.get(line)
+                if cells is None:
+                    continue
+                for j in columns:
+                    if j < len(cells) and cells[j] is None and by_row[top][j] is not None:
+                        cells[j] = by_row[top][j]
+                        filled = True
+            if filled:
+                notes.append(f"merged cells {merged.coord} as their top cell's value on every row")
+        return notes
+    finally:
+        book.close()
 
 
 def _sheet_cells(ws: Any) -> list[tuple[int, list[Any], list[int]]]:

@@ -102,6 +102,18 @@ _ZH_TO_EN: dict[str, str] = {
 _PERCENT_CHANGE = re.compile(r"^%\s*change\s+vs\.?\s*(\d{4})$", re.IGNORECASE)
 
 
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def without_thousands_separators(text: str) -> str:
+    """A number written with thousands separators in groups of three (``1,234``, ``12,345.6``) without them.
+
+    Other text is returned as given (``1,23`` stays, and is then refused as not a number): the
+    commas of a catalogue target and of a progress report are read by this one rule.
+    """
+    return text.replace(",", "") if _THOUSANDS.match(text) else text
+
+
 def unit_label(unit: Any, lang: str) -> str:
     """The unit in one language.
 

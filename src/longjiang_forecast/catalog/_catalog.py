@@ -442,7 +442,9 @@ class Catalog:
         raise DataValidationError(
             f"The catalogue ({self.source}) has no row for indicator {indicator!r} in region "
             f"{region!r}{in_year}. Regions with a row for {indicator!r}{in_year}: {have}. Known regions: "
-            f"{[PROVINCE, *self.region_ids]}. Call split_by_region() or add the row."
+            f"{[PROVINCE, *self.region_ids]}. Add a row for {indicator!r} with region {region!r} (and its "
+            f"target there) to the catalogue, or give reports only for the regions it has rows for "
+            f"(in Python, Catalog.split_by_region() splits a province row over the prefectures)."
         )
 
     def _split_row(self, rec: Mapping[str, Any], region: str) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from longjiang_forecast._core.schema import (
     PROGRESS_HEADER_ALIASES,
 )
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
+from longjiang_forecast._core.units import without_thousands_separators
 
 from ._catalog import Catalog, _coerce_types, _fmt_number
 from ._regions import _package_file, load_regions
@@ -148,7 +149,6 @@ _DEADLINE_YEARS: Final = (1950, 2100)
 
 _DATE_RE: Final = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _MONTH_RE: Final = re.compile(r"^(\d{4})-(\d{1,2})$")
-_THOUSANDS_RE: Final = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def load_catalog(
@@ -676,8 +676,7 @@ def _parse_number(
         text = shown.replace("\u2212", "-")
         as_percent = text.endswith(("%", "％"))
         text = text.rstrip("%％").strip()
-        if _THOUSANDS_RE.match(text):
-            text = text.replace(",", "")
+        text = without_thousands_separators(text)
         try:
             number = float(text)
         except ValueError:

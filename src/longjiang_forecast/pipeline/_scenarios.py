@@ -166,8 +166,13 @@ def compare_scenarios(
     loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]
     names = [s.name for s in loaded]
     if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        where = "; ".join(
+            f"{n!r} in " + ", ".join(s.source or "(a Scenario object)" for s in loaded if s.name == n)
+            for n in twice
+        )
         raise DataValidationError(
-            f"Scenario names must be unique; got {names}. Rename a scenario file's 'name'."
+            f"Scenario names must be unique; got {names} ({where}). Change the 'name' in one of those files."
         )
     runner = ScenarioRunner(
         progress, catalog, as_of=as_of, model=model, n_draws=n_draws, seed=seed, n_jobs=n_jobs,

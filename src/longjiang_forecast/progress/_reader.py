@@ -47,6 +47,7 @@ from longjiang_forecast._core.schema import (
 )
 from longjiang_forecast._core.state import deadline_month
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
+from longjiang_forecast._core.units import without_thousands_separators
 
 if TYPE_CHECKING:
     from longjiang_forecast.catalog import Catalog
@@ -121,6 +122,23 @@ def _parse_as_of(as_of: str | pd.Timestamp | None, func: str) -> pd.Timestamp | 
     raise ValueError(
         f"The 'as_of' parameter of {func} must be a 'YYYY-MM' string, a pandas Timestamp "
         f"or None. Got {as_of!r} instead."
+    )
+
+
+def _excel_serial_why(text: str) -> str:
+    """Why a month cell is a whole number of days: an Excel date that lost its date format.
+
+    Excel stores a date as the days since 1899-12-30 (44562 is 2022-01-01) and shows the number
+    when the cell's format is "General". Returns the parenthesised reason ('' for other text).
+    """
+    if not re.fullmatch(r"\d{5}(\.0+)?", text):
+        return ""
+    day = pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(float(text)))
+    if not FIRST_YEAR <= day.year <= 2100:
+        return ""
+    return (
+        f" (it looks like an Excel date serial number, {day:%Y-%m-%d}: format the column as a date "
+        "in Excel or WPS, or write the month as text)"
     )
 
 
@@ -470,7 +488,7 @@ def _frame_to_dataset(
                 if form == "date"
                 else " (ambiguous: as an Excel number, 2024.10 shows as 2024.1; write 2024.01 or 2024-10)"
                 if re.fullmatch(r"\d{4}\.\d", mon_txt)
-                else ""
+                else _excel_serial_why(mon_txt)
             )
             problems.add(
                 f"{where}: field 'month' has value {mon_txt!r}, which is not a month in "
@@ -505,7 +523,7 @@ def _frame_to_dataset(
             ok = False
         else:
             try:
-                value = float(val_txt)
+                value = float(without_thousands_separators(val_txt))
             except ValueError:
                 value = math.nan
             if not math.isfinite(value):

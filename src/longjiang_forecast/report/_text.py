@@ -528,6 +528,11 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r": (\d+) problems? in the progress file:", "：进展文件中有 {0} 处问题："),
     (r" \((\d+) is not a month number 1-12\)", "（{0} 不是 1–12 的月份数）"),
     (
+        r" \(it looks like an Excel date serial number, (\S+): format the column as a date in Excel or "
+        r"WPS, or write the month as text\)",
+        "（像是 Excel 的日期序列号，即 {0}：请在 Excel 或 WPS 中把该列设为日期格式，或把月份写成文本）",
+    ),
+    (
         r"field 'month' has value ('[^']*'), which is not a month in YYYY-MM form(.*?)\. Write the month "
         r"as YYYY-MM, e\.g\. 2025-03 \(also read: (.*)\)\.",
         "“month”（月份）列的值 {0} 不是 YYYY-MM 形式的月份{1}。请写成 YYYY-MM，如 2025-03（也能读取：{2}）。",
