@@ -1426,13 +1426,17 @@ def _path_shape(
 ) -> tuple[np.ndarray | None, int]:
     """Log weights of the reference years by how alike the shape of their path is to this year's.
 
-    The shape is ``log(C(t') / C(t))``, the share of what is done by month ``t`` that was done
-    by an earlier month ``t'`` (the reported month whose mean share is nearest half the mean
-    share at ``t``, and at least :data:`_MIN_SHAPE_SHARE`): it does not depend on the year's
-    total, so it tells which earlier years had a similar pace (a late start after funds arrived
-    late) without counting the total's evidence twice. A Student-t kernel (as the outcome
-    kernels) of the width of :func:`_kernel_width`; ``None`` when this year has no such month or
-    fewer than two reference years are known at both months (all years weigh alike).
+    The shape is ``C(t') / C(t)``, the fraction of what is done by month ``t`` that was done by
+    an earlier month ``t'`` (the reported month whose mean share is nearest half the mean share
+    at ``t``, and at least :data:`_MIN_SHAPE_SHARE`): it does not depend on the year's total, so
+    it tells which earlier years had a similar pace (a late start after funds arrived late)
+    without counting the total's evidence twice. The fraction itself, not its log: a late start's
+    few units done by ``t'`` are the noise of idle months, and on the log scale they spread the
+    late years over several units (a year 0.6/60.9 matched one earlier late year e^9 times better
+    than four others; design note 006), where as fractions they are all near 0. A Student-t
+    kernel (as the outcome kernels) of the width of :func:`_kernel_width`, its prior spread the
+    log shares' times the median fraction; ``None`` when this year has no such month or fewer
+    than two reference years are known at both months (all years weigh alike).
     This is the product-kernel estimate of the joint law of (pace at ``t``, shape) in the
     reference class (Silverman 1986, §4.2). Returns the weights (J,) and ``t'`` (0 without).
     """
@@ -1442,12 +1446,13 @@ def _path_shape(
     if not earlier:
         return None, 0
     t0 = min(earlier, key=lambda m: abs(mean[m] - mean[t] / 2))
-    ref = log_share[:, t0] - log_share[:, t]
+    ref = np.exp(log_share[:, t0] - log_share[:, t])
     ok = np.isfinite(ref)
     if ok.sum() < 2:
         return None, 0
-    h = _kernel_width(ref[ok], float(np.hypot(prior_sd[t0], prior_sd[t])))
-    now = float(np.log(done[t0 - 1] / done[t - 1]))
+    typical = float(np.median(ref[ok]))
+    h = _kernel_width(ref[ok], typical * float(np.hypot(prior_sd[t0], prior_sd[t])))
+    now = float(done[t0 - 1] / done[t - 1])
     return np.where(ok, _kernel_logpdf(now, ref, h * _KERNEL_SCALE), -np.inf), t0
 
 
