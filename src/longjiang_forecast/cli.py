@@ -812,8 +812,10 @@ def _out_dir(
     _check_writable(out, option, out)
     earlier = [name for name in files if (out / name).exists()]
     if earlier and not overwrite:
+        # run.json describes the run that wrote it (forecast's): named only for a command that writes it
+        as_of = _earlier_as_of(out) if "run.json" in files else ""
         raise DataValidationError(
-            f"{option} {out} holds {', '.join(earlier)} of an earlier run{_earlier_as_of(out)}; "
+            f"{option} {out} holds {', '.join(earlier)} of an earlier run{as_of}; "
             "nothing was run and nothing was replaced. Give each run its own folder (e.g. "
             f"{option} {out / 'YYYY-MM'}), or add --overwrite to replace "
             f"{'it' if len(earlier) == 1 else 'them'}."
@@ -1116,6 +1118,17 @@ def _report(args: argparse.Namespace) -> int:
             track_record=record,
             integrity=flags,
         )
+    if args.overwrite:  # the earlier bulletin's figures that this one does not draw would stay, unlinked
+        written = {path.resolve() for path in bulletin.figures.values()}
+        stale = sorted(p for p in (out / "bulletin" / "figures").glob("*.png") if p.resolve() not in written)
+        for path in stale:
+            path.unlink()
+        if stale:
+            log.info(
+                "removed %d figure(s) of the earlier bulletin: %s",
+                len(stale),
+                ", ".join(p.name for p in stale),
+            )
     print(_message("wrote_bulletin", _lang(args, catalog), html=bulletin.html, n=len(bulletin.figures)))
     return 0
 

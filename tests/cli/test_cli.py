@@ -301,6 +301,25 @@ def test_two_scenario_files_of_one_name_are_named(tmp_path, capsys):
     assert "Traceback" not in err and not out.exists()
 
 
+def test_report_over_an_earlier_bulletin_names_no_other_commands_month_and_drops_its_figures(
+    tmp_path, capsys
+):
+    """A folder holding a forecast's run.json (as of June) and an earlier bulletin with a scenario figure."""
+    out = tmp_path / "o"
+    (out / "bulletin" / "figures").mkdir(parents=True)
+    (out / "run.json").write_text('{"as_of": "2024-06"}')  # forecast's, not the bulletin's month
+    (out / "bulletin" / "bulletin.html").write_text("<html></html>")
+    stale = out / "bulletin" / "figures" / "scenarios.png"
+    stale.write_bytes(b"\x89PNG")
+    assert main(["report", "--draws", "100", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "holds bulletin/bulletin.html of an earlier run; nothing was run" in err and "2024-06" not in err
+    assert main(["report", "--draws", "100", "--out", str(out), "--overwrite"]) == 0
+    assert not stale.exists()  # the new bulletin draws no scenario figure: the old one is not left behind
+    assert (out / "bulletin" / "figures").is_dir() and any((out / "bulletin" / "figures").glob("*.png"))
+    assert (out / "run.json").read_text() == '{"as_of": "2024-06"}'  # not report's: left as it was
+
+
 def test_forecast_with_a_scenario_says_so(tmp_path):
     scenario = str(SCENARIOS / "early-winter.toml")
     assert main(["forecast", "--scenario", scenario, "--draws", "300", "--out", str(tmp_path)]) == 0
