@@ -295,6 +295,19 @@ def test_adaptive_widths_widen_the_sparse_points_and_keep_the_typical_width():
     assert np.allclose(even, h)
 
 
+def _province_series(seed: int, as_of: str, indicator: str, region: str):
+    """A world of the second generator, the default model fitted to it as of ``as_of``, a series index."""
+    from longjiang_forecast.backtesting import truncate
+    from longjiang_forecast.testing import synthetic_province
+
+    world = synthetic_province(seed=seed, years=range(2016, 2025))
+    catalog, progress = truncate(world.catalog, world.progress, pd.Timestamp(as_of))
+    model = SeasonalShareModel().fit(progress, catalog=catalog, as_of=as_of)
+    state = model.state_
+    (s,) = np.flatnonzero((state["indicator"].values == indicator) & (state["region"].values == region))
+    return world, model, int(s)
+
+
 def test_the_late_years_of_the_record_share_the_path_shape_weight():
     """A late start later than any in the record is judged by all the record's late years, not one.
 
@@ -304,16 +317,8 @@ def test_the_late_years_of_the_record_share_the_path_shape_weight():
     path shape their tiny March progress put them several units apart, one of them took all the
     weight (a year that ended at 0.64 of its plan) and P(met) was 0.000.
     """
-    from longjiang_forecast.backtesting import truncate
-    from longjiang_forecast.testing import synthetic_province
-
-    world = synthetic_province(seed=25, years=range(2016, 2025))
-    catalog, progress = truncate(world.catalog, world.progress, pd.Timestamp("2020-06"))
-    model = SeasonalShareModel().fit(progress, catalog=catalog, as_of="2020-06")
+    world, model, s = _province_series(25, "2020-06", "PRV_QUARTERLY_2020", "yichun")
     state = model.state_
-    (s,) = np.flatnonzero(
-        (state["indicator"].values == "PRV_QUARTERLY_2020") & (state["region"].values == "yichun")
-    )
     ref = model.reference_[s]
     assert ref is not None and ref.shape_logw is not None
     # the record's late-start years: their series-years in the reference class, by the truth
@@ -337,16 +342,7 @@ def test_path_shape_weights_do_not_move_weight_to_the_late_start_regime():
     (small densities everywhere) put most of its weight on the late-start regime (no catch-up) even
     months after its late start, when the earlier late-start years explained it.
     """
-    from longjiang_forecast.backtesting import truncate
-    from longjiang_forecast.testing import synthetic_province
-
-    world = synthetic_province(seed=23, years=range(2016, 2025))
-    catalog, progress = truncate(world.catalog, world.progress, pd.Timestamp("2022-10"))
-    model = SeasonalShareModel().fit(progress, catalog=catalog, as_of="2022-10")
-    state = model.state_
-    (s,) = np.flatnonzero(
-        (state["indicator"].values == "PRV_QUARTERLY_2022") & (state["region"].values == "daqing")
-    )
+    world, model, s = _province_series(23, "2022-10", "PRV_QUARTERLY_2022", "daqing")
     ref = model.reference_[s]
     assert ref is not None and ref.shape_logw is not None
     done, t = model._done(s)
