@@ -272,6 +272,19 @@ class _GivenKeepPaths(argparse.Action):
         namespace.keep_paths_given = True
 
 
+class _OneScenario(argparse.Action):
+    """Store --scenario, refusing a second one (argparse keeps the last: the first was dropped silently)."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        earlier = getattr(namespace, self.dest, None)
+        if earlier is not None:
+            parser.error(
+                f"argument --scenario: given twice ({earlier}, {values}); forecast runs one scenario. "
+                f"To compare several: longjiang-forecast scenarios {earlier} {values}"
+            )
+        setattr(namespace, self.dest, values)
+
+
 def _check_kept_within_draws(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse a --keep-paths above --draws: a run keeps at most every draw (it was cut silently)."""
     if getattr(args, "keep_paths_given", False) and args.keep_paths > args.draws:
@@ -401,7 +414,9 @@ def _parser() -> argparse.ArgumentParser:
         help="P(target met by its deadline) for every indicator",
     )
     fc.add_argument("--all", action="store_true", help="print prefecture rows too (default: province only)")
-    fc.add_argument("--scenario", default=None, help="a scenario TOML file (see scenarios/)")
+    fc.add_argument(
+        "--scenario", default=None, action=_OneScenario, help="a scenario TOML file (see scenarios/)"
+    )
     fc.add_argument(
         "--publish",
         action="store_true",
@@ -2400,7 +2415,8 @@ def _command(args: argparse.Namespace) -> int:
     except sqlite3.Error as err:  # a report store another program holds or broke while we read it
         print(
             f"error: report store {getattr(args, 'store', '')}: {err}. Nothing was changed (every write "
-            "is one transaction); if another program has the store open, close it and run the command again.",
+            "is one transaction); if another program has the store open, close it and run the command again; "
+            "if none has, the store file is damaged: restore it from a backup.",
             file=sys.stderr,
         )
         return 2

@@ -320,6 +320,15 @@ def test_report_over_an_earlier_bulletin_names_no_other_commands_month_and_drops
     assert (out / "run.json").read_text() == '{"as_of": "2024-06"}'  # not report's: left as it was
 
 
+def test_a_second_scenario_for_forecast_is_refused_naming_scenarios(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["forecast", "--scenario", "a.toml", "--scenario", "b.toml"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --scenario: given twice (a.toml, b.toml); forecast runs one scenario" in err
+    assert "longjiang-forecast scenarios a.toml b.toml" in err
+
+
 def test_forecast_with_a_scenario_says_so(tmp_path):
     scenario = str(SCENARIOS / "early-winter.toml")
     assert main(["forecast", "--scenario", scenario, "--draws", "300", "--out", str(tmp_path)]) == 0

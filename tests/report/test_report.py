@@ -749,3 +749,12 @@ def test_the_warnings_of_a_mistyped_month_or_deadline_year_read_in_chinese():
         "plans.csv: 最新年份 2026 年只有 1 行（09a (2026-12-31)），而 2025 年有 48 行。"
     )
     assert "2025 年的截止日期误写成了 2026 年" in in_chinese(lonely)
+
+
+def test_no_forecast_inside_an_english_sentence_is_not_half_translated():
+    """'scored no forecast for' stays one English sentence (it read 'scored 无法预测 for as-of months')."""
+    from longjiang_forecast.report._text import in_chinese
+
+    message = "The backtest of seasonal_share scored no forecast for as-of months ['2007-06']: none"
+    assert in_chinese(message) == message
+    assert in_chinese("no forecast") == "无法预测"

@@ -1,5 +1,7 @@
 """The news between two published forecasts: each new report against what the earlier one expected for it."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -150,3 +152,31 @@ def test_the_scripted_year_late_report_and_revision_are_news(tmp_path):
     revised = may[may["kind"] == "revision"]
     assert sorted(revised["region"]) == sorted([REVISED[0], "province"])
     assert (revised["month"] == f"2024-{REVISED[1]:02d}").all() and (revised["news"] < 0).all()
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "message"),
+    [
+        ("forecasts", "summary", "forecast 1's summary in the report store is damaged and cannot be read"),
+        ("catalogs", "data", "the archived catalogue .* in the report store is damaged and cannot be read"),
+    ],
+)
+def test_a_damaged_archive_in_the_store_is_named_not_a_traceback(
+    two_forecasts, tmp_path, capsys, table, column, message
+):
+    """Bytes of an archived summary or catalogue damaged on disk (SQLite's own check still passes)."""
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "damaged.sqlite"
+    shutil.copy(two_forecasts[0], path)
+    with sqlite3.connect(path) as conn:
+        key = "forecast_id" if table == "forecasts" else "sha256"
+        for name, data in conn.execute(f"SELECT {key}, {column} FROM {table}").fetchall():
+            broken = bytearray(data)
+            broken[len(broken) // 2 : len(broken) // 2 + 2000] = bytes(2000)
+            conn.execute(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", (bytes(broken), name))
+    assert main(["changes", "--store", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(message, err) and "Restore the store from a backup" in err
+    assert "Traceback" not in err

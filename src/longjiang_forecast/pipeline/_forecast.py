@@ -149,7 +149,28 @@ def _data_provenance(progress: xr.Dataset, catalog: Catalog) -> dict[str, str]:
 
 
 def _as_progress(progress: Any, catalog: Catalog) -> xr.Dataset:
-    """A progress Dataset as given; a DataFrame or file through :func:`read_progress`."""
+    """A progress Dataset as given; a DataFrame or file through :func:`read_progress`.
+
+    A TypeError saying what to pass where ``catalog`` is not a Catalog (a path, a year, or the
+    two arguments swapped) or ``progress`` is none of the forms read.
+    """
+    from ..catalog import Catalog
+
+    if isinstance(progress, Catalog) and not isinstance(catalog, Catalog):
+        raise TypeError(
+            "progress and catalog are swapped: the progress data comes first, the catalogue second, "
+            "e.g. lf.forecast(lf.read_progress('progress.xlsx', catalog), catalog)."
+        )
+    if not isinstance(catalog, Catalog):
+        raise TypeError(
+            f"catalog must be a Catalog, got {type(catalog).__name__} {catalog!r:.60}: load it first, "
+            "e.g. catalog = lf.load_catalog(2024) or lf.load_catalog('catalog.csv')."
+        )
+    if not isinstance(progress, xr.Dataset | pd.DataFrame | str | os.PathLike):
+        raise TypeError(
+            f"progress must be a progress Dataset (lf.read_progress), a DataFrame or a file path, got "
+            f"{type(progress).__name__}."
+        )
     if isinstance(progress, pd.DataFrame | str | os.PathLike):
         from ..progress import read_progress
 

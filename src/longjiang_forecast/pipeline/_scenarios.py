@@ -145,10 +145,10 @@ def compare_scenarios(
         As for :func:`forecast` (progress also as a DataFrame or file); the model
         is fitted once and its parameter draws are shared by every scenario
         (:class:`ScenarioRunner`).
-    scenarios : iterable of Scenario or path
-        Scenarios or scenario TOML files. The baseline (no effects) is always
-        computed first; a file named ``"baseline"`` (which cannot have effects)
-        adds nothing.
+    scenarios : iterable of Scenario or path, or one Scenario or path
+        Scenarios or scenario TOML files (one alone is read as a list of one). The
+        baseline (no effects) is always computed first; a file named ``"baseline"``
+        (which cannot have effects) adds nothing.
 
     Returns
     -------
@@ -161,6 +161,10 @@ def compare_scenarios(
     """
     progress = _as_progress(progress, catalog)
     check_keep_paths(keep_paths)
+    from ..scenarios import Scenario
+
+    if isinstance(scenarios, str | os.PathLike | Scenario):  # one file, not its characters
+        scenarios = [scenarios]
     # Read (and checked) before the fit. The baseline is always the year with no effects; a file
     # named "baseline" can only be that.
     loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]

@@ -355,7 +355,7 @@ GROWTH_BASIS: dict[str, dict[str, str]] = {
 #: regular expression, and its Chinese with the groups in ``{0}``, ``{1}``... Ids, file names and
 #: what the user wrote stay as they are.
 NOTES_ZH: tuple[tuple[str, str], ...] = (
-    (r"no forecast(?! for prefectures)", "无法预测"),
+    (r"(?<!scored )no forecast(?! for prefectures)", "无法预测"),  # not inside "scored no forecast for"
     (r"target already met", "已达到目标"),
     (r"no month left before the deadline", "截止日期前已无剩余月份"),
     (

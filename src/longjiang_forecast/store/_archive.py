@@ -181,7 +181,10 @@ def published_summary(store: str | Path, forecast_id: int) -> xr.Dataset:
     """
     store = Path(store)
     with open_store(store) as conn:
-        return dataset_from_bytes(forecast_row(conn, store, forecast_id)["summary"])
+        return dataset_from_bytes(
+            forecast_row(conn, store, forecast_id)["summary"],
+            what=f"{store}: forecast {forecast_id}'s summary",
+        )
 
 
 def rebuild(store: str | Path, forecast_id: int, *, n_jobs: int = 1) -> Any:
@@ -228,7 +231,7 @@ def rebuild(store: str | Path, forecast_id: int, *, n_jobs: int = 1) -> Any:
         n_jobs=n_jobs,
         bands=json.loads(row["bands"]),
     )
-    before = dataset_from_bytes(row["summary"])
+    before = dataset_from_bytes(row["summary"], what=f"{store}: forecast {forecast_id}'s summary")
     after = dataset_from_bytes(datasets_to_bytes({None: result.summary}))
     differ = sorted(
         str(name)

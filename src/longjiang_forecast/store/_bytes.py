@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import xarray as xr
 
+from .._core.exceptions import DataValidationError
+
 _DECODE: dict[str, Any] = {"engine": "h5netcdf", "decode_times": xr.coders.CFDatetimeCoder(time_unit="us")}
 
 
@@ -29,15 +31,25 @@ def datasets_to_bytes(groups: Mapping[str | None, xr.Dataset]) -> bytes:
         os.remove(name)
 
 
-def dataset_from_bytes(data: bytes, group: str | None = None) -> xr.Dataset:
+def dataset_from_bytes(
+    data: bytes, group: str | None = None, *, what: str = "an archived dataset"
+) -> xr.Dataset:
     """One group of netCDF bytes (see :func:`datasets_to_bytes`) as a Dataset in memory.
 
     Times are decoded at the microsecond resolution the library uses (as
     :func:`~longjiang_forecast.open_forecast`), and the variables carry no encoding, so
-    that two Datasets read so compare value for value.
+    that two Datasets read so compare value for value. ``what`` names the record in the
+    DataValidationError raised where the bytes cannot be read (a store damaged on disk, where
+    the netCDF library's own error named neither the store nor the record).
     """
-    with xr.open_dataset(io.BytesIO(data), group=group, **_DECODE) as ds:
-        out = ds.load()
+    try:
+        with xr.open_dataset(io.BytesIO(data), group=group, **_DECODE) as ds:
+            out = ds.load()
+    except Exception as err:  # h5py, h5netcdf, xarray or a decoder: all mean the bytes are damaged
+        raise DataValidationError(
+            f"{what} in the report store is damaged and cannot be read ({type(err).__name__}: "
+            f"{str(err)[:100]}). Restore the store from a backup (nothing was changed)."
+        ) from None
     for var in out.variables.values():
         var.encoding = {}
     return out

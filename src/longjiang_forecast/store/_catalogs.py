@@ -48,7 +48,10 @@ def load_stored_catalog(conn: sqlite3.Connection, key: str) -> Any:
     if row is None:
         raise KeyError(key)
     year, source, data = row
-    parts: dict[str, xr.Dataset] = {g: dataset_from_bytes(data, group=g) for g in ("table", "regions")}
+    what = f"the archived catalogue {key[:12]}… ({source})"
+    parts: dict[str, xr.Dataset] = {
+        g: dataset_from_bytes(data, group=g, what=what) for g in ("table", "regions")
+    }
     return Catalog(
         year=int(year),
         table=_frame_from_dataset(parts["table"]),

@@ -132,7 +132,10 @@ def changes(store: str | Path, from_id: int, to_id: int, *, by_region: bool = Fa
         catalog_b = load_stored_catalog(conn, b["catalog_sha256"])
         rows_a = known_reports(conn, a["vintage"] or None, as_of=a["as_of"], through_file=a["through_file"])
         rows_b = known_reports(conn, b["vintage"] or None, as_of=b["as_of"], through_file=b["through_file"])
-    summary_a, summary_b = dataset_from_bytes(a["summary"]), dataset_from_bytes(b["summary"])
+    summary_a, summary_b = (
+        dataset_from_bytes(row["summary"], what=f"{store}: forecast {number}'s summary")
+        for row, number in ((a, from_id), (b, to_id))
+    )
     p_a, p_b = (_series(s, "p_met").astype(float) for s in (summary_a, summary_b))
     key = ["indicator", "region", "month"]
     later = rows_b.set_index(key)["value"].reindex(pd.MultiIndex.from_frame(rows_a[key])).to_numpy()
