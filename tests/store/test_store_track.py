@@ -340,3 +340,22 @@ def test_the_bulletin_shows_the_track_record(year, record, tmp_path, capsys):
     assert (
         "--track-record reads from or writes to a report store: add --store PATH" in capsys.readouterr().err
     )
+
+
+def test_next_years_first_reports_do_not_stop_this_years_track_record(year, tmp_path):
+    """January's store holds next year's first report (read with next year's catalogue): still scored."""
+    from longjiang_forecast.catalog import write_catalog
+
+    store = tmp_path / "next.sqlite"
+    shutil.copy(year["year_end"], store)
+    written = write_catalog(lf.load_catalog(2024).subset(["09a", "19b"]), tmp_path / "c2024.csv")
+    text = written.read_text(encoding="utf-8-sig").replace("2024-", "2025-")
+    (tmp_path / "c2025.csv").write_text(text, encoding="utf-8")
+    next_catalog = lf.load_catalog(tmp_path / "c2025.csv")
+    assert next_catalog.year == 2025
+    report = tmp_path / "y2025.csv"
+    report.write_text("indicator,region,month,value,reported_on\n09a,province,2025-03,4000,2025-04-05\n")
+    lf.store.ingest(store, [report], next_catalog)
+    again = lf.store.track_record(store)
+    before = lf.store.track_record(year["year_end"])
+    pd.testing.assert_frame_equal(again.rows, before.rows)

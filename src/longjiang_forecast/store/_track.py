@@ -168,7 +168,16 @@ def track_record(store: str | Path, *, as_of_vintage: str | None = None) -> Trac
     label = f"{store} at vintage {vintage or 'latest'}"
     with warnings.catch_warnings():  # about the reports: said at ingest and when each forecast was made
         warnings.simplefilter("ignore")
-        full = {k: reports_dataset(reports, c, label) for k, c in catalogs.items()} if len(reports) else {}
+        # each catalogue's forecasts are scored on the reports of its own years: the store may hold
+        # next year's first reports already (read with next year's catalogue), which this one refuses
+        full = (
+            {
+                k: reports_dataset(reports[reports["month"] <= f"{c.year}-12"], c, label)
+                for k, c in catalogs.items()
+            }
+            if len(reports)
+            else {}
+        )
         parts = [
             _forecast_rows(f, catalogs[f["catalog_sha256"]], seen[f["forecast_id"]], full, vintage, store)
             for f in forecasts
