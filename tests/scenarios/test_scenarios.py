@@ -173,6 +173,39 @@ def test_effect_in_the_past_warns(tmp_path, catalog, progress):
         lf.forecast(progress, catalog, n_draws=100, seed=1, scenario=path)
 
 
+@pytest.mark.parametrize(
+    ("effect", "why"),
+    [
+        (
+            'type = "stoppage"\nindicators = ["01a"]\ntags = ["heating"]\nstart = "2024-09"',
+            "selects no series of this forecast",
+        ),
+        (
+            'type = "stoppage"\nindicators = ["05a"]\nstart = "2024-09"',
+            "selects no series of this forecast",
+        ),  # qualitative
+        (
+            'type = "multiplier"\nindicators = ["17b"]\nmonths = ["2024-09", "2024-12"]\nfactor = 3.0',
+            r"selects only series of kind \['annual_mean'\], which scenarios do not change",
+        ),
+        (
+            'type = "cap"\nindicators = ["12a"]\nmax_share_per_month = 0.01',
+            r"selects only series of kind \['milestone'\], which a cap does not change",
+        ),
+        (
+            'type = "stoppage"\nindicators = ["13a"]\nstart = "2024-11"',
+            r"starts in month 11, after the deadline of every series it selects \(at the latest 10\)",
+        ),
+    ],
+)
+def test_an_effect_that_can_change_nothing_warns(tmp_path, catalog, progress, effect, why):
+    """A new user's effects that left every P(met) as it was without a word (a second break-it pass)."""
+    path = tmp_path / "idle.toml"
+    path.write_text(f'name = "idle"\n[[effects]]\n{effect}\n')
+    with pytest.warns(lf.ForecastWarning, match=rf"effects\[0\] \(\w+\) {why}: it changes nothing"):
+        lf.forecast(progress, catalog, n_draws=100, seed=1, scenario=path)
+
+
 def test_effect_warnings_judge_each_series_by_its_own_last_report(tmp_path, catalog, progress):
     """An effect ending in the as-of month changes a series whose reports stop earlier (issue 15)."""
     import warnings
@@ -348,3 +381,16 @@ def test_deep_nesting_is_refused_whatever_the_recursion_limit(tmp_path, catalog)
             load_scenario(path, catalog=catalog)
     finally:
         sys.setrecursionlimit(old)
+
+
+def test_regions_are_read_in_every_spelling_a_progress_file_accepts(tmp_path, catalog):
+    """哈尔滨 / 哈尔滨市 / Harbin select harbin, as in a progress file (they were refused as unknown)."""
+    spellings = []
+    for name in ("哈尔滨", "哈尔滨市", "Harbin", "harbin"):
+        path = tmp_path / f"{len(spellings)}.toml"
+        path.write_text(
+            f'name = "x"\n[[effects]]\ntype = "stoppage"\nregions = ["{name}"]\nstart = "2024-10"\n',
+            encoding="utf-8",
+        )
+        spellings.append(load_scenario(path, catalog=catalog).effects[0].regions)
+    assert spellings == [("harbin",)] * 4

@@ -71,6 +71,36 @@ def _selects(effect: Effect, state: xr.Dataset, tags: np.ndarray) -> np.ndarray:
     return mask
 
 
+#: Kinds whose simulated paths scenarios change (annual means and percent changes are not).
+_CHANGED_KINDS = ("cumulative", "level", "milestone")
+
+
+def _acts_on_nothing(effect: Effect, state: xr.Dataset, selected: np.ndarray) -> str:
+    """Why ``effect`` can change no series of ``state`` ('' when it can change one).
+
+    It selects none (the selectors together match no forecast series: a qualitative indicator,
+    a tag the indicator does not carry), only kinds scenarios do not change (annual means,
+    percent changes), a cap only milestones (a cap bounds monthly work, not a hazard), or it
+    starts after the deadline of every series it selects.
+    """
+    if not selected.any():
+        return "selects no series of this forecast"
+    kinds = state["kind"].values[selected]
+    changed = np.isin(kinds, _CHANGED_KINDS if effect.type != "cap" else ("cumulative", "level"))
+    if not changed.any():
+        what = sorted(set(map(str, kinds)))
+        who = "a cap does" if effect.type == "cap" else "scenarios do"
+        return f"selects only series of kind {what}, which {who} not change"
+    start = effect.first_month[0]
+    deadline = np.asarray(state["deadline_month"].values, int)[selected][changed]
+    if np.all(start > deadline):
+        latest = int(deadline.max())
+        return (
+            f"starts in month {start}, after the deadline of every series it selects (at the latest {latest})"
+        )
+    return ""
+
+
 def compile_scenario(
     scenario: Scenario, state: xr.Dataset, catalog: Catalog, *, n_draws: int, seed: SeedLike = None
 ) -> CompiledScenario:
@@ -118,6 +148,15 @@ def compile_scenario(
         if effect.type == "delay":
             last = effect.first_month[1] + effect.duration[1] - 1
         selected = _selects(effect, state, tags)
+        idle = _acts_on_nothing(effect, state, selected)
+        if idle:
+            warnings.warn(
+                f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) {idle}: it changes "
+                "nothing. Check its indicators, tags, regions and months.",
+                ForecastWarning,
+                stacklevel=2,
+            )
+            continue
         # Judged per series: an effect changes a series whose latest report is before its last month.
         if effect.type != "cap" and selected.any() and np.all(reported[selected] >= last):
             warnings.warn(

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core.exceptions import DataValidationError
 from .._core.months import parse_month
+from .._core.regions import region_lookup
 from .._core.schema import KINDS, STANDARD_TAGS
 from .._core.tables import decode_text
 
@@ -317,6 +318,7 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
         "tags": {t for tags in table["tags"].fillna("") for t in str(tags).split(";") if t},
         "regions": {"province", *catalog.region_ids},
     }
+    spelled = region_lookup(catalog.regions)
     effects = []
     for i, raw in enumerate(effects_raw):
         where = f"effects[{i}]"
@@ -338,6 +340,8 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 bad(f"{where}.{sel}", "must be a list of strings.")
                 continue
+            if sel == "regions":  # every spelling a progress file accepts: 哈尔滨, 哈尔滨市, Harbin
+                values = [spelled.get(v, spelled.get(v.strip().lower(), v)) for v in values]
             unknown_values = sorted(set(values) - known[sel])
             if unknown_values and sel == "tags" and len(unknown_values) == len(set(values)):
                 bad(f"{where}.{sel}", _no_such_tags(unknown_values, sorted(known["tags"]), name, catalog))
