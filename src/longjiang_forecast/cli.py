@@ -1748,9 +1748,15 @@ def _store_changes(
     store: str, from_id: int | None = None, to_id: int | None = None, *, by_region: bool = False
 ) -> Any:
     """:func:`longjiang_forecast.store.changes` of two published forecasts, by default the last two."""
-    from .store import changes, forecast_pair
+    from .store import changes, forecast_pair, published
 
     from_id, to_id = forecast_pair(store, from_id, to_id)
+    known = set(published(store)["forecast_id"])
+    if {from_id, to_id} <= known and from_id > to_id:  # from earlier to later (else every sign flips)
+        raise ValueError(
+            f"--from {from_id} was published after --to {to_id}: give the earlier forecast as --from and "
+            "the later as --to (nothing was run)."
+        )
     with _busy(f"re-running forecasts {from_id} to {to_id} to split the changes"):
         return changes(store, from_id, to_id, by_region=by_region)
 
@@ -1843,6 +1849,10 @@ def _track_record(args: argparse.Namespace) -> int:
 
     lang = args.lang or default_language()
     width = _width()
+    if args.vintage is not None:  # checked as the option it is, before any work
+        from .store._vintage import parse_vintage
+
+        parse_vintage(args.vintage, "--vintage")
     out = _out_dir(args.out, files=TRACK_FILES, overwrite=args.overwrite)
     with _busy("reading the published forecasts and their outcomes"):
         record = track_record(args.store, as_of_vintage=args.vintage)

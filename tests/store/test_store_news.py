@@ -180,3 +180,32 @@ def test_a_damaged_archive_in_the_store_is_named_not_a_traceback(
     err = capsys.readouterr().err
     assert re.search(message, err) and "Restore the store from a backup" in err
     assert "Traceback" not in err
+
+
+def test_changes_backwards_are_refused(two_forecasts, capsys):
+    """changes from the later forecast to the earlier one (the signs of every change flipped) is refused."""
+    path, first, second, _ = two_forecasts
+    refused(
+        ["changes", "--store", str(path), "--from", str(second), "--to", str(first)],
+        capsys,
+        f"--from {second} was published after --to {first}: give the earlier forecast as --from",
+    )
+
+
+def test_the_same_forecast_is_not_published_twice(tmp_path, catalog):
+    """A second copy made `changes` compare a forecast with itself (a new-user pass)."""
+    path = tmp_path / "s.sqlite"
+    rows = [
+        ("09a", "province", f"2024-{m:02d}", cumulative("province", m), f"2024-{m + 1:02d}-05")
+        for m in (1, 2, 3)
+    ]
+    lf.store.ingest(path, [write(tmp_path / "march.csv", *rows)], catalog)
+    result = lf.forecast(lf.store.progress_at(path, catalog), catalog, n_draws=200, seed=7)
+    first = lf.store.publish(path, result, seed=7)
+    with pytest.raises(
+        lf.DataValidationError, match=rf"already published as forecast {first} \(the same reports"
+    ):
+        lf.store.publish(path, result, seed=7)
+    assert list(lf.store.published(path)["forecast_id"]) == [first]
+    other = lf.forecast(lf.store.progress_at(path, catalog), catalog, n_draws=200, seed=8)
+    assert lf.store.publish(path, other, seed=8) == first + 1  # another seed is another forecast

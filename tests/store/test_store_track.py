@@ -209,7 +209,7 @@ def test_cli_writes_and_refuses_to_overwrite(year, record, capsys):
     assert "已评分" in text and "待结果" in text and "已写出" in text
 
 
-@pytest.mark.parametrize("case", ["missing", "not a store", "no forecast", "no outcome"])
+@pytest.mark.parametrize("case", ["missing", "not a store", "no forecast", "no outcome", "bad vintage"])
 def test_cli_bad_inputs_say_what_to_do(year, tmp_path, capsys, case):
     store, extra = tmp_path / "reports.sqlite", []
     if case == "not a store":
@@ -219,6 +219,8 @@ def test_cli_bad_inputs_say_what_to_do(year, tmp_path, capsys, case):
         lf.store.ingest(store, [year["folder"] / "history.csv"], catalog)
     elif case == "no outcome":
         store, extra = year["year_end"], ["--vintage", received(9)]
+    elif case == "bad vintage":  # named as the option, not the Python parameter as_of_vintage
+        store, extra = year["year_end"], ["--vintage", "2024-13-01"]
     out = tmp_path / "out"
     assert main(["track-record", "--store", str(store), "--out", str(out), "--lang", "en", *extra]) == 2
     err = capsys.readouterr().err
@@ -227,12 +229,14 @@ def test_cli_bad_inputs_say_what_to_do(year, tmp_path, capsys, case):
         "not a store": "not a report store",
         "no forecast": "no published forecast yet",
         "no outcome": "can be scored yet",
+        "bad vintage": "--vintage '2024-13-01' is not a date",
     }[case]
     fix = {
         "missing": "ingest",
         "not a store": "report store",
         "no forecast": "--publish",
         "no outcome": "ingest",
+        "bad vintage": "YYYY-MM-DD",
     }[case]
     assert err.startswith("error: ") and expected in err and fix in err and "Traceback" not in err
     assert not out.exists()  # a failed command leaves no empty folder behind

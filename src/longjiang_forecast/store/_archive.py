@@ -76,7 +76,8 @@ def publish(store: str | Path, result: Any, *, seed: int, vintage: str | None = 
     DataValidationError
         If the forecast's data is not what the store held at ``vintage`` (its ``data_sha256``
         differs), the seed does not match, the forecast ran under a scenario, its model is not
-        registered or its settings are not plain values; nothing is stored.
+        registered or its settings are not plain values, or the same forecast (reports, catalogue,
+        model, seed, draws and library version) is published already; nothing is stored.
 
     Notes
     -----
@@ -116,6 +117,21 @@ def publish(store: str | Path, result: Any, *, seed: int, vintage: str | None = 
     with open_store(store) as conn, transaction(conn):
         (through,) = conn.execute("SELECT MAX(file_id) FROM files").fetchone()
         key = save_catalog(conn, result.catalog)
+        same = conn.execute(
+            "SELECT forecast_id FROM forecasts WHERE through_file = ? AND as_of = ? AND catalog_sha256 = ? "
+            "AND model = ? AND model_params = ? AND bands = ? AND seed = ? AND n_draws = ? "
+            "AND library_version = ? AND data_sha256 = ?",
+            (
+                int(through), as_of, key, model, json.dumps(params), json.dumps(bands), int(seed),
+                int(attrs["n_draws"]), library_version(), str(attrs["data_sha256"]),
+            ),
+        ).fetchone()  # fmt: skip
+        if same is not None:  # a second copy would make `changes` compare a forecast with itself
+            raise DataValidationError(
+                f"{store}: this forecast is already published as forecast {same[0]} (the same reports, "
+                "catalogue, model, seed, draws and library version); nothing was stored. Publish again "
+                "after the next ingest, or with another model or seed."
+            )
         cur = conn.execute(
             "INSERT INTO forecasts (published_at, vintage, through_file, as_of, catalog_sha256, model, "
             "model_params, bands, seed, n_draws, library_version, data_sha256, data_vintage, summary) "
