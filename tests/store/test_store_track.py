@@ -5,6 +5,7 @@ The year of tests/store/test_store_year.py from September: a forecast published 
 files were written from and the summaries as published.
 """
 
+import re
 import shutil
 
 import numpy as np
@@ -363,3 +364,19 @@ def test_next_years_first_reports_do_not_stop_this_years_track_record(year, tmp_
     again = lf.store.track_record(store)
     before = lf.store.track_record(year["year_end"])
     pd.testing.assert_frame_equal(again.rows, before.rows)
+
+
+def test_the_stores_reports_are_named_by_store_and_file_not_as_a_dataframe(year):
+    """A report of next year read with this year's catalogue (forecast --store in January) names the store."""
+    from longjiang_forecast.store._vintage import reports_dataset
+
+    catalog = lf.load_catalog(2024).subset(["09a", "19b"])
+    rows = pd.DataFrame(
+        {"indicator": ["09a"], "region": ["province"], "month": ["2025-03"], "value": [4000.0],
+         "vintage": ["2025-04-05"], "note": [""], "name": ["y2025.csv"]}
+    )  # fmt: skip
+    label = f"{year['year_end']} at vintage latest"
+    words = r"1 problem in the store's reports:\n  - report 'y2025\.csv \(vintage 2025-04-05\)'"
+    with pytest.raises(lf.DataValidationError, match=rf"^{re.escape(label)}: {words}") as caught:
+        reports_dataset(rows, catalog, label)
+    assert "DataFrame" not in str(caught.value) and "index" not in str(caught.value)

@@ -986,27 +986,55 @@ def read_progress(
     """
     as_of_ts = _parse_as_of(as_of, "read_progress")
     if isinstance(path, pd.DataFrame):
-        source, what = "DataFrame", "the progress DataFrame"
-        frame = path.rename(columns=lambda c: canonical_name(c, HEADER_ALIASES))
-        raw = _text_frame(frame, [f"index {i!r}" if isinstance(i, str) else f"index {i}" for i in path.index])
-        notes: list[str] = []
-        _check_columns(raw, source, what="DataFrame", header="DataFrame's columns")
-        digest = hashlib.sha256(pd.util.hash_pandas_object(path, index=True).to_numpy().tobytes()).hexdigest()
-    else:
-        path = Path(path)
-        source, what = str(path), "the progress file"
-        raw, notes = _read_raw(path, sheet)
-        _check_columns(raw, source)
-        digest = file_sha256(path)
+        return read_frame(
+            path, catalog, as_of=as_of_ts, allow_revisions=allow_revisions, check_scale=check_scale
+        )
+    path = Path(path)
+    raw, notes = _read_raw(path, sheet)
+    _check_columns(raw, str(path))
+    ds = _frame_to_dataset(
+        raw,
+        catalog,
+        source=str(path),
+        as_of=as_of_ts,
+        allow_revisions=allow_revisions,
+        check_scale=check_scale,
+        what="the progress file",
+        read_notes=notes,
+    )
+    ds.attrs["sha256"] = file_sha256(path)
+    return ds
+
+
+def read_frame(
+    frame: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    as_of: pd.Timestamp | None = None,
+    allow_revisions: bool = False,
+    check_scale: bool = True,
+    source: str = "DataFrame",
+    what: str = "the progress DataFrame",
+    row: str = "index",
+) -> xr.Dataset:
+    """:func:`read_progress` of a DataFrame, its messages naming ``source``, ``what`` and each ``row`` label.
+
+    ``row`` is the word before each row's index label in a message (``index 'jan'`` for a user's
+    DataFrame; the report store reads its reports as ``report 'march.csv (vintage 2024-04-05)'``,
+    naming the store, not a DataFrame an analyst never made).
+    """
+    renamed = frame.rename(columns=lambda c: canonical_name(c, HEADER_ALIASES))
+    raw = _text_frame(renamed, [f"{row} {i!r}" if isinstance(i, str) else f"{row} {i}" for i in frame.index])
+    _check_columns(raw, source, what="DataFrame", header="DataFrame's columns")
+    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()).hexdigest()
     ds = _frame_to_dataset(
         raw,
         catalog,
         source=source,
-        as_of=as_of_ts,
+        as_of=as_of,
         allow_revisions=allow_revisions,
         check_scale=check_scale,
         what=what,
-        read_notes=notes,
     )
     ds.attrs["sha256"] = digest
     return ds

@@ -12,7 +12,7 @@ import pandas as pd
 import xarray as xr
 
 from .._core.exceptions import DataValidationError
-from ..progress import read_progress
+from ..progress._reader import read_frame
 from ._db import open_store
 
 if TYPE_CHECKING:
@@ -173,9 +173,12 @@ def reports_dataset(rows: pd.DataFrame, catalog: Catalog, label: str) -> xr.Data
     """
     with warnings.catch_warnings(record=True) as caught:  # checked at ingest; said again naming the store
         warnings.simplefilter("always")
-        ds = read_progress(reader_frame(rows), catalog, allow_revisions=True, check_scale=False)
+        ds = read_frame(
+            reader_frame(rows), catalog, allow_revisions=True, check_scale=False, source=label,
+            what="the store's reports", row="report",
+        )  # fmt: skip
     for warning in caught:
-        text = str(warning.message).removeprefix("DataFrame: ")
-        warnings.warn(f"{label}: {text}", warning.category, stacklevel=3)
+        text = str(warning.message)
+        warnings.warn(text if text.startswith(label) else f"{label}: {text}", warning.category, stacklevel=3)
     ds.attrs.update(source=label, sha256=reports_sha256(rows))
     return ds
