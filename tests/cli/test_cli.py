@@ -441,6 +441,17 @@ def test_years_outside_the_data_are_refused_before_any_fit(tmp_path, capsys, no_
     assert "(nothing was run)" in err
 
 
+def test_a_backtest_that_scores_nothing_names_the_command_line_options(tmp_path, capsys):
+    """June 2007 of the national series had nothing reported yet: the fix names the command line options."""
+    assert (
+        main(["backtest", "--years", "2007", "--as-of", "6", "--draws", "200", "--out", str(tmp_path / "o")])
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "scored no forecast for as-of months ['2007-06']" in err
+    assert "command line --as-of 3-11" in err and "(--include-decided)" in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize(
     ("flag", "message"),
     [

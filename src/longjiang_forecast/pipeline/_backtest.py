@@ -277,7 +277,10 @@ def backtest(
             "report is the outcome)",
         ]
         if not include_decided:
-            why.append("so are targets already met at the as-of month (include_decided=False keeps them out)")
+            why.append(
+                "so are targets already met at the as-of month (include_decided=False, the command line's "
+                "default, keeps them out)"
+            )
         if n_no_outcome:
             why.append(f"{n_no_outcome} forecasts had no outcome in the history (no deadline report)")
         if empty_origins:
@@ -285,7 +288,8 @@ def backtest(
         raise DataValidationError(
             f"The backtest of {name} scored no forecast for as-of months "
             f"{[f'{t:%Y-%m}' for t in origins]}: " + "; ".join(why) + ". Choose as-of months before the "
-            "deadlines (e.g. as_of=range(3, 12)), pass include_decided=True, or check that the history "
+            "deadlines (e.g. as_of=range(3, 12); command line --as-of 3-11), pass include_decided=True "
+            "(--include-decided), or check that the history "
             "holds the deadline reports of those years."
         )
     params = template.get_params()
