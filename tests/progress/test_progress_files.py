@@ -437,3 +437,22 @@ def test_a_formula_without_its_saved_result_is_refused_naming_the_cell(tmp_path)
         r"=D2\+1100\).*Open it in Excel or WPS and save it again",
     ):
         read_progress(path, CAT)
+
+
+def test_a_value_cell_merged_over_several_months_is_refused(tmp_path):
+    """One figure for several rows would be copied into each: a guess; each month reports its own."""
+    rows = [
+        ("指标", "地区", "月份", "数值"),
+        ("09a", "province", "2024-03", 4100),
+        ("09a", "province", "2024-04", None),
+    ]
+    path = _xlsx(tmp_path, [("Sheet", rows)])
+    wb = openpyxl.load_workbook(path)
+    wb["Sheet"].merge_cells("D2:D3")
+    wb.save(path)
+    with pytest.raises(
+        DataValidationError,
+        match=r"cells D2:D3 of sheet 'Sheet' are merged over 2 rows of the column '数值': each row needs "
+        r"its own figure",
+    ):
+        read_progress(path, CAT)

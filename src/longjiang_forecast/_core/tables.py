@@ -370,7 +370,9 @@ def _read_xlsx(
         width -= 1
     body = records[header_at + 1 :] if headers[chosen] >= 0 else []
     if body:
-        merged_notes = _fill_merged_and_check_formulas(path, chosen, body, header_cells[:width], what)
+        merged_notes = _fill_merged_and_check_formulas(
+            path, chosen, body, header_cells[:width], aliases, what
+        )
         notes.extend(merged_notes)
     rows, numbers, percent = [], [], set()
     for i, (line, cells, pct) in enumerate(body):
@@ -396,15 +398,25 @@ def _read_xlsx(
     )
 
 
+#: Columns of figures: a cell merged over several rows of one of these is refused, not copied.
+_FIGURES = frozenset({"value", "target"})
+
+
 def _fill_merged_and_check_formulas(
-    path: Path, sheet: str, body: list[tuple[int, list[Any], list[int]]], header: Sequence[Any], what: str
+    path: Path,
+    sheet: str,
+    body: list[tuple[int, list[Any], list[int]]],
+    header: Sequence[Any],
+    aliases: Mapping[str, str],
+    what: str,
 ) -> list[str]:
     """Read vertically merged cells of the data rows as their top cell's value; refuse unsaved formulas.
 
     Government tables merge an indicator's or a region's cell over its block of rows; a reader
     that sees only the top cell would find every other row's indicator empty. Each merged range
     of the data rows (``body``, changed in place) gives its top cell's value to the rows below it,
-    and the returned note names each range, so nothing is guessed silently. A formula cell whose
+    and the returned note names each range, so nothing is guessed silently; a range over a column of
+    figures (:data:`_FIGURES`) is refused, each row having its own figure. A formula cell whose
     result the file does not hold (written by a program, or saved without recalculating) reads as
     empty; it is refused, naming the cell and the formula, instead of reported as a missing value.
     """
@@ -442,6 +454,16 @@ def _fill_merged_and_check_formulas(
             columns = range(merged.min_col - 1, min(merged.max_col, width))
             if bottom == top or not columns or top not in by_row:
                 continue
+            figures = [
+                str(header[j]).strip() for j in columns if canonical_name(header[j], aliases) in _FIGURES
+            ]
+            if figures:  # one figure for several rows would be a guess: each row reports its own
+                raise DataValidationError(
+                    f"{path}: cells {merged.coord} of sheet {sheet!r} are merged over {bottom - top + 1} "
+                    f"rows of the column {figures[0]!r}: each row needs its own figure. Unmerge them "
+                    "and enter each row's figure (merged indicator or region cells are read as their "
+                    "top cell)."
+                )
             filled = False
             for line in range(top + 1, bottom + 1):
                 cells = by_row.get(line)
