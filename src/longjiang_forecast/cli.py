@@ -150,24 +150,33 @@ YEARS_FORMS = "years written YYYY: one year '2023', a range '2020-2024' or a lis
 
 
 def _backtest_as_of(text: str) -> list[int] | list[str]:
-    """An argparse type: the as-of months of `backtest`, month numbers or YYYY-MM months (not both)."""
-    from ._core.months import parse_month_arg
+    """An argparse type: the as-of months of `backtest`, month numbers or months (not both).
+
+    A month is read in any form a progress file's month is (2023-06, 2023-6, 2023/6, 2023年6月, as
+    `forecast --as-of` reads it) and returned as YYYY-MM.
+    """
+    from ._core.months import parse_month, parse_month_arg
 
     parts = [p.strip() for p in text.split(",")]
     if not all(parts):
         raise argparse.ArgumentTypeError(f"must be {AS_OF_FORMS}; got {text!r}")
-    exact = [p for p in parts if re.fullmatch(r"\d{4}-\d{1,2}", p)]
+    exact = [p for p in parts if parse_month(p)[0] is not None or re.fullmatch(r"\d{4}-\d{1,2}", p)]
     if exact:
         if len(exact) != len(parts):
             raise argparse.ArgumentTypeError(
                 f"mixes month numbers and YYYY-MM months in {text!r}; give one kind: {AS_OF_FORMS}"
             )
+        months_read = []
         for part in parts:
-            try:
-                parse_month_arg(part, name="--as-of")
-            except DataValidationError as err:
-                raise argparse.ArgumentTypeError(f"{err} Accepted: {AS_OF_FORMS}.") from None
-        return parts
+            month, _form = parse_month(part)
+            if month is None:  # a YYYY-MM whose month number is out of range: said as such
+                try:
+                    parse_month_arg(part, name="--as-of")
+                except DataValidationError as err:
+                    raise argparse.ArgumentTypeError(f"{err} Accepted: {AS_OF_FORMS}.") from None
+                raise argparse.ArgumentTypeError(f"must be {AS_OF_FORMS}; got {part!r}")
+            months_read.append(f"{month:%Y-%m}")
+        return months_read
     months: list[int] = []
     for part in parts:
         match = re.fullmatch(r"(\d{1,2})(?:\s*-\s*(\d{1,2}))?", part)

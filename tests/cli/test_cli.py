@@ -452,13 +452,20 @@ def test_a_backtest_that_scores_nothing_names_the_command_line_options(tmp_path,
     assert "command line --as-of 3-11" in err and "(--include-decided)" in err and "Traceback" not in err
 
 
+def test_backtest_reads_its_months_in_the_forms_forecast_reads():
+    """`forecast --as-of 2024/8` was read where `backtest --as-of 2023/6` was refused (a new-user pass)."""
+    from longjiang_forecast.cli import _backtest_as_of
+
+    assert _backtest_as_of("2023-6, 2024/6,2025年6月") == ["2023-06", "2024-06", "2025-06"]
+    assert _backtest_as_of("3-5,9") == [3, 4, 5, 9]
+
+
 @pytest.mark.parametrize(
     ("flag", "message"),
     [
         (["--as-of", "abc"], "argument --as-of: must be month numbers 1-12, as a range '3-11' or a list "
                              "'4,6,9', or YYYY-MM months such as '2023-06,2024-06'; got 'abc'"),
         (["--as-of", "3-13"], "argument --as-of: month numbers must lie in 1-12"),
-        (["--as-of", "2023-6"], "argument --as-of: The '--as-of' parameter must be a month written YYYY-MM"),
         (["--as-of", "2023-13"], "argument --as-of: '2023-13' has month number 13; the month must be 01-12 "
                                  "(e.g. 2023-12 for December 2023)"),
         (["--as-of", "2023-06,6"], "argument --as-of: mixes month numbers and YYYY-MM months in '2023-06,6'"),
