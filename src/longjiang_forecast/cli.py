@@ -1054,6 +1054,22 @@ def _read_comparison(path: str) -> Any:
             f"--comparison {path}: the columns {missing} are missing (it has {list(frame.columns)[:8]}); "
             f"{fix}."
         )
+    p_met = pd.to_numeric(frame["p_met"], errors="coerce")
+    bad = frame.index[~p_met.between(0.0, 1.0)]  # blank, text such as 43%, or outside [0, 1]
+    if len(bad):
+        row = int(bad[0]) + 2  # the header is row 1
+        raise ValueError(
+            f"--comparison {path}: row {row}, column 'p_met' holds {frame['p_met'].iloc[int(bad[0])]!r}, not "
+            f"a probability between 0 and 1 ({len(bad)} such row(s)); {fix}."
+        )
+    keys = frame[["indicator", "region"]].astype(str).apply(tuple, axis=1)
+    base = set(keys[frame["scenario"] == "baseline"])
+    unbased = sorted({f"{i}/{r}" for i, r in keys if (i, r) not in base})
+    if unbased:
+        raise ValueError(
+            f"--comparison {path}: no baseline row for {unbased[:5]}{' ...' if len(unbased) > 5 else ''} "
+            f"({len(unbased)} series): the scenarios' changes cannot be checked against this report; {fix}."
+        )
     return frame
 
 
@@ -1085,6 +1101,19 @@ def _check_comparison(comparison: Any, result: Any, path: str) -> None:
             f"--comparison {path}: its indicators {foreign[:6]}{' ...' if len(foreign) > 6 else ''} are "
             f"not in this report's catalogue ({len(foreign)} of {comparison['indicator'].nunique()}); "
             f"it was made for another list. {fix} (nothing was written)."
+        )
+    forecast_here = np.isfinite(result.summary["p_met"].values) & (
+        result.summary["region"].values == "province"
+    )
+    lacking = sorted(
+        set(map(str, result.summary["indicator"].values[forecast_here]))
+        - set(map(str, comparison["indicator"]))
+    )
+    if lacking:
+        raise ValueError(
+            f"--comparison {path}: it has no rows for {lacking[:6]}{' ...' if len(lacking) > 6 else ''} "
+            f"({len(lacking)} of this report's forecast targets), so the bulletin's scenario section "
+            f"would leave them out without a word. {fix} (nothing was written)."
         )
     if "p_met_se" not in comparison.columns:
         return
@@ -1765,6 +1794,10 @@ def _store_changes(
         raise ValueError(
             f"--from {from_id} was published after --to {to_id}: give the earlier forecast as --from and "
             "the later as --to (nothing was run)."
+        )
+    if from_id == to_id:
+        raise ValueError(
+            f"--from and --to are both forecast {from_id}: give two forecasts (nothing was run)."
         )
     with _busy(f"re-running forecasts {from_id} to {to_id} to split the changes"):
         return changes(store, from_id, to_id, by_region=by_region)

@@ -266,39 +266,62 @@ def test_a_bad_comparison_file_is_named_before_any_work(content, message, tmp_pa
     assert "Traceback" not in err and "Forecasting" not in err and not (tmp_path / "o").exists()
 
 
+@pytest.fixture(scope="module")
+def default_comparison(tmp_path_factory):
+    """The scenario comparison of the default job (early winter, 100 draws) as `scenarios` writes it."""
+    out = tmp_path_factory.mktemp("comparison") / "sc"
+    assert (
+        main(["scenarios", str(SCENARIOS / "early-winter.toml"), "--draws", "100", "--out", str(out), "-q"])
+        == 0
+    )
+    return pd.read_csv(out / "scenario_comparison.csv", dtype={"indicator": str}, encoding="utf-8-sig")
+
+
+def _foreign(frame):
+    return pd.DataFrame(
+        {"indicator": ["zz9", "zz9"], "region": "province", "scenario": ["baseline", "push"],
+         "p_met": [0.5, 0.7], "p_met_se": 0.01, "delta_vs_baseline": [0.0, 0.2]}
+    )  # fmt: skip
+
+
+def _baseline_off(frame):
+    frame = frame.copy()
+    at = (frame["indicator"] == "01a") & (frame["region"] == "province") & (frame["scenario"] == "baseline")
+    frame.loc[at, ["p_met", "p_met_se"]] = [0.05, 0.003]  # the default job's 01a: about 0.73
+    return frame
+
+
 @pytest.mark.parametrize(
-    ("rows", "message"),
+    ("edit", "message"),
     [
-        (
-            "zz9,province,baseline,0.5,0.01,0.0\nzz9,province,push,0.7,0.01,0.2\n",
-            "its indicators ['zz9'] are not in this report's catalogue",
-        ),
-        (  # the default job's 01a is met with probability about 0.73
-            "01a,province,baseline,0.05,0.003,0.0\n01a,province,push,0.4,0.008,0.35\n",
-            "its baseline gives 01a (province) P(met) 0.050, this report",
-        ),
+        (_foreign, "its indicators ['zz9'] are not in this report's catalogue"),
+        (_baseline_off, "its baseline gives 01a (province) P(met) 0.050, this report"),
+        (lambda f: f[f["indicator"] != "09a"], "it has no rows for ['09a'] (1 of this report's forecast"),
+        (lambda f: f[f["scenario"] != "baseline"], "no baseline row for ["),
+        (lambda f: f.assign(p_met=f["p_met"].astype(object).where(f.index != 3, "43%")),
+         "row 5, column 'p_met' holds '43%', not a probability between 0 and 1"),
     ],
-)
-def test_a_comparison_of_another_forecast_is_refused(rows, message, tmp_path, capsys):
-    """A scenario table from another list, other reports or another month is not put in the bulletin."""
+)  # fmt: skip
+def test_a_comparison_of_another_forecast_is_refused(default_comparison, edit, message, tmp_path, capsys):
+    """A scenario table from another list, other reports or another month, or edited by hand, is not shown."""
     other = tmp_path / "scenario_comparison.csv"
-    other.write_text("indicator,region,scenario,p_met,p_met_se,delta_vs_baseline\n" + rows)
+    edit(default_comparison).to_csv(other, index=False)
     out = tmp_path / "o"
     assert main(["report", "--comparison", str(other), "--draws", "100", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert f"--comparison {other}" in err and message in err and "nothing was written" in err
+    assert f"--comparison {other}" in err and message in err
     assert "Traceback" not in err and not out.exists()
 
 
-def test_two_scenario_files_of_one_name_are_named(tmp_path, capsys):
-    first = SCENARIOS / "year-end-push.toml"
-    second = tmp_path / "push-copy.toml"
-    second.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+def test_the_comparison_of_the_same_inputs_is_shown(default_comparison, tmp_path):
+    """Made with other draws and another seed from the same reports: within the Monte Carlo error."""
+    same = tmp_path / "scenario_comparison.csv"
+    default_comparison.to_csv(same, index=False)
     out = tmp_path / "o"
-    assert main(["scenarios", str(first), str(second), "--draws", "100", "--out", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert "Scenario names must be unique" in err and str(first) in err and str(second) in err
-    assert "Traceback" not in err and not out.exists()
+    assert (
+        main(["report", "--comparison", str(same), "--draws", "200", "--seed", "3", "--out", str(out)]) == 0
+    )
+    assert "early-winter" in (out / "bulletin" / "bulletin.html").read_text(encoding="utf-8")
 
 
 def test_report_over_an_earlier_bulletin_names_no_other_commands_month_and_drops_its_figures(

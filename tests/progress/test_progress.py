@@ -428,6 +428,16 @@ def test_non_numeric_value(tmp_path):
         read_progress(write(tmp_path, body), CAT)
 
 
+@pytest.mark.parametrize("written", ["0,640", "00,640", "3_640", "1,30"])
+def test_a_decimal_comma_or_an_underscore_is_not_a_number(tmp_path, written):
+    """0,640 is not 640 (a decimal comma); Python's float would read 3_640 as 3640."""
+    body = f'01a,province,2024-01,1200\n01a,province,2024-02,"{written}"\n'
+    with pytest.raises(
+        DataValidationError, match=rf"field 'value' has value '{written}', which is not a number"
+    ):
+        read_progress(write(tmp_path, body), CAT)
+
+
 def test_thousands_separators_are_read_as_in_the_catalogue(tmp_path):
     """A quoted "1,300" (a CSV saved from a cell formatted #,##0) is 1300, by the catalogue's rule."""
     body = '01a,province,2024-01,1200\n01a,province,2024-02,"1,300.5"\n'

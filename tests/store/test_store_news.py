@@ -209,3 +209,12 @@ def test_the_same_forecast_is_not_published_twice(tmp_path, catalog):
     assert list(lf.store.published(path)["forecast_id"]) == [first]
     other = lf.forecast(lf.store.progress_at(path, catalog), catalog, n_draws=200, seed=8)
     assert lf.store.publish(path, other, seed=8) == first + 1  # another seed is another forecast
+
+
+def test_changes_of_a_forecast_with_itself_are_refused(two_forecasts, capsys):
+    path, first, _, _ = two_forecasts
+    refused(
+        ["changes", "--store", str(path), "--from", str(first), "--to", str(first)],
+        capsys,
+        f"--from and --to are both forecast {first}: give two forecasts",
+    )

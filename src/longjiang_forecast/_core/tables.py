@@ -400,6 +400,8 @@ def _read_xlsx(
 
 #: Columns of figures: a cell merged over several rows of one of these is refused, not copied.
 _FIGURES = frozenset({"value", "target"})
+#: Columns of free text: a formula there without a saved result is read as empty, not refused.
+_FREE_TEXT = frozenset({"note"})
 
 
 def _fill_merged_and_check_formulas(
@@ -435,7 +437,9 @@ def _fill_merged_and_check_formulas(
             (line, j, str(ws.cell(row=line, column=j + 1).value))
             for line, cells in by_row.items()
             for j in range(min(width, len(cells)))
-            if cells[j] is None and str(ws.cell(row=line, column=j + 1).value or "").startswith("=")
+            if cells[j] is None
+            and canonical_name(header[j], aliases) not in _FREE_TEXT
+            and str(ws.cell(row=line, column=j + 1).value or "").startswith("=")
         ]
         if unsaved:
             listed = "; ".join(
@@ -444,9 +448,11 @@ def _fill_merged_and_check_formulas(
             )
             more = f" and {len(unsaved) - 5} more" if len(unsaved) > 5 else ""
             raise DataValidationError(
-                f"{path}: {len(unsaved)} formula cell(s) of sheet {sheet!r} hold no saved result ({listed}"
-                f"{more}): the {what} was written by a program or saved without recalculating. Open it "
-                "in Excel or WPS and save it again, so that the results are stored (or type the figures)."
+                f"{path}: {len(unsaved)} formula cell(s) of sheet {sheet!r} hold no saved result, or an "
+                f"empty one ({listed}{more}): the {what} was written by a program or saved without "
+                "recalculating, or the formula gives an empty text. Open it in Excel or WPS and save it "
+                "again, so that the results are stored, or type each figure (a month not reported: "
+                "delete its row)."
             )
         notes = []
         for merged in ws.merged_cells.ranges:

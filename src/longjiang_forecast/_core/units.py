@@ -102,16 +102,25 @@ _ZH_TO_EN: dict[str, str] = {
 _PERCENT_CHANGE = re.compile(r"^%\s*change\s+vs\.?\s*(\d{4})$", re.IGNORECASE)
 
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
 
 
-def without_thousands_separators(text: str) -> str:
-    """A number written with thousands separators in groups of three (``1,234``, ``12,345.6``) without them.
+def plain_number(text: str) -> float:
+    """The number a cell's text writes, thousands separators in groups of three read (``1,234``).
 
-    Other text is returned as given (``1,23`` stays, and is then refused as not a number): the
-    commas of a catalogue target and of a progress report are read by this one rule.
+    ``1,23``, a decimal comma such as ``0,640`` (not 640) and underscores (``3_640``, which
+    Python's ``float`` would skip) are not numbers a person writes: ValueError, as ``float``
+    raises for any other text. The commas of a catalogue target and of a progress report are read
+    by this one rule.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not a plain number in that sense.
     """
-    return text.replace(",", "") if _THOUSANDS.match(text) else text
+    if "_" in text:
+        raise ValueError(f"could not convert string to float: {text!r}")
+    return float(text.replace(",", "") if _THOUSANDS.match(text) else text)
 
 
 def unit_label(unit: Any, lang: str) -> str:

@@ -30,7 +30,7 @@ from longjiang_forecast._core.schema import (
     PROGRESS_HEADER_ALIASES,
 )
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
-from longjiang_forecast._core.units import without_thousands_separators
+from longjiang_forecast._core.units import plain_number
 
 from ._catalog import Catalog, _coerce_types, _fmt_number
 from ._regions import _package_file, load_regions
@@ -676,9 +676,8 @@ def _parse_number(
         text = shown.replace("\u2212", "-")
         as_percent = text.endswith(("%", "％"))
         text = text.rstrip("%％").strip()
-        text = without_thousands_separators(text)
         try:
-            number = float(text)
+            number = plain_number(text)
         except ValueError:
             bad(
                 field,

@@ -47,7 +47,7 @@ from longjiang_forecast._core.schema import (
 )
 from longjiang_forecast._core.state import deadline_month
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
-from longjiang_forecast._core.units import without_thousands_separators
+from longjiang_forecast._core.units import plain_number
 
 if TYPE_CHECKING:
     from longjiang_forecast.catalog import Catalog
@@ -523,7 +523,7 @@ def _frame_to_dataset(
             ok = False
         else:
             try:
-                value = float(without_thousands_separators(val_txt))
+                value = plain_number(val_txt)
             except ValueError:
                 value = math.nan
             if not math.isfinite(value):
