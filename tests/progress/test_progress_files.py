@@ -403,6 +403,16 @@ def test_several_damaged_rows_are_listed_together(tmp_path):
         read_progress(path, CAT)
 
 
+def _merged_xlsx(tmp_path, rows, *ranges):
+    """A one-sheet workbook ('Sheet') of ``rows`` with the cell ranges ``ranges`` merged."""
+    path = _xlsx(tmp_path, [("Sheet", rows)])
+    wb = openpyxl.load_workbook(path)
+    for cells in ranges:
+        wb["Sheet"].merge_cells(cells)
+    wb.save(path)
+    return path
+
+
 def test_merged_indicator_and_region_cells_read_as_their_top_cell_with_a_warning(tmp_path):
     """A government table merges each indicator's and region's cell over its block of months."""
     rows = [
@@ -411,13 +421,7 @@ def test_merged_indicator_and_region_cells_read_as_their_top_cell_with_a_warning
         (None, None, "2024-04", 5200),
         ("09a", "哈尔滨", "2024-04", 1300),
     ]
-    path = _xlsx(tmp_path, [("进展", rows)])
-    wb = openpyxl.load_workbook(path)
-    ws = wb["进展"]
-    ws["A3"] = None
-    ws.merge_cells("A2:A3")
-    ws.merge_cells("B2:B3")
-    wb.save(path)
+    path = _merged_xlsx(tmp_path, rows, "A2:A3", "B2:B3")
     with pytest.warns(UserWarning, match=r"merged cells A2:A3 as their top cell's value on every row"):
         progress = read_progress(path, CAT)
     assert _values(progress) == _values(read_progress(_csv(tmp_path, HEADER + ROWS), CAT))
@@ -447,10 +451,7 @@ def test_a_value_cell_merged_over_several_months_is_refused(tmp_path):
         ("09a", "province", "2024-03", 4100),
         ("09a", "province", "2024-04", None),
     ]
-    path = _xlsx(tmp_path, [("Sheet", rows)])
-    wb = openpyxl.load_workbook(path)
-    wb["Sheet"].merge_cells("D2:D3")
-    wb.save(path)
+    path = _merged_xlsx(tmp_path, rows, "D2:D3")
     with pytest.raises(
         DataValidationError,
         match=r"cells D2:D3 of sheet 'Sheet' are merged over 2 rows of the column '数值': each row needs "

@@ -182,14 +182,17 @@ def test_a_damaged_archive_in_the_store_is_named_not_a_traceback(
     assert "Traceback" not in err
 
 
-def test_changes_backwards_are_refused(two_forecasts, capsys):
-    """changes from the later forecast to the earlier one (the signs of every change flipped) is refused."""
+@pytest.mark.parametrize("backwards", [True, False])
+def test_changes_backwards_or_of_one_forecast_are_refused(two_forecasts, capsys, backwards):
+    """From the later forecast to the earlier one every sign flips; from one to itself nothing moves."""
     path, first, second, _ = two_forecasts
-    refused(
-        ["changes", "--store", str(path), "--from", str(second), "--to", str(first)],
-        capsys,
-        f"--from {second} was published after --to {first}: give the earlier forecast as --from",
+    start, end = (second, first) if backwards else (first, first)
+    words = (
+        f"--from {second} was published after --to {first}: give the earlier forecast as --from"
+        if backwards
+        else f"--from and --to are both forecast {first}: give two forecasts"
     )
+    refused(["changes", "--store", str(path), "--from", str(start), "--to", str(end)], capsys, words)
 
 
 def test_the_same_forecast_is_not_published_twice(tmp_path, catalog):
@@ -209,12 +212,3 @@ def test_the_same_forecast_is_not_published_twice(tmp_path, catalog):
     assert list(lf.store.published(path)["forecast_id"]) == [first]
     other = lf.forecast(lf.store.progress_at(path, catalog), catalog, n_draws=200, seed=8)
     assert lf.store.publish(path, other, seed=8) == first + 1  # another seed is another forecast
-
-
-def test_changes_of_a_forecast_with_itself_are_refused(two_forecasts, capsys):
-    path, first, _, _ = two_forecasts
-    refused(
-        ["changes", "--store", str(path), "--from", str(first), "--to", str(first)],
-        capsys,
-        f"--from and --to are both forecast {first}: give two forecasts",
-    )
