@@ -160,15 +160,14 @@ def _backtest_as_of(text: str) -> list[int] | list[str]:
     parts = [p.strip() for p in text.split(",")]
     if not all(parts):
         raise argparse.ArgumentTypeError(f"must be {AS_OF_FORMS}; got {text!r}")
-    exact = [p for p in parts if parse_month(p)[0] is not None or re.fullmatch(r"\d{4}-\d{1,2}", p)]
-    if exact:
-        if len(exact) != len(parts):
+    read = [parse_month(p) for p in parts]  # a form also for a month that does not exist (2023-13)
+    if any(form for _, form in read):
+        if not all(form for _, form in read):
             raise argparse.ArgumentTypeError(
                 f"mixes month numbers and YYYY-MM months in {text!r}; give one kind: {AS_OF_FORMS}"
             )
         months_read = []
-        for part in parts:
-            month, _form = parse_month(part)
+        for part, (month, _form) in zip(parts, read, strict=True):
             if month is None:  # a YYYY-MM whose month number is out of range: said as such
                 try:
                     parse_month_arg(part, name="--as-of")
@@ -1786,19 +1785,9 @@ def _store_changes(
     store: str, from_id: int | None = None, to_id: int | None = None, *, by_region: bool = False
 ) -> Any:
     """:func:`longjiang_forecast.store.changes` of two published forecasts, by default the last two."""
-    from .store import changes, forecast_pair, published
+    from .store import changes, forecast_pair
 
     from_id, to_id = forecast_pair(store, from_id, to_id)
-    known = set(published(store)["forecast_id"])
-    if {from_id, to_id} <= known and from_id > to_id:  # from earlier to later (else every sign flips)
-        raise ValueError(
-            f"--from {from_id} was published after --to {to_id}: give the earlier forecast as --from and "
-            "the later as --to (nothing was run)."
-        )
-    if from_id == to_id:
-        raise ValueError(
-            f"--from and --to are both forecast {from_id}: give two forecasts (nothing was run)."
-        )
     with _busy(f"re-running forecasts {from_id} to {to_id} to split the changes"):
         return changes(store, from_id, to_id, by_region=by_region)
 

@@ -5,8 +5,8 @@ The five rules (:data:`RULES`) and the probability each one computes:
 ``deadline_jump``
     The report of the deadline month against the report before it. Statistic: the log share
     ``r = log(C(m0) / C(d))`` of the progress at the deadline month ``d`` that had been done by
-    the previous report ``m0`` (small ``r``: a big last-month jump; the quantity the model itself
-    weighs its reference years by, ``SeasonalShareModel._path_shape``). Reference: the model's
+    the previous report ``m0`` (small ``r``: a big last-month jump; the log of the fraction the model
+    itself weighs its reference years by, ``SeasonalShareModel._path_shape``). Reference: the model's
     reference class of the series, ``model.reference_[s].log_share`` (every earlier year of the
     family in every prefecture, or the fallback profile), as a mixture of the model's Student-t
     kernels (4 degrees of freedom) centred on each earlier year's ``log S(m0) − log S(d)``, of

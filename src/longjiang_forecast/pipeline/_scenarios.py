@@ -11,6 +11,7 @@ import xarray as xr
 
 from .._core.exceptions import DataValidationError
 from .._core.rng import SeedLike
+from ..scenarios import Scenario
 from ._forecast import (
     _as_progress,
     _data_provenance,
@@ -161,8 +162,6 @@ def compare_scenarios(
     """
     progress = _as_progress(progress, catalog)
     check_keep_paths(keep_paths)
-    from ..scenarios import Scenario
-
     if isinstance(scenarios, str | os.PathLike | Scenario):  # one file, not its characters
         scenarios = [scenarios]
     # Read (and checked) before the fit. The baseline is always the year with no effects; a file

@@ -71,8 +71,10 @@ def _selects(effect: Effect, state: xr.Dataset, tags: np.ndarray) -> np.ndarray:
     return mask
 
 
-#: Kinds whose simulated paths scenarios change (annual means and percent changes are not).
-_CHANGED_KINDS = ("cumulative", "level", "milestone")
+#: Kinds whose monthly work a cap bounds, and those whose simulated paths scenarios change (a
+#: milestone's hazard too; annual means and percent changes are not changed).
+_CAPPED_KINDS = ("cumulative", "level")
+_CHANGED_KINDS = (*_CAPPED_KINDS, "milestone")
 
 
 def _acts_on_nothing(effect: Effect, state: xr.Dataset, selected: np.ndarray) -> str:
@@ -86,7 +88,7 @@ def _acts_on_nothing(effect: Effect, state: xr.Dataset, selected: np.ndarray) ->
     if not selected.any():
         return "selects no series of this forecast"
     kinds = state["kind"].values[selected]
-    changed = np.isin(kinds, _CHANGED_KINDS if effect.type != "cap" else ("cumulative", "level"))
+    changed = np.isin(kinds, _CAPPED_KINDS if effect.type == "cap" else _CHANGED_KINDS)
     if not changed.any():
         what = sorted(set(map(str, kinds)))
         who = "a cap does" if effect.type == "cap" else "scenarios do"

@@ -218,7 +218,9 @@ def forecast_pair(store: str | Path, from_id: int | None = None, to_id: int | No
     Raises
     ------
     DataValidationError
-        If the store holds fewer than two published forecasts (and they are not both given).
+        If the store holds fewer than two published forecasts (and they are not both given), if
+        ``from_id`` was published after ``to_id`` (every change would have its sign flipped), or
+        if they are one forecast.
     """
     numbers = published(store)["forecast_id"].tolist()
     to_id = to_id or (numbers[-1] if numbers else 0)
@@ -227,5 +229,14 @@ def forecast_pair(store: str | Path, from_id: int | None = None, to_id: int | No
         raise DataValidationError(
             f"{store}: what changed needs two published forecasts (it holds {len(numbers)}); publish with "
             "`longjiang-forecast forecast --store PATH --publish`, or give --from and --to."
+        )
+    if from_id in numbers and to_id in numbers and from_id > to_id:  # an unknown id: said by the caller
+        raise DataValidationError(
+            f"--from {from_id} was published after --to {to_id}: give the earlier forecast as --from and "
+            "the later as --to (nothing was run)."
+        )
+    if from_id == to_id:
+        raise DataValidationError(
+            f"--from and --to are both forecast {from_id}: give two forecasts (nothing was run)."
         )
     return from_id, to_id
