@@ -394,3 +394,35 @@ def test_regions_are_read_in_every_spelling_a_progress_file_accepts(tmp_path, ca
         )
         spellings.append(load_scenario(path, catalog=catalog).effects[0].regions)
     assert spellings == [("harbin",)] * 4
+
+
+def test_an_effect_on_prefectures_warns_where_the_province_row_cannot_move(tmp_path, catalog, progress):
+    """A stoppage of Harbin's 13a left the province row's P(met) as it was, marked "(0)", without a word
+    (a third break-it pass): the province row is forecast from the province's own reports."""
+    import warnings
+
+    path = tmp_path / "harbin.toml"
+    path.write_text(
+        'name = "harbin"\n[[effects]]\ntype = "stoppage"\nregions = ["harbin"]\nstart = "2024-09"\n'
+    )
+    small = catalog.subset(["13a"])
+    data = progress.sel(indicator=["13a"])
+    assert "province" in data["region"].values
+    with pytest.warns(
+        lf.ForecastWarning,
+        match=r"effects\[0\] \(stoppage\) changes prefecture rows of 13a but "
+        r"not their province rows, which are forecast from the province's own reports",
+    ):
+        own = lf.forecast(data, small, n_draws=400, seed=1, scenario=path)
+    row = {"indicator": "13a", "region": "province"}
+    assert not bool(own.summary["scenario_touched"].sel(series=own.summary["region"] == "province").item())
+    # without the province's own reports its row is the total of its prefectures, and it moves
+    prefectures = data.sel(region=[r for r in data["region"].values if r != "province"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        stopped = lf.forecast(prefectures, small, n_draws=400, seed=1, scenario=path)
+    assert not [w for w in caught if "province rows" in str(w.message) and "own reports" in str(w.message)]
+    base = lf.forecast(prefectures, small, n_draws=400, seed=1)
+    moved = stopped.table().set_index(["indicator", "region"]).loc[tuple(row.values()), "p_met"]
+    before = base.table().set_index(["indicator", "region"]).loc[tuple(row.values()), "p_met"]
+    assert moved < before - 0.02

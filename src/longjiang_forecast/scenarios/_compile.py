@@ -11,7 +11,7 @@ import xarray as xr
 
 from .._core.exceptions import DataValidationError, ForecastWarning
 from .._core.rng import SeedLike, as_seed_sequence
-from .._core.schema import SERIES
+from .._core.schema import PROVINCE, SERIES
 from ._scenario import Effect, Scenario
 
 if TYPE_CHECKING:
@@ -103,6 +103,20 @@ def _acts_on_nothing(effect: Effect, state: xr.Dataset, selected: np.ndarray) ->
     return ""
 
 
+def _province_left_out(effect: Effect, state: xr.Dataset, selected: np.ndarray) -> list[str]:
+    """Indicators whose prefecture rows ``effect`` changes but whose own province row it does not.
+
+    A province row that is a series of ``state`` is forecast from the province's own reports, not
+    as the total of its prefectures (see :func:`~longjiang_forecast.progress.province_from_prefectures`),
+    so an effect on some of its prefectures leaves it as it is.
+    """
+    kinds = state["kind"].values
+    changed = selected & np.isin(kinds, _CAPPED_KINDS if effect.type == "cap" else _CHANGED_KINDS)
+    indicator = state["indicator"].values.astype(str)
+    province = state["region"].values.astype(str) == PROVINCE
+    return sorted(set(indicator[changed & ~province]) & set(indicator[province & ~selected]))
+
+
 def compile_scenario(
     scenario: Scenario, state: xr.Dataset, catalog: Catalog, *, n_draws: int, seed: SeedLike = None
 ) -> CompiledScenario:
@@ -134,7 +148,9 @@ def compile_scenario(
     ForecastWarning
         For an effect that ends by the latest report of every series it selects
         (it can change nothing); judged on each series' own latest report, not
-        on the as-of month.
+        on the as-of month. For an effect that changes prefecture rows of an
+        indicator whose province row is forecast from the province's own reports
+        (that row does not move with them).
     """
     year = int(state.attrs["year"])
     if scenario.year != year:
@@ -159,6 +175,19 @@ def compile_scenario(
                 stacklevel=2,
             )
             continue
+        left_out = _province_left_out(effect, state, selected)
+        if left_out:
+            named = ", ".join(left_out[:8]) + (f" (+{len(left_out) - 8})" if len(left_out) > 8 else "")
+            warnings.warn(
+                f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) changes prefecture "
+                f"rows of {named} but not their province rows, which are forecast from the province's own "
+                "reports: the province's P(met) under this scenario leaves the change out. To see the "
+                "province move, leave the province's rows of those indicators out of the progress data (the "
+                "province is then forecast as the total of its prefectures), or add 'province' to the "
+                "effect's regions (it then applies to the whole province).",
+                ForecastWarning,
+                stacklevel=2,
+            )
         # Judged per series: an effect changes a series whose latest report is before its last month.
         if effect.type != "cap" and selected.any() and np.all(reported[selected] >= last):
             warnings.warn(
