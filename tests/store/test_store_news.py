@@ -188,11 +188,44 @@ def test_changes_backwards_or_of_one_forecast_are_refused(two_forecasts, capsys,
     path, first, second, _ = two_forecasts
     start, end = (second, first) if backwards else (first, first)
     words = (
-        f"--from {second} was published after --to {first}: give the earlier forecast as --from"
+        f"--from {second} (as of 2024-04) is of a later month than --to {first} (as of 2024-03): give the "
+        "earlier forecast as --from"
         if backwards
         else f"--from and --to are both forecast {first}: give two forecasts"
     )
     refused(["changes", "--store", str(path), "--from", str(start), "--to", str(end)], capsys, words)
+
+
+def test_a_month_published_late_is_the_earlier_forecast(two_forecasts, tmp_path, catalog, capsys):
+    """March's forecast published after April's was compared as the newer one: every change of
+    `changes` and `news` had its sign flipped (a third break-it pass)."""
+    files = [two_forecasts[0].parent / name for name in ("to-march.csv", "april.csv")]
+    late = tmp_path / "late.sqlite"
+    lf.store.ingest(late, files, catalog)
+
+    def publish(month, seed):
+        result = lf.forecast(
+            lf.store.progress_at(late, catalog, as_of=month), catalog, n_draws=200, seed=seed
+        )
+        return lf.store.publish(late, result, seed=seed)
+
+    april, march, march_again = publish("2024-04", 9), publish("2024-03", 9), publish("2024-03", 10)
+    assert lf.store.forecast_pair(late) == (march_again, april)
+    assert lf.store.forecast_pair(late, to_id=march_again) == (march, march_again)
+    refused(
+        ["changes", "--store", str(late), "--from", str(april), "--to", str(march)],
+        capsys,
+        f"--from {april} (as of 2024-04) is of a later month than --to {march} (as of 2024-03)",
+    )
+    refused(
+        ["changes", "--news", "--store", str(late), "--from", str(march_again), "--to", str(march)],
+        capsys,
+        f"--from {march_again} (as of 2024-03) was published after --to {march} (as of 2024-03)",
+    )
+    table = lf.store.news(late, *lf.store.forecast_pair(late))
+    assert ("new report", "daqing", "2024-04") in set(
+        table[["kind", "region", "month"]].itertuples(index=False)
+    )
 
 
 def test_the_same_forecast_is_not_published_twice(tmp_path, catalog):

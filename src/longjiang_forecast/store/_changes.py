@@ -201,14 +201,19 @@ def _series(summary: Any, name: str) -> pd.Series:
 
 
 def forecast_pair(store: str | Path, from_id: int | None = None, to_id: int | None = None) -> tuple[int, int]:
-    """The two published forecasts compared: ``from_id`` and ``to_id``, by default the last two.
+    """The two published forecasts compared: ``from_id`` and ``to_id``, by default the latest two.
+
+    Forecasts are ordered by their as-of month, then by when they were published (a forecast of
+    a month published again on revised reports is the later one): a forecast as of August
+    published after September's is the earlier of the two, not the newer.
 
     Parameters
     ----------
     store : str or Path
         The store's file.
     from_id, to_id : int, optional
-        Numbers of published forecasts (``published(store)["forecast_id"]``).
+        Numbers of published forecasts (``published(store)["forecast_id"]``). Default ``to_id``:
+        the latest (latest as-of month, last published); default ``from_id``: the one before it.
 
     Returns
     -------
@@ -219,21 +224,28 @@ def forecast_pair(store: str | Path, from_id: int | None = None, to_id: int | No
     ------
     DataValidationError
         If the store holds fewer than two published forecasts (and they are not both given), if
-        ``from_id`` was published after ``to_id`` (every change would have its sign flipped), or
-        if they are one forecast.
+        ``from_id`` comes after ``to_id`` (a later as-of month, or the same month published
+        later: every change would have its sign flipped), or if they are one forecast.
     """
-    numbers = published(store)["forecast_id"].tolist()
+    table = published(store)
+    order = table.sort_values(["as_of", "forecast_id"], kind="stable")
+    numbers = order["forecast_id"].tolist()
+    as_of = dict(zip(numbers, order["as_of"].astype(str), strict=True))
     to_id = to_id or (numbers[-1] if numbers else 0)
-    from_id = from_id or max((n for n in numbers if n < to_id), default=0)
+    if not from_id:
+        before = numbers[: numbers.index(to_id)] if to_id in numbers else [n for n in numbers if n < to_id]
+        from_id = before[-1] if before else 0
     if not from_id or not to_id:
         raise DataValidationError(
             f"{store}: what changed needs two published forecasts (it holds {len(numbers)}); publish with "
             "`longjiang-forecast forecast --store PATH --publish`, or give --from and --to."
         )
-    if from_id in numbers and to_id in numbers and from_id > to_id:  # an unknown id: said by the caller
+    if from_id in numbers and to_id in numbers and numbers.index(from_id) > numbers.index(to_id):
+        # an unknown id: said by the caller
+        when = "was published after" if as_of[from_id] == as_of[to_id] else "is of a later month than"
         raise DataValidationError(
-            f"--from {from_id} was published after --to {to_id}: give the earlier forecast as --from and "
-            "the later as --to (nothing was run)."
+            f"--from {from_id} (as of {as_of[from_id]}) {when} --to {to_id} (as of {as_of[to_id]}): give "
+            "the earlier forecast as --from and the later as --to (nothing was run)."
         )
     if from_id == to_id:
         raise DataValidationError(
