@@ -96,6 +96,13 @@ _draws = _count_at_least(
     MIN_DRAWS, "with fewer draws the Monte Carlo error of P(met) is wider than a status band (default 4000)"
 )
 
+#: --draws of backtest: at least :data:`MIN_DRAWS`, for its scores as for the forecasts they judge.
+_backtest_draws = _count_at_least(
+    MIN_DRAWS,
+    "with fewer draws each forecast's P(met) carries a Monte Carlo error wider than a status band, "
+    "and the scores judge that noise (default 1000)",
+)
+
 #: Fewest kept paths (--keep-paths) of report and serve, as many as the fewest draws: the bulletin's
 #: figures of the list as a whole (P(all met), risk drivers), its fan charts, rank probabilities,
 #: required pace and next year's targets, and the explorer's fan charts and next year's targets,
@@ -1575,7 +1582,10 @@ def _backtest_parser(sub: Any) -> None:
         "numbers as --as-of",
     )
     bt.add_argument(
-        "--draws", type=_positive_int, default=1000, help="Monte Carlo draws per forecast (default 1000)"
+        "--draws",
+        type=_backtest_draws,
+        default=1000,
+        help=f"Monte Carlo draws per forecast (default 1000, at least {MIN_DRAWS})",
     )
     bt.add_argument("--seed", type=_seed, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
     bt.add_argument("--jobs", type=_positive_int, default=2, help="threads for the simulation (default 2)")

@@ -414,7 +414,7 @@ def test_backtest_all_without_pymc_skips_hierarchical_and_says_how_to_install(tm
         return real(history, "run_rate", **kwargs)
 
     monkeypatch.setattr(pipeline, "backtest", quick)
-    code = main(["backtest", "--model", "all", "--as-of", "2023-06", "--draws", "50", "--out", str(tmp_path),
+    code = main(["backtest", "--model", "all", "--as-of", "2023-06", "--draws", "100", "--out", str(tmp_path),
                  "--no-progress"])  # fmt: skip
     captured = capsys.readouterr()
     assert code == 0
@@ -497,6 +497,8 @@ def test_backtest_reads_its_months_in_the_forms_forecast_reads():
         (["--years", "2024-2020"], "argument --years: the range '2024-2020' runs backwards"),
         (["--jobs", "0"], "argument --jobs: must be a whole number >= 1, got 0"),
         (["--draws", "0"], "argument --draws: must be a whole number >= 1, got 0"),
+        (["--draws", "50"], "argument --draws: must be at least 100, got 50: with fewer draws each "
+                            "forecast's P(met) carries a Monte Carlo error wider than a status band"),
         (["--seed", "-1"], "argument --seed: must be a whole number >= 0, got -1"),
         (["--progress", "nope"], "argument --progress: invalid choice: 'nope'"),
     ],
@@ -667,7 +669,7 @@ def test_model_all_header_counts_made_and_scored_and_notes_models_scored_on_fewe
     monkeypatch.setattr(
         "longjiang_forecast.cli._backtest_models", lambda spec: (["run_rate", "milestone"], [])
     )
-    code = main(["backtest", "--model", "all", "--as-of", "2023-06", "--draws", "50", "--out", str(tmp_path),
+    code = main(["backtest", "--model", "all", "--as-of", "2023-06", "--draws", "100", "--out", str(tmp_path),
                  "--no-progress"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
@@ -878,7 +880,7 @@ def test_one_report_months_ahead_of_the_rest_is_named(tmp_path, capsys):
 
 def test_backtest_output_explains_every_score_it_shows(tmp_path, capsys):
     """Each score column has its sentence: the interval scores, WIS and the CORP decomposition."""
-    argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--no-progress"]
+    argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "100", "--no-progress"]
     code = main([*argv, "--out", str(tmp_path)])
     out = capsys.readouterr().out
     assert code == 0
@@ -899,7 +901,7 @@ def test_backtest_output_explains_every_score_it_shows(tmp_path, capsys):
 
 def test_outputs_of_an_earlier_run_are_not_replaced_unless_asked(tmp_path, capsys):
     (tmp_path / "backtest_scores.csv").write_text("earlier run\n", encoding="utf-8")
-    argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--no-progress"]
+    argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "100", "--no-progress"]
     assert main([*argv, "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err == (

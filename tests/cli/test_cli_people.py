@@ -226,7 +226,7 @@ def test_a_failed_run_leaves_no_empty_out_folder(tmp_path, capsys):
 
 
 def test_backtest_says_what_each_score_means_and_what_cannot_be_measured(tmp_path, capsys):
-    argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "50", "--lang", "en"]
+    argv = ["backtest", "--model", "run_rate", "--as-of", "2023-06", "--draws", "100", "--lang", "en"]
     assert main([*argv, "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     assert "What the scores mean:" in captured.out

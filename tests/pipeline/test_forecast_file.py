@@ -371,7 +371,7 @@ def test_backtest_writes_a_described_file_and_the_corp_diagram(tmp_path, capsys)
     from longjiang_forecast.cli import main
 
     argv = ["backtest", "--progress", "families", "--model", "run_rate", "--as-of", "6", "--years", "2022",
-            "--draws", "50", "--no-progress", "--out", str(tmp_path)]  # fmt: skip
+            "--draws", "100", "--no-progress", "--out", str(tmp_path)]  # fmt: skip
     assert main(argv) == 0
     captured = capsys.readouterr()
     png = tmp_path / "backtest_reliability.png"
