@@ -29,7 +29,27 @@ def test_shipped_scenarios_load(name, catalog):
             "unknown indicators",
         ),
         ('tags = ["outdor"]\nstart = "2024-10"', "effects[0].tags", "unknown tags"),
-        ('regions = ["atlantis"]\nstart = "2024-10"', "effects[0].regions", "unknown regions"),
+        (
+            'regions = ["atlantis"]\nstart = "2024-10"',
+            "effects[0].regions",
+            r"unknown regions \['atlantis'\]; known",
+        ),
+        (
+            'regions = ["harbn"]\nstart = "2024-10"',
+            "effects[0].regions",
+            r"\['harbn'\] \(did you mean 'harbin'\?\)",
+        ),
+        ('regions = ["哈尔宾"]\nstart = "2024-10"', "effects[0].regions", r"\(did you mean 'harbin'\?\)"),
+        (
+            'tags = ["constructon"]\nstart = "2024-10"',
+            "effects[0].tags",
+            r"\(did you mean 'construction'\?\)",
+        ),
+        (
+            'indicators = ["13x", "19b", "09"]\nstart = "2024-10"',
+            "effects[0].indicators",
+            r"unknown indicators \['09', '13x'\] \(did you mean '09a' for '09'\?\)",  # 13x: 13a, 13b or 13c
+        ),
         ('start = "2025-10"', "effects[0].start", "outside the scenario's year 2024"),
         ('start = "2024-13"', "effects[0].start", "must be a month written YYYY-MM"),
         ('start = "2024-10"\nspeed = 3', "effects[0].speed", "is not a key of a stoppage effect"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -41,7 +44,40 @@ def display_name(zh: Any, en: Any, lang: str, ident: Any = "") -> str:
     return str(ident)
 
 
-__all__ = ["display_name"]
+__all__ = ["closest_name", "display_name"]
+
+
+def closest_name(text: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to a misspelt ``text``, or None where none is close.
+
+    :func:`difflib.get_close_matches` (as typed, then lower-cased). One character of a
+    three-character Chinese name is a third of it (cutoff 0.6); Latin spellings are held closer
+    (0.8), so that shenyang (not a prefecture) is not taken for hegang (ratio 0.71).
+
+    Parameters
+    ----------
+    text : str
+        What was written.
+    choices : iterable of str
+        Every accepted spelling.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> closest_name("harbn", ["harbin", "hegang"]), closest_name("哈尔宾市", ["哈尔滨市"])
+    ('harbin', '哈尔滨市')
+    >>> closest_name("shenyang", ["hegang"]) is None
+    True
+    """
+    options = list(choices)
+    cutoff = 0.6 if re.search(r"[\u4e00-\u9fff]", text) else 0.8
+    close = difflib.get_close_matches(text, options, n=1, cutoff=cutoff) or (
+        difflib.get_close_matches(text.lower(), options, n=1, cutoff=cutoff)
+    )
+    return close[0] if close else None
 
 
 def indicator_names(catalog: Any, lang: str) -> dict[str, str]:

@@ -15,7 +15,6 @@ row, the field, the bad value and the fix.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import hashlib
 import json
 import math
@@ -33,6 +32,7 @@ import xarray as xr
 
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.months import MONTH_FORMS, parse_month
+from longjiang_forecast._core.names import closest_name
 from longjiang_forecast._core.problems import Problems
 from longjiang_forecast._core.provenance import file_sha256, make_attrs
 from longjiang_forecast._core.regions import region_lookup
@@ -273,8 +273,8 @@ def _check_columns(
 def _unknown_regions(unknown: dict[str, list[str]], region_of: dict[str, str]) -> list[str]:
     """One problem per distinct unknown region: its rows (the first few and a count), a close known name.
 
-    The suggestion is :func:`difflib.get_close_matches` over every accepted spelling
-    (ids, Chinese and English names; :func:`~longjiang_forecast._core.regions.region_lookup`):
+    The suggestion is :func:`~longjiang_forecast._core.names.closest_name` over every accepted
+    spelling (ids, Chinese and English names; :func:`~longjiang_forecast._core.regions.region_lookup`):
     哈尔宾市 -> 哈尔滨市, Harbn -> harbin; none where nothing is close.
     """
     messages = []
@@ -282,13 +282,8 @@ def _unknown_regions(unknown: dict[str, list[str]], region_of: dict[str, str]) -
         shown = ", ".join(rows[:_MAX_ROWS_NAMED]) + (
             f" and {len(rows) - _MAX_ROWS_NAMED} more" if len(rows) > _MAX_ROWS_NAMED else ""
         )
-        # One character of a three-character Chinese name is a third of it; Latin spellings are held
-        # closer, so that shenyang (not a prefecture) is not taken for hegang (ratio 0.71).
-        cutoff = 0.6 if re.search(r"[\u4e00-\u9fff]", text) else 0.8
-        close = difflib.get_close_matches(text, list(region_of), n=1, cutoff=cutoff) or (
-            difflib.get_close_matches(text.lower(), list(region_of), n=1, cutoff=cutoff)
-        )
-        guess = f" Did you mean {close[0]!r} ({region_of[close[0]]})?" if close else ""
+        close = closest_name(text, region_of)
+        guess = f" Did you mean {close!r} ({region_of[close]})?" if close else ""
         messages.append(
             f"field 'region' has value {text!r} in {len(rows)} row{'s' if len(rows) > 1 else ''} "
             f"({shown}), which is neither 'province' nor a region of the catalogue.{guess}"

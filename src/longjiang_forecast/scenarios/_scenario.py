@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core.exceptions import DataValidationError
 from .._core.months import parse_month
+from .._core.names import closest_name
 from .._core.regions import region_lookup
 from .._core.schema import KINDS, STANDARD_TAGS
 from .._core.tables import decode_text
@@ -356,9 +357,11 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
                     stacklevel=2,
                 )
             elif unknown_values:
+                choices = {**{k: k for k in known[sel]}, **(spelled if sel == "regions" else {})}
                 bad(
                     f"{where}.{sel}",
-                    f"names unknown {sel} {unknown_values}; known: {sorted(known[sel])[:60]}.",
+                    f"names unknown {sel} {unknown_values}{_did_you_mean(unknown_values, choices)}; "
+                    f"known: {sorted(known[sel])[:60]}.",
                 )
             fields[sel] = tuple(values)
         window = raw.get("months", raw.get("start"))
@@ -456,11 +459,27 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
     )
 
 
+def _did_you_mean(unknown: list[str], choices: dict[str, str]) -> str:
+    """`` (did you mean 'harbin'?)`` for the unknown values close to a known one ('' for none).
+
+    ``choices`` maps every accepted spelling to the value it stands for (a region's Chinese and
+    English names to its id); closeness is :func:`~longjiang_forecast._core.names.closest_name`'s.
+    """
+    guesses = {v: closest_name(v, choices) for v in unknown}
+    meant = [(v, choices[g]) for v, g in guesses.items() if g is not None]
+    if not meant:
+        return ""
+    if len(unknown) == 1:
+        return f" (did you mean {meant[0][1]!r}?)"
+    return " (did you mean " + ", ".join(f"{g!r} for {v!r}" for v, g in meant) + "?)"
+
+
 def _no_such_tags(wanted: list[str], known: list[str], name: Any, catalog: Catalog) -> str:
     """The message of a scenario that selects by tags no indicator of the catalogue carries."""
     has = f"its tags are {known}" if known else "it has no tags: its `tags` column is empty or missing"
+    meant = _did_you_mean(wanted, {k: k for k in known})
     return (
-        f"names unknown tags {wanted}: no indicator of the catalogue {catalog.source} carries "
+        f"names unknown tags {wanted}{meant}: no indicator of the catalogue {catalog.source} carries "
         f"{'that tag' if len(wanted) == 1 else 'those tags'} ({has}), so scenario {name!r} would change "
         "nothing. Tag the rows it is meant for in the catalogue's `tags` column (';'-separated; standard "
         f"tags: {', '.join(STANDARD_TAGS)}), start from a catalogue with the standard tags "
