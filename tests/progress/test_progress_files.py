@@ -255,6 +255,32 @@ def test_ambiguous_or_impossible_months_are_not_months(text):
     assert parse_month(text)[0] is None
 
 
+def test_a_table_that_starts_in_column_b_is_read(tmp_path):
+    """Column A empty and without a header was refused as 'unnamed: 0' (a third break-it pass)."""
+    rows = [[None, *row] for row in GOOD_ROWS]
+    path = _xlsx(tmp_path, [("data", rows)])
+    wb = openpyxl.load_workbook(path)
+    wb["data"]["E2"].number_format = "0%"  # the value column's cells stay where the sheet has them
+    wb["data"]["E2"].value = 0.5
+    wb.save(path)
+    with pytest.warns(
+        UserWarning, match=r"p\.xlsx: read the empty column\(s\) A without a header name as no column"
+    ):
+        ds = read_progress(path, CAT)
+    assert _values(ds) == {**EXPECTED, ("09a", "province", "2024-03"): 50.0}
+    csv = _csv(tmp_path, "," + HEADER + "".join("," + line + "\n" for line in ROWS.splitlines()))
+    with pytest.warns(UserWarning, match=r"read the empty column\(s\) A without a header name"):
+        assert _values(read_progress(csv, CAT)) == EXPECTED
+    # a column without a header that holds a value is refused, not dropped
+    stray = _csv(
+        tmp_path, "," + HEADER + "".join("x," + line + "\n" for line in ROWS.splitlines()), name="s.csv"
+    )
+    with pytest.raises(
+        DataValidationError, match=r"unknown column\(s\) \['unnamed: 0'\] \(columns without a header"
+    ):
+        read_progress(stray, CAT)
+
+
 def test_percent_formatted_cells_read_as_the_percent_they_show(tmp_path):
     rows = [GOOD_ROWS[0], ["02c", "province", "2024-03", 0.8], ["02c", "province", "2024-04", 85]]
     path = _xlsx(tmp_path, [("data", rows)])

@@ -186,6 +186,20 @@ def _read_raw(path: Path, sheet: int | str | None = None) -> tuple[pd.DataFrame,
         raise FileNotFoundError(f"Progress file not found: {path}")
     table = read_table(path, required=REQUIRED_COLUMNS, aliases=HEADER_ALIASES, sheet=sheet, what="file")
     header = [name or f"unnamed: {j}" for j, name in enumerate(table.header)]
+    rows, notes = table.rows, list(table.notes)
+    # a column without a header name and without a value (a table that starts in column B) holds
+    # nothing to read: it is left out, and said; one with values is refused below
+    empty = [
+        j
+        for j, name in enumerate(table.header)
+        if not name and all(_cell_text(row[j], "") == "" for row in rows if j < len(row))
+    ]
+    keep = [j for j in range(len(header)) if j not in empty]
+    if empty:
+        header = [header[j] for j in keep]
+        rows = [[row[j] if j < len(row) else None for j in keep] for row in rows]
+        letters = ", ".join(_column_letter(j) for j in empty)
+        notes.append(f"the empty column(s) {letters} without a header name as no column")
     twice = sorted({c for c in header if header.count(c) > 1})
     if twice:
         raise DataValidationError(
@@ -193,10 +207,9 @@ def _read_raw(path: Path, sheet: int | str | None = None) -> tuple[pd.DataFrame,
             f"{', with Chinese names read as the English ones' if table.notes else ''}). "
             f"Keep one column of each name."
         )
-    rows, notes = table.rows, list(table.notes)
     if "value" in header and table.percent:
         col = header.index("value")
-        shown = [i for i, j in sorted(table.percent) if j == col]
+        shown = [i for i, j in sorted(table.percent) if j == keep[col]]  # the sheet's own column
         for i in shown:  # an Excel cell formatted 80 % holds 0.8: read what it shows
             rows[i][col] = float(Decimal(repr(float(rows[i][col]))) * 100)
         if shown:
@@ -205,6 +218,16 @@ def _read_raw(path: Path, sheet: int | str | None = None) -> tuple[pd.DataFrame,
             )
     frame = pd.DataFrame(rows, columns=pd.Index(header), dtype=object)
     return _text_frame(frame, table.row_numbers), notes
+
+
+def _column_letter(j: int) -> str:
+    """Spreadsheet letter of column ``j`` (0-based): A, ..., Z, AA, ..."""
+    letters = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
 
 def _text_frame(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
