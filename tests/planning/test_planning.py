@@ -205,12 +205,14 @@ def test_required_pace_verdict_cannot_contradict_p_met(small):
 
 # --------------------------------------------------------------------------- next year
 def test_next_year_known_trend():
-    """Finals growing exactly 10 % a year, 2 ratios: the conjugate Student-t predictive, by hand.
+    """Finals growing exactly 10 % a year, and this year expected 10 % above last year's final: three
+    ratios (this year's expected outcome against last year's final is the latest); the conjugate
+    Student-t predictive, by hand.
 
-    Prior (0, 0.1) worth 1 ratio for the mean, 4 for the spread: location 2 m / 3 with m = log 1.1,
-    variance (4 * 0.01 + 2 m^2 / 3) / 5, scale its root times sqrt(1 + 1/3), 5 degrees of freedom.
+    Prior (0, 0.1) worth 1 ratio for the mean, 4 for the spread: location 3 m / 4 with m = log 1.1,
+    variance (4 * 0.01 + 3 m^2 / 4) / 6, scale its root times sqrt(1 + 1/4), 6 degrees of freedom.
     """
-    values = np.full((2000, 1), 120.0) + np.random.default_rng(2).normal(0, 1, (2000, 1))
+    values = np.full((2000, 1), 133.1) + np.random.default_rng(2).normal(0, 1, (2000, 1))
     f = tiny_forecast(values, target=[110.0], indicator=["x"], region=["province"], item=[1])
     months = pd.date_range("2021-01-01", "2024-08-01", freq="MS")
     finals = {2021: 100.0, 2022: 110.0, 2023: 121.0}
@@ -225,16 +227,23 @@ def test_next_year_known_trend():
     assert int(result["n_finals"][0]) == 3
     assert str(result["growth_basis"].values[0]) == "trend"
     assert (int(result["first_final"][0]), int(result["last_final"][0])) == (2021, 2023)
+    assert "this year's expected outcome against last year's final is the latest ratio" in str(
+        result["method"].values[0]
+    )
     m = np.log(1.1)
-    assert float(result["growth_log_mean"][0]) == pytest.approx(2 * m / 3)
-    scale = np.sqrt((4 * 0.01 + 2 * m**2 / 3) / 5 * (1 + 1 / 3))
-    assert float(result["growth_log_sd"][0]) == pytest.approx(scale)
-    assert float(result["growth_dof"][0]) == 5
+    assert float(result["growth_log_mean"][0]) == pytest.approx(3 * m / 4, rel=1e-3)
+    scale = np.sqrt((4 * 0.01 + 3 * m**2 / 4) / 6 * (1 + 1 / 4))
+    assert float(result["growth_log_sd"][0]) == pytest.approx(scale, rel=1e-3)
+    assert float(result["growth_dof"][0]) == pytest.approx(6)
     at = result["target_next"].isel(series=0)
-    assert float(at.sel(prob=0.5)) == pytest.approx(np.median(values) * np.exp(2 * m / 3), rel=0.005)
-    # the 90 % value: the capacity (sd 1 in 120) times the t quantile of the growth, to about 1 %
-    t90 = float(special.stdtrit(5, 0.1))
-    assert float(at.sel(prob=0.9)) == pytest.approx(120 * np.exp(2 * m / 3 + scale * t90), rel=0.01)
+    assert float(at.sel(prob=0.5)) == pytest.approx(np.median(values) * np.exp(3 * m / 4), rel=0.005)
+    # three ratios of three years: the law is the Student-t with weight 4/7 and, with 3/7, the ratios'
+    # own kernel density (all at the location, the narrowest bandwidth 0.01); far below the location
+    # the kernels add nothing, so the 10 % quantile is the t's at 0.1 / (4/7); the 90 % value is the
+    # capacity (sd 1 in 133) times that growth, to about 1 %
+    assert float(result["growth_shape_weight"][0]) == pytest.approx(3 / 7)
+    t90 = float(special.stdtrit(6, 0.1 * 7 / 4))
+    assert float(at.sel(prob=0.9)) == pytest.approx(133.1 * np.exp(3 * m / 4 + scale * t90), rel=0.01)
     assert np.all(np.diff(at.values) <= 0)  # surer targets are lower
     default = planning.next_year_targets(f)  # no history: default growth, its mean unknown too
     assert float(default["growth_log_sd"][0]) == pytest.approx(planning.DEFAULT_GROWTH[1] * np.sqrt(2))
@@ -249,6 +258,32 @@ def test_growth_law_student_t_alone_is_exact():
     scores = _next_year.GROWTH_SCORES
     np.testing.assert_allclose(law.quantiles(), 0.03 + 0.12 * special.stdtrit(6.0, special.ndtr(scores)))
     np.testing.assert_allclose(law.cdf(law.quantiles(scores[100:140])), special.ndtr(scores[100:140]))
+
+
+@pytest.mark.parametrize(
+    ("finals", "basis", "loc"),
+    [({2023: 100.0}, "trend_default_spread", 0.5), ({2022: 100.0}, "default", 0.0)],
+)
+def test_this_years_expected_outcome_is_the_latest_ratio(finals, basis, loc):
+    """One earlier final, last year's, and this year expected 10 % above it: one ratio, log 1.1, whose
+    mean weighs as much as the prior's (location m / 2). The first years of a record took the
+    default growth alone, and a growing world's proposals were met far more often than stated.
+    Without last year's final (a gap) there is no ratio: the default."""
+    values = np.full((2000, 1), 110.0) + np.random.default_rng(5).normal(0, 0.5, (2000, 1))
+    f = tiny_forecast(values, target=[100.0], indicator=["x"], region=["province"], item=[1])
+    months = pd.date_range("2022-01-01", "2024-08-01", freq="MS")
+    series = np.array(
+        [finals.get(m.year, np.nan) * m.month / 12 if m.year < 2024 else 9.0 * m.month for m in months]
+    )
+    progress = xr.Dataset(
+        {"value": (("indicator", "region", "month"), series[None, None, :])},
+        coords={"indicator": ["x"], "region": ["province"], "month": months},
+    )
+    result = planning.next_year_targets(f, progress)
+    assert int(result["n_finals"][0]) == 1 and str(result["growth_basis"].values[0]) == basis
+    assert float(result["growth_log_mean"][0]) == pytest.approx(loc * np.log(1.1), abs=2e-3)
+    latest = "this year's expected outcome against last year's final is the latest ratio"
+    assert (latest in str(result["method"].values[0])) == (basis != "default")
 
 
 def test_growth_law_mixture_inverts_its_cdf_and_keeps_the_ratios_shape():

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 #: Probabilities of the next-year table.
 DEFAULT_PROBS: tuple[float, ...] = (0.5, 0.7, 0.8, 0.9)
-#: Log growth factor when fewer than two earlier finals are known: (mean, sd).
+#: Log growth factor where no year-to-year ratio is known (this year's included): (mean, sd).
 DEFAULT_GROWTH: tuple[float, float] = (0.0, 0.10)
 #: Smallest sd of the log growth factor learned from data.
 MIN_GROWTH_SD = 0.02
@@ -80,8 +80,9 @@ def next_year_targets(
         Probabilities, each in (0, 1).
     default_growth : (float, float), default (0.0, 0.10)
         Prior mean and sd of the log growth factor (no trend, 10 %
-        year-to-year spread): alone where fewer than two earlier finals are
-        known, pooled with the learned growth otherwise (see Notes).
+        year-to-year spread): alone where no two consecutive years are known
+        (this year's expected outcome counts as one), pooled with the learned
+        growth otherwise (see Notes).
 
     Returns
     -------
@@ -102,7 +103,8 @@ def next_year_targets(
         (earlier finals of the series' own region; a province row's are its
         prefectures' sums); ``method`` (str, in words); ``growth_basis``
         (str code of the growth factor's basis: ``"trend"`` (two or more
-        year-to-year ratios of the series' own), ``"trend_default_spread"``
+        year-to-year ratios of the series' own, this year's expected outcome
+        against last year's final among them), ``"trend_default_spread"``
         (one), ``"default"`` (no ratio in the family at all), ``""`` where
         no value); ``first_final``, ``last_final`` (int, years of the earlier
         finals used; 0 where none); ``prefecture_sum`` (series, prob; on a
@@ -145,7 +147,9 @@ def next_year_targets(
        day-weighted mean of a complete year) give the log ratios
        ``ℓ_y = log(F_y / F_{y−1})`` of consecutive years, of the series'
        family in every prefecture (a province row or a single-region
-       history: its own). ``log g`` is the Student-t predictive of one more
+       history: its own); the latest is this year's, its expected final
+       (the median of ``V_d``) against last year's final
+       (:func:`_with_this_year`). ``log g`` is the Student-t predictive of one more
        ratio under the conjugate normal model with ``default_growth`` as a
        prior worth one ratio for the mean and four for the spread, the
        ratios counted as independent *years* as far as the prefectures of
@@ -230,6 +234,8 @@ def next_year_targets(
     last_final = np.zeros(n, dtype=int)
     note = np.full(n, "", dtype=object)
     levels = np.array(probs)
+    expected = _expected_finals(at_deadline, ok, np.where(kind == "level", origin, 0.0))
+    index_of = {(str(indicator[k]), str(region[k])): k for k in range(n)}
     for s in range(n):
         if not ok[s]:
             note[s] = "no forecast"
@@ -243,12 +249,24 @@ def next_year_targets(
             continue
         finals = history.finals(family, state, s, year, max(dl[s], 1)) if history is not None else {}
         pool = history.family_ratios(family, state, s, year, max(dl[s], 1)) if history is not None else {}
+        if history is not None:
+            latest = {
+                r: history.region_finals(family, str(indicator[s]), r, kind[s], year, max(dl[s], 1))
+                if r != region[s]
+                else finals
+                for r in pool
+            }
+            pool = _with_this_year(
+                pool, latest, {r: expected[index_of.get((str(indicator[s]), r), -1)] for r in pool}, year
+            )
         spread, spread_words = sd0, ""
         if history is not None and region[s] == PROVINCE and kind[s] in _SUMMED_KINDS:
             spread, spread_words = _total_spread(
                 history, family, str(indicator[s]), kind[s], year, max(dl[s], 1), sd0
             )
-        law, basis[s], method[s] = _growth(finals, pool, mu0, spread)
+        law, basis[s], method[s] = _growth(finals, pool, mu0, spread, region=str(region[s]))
+        if any(year in ratios for ratios in pool.values()):
+            method[s] += "; this year's expected outcome against last year's final is the latest ratio"
         method[s] += spread_words
         years = sorted(y for y, v in finals.items() if np.isfinite(v) and v > 0)
         n_finals[s] = len(years)
@@ -394,6 +412,45 @@ def _prefecture_sums(state: xr.Dataset, out: np.ndarray) -> np.ndarray:
     return sums
 
 
+def _expected_finals(at_deadline: np.ndarray, ok: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Each series' expected final of this year: the median simulated value at the deadline, less ``start``.
+
+    ``at_deadline`` (draw, series) in the indicator's unit; ``start`` (series,) the level at the
+    start of the year for levels (their final is the year's gain), 0 otherwise. NaN where the series
+    has no forecast or no finite draw; one more NaN column at the end (index -1: no such series).
+    """
+    out = np.full(at_deadline.shape[1] + 1, np.nan)
+    for k in np.flatnonzero(ok):
+        values = at_deadline[:, k]
+        values = values[np.isfinite(values)]
+        if values.size:
+            out[k] = float(np.median(values)) - start[k]
+    return out
+
+
+def _with_this_year(
+    pool: dict[str, dict[int, float]],
+    finals: dict[str, dict[int, float]],
+    expected: dict[str, float],
+    year: int,
+) -> dict[str, dict[int, float]]:
+    """Each region's log ratios with this year's: its expected final against last year's final.
+
+    The latest year-to-year ratio is the one this year is making: by the decision months (August to
+    October) most of the year is reported. Without it, the first years of a record had no ratio at
+    all and took the default growth alone (no trend), and a series with 2-3 earlier finals one ratio
+    fewer than it has: the proposals of a world whose plans grow were met far more often than they
+    stated (development province worlds, 0-1 earlier finals: 72 % at "50 %", 98 % at "90 %").
+    A region without last year's final, or without a positive expected final, keeps its ratios.
+    """
+    out = {}
+    for r, ratios in pool.items():
+        last, now = finals[r].get(year - 1, np.nan), expected[r]
+        fine = np.isfinite(last) and np.isfinite(now) and last > 0 and now > 0
+        out[r] = {**ratios, year: float(np.log(now / last))} if fine else ratios
+    return out
+
+
 def _ratios(finals: dict[int, float]) -> dict[int, float]:
     """Log ratios of consecutive positive finals, keyed by the later year."""
     years = sorted(y for y, v in finals.items() if np.isfinite(v) and v > 0)
@@ -522,9 +579,18 @@ def _t_pdf(t: np.ndarray, dof: float) -> np.ndarray:
 
 
 def _growth(
-    finals: dict[int, float], pool: dict[str, dict[int, float]], mu0: float, sd0: float
+    finals: dict[int, float],
+    pool: dict[str, dict[int, float]],
+    mu0: float,
+    sd0: float,
+    *,
+    region: str | None = None,
 ) -> tuple[GrowthLaw, str, str]:
     """Log growth factor's predictive law, its basis code and words.
+
+    ``finals``: the series' earlier finals (for the words); ``region``: its own region, whose
+    ratios in ``pool`` (this year's among them, :func:`_with_this_year`) decide the basis code
+    (without it, the ratios of ``finals``).
 
     The year-to-year log ratios of consecutive finals of the series' family in every region
     (``pool``: region -> {year: ratio}; the series' own region only where the family has one),
@@ -552,7 +618,7 @@ def _growth(
     left the proposals at 90 % met 87 % of the time on the development worlds: the tails of the
     ratios need their own width).
     """
-    own = _ratios(finals)  # its region's ratios are in ``pool`` too
+    own = pool[region] if region in pool else _ratios(finals)
     values = np.array([r for ratios in pool.values() for r in ratios.values()], dtype=float)
     groups = np.array([y for ratios in pool.values() for y in ratios], dtype=int)
     n_points = values.size
@@ -578,7 +644,11 @@ def _growth(
     regions = sum(1 for ratios in pool.values() if ratios)
     where = f" in {regions} regions of its family" if regions > 1 else ""
     if n_points == 0:
-        return law, "default", f"default growth (fewer than 2 consecutive earlier finals; {k} known)"
+        words = (
+            f"default growth (no two consecutive years known, this year's expected outcome included; {k} "
+            "earlier finals)"
+        )
+        return law, "default", words
     words = (
         f"growth from {n_points} year-to-year ratio(s){where} ({n:.1f} independent years' worth), "
         "pooled with the default growth"

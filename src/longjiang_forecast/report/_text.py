@@ -333,16 +333,17 @@ MODEL_NAMES: dict[str, dict[str, str]] = {
 #: ``{k}`` earlier finals from ``{first}`` to ``{last}``.
 GROWTH_BASIS: dict[str, dict[str, str]] = {
     "zh": {
-        "trend": "往年 {k} 个终值（{first}–{last}年）及同类各市的增长，与默认增长合并",
-        "trend_default_spread": "往年 2 个终值（{first}–{last}年）及同类各市的增长，与默认增长合并",
-        "default": "默认增长率（连续的往年终值不足 2 个，已知 {k} 个）",
+        "trend": "往年 {k} 个终值（{first}–{last}年）、今年预期完成值及同类各市的增长，与默认增长合并",
+        "trend_default_spread": "往年 {k} 个终值（{first}–{last}年）、今年预期完成值及同类各市的增长，与默认增长合并",
+        "default": "默认增长率（连同今年预期完成值也没有连续两年的数值；往年终值 {k} 个）",
     },
     "en": {
-        "trend": "growth of {k} earlier finals ({first}–{last}) and of the family's prefectures, pooled with "
-        "the default growth",
-        "trend_default_spread": "growth of 2 earlier finals ({first}–{last}) and of the family's prefectures, "
-        "pooled with the default growth",
-        "default": "default growth (fewer than 2 consecutive earlier finals; {k} known)",
+        "trend": "growth of {k} earlier finals ({first}–{last}), this year's expected outcome and the family's "
+        "prefectures, pooled with the default growth",
+        "trend_default_spread": "growth of {k} earlier final(s) ({first}–{last}), this year's expected outcome "
+        "and the family's prefectures, pooled with the default growth",
+        "default": "default growth (no two consecutive years known, this year's expected outcome included; {k} "
+        "earlier finals)",
     },
 }
 
@@ -638,8 +639,13 @@ NEXT_YEAR_NOTES_ZH: tuple[tuple[str, str], ...] = (
         "；默认离散度 {0}，即相当于 {1} 个同等规模、逐年波动有 {2}% 相同的市之和的离散度（依据 {3} 个市的比值）",
     ),
     (
-        r"default growth \(fewer than 2 consecutive earlier finals; (\d+) known\)",
-        "默认增长率（连续的往年终值不足 2 个，已知 {0} 个）",
+        r"default growth \(no two consecutive years known, this year's expected outcome included; (\d+) "
+        r"earlier finals\)",
+        "默认增长率（连同今年预期完成值也没有连续两年的数值；往年终值 {0} 个）",
+    ),
+    (
+        r"; this year's expected outcome against last year's final is the latest ratio",
+        "；今年预期完成值与去年终值之比为最新一个比值",
     ),
     (
         r"\); (\d{4}) target ([^,;]+), (\d{4}) expected outcome ([^;]+)",
