@@ -1009,6 +1009,10 @@ def _forecast(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
     )
     result, catalog, progress, note = _run(args, scenario=args.scenario)
+    if args.publish:  # before any file is written: a refused publication leaves --out as it was
+        from .store import check_publishable
+
+        check_publishable(args.store, result, seed=args.seed, vintage=args.vintage)
     table = result.table()
     _print_table(table, result, args, catalog, progress)
     _borderline_note(result.summary, args.draws, args.all, _lang(args, catalog), catalog, progress)

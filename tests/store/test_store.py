@@ -256,6 +256,24 @@ def test_publish_and_rebuild_bit_for_bit(store, tmp_path, catalog, capsys):
     assert published.attrs["catalog_sha256"] == rebuilt.summary.attrs["catalog_sha256"]
 
 
+def test_a_second_publication_is_refused_before_its_files_are_written(store, tmp_path, catalog, capsys):
+    """The same forecast published twice was refused only after its files were written (a third
+    break-it pass): now the second run stops before writing anything into its --out."""
+    argv = ["forecast", "--store", str(store), "--draws", "100", "--seed", "7", "--publish", "-q"]
+    assert main([*argv, "--out", str(tmp_path / "first")]) == 0
+    capsys.readouterr()
+    refused([*argv, "--out", str(tmp_path / "second")], capsys, "already published as forecast 1")
+    second = tmp_path / "second"
+    assert not second.exists() or not any(second.iterdir())
+    assert list(lf.store.published(store)["forecast_id"]) == [1]
+    # the check alone stores nothing: another seed passes it and is still not published
+    other = lf.forecast(lf.store.progress_at(store, catalog), catalog, n_draws=100, seed=8)
+    assert lf.store.check_publishable(store, other, seed=8) is None
+    assert list(lf.store.published(store)["forecast_id"]) == [1]
+    with pytest.raises(DataValidationError, match="already published as forecast 1"):
+        lf.store.check_publishable(store, lf.store.rebuild(store, 1), seed=7)
+
+
 def test_rebuild_refuses_a_forecast_that_comes_out_different(store, tmp_path, catalog):
     result = lf.forecast(lf.store.progress_at(store, catalog), catalog, n_draws=100, seed=3)
     number = lf.store.publish(store, result, seed=3)

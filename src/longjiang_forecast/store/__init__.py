@@ -21,7 +21,7 @@ See ``docs/store.md`` and ``docs/design/005-report-store.md``.
 
 from __future__ import annotations
 
-from ._archive import PUBLISHED_COLUMNS, publish, published, published_summary, rebuild
+from ._archive import PUBLISHED_COLUMNS, check_publishable, publish, published, published_summary, rebuild
 from ._changes import CHANGE_COLUMNS, changes, forecast_pair
 from ._db import SCHEMA_VERSION, open_store
 from ._ingest import REVISION_COLUMNS, IngestedFile, IngestReport, ingest
@@ -44,6 +44,7 @@ __all__ = [
     "IngestedFile",
     "TrackRecord",
     "changes",
+    "check_publishable",
     "forecast_pair",
     "ingest",
     "news",

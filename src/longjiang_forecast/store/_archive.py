@@ -11,7 +11,7 @@ import pandas as pd
 import xarray as xr
 
 from .._core.exceptions import DataValidationError
-from .._core.provenance import library_version
+from .._core.provenance import catalog_sha256, library_version
 from ._bytes import dataset_from_bytes, datasets_to_bytes
 from ._catalogs import load_stored_catalog, save_catalog
 from ._db import now_utc, open_store, transaction
@@ -47,6 +47,20 @@ def _literal(text: str, what: str) -> Any:
             "again from the store; publish a forecast whose settings are numbers, text or lists."
         ) from None
     return value
+
+
+def check_publishable(store: str | Path, result: Any, *, seed: int, vintage: str | None = None) -> None:
+    """Refuse, storing nothing, a forecast that :func:`publish` would refuse.
+
+    The command line checks before it writes the run's files (a second copy was refused only after
+    the forecast's files were written). Parameters and errors as :func:`publish`'s.
+
+    Raises
+    ------
+    DataValidationError
+        As :func:`publish`.
+    """
+    _publish(store, result, seed=seed, vintage=vintage, keep=False)
 
 
 def publish(store: str | Path, result: Any, *, seed: int, vintage: str | None = None) -> int:
@@ -87,6 +101,11 @@ def publish(store: str | Path, result: Any, *, seed: int, vintage: str | None = 
     (``through_file``: later ingests never change what it is rebuilt from), the data's hash and
     vintage, and the library version.
     """
+    return _publish(store, result, seed=seed, vintage=vintage, keep=True)
+
+
+def _publish(store: str | Path, result: Any, *, seed: int, vintage: str | None, keep: bool) -> int:
+    """:func:`publish` (``keep``) or its checks alone (0: nothing stored)."""
     store = Path(store)
     attrs = result.summary.attrs
     vintage = None if vintage is None else parse_vintage(vintage, "vintage")
@@ -116,7 +135,7 @@ def publish(store: str | Path, result: Any, *, seed: int, vintage: str | None = 
     summary = datasets_to_bytes({None: result.summary})
     with open_store(store) as conn, transaction(conn):
         (through,) = conn.execute("SELECT MAX(file_id) FROM files").fetchone()
-        key = save_catalog(conn, result.catalog)
+        key = save_catalog(conn, result.catalog) if keep else catalog_sha256(result.catalog)
         same = conn.execute(
             "SELECT forecast_id FROM forecasts WHERE through_file = ? AND as_of = ? AND catalog_sha256 = ? "
             "AND model = ? AND model_params = ? AND bands = ? AND seed = ? AND n_draws = ? "
@@ -132,6 +151,8 @@ def publish(store: str | Path, result: Any, *, seed: int, vintage: str | None = 
                 "catalogue, model, seed, draws and library version); nothing was stored. Publish again "
                 "after the next ingest, or with another model or seed."
             )
+        if not keep:
+            return 0
         cur = conn.execute(
             "INSERT INTO forecasts (published_at, vintage, through_file, as_of, catalog_sha256, model, "
             "model_params, bands, seed, n_draws, library_version, data_sha256, data_vintage, summary) "
