@@ -366,6 +366,32 @@ def test_next_years_first_reports_do_not_stop_this_years_track_record(year, tmp_
     pd.testing.assert_frame_equal(again.rows, before.rows)
 
 
+def test_forecast_from_a_store_holding_next_years_reports_names_both_fixes(year, tmp_path, capsys):
+    """In January the store holds next year's first report: `forecast --store` with this year's
+    catalogue said only 'read the file with the catalogue of 2025' (a third break-it pass)."""
+    from longjiang_forecast.catalog import write_catalog
+
+    store = tmp_path / "next.sqlite"
+    shutil.copy(year["year_end"], store)
+    written = write_catalog(lf.load_catalog(2024).subset(["09a", "19b"]), tmp_path / "c2024.csv")
+    (tmp_path / "c2025.csv").write_text(
+        written.read_text(encoding="utf-8-sig").replace("2024-", "2025-"), encoding="utf-8"
+    )
+    report = tmp_path / "y2025.csv"
+    report.write_text("indicator,region,month,value,reported_on\n09a,province,2025-01,400,2025-02-05\n")
+    lf.store.ingest(store, [report], lf.load_catalog(tmp_path / "c2025.csv"))
+    argv = ["forecast", "--store", str(store), "--catalog", str(written), "--draws", "100", "-q"]
+    assert main([*argv, "--out", str(tmp_path / "o1")]) == 2
+    err = capsys.readouterr().err
+    assert "the store holds reports of 2025 (2025-01 to 2025-01), after the year 2024 of the catalogue" in err
+    assert "(--catalog FILE: the one `longjiang-forecast next-year --out FILE` wrote" in err
+    assert "(--as-of 2024-12; " in err and not (tmp_path / "o1" / "attainment.csv").exists()
+    # both fixes work
+    assert main([*argv, "--as-of", "2024-12", "--out", str(tmp_path / "o2")]) == 0
+    assert main([*argv[:4], str(tmp_path / "c2025.csv"), *argv[5:], "--out", str(tmp_path / "o3")]) == 0
+    assert pd.read_csv(tmp_path / "o3" / "attainment.csv")["observed_month"].eq("2025-01").any()
+
+
 def test_the_stores_reports_are_named_by_store_and_file_not_as_a_dataframe(year):
     """A report of next year read with this year's catalogue (forecast --store in January) names the store."""
     from longjiang_forecast.store._vintage import reports_dataset

@@ -144,7 +144,9 @@ def progress_at(
     ------
     DataValidationError
         If the store holds no report received by ``vintage`` (the message gives the earliest
-        vintage), if ``vintage`` is malformed, or the store is unusable (see
+        vintage), reports of a year after the catalogue's (up to ``as_of``: in January, the new
+        year's first reports against last year's catalogue; the message gives both fixes), if
+        ``vintage`` is malformed, or the store is unusable (see
         :func:`~longjiang_forecast.store.ingest`).
     """
     store = Path(store)
@@ -158,6 +160,16 @@ def progress_at(
         raise DataValidationError(
             f"{label}{f' up to {as_of}' if as_of else ''}: no report had been received by then ({since}). "
             "Give a later vintage, or ingest the reports first."
+        )
+    later = sorted({m for m in rows["month"].astype(str) if int(m[:4]) > int(catalog.year)})
+    if later:
+        year = int(catalog.year)
+        raise DataValidationError(
+            f"{label}: the store holds reports of {later[0][:4]} ({later[0]} to {later[-1]}), after the year "
+            f"{year} of the catalogue {catalog.source}, which has no targets for them (nothing was run). "
+            f"To forecast {later[0][:4]}, give its catalogue (--catalog FILE: the one `longjiang-forecast "
+            f"next-year --out FILE` wrote, or your own); to see how {year} ended, read the store up to "
+            f"its December (--as-of {year}-12; lf.store.progress_at(store, catalog, as_of='{year}-12'))."
         )
     ds = reports_dataset(rows, catalog, label)
     ds.attrs.update(store=str(store), store_vintage=vintage or "latest")
