@@ -484,3 +484,26 @@ def test_a_value_cell_merged_over_several_months_is_refused(tmp_path):
         r"its own figure",
     ):
         read_progress(path, CAT)
+
+
+def test_a_merged_block_with_an_empty_top_cell_is_refused_naming_it(tmp_path):
+    """Rows 2-3's indicator merged with an empty top cell: each row was refused as without an
+    indicator, the merge not named (a third break-it pass)."""
+    rows = [
+        ("指标", "地区", "月份", "数值"),
+        (None, "province", "2024-03", 4100),
+        ("09a", "province", "2024-04", 5200),
+    ]
+    path = _merged_xlsx(tmp_path, rows, "A2:A3")  # merging keeps the top cell: the block is empty
+    with pytest.raises(
+        DataValidationError,
+        match=r"cells A2:A3 of sheet 'Sheet' are merged over 2 rows of the column '指标' but hold no value "
+        r"\(a merge keeps only its top cell's value, and the top cell is empty\): none of rows 2-3 has its "
+        r"'指标'. Type the value into the merged cell",
+    ):
+        read_progress(path, CAT)
+    # a merged note column without a value is no problem: nothing is required there
+    rows = [("indicator", "region", "month", "value", "note"), *[(*r, None) for r in GOOD_ROWS[1:3]]]
+    assert _values(read_progress(_merged_xlsx(tmp_path, rows, "E2:E3"), CAT)) == {
+        k: v for k, v in EXPECTED.items() if k[1] == "province"
+    }

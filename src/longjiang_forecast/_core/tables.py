@@ -372,7 +372,7 @@ def _read_xlsx(
     body = records[header_at + 1 :] if headers[chosen] >= 0 else []
     if body:
         merged_notes = _fill_merged_and_check_formulas(
-            path, chosen, body, header_cells[:width], aliases, what
+            path, chosen, body, header_cells[:width], aliases, what, required
         )
         notes.extend(merged_notes)
     rows, numbers, percent = [], [], set()
@@ -432,6 +432,7 @@ def _fill_merged_and_check_formulas(
     header: Sequence[Any],
     aliases: Mapping[str, str],
     what: str,
+    required: Sequence[str] = (),
 ) -> list[str]:
     """Read vertically merged cells of the data rows as their top cell's value; refuse unsaved formulas.
 
@@ -439,7 +440,9 @@ def _fill_merged_and_check_formulas(
     that sees only the top cell would find every other row's indicator empty. Each merged range
     of the data rows (``body``, changed in place) gives its top cell's value to the rows below it,
     and the returned note names each range, so nothing is guessed silently; a range over a column of
-    figures (:data:`_FIGURES`) is refused, each row having its own figure. A formula cell whose
+    figures (:data:`_FIGURES`) is refused, each row having its own figure, and so is a range over a
+    ``required`` column whose top cell is empty (Excel keeps only the top cell's value of a merge:
+    every row of the block would be read without its indicator or region). A formula cell whose
     result the file does not hold (written by a program, or saved without recalculating) reads as
     empty; it is refused, naming the cell and the formula, instead of reported as a missing value.
     """
@@ -492,6 +495,20 @@ def _fill_merged_and_check_formulas(
                     f"rows of the column {figures[0]!r}: each row needs its own figure. Unmerge them "
                     "and enter each row's figure (merged indicator or region cells are read as their "
                     "top cell)."
+                )
+            empty = [
+                str(header[j]).strip()
+                for j in columns
+                if canonical_name(header[j], aliases) in required
+                and (j >= len(by_row[top]) or by_row[top][j] is None or str(by_row[top][j]).strip() == "")
+            ]
+            if empty:
+                raise DataValidationError(
+                    f"{path}: cells {merged.coord} of sheet {sheet!r} are merged over {bottom - top + 1} "
+                    f"rows of the column {empty[0]!r} but hold no value (a merge keeps only its top cell's "
+                    f"value, and the top cell is empty): none of rows {top}-{bottom} has its "
+                    f"{empty[0]!r}. Type the value into the merged cell, or unmerge the cells and fill "
+                    "each row."
                 )
             filled = False
             for line in range(top + 1, bottom + 1):
