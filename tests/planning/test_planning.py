@@ -204,6 +204,21 @@ def test_required_pace_verdict_cannot_contradict_p_met(small):
 
 
 # --------------------------------------------------------------------------- next year
+def _one_series_proposals(values, finals):
+    """next_year_targets of one province series: this year's value at the deadline ``values`` (draw, 1),
+    the earlier years' months rising evenly to ``finals`` ({year: final}), 2024 reported to August."""
+    f = tiny_forecast(values, target=[100.0], indicator=["x"], region=["province"], item=[1])
+    months = pd.date_range("2021-01-01", "2024-08-01", freq="MS")
+    series = np.array(
+        [finals.get(m.year, np.nan) * m.month / 12 if m.year < 2024 else 5.0 * m.month for m in months]
+    )
+    progress = xr.Dataset(
+        {"value": (("indicator", "region", "month"), series[None, None, :])},
+        coords={"indicator": ["x"], "region": ["province"], "month": months},
+    )
+    return planning.next_year_targets(f, progress), f
+
+
 def test_next_year_known_trend():
     """Finals growing exactly 10 % a year, and this year expected 10 % above last year's final: three
     ratios (this year's expected outcome against last year's final is the latest); the conjugate
@@ -213,17 +228,7 @@ def test_next_year_known_trend():
     variance (4 * 0.01 + 3 m^2 / 4) / 6, scale its root times sqrt(1 + 1/4), 6 degrees of freedom.
     """
     values = np.full((2000, 1), 133.1) + np.random.default_rng(2).normal(0, 1, (2000, 1))
-    f = tiny_forecast(values, target=[110.0], indicator=["x"], region=["province"], item=[1])
-    months = pd.date_range("2021-01-01", "2024-08-01", freq="MS")
-    finals = {2021: 100.0, 2022: 110.0, 2023: 121.0}
-    series = np.array(
-        [finals.get(m.year, np.nan) * m.month / 12 if m.year < 2024 else 5.0 * m.month for m in months]
-    )
-    progress = xr.Dataset(
-        {"value": (("indicator", "region", "month"), series[None, None, :])},
-        coords={"indicator": ["x"], "region": ["province"], "month": months},
-    )
-    result = planning.next_year_targets(f, progress)
+    result, f = _one_series_proposals(values, {2021: 100.0, 2022: 110.0, 2023: 121.0})
     assert int(result["n_finals"][0]) == 3
     assert str(result["growth_basis"].values[0]) == "trend"
     assert (int(result["first_final"][0]), int(result["last_final"][0])) == (2021, 2023)
@@ -270,16 +275,7 @@ def test_this_years_expected_outcome_is_the_latest_ratio(finals, basis, loc):
     default growth alone, and a growing world's proposals were met far more often than stated.
     Without last year's final (a gap) there is no ratio: the default."""
     values = np.full((2000, 1), 110.0) + np.random.default_rng(5).normal(0, 0.5, (2000, 1))
-    f = tiny_forecast(values, target=[100.0], indicator=["x"], region=["province"], item=[1])
-    months = pd.date_range("2022-01-01", "2024-08-01", freq="MS")
-    series = np.array(
-        [finals.get(m.year, np.nan) * m.month / 12 if m.year < 2024 else 9.0 * m.month for m in months]
-    )
-    progress = xr.Dataset(
-        {"value": (("indicator", "region", "month"), series[None, None, :])},
-        coords={"indicator": ["x"], "region": ["province"], "month": months},
-    )
-    result = planning.next_year_targets(f, progress)
+    result, _ = _one_series_proposals(values, finals)
     assert int(result["n_finals"][0]) == 1 and str(result["growth_basis"].values[0]) == basis
     assert float(result["growth_log_mean"][0]) == pytest.approx(loc * np.log(1.1), abs=2e-3)
     latest = "this year's expected outcome against last year's final is the latest ratio"
