@@ -738,11 +738,9 @@ def _growth_basis(result: xr.Dataset, s: int, lang: str) -> str:
     basis = str(result["growth_basis"].values[s])
     if not basis:
         return ""
-    return GROWTH_BASIS[lang][basis].format(
-        k=int(result["n_finals"].values[s]),
-        first=int(result["first_final"].values[s]),
-        last=int(result["last_final"].values[s]),
-    )
+    first, last = int(result["first_final"].values[s]), int(result["last_final"].values[s])
+    years = f"{first}–{last}" if last != first else str(first)
+    return GROWTH_BASIS[lang][basis].format(k=int(result["n_finals"].values[s]), years=years)
 
 
 def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:

@@ -330,17 +330,17 @@ MODEL_NAMES: dict[str, dict[str, str]] = {
 }
 
 #: Basis of next year's growth factor (``next_year_targets``'s ``growth_basis``), in words;
-#: ``{k}`` earlier finals from ``{first}`` to ``{last}``.
+#: ``{k}`` earlier finals of the years ``{years}`` (``2021–2023``, or ``2023`` for one).
 GROWTH_BASIS: dict[str, dict[str, str]] = {
     "zh": {
-        "trend": "往年 {k} 个终值（{first}–{last}年）、今年预期完成值及同类各市的增长，与默认增长合并",
-        "trend_default_spread": "往年 {k} 个终值（{first}–{last}年）、今年预期完成值及同类各市的增长，与默认增长合并",
+        "trend": "往年 {k} 个终值（{years}年）、今年预期完成值及同类各市的增长，与默认增长合并",
+        "trend_default_spread": "往年 {k} 个终值（{years}年）、今年预期完成值及同类各市的增长，与默认增长合并",
         "default": "默认增长率（连同今年预期完成值也没有连续两年的数值；往年终值 {k} 个）",
     },
     "en": {
-        "trend": "growth of {k} earlier finals ({first}–{last}), this year's expected outcome and the family's "
+        "trend": "growth of {k} earlier finals ({years}), this year's expected outcome and the family's "
         "prefectures, pooled with the default growth",
-        "trend_default_spread": "growth of {k} earlier final(s) ({first}–{last}), this year's expected outcome "
+        "trend_default_spread": "growth of {k} earlier final(s) ({years}), this year's expected outcome "
         "and the family's prefectures, pooled with the default growth",
         "default": "default growth (no two consecutive years known, this year's expected outcome included; {k} "
         "earlier finals)",
