@@ -257,17 +257,16 @@ def test_ambiguous_or_impossible_months_are_not_months(text):
 
 def test_a_table_that_starts_in_column_b_is_read(tmp_path):
     """Column A empty and without a header was refused as 'unnamed: 0' (a third break-it pass)."""
-    rows = [[None, *row] for row in GOOD_ROWS]
+    rows = [[None, *row] for row in [*GOOD_ROWS, ["02c", "province", "2024-03", 0.5]]]
     path = _xlsx(tmp_path, [("data", rows)])
     wb = openpyxl.load_workbook(path)
-    wb["data"]["E2"].number_format = "0%"  # the value column's cells stay where the sheet has them
-    wb["data"]["E2"].value = 0.5
+    wb["data"]["E5"].number_format = "0%"  # the value column's cells stay where the sheet has them
     wb.save(path)
     with pytest.warns(
         UserWarning, match=r"p\.xlsx: read the empty column\(s\) A without a header name as no column"
     ):
         ds = read_progress(path, CAT)
-    assert _values(ds) == {**EXPECTED, ("09a", "province", "2024-03"): 50.0}
+    assert _values(ds) == {**EXPECTED, ("02c", "province", "2024-03"): 50.0}
     csv = _csv(tmp_path, "," + HEADER + "".join("," + line + "\n" for line in ROWS.splitlines()))
     with pytest.warns(UserWarning, match=r"read the empty column\(s\) A without a header name"):
         assert _values(read_progress(csv, CAT)) == EXPECTED
@@ -279,6 +278,22 @@ def test_a_table_that_starts_in_column_b_is_read(tmp_path):
         DataValidationError, match=r"unknown column\(s\) \['unnamed: 0'\] \(columns without a header"
     ):
         read_progress(stray, CAT)
+
+
+def test_a_percent_format_on_a_value_whose_unit_is_not_a_percent_is_refused(tmp_path):
+    """50.1 km formatted 0% was read as 5010 km, 'achieved', without a word (a fourth break-it pass)."""
+    rows = [GOOD_ROWS[0], ["19b", "province", "2024-03", 50.1], ["02c", "province", "2024-03", 0.8]]
+    path = _xlsx(tmp_path, [("data", rows)])
+    wb = openpyxl.load_workbook(path)
+    wb["data"]["D2"].number_format = "0%"
+    wb["data"]["D3"].number_format = "0%"  # 02c is a percent: read as the 80 it shows
+    wb.save(path)
+    with pytest.raises(
+        DataValidationError,
+        match=r"p\.xlsx: 1 value cell\(s\) formatted as percent for indicators whose unit is not a percent: "
+        r"row 2 \(19b, unit km \(公里\)\): holds 50\.1, shows 5010%\. Which figure was reported cannot be told",
+    ):
+        read_progress(path, CAT)
 
 
 def test_percent_formatted_cells_read_as_the_percent_they_show(tmp_path):

@@ -169,7 +169,9 @@ def _cell_text(value: Any, column: str) -> str:
     return str(value).strip()
 
 
-def _read_raw(path: Path, sheet: int | str | None = None) -> tuple[pd.DataFrame, list[str]]:
+def _read_raw(
+    path: Path, sheet: int | str | None = None, units: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     """Read a progress file into a frame of text cells plus a ``_row`` column, and notes on its form.
 
     ``_row`` is the spreadsheet row number (header = 1 unless title rows are above it). Completely
@@ -210,6 +212,8 @@ def _read_raw(path: Path, sheet: int | str | None = None) -> tuple[pd.DataFrame,
     if "value" in header and table.percent:
         col = header.index("value")
         shown = [i for i, j in sorted(table.percent) if j == keep[col]]  # the sheet's own column
+        if units is not None and "indicator" in header:
+            _check_percent_units(path, rows, shown, header.index("indicator"), col, table.row_numbers, units)
         for i in shown:  # an Excel cell formatted 80 % holds 0.8: read what it shows
             rows[i][col] = float(Decimal(repr(float(rows[i][col]))) * 100)
         if shown:
@@ -218,6 +222,41 @@ def _read_raw(path: Path, sheet: int | str | None = None) -> tuple[pd.DataFrame,
             )
     frame = pd.DataFrame(rows, columns=pd.Index(header), dtype=object)
     return _text_frame(frame, table.row_numbers), notes
+
+
+def _check_percent_units(
+    path: Path,
+    rows: list[list[Any]],
+    shown: list[int],
+    ind_col: int,
+    value_col: int,
+    numbers: Sequence[Any],
+    units: Mapping[str, str],
+) -> None:
+    """Refuse value cells formatted as percent whose indicator's unit is not a percent.
+
+    Such a cell shows 100 times what it holds (50.1 km formatted ``0%`` shows 5010%); reading what it
+    shows would multiply a count by 100 without a word. An indicator not in ``units`` is left to the
+    later checks (it is refused there as unknown).
+    """
+    bad = []
+    for i in shown:
+        ind = str(rows[i][ind_col]).strip() if rows[i][ind_col] is not None else ""
+        unit = units.get(ind)
+        if unit is not None and "%" not in unit:
+            held = float(rows[i][value_col])
+            shows = _fmt(held * 100)
+            bad.append(f"row {numbers[i]} ({ind}, unit {unit}): holds {_fmt(held)}, shows {shows}%")
+    if bad:
+        shown_rows = "; ".join(bad[:_MAX_ROWS_NAMED]) + (
+            f"; and {len(bad) - _MAX_ROWS_NAMED} more" if len(bad) > _MAX_ROWS_NAMED else ""
+        )
+        raise DataValidationError(
+            f"{path}: {len(bad)} value cell(s) formatted as percent for indicators whose unit is not a "
+            f"percent: {shown_rows}. Which figure was reported cannot be told: remove the percent format "
+            "from those cells (Format Cells > Number) so that each shows the figure in the catalogue's "
+            "unit, and save the file again."
+        )
 
 
 def _column_letter(j: int) -> str:
@@ -1008,7 +1047,8 @@ def read_progress(
             path, catalog, as_of=as_of_ts, allow_revisions=allow_revisions, check_scale=check_scale
         )
     path = Path(path)
-    raw, notes = _read_raw(path, sheet)
+    units = dict(zip(catalog.table["indicator"].astype(str), catalog.table["unit"].astype(str), strict=True))
+    raw, notes = _read_raw(path, sheet, units)
     _check_columns(raw, str(path))
     ds = _frame_to_dataset(
         raw,
