@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ._core.allocator import keep_freed_memory
 from ._core.exceptions import DataValidationError
 from ._core.names import indicator_names, region_spelling
+from ._core.schema import EXAMPLE_NOTE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,11 +41,6 @@ if TYPE_CHECKING:
 DEFAULT_SEED = 2024
 #: The command line's messages: notes and timings at INFO (hidden by --quiet), details at DEBUG (--verbose).
 log = logging.getLogger("longjiang_forecast.cli")
-#: Note on every row of `template`'s example file; a forecast warns while rows still carry it.
-EXAMPLE_NOTE = {
-    "en": "EXAMPLE value: replace with the reported figure",
-    "zh": "示例数值：请替换为报告的数值",
-}
 
 
 def _int_at_least(low: int) -> Any:

@@ -290,8 +290,8 @@ def test_a_percent_format_on_a_value_whose_unit_is_not_a_percent_is_refused(tmp_
     wb.save(path)
     with pytest.raises(
         DataValidationError,
-        match=r"p\.xlsx: 1 value cell\(s\) formatted as percent for indicators whose unit is not a percent: "
-        r"row 2 \(19b, unit km \(公里\)\): holds 50\.1, shows 5010%\. Which figure was reported cannot be told",
+        match=r"p\.xlsx: 1 value cell\(s\) formatted as percent for indicators whose unit is not a "
+        r"percent: row 2 \(19b, unit km \(公里\)\): holds 50\.1, shows 5010%\. Which figure was reported",
     ):
         read_progress(path, CAT)
 

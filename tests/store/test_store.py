@@ -169,6 +169,34 @@ def test_a_vintage_in_the_future_is_refused(store, tmp_path, capsys):
     assert digest(store) == before
 
 
+def test_a_report_received_before_its_month_or_a_template_example_is_refused(store, tmp_path, capsys):
+    """Both were stored without a word, and the store keeps what it is given (a fourth break-it pass):
+    May's figure 'received' on 1 March; the template's example rows, their note still on."""
+    before = digest(store)
+    early = write(tmp_path / "early.csv", ("09a", "province", "2024-05", 7000, "2024-03-01"))
+    refused(
+        ["ingest", str(early), "--store", str(store)],
+        capsys,
+        "early.csv: 1 row(s) received before the month they report began, e.g. 09a/province 2024-05 "
+        "received 2024-03-01",
+    )
+    undated = write(tmp_path / "v.csv", ("09a", "province", "2024-05", 7000, ""))
+    argv = ["ingest", str(undated), "--store", str(store), "--vintage", "2024-04-30"]
+    refused(argv, capsys, "received before the month")
+    example = tmp_path / "example.csv"
+    assert main(["template", "--out", str(example), "-q"]) == 0
+    refused(
+        ["ingest", str(example), "--store", str(store)],
+        capsys,
+        "row(s) still carry the template's note 'EXAMPLE value: replace with the reported figure'",
+        "Nothing was stored",
+    )
+    assert digest(store) == before
+    # within its month (a report of the month to date) and after it: stored
+    within = write(tmp_path / "within.csv", ("09a", "province", "2024-05", 7000, "2024-05-31"))
+    assert lf.store.ingest(store, [within], lf.load_catalog(2024)).files[0].n_new == 1
+
+
 def test_a_store_of_a_newer_schema_is_refused(store, tmp_path, capsys):
     with sqlite3.connect(store) as conn:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")

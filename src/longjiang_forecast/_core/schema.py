@@ -112,6 +112,13 @@ def check_draws_schema(draws: Any) -> None:
 #: the catalogue reader can tell a progress file given as a catalogue without importing ``progress``.
 PROGRESS_COLUMNS: Final = ("indicator", "region", "month", "value")
 
+#: The ``note`` of every row of ``longjiang-forecast template``'s example progress file, by
+#: language: a forecast warns, and an ingest into the report store refuses, while rows carry it.
+EXAMPLE_NOTE: Final[dict[str, str]] = {
+    "en": "EXAMPLE value: replace with the reported figure",
+    "zh": "示例数值：请替换为报告的数值",
+}
+
 #: Other names of a progress file's columns (the office's Chinese headers), matched after strip and
 #: lower-case.
 PROGRESS_HEADER_ALIASES: Final[dict[str, str]] = {

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .._core.exceptions import DataValidationError
 from .._core.provenance import file_sha256
+from .._core.schema import EXAMPLE_NOTE
 from ..progress import read_progress
 from ._catalogs import save_catalog
 from ._db import now_utc, open_store, transaction
@@ -294,6 +295,22 @@ def ingest(
             continue
         rows = _rows(ds)
         rows["vintage"] = [r if r else default for r in rows["reported_on"]]
+        example = rows[rows["note"].isin(list(EXAMPLE_NOTE.values()))]
+        if len(example):
+            first = example.iloc[0]
+            errors.append(
+                f"{path}: {len(example)} row(s) still carry the template's note {first['note']!r}, "
+                f"e.g. {first['indicator']}/{first['region']} {first['month']}: "
+                "those values are the template's synthetic examples, not reports, and the store keeps what "
+                "it is given for good. Replace them with the reported figures and clear the note."
+            )
+        early = rows[rows["vintage"].str[:7] < rows["month"]]
+        if len(early):
+            errors.append(
+                f"{path}: {len(early)} row(s) received before the month they report began, e.g. "
+                f"{early['indicator'].iloc[0]}/{early['region'].iloc[0]} {early['month'].iloc[0]} received "
+                f"{early['vintage'].iloc[0]}. Correct reported_on (or --vintage) or the month."
+            )
         future = rows[rows["vintage"] > now]
         if len(future):
             errors.append(
