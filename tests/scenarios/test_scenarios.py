@@ -443,6 +443,16 @@ def test_an_effect_on_prefectures_warns_where_the_province_row_cannot_move(tmp_p
         stopped = lf.forecast(prefectures, small, n_draws=400, seed=1, scenario=path)
     assert not [w for w in caught if "province rows" in str(w.message) and "own reports" in str(w.message)]
     base = lf.forecast(prefectures, small, n_draws=400, seed=1)
+    whole = tmp_path / "province.toml"
+    whole.write_text(
+        'name = "p"\n[[effects]]\ntype = "stoppage"\nregions = ["province"]\nstart = "2024-09"\n'
+    )
+    with pytest.warns(
+        lf.ForecastWarning,
+        match=r"selects no series of this forecast \(the province has no row "
+        r"of its own here: it is forecast as the total of its prefectures, so select the",
+    ):
+        lf.forecast(prefectures, small, n_draws=100, seed=1, scenario=whole)
     moved = stopped.table().set_index(["indicator", "region"]).loc[tuple(row.values()), "p_met"]
     before = base.table().set_index(["indicator", "region"]).loc[tuple(row.values()), "p_met"]
     assert moved < before - 0.02

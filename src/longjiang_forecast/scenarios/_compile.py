@@ -86,6 +86,12 @@ def _acts_on_nothing(effect: Effect, state: xr.Dataset, selected: np.ndarray) ->
     starts after the deadline of every series it selects.
     """
     if not selected.any():
+        if PROVINCE in effect.regions and PROVINCE not in set(state["region"].values.astype(str)):
+            return (
+                "selects no series of this forecast (the province has no row of its own here: it is "
+                "forecast as the total of its prefectures, so select the prefectures, or leave 'regions' "
+                "out for all of them)"
+            )
         return "selects no series of this forecast"
     kinds = state["kind"].values[selected]
     changed = np.isin(kinds, _CAPPED_KINDS if effect.type == "cap" else _CHANGED_KINDS)
@@ -182,9 +188,10 @@ def compile_scenario(
                 f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) changes prefecture "
                 f"rows of {named} but not their province rows, which are forecast from the province's own "
                 "reports: the province's P(met) under this scenario leaves the change out. To see the "
-                "province move, leave the province's rows of those indicators out of the progress data (the "
-                "province is then forecast as the total of its prefectures), or add 'province' to the "
-                "effect's regions (it then applies to the whole province).",
+                "province move with its prefectures, leave the province's rows of those indicators out of "
+                "the progress data (the province is then forecast as the total of its prefectures, path by "
+                "path). Adding 'province' to the effect's regions would apply it to the province's own row "
+                "as a whole (every prefecture's work), not by these prefectures' share.",
                 ForecastWarning,
                 stacklevel=2,
             )
