@@ -256,7 +256,8 @@ def test_ambiguous_or_impossible_months_are_not_months(text):
 
 
 def test_a_table_that_starts_in_column_b_is_read(tmp_path):
-    """Column A empty and without a header was refused as 'unnamed: 0' (a third break-it pass)."""
+    """Column A empty and without a header was refused as 'unnamed: 0' (a third break-it pass); one with
+    values is refused naming its letter."""
     rows = [[None, *row] for row in [*GOOD_ROWS, ["02c", "province", "2024-03", 0.5]]]
     path = _xlsx(tmp_path, [("data", rows)])
     wb = openpyxl.load_workbook(path)
@@ -275,7 +276,7 @@ def test_a_table_that_starts_in_column_b_is_read(tmp_path):
         tmp_path, "," + HEADER + "".join("x," + line + "\n" for line in ROWS.splitlines()), name="s.csv"
     )
     with pytest.raises(
-        DataValidationError, match=r"unknown column\(s\) \['unnamed: 0'\] \(columns without a header"
+        DataValidationError, match=r"unknown column\(s\) \['unnamed: column A'\] \(columns without a header"
     ):
         read_progress(stray, CAT)
 

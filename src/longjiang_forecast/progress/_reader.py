@@ -187,7 +187,7 @@ def _read_raw(
     if not path.is_file():
         raise FileNotFoundError(f"Progress file not found: {path}")
     table = read_table(path, required=REQUIRED_COLUMNS, aliases=HEADER_ALIASES, sheet=sheet, what="file")
-    header = [name or f"unnamed: {j}" for j, name in enumerate(table.header)]
+    header = [name or f"unnamed: column {_column_letter(j)}" for j, name in enumerate(table.header)]
     rows, notes = table.rows, list(table.notes)
     # a column without a header name and without a value (a table that starts in column B) holds
     # nothing to read: it is left out, and said; one with values is refused below
@@ -220,8 +220,9 @@ def _read_raw(
             notes.append(
                 f"{len(shown)} value cell(s) formatted as percent as the percent they show (0.8 as 80)"
             )
-    frame = pd.DataFrame(rows, columns=pd.Index(header), dtype=object)
-    return _text_frame(frame, table.row_numbers), notes
+    frame = _text_frame(pd.DataFrame(rows, columns=pd.Index(header), dtype=object), table.row_numbers)
+    frame.attrs["header_row"] = table.header_row
+    return frame, notes
 
 
 def _check_percent_units(
@@ -271,7 +272,8 @@ def _column_letter(j: int) -> str:
 
 def _text_frame(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:
     """Turn a table of cells into text cells plus ``_row`` (``rows``: a label per row); drop blank rows."""
-    frame = frame.set_axis([str(c).replace("\ufeff", "").strip().lower() for c in frame.columns], axis=1)
+    names = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
+    frame = frame.set_axis([c if c.startswith("unnamed: column ") else c.lower() for c in names], axis=1)
     text = pd.DataFrame(
         {c: [_cell_text(v, c) for v in frame[c].tolist()] for c in frame.columns},
         dtype=object,
@@ -1049,7 +1051,7 @@ def read_progress(
     path = Path(path)
     units = dict(zip(catalog.table["indicator"].astype(str), catalog.table["unit"].astype(str), strict=True))
     raw, notes = _read_raw(path, sheet, units)
-    _check_columns(raw, str(path))
+    _check_columns(raw, str(path), header=f"header (row {raw.attrs['header_row']})")
     ds = _frame_to_dataset(
         raw,
         catalog,
