@@ -1452,6 +1452,11 @@ def _template(args: argparse.Namespace) -> int:
             "template writes --out FILE (an example progress file) and/or --catalog-out FILE (the catalogue "
             "with any tags it has); give at least one."
         )
+    if _same_file(args.out, args.catalog_out):
+        raise ValueError(
+            f"--out and --catalog-out are both {args.out}: the example progress file would replace the "
+            "catalogue; give each its own file name (nothing was written)."
+        )
     for option, path in (("--out", args.out), ("--catalog-out", args.catalog_out)):
         if path and Path(path).exists():
             print(
@@ -1708,6 +1713,16 @@ def _flags_file(path: str | None, overwrite: bool, lang: str) -> Path | None:
     return target
 
 
+def _same_file(first: str | None, second: str | None) -> bool:
+    """Whether two paths of the command line name one existing or to-be-written file."""
+    if not first or not second:
+        return False
+    a, b = Path(first), Path(second)
+    if a.exists() and b.exists():
+        return a.samefile(b)
+    return a.resolve() == b.resolve()
+
+
 def _check_reports(args: argparse.Namespace) -> int:
     from .integrity import check_reports
     from .report import flags_text
@@ -1717,6 +1732,12 @@ def _check_reports(args: argparse.Namespace) -> int:
     if not 0 < args.alpha < 1:
         raise DataValidationError(_message("flags_alpha", asked, alpha=args.alpha))
     _check_store_options(args)
+    for option in ("progress", "catalog"):
+        if _same_file(args.out, getattr(args, option, None)):
+            raise DataValidationError(
+                f"--out {args.out} is the --{option} file itself: the flags table would replace it "
+                "(nothing was run). Give the flags table its own file name."
+            )
     out = _flags_file(args.out, args.overwrite, asked)
     args.allow_revisions = True  # a fall is flagged here, not refused (after the store check above)
     catalog, progress, note = _inputs(args)

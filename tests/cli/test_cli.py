@@ -1062,3 +1062,17 @@ def test_the_comparability_note_names_a_few_reasons_within_the_width():
     flat = " ".join(note.split())
     assert "ets on families: scored on 2 of 12 forecasts (others: 12)" in flat
     assert flat.count("the fit is unstable") == 3 and "and 7x for 7 other reasons" in flat
+
+
+def test_an_output_that_is_an_input_or_another_output_is_refused(tmp_path, capsys):
+    """`template --out x --catalog-out x` reported both written, the progress file replacing the catalogue;
+    `check-reports --out in.csv --overwrite` replaced its own input (a fourth break-it pass)."""
+    same = tmp_path / "same.csv"
+    assert main(["template", "--out", str(same), "--catalog-out", str(same)]) == 2
+    assert "--out and --catalog-out are both" in capsys.readouterr().err and not same.exists()
+    given = tmp_path / "in.csv"
+    given.write_text("indicator,region,month,value\n09a,province,2024-03,4100\n", encoding="utf-8")
+    before = given.read_bytes()
+    assert main(["check-reports", "--progress", str(given), "--out", str(given), "--overwrite"]) == 2
+    assert "is the --progress file itself: the flags table would replace it" in capsys.readouterr().err
+    assert given.read_bytes() == before
