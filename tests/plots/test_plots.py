@@ -82,6 +82,21 @@ def test_fan_chart_draws_bands_target_and_deadline(small):
         plots.fan_chart(forecast, "zz")
 
 
+def test_a_series_first_reported_in_march_draws_without_a_numpy_warning():
+    """`report` printed numpy's 'All-NaN slice encountered' for a file whose reports start in March
+    (a fourth break-it pass): January and February have no value, and the reported line starts in March."""
+    cat = lf.load_catalog(2024).subset(["09a"])
+    frame = pd.DataFrame({"indicator": "09a", "region": "province", "month": ["2024-03", "2024-04"],
+                          "value": [4100.0, 6000.0]})  # fmt: skip
+    forecast = lf.forecast(lf.read_progress(frame, cat), cat, n_draws=200, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plots.fan_chart(forecast, "09a")
+    reported = next(line for line in ax.lines if line.get_marker() == "o")
+    y = np.asarray(reported.get_ydata(), dtype=float)
+    assert np.isnan(y[1:3]).all() and y[3:].tolist() == [4100.0, 6000.0]  # x 0 (start), Jan, Feb, Mar, Apr
+
+
 def test_an_annual_means_reports_are_labelled_as_means_of_the_year_so_far(small):
     forecast, _ = small
     labels = [line.get_label() for line in plots.fan_chart(forecast, "17b", lang="en").lines]

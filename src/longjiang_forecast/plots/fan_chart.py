@@ -84,7 +84,9 @@ def fan_chart(
         ax.fill_between(months, q[1], q[3], color=color, alpha=0.35, lw=0, label=word("band_25_75", labels))
         ax.plot(months, q[2], color=color, lw=1.8, label=word("median", labels))
     if t > 0:
-        reported = np.nanmedian(values[:, :t], axis=0)
+        known = np.isfinite(values[:, :t]).any(axis=0)  # months before the first report have no value
+        reported = np.full(t, np.nan)
+        reported[known] = np.nanmedian(values[:, :t][:, known], axis=0)
         x = np.arange(1, t + 1)
         if kind in ("cumulative", "milestone"):
             x, reported = np.concatenate([[0], x]), np.concatenate([[0.0], reported])
