@@ -456,3 +456,25 @@ def test_an_effect_on_prefectures_warns_where_the_province_row_cannot_move(tmp_p
     moved = stopped.table().set_index(["indicator", "region"]).loc[tuple(row.values()), "p_met"]
     before = base.table().set_index(["indicator", "region"]).loc[tuple(row.values()), "p_met"]
     assert moved < before - 0.02
+
+
+def test_a_delay_that_can_start_in_reported_months_warns(tmp_path, catalog, progress):
+    """A delay of 19b drawn to start July-October as of August: the paths that drew July or August
+    were not delayed at all (P(met) 0.49 against 0.18 from September), and nothing said so (a fourth
+    break-it pass)."""
+    import warnings
+
+    path = tmp_path / "early.toml"
+    body = 'name = "d"\n[[effects]]\ntype = "delay"\nindicators = ["19b"]\nstart = [{}]\nduration = 1\n'
+    path.write_text(body.format('"2024-07", "2024-10"') + "probability = 1.0\n")
+    small, data = catalog.subset(["19b"]), progress.sel(indicator=["19b"])
+    with pytest.warns(
+        lf.ForecastWarning,
+        match=r"effects\[0\] \(delay\) can start in month 7, and every series "
+        r"it selects has reports up to month 8: a delay drawn to start by then loses",
+    ):
+        lf.forecast(data, small, n_draws=100, seed=1, scenario=path)
+    path.write_text(body.format('"2024-09", "2024-10"') + "probability = 1.0\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", lf.ForecastWarning)
+        lf.forecast(data, small, n_draws=100, seed=1, scenario=path)

@@ -204,6 +204,17 @@ def compile_scenario(
                 ForecastWarning,
                 stacklevel=2,
             )
+        elif effect.type == "delay" and selected.any() and effect.first_month[0] <= reported[selected].min():
+            known = int(reported[selected].min())
+            warnings.warn(
+                f"{scenario.source or scenario.name}: effects[{i}] (delay) can start in month "
+                f"{effect.first_month[0]}, and every series it selects has reports up to month {known}: a "
+                f"delay drawn to start by then loses the months already reported, so fewer paths are "
+                f"delayed, and for less long, than its probability {effect.probability} and duration say. "
+                f"Start its window after month {known} for every delay drawn to count in full.",
+                ForecastWarning,
+                stacklevel=2,
+            )
     ss = as_seed_sequence(seed)
     rng = np.random.default_rng(ss)
     months = np.arange(1, 13)
