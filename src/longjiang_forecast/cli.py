@@ -79,7 +79,12 @@ def _count_at_least(minimum: int, why: str) -> Any:
     """An argparse type: a whole number of at least ``minimum``, refused saying ``why`` otherwise."""
 
     def parse(text: str) -> int:
-        value = _positive_int(text)
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"must be a whole number of at least {minimum}, got {text!r}"
+            ) from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}: {why}")
         return value

@@ -128,7 +128,7 @@ def test_pm25_real_data(tmp_path, as_of):
 @pytest.mark.parametrize(
     ("flag", "message"),
     [
-        (["--draws", "0"], "argument --draws: must be a whole number >= 1, got 0"),
+        (["--draws", "0"], "argument --draws: must be at least 100, got 0: with fewer draws"),
         (
             ["--draws", "1"],
             "argument --draws: must be at least 100, got 1: with fewer draws the Monte Carlo "
@@ -496,7 +496,7 @@ def test_backtest_reads_its_months_in_the_forms_forecast_reads():
                             "'2020-2024' or a list '2021,2023'; got '23'"),
         (["--years", "2024-2020"], "argument --years: the range '2024-2020' runs backwards"),
         (["--jobs", "0"], "argument --jobs: must be a whole number >= 1, got 0"),
-        (["--draws", "0"], "argument --draws: must be a whole number >= 1, got 0"),
+        (["--draws", "0"], "argument --draws: must be at least 100, got 0: with fewer draws"),
         (["--draws", "50"], "argument --draws: must be at least 100, got 50: with fewer draws each "
                             "forecast's P(met) carries a Monte Carlo error wider than a status band"),
         (["--seed", "-1"], "argument --seed: must be a whole number >= 0, got -1"),

@@ -52,6 +52,7 @@ def test_shipped_scenarios_load(name, catalog):
         ),
         ('start = "2025-10"', "effects[0].start", "outside the scenario's year 2024"),
         ('start = "2024-13"', "effects[0].start", "must be a month written YYYY-MM"),
+        ("start = 2024-09-01", "effects[0].start", 'in quotes. Got the date 2024-09-01: write "2024-09"'),
         ('start = "2024-10"\nspeed = 3', "effects[0].speed", "is not a key of a stoppage effect"),
     ],
 )
@@ -74,6 +75,7 @@ def test_bad_stoppage_is_refused(tmp_path, catalog, body, key, reason):
             "starts after it ends",
         ),
         ('type = "delay"\nstart = "2024-05"\nprobability = 0.5', "duration", "is required"),
+        ('type = "delay"\nstart = "2024-05"\nduration = 0\nprobability = 0.5', "duration", "is 0 months"),
         ('type = "flood"', "type", "must be one of"),
     ],
 )

@@ -222,6 +222,11 @@ def test_a_month_published_late_is_the_earlier_forecast(two_forecasts, tmp_path,
         capsys,
         f"--from {march_again} (as of 2024-03) was published after --to {march} (as of 2024-03)",
     )
+    refused(
+        ["changes", "--store", str(late), "--to", str(march)],
+        capsys,
+        f"--to {march} (as of 2024-03) is the earliest published forecast: no forecast comes before it",
+    )
     table = lf.store.news(late, *lf.store.forecast_pair(late))
     assert ("new report", "daqing", "2024-04") in set(
         table[["kind", "region", "month"]].itertuples(index=False)

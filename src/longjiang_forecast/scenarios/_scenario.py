@@ -35,6 +35,7 @@ Example::
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import tomllib
 import warnings
@@ -427,6 +428,10 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
                 )
             elif d[0] > d[1]:
                 bad(f"{where}.duration", f"min is above max: {d}.")
+            elif d[1] == 0:
+                bad(
+                    f"{where}.duration", "is 0 months: a delay of no month changes nothing. Give 1-12 months."
+                )
             else:
                 fields["duration"] = (d[0], d[1])
         if "max_share_per_month" in raw:
@@ -491,7 +496,11 @@ def _no_such_tags(wanted: list[str], known: list[str], name: Any, catalog: Catal
 def _month(value: Any, year: int, key: str, bad: Any) -> int | None:
     month, form = parse_month(value) if isinstance(value, str) else (None, "")
     if month is None or form != "YYYY-MM":
-        bad(key, f"must be a month written YYYY-MM. Got {value!r}.")
+        if isinstance(value, _dt.date):  # TOML reads an unquoted 2024-09-01 as a date
+            quoted = f'"{value:%Y-%m}"'
+            bad(key, f'must be a month written "YYYY-MM", in quotes. Got the date {value}: write {quoted}.')
+        else:
+            bad(key, f"must be a month written YYYY-MM. Got {value!r}.")
         return None
     if month.year != year:
         bad(key, f"is outside the scenario's year {year}: {value}. Use months of {year}.")

@@ -235,6 +235,11 @@ def forecast_pair(store: str | Path, from_id: int | None = None, to_id: int | No
     if not from_id:
         before = numbers[: numbers.index(to_id)] if to_id in numbers else [n for n in numbers if n < to_id]
         from_id = before[-1] if before else 0
+    if not from_id and to_id in numbers and len(numbers) >= 2:
+        raise DataValidationError(
+            f"{store}: --to {to_id} (as of {as_of[to_id]}) is the earliest published forecast: no forecast "
+            "comes before it to compare with. Give a later --to, or --from and --to (nothing was run)."
+        )
     if not from_id or not to_id:
         raise DataValidationError(
             f"{store}: what changed needs two published forecasts (it holds {len(numbers)}); publish with "
