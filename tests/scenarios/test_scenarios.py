@@ -54,6 +54,12 @@ def test_shipped_scenarios_load(name, catalog):
         ('start = "2024-13"', "effects[0].start", "must be a month written YYYY-MM"),
         ("start = 2024-09-01", "effects[0].start", 'in quotes. Got the date 2024-09-01: write "2024-09"'),
         ('start = "2024-10"\nspeed = 3', "effects[0].speed", "is not a key of a stoppage effect"),
+        (
+            'start = "2024-10"\nregion = ["harbin"]',
+            "effects[0].region",
+            r"is not a key of a stoppage effect \(did you mean 'regions'\?\)",
+        ),
+        ('start = "2024-10"\nindicators = ["9a"]', "effects[0].indicators", r"\(did you mean '09a'\?\)"),
     ],
 )
 def test_bad_stoppage_is_refused(tmp_path, catalog, body, key, reason):
@@ -77,6 +83,7 @@ def test_bad_stoppage_is_refused(tmp_path, catalog, body, key, reason):
         ('type = "delay"\nstart = "2024-05"\nprobability = 0.5', "duration", "is required"),
         ('type = "delay"\nstart = "2024-05"\nduration = 0\nprobability = 0.5', "duration", "is 0 months"),
         ('type = "flood"', "type", "must be one of"),
+        ('type = "stopage"', "type", r"Got 'stopage' \(did you mean 'stoppage'\?\)"),
     ],
 )
 def test_bad_effect_values_are_refused(tmp_path, catalog, effect, key, reason):
@@ -480,3 +487,14 @@ def test_a_delay_that_can_start_in_reported_months_warns(tmp_path, catalog, prog
     with warnings.catch_warnings():
         warnings.simplefilter("error", lf.ForecastWarning)
         lf.forecast(data, small, n_draws=100, seed=1, scenario=path)
+
+
+def test_selectors_are_read_without_surrounding_spaces(tmp_path, catalog):
+    """'Mudanjiang ' was accepted but '09a ' and 'outdoor ' refused (a fourth break-it pass)."""
+    path = tmp_path / "spaces.toml"
+    path.write_text(
+        'name = "s"\n[[effects]]\ntype = "stoppage"\nindicators = [" 19b "]\ntags = ["outdoor "]\n'
+        'regions = ["Mudanjiang "]\nstart = "2024-10"\n'
+    )
+    effect = load_scenario(path, catalog=catalog).effects[0]
+    assert (effect.indicators, effect.tags, effect.regions) == (("19b",), ("outdoor",), ("mudanjiang",))

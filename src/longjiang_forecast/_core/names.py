@@ -69,10 +69,12 @@ def closest_name(text: str, choices: Iterable[str]) -> str | None:
     --------
     >>> closest_name("harbn", ["harbin", "hegang"]), closest_name("哈尔宾市", ["哈尔滨市"])
     ('harbin', '哈尔滨市')
-    >>> closest_name("shenyang", ["hegang"]) is None
-    True
+    >>> closest_name("shenyang", ["hegang"]) is None, closest_name("9a", ["19a", "09a"])
+    (True, '09a')
     """
     options = list(choices)
+    if "0" + text in options:  # an id typed without its leading zero: 9a for 09a (not 19a)
+        return "0" + text
     cutoff = 0.6 if re.search(r"[\u4e00-\u9fff]", text) else 0.8
     close = difflib.get_close_matches(text, options, n=1, cutoff=cutoff) or (
         difflib.get_close_matches(text.lower(), options, n=1, cutoff=cutoff)

@@ -328,11 +328,13 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
             continue  # reported once below
         kind = raw.get("type")
         if kind not in EFFECT_TYPES:
-            bad(f"{where}.type", f"must be one of {list(EFFECT_TYPES)}. Got {kind!r}.")
+            meant = _did_you_mean([kind], {t: t for t in EFFECT_TYPES}) if isinstance(kind, str) else ""
+            bad(f"{where}.type", f"must be one of {list(EFFECT_TYPES)}. Got {kind!r}{meant}.")
             continue
         allowed = {"type", *_SELECTORS, *_KEYS[kind]}
         for key in sorted(set(raw) - allowed):
-            bad(f"{where}.{key}", f"is not a key of a {kind} effect; accepted: {sorted(allowed)}.")
+            meant = _did_you_mean([key], {k: k for k in allowed})
+            bad(f"{where}.{key}", f"is not a key of a {kind} effect{meant}; accepted: {sorted(allowed)}.")
         for key in sorted(_REQUIRED[kind] - set(raw)):
             bad(f"{where}.{key}", f"is required for a {kind} effect.")
         fields: dict[str, Any] = {"type": kind}
@@ -342,6 +344,7 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 bad(f"{where}.{sel}", "must be a list of strings.")
                 continue
+            values = [v.strip() for v in values]  # "09a " as "09a", as the regions always were
             if sel == "regions":  # every spelling a progress file accepts: 哈尔滨, 哈尔滨市, Harbin
                 values = [spelled.get(v, spelled.get(v.strip().lower(), v)) for v in values]
             unknown_values = sorted(set(values) - known[sel])
