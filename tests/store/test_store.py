@@ -156,9 +156,12 @@ def test_a_fall_across_files_is_refused_naming_both(store, tmp_path, catalog):
     # April's harbin figure is 1900; a revision of March to 2000 would make the series fall
     revision = write(tmp_path / "rev.csv", ("09a", "harbin", "2024-03", 2000, "2024-05-20"))
     before = digest(store)
-    with pytest.raises(DataValidationError, match=r"(?s)falls from 2000 .*rev\.csv.* to 1900.*april\.csv"):
+    with pytest.raises(
+        DataValidationError, match=r"(?s)falls from 2000 .*rev\.csv.* to 1900.*april\.csv"
+    ) as err:
         lf.store.ingest(store, [revision], catalog)
     assert digest(store) == before
+    assert "report 'rev.csv (vintage 2024-05-20)'" in str(err.value) and "index '" not in str(err.value)
 
 
 def test_a_vintage_in_the_future_is_refused(store, tmp_path, capsys):

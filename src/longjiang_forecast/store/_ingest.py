@@ -26,6 +26,7 @@ from .._core.exceptions import DataValidationError
 from .._core.provenance import file_sha256
 from .._core.schema import EXAMPLE_NOTE
 from ..progress import read_progress
+from ..progress._reader import read_frame
 from ._catalogs import save_catalog
 from ._db import now_utc, open_store, transaction
 from ._vintage import known_reports, parse_vintage, reader_frame
@@ -193,7 +194,8 @@ def _check_combined(
         key in keys for key in zip(rows["indicator"], rows["region"], rows["month"].str[:4], strict=True)
     ]
     try:
-        read_progress(reader_frame(rows[touched]), catalog, **checks)
+        read_frame(reader_frame(rows[touched]), catalog, **checks, source=str(store),
+                   what="the store's reports", row="report")  # fmt: skip
     except DataValidationError as err:
         detail = str(err).split("\n", 1)[-1]
         raise DataValidationError(
