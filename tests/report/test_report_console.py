@@ -42,6 +42,16 @@ def _table(**overrides):
     return pd.DataFrame([row])
 
 
+@pytest.mark.parametrize(("lang", "words"), [("en", "no Monte Carlo error"), ("zh", "无蒙特卡罗误差")])
+def test_a_table_of_settled_targets_says_there_is_no_monte_carlo_error(lang, words):
+    """Every row settled from the reports: the footnote said 'standard error at most –' (a fourth break-it
+    pass); a table with a forecast keeps its largest standard error."""
+    settled = render_attainment(_table(p_met=1.0, p_met_se=0.0, status="achieved"), lang=lang, width=100)
+    assert words in settled.replace("\n", "") and "–)" not in settled
+    forecast = render_attainment(_table(), lang=lang, width=100).replace("\n", "").replace(" ", "")
+    assert ("atmost0.007" if lang == "en" else "不超过0.007") in forecast
+
+
 def test_the_view_formats_each_number_to_its_unit():
     view = attainment_view(_table(), lang="en").iloc[0]
     assert view["target"] == "≥ 15,000"

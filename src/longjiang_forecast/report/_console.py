@@ -51,6 +51,8 @@ FOOTNOTES: dict[str, dict[str, str]] = {
     "en": {
         "p_met": "P(met): probability that the target is met by its deadline (Monte Carlo standard error at "
         "most {se}).",
+        "p_met_settled": "P(met): 1 or 0, every target shown settled from the reports (no Monte Carlo "
+        "error).",
         "median": "median: the median of the value at the deadline.",
         "range": "10%–90%: the 10 % and 90 % quantiles of the value at the deadline.",
         "reached": "reached: the month by whose end half the simulated paths have reached the target (a "
@@ -64,6 +66,7 @@ FOOTNOTES: dict[str, dict[str, str]] = {
     },
     "zh": {
         "p_met": "达标概率：截止日期前达到目标的概率（蒙特卡罗标准误不超过{se}）。",
+        "p_met_settled": "达标概率：1 或 0，所列目标均已按报告判定（无蒙特卡罗误差）。",
         "median": "中位数：截止日取值的中位数。",
         "range": "10%–90%：截止日取值的10%、90%分位数。",
         "reached": "达标月份：半数模拟路径达到目标的月份（水平类指标自最新报告起计），"
@@ -77,8 +80,12 @@ FOOTNOTES: dict[str, dict[str, str]] = {
 
 
 def _footnote(lang: str, columns: list[str], se: str) -> str:
-    """The sentences of :data:`FOOTNOTES` for the shown ``columns``, in the table's order."""
+    """The sentences of :data:`FOOTNOTES` for the shown ``columns``, in the table's order.
+
+    ``se`` "" where no P(met) shown has a Monte Carlo error (all settled): the settled sentence.
+    """
     notes = FOOTNOTES[lang]
+    columns = ["p_met_settled" if c == "p_met" and not se else c for c in columns]
     keys = [k for k in [*columns, "end"] if k in notes]
     return ("" if lang == "zh" else " ").join(notes[k] for k in keys).format(se=se)
 
@@ -697,7 +704,8 @@ def render_attainment(
     sink = io.StringIO()
     Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(grid)
     text = "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
-    text += _wrap(_footnote(lang, columns, format_value(se, 3) or "–"), width)
+    shown_se = format_value(se, 3) if se > 0 else ""  # NaN > 0 is False: no P(met) with an error
+    text += _wrap(_footnote(lang, columns, shown_se), width)
     if dropped:
         names = (
             "、".join(headers[c].replace(" ", "") for c in dropped)
