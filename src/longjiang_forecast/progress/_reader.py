@@ -588,7 +588,8 @@ def _frame_to_dataset(
             if not math.isfinite(value):
                 problems.add(
                     f"{where}: field 'value' has value {val_txt!r}, which is not a number. "
-                    f"Enter a plain number (no units, thousands separators or %)."
+                    f"Enter a plain number (no units or %; thousands separators only in groups of three, "
+                    f"as 1,300)."
                 )
                 ok = False
             elif abs(value) >= _ABSURD:

@@ -548,9 +548,9 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "已知指标：{0}。请改正编号或删除这些行。",
     ),
     (
-        r"field 'value' has value ('[^']*'), which is not a number\. Enter a plain number \(no units, "
-        r"thousands separators or %\)\.",
-        "“value”（数值）列的值 {0} 不是数字。请填写纯数字（不带单位、千位分隔符或 %）。",
+        r"field 'value' has value ('[^']*'), which is not a number\. Enter a plain number \(no units or %; "
+        r"thousands separators only in groups of three, as 1,300\)\.",
+        "“value”（数值）列的值 {0} 不是数字。请填写纯数字（不带单位或 %；千位分隔符只能三位一组，如 1,300）。",
     ),
     (
         r"field 'region' has value ('[^']*') in (\d+) rows? \((.*?)\), which is neither 'province' nor a "
