@@ -498,3 +498,17 @@ def test_selectors_are_read_without_surrounding_spaces(tmp_path, catalog):
     )
     effect = load_scenario(path, catalog=catalog).effects[0]
     assert (effect.indicators, effect.tags, effect.regions) == (("19b",), ("outdoor",), ("mudanjiang",))
+
+
+def test_a_scenario_file_given_twice_is_refused_as_such(tmp_path, catalog, progress):
+    """The same file twice was told to 'change the name in one of those files' (a fourth break-it pass);
+    two files of one name still are."""
+    path = SCENARIOS / "early-winter.toml"
+    with pytest.raises(
+        lf.DataValidationError, match=r"early-winter\.toml is given 2 times: give each file once"
+    ):
+        lf.compare_scenarios(progress, catalog, [path, path], n_draws=100, seed=1)
+    copy = tmp_path / "copy.toml"
+    copy.write_bytes(path.read_bytes())
+    with pytest.raises(lf.DataValidationError, match=r"Scenario names must be unique.*Change the 'name'"):
+        lf.compare_scenarios(progress, catalog, [path, copy], n_draws=100, seed=1)

@@ -158,7 +158,7 @@ def compare_scenarios(
     Raises
     ------
     DataValidationError
-        If a scenario file is invalid or two scenarios share a name.
+        If a scenario file is invalid, given twice, or two scenarios share a name.
     """
     progress = _as_progress(progress, catalog)
     check_keep_paths(keep_paths)
@@ -168,6 +168,13 @@ def compare_scenarios(
     # named "baseline" can only be that.
     loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]
     names = [s.name for s in loaded]
+    sources = [os.path.realpath(s.source) for s in loaded if s.source]
+    repeated = sorted({p for p in sources if sources.count(p) > 1})
+    if repeated:
+        raise DataValidationError(
+            f"The scenario file {repeated[0]} is given {sources.count(repeated[0])} times: give each file "
+            "once (nothing was run)."
+        )
     if len(set(names)) != len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
         where = "; ".join(
