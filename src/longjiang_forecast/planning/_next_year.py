@@ -736,6 +736,7 @@ class _History:
         self.year = np.asarray(months.year)
         self.month = np.asarray(months.month)
         self._ratio_cache: dict[tuple[str, str, int, int], dict[str, dict[int, float]]] = {}
+        self._finals_cache: dict[tuple[str, str, str, int, int], dict[int, float]] = {}
 
     def finals(
         self, family: dict[str, str], state: xr.Dataset, s: int, year: int, dl: int
@@ -782,7 +783,16 @@ class _History:
     def region_finals(
         self, family: dict[str, str], ind: str, region: str, kind: str, year: int, dl: int
     ) -> dict[int, float]:
-        """Finals before ``year`` of indicator ``ind``'s family in ``region``, keyed by year."""
+        """Finals before ``year`` of indicator ``ind``'s family in ``region``, keyed by year (read once)."""
+        key = (ind, region, kind, year, dl)
+        if key not in self._finals_cache:
+            self._finals_cache[key] = self._read_finals(family, ind, region, kind, year, dl)
+        return self._finals_cache[key]
+
+    def _read_finals(
+        self, family: dict[str, str], ind: str, region: str, kind: str, year: int, dl: int
+    ) -> dict[int, float]:
+        """:meth:`region_finals`, read from the values."""
         reg = self.regions.get(region)
         if reg is None:
             return {}
