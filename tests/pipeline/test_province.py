@@ -309,3 +309,25 @@ def test_a_province_whose_own_reports_stop_early_is_named(both, catalog):
         ForecastWarning, match=r"own reports end in 2024-06 but all its 13 prefectures .* 2024-08"
     ):
         assert province_from_prefectures(state, catalog) is None
+
+
+def test_a_prefecture_with_its_own_catalogue_row_does_not_make_the_province_its_total(
+    tmp_path, catalog, both, prefectures
+):
+    """A catalogue listing Harbin's own target beside the province's made the province Harbin's total
+    (P(met) 0.00 against 0.94), and with the province reporting too, a false disagreement of -67 %
+    (a second break-it pass): every prefecture forecast for the indicator is part of the province."""
+    from longjiang_forecast.catalog import write_catalog
+
+    written = write_catalog(catalog, tmp_path / "c.csv")
+    table = pd.read_csv(written, dtype=str, keep_default_na=False)
+    harbin = table[table["region"] == "province"].assign(region="harbin", target="4714")
+    pd.concat([table, harbin]).to_csv(tmp_path / "c_harbin.csv", index=False)
+    listed = lf.load_catalog(tmp_path / "c_harbin.csv")
+    plain, with_row = _province(_forecast(prefectures, catalog)), _province(_forecast(prefectures, listed))
+    assert with_row["observed"] == pytest.approx(plain["observed"])
+    assert with_row["p_met"] == pytest.approx(plain["p_met"], abs=0.05)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lf.forecast(both, listed, n_draws=200, seed=3)
+    assert not [w for w in caught if "differ from the sum of its" in str(w.message)]

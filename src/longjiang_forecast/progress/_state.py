@@ -339,7 +339,9 @@ def province_from_prefectures(
     A province catalogue row of the state's year that :func:`build_state` left
     out (its province has not reported that year; its prefectures have) gets a
     row here: its paths are, draw by draw and month by month, the total of its
-    prefectures' paths (:func:`~longjiang_forecast._core.province.province_weights`:
+    prefectures' paths (:func:`~longjiang_forecast._core.province.province_members`,
+    and any other prefecture forecast for the indicator;
+    :func:`~longjiang_forecast._core.province.province_weights`:
     the sum for counts, the population-weighted mean otherwise), and its
     ``observed`` the total of their reports. In a month that some prefecture
     has not reported (a ragged edge) ``observed`` is NaN, ``last_month`` is the
@@ -397,6 +399,12 @@ def province_from_prefectures(
     for row in rows.itertuples():
         ind = str(row.indicator)
         members = province_members(catalog, ind, year)
+        # a prefecture forecast for the indicator without a catalogue row of its own is part of the
+        # province too (the catalogue listing Harbin's target alone made the province Harbin's total)
+        order = {r: k for k, r in enumerate(map(str, catalog.region_ids))}
+        others = sorted((r for i, r in where if i == ind and r != PROVINCE and r not in members),
+                        key=lambda r: order.get(r, len(order)))  # fmt: skip
+        members = [*members, *others]
         idx = np.array([where.get((ind, m), -1) for m in members], dtype=int)
         if idx.size == 0 or (idx < 0).all():
             continue  # no prefecture data: nothing to total
