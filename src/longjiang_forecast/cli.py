@@ -1150,7 +1150,7 @@ def _check_comparison(comparison: Any, result: Any, path: str) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     from .planning import plan
-    from .report import write_bulletin
+    from .report import BULLETIN_FIGURES, write_bulletin
 
     _check_model(args.model)
     _check_store_options(args)
@@ -1184,7 +1184,13 @@ def _report(args: argparse.Namespace) -> int:
         )
     if args.overwrite:  # the earlier bulletin's figures that this one does not draw would stay, unlinked
         written = {path.resolve() for path in bulletin.figures.values()}
-        stale = sorted(p for p in (out / "bulletin" / "figures").glob("*.png") if p.resolve() not in written)
+        # only the names a bulletin draws: a user's own image in the folder is never removed
+        ours = {*BULLETIN_FIGURES, *(f"fan_{i}" for i in catalog.table["indicator"].astype(str))}
+        stale = sorted(
+            p
+            for p in (out / "bulletin" / "figures").glob("*.png")
+            if p.stem in ours and p.resolve() not in written
+        )
         for path in stale:
             path.unlink()
         if stale:

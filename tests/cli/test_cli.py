@@ -334,11 +334,16 @@ def test_report_over_an_earlier_bulletin_names_no_other_commands_month_and_drops
     (out / "bulletin" / "bulletin.html").write_text("<html></html>")
     stale = out / "bulletin" / "figures" / "scenarios.png"
     stale.write_bytes(b"\x89PNG")
+    # a user's own images beside the figures are never removed (a second break-it pass)
+    own = [out / "bulletin" / "figures" / name for name in ("哈尔滨批注.png", "fan_09a_annotated.png")]
+    for path in own:
+        path.write_bytes(b"\x89PNG mine")
     assert main(["report", "--draws", "100", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "holds bulletin/bulletin.html of an earlier run; nothing was run" in err and "2024-06" not in err
     assert main(["report", "--draws", "100", "--out", str(out), "--overwrite"]) == 0
     assert not stale.exists()  # the new bulletin draws no scenario figure: the old one is not left behind
+    assert all(path.read_bytes() == b"\x89PNG mine" for path in own)
     assert (out / "bulletin" / "figures").is_dir() and any((out / "bulletin" / "figures").glob("*.png"))
     assert (out / "run.json").read_text() == '{"as_of": "2024-06"}'  # not report's: left as it was
 

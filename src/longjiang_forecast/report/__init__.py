@@ -28,9 +28,11 @@ from ._track_view import render_track_record, track_view
 from ._workbook import write_workbook
 
 if TYPE_CHECKING:
-    from ._bulletin import FIGURE_DIR, HTML_NAME, Bulletin, render_bulletin, write_bulletin
+    from ._bulletin import BULLETIN_FIGURES, FIGURE_DIR, HTML_NAME, Bulletin, render_bulletin, write_bulletin
 
-_BULLETIN_NAMES = frozenset({"FIGURE_DIR", "HTML_NAME", "Bulletin", "render_bulletin", "write_bulletin"})
+_BULLETIN_NAMES = frozenset(
+    {"BULLETIN_FIGURES", "FIGURE_DIR", "HTML_NAME", "Bulletin", "render_bulletin", "write_bulletin"}
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -43,6 +45,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "BULLETIN_FIGURES",
     "FIGURE_DIR",
     "HTML_NAME",
     "NEWS_REASONS_ZH",

@@ -51,6 +51,11 @@ if TYPE_CHECKING:
 HTML_NAME = "bulletin.html"
 #: Folder (inside ``out_dir``) of the PNG files.
 FIGURE_DIR = "figures"
+#: The figures a bulletin draws beside one fan chart per indicator (``fan_<id>``), by file stem:
+#: ``report --overwrite`` removes an earlier bulletin's figures of these names only, never a user's.
+BULLETIN_FIGURES = (
+    "heatmap", "first_passage", "portfolio", "risk_drivers", "risk_drivers_outdoor", "ranking", "scenarios"
+)  # fmt: skip
 _CMP = {">=": "≥", "<=": "≤"}
 #: Width of the page's content (``max-width`` of the body less its padding), in inches at 100 dpi:
 #: figures that span the page are drawn this wide.
