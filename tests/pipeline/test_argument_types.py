@@ -37,3 +37,25 @@ def test_one_scenario_file_is_a_list_of_one():
     listed = lf.compare_scenarios(PROGRESS, CATALOG, [stress], n_draws=200, seed=1)
     assert list(one.table()["scenario"].unique()) == ["baseline", "stress"]
     assert one.table().equals(listed.table())
+
+
+def test_a_model_by_name_or_class_and_wrong_bands_or_paths_say_what_to_pass():
+    """lf.forecast(model='ets') failed with "'str' object has no attribute 'fit'", a model class with a
+    missing positional argument, bands=(0.9, 0.1) and read_progress([...]) with library errors (a second
+    break-it pass): names and classes work as on the command line; the rest say what to pass."""
+    small = CATALOG.subset(["09a"])
+    data = PROGRESS.sel(indicator=["09a"])
+    by_name = lf.forecast(data, small, model="run_rate", n_draws=200, seed=1)
+    by_class = lf.forecast(data, small, model=lf.models.RunRateModel, n_draws=200, seed=1)
+    assert by_name.summary.attrs["model"] == by_class.summary.attrs["model"] == "RunRateModel"
+    assert by_name.table()["p_met"].equals(by_class.table()["p_met"])
+    with pytest.raises(ValueError, match=r"Unknown model 'nope'\. Known models: \["):
+        lf.forecast(data, small, model="nope", n_draws=200)
+    with pytest.raises(
+        TypeError, match=r"'bands' parameter must map each status name to the lowest P\(met\)"
+    ):
+        lf.forecast(data, small, bands=(0.9, 0.1), n_draws=200)
+    with pytest.raises(
+        TypeError, match=r"read_progress reads a progress file \(a path: \.csv or \.xlsx\) or a "
+    ):
+        lf.read_progress([1, 2, 3], small)

@@ -24,7 +24,7 @@ from .._core.province import ProvinceRows
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import DRAW, MONTH, QUANTILE, SERIES
 from .._core.state import append_series, draw_coords
-from ..models import SeasonalShareModel
+from ..models import SeasonalShareModel, resolve_model
 from ..progress._state import province_from_prefectures
 from ..scenarios import Scenario, compile_scenario, load_scenario
 from ..simulate import BLOCK_SIZE, DrawChunks, apply_scenario, simulate_summary
@@ -65,8 +65,10 @@ def forecast(
         Targets, comparators, kinds and deadlines.
     as_of : str, optional
         Month of the forecast (``YYYY-MM``); default the latest reported month.
-    model : AttainmentModel, optional
-        An unfitted model; default :class:`SeasonalShareModel` with its defaults.
+    model : AttainmentModel, str or type, optional
+        An unfitted model, a model class, or a registry name (``"ets"``, as the command line's
+        ``--model``; :data:`~longjiang_forecast.models.MODEL_REGISTRY`); default
+        :class:`SeasonalShareModel` with its defaults.
     n_draws : int, default 4000
         Monte Carlo draws (one parameter draw and one path each). The
         standard error of an attainment probability is at most
@@ -202,7 +204,10 @@ def _fit_and_draw(
     ``c`` >= 1 uses child ``c`` of child 3), child 1 the paths, child 2 the scenario's random
     events.
     """
-    model = SeasonalShareModel() if model is None else model
+    if model is None:
+        model = SeasonalShareModel()
+    elif isinstance(model, str | type) or not hasattr(model, "sample_parameters"):
+        model = resolve_model(model)  # a registry name or a class; anything else refused, named
     ss = as_seed_sequence(seed)
     param_seed, path_seed, scenario_seed = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(3)
     _check_n_draws(n_draws, "forecast")

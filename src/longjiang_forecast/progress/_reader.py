@@ -18,6 +18,7 @@ import datetime as _dt
 import hashlib
 import json
 import math
+import os
 import re
 import unicodedata
 import warnings
@@ -982,6 +983,8 @@ def read_progress(
 
     Raises
     ------
+    TypeError
+        If ``path`` is neither a path nor a DataFrame (a list, an open file).
     FileNotFoundError
         If ``path`` does not exist.
     DataValidationError
@@ -1048,6 +1051,11 @@ def read_progress(
     if isinstance(path, pd.DataFrame):
         return read_frame(
             path, catalog, as_of=as_of_ts, allow_revisions=allow_revisions, check_scale=check_scale
+        )
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            "read_progress reads a progress file (a path: .csv or .xlsx) or a pandas DataFrame with "
+            f"columns {list(REQUIRED_COLUMNS)}. Got {type(path).__name__} instead."
         )
     path = Path(path)
     units = dict(zip(catalog.table["indicator"].astype(str), catalog.table["unit"].astype(str), strict=True))

@@ -99,7 +99,14 @@ def summarise(
     ValueError
         If the bands are not in [0, 1], or the statistics are not of the
         state's series.
+    TypeError
+        If ``bands`` is not a mapping (a tuple of cuts says nothing of their names).
     """
+    if bands is not None and not isinstance(bands, Mapping):
+        raise TypeError(
+            "The 'bands' parameter must map each status name to the lowest P(met) of its band, e.g. "
+            f"{dict(DEFAULT_BANDS)}. Got {type(bands).__name__} {bands!r} instead."
+        )
     bands = dict(DEFAULT_BANDS if bands is None else bands)
     if any(not 0.0 <= b <= 1.0 for b in bands.values()):
         raise ValueError(f"The 'bands' parameter of summarise must map names to [0, 1]. Got {bands}.")
