@@ -982,6 +982,7 @@ def _run_json(
         "seed": args.seed,
         "library_version": library_version(),
         "created_at": result.summary.attrs["created_at"],
+        "warnings": list(_SHOWN_WARNINGS),  # what the console said while the run was made
         "columns": "see docs/getting-started.md#the-attainment-table",
     }
 
@@ -1181,6 +1182,7 @@ def _report(args: argparse.Namespace) -> int:
             changes=changes,
             track_record=record,
             integrity=flags,
+            notices=list(_SHOWN_WARNINGS),
         )
     if args.overwrite:  # the earlier bulletin's figures that this one does not draw would stay, unlinked
         written = {path.resolve() for path in bulletin.figures.values()}
@@ -2381,12 +2383,19 @@ class _Once(logging.Filter):
         return True
 
 
+#: The warnings a command has shown, in order (what the bulletin and run.json say again).
+_SHOWN_WARNINGS: list[str] = []
+
+
 def _show_warning(
     message: Warning | str, category: type[Warning], filename: str, lineno: int, *rest: Any, **kw: Any
 ) -> None:
     """``warnings.showwarning`` of the command line: one readable line, without the Python source line."""
     kind = "" if issubclass(category, UserWarning) else f"{category.__name__}: "
-    log.warning("%s%s", kind, " ".join(str(message).split()))
+    line = " ".join(str(message).split())
+    if line not in _SHOWN_WARNINGS:
+        _SHOWN_WARNINGS.append(line)
+    log.warning("%s%s", kind, line)
 
 
 @contextlib.contextmanager
@@ -2404,6 +2413,7 @@ def _messages(args: argparse.Namespace) -> Iterator[None]:
     root.setLevel(level)
     root.propagate = False
     warnings.showwarning = _show_warning
+    _SHOWN_WARNINGS.clear()
     try:
         yield
     finally:

@@ -1081,3 +1081,24 @@ def test_an_output_that_is_an_input_or_another_output_is_refused(tmp_path, capsy
     assert main(["check-reports", "--progress", str(given), "--out", str(given), "--overwrite"]) == 2
     assert "is the --progress file itself: the flags table would replace it" in capsys.readouterr().err
     assert given.read_bytes() == before
+
+
+def test_the_runs_warnings_reach_the_bulletin_and_run_json(tmp_path, capsys):
+    """The console warned that the province's 16,000 disagreed with its prefectures' 9,894; the bulletin
+    showed 'achieved' without a word, and run.json did not keep it (a second break-it pass)."""
+    import longjiang_forecast as lf
+
+    catalog = lf.load_catalog(2024).subset(["09a"])
+    progress = lf.testing.synthetic_progress(catalog, seed=7)
+    progress["value"].loc[{"indicator": "09a", "region": "province", "month": "2024-08-01"}] = 16000.0
+    path = lf.write_progress(progress, tmp_path / "p.csv")
+    catalog_file = tmp_path / "c.csv"
+    assert main(["template", "--catalog", "2024", "--catalog-out", str(catalog_file), "-q"]) == 0
+    argv = ["--catalog", str(catalog_file), "--progress", str(path), "--draws", "100", "-q"]
+    assert main(["forecast", *argv, "--out", str(tmp_path / "f")]) == 0
+    said = json.loads((tmp_path / "f" / "run.json").read_text(encoding="utf-8"))["warnings"]
+    assert any("the province's own reports differ from the sum of its 13 prefectures'" in w for w in said)
+    assert main(["report", *argv, "--lang", "zh", "--out", str(tmp_path / "r")]) == 0
+    page = (tmp_path / "r" / "bulletin" / "bulletin.html").read_text(encoding="utf-8")
+    assert '<h2 id="notices">本次运行的提示</h2>' in page and "16,000" in page.split('id="notices"')[1]
+    capsys.readouterr()

@@ -42,7 +42,7 @@ from ._console import latest_suffix, region_label
 from ._drivers_view import DRIVER_TEXT, drivers_notes, prefecture_note
 from ._pace_words import PACE_WORDS, covered_months, month_span, pace_explanations
 from ._ranks_view import RANK_TEXT, rank_table, spi_note, spi_rank_cells
-from ._text import GROWTH_BASIS, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT, model_name
+from ._text import GROWTH_BASIS, NOTES_ZH, STATUS_COLOURS, STATUS_NAMES, TEXT, in_chinese, model_name
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -121,6 +121,7 @@ def write_bulletin(
     changes: pd.DataFrame | None = None,
     track_record: Any = None,
     integrity: pd.DataFrame | None = None,
+    notices: Sequence[str] = (),
 ) -> Bulletin:
     """Write the monthly bulletin: ``bulletin.html`` (self-contained) and ``figures/*.png``.
 
@@ -161,6 +162,11 @@ def write_bulletin(
         From :func:`longjiang_forecast.integrity.check_reports`; adds the annex 报送数据核查:
         every flag with its rule, score (tail probability), reason and file rows, or a line
         saying that no report was flagged.
+    notices : sequence of str, optional
+        The run's warnings (a province's own reports that disagree with its prefectures', a
+        prefecture a month late, ...), English as the library raised them; adds the section
+        本次运行的提示 that lists them (in Chinese as far as the command line's translations go),
+        so that the page says what the console said.
 
     Returns
     -------
@@ -199,6 +205,7 @@ def write_bulletin(
         changes=changes,
         track_record=track_record,
         integrity=integrity,
+        notices=notices,
     )
     # the folders only once the page is rendered: a failure there leaves no empty folder behind
     (out / FIGURE_DIR).mkdir(parents=True, exist_ok=True)
@@ -223,12 +230,13 @@ def render_bulletin(
     changes: pd.DataFrame | None = None,
     track_record: Any = None,
     integrity: pd.DataFrame | None = None,
+    notices: Sequence[str] = (),
 ) -> tuple[str, dict[str, bytes], str]:
     """Render the bulletin in memory.
 
     Parameters
     ----------
-    forecast, lang, comparison, planning, indicators, dpi, changes, track_record, integrity
+    forecast, lang, comparison, planning, indicators, dpi, changes, track_record, integrity, notices
         See :func:`write_bulletin`.
 
     Returns
@@ -316,6 +324,7 @@ def render_bulletin(
         "changes": None if changes is None else _changes(changes, summary, lang),
         "track_record": None if track_record is None else _track_record(track_record, lang),
         "integrity": None if integrity is None else _integrity(integrity, lang, _region_names(regions, lang)),
+        "notices": [in_chinese(n) if lang == "zh" else n for n in notices],
     }
     context["source_line"], context["synthetic"] = _source_line(summary, lang, forecast.paths.sizes[DRAW])
     if planning is not None:

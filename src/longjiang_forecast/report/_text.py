@@ -146,6 +146,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "清单与模型设置、蒙特卡罗误差（第 {from_id} 号到第 {to_id} 号预测；各部分之和等于变化，"
         "小于两倍标准误的部分在误差之内）。",
         "integrity": "附录：报送数据核查",
+        "notices": "本次运行的提示",
         "integrity_note": "{series} 个序列本年 {reports} 条报告中，与模型和本地区往年相比异常的标记 {n} 条"
         "（得分为模型下出现如此情况的尾部概率，低于 {alpha} 即标记；{not_checked} 个序列无季节参照，未全部核查）。"
         "标记仅供督查核实，数据未作任何删改。",
@@ -284,6 +285,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "(forecast {from_id} to {to_id}; the parts add up to the move; a part under twice the s.e. is within "
         "noise).",
         "integrity": "Annex: report integrity flags",
+        "notices": "Warnings of this run",
         "integrity_note": "{n} flags among this year's {reports} reports of {series} series: reports unusual "
         "against the model and the region's own earlier years (score: the model's tail probability of so "
         "unusual a report; flagged below {alpha}; {not_checked} series without a seasonal reference were "
