@@ -758,3 +758,21 @@ def test_no_forecast_inside_an_english_sentence_is_not_half_translated():
     message = "The backtest of seasonal_share scored no forecast for as-of months ['2007-06']: none"
     assert in_chinese(message) == message
     assert in_chinese("no forecast") == "无法预测"
+
+
+def test_next_years_this_year_column_is_the_tables_median():
+    """Section 8's 'this year (median)' read the kept paths (15,773) where section 1 read every draw
+    (15,771): one bulletin, two medians of one number (a second break-it pass)."""
+    from longjiang_forecast._core.units import format_against
+    from longjiang_forecast.report._bulletin import _deadline_medians, _next_year
+
+    cat = lf.load_catalog(2024).subset(["09a", "15a"])
+    progress = synthetic_progress(cat, seed=3)
+    forecast = lf.forecast(progress, cat, n_draws=800, seed=5, keep_paths=100)
+    proposals = planning.next_year_targets(forecast, progress)
+    table = forecast.table().set_index(["indicator", "region"])
+    rows = _next_year(proposals, "en", _deadline_medians(forecast))["rows"]
+    for row in rows:
+        ind = row[0]["text"]
+        this = table.loc[(ind, "province")]
+        assert row[4]["text"] == format_against(this["median"], this["target"], this["unit"], ">="), ind

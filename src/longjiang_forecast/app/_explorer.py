@@ -219,10 +219,10 @@ class Explorer:
         key = ("next_year", float(prob))
         if key not in self._cache:
             from ..planning import next_year_targets
-            from ..report._bulletin import _next_year
+            from ..report._bulletin import _deadline_medians, _next_year
 
             ds = next_year_targets(self.runner.baseline, self.progress, probs=(float(prob),))
-            section = _next_year(ds, self.lang)
+            section = _next_year(ds, self.lang, _deadline_medians(self.runner.baseline))
             self._cache[key] = (section["header"], [[c["text"] for c in row] for row in section["rows"]])
         return self._cache[key]
 

@@ -349,7 +349,7 @@ def render_bulletin(
                     functools.partial(_risk_chart, result, regions, figure_lang),
                 )
         context["pace"] = _pace(planning.pace, lang, _region_names(regions, lang))
-        context["next_year"] = _next_year(planning.next_year, lang)
+        context["next_year"] = _next_year(planning.next_year, lang, _deadline_medians(forecast))
         context["next_year"]["whole_list"] = _whole_list(getattr(planning, "next_year_list", None), lang)
         if planning.ranking is not None and len(planning.ranking):
             rank = planning.ranking
@@ -757,8 +757,22 @@ def _growth_basis(result: xr.Dataset, s: int, lang: str) -> str:
     return GROWTH_BASIS[lang][basis].format(k=int(result["n_finals"].values[s]), years=years)
 
 
-def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
-    """Next year's targets, rounded to the unit's granularity towards the safe side (as in the catalogue)."""
+def _deadline_medians(forecast: Any) -> dict[tuple[str, str], float]:
+    """(indicator, region) -> the median value at the deadline over every draw (the table's ``median``)."""
+    quant = forecast.summary["deadline_value"]
+    if 0.5 not in quant["quantile"].values:
+        return {}
+    labels = zip(quant["indicator"].values.astype(str), quant["region"].values.astype(str), strict=True)
+    return dict(zip(labels, quant.sel(quantile=0.5).values.astype(float), strict=True))
+
+
+def _next_year(result: xr.Dataset, lang: str, medians: dict[tuple[str, str], float]) -> dict[str, Any]:
+    """Next year's targets, rounded to the unit's granularity towards the safe side (as in the catalogue).
+
+    This year's expected outcome is the table's median over every draw (``medians``), as section 1
+    shows it; the proposals' own ``capacity_median`` is read from the kept paths and may differ in its
+    last digit.
+    """
     t = TEXT[lang]
     region = result["region"].values.astype(str)
     probs = [float(p) for p in result["prob"].values]
@@ -768,18 +782,15 @@ def _next_year(result: xr.Dataset, lang: str) -> dict[str, Any]:
         target = float(result["target"].values[s])
         raw = str(result["comparator"].values[s])
         comparator = _CMP.get(raw, "")
+        key = (str(result["indicator"].values[s]), PROVINCE)
+        this_year = medians.get(key, float(result["capacity_median"].values[s]))
         rows.append(
             [
                 _cell(result["indicator"].values[s]),
                 _cell(_series_name(result, s, lang)),
                 _cell(f"{comparator} {format_in_unit(target, unit, target)}".strip(), "num"),
                 _cell(unit_label(unit, lang)),
-                _cell(
-                    format_against(
-                        result["capacity_median"].values[s], target, unit, result["comparator"].values[s]
-                    ),
-                    "num",
-                ),
+                _cell(format_against(this_year, target, unit, raw), "num"),
                 *[  # NaN stays NaN ("–")
                     _cell(format_in_unit(safe_side_round(v, unit, target, raw), unit, target), "num")
                     for v in result["target_next"].values[s]
