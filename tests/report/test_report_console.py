@@ -50,6 +50,12 @@ def test_a_table_of_settled_targets_says_there_is_no_monte_carlo_error(lang, wor
     assert words in settled.replace("\n", "") and "–)" not in settled
     forecast = render_attainment(_table(), lang=lang, width=100).replace("\n", "").replace(" ", "")
     assert ("atmost0.007" if lang == "en" else "不超过0.007") in forecast
+    none = render_attainment(
+        _table(p_met=np.nan, p_met_se=np.nan, status="no forecast"), lang=lang, width=100
+    )
+    assert ("none of the targets shown has one" if lang == "en" else "所列目标均无") in none.replace(
+        "\n", " "
+    )
 
 
 def test_the_view_formats_each_number_to_its_unit():

@@ -51,8 +51,8 @@ FOOTNOTES: dict[str, dict[str, str]] = {
     "en": {
         "p_met": "P(met): probability that the target is met by its deadline (Monte Carlo standard error at "
         "most {se}).",
-        "p_met_settled": "P(met): 1 or 0, every target shown settled from the reports (no Monte Carlo "
-        "error).",
+        "p_met_settled": "P(met): 1 or 0 where given, settled from the reports (no Monte Carlo error).",
+        "p_met_none": "P(met): none of the targets shown has one (why: 'No forecast' below).",
         "median": "median: the median of the value at the deadline.",
         "range": "10%–90%: the 10 % and 90 % quantiles of the value at the deadline.",
         "reached": "reached: the month by whose end half the simulated paths have reached the target (a "
@@ -66,7 +66,8 @@ FOOTNOTES: dict[str, dict[str, str]] = {
     },
     "zh": {
         "p_met": "达标概率：截止日期前达到目标的概率（蒙特卡罗标准误不超过{se}）。",
-        "p_met_settled": "达标概率：1 或 0，所列目标均已按报告判定（无蒙特卡罗误差）。",
+        "p_met_settled": "达标概率：凡有者均为 1 或 0，已按报告判定（无蒙特卡罗误差）。",
+        "p_met_none": "达标概率：所列目标均无（原因见下方“无法预测”）。",
         "median": "中位数：截止日取值的中位数。",
         "range": "10%–90%：截止日取值的10%、90%分位数。",
         "reached": "达标月份：半数模拟路径达到目标的月份（水平类指标自最新报告起计），"
@@ -79,13 +80,15 @@ FOOTNOTES: dict[str, dict[str, str]] = {
 }
 
 
-def _footnote(lang: str, columns: list[str], se: str) -> str:
+def _footnote(lang: str, columns: list[str], se: str | None) -> str:
     """The sentences of :data:`FOOTNOTES` for the shown ``columns``, in the table's order.
 
-    ``se`` "" where no P(met) shown has a Monte Carlo error (all settled): the settled sentence.
+    ``se`` "" where no P(met) shown has a Monte Carlo error (all settled): the settled sentence;
+    None where no target shown has a P(met) at all.
     """
     notes = FOOTNOTES[lang]
-    columns = ["p_met_settled" if c == "p_met" and not se else c for c in columns]
+    instead = "p_met_none" if se is None else "p_met_settled" if not se else "p_met"
+    columns = [instead if c == "p_met" else c for c in columns]
     keys = [k for k in [*columns, "end"] if k in notes]
     return ("" if lang == "zh" else " ").join(notes[k] for k in keys).format(se=se)
 
@@ -704,7 +707,9 @@ def render_attainment(
     sink = io.StringIO()
     Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(grid)
     text = "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
-    shown_se = format_value(se, 3) if se > 0 else ""  # NaN > 0 is False: no P(met) with an error
+    shown_se: str | None = format_value(se, 3) if se > 0 else ""  # NaN > 0 is False: none with an error
+    if pd.to_numeric(table["p_met"], errors="coerce").isna().all():
+        shown_se = None  # no target shown has a P(met): neither an error nor a settled one
     text += _wrap(_footnote(lang, columns, shown_se), width)
     if dropped:
         names = (
