@@ -110,6 +110,12 @@ def to_netcdf(
             f"The 'paths_dtype' parameter of Forecast.to_netcdf must be 'float64' or 'float32'. "
             f"Got {paths_dtype!r} instead."
         )
+    if path.suffix.lower() not in (".nc", ".nc4", ".netcdf", ".h5", ".hdf5"):
+        raise ValueError(
+            f"Forecast.to_netcdf: {path} does not end in .nc: a netCDF file written under another name "
+            f"(.csv, .xlsx) would not open where its name says. Name it e.g. {path.with_suffix('.nc')} "
+            "(the table is Forecast.table().to_csv(...))."
+        )
     if path.is_dir():
         raise IsADirectoryError(
             f"Forecast.to_netcdf: {path} is a folder; give a file name, e.g. {path / 'forecast.nc'}."

@@ -198,6 +198,10 @@ def test_an_existing_file_is_kept_unless_overwrite(result, tmp_path):
     result.to_netcdf(path, overwrite=True)
     assert lf.open_forecast(path).summary.sizes == result.summary.sizes
     assert [p.name for p in tmp_path.iterdir()] == ["f.nc"]  # no temporary file left
+    # a netCDF file under a table's name was written without a word (a second break-it pass)
+    with pytest.raises(ValueError, match=r"x\.csv does not end in \.nc.*Name it e\.g\. .*x\.nc"):
+        result.to_netcdf(tmp_path / "x.csv")
+    assert not (tmp_path / "x.csv").exists()
 
 
 def test_a_written_file_has_the_usual_permissions(result, tmp_path):

@@ -135,7 +135,8 @@ class Forecast:
         IsADirectoryError
             If ``path`` is a folder.
         ValueError
-            If ``paths_dtype`` is not one of the two.
+            If ``paths_dtype`` is not one of the two, or ``path`` does not end in ``.nc`` (or
+            ``.nc4``, ``.netcdf``, ``.h5``, ``.hdf5``).
 
         Notes
         -----
