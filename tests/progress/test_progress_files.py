@@ -255,14 +255,21 @@ def test_ambiguous_or_impossible_months_are_not_months(text):
     assert parse_month(text)[0] is None
 
 
+def _percent_xlsx(tmp_path, rows, *cells):
+    """A one-sheet workbook ('data') of ``rows`` with ``cells`` formatted as percent (``0%``)."""
+    path = _xlsx(tmp_path, [("data", rows)])
+    wb = openpyxl.load_workbook(path)
+    for cell in cells:
+        wb["data"][cell].number_format = "0%"
+    wb.save(path)
+    return path
+
+
 def test_a_table_that_starts_in_column_b_is_read(tmp_path):
     """Column A empty and without a header was refused as 'unnamed: 0' (a third break-it pass); one with
     values is refused naming its letter."""
     rows = [[None, *row] for row in [*GOOD_ROWS, ["02c", "province", "2024-03", 0.5]]]
-    path = _xlsx(tmp_path, [("data", rows)])
-    wb = openpyxl.load_workbook(path)
-    wb["data"]["E5"].number_format = "0%"  # the value column's cells stay where the sheet has them
-    wb.save(path)
+    path = _percent_xlsx(tmp_path, rows, "E5")  # the value column's cells stay where the sheet has them
     with pytest.warns(
         UserWarning, match=r"p\.xlsx: read the empty column\(s\) A without a header name as no column"
     ):
@@ -284,11 +291,7 @@ def test_a_table_that_starts_in_column_b_is_read(tmp_path):
 def test_a_percent_format_on_a_value_whose_unit_is_not_a_percent_is_refused(tmp_path):
     """50.1 km formatted 0% was read as 5010 km, 'achieved', without a word (a fourth break-it pass)."""
     rows = [GOOD_ROWS[0], ["19b", "province", "2024-03", 50.1], ["02c", "province", "2024-03", 0.8]]
-    path = _xlsx(tmp_path, [("data", rows)])
-    wb = openpyxl.load_workbook(path)
-    wb["data"]["D2"].number_format = "0%"
-    wb["data"]["D3"].number_format = "0%"  # 02c is a percent: read as the 80 it shows
-    wb.save(path)
+    path = _percent_xlsx(tmp_path, rows, "D2", "D3")  # 02c is a percent: read as the 80 it shows
     with pytest.raises(
         DataValidationError,
         match=r"p\.xlsx: 1 value cell\(s\) formatted as percent for indicators whose unit is not a "
@@ -299,20 +302,15 @@ def test_a_percent_format_on_a_value_whose_unit_is_not_a_percent_is_refused(tmp_
 
 def test_percent_formatted_cells_read_as_the_percent_they_show(tmp_path):
     rows = [GOOD_ROWS[0], ["02c", "province", "2024-03", 0.8], ["02c", "province", "2024-04", 85]]
-    path = _xlsx(tmp_path, [("data", rows)])
-    wb = openpyxl.load_workbook(path)
-    wb["data"]["D2"].number_format = "0%"
-    wb.save(path)
+    path = _percent_xlsx(tmp_path, rows, "D2")
     with pytest.warns(
         UserWarning, match=r"read 1 value cell\(s\) formatted as percent as the percent they show"
     ):
         ds = read_progress(path, CAT)
     assert _values(ds) == {("02c", "province", "2024-03"): 80.0, ("02c", "province", "2024-04"): 85.0}
     # the same 0.8 in a cell without the format is a fraction for a % unit: refused with the fix
-    wb["data"]["D2"].number_format = "General"
-    wb.save(path)
     with pytest.raises(DataValidationError, match=r"has value 0\.8, which looks like a fraction"):
-        read_progress(path, CAT)
+        read_progress(_percent_xlsx(tmp_path, rows), CAT)
 
 
 def test_excel_dates_anywhere_in_the_month(tmp_path):

@@ -14,6 +14,13 @@ from longjiang_forecast.scenarios import compile_scenario, load_scenario
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
+def one_effect(tmp_path, effect, name="x"):
+    """A scenario file ``{name}.toml`` in ``tmp_path`` with the one effect ``effect`` (TOML lines)."""
+    path = tmp_path / f"{name}.toml"
+    path.write_text(f'name = "{name}"\n[[effects]]\n{effect}\n', encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("name", ["baseline", "funding-delay", "early-winter", "year-end-push", "stress"])
 def test_shipped_scenarios_load(name, catalog):
     scenario = load_scenario(SCENARIOS / f"{name}.toml", catalog=catalog)
@@ -189,11 +196,7 @@ def test_baseline_name_is_reserved(tmp_path, catalog):
 
 
 def test_effect_in_the_past_warns(tmp_path, catalog, progress):
-    path = tmp_path / "past.toml"
-    path.write_text(
-        'name = "past"\n[[effects]]\ntype = "stoppage"\ntags = ["outdoor"]\n'
-        'start = "2024-03"\nuntil = "2024-05"\n'
-    )
+    path = one_effect(tmp_path, 'type = "stoppage"\ntags = ["outdoor"]\nstart = "2024-03"\nuntil = "2024-05"')
     with pytest.warns(
         lf.ForecastWarning,
         match=r"effects\[0\] \(stoppage\) ends in month 5, and every series it selects \(\d+\) has "
@@ -229,8 +232,7 @@ def test_effect_in_the_past_warns(tmp_path, catalog, progress):
 )
 def test_an_effect_that_can_change_nothing_warns(tmp_path, catalog, progress, effect, why):
     """A new user's effects that left every P(met) as it was without a word (a second break-it pass)."""
-    path = tmp_path / "idle.toml"
-    path.write_text(f'name = "idle"\n[[effects]]\n{effect}\n')
+    path = one_effect(tmp_path, effect, "idle")
     with pytest.warns(lf.ForecastWarning, match=rf"effects\[0\] \(\w+\) {why}: it changes nothing"):
         lf.forecast(progress, catalog, n_draws=100, seed=1, scenario=path)
 
@@ -430,10 +432,7 @@ def test_an_effect_on_prefectures_warns_where_the_province_row_cannot_move(tmp_p
     (a third break-it pass): the province row is forecast from the province's own reports."""
     import warnings
 
-    path = tmp_path / "harbin.toml"
-    path.write_text(
-        'name = "harbin"\n[[effects]]\ntype = "stoppage"\nregions = ["harbin"]\nstart = "2024-09"\n'
-    )
+    path = one_effect(tmp_path, 'type = "stoppage"\nregions = ["harbin"]\nstart = "2024-09"', "harbin")
     small = catalog.subset(["13a"])
     data = progress.sel(indicator=["13a"])
     assert "province" in data["region"].values
@@ -452,10 +451,7 @@ def test_an_effect_on_prefectures_warns_where_the_province_row_cannot_move(tmp_p
         stopped = lf.forecast(prefectures, small, n_draws=400, seed=1, scenario=path)
     assert not [w for w in caught if "province rows" in str(w.message) and "own reports" in str(w.message)]
     base = lf.forecast(prefectures, small, n_draws=400, seed=1)
-    whole = tmp_path / "province.toml"
-    whole.write_text(
-        'name = "p"\n[[effects]]\ntype = "stoppage"\nregions = ["province"]\nstart = "2024-09"\n'
-    )
+    whole = one_effect(tmp_path, 'type = "stoppage"\nregions = ["province"]\nstart = "2024-09"', "p")
     with pytest.warns(
         lf.ForecastWarning,
         match=r"selects no series of this forecast \(the province has no row "
