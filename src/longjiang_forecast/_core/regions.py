@@ -18,6 +18,8 @@ PROVINCE_ALIASES: Final[tuple[str, ...]] = (PROVINCE, "全省", "黑龙江", "�
 
 #: Suffixes of Chinese prefecture names that offices often leave out (哈尔滨 for 哈尔滨市) or add.
 _ZH_SUFFIXES: Final = ("地区", "市")
+#: English suffixes a name may be written with or without ("Harbin City", "Daxing'anling Prefecture").
+_EN_SUFFIXES: Final = (" prefecture", " city")
 
 
 def region_lookup(regions: pd.DataFrame) -> dict[str, str]:
@@ -32,15 +34,15 @@ def region_lookup(regions: pd.DataFrame) -> dict[str, str]:
     -------
     dict of str to str
         Spelling -> region id: the ids and English names in lower case (look a text up as
-        written, then in lower case), the Chinese names with and without ``市``/``地区``, and
-        :data:`PROVINCE_ALIASES`.
+        written, then in lower case), the Chinese names with and without ``市``/``地区``, the
+        English ones with and without " City"/" Prefecture", and :data:`PROVINCE_ALIASES`.
 
     Examples
     --------
     >>> regions = pd.DataFrame({"region": ["harbin"], "name_zh": ["哈尔滨市"], "name_en": ["Harbin"]})
     >>> lookup = region_lookup(regions)
-    >>> lookup["哈尔滨"], lookup["harbin"], lookup["全省"]
-    ('harbin', 'harbin', 'province')
+    >>> lookup["哈尔滨"], lookup["harbin"], lookup["harbin city"], lookup["全省"]
+    ('harbin', 'harbin', 'harbin', 'province')
     """
     lookup: dict[str, str] = {alias.lower(): PROVINCE for alias in PROVINCE_ALIASES}
     for _, rec in regions.iterrows():
@@ -54,7 +56,12 @@ def region_lookup(regions: pd.DataFrame) -> dict[str, str]:
                     lookup[name_zh[: -len(suffix)]] = rid
                 else:
                     lookup.setdefault(name_zh + suffix, rid)
-        name_en = str(rec.get("name_en", "") or "").strip()
+        name_en = str(rec.get("name_en", "") or "").strip().lower()
         if name_en and name_en != "nan":
-            lookup[name_en.lower()] = rid
+            lookup[name_en] = rid
+            for suffix in _EN_SUFFIXES:  # as 市/地区: "Harbin City", "Daxing'anling" for "... Prefecture"
+                if name_en.endswith(suffix) and len(name_en) > len(suffix):
+                    lookup.setdefault(name_en[: -len(suffix)], rid)
+                else:
+                    lookup.setdefault(name_en + suffix, rid)
     return lookup
