@@ -235,7 +235,7 @@ def next_year_targets(
     note = np.full(n, "", dtype=object)
     levels = np.array(probs)
     expected = _expected_finals(at_deadline, ok, np.where(kind == "level", origin, 0.0))
-    index_of = {(str(indicator[k]), str(region[k])): k for k in range(n)}
+    expected_of = dict(zip(zip(indicator, region, strict=True), expected, strict=True))
     for s in range(n):
         if not ok[s]:
             note[s] = "no forecast"
@@ -257,7 +257,7 @@ def next_year_targets(
                 for r in pool
             }
             pool = _with_this_year(
-                pool, latest, {r: expected[index_of.get((str(indicator[s]), r), -1)] for r in pool}, year
+                pool, latest, {r: expected_of.get((str(indicator[s]), r), np.nan) for r in pool}, year
             )
         spread, spread_words = sd0, ""
         if history is not None and region[s] == PROVINCE and kind[s] in _SUMMED_KINDS:
@@ -417,9 +417,9 @@ def _expected_finals(at_deadline: np.ndarray, ok: np.ndarray, start: np.ndarray)
 
     ``at_deadline`` (draw, series) in the indicator's unit; ``start`` (series,) the level at the
     start of the year for levels (their final is the year's gain), 0 otherwise. NaN where the series
-    has no forecast or no finite draw; one more NaN column at the end (index -1: no such series).
+    has no forecast or no finite draw.
     """
-    out = np.full(at_deadline.shape[1] + 1, np.nan)
+    out = np.full(at_deadline.shape[1], np.nan)
     for k in np.flatnonzero(ok):
         values = at_deadline[:, k]
         values = values[np.isfinite(values)]

@@ -262,13 +262,10 @@ def _check_percent_units(
 
 
 def _column_letter(j: int) -> str:
-    """Spreadsheet letter of column ``j`` (0-based): A, ..., Z, AA, ..."""
-    letters = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
+    """Spreadsheet letter of column ``j`` (0-based): A, ..., Z, AA, ... (openpyxl's, imported here only)."""
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(j + 1))
 
 
 def _text_frame(frame: pd.DataFrame, rows: Any) -> pd.DataFrame:

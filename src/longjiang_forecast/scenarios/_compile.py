@@ -77,6 +77,11 @@ _CAPPED_KINDS = ("cumulative", "level")
 _CHANGED_KINDS = (*_CAPPED_KINDS, "milestone")
 
 
+def _changes_kind(effect: Effect, kinds: np.ndarray) -> np.ndarray:
+    """Whether ``effect`` can change a series of each of ``kinds`` (a cap: :data:`_CAPPED_KINDS` only)."""
+    return np.isin(kinds, _CAPPED_KINDS if effect.type == "cap" else _CHANGED_KINDS)
+
+
 def _acts_on_nothing(effect: Effect, state: xr.Dataset, selected: np.ndarray) -> str:
     """Why ``effect`` can change no series of ``state`` ('' when it can change one).
 
@@ -94,7 +99,7 @@ def _acts_on_nothing(effect: Effect, state: xr.Dataset, selected: np.ndarray) ->
             )
         return "selects no series of this forecast"
     kinds = state["kind"].values[selected]
-    changed = np.isin(kinds, _CAPPED_KINDS if effect.type == "cap" else _CHANGED_KINDS)
+    changed = _changes_kind(effect, kinds)
     if not changed.any():
         what = sorted(set(map(str, kinds)))
         who = "a cap does" if effect.type == "cap" else "scenarios do"
@@ -116,8 +121,7 @@ def _province_left_out(effect: Effect, state: xr.Dataset, selected: np.ndarray) 
     as the total of its prefectures (see :func:`~longjiang_forecast.progress.province_from_prefectures`),
     so an effect on some of its prefectures leaves it as it is.
     """
-    kinds = state["kind"].values
-    changed = selected & np.isin(kinds, _CAPPED_KINDS if effect.type == "cap" else _CHANGED_KINDS)
+    changed = selected & _changes_kind(effect, state["kind"].values)
     indicator = state["indicator"].values.astype(str)
     province = state["region"].values.astype(str) == PROVINCE
     return sorted(set(indicator[changed & ~province]) & set(indicator[province & ~selected]))
