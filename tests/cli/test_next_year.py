@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import longjiang_forecast as lf
+from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.units import unit_decimals
 from longjiang_forecast.cli import main
 from longjiang_forecast.testing import synthetic_progress
@@ -46,6 +47,28 @@ def test_the_catalogue_is_next_years_list_with_the_same_ids(written):
     assert carried["note"].str.startswith("carried over unchanged from 2024").all()
     same = old.loc[carried.index, "target"]
     assert ((carried["target"] == same) | (carried["target"].isna() & same.isna())).all()
+
+
+def test_a_percent_change_against_the_year_before_moves_its_base_year(written):
+    """16b is "较2023年下降1%" in the 2024 list: carried into 2025 it reads against 2024, in its unit,
+    both names and its note (a fall of 1 % against 2023 would be a different, easier target in 2025)."""
+    table = lf.load_catalog(written).table.set_index(["year", "indicator"])
+    old, new = table.loc[(2024, "16b")], table.loc[(2025, "16b")]
+    assert (old["unit"], new["unit"]) == ("% change vs 2023", "% change vs 2024")
+    assert "较2023年" in old["name_zh"] and new["name_zh"] == old["name_zh"].replace("较2023年", "较2024年")
+    assert new["name_en"].endswith("change vs 2024") and new["target"] == old["target"]
+    assert "base year moved from 2023 to 2024" in new["note"]
+
+
+def test_a_percent_change_against_a_fixed_year_is_still_one_unit_per_id(written, tmp_path):
+    """Only a change against the year before may change its year's number between years."""
+    frame = pd.read_csv(written, dtype=str, encoding="utf-8-sig")
+    next_16b = (frame["indicator"] == "16b") & frame["deadline"].str.startswith("2025")
+    frame.loc[next_16b, "unit"] = "% change vs 2020"
+    frame.to_csv(tmp_path / "fixed.csv", index=False)
+    refused = r"'16b', field 'unit': unit '% change vs 2020' differs from"
+    with pytest.raises(DataValidationError, match=refused):
+        lf.load_catalog(tmp_path / "fixed.csv")
 
 
 def test_next_year_forecasts_with_it(written):

@@ -123,6 +123,28 @@ def plain_number(text: str) -> float:
     return float(text.replace(",", "") if _THOUSANDS.match(text) else text)
 
 
+def base_year_pattern(year: int) -> re.Pattern[str]:
+    """Where a unit or name states a percent change against ``year``: "vs 2023" or "较2023年".
+
+    Examples
+    --------
+    >>> base_year_pattern(2023).sub("2024", "% change vs 2023; 较2023年下降")
+    '% change vs 2024; 较2024年下降'
+    """
+    return re.compile(rf"(?<=\bvs ){year}\b|(?<=较){year}(?=年)")
+
+
+def unit_across_years(unit: Any, year: int) -> Any:
+    """A unit as compared across the years of a catalogue: a change against the year before is one unit.
+
+    ``"% change vs 2023"`` in a 2024 row and ``"% change vs 2024"`` in a 2025 row both give
+    ``"% change vs <year before>"``; any other unit (a fixed base year included) is returned as it is.
+    """
+    if not isinstance(unit, str):
+        return unit
+    return base_year_pattern(year - 1).sub("<year before>", unit)
+
+
 def unit_label(unit: Any, lang: str) -> str:
     """The unit in one language.
 

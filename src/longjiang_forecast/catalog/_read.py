@@ -30,7 +30,7 @@ from longjiang_forecast._core.schema import (
     PROGRESS_HEADER_ALIASES,
 )
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
-from longjiang_forecast._core.units import plain_number
+from longjiang_forecast._core.units import plain_number, unit_across_years
 
 from ._catalog import Catalog, _coerce_types, _fmt_number
 from ._regions import _package_file, load_regions
@@ -472,12 +472,22 @@ _SAME_ACROSS_YEARS: Final = ("kind", "unit", "comparator", "family")
 
 
 def _check_same_across_years(records: list[dict[str, Any]], problems: _Problems) -> None:
-    """An indicator id means one quantity in every year: same kind, unit, comparator, family."""
+    """An indicator id means one quantity in every year: same kind, unit, comparator, family.
+
+    A percent change against the year before is one unit whatever the year ("% change vs 2023"
+    in 2024, "% change vs 2024" in 2025: :func:`~longjiang_forecast._core.units.unit_across_years`).
+    """
+
+    def same(col: str, rec: dict[str, Any], ref: dict[str, Any]) -> bool:
+        if col == "unit":
+            return bool(unit_across_years(rec[col], rec["year"]) == unit_across_years(ref[col], ref["year"]))
+        return bool(rec[col] == ref[col])
+
     first: dict[str, dict[str, Any]] = {}
     for rec in records:
         ref = first.setdefault(rec["indicator"], rec)
         for col in _SAME_ACROSS_YEARS:
-            if rec[col] != ref[col]:
+            if not same(col, rec, ref):
                 problems.add_cell(
                     rec["_row"],
                     rec["indicator"],

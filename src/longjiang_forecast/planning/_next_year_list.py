@@ -21,7 +21,7 @@ from scipy import special
 
 from .._core.checks import check_count
 from .._core.schema import SERIES
-from .._core.units import unit_decimals
+from .._core.units import base_year_pattern, unit_decimals
 from ._common import ForecastLike, check_prob, deadline_index, provenance
 from ._next_year import family_map, grow, growth_at, next_year_values
 
@@ -98,6 +98,8 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
             )
             targets.append(row["target"])
             basis.append("carried over")
+            if row["kind"] == "change" and _names_base_year(row, year - 1):
+                why = f"{why}; base year moved from {year - 1} to {year}"
             notes.append(_join(f"carried over unchanged from {year} ({why})", earlier))
             continue
         decimals = unit_decimals(row["unit"], row["target"])
@@ -127,6 +129,10 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
         )
     rows["target"] = targets
     rows["note"] = notes
+    changes = rows["kind"] == "change"  # "% change vs 2023" in 2024's list is vs 2024 in 2025's
+    for column in ("unit", "name_zh", "name_en"):
+        if column in rows:
+            rows.loc[changes, column] = [_move_base_year(t, year) for t in rows.loc[changes, column]]
     rows["target_basis"] = basis
     rows["year"] = year + 1
     rows["deadline"] = [_next_year_date(d) for d in pd.DatetimeIndex(rows["deadline"])]
@@ -451,6 +457,25 @@ def _user_note(text: str) -> str:
         parts = _EARLIER_ANY.split(text, maxsplit=1)
         text = parts[1] if len(parts) > 1 else ""
     return text
+
+
+def _names_base_year(row: Any, base: int) -> bool:
+    """Whether a row's unit or names state the percent change against ``base``."""
+    return any(
+        isinstance(row.get(c), str) and base_year_pattern(base).search(row[c])
+        for c in ("unit", "name_zh", "name_en")
+    )
+
+
+def _move_base_year(text: Any, year: int) -> Any:
+    """A percent change's unit or name for next year: the year before ``year`` becomes ``year``.
+
+    A change stated against the year before ("较2023年下降1%" in the 2024 list) is stated against
+    this year in next year's list; another base year (a fixed year of a five-year plan) is kept.
+    """
+    if not isinstance(text, str):
+        return text
+    return base_year_pattern(year - 1).sub(str(year), text)
 
 
 def _moved_source(source: Any, year: int) -> Any:

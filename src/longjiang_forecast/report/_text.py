@@ -370,6 +370,7 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "在 {0} 分位数上模拟路径没有进展：所需进度取平均所需值",
     ),
     (r"percent change: restate as a level target", "变化率目标：请改写为水平目标后再推算"),
+    (r"; base year moved from (\d{4}) to (\d{4})", "；基年由 {0} 年改为 {1} 年"),
     (r"named milestones: next year's projects are others", "具名项目类目标：明年的项目不同，不作推算"),
     (r"no simulated value at the deadline", "截止日没有模拟取值"),
     # the basis of a forecast (``basis``, ``reason`` of the table; the workbook's 依据 and 原因)
