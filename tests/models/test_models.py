@@ -213,10 +213,10 @@ def test_a_year_unlike_any_earlier_one_gets_a_wide_answer(tmp_path):
 
 def test_a_region_without_a_record_is_not_assumed_to_be_the_family():
     """With the family's other prefectures at +30 %, a new one keeps a prefecture-sized spread."""
-    from longjiang_forecast.models.seasonal_share import _attainment_prior, _ReferenceYear
+    from longjiang_forecast.models.seasonal_share import _attainment_prior, _outcome_record, _ReferenceYear
 
     years = [_ReferenceYear(r, y, np.zeros(13), np.log(1.3)) for r in ("a", "b") for y in range(2016, 2024)]
-    loc, sd, note, _ = _attainment_prior(years, "new", 0.25)
+    loc, sd, note, _ = _attainment_prior(years, "new", 0.25, _outcome_record(years, 0.25))
     assert np.allclose(loc, np.log(1.3))
     assert sd > 0.15  # the plan prior's 0.25 pooled with two regions that agree
     assert "no record of this region" in note

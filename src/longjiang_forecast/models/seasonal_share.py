@@ -565,7 +565,12 @@ class SeasonalShareModel(BaseModel):
                 f"reference class: {n_at[t]} earlier series-year(s) of the family "
                 f"({n_regions} region(s), {min(y.year for y in years)}-{max(y.year for y in years)})"
             )
-        prior_loc, prior_sd, note, prior_icc = _attainment_prior(years, region, self.plan_prior_sd)
+        if "record" not in widths:  # the class's outcomes, whichever of its regions this is
+            widths["record"] = _outcome_record(years, self.plan_prior_sd)
+            widths["pace_icc"] = _pace_icc(years, log_share, t)
+        prior_loc, prior_sd, note, prior_icc = _attainment_prior(
+            years, region, self.plan_prior_sd, widths["record"]
+        )
         self.basis_[s] += note
         self.share_mean_[s] = mean
         observed = state.variables["observed"].values[s]
@@ -576,7 +581,7 @@ class SeasonalShareModel(BaseModel):
             )
         self.reference_[s] = _ReferenceClass(log_share, log_sd, prior_loc, prior_sd, shape)
         self.prior_icc_[s] = prior_icc
-        self.pace_icc_[s] = _pace_icc(years, log_share, t)
+        self.pace_icc_[s] = widths["pace_icc"]
         self.pace_var_[s] = float(log_sd[t]) ** 2
         self.year_corr_[s] = _remaining_corr(prior_sd**2, prior_icc, self.pace_var_[s], self.pace_icc_[s])
         self.basis_[s] += _pace_note(years, state, s, origin, t)
@@ -1556,29 +1561,33 @@ def _kernel_width(
     return float(max(np.sqrt(pooled * factor2), _MIN_BANDWIDTH))
 
 
-def _attainment_prior(
-    years: list[_ReferenceYear], region: str, plan_prior_sd: float
-) -> tuple[np.ndarray, float, str, float]:
-    """Prior of this year's log(total / need), one kernel per reference year, with a prefecture effect.
+@dataclass(frozen=True)
+class _OutcomeRecord:
+    """What a reference class's earlier outcomes say, whichever of its regions is forecast.
 
-    One-way random effects ``log ratio = μ + b_r + e`` (method of moments; e.g. Searle, Casella &
-    McCulloch 1992, *Variance Components*, §3.5): the prefecture effect ``b_r`` is shrunk towards 0
-    by ``τ² / (τ² + σ²/n_r)``, with ``τ²`` pooled with ``plan_prior_sd²`` counted as one more region;
-    a region without a record gets ``b = 0 ± τ``. Reference year ``j`` of any region says this
-    series' log ratio could be ``μ + b_r + e_j``. Fewer than 3 outcomes with a known target: no
-    kernels (the plan prior). Returns the kernel locations, their width, a note for the basis and
-    the share of the residuals' spread that the prefectures of one year have in common
-    (:func:`.year_icc`; :data:`PRIOR_ICC` without a record).
+    The one-way random-effects fit of :func:`_attainment_prior` on the class's finite log ratios:
+    the same for every series of the class (whose years are the class's in another order), so
+    computed once per class.
     """
+
+    n: int  # earlier outcomes with a known target
+    mu: float
+    tau2: float
+    sigma2: float
+    effect: dict[str, float]  # each region's shrunk effect b_r
+    var_effect: dict[str, float]  # its posterior variance
+    icc: float
+    n_eff: float
+    width: float  # the outcome kernels' width before the region's own uncertainty
+    median: float  # median log ratio
+
+
+def _outcome_record(years: list[_ReferenceYear], plan_prior_sd: float) -> _OutcomeRecord | None:
+    """The one-way random-effects fit of a reference class's outcomes (None with fewer than 3)."""
     lr = np.array([y.log_ratio for y in years], dtype=float)
     ok = np.isfinite(lr)
     if ok.sum() < 3:
-        return (
-            np.full(1, np.nan),
-            plan_prior_sd,
-            f"; prior of the year's total: the plan (log sd {plan_prior_sd:g})",
-            PRIOR_ICC,
-        )
+        return None
     x = lr[ok]
     groups = np.array([y.region for y in years], dtype=object)[ok]
     names, idx, n_r = np.unique(groups, return_inverse=True, return_counts=True)
@@ -1593,33 +1602,74 @@ def _attainment_prior(
     shrink = tau2 / (tau2 + sigma2 / n_r)
     effect = shrink * (m_r - mu)
     resid = x - mu - effect[idx]
-    if region in names:
-        k = int(np.flatnonzero(names == region)[0])
-        b, var_b = float(effect[k]), float(shrink[k] * sigma2 / n_r[k])
-    else:
-        b, var_b = 0.0, tau2
-    loc = np.full(lr.size, np.nan)
-    loc[ok] = mu + b + resid
     # The prefectures of one year share its province-wide effect: the mean's error and the kernel
     # width count years, not prefecture-years, as far as the record shows them moving together.
     year_of = np.array([y.year for y in years])[ok]
     icc = year_icc(resid, year_of)
     n_eff = effective_n(resid, year_of, icc=icc)
-    sd = float(np.sqrt(_kernel_width(resid, plan_prior_sd, n_eff=n_eff) ** 2 + var_b + sigma2 / n_eff))
-    if region not in names:
-        own = (
-            f"; no record of this region: the family's, with a prefecture spread of {np.sqrt(tau2):.2f} (log)"
+    return _OutcomeRecord(
+        n=int(x.size),
+        mu=mu,
+        tau2=tau2,
+        sigma2=sigma2,
+        effect={str(r): float(b) for r, b in zip(names, effect, strict=True)},
+        var_effect={str(r): float(k * sigma2 / n) for r, k, n in zip(names, shrink, n_r, strict=True)},
+        icc=icc,
+        n_eff=n_eff,
+        width=_kernel_width(resid, plan_prior_sd, n_eff=n_eff),
+        median=float(np.median(x)),
+    )
+
+
+def _attainment_prior(
+    years: list[_ReferenceYear],
+    region: str,
+    plan_prior_sd: float,
+    record: _OutcomeRecord | None,
+) -> tuple[np.ndarray, float, str, float]:
+    """Prior of this year's log(total / need), one kernel per reference year, with a prefecture effect.
+
+    One-way random effects ``log ratio = μ + b_r + e`` (method of moments; e.g. Searle, Casella &
+    McCulloch 1992, *Variance Components*, §3.5): the prefecture effect ``b_r`` is shrunk towards 0
+    by ``τ² / (τ² + σ²/n_r)``, with ``τ²`` pooled with ``plan_prior_sd²`` counted as one more region;
+    a region without a record gets ``b = 0 ± τ``. Reference year ``j`` of any region says this
+    series' log ratio could be ``μ + b_r + e_j``. Fewer than 3 outcomes with a known target: no
+    kernels (the plan prior). Returns the kernel locations, their width, a note for the basis and
+    the share of the residuals' spread that the prefectures of one year have in common
+    (:func:`.year_icc`; :data:`PRIOR_ICC` without a record). ``record``: the class's
+    :func:`_outcome_record` (the same for every series of a class, so fitted once per class).
+    """
+    lr = np.array([y.log_ratio for y in years], dtype=float)
+    if record is None:
+        return (
+            np.full(1, np.nan),
+            plan_prior_sd,
+            f"; prior of the year's total: the plan (log sd {plan_prior_sd:g})",
+            PRIOR_ICC,
         )
-    elif names.size >= 2:
+    ok = np.isfinite(lr)
+    effect_of = np.array([record.effect[str(y.region)] for y, k in zip(years, ok, strict=True) if k])
+    resid = lr[ok] - record.mu - effect_of
+    known = region in record.effect
+    b, var_b = (record.effect[region], record.var_effect[region]) if known else (0.0, record.tau2)
+    loc = np.full(lr.size, np.nan)
+    loc[ok] = record.mu + b + resid
+    sd = float(np.sqrt(record.width**2 + var_b + record.sigma2 / record.n_eff))
+    if not known:
+        own = (
+            f"; no record of this region: the family's, with a prefecture spread of "
+            f"{np.sqrt(record.tau2):.2f} (log)"
+        )
+    elif len(record.effect) >= 2:
         own = f"; this region's record {np.exp(b):.3f}x the family's"
     else:
         own = ""
     note = (
-        f"; attainment prior from {x.size} earlier outcomes against their plans "
-        f"(median {np.exp(np.median(x)):.3f} of what was needed{own}; "
-        f"{n_eff:.1f} independent years' worth)"
+        f"; attainment prior from {record.n} earlier outcomes against their plans "
+        f"(median {np.exp(record.median):.3f} of what was needed{own}; "
+        f"{record.n_eff:.1f} independent years' worth)"
     )
-    return loc, sd, note, icc
+    return loc, sd, note, record.icc
 
 
 def _pace_icc(years: list[_ReferenceYear], log_share: np.ndarray, t: int) -> float:
