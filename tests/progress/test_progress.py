@@ -639,6 +639,46 @@ def test_scale_one_year_in_wan_among_good_years_is_refused(tmp_path):
         read_progress(write(tmp_path, body), cat)
 
 
+def test_scale_a_lost_decimal_point_is_refused_against_the_series_own_season(tmp_path):
+    """March's 12.3 km typed as 12300 (under the 20x rule): 3.1x the year's target, and thousands
+    of times what any earlier year had by March; in January, when no earlier year had anything; a
+    May's 600 km typed with two zeros too many likewise."""
+    cat = scale_catalog(tmp_path)
+    history = "".join(series_rows("road", y, o) for y, o in ((2021, 3600), (2022, 4100), (2023, 3900)))
+    march = history + "road,province,2024-03,12300\n"
+    with pytest.raises(DataValidationError) as info:
+        read_progress(write(tmp_path, march), cat)
+    assert (
+        "(indicator 'road', region 'province', month '2024-03'): field 'value' has value 12300, 3.1× the "
+        "catalogue target 4,000 (km (公里)) and 41,000× the largest share of the year's outcome that the "
+        "series' other years (2021, 2022, 2023) had reached by month 3 (7.5e-05). Was a decimal point lost"
+    ) in str(info.value)
+    january = history + "road,province,2024-01,12300\n"
+    with pytest.raises(
+        DataValidationError, match=r"where the series' other years \(2021, 2022, 2023\) had nothing"
+    ):
+        read_progress(write(tmp_path, january), cat)
+    may = (
+        history + series_rows("road", 2024, 4000, months=4) + "road,province,2024-05,60000\n"
+    )  # 600 typed 60000: 15x, under the 20x rule
+    with pytest.raises(DataValidationError, match=r"month '2024-05'.*had reached by month 5"):
+        read_progress(write(tmp_path, may), cat)
+    assert read_progress(write(tmp_path, may), cat, check_scale=False)["value"].count().item() == 41
+
+
+def test_scale_a_fast_year_is_not_a_slip(tmp_path):
+    """A year 1.6x over its target by July (a plan set low) is far ahead of its record, not a slip;
+    nor is a count twice its target with no earlier year to compare with."""
+    cat = scale_catalog(tmp_path)
+    history = "".join(series_rows("road", y, o) for y, o in ((2021, 3600), (2022, 4100), (2023, 3900)))
+    fast = history + series_rows("road", 2024, 4000, months=7, factor=1.6 / OUTDOOR_SHARE[6])
+    assert read_progress(write(tmp_path, fast), cat)["value"].sel(
+        month="2024-07-01", indicator="road"
+    ).item() == (pytest.approx(6400))
+    alone = "road,province,2024-03,9000\n"  # no earlier year: the 20x rule only
+    assert read_progress(write(tmp_path, alone), cat)["value"].count().item() == 1
+
+
 def test_level_outside_its_bounds_and_fraction_for_percent(tmp_path):
     cat = _catalog_with_level()
     with pytest.raises(DataValidationError, match=r"value 140, outside the bounds \[0, 100\] of 'L'"):

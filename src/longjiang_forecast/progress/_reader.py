@@ -87,6 +87,14 @@ _FIRST_JUDGED_MONTH = 6
 #: Without history, a small level is judged from this month on (a level does not restart at 0).
 _FIRST_JUDGED_MONTH_LEVEL = 3
 _SCALE_KINDS = ("cumulative", "milestone", "level")
+#: A count this many times its annual target, ...
+_BIG_OVER_TARGET = 2.0
+#: ... and this many times the largest share of the year's outcome that the series' other years
+#: had reached by the same month, is taken for a slip (a decimal point lost: 13,328.44 for 13.328
+#: km in January, against Januaries of about 1 % of the year; a May figure typed ten times over).
+#: A real year that beats its target twofold, and five times faster than any earlier year, is
+#: not one the record can vouch for either: --no-scale-check accepts it.
+_BIG_HISTORY_FACTOR = 5.0
 _DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
@@ -425,6 +433,36 @@ def _small_value_verdict(
     return "in March or later (a level does not restart at 0)"
 
 
+def _big_value_verdict(
+    rec: Any, target: float, history: dict[tuple[str, str, int], dict[int, float]], family: str
+) -> str:
+    """Why a count over :data:`_BIG_OVER_TARGET` times its target is a slip (``""``: it may be real).
+
+    Against the series' own seasonal history: the value as a share of this year's target, more
+    than :data:`_BIG_HISTORY_FACTOR` times the largest share of the year's outcome that the other
+    complete years of its family and region had reached by the same month. Without such a year,
+    only the :data:`_SCALE_FACTOR` rule applies.
+    """
+    year, month = rec.month.year, rec.month.month
+    seen = {
+        y: by_month[month]
+        for (fam, region, y), by_month in history.items()
+        if fam == family and region == rec.region and y != year and month in by_month
+    }
+    if not seen:
+        return ""
+    high = max(seen.values())
+    if rec.value / target <= _BIG_HISTORY_FACTOR * high:
+        return ""
+    years = ", ".join(str(y) for y in sorted(seen))
+    if not high > 0:
+        return f"where the series' other years ({years}) had nothing by month {month}"
+    return (
+        f"and {rec.value / target / high:,.0f}× the largest share of the year's outcome that the "
+        f"series' other years ({years}) had reached by month {month} ({high:.2g})"
+    )
+
+
 def _seasonal_history(good: pd.DataFrame, info: pd.DataFrame) -> dict[tuple[str, str, int], dict[int, float]]:
     """Share of each complete year's outcome reached by each month, per (family, region, year).
 
@@ -750,6 +788,17 @@ def _frame_to_dataset(
                     f"{rec.value / target:,.0f}). Was it entered in units instead of 万 (10k), or "
                     f"for another indicator, or is the catalogue's target mistyped? Convert it to the "
                     f"catalogue unit or correct the target; {off}"
+                )
+            elif (
+                rec.kind == "cumulative"
+                and rec.value > _BIG_OVER_TARGET * target
+                and (why := _big_value_verdict(rec, target, history, family[rec.indicator]))
+            ):
+                problems.add(
+                    f"{rec.where}: field 'value' has value {_fmt(rec.value)}, {rec.value / target:,.1f}× "
+                    f"the catalogue target {target:,.6g} ({unit}) {why}. Was a decimal point lost, "
+                    f"was it entered in units instead of 万 (10k), or for another indicator or month? "
+                    f"Correct it; {off}"
                 )
             elif 0 < rec.value < target / _SMALL_FACTOR:
                 why = _small_value_verdict(rec, target, history, family[rec.indicator], latest)
