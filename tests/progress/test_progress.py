@@ -748,3 +748,17 @@ def test_binary_file_is_refused(tmp_path):
     path.write_bytes(HEADER.encode() + b"\xff\xfe\x00\x81\x30\xff\xff\n")
     with pytest.raises(DataValidationError, match="neither UTF-8 nor GBK/GB18030"):
         read_progress(path, CAT)
+
+
+def test_a_lone_month_of_an_earlier_year_is_warned_about(tmp_path):
+    """2024-08 typed 2023-08 beside the 2024 reports: no model learns from a year without its
+    December, so the row would change nothing; the reader says so, naming the row."""
+    body = "".join(f"01a,harbin,2024-{m:02d},{100 * m}\n" for m in range(1, 8)) + "01a,harbin,2023-08,800\n"
+    with pytest.warns(
+        UserWarning, match=r"1 series hold a month or two of an earlier year .*01a/harbin: 2023-08 \(row 9\)"
+    ):
+        read_progress(write(tmp_path, body), CAT)
+    complete = "".join(f"01a,harbin,2023-{m:02d},{90 * m}\n" for m in range(1, 13))  # a whole earlier year
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_progress(write(tmp_path, complete + body.replace("01a,harbin,2023-08,800\n", "")), CAT)

@@ -463,6 +463,41 @@ def _big_value_verdict(
     )
 
 
+#: An earlier year with reports in at most this many months and no December is warned about.
+_STRAY_MONTHS = 2
+
+
+def _warn_stray_earlier_rows(good: pd.DataFrame, year: int, source: str) -> None:
+    """Warn of earlier-year rows that change nothing: a month or two of a year with no December.
+
+    The default model learns from an earlier year only with its December report (the year's
+    outcome; a level's start), so a lone ``2023-08`` among a series' 2024 reports is not used: it
+    is most likely 2024-08 with the year mistyped, and the forecast goes on without it.
+    """
+    if not len(good):
+        return
+    frame = good.assign(_year=[m.year for m in good["month"]], _m=[m.month for m in good["month"]])
+    this_year = set(
+        zip(*(frame.loc[frame["_year"] == year, c] for c in ("indicator", "region")), strict=True)
+    )
+    stray = []
+    for (ind, reg, _), grp in frame.loc[frame["_year"] < year].groupby(["indicator", "region", "_year"]):
+        if (ind, reg) in this_year and len(grp) <= _STRAY_MONTHS and 12 not in set(grp["_m"]):
+            months = ", ".join(f"{m:%Y-%m} ({r})" for m, r in zip(grp["month"], grp["row"], strict=True))
+            stray.append(f"{ind}/{reg}: {months}")
+    if stray:
+        more = f" ... and {len(stray) - _MAX_ROWS_NAMED} more" if len(stray) > _MAX_ROWS_NAMED else ""
+        warnings.warn(
+            f"{source}: {len(stray)} series hold a month or two of an earlier year and no December "
+            f"report, beside their {year} reports: {'; '.join(stray[:_MAX_ROWS_NAMED])}{more}. An earlier "
+            "year is learned from only with its December report, so these rows change nothing. If the "
+            f"year was mistyped ({year - 1}-08 for {year}-08), correct it; if they are earlier years' "
+            "reports, add the rest of those years.",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 def _seasonal_history(good: pd.DataFrame, info: pd.DataFrame) -> dict[tuple[str, str, int], dict[int, float]]:
     """Share of each complete year's outcome reached by each month, per (family, region, year).
 
@@ -842,6 +877,7 @@ def _frame_to_dataset(
                 prev = rec
 
     problems.raise_if_any()
+    _warn_stray_earlier_rows(good, int(catalog.year), source)
     notes = list(read_notes)
     if forms:
         notes.append("months written " + ", ".join(f"{f} ({t!r})" for f, t in forms.items()))
