@@ -113,6 +113,24 @@ def test_rows_without_reported_on_take_the_vintage_given(tmp_path, catalog, caps
 # --------------------------------------------------------------------------- refusals
 
 
+def test_a_file_with_some_rows_dated_and_some_empty_is_refused_without_a_vintage(tmp_path, catalog, capsys):
+    """An empty reported_on among dated rows is more likely forgotten than received today: it would
+    be stamped with the ingest time for good; refused, nothing stored; --vintage fills it."""
+    path = write(
+        tmp_path / "may.csv",
+        ("09a", "province", "2024-05", 7000, "2024-06-05"),
+        ("09a", "daqing", "2024-05", 900, ""),
+    )
+    store = tmp_path / "s.sqlite"
+    refused(["ingest", str(path), "--store", str(store)], capsys,
+            "1 row(s) have an empty reported_on while 1 have a date, e.g. 09a/daqing 2024-05",
+            "give --vintage YYYY-MM-DD", "Nothing was stored")  # fmt: skip
+    assert not store.exists()
+    assert main(["ingest", str(path), "--store", str(store), "--vintage", "2024-06-05"]) == 0
+    ds = lf.store.progress_at(store, catalog, "2024-06-05")
+    assert ds["value"].sel(indicator="09a", region="daqing", month="2024-05").item() == 900
+
+
 def refused(argv, capsys, *words):
     """The command fails with status 2, one error naming ``words``, and no traceback."""
     assert main(argv) == 2

@@ -227,8 +227,10 @@ def ingest(
         The catalogue the files report against; kept in the store.
     vintage : str, optional
         When rows without ``reported_on`` were received: ``YYYY-MM-DD``, or a UTC time
-        ``YYYY-MM-DDTHH:MM:SS``. Default: the ingest time (UTC). A row's own ``reported_on``
-        takes precedence.
+        ``YYYY-MM-DDTHH:MM:SS``. Default: the ingest time (UTC), for a file without any
+        ``reported_on``; a file whose ``reported_on`` is empty in some rows only is refused
+        without it (an empty cell is more likely forgotten than received today). A row's own
+        ``reported_on`` takes precedence.
     allow_revisions, check_scale : bool
         As in :func:`~longjiang_forecast.read_progress`, for each file and for the latest
         figures of the series the ingest touches, taken together.
@@ -248,7 +250,8 @@ def ingest(
         the store holds for the same vintage, or was received earlier than the latest vintage
         stored for its indicator, region and month; if the latest figures taken together fail
         ``read_progress``'s checks (a cumulative series falling across files); if a vintage is
-        malformed or later than now; or if ``store`` is not a usable store (see
+        malformed or later than now; if a file's ``reported_on`` is empty in some rows only and
+        ``vintage`` is not given; or if ``store`` is not a usable store (see
         :func:`~longjiang_forecast.store.open_store`).
     FileNotFoundError
         If a file does not exist.
@@ -296,6 +299,17 @@ def ingest(
             errors.append(str(err))
             continue
         rows = _rows(ds)
+        blank = rows["reported_on"] == ""
+        if vintage is None and blank.any() and not blank.all():
+            first = rows[blank].iloc[0]
+            errors.append(
+                f"{path}: {int(blank.sum())} row(s) have an empty reported_on while {int((~blank).sum())} "
+                f"have a date, e.g. {first['indicator']}/{first['region']} {first['month']}: an empty cell "
+                f"would be stamped with the ingest time ({now} UTC), which the store keeps for good, so a "
+                "forecast 'as known on' an earlier date would leave the row out. Fill in the date each row "
+                "was received, or give --vintage YYYY-MM-DD for the rows without one."
+            )
+            continue
         rows["vintage"] = [r if r else default for r in rows["reported_on"]]
         example = rows[rows["note"].isin(list(EXAMPLE_NOTE.values()))]
         if len(example):
