@@ -10,6 +10,7 @@ import pytest
 
 import longjiang_forecast as lf
 from longjiang_forecast import planning
+from longjiang_forecast._core.schema import SERIES
 from longjiang_forecast.backtesting import truncate
 from longjiang_forecast.testing import synthetic_progress, synthetic_province
 
@@ -184,3 +185,30 @@ def test_repeated_or_no_probabilities_are_refused(default):
     for probs in ((0.8, 0.8), ()):
         with pytest.raises(ValueError, match=r"'probs' parameter of next_year_targets must hold distinct"):
             planning.next_year_targets(result, probs=probs)
+
+
+def test_a_count_proposal_that_rounds_to_zero_is_carried_over_and_the_catalogue_loads(default, tmp_path):
+    """03a (3 cities) proposed at 0.9 city: a target of 0 is met by any report, and the catalogue
+    reader refuses it; the row keeps this year's target, says why, and the file loads."""
+    result, proposals = default
+    row = int(
+        np.flatnonzero((proposals["indicator"].values == "03a") & (proposals["region"].values == "province"))[
+            0
+        ]
+    )
+    low = proposals.copy(deep=True)
+    low["target_next"].loc[{"prob": 0.9}] = np.where(
+        np.arange(low.sizes[SERIES]) == row, 0.9, low["target_next"].sel(prob=0.9).values
+    )
+    catalog = planning.next_year_catalog(result, low, 0.9)
+    new = catalog.table[catalog.table["year"] == 2025].set_index(["indicator", "region"])
+    assert (
+        new.loc[("03a", "province"), "target"] == 3
+        and new.loc[("03a", "province"), "target_basis"] == "carried over"
+    )
+    assert new.loc[("03a", "province"), "note"].startswith(
+        "carried over unchanged from 2024 (no positive target is met with probability 90%: "
+        "the proposal 0.90 rounds to 0"
+    )
+    lf.catalog.write_catalog(catalog, tmp_path / "next.csv")
+    assert lf.load_catalog(tmp_path / "next.csv").year == 2025

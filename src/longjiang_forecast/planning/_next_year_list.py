@@ -104,6 +104,16 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
             continue
         decimals = unit_decimals(row["unit"], row["target"])
         shown = safe_side_round(value, row["unit"], row["target"], row["comparator"])
+        if row["kind"] == "cumulative" and row["comparator"] == ">=" and not shown > 0:
+            # a count of 0 is met by any report: no positive target reaches this confidence
+            targets.append(row["target"])
+            basis.append("carried over")
+            why = (
+                f"no positive target is met with probability {percent(confidence)}: the proposal "
+                f"{value:.{decimals + 2}f} rounds to 0; {year}'s target kept, set it by hand"
+            )
+            notes.append(_join(f"carried over unchanged from {year} ({why})", earlier))
+            continue
         targets.append(shown)
         basis.append("proposed")
         expected = median.get((str(row["indicator"]), str(row["region"])), np.nan)

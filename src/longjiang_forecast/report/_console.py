@@ -204,8 +204,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "next_year_early": "Note: proposed as of {as_of}, from {months} month(s) of this year's reports; "
         "the list is due by the end of October, and proposals made from August on (the decision months) "
         "rest on most of the season.",
-        "next_year_no_forecast": "Carried over at this year's target for want of a forecast ({n}; check "
-        "them before sending the list): {rows}.",
+        "next_year_no_forecast": "Carried over at this year's target for want of a forecast, or of a "
+        "positive proposal at this confidence ({n}; the note says which; check them before sending the "
+        "list): {rows}.",
         "next_year_wrote": "Wrote next year's catalogue to {path} ({proposed} targets proposed, {carried} "
         "rows carried over unchanged; the source of each number in 'note'). Check it, then forecast "
         "next year with --catalog {path}.",
@@ -270,7 +271,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "预期未完成 {missed:.1f} 项。若要全部完成的概率达到 {list_p}，每项目标需按 {need} 设定。",
         "next_year_early": "注意：建议依据截至 {as_of} 的预测，仅有今年 {months} 个月的进展；"
         "清单须在 10 月底前报送，8 月起（决策月份）提出的建议才覆盖大部分施工季。",
-        "next_year_no_forecast": "以下目标无预测，按今年目标原样沿用（{n} 项，报送前请核对）：{rows}。",
+        "next_year_no_forecast": "以下目标无预测、或在此概率下没有正的建议值，按今年目标原样沿用"
+        "（{n} 项，原因见备注；报送前请核对）：{rows}。",
         "next_year_wrote": "已将明年目标清单写入 {path}（建议目标 {proposed} 项，原样沿用 {carried} 行；"
         "每个数的来源见“note”列）。核对后，明年可用 --catalog {path} 进行预测。",
         "next_year_unreachable": "99.9% 以上（按这些建议无法达到）",

@@ -371,6 +371,11 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"percent change: restate as a level target", "变化率目标：请改写为水平目标后再推算"),
     (r"; base year moved from (\d{4}) to (\d{4})", "；基年由 {0} 年改为 {1} 年"),
+    (
+        r"no positive target is met with probability ([\d.]+%): the proposal ([\d.]+) rounds to 0; "
+        r"(\d{4})'s target kept, set it by hand",
+        "没有正的目标能以 {0} 的概率达成：建议值 {1} 取整后为 0；沿用 {2} 年目标，请人工确定",
+    ),
     (r"named milestones: next year's projects are others", "具名项目类目标：明年的项目不同，不作推算"),
     (r"no simulated value at the deadline", "截止日没有模拟取值"),
     # the basis of a forecast (``basis``, ``reason`` of the table; the workbook's 依据 and 原因)
