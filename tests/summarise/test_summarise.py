@@ -1,6 +1,7 @@
 """Summaries: a known answer through the engine + summarise, bands, first passage."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import special
 
@@ -228,3 +229,34 @@ def test_deadline_passed_without_its_report_is_not_forecast(catalog):
     )
     assert t.loc[("09a", "province"), "status"] != "no forecast"  # due 31 December: still forecast
     assert 0 <= t.loc[("09a", "province"), "p_met"] <= 1
+
+
+def test_an_annual_mean_with_months_missing_says_its_mean_is_of_the_months_reported(catalog):
+    """PM2.5 (17b) reported March-August only: the model takes January-February as unknown, but
+    'observed' is the mean of March-August (lower than the year so far, winter left out): warned."""
+    from longjiang_forecast.testing import synthetic_progress
+
+    small = catalog.subset(["17b"])
+    progress = synthetic_progress(small, seed=2, as_of="2024-08")
+    gap = progress["month"].isin(pd.date_range("2024-01-01", periods=2, freq="MS"))
+    progress["value"] = progress["value"].where(~gap)
+    with pytest.warns(lf.ForecastWarning, match=r"1 annual mean\(s\) miss months before their latest report: "
+                      r"17b/province \(2024-01, 2024-02 missing\)"):  # fmt: skip
+        result = lf.forecast(progress, small, n_draws=200, seed=1)
+    obs = result.state["observed"].sel(series=0).values
+    days = np.array([31, 29, 31, 30, 31, 30, 31, 31])[2:]
+    assert result.table()["observed"].iloc[0] == pytest.approx(np.sum(obs[2:8] * days) / days.sum())
+
+
+def test_an_as_of_month_before_any_report_of_its_year_suggests_no_earlier_month(catalog):
+    """As of January with only earlier years: the advice is to add 2024's reports, not to forecast
+    as of 2024-01 (the month given)."""
+    from longjiang_forecast.testing import synthetic_progress
+
+    small = catalog.subset(["09a"])
+    progress = synthetic_progress(small, seed=2, as_of="2024-08")
+    earlier = progress.sel(month=progress["month"] < np.datetime64("2024-01-01"))
+    advice = r"no series has a report in 2024\)\..* Add the missing reports of 2024\.$"
+    with pytest.warns(lf.ForecastWarning, match=advice):
+        result = lf.forecast(earlier, small, as_of="2024-01", n_draws=100, seed=1)
+    assert set(result.table()["status"]) == {"no report yet"}

@@ -219,6 +219,7 @@ def _fit_and_draw(
     chunks = DrawChunks(int(n_draws), DRAW_CHUNK, make)
     chunks.chunk(0)  # the first draws now: a lazy model (the backtest's cache of fits) has its state then
     _warn_unreported_months(model.state_)
+    _warn_mean_gaps(model.state_)
     return model, chunks, ss, path_seed, scenario_seed
 
 
@@ -266,11 +267,39 @@ def _warn_unreported_months(state: xr.Dataset) -> None:
         f"The as-of month {as_of:%Y-%m} is after the latest report: no series has a report for "
         f"{months} ({since}){earlier}. Those months are forecast, not reported; a deadline that passed "
         "by the as-of month without the report it is judged on is not forecast (status 'no forecast', "
-        "with the missing report in 'reason'). Add the missing reports, or forecast as of "
-        f"{year}-{max(latest, 1):02d}.",
+        "with the missing report in 'reason'). Add the missing reports"
+        + (f", or forecast as of {year}-{latest:02d}." if latest else f" of {year}."),
         _UnreportedMonthsWarning,
         stacklevel=3,
     )
+
+
+def _warn_mean_gaps(state: xr.Dataset) -> None:
+    """Warn of annual means (and their changes) with months missing before their latest report.
+
+    The model takes a missing month as unknown (its seasonal level), but the year-to-date mean in
+    ``observed`` is of the months reported only: with a winter month missing it reads lower than
+    the year so far (PM2.5 of March-August 20.7 against 25.7 with January-February).
+    """
+    year = int(state.attrs["year"])
+    observed = np.asarray(state["observed"].values, float)
+    last = np.asarray(state["last_month"].values, int)
+    kinds = state["kind"].values
+    gaps = []
+    for s in np.flatnonzero(np.isin(kinds, ("annual_mean", "change"))):
+        missing = [m + 1 for m in range(int(last[s])) if not np.isfinite(observed[s, m])]
+        if missing:
+            months = ", ".join(f"{year}-{m:02d}" for m in missing)
+            gaps.append(f"{state['indicator'].values[s]}/{state['region'].values[s]} ({months} missing)")
+    if gaps:
+        warnings.warn(
+            f"{len(gaps)} annual mean(s) miss months before their latest report: {'; '.join(gaps[:8])}"
+            f"{f' and {len(gaps) - 8} more' if len(gaps) > 8 else ''}. The model takes those months as "
+            "unknown (their seasonal level), but the year-to-date mean in 'observed' (and the console's "
+            "'mean') is of the months reported only, not of the year so far. Add the missing months' means.",
+            ForecastWarning,
+            stacklevel=3,
+        )
 
 
 def _warn_few_at_latest(state: xr.Dataset, year: int, last: np.ndarray, latest: int) -> None:
