@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import logging
 import math
@@ -1476,6 +1477,9 @@ def _template(args: argparse.Namespace) -> int:
                 f"error: {path} exists; choose another {option} (nothing was overwritten).", file=sys.stderr
             )
             return 2
+    for option, path in (("--out", args.out), ("--catalog-out", args.catalog_out)):
+        if path:  # both folders writable before either file is written
+            _out_dir(str(Path(path).parent), option=f"{option} {path}: the folder")
     catalog = _load_catalog(args.catalog)
     if args.catalog_out:
         write_catalog(catalog, args.catalog_out)
@@ -2449,6 +2453,26 @@ def _remove_if_empty(folders: list[Path]) -> None:
                 folder.rmdir()
 
 
+#: SQLite's words for a store it may not write (the file or its folder read-only, no such folder):
+#: the store itself is fine, so its message must not send the user to a backup.
+_UNWRITABLE_STORE = ("readonly database", "unable to open database file", "read-only file system")
+
+
+def _store_error_line(err: Exception, store: str) -> str:
+    """The one line of a failed report store operation: what to do, by what SQLite said."""
+    if any(words in str(err).lower() for words in _UNWRITABLE_STORE):
+        return (
+            f"error: report store {store}: {err}: the store, or its folder, cannot be written (read-only, "
+            "or the folder does not exist). Nothing was changed; the store is not damaged. Make the file "
+            "and its folder writable, or give a --store in a folder you can write to."
+        )
+    return (
+        f"error: report store {store}: {err}. Nothing was changed (every write is one transaction); if "
+        "another program has the store open, close it and run the command again; if none has, the store "
+        "file is damaged: restore it from a backup."
+    )
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     _CREATED.clear()
     status = 1  # an exception that is a bug keeps its traceback, and the empty folders go too
@@ -2481,7 +2505,22 @@ def _error_line(err: Exception, args: argparse.Namespace) -> str:
     """``error: ...`` in the language of ``--lang`` (else the locale's)."""
     from .report import default_language
 
-    return _said(f"error: {err}", getattr(args, "lang", None) or default_language())
+    text = str(err)
+    if isinstance(err, OSError) and err.filename and text.startswith("[Errno"):  # the system's own words
+        fix = _OS_ERROR_FIX.get(err.errno or 0, "check the path and that it can be read or written")
+        text = f"{err.filename}: {err.strerror or text}; {fix} (nothing more was written)."
+    return _said(f"error: {text}", getattr(args, "lang", None) or default_language())
+
+
+#: What to do about an operating system's refusal to read or write a file the user named.
+_NOT_YOURS = "the file or its folder may not be written or read by you: choose a folder you can write to"
+_OS_ERROR_FIX = {
+    errno.EACCES: _NOT_YOURS,
+    errno.EPERM: _NOT_YOURS,
+    errno.EROFS: "the disk is read-only: choose a folder on a disk you can write to",
+    errno.ENAMETOOLONG: "the name is too long for this system: give a shorter file or folder name",
+    errno.ENOSPC: "the disk is full: free some space, or choose a folder on another disk",
+}
 
 
 def _command(args: argparse.Namespace) -> int:
@@ -2506,12 +2545,7 @@ def _command(args: argparse.Namespace) -> int:
         print(_error_line(err, args), file=sys.stderr)
         return 2
     except sqlite3.Error as err:  # a report store another program holds or broke while we read it
-        print(
-            f"error: report store {getattr(args, 'store', '')}: {err}. Nothing was changed (every write "
-            "is one transaction); if another program has the store open, close it and run the command again; "
-            "if none has, the store file is damaged: restore it from a backup.",
-            file=sys.stderr,
-        )
+        print(_store_error_line(err, getattr(args, "store", "")), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         # Ctrl-C: one line and the shell's status for SIGINT (128 + 2), not a traceback

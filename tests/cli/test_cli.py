@@ -1102,3 +1102,25 @@ def test_the_runs_warnings_reach_the_bulletin_and_run_json(tmp_path, capsys):
     page = (tmp_path / "r" / "bulletin" / "bulletin.html").read_text(encoding="utf-8")
     assert '<h2 id="notices">本次运行的提示</h2>' in page and "16,000" in page.split('id="notices"')[1]
     capsys.readouterr()
+
+
+def test_template_writes_neither_file_when_one_cannot_be_written(tmp_path, capsys):
+    """--out under a file (not a folder): refused before --catalog-out is written, in our words."""
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    argv = [
+        "template",
+        "--out",
+        str(tmp_path / "notes.txt" / "t.csv"),
+        "--catalog-out",
+        str(tmp_path / "c.csv"),
+    ]
+    assert main(argv) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_a_name_too_long_for_the_system_is_said_in_our_words(tmp_path, capsys):
+    assert main(["template", "--out", str(tmp_path / ("a" * 300 + ".csv"))]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "[Errno" not in err
+    assert "the name is too long for this system: give a shorter file or folder name" in err

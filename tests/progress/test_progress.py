@@ -687,6 +687,8 @@ def test_level_outside_its_bounds_and_fraction_for_percent(tmp_path):
         DataValidationError, match=r"value 0\.7, which looks like a fraction.*Enter percent, e\.g\. 70"
     ):
         read_progress(write(tmp_path, "L,province,2024-06,0.7\n"), cat)
+    with pytest.raises(DataValidationError, match=r"Enter percent, e\.g\. 85\.01;"):  # not 85.00999999999999
+        read_progress(write(tmp_path, "L,province,2024-06,0.8501\n"), cat)
 
 
 def test_milestone_must_be_whole_projects_up_to_the_target(tmp_path):

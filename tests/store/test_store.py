@@ -439,3 +439,22 @@ def test_news_by_region_adds_up_to_the_news(two_published, catalog, capsys):
     assert row["news_as_of"] == p[1]["daqing"] - p[0]["daqing"]
     assert main(["changes", "--store", str(path), "--all", "--by-region"]) == 0
     assert "new reports by region:" in capsys.readouterr().out
+
+
+def test_a_store_that_cannot_be_written_is_not_called_damaged(store, tmp_path, capsys, monkeypatch):
+    """SQLite's 'attempt to write a readonly database' (a read-only file or folder) means the store
+    is fine: the message says what to do, and does not send the user to a backup."""
+    import sqlite3
+
+    def readonly(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(lf.store, "ingest", readonly)
+    path = write(tmp_path / "m.csv", ("09a", "province", "2024-05", 7000, "2024-06-03"))
+    words = (
+        "cannot be written (read-only",
+        "the store is not damaged",
+        "--store in a folder you can write to",
+    )
+    err = refused(["ingest", str(path), "--store", str(store)], capsys, *words)
+    assert "backup" not in err

@@ -814,7 +814,7 @@ def _frame_to_dataset(
                 problems.add(
                     f"{rec.where}: field 'value' has value {_fmt(rec.value)}, which looks like a "
                     f"fraction, but {rec.indicator!r} is in {unit} (target {_fmt(target)}). Enter "
-                    f"percent, e.g. {_fmt(rec.value * 100)}; {off}"
+                    f"percent, e.g. {_fmt(round(rec.value * 100, 9))}; {off}"
                 )
             elif rec.value > _SCALE_FACTOR * target:
                 problems.add(
