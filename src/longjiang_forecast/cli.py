@@ -651,10 +651,20 @@ def _check_store_options(args: argparse.Namespace) -> None:
 
 def _store_inputs(args: argparse.Namespace) -> tuple[Any, Any, None]:
     """The catalogue and the reports of --store as known at --vintage (up to --as-of)."""
+    import pandas as pd
+
     from .store import progress_at
 
     catalog = _load_catalog(args.catalog, args.catalog_sheet)
     progress = progress_at(args.store, catalog, args.vintage, as_of=args.as_of)  # YYYY-MM (_month)
+    reported = progress["value"].notnull().any(("indicator", "region")).values
+    latest = pd.Timestamp(progress["month"].values[reported][-1]) if reported.any() else None
+    if args.as_of is None and latest is not None and latest.year < catalog.year:
+        raise DataValidationError(
+            f"--store {args.store}: by vintage {args.vintage or 'latest'} it holds no report of "
+            f"{catalog.year} (its latest is of {latest:%Y-%m}), the year of the catalogue's list: give "
+            f"a later --vintage, or ingest {catalog.year}'s reports first (nothing was run)."
+        )
     return catalog, progress, None
 
 

@@ -458,3 +458,20 @@ def test_a_store_that_cannot_be_written_is_not_called_damaged(store, tmp_path, c
     )
     err = refused(["ingest", str(path), "--store", str(store)], capsys, *words)
     assert "backup" not in err
+
+
+def test_a_vintage_before_any_report_of_the_lists_year_says_so(tmp_path, capsys):
+    """By 2024-02-01 the store held 2023's December only: the message names the vintage and the
+    year, not an as-of month the user never gave."""
+    december = write(tmp_path / "dec.csv", ("09a", "province", "2023-12", 14000, "2024-01-05"))
+    march = write(tmp_path / "mar.csv", ("09a", "province", "2024-03", 4100, "2024-04-05"))
+    store = tmp_path / "s.sqlite"
+    assert main(["ingest", str(december), str(march), "--store", str(store)]) == 0
+    capsys.readouterr()
+    argv = ["forecast", "--store", str(store), "--vintage", "2024-02-01", "--out", str(tmp_path / "o")]
+    words = (
+        "by vintage 2024-02-01 it holds no report of 2024 (its latest is of 2023-12)",
+        "give a later --vintage",
+    )
+    refused(argv, capsys, *words)
+    assert not (tmp_path / "o").exists()
