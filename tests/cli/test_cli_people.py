@@ -300,7 +300,8 @@ def test_lang_zh_says_the_common_errors_in_chinese(tmp_path, capsys):
             "第 2 行（指标 'homes'，地区 '全省'，月份 '2024-13'）：",
             "“month”（月份）列的值 '2024-13' 不是 YYYY-MM",
             "（13 不是 1–12 的月份数）",
-            "“indicator”（指标）列的值 'homez' 不在 2024 年的目标清单中。",
+            "“indicator”（指标）列的值 'homez' 出现在 1 行（第 3 行），不在 2024 年的目标清单中。"
+            "是否应为 'homes'？",
             "“value”（数值）列的值 'abc' 不是数字。",
             "“region”（地区）列的值 '哈尔宾市' 出现在 1 行（第 4 行）",
             "是否应为 '哈尔滨市'（harbin）？",

@@ -308,11 +308,29 @@ def test_unknown_indicator(tmp_path):
     body = "01a,province,2024-01,1200\n99,province,2024-01,5\n"
     with pytest.raises(
         DataValidationError,
-        match=r"progress\.csv: 1 problem in the progress file:\n  - row 3 \(indicator '99', "
-        r"region 'province', month '2024-01'\): field 'indicator' has value '99', which is not "
-        r"in the 2024 catalogue\.\nKnown indicators: \['01a', '02', '03', '04', '05', '06'\]",
+        match=r"progress\.csv: 1 problem in the progress file:\n  - field 'indicator' has value '99' in 1 "
+        r"row \(row 3\), which is not in the 2024 catalogue\.\n"
+        r"Known indicators: \['01a', '02', '03', '04', '05', '06'\]",
     ):
         read_progress(write(tmp_path, body), CAT)
+
+
+def test_an_unknown_indicator_is_one_problem_with_its_rows_and_the_id_it_is_close_to(tmp_path):
+    """09A, 9a or the indicator's name in every row of a month's file: one line each, the rows
+    counted, the id suggested (a new-user pass got 20 lines of the same error, no hint)."""
+    cat = load_catalog(2024)
+    name = str(cat.table.loc[cat.table["indicator"] == "09a", "name_zh"].iloc[0])
+    for written, hint in (("09A", "Did you mean '09a'?"), ("9a", "Did you mean '09a'?"),
+                          (name, f"Did you mean '09a', the id of '{name}'?")):  # fmt: skip
+        body = "".join(
+            f"{written},{r},2024-0{m},{100 * m}\n" for r in ("harbin", "daqing") for m in (1, 2, 3, 4)
+        )
+        with pytest.raises(DataValidationError) as info:
+            read_progress(write(tmp_path, body), cat)
+        message = str(info.value)
+        assert message.count("field 'indicator'") == 1 and "1 problem in the progress file" in message
+        assert f"has value {written!r} in 8 rows (row 2, row 3, row 4, row 5, row 6 and 3 more)" in message
+        assert hint in message
 
 
 def test_unknown_region(tmp_path):

@@ -361,6 +361,37 @@ def _unknown_regions(unknown: dict[str, list[str]], region_of: dict[str, str]) -
     return messages
 
 
+def _unknown_indicators(unknown: dict[str, list[str]], catalog: Catalog) -> list[str]:
+    """One problem per distinct unknown indicator id: its rows (the first few and a count), a close id.
+
+    The suggestion is :func:`~longjiang_forecast._core.names.closest_name` over the ids and the
+    catalogue's Chinese and English names (09A -> 09a, 9a -> 09a, an indicator written by its
+    name -> its id); none where nothing is close.
+    """
+    table = catalog.table
+    spellings = {str(i): str(i) for i in catalog.indicators}
+    for column in ("name_zh", "name_en"):
+        if column in table:
+            for ind, name in zip(table["indicator"], table[column], strict=True):
+                if isinstance(name, str) and name.strip():
+                    spellings.setdefault(name.strip(), str(ind))
+    messages = []
+    for text, rows in unknown.items():
+        shown = ", ".join(rows[:_MAX_ROWS_NAMED]) + (
+            f" and {len(rows) - _MAX_ROWS_NAMED} more" if len(rows) > _MAX_ROWS_NAMED else ""
+        )
+        close = closest_name(text, spellings)
+        guess = ""
+        if close is not None:
+            named = "" if close == spellings[close] else f", the id of {close!r}"
+            guess = f" Did you mean {spellings[close]!r}{named}?"
+        messages.append(
+            f"field 'indicator' has value {text!r} in {len(rows)} row{'s' if len(rows) > 1 else ''} "
+            f"({shown}), which is not in the {catalog.year} catalogue.{guess}"
+        )
+    return messages
+
+
 def _indicator_info(catalog: Catalog) -> pd.DataFrame:
     """Return one row per catalogue indicator (latest year's province row preferred), in catalogue order."""
     table = catalog.table
@@ -572,6 +603,7 @@ def _frame_to_dataset(
     records: list[dict[str, Any]] = []
     spelled: dict[str, str] = {}  # region id -> its first spelling in the file (哈尔滨市, Harbin, harbin)
     unknown_regions: dict[str, list[str]] = {}  # a region the catalogue does not know -> its rows
+    unknown_indicators: dict[str, list[str]] = {}  # an id the catalogue does not know -> its rows
     for cells in raw.to_dict("records"):
         rec: Any = cells
         row = _row_label(rec["_row"])
@@ -585,12 +617,8 @@ def _frame_to_dataset(
         ok = True
 
         kind = None
-        if ind_txt not in known_set:
-            problems.add(
-                f"{where}: field 'indicator' has value {ind_txt!r}, which is not in the "
-                f"{catalog.year} catalogue.",
-                hint_ind,
-            )
+        if ind_txt not in known_set:  # one problem per distinct id, after the rows (_unknown_indicators)
+            unknown_indicators.setdefault(ind_txt, []).append(row)
             ok = False
         else:
             kind = kind_of[ind_txt]
@@ -706,6 +734,8 @@ def _frame_to_dataset(
                 }
             )
 
+    for message in _unknown_indicators(unknown_indicators, catalog):
+        problems.add(message, hint_ind)
     for message in _unknown_regions(unknown_regions, region_of):
         problems.add(message, hint_reg)
 

@@ -548,9 +548,11 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (r", or a date in the month\b", "，或该月的任一日期"),
     (
-        r"field 'indicator' has value ('[^']*'), which is not in the (\d{4}) catalogue\.",
-        "“indicator”（指标）列的值 {0} 不在 {1} 年的目标清单中。",
+        r"field 'indicator' has value ('[^']*') in (\d+) rows? \((.*?)\), which is not in the (\d{4}) catalogue\.",
+        "“indicator”（指标）列的值 {0} 出现在 {1} 行（{2}），不在 {3} 年的目标清单中。",
     ),
+    (r" Did you mean ('[^']*'), the id of ('[^']*')\?", "是否应为 {0}（即 {1} 的编号）？"),
+    (r" Did you mean ('[^']*')\?", "是否应为 {0}？"),
     (
         r"Known indicators: (\[.*?\])\. Fix the id or drop those rows\.",
         "已知指标：{0}。请改正编号或删除这些行。",
