@@ -95,7 +95,9 @@ _BIG_OVER_TARGET = 2.0
 #: A real year that beats its target twofold, and five times faster than any earlier year, is
 #: not one the record can vouch for either: --no-scale-check accepts it.
 _BIG_HISTORY_FACTOR = 5.0
-_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+#: A ``reported_on`` date, year first: 2024-06-05, 2024/6/5, 2024.6.5, 2024年6月5日 (the forms a Chinese
+#: office's spreadsheet has), with the midnight time an Excel date cell is read with.
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -707,7 +709,7 @@ def _frame_to_dataset(
 
         reported = str(rec.get("reported_on", "")).strip() if has_reported else ""
         if reported:
-            m = _DATE_RE.match(reported)
+            m = _DATE_RE.match(unicodedata.normalize("NFKC", reported))
             try:
                 if m is None:
                     raise ValueError
@@ -715,7 +717,8 @@ def _frame_to_dataset(
             except ValueError:
                 problems.add(
                     f"{where}: field 'reported_on' has value {reported!r}, which is not a date "
-                    f"in YYYY-MM-DD form. Write it as e.g. 2025-04-05, or leave it empty."
+                    f"in YYYY-MM-DD form. Write it as e.g. 2025-04-05 (also read: 2025/4/5, 2025.4.5, "
+                    f"2025年4月5日), or leave it empty."
                 )
                 ok = False
 
