@@ -1961,7 +1961,7 @@ def _track_record(args: argparse.Namespace) -> int:
         "later": _message("track_later", lang, n=later) if later else "",
     }
     if not counts["scored"]:
-        first = awaited[0] if awaited else "–"
+        first = _message("track_awaited", lang, first=awaited[0]) if awaited else ""
         raise DataValidationError(_message("track_none", lang, n=len(rows), first=first, **fields))
     fields |= {
         "n_forecasts": counts["forecasts"],

@@ -240,6 +240,7 @@ def test_cli_bad_inputs_say_what_to_do(year, tmp_path, capsys, case):
         "bad vintage": "YYYY-MM-DD",
     }[case]
     assert err.startswith("error: ") and expected in err and fix in err and "Traceback" not in err
+    assert "e.g. –" not in err  # an example only where there is one
     assert not out.exists()  # a failed command leaves no empty folder behind
 
 

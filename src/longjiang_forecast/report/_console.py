@@ -235,10 +235,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(outcome not in the store yet), {n_decided} already decided when published, {n_none} without a "
         "forecast{later}.",
         "track_later": ", {n} published from reports after the vintage",
+        "track_awaited": " (the report of the deadline's month, e.g. {first})",
         "track_pending": "Outcomes awaited ({n} series): {series}{more}.",
         "track_more": " and {n} more (all in track_record.csv)",
         "track_none": "{store}: none of the {n} published series forecasts can be scored yet: {n_pending} "
-        "await their outcome (the report of the deadline's month, e.g. {first}), {n_decided} were "
+        "await their outcome{first}, {n_decided} were "
         "decided when published{later}. Ingest the year-end or deadline reports (`longjiang-forecast "
         "ingest FILE --store {store}`), then run track-record again. Nothing was written.",
         "flags_out_suffix": "--out {target}: give a .csv or .xlsx file name, e.g. flags.csv "
@@ -298,10 +299,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "库中的结果衡量：已评分 {n_scored} 项序列预测，待结果 {n_pending} 项（库中尚无结果），"
         "发布时已定 {n_decided} 项，无预测 {n_none} 项{later}。",
         "track_later": "，另有 {n} 项所依据的报告晚于该数据版本",
+        "track_awaited": "（截止月份的报告，如 {first}）",
         "track_pending": "待结果（{n} 个序列）：{series}{more}。",
         "track_more": "等，另有 {n} 个（全部见 track_record.csv）",
-        "track_none": "{store}：已发布的 {n} 项序列预测尚无可评分者：{n_pending} 项待结果（截止月份的报告，"
-        "如 {first}），{n_decided} 项发布时已定{later}。请先录入年终或截止月份的报告"
+        "track_none": "{store}：已发布的 {n} 项序列预测尚无可评分者：{n_pending} 项待结果{first}，"
+        "{n_decided} 项发布时已定{later}。请先录入年终或截止月份的报告"
         "（`longjiang-forecast ingest 文件 --store {store}`），再运行 track-record。未写出任何文件。",
         "flags_out_suffix": "--out {target}：请给出 .csv 或 .xlsx 文件名，例如 flags.csv（未运行）。",
         "flags_out_folder": "--out {target} 是文件夹；请给出文件名，例如 {example}（未运行）。",
