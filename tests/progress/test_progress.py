@@ -155,27 +155,18 @@ def test_optional_columns_and_bom(tmp_path):
 def test_reported_on_in_the_forms_an_office_writes_dates(tmp_path):
     """2024/2/5, 2024.2.5, 2024年2月5日 and an Excel date cell's midnight are one date, stored as
     YYYY-MM-DD; a month-first or impossible date is refused naming the forms read."""
-    path = tmp_path / "dates.csv"
-    path.write_text(
-        "indicator,region,month,value,reported_on\n01a,province,2024-01,1200,2024/2/5\n"
-        "01a,province,2024-02,2500,2024.3.6\n01a,province,2024-03,3600,2024年4月7日\n"
-        "01a,province,2024-04,4700,2024-05-08 00:00:00\n",
-        encoding="utf-8",
+    header = "indicator,region,month,value,reported_on\n"
+    body = (
+        "01a,province,2024-01,1200,2024/2/5\n01a,province,2024-02,2500,2024.3.6\n"
+        "01a,province,2024-03,3600,2024年4月7日\n01a,province,2024-04,4700,2024-05-08 00:00:00\n"
     )
-    ds = read_progress(path, CAT)
+    ds = read_progress(write(tmp_path, body, header), CAT)
     assert ds["reported_on"].sel(indicator="01a", region="province").values.tolist() == [
         "2024-02-05", "2024-03-06", "2024-04-07", "2024-05-08",
     ]  # fmt: skip
     for bad in ("5/2/2024", "2024-02-30"):
         with pytest.raises(DataValidationError, match=r"'reported_on' has value .*also read: 2025/4/5"):
-            read_progress(
-                write(
-                    tmp_path,
-                    f"01a,province,2024-01,1200,{bad}\n",
-                    "indicator,region,month,value,reported_on\n",
-                ),
-                CAT,
-            )
+            read_progress(write(tmp_path, f"01a,province,2024-01,1200,{bad}\n", header), CAT)
 
 
 def test_blank_lines_do_not_shift_row_numbers(tmp_path):
