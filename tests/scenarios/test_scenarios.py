@@ -509,3 +509,24 @@ def test_a_scenario_file_given_twice_is_refused_as_such(tmp_path, catalog, progr
     copy.write_bytes(path.read_bytes())
     with pytest.raises(lf.DataValidationError, match=r"Scenario names must be unique.*Change the 'name'"):
         lf.compare_scenarios(progress, catalog, [path, copy], n_draws=100, seed=1)
+
+
+def test_a_milestones_effect_counts_the_months_to_its_deadline_only(tmp_path, catalog, progress):
+    """08b (projects due 31 October, as of August): a stop in November-December changes nothing and
+    leaves the row untouched (it moved P(met) while a warning said it changed nothing); a stop in
+    September is half of its two months left, as a halving of both (not a quarter of Sep-Dec)."""
+
+    def on_08b(name, months, factor):
+        effect = f'type = "multiplier"\nindicators = ["08b"]\nmonths = {months}\nfactor = {factor}'
+        return one_effect(tmp_path, effect, name)
+
+    files = [
+        on_08b("after", '["2024-11", "2024-12"]', 0),
+        on_08b("september", '["2024-09"]', 0),
+        on_08b("halved", '["2024-09", "2024-10"]', 0.5),
+    ]
+    with pytest.warns(UserWarning):
+        comparison = lf.compare_scenarios(progress, catalog, files, n_draws=2000, seed=1)
+    rows = comparison.table().set_index(["indicator", "region", "scenario"]).loc[("08b", "province")]
+    assert not rows.loc["after", "touched"] and rows.loc["after", "p_met"] == rows.loc["baseline", "p_met"]
+    assert rows.loc["september", "p_met"] == rows.loc["halved", "p_met"] < rows.loc["baseline", "p_met"]

@@ -483,7 +483,11 @@ def _under(scenario: Any, chunks: DrawChunks, run: _Run) -> tuple[DrawChunks, np
     def make(index: int, size: int) -> xr.Dataset:
         return apply_scenario(chunks.chunk(index), compiled(index, size), state)
 
-    return DrawChunks(chunks.n_draws, chunks.chunk_size, make), compiled(0, chunks.size(0)).touched()
+    months = np.arange(12)[None, :]
+    window = (months >= state["last_month"].values[:, None]) & (
+        months < state["deadline_month"].values[:, None]
+    )  # the months simulated to the deadline's (index deadline_month - 1)
+    return DrawChunks(chunks.n_draws, chunks.chunk_size, make), compiled(0, chunks.size(0)).touched(window)
 
 
 def _untouched_from(

@@ -41,10 +41,17 @@ class CompiledScenario:
     cap: np.ndarray
     seed_entropy: str
 
-    def touched(self) -> np.ndarray:
-        """Return which series any effect can change, shape (n_series,), bool."""
-        rate = (self.masks & (self.factors != 1).any(axis=(1, 2))[:, None]).any(axis=0)
-        return rate | np.isfinite(self.cap).any(axis=1)
+    def touched(self, window: np.ndarray | None = None) -> np.ndarray:
+        """Return which series any effect can change, shape (n_series,), bool.
+
+        ``window`` (n_series, 12), bool: the months each series simulates (from its latest
+        report to its deadline's month); an effect only outside them changes nothing. Default:
+        every month.
+        """
+        months = np.ones((self.masks.shape[1], 12), bool) if window is None else np.asarray(window, bool)
+        active = (self.factors != 1).any(axis=1)  # (n_effects, 12)
+        rate = (self.masks & (active[:, None, :] & months[None]).any(axis=2)).any(axis=0)
+        return rate | (np.isfinite(self.cap) & months).any(axis=1)
 
     def multiplier(self, lo: int, hi: int) -> np.ndarray | None:
         """Return the rate multiplier of draws ``lo:hi``, shape (hi - lo, n_series, 12), or None if all 1."""

@@ -24,7 +24,8 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
         rate multiplier (draw, series, month), ``cap`` the largest expected
         increment per month (series, month).
     state : xarray.Dataset
-        The observed state (first simulated month of each series).
+        The observed state (``last_month``: the first simulated month of each series;
+        ``deadline_month``).
 
     Returns
     -------
@@ -32,7 +33,8 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
         A copy of ``draws`` with ``gamma_shape`` of dims (draw, series, month):
         each path's month shapes times its multiplier, and lowered where the
         expected increment (shape × scale) would exceed the cap; ``hazard`` of
-        milestones times the path's mean multiplier over its remaining months.
+        milestones times the path's mean multiplier over its months from the latest report to the
+        deadline's month (1 where none is left: an effect after the deadline changes nothing).
         Annual means (log-normal) are left unchanged. attrs ``scenario``.
 
     Raises
@@ -75,9 +77,16 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
     out["gamma_shape"] = ((DRAW, SERIES, MONTH), shape3)
     milestones = np.flatnonzero(dyn == "binomial")
     if milestones.size:
-        first = state["last_month"].values[milestones]
-        remaining = np.arange(12)[None, :] >= first[:, None]  # (n, 12)
-        mean_factor = (mult[:, milestones, :] * remaining).sum(-1) / np.maximum(remaining.sum(-1), 1)
+        # the months simulated up to the deadline's (as the engine's), not to December: an effect
+        # after the deadline changes nothing, one inside it is not diluted by the months after
+        first = state["last_month"].values[milestones].astype(int)
+        deadline = np.clip(state["deadline_month"].values[milestones].astype(int) - 1, 0, 11)
+        months = np.arange(12)[None, :]
+        remaining = (months >= first[:, None]) & (months <= deadline[:, None])  # (n, 12)
+        n_remaining = remaining.sum(-1)
+        mean_factor = np.where(
+            n_remaining > 0, (mult[:, milestones, :] * remaining).sum(-1) / np.maximum(n_remaining, 1), 1.0
+        )
         hazard = draws["hazard"].transpose(DRAW, SERIES).values.copy()
         hazard[:, milestones] = np.clip(hazard[:, milestones] * mean_factor, 0.0, 1.0)
         out["hazard"] = ((DRAW, SERIES), hazard)
