@@ -260,3 +260,20 @@ def test_an_as_of_month_before_any_report_of_its_year_suggests_no_earlier_month(
     with pytest.warns(lf.ForecastWarning, match=advice):
         result = lf.forecast(earlier, small, as_of="2024-01", n_draws=100, seed=1)
     assert set(result.table()["status"]) == {"no report yet"}
+
+
+def test_the_table_has_a_column_for_each_quantile_asked_for(catalog):
+    """quantiles=(0.05, 0.95): q5 and q95 after q90 (empty: not asked), equal to the summary's."""
+    from longjiang_forecast.testing import synthetic_progress
+
+    small = catalog.subset(["09a"])
+    result = lf.forecast(synthetic_progress(small), small, n_draws=200, seed=1, quantiles=(0.05, 0.95))
+    table = result.table()
+    columns = list(table.columns)
+    assert columns[columns.index("q90") + 1 : columns.index("q90") + 3] == ["q5", "q95"]
+    assert table["q90"].isna().all()
+    n = result.summary.sizes["series"]
+    for name, q in (("q5", 0.05), ("q95", 0.95)):
+        np.testing.assert_array_equal(
+            table[name].to_numpy()[:n], result.summary["deadline_value"].sel(quantile=q).values
+        )

@@ -206,7 +206,9 @@ class Forecast:
         pandas.DataFrame
             Columns :data:`TABLE_COLUMNS`. ``observed`` is the latest report
             (``observed_month``); ``q10``/``median``/``q90`` are quantiles of
-            the value at the deadline; ``first_passage_late`` marks a median
+            the value at the deadline (empty where ``quantiles`` of the forecast left them
+            out), and any other quantile asked for follows ``q90`` as ``q5``, ``q95``,
+            ``q97.5``...; ``first_passage_late`` marks a median
             first passage after the report the deadline is judged on (a
             mid-month deadline is judged on the month before: the same rule
             as P(met), the quantiles and the status); rates are per month in
@@ -252,8 +254,14 @@ class Forecast:
                 "reason": s["reason"].values,
             }
         )
+        asked = [float(q) for q in quant["quantile"].values if float(q) not in (0.1, 0.5, 0.9)]
+        extra = {_quantile_column(q): _quantile(quant, q) for q in sorted(asked)}
+        for name, values in extra.items():
+            frame[name] = values
         frame["first_passage_median"] = frame["first_passage_median"].fillna("")
-        table = pd.concat([frame, self._not_forecast()], ignore_index=True)[list(TABLE_COLUMNS)]
+        at = TABLE_COLUMNS.index("q90") + 1
+        columns = [*TABLE_COLUMNS[:at], *extra, *TABLE_COLUMNS[at:]]
+        table = pd.concat([frame, self._not_forecast()], ignore_index=True)[columns]
         table["first_passage_late"] = table["first_passage_late"].fillna(False).astype(bool)
         table["run_rate_months"] = table["run_rate_months"].fillna("")
         return table
@@ -285,6 +293,11 @@ class Forecast:
                 "reason": reasons,
             }
         )
+
+
+def _quantile_column(q: float) -> str:
+    """The table's column of a further quantile of the deadline value: 0.05 -> ``q5``, 0.975 -> ``q97.5``."""
+    return f"q{100 * q:g}"
 
 
 def _quantile(quant: xr.DataArray, q: float) -> np.ndarray:
