@@ -72,7 +72,7 @@ def test_every_effect_of_the_page_is_a_file_the_loader_reads_back(catalog, tmp_p
         ("delay", "probability", 1.5, "'effects[0].probability' must be a number in [0, 1]. Got 1.5."),
         ("push", "factor", 0.5, "'effects[0].factor' of a push must be >= 1"),
         ("cap", "max_share_per_month", 0, "'effects[0].max_share_per_month' must be a finite number > 0"),
-        ("delay", "duration_max", 13, "'effects[0].duration' must be months 0-12"),
+        ("delay", "duration_max", 13, "'effects[0].duration' must be a whole number of months 1-12"),
         ("stoppage", "until", 8, "'effects[0].until' is before the start"),
     ],
 )

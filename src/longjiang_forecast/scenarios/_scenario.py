@@ -427,7 +427,9 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
                 and all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 12 for x in d)
             ):
                 bad(
-                    f"{where}.duration", f"must be months 0-12 or a [min, max] pair. Got {raw['duration']!r}."
+                    f"{where}.duration",
+                    "must be a whole number of months 1-12, or a [min, max] pair of whole months 0-12 "
+                    f"(e.g. [0, 3]). Got {raw['duration']!r}.",
                 )
             elif d[0] > d[1]:
                 bad(f"{where}.duration", f"min is above max: {d}.")
