@@ -303,7 +303,10 @@ CAP = 'type = "cap"\nmax_share_per_month = 0.1'
             DELAY.replace("0.5", "true"),
             r"'effects\[0\]\.probability' must be a number in \[0, 1\]\. Got True",
         ),
-        (DELAY.replace("duration = 2", "duration = true"), r"'effects\[0\]\.duration' must be a whole number of months 1-12"),
+        (
+            DELAY.replace("duration = 2", "duration = true"),
+            r"'effects\[0\]\.duration' must be a whole number of months 1-12",
+        ),
         (MULT.replace("0.5", "nan"), r"'effects\[0\]\.factor' must be a finite number >= 0\. Got nan"),
         (MULT.replace("0.5", "inf"), r"'effects\[0\]\.factor' must be a finite number >= 0\. Got inf"),
         (MULT.replace("0.5", "false"), r"'effects\[0\]\.factor' must be a finite number >= 0\. Got False"),
