@@ -1,7 +1,9 @@
 """The report store: vintages, revisions, refusals that leave the store unchanged, publish and rebuild."""
 
 import hashlib
+import shutil
 import sqlite3
+import subprocess
 
 import numpy as np
 import pandas as pd
@@ -318,9 +320,30 @@ def test_a_second_publication_is_refused_before_its_files_are_written(store, tmp
     # the check alone stores nothing: another seed passes it and is still not published
     other = lf.forecast(lf.store.progress_at(store, catalog), catalog, n_draws=100, seed=8)
     assert lf.store.check_publishable(store, other, seed=8) is None
+    conn = sqlite3.connect(store)  # its write probe is rolled back
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert "probe_publishable" not in tables
     assert list(lf.store.published(store)["forecast_id"]) == [1]
     with pytest.raises(DataValidationError, match="already published as forecast 1"):
         lf.store.check_publishable(store, lf.store.rebuild(store, 1), seed=7)
+
+
+def test_publishing_to_a_store_that_cannot_be_written_stops_before_the_files(store, tmp_path, capsys):
+    """A store made immutable (chattr +i: read-only even to root) is refused by the check, before
+    --out is written (it was written, then the publication failed)."""
+    if (
+        shutil.which("chattr") is None
+        or subprocess.run(["chattr", "+i", str(store)], capture_output=True).returncode != 0
+    ):
+        pytest.skip("chattr +i is not available here")
+    try:
+        argv = ["forecast", "--store", str(store), "--draws", "100", "--publish", "-q"]
+        argv += ["--out", str(tmp_path / "o")]
+        refused(argv, capsys, "cannot be written (read-only", "the store is not damaged")
+        assert not (tmp_path / "o").exists()
+    finally:
+        subprocess.run(["chattr", "-i", str(store)], check=True)
 
 
 def test_rebuild_refuses_a_forecast_that_comes_out_different(store, tmp_path, catalog):

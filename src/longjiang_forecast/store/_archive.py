@@ -151,7 +151,11 @@ def _publish(store: str | Path, result: Any, *, seed: int, vintage: str | None, 
                 "catalogue, model, seed, draws and library version); nothing was stored. Publish again "
                 "after the next ingest, or with another model or seed."
             )
-        if not keep:
+        if not keep:  # the store must take the write publish will make (a read-only file does not)
+            conn.execute("SAVEPOINT probe")
+            conn.execute("CREATE TABLE probe_publishable (x)")
+            conn.execute("ROLLBACK TO probe")
+            conn.execute("RELEASE probe")
             return 0
         cur = conn.execute(
             "INSERT INTO forecasts (published_at, vintage, through_file, as_of, catalog_sha256, model, "
