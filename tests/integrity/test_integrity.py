@@ -147,6 +147,25 @@ def test_rounding_is_no_fall_and_data_are_untouched(catalog):
     assert progress["value"].equals(before)
 
 
+def test_reports_rounded_to_their_unit_are_no_round_shares(catalog):
+    """The default data rounded to each unit (whole projects, stations): January's 0 of 5 projects
+    was flagged as 'exactly 10 % of the target' with a score of 7.6e-06 in every prefecture; a
+    report of 0, a mark under one unit, and a target of a few units are not judged by the rule."""
+    from longjiang_forecast._core.units import unit_decimals
+
+    progress = synthetic_progress(catalog, seed=3)
+    units = catalog.table.drop_duplicates("indicator").set_index("indicator")
+    for ind in progress["indicator"].values:
+        row = units.loc[str(ind)]
+        decimals = unit_decimals(row["unit"], row["target"])
+        progress["value"].loc[dict(indicator=ind)] = progress["value"].sel(indicator=ind).round(decimals)
+    flags = check_reports(progress, catalog)
+    small = flags[(flags.rule == "round_share") & flags.indicator.isin(["02b", "03a", "04d"])]
+    assert small.empty
+    assert not flags.loc[flags.rule == "round_share", "reason_en"].str.contains(r"report 0 is").any()
+    assert (flags.rule == "round_share").sum() <= 5  # chance coincidences of 4,000+ rounded reports
+
+
 def test_file_rows_are_named_and_a_bad_file_gives_the_readers_error(tmp_path, catalog):
     path = tmp_path / "p.csv"
     path.write_text(

@@ -24,6 +24,9 @@ The five rules (:data:`RULES`) and the probability each one computes:
     A report within half its reporting unit ``δ`` of the target or of a round share of it (10 %,
     20 %, 25 %, …, 75 %, …, 100 % for a count; the target itself for a level). ``δ`` is
     ``10^-k`` for the most decimals ``k`` (at most 6) among the series' reports of the year.
+    A report of 0 is none, nor is a mark under one ``δ`` (where nothing done rounds to); a
+    series whose marks are more than :data:`MAX_MARKS_SHARE` of the values a report can take
+    (a target of a few whole projects) is not judged by this rule.
     Score: the chance of such a coincidence under rounded reporting, ``Σ_marks δ · f(x_mark)``,
     where ``f`` is the model's predictive density of the report given the previous one (the
     reference-class mixture of ``r`` above, changed to the value's scale); for the first report
@@ -96,6 +99,10 @@ FLAG_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 #: Round shares of a count's target that a made-up figure tends to hit.
 ROUND_SHARES: tuple[float, ...] = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0)
+#: The round shares are judged only where, at the reporting unit, they are at most this share of
+#: the values a report can take: a count of 5 projects reported in whole projects lands on a
+#: round share (1 = 20 %, 2 = 40 % ...) whatever it is.
+MAX_MARKS_SHARE = 0.05
 #: Earlier years of the prefecture itself needed to judge a month against its own range.
 MIN_OWN_YEARS = 3
 #: Most decimals a reporting unit is taken to have (full-precision floats report to 1e-6).
@@ -347,11 +354,17 @@ class _Judge:
         """``round_share``: a report on the target or a round share of it (within half a reporting unit)."""
         if not (np.isfinite(x.target) and x.target > 0):
             return []
-        shares = ROUND_SHARES if x.kind == "cumulative" else (1.0,)
+        all_shares = ROUND_SHARES if x.kind == "cumulative" else (1.0,)
+        # a mark within one reporting unit of 0 is where a month with nothing done rounds to
+        shares = tuple(q for q in all_shares if q * x.target >= x.unit)
         marks = np.array([q * x.target for q in shares])
+        if not marks.size or marks.size * x.unit > MAX_MARKS_SHARE * x.target:
+            return []  # the marks cover so much of the range that landing on one is no coincidence
         out = []
         for m in x.months:
             value = x.obs[m - 1]
+            if not value > 0:  # nothing done is not a round share
+                continue
             hit = np.flatnonzero(np.abs(value - marks) <= x.unit / 2 + 1e-9 * abs(value))
             if not hit.size:
                 continue
