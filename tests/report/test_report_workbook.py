@@ -33,7 +33,7 @@ def test_workbook_sheets_formats_colours_and_provenance(tmp_path):
         _rows(), tmp_path / "attainment.xlsx", lang="zh", regions=regions,
         provenance={"library_version": "0.1.0", "seed": 2024, "model": "SeasonalShareModel",
                     "catalog": "package:catalog_2024.csv", "progress_sha256": "abc",
-                    "data_vintage": "2024-08", "as_of": "2024-08"},
+                    "data_vintage": "2024-08", "as_of": "2024-08", "store": None},
     )  # fmt: skip
     book = load_workbook(path)
     assert book.sheetnames == ["达标情况", "数据来源"]
@@ -65,6 +65,7 @@ def test_workbook_sheets_formats_colours_and_provenance(tmp_path):
     assert prov["library_version"] == ("软件版本", "0.1.0")
     assert prov["model"] == ("模型", "参考类季节份额模型（SeasonalShareModel）")
     assert prov["catalog"] == ("目标清单", "内置 2024 年目标清单")
+    assert prov["store"][1] is None  # no --store: an empty cell, not the word None
 
 
 def test_csv_rounds_values_to_the_unit_plus_two_and_probabilities_to_four():

@@ -159,7 +159,8 @@ def write_workbook(
     for cell in prov[1]:
         cell.font = Font(bold=True)
     for key, value in provenance.items():
-        plain = value if isinstance(value, int | float | str | bool) else str(value)
+        # an option not given (no --store, no --vintage) is an empty cell, not the word "None"
+        plain = "" if value is None else value if isinstance(value, int | float | str | bool) else str(value)
         prov.append(provenance_row(str(key), plain, lang))
     prov.column_dimensions["A"].width, prov.column_dimensions["B"].width = 24, 80
     prov.column_dimensions["C"].width = 20
