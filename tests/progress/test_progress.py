@@ -793,9 +793,33 @@ def test_a_lone_month_of_an_earlier_year_is_warned_about(tmp_path):
     body = "".join(f"01a,harbin,2024-{m:02d},{100 * m}\n" for m in range(1, 8)) + "01a,harbin,2023-08,800\n"
     with pytest.warns(
         UserWarning, match=r"1 series hold a month or two of an earlier year .*01a/harbin: 2023-08 \(row 9\)"
-    ):
+    ) as caught:
         read_progress(write(tmp_path, body), CAT)
+    from longjiang_forecast.report._text import in_chinese
+
+    zh = in_chinese(str(caught[0].message))
+    assert "往年数据只有在有 12 月报告时才会被模型使用" in zh and "An earlier year" not in zh
     complete = "".join(f"01a,harbin,2023-{m:02d},{90 * m}\n" for m in range(1, 13))  # a whole earlier year
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_progress(write(tmp_path, complete + body.replace("01a,harbin,2023-08,800\n", "")), CAT)
+
+
+def test_the_scale_checks_messages_in_chinese(tmp_path):
+    """--lang zh: the scale check's refusals (a lost decimal point, 20x, under 1/5,000) are Chinese,
+    the numbers, ids and the way out kept."""
+    from longjiang_forecast.report._text import in_chinese
+
+    cat = scale_catalog(tmp_path)
+    history = "".join(series_rows("road", y, o) for y, o in ((2021, 3600), (2022, 4100), (2023, 3900)))
+    body = history + "road,province,2024-03,12300\npipes,province,2024-07,200000\n"
+    body += "".join(series_rows("pipes", y, o) for y, o in ((2022, 5000), (2023, 5300)))
+    body += "pipes,province,2024-06,0.03\n"
+    with pytest.raises(DataValidationError) as info:
+        read_progress(write(tmp_path, body), cat)
+    zh = in_chinese(str(info.value))
+    assert "的 3.1 倍，且是该序列其他年份（2021, 2022, 2023）截至 3 月已完成全年实绩的最大比例" in zh
+    assert "超过目标值 5200（households (户)）的 20 倍" in zh
+    assert "可用 check_scale=False（命令行：--no-scale-check）关闭此项检查" in zh
+    for english in ("Was a decimal point lost", "more than 20×", "turns this check off", "Correct it"):
+        assert english not in zh

@@ -529,6 +529,73 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"--\S+ to keep (?:it|them)\)\.",
         "{0} {1} 中有上次运行的 {2}；本次运行将替换这些文件（如需保留，请换一个 {0}）。",
     ),
+    # the scale check of progress files (progress._reader): a value far from its target
+    (
+        r"field 'value' has value ([^,]+), ([\d,.]+)× the catalogue target ([\d,.]+) \((.*?)\) and ([\d,.]+)× the "
+        r"largest share of the year's outcome that the series' other years \(([^)]*)\) had reached by month "
+        r"(\d+) \(([^)]*)\)\. Was a decimal point lost, was it entered in units instead of 万 \(10k\), or for "
+        r"another indicator or month\? Correct it; ",
+        "“value”（数值）列的值 {0} 是目标值 {2}（{3}）的 {1} 倍，且是该序列其他年份（{5}）截至 {6} 月已完成全年实绩的最大比例"
+        "（{7}）的 {4} 倍。是否丢了小数点、误按“个”而非“万”填报，或填到了别的指标或月份？请更正；",
+    ),
+    (
+        r"field 'value' has value ([^,]+), ([\d,.]+)× the catalogue target ([\d,.]+) \((.*?)\) where the series' "
+        r"other years \(([^)]*)\) had nothing by month (\d+)\. Was a decimal point lost, was it entered in units "
+        r"instead of 万 \(10k\), or for another indicator or month\? Correct it; ",
+        "“value”（数值）列的值 {0} 是目标值 {2}（{3}）的 {1} 倍，而该序列其他年份（{4}）到 {5} 月尚无进展。"
+        "是否丢了小数点、误按“个”而非“万”填报，或填到了别的指标或月份？请更正；",
+    ),
+    (
+        r"field 'value' has value ([^,]+), more than 20× the catalogue target ([^ ]+) \((.*?); ratio ([\d,.]+)\)\. "
+        r"Was it entered in units instead of 万 \(10k\), or for another indicator, or is the catalogue's target "
+        r"mistyped\? Convert it to the catalogue unit or correct the target; ",
+        "“value”（数值）列的值 {0} 超过目标值 {1}（{2}）的 20 倍（{3} 倍）。是否误按“个”而非“万”填报、填到了别的指标，"
+        "或目标清单中的目标值有误？请换算为目标清单的单位，或更正目标值；",
+    ),
+    (
+        r"field 'value' has value ([^,]+), less than 1/5,000 of the catalogue target ([^ ]+) \((.*?); ratio "
+        r"([^)]+)\), (.*?)\. Was it entered in 万 \(10k\) instead of units, or is the catalogue's target "
+        r"mistyped\? Convert it to the catalogue unit or correct the target; ",
+        "“value”（数值）列的值 {0} 不到目标值 {1}（{2}）的 1/5000（比值 {3}），{4}。是否误按“万”而非“个”填报，"
+        "或目标清单中的目标值有误？请换算为目标清单的单位，或更正目标值；",
+    ),
+    (
+        r"its latest report of (\d{4}), and less than 1/3,000 of the smallest share of the year's outcome that "
+        r"the series' other years \(([^)]*)\) had reached by month (\d+) \(([^)]*)\)",
+        "且为其 {0} 年最新一次报告，又不到该序列其他年份（{1}）截至 {2} 月已完成全年实绩的最小比例（{3}）的 1/3000",
+    ),
+    (
+        r"in its latest report of (\d{4}) \(month (\d+); no other year of the series to compare with: from June "
+        r"on, a count this small all year is not a season\)",
+        "且为其 {0} 年最新一次报告（{1} 月；该序列没有其他年份可比：6 月以后全年如此之小的累计数不是季节性所致）",
+    ),
+    (
+        r"in March or later \(a level does not restart at 0\)",
+        "且在 3 月或以后（水平类指标不会从 0 重新开始）",
+    ),
+    (
+        r"check_scale=False \(command line: --no-scale-check\) turns this check off if the value is really "
+        r"meant to be so far from the target\.",
+        "如该数值确实与目标相差如此之大，可用 check_scale=False（命令行：--no-scale-check）关闭此项检查。",
+    ),
+    # a month or two of an earlier year beside this year's reports (progress._reader._warn_stray_earlier_rows)
+    (
+        r"(\d+) series hold a month or two of an earlier year and no December report, beside their (\d{4}) "
+        r"reports: (.*?)\. An earlier year is learned from only with its December report, so these rows change "
+        r"nothing\. If the year was mistyped \((\d{4}-\d{2}) for (\d{4}-\d{2})\), correct it; if they are earlier "
+        r"years' reports, add the rest of those years\.",
+        "{0} 个序列在 {1} 年报告之外另有往年一两个月的报告、却没有该年 12 月的报告：{2}。往年数据只有在有 12 月报告时"
+        "才会被模型使用，因此这些行不起作用。若年份填错（把 {4} 写成了 {3}），请更正；若确为往年报告，请补齐这些年份的其余月份。",
+    ),
+    # an annual mean with months missing (pipeline._forecast._warn_mean_gaps)
+    (
+        r"(\d+) annual mean\(s\) miss months before their latest report: (.*?)\. The model takes those months as "
+        r"unknown \(their seasonal level\), but the year-to-date mean in 'observed' \(and the console's 'mean'\) "
+        r"is of the months reported only, not of the year so far\. Add the missing months' means\.",
+        "{0} 项年均值类指标在最新报告之前缺少月份：{1}。模型把这些月份视为未知（按其季节水平），但“最新值”中的年初至今均值"
+        "（及控制台中的“均值”）只是已报告月份的均值，并非全年至今的均值。请补报缺少月份的均值。",
+    ),
+    (r" \(([^()]*?) missing\)", "（{0} 缺报）"),
     # error messages (in_chinese): the row a problem is on first, then the problems, then the hints
     (
         r"row (\d+) \(indicator ('[^']*'), region ('[^']*'), month ('[^']*')\): ",
