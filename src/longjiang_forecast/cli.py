@@ -2513,13 +2513,18 @@ def _said(line: str, lang: str) -> str:
 
 def _error_line(err: Exception, args: argparse.Namespace) -> str:
     """``error: ...`` in the language of ``--lang`` (else the locale's)."""
-    from .report import default_language
-
     text = str(err)
     if isinstance(err, OSError) and err.filename and text.startswith("[Errno"):  # the system's own words
         fix = _OS_ERROR_FIX.get(err.errno or 0, "check the path and that it can be read or written")
         text = f"{err.filename}: {err.strerror or text}; {fix} (nothing more was written)."
-    return _said(f"error: {text}", getattr(args, "lang", None) or default_language())
+    return _said(f"error: {text}", _error_language(args))
+
+
+def _error_language(args: argparse.Namespace) -> str:
+    """The language of an error line: ``--lang``, else the locale's."""
+    from .report import default_language
+
+    return str(getattr(args, "lang", None) or default_language())
 
 
 #: What to do about an operating system's refusal to read or write a file the user named.
@@ -2555,7 +2560,9 @@ def _command(args: argparse.Namespace) -> int:
         print(_error_line(err, args), file=sys.stderr)
         return 2
     except sqlite3.Error as err:  # a report store another program holds or broke while we read it
-        print(_store_error_line(err, getattr(args, "store", "")), file=sys.stderr)
+        print(
+            _said(_store_error_line(err, getattr(args, "store", "")), _error_language(args)), file=sys.stderr
+        )
         return 2
     except KeyboardInterrupt:
         # Ctrl-C: one line and the shell's status for SIGINT (128 + 2), not a traceback

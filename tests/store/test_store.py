@@ -498,3 +498,23 @@ def test_a_vintage_before_any_report_of_the_lists_year_says_so(tmp_path, capsys)
     )
     refused(argv, capsys, *words)
     assert not (tmp_path / "o").exists()
+
+
+def test_the_stores_new_refusals_in_chinese(tmp_path, capsys, monkeypatch):
+    """--lang zh: the empty reported_on and the read-only store are said in Chinese."""
+    import sqlite3
+
+    dated, empty = ("09a", "province", "2024-05", 7000, "2024-06-05"), ("09a", "daqing", "2024-05", 900, "")
+    argv = ["ingest", str(write(tmp_path / "may.csv", dated, empty)), "--store", str(tmp_path / "s.sqlite")]
+    assert main([*argv, "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and "1 行的 reported_on（报送日期）为空，而另有 1 行填了日期" in err
+    assert "未存入任何内容。" in err
+
+    def readonly(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(lf.store, "ingest", readonly)
+    assert main([*argv, "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：报告库") and "报告库并未损坏" in err and "not damaged" not in err

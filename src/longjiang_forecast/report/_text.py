@@ -596,6 +596,31 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "（及控制台中的“均值”）只是已报告月份的均值，并非全年至今的均值。请补报缺少月份的均值。",
     ),
     (r" \(([^()]*?) missing\)", "（{0} 缺报）"),
+    # the report store (cli._store_error_line) and ingest (store._ingest)
+    (
+        r"report store (.*?): (.*?): the store, or its folder, cannot be written \(read-only, or the folder does "
+        r"not exist\)\. Nothing was changed; the store is not damaged\. Make the file and its folder writable, or "
+        r"give a --store in a folder you can write to\.",
+        "报告库 {0}：{1}：报告库文件或其所在文件夹不可写（只读，或文件夹不存在）。未作任何更改；报告库并未损坏。"
+        "请使文件及其文件夹可写，或用 --store 指定一个可写文件夹中的报告库。",
+    ),
+    (
+        r"report store (.*?): (.*?)\. Nothing was changed \(every write is one transaction\); if another program "
+        r"has the store open, close it and run the command again; if none has, the store file is damaged: restore "
+        r"it from a backup\.",
+        "报告库 {0}：{1}。未作任何更改（每次写入都是一个事务）；如有其他程序打开了报告库，请关闭后重新运行；"
+        "如没有，则报告库文件已损坏：请从备份恢复。",
+    ),
+    (
+        r"(.+?): (\d+) row\(s\) have an empty reported_on while (\d+) have a date, e\.g\. (\S+) (\d{4}-\d{2}): an "
+        r"empty cell would be stamped with the ingest time \((.*?) UTC\), which the store keeps for good, so a "
+        r"forecast 'as known on' an earlier date would leave the row out\. Fill in the date each row was received, "
+        r"or give --vintage YYYY-MM-DD for the rows without one\.",
+        "{0}：{1} 行的 reported_on（报送日期）为空，而另有 {2} 行填了日期，例如 {3} {4}：空白将被记为录入时间"
+        "（{5} UTC）并永久保存，按更早日期“截至当时所知”的预测会漏掉这些行。请填写每行的报送日期，"
+        "或用 --vintage YYYY-MM-DD 为未填日期的行指定日期。",
+    ),
+    (r"\nNothing was stored\.$", "\n未存入任何内容。"),
     # error messages (in_chinese): the row a problem is on first, then the problems, then the hints
     (
         r"row (\d+) \(indicator ('[^']*'), region ('[^']*'), month ('[^']*')\): ",
