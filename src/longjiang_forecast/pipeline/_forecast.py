@@ -27,7 +27,7 @@ from .._core.state import append_series, draw_coords
 from ..models import SeasonalShareModel, resolve_model
 from ..progress._state import province_from_prefectures
 from ..scenarios import Scenario, compile_scenario, load_scenario
-from ..simulate import BLOCK_SIZE, DrawChunks, apply_scenario, simulate_summary
+from ..simulate import BLOCK_SIZE, DrawChunks, apply_scenario, simulate_summary, simulated_months
 from ..summarise import summarise
 from ._results import Forecast
 
@@ -483,11 +483,8 @@ def _under(scenario: Any, chunks: DrawChunks, run: _Run) -> tuple[DrawChunks, np
     def make(index: int, size: int) -> xr.Dataset:
         return apply_scenario(chunks.chunk(index), compiled(index, size), state)
 
-    months = np.arange(12)[None, :]
-    window = (months >= state["last_month"].values[:, None]) & (
-        months < state["deadline_month"].values[:, None]
-    )  # the months simulated to the deadline's (index deadline_month - 1)
-    return DrawChunks(chunks.n_draws, chunks.chunk_size, make), compiled(0, chunks.size(0)).touched(window)
+    touched = compiled(0, chunks.size(0)).touched(simulated_months(state))
+    return DrawChunks(chunks.n_draws, chunks.chunk_size, make), touched
 
 
 def _untouched_from(

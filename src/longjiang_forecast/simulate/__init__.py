@@ -2,7 +2,7 @@
 
 from ._families import FAMILY_PARAMS, LINKS
 from ._labelled import simulate
-from ._scenario import apply_scenario
+from ._scenario import apply_scenario, simulated_months
 from ._stream import BLOCK_SIZE
 from ._summary import DYNAMICS, DrawChunks, simulate_summary
 
@@ -15,4 +15,5 @@ __all__ = [
     "apply_scenario",
     "simulate",
     "simulate_summary",
+    "simulated_months",
 ]

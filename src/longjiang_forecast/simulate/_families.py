@@ -51,6 +51,17 @@ RB_FAMILIES: Final = ("gamma", "negbin", "poisson", "binomial", "link_normal")
 LINKS: Final = ("identity", "log", "logit")
 
 
+def months_to_deadline(first: np.ndarray, dl: np.ndarray) -> np.ndarray:
+    """Mask (n, 12), bool: the months simulated from ``first`` up to and including ``dl`` (indices 0-11).
+
+    ``first`` is each series' first simulated month (its latest report's month number), ``dl`` its
+    deadline month's index (deadline month − 1): the months a path contributes to what the
+    deadline judges, and so the only months a scenario's effect can matter in.
+    """
+    months = np.arange(12)
+    return (months[None, :] >= np.asarray(first)[:, None]) & (months[None, :] <= np.asarray(dl)[:, None])
+
+
 class Family:
     """One dynamics family on a contiguous block of series rows.
 
@@ -132,8 +143,7 @@ class Family:
 
     def _months_to_deadline(self) -> np.ndarray:
         """Mask (n, 12): months simulated up to and including the deadline month."""
-        months = np.arange(12)
-        return (months[None, :] >= self.s["first"][:, None]) & (months[None, :] <= self.s["dl"][:, None])
+        return months_to_deadline(self.s["first"], self.s["dl"])
 
     def _need(self, target: np.ndarray) -> np.ndarray:
         need: np.ndarray = (target - self.s["start"])[:, None]

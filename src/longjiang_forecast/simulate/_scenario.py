@@ -9,6 +9,18 @@ import xarray as xr
 
 from .._core.exceptions import DataValidationError
 from .._core.schema import DRAW, MONTH, SERIES
+from ._families import months_to_deadline
+
+
+def simulated_months(state: xr.Dataset) -> np.ndarray:
+    """Mask (series, 12), bool: each series' months from its latest report to its deadline's.
+
+    The engine's own window (:func:`~longjiang_forecast.simulate._families.months_to_deadline`)
+    from the state's ``last_month`` and ``deadline_month``: a scenario's effect outside it changes
+    nothing the forecast judges.
+    """
+    deadline = np.clip(state["deadline_month"].values.astype(int) - 1, 0, 11)
+    return months_to_deadline(state["last_month"].values.astype(int), deadline)
 
 
 def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Dataset:
@@ -77,12 +89,9 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
     out["gamma_shape"] = ((DRAW, SERIES, MONTH), shape3)
     milestones = np.flatnonzero(dyn == "binomial")
     if milestones.size:
-        # the months simulated up to the deadline's (as the engine's), not to December: an effect
-        # after the deadline changes nothing, one inside it is not diluted by the months after
-        first = state["last_month"].values[milestones].astype(int)
-        deadline = np.clip(state["deadline_month"].values[milestones].astype(int) - 1, 0, 11)
-        months = np.arange(12)[None, :]
-        remaining = (months >= first[:, None]) & (months <= deadline[:, None])  # (n, 12)
+        # the months simulated up to the deadline's, not to December: an effect after the deadline
+        # changes nothing, one inside it is not diluted by the months after
+        remaining = simulated_months(state)[milestones]  # (n, 12)
         n_remaining = remaining.sum(-1)
         mean_factor = np.where(
             n_remaining > 0, (mult[:, milestones, :] * remaining).sum(-1) / np.maximum(n_remaining, 1), 1.0
