@@ -351,9 +351,7 @@ def _unknown_regions(unknown: dict[str, list[str]], region_of: dict[str, str]) -
     """
     messages = []
     for text, rows in unknown.items():
-        shown = ", ".join(rows[:_MAX_ROWS_NAMED]) + (
-            f" and {len(rows) - _MAX_ROWS_NAMED} more" if len(rows) > _MAX_ROWS_NAMED else ""
-        )
+        shown = _rows_named(rows)
         close = closest_name(text, region_of)
         guess = f" Did you mean {close!r} ({region_of[close]})?" if close else ""
         messages.append(
@@ -379,9 +377,7 @@ def _unknown_indicators(unknown: dict[str, list[str]], catalog: Catalog) -> list
                     spellings.setdefault(name.strip(), str(ind))
     messages = []
     for text, rows in unknown.items():
-        shown = ", ".join(rows[:_MAX_ROWS_NAMED]) + (
-            f" and {len(rows) - _MAX_ROWS_NAMED} more" if len(rows) > _MAX_ROWS_NAMED else ""
-        )
+        shown = _rows_named(rows)
         close = closest_name(text, spellings)
         guess = ""
         if close is not None:
@@ -421,6 +417,24 @@ def _target(catalog: Catalog, indicator: str, region: str, year: int, plans: set
     return value
 
 
+def _shares_by_then(
+    rec: Any, history: dict[tuple[str, str, int], dict[int, float]], family: str
+) -> dict[int, float]:
+    """The share of its outcome each other complete year of the family and region had by ``rec``'s month."""
+    year, month = rec.month.year, rec.month.month
+    return {
+        y: by_month[month]
+        for (fam, region, y), by_month in history.items()
+        if fam == family and region == rec.region and y != year and month in by_month
+    }
+
+
+def _rows_named(rows: list[str]) -> str:
+    """The first :data:`_MAX_ROWS_NAMED` rows of a problem that repeats, and how many more."""
+    more = f" and {len(rows) - _MAX_ROWS_NAMED} more" if len(rows) > _MAX_ROWS_NAMED else ""
+    return ", ".join(rows[:_MAX_ROWS_NAMED]) + more
+
+
 def _small_value_verdict(
     rec: Any,
     target: float,
@@ -439,11 +453,7 @@ def _small_value_verdict(
     year, month = rec.month.year, rec.month.month
     if rec.kind in MONOTONE_KINDS and latest[(rec.indicator, rec.region, year)] != rec.month:
         return ""
-    seen = {
-        y: by_month[month]
-        for (fam, region, y), by_month in history.items()
-        if fam == family and region == rec.region and y != year and month in by_month
-    }
+    seen = _shares_by_then(rec, history, family)
     if seen:
         low = min(seen.values())
         if rec.value / target >= low / _HISTORY_FACTOR:
@@ -476,12 +486,8 @@ def _big_value_verdict(
     complete years of its family and region had reached by the same month. Without such a year,
     only the :data:`_SCALE_FACTOR` rule applies.
     """
-    year, month = rec.month.year, rec.month.month
-    seen = {
-        y: by_month[month]
-        for (fam, region, y), by_month in history.items()
-        if fam == family and region == rec.region and y != year and month in by_month
-    }
+    month = rec.month.month
+    seen = _shares_by_then(rec, history, family)
     if not seen:
         return ""
     high = max(seen.values())
