@@ -87,6 +87,12 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
     }
     median = expected_outcomes(forecast)
     notes, targets, basis = [], [], []
+
+    def carry(row: Any, why: str, earlier: str) -> None:  # this year's target kept, and why
+        targets.append(row["target"])
+        basis.append("carried over")
+        notes.append(_join(f"carried over unchanged from {year} ({why})", earlier))
+
     for _, row in rows.iterrows():
         s = key.get((str(row["indicator"]), str(row["region"])))
         value = float(at[s]) if s is not None else np.nan
@@ -96,23 +102,19 @@ def next_year_catalog(forecast: ForecastLike, proposals: xr.Dataset, confidence:
             why = why or (
                 "qualitative: nothing to forecast" if row["kind"] == "qualitative" else "no proposal"
             )
-            targets.append(row["target"])
-            basis.append("carried over")
             if row["kind"] == "change" and _names_base_year(row, year - 1):
                 why = f"{why}; base year moved from {year - 1} to {year}"
-            notes.append(_join(f"carried over unchanged from {year} ({why})", earlier))
+            carry(row, why, earlier)
             continue
         decimals = unit_decimals(row["unit"], row["target"])
         shown = safe_side_round(value, row["unit"], row["target"], row["comparator"])
         if row["kind"] == "cumulative" and row["comparator"] == ">=" and not shown > 0:
             # a count of 0 is met by any report: no positive target reaches this confidence
-            targets.append(row["target"])
-            basis.append("carried over")
             why = (
                 f"no positive target is met with probability {percent(confidence)}: the proposal "
                 f"{value:.{decimals + 2}f} rounds to 0; {year}'s target kept, set it by hand"
             )
-            notes.append(_join(f"carried over unchanged from {year} ({why})", earlier))
+            carry(row, why, earlier)
             continue
         targets.append(shown)
         basis.append("proposed")
