@@ -30,13 +30,16 @@ from longjiang_forecast.testing import synthetic_progress
 #: nowcast of the year effect counted the prefectures' shared timing (prefecture rows only); and
 #: again on 2026-12-06 when the path shape became a fraction, not its log (issue 13: P(met) of 246
 #: of the 377 rows moved, by 0.002 on average and at most 0.034; the milestone, change, annual mean
-#: and level rows do not change).
+#: and level rows do not change); and again on 2026-12-06 when counts and levels split each draw's
+#: remainder over the months by a Dirichlet (docs/methods.md, "Remaining months"): two Gamma
+#: variates a month, so every later draw differs (December deadlines within Monte Carlo error;
+#: October deadlines move with the months' timing: 18c Yichun 0.066 -> 0.125).
 PINNED = {
-    ("01a", "province"): (0.7275, (289.1932355272005, 310.10413089171544, 337.26367365737156)),
-    ("01b", "province"): (0.473, (18.75181799617676, 19.622239996249373, 20.672714015709637)),
-    ("01a", "hegang"): (0.52825, (7.784486775646166, 8.466512395517784, 9.330779794760867)),
-    ("01a", "jiamusi"): (0.347, (17.67213094178607, 19.665584819433846, 21.176537204018583)),
-    ("02c", "province"): (0.29875, None),  # a level
+    ("01a", "province"): (0.72975, (289.45427643162776, 309.9597206649056, 337.2450115332793)),
+    ("01b", "province"): (0.47675, (18.76805020139851, 19.625132492284163, 20.64748919893755)),
+    ("01a", "hegang"): (0.5285, (7.790708948443856, 8.468015954114858, 9.324642997290704)),
+    ("01a", "jiamusi"): (0.342, (17.697328156069645, 19.67252685989829, 21.180507438210547)),
+    ("02c", "province"): (0.2965, None),  # a level
     ("08b", "province"): (0.0245, None),  # a milestone
     ("16b", "province"): (0.63, None),  # a change against last year
     ("17b", "province"): (0.05825, None),  # an annual mean

@@ -33,6 +33,21 @@ def test_bad_hyper_parameters_are_refused(bad, catalog, progress):
         SeasonalShareModel(**bad).fit(progress, catalog=catalog)
 
 
+def test_the_months_concentration_is_estimated_unless_given(catalog, progress):
+    """None (the default) estimates each series' split; a number fixes it, and says so when it is refused."""
+    with pytest.raises(ValueError, match=r"must be a float in the range \(0, inf\) or None\. Got 'high'"):
+        SeasonalShareModel(month_concentration="high").fit(progress, catalog=catalog)
+    estimated = SeasonalShareModel().fit(progress, catalog=catalog)
+    fixed = SeasonalShareModel(month_concentration=500.0).fit(progress, catalog=catalog)
+    counts = np.flatnonzero(estimated.state_["kind"].values == "cumulative")
+    assert np.unique(np.round(estimated.split_concentration_[counts])).size > 5  # per reference class
+    t = estimated.state_["last_month"].values[counts]
+    remaining = [
+        np.maximum(np.diff(fixed.share_mean_[s])[m:], 0.002).sum() for s, m in zip(counts, t, strict=True)
+    ]
+    np.testing.assert_allclose(fixed.split_concentration_[counts], 500.0 * np.array(remaining))
+
+
 def _p_met(progress, catalog, indicator, region="province", **kw):
     result = lf.forecast(progress, catalog, as_of="2024-08", n_draws=2000, seed=9, **kw)
     s = result.summary

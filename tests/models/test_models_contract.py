@@ -75,7 +75,7 @@ def test_contract(name, small):
     other = np.concatenate([c[v].values.ravel() for v in ("gamma_scale", "hazard", "year_effect")])
     assert not np.array_equal(random_part, other)
     assert a.sizes["draw"] == 64 and a.sizes["series"] == model.state_.sizes["series"]
-    assert set(np.unique(a["dynamics"].values)) <= {"gamma", "binomial", "lognormal", "none"}
+    assert set(np.unique(a["dynamics"].values)) <= {"gamma", "dirichlet", "binomial", "lognormal", "none"}
     assert a.attrs["model"] == type(model).__name__
     # every series is either forecast or refused with a reason
     forecast = a["dynamics"].values != "none"

@@ -83,7 +83,7 @@ def test_parameter_draws_do_not_depend_on_the_threads(shared_years, monkeypatch:
         monkeypatch.setattr(seasonal_share, "_FIT_THREADS", threads)
         monkeypatch.setattr(seasonal_share.os, "cpu_count", lambda: 8)
         draws[block] = model.sample_parameters(500, seed=7)
-    assert (draws[1]["dynamics"].values == "gamma").sum() > 10  # the family shocks and the totals drawn
+    assert (draws[1]["dynamics"].values == "dirichlet").sum() > 10  # the family shocks and the totals drawn
     for name in ("annual_total", "gamma_scale", "gamma_shape", "hazard", "year_effect", "basis"):
         np.testing.assert_array_equal(draws[1][name].values, draws[10_000][name].values, err_msg=name)
 

@@ -92,6 +92,59 @@ def test_rao_blackwellised_p_agrees_with_brute_force(kind, static, block, need):
         assert p_rb.std() < hit.std()  # the point of Rao-Blackwellisation
 
 
+def test_dirichlet_split_keeps_each_draws_total_and_has_the_dirichlet_laws():
+    """The months of a draw add up to θ Σk exactly; month m's share is Beta(k_m, Σk − k_m) (KS); the value
+    at an October deadline is x0 + θ K Beta(K_Oct, K_Nov-Dec), whose incomplete beta is the RB P(met)."""
+    from scipy import stats
+
+    n_draws = 40_000
+    shape = np.array([[0.0, 0.0, 0.0, 3.0, 8.0, 12.0, 15.0, 12.0, 9.0, 6.0, 0.4, 2.0]])  # from April
+    theta = np.random.default_rng(20).uniform(0.5, 2.0, (n_draws, 1))
+    fam = _family(
+        "dirichlet", n_draws, {"start": np.array([5.0]), "shape": shape, "first": np.array([3])},
+        {"gamma_scale": theta},
+    )  # fmt: skip
+    rows = _run(fam, n_draws, seed=21)
+    k = shape.sum()
+    assert np.all(np.diff(rows[:, 0], axis=0) >= 0)
+    np.testing.assert_allclose(rows[11, 0], 5.0 + theta[:, 0] * k, rtol=1e-12)  # the total, draw by draw
+    np.testing.assert_array_equal(rows[:3, 0], 5.0)  # nothing before the first simulated month
+    share_may = (rows[4, 0] - rows[3, 0]) / (theta[:, 0] * k)
+    assert stats.kstest(share_may, stats.beta(8.0, k - 8.0).cdf).pvalue > 1e-3
+    by_october = (rows[9, 0] - 5.0) / (theta[:, 0] * k)
+    assert stats.kstest(by_october, stats.beta(shape[0, :10].sum(), shape[0, 10:].sum()).cdf).pvalue > 1e-3
+    fam.s["dl"] = np.array([9])  # an October deadline
+    for need, sign in ((0.97, 1.0), (0.97, -1.0), (0.5, 1.0)):
+        target = 5.0 + need * theta[:, 0].mean() * k
+        hit = rows[9, 0] >= target if sign > 0 else rows[9, 0] <= target
+        p_rb = fam.conditional_p(np.array([target]), np.array([sign]))[0]
+        assert np.all((p_rb >= 0) & (p_rb <= 1))
+        se = np.sqrt(hit.var() / n_draws + p_rb.var() / n_draws)
+        assert abs(hit.mean() - p_rb.mean()) < 3 * se + 1e-12, (need, sign)
+    fam.s["dl"] = np.array([11])  # a December deadline: the total is known given the draw
+    target = 5.0 + 1.2 * k
+    p_rb = fam.conditional_p(np.array([target]), np.array([1.0]))[0]
+    np.testing.assert_array_equal(p_rb, (theta[:, 0] * k >= 1.2 * k).astype(float))
+
+
+def test_dirichlet_split_with_per_draw_shapes_loses_a_stopped_months_work():
+    """A scenario's multiplier on the shapes (per draw): a stopped month adds nothing and its work is not
+    moved to the other months; the total is θ Σ c_m k_m."""
+    n_draws = 5_000
+    shape = np.full((1, 12), 2.0)
+    per_draw = np.broadcast_to(shape, (n_draws, 1, 12)).copy()
+    per_draw[: n_draws // 2, 0, 6] = 0.0  # July stopped in half of the draws
+    fam = _family(
+        "dirichlet", n_draws, {"start": np.array([0.0])}, {"gamma_scale": np.full((n_draws, 1), 1.0),
+                                                          "gamma_shape": per_draw},
+    )  # fmt: skip
+    rows = _run(fam, n_draws, seed=22)
+    stopped = slice(0, n_draws // 2)
+    np.testing.assert_array_equal(rows[6, 0, stopped], rows[5, 0, stopped])
+    np.testing.assert_allclose(rows[11, 0, stopped], 22.0)
+    np.testing.assert_allclose(rows[11, 0, n_draws // 2 :], 24.0)
+
+
 def test_link_normal_stays_within_its_bounds_and_has_an_exact_p():
     n_draws = 20_000
     rng = np.random.default_rng(10)

@@ -50,7 +50,7 @@ def test_same_seed_same_paths_whatever_the_threads(fitted, draws):
 
 def test_nan_parameter_is_refused_naming_it(fitted, draws):
     bad = draws.copy(deep=True)
-    s = int(np.flatnonzero(bad["dynamics"].values == "gamma")[0])
+    s = int(np.flatnonzero(bad["dynamics"].values == "dirichlet")[0])
     bad["gamma_scale"][3, s] = np.nan
     with pytest.raises(lf.DataValidationError, match="'gamma_scale' parameter of simulate"):
         lf.simulate(bad, fitted.state_, seed=1)
@@ -58,7 +58,7 @@ def test_nan_parameter_is_refused_naming_it(fitted, draws):
 
 def test_negative_scale_is_refused(fitted, draws):
     bad = draws.copy(deep=True)
-    s = int(np.flatnonzero(bad["dynamics"].values == "gamma")[0])
+    s = int(np.flatnonzero(bad["dynamics"].values == "dirichlet")[0])
     bad["gamma_scale"][0, s] = -1.0
     with pytest.raises(
         lf.DataValidationError, match=r"'gamma_scale' parameter of simulate must be in the range \[0, inf\)"

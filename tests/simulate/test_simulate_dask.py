@@ -13,7 +13,9 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.mark.parametrize("processes", [False, True])
 def test_dask_localcluster_equals_threads(processes):
-    d, s = small_job(["gamma", "negbin", "link_normal", "binomial", "lognormal"], 3500, regions=3, seed=4)
+    d, s = small_job(
+        ["gamma", "dirichlet", "negbin", "link_normal", "binomial", "lognormal"], 3500, regions=3, seed=4
+    )
     local = simulate_summary(d, s, seed=21, n_jobs=2, keep_paths=10)
     with (
         distributed.LocalCluster(

@@ -8,7 +8,7 @@ from longjiang_forecast.simulate import DYNAMICS, simulate_summary
 from longjiang_forecast.simulate._reference import small_job
 
 FAMILIES = [d for d in DYNAMICS if d != "none"]
-MONOTONE = ("gamma", "negbin", "poisson", "lognormal_increment", "binomial")
+MONOTONE = ("gamma", "dirichlet", "negbin", "poisson", "lognormal_increment", "binomial")
 
 jobs = st.fixed_dictionaries(
     {

@@ -221,12 +221,14 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "gamma_shape": (
         "Gamma shape of each remaining month",
         "1",
-        "Shape of the Gamma increment of each month after the as-of month (0 for reported months).",
+        "Shape of the Gamma increment of each month after the as-of month (0 for reported months); "
+        "for dynamics 'dirichlet', the Dirichlet parameter of the month's share of the remaining work.",
     ),
     "gamma_scale": (
         "Gamma scale of the increments in one draw",
         _V,
-        "Scale of every month's Gamma increment.",
+        "Scale of every month's Gamma increment (for dynamics 'dirichlet': the remaining work is "
+        "gamma_scale times the sum of gamma_shape).",
     ),
     "hazard": (
         "monthly completion hazard in one draw",

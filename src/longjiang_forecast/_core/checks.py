@@ -37,6 +37,7 @@ def check_param(
     closed: str = "both",
     options: tuple[Any, ...] | None = None,
     note: str = "",
+    none: bool = False,
 ) -> None:
     """Validate one parameter and raise the library's one-sentence error.
 
@@ -58,6 +59,9 @@ def check_param(
         The accepted values (then ``kind`` and the bounds are ignored).
     note : str, optional
         What the parameter means, put in parentheses after the range (e.g. ``"the number of threads"``).
+    none : bool, default False
+        Whether None is accepted too (a default the method chooses: "a float in the range (0, inf)
+        or None").
 
     Raises
     ------
@@ -71,6 +75,8 @@ def check_param(
     ...
     ValueError: The 'n_jobs' parameter of f must be an int in the range [1, inf) (threads). Got 0 instead.
     """
+    if none and value is None:
+        return
     if options is not None:
         if value not in options:
             raise ValueError(
@@ -82,7 +88,8 @@ def check_param(
     right = "]" if closed in ("both", "right") else ")"
     span = f"{left}{low:g}, {high:g}{right}".replace("inf]", "inf)")
     extra = f" ({note})" if note else ""
-    msg = f"The '{name}' parameter of {owner} must be {type_name} in the range {span}{extra}. "
+    alternative = " or None" if none else ""
+    msg = f"The '{name}' parameter of {owner} must be {type_name} in the range {span}{alternative}{extra}. "
     msg += f"Got {value!r} instead."
     if isinstance(value, bool) or not isinstance(value, kind):
         raise ValueError(msg)

@@ -56,7 +56,7 @@ Comparator = Literal[">=", "<="]
 COMPARATORS: Final = (">=", "<=")
 
 #: How a series goes on in the simulator (the ``dynamics`` variable of a model's draws).
-DYNAMICS: Final = ("gamma", "lognormal", "binomial", "none")
+DYNAMICS: Final = ("gamma", "dirichlet", "lognormal", "binomial", "none")
 
 #: The variables of every model's parameter draws (``sample_parameters``) and their dims, in order.
 #: A model may add per-series diagnostics (dims ``(series,)``) after them.

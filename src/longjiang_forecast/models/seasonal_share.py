@@ -68,6 +68,19 @@ _BODY_WIDTHS = 8.0
 _MAX_GAP = 3
 #: Smallest expected share of the year's work in any remaining month.
 _MIN_MONTH_SHARE = 0.002
+#: Dirichlet concentration of the split of what remains after month t (the sum of the remaining
+#: months' parameters, :func:`_split_concentration`) where the reference class has fewer than
+#: :data:`_MIN_SPLIT_YEARS` years to estimate it from, per unit of the year's share that remains:
+#: ``_SPLIT_FALLBACK * (1 - F(t))``. Below what the real national series show (docs/methods.md,
+#: "Timing of the remaining work": the old residential communities' earlier years give 44-65 a
+#: year as of June-September 2024 and July 2025), so that a series without the history to show
+#: its timing gets wider months, not narrower.
+_SPLIT_FALLBACK = 40.0
+#: Reference years with a report at month t and at a later month needed to estimate the split.
+_MIN_SPLIT_YEARS = 3
+#: Bounds of the estimated concentration of the remaining split (an estimate from a few years
+#: whose remaining shares hardly differ is not taken as exact timing).
+_SPLIT_BOUNDS = (2.0, 2_000.0)
 #: Smallest share of a reference year taken on the log scale (a year idle by month t).
 _MIN_SHARE = 1e-4
 #: Degrees of freedom of the Student-t prior kernels of the year's-total posterior.
@@ -133,11 +146,15 @@ class SeasonalShareModel(BaseModel):
         reference years are known there: sd = ``fallback_share_sd * sqrt(F (1 - F))`` around
         the reference profile's share ``F``; also the prior spread a small reference class's
         own spread is pooled with.
-    month_concentration : float, default 10,000
-        Gamma shape of a full year of increments: month-to-month noise around the seasonal
-        pattern once the year's total is drawn (the coefficient of variation of what remains
-        after month t is ``1 / sqrt(month_concentration · (1 − F(t)))``). The total's
-        posterior already carries the spread of realised totals, so this only spreads timing.
+    month_concentration : float or None, default None
+        How the months share the work that remains once the year's total is drawn: a
+        Dirichlet split (``dynamics="dirichlet"``) whose parameters are the concentration
+        times the mean share of each remaining month, so the total of each draw is kept and
+        only the timing varies (the first-passage month, the monthly fan chart). None
+        estimates the concentration of each series' split after its latest report from its
+        reference years' own splits of what remained then (method of moments of the Dirichlet;
+        ``split_concentration_``), 40 a year where fewer than 3 years show it; a number fixes it
+        as the concentration of a full year (the remaining months get that times their share).
     year_effect_sd : float, default 0.15
         For annual means: prior guess of the sd of the year effect (a year's shift of the log
         seasonal profile), counted as 4 earlier years in its scaled-inverse-χ² posterior.
@@ -164,12 +181,16 @@ class SeasonalShareModel(BaseModel):
     year_corr_ : ndarray of shape (n_series,)
         Correlation, in [0, 1], between this series' draws and those of the other series of its
         family (the year's province-wide shock, see :meth:`_shared_year_uniforms`).
+    split_concentration_ : ndarray of shape (n_series,)
+        Dirichlet concentration of the split of what remains after the latest report (the sum
+        of the remaining months' parameters; NaN where the series is not a count or level):
+        the larger, the closer each month's increment is to its mean share of the remainder.
     """
 
     _constraints = {  # noqa: RUF012
         "plan_prior_sd": {"kind": Real, "low": 0, "closed": "neither"},
         "fallback_share_sd": {"kind": Real, "low": 0, "closed": "neither"},
-        "month_concentration": {"kind": Real, "low": 0, "closed": "neither"},
+        "month_concentration": {"kind": Real, "low": 0, "closed": "neither", "none": True},
         "year_effect_sd": {"kind": Real, "low": 0, "closed": "neither"},
         "min_history_years": {"kind": Integral, "low": 1},
     }
@@ -179,7 +200,7 @@ class SeasonalShareModel(BaseModel):
         *,
         plan_prior_sd: float = 0.25,
         fallback_share_sd: float = 0.3,
-        month_concentration: float = 10_000.0,
+        month_concentration: float | None = None,
         year_effect_sd: float = 0.15,
         min_history_years: int = 2,
     ) -> None:
@@ -226,6 +247,7 @@ class SeasonalShareModel(BaseModel):
         self.origin_ = np.zeros(n)
         self.family_ = np.array([str(family_of.get(i, i)) for i in state["indicator"].values], dtype=object)
         self.year_corr_ = np.zeros(n)
+        self.split_concentration_ = np.full(n, np.nan)
         self.prior_icc_ = np.full(n, np.nan)
         self.pace_icc_ = np.full(n, np.nan)
         self.pace_var_ = np.full(n, np.nan)
@@ -568,11 +590,13 @@ class SeasonalShareModel(BaseModel):
         if "record" not in widths:  # the class's outcomes, whichever of its regions this is
             widths["record"] = _outcome_record(years, self.plan_prior_sd)
             widths["pace_icc"] = _pace_icc(years, log_share, t)
+            widths["split"] = _split_concentration(shares, t)
         prior_loc, prior_sd, note, prior_icc = _attainment_prior(
             years, region, self.plan_prior_sd, widths["record"]
         )
         self.basis_[s] += note
         self.share_mean_[s] = mean
+        self.split_concentration_[s] = self._remaining_concentration(mean, t, widths["split"])
         observed = state.variables["observed"].values[s]
         shape, t0 = _path_shape(log_share, mean, fallback_log_sd, observed - origin, t)
         if shape is not None:
@@ -761,7 +785,7 @@ class SeasonalShareModel(BaseModel):
                     continue
                 t = int(last_month[s])
                 if kind[s] in ("cumulative", "level"):
-                    dynamics[s] = "gamma"
+                    dynamics[s] = "dirichlet"
                     if kind[s] == "level" and t == 0:
                         start[s] = self.origin_[s]
                     done = start[s] - self.origin_[s]
@@ -991,13 +1015,32 @@ class SeasonalShareModel(BaseModel):
         logp += np.log1p(-late.prior)
         return grid, logp, late.logp(grid) + np.log(late.prior), h, late.prior
 
+    def _remaining_concentration(self, mean: np.ndarray, t: int, estimate: float) -> float:
+        """Concentration of the split of what remains after month ``t`` (the remaining parameters' sum).
+
+        ``month_concentration`` times the remaining mean share where it is given; else the
+        reference class's ``estimate`` (:func:`_split_concentration`), or
+        :data:`_SPLIT_FALLBACK` times the remaining share where the class cannot show it.
+        """
+        remaining = float(np.maximum(np.diff(mean)[t:], _MIN_MONTH_SHARE).sum()) if t < 12 else 0.0
+        if self.month_concentration is not None:
+            return float(self.month_concentration) * remaining
+        if np.isfinite(estimate):
+            return estimate
+        return float(np.clip(_SPLIT_FALLBACK * remaining, *_SPLIT_BOUNDS))
+
     def _gamma_split(self, s: int, t: int, done: float, annual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Gamma shapes of the remaining months and the per-draw scale giving ``annual`` in expectation."""
+        """Dirichlet parameters of the remaining months and the per-draw scale of the remainder.
+
+        The remainder is ``annual - done``; the parameters are ``split_concentration_`` times each
+        remaining month's mean share of the
+        remainder, so that scale × their sum is the remainder of each draw.
+        """
         shape = np.zeros(12)
         if t == 12:
             return shape, np.zeros_like(annual)
-        monthly = np.diff(self.share_mean_[s])[t:]
-        shape[t:] = self.month_concentration * np.maximum(monthly, _MIN_MONTH_SHARE)
+        monthly = np.maximum(np.diff(self.share_mean_[s])[t:], _MIN_MONTH_SHARE)
+        shape[t:] = self.split_concentration_[s] * monthly / monthly.sum()
         return shape, (annual - done) / shape.sum()
 
     def _hazard(self, s: int, done: float, total: float, t: int, u: np.ndarray) -> np.ndarray:
@@ -1490,6 +1533,40 @@ def _reference_years(
         log_ratio = float(np.log(total / need)) if need > 0 else np.nan
         out.append(_ReferenceYear(region, year, curve, log_ratio))
     return out
+
+
+def _split_concentration(shares: np.ndarray, t: int) -> float:
+    """Dirichlet concentration of the reference years' splits of what remained after month ``t`` (or NaN).
+
+    ``shares`` (J, 13) are the years' cumulative shares of their total after months 0-12 (NaN
+    where unknown). Of each year with a share at ``t``, the share of its remainder done by each
+    later month ``m`` is ``R_j(m) = (C_j(m) - C_j(t)) / (1 - C_j(t))``; under a Dirichlet split
+    with concentration ``c``, ``R(m) ~ Beta(c Q(m), c (1 - Q(m)))`` with variance
+    ``Q (1 - Q) / (c + 1)``, so the method of moments pooled over the months with at least
+    :data:`_MIN_SPLIT_YEARS` years gives ``c + 1 = Σ Q(1 - Q) / Σ Var R(m)`` (Minka 2000,
+    "Estimating a Dirichlet distribution", §1, moment matching). Clipped to
+    :data:`_SPLIT_BOUNDS`. Late starts and other regions' habits among the years widen the
+    spread, so the estimate errs towards wider months, never towards exact timing.
+    """
+    if t >= 11 or shares.shape[0] < _MIN_SPLIT_YEARS:
+        return np.nan
+    done = shares[:, t]
+    ok = np.isfinite(done) & (done < 1.0 - 1e-6)
+    if ok.sum() < _MIN_SPLIT_YEARS:
+        return np.nan
+    later = (shares[ok, t + 1 : 12] - done[ok, None]) / (1.0 - done[ok, None])  # (J, months before Dec)
+    counted = np.isfinite(later).sum(axis=0) >= _MIN_SPLIT_YEARS
+    if not counted.any():
+        return np.nan
+    r = later[:, counted]
+    q = np.nanmean(r, axis=0)
+    spread = float(np.nansum(np.nanvar(r, axis=0, ddof=1)))
+    between = float(np.sum(q * (1.0 - q)))
+    if between <= 0.0:
+        return np.nan
+    if spread <= 0.0:
+        return _SPLIT_BOUNDS[1]
+    return float(np.clip(between / spread - 1.0, *_SPLIT_BOUNDS))
 
 
 def _column_iqr(x: np.ndarray) -> np.ndarray:

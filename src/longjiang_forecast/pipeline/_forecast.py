@@ -423,7 +423,7 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
     if scenario is not None:
         chunks, effects = _under(scenario, chunks, run)
         # Annual means are not changed by scenarios (see apply_scenario).
-        touched = effects & np.isin(chunks.chunk(0)["dynamics"].values, ["gamma", "binomial"])
+        touched = effects & np.isin(chunks.chunk(0)["dynamics"].values, ["gamma", "dirichlet", "binomial"])
     n_kept = kept_draws(run.keep_paths, chunks.n_draws, state.sizes[SERIES])
     draws = chunks.leading(n_kept)  # the parameters of the kept paths (the first draws), as ArviZ pairs them
     province = province_from_prefectures(state, catalog, reason=draws["reason"].values)

@@ -6,7 +6,7 @@ advances it by one month with :meth:`Family.step`. Families that admit an exact
 answer for the value at the deadline given the parameters also provide
 :meth:`Family.conditional_p`, the Rao-Blackwellised probability of meeting the
 target for each draw. Arrays only: no xarray here (see ``_labelled.py``).
-The Gamma and link-normal steps are one fused numba pass over the family's rows
+The Gamma, Dirichlet-split and link-normal steps are one fused numba pass over the family's rows
 that also draws the variates, with the engine's own generator (``_random.py``:
 xoshiro256++, ziggurat normals, Marsaglia–Tsang Gamma; ``_kernels.py``). The
 other families (negative binomial, Poisson, binomial, log-normal) are numpy,
@@ -33,6 +33,7 @@ from ._random import BlockStreams
 #: for every draw). The engine reads only the variables of the families it simulates.
 FAMILY_PARAMS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
     "gamma": {"gamma_shape": ("S", "M"), "gamma_scale": ("D", "S")},
+    "dirichlet": {"gamma_shape": ("S", "M"), "gamma_scale": ("D", "S")},
     "negbin": {"nb_size": ("S", "M"), "nb_prob": ("D", "S")},
     "poisson": {"exposure": ("S", "M"), "poisson_rate": ("D", "S")},
     "lognormal_increment": {"log_mean": ("S", "M"), "year_effect": ("D", "S"), "log_sd": ("S",)},
@@ -42,10 +43,10 @@ FAMILY_PARAMS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
 }
 
 #: Families whose paths never fall (cumulative counts).
-MONOTONE_FAMILIES: Final = ("gamma", "negbin", "poisson", "lognormal_increment", "binomial")
+MONOTONE_FAMILIES: Final = ("gamma", "dirichlet", "negbin", "poisson", "lognormal_increment", "binomial")
 
 #: Families with an exact conditional law of the deadline value (Rao-Blackwellisation).
-RB_FAMILIES: Final = ("gamma", "negbin", "poisson", "binomial", "link_normal")
+RB_FAMILIES: Final = ("gamma", "dirichlet", "negbin", "poisson", "binomial", "link_normal")
 
 #: Links of the ``link_normal`` family.
 LINKS: Final = ("identity", "log", "logit")
@@ -228,6 +229,77 @@ class Gamma(Family):
             else:
                 val = np.where(nn < 0, 0.0, np.where(ll, val, 1.0))
             p[rows] = val
+        return self._capped(p, target, sign)
+
+
+class DirichletSplit(Gamma):
+    """The work that remains, fixed per draw, split over the months by a Dirichlet.
+
+    ``x_m = min(x_{m-1} + θ W_m B_m, U)``, ``W_{m+1} = W_m (1 - B_m)``.
+
+    The same parameters as :class:`Gamma` (``gamma_shape`` k_m, ``gamma_scale`` θ), with the same
+    expected increment ``θ k_m`` a month, but the months' increments are the Dirichlet(k_m) split
+    of a fixed ``θ Σ k_m`` (the sum over the months from the first simulated one to December)
+    instead of independent Gamma variates: the total of each draw is exactly its ``θ Σ k_m``, so
+    a model that draws the year's total from its posterior keeps it, and ``Σ k_m`` (the
+    concentration) sets only how the months share it, the month-to-month noise of the timing.
+    Drawn month by month as stick-breaking, ``B_m ~ Beta(k_m, Σ_{j>m} k_j)`` of the ``W`` that
+    remains (:func:`~._kernels.split_step`). A scenario's multiplier scales ``k_m`` as for
+    :class:`Gamma`, and so the total too: a stopped month's work is lost, not moved.
+    The value at the deadline is ``x_0 + θ K B`` with ``B ~ Beta(K_d, K - K_d)`` (``K_d`` the
+    sum to the deadline's month; the aggregation property of the Dirichlet), so P(met) given
+    the draw is a regularised incomplete beta function.
+    """
+
+    kind = "dirichlet"
+
+    def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
+        super().begin(block, n_draws)
+        live = np.arange(12)[None, :] >= self.s["first"][:, None]  # (n, 12): the simulated months
+        if self.shape_d is not None:  # per-draw shapes (n, b, 12)
+            k = self.shape_d * live[:, None, :]
+            self.after_d = np.cumsum(k[..., ::-1], axis=-1)[..., ::-1] - k  # the later months' sum
+            self.mass = k.sum(axis=-1)
+        else:
+            k = self.s["shape"] * live
+            self.after = np.cumsum(k[:, ::-1], axis=1)[:, ::-1] - k
+            self.mass = np.repeat(k.sum(axis=1)[:, None], n_draws, axis=1)
+        self.total_mass = self.mass.copy()  # K per row and draw, for conditional_p
+
+    def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
+        if prev is None:
+            out[...] = self._base(None)
+            prev = out
+        active = self._active(m)
+        if self.shape_d is not None:
+            k = np.where(active[:, None], self.shape_d[:, :, m], 0.0)
+            rest = np.ascontiguousarray(self.after_d[:, :, m])
+        else:
+            k = (self.s["shape"][:, m] * active)[:, None]
+            rest = np.ascontiguousarray(self.after[:, m : m + 1])
+        scale = self.p["gamma_scale"]
+        _kernels.split_step(rs.state, rs.ends, k, rest, scale, self.mass, prev, self.upper, out)
+
+    def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
+        mask = self._months_to_deadline()
+        if self.shape_d is not None:
+            k_dl = (self.shape_d * mask[:, None, :]).sum(axis=-1)
+        else:
+            k_dl = np.broadcast_to((self.s["shape"] * mask).sum(axis=1)[:, None], (self.n, self.b))
+        k_all = self.total_mass
+        k_after = k_all - k_dl
+        whole = self.p["gamma_scale"] * k_all  # what remains to December, per draw
+        need = np.broadcast_to(self._need(target), k_all.shape)
+        # B ~ Beta(K_d, K - K_d), the share of the remainder done by the deadline; not random where
+        # no month after the deadline's has work (B = 1) or none up to it has (B = 0).
+        random = (k_dl > 0) & (k_after > 1e-12 * k_all)
+        fixed = whole * (k_dl > 0)  # the increment to the deadline where B is not random
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = np.clip(np.where(whole > 0, need / whole, np.inf), 0.0, 1.0)
+            below = special.betainc(np.where(random, k_dl, 1.0), np.where(random, k_after, 1.0), x)
+        up = np.where(random, np.where(need <= 0, 1.0, 1.0 - below), fixed >= need)
+        down = np.where(random, np.where(need < 0, 0.0, below), fixed <= need)
+        p = np.where(sign[:, None] > 0, up, down).astype(float)
         return self._capped(p, target, sign)
 
 
@@ -478,5 +550,14 @@ class LognormalRunningMean(Family):
 #: Family classes by ``dynamics`` value.
 FAMILIES: Final[dict[str, type[Family]]] = {
     cls.kind: cls
-    for cls in (Gamma, NegBin, Poisson, LognormalIncrement, LinkNormal, Binomial, LognormalRunningMean)
+    for cls in (
+        Gamma,
+        DirichletSplit,
+        NegBin,
+        Poisson,
+        LognormalIncrement,
+        LinkNormal,
+        Binomial,
+        LognormalRunningMean,
+    )
 }

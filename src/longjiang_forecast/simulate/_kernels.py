@@ -1,6 +1,6 @@
 """Fused numba kernels of the streaming engine: one pass per (rows, month), no temporaries.
 
-The Gamma and link-normal month steps draw their variates inline with the
+The Gamma, Dirichlet-split and link-normal month steps draw their variates inline with the
 engine's own generator (``_random.py``: xoshiro256++, ziggurat normals,
 Marsaglia–Tsang Gamma), so that drawing, scaling, accumulating and capping a
 month is a single pass over the rows with nothing stored in between. The other
@@ -124,6 +124,135 @@ def _gamma_elements(  # pragma: no cover - compiled
             d, c, inv_a = gamma_constants(a)
             x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
             v += scale[j] * x
+        out[j] = v if v < u else u
+    return s0, s1, s2, s3
+
+
+@cached_njit(nogil=True)
+def split_step(  # pragma: no cover - compiled
+    state: np.ndarray,
+    ends: np.ndarray,
+    shape: np.ndarray,
+    after: np.ndarray,
+    scale: np.ndarray,
+    mass: np.ndarray,
+    base: np.ndarray,
+    upper: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """One month of a Dirichlet split of the remaining work: ``out = min(base + scale * mass * B, upper)``.
+
+    ``B ~ Beta(shape, after)`` is the month's share of what remains (drawn inline as
+    ``G(shape) / (G(shape) + G(after))``, two Gamma variates; ``B = 1`` where ``after`` is 0, the
+    last month with work), and ``mass *= 1 - B``. Month after month this is the stick-breaking
+    construction of a Dirichlet(shape_1, ..., shape_M) split of ``scale * mass`` (Connor and
+    Mosimann 1969, *J. Amer. Statist. Assoc.* 64, 194-206): the months' increments add up to the
+    initial ``scale * mass`` exactly, and the increment of month ``m`` has mean
+    ``scale * shape_m`` as :func:`gamma_step`'s does.
+
+    Parameters
+    ----------
+    state, ends : ndarray
+        As in :func:`gamma_step`.
+    shape : ndarray of float64, shape (rows, 1) or (rows, draws)
+        This month's Dirichlet parameter per row (the fast path) or per element; 0 (or less)
+        draws nothing and adds nothing.
+    after : ndarray of float64, shape of ``shape``
+        The sum of the later months' parameters (0: this month takes all that remains).
+    scale : ndarray of float64, shape (rows, draws)
+    mass : ndarray of float64, shape (rows, draws)
+        What remains to split, in units of ``scale``; updated in place.
+    base, upper, out : ndarray
+        As in :func:`gamma_step`.
+    """
+    per_row = shape.shape[1] == 1
+    n = out.shape[1]
+    for i in range(out.shape[0]):
+        u = np.float64(upper[i])
+        if per_row and not shape[i, 0] > 0.0:  # no increment: copy and cap
+            for j in range(n):
+                v = np.float64(base[i, j])
+                out[i, j] = v if v < u else u
+            continue
+        j0 = 0
+        for g in range(ends.size):
+            j1 = min(ends[g], n)
+            st = state[g]
+            sc, w, b, o = scale[i, j0:j1], mass[i, j0:j1], base[i, j0:j1], out[i, j0:j1]
+            if per_row:
+                st[0], st[1], st[2], st[3] = _split_row(
+                    shape[i, 0], after[i, 0], sc, w, b, u, o, st[0], st[1], st[2], st[3]
+                )
+            else:
+                st[0], st[1], st[2], st[3] = _split_elements(
+                    shape[i, j0:j1], after[i, j0:j1], sc, w, b, u, o, st[0], st[1], st[2], st[3]
+                )
+            j0 = j1
+
+
+@njit(inline="always")
+def _split_row(  # pragma: no cover - compiled
+    a: float,
+    rest: float,
+    scale: np.ndarray,
+    mass: np.ndarray,
+    base: np.ndarray,
+    u: float,
+    out: np.ndarray,
+    s0: np.uint64,
+    s1: np.uint64,
+    s2: np.uint64,
+    s3: np.uint64,
+) -> _State:
+    """:func:`split_step` over 1-D views with one ``a`` > 0 and one ``rest``; returns the state."""
+    d, c, inv_a = gamma_constants(a)
+    if rest > 0.0:
+        d2, c2, inv_b = gamma_constants(rest)
+        for j in range(out.size):
+            x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
+            y, s0, s1, s2, s3 = gamma(d2, c2, inv_b, s0, s1, s2, s3)
+            share = x / (x + y) if x + y > 0.0 else a / (a + rest)
+            take = mass[j] * share
+            mass[j] -= take
+            v = np.float64(base[j]) + scale[j] * take
+            out[j] = v if v < u else u
+    else:
+        for j in range(out.size):
+            v = np.float64(base[j]) + scale[j] * mass[j]
+            mass[j] = 0.0
+            out[j] = v if v < u else u
+    return s0, s1, s2, s3
+
+
+@njit(inline="always")
+def _split_elements(  # pragma: no cover - compiled
+    shape: np.ndarray,
+    after: np.ndarray,
+    scale: np.ndarray,
+    mass: np.ndarray,
+    base: np.ndarray,
+    u: float,
+    out: np.ndarray,
+    s0: np.uint64,
+    s1: np.uint64,
+    s2: np.uint64,
+    s3: np.uint64,
+) -> _State:
+    """As :func:`_split_row` with a parameter per element (0 or less: no draw, no increment)."""
+    for j in range(out.size):
+        a, rest = shape[j], after[j]
+        v = np.float64(base[j])
+        if a > 0.0:
+            share = 1.0
+            if rest > 0.0:
+                d, c, inv_a = gamma_constants(a)
+                x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
+                d, c, inv_a = gamma_constants(rest)
+                y, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
+                share = x / (x + y) if x + y > 0.0 else a / (a + rest)
+            take = mass[j] * share
+            mass[j] -= take
+            v += scale[j] * take
         out[j] = v if v < u else u
     return s0, s1, s2, s3
 

@@ -192,6 +192,7 @@ def small_job(
     start = np.where(dyn == "binomial", np.floor(start), start)
     expected = {
         "gamma": start + (shape * months_left).sum(axis=1) * 1.25,
+        "dirichlet": start + (shape * months_left).sum(axis=1) * 1.25,
         "negbin": start + (nb_size * months_left).sum(axis=1) * 0.4 / 0.6 * 1.5,
         "poisson": start + (exposure * months_left).sum(axis=1) * 3.0,
         "lognormal_increment": start + (np.exp(log_mean) * months_left).sum(axis=1),

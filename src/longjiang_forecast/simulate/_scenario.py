@@ -85,7 +85,7 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
         with np.errstate(divide="ignore", invalid="ignore"):  # in place, where over the cap only
             shrink = np.divide(cap[None], expected, out=expected, where=over)
         np.multiply(shape3, shrink, out=shape3, where=over)
-    shape3[:, dyn != "gamma", :] = 0.0
+    shape3[:, ~np.isin(dyn, ("gamma", "dirichlet")), :] = 0.0
     out["gamma_shape"] = ((DRAW, SERIES, MONTH), shape3)
     milestones = np.flatnonzero(dyn == "binomial")
     if milestones.size:

@@ -202,7 +202,7 @@ def simulate_summary(
         Parameter draws (the ParameterDraws schema of
         ``docs/design/002-simulation-core.md``): dims ``draw``, ``series``,
         ``month``; ``dynamics`` (series) names the increment family of each
-        series ("gamma", "negbin", "poisson", "lognormal_increment",
+        series ("gamma", "dirichlet", "negbin", "poisson", "lognormal_increment",
         "link_normal", "binomial", "lognormal" or "none"); ``start`` (series)
         the value the simulation starts from; the families' parameters
         (:data:`~longjiang_forecast.simulate.FAMILY_PARAMS`); optional
@@ -465,7 +465,7 @@ def build_plan(
                 static[pname] = arr
             if "D" in dims or (pname == "gamma_shape" and DRAW in draws[pname].dims):
                 needed[pname] = np.union1d(needed.get(pname, np.array([], int)), cols)
-        if name == "gamma" and "gamma_shape" in static:  # else a shape per draw, read per block
+        if name in ("gamma", "dirichlet") and "gamma_shape" in static:  # else per draw, read per block
             static["shape"] = static["gamma_shape"] * mult[cols]
         if name == "link_normal":
             static["link_code"] = _link_codes(static["link"], lower[cols], upper[cols], where)
