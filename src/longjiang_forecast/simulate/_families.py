@@ -194,16 +194,22 @@ class Gamma(Family):
             self.shape_d = None
 
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
+        prev, k = self._month(m, prev, out)
+        # One fused pass: draw G(k), scale, add to the previous month, cap.
+        _kernels.gamma_step(rs.state, rs.ends, k, self.p["gamma_scale"], prev, self.upper, out)
+
+    def _month(self, m: int, prev: np.ndarray | None, out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The previous month (the start written into ``out`` for the first) and month ``m``'s shapes.
+
+        Shapes (n, 1), one per row (the kernels' constants once per row), or (n, n_draws) per draw.
+        """
         if prev is None:
             out[...] = self._base(None)
             prev = out
         active = self._active(m)
         if self.shape_d is not None:
-            k = np.where(active[:, None], self.shape_d[:, :, m], 0.0)
-        else:
-            k = (self.s["shape"][:, m] * active)[:, None]  # one shape per row: constants once per row
-        # One fused pass: draw G(k), scale, add to the previous month, cap.
-        _kernels.gamma_step(rs.state, rs.ends, k, self.p["gamma_scale"], prev, self.upper, out)
+            return prev, np.where(active[:, None], self.shape_d[:, :, m], 0.0)
+        return prev, (self.s["shape"][:, m] * active)[:, None]
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         mask = self._months_to_deadline()
@@ -267,17 +273,9 @@ class DirichletSplit(Gamma):
         self.total_mass = self.mass.copy()  # K per row and draw, for conditional_p
 
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
-        if prev is None:
-            out[...] = self._base(None)
-            prev = out
-        active = self._active(m)
-        if self.shape_d is not None:
-            k = np.where(active[:, None], self.shape_d[:, :, m], 0.0)
-            rest = np.ascontiguousarray(self.after_d[:, :, m])
-        else:
-            k = (self.s["shape"][:, m] * active)[:, None]
-            rest = np.ascontiguousarray(self.after[:, m : m + 1])
-        scale = self.p["gamma_scale"]
+        prev, k = self._month(m, prev, out)
+        after = self.after_d[:, :, m] if self.shape_d is not None else self.after[:, m : m + 1]
+        rest, scale = np.ascontiguousarray(after), self.p["gamma_scale"]
         _kernels.split_step(rs.state, rs.ends, k, rest, scale, self.mass, prev, self.upper, out)
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:

@@ -65,9 +65,7 @@ def gamma_step(  # pragma: no cover - compiled
     for i in range(out.shape[0]):
         u = np.float64(upper[i])
         if per_row and not shape[i, 0] > 0.0:  # no increment: copy and cap
-            for j in range(n):
-                v = np.float64(base[i, j])
-                out[i, j] = v if v < u else u
+            _copy_capped(base[i], u, out[i])
             continue
         j0 = 0
         for g in range(ends.size):  # each block's columns from its own stream, over 1-D views
@@ -81,6 +79,14 @@ def gamma_step(  # pragma: no cover - compiled
                     shape[i, j0:j1], sc, b, u, o, st[0], st[1], st[2], st[3]
                 )
             j0 = j1
+
+
+@njit(inline="always")
+def _copy_capped(base: np.ndarray, u: float, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    """``out = min(base, u)`` over 1-D views (a month with no increment), in ``out``'s dtype."""
+    for j in range(out.size):
+        v = np.float64(base[j])
+        out[j] = v if v < u else u
 
 
 @njit(inline="always")
@@ -170,9 +176,7 @@ def split_step(  # pragma: no cover - compiled
     for i in range(out.shape[0]):
         u = np.float64(upper[i])
         if per_row and not shape[i, 0] > 0.0:  # no increment: copy and cap
-            for j in range(n):
-                v = np.float64(base[i, j])
-                out[i, j] = v if v < u else u
+            _copy_capped(base[i], u, out[i])
             continue
         j0 = 0
         for g in range(ends.size):
