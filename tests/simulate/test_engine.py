@@ -127,6 +127,65 @@ def test_dirichlet_split_keeps_each_draws_total_and_has_the_dirichlet_laws():
     np.testing.assert_array_equal(p_rb, (theta[:, 0] * k >= 1.2 * k).astype(float))
 
 
+def test_a_dirichlet_split_of_tiny_parameters_tends_to_all_or_nothing():
+    """Parameters of a few thousandths underflow both Gamma variates; Beta(a, b) then tends to
+    Bernoulli(a / (a + b)) (not to its mean), so the paths and the exact P(met) still agree."""
+    n_draws = 20_000
+    shape = np.array([[0.0] * 8 + [0.002, 0.001, 0.003, 0.002]])  # September-December
+    fam = _family(
+        "dirichlet", n_draws, {"start": np.array([0.0]), "shape": shape, "first": np.array([8]),
+                               "dl": np.array([9])}, {"gamma_scale": np.full((n_draws, 1), 1.0)},
+    )  # fmt: skip
+    rows = _run(fam, n_draws, seed=25)
+    k = shape.sum()
+    by_october = rows[9, 0] / k
+    assert np.mean((by_october < 1e-3) | (by_october > 1 - 1e-3)) > 0.97  # all or nothing
+    se = np.sqrt(0.25 / n_draws)
+    assert abs(np.mean(by_october > 0.5) - shape[0, 8:10].sum() / k) < 4 * se
+    p_rb = fam.conditional_p(np.array([0.5 * k]), np.array([1.0]))[0]
+    assert abs(p_rb.mean() - np.mean(rows[9, 0] >= 0.5 * k)) < 4 * se
+
+
+def test_a_dirichlet_splits_months_after_the_deadline_change_nothing_at_it():
+    """A stoppage or a push after an October deadline leaves every path's value at the deadline as it
+    was (the factor scales a month's share of the split, not the split); before it, a stop lowers it."""
+    n_draws = 4_000
+    shape = np.array([[0.0, 0.0, 0.0, 3.0, 8.0, 12.0, 15.0, 12.0, 9.0, 6.0, 2.0, 2.0]])
+    theta = np.random.default_rng(23).uniform(0.5, 2.0, (n_draws, 1))
+
+    def october(factor=None, multiplier=None):
+        static = {"start": np.array([0.0]), "shape": shape, "first": np.array([3]), "dl": np.array([9])}
+        if multiplier is not None:
+            static["multiplier"] = multiplier
+        block = {"gamma_scale": theta}
+        if factor is not None:
+            block["month_factor"] = factor
+        fam = _family("dirichlet", n_draws, static, block)
+        rows = _run(fam, n_draws, seed=24)
+        return rows[9, 0], fam.conditional_p(np.array([80.0]), np.array([1.0]))[0], rows[11, 0]
+
+    base, p_base, december = october()
+    after = np.ones((n_draws, 1, 12))
+    after[:, 0, 10:] = 0.0  # November and December stopped, every path
+    stopped, p_stopped, december_stopped = october(factor=after)
+    np.testing.assert_array_equal(stopped, base)
+    np.testing.assert_array_equal(p_stopped, p_base)
+    assert np.all(december_stopped < december)
+    push = np.ones((1, 12))
+    push[0, 10:] = 3.0
+    pushed, p_pushed, _ = october(multiplier=push)
+    np.testing.assert_array_equal(pushed, base)
+    np.testing.assert_array_equal(p_pushed, p_base)
+    before = np.ones((n_draws, 1, 12))
+    before[:, 0, 6] = 0.0  # July stopped: not exact any more, and lower
+    cut, p_cut, _ = october(factor=before)
+    assert np.all(cut <= base) and np.isnan(p_cut).all()
+    whole = np.full((n_draws, 1, 12), 0.5)  # every month halved: exact again, at half the work
+    half, p_half, _ = october(factor=whole)
+    np.testing.assert_allclose(half, base / 2)
+    assert abs(p_half.mean() - (half >= 80.0).mean()) < 3 * np.sqrt(p_half.var() / n_draws + 0.25 / n_draws)
+
+
 def test_dirichlet_split_with_per_draw_shapes_loses_a_stopped_months_work():
     """A scenario's multiplier on the shapes (per draw): a stopped month adds nothing and its work is not
     moved to the other months; the total is θ Σ c_m k_m."""

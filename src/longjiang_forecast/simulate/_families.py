@@ -241,26 +241,44 @@ class Gamma(Family):
 class DirichletSplit(Gamma):
     """The work that remains, fixed per draw, split over the months by a Dirichlet.
 
-    ``x_m = min(x_{m-1} + θ W_m B_m, U)``, ``W_{m+1} = W_m (1 - B_m)``.
+    ``x_m = min(x_{m-1} + c_m θ W_m B_m, U)``, ``W_{m+1} = W_m (1 - B_m)``.
 
     The same parameters as :class:`Gamma` (``gamma_shape`` k_m, ``gamma_scale`` θ), with the same
-    expected increment ``θ k_m`` a month, but the months' increments are the Dirichlet(k_m) split
-    of a fixed ``θ Σ k_m`` (the sum over the months from the first simulated one to December)
-    instead of independent Gamma variates: the total of each draw is exactly its ``θ Σ k_m``, so
-    a model that draws the year's total from its posterior keeps it, and ``Σ k_m`` (the
-    concentration) sets only how the months share it, the month-to-month noise of the timing.
-    Drawn month by month as stick-breaking, ``B_m ~ Beta(k_m, Σ_{j>m} k_j)`` of the ``W`` that
-    remains (:func:`~._kernels.split_step`). A scenario's multiplier scales ``k_m`` as for
-    :class:`Gamma`, and so the total too: a stopped month's work is lost, not moved.
-    The value at the deadline is ``x_0 + θ K B`` with ``B ~ Beta(K_d, K - K_d)`` (``K_d`` the
-    sum to the deadline's month; the aggregation property of the Dirichlet), so P(met) given
-    the draw is a regularised incomplete beta function.
+    expected increment ``c_m θ k_m`` a month, but the months' increments are the Dirichlet(k_m)
+    split of a fixed ``θ Σ k_m`` (the sum over the months from the first simulated one to
+    December) instead of independent Gamma variates: the total of each draw is exactly its
+    ``θ Σ k_m``, so a model that draws the year's total from its posterior keeps it, and
+    ``Σ k_m`` (the concentration) sets only how the months share it, the month-to-month noise of
+    the timing. Drawn month by month as stick-breaking, ``B_m ~ Beta(k_m, Σ_{j>m} k_j)`` of the
+    ``W`` that remains (:func:`~._kernels.split_step`).
+
+    A scenario's multiplier ``c_m`` (the ``multiplier`` of the simulation, and ``month_factor``
+    (draw, series, month) where :func:`~longjiang_forecast.simulate.apply_scenario` puts a
+    scenario's per-path effects) scales the month's share of the split, not the split: a stopped
+    month's work is lost, not moved, and a month after the deadline changes nothing at it. The
+    value at the deadline is ``x_0 + θ Σ_{m ≤ d} c_m X_m`` with ``X ~ K Dirichlet(k)``; where
+    ``c`` is one number ``c̄`` over the months to the deadline (no scenario, or one that scales
+    all of them alike), it is ``x_0 + c̄ θ K B`` with ``B ~ Beta(K_d, K - K_d)`` (``K_d`` the sum
+    to the deadline's month; the aggregation property of the Dirichlet), so P(met) given the draw
+    is a regularised incomplete beta function; elsewhere it has no closed form and
+    :meth:`conditional_p` is NaN (the paths' share stands alone).
     """
 
     kind = "dirichlet"
 
     def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
-        super().begin(block, n_draws)
+        Family.begin(self, block, n_draws)  # not Gamma's: the multiplier scales the months, not k
+        self.upper = self.s["upper"].astype(self.dtype)
+        shape = block.get("gamma_shape")
+        self.shape_d = (
+            np.moveaxis(shape[:, self.cols, :], 0, 1) if shape is not None and shape.ndim == 3 else None
+        )
+        factor = block.get("month_factor")
+        self.factor_d = (
+            np.moveaxis(factor[:, self.cols, :], 0, 1) * self.s["multiplier"][:, None, :]
+            if factor is not None and factor.ndim == 3
+            else None
+        )
         live = np.arange(12)[None, :] >= self.s["first"][:, None]  # (n, 12): the simulated months
         if self.shape_d is not None:  # per-draw shapes (n, b, 12)
             k = self.shape_d * live[:, None, :]
@@ -276,6 +294,10 @@ class DirichletSplit(Gamma):
         prev, k = self._month(m, prev, out)
         after = self.after_d[:, :, m] if self.shape_d is not None else self.after[:, m : m + 1]
         rest, scale = np.ascontiguousarray(after), self.p["gamma_scale"]
+        if self.factor_d is not None:  # the month's share of each path's split, scaled
+            scale = scale * self.factor_d[:, :, m]
+        elif np.any(self.s["multiplier"][:, m] != 1.0):
+            scale = scale * self.s["multiplier"][:, m : m + 1]
         _kernels.split_step(rs.state, rs.ends, k, rest, scale, self.mass, prev, self.upper, out)
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
@@ -284,9 +306,17 @@ class DirichletSplit(Gamma):
             k_dl = (self.shape_d * mask[:, None, :]).sum(axis=-1)
         else:
             k_dl = np.broadcast_to((self.s["shape"] * mask).sum(axis=1)[:, None], (self.n, self.b))
+        # the factor over the months to the deadline: one number per path, or NaN (no closed form)
+        factor = self.factor_d if self.factor_d is not None else self.s["multiplier"][:, None, :]
+        window = np.broadcast_to(mask[:, None, :], (*factor.shape[:2], 12))
+        hi = np.where(window, factor, -np.inf).max(axis=-1)
+        lo = np.where(window, factor, np.inf).min(axis=-1)
+        some = np.isfinite(hi)  # months to the deadline are simulated
+        one = np.where(some & (hi == lo), hi, np.where(some, np.nan, 1.0))
+        one = np.broadcast_to(one, k_dl.shape)
         k_all = self.total_mass
         k_after = k_all - k_dl
-        whole = self.p["gamma_scale"] * k_all  # what remains to December, per draw
+        whole = one * self.p["gamma_scale"] * k_all  # the months to December at that factor
         need = np.broadcast_to(self._need(target), k_all.shape)
         # B ~ Beta(K_d, K - K_d), the share of the remainder done by the deadline; not random where
         # no month after the deadline's has work (B = 1) or none up to it has (B = 0).
@@ -298,6 +328,7 @@ class DirichletSplit(Gamma):
         up = np.where(random, np.where(need <= 0, 1.0, 1.0 - below), fixed >= need)
         down = np.where(random, np.where(need < 0, 0.0, below), fixed <= need)
         p = np.where(sign[:, None] > 0, up, down).astype(float)
+        p[np.isnan(one)] = np.nan
         return self._capped(p, target, sign)
 
 

@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from .._core.jit import cached_njit, njit
-from ._random import gamma, gamma_constants, normal
+from ._random import gamma, gamma_constants, normal, uniform
 
 # The generator's state words (s0, s1, s2, s3), returned by the inlined row loops.
 _State = tuple[np.uint64, np.uint64, np.uint64, np.uint64]
@@ -212,10 +212,9 @@ def _split_row(  # pragma: no cover - compiled
     d, c, inv_a = gamma_constants(a)
     if rest > 0.0:
         d2, c2, inv_b = gamma_constants(rest)
+        p = a / (a + rest)
         for j in range(out.size):
-            x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
-            y, s0, s1, s2, s3 = gamma(d2, c2, inv_b, s0, s1, s2, s3)
-            share = x / (x + y) if x + y > 0.0 else a / (a + rest)
+            share, s0, s1, s2, s3 = _beta(d, c, inv_a, d2, c2, inv_b, p, s0, s1, s2, s3)
             take = mass[j] * share
             mass[j] -= take
             v = np.float64(base[j]) + scale[j] * take
@@ -226,6 +225,33 @@ def _split_row(  # pragma: no cover - compiled
             mass[j] = 0.0
             out[j] = v if v < u else u
     return s0, s1, s2, s3
+
+
+@njit(inline="always")
+def _beta(  # pragma: no cover - compiled
+    d: float,
+    c: float,
+    inv_a: float,
+    d2: float,
+    c2: float,
+    inv_b: float,
+    p: float,
+    s0: np.uint64,
+    s1: np.uint64,
+    s2: np.uint64,
+    s3: np.uint64,
+) -> tuple[float, np.uint64, np.uint64, np.uint64, np.uint64]:
+    """Beta(a, b) as ``G(a) / (G(a) + G(b))`` from the two shapes' :func:`gamma_constants`.
+
+    Where both variates underflow to 0 (shapes of a few thousandths), the limit of Beta(a, b)
+    as both shapes vanish: 1 with probability ``p = a / (a + b)``, else 0.
+    """
+    x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
+    y, s0, s1, s2, s3 = gamma(d2, c2, inv_b, s0, s1, s2, s3)
+    if x + y > 0.0:
+        return x / (x + y), s0, s1, s2, s3
+    w, s0, s1, s2, s3 = uniform(s0, s1, s2, s3)
+    return (1.0 if w < p else 0.0), s0, s1, s2, s3
 
 
 @njit(inline="always")
@@ -250,10 +276,8 @@ def _split_elements(  # pragma: no cover - compiled
             share = 1.0
             if rest > 0.0:
                 d, c, inv_a = gamma_constants(a)
-                x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
-                d, c, inv_a = gamma_constants(rest)
-                y, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
-                share = x / (x + y) if x + y > 0.0 else a / (a + rest)
+                d2, c2, inv_b = gamma_constants(rest)
+                share, s0, s1, s2, s3 = _beta(d, c, inv_a, d2, c2, inv_b, a / (a + rest), s0, s1, s2, s3)
             take = mass[j] * share
             mass[j] -= take
             v += scale[j] * take

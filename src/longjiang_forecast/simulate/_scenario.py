@@ -44,7 +44,10 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
     xarray.Dataset
         A copy of ``draws`` with ``gamma_shape`` of dims (draw, series, month):
         each path's month shapes times its multiplier, and lowered where the
-        expected increment (shape × scale) would exceed the cap; ``hazard`` of
+        expected increment (shape × scale) would exceed the cap; for a Dirichlet split
+        (``dynamics="dirichlet"``) the shapes as they were and that factor in ``month_factor``
+        (draw, series, month), which scales each month's share of the split, so that an effect
+        after a deadline changes nothing at it; ``hazard`` of
         milestones times the path's mean multiplier over its months from the latest report to the
         deadline's month (1 where none is left: an effect after the deadline changes nothing).
         Annual means (log-normal) are left unchanged. attrs ``scenario``.
@@ -58,8 +61,11 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
     -----
     Scaling the Gamma *shape* (not the increment) keeps the sum to the deadline
     Gamma-distributed, so the Rao-Blackwellised P(met) stays exact; a stopped
-    month contributes nothing. A capacity cap bounds the expected monthly
-    increment, not each path's increment.
+    month contributes nothing. Scaling a Dirichlet split's shapes instead would change how
+    the months before a deadline share the work with the months after it (a stoppage after the
+    deadline would make the months before it certain), so its factor scales the month's share
+    (:class:`~longjiang_forecast.simulate._families.DirichletSplit`). A capacity cap bounds the
+    expected monthly increment, not each path's increment.
     """
     n_draws, n_series = draws.sizes[DRAW], draws.sizes[SERIES]
     if scenario.factors.shape[1:2] != (n_draws,) and scenario.factors.shape[0] > 0:
@@ -77,16 +83,25 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
     mult = np.ones((n_draws, n_series, 12)) if mult is None else mult
     dyn = draws["dynamics"].values
     shape = draws["gamma_shape"].transpose(..., SERIES, MONTH).values
-    shape3 = np.broadcast_to(shape, (n_draws, n_series, 12)) * mult
+    base3 = np.broadcast_to(shape, (n_draws, n_series, 12))
+    factor = np.array(mult, dtype=float)  # each path's factor on each month's expected work
     cap = np.asarray(scenario.cap, float)
     if np.isfinite(cap).any():
-        expected = shape3 * draws["gamma_scale"].transpose(DRAW, SERIES).values[:, :, None]
+        expected = base3 * factor * draws["gamma_scale"].transpose(DRAW, SERIES).values[:, :, None]
         over = expected > cap[None]
         with np.errstate(divide="ignore", invalid="ignore"):  # in place, where over the cap only
             shrink = np.divide(cap[None], expected, out=expected, where=over)
-        np.multiply(shape3, shrink, out=shape3, where=over)
-    shape3[:, ~np.isin(dyn, ("gamma", "dirichlet")), :] = 0.0
-    out["gamma_shape"] = ((DRAW, SERIES, MONTH), shape3)
+        np.multiply(factor, shrink, out=factor, where=over)
+    split = dyn == "dirichlet"
+    # Gamma increments: the factor scales the shapes (the sum to the deadline stays Gamma); a
+    # Dirichlet split: the factor scales each month's share of it (month_factor), whose shapes stay.
+    if (dyn == "gamma").any():  # else the shapes stay one per series and month (the kernels' fast path)
+        shape3 = np.where(split[None, :, None], base3, base3 * factor)
+        shape3[:, ~np.isin(dyn, ("gamma", "dirichlet")), :] = 0.0
+        out["gamma_shape"] = ((DRAW, SERIES, MONTH), shape3)
+    if split.any():
+        factor[:, ~split, :] = 1.0
+        out["month_factor"] = ((DRAW, SERIES, MONTH), factor)
     milestones = np.flatnonzero(dyn == "binomial")
     if milestones.size:
         # the months simulated up to the deadline's, not to December: an effect after the deadline

@@ -155,6 +155,7 @@ class DrawChunks:
 _RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "gamma_shape": (0.0, np.inf, True, False),
     "gamma_scale": (0.0, np.inf, True, False),
+    "month_factor": (0.0, np.inf, True, False),
     "nb_size": (0.0, np.inf, True, False),
     "nb_prob": (0.0, 1.0, False, True),
     "exposure": (0.0, np.inf, True, False),
@@ -465,8 +466,17 @@ def build_plan(
                 static[pname] = arr
             if "D" in dims or (pname == "gamma_shape" and DRAW in draws[pname].dims):
                 needed[pname] = np.union1d(needed.get(pname, np.array([], int)), cols)
-        if name in ("gamma", "dirichlet") and "gamma_shape" in static:  # else per draw, read per block
+        if name == "gamma" and "gamma_shape" in static:  # else a shape per draw, read per block
             static["shape"] = static["gamma_shape"] * mult[cols]
+        if name == "dirichlet":  # the multiplier scales each month's share of the split, not k
+            if "gamma_shape" in static:
+                static["shape"] = static["gamma_shape"]
+            if "month_factor" in draws:  # a scenario's per-path effects (apply_scenario)
+                factor = _param(draws, "month_factor", ("D", "S", "M"), cols, where, labels)
+                if factor is None:
+                    needed["month_factor"] = np.union1d(needed.get("month_factor", np.array([], int)), cols)
+                else:
+                    static["multiplier"] = mult[cols] * factor
         if name == "link_normal":
             static["link_code"] = _link_codes(static["link"], lower[cols], upper[cols], where)
         if name == "lognormal":
