@@ -1344,10 +1344,8 @@ def _next_year_out_ok(out: Path, args: argparse.Namespace) -> bool:
                 "another file, even with --overwrite."
             )
     if (out.exists() or out.is_symlink()) and not args.overwrite:
-        print(
-            f"error: {out} exists; choose another --out or pass --overwrite (nothing was written).",
-            file=sys.stderr,
-        )
+        message = f"error: {out} exists; choose another --out or pass --overwrite (nothing was written)."
+        print(_said(message, _error_language(args)), file=sys.stderr)
         return False
     return True
 
@@ -1483,9 +1481,8 @@ def _template(args: argparse.Namespace) -> int:
         )
     for option, path in (("--out", args.out), ("--catalog-out", args.catalog_out)):
         if path and Path(path).exists():
-            print(
-                f"error: {path} exists; choose another {option} (nothing was overwritten).", file=sys.stderr
-            )
+            message = f"error: {path} exists; choose another {option} (nothing was overwritten)."
+            print(_said(message, _error_language(args)), file=sys.stderr)
             return 2
     for option, path in (("--out", args.out), ("--catalog-out", args.catalog_out)):
         if path:  # both folders writable before either file is written

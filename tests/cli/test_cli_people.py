@@ -321,6 +321,51 @@ def test_lang_zh_says_the_common_errors_in_chinese(tmp_path, capsys):
     assert "目标清单文件" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("rows", "parts"),
+    [
+        (
+            "homes,全省,2024-01,30\nhomes,全省,2024-02,20\n",
+            ["“value”（数值）列从 30（第 2 行，2024-01）降到 20（第 3 行", "类序列在一年之内不能下降"],
+        ),
+        ("homes,全省,2024-01,-3\n", ["“value”（数值）列的值 '-3' 为负数"]),
+        ("homes,全省,2024-01,\n", ["“value”（数值）列为空"]),
+        ("homes,全省,2024-01,3\nhomes,全省,2024-01,4\n", ["三列与第 2 行重复", "请删除第 2 行或第 3 行"]),
+        ("homes,全省,2026-01,3\n", ["晚于目标清单的年份 2024 年"]),
+        ("homes,全省,1900-01,3\n", ["早于 1950 年"]),
+        ("homes,全省,2024-01,1e15\n", ["超出任何目标清单单位下的合理数值"]),
+        ("homes,全省,2024-01,3,4\n", ["第 2 行有 5 个字段，而表头有 4 个"]),
+        ("homes,全省,2024-01\n", ["第 2 行有 3 个字段，而表头有 4 个：该行不完整"]),
+        ("", ["文件只有表头、没有数据行"]),
+    ],
+)
+def test_lang_zh_says_the_progress_files_common_mistakes_in_chinese(tmp_path, capsys, rows, parts):
+    """The mistakes a new-user pass met most often under --lang zh (2026-12-06) were half English."""
+    catalog, _ = _files(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,region,month,value\n" + rows, encoding="utf-8")
+    args = ["forecast", "--catalog", str(catalog), "--progress", str(bad), "--out", str(tmp_path / "o")]
+    assert main([*args, "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and all(part in err for part in parts), err
+    assert not re.search(r"\b(field|row|which|repeat|fields|header|Enter|Check|Drop)\b", err), err
+
+
+def test_lang_zh_says_the_command_lines_refusals_in_chinese(tmp_path, capsys):
+    """An earlier run in --out, an unknown model, a template over an existing file: in Chinese."""
+    out = tmp_path / "o"
+    assert main(["forecast", "--draws", "100", "--out", str(out), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["forecast", "--draws", "100", "--out", str(out), "--lang", "zh"]) == 2
+    assert "中已有以前运行的结果 attainment.csv" in capsys.readouterr().err
+    assert main(["forecast", "--model", "nosuch", "--lang", "zh", "--out", str(tmp_path / "p")]) == 2
+    assert "--model：未知模型 'nosuch'" in capsys.readouterr().err
+    existing = tmp_path / "t.csv"
+    existing.write_text("x\n", encoding="utf-8")
+    assert main(["template", "--out", str(existing), "--lang", "zh"]) == 2
+    assert capsys.readouterr().err.startswith(f"错误：{existing} 已存在；请另选 --out（未覆盖任何文件）")
+
+
 def test_template_catalog_out_invents_no_target_basis(tmp_path, capsys):
     own = tmp_path / "own.csv"
     own.write_text(

@@ -595,6 +595,176 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "{0} 项年均值类指标在最新报告之前缺少月份：{1}。模型把这些月份视为未知（按其季节水平），但“最新值”中的年初至今均值"
         "（及控制台中的“均值”）只是已报告月份的均值，并非全年至今的均值。请补报缺少月份的均值。",
     ),
+    # the progress file's common mistakes (progress._reader, _core.tables), before " (... missing)"
+    (
+        r"(row \d+) has (\d+) fields, the header (\d+): the row is cut short \(columns (\[.*?\]) are "
+        r"missing\)\. Complete the row or delete it\.",
+        "{0}有 {1} 个字段，而表头有 {2} 个：该行不完整（缺少 {3} 列）。请补全该行或删除。",
+    ),
+    (
+        r"(row \d+) has (\d+) fields, the header (\d+): a comma inside a cell, such as a thousands "
+        r"separator \(write 4100, not 4,100\) or a comma in a note\. Remove it or quote the cell "
+        r"\(\"a, b\"\)\.",
+        "{0}有 {1} 个字段，而表头有 {2} 个：某个单元格中有逗号，如千位分隔符（应写 4100，不写 4,100）或备注中的"
+        '逗号。请删除该逗号，或给该单元格加引号（"a, b"）。',
+    ),
+    (
+        r"field 'value' falls from (\S+) \((row \d+), month (\d{4}-\d{2})\) to (\S+) \((row \d+), month "
+        r"(\d{4}-\d{2})\), but a series of kind ('[^']*') may not fall within a year\. Correct the figure, or "
+        r"pass allow_revisions=True to accept revised figures \(--allow-revisions on the command line\)\.",
+        "“value”（数值）列从 {0}（{1}，{2}）降到 {3}（{4}，{5}），但 {6} 类序列在一年之内不能下降。请更正数值；"
+        "如确为修订后的数据，可用 allow_revisions=True（命令行：--allow-revisions）按修订接受。",
+    ),
+    (
+        r"(\d+) fall\(s\) in cumulative series accepted as revisions and kept as reported: ",
+        "{0} 处累计序列的下降已按修订接受，保留报告值：",
+    ),
+    (
+        r"('[^']*')/('[^']*') falls from (\S+) \((row \d+), (\d{4}-\d{2})\) to (\S+) \((row \d+), "
+        r"(\d{4}-\d{2})\)",
+        "{0}/{1} 从 {2}（{3}，{4}）降到 {5}（{6}，{7}）",
+    ),
+    (
+        r"field 'value' has value ('[^']*'), which is negative; a ('[^']*') value cannot be negative\. "
+        r"Check the sign\.",
+        "“value”（数值）列的值 {0} 为负数；{1} 类数值不能为负。请检查正负号。",
+    ),
+    (
+        r"field 'value' is empty\. Enter the reported figure, or delete the row if the month was not "
+        r"reported \(missing months are allowed\)\.",
+        "“value”（数值）列为空。请填写报告值；如该月未报告，可删除该行（允许缺报月份）。",
+    ),
+    (
+        r"fields 'indicator', 'region', 'month' repeat (row \d+) \(both rows are ('[^']*'), ('[^']*'), "
+        r"(\d{4}-\d{2})\)\. Keep one row per indicator, region and month; delete (row \d+) or (row \d+)\.",
+        "“indicator”“region”“month”三列与{0}重复（两行都是 {1}、{2}、{3}）。每个指标、地区和月份只能有一行；"
+        "请删除{4}或{5}。",
+    ),
+    (
+        r"field 'month' has value ('[^']*'), later than as_of=('[^']*')\. Drop rows after the as-of month "
+        r"or pass a later as_of\.",
+        "“month”（月份）列的值 {0} 晚于预测基准月 {1}。请删除基准月之后的行，或指定更晚的基准月（--as-of）。",
+    ),
+    (
+        r"field 'month' has value ('[^']*'), a month after the catalogue's year (\d{4}), which has no "
+        r"targets for it\. Check the year, or read the file with the catalogue of (\d{4})\.",
+        "“month”（月份）列的值 {0} 晚于目标清单的年份 {1} 年，清单中没有该月的目标。请检查年份，或改用 {2} 年的"
+        "目标清单读取该文件。",
+    ),
+    (
+        r"field 'month' has value ('[^']*'), a month before (\d{4}): Excel shows an empty or zero date "
+        r"cell as 1900-01\. Enter the month\.",
+        "“month”（月份）列的值 {0} 早于 {1} 年：Excel 会把空白或为零的日期单元格显示为 1900-01。请填写月份。",
+    ),
+    (
+        r"field 'reported_on' has value ('[^']*'), which is not a date in YYYY-MM-DD form\. Write it as "
+        r"e\.g\. 2025-04-05 \(also read: 2025/4/5, 2025\.4\.5, 2025年4月5日\), or leave it empty\.",
+        "“reported_on”（报送日期）列的值 {0} 不是 YYYY-MM-DD 形式的日期。请写成如 2025-04-05（也能读取：2025/4/5、"
+        "2025.4.5、2025年4月5日），或留空。",
+    ),
+    (
+        r"field 'value' has value ('[^']*'), beyond any figure in a catalogue unit \((\S+) or more\)\. "
+        r"Check the cell: a date, an id or a sum pasted into it\?",
+        "“value”（数值）列的值 {0} 超出任何目标清单单位下的合理数值（{1} 及以上）。请检查该单元格：是否误粘贴了"
+        "日期、编号或合计数？",
+    ),
+    (
+        r"field 'value' has value (\S+), outside the bounds \[(\S+), (\S+)\] of ('[^']*') \((.*?)\)\. "
+        r"Check the figure and its unit\.",
+        "“value”（数值）列的值 {0} 超出 {3}（{4}）的取值范围 [{1}, {2}]。请检查数值及其单位。",
+    ),
+    (
+        r"field 'value' has value (\S+); a milestone value is the whole number of named projects done, "
+        r"from 0 to (\S+)\. Count the projects\.",
+        "“value”（数值）列的值为 {0}；具名项目类指标的数值是已完成项目的个数（整数），应在 0 到 {1} 之间。"
+        "请清点项目数。",
+    ),
+    (
+        r"field 'indicator' has value ('[^']*'), an indicator of kind 'qualitative': there is no number "
+        r"to forecast\. Drop these rows\.",
+        "“indicator”（指标）列的值 {0} 是定性类指标：没有可预测的数值。请删除这些行。",
+    ),
+    (
+        r"(row \d+), the last row \('(.*?)'\), does not end with a line break, so the file may have been "
+        r"cut off inside it \(the last complete row is (row \d+)\)\. If the file is complete, add a line "
+        r"break after its last row; otherwise export it again\.",
+        "{0}（最后一行 '{1}'）末尾没有换行符，文件可能在这一行中间被截断（最后一个完整的行是{2}）。如文件完整，"
+        "请在最后一行之后加一个换行；否则请重新导出。",
+    ),
+    (
+        r"(row \d+) of the \w+(?: \w+)? is not well-formed CSV \((.*?)\): a quote \(\"\) that is not "
+        r"closed, or text after a closing quote\. Quote a whole cell \(\"a, b\"\) or remove the quote\.",
+        '文件的{0}不是格式正确的 CSV（{1}）：有未闭合的引号（"），或闭合引号之后还有文字。请给整个单元格加'
+        '引号（"a, b"），或删除该引号。',
+    ),
+    (
+        r"the \w+(?: \w+)? is empty(?: \(0 bytes\))?\. Write a header row \((.*?)\) and (?:the rows|one row "
+        r"per indicator, region and month)\.",
+        "文件为空。请写一行表头（{0}），再逐行填写数据。",
+    ),
+    (
+        r"the \w+(?: \w+)? has a header row but no data rows\. Add one row per indicator, region and "
+        r"month \(month as YYYY-MM\)\.",
+        "文件只有表头、没有数据行。请按指标、地区和月份逐行填写（月份写作 YYYY-MM）。",
+    ),
+    (
+        r"column\(s\) (\[.*?\]) appear more than once in the header \((row \d+)(, with Chinese names read "
+        r"as the English ones)?\)\. Keep one column of each name\.",
+        "表头（{1}）中列 {0} 出现了不止一次。每个列名只保留一列。",
+    ),
+    (
+        r"the \w+(?: \w+)? is not a readable \.xlsx workbook \((.*?)\); it is damaged, cut short or not an "
+        r"Excel file\. Open it in Excel or WPS and save it again as \.xlsx \(Excel workbook\)\.",
+        "文件不是可读取的 .xlsx 工作簿（{0}）：已损坏、不完整或不是 Excel 文件。请用 Excel 或 WPS 打开后重新"
+        "另存为 .xlsx（Excel 工作簿）。",
+    ),
+    (
+        r"read as GB18030 \(GBK\), the encoding of Excel's 'CSV' on Chinese Windows \(check the Chinese "
+        r"text; save as 'CSV UTF-8' to silence this\)",
+        "已按 GB18030（GBK）编码读取，即中文 Windows 上 Excel“CSV”格式的编码（请核对中文内容；另存为"
+        "“CSV UTF-8”即不再提示）",
+    ),
+    (r"\bread as semicolon-separated\b", "已按分号分隔读取"),
+    (r"\bread as tab-separated\b", "已按制表符分隔读取"),
+    # the command line's own refusals
+    (
+        r"(.+?) exists; choose another (--[\w-]+) \(nothing was overwritten\)\.",
+        "{0} 已存在；请另选 {1}（未覆盖任何文件）。",
+    ),
+    (
+        r"(.+?) exists; choose another --out or pass --overwrite \(nothing was written\)\.",
+        "{0} 已存在；请另选 --out，或加 --overwrite（未写入任何内容）。",
+    ),
+    (
+        r"(--[\w-]+) (.+?) holds (.+?) of an earlier run(?: \(as of (\d{4}-\d{2})\))?; nothing was run and "
+        r"nothing was replaced\. Give each run its own folder \(e\.g\. (.+?)\), or add --overwrite to "
+        r"replace (?:it|them)\.",
+        "{0} {1} 中已有以前运行的结果 {2}（基准月 {3}）；未运行任何计算，也未替换任何文件。请为每次运行另设文件夹"
+        "（如 {4}），或加 --overwrite 替换。",
+    ),
+    (
+        r"--model: Unknown model ('[^']*')\. Known models: (.*?) \(`longjiang-forecast backtest "
+        r"--list-models`; backtest also takes 'all'\)\.",
+        "--model：未知模型 {0}。已知模型：{1}（见 `longjiang-forecast backtest --list-models`；backtest 还可用 "
+        "'all'）。",
+    ),
+    # the as-of month after the latest report (pipeline._forecast._warn_unreported_months)
+    (
+        r"The as-of month (\d{4}-\d{2}) is after the latest report: no series has a report for (.*?) \((.*?)\)"
+        r"(.*?)\. Those months are forecast, not reported; a deadline that passed by the as-of month without "
+        r"the report it is judged on is not forecast \(status '(.*?)', with the missing report in 'reason'\)\. "
+        r"Add the missing reports(.*)",
+        "预测基准月 {0} 晚于最新报告：没有任何序列有 {1} 的报告（{2}）{3}。这些月份是预测值而非报告值；截止日期已在"
+        "基准月之前过去、却没有据以评判的报告的目标不作预测（状态为“{4}”，缺少的报告见“原因”）。请补充缺少的报告{5}",
+    ),
+    (r"the latest report is of (\d{4}-\d{2})", "最新报告为 {0}"),
+    (r"no series has a report in (\d{4})", "{0} 年尚无任何序列有报告"),
+    (r"; these series' latest reports are earlier still: ", "；以下序列的最新报告更早："),
+    (
+        r"(?<=补充缺少的报告), or forecast as of (\d{4}-\d{2})\.",
+        "，或以 {0} 为基准月预测。",
+    ),
+    (r"(?<=补充缺少的报告) of (\d{4})\.", "（{0} 年）。"),
     (r" \(([^()]*?) missing\)", "（{0} 缺报）"),
     # the report store (cli._store_error_line) and ingest (store._ingest)
     (
@@ -699,7 +869,8 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"(→\w+), (?=[^\s,;]+→)", "{0}、"),
     (r": read columns ([^;]*→[^;]*)\.$", "：读取时列名对应为 {0}。"),
     (r"; columns ([^;]*→[^;]*)\.$", "；列名对应为 {0}。"),
-    (r"\brow (\d+)\b", "第 {0} 行"),
+    (r"(\d{4}-\d{2}) to (\d{4}-\d{2})", "{0} 至 {1}"),
+    (r"(?<![A-Za-z])row (\d+)(?!\d)", "第 {0} 行"),
     (r" and (\d+) more\b", " 等另 {0} 处"),
 )
 
