@@ -351,6 +351,39 @@ def test_lang_zh_says_the_progress_files_common_mistakes_in_chinese(tmp_path, ca
     assert not re.search(r"\b(field|row|which|repeat|fields|header|Enter|Check|Drop)\b", err), err
 
 
+@pytest.mark.parametrize(
+    ("row", "parts"),
+    [
+        (
+            "homes,cumulativ,户,100,>=,2024-12-31,province",
+            ["，第 2 行，指标 'homes'，字段 'kind'：未知的类型 'cumulativ'"],
+        ),
+        ("homes,cumulative,户,100,=>,2024-12-31,province", ["比较符 '=>' 不是 ['>=', '<='] 之一"]),
+        ("homes,cumulative,户,lots,>=,2024-12-31,province", ["目标值 'lots' 不是数字"]),
+        ("homes,cumulative,户,,>=,2024-12-31,province", ["目标值为空，但 'cumulative' 类指标需要数值"]),
+        (
+            "homes,cumulative,户,100,>=,2024-13-31,province",
+            ["截止日期 '2024-13-31' 格式不对。请写成 YYYY-MM-DD"],
+        ),
+        ("homes,cumulative,户,100,>=,2024-12-31,atlantis", ["未知的地区 'atlantis'"]),
+        (
+            "homes,cumulative,户,100,>=,2024-12-31,province\nhomes,cumulative,户,90,>=,2024-12-31,province",
+            ["第 2 行和第 3 行都定义了指标 'homes'"],
+        ),
+    ],
+)
+def test_lang_zh_says_the_catalogues_common_mistakes_in_chinese(tmp_path, capsys, row, parts):
+    """A catalogue of one's own (next year's list) with a mistyped cell: the error in Chinese."""
+    catalog = tmp_path / "cat.csv"
+    catalog.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region\n" + row + "\n", encoding="utf-8"
+    )
+    assert main(["forecast", "--catalog", str(catalog), "--lang", "zh", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and all(part in err for part in parts), err
+    assert not re.search(r"\b(field|row|unknown|Write|Use|Keep|is not)\b", err), err
+
+
 def test_lang_zh_says_the_command_lines_refusals_in_chinese(tmp_path, capsys):
     """An earlier run in --out, an unknown model, a template over an existing file: in Chinese."""
     out = tmp_path / "o"

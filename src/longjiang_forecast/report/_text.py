@@ -869,6 +869,65 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"(→\w+), (?=[^\s,;]+→)", "{0}、"),
     (r": read columns ([^;]*→[^;]*)\.$", "：读取时列名对应为 {0}。"),
     (r"; columns ([^;]*→[^;]*)\.$", "；列名对应为 {0}。"),
+    # the catalogue's common mistakes (catalog._read): the cell first, then the problem
+    (r"Catalogue (.+?) has (\d+) problems:", "目标清单 {0} 中有 {1} 处问题："),
+    (r", (row \d+|header), indicator ('[^']*'), field ('[^']*'): ", "，{0}，指标 {1}，字段 {2}："),
+    (r", (row \d+|header), field ('[^']*'): ", "，{0}，字段 {1}："),
+    (r"(?<=，)header(?=，)", "表头"),
+    (
+        r"unknown kind ('[^']*')\. Use one of: (.*?)\.$",
+        "未知的类型 {0}。请使用以下之一：{1}。",
+    ),
+    (
+        r"comparator ('[^']*') is not one of (\[.*?\])\. Write '>=' when the target must be reached or "
+        r"exceeded, '<=' when it must not be exceeded \('≥'/'≤' are accepted too\)\.",
+        "比较符 {0} 不是 {1} 之一。目标须达到或超过时写 '>='，不得超过时写 '<='（也接受 '≥'/'≤'）。",
+    ),
+    (
+        r"unit is empty\. Write the unit of the target, e\.g\. 'households \(户\)'\.",
+        "单位为空。请填写目标的单位，如 'households (户)'。",
+    ),
+    (
+        r"target ('[^']*') is not a number\. Write a plain number in the row's unit, e\.g\. 15000 for "
+        r"1\.5万户 \(no units or Chinese numerals in the cell\)\.",
+        "目标值 {0} 不是数字。请按该行单位填写纯数字，如 1.5万户 写作 15000（单元格中不要写单位或中文数字）。",
+    ),
+    (
+        r"target is empty, but kind ('[^']*') needs a number\. Fill in the target \(in the row's unit\) "
+        r"or set kind to 'qualitative'\.",
+        "目标值为空，但 {0} 类指标需要数值。请按该行单位填写目标值，或把类型设为 'qualitative'（定性）。",
+    ),
+    (r"deadline is empty\. ", "截止日期为空。"),
+    (r"malformed deadline ('[^']*')\. ", "截止日期 {0} 格式不对。"),
+    (r"deadline ('[^']*') is outside the years (\d+)-(\d+)\. ", "截止日期 {0} 不在 {1}–{2} 年之间。"),
+    (
+        r"Write YYYY-MM-DD \(e\.g\. 2024-10-31\) or YYYY-MM for the month's last day\.",
+        "请写成 YYYY-MM-DD（如 2024-10-31），或写 YYYY-MM 表示该月最后一天。",
+    ),
+    (
+        r"unknown region ('[^']*')\. Use 'province' or one of the prefecture ids (\[.*?\]) \(Chinese names "
+        r"such as '哈尔滨' or '哈尔滨市' are accepted too\)\.",
+        "未知的地区 {0}。请使用 'province'（全省）或地市编号 {1} 之一（也接受“哈尔滨”“哈尔滨市”等中文名称）。",
+    ),
+    (
+        r"rows (\d+) and (\d+) both define indicator ('[^']*') for region ('[^']*') in year (\d{4}) \(the "
+        r"year of the deadline\)\. Keep one of them, or change its region or deadline\.",
+        "第 {0} 行和第 {1} 行都定义了指标 {2} 在地区 {3} 的 {4} 年目标（年份即截止日期所在年份）。请保留其中一行，"
+        "或改正其地区或截止日期。",
+    ),
+    (
+        r"missing required column ('[^']*')\. Required columns: (\[.*?\])\. Add it to the header row\.",
+        "缺少必需的列 {0}。必需列：{1}。请在表头行补上。",
+    ),
+    (
+        r"unknown column\(s\) (\[.*?\])\. Accepted columns: (\[.*?\]) \(or their Chinese names, e\.g\. "
+        r"指标, 地区, 目标值\)\. Rename or delete them \(nothing is dropped silently\)\.",
+        "未知的列 {0}。可用的列：{1}（或其中文名称，如 指标、地区、目标值）。请重命名或删除这些列（不会悄悄丢弃任何列）。",
+    ),
+    (
+        r"the file has a header but no rows\. Add one row per indicator\.",
+        "文件只有表头、没有数据行。请每个指标填写一行。",
+    ),
     (r"(\d{4}-\d{2}) to (\d{4}-\d{2})", "{0} 至 {1}"),
     (r"(?<![A-Za-z])row (\d+)(?!\d)", "第 {0} 行"),
     (r" and (\d+) more\b", " 等另 {0} 处"),
