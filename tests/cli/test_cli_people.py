@@ -384,6 +384,44 @@ def test_lang_zh_says_the_catalogues_common_mistakes_in_chinese(tmp_path, capsys
     assert not re.search(r"\b(field|row|unknown|Write|Use|Keep|is not)\b", err), err
 
 
+@pytest.mark.parametrize(
+    ("toml", "parts"),
+    [
+        (
+            '[[effects]]\ntype = "stoppage"\nindicators = ["09z"]\nstart = "2024-09"\n',
+            ["'effects[0].indicators' 中有未知的指标 ['09z']"],
+        ),
+        (
+            '[[effects]]\ntype = "earthquake"\n',
+            ["'effects[0].type' 必须是 ['multiplier'", "现为 'earthquake'"],
+        ),
+        ('color = "red"\n[[effects]]\ntype = "stoppage"\nstart = "2024-09"\n', ["'color' 不是情景文件的键"]),
+        (
+            '[[effects]]\ntype = "stoppage"\nstrat = "2024-09"\n',
+            [
+                "情景文件",
+                "中有 2 处问题",
+                "不是 stoppage 类效应的键（是否应为 'start'？）",
+                "stoppage 类效应必须有 'effects[0].start'",
+            ],
+        ),
+        (
+            '[[effects]]\ntype = "stoppage"\nstart = "October"\n',
+            ["必须是 YYYY-MM 形式的月份，现为 'October'"],
+        ),
+        ('[[effects]]\ntype = "stoppage"\nstart = "2025-10"\n', ["不在情景所属年份 2024 年之内"]),
+    ],
+)
+def test_lang_zh_says_a_scenario_files_common_mistakes_in_chinese(tmp_path, capsys, toml, parts):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('name = "s"\n' + toml, encoding="utf-8")
+    args = ["forecast", "--scenario", str(scenario), "--draws", "100", "--out", str(tmp_path / "o")]
+    assert main([*args, "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and all(part in err for part in parts), err
+    assert not re.search(r"\b(is not|must be|names unknown|required|outside|accepted)\b", err), err
+
+
 def test_lang_zh_says_the_command_lines_refusals_in_chinese(tmp_path, capsys):
     """An earlier run in --out, an unknown model, a template over an existing file: in Chinese."""
     out = tmp_path / "o"

@@ -928,6 +928,42 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"the file has a header but no rows\. Add one row per indicator\.",
         "文件只有表头、没有数据行。请每个指标填写一行。",
     ),
+    # a scenario file's common mistakes (scenarios._scenario, scenarios._compile)
+    (r"The scenario file (.+?) has (\d+) problems:", "情景文件 {0} 中有 {1} 处问题："),
+    (
+        r"scenario file (.+?) does not exist\. Give the path of the file \(nothing was run\)\.",
+        "情景文件 {0} 不存在。请给出文件的路径（未运行任何计算）。",
+    ),
+    (
+        r"('[^']*') is not a scenario key; accepted: name, description, year, effects\.",
+        "{0} 不是情景文件的键；可用的键：name、description、year、effects。",
+    ),
+    (r"('[^']*') must be one of (\[.*?\])\. Got ('[^']*')(.*?)\.$", "{0} 必须是 {1} 之一，现为 {2}{3}。"),
+    (
+        r"('[^']*') is not a key of a (\w+) effect(.*?); accepted: (\[.*?\])\.",
+        "{0} 不是 {1} 类效应的键{2}；可用的键：{3}。",
+    ),
+    (r"('[^']*') is required for a (\w+) effect\.", "{1} 类效应必须有 {0}。"),
+    (
+        r"('[^']*') names unknown (indicators|regions) (\[.*?\])(.*?); known: (\[.*?\])\.",
+        "{0} 中有未知的{1} {2}{3}；已知：{4}。",
+    ),
+    (r"(?<=中有未知的)indicators", "指标"),
+    (r"(?<=中有未知的)regions", "地区"),
+    (r" \(did you mean ('[^']*')\?\)", "（是否应为 {0}？）"),
+    (
+        r"('[^']*') must be a month written YYYY-MM\. Got ('[^']*')\.",
+        "{0} 必须是 YYYY-MM 形式的月份，现为 {1}。",
+    ),
+    (
+        r"('[^']*') is outside the scenario's year (\d{4}): (\S+)\. Use months of (\d{4})\.",
+        "{0} 不在情景所属年份 {1} 年之内：{2}。请使用 {3} 年的月份。",
+    ),
+    (
+        r"effects\[(\d+)\] \((\w+)\) selects no series of this forecast: it changes nothing\. Check its "
+        r"indicators, tags, regions and months\.",
+        "effects[{0}]（{1}）没有选中本次预测的任何序列：不起作用。请检查其指标、标签、地区和月份。",
+    ),
     (r"(\d{4}-\d{2}) to (\d{4}-\d{2})", "{0} 至 {1}"),
     (r"(?<![A-Za-z])row (\d+)(?!\d)", "第 {0} 行"),
     (r" and (\d+) more\b", " 等另 {0} 处"),
