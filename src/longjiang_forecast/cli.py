@@ -1322,8 +1322,8 @@ def _change(x: float) -> str:
     return "0%" if round(x * 100) == 0 else f"{x:+.0%}"
 
 
-def _next_year_out_ok(out: Path, args: argparse.Namespace) -> bool:
-    """Whether next year's catalogue may be written to ``out``; raise ValueError naming --out and the fix.
+def _check_next_year_out(out: Path, args: argparse.Namespace) -> None:
+    """Check that next year's catalogue may be written to ``out``; raise ValueError naming --out and the fix.
 
     A new .csv or .xlsx file, or an existing file with --overwrite; never a folder, and never one
     of the command's own input files (--overwrite or not). A missing folder is created, as every
@@ -1344,10 +1344,7 @@ def _next_year_out_ok(out: Path, args: argparse.Namespace) -> bool:
                 "another file, even with --overwrite."
             )
     if (out.exists() or out.is_symlink()) and not args.overwrite:
-        message = f"error: {out} exists; choose another --out or pass --overwrite (nothing was written)."
-        print(_said(message, _error_language(args)), file=sys.stderr)
-        return False
-    return True
+        raise ValueError(f"{out} exists; choose another --out or pass --overwrite (nothing was written).")
 
 
 def _next_year(args: argparse.Namespace) -> int:
@@ -1364,14 +1361,13 @@ def _next_year(args: argparse.Namespace) -> int:
     from .report import format_in_unit
 
     _check_model(args.model)
-    if args.out and not _next_year_out_ok(Path(args.out), args):  # before any work
-        return 2
+    if args.out:  # before any work
+        _check_next_year_out(Path(args.out), args)
     result, catalog, progress, _ = _run(args)
     lang = _lang(args, catalog)
     year = int(result.state.attrs["year"]) + 1
     out = Path(args.out) if args.out else Path(f"catalog_{year}.csv")
-    if not _next_year_out_ok(out, args):
-        return 2
+    _check_next_year_out(out, args)
     proposals = next_year_targets(result, progress, probs=sorted({0.5, args.confidence}))
     if not np.isfinite(proposals["target_next"].values).any():
         reasons = result.summary["reason"].values if "reason" in result.summary else proposals["note"].values
@@ -1445,7 +1441,7 @@ def _next_year(args: argparse.Namespace) -> int:
         print(_message("next_year_early", lang, width=_width(), as_of=as_of, months=as_of_month))
     if lang == "zh":
         proposed = _notes_in_chinese(proposed, year)
-    write_catalog(proposed, out)  # its folder exists: _next_year_out_ok made it
+    write_catalog(proposed, out)  # its folder exists: _check_next_year_out made it
     counts = table["target_basis"].value_counts()
     proposed_n, carried = int(counts.get("proposed", 0)), int(counts.get("carried over", 0))
     print(
@@ -1481,9 +1477,7 @@ def _template(args: argparse.Namespace) -> int:
         )
     for option, path in (("--out", args.out), ("--catalog-out", args.catalog_out)):
         if path and Path(path).exists():
-            message = f"error: {path} exists; choose another {option} (nothing was overwritten)."
-            print(_said(message, _error_language(args)), file=sys.stderr)
-            return 2
+            raise ValueError(f"{path} exists; choose another {option} (nothing was overwritten).")
     for option, path in (("--out", args.out), ("--catalog-out", args.catalog_out)):
         if path:  # both folders writable before either file is written
             _out_dir(str(Path(path).parent), option=f"{option} {path}: the folder")

@@ -1022,7 +1022,7 @@ class SeasonalShareModel(BaseModel):
         reference class's ``estimate`` (:func:`_split_concentration`), or
         :data:`_SPLIT_FALLBACK` times the remaining share where the class cannot show it.
         """
-        remaining = float(np.maximum(np.diff(mean)[t:], _MIN_MONTH_SHARE).sum()) if t < 12 else 0.0
+        remaining = float(_remaining_shares(mean, t).sum())
         if self.month_concentration is not None:
             return float(self.month_concentration) * remaining
         if np.isfinite(estimate):
@@ -1039,7 +1039,7 @@ class SeasonalShareModel(BaseModel):
         shape = np.zeros(12)
         if t == 12:
             return shape, np.zeros_like(annual)
-        monthly = np.maximum(np.diff(self.share_mean_[s])[t:], _MIN_MONTH_SHARE)
+        monthly = _remaining_shares(self.share_mean_[s], t)
         shape[t:] = self.split_concentration_[s] * monthly / monthly.sum()
         return shape, (annual - done) / shape.sum()
 
@@ -1533,6 +1533,14 @@ def _reference_years(
         log_ratio = float(np.log(total / need)) if need > 0 else np.nan
         out.append(_ReferenceYear(region, year, curve, log_ratio))
     return out
+
+
+def _remaining_shares(mean: np.ndarray, t: int) -> np.ndarray:
+    """Each month's share of the year after month ``t`` by the mean share curve ``mean`` (13,).
+
+    At least :data:`_MIN_MONTH_SHARE` a month; empty after December.
+    """
+    return np.maximum(np.diff(mean)[t:], _MIN_MONTH_SHARE)
 
 
 def _split_concentration(shares: np.ndarray, t: int) -> float:

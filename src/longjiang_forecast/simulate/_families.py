@@ -183,15 +183,27 @@ class Gamma(Family):
 
     kind = "gamma"
     draw_params = ("gamma_scale",)
+    #: Whether the multiplier scales the shapes (else the family applies it to the months itself).
+    multiplier_scales_shape: ClassVar[bool] = True
 
     def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
         super().begin(block, n_draws)
         self.upper = self.s["upper"].astype(self.dtype)
-        shape = block.get("gamma_shape")
-        if shape is not None and shape.ndim == 3:  # per-draw shapes
-            self.shape_d = np.moveaxis(shape[:, self.cols, :], 0, 1) * self.s["multiplier"][:, None, :]
-        else:
-            self.shape_d = None
+        self.shape_d = self._per_draw_months(block, "gamma_shape")
+        if self.shape_d is not None and self.multiplier_scales_shape:
+            self.shape_d = self.shape_d * self.s["multiplier"][:, None, :]
+
+    def _per_draw_months(self, block: Mapping[str, np.ndarray], name: str) -> np.ndarray | None:
+        """The family's rows of a (draw, series, month) variable of the block as (n, n_draws, 12), or None."""
+        arr = block.get(name)
+        return np.moveaxis(arr[:, self.cols, :], 0, 1) if arr is not None and arr.ndim == 3 else None
+
+    def _shape_to_deadline(self) -> np.ndarray:
+        """The shapes' sum over the months simulated up to the deadline's, (n, n_draws)."""
+        mask = self._months_to_deadline()
+        if self.shape_d is not None:
+            return np.asarray((self.shape_d * mask[:, None, :]).sum(axis=-1))
+        return np.broadcast_to((self.s["shape"] * mask).sum(axis=1)[:, None], (self.n, self.b))
 
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         prev, k = self._month(m, prev, out)
@@ -212,11 +224,7 @@ class Gamma(Family):
         return prev, (self.s["shape"][:, m] * active)[:, None]
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
-        mask = self._months_to_deadline()
-        if self.shape_d is not None:
-            k = (self.shape_d * mask[:, None, :]).sum(axis=-1)
-        else:
-            k = np.broadcast_to((self.s["shape"] * mask).sum(axis=1)[:, None], (self.n, self.b))
+        k = self._shape_to_deadline()
         theta = self.p["gamma_scale"]
         need = np.broadcast_to(self._need(target), k.shape)
         live = (k > 0) & (theta > 0)
@@ -265,20 +273,12 @@ class DirichletSplit(Gamma):
     """
 
     kind = "dirichlet"
+    multiplier_scales_shape = False  # it scales each month's share of the split (step)
 
     def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
-        Family.begin(self, block, n_draws)  # not Gamma's: the multiplier scales the months, not k
-        self.upper = self.s["upper"].astype(self.dtype)
-        shape = block.get("gamma_shape")
-        self.shape_d = (
-            np.moveaxis(shape[:, self.cols, :], 0, 1) if shape is not None and shape.ndim == 3 else None
-        )
-        factor = block.get("month_factor")
-        self.factor_d = (
-            np.moveaxis(factor[:, self.cols, :], 0, 1) * self.s["multiplier"][:, None, :]
-            if factor is not None and factor.ndim == 3
-            else None
-        )
+        super().begin(block, n_draws)
+        factor = self._per_draw_months(block, "month_factor")
+        self.factor_d = None if factor is None else factor * self.s["multiplier"][:, None, :]
         live = np.arange(12)[None, :] >= self.s["first"][:, None]  # (n, 12): the simulated months
         if self.shape_d is not None:  # per-draw shapes (n, b, 12)
             k = self.shape_d * live[:, None, :]
@@ -302,10 +302,7 @@ class DirichletSplit(Gamma):
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
         mask = self._months_to_deadline()
-        if self.shape_d is not None:
-            k_dl = (self.shape_d * mask[:, None, :]).sum(axis=-1)
-        else:
-            k_dl = np.broadcast_to((self.s["shape"] * mask).sum(axis=1)[:, None], (self.n, self.b))
+        k_dl = self._shape_to_deadline()
         # the factor over the months to the deadline: one number per path, or NaN (no closed form)
         factor = self.factor_d if self.factor_d is not None else self.s["multiplier"][:, None, :]
         window = np.broadcast_to(mask[:, None, :], (*factor.shape[:2], 12))
