@@ -422,6 +422,48 @@ def test_lang_zh_says_a_scenario_files_common_mistakes_in_chinese(tmp_path, caps
     _refused_in_chinese(capsys, args, parts, r"is not|must be|names unknown|required|outside|accepted")
 
 
+@pytest.mark.parametrize(
+    ("store", "args", "parts"),
+    [
+        ("missing", ["changes"], ["此处没有报告库", "请先导入报告文件来创建"]),
+        ("folder", ["changes"], ["这是文件夹，不是报告库"]),
+        ("empty", ["track-record"], ["是空文件；未读取或更改任何内容", "请给出报告库的路径"]),
+        ("text", ["changes"], ["不是报告库（不是 SQLite 数据库）"]),
+        ("missing", ["ingest", "--vintage", "2999-01-01", "P"], ["晚于当前时间", "报告不可能在未来收到"]),
+        ("missing", ["ingest", "--vintage", "2024/09/05", "P"], ["'2024/09/05' 不是日期：请写成 YYYY-MM-DD"]),
+        ("ingested", ["track-record"], ["尚无发布的预测，因此没有历史成绩"]),
+        ("ingested", ["changes"], ["比较变化需要两次发布的预测（现有 0 次）"]),
+        ("ingested", ["changes", "--from", "1", "--to", "1"], ["--from 和 --to 都是第 1 次预测"]),
+        (
+            "ingested",
+            ["forecast", "--vintage", "2024-01-01", "--out", "O"],
+            [
+                "（数据版本 2024-01-01）：到那时尚未收到任何报告（其最早的数据版本为 2024-07-05）",
+                "请给出更晚的数据版本",
+            ],
+        ),
+    ],
+)
+def test_lang_zh_says_the_report_stores_common_mistakes_in_chinese(tmp_path, capsys, store, args, parts):
+    """The store's refusals (no store, not a store, a future or malformed vintage, nothing published)."""
+    progress = tmp_path / "p.csv"
+    rows = [f"01a,province,2024-{m:02d},{20 * m}" for m in range(1, 7)]
+    progress.write_text("indicator,region,month,value\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    path = tmp_path / "s.sqlite"
+    if store == "folder":
+        path.mkdir()
+    elif store == "empty":
+        path.write_bytes(b"")
+    elif store == "text":
+        path.write_text("not a database\n", encoding="utf-8")
+    elif store == "ingested":
+        assert main(["ingest", "--store", str(path), "--vintage", "2024-07-05", str(progress), "-q"]) == 0
+        capsys.readouterr()
+    given = [str(progress) if a == "P" else str(tmp_path / "o") if a == "O" else a for a in args]
+    english = r"Create|folder|Give|nothing|published|received|later than|not a date|track record"
+    _refused_in_chinese(capsys, [given[0], "--store", str(path), *given[1:]], parts, english)
+
+
 def test_lang_zh_says_the_command_lines_refusals_in_chinese(tmp_path, capsys):
     """An earlier run in --out, an unknown model, a template over an existing file: in Chinese."""
     out = tmp_path / "o"

@@ -964,6 +964,167 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"indicators, tags, regions and months\.",
         "effects[{0}]（{1}）没有选中本次预测的任何序列：不起作用。请检查其指标、标签、地区和月份。",
     ),
+    # the report store's common mistakes (store._db, _vintage, _ingest, _archive, _changes, _track)
+    (
+        r"(.+?): no report store here\. Create it by ingesting report files: `longjiang-forecast ingest "
+        r"FILE\.\.\. --store PATH`\.",
+        "{0}：此处没有报告库。请先导入报告文件来创建：`longjiang-forecast ingest 文件... --store 路径`。",
+    ),
+    (
+        r"(.+?): is a folder, not a report store\. Give a file name, e\.g\. reports\.sqlite\.",
+        "{0}：这是文件夹，不是报告库。请给出文件名，如 reports.sqlite。",
+    ),
+    (
+        r"(.+?): the folder of the store does not exist\. Create the folder first\.",
+        "{0}：报告库所在的文件夹不存在。请先创建该文件夹。",
+    ),
+    (r"(.+?): an empty file; nothing was read or changed\.", "{0}：是空文件；未读取或更改任何内容。"),
+    (
+        r"(.+?): not a report store \(not an SQLite database\); nothing was read or changed\.",
+        "{0}：不是报告库（不是 SQLite 数据库）；未读取或更改任何内容。",
+    ),
+    (
+        r"(.+?): an SQLite database, but not a report store of longjiang_forecast\.",
+        "{0}：是 SQLite 数据库，但不是 longjiang_forecast 的报告库。",
+    ),
+    (
+        r" Give the path of a report store \(made by `longjiang-forecast ingest`\), or a new file name\.",
+        "请给出报告库的路径（由 `longjiang-forecast ingest` 创建），或一个新的文件名。",
+    ),
+    (
+        r"(.+?): the report store is damaged \((.*?)\); nothing was read or changed\. Restore it from a "
+        r"backup copy \(the store is one file\), or re-ingest the report files into a new store\.",
+        "{0}：报告库已损坏（{1}）；未读取或更改任何内容。请从备份恢复（报告库就是一个文件），或把报告文件重新导入"
+        "一个新的报告库。",
+    ),
+    (
+        r"(.+?): written by a newer version of longjiang_forecast \(store schema (\d+), library (\S+)\); "
+        r"this version (\S+) reads schema (\d+) and older, and changed nothing\. Upgrade longjiang_forecast "
+        r"\(pip install -U longjiang_forecast\) to use this store\.",
+        "{0}：由更新版本的 longjiang_forecast 写入（报告库结构第 {1} 版，程序库 {2}）；当前版本 {3} 只能读取结构"
+        "第 {4} 版及更早的报告库，未作任何更改。请升级 longjiang_forecast（pip install -U longjiang_forecast）"
+        "后再使用此报告库。",
+    ),
+    (
+        r"(.+?) in the report store is damaged and cannot be read \((.*?)\)\. Restore the store from a "
+        r"backup \(nothing was changed\)\.",
+        "报告库中的{0}已损坏，无法读取（{1}）。请从备份恢复报告库（未作任何更改）。",
+    ),
+    (
+        r"--vintage (\S+) is later than now \((\S+) UTC\): a report cannot be received in the future\. "
+        r"Give the date the files were received\.",
+        "--vintage {0} 晚于当前时间（{1} UTC）：报告不可能在未来收到。请给出收到这些文件的日期。",
+    ),
+    (
+        r"(\S+) ('[^']*') is not a date: write it as YYYY-MM-DD \(e\.g\. 2024-09-05\), or as a UTC time "
+        r"YYYY-MM-DDTHH:MM:SS\.",
+        "{0} {1} 不是日期：请写成 YYYY-MM-DD（如 2024-09-05），或 UTC 时间 YYYY-MM-DDTHH:MM:SS。",
+    ),
+    (
+        r"(.+?): (\d+) row\(s\) still carry the template's note ('[^']*'), e\.g\. (\S+) (\d{4}-\d{2}): "
+        r"those values are the template's synthetic examples, not reports, and the store keeps what it is "
+        r"given for good\. Replace them with the reported figures and clear the note\.",
+        "{0}：有 {1} 行仍带有模板的备注 {2}（如 {3} {4}）：这些数值是模板的合成示例，不是报告，而报告库会永久"
+        "保存收到的内容。请换成报告的数值并清除备注。",
+    ),
+    (
+        r"(.+?): (\d+) row\(s\) received before the month they report began, e\.g\. (\S+) (\d{4}-\d{2}) "
+        r"received (\S+)\. Correct reported_on \(or --vintage\) or the month\.",
+        "{0}：有 {1} 行的收到日期早于所报告月份的开始，如 {2} {3} 于 {4} 收到。请更正 reported_on（或 --vintage）"
+        "或月份。",
+    ),
+    (
+        r"(.+?): (\d+) row\(s\) reported_on a date later than now \((\S+) UTC\), e\.g\. (\S+) (\d{4}-\d{2}) "
+        r"on (\S+)\. Correct reported_on \(YYYY-MM-DD\)\.",
+        "{0}：有 {1} 行的 reported_on 晚于当前时间（{2} UTC），如 {3} {4} 记为 {5}。请更正 reported_on"
+        "（YYYY-MM-DD）。",
+    ),
+    (
+        r"(.+?): with this ingest, the latest figures of the store would fail a check of the progress reader "
+        r"\(each row named by its file and vintage\); nothing was stored:",
+        "{0}：导入后报告库的最新数值将通不过进展文件的检查（每行注明其文件和数据版本）；未存入任何内容：",
+    ),
+    (
+        r"(.+?) at vintage (\S+?) up to (\d{4}-\d{2}): no report had been received by then \(",
+        "{0}（数据版本 {1}，截至 {2}）：到那时尚未收到任何报告（",
+    ),
+    (
+        r"(.+?) at vintage (\S+?): no report had been received by then \(",
+        "{0}（数据版本 {1}）：到那时尚未收到任何报告（",
+    ),
+    (r"its earliest vintage is (\S+)\)\.", "其最早的数据版本为 {0}）。"),
+    (r"it holds no reports yet\)\.", "其中尚无任何报告）。"),
+    (
+        r" Give a later vintage, or ingest the reports first\.",
+        "请给出更晚的数据版本，或先导入报告。",
+    ),
+    (
+        r"(.+?) at vintage (\S+?): the store holds reports of (\d{4}) \((\S+) to (\S+)\), after the year "
+        r"(\d{4}) of the catalogue (.+?), which has no targets for them \(nothing was run\)\. To forecast "
+        r"(\d{4}), give its catalogue \(--catalog FILE: the one `longjiang-forecast next-year --out FILE` "
+        r"wrote, or your own\); to see how (\d{4}) ended, read the store up to its December \(--as-of "
+        r"(\S+); (.+?)\)\.$",
+        "{0}（数据版本 {1}）：报告库中有 {2} 年的报告（{3} 至 {4}），晚于目标清单 {6} 的年份 {5} 年，该清单没有"
+        "这些月份的目标（未运行任何计算）。要预测 {7} 年，请给出该年的目标清单（--catalog 文件：用 "
+        "`longjiang-forecast next-year --out 文件` 写出的，或您自己的）；要看 {8} 年的结果，请读取报告库到该年"
+        "12 月（--as-of {9}；{10}）。",
+    ),
+    (
+        r"(.+?): the forecast ran under the scenario ('[^']*'); only baseline forecasts are published "
+        r"\(nothing was stored\)\. Publish the run without a scenario\.",
+        "{0}：该预测是在情景 {1} 下运行的；只发布基准情景的预测（未存入任何内容）。请不带情景运行后再发布。",
+    ),
+    (
+        r"(.+?): the forecast was made with seed entropy (\S+), not the seed (\S+) given; nothing was "
+        r"stored\. Pass the seed the forecast was made with\.",
+        "{0}：该预测所用的随机种子为 {1}，不是给出的 {2}；未存入任何内容。请给出预测时所用的随机种子。",
+    ),
+    (
+        r"(.+?): this forecast's data is not what the store held at vintage (\S+) up to (\S+) \(data hash "
+        r"(\S+) against (\S+)\); nothing was stored\. Make the forecast from (.+?) and publish it with the "
+        r"same vintage\.",
+        "{0}：该预测的数据与报告库在数据版本 {1}、截至 {2} 时所存的不同（数据哈希 {3}，报告库为 {4}）；未存入任何"
+        "内容。请用 {5} 得到的数据预测，并以同一数据版本发布。",
+    ),
+    (
+        r"(.+?): this forecast is already published as forecast (\d+) \(the same reports, catalogue, model, "
+        r"seed, draws and library version\); nothing was stored\. Publish again after the next ingest, or "
+        r"with another model or seed\.",
+        "{0}：该预测已作为第 {1} 次预测发布（报告、目标清单、模型、随机种子、模拟次数和程序库版本都相同）；未存入"
+        "任何内容。请在下次导入报告后再发布，或换用其他模型或随机种子。",
+    ),
+    (
+        r"(.+?): no published forecast number (\d+) \(the store holds (\d+)\)\. (.+?) lists them\.",
+        "{0}：没有第 {1} 次发布的预测（报告库共有 {2} 次）。{3} 可列出全部。",
+    ),
+    (
+        r"(.+?): what changed needs two published forecasts \(it holds (\d+)\); publish with "
+        r"`longjiang-forecast forecast --store PATH --publish`, or give --from and --to\.",
+        "{0}：比较变化需要两次发布的预测（现有 {1} 次）；请用 `longjiang-forecast forecast --store 路径 --publish`"
+        " 发布，或给出 --from 和 --to。",
+    ),
+    (
+        r"(.+?): --to (\d+) \(as of (\S+)\) is the earliest published forecast: no forecast comes before it "
+        r"to compare with\. Give a later --to, or --from and --to \(nothing was run\)\.",
+        "{0}：--to {1}（截至 {2}）是最早发布的预测，之前没有可比较的预测。请给出更晚的 --to，或同时给出 --from 和 "
+        "--to（未运行任何计算）。",
+    ),
+    (
+        r"--from (\d+) \(as of (\S+)\) (?:was published after|is of a later month than) --to (\d+) \(as of "
+        r"(\S+)\): give the earlier forecast as --from and the later as --to \(nothing was run\)\.",
+        "--from {0}（截至 {1}）晚于 --to {2}（截至 {3}）：请把较早的预测作为 --from、较晚的作为 --to（未运行任何"
+        "计算）。",
+    ),
+    (
+        r"--from and --to are both forecast (\d+): give two forecasts \(nothing was run\)\.",
+        "--from 和 --to 都是第 {0} 次预测：请给出两次不同的预测（未运行任何计算）。",
+    ),
+    (
+        r"(.+?): no published forecast yet, so there is no track record\. After each ingest, publish the "
+        r"month's forecast: `longjiang-forecast forecast --store PATH --publish`\.",
+        "{0}：尚无发布的预测，因此没有历史成绩。每次导入报告后，请发布当月的预测：`longjiang-forecast forecast "
+        "--store 路径 --publish`。",
+    ),
     (r"(\d{4}-\d{2}) to (\d{4}-\d{2})", "{0} 至 {1}"),
     (r"(?<![A-Za-z])row (\d+)(?!\d)", "第 {0} 行"),
     (r" and (\d+) more\b", " 等另 {0} 处"),
