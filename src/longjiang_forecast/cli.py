@@ -24,7 +24,7 @@ import time
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from ._core.allocator import keep_freed_memory
 from ._core.exceptions import DataValidationError
@@ -42,6 +42,43 @@ if TYPE_CHECKING:
 DEFAULT_SEED = 2024
 #: The command line's messages: notes and timings at INFO (hidden by --quiet), details at DEBUG (--verbose).
 log = logging.getLogger("longjiang_forecast.cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser whose option errors are said in the user's language.
+
+    ``--lang`` as typed on the command line (:attr:`argv`, set by :func:`main`), else the locale's
+    (:func:`~longjiang_forecast.report.default_language`): the errors come before the options are
+    read. In Chinese: ``用法：`` and ``错误：`` with the message through
+    :func:`~longjiang_forecast.report._text.in_chinese` (argparse's own words and this module's
+    checks); the usage line's syntax and ``--help`` stay as argparse writes them.
+    """
+
+    #: The command line being parsed (the subcommands' parsers read it too).
+    argv: Sequence[str] = ()
+
+    def _chinese(self) -> bool:
+        argv = list(_Parser.argv)
+        for i, arg in enumerate(argv):
+            if arg == "--lang" and i + 1 < len(argv):
+                return argv[i + 1] == "zh"
+            if arg.startswith("--lang="):
+                return arg.partition("=")[2] == "zh"
+        from .report._format import default_language
+
+        return default_language() == "zh"
+
+    def format_usage(self) -> str:
+        usage = super().format_usage()
+        return usage.replace("usage: ", "用法：", 1) if self._chinese() else usage
+
+    def error(self, message: str) -> NoReturn:
+        if not self._chinese():
+            super().error(message)
+        from .report._text import in_chinese
+
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{in_chinese(message)}\n")
 
 
 def _int_at_least(low: int) -> Any:
@@ -234,9 +271,9 @@ def _check_model(name: str) -> str:
     return name
 
 
-def _common_options() -> argparse.ArgumentParser:
+def _common_options() -> _Parser:
     """Options of every command: the language of what is printed, and how much is said."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--lang",
         choices=("zh", "en"),
@@ -313,13 +350,13 @@ def _check_kept_within_draws(parser: argparse.ArgumentParser, args: argparse.Nam
 
 def _run_options(
     keep_paths: Any = _positive_int, out_folder: bool = True, keep_default: int | None = None
-) -> argparse.ArgumentParser:
+) -> _Parser:
     """Options shared by forecast, report, scenarios, serve and next-year.
 
     ``keep_paths`` is the type of --keep-paths, ``keep_default`` its default (None: the library's,
     the first 4000 draws); next-year's --out is a file, its own (``out_folder``).
     """
-    run = argparse.ArgumentParser(add_help=False, parents=[_common_options()])
+    run = _Parser(add_help=False, parents=[_common_options()])
     run.add_argument("--catalog", default="2024", help="built-in year (2024) or a CSV/Excel catalogue file")
     run.add_argument(
         "--progress",
@@ -417,7 +454,7 @@ class _Version(argparse.Action):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="longjiang-forecast",
         description="Attainment probabilities of Heilongjiang's livelihood targets (民生实事). "
         "With no command, runs `forecast` (on the bundled synthetic example data unless --progress).",
@@ -2433,6 +2470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["forecast", *argv]  # `forecast` is the default command
+    _Parser.argv = argv
     args = parser.parse_args(argv)
     _check_kept_within_draws(parser, args)
     with _messages(args):

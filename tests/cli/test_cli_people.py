@@ -464,6 +464,42 @@ def test_lang_zh_says_the_report_stores_common_mistakes_in_chinese(tmp_path, cap
     _refused_in_chinese(capsys, [given[0], "--store", str(path), *given[1:]], parts, english)
 
 
+@pytest.mark.parametrize(
+    ("args", "parts"),
+    [
+        (["forecast", "--draws", "0"], ["参数 --draws：至少应为 100，现为 0：模拟路径更少时"]),
+        (["forecast", "--draws", "abc"], ["参数 --draws：必须是不小于 100 的整数，现为 'abc'"]),
+        (["forecast", "--as-of", "2024-13"], ["'2024-13' 的月份为 13；月份必须是 01-12"]),
+        (["forecast", "--as-of", "2024年13月"], ["'2024年13月' 不是月份（月份或日期不存在）"]),
+        (["forecast", "-q", "-v"], ["不能与参数 -q/--quiet 同时使用"]),
+        (["ingest"], ["缺少必需的参数：files, --store"]),
+        (["next-year", "--confidence", "80"], ["80 不是严格介于 0 和 1 之间的概率"]),
+        (["nosuch"], ["命令：无效的选择 'nosuch'（可选："]),
+        (["forecast", "--bogus"], ["无法识别的参数：--bogus"]),
+        (["forecast", "--draws", "200", "--keep-paths", "300"], ["300 多于 --draws 200"]),
+    ],
+)
+def test_lang_zh_says_the_option_errors_in_chinese(capsys, args, parts):
+    """argparse's refusals (a bad value, a missing or unknown option) under --lang zh: all in Chinese."""
+    with pytest.raises(SystemExit) as stop:
+        main([*args, "--lang", "zh"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.startswith("用法：longjiang-forecast"), err
+    assert "：错误：" in err and all(part in err for part in parts), err
+    assert not re.search(r"\b(usage|error|argument|must|invalid|required|unrecognized)\b", err), err
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("en_US.UTF-8", "error: argument --draws: must be"), ("zh_CN.UTF-8", "错误：参数 --draws")],
+)
+def test_option_errors_follow_the_locale_without_lang(monkeypatch, capsys, locale, said):
+    monkeypatch.setenv("LC_ALL", locale)
+    with pytest.raises(SystemExit):
+        main(["forecast", "--draws", "0"])
+    assert said in capsys.readouterr().err
+
+
 def test_lang_zh_says_the_command_lines_refusals_in_chinese(tmp_path, capsys):
     """An earlier run in --out, an unknown model, a template over an existing file: in Chinese."""
     out = tmp_path / "o"

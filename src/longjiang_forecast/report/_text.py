@@ -964,6 +964,63 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"indicators, tags, regions and months\.",
         "effects[{0}]（{1}）没有选中本次预测的任何序列：不起作用。请检查其指标、标签、地区和月份。",
     ),
+    # the command line's option errors (argparse's own words and the checks of cli.py)
+    (
+        r"must be at least (\d+), got (\S+): with fewer draws the Monte Carlo error of P\(met\) is wider "
+        r"than a status band \(default (\d+)\)",
+        "至少应为 {0}，现为 {1}：模拟路径更少时，达标概率的蒙特卡罗误差比一个状态档位还宽（默认 {2}）",
+    ),
+    (
+        r"must be at least (\d+), got (\S+): with fewer draws each forecast's P\(met\) carries a Monte Carlo "
+        r"error wider than a status band, and the scores judge that noise \(default (\d+)\)",
+        "至少应为 {0}，现为 {1}：模拟路径更少时，每次预测的达标概率的蒙特卡罗误差比一个状态档位还宽，评分评的是"
+        "这些噪声（默认 {2}）",
+    ),
+    (
+        r"must be at least (\d+), got (\S+): (.+?) rest on the kept paths, and with fewer paths the Monte "
+        r"Carlo error of their probabilities is wider than a status band \(default: the first (\d+) draws; "
+        r"pass --keep-paths (\d+) or more, or leave it out\)",
+        "至少应为 {0}，现为 {1}：{2} 依据保留的路径计算，路径更少时其概率的蒙特卡罗误差比一个状态档位还宽"
+        "（默认保留前 {3} 条；请给出 --keep-paths {4} 或更多，或不给此参数）",
+    ),
+    (r"must be a whole number of at least (\d+), got ('[^']*')", "必须是不小于 {0} 的整数，现为 {1}"),
+    (r"must be a whole number >= (\d+), got (\S+)", "必须是不小于 {0} 的整数，现为 {1}"),
+    (r"must be a port from 1 to 65535, got (\d+)", "必须是 1 到 65535 之间的端口号，现为 {0}"),
+    (
+        r"(\d+) is more than --draws (\d+); a run keeps at most every draw: pass --keep-paths (\d+) or "
+        r"fewer, or more --draws",
+        "{0} 多于 --draws {1}；保留的路径不能多于模拟路径：请给出 --keep-paths {2} 或更少，或增加 --draws",
+    ),
+    (
+        r"('[^']*') is not a month(.*?); write it in one of the forms of a progress file: (.+?) \(e\.g\. "
+        r"2024-08 or 2024年8月\)\.",
+        "{0} 不是月份{1}；请按进展文件中月份的写法之一书写：{2}（如 2024-08 或 2024年8月）。",
+    ),
+    (r" \(its month number or day does not exist\)", "（月份或日期不存在）"),
+    (
+        r"('[^']*') has month number (\d+); the month must be 01-12 \(e\.g\. (\d{4})-12 for December "
+        r"\d{4}\): the ('[^']*') parameter must be a month written YYYY-MM\.",
+        "{0} 的月份为 {1}；月份必须是 01-12（如 {2}-12 表示 {2} 年 12 月）：参数 {3} 必须是 YYYY-MM 形式的月份。",
+    ),
+    (r"('[^']*') is not a number; give a probability such as 0\.8", "{0} 不是数字；请给出概率，如 0.8"),
+    (
+        r"(\S+) is not a probability strictly between 0 and 1; give e\.g\. 0\.8 \(not 80\)",
+        "{0} 不是严格介于 0 和 1 之间的概率；请给出如 0.8 的值（不是 80）",
+    ),
+    (
+        r"given twice \((.+?), (.+?)\); forecast runs one scenario\. To compare several: (.+)",
+        "给出了两次（{0}、{1}）；forecast 只运行一个情景。要比较多个情景：{2}",
+    ),
+    (r"invalid choice: ('[^']*') \(choose from (.+)\)", "无效的选择 {0}（可选：{1}）"),
+    (r"unrecognized arguments: (.+)", "无法识别的参数：{0}"),
+    (r"the following arguments are required: (.+)", "缺少必需的参数：{0}"),
+    (r"expected at least one argument", "至少需要一个参数值"),
+    (r"expected one argument", "需要一个参数值"),
+    (r"not allowed with argument (\S+)", "不能与参数 {0} 同时使用"),
+    (r"ambiguous option: (\S+) could match (.+)", "有歧义的选项：{0} 可能是 {1}"),
+    (r"invalid (\w+) value: ('[^']*')", "无效的 {0} 值：{1}"),
+    (r"^argument command: ", "命令："),
+    (r"^argument ([-\w/]+): ", "参数 {0}："),
     # the report store's common mistakes (store._db, _vintage, _ingest, _archive, _changes, _track)
     (
         r"(.+?): no report store here\. Create it by ingesting report files: `longjiang-forecast ingest "
