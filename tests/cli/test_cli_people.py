@@ -413,13 +413,62 @@ def test_lang_zh_says_the_catalogues_common_mistakes_in_chinese(tmp_path, capsys
             ["必须是 YYYY-MM 形式的月份，现为 'October'"],
         ),
         ('[[effects]]\ntype = "stoppage"\nstart = "2025-10"\n', ["不在情景所属年份 2024 年之内"]),
+        (
+            '[[effects]]\ntype = "stoppage"\nstart = "2024-10"\nuntil = 12\n',
+            ["'effects[0].until' 必须是 YYYY-MM"],
+        ),
+        (
+            'year = 2023\n[[effects]]\ntype = "stoppage"\nstart = "2023-11"\n',
+            ["'year' 为 2023 年，但预测的是 2024 年"],
+        ),
+        ("[[effects\n", ["不是有效的 TOML（", "请修正语法"]),
     ],
 )
 def test_lang_zh_says_a_scenario_files_common_mistakes_in_chinese(tmp_path, capsys, toml, parts):
     scenario = tmp_path / "s.toml"
     scenario.write_text('name = "s"\n' + toml, encoding="utf-8")
-    args = ["forecast", "--scenario", str(scenario), "--draws", "100", "--out", str(tmp_path / "o")]
+    args = ["forecast", "--scenario", str(scenario), "--draws", "100", "--out", str(tmp_path / "o"), "-q"]
     _refused_in_chinese(capsys, args, parts, r"is not|must be|names unknown|required|outside|accepted")
+
+
+@pytest.mark.parametrize(
+    ("toml", "encoding", "parts"),
+    [
+        (
+            '[[effects]]\ntype = "stoppage"\nstart = "2024-02"\nuntil = "2024-03"\n',
+            "utf-8",
+            ["effects[0]（stoppage）止于 3 月", "不起作用（这些月份已有报告）"],
+        ),
+        (
+            '[[effects]]\ntype = "delay"\nprobability = 0.5\nstart = ["2024-05", "2024-10"]\n'
+            "duration = [1, 2]\n",
+            "utf-8",
+            ["effects[0]（延迟）可能从 5 月开始", "请把其时间窗口放在 8 月之后"],
+        ),
+        (
+            '[[effects]]\ntype = "stoppage"\nregions = ["harbin"]\nindicators = ["09a"]\nstart = "2024-11"\n',
+            "utf-8",
+            ["effects[0]（stoppage）改变了 09a 的地市行，但没有改变其全省行"],
+        ),
+        (
+            '# 情景\n[[effects]]\ntype = "stoppage"\nstart = "2024-11"\n',
+            "gbk",
+            ["按 GB18030 (GBK) 读取，而不是 UTF-8"],
+        ),
+    ],
+)
+def test_lang_zh_warns_of_a_scenario_that_does_less_than_it_says_in_chinese(
+    tmp_path, capsys, toml, encoding, parts
+):
+    """A scenario's warnings (an effect in reported months, a delay that may fall in them, prefecture rows
+    without their province row, a file not in UTF-8) under --lang zh."""
+    scenario = tmp_path / "s.toml"
+    scenario.write_bytes(('name = "s"\n' + toml).encode(encoding))
+    args = ["forecast", "--scenario", str(scenario), "--draws", "100", "--out", str(tmp_path / "o"), "-q"]
+    assert main([*args, "--lang", "zh"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("警告：") and all(part in err for part in parts), err
+    assert not re.search(r"\b(changes nothing|can start|changes prefecture|read as)\b", err), err
 
 
 @pytest.mark.parametrize(

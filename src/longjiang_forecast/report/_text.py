@@ -952,7 +952,7 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"(?<=中有未知的)regions", "地区"),
     (r" \(did you mean ('[^']*')\?\)", "（是否应为 {0}？）"),
     (
-        r"('[^']*') must be a month written YYYY-MM\. Got ('[^']*')\.",
+        r"('[^']*') must be a month written YYYY-MM\. Got ('[^']*'|[^\s']+?)\.",
         "{0} 必须是 YYYY-MM 形式的月份，现为 {1}。",
     ),
     (
@@ -1181,6 +1181,58 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"month's forecast: `longjiang-forecast forecast --store PATH --publish`\.",
         "{0}：尚无发布的预测，因此没有历史成绩。每次导入报告后，请发布当月的预测：`longjiang-forecast forecast "
         "--store 路径 --publish`。",
+    ),
+    # a scenario file's rarer checks and warnings (scenarios._scenario, _compile)
+    (
+        r"(.+?): 'year' is (\d{4}) but the forecast is for (\d{4})\. Write the scenario's months in (\d{4}) "
+        r"\(or set year = (\d{4})\)\.",
+        "{0}：'year' 为 {1} 年，但预测的是 {2} 年。请把情景的月份写成 {3} 年的（或设 year = {4}）。",
+    ),
+    (
+        r"scenario file (.+?) is a folder, not a file\. Give the path of the file \(nothing was run\)\.",
+        "情景文件 {0} 是文件夹，不是文件。请给出文件的路径（未运行任何计算）。",
+    ),
+    (
+        r"(.+?) is not a file; give the path of a scenario \.toml file\.",
+        "{0} 不是文件；请给出情景 .toml 文件的路径。",
+    ),
+    (
+        r"(.+?): read as (.+?), not UTF-8\. Check its Chinese text; save it as UTF-8 to silence this \(in "
+        r"Notepad: Save as, Encoding UTF-8\)\.",
+        "{0}：按 {1} 读取，而不是 UTF-8。请检查其中的中文；另存为 UTF-8 即不再提示（记事本：另存为，编码选 UTF-8）。",
+    ),
+    (r"(.+?): not valid TOML \((.*)\)\. Fix the syntax\.", "{0}：不是有效的 TOML（{1}）。请修正语法。"),
+    (
+        r"(.+?): arrays or tables nested too deeply to read\. A scenario needs only \[\[effects\]\] tables of "
+        r"keys; remove the nesting\.",
+        "{0}：数组或表嵌套过深，无法读取。情景只需要由键组成的 [[effects]] 表；请去掉多余的嵌套。",
+    ),
+    (
+        r"(.+?): effects\[(\d+)\] \((\w+)\) ends in month (\d+), and every series it selects \((\d+)\) has "
+        r"reports up to month (\d+) or later: it changes nothing \(those months are reported\)\.",
+        "{0}：effects[{1}]（{2}）止于 {3} 月，而它选中的每个序列（{4} 个）都已有到 {5} 月或更晚的报告：不起作用"
+        "（这些月份已有报告）。",
+    ),
+    (
+        r"(.+?): effects\[(\d+)\] \(delay\) can start in month (\d+), and every series it selects has reports "
+        r"up to month (\d+): a delay drawn to start by then loses the months already reported, so fewer paths "
+        r"are delayed, and for less long, than its probability (\S+) and duration say\. Start its window "
+        r"after month (\d+) for every delay drawn to count in full\.",
+        "{0}：effects[{1}]（延迟）可能从 {2} 月开始，而它选中的每个序列都已有到 {3} 月的报告：抽到在此之前开始的"
+        "延迟会落在已报告的月份上，因此受延迟的路径比其概率 {4} 和时长所示更少、更短。请把其时间窗口放在 {5} 月之后，"
+        "使抽到的每次延迟都完整计入。",
+    ),
+    (
+        r"(.+?): effects\[(\d+)\] \((\w+)\) changes prefecture rows of (.+?) but not their province rows, which "
+        r"are forecast from the province's own reports: the province's P\(met\) under this scenario leaves the "
+        r"change out\. To see the province move with its prefectures, leave the province's rows of those "
+        r"indicators out of the progress data \(the province is then forecast as the total of its "
+        r"prefectures, path by path\)\. Adding 'province' to the effect's regions would apply it to the "
+        r"province's own row as a whole \(every prefecture's work\), not by these prefectures' share\.",
+        "{0}：effects[{1}]（{2}）改变了 {3} 的地市行，但没有改变其全省行，全省行按全省自报数预测：此情景下全省的"
+        "达标概率不含这一改变。要让全省随地市变化，请把这些指标的全省行从进展数据中去掉（全省即按各地市逐路径"
+        "加总预测）。在效应的 regions 中加上 'province' 会把效应作用于全省自报的整行（所有地市的工作），而不是"
+        "按这些地市的份额。",
     ),
     (r"(\d{4}-\d{2}) to (\d{4}-\d{2})", "{0} 至 {1}"),
     (r"(?<![A-Za-z])row (\d+)(?!\d)", "第 {0} 行"),
