@@ -388,6 +388,54 @@ def test_lang_zh_says_the_catalogues_common_mistakes_in_chinese(tmp_path, capsys
 
 
 @pytest.mark.parametrize(
+    ("row", "parts"),
+    [
+        (",cumulative,户,100,>=,2024-12-31,province,,,", ["字段 'indicator'：指标编号为空"]),
+        (
+            "homes,cumulative,户,-5,>=,2024-12-31,province,,,",
+            ["目标值 -5 为负数，但 cumulative 类计数不能小于 0"],
+        ),
+        ("homes,cumulative,户,0,>=,2024-12-31,province,,,", ["目标值为 0 且比较符为 '>='"]),
+        ("share,level,%,0.8,>=,2024-12-31,province,,,", ["目标值 0.8 看起来是小数，但单位 '%' 是百分比"]),
+        ("homes,cumulative,户,100,>=,2024-12-31,province,50,10,", ["下限 50 大于上限 10"]),
+        ("homes,cumulative,户,100,>=,2024-12-31,province,200,,", ["目标值 100 低于下限 200"]),
+        ("homes,cumulative,户,100,>=,2024-12-31,province,,50,", ["目标值 100 高于上限 50"]),
+        ("homes,cumulative,户,100,>=,2024-12-31,province,,,x", ["事项序号 'x' 不是正整数"]),
+        ("homes,cumulative,户,inf,>=,2024-12-31,province,,,", ["目标值 'inf' 不是有限的数"]),
+        ("homes,cumulative,户,100,>=,2024-12-31,province,abc,,", ["下限 'abc' 不是数字"]),
+    ],
+)
+def test_lang_zh_says_the_catalogues_rarer_checks_in_chinese(tmp_path, capsys, row, parts):
+    """A catalogue's bounds, item numbers, ids and signs checked: the error in Chinese."""
+    catalog = tmp_path / "cat.csv"
+    header = "indicator,kind,unit,target,comparator,deadline,region,lower_bound,upper_bound,item\n"
+    catalog.write_text(header + row + "\n", encoding="utf-8")
+    args = ["forecast", "--catalog", str(catalog), "--out", str(tmp_path / "o")]
+    _refused_in_chinese(
+        capsys, args, parts, r"is not|is negative|looks like|is below|is above|is greater|Write|Give"
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "parts"),
+    [
+        ("old.xls", ["不读取旧的 Excel 97-2003 格式（.xls）"]),
+        ("cat.json", ["不支持的文件类型 '.json'"]),
+        ("2019", ["没有 2019 年的内置目标清单；内置年份：[2024]"]),
+        ("folder", ["是文件夹；请给出目标清单文件"]),
+    ],
+)
+def test_lang_zh_says_a_catalogue_that_cannot_be_read_in_chinese(tmp_path, capsys, given, parts):
+    path = tmp_path / given
+    if given == "folder":
+        path.mkdir()
+    elif not given.isdigit():
+        path.write_text("a,b\n", encoding="utf-8")
+    args = ["forecast", "--catalog", given if given.isdigit() else str(path), "--out", str(tmp_path / "o")]
+    _refused_in_chinese(capsys, args, parts, r"not read|unsupported|built-in|is a folder|Save|Pass|give")
+
+
+@pytest.mark.parametrize(
     ("toml", "parts"),
     [
         (

@@ -928,6 +928,91 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"the file has a header but no rows\. Add one row per indicator\.",
         "文件只有表头、没有数据行。请每个指标填写一行。",
     ),
+    # the catalogue's rarer checks (catalog._read)
+    (
+        r"the indicator id is empty\. Give every row an id such as '01a'\.",
+        "指标编号为空。请给每一行一个编号，如 '01a'。",
+    ),
+    (
+        r"target (\S+) is negative, but a (\w+) count cannot fall below 0\. Give a positive count \(use "
+        r"kind 'change' with comparator '<=' for a reduction\)\.",
+        "目标值 {0} 为负数，但 {1} 类计数不能小于 0。请给出正数（表示减少时请用类型 'change' 和比较符 '<='）。",
+    ),
+    (
+        r"target 0 with '>=' is met by any report \(a count of this year cannot fall below 0\), so its "
+        r"probability would be 1 whatever is reported\. Enter the target, or set kind to 'qualitative' if "
+        r"the row has no number\.",
+        "目标值为 0 且比较符为 '>='：任何报告都能达到（本年的计数不会小于 0），无论报告如何达标概率都是 1。"
+        "请填写目标值；如该行没有数值，请把类型设为 'qualitative'（定性）。",
+    ),
+    (
+        r"target (\S+) looks like a fraction, but the unit ('[^']*') is a percent\. Write the percent "
+        r"\(e\.g\. (\S+) for (\S+)\); if you mean (\S+) %, write '(\S+)%'\.",
+        "目标值 {0} 看起来是小数，但单位 {1} 是百分比。请写百分数（如 {3} 写作 {2}）；如确指 {4} %，请写 '{5}%'。",
+    ),
+    (
+        r"lower_bound (\S+) is greater than upper_bound (\S+)\. Swap them or correct one\.",
+        "下限 {0} 大于上限 {1}。请对调两者或更正其中一个。",
+    ),
+    (
+        r"target (\S+) is below lower_bound (\S+)\. Correct the target or the bound\.",
+        "目标值 {0} 低于下限 {1}。请更正目标值或下限。",
+    ),
+    (
+        r"target (\S+) is above upper_bound (\S+)\. Correct the target or the bound\.",
+        "目标值 {0} 高于上限 {1}。请更正目标值或上限。",
+    ),
+    (
+        r"item ('[^']*') is not a positive whole number\. Write e\.g\. 9\.",
+        "事项序号 {0} 不是正整数。请写如 9。",
+    ),
+    (
+        r"(lower_bound|upper_bound|baseline) ('[^']*') is not a number\. Write a plain number in the row's "
+        r"unit, e\.g\. 15000 for 1\.5万户 \(no units or Chinese numerals in the cell\)\.",
+        "{0} {1} 不是数字。请按该行单位填写纯数字，如 1.5万户 写作 15000（单元格中不要写单位或中文数字）。",
+    ),
+    (
+        r"(target|lower_bound|upper_bound|baseline) ('[^']*') is not a finite number\. Write a number in "
+        r"the row's unit\.",
+        "{0} {1} 不是有限的数。请按该行单位填写数字。",
+    ),
+    (r"(?<=[：。])target (?='[^']*' 不是有限的数)", "目标值 "),
+    (r"(?<=[：。])lower_bound (?='[^']*' 不是)", "下限 "),
+    (r"(?<=[：。])upper_bound (?='[^']*' 不是)", "上限 "),
+    (r"(?<=[：。])baseline (?='[^']*' 不是)", "基数 "),
+    (
+        r"(\w+) ('[^']*') differs from ('[^']*') of (row \d+) \(year (\d{4})\)\. An indicator id keeps its "
+        r"(\w+) in every year and region; give this row a new indicator id \(with the same family, so that "
+        r"the years stay one history\) or correct the (\w+)\.",
+        "{0} {1} 与{3}（{4} 年）的 {2} 不同。同一指标编号在各年份、各地区的 {5} 必须相同；请给该行一个新的指标"
+        "编号（family 相同，使各年仍是同一历史），或更正 {6}。",
+    ),
+    (
+        r"(.+?): the latest year, (\d{4}), has (\d+) row\(s\) \((.+?)\) against (\d+) in (\d{4})\. A row's "
+        r"year is the year of its deadline: if a (\d{4}) deadline was typed as (\d{4}), correct it; the "
+        r"catalogue's list is its latest year's, (\d{4})\.",
+        "{0}：最新年份 {1} 年只有 {2} 行（{3}），而 {6} 年有 {4} 行。一行的年份就是其截止日期的年份：如把 {6} 年的"
+        "截止日期误写成了 {7} 年，请更正；目标清单的清单是其最新年份（{8} 年）的。",
+    ),
+    (
+        r"(.+?): the old Excel 97-2003 format \(\.xls\) is not read\. Open it in Excel or WPS and save it "
+        r"as \.xlsx \(Excel workbook\) or 'CSV UTF-8'\.",
+        "{0}：不读取旧的 Excel 97-2003 格式（.xls）。请在 Excel 或 WPS 中打开，另存为 .xlsx（Excel 工作簿）"
+        "或“CSV UTF-8”。",
+    ),
+    (
+        r"(.+?): unsupported file type ('[^']*')\. Save the catalogue as \.csv \(UTF-8\) or \.xlsx\.",
+        "{0}：不支持的文件类型 {1}。请把目标清单存为 .csv（UTF-8）或 .xlsx。",
+    ),
+    (
+        r"(.+?) is a folder; give the path of a catalogue file \(\.csv, \.xlsx\)\.",
+        "{0} 是文件夹；请给出目标清单文件（.csv、.xlsx）的路径。",
+    ),
+    (
+        r"No built-in catalogue for year (\d+); built-in years: (\[.*?\])\. Pass the path of your own "
+        r"CSV/Excel catalogue\.",
+        "没有 {0} 年的内置目标清单；内置年份：{1}。请给出您自己的 CSV/Excel 目标清单的路径。",
+    ),
     # a scenario file's common mistakes (scenarios._scenario, scenarios._compile)
     (r"The scenario file (.+?) has (\d+) problems:", "情景文件 {0} 中有 {1} 处问题："),
     (
