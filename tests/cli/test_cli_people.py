@@ -597,6 +597,56 @@ def test_option_errors_follow_the_locale_without_lang(monkeypatch, capsys, local
     assert said in capsys.readouterr().err
 
 
+def test_lang_zh_says_how_a_file_was_read_in_chinese(tmp_path, capsys):
+    """The reading notes (title rows, merged cells, the sheet chosen, a separator) under --lang zh."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "说明"
+    sheet.append(["本表说明"])
+    data = book.create_sheet("数据")
+    data.append(["2024年民生实事进展情况表"])
+    data.merge_cells("A1:D1")
+    data.append(["指标", "地区", "月份", "数值"])
+    for m in range(1, 8):
+        data.append(["09a", "全省", f"2024-{m:02d}", 1000 * m])
+    data.append(["09a", "哈尔滨市", "2024-01", 100])
+    data.append([None, "哈尔滨市", "2024-02", 200])
+    data.merge_cells("A10:A11")
+    book.save(tmp_path / "p.xlsx")
+    semicolons = tmp_path / "p.csv"
+    semicolons.write_text(
+        "indicator;region;month;value\n"
+        + "".join(f"09a;province;2024-{m:02d};{m}000\n" for m in range(1, 8)),
+        encoding="utf-8",
+    )
+    for path, parts in (
+        (
+            tmp_path / "p.xlsx",
+            [
+                "p.xlsx：读取时工作表 '数据'（唯一含有所需各列的工作表；其他：['说明']）",
+                "；表头在第 2 行，其上为标题行（2024年民生实事进展情况表）",
+                "；合并单元格 A10:A11 按其顶端单元格的值用于每一行",
+            ],
+        ),
+        (semicolons, ["p.csv：读取时按分号分隔。"]),
+    ):
+        args = [
+            "forecast",
+            "--progress",
+            str(path),
+            "--draws",
+            "100",
+            "--out",
+            str(tmp_path / path.suffix[1:]),
+        ]
+        assert main([*args, "--lang", "zh", "-q"]) == 0
+        err = capsys.readouterr().err
+        assert all(part in err for part in parts), err
+        assert not re.search(r"\b(read|sheet|header|merged|separated|below|title)\b", err), err
+
+
 def test_lang_zh_says_the_command_lines_refusals_in_chinese(tmp_path, capsys):
     """An earlier run in --out, an unknown model, a template over an existing file: in Chinese."""
     out = tmp_path / "o"

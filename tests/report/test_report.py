@@ -776,3 +776,20 @@ def test_next_years_this_year_column_is_the_tables_median():
         ind = row[0]["text"]
         this = table.loc[(ind, "province")]
         assert row[4]["text"] == format_against(this["median"], this["target"], this["unit"], ">="), ind
+
+
+def test_every_chinese_sentence_compiles_and_fills_from_its_own_groups():
+    """Each pattern of the Chinese tables compiles, and its Chinese asks for no group it does not have.
+
+    A pattern that does not compile would turn every message of the command line into a traceback
+    under --lang zh (in_chinese runs them all on each message).
+    """
+    import re
+    import string
+
+    from longjiang_forecast.report._text import NEXT_YEAR_NOTES_ZH, NOTES_ZH
+
+    for pattern, zh in (*NOTES_ZH, *NEXT_YEAR_NOTES_ZH):
+        groups = re.compile(pattern).groups
+        fields = [int(f) for _, f, _, _ in string.Formatter().parse(zh) if f]
+        assert all(f < groups for f in fields), (pattern, zh)

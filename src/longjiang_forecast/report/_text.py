@@ -724,8 +724,7 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "已按 GB18030（GBK）编码读取，即中文 Windows 上 Excel“CSV”格式的编码（请核对中文内容；另存为"
         "“CSV UTF-8”即不再提示）",
     ),
-    (r"\bread as semicolon-separated\b", "已按分号分隔读取"),
-    (r"\bread as tab-separated\b", "已按制表符分隔读取"),
+    (r"(?<=\S): (?=已按 GB18030)", "："),
     # the command line's own refusals
     (
         r"(.+?) exists; choose another (--[\w-]+) \(nothing was overwritten\)\.",
@@ -867,6 +866,25 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     # a file read with the user's column names (``read columns 指标→indicator, 地区→region.``; always
     # the last of the reading notes): the mapped list joined with 、, the sentence in Chinese
     (r"(→\w+), (?=[^\s,;]+→)", "{0}、"),
+    # how a file was read (_core.tables: a title above the header, a sheet chosen, merged cells, a
+    # separator other than the comma), each note of ``read ...; ...`` in turn
+    (r": read (?=the header in row|sheet '|merged cells|as (?:tab|semicolon)-separated)", "：读取时"),
+    (
+        r"the header in row (\d+), below title rows \((.*?)\)(?=; |\.$)",
+        "表头在第 {0} 行，其上为标题行（{1}）",
+    ),
+    (
+        r"sheet ('[^']*'), the only one with the columns \(others: (\[.*?\])\)",
+        "工作表 {0}（唯一含有所需各列的工作表；其他：{1}）",
+    ),
+    (
+        r"merged cells (\S+) as their top cell's value on every row",
+        "合并单元格 {0} 按其顶端单元格的值用于每一行",
+    ),
+    (r"as tab-separated", "按制表符分隔"),
+    (r"as semicolon-separated", "按分号分隔"),
+    (r"; (?=表头在第|工作表 '|合并单元格|按制表符|按分号)", "；"),
+    (r"(每一行|分隔|）)\.$", "{0}。"),
     (r": read columns ([^;]*→[^;]*)\.$", "：读取时列名对应为 {0}。"),
     (r"; columns ([^;]*→[^;]*)\.$", "；列名对应为 {0}。"),
     # the catalogue's common mistakes (catalog._read): the cell first, then the problem
