@@ -117,3 +117,25 @@ def test_bad_n_jobs_is_refused_like_simulate_summary(n_jobs):
     np.testing.assert_array_equal(
         lf.simulate(d, s, seed=1, n_jobs=np.int64(2)).values, lf.simulate(d, s, seed=1).values
     )
+
+
+@pytest.mark.parametrize("rows", [["2024-03,1"], ["2024-03,1", "2024-06,2"], ["2024-08,2"]])
+def test_a_milestone_first_reported_after_january_is_forecast_as_if_january_said_zero(rows):
+    """A milestone whose year's first report comes after January (quarterly reports, a late first
+    report) was refused with numpy's "n < 0" (the months before it, NaN, cast to a project count).
+    Its forecast is the one with a January report of 0, within Monte Carlo error."""
+    import pandas as pd
+
+    catalog = lf.load_catalog(2024)
+
+    def p_met(lines):
+        frame = pd.DataFrame([line.split(",") for line in lines], columns=["month", "value"]).assign(
+            indicator="08b", region="province", value=lambda d: d["value"].astype(float)
+        )
+        result = lf.forecast(frame, catalog, n_draws=2000, seed=7)
+        row = result.summary.sel(series=result.summary["indicator"] == "08b")
+        return float(row["p_met"].values[0]), float(row["deadline_value"].sel(quantile=0.5).values[0])
+
+    (p, median), (p0, median0) = p_met(rows), p_met(["2024-01,0", *rows])
+    assert 0.0 < p < 1.0 and abs(p - p0) < 4 * np.sqrt(2 * p0 * (1 - p0) / 2000)  # Monte Carlo error
+    assert round(median) == round(median0)

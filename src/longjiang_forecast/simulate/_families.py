@@ -514,7 +514,8 @@ class Binomial(Family):
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         base = self._base(prev)
         h = np.clip(self.p["hazard"] * self.s["multiplier"][:, m][:, None], 0.0, 1.0)
-        left = np.maximum(self.s["total"][:, None] - base, 0).astype(np.int64)
+        # a month before the series' first report has no count yet (NaN): nothing is left to draw there
+        left = np.maximum(np.nan_to_num(self.s["total"][:, None] - base, nan=0.0), 0).astype(np.int64)
         new = rs.numpy_draw(self.b, lambda g, c: g.binomial(left[:, c], h[:, c]))
         new[~self._active(m)] = 0
         np.add(base, new.astype(self.dtype), out=out)
