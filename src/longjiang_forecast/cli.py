@@ -1400,6 +1400,13 @@ def _next_year(args: argparse.Namespace) -> int:
     _check_model(args.model)
     if args.out:  # before any work
         _check_next_year_out(Path(args.out), args)
+    from .pipeline._forecast import DEFAULT_KEEP_PATHS
+    from .planning._next_year import unresolved_probability
+
+    kept = min(args.keep_paths or DEFAULT_KEEP_PATHS, args.draws)  # the library may keep fewer: it says so
+    unresolved = unresolved_probability([0.5, args.confidence], kept)
+    if unresolved:  # before any work
+        raise ValueError(f"next-year --confidence {args.confidence}: {unresolved}")
     result, catalog, progress, _ = _run(args)
     lang = _lang(args, catalog)
     year = int(result.state.attrs["year"]) + 1

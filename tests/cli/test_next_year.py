@@ -106,6 +106,39 @@ def test_bad_options_are_refused(args, message, tmp_path, capsys, monkeypatch):
     assert list(tmp_path.iterdir()) == []  # nothing written
 
 
+@pytest.mark.parametrize(
+    ("confidence", "draws", "said"),
+    [
+        ("0.999999", "1000", "must lie in [0.005, 0.995]"),
+        ("0.998", "1000", "at least 2500 (`longjiang-forecast next-year --draws 2500 --keep-paths 2500`)"),
+        ("0.000001", "4000", "must lie in [0.00125, 0.9988]"),
+    ],
+)
+def test_a_confidence_the_kept_paths_cannot_show_is_refused_before_any_work(
+    confidence, draws, said, tmp_path, capsys, monkeypatch
+):
+    """0.999999 of 1,000 paths was written "met with probability 100%": the quantile lies beyond every
+    path. Refused before the forecast, with the range the paths resolve and the draws that would."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["next-year", "--draws", draws, "--confidence", confidence]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Forecasting" not in err and "100%" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_probability_near_one_is_never_printed_as_100_percent():
+    from longjiang_forecast.planning._next_year_list import percent
+
+    assert [percent(p) for p in (0.8, 0.999, 0.999999, 1 - 1e-10, 1e-7, 1 / 3)] == [
+        "80%",
+        "99.9%",
+        "99.9999%",
+        "99.99999999%",
+        "0.00001%",
+        "33.3%",
+    ]
+
+
 def test_the_inputs_and_odd_places_are_refused_before_any_work(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     progress = tmp_path / "progress.csv"

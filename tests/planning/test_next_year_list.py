@@ -171,12 +171,16 @@ def test_proposals_are_matched_to_the_forecast_by_label_not_by_position(default)
 
 
 def test_proposals_from_a_few_kept_paths_are_warned_about(default_progress):
-    """keep_paths=1: the proposals would rest on one draw of this year's value (a new-user check got
-    360 for 01a at 50 % against 323 with every path, without a word)."""
+    """keep_paths=20: the proposals rest on 20 draws of this year's value, said; keep_paths=1 (a
+    new-user check got 360 for 01a at 50 % against 323 with every path, without a word): refused."""
     from longjiang_forecast._core.exceptions import ForecastWarning
 
+    result = lf.forecast(default_progress, lf.load_catalog(2024), n_draws=200, keep_paths=20, seed=4)
+    with pytest.warns(ForecastWarning, match=r"the forecast kept 20 path\(s\); .* rest on 20 draw\(s\)"):
+        planning.next_year_targets(result, default_progress, probs=(0.5,))
+    # one path: even the median lies beyond what it shows (0.5 of a path on either side)
     result = lf.forecast(default_progress, lf.load_catalog(2024), n_draws=200, keep_paths=1, seed=4)
-    with pytest.warns(ForecastWarning, match=r"the forecast kept 1 path\(s\); .* rest on 1 draw\(s\)"):
+    with pytest.raises(ValueError, match=r"rests on the 0.5 kept path\(s\) beyond it \(of 1\); at least 5"):
         planning.next_year_targets(result, default_progress, probs=(0.5,))
 
 

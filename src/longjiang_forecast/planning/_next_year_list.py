@@ -444,10 +444,14 @@ def _next_year_date(day: pd.Timestamp) -> pd.Timestamp:
 
 def percent(p: float) -> str:
     """A probability as a percentage with as many decimals as it has (80%, 99.9%, 0.01%)."""
-    for decimals in range(4):
+    for decimals in range(8):
         if abs(round(p * 100, decimals) - p * 100) < 1e-9:
             return f"{p * 100:.{decimals}f}%"
-    return f"{p * 100:.3g}%"
+    for digits in range(3, 17):  # never "100%" or "0%" for a p strictly between them
+        shown = f"{p * 100:.{digits}g}%"
+        if shown not in ("100%", "0%"):
+            break
+    return shown
 
 
 def needed_percent(p: float) -> str:
