@@ -174,6 +174,8 @@ def test_a_prefecture_without_reports_leaves_the_province_unforecast(prefectures
     row = _province(_forecast(partial, catalog))
     assert row["status"] == "no forecast" and np.isnan(row["p_met"])
     assert "daxinganling" in row["reason"] and "all 13" in row["reason"]
+    # nor is the total of the other 12 shown as the province's latest figure (it was: 3,054 for 15,000)
+    assert np.isnan(row["observed"])
 
 
 def test_compare_scenarios_and_portfolio_read_the_province_row(prefectures, catalog):

@@ -450,13 +450,14 @@ def _province_row(
     present = idx[idx >= 0]
     rule, weights, equal = province_weights(str(fields["kind"]), state["population"].values[present])
     observed = np.asarray(state["observed"].values, float)[present]
-    total = total_of(observed, weights)
+    absent = [m for m, s in zip(members, idx, strict=True) if s < 0]
+    # the total of some prefectures is not the province's figure: none where one never reported
+    total = np.full(observed.shape[1], np.nan) if absent else total_of(observed, weights)
     complete = np.flatnonzero(np.isfinite(total))
     last_month = int(complete[-1] + 1) if complete.size else 0
     how = "sum" if rule == "sum" else "population-weighted mean (2020 census)"
     basis = f"{how} of the {n} prefectures' forecasts, path by path"
     why = ""
-    absent = [m for m, s in zip(members, idx, strict=True) if s < 0]
     refused = [str(state["region"].values[s]) for s in present if reason[s] != ""]
     if absent:
         why = (
