@@ -823,3 +823,21 @@ def test_the_scale_checks_messages_in_chinese(tmp_path):
     assert "可用 check_scale=False（命令行：--no-scale-check）关闭此项检查" in zh
     for english in ("Was a decimal point lost", "more than 20×", "turns this check off", "Correct it"):
         assert english not in zh
+
+
+def test_a_count_of_whole_things_that_is_not_whole_is_warned_of(tmp_path):
+    """Households written 12.300 (a thousands separator as a dot) read as 12.3 households, and were
+    forecast without a word. A count of whole things (户, 所) that is not whole is named; a level
+    (an average over counties) and a count in km are not."""
+    catalog = load_catalog(2024)
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "indicator,region,month,value\n09a,province,2024-06,12.300\n09a,province,2024-08,15.500\n"
+        "13a,province,2024-08,604.3\n07b,province,2024-08,97.5\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(UserWarning, match=r"2 value\(s\) of counts of whole things") as caught:
+        read_progress(path, catalog)
+    said = " ".join(str(w.message) for w in caught)
+    assert "row 2 (indicator '09a'" in said and ": 12.3;" in said and "row 3 (indicator '09a'" in said
+    assert "13a" not in said and "07b" not in said

@@ -105,6 +105,39 @@ _PERCENT_CHANGE = re.compile(r"^%\s*change\s+vs\.?\s*(\d{4})$", re.IGNORECASE)
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
 
 
+#: Multipliers a unit may name (the first match counts): a figure in 万户 is 10,000 households.
+UNIT_MULTIPLIERS: tuple[tuple[str, float], ...] = (
+    ("亿", 1e8),
+    ("100 million", 1e8),
+    ("百万", 1e6),
+    ("million", 1e6),
+    ("万", 1e4),
+    ("10k", 1e4),
+    ("千", 1e3),
+    ("thousand", 1e3),
+)
+#: Classifiers (量词) of counted things: a figure in such a unit, without a multiplier such as
+#: 万 and not a ratio, is a whole number.
+COUNT_CLASSIFIERS = frozenset("个所座项户种人家台辆处条套间张名次")
+
+
+def unit_multiplier(unit: str) -> float:
+    """How many base units one unit of ``unit`` is (1e4 for 万户, 1 for 户): :data:`UNIT_MULTIPLIERS`."""
+    folded = unit.casefold()
+    return next((m for word, m in UNIT_MULTIPLIERS if word in folded), 1.0)
+
+
+def counts_whole_things(unit: str) -> bool:
+    """Whether a figure in ``unit`` counts whole things: a classifier (户, 个, 所...), no multiplier or ratio.
+
+    ``households (户)`` and ``所`` do; ``万户``, ``km``, ``%``, ``个/千人`` and an English-only unit
+    (whose words say nothing certain) do not. The catalogue's targets and the progress file's
+    values of a count in such a unit must be whole numbers.
+    """
+    ratio = "%" in unit or "per " in unit.casefold() or any(mark in unit for mark in "/每均率比")
+    return unit_multiplier(unit) == 1.0 and not ratio and any(ch in COUNT_CLASSIFIERS for ch in unit)
+
+
 def plain_number(text: str) -> float:
     """The number a cell's text writes, thousands separators in groups of three read (``1,234``).
 

@@ -30,7 +30,12 @@ from longjiang_forecast._core.schema import (
     PROGRESS_HEADER_ALIASES,
 )
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
-from longjiang_forecast._core.units import plain_number, unit_across_years
+from longjiang_forecast._core.units import (
+    counts_whole_things,
+    plain_number,
+    unit_across_years,
+    unit_multiplier,
+)
 
 from ._catalog import Catalog, _coerce_types, _fmt_number
 from ._regions import _package_file, load_regions
@@ -124,26 +129,12 @@ _TRUE: Final = frozenset({"true", "1", "yes", "y", "是", "t"})
 _FALSE: Final = frozenset({"false", "0", "no", "n", "否", "f", ""})
 _PACKAGE_SOURCE: Final = "package:catalog_{year}.csv"
 
-#: Multipliers a unit may name, for the scale check (the first match counts).
-_UNIT_MULTIPLIERS: Final = (
-    ("亿", 1e8),
-    ("100 million", 1e8),
-    ("百万", 1e6),
-    ("million", 1e6),
-    ("万", 1e4),
-    ("10k", 1e4),
-    ("千", 1e3),
-    ("thousand", 1e3),
-)
 #: A target beyond this many base units (persons, households, yuan, m², ...) is a typing or
 #: unit error, not a livelihood target: 10^13 yuan is about 6 times the province's yearly GDP,
 #: 10^13 persons 300,000 times its population.
 _MAX_BASE_UNITS: Final = 1e13
 #: A target in percent beyond this magnitude is a typing error.
 _MAX_PERCENT: Final = 1000.0
-#: Classifiers (量词) of counted things: a target in such a unit, without a multiplier such as
-#: 万 and not a ratio, is a whole number.
-_COUNT_CLASSIFIERS: Final = frozenset("个所座项户种人家台辆处条套间张名次")
 #: Deadlines outside these years are typing errors.
 _DEADLINE_YEARS: Final = (1950, 2100)
 
@@ -710,12 +701,8 @@ def _parse_number(
 
 def _check_plausible(target: float, kind: str, unit: str, bad: Any) -> None:
     """Refuse a target that no unit could mean: a fraction of counted things, or an absurd size."""
-    folded = unit.casefold()
-    multiplier = next((m for word, m in _UNIT_MULTIPLIERS if word in folded), 1.0)
-    ratio = "%" in unit or "per " in folded or any(mark in unit for mark in "/每均率比")
-    counted = kind == "milestone" or (
-        multiplier == 1.0 and not ratio and any(ch in _COUNT_CLASSIFIERS for ch in unit)
-    )
+    multiplier = unit_multiplier(unit)
+    counted = kind == "milestone" or counts_whole_things(unit)
     if counted and not float(target).is_integer():
         what = "named projects" if kind == "milestone" else f"things counted in {unit!r}"
         bad(

@@ -339,7 +339,7 @@ def unresolved_probability(probs: Sequence[float], kept: int) -> str:
     below a share ``p`` of them for ``<=``): fewer than :data:`MIN_TAIL_PATHS` paths beyond it and
     the quantile is beyond what the paths show.
     """
-    beyond = [p for p in probs if min(p, 1.0 - p) * kept < MIN_TAIL_PATHS]
+    beyond = [p for p in probs if min(p, 1.0 - p) * kept < MIN_TAIL_PATHS - 1e-9]  # 0.1 of 50 is 5
     if not beyond:
         return ""
     lo, hi = MIN_TAIL_PATHS / kept, 1.0 - MIN_TAIL_PATHS / kept

@@ -48,7 +48,7 @@ from longjiang_forecast._core.schema import (
 )
 from longjiang_forecast._core.state import deadline_month
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
-from longjiang_forecast._core.units import plain_number
+from longjiang_forecast._core.units import counts_whole_things, plain_number
 
 if TYPE_CHECKING:
     from longjiang_forecast.catalog import Catalog
@@ -791,6 +791,9 @@ def _frame_to_dataset(
             "check_scale=False (command line: --no-scale-check) turns this check off if the value is "
             "really meant to be so far from the target."
         )
+        # cumulative counts of whole things (households, schools) that are not whole (a level may be
+        # an average over counties: 97.5 disease types)
+        fractional: list[str] = []
         for scale_rec in good.itertuples(index=False):
             rec = scale_rec
             target = targets[(rec.indicator, rec.region, rec.month.year)]
@@ -823,6 +826,8 @@ def _frame_to_dataset(
                     "projects."
                 )
                 continue
+            if rec.kind == "cumulative" and counts_whole_things(unit) and not rec.value.is_integer():
+                fractional.append(f"{rec.where}: {_fmt(rec.value)}")
             median = change_median.get((rec.indicator, rec.region), math.nan)
             if check_scale and rec.kind == "change" and median > 0:
                 ratio = rec.value / median
@@ -884,6 +889,20 @@ def _frame_to_dataset(
                         f"units, or is the catalogue's target mistyped? Convert it to the catalogue "
                         f"unit or correct the target; {off}"
                     )
+        if fractional:
+            more = (
+                f" ... and {len(fractional) - _MAX_ROWS_NAMED} more"
+                if len(fractional) > _MAX_ROWS_NAMED
+                else ""
+            )
+            warnings.warn(
+                f"{source}: {len(fractional)} value(s) of counts of whole things (households (户), schools "
+                f"(所), ...) are not whole numbers: {'; '.join(fractional[:_MAX_ROWS_NAMED])}{more}. A "
+                "thousands separator written as a dot (12.300 for 12300)? Check the figures: they are "
+                "forecast as written.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     # cumulative series must not fall within a calendar year
     revisions: list[str] = []

@@ -630,6 +630,13 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "“value”（数值）列的值 {0} 为负数；{1} 类数值不能为负。请检查正负号。",
     ),
     (
+        r"(.+?): (\d+) value\(s\) of counts of whole things \(households \(户\), schools \(所\), \.\.\.\) are "
+        r"not whole numbers: (.+?)\. A thousands separator written as a dot \(12\.300 for 12300\)\? Check "
+        r"the figures: they are forecast as written\.",
+        "{0}：有 {1} 个按整数计的数值（户、所等）不是整数：{2}。是否把千位分隔符写成了小数点（12.300 应为 12300）？"
+        "请核对这些数值：它们将按所填数值预测。",
+    ),
+    (
         r"field 'value' is empty\. Enter the reported figure, or delete the row if the month was not "
         r"reported \(missing months are allowed\)\.",
         "“value”（数值）列为空。请填写报告值；如该月未报告，可删除该行（允许缺报月份）。",
