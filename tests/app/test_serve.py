@@ -233,6 +233,9 @@ def test_a_scenario_set_in_the_browser_gives_the_numbers_of_the_command_line(chr
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.set_default_timeout(60_000)
+            # the assertions wait as long as the actions: on CI's two loaded cores next year's targets
+            # for 377 series took longer than playwright's default of 5 s to appear
+            expect.set_options(timeout=60_000)
             # the other pages answer: the table, a target's charts, next year's targets
             page.goto(f"http://127.0.0.1:{port}/")
             expect(page.locator("#attainment-table td[data-dash-column='p_met']").first).to_be_visible()
