@@ -841,3 +841,22 @@ def test_a_count_of_whole_things_that_is_not_whole_is_warned_of(tmp_path):
     said = " ".join(str(w.message) for w in caught)
     assert "row 2 (indicator '09a'" in said and ": 12.3;" in said and "row 3 (indicator '09a'" in said
     assert "13a" not in said and "07b" not in said
+
+
+def test_a_gbk_file_whose_chinese_is_also_utf8_is_read_as_gbk(tmp_path):
+    """GBK's 全省 (C8AB CAA1) is valid UTF-8 too ("ȫʡ"): a province-only file from Excel on Chinese
+    Windows was refused for an unknown region 'ȫʡ' without a word of the encoding."""
+    catalog = load_catalog(2024)
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(
+        "indicator,region,month,value\n09a,全省,2024-01,1000\n09a,全省,2024-02,2000\n".encode("gbk")
+    )
+    assert gbk.read_bytes().decode("utf-8")  # the trap: it decodes as UTF-8
+    with pytest.warns(UserWarning, match=r"read as GB18030 \(GBK\)"):
+        ds = read_progress(gbk, catalog)
+    assert list(ds["region"].values) == ["province"]
+    latin = tmp_path / "latin.csv"  # é is Latin-1, not what GBK turns into: read as UTF-8, silently
+    latin.write_text("indicator,region,month,value,note\n09a,province,2024-01,1000,Café\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_progress(latin, catalog)["note"].values.ravel()[0] == "Café"

@@ -158,20 +158,52 @@ def decode_text(path: Path, data: bytes, what: str) -> tuple[str, str | None]:
                 f"{path}: the {what} starts as UTF-16 text but is damaged ({err.reason} at byte "
                 f"{err.start}). Save it again as UTF-8 (Excel: 'CSV UTF-8')."
             ) from err
+    gbk_note = (
+        "as GB18030 (GBK), the encoding of Excel's 'CSV' on Chinese Windows (check the Chinese "
+        "text; save as 'CSV UTF-8' to silence this)"
+    )
     try:
-        return data.decode("utf-8-sig"), None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         # Excel on Chinese Windows saves "CSV" as GBK; GB18030 is its superset.
         try:
-            return data.decode("gb18030"), (
-                "as GB18030 (GBK), the encoding of Excel's 'CSV' on Chinese Windows (check the Chinese "
-                "text; save as 'CSV UTF-8' to silence this)"
-            )
+            return data.decode("gb18030"), gbk_note
         except UnicodeDecodeError:
             raise DataValidationError(
                 f"{path}: the {what} is neither UTF-8 nor GBK/GB18030 text ({err.reason} at "
                 f"byte {err.start}). Save it as UTF-8, with or without BOM (Excel: 'CSV UTF-8')."
             ) from err
+    if _gbk_read_as_utf8(text, data):
+        return data.decode("gb18030"), gbk_note
+    return text, None
+
+
+#: Characters a GBK file read as UTF-8 turns into and real text hardly has: Latin Extended-A and -B,
+#: IPA and the spacing modifiers (GBK's 全省 is UTF-8's "ȫʡ"); é and ü (Latin-1) are not among them.
+_MOJIBAKE = re.compile(r"[\u0100-\u02ff]")
+_CJK_TEXT = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _gbk_read_as_utf8(text: str, data: bytes) -> bool:
+    """Whether bytes that decode as UTF-8 are GBK text all the same.
+
+    Some GBK characters are valid UTF-8 byte pairs too: a province-only file whose only Chinese is
+    全省 (C8AB CAA1) decodes as UTF-8 to "ȫʡ", and its region was refused as unknown without a word of
+    the encoding. Taken as GBK where the UTF-8 reading has no Chinese and some of those characters,
+    and the GB18030 reading is Chinese in every character beyond ASCII.
+    """
+    if (
+        data.startswith(b"\xef\xbb\xbf")
+        or text.isascii()
+        or _CJK_TEXT.search(text)
+        or not _MOJIBAKE.search(text)
+    ):
+        return False  # a BOM says UTF-8
+    try:
+        gbk = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return all(_CJK_TEXT.match(ch) for ch in gbk if not ch.isascii())
 
 
 def _records(text: str, delimiter: str, path: Path, what: str) -> list[tuple[int, list[str]]]:
