@@ -2480,8 +2480,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     _Parser.argv = argv
     args = parser.parse_args(argv)
     _check_kept_within_draws(parser, args)
-    with _messages(args):
+    with _messages(args), _output_that_may_close():
         return _dispatch(args)
+
+
+class _QuietWhenClosed:
+    """Standard output that goes quiet when its reader closes it, so that the command runs on.
+
+    ``longjiang-forecast ... | head -3``: the table is printed before the files are written, and the
+    closed pipe stopped the run with ``error: [Errno 32] Broken pipe`` and no file. Once a write or
+    flush meets a closed pipe, the rest of the output goes to ``os.devnull``; everything else is
+    the stream's own (:func:`_output_that_may_close`).
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.closed_early = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_early:
+            try:
+                return int(self._stream.write(text))
+            except BrokenPipeError:
+                self._go_quiet()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_early:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._go_quiet()
+
+    def _go_quiet(self) -> None:
+        self.closed_early = True
+        with contextlib.suppress(OSError, ValueError):  # a stream without a descriptor (a test's capture)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _output_that_may_close() -> Iterator[None]:
+    """Run a command with :class:`_QuietWhenClosed` as ``sys.stdout`` (restored afterwards)."""
+    stream = sys.stdout
+    sys.stdout = _QuietWhenClosed(stream)
+    try:
+        yield
+    finally:
+        sys.stdout = stream
 
 
 #: The output folders this command created (the topmost new one of each); see _remove_if_empty.

@@ -724,3 +724,29 @@ def test_as_of_that_is_no_month_names_the_forms(capsys):
     with pytest.raises(SystemExit):
         main(["forecast", "--as-of", "2024年13月"])
     assert "'2024年13月' is not a month" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_does_not_lose_the_run(tmp_path):
+    """`longjiang-forecast ... | head -3` closed the pipe while the table was printed: 'error: [Errno
+    32] Broken pipe', status 2 and none of the four files. Now the run goes on quietly and writes them."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "o"
+    argv = ["--draws", "100", "--out", str(out)]
+    code = f"from longjiang_forecast.cli import main; raise SystemExit(main({argv!r}))"
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as run:
+        assert run.stdout is not None and run.stderr is not None
+        run.stdout.readline()  # the first line, then the reader goes away
+        run.stdout.close()
+        err = run.stderr.read().decode()
+        assert run.wait(timeout=300) == 0, err
+    assert "Broken pipe" not in err and "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == [
+        "attainment.csv",
+        "attainment.xlsx",
+        "forecast.nc",
+        "run.json",
+    ]
