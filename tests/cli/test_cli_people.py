@@ -750,3 +750,43 @@ def test_a_reader_that_stops_early_does_not_lose_the_run(tmp_path):
         "forecast.nc",
         "run.json",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "code"),
+    [
+        (
+            "indicator,region,month,value,unit\n09a,province,2024-01,10,户\n",
+            ["表头（第 1 行）中有未知的列 ['unit']"],
+            2,
+        ),
+        (
+            "indicator,region,month,value\n10b,province,2024-08,0.48\n",
+            ["列的值 0.48 看起来是小数", "请填写百分数，如 48"],
+            2,
+        ),
+        (
+            "指标,地区,月份,数值\n09a,全省,2024年1月,10\n",
+            ["读取时列名对应为 指标→indicator", "；月份写作 YYYY年M月"],
+            0,
+        ),
+    ],
+)
+def test_lang_zh_says_more_of_a_progress_files_mistakes_and_notes_in_chinese(
+    tmp_path, capsys, text, parts, code
+):
+    progress = tmp_path / "p.csv"
+    progress.write_text(text, encoding="utf-8")
+    args = ["forecast", "--progress", str(progress), "--draws", "100", "--out", str(tmp_path / "o"), "-q"]
+    assert main([*args, "--lang", "zh"]) == code
+    err = capsys.readouterr().err
+    assert all(part in err for part in parts), err
+    assert not re.search(r"\b(unknown|looks like|Enter|read|columns|months written)\b", err), err
+
+
+def test_lang_zh_says_an_out_that_is_a_file_in_chinese(tmp_path, capsys):
+    existing = tmp_path / "t.csv"
+    existing.write_text("x\n", encoding="utf-8")
+    _refused_in_chinese(
+        capsys, ["forecast", "--out", str(existing)], ["是文件，不是文件夹"], r"is a file|Choose"
+    )

@@ -873,9 +873,14 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     # a file read with the user's column names (``read columns 指标→indicator, 地区→region.``; always
     # the last of the reading notes): the mapped list joined with 、, the sentence in Chinese
     (r"(→\w+), (?=[^\s,;]+→)", "{0}、"),
-    # how a file was read (_core.tables: a title above the header, a sheet chosen, merged cells, a
-    # separator other than the comma), each note of ``read ...; ...`` in turn
-    (r": read (?=the header in row|sheet '|merged cells|as (?:tab|semicolon)-separated)", "：读取时"),
+    # how a file was read (_core.tables, progress._reader, catalog._read: a title above the header, a
+    # sheet chosen, merged cells, a separator other than the comma, UTF-16, the user's column names,
+    # the month forms, cells formatted as percent), each note of ``read ...; ...`` in turn
+    (
+        r": read (?=the header in row|sheet '|merged cells|as (?:tab|semicolon)-separated|as UTF-16|"
+        r"columns \S+→|months written|\d+ value cell\(s\) formatted|target cells formatted)",
+        "：读取时",
+    ),
     (
         r"the header in row (\d+), below title rows \((.*?)\)(?=; |\.$)",
         "表头在第 {0} 行，其上为标题行（{1}）",
@@ -890,10 +895,23 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"as tab-separated", "按制表符分隔"),
     (r"as semicolon-separated", "按分号分隔"),
-    (r"; (?=表头在第|工作表 '|合并单元格|按制表符|按分号)", "；"),
-    (r"(每一行|分隔|）)\.$", "{0}。"),
-    (r": read columns ([^;]*→[^;]*)\.$", "：读取时列名对应为 {0}。"),
-    (r"; columns ([^;]*→[^;]*)\.$", "；列名对应为 {0}。"),
+    (r"as UTF-16 text \(Excel's 'Unicode text'\)", "按 UTF-16 文本（Excel 的“Unicode 文本”）"),
+    (r"(?:(?<=读取时)|(?<=; ))columns ([^;]*→[^;]*?)(?=; |\.$)", "列名对应为 {0}"),
+    (r"(?:(?<=读取时)|(?<=; ))months written (.+?)(?=; |\.$)", "月份写作 {0}"),
+    (
+        r"(\d+) value cell\(s\) formatted as percent as the percent they show \((\S+) as (\S+)\)",
+        "{0} 个设为百分比格式的数值单元格按其显示的百分数（{1} 读作 {2}）",
+    ),
+    (
+        r"target cells formatted as percent as the percent they show, in the row's %-unit \((.+?)\)(?=; |\.$)",
+        "设为百分比格式的目标值单元格按其显示的百分数、以该行的 % 单位（{0}）",
+    ),
+    (
+        r"; (?=表头在第|工作表 '|合并单元格|按制表符|按分号|按 UTF-16|列名对应为|月份写作|\d+ 个设为百分比|设为百分比)",
+        "；",
+    ),
+    (r"(?<=月份写作 )date \(", "日期 ("),
+    (r"^(.*(?:：读取时|：已按 GB18030).*?)\.$", "{0}。"),
     # the catalogue's common mistakes (catalog._read): the cell first, then the problem
     (r"Catalogue (.+?) has (\d+) problems:", "目标清单 {0} 中有 {1} 处问题："),
     (r", (row \d+|header), indicator ('[^']*'), field ('[^']*'): ", "，{0}，指标 {1}，字段 {2}："),
@@ -1138,6 +1156,44 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"\((`[^`]*`)\)\.",
         "以 {0} 的概率达成的建议值，只有 {1} 条保留路径落在其外（共 {2} 条）；至少需要 {3} 条，因此保留 {4} 条路径时"
         "概率必须在 [{5}, {6}] 之内。请给出该范围内的概率，或以至少 {7} 条保留路径（及模拟路径）预测（{8}）。",
+    ),
+    # more of the progress file's mistakes (progress._reader, _core.tables) and the output folder
+    (
+        r"field 'value' has value (\S+), which looks like a fraction, but ('[^']*') is in (.+?) \(target "
+        r"(\S+)\)\. Enter percent, e\.g\. (\S+); ",
+        "“value”（数值）列的值 {0} 看起来是小数，但 {1} 的单位是 {2}（目标 {3}）。请填写百分数，如 {4}；",
+    ),
+    (
+        r"(.+?): unknown column\(s\) (\[.*?\])( \(columns without a header name\))? in the (.+?)\. Accepted "
+        r"columns: (\[.*?\])\. Rename or delete the extra column\(s\); nothing is dropped silently\.",
+        "{0}：{3}中有未知的列 {1}{2}。可用的列：{4}。请重命名或删除多余的列；不会悄悄丢弃任何列。",
+    ),
+    (r" \(columns without a header name\)", "（没有列名的列）"),
+    (r"(?<=中有未知的列 )(.*?)header \(row (\d+)\)中", "{0}表头（第 {1} 行）中"),
+    (r"(?<=：)header \((第 \d+ 行|row \d+)\)中有未知的列", "表头（{0}）中有未知的列"),
+    (
+        r"(.+?): (\d+) formula cell\(s\) of sheet ('[^']*') hold no saved result, or an empty one \((.+)\): "
+        r"the (?:[\w ]+?) was written by a program or saved without recalculating, or the formula gives an "
+        r"empty text\. Open it in Excel or WPS and save it again, so that the results are stored, or type "
+        r"each figure \(a month not reported: delete its row\)\.",
+        "{0}：工作表 {2} 中有 {1} 个公式单元格没有保存的结果，或结果为空（{3}）：文件由程序写出或保存时未重新计算，"
+        "或公式结果为空文本。请在 Excel 或 WPS 中打开并重新保存，以存下计算结果；或逐个填写数值（某月未报告："
+        "删除该行）。",
+    ),
+    (r", column ([A-Z]+) \(('[^']*')\): ", "，{0} 列（{1}）："),
+    (
+        r"(.+?): sheets (\[.*?\]) all have the columns (\[.*?\]); which one holds the data\? Choose it with "
+        r"sheet= \(command line: --sheet NAME\), or delete the others\.",
+        "{0}：工作表 {1} 都有所需的列 {2}；数据在哪一个？请用 sheet=（命令行：--sheet 工作表名）选定，或删除其他"
+        "工作表。",
+    ),
+    (
+        r" \(ambiguous: as an Excel number, (\S+) shows as (\S+); write (\S+) or (\S+)\)",
+        "（有歧义：作为 Excel 数字，{0} 显示为 {1}；请写 {2} 或 {3}）",
+    ),
+    (
+        r"(--\S+) (.+?) is a file, not a folder\. Choose a folder for (?:the outputs|.+?) \(nothing was run\)\.",
+        "{0} {1} 是文件，不是文件夹。请为输出选择一个文件夹（未运行任何计算）。",
     ),
     # the report store's common mistakes (store._db, _vintage, _ingest, _archive, _changes, _track)
     (
