@@ -256,6 +256,16 @@ def test_as_of_outside_the_data(national, as_of, years, error, match):
         backtest(national, "seasonal_share", as_of=as_of, years=years)
 
 
+def test_a_year_with_reports_but_no_target_says_so():
+    """PM2.5 2013: reported, but its target (5 % below the year before) has no year before in the data.
+    The message said the year was outside the data that it lies in."""
+    catalog, progress = lf.load_pm25("shenyang")
+    with pytest.raises(
+        lf.DataValidationError, match=r"as_of years \[2013\] have reports .* but no forecastable"
+    ):
+        backtest((catalog, progress), "seasonal_share", as_of=[6], years=[2013])
+
+
 def test_empty_history(national):
     catalog, progress = national
     empty = progress.copy(deep=True)

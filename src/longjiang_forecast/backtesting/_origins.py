@@ -240,6 +240,13 @@ def plan_origins(
         chosen = year_list
         bad = [y for y in chosen if y not in data_years]
         if bad:
+            if all(first.year <= y <= last.year for y in bad):  # reported, but no target to forecast
+                raise DataValidationError(
+                    f"as_of years {bad} have reports (the progress covers {first:%Y-%m} to {last:%Y-%m}) "
+                    f"but no forecastable target in the catalogue (it has targets for years "
+                    f"{target_years}; a target against the year before has none in the data's first "
+                    f"year). Choose years among {data_years}."
+                )
             raise DataValidationError(
                 f"as_of years {bad} are outside the data: the progress covers {first:%Y-%m} to "
                 f"{last:%Y-%m} and forecastable targets exist for years {target_years}. "

@@ -1195,6 +1195,18 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"(--\S+) (.+?) is a file, not a folder\. Choose a folder for (?:the outputs|.+?) \(nothing was run\)\.",
         "{0} {1} 是文件，不是文件夹。请为输出选择一个文件夹（未运行任何计算）。",
     ),
+    (
+        r"as_of years (\[.*?\]) have reports \(the progress covers (\S+) to (\S+)\) but no forecastable target "
+        r"in the catalogue \(it has targets for years (\[.*?\]); a target against the year before has none in "
+        r"the data's first year\)\. Choose years among (\[.*?\])\.",
+        "年份 {0} 有报告（进展数据覆盖 {1} 至 {2}），但目标清单中没有可预测的目标（只有 {3} 年有目标；以上一年为"
+        "基准的目标在数据的第一年没有基准）。请在 {4} 中选择年份。",
+    ),
+    (
+        r"as_of years (\[.*?\]) are outside the data: the progress covers (\S+) to (\S+) and forecastable "
+        r"targets exist for years (\[.*?\])\. Choose years among (\[.*?\])\.",
+        "年份 {0} 不在数据范围内：进展数据覆盖 {1} 至 {2}，可预测的目标只有 {3} 年。请在 {4} 中选择年份。",
+    ),
     # the report store's common mistakes (store._db, _vintage, _ingest, _archive, _changes, _track)
     (
         r"(.+?): no report store here\. Create it by ingesting report files: `longjiang-forecast ingest "
