@@ -790,3 +790,10 @@ def test_lang_zh_says_an_out_that_is_a_file_in_chinese(tmp_path, capsys):
     _refused_in_chinese(
         capsys, ["forecast", "--out", str(existing)], ["是文件，不是文件夹"], r"is a file|Choose"
     )
+
+
+def test_lang_zh_says_a_backtest_year_without_a_target_in_chinese(capsys):
+    args = ["backtest", "--progress", "pm25", "--city", "shenyang", "--years", "2013", "--as-of", "6"]
+    _refused_in_chinese(
+        capsys, args, ["年份 [2013] 有报告", "没有可预测的目标", "（未运行任何计算）"], r"have|nothing|able"
+    )

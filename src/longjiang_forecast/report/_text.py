@@ -358,7 +358,7 @@ GROWTH_BASIS: dict[str, dict[str, str]] = {
 #: regular expression, and its Chinese with the groups in ``{0}``, ``{1}``... Ids, file names and
 #: what the user wrote stay as they are.
 NOTES_ZH: tuple[tuple[str, str], ...] = (
-    (r"(?<!scored )no forecast(?! for prefectures)", "无法预测"),  # not inside "scored no forecast for"
+    (r"(?<!scored )no forecast(?! for prefectures)(?!able)", "无法预测"),  # not "scored no forecast for"
     (r"target already met", "已达到目标"),
     (r"no month left before the deadline", "截止日期前已无剩余月份"),
     (
@@ -1420,6 +1420,8 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "加总预测）。在效应的 regions 中加上 'province' 会把效应作用于全省自报的整行（所有地市的工作），而不是"
         "按这些地市的份额。",
     ),
+    (r"^--as-of/--years on (\S+): ", "--as-of/--years（{0}）："),
+    (r" ?\(nothing was run\)", "（未运行任何计算）"),
     (r"(\d{4}-\d{2}) to (\d{4}-\d{2})", "{0} 至 {1}"),
     (r"(?<![A-Za-z])row (\d+)(?!\d)", "第 {0} 行"),
     (r" and (\d+) more\b", " 等另 {0} 处"),
