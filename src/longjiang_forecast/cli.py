@@ -811,6 +811,38 @@ def _borderline_note(
     print(note, end="")
 
 
+def _thin_history_note(table: pd.DataFrame, show_all: bool, lang: str) -> None:
+    """Name the shown series forecast without earlier years of their own: the plan moves their numbers.
+
+    Their year's total rests on a standard seasonal profile (the "fallback profile" of the basis) and
+    on the plan as its prior, so the same reports with another target give another median (a new-user
+    pass: 4,005 km for a target of 2,000, 6,572 km for 20,000, from the same reports).
+    """
+    import textwrap
+
+    shown = table if show_all else table[table["region"] == "province"]
+    thin = shown[
+        shown["basis"].astype(str).str.startswith("fallback profile")
+        & ~shown["status"].isin(["no forecast", "achieved"])
+    ]
+    if thin.empty:
+        return
+    who = [
+        str(r.indicator) if r.region == "province" else f"{r.indicator}/{r.region}" for r in thin.itertuples()
+    ]
+    names = ", ".join(who[:8]) + (f" (+{len(who) - 8})" if len(who) > 8 else "")
+    text = (
+        f"无往年数据：{names}。其预测依据标准季节曲线，并以计划目标作为全年总量的先验，因此目标值本身会影响中位数和"
+        "达标概率；请补充往年的月度报告（含 12 月），以便按其自身历史预测。"
+        if lang == "zh"
+        else f"Without earlier years of their own: {names}. Their forecast rests on a standard seasonal "
+        "profile and on the plan as the prior of the year's total, so the target itself moves the median and "
+        "P(met): add earlier years' monthly reports (with their Decembers) to forecast them from their own "
+        "history."
+    )
+    print(textwrap.fill(text, width=_width(), break_on_hyphens=False))
+
+
 def _no_forecast_note(table: pd.DataFrame, show_all: bool, lang: str) -> None:
     """Say why each shown series has no forecast (the table shows only "no forecast"), by reason."""
     import textwrap
@@ -1067,6 +1099,7 @@ def _forecast(args: argparse.Namespace) -> int:
     _print_table(table, result, args, catalog, progress)
     _borderline_note(result.summary, args.draws, args.all, _lang(args, catalog), catalog, progress)
     _pace_note(table, args.all, _lang(args, catalog), catalog, progress)
+    _thin_history_note(table, args.all, _lang(args, catalog))
     _no_forecast_note(table, args.all, _lang(args, catalog))
     rounded_table(table).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir

@@ -797,3 +797,23 @@ def test_lang_zh_says_a_backtest_year_without_a_target_in_chinese(capsys):
     _refused_in_chinese(
         capsys, args, ["年份 [2013] 有报告", "没有可预测的目标", "（未运行任何计算）"], r"have|nothing|able"
     )
+
+
+def test_a_series_without_earlier_years_is_named_as_resting_on_the_plan(tmp_path, capsys):
+    """The same reports with targets of 2,000 and 20,000 km gave medians of 4,005 and 6,572: without
+    earlier years the plan is the prior of the year's total. The console says so, naming the series."""
+    catalog = tmp_path / "c.csv"
+    catalog.write_text(
+        "indicator,kind,unit,target,comparator,deadline,region,tags\nroad,cumulative,km,6000,>=,2024-10-31,"
+        "province,outdoor\n",
+        encoding="utf-8",
+    )
+    progress = tmp_path / "p.csv"
+    rows = "".join(
+        f"road,province,2024-{m:02d},{v}\n" for m, v in [(4, 500), (5, 1200), (6, 2000), (7, 2800), (8, 3400)]
+    )
+    progress.write_text("indicator,region,month,value\n" + rows, encoding="utf-8")
+    for lang, said in (("en", "Without earlier years of their own: road."), ("zh", "无往年数据：road。")):
+        args = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "200"]
+        assert main([*args, "--out", str(tmp_path / lang), "--lang", lang]) == 0
+        assert said in capsys.readouterr().out.replace("\n", " ")
