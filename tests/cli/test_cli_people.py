@@ -566,6 +566,10 @@ def test_lang_zh_says_the_report_stores_common_mistakes_in_chinese(tmp_path, cap
     [
         (["forecast", "--draws", "0"], ["参数 --draws：至少应为 100，现为 0：模拟路径更少时"]),
         (["forecast", "--draws", "abc"], ["参数 --draws：必须是不小于 100 的整数，现为 'abc'"]),
+        (
+            ["forecast", "--draws", "100000000000"],
+            ["参数 --draws：不能超过 100,000,000，现为 100,000,000,000"],
+        ),
         (["forecast", "--as-of", "2024-13"], ["'2024-13' 的月份为 13；月份必须是 01-12"]),
         (["forecast", "--as-of", "2024年13月"], ["'2024年13月' 不是月份（月份或日期不存在）"]),
         (["forecast", "-q", "-v"], ["不能与参数 -q/--quiet 同时使用"]),

@@ -1111,6 +1111,11 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "至少应为 {0}，现为 {1}：{2} 依据保留的路径计算，路径更少时其概率的蒙特卡罗误差比一个状态档位还宽"
         "（默认保留前 {3} 条；请给出 --keep-paths {4} 或更多，或不给此参数）",
     ),
+    (
+        r"must be at most (\S+), got (\S+): the Monte Carlo standard error of P\(met\) is below 0\.0001 long "
+        r"before, and the run would take hours or days",
+        "不能超过 {0}，现为 {1}：远在此之前达标概率的蒙特卡罗标准误已低于 0.0001，而运行要花几小时乃至几天",
+    ),
     (r"must be a whole number of at least (\d+), got ('[^']*')", "必须是不小于 {0} 的整数，现为 {1}"),
     (r"must be a whole number >= (\d+), got (\S+)", "必须是不小于 {0} 的整数，现为 {1}"),
     (r"must be a port from 1 to 65535, got (\d+)", "必须是 1 到 65535 之间的端口号，现为 {0}"),
