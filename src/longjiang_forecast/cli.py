@@ -1952,8 +1952,9 @@ def _changes(args: argparse.Namespace) -> int:
     shown = shown[shown["change"].notna()].head(args.top)
     print(_message("changes", lang, width=_width(), from_id=from_id, to_id=to_id, n=len(shown)))
     for row in shown.itertuples(index=False):
-        fields = {k: getattr(row, k) for k in ("p_from", "p_to", "change", "revisions", "news", "settings",
-                                                 "noise", "noise_se")}  # fmt: skip
+        # shown to two decimals: a part of -0.001 is "+0.00", not "-0.00" (round, then lose the zero's sign)
+        keys = ("p_from", "p_to", "change", "revisions", "news", "settings", "noise", "noise_se")
+        fields = {k: round(float(getattr(row, k)), 2) + 0.0 for k in keys}
         print(
             _message(
                 "change",
@@ -1971,7 +1972,7 @@ def _changes(args: argparse.Namespace) -> int:
             if name.startswith("news_") and abs(value) >= 0.005
         ]
         if parts:
-            text = _message("comma", lang).join(f"{who} {value:+.2f}" for who, value in parts)
+            text = _message("comma", lang).join(f"{who} {round(value, 2) + 0.0:+.2f}" for who, value in parts)
             print(_message("news_parts", lang, parts=text))
     return 0
 

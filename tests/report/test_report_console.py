@@ -242,3 +242,15 @@ def test_a_change_of_p_met_never_reads_minus_zero():
         ["a1", "新建公路", "0.80", "0.65 (−0.15)"],
         ["a2", "a2", "0.50", "0.50 (0)"],
     ]
+
+
+def test_the_monte_carlo_error_is_shown_to_its_first_digit():
+    """Two million draws: 'standard error at most 0.000' said the error was nothing; it is 0.0003."""
+    from longjiang_forecast.report._console import se_text
+
+    assert [se_text(se) for se in (0.008, 0.0124, 0.00034, 0.00004)] == [
+        "0.008",
+        "0.012",
+        "0.0003",
+        "0.00004",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -78,6 +79,14 @@ FOOTNOTES: dict[str, dict[str, str]] = {
         "end": "数值均以各指标的单位计；以“…”结尾的名称或单位，全文见 attainment.csv 与 attainment.xlsx。",
     },
 }
+
+
+def se_text(se: float) -> str:
+    """A Monte Carlo standard error with three decimals, or as many as its first digit needs.
+
+    Two million draws gave "at most 0.000", as if the error were none: 0.0003 is shown as such.
+    """
+    return format_value(se, max(3, -math.floor(math.log10(se))))
 
 
 def _footnote(lang: str, columns: list[str], se: str | None) -> str:
@@ -711,7 +720,7 @@ def render_attainment(
     sink = io.StringIO()
     Console(file=sink, width=width, color_system=None, highlight=False, soft_wrap=False).print(grid)
     text = "\n".join(line.rstrip() for line in sink.getvalue().splitlines()) + "\n"
-    shown_se: str | None = format_value(se, 3) if se > 0 else ""  # NaN > 0 is False: none with an error
+    shown_se: str | None = se_text(se) if se > 0 else ""  # NaN > 0 is False: none with an error
     if pd.to_numeric(table["p_met"], errors="coerce").isna().all():
         shown_se = None  # no target shown has a P(met): neither an error nor a settled one
     text += _wrap(_footnote(lang, columns, shown_se), width)
