@@ -224,6 +224,10 @@ def test_a_recent_pace_that_points_away_from_p_met_is_explained_by_the_models_pa
     note = pace_note(table, lang="zh", width=60)
     assert note.count("\n- ") == 2 and all(cell_len(line) <= 60 for line in note.splitlines())
     assert pace_note(agree, lang="en") == ""  # nothing to explain: no note
+    # equal as shown (a new user read "recent 0.500 a month ... is above the 0.500 a month still needed")
+    level = faster.assign(indicator="13c", unit="projects (项)", target=4.0, observed=2.0, required_rate=0.5,
+                          run_rate=0.5004, model_rate=0.25)  # fmt: skip
+    assert " is at the 0.500 a month still needed" in pace_explanations(level, lang="en")[0]
 
 
 def test_a_change_of_p_met_never_reads_minus_zero():

@@ -27,6 +27,7 @@ PACE_WORDS: dict[str, dict[str, str]] = {
         "model expects {model} a month ({left}); P(met) {p}",
         "above": "above",
         "below": "below",
+        "at": "at",
         "mean": "{who}: the {averaged} mean {latest} {side} {target}; the rest of the year ({left}) is "
         "expected to differ (seasonal): it needs a mean of {required}, the model expects an annual mean of "
         "{median}; P(met) {p}",
@@ -40,6 +41,7 @@ PACE_WORDS: dict[str, dict[str, str]] = {
         "（{left}）；达标概率 {p}",
         "above": "高于",
         "below": "低于",
+        "at": "等于",
         "mean": "{who}：{averaged}均值 {latest} {side} {target}，但其余月份（{left}）预计与之不同（季节性）："
         "需均值 {required}，模型预期全年均值 {median}；达标概率 {p}",
         "meets": "已满足",
@@ -144,13 +146,16 @@ def pace_explanations(
         end = deadline_month(pd.Timestamp(str(rec["deadline"])))
         if end <= last:
             continue
+        run_text, required_text = format_rate(run, unit, target), format_rate(required, unit, target)
+        # equal as shown ("0.500 ... above the 0.500"): said as equal
+        side = "at" if run_text == required_text else "above" if run >= required else "below"
         out.append(
             words["pace"].format(
                 who=name,
-                side=words["above" if run >= required else "below"],
-                run=format_rate(run, unit, target),
+                side=words[side],
+                run=run_text,
                 recent=covered_months(rec.get("run_rate_months"), lang),
-                required=format_rate(required, unit, target),
+                required=required_text,
                 model=format_rate(model, unit, target),
                 left=month_span(last + 1, end, lang),
                 p=f"{p:.2f}",
