@@ -824,14 +824,16 @@ def _borderline_note(
     print(note, end="")
 
 
-def _thin_history_note(table: pd.DataFrame, show_all: bool, lang: str) -> None:
+def _thin_history_note(
+    table: pd.DataFrame, show_all: bool, lang: str, catalog: Catalog, progress: Any
+) -> None:
     """Name the shown series forecast without earlier years of their own: the plan moves their numbers.
 
     Their year's total rests on a standard seasonal profile (the "fallback profile" of the basis) and
     on the plan as its prior, so the same reports with another target give another median (a new-user
     pass: 4,005 km for a target of 2,000, 6,572 km for 20,000, from the same reports).
     """
-    import textwrap
+    from .report._console import _wrap, region_label
 
     shown = table if show_all else table[table["region"] == "province"]
     thin = shown[
@@ -840,8 +842,12 @@ def _thin_history_note(table: pd.DataFrame, show_all: bool, lang: str) -> None:
     ]
     if thin.empty:
         return
+    written = region_spelling(progress)
     who = [
-        str(r.indicator) if r.region == "province" else f"{r.indicator}/{r.region}" for r in thin.itertuples()
+        str(r.indicator)
+        if r.region == "province"
+        else f"{r.indicator}/{region_label(str(r.region), lang, catalog.regions, written)}"
+        for r in thin.itertuples()
     ]
     names = ", ".join(who[:8]) + (f" (+{len(who) - 8})" if len(who) > 8 else "")
     text = (
@@ -853,7 +859,7 @@ def _thin_history_note(table: pd.DataFrame, show_all: bool, lang: str) -> None:
         "P(met): add earlier years' monthly reports (with their Decembers) to forecast them from their own "
         "history."
     )
-    print(textwrap.fill(text, width=_width(), break_on_hyphens=False))
+    print(_wrap(text, _width()), end="")
 
 
 def _no_forecast_note(table: pd.DataFrame, show_all: bool, lang: str) -> None:
@@ -1112,7 +1118,7 @@ def _forecast(args: argparse.Namespace) -> int:
     _print_table(table, result, args, catalog, progress)
     _borderline_note(result.summary, args.draws, args.all, _lang(args, catalog), catalog, progress)
     _pace_note(table, args.all, _lang(args, catalog), catalog, progress)
-    _thin_history_note(table, args.all, _lang(args, catalog))
+    _thin_history_note(table, args.all, _lang(args, catalog), catalog, progress)
     _no_forecast_note(table, args.all, _lang(args, catalog))
     rounded_table(table).to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
     result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir

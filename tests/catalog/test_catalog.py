@@ -870,3 +870,25 @@ def test_a_count_target_of_zero_is_refused(tmp_path):
     message = str(info.value)
     assert "a1" in message and "target 0 with '>=' is met by any report" in message
     assert "a2" not in message
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("2024/10/31", "2024-10-31"),
+        ("2024.10.31", "2024-10-31"),
+        ("2024年12月31日", "2024-12-31"),
+        ("2024年10月", "2024-10-31"),
+        ("2024年10月底", "2024-10-31"),
+        ("2024/10", "2024-10-31"),
+    ],
+)
+def test_a_deadline_in_the_forms_people_write_it(tmp_path, written, day):
+    """Progress months were read as 2024/8 and 2024年8月, but a deadline of 2024/10/31 or 2024年12月31日
+    was refused (a new-user pass). The same forms, and 2024年10月底 for the month's end."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        f"indicator,kind,unit,target,comparator,deadline,region\nroad,cumulative,km,4000,>=,{written},province\n",
+        encoding="utf-8",
+    )
+    assert str(load_catalog(path).table["deadline"].iloc[0])[:10] == day

@@ -62,7 +62,7 @@ def test_the_printed_table_fits_columns_one_line_a_row(tmp_path, capsys, monkeyp
     assert main(argv) == 0
     lines = capsys.readouterr().out.splitlines()
     assert max(cell_len(line) for line in lines) <= columns
-    rows = [line for line in lines if line.startswith("homes")]
+    rows = [line for line in lines if line.startswith("homes ")]  # the rows, not a note naming homes/harbin
     assert len(rows) == 2 and all("户" in r if lang == "zh" else "households" in r for r in rows)
     assert ("哈尔滨市" if lang == "zh" else "Harbin") in rows[1]  # region names, one line each
     assert "…" in rows[0] and "≥ 5,200" in rows[0]  # the long name cut, in full in the files

@@ -533,3 +533,14 @@ def test_a_milestones_effect_counts_the_months_to_its_deadline_only(tmp_path, ca
     rows = comparison.table().set_index(["indicator", "region", "scenario"]).loc[("08b", "province")]
     assert not rows.loc["after", "touched"] and rows.loc["after", "p_met"] == rows.loc["baseline", "p_met"]
     assert rows.loc["september", "p_met"] == rows.loc["halved", "p_met"] < rows.loc["baseline", "p_met"]
+
+
+@pytest.mark.parametrize("written", ["2024年10月", "2024/10", "2024-10-01"])
+def test_a_scenario_month_in_the_forms_of_a_progress_file(tmp_path, catalog, written):
+    """A progress file and --as-of took 2024年9月, a scenario file refused it (a new-user pass)."""
+    scenarios = []
+    for name, month in (("a", written), ("b", "2024-10")):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(f'name = "x"\n[[effects]]\ntype = "stoppage"\nstart = "{month}"\n', encoding="utf-8")
+        scenarios.append(load_scenario(path, catalog=catalog))
+    assert scenarios[0].effects == scenarios[1].effects

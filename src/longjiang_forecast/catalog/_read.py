@@ -138,8 +138,12 @@ _MAX_PERCENT: Final = 1000.0
 #: Deadlines outside these years are typing errors.
 _DEADLINE_YEARS: Final = (1950, 2100)
 
-_DATE_RE: Final = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
-_MONTH_RE: Final = re.compile(r"^(\d{4})-(\d{1,2})$")
+#: A deadline's day: 2024-10-31, 2024/10/31, 2024.10.31 or 2024年10月31日 (a time of midnight allowed).
+_DATE_RE: Final = re.compile(
+    r"^(\d{4})(?:-(\d{1,2})-|/(\d{1,2})/|\.(\d{1,2})\.|年(\d{1,2})月)(\d{1,2})日?(?:[ T]00:00(?::00)?)?$"
+)
+#: A deadline's month, for its last day: 2024-10, 2024/10, 2024年10月 or 2024年10月底 (end of October).
+_MONTH_RE: Final = re.compile(r"^(\d{4})(?:-|/|年)(\d{1,2})(?:月底?)?$")
 
 
 def load_catalog(
@@ -760,8 +764,9 @@ def _parse_deadline(value: Any, bad: Any) -> pd.Timestamp | None:
         try:
             if m := _DATE_RE.match(text):
                 year = int(m[1])
+                month = next(int(g) for g in m.groups()[1:5] if g)
                 if low <= year <= high:
-                    stamp = pd.Timestamp(year, int(m[2]), int(m[3]))
+                    stamp = pd.Timestamp(year, month, int(m[6]))
             elif m := _MONTH_RE.match(text):
                 year = int(m[1])
                 if low <= year <= high:

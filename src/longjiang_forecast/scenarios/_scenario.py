@@ -499,8 +499,9 @@ def _no_such_tags(wanted: list[str], known: list[str], name: Any, catalog: Catal
 
 
 def _month(value: Any, year: int, key: str, bad: Any) -> int | None:
-    month, form = parse_month(value) if isinstance(value, str) else (None, "")
-    if month is None or form != "YYYY-MM":
+    # any form a progress file's month takes (2024-09, 2024年9月, 2024/9), as the command line's --as-of
+    month = parse_month(value)[0] if isinstance(value, str) else None
+    if month is None:
         if isinstance(value, _dt.date):  # TOML reads an unquoted 2024-09-01 as a date
             quoted = f'"{value:%Y-%m}"'
             bad(key, f'must be a month written "YYYY-MM", in quotes. Got the date {value}: write {quoted}.')
