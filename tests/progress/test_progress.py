@@ -860,3 +860,19 @@ def test_a_gbk_file_whose_chinese_is_also_utf8_is_read_as_gbk(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert read_progress(latin, catalog)["note"].values.ravel()[0] == "Café"
+
+
+def test_hidden_rows_of_a_workbook_are_read_and_named(tmp_path):
+    """An office may hide the rows it means to leave out; they were read without a word. They are
+    read as any other row (nothing is dropped silently) and named."""
+    path = tmp_path / "p.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["indicator", "region", "month", "value"])
+    for m in range(1, 5):
+        ws.append(["09a", "province", f"2024-{m:02d}", 1000 * m])
+    ws.row_dimensions[3].hidden = True
+    wb.save(path)
+    with pytest.warns(UserWarning, match=r"read 1 hidden row\(s\) as any other \(rows 3\)"):
+        ds = read_progress(path, load_catalog(2024))
+    assert ds["value"].sel(indicator="09a", region="province", month="2024-02-01").item() == 2000.0

@@ -878,7 +878,7 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     # the month forms, cells formatted as percent), each note of ``read ...; ...`` in turn
     (
         r": read (?=the header in row|sheet '|merged cells|as (?:tab|semicolon)-separated|as UTF-16|"
-        r"columns \S+→|months written|\d+ value cell\(s\) formatted|target cells formatted)",
+        r"columns \S+→|months written|\d+ value cell\(s\) formatted|target cells formatted|\d+ hidden row)",
         "：读取时",
     ),
     (
@@ -892,6 +892,10 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (
         r"merged cells (\S+) as their top cell's value on every row",
         "合并单元格 {0} 按其顶端单元格的值用于每一行",
+    ),
+    (
+        r"(\d+) hidden row\(s\) as any other \(rows (.+?)\): delete the rows not meant to count",
+        "{0} 个隐藏行照常读取（第 {1} 行）：不应计入的行请删除",
     ),
     (r"as tab-separated", "按制表符分隔"),
     (r"as semicolon-separated", "按分号分隔"),
@@ -907,7 +911,7 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "设为百分比格式的目标值单元格按其显示的百分数、以该行的 % 单位（{0}）",
     ),
     (
-        r"; (?=表头在第|工作表 '|合并单元格|按制表符|按分号|按 UTF-16|列名对应为|月份写作|\d+ 个设为百分比|设为百分比)",
+        r"; (?=表头在第|工作表 '|合并单元格|按制表符|按分号|按 UTF-16|列名对应为|月份写作|\d+ 个设为百分比|设为百分比|\d+ 个隐藏行)",
         "；",
     ),
     (r"(?<=月份写作 )date \(", "日期 ("),
