@@ -329,6 +329,20 @@ def test_a_second_publication_is_refused_before_its_files_are_written(store, tmp
         lf.store.check_publishable(store, lf.store.rebuild(store, 1), seed=7)
 
 
+def test_the_same_forecast_after_a_later_ingest_is_not_published_again(store, tmp_path, catalog, capsys):
+    """A file ingested after the vintage changes nothing the forecast at that vintage knew: published
+    again, it was a second copy of forecast 1, and `changes` compared it with itself (+0.00), and
+    track-record counted it twice (a new-user pass)."""
+    argv = ["forecast", "--store", str(store), "--vintage", "2024-05-06", "--draws", "100", "--seed", "7",
+            "--publish", "-q"]  # fmt: skip
+    assert main([*argv, "--out", str(tmp_path / "first")]) == 0
+    later = write(tmp_path / "later.csv", ("09a", "daqing", "2024-05", 900, "2024-06-05"))
+    lf.store.ingest(store, [later], catalog)
+    capsys.readouterr()
+    refused([*argv, "--out", str(tmp_path / "again")], capsys, "already published as forecast 1")
+    assert list(lf.store.published(store)["forecast_id"]) == [1]
+
+
 def test_publishing_to_a_store_that_cannot_be_written_stops_before_the_files(store, tmp_path, capsys):
     """A store made immutable (chattr +i: read-only even to root) is refused by the check, before
     --out is written (it was written, then the publication failed)."""

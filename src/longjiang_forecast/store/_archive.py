@@ -136,12 +136,14 @@ def _publish(store: str | Path, result: Any, *, seed: int, vintage: str | None, 
     with open_store(store) as conn, transaction(conn):
         (through,) = conn.execute("SELECT MAX(file_id) FROM files").fetchone()
         key = save_catalog(conn, result.catalog) if keep else catalog_sha256(result.catalog)
+        # the same forecast: the same reports (their hash: a file ingested since, received after the
+        # vintage, changes nothing) and settings; a second copy made `changes` compare it with itself
         same = conn.execute(
-            "SELECT forecast_id FROM forecasts WHERE through_file = ? AND as_of = ? AND catalog_sha256 = ? "
+            "SELECT forecast_id FROM forecasts WHERE as_of = ? AND catalog_sha256 = ? "
             "AND model = ? AND model_params = ? AND bands = ? AND seed = ? AND n_draws = ? "
             "AND library_version = ? AND data_sha256 = ?",
             (
-                int(through), as_of, key, model, json.dumps(params), json.dumps(bands), int(seed),
+                as_of, key, model, json.dumps(params), json.dumps(bands), int(seed),
                 int(attrs["n_draws"]), library_version(), str(attrs["data_sha256"]),
             ),
         ).fetchone()  # fmt: skip
