@@ -650,21 +650,36 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
         progress = read_progress(args.progress, catalog, as_of=args.as_of, **_reader_options(args))
     lang = _lang(args, catalog)
     for warning in caught:
-        print(_said(f"warning: {warning.message}", lang), file=sys.stderr)
-    if "note" in progress:
-        marked = progress["note"].isin(list(EXAMPLE_NOTE.values()))
-        n_example = int(marked.sum())
-        if n_example:
-            note = str(progress["note"].where(marked).to_series().dropna().iloc[0])
-            print(
-                _said(
-                    f"warning: {n_example} rows of {args.progress} still carry the template's note "
-                    f"'{note}': those values are synthetic, not reports.",
-                    lang,
-                ),
-                file=sys.stderr,
-            )
+        _warn_in(str(warning.message), lang)
+    n_example, note = _example_rows(progress)
+    if n_example:
+        _warn_in(
+            f"{n_example} rows of {args.progress} still carry the template's note '{note}': those values "
+            "are synthetic, not reports.",
+            lang,
+        )
     return catalog, progress, None
+
+
+def _example_rows(progress: Any) -> tuple[int, str]:
+    """How many rows of the progress still carry the template's example note, and that note."""
+    if "note" not in progress:
+        return 0, ""
+    marked = progress["note"].isin(list(EXAMPLE_NOTE.values()))
+    n_example = int(marked.sum())
+    return n_example, str(progress["note"].where(marked).to_series().dropna().iloc[0]) if n_example else ""
+
+
+def _warn_in(line: str, lang: str) -> None:
+    """Say a warning of the inputs in ``lang`` and keep it for the run's record (run.json, the bulletin).
+
+    The reading notes and the template's example rows were printed only: the bulletin made from a
+    template's example values said nothing of them, and run.json listed no warning (a new-user pass).
+    """
+    text = " ".join(line.split())
+    if text not in _SHOWN_WARNINGS:
+        _SHOWN_WARNINGS.append(text)
+    print(_said(f"warning: {line}", lang), file=sys.stderr)
 
 
 def _check_store_options(args: argparse.Namespace) -> None:
@@ -827,7 +842,7 @@ def _borderline_note(
 def _thin_history_note(
     table: pd.DataFrame, show_all: bool, lang: str, catalog: Catalog, progress: Any
 ) -> None:
-    """Name the shown series forecast without earlier years of their own: the plan moves their numbers.
+    """Name the shown series forecast with too few earlier years of their own: the plan moves their numbers.
 
     Their year's total rests on a standard seasonal profile (the "fallback profile" of the basis) and
     on the plan as its prior, so the same reports with another target give another median (a new-user
@@ -851,10 +866,10 @@ def _thin_history_note(
     ]
     names = ", ".join(who[:8]) + (f" (+{len(who) - 8})" if len(who) > 8 else "")
     text = (
-        f"无往年数据：{names}。其预测依据标准季节曲线，并以计划目标作为全年总量的先验，因此目标值本身会影响中位数和"
+        f"往年数据不足：{names}。其预测依据标准季节曲线，并以计划目标作为全年总量的先验，因此目标值本身会影响中位数和"
         "达标概率；请补充往年的月度报告（含 12 月），以便按其自身历史预测。"
         if lang == "zh"
-        else f"Without earlier years of their own: {names}. Their forecast rests on a standard seasonal "
+        else f"Too few earlier years of their own: {names}. Their forecast rests on a standard seasonal "
         "profile and on the plan as the prior of the year's total, so the target itself moves the median and "
         "P(met): add earlier years' monthly reports (with their Decembers) to forecast them from their own "
         "history."
@@ -1063,7 +1078,7 @@ def _run_json(
         "catalog": str(catalog.source),
         "progress": str(Path(source).resolve()) if Path(source).exists() else source,
         "progress_sha256": str(progress.attrs.get("sha256", "")),
-        "synthetic_data": bool(note),
+        "synthetic_data": bool(note) or _example_rows(progress)[0] > 0,  # a template's examples too
         "store": args.store,
         "vintage": args.vintage,
         "allow_revisions": bool(args.allow_revisions),

@@ -817,7 +817,24 @@ def test_a_series_without_earlier_years_is_named_as_resting_on_the_plan(tmp_path
         f"road,province,2024-{m:02d},{v}\n" for m, v in [(4, 500), (5, 1200), (6, 2000), (7, 2800), (8, 3400)]
     )
     progress.write_text("indicator,region,month,value\n" + rows, encoding="utf-8")
-    for lang, said in (("en", "Without earlier years of their own: road."), ("zh", "无往年数据：road。")):
+    for lang, said in (("en", "Too few earlier years of their own: road."), ("zh", "往年数据不足：road。")):
         args = ["forecast", "--catalog", str(catalog), "--progress", str(progress), "--draws", "200"]
         assert main([*args, "--out", str(tmp_path / lang), "--lang", lang]) == 0
         assert said in capsys.readouterr().out.replace("\n", " ")
+
+
+def test_a_run_on_the_templates_example_values_says_so_in_its_record(tmp_path, capsys):
+    """A forecast and a bulletin from a template's example values read as real: run.json listed no
+    warning and synthetic_data false (a second new-user pass). The warnings of the inputs are kept."""
+    import json
+
+    progress = tmp_path / "tpl.csv"
+    assert main(["template", "--out", str(progress)]) == 0
+    assert (
+        main(["forecast", "--progress", str(progress), "--draws", "100", "--out", str(tmp_path / "o"), "-q"])
+        == 0
+    )
+    run = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
+    assert run["synthetic_data"] is True
+    assert any("still carry the template's note" in w for w in run["warnings"])
+    assert re.search(r"warning: \d+ rows of .*tpl.csv still carry", capsys.readouterr().err)
