@@ -1270,6 +1270,13 @@ def _report(args: argparse.Namespace) -> int:
 
     _check_model(args.model)
     _check_store_options(args)
+    from .pipeline._forecast import DEFAULT_KEEP_PATHS
+    from .planning._common import unresolved_probability
+
+    kept = min(args.keep_paths or DEFAULT_KEEP_PATHS, args.draws)  # the library may keep fewer: it says so
+    unresolved = unresolved_probability([args.pace_prob], kept, "a pace reaching a target with probability")
+    if unresolved:  # before any work
+        raise ValueError(f"report --pace-prob {args.pace_prob}: {unresolved}")
     comparison = None
     if args.comparison:  # read before the run, so that a wrong path is reported at once
         comparison = _read_comparison(args.comparison)
@@ -1468,10 +1475,10 @@ def _next_year(args: argparse.Namespace) -> int:
     if args.out:  # before any work
         _check_next_year_out(Path(args.out), args)
     from .pipeline._forecast import DEFAULT_KEEP_PATHS
-    from .planning._next_year import unresolved_probability
+    from .planning._common import unresolved_probability
 
     kept = min(args.keep_paths or DEFAULT_KEEP_PATHS, args.draws)  # the library may keep fewer: it says so
-    unresolved = unresolved_probability([0.5, args.confidence], kept)
+    unresolved = unresolved_probability([0.5, args.confidence], kept, "a proposal met with probability")
     if unresolved:  # before any work
         raise ValueError(f"next-year --confidence {args.confidence}: {unresolved}")
     result, catalog, progress, _ = _run(args)

@@ -110,7 +110,7 @@ def test_bad_options_are_refused(args, message, tmp_path, capsys, monkeypatch):
     ("confidence", "draws", "said"),
     [
         ("0.999999", "1000", "must lie in [0.005, 0.995]"),
-        ("0.998", "1000", "at least 2500 (`longjiang-forecast next-year --draws 2500 --keep-paths 2500`)"),
+        ("0.998", "1000", "at least 2500 (`--draws 2500 --keep-paths 2500`)"),
         ("0.000001", "4000", "must lie in [0.00125, 0.9988]"),
     ],
 )
@@ -280,3 +280,12 @@ def test_in_chinese_the_notes_are_chinese_and_the_users_words_stay(tmp_path):
     assert str(row["note"]).startswith("proposed for 2026") and "2025 年目标按" not in str(row["note"])
     assert str(row["note"]).endswith(f"Earlier note: {original.loc['01a', 'note']}")
     assert "顺延" not in str(row["deadline_source"])
+
+
+def test_a_pace_probability_the_kept_paths_cannot_show_is_refused_before_any_work(tmp_path, capsys):
+    """`report --pace-prob 0.999` at 400 draws printed a pace 68.65x the plain rate, 'with 100%
+    probability', from the 0.4 paths beyond it (a second new-user pass)."""
+    assert main(["report", "--draws", "400", "--pace-prob", "0.999", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "a pace reaching a target with probability 0.999 rests on the 0.4 kept path(s)" in err
+    assert "Forecasting" not in err and not (tmp_path / "r").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -78,4 +79,33 @@ def series_frame(forecast: ForecastLike) -> pd.DataFrame:
             "kind": s["kind"].values.astype(str),
             "unit": s["unit"].values.astype(str),
         }
+    )
+
+
+#: Fewest kept paths beyond a figure read at probability p (a proposal, a required pace: for '>=' a
+#: share 1 − p of the paths lie below it): a probability nearer 0 or 1 than MIN_TAIL_PATHS / kept
+#: reads a quantile the kept paths cannot show (0.999999 of 1,000 paths was printed as "met with
+#: probability 100%"; a pace at 0.999 as "68.65×" the plain rate). Five, not more: the growth
+#: factor's law is smooth and spreads each path over its own quantiles, and the whole list's
+#: per-target confidence (``list_confidence``) may ask for 99.2 % of 1,000 paths (7.6 beyond it).
+MIN_TAIL_PATHS = 5
+
+
+def unresolved_probability(probs: Sequence[float], kept: int, what: str) -> str:
+    """Why a probability of ``probs`` cannot be read from ``kept`` paths ("" where each can).
+
+    A figure met with probability ``p`` (``what``: "a proposal met with probability") lies beyond a
+    share ``min(p, 1 − p)`` of the paths: fewer than :data:`MIN_TAIL_PATHS` paths there and the
+    quantile is beyond what the paths show.
+    """
+    beyond = [p for p in probs if min(p, 1.0 - p) * kept < MIN_TAIL_PATHS - 1e-9]  # 0.1 of 50 is 5
+    if not beyond:
+        return ""
+    lo, hi = MIN_TAIL_PATHS / kept, 1.0 - MIN_TAIL_PATHS / kept
+    need = int(np.ceil(MIN_TAIL_PATHS / min(min(p, 1.0 - p) for p in beyond)))
+    return (
+        f"{what} {beyond[0]!r} rests on the {min(beyond[0], 1.0 - beyond[0]) * kept:.3g} kept path(s) "
+        f"beyond it (of {kept}); at least {MIN_TAIL_PATHS} are needed, so with {kept} kept paths the "
+        f"probabilities must lie in [{lo:.4g}, {hi:.4g}]. Give a probability in that range, or forecast "
+        f"with keep_paths (and n_draws) of at least {need} (`--draws {need} --keep-paths {need}`)."
     )

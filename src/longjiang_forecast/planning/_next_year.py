@@ -19,7 +19,14 @@ from .._core.exceptions import ForecastWarning
 from .._core.schema import MONTH, PROVINCE, SERIES
 from .._core.state import month_days, with_series_labels
 from . import _kernels
-from ._common import ForecastLike, check_prob, deadline_index, forecast_ok, provenance
+from ._common import (
+    ForecastLike,
+    check_prob,
+    deadline_index,
+    forecast_ok,
+    provenance,
+    unresolved_probability,
+)
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -38,13 +45,6 @@ PRIOR_SPREAD_RATIOS = 4
 #: Fewer kept paths than this, and next_year_targets warns: the proposals read this year's value
 #: from the kept paths only (the command line refuses --keep-paths below its 100 fewest draws).
 FEW_KEPT_PATHS = 100
-#: Fewest kept paths beyond a proposal (below it for '>=' at probability p: a share 1 − p of the
-#: paths; above it at 1 − p): a probability nearer 0 or 1 than ``MIN_TAIL_PATHS / kept`` reads a
-#: quantile the kept paths cannot show (0.999999 of 1,000 paths was printed as "met with
-#: probability 100%"). Five, not more: the growth factor's law is smooth and spreads each path over
-#: its own quantiles, and the whole list's per-target confidence (``list_confidence``) may ask
-#: for 99.2 % of 1,000 paths (7.6 beyond it).
-MIN_TAIL_PATHS = 5
 #: Points of the stratified quadrature of the growth factor.
 N_GROWTH_POINTS = 32
 #: Fewest year-to-year ratios of a family whose own shape (a kernel density of them) enters the
@@ -134,7 +134,7 @@ def next_year_targets(
     ------
     ValueError
         If a probability is not in (0, 1), ``probs`` is empty or repeats one, a probability is
-        nearer 0 or 1 than :data:`MIN_TAIL_PATHS` of the kept paths can show (0.99875 with 4,000
+        nearer 0 or 1 than :data:`~._common.MIN_TAIL_PATHS` of the kept paths can show (0.99875 with 4,000
         kept paths), or the default sd is not positive.
 
     Warns
@@ -215,7 +215,7 @@ def next_year_targets(
     upper = state["upper_bound"].values.astype(float) if "upper_bound" in state else np.full(n, np.nan)
     origin = np.where(kind == "level", state["baseline"].values.astype(float), 0.0)
     at_deadline = forecast.paths.values[:, np.arange(n), deadline_index(state)]
-    unresolved = unresolved_probability(probs, at_deadline.shape[0])
+    unresolved = unresolved_probability(probs, at_deadline.shape[0], "a proposal met with probability")
     if unresolved:
         raise ValueError(f"next_year_targets: {unresolved}")
     if at_deadline.shape[0] < FEW_KEPT_PATHS:
@@ -330,28 +330,6 @@ def next_year_targets(
     )
     result = with_series_labels(result, state, ("target", "comparator", "unit", "kind", "name_zh", "name_en"))
     return result
-
-
-def unresolved_probability(probs: Sequence[float], kept: int) -> str:
-    """Why a probability of ``probs`` cannot be read from ``kept`` paths ("" where each can).
-
-    A proposal met with probability ``p`` lies above a share ``1 − p`` of the paths (for ``>=``;
-    below a share ``p`` of them for ``<=``): fewer than :data:`MIN_TAIL_PATHS` paths beyond it and
-    the quantile is beyond what the paths show.
-    """
-    beyond = [p for p in probs if min(p, 1.0 - p) * kept < MIN_TAIL_PATHS - 1e-9]  # 0.1 of 50 is 5
-    if not beyond:
-        return ""
-    lo, hi = MIN_TAIL_PATHS / kept, 1.0 - MIN_TAIL_PATHS / kept
-    need = int(np.ceil(MIN_TAIL_PATHS / min(min(p, 1.0 - p) for p in beyond)))
-    return (
-        f"a proposal met with probability {beyond[0]!r} rests on the "
-        f"{min(beyond[0], 1.0 - beyond[0]) * kept:.3g} kept path(s) beyond it (of {kept}); at least "
-        f"{MIN_TAIL_PATHS} are needed, so with {kept} kept paths the probabilities must lie in "
-        f"[{lo:.4g}, {hi:.4g}]. Give a probability in that range, or forecast with keep_paths (and "
-        f"n_draws) of at least {need} (`longjiang-forecast next-year --draws {need} --keep-paths "
-        f"{need}`)."
-    )
 
 
 def next_year_values(

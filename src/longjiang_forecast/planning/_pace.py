@@ -8,7 +8,14 @@ import xarray as xr
 from .._core.schema import MONOTONE_KINDS, SERIES
 from .._core.state import with_series_labels
 from . import _kernels
-from ._common import ForecastLike, check_prob, deadline_index, forecast_ok, provenance
+from ._common import (
+    ForecastLike,
+    check_prob,
+    deadline_index,
+    forecast_ok,
+    provenance,
+    unresolved_probability,
+)
 
 #: Default probability of the required pace.
 DEFAULT_PACE_PROB = 0.8
@@ -78,6 +85,11 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
     the plain rate (``note`` says so).
     """
     prob = check_prob(prob, "prob", "required_pace")
+    unresolved = unresolved_probability(
+        [prob], forecast.paths.sizes["draw"], "a pace reaching a target with probability"
+    )
+    if unresolved:
+        raise ValueError(f"required_pace: {unresolved}")
     state, summary = forecast.state, forecast.summary
     n = state.sizes[SERIES]
     kind = state["kind"].values.astype(str)

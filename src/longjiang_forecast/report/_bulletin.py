@@ -23,7 +23,7 @@ from .._core.provenance import library_version
 from .._core.schema import DRAW, PROVINCE
 from .._core.state import deadline_month
 from .._core.units import format_against, format_in_unit, format_rate, unit_label
-from ..planning._next_year_list import needed_percent, safe_side_round
+from ..planning._next_year_list import needed_percent, percent, safe_side_round
 from ..planning._schedule import BELOW_BASELINE
 from ..plots import (
     CJKFontWarning,
@@ -724,7 +724,7 @@ def _pace(pace: xr.Dataset, lang: str, region_names: dict[str, str]) -> dict[str
     if not any(row[-1]["text"] for row in detail):
         detail_header, detail = detail_header[:-1], [r[:-1] for r in detail]
     return {
-        "note": t["pace_note"].format(p=f"{prob:.0%}"),
+        "note": t["pace_note"].format(p=percent(prob)),  # 99.9%, never 100% for 0.999
         "header": header,
         "rows": rows,
         "detail_header": detail_header,

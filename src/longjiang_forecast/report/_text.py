@@ -1159,12 +1159,12 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"^argument command: ", "命令："),
     (r"^argument ([-\w/]+): ", "参数 {0}："),
     (
-        r"a proposal met with probability (\S+) rests on the (\S+) kept path\(s\) beyond it \(of (\d+)\); "
-        r"at least (\d+) are needed, so with (\d+) kept paths the probabilities must lie in \[(\S+), (\S+)\]\. "
-        r"Give a probability in that range, or forecast with keep_paths \(and n_draws\) of at least (\d+) "
-        r"\((`[^`]*`)\)\.",
-        "以 {0} 的概率达成的建议值，只有 {1} 条保留路径落在其外（共 {2} 条）；至少需要 {3} 条，因此保留 {4} 条路径时"
-        "概率必须在 [{5}, {6}] 之内。请给出该范围内的概率，或以至少 {7} 条保留路径（及模拟路径）预测（{8}）。",
+        r"(a proposal met|a pace reaching a target) with probability (\S+) rests on the (\S+) kept path\(s\) "
+        r"beyond it \(of (\d+)\); at least (\d+) are needed, so with (\d+) kept paths the probabilities must "
+        r"lie in \[(\S+), (\S+)\]\. Give a probability in that range, or forecast with keep_paths \(and "
+        r"n_draws\) of at least (\d+) \((`[^`]*`)\)\.",
+        "按 {1} 的概率，只有 {2} 条保留路径落在其外（共 {3} 条）；至少需要 {4} 条，因此保留 {5} 条路径时概率必须在 "
+        "[{6}, {7}] 之内。请给出该范围内的概率，或以至少 {8} 条保留路径（及模拟路径）预测（{9}）。",
     ),
     # more of the progress file's mistakes (progress._reader, _core.tables) and the output folder
     (
