@@ -1547,8 +1547,9 @@ def _next_year(args: argparse.Namespace) -> int:
     )  # fmt: skip
     unforecast = table[(table["target_basis"] == "carried over") & table["kind"].isin(PROPOSED_KINDS)]
     if len(unforecast):
+        no_target = "无目标，未公布" if lang == "zh" else "no target: not published"
         rows_text = ", ".join(
-            f"{i}{'' if r == 'province' else '/' + str(r)} ({t:g})"
+            f"{i}{'' if r == 'province' else '/' + str(r)} ({f'{t:g}' if t == t else no_target})"  # NaN: none
             for i, r, t in zip(
                 unforecast["indicator"], unforecast["region"], unforecast["target"], strict=True
             )

@@ -289,3 +289,11 @@ def test_a_pace_probability_the_kept_paths_cannot_show_is_refused_before_any_wor
     err = capsys.readouterr().err
     assert "a pace reaching a target with probability 0.999 rests on the 0.4 kept path(s)" in err
     assert "Forecasting" not in err and not (tmp_path / "r").exists()
+
+
+def test_a_row_carried_over_without_a_target_says_so_not_nan(tmp_path, capsys):
+    """National data: CN_5G_2025 has no published target, and the console said '(nan)'."""
+    out = tmp_path / "n.csv"
+    assert main(["next-year", "--progress", "national", "--draws", "200", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "CN_5G_2025 (no target: not published)" in printed.replace("\n", " ") and "(nan)" not in printed
