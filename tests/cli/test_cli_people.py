@@ -838,3 +838,16 @@ def test_a_run_on_the_templates_example_values_says_so_in_its_record(tmp_path, c
     assert run["synthetic_data"] is True
     assert any("still carry the template's note" in w for w in run["warnings"])
     assert re.search(r"warning: \d+ rows of .*tpl.csv still carry", capsys.readouterr().err)
+
+
+def test_a_bulletin_whose_province_rows_all_passed_their_deadlines_says_why(tmp_path, capsys):
+    """report --as-of 2024-12 on reports to April: 'Add the province rows to the progress data' where
+    the file had them; the deadlines had passed without their reports (a second new-user pass)."""
+    progress = tmp_path / "p.csv"
+    rows = "".join(f"09a,province,2024-{m:02d},{1000 * m}\n" for m in range(1, 5))
+    progress.write_text("indicator,region,month,value\n" + rows, encoding="utf-8")
+    args = ["report", "--progress", str(progress), "--as-of", "2024-12", "--draws", "100", "-q"]
+    assert main([*args, "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "No province row has a forecast" in err and "passed by the as-of month 2024-12" in err
+    assert "Add the province rows" not in err

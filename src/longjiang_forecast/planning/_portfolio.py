@@ -68,7 +68,8 @@ def portfolio(forecast: ForecastLike, *, items: Mapping[str, Any] | None = None)
     Raises
     ------
     DataValidationError
-        If the forecast has no province series with a forecast.
+        If the forecast has no province series with a forecast (naming why, where it has province
+        rows: e.g. their deadlines passed by the as-of month without their reports).
 
     Notes
     -----
@@ -90,6 +91,19 @@ def portfolio(forecast: ForecastLike, *, items: Mapping[str, Any] | None = None)
     province = region == PROVINCE
     chosen = np.flatnonzero(province & ok)
     if chosen.size == 0:
+        if province.any():  # province rows without a forecast: say why (the deadlines passed, ...)
+            reasons = (
+                forecast.summary["reason"].values.astype(str)[province]
+                if "reason" in forecast.summary
+                else []
+            )
+            why = sorted({r for r in reasons if r})
+            n = int(province.sum())
+            raise DataValidationError(
+                f"No province row has a forecast, so no item can be judged: the {n} province row(s) have "
+                f"none ({'; '.join(why[:2]) or 'no reason given'}"
+                f"{f'; and {len(why) - 2} other reason(s)' if len(why) > 2 else ''})."
+            )
         raise DataValidationError(
             "The forecast has no province series with a forecast, so no item can be judged. "
             "Add the province rows to the progress data or the catalogue."

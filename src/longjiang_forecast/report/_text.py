@@ -1216,6 +1216,10 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"targets exist for years (\[.*?\])\. Choose years among (\[.*?\])\.",
         "年份 {0} 不在数据范围内：进展数据覆盖 {1} 至 {2}，可预测的目标只有 {3} 年。请在 {4} 中选择年份。",
     ),
+    (
+        r"No province row has a forecast, so no item can be judged: the (\d+) province row\(s\) have none \(",
+        "没有任何全省行有预测，因此无法评判任何事项：{0} 个全省行都没有预测（",
+    ),
     # the report store's common mistakes (store._db, _vintage, _ingest, _archive, _changes, _track)
     (
         r"(.+?): no report store here\. Create it by ingesting report files: `longjiang-forecast ingest "
