@@ -141,6 +141,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "next_year_unreachable": "99.9% 以上（无法达到）",
         "scenarios": "九、情景比较",
         "scenarios_note": "各情景下的达标概率；括号内为相对基准情景的变化（百分点）。",
+        "scenarios_own_run": "本表来自单独的情景运行（longjiang-forecast scenarios）：其基准情景与第一部分的达标概率因"
+        "蒙特卡罗误差最多相差 {points} 个百分点；情景之间请在本表内比较。",
         "changes": "十、本月变化",
         "changes_note": "与上一期发布的预测相比，达标概率变化最大的 {n} 项，各分解为新报告、以前月份的修订、"
         "清单与模型设置、蒙特卡罗误差（第 {from_id} 号到第 {to_id} 号预测；各部分之和等于变化，"
@@ -279,6 +281,9 @@ TEXT: dict[str, dict[str, Any]] = {
         ],
         "scenarios": "9. Scenarios",
         "scenarios_note": "P(met) under each scenario; in brackets the change against the baseline (points).",
+        "scenarios_own_run": "This table comes from its own run (longjiang-forecast scenarios): its baseline differs "
+        "from the P(met) of section 1 by up to {points} points of Monte Carlo error; compare the scenarios "
+        "within this table.",
         "changes": "10. What changed since the last bulletin",
         "changes_note": "The {n} largest moves of P(met) since the previous published forecast, each split into "
         "new reports, revisions of earlier months, catalogue and model settings, and Monte Carlo noise "
