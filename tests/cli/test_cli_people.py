@@ -470,6 +470,14 @@ def test_lang_zh_says_a_catalogue_that_cannot_be_read_in_chinese(tmp_path, capsy
             ["'year' 为 2023 年，但预测的是 2024 年"],
         ),
         ("[[effects\n", ["不是有效的 TOML（", "请修正语法"]),
+        (
+            '[[effects]]\ntype = "delay"\nprobability = 1.5\nstart = "2024-10"\nduration = 1\n',
+            ["'effects[0].probability' 必须是 [0, 1] 之内的数，现为 1.5"],
+        ),
+        (
+            '[[effects]]\ntype = "cap"\nmax_share_per_month = 0.0\nmonths = ["2024-09", "2024-10"]\n',
+            ["'effects[0].max_share_per_month' 必须是大于 0 的有限数"],
+        ),
     ],
 )
 def test_lang_zh_says_a_scenario_files_common_mistakes_in_chinese(tmp_path, capsys, toml, parts):

@@ -793,3 +793,22 @@ def test_every_chinese_sentence_compiles_and_fills_from_its_own_groups():
         groups = re.compile(pattern).groups
         fields = [int(f) for _, f, _, _ in string.Formatter().parse(zh) if f]
         assert all(f < groups for f in fields), (pattern, zh)
+
+
+def test_the_stores_refusal_of_a_fall_reads_in_chinese():
+    """An ingest refused for a fall names each figure by its file and vintage, not by a row."""
+    from longjiang_forecast.report._text import in_chinese
+
+    message = (
+        "report '2024-04.csv (vintage 2024-05-06)' (indicator '09a', region 'harbin', month '2024-04'): "
+        "field 'value' falls from 2000 (report 'rev.csv (vintage 2024-05-20)', month 2024-03) to 1900 "
+        "(report '2024-04.csv (vintage 2024-05-06)', month 2024-04), but a series of kind 'cumulative' may "
+        "not fall within a year. Correct the figure, or pass allow_revisions=True to accept revised figures "
+        "(--allow-revisions on the command line)."
+    )
+    assert in_chinese(message) == (
+        "报告 '2024-04.csv（数据版本 2024-05-06）'（指标 '09a'，地区 'harbin'，月份 '2024-04'）："
+        "“value”（数值）列从 2000（报告 'rev.csv（数据版本 2024-05-20）'，2024-03）降到 1900"
+        "（报告 '2024-04.csv（数据版本 2024-05-06）'，2024-04），但 'cumulative' 类序列在一年之内不能下降。"
+        "请更正数值；如确为修订后的数据，可用 allow_revisions=True（命令行：--allow-revisions）按修订接受。"
+    )

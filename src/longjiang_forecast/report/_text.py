@@ -614,7 +614,8 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         '逗号。请删除该逗号，或给该单元格加引号（"a, b"）。',
     ),
     (
-        r"field 'value' falls from (\S+) \((row \d+), month (\d{4}-\d{2})\) to (\S+) \((row \d+), month "
+        r"field 'value' falls from (\S+) \((row \d+|report '[^']*'), month (\d{4}-\d{2})\) to (\S+) \((row \d+|"
+        r"report '[^']*'), month "
         r"(\d{4}-\d{2})\), but a series of kind ('[^']*') may not fall within a year\. Correct the figure, or "
         r"pass allow_revisions=True to accept revised figures \(--allow-revisions on the command line\)\.",
         "“value”（数值）列从 {0}（{1}，{2}）降到 {3}（{4}，{5}），但 {6} 类序列在一年之内不能下降。请更正数值；"
@@ -807,6 +808,12 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"row (\d+) \(indicator ('[^']*'), region ('[^']*'), month ('[^']*')\): ",
         "第 {0} 行（指标 {1}，地区 {2}，月份 {3}）：",
     ),
+    (
+        r"report ('[^']*') \(indicator ('[^']*'), region ('[^']*'), month ('[^']*')\): ",
+        "报告 {0}（指标 {1}，地区 {2}，月份 {3}）：",
+    ),
+    (r"(?<=[（(])report ('[^']*')(?=[,，])", "报告 {0}"),
+    (r"('[^']*?) \(vintage (\S+?)\)'", "{0}（数据版本 {1}）'"),
     (r": (\d+) problems? in the progress file:", "：进展文件中有 {0} 处问题："),
     (r" \((\d+) is not a month number 1-12\)", "（{0} 不是 1–12 的月份数）"),
     (
@@ -1081,6 +1088,33 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "{0} 不是 {1} 类效应的键{2}；可用的键：{3}。",
     ),
     (r"('[^']*') is required for a (\w+) effect\.", "{1} 类效应必须有 {0}。"),
+    (r"('[^']*') must be a finite number >= 0\. Got (.+?)\.$", "{0} 必须是不小于 0 的有限数，现为 {1}。"),
+    (r"('[^']*') must be a finite number > 0\. Got (.+?)\.$", "{0} 必须是大于 0 的有限数，现为 {1}。"),
+    (r"('[^']*') must be a number in \[0, 1\]\. Got (.+?)\.$", "{0} 必须是 [0, 1] 之内的数，现为 {1}。"),
+    (
+        r"('[^']*') must be at most (\S+) \(a month's usual work (\S+) times over\); a larger one is a slip of "
+        r"the keyboard, e\.g\. 1e9 for 1\.0\. Got (.+?)\.$",
+        "{0} 不能超过 {1}（一个月的通常工作量的 {2} 倍）；更大的值多半是输入错误，如把 1.0 写成 1e9。现为 {3}。",
+    ),
+    (
+        r"('[^']*') of a push must be >= 1 \(use a multiplier to slow down\)\. Got (.+?)\.$",
+        "冲刺（push）的 {0} 必须不小于 1（放慢请用 multiplier）。现为 {1}。",
+    ),
+    (
+        r"('[^']*') must be a whole number of months 1-12, or a \[min, max\] pair of whole months 0-12 \(e\.g\. "
+        r"\[0, 3\]\)\. Got (.+?)\.$",
+        "{0} 必须是 1-12 的整月数，或 0-12 整月的 [最小, 最大] 一对（如 [0, 3]）。现为 {1}。",
+    ),
+    (r"('[^']*') min is above max: (.+?)\.$", "{0} 的最小值大于最大值：{1}。"),
+    (
+        r"('[^']*') is 0 months: a delay of no month changes nothing\. Give 1-12 months\.",
+        "{0} 为 0 个月：零个月的延迟不起作用。请给出 1-12 个月。",
+    ),
+    (
+        r"('[^']*') is a share of the target, at most 1 \(0\.05 for 5 % of the target a month\); above 1 it "
+        r"would limit nothing and the scenario would change nothing\. Got (.+?)\.$",
+        "{0} 是目标的份额，不超过 1（每月目标的 5% 写 0.05）；大于 1 则什么也不限制，情景不起作用。现为 {1}。",
+    ),
     (
         r"('[^']*') names unknown (indicators|regions) (\[.*?\])(.*?); known: (\[.*?\])\.",
         "{0} 中有未知的{1} {2}{3}；已知：{4}。",
@@ -1438,6 +1472,8 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "加总预测）。在效应的 regions 中加上 'province' 会把效应作用于全省自报的整行（所有地市的工作），而不是"
         "按这些地市的份额。",
     ),
+    (r"(\S+) at vintage latest(?=[:：])", "{0}（最新数据版本）"),
+    (r"(\S+) at vintage (\S+?)(?=[:：])", "{0}（数据版本 {1}）"),
     (r"^--as-of/--years on (\S+): ", "--as-of/--years（{0}）："),
     (r" ?\(nothing was run\)", "（未运行任何计算）"),
     (r"(\d{4}-\d{2}) to (\d{4}-\d{2})", "{0} 至 {1}"),
