@@ -324,7 +324,7 @@ class _Judge:
                     out.append(self.flag(
                         x, [m0, m], "deadline_jump", p,
                         f"截止月（{m}月）一个月完成了截至当月进度的{step:.0%}，同类指标往年同期中位数为"
-                        f"{typical:.0%}；按模型出现如此大跃升的概率为{_p(p)}。",
+                        f"{typical:.0%}；按模型出现如此大跃升的概率为 {_p(p)}。",
                         f"The deadline month ({self.year}-{m:02d}) added {step:.0%} of the progress to "
                         f"date, against a median of {typical:.0%} in the family's earlier years; the "
                         f"model's probability of so large a jump is {_p(p)}.",
@@ -343,7 +343,7 @@ class _Judge:
                 out.append(self.flag(
                     x, [m0, m], "outside_own_range", p,
                     f"{m}月完成了截至当月进度的{step:.0%}，本地区往年{centres.size}年同期在{lo:.0%}至"
-                    f"{hi:.0%}之间；按模型偏离如此之远的概率为{_p(p)}。",
+                    f"{hi:.0%}之间；按模型偏离如此之远的概率为 {_p(p)}。",
                     f"{self.year}-{m:02d} added {step:.0%} of the progress to date, against "
                     f"{lo:.0%}-{hi:.0%} in the same month of this region's {centres.size} earlier years; "
                     f"the model's probability of so far off a month is {_p(p)}.",
@@ -378,7 +378,7 @@ class _Judge:
             out.append(self.flag(
                 x, [m], "round_share", p,
                 f"{m}月报告值{_num(value)}{what_zh}（{_num(x.target)}）；按报告精度{_num(x.unit)}，"
-                f"模型下恰好落在目标或其整数比例上的概率为{_p(p)}。",
+                f"模型下恰好落在目标或其整数比例上的概率为 {_p(p)}。",
                 f"The {self.year}-{m:02d} report {_num(value)} {what_en} ({_num(x.target)}); reported to "
                 f"{_num(x.unit)}, the model's chance of landing on the target or a round share of it is "
                 f"{_p(p)}.",
@@ -431,7 +431,7 @@ class _Judge:
             out.append(self.flag(
                 x, run, "repeated", p,
                 f"{first}月至{latest}月连续报告同一数值{value}（精确到{_num(x.unit)}毫无进展）；"
-                f"按模型这些月份进展为零的概率为{_p(p)}。",
+                f"按模型这些月份进展为零的概率为 {_p(p)}。",
                 f"The same figure {value} was reported from {self.year}-{first:02d} to "
                 f"{self.year}-{latest:02d} (no progress at all to {_num(x.unit)}); the model's "
                 f"probability of no progress over those months is {_p(p)}.",
