@@ -131,6 +131,10 @@ def test_flags_have_the_documented_columns_and_reasons(catalog):
     assert fall.months.iloc[0].startswith("2024-04, 2024-05")
     assert "累计" in fall.reason_zh.iloc[0] and "fell" in fall.reason_en.iloc[0]
     assert flags.score.between(0, 1).all() and (flags.score < 0.01).all()
+    # a probability in a Chinese reason stands apart, so that wrapping never splits the number
+    assert not flags.reason_zh.str.contains(r"概率为\d").any()
+    said = flags.reason_zh[flags.reason_zh.str.contains("概率为")]
+    assert said.str.contains(r"概率为 \d").all()
 
 
 def test_rounding_is_no_fall_and_data_are_untouched(catalog):

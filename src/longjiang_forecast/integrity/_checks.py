@@ -401,7 +401,7 @@ class _Judge:
             out.append(self.flag(
                 x, months, "fall_then_rise", 0.0,
                 f"累计值从{m0}月的{_num(before)}降至{m}月的{_num(after)}{then_zh}；累计进度不应下降"
-                f"（模型的月增量不为负，概率为0），降幅大于舍入误差，需说明是否为更正。",
+                f"（模型的月增量不为负，概率为 0），降幅大于舍入误差，需说明是否为更正。",
                 f"The cumulative figure fell from {_num(before)} ({self.year}-{m0:02d}) to {_num(after)} "
                 f"({self.year}-{m:02d}){then_en}; cumulative progress cannot fall (the model's monthly "
                 "increments are never negative: probability 0) and the fall is more than rounding: ask "
