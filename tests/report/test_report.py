@@ -242,7 +242,7 @@ def test_english_page(bulletin, tmp_path):
     result = write_bulletin(forecast, tmp_path, lang="en", planning=answers, indicators=["09a"])
     html = result.html.read_text(encoding="utf-8")
     assert "Data source: synthetic example data" in html
-    assert "model SeasonalShareModel" in html
+    assert "model reference-class seasonal-share model (SeasonalShareModel)" in html  # as the console says
     assert "1. Attainment" in html
     assert set(result.figures) >= {"fan_09a", "portfolio"} and "fan_15a" not in result.figures
     with pytest.raises(ValueError, match="The 'lang' parameter of write_bulletin"):

@@ -435,8 +435,8 @@ def _source_line(summary: xr.Dataset, lang: str, n_kept: int) -> tuple[str, bool
     line = t["source_line"].format(
         source=shown,
         as_of=attrs.get("as_of", "?"),
-        # English: the class name, as in the files; Chinese: the model's Chinese name.
-        model=model_name(model, "zh") if lang == "zh" else model,
+        # the model's name as the console says it; in English the class name of the files beside it
+        model=model_name(model, "zh") if lang == "zh" else f"{model_name(model, 'en')} ({model})",
         draws=attrs.get("n_draws", "?"),
         kept=t["kept_paths"].format(kept=n_kept) if n_kept < int(attrs.get("n_draws", n_kept)) else "",
         seed=attrs.get("seed_entropy", "?"),
