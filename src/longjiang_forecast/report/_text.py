@@ -136,7 +136,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "按往年年数计入，t 分布；同类比值有 3 个以上、跨 2 年以上时，与其自身的分布形状混合）估算明年的取值，"
         "列出分别有 50%/70%/80%/90% 把握完成的目标值（按单位向稳妥一侧取整，与明年目标清单一致）。",
         "next_year_header": ["指标", "名称", "今年目标", "单位", "今年预计（中位数）", "方法"],
-        "next_year_whole_list": "整份清单：{n} 项目标均按 {conf} 设定时，全部完成的概率为 {p_all}，预期未完成 {missed} 项；"
+        "next_year_whole_list": "建议了目标的 {n} 项：均按 {conf} 设定时，全部完成的概率为 {p_all}，预期未完成 {missed} 项；"
         "若要全部完成的概率达到 {list_p}，每项目标需按 {need} 设定。",
         "next_year_unreachable": "99.9% 以上（无法达到）",
         "scenarios": "九、情景比较",
@@ -267,8 +267,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "more): the value met with 50/70/80/90 % probability, rounded to the unit towards the safe side as "
         "in next year's catalogue. The whole list at one confidence, as next year's catalogue: "
         "longjiang-forecast next-year.",
-        "next_year_whole_list": "The whole list: with every one of the {n} targets at {conf}, P(all met) is "
-        "{p_all} and {missed} targets are expected missed; for the whole list to be met with {list_p}, each "
+        "next_year_whole_list": "The {n} targets proposed: with every one at {conf}, P(all met) is "
+        "{p_all} and {missed} targets are expected missed; for all of them to be met with {list_p}, each "
         "target would need {need}.",
         "next_year_unreachable": "more than 99.9 % (not reachable)",
         "next_year_header": [
