@@ -676,9 +676,7 @@ def _warn_in(line: str, lang: str) -> None:
     The reading notes and the template's example rows were printed only: the bulletin made from a
     template's example values said nothing of them, and run.json listed no warning (a new-user pass).
     """
-    text = " ".join(line.split())
-    if text not in _SHOWN_WARNINGS:
-        _SHOWN_WARNINGS.append(text)
+    _record_warning(line)
     print(_said(f"warning: {line}", lang), file=sys.stderr)
 
 
@@ -848,7 +846,7 @@ def _thin_history_note(
     on the plan as its prior, so the same reports with another target give another median (a new-user
     pass: 4,005 km for a target of 2,000, 6,572 km for 20,000, from the same reports).
     """
-    from .report._console import _wrap, region_label
+    from .report._console import _wrap
 
     shown = table if show_all else table[table["region"] == "province"]
     thin = shown[
@@ -858,12 +856,7 @@ def _thin_history_note(
     if thin.empty:
         return
     written = region_spelling(progress)
-    who = [
-        str(r.indicator)
-        if r.region == "province"
-        else f"{r.indicator}/{region_label(str(r.region), lang, catalog.regions, written)}"
-        for r in thin.itertuples()
-    ]
+    who = [_series_label(str(r.indicator), str(r.region), lang, catalog, written) for r in thin.itertuples()]
     names = ", ".join(who[:8]) + (f" (+{len(who) - 8})" if len(who) > 8 else "")
     text = (
         f"往年数据不足：{names}。其预测依据标准季节曲线，并以计划目标作为全年总量的先验，因此目标值本身会影响中位数和"
@@ -902,17 +895,23 @@ def _no_forecast_note(table: pd.DataFrame, show_all: bool, lang: str) -> None:
 def _pace_note(table: pd.DataFrame, show_all: bool, lang: str, catalog: Catalog, progress: Any) -> None:
     """Say, for the shown series whose recent pace points away from P(met), what the model expects."""
     from .report import pace_note, province_first
-    from .report._console import region_label
 
     shown = province_first(table) if show_all else table[table["region"] == "province"]
     written = region_spelling(progress)
     who = {
-        (str(i), str(r)): str(i)
-        if r == "province"
-        else f"{i}/{region_label(str(r), lang, catalog.regions, written)}"
+        (str(i), str(r)): _series_label(str(i), str(r), lang, catalog, written)
         for i, r in zip(shown["indicator"], shown["region"], strict=True)
     }
     print(pace_note(shown, lang=lang, width=_width(), who=who), end="")
+
+
+def _series_label(indicator: str, region: str, lang: str, catalog: Catalog, written: Any) -> str:
+    """A shown series in a note: its id for the province, else ``id/prefecture`` as the user writes it."""
+    from .report._console import region_label
+
+    if region == "province":
+        return indicator
+    return f"{indicator}/{region_label(region, lang, catalog.regions, written)}"
 
 
 def _out_dir(
@@ -1270,13 +1269,9 @@ def _report(args: argparse.Namespace) -> int:
 
     _check_model(args.model)
     _check_store_options(args)
-    from .pipeline._forecast import DEFAULT_KEEP_PATHS
-    from .planning._common import unresolved_probability
-
-    kept = min(args.keep_paths or DEFAULT_KEEP_PATHS, args.draws)  # the library may keep fewer: it says so
-    unresolved = unresolved_probability([args.pace_prob], kept, "a pace reaching a target with probability")
-    if unresolved:  # before any work
-        raise ValueError(f"report --pace-prob {args.pace_prob}: {unresolved}")
+    _check_resolvable(
+        args, [args.pace_prob], "a pace reaching a target with probability", "report --pace-prob"
+    )
     comparison = None
     if args.comparison:  # read before the run, so that a wrong path is reported at once
         comparison = _read_comparison(args.comparison)
@@ -1458,6 +1453,21 @@ def _check_next_year_out(out: Path, args: argparse.Namespace) -> None:
         raise ValueError(f"{out} exists; choose another --out or pass --overwrite (nothing was written).")
 
 
+def _check_resolvable(args: argparse.Namespace, probs: list[float], what: str, option: str) -> None:
+    """Refuse, before any work, a probability the run's kept paths cannot show (ValueError).
+
+    The paths ``--keep-paths`` (else the library's default) of ``--draws`` keep; the library may keep
+    fewer and then refuses it itself (``planning._common.unresolved_probability``). ``option`` names
+    the flag whose value, the last of ``probs``, is refused.
+    """
+    from .pipeline._forecast import DEFAULT_KEEP_PATHS
+    from .planning._common import unresolved_probability
+
+    unresolved = unresolved_probability(probs, min(args.keep_paths or DEFAULT_KEEP_PATHS, args.draws), what)
+    if unresolved:
+        raise ValueError(f"{option} {probs[-1]}: {unresolved}")
+
+
 def _next_year(args: argparse.Namespace) -> int:
     """``next-year``: next year's catalogue at one confidence, with what committing to all of it costs."""
     import numpy as np
@@ -1474,13 +1484,9 @@ def _next_year(args: argparse.Namespace) -> int:
     _check_model(args.model)
     if args.out:  # before any work
         _check_next_year_out(Path(args.out), args)
-    from .pipeline._forecast import DEFAULT_KEEP_PATHS
-    from .planning._common import unresolved_probability
-
-    kept = min(args.keep_paths or DEFAULT_KEEP_PATHS, args.draws)  # the library may keep fewer: it says so
-    unresolved = unresolved_probability([0.5, args.confidence], kept, "a proposal met with probability")
-    if unresolved:  # before any work
-        raise ValueError(f"next-year --confidence {args.confidence}: {unresolved}")
+    _check_resolvable(
+        args, [0.5, args.confidence], "a proposal met with probability", "next-year --confidence"
+    )
     result, catalog, progress, _ = _run(args)
     lang = _lang(args, catalog)
     year = int(result.state.attrs["year"]) + 1
@@ -2517,10 +2523,15 @@ def _show_warning(
 ) -> None:
     """``warnings.showwarning`` of the command line: one readable line, without the Python source line."""
     kind = "" if issubclass(category, UserWarning) else f"{category.__name__}: "
-    line = " ".join(str(message).split())
+    log.warning("%s%s", kind, _record_warning(str(message)))
+
+
+def _record_warning(message: str) -> str:
+    """Keep a warning shown to the user, as one line, for the run's record; return that line."""
+    line = " ".join(message.split())
     if line not in _SHOWN_WARNINGS:
         _SHOWN_WARNINGS.append(line)
-    log.warning("%s%s", kind, line)
+    return line
 
 
 @contextlib.contextmanager
