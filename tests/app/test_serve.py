@@ -248,6 +248,8 @@ def test_a_scenario_set_in_the_browser_gives_the_numbers_of_the_command_line(chr
 
             page.goto(f"http://127.0.0.1:{port}/scenario")
             expect(page.locator("#scenario-status")).to_have_text("No effect is on: the baseline.")
+            # the table's rows, once drawn (read at once, they were once not there yet: 0 ids, 39 values)
+            expect(page.locator("#scenario-table td[data-dash-column='indicator']").first).to_be_visible()
             ids = page.locator("#scenario-table td[data-dash-column='indicator']").all_inner_texts()
             baseline = _column(page, "scenario-table", "p_scenario")
             assert (
