@@ -1,7 +1,5 @@
-"""``python -m longjiang_forecast`` runs the command line."""
+"""``python -m longjiang_forecast`` runs the command line (:func:`longjiang_forecast.cli.run`)."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

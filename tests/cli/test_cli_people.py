@@ -746,9 +746,8 @@ def test_a_reader_that_stops_early_does_not_lose_the_run(tmp_path):
 
     out = tmp_path / "o"
     argv = ["--draws", "100", "--out", str(out)]
-    code = f"from longjiang_forecast.cli import main; raise SystemExit(main({argv!r}))"
-    with subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    with subprocess.Popen(  # the command's own entry (cli.run: flushes, then ends the process at once)
+        [sys.executable, "-m", "longjiang_forecast", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     ) as run:
         assert run.stdout is not None and run.stderr is not None
         run.stdout.readline()  # the first line, then the reader goes away
