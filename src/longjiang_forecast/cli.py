@@ -780,6 +780,7 @@ def _print_table(
         headline=attainment_headline(
             lang,
             show_all=args.all,
+            prefectures=bool((table["region"] != "province").any()),
             as_of=result.state.attrs["as_of"],
             n=int((table["status"] != "no forecast").sum()),
             model=model_name(attrs["model"], lang),

@@ -97,7 +97,10 @@ def test_national_real_data(tmp_path, capsys):
     row = table[table["indicator"] == "CN_OLDCOMM_2024"].iloc[0]
     assert row["target"] == 5.4 and row["observed"] == 5.3
     assert row["p_met"] > 0.5
-    assert not capsys.readouterr().out.startswith("NOTE: synthetic")
+    out = capsys.readouterr().out
+    assert not out.startswith("NOTE: synthetic")
+    # national series have no prefectures: the headline does not send the user to --all for them
+    assert "one row per target (no prefecture rows in the data)" in out and "--all" not in out
 
 
 @pytest.mark.parametrize("as_of", ["2015-06", "2015-09"])

@@ -182,6 +182,8 @@ _ROWS = {
     "en": ("province rows shown (--all for prefectures)", "province and prefecture rows"),
     "zh": ("仅列全省（--all 列出各市地）", "全省及各市地"),
 }
+#: The rows of data with no prefecture (national series, one city's PM2.5): every row is shown.
+_ONLY_ROWS = {"en": "one row per target (no prefecture rows in the data)", "zh": "每项目标一行（数据无市地）"}
 
 
 #: The command line's own lines (progress, files written, notes, the scenario table), per language.
@@ -376,13 +378,15 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def attainment_headline(lang: str, *, show_all: bool, **fields: Any) -> str:
+def attainment_headline(lang: str, *, show_all: bool, prefectures: bool = True, **fields: Any) -> str:
     """The sentence above the console table: as-of month, series, model, scenario, draws, seed.
 
     ``fields`` fills :data:`HEADLINES` (``as_of``, ``n``, ``model``, ``scenario``,
-    ``draws``, ``seed``).
+    ``draws``, ``seed``). ``prefectures``: whether the table has prefecture rows at all (without
+    them, e.g. the national series, the headline does not point to ``--all``).
     """
-    return HEADLINES[lang].format(rows=_ROWS[lang][bool(show_all)], **fields)
+    rows = _ROWS[lang][bool(show_all)] if prefectures else _ONLY_ROWS[lang]
+    return HEADLINES[lang].format(rows=rows, **fields)
 
 
 def region_label(region: str, lang: str, regions: pd.DataFrame | None, written: Mapping[str, str]) -> str:
