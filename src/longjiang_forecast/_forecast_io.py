@@ -47,7 +47,8 @@ _ROW = "row"
 _COPIED = "attributes_copied_from_root"  # dropped again by open_forecast: the round trip is lossless
 #: Attributes of the summary copied to every group of a file: the conventions and the provenance.
 PROVENANCE = (
-    "Conventions", "library", "library_version", "created_at", "seed_entropy", "model", "model_params",
+    "Conventions", "library", "library_version", "created_at", "seed_entropy", "seed_spawn_key", "model",
+    "model_params",
     "n_draws", "as_of", "scenario", "data_source", "data_sha256", "data_vintage", "data_vintage_basis",
     "catalog_source", "catalog_sha256",
 )  # fmt: skip
@@ -316,24 +317,44 @@ def _deflate_chunk(
     return zlib.compress(chunk.view(np.uint8).reshape(-1, chunk.itemsize).T.tobytes(), _DEFLATE_LEVEL)
 
 
+#: Variables of the root summary without which a forecast file cannot be read back.
+_SUMMARY_NEEDED = ("p_met", "deadline_value", "status")
+_REWRITE = (
+    "Open the file written by Forecast.to_netcdf (or `longjiang-forecast forecast --out DIR`), or read "
+    "this one with xarray.open_dataset / arviz.from_netcdf."
+)
+
+
 def read_forecast(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The parts of a forecast file, as keyword arguments of ``Forecast`` (see :func:`open_forecast`).
 
     Raises
     ------
-    FileNotFoundError, DataValidationError
+    FileNotFoundError, IsADirectoryError, DataValidationError
         As :func:`~longjiang_forecast.open_forecast`.
     """
     from .catalog import Catalog
 
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"Forecast file {path} is a folder; give the forecast file in it, e.g. {path / 'forecast.nc'}."
+        )
     if not path.is_file():
         raise FileNotFoundError(f"Forecast file not found: {path} does not exist.")
     decode: dict[str, Any] = {"engine": "h5netcdf", "decode_times": xr.coders.CFDatetimeCoder(time_unit="us")}
 
     def group(name: str | None) -> xr.Dataset:
-        with xr.open_dataset(path, group=name, **decode) as ds:
-            out = ds.load()
+        try:
+            with xr.open_dataset(path, group=name, **decode) as ds:
+                out = ds.load()
+        except OSError as err:  # a group another tool left out (the root alone saved by xarray)
+            if name is None:
+                raise
+            raise DataValidationError(
+                f"{path}: the group {name!r} of a forecast file is missing ({err}); the file was "
+                f"re-saved by another tool without it. {_REWRITE}"
+            ) from None
         for var in out.variables.values():
             var.encoding = {}
         for key in [_COPIED, *out.attrs.get(_COPIED, "").split()]:
@@ -352,6 +373,13 @@ def read_forecast(path: str | os.PathLike[str]) -> dict[str, Any]:
             f"{path} is not a forecast written by Forecast.to_netcdf (format {FORMAT!r}): its "
             f"{_TAG!r} attribute is {tag!r}. Write the forecast with Forecast.to_netcdf (or "
             "`longjiang-forecast forecast --out DIR`), or open other files with xarray.open_dataset."
+        )
+    lost = [v for v in _SUMMARY_NEEDED if v not in summary.data_vars]
+    if lost:  # a file re-saved by ArviZ keeps the tag but not the root's summary
+        raise DataValidationError(
+            f"{path}: the forecast's summary lacks {lost} (its root group holds "
+            f"{sorted(map(str, summary.data_vars))[:6] or 'nothing'}); the file was re-saved by another "
+            f"tool without it. {_REWRITE}"
         )
     predictive = group("posterior_predictive")
     paths = predictive["progress"].isel({_CHAIN: 0}, drop=True).astype("float64").rename("value")

@@ -1567,7 +1567,7 @@ def _next_year(args: argparse.Namespace) -> int:
         print(_message("next_year_early", lang, width=_width(), as_of=as_of, months=as_of_month))
     if lang == "zh":
         proposed = _notes_in_chinese(proposed, year)
-    write_catalog(proposed, out)  # its folder exists: _check_next_year_out made it
+    write_catalog(proposed, out, overwrite=True)  # its folder and --overwrite checked by _check_next_year_out
     counts = table["target_basis"].value_counts()
     proposed_n, carried = int(counts.get("proposed", 0)), int(counts.get("carried over", 0))
     print(

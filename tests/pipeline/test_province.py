@@ -274,7 +274,7 @@ def test_a_ratio_province_is_the_population_weighted_mean_of_its_prefectures(tmp
     months = pd.date_range("2021-01-01", "2024-08-01", freq="MS")
     rows = []
     for k, reg in enumerate(regions["region"]):
-        level = 70 + k + np.cumsum(rng.gamma(4.0, 0.1, months.size))
+        level = 60 + k + np.cumsum(rng.gamma(4.0, 0.1, months.size))
         rows += [
             {"indicator": "c1", "region": reg, "month": m, "value": v}
             for m, v in zip(months, level, strict=True)

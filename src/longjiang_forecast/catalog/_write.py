@@ -12,7 +12,7 @@ from ._catalog import Catalog
 from ._read import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 
-def write_catalog(catalog: Catalog, path: str | os.PathLike[str]) -> Path:
+def write_catalog(catalog: Catalog, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
     """Write ``catalog`` as a CSV (UTF-8 with a BOM, for Excel) or ``.xlsx`` catalogue file.
 
     Parameters
@@ -22,6 +22,9 @@ def write_catalog(catalog: Catalog, path: str | os.PathLike[str]) -> Path:
         the standard tags (:data:`longjiang_forecast._core.schema.STANDARD_TAGS`).
     path : str or os.PathLike
         A new ``.csv`` or ``.xlsx`` file.
+    overwrite : bool, default False
+        Replace ``path`` where it exists (else refused: a user's catalogue is never replaced
+        without being asked).
 
     Returns
     -------
@@ -34,8 +37,19 @@ def write_catalog(catalog: Catalog, path: str | os.PathLike[str]) -> Path:
     ------
     ValueError
         If ``path`` is neither ``.csv`` nor ``.xlsx``.
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is False (nothing is written).
+    IsADirectoryError
+        If ``path`` is a folder.
     """
     out = Path(path)
+    if out.is_dir():
+        raise IsADirectoryError(f"write_catalog: {out} is a folder; give a file, e.g. {out / 'catalog.csv'}.")
+    if out.exists() and not overwrite:
+        raise FileExistsError(
+            f"write_catalog: {out} exists (nothing was written). Choose another file, or pass overwrite=True "
+            "to replace it."
+        )
     columns = [*REQUIRED_COLUMNS, *(c for c in OPTIONAL_COLUMNS if c in catalog.table)]
     table = catalog.table[columns].copy()
     table["deadline"] = pd.DatetimeIndex(table["deadline"]).strftime("%Y-%m-%d")

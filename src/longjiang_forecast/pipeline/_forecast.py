@@ -75,7 +75,12 @@ def forecast(
         ``0.5 / sqrt(n_draws)`` (0.008 at the default).
     seed : int, SeedSequence, Generator or None
         One seed for the whole run; child 0 seeds the parameter draws and
-        child 1 the paths. ``None`` takes fresh entropy (stored in the outputs).
+        child 1 the paths. ``None`` takes fresh entropy (stored in the outputs:
+        ``attrs["seed_entropy"]``, and ``attrs["seed_spawn_key"]`` for a spawned
+        SeedSequence, so that ``SeedSequence(entropy, spawn_key=...)`` repeats the
+        run). A Generator gives the SeedSequence it was built from, whatever it
+        has drawn since: the same Generator gives the same forecast (for
+        independent replicates pass ``SeedSequence.spawn`` children).
     n_jobs : int, default 1
         Threads for the simulation (the numbers do not depend on it).
     bands : mapping, optional
@@ -177,7 +182,9 @@ def _as_progress(progress: Any, catalog: Catalog) -> xr.Dataset:
         from ..progress import read_progress
 
         return read_progress(progress, catalog)
-    return progress
+    from ..progress._dataset import checked_progress
+
+    return checked_progress(progress, catalog)
 
 
 #: Parameter draws are made this many at a time (:class:`~longjiang_forecast.simulate.DrawChunks`),
@@ -454,8 +461,11 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
     summary["scenario_touched"] = (SERIES, touched)
     if baseline is not None:
         summary, paths = _untouched_from(baseline, summary, paths, touched)
+    # a spawned SeedSequence is its entropy and its spawn key: both are needed to repeat the run
+    spawned = {"seed_spawn_key": " ".join(map(str, ss.spawn_key))} if ss.spawn_key else {}
     for obj in (paths, summary):
         obj.attrs.update(
+            **spawned,
             seed_entropy=str(ss.entropy),
             model=type(model).__name__,
             model_params=repr(model.get_params()),

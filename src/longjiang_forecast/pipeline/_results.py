@@ -528,9 +528,12 @@ def open_forecast(path: str | os.PathLike[str]) -> Forecast:
     ------
     FileNotFoundError
         If ``path`` does not exist.
+    IsADirectoryError
+        If ``path`` is a folder (naming the ``forecast.nc`` in it to give).
     DataValidationError
         If the file is not a forecast written by :meth:`Forecast.to_netcdf` (another netCDF
-        file, or another format version).
+        file, or another format version), or lacks a part of one (a group or the summary that
+        another tool left out when it saved the file again).
 
     See Also
     --------

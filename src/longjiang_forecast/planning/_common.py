@@ -103,9 +103,14 @@ def unresolved_probability(probs: Sequence[float], kept: int, what: str) -> str:
         return ""
     lo, hi = MIN_TAIL_PATHS / kept, 1.0 - MIN_TAIL_PATHS / kept
     need = int(np.ceil(MIN_TAIL_PATHS / min(min(p, 1.0 - p) for p in beyond)))
-    return (
+    rests = (
         f"{what} {beyond[0]!r} rests on the {min(beyond[0], 1.0 - beyond[0]) * kept:.3g} kept path(s) "
-        f"beyond it (of {kept}); at least {MIN_TAIL_PATHS} are needed, so with {kept} kept paths the "
-        f"probabilities must lie in [{lo:.4g}, {hi:.4g}]. Give a probability in that range, or forecast "
-        f"with keep_paths (and n_draws) of at least {need} (`--draws {need} --keep-paths {need}`)."
+        f"beyond it (of {kept}); at least {MIN_TAIL_PATHS} are needed"
+    )
+    more = f"forecast with keep_paths (and n_draws) of at least {need} (`--draws {need} --keep-paths {need}`)"
+    if lo > hi:  # too few paths for any probability: 2 x MIN_TAIL_PATHS at least
+        return f"{rests}, and {kept} kept paths cannot show any probability that way: {more}."
+    return (
+        f"{rests}, so with {kept} kept paths the probabilities must lie in [{lo:.4g}, {hi:.4g}]. Give a "
+        f"probability in that range, or {more}."
     )

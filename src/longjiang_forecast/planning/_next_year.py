@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ _SUMMED_KINDS = ("cumulative", "level")
 
 def next_year_targets(
     forecast: ForecastLike,
-    progress: xr.Dataset | None = None,
+    progress: xr.Dataset | pd.DataFrame | str | os.PathLike[str] | None = None,
     *,
     probs: Sequence[float] = DEFAULT_PROBS,
     default_growth: tuple[float, float] = DEFAULT_GROWTH,
@@ -79,10 +80,12 @@ def next_year_targets(
     forecast : Forecast
         From :func:`longjiang_forecast.forecast`; the simulated value at the
         deadline (``paths``) is this year's capacity.
-    progress : xarray.Dataset, optional
+    progress : xarray.Dataset, pandas.DataFrame, str or os.PathLike, optional
         The progress data the forecast was fitted on (``value`` with dims
-        indicator, region, month); its earlier years give the trend. Without
-        it every series uses ``default_growth``.
+        indicator, region, month; a DataFrame or file is read by
+        :func:`~longjiang_forecast.read_progress`, as :func:`~longjiang_forecast.forecast`
+        reads it); its earlier years give the trend. Without it every series uses
+        ``default_growth``.
     probs : sequence of float, default (0.5, 0.7, 0.8, 0.9)
         Probabilities, each in (0, 1).
     default_growth : (float, float), default (0.0, 0.10)
@@ -229,6 +232,10 @@ def next_year_targets(
         )
     ok = forecast_ok(forecast)
     family = family_map(forecast.catalog)
+    if progress is not None and not isinstance(progress, xr.Dataset):  # as lf.forecast takes it
+        from ..progress import read_progress
+
+        progress = read_progress(progress, forecast.catalog)
     history = _History(progress) if progress is not None else None
     dl = state["deadline_month"].values.astype(int)
     out = np.full((n, len(probs)), np.nan)

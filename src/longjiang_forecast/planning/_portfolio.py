@@ -52,7 +52,10 @@ def portfolio(forecast: ForecastLike, *, items: Mapping[str, Any] | None = None)
         - ``p_item_met`` (item): P(item fully met); ``item_indicators``
           (item, str): its indicators, ``;``-separated; ``item_name_zh``,
           ``item_name_en`` (item): the name of its first indicator;
-        - ``p_met`` (indicator): P(indicator met), equal to the summary's;
+        - ``p_met`` (indicator): P(indicator met) on the kept paths that every
+          figure here is read from (attr ``n_draws``): the summary's where every
+          draw is kept, else within its Monte Carlo error of it (the summary uses
+          every draw; ``keep_paths`` sets how many are kept);
         - ``gain_if_certain`` (indicator, items): expected items met if the
           indicator were met in every path, minus the baseline expectation;
         - ``gain_per_point`` (indicator, items per percentage point):

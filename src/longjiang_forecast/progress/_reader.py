@@ -195,6 +195,8 @@ def _read_raw(
             f"{path}: unsupported file type {path.suffix or '(none)'!r}. Progress files must be "
             f"CSV (.csv, UTF-8) or Excel (.xlsx); save the sheet in one of these formats."
         )
+    if path.is_dir():
+        raise IsADirectoryError(f"Progress file {path} is a folder; give the file in it (.csv or .xlsx).")
     if not path.is_file():
         raise FileNotFoundError(f"Progress file not found: {path}")
     table = read_table(path, required=REQUIRED_COLUMNS, aliases=HEADER_ALIASES, sheet=sheet, what="file")
