@@ -335,6 +335,11 @@ def read_forecast(path: str | os.PathLike[str]) -> dict[str, Any]:
     """
     from .catalog import Catalog
 
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(
+            f"open_forecast takes the path of a forecast file (.nc), got {type(path).__name__}: e.g. "
+            "lf.open_forecast('out/forecast.nc')."
+        )
     path = Path(path)
     if path.is_dir():
         raise IsADirectoryError(

@@ -502,3 +502,18 @@ def _coerce_types(table: pd.DataFrame) -> pd.DataFrame:
     table["deadline"] = pd.to_datetime(table["deadline"]).dt.normalize()
     table["forecastable"] = table["kind"].isin(FORECASTABLE_KINDS) & table["target"].notna()
     return table
+
+
+def check_catalog(catalog: Any, where: str) -> None:
+    """Refuse a ``catalog`` that is not a :class:`Catalog` (a path, a year, ...), saying what to pass.
+
+    Raises
+    ------
+    TypeError
+        Naming ``where`` (the function), what was given and how to load a catalogue.
+    """
+    if not isinstance(catalog, Catalog):
+        raise TypeError(
+            f"{where}: catalog must be a Catalog, got {type(catalog).__name__} {catalog!r:.60}: load it "
+            "first, e.g. catalog = lf.load_catalog(2024) or lf.load_catalog('catalog.csv')."
+        )

@@ -10,6 +10,7 @@ import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -116,10 +117,17 @@ def forecast(
     DataValidationError
         If the progress data and the catalogue do not fit together, or the
         scenario file is invalid; for a DataFrame or file, any problem
-        :func:`~longjiang_forecast.read_progress` reports.
+        :func:`~longjiang_forecast.read_progress` reports; for a Dataset, what
+        it reports of the values (see ``docs/files-and-arviz.md``).
+    TypeError
+        If ``catalog`` is not a Catalog, ``progress`` none of the forms read,
+        or ``scenario`` neither a Scenario nor a file path.
+    ValueError
+        If ``keep_paths``, ``quantiles``, ``n_draws`` or ``seed`` is out of range.
     """
     progress = _as_progress(progress, catalog)
     check_keep_paths(keep_paths)
+    _check_quantiles(quantiles)
     scenario = _scenario(scenario, catalog)
     model, chunks, ss, path_seed, scenario_seed = _fit_and_draw(
         progress, catalog, as_of, model, n_draws, seed
@@ -162,17 +170,14 @@ def _as_progress(progress: Any, catalog: Catalog) -> xr.Dataset:
     two arguments swapped) or ``progress`` is none of the forms read.
     """
     from ..catalog import Catalog
+    from ..catalog._catalog import check_catalog
 
     if isinstance(progress, Catalog) and not isinstance(catalog, Catalog):
         raise TypeError(
             "progress and catalog are swapped: the progress data comes first, the catalogue second, "
             "e.g. lf.forecast(lf.read_progress('progress.xlsx', catalog), catalog)."
         )
-    if not isinstance(catalog, Catalog):
-        raise TypeError(
-            f"catalog must be a Catalog, got {type(catalog).__name__} {catalog!r:.60}: load it first, "
-            "e.g. catalog = lf.load_catalog(2024) or lf.load_catalog('catalog.csv')."
-        )
+    check_catalog(catalog, "forecast")
     if not isinstance(progress, xr.Dataset | pd.DataFrame | str | os.PathLike):
         raise TypeError(
             f"progress must be a progress Dataset (lf.read_progress), a DataFrame or a file path, got "
@@ -344,9 +349,35 @@ def _named_series(state: xr.Dataset, idx: np.ndarray, last: np.ndarray, year: in
 
 
 def _scenario(scenario: Any, catalog: Catalog) -> Any:
+    """The scenario as given, or read from its file; a TypeError saying what to pass for anything else."""
     if scenario is None or isinstance(scenario, Scenario):
         return scenario
-    return load_scenario(scenario, catalog=catalog)
+    if not isinstance(scenario, str | os.PathLike):
+        raise TypeError(
+            f"scenario must be a Scenario or the path of a scenario file (.toml), got "
+            f"{type(scenario).__name__}: e.g. scenario='funding-delay.toml' or "
+            "lf.scenarios.load_scenario('funding-delay.toml', catalog=catalog) (docs/scenarios.md)."
+        )
+    return load_scenario(Path(scenario), catalog=catalog)
+
+
+def _check_quantiles(quantiles: Any) -> None:
+    """Refuse ``quantiles`` that are not a sequence of probabilities strictly between 0 and 1.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter of :func:`forecast` and the value given.
+    """
+    try:
+        q = np.asarray(quantiles, dtype=float)
+    except (TypeError, ValueError):
+        q = np.array([np.nan])
+    if q.ndim != 1 or q.size == 0 or not np.all(np.isfinite(q)) or np.any((q <= 0) | (q >= 1)):
+        raise ValueError(
+            "The 'quantiles' parameter of forecast must be a sequence of probabilities strictly between "
+            f"0 and 1, e.g. (0.1, 0.5, 0.9). Got {quantiles!r} instead."
+        )
 
 
 #: Paths kept by default (the first draws of the run), for fan charts, planning and the bulletin;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -164,6 +165,11 @@ def compare_scenarios(
     check_keep_paths(keep_paths)
     if isinstance(scenarios, str | os.PathLike | Scenario):  # one file, not its characters
         scenarios = [scenarios]
+    if not isinstance(scenarios, Iterable):
+        raise TypeError(
+            f"compare_scenarios: scenarios must be Scenarios or scenario files (.toml), one or a list, "
+            f"got {type(scenarios).__name__}: e.g. ['funding-delay.toml', 'early-winter.toml']."
+        )
     # Read (and checked) before the fit. The baseline is always the year with no effects; a file
     # named "baseline" can only be that.
     loaded = [x for x in (_scenario(s, catalog) for s in scenarios) if x.name != "baseline"]

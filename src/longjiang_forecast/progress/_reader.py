@@ -49,6 +49,7 @@ from longjiang_forecast._core.schema import (
 from longjiang_forecast._core.state import deadline_month
 from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
 from longjiang_forecast._core.units import counts_whole_things, plain_number
+from longjiang_forecast.catalog._catalog import check_catalog
 
 if TYPE_CHECKING:
     from longjiang_forecast.catalog import Catalog
@@ -1189,6 +1190,7 @@ def read_progress(
     >>> ds["value"].sel(indicator="09a", region="province").values.tolist()
     [nan, nan, 4100.0, nan, 7000.0]
     """
+    check_catalog(catalog, "read_progress")
     as_of_ts = _parse_as_of(as_of, "read_progress")
     if isinstance(path, pd.DataFrame):
         return read_frame(

@@ -32,9 +32,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .._core.exceptions import DataValidationError
+from .._core.months import parse_month
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import INDICATOR, MONTH, PROVINCE, REGION
+from ..catalog._catalog import check_catalog
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -91,9 +94,12 @@ def synthetic_progress(
         with dims (indicator, region, month); months from January of the
         first year to ``as_of``. attrs: ``source`` ("synthetic"), ``seed_entropy``.
     """
+    check_catalog(catalog, "synthetic_progress")
     year = int(catalog.year)
     years = years or (year - 3, year - 2, year - 1, year)
-    as_of_ts = pd.Timestamp(as_of or f"{year}-08")
+    as_of_ts, _ = parse_month(as_of or f"{year}-08")  # any day of the month, as the reader
+    if as_of_ts is None:
+        raise DataValidationError(f"synthetic_progress: as_of {as_of!r} is not a month; write it YYYY-MM.")
     ss = as_seed_sequence(seed)
     rng = np.random.default_rng(ss)
     table = catalog.table[

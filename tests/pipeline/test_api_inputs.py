@@ -1,4 +1,4 @@
-"""A progress Dataset given to lf.forecast is checked like a file and read in one order (a break-it pass)."""
+"""What the Python API is given: Datasets checked as files, arguments named, files kept (a break-it pass)."""
 
 import numpy as np
 import pandas as pd
@@ -123,3 +123,22 @@ def test_write_catalog_keeps_a_file_it_was_not_asked_to_replace(tmp_path):
     assert mine.read_text() == "mine"
     lf.catalog.write_catalog(CAT, mine, overwrite=True)
     assert len(lf.load_catalog(mine).table) == len(CAT.table)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: lf.read_progress(PROG.to_dataframe(), "2024"), "read_progress: catalog must be a Catalog"),
+        (lambda: lf.testing.synthetic_progress("2024"), "synthetic_progress: catalog must be a Catalog"),
+        (lambda: lf.testing.synthetic_progress(CAT, as_of="2024-13"), "as_of '2024-13' is not a month"),
+        (lambda: lf.open_forecast(None), r"takes the path of a forecast file \(\.nc\), got NoneType"),
+        (lambda: lf.forecast(PROG, CAT, scenario={"name": "x"}), "scenario must be a Scenario or the path"),
+        (lambda: lf.forecast(PROG, CAT, quantiles=0.1), "'quantiles' parameter of forecast .* Got 0.1"),
+        (lambda: lf.forecast(PROG, CAT, quantiles=(1.5,)), r"strictly between 0 and 1.*Got \(1.5,\)"),
+        (lambda: lf.compare_scenarios(PROG, CAT, None), "scenarios must be Scenarios or scenario files"),
+    ],
+)  # fmt: skip
+def test_an_argument_of_the_wrong_kind_is_named_with_what_to_pass(call, message):
+    """Each gave an error from pandas, pathlib or Python itself (AttributeError, DateParseError, ...)."""
+    with pytest.raises((TypeError, ValueError, DataValidationError), match=message):
+        call()
