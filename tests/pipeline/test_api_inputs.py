@@ -135,6 +135,8 @@ def test_write_catalog_keeps_a_file_it_was_not_asked_to_replace(tmp_path):
         (lambda: lf.forecast(PROG, CAT, quantiles=0.1), "'quantiles' parameter of forecast .* Got 0.1"),
         (lambda: lf.forecast(PROG, CAT, quantiles=(1.5,)), r"strictly between 0 and 1.*Got \(1.5,\)"),
         (lambda: lf.compare_scenarios(PROG, CAT, None), "scenarios must be Scenarios or scenario files"),
+        (lambda: lf.planning.plan("f.nc"), r"plan takes a Forecast, got str 'f\.nc'.*lf\.open_forecast"),
+        (lambda: lf.planning.portfolio(PROG), "portfolio takes a Forecast, got Dataset"),
     ],
 )  # fmt: skip
 def test_an_argument_of_the_wrong_kind_is_named_with_what_to_pass(call, message):

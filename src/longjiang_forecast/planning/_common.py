@@ -34,6 +34,21 @@ class ForecastLike(Protocol):
     def catalog(self) -> Catalog: ...
 
 
+def check_forecast(forecast: Any, func: str) -> None:
+    """Refuse a ``forecast`` argument that is not a forecast (a file path, a table), saying what to pass.
+
+    Raises
+    ------
+    TypeError
+        Naming ``func`` and what was given, with the two ways to have a Forecast.
+    """
+    if not all(hasattr(forecast, part) for part in ("summary", "paths", "state", "catalog")):
+        raise TypeError(
+            f"{func} takes a Forecast, got {type(forecast).__name__} {forecast!r:.60}: make one with "
+            "lf.forecast(progress, catalog) or read one with lf.open_forecast('out/forecast.nc')."
+        )
+
+
 def check_prob(value: Any, name: str, func: str) -> float:
     """Validate a probability in the open interval (0, 1)."""
     check_param(func, name, value, Real, 0, 1, closed="neither")

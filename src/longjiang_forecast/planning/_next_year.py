@@ -22,6 +22,7 @@ from .._core.state import month_days, with_series_labels
 from . import _kernels
 from ._common import (
     ForecastLike,
+    check_forecast,
     check_prob,
     deadline_index,
     forecast_ok,
@@ -194,6 +195,7 @@ def next_year_targets(
     Flyvbjerg, B. (2006). From Nobel prize to project management: getting
     risks right. *Project Management Journal* 37(3), 5-15.
     """
+    check_forecast(forecast, "next_year_targets")
     probs = tuple(
         check_prob(p, "probs", "next_year_targets") for p in np.atleast_1d(np.asarray(probs, dtype=object))
     )

@@ -10,6 +10,7 @@ from .._core.state import with_series_labels
 from . import _kernels
 from ._common import (
     ForecastLike,
+    check_forecast,
     check_prob,
     deadline_index,
     forecast_ok,
@@ -84,6 +85,7 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
     few projects left) the multiplier is undefined and the required pace is
     the plain rate (``note`` says so).
     """
+    check_forecast(forecast, "required_pace")
     prob = check_prob(prob, "prob", "required_pace")
     unresolved = unresolved_probability(
         [prob], forecast.paths.sizes["draw"], "a pace reaching a target with probability"

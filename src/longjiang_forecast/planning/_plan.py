@@ -10,7 +10,7 @@ import pandas as pd
 import xarray as xr
 
 from .._core.exceptions import DataValidationError
-from ._common import ForecastLike
+from ._common import ForecastLike, check_forecast
 from ._drivers import OUTDOOR_MONTH, risk_drivers
 from ._next_year import DEFAULT_PROBS, next_year_targets
 from ._next_year_list import list_confidence
@@ -116,6 +116,7 @@ def plan(
     >>> int(answers.portfolio.attrs["n_items"])
     2
     """
+    check_forecast(forecast, "plan")
     sched = schedule_performance(forecast, plan=schedule_plan)
     proposals = next_year_targets(forecast, progress, probs=probs)
     return Planning(

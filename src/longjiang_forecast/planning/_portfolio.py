@@ -12,7 +12,7 @@ import xarray as xr
 from .._core.exceptions import DataValidationError
 from .._core.schema import INDICATOR, PROVINCE
 from . import _kernels
-from ._common import ForecastLike, deadline_index, forecast_ok, provenance, sign_of
+from ._common import ForecastLike, check_forecast, deadline_index, forecast_ok, provenance, sign_of
 
 #: Dimension of the count of items met (0..n_items).
 N_MET = "n_met"
@@ -88,6 +88,7 @@ def portfolio(forecast: ForecastLike, *, items: Mapping[str, Any] | None = None)
     Birnbaum, Z. W. (1969). On the importance of different components in a
     multicomponent system. In *Multivariate Analysis II*, 581-592.
     """
+    check_forecast(forecast, "portfolio")
     state = forecast.state
     region = state["region"].values.astype(str)
     ok = forecast_ok(forecast)

@@ -12,7 +12,7 @@ from .._core.exceptions import DataValidationError
 from .._core.schema import MONTH, PROVINCE, SERIES
 from .._core.state import with_series_labels
 from . import _kernels
-from ._common import ForecastLike, forecast_ok, provenance
+from ._common import ForecastLike, check_forecast, forecast_ok, provenance
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -171,6 +171,7 @@ def schedule_performance(forecast: ForecastLike, *, plan: PlanLike = None) -> xr
     Lipke, W. (2003). Schedule is different. *The Measurable News*, March
     2003, 31-34.
     """
+    check_forecast(forecast, "schedule_performance")
     state = forecast.state
     n = state.sizes[SERIES]
     pv, origin, label = planned_values(forecast, plan)
