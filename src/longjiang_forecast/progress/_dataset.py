@@ -20,6 +20,7 @@ import xarray as xr
 
 from .._core.problems import Problems
 from .._core.schema import INDICATOR, MONTH, PROVINCE, REGION
+from ._reader import _indicator_info, _region_order
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -124,8 +125,7 @@ def _in_order(progress: xr.Dataset, catalog: Catalog) -> xr.Dataset:
     # own, in their order: build_state reads only the catalogue's
     rank = {i: k for k, i in enumerate(catalog.indicators)}
     last = len(rank)
-    regions = [PROVINCE, *[r for r in map(str, catalog.region_ids) if r != PROVINCE]]
-    region_rank = {r: k for k, r in enumerate(regions)}
+    region_rank = {r: k for k, r in enumerate(_region_order(catalog))}
     indicators = sorted(map(str, progress[INDICATOR].values), key=lambda i: rank.get(i, last))
     regions_in = sorted(map(str, progress[REGION].values), key=region_rank.__getitem__)
     months = np.sort(progress[MONTH].values)
@@ -148,11 +148,13 @@ def _check_values(progress: xr.Dataset, catalog: Catalog, problems: Problems) ->
         problems.add(f"'value' holds {value.dtype} values, not numbers.", hint=_FIX)
         return
     values = value.transpose(INDICATOR, REGION, MONTH).values.astype(float)
-    info = catalog.table.drop_duplicates("indicator").set_index("indicator")
+    info = _indicator_info(catalog)  # the reader's row of each indicator (its kind and bounds)
     indicators = [str(i) for i in progress[INDICATOR].values]
     kind = info["kind"].reindex(indicators).astype(str).to_numpy()[:, None, None]
-    lower = _column(info, "lower_bound", indicators)
-    upper = _column(info, "upper_bound", indicators)
+    lower, upper = (
+        pd.to_numeric(info[bound].reindex(indicators), errors="coerce").to_numpy(float)[:, None, None]
+        for bound in ("lower_bound", "upper_bound")
+    )
     level = kind == "level"
     change = "is not positive: a 'change' indicator takes the monthly measurement, not the % change"
     rules = (
@@ -174,10 +176,3 @@ def _check_values(progress: xr.Dataset, catalog: Catalog, problems: Problems) ->
             problems.add(f"... and {len(where) - _SHOWN} more value(s) that {why.split(':')[0]}.")
     if problems.items:
         problems.hints[_FIX] = None
-
-
-def _column(info: pd.DataFrame, name: str, indicators: list[str]) -> np.ndarray:
-    """A float column of the catalogue per indicator, shaped (indicator, 1, 1); NaN where absent."""
-    if name not in info:
-        return np.full((len(indicators), 1, 1), np.nan)
-    return pd.to_numeric(info[name].reindex(indicators), errors="coerce").to_numpy(float)[:, None, None]

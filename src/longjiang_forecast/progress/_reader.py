@@ -393,6 +393,11 @@ def _unknown_indicators(unknown: dict[str, list[str]], catalog: Catalog) -> list
     return messages
 
 
+def _region_order(catalog: Catalog) -> list[str]:
+    """The regions in the order of a progress Dataset: the province, then the catalogue's regions."""
+    return [PROVINCE, *[str(r) for r in catalog.region_ids if r != PROVINCE]]
+
+
 def _indicator_info(catalog: Catalog) -> pd.DataFrame:
     """Return one row per catalogue indicator (latest year's province row preferred), in catalogue order."""
     table = catalog.table
@@ -602,7 +607,7 @@ def _frame_to_dataset(
     known_indicators = list(catalog.indicators)
     known_set = set(known_indicators)
     region_of = region_lookup(catalog.regions)
-    region_ids = [PROVINCE, *[r for r in catalog.region_ids if r != PROVINCE]]
+    region_ids = _region_order(catalog)
     has_reported = "reported_on" in raw.columns
     has_note = "note" in raw.columns
     hint_ind = f"Known indicators: {known_indicators}. Fix the id or drop those rows."
