@@ -103,7 +103,7 @@ def main() -> int:
 
     for lang in ("zh", "en"):
         out = OUT / f"bulletin-{lang}"
-        result = write_bulletin(forecast, out, lang=lang, planning=answers, indicators=FANS)
+        result = write_bulletin(forecast, out, lang=lang, planning=answers, indicators=FANS, overwrite=True)
         png = IMG / f"bulletin_{lang}.png"
         width, height = screenshot(chromium, result.html, png)
         print("wrote", png, f"({width} x {height} px)")

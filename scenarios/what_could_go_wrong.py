@@ -30,7 +30,11 @@ def main() -> None:
         baseline = comparison.forecasts["baseline"]
         # the bulletin first: it renders before it writes, so a failure leaves no half result
         bulletin = write_bulletin(
-            baseline, out / "bulletin", planning=plan(baseline, progress), comparison=table
+            baseline,
+            out / "bulletin",
+            planning=plan(baseline, progress),
+            comparison=table,
+            overwrite=args.overwrite,
         )
         table.to_csv(out / "scenario_comparison.csv", index=False)
         province = table[table["region"] == "province"]

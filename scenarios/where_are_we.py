@@ -22,7 +22,9 @@ def main() -> None:
         )
         table = rounded_table(result.table())
         # the bulletin first: it renders before it writes, so a failure leaves no half result
-        bulletin = write_bulletin(result, out / "bulletin", planning=plan(result, progress))
+        bulletin = write_bulletin(
+            result, out / "bulletin", planning=plan(result, progress), overwrite=args.overwrite
+        )
         # as the command line writes it: rounded for reading, with a BOM for Excel (docs/getting-started.md)
         table.to_csv(out / "attainment.csv", index=False, encoding="utf-8-sig")
         print(f"Wrote {out / 'attainment.csv'} and {bulletin.html}")

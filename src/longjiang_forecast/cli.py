@@ -1301,6 +1301,7 @@ def _report(args: argparse.Namespace) -> int:
             track_record=record,
             integrity=flags,
             notices=list(_SHOWN_WARNINGS),
+            overwrite=args.overwrite,  # the page was checked in _out_dir; this checks the figures too
         )
     if args.overwrite:  # the earlier bulletin's figures that this one does not draw would stay, unlinked
         written = {path.resolve() for path in bulletin.figures.values()}

@@ -249,6 +249,24 @@ def test_english_page(bulletin, tmp_path):
         write_bulletin(forecast, tmp_path, lang="fr")
 
 
+def test_an_earlier_bulletin_is_kept_unless_overwrite(bulletin, tmp_path):
+    forecast, _, _ = bulletin
+    first = write_bulletin(forecast, tmp_path, lang="en", indicators=["09a"])
+    before = {p: p.read_bytes() for p in [first.html, *first.figures.values()]}
+    with pytest.raises(FileExistsError, match=r"bulletin\.html exists .*nothing was written.*overwrite=True"):
+        write_bulletin(forecast, tmp_path, lang="zh", indicators=["09a"])
+    # a figure of an earlier bulletin (the page itself gone) is refused too, and left as it was
+    first.html.unlink()
+    with pytest.raises(FileExistsError, match=r"fan_09a\.png exists"):
+        write_bulletin(forecast, tmp_path, lang="zh", indicators=["09a"])
+    assert not first.html.exists()
+    assert all(p.read_bytes() == data for p, data in before.items() if p != first.html)
+    again = write_bulletin(forecast, tmp_path, lang="zh", indicators=["09a"], overwrite=True)
+    assert again.lang == "zh" and CJK.search(again.html.read_text("utf-8"))  # the Chinese page replaced it
+    with pytest.raises(NotADirectoryError, match="is a file; give a folder"):
+        write_bulletin(forecast, first.figures["fan_09a"], lang="en", indicators=["09a"])
+
+
 def test_without_planning_the_page_says_how_to_add_it(bulletin, tmp_path):
     forecast, _, _ = bulletin
     result = write_bulletin(forecast, tmp_path, lang="en", indicators=["09a"])

@@ -122,6 +122,7 @@ def write_bulletin(
     track_record: Any = None,
     integrity: pd.DataFrame | None = None,
     notices: Sequence[str] = (),
+    overwrite: bool = False,
 ) -> Bulletin:
     """Write the monthly bulletin: ``bulletin.html`` (self-contained) and ``figures/*.png``.
 
@@ -167,6 +168,10 @@ def write_bulletin(
         prefecture a month late, ...), English as the library raised them; adds the section
         本次运行的提示 that lists them (in Chinese as far as the command line's translations go),
         so that the page says what the console said.
+    overwrite : bool, default False
+        Replace an earlier bulletin's ``bulletin.html`` and figures in ``out_dir``. Without it a
+        folder that already holds the page, or any figure this bulletin would write, is refused
+        before anything is written: an earlier result is never replaced without a word.
 
     Returns
     -------
@@ -177,6 +182,11 @@ def write_bulletin(
     ------
     ValueError
         If ``lang`` is unknown or ``comparison`` lacks a column.
+    FileExistsError
+        If ``overwrite`` is False and ``bulletin.html`` or one of the figures exists in
+        ``out_dir`` (nothing is written).
+    NotADirectoryError
+        If ``out_dir`` is a file.
 
     Warns
     -----
@@ -195,6 +205,8 @@ def write_bulletin(
             f"The 'lang' parameter of write_bulletin must be a str among {list(TEXT)}. Got {lang!r}."
         )
     out = Path(out_dir)
+    page = out / HTML_NAME
+    _check_free(out, [page], overwrite=overwrite)  # before the work of rendering, where it can be told
     html, pngs, figure_lang = render_bulletin(
         forecast,
         lang=lang,
@@ -207,16 +219,26 @@ def write_bulletin(
         integrity=integrity,
         notices=notices,
     )
+    paths = {name: out / FIGURE_DIR / f"{name}.png" for name in pngs}
+    _check_free(out, list(paths.values()), overwrite=overwrite)
     # the folders only once the page is rendered: a failure there leaves no empty folder behind
     (out / FIGURE_DIR).mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
     for name, data in pngs.items():
-        path = out / FIGURE_DIR / f"{name}.png"
-        path.write_bytes(data)
-        paths[name] = path
-    page = out / HTML_NAME
+        paths[name].write_bytes(data)
     page.write_text(html, encoding="utf-8")
     return Bulletin(html=page, figures=paths, lang=lang, figure_lang=figure_lang)
+
+
+def _check_free(out: Path, files: list[Path], *, overwrite: bool) -> None:
+    """Refuse ``out`` if it is a file, or (unless ``overwrite``) if any of ``files`` exists."""
+    if out.is_file():
+        raise NotADirectoryError(f"write_bulletin: {out} is a file; give a folder for the bulletin.")
+    taken = [f for f in files if f.exists()]
+    if taken and not overwrite:
+        raise FileExistsError(
+            f"write_bulletin: {taken[0]} exists (an earlier bulletin; nothing was written). Choose "
+            "another folder, or pass overwrite=True to replace it."
+        )
 
 
 def render_bulletin(
