@@ -93,7 +93,9 @@ def next_year_targets(
         Prior mean and sd of the log growth factor (no trend, 10 %
         year-to-year spread): alone where no two consecutive years are known
         (this year's expected outcome counts as one), pooled with the learned
-        growth otherwise (see Notes).
+        growth otherwise (see Notes). The mean is the prior only where no other
+        family of the list of the same kind and direction has a year-to-year
+        ratio; where one has, the prior mean is their growth (Notes, 2).
 
     Returns
     -------
@@ -162,8 +164,11 @@ def next_year_targets(
        history: its own); the latest is this year's, its expected final
        (the median of ``V_d``) against last year's final
        (:func:`_with_this_year`). ``log g`` is the Student-t predictive of one more
-       ratio under the conjugate normal model with ``default_growth`` as a
-       prior worth one ratio for the mean and four for the spread, the
+       ratio under the conjugate normal model with a prior worth one ratio for
+       the mean and four for the spread (``default_growth``'s sd; its mean
+       only where no other family of the list of the same kind and direction
+       has a ratio, else the mean of those families' mean log ratios: the
+       list's growth, :func:`_list_growth`), the
        ratios counted as independent *years* as far as the prefectures of
        one year move together (:func:`_growth`): a growth seen over 2-3
        years is not carried forward as if it were known. With three or
@@ -256,6 +261,7 @@ def next_year_targets(
     levels = np.array(probs)
     expected = _expected_finals(at_deadline, ok, np.where(kind == "level", origin, 0.0))
     expected_of = dict(zip(zip(indicator, region, strict=True), expected, strict=True))
+    pools: dict[int, tuple[dict[int, float], dict[str, dict[int, float]]]] = {}
     for s in range(n):
         if not ok[s]:
             note[s] = "no forecast"
@@ -279,12 +285,19 @@ def next_year_targets(
             pool = _with_this_year(
                 pool, latest, {r: expected_of.get((str(indicator[s]), r), np.nan) for r in pool}, year
             )
+        pools[s] = finals, pool
+    groups = (kind, sign)
+    prior_mean = _list_growth(pools, groups, [family.get(i, i) for i in indicator], mu0)
+    for s, (finals, pool) in pools.items():
         spread, spread_words = sd0, ""
         if history is not None and region[s] == PROVINCE and kind[s] in _SUMMED_KINDS:
             spread, spread_words = _total_spread(
                 history, family, str(indicator[s]), kind[s], year, max(dl[s], 1), sd0
             )
-        law, basis[s], method[s] = _growth(finals, pool, mu0, spread, region=str(region[s]))
+        mu_s, prior_words = prior_mean[s]
+        law, basis[s], method[s] = _growth(
+            finals, pool, mu_s, spread, region=str(region[s]), prior=prior_words
+        )
         if any(year in ratios for ratios in pool.values()):
             method[s] += "; this year's expected outcome against last year's final is the latest ratio"
         method[s] += spread_words
@@ -605,8 +618,12 @@ def _growth(
     sd0: float,
     *,
     region: str | None = None,
+    prior: str = "",
 ) -> tuple[GrowthLaw, str, str]:
     """Log growth factor's predictive law, its basis code and words.
+
+    ``mu0``: the prior mean (:func:`_list_growth`: the growth of the list's other families, or
+    ``default_growth``'s), named in the words by ``prior`` ("" for the default growth).
 
     ``finals``: the series' earlier finals (for the words); ``region``: its own region, whose
     ratios in ``pool`` (this year's among them, :func:`_with_this_year`) decide the basis code
@@ -665,17 +682,64 @@ def _growth(
     where = f" in {regions} regions of its family" if regions > 1 else ""
     if n_points == 0:
         words = (
-            f"default growth (no two consecutive years known, this year's expected outcome included; {k} "
-            "earlier finals)"
+            f"{prior or 'default growth'} (no two consecutive years known, this year's expected outcome "
+            f"included; {k} earlier finals)"
         )
         return law, "default", words
     words = (
         f"growth from {n_points} year-to-year ratio(s){where} ({n:.1f} independent years' worth), "
-        "pooled with the default growth"
+        f"pooled with {prior or 'the default growth'}"
     )
     if law.weight < 1.0:
         words += f", in their own shape ({1 - law.weight:.0%} of the law)"
     return law, "trend" if len(own) >= 2 else "trend_default_spread", words
+
+
+def _list_growth(
+    pools: dict[int, tuple[dict[int, float], dict[str, dict[int, float]]]],
+    groups: tuple[np.ndarray, ...],
+    families: list[str],
+    mu0: float,
+) -> dict[int, tuple[float, str]]:
+    """Prior mean of each series' log growth: the growth of the list's other families like it.
+
+    A list's targets are planned together: where they grow, they grow for the most part alike, so
+    the prior of one family's growth is the mean of the other families' (of the same kind and
+    direction, ``groups``) mean log ratios (``pools``: series -> (finals, region -> {year: log
+    ratio}), this year's expected ratio included), a family's own ratios left out so that they
+    are not counted twice; ``mu0`` (``default_growth``'s mean) where no other family of the group
+    has a ratio. The shrinkage of a hierarchical model toward its group mean (Gelman et al. 2013,
+    *Bayesian Data Analysis*, 3rd ed., §5.5) rather than toward a growth of zero: with ``mu0 = 0``
+    the proposals of a list that grows were met far more often than they stated where a family had
+    few ratios of its own (development province worlds, 0-1 earlier finals: 69 % at "50 %", 85 %
+    at "70 %"; families: 53 % at "50 %" over all).
+
+    Returns
+    -------
+    dict of int to (float, str)
+        Series -> (prior mean of the log growth, the prior in words).
+    """
+    ratios: dict[tuple[Any, ...], dict[str, dict[tuple[str, int], float]]] = {}
+    for s, (_, pool) in pools.items():
+        fam = ratios.setdefault(tuple(g[s] for g in groups), {}).setdefault(families[s], {})
+        for r, by_year in pool.items():
+            for y, v in by_year.items():
+                fam.setdefault((r, y), v)
+    means = {
+        group: {f: float(np.mean(list(v.values()))) for f, v in fams.items() if v}
+        for group, fams in ratios.items()
+    }
+    out = {}
+    for s in pools:
+        group = tuple(g[s] for g in groups)
+        others = [m for f, m in means.get(group, {}).items() if f != families[s]]
+        if others:
+            mean = float(np.mean(others))
+            words = f"the growth of the list's {len(others)} other target(s) of its kind ({mean:+.3f} log)"
+            out[s] = mean, words
+        else:
+            out[s] = mu0, ""
+    return out
 
 
 def _total_spread(

@@ -340,17 +340,18 @@ MODEL_NAMES: dict[str, dict[str, str]] = {
 #: ``{k}`` earlier finals of the years ``{years}`` (``2021–2023``, or ``2023`` for one).
 GROWTH_BASIS: dict[str, dict[str, str]] = {
     "zh": {
-        "trend": "往年 {k} 个终值（{years}年）、今年预期完成值及同类各市的增长，与默认增长合并",
-        "trend_default_spread": "往年 {k} 个终值（{years}年）、今年预期完成值及同类各市的增长，与默认增长合并",
-        "default": "默认增长率（连同今年预期完成值也没有连续两年的数值；往年终值 {k} 个）",
+        "trend": "往年 {k} 个终值（{years}年）、今年预期完成值及同类各市的增长，与先验增长（清单中其他同类目标的增长，或默认增长）合并",
+        "trend_default_spread": "往年 {k} 个终值（{years}年）、今年预期完成值及同类各市的增长，与先验增长（清单中其他同类目标的增长，或默认增长）合并",
+        "default": "先验增长率：清单中其他同类目标的增长，或默认增长（连同今年预期完成值也没有连续两年的数值；往年终值 {k} 个）",
     },
     "en": {
         "trend": "growth of {k} earlier finals ({years}), this year's expected outcome and the family's "
-        "prefectures, pooled with the default growth",
+        "prefectures, pooled with the prior growth (the list's other targets of its kind, or the default)",
         "trend_default_spread": "growth of {k} earlier final(s) ({years}), this year's expected outcome "
-        "and the family's prefectures, pooled with the default growth",
-        "default": "default growth (no two consecutive years known, this year's expected outcome included; {k} "
-        "earlier finals)",
+        "and the family's prefectures, pooled with the prior growth (the list's other targets of its kind, "
+        "or the default)",
+        "default": "prior growth: the list's other targets of its kind, or the default (no two consecutive "
+        "years known, this year's expected outcome included; {k} earlier finals)",
     },
 }
 
@@ -392,6 +393,11 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (
         r"earlier years weighted by how much of their month-(\d+) progress was done by month (\d+)",
         "往年按其 {0} 月进度中 {1} 月前已完成的比例加权",
+    ),
+    (
+        r"the year may be over: (\d+)% of the weight on nothing more after month (\d+) \(earlier years "
+        r"that added nothing after it\)",
+        "今年工作可能已结束：{0}% 的权重在 {1} 月后不再增加（往年有此后不再增加的年份）",
     ),
     (
         r"this year's province-wide effect read from (\d+) other prefecture\(s\)' reports: ([\d.]+)x the "
@@ -1508,9 +1514,21 @@ NEXT_YEAR_NOTES_ZH: tuple[tuple[str, str], ...] = (
         "增长率依据同类 {1} 个地区的 {0} 个逐年比值（相当于 {2} 个独立年份），与默认增长合并",
     ),
     (
+        r"growth from (\d+) year-to-year ratio\(s\) in (\d+) regions of its family \(([\d.]+) independent "
+        r"years' worth\), pooled with the growth of the list's (\d+) other target\(s\) of its kind "
+        r"\(([+\-][\d.]+) log\)",
+        "增长率依据同类 {1} 个地区的 {0} 个逐年比值（相当于 {2} 个独立年份），与清单中其他 {3} 项同类目标的增长"
+        "（对数 {4}）合并",
+    ),
+    (
         r"growth from (\d+) year-to-year ratio\(s\) \(([\d.]+) independent years' worth\), pooled with the "
         r"default growth",
         "增长率依据 {0} 个逐年比值（相当于 {1} 个独立年份），与默认增长合并",
+    ),
+    (
+        r"growth from (\d+) year-to-year ratio\(s\) \(([\d.]+) independent years' worth\), pooled with the "
+        r"growth of the list's (\d+) other target\(s\) of its kind \(([+\-][\d.]+) log\)",
+        "增长率依据 {0} 个逐年比值（相当于 {1} 个独立年份），与清单中其他 {2} 项同类目标的增长（对数 {3}）合并",
     ),
     (r", in their own shape \((\d+)% of the law\)", "，并按这些比值自身的分布形状（占 {0}%）"),
     (
@@ -1522,6 +1540,11 @@ NEXT_YEAR_NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"default growth \(no two consecutive years known, this year's expected outcome included; (\d+) "
         r"earlier finals\)",
         "默认增长率（连同今年预期完成值也没有连续两年的数值；往年终值 {0} 个）",
+    ),
+    (
+        r"the growth of the list's (\d+) other target\(s\) of its kind \(([+\-][\d.]+) log\) \(no two "
+        r"consecutive years known, this year's expected outcome included; (\d+) earlier finals\)",
+        "清单中其他 {0} 项同类目标的增长（对数 {1}）（连同今年预期完成值也没有连续两年的数值；往年终值 {2} 个）",
     ),
     (
         r"; this year's expected outcome against last year's final is the latest ratio",
