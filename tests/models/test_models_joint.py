@@ -349,7 +349,7 @@ def test_path_shape_weights_do_not_move_weight_to_the_late_start_regime():
 
     def posterior(shift: float) -> np.ndarray:
         model.reference_[s] = dataclasses.replace(ref, shape_logw=ref.shape_logw + shift)
-        _grid, pace, late, _width, _prior = model._total_posterior(s, done, t)
+        _grid, pace, late, _width, _prior, _finished = model._total_posterior(s, done, t)
         logp = np.logaddexp(*(np.logaddexp.reduce(part, axis=0) for part in (pace, late)))
         return np.exp(logp - np.logaddexp.reduce(logp))
 

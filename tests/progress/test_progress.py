@@ -714,6 +714,21 @@ def test_scale_a_fast_year_is_not_a_slip(tmp_path):
     assert read_progress(write(tmp_path, alone), cat)["value"].count().item() == 1
 
 
+def test_scale_an_earlier_year_that_rose_on_past_a_big_value_is_not_a_slip(tmp_path):
+    """An earlier year 2.4x over the target by April, far ahead of its other years, and further by
+    December: it beat its plan, the later reports vouch for it (before: refused, every run;
+    benchmarks/third_generator). The same April above its own December is still a slip."""
+    cat = scale_catalog(tmp_path)
+    history = "".join(series_rows("road", y, o) for y, o in ((2021, 3600), (2023, 3900)))
+    fast = "".join(f"road,province,2022-{m:02d},{9600 + 100 * m}\n" for m in range(4, 13))
+    this_year = series_rows("road", 2024, 4000, months=5)
+    read = read_progress(write(tmp_path, history + fast + this_year), cat)
+    assert read["value"].sel(month="2022-04-01", indicator="road").item() == 10000
+    slip = fast.replace("2022-04,10000", "2022-04,60000")  # April typed 6x over (under the 20x rule)
+    with pytest.raises(DataValidationError, match=r"month '2022-04'.*had reached by month 4"):
+        read_progress(write(tmp_path, history + slip + this_year), cat)
+
+
 def test_level_outside_its_bounds_and_fraction_for_percent(tmp_path):
     cat = _catalog_with_level()
     with pytest.raises(DataValidationError, match=r"value 140, outside the bounds \[0, 100\] of 'L'"):

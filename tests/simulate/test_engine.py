@@ -52,6 +52,36 @@ def test_streaming_quantiles_are_within_their_bound_of_numpy():
     assert bound[1, 2] <= 4 * width[1]
 
 
+def test_an_atom_at_the_minimum_gives_exact_quantiles_through_the_engine():
+    """Half the draws at exactly what was done (a year whose work is over), half above: the histogram
+    alone spreads the atom over its bin (10 % quantile a little above it); with the count at the
+    minimum, quantiles below the atom's share are the minimum itself, those above as before."""
+    from longjiang_forecast.simulate import _kernels, _stats
+
+    rng = np.random.default_rng(5)
+    values = np.vstack([np.where(rng.random(10_000) < 0.45, 100.0, 100.0 + rng.gamma(2.0, 3.0, 10_000))])
+    n_at = int((values == 100.0).sum())
+    lo, width = _stats.histogram_range(values[:, :512], 256)
+    counts = _stats.histogram_counts(values, lo, width, 256)
+    q = np.array([0.1, 0.44, 0.5, 0.9])
+    spread, _ = _stats.histogram_quantiles(counts, lo, width, values.min(1), values.max(1), q)
+    assert spread[0, 0] > 100.0  # the atom spread over its bin
+    # the count at the minimum, as the engine's deadline statistics keep it over two blocks
+    shape = (2, 1)
+    met, n_min = np.empty(shape, np.int64), np.empty(shape, np.int64)
+    sf1, sf2, vmin, vmax = (np.empty(shape) for _ in range(4))
+    target = np.array([110.0])
+    _kernels.deadline_stats(
+        values, target, target, np.ones(1), np.array([5_000, 10_000]), met, sf1, sf2, vmin, n_min, vmax
+    )
+    assert vmin.tolist() == [[100.0], [100.0]] and n_min.sum() == n_at
+    est, bound = _stats.histogram_quantiles(counts, lo, width, values.min(1), values.max(1), q, n_min.sum(0))
+    exact = np.quantile(values, q, axis=1).T
+    assert est[0, :2].tolist() == [100.0, 100.0] and bound[0, :2].tolist() == [0.0, 0.0]
+    np.testing.assert_array_equal(est[0, 2:], spread[0, 2:])  # beyond the atom: unchanged
+    assert np.all(np.abs(est - exact) <= bound + 1e-9)
+
+
 def test_gamma_step_kernel_with_a_cap_is_monotone_and_bounded():
     n_draws = 2000
     fam = _family(
@@ -266,14 +296,17 @@ def test_fused_month_kernels_equal_their_numpy_definitions(dtype):
 
     short = np.maximum((target[:, None] - x.astype(float)) * sign[:, None], 0.0)
     for ends in (one, two):  # per block: the columns up to each end
-        k = np.empty((ends.size, n), np.int64)
+        k, at_min = (np.empty((ends.size, n), np.int64) for _ in range(2))
         sf1, sf2, vmin, vmax = (np.empty((ends.size, n)) for _ in range(4))
-        _kernels.deadline_stats(x, target, tgt, sign, ends, k, sf1, sf2, vmin, vmax)
+        _kernels.deadline_stats(x, target, tgt, sign, ends, k, sf1, sf2, vmin, at_min, vmax)
         for g, cols in enumerate(np.split(np.arange(b), ends[:-1])):
             np.testing.assert_array_equal(k[g], met[:, cols].sum(axis=1))
             np.testing.assert_allclose(sf1[g], short[:, cols].sum(axis=1), rtol=1e-12)
             np.testing.assert_allclose(sf2[g], np.square(short[:, cols]).sum(axis=1), rtol=1e-12)
             np.testing.assert_array_equal(vmin[g], x[:, cols].min(axis=1))  # NaN rows give NaN, as numpy
+            finite = np.isfinite(vmin[g])
+            low = x[:, cols] == x[:, cols].min(axis=1, keepdims=True)
+            np.testing.assert_array_equal(at_min[g][finite], low.sum(axis=1)[finite])
             np.testing.assert_array_equal(vmax[g], x[:, cols].max(axis=1))
     assert np.isnan(sf1[0, 2]) and not np.isnan(sf1[1, 2])  # the NaN of row 2 is in block 0
     assert np.isnan(sf1[1, 6]) and k[1, 6] == 0

@@ -232,6 +232,25 @@ def test_deadline_passed_without_its_report_is_not_forecast(catalog):
     assert 0 <= t.loc[("09a", "province"), "p_met"] <= 1
 
 
+def test_a_deadline_still_ahead_is_forecast_though_its_month_is_reported_late():
+    """A heating deadline of 20 October is judged on the September report. As of September, a
+    prefecture whose September report is a month late has not passed its deadline: forecast (before:
+    "deadline passed", no forecast for it; benchmarks/third_generator)."""
+    from longjiang_forecast.backtesting import truncate
+    from longjiang_forecast.testing import synthetic_province
+
+    world = synthetic_province(seed=40)
+    catalog, progress = truncate(world.catalog, world.progress, pd.Timestamp("2022-09-01"))
+    with pytest.warns(lf.ForecastWarning, match=r"PRV_HEATING_2022: jixi 2022-09; mudanjiang 2022-09"):
+        result = lf.forecast(progress, catalog, as_of="2022-09", n_draws=500, seed=1)
+    t = result.table().set_index(["indicator", "region"])
+    for region in ("jixi", "mudanjiang"):  # reported up to August only
+        row = t.loc[("PRV_HEATING_2022", region)]
+        assert row["deadline"] == "2022-10-20" and row["reason"] == ""
+        assert 0 < row["p_met"] < 1  # August's report leaves September open
+    assert t.loc[("PRV_HEATING_2022", "province"), "status"] != "no forecast"
+
+
 def test_an_annual_mean_with_months_missing_says_its_mean_is_of_the_months_reported(catalog):
     """PM2.5 (17b) reported March-August only: the model takes January-February as unknown, but
     'observed' is the mean of March-August (lower than the year so far, winter left out): warned."""

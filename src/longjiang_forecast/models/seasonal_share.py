@@ -340,6 +340,12 @@ class SeasonalShareModel(BaseModel):
             raise
         self._share_late_starts()
         self._nowcast_year_effects()
+        for s, post in enumerate(self.posterior_):
+            if post is not None and post.finished > 0:
+                self.basis_[s] += (
+                    f"; the year may be over: {post.finished:.0%} of the weight on nothing more after month "
+                    f"{self._done(s)[1]} (earlier years that added nothing after it)"
+                )
         self.annual_cdf_ = [self._annual_cdf(s) for s in range(n)]
         return self
 
@@ -350,9 +356,9 @@ class SeasonalShareModel(BaseModel):
         done, t = self._done(s)
         if t == 12:
             return None
-        grid, pace, late, width, late_prior = self._total_posterior(s, done, t)
+        grid, pace, late, width, late_prior, finished = self._total_posterior(s, done, t)
         late_sum = np.full(grid.size, -np.inf) if late is None else _logsumexp(late, axis=0)
-        return _Posterior(grid, _logsumexp(pace, axis=0), late_sum, width, late_prior)
+        return _Posterior(grid, _logsumexp(pace, axis=0), late_sum, width, late_prior, finished)
 
     def _done(self, s: int) -> tuple[float, int]:
         """What series ``s`` has done since its origin by its latest report, and that report's month."""
@@ -922,6 +928,9 @@ class SeasonalShareModel(BaseModel):
         # the trapezoid rule on the (uneven) grid: the CDF is 0 at the grid's first point
         cdf = np.concatenate([[0.0], np.cumsum(0.5 * (density[1:] + density[:-1]) * np.diff(post.grid))])
         cdf /= cdf[-1]
+        if post.finished > 0:  # nothing more this year: a step at the grid's first point, done itself
+            finished = post.finished * (1.0 - late)
+            cdf = finished + (1.0 - finished) * cdf
         done, t = self._done(s)
         if t > 0:
             ref = self.reference_[s]
@@ -939,19 +948,23 @@ class SeasonalShareModel(BaseModel):
             return np.full(u.shape, done), 0.0
         table = self.annual_cdf_[s]
         assert table is not None  # every simulated series before its last month has a posterior
-        return np.maximum(np.exp(np.interp(u, table.cdf, table.grid)), done), table.late
+        total = np.maximum(np.exp(np.interp(u, table.cdf, table.grid)), done)
+        total[u < table.cdf[0]] = done  # the step at the grid's first point: the year is over, exactly
+        return total, table.late
 
     def _total_posterior(
         self, s: int, done: float, t: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, float]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, float, float]:
         """Grid of ``log A`` and the unnormalised log posterior of the kernels on it.
 
         Returns the grid (G,), an array of the reference years' kernels (pace and outcome paired):
         (J, G) before anything is done, (1, G) their sum after (each over its band:
         :func:`~longjiang_forecast.models._pace_kernels.pace_log_posterior`), and, from the first
         report on, an array (K, G) of the late-start kernels (:func:`_late_start`; None without),
-        the pace kernels' widths (J,) (:func:`_adaptive_widths`; zeros before any report) and the
-        late-start regime's prior weight (0 without the regime).
+        the pace kernels' widths (J,) (:func:`_adaptive_widths`; zeros before any report), the
+        late-start regime's prior weight (0 without the regime) and the weight of the reference
+        years that had done all their year's work by month ``t`` (:func:`_finished_weight`; their
+        kernels then leave the pace sum where any other year is left).
         """
         ref = self.reference_[s]
         assert ref is not None  # called for the series with a reference class only
@@ -988,9 +1001,12 @@ class SeasonalShareModel(BaseModel):
             if ref.shape_logw is None
             else shape_logw - _logsumexp(shape_logw) + np.log(shape_logw.size)
         )
+        finished, rest = 0.0, np.ones(log_share.size, dtype=bool)
         if t > 0 and done > 0:  # each pace kernel over its band only, summed (1, G)
+            finished, rest = _finished_weight(np.log(done), log_share, mean, sd * _KERNEL_SCALE, logw)
             share, width, centre, scale, weight = (
-                np.ascontiguousarray(a, dtype=float) for a in (log_share, h, mean, sd * _KERNEL_SCALE, logw)
+                np.ascontiguousarray(a[rest], dtype=float)
+                for a in (log_share, h, mean, sd * _KERNEL_SCALE, logw)
             )
             logp = pace_log_posterior(
                 grid,
@@ -1007,13 +1023,13 @@ class SeasonalShareModel(BaseModel):
             logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
             logp += logw[:, None]
             if t == 0:
-                return grid, logp, None, h, 0.0
+                return grid, logp, None, h, 0.0, 0.0
             floor = np.log(1e-3 * max(need, 1e-12))
             logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h[:, None])
         if late is None:
-            return grid, logp, None, h, 0.0
+            return grid, logp, None, h, 0.0, finished
         logp += np.log1p(-late.prior)
-        return grid, logp, late.logp(grid) + np.log(late.prior), h, late.prior
+        return grid, logp, late.logp(grid) + np.log(late.prior), h, late.prior, finished
 
     def _remaining_concentration(self, mean: np.ndarray, t: int, estimate: float) -> float:
         """Concentration of the split of what remains after month ``t`` (the remaining parameters' sum).
@@ -1154,6 +1170,7 @@ class _Posterior:
     late: np.ndarray  # (G,) the same of the late-start regime's kernels (-inf without)
     pace_width: np.ndarray  # (J,) the pace kernels' widths (see _total_posterior)
     late_prior: float  # prior weight of the late-start regime (0 without one)
+    finished: float = 0.0  # weight of "nothing more this year" among the pace kernels (_finished_weight)
 
     @property
     def log_dx(self) -> np.ndarray:
@@ -1355,6 +1372,50 @@ def _with_stop(grid: np.ndarray, cdf: np.ndarray, done: float, prior: float) -> 
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(room > 0, np.minimum(ahead[:, None] / room[None, :], 1.0), 1.0)  # (G, K)
     return (1.0 - prior) * cdf + prior * share.mean(axis=1)
+
+
+def _finished_weight(
+    log_done: float, log_share: np.ndarray, mean: np.ndarray, scale: np.ndarray, log_weight: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """Posterior weight of "nothing more this year", and the reference years left to the pace kernels.
+
+    Work done in batches (projects accepted, sites handed over) often ends for the year before the
+    deadline: a prefecture that has done its projects by September reports the same number in
+    October and December. A reference year whose share at month ``t`` is 1 (``log_share`` 0: all
+    its year's work done by then) says that this year may be over too: the total is ``done``
+    itself, not a log-normal kernel around it whose lower half is cut off at ``done`` (which put
+    every draw above ``done``: 8 units short of a target with 3 of 6 earlier years idle after
+    September, P(met) 0.99 and missed; benchmarks/third_generator). Each reference year ``j``
+    weighs, as in the pace kernels' sum, its path-shape weight times its prior kernel's density at
+    the total its pace implies, ``log_done − log_share_j``; the finished years' share of that
+    weight, with one more unfinished year of mean weight in the denominator (so that a record
+    whose every year finished early still leaves room for work: 6 of 6 gives 6/7), is the step at
+    ``done`` of the year's-total CDF (:meth:`SeasonalShareModel._annual_cdf`).
+
+    Parameters
+    ----------
+    log_done : float
+        Log of what is done by month ``t`` (> 0 done).
+    log_share, mean, scale, log_weight : ndarray of shape (J,)
+        The reference years' log shares at ``t``, their prior kernels' centres and Student-t scales
+        on ``log A``, and their log path-shape weights.
+
+    Returns
+    -------
+    finished : float
+        The weight in [0, 1); 0 where no reference year had finished by ``t``.
+    rest : ndarray of bool, shape (J,)
+        The reference years whose kernels stay in the pace sum: the unfinished ones, or all where
+        every one finished (the continuous part is then theirs, as before).
+    """
+    done_all = log_share >= 0.0
+    if not done_all.any():
+        return 0.0, np.ones(log_share.size, dtype=bool)
+    z = (log_done - log_share - mean) / scale
+    logm = log_weight - np.log(scale) - 0.5 * (_KERNEL_DF + 1) * np.log1p(z * z / _KERNEL_DF)
+    m = np.exp(logm - logm.max())
+    finished = float(m[done_all].sum() / (m.sum() + m.mean()))
+    return finished, (~done_all if (~done_all).any() else np.ones(log_share.size, dtype=bool))
 
 
 def _variance_nodes(nu: float, s2: float) -> np.ndarray:

@@ -422,12 +422,13 @@ def aggregate(  # pragma: no cover - compiled
 @njit(inline="always")
 def _deadline_row(  # pragma: no cover - compiled
     v: np.ndarray, t: float, t32: float, s: float
-) -> tuple[int, float, float, float, float, bool]:
-    """Met count, Σ shortfall, Σ shortfall², min, max and whether a NaN was seen, over a 1-D view."""
+) -> tuple[int, float, float, float, int, float, bool]:
+    """Met count, Σ shortfall, Σ shortfall², min, its count, max and whether a NaN was seen (1-D view)."""
     count = 0
     a = 0.0
     b = 0.0
     lo = math.inf
+    n_lo = 0
     hi = -math.inf
     nan = False
     for j in range(v.size):
@@ -441,9 +442,13 @@ def _deadline_row(  # pragma: no cover - compiled
         if short > 0.0:
             a += short
             b += short * short
-        lo = min(lo, x)
+        if x < lo:
+            lo = x
+            n_lo = 1
+        elif x == lo:
+            n_lo += 1
         hi = max(hi, x)
-    return count, a, b, lo, hi, nan
+    return count, a, b, lo, n_lo, hi, nan
 
 
 @cached_njit(nogil=True)
@@ -457,9 +462,13 @@ def deadline_stats(  # pragma: no cover - compiled
     sf1: np.ndarray,
     sf2: np.ndarray,
     vmin: np.ndarray,
+    vmin_n: np.ndarray,
     vmax: np.ndarray,
 ) -> None:
-    """Per block and row of deadline values: met count, Σ shortfall and Σ shortfall², min and max.
+    """Per block and row of deadline values: met count, Σ shortfall and Σ shortfall², min, its count, max.
+
+    The count of values at the min (``vmin_n``) keeps an atom there (a year whose work is over:
+    the value stays at what was done) exact in the quantiles (:func:`~._stats.histogram_quantiles`).
 
     ``target`` is float64 (the shortfall ``max((target - value) * sign, 0)`` is
     float64), ``tgt`` the same in the values' dtype (the met comparison). The
@@ -472,8 +481,9 @@ def deadline_stats(  # pragma: no cover - compiled
         j0 = 0
         for g in range(ends.size):
             j1 = min(ends[g], n)
-            count, a, b, lo, hi, nan = _deadline_row(dv[i, j0:j1], target[i], tgt[i], sign[i])
+            count, a, b, lo, n_lo, hi, nan = _deadline_row(dv[i, j0:j1], target[i], tgt[i], sign[i])
             met[g, i] = count
+            vmin_n[g, i] = 0 if nan else n_lo
             if nan:
                 sf1[g, i] = sf2[g, i] = vmin[g, i] = vmax[g, i] = math.nan
             else:

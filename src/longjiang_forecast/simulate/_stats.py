@@ -116,6 +116,7 @@ def histogram_quantiles(
     vmin: np.ndarray,
     vmax: np.ndarray,
     q: np.ndarray,
+    vmin_n: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Quantiles from fixed-bin histograms, with a bound on their error.
 
@@ -130,6 +131,11 @@ def histogram_quantiles(
         overflow bins).
     q : ndarray of shape (n_q,)
         Probabilities in [0, 1].
+    vmin_n : ndarray of shape (n_series,), optional
+        How many values equal the minimum. A quantile whose two order statistics both lie among
+        them is the minimum itself, exactly (error 0): an atom, such as a year whose work is over
+        (the value stays at what was done), is not spread over its bin, which put the 10 %
+        quantile a little above it and the outcome "below the interval".
 
     Returns
     -------
@@ -177,10 +183,15 @@ def histogram_quantiles(
     est = left + frac * (right - left)
     est = np.clip(est, vmin[:, None], vmax[:, None])
     bound = np.minimum(edges_right[rows, j_hi], vmax[:, None]) - np.maximum(left, vmin[:, None])
+    bound = np.maximum(bound, 0.0)
+    if vmin_n is not None:
+        atom = np.ceil(rank) < np.asarray(vmin_n)[:, None]
+        est = np.where(atom, vmin[:, None], est)
+        bound = np.where(atom, 0.0, bound)
     empty = total == 0
     est[empty] = np.nan
     bound[empty] = np.nan
-    return est, np.maximum(bound, 0.0)
+    return est, bound
 
 
 def proportion_se(p: np.ndarray, n: int) -> np.ndarray:

@@ -309,9 +309,10 @@ class _Watch:
         """Per block: met counts, shortfall sums and extremes of the deadline values, first-passage counts."""
         shape = (self.ends.size, self.dv.shape[0])
         met = np.empty(shape, np.int64)
+        vmin_n = np.empty(shape, np.int64)
         sf1, sf2, vmin, vmax = (np.empty(shape) for _ in range(4))
         _kernels.deadline_stats(
-            self.dv, self.target, self.tgt, self.sign, self.ends, met, sf1, sf2, vmin, vmax
+            self.dv, self.target, self.tgt, self.sign, self.ends, met, sf1, sf2, vmin, vmin_n, vmax
         )
         return [
             {
@@ -319,6 +320,7 @@ class _Watch:
                 f"{prefix}sf1": sf1[g],
                 f"{prefix}sf2": sf2[g],
                 f"{prefix}vmin": vmin[g],
+                f"{prefix}vmin_n": vmin_n[g],
                 f"{prefix}vmax": vmax[g],
                 f"{prefix}fp": self.fp[g],
             }
@@ -360,7 +362,7 @@ class Accumulator:
         """Fold the next block (blocks must come in block order)."""
         if "paths" in block:
             self.paths.append(block.pop("paths"))
-        folded = (*_INT_STATS, *_FLOAT_STATS, "vmin", "t_vmin", "vmax", "t_vmax")
+        folded = (*_INT_STATS, *_FLOAT_STATS, "vmin", "t_vmin", "vmin_n", "t_vmin_n", "vmax", "t_vmax")
         if self.acc is None:  # own copies, written in place from now on (no allocation per block)
             self.acc = {k: np.array(v) if k in folded else v for k, v in block.items()}
             return
@@ -370,8 +372,12 @@ class Accumulator:
             if key in block:
                 np.add(a[key], block[key], out=a[key])
         for key in ("vmin", "t_vmin"):
-            if key in block:
-                np.fmin(a[key], block[key], out=a[key])
+            if key in block:  # the values at the new min: each side's where its min is it (any order)
+                low = np.fmin(a[key], block[key])
+                a[f"{key}_n"] = np.where(a[key] == low, a[f"{key}_n"], 0) + np.where(
+                    block[key] == low, block[f"{key}_n"], 0
+                )
+                a[key][...] = low
         for key in ("vmax", "t_vmax"):
             if key in block:
                 np.fmax(a[key], block[key], out=a[key])

@@ -1043,7 +1043,7 @@ def _assemble(
     p = orig(a["met"] / n)
     fp = orig(a["fp"] / n)
     sf, sf_se = (orig(x) for x in _stats.mean_se(a["sf1"], a["sf2"], n))
-    qv, qerr = _stats.histogram_quantiles(a["hist"], *_edges_of(a, plan, ""), q)
+    qv, qerr = _stats.histogram_quantiles(a["hist"], *_edges_of(a, plan, ""), q, a["vmin_n"])
     qv, qerr = orig(qv), orig(qerr)
     vmin, vmax = orig(np.asarray(a["vmin"], float)), orig(np.asarray(a["vmax"], float))
     pct, base = built.pct, built.baseline
@@ -1092,7 +1092,7 @@ def _assemble(
     info = built.total_info
     if info is not None:
         tp = a["t_met"] / n
-        tq, tqe = _stats.histogram_quantiles(a["t_hist"], *_edges_of(a, plan, "t_"), q)
+        tq, tqe = _stats.histogram_quantiles(a["t_hist"], *_edges_of(a, plan, "t_"), q, a["t_vmin_n"])
         tsf, tsf_se = _stats.mean_se(a["t_sf1"], a["t_sf2"], n)
         data.update(
             {
@@ -1144,7 +1144,8 @@ def _edges_of(
     a: Mapping[str, Any], plan: _stream.Plan, prefix: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     lo, width = a["edges"][f"{prefix}lo"], a["edges"][f"{prefix}width"]
-    return lo, width, np.asarray(a[f"{prefix}vmin"], float), np.asarray(a[f"{prefix}vmax"], float)
+    vmin, vmax = np.asarray(a[f"{prefix}vmin"], float), np.asarray(a[f"{prefix}vmax"], float)
+    return lo, width, vmin, vmax
 
 
 def kept_paths(acc: _stream.Accumulator, built: Built) -> np.ndarray:

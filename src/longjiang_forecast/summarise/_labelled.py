@@ -155,11 +155,14 @@ def summarise(
     status[settled & (p == 0)] = "missed"
     status[achieved | (settled & (p == 1))] = "achieved"
     cut[status != "borderline"] = np.nan
-    # A deadline that has passed by the as-of month without its report is not forecast: the
-    # reports up to it settle it (an achieved target is achieved whatever comes later).
+    # A deadline that has passed by the end of the as-of month without its report is not forecast:
+    # the reports up to it settle it (an achieved target is achieved whatever comes later). One
+    # still ahead is forecast though the month it is judged on is over: a heating deadline of
+    # 20 October, judged on the September report, as of September with that report a month late
+    # (before: refused as passed; benchmarks/third_generator on the second generator's worlds).
     as_of = pd.Timestamp(str(state.attrs.get("as_of")))
-    as_of_month = as_of.month if as_of.year == int(state.attrs["year"]) else 12
-    unsettled = (dl_month <= as_of_month) & ~settled & ~achieved & (reason == "")
+    passed = pd.DatetimeIndex(state["deadline"].values) <= as_of + pd.offsets.MonthEnd(0)
+    unsettled = np.asarray(passed) & ~settled & ~achieved & (reason == "")
     for s in np.flatnonzero(unsettled):
         judged = f"{int(state.attrs['year'])}-{dl_month[s]:02d}"
         last = int(state["last_month"].values[s])
