@@ -727,6 +727,17 @@ def test_scale_an_earlier_year_that_rose_on_past_a_big_value_is_not_a_slip(tmp_p
     slip = fast.replace("2022-04,10000", "2022-04,60000")  # April typed 6x over (under the 20x rule)
     with pytest.raises(DataValidationError, match=r"month '2022-04'.*had reached by month 4"):
         read_progress(write(tmp_path, history + slip + this_year), cat)
+    # a December 5.1x the plan after a November near it: the year ended where it had been
+    big = "".join(f"road,province,2022-{m:02d},{1700 * m}\n" for m in range(1, 13))
+    read = read_progress(write(tmp_path, history + big + this_year), cat)
+    assert read["value"].sel(month="2022-12-01", indicator="road").item() == 20400
+    # the same December after a November of a tenth of it: a slip
+    jump = (
+        "".join(f"road,province,2022-{m:02d},{170 * m}\n" for m in range(1, 12))
+        + "road,province,2022-12,20400\n"
+    )
+    with pytest.raises(DataValidationError, match=r"month '2022-12'.*had reached by month 12"):
+        read_progress(write(tmp_path, history + jump + this_year), cat)
 
 
 def test_level_outside_its_bounds_and_fraction_for_percent(tmp_path):

@@ -492,16 +492,21 @@ def _big_value_verdict(
     Against the series' own seasonal history: the value as a share of this year's target, more
     than :data:`_BIG_HISTORY_FACTOR` times the largest share of the year's outcome that the other
     complete years of its family and region had reached by the same month. Without such a year,
-    only the :data:`_SCALE_FACTOR` rule applies. A value of a complete year that a later report
-    of the same year equals or exceeds is no slip either: a lost decimal point stands out above
-    the months after it, and a year that rose on to its outcome past the value did beat its
-    plan (an earlier year of a small prefecture at 2.1× its plan by April and more by December
-    refused every run; benchmarks/third_generator).
+    only the :data:`_SCALE_FACTOR` rule applies. A value of a complete year that its neighbours in
+    that year vouch for is no slip either: one that a later report equals or exceeds, or, the
+    year's last report, one that an earlier report comes within half of. A lost decimal point
+    stands out against both (a year that rose on past the value, or ended near where it had
+    been, did beat its plan: an earlier year of a small prefecture at 2.1× its plan by April, or
+    at 5.1× in a December after a November near it, refused every run;
+    benchmarks/third_generator).
     """
     month = rec.month.month
     own = history.get((family, rec.region, rec.month.year), {})
-    if month in own and month < max(own) and own[month] <= 1.0:
-        return ""
+    if month in own:
+        later = month < max(own) and own[month] <= 1.0
+        earlier = [v for m, v in own.items() if m < month]
+        if later or (month == max(own) and earlier and max(earlier) >= 0.5):
+            return ""
     seen = _shares_by_then(rec, history, family)
     if not seen:
         return ""
