@@ -1585,6 +1585,11 @@ def catalogue_text_in_chinese(text: str) -> str:
     ... )
     '增长率依据同类 13 个地区的 26 个逐年比值（相当于 25.6 个独立年份），与默认增长合并，并按这些比值自身的分布形状（占 86%）'
     >>> catalogue_text_in_chinese(
+    ...     "growth from 26 year-to-year ratio(s) in 13 regions of its family (25.6 independent years' "
+    ...     "worth), pooled with the growth of the list's 2 other target(s) of its kind (+0.041 log)"
+    ... )
+    '增长率依据同类 13 个地区的 26 个逐年比值（相当于 25.6 个独立年份），与清单中其他 2 项同类目标的增长（对数 +0.041）合并'
+    >>> catalogue_text_in_chinese(
     ...     "growth from 2 year-to-year ratio(s) (2.0 independent years' worth), pooled with the default "
     ...     "growth; the default spread 0.063, that of a total of 7.2 prefectures of equal size sharing 30% of "
     ...     "their year-to-year spread (from 13 prefectures' ratios)"
