@@ -216,3 +216,29 @@ def test_a_count_proposal_that_rounds_to_zero_is_carried_over_and_the_catalogue_
     )
     lf.catalog.write_catalog(catalog, tmp_path / "next.csv")
     assert lf.load_catalog(tmp_path / "next.csv").year == 2025
+
+
+def test_the_prior_growth_is_the_list_s_other_families_robustly():
+    """Each family's prior mean is the median of the other families' median log ratios of its kind
+    and direction: its own left out, a pilot's log 5 clipped to 2 sd from the default, the default
+    where fewer than two other families have ratios."""
+    from longjiang_forecast.planning._next_year import _list_growth
+
+    def pool(*values):
+        return {}, {"harbin": {2020 + k: v for k, v in enumerate(values)}}
+
+    pools = {
+        0: pool(0.04, 0.05, 0.06),  # family A (counts, >=)
+        1: pool(0.02, 0.03),  # family B
+        2: pool(np.log(5.0)),  # family C: a pilot year
+        3: pool(-0.05, -0.04),  # family D: PM2.5, an annual mean with a <= target
+        4: pool(0.10),  # family E: levels, alone of its kind
+    }
+    kind = np.array(["cumulative", "cumulative", "cumulative", "annual_mean", "level"])
+    sign = np.array([1.0, 1.0, 1.0, -1.0, 1.0])
+    prior = _list_growth(pools, (kind, sign), ["A", "B", "C", "D", "E"], 0.0, 0.10)
+    assert prior[0][0] == pytest.approx(np.median([0.025, 0.2]))  # B's median and C's, clipped to 0.2
+    assert prior[1][0] == pytest.approx(np.median([0.05, 0.2]))
+    assert prior[2][0] == pytest.approx(np.median([0.05, 0.025]))  # C takes A's and B's, not its own
+    assert "2 other target(s) of its kind (+0.038 log)" in prior[2][1]
+    assert prior[3] == (0.0, "") and prior[4] == (0.0, "")  # no other family of their kind: the default

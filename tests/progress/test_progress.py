@@ -727,9 +727,11 @@ def test_scale_an_earlier_year_that_rose_on_past_a_big_value_is_not_a_slip(tmp_p
     slip = fast.replace("2022-04,10000", "2022-04,60000")  # April typed 6x over (under the 20x rule)
     with pytest.raises(DataValidationError, match=r"month '2022-04'.*had reached by month 4"):
         read_progress(write(tmp_path, history + slip + this_year), cat)
-    # a December 5.1x the plan after a November near it: the year ended where it had been
+    # a December 5.1x the plan after a November near it, in a record of years over their plans (1.2x,
+    # 1.25x): the year ended where it had been, within 5x of its record
+    over = "".join(series_rows("road", y, o) for y, o in ((2021, 4800), (2023, 5000)))
     big = "".join(f"road,province,2022-{m:02d},{1700 * m}\n" for m in range(1, 13))
-    read = read_progress(write(tmp_path, history + big + this_year), cat)
+    read = read_progress(write(tmp_path, over + big + this_year), cat)
     assert read["value"].sel(month="2022-12-01", indicator="road").item() == 20400
     # the same December after a November of a tenth of it: a slip
     jump = (
@@ -737,7 +739,13 @@ def test_scale_an_earlier_year_that_rose_on_past_a_big_value_is_not_a_slip(tmp_p
         + "road,province,2022-12,20400\n"
     )
     with pytest.raises(DataValidationError, match=r"month '2022-12'.*had reached by month 12"):
-        read_progress(write(tmp_path, history + jump + this_year), cat)
+        read_progress(write(tmp_path, over + jump + this_year), cat)
+    # a whole year typed ten times over: each month vouched for by the next, but the year against its
+    # plan is 9.5x, more than 5x what the other years did (a year 5x over its plan with no such
+    # precedent is refused too, with the way out)
+    tenfold = series_rows("road", 2022, 3800, factor=10)
+    with pytest.raises(DataValidationError, match=r"month '2022-\d\d'.*had reached by month"):
+        read_progress(write(tmp_path, over + tenfold + this_year), cat)
 
 
 def test_level_outside_its_bounds_and_fraction_for_percent(tmp_path):

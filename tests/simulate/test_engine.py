@@ -80,6 +80,26 @@ def test_an_atom_at_the_minimum_gives_exact_quantiles_through_the_engine():
     assert est[0, :2].tolist() == [100.0, 100.0] and bound[0, :2].tolist() == [0.0, 0.0]
     np.testing.assert_array_equal(est[0, 2:], spread[0, 2:])  # beyond the atom: unchanged
     assert np.all(np.abs(est - exact) <= bound + 1e-9)
+    # folded in either order, with a block of another minimum, and a block with a NaN (minimum unknown)
+    from longjiang_forecast.simulate._stream import Accumulator
+
+    def block(vmin, n_at):
+        return {"n": 1, "vmin": np.array([vmin]), "vmin_n": np.array([n_at])}
+
+    for blocks, expected in [
+        ([block(100.0, 3), block(99.0, 2), block(99.0, 4)], 6),
+        ([block(99.0, 2), block(100.0, 3)], 2),
+        ([block(99.0, 2), block(np.nan, -1)], -1),
+    ]:
+        for order in (blocks, blocks[::-1]):
+            acc = Accumulator()
+            for b in order:
+                acc.add({k: np.array(v) for k, v in b.items()})
+            assert acc.acc["vmin_n"].tolist() == [expected]
+    nan_row = _stats.histogram_quantiles(counts, lo, width, values.min(1), values.max(1), q, np.array([-1]))[
+        0
+    ]
+    np.testing.assert_array_equal(nan_row, spread)  # no atom where the minimum is unknown
 
 
 def test_gamma_step_kernel_with_a_cap_is_monotone_and_bounded():

@@ -340,13 +340,14 @@ class SeasonalShareModel(BaseModel):
             raise
         self._share_late_starts()
         self._nowcast_year_effects()
-        for s, post in enumerate(self.posterior_):
-            if post is not None and post.finished > 0:
+        self.annual_cdf_ = [self._annual_cdf(s) for s in range(n)]
+        for s, table in enumerate(self.annual_cdf_):
+            step = 0.0 if table is None else float(table.cdf[0])  # the weight drawn at what is done
+            if step >= 0.05:
                 self.basis_[s] += (
-                    f"; the year may be over: {post.finished:.0%} of the weight on nothing more after month "
+                    f"; the year may be over: {step:.0%} of the weight on nothing more after month "
                     f"{self._done(s)[1]} (earlier years that added nothing after it)"
                 )
-        self.annual_cdf_ = [self._annual_cdf(s) for s in range(n)]
         return self
 
     def _posterior(self, s: int) -> _Posterior | None:
@@ -923,14 +924,14 @@ class SeasonalShareModel(BaseModel):
         if nowcast is not None:
             logp += nowcast.log_weight(post.grid)[None, :]
         late = _late_weight(logp + post.log_dx, 1)
-        logp = _logsumexp(logp, axis=0)
-        density = np.exp(logp - logp.max())
-        # the trapezoid rule on the (uneven) grid: the CDF is 0 at the grid's first point
-        cdf = np.concatenate([[0.0], np.cumsum(0.5 * (density[1:] + density[:-1]) * np.diff(post.grid))])
-        cdf /= cdf[-1]
-        if post.finished > 0:  # nothing more this year: a step at the grid's first point, done itself
-            finished = post.finished * (1.0 - late)
-            cdf = finished + (1.0 - finished) * cdf
+        cdf = _grid_cdf(post.grid, _logsumexp(logp, axis=0))
+        if post.finished > 0:
+            # nothing more this year: a step at the grid's first point (done itself) taking its share
+            # f of the pace part, (1 − l) of the whole; the late-start regime keeps its weight l:
+            # f (1 − l) + (1 − f)(1 − l) pace + l late = f (1 − l) + (1 − f) whole + f l late
+            step = post.finished * (1.0 - late)
+            late_cdf = _grid_cdf(post.grid, logp[1]) if late > 0 else np.zeros_like(cdf)
+            cdf = step + (1.0 - post.finished) * cdf + post.finished * late * late_cdf
         done, t = self._done(s)
         if t > 0:
             ref = self.reference_[s]
@@ -1004,6 +1005,15 @@ class SeasonalShareModel(BaseModel):
         finished, rest = 0.0, np.ones(log_share.size, dtype=bool)
         if t > 0 and done > 0:  # each pace kernel over its band only, summed (1, G)
             finished, rest = _finished_weight(np.log(done), log_share, mean, sd * _KERNEL_SCALE, logw)
+            if not rest.any():  # every reference year over by t: if this one is not, the prior says how much
+                logp = (
+                    _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE) + logw[:, None]
+                )
+                logp = _logsumexp(logp, axis=0)[None, :]
+                if late is None:
+                    return grid, logp, None, h, 0.0, finished
+                logp += np.log1p(-late.prior)
+                return grid, logp, late.logp(grid) + np.log(late.prior), h, late.prior, finished
             share, width, centre, scale, weight = (
                 np.ascontiguousarray(a[rest], dtype=float)
                 for a in (log_share, h, mean, sd * _KERNEL_SCALE, logw)
@@ -1133,6 +1143,14 @@ def _late_weight(logp: np.ndarray, n_pace: int) -> float:
         return 0.0
     by_kernel = _logsumexp(logp, axis=1)
     return float(np.exp(_logsumexp(by_kernel[n_pace:]) - _logsumexp(by_kernel)))
+
+
+def _grid_cdf(grid: np.ndarray, logp: np.ndarray) -> np.ndarray:
+    """The CDF of an unnormalised log density on the (uneven) grid, by the trapezoid rule (0 to 1)."""
+    density = np.exp(logp - logp.max())
+    cdf = np.concatenate([[0.0], np.cumsum(0.5 * (density[1:] + density[:-1]) * np.diff(grid))])
+    out: np.ndarray = cdf / cdf[-1]
+    return out
 
 
 def _kernel_logpdf(x: Any, loc: Any, scale: Any) -> np.ndarray:
@@ -1405,8 +1423,9 @@ def _finished_weight(
     finished : float
         The weight in [0, 1); 0 where no reference year had finished by ``t``.
     rest : ndarray of bool, shape (J,)
-        The reference years whose kernels stay in the pace sum: the unfinished ones, or all where
-        every one finished (the continuous part is then theirs, as before).
+        The reference years whose kernels stay in the pace sum: the unfinished ones (none where every
+        one finished: the continuous part is then the prior kernels above ``done``, what a year
+        that is not over would total, not the finished years' pace kernels, all at ``done``).
     """
     done_all = log_share >= 0.0
     if not done_all.any():
@@ -1415,7 +1434,7 @@ def _finished_weight(
     logm = log_weight - np.log(scale) - 0.5 * (_KERNEL_DF + 1) * np.log1p(z * z / _KERNEL_DF)
     m = np.exp(logm - logm.max())
     finished = float(m[done_all].sum() / (m.sum() + m.mean()))
-    return finished, (~done_all if (~done_all).any() else np.ones(log_share.size, dtype=bool))
+    return finished, ~done_all
 
 
 def _variance_nodes(nu: float, s2: float) -> np.ndarray:

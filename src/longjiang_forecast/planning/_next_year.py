@@ -47,6 +47,8 @@ PRIOR_SPREAD_RATIOS = 4
 #: Fewer kept paths than this, and next_year_targets warns: the proposals read this year's value
 #: from the kept paths only (the command line refuses --keep-paths below its 100 fewest draws).
 FEW_KEPT_PATHS = 100
+#: Fewest other families of the list, of the same kind and direction, whose growth is a family's prior.
+MIN_LIST_FAMILIES = 2
 #: Points of the stratified quadrature of the growth factor.
 N_GROWTH_POINTS = 32
 #: Fewest year-to-year ratios of a family whose own shape (a kernel density of them) enters the
@@ -287,7 +289,7 @@ def next_year_targets(
             )
         pools[s] = finals, pool
     groups = (kind, sign)
-    prior_mean = _list_growth(pools, groups, [family.get(i, i) for i in indicator], mu0)
+    prior_mean = _list_growth(pools, groups, [family.get(i, i) for i in indicator], mu0, sd0)
     for s, (finals, pool) in pools.items():
         spread, spread_words = sd0, ""
         if history is not None and region[s] == PROVINCE and kind[s] in _SUMMED_KINDS:
@@ -700,24 +702,28 @@ def _list_growth(
     groups: tuple[np.ndarray, ...],
     families: list[str],
     mu0: float,
+    sd0: float,
 ) -> dict[int, tuple[float, str]]:
     """Prior mean of each series' log growth: the growth of the list's other families like it.
 
     A list's targets are planned together: where they grow, they grow for the most part alike, so
-    the prior of one family's growth is the mean of the other families' (of the same kind and
-    direction, ``groups``) mean log ratios (``pools``: series -> (finals, region -> {year: log
-    ratio}), this year's expected ratio included), a family's own ratios left out so that they
-    are not counted twice; ``mu0`` (``default_growth``'s mean) where no other family of the group
-    has a ratio. The shrinkage of a hierarchical model toward its group mean (Gelman et al. 2013,
-    *Bayesian Data Analysis*, 3rd ed., §5.5) rather than toward a growth of zero: with ``mu0 = 0``
-    the proposals of a list that grows were met far more often than they stated where a family had
-    few ratios of its own (development province worlds, 0-1 earlier finals: 69 % at "50 %", 85 %
-    at "70 %"; families: 53 % at "50 %" over all).
+    the prior of one family's growth is the median over the list's other families of the same kind
+    and direction (``groups``) of each family's median log ratio (``pools``: series -> (finals,
+    region -> {year: log ratio}), this year's expected ratio included); a family's own ratios are
+    left out so that they are not counted twice. Medians, each family's no further than ``2 sd0``
+    from ``mu0``, and at least :data:`MIN_LIST_FAMILIES` other families: one family's pilot year
+    (10 last year, 50 expected this year: log 5) is not lent to the others as their growth. ``mu0``
+    (``default_growth``'s mean) where fewer families have ratios. The shrinkage of a hierarchical
+    model toward its group mean (Gelman et al. 2013, *Bayesian Data Analysis*, 3rd ed., §5.5)
+    rather than toward a growth of zero: with ``mu0 = 0`` the proposals of a list that grows were
+    met far more often than they stated where a family had few ratios of its own (development
+    province worlds, 0-1 earlier finals: 69 % at "50 %", 85 % at "70 %"; families: 73.5 % at
+    "70 %" over all).
 
     Returns
     -------
     dict of int to (float, str)
-        Series -> (prior mean of the log growth, the prior in words).
+        Series -> (prior mean of the log growth, the prior in words; "" for ``mu0``).
     """
     ratios: dict[tuple[Any, ...], dict[str, dict[tuple[str, int], float]]] = {}
     for s, (_, pool) in pools.items():
@@ -725,16 +731,17 @@ def _list_growth(
         for r, by_year in pool.items():
             for y, v in by_year.items():
                 fam.setdefault((r, y), v)
-    means = {
-        group: {f: float(np.mean(list(v.values()))) for f, v in fams.items() if v}
+    low, high = mu0 - 2 * sd0, mu0 + 2 * sd0
+    medians = {
+        group: {f: float(np.clip(np.median(list(v.values())), low, high)) for f, v in fams.items() if v}
         for group, fams in ratios.items()
     }
     out = {}
     for s in pools:
         group = tuple(g[s] for g in groups)
-        others = [m for f, m in means.get(group, {}).items() if f != families[s]]
-        if others:
-            mean = float(np.mean(others))
+        others = [m for f, m in medians.get(group, {}).items() if f != families[s]]
+        if len(others) >= MIN_LIST_FAMILIES:
+            mean = float(np.median(others))
             words = f"the growth of the list's {len(others)} other target(s) of its kind ({mean:+.3f} log)"
             out[s] = mean, words
         else:

@@ -485,7 +485,11 @@ def _small_value_verdict(
 
 
 def _big_value_verdict(
-    rec: Any, target: float, history: dict[tuple[str, str, int], dict[int, float]], family: str
+    rec: Any,
+    target: float,
+    history: dict[tuple[str, str, int], dict[int, float]],
+    family: str,
+    attainment: dict[tuple[str, str, int], float],
 ) -> str:
     """Why a count over :data:`_BIG_OVER_TARGET` times its target is a slip (``""``: it may be real).
 
@@ -494,18 +498,24 @@ def _big_value_verdict(
     complete years of its family and region had reached by the same month. Without such a year,
     only the :data:`_SCALE_FACTOR` rule applies. A value of a complete year that its neighbours in
     that year vouch for is no slip either: one that a later report equals or exceeds, or, the
-    year's last report, one that an earlier report comes within half of. A lost decimal point
-    stands out against both (a year that rose on past the value, or ended near where it had
-    been, did beat its plan: an earlier year of a small prefecture at 2.1× its plan by April, or
-    at 5.1× in a December after a November near it, refused every run;
-    benchmarks/third_generator).
+    year's last report, one that an earlier report comes within half of; so long as that year's
+    outcome against its plan (``attainment``: (family, region, year) -> outcome / plan) is within
+    :data:`_BIG_HISTORY_FACTOR` times the best of the series' other complete years (at least 1).
+    A lost decimal point in one report stands out against its neighbours, a year typed ten times
+    over against the other years; a year that rose on past the value, or ended near where it had
+    been, and beat its plan no more than its record allows, did beat it (an earlier year of a
+    small prefecture at 2.1× its plan by April, or at 5.1× in a December after a November near
+    it, refused every run; benchmarks/third_generator).
     """
     month = rec.month.month
-    own = history.get((family, rec.region, rec.month.year), {})
-    if month in own:
+    key = (family, rec.region, rec.month.year)
+    own = history.get(key, {})
+    if month in own and key in attainment:
         later = month < max(own) and own[month] <= 1.0
         earlier = [v for m, v in own.items() if m < month]
-        if later or (month == max(own) and earlier and max(earlier) >= 0.5):
+        others = [a for k, a in attainment.items() if k[:2] == key[:2] and k != key]
+        plausible = attainment[key] <= _BIG_HISTORY_FACTOR * max([1.0, *others])
+        if plausible and (later or (month == max(own) and earlier and max(earlier) >= 0.5)):
             return ""
     seen = _shares_by_then(rec, history, family)
     if not seen:
@@ -557,11 +567,16 @@ def _warn_stray_earlier_rows(good: pd.DataFrame, year: int, source: str) -> None
         )
 
 
-def _seasonal_history(good: pd.DataFrame, info: pd.DataFrame) -> dict[tuple[str, str, int], dict[int, float]]:
+def _seasonal_history(
+    good: pd.DataFrame,
+    info: pd.DataFrame,
+    finals: dict[tuple[str, str, int], tuple[str, float]] | None = None,
+) -> dict[tuple[str, str, int], dict[int, float]]:
     """Share of each complete year's outcome reached by each month, per (family, region, year).
 
     A year is complete when it has a report at or after its deadline month; its outcome is the
-    latest report of the year. Years with an outcome of 0 are left out (no share).
+    latest report of the year. Years with an outcome of 0 are left out (no share). ``finals``, if
+    given, gets each complete year's (indicator, outcome), by the same key.
     """
     family = info["family"].astype(str).to_dict()
     dl_month = {ind: deadline_month(pd.Timestamp(d)) for ind, d in info["deadline"].items()}
@@ -581,6 +596,8 @@ def _seasonal_history(good: pd.DataFrame, info: pd.DataFrame) -> dict[tuple[str,
         shares[key] = dict(
             zip(grp["_m"].astype(int), grp["value"].astype(float) / float(last["value"]), strict=True)
         )
+        if finals is not None:
+            finals[key] = (str(last["indicator"]), float(last["value"]))
     return shares
 
 
@@ -800,7 +817,14 @@ def _frame_to_dataset(
         keys = set(zip(good["indicator"], good["region"], years, strict=True))
         plans = set(zip(catalog.table["indicator"], catalog.table["year"].astype(int), strict=True))
         targets = {(str(i), str(r), y): _target(catalog, str(i), str(r), y, plans) for i, r, y in keys}
-        history = _seasonal_history(good, info) if check_scale else {}
+        finals: dict[tuple[str, str, int], tuple[str, float]] = {}
+        history = _seasonal_history(good, info, finals) if check_scale else {}
+        # each complete year's outcome against its own plan (the vouching of _big_value_verdict)
+        attainment = {
+            key: value / targets[(ind, key[1], key[2])]
+            for key, (ind, value) in finals.items()
+            if targets.get((ind, key[1], key[2]), math.nan) > 0
+        }
         family = info["family"].astype(str).to_dict()
         # a change series (a measured quantity, no target in its unit) is judged against its own median
         changes = good.loc[good["kind"] == "change"]
@@ -891,7 +915,7 @@ def _frame_to_dataset(
             elif (
                 rec.kind == "cumulative"
                 and rec.value > _BIG_OVER_TARGET * target
-                and (why := _big_value_verdict(rec, target, history, family[rec.indicator]))
+                and (why := _big_value_verdict(rec, target, history, family[rec.indicator], attainment))
             ):
                 problems.add(
                     f"{rec.where}: field 'value' has value {_fmt(rec.value)}, {rec.value / target:,.1f}× "

@@ -483,7 +483,7 @@ def deadline_stats(  # pragma: no cover - compiled
             j1 = min(ends[g], n)
             count, a, b, lo, n_lo, hi, nan = _deadline_row(dv[i, j0:j1], target[i], tgt[i], sign[i])
             met[g, i] = count
-            vmin_n[g, i] = 0 if nan else n_lo
+            vmin_n[g, i] = -1 if nan else n_lo  # -1: the row's minimum is not known (a NaN value)
             if nan:
                 sf1[g, i] = sf2[g, i] = vmin[g, i] = vmax[g, i] = math.nan
             else:

@@ -135,7 +135,8 @@ def histogram_quantiles(
         How many values equal the minimum. A quantile whose two order statistics both lie among
         them is the minimum itself, exactly (error 0): an atom, such as a year whose work is over
         (the value stays at what was done), is not spread over its bin, which put the 10 %
-        quantile a little above it and the outcome "below the interval".
+        quantile a little above it and the outcome "below the interval". Negative where the
+        minimum is not known (a row with a NaN value): no atom then.
 
     Returns
     -------

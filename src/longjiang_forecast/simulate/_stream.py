@@ -374,9 +374,9 @@ class Accumulator:
         for key in ("vmin", "t_vmin"):
             if key in block:  # the values at the new min: each side's where its min is it (any order)
                 low = np.fmin(a[key], block[key])
-                a[f"{key}_n"] = np.where(a[key] == low, a[f"{key}_n"], 0) + np.where(
-                    block[key] == low, block[f"{key}_n"], 0
-                )
+                n_a, n_b = a[f"{key}_n"], block[f"{key}_n"]
+                count = np.where(a[key] == low, n_a, 0) + np.where(block[key] == low, n_b, 0)
+                a[f"{key}_n"] = np.where((n_a < 0) | (n_b < 0), -1, count)  # a NaN block: unknown for good
                 a[key][...] = low
         for key in ("vmax", "t_vmax"):
             if key in block:
