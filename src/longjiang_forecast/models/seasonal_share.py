@@ -959,8 +959,9 @@ class SeasonalShareModel(BaseModel):
         """Grid of ``log A`` and the unnormalised log posterior of the kernels on it.
 
         Returns the grid (G,), an array of the reference years' kernels (pace and outcome paired):
-        (J, G) before anything is done, (1, G) their sum after (each over its band:
-        :func:`~longjiang_forecast.models._pace_kernels.pace_log_posterior`), and, from the first
+        (1, G) their sum where something is done (each over its band:
+        :func:`~longjiang_forecast.models._pace_kernels.pace_log_posterior`), else (J, G) the prior
+        kernels (before any report, nothing done, or every reference year over by ``t``), and, from the first
         report on, an array (K, G) of the late-start kernels (:func:`_late_start`; None without),
         the pace kernels' widths (J,) (:func:`_adaptive_widths`; zeros before any report), the
         late-start regime's prior weight (0 without the regime) and the weight of the reference
@@ -1003,17 +1004,9 @@ class SeasonalShareModel(BaseModel):
             else shape_logw - _logsumexp(shape_logw) + np.log(shape_logw.size)
         )
         finished, rest = 0.0, np.ones(log_share.size, dtype=bool)
-        if t > 0 and done > 0:  # each pace kernel over its band only, summed (1, G)
+        if t > 0 and done > 0:
             finished, rest = _finished_weight(np.log(done), log_share, mean, sd * _KERNEL_SCALE, logw)
-            if not rest.any():  # every reference year over by t: if this one is not, the prior says how much
-                logp = (
-                    _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE) + logw[:, None]
-                )
-                logp = _logsumexp(logp, axis=0)[None, :]
-                if late is None:
-                    return grid, logp, None, h, 0.0, finished
-                logp += np.log1p(-late.prior)
-                return grid, logp, late.logp(grid) + np.log(late.prior), h, late.prior, finished
+        if t > 0 and done > 0 and rest.any():  # each pace kernel over its band only, summed (1, G)
             share, width, centre, scale, weight = (
                 np.ascontiguousarray(a[rest], dtype=float)
                 for a in (log_share, h, mean, sd * _KERNEL_SCALE, logw)
@@ -1029,13 +1022,14 @@ class SeasonalShareModel(BaseModel):
                 float(_KERNEL_DF),
                 _KERNEL_LOGC,
             )[None, :]
-        else:
+        else:  # the prior kernels: before any report, with nothing done, or every reference year over by t
             logp = _kernel_logpdf(grid[None, :], mean[:, None], sd[:, None] * _KERNEL_SCALE)  # (J, G)
             logp += logw[:, None]
             if t == 0:
                 return grid, logp, None, h, 0.0, 0.0
-            floor = np.log(1e-3 * max(need, 1e-12))
-            logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h[:, None])
+            if done <= 0:  # a report of nothing at all, censored at the reporting resolution
+                floor = np.log(1e-3 * max(need, 1e-12))
+                logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h[:, None])
         if late is None:
             return grid, logp, None, h, 0.0, finished
         logp += np.log1p(-late.prior)
@@ -1430,8 +1424,7 @@ def _finished_weight(
     done_all = log_share >= 0.0
     if not done_all.any():
         return 0.0, np.ones(log_share.size, dtype=bool)
-    z = (log_done - log_share - mean) / scale
-    logm = log_weight - np.log(scale) - 0.5 * (_KERNEL_DF + 1) * np.log1p(z * z / _KERNEL_DF)
+    logm = log_weight + _kernel_logpdf(log_done - log_share, mean, scale)
     m = np.exp(logm - logm.max())
     finished = float(m[done_all].sum() / (m.sum() + m.mean()))
     return finished, ~done_all

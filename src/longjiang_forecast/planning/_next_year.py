@@ -95,9 +95,9 @@ def next_year_targets(
         Prior mean and sd of the log growth factor (no trend, 10 %
         year-to-year spread): alone where no two consecutive years are known
         (this year's expected outcome counts as one), pooled with the learned
-        growth otherwise (see Notes). The mean is the prior only where no other
-        family of the list of the same kind and direction has a year-to-year
-        ratio; where one has, the prior mean is their growth (Notes, 2).
+        growth otherwise (see Notes). The mean is the prior only where fewer
+        than two other families of the list of the same kind and direction have
+        year-to-year ratios; elsewhere the prior mean is their growth (Notes, 2).
 
     Returns
     -------
@@ -168,9 +168,10 @@ def next_year_targets(
        (:func:`_with_this_year`). ``log g`` is the Student-t predictive of one more
        ratio under the conjugate normal model with a prior worth one ratio for
        the mean and four for the spread (``default_growth``'s sd; its mean
-       only where no other family of the list of the same kind and direction
-       has a ratio, else the mean of those families' mean log ratios: the
-       list's growth, :func:`_list_growth`), the
+       only where fewer than two other families of the list of the same kind
+       and direction have ratios, else the median of those families' median
+       log ratios, each clipped to two sds of it: the list's growth,
+       :func:`_list_growth`), the
        ratios counted as independent *years* as far as the prefectures of
        one year move together (:func:`_growth`): a growth seen over 2-3
        years is not carried forward as if it were known. With three or
@@ -741,9 +742,9 @@ def _list_growth(
         group = tuple(g[s] for g in groups)
         others = [m for f, m in medians.get(group, {}).items() if f != families[s]]
         if len(others) >= MIN_LIST_FAMILIES:
-            mean = float(np.median(others))
-            words = f"the growth of the list's {len(others)} other target(s) of its kind ({mean:+.3f} log)"
-            out[s] = mean, words
+            prior = float(np.median(others))
+            words = f"the growth of the list's {len(others)} other target(s) of its kind ({prior:+.3f} log)"
+            out[s] = prior, words
         else:
             out[s] = mu0, ""
     return out

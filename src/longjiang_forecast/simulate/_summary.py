@@ -1144,8 +1144,7 @@ def _edges_of(
     a: Mapping[str, Any], plan: _stream.Plan, prefix: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     lo, width = a["edges"][f"{prefix}lo"], a["edges"][f"{prefix}width"]
-    vmin, vmax = np.asarray(a[f"{prefix}vmin"], float), np.asarray(a[f"{prefix}vmax"], float)
-    return lo, width, vmin, vmax
+    return lo, width, np.asarray(a[f"{prefix}vmin"], float), np.asarray(a[f"{prefix}vmax"], float)
 
 
 def kept_paths(acc: _stream.Accumulator, built: Built) -> np.ndarray:
