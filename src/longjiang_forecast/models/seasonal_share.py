@@ -28,6 +28,7 @@ import os
 import warnings
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cached_property
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Self
 
@@ -261,7 +262,7 @@ class SeasonalShareModel(BaseModel):
         self.baseline_ = state.variables["baseline"].values.astype(float).copy()
         self.reference_: list[_ReferenceClass | None] = [None] * n
         history_of = FamilyHistory(progress, catalog, year)
-        regions_of: dict[str, list[str]] = {}
+        regions_of = _family_regions(progress, family_of)
         # the reference years of each (family, region, kind), read once for every series of the family
         years_of: dict[tuple[str, str, str], list[_ReferenceYear]] = {}
 
@@ -283,7 +284,7 @@ class SeasonalShareModel(BaseModel):
             if (family, kind) not in pooled:
                 flat: list[_ReferenceYear] = []
                 where: dict[str, tuple[int, int]] = {}
-                for r in regions_of[family]:
+                for r in regions_of.get(family, []):
                     start = len(flat)
                     flat.extend(reference_years(family, r, kind))
                     where[r] = (start, len(flat))
@@ -311,8 +312,6 @@ class SeasonalShareModel(BaseModel):
                     family = family_of.get(ind, ind)
                     history = history_of(family, reg)[0]
                     if kind in ("cumulative", "level"):
-                        if family not in regions_of:
-                            regions_of[family] = _family_regions(progress, family_of, family)
                         years, member = class_years(family, reg, kind)
                         tags = str(tags_of.get(ind, ""))
                         # the widths of a reference class do not depend on its order: once per class
@@ -1184,12 +1183,12 @@ class _Posterior:
     late_prior: float  # prior weight of the late-start regime (0 without one)
     finished: float = 0.0  # weight of "nothing more this year" among the pace kernels (_finished_weight)
 
-    @property
+    @cached_property
     def log_dx(self) -> np.ndarray:
         """Log of the trapezoid rule's weights on the grid (shape (G,))."""
         return np.log(_trapezoid_weights(self.grid))
 
-    @property
+    @cached_property
     def late_weight(self) -> float:
         """Posterior weight of the late-start regime, before the nowcast (see :func:`_late_weight`)."""
         return _late_weight(np.stack([self.pace, self.late]) + self.log_dx, 1)
@@ -1577,18 +1576,17 @@ def _path_shape(
     return np.where(ok, _kernel_logpdf(now, ref, h * _KERNEL_SCALE), -np.inf), t0
 
 
-def _family_regions(progress: xr.Dataset, family_of: dict[Any, Any], family: str) -> list[str]:
-    """Regions with any report of an indicator of the family, in the progress data's order.
+def _family_regions(progress: xr.Dataset, family_of: dict[Any, Any]) -> dict[str, list[str]]:
+    """Each family's regions with any report of one of its indicators, in the progress data's order.
 
     The reference class is what was reported, whatever rows the catalogue has: a provincial row
     whose target is split over the prefectures and explicit prefecture rows give the same class.
     """
     values = progress["value"]
-    indicators = [i for i in values["indicator"].values if str(family_of.get(i, i)) == family]
-    if not indicators:
-        return []
-    reported = values.sel(indicator=indicators).notnull().any(dim=("indicator", MONTH)).values
-    return [str(r) for r in values["region"].values[reported]]
+    reported = values.notnull().any(dim=MONTH).transpose("indicator", "region").values  # (I, R)
+    families = np.array([str(family_of.get(i, i)) for i in values["indicator"].values], dtype=object)
+    regions = np.array([str(r) for r in values["region"].values], dtype=object)
+    return {str(f): list(regions[reported[families == f].any(axis=0)]) for f in np.unique(families)}
 
 
 def _reference_years(
