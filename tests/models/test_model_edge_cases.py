@@ -121,3 +121,46 @@ def test_a_record_whose_every_year_ended_early_still_leaves_room_for_more(tmp_pa
     assert re.search(r"the year may be over: 8\d% of the weight", row["basis"])
     assert 0.08 < row["p_met"] < 0.25  # about 1/7: the rule of succession's room for a year unlike the six
     assert row["q10"] == row["median"] == 14850
+
+
+def test_almost_nothing_done_is_read_as_nothing_not_as_a_pace():
+    """A token report is nothing yet: P(met) as for a report of nothing, whatever the token.
+
+    A break-it pass: Harbin's elderly-care places, nothing until May, 10 places in June, got P(met)
+    0.85 (median above any year of its record) where nothing got 0.30 and 1,000 places 0.38: the
+    token, read as a pace against reference years idle by June (share clipped at 1e-4), put this
+    year's total at 10 / 1e-4. Here six earlier prefecture-years of the second generator's
+    quarterly family are idle until July; before, 1 place gave 0.49 and 5 places 0.005 where
+    nothing gave 0.58.
+    """
+    from longjiang_forecast.backtesting import truncate
+    from longjiang_forecast.models import SeasonalShareModel
+    from longjiang_forecast.testing import synthetic_province
+
+    world = synthetic_province(seed=21, years=range(2016, 2025))
+    catalog, progress = truncate(world.catalog, world.progress, pd.Timestamp("2022-06"))
+    inds, regs = list(progress["indicator"].values), list(progress["region"].values)
+    months = pd.DatetimeIndex(progress["month"].values)
+    value = progress["value"].values
+    idle = [(2017, "yichun"), (2018, "heihe"), (2019, "qitaihe"), (2020, "hegang"), (2021, "jixi")]
+    for year, region in idle:
+        early = np.flatnonzero((months.year == year) & (months.month <= 6))
+        value[inds.index(f"PRV_QUARTERLY_{year}"), regs.index(region), early] = 0.0
+    this = np.flatnonzero((months.year == 2022) & (months.month <= 6))
+    p_met, basis = {}, {}
+    for done in (0.0, 1.0, 5.0, 20.0):
+        value[inds.index("PRV_QUARTERLY_2022"), regs.index("harbin"), this] = [0, 0, 0, 0, 0, done]
+        model = SeasonalShareModel().fit(progress, catalog=catalog, as_of="2022-06")
+        state = model.state_
+        (s,) = np.flatnonzero(
+            (state["indicator"].values == "PRV_QUARTERLY_2022") & (state["region"].values == "harbin")
+        )
+        need = float(state["target"].values[s] - model.origin_[s])
+        table = model.annual_cdf_[s]
+        p_met[done] = 1.0 - float(np.interp(np.log(need), table.grid, table.cdf))
+        basis[done] = model.basis_[s]
+        assert model.reference_[s].least_share(6) * need > 20.0  # every token below the least share
+    assert 0.2 < p_met[0.0] < 0.9
+    assert all(p == pytest.approx(p_met[0.0], abs=1e-4) for p in p_met.values())  # was 0.49, 0.005
+    assert "almost nothing done" not in basis[0.0]
+    assert re.search(r"almost nothing done: 5 by month 6 is less than [\d.]+% of what is needed", basis[5.0])

@@ -84,6 +84,9 @@ _MIN_SPLIT_YEARS = 3
 _SPLIT_BOUNDS = (2.0, 2_000.0)
 #: Smallest share of a reference year taken on the log scale (a year idle by month t).
 _MIN_SHARE = 1e-4
+#: The reporting resolution, as a share of what is needed: the least that counts as something done
+#: (:meth:`_ReferenceClass.least_share`).
+_RESOLUTION = 1e-3
 #: Degrees of freedom of the Student-t prior kernels of the year's-total posterior.
 _KERNEL_DF = 4
 #: The Student-t kernels' law, and their scale per unit of kernel width (90 % intervals of the normal).
@@ -341,6 +344,15 @@ class SeasonalShareModel(BaseModel):
         self._nowcast_year_effects()
         self.annual_cdf_ = [self._annual_cdf(s) for s in range(n)]
         for s, table in enumerate(self.annual_cdf_):
+            ref = self.reference_[s]
+            done, t = self._done(s)
+            need = float(state.variables["target"].values[s]) - self.origin_[s]
+            if table is not None and ref is not None and 0 < t < 12 and 0 < done <= ref.least_share(t) * need:
+                self.basis_[s] += (
+                    f"; almost nothing done: {done:g} by month {t} is less than "
+                    f"{ref.least_share(t):.1%} of what is needed, the least share the earlier years' "
+                    "progress resolves: read as nothing yet (judged by the years idle then, and a late start)"
+                )
             step = 0.0 if table is None else float(table.cdf[0])  # the weight drawn at what is done
             if step >= 0.05:
                 self.basis_[s] += (
@@ -462,7 +474,7 @@ class SeasonalShareModel(BaseModel):
             centres = ref.prior_loc[known] if known.any() else np.array([self._plan_centre(s)])
             width = ref.prior_sd if known.any() else self.plan_prior_sd
             mu, prior_var = float(np.mean(centres)), float(np.var(centres) + width**2)
-            if t == 0 or done <= 0 or self.share_mean_[s][t] < _MIN_SHAPE_SHARE:
+            if t == 0 or done <= ref.least_share(t) * need[s] or self.share_mean_[s][t] < _MIN_SHAPE_SHARE:
                 # nothing reported yet, or a few small reports of the quiet months: noise, not pace
                 moments[s] = (mu, prior_var, np.nan, 0.0)
                 continue
@@ -566,7 +578,13 @@ class SeasonalShareModel(BaseModel):
                 )
             sd = np.maximum(self.fallback_share_sd * np.sqrt(mean * (1 - mean)), 1e-6)
             widths.update(
-                n_at=n_at, mean=mean, fallback=np.sqrt(np.log1p((sd / np.maximum(mean, 1e-6)) ** 2))
+                n_at=n_at,
+                mean=mean,
+                fallback=np.sqrt(np.log1p((sd / np.maximum(mean, 1e-6)) ** 2)),
+                # the shares' own kernel width, month by month: near 0 a share's noise is additive
+                share_sd=np.array(
+                    [_kernel_width(col[np.isfinite(col)], d) for col, d in zip(shares.T, sd, strict=True)]
+                ),
             )
         n_at, mean, fallback_log_sd = widths["n_at"], widths["mean"], widths["fallback"]
         if n_at[t] < self.min_history_years:
@@ -609,7 +627,9 @@ class SeasonalShareModel(BaseModel):
             self.basis_[s] += (
                 f"; earlier years weighted by how much of their month-{t} progress was done by month {t0}"
             )
-        self.reference_[s] = _ReferenceClass(log_share, log_sd, prior_loc, prior_sd, shape)
+        self.reference_[s] = _ReferenceClass(
+            log_share, log_sd, prior_loc, prior_sd, shape, widths["share_sd"]
+        )
         self.prior_icc_[s] = prior_icc
         self.pace_icc_[s] = widths["pace_icc"]
         self.pace_var_[s] = float(log_sd[t]) ** 2
@@ -977,6 +997,12 @@ class SeasonalShareModel(BaseModel):
         log_share, loc = np.broadcast_arrays(ref.log_share[:, t], ref.prior_loc)
         shape_logw = np.zeros(log_share.shape) if ref.shape_logw is None else ref.shape_logw
         keep = np.isfinite(log_share) & np.isfinite(shape_logw)
+        # almost nothing is nothing yet: 10 households of 11,835 by June, read as a pace, put this
+        # year's total at 10 / (an idle year's share), far above any plan (and above what 1,000
+        # households gave); below the resolution of the class's shares a report is censored
+        least = ref.least_share(t)
+        floor = least * max(need, 1e-12)
+        something = done > floor
         log_share, loc, shape_logw = log_share[keep], loc[keep], shape_logw[keep]
         known = np.isfinite(loc)
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
@@ -988,10 +1014,15 @@ class SeasonalShareModel(BaseModel):
         else:
             h = _adaptive_widths(log_share, float(ref.log_share_sd[t]))
             late = _late_start(
-                np.log(lo), done, mean, sd, np.broadcast_to(ref.log_share, (keep.size, 13))[keep], t
+                np.log(lo),
+                done if something else 0.0,
+                mean,
+                sd,
+                np.broadcast_to(ref.log_share, (keep.size, 13))[keep],
+                t,
             )
             # with something done, the pace kernels (normal) hold the mass; with nothing, the prior
-            bodies = [(np.log(done) - log_share, h) if done > 0 else (mean, sd * _KERNEL_SCALE)]
+            bodies = [(np.log(done) - log_share, h) if something else (mean, sd * _KERNEL_SCALE)]
             if late is not None:
                 bodies.append((late.centre, late.scale))
         grid = _posterior_grid(np.log(lo), np.log(hi), bodies)
@@ -1003,9 +1034,10 @@ class SeasonalShareModel(BaseModel):
             else shape_logw - _logsumexp(shape_logw) + np.log(shape_logw.size)
         )
         finished, rest = 0.0, np.ones(log_share.size, dtype=bool)
-        if t > 0 and done > 0:
+        if t > 0 and something:
             finished, rest = _finished_weight(np.log(done), log_share, mean, sd * _KERNEL_SCALE, logw)
-        if t > 0 and done > 0 and rest.any():  # each pace kernel over its band only, summed (1, G)
+            rest &= log_share >= np.log(least)  # a year with nothing yet at t cannot explain something done
+        if t > 0 and something and rest.any():  # each pace kernel over its band only, summed (1, G)
             share, width, centre, scale, weight = (
                 np.ascontiguousarray(a[rest], dtype=float)
                 for a in (log_share, h, mean, sd * _KERNEL_SCALE, logw)
@@ -1026,9 +1058,8 @@ class SeasonalShareModel(BaseModel):
             logp += logw[:, None]
             if t == 0:
                 return grid, logp, None, h, 0.0, 0.0
-            if done <= 0:  # a report of nothing at all, censored at the reporting resolution
-                floor = np.log(1e-3 * max(need, 1e-12))
-                logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h[:, None])
+            if not something:  # a report of nothing (or less than the resolution), censored there
+                logp += special.log_ndtr((np.log(floor) - grid[None, :] - log_share[:, None]) / h[:, None])
         if late is None:
             return grid, logp, None, h, 0.0, finished
         logp += np.log1p(-late.prior)
@@ -1209,9 +1240,12 @@ def _pace_posterior_moments(
     log_share = ref.log_share[:, t]
     shape = np.zeros(log_share.shape) if ref.shape_logw is None else ref.shape_logw
     keep = np.isfinite(log_share) & np.isfinite(shape)
-    c = log_done_need - log_share[keep]
-    h2 = width**2
-    logw = shape[keep] - 0.5 * (c - mean) ** 2 / (var + h2) - 0.5 * np.log(var + h2)
+    busy = log_share[keep] >= np.log(ref.least_share(t))  # as in the year's-total posterior
+    if not busy.any():
+        return mean, var
+    c = log_done_need - log_share[keep][busy]
+    h2 = width[busy] ** 2
+    logw = shape[keep][busy] - 0.5 * (c - mean) ** 2 / (var + h2) - 0.5 * np.log(var + h2)
     w = np.exp(logw - logw.max())
     w /= w.sum()
     means = (c * var + mean * h2) / (var + h2)
@@ -1539,6 +1573,24 @@ class _ReferenceClass:
     )  # (J,) log(total / need) this series would have in reference year j, or (1,) NaN: the plan
     prior_sd: float  # kernel bandwidth of that (plus the prefecture effect's uncertainty)
     shape_logw: np.ndarray | None  # (J,) log weight of each reference year by the shape of its path
+    share_sd: np.ndarray  # (13,) kernel bandwidth of the share itself (not its log) at each month
+
+    def least_share(self, t: int) -> float:
+        """The least share of a year's work at month ``t`` that is something: below it, nothing yet.
+
+        The larger of the reporting resolution :data:`_RESOLUTION` and the bandwidth of the
+        reference years' shares at ``t`` (:func:`_kernel_width` on the shares themselves): a
+        share closer to 0 than the class's shares are known is, at that resolution, nothing. A
+        report below it (as a share of what is needed) is censored there, and a reference year
+        below it is an idle year, not a pace: as a pace kernel it would put this year's total at
+        what is done over its tiny share (10 households of 11,835 by June over a 1e-4 share:
+        P(met) 0.85 against 0.30 for a report of nothing and 0.38 for 1,000; a break-it pass,
+        the third generator's world 101). Idle years speak for a late start
+        (:func:`_late_start`) and, where nothing is done, through their prior kernels (issue 13:
+        "a year with nothing or almost nothing done by month t is judged by what earlier
+        late-start years went on to deliver").
+        """
+        return max(_RESOLUTION, float(self.share_sd[t]))
 
 
 def _path_shape(

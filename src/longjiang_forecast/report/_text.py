@@ -395,6 +395,12 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "往年按其 {0} 月进度中 {1} 月前已完成的比例加权",
     ),
     (
+        r"almost nothing done: ([\d.e+-]+) by month (\d+) is less than ([\d.]+%) of what is needed, the least "
+        r"share the earlier years' progress resolves: read as nothing yet \(judged by the years idle then, "
+        r"and a late start\)",
+        "几乎尚无进展：{1} 月前完成 {0}，不足所需的 {2}（往年进度能分辨的最小比例）：按尚未开展处理（参照当时尚无进展的往年及晚开工情形）",
+    ),
+    (
         r"the year may be over: (\d+)% of the weight on nothing more after month (\d+) \(earlier years "
         r"that added nothing after it\)",
         "今年工作可能已结束：{0}% 的权重在 {1} 月后不再增加（往年有此后不再增加的年份）",
