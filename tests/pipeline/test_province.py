@@ -333,3 +333,75 @@ def test_a_prefecture_with_its_own_catalogue_row_does_not_make_the_province_its_
         warnings.simplefilter("always")
         lf.forecast(both, listed, n_draws=200, seed=3)
     assert not [w for w in caught if "differ from the sum of its" in str(w.message)]
+
+
+def _with_rows(tmp_path, catalog, targets: dict[str, str], province: str | None = None):
+    """The catalogue with prefecture rows of their own (``targets``), optionally another province target."""
+    from longjiang_forecast.catalog import write_catalog
+
+    written = write_catalog(catalog, tmp_path / "c.csv", overwrite=True)
+    table = pd.read_csv(written, dtype=str, keep_default_na=False)
+    prov = table[table["region"] == "province"]
+    if province is not None:
+        table.loc[table["region"] == "province", "target"] = province
+    rows = [prov.assign(region=region, target=target) for region, target in targets.items()]
+    path = tmp_path / "c_rows.csv"
+    pd.concat([table, *rows]).to_csv(path, index=False)
+    return lf.load_catalog(path)
+
+
+def test_a_province_is_not_the_total_of_the_one_prefecture_listed_and_reporting(
+    tmp_path, catalog, prefectures
+):
+    """A catalogue with the province and Harbin alone, Harbin alone reporting, made the province Harbin's
+    total: P(met) 0.00 "off track" against a target 3.1 times Harbin's, with no warning (a break-it pass)."""
+    listed = _with_rows(tmp_path, catalog, {"harbin": "4714"})
+    harbin_only = prefectures.sel(region=["harbin"])
+    row = _province(_forecast(harbin_only, listed))
+    assert row["status"] == "no forecast" and np.isnan(row["p_met"])
+    assert re.search(
+        r"target 15,000 is not the total of the 1 prefecture\(s\) forecast \(harbin: targets 4,714, 31%",
+        row["reason"],
+    )
+    # with every prefecture reporting, the province is their total again (Harbin's row, the others split)
+    assert np.isfinite(_province(_forecast(prefectures, listed))["p_met"])
+
+
+def test_a_province_target_far_from_its_prefectures_sum_is_named(tmp_path, catalog, prefectures):
+    """A province target of 3,389 against its prefectures' 33,887 was shown "achieved" with no warning."""
+    from longjiang_forecast import build_state
+    from longjiang_forecast.progress._state import province_from_prefectures
+
+    own = {r: str(round(catalog.target_for(IND, r, year=2024))) for r in catalog.region_ids}
+    assert sum(map(int, own.values())) == pytest.approx(15000, abs=13)
+    typo = _with_rows(tmp_path, catalog, own, province="1500")
+    with pytest.warns(
+        ForecastWarning, match=r"province's target 1,500 and the sum of its 13 prefectures' targets"
+    ):
+        result = lf.forecast(prefectures, typo, n_draws=200, seed=3)
+    assert _province(result)["target"] == 1500
+    close = _with_rows(tmp_path, catalog, own, province="15750")  # 5 % off: a province's own choice
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ForecastWarning)
+        province_from_prefectures(build_state(prefectures, close), close)
+
+
+def test_a_province_figure_rounded_to_whole_units_is_not_a_disagreement():
+    """48 km reported by the province for its prefectures' 47.6 was named a disagreement (-0.8 %)."""
+    from longjiang_forecast import build_state
+    from longjiang_forecast.progress._state import province_from_prefectures
+
+    ind = "13a"  # km of old gas pipes, one decimal
+    cat = lf.load_catalog(2024).subset([ind])
+    reports = synthetic_progress(cat, seed=7)
+    prefs = reports["value"].sel(indicator=ind).drop_sel(region="province").sum("region").values
+    this_year = pd.DatetimeIndex(reports["month"].values).year == 2024
+    m = int(np.flatnonzero(this_year & (np.abs(prefs - np.round(prefs)) > 0.1) & (prefs > 5))[0])
+    month = {"indicator": ind, "region": "province", "month": reports["month"].values[m]}
+    for own, warned in ((np.round(prefs[m]), False), (prefs[m] * 1.02, True)):
+        shown = reports.copy(deep=True)
+        shown["value"].loc[month] = own
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always", ForecastWarning)
+            province_from_prefectures(build_state(shown, cat), cat)
+        assert bool([w for w in seen if "differ from the sum" in str(w.message)]) == warned

@@ -28,6 +28,12 @@ AGREEMENT_RTOL = 0.005
 #: Absolute tolerance of that check for a sum of whole counts: any difference of a unit or more.
 WHOLE_COUNT_ATOL = 0.5
 
+#: How far a province's target may lie from the sum of its prefectures' own targets (10 %) before it
+#: is flagged: a province row forecast as the total of prefectures whose targets add up to less than
+#: (1 - this) of its own is not their total (the other prefectures' part has no rows), and a province
+#: target this far from its prefectures' sum either way is named in a warning (a digit lost or added).
+TARGETS_RTOL = 0.10
+
 #: Kinds never totalled over prefectures (a percent change of a total is not a total of changes).
 NOT_TOTALLED_KINDS = ("change", "qualitative")
 
@@ -41,8 +47,12 @@ def whole_counts(kind: str, unit: str) -> bool:
     """
     from .units import unit_decimals
 
-    scaled = re.search(r"万|亿|10k|100 million", unit)
-    return kind in MONOTONE_KINDS and unit_decimals(unit) == 0 and not scaled
+    return kind in MONOTONE_KINDS and unit_decimals(unit) == 0 and not scaled_unit(unit)
+
+
+def scaled_unit(unit: str) -> bool:
+    """Whether ``unit`` counts in 万, 亿, 10k or 100 million (one of its units is many of the thing)."""
+    return re.search(r"万|亿|10k|100 million", unit) is not None
 
 
 def province_weights(kind: str, population: np.ndarray) -> tuple[str, np.ndarray, bool]:
