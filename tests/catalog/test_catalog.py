@@ -357,7 +357,11 @@ def test_split_by_region_subset_and_existing_rows(tmp_path: Path) -> None:
     assert len(a1) == 14
     assert a1.loc["harbin", "target"] == 50  # the official regional row is kept
     assert a1.loc["harbin", "target_basis"] == ""  # the user's row, its basis as given: none invented
-    assert a1.loc["qiqihar", "target"] == pytest.approx(100 * 4_067_489 / 31_850_088)
+    # the others share what Harbin's own row leaves (they took census shares of the whole 100, so that
+    # the 13 prefectures' targets added up to more than the province's: a break-it pass)
+    assert a1.loc["qiqihar", "target"] == pytest.approx(50 * 4_067_489 / (31_850_088 - 10_009_854))
+    assert a1.drop(index="province")["target"].sum() == pytest.approx(100)
+    assert a1.loc["qiqihar", "target_basis"].endswith("target 100 less the 1 prefecture row(s)' 50")
 
 
 def test_target_for(cat: Catalog) -> None:

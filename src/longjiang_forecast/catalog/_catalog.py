@@ -405,6 +405,21 @@ class Catalog:
         """Each row as a dict by its label, for the split targets of every series: built once."""
         return self.table.to_dict("index")
 
+    def _listed_prefectures(self, indicator: str, year: int) -> dict[str, float]:
+        """The prefectures with a row of their own for ``indicator`` in ``year``, and their targets."""
+        return self._listed.get((indicator, year), {})
+
+    @functools.cached_property
+    def _listed(self) -> dict[tuple[str, int], dict[str, float]]:
+        """(indicator, year) -> {prefecture: target} of the prefecture rows: built once."""
+        out: dict[tuple[str, int], dict[str, float]] = {}
+        rows = self.table[self.table["region"] != PROVINCE]
+        for ind, reg, year, target in zip(
+            rows["indicator"], rows["region"], rows["year"], rows["target"], strict=True
+        ):
+            out.setdefault((str(ind), int(year)), {})[str(reg)] = float(target)
+        return out
+
     @functools.cached_property
     def _population(self) -> tuple[dict[str, int], int]:
         """2020 census population of each region and their total (the split shares): read once."""
@@ -455,6 +470,8 @@ class Catalog:
             pops, total = self._population
             pop = pops[region]
             share = pop / total
+            listed = self._listed_prefectures(str(rec["indicator"]), int(rec["year"]))
+            rest = total - sum(pops.get(r, 0) for r in listed)
             for col in ("target", "baseline", "lower_bound", "upper_bound"):
                 value = rec[col]
                 if not pd.isna(value) and math.isfinite(value):
@@ -463,6 +480,16 @@ class Catalog:
                 f"population share 2020 census ({pop}/{total}) of province target "
                 f"{_fmt_number(rec['target'])}"
             )
+            # prefectures with rows of their own take their part: the others share what is left
+            own = sum(float(v) for v in listed.values())
+            left = float(rec["target"]) - own
+            if listed and left > 0 and rest > 0:
+                out["target"] = left * pop / rest
+                out["target_basis"] = (
+                    f"population share 2020 census ({pop}/{rest}) of province target "
+                    f"{_fmt_number(rec['target'])} less the {len(listed)} prefecture row(s)' "
+                    f"{_fmt_number(own)}"
+                )
         elif kind in COPY_KINDS:
             out["target_basis"] = BASIS_SAME
         else:  # pragma: no cover - guarded by callers
