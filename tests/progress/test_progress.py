@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from pathlib import Path
 
@@ -446,6 +447,20 @@ def test_month_after_as_of(tmp_path, as_of):
         r"as_of='2024-01'",
     ):
         read_progress(write(tmp_path, body), CAT, as_of=as_of)
+
+
+def test_many_months_after_as_of_are_one_line(tmp_path):
+    """A file read as of a month before most of its rows listed every later row (3,081 lines)."""
+    body = "".join(f"01a,province,2024-{m:02d},{100 * m}\n" for m in range(1, 9))
+    with pytest.raises(DataValidationError) as err:
+        read_progress(write(tmp_path, body), CAT, as_of="2024-03")
+    text = str(err.value)
+    assert "1 problem in" in text
+    assert re.search(
+        r"5 rows \(row 5 .*first\) have months from 2024-04 to 2024-08, later than as_of='2024-03'\. "
+        r"Drop rows after the as-of month or pass a later as_of \(the file's latest month is 2024-08\)",
+        text,
+    )
 
 
 def test_bad_as_of_parameter(tmp_path):

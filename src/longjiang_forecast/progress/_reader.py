@@ -364,6 +364,34 @@ def _unknown_regions(unknown: dict[str, list[str]], region_of: dict[str, str]) -
     return messages
 
 
+#: Rows after the as-of month listed one by one; more are said in one line.
+_LATER_LISTED = 3
+
+
+def _later_than_as_of(later: list[tuple[str, str, pd.Timestamp]], as_of: Any) -> list[str]:
+    """The problems of rows after the as-of month: each of a few, or one line for many.
+
+    A file of several years read as of an early month had every later row listed (3,081 lines for
+    an as-of month before the file's first report); past :data:`_LATER_LISTED` rows one line gives
+    their number, their months and the file's latest month instead.
+    """
+    if not later:
+        return []
+    when = f"as_of={as_of.strftime('%Y-%m')!r}"
+    if len(later) <= _LATER_LISTED:
+        return [
+            f"{where}: field 'month' has value {mon!r}, later than {when}. Drop rows after the as-of "
+            "month or pass a later as_of."
+            for where, mon, _ in later
+        ]
+    months = sorted(m for _, _, m in later)
+    return [
+        f"{len(later)} rows ({later[0][0]} first) have months from {months[0]:%Y-%m} to "
+        f"{months[-1]:%Y-%m}, later than {when}. Drop rows after the as-of month or pass a later "
+        f"as_of (the file's latest month is {months[-1]:%Y-%m})."
+    ]
+
+
 def _unknown_indicators(unknown: dict[str, list[str]], catalog: Catalog) -> list[str]:
     """One problem per distinct unknown indicator id: its rows (the first few and a count), a close id.
 
@@ -649,6 +677,7 @@ def _frame_to_dataset(
     spelled: dict[str, str] = {}  # region id -> its first spelling in the file (哈尔滨市, Harbin, harbin)
     unknown_regions: dict[str, list[str]] = {}  # a region the catalogue does not know -> its rows
     unknown_indicators: dict[str, list[str]] = {}  # an id the catalogue does not know -> its rows
+    later: list[tuple[str, str, pd.Timestamp]] = []  # rows after the as-of month: (where, month, month)
     for cells in raw.to_dict("records"):
         rec: Any = cells
         row = _row_label(rec["_row"])
@@ -708,11 +737,7 @@ def _frame_to_dataset(
             problems.add(f"{where}: field 'month' has value {mon_txt!r}, a month {why}.")
             ok = False
         elif as_of is not None and month > as_of:
-            problems.add(
-                f"{where}: field 'month' has value {mon_txt!r}, later than "
-                f"as_of={as_of.strftime('%Y-%m')!r}. Drop rows after the as-of month or pass "
-                f"a later as_of."
-            )
+            later.append((where, mon_txt, month))
             ok = False
         elif form not in ("", "YYYY-MM"):
             forms.setdefault(form, mon_txt)
@@ -780,6 +805,8 @@ def _frame_to_dataset(
                 }
             )
 
+    for message in _later_than_as_of(later, as_of):
+        problems.add(message)
     for message in _unknown_indicators(unknown_indicators, catalog):
         problems.add(message, hint_ind)
     for message in _unknown_regions(unknown_regions, region_of):

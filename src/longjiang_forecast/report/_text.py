@@ -666,6 +666,13 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "请删除{4}或{5}。",
     ),
     (
+        r"(\d+) rows \((.+?) first\) have months from (\d{4}-\d{2}) to (\d{4}-\d{2}), later than "
+        r"as_of=('[^']*')\. Drop rows after the as-of month or pass a later as_of \(the file's latest "
+        r"month is (\d{4}-\d{2})\)\.",
+        "{0} 行（首个为{1}）的月份为 {2} 至 {3}，晚于预测基准月 {4}。请删除基准月之后的行，或指定更晚的基准月"
+        "（--as-of；文件中最晚的月份为 {5}）。",
+    ),
+    (
         r"field 'month' has value ('[^']*'), later than as_of=('[^']*')\. Drop rows after the as-of month "
         r"or pass a later as_of\.",
         "“month”（月份）列的值 {0} 晚于预测基准月 {1}。请删除基准月之后的行，或指定更晚的基准月（--as-of）。",
