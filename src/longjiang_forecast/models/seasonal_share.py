@@ -582,9 +582,7 @@ class SeasonalShareModel(BaseModel):
                 mean=mean,
                 fallback=np.sqrt(np.log1p((sd / np.maximum(mean, 1e-6)) ** 2)),
                 # the shares' own kernel width, month by month: near 0 a share's noise is additive
-                share_sd=np.array(
-                    [_kernel_width(col[np.isfinite(col)], d) for col, d in zip(shares.T, sd, strict=True)]
-                ),
+                share_sd=np.array([_share_bandwidth(col) for col in shares.T]),
             )
         n_at, mean, fallback_log_sd = widths["n_at"], widths["mean"], widths["fallback"]
         if n_at[t] < self.min_history_years:
@@ -1579,7 +1577,7 @@ class _ReferenceClass:
         """The least share of a year's work at month ``t`` that is something: below it, nothing yet.
 
         The larger of the reporting resolution :data:`_RESOLUTION` and the bandwidth of the
-        reference years' shares at ``t`` (:func:`_kernel_width` on the shares themselves): a
+        reference years' shares at ``t`` (:func:`_share_bandwidth`, on the shares themselves): a
         share closer to 0 than the class's shares are known is, at that resolution, nothing. A
         report below it (as a share of what is needed) is censored there, and a reference year
         below it is an idle year, not a pace: as a pace kernel it would put this year's total at
@@ -1731,6 +1729,23 @@ def _adaptive_widths(x: np.ndarray, h: float) -> np.ndarray:
     pilot = np.exp(-0.5 * d * d).mean(axis=1)
     log_pilot = np.log(pilot)
     return np.maximum(h * np.exp(-0.5 * (log_pilot - log_pilot.mean())), _MIN_BANDWIDTH)
+
+
+def _share_bandwidth(shares: np.ndarray) -> float:
+    """Silverman's rule of thumb on the reference years' shares at one month (0 with fewer than 3).
+
+    ``0.9 min(sd, IQR/1.34) n^(-1/5)`` (Silverman 1986, eq. 3.31) of the finite shares themselves,
+    not their logs, and without the small-sample widening of :func:`_kernel_width`: how finely the
+    record resolves a share near 0 (:meth:`_ReferenceClass.least_share`). A record of one or two
+    years resolves nothing below the reporting resolution (0: the widened width of one earlier year
+    made 81 % of what is needed "almost nothing").
+    """
+    x = shares[np.isfinite(shares)]
+    if x.size < 3:
+        return 0.0
+    sd = float(np.std(x, ddof=1))
+    iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
+    return 0.9 * (min(sd, iqr) if iqr > 0 else sd) * x.size**-0.2
 
 
 def _kernel_width(
