@@ -405,10 +405,6 @@ class Catalog:
         """Each row as a dict by its label, for the split targets of every series: built once."""
         return self.table.to_dict("index")
 
-    def _listed_prefectures(self, indicator: str, year: int) -> dict[str, float]:
-        """The prefectures with a row of their own for ``indicator`` in ``year``, and their targets."""
-        return self._listed.get((indicator, year), {})
-
     @functools.cached_property
     def _listed(self) -> dict[tuple[str, int], dict[str, float]]:
         """(indicator, year) -> {prefecture: target} of the prefecture rows: built once."""
@@ -470,8 +466,6 @@ class Catalog:
             pops, total = self._population
             pop = pops[region]
             share = pop / total
-            listed = self._listed_prefectures(str(rec["indicator"]), int(rec["year"]))
-            rest = total - sum(pops.get(r, 0) for r in listed)
             for col in ("target", "baseline", "lower_bound", "upper_bound"):
                 value = rec[col]
                 if not pd.isna(value) and math.isfinite(value):
@@ -481,8 +475,10 @@ class Catalog:
                 f"{_fmt_number(rec['target'])}"
             )
             # prefectures with rows of their own take their part: the others share what is left
-            own = sum(float(v) for v in listed.values())
+            listed = self._listed.get((str(rec["indicator"]), int(rec["year"])), {})
+            own = sum(listed.values())
             left = float(rec["target"]) - own
+            rest = total - sum(pops.get(r, 0) for r in listed)
             if listed and left > 0 and rest > 0:
                 out["target"] = left * pop / rest
                 out["target_basis"] = (

@@ -347,7 +347,13 @@ class SeasonalShareModel(BaseModel):
             ref = self.reference_[s]
             done, t = self._done(s)
             need = float(state.variables["target"].values[s]) - self.origin_[s]
-            if table is not None and ref is not None and 0 < t < 12 and 0 < done <= ref.least_share(t) * need:
+            if (
+                table is not None
+                and ref is not None
+                and 0 < t < 12
+                and done > 0
+                and ref.nothing_yet(done, need, t)
+            ):
                 self.basis_[s] += (
                     f"; almost nothing done: {done:g} by month {t} is less than "
                     f"{ref.least_share(t):.1%} of what is needed, the least share the earlier years' "
@@ -474,7 +480,7 @@ class SeasonalShareModel(BaseModel):
             centres = ref.prior_loc[known] if known.any() else np.array([self._plan_centre(s)])
             width = ref.prior_sd if known.any() else self.plan_prior_sd
             mu, prior_var = float(np.mean(centres)), float(np.var(centres) + width**2)
-            if t == 0 or done <= ref.least_share(t) * need[s] or self.share_mean_[s][t] < _MIN_SHAPE_SHARE:
+            if t == 0 or ref.nothing_yet(done, need[s], t) or self.share_mean_[s][t] < _MIN_SHAPE_SHARE:
                 # nothing reported yet, or a few small reports of the quiet months: noise, not pace
                 moments[s] = (mu, prior_var, np.nan, 0.0)
                 continue
@@ -998,9 +1004,7 @@ class SeasonalShareModel(BaseModel):
         # almost nothing is nothing yet: 10 households of 11,835 by June, read as a pace, put this
         # year's total at 10 / (an idle year's share), far above any plan (and above what 1,000
         # households gave); below the resolution of the class's shares a report is censored
-        least = ref.least_share(t)
-        floor = least * max(need, 1e-12)
-        something = done > floor
+        something = not ref.nothing_yet(done, need, t)
         log_share, loc, shape_logw = log_share[keep], loc[keep], shape_logw[keep]
         known = np.isfinite(loc)
         mean = np.where(known, np.log(max(need, 1e-12)) + np.nan_to_num(loc), np.log(centre))
@@ -1034,7 +1038,7 @@ class SeasonalShareModel(BaseModel):
         finished, rest = 0.0, np.ones(log_share.size, dtype=bool)
         if t > 0 and something:
             finished, rest = _finished_weight(np.log(done), log_share, mean, sd * _KERNEL_SCALE, logw)
-            rest &= log_share >= np.log(least)  # a year with nothing yet at t cannot explain something done
+            rest &= ref.busy(log_share, t)  # a year with nothing yet at t cannot explain something done
         if t > 0 and something and rest.any():  # each pace kernel over its band only, summed (1, G)
             share, width, centre, scale, weight = (
                 np.ascontiguousarray(a[rest], dtype=float)
@@ -1057,7 +1061,8 @@ class SeasonalShareModel(BaseModel):
             if t == 0:
                 return grid, logp, None, h, 0.0, 0.0
             if not something:  # a report of nothing (or less than the resolution), censored there
-                logp += special.log_ndtr((np.log(floor) - grid[None, :] - log_share[:, None]) / h[:, None])
+                floor = np.log(ref.least_share(t) * max(need, 1e-12))
+                logp += special.log_ndtr((floor - grid[None, :] - log_share[:, None]) / h[:, None])
         if late is None:
             return grid, logp, None, h, 0.0, finished
         logp += np.log1p(-late.prior)
@@ -1238,7 +1243,7 @@ def _pace_posterior_moments(
     log_share = ref.log_share[:, t]
     shape = np.zeros(log_share.shape) if ref.shape_logw is None else ref.shape_logw
     keep = np.isfinite(log_share) & np.isfinite(shape)
-    busy = log_share[keep] >= np.log(ref.least_share(t))  # as in the year's-total posterior
+    busy = ref.busy(log_share[keep], t)  # as in the year's-total posterior
     if not busy.any():
         return mean, var
     c = log_done_need - log_share[keep][busy]
@@ -1590,6 +1595,14 @@ class _ReferenceClass:
         """
         return max(_RESOLUTION, float(self.share_sd[t]))
 
+    def nothing_yet(self, done: float, need: float, t: int) -> bool:
+        """Whether ``done`` by month ``t`` is nothing yet: at most :meth:`least_share` of ``need``."""
+        return done <= self.least_share(t) * max(need, 1e-12)
+
+    def busy(self, log_share: np.ndarray, t: int) -> np.ndarray:
+        """(J,) bool: the reference years whose log share at ``t`` (``log_share``) is something."""
+        return log_share >= np.log(self.least_share(t))
+
 
 def _path_shape(
     log_share: np.ndarray, mean: np.ndarray, prior_sd: np.ndarray, done: np.ndarray, t: int
@@ -1743,9 +1756,18 @@ def _share_bandwidth(shares: np.ndarray) -> float:
     x = shares[np.isfinite(shares)]
     if x.size < 3:
         return 0.0
-    sd = float(np.std(x, ddof=1))
-    iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
-    return 0.9 * (min(sd, iqr) if iqr > 0 else sd) * x.size**-0.2
+    return 0.9 * float(np.sqrt(_robust_var(x))) * x.size**-0.2
+
+
+def _robust_var(x: np.ndarray, iqr: float = np.nan) -> float:
+    """``min(var, (IQR/1.34)²)`` of ``x`` (2 points or more): a bimodal class's spread is not its sd.
+
+    ``iqr``: ``IQR/1.34`` of ``x`` where the caller has it already (:func:`_column_iqr`).
+    """
+    var = float(np.var(x, ddof=1))
+    if np.isnan(iqr):
+        iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
+    return min(var, iqr**2) if iqr > 0 else var
 
 
 def _kernel_width(
@@ -1771,12 +1793,7 @@ def _kernel_width(
     if n_points == 0:
         return prior_sd
     n = float(n_points) if n_eff is None else n_eff
-    spread2 = 0.0
-    if n_points >= 2:
-        var = float(np.var(x, ddof=1))
-        if np.isnan(iqr):
-            iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
-        spread2 = min(var, iqr**2) if iqr > 0 else var
+    spread2 = _robust_var(x, iqr) if n_points >= 2 else 0.0
     nu = n - 1 + _PRIOR_YEARS
     pooled = (_PRIOR_YEARS * prior_sd**2 + (n - 1) * spread2) / nu
     widen = t_interval_ratio(nu) ** 2

@@ -533,17 +533,16 @@ def _check_targets(
     ForecastWarning
         Where the province's target and its prefectures' sum differ by more than :data:`TARGETS_RTOL`.
     """
-    table = catalog.table
-    rows = table[(table["indicator"] == ind) & (table["year"] == year) & (table["region"] != PROVINCE)]
-    if kind not in MONOTONE_KINDS or rows.empty or not target > 0:
+    listed = any(catalog.has_row(ind, m, year) for m in members)  # the catalogue has prefecture rows
+    if kind not in MONOTONE_KINDS or not listed or not target > 0:
         return ""
     total = float(sum(catalog.target_for(ind, m, year=year) for m in members))
-    listed = ", ".join(map(str, members))
     if len(set(members)) < len(catalog.region_ids) and total < (1.0 - TARGETS_RTOL) * target:
         return (
             f"the province's target {target:,.6g} is not the total of the {len(members)} prefecture(s) "
-            f"forecast ({listed}: targets {total:,.6g}, {total / target:.0%} of it); add the other "
-            "prefectures' rows and reports (or the province's own reports) to forecast the province"
+            f"forecast ({', '.join(map(str, members))}: targets {total:,.6g}, {total / target:.0%} of "
+            "it); add the other prefectures' rows and reports (or the province's own reports) to forecast "
+            "the province"
         )
     if abs(total - target) > TARGETS_RTOL * target:
         warnings.warn(
@@ -567,9 +566,8 @@ def _check_agreement(state: xr.Dataset, ind: str, province: int, idx: np.ndarray
     unit = str(state["unit"].values[province]) if "unit" in state else ""
     whole = whole_counts(str(state["kind"].values[province]), unit)
     allowed = np.full(own.shape, WHOLE_COUNT_ATOL) if whole else AGREEMENT_RTOL * np.abs(own)
-    if not scaled_unit(
-        unit
-    ):  # a figure in whole units may be the prefectures' total rounded (48 for 47.6 km)
+    # a figure in whole units may be its prefectures' total rounded (48 for 47.6 km)
+    if not scaled_unit(unit):
         allowed = np.where(own == np.round(own), np.maximum(allowed, WHOLE_COUNT_ATOL), allowed)
     with np.errstate(invalid="ignore"):
         bad = np.flatnonzero(np.isfinite(own) & np.isfinite(total) & (np.abs(own - total) > allowed))
