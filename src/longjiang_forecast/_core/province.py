@@ -107,6 +107,35 @@ def total_of(values: np.ndarray, weights: np.ndarray, axis: int = 0) -> np.ndarr
     return weighted
 
 
+def disagreeing_months(own: np.ndarray, total: np.ndarray, kind: str, unit: str) -> np.ndarray:
+    """The months where a province's own report and its prefectures' total differ beyond rounding.
+
+    Parameters
+    ----------
+    own, total : ndarray of shape (n_months,)
+        The province's reports and the total of its prefectures' (:func:`total_of`), in the
+        indicator's unit; NaN where not reported (such a month is not compared).
+    kind, unit : str
+        The indicator's kind and unit.
+
+    Returns
+    -------
+    ndarray of int
+        Indices of the months where they differ by more than :data:`AGREEMENT_RTOL` of the
+        province's figure, or, for whole counts (:func:`whole_counts`), by a whole unit or more
+        (:data:`WHOLE_COUNT_ATOL`). A province figure in whole units (not 万 or 亿) may be its
+        prefectures' total rounded: it agrees to within half a unit (48 km for 47.6).
+    """
+    own, total = np.asarray(own, dtype=float), np.asarray(total, dtype=float)
+    allowed = (
+        np.full(own.shape, WHOLE_COUNT_ATOL) if whole_counts(kind, unit) else AGREEMENT_RTOL * np.abs(own)
+    )
+    if not scaled_unit(unit):
+        allowed = np.where(own == np.round(own), np.maximum(allowed, WHOLE_COUNT_ATOL), allowed)
+    with np.errstate(invalid="ignore"):
+        return np.flatnonzero(np.isfinite(own) & np.isfinite(total) & (np.abs(own - total) > allowed))
+
+
 def province_members(catalog: Any, indicator: str, year: int) -> list[str]:
     """The prefectures whose total is the province for an indicator of ``year``.
 

@@ -331,6 +331,20 @@ def _alias_notes(header_cells: Sequence[Any], aliases: Mapping[str, str]) -> lis
 # --------------------------------------------------------------------------- Excel
 
 
+def _looks_like_csv(path: Path) -> bool:
+    """Whether a file's first line is text with a comma or a tab (a CSV given an Excel name)."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+    first = head.split(b"\n", 1)[0]
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            line = first.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return ("," in line or "\t" in line) and "\x00" not in line
+    return False
+
+
 def _read_xlsx(
     path: Path, required: Sequence[str], aliases: Mapping[str, str], sheet: int | str | None, what: str
 ) -> Table:
@@ -344,6 +358,11 @@ def _read_xlsx(
         sheets = {ws.title: _sheet_cells(ws) for ws in book.worksheets}
         book.close()
     except Exception as err:  # a damaged workbook fails in zipfile, zlib, XML or openpyxl
+        if _looks_like_csv(path):
+            fix = (
+                "Its first line is comma- or tab-separated text: it is a CSV file named .xlsx. Rename it "
+                "to .csv (or open it in Excel or WPS and save it as .xlsx)."
+            )
         raise DataValidationError(
             f"{path}: the {what} is not a readable .xlsx workbook ({type(err).__name__}: "
             f"{str(err)[:120]}); it is damaged, cut short or not an Excel file. {fix}"

@@ -222,7 +222,10 @@ class Explorer:
             from ..report._bulletin import _deadline_medians, _next_year
 
             ds = next_year_targets(self.runner.baseline, self.progress, probs=(float(prob),))
-            section = _next_year(ds, self.lang, _deadline_medians(self.runner.baseline))
+            baseline = self.runner.baseline
+            section = _next_year(
+                ds, self.lang, _deadline_medians(baseline), list(baseline.table()["indicator"])
+            )
             self._cache[key] = (section["header"], [[c["text"] for c in row] for row in section["rows"]])
         return self._cache[key]
 

@@ -1644,12 +1644,21 @@ def _family_regions(progress: xr.Dataset, family_of: dict[Any, Any]) -> dict[str
 
     The reference class is what was reported, whatever rows the catalogue has: a provincial row
     whose target is split over the prefectures and explicit prefecture rows give the same class.
+    The province is one of a family's regions only where no prefecture reports the family: its
+    figure is its prefectures' total, so its years beside theirs would count each of their years
+    twice (the province's own rows, equal to the sum, moved Harbin's P(met) by up to 0.07 and
+    made the class "14 regions").
     """
     values = progress["value"]
     reported = values.notnull().any(dim=MONTH).transpose("indicator", "region").values  # (I, R)
     families = np.array([str(family_of.get(i, i)) for i in values["indicator"].values], dtype=object)
     regions = np.array([str(r) for r in values["region"].values], dtype=object)
-    return {str(f): list(regions[reported[families == f].any(axis=0)]) for f in np.unique(families)}
+    out = {}
+    for f in np.unique(families):
+        found = list(regions[reported[families == f].any(axis=0)])
+        prefectures = [r for r in found if r != PROVINCE]
+        out[str(f)] = prefectures or found
+    return out
 
 
 def _reference_years(

@@ -15,7 +15,7 @@ import xarray as xr
 from .._core.cf import CONVENTIONS, describe
 from .._core.exceptions import DataValidationError
 from .._core.province import ProvinceRows
-from .._core.schema import SERIES
+from .._core.schema import PROVINCE, SERIES
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -201,6 +201,10 @@ class Forecast:
     def table(self) -> pd.DataFrame:
         """Return the attainment table, one row per series, then the catalogue rows with no forecast.
 
+        The series in the catalogue's order of their indicators, each indicator's province row
+        first and its prefectures after it in the summary's order (a province forecast as the
+        total of its prefectures is the summary's last series, and is shown first all the same).
+
         Returns
         -------
         pandas.DataFrame
@@ -259,6 +263,11 @@ class Forecast:
         for name, values in extra.items():
             frame[name] = values
         frame["first_passage_median"] = frame["first_passage_median"].fillna("")
+        listed = self.catalog.table["indicator"].astype(str).drop_duplicates().tolist()
+        position = {ind: k for k, ind in enumerate(listed)}
+        key = np.array([position.get(str(i), len(position)) for i in frame["indicator"]], dtype=float) * 2
+        key += (frame["region"] != PROVINCE).to_numpy()
+        frame = frame.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
         at = TABLE_COLUMNS.index("q90") + 1
         columns = [*TABLE_COLUMNS[:at], *extra, *TABLE_COLUMNS[at:]]
         table = pd.concat([frame, self._not_forecast()], ignore_index=True)[columns]

@@ -13,6 +13,7 @@ fit it. The helpers of the ``series`` layout that every stage uses are in
 
 from __future__ import annotations
 
+import json
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +27,10 @@ from .._core.province import (
     AGREEMENT_RTOL,
     NOT_TOTALLED_KINDS,
     TARGETS_RTOL,
-    WHOLE_COUNT_ATOL,
     ProvinceRows,
+    disagreeing_months,
     province_members,
     province_weights,
-    scaled_unit,
     total_of,
     whole_counts,
 )
@@ -77,7 +77,9 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
         (persons, 2020 census; NaN for the province), the weight of a prefecture
         in province totals of ratios.
         Coordinates ``indicator`` and ``region`` along ``series``.
-        attrs: ``year``, ``as_of``.
+        attrs: ``year``, ``as_of``, ``provinces_reporting_their_total`` (a JSON list of the
+        indicators whose province reports are their prefectures' total, month by month: their
+        province rows are forecast as that total, see :func:`province_from_prefectures`).
 
     Raises
     ------
@@ -128,7 +130,7 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
         _check_plans_of_year(progress, catalog, this_year, year)
     # A province row whose province has not reported this year while its prefectures have reports
     # is forecast from their joint paths (province_from_prefectures), not as a series of its own.
-    totalled = _totalled_provinces(catalog, rows, reported_any, reported_families, family_of)
+    totalled = _totalled_provinces(catalog, rows, this_year, reported_families, family_of)
     pairs: list[tuple[str, str]] = [
         (r.indicator, r.region)
         for r in rows.itertuples()
@@ -146,7 +148,7 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
         family = family_of.get(str(ind), str(ind))
         members = totalled.get(ind, ())
         for r, reg in enumerate(regions):
-            if (ind, reg) in listed:
+            if (ind, reg) in listed or (reg == PROVINCE and ind in totalled):
                 continue
             if reported_now[i, r] or (reg in members and (family, reg) in reported_families):
                 pairs.append((str(ind), str(reg)))
@@ -200,9 +202,25 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
             "region": (SERIES, np.array([p[1] for p in pairs], dtype=object)),
             MONTH: year_months.values,
         },
-        attrs={"year": year, "as_of": f"{as_of_ts:%Y-%m}"},
+        attrs={
+            "year": year,
+            "as_of": f"{as_of_ts:%Y-%m}",
+            # the province rows whose own reports agree with their prefectures' total (a JSON list)
+            "provinces_reporting_their_total": json.dumps(
+                sorted(ind for ind in totalled if _province_reported(reported_any, ind))
+            ),
+        },
     )
     return state
+
+
+def _province_reported(reported_any: xr.DataArray, ind: str) -> bool:
+    """Whether the province has a report of indicator ``ind`` in ``reported_any`` (indicator, region)."""
+    return (
+        ind in set(map(str, reported_any["indicator"].values))
+        and PROVINCE in set(map(str, reported_any["region"].values))
+        and bool(reported_any.sel(indicator=ind, region=PROVINCE))
+    )
 
 
 def _check_plans_of_year(progress: xr.Dataset, catalog: Catalog, this_year: xr.DataArray, year: int) -> None:
@@ -304,33 +322,61 @@ def _series_fields(
 def _totalled_provinces(
     catalog: Catalog,
     rows: pd.DataFrame,
-    reported_any: xr.DataArray,
+    this_year: xr.DataArray,
     reported_families: set[tuple[str, str]],
     family_of: dict[str, str],
 ) -> dict[str, list[str]]:
     """Province rows to total from their prefectures: indicator -> its prefectures.
 
-    The province has no report in the forecast year and some of its prefectures
-    (:func:`~longjiang_forecast._core.province.province_members`) have reports
-    of the family.
+    The province has no report in the forecast year, or only reports that agree with its
+    prefectures' total (:func:`_agrees_with_prefectures`), and some of its prefectures
+    (:func:`~longjiang_forecast._core.province.province_members`) have reports of the family.
     """
-    regions = set(map(str, reported_any["region"].values))
-    indicators = set(map(str, reported_any["indicator"].values))
+    reported_any = this_year.notnull().any(MONTH)
     out: dict[str, list[str]] = {}
     province_rows = rows[(rows["region"] == PROVINCE) & ~rows["kind"].isin(NOT_TOTALLED_KINDS)]
     for row in province_rows.itertuples():
         ind = str(row.indicator)
-        if (
-            ind in indicators
-            and PROVINCE in regions
-            and bool(reported_any.sel(indicator=ind, region=PROVINCE))
+        members = province_members(catalog, ind, int(row.year))
+        if _province_reported(reported_any, ind) and not _agrees_with_prefectures(
+            catalog, row, members, this_year
         ):
             continue
-        members = province_members(catalog, ind, int(row.year))
         family = family_of.get(ind, ind)
         if any((family, m) in reported_families for m in members):
             out[ind] = members
     return out
+
+
+def _agrees_with_prefectures(catalog: Catalog, row: Any, members: list[str], this_year: xr.DataArray) -> bool:
+    """Whether a province's own reports this year are its prefectures' total, month by month.
+
+    Every prefecture of ``members`` (and any other reporting the indicator) reports every month
+    the province reports, and the total (:func:`~longjiang_forecast._core.province.total_of`)
+    agrees with the province's figure there to rounding
+    (:func:`~longjiang_forecast._core.province.disagreeing_months`). Such a province is forecast
+    as their total, path by path, as if it had not reported: its own rows add nothing, and the
+    two layouts of one set of reports give one forecast (its own reports, equal to the sum,
+    had P(met) 0.78 against their total's 0.85 for the same prefectures).
+    """
+    ind = str(row.indicator)
+    regions = list(map(str, this_year["region"].values))
+    values = this_year.sel(indicator=ind).transpose("region", MONTH).values
+    reporting = {r for r, v in zip(regions, values, strict=True) if r != PROVINCE and np.isfinite(v).any()}
+    prefectures = [*members, *sorted(reporting - set(members))]
+    if not prefectures or not set(prefectures) <= set(regions):
+        return False
+    own = values[regions.index(PROVINCE)]
+    theirs = values[[regions.index(r) for r in prefectures]]
+    population = dict(zip(catalog.regions["region"], catalog.regions["population_2020"], strict=True))
+    _, weights, _ = province_weights(
+        str(row.kind), np.array([population.get(r, np.nan) for r in prefectures])
+    )
+    total = total_of(theirs, weights)
+    reported = np.isfinite(own)
+    if not np.isfinite(total[reported]).all():
+        return False
+    return disagreeing_months(own, total, str(row.kind), str(row.unit)).size == 0
 
 
 def province_from_prefectures(
@@ -339,7 +385,8 @@ def province_from_prefectures(
     """Province rows forecast from their prefectures, and the check of provinces that report too.
 
     A province catalogue row of the state's year that :func:`build_state` left
-    out (its province has not reported that year; its prefectures have) gets a
+    out (its province has not reported that year, or only reports that agree
+    with its prefectures' total month by month; its prefectures have) gets a
     row here: its paths are, draw by draw and month by month, the total of its
     prefectures' paths (:func:`~longjiang_forecast._core.province.province_members`,
     and any other prefecture forecast for the indicator;
@@ -353,9 +400,9 @@ def province_from_prefectures(
     either, and ``reason`` says why: a partial total is never shown as the
     province's.
 
-    Where the province reports as well as all its prefectures, the province's
-    own reports are forecast (the official figure; it may count units outside
-    the prefectures), and a warning names the months where they differ from
+    Where the province reports as well as all its prefectures and its figure
+    differs from theirs, the province's own reports are forecast (the official
+    figure; it may count units outside the prefectures), and a warning names the months where they differ from
     the prefectures' total by more than
     :data:`~longjiang_forecast._core.province.AGREEMENT_RTOL` (0.5 %) of the
     province's figure (whole counts: by a whole unit or more,
@@ -441,7 +488,8 @@ def province_from_prefectures(
     return ProvinceRows(
         fields={key: np.array([rec["fields"][key] for rec in records]) for key in keys},
         weights=weights,
-        basis=np.array([rec["basis"] for rec in records], dtype=object),
+        # a row without a forecast has no method to name (its reason says why), as a refused series
+        basis=np.array(["" if rec["reason"] else rec["basis"] for rec in records], dtype=object),
         reason=np.array([rec["reason"] for rec in records], dtype=object),
     )
 
@@ -463,6 +511,8 @@ def _province_row(
     last_month = int(complete[-1] + 1) if complete.size else 0
     how = "sum" if rule == "sum" else "population-weighted mean (2020 census)"
     basis = f"{how} of the {n} prefectures' forecasts, path by path"
+    if ind in json.loads(state.attrs.get("provinces_reporting_their_total", "[]")):
+        basis += "; the province's own reports agree with their total"
     why = ""
     refused = [str(state["region"].values[s]) for s in present if reason[s] != ""]
     if absent:
@@ -565,12 +615,7 @@ def _check_agreement(state: xr.Dataset, ind: str, province: int, idx: np.ndarray
     own, total = observed[province], total_of(observed[idx], weights)
     unit = str(state["unit"].values[province]) if "unit" in state else ""
     whole = whole_counts(str(state["kind"].values[province]), unit)
-    allowed = np.full(own.shape, WHOLE_COUNT_ATOL) if whole else AGREEMENT_RTOL * np.abs(own)
-    # a figure in whole units may be its prefectures' total rounded (48 for 47.6 km)
-    if not scaled_unit(unit):
-        allowed = np.where(own == np.round(own), np.maximum(allowed, WHOLE_COUNT_ATOL), allowed)
-    with np.errstate(invalid="ignore"):
-        bad = np.flatnonzero(np.isfinite(own) & np.isfinite(total) & (np.abs(own - total) > allowed))
+    bad = disagreeing_months(own, total, str(state["kind"].values[province]), unit)
     if bad.size:
         limit = (
             "by a whole unit or more (whole counts must agree)"

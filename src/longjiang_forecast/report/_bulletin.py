@@ -371,7 +371,9 @@ def render_bulletin(
                     functools.partial(_risk_chart, result, regions, figure_lang),
                 )
         context["pace"] = _pace(planning.pace, lang, _region_names(regions, lang))
-        context["next_year"] = _next_year(planning.next_year, lang, _deadline_medians(forecast))
+        context["next_year"] = _next_year(
+            planning.next_year, lang, _deadline_medians(forecast), list(forecast.table()["indicator"])
+        )
         context["next_year"]["whole_list"] = _whole_list(getattr(planning, "next_year_list", None), lang)
         if planning.ranking is not None and len(planning.ranking):
             rank = planning.ranking
@@ -788,18 +790,23 @@ def _deadline_medians(forecast: Any) -> dict[tuple[str, str], float]:
     return dict(zip(labels, quant.sel(quantile=0.5).values.astype(float), strict=True))
 
 
-def _next_year(result: xr.Dataset, lang: str, medians: dict[tuple[str, str], float]) -> dict[str, Any]:
+def _next_year(
+    result: xr.Dataset, lang: str, medians: dict[tuple[str, str], float], order: list[str]
+) -> dict[str, Any]:
     """Next year's targets, rounded to the unit's granularity towards the safe side (as in the catalogue).
 
     This year's expected outcome is the table's median over every draw (``medians``), as section 1
     shows it; the proposals' own ``capacity_median`` is read from the kept paths and may differ in its
-    last digit.
+    last digit. Rows in the order of the indicators in ``order`` (the attainment table's).
     """
     t = TEXT[lang]
     region = result["region"].values.astype(str)
     probs = [float(p) for p in result["prob"].values]
     rows = []
-    for s in np.flatnonzero(region == PROVINCE).tolist():
+    rank = {ind: k for k, ind in enumerate(dict.fromkeys(order))}
+    indicators = result["indicator"].values.astype(str)
+    province = np.flatnonzero(region == PROVINCE).tolist()
+    for s in sorted(province, key=lambda s: rank.get(str(indicators[s]), len(rank))):
         unit = str(result["unit"].values[s])
         target = float(result["target"].values[s])
         raw = str(result["comparator"].values[s])

@@ -69,9 +69,8 @@ VALUE_COLUMNS = (
 def province_first(table: Any) -> Any:
     """The attainment table with the province's rows first, then the prefectures', each in its order.
 
-    For people (the console with ``--all``, the workbook): a province forecast from its
-    prefectures' reports comes after them in :meth:`Forecast.table` (whose rows follow the
-    summary's series), whatever order the catalogue gave.
+    For people (the console with ``--all``, the workbook): every province row, in the order of
+    :meth:`Forecast.table` (the catalogue's), before every prefecture's.
 
     Parameters
     ----------

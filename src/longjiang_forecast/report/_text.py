@@ -449,6 +449,7 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"population-weighted mean \((\d+) census\) of the (\d+) prefectures' forecasts, path by path",
         "{1} 个地市预测值逐路径按人口加权平均（{0}年人口普查）",
     ),
+    (r"; the province's own reports agree with their total", "；省级自报数与其合计一致"),
     (r"not reported, simulated: ", "未报告、以模拟值补齐："),
     (r"(?<=\d{4}-\d{2}); (?=\S+ \d{4}-\d{2})", "；"),  # between the prefectures simulated
     # reasons for no forecast (``reason``; the workbook's 无法预测的原因)

@@ -160,9 +160,18 @@ def summarise(
     # still ahead is forecast though the month it is judged on is over: a heating deadline of
     # 20 October, judged on the September report, as of September with that report a month late
     # (before: refused as passed; benchmarks/third_generator on the second generator's worlds).
+    # A deadline's report that other regions of the indicator have given is late, not missing (a
+    # ragged edge: one prefecture's December report a month behind the rest): it is forecast, a
+    # nowcast of the report to come (before: refused, and the province's total with it).
     as_of = pd.Timestamp(str(state.attrs.get("as_of")))
     passed = pd.DatetimeIndex(state["deadline"].values) <= as_of + pd.offsets.MonthEnd(0)
-    unsettled = np.asarray(passed) & ~settled & ~achieved & (reason == "")
+    latest_of_indicator = (
+        pd.Series(state["last_month"].values.astype(int))
+        .groupby(np.asarray(state["indicator"].values, dtype=str))
+        .transform("max")
+    )
+    late_only = latest_of_indicator.to_numpy() >= dl_month
+    unsettled = np.asarray(passed) & ~settled & ~achieved & (reason == "") & ~late_only
     for s in np.flatnonzero(unsettled):
         judged = f"{int(state.attrs['year'])}-{dl_month[s]:02d}"
         last = int(state["last_month"].values[s])
