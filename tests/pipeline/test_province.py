@@ -133,7 +133,7 @@ def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):
     # households are whole counts: 0.1 % (about 9 households) is a disagreement, under half of one is not
     slight = both.copy(deep=True)
     slight["value"].loc[{"indicator": IND, "region": "province", "month": "2024-07-01"}] = own * 1.001
-    with pytest.warns(ForecastWarning, match=r"by a whole unit or more \(whole counts must agree\)"):
+    with pytest.warns(ForecastWarning, match=r"by more than half a unit \(whole counts must agree\)"):
         province_from_prefectures(build_state(slight, catalog), catalog)
     slight["value"].loc[{"indicator": IND, "region": "province", "month": "2024-07-01"}] = own + 0.4
     with warnings.catch_warnings():
@@ -142,7 +142,7 @@ def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):
     # reports that agree to rounding are their total: the province is forecast as that total
     assert rows is not None and rows.basis.tolist() == [
         "sum of the 13 prefectures' forecasts, path by path; "
-        "the province's own reports agree with their total"
+        "the province's own reports agree with their total, and are its figures where given"
     ]
     # a 万 unit: rounding 13 reports to 0.01 moves their sum; 0.1 % is not reported, 0.6 % is
     ind = "01b"  # 10k persons (万人)
@@ -168,13 +168,17 @@ def test_a_province_reporting_its_prefectures_total_gets_the_forecast_of_that_to
     assert with_own["p_met"].tolist() == alone["p_met"].tolist()
     assert with_own["median"].tolist() == alone["median"].tolist()
     province = with_own[with_own["region"] == "province"].iloc[0]
-    assert province["basis"].endswith("; the province's own reports agree with their total")
+    assert province["basis"].endswith(
+        "; the province's own reports agree with their total, and are its figures where given"
+    )
     # the prefectures' reference class is the 13 prefectures, not the province beside them
     harbin = with_own[with_own["region"] == "harbin"].iloc[0]
     assert "(13 region(s)" in harbin["basis"]
     from longjiang_forecast.report._text import in_chinese
 
-    assert in_chinese(province["basis"]) == "13 个地市预测值逐路径加总；省级自报数与其合计一致"
+    assert in_chinese(province["basis"]) == (
+        "13 个地市预测值逐路径加总；省级自报数与其合计一致，有自报数的月份以自报数为准"
+    )
 
 
 @pytest.mark.parametrize("layout", ["province row only (split target)", "explicit prefecture rows"])
@@ -459,3 +463,36 @@ def test_a_deadline_report_late_in_some_prefectures_is_nowcast_with_the_province
     assert refused["status"].isin(["no forecast", "achieved"]).all()  # achieved by November stays so
     assert refused.loc["province", "status"] == "no forecast"
     assert refused.loc["harbin", "reason"].startswith("deadline 2024-12-31 passed by the as-of month 2024-12")
+
+
+def test_the_province_official_figure_decides_where_it_agrees_to_rounding_only():
+    """01b (万 persons) as of December: the province reports 19.67, its target, and its prefectures add
+    up to 19.60 (0.36 %, rounding): achieved on its own figure (before: 'missed', P(met) 0.00)."""
+    ind = "01b"
+    cat = lf.load_catalog(2024).subset([ind])
+    reports = synthetic_progress(cat, seed=7, as_of="2024-12")
+    value = reports["value"]
+    target = float(cat.table["target"].iloc[0])
+    year = {"month": slice("2024-01-01", "2024-12-01")}
+    december = {"indicator": ind, "region": "province", "month": "2024-12-01"}
+    value.loc[year] = value.sel(year) * (target * 0.9964 / float(value.sel(december)))
+    value.loc[december] = target
+    total = float(value.sel(indicator=ind, month="2024-12-01").drop_sel(region="province").sum())
+    assert total < target and (target - total) / target < 0.005  # agrees to rounding
+    table = _forecast(reports, cat, as_of="2024-12").table()
+    row = table[table["region"] == "province"].iloc[0]
+    assert row["observed"] == target and row["status"] == "achieved" and row["p_met"] == 1.0
+    assert row["basis"].endswith("are its figures where given")
+
+
+def test_a_province_ahead_of_a_late_prefecture_is_that_total_on_its_own_figure(both, catalog):
+    """Harbin's August report late, the province's given: the province is its prefectures' total put on
+    its August figure (observed August, official), not its own series nor a total of July."""
+    late = both.copy(deep=True)
+    late["value"].loc[{"indicator": IND, "region": "harbin", "month": "2024-08-01"}] = np.nan
+    row = _province(_forecast(late, catalog))
+    official = float(both["value"].sel(indicator=IND, region="province", month="2024-08-01"))
+    assert row["observed_month"] == "2024-08" and row["observed"] == official
+    assert row["basis"].startswith("sum of the 13 prefectures' forecasts") and "harbin" not in row["basis"]
+    on_time = _province(_forecast(both, catalog))
+    assert abs(row["p_met"] - on_time["p_met"]) < 0.06  # one prefecture-month simulated (400 draws)

@@ -476,6 +476,13 @@ def test_an_effect_on_prefectures_warns_where_the_province_row_cannot_move(tmp_p
         r"of its own here: it is forecast as the total of its prefectures, so select the",
     ):
         lf.forecast(prefectures, small, n_draws=100, seed=1, scenario=whole)
+    # the same where other indicators have province rows of their own (02c: the province alone reports)
+    both = catalog.subset(["13a", "02c"])
+    named = one_effect(
+        tmp_path, 'type = "stoppage"\nindicators = ["13a"]\nregions = ["province"]\nstart = "2024-09"', "p13"
+    )
+    with pytest.warns(lf.ForecastWarning, match=r"the province has no row of its own here"):
+        lf.forecast(progress.sel(indicator=["13a", "02c"]), both, n_draws=100, seed=1, scenario=named)
     same = agreeing.table().set_index(["indicator", "region"])["p_met"]
     assert same.equals(stopped.table().set_index(["indicator", "region"])["p_met"])
     moved = stopped.table().set_index(["indicator", "region"]).loc[tuple(row.values()), "p_met"]

@@ -13,7 +13,7 @@ from its prefectures").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -122,7 +122,7 @@ def disagreeing_months(own: np.ndarray, total: np.ndarray, kind: str, unit: str)
     -------
     ndarray of int
         Indices of the months where they differ by more than :data:`AGREEMENT_RTOL` of the
-        province's figure, or, for whole counts (:func:`whole_counts`), by a whole unit or more
+        province's figure, or, for whole counts (:func:`whole_counts`), by more than half a unit
         (:data:`WHOLE_COUNT_ATOL`). A province figure in whole units (not 万 or 亿) may be its
         prefectures' total rounded: it agrees to within half a unit (48 km for 47.6).
     """
@@ -177,17 +177,38 @@ class ProvinceRows:
         How each row is forecast, e.g. "sum of the 13 prefectures' forecasts".
     reason : ndarray of str, shape (n_rows,)
         Why a row has no forecast ("" where it has one).
+    official : ndarray of shape (n_rows, 12), optional
+        The province's own reports (its official figure) of a row whose own reports agree with
+        its prefectures' total, NaN elsewhere (and for every other row): the row's paths are that
+        figure in the months it gives, and after them the figure plus the prefectures' summed
+        change since (:func:`benchmark_to_official`).
     """
 
     fields: dict[str, np.ndarray]
     weights: np.ndarray
     basis: np.ndarray
     reason: np.ndarray
+    official: np.ndarray | None = None
 
     @property
     def n(self) -> int:
         """Number of province rows."""
         return int(self.weights.shape[0])
+
+    def reordered(self, order: np.ndarray) -> ProvinceRows:
+        """The same rows with ``weights`` over the series of a forecast put in ``order``.
+
+        Parameters
+        ----------
+        order : ndarray of int, shape (n_forecast_series,)
+            The new order: position ``j`` holds the forecast's series ``order[j]`` (the
+            ``weights``' series first, then these rows).
+        """
+        where = np.empty(order.size, dtype=int)
+        where[order] = np.arange(order.size)
+        weights = np.zeros((self.n, order.size))
+        weights[:, where[: self.weights.shape[1]]] = self.weights
+        return replace(self, weights=weights)
 
     def paths(self, paths: np.ndarray) -> np.ndarray:
         """The province rows' paths from the state's paths.
@@ -208,4 +229,33 @@ class ProvinceRows:
             members = np.flatnonzero(self.weights[i])
             if self.reason[i] == "" and members.size:
                 out[:, i] = total_of(paths[:, members], self.weights[i, members], axis=1)
+        if self.official is not None:
+            offset = np.zeros(out.shape[:2])
+            for m in range(out.shape[2]):
+                benchmark_to_official(out[:, :, m].T, self.official[:, m], offset.T)
         return out
+
+
+def benchmark_to_official(total: np.ndarray, official: np.ndarray, offset: np.ndarray) -> None:
+    """Put one month of province totals on the province's official figure, in place.
+
+    Where the province gives its figure for the month, the total is that figure and ``offset``
+    becomes the figure less the prefectures' total (rounding, or a prefecture's simulated value
+    where it has not reported yet); in a later month without one, the total is moved by the
+    last ``offset``. So the province's paths are its own figures where it reported, then its
+    latest figure plus its prefectures' summed change since: a province whose 19.67 (万) meets
+    its target of 19.67 is not "missed" because its prefectures' reports add up to 19.60.
+
+    Parameters
+    ----------
+    total : ndarray of shape (n_rows, n_draws)
+        The month's totals (:func:`total_of`), changed in place.
+    official : ndarray of shape (n_rows,)
+        The province's figure of the month, NaN where it gave none (or the row has none).
+    offset : ndarray of shape (n_rows, n_draws)
+        The carried difference (0 before the first figure), updated in place.
+    """
+    given = np.isfinite(official)
+    offset[given] = official[given, None] - total[given]
+    total[given] = official[given, None]
+    total[~given] += offset[~given]

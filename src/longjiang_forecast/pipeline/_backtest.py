@@ -18,9 +18,9 @@ import pandas as pd
 import xarray as xr
 
 from .._core.exceptions import DataValidationError, NothingToForecastError
-from .._core.province import ProvinceRows, total_of
+from .._core.province import ProvinceRows, benchmark_to_official, total_of
 from .._core.rng import SeedLike, as_seed_sequence
-from .._core.schema import MONTH, SERIES
+from .._core.schema import MONTH, PROVINCE, SERIES
 from ..models import model_name, resolve_model
 from ._forecast import _check_n_draws, _data_provenance, _UnreportedMonthsWarning, forecast
 from ._results import Backtest, Forecast
@@ -333,8 +333,11 @@ def _province_outcomes(
     baseline: np.ndarray | None,
     outcomes: Any,
 ) -> None:
-    """Outcomes of the province rows totalled from their prefectures: those of their prefectures' total."""
-    n = state.sizes[SERIES] - province.n
+    """Outcomes of the province rows totalled from their prefectures: their prefectures' total.
+
+    Put on the province's own figures where it reports them and they agreed with that total, as its
+    paths are (:func:`~longjiang_forecast._core.province.benchmark_to_official`).
+    """
     months = pd.date_range(f"{int(state.attrs['year'])}-01-01", periods=12, freq="MS")
     values = progress["value"].reindex({MONTH: months.values})
     regions = set(map(str, values["region"].values))
@@ -346,11 +349,18 @@ def _province_outcomes(
         if province.reason[i] or not set(names) <= regions or ind not in values["indicator"].values:
             continue
         rows[i, 0] = total_of(values.sel(indicator=ind, region=names).values, province.weights[i, members])
+        if province.official is not None and np.isfinite(province.official[i]).any() and PROVINCE in regions:
+            own = values.sel(indicator=ind, region=PROVINCE).values
+            offset = np.zeros((1, 1))
+            for m in range(12):
+                benchmark_to_official(rows[i, :, m : m + 1], own[m : m + 1], offset)
     totals = xr.Dataset(
         {"value": (("indicator", "region", MONTH), rows)},
         coords={"indicator": province.fields["indicator"], "region": ["province"], MONTH: months.values},
     )
-    idx = np.arange(n, n + province.n)
+    labels = zip(state["indicator"].values, state["region"].values, strict=True)
+    at = {pair: s for s, pair in enumerate(labels)}
+    idx = np.array([at[(ind, PROVINCE)] for ind in province.fields["indicator"]], dtype=int)
     sub = outcomes(totals, state.isel({SERIES: idx}), None if baseline is None else baseline[idx])
     for key, arr in sub.items():
         out[key][idx] = arr

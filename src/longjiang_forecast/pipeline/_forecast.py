@@ -23,7 +23,7 @@ from .._core.exceptions import ForecastWarning
 from .._core.provenance import catalog_sha256, content_sha256, data_vintage, make_attrs
 from .._core.province import ProvinceRows
 from .._core.rng import SeedLike, as_seed_sequence
-from .._core.schema import DRAW, MONTH, QUANTILE, SERIES
+from .._core.schema import DRAW, MONTH, PROVINCE, QUANTILE, SERIES
 from .._core.state import append_series, draw_coords
 from ..models import SeasonalShareModel, resolve_model
 from ..progress._state import province_from_prefectures
@@ -476,6 +476,11 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
     stats = stats.drop_vars("paths")  # the kept paths are held once, in ``values``
     if province is not None:
         state, draws, stats, values, touched = _with_province(province, state, draws, stats, values, touched)
+    order = catalogue_order(state, catalog)
+    state, draws, stats = (_reordered(ds, order) for ds in (state, draws, stats))
+    values, touched = values[:, order], touched[order]
+    if province is not None:
+        province = province.reordered(order)
     paths = describe(
         xr.DataArray(
             values, dims=(DRAW, SERIES, MONTH), name="value", coords=draw_coords(state, len(values)),
@@ -508,6 +513,35 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
     return Forecast(
         summary=summary, paths=paths, draws=draws, state=state, catalog=catalog, province=province
     )
+
+
+def catalogue_order(state: xr.Dataset, catalog: Catalog) -> np.ndarray:
+    """The order of a forecast's series: the catalogue's, each indicator's province first.
+
+    The indicators in the catalogue's order; within one, the province, then its prefectures in the
+    state's order (a stable sort).
+
+    Every output follows it (the summary, the paths, the attainment table, the bulletin, scenario
+    comparisons and next year's targets): a province forecast as the total of its prefectures is
+    computed after them, and was shown after them (the default data's 01a after 20b).
+
+    Returns
+    -------
+    ndarray of int, shape (n_series,)
+        Positions in ``state``.
+    """
+    listed = catalog.table["indicator"].astype(str).drop_duplicates().tolist()
+    position = {ind: k for k, ind in enumerate(listed)}
+    indicators = np.asarray(state["indicator"].values, dtype=str)
+    key = np.array([position.get(ind, len(position)) for ind in indicators], dtype=float) * 2
+    key += np.asarray(state["region"].values, dtype=str) != PROVINCE
+    return np.argsort(key, kind="stable")
+
+
+def _reordered(ds: xr.Dataset, order: np.ndarray) -> xr.Dataset:
+    """``ds`` with its series in ``order``, numbered 0, 1, ... again where they are numbered."""
+    out = ds.isel({SERIES: order})
+    return out.assign_coords({SERIES: np.arange(order.size)}) if SERIES in ds.coords else out
 
 
 def _under(scenario: Any, chunks: DrawChunks, run: _Run) -> tuple[DrawChunks, np.ndarray]:

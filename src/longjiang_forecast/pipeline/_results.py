@@ -15,7 +15,7 @@ import xarray as xr
 from .._core.cf import CONVENTIONS, describe
 from .._core.exceptions import DataValidationError
 from .._core.province import ProvinceRows
-from .._core.schema import PROVINCE, SERIES
+from .._core.schema import SERIES
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -201,9 +201,8 @@ class Forecast:
     def table(self) -> pd.DataFrame:
         """Return the attainment table, one row per series, then the catalogue rows with no forecast.
 
-        The series in the catalogue's order of their indicators, each indicator's province row
-        first and its prefectures after it in the summary's order (a province forecast as the
-        total of its prefectures is the summary's last series, and is shown first all the same).
+        The series in the summary's order: the catalogue's order of their indicators, each
+        indicator's province row first (:func:`~longjiang_forecast.pipeline.catalogue_order`).
 
         Returns
         -------
@@ -254,7 +253,8 @@ class Forecast:
                 "run_rate_months": s["run_rate_months"].values,
                 "expected_shortfall": s["expected_shortfall"].values,
                 "status": s["status"].values,
-                "basis": self.draws["basis"].values,
+                # a row without a forecast names no method (its reason says why)
+                "basis": np.where(s["reason"].values != "", "", self.draws["basis"].values),
                 "reason": s["reason"].values,
             }
         )
@@ -263,11 +263,6 @@ class Forecast:
         for name, values in extra.items():
             frame[name] = values
         frame["first_passage_median"] = frame["first_passage_median"].fillna("")
-        listed = self.catalog.table["indicator"].astype(str).drop_duplicates().tolist()
-        position = {ind: k for k, ind in enumerate(listed)}
-        key = np.array([position.get(str(i), len(position)) for i in frame["indicator"]], dtype=float) * 2
-        key += (frame["region"] != PROVINCE).to_numpy()
-        frame = frame.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
         at = TABLE_COLUMNS.index("q90") + 1
         columns = [*TABLE_COLUMNS[:at], *extra, *TABLE_COLUMNS[at:]]
         table = pd.concat([frame, self._not_forecast()], ignore_index=True)[columns]

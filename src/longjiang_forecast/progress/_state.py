@@ -28,6 +28,7 @@ from .._core.province import (
     NOT_TOTALLED_KINDS,
     TARGETS_RTOL,
     ProvinceRows,
+    benchmark_to_official,
     disagreeing_months,
     province_members,
     province_weights,
@@ -77,9 +78,10 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
         (persons, 2020 census; NaN for the province), the weight of a prefecture
         in province totals of ratios.
         Coordinates ``indicator`` and ``region`` along ``series``.
-        attrs: ``year``, ``as_of``, ``provinces_reporting_their_total`` (a JSON list of the
-        indicators whose province reports are their prefectures' total, month by month: their
-        province rows are forecast as that total, see :func:`province_from_prefectures`).
+        attrs: ``year``, ``as_of``, ``provinces_reporting_their_total`` (a JSON object: each
+        indicator whose province reports are its prefectures' total, month by month, and the
+        province's 12 reports of the year, null where none; their province rows are forecast
+        as that total, put on those figures, see :func:`province_from_prefectures`).
 
     Raises
     ------
@@ -182,6 +184,11 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
     last_month = np.where(reported.any(axis=1), 12 - np.argmax(reported[:, ::-1], axis=1), 0)
     last_value = np.array([observed[i, m - 1] if m > 0 else np.nan for i, m in enumerate(last_month)])
     deadlines = pd.DatetimeIndex(fields["deadline"])
+    official = {  # the province's own reports of the provinces totalled though they report
+        ind: [None if np.isnan(v) else float(v) for v in current[at_indicator[ind], at_region[PROVINCE]]]
+        for ind in sorted(totalled)
+        if _province_reported(reported_any, ind)
+    }
     state = xr.Dataset(
         {
             "observed": ((SERIES, MONTH), observed),
@@ -205,10 +212,9 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
         attrs={
             "year": year,
             "as_of": f"{as_of_ts:%Y-%m}",
-            # the province rows whose own reports agree with their prefectures' total (a JSON list)
-            "provinces_reporting_their_total": json.dumps(
-                sorted(ind for ind in totalled if _province_reported(reported_any, ind))
-            ),
+            # the province rows whose own reports agree with their prefectures' total: indicator ->
+            # the province's reports of the year's 12 months (null where none), a JSON object
+            "provinces_reporting_their_total": json.dumps(official),
         },
     )
     return state
@@ -351,13 +357,16 @@ def _totalled_provinces(
 def _agrees_with_prefectures(catalog: Catalog, row: Any, members: list[str], this_year: xr.DataArray) -> bool:
     """Whether a province's own reports this year are its prefectures' total, month by month.
 
-    Every prefecture of ``members`` (and any other reporting the indicator) reports every month
-    the province reports, and the total (:func:`~longjiang_forecast._core.province.total_of`)
-    agrees with the province's figure there to rounding
-    (:func:`~longjiang_forecast._core.province.disagreeing_months`). Such a province is forecast
-    as their total, path by path, as if it had not reported: its own rows add nothing, and the
-    two layouts of one set of reports give one forecast (its own reports, equal to the sum,
-    had P(met) 0.78 against their total's 0.85 for the same prefectures).
+    Every prefecture of ``members`` (and any other reporting the indicator) is in the progress
+    data, and in every month that the province and all of them reported (one at least) their
+    total (:func:`~longjiang_forecast._core.province.total_of`) agrees with the province's figure
+    to rounding (:func:`~longjiang_forecast._core.province.disagreeing_months`). Such a province
+    is forecast as their total, path by path, put on its own figures where it gave them (its
+    latest month no later than some prefecture's: a ragged edge, not a month none of them has)
+    (:func:`~longjiang_forecast._core.province.benchmark_to_official`): the two layouts of one set
+    of reports give one forecast (its own reports, equal to the sum, had P(met) 0.78 against
+    their total's 0.85 for the same prefectures), and its official figure decides where it is
+    given (a prefecture a month late, or a total rounded differently).
     """
     ind = str(row.indicator)
     regions = list(map(str, this_year["region"].values))
@@ -373,10 +382,18 @@ def _agrees_with_prefectures(catalog: Catalog, row: Any, members: list[str], thi
         str(row.kind), np.array([population.get(r, np.nan) for r in prefectures])
     )
     total = total_of(theirs, weights)
-    reported = np.isfinite(own)
-    if not np.isfinite(total[reported]).all():
+    if not (np.isfinite(own) & np.isfinite(total)).any():
+        return False  # nothing to compare: its own reports are forecast
+    # a province ahead of every prefecture is not a ragged edge of theirs (a mistyped month?)
+    if _last_month(own) > max(_last_month(v) for v in theirs):
         return False
     return disagreeing_months(own, total, str(row.kind), str(row.unit)).size == 0
+
+
+def _last_month(values: np.ndarray) -> int:
+    """The number (1-12) of the last month with a value in ``values`` (shape (n_months,)); 0 if none."""
+    given = np.flatnonzero(np.isfinite(values))
+    return int(given[-1] + 1) if given.size else 0
 
 
 def province_from_prefectures(
@@ -405,7 +422,7 @@ def province_from_prefectures(
     figure; it may count units outside the prefectures), and a warning names the months where they differ from
     the prefectures' total by more than
     :data:`~longjiang_forecast._core.province.AGREEMENT_RTOL` (0.5 %) of the
-    province's figure (whole counts: by a whole unit or more,
+    province's figure (whole counts: by more than half a unit,
     :data:`~longjiang_forecast._core.province.WHOLE_COUNT_ATOL`), with both
     figures.
 
@@ -491,6 +508,7 @@ def province_from_prefectures(
         # a row without a forecast has no method to name (its reason says why), as a refused series
         basis=np.array(["" if rec["reason"] else rec["basis"] for rec in records], dtype=object),
         reason=np.array([rec["reason"] for rec in records], dtype=object),
+        official=np.array([rec["official"] * (np.nan if rec["reason"] else 1.0) for rec in records]),
     )
 
 
@@ -507,12 +525,18 @@ def _province_row(
     absent = [m for m, s in zip(members, idx, strict=True) if s < 0]
     # the total of some prefectures is not the province's figure: none where one never reported
     total = np.full(observed.shape[1], np.nan) if absent else total_of(observed, weights)
+    own = json.loads(state.attrs.get("provinces_reporting_their_total", "{}")).get(ind)
+    official = np.full(total.shape, np.nan) if own is None else np.array(own, dtype=float)
+    if not absent:  # its figures where it gave them, then its latest plus their change since
+        offset = np.zeros((1, 1))
+        for m in range(total.size):
+            benchmark_to_official(total[m : m + 1, None], official[m : m + 1], offset)
     complete = np.flatnonzero(np.isfinite(total))
     last_month = int(complete[-1] + 1) if complete.size else 0
     how = "sum" if rule == "sum" else "population-weighted mean (2020 census)"
     basis = f"{how} of the {n} prefectures' forecasts, path by path"
-    if ind in json.loads(state.attrs.get("provinces_reporting_their_total", "[]")):
-        basis += "; the province's own reports agree with their total"
+    if own is not None:
+        basis += "; the province's own reports agree with their total, and are its figures where given"
     why = ""
     refused = [str(state["region"].values[s]) for s in present if reason[s] != ""]
     if absent:
@@ -524,8 +548,10 @@ def _province_row(
         first = reason[present][reason[present] != ""][0]
         why = f"no forecast for prefectures {refused} ({first}): the province is the total of all {n}"
     latest = int(np.asarray(state["last_month"].values, int)[present].max())
-    late = {
-        str(state["region"].values[s]): [f"{year}-{m + 1:02d}" for m in range(latest) if np.isnan(row[m])]
+    late = {  # a month the province gave its own figure of is not simulated
+        str(state["region"].values[s]): [
+            f"{year}-{m + 1:02d}" for m in range(latest) if np.isnan(row[m]) and np.isnan(official[m])
+        ]
         for s, row in zip(present, observed, strict=True)
     }
     late = {reg: months for reg, months in late.items() if months}
@@ -556,6 +582,7 @@ def _province_row(
         "fields": out,
         "members": present,
         "weights": weights,
+        "official": official,
         "basis": basis,
         "reason": why,
         "late": late_text if named else "",
@@ -618,14 +645,15 @@ def _check_agreement(state: xr.Dataset, ind: str, province: int, idx: np.ndarray
     bad = disagreeing_months(own, total, str(state["kind"].values[province]), unit)
     if bad.size:
         limit = (
-            "by a whole unit or more (whole counts must agree)"
+            "by more than half a unit (whole counts must agree)"
             if whole
             else f"by more than {100 * AGREEMENT_RTOL:g} % of the province's figure"
         )
-        gaps = "; ".join(
+        share = [100 * (total[m] - own[m]) / abs(own[m]) if own[m] else np.inf for m in bad]
+        gaps = "; ".join(  # a gap under 0.05 % in two significant digits, not "-0.0 %"
             f"{year}-{m + 1:02d}: province {own[m]:,.6g}, prefectures {total[m]:,.6g} "
-            f"({100 * (total[m] - own[m]) / abs(own[m]) if own[m] else np.inf:+.1f} %)"
-            for m in bad
+            f"({f'{pct:+.2g}' if abs(pct) < 0.05 else f'{pct:+.1f}'} %)"
+            for m, pct in zip(bad, share, strict=True)
         )
         warnings.warn(
             f"Indicator {ind!r}: the province's own reports differ from the {how} of its {idx.size} "

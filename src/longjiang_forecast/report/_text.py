@@ -449,7 +449,10 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"population-weighted mean \((\d+) census\) of the (\d+) prefectures' forecasts, path by path",
         "{1} 个地市预测值逐路径按人口加权平均（{0}年人口普查）",
     ),
-    (r"; the province's own reports agree with their total", "；省级自报数与其合计一致"),
+    (
+        r"; the province's own reports agree with their total, and are its figures where given",
+        "；省级自报数与其合计一致，有自报数的月份以自报数为准",
+    ),
     (r"not reported, simulated: ", "未报告、以模拟值补齐："),
     (r"(?<=\d{4}-\d{2}); (?=\S+ \d{4}-\d{2})", "；"),  # between the prefectures simulated
     # reasons for no forecast (``reason``; the workbook's 无法预测的原因)
@@ -512,7 +515,7 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         r"Indicator ('[^']*'): the province's own reports differ from the sum of its (\d+) prefectures' "
-        r"reports by a whole unit or more \(whole counts must agree\) in (\d+) month\(s\): ",
+        r"reports by more than half a unit \(whole counts must agree\) in (\d+) month\(s\): ",
         "指标 {0}：全省自报数与其 {1} 个地市报告的合计相差 1 个单位及以上（整数计数须一致），共 {2} 个月：",
     ),
     (
@@ -521,7 +524,7 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "指标 {0}：全省自报数与其 {1} 个地市报告的人口加权均值相差超过全省数的 {2}%，共 {3} 个月：",
     ),
     (
-        r"(\d{4}-\d{2}): province ([-\d,.e+]+), prefectures ([-\d,.e+]+) \(([-+\d.]+|[-+]?inf) %\)",
+        r"(\d{4}-\d{2}): province ([-\d,.e+]+), prefectures ([-\d,.e+]+) \(([-+\d.e]+|[-+]?inf) %\)",
         "{0}：全省 {1}，地市 {2}（{3}%）",
     ),
     (r"; (?=\d{4}-\d{2}：全省)", "；"),
@@ -750,6 +753,13 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"Excel file\. Open it in Excel or WPS and save it again as \.xlsx \(Excel workbook\)\.",
         "文件不是可读取的 .xlsx 工作簿（{0}）：已损坏、不完整或不是 Excel 文件。请用 Excel 或 WPS 打开后重新"
         "另存为 .xlsx（Excel 工作簿）。",
+    ),
+    (
+        r"the \w+(?: \w+)? is not a readable \.xlsx workbook \((.*?)\); it is damaged, cut short or not an "
+        r"Excel file\. Its first line is comma- or tab-separated text: it is a CSV file named \.xlsx\. Rename "
+        r"it to \.csv \(or open it in Excel or WPS and save it as \.xlsx\)\.",
+        "文件不是可读取的 .xlsx 工作簿（{0}）：其第一行是以逗号或制表符分隔的文本，是一个被命名为 .xlsx 的 CSV 文件。"
+        "请把扩展名改为 .csv（或用 Excel 或 WPS 打开后另存为 .xlsx）。",
     ),
     (
         r"read as GB18030 \(GBK\), the encoding of Excel's 'CSV' on Chinese Windows \(check the Chinese "

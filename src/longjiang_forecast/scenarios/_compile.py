@@ -98,7 +98,11 @@ def _acts_on_nothing(effect: Effect, state: xr.Dataset, selected: np.ndarray) ->
     starts after the deadline of every series it selects.
     """
     if not selected.any():
-        if PROVINCE in effect.regions and PROVINCE not in set(state["region"].values.astype(str)):
+        indicators = state["indicator"].values.astype(str)
+        own_rows = state["region"].values.astype(str) == PROVINCE
+        if effect.indicators:
+            own_rows &= np.isin(indicators, effect.indicators)
+        if PROVINCE in effect.regions and not own_rows.any():
             return (
                 "selects no series of this forecast (the province has no row of its own here: it is "
                 "forecast as the total of its prefectures, so select the prefectures, or leave 'regions' "

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .._core.province import benchmark_to_official
 from . import _kernels, _stats  # _stats: the streaming statistics, see docs/design/002
 from ._families import Family
 from ._random import BlockStreams
@@ -56,6 +57,10 @@ class Totals:
     passage_start : ndarray of int, shape (n_totals,)
         Month index from which a first passage counts (levels: the latest
         report all members have; 0 otherwise).
+    official : ndarray of shape (n_totals, 12) or None
+        The province's own figure of each month where it agrees with its
+        members' total, NaN elsewhere: the total is put on it
+        (:func:`~longjiang_forecast._core.province.benchmark_to_official`).
     """
 
     members: np.ndarray
@@ -65,6 +70,7 @@ class Totals:
     sign: np.ndarray
     dl: np.ndarray
     passage_start: np.ndarray
+    official: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -219,6 +225,7 @@ def run_blocks(
             watch.append(_Watch(t.target, t.sign, t.dl, t.passage_start, t.n, n, dt, rs.ends))
             agg = np.empty((t.n, n), dt)
             weights = np.ones(t.members.size, dt) if t.weights is None else t.weights.astype(dt)
+            offset = np.zeros((t.n, n), dt)
     prev: np.ndarray | None = None
     for m in range(12):
         cur = rows[m % 2]
@@ -233,6 +240,8 @@ def run_blocks(
             watch[0].month(cur, m)
             if t is not None:
                 _kernels.aggregate(cur, t.members, t.starts, weights, agg)
+                if t.official is not None:
+                    benchmark_to_official(agg, t.official[:, m], offset)
                 watch[1].month(agg, m)
         prev = cur
     cols = rs.columns(n)

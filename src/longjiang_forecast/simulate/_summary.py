@@ -506,6 +506,7 @@ def build_plan(
             sign=total_info["sign"],
             dl=total_info["dl"],
             passage_start=total_start,
+            official=total_info["official"],
         )
     plan = _stream.Plan(
         families=families,
@@ -788,6 +789,7 @@ def _province_groups(
         "aggregation": np.where(np.isin(kind, MONOTONE_KINDS), "sum", "mean").astype(object),
         "n_regions": np.array([m.size for m in members]),
         "equal_weights": False,
+        "official": None if province.official is None else province.official[chosen],
     }
     return group, info
 
@@ -880,6 +882,7 @@ def _total_groups(
         "aggregation": np.array(aggregation, dtype=object),
         "n_regions": np.array([m.size for m in members]),
         "equal_weights": equal_weights,
+        "official": None,
     }
     return group, info
 
