@@ -164,3 +164,19 @@ def test_almost_nothing_done_is_read_as_nothing_not_as_a_pace():
     assert all(p == pytest.approx(p_met[0.0], abs=1e-4) for p in p_met.values())  # was 0.49, 0.005
     assert "almost nothing done" not in basis[0.0]
     assert re.search(r"almost nothing done: 5 by month 6 is less than [\d.]+% of what is needed", basis[5.0])
+
+
+def test_an_annual_mean_with_a_monthly_value_of_zero_is_refused_with_a_reason():
+    """A PM2.5 monthly mean of 0 (a month not measured typed as 0) stopped the run with an error naming
+    an inner parameter ('year_effect' of simulate_summary); now the row says why, in both languages."""
+    import longjiang_forecast as lf
+    from longjiang_forecast.report._text import in_chinese
+    from longjiang_forecast.testing import synthetic_progress
+
+    cat = lf.load_catalog(2024).subset(["17b"])
+    reports = synthetic_progress(cat, seed=7, as_of="2024-12")
+    reports["value"].loc[{"region": "province", "month": "2024-03-01"}] = 0.0
+    row = lf.forecast(reports, cat, n_draws=100, seed=3, as_of="2024-12").table().iloc[0]
+    assert row["status"] == "no forecast"
+    assert row["reason"].startswith("monthly values of 0 or below (2024-03): the log-normal model")
+    assert in_chinese(row["reason"]).startswith("月度值为 0 或负数（2024-03）")

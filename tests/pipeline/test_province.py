@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 
 import longjiang_forecast as lf
 from longjiang_forecast._core.exceptions import ForecastWarning
@@ -38,9 +39,9 @@ def _forecast(progress, catalog, **kw):
         return lf.forecast(progress, catalog, n_draws=kw.pop("n_draws", 400), seed=3, **kw)
 
 
-def _province(result):
+def _province(result, indicator=IND):
     table = result.table()
-    row = table[(table["indicator"] == IND) & (table["region"] == "province")]
+    row = table[(table["indicator"] == indicator) & (table["region"] == "province")]
     assert len(row) == 1  # once, forecast
     return row.iloc[0]
 
@@ -52,6 +53,17 @@ def test_weights_are_the_one_definition():
     assert rule == "mean" and w.tolist() == [0.25, 0.75] and not equal
     assert province_weights("level", np.array([1.0, np.nan]))[1].tolist() == [0.5, 0.5]
     assert np.isnan(total_of(np.array([[1.0, 2.0], [np.nan, 3.0]]), np.ones(2))[0])
+
+
+def test_totals_are_put_on_the_official_figures_where_given_and_move_with_the_total_after():
+    from longjiang_forecast._core.province import on_official_figures
+
+    totals = np.array([[[10.0, 20.0, 30.0, 45.0], [11.0, 19.0, 33.0, 40.0]]])  # 1 row, 2 draws
+    official = np.array([[np.nan, 21.0, np.nan, np.nan]])
+    out = on_official_figures(totals, official)
+    # before the first figure as totalled; at it the figure; after it the figure plus the change since
+    assert out.tolist() == [[[10.0, 21.0, 31.0, 46.0], [11.0, 21.0, 35.0, 42.0]]]
+    assert totals[0, 0, 1] == 20.0  # a copy
 
 
 def test_province_observed_is_the_sum_of_its_prefectures(prefectures, catalog):
@@ -485,14 +497,44 @@ def test_the_province_official_figure_decides_where_it_agrees_to_rounding_only()
     assert row["basis"].endswith("are its figures where given")
 
 
-def test_a_province_ahead_of_a_late_prefecture_is_that_total_on_its_own_figure(both, catalog):
-    """Harbin's August report late, the province's given: the province is its prefectures' total put on
-    its August figure (observed August, official), not its own series nor a total of July."""
+def test_a_province_figure_no_prefecture_report_checks_waits(both, prefectures, catalog):
+    """Harbin's August report late, the province's given: the province is its prefectures' total, as
+    without its rows, and its August figure waits for Harbin's (a x10 typo there had made P(met) 1.0)."""
     late = both.copy(deep=True)
     late["value"].loc[{"indicator": IND, "region": "harbin", "month": "2024-08-01"}] = np.nan
-    row = _province(_forecast(late, catalog))
-    official = float(both["value"].sel(indicator=IND, region="province", month="2024-08-01"))
-    assert row["observed_month"] == "2024-08" and row["observed"] == official
-    assert row["basis"].startswith("sum of the 13 prefectures' forecasts") and "harbin" not in row["basis"]
-    on_time = _province(_forecast(both, catalog))
-    assert abs(row["p_met"] - on_time["p_met"]) < 0.06  # one prefecture-month simulated (400 draws)
+    alone = _province(_forecast(late.drop_sel(region="province"), catalog))
+    for factor in (1.0, 10.0):
+        typo = late.copy(deep=True)
+        typo["value"].loc[{"indicator": IND, "region": "province", "month": "2024-08-01"}] *= factor
+        row = _province(_forecast(typo, catalog))
+        assert row["observed_month"] == "2024-07" and row["p_met"] == alone["p_met"]
+        assert row["median"] == alone["median"]
+        assert row["basis"].endswith(
+            "; its own figures of 2024-08 wait for all its prefectures' reports; "
+            "not reported, simulated: harbin 2024-08"
+        )
+
+
+def test_an_annual_mean_province_agreeing_with_its_prefectures_is_their_total_as_given():
+    """17b (PM2.5, an annual mean): prefectures whose population-weighted mean is the province's figure;
+    with the province's rows or without, one forecast (its monthly figures are not its paths' running
+    means: put on them, it had P(met) 1.00 'on track' against 0.40)."""
+    ind = "17b"
+    cat = lf.load_catalog(2024).subset([ind])
+    reports = synthetic_progress(cat, seed=7)
+    province = reports["value"].sel(indicator=ind, region="province")
+    regions = lf.load_regions()
+    names = [r for r in regions["region"] if r != "province"]
+    population = regions.set_index("region").loc[names, "population_2020"].to_numpy(float)
+    factor = np.linspace(0.8, 1.2, len(names))
+    factor /= np.sum(factor * population / population.sum())  # weighted mean of the factors: 1
+    values = np.concatenate([province.values[None, :], factor[:, None] * province.values[None, :]])
+    both = xr.Dataset(
+        {"value": (("indicator", "region", "month"), values[None])},
+        coords={"indicator": [ind], "region": ["province", *names], "month": reports["month"].values},
+        attrs=reports.attrs,
+    )
+    with_own = _province(_forecast(both, cat), ind)
+    alone = _province(_forecast(both.drop_sel(region="province"), cat), ind)
+    assert with_own["p_met"] == alone["p_met"] and with_own["median"] == alone["median"]
+    assert with_own["basis"].endswith("; the province's own reports agree with their total")

@@ -230,10 +230,30 @@ class ProvinceRows:
             if self.reason[i] == "" and members.size:
                 out[:, i] = total_of(paths[:, members], self.weights[i, members], axis=1)
         if self.official is not None:
-            offset = np.zeros(out.shape[:2])
-            for m in range(out.shape[2]):
-                benchmark_to_official(out[:, :, m].T, self.official[:, m], offset.T)
+            out = on_official_figures(out.transpose(1, 0, 2), self.official).transpose(1, 0, 2)
         return out
+
+
+def on_official_figures(totals: np.ndarray, official: np.ndarray) -> np.ndarray:
+    """Province totals put on the province's official figures, month after month.
+
+    Parameters
+    ----------
+    totals : ndarray of shape (n_rows, n_draws, n_months)
+        Totals of prefecture paths or reports (:func:`total_of`).
+    official : ndarray of shape (n_rows, n_months)
+        The province's own figures, NaN where it gave none.
+
+    Returns
+    -------
+    ndarray of shape (n_rows, n_draws, n_months)
+        A copy, each month through :func:`benchmark_to_official`.
+    """
+    out = np.array(totals, dtype=float)
+    offset = np.zeros(out.shape[:2])
+    for m in range(out.shape[2]):
+        benchmark_to_official(out[:, :, m], official[:, m], offset)
+    return out
 
 
 def benchmark_to_official(total: np.ndarray, official: np.ndarray, offset: np.ndarray) -> None:

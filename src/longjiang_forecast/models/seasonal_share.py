@@ -676,6 +676,20 @@ class SeasonalShareModel(BaseModel):
         if not past:
             self.reason_[s] = "an annual mean needs at least one earlier year of monthly values"
             return None
+        obs = state.variables["observed"].values[s]
+        # a monthly mean of 0 has no logarithm: a month not measured is left empty, not 0
+        zero = [
+            f"{y}-{m + 1:02d}"
+            for y, v in [*sorted(past.items()), (year, obs)]
+            for m in np.flatnonzero(v <= 0)
+        ]
+        if zero:
+            self.reason_[s] = (
+                f"monthly values of 0 or below ({', '.join(zero[:3])}{' …' if len(zero) > 3 else ''}): the "
+                "log-normal model of an annual mean needs positive monthly means; leave a month that was "
+                "not measured empty"
+            )
+            return None
         logs = np.log(np.array([past[y] for y in sorted(past)]))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -693,7 +707,6 @@ class SeasonalShareModel(BaseModel):
         dof_within = max(within.size - 12 - (n_years - 1), 0)
         # The profile's error: each month's mean is of n_m earlier years.
         inflate = 1.0 + float(np.mean(1.0 / np.isfinite(logs).sum(axis=0)))
-        obs = state.variables["observed"].values[s]
         seen = np.isfinite(obs)
         r = np.log(obs[seen]) - mu[seen]
         ss_now = float(np.sum((r - r.mean()) ** 2)) if r.size >= 2 else 0.0

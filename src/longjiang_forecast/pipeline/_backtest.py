@@ -18,7 +18,7 @@ import pandas as pd
 import xarray as xr
 
 from .._core.exceptions import DataValidationError, NothingToForecastError
-from .._core.province import ProvinceRows, benchmark_to_official, total_of
+from .._core.province import ProvinceRows, on_official_figures, total_of
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import MONTH, PROVINCE, SERIES
 from ..models import model_name, resolve_model
@@ -351,9 +351,8 @@ def _province_outcomes(
         rows[i, 0] = total_of(values.sel(indicator=ind, region=names).values, province.weights[i, members])
         if province.official is not None and np.isfinite(province.official[i]).any() and PROVINCE in regions:
             own = values.sel(indicator=ind, region=PROVINCE).values
-            offset = np.zeros((1, 1))
-            for m in range(12):
-                benchmark_to_official(rows[i, :, m : m + 1], own[m : m + 1], offset)
+            checked = np.where(np.isfinite(rows[i, 0]), own, np.nan)  # months every prefecture reported
+            rows[i] = on_official_figures(rows[i][None], checked[None, :])[0]
     totals = xr.Dataset(
         {"value": (("indicator", "region", MONTH), rows)},
         coords={"indicator": province.fields["indicator"], "region": ["province"], MONTH: months.values},

@@ -28,8 +28,8 @@ from .._core.province import (
     NOT_TOTALLED_KINDS,
     TARGETS_RTOL,
     ProvinceRows,
-    benchmark_to_official,
     disagreeing_months,
+    on_official_figures,
     province_members,
     province_weights,
     total_of,
@@ -512,6 +512,11 @@ def province_from_prefectures(
     )
 
 
+#: Kinds whose paths are in the terms of the reports (a count, a level), so that a province's own
+#: figure can be its path's value; an annual mean's paths are running means of monthly figures.
+OFFICIAL_FIGURE_KINDS = ("cumulative", "level")
+
+
 def _province_row(
     state: xr.Dataset, catalog: Catalog, ind: str, members: list[str], idx: np.ndarray, reason: np.ndarray
 ) -> dict[str, Any]:
@@ -526,17 +531,27 @@ def _province_row(
     # the total of some prefectures is not the province's figure: none where one never reported
     total = np.full(observed.shape[1], np.nan) if absent else total_of(observed, weights)
     own = json.loads(state.attrs.get("provinces_reporting_their_total", "{}")).get(ind)
-    official = np.full(total.shape, np.nan) if own is None else np.array(own, dtype=float)
-    if not absent:  # its figures where it gave them, then its latest plus their change since
-        offset = np.zeros((1, 1))
-        for m in range(total.size):
-            benchmark_to_official(total[m : m + 1, None], official[m : m + 1], offset)
+    # The province's own figures are its paths' values (paths in the reports' terms: counts and
+    # levels, not an annual mean's running mean) in the months its prefectures' reports check them
+    # (every prefecture reported): a figure no report checks is not taken (a x10 typo in a month
+    # one prefecture is late had made P(met) 1.0 without a word).
+    official = np.full(total.shape, np.nan)
+    unchecked: list[str] = []
+    benchmarked = own is not None and not absent and str(fields["kind"]) in OFFICIAL_FIGURE_KINDS
+    if benchmarked:
+        given = np.array(own, dtype=float)
+        official = np.where(np.isfinite(total), given, np.nan)
+        unchecked = [f"{year}-{m + 1:02d}" for m in np.flatnonzero(np.isfinite(given) & np.isnan(total))]
+        total = on_official_figures(total[None, None, :], official[None, :])[0, 0]
     complete = np.flatnonzero(np.isfinite(total))
     last_month = int(complete[-1] + 1) if complete.size else 0
     how = "sum" if rule == "sum" else "population-weighted mean (2020 census)"
     basis = f"{how} of the {n} prefectures' forecasts, path by path"
     if own is not None:
-        basis += "; the province's own reports agree with their total, and are its figures where given"
+        basis += "; the province's own reports agree with their total"
+        basis += ", and are its figures where given" if benchmarked else ""
+    if unchecked:
+        basis += f"; its own figures of {', '.join(unchecked)} wait for all its prefectures' reports"
     why = ""
     refused = [str(state["region"].values[s]) for s in present if reason[s] != ""]
     if absent:

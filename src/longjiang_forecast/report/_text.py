@@ -453,7 +453,17 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"; the province's own reports agree with their total, and are its figures where given",
         "；省级自报数与其合计一致，有自报数的月份以自报数为准",
     ),
+    (r"; the province's own reports agree with their total", "；省级自报数与其合计一致"),
+    (
+        r"; its own figures of (.+?) wait for all its prefectures' reports",
+        "；其 {0} 的省级自报数待各地市均报告后采用",
+    ),
     (r"not reported, simulated: ", "未报告、以模拟值补齐："),
+    (
+        r"monthly values of 0 or below \((.+?)\): the log-normal model of an annual mean needs positive "
+        r"monthly means; leave a month that was not measured empty",
+        "月度值为 0 或负数（{0}）：年均值的对数正态模型要求月均值为正；未监测的月份请留空",
+    ),
     (r"(?<=\d{4}-\d{2}); (?=\S+ \d{4}-\d{2})", "；"),  # between the prefectures simulated
     # reasons for no forecast (``reason``; the workbook's 无法预测的原因)
     (r"no published target", "没有公布的目标值"),
