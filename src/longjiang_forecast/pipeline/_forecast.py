@@ -475,12 +475,14 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
     values = stats["paths"].transpose(DRAW, SERIES, MONTH).values
     stats = stats.drop_vars("paths")  # the kept paths are held once, in ``values``
     if province is not None:
-        state, draws, stats, values, touched = _with_province(province, state, draws, stats, values, touched)
+        state, draws, stats, touched = _with_province(province, state, draws, stats, touched)
     order = catalogue_order(state, catalog)
-    state, draws, stats = (_reordered(ds, order) for ds in (state, draws, stats))
-    values, touched = values[:, order], touched[order]
-    if province is not None:
-        province = province.reordered(order)
+    values = _kept_in_order(values, province, order)
+    if not np.array_equal(order, np.arange(order.size)):
+        state, draws, stats = (_reordered(ds, order) for ds in (state, draws, stats))
+        touched = touched[order]
+        if province is not None:
+            province = province.reordered(order)
     paths = describe(
         xr.DataArray(
             values, dims=(DRAW, SERIES, MONTH), name="value", coords=draw_coords(state, len(values)),
@@ -592,20 +594,39 @@ _STATISTICS = (
 )
 
 
+def _kept_in_order(values: np.ndarray, province: ProvinceRows | None, order: np.ndarray) -> np.ndarray:
+    """The kept paths of the state's series and of the province rows totalled from them, in ``order``.
+
+    ``values`` (draw, series, month) are the engine's kept paths; a province row's are the totals of
+    its prefectures' (:meth:`ProvinceRows.paths`). One copy of the kept paths in all (4,000 draws of
+    the default job: 145 MB; appending, then reordering, copied them twice: 0.3 s of its 3 s).
+    """
+    if province is None and np.array_equal(order, np.arange(order.size)):
+        return values
+    where = np.empty_like(order)
+    where[order] = np.arange(order.size)
+    n = values.shape[1]
+    out = np.empty((values.shape[0], order.size, values.shape[2]), values.dtype)
+    out[:, where[:n]] = values
+    if province is not None:
+        out[:, where[n:]] = province.paths(values)
+    return out
+
+
 def _with_province(
     province: ProvinceRows,
     state: xr.Dataset,
     draws: xr.Dataset,
     stats: xr.Dataset,
-    values: np.ndarray,
     touched: np.ndarray,
-) -> tuple[xr.Dataset, xr.Dataset, xr.Dataset, np.ndarray, np.ndarray]:
-    """Append the province rows totalled from their prefectures to the state, draws, statistics and paths.
+) -> tuple[xr.Dataset, xr.Dataset, xr.Dataset, np.ndarray]:
+    """Append the province rows totalled from their prefectures to the state, draws and statistics.
 
     The rows are not simulated (dynamics "none"): their statistics are the
     engine's totals on the joint paths of their prefectures (NaN for a row
     without a forecast), their kept paths the totals of the kept prefecture
-    paths; a scenario touches them where it touches one of their prefectures.
+    paths (:func:`_kept_in_order`); a scenario touches them where it touches one
+    of their prefectures.
     """
     k = province.n
     labels = {"indicator": province.fields["indicator"], "region": province.fields["region"]}
@@ -633,9 +654,5 @@ def _with_province(
         extra, coords={QUANTILE: stats[QUANTILE].values, MONTH: stats[MONTH].values}, attrs=stats.attrs
     )
     assert stats.sizes[SERIES] == n + k
-    joined = np.empty((len(values), n + k, values.shape[2]), values.dtype)
-    joined[:, :n] = values
-    joined[:, n:] = province.paths(values)
-    values = joined
     touched = np.concatenate([touched, (province.weights != 0) @ touched > 0])
-    return state, draws, stats, values, touched
+    return state, draws, stats, touched
