@@ -204,8 +204,7 @@ class ProvinceRows:
             The new order: position ``j`` holds the forecast's series ``order[j]`` (the
             ``weights``' series first, then these rows).
         """
-        where = np.empty(order.size, dtype=int)
-        where[order] = np.arange(order.size)
+        where = np.argsort(order)  # the inverse permutation: where each series goes
         weights = np.zeros((self.n, order.size))
         weights[:, where[: self.weights.shape[1]]] = self.weights
         return replace(self, weights=weights)

@@ -603,8 +603,7 @@ def _kept_in_order(values: np.ndarray, province: ProvinceRows | None, order: np.
     """
     if province is None and np.array_equal(order, np.arange(order.size)):
         return values
-    where = np.empty_like(order)
-    where[order] = np.arange(order.size)
+    where = np.argsort(order)  # the inverse permutation: where each series goes
     n = values.shape[1]
     out = np.empty((values.shape[0], order.size, values.shape[2]), values.dtype)
     out[:, where[:n]] = values

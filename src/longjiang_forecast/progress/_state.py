@@ -462,6 +462,7 @@ def province_from_prefectures(
         & ~table["kind"].isin(NOT_TOTALLED_KINDS)
     ]
     records: list[dict[str, Any]] = []
+    reporting_their_total = json.loads(state.attrs.get("provinces_reporting_their_total", "{}"))
     for row in rows.itertuples():
         ind = str(row.indicator)
         members = province_members(catalog, ind, year)
@@ -479,7 +480,7 @@ def province_from_prefectures(
             if (idx >= 0).all():
                 _check_agreement(state, ind, where[(ind, PROVINCE)], idx)
             continue
-        record = _province_row(state, catalog, ind, members, idx, reason)
+        record = _province_row(state, catalog, ind, members, idx, reason, reporting_their_total.get(ind))
         if short and not record["reason"]:
             record["reason"] = short
         records.append(record)
@@ -508,7 +509,7 @@ def province_from_prefectures(
         # a row without a forecast has no method to name (its reason says why), as a refused series
         basis=np.array(["" if rec["reason"] else rec["basis"] for rec in records], dtype=object),
         reason=np.array([rec["reason"] for rec in records], dtype=object),
-        official=np.array([rec["official"] * (np.nan if rec["reason"] else 1.0) for rec in records]),
+        official=np.array([np.full(12, np.nan) if rec["reason"] else rec["official"] for rec in records]),
     )
 
 
@@ -518,9 +519,19 @@ OFFICIAL_FIGURE_KINDS = ("cumulative", "level")
 
 
 def _province_row(
-    state: xr.Dataset, catalog: Catalog, ind: str, members: list[str], idx: np.ndarray, reason: np.ndarray
+    state: xr.Dataset,
+    catalog: Catalog,
+    ind: str,
+    members: list[str],
+    idx: np.ndarray,
+    reason: np.ndarray,
+    own: list[float | None] | None,
 ) -> dict[str, Any]:
-    """One province row totalled from its prefectures (see :func:`province_from_prefectures`)."""
+    """One province row totalled from its prefectures (see :func:`province_from_prefectures`).
+
+    ``own``: the province's reports of the year where they agree with their total (the state's
+    ``provinces_reporting_their_total``), None where it has none.
+    """
     year = int(state.attrs["year"])
     fields = _series_fields(catalog, ind, PROVINCE, year, {})
     n = len(members)
@@ -530,7 +541,6 @@ def _province_row(
     absent = [m for m, s in zip(members, idx, strict=True) if s < 0]
     # the total of some prefectures is not the province's figure: none where one never reported
     total = np.full(observed.shape[1], np.nan) if absent else total_of(observed, weights)
-    own = json.loads(state.attrs.get("provinces_reporting_their_total", "{}")).get(ind)
     # The province's own figures are its paths' values (paths in the reports' terms: counts and
     # levels, not an annual mean's running mean) in the months its prefectures' reports check them
     # (every prefecture reported): a figure no report checks is not taken (a x10 typo in a month
@@ -543,8 +553,7 @@ def _province_row(
         official = np.where(np.isfinite(total), given, np.nan)
         unchecked = [f"{year}-{m + 1:02d}" for m in np.flatnonzero(np.isfinite(given) & np.isnan(total))]
         total = on_official_figures(total[None, None, :], official[None, :])[0, 0]
-    complete = np.flatnonzero(np.isfinite(total))
-    last_month = int(complete[-1] + 1) if complete.size else 0
+    last_month = _last_month(total)
     how = "sum" if rule == "sum" else "population-weighted mean (2020 census)"
     basis = f"{how} of the {n} prefectures' forecasts, path by path"
     if own is not None:
@@ -563,10 +572,8 @@ def _province_row(
         first = reason[present][reason[present] != ""][0]
         why = f"no forecast for prefectures {refused} ({first}): the province is the total of all {n}"
     latest = int(np.asarray(state["last_month"].values, int)[present].max())
-    late = {  # a month the province gave its own figure of is not simulated
-        str(state["region"].values[s]): [
-            f"{year}-{m + 1:02d}" for m in range(latest) if np.isnan(row[m]) and np.isnan(official[m])
-        ]
+    late = {
+        str(state["region"].values[s]): [f"{year}-{m + 1:02d}" for m in range(latest) if np.isnan(row[m])]
         for s, row in zip(present, observed, strict=True)
     }
     late = {reg: months for reg, months in late.items() if months}
@@ -679,12 +686,11 @@ def _check_agreement(state: xr.Dataset, ind: str, province: int, idx: np.ndarray
             ForecastWarning,
             stacklevel=3,
         )
-    complete = np.flatnonzero(np.isfinite(total))
-    own_last = int(state["last_month"].values[province])
-    if complete.size and complete[-1] + 1 > own_last:
+    theirs_last, own_last = _last_month(total), int(state["last_month"].values[province])
+    if theirs_last > own_last:
         warnings.warn(
             f"Indicator {ind!r}: the province's own reports end in {year}-{own_last:02d} but all its "
-            f"{idx.size} prefectures reported up to {year}-{complete[-1] + 1:02d}. The province is forecast "
+            f"{idx.size} prefectures reported up to {year}-{theirs_last:02d}. The province is forecast "
             "from its own reports; leave its rows out of the progress data to forecast it from its "
             "prefectures.",
             ForecastWarning,
