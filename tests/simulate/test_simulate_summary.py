@@ -61,6 +61,38 @@ def test_same_seed_same_summary_whatever_threads_and_kept_paths(mixed):
     assert b["paths"].sizes["draw"] == 100 and a.attrs["seed_entropy"] == "7"
 
 
+def test_paths_out_holds_the_kept_paths_in_the_given_columns_and_nothing_else(mixed):
+    """The caller's array gets the kept paths (percent changes included) in its columns; the
+    columns it keeps for itself are untouched; the summaries are the same."""
+    d, s = mixed
+    n = s.sizes["series"]
+    a = simulate_summary(d, s, seed=7, n_jobs=2, keep_paths=300)
+    columns = np.random.default_rng(0).permutation(n + 3)[:n]
+    out = np.full((300, n + 3, 12), -7.0, np.float32)
+    b = simulate_summary(d, s, seed=7, n_jobs=2, keep_paths=300, paths_out=(out, columns))
+    assert "paths" not in b
+    np.testing.assert_array_equal(out[:, columns], a["paths"].transpose("draw", "series", "month").values)
+    assert (np.delete(out, columns, axis=1) == -7.0).all()
+    _assert_same(a, b)
+
+
+@pytest.mark.parametrize(
+    "out, columns",
+    [
+        (np.zeros((299, 40, 12), np.float32), "all"),  # one draw short
+        (np.zeros((300, 40, 12), np.float64), "all"),  # not the engine's dtype
+        (np.zeros((300, 40, 12), np.float32), "twice"),  # two series in one column
+        (np.zeros((300, 40, 12), np.float32), "outside"),  # a column past the array's
+    ],
+)
+def test_paths_out_that_cannot_hold_the_kept_paths_is_refused(mixed, out, columns):
+    d, s = mixed
+    n = s.sizes["series"]
+    cols = {"all": np.arange(n), "twice": np.r_[0, np.arange(n - 1)], "outside": np.arange(n) + 40 - n + 1}
+    with pytest.raises(ValueError, match="'paths_out' parameter of simulate_summary must be an array"):
+        simulate_summary(d, s, seed=7, keep_paths=300, paths_out=(out, cols[columns]))
+
+
 def test_blocks_binned_after_their_task_give_the_same_summary(mixed, monkeypatch):
     """Tasks that start before block 0 has set the histogram bins return their deadline values,
     binned when they are folded: the same statistics as tasks that bin their own."""

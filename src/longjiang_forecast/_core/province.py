@@ -209,13 +209,17 @@ class ProvinceRows:
         weights[:, where[: self.weights.shape[1]]] = self.weights
         return replace(self, weights=weights)
 
-    def paths(self, paths: np.ndarray) -> np.ndarray:
+    def paths(self, paths: np.ndarray, columns: np.ndarray | None = None) -> np.ndarray:
         """The province rows' paths from the state's paths.
 
         Parameters
         ----------
-        paths : ndarray of shape (n_draws, n_series, n_months)
+        paths : ndarray of shape (n_draws, n_columns, n_months)
             Joint paths of the state's series (one parameter draw each).
+        columns : ndarray of int, shape (n_series,), optional
+            The column of each of the state's series in ``paths`` (default: series ``j`` in
+            column ``j``), where ``paths`` holds other rows too (the forecast's, in the
+            catalogue's order).
 
         Returns
         -------
@@ -227,7 +231,8 @@ class ProvinceRows:
         for i in range(self.n):
             members = np.flatnonzero(self.weights[i])
             if self.reason[i] == "" and members.size:
-                out[:, i] = total_of(paths[:, members], self.weights[i, members], axis=1)
+                at = members if columns is None else columns[members]
+                out[:, i] = total_of(paths[:, at], self.weights[i, members], axis=1)
         if self.official is not None:
             out = on_official_figures(out.transpose(1, 0, 2), self.official).transpose(1, 0, 2)
         return out

@@ -465,19 +465,23 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
     n_kept = kept_draws(run.keep_paths, chunks.n_draws, state.sizes[SERIES])
     draws = chunks.leading(n_kept)  # the parameters of the kept paths (the first draws), as ArviZ pairs them
     province = province_from_prefectures(state, catalog, reason=draws["reason"].values)
+    n = state.sizes[SERIES]
+    full = state if province is None else append_series(state, province.fields, province.n)
+    order = catalogue_order(full, catalog)
+    where = np.argsort(order)  # the inverse permutation: where each series goes
+    # the kept paths, written once where they belong: the engine's series, then the province rows
+    values = np.empty((n_kept, order.size, 12))
     stats = simulate_summary(
         chunks, state, seed=run.path_seed, n_jobs=n_jobs, dtype="float64",
-        keep_paths=n_kept,
+        keep_paths=n_kept, paths_out=(values, where[:n]),
         totals=False if province is None else province, past_deadline="ignore",
         backend="threads" if run.client is None else "dask", client=run.client,
         quantiles=sorted({*(float(q) for q in run.quantiles), 0.5}), rao_blackwell=RAO_BLACKWELL_DRAWS,
     )  # fmt: skip
-    values = stats["paths"].transpose(DRAW, SERIES, MONTH).values
-    stats = stats.drop_vars("paths")  # the kept paths are held once, in ``values``
     if province is not None:
-        state, draws, stats, touched = _with_province(province, state, draws, stats, touched)
-    order = catalogue_order(state, catalog)
-    values = _kept_in_order(values, province, order)
+        values[:, where[n:]] = province.paths(values, columns=where[:n])
+        draws, stats, touched = _with_province(province, draws, stats, touched)
+    state = full
     if not np.array_equal(order, np.arange(order.size)):
         state, draws, stats = (_reordered(ds, order) for ds in (state, draws, stats))
         touched = touched[order]
@@ -594,42 +598,22 @@ _STATISTICS = (
 )
 
 
-def _kept_in_order(values: np.ndarray, province: ProvinceRows | None, order: np.ndarray) -> np.ndarray:
-    """The kept paths of the state's series and of the province rows totalled from them, in ``order``.
-
-    ``values`` (draw, series, month) are the engine's kept paths; a province row's are the totals of
-    its prefectures' (:meth:`ProvinceRows.paths`). One copy of the kept paths in all (4,000 draws of
-    the default job: 145 MB; appending, then reordering, copied them twice: 0.3 s of its 3 s).
-    """
-    if province is None and np.array_equal(order, np.arange(order.size)):
-        return values
-    where = np.argsort(order)  # the inverse permutation: where each series goes
-    n = values.shape[1]
-    out = np.empty((values.shape[0], order.size, values.shape[2]), values.dtype)
-    out[:, where[:n]] = values
-    if province is not None:
-        out[:, where[n:]] = province.paths(values)
-    return out
-
-
 def _with_province(
     province: ProvinceRows,
-    state: xr.Dataset,
     draws: xr.Dataset,
     stats: xr.Dataset,
     touched: np.ndarray,
-) -> tuple[xr.Dataset, xr.Dataset, xr.Dataset, np.ndarray]:
-    """Append the province rows totalled from their prefectures to the state, draws and statistics.
+) -> tuple[xr.Dataset, xr.Dataset, np.ndarray]:
+    """Append the province rows totalled from their prefectures to the draws and statistics.
 
     The rows are not simulated (dynamics "none"): their statistics are the
     engine's totals on the joint paths of their prefectures (NaN for a row
     without a forecast), their kept paths the totals of the kept prefecture
-    paths (:func:`_kept_in_order`); a scenario touches them where it touches one
+    paths (:meth:`ProvinceRows.paths`); a scenario touches them where it touches one
     of their prefectures.
     """
     k = province.n
     labels = {"indicator": province.fields["indicator"], "region": province.fields["region"]}
-    state = append_series(state, province.fields, k)
     draws = append_series(
         draws,
         {**labels, "dynamics": np.full(k, "none", dtype=object), "basis": province.basis,
@@ -654,4 +638,4 @@ def _with_province(
     )
     assert stats.sizes[SERIES] == n + k
     touched = np.concatenate([touched, (province.weights != 0) @ touched > 0])
-    return state, draws, stats, touched
+    return draws, stats, touched
