@@ -55,3 +55,16 @@ def test_the_degrees_of_freedom_are_the_callers(df):
     args = (0.2, np.array([-0.8]), np.array([0.5]), np.array([1.0]), np.array([0.3]), np.zeros(1))
     want = _dense(grid, *args, df)
     np.testing.assert_allclose(_call(grid, *args, df=df), want, rtol=1e-12)
+
+
+def test_the_quartile_range_is_numpys_bit_for_bit():
+    """The fit's own interquartile range gives np.percentile's numbers exactly (ties, one point, scales)."""
+    from longjiang_forecast.models.seasonal_share import _quartile_range
+
+    rng = np.random.default_rng(3)
+    for n in [*range(1, 30), 57, 130]:
+        for scale in (1e-6, 1.0, 1e6):
+            x = rng.standard_normal(n) * scale
+            for sample in (x, np.round(x / scale, 1) * scale, np.repeat(x[:3], 4)[:n]):
+                assert _quartile_range(sample) == float(np.subtract(*np.percentile(sample, [75, 25])))
+    assert _quartile_range(np.array([1.0, 2.0, 3.0, 4.0, 5.0])) == 2.0

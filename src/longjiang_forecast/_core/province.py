@@ -136,27 +136,32 @@ def disagreeing_months(own: np.ndarray, total: np.ndarray, kind: str, unit: str)
         return np.flatnonzero(np.isfinite(own) & np.isfinite(total) & (np.abs(own - total) > allowed))
 
 
-def province_members(catalog: Any, indicator: str, year: int) -> list[str]:
-    """The prefectures whose total is the province for an indicator of ``year``.
+def province_members(catalog: Any, year: int) -> dict[str, list[str]]:
+    """The prefectures whose total is the province, for every indicator of ``year``.
 
-    The prefectures with a catalogue row for the indicator that year, when it
-    has any; else all 13 prefectures of the catalogue's regions (the
-    provincial target is then split among them, see ``Catalog.target_for``),
-    except for milestones, whose target is never split (none).
+    For an indicator: the prefectures with a catalogue row for it that year, when it has any;
+    else all 13 prefectures of the catalogue's regions (the provincial target is then split
+    among them, see ``Catalog.target_for``), except for milestones, whose target is never split
+    (none). One pass over the catalogue (a pandas filter per indicator took 1.5 ms, 0.1 s of the
+    default job).
 
     Returns
     -------
-    list of str
-        Prefecture ids.
+    dict of str to list of str
+        Indicator id -> prefecture ids, for each indicator with a row in ``year``.
     """
     table = catalog.table
-    mine = table[(table["indicator"] == indicator) & (table["year"] == year)]
-    rows = mine[mine["region"] != PROVINCE]
-    if len(rows):
-        return [str(r) for r in rows["region"]]
-    if (mine["kind"] == "milestone").any():
-        return []
-    return [str(r) for r in catalog.region_ids]
+    mine = table[table["year"] == year]
+    indicator = mine["indicator"].astype(str).to_numpy()
+    region = mine["region"].astype(str).to_numpy()
+    milestone = mine["kind"].astype(str).to_numpy() == "milestone"
+    everyone = [str(r) for r in catalog.region_ids]
+    out: dict[str, list[str]] = {}
+    for ind in dict.fromkeys(indicator):
+        rows = indicator == ind
+        prefectures = [r for r in region[rows] if r != PROVINCE]
+        out[ind] = prefectures or ([] if milestone[rows].any() else list(everyone))
+    return out
 
 
 @dataclass(frozen=True)

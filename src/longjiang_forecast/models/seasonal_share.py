@@ -24,6 +24,7 @@ Chapman & Hall (kernel widths).
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -1788,8 +1789,28 @@ def _robust_var(x: np.ndarray, iqr: float = np.nan) -> float:
     """
     var = float(np.var(x, ddof=1))
     if np.isnan(iqr):
-        iqr = float(np.subtract(*np.percentile(x, [75, 25]))) / 1.34
+        iqr = _quartile_range(x) / 1.34
     return min(var, iqr**2) if iqr > 0 else var
+
+
+def _quartile_range(x: np.ndarray) -> float:
+    """``np.subtract(*np.percentile(x, [75, 25]))`` of a 1-D finite ``x``, bit for bit, without its overhead.
+
+    numpy's default ("linear", Hyndman & Fan 1996 definition 7) with its own interpolation
+    (``numpy.lib._function_base_impl._lerp``: ``b - (b - a)(1 - t)`` from ``t = 0.5`` on). The
+    fit takes about a thousand of them on a few points each, where ``np.percentile`` spent 0.1 ms
+    a call on argument handling (0.1 s of the default job).
+    """
+    s = np.sort(x)
+    top = s.size - 1
+
+    def at(q: float) -> float:
+        h = top * q
+        lo = math.floor(h)
+        a, b, t = float(s[lo]), float(s[min(lo + 1, top)]), h - lo
+        return b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t
+
+    return at(0.75) - at(0.25)
 
 
 def _kernel_width(

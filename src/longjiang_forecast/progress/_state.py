@@ -341,9 +341,10 @@ def _totalled_provinces(
     reported_any = this_year.notnull().any(MONTH)
     out: dict[str, list[str]] = {}
     province_rows = rows[(rows["region"] == PROVINCE) & ~rows["kind"].isin(NOT_TOTALLED_KINDS)]
+    members_of = {year: province_members(catalog, year) for year in set(map(int, province_rows["year"]))}
     for row in province_rows.itertuples():
         ind = str(row.indicator)
-        members = province_members(catalog, ind, int(row.year))
+        members = members_of[int(row.year)][ind]
         if _province_reported(reported_any, ind) and not _agrees_with_prefectures(
             catalog, row, members, this_year
         ):
@@ -463,9 +464,10 @@ def province_from_prefectures(
     ]
     records: list[dict[str, Any]] = []
     reporting_their_total = json.loads(state.attrs.get("provinces_reporting_their_total", "{}"))
+    members_of = province_members(catalog, year)
     for row in rows.itertuples():
         ind = str(row.indicator)
-        members = province_members(catalog, ind, year)
+        members = members_of[ind]
         # a prefecture forecast for the indicator without a catalogue row of its own is part of the
         # province too (the catalogue listing Harbin's target alone made the province Harbin's total)
         order = {r: k for k, r in enumerate(map(str, catalog.region_ids))}
