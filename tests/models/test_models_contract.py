@@ -253,3 +253,23 @@ def test_hierarchical_old_seed_name_warns():
     assert HierarchicalModel(seed=np.random.SeedSequence(5))._chain_seed() == int(
         np.random.SeedSequence(5).generate_state(1)[0]
     )
+
+
+def test_compare_gives_the_final_reason_and_no_method_where_there_is_no_forecast():
+    """A deadline passed without its report is refused after the fit (by summarise): compare_models
+    says why, as the table does, and names no method for it (it gave the model's basis and no reason)."""
+    catalog = lf.load_catalog(2024).subset(["19b", "09a"])
+    progress = synthetic_progress(catalog, seed=7)
+    late = progress["month"].values >= np.datetime64("2024-09-01")
+    progress["value"].loc[{"indicator": "19b", "month": progress["month"].values[late]}] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = lf.pipeline.compare_models(
+            ["seasonal_share"], progress, catalog, as_of="2024-12", n_draws=200
+        )
+    rows = table[table["indicator"] == "19b"]
+    refused = rows[rows["reason"] != ""]  # all but Harbin, whose August report met its share already
+    assert len(rows) == 14 and len(refused) == 13 and rows.loc[rows["reason"] == "", "p_met"].eq(1.0).all()
+    assert refused["reason"].str.startswith("deadline 2024-10-31 passed by the as-of month 2024-12").all()
+    assert (refused["basis"] == "").all() and refused["p_met"].isna().all()
+    assert rows.loc[rows["reason"] == "", "basis"].str.startswith("reference class:").all()

@@ -126,3 +126,16 @@ def test_a_cached_backtest_fits_each_origin_once_whatever_the_chunks_of_draws(tm
     assert bt.forecasts.sizes["forecast"] > 0
     assert len(fits) == 1
     assert len(list(tmp_path.glob("*.nc"))) == 3  # each chunk's draws cached under its own key
+
+
+def test_the_table_lists_rows_without_a_forecast_under_their_indicator(catalog, progress):
+    """Every row of the attainment table in the catalogue's order, the province first: the qualitative
+    05a sits before 05b, not after the last indicator (it was listed after 20b)."""
+    subset = catalog.subset(["04g", "05a", "05b", "20b"])
+    table = lf.forecast(progress, subset, as_of="2024-08", n_draws=200, seed=1).table()
+    indicators = table["indicator"].tolist()
+    assert list(dict.fromkeys(indicators)) == ["04g", "05a", "05b", "20b"]
+    assert indicators == sorted(indicators)  # each indicator's rows together
+    assert table.loc[table["indicator"] == "05a", "status"].tolist() == ["no forecast"]
+    firsts = table.drop_duplicates("indicator")
+    assert (firsts["region"] == "province").all()

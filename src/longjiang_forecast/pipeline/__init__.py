@@ -15,7 +15,6 @@ from ._forecast import (
     KEEP_PATHS_VALUES,
     MIN_DEFAULT_KEEP_PATHS,
     RAO_BLACKWELL_DRAWS,
-    catalogue_order,
     check_keep_paths,
     forecast,
     kept_draws,
@@ -27,6 +26,7 @@ from ._next_year_backtest import (
     backtest_next_year,
     proposal_calibration,
 )
+from ._order import catalogue_order
 from ._results import TABLE_COLUMNS, Backtest, Forecast, ScenarioComparison, open_forecast
 from ._scenarios import ScenarioRunner, compare_scenarios
 

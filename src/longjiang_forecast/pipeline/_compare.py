@@ -110,7 +110,7 @@ def compare_models(
                     "median": qs[1],
                     "upper": qs[2],
                     "basis": result.draws["basis"].values,
-                    "reason": result.draws["reason"].values,
+                    "reason": s["reason"].values,
                 }
             )
         )

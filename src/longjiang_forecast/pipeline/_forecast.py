@@ -23,13 +23,14 @@ from .._core.exceptions import ForecastWarning
 from .._core.provenance import catalog_sha256, content_sha256, data_vintage, make_attrs
 from .._core.province import ProvinceRows
 from .._core.rng import SeedLike, as_seed_sequence
-from .._core.schema import DRAW, MONTH, PROVINCE, QUANTILE, SERIES
+from .._core.schema import DRAW, MONTH, QUANTILE, SERIES
 from .._core.state import append_series, draw_coords
 from ..models import SeasonalShareModel, resolve_model
 from ..progress._state import province_from_prefectures
 from ..scenarios import Scenario, compile_scenario, load_scenario
 from ..simulate import BLOCK_SIZE, DrawChunks, apply_scenario, simulate_summary, simulated_months
 from ..summarise import summarise
+from ._order import catalogue_order
 from ._results import Forecast
 
 if TYPE_CHECKING:
@@ -503,6 +504,12 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
     summary["scenario_touched"] = (SERIES, touched)
     if baseline is not None:
         summary, paths = _untouched_from(baseline, summary, paths, touched)
+    # a row without a forecast names no method (its reason says why): one rule, on the final reasons,
+    # for the table and every reader of the draws' basis (compare_models, the backtest)
+    draws["basis"] = (
+        SERIES,
+        np.where(summary["reason"].values != "", "", draws["basis"].values).astype(object),
+    )
     # a spawned SeedSequence is its entropy and its spawn key: both are needed to repeat the run
     spawned = {"seed_spawn_key": " ".join(map(str, ss.spawn_key))} if ss.spawn_key else {}
     for obj in (paths, summary):
@@ -519,29 +526,6 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
     return Forecast(
         summary=summary, paths=paths, draws=draws, state=state, catalog=catalog, province=province
     )
-
-
-def catalogue_order(state: xr.Dataset, catalog: Catalog) -> np.ndarray:
-    """The order of a forecast's series: the catalogue's, each indicator's province first.
-
-    The indicators in the catalogue's order; within one, the province, then its prefectures in the
-    state's order (a stable sort).
-
-    Every output follows it (the summary, the paths, the attainment table, the bulletin, scenario
-    comparisons and next year's targets): a province forecast as the total of its prefectures is
-    computed after them, and was shown after them (the default data's 01a after 20b).
-
-    Returns
-    -------
-    ndarray of int, shape (n_series,)
-        Positions in ``state``.
-    """
-    listed = catalog.table["indicator"].astype(str).drop_duplicates().tolist()
-    position = {ind: k for k, ind in enumerate(listed)}
-    indicators = np.asarray(state["indicator"].values, dtype=str)
-    key = np.array([position.get(ind, len(position)) for ind in indicators], dtype=float) * 2
-    key += np.asarray(state["region"].values, dtype=str) != PROVINCE
-    return np.argsort(key, kind="stable")
 
 
 def _reordered(ds: xr.Dataset, order: np.ndarray) -> xr.Dataset:

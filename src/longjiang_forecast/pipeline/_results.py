@@ -16,6 +16,7 @@ from .._core.cf import CONVENTIONS, describe
 from .._core.exceptions import DataValidationError
 from .._core.province import ProvinceRows
 from .._core.schema import SERIES
+from ._order import catalogue_order
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -199,10 +200,11 @@ class Forecast:
         return to_inference_data(self, model)
 
     def table(self) -> pd.DataFrame:
-        """Return the attainment table, one row per series, then the catalogue rows with no forecast.
+        """Return the attainment table, one row per series and per catalogue row with no forecast.
 
-        The series in the summary's order: the catalogue's order of their indicators, each
-        indicator's province row first (:func:`~longjiang_forecast.pipeline.catalogue_order`).
+        The catalogue's order of the indicators, each indicator's province row first
+        (:func:`~longjiang_forecast.pipeline.catalogue_order`): the series in the summary's order,
+        an indicator's catalogue rows without a forecast after its series.
 
         Returns
         -------
@@ -253,8 +255,7 @@ class Forecast:
                 "run_rate_months": s["run_rate_months"].values,
                 "expected_shortfall": s["expected_shortfall"].values,
                 "status": s["status"].values,
-                # a row without a forecast names no method (its reason says why)
-                "basis": np.where(s["reason"].values != "", "", self.draws["basis"].values),
+                "basis": self.draws["basis"].values,  # none where there is no forecast (_simulate_forecast)
                 "reason": s["reason"].values,
             }
         )
@@ -266,6 +267,7 @@ class Forecast:
         at = TABLE_COLUMNS.index("q90") + 1
         columns = [*TABLE_COLUMNS[:at], *extra, *TABLE_COLUMNS[at:]]
         table = pd.concat([frame, self._not_forecast()], ignore_index=True)[columns]
+        table = table.iloc[catalogue_order(table, self.catalog)].reset_index(drop=True)
         table["first_passage_late"] = table["first_passage_late"].fillna(False).astype(bool)
         table["run_rate_months"] = table["run_rate_months"].fillna("")
         return table

@@ -508,8 +508,7 @@ def province_from_prefectures(
     return ProvinceRows(
         fields={key: np.array([rec["fields"][key] for rec in records]) for key in keys},
         weights=weights,
-        # a row without a forecast has no method to name (its reason says why), as a refused series
-        basis=np.array(["" if rec["reason"] else rec["basis"] for rec in records], dtype=object),
+        basis=np.array([rec["basis"] for rec in records], dtype=object),
         reason=np.array([rec["reason"] for rec in records], dtype=object),
         official=np.array([np.full(12, np.nan) if rec["reason"] else rec["official"] for rec in records]),
     )
