@@ -83,6 +83,7 @@ def test_paths_out_holds_the_kept_paths_in_the_given_columns_and_nothing_else(mi
         (np.zeros((300, 40, 12), np.float64), "all"),  # not the engine's dtype
         (np.zeros((300, 40, 12), np.float32), "twice"),  # two series in one column
         (np.zeros((300, 40, 12), np.float32), "outside"),  # a column past the array's
+        ("not an array", "all"),
     ],
 )
 def test_paths_out_that_cannot_hold_the_kept_paths_is_refused(mixed, out, columns):
@@ -91,6 +92,8 @@ def test_paths_out_that_cannot_hold_the_kept_paths_is_refused(mixed, out, column
     cols = {"all": np.arange(n), "twice": np.r_[0, np.arange(n - 1)], "outside": np.arange(n) + 40 - n + 1}
     with pytest.raises(ValueError, match="'paths_out' parameter of simulate_summary must be an array"):
         simulate_summary(d, s, seed=7, keep_paths=300, paths_out=(out, cols[columns]))
+    with pytest.raises(ValueError, match="'paths_out' parameter of simulate_summary must be an array"):
+        simulate_summary(d, s, seed=7, keep_paths=300, paths_out=out)  # not (array, columns)
 
 
 def test_blocks_binned_after_their_task_give_the_same_summary(mixed, monkeypatch):

@@ -287,7 +287,7 @@ def simulate_summary(
         ``dynamics``. Per total (province totals over regions, coordinate
         ``total`` = indicator): the same names prefixed ``total_`` plus
         ``total_aggregation`` ("sum" or "mean") and ``total_n_regions``.
-        ``paths`` (draw, series, month) with ``keep_paths``. attrs:
+        ``paths`` (draw, series, month) with ``keep_paths`` (in ``paths_out`` when it is given). attrs:
         ``n_draws``, ``seed_entropy``, ``block_size``, ``dtype``, ``n_bins``,
         ``sample_dims``, provenance.
 
@@ -354,7 +354,7 @@ def simulate_summary(
 
 def _check_paths_out(paths_out: Any, n_keep: int, n_series: int, dtype: np.dtype) -> None:
     """Refuse a ``paths_out`` that cannot hold the kept paths (a caller's defect)."""
-    out, columns = paths_out
+    out, columns = paths_out if isinstance(paths_out, tuple) and len(paths_out) == 2 else (None, None)
     columns = np.asarray(columns)
     if (
         not isinstance(out, np.ndarray)
