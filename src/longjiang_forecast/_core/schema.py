@@ -18,6 +18,10 @@ QUANTILE: Final = "quantile"
 #: Region id of the provincial total.
 PROVINCE: Final = "province"
 
+#: How a state's ``target_basis`` begins for a prefecture whose target is the provincial row's,
+#: split (counts: by population) or copied (levels, means, changes): not the prefecture's own plan.
+SPLIT_TARGET_BASIS: Final = "split of the provincial target"
+
 Kind = Literal["cumulative", "level", "annual_mean", "change", "milestone", "qualitative"]
 
 #: Indicator kinds and what their monthly value means.

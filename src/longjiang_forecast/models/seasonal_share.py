@@ -41,7 +41,7 @@ from .._core.checks import check_count
 from .._core.clusters import PRIOR_ICC, effective_n, year_icc
 from .._core.provenance import make_attrs
 from .._core.rng import UNSET, SeedLike, as_seed_sequence, named_stream, renamed_seed
-from .._core.schema import MONTH, PROVINCE, SERIES
+from .._core.schema import MONTH, PROVINCE, SERIES, SPLIT_TARGET_BASIS
 from .._core.state import month_days
 from ..progress import build_state
 from ._base import BaseModel, check_is_fitted
@@ -179,6 +179,11 @@ class SeasonalShareModel(BaseModel):
         log shares of the earlier years and their outcomes against their plans.
     basis_ : ndarray of shape (n_series,), str
         What each series' forecast rests on (history years or fallback).
+    plan_need_ : ndarray of shape (n_series,)
+        Per count or level series, the change by the deadline that its plan prior is centred on,
+        in the indicator's unit: its target less its start of the year; for a prefecture level
+        whose target is the province's, copied, its own usual change over the year to the
+        deadline instead (``docs/methods.md``); NaN where not fitted.
     reason_ : ndarray of shape (n_series,), str
         Why a series cannot be forecast ("" when it can).
     family_ : ndarray of shape (n_series,), str
@@ -250,6 +255,7 @@ class SeasonalShareModel(BaseModel):
         self.basis_ = np.full(n, "", dtype=object)
         self.reason_ = np.full(n, "", dtype=object)
         self.origin_ = np.zeros(n)
+        self.plan_need_ = np.full(n, np.nan)
         self.family_ = np.array([str(family_of.get(i, i)) for i in state["indicator"].values], dtype=object)
         self.year_corr_ = np.zeros(n)
         self.split_concentration_ = np.full(n, np.nan)
@@ -347,7 +353,7 @@ class SeasonalShareModel(BaseModel):
         for s, table in enumerate(self.annual_cdf_):
             ref = self.reference_[s]
             done, t = self._done(s)
-            need = float(state.variables["target"].values[s]) - self.origin_[s]
+            need = self.plan_need_[s]
             if (
                 table is not None
                 and ref is not None
@@ -460,7 +466,7 @@ class SeasonalShareModel(BaseModel):
         """
         kind = self.state_.variables["kind"].values
         region = self.state_.variables["region"].values
-        need = self.state_.variables["target"].values - self.origin_
+        need = self.plan_need_
         fits = [
             s
             for s in range(len(self.reason_))
@@ -623,6 +629,14 @@ class SeasonalShareModel(BaseModel):
         prior_loc, prior_sd, note, prior_icc = _attainment_prior(
             years, region, self.plan_prior_sd, widths["record"]
         )
+        usual = _usual_change(state, s, own, year) if kind == "level" else None
+        if usual is not None:  # the province's level, copied: no plan of this prefecture's
+            prior_loc, prior_sd, prior_icc = np.full(1, np.nan), self.plan_prior_sd, PRIOR_ICC
+            note = (
+                f"; its target is the province's, copied, not a plan of its own: prior of the year's "
+                f"total: its own usual change, {usual[0]:.3g} a year (median of {usual[1]} earlier "
+                f"year(s); log sd {self.plan_prior_sd:g})"
+            )
         self.basis_[s] += note
         self.share_mean_[s] = mean
         self.split_concentration_[s] = self._remaining_concentration(mean, t, widths["split"])
@@ -639,16 +653,19 @@ class SeasonalShareModel(BaseModel):
         self.pace_icc_[s] = widths["pace_icc"]
         self.pace_var_[s] = float(log_sd[t]) ** 2
         self.year_corr_[s] = _remaining_corr(prior_sd**2, prior_icc, self.pace_var_[s], self.pace_icc_[s])
-        self.basis_[s] += _pace_note(years, state, s, origin, t)
+        need = float(state.variables["target"].values[s]) - origin if usual is None else usual[0] * mean[dl]
+        self.basis_[s] += _pace_note(years, state, s, origin, t, need)
         last = float(state.variables["last_value"].values[s])
         if kind == "level" and np.isfinite(last) and last < origin:
             # The shares describe a level that rises through the year; one that has fallen
             # below last December's value restarts from its latest report.
             self.origin_[s] = last
+            need += origin - last if usual is None else 0.0
             self.basis_[s] += (
                 f"; the level fell from {origin:g} (last December) to {last:g}: the gain is "
                 "counted from the latest report"
             )
+        self.plan_need_[s] = need
 
     # -- annual means -----------------------------------------------------------------
     def _fit_lognormal(
@@ -1008,7 +1025,7 @@ class SeasonalShareModel(BaseModel):
         ref = self.reference_[s]
         assert ref is not None  # called for the series with a reference class only
         dl = max(int(self.state_.variables["deadline_month"].values[s]), 1)
-        need = self.state_.variables["target"].values[s] - self.origin_[s]
+        need = self.plan_need_[s]
         centre = max(need, 1e-9 * max(abs(need), 1.0)) / max(self.share_mean_[s][dl], 1e-3)
         lo = max(done, 1e-6 * centre)
         hi = max(lo * 1.001, 20.0 * max(centre, done))
@@ -1984,15 +2001,39 @@ def _remaining_corr(prior_var: float, prior_icc: float, pace_var: float, pace_ic
     return float((pace_var * prior_icc + prior_var * pace_icc) / (prior_var + pace_var))
 
 
-def _pace_note(years: list[_ReferenceYear], state: xr.Dataset, s: int, origin: float, t: int) -> str:
+def _usual_change(
+    state: xr.Dataset, s: int, own: dict[int, np.ndarray], year: int
+) -> tuple[float, int] | None:
+    """A prefecture level's usual change over a year where its target is the province's, copied.
+
+    The median of its December-to-December changes in the earlier years of its family, and how
+    many there are; None where the target is its own (or the province's row), where it has no
+    two consecutive Decembers, or where the median is not a rise. A level target copied to every
+    prefecture (3.78 childcare places per 1,000 people) is the province's average, not a plan of
+    each prefecture: as the plan prior it made a prefecture far below it on its usual pace "a late
+    start" that would catch up, and its province an even chance (0.30) of a rise 3.5 times any
+    month of its record.
+    """
+    basis = state.variables["target_basis"].values[s] if "target_basis" in state.variables else ""
+    if not str(basis).startswith(SPLIT_TARGET_BASIS):
+        return None
+    december = {y: float(v[11]) for y, v in own.items() if y < year and np.isfinite(v[11])}
+    changes = [december[y] - december[y - 1] for y in december if y - 1 in december]
+    usual = float(np.median(changes)) if changes else np.nan
+    return (usual, len(changes)) if usual > 0 else None
+
+
+def _pace_note(
+    years: list[_ReferenceYear], state: xr.Dataset, s: int, origin: float, t: int, need: float
+) -> str:
     """A warning for the basis when this year's pace is outside every reference year's.
 
-    The pace is the share of what the target needs that is done by month ``t``; a reference
-    year's is its share by ``t`` times its outcome against its plan (1 where that is unknown).
-    Outside the reference class's range by a factor of 2 the forecast extrapolates.
+    The pace is the share of what the plan needs (``need``: :attr:`SeasonalShareModel.plan_need_`)
+    that is done by month ``t``; a reference year's is its share by ``t`` times its outcome against
+    its plan (1 where that is unknown). Outside the reference class's range by a factor of 2 the
+    forecast extrapolates.
     """
     last = float(state.variables["last_value"].values[s])
-    need = float(state.variables["target"].values[s]) - origin
     if not 0 < t < 12 or not np.isfinite(last) or need <= 0:
         return ""
     paces = np.array([y.curve[t] for y in years]) * np.exp(np.nan_to_num([y.log_ratio for y in years]))

@@ -35,7 +35,7 @@ from .._core.province import (
     total_of,
     whole_counts,
 )
-from .._core.schema import MONOTONE_KINDS, MONTH, PROVINCE, SERIES
+from .._core.schema import MONOTONE_KINDS, MONTH, PROVINCE, SERIES, SPLIT_TARGET_BASIS
 from .._core.state import deadline_month
 
 if TYPE_CHECKING:
@@ -321,7 +321,7 @@ def _series_fields(
     out = dict(rows_read[key])
     out["target"] = float(catalog.target_for(indicator, region, year=year))
     if not own:
-        out["target_basis"] = f"split of the provincial target ({region})"
+        out["target_basis"] = f"{SPLIT_TARGET_BASIS} ({region})"
     return out
 
 
