@@ -209,3 +209,32 @@ def test_prefectures_on_a_steady_pace_below_a_copied_level_target_are_not_expect
     assert table.loc["province", "model_rate"] < 1.2 * table.loc["province", "run_rate"]
     assert "its target is the province's, copied, not a plan of its own" in table.loc["jixi", "basis"]
     assert table.loc["hegang", "p_met"] == 1.0  # above the target on its usual pace
+
+
+def test_a_copied_level_target_without_a_usual_rise_to_read_is_refused_not_taken_as_the_plan():
+    """Prefectures reporting 11a since January 2023 only (one earlier December), each rising 0.017 a
+    month far below the copied 3.78: with the copy as their plan they got P(met) 0.87-0.92 and a
+    model rate of 0.33 a month (a break-it pass). Now no forecast, a reason that says what to add,
+    in Chinese too; the province's own reports are still forecast."""
+    from longjiang_forecast.report._text import in_chinese
+    from longjiang_forecast.testing import synthetic_progress
+
+    catalog = lf.load_catalog(2024)
+    own = synthetic_progress(catalog, seed=2024)["value"].sel(indicator="11a", region="province")
+    rows = [("11a", "province", m, v) for m, v in own.to_pandas().dropna().items()]
+    months = pd.date_range("2023-01-01", "2024-08-01", freq="MS")
+    rows += [("11a", r, m, 3.0 + 0.05 * i + 0.017 * k) for i, r in enumerate(catalog.region_ids)
+             for k, m in enumerate(months)]  # fmt: skip
+    progress = pd.DataFrame(rows, columns=["indicator", "region", "month", "value"])
+    with pytest.warns(lf.ForecastWarning):  # the province's own reports are not its prefectures' mean
+        result = lf.forecast(progress, catalog.subset(["11a"]), n_draws=300, seed=1)
+    table = result.table().set_index("region")
+    harbin = table.loc["harbin"]
+    assert harbin["status"] == "no forecast" and np.isnan(harbin["p_met"]) and harbin["basis"] == ""
+    assert harbin["reason"] == (
+        "its target is the province's, copied, not a plan of its own, and its earlier years show no usual "
+        "rise to expect instead (no two consecutive Decembers): give it a target of its own in the "
+        "catalogue, or earlier years' December reports"
+    )
+    assert in_chinese(harbin["reason"]).startswith("其目标沿用全省目标，并非本地计划")
+    assert table.loc["province", "status"] != "no forecast"

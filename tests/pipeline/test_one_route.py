@@ -139,3 +139,22 @@ def test_the_table_lists_rows_without_a_forecast_under_their_indicator(catalog, 
     assert table.loc[table["indicator"] == "05a", "status"].tolist() == ["no forecast"]
     firsts = table.drop_duplicates("indicator")
     assert (firsts["region"] == "province").all()
+
+
+def test_within_an_indicator_the_prefectures_follow_the_catalogues_regions(catalog):
+    """A prefecture with a catalogue row of its own, or without a forecast, was listed before or
+    after the others (a break-it pass): now province first, then the catalogue's regions in order."""
+    import pandas as pd
+
+    from longjiang_forecast.pipeline import catalogue_order
+
+    ids = [str(r) for r in catalog.region_ids]
+    rows = pd.DataFrame(
+        {"indicator": ["09a", "01a", "01a", "01a", "01a", "09a"],
+         "region": [ids[0], ids[5], "province", ids[1], ids[0], "province"]}
+    )  # fmt: skip
+    ordered = rows.iloc[catalogue_order(rows, catalog)]
+    assert list(zip(ordered["indicator"], ordered["region"], strict=True)) == [
+        ("01a", "province"), ("01a", ids[0]), ("01a", ids[1]), ("01a", ids[5]),
+        ("09a", "province"), ("09a", ids[0]),
+    ]  # fmt: skip

@@ -630,6 +630,13 @@ class SeasonalShareModel(BaseModel):
             years, region, self.plan_prior_sd, widths["record"]
         )
         usual = _usual_change(state, s, own, year) if kind == "level" else None
+        if usual is not None and not usual[0] > 0:
+            self.reason_[s] = (
+                f"its target is the province's, copied, not a plan of its own, and its earlier years "
+                f"show no usual rise to expect instead ({_usual_words(usual)}): give it a target of its "
+                "own in the catalogue, or earlier years' December reports"
+            )
+            return
         if usual is not None:  # the province's level, copied: no plan of this prefecture's
             prior_loc, prior_sd, prior_icc = np.full(1, np.nan), self.plan_prior_sd, PRIOR_ICC
             note = (
@@ -654,7 +661,7 @@ class SeasonalShareModel(BaseModel):
         self.pace_var_[s] = float(log_sd[t]) ** 2
         self.year_corr_[s] = _remaining_corr(prior_sd**2, prior_icc, self.pace_var_[s], self.pace_icc_[s])
         need = float(state.variables["target"].values[s]) - origin if usual is None else usual[0] * mean[dl]
-        self.basis_[s] += _pace_note(years, state, s, origin, t, need)
+        self.basis_[s] += _pace_note(years, state, s, origin, t, need, copied=usual is not None)
         last = float(state.variables["last_value"].values[s])
         if kind == "level" and np.isfinite(last) and last < origin:
             # The shares describe a level that rises through the year; one that has fallen
@@ -2006,9 +2013,11 @@ def _usual_change(
 ) -> tuple[float, int] | None:
     """A prefecture level's usual change over a year where its target is the province's, copied.
 
-    The median of its December-to-December changes in the earlier years of its family, and how
-    many there are; None where the target is its own (or the province's row), where it has no
-    two consecutive Decembers, or where the median is not a rise. A level target copied to every
+    The median of its December-to-December changes in the earlier years of its family (NaN
+    without two consecutive Decembers), and how many there are; None where the target is its own
+    (or the province's row). The caller refuses the series where it is not a rise: with the
+    copied target as its plan instead, a prefecture with one earlier December rising 0.017 a month
+    got P(met) 0.90 and a model rate of 0.33 a month (a break-it pass). A level target copied to every
     prefecture (3.78 childcare places per 1,000 people) is the province's average, not a plan of
     each prefecture: as the plan prior it made a prefecture far below it on its usual pace "a late
     start" that would catch up, and its province an even chance (0.30) of a rise 3.5 times any
@@ -2019,19 +2028,33 @@ def _usual_change(
         return None
     december = {y: float(v[11]) for y, v in own.items() if y < year and np.isfinite(v[11])}
     changes = [december[y] - december[y - 1] for y in december if y - 1 in december]
-    usual = float(np.median(changes)) if changes else np.nan
-    return (usual, len(changes)) if usual > 0 else None
+    return float(np.median(changes)) if changes else np.nan, len(changes)
+
+
+def _usual_words(usual: tuple[float, int]) -> str:
+    """What :func:`_usual_change` found, for a reason."""
+    if usual[1] == 0:
+        return "no two consecutive Decembers"
+    return f"median change {usual[0]:.3g} over {usual[1]} year(s)"
 
 
 def _pace_note(
-    years: list[_ReferenceYear], state: xr.Dataset, s: int, origin: float, t: int, need: float
+    years: list[_ReferenceYear],
+    state: xr.Dataset,
+    s: int,
+    origin: float,
+    t: int,
+    need: float,
+    *,
+    copied: bool,
 ) -> str:
     """A warning for the basis when this year's pace is outside every reference year's.
 
     The pace is the share of what the plan needs (``need``: :attr:`SeasonalShareModel.plan_need_`)
     that is done by month ``t``; a reference year's is its share by ``t`` times its outcome against
     its plan (1 where that is unknown). Outside the reference class's range by a factor of 2 the
-    forecast extrapolates.
+    forecast extrapolates. ``copied``: ``need`` is the series' usual change (its level target is
+    the province's, copied), and the warning says so.
     """
     last = float(state.variables["last_value"].values[s])
     if not 0 < t < 12 or not np.isfinite(last) or need <= 0:
@@ -2041,7 +2064,8 @@ def _pace_note(
     now = (last - origin) / need
     if paces.size < 2 or paces.min() / 2 <= now <= 2 * paces.max():
         return ""
+    of_what = "its usual change" if copied else "the target"
     return (
-        f"; WARNING: {100 * now:.1f} % of the target done by month {t}, outside every earlier "
+        f"; WARNING: {100 * now:.1f} % of {of_what} done by month {t}, outside every earlier "
         f"year's {100 * paces.min():.1f}-{100 * paces.max():.1f} %: the forecast extrapolates"
     )

@@ -18,7 +18,9 @@ def catalogue_order(state: xr.Dataset | pd.DataFrame, catalog: Catalog) -> np.nd
     """The order of a forecast's series: the catalogue's, each indicator's province first.
 
     The indicators in the catalogue's order; within one, the province, then its prefectures in the
-    state's order (a stable sort).
+    catalogue's order of its regions (``Catalog.region_ids``; other regions after them, in the
+    state's order). A prefecture with a catalogue row of its own was listed before the others, and
+    one without a forecast after them (a break-it pass).
 
     Every output follows it (the summary, the paths, the attainment table, the bulletin, scenario
     comparisons and next year's targets): a province forecast as the total of its prefectures is
@@ -40,7 +42,9 @@ def catalogue_order(state: xr.Dataset | pd.DataFrame, catalog: Catalog) -> np.nd
     """
     listed = catalog.table["indicator"].astype(str).drop_duplicates().tolist()
     position = {ind: k for k, ind in enumerate(listed)}
+    places = {region: k for k, region in enumerate([PROVINCE, *map(str, catalog.region_ids)])}
     indicators = np.asarray(state["indicator"].values, dtype=str)
-    key = np.array([position.get(ind, len(position)) for ind in indicators], dtype=float) * 2
-    key += np.asarray(state["region"].values, dtype=str) != PROVINCE
+    regions = np.asarray(state["region"].values, dtype=str)
+    key = np.array([position.get(ind, len(position)) for ind in indicators], dtype=float) * (len(places) + 1)
+    key += np.array([places.get(region, len(places)) for region in regions], dtype=float)
     return np.argsort(key, kind="stable")

@@ -267,6 +267,7 @@ class Forecast:
         at = TABLE_COLUMNS.index("q90") + 1
         columns = [*TABLE_COLUMNS[:at], *extra, *TABLE_COLUMNS[at:]]
         table = pd.concat([frame, self._not_forecast()], ignore_index=True)[columns]
+        table["basis"] = table["basis"].fillna("")  # no method where there is no forecast
         table = table.iloc[catalogue_order(table, self.catalog)].reset_index(drop=True)
         table["first_passage_late"] = table["first_passage_late"].fillna(False).astype(bool)
         table["run_rate_months"] = table["run_rate_months"].fillna("")

@@ -391,6 +391,26 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"prior of the year's total: the plan \(log sd ([\d.]+)\)", "全年总量的先验：计划值（对数标准差 {0}）"),
     (
+        r"its target is the province's, copied, not a plan of its own: prior of the year's total: its own "
+        r"usual change, ([-\d.e+]+) a year \(median of (\d+) earlier year\(s\); log sd ([\d.]+)\)",
+        "其目标沿用全省目标，并非本地计划：全年总量的先验为本地往年通常的增量，每年 {0}"
+        "（{1} 个往年的中位数；对数标准差 {2}）",
+    ),
+    (
+        r"its target is the province's, copied, not a plan of its own, and its earlier years show no usual "
+        r"rise to expect instead \(no two consecutive Decembers\): give it a target of its own in the "
+        r"catalogue, or earlier years' December reports",
+        "其目标沿用全省目标，并非本地计划，且往年数据看不出通常的增量（没有连续两年的 12 月报告）："
+        "请在目标清单中为其填写本地目标，或补充往年 12 月的报告",
+    ),
+    (
+        r"its target is the province's, copied, not a plan of its own, and its earlier years show no usual "
+        r"rise to expect instead \(median change ([-\d.e+]+) over (\d+) year\(s\)\): give it a target of "
+        r"its own in the catalogue, or earlier years' December reports",
+        "其目标沿用全省目标，并非本地计划，且往年数据看不出通常的增量（{1} 年的增量中位数为 {0}）："
+        "请在目标清单中为其填写本地目标，或补充往年 12 月的报告",
+    ),
+    (
         r"earlier years weighted by how much of their month-(\d+) progress was done by month (\d+)",
         "往年按其 {0} 月进度中 {1} 月前已完成的比例加权",
     ),
@@ -443,6 +463,11 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"WARNING: ([-\d.]+) % of the target done by month (\d+), outside every earlier year's "
         r"([-\d.]+)-([-\d.]+) %: the forecast extrapolates",
         "警告：{1} 月已完成目标的 {0}%，超出往年 {2}%–{3}% 的范围：预测为外推",
+    ),
+    (
+        r"WARNING: ([-\d.]+) % of its usual change done by month (\d+), outside every earlier year's "
+        r"([-\d.]+)-([-\d.]+) %: the forecast extrapolates",
+        "警告：{1} 月已完成往年通常增量的 {0}%，超出往年 {2}%–{3}% 的范围：预测为外推",
     ),
     (r"sum of the (\d+) prefectures' forecasts, path by path", "{0} 个地市预测值逐路径加总"),
     (
