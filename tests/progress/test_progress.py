@@ -925,3 +925,28 @@ def test_hidden_rows_of_a_workbook_are_read_and_named(tmp_path):
     with pytest.warns(UserWarning, match=r"read 1 hidden row\(s\) as any other \(rows 3\)"):
         ds = read_progress(path, load_catalog(2024))
     assert ds["value"].sel(indicator="09a", region="province", month="2024-02-01").item() == 2000.0
+
+
+def test_a_prefecture_that_stopped_reporting_is_named_not_dropped_silently(catalog):
+    """Harbin reported 09a (no catalogue row of its own) in earlier years and not this year: it is
+    not forecast (nothing but the plan to go on), and a warning says so and how to fix it; it
+    dropped out of the table without a word (a break-it pass)."""
+    from longjiang_forecast import ForecastWarning, build_state
+    from longjiang_forecast.testing import synthetic_progress
+
+    progress = synthetic_progress(catalog, seed=7)
+    months = progress["month"].values
+    progress["value"].loc[
+        {"indicator": "09a", "region": "harbin", "month": months[months >= np.datetime64("2024-01")]}
+    ] = np.nan
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        state = build_state(progress, catalog, as_of="2024-08")
+    said = [str(w.message) for w in caught if issubclass(w.category, ForecastWarning)]
+    assert [m for m in said if m.startswith("1 series reported in earlier years have no report in 2024")] == [
+        "1 series reported in earlier years have no report in 2024 and no catalogue row of their own, so "
+        "they are not forecast: 09a/harbin. Add their reports of 2024, or a catalogue row for each (it is "
+        "then forecast from its plan and its earlier years)."
+    ]
+    pairs = set(zip(state["indicator"].values, state["region"].values, strict=True))
+    assert ("09a", "harbin") not in pairs and ("09a", "qiqihar") in pairs

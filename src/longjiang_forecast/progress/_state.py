@@ -154,6 +154,7 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
                 continue
             if reported_now[i, r] or (reg in members and (family, reg) in reported_families):
                 pairs.append((str(ind), str(reg)))
+    _warn_unforecast_reporters(indicators, regions, ever & ~reported_now, known, set(pairs), year)
     if not pairs:
         raise NothingToForecastError(
             f"No forecastable indicator of year {year} in the catalogue ({catalog.source}) "
@@ -323,6 +324,34 @@ def _series_fields(
     if not own:
         out["target_basis"] = f"{SPLIT_TARGET_BASIS} ({region})"
     return out
+
+
+def _warn_unforecast_reporters(
+    indicators: np.ndarray, regions: np.ndarray, earlier_only: np.ndarray, known: set[str],
+    pairs: set[tuple[str, str]], year: int,
+) -> None:  # fmt: skip
+    """Warn of the prefecture series that reported in earlier years but not this year, and are left out.
+
+    A prefecture without a catalogue row of its own is forecast only from this year's reports (or
+    as a member of a province totalled from its prefectures): one that stopped reporting dropped
+    out of the table, the workbook and the bulletin's ranking without a word (a break-it pass).
+    """
+    left = sorted(
+        f"{indicators[i]}/{regions[r]}"
+        for i, r in zip(*np.nonzero(earlier_only), strict=True)
+        if str(indicators[i]) in known
+        and str(regions[r]) != PROVINCE
+        and (str(indicators[i]), str(regions[r])) not in pairs
+    )
+    if left:
+        shown = ", ".join(left[:8]) + (f" (+{len(left) - 8})" if len(left) > 8 else "")
+        warnings.warn(
+            f"{len(left)} series reported in earlier years have no report in {year} and no catalogue "
+            f"row of their own, so they are not forecast: {shown}. Add their reports of {year}, or a "
+            "catalogue row for each (it is then forecast from its plan and its earlier years).",
+            ForecastWarning,
+            stacklevel=3,
+        )
 
 
 def _totalled_provinces(
