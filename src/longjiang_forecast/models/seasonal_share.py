@@ -626,9 +626,6 @@ class SeasonalShareModel(BaseModel):
             widths["record"] = _outcome_record(years, self.plan_prior_sd)
             widths["pace_icc"] = _pace_icc(years, log_share, t)
             widths["split"] = _split_concentration(shares, t)
-        prior_loc, prior_sd, note, prior_icc = _attainment_prior(
-            years, region, self.plan_prior_sd, widths["record"]
-        )
         usual = _usual_change(state, s, own, year) if kind == "level" else None
         if usual is not None and not usual[0] > 0:
             self.reason_[s] = (
@@ -637,7 +634,11 @@ class SeasonalShareModel(BaseModel):
                 "own in the catalogue, or earlier years' December reports"
             )
             return
-        if usual is not None:  # the province's level, copied: no plan of this prefecture's
+        if usual is None:
+            prior_loc, prior_sd, note, prior_icc = _attainment_prior(
+                years, region, self.plan_prior_sd, widths["record"]
+            )
+        else:  # the province's level, copied: no plan of this prefecture's
             prior_loc, prior_sd, prior_icc = np.full(1, np.nan), self.plan_prior_sd, PRIOR_ICC
             note = (
                 f"; its target is the province's, copied, not a plan of its own: prior of the year's "
@@ -660,19 +661,20 @@ class SeasonalShareModel(BaseModel):
         self.pace_icc_[s] = widths["pace_icc"]
         self.pace_var_[s] = float(log_sd[t]) ** 2
         self.year_corr_[s] = _remaining_corr(prior_sd**2, prior_icc, self.pace_var_[s], self.pace_icc_[s])
-        need = float(state.variables["target"].values[s]) - origin if usual is None else usual[0] * mean[dl]
-        self.basis_[s] += _pace_note(years, state, s, origin, t, need, copied=usual is not None)
+        target = float(state.variables["target"].values[s])
+        copied_need = None if usual is None else usual[0] * mean[dl]  # a usual year's change to the deadline
+        need = target - origin if copied_need is None else copied_need
+        self.basis_[s] += _pace_note(years, state, s, origin, t, need, copied=copied_need is not None)
         last = float(state.variables["last_value"].values[s])
         if kind == "level" and np.isfinite(last) and last < origin:
             # The shares describe a level that rises through the year; one that has fallen
             # below last December's value restarts from its latest report.
             self.origin_[s] = last
-            need += origin - last if usual is None else 0.0
             self.basis_[s] += (
                 f"; the level fell from {origin:g} (last December) to {last:g}: the gain is "
                 "counted from the latest report"
             )
-        self.plan_need_[s] = need
+        self.plan_need_[s] = target - self.origin_[s] if copied_need is None else copied_need
 
     # -- annual means -----------------------------------------------------------------
     def _fit_lognormal(

@@ -202,9 +202,9 @@ class Forecast:
     def table(self) -> pd.DataFrame:
         """Return the attainment table, one row per series and per catalogue row with no forecast.
 
-        The catalogue's order of the indicators, each indicator's province row first
-        (:func:`~longjiang_forecast.pipeline.catalogue_order`): the series in the summary's order,
-        an indicator's catalogue rows without a forecast after its series.
+        In :func:`~longjiang_forecast.pipeline.catalogue_order`: the catalogue's order of the
+        indicators, each indicator's province row first, then its prefectures in the catalogue's
+        order of its regions, the catalogue rows without a forecast among them.
 
         Returns
         -------
@@ -267,7 +267,6 @@ class Forecast:
         at = TABLE_COLUMNS.index("q90") + 1
         columns = [*TABLE_COLUMNS[:at], *extra, *TABLE_COLUMNS[at:]]
         table = pd.concat([frame, self._not_forecast()], ignore_index=True)[columns]
-        table["basis"] = table["basis"].fillna("")  # no method where there is no forecast
         table = table.iloc[catalogue_order(table, self.catalog)].reset_index(drop=True)
         table["first_passage_late"] = table["first_passage_late"].fillna(False).astype(bool)
         table["run_rate_months"] = table["run_rate_months"].fillna("")
@@ -297,6 +296,7 @@ class Forecast:
                 "comparator": rows["comparator"].values,
                 "deadline": pd.DatetimeIndex(rows["deadline"]).strftime("%Y-%m-%d"),
                 "status": "no forecast",
+                "basis": "",  # no method where there is no forecast
                 "reason": reasons,
             }
         )

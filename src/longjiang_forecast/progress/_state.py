@@ -132,7 +132,7 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
         _check_plans_of_year(progress, catalog, this_year, year)
     # A province row whose province has not reported this year while its prefectures have reports
     # is forecast from their joint paths (province_from_prefectures), not as a series of its own.
-    totalled = _totalled_provinces(catalog, rows, this_year, reported_families, family_of)
+    totalled = _totalled_provinces(catalog, rows, year, this_year, reported_families, family_of)
     pairs: list[tuple[str, str]] = [
         (r.indicator, r.region)
         for r in rows.itertuples()
@@ -357,6 +357,7 @@ def _warn_unforecast_reporters(
 def _totalled_provinces(
     catalog: Catalog,
     rows: pd.DataFrame,
+    year: int,
     this_year: xr.DataArray,
     reported_families: set[tuple[str, str]],
     family_of: dict[str, str],
@@ -370,10 +371,10 @@ def _totalled_provinces(
     reported_any = this_year.notnull().any(MONTH)
     out: dict[str, list[str]] = {}
     province_rows = rows[(rows["region"] == PROVINCE) & ~rows["kind"].isin(NOT_TOTALLED_KINDS)]
-    members_of = {year: province_members(catalog, year) for year in set(map(int, province_rows["year"]))}
+    members_of = province_members(catalog, year)
     for row in province_rows.itertuples():
         ind = str(row.indicator)
-        members = members_of[int(row.year)][ind]
+        members = members_of[ind]
         if _province_reported(reported_any, ind) and not _agrees_with_prefectures(
             catalog, row, members, this_year
         ):
