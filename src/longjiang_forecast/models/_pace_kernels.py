@@ -9,6 +9,13 @@ kernel on ``log(done) − log A``. Where something is done, the pace kernel of y
 evaluated every kernel on every grid point, (J, G) values with their temporaries; here each kernel
 is evaluated on its band only and summed into a running log-sum-exp per grid point: for a county
 series (about 390 reference years) a small share of the (J, G) values, and no temporaries.
+
+Two savings give the same numbers bit for bit (tested against a plain-Python transcription):
+where every year has the same prior kernel (the plan's prior, when the reference class has no
+outcomes of its own: every county series of the benchmark's county job), its Student-t term is
+computed once per grid point instead of once per year and point; and a term too small to change
+the running sum (:data:`_NEGLIGIBLE`) skips its ``exp``. The county job's kernels took 12.8 s of
+CPU before and about 5 s after (4,420 series, 719 million kernel-point terms).
 """
 
 from __future__ import annotations
@@ -21,6 +28,10 @@ from .._core.jit import cached_njit
 
 #: Half-width of each pace kernel's band, in kernel widths (``exp(-0.5 · 12²) = exp(-72)``).
 BAND_WIDTHS = 12.0
+#: A term this far (in log) below the running largest one is not added: ``exp(-37) = 8.5e-17`` is
+#: less than half the spacing of doubles at the running sum (at least 1, where it is 2.2e-16), so
+#: adding it would round back to the same sum. The same numbers, bit for bit, without its ``exp``.
+_NEGLIGIBLE = -37.0
 
 
 @cached_njit(nogil=True)
@@ -68,19 +79,32 @@ def pace_log_posterior(
     acc = np.zeros(n)
     half_log_2pi = 0.5 * math.log(2.0 * math.pi)
     power = (df + 1.0) / 2.0
+    # one prior kernel for every year (the plan's, where the class has no outcomes of its own):
+    # its Student-t term once per grid point, not once per year and point
+    shared = log_share.size > 0
+    for j in range(log_share.size):
+        shared = shared and mean[j] == mean[0] and scale[j] == scale[0]
+    prior = np.empty(n if shared else 0)
+    for g in range(prior.size):
+        z = (grid[g] - mean[0]) / scale[0]
+        prior[g] = power * math.log1p(z * z / df)
     for j in range(log_share.size):
         centre = log_done - log_share[j]
         lo = np.searchsorted(grid, centre - BAND_WIDTHS * width[j])
         hi = np.searchsorted(grid, centre + BAND_WIDTHS * width[j], side="right")
         const = log_weight[j] + log_c - math.log(scale[j]) - math.log(width[j]) - half_log_2pi
         for g in range(lo, hi):
-            z = (grid[g] - mean[j]) / scale[j]
+            if shared:
+                t_term = prior[g]
+            else:
+                z = (grid[g] - mean[j]) / scale[j]
+                t_term = power * math.log1p(z * z / df)
             u = (log_done - grid[g] - log_share[j]) / width[j]
-            v = const - power * math.log1p(z * z / df) - 0.5 * u * u
+            v = const - t_term - 0.5 * u * u
             if v > top[g]:
                 acc[g] = acc[g] * math.exp(top[g] - v) + 1.0
                 top[g] = v
-            else:
+            elif not v - top[g] <= _NEGLIGIBLE:  # (NaN included, as before)
                 acc[g] += math.exp(v - top[g])
     out = np.full(n, -np.inf)
     for g in range(n):
