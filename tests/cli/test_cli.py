@@ -1004,6 +1004,19 @@ def _csv_named_xlsx(tmp_path):
     return ["--progress", str(path)]
 
 
+def _semicolon_csv_named_xlsx(tmp_path):
+    path = tmp_path / "progress.xlsx"
+    path.write_text("indicator;region;month;value\n09a;harbin;2024-01;10\n", encoding="utf-8")
+    return ["--progress", str(path)]
+
+
+def _unicode_text_named_xlsx(tmp_path):
+    """Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated."""
+    path = tmp_path / "progress.xlsx"
+    path.write_text("indicator\tregion\tmonth\tvalue\n09a\tharbin\t2024-01\t10\n", encoding="utf-16")
+    return ["--progress", str(path)]
+
+
 def _unbalanced_quote(tmp_path):
     path = tmp_path / "quote.csv"
     path.write_text(
@@ -1030,6 +1043,8 @@ def _deeply_nested_scenario(tmp_path):
         (_cut_catalogue, "cut.csv: row 2, the last row ('x1,level,%,50,>=,2024-12-31,prov'), does not end"),
         (_damaged_workbook, "damaged.xlsx: the catalogue is not a readable .xlsx workbook"),
         (_csv_named_xlsx, "it is a CSV file named .xlsx. Rename it to .csv"),
+        (_semicolon_csv_named_xlsx, "semicolon- or tab-separated text: it is a CSV file named .xlsx. Rename"),
+        (_unicode_text_named_xlsx, "semicolon- or tab-separated text: it is a CSV file named .xlsx. Rename"),
         (_unbalanced_quote, "quote.csv: row 2 of the catalogue is not well-formed CSV"),
         (
             _list_of_numbers_as_effects,

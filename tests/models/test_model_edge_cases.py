@@ -50,6 +50,27 @@ def test_only_reported_indicators_are_forecast(tmp_path, catalog):
     assert other["status"] == "no forecast" and other["reason"].startswith("no reports in the progress data")
 
 
+def test_a_prefecture_that_stopped_reporting_is_a_row_without_a_forecast(tmp_path, catalog):
+    """Harbin reported 09a (no catalogue row of its own) in 2023 and not in 2024: the table lists it
+    under 09a, without a forecast, with its share of the target and the reason in both languages; it
+    dropped out of the table, the workbook and the bulletin's ranking (a break-it pass)."""
+    from longjiang_forecast.report._text import in_chinese
+
+    rows = [("09a", reg, "2023-06", 100.0) for reg in ("province", "harbin", "qiqihar")]
+    rows += [("09a", reg, "2024-05", 90.0) for reg in ("province", "qiqihar")]
+    progress = _progress(tmp_path, catalog, rows)
+    with pytest.warns(lf.ForecastWarning, match="09a/harbin"):
+        table = lf.forecast(progress, catalog, as_of="2024-05", n_draws=500, seed=1).table()
+    mine = table[table["indicator"] == "09a"]
+    assert mine["region"].tolist() == ["province", "harbin", "qiqihar"]  # the catalogue's order
+    harbin = mine.iloc[1]
+    assert harbin["status"] == "no forecast" and np.isnan(harbin["p_met"]) and harbin["basis"] == ""
+    assert harbin["target"] == pytest.approx(catalog.target_for("09a", "harbin"))
+    assert harbin["reason"] == "reported in earlier years, no report in 2024: add its reports"
+    assert in_chinese(harbin["reason"]) == "往年有报告，2024 年没有报告：请补充其报告"
+    assert mine.iloc[2]["status"] != "no forecast"
+
+
 def test_settled_targets_say_achieved_or_missed(tmp_path, catalog):
     rows = [("09a", "province", "2024-12", 14000), ("15a", "province", "2024-10", 4100)]
     progress = _progress(tmp_path, catalog, rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import warnings
@@ -950,3 +951,4 @@ def test_a_prefecture_that_stopped_reporting_is_named_not_dropped_silently(catal
     ]
     pairs = set(zip(state["indicator"].values, state["region"].values, strict=True))
     assert ("09a", "harbin") not in pairs and ("09a", "qiqihar") in pairs
+    assert json.loads(state.attrs["stopped_reporting"]) == [["09a", "harbin"]]  # the table's row

@@ -832,3 +832,30 @@ def test_the_stores_refusal_of_a_fall_reads_in_chinese():
         "（报告 '2024-04.csv（数据版本 2024-05-06）'，2024-04），但 'cumulative' 类序列在一年之内不能下降。"
         "请更正数值；如确为修订后的数据，可用 allow_revisions=True（命令行：--allow-revisions）按修订接受。"
     )
+
+
+def test_the_warnings_of_prefectures_behind_or_gone_read_in_chinese():
+    """The province totalled over prefectures with months missing, and a prefecture that stopped reporting."""
+    from longjiang_forecast.report._text import in_chinese
+
+    behind = (
+        "Province rows forecast from their prefectures, some of which have not reported every month: "
+        "09a: harbin 2024-01, 2024-02 (observed: none); 10a: qiqihar 2024-08; jixi 2024-08 "
+        "(observed: 2024-07). Their paths use those prefectures' simulated values there; their "
+        "observed value is that of the last month every prefecture reported."
+    )
+    assert in_chinese(behind) == (
+        "以下省级行由其地市加总预测，其中部分地市并非每月都有报告："
+        "09a: harbin 2024-01, 2024-02（观测值：无）；10a: qiqihar 2024-08；"
+        "jixi 2024-08（观测值截至 2024-07）。"
+        "这些月份的路径采用这些地市的模拟值；其观测值取所有地市均有报告的最后一个月。"
+    )
+    gone = (
+        "2 series reported in earlier years have no report in 2024 and no catalogue row of their "
+        "own, so they are not forecast: 09a/harbin, 09b/jixi. Add their reports of 2024, or a "
+        "catalogue row for each (it is then forecast from its plan and its earlier years)."
+    )
+    assert in_chinese(gone) == (
+        "2 个序列往年有报告、2024 年没有报告，且在目录中没有自己的行，因此不作预测：09a/harbin, 09b/jixi。"
+        "请补充其 2024 年的报告，或为每个序列在目录中加一行（即可依计划和往年数据预测）。"
+    )

@@ -332,16 +332,24 @@ def _alias_notes(header_cells: Sequence[Any], aliases: Mapping[str, str]) -> lis
 
 
 def _looks_like_csv(path: Path) -> bool:
-    """Whether a file's first line is text with a comma or a tab (a CSV given an Excel name)."""
+    """Whether a file's first line is text with a comma, semicolon or tab (a CSV given an Excel name).
+
+    UTF-8, GB18030 and UTF-16 with its byte-order mark (Excel's "Unicode text"), as the CSV reader
+    reads them.
+    """
     with path.open("rb") as f:
         head = f.read(4096)
-    first = head.split(b"\n", 1)[0]
-    for encoding in ("utf-8-sig", "gb18030"):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+        head = head[: len(head) // 2 * 2]
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
         try:
-            line = first.decode(encoding)
+            line = head.decode(encoding).split("\n", 1)[0]
         except UnicodeDecodeError:
             continue
-        return ("," in line or "\t" in line) and "\x00" not in line
+        return any(sep in line for sep in ",;\t") and "\x00" not in line
     return False
 
 
@@ -360,8 +368,8 @@ def _read_xlsx(
     except Exception as err:  # a damaged workbook fails in zipfile, zlib, XML or openpyxl
         if _looks_like_csv(path):
             fix = (
-                "Its first line is comma- or tab-separated text: it is a CSV file named .xlsx. Rename it "
-                "to .csv (or open it in Excel or WPS and save it as .xlsx)."
+                "Its first line is comma-, semicolon- or tab-separated text: it is a CSV file named .xlsx. "
+                "Rename it to .csv (or open it in Excel or WPS and save it as .xlsx)."
             )
         raise DataValidationError(
             f"{path}: the {what} is not a readable .xlsx workbook ({type(err).__name__}: "

@@ -284,6 +284,20 @@ class Forecast:
             ["qualitative: no number to forecast", "no published target"],
             "no reports in the progress data (this year or earlier years of its family)",
         )
+        # prefectures without a catalogue row of their own that reported in earlier years, not this one
+        stopped = [
+            (i, r)
+            for i, r in json.loads(self.state.attrs.get("stopped_reporting", "[]"))
+            if (i, r) not in forecast
+        ]
+        if stopped:
+            plan = pd.DataFrame([self.catalog.row(ind, year=year) for ind, _ in stopped])
+            plan["region"] = [reg for _, reg in stopped]
+            plan["target"] = [self._split_target(ind, reg, year) for ind, reg in stopped]
+            rows = pd.concat([rows, plan], ignore_index=True)
+            reasons = np.concatenate(
+                [reasons, [f"reported in earlier years, no report in {year}: add its reports"] * len(stopped)]
+            )
         return pd.DataFrame(
             {
                 "indicator": rows["indicator"].values,
@@ -300,6 +314,13 @@ class Forecast:
                 "reason": reasons,
             }
         )
+
+    def _split_target(self, indicator: str, region: str, year: int) -> float:
+        """A prefecture's split of the provincial target (:meth:`Catalog.target_for`); NaN if none."""
+        try:
+            return float(self.catalog.target_for(indicator, region, year=year))
+        except DataValidationError:  # a milestone or qualitative row is not split
+            return float("nan")
 
 
 def _quantile_column(q: float) -> str:

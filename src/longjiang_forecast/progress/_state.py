@@ -154,7 +154,7 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
                 continue
             if reported_now[i, r] or (reg in members and (family, reg) in reported_families):
                 pairs.append((str(ind), str(reg)))
-    _warn_unforecast_reporters(indicators, regions, ever & ~reported_now, known, set(pairs), year)
+    stopped = _warn_unforecast_reporters(indicators, regions, ever & ~reported_now, known, set(pairs), year)
     if not pairs:
         raise NothingToForecastError(
             f"No forecastable indicator of year {year} in the catalogue ({catalog.source}) "
@@ -216,6 +216,9 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
             # the province rows whose own reports agree with their prefectures' total: indicator ->
             # the province's reports of the year's 12 months (null where none), a JSON object
             "provinces_reporting_their_total": json.dumps(official),
+            # the prefecture series of earlier years with no report this year and no catalogue row of
+            # their own, not forecast: [[indicator, region], ...] (rows without a forecast in the table)
+            "stopped_reporting": json.dumps(stopped),
         },
     )
     return state
@@ -329,20 +332,22 @@ def _series_fields(
 def _warn_unforecast_reporters(
     indicators: np.ndarray, regions: np.ndarray, earlier_only: np.ndarray, known: set[str],
     pairs: set[tuple[str, str]], year: int,
-) -> None:  # fmt: skip
+) -> list[list[str]]:  # fmt: skip
     """Warn of the prefecture series that reported in earlier years but not this year, and are left out.
 
     A prefecture without a catalogue row of its own is forecast only from this year's reports (or
     as a member of a province totalled from its prefectures): one that stopped reporting dropped
     out of the table, the workbook and the bulletin's ranking without a word (a break-it pass).
+    Returns them, ``[[indicator, region], ...]``: the table lists each as a row without a forecast.
     """
-    left = sorted(
-        f"{indicators[i]}/{regions[r]}"
+    stopped = sorted(
+        [str(indicators[i]), str(regions[r])]
         for i, r in zip(*np.nonzero(earlier_only), strict=True)
         if str(indicators[i]) in known
         and str(regions[r]) != PROVINCE
         and (str(indicators[i]), str(regions[r])) not in pairs
     )
+    left = [f"{ind}/{reg}" for ind, reg in stopped]
     if left:
         shown = ", ".join(left[:8]) + (f" (+{len(left) - 8})" if len(left) > 8 else "")
         warnings.warn(
@@ -352,6 +357,7 @@ def _warn_unforecast_reporters(
             ForecastWarning,
             stacklevel=3,
         )
+    return stopped
 
 
 def _totalled_provinces(

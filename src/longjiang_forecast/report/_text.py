@@ -497,6 +497,10 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "进展数据中没有该指标的报告（今年及同类指标往年均无）",
     ),
     (
+        r"reported in earlier years, no report in (\d{4}): add its reports",
+        "往年有报告，{0} 年没有报告：请补充其报告",
+    ),
+    (
         r"an annual mean needs at least one earlier year of monthly values",
         "年均值类指标至少需要往年一年的月度数据",
     ),
@@ -791,9 +795,9 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (
         r"the \w+(?: \w+)? is not a readable \.xlsx workbook \((.*?)\); it is damaged, cut short or not an "
-        r"Excel file\. Its first line is comma- or tab-separated text: it is a CSV file named \.xlsx\. Rename "
-        r"it to \.csv \(or open it in Excel or WPS and save it as \.xlsx\)\.",
-        "文件不是可读取的 .xlsx 工作簿（{0}）：其第一行是以逗号或制表符分隔的文本，是一个被命名为 .xlsx 的 CSV 文件。"
+        r"Excel file\. Its first line is comma-, semicolon- or tab-separated text: it is a CSV file named "
+        r"\.xlsx\. Rename it to \.csv \(or open it in Excel or WPS and save it as \.xlsx\)\.",
+        "文件不是可读取的 .xlsx 工作簿（{0}）：其第一行是以逗号、分号或制表符分隔的文本，是一个被命名为 .xlsx 的 CSV 文件。"
         "请把扩展名改为 .csv（或用 Excel 或 WPS 打开后另存为 .xlsx）。",
     ),
     (
@@ -843,6 +847,24 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"(?<=补充缺少的报告) of (\d{4})\.", "（{0} 年）。"),
     (r" \(([^()]*?) missing\)", "（{0} 缺报）"),
+    # prefectures behind or gone (progress._state: province_from_prefectures, _warn_unforecast_reporters)
+    (
+        r"Province rows forecast from their prefectures, some of which have not reported every month: (.*?)\. "
+        r"Their paths use those prefectures' simulated values there; their observed value is that of the last "
+        r"month every prefecture reported\.",
+        "以下省级行由其地市加总预测，其中部分地市并非每月都有报告：{0}。这些月份的路径采用这些地市的模拟值；"
+        "其观测值取所有地市均有报告的最后一个月。",
+    ),
+    (r" \(observed: none\)", "（观测值：无）"),
+    (r" \(observed: (\d{4}-\d{2})\)", "（观测值截至 {0}）"),
+    (r"(?<=（观测值：无）); |(?<=（观测值截至 \d{4}-\d{2}）); ", "；"),
+    (
+        r"(\d+) series reported in earlier years have no report in (\d{4}) and no catalogue row of their own, "
+        r"so they are not forecast: (.*?)\. Add their reports of \d{4}, or a catalogue row for each \(it is "
+        r"then forecast from its plan and its earlier years\)\.",
+        "{0} 个序列往年有报告、{1} 年没有报告，且在目录中没有自己的行，因此不作预测：{2}。请补充其 {1} 年的报告，"
+        "或为每个序列在目录中加一行（即可依计划和往年数据预测）。",
+    ),
     # the report store (cli._store_error_line) and ingest (store._ingest)
     (
         r"report store (.*?): (.*?): the store, or its folder, cannot be written \(read-only, or the folder does "
