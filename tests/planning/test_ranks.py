@@ -161,6 +161,29 @@ def test_rank_table_and_the_prefectures_that_cannot_be_told_apart():
     assert en["close"][0].startswith("Each prefecture is ranked above the next with a probability outside")
 
 
+def test_the_rank_note_names_a_prefecture_scored_on_fewer_indicators():
+    """a has two series and b, c one each: a's mean is over more indicators, and the note says so
+    (a prefecture without a forecast for one indicator is ranked without it)."""
+    f = tiny_forecast(
+        [[120.0, 60.0, 110.0, 90.0]],
+        target=[100.0] * 4,
+        indicator=["x", "y", "x", "x"],
+        region=["a", "a", "b", "c"],
+        item=[1, 2, 3, 4],
+    )
+    r = planning.rank_probabilities(f, plan="flat")
+    assert dict(zip(r["region"].values, r["n_indicators"].values, strict=True)) == {"b": 1, "c": 1, "a": 2}
+    assert rank_table(r, "zh", by="share")["note"].endswith(
+        "各地市参与排名的指标数不同（没有预测或 SPI(t) 的指标不计入其平均）：甲市 2 项（其余地市 1 项）。"
+    )
+    assert rank_table(r, "en", by="share")["note"].endswith(
+        "Not every prefecture is scored on the same number of indicators (one without a forecast or an "
+        "SPI(t) is left out of its mean): A 2 (the others 1)."
+    )
+    same = planning.rank_probabilities(_three([[120.0, 110, 90]]), plan="flat")
+    assert "Not every prefecture" not in rank_table(same, "en", by="share")["note"]
+
+
 @pytest.fixture(scope="module")
 def small_bulletin():
     catalog = lf.load_catalog(2024).subset(["09a", "15a", "17b", "06b"])

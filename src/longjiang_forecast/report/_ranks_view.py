@@ -30,6 +30,9 @@ RANK_TEXT: dict[str, dict[str, Any]] = {
         "SPI(t) 名次因此不确定（括号内为最可能名次的概率）。",
         "joiner": "、",
         "rank_p": "排名（概率）",
+        "unequal": "各地市参与排名的指标数不同（没有预测或 SPI(t) 的指标不计入其平均）："
+        "{named}（其余地市 {usual} 项）。",
+        "n_of": "{name} {n} 项",
     },
     "en": {
         "title_share": "Rank probabilities: share of the target reached at the deadline",
@@ -64,6 +67,9 @@ RANK_TEXT: dict[str, dict[str, Any]] = {
         "from each path, so the SPI(t) ranks are uncertain (in brackets: P(most likely rank)).",
         "joiner": ", ",
         "rank_p": "rank (P)",
+        "unequal": " Not every prefecture is scored on the same number of indicators (one without a forecast "
+        "or an SPI(t) is left out of its mean): {named} (the others {usual}).",
+        "n_of": "{name} {n}",
     },
 }
 
@@ -153,11 +159,29 @@ def rank_table(ranks: xr.Dataset, lang: str, *, by: str) -> dict[str, Any]:
     return {
         "by": by,
         "title": t[f"title_{by}"],
-        "note": t[f"note_{by}"].format(month=ranks.attrs.get("as_of_month", "")),
+        "note": t[f"note_{by}"].format(month=ranks.attrs.get("as_of_month", ""))
+        + _unequal_note(ranks, names, t),
         "header": t["header"],
         "rows": rows,
         "close": close or [t["apart"]],
     }
+
+
+def _unequal_note(ranks: xr.Dataset, names: list[str], t: dict[str, Any]) -> str:
+    """A sentence naming the prefectures scored on another number of indicators than most ("" if none).
+
+    A prefecture's score is its mean over its own indicators: one that did not report an indicator
+    (no forecast) is ranked without it, which the table alone does not show.
+    """
+    counts = ranks["n_indicators"].values.astype(int)
+    values, freq = np.unique(counts, return_counts=True)
+    if values.size < 2:
+        return ""
+    usual = int(values[np.argmax(freq)])
+    named = t["joiner"].join(
+        t["n_of"].format(name=name, n=int(k)) for name, k in zip(names, counts, strict=True) if k != usual
+    )
+    return str(t["unequal"].format(named=named, usual=usual))
 
 
 def spi_note(ranks_spi: xr.Dataset, lang: str) -> str:
