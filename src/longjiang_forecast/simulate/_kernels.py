@@ -422,14 +422,15 @@ def aggregate(  # pragma: no cover - compiled
 @njit(inline="always")
 def _deadline_row(  # pragma: no cover - compiled
     v: np.ndarray, t: float, t32: float, s: float
-) -> tuple[int, float, float, float, int, float, bool]:
-    """Met count, Σ shortfall, Σ shortfall², min, its count, max and whether a NaN was seen (1-D view)."""
+) -> tuple[int, float, float, float, int, float, int, bool]:
+    """Met count, Σ shortfall, Σ shortfall², min, its count, max, its count and whether a NaN was seen."""
     count = 0
     a = 0.0
     b = 0.0
     lo = math.inf
     n_lo = 0
     hi = -math.inf
+    n_hi = 0
     nan = False
     for j in range(v.size):
         x = v[j]
@@ -447,8 +448,12 @@ def _deadline_row(  # pragma: no cover - compiled
             n_lo = 1
         elif x == lo:
             n_lo += 1
-        hi = max(hi, x)
-    return count, a, b, lo, n_lo, hi, nan
+        if x > hi:
+            hi = x
+            n_hi = 1
+        elif x == hi:
+            n_hi += 1
+    return count, a, b, lo, n_lo, hi, n_hi, nan
 
 
 @cached_njit(nogil=True)
@@ -464,11 +469,13 @@ def deadline_stats(  # pragma: no cover - compiled
     vmin: np.ndarray,
     vmin_n: np.ndarray,
     vmax: np.ndarray,
+    vmax_n: np.ndarray,
 ) -> None:
-    """Per block and row of deadline values: met count, Σ shortfall and Σ shortfall², min, its count, max.
+    """Per block and row of deadline values: met count, Σ shortfall and Σ shortfall², min, max, their counts.
 
-    The count of values at the min (``vmin_n``) keeps an atom there (a year whose work is over:
-    the value stays at what was done) exact in the quantiles (:func:`~._stats.histogram_quantiles`).
+    The counts of values at the min (``vmin_n``) and at the max (``vmax_n``) keep an atom there
+    exact in the quantiles (:func:`~._stats.histogram_quantiles`): a year whose work is over (the
+    value stays at what was done), a share capped at 100 %.
 
     ``target`` is float64 (the shortfall ``max((target - value) * sign, 0)`` is
     float64), ``tgt`` the same in the values' dtype (the met comparison). The
@@ -481,9 +488,10 @@ def deadline_stats(  # pragma: no cover - compiled
         j0 = 0
         for g in range(ends.size):
             j1 = min(ends[g], n)
-            count, a, b, lo, n_lo, hi, nan = _deadline_row(dv[i, j0:j1], target[i], tgt[i], sign[i])
+            count, a, b, lo, n_lo, hi, n_hi, nan = _deadline_row(dv[i, j0:j1], target[i], tgt[i], sign[i])
             met[g, i] = count
             vmin_n[g, i] = -1 if nan else n_lo  # -1: the row's minimum is not known (a NaN value)
+            vmax_n[g, i] = -1 if nan else n_hi
             if nan:
                 sf1[g, i] = sf2[g, i] = vmin[g, i] = vmax[g, i] = math.nan
             else:

@@ -117,6 +117,7 @@ def histogram_quantiles(
     vmax: np.ndarray,
     q: np.ndarray,
     vmin_n: np.ndarray | None = None,
+    vmax_n: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Quantiles from fixed-bin histograms, with a bound on their error.
 
@@ -137,6 +138,9 @@ def histogram_quantiles(
         (the value stays at what was done), is not spread over its bin, which put the 10 %
         quantile a little above it and the outcome "below the interval". Negative where the
         minimum is not known (a row with a NaN value): no atom then.
+    vmax_n : ndarray of shape (n_series,), optional
+        The same at the maximum: a share capped at 100 % reached by a fifth of the paths has its
+        90 % quantile at 100 exactly, not 99.997 beside a P(met) of 0.20.
 
     Returns
     -------
@@ -188,6 +192,11 @@ def histogram_quantiles(
     if vmin_n is not None:
         atom = np.ceil(rank) < np.asarray(vmin_n)[:, None]
         est = np.where(atom, vmin[:, None], est)
+        bound = np.where(atom, 0.0, bound)
+    if vmax_n is not None:  # both order statistics among the top vmax_n values (0-based ranks)
+        n_top = np.asarray(vmax_n)[:, None]
+        atom = (n_top >= 0) & (np.floor(rank) >= total[:, None] - n_top)
+        est = np.where(atom, vmax[:, None], est)
         bound = np.where(atom, 0.0, bound)
     empty = total == 0
     est[empty] = np.nan

@@ -36,6 +36,8 @@ BLOCK_SIZE = 1024
 #: Names of the integer statistics (summed) and float statistics (folded in block order).
 _INT_STATS = ("met", "fp", "hist", "rb_n", "t_met", "t_fp", "t_hist")
 _FLOAT_STATS = ("sf1", "sf2", "rb1", "rb2", "t_sf1", "t_sf2")
+#: The extremes of the deadline values and how many values are at each (of the rows, ``t_`` of the totals).
+_EXTREMES = ("vmin", "vmin_n", "vmax", "vmax_n")
 
 
 @dataclass
@@ -318,10 +320,10 @@ class _Watch:
         """Per block: met counts, shortfall sums and extremes of the deadline values, first-passage counts."""
         shape = (self.ends.size, self.dv.shape[0])
         met = np.empty(shape, np.int64)
-        vmin_n = np.empty(shape, np.int64)
+        vmin_n, vmax_n = np.empty(shape, np.int64), np.empty(shape, np.int64)
         sf1, sf2, vmin, vmax = (np.empty(shape) for _ in range(4))
         _kernels.deadline_stats(
-            self.dv, self.target, self.tgt, self.sign, self.ends, met, sf1, sf2, vmin, vmin_n, vmax
+            self.dv, self.target, self.tgt, self.sign, self.ends, met, sf1, sf2, vmin, vmin_n, vmax, vmax_n
         )
         return [
             {
@@ -331,6 +333,7 @@ class _Watch:
                 f"{prefix}vmin": vmin[g],
                 f"{prefix}vmin_n": vmin_n[g],
                 f"{prefix}vmax": vmax[g],
+                f"{prefix}vmax_n": vmax_n[g],
                 f"{prefix}fp": self.fp[g],
             }
             for g in range(self.ends.size)
@@ -371,7 +374,7 @@ class Accumulator:
         """Fold the next block (blocks must come in block order)."""
         if "paths" in block:
             self.paths.append(block.pop("paths"))
-        folded = (*_INT_STATS, *_FLOAT_STATS, "vmin", "t_vmin", "vmin_n", "t_vmin_n", "vmax", "t_vmax")
+        folded = (*_INT_STATS, *_FLOAT_STATS, *(f"{p}{k}" for p in ("", "t_") for k in _EXTREMES))
         if self.acc is None:  # own copies, written in place from now on (no allocation per block)
             self.acc = {k: np.array(v) if k in folded else v for k, v in block.items()}
             return
@@ -380,16 +383,13 @@ class Accumulator:
         for key in (*_INT_STATS, *_FLOAT_STATS):
             if key in block:
                 np.add(a[key], block[key], out=a[key])
-        for key in ("vmin", "t_vmin"):
-            if key in block:  # the values at the new min: each side's where its min is it (any order)
-                low = np.fmin(a[key], block[key])
+        for key, pick in (("vmin", np.fmin), ("t_vmin", np.fmin), ("vmax", np.fmax), ("t_vmax", np.fmax)):
+            if key in block:  # the values at the new extreme: each side's where its extreme is it (any order)
+                new = pick(a[key], block[key])
                 n_a, n_b = a[f"{key}_n"], block[f"{key}_n"]
-                count = np.where(a[key] == low, n_a, 0) + np.where(block[key] == low, n_b, 0)
+                count = np.where(a[key] == new, n_a, 0) + np.where(block[key] == new, n_b, 0)
                 a[f"{key}_n"] = np.where((n_a < 0) | (n_b < 0), -1, count)  # a NaN block: unknown for good
-                a[key][...] = low
-        for key in ("vmax", "t_vmax"):
-            if key in block:
-                np.fmax(a[key], block[key], out=a[key])
+                a[key][...] = new
 
     def add_all(self, blocks: list[dict[str, Any]]) -> None:
         """Fold a task's blocks, in order."""

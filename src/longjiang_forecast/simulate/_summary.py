@@ -1079,7 +1079,7 @@ def _assemble(
     p = orig(a["met"] / n)
     fp = orig(a["fp"] / n)
     sf, sf_se = (orig(x) for x in _stats.mean_se(a["sf1"], a["sf2"], n))
-    qv, qerr = _stats.histogram_quantiles(a["hist"], *_edges_of(a, plan, ""), q, a["vmin_n"])
+    qv, qerr = _stats.histogram_quantiles(a["hist"], *_edges_of(a, plan, ""), q, a["vmin_n"], a["vmax_n"])
     qv, qerr = orig(qv), orig(qerr)
     vmin, vmax = orig(np.asarray(a["vmin"], float)), orig(np.asarray(a["vmax"], float))
     pct, base = built.pct, built.baseline
@@ -1128,7 +1128,9 @@ def _assemble(
     info = built.total_info
     if info is not None:
         tp = a["t_met"] / n
-        tq, tqe = _stats.histogram_quantiles(a["t_hist"], *_edges_of(a, plan, "t_"), q, a["t_vmin_n"])
+        tq, tqe = _stats.histogram_quantiles(
+            a["t_hist"], *_edges_of(a, plan, "t_"), q, a["t_vmin_n"], a["t_vmax_n"]
+        )
         tsf, tsf_se = _stats.mean_se(a["t_sf1"], a["t_sf2"], n)
         data.update(
             {
