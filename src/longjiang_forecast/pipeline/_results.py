@@ -223,7 +223,9 @@ class Forecast:
             ``run_rate`` (the recent pace, over ``run_rate_months``).
             Qualitative items and items without a target appear with status
             "no forecast" and the reason, and so does a deadline that passed
-            by the as-of month without the report it is judged on.
+            by the as-of month without the report it is judged on, and a
+            prefecture without a catalogue row of its own that reported in
+            earlier years but not this one (with its split of the target).
         """
         s = self.summary
         quant = s["deadline_value"]

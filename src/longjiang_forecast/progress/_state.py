@@ -81,7 +81,11 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
         attrs: ``year``, ``as_of``, ``provinces_reporting_their_total`` (a JSON object: each
         indicator whose province reports are its prefectures' total, month by month, and the
         province's 12 reports of the year, null where none; their province rows are forecast
-        as that total, put on those figures, see :func:`province_from_prefectures`).
+        as that total, put on those figures, see :func:`province_from_prefectures`),
+        ``stopped_reporting`` (a JSON list of ``[indicator, region]``: the prefectures without a
+        catalogue row of their own that reported in earlier years but not in this one, not
+        forecast and named in a warning; ``Forecast.table`` lists each as a row without a
+        forecast).
 
     Raises
     ------
