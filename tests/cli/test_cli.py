@@ -1017,6 +1017,28 @@ def _unicode_text_named_xlsx(tmp_path):
     return ["--progress", str(path)]
 
 
+def _chinese_csv_named_xlsx(tmp_path):
+    """A Chinese CSV whose first 4,096 bytes end inside a character (UTF-8: three bytes each)."""
+    path = tmp_path / "progress.xlsx"
+    head = "指标,地区,月份,数值,备注\n"
+    row = "09a,harbin,2024-01,10," + "进展" * 700 + "\n"
+    data = (head + row).encode("utf-8")
+    assert len(data) > 4096 and data[4095] >= 0x80  # the cut falls inside a character
+    path.write_bytes(data)
+    return ["--progress", str(path)]
+
+
+def _workbook_named_csv(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["indicator", "region", "month", "value"])
+    book.active.append(["09a", "harbin", "2024-01", 10])
+    path = tmp_path / "progress.csv"
+    book.save(path)
+    return ["--progress", str(path)]
+
+
 def _unbalanced_quote(tmp_path):
     path = tmp_path / "quote.csv"
     path.write_text(
@@ -1045,6 +1067,11 @@ def _deeply_nested_scenario(tmp_path):
         (_csv_named_xlsx, "it is a CSV file named .xlsx. Rename it to .csv"),
         (_semicolon_csv_named_xlsx, "semicolon- or tab-separated text: it is a CSV file named .xlsx. Rename"),
         (_unicode_text_named_xlsx, "semicolon- or tab-separated text: it is a CSV file named .xlsx. Rename"),
+        (_chinese_csv_named_xlsx, "semicolon- or tab-separated text: it is a CSV file named .xlsx. Rename"),
+        (
+            _workbook_named_csv,
+            "progress.csv: the file is an Excel workbook (.xlsx), not CSV text: rename it to .xlsx",
+        ),
         (_unbalanced_quote, "quote.csv: row 2 of the catalogue is not well-formed CSV"),
         (
             _list_of_numbers_as_effects,
@@ -1061,6 +1088,21 @@ def test_bad_user_files_give_one_error_line_and_exit_2(make, message, tmp_path, 
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], err
     assert "Traceback" not in err
     assert not (tmp_path / "o" / "attainment.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "zh"),
+    [
+        (_workbook_named_csv, "文件是 Excel 工作簿（.xlsx），不是 CSV 文本：请把扩展名改为 .xlsx"),
+        (_semicolon_csv_named_xlsx, "是一个被命名为 .xlsx 的 CSV 文件。请把扩展名改为 .csv"),
+    ],
+)
+def test_a_file_of_the_other_kind_is_named_in_chinese(make, zh, tmp_path, capsys):
+    """The same one-line errors with --lang zh, in Chinese (a new-user pass found them in English)."""
+    args = ["forecast", "--lang", "zh", *make(tmp_path), "--draws", "100", "--out", str(tmp_path / "o")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and zh in err and "Traceback" not in err, err
 
 
 def test_a_catalogue_read_in_another_form_says_so_in_one_line(tmp_path, capsys):

@@ -1,6 +1,7 @@
 """Rank probabilities of the prefectures: known answers, ties, sums over ranks and prefectures, real data."""
 
 import itertools
+import json
 
 import numpy as np
 import pytest
@@ -184,6 +185,27 @@ def test_the_rank_note_names_a_prefecture_scored_on_fewer_indicators():
     assert "Not every prefecture" not in rank_table(same, "en", by="share")["note"]
 
 
+def test_the_rank_note_names_a_prefecture_of_the_catalogue_left_out():
+    """The catalogue knows 甲市, 乙市 and 丙市; 丙市 has nothing to rank (no report this year): it is
+    not in the table, and the note says so instead of ranking two as if they were all."""
+    import pandas as pd
+
+    f = _three([[120.0, 110, 90]], region=["a", "b", "a"])
+    f.catalog.regions = pd.DataFrame(
+        {"region": ["a", "b", "c"], "name_zh": ["甲市", "乙市", "丙市"], "name_en": ["A", "B", "C"]}
+    )
+    r = planning.rank_probabilities(f, plan="flat")
+    assert sorted(r["region"].values) == ["a", "b"] and json.loads(r.attrs["not_ranked"]) == [
+        ["c", "丙市", "C"]
+    ]
+    assert rank_table(r, "zh", by="share")["note"].endswith(
+        "未参与排名（没有可排名的指标，如本年没有报告）：丙市。"
+    )
+    assert rank_table(r, "en", by="share")["note"].endswith(
+        " Not ranked (no indicator to rank, such as no report this year): C."
+    )
+
+
 @pytest.fixture(scope="module")
 def small_bulletin():
     catalog = lf.load_catalog(2024).subset(["09a", "15a", "17b", "06b"])
@@ -206,7 +228,7 @@ def test_bulletin_ranking_section_shows_rank_probabilities(small_bulletin):
     assert rows[1][6] == f"{most} ({100 * p_most:.0f}%)"
     spi = table_rows(pages["zh"], "ranking-table")
     assert spi[0][0] == "排名（概率）" and all(row[0].endswith("(100%)") for row in spi[1:])
-    assert "各地市 8 月的报告均已报送" in pages["zh"] and "rank-table-spi" not in pages["zh"]
+    assert "参与排名的各地市指标 8 月的报告均已报送" in pages["zh"] and "rank-table-spi" not in pages["zh"]
     assert table_rows(pages["en"], "rank-table-share")[0][4] == "P(bottom 3)"
     n_close = len(close_groups(ranks))
     assert pages["en"].count("cannot be told apart") == n_close

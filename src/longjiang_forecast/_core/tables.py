@@ -12,6 +12,7 @@ was read in such a form is described in :attr:`Table.notes`, for one line to the
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -165,6 +166,11 @@ def decode_text(path: Path, data: bytes, what: str) -> tuple[str, str | None]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
+        if data.startswith(b"PK\x03\x04"):  # a zip: an Excel workbook (.xlsx) given a text name
+            raise DataValidationError(
+                f"{path}: the {what} is an Excel workbook (.xlsx), not CSV text: rename it to .xlsx "
+                "(or save it from Excel or WPS as 'CSV UTF-8')."
+            ) from err
         # Excel on Chinese Windows saves "CSV" as GBK; GB18030 is its superset.
         try:
             return data.decode("gb18030"), gbk_note
@@ -339,14 +345,10 @@ def _looks_like_csv(path: Path) -> bool:
     """
     with path.open("rb") as f:
         head = f.read(4096)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings: tuple[str, ...] = ("utf-16",)
-        head = head[: len(head) // 2 * 2]
-    else:
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            line = head.decode(encoding).split("\n", 1)[0]
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
+        try:  # incrementally: a character cut at the end of the 4,096 bytes waits, it is no error
+            line = codecs.getincrementaldecoder(encoding)().decode(head).split("\n", 1)[0]
         except UnicodeDecodeError:
             continue
         return any(sep in line for sep in ",;\t") and "\x00" not in line

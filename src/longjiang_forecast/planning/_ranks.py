@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Literal
 
@@ -67,7 +68,8 @@ def rank_probabilities(forecast: ForecastLike, *, by: RankBy = "share", plan: Pl
         probability is 0 or 1: the ranks do not depend on the paths),
         ``as_of_month`` (SPI(t)'s actual time), ``n_estimated`` (series whose
         report for that month is not in, valued on the paths), ``plan``,
-        ``n_draws``, provenance.
+        ``n_draws``, ``not_ranked`` (a JSON list of ``[id, name_zh, name_en]``: the
+        catalogue's prefectures without a series to rank), provenance.
 
     Raises
     ------
@@ -141,6 +143,8 @@ def rank_probabilities(forecast: ForecastLike, *, by: RankBy = "share", plan: Pl
     above = _kernels.p_above(by_region)
     n = len(ids)
     names = _region_names(getattr(forecast, "catalog", None))
+    # the catalogue's prefectures with no series to rank (none reported a count or level this year)
+    not_ranked = [[r, *names[r]] for r in names if r != PROVINCE and r not in regions]
     ranks = np.arange(1, n + 1)
     return xr.Dataset(
         {
@@ -166,6 +170,7 @@ def rank_probabilities(forecast: ForecastLike, *, by: RankBy = "share", plan: Pl
             n_estimated=n_estimated,
             certain=int(bool(np.all((p_rank == 0) | (p_rank == 1)))),
             n_draws=int(paths.shape[0]),
+            not_ranked=json.dumps(not_ranked, ensure_ascii=False),
             definition=_DEFINITION[by],
             ties="k prefectures tied in a path share the k ranks they occupy, 1/k each",
         ),

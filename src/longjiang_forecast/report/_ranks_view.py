@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -24,8 +25,9 @@ RANK_TEXT: dict[str, dict[str, Any]] = {
         "close": "{names}难以区分：相邻两地排在前面的概率在 40%–60% 之间（{pairs}），名次先后不宜作结论。",
         "pair": "{a}先于{b}的概率 {p}",
         "apart": "相邻地市排在前面的概率都在 40%–60% 之外：名次的先后有据可依。",
-        "spi_certain": "上表 SPI(t) 名次是确定的（括号内概率为 100%）：各地市 {month} 月的报告均已报送，"
-        "SPI(t) 只取决于已报告的数据，不随模拟路径变化。名次不确定性见下表（按截止日完成比例）。",
+        "spi_certain": "上表 SPI(t) 名次是确定的（括号内概率为 100%）："
+        "参与排名的各地市指标 {month} 月的报告均已报送，SPI(t) 只取决于已报告的数据，不随模拟路径变化。"
+        "名次不确定性见下表（按截止日完成比例）。",
         "spi_uncertain": "{n} 项地市指标 {month} 月的报告尚未报送，其当月数值取自模拟路径，"
         "SPI(t) 名次因此不确定（括号内为最可能名次的概率）。",
         "joiner": "、",
@@ -33,6 +35,7 @@ RANK_TEXT: dict[str, dict[str, Any]] = {
         "unequal": "各地市参与排名的指标数不同（没有预测或 SPI(t) 的指标不计入其平均）："
         "{named}（其余地市 {usual} 项）。",
         "n_of": "{name} {n} 项",
+        "not_ranked": "未参与排名（没有可排名的指标，如本年没有报告）：{named}。",
     },
     "en": {
         "title_share": "Rank probabilities: share of the target reached at the deadline",
@@ -59,10 +62,10 @@ RANK_TEXT: dict[str, dict[str, Any]] = {
         "pair": "{a} above {b}: {p}",
         "apart": "Each prefecture is ranked above the next with a probability outside 40–60 %: the "
         "order holds.",
-        "spi_certain": "The SPI(t) ranks above are certain (100 % in brackets): every prefecture's "
-        "report for "
-        "month {month} is in, and SPI(t) depends on the reported data only, not on the paths. For the "
-        "uncertainty of the ranks see the table by share of the target at the deadline.",
+        "spi_certain": "The SPI(t) ranks above are certain (100 % in brackets): the report for month "
+        "{month} of every prefecture series ranked is in, and SPI(t) depends on the reported data only, "
+        "not on the paths. For the uncertainty of the ranks see the table by share of the target at the "
+        "deadline.",
         "spi_uncertain": "{n} prefecture series have no report for month {month} yet: their value is taken "
         "from each path, so the SPI(t) ranks are uncertain (in brackets: P(most likely rank)).",
         "joiner": ", ",
@@ -70,6 +73,7 @@ RANK_TEXT: dict[str, dict[str, Any]] = {
         "unequal": " Not every prefecture is scored on the same number of indicators (one without a forecast "
         "or an SPI(t) is left out of its mean): {named} (the others {usual}).",
         "n_of": "{name} {n}",
+        "not_ranked": " Not ranked (no indicator to rank, such as no report this year): {named}.",
     },
 }
 
@@ -160,7 +164,8 @@ def rank_table(ranks: xr.Dataset, lang: str, *, by: str) -> dict[str, Any]:
         "by": by,
         "title": t[f"title_{by}"],
         "note": t[f"note_{by}"].format(month=ranks.attrs.get("as_of_month", ""))
-        + _unequal_note(ranks, names, t),
+        + _unequal_note(ranks, names, t)
+        + _not_ranked_note(ranks, lang, t),
         "header": t["header"],
         "rows": rows,
         "close": close or [t["apart"]],
@@ -182,6 +187,19 @@ def _unequal_note(ranks: xr.Dataset, names: list[str], t: dict[str, Any]) -> str
         t["n_of"].format(name=name, n=int(k)) for name, k in zip(names, counts, strict=True) if k != usual
     )
     return str(t["unequal"].format(named=named, usual=usual))
+
+
+def _not_ranked_note(ranks: xr.Dataset, lang: str, t: dict[str, Any]) -> str:
+    """A sentence naming the catalogue's prefectures left out of the ranks ("" if none).
+
+    A prefecture with no count or level to rank (one that sent no report this year) is not in the
+    table at all; without the sentence the bulletin ranked twelve prefectures as if they were all.
+    """
+    left = json.loads(str(ranks.attrs.get("not_ranked", "[]")))
+    if not left:
+        return ""
+    named = t["joiner"].join(display_name(zh, en, lang, rid) for rid, zh, en in left)
+    return str(t["not_ranked"].format(named=named))
 
 
 def spi_note(ranks_spi: xr.Dataset, lang: str) -> str:

@@ -1151,6 +1151,27 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "{0}：不支持的文件类型 {1}。请把目标清单存为 .csv（UTF-8）或 .xlsx。",
     ),
     (
+        r"(.+?): unsupported file type ('[^']*')\. Progress files must be CSV \(\.csv, UTF-8\) or Excel "
+        r"\(\.xlsx\); save the sheet in one of these formats\.",
+        "{0}：不支持的文件类型 {1}。进展文件须为 CSV（.csv，UTF-8）或 Excel（.xlsx）；请把工作表另存为其中一种格式。",
+    ),
+    # a file's bytes (_core.tables: _decode, _read_xlsx)
+    (
+        r"the \w+(?: \w+)? is empty \(0 bytes\)\. Open it in Excel or WPS and save it again as \.xlsx "
+        r"\(Excel workbook\)\.",
+        "文件为空（0 字节）。请用 Excel 或 WPS 打开后重新另存为 .xlsx（Excel 工作簿）。",
+    ),
+    (
+        r"the \w+(?: \w+)? is neither UTF-8 nor GBK/GB18030 text \((.*?)\)\. Save it as UTF-8, with or "
+        r"without BOM \(Excel: 'CSV UTF-8'\)\.",
+        "文件既不是 UTF-8 也不是 GBK/GB18030 文本（{0}）。请存为 UTF-8（有无 BOM 均可；Excel：“CSV UTF-8”）。",
+    ),
+    (
+        r"the \w+(?: \w+)? is an Excel workbook \(\.xlsx\), not CSV text: rename it to \.xlsx \(or save it "
+        r"from Excel or WPS as 'CSV UTF-8'\)\.",
+        "文件是 Excel 工作簿（.xlsx），不是 CSV 文本：请把扩展名改为 .xlsx（或在 Excel 或 WPS 中另存为“CSV UTF-8”）。",
+    ),
+    (
         r"(.+?) is a folder; give the path of a catalogue file \(\.csv, \.xlsx\)\.",
         "{0} 是文件夹；请给出目标清单文件（.csv、.xlsx）的路径。",
     ),
