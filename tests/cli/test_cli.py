@@ -998,23 +998,16 @@ def _damaged_workbook(tmp_path):
     return ["--catalog", str(path)]
 
 
-def _csv_named_xlsx(tmp_path):
-    path = tmp_path / "progress.xlsx"
-    path.write_text("indicator,region,month,value\n09a,harbin,2024-01,10\n", encoding="utf-8")
-    return ["--progress", str(path)]
+def _text_named_xlsx(sep=",", encoding="utf-8"):
+    """A maker of a progress CSV (``sep``-separated, in ``encoding``) given an Excel name."""
 
+    def make(tmp_path):
+        path = tmp_path / "progress.xlsx"
+        rows = (["indicator", "region", "month", "value"], ["09a", "harbin", "2024-01", "10"])
+        path.write_text("".join(sep.join(row) + "\n" for row in rows), encoding=encoding)
+        return ["--progress", str(path)]
 
-def _semicolon_csv_named_xlsx(tmp_path):
-    path = tmp_path / "progress.xlsx"
-    path.write_text("indicator;region;month;value\n09a;harbin;2024-01;10\n", encoding="utf-8")
-    return ["--progress", str(path)]
-
-
-def _unicode_text_named_xlsx(tmp_path):
-    """Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated."""
-    path = tmp_path / "progress.xlsx"
-    path.write_text("indicator\tregion\tmonth\tvalue\n09a\tharbin\t2024-01\t10\n", encoding="utf-16")
-    return ["--progress", str(path)]
+    return make
 
 
 def _chinese_csv_named_xlsx(tmp_path):
@@ -1064,9 +1057,13 @@ def _deeply_nested_scenario(tmp_path):
     [
         (_cut_catalogue, "cut.csv: row 2, the last row ('x1,level,%,50,>=,2024-12-31,prov'), does not end"),
         (_damaged_workbook, "damaged.xlsx: the catalogue is not a readable .xlsx workbook"),
-        (_csv_named_xlsx, "it is a CSV file named .xlsx. Rename it to .csv"),
-        (_semicolon_csv_named_xlsx, "semicolon- or tab-separated text: it is a CSV file named .xlsx. Rename"),
-        (_unicode_text_named_xlsx, "semicolon- or tab-separated text: it is a CSV file named .xlsx. Rename"),
+        (_text_named_xlsx(), "it is a CSV file named .xlsx. Rename it to .csv"),
+        (_text_named_xlsx(";"), "semicolon- or tab-separated text: it is a CSV file named .xlsx. Rename"),
+        # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated
+        (
+            _text_named_xlsx("\t", "utf-16"),
+            "semicolon- or tab-separated text: it is a CSV file named .xlsx. Rename",
+        ),
         (_chinese_csv_named_xlsx, "semicolon- or tab-separated text: it is a CSV file named .xlsx. Rename"),
         (
             _workbook_named_csv,
@@ -1094,7 +1091,7 @@ def test_bad_user_files_give_one_error_line_and_exit_2(make, message, tmp_path, 
     ("make", "zh"),
     [
         (_workbook_named_csv, "文件是 Excel 工作簿（.xlsx），不是 CSV 文本：请把扩展名改为 .xlsx"),
-        (_semicolon_csv_named_xlsx, "是一个被命名为 .xlsx 的 CSV 文件。请把扩展名改为 .csv"),
+        (_text_named_xlsx(";"), "是一个被命名为 .xlsx 的 CSV 文件。请把扩展名改为 .csv"),
     ],
 )
 def test_a_file_of_the_other_kind_is_named_in_chinese(make, zh, tmp_path, capsys):

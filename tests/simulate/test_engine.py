@@ -52,6 +52,20 @@ def test_streaming_quantiles_are_within_their_bound_of_numpy():
     assert bound[1, 2] <= 4 * width[1]
 
 
+def _assert_folded_counts(key, cases, expected):
+    """The count at an extreme (``key`` "vmin" or "vmax") folded over blocks ``(extreme, count)``, in
+    either order, is ``expected``; a block with a NaN (its extreme unknown, count -1) makes it -1."""
+    from longjiang_forecast.simulate._stream import Accumulator
+
+    cases = [*cases, ((99.0, 2), (np.nan, -1))]
+    for blocks, want in zip(cases, [*expected, -1], strict=True):
+        for order in (blocks, blocks[::-1]):
+            acc = Accumulator()
+            for value, n_at in order:
+                acc.add({"n": np.array(1), key: np.array([value]), f"{key}_n": np.array([n_at])})
+            assert acc.acc[f"{key}_n"].tolist() == [want]
+
+
 def test_an_atom_at_the_minimum_gives_exact_quantiles_through_the_engine():
     """Half the draws at exactly what was done (a year whose work is over), half above: the histogram
     alone spreads the atom over its bin (10 % quantile a little above it); with the count at the
@@ -80,21 +94,7 @@ def test_an_atom_at_the_minimum_gives_exact_quantiles_through_the_engine():
     np.testing.assert_array_equal(est[0, 2:], spread[0, 2:])  # beyond the atom: unchanged
     assert np.all(np.abs(est - exact) <= bound + 1e-9)
     # folded in either order, with a block of another minimum, and a block with a NaN (minimum unknown)
-    from longjiang_forecast.simulate._stream import Accumulator
-
-    def block(vmin, n_at):
-        return {"n": 1, "vmin": np.array([vmin]), "vmin_n": np.array([n_at])}
-
-    for blocks, expected in [
-        ([block(100.0, 3), block(99.0, 2), block(99.0, 4)], 6),
-        ([block(99.0, 2), block(100.0, 3)], 2),
-        ([block(99.0, 2), block(np.nan, -1)], -1),
-    ]:
-        for order in (blocks, blocks[::-1]):
-            acc = Accumulator()
-            for b in order:
-                acc.add({k: np.array(v) for k, v in b.items()})
-            assert acc.acc["vmin_n"].tolist() == [expected]
+    _assert_folded_counts("vmin", [((100.0, 3), (99.0, 2), (99.0, 4)), ((99.0, 2), (100.0, 3))], [6, 2])
     nan_row = _stats.histogram_quantiles(counts, lo, width, values.min(1), values.max(1), q, np.array([-1]))[
         0
     ]
@@ -106,7 +106,6 @@ def test_an_atom_at_the_cap_gives_exact_quantiles():
     exactly, not 99.997 beside a P(met) of 0.20 (20b of the default data), and those below as the
     histogram gives them. The count at the maximum folds over blocks in either order."""
     from longjiang_forecast.simulate import _stats
-    from longjiang_forecast.simulate._stream import Accumulator
 
     rng = np.random.default_rng(8)
     values = np.minimum(94.0 + rng.gamma(2.0, 2.0, (1, 20_000)), 100.0)
@@ -129,19 +128,7 @@ def test_an_atom_at_the_cap_gives_exact_quantiles():
     )
     np.testing.assert_array_equal(unknown, spread)
 
-    def block(vmax, n_at):
-        return {"n": 1, "vmax": np.array([vmax]), "vmax_n": np.array([n_at])}
-
-    for blocks, expected in [
-        ([block(100.0, 3), block(99.0, 2), block(100.0, 4)], 7),
-        ([block(99.0, 2), block(100.0, 3)], 3),
-        ([block(99.0, 2), block(np.nan, -1)], -1),
-    ]:
-        for order in (blocks, blocks[::-1]):
-            acc = Accumulator()
-            for b in order:
-                acc.add({k: np.array(v) for k, v in b.items()})
-            assert acc.acc["vmax_n"].tolist() == [expected]
+    _assert_folded_counts("vmax", [((100.0, 3), (99.0, 2), (100.0, 4)), ((99.0, 2), (100.0, 3))], [7, 3])
 
 
 def test_the_default_datas_capped_share_has_its_upper_quantile_at_the_cap():
