@@ -1021,6 +1021,22 @@ def _chinese_csv_named_xlsx(tmp_path):
     return ["--progress", str(path)]
 
 
+def _bytes_named(name, data):
+    """A maker of a progress file ``name`` holding ``data``."""
+
+    def make(tmp_path):
+        path = tmp_path / name
+        path.write_bytes(data)
+        return ["--progress", str(path)]
+
+    return make
+
+
+#: The start of an old Excel 97-2003 workbook (OLE2 compound file) and of a system's HTML "Excel" export.
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+_HTML = "<html><body><table><tr><td>指标</td><td>地区</td></tr></table></body></html>".encode()
+
+
 def _workbook_named_csv(tmp_path):
     import openpyxl
 
@@ -1069,6 +1085,12 @@ def _deeply_nested_scenario(tmp_path):
             _workbook_named_csv,
             "progress.csv: the file is an Excel workbook (.xlsx), not CSV text: rename it to .xlsx",
         ),
+        (_bytes_named("old.xlsx", _OLE2), "It is an old Excel 97-2003 workbook (.xls) named .xlsx. Open it"),
+        (_bytes_named("web.xlsx", _HTML), "It is a web page (HTML), as many systems export 'Excel' files"),
+        (
+            _bytes_named("unicode.txt", "indicator\tregion\tmonth\tvalue\n".encode("utf-16")),
+            "unicode.txt: unsupported file type '.txt'. Its first line is comma-, semicolon- or tab-",
+        ),
         (_unbalanced_quote, "quote.csv: row 2 of the catalogue is not well-formed CSV"),
         (
             _list_of_numbers_as_effects,
@@ -1092,6 +1114,12 @@ def test_bad_user_files_give_one_error_line_and_exit_2(make, message, tmp_path, 
     [
         (_workbook_named_csv, "文件是 Excel 工作簿（.xlsx），不是 CSV 文本：请把扩展名改为 .xlsx"),
         (_text_named_xlsx(";"), "是一个被命名为 .xlsx 的 CSV 文件。请把扩展名改为 .csv"),
+        (_bytes_named("old.xlsx", _OLE2), "它是被命名为 .xlsx 的旧版 Excel 97-2003 工作簿（.xls）"),
+        (_bytes_named("web.xlsx", _HTML), "它是被命名为 .xlsx 的网页（HTML"),
+        (
+            _bytes_named("u.txt", "a\tb\n".encode("utf-16")),
+            "不支持的文件类型 '.txt'。其第一行是以逗号、分号或制表符分隔",
+        ),
     ],
 )
 def test_a_file_of_the_other_kind_is_named_in_chinese(make, zh, tmp_path, capsys):

@@ -23,7 +23,7 @@ from typing import Any
 
 from longjiang_forecast._core.exceptions import DataValidationError
 
-__all__ = ["Table", "canonical_name", "decode_text", "read_table"]
+__all__ = ["Table", "canonical_name", "decode_text", "looks_like_csv", "read_table"]
 
 #: Rows searched for the header row (title rows above it are skipped).
 HEADER_SEARCH_ROWS = 10
@@ -337,7 +337,7 @@ def _alias_notes(header_cells: Sequence[Any], aliases: Mapping[str, str]) -> lis
 # --------------------------------------------------------------------------- Excel
 
 
-def _looks_like_csv(path: Path) -> bool:
+def looks_like_csv(path: Path) -> bool:
     """Whether a file's first line is text with a comma, semicolon or tab (a CSV given an Excel name).
 
     UTF-8, GB18030 and UTF-16 with its byte-order mark (Excel's "Unicode text"), as the CSV reader
@@ -355,6 +355,33 @@ def _looks_like_csv(path: Path) -> bool:
     return False
 
 
+def _what_it_is(path: Path) -> str:
+    """What a file that is not a readable workbook is instead, and what to do ("" where not known).
+
+    A CSV, an old Excel 97-2003 workbook (its OLE2 signature) or an HTML page (the "Excel" export
+    of many web systems), each given an .xlsx name.
+    """
+    if looks_like_csv(path):
+        return (
+            "Its first line is comma-, semicolon- or tab-separated text: it is a CSV file named .xlsx. "
+            "Rename it to .csv (or open it in Excel or WPS and save it as .xlsx)."
+        )
+    with path.open("rb") as f:
+        head = f.read(512)
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return (
+            "It is an old Excel 97-2003 workbook (.xls) named .xlsx. Open it in Excel or WPS and save "
+            "it as .xlsx (Excel workbook)."
+        )
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
+        return (
+            "It is a web page (HTML), as many systems export 'Excel' files, named .xlsx. Open it in "
+            "Excel or WPS and save it as .xlsx (Excel workbook)."
+        )
+    return ""
+
+
 def _read_xlsx(
     path: Path, required: Sequence[str], aliases: Mapping[str, str], sheet: int | str | None, what: str
 ) -> Table:
@@ -368,11 +395,7 @@ def _read_xlsx(
         sheets = {ws.title: _sheet_cells(ws) for ws in book.worksheets}
         book.close()
     except Exception as err:  # a damaged workbook fails in zipfile, zlib, XML or openpyxl
-        if _looks_like_csv(path):
-            fix = (
-                "Its first line is comma-, semicolon- or tab-separated text: it is a CSV file named .xlsx. "
-                "Rename it to .csv (or open it in Excel or WPS and save it as .xlsx)."
-            )
+        fix = _what_it_is(path) or fix
         raise DataValidationError(
             f"{path}: the {what} is not a readable .xlsx workbook ({type(err).__name__}: "
             f"{str(err)[:120]}); it is damaged, cut short or not an Excel file. {fix}"

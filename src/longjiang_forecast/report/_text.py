@@ -801,6 +801,25 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "请把扩展名改为 .csv（或用 Excel 或 WPS 打开后另存为 .xlsx）。",
     ),
     (
+        r"the \w+(?: \w+)? is not a readable \.xlsx workbook \((.*?)\); it is damaged, cut short or not an "
+        r"Excel file\. It is an old Excel 97-2003 workbook \(\.xls\) named \.xlsx\. Open it in Excel or WPS "
+        r"and save it as \.xlsx \(Excel workbook\)\.",
+        "文件不是可读取的 .xlsx 工作簿（{0}）：它是被命名为 .xlsx 的旧版 Excel 97-2003 工作簿（.xls）。"
+        "请用 Excel 或 WPS 打开后另存为 .xlsx（Excel 工作簿）。",
+    ),
+    (
+        r"the \w+(?: \w+)? is not a readable \.xlsx workbook \((.*?)\); it is damaged, cut short or not an "
+        r"Excel file\. It is a web page \(HTML\), as many systems export 'Excel' files, named \.xlsx\. Open "
+        r"it in Excel or WPS and save it as \.xlsx \(Excel workbook\)\.",
+        "文件不是可读取的 .xlsx 工作簿（{0}）：它是被命名为 .xlsx 的网页（HTML，许多系统导出的“Excel”文件即是如此）。"
+        "请用 Excel 或 WPS 打开后另存为 .xlsx（Excel 工作簿）。",
+    ),
+    (
+        r"(.+?): unsupported file type ('[^']*')\. Its first line is comma-, semicolon- or tab-separated text: "
+        r"rename it to \.csv\.",
+        "{0}：不支持的文件类型 {1}。其第一行是以逗号、分号或制表符分隔的文本：请把扩展名改为 .csv。",
+    ),
+    (
         r"read as GB18030 \(GBK\), the encoding of Excel's 'CSV' on Chinese Windows \(check the Chinese "
         r"text; save as 'CSV UTF-8' to silence this\)",
         "已按 GB18030（GBK）编码读取，即中文 Windows 上 Excel“CSV”格式的编码（请核对中文内容；另存为"
