@@ -517,7 +517,19 @@ def test_xlsx_sheet_and_errors(tmp_path: Path) -> None:
 def test_unsupported_file_type(tmp_path: Path) -> None:
     path = tmp_path / "cat.json"
     path.write_text("{}", encoding="utf-8")
-    with pytest.raises(DataValidationError, match=r"unsupported file type '\.json'"):
+    with pytest.raises(DataValidationError, match=r"unsupported file type '\.json'\. Save the catalogue"):
+        load_catalog(path)
+    # a tab-separated export (Excel's "Unicode text") is told to be renamed, as a progress file is
+    path = tmp_path / "cat.txt"
+    path.write_bytes("indicator\tkind\tunit\ttarget\n".encode("utf-16"))
+    with pytest.raises(
+        DataValidationError,
+        match=r"cat\.txt: unsupported file type '\.txt'\. Its first line .* rename it to \.csv",
+    ):
+        load_catalog(path)
+    path = tmp_path / "cat.xls"
+    path.write_bytes(b"")
+    with pytest.raises(DataValidationError, match=r"cat\.xls: the old Excel 97-2003 format"):
         load_catalog(path)
 
 

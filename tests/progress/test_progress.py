@@ -281,7 +281,15 @@ def test_missing_file(tmp_path):
 def test_unsupported_extension(tmp_path):
     path = tmp_path / "progress.xls"
     path.write_bytes(b"")
-    with pytest.raises(DataValidationError, match=r"progress\.xls: unsupported file type '\.xls'"):
+    with pytest.raises(
+        DataValidationError, match=r"progress\.xls: the old Excel 97-2003 format \(\.xls\) is not read"
+    ):
+        read_progress(path, CAT)
+    path = tmp_path / "progress.json"
+    path.write_bytes(b"{}")
+    with pytest.raises(
+        DataValidationError, match=r"progress\.json: unsupported file type '\.json'\. Progress files"
+    ):
         read_progress(path, CAT)
 
 
@@ -952,3 +960,41 @@ def test_a_prefecture_that_stopped_reporting_is_named_not_dropped_silently(catal
     pairs = set(zip(state["indicator"].values, state["region"].values, strict=True))
     assert ("09a", "harbin") not in pairs and ("09a", "qiqihar") in pairs
     assert json.loads(state.attrs["stopped_reporting"]) == [["09a", "harbin"]]  # the table's row
+
+
+def test_a_catalogue_row_without_this_years_report_is_named_once_others_have_reported():
+    """Harbin has a catalogue row of its own and earlier years, and no report by July while the other
+    prefectures have reported: it is forecast from its plan and earlier years (status 'no report
+    yet'), and a warning says so, in Chinese too; it said nothing (a break-it pass). While no region
+    has reported the indicator, nothing is said."""
+    from longjiang_forecast import ForecastWarning, build_state
+    from longjiang_forecast.report._text import in_chinese
+    from longjiang_forecast.testing import synthetic_families
+
+    regions = ("harbin", "qiqihar", "daqing")
+    fam = synthetic_families(seed=3, years=range(2020, 2025), regions=regions)
+    progress = fam.progress.copy(deep=True)
+    months = progress["month"].values
+    silent = {"indicator": "SYN_RUSH_2024", "region": "harbin", "month": months >= np.datetime64("2024-01")}
+    progress["value"].loc[silent] = np.nan
+
+    def said(progress, as_of="2024-07"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            state = build_state(progress.sel(month=slice(None, as_of)), fam.catalog, as_of=as_of)
+        return state, [str(w.message) for w in caught if issubclass(w.category, ForecastWarning)]
+
+    state, messages = said(progress)
+    mine = [m for m in messages if "while other regions have reported" in m]
+    assert mine == [
+        "1 series have no report in 2024 up to 2024-07 while other regions have reported the same "
+        "indicator: SYN_RUSH_2024/harbin. Their P(met) rests on the plan and earlier years alone (status "
+        "'no report yet'); add their reports if they exist."
+    ]
+    assert in_chinese(mine[0]).startswith("1 个序列截至 2024-07 没有 2024 年的报告，而同一指标的其他地区")
+    pick = (state["indicator"].values == "SYN_RUSH_2024") & (state["region"].values == "harbin")
+    assert int(state["last_month"].values[pick][0]) == 0  # forecast, as 'no report yet'
+    # while no region has reported the indicator this year, silence is the usual state
+    del silent["region"]
+    progress["value"].loc[silent] = np.nan
+    assert [m for m in said(progress)[1] if "while other regions have reported" in m] == []

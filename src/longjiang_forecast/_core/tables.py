@@ -23,7 +23,7 @@ from typing import Any
 
 from longjiang_forecast._core.exceptions import DataValidationError
 
-__all__ = ["Table", "canonical_name", "decode_text", "looks_like_csv", "read_table"]
+__all__ = ["Table", "canonical_name", "check_file_type", "decode_text", "looks_like_csv", "read_table"]
 
 #: Rows searched for the header row (title rows above it are skipped).
 HEADER_SEARCH_ROWS = 10
@@ -353,6 +353,36 @@ def looks_like_csv(path: Path) -> bool:
             continue
         return any(sep in line for sep in ",;\t") and "\x00" not in line
     return False
+
+
+def check_file_type(path: Path, suffixes: Sequence[str], formats: str) -> None:
+    """Refuse a file whose name does not end in one of ``suffixes``, saying what to do with it.
+
+    The progress and catalogue readers' one check of a file's type, before it is read. An old
+    Excel 97-2003 workbook (``.xls``) is told to be saved as .xlsx or CSV UTF-8; a ``.txt`` or
+    ``.tsv`` file whose first line is delimited text (Excel's "Unicode text", a tab-separated
+    export) to be renamed .csv; any other name is told ``formats``, the sentence of what the
+    reader reads (e.g. "Save the catalogue as .csv (UTF-8) or .xlsx.").
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file and its type, for a suffix not in ``suffixes``.
+    """
+    suffix = path.suffix.lower()
+    if suffix in suffixes:
+        return
+    if suffix == ".xls":
+        raise DataValidationError(
+            f"{path}: the old Excel 97-2003 format (.xls) is not read. Open it in Excel or WPS and save "
+            f"it as .xlsx (Excel workbook) or 'CSV UTF-8'."
+        )
+    if suffix in (".txt", ".tsv") and path.is_file() and looks_like_csv(path):
+        raise DataValidationError(
+            f"{path}: unsupported file type {path.suffix!r}. Its first line is comma-, semicolon- or "
+            f"tab-separated text: rename it to .csv."
+        )
+    raise DataValidationError(f"{path}: unsupported file type {path.suffix or '(none)'!r}. {formats}")
 
 
 def _what_it_is(path: Path) -> str:

@@ -29,7 +29,7 @@ from longjiang_forecast._core.schema import (
     PROGRESS_COLUMNS,
     PROGRESS_HEADER_ALIASES,
 )
-from longjiang_forecast._core.tables import canonical_name, looks_like, read_table
+from longjiang_forecast._core.tables import canonical_name, check_file_type, looks_like, read_table
 from longjiang_forecast._core.units import (
     counts_whole_things,
     plain_number,
@@ -268,17 +268,7 @@ def load_catalog(
             raise FileNotFoundError(f"Catalogue file {str(path)!r} does not exist.")
         if path.is_dir():
             raise DataValidationError(f"{path} is a folder; give the path of a catalogue file (.csv, .xlsx).")
-        suffix = path.suffix.lower()
-        if suffix == ".xls":
-            raise DataValidationError(
-                f"{path}: the old Excel 97-2003 format (.xls) is not read. Open it in Excel or WPS "
-                f"and save it as .xlsx (Excel workbook) or 'CSV UTF-8'."
-            )
-        if suffix not in (".csv", ".xlsx", ".xlsm"):
-            raise DataValidationError(
-                f"{path}: unsupported file type {suffix or '(none)'!r}. Save the catalogue as .csv "
-                f"(UTF-8) or .xlsx."
-            )
+        check_file_type(path, (".csv", ".xlsx", ".xlsm"), "Save the catalogue as .csv (UTF-8) or .xlsx.")
         table = read_table(
             path, required=REQUIRED_COLUMNS, aliases=COLUMN_ALIASES, sheet=sheet, what="catalogue"
         )

@@ -47,7 +47,7 @@ from longjiang_forecast._core.schema import (
     REGION,
 )
 from longjiang_forecast._core.state import deadline_month
-from longjiang_forecast._core.tables import canonical_name, looks_like, looks_like_csv, read_table
+from longjiang_forecast._core.tables import canonical_name, check_file_type, looks_like, read_table
 from longjiang_forecast._core.units import counts_whole_things, plain_number
 from longjiang_forecast.catalog._catalog import check_catalog
 
@@ -190,17 +190,11 @@ def _read_raw(
     blank rows are dropped without changing the numbering of the others. The notes say what was
     read in a form other than the documented one (see :func:`~longjiang_forecast._core.tables.read_table`).
     """
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        if suffix in (".txt", ".tsv") and path.is_file() and looks_like_csv(path):  # Excel's "Unicode text"
-            raise DataValidationError(
-                f"{path}: unsupported file type {path.suffix!r}. Its first line is comma-, semicolon- "
-                f"or tab-separated text: rename it to .csv."
-            )
-        raise DataValidationError(
-            f"{path}: unsupported file type {path.suffix or '(none)'!r}. Progress files must be "
-            f"CSV (.csv, UTF-8) or Excel (.xlsx); save the sheet in one of these formats."
-        )
+    check_file_type(
+        path,
+        SUPPORTED_SUFFIXES,
+        "Progress files must be CSV (.csv, UTF-8) or Excel (.xlsx); save the sheet in one of these formats.",
+    )
     if path.is_dir():
         raise IsADirectoryError(f"Progress file {path} is a folder; give the file in it (.csv or .xlsx).")
     if not path.is_file():

@@ -159,6 +159,7 @@ def build_state(progress: xr.Dataset, catalog: Catalog, as_of: Any = None) -> xr
             if reported_now[i, r] or (reg in members and (family, reg) in reported_families):
                 pairs.append((str(ind), str(reg)))
     stopped = _warn_unforecast_reporters(indicators, regions, ever & ~reported_now, known, set(pairs), year)
+    _warn_rows_without_reports(pairs, indicators, regions, reported_now, year, as_of_ts)
     if not pairs:
         raise NothingToForecastError(
             f"No forecastable indicator of year {year} in the catalogue ({catalog.source}) "
@@ -362,6 +363,39 @@ def _warn_unforecast_reporters(
             stacklevel=3,
         )
     return stopped
+
+
+def _warn_rows_without_reports(
+    pairs: list[tuple[str, str]], indicators: np.ndarray, regions: np.ndarray, reported_now: np.ndarray,
+    year: int, as_of: pd.Timestamp,
+) -> None:  # fmt: skip
+    """Warn of the series forecast without a report this year while other regions have reported theirs.
+
+    A series with a catalogue row of its own and reports in earlier years is forecast from its
+    plan and those years (status ``no report yet``). Early in the year that is the usual state;
+    once other regions have reported the same indicator, its silence may be a late or missing
+    report, and its P(met) rests on no figure of this year: said, not left to the status column
+    (a break-it pass).
+    """
+    where_i = {str(v): i for i, v in enumerate(indicators)}
+    where_r = {str(v): r for r, v in enumerate(regions)}
+    silent = [
+        f"{ind}/{reg}"
+        for ind, reg in pairs
+        if ind in where_i
+        and reg in where_r
+        and not reported_now[where_i[ind], where_r[reg]]
+        and reported_now[where_i[ind]].any()
+    ]
+    if silent:
+        shown = ", ".join(silent[:8]) + (f" (+{len(silent) - 8})" if len(silent) > 8 else "")
+        warnings.warn(
+            f"{len(silent)} series have no report in {year} up to {as_of:%Y-%m} while other regions have "
+            f"reported the same indicator: {shown}. Their P(met) rests on the plan and earlier years "
+            "alone (status 'no report yet'); add their reports if they exist.",
+            ForecastWarning,
+            stacklevel=3,
+        )
 
 
 def _totalled_provinces(

@@ -884,6 +884,13 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "{0} 个序列往年有报告、{1} 年没有报告，且在目录中没有自己的行，因此不作预测：{2}。请补充其 {1} 年的报告，"
         "或为每个序列在目录中加一行（即可依计划和往年数据预测）。",
     ),
+    (
+        r"(\d+) series have no report in (\d{4}) up to (\d{4}-\d{2}) while other regions have reported the "
+        r"same indicator: (.*?)\. Their P\(met\) rests on the plan and earlier years alone \(status 'no "
+        r"report yet'\); add their reports if they exist\.",
+        "{0} 个序列截至 {2} 没有 {1} 年的报告，而同一指标的其他地区已有报告：{3}。其达标概率仅依据计划和往年数据"
+        "（状态“尚未报告”）；如有报告，请补充。",
+    ),
     # the report store (cli._store_error_line) and ingest (store._ingest)
     (
         r"report store (.*?): (.*?): the store, or its folder, cannot be written \(read-only, or the folder does "
