@@ -532,3 +532,36 @@ def test_the_stores_new_refusals_in_chinese(tmp_path, capsys, monkeypatch):
     assert main([*argv, "--lang", "zh"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("错误：报告库") and "报告库并未损坏" in err and "not damaged" not in err
+
+
+def test_a_figure_typed_ten_times_over_is_refused_when_ingested_alone(tmp_path, catalog):
+    """Harbin's July figure of 09a typed ten times over, ingested alone after earlier years and
+    January-June: refused against the series' seasonal history, as the same rows read as one
+    progress file are; it went into the store and was forecast 'achieved' with P(met) 1.00 (a
+    break-it pass). The store is left as it was."""
+    from longjiang_forecast.testing import synthetic_progress
+
+    series = synthetic_progress(catalog, seed=7)["value"].sel(indicator="09a", region="harbin").to_series()
+    series = series.dropna().round()
+    dated = [
+        ("09a", "harbin", f"{m:%Y-%m}", int(v), f"{m + pd.offsets.MonthBegin(1):%Y-%m}-05")
+        for m, v in series.items()
+    ]
+    earlier = write(tmp_path / "earlier.csv", *[r for r in dated if r[2] < "2024-07"])
+    july = next(r for r in dated if r[2] == "2024-07")
+    typo = write(tmp_path / "july.csv", (*july[:3], july[3] * 10, july[4]))
+    path = tmp_path / "reports.sqlite"
+    lf.store.ingest(path, [earlier], catalog)
+    before = digest(path)
+    with pytest.raises(DataValidationError) as err:
+        lf.store.ingest(path, [typo], catalog)
+    assert digest(path) == before
+    message = str(err.value)
+    assert (
+        "report 'july.csv (vintage 2024-08-05)' (indicator '09a', region 'harbin', month '2024-07')"
+        in message
+    )
+    assert f"has value {july[3] * 10}, " in message and "the largest share of the year's outcome" in message
+    # the figure as reported goes in
+    report = lf.store.ingest(path, [write(tmp_path / "july-ok.csv", july)], catalog)
+    assert report.files[0].n_new == 1

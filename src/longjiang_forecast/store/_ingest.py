@@ -179,19 +179,28 @@ def _judge(
 def _check_combined(
     conn: sqlite3.Connection, keys: set[tuple[str, str, str]], catalog: Catalog, store: Path, **checks: Any
 ) -> None:
-    """Run read_progress's checks on the latest figures of the series-years this ingest touched.
+    """Run read_progress's checks on the latest figures of the series this ingest touched, with their history.
 
     ``keys``: (indicator, region, year) of the reports added. Catches what no single file shows:
     a revision or a new month that makes a cumulative series fall against a month of another
-    file, bounds and whole projects on the figures as now known. The years of a series the ingest
-    did not touch are left out (each was checked when it came in; a cumulative series restarts
-    every January), which keeps a monthly ingest quick.
+    file, bounds and whole projects on the figures as now known, and a figure far beyond what
+    the series' earlier years had reached by the same month (the scale check judges a count
+    against its family's seasonal history in its region: a July figure typed ten times over,
+    ingested alone, went into the store and was forecast 'achieved' with P(met) 1.00, where the
+    same rows read as one progress file were refused; a break-it pass). So the earlier years of
+    the touched series' families and regions are checked with them; the other series are left
+    out (each was checked when it came in), which keeps a monthly ingest quick.
     """
     if not keys:
         return
     rows = known_reports(conn, None)
+    family_of = dict(
+        zip(catalog.table["indicator"].astype(str), catalog.table["family"].astype(str), strict=False)
+    )
+    families = {(family_of.get(ind, ind), region) for ind, region, _ in keys}
     touched = [
-        key in keys for key in zip(rows["indicator"], rows["region"], rows["month"].str[:4], strict=True)
+        (family_of.get(ind, ind), region) in families
+        for ind, region in zip(rows["indicator"], rows["region"], strict=True)
     ]
     try:
         read_frame(reader_frame(rows[touched]), catalog, **checks, source=str(store),
