@@ -490,6 +490,39 @@ def test_an_effect_on_prefectures_warns_where_the_province_row_cannot_move(tmp_p
     assert moved < before - 0.02
 
 
+def test_an_effect_on_the_province_warns_where_its_row_is_the_total_of_its_prefectures(
+    tmp_path, catalog, progress
+):
+    """regions = ["province"] with other province rows of their own (02c): 13a's province row, the
+    total of its prefectures, is not reached, and a warning names it (Chinese too); its P(met) was
+    left as it was without a word (a break-it pass: 19a 0.53 under an October stoppage of the
+    province, 0.01 without 'regions')."""
+    from longjiang_forecast.report._text import in_chinese
+
+    both = catalog.subset(["13a", "02c"])
+    data = progress.sel(indicator=["13a", "02c"])
+    whole = one_effect(tmp_path, 'type = "stoppage"\nregions = ["province"]\nstart = "2024-09"', "whole")
+    with pytest.warns(lf.ForecastWarning) as said:
+        stopped = lf.forecast(data, both, n_draws=400, seed=1, scenario=whole)
+    mine = sorted({str(w.message) for w in said if "names 'province' in its regions" in str(w.message)})
+    assert mine == [
+        f"{whole}: effects[0] (stoppage) names 'province' in its regions, but the province rows of 13a are "
+        "forecast as the total of their prefectures (no series of their own): the effect does not reach "
+        "them, and their P(met) under this scenario is the baseline's. To change the province's total, "
+        "select its prefectures, or leave 'regions' out for all of them."
+    ]
+    assert in_chinese(mine[0]).startswith(
+        f"{whole}：effects[0]（stoppage）的 regions 含“province”（全省），但 13a"
+    )
+    base = lf.forecast(data, both, n_draws=400, seed=1).table().set_index(["indicator", "region"])["p_met"]
+    after = stopped.table().set_index(["indicator", "region"])["p_met"]
+    assert after[("13a", "province")] == base[("13a", "province")]  # as the warning says
+    # without 'regions' the stoppage reaches every prefecture, so the province's total
+    everywhere = one_effect(tmp_path, 'type = "stoppage"\nstart = "2024-09"', "everywhere")
+    moved = lf.forecast(data, both, n_draws=400, seed=1, scenario=everywhere).table()
+    assert moved.set_index(["indicator", "region"])["p_met"][("13a", "province")] < base[("13a", "province")]
+
+
 def test_a_delay_that_can_start_in_reported_months_warns(tmp_path, catalog, progress):
     """A delay of 19b drawn to start July-October as of August: the paths that drew July or August
     were not delayed at all (P(met) 0.49 against 0.18 from September), and nothing said so (a fourth

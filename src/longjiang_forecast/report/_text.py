@@ -1265,6 +1265,14 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "{0} 不在情景所属年份 {1} 年之内：{2}。请使用 {3} 年的月份。",
     ),
     (
+        r"(.+?): effects\[(\d+)\] \((\w+)\) names 'province' in its regions, but the province rows of (.*?) "
+        r"are forecast as the total of their prefectures \(no series of their own\): the effect does not "
+        r"reach them, and their P\(met\) under this scenario is the baseline's\. To change the province's "
+        r"total, select its prefectures, or leave 'regions' out for all of them\.",
+        "{0}：effects[{1}]（{2}）的 regions 含“province”（全省），但 {3} 的全省行按各地市之和预测（没有自己的序列）："
+        "该效应作用不到它们，本情景下其达标概率即基准情景的概率。要改变全省合计，请选各地市，或省略 regions（即全部地市）。",
+    ),
+    (
         r"effects\[(\d+)\] \((\w+)\) selects no series of this forecast: it changes nothing\. Check its "
         r"indicators, tags, regions and months\.",
         "effects[{0}]（{1}）没有选中本次预测的任何序列：不起作用。请检查其指标、标签、地区和月份。",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -138,6 +139,25 @@ def _province_left_out(effect: Effect, state: xr.Dataset, selected: np.ndarray) 
     return sorted(set(indicator[changed & ~province]) & set(indicator[province & ~selected]))
 
 
+def _province_totals_missed(effect: Effect, state: xr.Dataset, tags: np.ndarray) -> list[str]:
+    """Indicators whose province row ``effect`` names (region 'province') but cannot reach.
+
+    A province row forecast as the total of its prefectures is no series of ``state``: an effect
+    whose regions name the province changes only the province rows that are series (forecast
+    from the province's own reports). ``regions = ["province"]`` left 19a's P(met) as it was,
+    without a word, while the same stoppage without ``regions`` took it from 0.53 to 0.01 (a
+    break-it pass). Returns the indicators the effect selects but for its regions, that it can
+    change, with prefecture series and no province series.
+    """
+    if PROVINCE not in effect.regions:
+        return []
+    anywhere = _selects(replace(effect, regions=()), state, tags)
+    anywhere &= _changes_kind(effect, state["kind"].values)
+    indicator = state["indicator"].values.astype(str)
+    province = state["region"].values.astype(str) == PROVINCE
+    return sorted(set(indicator[anywhere & ~province]) - set(indicator[province]))
+
+
 def compile_scenario(
     scenario: Scenario, state: xr.Dataset, catalog: Catalog, *, n_draws: int, seed: SeedLike = None
 ) -> CompiledScenario:
@@ -196,6 +216,18 @@ def compile_scenario(
                 stacklevel=2,
             )
             continue
+        totals = _province_totals_missed(effect, state, tags)
+        if totals:
+            named = ", ".join(totals[:8]) + (f" (+{len(totals) - 8})" if len(totals) > 8 else "")
+            warnings.warn(
+                f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) names 'province' in its "
+                f"regions, but the province rows of {named} are forecast as the total of their prefectures "
+                "(no series of their own): the effect does not reach them, and their P(met) under this "
+                "scenario is the baseline's. To change the province's total, select its prefectures, or "
+                "leave 'regions' out for all of them.",
+                ForecastWarning,
+                stacklevel=2,
+            )
         left_out = _province_left_out(effect, state, selected)
         if left_out:
             named = ", ".join(left_out[:8]) + (f" (+{len(left_out) - 8})" if len(left_out) > 8 else "")
