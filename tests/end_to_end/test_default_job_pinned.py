@@ -36,16 +36,21 @@ from longjiang_forecast.testing import synthetic_progress
 #: October deadlines move with the months' timing: 18c Yichun 0.066 -> 0.125); and again on
 #: 2026-12-07 when a province whose own reports are its prefectures' total became that total, path
 #: by path (26 of the default data's province rows, 01a 0.730 -> 0.791 with a narrower interval),
-#: and the province left its prefectures' reference class (01a Jiamusi 0.342 -> 0.358).
+#: and the province left its prefectures' reference class (01a Jiamusi 0.342 -> 0.358); and again
+#: on 2026-12-07 when milestone completions were drawn by inversion, one uniform each, so that a
+#: scenario stays coupled with the baseline path by path (08b 0.0245 -> 0.02225, its
+#: Rao-Blackwellised P(met) 0.0245): the numpy stream they share with the change and annual-mean
+#: rows now advances by a fixed count, so those rows are other draws too (16b 0.63 -> 0.6385,
+#: 17b 0.05825 -> 0.057; counts and levels, on the engine's own generator, do not change).
 PINNED = {
     ("01a", "province"): (0.791, (294.5473556076423, 308.9772134820339, 324.6747508273114)),
     ("01b", "province"): (0.504, (18.93154135976736, 19.673505881811135, 20.43870464722034)),
     ("01a", "hegang"): (0.52775, (7.762572305919242, 8.47343327938875, 9.339886012031775)),
     ("01a", "jiamusi"): (0.35775, (17.641938052749147, 19.759392821637036, 21.21994761151992)),
     ("02c", "province"): (0.2965, None),  # a level
-    ("08b", "province"): (0.0245, None),  # a milestone
-    ("16b", "province"): (0.63, None),  # a change against last year
-    ("17b", "province"): (0.05825, None),  # an annual mean
+    ("08b", "province"): (0.02225, None),  # a milestone
+    ("16b", "province"): (0.6385, None),  # a change against last year
+    ("17b", "province"): (0.057, None),  # an annual mean
 }
 
 #: The same values from the older full-path route (numpy's variates, exact sample quantiles) that

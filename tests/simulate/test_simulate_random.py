@@ -215,3 +215,26 @@ def test_float32_and_float64_paths_share_their_variates():
             for dt in ("float32", "float64")
         )
         np.testing.assert_allclose(a, b, rtol=2e-6, atol=1e-9)
+
+
+def test_binomial_inversion_is_scipys_quantile_and_coupled():
+    """binomial_inverse is the binomial quantile at its uniform (scipy.stats.binom.ppf, exactly),
+    from n = 0 and p at 0 or 1 to n = 100,000 (where the mass recursion starts 25 sd below the
+    mean), and it is coupled: for the same uniforms a lower p never gives more, n + d never more
+    than d above n."""
+    from longjiang_forecast.simulate._kernels import binomial_inverse
+
+    rng = np.random.default_rng(11)
+    cases = [(0, 0.3), (5, 0.0), (5, 1.0), (10, 0.3), (300, 0.05), (300, 0.9), (5000, 0.5), (100_000, 0.3)]
+    for n, p in cases:
+        u = rng.random((2, 20_000))
+        out = np.empty(u.shape, np.int64)
+        binomial_inverse(u, np.full(u.shape, n, np.int64), np.full(u.shape, p), out)
+        np.testing.assert_array_equal(out, stats.binom.ppf(u, n, p).astype(np.int64), err_msg=f"n={n}, p={p}")
+    u = rng.random((1, 50_000))
+    draws = {}
+    for n, p in [(200, 0.10), (200, 0.08), (230, 0.10)]:
+        draws[n, p] = np.empty(u.shape, np.int64)
+        binomial_inverse(u, np.full(u.shape, n, np.int64), np.full(u.shape, p), draws[n, p])
+    assert np.all(draws[200, 0.08] <= draws[200, 0.10]) and np.any(draws[200, 0.08] < draws[200, 0.10])
+    assert np.all(draws[230, 0.10] >= draws[200, 0.10]) and np.all(draws[230, 0.10] <= draws[200, 0.10] + 30)

@@ -10,8 +10,9 @@ The Gamma, Dirichlet-split and link-normal steps are one fused numba pass over t
 that also draws the variates, with the engine's own generator (``_random.py``:
 xoshiro256++, ziggurat normals, Marsaglia–Tsang Gamma; ``_kernels.py``). The
 other families (negative binomial, Poisson, binomial, log-normal) are numpy,
-drawn by the block's numpy ``Generator``; both streams come from the block's
-seed (:class:`~._random.BlockStreams`).
+drawn by the block's numpy ``Generator`` (the binomial by inversion of its uniforms,
+``_kernels.binomial_inverse``); both streams come from the block's seed
+(:class:`~._random.BlockStreams`).
 
 The families and their parameters are listed in :data:`FAMILY_PARAMS`; the
 maths and the schema are in ``docs/design/002-simulation-core.md``.
@@ -516,7 +517,13 @@ class Binomial(Family):
         h = np.clip(self.p["hazard"] * self.s["multiplier"][:, m][:, None], 0.0, 1.0)
         # a month before the series' first report has no count yet (NaN): nothing is left to draw there
         left = np.maximum(np.nan_to_num(self.s["total"][:, None] - base, nan=0.0), 0).astype(np.int64)
-        new = rs.numpy_draw(self.b, lambda g, c: g.binomial(left[:, c], h[:, c]))
+        # by inversion, one uniform per variate: runs on one seed stay coupled (see binomial_inverse)
+        u = rs.numpy_draw(self.b, lambda g, c: g.random((self.n, c.stop - c.start)))
+        new = np.empty(u.shape, np.int64)
+        trials = np.ascontiguousarray(np.broadcast_to(left, u.shape), dtype=np.int64)
+        _kernels.binomial_inverse(
+            u, trials, np.ascontiguousarray(np.broadcast_to(h, u.shape), dtype=np.float64), new
+        )
         new[~self._active(m)] = 0
         np.add(base, new.astype(self.dtype), out=out)
 

@@ -372,6 +372,63 @@ def _met_so_far(x: np.ndarray, hit: np.ndarray, t: float, up: bool) -> int:  # p
 
 
 @cached_njit(nogil=True)
+def binomial_inverse(
+    u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """Binomial variates by inversion: ``out = min{k : P(Bin(n, p) <= k) >= u}``, element by element.
+
+    One uniform per variate whatever ``n`` and ``p`` (numpy's ``binomial`` draws none where ``n``
+    or ``p`` is 0 and a varying number elsewhere), so that two runs on the same stream stay
+    coupled variate by variate: a lower ``p`` never gives more, and ``n + d`` never more than
+    ``d`` above ``n``, so a scenario that slows a milestone programme cannot raise its
+    simulated completions on any path (a delay showed P(met) 0.028 -> 0.036).
+
+    The sequential search of Devroye (1986), *Non-Uniform Random Variate Generation*, §X.4.3,
+    on the probability mass recursion ``f(k+1) = f(k) (n-k)/(k+1) p/q``, started 25 standard
+    deviations below the mean (the mass below is under ``exp(-312)``) with ``f`` from
+    ``lgamma``, so that ``f`` does not underflow for large ``n``.
+
+    Parameters
+    ----------
+    u : ndarray of float64, shape (R, C)
+        Uniforms on [0, 1).
+    n : ndarray of int64, shape (R, C)
+        Trials (projects still open); 0 or less gives 0.
+    p : ndarray of float64, shape (R, C)
+        Success probability; 0 or less gives 0, 1 or more gives ``n``.
+    out : ndarray of int64, shape (R, C)
+        Written in place.
+    """
+    for i in range(u.shape[0]):
+        for j in range(u.shape[1]):
+            out[i, j] = _binomial_quantile(u[i, j], n[i, j], p[i, j])
+
+
+@njit(inline="always")
+def _binomial_quantile(u: float, n: int, p: float) -> int:  # pragma: no cover - compiled
+    if n <= 0 or p <= 0.0:
+        return 0
+    if p >= 1.0:
+        return n
+    q = 1.0 - p
+    mean = n * p
+    k = max(0, math.floor(mean - 25.0 * math.sqrt(mean * q)))
+    log_f = n * math.log1p(-p)
+    if k > 0:
+        log_f += math.lgamma(n + 1.0) - math.lgamma(k + 1.0) - math.lgamma(n - k + 1.0) + k * math.log(p / q)
+    f = math.exp(log_f)
+    cdf = f
+    ratio = p / q
+    while cdf < u and k < n:
+        f *= (n - k) / (k + 1.0) * ratio
+        k += 1
+        cdf += f
+        if f == 0.0 and k > mean:  # past the mode, nothing left to add: rounding kept cdf below u
+            break
+    return k
+
+
+@cached_njit(nogil=True)
 def passage(  # pragma: no cover - compiled
     x: np.ndarray,
     target: np.ndarray,
