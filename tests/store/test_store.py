@@ -4,6 +4,7 @@ import hashlib
 import shutil
 import sqlite3
 import subprocess
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -339,7 +340,11 @@ def test_the_same_forecast_after_a_later_ingest_is_not_published_again(store, tm
     later = write(tmp_path / "later.csv", ("09a", "daqing", "2024-05", 900, "2024-06-05"))
     lf.store.ingest(store, [later], catalog)
     capsys.readouterr()
-    refused([*argv, "--out", str(tmp_path / "again")], capsys, "already published as forecast 1")
+    assert main([*argv, "--out", str(tmp_path / "again")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "\nerror: " in err and "already published as forecast 1" in err
+    # and the warning before it says why: the later file is left out at that vintage
+    assert err.startswith("warning: ") and "1 report(s) in the store were received after 2024-05-06" in err
     assert list(lf.store.published(store)["forecast_id"]) == [1]
 
 
@@ -506,11 +511,18 @@ def test_a_vintage_before_any_report_of_the_lists_year_says_so(tmp_path, capsys)
     assert main(["ingest", str(december), str(march), "--store", str(store)]) == 0
     capsys.readouterr()
     argv = ["forecast", "--store", str(store), "--vintage", "2024-02-01", "--out", str(tmp_path / "o")]
-    words = (
-        "by vintage 2024-02-01 it holds no report of 2024 (its latest is of 2023-12)",
-        "give a later --vintage",
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    # the warning says what the store received after that date, the error what to do
+    warning, error = err.strip().split("\n")
+    assert (
+        warning.startswith("warning: ")
+        and "1 report(s) in the store were received after 2024-02-01" in warning
     )
-    refused(argv, capsys, *words)
+    assert error.startswith("error: ")
+    assert "by vintage 2024-02-01 it holds no report of 2024 (its latest is of 2023-12)" in error
+    assert "give a later --vintage" in error
     assert not (tmp_path / "o").exists()
 
 
@@ -565,3 +577,35 @@ def test_a_figure_typed_ten_times_over_is_refused_when_ingested_alone(tmp_path, 
     # the figure as reported goes in
     report = lf.store.ingest(path, [write(tmp_path / "july-ok.csv", july)], catalog)
     assert report.files[0].n_new == 1
+
+
+def test_a_vintage_leaves_later_reports_out_and_says_so_and_a_future_one_is_refused(store, catalog, capsys):
+    """A forecast as known on 2024-04-30 leaves out April's three reports (received 2024-05-06) and
+    now says so, with how to date undated files; it dropped them without a word, and files
+    ingested without reported_on (dated the day of the ingest) vanished from every earlier vintage.
+    A vintage to come is refused: it was published (break-it)."""
+    from longjiang_forecast.report._text import in_chinese
+
+    with pytest.warns(lf.ForecastWarning) as said:
+        ds = lf.store.progress_at(store, catalog, "2024-04-30")
+    assert ds["value"].sel(indicator="09a", region="harbin").dropna("month").values.tolist() == [1300.0]
+    (line,) = [str(w.message) for w in said if "received after" in str(w.message)]
+    assert line == (
+        f"{store} at vintage 2024-04-30: 3 report(s) in the store were received after 2024-04-30 (the latest "
+        "on 2024-05-06) and are left out, as a forecast as known on 2024-04-30 must leave them. Reports "
+        "ingested without a reported_on are dated the day they were ingested: give that column, or ingest's "
+        "--vintage, the date each was received; or drop --vintage to use everything."
+    )
+    assert "报告库中有 3 条报告在 2024-04-30 之后收到（最晚于 2024-05-06）" in in_chinese(line)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # everything known by then: nothing to say
+        lf.store.progress_at(store, catalog, "2024-05-06")
+    with pytest.raises(DataValidationError, match=r"^vintage 2999-01-01 is later than now \("):
+        lf.store.progress_at(store, catalog, "2999-01-01")
+    before = digest(store)
+    refused(
+        ["forecast", "--store", str(store), "--vintage", "2999-01-01", "--publish", "--draws", "100"],
+        capsys,
+        "is later than now",
+    )
+    assert digest(store) == before  # nothing published

@@ -1453,6 +1453,23 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "--vintage {0} 晚于当前时间（{1} UTC）：报告不可能在未来收到。请给出收到这些文件的日期。",
     ),
     (
+        r"vintage (\S+) is later than now \((\S+) UTC\): a forecast as known on a date to come would take "
+        r"the reports received by then, which nobody has yet \(and a publication under that date could not "
+        r"be told from a later one\)\. Give today's date or an earlier one, or no vintage for everything in "
+        r"the store \(nothing was run\)\.",
+        "数据版本 {0} 晚于当前时间（{1} UTC）：按未来某日所知作预测，要用到届时收到的报告，而这些报告尚无人收到"
+        "（以该日期发布的预测也无法与以后的区分）。请给出今天或更早的日期，或不指定版本以使用报告库中的全部报告（未运行任何计算）。",
+    ),
+    (
+        r"(.+?): (\d+) report\(s\) in the store were received after (\S+) \(the latest on (\S+)\) and are "
+        r"left out, as a forecast as known on \S+ must leave them\. Reports ingested without a reported_on are "
+        r"dated the day they were ingested: give that column, or ingest's --vintage, the date each was "
+        r"received; or drop --vintage to use everything\.",
+        "{0}：报告库中有 {1} 条报告在 {2} 之后收到（最晚于 {3}），按 {2} 所知的预测须将其排除，故未使用。"
+        "未填 reported_on 的报告以导入当天为收到日期：请在该列或 ingest 的 --vintage 中给出每条报告的实际收到日期；"
+        "或去掉 --vintage 以使用全部报告。",
+    ),
+    (
         r"(\S+) ('[^']*') is not a date: write it as YYYY-MM-DD \(e\.g\. 2024-09-05\), or as a UTC time "
         r"YYYY-MM-DDTHH:MM:SS\.",
         "{0} {1} 不是日期：请写成 YYYY-MM-DD（如 2024-09-05），或 UTC 时间 YYYY-MM-DDTHH:MM:SS。",

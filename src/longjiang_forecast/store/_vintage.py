@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import xarray as xr
 
-from .._core.exceptions import DataValidationError
+from .._core.exceptions import DataValidationError, ForecastWarning
 from ..progress._reader import read_frame
-from ._db import open_store
+from ._db import now_utc, open_store
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -143,17 +143,34 @@ def progress_at(
     Raises
     ------
     DataValidationError
-        If the store holds no report received by ``vintage`` (the message gives the earliest
+        If ``vintage`` is later than now (without ``through_file``: a forecast as known on a date to
+        come), if the store holds no report received by ``vintage`` (the message gives the earliest
         vintage), reports of a year after the catalogue's (up to ``as_of``: in January, the new
         year's first reports against last year's catalogue; the message gives both fixes), if
         ``vintage`` is malformed, or the store is unusable (see
         :func:`~longjiang_forecast.store.ingest`).
+
+    Warns
+    -----
+    ForecastWarning
+        Naming how many reports (of months up to ``as_of``) the store received after ``vintage``,
+        left out (without ``through_file``): rows ingested without ``reported_on`` are dated the
+        day they were ingested, and a forecast as known on an earlier date dropped them unsaid.
     """
     store = Path(store)
     vintage = None if vintage is None else parse_vintage(vintage, "vintage")
+    now = now_utc()
+    if vintage is not None and through_file is None and vintage > now[: len(vintage)]:
+        raise DataValidationError(
+            f"vintage {vintage} is later than now ({now} UTC): a forecast as known on a date to come would "
+            "take the reports received by then, which nobody has yet (and a publication under that date "
+            "could not be told from a later one). Give today's date or an earlier one, or no vintage "
+            "for everything in the store (nothing was run)."
+        )
     with open_store(store) as conn:
         rows = known_reports(conn, vintage, as_of=as_of, through_file=through_file)
         (first,) = conn.execute("SELECT MIN(vintage) FROM reports").fetchone()
+        newer = _received_later(conn, vintage, as_of) if through_file is None else (0, None)
     label = f"{store} at vintage {vintage or 'latest'}"
     if rows.empty:
         since = f"its earliest vintage is {first}" if first else "it holds no reports yet"
@@ -171,9 +188,32 @@ def progress_at(
             f"next-year --out FILE` wrote, or your own); to see how {year} ended, read the store up to "
             f"its December (--as-of {year}-12; lf.store.progress_at(store, catalog, as_of='{year}-12'))."
         )
+    if newer[0]:
+        warnings.warn(
+            f"{label}: {newer[0]} report(s) in the store were received after {vintage} (the latest on "
+            f"{newer[1]}) and are left out, as a forecast as known on {vintage} must leave them. Reports "
+            "ingested without a reported_on are dated the day they were ingested: give that column, or "
+            "ingest's --vintage, the date each was received; or drop --vintage to use everything.",
+            ForecastWarning,
+            stacklevel=2,
+        )
     ds = reports_dataset(rows, catalog, label)
     ds.attrs.update(store=str(store), store_vintage=vintage or "latest")
     return ds
+
+
+def _received_later(conn: Any, vintage: str | None, as_of: str | None) -> tuple[int, str | None]:
+    """How many reports (of months up to ``as_of``) came after ``vintage``, and the latest vintage."""
+    if vintage is None:
+        return 0, None
+    condition, params = _received_by(vintage)
+    if as_of is not None:
+        condition += " AND r.month <= ?"
+        params += (as_of,)
+    count, latest = conn.execute(
+        f"SELECT COUNT(*), MAX(r.vintage) FROM reports r WHERE NOT ({condition})", params
+    ).fetchone()
+    return int(count), latest
 
 
 def reports_dataset(rows: pd.DataFrame, catalog: Catalog, label: str) -> xr.Dataset:
