@@ -1485,6 +1485,7 @@ def _next_year(args: argparse.Namespace) -> int:
     from .catalog import write_catalog
     from .pipeline import PROPOSAL_MONTHS
     from .planning import list_confidence, next_year_catalog, next_year_targets
+    from .planning._common import MIN_TAIL_PATHS, unresolved_probability
     from .planning._next_year import PROPOSED_KINDS
     from .planning._next_year_list import expected_outcomes, needed_percent, percent, safe_side_round
     from .report import format_in_unit
@@ -1551,12 +1552,19 @@ def _next_year(args: argparse.Namespace) -> int:
             f"{format_in_unit(row['target'], unit, target):>10} {unit_label(unit, lang)} {stretch}{parts}"
         )
     need = float(joint["per_target_confidence"])
+    if not math.isfinite(need):
+        need_text = _message("next_year_unreachable", lang)
+    elif (kept := int(result.paths.sizes["draw"])) and unresolved_probability([need], kept, "need"):
+        # a confidence the kept paths cannot resolve: --confidence would refuse it (a break-it pass)
+        n = int(np.ceil(MIN_TAIL_PATHS / (1.0 - need))) if need < 1 else kept
+        need_text = _message("next_year_need_edge", lang, need=needed_percent(need), kept=kept, n=n)
+    else:
+        need_text = needed_percent(need)
     print(
         _message(
             "next_year_joint", lang, width=_width(), n=int(joint["n_targets"]), conf=percent(args.confidence),
             p_all=float(joint["p_all_met"]), se=float(joint["p_all_met_se"]),
-            missed=float(joint["expected_missed"]), list_p=percent(args.list_probability),
-            need=needed_percent(need) if math.isfinite(need) else _message("next_year_unreachable", lang),
+            missed=float(joint["expected_missed"]), list_p=percent(args.list_probability), need=need_text,
         )
     )  # fmt: skip
     unforecast = table[(table["target_basis"] == "carried over") & table["kind"].isin(PROPOSED_KINDS)]

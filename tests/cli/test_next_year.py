@@ -297,3 +297,22 @@ def test_a_row_carried_over_without_a_target_says_so_not_nan(tmp_path, capsys):
     assert main(["next-year", "--progress", "national", "--draws", "200", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "CN_5G_2025 (no target: not published)" in printed.replace("\n", " ") and "(nan)" not in printed
+
+
+def test_a_per_target_confidence_beyond_the_kept_paths_says_how_to_propose_at_it(tmp_path, capsys):
+    """The whole list at 70 % needs about 99.3 % per target: 500 kept paths show 99 % at most, so
+    `--confidence 0.9933` would be refused. The line said '99.34%' alone (a break-it pass); it now
+    says the figure is at the paths' edge, and the draws with which --confidence accepts it, and
+    with those draws it is accepted."""
+    assert main(["next-year", "--draws", "500", "--out", str(tmp_path / "a.csv")]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    found = re.search(
+        r"each target would need (\d+\.\d+)% \(near the edge of what the 500 kept paths show, so it moves "
+        r"with the seed; to propose at it with --confidence, run with --draws (\d+) --keep-paths \2\)",
+        out,
+    )
+    assert found, out
+    need, draws = float(found[1]) / 100, int(found[2])
+    assert (1 - need) * 500 < 5 <= (1 - need) * draws + 0.05  # five kept paths beyond it at those draws
+    rerun = ["next-year", "--draws", str(draws), "--keep-paths", str(draws), "--confidence", f"{need:.4f}"]
+    assert main([*rerun, "--quiet", "--out", str(tmp_path / "b.csv")]) == 0
