@@ -1577,6 +1577,20 @@ def _next_year(args: argparse.Namespace) -> int:
             )
         )
         print(_message("next_year_no_forecast", lang, width=_width(), n=len(unforecast), rows=rows_text))
+    # proposals easier than this year's targets: a lower count, a looser limit (PM2.5 27.3 -> 31.9 at
+    # 80 %, printed only as "+17%" beside harder targets; a break-it pass)
+    easier = [  # the limits first: a looser pollution limit is the one policy forbids
+        f"{row['indicator']}{'' if row['region'] == 'province' else '/' + str(row['region'])} "
+        f"{format_in_unit(float(old), str(row['unit']), float(old))} -> "
+        f"{format_in_unit(float(row['target']), str(row['unit']), float(old))}"
+        for _, row in rows.sort_values("comparator", key=lambda c: c != "<=", kind="stable").iterrows()
+        if (old := this.loc[(row["indicator"], row["region"]), "target"]) == old  # not NaN
+        and (row["target"] < old if row["comparator"] == ">=" else row["target"] > old)
+    ]
+    if easier:
+        shown = ", ".join(easier[:8]) + (f" (+{len(easier) - 8})" if len(easier) > 8 else "")
+        print(_message("next_year_easier", lang, width=_width(), n=len(easier), conf=percent(args.confidence),
+                       rows=shown))  # fmt: skip
     as_of_month = int(as_of[5:7])
     if as_of_month < min(PROPOSAL_MONTHS):
         print(_message("next_year_early", lang, width=_width(), as_of=as_of, months=as_of_month))

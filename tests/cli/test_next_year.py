@@ -312,6 +312,10 @@ def test_a_per_target_confidence_beyond_the_kept_paths_says_how_to_propose_at_it
         out,
     )
     assert found, out
+    # the proposals easier than this year's targets are named, the looser PM2.5 limit first
+    easier = re.search(r"Easier than this year's target at 80% \((\d+): .*?\): 17b 27\.3 -> (\d+\.\d)", out)
+    assert easier, out
+    assert int(easier[1]) >= 1 and float(easier[2]) > 27.3
     need, draws = float(found[1]) / 100, int(found[2])
     assert (1 - need) * 500 < 5 <= (1 - need) * draws + 0.05  # five kept paths beyond it at those draws
     rerun = ["next-year", "--draws", str(draws), "--keep-paths", str(draws), "--confidence", f"{need:.4f}"]

@@ -222,6 +222,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "rows carried over unchanged; the source of each number in 'note'). Check it, then forecast "
         "next year with --catalog {path}.",
         "next_year_unreachable": "more than 99.9 % (not reachable with these proposals)",
+        "next_year_easier": "Easier than this year's target at {conf} ({n}: a lower count, or a looser limit "
+        "such as PM2.5, which policy may not allow; keep this year's target or a stricter one where it "
+        "does not): {rows}.",
         "next_year_need_edge": "{need} (near the edge of what the {kept} kept paths show, so it moves with "
         "the seed; to propose at it with --confidence, run with --draws {n} --keep-paths {n})",
         "ingested": "Ingested {name} into {store}: {n_new} new reports, {n_revised} revised, {n_unchanged} "
@@ -290,6 +293,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "next_year_wrote": "已将明年目标清单写入 {path}（建议目标 {proposed} 项，原样沿用 {carried} 行；"
         "每个数的来源见“note”列）。核对后，明年可用 --catalog {path} 进行预测。",
         "next_year_unreachable": "99.9% 以上（按这些建议无法达到）",
+        "next_year_easier": "置信度 {conf} 下比今年目标更宽松的建议（{n} 项：数量更低，或限值更松，如 PM2.5，"
+        "政策上未必允许；如不允许，请保持今年的目标或更严）：{rows}。",
         "next_year_need_edge": "{need}（已接近 {kept} 条保留路径所能分辨的极限，随种子变动；如要以此作为 "
         "--confidence 提出目标，请用 --draws {n} --keep-paths {n} 运行）",
         "ingested": "已将 {name} 录入 {store}：新报告 {n_new} 条，修订 {n_revised} 条，"
