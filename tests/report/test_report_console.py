@@ -246,6 +246,13 @@ def test_a_change_of_p_met_never_reads_minus_zero():
         ["a1", "新建公路", "0.80", "0.65 (−0.15)"],
         ["a2", "a2", "0.50", "0.50 (0)"],
     ]
+    # a series the scenario touches whose paths did not move reads "0.00": "0" is kept for the
+    # series it does not touch, as the legend says (a touched row printed "(0)"; a break-it pass)
+    touched = table.assign(touched=[False, True, False, True])
+    assert scenario_view(touched, lang="en").values.tolist() == [
+        ["a1", "a1", "0.80", "0.65 (−0.15)"],
+        ["a2", "a2", "0.50", "0.50 (0.00)"],
+    ]
 
 
 def test_the_monte_carlo_error_is_shown_to_its_first_digit():

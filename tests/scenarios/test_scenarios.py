@@ -228,13 +228,24 @@ def test_effect_in_the_past_warns(tmp_path, catalog, progress):
             'type = "stoppage"\nindicators = ["13a"]\nstart = "2024-11"',
             r"starts in month 11, after the deadline of every series it selects \(at the latest 10\)",
         ),
+        # a factor of 1 and a delay that never happens (a third break-it pass)
+        (
+            'type = "push"\nmonths = ["2024-09", "2024-10"]\nfactor = 1.0',
+            "has factor 1: it multiplies the rate by 1",
+        ),
+        (
+            'type = "delay"\nstart = "2024-09"\nduration = 2\nprobability = 0.0',
+            "has probability 0: no path is delayed",
+        ),
     ],
 )
 def test_an_effect_that_can_change_nothing_warns(tmp_path, catalog, progress, effect, why):
-    """A new user's effects that left every P(met) as it was without a word (a second break-it pass)."""
+    """A new user's effects that left every P(met) as it was without a word (a second break-it pass);
+    and no series is marked touched by them (a cap on milestones marked them, beside the warning)."""
     path = one_effect(tmp_path, effect, "idle")
     with pytest.warns(lf.ForecastWarning, match=rf"effects\[0\] \(\w+\) {why}: it changes nothing"):
-        lf.forecast(progress, catalog, n_draws=100, seed=1, scenario=path)
+        result = lf.forecast(progress, catalog, n_draws=100, seed=1, scenario=path)
+    assert not result.summary["scenario_touched"].values.any()
 
 
 def test_effect_warnings_judge_each_series_by_its_own_last_report(tmp_path, catalog, progress):

@@ -47,7 +47,8 @@ def scenario_view(
     ----------
     table : pandas.DataFrame
         :meth:`ScenarioComparison.table` (``indicator``, ``region``, ``scenario``,
-        ``p_met``, ``delta_vs_baseline``).
+        ``p_met``, ``delta_vs_baseline``; ``touched``, where given, shows a change of exactly 0 of
+        a series the scenario touches as "0.00", keeping "0" for the series it does not touch).
     lang : {"zh", "en"}
     names : mapping of str to str, optional
         Indicator id -> its name in ``lang``; the id where missing.
@@ -71,8 +72,12 @@ def scenario_view(
         for name in order:
             p = float(by.loc[name, "p_met"]) if name in by.index else float("nan")
             shown = "–" if p != p else f"{p:.2f}"
-            if name != "baseline":
-                shown += f" ({format_change(by.loc[name, 'delta_vs_baseline'])})" if p == p else ""
+            if name != "baseline" and p == p:
+                change = format_change(by.loc[name, "delta_vs_baseline"])
+                touched = "touched" in by.columns and bool(by.loc[name, "touched"])
+                if change == "0" and touched:
+                    change = "0.00"  # touched, and no path moved: "0" says the scenario touches nothing
+                shown += f" ({change})"
             record[scenario_name(name, lang)] = shown
         out[str(ind)] = record
     return pd.DataFrame(

@@ -1277,6 +1277,16 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"indicators, tags, regions and months\.",
         "effects[{0}]（{1}）没有选中本次预测的任何序列：不起作用。请检查其指标、标签、地区和月份。",
     ),
+    (
+        r"effects\[(\d+)\] \((\w+)\) has factor 1: it multiplies the rate by 1: it changes nothing\. Check "
+        r"its indicators, tags, regions and months\.",
+        "effects[{0}]（{1}）的 factor 为 1：速率乘以 1，不起作用。请检查其 factor。",
+    ),
+    (
+        r"effects\[(\d+)\] \((\w+)\) has probability 0: no path is delayed: it changes nothing\. Check "
+        r"its indicators, tags, regions and months\.",
+        "effects[{0}]（{1}）的 probability 为 0：没有任何路径被推迟，不起作用。请检查其 probability。",
+    ),
     # the command line's option errors (argparse's own words and the checks of cli.py)
     (
         r"must be at least (\d+), got (\S+): with fewer draws the Monte Carlo error of P\(met\) is wider "

@@ -92,11 +92,17 @@ def _changes_kind(effect: Effect, kinds: np.ndarray) -> np.ndarray:
 def _acts_on_nothing(effect: Effect, state: xr.Dataset, selected: np.ndarray) -> str:
     """Why ``effect`` can change no series of ``state`` ('' when it can change one).
 
-    It selects none (the selectors together match no forecast series: a qualitative indicator,
-    a tag the indicator does not carry), only kinds scenarios do not change (annual means,
-    percent changes), a cap only milestones (a cap bounds monthly work, not a hazard), or it
-    starts after the deadline of every series it selects.
+    It does nothing whatever it selects (a factor of 1, a delay of probability 0: each ran
+    without a word, every row marked "(0)"; a break-it pass), it selects none (the
+    selectors together match no forecast series: a qualitative indicator, a tag the indicator does
+    not carry), only kinds scenarios do not change (annual means, percent changes), a cap only
+    milestones (a cap bounds monthly work, not a hazard), or it starts after the deadline of every
+    series it selects.
     """
+    if effect.type in ("multiplier", "push") and effect.factor == 1.0:
+        return "has factor 1: it multiplies the rate by 1"
+    if effect.type == "delay" and effect.probability == 0.0:
+        return "has probability 0: no path is delayed"
     if not selected.any():
         indicators = state["indicator"].values.astype(str)
         own_rows = state["region"].values.astype(str) == PROVINCE
@@ -266,8 +272,11 @@ def compile_scenario(
     months = np.arange(1, 13)
     masks, factors = [], []
     cap = np.full((state.sizes[SERIES], 12), np.inf)
+    kinds = state["kind"].values
     for effect in scenario.effects:
-        mask = _selects(effect, state, tags)
+        # only the series it can change: a cap selecting milestones changes none of them, and a
+        # scenario comparison marked them touched beside a warning saying so (a break-it pass)
+        mask = _selects(effect, state, tags) & _changes_kind(effect, kinds)
         if effect.type == "cap":
             window = (months >= effect.first_month[0]) & (months <= effect.last_month[1])
             limit = effect.max_share_per_month * np.abs(state["target"].values.astype(float))
