@@ -2105,7 +2105,8 @@ def _track_record(args: argparse.Namespace) -> int:
         "store": args.store,
         "n_pending": counts["pending"],
         "n_decided": counts["decided"],
-        "later": _message("track_later", lang, n=later) if later else "",
+        "later": (_message("track_later", lang, n=later) if later else "")
+        + (_message("track_superseded", lang, n=counts["superseded"]) if counts["superseded"] else ""),
     }
     if not counts["scored"]:
         first = _message("track_awaited", lang, first=awaited[0]) if awaited else ""

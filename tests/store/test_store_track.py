@@ -409,3 +409,30 @@ def test_the_stores_reports_are_named_by_store_and_file_not_as_a_dataframe(year)
     with pytest.raises(lf.DataValidationError, match=rf"^{re.escape(label)}: {words}") as caught:
         reports_dataset(rows, catalog, label)
     assert "DataFrame" not in str(caught.value) and "index" not in str(caught.value)
+
+
+def test_a_month_published_again_is_scored_once_as_last_published(year, tmp_path):
+    """September published again with another seed: the first copy is 'superseded', and September
+    counts its series once (they counted once per copy: a month published four times weighed four
+    times; a break-it pass). Its own scores are those of the last copy."""
+    store = tmp_path / "again.sqlite"
+    shutil.copy(year["year_end"], store)
+    catalog = lf.load_catalog(2024).subset(["09a", "19b"])
+    progress = lf.store.progress_at(store, catalog, received(9), as_of="2024-09")
+    again = lf.forecast(progress, catalog, n_draws=200, seed=99, as_of="2024-09")
+    lf.store.publish(store, again, seed=99, vintage=received(9))
+    record = lf.store.track_record(store)
+    rows = record.rows
+    assert set(rows.loc[rows["forecast_id"] == 1, "state"]) == {"superseded"}
+    assert rows.loc[rows["state"] == "superseded", "brier"].isna().all()
+    before = lf.store.track_record(year["year_end"]).summary.set_index(["model", "as_of_month"])
+    after = record.summary.set_index(["model", "as_of_month"])
+    september = after.loc[("seasonal_share", 9)]
+    assert (
+        september["n_superseded"] == 28
+        and september["n_scored"] == before.loc[("seasonal_share", 9), "n_scored"]
+    )
+    last = rows[rows["forecast_id"] == 4]
+    scored = last[last["state"] == "scored"]
+    assert september["brier"] == pytest.approx(float(np.mean((scored["p_met"] - scored["outcome_met"]) ** 2)))
+    assert record.counts["superseded"] == 28

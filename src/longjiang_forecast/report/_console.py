@@ -251,6 +251,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(outcome not in the store yet), {n_decided} already decided when published, {n_none} without a "
         "forecast{later}.",
         "track_later": ", {n} published from reports after the vintage",
+        "track_superseded": ", {n} superseded by a later publication of the same model and month (each "
+        "month is scored once, as last published)",
         "track_awaited": " (the report of the deadline's month, e.g. {first})",
         "track_pending": "Outcomes awaited ({n} series): {series}{more}.",
         "track_more": " and {n} more (all in track_record.csv)",
@@ -319,6 +321,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "库中的结果衡量：已评分 {n_scored} 项序列预测，待结果 {n_pending} 项（库中尚无结果），"
         "发布时已定 {n_decided} 项，无预测 {n_none} 项{later}。",
         "track_later": "，另有 {n} 项所依据的报告晚于该数据版本",
+        "track_superseded": "，另有 {n} 项已被同一模型同月份的后续发布取代"
+        "（每个月份只按最后一次发布评分一次）",
         "track_awaited": "（截止月份的报告，如 {first}）",
         "track_pending": "待结果（{n} 个序列）：{series}{more}。",
         "track_more": "等，另有 {n} 个（全部见 track_record.csv）",

@@ -13,7 +13,10 @@ totalled from its prefectures is judged on their reports' total, as in a backtes
   the status "achieved" or "missed"), so not a forecast of anything: not scored, as a backtest
   leaves them out (scoring P(met) = 1 of a target already met would flatter the record);
 * ``no forecast``: the forecast had no probability for the series;
-* ``after vintage``: published from reports received after the vintage asked for.
+* ``after vintage``: published from reports received after the vintage asked for;
+* ``superseded``: a later publication of the same model and as-of month replaced it (a revision
+  taken in, another seed): the month's forecast is scored once, as last published, where each
+  copy was scored (a month published four times weighed four times; a break-it pass).
 
 The scores are those of the calibration report (:func:`longjiang_forecast.metrics.summary_table`),
 by model and as-of month and over all months; a cell with fewer than :data:`MIN_SCORED` scored
@@ -45,7 +48,7 @@ MIN_SCORED = 10
 #: Probability content of the binomial (Clopper-Pearson) interval of the interval coverage.
 COVERAGE_CONFIDENCE = 0.9
 #: The row states of :func:`track_record`, in the order the summary counts them.
-STATES = ("scored", "pending", "decided", "no forecast", "after vintage")
+STATES = ("scored", "pending", "decided", "no forecast", "after vintage", "superseded")
 #: Columns of :attr:`TrackRecord.rows`, one row per series of each published forecast.
 TRACK_COLUMNS = (
     "forecast_id", "model", "as_of", "as_of_month", "vintage", "indicator", "region", "kind",
@@ -56,8 +59,9 @@ TRACK_COLUMNS = (
 #: Columns of :attr:`TrackRecord.summary`, one row per model and as-of month, and per model ("all").
 SUMMARY_COLUMNS = (
     "model", "as_of_month", "n_published", "n_scored", "n_pending", "n_decided", "n_no_forecast",
-    "n_after_vintage", "n_series", "base_rate", "brier", "reliability", "resolution", "uncertainty",
-    "coverage_80", "coverage_80_lo", "coverage_80_hi", "first_passage_mae", "n_first_passage", "note",
+    "n_after_vintage", "n_superseded", "n_series", "base_rate", "brier", "reliability", "resolution",
+    "uncertainty", "coverage_80", "coverage_80_lo", "coverage_80_hi", "first_passage_mae", "n_first_passage",
+    "note",
 )  # fmt: skip
 _SCORES = ("base_rate", "brier", "reliability", "resolution", "uncertainty", "coverage_80",
            "coverage_80_lo", "coverage_80_hi", "first_passage_mae")  # fmt: skip
@@ -183,6 +187,10 @@ def track_record(store: str | Path, *, as_of_vintage: str | None = None) -> Trac
             for f in forecasts
         ]
     rows = pd.concat(parts, ignore_index=True)[list(TRACK_COLUMNS)]
+    latest = rows.groupby(["model", "as_of"])["forecast_id"].transform("max")
+    replaced = (rows["forecast_id"] < latest) & (rows["state"] != "after vintage")
+    rows.loc[replaced, "state"] = "superseded"
+    rows.loc[replaced, ["brier", "covered_80", "first_passage_error"]] = np.nan
     return TrackRecord(rows=rows, summary=_summary(rows), vintage=vintage or "latest")
 
 
