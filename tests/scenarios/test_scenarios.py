@@ -195,6 +195,42 @@ def test_baseline_name_is_reserved(tmp_path, catalog):
         load_scenario(path, catalog=catalog)
 
 
+@pytest.mark.parametrize(
+    ("name", "message", "chinese"),
+    [
+        (
+            "Baseline",
+            "'name' 'Baseline' reads as the baseline's name in the outputs",
+            "在输出中与基准情景的名称相同",
+        ),
+        (
+            "基准情景",
+            "'name' '基准情景' reads as the baseline's name in the outputs",
+            "在输出中与基准情景的名称相同",
+        ),
+        (
+            "a\\nb",
+            "'name' holds a line break or another control character ('a\\nb')",
+            "含有换行符或其他控制字符",
+        ),
+    ],
+)
+def test_a_name_that_would_read_as_the_baseline_or_break_the_table_is_refused(
+    tmp_path, catalog, name, message, chinese
+):
+    """A scenario named 基准情景 got the baseline's column title under --lang zh (two columns of one
+    title), "Baseline" stood beside "baseline", and a name with a line break broke the table's
+    header (a break-it pass)."""
+    from longjiang_forecast.report._text import in_chinese
+
+    path = tmp_path / "n.toml"
+    path.write_text(f'name = "{name}"\n[[effects]]\ntype = "stoppage"\nstart = "2024-10"\n', encoding="utf-8")
+    with pytest.raises(lf.DataValidationError) as err:
+        load_scenario(path, catalog=catalog)
+    assert message in str(err.value)
+    assert chinese in in_chinese(str(err.value))
+
+
 def test_effect_in_the_past_warns(tmp_path, catalog, progress):
     path = one_effect(tmp_path, 'type = "stoppage"\ntags = ["outdoor"]\nstart = "2024-03"\nuntil = "2024-05"')
     with pytest.warns(

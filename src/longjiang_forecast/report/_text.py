@@ -1222,6 +1222,36 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "{0} 不是 {1} 类效应的键{2}；可用的键：{3}。",
     ),
     (r"('[^']*') is required for a (\w+) effect\.", "{1} 类效应必须有 {0}。"),
+    (r"('[^']*') must be a non-empty string\. Got (.+?)\.$", "{0} 必须是非空字符串，现为 {1}。"),
+    (r"('[^']*') must be a string\. Got (.+?)\.$", "{0} 必须是字符串，现为 {1}。"),
+    (r"('[^']*') must be a whole number such as (\d+)\. Got (.+?)\.$", "{0} 必须是整数，如 {1}，现为 {2}。"),
+    (r"('[^']*') must be an array of tables \(\[\[effects\]\]\)\.", "{0} 必须是表数组（[[effects]]）。"),
+    (
+        r"('[^']*') is empty, so the scenario changes nothing\. Add \[\[effects\]\] tables\.",
+        "{0} 为空，情景不起作用。请添加 [[effects]] 表。",
+    ),
+    (r"('[^']*') must be a list of strings\.", "{0} 必须是字符串列表。"),
+    (
+        r"('[^']*') must be 'YYYY-MM' or a pair \['YYYY-MM', 'YYYY-MM'\]\.",
+        "{0} 必须是 'YYYY-MM' 或一对 ['YYYY-MM', 'YYYY-MM']。",
+    ),
+    (r"('[^']*') starts after it ends: (.+?)\.$", "{0} 的开始晚于结束：{1}。"),
+    (
+        r"('[^']*') 'baseline' is reserved for the year with no effects; give this scenario another name\.",
+        "{0} “baseline”专指没有任何效应的年份；请给此情景另起名称。",
+    ),
+    (
+        r"('[^']*') ('[^']*') reads as the baseline's name in the outputs; give this scenario another name\.",
+        "{0} {1} 在输出中与基准情景的名称相同；请给此情景另起名称。",
+    ),
+    (
+        r"('[^']*') holds a line break or another control character \((.+?)\); write it on one line\.",
+        "{0} 含有换行符或其他控制字符（{1}）；请写在一行内。",
+    ),
+    (
+        r"Scenario names must be unique; got (.+?) \((.+?)\)\. Change the 'name' in one of those files\.",
+        "情景名称必须互不相同；现为 {0}（{1}）。请修改其中一个文件的 name。",
+    ),
     (r"('[^']*') must be a finite number >= 0\. Got (.+?)\.$", "{0} 必须是不小于 0 的有限数，现为 {1}。"),
     (r"('[^']*') must be a finite number > 0\. Got (.+?)\.$", "{0} 必须是大于 0 的有限数，现为 {1}。"),
     (r"('[^']*') must be a number in \[0, 1\]\. Got (.+?)\.$", "{0} 必须是 [0, 1] 之内的数，现为 {1}。"),

@@ -71,6 +71,10 @@ _REQUIRED: dict[str, set[str]] = {
 }
 
 
+#: Names a scenario may not take: the baseline's own, in any case, and its Chinese label.
+_BASELINE_NAMES = frozenset({"baseline", "基准情景", "基准"})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Effect:
     """One effect of a scenario (see the module docstring for the types).
@@ -454,6 +458,11 @@ def parse_scenario(data: dict[str, Any], *, catalog: Catalog, source: str) -> Sc
         effects.append(Effect(**fields))
     if name == "baseline" and effects:
         bad("name", "'baseline' is reserved for the year with no effects; give this scenario another name.")
+    elif isinstance(name, str) and name != "baseline" and name.strip().casefold() in _BASELINE_NAMES:
+        # printed as the baseline is (基准情景 in Chinese): two columns of one title (a break-it pass)
+        bad("name", f"{name!r} reads as the baseline's name in the outputs; give this scenario another name.")
+    if isinstance(name, str) and any(not c.isprintable() for c in name):
+        bad("name", f"holds a line break or another control character ({name!r}); write it on one line.")
     if problems:
         if len(problems) == 1:  # one problem, one line
             raise DataValidationError(problems[0])
