@@ -1164,8 +1164,9 @@ def _forecast(args: argparse.Namespace) -> int:
         from .store import publish
 
         number = publish(args.store, result, seed=args.seed, vintage=args.vintage)
-        print(_message("published", _lang(args, catalog), store=args.store, number=number,
-                       vintage=args.vintage or "latest"))  # fmt: skip
+        lang = _lang(args, catalog)
+        latest = "最新" if lang == "zh" else "latest"
+        print(_message("published", lang, store=args.store, number=number, vintage=args.vintage or latest))
     return 0
 
 

@@ -160,9 +160,14 @@ def test_two_files_with_different_figures_on_one_vintage_are_refused(store, tmp_
     a = write(tmp_path / "a.csv", ("09a", "daqing", "2024-04", 700, "2024-05-07"))
     b = write(tmp_path / "b.csv", ("09a", "daqing", "2024-04", 710, "2024-05-07"))
     before = digest(store)
-    with pytest.raises(DataValidationError, match=r"b\.csv: 09a/daqing 2024-04: value 710 .*a\.csv gave 700"):
+    with pytest.raises(
+        DataValidationError, match=r"b\.csv: 09a/daqing 2024-04: value 710 .*a\.csv gave 700"
+    ) as err:
         lf.store.ingest(store, [a, b], catalog)
     assert digest(store) == before  # a.csv was not stored either: one transaction
+    from longjiang_forecast.report._text import in_chinese
+
+    assert "数值 710 于 2024-05-07 收到，而 a.csv 在同一数据版本给出 700" in in_chinese(str(err.value))
 
 
 def test_an_earlier_vintage_than_stored_is_refused(store, tmp_path, capsys):
@@ -171,6 +176,14 @@ def test_an_earlier_vintage_than_stored_is_refused(store, tmp_path, capsys):
     err = refused(["ingest", str(late), "--store", str(store)], capsys, "late.csv", "2024-04-20")
     assert "earlier than the vintage 2024-05-06 already stored" in err and "--vintage" in err
     assert digest(store) == before
+    # in Chinese too: it was wholly English under --lang zh (a break-it pass)
+    assert main(["ingest", str(late), "--store", str(store), "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：")
+    assert (
+        "有 1 条报告被拒收；未存入任何内容" in err
+        and "早于库中已有的数据版本 2024-05-06（1350，来自 april.csv）" in err
+    )
 
 
 def test_a_fall_across_files_is_refused_naming_both(store, tmp_path, catalog):

@@ -1533,6 +1533,21 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "{0}：有 {1} 行的 reported_on 晚于当前时间（{2} UTC），如 {3} {4} 记为 {5}。请更正 reported_on"
         "（YYYY-MM-DD）。",
     ),
+    (r"(.+?): (\d+) reports? refused; nothing was stored:", "{0}：有 {1} 条报告被拒收；未存入任何内容："),
+    (
+        r"(.+?): value (\S+) received on (\S+), but (.+?) gave (\S+) on the same vintage: two figures of one "
+        r"receipt date cannot be ordered\. Correct the figure, or give the date this file was really received "
+        r"\(its reported_on, or --vintage\)\.",
+        "{0}：数值 {1} 于 {2} 收到，而 {3} 在同一数据版本给出 {4}：同一收到日期的两个数值无法排定先后。"
+        "请更正数值，或给出此文件的实际收到日期（其 reported_on，或 --vintage）。",
+    ),
+    (
+        r"(.+?): received on (\S+), earlier than the vintage (\S+) already stored for it \((\S+), from (.+?)\); "
+        r"a store only adds later knowledge\. Ingest files in the order they were received; if this file "
+        r"arrived after (\S+), give the date it was received \(its reported_on, or --vintage\)\.",
+        "{0}：收到于 {1}，早于库中已有的数据版本 {2}（{3}，来自 {4}）；报告库只添加更晚获知的内容。"
+        "请按收到的先后顺序导入文件；如此文件在 {5} 之后才收到，请给出其收到日期（其 reported_on，或 --vintage）。",
+    ),
     (
         r"(.+?): with this ingest, the latest figures of the store would fail a check of the progress reader "
         r"\(each row named by its file and vintage\); nothing was stored:",
