@@ -301,3 +301,24 @@ def real_data_rate() -> dict[str, float]:
         flagged += len({(i, r, m) for i, r, ms in rows for m in ms.split(", ")})
         reports += flags.attrs["n_reports"]
     return {"false_flag": flagged / reports, "flagged": flagged, "n_reports": reports}
+
+
+def test_series_with_too_few_own_years_for_the_range_rule_are_named(catalog):
+    """The range rule needs three earlier years of the region's own; with fewer it did not run, and
+    'No report flagged' said nothing of it (a July figure ten times over, one earlier year: a
+    break-it pass). Those series are named with their number of years, in both languages."""
+    from longjiang_forecast.report._integrity_view import flags_text
+
+    full = synthetic_progress(catalog, seed=3)
+    recent = full.sel(month=slice("2023-01", None))  # one earlier year for every series
+    flags = check_reports(recent, catalog)
+    few = {(i, r): n for i, r, n in flags.attrs["few_own_years"]}
+    assert few[("09a", "harbin")] == 1 and set(few.values()) <= {0, 1}
+    assert flags.attrs["min_own_years"] == 3
+    en = " ".join(flags_text(flags, lang="en", width=100).split())
+    assert f"{len(few)} series have fewer than 3 earlier years of their own, so a month far outside" in en
+    zh = "".join(flags_text(flags, lang="zh", width=100).split())
+    assert f"{len(few)}个序列本地区往年数据不足3年" in zh
+    # with the whole record, Harbin's 09a has its years and is not named
+    whole = {(i, r) for i, r, _ in check_reports(full, catalog).attrs["few_own_years"]}
+    assert ("09a", "harbin") not in whole

@@ -153,7 +153,11 @@ def check_reports(
         ``n_reports`` (series and reports judged), ``not_checked`` (list of tuples
         ``(indicator, region, kind, checked, why)``: ``checked`` is ``"falls"`` for a count the
         model has no seasonal reference for, ``"none"`` otherwise; ``why`` the model's reason,
-        ``""`` where it is the kind), ``method`` (the model's class name).
+        ``""`` where it is the kind), ``few_own_years`` (list of tuples ``(indicator, region,
+        n_years)``: series checked against their family but with fewer than
+        :data:`MIN_OWN_YEARS` earlier years of their own, so not by the range of their own
+        years: a July figure ten times over, with one earlier year, was not flagged, and nothing
+        said so), ``min_own_years`` (:data:`MIN_OWN_YEARS`), ``method`` (the model's class name).
 
     Raises
     ------
@@ -198,6 +202,7 @@ def check_reports(
     )
     flags: list[dict[str, Any]] = []
     not_checked: list[tuple[str, str, str, str, str]] = []
+    few_years: list[tuple[str, str, int]] = []
     n_series = n_reports = 0
     for s in range(state.sizes["series"]):
         ind, reg = str(state["indicator"].values[s]), str(state["region"].values[s])
@@ -231,6 +236,8 @@ def check_reports(
             not_checked.append((ind, reg, kind, "falls", str(model.reason_[s])))
             continue
         flags += judge.jump_and_range(series)
+        if (own := judge.own_years(series)) < MIN_OWN_YEARS:
+            few_years.append((ind, reg, own))
         flags += judge.round_shares(series)
         flags += judge.repeats(series)
     table = pd.DataFrame(flags, columns=list(FLAG_COLUMNS))
@@ -245,6 +252,8 @@ def check_reports(
         n_series=n_series,
         n_reports=n_reports,
         not_checked=not_checked,
+        few_own_years=few_years,
+        min_own_years=MIN_OWN_YEARS,
         method=type(model).__name__,
     )
     return table
@@ -439,6 +448,10 @@ class _Judge:
         return out
 
     # -- helpers --------------------------------------------------------------------------------
+
+    def own_years(self, x: _Series) -> int:
+        """How many earlier years of its own family the series' region has (the range rule needs three)."""
+        return len(_reference_years(x.region, *self.history(x.family, x.region), x.kind))
 
     def _own_log_shares(self, x: _Series) -> np.ndarray | None:
         """Log share curves (J, 13) of the region's own earlier years of the family (None without)."""

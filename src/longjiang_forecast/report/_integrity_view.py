@@ -23,6 +23,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "score": "score",
         "rows": "rows",
         "not_checked": "{n} series not fully checked (the model has no seasonal reference for them): {names}",
+        "few_years": "{n} series have fewer than {k} earlier years of their own, so a month far outside "
+        "their own earlier years is not checked (only against their family's): {names}",
         "checked_falls": "falls only",
         "checked_none": "not checked",
         "more": " and {n} more",
@@ -36,6 +38,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "score": "得分",
         "rows": "文件行",
         "not_checked": "{n} 个序列模型无季节参照，未全部核查：{names}",
+        "few_years": "{n} 个序列本地区往年数据不足 {k} 年，无法核查是否远超本地区往年同期"
+        "（仅与同类指标比较）：{names}",
         "checked_falls": "仅核查下降",
         "checked_none": "未核查",
         "more": " 等，另有 {n} 个",
@@ -112,6 +116,13 @@ def flags_text(
             t["more"].format(n=len(skipped) - _NAMED) if len(skipped) > _NAMED else ""
         )
         lines += ["", t["not_checked"].format(n=len(skipped), names=names)]
+    few = [
+        f"{ind}/{region_label(str(reg), lang, regions, written or {})} ({n})"
+        for ind, reg, n in attrs.get("few_own_years", ())
+    ]
+    if few:
+        names = ", ".join(few[:_NAMED]) + (t["more"].format(n=len(few) - _NAMED) if len(few) > _NAMED else "")
+        lines += ["", t["few_years"].format(n=len(few), k=attrs.get("min_own_years", 3), names=names)]
     lines += ["", t["untouched"]]
     return _wrap("\n".join(lines), width)
 
