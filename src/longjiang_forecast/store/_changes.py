@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._core.exceptions import DataValidationError
+from .._core.provenance import library_version
 from ._archive import forecast_row, published
 from ._bytes import dataset_from_bytes
 from ._catalogs import load_stored_catalog
@@ -118,11 +119,14 @@ def changes(store: str | Path, from_id: int, to_id: int, *, by_region: bool = Fa
     DataValidationError
         If either forecast is not in the store, or B's reports cannot be read against A's
         catalogue (an indicator A's catalogue does not have: the settings part cannot be told
-        apart; compare forecasts made with the same catalogue).
+        apart; compare forecasts made with the same catalogue), or A, re-run from its reports,
+        does not come out as published (another library version; reports edited outside ingest).
 
     Notes
     -----
-    Up to three forecasts are re-run (fewer when a step changes nothing), each as long as a
+    The earlier forecast is re-run first, and must come out as published (else the split would
+    tell a change of library, or of reports edited outside ingest, as revisions, news or noise);
+    then up to three forecasts are re-run (fewer when a step changes nothing), each as long as a
     forecast with the earlier one's number of draws.
     """
     store = Path(store)
@@ -141,6 +145,18 @@ def changes(store: str | Path, from_id: int, to_id: int, *, by_region: bool = Fa
     later = rows_b.set_index(key)["value"].reindex(pd.MultiIndex.from_frame(rows_a[key])).to_numpy()
     revised = rows_a.assign(value=np.where(np.isnan(later), rows_a["value"].to_numpy(), later))
     seed = int(a["seed"])
+    # the split re-runs forecasts with the library as it is now: forecast A must come out as it was
+    # published, or what differs (another library version, reports changed outside ingest) would be
+    # told as revisions, news or noise (noise -0.01 between two runs of one seed; a break-it pass)
+    again = _run(rows_a, a, catalog_a, a["as_of"], seed, f"{store}, forecast {from_id}'s reports")
+    if not again.reindex(p_a.index).equals(p_a):
+        raise DataValidationError(
+            f"{store}: forecast {from_id}, re-run from the reports it was made from, differs from the one "
+            f"published (published with library {a['library_version']}, re-run with {library_version()}; or "
+            f"the store's reports were changed other than by ingest), so the change from {from_id} to "
+            f"{to_id} cannot be split into revisions, news, settings and noise. Compare the published "
+            "summaries (lf.store.published_summary)."
+        )
     try:
         p_r = p_a
         if not np.array_equal(revised["value"].to_numpy(), rows_a["value"].to_numpy()):
