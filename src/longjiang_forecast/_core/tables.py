@@ -447,12 +447,20 @@ def _read_xlsx(
                 f"{path}: no sheet {sheet!r}; the workbook's sheets are {names}. Give one of these "
                 f"names (or a 0-based index)."
             )
+        skipped = [n for n in names if n != chosen and headers[n] >= 0 and len(sheets[n]) > headers[n] + 1]
+        if skipped:  # one sheet per month: the others' rows were left out without a word (a break-it pass)
+            notes.append(
+                f"sheet {chosen!r} only: sheets {skipped} also have the columns and rows, and are not read "
+                "(one sheet per month? put every month's rows in one sheet, each row with its month)"
+            )
     else:
         candidates = [n for n in names if headers[n] >= 0]
         if len(candidates) > 1:
             raise DataValidationError(
                 f"{path}: sheets {candidates} all have the columns {list(required)}; which one holds the "
-                f"data? Choose it with sheet= (command line: --sheet NAME), or delete the others."
+                f"data? Choose it with sheet= (command line: --sheet NAME), or delete the others. If each "
+                f"holds other months (one sheet per month), put every month's rows in one sheet (each row "
+                f"with its month): one sheet chosen leaves the others' reports out."
             )
         if not candidates and len(names) > 1:
             found = {

@@ -1011,6 +1011,12 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "表头在第 {0} 行，其上为标题行（{1}）",
     ),
     (
+        r"sheet ('[^']*') only: sheets (\[.*?\]) also have the columns and rows, and are not read \(one sheet "
+        r"per month\? put every month's rows in one sheet, each row with its month\)",
+        "仅工作表 {0}：工作表 {1} 也有所需的列和数据行，未读取（每月一个工作表？请把各月的行合并到一个工作表中，"
+        "每行注明月份）",
+    ),
+    (
         r"sheet ('[^']*'), the only one with the columns \(others: (\[.*?\])\)",
         "工作表 {0}（唯一含有所需各列的工作表；其他：{1}）",
     ),
@@ -1413,9 +1419,12 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r", column ([A-Z]+) \(('[^']*')\): ", "，{0} 列（{1}）："),
     (
         r"(.+?): sheets (\[.*?\]) all have the columns (\[.*?\]); which one holds the data\? Choose it with "
-        r"sheet= \(command line: --sheet NAME\), or delete the others\.",
+        r"sheet= \(command line: --sheet NAME\), or delete the others\. If each holds other months \(one "
+        r"sheet per month\), put every month's rows in one sheet \(each row with its month\): one sheet "
+        r"chosen leaves the others' reports out\.",
         "{0}：工作表 {1} 都有所需的列 {2}；数据在哪一个？请用 sheet=（命令行：--sheet 工作表名）选定，或删除其他"
-        "工作表。",
+        "工作表。如每个工作表是不同月份（每月一个工作表），请把各月的行合并到一个工作表中（每行注明月份）："
+        "只选一个工作表会漏掉其他工作表的报告。",
     ),
     (
         r" \(ambiguous: as an Excel number, (\S+) shows as (\S+); write (\S+) or (\S+)\)",
