@@ -859,3 +859,25 @@ def test_the_warnings_of_prefectures_behind_or_gone_read_in_chinese():
         "2 个序列往年有报告、2024 年没有报告，且在目录中没有自己的行，因此不作预测：09a/harbin, 09b/jixi。"
         "请补充其 2024 年的报告，或为每个序列在目录中加一行（即可依计划和往年数据预测）。"
     )
+
+
+def test_a_borderline_row_keeps_the_colour_of_the_band_its_p_met_is_in():
+    """A P(met) of 0.18, within two standard errors of the 0.2 edge, was shown in the pale borderline
+    colour and read milder than a 0.45 'at risk' (a break-it pass): it has the colour of its band,
+    'off track', and says both; a row at a cut of other bands keeps the borderline colour."""
+    from longjiang_forecast.report._bulletin import _borderline_band
+
+    row = pd.Series({"status": "borderline", "p_met": 0.18})
+    assert _borderline_band(row, 0.2) == "off track"
+    assert _borderline_band(pd.Series({"status": "borderline", "p_met": 0.21}), 0.2) == "at risk"
+    assert _borderline_band(row, 0.25) == ""  # not a default cut: the bands are the user's own
+    assert _borderline_band(pd.Series({"status": "watch", "p_met": 0.6}), np.nan) == ""
+    cat = lf.load_catalog(2024)
+    forecast = lf.forecast(synthetic_progress(cat, seed=2024), cat, n_draws=500, seed=2024)
+    from longjiang_forecast.report._bulletin import _attainment
+    from longjiang_forecast.report._text import STATUS_COLOURS
+
+    index = {name: k + 1 for k, name in enumerate(STATUS_COLOURS)}
+    rows = {r["cells"][0]["text"]: r for r in _attainment(forecast, "zh")["rows"]}
+    assert rows["20b"]["status"] == "严重滞后，临界" and rows["20b"]["status_index"] == index["off track"]
+    assert rows["02a"]["status"] == "有风险，临界" and rows["02a"]["status_index"] == index["at risk"]

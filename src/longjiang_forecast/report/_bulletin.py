@@ -492,11 +492,37 @@ def _in_unit(value: Any, row: Any) -> str:
     return format_in_unit(value, str(row["unit"]), row["target"])
 
 
+def _borderline_band(row: Any, cut: float) -> str:
+    """The default band of a borderline row's P(met) ("" where not borderline, or not at a default cut).
+
+    A row within two standard errors of a band's edge is "borderline"; shown in the borderline
+    colour alone, a P(met) of 0.18 at the edge of "off track" read milder than a 0.45 "at risk"
+    (a break-it pass). The bands are the default ones (:data:`DEFAULT_BANDS`); a forecast made
+    with other bands keeps the borderline colour.
+    """
+    from ..summarise import DEFAULT_BANDS
+
+    p = row["p_met"]
+    if str(row["status"]) != "borderline" or not (pd.notna(cut) and pd.notna(p)):
+        return ""
+    if not any(np.isclose(float(cut), v) for v in DEFAULT_BANDS.values()):
+        return ""
+    return next(name for name, lowest in sorted(DEFAULT_BANDS.items(), key=lambda kv: -kv[1]) if p >= lowest)
+
+
 def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
     t = TEXT[lang]
     table = forecast.table()
     table = table[table["region"] == PROVINCE]
     status_index = {name: k + 1 for k, name in enumerate(STATUS_COLOURS)}
+    summary = forecast.summary
+    cuts = dict(
+        zip(
+            zip(summary["indicator"].values.astype(str), summary["region"].values.astype(str), strict=True),
+            summary["borderline_cut"].values.astype(float) if "borderline_cut" in summary else [],
+            strict=False,
+        )
+    )
     rows = []
     for _, r in table.iterrows():
         unit = str(r["unit"])
@@ -531,11 +557,17 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
             ),
         ]
         status = str(r["status"])
+        shown, colour = STATUS_NAMES[lang].get(status, status), status
+        side = _borderline_band(r, cuts.get((str(r["indicator"]), str(r["region"])), np.nan))
+        if side:  # the colour of the band its P(met) is in: a borderline 18 % looked milder than 45 %
+            colour = side
+            short = [STATUS_NAMES[lang][name].split(" (")[0] for name in (side, status)]  # no ranges
+            shown = ("，" if lang == "zh" else ", ").join(short)
         rows.append(
             {
                 "cells": cells,
-                "status": STATUS_NAMES[lang].get(status, status),
-                "status_index": status_index.get(status, len(STATUS_COLOURS)),
+                "status": shown,
+                "status_index": status_index.get(colour, len(STATUS_COLOURS)),
             }
         )
     header = [*t["attainment_header"][:9], t["model_rate_header"], *t["attainment_header"][9:]]
