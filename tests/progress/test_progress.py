@@ -998,3 +998,35 @@ def test_a_catalogue_row_without_this_years_report_is_named_once_others_have_rep
     del silent["region"]
     progress["value"].loc[silent] = np.nan
     assert [m for m in said(progress)[1] if "while other regions have reported" in m] == []
+
+
+def test_a_total_carried_over_from_last_year_is_warned_of(tmp_path, catalog):
+    """Harbin's 2023 total of 13a added to each 2024 report (counted 'since the project began'): 81 %
+    of the target in January against about 2 % in earlier years, forecast 'achieved' without a word
+    (a break-it pass). A warning names the series' first such report, with its share and the
+    earlier years'; the figures are read as written. The series as reported is not named."""
+    from longjiang_forecast import write_progress
+    from longjiang_forecast.testing import synthetic_progress
+
+    progress = synthetic_progress(catalog, seed=7).sel(indicator=["13a"])
+    path = write_progress(progress, tmp_path / "as-reported.csv")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read_progress(path, catalog)
+    assert not [w for w in caught if "far ahead of their earlier years" in str(w.message)]
+    months = progress["month"].values
+    harbin = progress["value"].sel(indicator="13a", region="harbin")
+    carried, january = float(harbin.sel(month="2023-12-01")), float(harbin.sel(month="2024-01-01"))
+    this_year = {"indicator": "13a", "region": "harbin", "month": months[months >= np.datetime64("2024-01")]}
+    progress["value"].loc[this_year] = progress["value"].loc[this_year] + carried
+    path = write_progress(progress, tmp_path / "carried.csv")
+    with pytest.warns(UserWarning, match="far ahead of their earlier years") as said:
+        ds = read_progress(path, catalog)
+    (line,) = [str(w.message) for w in said if "far ahead" in str(w.message)]
+    assert line.startswith(
+        f"{path}: 1 series' reports are far ahead of their earlier years by the same month: row "
+    )
+    assert "(indicator '13a', region 'harbin', month '2024-01')" in line
+    assert "A total carried over from last year" in line
+    read = float(ds["value"].sel(indicator="13a", region="harbin", month="2024-01-01"))
+    assert read == pytest.approx(january + carried)  # read as written

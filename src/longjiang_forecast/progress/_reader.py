@@ -48,7 +48,7 @@ from longjiang_forecast._core.schema import (
 )
 from longjiang_forecast._core.state import deadline_month
 from longjiang_forecast._core.tables import canonical_name, check_file_type, looks_like, read_table
-from longjiang_forecast._core.units import counts_whole_things, plain_number
+from longjiang_forecast._core.units import counts_whole_things, plain_number, unit_decimals
 from longjiang_forecast.catalog._catalog import check_catalog
 
 if TYPE_CHECKING:
@@ -96,6 +96,12 @@ _BIG_OVER_TARGET = 2.0
 #: A real year that beats its target twofold, and five times faster than any earlier year, is
 #: not one the record can vouch for either: --no-scale-check accepts it.
 _BIG_HISTORY_FACTOR = 5.0
+#: A count at this share of its target or more, :data:`_BIG_HISTORY_FACTOR` times ahead of every
+#: earlier year of its family and region by the same month, is warned of (:func:`_ahead_verdict`).
+_AHEAD_SHARE = 0.3
+#: ... and at least this many of its unit's steps (one project of a target of 2.6 is 38 % of it,
+#: and a first project early is no carried-over total).
+_AHEAD_UNITS = 10
 #: A ``reported_on`` date, year first: 2024-06-05, 2024/6/5, 2024.6.5, 2024年6月5日 (the forms a Chinese
 #: office's spreadsheet has), with the midnight time an Excel date cell is read with.
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$")
@@ -462,6 +468,31 @@ def _shares_by_then(
         for (fam, region, y), by_month in history.items()
         if fam == family and region == rec.region and y != year and month in by_month
     }
+
+
+def _ahead_verdict(
+    rec: Any, target: float, history: dict[tuple[str, str, int], dict[int, float]], family: str
+) -> str:
+    """Why a count at :data:`_AHEAD_SHARE` of its target or more is far ahead of its record (``""``: not).
+
+    The value's share of the target, more than :data:`_BIG_HISTORY_FACTOR` times the largest share
+    of the year's outcome the other complete years of its family and region had reached by the
+    same month: last year's total carried into this year's reports (Harbin's 2023 total added to
+    each 2024 month: 81 % of the target in January against about 2 %, forecast 'achieved'
+    without a word; a break-it pass). A warning, not a refusal: a programme may deliver early.
+    """
+    seen = _shares_by_then(rec, history, family)
+    if not seen:
+        return ""
+    high = max(seen.values())
+    share = rec.value / target
+    if share <= _BIG_HISTORY_FACTOR * high:
+        return ""
+    years = ", ".join(str(y) for y in sorted(seen))
+    return (
+        f"{share:.0%} of the target {target:,.6g} by {rec.month:%Y-%m}, where its earlier years ({years}) "
+        f"had at most {high:.0%} of theirs by that month"
+    )
 
 
 def _rows_named(rows: list[str]) -> str:
@@ -864,6 +895,8 @@ def _frame_to_dataset(
         # cumulative counts of whole things (households, schools) that are not whole (a level may be
         # an average over counties: 97.5 disease types)
         fractional: list[str] = []
+        # the earliest report of each series-year far ahead of its earlier years by then
+        ahead: dict[tuple[str, str, int], tuple[pd.Timestamp, str]] = {}
         for scale_rec in good.itertuples(index=False):
             rec = scale_rec
             target = targets[(rec.indicator, rec.region, rec.month.year)]
@@ -949,6 +982,15 @@ def _frame_to_dataset(
                     f"was it entered in units instead of 万 (10k), or for another indicator or month? "
                     f"Correct it; {off}"
                 )
+            elif (
+                rec.kind == "cumulative"
+                and rec.value >= _AHEAD_SHARE * target
+                and rec.value >= _AHEAD_UNITS * 10.0 ** -unit_decimals(unit, target)  # 1 of 2.6 is no slip
+                and (why := _ahead_verdict(rec, target, history, family[rec.indicator]))
+            ):
+                key = (rec.indicator, rec.region, rec.month.year)
+                if key not in ahead or rec.month < ahead[key][0]:
+                    ahead[key] = (rec.month, f"{rec.where}: {_fmt(rec.value)}, {why}")
             elif 0 < rec.value < target / _SMALL_FACTOR:
                 why = _small_value_verdict(rec, target, history, family[rec.indicator], latest)
                 if why:
@@ -959,6 +1001,18 @@ def _frame_to_dataset(
                         f"units, or is the catalogue's target mistyped? Convert it to the catalogue "
                         f"unit or correct the target; {off}"
                     )
+        if ahead:
+            lines = [text for _, text in sorted(ahead.values())]
+            more = f" ... and {len(lines) - _MAX_ROWS_NAMED} more" if len(lines) > _MAX_ROWS_NAMED else ""
+            warnings.warn(
+                f"{source}: {len(lines)} series' reports are far ahead of their earlier years by the same "
+                f"month: {'; '.join(lines[:_MAX_ROWS_NAMED])}{more}. A total carried over from last year "
+                "(counted since the project began)? A cumulative series starts again each January: report "
+                "this year's work only. If the figures are right, nothing needs doing: they are forecast as "
+                "written.",
+                UserWarning,
+                stacklevel=3,
+            )
         if fractional:
             more = (
                 f" ... and {len(fractional) - _MAX_ROWS_NAMED} more"

@@ -1011,6 +1011,19 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "表头在第 {0} 行，其上为标题行（{1}）",
     ),
     (
+        r"(\d+%) of the target (\S+) by (\d{4}-\d{2}), where its earlier years \((.*?)\) had at most (\d+%) of "
+        r"theirs by that month",
+        "为目标 {1} 的 {0}（截至 {2}），而其往年（{3}）同期至多完成全年的 {4}",
+    ),
+    (
+        r"(.+?): (\d+) series' reports are far ahead of their earlier years by the same month: (.*?)\. A total "
+        r"carried over from last year \(counted since the project began\)\? A cumulative series starts again "
+        r"each January: report this year's work only\. If the figures are right, nothing needs doing: they are "
+        r"forecast as written\.",
+        "{0}：{1} 个序列的报告远超其往年同期：{2}。是否把上年的累计数带入了本年（自项目开始累计）？累计类序列每年 "
+        "1 月重新开始：请只报本年完成的工作量。如数值无误则无需处理，将按所填数值预测。",
+    ),
+    (
         r"sheet ('[^']*') only: sheets (\[.*?\]) also have the columns and rows, and are not read \(one sheet "
         r"per month\? put every month's rows in one sheet, each row with its month\)",
         "仅工作表 {0}：工作表 {1} 也有所需的列和数据行，未读取（每月一个工作表？请把各月的行合并到一个工作表中，"
