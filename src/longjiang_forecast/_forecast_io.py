@@ -105,6 +105,16 @@ def to_netcdf(
     paths_dtype: Literal["float64", "float32"] = "float64",
 ) -> Path:
     """Write a forecast to one netCDF file (see :meth:`Forecast.to_netcdf`)."""
+    if not isinstance(overwrite, bool | np.bool_):  # "no" and 1 replaced a file (a break-it pass)
+        raise ValueError(
+            f"The 'overwrite' parameter of Forecast.to_netcdf must be True or False. Got "
+            f"{type(overwrite).__name__} {overwrite!r} instead."
+        )
+    if path is None or not isinstance(path, str | os.PathLike):
+        raise ValueError(
+            f"Forecast.to_netcdf needs a file name ending in .nc, e.g. 'forecast.nc'. Got "
+            f"{type(path).__name__} {path!r} instead."
+        )
     path = Path(path)
     if paths_dtype not in ("float64", "float32"):
         raise ValueError(

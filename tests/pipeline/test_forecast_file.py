@@ -201,6 +201,14 @@ def test_an_existing_file_is_kept_unless_overwrite(result, tmp_path):
     path.write_text("mine")
     with pytest.raises(FileExistsError, match=r"f\.nc exists \(nothing was written\).*overwrite=True"):
         result.to_netcdf(path)
+    # overwrite="no" and overwrite=1 replaced the file (a break-it pass); no name at all is refused too
+    for odd in ("no", 1):
+        with pytest.raises(
+            ValueError, match=r"'overwrite' parameter of Forecast\.to_netcdf must be True or False"
+        ):
+            result.to_netcdf(path, overwrite=odd)
+    with pytest.raises(ValueError, match=r"needs a file name ending in \.nc"):
+        result.to_netcdf(None)
     assert path.read_text() == "mine"
     result.to_netcdf(path, overwrite=True)
     assert lf.open_forecast(path).summary.sizes == result.summary.sizes

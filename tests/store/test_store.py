@@ -625,9 +625,9 @@ def test_a_vintage_leaves_later_reports_out_and_says_so_and_a_future_one_is_refu
 
 
 def test_changes_refuses_a_split_when_the_earlier_forecast_does_not_come_out_as_published(two_published):
-    """Harbin's April report of forecast 1 edited in the store outside ingest: its re-run differs from what was
-    published, and the split refuses, as the news do (it told the edit as news and noise: noise -0.01
-    between two runs of one seed; a break-it pass)."""
+    """Harbin's April report of forecast 1 edited in the store outside ingest: its re-run differs from
+    what was published, and the split refuses, as the news do (it told the edit as news and noise:
+    noise -0.01 between two runs of one seed; a break-it pass)."""
     path, first, second = two_published
     assert lf.store.changes(path, first, second)["change"].notna().any()  # as stored, it splits
     with sqlite3.connect(path) as conn:

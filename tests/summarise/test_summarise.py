@@ -54,8 +54,11 @@ def test_custom_bands(fitted):
     stats = lf.simulate_summary(fitted.sample_parameters(500, seed=3), fitted.state_, seed=4)
     summary = lf.summarise(stats, fitted.state_, bands={"green": 0.9, "red": 0.0})
     assert set(summary["status"].values) <= {"green", "red", "borderline", "achieved", "no report yet"}
-    with pytest.raises(ValueError, match="'bands' parameter of summarise"):
+    with pytest.raises(ValueError, match=r"'bands' parameter must map .* a number in \[0, 1\]"):
         lf.summarise(stats, fitted.state_, bands={"green": 1.5})
+    # a number as text raised numpy's TypeError from deep inside (a break-it pass)
+    with pytest.raises(ValueError, match=r"Got \{'green': '0.8', 'red': 0.0\}"):
+        lf.summarise(stats, fitted.state_, bands={"green": "0.8", "red": 0.0})
     with pytest.raises(ValueError, match="pass the output of simulate_summary on the same state"):
         lf.summarise(stats.isel(series=slice(0, 3)), fitted.state_)
 

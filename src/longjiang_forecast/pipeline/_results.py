@@ -136,8 +136,8 @@ class Forecast:
         IsADirectoryError
             If ``path`` is a folder.
         ValueError
-            If ``paths_dtype`` is not one of the two, or ``path`` does not end in ``.nc`` (or
-            ``.nc4``, ``.netcdf``, ``.h5``, ``.hdf5``).
+            If ``paths_dtype`` is not one of the two, ``overwrite`` is not a bool, ``path`` is not
+            a file name, or does not end in ``.nc`` (or ``.nc4``, ``.netcdf``, ``.h5``, ``.hdf5``).
 
         Notes
         -----

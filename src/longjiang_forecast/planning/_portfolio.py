@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -36,7 +37,8 @@ def portfolio(forecast: ForecastLike, *, items: Mapping[str, Any] | None = None)
         month), ``state``, ``summary`` and ``catalog`` are read.
     items : mapping of str to int or str, optional
         Indicator id -> item. Default: the catalogue's ``item`` column.
-        Indicators missing from the mapping form an item of their own.
+        Indicators missing from the mapping form an item of their own; an id the forecast does
+        not have, or an item that is not a whole number or a text label, is refused.
 
     Returns
     -------
@@ -73,6 +75,9 @@ def portfolio(forecast: ForecastLike, *, items: Mapping[str, Any] | None = None)
     DataValidationError
         If the forecast has no province series with a forecast (naming why, where it has province
         rows: e.g. their deadlines passed by the as-of month without their reports).
+    ValueError
+        If ``items`` names an indicator the forecast does not have, or maps one to what is not an
+        item (a whole number or a text label).
 
     Notes
     -----
@@ -182,8 +187,44 @@ def portfolio(forecast: ForecastLike, *, items: Mapping[str, Any] | None = None)
 
 
 def _item_map(forecast: ForecastLike, items: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Indicator id -> item: ``items`` as given (checked), else the catalogue's ``item`` column.
+
+    Raises
+    ------
+    ValueError
+        If ``items`` is not a mapping, names an indicator the forecast does not have (a typo such
+        as "1a" for "01a" made every indicator an item of its own: 20 items became 39, without a
+        word; a break-it pass), or maps one to a value that is not a whole number or a text label.
+    """
     if items is not None:
-        return dict(items)
+        if not isinstance(items, Mapping):
+            raise ValueError(
+                f"The 'items' parameter of portfolio must be a mapping of indicator id to item "
+                f"(e.g. {{'01a': 1, '01b': 1}}). Got {type(items).__name__} {items!r}."
+            )
+        known = set(forecast.state["indicator"].values.astype(str))
+        unknown = sorted(str(k) for k in items if str(k) not in known)
+        if unknown:
+            raise ValueError(
+                f"The 'items' parameter of portfolio names indicators the forecast does not have: "
+                f"{unknown[:8]} (it has {sorted(known)[:8]}{' ...' if len(known) > 8 else ''}). Correct "
+                "the ids; an indicator left out forms an item of its own."
+            )
+        bad = {
+            str(k): v
+            for k, v in items.items()
+            if not (
+                (isinstance(v, str) and v.strip())
+                or (isinstance(v, Integral) and not isinstance(v, bool))
+                or (isinstance(v, float) and v.is_integer())
+            )
+        }
+        if bad:
+            raise ValueError(
+                f"The 'items' parameter of portfolio maps {dict(list(bad.items())[:5])} to what is not an "
+                "item: give each indicator its item's number (1, 2, ...) or a text label."
+            )
+        return {str(k): int(v) if isinstance(v, float) else v for k, v in items.items()}
     table = getattr(forecast.catalog, "table", None)
     if table is None or "item" not in table:
         return {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -108,8 +109,12 @@ def summarise(
             f"{dict(DEFAULT_BANDS)}. Got {type(bands).__name__} {bands!r} instead."
         )
     bands = dict(DEFAULT_BANDS if bands is None else bands)
-    if any(not 0.0 <= b <= 1.0 for b in bands.values()):
-        raise ValueError(f"The 'bands' parameter of summarise must map names to [0, 1]. Got {bands}.")
+    numbers = all(isinstance(b, Real) and not isinstance(b, bool) for b in bands.values())
+    if not numbers or any(not 0.0 <= b <= 1.0 for b in bands.values()):  # "0.8" raised a TypeError deep down
+        raise ValueError(
+            f"The 'bands' parameter must map each status name to the lowest P(met) of its band, a number "
+            f"in [0, 1], e.g. {dict(DEFAULT_BANDS)}. Got {bands}."
+        )
     n_series = state.sizes[SERIES]
     if statistics.sizes.get(SERIES) != n_series:
         raise ValueError(
