@@ -43,7 +43,8 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
         per month in the indicator's unit:
 
         - ``required_pace``: the mean monthly rate that reaches the target
-          with probability ``prob`` (0 where the target is already met);
+          with probability ``prob`` (0 where the target is already met; NaN where no simulated
+          path gains anything by the ``1 − prob`` quantile, see ``note``);
         - ``plain_rate``: what is still needed over the months left, the
           summary's ``required_rate`` (no uncertainty);
         - ``expected_rate``: the simulated mean rate over the months left;
@@ -82,8 +83,8 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
     Annual means and percent changes have no monthly increase: their
     required level is the summary's ``required_rate``. Where no path gains
     anything by the ``1 − prob`` quantile (e.g. a milestone programme with
-    few projects left) the multiplier is undefined and the required pace is
-    the plain rate (``note`` says so).
+    few projects left) the multiplier is undefined and the required pace NaN
+    (``note`` says so): the plain rate shown there fell below the pace of a lower probability.
     """
     check_forecast(forecast, "required_pace")
     prob = check_prob(prob, "prob", "required_pace")
@@ -126,8 +127,13 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
         pace = np.where(usable, c * mean_rem / months_left, np.nan)
         expected = np.where(usable, mean_rem / months_left, np.nan)
     undefined = usable & ~np.isfinite(c)
-    pace[undefined] = plain[undefined]
-    note[undefined] = f"no simulated progress at the {1 - prob:.0%} quantile: plain rate shown"
+    # no pace can be read at this probability: the plain rate understated it (12a: 0.75 at 0.9
+    # below 0.765 at 0.6, a pace falling as the probability rises; a break-it pass)
+    pace[undefined] = np.nan
+    note[undefined] = (
+        f"no simulated progress at the {1 - prob:.0%} quantile: no pace reaches the target with "
+        f"probability {prob:.0%} (plain_rate is what is still needed a month)"
+    )
     pace[usable & (need <= 0)] = 0.0
     note[usable & (need <= 0)] = "target already met"
     run = summary["run_rate"].values.astype(float)

@@ -372,8 +372,9 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "年均值或变化率类指标：没有月度增量，所需水平见达标情况表",
     ),
     (
-        r"no simulated progress at the (\d+%) quantile: plain rate shown",
-        "在 {0} 分位数上模拟路径没有进展：所需进度取平均所需值",
+        r"no simulated progress at the (\d+%) quantile: no pace reaches the target with probability (\d+%) "
+        r"\(plain_rate is what is still needed a month\)",
+        "在 {0} 分位数上模拟路径没有进展：没有任何进度能以 {1} 的概率达到目标（每月仍需完成的量见“所需月均进度”）",
     ),
     (r"percent change: restate as a level target", "变化率目标：请改写为水平目标后再推算"),
     (r"; base year moved from (\d{4}) to (\d{4})", "；基年由 {0} 年改为 {1} 年"),

@@ -1,4 +1,4 @@
-"""portfolio's ``items``: a typo or a value that is no item is refused (a break-it pass)."""
+"""Planning inputs and outputs a break-it pass found wrong: portfolio items, a pace no path shows."""
 
 from __future__ import annotations
 
@@ -28,3 +28,22 @@ def test_items_naming_an_unknown_indicator_or_no_item_are_refused(result):
     same = portfolio(result, items={"01a": 1, "01b": 1.0, "09a": "homes"})
     assert same.attrs["n_items"] == 2
     assert portfolio(result, items={"01a": 1}).attrs["n_items"] == 3
+
+
+def test_a_pace_that_no_path_can_show_is_nan_not_the_plain_rate():
+    """12a (milestones) at 0.9: no simulated path gains anything by the 10 % quantile, and the plain
+    rate was shown, below the pace at 0.6 (a pace falling as the probability rises; a break-it
+    pass). It is NaN, with the note; where a pace exists, it rises with the probability."""
+    import numpy as np
+
+    from longjiang_forecast.planning import required_pace
+
+    catalog = lf.load_catalog(2024)
+    result = lf.forecast(synthetic_progress(catalog, seed=2024), catalog, n_draws=500, seed=2024)
+    low, high = required_pace(result, prob=0.6), required_pace(result, prob=0.9)
+    pick = (high["indicator"].values == "12a") & (high["region"].values == "province")
+    assert np.isnan(high["required_pace"].values[pick]).all()
+    assert str(high["note"].values[pick][0]).startswith("no simulated progress at the 10% quantile")
+    both = np.isfinite(low["required_pace"].values) & np.isfinite(high["required_pace"].values)
+    assert both.sum() > 100
+    assert np.all(high["required_pace"].values[both] >= low["required_pace"].values[both] - 1e-9)
