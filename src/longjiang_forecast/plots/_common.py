@@ -104,17 +104,44 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
 
 
 def series_index(data: xr.Dataset | xr.DataArray, indicator: str, region: str) -> int:
-    """Position along ``series`` of (indicator, region); ValueError naming the known ones."""
+    """Position along ``series`` of (indicator, region); ValueError naming the known ones.
+
+    A region the forecast does not have is named with the regions it has (it listed the
+    indicators, as numpy reprs, of a region that is not there; a break-it pass).
+    """
     ind = np.asarray(data["indicator"].values).astype(str)
     reg = np.asarray(data["region"].values).astype(str)
     hit = np.flatnonzero((ind == str(indicator)) & (reg == str(region)))
     if hit.size == 0:
-        known = sorted(set(ind[reg == str(region)])) or sorted(set(ind))
+        if str(region) not in set(reg):
+            raise ValueError(
+                f"No region {region!r} in the forecast: its regions are {list(dict.fromkeys(reg.tolist()))} "
+                "(the ids of the catalogue, e.g. 'harbin')."
+            )
+        known = sorted(set(ind[reg == str(region)].tolist()))
         raise ValueError(
             f"No series ({indicator!r}, {region!r}) in the forecast. Known indicators in region "
             f"{region!r}: {known}. Pick one of them or another region."
         )
     return int(hit[0])
+
+
+def summary_of(obj: Any, what: str) -> xr.Dataset:
+    """The summary of a forecast (``lf.forecast``'s result or its ``.summary``), for ``what``.
+
+    Raises
+    ------
+    TypeError
+        For anything else (``heatmap(result)`` failed with "'Forecast' object is not
+        subscriptable"; a break-it pass).
+    """
+    summary = getattr(obj, "summary", obj)
+    if not isinstance(summary, xr.Dataset) or "p_met" not in summary:
+        raise TypeError(
+            f"{what} draws a forecast's summary: pass lf.forecast's result or its .summary. Got "
+            f"{type(obj).__name__} instead."
+        )
+    return summary
 
 
 def region_names(regions: pd.DataFrame | Mapping[str, Any] | None, labels: Labels) -> dict[str, str]:

@@ -49,7 +49,9 @@ def fan_chart(
     Raises
     ------
     ValueError
-        If the series is not in the forecast or ``lang`` is unknown.
+        If the series or its region is not in the forecast, or ``lang`` is unknown.
+    TypeError
+        If ``forecast`` has no kept paths (a summary was given).
 
     Warns
     -----
@@ -65,6 +67,11 @@ def fan_chart(
     reported part is the value in the indicator's terms (annual means: the
     year-to-date mean, labelled as the mean of January to each month).
     """
+    if not hasattr(forecast, "paths"):  # a summary has no paths: it failed with an AttributeError
+        raise TypeError(
+            "fan_chart draws the kept paths of a forecast: pass lf.forecast's result (not its .summary). "
+            f"Got {type(forecast).__name__} instead."
+        )
     labels = labels_for(lang)
     paths = forecast.paths
     s = series_index(paths, indicator, region)

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from .._core.names import display_name
-from ._common import month_names, new_axes, row_label, rows_height, series_index, short, word
+from ._common import month_names, new_axes, row_label, rows_height, series_index, short, summary_of, word
 from ._fonts import labels_for
 
 
@@ -47,8 +47,8 @@ def first_passage_chart(
 
     Parameters
     ----------
-    summary : xarray.Dataset
-        ``Forecast.summary``: ``first_passage_cdf`` (series, month),
+    summary : xarray.Dataset or Forecast
+        ``Forecast.summary`` (or the forecast itself): ``first_passage_cdf`` (series, month),
         ``deadline``, ``deadline_month`` (the report a deadline is judged
         on), names.
     indicator : str, optional
@@ -75,7 +75,10 @@ def first_passage_chart(
     ValueError
         If the series is unknown, has no first-passage distribution (annual
         means), or ``lang`` is unknown.
+    TypeError
+        If ``summary`` is neither a forecast nor its summary.
     """
+    summary = summary_of(summary, "first_passage_chart")
     labels = labels_for(lang)
     months = [*month_names(labels), word("not_reached", labels)]
     cdf = np.asarray(summary["first_passage_cdf"].transpose("series", "month").values, dtype=float)

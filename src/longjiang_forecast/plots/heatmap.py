@@ -11,7 +11,7 @@ import xarray as xr
 from matplotlib.axes import Axes
 
 from .._core.names import display_name
-from ._common import new_axes, region_names, row_label, rows_height, word
+from ._common import new_axes, region_names, row_label, rows_height, summary_of, word
 from ._fonts import labels_for
 
 
@@ -29,8 +29,8 @@ def heatmap(
 
     Parameters
     ----------
-    summary : xarray.Dataset
-        ``Forecast.summary``: ``p_met`` along ``series`` with ``indicator``
+    summary : xarray.Dataset or Forecast
+        ``Forecast.summary`` (or the forecast itself): ``p_met`` along ``series`` with ``indicator``
         and ``region`` coords, and ``name_en`` / ``name_zh``.
     regions : pandas.DataFrame or mapping, optional
         ``load_regions()`` (its ``name_zh`` / ``name_en`` label the columns)
@@ -56,7 +56,12 @@ def heatmap(
     ------
     ValueError
         If ``lang`` is unknown or no indicator is left to show.
+    TypeError
+        If ``summary`` is neither a forecast nor its summary.
     """
+    summary = summary_of(summary, "heatmap")
+    if isinstance(indicators, str):  # "01a" read as ['0', '1', 'a']
+        indicators = [indicators]
     labels = labels_for(lang)
     frame = pd.DataFrame(
         {
