@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from ._core.allocator import keep_freed_memory
+from ._core.checks import MAX_DRAWS
 from ._core.exceptions import DataValidationError
 from ._core.names import indicator_names, region_spelling
 from ._core.schema import EXAMPLE_NOTE
@@ -112,11 +113,6 @@ def _port(text: str) -> int:
 #: Fewest draws of forecast, report and scenarios: at 100 the Monte Carlo standard error of P(met)
 #: is at most 0.05, so twice it (the borderline margin) is narrower than a status band (0.3).
 MIN_DRAWS = 100
-
-
-#: Most draws of one run: at 10^8 the Monte Carlo standard error of P(met) is at most 0.00005, and a
-#: run of the default job takes about an hour; --draws 10^11 would have run for weeks without a word.
-MAX_DRAWS = 100_000_000
 
 
 def _count_at_least(minimum: int, why: str, maximum: int | None = None) -> Any:

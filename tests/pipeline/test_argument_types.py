@@ -59,3 +59,15 @@ def test_a_model_by_name_or_class_and_wrong_bands_or_paths_say_what_to_pass():
         TypeError, match=r"read_progress reads a progress file \(a path: \.csv or \.xlsx\) or a "
     ):
         lf.read_progress([1, 2, 3], small)
+
+
+def test_more_draws_than_any_run_needs_are_refused_at_once():
+    """lf.forecast(n_draws=10**9) ran on past 13 minutes and 1 GB without a word (a break-it pass):
+    above MAX_DRAWS (10^8, as on the command line) it is refused before any work."""
+    from longjiang_forecast._core.checks import MAX_DRAWS
+
+    small = CATALOG.subset(["09a"])
+    with pytest.raises(
+        ValueError, match=r"'n_draws' parameter of forecast must be an int in the range \[1, 1e\+08\]"
+    ):
+        lf.forecast(PROGRESS.sel(indicator=["09a"]), small, n_draws=MAX_DRAWS + 1)

@@ -10,6 +10,7 @@ import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from .._core.cf import describe
-from .._core.checks import check_count, is_count
+from .._core.checks import MAX_DRAWS, check_param, is_count
 from .._core.exceptions import ForecastWarning
 from .._core.provenance import catalog_sha256, content_sha256, data_vintage, make_attrs
 from .._core.province import ProvinceRows
@@ -237,8 +238,12 @@ def _fit_and_draw(
 
 
 def _check_n_draws(n_draws: Any, where: str) -> None:
-    """Refuse an ``n_draws`` that is not a whole number >= 1 (bools and floats included)."""
-    check_count(where, "n_draws", n_draws)
+    """Refuse an ``n_draws`` that is not a whole number in [1, :data:`MAX_DRAWS`] (bools, floats too)."""
+    check_param(
+        where, "n_draws", n_draws, Integral, 1, MAX_DRAWS,
+        note="the Monte Carlo standard error of P(met) is below 0.0001 long before, and the run would "
+        "take hours or days",
+    )  # fmt: skip
 
 
 def _chunk_seed(
