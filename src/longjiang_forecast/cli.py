@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 from ._core.allocator import keep_freed_memory
 from ._core.checks import MAX_DRAWS
 from ._core.exceptions import DataValidationError
-from ._core.names import indicator_names, region_spelling
+from ._core.names import first_named, indicator_names, region_spelling
 from ._core.schema import EXAMPLE_NOTE
 
 if TYPE_CHECKING:
@@ -855,7 +855,7 @@ def _thin_history_note(
         return
     written = region_spelling(progress)
     who = [_series_label(str(r.indicator), str(r.region), lang, catalog, written) for r in thin.itertuples()]
-    names = ", ".join(who[:8]) + (f" (+{len(who) - 8})" if len(who) > 8 else "")
+    names = first_named(who)
     text = (
         f"往年数据不足：{names}。其预测依据标准季节曲线，并以计划目标作为全年总量的先验，因此目标值本身会影响中位数和"
         "达标概率；请补充往年的月度报告（含 12 月），以便按其自身历史预测。"
@@ -884,7 +884,7 @@ def _no_forecast_note(table: pd.DataFrame, show_all: bool, lang: str) -> None:
         by_reason.setdefault(str(row.reason or "no reason given"), []).append(who)
     head = "无预测：" if lang == "zh" else "No forecast: "
     for reason, series in by_reason.items():
-        names = ", ".join(series[:8]) + (f" (+{len(series) - 8})" if len(series) > 8 else "")
+        names = first_named(series)
         why = in_chinese(reason) if lang == "zh" else reason
         colon = "：" if lang == "zh" else ": "
         print(textwrap.fill(f"{head}{names}{colon}{why}", width=_width(), break_on_hyphens=False))
@@ -1585,7 +1585,7 @@ def _next_year(args: argparse.Namespace) -> int:
         and (row["target"] < old if row["comparator"] == ">=" else row["target"] > old)
     ]
     if easier:
-        shown = ", ".join(easier[:8]) + (f" (+{len(easier) - 8})" if len(easier) > 8 else "")
+        shown = first_named(easier)
         print(_message("next_year_easier", lang, width=_width(), n=len(easier), conf=percent(args.confidence),
                        rows=shown))  # fmt: skip
     as_of_month = int(as_of[5:7])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 
@@ -44,7 +44,7 @@ def display_name(zh: Any, en: Any, lang: str, ident: Any = "") -> str:
     return str(ident)
 
 
-__all__ = ["closest_name", "display_name"]
+__all__ = ["closest_name", "display_name", "first_named"]
 
 
 def closest_name(text: str, choices: Iterable[str]) -> str | None:
@@ -115,3 +115,12 @@ def region_spelling(progress: Any) -> dict[str, str]:
     dict of str to str
     """
     return dict(json.loads(str(progress.attrs.get("region_spelling", "") or "{}")))
+
+
+def first_named(names: Sequence[str], shown: int = 8) -> str:
+    """The first ``shown`` of ``names`` joined by commas, and how many more: ``"a, b (+3)"``.
+
+    The one form of a long list of series in a warning (a line each stays readable).
+    """
+    more = f" (+{len(names) - shown})" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more

@@ -23,6 +23,7 @@ import xarray as xr
 
 from .._core.exceptions import DataValidationError, ForecastWarning, NothingToForecastError
 from .._core.months import parse_month_arg
+from .._core.names import first_named
 from .._core.province import (
     AGREEMENT_RTOL,
     NOT_TOTALLED_KINDS,
@@ -354,7 +355,7 @@ def _warn_unforecast_reporters(
     )
     left = [f"{ind}/{reg}" for ind, reg in stopped]
     if left:
-        shown = ", ".join(left[:8]) + (f" (+{len(left) - 8})" if len(left) > 8 else "")
+        shown = first_named(left)
         warnings.warn(
             f"{len(left)} series reported in earlier years have no report in {year} and no catalogue "
             f"row of their own, so they are not forecast: {shown}. Add their reports of {year}, or a "
@@ -388,7 +389,7 @@ def _warn_rows_without_reports(
         and reported_now[where_i[ind]].any()
     ]
     if silent:
-        shown = ", ".join(silent[:8]) + (f" (+{len(silent) - 8})" if len(silent) > 8 else "")
+        shown = first_named(silent)
         warnings.warn(
             f"{len(silent)} series have no report in {year} up to {as_of:%Y-%m} while other regions have "
             f"reported the same indicator: {shown}. Their P(met) rests on the plan and earlier years "

@@ -10,6 +10,7 @@ import numpy as np
 import xarray as xr
 
 from .._core.exceptions import DataValidationError, ForecastWarning
+from .._core.names import first_named
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import PROVINCE, SERIES
 from ._scenario import Effect, Scenario
@@ -208,64 +209,55 @@ def compile_scenario(
     tags = np.array([tag_of.get(i, "") for i in state["indicator"].values], dtype=object)
     reported = np.asarray(state["last_month"].values, int)  # each series' own latest report
     for i, effect in enumerate(scenario.effects):
+
+        def say(text: str, i: int = i, effect: Effect = effect) -> None:
+            """Warn of effect ``i``, naming the scenario's file and the effect."""
+            where = f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) "
+            warnings.warn(where + text, ForecastWarning, stacklevel=3)
+
         last = effect.until if effect.type == "stoppage" else effect.last_month[1]
         if effect.type == "delay":
             last = effect.first_month[1] + effect.duration[1] - 1
         selected = _selects(effect, state, tags)
         idle = _acts_on_nothing(effect, state, selected)
         if idle:
-            warnings.warn(
-                f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) {idle}: it changes "
-                "nothing. Check its indicators, tags, regions and months.",
-                ForecastWarning,
-                stacklevel=2,
-            )
+            say(f"{idle}: it changes nothing. Check its indicators, tags, regions and months.")
             continue
         totals = _province_totals_missed(effect, state, tags)
         if totals:
-            named = ", ".join(totals[:8]) + (f" (+{len(totals) - 8})" if len(totals) > 8 else "")
-            warnings.warn(
-                f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) names 'province' in its "
-                f"regions, but the province rows of {named} are forecast as the total of their prefectures "
-                "(no series of their own): the effect does not reach them, and their P(met) under this "
-                "scenario is the baseline's. To change the province's total, select its prefectures, or "
-                "leave 'regions' out for all of them.",
-                ForecastWarning,
-                stacklevel=2,
+            say(
+                f"names 'province' in its regions, but the province rows of {first_named(totals)} are "
+                "forecast as the "
+                "total of their prefectures (no series of their own): the effect does not reach them, and "
+                "their P(met) under this scenario is the baseline's. To change the province's total, select "
+                "its prefectures, or leave 'regions' out for all of them.",
             )
         left_out = _province_left_out(effect, state, selected)
         if left_out:
-            named = ", ".join(left_out[:8]) + (f" (+{len(left_out) - 8})" if len(left_out) > 8 else "")
-            warnings.warn(
-                f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) changes prefecture "
-                f"rows of {named} but not their province rows, which are forecast from the province's own "
-                "reports: the province's P(met) under this scenario leaves the change out. To see the "
-                "province move with its prefectures, leave the province's rows of those indicators out of "
-                "the progress data (the province is then forecast as the total of its prefectures, path by "
-                "path). Adding 'province' to the effect's regions would apply it to the province's own row "
-                "as a whole (every prefecture's work), not by these prefectures' share.",
-                ForecastWarning,
-                stacklevel=2,
+            say(
+                f"changes prefecture rows of {first_named(left_out)} but not their province rows, which are "
+                "forecast from "
+                "the province's own reports: the province's P(met) under this scenario leaves the change "
+                "out. To see the province move with its prefectures, leave the province's rows of those "
+                "indicators out of the progress data (the province is then forecast as the total of its "
+                "prefectures, path by path). Adding 'province' to the effect's regions would apply it to "
+                "the province's own row as a whole (every prefecture's work), not by these prefectures' "
+                "share.",
             )
         # Judged per series: an effect changes a series whose latest report is before its last month.
         if effect.type != "cap" and selected.any() and np.all(reported[selected] >= last):
-            warnings.warn(
-                f"{scenario.source or scenario.name}: effects[{i}] ({effect.type}) ends in month {last}, "
-                f"and every series it selects ({int(selected.sum())}) has reports up to month "
-                f"{int(reported[selected].min())} or later: it changes nothing (those months are reported).",
-                ForecastWarning,
-                stacklevel=2,
+            say(
+                f"ends in month {last}, and every series it selects ({int(selected.sum())}) has reports up "
+                f"to month {int(reported[selected].min())} or later: it changes nothing (those months are "
+                "reported).",
             )
         elif effect.type == "delay" and selected.any() and effect.first_month[0] <= reported[selected].min():
             known = int(reported[selected].min())
-            warnings.warn(
-                f"{scenario.source or scenario.name}: effects[{i}] (delay) can start in month "
-                f"{effect.first_month[0]}, and every series it selects has reports up to month {known}: a "
-                f"delay drawn to start by then loses the months already reported, so fewer paths are "
-                f"delayed, and for less long, than its probability {effect.probability} and duration say. "
-                f"Start its window after month {known} for every delay drawn to count in full.",
-                ForecastWarning,
-                stacklevel=2,
+            say(
+                f"can start in month {effect.first_month[0]}, and every series it selects has reports up to "
+                f"month {known}: a delay drawn to start by then loses the months already reported, so fewer "
+                f"paths are delayed, and for less long, than its probability {effect.probability} and "
+                f"duration say. Start its window after month {known} for every delay drawn to count in full.",
             )
     ss = as_seed_sequence(seed)
     rng = np.random.default_rng(ss)
