@@ -461,7 +461,18 @@ def test_changes_command_explains_the_largest_moves(two_published, capsys):
     top = table.iloc[0]
     assert f"{top['p_from']:.2f} → {top['p_to']:.2f}（{top['change']:+.2f}" in out
     argv = ["changes", "--store", str(path), "--from", "9", "--to", "2"]
-    refused(argv, capsys, "no published forecast number 9")
+    # the numbers there are (no command lists them; a break-it pass)
+    refused(
+        argv,
+        capsys,
+        "no published forecast number 9 (the store holds 2: 1 (as of 2024-04), 2 (as of 2024-05))",
+    )
+    # --from the latest, --to not given: said as it is, not "--from and --to are both forecast 2"
+    refused(
+        ["changes", "--store", str(path), "--from", str(second)],
+        capsys,
+        f"--from {second} is the latest published forecast, which --to takes by default",
+    )
 
 
 def test_the_bulletin_explains_what_changed(two_published, tmp_path, capsys):

@@ -1626,8 +1626,9 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "任何内容。请在下次导入报告后再发布，或换用其他模型或随机种子。",
     ),
     (
-        r"(.+?): no published forecast number (\d+) \(the store holds (\d+)\)\. (.+?) lists them\.",
-        "{0}：没有第 {1} 次发布的预测（报告库共有 {2} 次）。{3} 可列出全部。",
+        r"(.+?): no published forecast number (\d+) \(the store holds (\d+)(.*?)\)\. Give one of these numbers; "
+        r"(.+?) lists them all\.",
+        "{0}：没有第 {1} 号发布的预测（报告库共有 {2} 次{3}）。请给出其中一个编号；{4} 可列出全部。",
     ),
     (
         r"(.+?): what changed needs two published forecasts \(it holds (\d+)\); publish with "
@@ -1646,6 +1647,12 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"(\S+)\): give the earlier forecast as --from and the later as --to \(nothing was run\)\.",
         "--from {0}（截至 {1}）晚于 --to {2}（截至 {3}）：请把较早的预测作为 --from、较晚的作为 --to（未运行任何"
         "计算）。",
+    ),
+    (
+        r"--from (\d+) is the latest published forecast, which --to takes by default: no forecast comes after "
+        r"it to compare with\. Give an earlier --from, or --to as well \(nothing was run\)\.",
+        "--from {0} 是最新发布的预测，而 --to 默认即取最新：其后没有可比较的预测。请给出更早的 --from，或同时给出 --to"
+        "（未运行任何计算）。",
     ),
     (
         r"--from and --to are both forecast (\d+): give two forecasts \(nothing was run\)\.",

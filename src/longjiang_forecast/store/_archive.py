@@ -193,11 +193,13 @@ def forecast_row(conn: Any, store: Path, forecast_id: int) -> dict[str, Any]:
     """The ``forecasts`` row of a published forecast, as a dict; an error naming how many there are."""
     cur = conn.execute("SELECT * FROM forecasts WHERE forecast_id = ?", (int(forecast_id),))
     row = cur.fetchone()
-    if row is None:
-        (n,) = conn.execute("SELECT COUNT(*) FROM forecasts").fetchone()
+    if row is None:  # the numbers there are, as no command lists them (a break-it pass)
+        held = conn.execute("SELECT forecast_id, as_of FROM forecasts ORDER BY forecast_id").fetchall()
+        listed = ", ".join(f"{number} (as of {as_of})" for number, as_of in held[-10:])
+        more = f"; the latest 10 of them: {listed}" if len(held) > 10 else f": {listed}" if held else ""
         raise DataValidationError(
-            f"{store}: no published forecast number {forecast_id} (the store holds {n}). "
-            "lf.store.published(store) lists them."
+            f"{store}: no published forecast number {forecast_id} (the store holds {len(held)}{more}). "
+            "Give one of these numbers; lf.store.published(store) lists them all."
         )
     return dict(zip([c[0] for c in cur.description], row, strict=True))
 

@@ -247,6 +247,7 @@ def forecast_pair(store: str | Path, from_id: int | None = None, to_id: int | No
     order = table.sort_values(["as_of", "forecast_id"], kind="stable")
     numbers = order["forecast_id"].tolist()
     as_of = dict(zip(numbers, order["as_of"].astype(str), strict=True))
+    given_to = bool(to_id)
     to_id = to_id or (numbers[-1] if numbers else 0)
     if not from_id:
         before = numbers[: numbers.index(to_id)] if to_id in numbers else [n for n in numbers if n < to_id]
@@ -267,6 +268,11 @@ def forecast_pair(store: str | Path, from_id: int | None = None, to_id: int | No
         raise DataValidationError(
             f"--from {from_id} (as of {as_of[from_id]}) {when} --to {to_id} (as of {as_of[to_id]}): give "
             "the earlier forecast as --from and the later as --to (nothing was run)."
+        )
+    if from_id == to_id and not given_to:  # --from the latest: --to was never given (a break-it pass)
+        raise DataValidationError(
+            f"--from {from_id} is the latest published forecast, which --to takes by default: no forecast "
+            "comes after it to compare with. Give an earlier --from, or --to as well (nothing was run)."
         )
     if from_id == to_id:
         raise DataValidationError(
