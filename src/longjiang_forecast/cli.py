@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from ._core.allocator import keep_freed_memory
-from ._core.checks import MAX_DRAWS
 from ._core.exceptions import DataValidationError
+from ._core.limits import MAX_DRAWS
 from ._core.names import first_named, indicator_names, region_spelling
 from ._core.schema import EXAMPLE_NOTE
 

@@ -64,7 +64,7 @@ def test_a_model_by_name_or_class_and_wrong_bands_or_paths_say_what_to_pass():
 def test_more_draws_than_any_run_needs_are_refused_at_once():
     """lf.forecast(n_draws=10**9) ran on past 13 minutes and 1 GB without a word (a break-it pass):
     above MAX_DRAWS (10^8, as on the command line) it is refused before any work."""
-    from longjiang_forecast._core.checks import MAX_DRAWS
+    from longjiang_forecast._core.limits import MAX_DRAWS
 
     small = CATALOG.subset(["09a"])
     with pytest.raises(

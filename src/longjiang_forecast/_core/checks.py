@@ -26,13 +26,6 @@ def is_count(value: Any, low: int = 1) -> bool:
     return not isinstance(value, bool) and isinstance(value, int | np.integer) and bool(value >= low)
 
 
-#: Most draws of one run: at 10^8 the Monte Carlo standard error of P(met) is at most 0.00005, and a
-#: run of the default job takes about an hour; 10^11 draws would have run for weeks without a word
-#: (the command line), and ``lf.forecast(n_draws=10**9)`` ran on past 13 minutes and 1 GB (the
-#: Python API; a break-it pass).
-MAX_DRAWS = 100_000_000
-
-
 def check_param(
     owner: str,
     name: str,

@@ -19,8 +19,9 @@ import pandas as pd
 import xarray as xr
 
 from .._core.cf import describe
-from .._core.checks import MAX_DRAWS, check_param, is_count
+from .._core.checks import check_param, is_count
 from .._core.exceptions import ForecastWarning
+from .._core.limits import MAX_DRAWS
 from .._core.provenance import catalog_sha256, content_sha256, data_vintage, make_attrs
 from .._core.province import ProvinceRows
 from .._core.rng import SeedLike, as_seed_sequence

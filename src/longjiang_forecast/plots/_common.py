@@ -136,7 +136,7 @@ def summary_of(obj: Any, what: str) -> xr.Dataset:
         subscriptable"; a break-it pass).
     """
     summary = getattr(obj, "summary", obj)
-    if not isinstance(summary, xr.Dataset) or "p_met" not in summary:
+    if not isinstance(summary, xr.Dataset):
         raise TypeError(
             f"{what} draws a forecast's summary: pass lf.forecast's result or its .summary. Got "
             f"{type(obj).__name__} instead."
