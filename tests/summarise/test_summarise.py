@@ -92,14 +92,14 @@ def test_probabilities_within_one_se_across_a_cut_are_both_borderline(fitted):
 def test_status_never_flips_within_one_standard_error_unless_borderline():
     """Every pair of probabilities on either side of a cut and within one s.e. of each other."""
     from longjiang_forecast.summarise._core import borderline_cut
-    from longjiang_forecast.summarise._labelled import DEFAULT_BANDS, _band
+    from longjiang_forecast.summarise._labelled import DEFAULT_BANDS, band_of
 
     cuts = np.array(list(DEFAULT_BANDS.values()))
     for n in (100, 1000, 4000):
         p = np.arange(n + 1) / n
         se = np.sqrt(p * (1 - p) / n)
         marked = np.isfinite(borderline_cut(p, n, cuts))
-        band = np.array([_band(x, DEFAULT_BANDS) for x in p])
+        band = np.array([band_of(x, DEFAULT_BANDS) for x in p])
         i, j = np.nonzero(np.abs(p[:, None] - p[None, :]) <= np.maximum(se[:, None], se[None, :]))
         differ = band[i] != band[j]
         assert differ.any()  # the grid does cross the cuts

@@ -470,6 +470,24 @@ def _shares_by_then(
     }
 
 
+def _beyond_record(
+    rec: Any, target: float, history: dict[tuple[str, str, int], dict[int, float]], family: str
+) -> tuple[float, str] | None:
+    """The largest share the series' other complete years had by ``rec``'s month, and those years.
+
+    None where there are none, or ``rec``'s share of ``target`` is within :data:`_BIG_HISTORY_FACTOR`
+    times that largest share; the one comparison of :func:`_big_value_verdict` and
+    :func:`_ahead_verdict`.
+    """
+    seen = _shares_by_then(rec, history, family)
+    if not seen:
+        return None
+    high = max(seen.values())
+    if rec.value / target <= _BIG_HISTORY_FACTOR * high:
+        return None
+    return high, ", ".join(str(y) for y in sorted(seen))
+
+
 def _ahead_verdict(
     rec: Any, target: float, history: dict[tuple[str, str, int], dict[int, float]], family: str
 ) -> str:
@@ -481,14 +499,11 @@ def _ahead_verdict(
     each 2024 month: 81 % of the target in January against about 2 %, forecast 'achieved'
     without a word; a break-it pass). A warning, not a refusal: a programme may deliver early.
     """
-    seen = _shares_by_then(rec, history, family)
-    if not seen:
+    beyond = _beyond_record(rec, target, history, family)
+    if beyond is None:
         return ""
-    high = max(seen.values())
+    high, years = beyond
     share = rec.value / target
-    if share <= _BIG_HISTORY_FACTOR * high:
-        return ""
-    years = ", ".join(str(y) for y in sorted(seen))
     return (
         f"{share:.0%} of the target {target:,.6g} by {rec.month:%Y-%m}, where its earlier years ({years}) "
         f"had at most {high:.0%} of theirs by that month"
@@ -575,13 +590,10 @@ def _big_value_verdict(
         plausible = attainment[key] <= _BIG_HISTORY_FACTOR * max([1.0, *others])
         if plausible and (later or (month == max(own) and earlier and max(earlier) >= 0.5)):
             return ""
-    seen = _shares_by_then(rec, history, family)
-    if not seen:
+    beyond = _beyond_record(rec, target, history, family)
+    if beyond is None:
         return ""
-    high = max(seen.values())
-    if rec.value / target <= _BIG_HISTORY_FACTOR * high:
-        return ""
-    years = ", ".join(str(y) for y in sorted(seen))
+    high, years = beyond
     if not high > 0:
         return f"where the series' other years ({years}) had nothing by month {month}"
     return (

@@ -501,13 +501,14 @@ def _borderline_band(row: Any, cut: float) -> str:
     with other bands keeps the borderline colour.
     """
     from ..summarise import DEFAULT_BANDS
+    from ..summarise._labelled import band_of
 
     p = row["p_met"]
     if str(row["status"]) != "borderline" or not (pd.notna(cut) and pd.notna(p)):
         return ""
     if not any(np.isclose(float(cut), v) for v in DEFAULT_BANDS.values()):
         return ""
-    return next(name for name, lowest in sorted(DEFAULT_BANDS.items(), key=lambda kv: -kv[1]) if p >= lowest)
+    return band_of(float(p), DEFAULT_BANDS)
 
 
 def _attainment(forecast: Any, lang: str) -> dict[str, Any]:

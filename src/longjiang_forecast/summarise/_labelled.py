@@ -153,7 +153,7 @@ def summarise(
     sign = np.where(state["comparator"].values == "<=", -1.0, 1.0)
     achieved = monotone & ~settled & (sign * state["last_value"].values >= sign * target)
     n_draws = int(statistics.attrs["n_draws"])
-    status = np.array([_band(pi, bands) for pi in p], dtype=object)
+    status = np.array([band_of(pi, bands) for pi in p], dtype=object)
     cut = _core.borderline_cut(p, n_draws, np.array(list(bands.values()), float), BORDERLINE_SE)
     status[np.isfinite(cut)] = "borderline"
     status[state["last_month"].values == 0] = "no report yet"
@@ -260,7 +260,8 @@ def summarise(
     return describe(out, state["unit"].values if "unit" in state else ())
 
 
-def _band(p: float, bands: Mapping[str, float]) -> str:
+def band_of(p: float, bands: Mapping[str, float]) -> str:
+    """The status band of a P(met): the name of the highest band whose lowest value ``p`` reaches."""
     for name, lowest in sorted(bands.items(), key=lambda kv: -kv[1]):
         if p >= lowest:
             return name
