@@ -376,6 +376,35 @@ def test_fused_month_kernels_equal_their_numpy_definitions(dtype):
     assert np.isnan(sf1[1, 6]) and k[1, 6] == 0
 
 
+def test_a_stopped_gamma_month_draws_its_variate_and_adds_nothing():
+    """A factor of 0 (a stopped month) keeps the stream in step: every other element gets the variate
+    it gets with no stop, and the stream ends where it does with no stop; factor 2 doubles the shape."""
+    from longjiang_forecast.simulate import _kernels, _random
+
+    rng = np.random.default_rng(8)
+    n, b = 3, 300
+    k = np.repeat(np.array([[1.5], [0.3], [6.0]]), b, axis=1)  # shapes below 1 use the boost's extra word
+    scale, base = rng.uniform(0.5, 2.0, (n, b)), rng.uniform(0.0, 5.0, (n, b))
+    upper = np.full(n, np.inf)
+    state = _random.seed_state(np.random.SeedSequence(8))[None]
+    one = np.array([b])
+    plain, st_plain = np.empty((n, b)), state.copy()
+    _kernels.gamma_step(st_plain, one, k, np.ones((n, b)), scale, base, upper, plain)
+    factor = np.where(rng.uniform(size=(n, b)) < 0.4, 0.0, 1.0)
+    stopped, st_stopped = np.empty((n, b)), state.copy()
+    _kernels.gamma_step(st_stopped, one, k, factor, scale, base, upper, stopped)
+    np.testing.assert_array_equal(st_stopped, st_plain)
+    np.testing.assert_array_equal(stopped[factor == 0], base[factor == 0])
+    np.testing.assert_array_equal(stopped[factor == 1], plain[factor == 1])
+    per_row = np.empty((n, b))  # a whole row stopped, on the fast path: the same
+    _kernels.gamma_step(state.copy(), one, k[:, :1], np.zeros((n, 1)), scale, base, upper, per_row)
+    np.testing.assert_array_equal(per_row, base)
+    doubled, reference = np.empty((n, b)), np.empty((n, b))
+    _kernels.gamma_step(state.copy(), one, k, np.full((n, b), 2.0), scale, base, upper, doubled)
+    _kernels.gamma_step(state.copy(), one, 2.0 * k, np.ones((n, b)), scale, base, upper, reference)
+    np.testing.assert_array_equal(doubled, reference)
+
+
 def test_fused_step_kernels_equal_their_numpy_definitions():
     """The fused steps draw the same variates as the generator's fill helpers, then add, scale and cap."""
     from longjiang_forecast.simulate import _kernels, _random
@@ -393,11 +422,11 @@ def test_fused_step_kernels_equal_their_numpy_definitions():
     want = np.minimum((base.astype(float) + scale * g).astype(np.float32), upper[:, None])
     for shape in (k[:, None], np.repeat(k[:, None], b, axis=1)):  # per row, per element
         st, out = state.copy(), np.empty_like(base)
-        _kernels.gamma_step(st, one, shape, scale, base, upper, out)
+        _kernels.gamma_step(st, one, shape, np.ones_like(shape), scale, base, upper, out)
         np.testing.assert_array_equal(out, want)
         assert not np.array_equal(st, state)
     out = base.copy()  # in place, as in month 0
-    _kernels.gamma_step(state.copy(), one, k[:, None], scale, out, upper, out)
+    _kernels.gamma_step(state.copy(), one, k[:, None], np.ones((n, 1)), scale, out, upper, out)
     np.testing.assert_array_equal(out, want)
 
     drift, sd = rng.normal(0.1, 0.1, (n, b)), rng.uniform(0.1, 0.5, (n, b))
@@ -431,11 +460,13 @@ def test_blocks_side_by_side_draw_as_each_block_alone():
     base = rng.uniform(0.0, 5.0, (n, b))
     upper = np.full(n, np.inf)
     both = np.empty((n, b))
-    _kernels.gamma_step(states.copy(), np.array([cut, b]), k, scale, base, upper, both)
+    _kernels.gamma_step(states.copy(), np.array([cut, b]), k, np.ones_like(k), scale, base, upper, both)
     for g, cols in enumerate((slice(0, cut), slice(cut, b))):
         alone = np.empty((n, cols.stop - cols.start))
         st = states[g : g + 1].copy()
-        _kernels.gamma_step(st, np.array([b]), k, scale[:, cols].copy(), base[:, cols].copy(), upper, alone)
+        _kernels.gamma_step(
+            st, np.array([b]), k, np.ones_like(k), scale[:, cols].copy(), base[:, cols].copy(), upper, alone
+        )
         np.testing.assert_array_equal(both[:, cols], alone)
 
     drift, sd = rng.normal(0.1, 0.1, (n, b)), rng.uniform(0.1, 0.5, (n, b))

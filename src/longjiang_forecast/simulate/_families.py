@@ -175,41 +175,55 @@ class Family:
 
 
 class Gamma(Family):
-    """Independent Gamma(k_m, θ) increments: ``x_m = min(x_{m-1} + θ G_m, upper)``.
+    """Independent Gamma(c_m k_m, θ) increments: ``x_m = min(x_{m-1} + θ G_m, upper)``.
 
-    ``gamma_shape`` (series, month) or (draw, series, month); ``gamma_scale``
-    (draw, series) in the indicator's unit. The multiplier scales the shape,
-    so the sum to the deadline stays Gamma(Σ c_m k_m, θ).
+    ``gamma_shape`` k_m (series, month) or (draw, series, month); ``gamma_scale``
+    (draw, series) in the indicator's unit. The multiplier ``c_m`` (the ``multiplier`` of the
+    simulation, times ``month_factor`` (draw, series, month) where
+    :func:`~longjiang_forecast.simulate.apply_scenario` puts a scenario's per-path effects)
+    scales the shape, so the sum to the deadline stays Gamma(Σ c_m k_m, θ); a stopped month
+    (``c_m`` 0) draws its variate and discards it (:func:`~._kernels.gamma_step`), so that a
+    scenario's paths stay coupled to the baseline's.
     """
 
     kind = "gamma"
     draw_params = ("gamma_scale",)
-    #: Whether the multiplier scales the shapes (else the family applies it to the months itself).
-    multiplier_scales_shape: ClassVar[bool] = True
 
     def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
         super().begin(block, n_draws)
         self.upper = self.s["upper"].astype(self.dtype)
         self.shape_d = self._per_draw_months(block, "gamma_shape")
-        if self.shape_d is not None and self.multiplier_scales_shape:
-            self.shape_d = self.shape_d * self.s["multiplier"][:, None, :]
+        factor = self._per_draw_months(block, "month_factor")
+        self.factor_d = None if factor is None else factor * self.s["multiplier"][:, None, :]
 
     def _per_draw_months(self, block: Mapping[str, np.ndarray], name: str) -> np.ndarray | None:
         """The family's rows of a (draw, series, month) variable of the block as (n, n_draws, 12), or None."""
         arr = block.get(name)
         return np.moveaxis(arr[:, self.cols, :], 0, 1) if arr is not None and arr.ndim == 3 else None
 
-    def _shape_to_deadline(self) -> np.ndarray:
-        """The shapes' sum over the months simulated up to the deadline's, (n, n_draws)."""
+    def _shape_to_deadline(self, factor: np.ndarray | None = None) -> np.ndarray:
+        """The shapes' sum over the months simulated up to the deadline's, (n, n_draws).
+
+        Each month's shape times ``factor`` (n, 12) or (n, n_draws, 12) where it is given.
+        """
         mask = self._months_to_deadline()
+        if factor is not None and factor.ndim == 3:
+            shape = self.shape_d if self.shape_d is not None else self.s["shape"][:, None, :]
+            return np.asarray((shape * factor * mask[:, None, :]).sum(axis=-1))
+        weight = mask if factor is None else mask * factor
         if self.shape_d is not None:
-            return np.asarray((self.shape_d * mask[:, None, :]).sum(axis=-1))
-        return np.broadcast_to((self.s["shape"] * mask).sum(axis=1)[:, None], (self.n, self.b))
+            return np.asarray((self.shape_d * weight[:, None, :]).sum(axis=-1))
+        return np.broadcast_to((self.s["shape"] * weight).sum(axis=1)[:, None], (self.n, self.b))
 
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         prev, k = self._month(m, prev, out)
-        # One fused pass: draw G(k), scale, add to the previous month, cap.
-        _kernels.gamma_step(rs.state, rs.ends, k, self.p["gamma_scale"], prev, self.upper, out)
+        if self.factor_d is None:
+            f = np.ascontiguousarray(self.s["multiplier"][:, m : m + 1])
+        else:  # a factor per path: a shape per element
+            k = np.ascontiguousarray(np.broadcast_to(k, (self.n, self.b)))
+            f = np.ascontiguousarray(self.factor_d[:, :, m])
+        # One fused pass: draw G(c k), scale, add to the previous month, cap.
+        _kernels.gamma_step(rs.state, rs.ends, k, f, self.p["gamma_scale"], prev, self.upper, out)
 
     def _month(self, m: int, prev: np.ndarray | None, out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The previous month (the start written into ``out`` for the first) and month ``m``'s shapes.
@@ -225,7 +239,7 @@ class Gamma(Family):
         return prev, (self.s["shape"][:, m] * active)[:, None]
 
     def conditional_p(self, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
-        k = self._shape_to_deadline()
+        k = self._shape_to_deadline(self.factor_d if self.factor_d is not None else self.s["multiplier"])
         theta = self.p["gamma_scale"]
         need = np.broadcast_to(self._need(target), k.shape)
         live = (k > 0) & (theta > 0)
@@ -274,12 +288,9 @@ class DirichletSplit(Gamma):
     """
 
     kind = "dirichlet"
-    multiplier_scales_shape = False  # it scales each month's share of the split (step)
 
     def begin(self, block: Mapping[str, np.ndarray], n_draws: int) -> None:
-        super().begin(block, n_draws)
-        factor = self._per_draw_months(block, "month_factor")
-        self.factor_d = None if factor is None else factor * self.s["multiplier"][:, None, :]
+        super().begin(block, n_draws)  # factor_d: the multiplier scales each month's share (step)
         live = np.arange(12)[None, :] >= self.s["first"][:, None]  # (n, 12): the simulated months
         if self.shape_d is not None:  # per-draw shapes (n, b, 12)
             k = self.shape_d * live[:, None, :]

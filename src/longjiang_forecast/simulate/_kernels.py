@@ -33,12 +33,20 @@ def gamma_step(  # pragma: no cover - compiled
     state: np.ndarray,
     ends: np.ndarray,
     shape: np.ndarray,
+    factor: np.ndarray,
     scale: np.ndarray,
     base: np.ndarray,
     upper: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    """One month of Gamma increments: ``out = min(base + scale * G(shape), upper)``, drawn inline.
+    """One month of Gamma increments: ``out = min(base + scale * G(shape * factor), upper)``, drawn inline.
+
+    A stopped month (``factor`` 0 where ``shape`` > 0) adds nothing but still draws its
+    variate ``G(shape)`` and discards it, so that the stream keeps step with a run in which the
+    month is not stopped: a scenario's paths stay coupled to its baseline's (the same variates
+    for every month and draw the scenario does not touch), and a stoppage can only lower a path.
+    Marsaglia–Tsang draws a varying number of words per variate, so drawing nothing there would
+    re-draw every later element from other words.
 
     Parameters
     ----------
@@ -48,9 +56,11 @@ def gamma_step(  # pragma: no cover - compiled
     ends : ndarray of int64, shape (n_blocks,)
         Column after each block's last.
     shape : ndarray of float64, shape (rows, 1) or (rows, draws)
-        Gamma shape of the month's increment per row (one value for all draws,
-        the fast path: constants computed once per row) or per element; 0
-        (or less) draws nothing and adds nothing.
+        The model's Gamma shape of the month's increment per row or per element; 0 (or less)
+        draws nothing and adds nothing (a month not simulated).
+    factor : ndarray of float64, shape (rows, 1) or (rows, draws)
+        A scenario's factor (>= 0) on the shape, per row or per element. Where both ``shape`` and
+        ``factor`` are one per row, the fast path: the constants computed once per row.
     scale : ndarray of float64, shape (rows, draws)
     base : ndarray, shape (rows, draws)
         The previous month (may be ``out`` itself).
@@ -60,7 +70,7 @@ def gamma_step(  # pragma: no cover - compiled
         Written in its dtype; the sum is formed in float64 and rounded once,
         so a path never falls and never exceeds ``upper``.
     """
-    per_row = shape.shape[1] == 1
+    per_row = shape.shape[1] == 1 and factor.shape[1] == 1
     n = out.shape[1]
     for i in range(out.shape[0]):
         u = np.float64(upper[i])
@@ -73,10 +83,12 @@ def gamma_step(  # pragma: no cover - compiled
             st = state[g]
             sc, b, o = scale[i, j0:j1], base[i, j0:j1], out[i, j0:j1]
             if per_row:
-                st[0], st[1], st[2], st[3] = _gamma_row(shape[i, 0], sc, b, u, o, st[0], st[1], st[2], st[3])
+                st[0], st[1], st[2], st[3] = _gamma_row(
+                    shape[i, 0], factor[i, 0], sc, b, u, o, st[0], st[1], st[2], st[3]
+                )
             else:
                 st[0], st[1], st[2], st[3] = _gamma_elements(
-                    shape[i, j0:j1], sc, b, u, o, st[0], st[1], st[2], st[3]
+                    shape[i, j0:j1], factor[i, j0:j1], sc, b, u, o, st[0], st[1], st[2], st[3]
                 )
             j0 = j1
 
@@ -90,8 +102,20 @@ def _copy_capped(base: np.ndarray, u: float, out: np.ndarray) -> None:  # pragma
 
 
 @njit(inline="always")
+def _drawn_shape(k: float, f: float) -> tuple[float, float]:  # pragma: no cover - compiled
+    """The shape drawn for model shape ``k`` > 0 and factor ``f``, and the weight of the variate.
+
+    ``(k f, 1)``; a stopped month (``f`` 0) draws ``G(k)`` with weight 0 (see :func:`gamma_step`).
+    """
+    if f > 0.0:
+        return k * f, 1.0
+    return k, 0.0
+
+
+@njit(inline="always")
 def _gamma_row(  # pragma: no cover - compiled
-    a: float,
+    k: float,
+    f: float,
     scale: np.ndarray,
     base: np.ndarray,
     u: float,
@@ -101,11 +125,12 @@ def _gamma_row(  # pragma: no cover - compiled
     s2: np.uint64,
     s3: np.uint64,
 ) -> _State:
-    """``out = min(base + scale G(a), u)`` over 1-D views, one shape ``a`` > 0; returns the state."""
+    """``out = min(base + scale G(k f), u)`` over 1-D views, one shape ``k`` > 0; returns the state."""
+    a, w = _drawn_shape(k, f)
     d, c, inv_a = gamma_constants(a)
     for j in range(out.size):
         x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
-        v = np.float64(base[j]) + scale[j] * x
+        v = np.float64(base[j]) + w * scale[j] * x
         out[j] = v if v < u else u
     return s0, s1, s2, s3
 
@@ -113,6 +138,7 @@ def _gamma_row(  # pragma: no cover - compiled
 @njit(inline="always")
 def _gamma_elements(  # pragma: no cover - compiled
     shape: np.ndarray,
+    factor: np.ndarray,
     scale: np.ndarray,
     base: np.ndarray,
     u: float,
@@ -122,14 +148,15 @@ def _gamma_elements(  # pragma: no cover - compiled
     s2: np.uint64,
     s3: np.uint64,
 ) -> _State:
-    """As :func:`_gamma_row` with a shape per element (0 or less: no draw, no increment)."""
+    """As :func:`_gamma_row`, a shape and a factor per element (shape 0 or less: nothing drawn or added)."""
     for j in range(out.size):
-        a = shape[j]
+        k = shape[j]
         v = np.float64(base[j])
-        if a > 0.0:
+        if k > 0.0:
+            a, w = _drawn_shape(k, factor[j])
             d, c, inv_a = gamma_constants(a)
             x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
-            v += scale[j] * x
+            v += w * scale[j] * x
         out[j] = v if v < u else u
     return s0, s1, s2, s3
 

@@ -42,12 +42,12 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
     Returns
     -------
     xarray.Dataset
-        A copy of ``draws`` with ``gamma_shape`` of dims (draw, series, month):
-        each path's month shapes times its multiplier, and lowered where the
-        expected increment (shape × scale) would exceed the cap; for a Dirichlet split
-        (``dynamics="dirichlet"``) the shapes as they were and that factor in ``month_factor``
-        (draw, series, month), which scales each month's share of the split, so that an effect
-        after a deadline changes nothing at it; ``hazard`` of
+        A copy of ``draws`` with ``month_factor`` (draw, series, month): each path's
+        multiplier on each month, lowered where the expected increment (shape × scale × factor)
+        would exceed the cap (1 for series that are neither Gamma increments nor a Dirichlet
+        split). It scales the month's Gamma shape (``dynamics="gamma"``), or the month's share of
+        a Dirichlet split (``dynamics="dirichlet"``), so that an effect after a deadline changes
+        nothing at it; ``gamma_shape`` stays the model's. ``hazard`` of
         milestones times the path's mean multiplier over its months from the latest report to the
         deadline's month (1 where none is left: an effect after the deadline changes nothing).
         Annual means (log-normal) are left unchanged. attrs ``scenario``.
@@ -61,9 +61,11 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
     -----
     Scaling the Gamma *shape* (not the increment) keeps the sum to the deadline
     Gamma-distributed, so the Rao-Blackwellised P(met) stays exact; a stopped
-    month contributes nothing. Scaling a Dirichlet split's shapes instead would change how
-    the months before a deadline share the work with the months after it (a stoppage after the
-    deadline would make the months before it certain), so its factor scales the month's share
+    month contributes nothing, but still draws its variate (:func:`~._kernels.gamma_step`), so the
+    paths stay coupled to the baseline's and a stoppage can only lower them. Scaling a Dirichlet
+    split's shapes instead would change how the months before a deadline share the work with the
+    months after it (a stoppage after the deadline would make the months before it certain), so
+    its factor scales the month's share
     (:class:`~longjiang_forecast.simulate._families.DirichletSplit`). A capacity cap bounds the
     expected monthly increment, not each path's increment.
     """
@@ -92,15 +94,11 @@ def apply_scenario(draws: xr.Dataset, scenario: Any, state: xr.Dataset) -> xr.Da
         with np.errstate(divide="ignore", invalid="ignore"):  # in place, where over the cap only
             shrink = np.divide(cap[None], expected, out=expected, where=over)
         np.multiply(factor, shrink, out=factor, where=over)
-    split = dyn == "dirichlet"
-    # Gamma increments: the factor scales the shapes (the sum to the deadline stays Gamma); a
-    # Dirichlet split: the factor scales each month's share of it (month_factor), whose shapes stay.
-    if (dyn == "gamma").any():  # else the shapes stay one per series and month (the kernels' fast path)
-        shape3 = np.where(split[None, :, None], base3, base3 * factor)
-        shape3[:, ~np.isin(dyn, ("gamma", "dirichlet")), :] = 0.0
-        out["gamma_shape"] = ((DRAW, SERIES, MONTH), shape3)
-    if split.any():
-        factor[:, ~split, :] = 1.0
+    # The model's shapes stay; each path's factor goes in month_factor. Gamma increments: it scales
+    # the month's shape (the sum to the deadline stays Gamma); a Dirichlet split: the month's share.
+    scaled = np.isin(dyn, ("gamma", "dirichlet"))
+    if scaled.any():
+        factor[:, ~scaled, :] = 1.0
         out["month_factor"] = ((DRAW, SERIES, MONTH), factor)
     milestones = np.flatnonzero(dyn == "binomial")
     if milestones.size:

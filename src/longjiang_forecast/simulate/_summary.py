@@ -498,10 +498,8 @@ def build_plan(
                 static[pname] = arr
             if "D" in dims or (pname == "gamma_shape" and DRAW in draws[pname].dims):
                 needed[pname] = np.union1d(needed.get(pname, np.array([], int)), cols)
-        if name == "gamma" and "gamma_shape" in static:  # else a shape per draw, read per block
-            static["shape"] = static["gamma_shape"] * mult[cols]
-        if name == "dirichlet":  # the multiplier scales each month's share of the split, not k
-            if "gamma_shape" in static:
+        if name in ("gamma", "dirichlet"):  # the families apply the multiplier themselves
+            if "gamma_shape" in static:  # else a shape per draw, read per block
                 static["shape"] = static["gamma_shape"]
             if "month_factor" in draws:  # a scenario's per-path effects (apply_scenario)
                 factor = _param(draws, "month_factor", ("D", "S", "M"), cols, where, labels)
