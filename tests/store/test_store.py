@@ -624,6 +624,13 @@ def test_a_vintage_leaves_later_reports_out_and_says_so_and_a_future_one_is_refu
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # everything known by then: nothing to say
         lf.store.progress_at(store, catalog, "2024-05-06")
+        # nor of April's reports before that vintage, left out by the as-of month (they were counted)
+        lf.store.progress_at(store, catalog, "2024-05-06", as_of="2024-03")
+    with pytest.warns(lf.ForecastWarning) as said:  # March's revision of 05-06 only, not April's reports
+        lf.store.progress_at(store, catalog, "2024-04-30", as_of="2024-03")
+    assert [str(w.message).split(": ", 1)[1][:45] for w in said if "received after" in str(w.message)] == [
+        "1 report(s) in the store were received after "
+    ]
     with pytest.raises(DataValidationError, match=r"^vintage 2999-01-01 is later than now \("):
         lf.store.progress_at(store, catalog, "2999-01-01")
     before = digest(store)
@@ -647,6 +654,7 @@ def test_changes_refuses_a_split_when_the_earlier_forecast_does_not_come_out_as_
             "AND month = '2024-04' AND vintage = '2024-05-05'"
         )
     with pytest.raises(
-        DataValidationError, match=r"forecast 1, re-run from the reports it was made from, differs"
+        DataValidationError,
+        match=r"forecast 1, rebuilt, differs from the one published in .*p_met.* cannot be split",
     ):
         lf.store.changes(path, first, second)

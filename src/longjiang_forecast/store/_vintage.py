@@ -52,6 +52,11 @@ def _received_by(vintage: str | None) -> tuple[str, tuple[Any, ...]]:
     return "r.vintage <= ?", (vintage,)
 
 
+def _months_up_to(as_of: str | None) -> tuple[str, tuple[Any, ...]]:
+    """SQL condition and parameters: a report's month at or before ``as_of`` (YYYY-MM; None: any)."""
+    return ("1", ()) if as_of is None else ("r.month <= ?", (as_of,))
+
+
 def known_reports(
     conn: Any, vintage: str | None, *, as_of: str | None = None, through_file: int | None = None
 ) -> pd.DataFrame:
@@ -61,10 +66,9 @@ def known_reports(
     indicator, region and month. ``as_of`` (YYYY-MM) leaves out later months; ``through_file``
     leaves out what later ingests added (the store as it was after that ingest).
     """
-    condition, params = _received_by(vintage)
-    if as_of is not None:
-        condition += " AND r.month <= ?"
-        params += (as_of,)
+    received, by_then = _received_by(vintage)
+    months, up_to = _months_up_to(as_of)
+    condition, params = f"{received} AND {months}", by_then + up_to
     if through_file is not None:
         condition += " AND r.file_id <= ?"
         params += (int(through_file),)
@@ -206,12 +210,10 @@ def _received_later(conn: Any, vintage: str | None, as_of: str | None) -> tuple[
     """How many reports (of months up to ``as_of``) came after ``vintage``, and the latest vintage."""
     if vintage is None:
         return 0, None
-    condition, params = _received_by(vintage)
-    if as_of is not None:
-        condition += " AND r.month <= ?"
-        params += (as_of,)
+    received, by_then = _received_by(vintage)
+    months, up_to = _months_up_to(as_of)  # a later month's report is left out by as_of, not by vintage
     count, latest = conn.execute(
-        f"SELECT COUNT(*), MAX(r.vintage) FROM reports r WHERE NOT ({condition})", params
+        f"SELECT COUNT(*), MAX(r.vintage) FROM reports r WHERE {months} AND NOT ({received})", up_to + by_then
     ).fetchone()
     return int(count), latest
 
