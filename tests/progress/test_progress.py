@@ -432,7 +432,12 @@ def test_malformed_month(tmp_path, month):
      ("2023-02-29", "a date that does not exist"),
      ("2024.1", r"ambiguous: as an Excel number, 2024\.10 shows as 2024\.1; write 2024\.01 or 2024-10"),
      ("45505", r"it looks like an Excel date serial number, 2024-08-01: format the column as a date in "
-      r"Excel or WPS, or write the month as text")],
+      r"Excel or WPS, or write the month as text"),
+     # as statistical bulletins write a year-to-date figure, and a month without its year (break-it)
+     ("2024年1-3月", r"a range of months: write the month the year-to-date value is of, its last month, "
+      r"e\.g\. 2024-03; the file's values are year-to-date, from January"),
+     ("2024年1月至6月", r"a range of months: .* e\.g\. 2024-06; .*"),
+     ("3月", r"no year: write the month with its year, e\.g\. 2024-03 or 2024年3月")],
 )  # fmt: skip
 def test_month_that_is_not_a_month_says_why(month, why):
     frame = pd.DataFrame(
@@ -445,6 +450,23 @@ def test_month_that_is_not_a_month_says_why(month, why):
         rf"form \({why}\)\. Write the month as YYYY-MM",
     ):
         read_progress(frame, CAT)
+
+
+def test_a_month_range_and_a_month_without_its_year_are_told_in_chinese():
+    from longjiang_forecast.report._text import in_chinese
+
+    for month, said in (
+        (
+            "2024年1-3月",
+            "（这是月份区间：请写累计值所到的月份，即区间的最后一个月，如 2024-03；",
+        ),
+        ("3月", "（缺少年份：请连同年份写出，如 2024-03 或 2024年3月）"),
+        ("2023-02-29", "（该日期不存在）"),
+    ):
+        frame = pd.DataFrame({"indicator": "01a", "region": "province", "month": [month], "value": [1200]})
+        with pytest.raises(DataValidationError) as err:
+            read_progress(frame, CAT)
+        assert said in in_chinese(str(err.value))
 
 
 @pytest.mark.parametrize("as_of", ["2024-01", pd.Timestamp("2024-01-31")])

@@ -56,6 +56,9 @@ if TYPE_CHECKING:
 
 __all__ = ["read_progress", "write_progress"]
 
+#: A range of months as statistical bulletins write year-to-date figures: 2024年1-3月, 2024年1至3月.
+_MONTH_RANGE = re.compile(r"(\d{4})\s*年\s*\d{1,2}\s*(?:月\s*)?[-－—–~～至到]\s*(\d{1,2})\s*月(?:份)?")
+
 #: Columns every progress file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = PROGRESS_COLUMNS
 #: Columns a progress file may have.
@@ -755,8 +758,16 @@ def _frame_to_dataset(
         month, form = parse_month(mon_txt)
         if month is None:
             numbers = re.match(r"^(\d{4})\D{1,2}(\d{1,2})", mon_txt)
+            span = _MONTH_RANGE.fullmatch(mon_txt)
+            bare = re.fullmatch(r"(\d{1,2})\s*月(?:份)?", mon_txt)
             why = (
-                f" ({int(numbers.group(2))} is not a month number 1-12)"
+                " (a range of months: write the month the year-to-date value is of, its last month, e.g. "
+                f"{span[1]}-{int(span[2]):02d}; the file's values are year-to-date, from January)"
+                if span and 1 <= int(span[2]) <= 12
+                else f" (no year: write the month with its year, e.g. {catalog.year}-{int(bare[1]):02d} or "
+                f"{catalog.year}年{int(bare[1])}月)"
+                if bare and 1 <= int(bare[1]) <= 12
+                else f" ({int(numbers.group(2))} is not a month number 1-12)"
                 if form and numbers and not 1 <= int(numbers.group(2)) <= 12
                 else " (a date that does not exist)"
                 if form == "date"

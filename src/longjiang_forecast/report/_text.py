@@ -930,6 +930,16 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"('[^']*?) \(vintage (\S+?)\)'", "{0}（数据版本 {1}）'"),
     (r": (\d+) problems? in the progress file:", "：进展文件中有 {0} 处问题："),
     (r" \((\d+) is not a month number 1-12\)", "（{0} 不是 1–12 的月份数）"),
+    (r" \(a date that does not exist\)", "（该日期不存在）"),
+    (
+        r" \(a range of months: write the month the year-to-date value is of, its last month, e\.g\. (\S+); "
+        r"the file's values are year-to-date, from January\)",
+        "（这是月份区间：请写累计值所到的月份，即区间的最后一个月，如 {0}；文件中的值是自 1 月起的累计值）",
+    ),
+    (
+        r" \(no year: write the month with its year, e\.g\. (\S+) or (\S+)\)",
+        "（缺少年份：请连同年份写出，如 {0} 或 {1}）",
+    ),
     (
         r" \(it looks like an Excel date serial number, (\S+): format the column as a date in Excel or "
         r"WPS, or write the month as text\)",
