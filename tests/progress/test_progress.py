@@ -606,6 +606,24 @@ def test_value_in_units_instead_of_wan(tmp_path):
     assert ds["value"].sel(month="2024-03-01").item() == 5000.0
 
 
+@pytest.mark.parametrize(
+    ("row", "slip", "zh"),
+    [("13c,province,2024-08,63500", r"entered in 万 instead of 亿 \(1 亿 = 10,000 万\)",
+      "误按“万”而非“亿”填报"),
+     ("13a,province,2024-08,800000", r"entered in metres instead of km \(1 km = 1,000 m\)",
+      "误按“米”而非“公里”填报"),
+     ("19b,province,2024-10,0.3", r"entered in 万 km \(万公里\) instead of km", "误按“万公里”而非“公里”填报"),
+     ("09a,province,2024-10,1.2", r"entered in 万 \(10k\) instead of units", "误按“万”而非“个”填报")],
+)  # fmt: skip
+def test_a_value_far_from_its_target_names_the_slip_its_unit_suggests(tmp_path, catalog, row, slip, zh):
+    """亿元 entered in 万元, km in metres or in 万公里: the message named 个 and 万 for all (break-it)."""
+    from longjiang_forecast.report._text import in_chinese
+
+    with pytest.raises(DataValidationError, match=rf"Was it {slip}, or ") as err:
+        read_progress(write(tmp_path, row + "\n"), catalog)
+    assert f"是否{zh}" in in_chinese(str(err.value))
+
+
 # -- the 万-scale check: a unit slip is ~10,000x off all year, not one small early-season month
 #: Cumulative share of the year's outcome by month of an outdoor construction family: idle
 #: winter (0.3 km of 4,000 by March), the work between April and October.

@@ -127,6 +127,39 @@ def unit_multiplier(unit: str) -> float:
     return next((m for word, m in UNIT_MULTIPLIERS if word in folded), 1.0)
 
 
+def unit_slip(unit: str, too_big: bool) -> str:
+    """The slip of units most likely behind a value far above (or below) its target in ``unit``.
+
+    For the scale check's messages (``"Was it {slip}, ..."``): a count or sum in 万 entered in
+    units (or the reverse), an amount in 亿 entered in 万, a length in km entered in metres, or
+    in 万 km as bulletins write road lengths.
+
+    Examples
+    --------
+    >>> unit_slip("100 million yuan (亿元)", too_big=True)
+    'entered in 万 instead of 亿 (1 亿 = 10,000 万)'
+    >>> unit_slip("km (公里)", too_big=False)
+    'entered in 万 km (万公里) instead of km'
+    """
+    folded = unit.casefold()
+    length = "公里" in unit or re.search(r"\bkm\b", folded) is not None
+    if too_big:
+        if unit_multiplier(unit) == 1e8:
+            return "entered in 万 instead of 亿 (1 亿 = 10,000 万)"
+        if length and unit_multiplier(unit) == 1.0:
+            return "entered in metres instead of km (1 km = 1,000 m)"
+        return (
+            "entered in units instead of 万 (10k)"
+            if unit_multiplier(unit) == 1e4
+            else "entered in another unit"
+        )
+    if length and unit_multiplier(unit) == 1.0:
+        return "entered in 万 km (万公里) instead of km"
+    return (
+        "entered in 万 (10k) instead of units" if unit_multiplier(unit) == 1.0 else "entered in another unit"
+    )
+
+
 def counts_whole_things(unit: str) -> bool:
     """Whether a figure in ``unit`` counts whole things: a classifier (户, 个, 所...), no multiplier or ratio.
 

@@ -48,7 +48,7 @@ from longjiang_forecast._core.schema import (
 )
 from longjiang_forecast._core.state import deadline_month
 from longjiang_forecast._core.tables import canonical_name, check_file_type, looks_like, read_table
-from longjiang_forecast._core.units import counts_whole_things, plain_number, unit_decimals
+from longjiang_forecast._core.units import counts_whole_things, plain_number, unit_decimals, unit_slip
 from longjiang_forecast.catalog._catalog import check_catalog
 
 if TYPE_CHECKING:
@@ -990,7 +990,7 @@ def _frame_to_dataset(
                 problems.add(
                     f"{rec.where}: field 'value' has value {_fmt(rec.value)}, more than "
                     f"{_SCALE_FACTOR:,.0f}× the catalogue target {_fmt(target)} ({unit}; ratio "
-                    f"{rec.value / target:,.0f}). Was it entered in units instead of 万 (10k), or "
+                    f"{rec.value / target:,.0f}). Was it {unit_slip(unit, too_big=True)}, or "
                     f"for another indicator, or is the catalogue's target mistyped? Convert it to the "
                     f"catalogue unit or correct the target; {off}"
                 )
@@ -1002,7 +1002,7 @@ def _frame_to_dataset(
                 problems.add(
                     f"{rec.where}: field 'value' has value {_fmt(rec.value)}, {rec.value / target:,.1f}× "
                     f"the catalogue target {target:,.6g} ({unit}) {why}. Was a decimal point lost, "
-                    f"was it entered in units instead of 万 (10k), or for another indicator or month? "
+                    f"was it {unit_slip(unit, too_big=True)}, or for another indicator or month? "
                     f"Correct it; {off}"
                 )
             elif (
@@ -1020,8 +1020,8 @@ def _frame_to_dataset(
                     problems.add(
                         f"{rec.where}: field 'value' has value {_fmt(rec.value)}, less than "
                         f"1/{_SMALL_FACTOR:,.0f} of the catalogue target {_fmt(target)} ({unit}; ratio "
-                        f"{rec.value / target:.2g}), {why}. Was it entered in 万 (10k) instead of "
-                        f"units, or is the catalogue's target mistyped? Convert it to the catalogue "
+                        f"{rec.value / target:.2g}), {why}. Was it {unit_slip(unit, too_big=False)}, "
+                        f"or is the catalogue's target mistyped? Convert it to the catalogue "
                         f"unit or correct the target; {off}"
                     )
         if ahead:

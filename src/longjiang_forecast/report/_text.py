@@ -594,32 +594,39 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (
         r"field 'value' has value ([^,]+), ([\d,.]+)× the catalogue target ([\d,.]+) \((.*?)\) and ([\d,.]+)× the "
         r"largest share of the year's outcome that the series' other years \(([^)]*)\) had reached by month "
-        r"(\d+) \(([^)]*)\)\. Was a decimal point lost, was it entered in units instead of 万 \(10k\), or for "
+        r"(\d+) \(([^)]*)\)\. Was a decimal point lost, was it (entered in .+?), or for "
         r"another indicator or month\? Correct it; ",
         "“value”（数值）列的值 {0} 是目标值 {2}（{3}）的 {1} 倍，且是该序列其他年份（{5}）截至 {6} 月已完成全年实绩的最大比例"
-        "（{7}）的 {4} 倍。是否丢了小数点、误按“个”而非“万”填报，或填到了别的指标或月份？请更正；",
+        "（{7}）的 {4} 倍。是否丢了小数点、{8}，或填到了别的指标或月份？请更正；",
     ),
     (
         r"field 'value' has value ([^,]+), ([\d,.]+)× the catalogue target ([\d,.]+) \((.*?)\) where the series' "
-        r"other years \(([^)]*)\) had nothing by month (\d+)\. Was a decimal point lost, was it entered in units "
-        r"instead of 万 \(10k\), or for another indicator or month\? Correct it; ",
+        r"other years \(([^)]*)\) had nothing by month (\d+)\. Was a decimal point lost, was it "
+        r"(entered in .+?), or for another indicator or month\? Correct it; ",
         "“value”（数值）列的值 {0} 是目标值 {2}（{3}）的 {1} 倍，而该序列其他年份（{4}）到 {5} 月尚无进展。"
-        "是否丢了小数点、误按“个”而非“万”填报，或填到了别的指标或月份？请更正；",
+        "是否丢了小数点、{6}，或填到了别的指标或月份？请更正；",
     ),
     (
         r"field 'value' has value ([^,]+), more than 20× the catalogue target ([^ ]+) \((.*?); ratio ([\d,.]+)\)\. "
-        r"Was it entered in units instead of 万 \(10k\), or for another indicator, or is the catalogue's target "
+        r"Was it (entered in .+?), or for another indicator, or is the catalogue's target "
         r"mistyped\? Convert it to the catalogue unit or correct the target; ",
-        "“value”（数值）列的值 {0} 超过目标值 {1}（{2}）的 20 倍（{3} 倍）。是否误按“个”而非“万”填报、填到了别的指标，"
+        "“value”（数值）列的值 {0} 超过目标值 {1}（{2}）的 20 倍（{3} 倍）。是否{4}、填到了别的指标，"
         "或目标清单中的目标值有误？请换算为目标清单的单位，或更正目标值；",
     ),
     (
         r"field 'value' has value ([^,]+), less than 1/5,000 of the catalogue target ([^ ]+) \((.*?); ratio "
-        r"([^)]+)\), (.*?)\. Was it entered in 万 \(10k\) instead of units, or is the catalogue's target "
+        r"([^)]+)\), (.*?)\. Was it (entered in .+?), or is the catalogue's target "
         r"mistyped\? Convert it to the catalogue unit or correct the target; ",
-        "“value”（数值）列的值 {0} 不到目标值 {1}（{2}）的 1/5000（比值 {3}），{4}。是否误按“万”而非“个”填报，"
+        "“value”（数值）列的值 {0} 不到目标值 {1}（{2}）的 1/5000（比值 {3}），{4}。是否{5}，"
         "或目标清单中的目标值有误？请换算为目标清单的单位，或更正目标值；",
     ),
+    # the slip of units a scale-check sentence names (_core.units.unit_slip), once the sentence is Chinese
+    (r"entered in units instead of 万 \(10k\)", "误按“个”而非“万”填报"),
+    (r"entered in 万 \(10k\) instead of units", "误按“万”而非“个”填报"),
+    (r"entered in 万 instead of 亿 \(1 亿 = 10,000 万\)", "误按“万”而非“亿”填报（1 亿 = 10,000 万）"),
+    (r"entered in metres instead of km \(1 km = 1,000 m\)", "误按“米”而非“公里”填报（1 公里 = 1,000 米）"),
+    (r"entered in 万 km \(万公里\) instead of km", "误按“万公里”而非“公里”填报"),
+    (r"entered in another unit(?=[，。、])", "误按其他单位填报"),
     (
         r"its latest report of (\d{4}), and less than 1/3,000 of the smallest share of the year's outcome that "
         r"the series' other years \(([^)]*)\) had reached by month (\d+) \(([^)]*)\)",
