@@ -671,21 +671,30 @@ def test_a_delay_never_raises_a_milestone_programmes_completions_on_any_path(tmp
 
 
 @pytest.mark.parametrize("model", ["run_rate", pytest.param("growth_curve", marks=pytest.mark.slow)])
-def test_a_stoppage_never_raises_a_gamma_models_paths(catalog, progress, model):
-    """Gamma increments (the models other than the default) keep step with the baseline through a
-    stopped month: its variate is drawn and discarded (Marsaglia-Tsang draws a varying number of
-    words, so drawing nothing there re-drew every later path: run_rate's 18c in Daqing went from
-    0.06 to 0.085 under the shipped funding delay at 200 draws). Every path of the delay is at or
-    below the baseline's, month by month, and no P(met) rises."""
-    delay = load_scenario(Path("scenarios/funding-delay.toml"), catalog=catalog)
+def test_a_gamma_models_paths_move_only_the_way_a_scenario_pushes_them(tmp_path, catalog, progress, model):
+    """Gamma increments (the models other than the default) keep step with the baseline whatever the
+    factor: G(k) from the first stream, the factor's part from a second (a stopped month's variate
+    drawn and discarded, a slowdown or cap by Beta thinning, a push by an added Gamma). Marsaglia-
+    Tsang draws a varying number of words, so drawing G(c k) re-drew every later path: run_rate's
+    18c in Daqing went from 0.06 to 0.085 under the shipped funding delay at 200 draws, and a 5 %
+    slower December raised 28 P(met) of earned_schedule (break-it passes). Every path of a delay,
+    a slowdown or a cap is at or below the baseline's, month by month, and of a push at or above."""
+    slow = tmp_path / "slow.toml"
+    slow.write_text(
+        'name = "slow"\nyear = 2024\n[[effects]]\ntype = "multiplier"\nmonths = ["2024-09", "2024-12"]\n'
+        'factor = 0.95\n[[effects]]\ntype = "cap"\nmax_share_per_month = 0.05\n',
+        encoding="utf-8",
+    )
+    shipped = [Path("scenarios") / f"{name}.toml" for name in ("funding-delay", "year-end-push")]
     data = progress.sel(month=slice(None, "2024-08"))
     kwargs = {"as_of": "2024-08", "n_draws": 200, "seed": 1, "keep_paths": 200, "model": model}
-    both = lf.compare_scenarios(data, catalog, [delay], **kwargs)
-    base, late = both.forecasts["baseline"], both.forecasts["funding-delay"]
+    runs = lf.compare_scenarios(data, catalog, [*shipped, slow], **kwargs).forecasts
+    base = runs["baseline"]
     gamma = base.draws["dynamics"].values == "gamma"
     assert gamma.sum() > 100
-    before, after = base.paths.values[:, gamma], late.paths.values[:, gamma]
-    assert np.all(after <= before)
-    assert np.any(after < before)  # the delay does bite
-    rise = late.summary["p_met"].values - base.summary["p_met"].values
-    assert not np.any(rise > 0)
+    for name, lower in (("funding-delay", True), ("slow", True), ("year-end-push", False)):
+        before, after = base.paths.values[:, gamma], runs[name].paths.values[:, gamma]
+        assert np.all(after <= before) if lower else np.all(after >= before), name
+        assert np.any(after != before), name  # the scenario does bite
+        change = runs[name].summary["p_met"].values - base.summary["p_met"].values
+        assert not np.any(change > 0) if lower else not np.any(change < 0), name

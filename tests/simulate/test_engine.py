@@ -376,33 +376,62 @@ def test_fused_month_kernels_equal_their_numpy_definitions(dtype):
     assert np.isnan(sf1[1, 6]) and k[1, 6] == 0
 
 
-def test_a_stopped_gamma_month_draws_its_variate_and_adds_nothing():
-    """A factor of 0 (a stopped month) keeps the stream in step: every other element gets the variate
-    it gets with no stop, and the stream ends where it does with no stop; factor 2 doubles the shape."""
+def test_a_scenario_factor_keeps_the_gamma_stream_in_step_and_moves_each_path_one_way():
+    """G(k) is drawn from the first stream whatever the factor, the factor's part from the second:
+    a stopped month (0) adds nothing, a push (2) adds to every element and a cap (0.4) takes from
+    every one, the first stream ends where it does without factors, and G(k) + G(k) and G(k) B,
+    B ~ Beta(0.4 k, 0.6 k), are G(2 k) and G(0.4 k) (Kolmogorov-Smirnov against scipy's law)."""
+    from scipy import stats
+
     from longjiang_forecast.simulate import _kernels, _random
 
     rng = np.random.default_rng(8)
-    n, b = 3, 300
+    n, b = 3, 20_000
     k = np.repeat(np.array([[1.5], [0.3], [6.0]]), b, axis=1)  # shapes below 1 use the boost's extra word
-    scale, base = rng.uniform(0.5, 2.0, (n, b)), rng.uniform(0.0, 5.0, (n, b))
+    scale, base = np.ones((n, b)), np.zeros((n, b))  # the increments themselves (small ones exact)
     upper = np.full(n, np.inf)
     state = _random.seed_state(np.random.SeedSequence(8))[None]
+    extra = _random.jumped(state)
     one = np.array([b])
-    plain, st_plain = np.empty((n, b)), state.copy()
-    _kernels.gamma_step(st_plain, one, k, np.ones((n, b)), scale, base, upper, plain)
-    factor = np.where(rng.uniform(size=(n, b)) < 0.4, 0.0, 1.0)
-    stopped, st_stopped = np.empty((n, b)), state.copy()
-    _kernels.gamma_step(st_stopped, one, k, factor, scale, base, upper, stopped)
-    np.testing.assert_array_equal(st_stopped, st_plain)
-    np.testing.assert_array_equal(stopped[factor == 0], base[factor == 0])
-    np.testing.assert_array_equal(stopped[factor == 1], plain[factor == 1])
-    per_row = np.empty((n, b))  # a whole row stopped, on the fast path: the same
-    _kernels.gamma_step(state.copy(), one, k[:, :1], np.zeros((n, 1)), scale, base, upper, per_row)
-    np.testing.assert_array_equal(per_row, base)
-    doubled, reference = np.empty((n, b)), np.empty((n, b))
-    _kernels.gamma_step(state.copy(), one, k, np.full((n, b), 2.0), scale, base, upper, doubled)
-    _kernels.gamma_step(state.copy(), one, 2.0 * k, np.ones((n, b)), scale, base, upper, reference)
-    np.testing.assert_array_equal(doubled, reference)
+
+    def run(factor, shape=k):
+        st, ex, out = state.copy(), extra.copy(), np.empty((n, b))
+        _kernels.gamma_step(st, ex, one, shape, factor, scale, base, upper, out)
+        return out, st, ex
+
+    plain, st_plain, ex_plain = run(np.ones((n, b)))
+    np.testing.assert_array_equal(ex_plain, extra)  # the second stream untouched without a factor
+    stopped_where = rng.uniform(size=(n, b)) < 0.4
+    stopped, st, _ = run(np.where(stopped_where, 0.0, 1.0))
+    np.testing.assert_array_equal(st, st_plain)
+    np.testing.assert_array_equal(stopped[stopped_where], base[stopped_where])
+    np.testing.assert_array_equal(stopped[~stopped_where], plain[~stopped_where])
+    for f, moves in ((2.0, np.greater_equal), (0.4, np.less_equal)):
+        moved, st, ex = run(np.full((n, b), f))
+        np.testing.assert_array_equal(st, st_plain)  # the first stream keeps step
+        assert not np.array_equal(ex, extra)
+        assert np.all(moves(moved, plain))
+        for i in range(n):
+            assert stats.kstest(moved[i], stats.gamma(k[i, 0] * f).cdf).pvalue > 1e-3
+        per_row, _, _ = run(np.full((n, 1), f), k[:, :1])  # one factor per row: the same numbers
+        np.testing.assert_array_equal(per_row, moved)
+    whole, _, _ = run(np.zeros((n, 1)), k[:, :1])  # a whole row stopped, on the fast path
+    np.testing.assert_array_equal(whole, base)
+
+
+def test_the_second_stream_is_the_first_jumped_2_to_the_128():
+    """The jump gives what the reference implementation gives: randomgen 2.x ``Xoshiro256(0)`` with its
+    state set to [1, 2, 3, 4], ``.jumped(1).state["s"]`` (its state transition is xoshiro256++'s,
+    the output function differs); and a block's second stream is its seeded state, jumped."""
+    from longjiang_forecast.simulate import _random
+
+    reference = [10122426448480695249, 8079205330032121950, 7289065458748526725, 9477464255293849680]
+    np.testing.assert_array_equal(_random.jumped(np.array([[1, 2, 3, 4]], np.uint64)), [reference])
+    seeds = [np.random.SeedSequence(5), np.random.SeedSequence(6)]
+    streams = _random.BlockStreams(seeds, [10, 10])
+    seeded = streams.state.copy()
+    streams.state[:] = 0  # as if drawn from: the second stream comes from the states as seeded
+    np.testing.assert_array_equal(streams.extra, _random.jumped(seeded))
 
 
 def test_fused_step_kernels_equal_their_numpy_definitions():
@@ -422,11 +451,13 @@ def test_fused_step_kernels_equal_their_numpy_definitions():
     want = np.minimum((base.astype(float) + scale * g).astype(np.float32), upper[:, None])
     for shape in (k[:, None], np.repeat(k[:, None], b, axis=1)):  # per row, per element
         st, out = state.copy(), np.empty_like(base)
-        _kernels.gamma_step(st, one, shape, np.ones_like(shape), scale, base, upper, out)
+        _kernels.gamma_step(st, np.zeros_like(st), one, shape, np.ones_like(shape), scale, base, upper, out)
         np.testing.assert_array_equal(out, want)
         assert not np.array_equal(st, state)
     out = base.copy()  # in place, as in month 0
-    _kernels.gamma_step(state.copy(), one, k[:, None], np.ones((n, 1)), scale, out, upper, out)
+    _kernels.gamma_step(
+        state.copy(), np.zeros_like(state), one, k[:, None], np.ones((n, 1)), scale, out, upper, out
+    )
     np.testing.assert_array_equal(out, want)
 
     drift, sd = rng.normal(0.1, 0.1, (n, b)), rng.uniform(0.1, 0.5, (n, b))
@@ -460,12 +491,14 @@ def test_blocks_side_by_side_draw_as_each_block_alone():
     base = rng.uniform(0.0, 5.0, (n, b))
     upper = np.full(n, np.inf)
     both = np.empty((n, b))
-    _kernels.gamma_step(states.copy(), np.array([cut, b]), k, np.ones_like(k), scale, base, upper, both)
+    extras = _random.jumped(states)
+    push = np.full((n, 1), 1.5)  # a factor's part from each block's second stream, in its own order too
+    _kernels.gamma_step(states.copy(), extras.copy(), np.array([cut, b]), k, push, scale, base, upper, both)
     for g, cols in enumerate((slice(0, cut), slice(cut, b))):
         alone = np.empty((n, cols.stop - cols.start))
-        st = states[g : g + 1].copy()
+        st, ex = states[g : g + 1].copy(), extras[g : g + 1].copy()
         _kernels.gamma_step(
-            st, np.array([b]), k, np.ones_like(k), scale[:, cols].copy(), base[:, cols].copy(), upper, alone
+            st, ex, np.array([b]), k, push, scale[:, cols].copy(), base[:, cols].copy(), upper, alone
         )
         np.testing.assert_array_equal(both[:, cols], alone)
 

@@ -222,8 +222,11 @@ class Gamma(Family):
         else:  # a factor per path: a shape per element
             k = np.ascontiguousarray(np.broadcast_to(k, (self.n, self.b)))
             f = np.ascontiguousarray(self.factor_d[:, :, m])
-        # One fused pass: draw G(c k), scale, add to the previous month, cap.
-        _kernels.gamma_step(rs.state, rs.ends, k, f, self.p["gamma_scale"], prev, self.upper, out)
+        # the second stream draws a factor's part (neither 0 nor 1); without one it is not made
+        # (a scratch array instead: never the first stream's, which the kernel writes back too)
+        extra = rs.extra if np.any((f != 0.0) & (f != 1.0)) else np.zeros_like(rs.state)
+        # One fused pass: draw G(k) and the factor's part, scale, add to the previous month, cap.
+        _kernels.gamma_step(rs.state, extra, rs.ends, k, f, self.p["gamma_scale"], prev, self.upper, out)
 
     def _month(self, m: int, prev: np.ndarray | None, out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The previous month (the start written into ``out`` for the first) and month ``m``'s shapes.

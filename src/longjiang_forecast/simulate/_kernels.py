@@ -31,6 +31,7 @@ _State = tuple[np.uint64, np.uint64, np.uint64, np.uint64]
 @cached_njit(nogil=True)
 def gamma_step(  # pragma: no cover - compiled
     state: np.ndarray,
+    extra: np.ndarray,
     ends: np.ndarray,
     shape: np.ndarray,
     factor: np.ndarray,
@@ -41,18 +42,26 @@ def gamma_step(  # pragma: no cover - compiled
 ) -> None:
     """One month of Gamma increments: ``out = min(base + scale * G(shape * factor), upper)``, drawn inline.
 
-    A stopped month (``factor`` 0 where ``shape`` > 0) adds nothing but still draws its
-    variate ``G(shape)`` and discards it, so that the stream keeps step with a run in which the
-    month is not stopped: a scenario's paths stay coupled to its baseline's (the same variates
-    for every month and draw the scenario does not touch), and a stoppage can only lower a path.
-    Marsaglia–Tsang draws a varying number of words per variate, so drawing nothing there would
-    re-draw every later element from other words.
+    ``G(shape)`` is drawn from ``state`` for every element with ``shape`` > 0 whatever its
+    factor, and the factor's part from ``extra``: ``G(k f) = G(k) + G(k (f - 1))`` for ``f > 1``
+    (the sum of independent Gamma variates), ``G(k) B`` with ``B ~ Beta(k f, k (1 - f))`` for
+    ``0 < f < 1`` (Lukacs 1955: ``G(k) B`` is ``G(k f)``, ``B = G_a / (G_a + G_b)``), and 0 for
+    ``f = 0`` (a stopped month, whose ``G(k)`` is drawn and discarded). So the first stream keeps
+    step with a run without the factors: a scenario's paths are coupled to its baseline's, element
+    by element (the same variates for every month and draw the scenario does not touch), a push
+    can only raise a path and a stoppage, delay or cap only lower it. Marsaglia–Tsang draws a
+    varying number of words per variate, so drawing ``G(k f)`` from the first stream instead
+    would re-draw every later element from other words.
 
     Parameters
     ----------
     state : ndarray of uint64, shape (n_blocks, 4)
         Each block's xoshiro256++ state, advanced in place; block ``g`` draws
         columns ``[ends[g - 1], ends[g])`` (``BlockStreams``).
+    extra : ndarray of uint64, shape (n_blocks, 4)
+        Each block's second state (``BlockStreams.extra``), advanced in place where a factor is
+        neither 0 nor 1; where every factor is 0 or 1 it is not drawn from (then a scratch array
+        of that shape: never ``state`` itself, as both are written back).
     ends : ndarray of int64, shape (n_blocks,)
         Column after each block's last.
     shape : ndarray of float64, shape (rows, 1) or (rows, draws)
@@ -78,17 +87,20 @@ def gamma_step(  # pragma: no cover - compiled
             _copy_capped(base[i], u, out[i])
             continue
         j0 = 0
-        for g in range(ends.size):  # each block's columns from its own stream, over 1-D views
+        for g in range(ends.size):  # each block's columns from its own streams, over 1-D views
             j1 = min(ends[g], n)
-            st = state[g]
+            st, ex = state[g], extra[g]
             sc, b, o = scale[i, j0:j1], base[i, j0:j1], out[i, j0:j1]
-            if per_row:
+            if per_row and (factor[i, 0] == 1.0 or factor[i, 0] == 0.0):
+                w = factor[i, 0]  # 1, or 0 for a stopped month
                 st[0], st[1], st[2], st[3] = _gamma_row(
-                    shape[i, 0], factor[i, 0], sc, b, u, o, st[0], st[1], st[2], st[3]
+                    shape[i, 0], w, sc, b, u, o, st[0], st[1], st[2], st[3]
                 )
             else:
-                st[0], st[1], st[2], st[3] = _gamma_elements(
-                    shape[i, j0:j1], factor[i, j0:j1], sc, b, u, o, st[0], st[1], st[2], st[3]
+                ks = shape[i, j0:j1] if shape.shape[1] > 1 else shape[i, 0:1]
+                fs = factor[i, j0:j1] if factor.shape[1] > 1 else factor[i, 0:1]
+                st[0], st[1], st[2], st[3], ex[0], ex[1], ex[2], ex[3] = _gamma_elements(
+                    ks, fs, sc, b, u, o, st[0], st[1], st[2], st[3], ex[0], ex[1], ex[2], ex[3]
                 )
             j0 = j1
 
@@ -102,20 +114,9 @@ def _copy_capped(base: np.ndarray, u: float, out: np.ndarray) -> None:  # pragma
 
 
 @njit(inline="always")
-def _drawn_shape(k: float, f: float) -> tuple[float, float]:  # pragma: no cover - compiled
-    """The shape drawn for model shape ``k`` > 0 and factor ``f``, and the weight of the variate.
-
-    ``(k f, 1)``; a stopped month (``f`` 0) draws ``G(k)`` with weight 0 (see :func:`gamma_step`).
-    """
-    if f > 0.0:
-        return k * f, 1.0
-    return k, 0.0
-
-
-@njit(inline="always")
 def _gamma_row(  # pragma: no cover - compiled
     k: float,
-    f: float,
+    w: float,
     scale: np.ndarray,
     base: np.ndarray,
     u: float,
@@ -125,9 +126,8 @@ def _gamma_row(  # pragma: no cover - compiled
     s2: np.uint64,
     s3: np.uint64,
 ) -> _State:
-    """``out = min(base + scale G(k f), u)`` over 1-D views, one shape ``k`` > 0; returns the state."""
-    a, w = _drawn_shape(k, f)
-    d, c, inv_a = gamma_constants(a)
+    """``out = min(base + w scale G(k), u)`` over 1-D views, shape ``k`` > 0, ``w`` 1 or 0; the new state."""
+    d, c, inv_a = gamma_constants(k)
     for j in range(out.size):
         x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
         v = np.float64(base[j]) + w * scale[j] * x
@@ -147,18 +147,38 @@ def _gamma_elements(  # pragma: no cover - compiled
     s1: np.uint64,
     s2: np.uint64,
     s3: np.uint64,
-) -> _State:
-    """As :func:`_gamma_row`, a shape and a factor per element (shape 0 or less: nothing drawn or added)."""
+    e0: np.uint64,
+    e1: np.uint64,
+    e2: np.uint64,
+    e3: np.uint64,
+) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64, np.uint64, np.uint64, np.uint64, np.uint64]:
+    """As :func:`_gamma_row`, a shape and a factor per element or one for all (arrays of size 1).
+
+    Returns both states (the first stream's, then the second's).
+    """
+    one_k, one_f = shape.size == 1, factor.size == 1
     for j in range(out.size):
-        k = shape[j]
+        k = shape[0] if one_k else shape[j]
         v = np.float64(base[j])
         if k > 0.0:
-            a, w = _drawn_shape(k, factor[j])
-            d, c, inv_a = gamma_constants(a)
+            f = factor[0] if one_f else factor[j]
+            d, c, inv_a = gamma_constants(k)
             x, s0, s1, s2, s3 = gamma(d, c, inv_a, s0, s1, s2, s3)
-            v += w * scale[j] * x
+            if f == 0.0:
+                x = 0.0
+            elif f > 1.0:
+                d, c, inv_a = gamma_constants(k * (f - 1.0))
+                y, e0, e1, e2, e3 = gamma(d, c, inv_a, e0, e1, e2, e3)
+                x += y
+            elif f < 1.0:
+                d, c, inv_a = gamma_constants(k * f)
+                ga, e0, e1, e2, e3 = gamma(d, c, inv_a, e0, e1, e2, e3)
+                d, c, inv_a = gamma_constants(k * (1.0 - f))
+                gb, e0, e1, e2, e3 = gamma(d, c, inv_a, e0, e1, e2, e3)
+                x *= ga / (ga + gb) if ga + gb > 0.0 else f  # both underflow only for tiny shapes
+            v += scale[j] * x
         out[j] = v if v < u else u
-    return s0, s1, s2, s3
+    return s0, s1, s2, s3, e0, e1, e2, e3
 
 
 @cached_njit(nogil=True)

@@ -188,7 +188,7 @@ class BlockStreams:
         If ``sizes`` does not give one positive size per seed.
     """
 
-    __slots__ = ("_numpy", "_seeds", "ends", "state")
+    __slots__ = ("_extra", "_numpy", "_seeded", "_seeds", "ends", "state")
 
     def __init__(
         self,
@@ -216,6 +216,21 @@ class BlockStreams:
             s if isinstance(s, np.random.Generator) else None for s in self._seeds
         ]
         self.state = np.stack([seed_state(s) for s in self._seeds])
+        self._seeded = self.state.copy()  # a Generator's words are drawn once: the second stream's seed
+        self._extra: np.ndarray | None = None
+
+    @property
+    def extra(self) -> np.ndarray:
+        """Each block's second xoshiro256++ state, shape (n_blocks, 4), advanced in place by its users.
+
+        The block's first state as it was seeded, jumped 2^128 steps (:func:`jumped`), so the two
+        streams never meet. It draws what a scenario's factor adds to or takes from a Gamma
+        increment (:func:`~._kernels.gamma_step`), so that the first stream keeps step with the
+        baseline's. Made on first use, from the states as seeded (before any draw).
+        """
+        if self._extra is None:
+            self._extra = jumped(self._seeded)
+        return self._extra
 
     def numpy_draw(self, n: int, draw: Callable[[np.random.Generator, slice], np.ndarray]) -> np.ndarray:
         """Draw with each block's numpy ``Generator`` and join the blocks along the last axis.
@@ -407,6 +422,30 @@ def gamma(
         e, s0, s1, s2, s3 = exponential(s0, s1, s2, s3)
         g *= math.exp(-e * inv_a)
     return g, s0, s1, s2, s3
+
+
+#: xoshiro256++'s jump polynomial, 2^128 steps (Blackman and Vigna, ``xoshiro256plusplus.c``,
+#: https://prng.di.unimi.it/xoshiro256plusplus.c).
+_JUMP = np.array([0x180EC6D33CFD0ABA, 0xD5A61266F0C9392C, 0xA9582618E03FC9AA, 0x39ABDC4529B1661C], np.uint64)
+
+
+@cached_njit(nogil=True)
+def jumped(states: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """Each row of ``states`` (n, 4) advanced 2^128 steps, as a new array (xoshiro256++'s ``jump``)."""
+    out = np.empty_like(states)
+    for g in range(states.shape[0]):
+        s0, s1, s2, s3 = states[g, 0], states[g, 1], states[g, 2], states[g, 3]
+        j0, j1, j2, j3 = np.uint64(0), np.uint64(0), np.uint64(0), np.uint64(0)
+        for w in range(4):
+            for b in range(64):
+                if (_JUMP[w] >> np.uint64(b)) & np.uint64(1):
+                    j0 ^= s0
+                    j1 ^= s1
+                    j2 ^= s2
+                    j3 ^= s3
+                _, s0, s1, s2, s3 = next_u64(s0, s1, s2, s3)
+        out[g, 0], out[g, 1], out[g, 2], out[g, 3] = j0, j1, j2, j3
+    return out
 
 
 # --------------------------------------------------------------------------- array fills (tests, benchmark)
