@@ -1168,31 +1168,67 @@ def _forecast(args: argparse.Namespace) -> int:
 
 def _read_comparison(path: str) -> Any:
     """The scenario comparison of --comparison; a ValueError naming the file, what is wrong and the fix."""
+    import io
+
     import pandas as pd
 
+    from ._core.tables import check_file_type, decode_text
     from .plots.scenario import COMPARISON_COLUMNS
 
     source = _existing_file(path, "--comparison")
     fix = "give the scenario_comparison.csv that `longjiang-forecast scenarios` wrote"
-    try:
-        frame = pd.read_csv(source, dtype={"indicator": str})
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as err:
+    try:  # as a progress file: UTF-8, or GBK as Excel saves a CSV on Chinese Windows
+        check_file_type(Path(source), (".csv",), "a CSV file (the scenario_comparison.csv of `scenarios`)")
+        text, _ = decode_text(Path(source), Path(source).read_bytes(), "comparison file")
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (DataValidationError, pd.errors.EmptyDataError, pd.errors.ParserError) as err:
         raise ValueError(f"--comparison {path}: not a comparison table ({err}); {fix}.") from None
-    missing = [c for c in COMPARISON_COLUMNS if c not in frame.columns]
+    # p_met_se too: without it the baseline cannot be checked against this report's (which let a
+    # comparison of another month through, its column deleted; a break-it pass)
+    missing = [c for c in (*COMPARISON_COLUMNS, "p_met_se") if c not in frame.columns]
     if missing:
         raise ValueError(
             f"--comparison {path}: the columns {missing} are missing (it has {list(frame.columns)[:8]}); "
             f"{fix}."
         )
-    p_met = pd.to_numeric(frame["p_met"], errors="coerce")
-    bad = frame.index[~p_met.between(0.0, 1.0)]  # blank, text such as 43%, or outside [0, 1]
-    if len(bad):
-        row = int(bad[0]) + 2  # the header is row 1
-        raise ValueError(
-            f"--comparison {path}: row {row}, column 'p_met' holds {frame['p_met'].iloc[int(bad[0])]!r}, not "
-            f"a probability between 0 and 1 ({len(bad)} such row(s)); {fix}."
-        )
+    if frame.empty:
+        raise ValueError(f"--comparison {path}: it has a header and no rows; {fix}.")
+    for column, low, high in (("p_met", 0.0, 1.0), ("delta_vs_baseline", -1.0, 1.0), ("p_met_se", 0.0, 0.5)):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = frame.index[~values.between(low, high)]  # blank, text such as 43%, or out of range
+        if len(bad):
+            cell = str(frame[column].iloc[int(bad[0])])
+            percent = (
+                " (a percentage? write it as a fraction, e.g. 0.8 for 80 %)"
+                if 1 < abs(values.iloc[int(bad[0])]) <= 100
+                else ""
+            )
+            raise ValueError(
+                f"--comparison {path}: row {int(bad[0]) + 2}, column {column!r} holds {cell!r}, not a "
+                f"{_COMPARISON_FIGURES[column]} between {low:g} and {high:g}"
+                f"{percent} ({len(bad)} such row(s)); {fix}."
+            )
+        frame[column] = values
     keys = frame[["indicator", "region"]].astype(str).apply(tuple, axis=1)
+    twice = frame.index[frame.duplicated(["scenario", "indicator", "region"], keep=False)]
+    if len(twice):
+        first = frame.loc[twice[0]]
+        same = frame.index[(frame["scenario"] == first["scenario"]) & (keys == keys[twice[0]])]
+        raise ValueError(
+            f"--comparison {path}: rows {', '.join(str(int(i) + 2) for i in same)} give the same scenario "
+            f"{first['scenario']!r} and series {first['indicator']}/{first['region']}: each row once; {fix}."
+        )
+    p_of = dict(zip(zip(frame["scenario"], keys, strict=True), frame["p_met"], strict=True))
+    for i, (scenario, key, p, delta) in enumerate(
+        zip(frame["scenario"], keys, frame["p_met"], frame["delta_vs_baseline"], strict=True)
+    ):
+        base_p = p_of.get(("baseline", key))
+        if base_p is not None and abs(delta - (p - base_p)) > _COMPARISON_DELTA_ROUNDING:
+            raise ValueError(
+                f"--comparison {path}: row {i + 2} ({scenario}, {key[0]}/{key[1]}) gives delta_vs_baseline "
+                f"{delta:g}, but its p_met {p:g} less the baseline's {base_p:g} is {p - base_p:+.4f}: the "
+                f"file was edited; {fix}."
+            )
     base = set(keys[frame["scenario"] == "baseline"])
     unbased = sorted({f"{i}/{r}" for i, r in keys if (i, r) not in base})
     if unbased:
@@ -1202,6 +1238,17 @@ def _read_comparison(path: str) -> Any:
         )
     return frame
 
+
+#: What each checked number of a --comparison is, for its message.
+_COMPARISON_FIGURES = {
+    "p_met": "probability",
+    "delta_vs_baseline": "change of probability",
+    "p_met_se": "standard error of a probability",
+}
+
+#: How far a --comparison's delta_vs_baseline may be from its p_met less the baseline's (the three
+#: figures rounded to three decimals each, as `scenarios` writes them).
+_COMPARISON_DELTA_ROUNDING = 2e-3
 
 #: Standard errors of the difference within which a --comparison's baseline P(met) must agree with
 #: the report's own (two Monte Carlo estimates of one probability; 5 SE: a false alarm in about one
@@ -1245,8 +1292,6 @@ def _check_comparison(comparison: Any, result: Any, path: str) -> None:
             f"({len(lacking)} of this report's forecast targets), so the bulletin's scenario section "
             f"would leave them out without a word. {fix} (nothing was written)."
         )
-    if "p_met_se" not in comparison.columns:
-        return
     base = comparison[comparison["scenario"] == "baseline"]
     table = result.table().set_index(["indicator", "region"])
     worst: tuple[float, str, float, float] | None = None

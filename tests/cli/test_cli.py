@@ -257,7 +257,7 @@ def test_report_command_writes_a_bulletin(tmp_path):
         (b"\x89HDF\r\n\x1a\n\x00\x00\xff\xfe", "not a comparison table"),
         (
             b"indicator,region,p_met\n09a,province,0.5\n",
-            "the columns ['scenario', 'delta_vs_baseline'] are missing",
+            "the columns ['scenario', 'delta_vs_baseline', 'p_met_se'] are missing",
         ),
     ],
 )
@@ -292,6 +292,8 @@ def _baseline_off(frame):
     frame = frame.copy()
     at = (frame["indicator"] == "01a") & (frame["region"] == "province") & (frame["scenario"] == "baseline")
     frame.loc[at, ["p_met", "p_met_se"]] = [0.05, 0.003]  # the default job's 01a: about 0.73
+    series = (frame["indicator"] == "01a") & (frame["region"] == "province")  # its scenarios' changes agree
+    frame.loc[series, "delta_vs_baseline"] = frame.loc[series, "p_met"] - 0.05
     return frame
 
 
@@ -304,6 +306,15 @@ def _baseline_off(frame):
         (lambda f: f[f["scenario"] != "baseline"], "no baseline row for ["),
         (lambda f: f.assign(p_met=f["p_met"].astype(object).where(f.index != 3, "43%")),
          "row 5, column 'p_met' holds '43%', not a probability between 0 and 1"),
+        (lambda f: f.assign(p_met=f["p_met"] * 100),  # percentages: named as such
+         "not a probability between 0 and 1 (a percentage? write it as a fraction, e.g. 0.8 for 80 %)"),
+        # a comparison of another month got through without its standard errors (a break-it pass)
+        (lambda f: f.drop(columns="p_met_se"), "the columns ['p_met_se'] are missing"),
+        (lambda f: f.assign(p_met_se=""), "row 2, column 'p_met_se' holds '', not a standard error"),
+        # the bulletin showed a change edited by hand, and the first of two rows of one series
+        (lambda f: f.assign(delta_vs_baseline=f["delta_vs_baseline"].where(f["scenario"] == "baseline", 0.5)),
+         "gives delta_vs_baseline 0.5, but its p_met"),
+        (lambda f: pd.concat([f, f.tail(1)]), "give the same scenario 'early-winter' and series"),
     ],
 )  # fmt: skip
 def test_a_comparison_of_another_forecast_is_refused(default_comparison, edit, message, tmp_path, capsys):
@@ -315,6 +326,25 @@ def test_a_comparison_of_another_forecast_is_refused(default_comparison, edit, m
     err = capsys.readouterr().err
     assert f"--comparison {other}" in err and message in err
     assert "Traceback" not in err and not out.exists()
+
+
+def test_a_comparison_saved_as_gbk_is_read_and_its_refusals_are_chinese(default_comparison, tmp_path, capsys):
+    """Excel on Chinese Windows saves a CSV as GBK: read as a progress file is (it was refused with
+    'utf-8' codec can't decode); and a refusal under --lang zh is Chinese (it was English)."""
+    gbk = tmp_path / "scenario_comparison.csv"
+    default_comparison.assign(region_name="哈尔滨市").to_csv(gbk, index=False, encoding="gbk")
+    out = tmp_path / "o"
+    assert main(["report", "--comparison", str(gbk), "--draws", "200", "--seed", "3", "--out", str(out)]) == 0
+    capsys.readouterr()
+    edited = tmp_path / "edited.csv"
+    default_comparison.assign(p_met=default_comparison["p_met"] * 100).to_csv(edited, index=False)
+    assert main(["report", "--comparison", str(edited), "--lang", "zh", "--out", str(tmp_path / "z")]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "第 2 行的“p_met”列为" in err
+        and "是百分数吗？请写成小数" in err
+        and "scenario_comparison.csv。" in err
+    )
 
 
 def test_the_comparison_of_the_same_inputs_is_shown(default_comparison, tmp_path):

@@ -590,6 +590,76 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"--\S+ to keep (?:it|them)\)\.",
         "{0} {1} 中有上次运行的 {2}；本次运行将替换这些文件（如需保留，请换一个 {0}）。",
     ),
+    # report --comparison (cli._read_comparison, cli._check_comparison)
+    (
+        r"--comparison (.+?): row (\d+), column '(\w+)' holds ('[^']*'), not a probability between 0 and 1",
+        "--comparison {0}：第 {1} 行的“{2}”列为 {3}，不是 0 到 1 之间的概率",
+    ),
+    (
+        r"--comparison (.+?): row (\d+), column '(\w+)' holds ('[^']*'), not a change of probability "
+        r"between -1 and 1",
+        "--comparison {0}：第 {1} 行的“{2}”列为 {3}，不是 -1 到 1 之间的概率变化",
+    ),
+    (
+        r"--comparison (.+?): row (\d+), column '(\w+)' holds ('[^']*'), not a standard error of a probability "
+        r"between 0 and 0\.5",
+        "--comparison {0}：第 {1} 行的“{2}”列为 {3}，不是 0 到 0.5 之间的概率标准误",
+    ),
+    (
+        r" \(a percentage\? write it as a fraction, e\.g\. 0\.8 for 80 %\)",
+        "（是百分数吗？请写成小数，如 80 % 写作 0.8）",
+    ),
+    (r" \((\d+) such row\(s\)\); ", "（共 {0} 行）；"),
+    (r"--comparison (.+?): it has a header and no rows; ", "--comparison {0}：只有表头，没有数据行；"),
+    (
+        r"--comparison (.+?): the columns (\[.*?\]) are missing \(it has (\[.*?\])\); ",
+        "--comparison {0}：缺少列 {1}（现有 {2}）；",
+    ),
+    (
+        r"--comparison (.+?): rows ([\d, ]+) give the same scenario ('[^']*') and series (\S+): each row once; ",
+        "--comparison {0}：第 {1} 行是同一情景 {2}、同一序列 {3}，每个只应有一行；",
+    ),
+    (
+        r"--comparison (.+?): row (\d+) \((.+?), (\S+)\) gives delta_vs_baseline (\S+), but its p_met (\S+) less "
+        r"the baseline's (\S+) is (\S+): the file was edited; ",
+        "--comparison {0}：第 {1} 行（{2}，{3}）的 delta_vs_baseline 为 {4}，但其 p_met {5} 减去基准情景的 {6} 为 "
+        "{7}：文件被改动过；",
+    ),
+    (
+        r"--comparison (.+?): no baseline row for (\[.*?\])( \.\.\.)? \((\d+) series\): the scenarios' changes "
+        r"cannot be checked against this report; ",
+        "--comparison {0}：{1}{2} 没有基准情景的行（共 {3} 个序列），无法与本报告核对各情景的变化；",
+    ),
+    (
+        r"--comparison (.+?): its baseline gives (\S+) \((\S+)\) P\(met\) (\S+), this report (\S+), beyond the "
+        r"Monte Carlo error of both: it was made from other reports, another as-of month or another model\. ",
+        "--comparison {0}：其基准情景给出 {1}（{2}）的达标概率 {3}，本报告为 {4}，超出两者的蒙特卡洛误差："
+        "它是由其他报告、其他基准月或其他模型生成的。",
+    ),
+    (
+        r"--comparison (.+?): its indicators (\[.*?\])( \.\.\.)? are not in this report's catalogue \((\d+) of "
+        r"(\d+)\); it was made for another list\. ",
+        "--comparison {0}：其指标 {1}{2} 不在本报告的目标清单中（{4} 个中的 {3} 个）；它是为另一份清单生成的。",
+    ),
+    (
+        r"--comparison (.+?): it has no rows for (\[.*?\])( \.\.\.)? \((\d+) of this report's forecast "
+        r"targets\), so the bulletin's scenario section would leave them out without a word\. ",
+        "--comparison {0}：没有 {1}{2} 的行（本报告可预测目标中的 {3} 个），简报的情景一节会悄然漏掉它们。",
+    ),
+    (
+        r"--comparison (.+?): not a comparison table \((.*)\); ",
+        "--comparison {0}：不是情景对比表（{1}）；",
+    ),
+    (
+        r"give the scenario_comparison\.csv that `longjiang-forecast scenarios` wrote\.",
+        "请使用 `longjiang-forecast scenarios` 写出的 scenario_comparison.csv。",
+    ),
+    (
+        r"make the comparison from the same inputs: `longjiang-forecast scenarios` with this report's "
+        r"--catalog, --progress, --as-of and --model \(nothing was written\)\.",
+        "请用相同的输入生成对比表：以本报告的 --catalog、--progress、--as-of 和 --model 运行 "
+        "`longjiang-forecast scenarios`（未写入任何文件）。",
+    ),
     # the scale check of progress files (progress._reader): a value far from its target
     (
         r"field 'value' has value ([^,]+), ([\d,.]+)× the catalogue target ([\d,.]+) \((.*?)\) and ([\d,.]+)× the "
