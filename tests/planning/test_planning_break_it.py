@@ -47,3 +47,25 @@ def test_a_pace_that_no_path_can_show_is_nan_not_the_plain_rate():
     both = np.isfinite(low["required_pace"].values) & np.isfinite(high["required_pace"].values)
     assert both.sum() > 100
     assert np.all(high["required_pace"].values[both] >= low["required_pace"].values[both] - 1e-9)
+
+
+def test_the_lists_joint_figures_warn_on_a_forecast_keeping_too_few_paths():
+    """With 2 kept paths, P(all met) read "0.0 ± 0.0" and a prefecture was "most likely last" with
+    probability 1, without a word (a break-it pass): each says so; 100 kept paths are enough."""
+    import warnings
+
+    from longjiang_forecast.planning import rank_probabilities, risk_drivers
+
+    catalog = lf.load_catalog(2024).subset(["01a", "09a"])
+    progress = synthetic_progress(catalog, seed=3)
+    few = lf.forecast(progress, catalog, n_draws=300, seed=1, keep_paths=2)
+    for func in (portfolio, rank_probabilities, risk_drivers):
+        with pytest.warns(
+            lf.ForecastWarning, match=rf"^{func.__name__}: the forecast keeps 2 path\(s\);.*at least 100"
+        ):
+            func(few)
+    enough = lf.forecast(progress, catalog, n_draws=300, seed=1, keep_paths=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", lf.ForecastWarning)
+        assert 0.0 <= float(portfolio(enough)["p_all_met"]) <= 1.0
+        assert rank_probabilities(enough).sizes["region"] == 13

@@ -97,6 +97,38 @@ def series_frame(forecast: ForecastLike) -> pd.DataFrame:
     )
 
 
+#: Fewest kept paths behind the list's joint figures (P(all met), rank probabilities, risk drivers)
+#: without a warning, as the command line's fewest --keep-paths: 2 kept paths gave P(all met)
+#: "0.0 ± 0.0" and a prefecture "most likely last" with probability 1, without a word (a break-it
+#: pass). Not refused: a forecast built by hand on a few paths has known answers.
+MIN_JOINT_PATHS = 100
+
+
+def joint_paths(forecast: ForecastLike, func: str) -> np.ndarray:
+    """The kept paths (draw, series, month) of ``forecast``, with a warning when too few for joint figures.
+
+    Warns
+    -----
+    ForecastWarning
+        If the forecast keeps fewer than :data:`MIN_JOINT_PATHS` paths, naming ``func`` and the fix.
+    """
+    import warnings
+
+    from .._core.exceptions import ForecastWarning
+
+    kept = int(forecast.paths.sizes["draw"])
+    if kept < MIN_JOINT_PATHS:
+        warnings.warn(
+            f"{func}: the forecast keeps {kept} path(s); its figures of the targets together are read "
+            f"from the kept paths, so each is a share of {kept} (0 or 1 with one path), far from the "
+            f"probability it estimates (the table's P(met) uses every draw). Forecast with keep_paths of "
+            f"at least {MIN_JOINT_PATHS} (default 4000; command line --keep-paths).",
+            ForecastWarning,
+            stacklevel=3,
+        )
+    return np.asarray(forecast.paths.values)
+
+
 #: Fewest kept paths beyond a figure read at probability p (a proposal, a required pace: for '>=' a
 #: share 1 − p of the paths lie below it): a probability nearer 0 or 1 than MIN_TAIL_PATHS / kept
 #: reads a quantile the kept paths cannot show (0.999999 of 1,000 paths was printed as "met with

@@ -11,7 +11,7 @@ import xarray as xr
 from .._core.exceptions import DataValidationError
 from .._core.schema import PROVINCE, SERIES
 from . import _kernels
-from ._common import ForecastLike, deadline_index, forecast_ok, provenance, sign_of
+from ._common import ForecastLike, deadline_index, forecast_ok, joint_paths, provenance, sign_of
 
 #: Which targets form the list whose "all met" is asked about.
 Scope = Literal["province", "prefectures", "all"]
@@ -74,6 +74,11 @@ def risk_drivers(
     DataValidationError
         If no target of the scope (and deadline month) has a forecast.
 
+    Warns
+    -----
+    ForecastWarning
+        If the forecast keeps fewer than :data:`~._common.MIN_JOINT_PATHS` (100) paths.
+
     Notes
     -----
     With ``F(d)`` the number of targets missed in path ``d``, forcing target
@@ -132,7 +137,7 @@ def risk_drivers(
         )
     indicator = state["indicator"].values.astype(str)
     met = _kernels.met_at_deadline(
-        forecast.paths.values[:, chosen, :],
+        joint_paths(forecast, "risk_drivers")[:, chosen, :],
         state["target"].values.astype(float)[chosen],
         sign_of(state["comparator"].values[chosen]),
         deadline_index(state)[chosen],

@@ -13,7 +13,15 @@ import xarray as xr
 from .._core.exceptions import DataValidationError
 from .._core.schema import INDICATOR, PROVINCE
 from . import _kernels
-from ._common import ForecastLike, check_forecast, deadline_index, forecast_ok, provenance, sign_of
+from ._common import (
+    ForecastLike,
+    check_forecast,
+    deadline_index,
+    forecast_ok,
+    joint_paths,
+    provenance,
+    sign_of,
+)
 
 #: Dimension of the count of items met (0..n_items).
 N_MET = "n_met"
@@ -79,6 +87,11 @@ def portfolio(forecast: ForecastLike, *, items: Mapping[str, Any] | None = None)
         If ``items`` names an indicator the forecast does not have, or maps one to what is not an
         item (a whole number or a text label).
 
+    Warns
+    -----
+    ForecastWarning
+        If the forecast keeps fewer than :data:`~._common.MIN_JOINT_PATHS` (100) paths.
+
     Notes
     -----
     With ``M_i(d)`` = 1 when item ``i`` is met in path ``d`` and
@@ -124,7 +137,7 @@ def portfolio(forecast: ForecastLike, *, items: Mapping[str, Any] | None = None)
     item_ids = list(dict.fromkeys(labels))
     item_index = np.array([item_ids.index(lab) for lab in labels])
     n_items = len(item_ids)
-    paths = forecast.paths.values[:, chosen, :]
+    paths = joint_paths(forecast, "portfolio")[:, chosen, :]
     met = _kernels.met_at_deadline(
         paths,
         state["target"].values.astype(float)[chosen],

@@ -12,7 +12,7 @@ import xarray as xr
 from .._core.exceptions import DataValidationError
 from .._core.schema import PROVINCE
 from . import _kernels
-from ._common import ForecastLike, deadline_index, provenance
+from ._common import ForecastLike, deadline_index, joint_paths, provenance
 from ._schedule import PlanLike, _region_names, planned_values, schedule_performance
 
 #: Dimension of the prefectures.
@@ -79,6 +79,11 @@ def rank_probabilities(forecast: ForecastLike, *, by: RankBy = "share", plan: Pl
         If fewer than two prefectures have a series with an SPI(t) (counts
         or levels with a positive planned total and at least one report).
 
+    Warns
+    -----
+    ForecastWarning
+        If the forecast keeps fewer than :data:`~._common.MIN_JOINT_PATHS` (100) paths.
+
     Notes
     -----
     **Series.** A prefecture is scored on the same series as
@@ -125,7 +130,7 @@ def rank_probabilities(forecast: ForecastLike, *, by: RankBy = "share", plan: Pl
         )
     pv, origin, label = planned_values(forecast, plan)
     pv, origin = pv[chosen], origin[chosen]
-    paths = forecast.paths.values[:, chosen, :]
+    paths = joint_paths(forecast, "rank_probabilities")[:, chosen, :]
     at = _as_of_month(forecast)
     if by == "share":
         value = paths[:, np.arange(chosen.size), deadline_index(state)[chosen]]
