@@ -69,3 +69,20 @@ def test_the_lists_joint_figures_warn_on_a_forecast_keeping_too_few_paths():
         warnings.simplefilter("error", lf.ForecastWarning)
         assert 0.0 <= float(portfolio(enough)["p_all_met"]) <= 1.0
         assert rank_probabilities(enough).sizes["region"] == 13
+
+
+def test_next_year_refuses_other_progress_and_an_implausible_default_growth(result):
+    """Another data set's progress gave other proposals without a word (04c 77,704 -> 85,656), and a
+    default growth of 5 (the log of a factor of 148) proposed 45,818 against 300; a bare 0.1 was a
+    raw TypeError (break-it)."""
+    from longjiang_forecast._core.exceptions import DataValidationError
+    from longjiang_forecast.planning import next_year_targets
+
+    catalog = result.catalog
+    with pytest.raises(DataValidationError, match=r"is not the data the forecast was made from"):
+        next_year_targets(result, synthetic_progress(catalog, seed=99))
+    own = next_year_targets(result, synthetic_progress(catalog, seed=3))  # the forecast's own: accepted
+    assert (own["growth_basis"].values == "trend").any()
+    for bad in (0.1, (5, 0.1), (0.05, 2.0), (0.05, 0.0), ("a", 0.1)):
+        with pytest.raises(ValueError, match=r"'default_growth' parameter .* \(mean, sd\) of the log"):
+            next_year_targets(result, None, default_growth=bad)
