@@ -86,3 +86,35 @@ def test_next_year_refuses_other_progress_and_an_implausible_default_growth(resu
     for bad in (0.1, (5, 0.1), (0.05, 2.0), (0.05, 0.0), ("a", 0.1)):
         with pytest.raises(ValueError, match=r"'default_growth' parameter .* \(mean, sd\) of the log"):
             next_year_targets(result, None, default_growth=bad)
+
+
+def test_a_given_plan_curve_must_be_a_cumulative_share(result):
+    """A curve in percent, a falling one or one all NaN was clipped or replaced by the flat line, and
+    every prefecture read far behind (mean SPI(t) 0.964 -> 0.097; break-it); wrong dims were xarray's
+    error. The model's own curve (NaN rows for series without a plan) is accepted as it is."""
+    import numpy as np
+    import xarray as xr
+
+    from longjiang_forecast._core.exceptions import DataValidationError
+    from longjiang_forecast.planning import schedule_performance
+
+    n = result.state.sizes["series"]
+    flat = np.tile(np.arange(1, 13) / 12, (n, 1))
+    for curve, message in (
+        (
+            flat * 100,
+            r"a value outside \[0, 1\] in \d+ series \(first 01a/province, month 1: 8\.33333\).*"
+            r"divide by 100",
+        ),
+        (flat[:, ::-1], r"a fall from one month to the next"),
+        (np.full((n, 12), np.nan), r"NaN everywhere"),
+        (np.where(np.arange(12) == 5, np.nan, flat), r"not a number .* month 6"),
+    ):
+        with pytest.raises(DataValidationError, match=message):
+            schedule_performance(result, plan=xr.DataArray(curve, dims=("series", "month")))
+    with pytest.raises(DataValidationError, match=r"must have dims \(series, month\)"):
+        schedule_performance(result, plan=xr.DataArray(flat, dims=("s", "m")))
+    given = schedule_performance(result, plan=result.draws["plan_share"].copy())
+    np.testing.assert_allclose(
+        given["spi_t"].values, schedule_performance(result, plan="model")["spi_t"].values
+    )

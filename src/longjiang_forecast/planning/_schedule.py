@@ -51,7 +51,8 @@ def planned_share(forecast: ForecastLike, plan: PlanLike = None) -> tuple[np.nda
     ------
     DataValidationError
         If ``plan="model"`` and the draws have no ``plan_share``, or a given
-        curve does not have dims (series, month) of the forecast's size.
+        curve does not have dims (series, month) of the forecast's size, or holds a value that is
+        not a number, one outside [0, 1] (a curve in percent) or a fall from one month to the next.
     """
     n = forecast.state.sizes[SERIES]
     if plan is None:
@@ -74,13 +75,59 @@ def planned_share(forecast: ForecastLike, plan: PlanLike = None) -> tuple[np.nda
             "The 'plan' parameter of planned_share must be 'model', 'flat', an xarray.DataArray "
             f"(series, month) or None. Got {plan!r} instead."
         )
-    values = np.asarray(curve.transpose(SERIES, MONTH).values, dtype=float) if curve.ndim == 2 else None
+    dims_ok = curve.ndim == 2 and set(curve.dims) == {SERIES, MONTH}
+    values = np.asarray(curve.transpose(SERIES, MONTH).values, dtype=float) if dims_ok else None
     if values is None or values.shape != (n, 12):
         raise DataValidationError(
             f"The plan share curve must have dims (series, month) and shape ({n}, 12). "
             f"Got dims {curve.dims} and shape {curve.shape}."
         )
+    if label == "given share curve":
+        _check_share_curve(values, forecast)
     return np.concatenate([np.zeros((n, 1)), np.clip(values, 0.0, 1.0)], axis=1), label
+
+
+def _check_share_curve(values: np.ndarray, forecast: ForecastLike) -> None:
+    """Refuse a given share curve that is not a cumulative share: NaN, outside [0, 1], or falling.
+
+    A series whose whole row is NaN has no plan (its SPI(t) is NaN), as in the model's own curve.
+
+    A curve in percent was clipped to 1 and every prefecture read far behind (mean SPI(t) 0.964 ->
+    0.097), a falling one likewise, and an all-NaN one became the flat line still labelled "given"
+    (a break-it pass).
+    """
+    state = forecast.state
+    label = [f"{i}/{r}" for i, r in zip(state["indicator"].values, state["region"].values, strict=True)]
+    missing = np.isnan(values)
+    if missing.all():
+        raise DataValidationError(
+            "The plan share curve is NaN everywhere: give the cumulative share of the year's target "
+            "planned by the end of each month, or plan='flat' for a straight line."
+        )
+    unplanned = missing.all(axis=1)  # a series without a plan (as the model's own curve has): NaN SPI(t)
+    values = values[~unplanned]
+    label = [lab for lab, skip in zip(label, unplanned, strict=True) if not skip]
+    problems = (
+        (~np.isfinite(values), "a value that is not a number (NaN or infinite)", "give every month a share"),
+        (
+            (values < 0.0) | (values > 1.0 + 1e-9),
+            "a value outside [0, 1]",
+            "give shares of the year's target, 0.25 for a quarter (a curve in percent: divide by 100)",
+        ),
+        (
+            np.diff(values, axis=1, prepend=0.0) < -1e-9,
+            "a fall from one month to the next",
+            "give the cumulative share done by the end of each month, which never falls",
+        ),
+    )
+    for bad, what, fix in problems:
+        rows = np.flatnonzero(bad.any(axis=1))
+        if rows.size:
+            first, month = rows[0], int(np.flatnonzero(bad[rows[0]])[0])
+            raise DataValidationError(
+                f"The plan share curve has {what} in {rows.size} series (first {label[first]}, month "
+                f"{month + 1}: {values[first, month]:g}); {fix}."
+            )
 
 
 def planned_values(forecast: ForecastLike, plan: PlanLike = None) -> tuple[np.ndarray, np.ndarray, str]:
