@@ -872,22 +872,11 @@ def _no_forecast_note(table: pd.DataFrame, show_all: bool, lang: str) -> None:
     """Say why each shown series has no forecast (the table shows only "no forecast"), by reason."""
     import textwrap
 
-    from .report._text import in_chinese
+    from .report import no_forecast_lines
 
     shown = table if show_all else table[table["region"] == "province"]
-    none = shown[shown["status"] == "no forecast"]
-    if none.empty:
-        return
-    by_reason: dict[str, list[str]] = {}
-    for row in none.itertuples():
-        who = str(row.indicator) if row.region == "province" else f"{row.indicator}/{row.region}"
-        by_reason.setdefault(str(row.reason or "no reason given"), []).append(who)
-    head = "无预测：" if lang == "zh" else "No forecast: "
-    for reason, series in by_reason.items():
-        names = first_named(series)
-        why = in_chinese(reason) if lang == "zh" else reason
-        colon = "：" if lang == "zh" else ": "
-        print(textwrap.fill(f"{head}{names}{colon}{why}", width=_width(), break_on_hyphens=False))
+    for line in no_forecast_lines(shown, lang):
+        print(textwrap.fill(line, width=_width(), break_on_hyphens=False))
 
 
 def _pace_note(table: pd.DataFrame, show_all: bool, lang: str, catalog: Catalog, progress: Any) -> None:

@@ -248,6 +248,8 @@ def test_report_command_writes_a_bulletin(tmp_path):
     assert "Harbin" in html and ">harbin<" not in html
     # the annex of report integrity flags (issue 20), after the sections and before the method
     assert html.index("Annex: report integrity flags") < html.index('id="method"')
+    # why a row reads "no forecast", as the console says it, every id (the page never said; break-it)
+    assert "No forecast: 05a, 06a, 08a, 12b, 13b, 16a, 17a, 17c, 18a, 20a: qualitative: no number to" in html
 
 
 @pytest.mark.parametrize(

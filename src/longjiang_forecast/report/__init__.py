@@ -16,6 +16,7 @@ from ._console import (
     attainment_view,
     borderline_note,
     console_message,
+    no_forecast_lines,
     render_attainment,
 )
 from ._format import default_language, province_first, rounded_table
@@ -61,6 +62,7 @@ __all__ = [
     "format_change",
     "format_in_unit",
     "format_value",
+    "no_forecast_lines",
     "pace_explanations",
     "pace_note",
     "province_first",

@@ -38,7 +38,7 @@ from ..plots import (
 )
 from ..plots._common import row_label, rows_height
 from ..plots._fonts import FONT_PACKAGES, INSTALL_HINT
-from ._console import latest_suffix, region_label
+from ._console import latest_suffix, no_forecast_lines, region_label
 from ._drivers_view import DRIVER_TEXT, drivers_notes, prefecture_note
 from ._pace_words import PACE_WORDS, covered_months, month_span, pace_explanations
 from ._ranks_view import RANK_TEXT, rank_table, spi_note, spi_rank_cells
@@ -573,7 +573,14 @@ def _attainment(forecast: Any, lang: str) -> dict[str, Any]:
         )
     header = [*t["attainment_header"][:9], t["model_rate_header"], *t["attainment_header"][9:]]
     notes = pace_explanations(table, lang=lang)
-    return {"header": header, "rows": rows, "pace_head": PACE_WORDS[lang]["head"], "pace_notes": notes}
+    return {
+        "header": header,
+        "rows": rows,
+        "pace_head": PACE_WORDS[lang]["head"],
+        "pace_notes": notes,
+        # the console's reasons, every id: the row says only "no forecast"
+        "no_forecast": no_forecast_lines(table, lang, shown=len(table)),
+    }
 
 
 def _model_rate(row: Any, lang: str) -> str:

@@ -445,6 +445,28 @@ BORDERLINE_NOTES: dict[str, tuple[str, str]] = {
 }
 
 
+def no_forecast_lines(table: pd.DataFrame, lang: str, shown: int = 8) -> list[str]:
+    """Why each series of ``table`` (an attainment table) with status "no forecast" has none, by reason.
+
+    One line per reason, "No forecast: 05a, 06a (+2): qualitative: no number to forecast" (the
+    series' ids, a prefecture's as ``indicator/region``, the first ``shown`` of them), in ``lang``;
+    ``[]`` where none lacks one.
+    """
+    from .._core.names import first_named
+    from ._text import in_chinese
+
+    none = table[table["status"] == "no forecast"]
+    by_reason: dict[str, list[str]] = {}
+    for row in none.itertuples():
+        who = str(row.indicator) if row.region == "province" else f"{row.indicator}/{row.region}"
+        by_reason.setdefault(str(row.reason or "no reason given"), []).append(who)
+    head, colon = ("无预测：", "：") if lang == "zh" else ("No forecast: ", ": ")
+    return [
+        f"{head}{first_named(series, shown)}{colon}{in_chinese(reason) if lang == 'zh' else reason}"
+        for reason, series in by_reason.items()
+    ]
+
+
 def borderline_note(
     rows: list[tuple[str, str, float, float]],
     draws: int,
