@@ -1255,3 +1255,14 @@ def test_a_name_too_long_for_the_system_is_said_in_our_words(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "[Errno" not in err
     assert "the name is too long for this system: give a shorter file or folder name" in err
+
+
+def test_the_integrity_annex_of_pm25_says_no_report_was_judged_not_that_there_were_none(tmp_path):
+    """PM2.5's annual mean has no seasonal reference: the annex read "0 flags among this year's 0
+    reports of 0 series", beside a table built from 6 reports (a break-it pass)."""
+    out = tmp_path / "o"
+    args = ["report", "--progress", "pm25", "--city", "shenyang", "--as-of", "2015-06", "--draws", "200"]
+    assert main([*args, "--lang", "en", "--out", str(out)]) == 0
+    html = (out / "bulletin" / "bulletin.html").read_text(encoding="utf-8")
+    assert "None of this year&#39;s reports was judged: the 1 series they belong to have no seasonal" in html
+    assert "0 reports of 0 series" not in html

@@ -1047,7 +1047,14 @@ def _integrity(flags: pd.DataFrame, lang: str, region_names: dict[str, str]) -> 
         for r in flags.itertuples(index=False)
     ]
     attrs = flags.attrs
-    note = t["integrity_note"].format(
+    # "0 flags among this year's 0 reports of 0 series" read as if nothing was reported (PM2.5, whose
+    # annual mean has no seasonal reference; a break-it pass)
+    key = (
+        "integrity_none_judged"
+        if attrs.get("n_series") == 0 and attrs.get("not_checked")
+        else "integrity_note"
+    )
+    note = t[key].format(
         n=len(flags),
         reports=attrs.get("n_reports", "?"),
         series=attrs.get("n_series", "?"),

@@ -152,6 +152,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "integrity_note": "{series} 个序列本年 {reports} 条报告中，与模型和本地区往年相比异常的标记 {n} 条"
         "（得分为模型下出现如此情况的尾部概率，低于 {alpha} 即标记；{not_checked} 个序列无季节参照，未全部核查）。"
         "标记仅供督查核实，数据未作任何删改。",
+        "integrity_none_judged": "本年报告所属的 {not_checked} 个序列均无季节参照（如 PM2.5 等年均值指标），"
+        "这些核查规则不适用，故未作核查；数据未作任何删改。",
         "integrity_header": ["指标", "地区", "月份", "规则", "得分", "理由", "文件行"],
         "track_record": "十一、预测实绩",
         "track_record_note": "此前发布的 {forecasts} 次预测，以库中现有的结果（数据版本 {vintage}）衡量："
@@ -296,6 +298,9 @@ TEXT: dict[str, dict[str, Any]] = {
         "unusual a report; flagged below {alpha}; {not_checked} series without a seasonal reference were "
         "not fully checked). The flags are for the supervision office to ask about; no data were dropped "
         "or changed.",
+        "integrity_none_judged": "None of this year's reports was judged: the {not_checked} series they belong "
+        "to have no seasonal reference (annual means such as PM2.5 are not judged by these rules). No data "
+        "were dropped or changed.",
         "integrity_header": ["indicator", "region", "months", "rule", "score", "reason", "file rows"],
         "track_record": "11. Our track record",
         "track_record_note": "The {forecasts} forecasts published so far, against the outcomes now in the store "
