@@ -118,3 +118,25 @@ def test_a_given_plan_curve_must_be_a_cumulative_share(result):
     np.testing.assert_allclose(
         given["spi_t"].values, schedule_performance(result, plan="model")["spi_t"].values
     )
+
+
+def test_messages_name_the_function_called_and_the_probability_counted(result):
+    """n_jobs=0 named the engine's simulate_summary; portfolio's known ids read np.str_('01a'); and
+    with 3 kept paths '0.5 rests on 1.5 kept paths ... at least 51' counted for 0.9 (break-it)."""
+    from longjiang_forecast.planning import next_year_targets
+
+    progress = synthetic_progress(result.catalog, seed=3)
+    for call, name in (
+        (lambda: lf.forecast(progress, result.catalog, n_draws=50, n_jobs=0), "forecast"),
+        (
+            lambda: lf.compare_scenarios(progress, result.catalog, [], n_draws=50, n_jobs=0),
+            "compare_scenarios",
+        ),
+    ):
+        with pytest.raises(ValueError, match=rf"The 'n_jobs' parameter of {name} must be an int"):
+            call()
+    with pytest.raises(ValueError, match=r"it has \['01a', '01b', '09a'\]"):
+        portfolio(result, items={"zz": 1})
+    few = lf.forecast(progress, result.catalog, n_draws=50, seed=1, keep_paths=3)
+    with pytest.raises(ValueError, match=r"probability 0\.9 rests on the 0\.3 kept path.*at least 50\b"):
+        next_year_targets(few, None, probs=(0.5, 0.9))

@@ -19,7 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from .._core.cf import describe
-from .._core.checks import check_param, is_count
+from .._core.checks import check_count, check_param, is_count
 from .._core.exceptions import ForecastWarning
 from .._core.limits import MAX_DRAWS
 from .._core.provenance import catalog_sha256, content_sha256, data_vintage, make_attrs
@@ -126,10 +126,11 @@ def forecast(
         If ``catalog`` is not a Catalog, ``progress`` none of the forms read,
         or ``scenario`` neither a Scenario nor a file path.
     ValueError
-        If ``keep_paths``, ``quantiles``, ``n_draws`` or ``seed`` is out of range.
+        If ``keep_paths``, ``quantiles``, ``n_draws``, ``n_jobs`` or ``seed`` is out of range.
     """
     progress = _as_progress(progress, catalog)
     check_keep_paths(keep_paths)
+    check_count("forecast", "n_jobs", n_jobs, note="the number of threads")  # not the engine's name
     _check_quantiles(quantiles)
     scenario = _scenario(scenario, catalog)
     model, chunks, ss, path_seed, scenario_seed = _fit_and_draw(

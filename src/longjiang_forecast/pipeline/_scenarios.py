@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 import xarray as xr
 
+from .._core.checks import check_count
 from .._core.exceptions import DataValidationError
 from .._core.rng import SeedLike
 from ..scenarios import Scenario
@@ -67,6 +68,7 @@ class ScenarioRunner:
     ) -> None:
         progress = _as_progress(progress, catalog)
         check_keep_paths(keep_paths)
+        check_count("ScenarioRunner", "n_jobs", n_jobs, note="the number of threads")
         model, self._chunks, ss, path_seed, scenario_seed = _fit_and_draw(
             progress, catalog, as_of, model, n_draws, seed
         )
@@ -163,6 +165,7 @@ def compare_scenarios(
     """
     progress = _as_progress(progress, catalog)
     check_keep_paths(keep_paths)
+    check_count("compare_scenarios", "n_jobs", n_jobs, note="the number of threads")
     if isinstance(scenarios, str | os.PathLike | Scenario):  # one file, not its characters
         scenarios = [scenarios]
     if not isinstance(scenarios, Iterable):

@@ -149,9 +149,10 @@ def unresolved_probability(probs: Sequence[float], kept: int, what: str) -> str:
     if not beyond:
         return ""
     lo, hi = MIN_TAIL_PATHS / kept, 1.0 - MIN_TAIL_PATHS / kept
-    need = int(np.ceil(MIN_TAIL_PATHS / min(min(p, 1.0 - p) for p in beyond)))
+    worst = min(beyond, key=lambda p: min(p, 1.0 - p))  # the one the paths needed are counted for
+    need = int(np.ceil(MIN_TAIL_PATHS / min(worst, 1.0 - worst) - 1e-9))  # 5 / (1 - 0.9) is 50.000...01
     rests = (
-        f"{what} {beyond[0]!r} rests on the {min(beyond[0], 1.0 - beyond[0]) * kept:.3g} kept path(s) "
+        f"{what} {worst!r} rests on the {min(worst, 1.0 - worst) * kept:.3g} kept path(s) "
         f"beyond it (of {kept}); at least {MIN_TAIL_PATHS} are needed"
     )
     more = f"forecast with keep_paths (and n_draws) of at least {need} (`--draws {need} --keep-paths {need}`)"

@@ -215,7 +215,7 @@ def _item_map(forecast: ForecastLike, items: Mapping[str, Any] | None) -> dict[s
                 f"The 'items' parameter of portfolio must be a mapping of indicator id to item "
                 f"(e.g. {{'01a': 1, '01b': 1}}). Got {type(items).__name__} {items!r}."
             )
-        known = set(forecast.state["indicator"].values.astype(str))
+        known = {str(i) for i in forecast.state["indicator"].values}  # plain str: named as such
         unknown = sorted(str(k) for k in items if str(k) not in known)
         if unknown:
             raise ValueError(
