@@ -698,3 +698,17 @@ def test_a_gamma_models_paths_move_only_the_way_a_scenario_pushes_them(tmp_path,
         assert np.any(after != before), name  # the scenario does bite
         change = runs[name].summary["p_met"].values - base.summary["p_met"].values
         assert not np.any(change > 0) if lower else not np.any(change < 0), name
+
+
+def test_a_scenarios_warning_is_said_once_whatever_the_chunks_of_draws(tmp_path, catalog, progress):
+    """Each chunk of draws compiled the scenario again and said its warnings again: twice with one
+    chunk, more with more (a break-it pass)."""
+    import warnings
+
+    small = catalog.subset(["09a", "05a"])
+    runner = lf.ScenarioRunner(progress.sel(indicator=["09a"]), small, n_draws=5000, seed=1)  # two chunks
+    idle = one_effect(tmp_path, 'type = "stoppage"\nindicators = ["05a"]\nstart = "2024-10"', "idle")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        runner.run(idle)
+    assert [str(w.message).count("selects no series") for w in said] == [1]

@@ -553,7 +553,9 @@ def _under(scenario: Any, chunks: DrawChunks, run: _Run) -> tuple[DrawChunks, np
         return compile_scenario(scenario, state, catalog, n_draws=size, seed=seed)
 
     def make(index: int, size: int) -> xr.Dataset:
-        return apply_scenario(chunks.chunk(index), compiled(index, size), state)
+        with warnings.catch_warnings():  # said once, by the compilation below (each chunk's said it again)
+            warnings.simplefilter("ignore", ForecastWarning)
+            return apply_scenario(chunks.chunk(index), compiled(index, size), state)
 
     touched = compiled(0, chunks.size(0)).touched(simulated_months(state))
     return DrawChunks(chunks.n_draws, chunks.chunk_size, make), touched
