@@ -661,6 +661,12 @@ def test_lang_zh_says_the_command_lines_refusals_in_chinese(tmp_path, capsys):
     capsys.readouterr()
     assert main(["forecast", "--draws", "100", "--out", str(out), "--lang", "zh"]) == 2
     assert "中已有以前运行的结果 attainment.csv" in capsys.readouterr().err
+    bulletin = tmp_path / "b"
+    (bulletin / "bulletin").mkdir(parents=True)
+    (bulletin / "bulletin" / "bulletin.html").write_text("<html></html>", encoding="utf-8")
+    assert main(["report", "--out", str(bulletin), "--lang", "zh"]) == 2
+    said = capsys.readouterr().err  # a bulletin's month is unknown: none named ("（基准月 ）" before)
+    assert "中已有以前运行的结果 bulletin/bulletin.html；未运行任何计算" in said and "基准月" not in said
     assert main(["forecast", "--model", "nosuch", "--lang", "zh", "--out", str(tmp_path / "p")]) == 2
     assert "--model：未知模型 'nosuch'" in capsys.readouterr().err
     existing = tmp_path / "t.csv"

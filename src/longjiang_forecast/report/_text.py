@@ -919,11 +919,18 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "{0} 已存在；请另选 --out，或加 --overwrite（未写入任何内容）。",
     ),
     (
-        r"(--[\w-]+) (.+?) holds (.+?) of an earlier run(?: \(as of (\d{4}-\d{2})\))?; nothing was run and "
+        r"(--[\w-]+) (.+?) holds (.+?) of an earlier run \(as of (\d{4}-\d{2})\); nothing was run and "
         r"nothing was replaced\. Give each run its own folder \(e\.g\. (.+?)\), or add --overwrite to "
         r"replace (?:it|them)\.",
         "{0} {1} 中已有以前运行的结果 {2}（基准月 {3}）；未运行任何计算，也未替换任何文件。请为每次运行另设文件夹"
         "（如 {4}），或加 --overwrite 替换。",
+    ),
+    (  # the earlier run's month unknown (a bulletin): none named, not an empty "（基准月 ）"
+        r"(--[\w-]+) (.+?) holds (.+?) of an earlier run; nothing was run and "
+        r"nothing was replaced\. Give each run its own folder \(e\.g\. (.+?)\), or add --overwrite to "
+        r"replace (?:it|them)\.",
+        "{0} {1} 中已有以前运行的结果 {2}；未运行任何计算，也未替换任何文件。请为每次运行另设文件夹"
+        "（如 {3}），或加 --overwrite 替换。",
     ),
     (
         r"--model: Unknown model ('[^']*')\. Known models: (.*?) \(`longjiang-forecast backtest "
