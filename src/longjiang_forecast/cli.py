@@ -2487,28 +2487,24 @@ def _backtest(args: argparse.Namespace) -> int:
         f"as of {_as_of_text(as_of)}, {args.draws} draws, seed {args.seed}. Key scores below (their "
         f"meaning and ideal value under the table); every score is in {out / 'backtest_scores.csv'}."
     )
-    print(_fill(headline, width))
+    lang = args.lang or default_language()
+    print(_fill(_said(headline, lang), width))
     text, shown = score_table(table, keys=("dataset", "model"), width=width)
     print(text, end="")
     left = [c for c in table.columns if c not in shown and c not in ("dataset", "model", "n_first_passage")]
     if left:
-        print(_fill(f"Only in {out / 'backtest_scores.csv'}: {', '.join(left)}.", width))
+        print(_fill(_said(f"Only in {out / 'backtest_scores.csv'}: {', '.join(left)}.", lang), width))
     note = _comparability_note(result.forecasts, width)
     if note:
         print(note)
-    lang = args.lang or default_language()
     print(explain_scores(table, lang=lang, keys=("dataset", "model"), columns=shown), end="")
     table.to_csv(out / "backtest_scores.csv", index=False, encoding="utf-8-sig")
     ds = result.forecasts.copy()
     ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
     ds.to_netcdf(out / "backtest.nc", engine="h5netcdf")
     figure = _corp_figure(result, out / BACKTEST_FILES[2], seed=args.seed)
-    print(
-        _fill(
-            f"The CORP reliability diagram of each data set and model, with its consistency band: {figure}",
-            width,
-        )
-    )
+    corp = f"The CORP reliability diagram of each data set and model, with its consistency band: {figure}"
+    print(_fill(_said(corp, lang), width))
     written = f"The scores were written to {out / 'backtest_scores.csv'} and {out / 'backtest.nc'}."
     wrote = f"Wrote {out / 'backtest_scores.csv'}, {out / 'backtest.nc'} and {figure}"
     if refused is not None and args.recalibrate:
@@ -2535,7 +2531,8 @@ def _backtest(args: argparse.Namespace) -> int:
             )
     if checked is not None and method:  # after the save, so that the warning is the last word on the map
         _warn_worse(recalibration_verdicts(checked.forecasts), method, save_to)
-    log.info(f"{wrote} in {time.perf_counter() - started:.1f} s.")
+    files = [out / "backtest_scores.csv", out / "backtest.nc", figure]
+    log.info(_message("wrote_in", lang, files=files, seconds=time.perf_counter() - started))
     return 0
 
 

@@ -859,3 +859,14 @@ def test_a_bulletin_whose_province_rows_all_passed_their_deadlines_says_why(tmp_
     err = capsys.readouterr().err
     assert "No province row has a forecast" in err and "passed by the as-of month 2024-12" in err
     assert "Add the province rows" not in err
+
+
+def test_backtest_says_its_lines_in_chinese(tmp_path, capsys):
+    """Under --lang zh the headline, 'Only in', the CORP figure's line and 'Wrote' were English (break-it)."""
+    args = ["backtest", "--progress", "national", "--model", "run_rate", "--draws", "100"]
+    assert main([*args, "--lang", "zh", "--out", str(tmp_path / "o")]) == 0
+    said = capsys.readouterr()
+    text = said.out + said.err
+    assert "run_rate 在 national 上的回测：做出结果已知的预测" in text and "仅见于" in text
+    assert "可靠性图（含一致性带）" in text and "已写出 " in text
+    assert not re.search(r"\b(Backtest of|Only in|The CORP|Wrote)\b", text)

@@ -595,6 +595,27 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         r"--\S+ to keep (?:it|them)\)\.",
         "{0} {1} 中有上次运行的 {2}；本次运行将替换这些文件（如需保留，请换一个 {0}）。",
     ),
+    # the backtest command's lines (cli._backtest)
+    (r" \((.+?) skipped: not installed\)", "（{0} 未安装，已跳过）"),
+    (
+        r"Backtest of (.+?) on (\S+): (\d+) forecasts with a known outcome made, (\d+) scored \(with a "
+        r"probability\), as of months (\d+)-(\d+), (\d+) draws, seed (\S+)\. Key scores below \(their "
+        r"meaning and ideal value under the table\); every score is in (\S+)\.",
+        "{0} 在 {1} 上的回测：做出结果已知的预测 {2} 个，其中 {3} 个有概率、参与评分；基准月为各年 {4}–{5} 月，"
+        "模拟路径 {6} 条，随机种子 {7}。主要评分见下表（含义与理想值在表下）；全部评分见 {8}。",
+    ),
+    (
+        r"Backtest of (.+?) on (\S+): (\d+) forecasts with a known outcome made, (\d+) scored \(with a "
+        r"probability\), as of (.+?), (\d+) draws, seed (\S+)\. Key scores below \(their "
+        r"meaning and ideal value under the table\); every score is in (\S+)\.",
+        "{0} 在 {1} 上的回测：做出结果已知的预测 {2} 个，其中 {3} 个有概率、参与评分；基准月 {4}，"
+        "模拟路径 {5} 条，随机种子 {6}。主要评分见下表（含义与理想值在表下）；全部评分见 {7}。",
+    ),
+    (r"^Only in (\S+): (.+)\.$", "仅见于 {0}：{1}。"),
+    (
+        r"The CORP reliability diagram of each data set and model, with its consistency band: (\S+)",
+        "各数据集与模型的 CORP 可靠性图（含一致性带）：{0}",
+    ),
     # report --comparison (cli._read_comparison, cli._check_comparison)
     (
         r"--comparison (.+?): row (\d+), column '(\w+)' holds ('[^']*'), not a probability between 0 and 1",
