@@ -135,7 +135,7 @@ def user_words(forecast, lang="zh"):
 
 def latin_words(html, allowed=()):
     """Latin words of the page's visible text, once the ``allowed`` strings (ids, names) are removed."""
-    text = page_text(html)
+    text = re.sub(r"SHA-256 [0-9a-f]{12}…", " ", page_text(html))  # the data's hash on the first line
     for word in sorted(allowed, key=len, reverse=True):
         text = text.replace(word, " ")
     return sorted(set(LATIN_WORD.findall(text)) - KEPT_LATIN)
@@ -235,6 +235,13 @@ def test_first_line_says_how_many_kept_paths_the_joint_figures_rest_on(bulletin)
         "targets on the first 120 of them) · seed"
     ) in en
     assert "first" not in _source_line(summary, "en", 300)[0]
+    # which data exactly: its vintage and hash, as run.json and forecast.nc carry them (a break-it pass)
+    sha, vintage = summary.attrs["data_sha256"], summary.attrs["data_vintage"]
+    assert (
+        f"synthetic example data (not real reports) (data vintage {vintage}, SHA-256 {sha[:12]}…) · as of"
+        in en
+    )
+    assert f"（数据版本 {vintage}，SHA-256 {sha[:12]}…）" in zh
 
 
 def test_english_page(bulletin, tmp_path):

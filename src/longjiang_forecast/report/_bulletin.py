@@ -455,7 +455,13 @@ def _source_line(summary: xr.Dataset, lang: str, n_kept: int) -> tuple[str, bool
     source = str(attrs.get("data_source", "")) or "?"
     synthetic = source == "synthetic"
     t = TEXT[lang]
+    package = Path(__file__).resolve().parents[1]
+    if not synthetic and Path(source).resolve().is_relative_to(package):  # not the install's path
+        source = t["bundled"].format(name=Path(source).name)
     shown = t["synthetic"] if synthetic else source
+    sha, vintage = str(attrs.get("data_sha256", "")), str(attrs.get("data_vintage", ""))
+    if sha or vintage:  # which data exactly: the vintage and the hash run.json and forecast.nc carry
+        shown += t["data_identity"].format(vintage=vintage or "?", sha=sha[:12] or "?")
     line = t["source_line"].format(
         source=shown,
         as_of=attrs.get("as_of", "?"),

@@ -50,6 +50,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "source_line": "数据来源：{source} · 截至 {as_of} · 模型 {model} · 模拟路径 {draws} 条{kept} · 随机种子 {seed}",
         "kept_paths": "（全部事项整体完成情况、扇形图、排名概率、所需进度和明年目标基于其中前 {kept} 条）",
         "synthetic": "合成示例数据（非真实报告）",
+        "bundled": "随软件附带的 {name}",
+        "data_identity": "（数据版本 {vintage}，SHA-256 {sha}…）",
         "created": "生成时间 {created_at}（世界协调时）· 软件版本 {version}",
         "attainment": "一、达标情况",
         "attainment_note": "每项指标在截止日期达标的概率（模拟路径中达标的比例）及截止日取值的 10%/50%/90% 分位数；"
@@ -171,6 +173,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "source_line": "Data source: {source} · as of {as_of} · model {model} · {draws} draws{kept} · seed {seed}",
         "kept_paths": " (all items together, fan charts, rank probabilities, required pace and next year's targets on the first {kept} of them)",
         "synthetic": "synthetic example data (not real reports)",
+        "bundled": "the bundled {name}",
+        "data_identity": " (data vintage {vintage}, SHA-256 {sha}…)",
         "created": "Created {created_at} UTC · longjiang_forecast {version}",
         "attainment": "1. Attainment",
         "attainment_note": "Probability that each target is met at its deadline (share of simulated paths), the "
