@@ -2293,6 +2293,26 @@ def _corp_figure(result: Any, path: Path, seed: Any) -> Path:
 _REASONS_SHOWN = 3
 
 
+def _prior_only_note(ds: Any) -> str | None:
+    """A note where some backtest forecasts were made before any report of their year (the prior alone).
+
+    On the national series about 40 % of the origins come before a year's first report; they weigh
+    on every score without a word (a break-it pass).
+    """
+    import numpy as np
+
+    scored = np.isfinite(np.asarray(ds["p_met"].values, dtype=float))
+    before = (np.asarray(ds["last_month"].values) == 0) & scored
+    if not before.any():
+        return None
+    return (
+        f"note: {int(before.sum())} of the {int(scored.sum())} scored forecasts were made before any "
+        "report of their year: they rest on the model's prior and earlier years alone, and weigh on every "
+        "score. To score forecasts made from reports only, give --as-of months after the first report of "
+        "each year."
+    )
+
+
 def _comparability_note(ds: Any, width: int = 100) -> str | None:
     """A note naming the models scored on fewer forecasts than others of their data set, and why."""
     from .backtesting import fewer_scored
@@ -2497,6 +2517,9 @@ def _backtest(args: argparse.Namespace) -> int:
     note = _comparability_note(result.forecasts, width)
     if note:
         print(note)
+    prior = _prior_only_note(result.forecasts)
+    if prior:
+        print(_fill(_said(prior, lang), width))
     print(explain_scores(table, lang=lang, keys=("dataset", "model"), columns=shown), end="")
     table.to_csv(out / "backtest_scores.csv", index=False, encoding="utf-8-sig")
     ds = result.forecasts.copy()

@@ -870,3 +870,16 @@ def test_backtest_says_its_lines_in_chinese(tmp_path, capsys):
     assert "run_rate 在 national 上的回测：做出结果已知的预测" in text and "仅见于" in text
     assert "可靠性图（含一致性带）" in text and "已写出 " in text
     assert not re.search(r"\b(Backtest of|Only in|The CORP|Wrote)\b", text)
+
+
+def test_backtest_says_how_many_scored_forecasts_were_made_before_any_report(tmp_path, capsys):
+    """On the national series 31 of 76 scored forecasts come before a year's first report, at about
+    0.5 each, and weighed on every score without a word (break-it); run_rate gives those no
+    probability, so it has nothing to say."""
+    args = ["backtest", "--progress", "national", "--draws", "100"]
+    assert main([*args, "--lang", "zh", "--out", str(tmp_path / "o")]) == 0
+    assert "参与评分的 76 个预测中有 31 个是在当年任何报告之前做出的" in capsys.readouterr().out.replace(
+        "\n", ""
+    )
+    assert main([*args, "--model", "run_rate", "--out", str(tmp_path / "r")]) == 0
+    assert "before any report" not in capsys.readouterr().out

@@ -617,6 +617,13 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"^Only in (\S+): (.+)\.$", "仅见于 {0}：{1}。"),
     (
+        r"(\d+) of the (\d+) scored forecasts were made before any report of their year: they rest on the model's "
+        r"prior and earlier years alone, and weigh on every score\. To score forecasts made from reports "
+        r"only, give --as-of months after the first report of each year\.",
+        "参与评分的 {1} 个预测中有 {0} 个是在当年任何报告之前做出的：它们只依据模型的先验和往年数据，却计入每项评分。"
+        "如只对依据报告做出的预测评分，请用 --as-of 给出各年首次报告之后的月份。",
+    ),
+    (
         r"The CORP reliability diagram of each data set and model, with its consistency band: (\S+)",
         "各数据集与模型的 CORP 可靠性图（含一致性带）：{0}",
     ),
