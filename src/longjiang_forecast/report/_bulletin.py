@@ -641,13 +641,27 @@ def _forecast_year(forecast: Any) -> int | None:
     return None if year is None else int(year)
 
 
+def _singular(text: str) -> str:
+    """English counts of one in the singular: "The 1 items", "1 of them have" read as bad grammar.
+
+    Examples
+    --------
+    >>> _singular("The 1 items with a forecast; 1 of them have none; P(all 11 items fully met)")
+    'The 1 item with a forecast; 1 of them has none; P(all 11 items fully met)'
+    """
+    text = re.sub(r"\b1 items\b", "1 item", text)
+    return re.sub(r"\b1 of them have\b", "1 of them has", text)
+
+
 def _portfolio(result: xr.Dataset, lang: str, whole_list: bool, n_listed: int) -> dict[str, Any]:
     """The portfolio section; where items have no forecast, says that 'all met' leaves them out."""
     t = TEXT[lang]
     n_items = int(result.attrs["n_items"])
     part = n_items < n_listed
     left = n_listed - n_items
-    left_out = t["portfolio_part_note"].format(n=n_items, total=n_listed, left=left) if part else ""
+    left_out = (
+        _singular(t["portfolio_part_note"].format(n=n_items, total=n_listed, left=left)) if part else ""
+    )
     pmf = result["pmf"].values
     most = int(np.ceil(0.75 * n_items))
     p_most = float(pmf[most:].sum())
@@ -675,13 +689,13 @@ def _portfolio(result: xr.Dataset, lang: str, whole_list: bool, n_listed: int) -
             cells.append(_cell(_pct(r["gain_if_certain"] / fails) if fails > 0 else "–", "num"))
         rows.append(cells)
     return {
-        "title": (
+        "title": _singular(
             t["portfolio_part"].format(n=n_items, total=n_listed)
             if part
             else t["portfolio_list" if whole_list else "portfolio_neutral"].format(n=n_items)
         ),
         "p_all": f"{float(result['p_all_met']):.1%}",
-        "p_all_label": t["p_all"].format(n=n_items),
+        "p_all_label": _singular(t["p_all"].format(n=n_items)),
         "expected": f"{float(result['expected_n_met']):.1f} / {n_items}",
         "p_most": f"{p_most:.0%}",
         "p_most_label": t["p_most"].format(k=most, n=n_items),
