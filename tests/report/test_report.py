@@ -888,3 +888,19 @@ def test_a_borderline_row_keeps_the_colour_of_the_band_its_p_met_is_in():
     rows = {r["cells"][0]["text"]: r for r in _attainment(forecast, "zh")["rows"]}
     assert rows["20b"]["status"] == "严重滞后，临界" and rows["20b"]["status_index"] == index["off track"]
     assert rows["02a"]["status"] == "有风险，临界" and rows["02a"]["status_index"] == index["at risk"]
+
+
+def test_a_scenarios_change_is_the_difference_of_the_percentages_shown(bulletin):
+    """'100% → 66% (-33)' read as a sum that does not add up, with an ASCII minus (a break-it pass):
+    the change is in points between the two percentages shown, with the console's minus sign."""
+    import pandas as pd
+
+    from longjiang_forecast.report._bulletin import _scenarios
+
+    forecast, _, _ = bulletin
+    comparison = pd.DataFrame(
+        {"indicator": "09a", "region": "province", "scenario": ["baseline", "early-winter"],
+         "p_met": [0.996, 0.664], "delta_vs_baseline": [0.0, -0.332]}
+    )  # fmt: skip
+    cells = [c["text"] for c in _scenarios(comparison, forecast.summary, "en")["rows"][0]]
+    assert cells[2:] == ["100%", "66% (−34)"]

@@ -972,12 +972,17 @@ def _scenarios(comparison: pd.DataFrame, summary: xr.Dataset, lang: str) -> dict
     scenarios = list(wide.columns)
     p_met = wide.to_numpy(dtype=float)
     shift = delta.reindex(index=wide.index, columns=wide.columns).to_numpy(dtype=float)
+    base_p = p_met[:, scenarios.index("baseline")] if "baseline" in scenarios else np.full(len(wide), np.nan)
     rows = []
     for r, ind in enumerate(wide.index):
         cells = [_cell(ind), _cell(str(names.get(ind, "")))]
         for c in range(len(scenarios)):
             d = shift[r, c]
-            change = "" if not np.isfinite(d) or abs(d) < 0.005 else f" ({100 * d:+.0f})"
+            # in points between the two percentages shown ("100% → 66% (−34)", not the unrounded −33),
+            # with the console's minus sign
+            points = round(100 * p_met[r, c]) - round(100 * base_p[r]) if np.isfinite(base_p[r]) else 100 * d
+            moved = f"{points:+.0f}".replace("-", "−")
+            change = "" if not np.isfinite(d) or abs(d) < 0.005 or moved in ("+0", "−0") else f" ({moved})"
             cells.append(_cell(f"{_pct(p_met[r, c])}{change}", "num"))
         rows.append(cells)
     shown = [t["baseline"] if str(name) == "baseline" else str(name) for name in scenarios]
