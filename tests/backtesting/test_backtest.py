@@ -375,3 +375,12 @@ def test_fit_cache_holds_data_only_and_refits_a_damaged_entry(tmp_path):
     entries[0].write_bytes(data[: len(data) // 3])
     with pytest.warns(UserWarning, match="could not be read"):
         backtest(national, "run_rate", as_of=["2023-07"], n_draws=200, seed=2, cache_dir=str(folder))
+
+
+def test_an_empty_or_mixed_as_of_is_told_as_such(national):
+    """as_of=[] read "every as-of month () is in or after the deadline month ... (the latest deadline
+    month: )", and ['2023-06', 6] named the valid '2023-06' as the bad one (a break-it pass)."""
+    with pytest.raises(ValueError, match=r"'as_of' parameter of backtest is empty: give at least one month"):
+        backtest(national, "run_rate", as_of=[], n_draws=50)
+    with pytest.raises(ValueError, match=r"mixes month numbers and 'YYYY-MM' months \(\['2023-06', 6\]\)"):
+        backtest(national, "run_rate", as_of=["2023-06", 6], n_draws=50)

@@ -209,6 +209,17 @@ def plan_origins(
     items = [as_of] if isinstance(as_of, str | int | pd.Timestamp | np.integer) else as_of
     if items is not None:
         items = list(items)
+        if not items:  # it was told as "every as-of month () is in or after the deadline month"
+            raise ValueError(
+                "The 'as_of' parameter of backtest is empty: give at least one month (an int 1-12, e.g. "
+                "as_of=[6, 9], or 'YYYY-MM' strings), or None for the default months."
+            )
+        texts = [isinstance(a, str | pd.Timestamp) for a in items]
+        if any(texts) and not all(texts):  # the valid element was named, not the mixing
+            raise ValueError(
+                f"The 'as_of' parameter of backtest mixes month numbers and 'YYYY-MM' months ({items!r}): "
+                "give month numbers (the same months every year, e.g. [6, 9]) or 'YYYY-MM' months, not both."
+            )
     if items is not None and all(isinstance(a, str | pd.Timestamp) for a in items):
         if year_list is not None:
             raise ValueError(
