@@ -904,3 +904,22 @@ def test_a_scenarios_change_is_the_difference_of_the_percentages_shown(bulletin)
     )  # fmt: skip
     cells = [c["text"] for c in _scenarios(comparison, forecast.summary, "en")["rows"][0]]
     assert cells[2:] == ["100%", "66% (−34)"]
+
+
+def test_the_spi_table_shows_as_many_decimals_as_tell_the_prefectures_apart():
+    """Daqing and Shuangyashan both read 1.044 and were ranked 4 and 5 'for certain' (1.04435 and
+    1.04409; a break-it pass): four decimals where three tie, three where they do not."""
+    import pandas as pd
+
+    from longjiang_forecast.report._bulletin import _ranking
+
+    def shown(values):
+        table = pd.DataFrame(
+            {"region": ["daqing", "shuangyashan", "harbin"], "rank": [2, 3, 1], "name_zh": "市",
+             "name_en": ["Daqing", "Shuangyashan", "Harbin"], "spi_t": values, "spi_t_min": 0.5,
+             "worst_indicator": "09a", "n_behind": 1, "n_indicators": 30, "mean_p_met": 0.5}
+        )  # fmt: skip
+        return [row[2]["text"] for row in _ranking(table, "en", {})["rows"]]
+
+    assert shown([1.04435, 1.04409, 1.2]) == ["1.0443", "1.0441", "1.2000"]
+    assert shown([1.04, 0.98, 1.2]) == ["1.040", "0.980", "1.200"]

@@ -909,11 +909,15 @@ def _whole_list(joint: xr.Dataset | None, lang: str) -> str:
 def _ranking(table: pd.DataFrame, lang: str, spi_cells: dict[str, str]) -> dict[str, Any]:
     """The SPI(t) table; its rank column is "most likely rank (P)" where ``spi_cells`` has the prefecture."""
     t = TEXT[lang]
+    # as many decimals as tell the prefectures apart (3 at least): two "1.044" ranked 4 and 5 read as
+    # a tie ranked at random (1.04435 and 1.04409; a break-it pass)
+    spi = table["spi_t"].to_numpy(dtype=float)
+    digits = next((d for d in range(3, 7) if len({f"{v:.{d}f}" for v in spi}) == len(set(spi.tolist()))), 6)
     rows = [
         [
             _cell(spi_cells.get(str(r["region"]), int(r["rank"])), "num"),
             _cell(display_name(r["name_zh"], r["name_en"], lang, r["region"])),
-            _cell(f"{r['spi_t']:.3f}", "num"),
+            _cell(f"{r['spi_t']:.{digits}f}", "num"),
             _cell(f"{r['spi_t_min']:.3f} ({r['worst_indicator']})", "num"),
             _cell(f"{int(r['n_behind'])} / {int(r['n_indicators'])}", "num"),
             _cell(_pct(r["mean_p_met"]), "num"),
