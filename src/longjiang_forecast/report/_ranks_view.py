@@ -147,7 +147,8 @@ def rank_table(ranks: xr.Dataset, lang: str, *, by: str) -> dict[str, Any]:
         cells = [
             name,
             *top,
-            _pct(float(ranks["p_bottom3"].values[i])),
+            # with 3 prefectures or fewer every one is in the bottom 3: 100 % says nothing (break-it)
+            _pct(float(ranks["p_bottom3"].values[i])) if n > 3 else "–",
             _pct(float(ranks["p_last"].values[i])),
             most,
         ]
