@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from ._core.allocator import keep_freed_memory
 from ._core.exceptions import DataValidationError
-from ._core.limits import MAX_DRAWS
+from ._core.limits import MAX_DRAWS, MIN_DRAWS
 from ._core.names import first_named, indicator_names, region_spelling
 from ._core.schema import EXAMPLE_NOTE
 
@@ -108,11 +108,6 @@ def _port(text: str) -> int:
     if value > 65535:
         raise argparse.ArgumentTypeError(f"must be a port from 1 to 65535, got {value}")
     return value
-
-
-#: Fewest draws of forecast, report and scenarios: at 100 the Monte Carlo standard error of P(met)
-#: is at most 0.05, so twice it (the borderline margin) is narrower than a status band (0.3).
-MIN_DRAWS = 100
 
 
 def _count_at_least(minimum: int, why: str, maximum: int | None = None) -> Any:

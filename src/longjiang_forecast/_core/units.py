@@ -141,23 +141,17 @@ def unit_slip(unit: str, too_big: bool) -> str:
     >>> unit_slip("km (公里)", too_big=False)
     'entered in 万 km (万公里) instead of km'
     """
-    folded = unit.casefold()
-    length = "公里" in unit or re.search(r"\bkm\b", folded) is not None
+    length = "公里" in unit or re.search(r"\bkm\b", unit.casefold()) is not None
+    times = unit_multiplier(unit)
     if too_big:
-        if unit_multiplier(unit) == 1e8:
+        if times == 1e8:
             return "entered in 万 instead of 亿 (1 亿 = 10,000 万)"
-        if length and unit_multiplier(unit) == 1.0:
+        if length and times == 1.0:
             return "entered in metres instead of km (1 km = 1,000 m)"
-        return (
-            "entered in units instead of 万 (10k)"
-            if unit_multiplier(unit) == 1e4
-            else "entered in another unit"
-        )
-    if length and unit_multiplier(unit) == 1.0:
+        return "entered in units instead of 万 (10k)" if times == 1e4 else "entered in another unit"
+    if length and times == 1.0:
         return "entered in 万 km (万公里) instead of km"
-    return (
-        "entered in 万 (10k) instead of units" if unit_multiplier(unit) == 1.0 else "entered in another unit"
-    )
+    return "entered in 万 (10k) instead of units" if times == 1.0 else "entered in another unit"
 
 
 def counts_whole_things(unit: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any, Protocol
@@ -11,6 +12,8 @@ import pandas as pd
 import xarray as xr
 
 from .._core.checks import check_param
+from .._core.exceptions import ForecastWarning
+from .._core.limits import MIN_DRAWS
 from .._core.provenance import make_attrs
 from .._core.schema import SERIES
 
@@ -98,10 +101,10 @@ def series_frame(forecast: ForecastLike) -> pd.DataFrame:
 
 
 #: Fewest kept paths behind the list's joint figures (P(all met), rank probabilities, risk drivers)
-#: without a warning, as the command line's fewest --keep-paths: 2 kept paths gave P(all met)
+#: without a warning, the command line's fewest --keep-paths: 2 kept paths gave P(all met)
 #: "0.0 ± 0.0" and a prefecture "most likely last" with probability 1, without a word (a break-it
 #: pass). Not refused: a forecast built by hand on a few paths has known answers.
-MIN_JOINT_PATHS = 100
+MIN_JOINT_PATHS = MIN_DRAWS
 
 
 def joint_paths(forecast: ForecastLike, func: str) -> np.ndarray:
@@ -112,10 +115,6 @@ def joint_paths(forecast: ForecastLike, func: str) -> np.ndarray:
     ForecastWarning
         If the forecast keeps fewer than :data:`MIN_JOINT_PATHS` paths, naming ``func`` and the fix.
     """
-    import warnings
-
-    from .._core.exceptions import ForecastWarning
-
     kept = int(forecast.paths.sizes["draw"])
     if kept < MIN_JOINT_PATHS:
         warnings.warn(

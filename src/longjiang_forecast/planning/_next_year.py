@@ -16,7 +16,8 @@ import xarray as xr
 from scipy import special
 
 from .._core.clusters import effective_n, year_icc
-from .._core.exceptions import ForecastWarning
+from .._core.exceptions import DataValidationError, ForecastWarning
+from .._core.provenance import content_sha256
 from .._core.schema import MONTH, PROVINCE, SERIES
 from .._core.state import month_days, with_series_labels
 from . import _kernels
@@ -809,9 +810,6 @@ def _default_growth(default_growth: Any) -> tuple[float, float]:
 
 def _check_same_data(progress: xr.Dataset, forecast: ForecastLike) -> None:
     """Refuse progress data other than the forecast's (another file, another catalogue's series)."""
-    from .._core.exceptions import DataValidationError
-    from .._core.provenance import content_sha256
-
     made_from = str(forecast.summary.attrs.get("data_sha256", ""))
     given = str(progress.attrs.get("sha256") or content_sha256(progress))
     if made_from and given != made_from:

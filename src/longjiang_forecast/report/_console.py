@@ -10,9 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from .._core.names import display_name
+from .._core.names import display_name, first_named
 from .._core.units import format_against, format_value, unit_decimals, unit_label
-from ._text import status_word
+from ._text import in_chinese, status_word
 
 #: Column headers of the console table, per language.
 HEADERS: dict[str, dict[str, str]] = {
@@ -452,9 +452,6 @@ def no_forecast_lines(table: pd.DataFrame, lang: str, shown: int = 8) -> list[st
     series' ids, a prefecture's as ``indicator/region``, the first ``shown`` of them), in ``lang``;
     ``[]`` where none lacks one.
     """
-    from .._core.names import first_named
-    from ._text import in_chinese
-
     none = table[table["status"] == "no forecast"]
     by_reason: dict[str, list[str]] = {}
     for row in none.itertuples():

@@ -206,22 +206,17 @@ class Gamma(Family):
 
         Each month's shape times ``factor`` (n, 12) or (n, n_draws, 12) where it is given.
         """
-        mask = self._months_to_deadline()
-        if factor is not None and factor.ndim == 3:
-            shape = self.shape_d if self.shape_d is not None else self.s["shape"][:, None, :]
-            return np.asarray((shape * factor * mask[:, None, :]).sum(axis=-1))
-        weight = mask if factor is None else mask * factor
-        if self.shape_d is not None:
-            return np.asarray((self.shape_d * weight[:, None, :]).sum(axis=-1))
-        return np.broadcast_to((self.s["shape"] * weight).sum(axis=1)[:, None], (self.n, self.b))
+        weight = self._months_to_deadline()[:, None, :]  # (n, 1, 12), as the shapes and the factor
+        if factor is not None:
+            weight = (factor if factor.ndim == 3 else factor[:, None, :]) * weight
+        shape = self.shape_d if self.shape_d is not None else self.s["shape"][:, None, :]
+        return np.broadcast_to((shape * weight).sum(axis=-1), (self.n, self.b))
 
     def step(self, m: int, prev: np.ndarray | None, out: np.ndarray, rs: BlockStreams) -> None:
         prev, k = self._month(m, prev, out)
-        if self.factor_d is None:
-            f = np.ascontiguousarray(self.s["multiplier"][:, m : m + 1])
-        else:  # a factor per path: a shape per element
-            k = np.ascontiguousarray(np.broadcast_to(k, (self.n, self.b)))
-            f = np.ascontiguousarray(self.factor_d[:, :, m])
+        # the factor per row, or per path (the kernel reads a shape per row beside it as it is)
+        f = self.s["multiplier"][:, m : m + 1] if self.factor_d is None else self.factor_d[:, :, m]
+        f = np.ascontiguousarray(f)
         # the second stream draws a factor's part (neither 0 nor 1); without one it is not made
         # (a scratch array instead: never the first stream's, which the kernel writes back too)
         extra = rs.extra if np.any((f != 0.0) & (f != 1.0)) else np.zeros_like(rs.state)
