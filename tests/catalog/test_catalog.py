@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.schema import FORECASTABLE_KINDS, KINDS
 from longjiang_forecast.catalog import Catalog, load_catalog, load_regions
+from longjiang_forecast.catalog._catalog import largest_remainder
 
 SEED = Path(__file__).parents[3] / "shared" / "seeds" / "000_772303db8e1233c5.txt"
 needs_seed = pytest.mark.skipif(
@@ -312,12 +314,17 @@ def test_split_by_region_cumulative_shares(cat: Catalog) -> None:
     part = t[t["indicator"] == "09a"]
     assert part["region"].tolist() == ["province", *cat.region_ids]
     prefectures = part[part["region"] != "province"]
-    assert prefectures["target"].sum() == pytest.approx(15000, rel=1e-9)
+    assert prefectures["target"].sum() == 15000  # whole households, exactly
     harbin = prefectures.set_index("region").loc["harbin"]
-    assert harbin["target"] == pytest.approx(15000 * 10_009_854 / 31_850_088, rel=1e-12)
+    assert harbin["target"] == 4714  # the quota 4714.204 rounded down by largest remainder
     assert harbin["target_basis"] == (
-        "population share 2020 census (10009854/31850088) of province target 15000"
+        "population share 2020 census (10009854/31850088) of province target 15000, in whole units "
+        "by largest remainder"
     )
+    # a count of 10k persons (万人) is divisible: its census share, unrounded
+    jobs = t[(t["indicator"] == "01b") & (t["region"] == "harbin")].iloc[0]
+    assert jobs["target"] == pytest.approx(19.67 * 10_009_854 / 31_850_088, rel=1e-12)
+    assert jobs["target_basis"] == "population share 2020 census (10009854/31850088) of province target 19.67"
     assert part.iloc[0]["target_basis"] == "official list"
     # every cumulative indicator's shares sum to its provincial target
     for ind, grp in t[t["kind"] == "cumulative"].groupby("indicator"):
@@ -364,9 +371,62 @@ def test_split_by_region_subset_and_existing_rows(tmp_path: Path) -> None:
     assert a1.loc["qiqihar", "target_basis"].endswith("target 100 less the 1 prefecture row(s)' 50")
 
 
+def test_whole_things_apportioned_by_largest_remainder(cat: Catalog) -> None:
+    # 3 cities (座) over 13 prefectures: their census quotas 0.943 (Harbin), 0.383 (Qiqihar), 0.354
+    # (Suihua)... were targets of 0.031 city for Daxing'anling, which whole-number reports could only
+    # meet with a whole city each (13 cities of a list of 3); now whole cities, summing to 3
+    parts = {r: cat.target_for("03a", r) for r in cat.region_ids}
+    assert {r for r, v in parts.items() if v} == {"harbin", "qiqihar", "suihua"}
+    assert sorted(parts.values(), reverse=True)[:4] == [1.0, 1.0, 1.0, 0.0]
+    assert sum(parts.values()) == 3
+    for ind in ("01a", "04a", "09a", "19a"):  # each share its quota rounded down or up, summing exactly
+        row = cat.row(ind)
+        quotas = {
+            r: row["target"] * p / 31_850_088
+            for r, p in zip(cat.regions["region"], cat.regions["population_2020"], strict=True)
+        }
+        got = {r: cat.target_for(ind, r) for r in cat.region_ids}
+        assert sum(got.values()) == row["target"], ind
+        assert all(math.floor(quotas[r]) <= got[r] <= math.ceil(quotas[r]) for r in got), ind
+        assert all(float(v).is_integer() for v in got.values()), ind
+
+
+def test_largest_remainder_known_answers() -> None:
+    assert largest_remainder(3, [10, 4, 4, 1]) == [1, 1, 1, 0]  # quotas 1.58, 0.63, 0.63, 0.16
+    assert largest_remainder(10, [1, 1, 1]) == [4, 3, 3]  # a tie of remainders goes to the earlier part
+    assert largest_remainder(10, [1, 2, 2, 1]) == [2, 3, 3, 2]  # quotas 1.67, 3.33, 3.33, 1.67
+    assert largest_remainder(7, [5, 5, 1]) == [3, 3, 1]  # quotas 3.18, 3.18, 0.64: the largest remainder
+    assert largest_remainder(1, [1, 3, 3]) == [0, 1, 0]  # a tie of remainders goes to the larger weight
+    assert largest_remainder(0, [3, 2]) == [0, 0]
+    assert largest_remainder(5, [2, 0]) == [5, 0]
+
+
+def test_prefecture_rows_above_the_province_leave_the_others_nothing(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        [
+            MINIMAL_HEADER,
+            "a1,cumulative,km,100,>=,2024-10-31,province",
+            "a1,cumulative,km,60,>=,2024-10-31,harbin",
+            "a1,cumulative,km,50,>=,2024-10-31,qiqihar",
+        ],
+    )
+    cat = load_catalog(path)
+    # before, the other 11 took census shares of the whole 100 (the 13 added up to 162): silently
+    said = (
+        r"'a1' in 2024 prefecture rows of their own summing to 110 \(harbin, qiqihar\), which is not "
+        r"less than the provincial target 100: the other 11 prefectures get a share of 0"
+    )
+    with pytest.warns(UserWarning, match=said):
+        assert cat.target_for("a1", "suihua") == 0.0
+    basis = cat._shares("a1", 2024)["suihua"][1]
+    assert basis == "province target 100 less the 2 prefecture row(s)' 110: nothing left to share"
+
+
 def test_target_for(cat: Catalog) -> None:
     assert cat.target_for("09a", "province") == 15000
-    assert cat.target_for("09a", "harbin") == pytest.approx(15000 * 10_009_854 / 31_850_088)
+    assert cat.target_for("09a", "harbin") == 4714  # whole households (户): largest remainder
+    assert cat.target_for("01b", "harbin") == pytest.approx(19.67 * 10_009_854 / 31_850_088)
     assert cat.target_for("17b", "daxinganling") == 27.3
     assert cat.target_for("16c", "heihe") == -0.7
     split = cat.split_by_region(["09a"])

@@ -852,9 +852,9 @@ def _catalog_with_level():
 
 
 def test_scale_uses_regional_target(tmp_path):
-    # harbin's share of 15000 is ~4714; 5,000,000 is > 20 × that
+    # harbin's share of 15000 households is 4714 (largest remainder); 5,000,000 is > 20 × that
     body = "01a,harbin,2024-05,5000000\n"
-    with pytest.raises(DataValidationError, match=r"catalogue target 4714\.2"):
+    with pytest.raises(DataValidationError, match=r"catalogue target 4714 \(households"):
         read_progress(write(tmp_path, body), CAT)
 
 
@@ -1070,3 +1070,39 @@ def test_a_total_carried_over_from_last_year_is_warned_of(tmp_path, catalog):
     assert "A total carried over from last year" in line
     read = float(ds["value"].sel(indicator="13a", region="harbin", month="2024-01-01"))
     assert read == pytest.approx(january + carried)  # read as written
+
+
+def test_synthetic_counts_of_whole_things_read_back_as_reports(tmp_path):
+    """The default job's synthetic data follows the reader's rules: counts of whole things (户, 个, 座...)
+    in whole numbers around the catalogue's own split of the target, the province their sum. They
+    were fractions (2.74 of 3 cities, Daxing'anling's 0.031 city a year), which a progress file may
+    not hold."""
+    from longjiang_forecast._core.units import counts_whole_things
+    from longjiang_forecast.progress import write_progress
+    from longjiang_forecast.testing import synthetic_progress
+
+    catalog = load_catalog(2024)
+    progress = synthetic_progress(catalog, seed=11)
+    value = progress["value"]
+    whole = [i for i, u in zip(value["indicator"].values, progress["unit"].values, strict=True)
+             if counts_whole_things(str(u)) and catalog.row(i)["kind"] == "cumulative"]  # fmt: skip
+    assert {"01a", "03a", "09a", "19a"} <= set(whole)
+    for ind in whole:
+        v = value.sel(indicator=ind).values
+        assert np.array_equal(v[np.isfinite(v)], np.round(v[np.isfinite(v)])), ind
+        prefectures = value.sel(indicator=ind).drop_sel(region="province")
+        total = prefectures.sum("region", skipna=False)
+        assert np.allclose(total, value.sel(indicator=ind, region="province"), equal_nan=True), ind
+    # prefectures whose share of 3 cities is none report none
+    cities = value.sel(indicator="03a", month="2024-08-01")
+    assert {r for r in catalog.region_ids if cities.sel(region=r).item() > 0} <= {
+        "harbin",
+        "qiqihar",
+        "suihua",
+    }
+    path = tmp_path / "synthetic.csv"
+    write_progress(progress, path)
+    back = read_progress(path, catalog)  # fractional counts of whole things are refused: none here
+    assert np.array_equal(
+        back["value"].sel(indicator="03a").values, value.sel(indicator="03a").values, equal_nan=True
+    )

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Final, NoReturn
 
 import pandas as pd
 
 from longjiang_forecast._core.exceptions import DataValidationError
 from longjiang_forecast._core.schema import FORECASTABLE_KINDS, PROVINCE
+from longjiang_forecast._core.units import counts_whole_things
 
 __all__ = ["Catalog"]
 
@@ -239,8 +242,13 @@ class Catalog:
 
         - ``cumulative``: the provincial target (and ``baseline`` and the bounds) times the
           prefecture's share of the 2020 census population, e.g.
-          ``"population share 2020 census (10009854/31850088) of province target 15000"``;
-          the 13 shares sum to the provincial target;
+          ``"population share 2020 census (10009854/31850088) of province target 19.67"``;
+          a count of whole things (households (户), schools (所), bridges (座)...) in whole
+          numbers, each share its quota rounded down or up by the largest-remainder method
+          (:func:`largest_remainder`; ``"... of province target 15000, in whole units by
+          largest remainder"``), so that a prefecture may get 0 of a small list; the 13 shares
+          sum to the provincial target. Where some prefectures have rows of their own, the others
+          share what those rows leave (0 where they hold it all or more, with a warning);
         - ``level``, ``annual_mean``, ``change``: the provincial target, ``"same as province"``;
         - ``milestone`` and ``qualitative``: not split (named projects, or nothing to
           forecast); they stay province-only.
@@ -330,8 +338,10 @@ class Catalog:
         --------
         >>> from longjiang_forecast.catalog import load_catalog
         >>> cat = load_catalog(2024)
-        >>> round(cat.target_for("09a", "harbin"), 3)
-        4714.204
+        >>> cat.target_for("09a", "harbin")  # whole households: its census quota 4714.204, apportioned
+        4714.0
+        >>> round(cat.target_for("01b", "harbin"), 3)  # 10k persons: the census share itself
+        6.182
         >>> cat.target_for("17b", "harbin")
         27.3
         """
@@ -470,27 +480,104 @@ class Catalog:
                 value = rec[col]
                 if not pd.isna(value) and math.isfinite(value):
                     out[col] = float(value) * share
-            out["target_basis"] = (
-                f"population share 2020 census ({pop}/{total}) of province target "
-                f"{_fmt_number(rec['target'])}"
-            )
-            # prefectures with rows of their own take their part: the others share what is left
-            listed = self._listed.get((str(rec["indicator"]), int(rec["year"])), {})
-            own = sum(listed.values())
-            left = float(rec["target"]) - own
-            rest = total - sum(pops.get(r, 0) for r in listed)
-            if listed and left > 0 and rest > 0:
-                out["target"] = left * pop / rest
-                out["target_basis"] = (
-                    f"population share 2020 census ({pop}/{rest}) of province target "
-                    f"{_fmt_number(rec['target'])} less the {len(listed)} prefecture row(s)' "
-                    f"{_fmt_number(own)}"
-                )
+            target, basis = self._shares(str(rec["indicator"]), int(rec["year"]))[region]
+            out["target"], out["target_basis"] = target, basis
         elif kind in COPY_KINDS:
             out["target_basis"] = BASIS_SAME
         else:  # pragma: no cover - guarded by callers
             raise DataValidationError(f"Kind {kind!r} is not split among prefectures.")
         return out
+
+    @functools.cached_property
+    def _apportioned(self) -> dict[tuple[str, int], dict[str, tuple[float, str]]]:
+        """The splits :meth:`_shares` has made, by (indicator, year): each made once."""
+        return {}
+
+    def _shares(self, indicator: str, year: int) -> dict[str, tuple[float, str]]:
+        """Each prefecture without a row of its own: its split of the provincial target, and the basis.
+
+        The provincial target, less what prefecture rows of their own hold, is shared in
+        proportion to the 2020 census population. A count of whole things
+        (:func:`~longjiang_forecast._core.units.counts_whole_things`: 户, 所, 座...) is
+        apportioned in whole numbers by the largest-remainder (Hamilton) method
+        (:func:`largest_remainder`), so that no prefecture is asked for 0.031 of a city (which
+        whole-number reports could only meet by a whole city each: 13 cities of a list of 3) and the
+        shares still sum to the provincial target. Where the prefecture rows already hold the
+        whole provincial target or more, the others' share is 0 and a warning names the figures.
+        """
+        if (indicator, year) not in self._apportioned:
+            self._apportioned[indicator, year] = self._apportion(indicator, year)
+        return self._apportioned[indicator, year]
+
+    def _apportion(self, indicator: str, year: int) -> dict[str, tuple[float, str]]:
+        """The split of :meth:`_shares`, made."""
+        rec = self._records[self._find(indicator, PROVINCE, year)]
+        pops, total = self._population
+        target = float(rec["target"])
+        listed = self._listed.get((indicator, year), {})
+        members = [r for r in self.region_ids if r not in listed]
+        own = float(sum(listed.values()))
+        left = target - own if listed else target
+        base = total if not listed else sum(pops[r] for r in members)
+        less = f" less the {len(listed)} prefecture row(s)' {_fmt_number(own)}" if listed else ""
+        if listed and left <= 0:
+            warnings.warn(
+                f"The catalogue ({self.source}) gives {indicator!r} in {year} prefecture rows of their "
+                f"own summing to {_fmt_number(own)} ({', '.join(sorted(listed))}), which is not less "
+                f"than the provincial target {_fmt_number(target)}: the other {len(members)} "
+                "prefectures get a share of 0. Check the prefecture targets against the provincial one.",
+                UserWarning,
+                stacklevel=2,
+            )
+            basis = f"province target {_fmt_number(target)}{less}: nothing left to share"
+            return {r: (0.0, basis) for r in members}
+        whole = counts_whole_things(str(rec["unit"])) and float(left).is_integer()
+        weights = [pops[r] for r in members]
+        parts = largest_remainder(int(left), weights) if whole else [left * (w / base) for w in weights]
+        rounding = ", in whole units by largest remainder" if whole else ""
+        return {
+            r: (
+                float(part),
+                f"population share 2020 census ({pops[r]}/{base}) of province target "
+                f"{_fmt_number(target)}{less}{rounding}",
+            )
+            for r, part in zip(members, parts, strict=True)
+        }
+
+
+def largest_remainder(total: int, weights: Sequence[int | float]) -> list[int]:
+    """Apportion ``total`` whole units in proportion to ``weights``: the largest-remainder method.
+
+    Each part gets the whole part of its quota ``total * w / sum(weights)``; the units left over
+    go one each to the largest fractional remainders (ties to the larger weight, then the earlier
+    part). Hamilton's method, as in Balinski, M. L. & Young, H. P. (2001), *Fair Representation*,
+    2nd ed., Brookings Institution Press: every part is its quota rounded down or up, and the parts sum to
+    ``total``.
+
+    Parameters
+    ----------
+    total : int
+        Units to share, ``>= 0``.
+    weights : sequence of int or float, shape (n,)
+        Non-negative weights (populations), not all zero.
+
+    Returns
+    -------
+    list of int, length n
+        The parts; ``sum(parts) == total``.
+
+    Examples
+    --------
+    >>> largest_remainder(3, [10, 4, 4, 1])
+    [1, 1, 1, 0]
+    """
+    whole = sum(weights)
+    quotas = [Fraction(total) * Fraction(w) / Fraction(whole) for w in weights]
+    parts = [math.floor(q) for q in quotas]
+    order = sorted(range(len(quotas)), key=lambda i: (-(quotas[i] - parts[i]), -weights[i], i))
+    for i in order[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
 
 
 def _fmt_number(value: float) -> str:

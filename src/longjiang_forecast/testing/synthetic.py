@@ -13,8 +13,12 @@ Rules (per indicator and region, for each year of ``years``):
   season (weights ∝ sin over April-October, 5 % of a month's weight outside);
   other work is flat with a December rush (December weight 2). Monthly
   increments are Gamma with shape ``150 · weight``. Province rows of counts
-  are the sum of the 13 prefectures, whose targets are the provincial target
-  split by 2020 census population.
+  are the sum of the 13 prefectures, whose targets are the catalogue's split
+  of the provincial target (:meth:`Catalog.target_for`: 2020 census
+  population; counts of whole things in whole numbers by largest remainder,
+  so a prefecture may have none). A count of whole things (户, 个, 所, 座...)
+  is reported in whole numbers, as the progress reader requires: each
+  prefecture's path is rounded (3 cities, not 2.74).
 * **level** indicators start each year where the last ended; the year's gain
   is drawn around what the target needs and accrues like a count.
 * **annual_mean** (PM2.5): monthly means log-normal around a winter-high
@@ -37,6 +41,7 @@ from .._core.months import parse_month
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
 from .._core.schema import INDICATOR, MONTH, PROVINCE, REGION
+from .._core.units import counts_whole_things
 from ..catalog._catalog import check_catalog
 
 if TYPE_CHECKING:
@@ -108,16 +113,19 @@ def synthetic_progress(
         & (catalog.table["year"] == year)
     ]
     regions = list(catalog.regions["region"])
-    share = catalog.regions["population_2020"].to_numpy(float)
-    share = share / share.sum()
     months = pd.date_range(f"{years[0]}-01-01", as_of_ts, freq="MS")
     region_ids = [PROVINCE, *regions] if by_region else [PROVINCE]
     values = np.full((len(table), len(region_ids), len(months)), np.nan)
     for i, row in enumerate(table.itertuples()):
         weights = _weights(row.tags, row.kind)
         if row.kind == "cumulative" and by_region:
-            for k in range(len(regions)):
-                values[i, k + 1] = _counts(rng, row.target * share[k], weights, years, year, months)
+            whole = counts_whole_things(str(row.unit))
+            for k, region in enumerate(
+                regions
+            ):  # the catalogue's own split (whole units by largest remainder)
+                target = catalog.target_for(row.indicator, region, year=year)
+                counts = _counts(rng, target, weights, years, year, months)
+                values[i, k + 1] = np.round(counts) if whole else counts  # 3 cities, not 2.74
             values[i, 0] = values[i, 1:].sum(axis=0)
         elif row.kind == "cumulative":
             values[i, 0] = _counts(rng, row.target, weights, years, year, months)
