@@ -419,6 +419,38 @@ def read_forecast(path: str | os.PathLike[str]) -> dict[str, Any]:
     return {"summary": summary, "paths": paths, "draws": draws, "state": state, "catalog": catalog}
 
 
+def _check_made_by(result: Forecast, model: Any) -> None:
+    """Refuse a model whose latest fit is not the one that made ``result`` (another as-of month or data).
+
+    ``lf.forecast`` fits the model it is given; the same instance fitted again for another month
+    keeps only that fit's posterior, which would be joined to this forecast without a word. The
+    fit's state (``state_``) must have this forecast's as-of month, and each of its series this
+    forecast's reports (the forecast may add province totals of its own).
+    """
+    fitted = getattr(model, "state_", None)
+    if fitted is None:
+        return
+    mine = result.state
+    same = str(fitted.attrs.get("as_of")) == str(mine.attrs.get("as_of"))
+    if same and "observed" in fitted and "observed" in mine:  # the forecast adds province totals
+        row = {
+            key: i for i, key in enumerate(zip(mine["indicator"].values, mine["region"].values, strict=True))
+        }
+        keys = list(zip(fitted["indicator"].values, fitted["region"].values, strict=True))
+        at = [row.get(key) for key in keys]
+        same = None not in at and np.array_equal(
+            fitted["observed"].values, mine["observed"].values[np.asarray(at, dtype=int)], equal_nan=True
+        )
+    if not same:
+        raise ValueError(
+            f"Forecast.to_inference_data(model=...): the {type(model).__name__} was last fitted as of "
+            f"{fitted.attrs.get('as_of')} on {fitted.sizes.get('series')} series, not to the data of this "
+            f"forecast (as of {mine.attrs.get('as_of')}, {mine.sizes.get('series')} series): its posterior "
+            "would be joined to a forecast it did not make. Join it right after the forecast it made, "
+            "or give each forecast a model instance of its own."
+        )
+
+
 def to_inference_data(result: Forecast, model: Any = None) -> Any:
     """The forecast as ArviZ InferenceData (see :meth:`Forecast.to_inference_data`)."""
     try:
@@ -436,6 +468,7 @@ def to_inference_data(result: Forecast, model: Any = None) -> Any:
                 "own (no 'idata_'); only models sampled with PyMC (HierarchicalModel) have one. Call "
                 "to_inference_data() without model."
             )
+        _check_made_by(result, model)
         for fit, idata in fits.items():
             for name in idata.groups():
                 groups[f"model_{fit}_{name}"] = idata[name]

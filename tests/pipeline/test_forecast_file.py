@@ -298,6 +298,28 @@ def test_to_inference_data_joins_the_model_posterior(result):
         result.to_inference_data(model=lf.SeasonalShareModel())
 
 
+def test_to_inference_data_refuses_a_model_fitted_again_since(catalog):
+    """lf.forecast fits the instance it is given: fitted again for another month, it keeps only that
+    fit's posterior, which was joined to the first forecast without a word."""
+    pytest.importorskip("arviz")
+    small = catalog.subset(["09a", "13a"])
+    model = lf.models.RunRateModel()
+    may = lf.forecast(
+        synthetic_progress(small, seed=2, as_of="2024-05"), small, model=model, n_draws=30, seed=1
+    )
+    model.idata_ = {}  # as a sampled model keeps its posterior (HierarchicalModel)
+    assert "posterior_predictive" in may.to_inference_data(model=model).groups()
+    august = lf.forecast(synthetic_progress(small, seed=2), small, model=model, n_draws=30, seed=1)
+    said = r"RunRateModel was last fitted as of 2024-08 on \d+ series, not to the data of this forecast"
+
+    with pytest.raises(ValueError, match=said + r" \(as of 2024-05"):
+        may.to_inference_data(model=model)
+    assert "posterior_predictive" in august.to_inference_data(model=model).groups()
+    lf.forecast(synthetic_progress(small, seed=3), small, model=model, n_draws=30, seed=1)  # other reports
+    with pytest.raises(ValueError, match=r"last fitted as of 2024-08 .* \(as of 2024-08"):
+        august.to_inference_data(model=model)
+
+
 def test_saved_forecast_opens_with_arviz(saved, result):
     az = pytest.importorskip("arviz")
     idata = az.from_netcdf(saved)

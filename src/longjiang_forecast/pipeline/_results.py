@@ -193,7 +193,9 @@ class Forecast:
         ImportError
             If ArviZ is not installed (it comes with the ``bayes`` extra).
         ValueError
-            If ``model`` keeps no posterior of its own (no ``idata_``).
+            If ``model`` keeps no posterior of its own (no ``idata_``), or its latest fit is
+            not the one that made this forecast (the same instance fitted again for another
+            as-of month or other data: it keeps only that fit's posterior).
         """
         from .._forecast_io import to_inference_data
 
