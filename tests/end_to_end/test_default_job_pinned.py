@@ -45,7 +45,7 @@ from longjiang_forecast.testing import synthetic_progress
 #: again on 2026-12-07 when counts of whole things (stations (个), bridges (座)...) were split among
 #: the prefectures in whole numbers by largest remainder (Catalog.target_for) and the synthetic
 #: progress of such counts became whole numbers (its prefectures' quotas and data were fractions:
-#: 01a Hegang's target 9.36 -> 9, 0.52775 -> 0.704; 01a province 0.791 -> 0.469, its data now
+#: 01a Hegang's target 8.395 -> 9, 0.52775 -> 0.704; 01a province 0.791 -> 0.469, its data now
 #: 194 stations by August); rows in other units keep their P(met) (01b: 10k persons), their
 #: quantiles moving in the 15th digit.
 PINNED = {
