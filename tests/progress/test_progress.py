@@ -1106,3 +1106,35 @@ def test_synthetic_counts_of_whole_things_read_back_as_reports(tmp_path):
     assert np.array_equal(
         back["value"].sel(indicator="03a").values, value.sel(indicator="03a").values, equal_nan=True
     )
+
+
+def test_progress_where_the_split_gives_no_share_is_refused_with_the_fix(tmp_path):
+    """3 cities split by population go to Harbin, Qiqihar and Suihua: a report of a city from
+    Daxing'anling contradicts the split. Before the split was in whole units, its target was 0.031
+    city (refused as '20× the target'); with a target of 0 it was forecast 'achieved', median 3 cities
+    [1, 13], from one report of 1. Now refused, naming the split and the fix; one problem per
+    series-year, not per row."""
+    catalog = load_catalog(2024)
+    body = "".join(f"03a,daxinganling,2024-{m:02d},1\n" for m in (6, 7, 8)) + "03a,harbin,2024-08,1\n"
+    with pytest.raises(DataValidationError) as info:
+        read_progress(write(tmp_path, body), catalog)
+    msg = str(info.value)
+    assert "1 problem in the progress file" in msg
+    assert (
+        "row 2 (indicator '03a', region 'daxinganling', month '2024-06'): field 'value' reports progress "
+        "of '03a' in 'daxinganling', whose target there is 0: the catalogue has no row of its own for it in "
+        "2024, and the split of the provincial target by population (population share 2020 census "
+        "(331276/31850088) of province target 3, in whole units by largest remainder) gives it none. Add a "
+        "catalogue row (03a, daxinganling, 2024) with the target the province gave it, or check the region."
+    ) in msg
+    from longjiang_forecast.report._text import in_chinese
+
+    assert "该地区在此的目标为 0：目标清单没有它 2024 年的专门行" in in_chinese(msg)
+    # a report of 0 there says nothing against the split; a row of its own gives it a target
+    read_progress(write(tmp_path, "03a,daxinganling,2024-08,0\n", name="zero.csv"), catalog)
+    own = catalog.table.loc[catalog.table["indicator"] == "03a"].assign(region="daxinganling", target=1.0)
+    with_row = load_catalog(
+        pd.concat([catalog.table, own], ignore_index=True).drop(columns=["year", "forecastable"])
+    )
+    ds = read_progress(write(tmp_path, body, name="own.csv"), with_row)
+    assert ds["value"].sel(indicator="03a", region="daxinganling", month="2024-08-01").item() == 1.0

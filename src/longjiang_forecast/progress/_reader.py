@@ -461,6 +461,22 @@ def _target(catalog: Catalog, indicator: str, region: str, year: int, plans: set
     return value
 
 
+def _plan_year(catalog: Catalog, indicator: str, year: int, plans: set[tuple[str, int]]) -> int:
+    """The year of the plan a report of ``year`` is judged against: its own, else the indicator's latest."""
+    if (indicator, year) in plans:
+        return year
+    return max(y for i, y in plans if i == indicator)
+
+
+def _split_basis(
+    catalog: Catalog, indicator: str, region: str, year: int, plans: set[tuple[str, int]]
+) -> str:
+    """How the catalogue split a provincial target for ``region`` (its ``target_basis``), for a message."""
+    basis = catalog.split_by_region(indicator).table
+    row = basis[(basis["region"] == region) & (basis["year"] == _plan_year(catalog, indicator, year, plans))]
+    return str(row["target_basis"].iloc[0]) if len(row) else "population share"
+
+
 def _shares_by_then(
     rec: Any, history: dict[tuple[str, str, int], dict[int, float]], family: str
 ) -> dict[int, float]:
@@ -920,9 +936,21 @@ def _frame_to_dataset(
         fractional: list[str] = []
         # the earliest report of each series-year far ahead of its earlier years by then
         ahead: dict[tuple[str, str, int], tuple[pd.Timestamp, str]] = {}
+        # the first report of progress in each series-year whose split target is none (0 of 3 cities)
+        no_share: dict[tuple[str, str, int], str] = {}
         for scale_rec in good.itertuples(index=False):
             rec = scale_rec
             target = targets[(rec.indicator, rec.region, rec.month.year)]
+            if (
+                rec.kind == "cumulative"
+                and target == 0
+                and rec.value > 0
+                and rec.region != PROVINCE
+                and not catalog.has_row(
+                    rec.indicator, rec.region, _plan_year(catalog, rec.indicator, rec.month.year, plans)
+                )
+            ):
+                no_share.setdefault((rec.indicator, rec.region, rec.month.year), rec.where)
             unit = unit_of[rec.indicator]
             lower = lower_of[rec.indicator]
             upper = upper_of[rec.indicator]
@@ -1035,6 +1063,14 @@ def _frame_to_dataset(
                 "written.",
                 UserWarning,
                 stacklevel=3,
+            )
+        for (ind, reg, year), where in no_share.items():
+            problems.add(
+                f"{where}: field 'value' reports progress of {ind!r} in {reg!r}, whose target there is 0: "
+                f"the catalogue has no row of its own for it in {year}, and the split of the provincial "
+                f"target by population ({_split_basis(catalog, ind, reg, year, plans)}) gives it none. "
+                f"Add a catalogue row ({ind}, {reg}, {year}) with the target the province gave it, or "
+                "check the region."
             )
         if fractional:
             more = (

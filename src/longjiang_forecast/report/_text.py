@@ -721,6 +721,14 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
         "或目标清单中的目标值有误？请换算为目标清单的单位，或更正目标值；",
     ),
     (
+        r"field 'value' reports progress of '([^']+)' in '([^']+)', whose target there is 0: the catalogue has "
+        r"no row of its own for it in (\d{4}), and the split of the provincial target by population \((.*?)\) "
+        r"gives it none\. Add a catalogue row \(([^)]+)\) with the target the province gave it, or check the "
+        r"region\.",
+        "“value”（数值）列报告了指标 {0} 在 {1} 的进展，但该地区在此的目标为 0：目标清单没有它 {2} 年的专门行，"
+        "按人口拆分全省目标（{3}）时它分得 0。请在目标清单中为它添加一行（{4}），填写省里下达给它的目标，或检查地区是否填错。",
+    ),
+    (
         r"field 'value' has value ([^,]+), less than 1/5,000 of the catalogue target ([^ ]+) \((.*?); ratio "
         r"([^)]+)\), (.*?)\. Was it (entered in .+?), or is the catalogue's target "
         r"mistyped\? Convert it to the catalogue unit or correct the target; ",
