@@ -476,12 +476,11 @@ class Catalog:
             pops, total = self._population
             pop = pops[region]
             share = pop / total
-            for col in ("target", "baseline", "lower_bound", "upper_bound"):
+            for col in ("baseline", "lower_bound", "upper_bound"):  # the target: its own split, below
                 value = rec[col]
                 if not pd.isna(value) and math.isfinite(value):
                     out[col] = float(value) * share
-            target, basis = self._shares(str(rec["indicator"]), int(rec["year"]))[region]
-            out["target"], out["target_basis"] = target, basis
+            out["target"], out["target_basis"] = self._shares(str(rec["indicator"]), int(rec["year"]))[region]
         elif kind in COPY_KINDS:
             out["target_basis"] = BASIS_SAME
         else:  # pragma: no cover - guarded by callers

@@ -453,16 +453,18 @@ def _target(catalog: Catalog, indicator: str, region: str, year: int, plans: set
     A year without a plan of its own in the catalogue (history before the catalogue's years)
     is judged against the latest plan; ``plans`` holds the catalogue's (indicator, year) pairs.
     """
-    has_year = (indicator, year) in plans
     try:
-        value = float(catalog.target_for(indicator, region, year=year if has_year else None))
+        value = float(catalog.target_for(indicator, region, year=_plan_year(indicator, year, plans)))
     except (KeyError, LookupError, ValueError, TypeError):
         return math.nan
     return value
 
 
-def _plan_year(catalog: Catalog, indicator: str, year: int, plans: set[tuple[str, int]]) -> int:
-    """The year of the plan a report of ``year`` is judged against: its own, else the indicator's latest."""
+def _plan_year(indicator: str, year: int, plans: set[tuple[str, int]]) -> int:
+    """The year of the plan a report of ``year`` is judged against: its own, else the indicator's latest.
+
+    Raises ValueError for an indicator without a plan (read as no target by :func:`_target`).
+    """
     if (indicator, year) in plans:
         return year
     return max(y for i, y in plans if i == indicator)
@@ -472,9 +474,8 @@ def _split_basis(
     catalog: Catalog, indicator: str, region: str, year: int, plans: set[tuple[str, int]]
 ) -> str:
     """How the catalogue split a provincial target for ``region`` (its ``target_basis``), for a message."""
-    basis = catalog.split_by_region(indicator).table
-    row = basis[(basis["region"] == region) & (basis["year"] == _plan_year(catalog, indicator, year, plans))]
-    return str(row["target_basis"].iloc[0]) if len(row) else "population share"
+    row = catalog.split_by_region(indicator).row(indicator, region, year=_plan_year(indicator, year, plans))
+    return str(row["target_basis"])
 
 
 def _shares_by_then(
@@ -947,7 +948,7 @@ def _frame_to_dataset(
                 and rec.value > 0
                 and rec.region != PROVINCE
                 and not catalog.has_row(
-                    rec.indicator, rec.region, _plan_year(catalog, rec.indicator, rec.month.year, plans)
+                    rec.indicator, rec.region, _plan_year(rec.indicator, rec.month.year, plans)
                 )
             ):
                 no_share.setdefault((rec.indicator, rec.region, rec.month.year), rec.where)

@@ -120,10 +120,8 @@ def synthetic_progress(
         weights = _weights(row.tags, row.kind)
         if row.kind == "cumulative" and by_region:
             whole = counts_whole_things(str(row.unit))
-            for k, region in enumerate(
-                regions
-            ):  # the catalogue's own split (whole units by largest remainder)
-                target = catalog.target_for(row.indicator, region, year=year)
+            for k, region in enumerate(regions):
+                target = catalog.target_for(row.indicator, region, year=year)  # whole units where whole
                 counts = _counts(rng, target, weights, years, year, months)
                 values[i, k + 1] = np.round(counts) if whole else counts  # 3 cities, not 2.74
             values[i, 0] = values[i, 1:].sum(axis=0)
