@@ -844,7 +844,7 @@ def _thin_history_note(
     shown = table if show_all else table[table["region"] == "province"]
     thin = shown[
         shown["basis"].astype(str).str.startswith("fallback profile")
-        & ~shown["status"].isin(["no forecast", "achieved"])
+        & ~shown["status"].isin(["no forecast", "achieved", "no share"])
     ]
     if thin.empty:
         return

@@ -148,3 +148,18 @@ def test_a_small_count_shows_its_fraction_and_no_rounding_crosses_the_target():
     # a large count keeps whole households: one household is not 1 % of 15,000
     assert against_decimals(14283.4, 15000, "households (户)", ">=") == 0
     assert against_decimals(float("nan"), 5, "projects (个)", ">=") == 0
+
+
+def test_whole_things_done_rounds_a_count_of_whole_things_down():
+    """0.97 of a city has delivered none; a sum of whole reports a hair below 3 in floating point is 3;
+    other units and kinds are left as they are."""
+    import numpy as np
+
+    from longjiang_forecast._core.units import whole_things_done
+
+    values = np.array([0.97, 3.0 - 1e-12, 3.0, 4.5, 14_999.999_999_999_9, np.nan])
+    np.testing.assert_array_equal(
+        whole_things_done(values, "cities (个)", "cumulative"), [0.0, 3.0, 3.0, 4.0, 15_000.0, np.nan]
+    )
+    for unit, kind in (("km", "cumulative"), ("万户", "cumulative"), ("cities (个)", "level")):
+        np.testing.assert_array_equal(whole_things_done(values, unit, kind), values)

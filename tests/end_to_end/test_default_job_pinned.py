@@ -47,12 +47,14 @@ from longjiang_forecast.testing import synthetic_progress
 #: progress of such counts became whole numbers (its prefectures' quotas and data were fractions:
 #: 01a Hegang's target 8.395 -> 9, 0.52775 -> 0.704; 01a province 0.791 -> 0.469, its data now
 #: 194 stations by August); rows in other units keep their P(met) (01b: 10k persons), their
-#: quantiles moving in the 15th digit.
+#: quantiles moving in the 15th digit; and again on 2026-12-08 when the quantiles of a count of
+#: whole things became the whole things done, rounded down (01a's 299.02 stations -> 299; P(met)
+#: unchanged).
 PINNED = {
-    ("01a", "province"): (0.46875, (280.17338929500244, 299.0195341915234, 317.6223624471221)),
+    ("01a", "province"): (0.46875, (280.0, 299.0, 317.0)),  # stations: whole ones done
     ("01b", "province"): (0.504, (18.93154135976736, 19.67350588181113, 20.438704647220337)),
-    ("01a", "hegang"): (0.704, (8.550790811551977, 9.375687821811011, 10.591915727603531)),
-    ("01a", "jiamusi"): (0.1335, (17.571278315090186, 18.777718372216878, 20.23936690296652)),
+    ("01a", "hegang"): (0.704, (8.0, 9.0, 10.0)),  # stations: whole ones done
+    ("01a", "jiamusi"): (0.1335, (17.0, 18.0, 20.0)),  # stations: whole ones done
     ("01b", "hegang"): (0.8745, (0.5448718338844313, 0.5781377542597391, 0.6079721485930116)),
     ("01b", "jiamusi"): (0.00125, (0.9683476098501196, 1.0206161840919175, 1.1446004219074235)),
     ("02c", "province"): (0.2965, None),  # a level

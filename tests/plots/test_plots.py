@@ -134,6 +134,25 @@ def test_heatmap_values_and_columns(small):
     assert [t.get_text() for t in ax.get_xticklabels()][:2] == ["province", "Harbin"]
 
 
+def test_heatmap_marks_a_prefecture_asked_for_nothing():
+    """03a's 3 cities go to Harbin, Qiqihar and Suihua: the ten other prefectures' cells are blank
+    with a dash (status "no share"), not a green 100 as if they had delivered."""
+    catalog = lf.load_catalog(2024).subset(["03a"])
+    forecast = lf.forecast(synthetic_progress(catalog, seed=2024), catalog, n_draws=200, seed=1)
+    ax = plots.heatmap(forecast, regions=catalog.regions)
+    image = ax.images[0].get_array()
+    columns = [t.get_text() for t in ax.get_xticklabels()]
+    assert image.shape == (1, 14)
+    shared = [columns.index(name) for name in ("province", "Harbin", "Qiqihar", "Suihua")]
+    assert np.isfinite(np.ma.filled(image, np.nan)[0, shared]).all()
+    others = [c for c in range(14) if c not in shared]
+    assert (
+        np.ma.getmaskarray(image)[0, others].all() or np.isnan(np.ma.filled(image, np.nan)[0, others]).all()
+    )
+    dashes = sorted(round(t.get_position()[0]) for t in ax.texts if t.get_text() == "–")
+    assert dashes == others
+
+
 def test_first_passage_pmf_sums_to_one(small):
     forecast, _ = small
     cdf = forecast.summary["first_passage_cdf"].values

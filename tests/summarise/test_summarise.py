@@ -7,6 +7,7 @@ from scipy import special
 
 import longjiang_forecast as lf
 from longjiang_forecast.models import SeasonalShareModel
+from longjiang_forecast.testing import synthetic_progress
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +51,42 @@ def test_quantiles_ordered_and_first_passage_cdf_monotone(fitted):
     np.testing.assert_allclose(cdf[counts, dl], summary["p_met"].values[counts])
 
 
+def test_a_prefecture_asked_for_nothing_is_no_share_not_achieved(fitted):
+    """The population split gives 3 child-friendly cities (03a) to Harbin, Qiqihar and Suihua and
+    none to the ten others: their target of 0 is met whatever they report, and they were shown
+    "achieved" beside the prefectures that did deliver their city. Now "no share" (in Chinese
+    未分得任务), kept out of a backtest's scores, and a dash in the heatmap."""
+    from longjiang_forecast.report._text import status_word
+
+    state = fitted.state_
+    stats = lf.simulate_summary(fitted.sample_parameters(200, seed=3), state, seed=4)
+    summary = lf.summarise(stats, state)
+    rows = pd.DataFrame(
+        {name: summary[name].values for name in ("status", "target", "p_met")},
+        index=[f"{i}/{r}" for i, r in zip(state["indicator"].values, state["region"].values, strict=True)],
+    )
+    nothing = [f"03a/{r}" for r in ("jixi", "hegang", "daqing", "daxinganling")]
+    assert (rows.loc[nothing, "target"] == 0).all()
+    assert (rows.loc[nothing, "status"] == "no share").all()
+    assert (rows.loc[nothing, "p_met"] == 1.0).all()
+    assert rows.loc["03a/harbin", "target"] == 1 and rows.loc["03a/harbin", "status"] != "no share"
+    shared = rows["target"] > 0
+    assert not (rows.loc[shared, "status"] == "no share").any()
+    assert status_word("no share", "zh") == "未分得任务"
+    assert status_word("no share", "en") == "no share"
+
+
 def test_custom_bands(fitted):
     stats = lf.simulate_summary(fitted.sample_parameters(500, seed=3), fitted.state_, seed=4)
     summary = lf.summarise(stats, fitted.state_, bands={"green": 0.9, "red": 0.0})
-    assert set(summary["status"].values) <= {"green", "red", "borderline", "achieved", "no report yet"}
+    assert set(summary["status"].values) <= {
+        "green",
+        "red",
+        "borderline",
+        "achieved",
+        "no report yet",
+        "no share",
+    }
     with pytest.raises(ValueError, match=r"'bands' parameter must map .* a number in \[0, 1\]"):
         lf.summarise(stats, fitted.state_, bands={"green": 1.5})
     # a number as text raised numpy's TypeError from deep inside (a break-it pass)
@@ -304,3 +337,23 @@ def test_the_table_has_a_column_for_each_quantile_asked_for(catalog):
         )
     # the catalogue's order, the province first, though totalled from its prefectures after them
     assert table["region"].iloc[0] == result.summary["region"].values[0] == "province"
+
+
+def test_quantiles_of_a_count_of_whole_things_are_whole_things_done():
+    """A city, a station, a household is delivered whole: the table's 10/50/90 % values of such a count
+    are whole numbers (a median of 0.97 city read as one delivered beside P(met) 0.44), while a count
+    in km keeps its fractions; and the median reaches a whole target exactly when P(met) >= 0.5."""
+    from longjiang_forecast._core.units import counts_whole_things
+
+    catalog = lf.load_catalog(2024).subset(["01a", "09a", "13a", "19b"])
+    summary = lf.forecast(synthetic_progress(catalog, seed=5), catalog, n_draws=2000, seed=1).summary
+    q = summary["deadline_value"].values
+    whole = np.array([counts_whole_things(str(u)) for u in summary["unit"].values])
+    assert whole.sum() >= 20 and (~whole).sum() >= 20
+    np.testing.assert_array_equal(q[whole], np.floor(q[whole]))
+    assert (q[~whole] != np.floor(q[~whole])).any()
+    median = summary["deadline_value"].sel(quantile=0.5).values
+    p = summary["p_met"].values
+    clear = whole & (np.abs(p - 0.5) > 0.05)
+    assert clear.sum() >= 10
+    np.testing.assert_array_equal(median[clear] >= summary["target"].values[clear], p[clear] >= 0.5)

@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: "English (中文)": the English part, then the bracketed part holding a CJK character.
@@ -163,6 +166,37 @@ def counts_whole_things(unit: str) -> bool:
     """
     ratio = "%" in unit or "per " in unit.casefold() or any(mark in unit for mark in "/每均率比")
     return unit_multiplier(unit) == 1.0 and not ratio and any(ch in COUNT_CLASSIFIERS for ch in unit)
+
+
+def whole_things_done(values: np.ndarray, unit: str, kind: str) -> np.ndarray:
+    """Simulated values of a count as what they have delivered: whole things rounded down.
+
+    The simulated increments of a count are continuous (Gamma), so a path can end at 0.97 of a
+    city; a count of whole things (:func:`counts_whole_things`) has delivered as many things as
+    the whole part of its value (0.97 of a city is none yet). Quantiles commute with rounding
+    down (it is monotone), so the quantiles of the paths rounded down are the quantiles rounded
+    down; the probability of reaching a whole target is the same either way. Values within 1e-9
+    (relative) below a whole number are that number (sums of whole reports in floating point).
+    Other units and kinds are returned as they are.
+
+    Parameters
+    ----------
+    values : ndarray, any shape
+        Values in ``unit`` (NaN kept).
+    unit, kind : str
+        The indicator's unit and kind.
+
+    Returns
+    -------
+    ndarray of float, the shape of ``values``
+    """
+    import numpy as np  # here: this module serves the light start-up of `--help`
+
+    values = np.asarray(values, dtype=float)
+    if kind != "cumulative" or not counts_whole_things(unit):
+        return values
+    done: np.ndarray = np.floor(values + 1e-9 * np.maximum(np.abs(values), 1.0))
+    return done
 
 
 def plain_number(text: str) -> float:

@@ -136,8 +136,9 @@ def backtest(
         Quantiles of the deadline value to keep.
     include_decided : bool, default False
         Keep forecasts whose outcome was already known at the as-of month (a
-        count or level already at its target). Forecasts made in or after the
-        deadline month are always left out.
+        count or level already at its target, or a prefecture asked for nothing:
+        status "no share"). Forecasts made in or after the deadline month are
+        always left out.
     cache_dir : str, optional
         Folder of a :class:`~longjiang_forecast.backtest.FitCache`: fitted
         draws are saved there and reused by reruns (for slow Bayesian models).
@@ -392,7 +393,7 @@ def _origin_rows(
         if not np.isfinite(out["met"][s]):
             skipped += 1
             continue
-        if status[s] == "achieved" and not include_decided:
+        if status[s] in ("achieved", "no share") and not include_decided:
             continue
         ens = paths[:, s, dl[s] - 1].astype(float)
         p = float(summary["p_met"].values[s])

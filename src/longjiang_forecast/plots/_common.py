@@ -51,33 +51,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "percentage_points": ("percentage points", "百分点"),
 }
 
-#: Colours of the status bands (colour-blind safe, from ColorBrewer RdYlGn / greys).
-STATUS_COLOURS: dict[str, str] = {
-    "achieved": "#1a9850",
-    "on track": "#91cf60",
-    "watch": "#fee08b",
-    "at risk": "#fc8d59",
-    "off track": "#d73027",
-    "missed": "#a50026",
-    "borderline": "#ffffbf",
-    "no report yet": "#bdbdbd",
-    "no forecast": "#e0e0e0",
-}
-
-#: Chinese names of the status bands.
-STATUS_ZH: dict[str, str] = {
-    "achieved": "已完成",
-    "on track": "进展顺利",
-    "watch": "需关注",
-    "at risk": "有风险",
-    "off track": "严重滞后",
-    "missed": "未完成",
-    "borderline": "临界",
-    "no report yet": "尚未报告",
-    "no forecast": "无法预测",
-    "below all bands": "低于所有档位",
-}
-
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTHS_ZH = tuple(f"{m}月" for m in range(1, 13))
 

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from .._core.names import display_name
-from .._core.units import format_in_unit, unit_label
+from .._core.units import format_in_unit, unit_label, whole_things_done
 from ._common import month_names, new_axes, series_index, short, word
 from ._fonts import labels_for
 
@@ -65,7 +65,9 @@ def fan_chart(
     (20 October at 9.65). The bands are quantiles over draws of the
     simulated value at each month end from the latest report on; the
     reported part is the value in the indicator's terms (annual means: the
-    year-to-date mean, labelled as the mean of January to each month).
+    year-to-date mean, labelled as the mean of January to each month). A
+    count of whole things shows the whole things done: the bands rounded
+    down, as the attainment table's values (``_core.units.whole_things_done``).
     """
     if not hasattr(forecast, "paths"):  # a summary has no paths: it failed with an AttributeError
         raise TypeError(
@@ -87,6 +89,7 @@ def fan_chart(
     months = np.arange(start, 13)
     if np.isfinite(values[:, start - 1 :]).any():
         q = np.nanquantile(values[:, start - 1 :], [0.1, 0.25, 0.5, 0.75, 0.9], axis=0)
+        q = whole_things_done(q, unit, kind)  # as the attainment table: 0.97 of a city is none yet
         ax.fill_between(months, q[0], q[4], color=color, alpha=0.18, lw=0, label=word("band_10_90", labels))
         ax.fill_between(months, q[1], q[3], color=color, alpha=0.35, lw=0, label=word("band_25_75", labels))
         ax.plot(months, q[2], color=color, lw=1.8, label=word("median", labels))

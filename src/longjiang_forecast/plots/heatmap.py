@@ -50,7 +50,8 @@ def heatmap(
     Returns
     -------
     matplotlib.axes.Axes
-        Blank cells: no series for that indicator and region, or no forecast.
+        Blank cells: no series for that indicator and region, no forecast, or a prefecture
+        asked for nothing (status "no share": a target of 0, marked "–").
 
     Raises
     ------
@@ -63,11 +64,17 @@ def heatmap(
     if isinstance(indicators, str):  # "01a" read as ['0', '1', 'a']
         indicators = [indicators]
     labels = labels_for(lang)
+    no_share = (
+        summary["status"].values.astype(str) == "no share"
+        if "status" in summary
+        else np.zeros(summary.sizes["series"], bool)
+    )
     frame = pd.DataFrame(
         {
             "indicator": summary["indicator"].values.astype(str),
             "region": summary["region"].values.astype(str),
-            "p_met": summary["p_met"].values.astype(float),
+            "p_met": np.where(no_share, np.nan, summary["p_met"].values.astype(float)),
+            "share": np.where(no_share, 0, 1),
             "name": [
                 labels.clean(display_name(zh, en, labels.lang, i))
                 for i, en, zh in zip(
@@ -86,7 +93,7 @@ def heatmap(
     if frame.empty:
         raise ValueError(f"No indicator to show: {list(indicators)} are not in the summary.")
     table = frame.pivot_table(
-        index="indicator", columns="region", values="p_met", aggfunc="first", sort=False
+        index="indicator", columns="region", values="p_met", aggfunc="first", sort=False, dropna=False
     )
     cols = ["province", *[c for c in dict.fromkeys(frame["region"]) if c != "province"]]
     table = table.reindex(
@@ -105,6 +112,17 @@ def heatmap(
     if n_cols > 1 and table.columns[0] == "province":
         ax.axvline(0.5, color="white", lw=2.5)
     if annotate:
+        shared = frame.loc[frame["share"] == 0, ["indicator", "region"]]
+        for i, region in shared.itertuples(index=False):
+            if i in table.index and region in table.columns:
+                ax.text(
+                    table.columns.get_loc(region),
+                    table.index.get_loc(i),
+                    "–",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                )
         for (r, c), value in np.ndenumerate(table.to_numpy()):
             if np.isfinite(value):
                 ax.text(

@@ -49,7 +49,7 @@ PACE_WORDS: dict[str, dict[str, str]] = {
     },
 }
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_SETTLED = ("achieved", "missed", "no forecast", "no report yet")
+_SETTLED = ("achieved", "missed", "no forecast", "no report yet", "no share")
 
 
 def month_span(first: int, last: int, lang: str) -> str:

@@ -17,6 +17,7 @@ STATUS_COLOURS: dict[str, str] = {
     "borderline": "#ffffbf",
     "no report yet": "#d9d9d9",
     "no forecast": "#f0f0f0",
+    "no share": "#ffffff",
 }
 
 #: Names of the status bands shown on the page.
@@ -32,6 +33,8 @@ STATUS_NAMES: dict[str, dict[str, str]] = {
         "borderline": "临界 (距档位界限不足两个标准误)",
         "no report yet": "尚未报告",
         "no forecast": "无法预测",
+        "no share": "未分得任务",
+        "below all bands": "低于所有档位",
     },
 }
 STATUS_NAMES["en"].update(
@@ -41,6 +44,7 @@ STATUS_NAMES["en"].update(
         "at risk": "at risk (20–50%)",
         "off track": "off track (<20%)",
         "borderline": "borderline (within 2 s.e. of a band edge)",
+        "no share": "no share (target 0)",
     }
 )
 

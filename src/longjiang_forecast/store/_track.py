@@ -10,7 +10,7 @@ totalled from its prefectures is judged on their reports' total, as in a backtes
 * ``pending``: the outcome is not in the store yet (the deadline's report, or for an annual mean
   one of its 12 months, has not been ingested);
 * ``decided``: known when the forecast was published (the as-of month at or after the deadline, or
-  the status "achieved" or "missed"), so not a forecast of anything: not scored, as a backtest
+  the status "achieved", "missed" or "no share"), so not a forecast of anything: not scored, as a backtest
   leaves them out (scoring P(met) = 1 of a target already met would flatter the record);
 * ``no forecast``: the forecast had no probability for the series;
 * ``after vintage``: published from reports received after the vintage asked for;
@@ -229,7 +229,9 @@ def _forecast_rows(
     )
     for name in ("outcome_met", "outcome_value", "first_passage_outcome"):
         frame[name] = np.full(n, np.nan)
-    decided = (frame["as_of_month"] >= frame["deadline_month"]) | frame["status"].isin(("achieved", "missed"))
+    decided = (frame["as_of_month"] >= frame["deadline_month"]) | frame["status"].isin(
+        ("achieved", "missed", "no share")
+    )
     state = np.where(np.isnan(frame["p_met"]), "no forecast", np.where(decided, "decided", "pending"))
     state = state.astype(object)  # not a fixed-width str array: "after vintage" is longer than the rest
     if vintage is not None and frame["vintage"].iloc[0][:10] > vintage[:10]:

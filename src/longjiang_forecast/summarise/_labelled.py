@@ -11,8 +11,9 @@ import xarray as xr
 
 from .._core.cf import describe
 from .._core.provenance import make_attrs
-from .._core.schema import MONOTONE_KINDS, MONTH, QUANTILE, SERIES
+from .._core.schema import MONOTONE_KINDS, MONTH, PROVINCE, QUANTILE, SERIES
 from .._core.state import month_days, with_series_labels
+from .._core.units import whole_things_done
 from . import _core
 
 #: Default status bands: the lowest attainment probability of each band.
@@ -25,6 +26,31 @@ BORDERLINE_SE = 2.0
 #: Recent reports used for the run rate of counts and levels (the increase over the last three
 #: reports: two months), and the number of reports averaged for annual means.
 RUN_RATE_MONTHS = 3
+
+
+def no_share(state: xr.Dataset) -> np.ndarray:
+    """Which series are a prefecture asked for nothing: a count to reach (``>=``) whose target is 0.
+
+    The population split of a provincial count of whole things gives most prefectures 0 of a
+    short list (3 cities: Harbin, Qiqihar and Suihua get one each, the ten others none), and a
+    prefecture row of 0 says the same. Such a target is met whatever is reported, so it is no
+    forecast of anything: its status is "no share", not "achieved".
+
+    Parameters
+    ----------
+    state : xarray.Dataset
+        dim ``series``; ``region``, ``kind``, ``comparator`` and ``target`` along it.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_series,)
+    """
+    return (
+        (state["region"].values.astype(str) != PROVINCE)
+        & (state["kind"].values == "cumulative")
+        & (state["comparator"].values == ">=")
+        & (state["target"].values.astype(float) == 0.0)
+    )
 
 
 def summarise(
@@ -65,7 +91,10 @@ def summarise(
         "achieved"; one whose deadline's report is in is "achieved" or
         "missed" by that report; one with no report in the year yet is "no
         report yet" (its probability then rests on the prior at the plan);
-        one that cannot be forecast is "no forecast".
+        a prefecture asked for nothing (a count target of 0, as the
+        population split gives the prefectures beyond the few that share a
+        short list of whole things) is "no share" (P(met) 1, and no part of
+        any score or ranking); one that cannot be forecast is "no forecast".
     reason : ndarray of shape (n_series,), str, optional
         Why a series has no forecast ("" where it has one).
 
@@ -75,8 +104,9 @@ def summarise(
         dim ``series`` (with ``indicator`` and ``region`` coords), plus
         ``quantile`` and ``month``. Variables: ``p_met`` (attainment
         probability), ``p_met_se`` (its Monte Carlo standard error),
-        ``deadline_value`` (series, quantile), ``first_passage_cdf`` (series,
-        month: P(target reached by the end of the month); for a level,
+        ``deadline_value`` (series, quantile; for a count of whole things the
+        whole things done, rounded down: ``_core.units.whole_things_done``),
+        ``first_passage_cdf`` (series, month: P(target reached by the end of the month); for a level,
         reached at or after its latest report, 0 before it),
         ``first_passage_median`` (first month whose CDF is >= 0.5, NaT if
         none), ``first_passage_late`` (that month is after the month of the
@@ -127,6 +157,9 @@ def summarise(
     p = statistics["p_met"].values.astype(float).copy()
     se = statistics["p_met_se"].values.astype(float).copy()
     qs = statistics["deadline_value"].transpose(SERIES, QUANTILE).values.astype(float).copy()
+    units = state["unit"].values if "unit" in state else np.full(n_series, "")
+    for row, (unit, kind) in enumerate(zip(units, state["kind"].values, strict=True)):
+        qs[row] = whole_things_done(qs[row], str(unit), str(kind))  # 0.97 of a city is none yet
     cdf = statistics["first_passage_cdf"].transpose(SERIES, MONTH).values.astype(float).copy()
     shortfall = statistics["expected_shortfall"].values.astype(float).copy()
     kind = state["kind"].values
@@ -159,6 +192,7 @@ def summarise(
     status[state["last_month"].values == 0] = "no report yet"
     status[settled & (p == 0)] = "missed"
     status[achieved | (settled & (p == 1))] = "achieved"
+    status[no_share(state)] = "no share"
     cut[status != "borderline"] = np.nan
     # A deadline that has passed by the end of the as-of month without its report is not forecast:
     # the reports up to it settle it (an achieved target is achieved whatever comes later). One
