@@ -534,6 +534,26 @@ def format_against(value: Any, target: Any, unit: Any, comparator: Any = None, m
     return format_value(value, against_decimals(value, target, unit, comparator), missing)
 
 
+def format_still_needed(need: Any, target: Any, unit: Any, missing: str = "–") -> str:
+    """What is still needed to reach ``target``: as :func:`format_against`, never "0" while something is.
+
+    A need that rounds to 0 at those decimals gets two significant digits (up to 6 decimals):
+    10b's 0.0125 percentage points short of 50 % coverage read "0.0", nothing needed.
+
+    Examples
+    --------
+    >>> format_still_needed(0.0125, 50, "% of urban communities"), format_still_needed(0.0, 50, "%")
+    ('0.013', '0.0')
+    >>> format_still_needed(0.49, 3, "cities (座)"), format_still_needed(1234.4, 15000, "households (户)")
+    ('0.49', '1,234')
+    """
+    x = _number(need)
+    decimals = against_decimals(x, target, unit)
+    if math.isfinite(x) and x > 0 and round(x, decimals) == 0:
+        decimals = min(6, max(decimals, 1 - math.floor(math.log10(x))))
+    return format_value(x, decimals, missing)
+
+
 def rate_decimals(rate: Any, unit: Any, target: Any = None) -> int:
     """Decimals of a rate per month in ``unit``: the unit's, or more for about three significant digits.
 

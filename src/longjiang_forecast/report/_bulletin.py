@@ -22,7 +22,7 @@ from .._core.names import display_name
 from .._core.provenance import library_version
 from .._core.schema import DRAW, PROVINCE
 from .._core.state import deadline_month
-from .._core.units import format_against, format_in_unit, format_rate, unit_label
+from .._core.units import format_against, format_in_unit, format_rate, format_still_needed, unit_label
 from ..planning._next_year_list import needed_percent, percent, safe_side_round
 from ..planning._schedule import BELOW_BASELINE
 from ..plots import (
@@ -734,7 +734,7 @@ def _pace_rows(
         if need < 0 and np.isfinite(pace["required_pace"].values[s]):  # a '>=' target passed: none needed
             need = 0.0
         cells += [
-            _cell(format_against(need, target, unit), "num"),  # 0.49 cities, not 0
+            _cell(format_still_needed(need, target, unit), "num"),  # 0.49 cities, 0.013 %, not 0
             _cell(int(pace["months_left"].values[s]), "num"),
             _cell(format_rate(pace["plain_rate"].values[s], unit, target), "num"),
             _cell(format_rate(pace["required_pace"].values[s], unit, target), "num"),
