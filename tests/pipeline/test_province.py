@@ -126,6 +126,25 @@ def test_ragged_edge_still_forecast_and_names_the_late_prefecture(prefectures, c
     np.testing.assert_allclose(paths.isel(series=prov), harbin + others.sum("series"), rtol=1e-12)
 
 
+def test_a_province_with_one_prefecture_silent_all_year_is_banded_not_no_report_yet(prefectures, catalog):
+    """Hegang has no report of 2024, the twelve others report to August: the province is forecast from
+    their joint paths (Hegang's simulated), with no complete total to show; its status read "no report
+    yet", as if nothing had been reported, beside a P(met) from twelve prefectures' reports. Now the
+    band of its P(met); Hegang itself is "no report yet"."""
+    from longjiang_forecast.summarise._labelled import DEFAULT_BANDS, band_of
+
+    silent = prefectures.copy(deep=True)
+    months = [m for m in silent["month"].values if str(m).startswith("2024")]
+    silent["value"].loc[{"indicator": IND, "region": "hegang", "month": months}] = np.nan
+    result = _forecast(silent, catalog)
+    row = _province(result)
+    assert np.isnan(row["observed"]) and "not reported, simulated: hegang 2024-01" in row["basis"]
+    assert row["status"] not in ("no report yet", "no forecast")
+    assert row["status"] in (band_of(row["p_met"], DEFAULT_BANDS), "borderline")
+    table = result.table().set_index("region")
+    assert table.loc["hegang", "status"] == "no report yet"
+
+
 def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):
     bad = both.copy(deep=True)
     own = float(bad["value"].sel(indicator=IND, region="province", month="2024-07-01"))

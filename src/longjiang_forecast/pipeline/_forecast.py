@@ -475,6 +475,9 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
     province = province_from_prefectures(state, catalog, reason=draws["reason"].values)
     n = state.sizes[SERIES]
     full = state if province is None else append_series(state, province.fields, province.n)
+    reported = state["last_month"].values > 0  # a province total: where any of its prefectures is
+    if province is not None:
+        reported = np.concatenate([reported, (province.weights != 0).astype(int) @ reported > 0])
     order = catalogue_order(full, catalog)
     where = np.argsort(order)  # the inverse permutation: where each series goes
     # the kept paths, written once where they belong: the engine's series, then the province rows
@@ -492,7 +495,7 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
     state = full
     if not np.array_equal(order, np.arange(order.size)):
         state, draws, stats = (_reordered(ds, order) for ds in (state, draws, stats))
-        touched = touched[order]
+        touched, reported = touched[order], reported[order]
         if province is not None:
             province = province.reordered(order)
     paths = describe(
@@ -507,7 +510,7 @@ def _simulate_forecast(chunks: DrawChunks, run: _Run, scenario: Any, baseline: F
         ),
         state["unit"].values if "unit" in state else (),
     )  # fmt: skip
-    summary = summarise(stats, state, bands=bands, reason=draws["reason"].values)
+    summary = summarise(stats, state, bands=bands, reason=draws["reason"].values, reported=reported)
     summary["scenario_touched"] = (SERIES, touched)
     if baseline is not None:
         summary, paths = _untouched_from(baseline, summary, paths, touched)

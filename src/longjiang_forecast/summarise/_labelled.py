@@ -59,6 +59,7 @@ def summarise(
     *,
     bands: Mapping[str, float] | None = None,
     reason: np.ndarray | None = None,
+    reported: np.ndarray | None = None,
 ) -> xr.Dataset:
     """Turn the engine's streamed statistics into the attainment summary of each series.
 
@@ -97,6 +98,12 @@ def summarise(
         any score or ranking); one that cannot be forecast is "no forecast".
     reason : ndarray of shape (n_series,), str, optional
         Why a series has no forecast ("" where it has one).
+    reported : ndarray of shape (n_series,), bool, optional
+        Whether a series has a report this year (default: ``last_month > 0``).
+        A province totalled from its prefectures has one where any of them
+        has, though its own ``last_month`` is the last month all of them
+        reported: with 12 of 13 prefectures reporting, it is not "no report
+        yet".
 
     Returns
     -------
@@ -189,7 +196,9 @@ def summarise(
     status = np.array([band_of(pi, bands) for pi in p], dtype=object)
     cut = _core.borderline_cut(p, n_draws, np.array(list(bands.values()), float), BORDERLINE_SE)
     status[np.isfinite(cut)] = "borderline"
-    status[state["last_month"].values == 0] = "no report yet"
+    status[~(state["last_month"].values > 0 if reported is None else np.asarray(reported, bool))] = (
+        "no report yet"
+    )
     status[settled & (p == 0)] = "missed"
     status[achieved | (settled & (p == 1))] = "achieved"
     status[no_share(state)] = "no share"
