@@ -755,6 +755,7 @@ def _print_table(
     table: pd.DataFrame, result: Any, args: argparse.Namespace, catalog: Catalog, progress: Any
 ) -> None:
     """Print the attainment table for people: the unit's decimals, names in one language, fitted to width."""
+    from ._core.regions import top_level_tags
     from .report import attainment_headline, province_first, render_attainment
     from .report._text import model_name, scenario_name
 
@@ -769,6 +770,7 @@ def _print_table(
         show_region=bool(args.all),
         regions=catalog.regions,
         written=region_spelling(progress),
+        top_levels=top_level_tags(catalog.table),
         headline=attainment_headline(
             lang,
             show_all=args.all,
@@ -1093,6 +1095,7 @@ def resolve_model_params(result: Any) -> dict[str, Any]:
 
 
 def _forecast(args: argparse.Namespace) -> int:
+    from ._core.regions import top_level_tags
     from .report import rounded_table, write_workbook
 
     started = time.perf_counter()
@@ -1133,6 +1136,7 @@ def _forecast(args: argparse.Namespace) -> int:
             },
             regions=catalog.regions,
             written=region_spelling(progress),
+            top_levels=top_level_tags(catalog.table),
         )
         result.to_netcdf(out / "forecast.nc", overwrite=True, paths_dtype="float32")  # checked in _out_dir
         (out / "run.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -1386,11 +1390,16 @@ def _scenarios(args: argparse.Namespace) -> int:
             client=_client(args),
         )
     table = comparison.table()
+    from ._core.regions import top_level_tags
     from .report import render_scenarios, rounded_table
     from .report._console import region_label
 
     written = region_spelling(progress)
-    regions = [region_label(str(r), lang, catalog.regions, written) for r in table["region"]]
+    top = top_level_tags(catalog.table)
+    regions = [
+        region_label(str(r), lang, catalog.regions, written, top.get(str(i), ""))
+        for i, r in zip(table["indicator"], table["region"], strict=True)
+    ]
     table.insert(2, "region_name", regions)  # as the progress file writes it (哈尔滨市), beside the id
     rounded_table(table).to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
     se = float(table["delta_se"].max())

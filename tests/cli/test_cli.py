@@ -102,6 +102,13 @@ def test_national_real_data(tmp_path, capsys):
     assert not out.startswith("NOTE: synthetic")
     # national series have no prefectures: the headline does not send the user to --all for them
     assert "one row per target (no prefecture rows in the data)" in out and "--all" not in out
+    # China's series read 全国 / national, not 全省 / province; Heilongjiang's own (HLJ_) stay the province
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "attainment.xlsx", read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    region = {r[0]: r[rows[0].index("region")] for r in rows[1:] if r[0]}
+    assert region["CN_OLDCOMM_2024"] == "national" and region["HLJ_OLDCOMM_2024"] == "province"
 
 
 @pytest.mark.parametrize("as_of", ["2015-06", "2015-09"])

@@ -168,7 +168,7 @@ def load_national_progress(
                 approximate="左右" in titles,
                 kind=kind,
                 deadline=pd.Timestamp(year=year, month=12, day=31),
-                tags="national;real-data",
+                tags="national;real-data" if sid.startswith("CN_") else "real-data",  # HLJ_: the province
                 family=_YEAR_SUFFIX.sub("", sid),
                 note="; ".join(notes),
                 target_basis="annual plan as published" if math.isfinite(target) else "",

@@ -299,7 +299,7 @@ def load_pm25(
             "deadline": pd.Timestamp(year=y, month=12, day=31),
             "baseline": base,
             "family": family,
-            "tags": "pm25;real-data;derived-target",
+            "tags": "pm25;city;real-data;derived-target",  # a city's series: its top level reads 全市 / city
             "deadline_source": "calendar year",
         }
         if target == "annual_mean":

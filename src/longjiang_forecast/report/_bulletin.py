@@ -8,7 +8,7 @@ import functools
 import io
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,6 +20,7 @@ import xarray as xr
 
 from .._core.names import display_name
 from .._core.provenance import library_version
+from .._core.regions import top_level_tags
 from .._core.schema import DRAW, PROVINCE
 from .._core.state import deadline_month
 from .._core.units import format_against, format_in_unit, format_rate, format_still_needed, unit_label
@@ -355,6 +356,7 @@ def render_bulletin(
             lang,
             _is_whole_list(forecast.catalog),
             _n_listed_items(forecast.catalog, _forecast_year(forecast)),
+            top_level_tags(forecast.catalog.table),
         )
         figures["portfolio"] = draw(
             "portfolio", (6.4, 3.0), lambda ax: portfolio_chart(planning.portfolio, ax=ax, lang=figure_lang)
@@ -653,8 +655,18 @@ def _singular(text: str) -> str:
     return re.sub(r"\b1 of them have\b", "1 of them has", text)
 
 
-def _portfolio(result: xr.Dataset, lang: str, whole_list: bool, n_listed: int) -> dict[str, Any]:
-    """The portfolio section; where items have no forecast, says that 'all met' leaves them out."""
+def _portfolio(
+    result: xr.Dataset,
+    lang: str,
+    whole_list: bool,
+    n_listed: int,
+    top_levels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The portfolio section; where items have no forecast, says that 'all met' leaves them out.
+
+    ``top_levels``: indicator -> its tags naming its top level (全国 for a national series), for
+    the drivers table's region column.
+    """
     t = TEXT[lang]
     n_items = int(result.attrs["n_items"])
     part = n_items < n_listed
@@ -679,7 +691,9 @@ def _portfolio(result: xr.Dataset, lang: str, whole_list: bool, n_listed: int) -
         cells = [
             _cell(ind),
             _cell(display_name(r["name_zh"], r["name_en"], lang, ind)),
-            _cell(region_label("province", lang, None, {})),  # the list is judged on the province rows
+            _cell(
+                region_label("province", lang, None, {}, (top_levels or {}).get(str(ind), ""))
+            ),  # the list's rows
             _cell(item_of[ind]),
             _cell(_pct(r["p_met"]), "num"),
             _cell(f"{r['gain_if_certain']:.2f}", "num"),

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from .._core.names import display_name, first_named
+from .._core.regions import top_level_name
 from .._core.units import format_against, format_value, unit_decimals, unit_label
 from ._text import in_chinese, status_word
 
@@ -102,7 +103,6 @@ def _footnote(lang: str, columns: list[str], se: str | None) -> str:
     return ("" if lang == "zh" else " ").join(notes[k] for k in keys).format(se=se)
 
 
-_PROVINCE = {"en": "province", "zh": "全省"}
 _MONTH = {"en": " ({:%b})", "zh": " （{0.month}月）"}
 #: An annual mean's latest figure is the mean of the year so far, in the target's terms: say so.
 _MEAN_TO = {"en": " (Jan–{:%b} mean)", "zh": " （1–{0.month}月均值）"}
@@ -402,7 +402,9 @@ def attainment_headline(lang: str, *, show_all: bool, prefectures: bool = True, 
     return HEADLINES[lang].format(rows=rows, **fields)
 
 
-def region_label(region: str, lang: str, regions: pd.DataFrame | None, written: Mapping[str, str]) -> str:
+def region_label(
+    region: str, lang: str, regions: pd.DataFrame | None, written: Mapping[str, str], tags: str = ""
+) -> str:
     """The name of a region for people: as the user wrote it, else the catalogue's, else the id.
 
     Parameters
@@ -416,9 +418,14 @@ def region_label(region: str, lang: str, regions: pd.DataFrame | None, written: 
         Region id -> the spelling of the progress file (``harbin`` -> ``哈尔滨市``).
         Used when it is in the chosen language (Chinese characters for ``zh``,
         none for ``en``) and is not the bare id.
+    tags : str, default ""
+        The catalogue tags of the row's indicator: they name the top level
+        (``province``) of a national series 全国 / national, of a city's 全市 /
+        city (:func:`~longjiang_forecast._core.regions.top_level_name`); else
+        全省 / province.
     """
     if region == "province":
-        return _PROVINCE[lang]
+        return top_level_name(tags, lang)
     spelled = str(written.get(region, "")).strip()
     if spelled and spelled != region and bool(re.search(r"[\u4e00-\u9fff]", spelled)) == (lang == "zh"):
         return spelled
@@ -565,6 +572,7 @@ def attainment_view(
     lang: str,
     regions: pd.DataFrame | None = None,
     written: Mapping[str, str] | None = None,
+    top_levels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The attainment table as text for people, one string column per console column.
 
@@ -577,6 +585,10 @@ def attainment_view(
         shown in the other language, then as the id.
     regions, written
         See :func:`region_label`.
+    top_levels : mapping of str to str, optional
+        Indicator -> its catalogue tags where they name its top level
+        (:func:`~longjiang_forecast._core.regions.top_level_tags`): 全国 for a national
+        series, not 全省.
 
     Returns
     -------
@@ -612,7 +624,13 @@ def attainment_view(
         rows.append(
             {
                 "indicator": str(rec["indicator"]),
-                "region": region_label(str(rec["region"]), lang, regions, written),
+                "region": region_label(
+                    str(rec["region"]),
+                    lang,
+                    regions,
+                    written,
+                    (top_levels or {}).get(str(rec["indicator"]), ""),
+                ),
                 "name": display_name(rec.get("name_zh"), rec.get("name_en"), lang, rec["indicator"]),
                 "unit": unit_label(rec["unit"], lang),
                 "target": f"{comparator} {target}" if target else "",
@@ -676,13 +694,14 @@ def render_attainment(
     show_region: bool = False,
     regions: pd.DataFrame | None = None,
     written: Mapping[str, str] | None = None,
+    top_levels: Mapping[str, str] | None = None,
     headline: str = "",
 ) -> str:
     """The attainment table as console text no wider than ``width`` columns, one line a row.
 
     Parameters
     ----------
-    table, lang, regions, written
+    table, lang, regions, written, top_levels
         As for :func:`attainment_view`.
     width : int
         Terminal width in columns (Chinese characters count two). The name takes
@@ -710,7 +729,7 @@ def render_attainment(
     from rich.table import Table
     from rich.text import Text
 
-    view = attainment_view(table, lang=lang, regions=regions, written=written)
+    view = attainment_view(table, lang=lang, regions=regions, written=written, top_levels=top_levels)
     month = view.attrs["latest_month"]
     headers = dict(HEADERS[lang])
     if month:

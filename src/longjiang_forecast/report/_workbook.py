@@ -68,6 +68,7 @@ def write_workbook(
     provenance: Mapping[str, Any],
     regions: pd.DataFrame | None = None,
     written: Mapping[str, str] | None = None,
+    top_levels: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the attainment table as an ``.xlsx`` workbook (openpyxl).
 
@@ -84,6 +85,9 @@ def write_workbook(
         data hash, vintage, as-of, ...), one row each on the provenance sheet.
     regions, written
         Prefecture names, see :func:`~longjiang_forecast.report._console.region_label`.
+    top_levels : mapping of str to str, optional
+        Indicator -> its tags naming its top level (全国 for a national series), see
+        :func:`~longjiang_forecast.report._console.attainment_view`.
 
     Returns
     -------
@@ -117,7 +121,9 @@ def write_workbook(
         status = str(rec["status"])
         values = {
             **{k: rec.get(k) for k in keys},
-            "region": region_label(str(rec["region"]), lang, regions, written),
+            "region": region_label(
+                str(rec["region"]), lang, regions, written, (top_levels or {}).get(str(rec["indicator"]), "")
+            ),
             "name": display_name(rec.get("name_zh"), rec.get("name_en"), lang, rec["indicator"]),
             "unit": unit_label(rec["unit"], lang),
             "status": status_word(status, lang),
