@@ -776,7 +776,7 @@ def _print_table(
             show_all=args.all,
             prefectures=bool((table["region"] != "province").any()),
             as_of=result.state.attrs["as_of"],
-            n=int((table["status"] != "no forecast").sum()),
+            n=int((~table["status"].isin(["no forecast", "no share"])).sum()),
             model=model_name(attrs["model"], lang),
             scenario=scenario_name(attrs["scenario"], lang),
             draws=args.draws,

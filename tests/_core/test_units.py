@@ -163,3 +163,7 @@ def test_whole_things_done_rounds_a_count_of_whole_things_down():
     )
     for unit, kind in (("km", "cumulative"), ("万户", "cumulative"), ("cities (个)", "level")):
         np.testing.assert_array_equal(whole_things_done(values, unit, kind), values)
+    # a milestone programme counts projects completed, whatever its unit's words (12a: 7.00025 -> 7)
+    np.testing.assert_array_equal(
+        whole_things_done(np.array([7.00025, 7.99]), "projects", "milestone"), [7, 7]
+    )

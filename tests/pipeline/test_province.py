@@ -12,6 +12,7 @@ import longjiang_forecast as lf
 from longjiang_forecast._core.exceptions import ForecastWarning
 from longjiang_forecast._core.province import province_weights, total_of
 from longjiang_forecast.cli import main
+from longjiang_forecast.report import write_bulletin
 from longjiang_forecast.testing import synthetic_progress
 
 IND = "09a"  # cumulative households, province target 15,000 by 2024-12-31
@@ -126,7 +127,9 @@ def test_ragged_edge_still_forecast_and_names_the_late_prefecture(prefectures, c
     np.testing.assert_allclose(paths.isel(series=prov), harbin + others.sum("series"), rtol=1e-12)
 
 
-def test_a_province_with_one_prefecture_silent_all_year_is_banded_not_no_report_yet(prefectures, catalog):
+def test_a_province_with_one_prefecture_silent_all_year_is_banded_not_no_report_yet(
+    prefectures, catalog, tmp_path
+):
     """Hegang has no report of 2024, the twelve others report to August: the province is forecast from
     their joint paths (Hegang's simulated), with no complete total to show; its status read "no report
     yet", as if nothing had been reported, beside a P(met) from twelve prefectures' reports. Now the
@@ -143,6 +146,25 @@ def test_a_province_with_one_prefecture_silent_all_year_is_banded_not_no_report_
     assert row["status"] in (band_of(row["p_met"], DEFAULT_BANDS), "borderline")
     table = result.table().set_index("region")
     assert table.loc["hegang", "status"] == "no report yet"
+    # no complete total to start from: its rates are not worked out from 0 in January (they read
+    # 15,000/12 a month needed, ignoring the twelve others' reports), and the bulletin is written (it
+    # stopped on the empty month of the latest report: "invalid literal for int()")
+    assert np.isnan([row["required_rate"], row["model_rate"], row["run_rate"]]).all()
+    assert write_bulletin(result, tmp_path, lang="en").html.is_file()
+
+
+def test_a_province_total_met_on_paper_is_achieved_not_a_float_short(prefectures, catalog):
+    """Prefecture reports that add up on paper to the province's target exactly summed in floating point
+    to a hair below it (19.67 from 1.51 + ... as 19.669999999999998): the province read "on track" with
+    its latest report "19.670000", not "achieved"."""
+    cat = lf.load_catalog(2024).subset(["01b"])
+    reports = synthetic_progress(cat, seed=2024).drop_sel(region="province")
+    august = np.round(reports["value"].sel(indicator="01b", month="2024-08-01").values, 2)
+    august[-1] = round(august[-1] + 19.67 - august.sum(), 2)
+    assert august.sum() != 19.67 and abs(august.sum() - 19.67) < 1e-12  # the float sum is a hair off
+    reports["value"].loc[{"indicator": "01b", "month": "2024-08-01"}] = august
+    row = _province(_forecast(reports, cat), "01b")
+    assert row["observed"] == 19.67 and row["status"] == "achieved"
 
 
 def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):

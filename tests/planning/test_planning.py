@@ -464,3 +464,22 @@ def test_a_level_below_the_baseline_its_plan_starts_from_has_no_spi():
     assert spi[2] == 0.0 and sched["note"].values[2] == ""  # at the baseline: nothing earned, a real 0
     ranking = planning.prefecture_ranking(f, schedule=sched)
     assert set(ranking["region"]) == {"b", "c"}
+
+
+def test_a_prefecture_asked_for_nothing_has_no_pace_and_is_no_target_of_its_list():
+    """03a's 3 cities go to Harbin, Qiqihar and Suihua: the ten others' rows ('no share', a target of 0)
+    read 'target already met' in the bulletin's pace table and counted among the prefectures' own
+    targets ('Jixi 15.8 of 26 expected missed' with three such rows)."""
+    catalog = lf.load_catalog(2024).subset(["03a", "09a"])
+    result = lf.forecast(synthetic_progress(catalog, seed=2024), catalog, n_draws=200, seed=1)
+    status = pd.Series(result.summary["status"].values, index=result.summary["region"].values + "/"
+                       + result.summary["indicator"].values)  # fmt: skip
+    assert status["jixi/03a"] == "no share" and status["jixi/09a"] != "no share"
+    pace = planning.required_pace(result).to_dataframe().set_index(["indicator", "region"])
+    assert np.isnan(pace.loc[("03a", "jixi"), "required_pace"])
+    assert pace.loc[("03a", "jixi"), "note"] == "no share: target 0"
+    assert pace.loc[("03a", "harbin"), "note"] != "no share: target 0"
+    drivers = planning.risk_drivers(result, scope="prefectures")
+    pairs = set(zip(drivers["indicator"].values, drivers["region"].values, strict=True))
+    assert ("09a", "jixi") in pairs and ("03a", "harbin") in pairs and ("03a", "jixi") not in pairs
+    assert len(pairs) == 13 + 3

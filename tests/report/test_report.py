@@ -849,13 +849,15 @@ def test_the_warnings_of_prefectures_behind_or_gone_read_in_chinese():
         "Province rows forecast from their prefectures, some of which have not reported every month: "
         "09a: harbin 2024-01, 2024-02 (observed: none); 10a: qiqihar 2024-08; jixi 2024-08 "
         "(observed: 2024-07). Their paths use those prefectures' simulated values there; their "
-        "observed value is that of the last month every prefecture reported."
+        "observed value is that of the last month every prefecture reported, and none (no complete total, "
+        "no required pace) where a prefecture has not reported this year."
     )
     assert in_chinese(behind) == (
         "以下省级行由其地市加总预测，其中部分地市并非每月都有报告："
         "09a: harbin 2024-01, 2024-02（观测值：无）；10a: qiqihar 2024-08；"
         "jixi 2024-08（观测值截至 2024-07）。"
-        "这些月份的路径采用这些地市的模拟值；其观测值取所有地市均有报告的最后一个月。"
+        "这些月份的路径采用这些地市的模拟值；其观测值取所有地市均有报告的最后一个月；"
+        "若有地市本年尚无报告，则没有观测值（无完整合计，也无所需进度）。"
     )
     gone = (
         "2 series reported in earlier years have no report in 2024 and no catalogue row of their "

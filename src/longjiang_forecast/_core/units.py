@@ -173,7 +173,8 @@ def whole_things_done(values: np.ndarray, unit: str, kind: str) -> np.ndarray:
 
     The simulated increments of a count are continuous (Gamma), so a path can end at 0.97 of a
     city; a count of whole things (:func:`counts_whole_things`) has delivered as many things as
-    the whole part of its value (0.97 of a city is none yet). Quantiles commute with rounding
+    the whole part of its value (0.97 of a city is none yet); so has a milestone programme (named
+    projects completed), whatever its unit says. Quantiles commute with rounding
     down (it is monotone), so the quantiles of the paths rounded down are the quantiles rounded
     down; the probability of reaching a whole target is the same either way. Values within 1e-9
     (relative) below a whole number are that number (sums of whole reports in floating point).
@@ -193,7 +194,7 @@ def whole_things_done(values: np.ndarray, unit: str, kind: str) -> np.ndarray:
     import numpy as np  # here: this module serves the light start-up of `--help`
 
     values = np.asarray(values, dtype=float)
-    if kind != "cumulative" or not counts_whole_things(unit):
+    if not (kind == "milestone" or (kind == "cumulative" and counts_whole_things(unit))):
         return values
     done: np.ndarray = np.floor(values + 1e-9 * np.maximum(np.abs(values), 1.0))
     return done
@@ -537,8 +538,10 @@ def format_against(value: Any, target: Any, unit: Any, comparator: Any = None, m
 def format_still_needed(need: Any, target: Any, unit: Any, missing: str = "–") -> str:
     """What is still needed to reach ``target``: as :func:`format_against`, never "0" while something is.
 
-    A need that rounds to 0 at those decimals gets two significant digits (up to 6 decimals):
-    10b's 0.0125 percentage points short of 50 % coverage read "0.0", nothing needed.
+    A need that those decimals would show as 0, or more than 5 % off, gets two significant digits
+    (up to 6 decimals): 10b's 0.0125 percentage points short of 50 % coverage read "0.0", nothing
+    needed, and 0.05 read "0.1". A need within 1e-9 of the target (the rounding of a sum of
+    reports in floating point: 19.67 - 19.669999999999998) is none.
 
     Examples
     --------
@@ -546,10 +549,15 @@ def format_still_needed(need: Any, target: Any, unit: Any, missing: str = "–")
     ('0.013', '0.0')
     >>> format_still_needed(0.49, 3, "cities (座)"), format_still_needed(1234.4, 15000, "households (户)")
     ('0.49', '1,234')
+    >>> format_still_needed(0.05, 50, "%"), format_still_needed(19.67 - 19.669999999999998, 19.67, "万人")
+    ('0.050', '0.00')
     """
     x = _number(need)
+    goal = _number(target)
+    if math.isfinite(x) and abs(x) <= 1e-9 * max(abs(goal) if math.isfinite(goal) else 0.0, 1.0):
+        x = 0.0
     decimals = against_decimals(x, target, unit)
-    if math.isfinite(x) and x > 0 and round(x, decimals) == 0:
+    if math.isfinite(x) and x > 0 and abs(round(x, decimals) - x) > 0.05 * x:
         decimals = min(6, max(decimals, 1 - math.floor(math.log10(x))))
     return format_value(x, decimals, missing)
 

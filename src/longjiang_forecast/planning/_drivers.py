@@ -33,7 +33,8 @@ def risk_drivers(
     scope : {"province", "prefectures", "all"}, default "province"
         The targets of the list: the province rows (the list as the
         commission judges it; its P(all met) is the portfolio's), every
-        prefecture row, or both.
+        prefecture row, or both. A prefecture asked for nothing (status
+        "no share": a target of 0) is left out.
     deadline_month : int, optional
         Keep only the targets whose deadline falls in that calendar month
         (1..12): 10 for the outdoor items due by the end of October
@@ -126,6 +127,10 @@ def risk_drivers(
     )
     if deadline_month is not None:
         wanted &= month == deadline_month
+    # a prefecture asked for nothing (status "no share", a target of 0) is no target of its list
+    # (Jixi read "15.8 of 26 expected missed" with 3 such rows among the 26)
+    if "status" in forecast.summary:
+        wanted &= forecast.summary["status"].values.astype(str) != "no share"
     ok = forecast_ok(forecast)
     chosen = np.flatnonzero(wanted & ok)
     if chosen.size == 0:

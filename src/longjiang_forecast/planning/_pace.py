@@ -43,7 +43,8 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
         per month in the indicator's unit:
 
         - ``required_pace``: the mean monthly rate that reaches the target
-          with probability ``prob`` (0 where the target is already met; NaN where no simulated
+          with probability ``prob`` (0 where the target is already met; NaN for a prefecture
+          asked for nothing, status "no share", and where no simulated
           path gains anything by the ``1 − prob`` quantile, see ``note``);
         - ``plain_rate``: what is still needed over the months left, the
           summary's ``required_rate`` (no uncertainty);
@@ -116,6 +117,12 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
     )
     note[usable & (months_left <= 0)] = "no month left before the deadline"
     usable &= months_left > 0
+    # a prefecture asked for nothing has no pace to keep (it read "target already met")
+    nothing_asked = (
+        summary["status"].values.astype(str) == "no share" if "status" in summary else np.zeros(n, bool)
+    )
+    note[usable & nothing_asked] = "no share: target 0"
+    usable &= ~nothing_asked
     c = np.full(n, np.nan)
     mean_rem = np.full(n, np.nan)
     if usable.any():

@@ -597,7 +597,8 @@ def _model_rate(row: Any, lang: str) -> str:
     if not np.isfinite(rate):
         return "–"
     text = format_rate(rate, str(row["unit"]), row["target"])
-    first = int(str(row["observed_month"])[5:7]) + 1 if isinstance(row["observed_month"], str) else 1
+    month = str(row["observed_month"]) if isinstance(row["observed_month"], str) else ""
+    first = int(month[5:7]) + 1 if len(month) >= 7 else 1
     last = deadline_month(pd.Timestamp(str(row["deadline"])))
     return f"{text} ({month_span(first, last, lang)})" if first <= last else text
 

@@ -33,7 +33,7 @@ STATUS_NAMES: dict[str, dict[str, str]] = {
         "borderline": "临界 (距档位界限不足两个标准误)",
         "no report yet": "尚未报告",
         "no forecast": "无法预测",
-        "no share": "未分得任务",
+        "no share": "未分得任务（目标为 0）",
         "below all bands": "低于所有档位",
     },
 }
@@ -379,6 +379,7 @@ GROWTH_BASIS: dict[str, dict[str, str]] = {
 NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"(?<!scored )no forecast(?! for prefectures)(?!able)", "无法预测"),  # not "scored no forecast for"
     (r"target already met", "已达到目标"),
+    (r"no share: target 0", "未分得任务：目标为 0"),
     (r"no month left before the deadline", "截止日期前已无剩余月份"),
     (
         r"annual mean or change: see the required level \(summary required_rate\)",
@@ -1004,9 +1005,10 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (
         r"Province rows forecast from their prefectures, some of which have not reported every month: (.*?)\. "
         r"Their paths use those prefectures' simulated values there; their observed value is that of the last "
-        r"month every prefecture reported\.",
+        r"month every prefecture reported, and none \(no complete total, no required pace\) where a prefecture "
+        r"has not reported this year\.",
         "以下省级行由其地市加总预测，其中部分地市并非每月都有报告：{0}。这些月份的路径采用这些地市的模拟值；"
-        "其观测值取所有地市均有报告的最后一个月。",
+        "其观测值取所有地市均有报告的最后一个月；若有地市本年尚无报告，则没有观测值（无完整合计，也无所需进度）。",
     ),
     (r" \(observed: none\)", "（观测值：无）"),
     (r" \(observed: (\d{4}-\d{2})\)", "（观测值截至 {0}）"),

@@ -48,14 +48,14 @@ TRACK_FOOTNOTE: dict[str, str] = {
     "'all' (each outcome counted once per month). reached (±months): mean "
     "absolute error of the month the target is reached. –: fewer than {min} scored forecasts in the "
     "cell (for 'reached', fewer than {min} with both months), too few to say. pending: the outcome is "
-    "not in the store yet; decided: already decided when published (the deadline's report in, or the "
-    "target already met), not scored.",
+    "not in the store yet; decided: already decided when published (the deadline's report in, the "
+    "target already met, or a prefecture asked for nothing: no share), not scored.",
     "zh": "月份：预测所在月份（各年合计）。Brier：（达标概率−结果）²的均值，越小越好（0.25相当于抛硬币）；"
     "可靠性越小越好，分辨力越大越好，不确定性为结果本身的不确定性，Brier≈可靠性−分辨力+不确定性。覆盖率："
     "截止日取值的10%–90%区间包含实际结果的比例（区间准确时为0.80）；置信区间：其90%二项（Clopper-Pearson）"
     "置信区间，“全部”一行不给出（同一结果每月各计一次）。月份误差：达标月份的平均绝对误差（月）。–：该格已评分的预测少于{min}个（月份误差一列为两个"
     "月份均已知的少于{min}个），数量太少，不宜下结论。待结果：库中尚无结果；已定：发布时已有定论（截止月份的"
-    "报告已到，或目标已完成），不评分。",
+    "报告已到、目标已完成，或地市未分得任务），不评分。",
 }
 #: After the footnote on the console: where the rows are.
 _ROWS_FILE = {

@@ -103,7 +103,8 @@ def summarise(
         A province totalled from its prefectures has one where any of them
         has, though its own ``last_month`` is the last month all of them
         reported: with 12 of 13 prefectures reporting, it is not "no report
-        yet".
+        yet"; its required, model and run rates are NaN (no complete total to
+        start from).
 
     Returns
     -------
@@ -184,6 +185,13 @@ def summarise(
     required, run, run_months = _rates(state)
     median = qs[:, quantiles.index(0.5)] if 0.5 in quantiles else np.full(n_series, np.nan)
     expected = _model_rate(median, state)
+    has_report = state["last_month"].values > 0 if reported is None else np.asarray(reported, bool)
+    # a province total with a prefecture silent all year has no complete total to start from: its
+    # rates from 0 in January ignored what the others had done (01a: 300/12 = 25.0 a month needed)
+    partial = has_report & (state["last_month"].values == 0)
+    for rate in (required, run, expected):
+        rate[partial] = np.nan
+    run_months[partial] = ""
     observed = _observed_to_date(state)
     # Settled: the value at the deadline is reported (counts, levels), or every month is (annual means).
     reported_all = np.isfinite(state["observed"].values).all(axis=1)
@@ -196,12 +204,12 @@ def summarise(
     status = np.array([band_of(pi, bands) for pi in p], dtype=object)
     cut = _core.borderline_cut(p, n_draws, np.array(list(bands.values()), float), BORDERLINE_SE)
     status[np.isfinite(cut)] = "borderline"
-    status[~(state["last_month"].values > 0 if reported is None else np.asarray(reported, bool))] = (
-        "no report yet"
-    )
+    status[~has_report] = "no report yet"
     status[settled & (p == 0)] = "missed"
     status[achieved | (settled & (p == 1))] = "achieved"
-    status[no_share(state)] = "no share"
+    nothing_asked = no_share(state)
+    status[nothing_asked] = "no share"
+    fp_median[nothing_asked] = np.datetime64("NaT")  # reached in January: nothing to reach
     cut[status != "borderline"] = np.nan
     # A deadline that has passed by the end of the as-of month without its report is not forecast:
     # the reports up to it settle it (an achieved target is achieved whatever comes later). One
