@@ -66,8 +66,9 @@ def fan_chart(
     simulated value at each month end from the latest report on; the
     reported part is the value in the indicator's terms (annual means: the
     year-to-date mean, labelled as the mean of January to each month). A
-    count of whole things shows the whole things done: the bands rounded
-    down, as the attainment table's values (``_core.units.whole_things_done``).
+    count of whole things or a milestone programme shows the whole things
+    done: the bands rounded down, as the attainment table's values
+    (``_core.units.whole_things_done``).
     """
     if not hasattr(forecast, "paths"):  # a summary has no paths: it failed with an AttributeError
         raise TypeError(

@@ -1868,6 +1868,15 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"(\d{4}-\d{2}) to (\d{4}-\d{2})", "{0} 至 {1}"),
     (r"(?<![A-Za-z])row (\d+)(?!\d)", "第 {0} 行"),
     (r" and (\d+) more\b", " 等另 {0} 处"),
+    # the split of a provincial target (Catalog.target_for's target_basis), as the messages quote it
+    (r" less the (\d+) prefecture row\(s\)' ([\d.,]+)", " 减去 {0} 个地市专门行合计的 {1}"),
+    (r", in whole units by largest remainder", "，按最大余数法取整"),
+    (
+        r"population share 2020 census \((\d+)/(\d+)\) of province target ",
+        "按 2020 年人口普查人口比例（{0}/{1}）拆分全省目标 ",
+    ),
+    (r"province target ([\d.,]+)(?= 减去)", "全省目标 {0}"),
+    (r": nothing left to share", "：没有剩余可分"),
 )
 
 

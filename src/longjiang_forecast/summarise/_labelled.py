@@ -112,8 +112,9 @@ def summarise(
         dim ``series`` (with ``indicator`` and ``region`` coords), plus
         ``quantile`` and ``month``. Variables: ``p_met`` (attainment
         probability), ``p_met_se`` (its Monte Carlo standard error),
-        ``deadline_value`` (series, quantile; for a count of whole things the
-        whole things done, rounded down: ``_core.units.whole_things_done``),
+        ``deadline_value`` (series, quantile; for a count of whole things or a
+        milestone programme the whole things done, rounded down:
+        ``_core.units.whole_things_done``),
         ``first_passage_cdf`` (series, month: P(target reached by the end of the month); for a level,
         reached at or after its latest report, 0 before it),
         ``first_passage_median`` (first month whose CDF is >= 0.5, NaT if
