@@ -74,7 +74,7 @@ def heatmap(
             "indicator": summary["indicator"].values.astype(str),
             "region": summary["region"].values.astype(str),
             "p_met": np.where(no_share, np.nan, summary["p_met"].values.astype(float)),
-            "share": np.where(no_share, 0, 1),
+            "no_share": no_share,
             "name": [
                 labels.clean(display_name(zh, en, labels.lang, i))
                 for i, en, zh in zip(
@@ -112,8 +112,7 @@ def heatmap(
     if n_cols > 1 and table.columns[0] == "province":
         ax.axvline(0.5, color="white", lw=2.5)
     if annotate:
-        shared = frame.loc[frame["share"] == 0, ["indicator", "region"]]
-        for i, region in shared.itertuples(index=False):
+        for i, region in frame.loc[frame["no_share"], ["indicator", "region"]].itertuples(index=False):
             if i in table.index and region in table.columns:
                 ax.text(
                     table.columns.get_loc(region),
