@@ -150,6 +150,9 @@ def test_a_province_with_one_prefecture_silent_all_year_is_banded_not_no_report_
     # 15,000/12 a month needed, ignoring the twelve others' reports), and the bulletin is written (it
     # stopped on the empty month of the latest report: "invalid literal for int()")
     assert np.isnan([row["required_rate"], row["model_rate"], row["run_rate"]]).all()
+    pace = lf.planning.required_pace(result).to_dataframe().set_index(["indicator", "region"])
+    assert np.isnan(pace.loc[(IND, "province"), "required_pace"])  # was 15,000 / 12 from January
+    assert pace.loc[(IND, "province"), "note"].startswith("no complete total yet")
     assert write_bulletin(result, tmp_path, lang="en").html.is_file()
 
 
@@ -165,6 +168,7 @@ def test_a_province_total_met_on_paper_is_achieved_not_a_float_short(prefectures
     reports["value"].loc[{"indicator": "01b", "month": "2024-08-01"}] = august
     row = _province(_forecast(reports, cat), "01b")
     assert row["observed"] == 19.67 and row["status"] == "achieved"
+    assert str(row["first_passage_median"])[:7] == "2024-08"  # reached with that report, not a month later
 
 
 def test_disagreeing_province_report_is_named_with_both_figures(both, catalog):

@@ -1132,8 +1132,8 @@ def test_progress_where_the_split_gives_no_share_is_refused_with_the_fix(tmp_pat
     assert "该地区在此的目标为 0：目标清单没有它 2024 年的专门行" in in_chinese(msg)
     # the split itself in Chinese too (it was quoted in English inside the Chinese sentence)
     assert (
-        "按人口拆分全省目标（按 2020 年人口普查人口比例（331276/31850088）拆分全省目标 3，按最大余数法取整）"
-        in in_chinese(msg)
+        "按人口拆分全省目标（2020 年人口普查人口比例 331276/31850088，全省目标 3，按最大余数法取整）"
+        "时它分得 0" in in_chinese(msg)
     )
     # a report of 0 there says nothing against the split; a row of its own gives it a target
     read_progress(write(tmp_path, "03a,daxinganling,2024-08,0\n", name="zero.csv"), catalog)

@@ -100,11 +100,14 @@ def total_of(values: np.ndarray, weights: np.ndarray, axis: int = 0) -> np.ndarr
     Returns
     -------
     ndarray
-        ``values`` without ``axis``.
+        ``values`` without ``axis``. A sum (weights all 1) is rounded to 1e-9: reports that add
+        up to the province's target on paper (19.67 万人) summed in floating point to a hair below
+        it (19.669999999999998), read "on track" against a target they had met.
     """
     moved = np.moveaxis(np.asarray(values, dtype=float), axis, -1)
-    weighted: np.ndarray = moved @ np.asarray(weights, dtype=float)
-    return weighted
+    w = np.asarray(weights, dtype=float)
+    weighted: np.ndarray = moved @ w
+    return np.round(weighted, 9) if np.all(w == 1.0) else weighted
 
 
 def disagreeing_months(own: np.ndarray, total: np.ndarray, kind: str, unit: str) -> np.ndarray:

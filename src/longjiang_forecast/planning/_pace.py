@@ -44,7 +44,8 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
 
         - ``required_pace``: the mean monthly rate that reaches the target
           with probability ``prob`` (0 where the target is already met; NaN for a prefecture
-          asked for nothing, status "no share", and where no simulated
+          asked for nothing, status "no share", for a province whose prefecture has not
+          reported this year (no complete total to start from), and where no simulated
           path gains anything by the ``1 − prob`` quantile, see ``note``);
         - ``plain_rate``: what is still needed over the months left, the
           summary's ``required_rate`` (no uncertainty);
@@ -118,11 +119,15 @@ def required_pace(forecast: ForecastLike, *, prob: float = DEFAULT_PACE_PROB) ->
     note[usable & (months_left <= 0)] = "no month left before the deadline"
     usable &= months_left > 0
     # a prefecture asked for nothing has no pace to keep (it read "target already met")
-    nothing_asked = (
-        summary["status"].values.astype(str) == "no share" if "status" in summary else np.zeros(n, bool)
-    )
+    status = summary["status"].values.astype(str) if "status" in summary else np.full(n, "")
+    nothing_asked = status == "no share"
     note[usable & nothing_asked] = "no share: target 0"
     usable &= ~nothing_asked
+    # a province totalled from its prefectures, one of them silent all year: no complete total to
+    # start from (its pace was counted from 0 in January: 01a, 300 over 12 months)
+    no_total = (t == 0) & ~np.isin(status, ["no report yet", ""])
+    note[usable & no_total] = "no complete total yet: a prefecture has not reported this year"
+    usable &= ~no_total
     c = np.full(n, np.nan)
     mean_rem = np.full(n, np.nan)
     if usable.any():

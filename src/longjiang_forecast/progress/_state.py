@@ -618,8 +618,6 @@ def _province_row(
     absent = [m for m, s in zip(members, idx, strict=True) if s < 0]
     # the total of some prefectures is not the province's figure: none where one never reported
     total = np.full(observed.shape[1], np.nan) if absent else total_of(observed, weights)
-    if rule == "sum":  # the prefectures' 19.67 万人 on paper summed to 19.669999999999998: "on track"
-        total = np.round(total, 9)  # against the target of 19.67 it had met (a break-it pass)
     # The province's own figures are its paths' values (paths in the reports' terms: counts and
     # levels, not an annual mean's running mean) in the months its prefectures' reports check them
     # (every prefecture reported): a figure no report checks is not taken (a x10 typo in a month

@@ -380,6 +380,7 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r"(?<!scored )no forecast(?! for prefectures)(?!able)", "无法预测"),  # not "scored no forecast for"
     (r"target already met", "已达到目标"),
     (r"no share: target 0", "未分得任务：目标为 0"),
+    (r"no complete total yet: a prefecture has not reported this year", "尚无完整合计：有地市本年尚未报告"),
     (r"no month left before the deadline", "截止日期前已无剩余月份"),
     (
         r"annual mean or change: see the required level \(summary required_rate\)",
@@ -1873,7 +1874,7 @@ NOTES_ZH: tuple[tuple[str, str], ...] = (
     (r", in whole units by largest remainder", "，按最大余数法取整"),
     (
         r"population share 2020 census \((\d+)/(\d+)\) of province target ",
-        "按 2020 年人口普查人口比例（{0}/{1}）拆分全省目标 ",
+        "2020 年人口普查人口比例 {0}/{1}，全省目标 ",
     ),
     (r"province target ([\d.,]+)(?= 减去)", "全省目标 {0}"),
     (r": nothing left to share", "：没有剩余可分"),
