@@ -1403,7 +1403,10 @@ def _scenarios(args: argparse.Namespace) -> int:
     table.insert(2, "region_name", regions)  # as the progress file writes it (哈尔滨市), beside the id
     rounded_table(table).to_csv(out / "scenario_comparison.csv", index=False, encoding="utf-8-sig")
     se = float(table["delta_se"].max())
-    print(_message("scenarios", lang, width=_width(), draws=args.draws, se=se))
+    # the rows' top level by name: 全国 for China's series (it read 仅列全省 on the national data)
+    shown = table.loc[table["region"] == "province", "region_name"]
+    tops = "/".join(dict.fromkeys(shown)) or region_label("province", lang, None, {})
+    print(_message("scenarios", lang, width=_width(), draws=args.draws, se=se, top=tops))
     print(render_scenarios(table, lang=lang, names=indicator_names(catalog, lang), width=_width()), end="")
     log.info(_message("wrote", lang, files=[out / "scenario_comparison.csv"]))
     return 0

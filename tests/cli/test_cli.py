@@ -111,6 +111,16 @@ def test_national_real_data(tmp_path, capsys):
     assert region["CN_OLDCOMM_2024"] == "national" and region["HLJ_OLDCOMM_2024"] == "province"
 
 
+def test_scenarios_on_national_data_name_the_country(tmp_path, capsys):
+    """The scenario table's header read 仅列全省 (province rows) over China's series."""
+    args = ["scenarios", str(SCENARIOS / "baseline.toml"), "--progress", "national", "--lang", "zh"]
+    assert main([*args, "--draws", "200", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.replace("\n", "")  # the header is wrapped to the terminal's width
+    assert "仅列全国：" in out and "仅列全省" not in out
+    table = pd.read_csv(tmp_path / "scenario_comparison.csv")
+    assert set(table.loc[table["indicator"].str.startswith("CN_"), "region_name"]) == {"全国"}
+
+
 @pytest.mark.parametrize("as_of", ["2015-06", "2015-09"])
 def test_pm25_real_data(tmp_path, as_of):
     assert (

@@ -197,7 +197,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{seed}); not real reports. Pass --progress FILE for real data.",
         "scenarios": "P(met) under the baseline and each scenario, in brackets the change against the "
         "baseline ({draws} draws; Monte Carlo s.e. of a change ≈ {se:.3f} at most; 0: the scenario touches "
-        "no driver of the indicator), province rows:",
+        "no driver of the indicator), {top} rows:",
         "wrote_catalogue_tags": "Wrote the catalogue {source} to {path}, with tags on {tagged} of its "
         "{n} indicators.",
         "wrote_catalogue_plain": "Wrote the catalogue {source} to {path}, without tags (it has none; the "
@@ -277,7 +277,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "synthetic": "注意：合成示例数据（longjiang_forecast.testing.synthetic_progress，随机种子 {seed}），"
         "并非真实报告。使用真实数据请给出 --progress 文件。",
         "scenarios": "基准情景及各情景下的达标概率，括号内为相对基准情景的变化（模拟路径 {draws} 条；"
-        "变化的蒙特卡罗标准误至多约 {se:.3f}；0 表示该情景不影响该指标），仅列全省：",
+        "变化的蒙特卡罗标准误至多约 {se:.3f}；0 表示该情景不影响该指标），仅列{top}：",
         "wrote_catalogue_tags": "已将目标清单 {source} 写入 {path}，{n} 项指标中 {tagged} 项带标签。",
         "wrote_catalogue_plain": "已将目标清单 {source} 写入 {path}，不带标签（清单没有标签；"
         "随附的情景按标签选择指标：请添加“tags”列，见 docs/getting-started.md 的“Tags”一节）。",
