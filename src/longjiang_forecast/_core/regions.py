@@ -10,7 +10,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from .schema import PROVINCE
+from .schema import PROVINCE, tag_set
 
 __all__ = ["PROVINCE_ALIASES", "TOP_LEVEL_TAGS", "region_lookup", "top_level_name", "top_level_tags"]
 
@@ -88,7 +88,7 @@ def top_level_name(tags: Any, lang: str) -> str:
     >>> top_level_name("national;real-data", "zh"), top_level_name("outdoor", "en"), top_level_name("", "zh")
     ('全国', 'province', '全省')
     """
-    words = {word.strip() for word in str(tags or "").split(";")}
+    words = tag_set(tags)
     en, zh = next((names for tag, names in TOP_LEVEL_TAGS.items() if tag in words), _PROVINCE_NAMES)
     return zh if lang == "zh" else en
 
@@ -107,5 +107,5 @@ def top_level_tags(table: pd.DataFrame) -> Mapping[str, str]:
     return {
         str(ind): str(tags)
         for ind, tags in zip(first["indicator"], first["tags"], strict=True)
-        if {word.strip() for word in str(tags or "").split(";")} & set(TOP_LEVEL_TAGS)
+        if tag_set(tags) & set(TOP_LEVEL_TAGS)
     }

@@ -56,6 +56,12 @@ STANDARD_TAGS: Final[dict[str, str]] = {
     "transport": "roads, bridges and vehicles",
 }
 
+
+def tag_set(tags: Any) -> set[str]:
+    """The tags of a catalogue row's ``tags`` cell (``;``-separated), each stripped: the one reading of it."""
+    return {tag.strip() for tag in str(tags or "").split(";")}
+
+
 Comparator = Literal[">=", "<="]
 COMPARATORS: Final = (">=", "<=")
 

@@ -38,7 +38,7 @@ from .._core.checks import check_count
 from .._core.exceptions import ForecastWarning
 from .._core.provenance import make_attrs
 from .._core.rng import UNSET, SeedLike, as_seed_sequence, named_stream, renamed_seed
-from .._core.schema import MONTH, SERIES
+from .._core.schema import MONTH, SERIES, tag_set
 from .._core.state import month_days
 from ..progress import build_state
 from ._base import BaseModel, check_is_fitted
@@ -348,9 +348,8 @@ def reference_profile(tags: str, deadline_month: int) -> np.ndarray:
     ndarray of shape (13,)
         Cumulative share after months 0..12, from 0 to 1.
     """
-    tagset = {t.strip() for t in str(tags).split(";")}
     weights = np.ones(12)
-    if tagset & {"outdoor", "heating"} or deadline_month <= 10:
+    if tag_set(tags) & {"outdoor", "heating"} or deadline_month <= 10:
         weights = np.where((np.arange(1, 13) >= 4) & (np.arange(1, 13) <= 10), 1.0, 0.1)
     return np.concatenate([[0.0], np.cumsum(weights) / weights.sum()])
 

@@ -84,6 +84,7 @@ import numpy as np
 
 from .._core.exceptions import ConvergenceWarning
 from .._core.rng import UNSET, SeedLike, as_seed_sequence, renamed_seed
+from .._core.schema import tag_set
 from ._common import (
     CountFit,
     MeanFit,
@@ -174,8 +175,7 @@ def clear_compiled() -> None:
 
 
 def _season_group(tags: str) -> int:
-    tagset = {t.strip() for t in str(tags).split(";")}
-    return 1 if tagset & {"outdoor", "heating"} else 0
+    return 1 if tag_set(tags) & {"outdoor", "heating"} else 0
 
 
 def diagnose(idata: Any, var_names: list[str], *, max_rhat: float, min_ess: float) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from numbers import Real
 
 import numpy as np
 
+from .._core.schema import tag_set
 from ._common import CountFit, HazardFit, MeanFit, Refusal, SeriesContext, SeriesModel, beta_hazard_sampler
 
 
@@ -32,9 +33,8 @@ def working_months(tags: str, season: str) -> np.ndarray:
     ``season="auto"``: April-October for ``outdoor``/``construction``/``heating``
     tags, every month otherwise; ``season="all"``: every month.
     """
-    tagset = {t.strip() for t in str(tags).split(";")}
     months = np.arange(1, 13)
-    if season == "auto" and tagset & {"outdoor", "construction", "heating"}:
+    if season == "auto" and tag_set(tags) & {"outdoor", "construction", "heating"}:
         return (months >= 4) & (months <= 10)
     return np.ones(12, bool)
 

@@ -40,7 +40,7 @@ from .._core.exceptions import DataValidationError
 from .._core.months import parse_month
 from .._core.provenance import make_attrs
 from .._core.rng import SeedLike, as_seed_sequence
-from .._core.schema import INDICATOR, MONTH, PROVINCE, REGION
+from .._core.schema import INDICATOR, MONTH, PROVINCE, REGION, tag_set
 from .._core.units import counts_whole_things
 from ..catalog._catalog import check_catalog
 
@@ -55,9 +55,8 @@ SYNTHETIC_NOTE = (
 
 
 def _weights(tags: str, kind: str) -> np.ndarray:
-    tagset = {t.strip() for t in str(tags).split(";")}
     month = np.arange(1, 13)
-    if tagset & {"outdoor", "heating"}:
+    if tag_set(tags) & {"outdoor", "heating"}:
         season = np.where((month >= 4) & (month <= 10), np.sin(np.pi * (month - 3) / 8), 0.0)
         return np.maximum(season, 0.05)
     weights = np.ones(12)
